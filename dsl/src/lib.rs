@@ -1,0 +1,46 @@
+//! # ferroform
+//!
+//! Typed AWS CloudFormation for ECS, in Rust. Build a [`Stack`] from generated, typed
+//! resources ([`resources`]), reference them through typed [`Handle`]s, and synthesize a
+//! deterministic JSON or YAML [`Template`].
+//!
+//! ```
+//! use ferroform::{Stack, Format};
+//! use ferroform::resources::{ecr, logs};
+//!
+//! let mut stack = Stack::new("Web");
+//! let repo = stack.add(
+//!     "Repo",
+//!     ecr::Repository::new()
+//!         .image_tag_mutability(ecr::repository::ImageTagMutability::Immutable)
+//!         .image_scanning_configuration(
+//!             ecr::repository::ImageScanningConfiguration::new().scan_on_push(true),
+//!         ),
+//! );
+//! stack.options(&repo).retain();
+//! stack.add("Logs", logs::LogGroup::new().retention_in_days(30));
+//! stack.output("RepositoryUri", repo.attr_repository_uri());
+//!
+//! let template = stack.synth().expect("valid stack");
+//! let yaml = template.render(Format::Yaml);
+//! assert!(yaml.contains("ImageTagMutability: IMMUTABLE"));
+//! ```
+#![warn(missing_docs)]
+
+pub mod app;
+pub mod cli;
+pub mod model;
+pub mod resources;
+
+pub use app::App;
+pub use model::diag::{Diagnostic, Severity, SynthError};
+pub use model::expr::{Cond, Expr, fns, pseudo};
+pub use model::handle::{CondRef, Handle, MappingRef, Param, StackId};
+pub use model::render::{Json, Render, RenderCx};
+pub use model::stack::{
+    DeletionPolicy, Mapping, Output, Parameter, RawResource, Resource, ResourceOptions, Stack,
+    UpdateReplacePolicy,
+};
+pub use model::tag::Tag;
+pub use model::template::{Format, Template};
+pub use model::value::{List, Map, PropertyType, Value};

@@ -1,0 +1,128 @@
+//! Diagnostics: what is wrong, where, and what would be right.
+
+use std::fmt;
+
+/// How bad a [`Diagnostic`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The template would be rejected: nothing is written or deployed.
+    Error,
+    /// Likely a mistake; reported, but only fatal with `--strict`.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem found in a stack or template.
+///
+/// Rule ids are stable (`FF1002`); the README lists them.
+///
+/// ```
+/// use ferroform::{Diagnostic, Severity};
+/// let d = Diagnostic {
+///     severity: Severity::Error,
+///     rule: "FF1002",
+///     source: "Web".into(),
+///     logical_id: Some("Repo".into()),
+///     path: "Repo".into(),
+///     message: "logical ID `Repo` is used twice".into(),
+///     hint: Some("give each resource its own logical ID".into()),
+/// };
+/// assert!(d.to_string().starts_with("error[FF1002]: logical ID `Repo` is used twice"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable rule id.
+    pub rule: &'static str,
+    /// The stack name (DSL programs) or the file (templates read from disk).
+    pub source: String,
+    /// The logical ID of the resource, parameter, output... concerned, if any.
+    pub logical_id: Option<String>,
+    /// Where in the template, e.g. `Task.Properties.ContainerDefinitions[0].Memory`.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// What would be right.
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}[{}]: {}",
+            self.severity.as_str(),
+            self.rule,
+            self.message
+        )?;
+        write!(f, "\n  --> {}", self.source)?;
+        if !self.path.is_empty() {
+            write!(f, ": {}", self.path)?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n   = help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A stack (or several) could not be synthesized; every problem found is listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SynthError {
+    /// All diagnostics, errors first, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl SynthError {
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+}
+
+impl fmt::Display for SynthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.diagnostics {
+            writeln!(f, "{d}\n")?;
+        }
+        let n = self.errors();
+        write!(
+            f,
+            "{n} error{} found; nothing was written",
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for SynthError {}
+
+/// Rule ids used by the template model itself (the validator has its own range).
+pub mod rules {
+    /// A logical ID is not alphanumeric or longer than 255 characters.
+    pub const INVALID_LOGICAL_ID: &str = "FF1001";
+    /// A logical ID is used twice in one namespace of a stack.
+    pub const DUPLICATE_LOGICAL_ID: &str = "FF1002";
+    /// A handle from another stack was used (cross-stack references are not supported yet).
+    pub const CROSS_STACK_REFERENCE: &str = "FF1003";
+    /// A handle was used with a stack it does not belong to (options, dependencies).
+    pub const FOREIGN_HANDLE: &str = "FF1004";
+    /// A `Ref`, `Fn::GetAtt` or `DependsOn` names something the stack does not have.
+    pub const DANGLING_REFERENCE: &str = "FF1005";
+    /// Two stacks of one app have the same name.
+    pub const DUPLICATE_STACK: &str = "FF1006";
+    /// A stack name is not a valid CloudFormation stack name.
+    pub const INVALID_STACK_NAME: &str = "FF1007";
+}

@@ -1,0 +1,13 @@
+//! The template model: values and intrinsics, handles, template sections, JSON/YAML writing.
+//!
+//! Knows nothing of constructs, validation rules or the AWS SDK.
+
+pub mod diag;
+pub mod expr;
+pub mod handle;
+pub mod render;
+pub mod stack;
+pub mod tag;
+pub mod template;
+pub mod value;
+pub mod yaml;

@@ -1,0 +1,241 @@
+//! Rendering typed values into the JSON tree CloudFormation reads.
+
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use super::diag::{Diagnostic, Severity};
+use super::handle::StackId;
+
+/// The JSON tree of a rendered template (objects keep insertion order).
+pub type Json = serde_json::Value;
+/// A JSON object of a rendered template.
+pub type JsonMap = serde_json::Map<String, Json>;
+
+/// Anything that can be written into a template: literals, expressions, generated property types.
+pub trait Render {
+    /// Render into the JSON CloudFormation reads. Problems (a reference into another stack,
+    /// say) are recorded on `cx`, never panicked on.
+    fn render(&self, cx: &mut RenderCx) -> Json;
+}
+
+#[derive(Clone, Debug)]
+enum Seg {
+    Key(&'static str),
+    Owned(Rc<str>),
+    Index(usize),
+}
+
+/// What a render pass knows: which stack it renders, where in the template it is, and the
+/// problems found so far.
+pub struct RenderCx {
+    stack: Option<StackId>,
+    stack_name: Rc<str>,
+    path: Vec<Seg>,
+    diagnostics: Vec<Diagnostic>,
+    language_extensions: bool,
+}
+
+impl RenderCx {
+    pub(crate) fn new(stack: StackId, stack_name: Rc<str>) -> Self {
+        RenderCx {
+            stack: Some(stack),
+            stack_name,
+            path: Vec::with_capacity(16),
+            diagnostics: Vec::new(),
+            language_extensions: false,
+        }
+    }
+
+    /// A context that belongs to no stack (serializing a value on its own).
+    pub(crate) fn detached() -> Self {
+        RenderCx {
+            stack: None,
+            stack_name: Rc::from(""),
+            path: Vec::new(),
+            diagnostics: Vec::new(),
+            language_extensions: false,
+        }
+    }
+
+    pub(crate) fn stack(&self) -> Option<StackId> {
+        self.stack
+    }
+
+    /// Enter a named part of the template (a section, a logical ID, a property).
+    pub fn push_key(&mut self, key: &'static str) {
+        self.path.push(Seg::Key(key));
+    }
+
+    pub(crate) fn push_owned(&mut self, key: Rc<str>) {
+        self.path.push(Seg::Owned(key));
+    }
+
+    /// Leave the part entered last.
+    pub fn pop(&mut self) {
+        self.path.pop();
+    }
+
+    /// The current position as CloudFormation users write it:
+    /// `Task.Properties.ContainerDefinitions[0].Memory`.
+    pub fn path(&self) -> String {
+        let mut out = String::new();
+        for seg in &self.path {
+            match seg {
+                Seg::Key(k) => push_dotted(&mut out, k),
+                Seg::Owned(k) => push_dotted(&mut out, k),
+                Seg::Index(i) => {
+                    let _ = write!(out, "[{i}]");
+                }
+            }
+        }
+        out
+    }
+
+    /// The logical ID being rendered (the second path segment under `Resources` /
+    /// `Outputs`, the first one otherwise).
+    pub(crate) fn logical_id(&self) -> Option<String> {
+        let mut it = self.path.iter();
+        let first = it.next()?;
+        let pick = match first {
+            Seg::Key("Resources" | "Outputs" | "Parameters" | "Conditions" | "Mappings") => {
+                it.next()
+            }
+            other => Some(other),
+        };
+        match pick? {
+            Seg::Key(k) => Some((*k).to_owned()),
+            Seg::Owned(k) => Some(k.to_string()),
+            Seg::Index(_) => None,
+        }
+    }
+
+    /// Record an error at the current path.
+    pub fn error(&mut self, rule: &'static str, message: String, hint: Option<String>) {
+        if self.stack.is_none() {
+            return;
+        }
+        let path = self.path_after_logical_id();
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            rule,
+            source: self.stack_name.to_string(),
+            logical_id: self.logical_id(),
+            path,
+            message,
+            hint,
+        });
+    }
+
+    fn path_after_logical_id(&self) -> String {
+        // `Resources.Task.Properties.X` is shown as `Task.Properties.X`.
+        let full = self.path();
+        for section in ["Resources.", "Outputs.", "Parameters.", "Conditions."] {
+            if let Some(rest) = full.strip_prefix(section) {
+                return rest.to_owned();
+            }
+        }
+        full
+    }
+
+    /// An intrinsic that needs the `AWS::LanguageExtensions` transform was rendered.
+    pub(crate) fn needs_language_extensions(&mut self) {
+        self.language_extensions = true;
+    }
+
+    pub(crate) fn uses_language_extensions(&self) -> bool {
+        self.language_extensions
+    }
+
+    pub(crate) fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.diagnostics)
+    }
+
+    /// Render an optional property into `map` under `key` (skipped when unset).
+    #[inline]
+    pub fn opt<T: Render>(&mut self, map: &mut JsonMap, key: &'static str, value: &Option<T>) {
+        if let Some(v) = value {
+            self.req(map, key, v);
+        }
+    }
+
+    /// Render a required property into `map` under `key`.
+    #[inline]
+    pub fn req<T: Render + ?Sized>(&mut self, map: &mut JsonMap, key: &'static str, value: &T) {
+        self.path.push(Seg::Key(key));
+        let v = value.render(self);
+        self.path.pop();
+        map.insert(key.to_owned(), v);
+    }
+}
+
+fn push_dotted(out: &mut String, key: &str) {
+    if !out.is_empty() {
+        out.push('.');
+    }
+    out.push_str(key);
+}
+
+impl Render for String {
+    fn render(&self, _: &mut RenderCx) -> Json {
+        Json::String(self.clone())
+    }
+}
+impl Render for str {
+    fn render(&self, _: &mut RenderCx) -> Json {
+        Json::String(self.to_owned())
+    }
+}
+impl Render for i64 {
+    fn render(&self, _: &mut RenderCx) -> Json {
+        Json::from(*self)
+    }
+}
+impl Render for f64 {
+    fn render(&self, _: &mut RenderCx) -> Json {
+        // Whole numbers are written without a fraction, as CloudFormation users write them.
+        if self.fract() == 0.0 && self.abs() < 9.0e15 {
+            Json::from(*self as i64)
+        } else {
+            serde_json::Number::from_f64(*self).map_or(Json::Null, Json::Number)
+        }
+    }
+}
+impl Render for bool {
+    fn render(&self, _: &mut RenderCx) -> Json {
+        Json::Bool(*self)
+    }
+}
+impl Render for Json {
+    fn render(&self, _: &mut RenderCx) -> Json {
+        self.clone()
+    }
+}
+impl<T: Render + ?Sized> Render for Box<T> {
+    fn render(&self, cx: &mut RenderCx) -> Json {
+        (**self).render(cx)
+    }
+}
+impl<T: Render> Render for Vec<T> {
+    fn render(&self, cx: &mut RenderCx) -> Json {
+        let mut out = Vec::with_capacity(self.len());
+        for (i, item) in self.iter().enumerate() {
+            cx.path.push(Seg::Index(i));
+            out.push(item.render(cx));
+            cx.path.pop();
+        }
+        Json::Array(out)
+    }
+}
+impl<T: Render> Render for IndexMap<String, T> {
+    fn render(&self, cx: &mut RenderCx) -> Json {
+        let mut out = JsonMap::with_capacity(self.len());
+        for (k, v) in self {
+            cx.path.push(Seg::Owned(Rc::from(k.as_str())));
+            out.insert(k.clone(), v.render(cx));
+            cx.path.pop();
+        }
+        Json::Object(out)
+    }
+}

@@ -1,0 +1,880 @@
+//! `Stack`: the sections of one CloudFormation template, filled through typed handles.
+
+use std::any::Any;
+use std::fmt;
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use super::diag::{Diagnostic, Severity, SynthError, rules};
+use super::expr::{Cond, check_condition};
+use super::handle::{CondRef, Handle, MappingRef, Param, StackId};
+use super::render::{Json, JsonMap, Render, RenderCx};
+use super::template::Template;
+use super::value::{List, Value};
+
+/// A CloudFormation resource type: implemented by every generated resource struct.
+pub trait Resource: Render + fmt::Debug + 'static {
+    /// The CloudFormation type name, e.g. `AWS::ECS::Service`.
+    const TYPE_NAME: &'static str;
+}
+
+/// A resource whose type ferroform has no generated struct for: the type name and its
+/// properties as JSON. Prefer the generated types; this is the escape hatch.
+///
+/// ```
+/// use ferroform::{Stack, RawResource};
+/// let mut stack = Stack::new("Files");
+/// let fs = stack.add_raw("Fs", RawResource::new("AWS::EFS::FileSystem", serde_json::json!({"Encrypted": true})));
+/// let id: ferroform::Value<String> = fs.get_att("FileSystemId");
+/// # let _ = id;
+/// ```
+#[derive(Clone, Debug)]
+pub struct RawResource {
+    /// The CloudFormation type name.
+    pub type_name: String,
+    /// The `Properties` object.
+    pub properties: Json,
+}
+
+impl RawResource {
+    /// A resource of `type_name` with the given properties.
+    pub fn new(type_name: impl Into<String>, properties: Json) -> Self {
+        RawResource {
+            type_name: type_name.into(),
+            properties,
+        }
+    }
+}
+
+trait AnyResource: fmt::Debug {
+    fn type_name(&self) -> &str;
+    fn render_props(&self, cx: &mut RenderCx) -> Json;
+    fn as_any(&self) -> &dyn Any;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+impl<T: Resource> AnyResource for T {
+    fn type_name(&self) -> &str {
+        T::TYPE_NAME
+    }
+    fn render_props(&self, cx: &mut RenderCx) -> Json {
+        self.render(cx)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+impl AnyResource for RawResource {
+    fn type_name(&self) -> &str {
+        &self.type_name
+    }
+    fn render_props(&self, _: &mut RenderCx) -> Json {
+        self.properties.clone()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+/// `DeletionPolicy`: what CloudFormation does with a resource when it leaves the stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeletionPolicy {
+    /// Delete it (the default for most types).
+    Delete,
+    /// Keep it (stateful resources: repositories, log groups, buckets).
+    Retain,
+    /// Keep it, except when the stack's creation fails.
+    RetainExceptOnCreate,
+    /// Snapshot, then delete (types that support snapshots).
+    Snapshot,
+}
+
+impl DeletionPolicy {
+    fn as_str(self) -> &'static str {
+        match self {
+            DeletionPolicy::Delete => "Delete",
+            DeletionPolicy::Retain => "Retain",
+            DeletionPolicy::RetainExceptOnCreate => "RetainExceptOnCreate",
+            DeletionPolicy::Snapshot => "Snapshot",
+        }
+    }
+}
+
+/// `UpdateReplacePolicy`: what happens to the old physical resource when an update replaces it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpdateReplacePolicy {
+    /// Delete the old resource.
+    Delete,
+    /// Keep the old resource.
+    Retain,
+    /// Snapshot, then delete.
+    Snapshot,
+}
+
+impl UpdateReplacePolicy {
+    fn as_str(self) -> &'static str {
+        match self {
+            UpdateReplacePolicy::Delete => "Delete",
+            UpdateReplacePolicy::Retain => "Retain",
+            UpdateReplacePolicy::Snapshot => "Snapshot",
+        }
+    }
+}
+
+/// The resource attributes of one resource: `DependsOn`, `Condition`, `DeletionPolicy`,
+/// `UpdateReplacePolicy`, `UpdatePolicy`, `CreationPolicy`, `Metadata`.
+/// Reach them with [`Stack::options`].
+#[derive(Debug, Default)]
+pub struct ResourceOptions {
+    depends_on: Vec<Handle<()>>,
+    condition: Option<CondRef>,
+    deletion_policy: Option<DeletionPolicy>,
+    update_replace_policy: Option<UpdateReplacePolicy>,
+    update_policy: Option<Json>,
+    creation_policy: Option<Json>,
+    metadata: Option<Json>,
+}
+
+impl ResourceOptions {
+    /// Create this resource only after `other` (adds to `DependsOn`; duplicates are dropped).
+    pub fn depends_on(&mut self, other: impl Into<Handle<()>>) -> &mut Self {
+        let other = other.into();
+        if !self.depends_on.iter().any(|h| h.id == other.id) {
+            self.depends_on.push(other);
+        }
+        self
+    }
+    /// Create the resource only when the condition holds.
+    pub fn condition(&mut self, condition: &CondRef) -> &mut Self {
+        self.condition = Some(condition.clone());
+        self
+    }
+    /// Set `DeletionPolicy`.
+    pub fn deletion_policy(&mut self, policy: DeletionPolicy) -> &mut Self {
+        self.deletion_policy = Some(policy);
+        self
+    }
+    /// Set `UpdateReplacePolicy`.
+    pub fn update_replace_policy(&mut self, policy: UpdateReplacePolicy) -> &mut Self {
+        self.update_replace_policy = Some(policy);
+        self
+    }
+    /// Keep the resource on stack deletion and on replacement
+    /// (`DeletionPolicy` and `UpdateReplacePolicy` both `Retain`).
+    pub fn retain(&mut self) -> &mut Self {
+        self.deletion_policy(DeletionPolicy::Retain)
+            .update_replace_policy(UpdateReplacePolicy::Retain)
+    }
+    /// Set `UpdatePolicy` (JSON as CloudFormation documents it).
+    pub fn update_policy(&mut self, policy: Json) -> &mut Self {
+        self.update_policy = Some(policy);
+        self
+    }
+    /// Set `CreationPolicy` (JSON as CloudFormation documents it).
+    pub fn creation_policy(&mut self, policy: Json) -> &mut Self {
+        self.creation_policy = Some(policy);
+        self
+    }
+    /// Set the resource's `Metadata`.
+    pub fn metadata(&mut self, metadata: Json) -> &mut Self {
+        self.metadata = Some(metadata);
+        self
+    }
+}
+
+#[derive(Debug)]
+struct Entry {
+    props: Box<dyn AnyResource>,
+    options: ResourceOptions,
+}
+
+/// The type of a template parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParameterType(String);
+
+/// A template parameter's definition. The constructor fixes the type of its `Ref`:
+/// [`Parameter::string`] gives a [`Param<String>`], [`Parameter::aws_list`] a list, and so on.
+///
+/// ```
+/// use ferroform::{Stack, Parameter};
+/// let mut stack = Stack::new("App");
+/// let image = stack.parameter(
+///     "ImageTag",
+///     Parameter::string().description("Tag to deploy").allowed_pattern("^[a-z0-9.-]+$"),
+/// );
+/// let ami = stack.parameter(
+///     "Ami",
+///     Parameter::ssm_value("AWS::EC2::Image::Id")
+///         .default("/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"),
+/// );
+/// # let _ = (image, ami);
+/// ```
+#[derive(Debug)]
+pub struct Parameter<T> {
+    ty: String,
+    fields: JsonMap,
+    _t: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Parameter<T> {
+    fn of(ty: impl Into<String>) -> Self {
+        Parameter {
+            ty: ty.into(),
+            fields: JsonMap::new(),
+            _t: std::marker::PhantomData,
+        }
+    }
+    fn set(mut self, key: &str, value: Json) -> Self {
+        self.fields.insert(key.to_owned(), value);
+        self
+    }
+    /// `Description`.
+    pub fn description(self, text: impl Into<String>) -> Self {
+        self.set("Description", Json::String(text.into()))
+    }
+    /// `Default` value (numbers and lists are given as CloudFormation takes them: `"3"`,
+    /// `"subnet-1,subnet-2"`; numbers also as numbers).
+    pub fn default(self, value: impl Into<Json>) -> Self {
+        self.set("Default", value.into())
+    }
+    /// `AllowedValues`.
+    pub fn allowed_values<V: Into<Json>>(self, values: impl IntoIterator<Item = V>) -> Self {
+        let list = values.into_iter().map(Into::into).collect();
+        self.set("AllowedValues", Json::Array(list))
+    }
+    /// `AllowedPattern` (string parameters).
+    pub fn allowed_pattern(self, pattern: impl Into<String>) -> Self {
+        self.set("AllowedPattern", Json::String(pattern.into()))
+    }
+    /// `ConstraintDescription`: shown when a constraint is not met.
+    pub fn constraint_description(self, text: impl Into<String>) -> Self {
+        self.set("ConstraintDescription", Json::String(text.into()))
+    }
+    /// `MinLength` (string parameters).
+    pub fn min_length(self, n: u32) -> Self {
+        self.set("MinLength", Json::from(n))
+    }
+    /// `MaxLength` (string parameters).
+    pub fn max_length(self, n: u32) -> Self {
+        self.set("MaxLength", Json::from(n))
+    }
+    /// `MinValue` (number parameters).
+    pub fn min_value(self, n: f64) -> Self {
+        self.set("MinValue", num(n))
+    }
+    /// `MaxValue` (number parameters).
+    pub fn max_value(self, n: f64) -> Self {
+        self.set("MaxValue", num(n))
+    }
+    /// `NoEcho`: the value is masked in the console, API and ferroform's output.
+    pub fn no_echo(self) -> Self {
+        self.set("NoEcho", Json::Bool(true))
+    }
+}
+
+fn num(n: f64) -> Json {
+    let mut cx = RenderCx::detached();
+    n.render(&mut cx)
+}
+
+impl Parameter<String> {
+    /// A `String` parameter.
+    pub fn string() -> Self {
+        Parameter::of("String")
+    }
+    /// An AWS-specific parameter type whose value is one ID or name, such as
+    /// `AWS::EC2::VPC::Id`, `AWS::EC2::KeyPair::KeyName` or `AWS::SSM::Parameter::Name`.
+    pub fn aws(type_name: impl Into<String>) -> Self {
+        Parameter::of(type_name)
+    }
+    /// `AWS::SSM::Parameter::Value<T>`: the value of a Systems Manager parameter whose
+    /// name is the parameter's value (T is `String`, or an AWS type such as `AWS::EC2::Image::Id`).
+    pub fn ssm_value(value_type: &str) -> Self {
+        Parameter::of(format!("AWS::SSM::Parameter::Value<{value_type}>"))
+    }
+}
+
+impl Parameter<f64> {
+    /// A `Number` parameter (`Ref` gives a number).
+    pub fn number() -> Self {
+        Parameter::of("Number")
+    }
+}
+
+impl Parameter<i64> {
+    /// A `Number` parameter used where CloudFormation expects an integer.
+    pub fn integer() -> Self {
+        Parameter::of("Number")
+    }
+}
+
+impl Parameter<List<String>> {
+    /// A `CommaDelimitedList` parameter.
+    pub fn comma_delimited_list() -> Self {
+        Parameter::of("CommaDelimitedList")
+    }
+    /// `List<Number>`.
+    pub fn number_list() -> Self {
+        Parameter::of("List<Number>")
+    }
+    /// A list of an AWS-specific type: `List<AWS::EC2::Subnet::Id>` from `aws_list("AWS::EC2::Subnet::Id")`.
+    pub fn aws_list(type_name: &str) -> Self {
+        Parameter::of(format!("List<{type_name}>"))
+    }
+    /// `AWS::SSM::Parameter::Value<List<T>>` (or `CommaDelimitedList` as T).
+    pub fn ssm_value_list(value_type: &str) -> Self {
+        if value_type == "CommaDelimitedList" {
+            Parameter::of("AWS::SSM::Parameter::Value<CommaDelimitedList>")
+        } else {
+            Parameter::of(format!("AWS::SSM::Parameter::Value<List<{value_type}>>"))
+        }
+    }
+}
+
+/// A template output.
+#[derive(Debug)]
+pub struct Output {
+    value: Box<dyn OutputValue>,
+    description: Option<String>,
+    export_name: Option<Value<String>>,
+    condition: Option<CondRef>,
+}
+
+trait OutputValue: Render + fmt::Debug {}
+impl<T: Render + fmt::Debug> OutputValue for T {}
+
+impl Output {
+    /// `Description`.
+    pub fn description(&mut self, text: impl Into<String>) -> &mut Self {
+        self.description = Some(text.into());
+        self
+    }
+    /// `Export.Name`: other stacks can read the value with `Fn::ImportValue`.
+    pub fn export(&mut self, name: impl Into<Value<String>>) -> &mut Self {
+        self.export_name = Some(name.into());
+        self
+    }
+    /// Output only when the condition holds.
+    pub fn condition(&mut self, condition: &CondRef) -> &mut Self {
+        self.condition = Some(condition.clone());
+        self
+    }
+}
+
+/// A mapping: `top-level key → second-level key → value`, read with [`crate::fns::find_in_map`].
+///
+/// ```
+/// use ferroform::Mapping;
+/// let sizes = Mapping::new()
+///     .entry("prod", "Cpu", "1024")
+///     .entry("dev", "Cpu", "256");
+/// # let _ = sizes;
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Mapping(IndexMap<String, JsonMap>);
+
+impl Mapping {
+    /// An empty mapping.
+    pub fn new() -> Self {
+        Mapping::default()
+    }
+    /// Set `top[second] = value`.
+    pub fn entry(
+        mut self,
+        top: impl Into<String>,
+        second: impl Into<String>,
+        value: impl Into<Json>,
+    ) -> Self {
+        self.0
+            .entry(top.into())
+            .or_default()
+            .insert(second.into(), value.into());
+        self
+    }
+}
+
+/// One CloudFormation stack: its template sections, filled through typed handles.
+///
+/// The stack's name is also its default CloudFormation stack name.
+///
+/// ```
+/// use ferroform::Stack;
+/// use ferroform::resources::logs;
+/// let mut stack = Stack::new("Web");
+/// stack.description("The web service");
+/// let logs = stack.add("Logs", logs::LogGroup::new().retention_in_days(30));
+/// stack.options(&logs).retain();
+/// stack.output("LogGroupName", logs.to_ref());
+/// let template = stack.synth().unwrap();
+/// assert!(template.to_json().contains("\"RetentionInDays\": 30"));
+/// ```
+#[derive(Debug)]
+pub struct Stack {
+    id: StackId,
+    name: Rc<str>,
+    description: Option<String>,
+    metadata: JsonMap,
+    transforms: Vec<String>,
+    parameters: IndexMap<Rc<str>, (String, JsonMap)>,
+    mappings: IndexMap<Rc<str>, Mapping>,
+    conditions: IndexMap<Rc<str>, Cond>,
+    resources: IndexMap<Rc<str>, Entry>,
+    outputs: IndexMap<Rc<str>, Output>,
+    diagnostics: Vec<Diagnostic>,
+    scratch: ResourceOptions,
+    scratch_output: Option<Output>,
+}
+
+impl Stack {
+    /// A new, empty stack. `name` is the CloudFormation stack name and must match
+    /// `[A-Za-z][A-Za-z0-9-]*` (at most 128 characters).
+    pub fn new(name: impl Into<String>) -> Self {
+        let name: String = name.into();
+        let mut stack = Stack {
+            id: StackId::fresh(),
+            name: Rc::from(name.as_str()),
+            description: None,
+            metadata: JsonMap::new(),
+            transforms: Vec::new(),
+            parameters: IndexMap::new(),
+            mappings: IndexMap::new(),
+            conditions: IndexMap::new(),
+            resources: IndexMap::new(),
+            outputs: IndexMap::new(),
+            diagnostics: Vec::new(),
+            scratch: ResourceOptions::default(),
+            scratch_output: None,
+        };
+        if !valid_stack_name(&name) {
+            stack.problem(
+                rules::INVALID_STACK_NAME,
+                None,
+                format!("stack name `{name}` is not a valid CloudFormation stack name"),
+                "start with a letter and use only letters, digits and hyphens, at most 128 characters",
+            );
+        }
+        stack
+    }
+
+    /// The stack's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The stack's identity, shared by the handles it hands out.
+    pub fn id(&self) -> StackId {
+        self.id
+    }
+
+    /// Set the template `Description` (at most 1,024 bytes).
+    pub fn description(&mut self, text: impl Into<String>) -> &mut Self {
+        self.description = Some(text.into());
+        self
+    }
+
+    /// Set a top-level `Metadata` key.
+    pub fn metadata(&mut self, key: impl Into<String>, value: Json) -> &mut Self {
+        self.metadata.insert(key.into(), value);
+        self
+    }
+
+    /// Add a `Transform` (such as `AWS::Serverless-2016-10-31`). `AWS::LanguageExtensions`
+    /// is added by itself when an intrinsic needs it.
+    pub fn transform(&mut self, name: impl Into<String>) -> &mut Self {
+        let name = name.into();
+        if !self.transforms.contains(&name) {
+            self.transforms.push(name);
+        }
+        self
+    }
+
+    fn problem(&mut self, rule: &'static str, id: Option<&str>, message: String, hint: &str) {
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            rule,
+            source: self.name.to_string(),
+            logical_id: id.map(str::to_owned),
+            path: id.unwrap_or_default().to_owned(),
+            message,
+            hint: Some(hint.to_owned()),
+        });
+    }
+
+    fn check_id(&mut self, kind: &str, id: &str, taken: bool) {
+        if !valid_logical_id(id) {
+            self.problem(
+                rules::INVALID_LOGICAL_ID,
+                Some(id),
+                format!("{kind} logical ID `{id}` is not valid"),
+                "logical IDs are 1 to 255 ASCII letters and digits (A-Z, a-z, 0-9)",
+            );
+        } else if taken {
+            self.problem(
+                rules::DUPLICATE_LOGICAL_ID,
+                Some(id),
+                format!("{kind} logical ID `{id}` is used twice"),
+                "give each resource, parameter, condition, mapping and output its own logical ID",
+            );
+        }
+    }
+
+    fn ref_id_taken(&self, id: &str) -> bool {
+        self.resources.contains_key(id) || self.parameters.contains_key(id)
+    }
+
+    /// Add a resource and get its typed handle.
+    ///
+    /// A logical ID that is not alphanumeric, too long or already used is reported when
+    /// the stack is synthesized (with every other problem), not panicked on; the handle
+    /// then points at the resource that holds the ID.
+    pub fn add<T: Resource>(&mut self, logical_id: &str, resource: T) -> Handle<T> {
+        self.insert(logical_id, Box::new(resource))
+    }
+
+    /// Add a resource of a type ferroform has no generated struct for.
+    pub fn add_raw(&mut self, logical_id: &str, resource: RawResource) -> Handle<RawResource> {
+        self.insert(logical_id, Box::new(resource))
+    }
+
+    fn insert<T>(&mut self, logical_id: &str, props: Box<dyn AnyResource>) -> Handle<T> {
+        let taken = self.ref_id_taken(logical_id);
+        self.check_id("resource", logical_id, taken);
+        let id: Rc<str> = Rc::from(logical_id);
+        if !taken {
+            self.resources.insert(
+                id.clone(),
+                Entry {
+                    props,
+                    options: ResourceOptions::default(),
+                },
+            );
+        }
+        Handle::new(self.id, id)
+    }
+
+    /// The properties of a resource of this stack, to read.
+    pub fn get<T: 'static>(&self, handle: &Handle<T>) -> Option<&T> {
+        if handle.stack != self.id {
+            return None;
+        }
+        self.resources
+            .get(&handle.id)?
+            .props
+            .as_any()
+            .downcast_ref()
+    }
+
+    /// The properties of a resource of this stack, to change after it was added
+    /// (the escape hatch of higher-level constructs).
+    pub fn get_mut<T: 'static>(&mut self, handle: &Handle<T>) -> Option<&mut T> {
+        if handle.stack != self.id {
+            return None;
+        }
+        self.resources
+            .get_mut(&handle.id)?
+            .props
+            .as_any_mut()
+            .downcast_mut()
+    }
+
+    /// The resource attributes (`DependsOn`, `DeletionPolicy`...) of a resource of this stack.
+    ///
+    /// A handle from another stack is reported at synth; its options go nowhere.
+    pub fn options<T>(&mut self, handle: &Handle<T>) -> &mut ResourceOptions {
+        let index = (handle.stack == self.id)
+            .then(|| self.resources.get_index_of(&handle.id))
+            .flatten();
+        if let Some(i) = index {
+            return &mut self.resources[i].options;
+        }
+        self.problem(
+            rules::FOREIGN_HANDLE,
+            Some(&handle.id),
+            format!(
+                "resource `{}` does not belong to stack `{}`",
+                handle.id, self.name
+            ),
+            "set a resource's options on the stack it was added to",
+        );
+        self.scratch = ResourceOptions::default();
+        &mut self.scratch
+    }
+
+    /// Add a parameter and get its typed handle.
+    pub fn parameter<T>(&mut self, logical_id: &str, definition: Parameter<T>) -> Param<T> {
+        let taken = self.ref_id_taken(logical_id);
+        self.check_id("parameter", logical_id, taken);
+        let id: Rc<str> = Rc::from(logical_id);
+        if !taken {
+            self.parameters
+                .insert(id.clone(), (definition.ty, definition.fields));
+        }
+        Param::new(self.id, id)
+    }
+
+    /// Add a named condition.
+    pub fn condition(&mut self, logical_id: &str, condition: Cond) -> CondRef {
+        let taken = self.conditions.contains_key(logical_id);
+        self.check_id("condition", logical_id, taken);
+        let id: Rc<str> = Rc::from(logical_id);
+        if !taken {
+            self.conditions.insert(id.clone(), condition);
+        }
+        CondRef { stack: self.id, id }
+    }
+
+    /// Add a mapping.
+    pub fn mapping(&mut self, logical_id: &str, mapping: Mapping) -> MappingRef {
+        let taken = self.mappings.contains_key(logical_id);
+        self.check_id("mapping", logical_id, taken);
+        let id: Rc<str> = Rc::from(logical_id);
+        if !taken {
+            self.mappings.insert(id.clone(), mapping);
+        }
+        MappingRef { stack: self.id, id }
+    }
+
+    /// Add an output; set its description, export and condition on what this returns.
+    pub fn output<T: Render + fmt::Debug + 'static>(
+        &mut self,
+        logical_id: &str,
+        value: impl Into<Value<T>>,
+    ) -> &mut Output {
+        let taken = self.outputs.contains_key(logical_id);
+        self.check_id("output", logical_id, taken);
+        let output = Output {
+            value: Box::new(value.into()),
+            description: None,
+            export_name: None,
+            condition: None,
+        };
+        if taken {
+            return self.scratch_output.insert(output);
+        }
+        self.outputs.entry(Rc::from(logical_id)).or_insert(output)
+    }
+
+    /// Number of resources in the stack.
+    pub fn resource_count(&self) -> usize {
+        self.resources.len()
+    }
+
+    /// Render the template, or every problem found on the way.
+    pub fn synth(&self) -> Result<Template, SynthError> {
+        let (json, diagnostics) = self.render();
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return Err(SynthError { diagnostics });
+        }
+        Ok(Template::new(self.name.to_string(), json))
+    }
+
+    /// Render the template and return it with the diagnostics found (errors included).
+    pub(crate) fn render(&self) -> (Json, Vec<Diagnostic>) {
+        let mut cx = RenderCx::new(self.id, self.name.clone());
+        let mut root = JsonMap::new();
+        root.insert(
+            "AWSTemplateFormatVersion".into(),
+            Json::String("2010-09-09".into()),
+        );
+        if let Some(d) = &self.description {
+            root.insert("Description".into(), Json::String(d.clone()));
+        }
+        if !self.metadata.is_empty() {
+            root.insert("Metadata".into(), Json::Object(self.metadata.clone()));
+        }
+
+        let params = self.render_parameters();
+        let mappings = self.render_mappings();
+        let conditions = self.render_conditions(&mut cx);
+        let resources = self.render_resources(&mut cx);
+        let outputs = self.render_outputs(&mut cx);
+
+        let mut transforms = self.transforms.clone();
+        if cx.uses_language_extensions()
+            && !transforms.iter().any(|t| t == "AWS::LanguageExtensions")
+        {
+            transforms.insert(0, "AWS::LanguageExtensions".into());
+        }
+        match transforms.len() {
+            0 => {}
+            1 => {
+                root.insert("Transform".into(), Json::String(transforms.remove(0)));
+            }
+            _ => {
+                root.insert(
+                    "Transform".into(),
+                    Json::Array(transforms.into_iter().map(Json::String).collect()),
+                );
+            }
+        }
+        for (key, section) in [
+            ("Parameters", params),
+            ("Mappings", mappings),
+            ("Conditions", conditions),
+            ("Resources", resources),
+            ("Outputs", outputs),
+        ] {
+            if !section.is_empty() || key == "Resources" {
+                root.insert(key.into(), Json::Object(section));
+            }
+        }
+        let mut diagnostics = self.diagnostics.clone();
+        diagnostics.extend(cx.take_diagnostics());
+        (Json::Object(root), diagnostics)
+    }
+
+    fn render_parameters(&self) -> JsonMap {
+        let mut out = JsonMap::with_capacity(self.parameters.len());
+        for (id, (ty, fields)) in &self.parameters {
+            let mut p = JsonMap::with_capacity(fields.len() + 1);
+            p.insert("Type".into(), Json::String(ty.clone()));
+            for (k, v) in fields {
+                p.insert(k.clone(), v.clone());
+            }
+            out.insert(id.to_string(), Json::Object(p));
+        }
+        out
+    }
+
+    fn render_mappings(&self) -> JsonMap {
+        let mut out = JsonMap::with_capacity(self.mappings.len());
+        for (id, m) in &self.mappings {
+            let inner =
+                m.0.iter()
+                    .map(|(k, v)| (k.clone(), Json::Object(v.clone())))
+                    .collect();
+            out.insert(id.to_string(), Json::Object(inner));
+        }
+        out
+    }
+
+    fn render_conditions(&self, cx: &mut RenderCx) -> JsonMap {
+        let mut out = JsonMap::with_capacity(self.conditions.len());
+        cx.push_key("Conditions");
+        for (id, c) in &self.conditions {
+            cx.push_owned(id.clone());
+            out.insert(id.to_string(), c.render(cx));
+            cx.pop();
+        }
+        cx.pop();
+        out
+    }
+
+    fn render_resources(&self, cx: &mut RenderCx) -> JsonMap {
+        let mut out = JsonMap::with_capacity(self.resources.len());
+        cx.push_key("Resources");
+        for (id, entry) in &self.resources {
+            cx.push_owned(id.clone());
+            let mut r = JsonMap::with_capacity(4);
+            r.insert(
+                "Type".into(),
+                Json::String(entry.props.type_name().to_owned()),
+            );
+            let o = &entry.options;
+            if let Some(c) = &o.condition {
+                cx.push_key("Condition");
+                check_condition(cx, c);
+                cx.pop();
+                r.insert("Condition".into(), Json::String(c.id.to_string()));
+            }
+            if !o.depends_on.is_empty() {
+                cx.push_key("DependsOn");
+                let mut deps = Vec::with_capacity(o.depends_on.len());
+                for h in &o.depends_on {
+                    if h.stack != self.id {
+                        cx.error(
+                            rules::CROSS_STACK_REFERENCE,
+                            format!("DependsOn names `{}`, a resource of another stack", h.id),
+                            Some("a resource can only depend on resources of its own stack".into()),
+                        );
+                    }
+                    deps.push(Json::String(h.id.to_string()));
+                }
+                cx.pop();
+                let deps = if deps.len() == 1 {
+                    deps.remove(0)
+                } else {
+                    Json::Array(deps)
+                };
+                r.insert("DependsOn".into(), deps);
+            }
+            cx.push_key("Properties");
+            let props = entry.props.render_props(cx);
+            cx.pop();
+            if !matches!(&props, Json::Object(m) if m.is_empty()) {
+                r.insert("Properties".into(), props);
+            }
+            if let Some(m) = &o.metadata {
+                r.insert("Metadata".into(), m.clone());
+            }
+            if let Some(p) = &o.creation_policy {
+                r.insert("CreationPolicy".into(), p.clone());
+            }
+            if let Some(p) = &o.update_policy {
+                r.insert("UpdatePolicy".into(), p.clone());
+            }
+            if let Some(p) = o.deletion_policy {
+                r.insert("DeletionPolicy".into(), Json::String(p.as_str().into()));
+            }
+            if let Some(p) = o.update_replace_policy {
+                r.insert(
+                    "UpdateReplacePolicy".into(),
+                    Json::String(p.as_str().into()),
+                );
+            }
+            cx.pop();
+            out.insert(id.to_string(), Json::Object(r));
+        }
+        cx.pop();
+        out
+    }
+
+    fn render_outputs(&self, cx: &mut RenderCx) -> JsonMap {
+        let mut out = JsonMap::with_capacity(self.outputs.len());
+        cx.push_key("Outputs");
+        for (id, o) in &self.outputs {
+            cx.push_owned(id.clone());
+            let mut m = JsonMap::with_capacity(4);
+            if let Some(d) = &o.description {
+                m.insert("Description".into(), Json::String(d.clone()));
+            }
+            if let Some(c) = &o.condition {
+                check_condition(cx, c);
+                m.insert("Condition".into(), Json::String(c.id.to_string()));
+            }
+            cx.req(&mut m, "Value", &*o.value);
+            if let Some(name) = &o.export_name {
+                cx.push_key("Export");
+                let mut e = JsonMap::with_capacity(1);
+                cx.req(&mut e, "Name", name);
+                cx.pop();
+                m.insert("Export".into(), Json::Object(e));
+            }
+            cx.pop();
+            out.insert(id.to_string(), Json::Object(m));
+        }
+        cx.pop();
+        out
+    }
+}
+
+/// CloudFormation's rule for logical IDs: 1 to 255 ASCII alphanumerics.
+pub fn valid_logical_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 255 && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// CloudFormation's rule for stack names: a letter, then letters, digits and hyphens, at most 128.
+pub fn valid_stack_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic())
+        && name.len() <= 128
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
