@@ -1,0 +1,6 @@
+// Twin of fail/missing_required.rs: with both required properties it compiles.
+use ferroform::resources::ecs::task_definition::ContainerDefinition;
+
+fn main() {
+    let _c = ContainerDefinition::new("web", "public.ecr.aws/nginx/nginx:1.27");
+}
