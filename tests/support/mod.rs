@@ -1,0 +1,260 @@
+//! Shared helpers for the integration tests: `mod support;` from each test file.
+//!
+//! * Python tools (cfn-lint and the venv's python) are looked up in `$FERROFORM_VENV`, then in
+//!   `<repo>/.venv` (what `tests/run.sh` creates).
+//! * [`require_tool`] implements the rule for missing tools: under CI (`CI` set to anything
+//!   but empty or `false`) a missing tool fails the test loudly; elsewhere the test prints
+//!   `SKIPPED: <reason>` to stderr and returns early.
+//! * [`TempDir`]: a fresh directory under `std::env::temp_dir()`, removed on drop.
+//!
+//! Standard library only (plus `serde_json`, a dev-dependency).
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The repository root (the root package owns `tests/`).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A file under `tests/`.
+pub fn tests_file(name: &str) -> PathBuf {
+    repo_root().join("tests").join(name)
+}
+
+/// True when running under CI: `CI` is set to anything but empty or `false`.
+pub fn in_ci() -> bool {
+    match std::env::var("CI") {
+        Ok(v) => {
+            let v = v.trim();
+            !v.is_empty() && !v.eq_ignore_ascii_case("false")
+        }
+        Err(_) => false,
+    }
+}
+
+/// The test suite's Python virtual environment: `$FERROFORM_VENV` when set (and non-empty),
+/// else `<repo>/.venv`. Returned whether or not it exists.
+pub fn venv_dir() -> PathBuf {
+    match std::env::var_os("FERROFORM_VENV") {
+        Some(v) if !v.is_empty() => PathBuf::from(v),
+        _ => repo_root().join(".venv"),
+    }
+}
+
+fn venv_bin(name: &str) -> Option<PathBuf> {
+    let venv = venv_dir();
+    let candidates = [
+        venv.join("bin").join(name),
+        venv.join("Scripts").join(format!("{name}.exe")),
+    ];
+    candidates.into_iter().find(|p| p.is_file())
+}
+
+/// `cfn-lint` of the test venv, if installed.
+pub fn cfn_lint() -> Option<PathBuf> {
+    venv_bin("cfn-lint")
+}
+
+/// The test venv's python interpreter, if the venv exists.
+pub fn venv_python() -> Option<PathBuf> {
+    venv_bin("python3").or_else(|| venv_bin("python"))
+}
+
+/// Find a tool of the test venv (`"cfn-lint"` or `"python"`).
+///
+/// Returns `Some(path)` when it is installed. When it is missing: under CI this panics (the
+/// test fails) with a loud message; elsewhere it prints `SKIPPED: <reason>` to stderr and
+/// returns `None`, and the caller returns early:
+///
+/// ```ignore
+/// let Some(lint) = support::require_tool("cfn-lint") else { return };
+/// ```
+pub fn require_tool(name: &str) -> Option<PathBuf> {
+    let found = match name {
+        "cfn-lint" => cfn_lint(),
+        "python" | "python3" => venv_python(),
+        other => venv_bin(other),
+    };
+    if found.is_some() {
+        return found;
+    }
+    let reason = format!(
+        "`{name}` not found in the test venv {} (set FERROFORM_VENV, or run tests/run.sh, \
+         which creates .venv and installs tests/requirements.txt)",
+        venv_dir().display()
+    );
+    if in_ci() {
+        panic!(
+            "\n\n************************************************************\n\
+             MISSING TOOL UNDER CI: {reason}\n\
+             CI must run the suite through tests/run.sh so that the tools are installed.\n\
+             ************************************************************\n"
+        );
+    }
+    eprintln!("SKIPPED: {reason}");
+    None
+}
+
+/// What a cfn-lint run gave.
+#[derive(Debug)]
+pub struct LintResult {
+    /// cfn-lint's exit code: a bit mask, 2 = errors, 4 = warnings, 8 = informational
+    /// (1 = cfn-lint itself failed).
+    pub code: i32,
+    /// stdout and stderr together.
+    pub output: String,
+}
+
+impl LintResult {
+    /// Errors were found (bit 2), or cfn-lint failed to run (bit 1).
+    pub fn has_errors(&self) -> bool {
+        self.code & 0b11 != 0
+    }
+    /// Warnings were found (bit 4).
+    pub fn has_warnings(&self) -> bool {
+        self.code & 4 != 0
+    }
+    /// Informational findings (bit 8).
+    pub fn has_informational(&self) -> bool {
+        self.code & 8 != 0
+    }
+}
+
+/// Run cfn-lint (the venv's, found with [`cfn_lint`]; panics when it is missing, so call
+/// [`require_tool`] first) over `files`, with `extra_args` before them. Output is in
+/// cfn-lint's `parseable` format, one finding per line.
+pub fn run_cfn_lint<P: AsRef<OsStr>>(files: &[P], extra_args: &[&str]) -> LintResult {
+    let lint = cfn_lint().expect("cfn-lint is not installed in the test venv (require_tool first)");
+    let mut cmd = Command::new(&lint);
+    cmd.args(["--format", "parseable", "--regions", "us-east-1"])
+        .args(extra_args)
+        .arg("--");
+    for f in files {
+        cmd.arg(f);
+    }
+    let out = run(&mut cmd);
+    LintResult {
+        code: out.status.code().unwrap_or(-1),
+        output: output_text(&out),
+    }
+}
+
+/// Run the venv python on a helper script of `tests/` with `args`; returns the exit code and
+/// stdout+stderr. Panics when the venv python is missing (call [`require_tool`] first).
+pub fn run_venv_python<P: AsRef<OsStr>>(script: &str, args: &[P]) -> (i32, String) {
+    let python = venv_python().expect("the test venv has no python (require_tool first)");
+    let mut cmd = Command::new(python);
+    cmd.arg(tests_file(script)).args(args);
+    let out = run(&mut cmd);
+    (out.status.code().unwrap_or(-1), output_text(&out))
+}
+
+fn run(cmd: &mut Command) -> Output {
+    // Keep the tools quiet and deterministic.
+    cmd.env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONIOENCODING", "utf-8");
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+fn output_text(out: &Output) -> String {
+    let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
+    let err = String::from_utf8_lossy(&out.stderr);
+    if !err.trim().is_empty() {
+        if !s.is_empty() && !s.ends_with('\n') {
+            s.push('\n');
+        }
+        s.push_str(&err);
+    }
+    s
+}
+
+/// A fresh, uniquely named directory under `std::env::temp_dir()`, removed (with its
+/// contents) when dropped.
+#[derive(Debug)]
+pub struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    /// Create `<tmp>/ferroform-<label>-<pid>-<nanos>-<n>`.
+    pub fn new(label: &str) -> TempDir {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let path = std::env::temp_dir().join(format!(
+            "ferroform-{label}-{}-{nanos}-{n}",
+            std::process::id()
+        ));
+        fs::create_dir_all(&path)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+        TempDir { path }
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A path inside the directory.
+    pub fn join(&self, name: impl AsRef<Path>) -> PathBuf {
+        self.path.join(name)
+    }
+
+    /// Write `contents` to `name` inside the directory and return its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.join(name);
+        fs::write(&p, contents).unwrap_or_else(|e| panic!("cannot write {}: {e}", p.display()));
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Every file under `dir` (recursively) with its contents, sorted by path: a snapshot to
+/// check that a directory did not change.
+pub fn dir_snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.push((p.clone(), Vec::new()));
+                walk(&p, out);
+            } else {
+                let bytes = fs::read(&p).unwrap_or_default();
+                out.push((p, bytes));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    out
+}
+
+/// The names of the entries directly inside `dir`, sorted.
+pub fn dir_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
