@@ -46,11 +46,25 @@ fn write_map(out: &mut String, m: &serde_json::Map<String, Json>, level: usize) 
             indent(out, level);
         }
         first = false;
-        write_string(out, k, level, true);
+        let mut key = String::new();
+        write_string(&mut key, k, level, true);
+        if key.len() > MAX_IMPLICIT_KEY {
+            // YAML limits implicit keys to 1024 characters: write an explicit `? key`.
+            out.push_str("? ");
+            out.push_str(&key);
+            out.push('\n');
+            indent(out, level);
+        } else {
+            out.push_str(&key);
+        }
         out.push(':');
         write_value_after_key(out, v, level);
     }
 }
+
+/// Longest key written as an implicit `key: value` (in bytes, so at most as many
+/// characters): YAML 1.1 and 1.2 readers reject implicit keys over 1024 characters.
+const MAX_IMPLICIT_KEY: usize = 1000;
 
 fn write_value_after_key(out: &mut String, v: &Json, level: usize) {
     match v {
@@ -174,11 +188,18 @@ fn printable(c: char) -> bool {
         && c != '\u{feff}'
 }
 
+/// Characters YAML 1.1 readers (PyYAML, libyaml) treat as line breaks besides `\n`:
+/// NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR. Written raw they end a line (splitting a
+/// literal block or a quoted key, folding white space around them), so they are escaped.
+fn extra_line_break(c: char) -> bool {
+    matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
 fn literal_block_ok(s: &str) -> bool {
     s.contains('\n')
         && !s.starts_with([' ', '\n', '\t'])
         && s.trim_end_matches('\n').contains(|c: char| c != '\n')
-        && s.chars().all(|c| printable(c) && c != '\u{85}')
+        && s.chars().all(|c| printable(c) && !extra_line_break(c))
         // A line that starts with white space would need an indentation indicator; keep it simple.
         && s.lines().all(|l| !l.starts_with([' ', '\t']) || !l.trim().is_empty())
         && !s.lines().any(|l| l.ends_with([' ', '\t']))
@@ -215,7 +236,7 @@ fn write_quoted(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if printable(c) && c != '\u{85}' => out.push(c),
+            c if printable(c) && !extra_line_break(c) => out.push(c),
             c if (c as u32) < 0x100 => {
                 let _ = write!(out, "\\x{:02X}", c as u32);
             }
@@ -308,6 +329,29 @@ mod tests {
         let v = serde_json::json!({"a": "x\ny\n", "b": "x\ny", "c": "x\n\n"});
         let y = to_yaml(&v);
         assert_eq!(y, "a: |\n  x\n  y\nb: |-\n  x\n  y\nc: |+\n  x\n\n");
+    }
+
+    #[test]
+    fn line_separators_are_escaped_not_written_raw() {
+        let v = serde_json::json!({"a\u{2028}": "x\ny\u{2029}z\n", "b": "p \u{85} q"});
+        let y = to_yaml(&v);
+        assert_eq!(y, "\"a\\u2028\": \"x\\ny\\u2029z\\n\"\nb: \"p \\x85 q\"\n");
+    }
+
+    #[test]
+    fn long_keys_are_written_as_explicit_keys() {
+        let long = "k".repeat(1001);
+        let v = serde_json::json!({"a": [{long.clone(): "x", "b": {long.clone(): {"c": 1}}}]});
+        let y = to_yaml(&v);
+        assert_eq!(
+            y,
+            format!("a:\n  - ? {long}\n    : x\n    b:\n      ? {long}\n      :\n        c: 1\n")
+        );
+        let short = "k".repeat(1000);
+        assert_eq!(
+            to_yaml(&serde_json::json!({short.clone(): 1})),
+            format!("{short}: 1\n")
+        );
     }
 
     #[test]
