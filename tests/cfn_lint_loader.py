@@ -12,6 +12,12 @@ Used by tests/yaml_equivalence.rs (run with the test suite's venv python, see te
         Exit 0 when equal; 1 and one line per difference ("DIFF <path>: ...") otherwise;
         2 when a file cannot be loaded.
 
+    cfn_lint_loader.py compare-cli JSON_FILE
+        Load JSON_FILE twice: as a JSON parser reads it (cfn_json.loads, what CloudFormation
+        does) and as the cfn-lint command line reads a template file (cfnlint.decode.decode,
+        which tries its YAML loader first and falls back to JSON only on some scanner
+        errors), and compare the two like "compare" does.
+
     cfn_lint_loader.py dump json|yaml FILE
         Print the plain value as JSON on stdout, with non-JSON values (dates, timestamps,
         NaN, infinities, bytes) written as {"$python": "<type>", "repr": "..."}.
@@ -131,6 +137,27 @@ def main(argv):
         diff(a, b, "", out)
         for line in out:
             print(line)
+        if not out:
+            print("SAME")
+        return 1 if out else 0
+    if len(argv) == 3 and argv[1] == "compare-cli":
+        from cfnlint.decode.decode import decode
+
+        try:
+            a = load("json", argv[2])
+        except Exception as exc:  # noqa: BLE001
+            print(f"ERROR cfn-lint's JSON loader rejected {argv[2]}: {type(exc).__name__}: {exc}")
+            return 2
+        template, matches = decode(argv[2])
+        if template is None:
+            print(f"DIFF <root>: the cfn-lint command line cannot read {argv[2]}:")
+            for m in matches:
+                print(f"  {m}")
+            return 1
+        out = []
+        diff(a, plain(template), "", out)
+        for line in out:
+            print(line.replace("yaml has", "cfn-lint CLI has"))
         if not out:
             print("SAME")
         return 1 if out else 0

@@ -22,8 +22,6 @@ use std::path::Path;
 use ferroform::{Mapping, Parameter, RawResource, Stack, Template, Value, fns, pseudo};
 use serde_json::{Value as Json, json};
 
-use support::TempDir;
-
 // ---------------------------------------------------------------------------------------
 // The corpus
 
@@ -229,6 +227,15 @@ fn tricky_strings() -> Vec<String> {
             "tab\tinside\nlines\n",
             "é\n🦀\n",
             "a\u{7f}\nb\n",
+            "a\n# not a comment\n",
+            "a\n  # indented hash\nb",
+            "a\n- b\n? c\n: d\n",
+            "a\n\u{a0}b\n",
+            "a\n\u{feff}b\n",
+            "a\n\\\n",
+            "a\n\"quoted\"\n'single'\n",
+            "trailing spaces on last line\nb  ",
+            "last line is blank but spaced\n  ",
         ]
         .iter()
         .map(|s| s.to_string()),
@@ -376,7 +383,7 @@ fn assert_same_as_cfn_reads(template: &Template) {
 /// CI because the venv is missing).
 fn cfn_lint_problems(json_text: &str, yaml_text: &str) -> Option<String> {
     support::require_tool("python")?;
-    let dir = TempDir::new("yaml-eq");
+    let dir = support::temp_dir("yaml-eq");
     let json_path = dir.write("t.json", json_text);
     let yaml_path = dir.write("t.yaml", yaml_text);
     let (code, out) = compare_files(&json_path, &yaml_path);
@@ -564,7 +571,13 @@ fn tricky_strings_in_every_section() {
         .condition(&is_on)
         .metadata(json!({"on": "off", "list": ["yes", {"no": "~"}]}));
 
-    for (i, s) in tricky_strings().iter().take(120).enumerate() {
+    // 200 outputs at most per template: every 7th string and every multi-line one
+    let picked = strings
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| i % 7 == 0 && *i < 700 || (s.contains('\n') && s.len() < 200))
+        .map(|(_, s)| s);
+    for (i, s) in picked.enumerate() {
         stack
             .output::<String>(&format!("Out{i}"), s.as_str())
             .description(s.clone())
@@ -692,6 +705,58 @@ fn intrinsics_in_yaml_read_as_in_json() {
     assert_same_as_cfn_reads(&t);
 }
 
+/// `cfn-lint template.json` does not read JSON with a JSON parser: `cfnlint.decode.decode`
+/// tries its YAML 1.1 loader first and falls back to JSON only on a few scanner errors. The
+/// README promises templates "(JSON or YAML) that cfn-lint accepts", so the JSON output must
+/// read the same through that path as through a JSON parser (what CloudFormation uses):
+/// otherwise cfn-lint validates a different template than the one deployed.
+#[test]
+fn json_output_reads_the_same_through_the_cfn_lint_command_line() {
+    // Characters PyYAML's reader refuses anywhere in a stream: one of them makes the whole
+    // file unreadable, so they get a template of their own and the rest stays visible.
+    let refused =
+        |c: char| matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}');
+    let (bad, good): (Vec<String>, Vec<String>) = tricky_strings()
+        .into_iter()
+        .partition(|s| s.contains(refused));
+    let cases = [
+        ("strings", Json::from(good)),
+        ("refused-characters", Json::from(bad)),
+        ("scalars", scalars_and_empties()),
+    ];
+    if support::require_tool("python").is_none() {
+        return;
+    }
+    let dir = support::temp_dir("json-cli");
+    let mut failures = Vec::new();
+    for (name, value) in cases {
+        let mut stack = Stack::new("JsonViaCli");
+        stack.metadata("Values", value.clone());
+        stack.add_raw(
+            "Raw",
+            RawResource::new("Custom::Raw", json!({ "Values": value })),
+        );
+        let t = stack.synth().expect("valid");
+        let path = dir.write(&format!("{name}.json"), t.to_json());
+        let (code, out) = support::run_venv_python(
+            "cfn_lint_loader.py",
+            &[OsStr::new("compare-cli"), path.as_os_str()],
+        );
+        if code != 0 {
+            failures.push(format!(
+                "--- {name} (exit {code}):\n{}",
+                truncate(&out, 8_000)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "the cfn-lint command line reads ferroform's JSON output differently from a JSON \
+         parser:\n{}",
+        failures.join("\n")
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // The comparisons can fail
 
@@ -701,7 +766,7 @@ fn cfn_lint_comparison_detects_a_yaml_1_1_mismatch() {
     let Some(_python) = support::require_tool("python") else {
         return;
     };
-    let dir = TempDir::new("yaml-eq-demo");
+    let dir = support::temp_dir("yaml-eq-demo");
     let json_path = dir.write(
         "t.json",
         r#"{"Resources": {"H": {"Type": "AWS::CloudFormation::WaitConditionHandle",

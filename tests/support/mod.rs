@@ -5,7 +5,8 @@
 //! * [`require_tool`] implements the rule for missing tools: under CI (`CI` set to anything
 //!   but empty or `false`) a missing tool fails the test loudly; elsewhere the test prints
 //!   `SKIPPED: <reason>` to stderr and returns early.
-//! * [`TempDir`]: a fresh directory under `std::env::temp_dir()`, removed on drop.
+//! * [`run_cfn_lint`]: cfn-lint over files, giving its exit code (a bit mask) and output.
+//! * [`temp_dir`]: a fresh directory under `std::env::temp_dir()`, removed on drop.
 //!
 //! Standard library only (plus `serde_json`, a dev-dependency).
 #![allow(dead_code)]
@@ -101,48 +102,44 @@ pub fn require_tool(name: &str) -> Option<PathBuf> {
     None
 }
 
-/// What a cfn-lint run gave.
-#[derive(Debug)]
-pub struct LintResult {
-    /// cfn-lint's exit code: a bit mask, 2 = errors, 4 = warnings, 8 = informational
-    /// (1 = cfn-lint itself failed).
-    pub code: i32,
-    /// stdout and stderr together.
-    pub output: String,
+/// Run cfn-lint (`cfn_lint`, from [`require_tool`] or [`cfn_lint`]) over `files`; returns
+/// its exit code and its output (stdout, then stderr).
+///
+/// The exit code is a bit mask: 2 = errors, 4 = warnings, 8 = informational findings
+/// (1 = cfn-lint itself failed); 0 means clean. See [`lint_errors`] and friends.
+pub fn run_cfn_lint<P: AsRef<Path>>(cfn_lint: &Path, files: &[P]) -> (i32, String) {
+    run_cfn_lint_with(cfn_lint, files, &[])
 }
 
-impl LintResult {
-    /// Errors were found (bit 2), or cfn-lint failed to run (bit 1).
-    pub fn has_errors(&self) -> bool {
-        self.code & 0b11 != 0
-    }
-    /// Warnings were found (bit 4).
-    pub fn has_warnings(&self) -> bool {
-        self.code & 4 != 0
-    }
-    /// Informational findings (bit 8).
-    pub fn has_informational(&self) -> bool {
-        self.code & 8 != 0
-    }
-}
-
-/// Run cfn-lint (the venv's, found with [`cfn_lint`]; panics when it is missing, so call
-/// [`require_tool`] first) over `files`, with `extra_args` before them. Output is in
-/// cfn-lint's `parseable` format, one finding per line.
-pub fn run_cfn_lint<P: AsRef<OsStr>>(files: &[P], extra_args: &[&str]) -> LintResult {
-    let lint = cfn_lint().expect("cfn-lint is not installed in the test venv (require_tool first)");
-    let mut cmd = Command::new(&lint);
-    cmd.args(["--format", "parseable", "--regions", "us-east-1"])
-        .args(extra_args)
-        .arg("--");
+/// [`run_cfn_lint`] with extra cfn-lint options (given before the files).
+pub fn run_cfn_lint_with<P: AsRef<Path>>(
+    cfn_lint: &Path,
+    files: &[P],
+    extra_args: &[&str],
+) -> (i32, String) {
+    assert!(!files.is_empty(), "run_cfn_lint needs at least one file");
+    let mut cmd = Command::new(cfn_lint);
+    cmd.args(extra_args).arg("--");
     for f in files {
-        cmd.arg(f);
+        cmd.arg(f.as_ref());
     }
     let out = run(&mut cmd);
-    LintResult {
-        code: out.status.code().unwrap_or(-1),
-        output: output_text(&out),
-    }
+    (out.status.code().unwrap_or(-1), output_text(&out))
+}
+
+/// cfn-lint's exit code says errors were found (bit 2) or that it failed (bit 1).
+pub fn lint_errors(code: i32) -> bool {
+    code & 0b11 != 0
+}
+
+/// cfn-lint's exit code says warnings were found (bit 4).
+pub fn lint_warnings(code: i32) -> bool {
+    code & 4 != 0
+}
+
+/// cfn-lint's exit code says informational findings were made (bit 8).
+pub fn lint_informational(code: i32) -> bool {
+    code & 8 != 0
 }
 
 /// Run the venv python on a helper script of `tests/` with `args`; returns the exit code and
@@ -176,7 +173,12 @@ fn output_text(out: &Output) -> String {
 }
 
 /// A fresh, uniquely named directory under `std::env::temp_dir()`, removed (with its
-/// contents) when dropped.
+/// contents) when the returned value is dropped. Derefs to [`Path`].
+pub fn temp_dir(label: &str) -> TempDir {
+    TempDir::new(label)
+}
+
+/// A directory made by [`temp_dir`]; removed on drop; derefs to [`Path`].
 #[derive(Debug)]
 pub struct TempDir {
     path: PathBuf,
@@ -205,16 +207,24 @@ impl TempDir {
         &self.path
     }
 
-    /// A path inside the directory.
-    pub fn join(&self, name: impl AsRef<Path>) -> PathBuf {
-        self.path.join(name)
-    }
-
     /// Write `contents` to `name` inside the directory and return its path.
     pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.join(name);
+        let p = self.path.join(name);
         fs::write(&p, contents).unwrap_or_else(|e| panic!("cannot write {}: {e}", p.display()));
         p
+    }
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.path
     }
 }
 
