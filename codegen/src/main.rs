@@ -1,1 +1,324 @@
-fn main() {}
+//! `ferroform-codegen`: generates ferroform's typed resources (`dsl/src/resources/`) from
+//! the CloudFormation resource provider schemas bundled in cfn-lint.
+//!
+//! ```text
+//! ferroform-codegen --schemas <dir> --out dsl/src/resources [--check]
+//!     [--types codegen/types.txt] [--cargo-toml dsl/Cargo.toml]
+//!     [--cfn-lint-version X] [--region us-east-1] [--jobs N]
+//! ```
+//!
+//! Modules: [`source`] reads the schema set and the types list, [`schema`] classifies schema
+//! nodes, [`model`] builds one resource module's types, [`naming`] turns CloudFormation
+//! names into Rust ones, [`docs`] writes doc comments, [`emit`] writes Rust, and [`output`]
+//! formats, compares and writes files.
+
+mod docs;
+mod emit;
+mod model;
+mod naming;
+mod output;
+mod schema;
+mod source;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use emit::Provenance;
+use model::{Body, Builder};
+use schema::Schema;
+use source::SchemaSet;
+
+const USAGE: &str = "usage: ferroform-codegen --schemas <dir> --out <dir> [--check] \
+[--types <file>] [--cargo-toml <file>] [--cfn-lint-version <v>] [--region <r>] [--jobs <n>]";
+
+struct Args {
+    schemas: PathBuf,
+    out: PathBuf,
+    check: bool,
+    types: PathBuf,
+    cargo_toml: Option<PathBuf>,
+    cfn_lint_version: Option<String>,
+    region: String,
+    jobs: usize,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut it = std::env::args().skip(1);
+    let mut schemas = None;
+    let mut out = None;
+    let mut check = false;
+    let mut types = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("types.txt");
+    let mut cargo_toml = None;
+    let mut cfn_lint_version = None;
+    let mut region = "us-east-1".to_owned();
+    let mut jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
+    while let Some(a) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--schemas" => schemas = Some(PathBuf::from(value()?)),
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--check" => check = true,
+            "--types" => types = PathBuf::from(value()?),
+            "--cargo-toml" => cargo_toml = Some(PathBuf::from(value()?)),
+            "--cfn-lint-version" => cfn_lint_version = Some(value()?),
+            "--region" => region = value()?,
+            "--jobs" => jobs = value()?.parse().map_err(|e| format!("--jobs: {e}"))?,
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(Args {
+        schemas: schemas.ok_or("--schemas is required")?,
+        out: out.ok_or("--out is required")?,
+        check,
+        types,
+        cargo_toml,
+        cfn_lint_version,
+        region,
+        jobs,
+    })
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("error: {e}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The types of one namespace module.
+struct Namespace {
+    /// `AWS::ECS`
+    service: String,
+    types: Vec<TypeEntry>,
+}
+
+/// One resource type to generate.
+struct TypeEntry {
+    /// The module identifier (`task_definition`, `r#type`).
+    ident: String,
+    /// The file stem (`task_definition`).
+    stem: String,
+    /// The resource struct (`TaskDefinition`).
+    struct_name: String,
+    /// `AWS::ECS::TaskDefinition`
+    type_name: String,
+}
+
+/// Counts reported after a run.
+#[derive(Debug, Default)]
+struct Stats {
+    types: usize,
+    structs: usize,
+    enums: usize,
+    tag_users: usize,
+    lines: usize,
+}
+
+/// Generate; returns whether the tree is up to date (always true when writing).
+fn run(args: &Args) -> Result<bool, String> {
+    let started = Instant::now();
+    let set = SchemaSet::open(&args.schemas, &args.region)?;
+    let cfn_lint = match &args.cfn_lint_version {
+        Some(v) => v.clone(),
+        None => source::cfn_lint_version(&args.schemas).ok_or_else(|| {
+            format!(
+                "cannot find the cfn-lint version for {} (no cfn_lint-*.dist-info next to it); pass --cfn-lint-version",
+                args.schemas.display()
+            )
+        })?,
+    };
+    let provenance = Provenance {
+        cfn_lint,
+        region: args.region.clone(),
+        schema_date: set.schema_date.clone(),
+    };
+    let list_text = std::fs::read_to_string(&args.types)
+        .map_err(|e| format!("{}: {e}", args.types.display()))?;
+    let types = source::expand(&source::parse_list(&list_text), &set.types)
+        .map_err(|e| format!("{}:\n{e}", args.types.display()))?;
+
+    let mut namespaces: BTreeMap<String, Namespace> = BTreeMap::new();
+    for t in &types {
+        let segs: Vec<&str> = t.split("::").collect();
+        if segs.len() != 3 {
+            return Err(format!("{t}: expected a type name of three segments"));
+        }
+        let ns = segs[1].to_ascii_lowercase();
+        let service = format!("{}::{}", segs[0], segs[1]);
+        let stem = naming::module_name(segs[2]);
+        let entry = namespaces.entry(ns.clone()).or_insert_with(|| Namespace {
+            service: service.clone(),
+            types: Vec::new(),
+        });
+        if entry.service != service {
+            return Err(format!(
+                "{service} and {} would share the module `{ns}`",
+                entry.service
+            ));
+        }
+        if let Some(other) = entry.types.iter().find(|e| e.stem == stem) {
+            return Err(format!(
+                "{t} and {} would share the file {ns}/{stem}.rs",
+                other.type_name
+            ));
+        }
+        entry.types.push(TypeEntry {
+            ident: naming::ident(&stem),
+            stem,
+            struct_name: naming::type_name(segs[2]),
+            type_name: t.clone(),
+        });
+    }
+
+    check_features(args, namespaces.keys())?;
+
+    let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let mut stats = Stats::default();
+    let mut resource_files = 0;
+    for (ns, namespace) in &namespaces {
+        for TypeEntry {
+            stem,
+            struct_name,
+            type_name: t,
+            ..
+        } in &namespace.types
+        {
+            let (file, json) = set.load(t)?;
+            let schema = Schema::new(json);
+            let module = Builder::new(&schema, t).build();
+            debug_assert_eq!(&module.struct_name, struct_name);
+            stats.types += 1;
+            for nt in module.nested() {
+                match nt.body {
+                    Body::Struct(_) => stats.structs += 1,
+                    Body::Enum(_) => stats.enums += 1,
+                }
+            }
+            stats.structs += 1; // the resource struct
+            if module.uses_tag() {
+                stats.tag_users += 1;
+            }
+            let src = emit::resource_module(&module, &provenance, &file);
+            files.insert(PathBuf::from(ns).join(format!("{stem}.rs")), src);
+            resource_files += 1;
+        }
+        let list: Vec<(String, String)> = namespace
+            .types
+            .iter()
+            .map(|e| (e.ident.clone(), e.struct_name.clone()))
+            .collect();
+        files.insert(
+            PathBuf::from(ns).join("mod.rs"),
+            emit::namespace_module(&provenance, &namespace.service, &list),
+        );
+    }
+    let ns_list: Vec<String> = namespaces.keys().cloned().collect();
+    files.insert(
+        PathBuf::from("mod.rs"),
+        emit::root_module(&provenance, &ns_list),
+    );
+    if resource_files != types.len() {
+        return Err(format!(
+            "self-check failed: {} types listed but {resource_files} resource modules generated",
+            types.len()
+        ));
+    }
+    let generated_at = started.elapsed();
+
+    let files = output::format_all(files, args.jobs)?;
+    stats.lines = files.values().map(|t| t.lines().count()).sum();
+    let d = output::diff(&args.out, &files)?;
+    eprintln!(
+        "ferroform-codegen: {} types in {} namespaces: {} structs, {} enums, {} types use the shared Tag, {} lines in {} files (model {:.1?}, total {:.1?})",
+        stats.types,
+        namespaces.len(),
+        stats.structs,
+        stats.enums,
+        stats.tag_users,
+        stats.lines,
+        files.len(),
+        generated_at,
+        started.elapsed()
+    );
+    if args.check {
+        if d.is_empty() {
+            eprintln!("{} is up to date", args.out.display());
+            return Ok(true);
+        }
+        let show = |what: &str, paths: &[PathBuf]| {
+            for p in paths {
+                println!("{what} {}", args.out.join(p).display());
+            }
+        };
+        show("would add", &d.added);
+        show("would change", &d.changed);
+        show("would remove", &d.removed);
+        eprintln!(
+            "{} is out of date: run codegen/regenerate.sh",
+            args.out.display()
+        );
+        return Ok(false);
+    }
+    output::apply(&args.out, &files, &d)?;
+    eprintln!(
+        "wrote {} files ({} added, {} changed), removed {}",
+        d.added.len() + d.changed.len(),
+        d.added.len(),
+        d.changed.len(),
+        d.removed.len()
+    );
+    Ok(true)
+}
+
+/// Every namespace needs the cargo feature of the same name in the crate's `Cargo.toml`.
+fn check_features<'a>(
+    args: &Args,
+    namespaces: impl Iterator<Item = &'a String>,
+) -> Result<(), String> {
+    let cargo_toml = match &args.cargo_toml {
+        Some(p) => p.clone(),
+        None => args
+            .out
+            .parent()
+            .and_then(Path::parent)
+            .map(|p| p.join("Cargo.toml"))
+            .ok_or("cannot locate Cargo.toml from --out; pass --cargo-toml")?,
+    };
+    let text = std::fs::read_to_string(&cargo_toml)
+        .map_err(|e| format!("{}: {e}", cargo_toml.display()))?;
+    let features = output::cargo_features(&text);
+    let missing: Vec<&String> = namespaces
+        .filter(|ns| !features.iter().any(|f| f == *ns))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = missing.iter().map(|ns| format!("{ns} = []")).collect();
+    Err(format!(
+        "{} has no cargo feature for the namespace(s) {}: add under [features]:\n{}",
+        cargo_toml.display(),
+        missing
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        lines.join("\n")
+    ))
+}

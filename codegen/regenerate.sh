@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Regenerate dsl/src/resources/ from the CloudFormation resource provider schemas bundled in
+# the pinned cfn-lint (tests/constraints.txt), for the types listed in codegen/types.txt.
+#
+#   codegen/regenerate.sh           write the generated files (and delete stale ones)
+#   codegen/regenerate.sh --check   write nothing; exit 1 listing what would change
+#
+# Creates .venv with the pinned cfn-lint when it is missing.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+venv="$root/.venv"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import cfnlint' 2>/dev/null; then
+    echo "regenerate: installing the pinned cfn-lint into $venv" >&2
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet -c tests/constraints.txt cfn-lint
+fi
+
+pinned="$(sed -n 's/^cfn-lint==//p' tests/constraints.txt)"
+installed="$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("cfn-lint"))')"
+if [ -n "$pinned" ] && [ "$pinned" != "$installed" ]; then
+    echo "regenerate: .venv has cfn-lint $installed but tests/constraints.txt pins $pinned;" >&2
+    echo "            run: $venv/bin/pip install -c tests/constraints.txt cfn-lint" >&2
+    exit 2
+fi
+schemas="$("$venv/bin/python" -c 'import cfnlint, os; print(os.path.join(os.path.dirname(cfnlint.__file__), "data", "schemas"))')"
+
+exec cargo run --quiet --release -p ferroform-codegen -- \
+    --schemas "$schemas" \
+    --out dsl/src/resources \
+    --cargo-toml dsl/Cargo.toml \
+    --types codegen/types.txt \
+    --cfn-lint-version "$installed" \
+    "$@"
