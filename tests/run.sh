@@ -78,7 +78,7 @@ if [[ ! -x "$venv_python" ]]; then
     if ! "$PYTHON" -m venv "$VENV"; then
         # Debian/Ubuntu without python3-venv have no ensurepip: make the venv without pip
         # and install into it with the system pip (pip >= 22.3 knows --python).
-        echo "    python3 -m venv failed (no ensurepip?): retrying without pip, installing with the system pip"
+        echo "    $PYTHON -m venv failed (no ensurepip?): retrying without pip, installing with the system pip"
         rm -rf "$VENV"
         "$PYTHON" -m venv --without-pip "$VENV" || die "cannot create a virtual environment with $PYTHON -m venv"
         "$PYTHON" -m pip --version >/dev/null 2>&1 || die "$PYTHON has neither ensurepip nor pip: install python3-venv or python3-pip"
@@ -103,6 +103,8 @@ else
     venv_up_to_date || die "the venv still differs from $CONSTRAINTS after pip install"
     echo "    installed: $("$VENV/bin/cfn-lint" --version 2>&1)"
 fi
+
+echo "    Python tools ready after $((SECONDS - START))s"
 
 export FERROFORM_VENV="$VENV"
 export PATH="$VENV/bin:$PATH"
