@@ -11,7 +11,9 @@ use std::process::ExitCode;
 
 use ferroform::resources::autoscaling::{self, auto_scaling_group as asg};
 use ferroform::resources::ec2::{self, launch_template as lt};
-use ferroform::resources::ecs::{self, capacity_provider as cp, cluster_capacity_provider_associations as assoc};
+use ferroform::resources::ecs::{
+    self, capacity_provider as cp, cluster_capacity_provider_associations as assoc,
+};
 use ferroform::resources::iam;
 use ferroform::{App, Parameter, Stack, fns};
 
@@ -23,7 +25,9 @@ pub fn app() -> App {
     let ami = stack.parameter(
         "EcsAmi",
         Parameter::ssm_value("AWS::EC2::Image::Id")
-            .description("ECS-optimized Amazon Linux 2023 AMI (x86_64), from its public SSM parameter")
+            .description(
+                "ECS-optimized Amazon Linux 2023 AMI (x86_64), from its public SSM parameter",
+            )
             .default("/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"),
     );
     let instance_type = stack.parameter(
@@ -71,7 +75,8 @@ pub fn app() -> App {
     }
     let instance_sg = stack.add(
         "InstanceSecurityGroup",
-        ec2::SecurityGroup::new("ECS container instances (no inbound traffic)").vpc_id(vpc.to_ref()),
+        ec2::SecurityGroup::new("ECS container instances (no inbound traffic)")
+            .vpc_id(vpc.to_ref()),
     );
 
     // --- the cluster
@@ -93,7 +98,10 @@ pub fn app() -> App {
             fns::sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"),
         ]),
     );
-    let profile = stack.add("InstanceProfile", iam::InstanceProfile::new(vec![instance_role.to_ref()]));
+    let profile = stack.add(
+        "InstanceProfile",
+        iam::InstanceProfile::new(vec![instance_role.to_ref()]),
+    );
 
     let user_data = fns::base64(fns::sub_with(
         "#!/bin/bash\necho ECS_CLUSTER=${ClusterName} >> /etc/ecs/ecs.config\n",

@@ -105,7 +105,7 @@ pub fn stack(services: usize) -> Stack {
                 .requires_compatibilities(vec![td::RequiresCompatibility::Fargate])
                 .execution_role_arn(exec_role.attr_arn())
                 .container_definitions(vec![
-                    td::ContainerDefinition::new(name.as_str(), image)
+                    td::ContainerDefinition::new(image, name.as_str())
                         .essential(true)
                         .port_mappings(vec![
                             td::PortMapping::new()
@@ -127,33 +127,43 @@ pub fn stack(services: usize) -> Stack {
                 .launch_type(service::LaunchType::Fargate)
                 .desired_count(1)
                 .task_definition(task.to_ref())
-                .network_configuration(service::NetworkConfiguration::new().awsvpc_configuration(
-                    service::AwsVpcConfiguration::new()
-                        .assign_public_ip(service::AssignPublicIp::Enabled)
-                        .security_groups(vec![sg.to_ref()])
-                        .subnets(subnets.clone()),
-                )),
+                .network_configuration(
+                    service::NetworkConfiguration::new().awsvpc_configuration(
+                        service::AwsVpcConfiguration::new()
+                            .assign_public_ip(service::AssignPublicIp::Enabled)
+                            .security_groups(vec![sg.to_ref()])
+                            .subnets(subnets.clone()),
+                    ),
+                ),
         );
         let target = stack.add(
             &format!("Svc{i}ScalableTarget"),
             aas::ScalableTarget::new(
                 10,
                 1,
-                fns::join("/", vec!["service".into(), cluster.to_ref(), service.attr_name()]),
+                fns::join(
+                    "/",
+                    vec!["service".into(), cluster.to_ref(), service.attr_name()],
+                ),
                 scalable_target::ScalableDimension::EcsServiceDesiredCount,
                 scalable_target::ServiceNamespace::Ecs,
             ),
         );
         stack.add(
             &format!("Svc{i}ScalingPolicy"),
-            aas::ScalingPolicy::new(format!("{name}-cpu60"), scaling_policy::PolicyType::TargetTrackingScaling)
-                .scaling_target_id(target.to_ref())
-                .target_tracking_scaling_policy_configuration(
-                    scaling_policy::TargetTrackingScalingPolicyConfiguration::new(60.0)
-                        .predefined_metric_specification(scaling_policy::PredefinedMetricSpecification::new(
+            aas::ScalingPolicy::new(
+                format!("{name}-cpu60"),
+                scaling_policy::PolicyType::TargetTrackingScaling,
+            )
+            .scaling_target_id(target.to_ref())
+            .target_tracking_scaling_policy_configuration(
+                scaling_policy::TargetTrackingScalingPolicyConfiguration::new(60.0)
+                    .predefined_metric_specification(
+                        scaling_policy::PredefinedMetricSpecification::new(
                             scaling_policy::PredefinedMetricType::EcsServiceAverageCpuUtilization,
-                        )),
-                ),
+                        ),
+                    ),
+            ),
         );
     }
     stack

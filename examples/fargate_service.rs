@@ -83,7 +83,9 @@ pub fn app() -> App {
     let cluster = stack.add(
         "Cluster",
         ecs::Cluster::new().cluster_settings(vec![
-            cluster::ClusterSettings::new().name("containerInsights").value("enabled"),
+            cluster::ClusterSettings::new()
+                .name("containerInsights")
+                .value("enabled"),
         ]),
     );
 
@@ -111,16 +113,18 @@ pub fn app() -> App {
         )]),
     );
 
-    let container = td::ContainerDefinition::new("web", image.to_ref())
+    let container = td::ContainerDefinition::new(image.to_ref(), "web")
         .essential(true)
-        .port_mappings(vec![td::PortMapping::new().container_port(80).protocol(td::PortMappingProtocol::Tcp)])
-        .log_configuration(
-            td::LogConfiguration::new("awslogs").options([
-                ("awslogs-group", log_group.to_ref()),
-                ("awslogs-region", pseudo::region()),
-                ("awslogs-stream-prefix", "web".into()),
-            ]),
-        );
+        .port_mappings(vec![
+            td::PortMapping::new()
+                .container_port(80)
+                .protocol(td::PortMappingProtocol::Tcp),
+        ])
+        .log_configuration(td::LogConfiguration::new("awslogs").options([
+            ("awslogs-group", log_group.to_ref()),
+            ("awslogs-region", pseudo::region()),
+            ("awslogs-stream-prefix", "web".into()),
+        ]));
     let task = stack.add(
         "TaskDefinition",
         ecs::TaskDefinition::new()
@@ -147,12 +151,14 @@ pub fn app() -> App {
                     .maximum_percent(200)
                     .minimum_healthy_percent(100),
             )
-            .network_configuration(service::NetworkConfiguration::new().awsvpc_configuration(
-                service::AwsVpcConfiguration::new()
-                    .assign_public_ip(service::AssignPublicIp::Enabled)
-                    .security_groups(vec![service_sg.attr_group_id()])
-                    .subnets(subnets.iter().map(|s| s.to_ref()).collect::<Vec<_>>()),
-            )),
+            .network_configuration(
+                service::NetworkConfiguration::new().awsvpc_configuration(
+                    service::AwsVpcConfiguration::new()
+                        .assign_public_ip(service::AssignPublicIp::Enabled)
+                        .security_groups(vec![service_sg.attr_group_id()])
+                        .subnets(subnets.iter().map(|s| s.to_ref()).collect::<Vec<_>>()),
+                ),
+            ),
     );
     // Tasks in public subnets need the default route before they can pull their image.
     stack.options(&service).depends_on(&default_route);
@@ -165,7 +171,10 @@ pub fn app() -> App {
             2,
             fns::sub_with(
                 "service/${Cluster}/${Service}",
-                [("Cluster", cluster.to_ref()), ("Service", service.attr_name())],
+                [
+                    ("Cluster", cluster.to_ref()),
+                    ("Service", service.attr_name()),
+                ],
             ),
             scalable_target::ScalableDimension::EcsServiceDesiredCount,
             scalable_target::ServiceNamespace::Ecs,
@@ -177,9 +186,11 @@ pub fn app() -> App {
             .scaling_target_id(target.to_ref())
             .target_tracking_scaling_policy_configuration(
                 scaling_policy::TargetTrackingScalingPolicyConfiguration::new(60.0)
-                    .predefined_metric_specification(scaling_policy::PredefinedMetricSpecification::new(
-                        scaling_policy::PredefinedMetricType::EcsServiceAverageCpuUtilization,
-                    ))
+                    .predefined_metric_specification(
+                        scaling_policy::PredefinedMetricSpecification::new(
+                            scaling_policy::PredefinedMetricType::EcsServiceAverageCpuUtilization,
+                        ),
+                    )
                     .scale_in_cooldown(60)
                     .scale_out_cooldown(60),
             ),

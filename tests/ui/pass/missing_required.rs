@@ -2,5 +2,5 @@
 use ferroform::resources::ecs::task_definition::ContainerDefinition;
 
 fn main() {
-    let _c = ContainerDefinition::new("web", "public.ecr.aws/nginx/nginx:1.27");
+    let _c = ContainerDefinition::new("public.ecr.aws/nginx/nginx:1.27", "web");
 }
