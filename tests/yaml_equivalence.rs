@@ -382,6 +382,7 @@ fn assert_same_as_cfn_reads(template: &Template) {
 /// What `tests/cfn_lint_loader.py compare` finds (None when equal, or when skipped outside
 /// CI because the venv is missing).
 fn cfn_lint_problems(json_text: &str, yaml_text: &str) -> Option<String> {
+    support::require_tool("cfn-lint")?;
     support::require_tool("python")?;
     let dir = support::temp_dir("yaml-eq");
     let json_path = dir.write("t.json", json_text);
@@ -724,7 +725,7 @@ fn json_output_reads_the_same_through_the_cfn_lint_command_line() {
         ("refused-characters", Json::from(bad)),
         ("scalars", scalars_and_empties()),
     ];
-    if support::require_tool("python").is_none() {
+    if support::require_tool("cfn-lint").is_none() || support::require_tool("python").is_none() {
         return;
     }
     let dir = support::temp_dir("json-cli");
@@ -763,9 +764,9 @@ fn json_output_reads_the_same_through_the_cfn_lint_command_line() {
 /// An unquoted `on` is `True` to PyYAML (YAML 1.1): the cfn-lint comparison sees it.
 #[test]
 fn cfn_lint_comparison_detects_a_yaml_1_1_mismatch() {
-    let Some(_python) = support::require_tool("python") else {
+    if support::require_tool("cfn-lint").is_none() || support::require_tool("python").is_none() {
         return;
-    };
+    }
     let dir = support::temp_dir("yaml-eq-demo");
     let json_path = dir.write(
         "t.json",
