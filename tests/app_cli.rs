@@ -179,7 +179,7 @@ fn help_mentions_the_exit_codes() {
         assert!(help.contains("Exit codes"), "{args:?}:\n{help}");
         for line in [
             "0  success",
-            "1  a stack is invalid",
+            "1  a stack or template is invalid",
             "2  usage or input error",
         ] {
             assert!(

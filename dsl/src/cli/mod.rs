@@ -1,22 +1,30 @@
-//! The command line of a user's stack program: `app.run()`.
+//! Command lines: the standalone `ferroform` binary and a user program's `app.run()`.
+//!
+//! One module per subcommand, each with its clap definition and a `run` function; the logic
+//! lives in the library below. Both command lines share the implementations.
 //!
 //! ```text
+//! ferroform validate FILE...                      (any CloudFormation template)
 //! my-stacks synth [--out DIR] [--format json|yaml] [STACK...]
 //! my-stacks list
 //! ```
 //!
-//! Exit codes: 0 success; 1 a stack is invalid (nothing is written); 2 usage or input errors
-//! (bad arguments, unknown stack, a directory that cannot be written).
+//! Exit codes: 0 success; 1 a stack or template is invalid (nothing is written) or the
+//! operation failed; 2 usage or input errors (bad arguments, unknown stack, unreadable file,
+//! a directory that cannot be written).
 
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
+use clap::Command;
 
-use crate::app::{App, write_out_dir};
-use crate::model::template::Format;
+use crate::app::App;
+
+mod list;
+mod synth;
+mod validate;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -25,44 +33,54 @@ pub const EXIT_INVALID: u8 = 1;
 /// Exit code: usage or input error.
 pub const EXIT_USAGE: u8 = 2;
 
-const EXIT_CODES: &str = "Exit codes:\n  0  success\n  1  a stack is invalid (nothing was written)\n  2  usage or input error (bad arguments, unknown stack, unwritable directory)";
+pub(crate) const EXIT_CODES: &str = "Exit codes:\n  0  success\n  1  a stack or template is invalid (nothing was written), or the operation failed\n  2  usage or input error (bad arguments, unknown stack, unreadable file, unwritable directory)";
 
-fn command(name: String) -> Command {
-    let format = Arg::new("format")
-        .long("format")
-        .value_parser(["json", "yaml"])
-        .default_value("json")
-        .help("Template format");
+/// Parse `args` with `cmd`; on `--help`/`--version` or a usage error, print and return the
+/// exit code to stop with.
+fn parse(
+    cmd: Command,
+    args: Vec<OsString>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<clap::ArgMatches, u8> {
+    cmd.try_get_matches_from(args).map_err(|e| {
+        let text = e.render().to_string();
+        if e.use_stderr() {
+            let _ = write!(err, "{text}");
+            EXIT_USAGE
+        } else {
+            let _ = write!(out, "{text}");
+            EXIT_OK
+        }
+    })
+}
+
+fn program_name(args: &[OsString], default: &str) -> String {
+    args.first()
+        .and_then(|a| PathBuf::from(a).file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| default.to_owned())
+}
+
+fn app_command(name: String) -> Command {
     Command::new(name)
-        .about("Synthesize this program's CloudFormation stacks")
+        .about("Synthesize and check this program's CloudFormation stacks")
         .after_help(EXIT_CODES)
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .subcommand(
-            Command::new("synth")
-                .about("Write the templates: one stack to stdout, or every stack to --out DIR")
-                .after_help(EXIT_CODES)
-                .arg(
-                    Arg::new("out")
-                        .long("out")
-                        .short('o')
-                        .value_name("DIR")
-                        .value_parser(value_parser!(PathBuf))
-                        .help("Directory for <Stack>.template.<ext> files (created; stale templates removed)"),
-                )
-                .arg(format)
-                .arg(
-                    Arg::new("stacks")
-                        .value_name("STACK")
-                        .action(ArgAction::Append)
-                        .help("Stacks to synthesize (default: all)"),
-                ),
-        )
-        .subcommand(
-            Command::new("list")
-                .about("List the stacks, one per line, in order")
-                .after_help(EXIT_CODES),
-        )
+        .subcommand(synth::command())
+        .subcommand(list::command())
+        .subcommand(validate::app_command())
+}
+
+/// The standalone `ferroform` command line.
+fn tool_command() -> Command {
+    Command::new("ferroform")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Validate CloudFormation templates (and, with the deploy feature, deploy them)")
+        .after_help(EXIT_CODES)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(validate::tool_command())
 }
 
 impl App {
@@ -93,100 +111,43 @@ impl App {
         T: Into<OsString> + Clone,
     {
         let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-        let name = args
-            .first()
-            .and_then(|a| {
-                PathBuf::from(a)
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-            })
-            .unwrap_or_else(|| "app".to_owned());
-        let matches = match command(name).try_get_matches_from(args) {
+        let name = program_name(&args, "app");
+        let matches = match parse(app_command(name), args, out, err) {
             Ok(m) => m,
-            Err(e) => {
-                let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-                let text = e.render().to_string();
-                let _ = if e.use_stderr() {
-                    write!(err, "{text}")
-                } else {
-                    write!(out, "{text}")
-                };
-                return code;
-            }
+            Err(code) => return code,
         };
         match matches.subcommand() {
-            Some(("synth", m)) => synth(&self, m, out, err),
-            Some(("list", _)) => {
-                for s in self.stacks() {
-                    let _ = writeln!(out, "{}", s.name());
-                }
-                EXIT_OK
-            }
+            Some(("synth", m)) => synth::run(&self, m, out, err),
+            Some(("list", m)) => list::run(&self, m, out, err),
+            Some(("validate", m)) => validate::run_app(&self, m, out, err),
             _ => EXIT_USAGE,
         }
     }
 }
 
-fn synth(app: &App, m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let format = match m.get_one::<String>("format").map(String::as_str) {
-        Some("yaml") => Format::Yaml,
-        _ => Format::Json,
+/// Run the standalone `ferroform` command line on `args`; returns the exit code.
+pub fn main_with<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let matches = match parse(tool_command(), args, out, err) {
+        Ok(m) => m,
+        Err(code) => return code,
     };
-    let all: Vec<&str> = app.stacks().iter().map(|s| s.name()).collect();
-    let requested: Vec<&str> = m
-        .get_many::<String>("stacks")
-        .map(|v| v.map(String::as_str).collect())
-        .unwrap_or_default();
-    for r in &requested {
-        if !all.contains(r) {
-            let _ = writeln!(
-                err,
-                "error: no stack named `{r}`; this app has: {}",
-                all.join(", ")
-            );
-            return EXIT_USAGE;
-        }
+    match matches.subcommand() {
+        Some(("validate", m)) => validate::run_tool(m, out, err),
+        _ => EXIT_USAGE,
     }
-    let selected = if requested.is_empty() {
-        all.clone()
-    } else {
-        requested
-    };
-    let out_dir = m.get_one::<PathBuf>("out");
-    if out_dir.is_none() && selected.len() != 1 {
-        let _ = writeln!(
-            err,
-            "error: this app has {} stacks ({}); write them with --out DIR, or name one stack",
-            selected.len(),
-            selected.join(", ")
-        );
-        return EXIT_USAGE;
-    }
-    let templates = match app.synth_only(&selected) {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = writeln!(err, "{e}");
-            return EXIT_INVALID;
-        }
-    };
-    match out_dir {
-        None => {
-            for t in templates.iter().take(1) {
-                let _ = out.write_all(t.render(format).as_bytes());
-            }
-            EXIT_OK
-        }
-        Some(dir) => match write_out_dir(dir, &templates, format, &all) {
-            Ok(paths) => {
-                for p in paths {
-                    let _ = writeln!(err, "wrote {}", p.display());
-                }
-                EXIT_OK
-            }
-            Err(e) => {
-                let _ = writeln!(err, "error: cannot write to {}: {e}", dir.display());
-                EXIT_USAGE
-            }
-        },
-    }
+}
+
+/// The `ferroform` binary's entry point.
+pub fn main() -> ExitCode {
+    let code = main_with(
+        std::env::args_os(),
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
+    ExitCode::from(code)
 }

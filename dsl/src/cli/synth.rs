@@ -1,0 +1,101 @@
+//! `synth`: render stacks to stdout or to an output directory.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
+
+use super::{EXIT_CODES, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use crate::app::{App, write_out_dir};
+use crate::model::template::Format;
+
+pub(super) fn command() -> Command {
+    Command::new("synth")
+        .about("Write the templates: one stack to stdout, or every stack to --out DIR")
+        .after_help(EXIT_CODES)
+        .arg(
+            Arg::new("out")
+                .long("out")
+                .short('o')
+                .value_name("DIR")
+                .value_parser(value_parser!(PathBuf))
+                .help("Directory for <Stack>.template.<ext> files (created; stale templates removed)"),
+        )
+        .arg(
+            Arg::new("format")
+                .long("format")
+                .value_parser(["json", "yaml"])
+                .default_value("json")
+                .help("Template format"),
+        )
+        .arg(
+            Arg::new("stacks")
+                .value_name("STACK")
+                .action(ArgAction::Append)
+                .help("Stacks to synthesize (default: all)"),
+        )
+}
+
+pub(super) fn run(app: &App, m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let format = match m.get_one::<String>("format").map(String::as_str) {
+        Some("yaml") => Format::Yaml,
+        _ => Format::Json,
+    };
+    let all: Vec<&str> = app.stacks().iter().map(|s| s.name()).collect();
+    let requested: Vec<&str> = m
+        .get_many::<String>("stacks")
+        .map(|v| v.map(String::as_str).collect())
+        .unwrap_or_default();
+    for r in &requested {
+        if !all.contains(r) {
+            let _ = writeln!(
+                err,
+                "error: no stack named `{r}`; this app has: {}",
+                all.join(", ")
+            );
+            return EXIT_USAGE;
+        }
+    }
+    let selected = if requested.is_empty() {
+        all.clone()
+    } else {
+        requested
+    };
+    let out_dir = m.get_one::<PathBuf>("out");
+    if out_dir.is_none() && selected.len() != 1 {
+        let _ = writeln!(
+            err,
+            "error: this app has {} stacks ({}); write them with --out DIR, or name one stack",
+            selected.len(),
+            selected.join(", ")
+        );
+        return EXIT_USAGE;
+    }
+    let templates = match app.synth_only(&selected) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            return EXIT_INVALID;
+        }
+    };
+    match out_dir {
+        None => {
+            for t in templates.iter().take(1) {
+                let _ = out.write_all(t.render(format).as_bytes());
+            }
+            EXIT_OK
+        }
+        Some(dir) => match write_out_dir(dir, &templates, format, &all) {
+            Ok(paths) => {
+                for p in paths {
+                    let _ = writeln!(err, "wrote {}", p.display());
+                }
+                EXIT_OK
+            }
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot write to {}: {e}", dir.display());
+                EXIT_USAGE
+            }
+        },
+    }
+}
