@@ -31,11 +31,13 @@ pub mod app;
 pub mod cli;
 pub mod model;
 pub mod resources;
+pub mod validate;
 
 pub use app::App;
 pub use model::diag::{Diagnostic, Severity, SynthError};
 pub use model::expr::{Cond, Expr, fns, pseudo};
 pub use model::handle::{CondRef, Handle, MappingRef, Param, StackId};
+pub use model::parse::ParseError;
 pub use model::render::{Json, Render, RenderCx};
 pub use model::stack::{
     DeletionPolicy, Mapping, Output, Parameter, RawResource, Resource, ResourceOptions, Stack,

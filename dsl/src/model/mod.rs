@@ -5,6 +5,7 @@
 pub mod diag;
 pub mod expr;
 pub mod handle;
+pub mod parse;
 pub mod render;
 pub mod stack;
 pub mod tag;

@@ -1,0 +1,133 @@
+//! The capabilities (`CAPABILITY_IAM`, `CAPABILITY_NAMED_IAM`, `CAPABILITY_AUTO_EXPAND`) a
+//! template needs, computed from what it contains so that nobody has to remember a flag.
+
+use crate::model::render::Json;
+use crate::model::template::Template;
+
+/// A capability CloudFormation requires a deployer to acknowledge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Capability {
+    /// The template creates IAM resources.
+    Iam,
+    /// The template creates IAM resources with custom names.
+    NamedIam,
+    /// The template uses transforms (macros) that expand it.
+    AutoExpand,
+}
+
+impl Capability {
+    /// The name CloudFormation uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capability::Iam => "CAPABILITY_IAM",
+            Capability::NamedIam => "CAPABILITY_NAMED_IAM",
+            Capability::AutoExpand => "CAPABILITY_AUTO_EXPAND",
+        }
+    }
+}
+
+/// IAM resource types that need `CAPABILITY_IAM`, and the property that names each one
+/// (which then needs `CAPABILITY_NAMED_IAM`).
+const IAM_TYPES: &[(&str, Option<&str>)] = &[
+    ("AWS::IAM::AccessKey", None),
+    ("AWS::IAM::Group", Some("GroupName")),
+    ("AWS::IAM::GroupPolicy", None),
+    ("AWS::IAM::InstanceProfile", Some("InstanceProfileName")),
+    ("AWS::IAM::ManagedPolicy", Some("ManagedPolicyName")),
+    ("AWS::IAM::Policy", None),
+    ("AWS::IAM::Role", Some("RoleName")),
+    ("AWS::IAM::RolePolicy", None),
+    ("AWS::IAM::User", Some("UserName")),
+    ("AWS::IAM::UserPolicy", None),
+    ("AWS::IAM::UserToGroupAddition", None),
+];
+
+/// The capabilities `template` needs, in a stable order.
+///
+/// ```
+/// use ferroform::Template;
+/// use ferroform::validate::{capabilities, Capability};
+/// let t = Template::parse("t.yaml", "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: web\n      AssumeRolePolicyDocument: {}\n").unwrap();
+/// assert_eq!(capabilities(&t), vec![Capability::Iam, Capability::NamedIam]);
+/// ```
+pub fn capabilities(template: &Template) -> Vec<Capability> {
+    let body = template.body();
+    let mut caps = Vec::new();
+    if let Some(resources) = body.get("Resources").and_then(Json::as_object) {
+        for resource in resources.values() {
+            let ty = resource
+                .get("Type")
+                .and_then(Json::as_str)
+                .unwrap_or_default();
+            if let Some((_, name_prop)) = IAM_TYPES.iter().find(|(t, _)| *t == ty) {
+                caps.push(Capability::Iam);
+                let named = name_prop.is_some_and(|p| {
+                    resource
+                        .get("Properties")
+                        .and_then(|props| props.get(p))
+                        .is_some()
+                });
+                if named {
+                    caps.push(Capability::NamedIam);
+                }
+            }
+            if ty == "AWS::CloudFormation::Macro" || ty == "AWS::Serverless::Application" {
+                caps.push(Capability::AutoExpand);
+            }
+        }
+    }
+    if body.get("Transform").is_some() || contains_key(body, "Fn::Transform") {
+        caps.push(Capability::AutoExpand);
+    }
+    caps.sort();
+    caps.dedup();
+    caps
+}
+
+fn contains_key(v: &Json, key: &str) -> bool {
+    match v {
+        Json::Object(m) => m.contains_key(key) || m.values().any(|v| contains_key(v, key)),
+        Json::Array(a) => a.iter().any(|v| contains_key(v, key)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caps(yaml: &str) -> Vec<Capability> {
+        capabilities(&Template::parse("t.yaml", yaml).expect("valid"))
+    }
+
+    #[test]
+    fn plain_resources_need_nothing() {
+        assert!(caps("Resources:\n  L:\n    Type: AWS::Logs::LogGroup\n").is_empty());
+    }
+
+    #[test]
+    fn unnamed_iam_needs_iam_only() {
+        assert_eq!(
+            caps(
+                "Resources:\n  P:\n    Type: AWS::IAM::InstanceProfile\n    Properties:\n      Roles: [r]\n"
+            ),
+            vec![Capability::Iam]
+        );
+    }
+
+    #[test]
+    fn transforms_need_auto_expand() {
+        assert_eq!(
+            caps(
+                "Transform: AWS::LanguageExtensions\nResources:\n  L:\n    Type: AWS::Logs::LogGroup\n"
+            ),
+            vec![Capability::AutoExpand]
+        );
+        assert_eq!(
+            caps(
+                "Resources:\n  L:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      Fn::Transform: {Name: M}\n"
+            ),
+            vec![Capability::AutoExpand]
+        );
+    }
+}
