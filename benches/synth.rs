@@ -13,7 +13,10 @@ mod fargate_fleet;
 fn stack_500() -> Stack {
     let mut stack = fargate_fleet::stack(69);
     for i in 0..6 {
-        stack.add(&format!("Extra{i}"), logs::LogGroup::new().retention_in_days(7));
+        stack.add(
+            &format!("Extra{i}"),
+            logs::LogGroup::new().retention_in_days(7),
+        );
     }
     assert_eq!(stack.resource_count(), 500);
     stack

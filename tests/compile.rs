@@ -23,6 +23,9 @@ fn every_failing_program_has_a_compiling_twin() {
     };
     let fail = names("tests/ui/fail");
     let pass = names("tests/ui/pass");
-    assert!(fail.len() >= 4, "expected at least 4 compile-fail programs, found {fail:?}");
+    assert!(
+        fail.len() >= 4,
+        "expected at least 4 compile-fail programs, found {fail:?}"
+    );
     assert_eq!(fail, pass, "each ui/fail program needs a twin in ui/pass");
 }

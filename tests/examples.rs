@@ -75,8 +75,18 @@ fn synthesis_is_deterministic() {
     let second = templates();
     assert_eq!(first.len(), second.len());
     for (a, b) in first.iter().zip(&second) {
-        assert_eq!(a.to_json(), b.to_json(), "JSON of {} differs between runs", a.name());
-        assert_eq!(a.to_yaml(), b.to_yaml(), "YAML of {} differs between runs", a.name());
+        assert_eq!(
+            a.to_json(),
+            b.to_json(),
+            "JSON of {} differs between runs",
+            a.name()
+        );
+        assert_eq!(
+            a.to_yaml(),
+            b.to_yaml(),
+            "YAML of {} differs between runs",
+            a.name()
+        );
     }
 }
 
@@ -116,7 +126,11 @@ fn cfn_lint_passes_every_example_in_json_and_yaml() {
             files.push(path);
         }
     }
-    assert_eq!(files.len(), 2 * stack_count(), "one JSON and one YAML template per stack");
+    assert_eq!(
+        files.len(),
+        2 * stack_count(),
+        "one JSON and one YAML template per stack"
+    );
     let (code, output) = support::run_cfn_lint(&cfn_lint, &files);
     assert_eq!(
         code, 0,
@@ -135,5 +149,9 @@ fn cfn_lint_passes_every_example_in_json_and_yaml() {
     )
     .expect("write bad template");
     let (code, output) = support::run_cfn_lint(&cfn_lint, &[bad]);
-    assert_eq!(code & 2, 2, "cfn-lint should reject the broken template:\n{output}");
+    assert_eq!(
+        code & 2,
+        2,
+        "cfn-lint should reject the broken template:\n{output}"
+    );
 }

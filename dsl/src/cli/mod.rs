@@ -57,7 +57,11 @@ fn parse(
 
 fn program_name(args: &[OsString], default: &str) -> String {
     args.first()
-        .and_then(|a| PathBuf::from(a).file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .and_then(|a| {
+            PathBuf::from(a)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
         .unwrap_or_else(|| default.to_owned())
 }
 

@@ -19,7 +19,9 @@ pub(super) fn command() -> Command {
                 .short('o')
                 .value_name("DIR")
                 .value_parser(value_parser!(PathBuf))
-                .help("Directory for <Stack>.template.<ext> files (created; stale templates removed)"),
+                .help(
+                    "Directory for <Stack>.template.<ext> files (created; stale templates removed)",
+                ),
         )
         .arg(
             Arg::new("format")

@@ -28,7 +28,11 @@ pub(super) fn app_command() -> Command {
     Command::new("validate")
         .about("Check the stacks and report every problem (nothing is written)")
         .after_help(EXIT_CODES)
-        .arg(Arg::new("stacks").value_name("STACK").action(ArgAction::Append))
+        .arg(
+            Arg::new("stacks")
+                .value_name("STACK")
+                .action(ArgAction::Append),
+        )
 }
 
 pub(super) fn run_tool(m: &ArgMatches, _out: &mut dyn Write, err: &mut dyn Write) -> u8 {
