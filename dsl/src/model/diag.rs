@@ -125,4 +125,6 @@ pub mod rules {
     pub const DUPLICATE_STACK: &str = "FF1006";
     /// A stack name is not a valid CloudFormation stack name.
     pub const INVALID_STACK_NAME: &str = "FF1007";
+    /// A property override's path does not exist in the rendered resource.
+    pub const BAD_OVERRIDE: &str = "FF1008";
 }

@@ -141,6 +141,7 @@ pub struct ResourceOptions {
     update_policy: Option<Json>,
     creation_policy: Option<Json>,
     metadata: Option<Json>,
+    overrides: Vec<(String, Option<Json>)>,
 }
 
 impl ResourceOptions {
@@ -188,6 +189,89 @@ impl ResourceOptions {
         self.metadata = Some(metadata);
         self
     }
+    /// Set a property by path after the resource is rendered, whatever the typed struct
+    /// says (like CDK's `addPropertyOverride`): `"ContainerDefinitions.0.Memory"`. Missing
+    /// objects on the way are created; a path through a list needs an index that exists.
+    ///
+    /// ```
+    /// use ferroform::Stack;
+    /// use ferroform::resources::logs;
+    /// let mut stack = Stack::new("Web");
+    /// let lg = stack.add("Logs", logs::LogGroup::new());
+    /// stack.options(&lg).override_property("RetentionInDays", 7);
+    /// assert!(stack.synth().unwrap().to_json().contains("\"RetentionInDays\": 7"));
+    /// ```
+    pub fn override_property(&mut self, path: &str, value: impl Into<Json>) -> &mut Self {
+        self.overrides.push((path.to_owned(), Some(value.into())));
+        self
+    }
+    /// Remove a property by path after the resource is rendered.
+    pub fn remove_property(&mut self, path: &str) -> &mut Self {
+        self.overrides.push((path.to_owned(), None));
+        self
+    }
+}
+
+/// Apply one override to rendered properties; `Err` names the segment that does not exist.
+fn apply_override(props: &mut Json, path: &str, value: Option<&Json>) -> Result<(), String> {
+    let segments: Vec<&str> = path.split('.').collect();
+    if segments.iter().any(|s| s.is_empty()) {
+        return Err("the path has an empty segment".to_owned());
+    }
+    let (last, parents) = segments.split_last().ok_or("the path is empty")?;
+    let mut node = props;
+    for seg in parents {
+        node = match node {
+            Json::Array(items) => {
+                let i: usize = seg
+                    .parse()
+                    .map_err(|_| format!("`{seg}` is not a list index"))?;
+                let len = items.len();
+                items.get_mut(i).ok_or_else(|| {
+                    format!("index {i} is out of range (the list has {len} items)")
+                })?
+            }
+            Json::Object(map) => map
+                .entry((*seg).to_owned())
+                .or_insert_with(|| Json::Object(JsonMap::new())),
+            _ => {
+                return Err(format!(
+                    "`{seg}` is inside a value that is neither an object nor a list"
+                ));
+            }
+        };
+    }
+    match (node, value) {
+        (Json::Object(map), Some(v)) => {
+            map.insert((*last).to_owned(), v.clone());
+        }
+        (Json::Object(map), None) => {
+            map.shift_remove(*last);
+        }
+        (Json::Array(items), v) => {
+            let i: usize = last
+                .parse()
+                .map_err(|_| format!("`{last}` is not a list index"))?;
+            let len = items.len();
+            if i >= len {
+                return Err(format!(
+                    "index {i} is out of range (the list has {len} items)"
+                ));
+            }
+            match v {
+                Some(v) => items[i] = v.clone(),
+                None => {
+                    items.remove(i);
+                }
+            }
+        }
+        _ => {
+            return Err(format!(
+                "`{last}` is inside a value that is neither an object nor a list"
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug)]
@@ -807,7 +891,16 @@ impl Stack {
                 r.insert("DependsOn".into(), deps);
             }
             cx.push_key("Properties");
-            let props = entry.props.render_props(cx);
+            let mut props = entry.props.render_props(cx);
+            for (path, value) in &o.overrides {
+                if let Err(why) = apply_override(&mut props, path, value.as_ref()) {
+                    cx.error(
+                        rules::BAD_OVERRIDE,
+                        format!("property override `{path}` cannot be applied: {why}"),
+                        Some("override paths are property names and list indexes joined by dots, e.g. `ContainerDefinitions.0.Memory`".into()),
+                    );
+                }
+            }
             cx.pop();
             if !matches!(&props, Json::Object(m) if m.is_empty()) {
                 r.insert("Properties".into(), props);
@@ -877,4 +970,48 @@ pub fn valid_stack_name(name: &str) -> bool {
     matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic())
         && name.len() <= 128
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn overrides_create_replace_and_remove() {
+        let mut props = json!({"A": [{"B": 1}, {"B": 2}], "C": "x"});
+        apply_override(&mut props, "A.1.B", Some(&json!(5))).unwrap();
+        apply_override(&mut props, "D.E", Some(&json!(true))).unwrap();
+        apply_override(&mut props, "C", None).unwrap();
+        apply_override(&mut props, "A.0", None).unwrap();
+        assert_eq!(props, json!({"A": [{"B": 5}], "D": {"E": true}}));
+    }
+
+    #[test]
+    fn bad_override_paths_are_errors_not_panics() {
+        let mut props = json!({"A": [1], "S": "x"});
+        assert!(apply_override(&mut props, "A.3", Some(&json!(1))).is_err());
+        assert!(apply_override(&mut props, "A.x.B", Some(&json!(1))).is_err());
+        assert!(apply_override(&mut props, "S.T", Some(&json!(1))).is_err());
+        assert!(apply_override(&mut props, "", Some(&json!(1))).is_err());
+        assert!(apply_override(&mut props, "A..B", None).is_err());
+    }
+
+    #[test]
+    fn a_bad_override_is_reported_at_synth_with_its_logical_id() {
+        let mut stack = Stack::new("S");
+        let r = stack.add_raw(
+            "Res",
+            RawResource::new("AWS::Logs::LogGroup", json!({"Tags": []})),
+        );
+        stack.options(&r).override_property("Tags.2.Key", "x");
+        let err = stack.synth().unwrap_err();
+        assert_eq!(err.diagnostics.len(), 1);
+        let d = &err.diagnostics[0];
+        assert_eq!(
+            (d.rule, d.logical_id.as_deref()),
+            (rules::BAD_OVERRIDE, Some("Res"))
+        );
+        assert!(d.message.contains("Tags.2.Key"), "{}", d.message);
+    }
 }
