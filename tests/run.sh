@@ -10,7 +10,8 @@
 # 2. Exports FERROFORM_VENV=<repo>/.venv and puts its bin/ first on PATH, so the tests find
 #    cfn-lint (tests/support/mod.rs). Under CI (CI set, not "false") a test that cannot find
 #    a tool fails; elsewhere it prints "SKIPPED: ..." and passes.
-# 3. cargo test --workspace --all-targets, then cargo test --workspace --doc.
+# 3. cargo test --workspace --all-targets, then cargo test --workspace --doc (both with
+#    --no-fail-fast, both run even if the first fails; exit 1 when either failed).
 #
 # Needs: python3 (3.9+) with venv and pip, and the Rust toolchain (rustup installs the
 # version pinned by rust-toolchain.toml). Set PYTHON to use another interpreter for the venv.
@@ -39,10 +40,17 @@ fi
 
 # --- 2. the Rust tests -------------------------------------------------------------------
 
-step "cargo test --workspace --all-targets"
-cargo test --workspace --all-targets
+# Both runs happen even when the first fails, so one run shows every failure.
+failed=()
 
-step "cargo test --workspace --doc"
-cargo test --workspace --doc
+step "cargo test --workspace --all-targets --no-fail-fast"
+cargo test --workspace --all-targets --no-fail-fast || failed+=("cargo test --workspace --all-targets")
 
+step "cargo test --workspace --doc --no-fail-fast"
+cargo test --workspace --doc --no-fail-fast || failed+=("cargo test --workspace --doc")
+
+if [[ ${#failed[@]} -gt 0 ]]; then
+    step "FAILED after $((SECONDS - START))s: ${failed[*]}"
+    exit 1
+fi
 step "All tests passed in $((SECONDS - START))s"
