@@ -14,10 +14,32 @@ pub fn words(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     for chunk in s.split(|c: char| !c.is_ascii_alphanumeric()) {
         if !chunk.is_empty() {
+            let start = out.len();
             split_chunk(chunk.as_bytes(), &mut out);
+            merge_mixed_case_terms(&mut out, start);
         }
     }
     out
+}
+
+/// Rejoin the mixed-case terms the capital rule splits: binary units (`GiB`, `MiB`),
+/// `vCPU` and `OAuth`, so that `MemoryGiBPerVCpu` is `memory_gib_per_vcpu`.
+fn merge_mixed_case_terms(words: &mut Vec<String>, start: usize) {
+    let mut i = start;
+    while i + 1 < words.len() {
+        let (a, b) = (&words[i], &words[i + 1]);
+        let b_lower = b.to_ascii_lowercase();
+        let merge = (matches!(a.as_str(), "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei") && b == "B")
+            || (matches!(a.as_str(), "V" | "v") && b_lower.starts_with("cpu"))
+            || (a == "O" && b_lower.starts_with("auth"));
+        if merge {
+            let joined = format!("{a}{b}");
+            words[i] = joined;
+            words.remove(i + 1);
+        } else {
+            i += 1;
+        }
+    }
 }
 
 fn split_chunk(cs: &[u8], out: &mut Vec<String>) {
@@ -355,6 +377,12 @@ mod tests {
         );
         assert_eq!(w("KMS_DSSE"), ["KMS", "DSSE"]);
         assert_eq!(w("awsvpcConfiguration"), ["awsvpc", "Configuration"]);
+        assert_eq!(w("MemoryGiBPerVCpu"), ["Memory", "GiB", "Per", "VCpu"]);
+        assert_eq!(
+            w("ConnectorOAuthRequest"),
+            ["Connector", "OAuth", "Request"]
+        );
+        assert_eq!(w("XAxis"), ["X", "Axis"]);
     }
 
     #[test]
@@ -366,6 +394,10 @@ mod tests {
         assert_eq!(field_ident("VPCZoneIdentifier"), "vpc_zone_identifier");
         assert_eq!(field_ident("KMSKeyARN"), "kms_key_arn");
         assert_eq!(field_ident("AwsvpcConfiguration"), "awsvpc_configuration");
+        assert_eq!(field_ident("MemoryMiB"), "memory_mib");
+        assert_eq!(field_ident("VCpuCount"), "vcpu_count");
+        assert_eq!(field_ident("OAuth2GrantType"), "oauth2_grant_type");
+        assert_eq!(field_ident("YAxis"), "y_axis");
         assert_eq!(field_ident("Type"), "r#type");
         assert_eq!(field_ident("Match"), "r#match");
         assert_eq!(field_ident("Self"), "self_");
