@@ -29,12 +29,16 @@
 
 pub mod app;
 pub mod cli;
+#[cfg(feature = "deploy")]
+pub mod deploy;
+pub mod iam;
 pub mod model;
 pub mod resources;
 pub mod validate;
 
 pub use app::App;
 pub use model::diag::{Diagnostic, Severity, SynthError};
+pub use model::document::Document;
 pub use model::expr::{Cond, Expr, fns, pseudo};
 pub use model::handle::{CondRef, Handle, MappingRef, Param, StackId};
 pub use model::parse::ParseError;

@@ -26,6 +26,11 @@ mod list;
 mod synth;
 mod validate;
 
+#[cfg(feature = "deploy")]
+mod aws;
+#[cfg(feature = "deploy")]
+pub use aws::{EXIT_CHANGES, EXIT_INTERRUPTED};
+
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: a stack or template is invalid, or the operation failed.
@@ -66,25 +71,31 @@ fn program_name(args: &[OsString], default: &str) -> String {
 }
 
 fn app_command(name: String) -> Command {
-    Command::new(name)
+    let cmd = Command::new(name)
         .about("Synthesize and check this program's CloudFormation stacks")
         .after_help(EXIT_CODES)
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommand(synth::command())
         .subcommand(list::command())
-        .subcommand(validate::app_command())
+        .subcommand(validate::app_command());
+    #[cfg(feature = "deploy")]
+    let cmd = aws::register(cmd, false);
+    cmd
 }
 
 /// The standalone `ferroform` command line.
 fn tool_command() -> Command {
-    Command::new("ferroform")
+    let cmd = Command::new("ferroform")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Validate CloudFormation templates (and, with the deploy feature, deploy them)")
         .after_help(EXIT_CODES)
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .subcommand(validate::tool_command())
+        .subcommand(validate::tool_command());
+    #[cfg(feature = "deploy")]
+    let cmd = aws::register(cmd, true);
+    cmd
 }
 
 impl App {
@@ -124,6 +135,10 @@ impl App {
             Some(("synth", m)) => synth::run(&self, m, out, err),
             Some(("list", m)) => list::run(&self, m, out, err),
             Some(("validate", m)) => validate::run_app(&self, m, out, err),
+            #[cfg(feature = "deploy")]
+            Some((name, m)) => {
+                aws::dispatch(aws::Source::App(&self), name, m, out, err).unwrap_or(EXIT_USAGE)
+            }
             _ => EXIT_USAGE,
         }
     }
@@ -142,6 +157,10 @@ where
     };
     match matches.subcommand() {
         Some(("validate", m)) => validate::run_tool(m, out, err),
+        #[cfg(feature = "deploy")]
+        Some((name, m)) => {
+            aws::dispatch(aws::Source::Tool, name, m, out, err).unwrap_or(EXIT_USAGE)
+        }
         _ => EXIT_USAGE,
     }
 }

@@ -1,0 +1,117 @@
+//! `deploy`: change-set deploys with live events.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
+use indexmap::IndexMap;
+
+use super::{
+    Source, block_on, common, connect, duration, interrupted, key_value, make_ui, templates,
+};
+use crate::cli::{EXIT_OK, EXIT_USAGE};
+use crate::deploy::{self, DeployOptions, write_outputs_file};
+
+pub(crate) fn command(tool: bool) -> Command {
+    let cmd = Command::new("deploy")
+        .about("Deploy stacks through CloudFormation change sets and follow their events")
+        .long_about(
+            "Create a change set (CREATE for a new stack, UPDATE otherwise), show the plan, execute it \
+             and stream the stack events until the stack settles. Unchanged templates and parameters are \
+             \"no changes\" (exit 0, nothing left behind). Without --yes, a change set that replaces or \
+             deletes resources, or adds or widens IAM permissions or security-group ingress, is confirmed \
+             on a terminal and refused (exit 1, nothing executed) elsewhere. Capabilities \
+             (CAPABILITY_IAM...) are worked out from the template.",
+        );
+    common(cmd, tool, true)
+        .arg(Arg::new("parameter").long("parameter").value_name("K=V").action(ArgAction::Append).value_parser(key_value).help("A template parameter (repeatable); NoEcho values are never printed"))
+        .arg(Arg::new("tag").long("tag").value_name("K=V").action(ArgAction::Append).value_parser(key_value).help("A stack tag (repeatable)"))
+        .arg(Arg::new("no-execute").long("no-execute").action(ArgAction::SetTrue).help("Create and show the change set only"))
+        .arg(Arg::new("yes").long("yes").short('y').action(ArgAction::SetTrue).help("Do not ask for approval"))
+        .arg(Arg::new("s3-bucket").long("s3-bucket").value_name("BUCKET").help("Upload templates over 51,200 bytes here (required for them)"))
+        .arg(Arg::new("s3-prefix").long("s3-prefix").value_name("PREFIX").requires("s3-bucket").help("Key prefix for uploaded templates"))
+        .arg(Arg::new("role-arn").long("role-arn").value_name("ARN").help("Role CloudFormation assumes for the operation"))
+        .arg(Arg::new("termination-protection").long("termination-protection").action(ArgAction::SetTrue).help("Turn termination protection on"))
+        .arg(Arg::new("outputs-file").long("outputs-file").value_name("FILE").value_parser(value_parser!(PathBuf)).help("Write the outputs as {\"Stack\": {\"Key\": \"value\"}} after a successful deploy"))
+        .arg(Arg::new("timeout").long("timeout").value_name("DURATION").value_parser(duration).help("Stop waiting after this long, e.g. 30m (CloudFormation carries on; exit 1)"))
+}
+
+pub(crate) fn options(m: &ArgMatches) -> DeployOptions {
+    let pairs = |id: &str| -> Vec<(String, String)> {
+        m.try_get_many::<(String, String)>(id)
+            .ok()
+            .flatten()
+            .map(|v| v.cloned().collect())
+            .unwrap_or_default()
+    };
+    let flag = |id: &str| {
+        m.try_get_one::<bool>(id)
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(false)
+    };
+    let text = |id: &str| m.try_get_one::<String>(id).ok().flatten().cloned();
+    DeployOptions {
+        parameters: pairs("parameter"),
+        tags: pairs("tag"),
+        no_execute: flag("no-execute"),
+        yes: flag("yes"),
+        s3_bucket: text("s3-bucket"),
+        s3_prefix: text("s3-prefix"),
+        role_arn: text("role-arn"),
+        termination_protection: flag("termination-protection"),
+        timeout: m
+            .try_get_one::<std::time::Duration>("timeout")
+            .ok()
+            .flatten()
+            .copied(),
+    }
+}
+
+pub(crate) fn run(
+    source: Source<'_>,
+    m: &ArgMatches,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let templates = match templates(source, m, err) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let session = match connect(m, err) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let opts = options(m);
+    let outputs_file = m.get_one::<PathBuf>("outputs-file");
+    let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
+    for t in &templates {
+        let result = {
+            let mut ui = make_ui(m, out, err);
+            block_on(deploy::deploy(&session, t, &opts, ui.as_mut()))
+        };
+        match result {
+            Ok(Some(Ok((_, outputs)))) => {
+                all_outputs.insert(t.name().to_owned(), outputs);
+            }
+            Ok(Some(Err(e))) => {
+                let _ = writeln!(err, "error: {e}");
+                return e.exit_code();
+            }
+            Ok(None) => return interrupted(err, t.name()),
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+        if let Some(path) = outputs_file
+            && !opts.no_execute
+            && let Err(e) = write_outputs_file(path, &all_outputs)
+        {
+            let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
+            return EXIT_USAGE;
+        }
+    }
+    EXIT_OK
+}

@@ -1,0 +1,662 @@
+//! The operations: deploy, diff, destroy, outputs, status.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use indexmap::IndexMap;
+
+use super::approval::broadening;
+use super::changeset::{self, Created, Plan, Submission};
+use super::error::Error;
+use super::events::{EventCursor, StackEvent, recent, root_cause, wait_terminal};
+use super::mask::{Masker, no_echo_parameters};
+use super::progress::{Masked, Ui};
+use super::session::Session;
+use super::stack::{StackState, StackStatusClass, deployed_template, describe};
+use super::template_diff::property_diff;
+use super::upload::{MAX_TEMPLATE_BODY, upload};
+use crate::model::render::Json;
+use crate::model::template::Template;
+use crate::validate::capabilities;
+
+/// Options of [`deploy`] (and the parameters/upload ones of [`diff`]).
+#[derive(Clone, Debug, Default)]
+pub struct DeployOptions {
+    /// `--parameter K=V`, in order.
+    pub parameters: Vec<(String, String)>,
+    /// `--tag K=V`, in order.
+    pub tags: Vec<(String, String)>,
+    /// `--no-execute`: create and show the change set only.
+    pub no_execute: bool,
+    /// `--yes`: no confirmation.
+    pub yes: bool,
+    /// `--s3-bucket`: where templates over 51,200 bytes go.
+    pub s3_bucket: Option<String>,
+    /// `--s3-prefix`.
+    pub s3_prefix: Option<String>,
+    /// `--role-arn`: the role CloudFormation assumes.
+    pub role_arn: Option<String>,
+    /// `--termination-protection`.
+    pub termination_protection: bool,
+    /// `--timeout`: stop waiting after this long (CloudFormation carries on).
+    pub timeout: Option<Duration>,
+}
+
+/// How a deploy ended (failures are [`Error`]s).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeployOutcome {
+    /// Template and parameters unchanged: nothing was created or executed.
+    NoChanges,
+    /// The change set was executed and the stack reached `CREATE_COMPLETE` (`created`) or
+    /// `UPDATE_COMPLETE`.
+    Executed {
+        /// True for a new stack.
+        created: bool,
+    },
+    /// `--no-execute`: the change set is left for review.
+    NotExecuted {
+        /// Its id (ARN).
+        change_set: String,
+    },
+}
+
+/// What [`diff`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffOutcome {
+    /// True when deploying would change something.
+    pub changes: bool,
+}
+
+fn masker_for(template: &Template, opts: &DeployOptions) -> Masker {
+    Masker::new(template, &opts.parameters)
+}
+
+fn mask_err(m: &Masker, mut e: Error) -> Error {
+    e.message = m.mask(&e.message);
+    e
+}
+
+fn change_set_name() -> String {
+    let ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or_default();
+    format!("ferroform-{ms}")
+}
+
+/// Deploy `template` as the stack named by [`Template::name`]; returns the outcome and the
+/// stack's outputs afterwards (empty for `--no-execute`).
+pub async fn deploy(
+    s: &Session,
+    template: &Template,
+    opts: &DeployOptions,
+    ui: &mut dyn Ui,
+) -> Result<(DeployOutcome, IndexMap<String, String>), Error> {
+    let masker = masker_for(template, opts);
+    let mut ui = Masked {
+        inner: ui,
+        masker: &masker,
+    };
+    let r = deploy_inner(s, template, opts, &mut ui).await;
+    ui.finish();
+    r.map_err(|e| mask_err(&masker, e))
+}
+
+/// Check the parameters against the template; build the list to submit.
+fn parameters_for(
+    name: &str,
+    body: &Json,
+    given: &[(String, String)],
+    existing: Option<&StackState>,
+) -> Result<Vec<(String, Option<String>)>, Error> {
+    let declared: Vec<String> = body
+        .get("Parameters")
+        .and_then(Json::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    for (k, _) in given {
+        if !declared.contains(k) {
+            return Err(Error::input(
+                Some(name),
+                format!(
+                    "--parameter {k}: the template has no parameter `{k}` (it has: {})",
+                    if declared.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        declared.join(", ")
+                    }
+                ),
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    for k in &declared {
+        if let Some((_, v)) = given.iter().rev().find(|(g, _)| g == k) {
+            out.push((k.clone(), Some(v.clone())));
+        } else if existing.is_some_and(|st| st.parameters.contains_key(k)) {
+            out.push((k.clone(), None));
+        }
+    }
+    Ok(out)
+}
+
+/// True when deploying would change nothing: same template, same given parameters (NoEcho
+/// ones cannot be compared), same tags.
+fn unchanged(st: &StackState, deployed: Option<&Json>, new: &Json, opts: &DeployOptions) -> bool {
+    let noecho = no_echo_parameters(new);
+    deployed == Some(new)
+        && opts
+            .parameters
+            .iter()
+            .all(|(k, v)| !noecho.contains(k) && st.parameters.get(k).is_some_and(|cur| cur == v))
+        && opts
+            .tags
+            .iter()
+            .all(|(k, v)| st.tags.get(k).is_some_and(|cur| cur == v))
+}
+
+async fn deploy_inner(
+    s: &Session,
+    template: &Template,
+    opts: &DeployOptions,
+    ui: &mut dyn Ui,
+) -> Result<(DeployOutcome, IndexMap<String, String>), Error> {
+    let name = template.name();
+    let new = template.body();
+    let mut existing = describe(s, name).await?;
+    if let Some(st) = &existing {
+        match st.class() {
+            StackStatusClass::Busy => return Err(busy(st)),
+            StackStatusClass::Stuck => {
+                return Err(Error::failed(
+                    name,
+                    format!(
+                        "is {}{}; it needs attention before it can be deployed (see `ferroform status --stack-name {name}`)",
+                        st.status,
+                        reason_suffix(st)
+                    ),
+                ));
+            }
+            StackStatusClass::FailedCreate => {
+                recover_failed_create(s, st, opts, ui).await?;
+                existing = None;
+            }
+            StackStatusClass::Review | StackStatusClass::Stable => {}
+        }
+    }
+    let stable = existing
+        .as_ref()
+        .filter(|st| st.class() == StackStatusClass::Stable);
+    let deployed = match stable {
+        Some(_) => deployed_template(s, name).await?,
+        None => None,
+    };
+    let parameters = parameters_for(name, new, &opts.parameters, stable)?;
+
+    if let Some(st) = stable
+        && unchanged(st, deployed.as_ref(), new, opts)
+    {
+        ui.line(&format!("Stack {name}: no changes"));
+        protect(s, st, opts, ui).await?;
+        return Ok((DeployOutcome::NoChanges, st.outputs.clone()));
+    }
+
+    let create = stable.is_none();
+    let plan = match submit(s, template, opts, parameters, create).await? {
+        Created::NoChanges => {
+            ui.line(&format!("Stack {name}: no changes"));
+            let st = describe(s, name).await?.unwrap_or_default();
+            protect(s, &st, opts, ui).await?;
+            return Ok((DeployOutcome::NoChanges, st.outputs));
+        }
+        Created::Ready(plan) => plan,
+    };
+    ui.line(plan.to_string().trim_end());
+
+    if opts.no_execute {
+        ui.line(&format!(
+            "Change set {} created and not executed (--no-execute): {}",
+            plan.name, plan.id
+        ));
+        return Ok((
+            DeployOutcome::NotExecuted {
+                change_set: plan.id.clone(),
+            },
+            IndexMap::new(),
+        ));
+    }
+
+    let needs = broadening(&plan, deployed.as_ref(), new);
+    if !needs.is_empty() && !opts.yes {
+        ui.line("This change set needs approval:");
+        for r in &needs.reasons {
+            ui.line(&format!("  * {r}"));
+        }
+        match ui.confirm(&format!(
+            "Execute change set {} on stack {name}?",
+            plan.name
+        )) {
+            Some(true) => {}
+            answer => {
+                let created_here = existing.is_none();
+                discard(s, &plan, created_here).await?;
+                let why = if answer.is_none() {
+                    "not on a terminal and --yes not given"
+                } else {
+                    "declined"
+                };
+                return Err(Error::failed(
+                    name,
+                    format!(
+                        "change set not executed ({why}); nothing was changed and the change set was deleted. Rerun with --yes to approve."
+                    ),
+                ));
+            }
+        }
+    }
+
+    let mut cursor = EventCursor::start(s, name, &plan.stack_id).await?;
+    changeset::execute(s, &plan).await?;
+    let ending = wait_terminal(s, &mut cursor, ui, opts.timeout).await?;
+    ui.finish();
+    let Some(ending) = ending else {
+        return Err(Error::failed(
+            name,
+            "the stack disappeared while it was being deployed",
+        ));
+    };
+    let ok = ending.status.ends_with("_COMPLETE") && !ending.status.contains("ROLLBACK");
+    if !ok {
+        return Err(failure(name, &ending.status, ending.reason, &cursor.all));
+    }
+    let st = describe(s, name).await?.unwrap_or_default();
+    protect(s, &st, opts, ui).await?;
+    ui.line(&format!("Stack {name}: {}", ending.status));
+    Ok((DeployOutcome::Executed { created: create }, st.outputs))
+}
+
+fn reason_suffix(st: &StackState) -> String {
+    st.status_reason
+        .as_deref()
+        .filter(|r| !r.is_empty())
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default()
+}
+
+fn busy(st: &StackState) -> Error {
+    Error::failed(
+        &st.name,
+        format!(
+            "is {}: another operation is running, so ferroform leaves it alone. Follow it with `ferroform status --stack-name {}` and retry when it is done",
+            st.status, st.name
+        ),
+    )
+}
+
+/// The failure summary: root cause first.
+fn failure(name: &str, status: &str, reason: Option<String>, events: &[StackEvent]) -> Error {
+    let mut msg = format!("deploy failed: {status}");
+    match root_cause(events) {
+        Some(e) => msg.push_str(&format!(
+            "\n  root cause: {} ({}) {}: {}",
+            e.logical_id,
+            e.resource_type,
+            e.status,
+            e.reason.as_deref().unwrap_or("no reason given")
+        )),
+        None => {
+            if let Some(r) = reason.filter(|r| !r.is_empty()) {
+                msg.push_str(&format!("\n  reason: {r}"));
+            }
+        }
+    }
+    let failed: Vec<&StackEvent> = events
+        .iter()
+        .filter(|e| e.status.ends_with("_FAILED") && !e.is_stack)
+        .collect();
+    if failed.len() > 1 {
+        msg.push_str(&format!(
+            "\n  {} resources failed in all (the others were cancelled or followed from it)",
+            failed.len()
+        ));
+    }
+    Error::failed(name, msg)
+}
+
+async fn recover_failed_create(
+    s: &Session,
+    st: &StackState,
+    opts: &DeployOptions,
+    ui: &mut dyn Ui,
+) -> Result<(), Error> {
+    let name = &st.name;
+    ui.line(&format!(
+        "Stack {name} is {} from a failed first create{}; it must be deleted before it can be created again.",
+        st.status,
+        reason_suffix(st)
+    ));
+    if !opts.yes {
+        match ui.confirm(&format!("Delete stack {name} and create it again?")) {
+            Some(true) => {}
+            Some(false) => {
+                return Err(Error::failed(
+                    name,
+                    "not deleted (declined); nothing was changed",
+                ));
+            }
+            None => {
+                return Err(Error::failed(
+                    name,
+                    format!(
+                        "is {}: rerun with --yes to delete it and create it again (not on a terminal: nothing was changed)",
+                        st.status
+                    ),
+                ));
+            }
+        }
+    }
+    let mut cursor = EventCursor::start(s, name, &st.id).await?;
+    s.cfn
+        .delete_stack()
+        .stack_name(&st.id)
+        .send()
+        .await
+        .map_err(|e| s.sdk_error(name, "DeleteStack", e))?;
+    match wait_terminal(s, &mut cursor, ui, opts.timeout).await? {
+        None => {
+            ui.finish();
+            ui.line(&format!("Stack {name}: deleted; creating it again"));
+            Ok(())
+        }
+        Some(end) => Err(failure(name, &end.status, end.reason, &cursor.all)),
+    }
+}
+
+async fn protect(
+    s: &Session,
+    st: &StackState,
+    opts: &DeployOptions,
+    ui: &mut dyn Ui,
+) -> Result<(), Error> {
+    if opts.termination_protection && !st.termination_protection && !st.id.is_empty() {
+        s.cfn
+            .update_termination_protection()
+            .stack_name(&st.id)
+            .enable_termination_protection(true)
+            .send()
+            .await
+            .map_err(|e| s.sdk_error(&st.name, "UpdateTerminationProtection", e))?;
+        ui.line(&format!("Stack {}: termination protection on", st.name));
+    }
+    Ok(())
+}
+
+async fn submit(
+    s: &Session,
+    template: &Template,
+    opts: &DeployOptions,
+    parameters: Vec<(String, Option<String>)>,
+    create: bool,
+) -> Result<Created, Error> {
+    let name = template.name();
+    let body = template.to_json();
+    let url = if body.len() > MAX_TEMPLATE_BODY {
+        let Some(bucket) = &opts.s3_bucket else {
+            return Err(Error::input(
+                Some(name),
+                format!(
+                    "the template is {} bytes, over CloudFormation's {MAX_TEMPLATE_BODY}-byte limit for inline templates: pass --s3-bucket BUCKET (and optionally --s3-prefix) to upload it",
+                    body.len()
+                ),
+            ));
+        };
+        Some(upload(s, name, bucket, opts.s3_prefix.as_deref(), &body).await?)
+    } else {
+        None
+    };
+    let caps = capabilities(template);
+    changeset::create(
+        s,
+        Submission {
+            stack: name,
+            create,
+            body: url.is_none().then_some(body),
+            url,
+            parameters,
+            capabilities: caps.iter().map(|c| c.as_str()).collect(),
+            tags: &opts.tags,
+            role_arn: opts.role_arn.as_deref(),
+            name: change_set_name(),
+        },
+    )
+    .await
+}
+
+/// Delete a change set, and the REVIEW_IN_PROGRESS stack its CREATE made when `stack_too`.
+async fn discard(s: &Session, plan: &Plan, stack_too: bool) -> Result<(), Error> {
+    changeset::delete(s, plan).await?;
+    if plan.create && stack_too {
+        s.cfn
+            .delete_stack()
+            .stack_name(&plan.stack_id)
+            .send()
+            .await
+            .map_err(|e| s.sdk_error(&plan.stack, "DeleteStack", e))?;
+        let mut delays = s.poll.delays().take(60);
+        while let Some(st) = describe(s, &plan.stack_id).await? {
+            if !st.status.ends_with("_IN_PROGRESS") || st.status == "REVIEW_IN_PROGRESS" {
+                // REVIEW_IN_PROGRESS stacks go straight to DELETE_COMPLETE; keep waiting
+                // only while a delete is running.
+                if st.status != "DELETE_IN_PROGRESS" && st.status != "REVIEW_IN_PROGRESS" {
+                    break;
+                }
+            }
+            match delays.next() {
+                Some(d) => tokio::time::sleep(d).await,
+                None => break,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Show what deploying `template` would change: the change set's resource plan and a
+/// property-level diff of the deployed template. Leaves nothing behind.
+pub async fn diff(
+    s: &Session,
+    template: &Template,
+    opts: &DeployOptions,
+    ui: &mut dyn Ui,
+) -> Result<DiffOutcome, Error> {
+    let masker = masker_for(template, opts);
+    let mut ui = Masked {
+        inner: ui,
+        masker: &masker,
+    };
+    diff_inner(s, template, opts, &mut ui)
+        .await
+        .map_err(|e| mask_err(&masker, e))
+}
+
+async fn diff_inner(
+    s: &Session,
+    template: &Template,
+    opts: &DeployOptions,
+    ui: &mut dyn Ui,
+) -> Result<DiffOutcome, Error> {
+    let name = template.name();
+    let new = template.body();
+    let existing = describe(s, name).await?;
+    let stable = existing
+        .as_ref()
+        .filter(|st| st.class() == StackStatusClass::Stable);
+    let deployed = match stable {
+        Some(_) => deployed_template(s, name).await?,
+        None => None,
+    };
+    if let Some(st) = &existing {
+        match st.class() {
+            StackStatusClass::Busy => return Err(busy(st)),
+            StackStatusClass::FailedCreate | StackStatusClass::Stuck => {
+                ui.line(&format!(
+                    "Stack {name} is {}: a deploy would have to delete it first. Template as new:",
+                    st.status
+                ));
+                for l in property_diff(None, new) {
+                    ui.line(&l);
+                }
+                return Ok(DiffOutcome { changes: true });
+            }
+            _ => {}
+        }
+    }
+    let parameters = parameters_for(name, new, &opts.parameters, stable)?;
+    if let Some(st) = stable
+        && unchanged(st, deployed.as_ref(), new, opts)
+    {
+        ui.line(&format!("Stack {name}: no changes"));
+        return Ok(DiffOutcome { changes: false });
+    }
+    let created_here = existing.is_none();
+    let plan = match submit(s, template, opts, parameters, stable.is_none()).await? {
+        Created::NoChanges => {
+            ui.line(&format!("Stack {name}: no changes"));
+            return Ok(DiffOutcome { changes: false });
+        }
+        Created::Ready(plan) => plan,
+    };
+    // Clean up before printing, so that an interrupted print leaves nothing behind either.
+    discard(s, &plan, created_here).await?;
+    if existing.is_none() {
+        ui.line(&format!(
+            "Stack {name} does not exist yet: it would be created"
+        ));
+    }
+    ui.line(plan.to_string().trim_end());
+    let lines = property_diff(deployed.as_ref(), new);
+    if !lines.is_empty() {
+        ui.line("Template differences (deployed → new):");
+        for l in lines {
+            ui.line(&format!("  {l}"));
+        }
+    }
+    let needs = broadening(&plan, deployed.as_ref(), new);
+    if !needs.is_empty() {
+        ui.line("A deploy would ask for approval:");
+        for r in &needs.reasons {
+            ui.line(&format!("  * {r}"));
+        }
+    }
+    Ok(DiffOutcome { changes: true })
+}
+
+/// Delete stack `name`, streaming its events. A stack that does not exist is reported and is
+/// not an error (returns `false`).
+pub async fn destroy(
+    s: &Session,
+    name: &str,
+    yes: bool,
+    role_arn: Option<&str>,
+    timeout: Option<Duration>,
+    ui: &mut dyn Ui,
+) -> Result<bool, Error> {
+    let Some(st) = describe(s, name).await? else {
+        ui.line(&format!("Stack {name} does not exist: nothing to destroy"));
+        return Ok(false);
+    };
+    if st.class() == StackStatusClass::Busy && st.status != "REVIEW_IN_PROGRESS" {
+        return Err(busy(&st));
+    }
+    if st.termination_protection {
+        return Err(Error::failed(
+            name,
+            "has termination protection on: turn it off first (aws cloudformation update-termination-protection --no-enable-termination-protection)",
+        ));
+    }
+    if !yes {
+        match ui.confirm(&format!(
+            "Delete stack {name} ({}) and its resources?",
+            st.status
+        )) {
+            Some(true) => {}
+            Some(false) => return Err(Error::failed(name, "not deleted (declined)")),
+            None => {
+                return Err(Error::failed(
+                    name,
+                    "not deleted: pass --yes to delete without a terminal to confirm on",
+                ));
+            }
+        }
+    }
+    let mut cursor = EventCursor::start(s, name, &st.id).await?;
+    let mut req = s.cfn.delete_stack().stack_name(&st.id);
+    if let Some(r) = role_arn {
+        req = req.role_arn(r);
+    }
+    req.send()
+        .await
+        .map_err(|e| s.sdk_error(name, "DeleteStack", e))?;
+    let end = wait_terminal(s, &mut cursor, ui, timeout).await?;
+    ui.finish();
+    match end {
+        None => {
+            ui.line(&format!("Stack {name}: DELETE_COMPLETE"));
+            Ok(true)
+        }
+        Some(e) => Err(failure(name, &e.status, e.reason, &cursor.all)),
+    }
+}
+
+/// The outputs of stack `name`, in CloudFormation's order.
+pub async fn outputs(s: &Session, name: &str) -> Result<IndexMap<String, String>, Error> {
+    match describe(s, name).await? {
+        Some(st) => Ok(st.outputs),
+        None => Err(Error::failed(name, "does not exist")),
+    }
+}
+
+/// Print the status of stack `name` and its `limit` most recent events (oldest first).
+/// Returns the state, `None` when the stack does not exist.
+pub async fn status(
+    s: &Session,
+    name: &str,
+    limit: usize,
+    ui: &mut dyn Ui,
+) -> Result<Option<StackState>, Error> {
+    let Some(st) = describe(s, name).await? else {
+        ui.line(&format!("Stack {name} does not exist"));
+        return Ok(None);
+    };
+    ui.line(&format!(
+        "Stack {name}: {}{}",
+        st.status,
+        reason_suffix(&st)
+    ));
+    let events = recent(s, name, &st.id).await?;
+    let skip = events.len().saturating_sub(limit);
+    for e in &events[skip..] {
+        ui.event(e);
+    }
+    Ok(Some(st))
+}
+
+/// Write `{"Stack": {"OutputKey": "value"}}` (CDK's shape) to `path`.
+pub fn write_outputs_file(
+    path: &Path,
+    outputs: &IndexMap<String, IndexMap<String, String>>,
+) -> std::io::Result<()> {
+    let mut root = serde_json::Map::new();
+    for (stack, outs) in outputs {
+        let m: serde_json::Map<String, Json> = outs
+            .iter()
+            .map(|(k, v)| (k.clone(), Json::String(v.clone())))
+            .collect();
+        root.insert(stack.clone(), Json::Object(m));
+    }
+    let mut text = serde_json::to_string_pretty(&Json::Object(root)).unwrap_or_default();
+    text.push('\n');
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, text)
+}

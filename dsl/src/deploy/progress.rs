@@ -1,0 +1,212 @@
+//! Where deploy output goes: plain lines, or a live view on a terminal.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::events::StackEvent;
+use super::mask::Masker;
+
+/// Receives what a deploy operation reports.
+pub trait Ui {
+    /// A line of normal output (plans, results).
+    fn line(&mut self, text: &str);
+    /// A warning or notice (stderr).
+    fn note(&mut self, text: &str);
+    /// A stack event.
+    fn event(&mut self, event: &StackEvent);
+    /// Called between polls (redraw timers).
+    fn tick(&mut self) {}
+    /// Ask a yes/no question; `None` when there is nobody to ask (not a terminal).
+    fn confirm(&mut self, question: &str) -> Option<bool>;
+    /// The operation on the current stack is over (clear live views).
+    fn finish(&mut self) {}
+}
+
+/// One line per event to `out`; notes to `err`; questions on stdin when `interactive`.
+pub struct PlainUi<'a> {
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    interactive: bool,
+}
+
+impl<'a> PlainUi<'a> {
+    /// Write to `out` / `err`; ask on stdin when `interactive`.
+    pub fn new(out: &'a mut dyn Write, err: &'a mut dyn Write, interactive: bool) -> Self {
+        PlainUi {
+            out,
+            err,
+            interactive,
+        }
+    }
+}
+
+fn ask(err: &mut dyn Write, question: &str) -> bool {
+    let _ = write!(err, "{question} [y/N] ");
+    let _ = err.flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes")
+}
+
+impl Ui for PlainUi<'_> {
+    fn line(&mut self, text: &str) {
+        let _ = writeln!(self.out, "{text}");
+    }
+    fn note(&mut self, text: &str) {
+        let _ = writeln!(self.err, "{text}");
+    }
+    fn event(&mut self, event: &StackEvent) {
+        let _ = writeln!(self.out, "{}", event.line());
+    }
+    fn confirm(&mut self, question: &str) -> Option<bool> {
+        self.interactive.then(|| ask(self.err, question))
+    }
+}
+
+/// A live view on a terminal: events scroll above a status line counting resources in
+/// progress, complete and failed, with the elapsed time.
+pub struct LiveUi<'a> {
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    bar: Option<ProgressBar>,
+    resources: BTreeMap<String, String>,
+}
+
+impl<'a> LiveUi<'a> {
+    /// Draw on stderr (the terminal); plans and results go to `out`.
+    pub fn new(out: &'a mut dyn Write, err: &'a mut dyn Write) -> Self {
+        LiveUi {
+            out,
+            err,
+            bar: None,
+            resources: BTreeMap::new(),
+        }
+    }
+
+    fn bar(&mut self) -> &ProgressBar {
+        self.bar.get_or_insert_with(|| {
+            let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            pb.set_style(
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            pb.enable_steady_tick(Duration::from_millis(120));
+            pb
+        })
+    }
+
+    fn summary(&self) -> String {
+        let (mut running, mut done, mut failed) = (0, 0, 0);
+        for s in self.resources.values() {
+            if s.ends_with("_IN_PROGRESS") {
+                running += 1;
+            } else if s.ends_with("_FAILED") {
+                failed += 1;
+            } else {
+                done += 1;
+            }
+        }
+        let now: Vec<&str> = self
+            .resources
+            .iter()
+            .filter(|(_, s)| s.ends_with("_IN_PROGRESS"))
+            .map(|(k, _)| k.as_str())
+            .take(4)
+            .collect();
+        format!(
+            "{running} in progress, {done} complete, {failed} failed{}",
+            if now.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", now.join(", "))
+            }
+        )
+    }
+}
+
+impl Ui for LiveUi<'_> {
+    fn line(&mut self, text: &str) {
+        let out = &mut *self.out;
+        match &self.bar {
+            Some(b) => b.suspend(|| {
+                let _ = writeln!(out, "{text}");
+            }),
+            None => {
+                let _ = writeln!(out, "{text}");
+            }
+        }
+    }
+    fn note(&mut self, text: &str) {
+        let err = &mut *self.err;
+        match &self.bar {
+            Some(b) => b.suspend(|| {
+                let _ = writeln!(err, "{text}");
+            }),
+            None => {
+                let _ = writeln!(err, "{text}");
+            }
+        }
+    }
+    fn event(&mut self, event: &StackEvent) {
+        if !event.is_stack {
+            self.resources
+                .insert(event.logical_id.clone(), event.status.clone());
+        }
+        let summary = self.summary();
+        let line = event.line();
+        let bar = self.bar().clone();
+        bar.println(line);
+        bar.set_message(summary);
+    }
+    fn tick(&mut self) {
+        let summary = self.summary();
+        self.bar().set_message(summary);
+    }
+    fn confirm(&mut self, question: &str) -> Option<bool> {
+        let err = &mut *self.err;
+        Some(match &self.bar {
+            Some(b) => b.suspend(|| ask(err, question)),
+            None => ask(err, question),
+        })
+    }
+    fn finish(&mut self) {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+        self.resources.clear();
+    }
+}
+
+/// Masks NoEcho values in everything passed to the inner [`Ui`].
+pub(crate) struct Masked<'a> {
+    pub inner: &'a mut dyn Ui,
+    pub masker: &'a Masker,
+}
+
+impl Ui for Masked<'_> {
+    fn line(&mut self, text: &str) {
+        self.inner.line(&self.masker.mask(text));
+    }
+    fn note(&mut self, text: &str) {
+        self.inner.note(&self.masker.mask(text));
+    }
+    fn event(&mut self, event: &StackEvent) {
+        let mut e = event.clone();
+        e.reason = e.reason.map(|r| self.masker.mask(&r));
+        self.inner.event(&e);
+    }
+    fn tick(&mut self) {
+        self.inner.tick();
+    }
+    fn confirm(&mut self, question: &str) -> Option<bool> {
+        self.inner.confirm(&self.masker.mask(question))
+    }
+    fn finish(&mut self) {
+        self.inner.finish();
+    }
+}
