@@ -8,7 +8,7 @@
 //! * [`run_cfn_lint`]: cfn-lint over files, giving its exit code (a bit mask) and output.
 //! * [`temp_dir`]: a fresh directory under `std::env::temp_dir()`, removed on drop.
 //!
-//! Standard library only (plus `serde_json`, a dev-dependency).
+//! Standard library only.
 #![allow(dead_code)]
 
 use std::ffi::OsStr;
