@@ -743,3 +743,271 @@ fn sentence(s: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn build(schema: Value) -> Module {
+        let s = Schema::new(schema);
+        Builder::new(&s, "AWS::Test::Thing").build()
+    }
+
+    fn by_name<'m>(m: &'m Module, name: &str) -> &'m NamedType {
+        m.types
+            .iter()
+            .find(|t| t.name == name && !t.omitted)
+            .unwrap_or_else(|| {
+                let names: Vec<_> = m.types.iter().map(|t| &t.name).collect();
+                panic!("no type {name} in {names:?}")
+            })
+    }
+
+    fn fields(t: &NamedType) -> &[Field] {
+        match &t.body {
+            Body::Struct(s) => &s.fields,
+            Body::Enum(_) => panic!("{} is an enum", t.name),
+        }
+    }
+
+    fn field<'m>(m: &'m Module, ty: &str, cfn: &str) -> &'m Field {
+        fields(by_name(m, ty))
+            .iter()
+            .find(|f| f.cfn == cfn)
+            .unwrap_or_else(|| panic!("no field {cfn} in {ty}"))
+    }
+
+    fn name_of(m: &Module, t: &Ty) -> String {
+        match t {
+            Ty::Named(i) => m.types[*i].name.clone(),
+            Ty::List(i) => format!("List<{}>", name_of(m, i)),
+            Ty::Map(i) => format!("Map<{}>", name_of(m, i)),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn read_only_properties_are_attributes_not_fields() {
+        let m = build(json!({
+            "properties": {
+                "Arn": {"type": "string"},
+                "Name": {"type": "string"},
+                "Ids": {"type": "array", "items": {"type": "string"}},
+                "Count": {"type": "integer"},
+                "Endpoint": {"$ref": "#/definitions/Endpoint"},
+                "Nodes": {"type": "array", "items": {"$ref": "#/definitions/Node"}}
+            },
+            "definitions": {
+                "Endpoint": {"type": "object", "properties": {
+                    "Address": {"type": "string"}, "Port": {"type": "integer"}}},
+                "Node": {"type": "object", "properties": {"Id": {"type": "string"}}}
+            },
+            "readOnlyProperties": ["/properties/Arn", "/properties/Ids", "/properties/Count",
+                "/properties/Endpoint/Address", "/properties/Endpoint/Port",
+                "/properties/Nodes/*/Id"]
+        }));
+        let names: Vec<&str> = fields(m.resource())
+            .iter()
+            .map(|f| f.cfn.as_str())
+            .collect();
+        // Endpoint and Nodes hold nothing writable: no fields for them either.
+        assert_eq!(names, ["Name"]);
+        let attrs: Vec<(&str, &str, AttrTy)> = m
+            .attrs
+            .iter()
+            .map(|a| (a.name.as_str(), a.method.as_str(), a.ty))
+            .collect();
+        assert_eq!(
+            attrs,
+            [
+                ("Arn", "attr_arn", AttrTy::Str),
+                ("Count", "attr_count", AttrTy::Int),
+                ("Endpoint.Address", "attr_endpoint_address", AttrTy::Str),
+                ("Endpoint.Port", "attr_endpoint_port", AttrTy::Int),
+                ("Ids", "attr_ids", AttrTy::StrList),
+            ]
+        );
+        assert!(m.types.iter().filter(|t| !t.omitted).count() == 1);
+    }
+
+    #[test]
+    fn required_fields_sorted_and_create_only_documented() {
+        let m = build(json!({
+            "properties": {
+                "Zeta": {"type": "string"}, "Alpha": {"type": "integer"},
+                "Opt": {"type": "boolean"}
+            },
+            "required": ["Zeta", "Alpha"],
+            "createOnlyProperties": ["/properties/Zeta"]
+        }));
+        let f = fields(m.resource());
+        let got: Vec<(&str, &str, bool)> = f
+            .iter()
+            .map(|f| (f.cfn.as_str(), f.ident.as_str(), f.required))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Alpha", "alpha", true),
+                ("Opt", "opt", false),
+                ("Zeta", "zeta", true)
+            ]
+        );
+        assert_eq!(f[0].ty, Ty::Int);
+        assert!(
+            f[2].doc
+                .iter()
+                .any(|l| l.contains("Changing it replaces the resource."))
+        );
+        assert!(!f[0].doc.iter().any(|l| l.contains("replaces")));
+        assert!(f[2].doc.iter().any(|l| l.contains("Required.")));
+    }
+
+    #[test]
+    fn inline_enum_and_struct_names() {
+        let m = build(json!({
+            "properties": {
+                "NetworkMode": {"type": "string", "enum": ["awsvpc", "bridge"]},
+                "RequiresCompatibilities": {"type": "array",
+                    "items": {"type": "string", "enum": ["EC2", "FARGATE"]}},
+                "Encryption": {"$ref": "#/definitions/EncryptionType"},
+                "PortMappings": {"type": "array", "items": {"$ref": "#/definitions/PortMapping"}},
+                "Vpc": {"$ref": "#/definitions/AwsVpcConfiguration"},
+                "Rules": {"type": "array", "items": {"type": "object",
+                    "properties": {"Priority": {"type": "integer"}}}}
+            },
+            "definitions": {
+                "EncryptionType": {"type": "string", "enum": ["AES256", "KMS"]},
+                "PortMapping": {"type": "object", "properties": {
+                    "Protocol": {"type": "string", "enum": ["tcp", "udp"]}}},
+                "AwsVpcConfiguration": {"type": "object", "properties": {
+                    "AssignPublicIp": {"type": "string", "enum": ["DISABLED", "ENABLED"]}}}
+            }
+        }));
+        let ty = |cfn: &str| name_of(&m, &field(&m, "Thing", cfn).ty);
+        // inline on a resource property: the property's name (singular for items)
+        assert_eq!(ty("NetworkMode"), "NetworkMode");
+        assert_eq!(ty("RequiresCompatibilities"), "List<RequiresCompatibility>");
+        assert_eq!(ty("Rules"), "List<Rule>");
+        // a $ref'd definition keeps its name
+        assert_eq!(ty("Encryption"), "EncryptionType");
+        // inside a definition: one-word properties get the definition's name in front,
+        // longer ones stand alone
+        assert_eq!(
+            name_of(&m, &field(&m, "PortMapping", "Protocol").ty),
+            "PortMappingProtocol"
+        );
+        assert_eq!(
+            name_of(&m, &field(&m, "AwsVpcConfiguration", "AssignPublicIp").ty),
+            "AssignPublicIp"
+        );
+        match &by_name(&m, "NetworkMode").body {
+            Body::Enum(v) => assert_eq!(
+                v,
+                &[
+                    ("Awsvpc".to_owned(), "awsvpc".to_owned()),
+                    ("Bridge".to_owned(), "bridge".to_owned())
+                ]
+            ),
+            Body::Struct(_) => panic!("NetworkMode is an enum"),
+        }
+    }
+
+    #[test]
+    fn key_value_string_pairs_are_the_shared_tag() {
+        let m = build(json!({
+            "properties": {
+                "Tags": {"type": "array", "items": {"$ref": "#/definitions/Tag"}},
+                "Labels": {"type": "array", "items": {"$ref": "#/definitions/Label"}},
+                "Counters": {"type": "array", "items": {"$ref": "#/definitions/Counter"}}
+            },
+            "definitions": {
+                "Tag": {"type": "object", "properties": {
+                    "Key": {"type": "string", "maxLength": 128}, "Value": {"type": "string"}},
+                    "required": ["Key", "Value"]},
+                "Label": {"type": "object", "properties": {
+                    "Key": {"$ref": "#/definitions/S"}, "Value": {"type": "string"}}},
+                "S": {"type": "string"},
+                "Counter": {"type": "object", "properties": {
+                    "Key": {"type": "string"}, "Value": {"type": "integer"}}}
+            }
+        }));
+        let ty = |cfn: &str| name_of(&m, &field(&m, "Thing", cfn).ty);
+        assert_eq!(ty("Tags"), "List<Tag>");
+        assert_eq!(ty("Labels"), "List<Tag>");
+        assert_eq!(ty("Counters"), "List<Counter>");
+        assert!(m.uses_tag());
+    }
+
+    #[test]
+    fn recursive_edges_are_boxed_but_lists_are_not() {
+        let m = build(json!({
+            "properties": {"Statement": {"$ref": "#/definitions/Statement"}},
+            "definitions": {
+                "Statement": {"type": "object", "properties": {
+                    "Not": {"$ref": "#/definitions/NotStatement"},
+                    "And": {"type": "array", "items": {"$ref": "#/definitions/Statement"}},
+                    "Name": {"type": "string"}}},
+                "NotStatement": {"type": "object", "required": ["Statement"], "properties": {
+                    "Statement": {"$ref": "#/definitions/Statement"}}}
+            }
+        }));
+        assert!(field(&m, "Statement", "Not").boxed);
+        assert!(!field(&m, "Statement", "And").boxed);
+        assert!(field(&m, "NotStatement", "Statement").boxed);
+        assert!(!field(&m, "Thing", "Statement").boxed);
+    }
+
+    #[test]
+    fn clashing_type_names_are_renamed_deterministically() {
+        let m = build(json!({
+            "properties": {
+                "Option": {"$ref": "#/definitions/Option"},
+                "Self": {"$ref": "#/definitions/Thing"},
+                "Value": {"type": "object", "properties": {"A": {"type": "string"}}},
+                "Type": {"type": "string", "enum": ["a"]},
+                "Other": {"$ref": "#/definitions/Type"}
+            },
+            "definitions": {
+                "Option": {"type": "object", "properties": {"A": {"type": "string"}}},
+                "Thing": {"type": "object", "properties": {"B": {"type": "string"}}},
+                "Type": {"type": "string", "enum": ["b"]}
+            }
+        }));
+        let ty = |cfn: &str| name_of(&m, &field(&m, "Thing", cfn).ty);
+        assert_eq!(ty("Option"), "OptionProperty"); // a prelude name
+        assert_eq!(ty("Self"), "ThingProperty"); // the resource struct's name
+        assert_eq!(ty("Value"), "ThingValue"); // inline: resource name in front
+        assert_eq!(ty("Other"), "Type"); // definitions claim names before inline types
+        assert_eq!(ty("Type"), "ThingType");
+        assert_eq!(field(&m, "Thing", "Self").ident, "self_");
+        assert_eq!(field(&m, "Thing", "Type").ident, "r#type");
+    }
+
+    #[test]
+    fn maps_json_and_primitive_refs() {
+        let m = build(json!({
+            "properties": {
+                "Labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                "Doc": {"type": ["object", "string"]},
+                "Policy": {"type": "object"},
+                "Key": {"$ref": "#/definitions/KmsKey"},
+                "Retention": {"type": "integer", "enum": [1, 3, 5]},
+                "Ratio": {"type": "number"}
+            },
+            "definitions": {"KmsKey": {"type": "string", "minLength": 1, "maxLength": 2048}}
+        }));
+        let ty = |cfn: &str| field(&m, "Thing", cfn).ty.clone();
+        assert_eq!(ty("Labels"), Ty::Map(Box::new(Ty::Str)));
+        assert_eq!(ty("Doc"), Ty::Json);
+        assert_eq!(ty("Policy"), Ty::Json);
+        assert_eq!(ty("Key"), Ty::Str);
+        assert_eq!(ty("Retention"), Ty::Int);
+        assert_eq!(ty("Ratio"), Ty::Num);
+        let key_doc = field(&m, "Thing", "Key").doc.join("\n");
+        assert!(key_doc.contains("1 to 2048 characters"), "{key_doc}");
+        let ret_doc = field(&m, "Thing", "Retention").doc.join("\n");
+        assert!(ret_doc.contains("One of 1, 3, 5"), "{ret_doc}");
+    }
+}
