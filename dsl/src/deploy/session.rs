@@ -139,7 +139,7 @@ impl Session {
     pub(crate) fn sdk_error<E, R>(&self, stack: &str, what: &str, e: SdkError<E, R>) -> Error
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug,
+        R: std::fmt::Debug + 'static,
     {
         let endpoint_error = |detail: String| Error {
             kind: ErrorKind::Endpoint,
@@ -151,9 +151,9 @@ impl Session {
         };
         match &e {
             SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => {
-                endpoint_error(DisplayErrorContext(&e).to_string())
+                endpoint_error(chain(&e))
             }
-            SdkError::TimeoutError(_) => endpoint_error(DisplayErrorContext(&e).to_string()),
+            SdkError::TimeoutError(_) => endpoint_error(chain(&e)),
             SdkError::ServiceError(se) => {
                 let code = se.err().code().unwrap_or("Unknown");
                 let msg = se.err().message().unwrap_or("").to_owned();
@@ -196,6 +196,20 @@ impl Session {
             ),
         }
     }
+}
+
+/// The error's messages from outermost to root cause, without repeats.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(x) = cur {
+        let m = x.to_string();
+        if !m.is_empty() && !parts.iter().any(|p| p.contains(&m)) {
+            parts.push(m);
+        }
+        cur = x.source();
+    }
+    parts.join(": ")
 }
 
 /// True when the SDK error is CloudFormation saying the stack does not exist.

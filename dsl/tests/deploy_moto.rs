@@ -1,0 +1,554 @@
+//! End-to-end deploys through the real `ferroform` binary and the real AWS SDK against a
+//! local CloudFormation endpoint (moto 5.2.5's server on loopback, one server per test).
+//!
+//! The binary is `CARGO_BIN_EXE_ferroform`: these tests belong to the `ferroform` package,
+//! whose dev-dependency on itself turns the `deploy` feature on for its tests and the binary
+//! they run (and only for them: examples and user programs never build the SDK).
+//!
+//! What moto 5.2.5 does not model (see FINDINGS.md §2) is tested in deploy_mocked.rs.
+
+mod support;
+
+use std::path::Path;
+use std::process::Output;
+
+use support::moto::{Moto, repo_root};
+
+fn text(o: &Output) -> String {
+    format!(
+        "--- stdout\n{}--- stderr\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The fargate_service example's template, synthesized by the example itself.
+fn example_template(name: &str) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO"))
+        .current_dir(repo_root())
+        .args(["run", "-q", "--example", name, "--", "synth"])
+        .env(
+            "CARGO_TARGET_DIR",
+            repo_root().join("target").join("deploy-tests"),
+        )
+        .output()
+        .expect("cargo run the example");
+    assert!(out.status.success(), "synth {name}: {}", text(&out));
+    serde_json::from_slice(&out.stdout).expect("example template is JSON")
+}
+
+fn write_json(dir: &Path, name: &str, v: &serde_json::Value) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, serde_json::to_string_pretty(v).unwrap()).unwrap();
+    p
+}
+
+struct StackView {
+    status: String,
+    id: String,
+    resources: Vec<(String, String)>,
+    template: serde_json::Value,
+    pending_change_sets: Vec<String>,
+    outputs: Vec<(String, String)>,
+}
+
+fn view(moto: &Moto, name: &str) -> Option<StackView> {
+    rt().block_on(async {
+        let c = moto.client().await;
+        let st = c.describe_stacks().stack_name(name).send().await.ok()?;
+        let st = st.stacks().first()?.clone();
+        let res = c
+            .list_stack_resources()
+            .stack_name(name)
+            .send()
+            .await
+            .expect("ListStackResources");
+        let mut resources: Vec<(String, String)> = res
+            .stack_resource_summaries()
+            .iter()
+            .filter_map(|r| {
+                // moto lists placeholder rows without logical ID or type for types it skips.
+                Some((
+                    r.logical_resource_id()?.to_owned(),
+                    r.resource_type()?.to_owned(),
+                ))
+            })
+            .collect();
+        resources.sort();
+        let body = c
+            .get_template()
+            .stack_name(name)
+            .send()
+            .await
+            .expect("GetTemplate")
+            .template_body()
+            .unwrap_or_default()
+            .to_owned();
+        let sets = c
+            .list_change_sets()
+            .stack_name(name)
+            .send()
+            .await
+            .expect("ListChangeSets");
+        // moto keeps executed change sets (EXECUTE_COMPLETE); real CloudFormation removes
+        // them. A change set left behind is one not executed.
+        let pending = sets
+            .summaries()
+            .iter()
+            .filter(|s| s.execution_status().map(|e| e.as_str()) != Some("EXECUTE_COMPLETE"))
+            .map(|s| s.change_set_name().unwrap_or_default().to_owned())
+            .collect();
+        Some(StackView {
+            status: st
+                .stack_status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            id: st.stack_id().unwrap_or_default().to_owned(),
+            resources,
+            template: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+            pending_change_sets: pending,
+            outputs: st
+                .outputs()
+                .iter()
+                .map(|o| {
+                    (
+                        o.output_key().unwrap_or_default().to_owned(),
+                        o.output_value().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect(),
+        })
+    })
+}
+
+#[test]
+fn fargate_service_create_noop_and_in_place_update() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = support::temp_dir("deploy-fargate");
+    let mut template = example_template("fargate_service");
+    let file = write_json(&dir, "web.json", &template);
+    let stack = "fargate-e2e";
+
+    // Create.
+    let o = moto
+        .ferroform()
+        .args(["deploy", "--template"])
+        .arg(&file)
+        .args(["--stack-name", stack, "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("(CREATE)"), "{}", text(&o));
+    assert!(stdout.contains("CREATE_COMPLETE"), "{}", text(&o));
+    let v = view(&moto, stack).expect("stack exists");
+    assert_eq!(v.status, "CREATE_COMPLETE");
+    for (id, ty) in [
+        ("Cluster", "AWS::ECS::Cluster"),
+        ("Service", "AWS::ECS::Service"),
+        ("TaskDefinition", "AWS::ECS::TaskDefinition"),
+        ("ExecutionRole", "AWS::IAM::Role"),
+        ("Vpc", "AWS::EC2::VPC"),
+    ] {
+        assert!(
+            v.resources.contains(&(id.to_owned(), ty.to_owned())),
+            "{id} {ty} missing from {:?}",
+            v.resources
+        );
+    }
+    assert_eq!(
+        v.template, template,
+        "GetTemplate returns what was deployed"
+    );
+    assert!(
+        v.pending_change_sets.is_empty(),
+        "{:?}",
+        v.pending_change_sets
+    );
+
+    // Unchanged redeploy: a no-op that leaves no change set behind.
+    let o = moto
+        .ferroform()
+        .args(["deploy", "--template"])
+        .arg(&file)
+        .args(["--stack-name", stack])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("no changes"),
+        "{}",
+        text(&o)
+    );
+    let v2 = view(&moto, stack).unwrap();
+    assert!(
+        v2.pending_change_sets.is_empty(),
+        "{:?}",
+        v2.pending_change_sets
+    );
+    assert_eq!(v2.status, "CREATE_COMPLETE", "nothing was executed");
+
+    // Changed desired count: an in-place update of the same stack.
+    let count = &mut template["Resources"]["Service"]["Properties"]["DesiredCount"];
+    assert!(count.is_number(), "the example sets a desired count");
+    *count = serde_json::json!(count.as_i64().unwrap() + 1);
+    let file = write_json(&dir, "web.json", &template);
+    let o = moto
+        .ferroform()
+        .args(["deploy", "--template"])
+        .arg(&file)
+        .args(["--stack-name", stack, "--progress", "events"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("(UPDATE)"), "{}", text(&o));
+    assert!(stdout.contains("Modify Service"), "{}", text(&o));
+    assert!(stdout.contains("UPDATE_COMPLETE"), "{}", text(&o));
+    let v3 = view(&moto, stack).unwrap();
+    assert_eq!(v3.status, "UPDATE_COMPLETE");
+    assert_eq!(v3.id, v.id, "same stack, updated in place");
+    assert_eq!(
+        v3.template["Resources"]["Service"]["Properties"]["DesiredCount"],
+        template["Resources"]["Service"]["Properties"]["DesiredCount"]
+    );
+    assert!(
+        v3.pending_change_sets.is_empty(),
+        "{:?}",
+        v3.pending_change_sets
+    );
+}
+
+#[test]
+fn app_command_deploys_the_example_then_destroy_removes_it() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = support::temp_dir("deploy-app");
+    let target = repo_root().join("target").join("deploy-tests");
+    // The app command runs in the repository with its own target directory, so that it
+    // neither waits for the lock of the `cargo test` that runs this test nor rebuilds it.
+    let app = format!(
+        "CARGO_TARGET_DIR='{}' cargo run -q --manifest-path '{}' --example ecr_repository --",
+        target.display(),
+        repo_root().join("Cargo.toml").display()
+    );
+    let outputs = dir.join("outputs.json");
+    let o = moto
+        .ferroform()
+        .current_dir(&*dir)
+        .args(["deploy", "--app", &app, "--yes", "--outputs-file"])
+        .arg(&outputs)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v = view(&moto, "EcrRepository").expect("the app's stack exists");
+    assert_eq!(v.status, "CREATE_COMPLETE");
+    assert_eq!(
+        v.resources,
+        vec![("Repository".to_owned(), "AWS::ECR::Repository".to_owned())]
+    );
+    // The outputs file mirrors DescribeStacks. moto 5.2.5 reports no Outputs for stacks
+    // created through a change set (FINDINGS.md §2; real CloudFormation does), so here both
+    // are empty; outputs_file_matches_describe_stacks checks non-empty outputs.
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&outputs).unwrap()).unwrap();
+    let expected: serde_json::Map<String, serde_json::Value> = v
+        .outputs
+        .iter()
+        .map(|(k, val)| (k.clone(), serde_json::Value::String(val.clone())))
+        .collect();
+    assert_eq!(file, serde_json::json!({ "EcrRepository": expected }));
+
+    // ferroform.toml supplies the app command; unchanged → no changes.
+    let quoted = app.replace('\\', "\\\\").replace('"', "\\\"");
+    std::fs::write(dir.join("ferroform.toml"), format!("app = \"{quoted}\"\n")).unwrap();
+    let o = moto
+        .ferroform()
+        .current_dir(&*dir)
+        .args(["deploy"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Stack EcrRepository: no changes"),
+        "{}",
+        text(&o)
+    );
+
+    // destroy without --yes and without a terminal refuses; with --yes it deletes.
+    let o = moto
+        .ferroform()
+        .args(["destroy", "--stack-name", "EcrRepository"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        view(&moto, "EcrRepository").is_some(),
+        "refused: still there"
+    );
+    let o = moto
+        .ferroform()
+        .args(["destroy", "--stack-name", "EcrRepository", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        view(&moto, "EcrRepository").is_none(),
+        "DescribeStacks no longer finds it"
+    );
+
+    // Destroying a stack that does not exist says so and exits 0.
+    let o = moto
+        .ferroform()
+        .args(["destroy", "--stack-name", "EcrRepository", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("does not exist"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn outputs_file_matches_describe_stacks() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = support::temp_dir("deploy-outputs");
+    let template = serde_json::json!({
+        "Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "outputs-e2e", "RetentionInDays": 7}}},
+        "Outputs": {"LogGroupName": {"Value": {"Ref": "Logs"}}, "LogGroupArn": {"Value": {"Fn::GetAtt": ["Logs", "Arn"]}}}
+    });
+    let file = write_json(&dir, "t.json", &template);
+    // moto reports outputs only for stacks made by CreateStack, so make it that way; the
+    // deploy below is then a no-op, which writes the outputs file too.
+    rt().block_on(async {
+        moto.client()
+            .await
+            .create_stack()
+            .stack_name("outputs-e2e")
+            .template_body(serde_json::to_string_pretty(&template).unwrap())
+            .send()
+            .await
+            .expect("CreateStack");
+    });
+    let out_file = dir.join("out").join("outputs.json");
+    let o = moto
+        .ferroform()
+        .args(["deploy", "--template"])
+        .arg(&file)
+        .args(["--stack-name", "outputs-e2e", "--outputs-file"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("no changes"),
+        "{}",
+        text(&o)
+    );
+    let v = view(&moto, "outputs-e2e").unwrap();
+    assert_eq!(
+        v.outputs.len(),
+        2,
+        "moto resolved the outputs: {:?}",
+        v.outputs
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
+    let mut expected = serde_json::Map::new();
+    for (k, val) in &v.outputs {
+        expected.insert(k.clone(), serde_json::Value::String(val.clone()));
+    }
+    assert_eq!(written, serde_json::json!({ "outputs-e2e": expected }));
+    assert_eq!(written["outputs-e2e"]["LogGroupName"], "outputs-e2e");
+
+    // `outputs` prints the same shape.
+    let o = moto
+        .ferroform()
+        .args(["outputs", "--stack-name", "outputs-e2e"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let printed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(printed, written);
+}
+
+#[test]
+fn approval_needed_without_a_terminal_is_refused_and_diff_leaves_nothing() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = support::temp_dir("deploy-approval");
+    let two = serde_json::json!({"Resources": {
+        "A": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "approval-a"}},
+        "B": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "approval-b"}}
+    }});
+    let one = serde_json::json!({"Resources": {
+        "A": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "approval-a"}}
+    }});
+    let f2 = write_json(&dir, "two.json", &two);
+    let f1 = write_json(&dir, "one.json", &one);
+
+    // diff of a stack that does not exist: a CREATE plan, and nothing left behind.
+    let o = moto
+        .ferroform()
+        .args(["diff", "--fail-on-change", "--template"])
+        .arg(&f2)
+        .args(["--stack-name", "approval"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("+ Add    A"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        view(&moto, "approval").is_none(),
+        "diff deleted its REVIEW_IN_PROGRESS stack"
+    );
+
+    let o = moto
+        .ferroform()
+        .args(["deploy", "--template"])
+        .arg(&f2)
+        .args(["--stack-name", "approval"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+
+    // Removing B needs approval: refused (exit 1), nothing executed, no change set left.
+    let o = moto
+        .ferroform()
+        .args(["deploy", "--template"])
+        .arg(&f1)
+        .args(["--stack-name", "approval"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let all = text(&o);
+    assert!(all.contains("B (AWS::Logs::LogGroup) is deleted"), "{all}");
+    assert!(all.contains("--yes"), "{all}");
+    let v = view(&moto, "approval").unwrap();
+    assert_eq!(v.status, "CREATE_COMPLETE", "nothing executed");
+    assert_eq!(v.resources.len(), 2);
+    assert!(
+        v.pending_change_sets.is_empty(),
+        "{:?}",
+        v.pending_change_sets
+    );
+
+    // diff of the removal: plan + property diff, exit 0 without --fail-on-change, nothing left.
+    let o = moto
+        .ferroform()
+        .args(["diff", "--template"])
+        .arg(&f1)
+        .args(["--stack-name", "approval"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("- Remove B"), "{out}");
+    assert!(out.contains("- B (AWS::Logs::LogGroup)"), "{out}");
+    assert!(
+        view(&moto, "approval")
+            .unwrap()
+            .pending_change_sets
+            .is_empty()
+    );
+
+    // With --yes it executes.
+    let o = moto
+        .ferroform()
+        .args(["deploy", "--yes", "--template"])
+        .arg(&f1)
+        .args(["--stack-name", "approval"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        view(&moto, "approval").unwrap().resources,
+        vec![("A".to_owned(), "AWS::Logs::LogGroup".to_owned())]
+    );
+}
+
+#[test]
+fn invalid_template_is_refused_before_anything_is_submitted() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = support::temp_dir("deploy-invalid");
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "Resources:\n  A: [unclosed\n").unwrap();
+    let o = moto
+        .ferroform()
+        .args(["deploy", "--yes", "--template"])
+        .arg(&bad)
+        .args(["--stack-name", "invalid"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("nothing was submitted"),
+        "{}",
+        text(&o)
+    );
+    let stacks = rt().block_on(async { moto.client().await.list_stacks().send().await.unwrap() });
+    assert!(stacks.stack_summaries().is_empty(), "nothing submitted");
+
+    // An unknown parameter is an input error (exit 2), also before anything is submitted.
+    let good = write_json(
+        &dir,
+        "g.json",
+        &serde_json::json!({"Resources": {"A": {"Type": "AWS::Logs::LogGroup"}}}),
+    );
+    let o = moto
+        .ferroform()
+        .args(["deploy", "--template"])
+        .arg(&good)
+        .args(["--stack-name", "invalid", "--parameter", "Nope=1"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("stack invalid"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn endpoint_not_listening_is_exit_2_naming_the_endpoint() {
+    let Some(moto) = Moto::start() else { return };
+    // A port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let dir = support::temp_dir("deploy-endpoint");
+    let f = write_json(
+        &dir,
+        "t.json",
+        &serde_json::json!({"Resources": {"A": {"Type": "AWS::Logs::LogGroup"}}}),
+    );
+    let started = std::time::Instant::now();
+    let o = moto
+        .ferroform()
+        .env("AWS_ENDPOINT_URL", &endpoint)
+        .args(["deploy", "--yes", "--template"])
+        .arg(&f)
+        .args(["--stack-name", "lost"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&endpoint), "{err}");
+    assert!(err.contains("cannot reach"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(started.elapsed().as_secs() < 30, "retries are bounded");
+}
