@@ -202,8 +202,12 @@ impl Schema {
             }
         }
         if !shape.props.is_empty() {
+            // Alternatives may add properties; they do not retype the node's own ones (an
+            // alternative that narrows a property to some values is a constraint).
+            let own: BTreeSet<String> = shape.props.iter().map(|p| p.0.clone()).collect();
             for (key, alt) in &alts {
-                if let (_, Class::Object(a)) = self.classify_at(alt, depth + 1) {
+                if let (_, Class::Object(mut a)) = self.classify_at(alt, depth + 1) {
+                    a.props.retain(|p| !own.contains(&p.0));
                     merge_props(self, &mut shape, &a);
                     if *key == "allOf" {
                         shape.required.extend(a.required);
@@ -459,6 +463,36 @@ mod tests {
             Class::Object(o) => {
                 assert_eq!(o.props.len(), 2);
                 assert!(o.required.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn alternatives_do_not_retype_own_properties() {
+        let s = json!({"definitions": {"D": {
+            "type": "object",
+            "properties": {"Mode": {"type": "string"}, "A": {"type": "string"}},
+            "oneOf": [
+                {"properties": {"Mode": {"enum": ["x"]}, "B": {"type": "integer"}}},
+                {"properties": {"Mode": {"enum": ["y"]}}}
+            ]
+        }}});
+        match class_of(s, "/definitions/D") {
+            Class::Object(o) => {
+                let got: Vec<_> = o
+                    .props
+                    .iter()
+                    .map(|(n, p)| (n.as_str(), p.as_deref()))
+                    .collect();
+                assert_eq!(
+                    got,
+                    [
+                        ("A", Some("/definitions/D/properties/A")),
+                        ("B", Some("/definitions/D/oneOf/0/properties/B")),
+                        ("Mode", Some("/definitions/D/properties/Mode")),
+                    ]
+                );
             }
             other => panic!("{other:?}"),
         }
