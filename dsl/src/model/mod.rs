@@ -3,6 +3,7 @@
 //! Knows nothing of constructs, validation rules or the AWS SDK.
 
 pub mod diag;
+pub mod document;
 pub mod expr;
 pub mod handle;
 pub mod parse;
