@@ -1,0 +1,526 @@
+//! SDK-level tests of what moto cannot show (rollbacks, ROLLBACK_COMPLETE, "no changes",
+//! throttling, per-resource events, `Replacement`, outputs of change-set-created stacks,
+//! NoEcho masking).
+//!
+//! SYNTHESIZED RESPONSES: every CloudFormation response here is a typed SDK value built by
+//! hand with aws-smithy-mocks, following the AWS CloudFormation API reference (field names,
+//! status values and error codes/messages as documented). Real AWS cannot be reached from
+//! here to record them. The real SDK client runs: serialization aside, its retry loop,
+//! error classification and our whole deploy flow are exercised.
+
+use aws_sdk_cloudformation::Client;
+use aws_sdk_cloudformation::config::retry::RetryConfig;
+use aws_sdk_cloudformation::operation::describe_stacks::{
+    DescribeStacksError, DescribeStacksOutput,
+};
+use aws_sdk_cloudformation::operation::{
+    create_change_set::CreateChangeSetOutput, delete_change_set::DeleteChangeSetOutput,
+    delete_stack::DeleteStackOutput, describe_change_set::DescribeChangeSetOutput,
+    describe_stack_events::DescribeStackEventsOutput, execute_change_set::ExecuteChangeSetOutput,
+    get_template::GetTemplateOutput,
+};
+use aws_sdk_cloudformation::types::{
+    Change, ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Output, Parameter,
+    Replacement, ResourceChange, ResourceStatus, Stack, StackEvent, StackStatus,
+};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_types::DateTime;
+use aws_smithy_types::error::ErrorMetadata;
+use ferroform::Template;
+use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind, Session, Ui};
+
+const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/web/1";
+const CS_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/ferroform-1/1";
+
+#[derive(Default)]
+struct Rec {
+    lines: Vec<String>,
+    events: Vec<deploy::StackEvent>,
+    answer: Option<bool>,
+    asked: Vec<String>,
+}
+
+impl Ui for Rec {
+    fn line(&mut self, text: &str) {
+        self.lines.push(text.to_owned());
+    }
+    fn note(&mut self, text: &str) {
+        self.lines.push(text.to_owned());
+    }
+    fn event(&mut self, e: &deploy::StackEvent) {
+        self.lines.push(e.line());
+        self.events.push(e.clone());
+    }
+    fn confirm(&mut self, q: &str) -> Option<bool> {
+        self.asked.push(q.to_owned());
+        self.answer
+    }
+}
+
+fn session(rules: &[&Rule]) -> Session {
+    let cfn: Client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, rules, |b| {
+        b.retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(std::time::Duration::from_millis(1)),
+        )
+    });
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .build(),
+    );
+    let mut s = Session::from_clients(
+        cfn,
+        s3,
+        "us-east-1",
+        "https://cloudformation.us-east-1.amazonaws.com",
+    );
+    s.poll = deploy::PollConfig {
+        initial: std::time::Duration::from_millis(1),
+        max: std::time::Duration::from_millis(5),
+    };
+    s
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn stack(status: StackStatus) -> DescribeStacksOutput {
+    DescribeStacksOutput::builder()
+        .stacks(
+            Stack::builder()
+                .stack_name("web")
+                .stack_id(STACK_ID)
+                .stack_status(status)
+                .creation_time(DateTime::from_secs(0))
+                .build(),
+        )
+        .build()
+}
+
+fn missing() -> DescribeStacksError {
+    DescribeStacksError::generic(
+        ErrorMetadata::builder()
+            .code("ValidationError")
+            .message("Stack with id web does not exist")
+            .build(),
+    )
+}
+
+fn event(
+    n: u32,
+    logical: &str,
+    ty: &str,
+    status: ResourceStatus,
+    reason: Option<&str>,
+) -> StackEvent {
+    StackEvent::builder()
+        .stack_id(STACK_ID)
+        .stack_name("web")
+        .event_id(format!("e{n}"))
+        .logical_resource_id(logical)
+        .physical_resource_id(if ty == "AWS::CloudFormation::Stack" {
+            STACK_ID
+        } else {
+            ""
+        })
+        .resource_type(ty)
+        .resource_status(status)
+        .set_resource_status_reason(reason.map(str::to_owned))
+        .timestamp(DateTime::from_secs(1_800_000_000 + i64::from(n)))
+        .build()
+}
+
+fn change(action: ChangeAction, id: &str, ty: &str, replacement: Option<Replacement>) -> Change {
+    Change::builder()
+        .resource_change(
+            ResourceChange::builder()
+                .action(action)
+                .logical_resource_id(id)
+                .resource_type(ty)
+                .set_replacement(replacement)
+                .build(),
+        )
+        .build()
+}
+
+fn created_change_set(changes: Vec<Change>) -> Rule {
+    mock!(Client::describe_change_set).then_output(move || {
+        DescribeChangeSetOutput::builder()
+            .change_set_id(CS_ID)
+            .change_set_name("ferroform-1")
+            .stack_id(STACK_ID)
+            .status(ChangeSetStatus::CreateComplete)
+            .execution_status(ExecutionStatus::Available)
+            .set_changes(Some(changes.clone()))
+            .build()
+    })
+}
+
+fn create_change_set(kind: ChangeSetType) -> Rule {
+    mock!(Client::create_change_set)
+        .match_requests(move |r| r.change_set_type() == Some(&kind))
+        .then_output(|| {
+            CreateChangeSetOutput::builder()
+                .id(CS_ID)
+                .stack_id(STACK_ID)
+                .build()
+        })
+}
+
+const WEB: &str = r#"{"Parameters": {"Secret": {"Type": "String", "NoEcho": true}},
+  "Resources": {"Repo": {"Type": "AWS::ECR::Repository"},
+                "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": []}}}},
+  "Outputs": {"RepoUri": {"Value": {"Fn::GetAtt": ["Repo", "RepositoryUri"]}}}}"#;
+
+fn web() -> Template {
+    let t = Template::parse("web.json", WEB).unwrap();
+    Template::new("web", t.body().clone())
+}
+
+#[test]
+fn rollback_summary_leads_with_the_root_cause_and_masks_no_echo_values() {
+    // Synthesized responses (AWS API reference): a first create that fails on the role and
+    // rolls back; the repository's creation is cancelled as a consequence.
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(|| stack(StackStatus::RollbackComplete))
+        .repeatedly()
+        .build();
+    let events = mock!(Client::describe_stack_events)
+        .sequence()
+        .output(|| DescribeStackEventsOutput::builder().build())
+        .output(|| {
+            // Newest first, as DescribeStackEvents returns them.
+            DescribeStackEventsOutput::builder()
+                .set_stack_events(Some(vec![
+                    event(9, "web", "AWS::CloudFormation::Stack", ResourceStatus::RollbackComplete, None),
+                    event(8, "Repo", "AWS::ECR::Repository", ResourceStatus::DeleteComplete, None),
+                    event(7, "web", "AWS::CloudFormation::Stack", ResourceStatus::RollbackInProgress, Some("The following resource(s) failed to create: [Role, Repo]. Rollback requested by user.")),
+                    event(6, "Repo", "AWS::ECR::Repository", ResourceStatus::CreateFailed, Some("Resource creation cancelled")),
+                    event(5, "Role", "AWS::IAM::Role", ResourceStatus::CreateFailed, Some("Invalid principal in policy: hunter2-secret (Service: Iam, Status Code: 400)")),
+                    event(4, "Repo", "AWS::ECR::Repository", ResourceStatus::CreateInProgress, None),
+                    event(3, "Role", "AWS::IAM::Role", ResourceStatus::CreateInProgress, None),
+                    event(2, "web", "AWS::CloudFormation::Stack", ResourceStatus::CreateInProgress, Some("User Initiated")),
+                ]))
+                .build()
+        })
+        .repeatedly()
+        .build();
+    let create = create_change_set(ChangeSetType::Create);
+    let describe_cs = created_change_set(vec![
+        change(ChangeAction::Add, "Repo", "AWS::ECR::Repository", None),
+        change(ChangeAction::Add, "Role", "AWS::IAM::Role", None),
+    ]);
+    let execute =
+        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
+    let s = session(&[&describe, &events, &create, &describe_cs, &execute]);
+    let mut ui = Rec::default();
+    let opts = DeployOptions {
+        yes: true,
+        parameters: vec![("Secret".into(), "hunter2-secret".into())],
+        ..Default::default()
+    };
+    let err = rt()
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut ui))
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Failed);
+    assert_eq!(err.exit_code(), 1);
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with("stack web: deploy failed: ROLLBACK_COMPLETE"),
+        "{msg}"
+    );
+    let first_cause = msg.lines().nth(1).unwrap_or_default();
+    assert!(
+        first_cause.contains(
+            "root cause: Role (AWS::IAM::Role) CREATE_FAILED: Invalid principal in policy: ****"
+        ),
+        "{msg}"
+    );
+    assert!(
+        !msg.contains("hunter2-secret"),
+        "NoEcho value masked in errors: {msg}"
+    );
+    assert!(
+        !ui.lines.iter().any(|l| l.contains("hunter2-secret")),
+        "masked in events: {:?}",
+        ui.lines
+    );
+    // The per-resource event stream, oldest first, each event once.
+    let seen: Vec<(String, String)> = ui
+        .events
+        .iter()
+        .map(|e| (e.logical_id.clone(), e.status.clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("web", "CREATE_IN_PROGRESS"),
+            ("Role", "CREATE_IN_PROGRESS"),
+            ("Repo", "CREATE_IN_PROGRESS"),
+            ("Role", "CREATE_FAILED"),
+            ("Repo", "CREATE_FAILED"),
+            ("web", "ROLLBACK_IN_PROGRESS"),
+            ("Repo", "DELETE_COMPLETE"),
+            ("web", "ROLLBACK_COMPLETE"),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    assert_eq!(execute.num_calls(), 1);
+}
+
+#[test]
+fn rollback_complete_is_deleted_only_with_confirmation_then_created_with_outputs() {
+    // Synthesized responses (AWS API reference): a stack left in ROLLBACK_COMPLETE.
+    let opts = DeployOptions::default();
+
+    // Not on a terminal, no --yes: refused, nothing deleted.
+    let describe =
+        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::RollbackComplete));
+    let delete = mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
+    let s = session(&[&describe, &delete]);
+    let mut ui = Rec::default();
+    let err = rt()
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut ui))
+        .unwrap_err();
+    assert_eq!(err.exit_code(), 1);
+    assert!(err.message.contains("--yes"), "{err}");
+    assert_eq!(delete.num_calls(), 0);
+
+    // Confirmed on a terminal: deleted, then created by a CREATE change set; the outputs
+    // DescribeStacks reports come back (and go to the outputs file).
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .output(|| stack(StackStatus::RollbackComplete))
+        .error(missing)
+        .output(|| {
+            let mut o = stack(StackStatus::CreateComplete);
+            o.stacks = Some(vec![
+                Stack::builder()
+                    .stack_name("web")
+                    .stack_id(STACK_ID)
+                    .stack_status(StackStatus::CreateComplete)
+                    .creation_time(DateTime::from_secs(0))
+                    .outputs(
+                        Output::builder()
+                            .output_key("RepoUri")
+                            .output_value("123456789012.dkr.ecr.us-east-1.amazonaws.com/web")
+                            .build(),
+                    )
+                    .build(),
+            ]);
+            o
+        })
+        .repeatedly()
+        .build();
+    let delete = mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
+    let events = mock!(Client::describe_stack_events)
+        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let create = create_change_set(ChangeSetType::Create);
+    let describe_cs = created_change_set(vec![change(
+        ChangeAction::Add,
+        "Repo",
+        "AWS::ECR::Repository",
+        None,
+    )]);
+    let execute =
+        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
+    let s = session(&[&describe, &delete, &events, &create, &describe_cs, &execute]);
+    let mut ui = Rec {
+        answer: Some(true),
+        ..Default::default()
+    };
+    let (outcome, outputs) = rt()
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut ui))
+        .unwrap();
+    assert_eq!(outcome, DeployOutcome::Executed { created: true });
+    assert_eq!(delete.num_calls(), 1);
+    assert_eq!(create.num_calls(), 1, "CREATE change set after the delete");
+    assert!(
+        ui.asked.iter().any(|q| q.contains("Delete stack web")),
+        "{:?}",
+        ui.asked
+    );
+    assert_eq!(
+        outputs.get("RepoUri").map(String::as_str),
+        Some("123456789012.dkr.ecr.us-east-1.amazonaws.com/web")
+    );
+
+    let dir = std::env::temp_dir().join(format!("ferroform-mocked-outputs-{}", std::process::id()));
+    let file = dir.join("outputs.json");
+    let mut all = indexmap::IndexMap::new();
+    all.insert("web".to_owned(), outputs);
+    deploy::write_outputs_file(&file, &all).unwrap();
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(
+        written,
+        serde_json::json!({"web": {"RepoUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web"}})
+    );
+}
+
+#[test]
+fn empty_change_set_is_no_changes_and_is_deleted() {
+    for reason in [
+        "The submitted information didn't contain changes. Submit different information to create a change set.",
+        "No updates are to be performed.",
+    ] {
+        // Synthesized responses (AWS API reference): an existing stack; a NoEcho parameter
+        // cannot be compared locally, so a change set is made and comes back FAILED empty.
+        let describe = mock!(Client::describe_stacks).then_output(|| {
+            let mut o = stack(StackStatus::UpdateComplete);
+            o.stacks = Some(vec![
+                Stack::builder()
+                    .stack_name("web")
+                    .stack_id(STACK_ID)
+                    .stack_status(StackStatus::UpdateComplete)
+                    .creation_time(DateTime::from_secs(0))
+                    .parameters(
+                        Parameter::builder()
+                            .parameter_key("Secret")
+                            .parameter_value("****")
+                            .build(),
+                    )
+                    .build(),
+            ]);
+            o
+        });
+        let template = mock!(Client::get_template)
+            .then_output(|| GetTemplateOutput::builder().template_body(WEB).build());
+        let create = create_change_set(ChangeSetType::Update);
+        let failed = mock!(Client::describe_change_set).then_output(move || {
+            DescribeChangeSetOutput::builder()
+                .change_set_id(CS_ID)
+                .stack_id(STACK_ID)
+                .status(ChangeSetStatus::Failed)
+                .status_reason(reason)
+                .execution_status(ExecutionStatus::Unavailable)
+                .build()
+        });
+        let delete_cs = mock!(Client::delete_change_set)
+            .then_output(|| DeleteChangeSetOutput::builder().build());
+        let execute = mock!(Client::execute_change_set)
+            .then_output(|| ExecuteChangeSetOutput::builder().build());
+        let s = session(&[&describe, &template, &create, &failed, &delete_cs, &execute]);
+        let mut ui = Rec::default();
+        let opts = DeployOptions {
+            parameters: vec![("Secret".into(), "hunter2-secret".into())],
+            ..Default::default()
+        };
+        let (outcome, _) = rt()
+            .block_on(deploy::deploy(&s, &web(), &opts, &mut ui))
+            .unwrap();
+        assert_eq!(outcome, DeployOutcome::NoChanges, "{reason}");
+        assert_eq!(create.num_calls(), 1);
+        assert_eq!(
+            delete_cs.num_calls(),
+            1,
+            "the empty change set is not left behind"
+        );
+        assert_eq!(execute.num_calls(), 0);
+        assert!(
+            ui.lines.iter().any(|l| l == "Stack web: no changes"),
+            "{:?}",
+            ui.lines
+        );
+    }
+}
+
+#[test]
+fn throttling_is_retried_by_the_sdk() {
+    // Synthesized responses (AWS API reference, query protocol error body): one Throttling
+    // error, then success.
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .http_status(
+            400,
+            Some(r#"<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r1</RequestId></ErrorResponse>"#.to_owned()),
+        )
+        .output(|| stack(StackStatus::CreateComplete))
+        .build();
+    let s = session(&[&describe]);
+    let outputs = rt().block_on(deploy::outputs(&s, "web")).unwrap();
+    assert!(outputs.is_empty());
+    assert_eq!(describe.num_calls(), 2, "the throttled call was retried");
+}
+
+#[test]
+fn replacement_needs_approval_and_a_refusal_executes_nothing() {
+    // Synthesized responses (AWS API reference): an update that replaces the repository.
+    let old = WEB.replace("\"Repo\": {\"Type\": \"AWS::ECR::Repository\"}", "\"Repo\": {\"Type\": \"AWS::ECR::Repository\", \"Properties\": {\"RepositoryName\": \"old\"}}");
+    for answer in [None, Some(false), Some(true)] {
+        let describe =
+            mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
+        let old = old.clone();
+        let template = mock!(Client::get_template).then_output(move || {
+            GetTemplateOutput::builder()
+                .template_body(old.clone())
+                .build()
+        });
+        let create = create_change_set(ChangeSetType::Update);
+        let describe_cs = created_change_set(vec![change(
+            ChangeAction::Modify,
+            "Repo",
+            "AWS::ECR::Repository",
+            Some(Replacement::True),
+        )]);
+        let delete_cs = mock!(Client::delete_change_set)
+            .then_output(|| DeleteChangeSetOutput::builder().build());
+        let execute = mock!(Client::execute_change_set)
+            .then_output(|| ExecuteChangeSetOutput::builder().build());
+        let events = mock!(Client::describe_stack_events)
+            .then_output(|| DescribeStackEventsOutput::builder().build());
+        let s = session(&[
+            &describe,
+            &template,
+            &create,
+            &describe_cs,
+            &delete_cs,
+            &execute,
+            &events,
+        ]);
+        let mut ui = Rec {
+            answer,
+            ..Default::default()
+        };
+        let r = rt().block_on(deploy::deploy(
+            &s,
+            &web(),
+            &DeployOptions::default(),
+            &mut ui,
+        ));
+        assert!(
+            ui.lines.iter().any(|l| l.contains("REPLACEMENT")),
+            "{:?}",
+            ui.lines
+        );
+        assert!(
+            ui.lines
+                .iter()
+                .any(|l| l.contains("Repo (AWS::ECR::Repository) is replaced")),
+            "{:?}",
+            ui.lines
+        );
+        match answer {
+            Some(true) => {
+                assert_eq!(r.unwrap().0, DeployOutcome::Executed { created: false });
+                assert_eq!(execute.num_calls(), 1);
+            }
+            _ => {
+                let e = r.unwrap_err();
+                assert_eq!(e.exit_code(), 1, "{e}");
+                assert_eq!(execute.num_calls(), 0, "nothing executed");
+                assert_eq!(delete_cs.num_calls(), 1, "change set removed");
+            }
+        }
+    }
+}
