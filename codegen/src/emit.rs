@@ -37,6 +37,7 @@ impl Provenance {
 
 /// Runtime items a resource module names, with their full paths.
 const RUNTIME: &[(&str, &str)] = &[
+    ("Document", "crate::model::document"),
     ("Handle", "crate::model::handle"),
     ("Json", "crate::model::render"),
     ("JsonMap", "crate::model::render"),
@@ -84,7 +85,9 @@ impl<'a> Emitter<'a> {
             Ty::Int => "i64".to_owned(),
             Ty::Num => "f64".to_owned(),
             Ty::Bool => "bool".to_owned(),
-            Ty::Json => self.rt("Json"),
+            // JSON-typed properties (policy documents...) take a `Document`: plain JSON, or
+            // anything that renders, so typed references inside stay checked at synth.
+            Ty::Json => self.rt("Document"),
             Ty::List(i) => {
                 let inner = self.ty(i);
                 format!("{}<{inner}>", self.rt("List"))

@@ -31,6 +31,7 @@ pub mod app;
 pub mod cli;
 #[cfg(feature = "deploy")]
 pub mod deploy;
+pub mod ecs;
 pub mod iam;
 pub mod model;
 pub mod resources;
