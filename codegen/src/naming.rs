@@ -282,6 +282,7 @@ pub fn join_names(owner: &str, prop: &str) -> String {
 /// module imports and the prelude types the generated code names.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
     // imported runtime items
+    "Document",
     "Handle",
     "Json",
     "JsonMap",
