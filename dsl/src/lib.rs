@@ -31,6 +31,8 @@ pub mod app;
 pub mod cli;
 #[cfg(feature = "deploy")]
 pub mod deploy;
+/// The high-level constructs need the whole ECS service set (the default `ecs-stack` feature).
+#[cfg(feature = "ecs-stack")]
 pub mod ecs;
 pub mod iam;
 pub mod model;
