@@ -7,6 +7,7 @@ pub mod document;
 pub mod expr;
 pub mod handle;
 pub mod parse;
+pub(crate) mod refcheck;
 pub mod render;
 pub mod stack;
 pub mod tag;

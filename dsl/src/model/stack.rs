@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use super::diag::{Diagnostic, Severity, SynthError, rules};
 use super::expr::{Cond, check_condition};
 use super::handle::{CondRef, Handle, MappingRef, Param, StackId};
+use super::refcheck;
 use super::render::{Json, JsonMap, Render, RenderCx};
 use super::template::Template;
 use super::value::{List, Value};
@@ -781,8 +782,19 @@ impl Stack {
         let resources = self.render_resources(&mut cx);
         let outputs = self.render_outputs(&mut cx);
 
+        // References and extension functions inside plain JSON (raw resources, json! documents).
+        let findings = refcheck::check(
+            &self.name,
+            &refcheck::Sections {
+                metadata: &self.metadata,
+                parameters: &params,
+                conditions: &conditions,
+                resources: &resources,
+                outputs: &outputs,
+            },
+        );
         let mut transforms = self.transforms.clone();
-        if cx.uses_language_extensions()
+        if (cx.uses_language_extensions() || findings.needs_language_extensions)
             && !transforms.iter().any(|t| t == "AWS::LanguageExtensions")
         {
             transforms.insert(0, "AWS::LanguageExtensions".into());
@@ -812,6 +824,17 @@ impl Stack {
         }
         let mut diagnostics = self.diagnostics.clone();
         diagnostics.extend(cx.take_diagnostics());
+        // A typed reference into another stack is already FF1003 at the same place.
+        let dangling: Vec<Diagnostic> = findings
+            .diagnostics
+            .into_iter()
+            .filter(|f| {
+                !diagnostics
+                    .iter()
+                    .any(|d| d.logical_id == f.logical_id && d.path == f.path)
+            })
+            .collect();
+        diagnostics.extend(dangling);
         (Json::Object(root), diagnostics)
     }
 
@@ -940,7 +963,9 @@ impl Stack {
                 m.insert("Description".into(), Json::String(d.clone()));
             }
             if let Some(c) = &o.condition {
+                cx.push_key("Condition");
                 check_condition(cx, c);
+                cx.pop();
                 m.insert("Condition".into(), Json::String(c.id.to_string()));
             }
             cx.req(&mut m, "Value", &*o.value);

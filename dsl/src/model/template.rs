@@ -61,9 +61,16 @@ impl Template {
         self.body.get("Resources")?.as_object()
     }
 
-    /// Pretty JSON with a trailing newline.
+    /// Pretty JSON with a trailing newline, written so that YAML 1.1 readers (cfn-lint reads
+    /// JSON files with its YAML loader first) read the same values: floats carry a `.` and a
+    /// signed exponent, and characters YAML refuses or folds are `\u` escapes.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(&self.body).unwrap_or_default();
+        let mut out = Vec::with_capacity(16 * 1024);
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, CfnJsonFormatter::default());
+        if serde::Serialize::serialize(&self.body, &mut ser).is_err() {
+            return String::new();
+        }
+        let mut s = String::from_utf8(out).unwrap_or_default();
         s.push('\n');
         s
     }
@@ -79,5 +86,104 @@ impl Template {
             Format::Json => self.to_json(),
             Format::Yaml => self.to_yaml(),
         }
+    }
+}
+
+/// serde_json's pretty printer, with numbers and strings written the way YAML 1.1 reads them.
+#[derive(Default)]
+struct CfnJsonFormatter {
+    pretty: serde_json::ser::PrettyFormatter<'static>,
+}
+
+/// Characters PyYAML refuses in a stream (C1 controls, DEL, U+FFFE/U+FFFF) or reads as line
+/// breaks (NEL, LS, PS): written as `\uXXXX` escapes, which JSON readers decode the same.
+fn needs_escape(c: char) -> bool {
+    matches!(
+        c,
+        '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'
+    )
+}
+
+impl serde_json::ser::Formatter for CfnJsonFormatter {
+    fn write_f64<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: f64,
+    ) -> std::io::Result<()> {
+        match serde_json::Number::from_f64(value) {
+            Some(n) => w.write_all(yaml::yaml_number(&n).as_bytes()),
+            None => w.write_all(b"null"),
+        }
+    }
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if needs_escape(c) {
+                w.write_all(fragment[start..i].as_bytes())?;
+                write!(w, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(fragment[start..].as_bytes())
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.pretty.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.pretty.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_floats_and_yaml_hostile_characters() {
+        let t = Template::new(
+            "T",
+            serde_json::json!({"a": 1e21, "b": 0.5, "c": 3, "d": "x\u{85}y\u{2028}\u{7f}é"}),
+        );
+        let text = t.to_json();
+        assert!(text.contains("\"a\": 1.0e+21"), "{text}");
+        assert!(text.contains("\"b\": 0.5"), "{text}");
+        assert!(text.contains("\"c\": 3"), "{text}");
+        assert!(text.contains(r#""d": "x\u0085y\u2028\u007fé""#), "{text}");
+        // Still JSON, and the same value.
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(&back, t.body());
     }
 }

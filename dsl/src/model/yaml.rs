@@ -117,7 +117,7 @@ fn write_scalar(out: &mut String, v: &Json, level: usize) {
 }
 
 /// A number as both YAML 1.1 and 1.2 read it: floats always carry a `.` and a signed exponent.
-fn yaml_number(n: &serde_json::Number) -> String {
+pub(crate) fn yaml_number(n: &serde_json::Number) -> String {
     let s = n.to_string();
     if n.is_f64() {
         let (mantissa, exponent) = match s.find(['e', 'E']) {
