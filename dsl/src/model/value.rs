@@ -215,8 +215,10 @@ impl<T> From<IndexMap<String, Value<T>>> for Value<Map<T>> {
 
 /// Serializes the value the way CloudFormation reads it: a literal as itself, an expression
 /// as its intrinsic-function object. This lets expressions sit inside `serde_json::json!`
-/// documents (IAM policies, for example); references made this way are checked when the
-/// stack is synthesized.
+/// documents. At synth, a `Ref` or `Fn::GetAtt` in such a document that names nothing in the
+/// stack is an error (FF1005); but a plain JSON document cannot tell which stack a handle came
+/// from, so prefer typed documents ([`crate::iam::PolicyDocument`], [`crate::Document`]),
+/// whose references are checked exactly and can cross stacks.
 impl<T: Render> serde::Serialize for Value<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut cx = RenderCx::detached();
