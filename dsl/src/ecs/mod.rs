@@ -15,9 +15,41 @@
 //! - Stateful resources (repositories, log groups) are retained when the stack is deleted or
 //!   the resource replaced, unless you choose otherwise.
 
+mod cluster;
+mod container;
+mod image;
+mod log;
 mod repository;
+mod secret;
+mod service;
+mod task_definition;
 
+pub use cluster::{CapacityProviderStrategy, Cluster, ClusterProps, ContainerInsights};
+pub use container::{
+    Container, ContainerDependency, ContainerProps, DependencyCondition, HealthCheck, MountPoint,
+    PortMapping, Protocol,
+};
+pub use image::ContainerImage;
+pub use log::{LogGroupProps, TaskLogging};
 pub use repository::{LifecycleRule, Removal, Repository, RepositoryEncryption, RepositoryProps};
+pub use secret::SecretSource;
+pub use service::{
+    CircuitBreaker, CloudMapOptions, DeploymentSettings, Ec2Service, Ec2ServiceProps,
+    FargateService, FargateServiceProps, PlacementConstraint, PlacementStrategy, Service,
+    ServiceNetworking, Subnets,
+};
+pub use task_definition::{
+    Compatibility, CpuArchitecture, Ec2NetworkMode, EfsVolume, FargateSize, FargateSizeError,
+    TaskDefinition, TaskDefinitionProps, TaskRole, TaskVolume,
+};
+
+/// Rule ids of the diagnostics constructs report (bad input is reported at synth, with
+/// every other problem, never panicked on).
+pub mod rules {
+    /// A construct was given settings AWS would reject (an invalid retention period, a
+    /// host volume on Fargate, a container added twice...).
+    pub const INVALID_INPUT: &str = "FF1501";
+}
 
 /// The logical ID of a construct part: `prefix` + `part`, keeping only ASCII letters and digits.
 pub(crate) fn part_id(prefix: &str, part: &str) -> String {

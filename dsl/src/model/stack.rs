@@ -752,6 +752,19 @@ impl Stack {
         self.resources.len()
     }
 
+    /// Record an error found while a construct builds its resources (bad input is reported
+    /// at synth with every other problem, never panicked on).
+    #[allow(dead_code)] // used by the constructs behind the `ecs-stack` feature
+    pub(crate) fn report_error(
+        &mut self,
+        rule: &'static str,
+        logical_id: Option<&str>,
+        message: String,
+        hint: &str,
+    ) {
+        self.problem(rule, logical_id, message, hint);
+    }
+
     /// Render the template, or every problem found on the way.
     pub fn synth(&self) -> Result<Template, SynthError> {
         let (json, diagnostics) = self.render();

@@ -1,0 +1,894 @@
+//! `FargateService` and `Ec2Service`: long-running ECS services with safe deployments and
+//! their own security group.
+
+use std::ops::Deref;
+
+use crate::iam::Statement;
+use crate::model::handle::Handle;
+use crate::model::stack::Stack;
+use crate::model::value::{List, Value};
+use crate::resources::ecs::service as s;
+use crate::resources::{ec2, ecs, servicediscovery as sd};
+
+use super::cluster::{CapacityProviderStrategy, Cluster};
+use super::repository::grant;
+use super::task_definition::TaskDefinition;
+use super::{part_id, rules};
+
+/// The subnets of a service or load balancer: handles of subnets of the stack, or any list
+/// value (a `List<AWS::EC2::Subnet::Id>` parameter, an import).
+///
+/// ```
+/// use ferroform::{Stack, Parameter};
+/// use ferroform::ecs::Subnets;
+/// let mut stack = Stack::new("App");
+/// let p = stack.parameter("PrivateSubnets", Parameter::aws_list("AWS::EC2::Subnet::Id"));
+/// let subnets: Subnets = p.to_ref().into();
+/// # let _ = subnets;
+/// ```
+#[derive(Clone, Debug)]
+pub struct Subnets(pub Value<List<String>>);
+
+impl From<Value<List<String>>> for Subnets {
+    fn from(v: Value<List<String>>) -> Self {
+        Subnets(v)
+    }
+}
+
+impl From<&[Handle<ec2::Subnet>]> for Subnets {
+    fn from(v: &[Handle<ec2::Subnet>]) -> Self {
+        Subnets(Value::lit(v.iter().map(|h| h.to_ref()).collect()))
+    }
+}
+
+impl From<Vec<Handle<ec2::Subnet>>> for Subnets {
+    fn from(v: Vec<Handle<ec2::Subnet>>) -> Self {
+        Subnets::from(v.as_slice())
+    }
+}
+
+impl From<&Vec<Handle<ec2::Subnet>>> for Subnets {
+    fn from(v: &Vec<Handle<ec2::Subnet>>) -> Self {
+        Subnets::from(v.as_slice())
+    }
+}
+
+/// Where the tasks of an `awsvpc` service connect.
+#[derive(Clone, Debug)]
+pub struct ServiceNetworking {
+    /// The VPC (for the service's own security group).
+    pub vpc_id: Value<String>,
+    /// The subnets the tasks run in (private subnets with a NAT gateway or VPC endpoints,
+    /// normally).
+    pub subnets: Subnets,
+    /// Security groups for the tasks. Default: empty — the service creates its own
+    /// (`<id>SecurityGroup`) with no ingress (load balancer rules are added by the
+    /// load-balanced construct or [`Service::allow_from`]) and all egress.
+    pub security_groups: Vec<Value<String>>,
+    /// Give each task a public IP. Default: `false` (checkov CKV_AWS_333): tasks reach the
+    /// internet through a NAT gateway, and only load balancers are public.
+    pub assign_public_ip: bool,
+}
+
+impl ServiceNetworking {
+    /// Tasks in `subnets` of `vpc_id`, with the defaults above.
+    pub fn new(vpc_id: impl Into<Value<String>>, subnets: impl Into<Subnets>) -> Self {
+        ServiceNetworking {
+            vpc_id: vpc_id.into(),
+            subnets: subnets.into(),
+            security_groups: Vec::new(),
+            assign_public_ip: false,
+        }
+    }
+}
+
+/// What happens when a deployment's tasks fail to become healthy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CircuitBreaker {
+    /// Stop the deployment and roll back to the last working one. The default.
+    #[default]
+    Rollback,
+    /// Stop the deployment, leave it failed.
+    Stop,
+    /// Keep trying (ECS's own default: a broken image retries forever).
+    Disabled,
+}
+
+/// Rolling deployment settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeploymentSettings {
+    /// Default: [`CircuitBreaker::Rollback`].
+    pub circuit_breaker: CircuitBreaker,
+    /// Tasks kept running during a deployment, in % of the desired count. Default: 100
+    /// (no capacity lost while deploying).
+    pub min_healthy_percent: u32,
+    /// Tasks allowed during a deployment, in % of the desired count. Default: 200.
+    pub max_percent: u32,
+}
+
+impl Default for DeploymentSettings {
+    fn default() -> Self {
+        DeploymentSettings {
+            circuit_breaker: CircuitBreaker::Rollback,
+            min_healthy_percent: 100,
+            max_percent: 200,
+        }
+    }
+}
+
+/// Register the tasks in AWS Cloud Map (service discovery by DNS).
+#[derive(Clone, Debug)]
+pub struct CloudMapOptions {
+    /// The private DNS namespace ID.
+    pub namespace_id: Value<String>,
+    /// The service name in the namespace (`api` → `api.<namespace>`).
+    pub name: Value<String>,
+    /// The records' TTL. Default: 60 seconds.
+    pub dns_ttl_seconds: u32,
+}
+
+impl CloudMapOptions {
+    /// `name` in the namespace, with a 60-second TTL. `awsvpc` services register `A`
+    /// records, others `SRV` records of their first container port.
+    pub fn new(namespace_id: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
+        CloudMapOptions {
+            namespace_id: namespace_id.into(),
+            name: name.into(),
+            dns_ttl_seconds: 60,
+        }
+    }
+}
+
+/// The settings of a [`FargateService`]. Start from [`FargateServiceProps::new`].
+#[derive(Clone, Debug)]
+pub struct FargateServiceProps {
+    /// The cluster.
+    pub cluster: Cluster,
+    /// A Fargate task definition.
+    pub task_definition: TaskDefinition,
+    /// Subnets and security groups.
+    pub networking: ServiceNetworking,
+    /// Tasks to keep running. Default: 1.
+    pub desired_count: u32,
+    /// Deployment settings. Default: circuit breaker with rollback, 100 % / 200 %.
+    pub deployment: DeploymentSettings,
+    /// Capacity provider strategy (`FARGATE_SPOT`...). Default: empty — launch type
+    /// `FARGATE`.
+    pub capacity_provider_strategy: Vec<CapacityProviderStrategy>,
+    /// The service name. Default: none, CloudFormation generates one (a fixed name blocks
+    /// replacing the service).
+    pub service_name: Option<Value<String>>,
+    /// Cloud Map registration. Default: none.
+    pub cloud_map: Option<CloudMapOptions>,
+    /// ECS Exec (`aws ecs execute-command`): turns it on and grants the task role the
+    /// `ssmmessages` actions it needs. Default: `false`.
+    pub enable_execute_command: bool,
+}
+
+impl FargateServiceProps {
+    /// A service running `task_definition` in `cluster`, with the defaults above.
+    pub fn new(
+        cluster: &Cluster,
+        task_definition: &TaskDefinition,
+        networking: ServiceNetworking,
+    ) -> Self {
+        FargateServiceProps {
+            cluster: cluster.clone(),
+            task_definition: task_definition.clone(),
+            networking,
+            desired_count: 1,
+            deployment: DeploymentSettings::default(),
+            capacity_provider_strategy: Vec::new(),
+            service_name: None,
+            cloud_map: None,
+            enable_execute_command: false,
+        }
+    }
+}
+
+/// How ECS spreads an EC2 service's tasks over container instances.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlacementStrategy {
+    /// Spread evenly across availability zones.
+    SpreadAcrossZones,
+    /// Spread evenly across instances.
+    SpreadAcrossInstances,
+    /// Spread over the values of an attribute (`attribute:ecs.instance-type`...).
+    Spread(String),
+    /// Fill instances by memory first (fewest instances).
+    BinpackMemory,
+    /// Fill instances by CPU first.
+    BinpackCpu,
+    /// Random placement.
+    Random,
+}
+
+/// Where an EC2 service's tasks may run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlacementConstraint {
+    /// At most one task of the service per instance.
+    DistinctInstance,
+    /// Only instances matching a cluster query expression (`attribute:ecs.cpu-architecture == arm64`).
+    MemberOf(String),
+}
+
+/// The settings of an [`Ec2Service`]. Start from [`Ec2ServiceProps::new`].
+#[derive(Clone, Debug)]
+pub struct Ec2ServiceProps {
+    /// The cluster.
+    pub cluster: Cluster,
+    /// An EC2 task definition.
+    pub task_definition: TaskDefinition,
+    /// Subnets and security groups: required for `awsvpc` tasks, not allowed otherwise.
+    /// Default: none.
+    pub networking: Option<ServiceNetworking>,
+    /// Tasks to keep running. Default: 1.
+    pub desired_count: u32,
+    /// Deployment settings. Default: circuit breaker with rollback, 100 % / 200 %.
+    pub deployment: DeploymentSettings,
+    /// Capacity provider strategy (an Auto Scaling group capacity provider). Default:
+    /// empty — launch type `EC2`.
+    pub capacity_provider_strategy: Vec<CapacityProviderStrategy>,
+    /// Placement strategies, in order. Default: spread across availability zones, then
+    /// binpack on memory (AWS's "AZ balanced binpack": survives a zone outage, uses few
+    /// instances).
+    pub placement_strategies: Vec<PlacementStrategy>,
+    /// Placement constraints. Default: none.
+    pub placement_constraints: Vec<PlacementConstraint>,
+    /// The service name. Default: none, CloudFormation generates one.
+    pub service_name: Option<Value<String>>,
+    /// Cloud Map registration. Default: none.
+    pub cloud_map: Option<CloudMapOptions>,
+    /// ECS Exec. Default: `false`.
+    pub enable_execute_command: bool,
+}
+
+impl Ec2ServiceProps {
+    /// A service running `task_definition` in `cluster`, with the defaults above.
+    pub fn new(cluster: &Cluster, task_definition: &TaskDefinition) -> Self {
+        Ec2ServiceProps {
+            cluster: cluster.clone(),
+            task_definition: task_definition.clone(),
+            networking: None,
+            desired_count: 1,
+            deployment: DeploymentSettings::default(),
+            capacity_provider_strategy: Vec::new(),
+            placement_strategies: vec![
+                PlacementStrategy::SpreadAcrossZones,
+                PlacementStrategy::BinpackMemory,
+            ],
+            placement_constraints: Vec::new(),
+            service_name: None,
+            cloud_map: None,
+            enable_execute_command: false,
+        }
+    }
+}
+
+/// An ECS service of either launch type: what [`FargateService`] and [`Ec2Service`]
+/// dereference to.
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub(crate) id: String,
+    resource: Handle<ecs::Service>,
+    security_group: Option<Handle<ec2::SecurityGroup>>,
+    security_group_ids: Vec<Value<String>>,
+    cloud_map: Option<Handle<sd::Service>>,
+    pub(crate) cluster: Cluster,
+    pub(crate) task_definition: TaskDefinition,
+}
+
+struct Common {
+    cluster: Cluster,
+    task_definition: TaskDefinition,
+    networking: Option<ServiceNetworking>,
+    desired_count: u32,
+    deployment: DeploymentSettings,
+    capacity_provider_strategy: Vec<CapacityProviderStrategy>,
+    service_name: Option<Value<String>>,
+    cloud_map: Option<CloudMapOptions>,
+    enable_execute_command: bool,
+}
+
+enum Launch {
+    Fargate,
+    Ec2 {
+        strategies: Vec<PlacementStrategy>,
+        constraints: Vec<PlacementConstraint>,
+    },
+}
+
+impl Service {
+    fn build(stack: &mut Stack, id: &str, c: Common, launch: Launch) -> Service {
+        let fargate = matches!(launch, Launch::Fargate);
+        let td = &c.task_definition;
+        if fargate && !td.is_fargate() {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!("Fargate service `{id}` runs an EC2 task definition"),
+                "build the task definition with TaskDefinitionProps::fargate",
+            );
+        }
+        if !fargate && td.is_fargate() {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!("EC2 service `{id}` runs a Fargate task definition"),
+                "build the task definition with TaskDefinitionProps::ec2",
+            );
+        }
+        let mut service = ecs::Service::new()
+            .cluster(c.cluster.name())
+            .task_definition(td.arn())
+            .desired_count(c.desired_count)
+            .deployment_configuration(
+                s::DeploymentConfiguration::new()
+                    .deployment_circuit_breaker(match c.deployment.circuit_breaker {
+                        CircuitBreaker::Rollback => s::DeploymentCircuitBreaker::new(true, true),
+                        CircuitBreaker::Stop => s::DeploymentCircuitBreaker::new(true, false),
+                        CircuitBreaker::Disabled => s::DeploymentCircuitBreaker::new(false, false),
+                    })
+                    .minimum_healthy_percent(c.deployment.min_healthy_percent)
+                    .maximum_percent(c.deployment.max_percent),
+            );
+        if c.capacity_provider_strategy.is_empty() {
+            service = service.launch_type(if fargate {
+                s::LaunchType::Fargate
+            } else {
+                s::LaunchType::Ec2
+            });
+        } else {
+            let items: Vec<s::CapacityProviderStrategyItem> = c
+                .capacity_provider_strategy
+                .iter()
+                .map(|p| {
+                    let mut item = s::CapacityProviderStrategyItem::new()
+                        .capacity_provider(p.capacity_provider.clone())
+                        .weight(p.weight);
+                    if p.base > 0 {
+                        item = item.base(p.base);
+                    }
+                    item
+                })
+                .collect();
+            service = service.capacity_provider_strategy(items);
+        }
+        if fargate {
+            // Explicit, so that checkov (CKV_AWS_332) sees it.
+            service = service.platform_version("LATEST");
+        }
+        if let Launch::Ec2 {
+            strategies,
+            constraints,
+        } = &launch
+        {
+            if !strategies.is_empty() {
+                let list: Vec<s::PlacementStrategy> = strategies
+                    .iter()
+                    .map(|p| {
+                        use s::PlacementStrategyType as T;
+                        match p {
+                            PlacementStrategy::SpreadAcrossZones => {
+                                s::PlacementStrategy::new(T::Spread)
+                                    .field("attribute:ecs.availability-zone")
+                            }
+                            PlacementStrategy::SpreadAcrossInstances => {
+                                s::PlacementStrategy::new(T::Spread).field("instanceId")
+                            }
+                            PlacementStrategy::Spread(f) => {
+                                s::PlacementStrategy::new(T::Spread).field(f.clone())
+                            }
+                            PlacementStrategy::BinpackMemory => {
+                                s::PlacementStrategy::new(T::Binpack).field("memory")
+                            }
+                            PlacementStrategy::BinpackCpu => {
+                                s::PlacementStrategy::new(T::Binpack).field("cpu")
+                            }
+                            PlacementStrategy::Random => s::PlacementStrategy::new(T::Random),
+                        }
+                    })
+                    .collect();
+                service = service.placement_strategies(list);
+            }
+            if !constraints.is_empty() {
+                let list: Vec<s::PlacementConstraint> = constraints
+                    .iter()
+                    .map(|p| match p {
+                        PlacementConstraint::DistinctInstance => s::PlacementConstraint::new(
+                            s::PlacementConstraintType::DistinctInstance,
+                        ),
+                        PlacementConstraint::MemberOf(e) => {
+                            s::PlacementConstraint::new(s::PlacementConstraintType::MemberOf)
+                                .expression(e.clone())
+                        }
+                    })
+                    .collect();
+                service = service.placement_constraints(list);
+            }
+        }
+        if let Some(name) = c.service_name {
+            service = service.service_name(name);
+        }
+
+        let mut security_group = None;
+        let mut security_group_ids = Vec::new();
+        match (&c.networking, td.is_awsvpc()) {
+            (Some(net), true) => {
+                security_group_ids = net.security_groups.clone();
+                if security_group_ids.is_empty() {
+                    let sg = stack.add(
+                        &part_id(id, "SecurityGroup"),
+                        ec2::SecurityGroup::new(format!("Tasks of the {id} service"))
+                            .vpc_id(net.vpc_id.clone())
+                            .security_group_egress(vec![
+                                ec2::security_group::Egress::new("-1")
+                                    .cidr_ip("0.0.0.0/0")
+                                    .description("All outbound traffic (image pulls, AWS APIs)"),
+                            ]),
+                    );
+                    security_group_ids.push(sg.attr_group_id());
+                    security_group = Some(sg);
+                }
+                service = service.network_configuration(
+                    s::NetworkConfiguration::new().awsvpc_configuration(
+                        s::AwsVpcConfiguration::new()
+                            .assign_public_ip(if net.assign_public_ip {
+                                s::AssignPublicIp::Enabled
+                            } else {
+                                s::AssignPublicIp::Disabled
+                            })
+                            .security_groups(security_group_ids.clone())
+                            .subnets(net.subnets.0.clone()),
+                    ),
+                );
+            }
+            (None, true) => stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!("service `{id}` runs awsvpc tasks but has no networking"),
+                "give the service its subnets with ServiceNetworking",
+            ),
+            (Some(_), false) => stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!("service `{id}` has networking, but its tasks do not use awsvpc"),
+                "remove the networking, or use Ec2NetworkMode::Awsvpc",
+            ),
+            (None, false) => {}
+        }
+
+        let mut cloud_map = None;
+        if let Some(cm) = &c.cloud_map {
+            let awsvpc = td.is_awsvpc();
+            let record_type = if awsvpc {
+                sd::service::DnsRecordType::A
+            } else {
+                sd::service::DnsRecordType::Srv
+            };
+            let registry = stack.add(
+                &part_id(id, "CloudMap"),
+                sd::Service::new()
+                    .name(cm.name.clone())
+                    .namespace_id(cm.namespace_id.clone())
+                    .dns_config(
+                        sd::service::DnsConfig::new(vec![sd::service::DnsRecord::new(
+                            f64::from(cm.dns_ttl_seconds),
+                            record_type,
+                        )])
+                        .routing_policy(sd::service::RoutingPolicy::Multivalue),
+                    )
+                    .health_check_custom_config(
+                        sd::service::HealthCheckCustomConfig::new().failure_threshold(1.0),
+                    ),
+            );
+            let mut entry = s::ServiceRegistry::new().registry_arn(registry.attr_arn());
+            if !awsvpc {
+                match td.default_port(stack) {
+                    Some((container, port)) => {
+                        entry = entry.container_name(container).container_port(port);
+                    }
+                    None => stack.report_error(
+                        rules::INVALID_INPUT,
+                        Some(id),
+                        format!(
+                            "service `{id}` registers SRV records but its containers have no port"
+                        ),
+                        "add the containers (with a port) before the service",
+                    ),
+                }
+            }
+            service = service.service_registries(vec![entry]);
+            cloud_map = Some(registry);
+        }
+
+        if c.enable_execute_command {
+            service = service.enable_execute_command(true);
+            let role = td.ensure_task_role(stack);
+            grant(
+                stack,
+                &role,
+                "EcsExec",
+                vec![
+                    Statement::allow([
+                        "ssmmessages:CreateControlChannel",
+                        "ssmmessages:CreateDataChannel",
+                        "ssmmessages:OpenControlChannel",
+                        "ssmmessages:OpenDataChannel",
+                    ])
+                    .resource("*"),
+                ],
+            );
+            stack.options(&role).metadata(serde_json::json!({
+                "checkov": {"skip": [{
+                    "id": "CKV_AWS_111",
+                    "comment": "ECS Exec: the ssmmessages channel actions support no resource-level permissions"
+                }]}
+            }));
+        }
+
+        let resource = stack.add(id, service);
+        stack
+            .options(&resource)
+            .depends_on(c.cluster.capacity_provider_associations());
+        Service {
+            id: id.to_owned(),
+            resource,
+            security_group,
+            security_group_ids,
+            cloud_map,
+            cluster: c.cluster,
+            task_definition: c.task_definition,
+        }
+    }
+
+    /// The underlying `AWS::ECS::Service` (escape hatch).
+    pub fn resource(&self) -> &Handle<ecs::Service> {
+        &self.resource
+    }
+
+    /// The security group the service created, if it created one.
+    pub fn security_group(&self) -> Option<&Handle<ec2::SecurityGroup>> {
+        self.security_group.as_ref()
+    }
+
+    /// The IDs of the tasks' security groups (created or given).
+    pub fn security_group_ids(&self) -> &[Value<String>] {
+        &self.security_group_ids
+    }
+
+    /// The Cloud Map service, when the service registers in one.
+    pub fn cloud_map_service(&self) -> Option<&Handle<sd::Service>> {
+        self.cloud_map.as_ref()
+    }
+
+    /// The service name (`Fn::GetAtt Name`).
+    pub fn name(&self) -> Value<String> {
+        self.resource.attr_name()
+    }
+
+    /// The service ARN.
+    pub fn arn(&self) -> Value<String> {
+        self.resource.attr_service_arn()
+    }
+
+    /// The cluster the service runs in.
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    /// The task definition the service runs.
+    pub fn task_definition(&self) -> &TaskDefinition {
+        &self.task_definition
+    }
+
+    /// Allow TCP traffic on `port` from the security group `source_group_id` to the tasks,
+    /// as a separate `AWS::EC2::SecurityGroupIngress` (`<id>From<name>`, no dependency
+    /// cycle between the groups). Goes to the service's first security group.
+    pub fn allow_from(
+        &self,
+        stack: &mut Stack,
+        name: &str,
+        source_group_id: impl Into<Value<String>>,
+        port: u16,
+        description: &str,
+    ) -> Option<Handle<ec2::SecurityGroupIngress>> {
+        let Some(group) = self.security_group_ids.first() else {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(&self.id),
+                format!("service `{}` has no security group to open", self.id),
+                "security groups belong to awsvpc services",
+            );
+            return None;
+        };
+        Some(
+            stack.add(
+                &part_id(&self.id, &format!("From{name}")),
+                ec2::SecurityGroupIngress::new("tcp")
+                    .group_id(group.clone())
+                    .source_security_group_id(source_group_id)
+                    .from_port(port)
+                    .to_port(port)
+                    .description(description),
+            ),
+        )
+    }
+}
+
+/// A service on Fargate.
+///
+/// ```
+/// use ferroform::{Stack, Parameter};
+/// use ferroform::ecs::{Cluster, ClusterProps, ContainerProps, FargateService, FargateServiceProps,
+///     FargateSize, ServiceNetworking, TaskDefinition, TaskDefinitionProps};
+/// let mut stack = Stack::new("Api");
+/// let vpc = stack.parameter("VpcId", Parameter::aws("AWS::EC2::VPC::Id"));
+/// let subnets = stack.parameter("Subnets", Parameter::aws_list("AWS::EC2::Subnet::Id"));
+/// let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+/// let task = TaskDefinition::new(&mut stack, "ApiTask", TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512));
+/// task.add_container(&mut stack, ContainerProps::new("api", "public.ecr.aws/nginx/nginx:1.27").port(80));
+/// let api = FargateService::new(&mut stack, "Api", FargateServiceProps {
+///     desired_count: 2,
+///     ..FargateServiceProps::new(&cluster, &task, ServiceNetworking::new(vpc.to_ref(), subnets.to_ref()))
+/// });
+/// let t = stack.synth().unwrap();
+/// let svc = &t.body()["Resources"]["Api"]["Properties"];
+/// assert_eq!(svc["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"], "DISABLED");
+/// assert_eq!(svc["DeploymentConfiguration"]["DeploymentCircuitBreaker"]["Rollback"], true);
+/// # let _ = api;
+/// ```
+#[derive(Clone, Debug)]
+pub struct FargateService(Service);
+
+impl FargateService {
+    /// Add the service (and its security group) to `stack`.
+    pub fn new(stack: &mut Stack, id: &str, props: FargateServiceProps) -> Self {
+        FargateService(Service::build(
+            stack,
+            id,
+            Common {
+                cluster: props.cluster,
+                task_definition: props.task_definition,
+                networking: Some(props.networking),
+                desired_count: props.desired_count,
+                deployment: props.deployment,
+                capacity_provider_strategy: props.capacity_provider_strategy,
+                service_name: props.service_name,
+                cloud_map: props.cloud_map,
+                enable_execute_command: props.enable_execute_command,
+            },
+            Launch::Fargate,
+        ))
+    }
+}
+
+impl Deref for FargateService {
+    type Target = Service;
+    fn deref(&self) -> &Service {
+        &self.0
+    }
+}
+
+/// A service on EC2 container instances.
+///
+/// ```
+/// use ferroform::Stack;
+/// use ferroform::ecs::{Cluster, ClusterProps, ContainerProps, Ec2NetworkMode, Ec2Service,
+///     Ec2ServiceProps, PortMapping, TaskDefinition, TaskDefinitionProps};
+/// let mut stack = Stack::new("Batch");
+/// let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+/// let task = TaskDefinition::new(&mut stack, "Task", TaskDefinitionProps::ec2(Ec2NetworkMode::Bridge));
+/// task.add_container(&mut stack, ContainerProps {
+///     memory_reservation_mib: Some(256),
+///     port_mappings: vec![PortMapping::tcp(80).host_port(0)],
+///     ..ContainerProps::new("web", "public.ecr.aws/nginx/nginx:1.27")
+/// });
+/// Ec2Service::new(&mut stack, "Web", Ec2ServiceProps::new(&cluster, &task));
+/// let t = stack.synth().unwrap();
+/// assert_eq!(t.body()["Resources"]["Web"]["Properties"]["LaunchType"], "EC2");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Ec2Service(Service);
+
+impl Ec2Service {
+    /// Add the service to `stack`.
+    pub fn new(stack: &mut Stack, id: &str, props: Ec2ServiceProps) -> Self {
+        Ec2Service(Service::build(
+            stack,
+            id,
+            Common {
+                cluster: props.cluster,
+                task_definition: props.task_definition,
+                networking: props.networking,
+                desired_count: props.desired_count,
+                deployment: props.deployment,
+                capacity_provider_strategy: props.capacity_provider_strategy,
+                service_name: props.service_name,
+                cloud_map: props.cloud_map,
+                enable_execute_command: props.enable_execute_command,
+            },
+            Launch::Ec2 {
+                strategies: props.placement_strategies,
+                constraints: props.placement_constraints,
+            },
+        ))
+    }
+}
+
+impl Deref for Ec2Service {
+    type Target = Service;
+    fn deref(&self) -> &Service {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{
+        ClusterProps, ContainerProps, Ec2NetworkMode, FargateSize, TaskDefinitionProps,
+    };
+    use super::*;
+    use serde_json::json;
+
+    fn setup(stack: &mut Stack) -> (Cluster, TaskDefinition) {
+        let cluster = Cluster::new(stack, "Cluster", ClusterProps::default());
+        let task = TaskDefinition::new(
+            stack,
+            "Task",
+            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+        );
+        task.add_container(stack, ContainerProps::new("web", "nginx").port(80));
+        (cluster, task)
+    }
+
+    #[test]
+    fn fargate_service_defaults() {
+        let mut stack = Stack::new("S");
+        let (cluster, task) = setup(&mut stack);
+        let svc = FargateService::new(
+            &mut stack,
+            "Web",
+            FargateServiceProps::new(
+                &cluster,
+                &task,
+                ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
+            ),
+        );
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"];
+        let p = &r["Web"]["Properties"];
+        assert_eq!(p["DesiredCount"], 1);
+        assert_eq!(p["LaunchType"], "FARGATE");
+        assert_eq!(p["Cluster"], json!({"Ref": "Cluster"}));
+        assert_eq!(p["TaskDefinition"], json!({"Ref": "Task"}));
+        let dc = &p["DeploymentConfiguration"];
+        assert_eq!(
+            dc["DeploymentCircuitBreaker"],
+            json!({"Enable": true, "Rollback": true})
+        );
+        assert_eq!(dc["MinimumHealthyPercent"], 100);
+        assert_eq!(dc["MaximumPercent"], 200);
+        let net = &p["NetworkConfiguration"]["AwsvpcConfiguration"];
+        assert_eq!(net["AssignPublicIp"], "DISABLED");
+        assert_eq!(net["Subnets"], json!(["subnet-1"]));
+        assert_eq!(
+            net["SecurityGroups"],
+            json!([{"Fn::GetAtt": ["WebSecurityGroup", "GroupId"]}])
+        );
+        let sg = &r["WebSecurityGroup"]["Properties"];
+        assert!(
+            sg.get("SecurityGroupIngress").is_none(),
+            "no ingress by default"
+        );
+        assert_eq!(sg["SecurityGroupEgress"][0]["CidrIp"], "0.0.0.0/0");
+        assert_eq!(sg["SecurityGroupEgress"][0]["IpProtocol"], "-1");
+        assert_eq!(r["Web"]["DependsOn"], "ClusterCapacityProviders");
+        assert!(svc.security_group().is_some());
+    }
+
+    #[test]
+    fn spot_strategy_replaces_launch_type_and_exec_grants_ssmmessages() {
+        let mut stack = Stack::new("S");
+        let (cluster, task) = setup(&mut stack);
+        FargateService::new(
+            &mut stack,
+            "Web",
+            FargateServiceProps {
+                capacity_provider_strategy: vec![CapacityProviderStrategy::fargate_spot(1)],
+                enable_execute_command: true,
+                ..FargateServiceProps::new(
+                    &cluster,
+                    &task,
+                    ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
+                )
+            },
+        );
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"];
+        let p = &r["Web"]["Properties"];
+        assert!(p.get("LaunchType").is_none());
+        assert_eq!(
+            p["CapacityProviderStrategy"],
+            json!([{"CapacityProvider": "FARGATE_SPOT", "Weight": 1}])
+        );
+        assert_eq!(p["EnableExecuteCommand"], true);
+        assert_eq!(
+            r["Task"]["Properties"]["TaskRoleArn"],
+            json!({"Fn::GetAtt": ["TaskTaskRole", "Arn"]})
+        );
+        let st = &r["TaskTaskRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0];
+        assert_eq!(st["Resource"], "*");
+        assert!(
+            st["Action"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|a| a.as_str().unwrap().starts_with("ssmmessages:"))
+        );
+    }
+
+    #[test]
+    fn ec2_bridge_service_placement_and_cloud_map_srv() {
+        let mut stack = Stack::new("S");
+        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps::ec2(Ec2NetworkMode::Bridge),
+        );
+        task.add_container(
+            &mut stack,
+            ContainerProps {
+                memory_limit_mib: Some(256),
+                ..ContainerProps::new("web", "nginx").port(80)
+            },
+        );
+        Ec2Service::new(
+            &mut stack,
+            "Web",
+            Ec2ServiceProps {
+                placement_constraints: vec![PlacementConstraint::DistinctInstance],
+                cloud_map: Some(CloudMapOptions::new("ns-1", "web")),
+                ..Ec2ServiceProps::new(&cluster, &task)
+            },
+        );
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"];
+        let p = &r["Web"]["Properties"];
+        assert_eq!(p["LaunchType"], "EC2");
+        assert!(p.get("NetworkConfiguration").is_none());
+        assert_eq!(
+            p["PlacementStrategies"],
+            json!([{"Field": "attribute:ecs.availability-zone", "Type": "spread"},
+                   {"Field": "memory", "Type": "binpack"}])
+        );
+        assert_eq!(
+            p["PlacementConstraints"],
+            json!([{"Type": "distinctInstance"}])
+        );
+        assert_eq!(
+            p["ServiceRegistries"][0],
+            json!({"ContainerName": "web", "ContainerPort": 80,
+                   "RegistryArn": {"Fn::GetAtt": ["WebCloudMap", "Arn"]}})
+        );
+        assert_eq!(
+            r["WebCloudMap"]["Properties"]["DnsConfig"]["DnsRecords"][0]["Type"],
+            "SRV"
+        );
+    }
+
+    #[test]
+    fn mismatched_task_definitions_are_diagnostics() {
+        let mut stack = Stack::new("S");
+        let (cluster, fargate_task) = setup(&mut stack);
+        Ec2Service::new(
+            &mut stack,
+            "Web",
+            Ec2ServiceProps::new(&cluster, &fargate_task),
+        );
+        let err = stack.synth().unwrap_err();
+        // A Fargate task on EC2, and an awsvpc task without networking.
+        assert_eq!(err.errors(), 2, "{err}");
+    }
+}

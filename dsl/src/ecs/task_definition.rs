@@ -1,0 +1,854 @@
+//! `TaskDefinition`: the task's size, platform, roles, logging and volumes; containers are
+//! added with [`TaskDefinition::add_container`].
+
+use std::fmt;
+
+use crate::fns;
+use crate::iam::{PolicyDocument, Principal, Statement};
+use crate::model::handle::Handle;
+use crate::model::stack::Stack;
+use crate::model::value::Value;
+use crate::resources::ecs::task_definition as td;
+use crate::resources::{ecs, iam, logs};
+
+use super::log::{LogTarget, TaskLogging, VALID_RETENTION_DAYS};
+use super::repository::grant;
+use super::{part_id, rules};
+
+/// A valid Fargate task size: CPU units and memory in MiB. Only the combinations Fargate
+/// accepts can be built:
+///
+/// | CPU   | memory (MiB)                    |
+/// |-------|---------------------------------|
+/// | 256   | 512, 1024, 2048                 |
+/// | 512   | 1024 to 4096, step 1024         |
+/// | 1024  | 2048 to 8192, step 1024         |
+/// | 2048  | 4096 to 16384, step 1024        |
+/// | 4096  | 8192 to 30720, step 1024        |
+/// | 8192  | 16384 to 61440, step 4096       |
+/// | 16384 | 32768 to 122880, step 8192      |
+///
+/// [`FargateSize::new`] checks its pair at compile time, [`FargateSize::try_new`] at run
+/// time, and the constants name the common sizes.
+///
+/// ```
+/// use ferroform::ecs::FargateSize;
+/// const WEB: FargateSize = FargateSize::new::<1024, 3072>();
+/// assert_eq!((WEB.cpu(), WEB.memory_mib()), (1024, 3072));
+/// assert_eq!(FargateSize::CPU_256_MEM_512.memory_mib(), 512);
+/// let err = FargateSize::try_new(512, 512).unwrap_err();
+/// assert_eq!(err.to_string(), "Fargate does not offer 512 MiB with 512 CPU units; valid memory: 1024, 2048, 3072, 4096 MiB");
+/// ```
+///
+/// An invalid pair does not compile:
+///
+/// ```compile_fail
+/// use ferroform::ecs::FargateSize;
+/// const BAD: FargateSize = FargateSize::new::<256, 4096>();
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FargateSize {
+    cpu: u32,
+    memory: u32,
+}
+
+/// `(cpu, first memory, last memory, step)`; 256 CPU units are listed apart.
+const FARGATE_RANGES: [(u32, u32, u32, u32); 6] = [
+    (512, 1024, 4096, 1024),
+    (1024, 2048, 8192, 1024),
+    (2048, 4096, 16384, 1024),
+    (4096, 8192, 30720, 1024),
+    (8192, 16384, 61440, 4096),
+    (16384, 32768, 122880, 8192),
+];
+
+const fn fargate_valid(cpu: u32, memory: u32) -> bool {
+    if cpu == 256 {
+        return memory == 512 || memory == 1024 || memory == 2048;
+    }
+    let mut i = 0;
+    while i < FARGATE_RANGES.len() {
+        let (c, first, last, step) = FARGATE_RANGES[i];
+        if c == cpu {
+            return memory >= first && memory <= last && (memory - first).is_multiple_of(step);
+        }
+        i += 1;
+    }
+    false
+}
+
+impl FargateSize {
+    /// 0.25 vCPU, 0.5 GB.
+    pub const CPU_256_MEM_512: FargateSize = FargateSize::new::<256, 512>();
+    /// 0.25 vCPU, 1 GB.
+    pub const CPU_256_MEM_1024: FargateSize = FargateSize::new::<256, 1024>();
+    /// 0.5 vCPU, 1 GB.
+    pub const CPU_512_MEM_1024: FargateSize = FargateSize::new::<512, 1024>();
+    /// 0.5 vCPU, 2 GB.
+    pub const CPU_512_MEM_2048: FargateSize = FargateSize::new::<512, 2048>();
+    /// 1 vCPU, 2 GB.
+    pub const CPU_1024_MEM_2048: FargateSize = FargateSize::new::<1024, 2048>();
+    /// 1 vCPU, 4 GB.
+    pub const CPU_1024_MEM_4096: FargateSize = FargateSize::new::<1024, 4096>();
+    /// 2 vCPU, 4 GB.
+    pub const CPU_2048_MEM_4096: FargateSize = FargateSize::new::<2048, 4096>();
+    /// 2 vCPU, 8 GB.
+    pub const CPU_2048_MEM_8192: FargateSize = FargateSize::new::<2048, 8192>();
+    /// 4 vCPU, 8 GB.
+    pub const CPU_4096_MEM_8192: FargateSize = FargateSize::new::<4096, 8192>();
+    /// 4 vCPU, 16 GB.
+    pub const CPU_4096_MEM_16384: FargateSize = FargateSize::new::<4096, 16384>();
+
+    /// The size `CPU` units / `MEMORY` MiB; an invalid pair is a compile-time error
+    /// (evaluated when the program is built).
+    pub const fn new<const CPU: u32, const MEMORY: u32>() -> Self {
+        const {
+            assert!(
+                fargate_valid(CPU, MEMORY),
+                "not a Fargate cpu/memory combination: see the table on FargateSize"
+            );
+        }
+        FargateSize {
+            cpu: CPU,
+            memory: MEMORY,
+        }
+    }
+
+    /// The size `cpu` units / `memory` MiB, or an error naming the valid memory sizes.
+    pub fn try_new(cpu: u32, memory: u32) -> Result<Self, FargateSizeError> {
+        if fargate_valid(cpu, memory) {
+            return Ok(FargateSize { cpu, memory });
+        }
+        let valid = Self::valid_memory(cpu);
+        if valid.is_empty() {
+            Err(FargateSizeError::UnknownCpu { cpu })
+        } else {
+            Err(FargateSizeError::InvalidMemory { cpu, memory, valid })
+        }
+    }
+
+    /// The memory sizes (MiB) Fargate offers with `cpu` units (empty for an unknown CPU).
+    pub fn valid_memory(cpu: u32) -> Vec<u32> {
+        if cpu == 256 {
+            return vec![512, 1024, 2048];
+        }
+        FARGATE_RANGES
+            .iter()
+            .find(|r| r.0 == cpu)
+            .map(|&(_, first, last, step)| (first..=last).step_by(step as usize).collect())
+            .unwrap_or_default()
+    }
+
+    /// CPU units (1024 = 1 vCPU).
+    pub const fn cpu(&self) -> u32 {
+        self.cpu
+    }
+
+    /// Memory in MiB.
+    pub const fn memory_mib(&self) -> u32 {
+        self.memory
+    }
+}
+
+/// A CPU/memory pair Fargate does not offer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FargateSizeError {
+    /// The CPU value is not one of 256, 512, 1024, 2048, 4096, 8192, 16384.
+    UnknownCpu {
+        /// The CPU units asked for.
+        cpu: u32,
+    },
+    /// The memory is not offered with this CPU.
+    InvalidMemory {
+        /// The CPU units asked for.
+        cpu: u32,
+        /// The memory asked for (MiB).
+        memory: u32,
+        /// The memory sizes offered with this CPU (MiB).
+        valid: Vec<u32>,
+    },
+}
+
+impl fmt::Display for FargateSizeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FargateSizeError::UnknownCpu { cpu } => write!(
+                f,
+                "Fargate does not offer {cpu} CPU units; valid: 256, 512, 1024, 2048, 4096, 8192, 16384"
+            ),
+            FargateSizeError::InvalidMemory { cpu, memory, valid } => {
+                let list: Vec<String> = valid.iter().map(u32::to_string).collect();
+                write!(
+                    f,
+                    "Fargate does not offer {memory} MiB with {cpu} CPU units; valid memory: {} MiB",
+                    list.join(", ")
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for FargateSizeError {}
+
+/// The CPU architecture the task's images are built for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CpuArchitecture {
+    /// x86-64. The default.
+    #[default]
+    X86_64,
+    /// 64-bit ARM (Graviton: about 20 % cheaper on Fargate for the same size).
+    Arm64,
+}
+
+/// The network mode of a task on EC2 (Fargate tasks always use `awsvpc`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Ec2NetworkMode {
+    /// Docker's bridge network; host ports are mapped (dynamically when a port mapping has
+    /// no host port). The default on EC2, as in ECS.
+    #[default]
+    Bridge,
+    /// The host's network stack: one task per port per instance.
+    Host,
+    /// Each task gets its own network interface and security group.
+    Awsvpc,
+}
+
+/// Where the task's tasks run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compatibility {
+    /// Fargate, with its task size (network mode `awsvpc`).
+    Fargate(FargateSize),
+    /// EC2 container instances.
+    Ec2 {
+        /// Network mode.
+        network_mode: Ec2NetworkMode,
+        /// Task-level CPU units (optional on EC2; the containers' own limits apply).
+        cpu: Option<u32>,
+        /// Task-level memory in MiB (optional on EC2).
+        memory_mib: Option<u32>,
+    },
+}
+
+/// The role the task's own code uses to call AWS.
+#[derive(Clone, Debug, Default)]
+pub enum TaskRole {
+    /// No task role. The default: code in the task gets no AWS credentials unless you ask.
+    /// A role is still created when something needs it (ECS Exec, EFS IAM authorization,
+    /// [`TaskDefinition::add_task_role_statements`]).
+    #[default]
+    None,
+    /// Create an empty task role (`<id>TaskRole`); grant it what the code needs.
+    Create,
+    /// Use this role of the stack.
+    Existing(Handle<iam::Role>),
+}
+
+/// An EFS file system mounted as a task volume.
+#[derive(Clone, Debug)]
+pub struct EfsVolume {
+    /// The volume name containers mount.
+    pub name: String,
+    /// The file system ID (`fs-...`).
+    pub file_system_id: Value<String>,
+    /// The directory of the file system to mount. Default: the root (ignored with an
+    /// access point, which sets its own).
+    pub root_directory: Option<Value<String>>,
+    /// An access point ID (`fsap-...`). Default: none.
+    pub access_point_id: Option<Value<String>>,
+    /// Encrypt NFS traffic with TLS. Default: `true` (EFS data is otherwise sent in clear
+    /// text on the network; IAM authorization and access points require it).
+    pub transit_encryption: bool,
+    /// Authorize with the task role (the role is granted `elasticfilesystem:ClientMount` and
+    /// `ClientWrite` on this file system). Default: `false`.
+    pub iam_authorization: bool,
+}
+
+impl EfsVolume {
+    /// An EFS volume with the defaults above.
+    pub fn new(name: impl Into<String>, file_system_id: impl Into<Value<String>>) -> Self {
+        EfsVolume {
+            name: name.into(),
+            file_system_id: file_system_id.into(),
+            root_directory: None,
+            access_point_id: None,
+            transit_encryption: true,
+            iam_authorization: false,
+        }
+    }
+}
+
+/// A volume containers of the task can mount.
+#[derive(Clone, Debug)]
+pub enum TaskVolume {
+    /// Task-scoped scratch space (a bind mount without a host path), deleted with the task:
+    /// the writable paths of a container with a read-only root filesystem.
+    Scratch(String),
+    /// An EFS file system.
+    Efs(EfsVolume),
+    /// A directory of the EC2 host (EC2 only).
+    Host {
+        /// The volume name.
+        name: String,
+        /// The path on the host.
+        source_path: Value<String>,
+    },
+}
+
+impl TaskVolume {
+    fn name(&self) -> &str {
+        match self {
+            TaskVolume::Scratch(name) | TaskVolume::Host { name, .. } => name,
+            TaskVolume::Efs(efs) => &efs.name,
+        }
+    }
+}
+
+/// The settings of a [`TaskDefinition`]. Start from [`TaskDefinitionProps::fargate`] or
+/// [`TaskDefinitionProps::ec2`] and change what you need.
+#[derive(Clone, Debug)]
+pub struct TaskDefinitionProps {
+    /// Fargate (with its size) or EC2 (with its network mode).
+    pub compatibility: Compatibility,
+    /// CPU architecture. Default: x86-64.
+    pub cpu_architecture: CpuArchitecture,
+    /// The family name. Default: none, CloudFormation derives one from the stack.
+    pub family: Option<Value<String>>,
+    /// The task role. Default: [`TaskRole::None`].
+    pub task_role: TaskRole,
+    /// Container logging. Default: a new log group, 30 days' retention, retained on delete.
+    pub logging: TaskLogging,
+    /// Volumes. Default: none.
+    pub volumes: Vec<TaskVolume>,
+    /// Fargate ephemeral storage in GiB (21 to 200). Default: none (20 GiB).
+    pub ephemeral_storage_gib: Option<u32>,
+}
+
+impl TaskDefinitionProps {
+    /// A Fargate task of this size, with the defaults above.
+    pub fn fargate(size: FargateSize) -> Self {
+        Self::with(Compatibility::Fargate(size))
+    }
+
+    /// An EC2 task in this network mode, with the defaults above.
+    pub fn ec2(network_mode: Ec2NetworkMode) -> Self {
+        Self::with(Compatibility::Ec2 {
+            network_mode,
+            cpu: None,
+            memory_mib: None,
+        })
+    }
+
+    fn with(compatibility: Compatibility) -> Self {
+        TaskDefinitionProps {
+            compatibility,
+            cpu_architecture: CpuArchitecture::X86_64,
+            family: None,
+            task_role: TaskRole::None,
+            logging: TaskLogging::default(),
+            volumes: Vec::new(),
+            ephemeral_storage_gib: None,
+        }
+    }
+}
+
+/// An ECS task definition with an execution role holding exactly what the task needs to
+/// start (image pulls from its ECR repositories, log writes to its log group, the secrets
+/// its containers read) — never the `AmazonECSTaskExecutionRolePolicy` managed policy,
+/// whose statements name `"Resource": "*"`.
+///
+/// Logical IDs: the task definition is `id`; its parts are `<id>ExecutionRole`,
+/// `<id>TaskRole` and `<id>Logs`.
+///
+/// ```
+/// use ferroform::Stack;
+/// use ferroform::ecs::{ContainerImage, ContainerProps, FargateSize, Repository, RepositoryProps,
+///     TaskDefinition, TaskDefinitionProps};
+/// let mut stack = Stack::new("Web");
+/// let repo = Repository::new(&mut stack, "Repo", RepositoryProps::default());
+/// let task = TaskDefinition::new(&mut stack, "WebTask",
+///     TaskDefinitionProps::fargate(FargateSize::CPU_512_MEM_1024));
+/// task.add_container(&mut stack, ContainerProps::new("web", ContainerImage::ecr(&repo, "v1")).port(8080));
+/// let t = stack.synth().unwrap();
+/// let td = &t.body()["Resources"]["WebTask"]["Properties"];
+/// assert_eq!(td["Cpu"], "512");
+/// assert_eq!(td["ContainerDefinitions"][0]["PortMappings"][0]["ContainerPort"], 8080);
+/// ```
+#[derive(Clone, Debug)]
+pub struct TaskDefinition {
+    pub(crate) id: String,
+    resource: Handle<ecs::TaskDefinition>,
+    execution_role: Handle<iam::Role>,
+    task_role: Option<Handle<iam::Role>>,
+    log_group: Option<Handle<logs::LogGroup>>,
+    pub(crate) log_target: Option<LogTarget>,
+    pub(crate) compatibility: Compatibility,
+}
+
+impl TaskDefinition {
+    /// Add the task definition, its execution role and (by default) its log group.
+    pub fn new(stack: &mut Stack, id: &str, props: TaskDefinitionProps) -> Self {
+        let execution_role = stack.add(
+            &part_id(id, "ExecutionRole"),
+            iam::Role::new(PolicyDocument::assumed_by("ecs-tasks.amazonaws.com")),
+        );
+
+        let (log_group, log_target) = match props.logging {
+            TaskLogging::Create(lg) => {
+                if !VALID_RETENTION_DAYS.contains(&lg.retention_days) {
+                    stack.report_error(
+                        rules::INVALID_INPUT,
+                        Some(&part_id(id, "Logs")),
+                        format!(
+                            "{} days is not a CloudWatch Logs retention period",
+                            lg.retention_days
+                        ),
+                        "use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
+                    );
+                }
+                let mut group = logs::LogGroup::new().retention_in_days(lg.retention_days);
+                if let Some(name) = lg.name {
+                    group = group.log_group_name(name);
+                }
+                if let Some(key) = lg.kms_key_arn {
+                    group = group.kms_key_id(key);
+                }
+                let h = stack.add(&part_id(id, "Logs"), group);
+                if lg.retain {
+                    stack.options(&h).retain();
+                }
+                let target = LogTarget::of_handle(&h);
+                (Some(h), Some(target))
+            }
+            TaskLogging::Existing(h) => {
+                let target = LogTarget::of_handle(&h);
+                (Some(h), Some(target))
+            }
+            TaskLogging::ExistingName(name) => (None, Some(LogTarget::of_name(name))),
+            TaskLogging::Disabled => (None, None),
+        };
+        if let Some(target) = &log_target {
+            grant(
+                stack,
+                &execution_role,
+                "WriteLogs",
+                vec![
+                    Statement::allow(["logs:CreateLogStream", "logs:PutLogEvents"])
+                        .resource(target.arn.clone()),
+                ],
+            );
+        }
+
+        let mut task = ecs::TaskDefinition::new()
+            .execution_role_arn(execution_role.attr_arn())
+            .runtime_platform(
+                td::RuntimePlatform::new()
+                    .cpu_architecture(match props.cpu_architecture {
+                        CpuArchitecture::X86_64 => td::CpuArchitecture::X86_64,
+                        CpuArchitecture::Arm64 => td::CpuArchitecture::Arm64,
+                    })
+                    .operating_system_family(td::OperatingSystemFamily::Linux),
+            )
+            .container_definitions(Vec::<td::ContainerDefinition>::new());
+        match props.compatibility {
+            Compatibility::Fargate(size) => {
+                task = task
+                    .requires_compatibilities(vec![td::RequiresCompatibility::Fargate])
+                    .network_mode(td::NetworkMode::Awsvpc)
+                    .cpu(size.cpu().to_string())
+                    .memory(size.memory_mib().to_string());
+            }
+            Compatibility::Ec2 {
+                network_mode,
+                cpu,
+                memory_mib,
+            } => {
+                task = task
+                    .requires_compatibilities(vec![td::RequiresCompatibility::Ec2])
+                    .network_mode(match network_mode {
+                        Ec2NetworkMode::Bridge => td::NetworkMode::Bridge,
+                        Ec2NetworkMode::Host => td::NetworkMode::Host,
+                        Ec2NetworkMode::Awsvpc => td::NetworkMode::Awsvpc,
+                    });
+                if let Some(cpu) = cpu {
+                    task = task.cpu(cpu.to_string());
+                }
+                if let Some(memory) = memory_mib {
+                    task = task.memory(memory.to_string());
+                }
+            }
+        }
+        if let Some(family) = props.family {
+            task = task.family(family);
+        }
+        if let Some(gib) = props.ephemeral_storage_gib {
+            if !matches!(props.compatibility, Compatibility::Fargate(_))
+                || !(21..=200).contains(&gib)
+            {
+                stack.report_error(
+                    rules::INVALID_INPUT,
+                    Some(id),
+                    format!("ephemeral storage of {gib} GiB is not available"),
+                    "ephemeral storage is a Fargate setting, from 21 to 200 GiB",
+                );
+            }
+            task = task.ephemeral_storage(td::EphemeralStorage::new().size_in_gib(gib));
+        }
+
+        let is_fargate = matches!(props.compatibility, Compatibility::Fargate(_));
+        let mut task_role = match props.task_role {
+            TaskRole::None => None,
+            TaskRole::Create => Some(create_task_role(stack, id)),
+            TaskRole::Existing(role) => Some(role),
+        };
+        let mut volumes = Vec::new();
+        let mut efs_grants = Vec::new();
+        for (i, volume) in props.volumes.iter().enumerate() {
+            if props.volumes[..i].iter().any(|v| v.name() == volume.name()) {
+                stack.report_error(
+                    rules::INVALID_INPUT,
+                    Some(id),
+                    format!("volume `{}` is defined twice", volume.name()),
+                    "give each volume its own name",
+                );
+            }
+            let v = match volume {
+                TaskVolume::Scratch(name) => td::Volume::new().name(name),
+                TaskVolume::Host { name, source_path } => {
+                    if is_fargate {
+                        stack.report_error(
+                            rules::INVALID_INPUT,
+                            Some(id),
+                            format!("host volume `{name}` on a Fargate task"),
+                            "Fargate tasks cannot mount host paths: use a scratch or EFS volume",
+                        );
+                    }
+                    td::Volume::new()
+                        .name(name)
+                        .host(td::HostVolumeProperties::new().source_path(source_path.clone()))
+                }
+                TaskVolume::Efs(efs) => {
+                    if !efs.transit_encryption
+                        && (efs.iam_authorization || efs.access_point_id.is_some())
+                    {
+                        stack.report_error(
+                            rules::INVALID_INPUT,
+                            Some(id),
+                            format!(
+                                "EFS volume `{}` uses IAM authorization or an access point without transit encryption",
+                                efs.name
+                            ),
+                            "EFS requires transit encryption with IAM authorization and access points: keep `transit_encryption: true`",
+                        );
+                    }
+                    let mut cfg = td::EfsVolumeConfiguration::new(efs.file_system_id.clone())
+                        .transit_encryption(if efs.transit_encryption {
+                            td::TransitEncryption::Enabled
+                        } else {
+                            td::TransitEncryption::Disabled
+                        });
+                    if let Some(dir) = &efs.root_directory {
+                        cfg = cfg.root_directory(dir.clone());
+                    }
+                    if efs.access_point_id.is_some() || efs.iam_authorization {
+                        let mut auth =
+                            td::AuthorizationConfig::new().iam(if efs.iam_authorization {
+                                td::AuthorizationConfigIam::Enabled
+                            } else {
+                                td::AuthorizationConfigIam::Disabled
+                            });
+                        if let Some(ap) = &efs.access_point_id {
+                            auth = auth.access_point_id(ap.clone());
+                        }
+                        cfg = cfg.authorization_config(auth);
+                    }
+                    if efs.iam_authorization {
+                        efs_grants.push(
+                            Statement::allow([
+                                "elasticfilesystem:ClientMount",
+                                "elasticfilesystem:ClientWrite",
+                            ])
+                            .resource(fns::sub_with(
+                                "arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:file-system/${Id}",
+                                [("Id", efs.file_system_id.clone())],
+                            )),
+                        );
+                    }
+                    td::Volume::new()
+                        .name(efs.name.clone())
+                        .efs_volume_configuration(cfg)
+                }
+            };
+            volumes.push(v);
+        }
+        if !volumes.is_empty() {
+            task = task.volumes(volumes);
+        }
+        if !efs_grants.is_empty() {
+            let role = task_role.get_or_insert_with(|| create_task_role(stack, id));
+            grant(stack, role, "MountEfs", efs_grants);
+        }
+        if let Some(role) = &task_role {
+            task = task.task_role_arn(role.attr_arn());
+        }
+        let resource = stack.add(id, task);
+        TaskDefinition {
+            id: id.to_owned(),
+            resource,
+            execution_role,
+            task_role,
+            log_group,
+            log_target,
+            compatibility: props.compatibility,
+        }
+    }
+
+    /// The underlying `AWS::ECS::TaskDefinition` (escape hatch).
+    pub fn resource(&self) -> &Handle<ecs::TaskDefinition> {
+        &self.resource
+    }
+
+    /// The execution role (used by ECS to start the task).
+    pub fn execution_role(&self) -> &Handle<iam::Role> {
+        &self.execution_role
+    }
+
+    /// The task role given or created at construction, if any (a role created later, for
+    /// ECS Exec say, is found with [`TaskDefinition::ensure_task_role`]).
+    pub fn task_role(&self) -> Option<&Handle<iam::Role>> {
+        self.task_role.as_ref()
+    }
+
+    /// The log group created or given, if it is a resource of the stack.
+    pub fn log_group(&self) -> Option<&Handle<logs::LogGroup>> {
+        self.log_group.as_ref()
+    }
+
+    /// The task definition ARN (its `Ref`).
+    pub fn arn(&self) -> Value<String> {
+        self.resource.to_ref()
+    }
+
+    /// True for a task whose network mode is `awsvpc` (every Fargate task).
+    pub fn is_awsvpc(&self) -> bool {
+        matches!(
+            self.compatibility,
+            Compatibility::Fargate(_)
+                | Compatibility::Ec2 {
+                    network_mode: Ec2NetworkMode::Awsvpc,
+                    ..
+                }
+        )
+    }
+
+    /// True for a Fargate task definition.
+    pub fn is_fargate(&self) -> bool {
+        matches!(self.compatibility, Compatibility::Fargate(_))
+    }
+
+    /// The task role, created (`<id>TaskRole`) and set on the task definition if it has
+    /// none yet.
+    pub fn ensure_task_role(&self, stack: &mut Stack) -> Handle<iam::Role> {
+        if let Some(role) = &self.task_role {
+            return role.clone();
+        }
+        let existing = Handle::<iam::Role>::new(stack.id(), part_id(&self.id, "TaskRole").into());
+        if stack.get(&existing).is_some() {
+            return existing;
+        }
+        let role = create_task_role(stack, &self.id);
+        if let Some(task) = stack.get_mut(&self.resource) {
+            task.task_role_arn = Some(role.attr_arn());
+        }
+        role
+    }
+
+    /// Add an inline policy named `policy_name` to the task role (created if needed): what
+    /// the task's code may do.
+    ///
+    /// ```
+    /// use ferroform::{Stack, fns};
+    /// use ferroform::ecs::{FargateSize, TaskDefinition, TaskDefinitionProps};
+    /// use ferroform::iam::Statement;
+    /// let mut stack = Stack::new("Worker");
+    /// let task = TaskDefinition::new(&mut stack, "Task", TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512));
+    /// task.add_task_role_statements(&mut stack, "ConsumeJobs", vec![
+    ///     Statement::allow(["sqs:ReceiveMessage", "sqs:DeleteMessage"])
+    ///         .resource(fns::sub("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs")),
+    /// ]);
+    /// assert!(stack.synth().unwrap().to_json().contains("\"TaskRoleArn\""));
+    /// ```
+    pub fn add_task_role_statements(
+        &self,
+        stack: &mut Stack,
+        policy_name: &str,
+        statements: Vec<Statement>,
+    ) {
+        let role = self.ensure_task_role(stack);
+        grant(stack, &role, policy_name, statements);
+    }
+}
+
+/// The task role: assumable by ECS tasks of this account only (the confused-deputy guard
+/// AWS recommends for task roles).
+fn create_task_role(stack: &mut Stack, id: &str) -> Handle<iam::Role> {
+    let trust = PolicyDocument::new().statement(
+        Statement::allow(["sts:AssumeRole"])
+            .principal(Principal::Service("ecs-tasks.amazonaws.com".into()))
+            .condition(serde_json::json!({
+                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+            })),
+    );
+    stack.add(&part_id(id, "TaskRole"), iam::Role::new(trust))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fargate_table_matches_the_documented_combinations() {
+        // From the AWS Fargate task size table.
+        let expected_counts = [
+            (256, 3),
+            (512, 4),
+            (1024, 7),
+            (2048, 13),
+            (4096, 23),
+            (8192, 12),
+            (16384, 12),
+        ];
+        for (cpu, n) in expected_counts {
+            assert_eq!(FargateSize::valid_memory(cpu).len(), n, "cpu {cpu}");
+        }
+        assert!(FargateSize::try_new(256, 512).is_ok());
+        assert!(FargateSize::try_new(256, 1536).is_err());
+        assert!(FargateSize::try_new(4096, 30720).is_ok());
+        assert!(FargateSize::try_new(4096, 31744).is_err());
+        assert!(FargateSize::try_new(8192, 20480).is_ok());
+        assert!(FargateSize::try_new(8192, 17408).is_err());
+        assert!(FargateSize::try_new(16384, 122880).is_ok());
+        assert!(FargateSize::try_new(16384, 36864).is_err());
+        assert_eq!(
+            FargateSize::try_new(300, 512),
+            Err(FargateSizeError::UnknownCpu { cpu: 300 })
+        );
+        match FargateSize::try_new(256, 4096) {
+            Err(FargateSizeError::InvalidMemory { valid, .. }) => {
+                assert_eq!(valid, vec![512, 1024, 2048])
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn fargate_task_renders_size_platform_and_roles() {
+        let mut stack = Stack::new("S");
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps {
+                cpu_architecture: CpuArchitecture::Arm64,
+                ..TaskDefinitionProps::fargate(FargateSize::new::<2048, 5120>())
+            },
+        );
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"];
+        let p = &r["Task"]["Properties"];
+        assert_eq!(p["Cpu"], "2048");
+        assert_eq!(p["Memory"], "5120");
+        assert_eq!(p["NetworkMode"], "awsvpc");
+        assert_eq!(p["RequiresCompatibilities"], serde_json::json!(["FARGATE"]));
+        assert_eq!(p["RuntimePlatform"]["CpuArchitecture"], "ARM64");
+        assert_eq!(
+            p["ExecutionRoleArn"],
+            serde_json::json!({"Fn::GetAtt": ["TaskExecutionRole", "Arn"]})
+        );
+        assert!(p.get("TaskRoleArn").is_none(), "no task role unless asked");
+        assert!(task.task_role().is_none());
+        // The log group: 30 days, retained.
+        assert_eq!(r["TaskLogs"]["Properties"]["RetentionInDays"], 30);
+        assert_eq!(r["TaskLogs"]["DeletionPolicy"], "Retain");
+        // The execution role: no managed policy, only the log write on the group.
+        let role = &r["TaskExecutionRole"]["Properties"];
+        assert!(role.get("ManagedPolicyArns").is_none());
+        let s = &role["Policies"][0]["PolicyDocument"]["Statement"][0];
+        assert_eq!(
+            s["Action"],
+            serde_json::json!(["logs:CreateLogStream", "logs:PutLogEvents"])
+        );
+        assert_eq!(
+            s["Resource"],
+            serde_json::json!({"Fn::GetAtt": ["TaskLogs", "Arn"]})
+        );
+    }
+
+    #[test]
+    fn ec2_bridge_task_and_efs_volume_defaults() {
+        let mut stack = Stack::new("S");
+        TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps {
+                volumes: vec![
+                    TaskVolume::Efs(EfsVolume {
+                        iam_authorization: true,
+                        ..EfsVolume::new("data", "fs-12345678")
+                    }),
+                    TaskVolume::Scratch("tmp".into()),
+                ],
+                ..TaskDefinitionProps::ec2(Ec2NetworkMode::Bridge)
+            },
+        );
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"];
+        let p = &r["Task"]["Properties"];
+        assert_eq!(p["NetworkMode"], "bridge");
+        assert_eq!(p["RequiresCompatibilities"], serde_json::json!(["EC2"]));
+        assert!(p.get("Cpu").is_none());
+        let efs = &p["Volumes"][0]["EFSVolumeConfiguration"];
+        assert_eq!(efs["TransitEncryption"], "ENABLED");
+        assert_eq!(efs["AuthorizationConfig"]["IAM"], "ENABLED");
+        assert_eq!(p["Volumes"][1], serde_json::json!({"Name": "tmp"}));
+        // IAM authorization created a task role with the mount grant.
+        assert_eq!(
+            p["TaskRoleArn"],
+            serde_json::json!({"Fn::GetAtt": ["TaskTaskRole", "Arn"]})
+        );
+        let s = &r["TaskTaskRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0];
+        assert_eq!(
+            s["Action"],
+            serde_json::json!([
+                "elasticfilesystem:ClientMount",
+                "elasticfilesystem:ClientWrite"
+            ])
+        );
+    }
+
+    #[test]
+    fn bad_input_is_reported_not_panicked() {
+        let mut stack = Stack::new("S");
+        TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps {
+                logging: TaskLogging::Create(super::super::LogGroupProps {
+                    retention_days: 31,
+                    ..Default::default()
+                }),
+                volumes: vec![TaskVolume::Host {
+                    name: "h".into(),
+                    source_path: "/data".into(),
+                }],
+                ephemeral_storage_gib: Some(500),
+                ..TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512)
+            },
+        );
+        let err = stack.synth().unwrap_err();
+        assert_eq!(err.errors(), 3, "{err}");
+        assert!(
+            err.diagnostics
+                .iter()
+                .all(|d| d.rule == rules::INVALID_INPUT)
+        );
+    }
+}
