@@ -40,18 +40,44 @@ pub(crate) fn check(source: &str, sections: &Sections<'_>) -> Findings {
         .extend(sections.resources.keys().map(String::as_str));
     w.refable
         .extend(sections.parameters.keys().map(String::as_str));
+    let mut path: Vec<Seg<'_>> = Vec::with_capacity(16);
     for entries in [sections.resources, sections.outputs, sections.conditions] {
         for (id, body) in entries {
-            let mut path = id.clone();
+            path.push(Seg::Key(id));
             w.walk(body, id, &mut path, true);
+            path.pop();
         }
     }
     // Metadata may carry intrinsics too (cfn-init), so it counts for the transform.
     for (key, body) in sections.metadata {
-        let mut path = format!("Metadata.{key}");
+        path.extend([Seg::Key("Metadata"), Seg::Key(key)]);
         w.walk(body, "Metadata", &mut path, false);
+        path.clear();
     }
     w.findings
+}
+
+/// A step of the path to a value; formatted only when something is reported.
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn format_path(path: &[Seg<'_>]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
 }
 
 struct Walker<'a> {
@@ -62,19 +88,19 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    fn dangling(&mut self, id: &str, path: &str, message: String, hint: &str) {
+    fn dangling(&mut self, id: &str, path: &[Seg<'_>], message: String, hint: &str) {
         self.findings.diagnostics.push(Diagnostic {
             severity: Severity::Error,
             rule: rules::DANGLING_REFERENCE,
             source: self.source.to_owned(),
             logical_id: Some(id.to_owned()),
-            path: path.to_owned(),
+            path: format_path(path),
             message,
             hint: Some(hint.to_owned()),
         });
     }
 
-    fn walk(&mut self, v: &Json, id: &str, path: &mut String, check_refs: bool) {
+    fn walk<'j>(&mut self, v: &'j Json, id: &str, path: &mut Vec<Seg<'j>>, check_refs: bool) {
         match v {
             Json::Object(m) => {
                 if m.len() == 1 {
@@ -120,19 +146,16 @@ impl Walker<'_> {
                     }
                 }
                 for (k, child) in m {
-                    let len = path.len();
-                    path.push('.');
-                    path.push_str(k);
+                    path.push(Seg::Key(k));
                     self.walk(child, id, path, check_refs);
-                    path.truncate(len);
+                    path.pop();
                 }
             }
             Json::Array(items) => {
                 for (i, child) in items.iter().enumerate() {
-                    let len = path.len();
-                    path.push_str(&format!("[{i}]"));
+                    path.push(Seg::Index(i));
                     self.walk(child, id, path, check_refs);
-                    path.truncate(len);
+                    path.pop();
                 }
             }
             _ => {}
