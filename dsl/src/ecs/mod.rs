@@ -18,8 +18,10 @@
 mod cluster;
 mod container;
 mod image;
+mod load_balancer;
 mod log;
 mod repository;
+mod scaling;
 mod secret;
 mod service;
 mod task_definition;
@@ -30,8 +32,13 @@ pub use container::{
     PortMapping, Protocol,
 };
 pub use image::ContainerImage;
+pub use load_balancer::{
+    AccessLogs, HttpsListener, LoadBalancedFargateService, LoadBalancedFargateServiceProps,
+    LoadBalancerKind, LoadBalancerTarget,
+};
 pub use log::{LogGroupProps, TaskLogging};
 pub use repository::{LifecycleRule, Removal, Repository, RepositoryEncryption, RepositoryProps};
+pub use scaling::{AutoScaling, Metric, MetricStatistic, ScalingStep, StepScaling};
 pub use secret::SecretSource;
 pub use service::{
     CircuitBreaker, CloudMapOptions, DeploymentSettings, Ec2Service, Ec2ServiceProps,

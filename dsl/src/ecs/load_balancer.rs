@@ -1,0 +1,586 @@
+//! `LoadBalancedFargateService`: a Fargate service behind an internet-facing ALB or NLB.
+
+use std::ops::Deref;
+
+use crate::Tag;
+use crate::model::handle::Handle;
+use crate::model::stack::Stack;
+use crate::model::value::Value;
+use crate::resources::ec2;
+use crate::resources::ecs::service as s;
+use crate::resources::elasticloadbalancingv2::{
+    self as elb, listener as l, load_balancer as lb, target_group as tg,
+};
+
+use super::service::{FargateService, FargateServiceProps, Subnets};
+use super::{part_id, rules};
+
+/// A load balancer and the target group a service is registered in: what request-count
+/// scaling needs.
+#[derive(Clone, Debug)]
+pub struct LoadBalancerTarget {
+    /// The load balancer.
+    pub load_balancer: Handle<elb::LoadBalancer>,
+    /// The target group.
+    pub target_group: Handle<elb::TargetGroup>,
+}
+
+/// Which load balancer fronts the service.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LoadBalancerKind {
+    /// An Application Load Balancer (HTTP/HTTPS, path routing, request-count scaling).
+    /// The default.
+    #[default]
+    Application,
+    /// A Network Load Balancer (TCP, or TLS with a certificate).
+    Network,
+}
+
+/// An HTTPS (ALB) or TLS (NLB) listener on port 443.
+#[derive(Clone, Debug)]
+pub struct HttpsListener {
+    /// The ACM certificate ARN.
+    pub certificate_arn: Value<String>,
+    /// Answer plain HTTP on port 80 with a permanent redirect to HTTPS (ALB only).
+    /// Default: `true`.
+    pub redirect_http: bool,
+    /// The security policy. Default: `ELBSecurityPolicy-TLS13-1-2-2021-06` (TLS 1.2 and 1.3
+    /// only; checkov CKV_AWS_103).
+    pub ssl_policy: String,
+}
+
+impl HttpsListener {
+    /// HTTPS with this certificate and the defaults above.
+    pub fn new(certificate_arn: impl Into<Value<String>>) -> Self {
+        HttpsListener {
+            certificate_arn: certificate_arn.into(),
+            redirect_http: true,
+            ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06".into(),
+        }
+    }
+}
+
+/// Where the ALB writes its access logs.
+#[derive(Clone, Debug)]
+pub struct AccessLogs {
+    /// The S3 bucket name (its policy must let Elastic Load Balancing write to it).
+    pub bucket: Value<String>,
+    /// A key prefix. Default: none.
+    pub prefix: Option<String>,
+}
+
+/// The settings of a [`LoadBalancedFargateService`]. Start from
+/// [`LoadBalancedFargateServiceProps::new`].
+#[derive(Clone, Debug)]
+pub struct LoadBalancedFargateServiceProps {
+    /// The service (its networking's VPC is the load balancer's).
+    pub service: FargateServiceProps,
+    /// The load balancer's subnets (public subnets for an internet-facing one).
+    pub load_balancer_subnets: Subnets,
+    /// ALB or NLB. Default: [`LoadBalancerKind::Application`].
+    pub kind: LoadBalancerKind,
+    /// Reachable from the internet. Default: `true`.
+    pub internet_facing: bool,
+    /// The container receiving traffic. Default: the first container with a port.
+    pub container_name: Option<String>,
+    /// Its port. Default: that container's first port.
+    pub container_port: Option<u16>,
+    /// The target group's health check path. Default: `/`.
+    pub health_check_path: String,
+    /// HTTPS (TLS on an NLB). Default: none — plain HTTP (TCP) on port 80.
+    pub https: Option<HttpsListener>,
+    /// ALB access logs. Default: none (they need a bucket with an ELB-delivery policy).
+    pub access_logs: Option<AccessLogs>,
+    /// Seconds ECS ignores failing load balancer health checks after a task starts.
+    /// Default: 60.
+    pub health_check_grace_period_seconds: u32,
+}
+
+impl LoadBalancedFargateServiceProps {
+    /// The service behind a load balancer in `load_balancer_subnets`, with the defaults above.
+    pub fn new(service: FargateServiceProps, load_balancer_subnets: impl Into<Subnets>) -> Self {
+        LoadBalancedFargateServiceProps {
+            service,
+            load_balancer_subnets: load_balancer_subnets.into(),
+            kind: LoadBalancerKind::Application,
+            internet_facing: true,
+            container_name: None,
+            container_port: None,
+            health_check_path: "/".into(),
+            https: None,
+            access_logs: None,
+            health_check_grace_period_seconds: 60,
+        }
+    }
+}
+
+/// A Fargate service behind a load balancer: the load balancer with its own security group
+/// (ingress on 80, and 443 with HTTPS, from anywhere), a target group of task IPs with a
+/// health check, the listeners, the rule letting the load balancer — and only it — reach
+/// the tasks on the container port, and the service registered in the target group.
+/// The service depends on the listeners (ECS refuses a target group without a load
+/// balancer). Dereferences to the [`FargateService`].
+///
+/// Logical IDs: the service is `id`; the parts are `<id>LoadBalancer`,
+/// `<id>LoadBalancerSecurityGroup`, `<id>TargetGroup`, `<id>HttpListener`,
+/// `<id>HttpsListener`, `<id>SecurityGroup` and `<id>FromLoadBalancer`.
+///
+/// ```
+/// use ferroform::{Stack, Parameter};
+/// use ferroform::ecs::{Cluster, ClusterProps, ContainerProps, FargateServiceProps, FargateSize,
+///     HttpsListener, LoadBalancedFargateService, LoadBalancedFargateServiceProps, ServiceNetworking,
+///     TaskDefinition, TaskDefinitionProps};
+/// let mut stack = Stack::new("Web");
+/// let vpc = stack.parameter("VpcId", Parameter::aws("AWS::EC2::VPC::Id"));
+/// let public = stack.parameter("PublicSubnets", Parameter::aws_list("AWS::EC2::Subnet::Id"));
+/// let private = stack.parameter("PrivateSubnets", Parameter::aws_list("AWS::EC2::Subnet::Id"));
+/// let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+/// let task = TaskDefinition::new(&mut stack, "WebTask", TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512));
+/// task.add_container(&mut stack, ContainerProps::new("web", "public.ecr.aws/nginx/nginx:1.27").port(80));
+/// let web = LoadBalancedFargateService::new(&mut stack, "Web", LoadBalancedFargateServiceProps {
+///     https: Some(HttpsListener::new("arn:aws:acm:eu-west-1:123456789012:certificate/abc")),
+///     health_check_path: "/health".into(),
+///     ..LoadBalancedFargateServiceProps::new(
+///         FargateServiceProps::new(&cluster, &task, ServiceNetworking::new(vpc.to_ref(), private.to_ref())),
+///         public.to_ref(),
+///     )
+/// });
+/// stack.output("Url", web.dns_name());
+/// let t = stack.synth().unwrap();
+/// let http = &t.body()["Resources"]["WebHttpListener"]["Properties"];
+/// assert_eq!(http["DefaultActions"][0]["Type"], "redirect");
+/// ```
+#[derive(Clone, Debug)]
+pub struct LoadBalancedFargateService {
+    service: FargateService,
+    load_balancer: Handle<elb::LoadBalancer>,
+    security_group: Handle<ec2::SecurityGroup>,
+    target_group: Handle<elb::TargetGroup>,
+    listeners: Vec<Handle<elb::Listener>>,
+}
+
+impl LoadBalancedFargateService {
+    /// Add the load balancer, its listeners and target group, and the service.
+    pub fn new(stack: &mut Stack, id: &str, props: LoadBalancedFargateServiceProps) -> Self {
+        let alb = props.kind == LoadBalancerKind::Application;
+        let vpc_id = props.service.networking.vpc_id.clone();
+        let task = props.service.task_definition.clone();
+
+        let default = task.default_port(stack);
+        let container_name = props
+            .container_name
+            .clone()
+            .or_else(|| default.as_ref().map(|d| d.0.clone()));
+        let container_port = props.container_port.or(default.as_ref().map(|d| d.1));
+        let (container_name, container_port) = match (container_name, container_port) {
+            (Some(n), Some(p)) => (n, p),
+            _ => {
+                stack.report_error(
+                    rules::INVALID_INPUT,
+                    Some(id),
+                    format!("load-balanced service `{id}` has no container port to send traffic to"),
+                    "add the containers (with a port) to the task definition before the service, or set container_name and container_port",
+                );
+                (String::new(), 0)
+            }
+        };
+
+        // --- the load balancer's security group
+        let mut ingress = vec![
+            ec2::security_group::Ingress::new("tcp")
+                .cidr_ip("0.0.0.0/0")
+                .from_port(80)
+                .to_port(80)
+                .description(if props.https.is_some() && alb {
+                    "HTTP from anywhere (redirected to HTTPS)"
+                } else {
+                    "HTTP from anywhere"
+                }),
+        ];
+        if props.https.is_some() {
+            if !alb {
+                ingress.clear();
+            }
+            ingress.push(
+                ec2::security_group::Ingress::new("tcp")
+                    .cidr_ip("0.0.0.0/0")
+                    .from_port(443)
+                    .to_port(443)
+                    .description("HTTPS from anywhere"),
+            );
+        }
+        let security_group = stack.add(
+            &part_id(id, "LoadBalancerSecurityGroup"),
+            ec2::SecurityGroup::new(format!("Load balancer of the {id} service"))
+                .vpc_id(vpc_id.clone())
+                .security_group_ingress(ingress),
+        );
+
+        // --- the load balancer
+        let mut attributes = Vec::new();
+        let mut skips = vec![serde_json::json!({
+            "id": "CKV_AWS_150",
+            "comment": "Deletion protection would make stack deletion fail; turn it on through the escape hatch (load_balancer_attributes) for production"
+        })];
+        if alb {
+            attributes.push(Tag::new(
+                "routing.http.drop_invalid_header_fields.enabled",
+                "true",
+            ));
+            match &props.access_logs {
+                Some(logs) => {
+                    attributes.push(Tag::new("access_logs.s3.enabled", "true"));
+                    attributes.push(Tag::new("access_logs.s3.bucket", logs.bucket.clone()));
+                    if let Some(prefix) = &logs.prefix {
+                        attributes.push(Tag::new("access_logs.s3.prefix", prefix.clone()));
+                    }
+                }
+                None => skips.push(serde_json::json!({
+                    "id": "CKV_AWS_91",
+                    "comment": "Access logs need an S3 bucket with an Elastic Load Balancing delivery policy; pass access_logs to turn them on"
+                })),
+            }
+        }
+        let mut balancer = elb::LoadBalancer::new()
+            .r#type(if alb {
+                lb::Type::Application
+            } else {
+                lb::Type::Network
+            })
+            .scheme(if props.internet_facing {
+                lb::Scheme::InternetFacing
+            } else {
+                lb::Scheme::Internal
+            })
+            .subnets(props.load_balancer_subnets.0.clone())
+            .security_groups(vec![security_group.attr_group_id()]);
+        if !attributes.is_empty() {
+            balancer = balancer.load_balancer_attributes(attributes);
+        }
+        let load_balancer = stack.add(&part_id(id, "LoadBalancer"), balancer);
+        stack
+            .options(&load_balancer)
+            .metadata(serde_json::json!({"checkov": {"skip": skips}}));
+
+        // --- the target group: task IPs (awsvpc)
+        let target_group = stack.add(
+            &part_id(id, "TargetGroup"),
+            elb::TargetGroup::new()
+                .target_type(tg::TargetType::Ip)
+                .protocol(if alb {
+                    tg::Protocol::Http
+                } else {
+                    tg::Protocol::Tcp
+                })
+                .port(container_port)
+                .vpc_id(vpc_id)
+                .health_check_protocol(tg::HealthCheckProtocol::Http)
+                .health_check_path(props.health_check_path.clone())
+                .health_check_interval_seconds(15)
+                .healthy_threshold_count(2)
+                .unhealthy_threshold_count(3)
+                .target_group_attributes(vec![Tag::new(
+                    "deregistration_delay.timeout_seconds",
+                    "30",
+                )]),
+        );
+        let forward =
+            || l::Action::new(l::ActionType::Forward).target_group_arn(target_group.to_ref());
+
+        // --- listeners
+        let mut listeners = Vec::new();
+        match (&props.https, alb) {
+            (Some(https), true) => {
+                let http_action = if https.redirect_http {
+                    l::Action::new(l::ActionType::Redirect).redirect_config(
+                        l::RedirectConfig::new(l::StatusCode::Http301)
+                            .protocol("HTTPS")
+                            .port("443"),
+                    )
+                } else {
+                    forward()
+                };
+                let http = stack.add(
+                    &part_id(id, "HttpListener"),
+                    elb::Listener::new(vec![http_action], load_balancer.to_ref())
+                        .port(80)
+                        .protocol(l::Protocol::Http),
+                );
+                if !https.redirect_http {
+                    skip_plain_http(stack, &http);
+                }
+                listeners.push(http);
+                listeners.push(
+                    stack.add(
+                        &part_id(id, "HttpsListener"),
+                        elb::Listener::new(vec![forward()], load_balancer.to_ref())
+                            .port(443)
+                            .protocol(l::Protocol::Https)
+                            .ssl_policy(https.ssl_policy.clone())
+                            .certificates(vec![
+                                l::Certificate::new()
+                                    .certificate_arn(https.certificate_arn.clone()),
+                            ]),
+                    ),
+                );
+            }
+            (Some(https), false) => {
+                listeners.push(
+                    stack.add(
+                        &part_id(id, "TlsListener"),
+                        elb::Listener::new(vec![forward()], load_balancer.to_ref())
+                            .port(443)
+                            .protocol(l::Protocol::Tls)
+                            .ssl_policy(https.ssl_policy.clone())
+                            .certificates(vec![
+                                l::Certificate::new()
+                                    .certificate_arn(https.certificate_arn.clone()),
+                            ]),
+                    ),
+                );
+            }
+            (None, _) => {
+                let http = stack.add(
+                    &part_id(id, "HttpListener"),
+                    elb::Listener::new(vec![forward()], load_balancer.to_ref())
+                        .port(80)
+                        .protocol(if alb {
+                            l::Protocol::Http
+                        } else {
+                            l::Protocol::Tcp
+                        }),
+                );
+                if alb {
+                    skip_plain_http(stack, &http);
+                }
+                listeners.push(http);
+            }
+        }
+
+        // --- the service, registered in the target group once a listener exists
+        let service = FargateService::new(stack, id, props.service);
+        if let Some(svc) = stack.get_mut(service.resource()) {
+            svc.load_balancers = Some(
+                vec![
+                    s::LoadBalancer::new()
+                        .container_name(container_name)
+                        .container_port(container_port)
+                        .target_group_arn(target_group.to_ref()),
+                ]
+                .into(),
+            );
+            svc.health_check_grace_period_seconds =
+                Some(props.health_check_grace_period_seconds.into());
+        }
+        for listener in &listeners {
+            stack.options(service.resource()).depends_on(listener);
+        }
+        service.allow_from(
+            stack,
+            "LoadBalancer",
+            security_group.attr_group_id(),
+            container_port,
+            "From the load balancer only",
+        );
+        LoadBalancedFargateService {
+            service,
+            load_balancer,
+            security_group,
+            target_group,
+            listeners,
+        }
+    }
+
+    /// The service.
+    pub fn service(&self) -> &FargateService {
+        &self.service
+    }
+
+    /// The load balancer.
+    pub fn load_balancer(&self) -> &Handle<elb::LoadBalancer> {
+        &self.load_balancer
+    }
+
+    /// The load balancer's security group.
+    pub fn load_balancer_security_group(&self) -> &Handle<ec2::SecurityGroup> {
+        &self.security_group
+    }
+
+    /// The target group.
+    pub fn target_group(&self) -> &Handle<elb::TargetGroup> {
+        &self.target_group
+    }
+
+    /// The listeners (HTTP first, then HTTPS/TLS).
+    pub fn listeners(&self) -> &[Handle<elb::Listener>] {
+        &self.listeners
+    }
+
+    /// The load balancer and target group, for [`super::AutoScaling::scale_on_request_count`].
+    pub fn target(&self) -> LoadBalancerTarget {
+        LoadBalancerTarget {
+            load_balancer: self.load_balancer.clone(),
+            target_group: self.target_group.clone(),
+        }
+    }
+
+    /// The load balancer's DNS name.
+    pub fn dns_name(&self) -> Value<String> {
+        self.load_balancer.attr_dns_name()
+    }
+}
+
+impl Deref for LoadBalancedFargateService {
+    type Target = FargateService;
+    fn deref(&self) -> &FargateService {
+        &self.service
+    }
+}
+
+fn skip_plain_http(stack: &mut Stack, listener: &Handle<elb::Listener>) {
+    stack.options(listener).metadata(serde_json::json!({"checkov": {"skip": [{
+        "id": "CKV_AWS_2",
+        "comment": "No certificate was given, so the service is served over plain HTTP; pass https to add TLS and redirect HTTP"
+    }]}}));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{
+        Cluster, ClusterProps, ContainerProps, FargateSize, ServiceNetworking, TaskDefinition,
+        TaskDefinitionProps,
+    };
+    use super::*;
+    use serde_json::json;
+
+    fn build(https: Option<HttpsListener>) -> serde_json::Value {
+        let mut stack = Stack::new("S");
+        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+        );
+        task.add_container(&mut stack, ContainerProps::new("web", "nginx").port(8080));
+        let web = LoadBalancedFargateService::new(
+            &mut stack,
+            "Web",
+            LoadBalancedFargateServiceProps {
+                https,
+                health_check_path: "/health".into(),
+                ..LoadBalancedFargateServiceProps::new(
+                    FargateServiceProps::new(
+                        &cluster,
+                        &task,
+                        ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-private".into()])),
+                    ),
+                    Value::lit(vec!["subnet-public".into()]),
+                )
+            },
+        );
+        web.auto_scale(&mut stack, 1, 3)
+            .scale_on_request_count(100, &web.target());
+        stack.synth().unwrap().body().clone()
+    }
+
+    #[test]
+    fn http_service_wiring() {
+        let t = build(None);
+        let r = &t["Resources"];
+        let lb = &r["WebLoadBalancer"]["Properties"];
+        assert_eq!(lb["Scheme"], "internet-facing");
+        assert_eq!(lb["Type"], "application");
+        assert_eq!(lb["Subnets"], json!(["subnet-public"]));
+        assert!(lb["LoadBalancerAttributes"].as_array().unwrap().contains(
+            &json!({"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"})
+        ));
+        let sg = &r["WebLoadBalancerSecurityGroup"]["Properties"]["SecurityGroupIngress"];
+        assert_eq!(sg.as_array().unwrap().len(), 1);
+        assert_eq!(sg[0]["FromPort"], 80);
+        assert_eq!(sg[0]["CidrIp"], "0.0.0.0/0");
+        assert!(sg[0]["Description"].is_string());
+        let tgp = &r["WebTargetGroup"]["Properties"];
+        assert_eq!(tgp["TargetType"], "ip");
+        assert_eq!(tgp["Port"], 8080);
+        assert_eq!(tgp["HealthCheckPath"], "/health");
+        let listener = &r["WebHttpListener"]["Properties"];
+        assert_eq!(listener["Port"], 80);
+        assert_eq!(listener["DefaultActions"][0]["Type"], "forward");
+        assert_eq!(
+            listener["DefaultActions"][0]["TargetGroupArn"],
+            json!({"Ref": "WebTargetGroup"})
+        );
+        // The service: registered, after the listener, tasks reachable only from the LB.
+        let svc = &r["Web"];
+        assert_eq!(
+            svc["Properties"]["LoadBalancers"],
+            json!([{"ContainerName": "web", "ContainerPort": 8080, "TargetGroupArn": {"Ref": "WebTargetGroup"}}])
+        );
+        assert_eq!(svc["Properties"]["HealthCheckGracePeriodSeconds"], 60);
+        assert_eq!(
+            svc["DependsOn"],
+            json!(["ClusterCapacityProviders", "WebHttpListener"])
+        );
+        let rule = &r["WebFromLoadBalancer"];
+        assert_eq!(rule["Type"], "AWS::EC2::SecurityGroupIngress");
+        assert_eq!(rule["Properties"]["FromPort"], 8080);
+        assert_eq!(rule["Properties"]["ToPort"], 8080);
+        assert_eq!(
+            rule["Properties"]["GroupId"],
+            json!({"Fn::GetAtt": ["WebSecurityGroup", "GroupId"]})
+        );
+        assert_eq!(
+            rule["Properties"]["SourceSecurityGroupId"],
+            json!({"Fn::GetAtt": ["WebLoadBalancerSecurityGroup", "GroupId"]})
+        );
+        assert!(rule["Properties"].get("CidrIp").is_none());
+        // Request-count scaling names the ALB and target group by full name.
+        let label = &r["WebRequestScaling"]["Properties"]["TargetTrackingScalingPolicyConfiguration"]
+            ["PredefinedMetricSpecification"];
+        assert_eq!(label["PredefinedMetricType"], "ALBRequestCountPerTarget");
+        assert_eq!(
+            label["ResourceLabel"],
+            json!({"Fn::Join": ["/", [
+                {"Fn::GetAtt": ["WebLoadBalancer", "LoadBalancerFullName"]},
+                {"Fn::GetAtt": ["WebTargetGroup", "TargetGroupFullName"]}]]})
+        );
+    }
+
+    #[test]
+    fn https_redirects_http() {
+        let t = build(Some(HttpsListener::new(
+            "arn:aws:acm:us-east-1:1:certificate/c",
+        )));
+        let r = &t["Resources"];
+        let http = &r["WebHttpListener"]["Properties"]["DefaultActions"][0];
+        assert_eq!(http["Type"], "redirect");
+        assert_eq!(
+            http["RedirectConfig"],
+            json!({"Port": "443", "Protocol": "HTTPS", "StatusCode": "HTTP_301"})
+        );
+        let https = &r["WebHttpsListener"]["Properties"];
+        assert_eq!(https["Protocol"], "HTTPS");
+        assert_eq!(https["Port"], 443);
+        assert_eq!(https["SslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06");
+        assert_eq!(
+            https["Certificates"],
+            json!([{"CertificateArn": "arn:aws:acm:us-east-1:1:certificate/c"}])
+        );
+        let ports: Vec<i64> =
+            r["WebLoadBalancerSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["FromPort"].as_i64().unwrap())
+                .collect();
+        assert_eq!(ports, vec![80, 443]);
+        assert_eq!(
+            r["Web"]["DependsOn"],
+            json!([
+                "ClusterCapacityProviders",
+                "WebHttpListener",
+                "WebHttpsListener"
+            ])
+        );
+    }
+}

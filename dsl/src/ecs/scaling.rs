@@ -1,0 +1,639 @@
+//! Service auto scaling: [`Service::auto_scale`] and the [`AutoScaling`] builder.
+
+use crate::fns;
+use crate::model::handle::Handle;
+use crate::model::stack::Stack;
+use crate::model::value::Value;
+use crate::resources::applicationautoscaling::{
+    self as aas, scalable_target as st, scaling_policy as sp,
+};
+use crate::resources::cloudwatch::{self, alarm};
+
+use super::load_balancer::LoadBalancerTarget;
+use super::service::Service;
+use super::{part_id, rules};
+
+/// A CloudWatch metric to scale on.
+///
+/// ```
+/// use ferroform::ecs::Metric;
+/// let depth = Metric::new("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+///     .dimension("QueueName", "jobs");
+/// assert_eq!(depth.period_seconds, 60);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Metric {
+    /// The namespace (`AWS/SQS`, or your own).
+    pub namespace: Value<String>,
+    /// The metric name.
+    pub name: Value<String>,
+    /// Dimensions, in order.
+    pub dimensions: Vec<(String, Value<String>)>,
+    /// The statistic. Default: [`MetricStatistic::Average`].
+    pub statistic: MetricStatistic,
+    /// The period in seconds. Default: 60.
+    pub period_seconds: u32,
+}
+
+impl Metric {
+    /// A metric with no dimensions, averaged over a minute.
+    pub fn new(namespace: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
+        Metric {
+            namespace: namespace.into(),
+            name: name.into(),
+            dimensions: Vec::new(),
+            statistic: MetricStatistic::Average,
+            period_seconds: 60,
+        }
+    }
+
+    /// Add a dimension.
+    pub fn dimension(mut self, name: impl Into<String>, value: impl Into<Value<String>>) -> Self {
+        self.dimensions.push((name.into(), value.into()));
+        self
+    }
+
+    /// Set the statistic.
+    pub fn statistic(mut self, statistic: MetricStatistic) -> Self {
+        self.statistic = statistic;
+        self
+    }
+}
+
+/// How a metric's datapoints are aggregated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MetricStatistic {
+    /// The mean. The default.
+    #[default]
+    Average,
+    /// The highest value.
+    Maximum,
+    /// The lowest value.
+    Minimum,
+}
+
+/// One step of a step-scaling policy: when the metric is at or above (or at or below) a
+/// threshold, change the task count. Steps are absolute metric values; ferroform works out
+/// the alarms and the relative step bounds AWS wants.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ScalingStep {
+    /// When the metric is at or above `threshold`, change the count by `change`.
+    AtOrAbove {
+        /// Metric value.
+        threshold: f64,
+        /// Tasks to add (or remove, when negative).
+        change: i64,
+    },
+    /// When the metric is at or below `threshold`, change the count by `change`.
+    AtOrBelow {
+        /// Metric value.
+        threshold: f64,
+        /// Tasks to remove (negative) or add.
+        change: i64,
+    },
+}
+
+/// A step-scaling rule on a metric: one scale-out policy and alarm for the `AtOrAbove`
+/// steps, one scale-in policy and alarm for the `AtOrBelow` steps.
+///
+/// ```
+/// use ferroform::ecs::{Metric, ScalingStep, StepScaling};
+/// let queue = StepScaling::new(
+///     Metric::new("AWS/SQS", "ApproximateNumberOfMessagesVisible").dimension("QueueName", "jobs"),
+///     vec![
+///         ScalingStep::AtOrBelow { threshold: 10.0, change: -1 },
+///         ScalingStep::AtOrAbove { threshold: 100.0, change: 1 },
+///         ScalingStep::AtOrAbove { threshold: 1000.0, change: 5 },
+///     ],
+/// );
+/// assert_eq!(queue.cooldown_seconds, 120);
+/// ```
+#[derive(Clone, Debug)]
+pub struct StepScaling {
+    /// The metric.
+    pub metric: Metric,
+    /// The steps (any order).
+    pub steps: Vec<ScalingStep>,
+    /// Seconds after a scaling activity before another may start. Default: 120.
+    pub cooldown_seconds: u32,
+    /// Periods the threshold must be breached before the alarm fires. Default: 1.
+    pub evaluation_periods: u32,
+}
+
+impl StepScaling {
+    /// Step scaling on `metric`, with the defaults above.
+    pub fn new(metric: Metric, steps: Vec<ScalingStep>) -> Self {
+        StepScaling {
+            metric,
+            steps,
+            cooldown_seconds: 120,
+            evaluation_periods: 1,
+        }
+    }
+}
+
+/// Auto scaling of a service's task count: one `AWS::ApplicationAutoScaling::ScalableTarget`
+/// (`<service>ScalableTarget`, on `ecs:service:DesiredCount` of `service/<cluster>/<service>`)
+/// and the policies added to it. Target-tracking policies scale out after 60 seconds and in
+/// after 300 (fast to add capacity, slow to remove it).
+///
+/// ```
+/// use ferroform::{Stack, Parameter};
+/// use ferroform::ecs::{Cluster, ClusterProps, ContainerProps, FargateService, FargateServiceProps,
+///     FargateSize, ServiceNetworking, TaskDefinition, TaskDefinitionProps};
+/// let mut stack = Stack::new("Api");
+/// let vpc = stack.parameter("VpcId", Parameter::aws("AWS::EC2::VPC::Id"));
+/// let subnets = stack.parameter("Subnets", Parameter::aws_list("AWS::EC2::Subnet::Id"));
+/// let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+/// let task = TaskDefinition::new(&mut stack, "Task", TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512));
+/// task.add_container(&mut stack, ContainerProps::new("api", "public.ecr.aws/nginx/nginx:1.27"));
+/// let api = FargateService::new(&mut stack, "Api", FargateServiceProps::new(
+///     &cluster, &task, ServiceNetworking::new(vpc.to_ref(), subnets.to_ref())));
+/// api.auto_scale(&mut stack, 2, 10)
+///     .scale_on_cpu(60.0)
+///     .scale_on_memory(75.0)
+///     .scale_on_schedule("NightlyLow", "cron(0 22 * * ? *)", 1, 2);
+/// let t = stack.synth().unwrap();
+/// assert_eq!(t.body()["Resources"]["ApiScalableTarget"]["Properties"]["MaxCapacity"], 10);
+/// ```
+pub struct AutoScaling<'a> {
+    stack: &'a mut Stack,
+    prefix: String,
+    target: Handle<aas::ScalableTarget>,
+    policies: Vec<Handle<aas::ScalingPolicy>>,
+}
+
+impl Service {
+    /// Scale the service between `min` and `max` tasks; add policies to what this returns.
+    pub fn auto_scale<'a>(&self, stack: &'a mut Stack, min: u32, max: u32) -> AutoScaling<'a> {
+        if min > max {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(&part_id(&self.id, "ScalableTarget")),
+                format!("auto scaling minimum {min} is above the maximum {max}"),
+                "give a minimum at most the maximum",
+            );
+        }
+        // `service/<cluster name>/<service name>`: the reference to the service's Name
+        // attribute makes the target depend on the service.
+        let resource_id = fns::sub_with(
+            "service/${Cluster}/${Service}",
+            [("Cluster", self.cluster.name()), ("Service", self.name())],
+        );
+        let target = stack.add(
+            &part_id(&self.id, "ScalableTarget"),
+            aas::ScalableTarget::new(
+                max,
+                min,
+                resource_id,
+                st::ScalableDimension::EcsServiceDesiredCount,
+                st::ServiceNamespace::Ecs,
+            ),
+        );
+        AutoScaling {
+            stack,
+            prefix: self.id.clone(),
+            target,
+            policies: Vec::new(),
+        }
+    }
+}
+
+impl AutoScaling<'_> {
+    /// The scalable target (escape hatch).
+    pub fn target(&self) -> &Handle<aas::ScalableTarget> {
+        &self.target
+    }
+
+    /// The policies added so far, in order.
+    pub fn policies(&self) -> &[Handle<aas::ScalingPolicy>] {
+        &self.policies
+    }
+
+    fn policy(&mut self, part: &str, policy: aas::ScalingPolicy) -> Handle<aas::ScalingPolicy> {
+        // `ScalingTargetId` references the target: each policy depends on it.
+        let id = part_id(&self.prefix, part);
+        let h = self
+            .stack
+            .add(&id, policy.scaling_target_id(self.target.to_ref()));
+        self.policies.push(h.clone());
+        h
+    }
+
+    fn track(mut self, part: &str, target: f64, metric: sp::PredefinedMetricSpecification) -> Self {
+        if target.is_nan() || target <= 0.0 {
+            self.stack.report_error(
+                rules::INVALID_INPUT,
+                Some(&part_id(&self.prefix, part)),
+                format!("target value {target} is not positive"),
+                "track a positive value",
+            );
+        }
+        let name = part_id(&self.prefix, part);
+        self.policy(
+            part,
+            aas::ScalingPolicy::new(name, sp::PolicyType::TargetTrackingScaling)
+                .target_tracking_scaling_policy_configuration(
+                    sp::TargetTrackingScalingPolicyConfiguration::new(target)
+                        .predefined_metric_specification(metric)
+                        .scale_out_cooldown(60)
+                        .scale_in_cooldown(300),
+                ),
+        );
+        self
+    }
+
+    /// Keep the service's average CPU utilization near `target_percent`
+    /// (`<service>CpuScaling`).
+    pub fn scale_on_cpu(self, target_percent: f64) -> Self {
+        self.track(
+            "CpuScaling",
+            target_percent,
+            sp::PredefinedMetricSpecification::new(
+                sp::PredefinedMetricType::EcsServiceAverageCpuUtilization,
+            ),
+        )
+    }
+
+    /// Keep the service's average memory utilization near `target_percent`
+    /// (`<service>MemoryScaling`).
+    pub fn scale_on_memory(self, target_percent: f64) -> Self {
+        self.track(
+            "MemoryScaling",
+            target_percent,
+            sp::PredefinedMetricSpecification::new(
+                sp::PredefinedMetricType::EcsServiceAverageMemoryUtilization,
+            ),
+        )
+    }
+
+    /// Keep the ALB requests per task near `requests_per_target` (`<service>RequestScaling`).
+    /// The resource label is `<load balancer full name>/<target group full name>`.
+    pub fn scale_on_request_count(
+        self,
+        requests_per_target: u32,
+        target: &LoadBalancerTarget,
+    ) -> Self {
+        let label = fns::join(
+            "/",
+            vec![
+                target.load_balancer.attr_load_balancer_full_name(),
+                target.target_group.attr_target_group_full_name(),
+            ],
+        );
+        self.track(
+            "RequestScaling",
+            f64::from(requests_per_target),
+            sp::PredefinedMetricSpecification::new(
+                sp::PredefinedMetricType::AlbRequestCountPerTarget,
+            )
+            .resource_label(label),
+        )
+    }
+
+    /// Set the task count range on a schedule (`cron(...)`, `rate(...)` or `at(...)`; a bare
+    /// cron expression is wrapped in `cron(...)`), in UTC.
+    pub fn scale_on_schedule(self, name: &str, schedule: &str, min: u32, max: u32) -> Self {
+        let schedule = if ["cron(", "rate(", "at("]
+            .iter()
+            .any(|p| schedule.starts_with(p))
+        {
+            schedule.to_owned()
+        } else {
+            format!("cron({schedule})")
+        };
+        if min > max {
+            self.stack.report_error(
+                rules::INVALID_INPUT,
+                Some(self.target.logical_id()),
+                format!("scheduled action `{name}`: minimum {min} is above the maximum {max}"),
+                "give a minimum at most the maximum",
+            );
+        }
+        if let Some(t) = self.stack.get_mut(&self.target) {
+            let list = t
+                .scheduled_actions
+                .get_or_insert_with(|| Value::lit(Vec::new()));
+            if let Some(list) = list.as_lit_mut() {
+                list.push(
+                    st::ScheduledAction::new(schedule, name)
+                        .scalable_target_action(
+                            st::ScalableTargetAction::new()
+                                .min_capacity(min)
+                                .max_capacity(max),
+                        )
+                        .into(),
+                );
+            }
+        }
+        self
+    }
+
+    /// Step scaling on any metric: for each direction that has steps, a step-scaling policy
+    /// (`<service><name>ScaleOut` / `ScaleIn`) and the CloudWatch alarm that triggers it
+    /// (`<service><name>ScaleOutAlarm` / `ScaleInAlarm`).
+    pub fn scale_on_metric(mut self, name: &str, scaling: StepScaling) -> Self {
+        let mut above: Vec<(f64, i64)> = Vec::new();
+        let mut below: Vec<(f64, i64)> = Vec::new();
+        for step in &scaling.steps {
+            match *step {
+                ScalingStep::AtOrAbove { threshold, change } => above.push((threshold, change)),
+                ScalingStep::AtOrBelow { threshold, change } => below.push((threshold, change)),
+            }
+        }
+        above.sort_by(|a, b| a.0.total_cmp(&b.0));
+        below.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let id = part_id(&self.prefix, name);
+        let dup = |v: &[(f64, i64)]| v.windows(2).any(|w| w[0].0 == w[1].0);
+        let mut problems = Vec::new();
+        if scaling.steps.is_empty() {
+            problems.push("has no steps".to_owned());
+        }
+        if dup(&above) || dup(&below) {
+            problems.push("has two steps with the same threshold".to_owned());
+        }
+        if let (Some(lo), Some(hi)) = (below.first(), above.first())
+            && lo.0 >= hi.0
+        {
+            problems.push(format!(
+                "scales in at or below {} but out at or above {}: the ranges overlap",
+                lo.0, hi.0
+            ));
+        }
+        if scaling.steps.iter().any(|s| {
+            matches!(
+                s,
+                ScalingStep::AtOrAbove { change: 0, .. } | ScalingStep::AtOrBelow { change: 0, .. }
+            )
+        }) {
+            problems.push("has a step that changes nothing".to_owned());
+        }
+        for p in problems {
+            self.stack.report_error(
+                rules::INVALID_INPUT,
+                Some(&id),
+                format!("step scaling `{name}` {p}"),
+                "give AtOrBelow thresholds below every AtOrAbove threshold, each threshold once, and non-zero changes",
+            );
+        }
+        let aggregation = match scaling.metric.statistic {
+            MetricStatistic::Average => sp::MetricAggregationType::Average,
+            MetricStatistic::Maximum => sp::MetricAggregationType::Maximum,
+            MetricStatistic::Minimum => sp::MetricAggregationType::Minimum,
+        };
+        for (direction, steps, operator) in [
+            (
+                "ScaleOut",
+                &above,
+                alarm::ComparisonOperator::GreaterThanOrEqualToThreshold,
+            ),
+            (
+                "ScaleIn",
+                &below,
+                alarm::ComparisonOperator::LessThanOrEqualToThreshold,
+            ),
+        ] {
+            let Some(&(threshold, _)) = steps.first() else {
+                continue;
+            };
+            // Bounds are relative to the alarm threshold; the outermost step is open-ended.
+            let adjustments: Vec<sp::StepAdjustment> = steps
+                .iter()
+                .enumerate()
+                .map(|(i, &(t, change))| {
+                    let next = steps.get(i + 1).map(|n| n.0 - threshold);
+                    let here = t - threshold;
+                    let mut a = sp::StepAdjustment::new(change);
+                    if direction == "ScaleOut" {
+                        a = a.metric_interval_lower_bound(here);
+                        if let Some(n) = next {
+                            a = a.metric_interval_upper_bound(n);
+                        }
+                    } else {
+                        a = a.metric_interval_upper_bound(here);
+                        if let Some(n) = next {
+                            a = a.metric_interval_lower_bound(n);
+                        }
+                    }
+                    a
+                })
+                .collect();
+            let part = format!("{name}{direction}");
+            let policy = self.policy(
+                &part,
+                aas::ScalingPolicy::new(part_id(&self.prefix, &part), sp::PolicyType::StepScaling)
+                    .step_scaling_policy_configuration(
+                        sp::StepScalingPolicyConfiguration::new()
+                            .adjustment_type(sp::AdjustmentType::ChangeInCapacity)
+                            .cooldown(scaling.cooldown_seconds)
+                            .metric_aggregation_type(aggregation.clone())
+                            .step_adjustments(adjustments),
+                    ),
+            );
+            let m = &scaling.metric;
+            let mut a = cloudwatch::Alarm::new()
+                .alarm_description(format!(
+                    "{direction} {} when {name} is {} {threshold}",
+                    self.prefix,
+                    if direction == "ScaleOut" {
+                        "at or above"
+                    } else {
+                        "at or below"
+                    }
+                ))
+                .namespace(m.namespace.clone())
+                .metric_name(m.name.clone())
+                .statistic(match m.statistic {
+                    MetricStatistic::Average => alarm::Statistic::Average,
+                    MetricStatistic::Maximum => alarm::Statistic::Maximum,
+                    MetricStatistic::Minimum => alarm::Statistic::Minimum,
+                })
+                .period(m.period_seconds)
+                .evaluation_periods(scaling.evaluation_periods)
+                .threshold(threshold)
+                .comparison_operator(operator)
+                .alarm_actions(vec![policy.attr_arn()]);
+            if !m.dimensions.is_empty() {
+                let dims: Vec<alarm::Dimension> = m
+                    .dimensions
+                    .iter()
+                    .map(|(k, v)| alarm::Dimension::new(k.clone(), v.clone()))
+                    .collect();
+                a = a.dimensions(dims);
+            }
+            self.stack
+                .add(&part_id(&self.prefix, &format!("{part}Alarm")), a);
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{
+        Cluster, ClusterProps, ContainerProps, FargateService, FargateServiceProps, FargateSize,
+        ServiceNetworking, TaskDefinition, TaskDefinitionProps,
+    };
+    use super::*;
+    use serde_json::json;
+
+    fn service(stack: &mut Stack) -> FargateService {
+        let cluster = Cluster::new(stack, "Cluster", ClusterProps::default());
+        let task = TaskDefinition::new(
+            stack,
+            "Task",
+            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+        );
+        task.add_container(stack, ContainerProps::new("w", "busybox"));
+        FargateService::new(
+            stack,
+            "Worker",
+            FargateServiceProps::new(
+                &cluster,
+                &task,
+                ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
+            ),
+        )
+    }
+
+    #[test]
+    fn target_and_target_tracking() {
+        let mut stack = Stack::new("S");
+        let svc = service(&mut stack);
+        svc.auto_scale(&mut stack, 1, 4)
+            .scale_on_cpu(50.0)
+            .scale_on_memory(70.0);
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"];
+        let target = &r["WorkerScalableTarget"]["Properties"];
+        assert_eq!(target["MinCapacity"], 1);
+        assert_eq!(target["MaxCapacity"], 4);
+        assert_eq!(target["ScalableDimension"], "ecs:service:DesiredCount");
+        assert_eq!(target["ServiceNamespace"], "ecs");
+        assert_eq!(
+            target["ResourceId"],
+            json!({"Fn::Sub": ["service/${Cluster}/${Service}",
+                {"Cluster": {"Ref": "Cluster"}, "Service": {"Fn::GetAtt": ["Worker", "Name"]}}]})
+        );
+        let cpu = &r["WorkerCpuScaling"]["Properties"];
+        assert_eq!(cpu["PolicyType"], "TargetTrackingScaling");
+        assert_eq!(
+            cpu["ScalingTargetId"],
+            json!({"Ref": "WorkerScalableTarget"})
+        );
+        let cfg = &cpu["TargetTrackingScalingPolicyConfiguration"];
+        assert_eq!(cfg["TargetValue"], 50);
+        assert_eq!(
+            cfg["PredefinedMetricSpecification"]["PredefinedMetricType"],
+            "ECSServiceAverageCPUUtilization"
+        );
+        assert_eq!(
+            r["WorkerMemoryScaling"]["Properties"]["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"]
+                ["PredefinedMetricType"],
+            "ECSServiceAverageMemoryUtilization"
+        );
+    }
+
+    #[test]
+    fn step_scaling_makes_relative_bounds_and_alarms() {
+        let mut stack = Stack::new("S");
+        let svc = service(&mut stack);
+        svc.auto_scale(&mut stack, 0, 20).scale_on_metric(
+            "Queue",
+            StepScaling::new(
+                Metric::new("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+                    .dimension("QueueName", "jobs"),
+                vec![
+                    ScalingStep::AtOrAbove {
+                        threshold: 500.0,
+                        change: 5,
+                    },
+                    ScalingStep::AtOrBelow {
+                        threshold: 0.0,
+                        change: -2,
+                    },
+                    ScalingStep::AtOrAbove {
+                        threshold: 100.0,
+                        change: 1,
+                    },
+                    ScalingStep::AtOrBelow {
+                        threshold: 10.0,
+                        change: -1,
+                    },
+                ],
+            ),
+        );
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"];
+        let out = &r["WorkerQueueScaleOut"]["Properties"]["StepScalingPolicyConfiguration"];
+        assert_eq!(
+            out["StepAdjustments"],
+            json!([
+                {"MetricIntervalLowerBound": 0, "MetricIntervalUpperBound": 400, "ScalingAdjustment": 1},
+                {"MetricIntervalLowerBound": 400, "ScalingAdjustment": 5}
+            ])
+        );
+        let inn = &r["WorkerQueueScaleIn"]["Properties"]["StepScalingPolicyConfiguration"];
+        assert_eq!(
+            inn["StepAdjustments"],
+            json!([
+                {"MetricIntervalLowerBound": -10, "MetricIntervalUpperBound": 0, "ScalingAdjustment": -1},
+                {"MetricIntervalUpperBound": -10, "ScalingAdjustment": -2}
+            ])
+        );
+        let alarm = &r["WorkerQueueScaleOutAlarm"]["Properties"];
+        assert_eq!(alarm["Threshold"], 100);
+        assert_eq!(alarm["ComparisonOperator"], "GreaterThanOrEqualToThreshold");
+        assert_eq!(
+            alarm["AlarmActions"],
+            json!([{"Fn::GetAtt": ["WorkerQueueScaleOut", "Arn"]}])
+        );
+        assert_eq!(
+            alarm["Dimensions"],
+            json!([{"Name": "QueueName", "Value": "jobs"}])
+        );
+        let alarm = &r["WorkerQueueScaleInAlarm"]["Properties"];
+        assert_eq!(alarm["Threshold"], 10);
+        assert_eq!(alarm["ComparisonOperator"], "LessThanOrEqualToThreshold");
+    }
+
+    #[test]
+    fn overlapping_steps_and_inverted_ranges_are_diagnostics() {
+        let mut stack = Stack::new("S");
+        let svc = service(&mut stack);
+        svc.auto_scale(&mut stack, 5, 2).scale_on_metric(
+            "Q",
+            StepScaling::new(
+                Metric::new("N", "M"),
+                vec![
+                    ScalingStep::AtOrAbove {
+                        threshold: 10.0,
+                        change: 1,
+                    },
+                    ScalingStep::AtOrBelow {
+                        threshold: 20.0,
+                        change: -1,
+                    },
+                ],
+            ),
+        );
+        let err = stack.synth().unwrap_err();
+        assert_eq!(err.errors(), 2, "{err}");
+    }
+
+    #[test]
+    fn schedules_go_on_the_target() {
+        let mut stack = Stack::new("S");
+        let svc = service(&mut stack);
+        svc.auto_scale(&mut stack, 1, 10)
+            .scale_on_schedule("Morning", "0 7 ? * MON-FRI *", 4, 10);
+        let t = stack.synth().unwrap();
+        let a = &t.body()["Resources"]["WorkerScalableTarget"]["Properties"]["ScheduledActions"][0];
+        assert_eq!(a["Schedule"], "cron(0 7 ? * MON-FRI *)");
+        assert_eq!(a["ScheduledActionName"], "Morning");
+        assert_eq!(
+            a["ScalableTargetAction"],
+            json!({"MaxCapacity": 10, "MinCapacity": 4})
+        );
+    }
+}
