@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerate dsl/src/resources/ from the CloudFormation resource provider schemas bundled in
+# Regenerate dsl/src/resources/ (and the validator's constraint data, dsl/data/schemas.bin) from the CloudFormation resource provider schemas bundled in
 # the pinned cfn-lint (tests/constraints.txt), for the types listed in codegen/types.txt.
 #
 #   codegen/regenerate.sh           write the generated files (and delete stale ones)
@@ -32,5 +32,6 @@ exec cargo run --quiet --release -p ferroform-codegen -- \
     --out dsl/src/resources \
     --cargo-toml dsl/Cargo.toml \
     --types codegen/types.txt \
+    --constraints dsl/data/schemas.bin \
     --cfn-lint-version "$installed" \
     "$@"

@@ -5,13 +5,16 @@
 //! ferroform-codegen --schemas <dir> --out dsl/src/resources [--check]
 //!     [--types codegen/types.txt] [--cargo-toml dsl/Cargo.toml]
 //!     [--cfn-lint-version X] [--region us-east-1] [--jobs N]
+//!     [--constraints dsl/data/schemas.bin]
 //! ```
 //!
 //! Modules: [`source`] reads the schema set and the types list, [`schema`] classifies schema
 //! nodes, [`model`] builds one resource module's types, [`naming`] turns CloudFormation
 //! names into Rust ones, [`docs`] writes doc comments, [`emit`] writes Rust, and [`output`]
-//! formats, compares and writes files.
+//! formats, compares and writes files. [`constraints`] writes the validator's constraint data
+//! for every type of the region (`--constraints`).
 
+mod constraints;
 mod docs;
 mod emit;
 mod model;
@@ -31,7 +34,8 @@ use schema::Schema;
 use source::SchemaSet;
 
 const USAGE: &str = "usage: ferroform-codegen --schemas <dir> --out <dir> [--check] \
-[--types <file>] [--cargo-toml <file>] [--cfn-lint-version <v>] [--region <r>] [--jobs <n>]";
+[--types <file>] [--cargo-toml <file>] [--cfn-lint-version <v>] [--region <r>] [--jobs <n>] \
+[--constraints <file>]";
 
 struct Args {
     schemas: PathBuf,
@@ -42,6 +46,7 @@ struct Args {
     cfn_lint_version: Option<String>,
     region: String,
     jobs: usize,
+    constraints: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -53,6 +58,7 @@ fn parse_args() -> Result<Args, String> {
     let mut cargo_toml = None;
     let mut cfn_lint_version = None;
     let mut region = "us-east-1".to_owned();
+    let mut constraints = None;
     let mut jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
@@ -65,6 +71,7 @@ fn parse_args() -> Result<Args, String> {
             "--cfn-lint-version" => cfn_lint_version = Some(value()?),
             "--region" => region = value()?,
             "--jobs" => jobs = value()?.parse().map_err(|e| format!("--jobs: {e}"))?,
+            "--constraints" => constraints = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -78,6 +85,7 @@ fn parse_args() -> Result<Args, String> {
         cfn_lint_version,
         region,
         jobs,
+        constraints,
     })
 }
 
@@ -257,10 +265,17 @@ fn run(args: &Args) -> Result<bool, String> {
         generated_at,
         started.elapsed()
     );
+    let constraints_ok = match &args.constraints {
+        Some(path) => write_constraints(path, &set, &provenance, args.check)?,
+        None => true,
+    };
     if args.check {
-        if d.is_empty() {
+        if d.is_empty() && constraints_ok {
             eprintln!("{} is up to date", args.out.display());
             return Ok(true);
+        }
+        if d.is_empty() {
+            return Ok(false);
         }
         let show = |what: &str, paths: &[PathBuf]| {
             for p in paths {
@@ -284,6 +299,43 @@ fn run(args: &Args) -> Result<bool, String> {
         d.changed.len(),
         d.removed.len()
     );
+    Ok(true)
+}
+
+/// Emit the constraint data to `path` (or, with `check`, compare); returns whether the file
+/// was up to date.
+fn write_constraints(
+    path: &Path,
+    set: &SchemaSet,
+    provenance: &Provenance,
+    check: bool,
+) -> Result<bool, String> {
+    let c = constraints::emit(set, provenance)?;
+    let current = std::fs::read(path).ok();
+    let up_to_date = current.as_deref() == Some(&c.bytes[..]);
+    eprintln!(
+        "ferroform-codegen: constraint data for {} types: {} bytes of JSON, {} bytes compressed",
+        c.types,
+        c.raw_bytes,
+        c.bytes.len()
+    );
+    if check {
+        if !up_to_date {
+            println!("would change {}", path.display());
+            eprintln!(
+                "{} is out of date: run codegen/regenerate.sh",
+                path.display()
+            );
+        }
+        return Ok(up_to_date);
+    }
+    if !up_to_date {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        std::fs::write(path, &c.bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
     Ok(true)
 }
 

@@ -54,6 +54,17 @@ impl App {
 
     /// Render the named stacks (all must exist).
     pub fn synth_only(&self, names: &[&str]) -> Result<Vec<Template>, SynthError> {
+        self.synth_checked(names)
+            .map(|(templates, _warnings)| templates)
+    }
+
+    /// Render and validate the named stacks (see [`crate::validate`]): fails with every
+    /// diagnostic when any stack has an error; otherwise returns the templates and the
+    /// warnings found (which only fail under `--strict`).
+    pub fn synth_checked(
+        &self,
+        names: &[&str],
+    ) -> Result<(Vec<Template>, Vec<Diagnostic>), SynthError> {
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
         let mut seen = BTreeSet::new();
         for s in &self.stacks {
@@ -75,15 +86,17 @@ impl App {
         for s in self.stacks.iter().filter(|s| names.contains(&s.name())) {
             let (body, mut diags) = s.render();
             if !diags.iter().any(|d| d.severity == Severity::Error) {
-                out.push(Template::new(s.name(), body));
+                let t = Template::new(s.name(), body);
+                diags.extend(crate::validate::validate(&t).diagnostics);
+                out.push(t);
             }
             diagnostics.append(&mut diags);
         }
+        diagnostics.sort_by_key(|d| d.severity);
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-            diagnostics.sort_by_key(|d| d.severity);
             return Err(SynthError { diagnostics });
         }
-        Ok(out)
+        Ok((out, diagnostics))
     }
 }
 

@@ -31,6 +31,12 @@ pub(super) fn command() -> Command {
                 .help("Template format"),
         )
         .arg(
+            Arg::new("strict")
+                .long("strict")
+                .action(ArgAction::SetTrue)
+                .help("Refuse to write when the validator reports warnings"),
+        )
+        .arg(
             Arg::new("stacks")
                 .value_name("STACK")
                 .action(ArgAction::Append)
@@ -73,8 +79,22 @@ pub(super) fn run(app: &App, m: &ArgMatches, out: &mut dyn Write, err: &mut dyn 
         );
         return EXIT_USAGE;
     }
-    let templates = match app.synth_only(&selected) {
-        Ok(t) => t,
+    let templates = match app.synth_checked(&selected) {
+        Ok((t, warnings)) => {
+            for w in &warnings {
+                let _ = writeln!(err, "{w}\n");
+            }
+            if m.get_flag("strict") && !warnings.is_empty() {
+                let _ = writeln!(
+                    err,
+                    "{} warning{} with --strict; nothing was written",
+                    warnings.len(),
+                    if warnings.len() == 1 { "" } else { "s" }
+                );
+                return EXIT_INVALID;
+            }
+            t
+        }
         Err(e) => {
             let _ = writeln!(err, "{e}");
             return EXIT_INVALID;

@@ -1,7 +1,530 @@
 //! Validation of templates: what CloudFormation (and ECS) would reject, found at synth.
 //!
-//! This module also computes the capabilities a template needs to deploy.
+//! [`validate`] checks a rendered [`Template`] — built with the DSL or read from a file with
+//! [`Template::parse`] — and returns a [`Report`] with every problem found at once, each a
+//! [`Diagnostic`] with a stable rule id from [`RULES`], plus the capabilities the template
+//! needs to deploy ([`capabilities`]).
+//!
+//! What is checked:
+//! - **Schema** (`FF2xxx`): resource types, property names, required properties, value types,
+//!   enums, patterns, lengths, ranges and array sizes, from the constraint data of every
+//!   resource type of the pinned schema set (decoded one type at a time).
+//! - **References and limits** (`FF30xx`, `FF31xx`): `Ref`, `Fn::GetAtt`, `Fn::Sub`,
+//!   `DependsOn`, conditions and `Fn::FindInMap` targets; cycles; `Fn::Select` indexes;
+//!   references to conditional resources; CloudFormation's template limits.
+//! - **ECS and friends** (`FF4xxx`): Fargate sizes, containers, services, ECR lifecycle
+//!   policies, Application Auto Scaling, capacity providers.
+//!
+//! Values that are expressions (`Ref`, `Fn::*`) are never guessed: value checks skip them,
+//! but their shape and targets are checked. Both branches of an `Fn::If` are checked.
+//!
+//! ```
+//! use ferroform::Template;
+//! use ferroform::validate::validate;
+//! let t = Template::parse("t.yaml", "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 15\n").unwrap();
+//! let report = validate(&t);
+//! assert_eq!(report.errors(), 1);
+//! assert_eq!(report.diagnostics[0].rule, "FF2005");
+//! assert_eq!(report.diagnostics[0].path, "Logs.Properties.RetentionInDays");
+//! ```
 
 mod capabilities;
+mod data;
+mod ecs;
+mod limits;
+mod pattern;
+mod refs;
+mod schema;
 
 pub use capabilities::{Capability, capabilities};
+
+use crate::model::diag::{Diagnostic, Severity};
+use crate::model::render::{Json, JsonMap};
+use crate::model::template::Template;
+
+/// One rule of the validator: its stable id, severity and what it checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable id (`FF2002`).
+    pub id: &'static str,
+    /// Error (the template is refused) or warning.
+    pub severity: Severity,
+    /// What the rule checks, in one line.
+    pub summary: &'static str,
+}
+
+const fn e(id: &'static str, summary: &'static str) -> Rule {
+    Rule {
+        id,
+        severity: Severity::Error,
+        summary,
+    }
+}
+
+const fn w(id: &'static str, summary: &'static str) -> Rule {
+    Rule {
+        id,
+        severity: Severity::Warning,
+        summary,
+    }
+}
+
+/// Every rule of the validator, in id order (the README's table and `--help` are built
+/// from this list).
+pub const RULES: &[Rule] = &[
+    e(
+        "FF2000",
+        "template structure: sections, resource entries, outputs and parameters are well formed",
+    ),
+    e("FF2001", "unknown resource type (with a suggestion)"),
+    e(
+        "FF2002",
+        "unknown property (with a \"did you mean\" suggestion)",
+    ),
+    e("FF2003", "required property missing"),
+    e("FF2004", "value of the wrong type"),
+    e("FF2005", "value not one of the allowed values"),
+    e("FF2006", "string does not match the property's pattern"),
+    e("FF2007", "string length out of range"),
+    e("FF2008", "number out of range"),
+    e("FF2009", "array size out of range"),
+    e(
+        "FF3001",
+        "Ref to something that does not exist (or a resource from Conditions)",
+    ),
+    e("FF3002", "Fn::GetAtt of a resource that does not exist"),
+    e(
+        "FF3003",
+        "Fn::GetAtt of an attribute the resource type does not have",
+    ),
+    e(
+        "FF3004",
+        "Fn::GetAtt of a parameter (only resources have attributes)",
+    ),
+    e("FF3005", "Fn::Sub variable that names nothing"),
+    e(
+        "FF3006",
+        "DependsOn names a resource that does not exist (or itself)",
+    ),
+    e(
+        "FF3007",
+        "condition that does not exist (Condition, Fn::If)",
+    ),
+    e(
+        "FF3008",
+        "Fn::FindInMap of a mapping (or literal key) that does not exist",
+    ),
+    e(
+        "FF3009",
+        "dependency cycle between resources (DependsOn or references)",
+    ),
+    e("FF3010", "Fn::Select index out of range of a literal list"),
+    w(
+        "FF3011",
+        "reference to a conditional resource from a place not guarded by its condition",
+    ),
+    e("FF3101", "more than 500 resources"),
+    e("FF3102", "more than 200 parameters, outputs or mappings"),
+    e(
+        "FF3103",
+        "logical ID not alphanumeric or longer than 255 characters",
+    ),
+    e("FF3104", "export name used twice"),
+    w(
+        "FF3105",
+        "template body over 51,200 bytes (deploy must upload it to S3)",
+    ),
+    e("FF3106", "template body over 1 MB"),
+    e("FF3107", "description over 1,024 bytes"),
+    e(
+        "FF4001",
+        "Fargate task cpu/memory combination not supported",
+    ),
+    e("FF4002", "Fargate task without task-level Cpu or Memory"),
+    e("FF4003", "Fargate task whose NetworkMode is not awsvpc"),
+    e("FF4004", "task definition without containers"),
+    e("FF4005", "task definition without an essential container"),
+    e(
+        "FF4006",
+        "container Memory not greater than its MemoryReservation",
+    ),
+    e("FF4007", "containers' memory or cpu exceeds the task's"),
+    e(
+        "FF4008",
+        "HostPort differs from ContainerPort in awsvpc or host network mode",
+    ),
+    e(
+        "FF4009",
+        "EC2 task without memory at task or container level",
+    ),
+    e(
+        "FF4010",
+        "awslogs log configuration missing required options",
+    ),
+    e(
+        "FF4011",
+        "FARGATE service whose task definition is not FARGATE-compatible",
+    ),
+    e(
+        "FF4012",
+        "service of an awsvpc task without NetworkConfiguration",
+    ),
+    w(
+        "FF4013",
+        "load-balanced service that does not depend on its listener",
+    ),
+    e(
+        "FF4014",
+        "Fargate or external service with the DAEMON scheduling strategy",
+    ),
+    e(
+        "FF4020",
+        "ECR lifecycle policy text is not a valid lifecycle policy",
+    ),
+    e("FF4021", "ECR lifecycle rules share a rulePriority"),
+    e(
+        "FF4022",
+        "ECR lifecycle rule with tagStatus any does not have the highest rulePriority",
+    ),
+    e(
+        "FF4023",
+        "ECR lifecycle tag prefix/pattern lists without tagStatus tagged (or tagged without one)",
+    ),
+    e(
+        "FF4024",
+        "ECR lifecycle countUnit without sinceImagePushed (or sinceImagePushed without it)",
+    ),
+    e(
+        "FF4030",
+        "ECS scalable target ResourceId not service/<cluster>/<service>",
+    ),
+    e(
+        "FF4031",
+        "ECS scalable target dimension not ecs:service:DesiredCount",
+    ),
+    e(
+        "FF4032",
+        "scalable target MinCapacity greater than MaxCapacity",
+    ),
+    e("FF4033", "scaling policy that names no scalable target"),
+    e(
+        "FF4040",
+        "capacity provider name starting with aws, ecs or fargate",
+    ),
+    e(
+        "FF4041",
+        "managed termination protection without managed scaling",
+    ),
+    e(
+        "FF4042",
+        "managed termination protection with an Auto Scaling group that does not protect new instances from scale-in",
+    ),
+];
+
+/// The rule with this id.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// What [`validate`] found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Every problem, errors first, then in template order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The capabilities the template needs to deploy.
+    pub capabilities: Vec<Capability>,
+}
+
+impl Report {
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, s: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == s).count()
+    }
+}
+
+/// Check `template` (named by [`Template::name`], the stack or file) and report every problem.
+pub fn validate(template: &Template) -> Report {
+    let mut cx = Cx::new(template);
+    limits::check(&mut cx);
+    schema::check(&mut cx);
+    refs::check(&mut cx);
+    ecs::check(&mut cx);
+    let mut diagnostics = cx.diags;
+    diagnostics.sort_by_key(|d| d.severity);
+    Report {
+        diagnostics,
+        capabilities: capabilities(template),
+    }
+}
+
+/// How the validator's schema patterns are checked (see the `pattern` notes in this module's
+/// documentation): every distinct pattern of the schema set, by engine.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PatternCoverage {
+    /// Distinct patterns in the constraint data.
+    pub total: usize,
+    /// Checked with the `regex` crate.
+    pub regex: usize,
+    /// Checked with `fancy-regex` (look-around, back-references).
+    pub fancy: usize,
+    /// Not checked (neither engine compiles them).
+    pub unchecked: Vec<String>,
+}
+
+/// Decode every type and compile every pattern: slow (about a second), for tests and reports.
+pub fn pattern_coverage() -> PatternCoverage {
+    fn collect(v: &'static Json, out: &mut std::collections::BTreeSet<&'static str>) {
+        match v {
+            Json::Object(m) => {
+                for (k, v) in m {
+                    match (k.as_str(), v) {
+                        ("pattern", Json::String(p)) => {
+                            out.insert(p.as_str());
+                        }
+                        _ => collect(v, out),
+                    }
+                }
+            }
+            Json::Array(a) => a.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = std::collections::BTreeSet::new();
+    for t in data::type_names() {
+        if let Some(s) = data::schema(t) {
+            collect(s, &mut all);
+        }
+    }
+    let mut c = PatternCoverage {
+        total: all.len(),
+        ..PatternCoverage::default()
+    };
+    for p in all {
+        match pattern::kind(p) {
+            pattern::PatternKind::Regex => c.regex += 1,
+            pattern::PatternKind::Fancy => c.fancy += 1,
+            pattern::PatternKind::Unchecked => c.unchecked.push(p.to_owned()),
+        }
+    }
+    c
+}
+
+/// Facts about the embedded constraint data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SchemaData {
+    /// Resource types known.
+    pub types: usize,
+    /// Bytes embedded in the library (compressed).
+    pub compressed_bytes: usize,
+    /// Bytes of compact JSON before compression.
+    pub raw_bytes: usize,
+    /// The provenance line: cfn-lint version, region, schema date.
+    pub provenance: Json,
+}
+
+/// Facts about the embedded constraint data (cheap: reads the index only).
+pub fn schema_data() -> SchemaData {
+    let p = data::provenance();
+    SchemaData {
+        types: data::type_names().count(),
+        compressed_bytes: data::embedded_bytes(),
+        raw_bytes: p
+            .get("raw_bytes")
+            .and_then(Json::as_u64)
+            .unwrap_or_default() as usize,
+        provenance: p.clone(),
+    }
+}
+
+/// Whether the schema set knows `type_name` (decodes nothing).
+pub fn knows_type(type_name: &str) -> bool {
+    data::type_names().any(|t| t == type_name)
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared machinery of the checks.
+
+/// The validation context: the template's sections and the diagnostics found so far.
+pub(crate) struct Cx<'t> {
+    source: &'t str,
+    pub body: &'t Json,
+    pub resources: Option<&'t JsonMap>,
+    pub parameters: Option<&'t JsonMap>,
+    pub conditions: Option<&'t JsonMap>,
+    pub mappings: Option<&'t JsonMap>,
+    pub outputs: Option<&'t JsonMap>,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'t> Cx<'t> {
+    fn new(t: &'t Template) -> Self {
+        let body = t.body();
+        let section = |k: &str| body.get(k).and_then(Json::as_object);
+        Cx {
+            source: t.name(),
+            body,
+            resources: section("Resources"),
+            parameters: section("Parameters"),
+            conditions: section("Conditions"),
+            mappings: section("Mappings"),
+            outputs: section("Outputs"),
+            diags: Vec::new(),
+        }
+    }
+
+    /// Report a problem under `rule` (its severity comes from [`RULES`]).
+    pub fn report(
+        &mut self,
+        rule: &'static str,
+        logical_id: Option<&str>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
+        let severity = self::rule(rule).map_or(Severity::Error, |r| r.severity);
+        self.diags.push(Diagnostic {
+            severity,
+            rule,
+            source: self.source.to_owned(),
+            logical_id: logical_id.map(str::to_owned),
+            path: path.into(),
+            message: message.into(),
+            hint,
+        });
+    }
+
+    /// A resource entry by logical ID.
+    pub fn resource(&self, id: &str) -> Option<&'t Json> {
+        self.resources?.get(id)
+    }
+
+    /// The `Type` of a resource.
+    pub fn resource_type(&self, id: &str) -> Option<&'t str> {
+        self.resource(id)?.get("Type")?.as_str()
+    }
+
+    /// Resources (logical ID, entry, properties) of one type.
+    pub fn resources_of(
+        &self,
+        type_name: &'static str,
+    ) -> impl Iterator<Item = (&'t str, &'t Json, Option<&'t JsonMap>)> + 't {
+        self.resources
+            .into_iter()
+            .flatten()
+            .filter(move |(_, r)| r.get("Type").and_then(Json::as_str) == Some(type_name))
+            .map(|(id, r)| {
+                (
+                    id.as_str(),
+                    r,
+                    r.get("Properties").and_then(Json::as_object),
+                )
+            })
+    }
+}
+
+/// The intrinsic function of a value, if it is one: an object with a single key `Ref` or
+/// `Fn::*` (and `Condition` inside conditions).
+pub(crate) fn intrinsic(v: &Json) -> Option<(&str, &Json)> {
+    let m = v.as_object()?;
+    if m.len() != 1 {
+        return None;
+    }
+    let (k, v) = m.iter().next()?;
+    (k == "Ref" || k.starts_with("Fn::") || k == "Condition").then_some((k.as_str(), v))
+}
+
+/// Whether a value is an expression (known only at deploy time).
+pub(crate) fn is_expr(v: &Json) -> bool {
+    intrinsic(v).is_some_and(|(k, _)| k != "Condition")
+}
+
+/// A literal string (not an expression).
+pub(crate) fn lit_str(v: Option<&Json>) -> Option<&str> {
+    v?.as_str()
+}
+
+/// A literal number: a JSON number or a numeric string.
+pub(crate) fn lit_num(v: Option<&Json>) -> Option<f64> {
+    match v? {
+        Json::Number(n) => n.as_f64(),
+        Json::String(s) => s.trim().parse().ok().filter(|f: &f64| f.is_finite()),
+        _ => None,
+    }
+}
+
+/// A literal boolean: `true`/`false` or the strings `"true"`/`"false"`.
+pub(crate) fn lit_bool(v: Option<&Json>) -> Option<bool> {
+    match v? {
+        Json::Bool(b) => Some(*b),
+        Json::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Json::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}
+
+/// The logical ID a value refers to with `Ref` (a literal target).
+pub(crate) fn ref_target(v: Option<&Json>) -> Option<&str> {
+    match intrinsic(v?)? {
+        ("Ref", Json::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// The resource a value refers to with `Ref` or `Fn::GetAtt`.
+pub(crate) fn ref_or_getatt_target(v: Option<&Json>) -> Option<&str> {
+    match intrinsic(v?)? {
+        ("Ref", Json::String(s)) => Some(s),
+        ("Fn::GetAtt", Json::Array(a)) => a.first()?.as_str(),
+        ("Fn::GetAtt", Json::String(s)) => s.split('.').next(),
+        _ => None,
+    }
+}
+
+/// Levenshtein distance (ASCII case-insensitive), for suggestions.
+pub(crate) fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The closest of `candidates` to `word`, if close enough to be a likely typo.
+pub(crate) fn suggest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).clamp(1, 4);
+    candidates
+        .map(|c| (distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// `a, b or c` (backquoted).
+pub(crate) fn one_of<S: AsRef<str>>(items: &[S]) -> String {
+    let q: Vec<String> = items.iter().map(|s| format!("`{}`", s.as_ref())).collect();
+    match q.len() {
+        0 => String::new(),
+        1 => q[0].clone(),
+        n => format!("{} or {}", q[..n - 1].join(", "), q[n - 1]),
+    }
+}

@@ -394,25 +394,24 @@ fn read_template(path: &Path, name: &str, err: &mut dyn Write) -> Result<Templat
     Ok(Template::new(name, parsed.body().clone()))
 }
 
-/// Checks that must pass before anything is submitted.
+/// Checks that must pass before anything is submitted: the validator ([`crate::validate`]).
+/// Errors refuse the deploy; warnings are printed.
 fn check(templates: Vec<Template>, err: &mut dyn Write) -> Result<Vec<Template>, u8> {
+    let mut errors = 0;
     for t in &templates {
-        let problem = match t.resources() {
-            None => Some("it has no Resources section".to_owned()),
-            Some(r) if r.is_empty() => Some("its Resources section is empty".to_owned()),
-            Some(r) => r
-                .iter()
-                .find(|(_, v)| v.get("Type").and_then(|t| t.as_str()).is_none())
-                .map(|(k, _)| format!("resource {k} has no Type")),
-        };
-        if let Some(p) = problem {
-            let _ = writeln!(
-                err,
-                "error: stack {}: invalid template: {p}; nothing was submitted",
-                t.name()
-            );
-            return Err(EXIT_INVALID);
+        let report = crate::validate::validate(t);
+        for d in &report.diagnostics {
+            let _ = writeln!(err, "{d}\n");
         }
+        errors += report.errors();
+    }
+    if errors > 0 {
+        let _ = writeln!(
+            err,
+            "error: {errors} error{} in the template(s); nothing was submitted",
+            if errors == 1 { "" } else { "s" }
+        );
+        return Err(EXIT_INVALID);
     }
     Ok(templates)
 }

@@ -1,0 +1,522 @@
+//! The constraint data of every resource type of the region (`dsl/data/schemas.bin`): what
+//! the validator checks for the ~1,850 types, most of which have no generated Rust types.
+//!
+//! Each schema is reduced to its constraints (descriptions, handlers, tagging and the like
+//! dropped; `oneOf`/`anyOf`/`allOf` folded into the node they decorate), written as compact
+//! JSON and compressed on its own with raw DEFLATE, so the validator decodes one type at a time.
+//!
+//! File layout (all offsets relative to the start of the data block):
+//!
+//! ```text
+//! FFSCHEMAS 1\n
+//! {"generator":...,"cfn_lint":...,"region":...,"schema_date":...,"types":N,"raw_bytes":N}\n
+//! <type name> <offset> <compressed length>\n      (N lines, sorted by type name)
+//! \n
+//! <data block: the compressed schemas, concatenated>
+//! ```
+//!
+//! A reduced schema node keeps: `type` (string or list), `$ref` (definition name only),
+//! `enum` (plus `ci: true` when cfn-lint marks it case-insensitive; `const` becomes a one-value
+//! enum), `pattern`, `minLength`, `maxLength`, `minimum`, `maximum`, `minItems`, `maxItems`,
+//! `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
+//! or alternatives make other keys legal) and `items`. A type's root adds `definitions` and
+//! `attributes` (what `Fn::GetAtt` accepts: dotted names, `*` for any segment, a trailing
+//! `.*` for any suffix, or `*` alone for anything).
+
+use serde_json::{Map, Value};
+
+use crate::emit::Provenance;
+use crate::source::SchemaSet;
+
+/// The file's first line.
+pub const MAGIC: &str = "FFSCHEMAS 1\n";
+
+/// Types whose every property (recursively through objects) is an attribute (from
+/// cfn-lint's `schema/_getatts.py`, which mirrors CloudFormation's behaviour).
+const ALL_PROPERTY_TYPES: &[&str] = &[
+    "AWS::Amplify::Branch",
+    "AWS::Amplify::Domain",
+    "AWS::AppSync::DomainName",
+    "AWS::AppSync::FunctionConfiguration",
+    "AWS::AppSync::Resolver",
+    "AWS::AutoScaling::AutoScalingGroup",
+    "AWS::Backup::BackupSelection",
+    "AWS::Backup::BackupVault",
+    "AWS::Backup::LogicallyAirGappedBackupVault",
+    "AWS::CodeArtifact::Domain",
+    "AWS::CodeArtifact::Repository",
+    "AWS::EC2::CapacityReservation",
+    "AWS::EC2::Instance",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::VPC",
+    "AWS::EFS::MountTarget",
+    "AWS::EKS::Nodegroup",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    "AWS::Events::EventBus",
+    "AWS::EventSchemas::Discoverer",
+    "AWS::EventSchemas::Registry",
+    "AWS::EventSchemas::Schema",
+    "AWS::GameLift::GameSessionQueue",
+    "AWS::GameLift::MatchmakingConfiguration",
+    "AWS::GameLift::MatchmakingRuleSet",
+    "AWS::Grafana::Workspace",
+    "AWS::Greengrass::ConnectorDefinition",
+    "AWS::Greengrass::CoreDefinition",
+    "AWS::Greengrass::DeviceDefinition",
+    "AWS::Greengrass::FunctionDefinition",
+    "AWS::Greengrass::Group",
+    "AWS::Greengrass::LoggerDefinition",
+    "AWS::Greengrass::ResourceDefinition",
+    "AWS::Greengrass::SubscriptionDefinition",
+    "AWS::ImageBuilder::Component",
+    "AWS::ImageBuilder::ContainerRecipe",
+    "AWS::ImageBuilder::DistributionConfiguration",
+    "AWS::ImageBuilder::ImagePipeline",
+    "AWS::ImageBuilder::ImageRecipe",
+    "AWS::ImageBuilder::InfrastructureConfiguration",
+    "AWS::ManagedBlockchain::Node",
+    "AWS::Neptune::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBParameterGroup",
+    "AWS::RedshiftServerless::Workgroup",
+    "AWS::RoboMaker::RobotApplication",
+    "AWS::RoboMaker::SimulationApplication",
+    "AWS::Route53Resolver::ResolverRule",
+    "AWS::Route53Resolver::ResolverRuleAssociation",
+    "AWS::S3::AccessPoint",
+    "AWS::SageMaker::DataQualityJobDefinition",
+    "AWS::SageMaker::ModelBiasJobDefinition",
+    "AWS::SageMaker::ModelExplainabilityJobDefinition",
+    "AWS::SageMaker::ModelQualityJobDefinition",
+    "AWS::SageMaker::MonitoringSchedule",
+    "AWS::SNS::Topic",
+    "AWS::SQS::Queue",
+    "AWS::SSM::Parameter",
+    "AWS::StepFunctions::Activity",
+];
+
+/// Writable properties CloudFormation also returns through `Fn::GetAtt` (cfn-lint's list).
+const EXTRA_ATTRIBUTES: &[(&str, &[&str])] = &[
+    (
+        "AWS::AppMesh::GatewayRoute",
+        &[
+            "GatewayRouteName",
+            "MeshName",
+            "MeshOwner",
+            "VirtualGatewayName",
+        ],
+    ),
+    ("AWS::AppMesh::Mesh", &["MeshName"]),
+    (
+        "AWS::AppMesh::Route",
+        &["MeshName", "MeshOwner", "RouteName", "VirtualRouterName"],
+    ),
+    (
+        "AWS::AppMesh::VirtualGateway",
+        &["MeshName", "MeshOwner", "VirtualGatewayName"],
+    ),
+    (
+        "AWS::AppMesh::VirtualNode",
+        &["MeshName", "MeshOwner", "VirtualNodeName"],
+    ),
+    (
+        "AWS::AppMesh::VirtualRouter",
+        &["MeshName", "MeshOwner", "VirtualRouterName"],
+    ),
+    (
+        "AWS::AppMesh::VirtualService",
+        &["MeshName", "MeshOwner", "VirtualServiceName"],
+    ),
+    ("AWS::AppSync::DataSource", &["Name"]),
+    ("AWS::Cloud9::EnvironmentEC2", &["Name"]),
+    ("AWS::CloudWatch::InsightRule", &["RuleName"]),
+    ("AWS::DocDB::DBCluster", &["Port"]),
+    ("AWS::Greengrass::Group", &["Name", "RoleArn"]),
+    ("AWS::IoT1Click::Device", &["Enabled"]),
+    (
+        "AWS::IoT1Click::Placement",
+        &["PlacementName", "ProjectName"],
+    ),
+    ("AWS::IoT1Click::Project", &["ProjectName"]),
+    (
+        "AWS::Kinesis::StreamConsumer",
+        &["ConsumerName", "StreamARN"],
+    ),
+    ("AWS::ManagedBlockchain::Member", &["NetworkId"]),
+    ("AWS::MediaConvert::JobTemplate", &["Name"]),
+    ("AWS::MediaConvert::Preset", &["Name"]),
+    ("AWS::MediaConvert::Queue", &["Name"]),
+    ("AWS::MediaLive::Input", &["Destinations", "Sources"]),
+    ("AWS::OpsWorks::Instance", &["AvailabilityZone"]),
+    ("AWS::OpsWorks::UserProfile", &["SshUsername"]),
+    (
+        "AWS::Route53Resolver::ResolverEndpoint",
+        &["Direction", "Name"],
+    ),
+    ("AWS::SageMaker::CodeRepository", &["CodeRepositoryName"]),
+    ("AWS::SageMaker::Endpoint", &["EndpointName"]),
+    ("AWS::SageMaker::EndpointConfig", &["EndpointConfigName"]),
+    ("AWS::SageMaker::Model", &["ModelName"]),
+    (
+        "AWS::SageMaker::NotebookInstance",
+        &["NotebookInstanceName"],
+    ),
+    (
+        "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+        &["NotebookInstanceLifecycleConfigName"],
+    ),
+    ("AWS::SageMaker::Workteam", &["WorkteamName"]),
+    ("AWS::ServiceDiscovery::Service", &["Name"]),
+    ("AWS::Transfer::User", &["ServerId", "UserName"]),
+];
+
+/// What [`emit`] produced.
+pub struct Constraints {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Number of types.
+    pub types: usize,
+    /// Size of the compact JSON before compression.
+    pub raw_bytes: usize,
+}
+
+/// Reduce, compress and index every type of `set`.
+pub fn emit(set: &SchemaSet, provenance: &Provenance) -> Result<Constraints, String> {
+    let mut index = String::new();
+    let mut data = Vec::new();
+    let mut raw_bytes = 0;
+    for type_name in set.types.keys() {
+        let (_, schema) = set.load(type_name)?;
+        let reduced = reduce_type(type_name, &schema);
+        let json = serde_json::to_vec(&reduced).map_err(|e| format!("{type_name}: {e}"))?;
+        raw_bytes += json.len();
+        let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+        index.push_str(&format!("{type_name} {} {}\n", data.len(), packed.len()));
+        data.extend_from_slice(&packed);
+    }
+    let header = serde_json::json!({
+        "generator": "ferroform-codegen",
+        "cfn_lint": provenance.cfn_lint,
+        "region": provenance.region,
+        "schema_date": provenance.schema_date,
+        "types": set.types.len(),
+        "raw_bytes": raw_bytes,
+    });
+    let mut bytes = Vec::with_capacity(data.len() + index.len() + 256);
+    bytes.extend_from_slice(MAGIC.as_bytes());
+    bytes.extend_from_slice(header.to_string().as_bytes());
+    bytes.push(b'\n');
+    bytes.extend_from_slice(index.as_bytes());
+    bytes.push(b'\n');
+    bytes.extend_from_slice(&data);
+    Ok(Constraints {
+        bytes,
+        types: set.types.len(),
+        raw_bytes,
+    })
+}
+
+/// The reduced schema of one type: its root node, `definitions` and `attributes`.
+pub fn reduce_type(type_name: &str, schema: &Value) -> Value {
+    let defs = schema.get("definitions").and_then(Value::as_object);
+    let mut root = reduce(schema, defs);
+    let Value::Object(m) = &mut root else {
+        return root;
+    };
+    m.remove("$ref");
+    if let Some(defs) = defs {
+        let reduced: Map<String, Value> = defs
+            .iter()
+            .map(|(k, v)| (k.clone(), reduce(v, Some(defs))))
+            .collect();
+        m.insert("definitions".into(), Value::Object(reduced));
+    }
+    m.insert(
+        "attributes".into(),
+        Value::Array(
+            attributes(type_name, schema)
+                .into_iter()
+                .map(Value::String)
+                .collect(),
+        ),
+    );
+    root
+}
+
+fn def_name(r: &str) -> Option<&str> {
+    r.strip_prefix("#/definitions/")
+}
+
+/// Reduce one schema node (see the module documentation).
+fn reduce(node: &Value, defs: Option<&Map<String, Value>>) -> Value {
+    let Some(n) = node.as_object() else {
+        return Value::Object(Map::new());
+    };
+    let mut out = Map::new();
+    if let Some(r) = n.get("$ref").and_then(Value::as_str)
+        && let Some(name) = def_name(r)
+    {
+        out.insert("$ref".into(), Value::String(name.to_owned()));
+    }
+    if let Some(t) = n.get("type") {
+        out.insert("type".into(), t.clone());
+    }
+    if let Some(e) = n.get("enum").filter(|e| e.is_array()) {
+        out.insert("enum".into(), e.clone());
+        if n.get("enumCaseInsensitive") == Some(&Value::Bool(true)) {
+            out.insert("ci".into(), Value::Bool(true));
+        }
+    } else if let Some(c) = n.get("const") {
+        out.insert("enum".into(), Value::Array(vec![c.clone()]));
+    }
+    for key in [
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "minItems",
+        "maxItems",
+    ] {
+        if let Some(v) = n.get(key) {
+            let keep = match key {
+                "pattern" => v.is_string(),
+                _ => v.is_number(),
+            };
+            if keep {
+                out.insert(key.into(), v.clone());
+            }
+        }
+    }
+    let mut props = Map::new();
+    if let Some(p) = n.get("properties").and_then(Value::as_object) {
+        for (k, v) in p {
+            props.insert(k.clone(), reduce(v, defs));
+        }
+    }
+    let mut closed = n.get("additionalProperties") == Some(&Value::Bool(false))
+        && !n.contains_key("patternProperties");
+    let mut required: Vec<Value> = n
+        .get("required")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+
+    // Alternatives: their properties become legal here, their types widen ours; only
+    // `allOf` adds required properties. Their other constraints are not checked (lenient).
+    let mut alt_types: Vec<Value> = Vec::new();
+    let mut alt_untyped = false;
+    for (key, all) in [("allOf", true), ("anyOf", false), ("oneOf", false)] {
+        let Some(alts) = n.get(key).and_then(Value::as_array) else {
+            continue;
+        };
+        for alt in alts {
+            let resolved = match alt.get("$ref").and_then(Value::as_str).and_then(def_name) {
+                Some(name) => defs.and_then(|d| d.get(name)).unwrap_or(alt),
+                None => alt,
+            };
+            let Some(a) = resolved.as_object() else {
+                continue;
+            };
+            match a.get("type") {
+                Some(Value::String(t)) => alt_types.push(Value::String(t.clone())),
+                Some(Value::Array(ts)) => alt_types.extend(ts.iter().cloned()),
+                _ => {
+                    if a.contains_key("properties") {
+                        alt_types.push(Value::String("object".into()));
+                    } else if !a.contains_key("required") {
+                        alt_untyped = true;
+                    }
+                }
+            }
+            if let Some(p) = a.get("properties").and_then(Value::as_object) {
+                for (k, v) in p {
+                    props.entry(k.clone()).or_insert_with(|| reduce(v, defs));
+                }
+            }
+            if a.get("additionalProperties") != Some(&Value::Bool(false))
+                && (a.contains_key("properties") || a.contains_key("patternProperties"))
+            {
+                closed = false;
+            }
+            if all && let Some(r) = a.get("required").and_then(Value::as_array) {
+                required.extend(r.iter().cloned());
+            }
+        }
+    }
+    if !out.contains_key("type") && !out.contains_key("$ref") && !alt_untyped {
+        alt_types.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+        alt_types.dedup();
+        match alt_types.len() {
+            0 => {}
+            1 => {
+                out.insert("type".into(), alt_types.remove(0));
+            }
+            _ => {
+                out.insert("type".into(), Value::Array(alt_types));
+            }
+        }
+    }
+    if !props.is_empty() {
+        out.insert("properties".into(), Value::Object(props));
+    }
+    if !required.is_empty() {
+        required.dedup();
+        out.insert("required".into(), Value::Array(required));
+    }
+    if closed {
+        out.insert("additionalProperties".into(), Value::Bool(false));
+    }
+    if let Some(items) = n.get("items").filter(|i| i.is_object()) {
+        out.insert("items".into(), reduce(items, defs));
+    }
+    Value::Object(out)
+}
+
+fn pointer_to_attr(pointer: &str) -> String {
+    pointer
+        .trim_start_matches("/properties/")
+        .split('/')
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// What `Fn::GetAtt` accepts for a type (cfn-lint's `GetAtts`).
+fn attributes(type_name: &str, schema: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if type_name.starts_with("Custom::")
+        || type_name == "AWS::CloudFormation::CustomResource"
+        || type_name.ends_with("::MODULE")
+    {
+        out.push("*".to_owned());
+    }
+    if ALL_PROPERTY_TYPES.contains(&type_name) {
+        let defs = schema.get("definitions").and_then(Value::as_object);
+        if let Some(p) = schema.get("properties").and_then(Value::as_object) {
+            for (name, v) in p {
+                all_properties(v, defs, name, &mut out, 0);
+            }
+        }
+    } else {
+        if let Some((_, names)) = EXTRA_ATTRIBUTES.iter().find(|(t, _)| *t == type_name) {
+            out.extend(names.iter().map(|n| (*n).to_owned()));
+        }
+        let outputs_type = matches!(
+            type_name,
+            "AWS::CloudFormation::Stack"
+                | "AWS::Serverless::Application"
+                | "AWS::ServiceCatalog::CloudFormationProvisionedProduct"
+        );
+        if outputs_type {
+            out.push("Outputs.*".to_owned());
+        }
+        if type_name != "AWS::CloudFormation::Stack" {
+            for ro in schema
+                .get("readOnlyProperties")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                if outputs_type && ro == "/properties/Outputs" {
+                    continue;
+                }
+                out.push(pointer_to_attr(ro));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn all_properties(
+    node: &Value,
+    defs: Option<&Map<String, Value>>,
+    path: &str,
+    out: &mut Vec<String>,
+    depth: usize,
+) {
+    if depth > 16 {
+        return;
+    }
+    let types: Vec<&str> = match node.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if types.contains(&"object") {
+        if let Some(p) = node.get("properties").and_then(Value::as_object) {
+            for (k, v) in p {
+                all_properties(v, defs, &format!("{path}.{k}"), out, depth + 1);
+            }
+        }
+    } else if types.contains(&"array") {
+        let item_type = node.get("items").and_then(|i| i.get("type"));
+        if !matches!(item_type.and_then(Value::as_str), Some("object" | "array")) {
+            out.push(path.to_owned());
+        }
+    } else if let Some(r) = node.get("$ref").and_then(Value::as_str) {
+        if let Some(target) = def_name(r).and_then(|n| defs.and_then(|d| d.get(n))) {
+            all_properties(target, defs, path, out, depth + 1);
+        }
+    } else {
+        out.push(path.to_owned());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn descriptions_go_alternatives_fold_and_refs_shorten() {
+        let schema = json!({
+            "typeName": "AWS::X::Y",
+            "description": "gone",
+            "properties": {
+                "A": {"type": "string", "description": "gone", "pattern": "^a$", "maxLength": 3},
+                "B": {"$ref": "#/definitions/B"},
+                "C": {"oneOf": [{"type": "string"}, {"type": "object", "properties": {"D": {"type": "integer"}}}]}
+            },
+            "definitions": {"B": {"type": "object", "additionalProperties": false,
+                                  "properties": {"E": {"enum": ["x"], "enumCaseInsensitive": true}},
+                                  "anyOf": [{"required": ["E"]}]}},
+            "required": ["A"],
+            "additionalProperties": false,
+            "readOnlyProperties": ["/properties/Arn", "/properties/Endpoint/Address"],
+            "handlers": {"create": {}}
+        });
+        let r = reduce_type("AWS::X::Y", &schema);
+        assert_eq!(
+            r,
+            json!({
+                "properties": {
+                    "A": {"type": "string", "pattern": "^a$", "maxLength": 3},
+                    "B": {"$ref": "B"},
+                    "C": {"type": ["object", "string"], "properties": {"D": {"type": "integer"}}}
+                },
+                "required": ["A"],
+                "additionalProperties": false,
+                "definitions": {"B": {"type": "object", "properties": {"E": {"enum": ["x"], "ci": true}},
+                                      "additionalProperties": false}},
+                "attributes": ["Arn", "Endpoint.Address"]
+            })
+        );
+    }
+
+    #[test]
+    fn custom_resources_accept_any_attribute() {
+        assert_eq!(attributes("Custom::Thing", &json!({})), vec!["*"]);
+        assert_eq!(
+            attributes(
+                "AWS::CloudFormation::Stack",
+                &json!({"readOnlyProperties": ["/properties/Outputs", "/properties/StackId"]})
+            ),
+            vec!["Outputs.*"]
+        );
+    }
+}

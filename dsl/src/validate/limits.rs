@@ -1,0 +1,149 @@
+//! CloudFormation's template limits (`FF3101`–`FF3107`).
+
+use std::collections::HashMap;
+use std::io;
+
+use super::Cx;
+use crate::model::render::Json;
+
+/// Inline template bodies (`TemplateBody`) are limited to 51,200 bytes.
+pub const INLINE_BODY_LIMIT: usize = 51_200;
+/// Templates uploaded to S3 are limited to 1 MB.
+pub const BODY_LIMIT: usize = 1_048_576;
+
+struct Count(usize);
+
+impl io::Write for Count {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.0 += b.len();
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The size of the body ferroform submits (pretty JSON, as `Template::to_json` writes it).
+fn body_size(body: &Json) -> usize {
+    let mut c = Count(0);
+    let _ = serde_json::to_writer_pretty(&mut c, body);
+    c.0 + 1
+}
+
+pub(super) fn check(cx: &mut Cx) {
+    let n = cx.resources.map_or(0, |r| r.len());
+    if n > 500 {
+        cx.report(
+            "FF3101",
+            None,
+            "Resources",
+            format!("the template has {n} resources; CloudFormation allows 500"),
+            Some("split the stack (cross-stack references or nested stacks)".into()),
+        );
+    }
+    for (section, map) in [
+        ("Parameters", cx.parameters),
+        ("Outputs", cx.outputs),
+        ("Mappings", cx.mappings),
+    ] {
+        let n = map.map_or(0, |m| m.len());
+        if n > 200 {
+            cx.report(
+                "FF3102",
+                None,
+                section,
+                format!(
+                    "the template has {n} {}; CloudFormation allows 200",
+                    section.to_lowercase()
+                ),
+                Some("split the stack".into()),
+            );
+        }
+    }
+    for (section, map) in [
+        ("Resources", cx.resources),
+        ("Parameters", cx.parameters),
+        ("Outputs", cx.outputs),
+        ("Mappings", cx.mappings),
+        ("Conditions", cx.conditions),
+    ] {
+        for id in map.into_iter().flat_map(|m| m.keys()) {
+            let alnum = !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric());
+            if !alnum || id.len() > 255 {
+                let what = if alnum {
+                    format!("is {} characters long; the limit is 255", id.len())
+                } else {
+                    "is not alphanumeric".to_owned()
+                };
+                cx.report(
+                    "FF3103",
+                    Some(id),
+                    format!("{section}.{id}"),
+                    format!("logical ID `{id}` {what}"),
+                    Some(
+                        "logical IDs are 1 to 255 ASCII letters and digits (A-Z, a-z, 0-9)".into(),
+                    ),
+                );
+            }
+        }
+    }
+    let mut exports: HashMap<String, &str> = HashMap::new();
+    let mut dups = Vec::new();
+    for (id, o) in cx.outputs.into_iter().flatten() {
+        let Some(name) = o.get("Export").and_then(|e| e.get("Name")) else {
+            continue;
+        };
+        let key = match name {
+            Json::String(s) => s.clone(),
+            Json::Object(_) => name.to_string(),
+            _ => continue,
+        };
+        if let Some(first) = exports.get(&key) {
+            dups.push((id.as_str(), *first, key));
+        } else {
+            exports.insert(key, id);
+        }
+    }
+    for (id, first, name) in dups {
+        cx.report(
+            "FF3104",
+            Some(id),
+            format!("{id}.Export.Name"),
+            format!(
+                "output `{id}` exports the name {name}, which output `{first}` already exports"
+            ),
+            Some("export names are unique per region and account: give each its own".into()),
+        );
+    }
+    if let Some(d) = cx.body.get("Description").and_then(Json::as_str)
+        && d.len() > 1024
+    {
+        cx.report(
+            "FF3107",
+            None,
+            "Description",
+            format!("the description is {} bytes; the limit is 1,024", d.len()),
+            None,
+        );
+    }
+    let size = body_size(cx.body);
+    if size > BODY_LIMIT {
+        cx.report(
+            "FF3106",
+            None,
+            "",
+            format!("the template is {size} bytes; CloudFormation accepts at most 1,048,576"),
+            Some("split the stack, or shorten repeated values with Mappings".into()),
+        );
+    } else if size > INLINE_BODY_LIMIT {
+        cx.report(
+            "FF3105",
+            None,
+            "",
+            format!(
+                "the template is {size} bytes, over the 51,200 bytes CloudFormation accepts inline"
+            ),
+            Some("deploy uploads it to S3 first (an artifact bucket is needed)".into()),
+        );
+    }
+}

@@ -1,0 +1,716 @@
+//! Template structure (`FF2000`) and the schema constraints of every resource (`FF2001`–`FF2009`).
+
+use super::{Cx, data, intrinsic, lit_num, one_of, pattern, suggest};
+use crate::model::render::Json;
+
+const SECTIONS: &[&str] = &[
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Transform",
+    "Resources",
+    "Outputs",
+    "Globals",
+];
+
+const RESOURCE_KEYS: &[&str] = &[
+    "Type",
+    "Properties",
+    "DependsOn",
+    "Condition",
+    "DeletionPolicy",
+    "UpdateReplacePolicy",
+    "Metadata",
+    "CreationPolicy",
+    "UpdatePolicy",
+    "Version",
+];
+
+const OUTPUT_KEYS: &[&str] = &["Description", "Value", "Export", "Condition"];
+
+const PARAMETER_KEYS: &[&str] = &[
+    "Type",
+    "Default",
+    "AllowedValues",
+    "AllowedPattern",
+    "ConstraintDescription",
+    "Description",
+    "MaxLength",
+    "MinLength",
+    "MaxValue",
+    "MinValue",
+    "NoEcho",
+];
+
+pub(super) fn check(cx: &mut Cx) {
+    structure(cx);
+    let Some(resources) = cx.resources else {
+        return;
+    };
+    let transformed = cx.body.get("Transform").is_some();
+    for (id, r) in resources {
+        let Some(ty) = r.get("Type").and_then(Json::as_str) else {
+            continue;
+        };
+        let props = r.get("Properties");
+        let Some(schema) = data::schema(ty) else {
+            unknown_type(cx, id, ty, props, transformed);
+            continue;
+        };
+        let mut path = format!("{id}.Properties");
+        match props {
+            None => {
+                for req in schema
+                    .get("required")
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Json::as_str)
+                {
+                    cx.report(
+                        "FF2003",
+                        Some(id),
+                        path.to_owned(),
+                        format!("{ty} requires the property `{req}`"),
+                        Some(format!("add `Properties: {{{req}: ...}}`")),
+                    );
+                }
+            }
+            Some(v) => {
+                let mut s = Walk { cx, schema, id };
+                s.value(schema, v, &mut path, 0);
+            }
+        }
+    }
+}
+
+fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transformed: bool) {
+    if ty.starts_with("Custom::") {
+        if props.and_then(|p| p.get("ServiceToken")).is_none() {
+            cx.report(
+                "FF2003",
+                Some(id),
+                format!("{id}.Properties"),
+                format!("custom resource {ty} requires the property `ServiceToken`"),
+                Some("set ServiceToken to the ARN of the Lambda function or SNS topic that implements it".into()),
+            );
+        }
+        return;
+    }
+    if ty.ends_with("::MODULE") || (transformed && ty.starts_with("AWS::Serverless::")) {
+        return;
+    }
+    if !(ty.starts_with("AWS::") || ty.starts_with("Alexa::")) {
+        // Third-party registry types cannot be known in advance.
+        return;
+    }
+    let hint = suggest(ty, data::type_names())
+        .map(|s| format!("did you mean `{s}`?"))
+        .or_else(|| {
+            Some("resource types are `AWS::<Service>::<Resource>`, e.g. `AWS::ECS::Service`".into())
+        });
+    cx.report(
+        "FF2001",
+        Some(id),
+        format!("{id}.Type"),
+        format!("unknown resource type `{ty}`"),
+        hint,
+    );
+}
+
+fn structure(cx: &mut Cx) {
+    let Some(body) = cx.body.as_object() else {
+        return;
+    };
+    for k in body.keys() {
+        if !SECTIONS.contains(&k.as_str()) {
+            let hint = suggest(k, SECTIONS.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| format!("template sections are {}", one_of(SECTIONS)));
+            cx.report(
+                "FF2000",
+                None,
+                k.clone(),
+                format!("unknown template section `{k}`"),
+                Some(hint),
+            );
+        }
+    }
+    if let Some(v) = body.get("AWSTemplateFormatVersion")
+        && v.as_str() != Some("2010-09-09")
+    {
+        cx.report(
+            "FF2000",
+            None,
+            "AWSTemplateFormatVersion",
+            format!("AWSTemplateFormatVersion is {v}"),
+            Some("the only version is \"2010-09-09\"".into()),
+        );
+    }
+    for section in [
+        "Parameters",
+        "Mappings",
+        "Conditions",
+        "Resources",
+        "Outputs",
+    ] {
+        if let Some(v) = body.get(section)
+            && !v.is_object()
+        {
+            cx.report(
+                "FF2000",
+                None,
+                section,
+                format!("the {section} section is not a mapping"),
+                None,
+            );
+        }
+    }
+    match cx.resources {
+        None if body.get("Resources").is_none_or(|r| r.is_object()) => cx.report(
+            "FF2000",
+            None,
+            "Resources",
+            "the template has no Resources section",
+            Some("a template needs at least one resource".into()),
+        ),
+        Some(r) if r.is_empty() => cx.report(
+            "FF2000",
+            None,
+            "Resources",
+            "the Resources section is empty",
+            Some("a template needs at least one resource".into()),
+        ),
+        _ => {}
+    }
+    for (id, r) in cx.resources.into_iter().flatten() {
+        let Some(m) = r.as_object() else {
+            cx.report(
+                "FF2000",
+                Some(id),
+                id.clone(),
+                format!("resource `{id}` is not a mapping"),
+                None,
+            );
+            continue;
+        };
+        match m.get("Type") {
+            Some(Json::String(_)) => {}
+            Some(_) => cx.report(
+                "FF2000",
+                Some(id),
+                format!("{id}.Type"),
+                "Type is not a string",
+                None,
+            ),
+            None => cx.report(
+                "FF2000",
+                Some(id),
+                id.clone(),
+                format!("resource `{id}` has no Type"),
+                Some("every resource needs `Type: AWS::<Service>::<Resource>`".into()),
+            ),
+        }
+        for k in m.keys() {
+            if !RESOURCE_KEYS.contains(&k.as_str()) {
+                let hint = suggest(k, RESOURCE_KEYS.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| {
+                        format!("resource attributes are {}", one_of(RESOURCE_KEYS))
+                    });
+                cx.report(
+                    "FF2000",
+                    Some(id),
+                    format!("{id}.{k}"),
+                    format!("unknown resource attribute `{k}`"),
+                    Some(hint),
+                );
+            }
+        }
+        if let Some(p) = m.get("Properties")
+            && !p.is_object()
+        {
+            cx.report(
+                "FF2000",
+                Some(id),
+                format!("{id}.Properties"),
+                "Properties is not a mapping",
+                None,
+            );
+        }
+        if let Some(c) = m.get("Condition")
+            && !c.is_string()
+        {
+            cx.report(
+                "FF2000",
+                Some(id),
+                format!("{id}.Condition"),
+                "Condition is not a condition name",
+                None,
+            );
+        }
+        if let Some(d) = m.get("DependsOn") {
+            let ok = match d {
+                Json::String(_) => true,
+                Json::Array(a) => a.iter().all(Json::is_string),
+                _ => false,
+            };
+            if !ok {
+                cx.report(
+                    "FF2000",
+                    Some(id),
+                    format!("{id}.DependsOn"),
+                    "DependsOn is not a logical ID or a list of logical IDs",
+                    None,
+                );
+            }
+        }
+        for (key, allowed) in [
+            (
+                "DeletionPolicy",
+                &["Delete", "Retain", "RetainExceptOnCreate", "Snapshot"][..],
+            ),
+            ("UpdateReplacePolicy", &["Delete", "Retain", "Snapshot"][..]),
+        ] {
+            if let Some(Json::String(v)) = m.get(key)
+                && !allowed.contains(&v.as_str())
+            {
+                cx.report(
+                    "FF2000",
+                    Some(id),
+                    format!("{id}.{key}"),
+                    format!("{key} `{v}` is not valid"),
+                    Some(format!("use {}", one_of(allowed))),
+                );
+            }
+        }
+    }
+    for (id, o) in cx.outputs.into_iter().flatten() {
+        let Some(m) = o.as_object() else {
+            cx.report(
+                "FF2000",
+                Some(id),
+                id.clone(),
+                format!("output `{id}` is not a mapping"),
+                None,
+            );
+            continue;
+        };
+        if !m.contains_key("Value") {
+            cx.report(
+                "FF2000",
+                Some(id),
+                id.clone(),
+                format!("output `{id}` has no Value"),
+                None,
+            );
+        }
+        for k in m.keys() {
+            if !OUTPUT_KEYS.contains(&k.as_str()) {
+                cx.report(
+                    "FF2000",
+                    Some(id),
+                    format!("{id}.{k}"),
+                    format!("unknown output attribute `{k}`"),
+                    Some(format!("outputs have {}", one_of(OUTPUT_KEYS))),
+                );
+            }
+        }
+        if let Some(e) = m.get("Export")
+            && e.get("Name").is_none()
+        {
+            cx.report(
+                "FF2000",
+                Some(id),
+                format!("{id}.Export"),
+                "Export has no Name",
+                None,
+            );
+        }
+    }
+    for (id, p) in cx.parameters.into_iter().flatten() {
+        let Some(m) = p.as_object() else {
+            cx.report(
+                "FF2000",
+                Some(id),
+                id.clone(),
+                format!("parameter `{id}` is not a mapping"),
+                None,
+            );
+            continue;
+        };
+        match m.get("Type").and_then(Json::as_str) {
+            None => cx.report("FF2000", Some(id), id.clone(), format!("parameter `{id}` has no Type"), None),
+            Some(t) if !valid_parameter_type(t) => cx.report(
+                "FF2000",
+                Some(id),
+                format!("{id}.Type"),
+                format!("`{t}` is not a parameter type"),
+                Some("use String, Number, List<Number>, CommaDelimitedList, an AWS-specific type (AWS::EC2::VPC::Id ...) or AWS::SSM::Parameter::Value<...>".into()),
+            ),
+            Some(_) => {}
+        }
+        for k in m.keys() {
+            if !PARAMETER_KEYS.contains(&k.as_str()) {
+                cx.report(
+                    "FF2000",
+                    Some(id),
+                    format!("{id}.{k}"),
+                    format!("unknown parameter attribute `{k}`"),
+                    Some(format!("parameters have {}", one_of(PARAMETER_KEYS))),
+                );
+            }
+        }
+    }
+}
+
+fn valid_parameter_type(t: &str) -> bool {
+    matches!(
+        t,
+        "String" | "Number" | "List<Number>" | "CommaDelimitedList"
+    ) || t.starts_with("AWS::")
+        || t.starts_with("List<AWS::")
+}
+
+/// Walks a value against a schema node.
+struct Walk<'a, 't> {
+    cx: &'a mut Cx<'t>,
+    schema: &'static Json,
+    id: &'t str,
+}
+
+fn short(v: &Json) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 {
+        let cut: String = s.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        s
+    }
+}
+
+fn conforms(t: &str, v: &Json) -> bool {
+    match t {
+        "string" => matches!(v, Json::String(_) | Json::Number(_) | Json::Bool(_)),
+        "integer" => match v {
+            Json::Number(n) => {
+                n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+            }
+            Json::String(s) => s.trim().parse::<i64>().is_ok(),
+            _ => false,
+        },
+        "number" => match v {
+            Json::Number(_) => true,
+            Json::String(s) => s.trim().parse::<f64>().is_ok_and(f64::is_finite),
+            _ => false,
+        },
+        "boolean" => match v {
+            Json::Bool(_) => true,
+            Json::String(s) => s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false"),
+            _ => false,
+        },
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "null" => v.is_null(),
+        _ => true,
+    }
+}
+
+fn canonical(v: &Json) -> Option<String> {
+    match v {
+        Json::String(s) => Some(s.clone()),
+        Json::Bool(b) => Some(b.to_string()),
+        Json::Number(n) => Some(match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+            _ => n.to_string(),
+        }),
+        _ => None,
+    }
+}
+
+fn enum_eq(v: &Json, e: &Json, ci: bool) -> bool {
+    if v == e {
+        return true;
+    }
+    match (canonical(v), canonical(e)) {
+        (Some(a), Some(b)) => {
+            let same = if ci {
+                a.eq_ignore_ascii_case(&b)
+            } else {
+                a == b
+            };
+            same || matches!((a.parse::<f64>(), b.parse::<f64>()), (Ok(x), Ok(y)) if x == y)
+        }
+        _ => false,
+    }
+}
+
+impl Walk<'_, '_> {
+    fn resolve(&self, mut node: &'static Json) -> &'static Json {
+        for _ in 0..16 {
+            let Some(name) = node.get("$ref").and_then(Json::as_str) else {
+                return node;
+            };
+            match self.schema.get("definitions").and_then(|d| d.get(name)) {
+                Some(d) => node = d,
+                None => return node,
+            }
+        }
+        node
+    }
+
+    fn value(&mut self, node: &'static Json, v: &Json, path: &mut String, depth: usize) {
+        if depth > 64 {
+            return;
+        }
+        if let Some((f, args)) = intrinsic(v) {
+            if f == "Fn::If"
+                && let Some(a) = args.as_array()
+                && a.len() == 3
+            {
+                for branch in &a[1..] {
+                    if super::ref_target(Some(branch)) != Some("AWS::NoValue") {
+                        self.value(node, branch, path, depth + 1);
+                    }
+                }
+            }
+            return;
+        }
+        let n = self.resolve(node);
+        let types: Vec<&str> = match n.get("type") {
+            Some(Json::String(t)) => vec![t.as_str()],
+            Some(Json::Array(ts)) => ts.iter().filter_map(Json::as_str).collect(),
+            _ if n.get("properties").is_some() => vec!["object"],
+            _ => Vec::new(),
+        };
+        if !types.is_empty() && !types.iter().any(|t| conforms(t, v)) {
+            let found = match v {
+                Json::Null => "null",
+                Json::Bool(_) => "a boolean",
+                Json::Number(_) => "a number",
+                Json::String(_) => "a string",
+                Json::Array(_) => "a list",
+                Json::Object(_) => "a mapping",
+            };
+            let want: Vec<&str> = types
+                .iter()
+                .map(|t| match *t {
+                    "object" => "a mapping",
+                    "array" => "a list",
+                    "integer" => "an integer",
+                    "number" => "a number",
+                    "boolean" => "a boolean",
+                    "string" => "a string",
+                    other => other,
+                })
+                .collect();
+            self.cx.report(
+                "FF2004",
+                Some(self.id),
+                path.to_owned(),
+                format!("expected {}, found {found} {}", want.join(" or "), short(v)),
+                None,
+            );
+            return;
+        }
+        match v {
+            Json::Object(m) => self.object(n, m, path, depth),
+            Json::Array(a) => {
+                let len = a.len() as f64;
+                let min = n.get("minItems").and_then(Json::as_f64);
+                let max = n.get("maxItems").and_then(Json::as_f64);
+                if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
+                    self.cx.report(
+                        "FF2009",
+                        Some(self.id),
+                        path.to_owned(),
+                        format!(
+                            "the list has {} item{}",
+                            a.len(),
+                            if a.len() == 1 { "" } else { "s" }
+                        ),
+                        Some(range_hint("items", min, max)),
+                    );
+                }
+                if let Some(items) = n.get("items") {
+                    for (i, item) in a.iter().enumerate() {
+                        let len = path.len();
+                        path.push_str(&format!("[{i}]"));
+                        self.value(items, item, path, depth + 1);
+                        path.truncate(len);
+                    }
+                }
+            }
+            _ => self.scalar(n, v, path.as_str()),
+        }
+    }
+
+    fn scalar(&mut self, n: &'static Json, v: &Json, path: &str) {
+        if let Some(Json::Array(allowed)) = n.get("enum") {
+            let ci = n.get("ci") == Some(&Json::Bool(true));
+            if !allowed.iter().any(|e| enum_eq(v, e, ci)) {
+                let names: Vec<String> = allowed.iter().filter_map(canonical).collect();
+                let close = v
+                    .as_str()
+                    .map(str::to_owned)
+                    .and_then(|s| suggest(&s, names.iter().map(String::as_str)).map(str::to_owned));
+                let listed = if names.len() > 24 {
+                    format!("{}, ... ({} values)", names[..24].join(", "), names.len())
+                } else {
+                    names.join(", ")
+                };
+                let hint = match close {
+                    Some(c) => format!("did you mean `{c}`? allowed: {listed}"),
+                    None => format!("allowed: {listed}"),
+                };
+                self.cx.report(
+                    "FF2005",
+                    Some(self.id),
+                    path.to_owned(),
+                    format!("{} is not an allowed value", short(v)),
+                    Some(hint),
+                );
+                return;
+            }
+        }
+        if let Json::String(s) = v {
+            let len = s.chars().count() as f64;
+            let min = n.get("minLength").and_then(Json::as_f64);
+            let max = n.get("maxLength").and_then(Json::as_f64);
+            if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
+                self.cx.report(
+                    "FF2007",
+                    Some(self.id),
+                    path.to_owned(),
+                    format!(
+                        "the string is {} character{} long",
+                        len,
+                        if len == 1.0 { "" } else { "s" }
+                    ),
+                    Some(range_hint("characters", min, max)),
+                );
+                return;
+            }
+            if let Some(Json::String(p)) = n.get("pattern")
+                && pattern::matches(p, s) == Some(false)
+            {
+                self.cx.report(
+                    "FF2006",
+                    Some(self.id),
+                    path.to_owned(),
+                    format!("{} does not match the pattern `{p}`", short(v)),
+                    None,
+                );
+                return;
+            }
+        }
+        let min = n.get("minimum").and_then(Json::as_f64);
+        let max = n.get("maximum").and_then(Json::as_f64);
+        if (min.is_some() || max.is_some())
+            && let Some(x) = lit_num(Some(v))
+            && (min.is_some_and(|m| x < m) || max.is_some_and(|m| x > m))
+        {
+            self.cx.report(
+                "FF2008",
+                Some(self.id),
+                path.to_owned(),
+                format!("{} is out of range", short(v)),
+                Some(range_hint("", min, max)),
+            );
+        }
+    }
+
+    fn object(
+        &mut self,
+        n: &'static Json,
+        m: &serde_json::Map<String, Json>,
+        path: &mut String,
+        depth: usize,
+    ) {
+        if m.keys().any(|k| k.starts_with("Fn::")) {
+            return;
+        }
+        let props = n.get("properties").and_then(Json::as_object);
+        let closed = n.get("additionalProperties") == Some(&Json::Bool(false));
+        for (k, v) in m {
+            let len = path.len();
+            path.push('.');
+            path.push_str(k);
+            match props.and_then(|p| p.get(k)) {
+                Some(pn) => self.value(pn, v, path, depth + 1),
+                None if closed => {
+                    let names = props.into_iter().flat_map(|p| p.keys().map(String::as_str));
+                    let hint = match suggest(k, names) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => {
+                            let all: Vec<&str> = props
+                                .into_iter()
+                                .flat_map(|p| p.keys().map(String::as_str))
+                                .collect();
+                            if all.len() <= 30 {
+                                format!("known properties: {}", all.join(", "))
+                            } else {
+                                format!(
+                                    "{} known properties; see the resource's documentation",
+                                    all.len()
+                                )
+                            }
+                        }
+                    };
+                    self.cx.report(
+                        "FF2002",
+                        Some(self.id),
+                        path.to_owned(),
+                        format!("unknown property `{k}`"),
+                        Some(hint),
+                    );
+                }
+                None => {}
+            }
+            path.truncate(len);
+        }
+        for req in n
+            .get("required")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+        {
+            if !m.contains_key(req) {
+                self.cx.report(
+                    "FF2003",
+                    Some(self.id),
+                    path.to_owned(),
+                    format!("missing the required property `{req}`"),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        x.to_string()
+    }
+}
+
+fn range_hint(unit: &str, min: Option<f64>, max: Option<f64>) -> String {
+    let unit = if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
+    };
+    match (min, max) {
+        (Some(a), Some(b)) => format!("allowed: {} to {}{unit}", fmt_num(a), fmt_num(b)),
+        (Some(a), None) => format!("allowed: at least {}{unit}", fmt_num(a)),
+        (None, Some(b)) => format!("allowed: at most {}{unit}", fmt_num(b)),
+        (None, None) => String::new(),
+    }
+}
