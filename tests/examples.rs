@@ -5,6 +5,8 @@ mod support;
 
 use ferroform::{App, Format, Template};
 
+#[path = "../examples/container_journey.rs"]
+mod container_journey;
 #[path = "../examples/ec2_cluster.rs"]
 mod ec2_cluster;
 #[path = "../examples/ecr_repository.rs"]
@@ -13,16 +15,20 @@ mod ecr_repository;
 mod fargate_fleet;
 #[path = "../examples/fargate_service.rs"]
 mod fargate_service;
+#[path = "../examples/queue_worker.rs"]
+mod queue_worker;
 
 /// Every example, by file name. `every_example_file_is_registered` keeps this list honest.
 fn examples() -> Vec<(&'static str, App)> {
     let mut fleet = App::new();
     fleet.add(fargate_fleet::stack(3));
     vec![
+        ("container_journey", container_journey::app()),
         ("ec2_cluster", ec2_cluster::app()),
         ("ecr_repository", ecr_repository::app()),
         ("fargate_fleet", fleet),
         ("fargate_service", fargate_service::app()),
+        ("queue_worker", queue_worker::app()),
     ]
 }
 

@@ -489,7 +489,7 @@ impl TaskDefinition {
             grant(
                 stack,
                 self.execution_role(),
-                &part_id("ReadSecrets", &props.name),
+                &part_id("ReadSecrets", &capitalized(&props.name)),
                 secret_statements,
             );
         }
@@ -529,6 +529,15 @@ impl TaskDefinition {
                 .copied()?;
             Some((name, u16::try_from(port).ok()?))
         })
+    }
+}
+
+/// `web-api` → `Web-api` (for policy names: `ReadSecretsWeb-api` keeps only alphanumerics).
+fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

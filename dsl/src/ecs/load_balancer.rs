@@ -209,12 +209,19 @@ impl LoadBalancedFargateService {
                     .description("HTTPS from anywhere"),
             );
         }
+        let serves_port_80 = props.https.is_none() || alb;
         let security_group = stack.add(
             &part_id(id, "LoadBalancerSecurityGroup"),
             ec2::SecurityGroup::new(format!("Load balancer of the {id} service"))
                 .vpc_id(vpc_id.clone())
                 .security_group_ingress(ingress),
         );
+        if serves_port_80 && props.internet_facing {
+            stack.options(&security_group).metadata(serde_json::json!({"checkov": {"skip": [{
+                "id": "CKV_AWS_260",
+                "comment": "An internet-facing load balancer answers HTTP on port 80 (with HTTPS configured, only to redirect)"
+            }]}}));
+        }
 
         // --- the load balancer
         let mut attributes = Vec::new();
@@ -438,10 +445,13 @@ impl Deref for LoadBalancedFargateService {
 }
 
 fn skip_plain_http(stack: &mut Stack, listener: &Handle<elb::Listener>) {
-    stack.options(listener).metadata(serde_json::json!({"checkov": {"skip": [{
-        "id": "CKV_AWS_2",
-        "comment": "No certificate was given, so the service is served over plain HTTP; pass https to add TLS and redirect HTTP"
-    }]}}));
+    let comment = "No certificate was given, so the service is served over plain HTTP; pass https to add TLS and redirect HTTP";
+    stack
+        .options(listener)
+        .metadata(serde_json::json!({"checkov": {"skip": [
+            {"id": "CKV_AWS_2", "comment": comment},
+            {"id": "CKV_AWS_103", "comment": comment},
+        ]}}));
 }
 
 #[cfg(test)]

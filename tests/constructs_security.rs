@@ -1,0 +1,189 @@
+//! Security properties of every example template (IAM over all of them; checkov over the
+//! ones built with the high-level constructs).
+
+mod support;
+
+use ferroform::{App, Template};
+use serde_json::Value as Json;
+
+#[path = "../examples/container_journey.rs"]
+mod container_journey;
+#[path = "../examples/ec2_cluster.rs"]
+mod ec2_cluster;
+#[path = "../examples/ecr_repository.rs"]
+mod ecr_repository;
+#[path = "../examples/fargate_fleet.rs"]
+mod fargate_fleet;
+#[path = "../examples/fargate_service.rs"]
+mod fargate_service;
+#[path = "../examples/queue_worker.rs"]
+mod queue_worker;
+
+/// Actions that support no resource-level permissions, so `"Resource": "*"` is the only
+/// thing IAM accepts for them (ECR login; the ECS Exec channels).
+const STAR_ONLY_ACTIONS: [&str; 5] = [
+    "ecr:GetAuthorizationToken",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+];
+
+fn synth(app: App) -> Vec<Template> {
+    app.synth().expect("example synthesizes")
+}
+
+fn all_templates() -> Vec<Template> {
+    let mut fleet = App::new();
+    fleet.add(fargate_fleet::stack(3));
+    [
+        container_journey::app(),
+        ec2_cluster::app(),
+        ecr_repository::app(),
+        fleet,
+        fargate_service::app(),
+        queue_worker::app(),
+    ]
+    .into_iter()
+    .flat_map(synth)
+    .collect()
+}
+
+fn as_list(v: &Json) -> Vec<Json> {
+    match v {
+        Json::Array(items) => items.clone(),
+        Json::Null => Vec::new(),
+        other => vec![other.clone()],
+    }
+}
+
+/// Every IAM statement of a template, wherever policy documents appear: role inline
+/// policies, managed and inline policy resources.
+fn statements(t: &Template) -> Vec<(String, Json)> {
+    let mut out = Vec::new();
+    let resources = t.body()["Resources"].as_object().expect("resources");
+    for (id, r) in resources {
+        let p = &r["Properties"];
+        let mut docs = Vec::new();
+        for policy in as_list(&p["Policies"]) {
+            docs.push(policy["PolicyDocument"].clone());
+        }
+        if !p["PolicyDocument"].is_null() {
+            docs.push(p["PolicyDocument"].clone());
+        }
+        for doc in docs {
+            for s in as_list(&doc["Statement"]) {
+                out.push((format!("{}/{id}", t.name()), s));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_statement_allows_every_action_or_uses_star_without_need() {
+    let mut seen = 0;
+    for t in all_templates() {
+        for (where_, s) in statements(&t) {
+            seen += 1;
+            let actions: Vec<String> = as_list(&s["Action"])
+                .iter()
+                .map(|a| a.as_str().expect("literal action").to_owned())
+                .collect();
+            assert!(
+                !actions.iter().any(|a| a == "*" || a.ends_with(":*")),
+                "{where_}: a statement allows every action: {s}"
+            );
+            assert!(s.get("NotAction").is_none(), "{where_}: NotAction: {s}");
+            let star = as_list(&s["Resource"]).iter().any(|r| r == "*");
+            if star {
+                for a in &actions {
+                    assert!(
+                        STAR_ONLY_ACTIONS.contains(&a.as_str()),
+                        "{where_}: `{a}` is granted on \"*\" but IAM allows a narrower resource: {s}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(seen >= 7, "the walk found only {seen} statements");
+}
+
+#[test]
+fn the_walk_catches_a_wildcard() {
+    // The check above must be able to fail: a template with `Action: *` is found.
+    let mut stack = ferroform::Stack::new("Bad");
+    stack.add(
+        "Role",
+        ferroform::resources::iam::Role::new(serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+        }))
+        .policies(vec![ferroform::resources::iam::role::Policy::new(
+            serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+            "Everything",
+        )]),
+    );
+    let t = stack.synth().unwrap();
+    let found = statements(&t);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1["Action"], "*");
+}
+
+#[test]
+fn execution_roles_never_use_the_managed_policy_in_construct_examples() {
+    for t in synth(container_journey::app())
+        .into_iter()
+        .chain(synth(queue_worker::app()))
+    {
+        let text = t.to_json();
+        assert!(
+            !text.contains("AmazonECSTaskExecutionRolePolicy"),
+            "{}",
+            t.name()
+        );
+    }
+}
+
+#[test]
+fn checkov_passes_the_construct_examples() {
+    let checkov = std::env::var_os("FERROFORM_CHECKOV")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| support::repo_root().join(".venv-checkov/bin/checkov"));
+    if !checkov.exists() {
+        assert!(
+            !support::in_ci(),
+            "checkov not found at {} under CI",
+            checkov.display()
+        );
+        eprintln!("SKIPPED: checkov not found at {}", checkov.display());
+        return;
+    }
+    let dir = support::temp_dir("checkov-constructs");
+    let mut args: Vec<std::ffi::OsString> = vec![
+        "--skip-download".into(),
+        "--framework".into(),
+        "cloudformation".into(),
+        "--compact".into(),
+        "--quiet".into(),
+    ];
+    for t in synth(container_journey::app())
+        .into_iter()
+        .chain(synth(queue_worker::app()))
+    {
+        let path = dir.join(format!("{}.template.json", t.name()));
+        std::fs::write(&path, t.to_json()).expect("write template");
+        args.push("-f".into());
+        args.push(path.into());
+    }
+    let out = std::process::Command::new(&checkov)
+        .args(&args)
+        .output()
+        .expect("run checkov");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("Failed checks: 0"),
+        "checkov found problems:\n{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
