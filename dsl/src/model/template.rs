@@ -123,12 +123,12 @@ impl serde_json::ser::Formatter for CfnJsonFormatter {
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if needs_escape(c) {
-                w.write_all(fragment[start..i].as_bytes())?;
+                w.write_all(&fragment.as_bytes()[start..i])?;
                 write!(w, "\\u{:04x}", c as u32)?;
                 start = i + c.len_utf8();
             }
         }
-        w.write_all(fragment[start..].as_bytes())
+        w.write_all(&fragment.as_bytes()[start..])
     }
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.pretty.begin_array(w)
