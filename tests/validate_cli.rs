@@ -1,0 +1,126 @@
+//! `ferroform validate FILE... [--format text|json] [--strict]`: output and exit codes
+//! (0 no errors, 1 errors — or warnings with --strict —, 2 unreadable input or bad usage).
+
+mod support;
+
+use ferroform::cli::main_with;
+
+fn corpus(name: &str) -> String {
+    support::tests_file(&format!("corpus/{name}"))
+        .display()
+        .to_string()
+}
+
+fn run(args: &[&str]) -> (u8, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let mut argv = vec!["ferroform"];
+    argv.extend_from_slice(args);
+    let code = main_with(argv, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
+#[test]
+fn a_clean_template_exits_0_and_names_its_capabilities() {
+    let (code, out, err) = run(&["validate", &corpus("valid/peers_fargate.yaml")]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("0 errors, 0 warnings; deploying needs CAPABILITY_IAM"),
+        "{out}"
+    );
+}
+
+#[test]
+fn errors_print_like_a_compiler_and_exit_1() {
+    let (code, out, _) = run(&["validate", &corpus("samples/fargate-broken.yaml")]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("error[FF4001]: Fargate cpu 256 does not allow memory 4096 MiB"),
+        "{out}"
+    );
+    assert!(out.contains("TaskDefinition.Properties.Memory"), "{out}");
+    assert!(
+        out.contains("= help: with cpu 256 use memory 512, 1024 or 2048 (MiB)"),
+        "{out}"
+    );
+    assert!(out.contains("error[FF3001]"), "{out}");
+    assert!(out.contains("did you mean `Cluster`?"), "{out}");
+    assert!(out.contains("3 errors, 0 warnings"), "{out}");
+}
+
+#[test]
+fn json_format_has_the_documented_shape() {
+    let (code, out, _) = run(&[
+        "validate",
+        "--format",
+        "json",
+        &corpus("samples/fargate-broken.yaml"),
+        &corpus("valid/efs_rds.yaml"),
+    ]);
+    assert_eq!(code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("one JSON document");
+    assert_eq!(doc["errors"], 3);
+    assert_eq!(doc["warnings"], 0);
+    let diags = doc["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 3);
+    for d in diags {
+        let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "severity",
+                "rule",
+                "file",
+                "logical_id",
+                "path",
+                "message",
+                "hint"
+            ]
+        );
+        assert_eq!(d["severity"], "error");
+        assert!(d["file"].as_str().unwrap().ends_with("fargate-broken.yaml"));
+    }
+    let fargate = diags.iter().find(|d| d["rule"] == "FF4001").unwrap();
+    assert_eq!(fargate["logical_id"], "TaskDefinition");
+    assert_eq!(fargate["path"], "TaskDefinition.Properties.Memory");
+}
+
+#[test]
+fn warnings_pass_unless_strict() {
+    let file = corpus("conditional_reference.yaml");
+    let (code, out, _) = run(&["validate", &file]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("warning[FF3011]"), "{out}");
+    let (code, _, _) = run(&["validate", "--strict", &file]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn unreadable_or_unparsable_input_exits_2() {
+    let (code, _, err) = run(&["validate", "/nonexistent/template.yaml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read"), "{err}");
+    let dir = support::temp_dir("validate-cli");
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "Resources: [unclosed\n").unwrap();
+    let (code, _, err) = run(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid YAML"), "{err}");
+    let (code, _, _) = run(&["validate"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = run(&["validate", "--format", "xml", &corpus("valid/efs_rds.yaml")]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn long_help_lists_every_rule() {
+    let (code, out, _) = run(&["validate", "--help"]);
+    assert_eq!(code, 0);
+    for r in ferroform::validate::RULES {
+        assert!(out.contains(r.id), "--help lacks {}", r.id);
+    }
+}

@@ -1,0 +1,334 @@
+//! The validator on DSL programs: values that only become known at synth (typed builders
+//! cannot rule them out) are refused by `App::synth`, each case with a corrected twin that
+//! synthesizes with no diagnostics; every example stack validates clean; the command line's
+//! `synth --strict` and `validate` obey warnings and errors.
+
+use ferroform::resources::applicationautoscaling::{self as aas, scalable_target};
+use ferroform::resources::ecs::{self, task_definition as td};
+use ferroform::resources::{ecr, logs};
+use ferroform::validate::validate;
+use ferroform::{App, Stack, pseudo};
+
+#[path = "../examples/container_journey.rs"]
+#[allow(dead_code)]
+mod container_journey;
+#[path = "../examples/ec2_cluster.rs"]
+#[allow(dead_code)]
+mod ec2_cluster;
+#[path = "../examples/ecr_repository.rs"]
+#[allow(dead_code)]
+mod ecr_repository;
+#[path = "../examples/fargate_fleet.rs"]
+#[allow(dead_code)]
+mod fargate_fleet;
+#[path = "../examples/fargate_service.rs"]
+#[allow(dead_code)]
+mod fargate_service;
+#[path = "../examples/queue_worker.rs"]
+#[allow(dead_code)]
+mod queue_worker;
+
+fn container() -> td::ContainerDefinition {
+    td::ContainerDefinition::new("nginx", "web")
+}
+
+fn fargate_task(
+    cpu: &str,
+    memory: &str,
+    containers: Vec<td::ContainerDefinition>,
+) -> ecs::TaskDefinition {
+    ecs::TaskDefinition::new()
+        .cpu(cpu)
+        .memory(memory)
+        .network_mode(td::NetworkMode::Awsvpc)
+        .requires_compatibilities(vec![td::RequiresCompatibility::Fargate])
+        .container_definitions(containers)
+}
+
+fn one(name: &str, f: impl FnOnce(&mut Stack)) -> App {
+    let mut stack = Stack::new(name);
+    f(&mut stack);
+    let mut app = App::new();
+    app.add(stack);
+    app
+}
+
+/// `(rule, logical id)` of a refused app; panics when it synthesizes.
+fn refused(app: &App) -> Vec<(String, String)> {
+    let e = app.synth().expect_err("the stack must be refused");
+    let mut v: Vec<(String, String)> = e
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule.to_owned(), d.logical_id.clone().unwrap_or_default()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The twin synthesizes, and its template has no diagnostics at all.
+fn clean(app: &App) {
+    let templates = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    for t in &templates {
+        let r = validate(t);
+        let list: Vec<String> = r.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert!(list.is_empty(), "{}:\n{}", t.name(), list.join("\n"));
+    }
+}
+
+fn pair(rule: &str, id: &str) -> Vec<(String, String)> {
+    vec![(rule.to_owned(), id.to_owned())]
+}
+
+#[test]
+fn fargate_cpu_memory_pair() {
+    // 256 cpu units allow 512, 1024 or 2048 MiB.
+    let bad = one("Web", |s| {
+        s.add("Task", fargate_task("256", "4096", vec![container()]));
+    });
+    assert_eq!(refused(&bad), pair("FF4001", "Task"));
+    clean(&one("Web", |s| {
+        s.add("Task", fargate_task("256", "2048", vec![container()]));
+    }));
+}
+
+#[test]
+fn fargate_unit_forms() {
+    // "0.5 vCPU" is 512 units: 1 to 4 GB.
+    let bad = one("Web", |s| {
+        s.add("Task", fargate_task("0.5 vCPU", "8 GB", vec![container()]));
+    });
+    assert_eq!(refused(&bad), pair("FF4001", "Task"));
+    clean(&one("Web", |s| {
+        s.add("Task", fargate_task("0.5 vCPU", "4 GB", vec![container()]));
+    }));
+}
+
+#[test]
+fn no_essential_container() {
+    let bad = one("Web", |s| {
+        s.add(
+            "Task",
+            fargate_task("256", "512", vec![container().essential(false)]),
+        );
+    });
+    assert_eq!(refused(&bad), pair("FF4005", "Task"));
+    clean(&one("Web", |s| {
+        s.add(
+            "Task",
+            fargate_task("256", "512", vec![container().essential(true)]),
+        );
+    }));
+}
+
+#[test]
+fn awsvpc_host_port() {
+    let mapping = |host: i64| vec![td::PortMapping::new().container_port(80).host_port(host)];
+    let bad = one("Web", |s| {
+        s.add(
+            "Task",
+            fargate_task("256", "512", vec![container().port_mappings(mapping(8080))]),
+        );
+    });
+    assert_eq!(refused(&bad), pair("FF4008", "Task"));
+    clean(&one("Web", |s| {
+        s.add(
+            "Task",
+            fargate_task("256", "512", vec![container().port_mappings(mapping(80))]),
+        );
+    }));
+}
+
+#[test]
+fn awslogs_needs_region() {
+    let logging = |with_region: bool| {
+        let mut opts = vec![
+            ("awslogs-group", "/ecs/web".into()),
+            ("awslogs-stream-prefix", "web".into()),
+        ];
+        if with_region {
+            opts.push(("awslogs-region", pseudo::region()));
+        }
+        td::LogConfiguration::new("awslogs").options(opts)
+    };
+    let bad = one("Web", |s| {
+        s.add(
+            "Task",
+            fargate_task(
+                "256",
+                "512",
+                vec![container().log_configuration(logging(false))],
+            ),
+        );
+    });
+    assert_eq!(refused(&bad), pair("FF4010", "Task"));
+    clean(&one("Web", |s| {
+        s.add(
+            "Task",
+            fargate_task(
+                "256",
+                "512",
+                vec![container().log_configuration(logging(true))],
+            ),
+        );
+    }));
+}
+
+#[test]
+fn log_retention_from_the_allowed_set() {
+    let bad = one("Web", |s| {
+        s.add("Logs", logs::LogGroup::new().retention_in_days(15));
+    });
+    assert_eq!(refused(&bad), pair("FF2005", "Logs"));
+    clean(&one("Web", |s| {
+        s.add("Logs", logs::LogGroup::new().retention_in_days(14));
+    }));
+}
+
+#[test]
+fn ecr_repository_name_pattern() {
+    let bad = one("Web", |s| {
+        s.add("Repo", ecr::Repository::new().repository_name("Web_App"));
+    });
+    assert_eq!(refused(&bad), pair("FF2006", "Repo"));
+    clean(&one("Web", |s| {
+        s.add("Repo", ecr::Repository::new().repository_name("web_app"));
+    }));
+}
+
+#[test]
+fn scalable_target_min_above_max() {
+    let target = |max: i64, min: i64| {
+        aas::ScalableTarget::new(
+            max,
+            min,
+            "service/web-cluster/web",
+            scalable_target::ScalableDimension::EcsServiceDesiredCount,
+            scalable_target::ServiceNamespace::Ecs,
+        )
+    };
+    let bad = one("Web", |s| {
+        s.add("Target", target(2, 5));
+    });
+    assert_eq!(refused(&bad), pair("FF4032", "Target"));
+    clean(&one("Web", |s| {
+        s.add("Target", target(5, 2));
+    }));
+}
+
+#[test]
+fn every_example_stack_validates_clean() {
+    let mut fleet = App::new();
+    fleet.add(fargate_fleet::stack(3));
+    for (name, app) in [
+        ("container_journey", container_journey::app()),
+        ("ec2_cluster", ec2_cluster::app()),
+        ("ecr_repository", ecr_repository::app()),
+        ("fargate_fleet", fleet),
+        ("fargate_service", fargate_service::app()),
+        ("queue_worker", queue_worker::app()),
+    ] {
+        let templates = app
+            .synth()
+            .unwrap_or_else(|e| panic!("example {name}:\n{e}"));
+        for t in &templates {
+            let r = validate(t);
+            let list: Vec<String> = r.diagnostics.iter().map(|d| d.to_string()).collect();
+            assert!(
+                list.is_empty(),
+                "example {name}, stack {}:\n{}",
+                t.name(),
+                list.join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn the_500_resource_fleet_has_only_the_inline_body_warning() {
+    let mut stack = fargate_fleet::stack(69);
+    for i in 0..6 {
+        stack.add(
+            &format!("Extra{i}"),
+            logs::LogGroup::new().retention_in_days(7),
+        );
+    }
+    assert_eq!(stack.resource_count(), 500);
+    let mut app = App::new();
+    app.add(stack);
+    let (templates, warnings) = app
+        .synth_checked(&["FargateFleet"])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(templates.len(), 1);
+    let rules: Vec<&str> = warnings.iter().map(|d| d.rule).collect();
+    assert_eq!(
+        rules,
+        ["FF3105"],
+        "a 500-resource body is over 51,200 bytes: deploy uploads it"
+    );
+}
+
+fn run(app: App, args: &[&str]) -> (u8, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let mut argv = vec!["app"];
+    argv.extend_from_slice(args);
+    let code = app.run_with(argv, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
+fn warning_app() -> App {
+    // An output that refers to a conditional resource without its condition: FF3011.
+    let mut stack = Stack::new("Web");
+    let env = stack.parameter("Env", ferroform::Parameter::<String>::string());
+    let prod = stack.condition("IsProd", ferroform::fns::equals(env.to_ref(), "prod"));
+    let logs = stack.add("Logs", logs::LogGroup::new());
+    stack.options(&logs).condition(&prod);
+    stack.output("LogsName", logs.to_ref());
+    let mut app = App::new();
+    app.add(stack);
+    app
+}
+
+#[test]
+fn synth_prints_warnings_and_strict_refuses_them() {
+    let (code, out, err) = run(warning_app(), &["synth"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("AWS::Logs::LogGroup"));
+    assert!(err.contains("warning[FF3011]"), "{err}");
+    let (code, out, err) = run(warning_app(), &["synth", "--strict"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+}
+
+#[test]
+fn app_validate_reports_json_and_exit_codes() {
+    let (code, out, _) = run(warning_app(), &["validate", "--format", "json"]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(doc["errors"], 0);
+    assert_eq!(doc["warnings"], 1);
+    assert_eq!(doc["diagnostics"][0]["rule"], "FF3011");
+    assert_eq!(doc["diagnostics"][0]["file"], "Web");
+    assert_eq!(doc["diagnostics"][0]["logical_id"], "LogsName");
+    let (code, _, _) = run(warning_app(), &["validate", "--strict"]);
+    assert_eq!(code, 1);
+    let bad = one("Web", |s| {
+        s.add("Task", fargate_task("256", "4096", vec![container()]));
+    });
+    let (code, out, _) = run(bad, &["validate"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("error[FF4001]: Fargate cpu 256 does not allow memory 4096 MiB"),
+        "{out}"
+    );
+    assert!(
+        out.contains("with cpu 256 use memory 512, 1024 or 2048 (MiB)"),
+        "{out}"
+    );
+    let (code, _, err) = run(warning_app(), &["validate", "Nope"]);
+    assert_eq!(code, 2, "{err}");
+}
