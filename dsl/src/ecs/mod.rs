@@ -15,6 +15,7 @@
 //! - Stateful resources (repositories, log groups) are retained when the stack is deleted or
 //!   the resource replaced, unless you choose otherwise.
 
+mod capacity;
 mod cluster;
 mod container;
 mod image;
@@ -26,6 +27,10 @@ mod secret;
 mod service;
 mod task_definition;
 
+pub use capacity::{
+    DYNAMIC_HOST_PORTS, ECS_AL2023_AMI_ARM64, ECS_AL2023_AMI_X86_64, Ec2Capacity, Ec2CapacityProps,
+    InstancePolicy, MachineImage,
+};
 pub use cluster::{CapacityProviderStrategy, Cluster, ClusterProps, ContainerInsights};
 pub use container::{
     Container, ContainerDependency, ContainerProps, DependencyCondition, HealthCheck, MountPoint,
