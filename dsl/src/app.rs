@@ -4,8 +4,11 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::model::diag::{Diagnostic, Severity, SynthError, rules};
+use crate::model::export::ExportRef;
+use crate::model::render::{AppScope, Json};
 use crate::model::stack::Stack;
 use crate::model::template::{Format, Template};
 
@@ -14,6 +17,54 @@ pub const MANIFEST: &str = "ferroform.manifest.json";
 
 /// The stacks of one program. `app.run()` (see [`crate::cli`]) gives the program its
 /// command line: `synth`, `list`.
+///
+/// # Cross-stack references
+///
+/// A stack may use the handles, attributes and parameters of another stack of the same app.
+/// [`App::synth`] then adds to the producing stack an output that exports the value, and
+/// writes `Fn::ImportValue` of it in the consuming stack (a list travels joined with commas
+/// and comes back through `Fn::Split`). Names are stable: they depend only on the producing
+/// stack's name, the logical ID and the attribute:
+///
+/// | reference                        | export name            | output logical ID  |
+/// |----------------------------------|------------------------|--------------------|
+/// | `repo.attr_arn()` in `Platform`  | `Platform:WebRepo:Arn` | `ExportWebRepoArn` |
+/// | `vpc.to_ref()` in `Platform`     | `Platform:Vpc`         | `ExportVpcRef`     |
+///
+/// Templates come out in deploy order: every stack after the stacks it imports from (then
+/// in the order added); stacks that import from each other in a cycle are an error
+/// (`FF1010`). `DependsOn` across stacks stays an error (`FF1003`), and so does a stack
+/// synthesized on its own ([`Stack::synth`]) that uses another stack's handles.
+///
+/// **The "export in use" trap.** CloudFormation refuses to delete or change an export while
+/// another stack imports it. If the consumer stops reading a value (or the producer's
+/// resource is replaced, changing the value), the producer, deployed first, would drop or
+/// change the export and fail with "Export ... cannot be deleted as it is in use by ...".
+/// Keep the export alive for one deploy with [`Stack::export_value`], let the consumer move
+/// off it, then remove the call and deploy again. References written inside an `Fn::Sub`
+/// string (`"${Other.Arn}"`) are not seen: pass them as [`crate::fns::sub_with`] variables.
+///
+/// ```
+/// use ferroform::{App, Stack};
+/// use ferroform::resources::{ecr, logs};
+/// let mut platform = Stack::new("Platform");
+/// let repo = platform.add("WebRepo", ecr::Repository::new());
+/// let mut service = Stack::new("Service");
+/// service.output("Image", repo.attr_repository_uri());
+/// service.add("Logs", logs::LogGroup::new());
+/// let mut app = App::new();
+/// app.add(service);
+/// app.add(platform);
+/// let t = app.synth().unwrap();
+/// // Platform comes first: Service imports from it.
+/// assert_eq!((t[0].name(), t[1].name()), ("Platform", "Service"));
+/// let export = &t[0].body()["Outputs"]["ExportWebRepoRepositoryUri"];
+/// assert_eq!(export["Export"]["Name"], "Platform:WebRepo:RepositoryUri");
+/// assert_eq!(
+///     t[1].body()["Outputs"]["Image"]["Value"],
+///     serde_json::json!({"Fn::ImportValue": "Platform:WebRepo:RepositoryUri"})
+/// );
+/// ```
 ///
 /// ```
 /// use ferroform::{App, Stack};
@@ -46,13 +97,88 @@ impl App {
         &self.stacks
     }
 
-    /// Render every stack. Fails with every error of every stack when any is invalid.
+    /// Render every stack, in deploy order (see [cross-stack references](App#cross-stack-references)).
+    /// Fails with every error of every stack when any is invalid.
     pub fn synth(&self) -> Result<Vec<Template>, SynthError> {
         let names: Vec<&str> = self.stacks.iter().map(Stack::name).collect();
         self.synth_only(&names)
     }
 
-    /// Render the named stacks (all must exist).
+    /// The stack names in deploy order: every stack after the stacks it imports from, then
+    /// in the order added. Fails when stacks import from each other in a cycle.
+    pub fn deploy_order(&self) -> Result<Vec<&str>, SynthError> {
+        let rendered = self.render_all();
+        let (order, cycle) = deploy_order(&rendered.deps);
+        if let Some(d) = cycle {
+            return Err(SynthError {
+                diagnostics: vec![self.cycle_diagnostic(&d)],
+            });
+        }
+        Ok(order.into_iter().map(|i| self.stacks[i].name()).collect())
+    }
+
+    /// Render every stack as part of the app: bodies, diagnostics, and for each stack the
+    /// stacks it imports from; producers get the exports their consumers need.
+    fn render_all(&self) -> Rendered {
+        let scope = Rc::new(AppScope::new(
+            self.stacks.iter().map(|s| (s.id(), Rc::from(s.name()))),
+        ));
+        let mut bodies = Vec::with_capacity(self.stacks.len());
+        let mut diagnostics = Vec::with_capacity(self.stacks.len());
+        let mut imports: Vec<Vec<ExportRef>> = vec![Vec::new(); self.stacks.len()];
+        let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); self.stacks.len()];
+        for (consumer, s) in self.stacks.iter().enumerate() {
+            let (body, diags, used) = s.render_in(Some(scope.clone()));
+            for e in used {
+                // Stacks that share a name share no identity: the first one is the producer
+                // (the duplicate name is reported anyway).
+                if let Some(producer) = self.stacks.iter().position(|p| p.id() == e.stack) {
+                    deps[consumer].insert(producer);
+                    imports[producer].push(e);
+                }
+            }
+            bodies.push(body);
+            diagnostics.push(diags);
+        }
+        for (i, s) in self.stacks.iter().enumerate() {
+            s.add_exports(&mut bodies[i], &imports[i], &mut diagnostics[i]);
+        }
+        Rendered {
+            bodies,
+            diagnostics,
+            deps,
+        }
+    }
+
+    fn cycle_diagnostic(&self, cycle: &[usize]) -> Diagnostic {
+        let mut names: Vec<&str> = cycle.iter().map(|&i| self.stacks[i].name()).collect();
+        if let Some(first) = names.first().copied() {
+            names.push(first);
+        }
+        Diagnostic {
+            severity: Severity::Error,
+            rule: rules::STACK_CYCLE,
+            source: names.first().copied().unwrap_or_default().to_owned(),
+            logical_id: None,
+            path: String::new(),
+            message: format!(
+                "stacks import from each other in a cycle: {} (each imports from the next)",
+                names.join(" -> ")
+            ),
+            hint: Some(
+                "every stack is deployed after the stacks it imports from, so a cycle has no \
+                 deploy order: move the shared resources into one stack (or a third stack both \
+                 import from)"
+                    .into(),
+            ),
+        }
+    }
+
+    /// Render the named stacks (all must exist), in deploy order.
+    ///
+    /// Every stack of the app is rendered, so that a producer exports what its consumers
+    /// import even when only the producer is asked for; only the named stacks' templates and
+    /// problems are returned.
     pub fn synth_only(&self, names: &[&str]) -> Result<Vec<Template>, SynthError> {
         self.synth_checked(names)
             .map(|(templates, _warnings)| templates)
@@ -82,21 +208,95 @@ impl App {
                 });
             }
         }
+        let Rendered {
+            mut bodies,
+            diagnostics: mut stack_diagnostics,
+            deps,
+        } = self.render_all();
+        let (order, cycle) = deploy_order(&deps);
+        if let Some(c) = cycle {
+            diagnostics.push(self.cycle_diagnostic(&c));
+        }
         let mut out = Vec::new();
-        for s in self.stacks.iter().filter(|s| names.contains(&s.name())) {
-            let (body, mut diags) = s.render();
+        for i in order {
+            let s = &self.stacks[i];
+            if !names.contains(&s.name()) {
+                continue;
+            }
+            let diags = &mut stack_diagnostics[i];
             if !diags.iter().any(|d| d.severity == Severity::Error) {
+                let body = std::mem::take(&mut bodies[i]);
                 let t = Template::new(s.name(), body);
                 diags.extend(crate::validate::validate(&t).diagnostics);
                 out.push(t);
             }
-            diagnostics.append(&mut diags);
+            diagnostics.append(diags);
         }
         diagnostics.sort_by_key(|d| d.severity);
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             return Err(SynthError { diagnostics });
         }
         Ok((out, diagnostics))
+    }
+}
+
+struct Rendered {
+    bodies: Vec<Json>,
+    diagnostics: Vec<Vec<Diagnostic>>,
+    /// For each stack, the stacks it imports from.
+    deps: Vec<BTreeSet<usize>>,
+}
+
+/// Stacks in deploy order (each after its dependencies, ties in the order added), and a
+/// cycle when there is one (its stacks are then left out of the order).
+fn deploy_order(deps: &[BTreeSet<usize>]) -> (Vec<usize>, Option<Vec<usize>>) {
+    let n = deps.len();
+    let mut done = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    // At most n rounds; each takes the first stack (in the order added) whose dependencies
+    // are all deployed. Apps have a handful of stacks.
+    while order.len() < n {
+        let next = (0..n).find(|&i| !done[i] && deps[i].iter().all(|&d| done[d] || d == i));
+        match next {
+            Some(i) => {
+                done[i] = true;
+                order.push(i);
+            }
+            None => {
+                let cycle = find_cycle(deps, &done);
+                return (order, Some(cycle));
+            }
+        }
+    }
+    (order, None)
+}
+
+/// A cycle among the stacks not yet `done` (each of them has an undone dependency).
+fn find_cycle(deps: &[BTreeSet<usize>], done: &[bool]) -> Vec<usize> {
+    let Some(start) = (0..deps.len()).find(|&i| !done[i]) else {
+        return Vec::new();
+    };
+    let mut path = vec![start];
+    let mut current = start;
+    loop {
+        let Some(&next) = deps[current].iter().find(|&&d| !done[d] && d != current) else {
+            return path;
+        };
+        if let Some(pos) = path.iter().position(|&p| p == next) {
+            // Show the cycle starting from the stack added first.
+            let mut cycle = path.split_off(pos);
+            if let Some(min_pos) = cycle
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, i)| **i)
+                .map(|(p, _)| p)
+            {
+                cycle.rotate_left(min_pos);
+            }
+            return cycle;
+        }
+        path.push(next);
+        current = next;
     }
 }
 

@@ -115,7 +115,9 @@ pub mod rules {
     pub const INVALID_LOGICAL_ID: &str = "FF1001";
     /// A logical ID is used twice in one namespace of a stack.
     pub const DUPLICATE_LOGICAL_ID: &str = "FF1002";
-    /// A handle from another stack was used (cross-stack references are not supported yet).
+    /// A handle from another stack was used where it cannot be: in a stack synthesized on its
+    /// own (outside an [`crate::App`]), from a stack not in the app, in `DependsOn`, or a
+    /// condition or mapping of another stack.
     pub const CROSS_STACK_REFERENCE: &str = "FF1003";
     /// A handle was used with a stack it does not belong to (options, dependencies).
     pub const FOREIGN_HANDLE: &str = "FF1004";
@@ -127,4 +129,9 @@ pub mod rules {
     pub const INVALID_STACK_NAME: &str = "FF1007";
     /// A property override's path does not exist in the rendered resource.
     pub const BAD_OVERRIDE: &str = "FF1008";
+    /// An export cannot be made: [`crate::Stack::export_value`] of something that is not a
+    /// reference of the stack, an export output whose logical ID is taken, too many outputs.
+    pub const BAD_EXPORT: &str = "FF1009";
+    /// The stacks of an app import from each other in a cycle: no deploy order exists.
+    pub const STACK_CYCLE: &str = "FF1010";
 }

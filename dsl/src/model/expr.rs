@@ -5,6 +5,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::diag::rules;
+use super::export::{ExportRef, Shape};
 use super::handle::{CondRef, MappingRef, StackId};
 use super::render::{Json, JsonMap, Render, RenderCx};
 use super::value::{List, Value};
@@ -42,8 +43,8 @@ pub struct Expr(Rc<Kind>);
 
 #[derive(Debug)]
 enum Kind {
-    Ref(Target),
-    GetAtt(Target, Cow<'static, str>),
+    Ref(Target, Shape),
+    GetAtt(Target, Cow<'static, str>, Shape),
     Sub(String, Vec<(String, Arg)>),
     Join(String, Arg),
     Select(Arg, Arg),
@@ -74,12 +75,32 @@ impl Expr {
         Expr(Rc::new(kind))
     }
 
-    pub(crate) fn reference(target: Target) -> Self {
-        Expr::new(Kind::Ref(target))
+    /// `Ref`; `shape` says how its value crosses stacks (a list parameter is a list).
+    pub(crate) fn reference(target: Target, shape: Shape) -> Self {
+        Expr::new(Kind::Ref(target, shape))
     }
 
-    pub(crate) fn get_att(target: Target, attribute: Cow<'static, str>) -> Self {
-        Expr::new(Kind::GetAtt(target, attribute))
+    pub(crate) fn get_att(target: Target, attribute: Cow<'static, str>, shape: Shape) -> Self {
+        Expr::new(Kind::GetAtt(target, attribute, shape))
+    }
+
+    /// The export a plain `Ref` / `Fn::GetAtt` of a resource or parameter would need: what
+    /// [`crate::Stack::export_value`] keeps.
+    pub(crate) fn as_export(&self) -> Option<ExportRef> {
+        let (target, attr, shape) = match &*self.0 {
+            Kind::Ref(t, shape) => (t, None, *shape),
+            Kind::GetAtt(t, attr, shape) => (t, Some(attr.clone()), *shape),
+            _ => return None,
+        };
+        let (Target::Resource { stack, id } | Target::Parameter { stack, id }) = target else {
+            return None;
+        };
+        Some(ExportRef {
+            stack: *stack,
+            id: id.clone(),
+            attr,
+            shape,
+        })
     }
 }
 
@@ -97,12 +118,51 @@ fn check_stack(cx: &mut RenderCx, stack: StackId, what: &str, id: &str) {
             rules::CROSS_STACK_REFERENCE,
             format!("{what} `{id}` belongs to another stack"),
             Some(
-                "cross-stack references are not supported yet: export the value from its stack \
-                 with an output and read it here with fns::import_value"
+                "add both stacks to one App and synthesize the app (App::synth): it exports \
+                 the value from its stack and imports it here. A stack synthesized on its \
+                 own cannot refer to another one"
                     .to_owned(),
             ),
         );
     }
+}
+
+/// A `Ref` / `Fn::GetAtt` of a resource or parameter of another stack of the app being
+/// synthesized: recorded as an import, rendered as `Fn::ImportValue` of its export. `None`
+/// when the target is in this stack, or in no stack of the app (then `check_stack` reports it).
+fn cross_stack(
+    cx: &mut RenderCx,
+    target: &Target,
+    attr: Option<&Cow<'static, str>>,
+    shape: Shape,
+) -> Option<Json> {
+    let (Target::Resource { stack, id } | Target::Parameter { stack, id }) = target else {
+        return None;
+    };
+    if cx.stack()? == *stack {
+        return None;
+    }
+    let producer = cx.app_stack_name(*stack)?;
+    let export = ExportRef {
+        stack: *stack,
+        id: id.clone(),
+        attr: attr.cloned(),
+        shape,
+    };
+    if shape == Shape::Object {
+        cx.error(
+            rules::CROSS_STACK_REFERENCE,
+            format!(
+                "`{id}.{}` of stack `{producer}` is a JSON object, and CloudFormation exports \
+                 only strings",
+                attr.map_or("Ref", |a| a)
+            ),
+            Some("export a string attribute instead, or build the value in this stack".into()),
+        );
+    } else {
+        cx.record_import(export.clone());
+    }
+    Some(export.import(&producer))
 }
 
 impl Render for Target {
@@ -124,8 +184,14 @@ impl Render for Target {
 impl Render for Expr {
     fn render(&self, cx: &mut RenderCx) -> Json {
         match &*self.0 {
-            Kind::Ref(t) => obj("Ref", t.render(cx)),
-            Kind::GetAtt(t, attr) => {
+            Kind::Ref(t, shape) => match cross_stack(cx, t, None, *shape) {
+                Some(import) => import,
+                None => obj("Ref", t.render(cx)),
+            },
+            Kind::GetAtt(t, attr, shape) => {
+                if let Some(import) = cross_stack(cx, t, Some(attr), *shape) {
+                    return import;
+                }
                 let id = t.render(cx);
                 obj(
                     "Fn::GetAtt",
@@ -437,7 +503,7 @@ pub mod pseudo {
     use super::*;
 
     fn p<T>(name: &'static str) -> Value<T> {
-        Value::from_expr(Expr::reference(Target::Pseudo(name)))
+        Value::from_expr(Expr::reference(Target::Pseudo(name), Shape::Scalar))
     }
 
     /// `AWS::AccountId`.

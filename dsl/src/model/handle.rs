@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::export::{Shape, shape_of};
 use super::expr::{Expr, Target};
 use super::value::Value;
 
@@ -61,20 +62,28 @@ impl<T> Handle<T> {
     /// `{"Ref": "<LogicalId>"}`: what `Ref` returns depends on the resource type (a name,
     /// an ID or an ARN); the CloudFormation documentation of each type says which.
     pub fn to_ref(&self) -> Value<String> {
-        Value::from_expr(Expr::reference(self.target()))
+        Value::from_expr(Expr::reference(self.target(), Shape::Scalar))
     }
 
     /// `Fn::GetAtt` of an attribute by name. Generated types offer one typed method per
     /// attribute (`attr_arn()`); this is for resources added with
     /// [`crate::Stack::add_raw`], whose attributes ferroform does not know.
-    pub fn get_att<V>(&self, attribute: &str) -> Value<V> {
-        Value::from_expr(Expr::get_att(self.target(), attribute.to_owned().into()))
+    pub fn get_att<V: 'static>(&self, attribute: &str) -> Value<V> {
+        Value::from_expr(Expr::get_att(
+            self.target(),
+            attribute.to_owned().into(),
+            shape_of::<V>(),
+        ))
     }
 
     /// Typed `Fn::GetAtt`, used by the generated attribute accessors.
     #[doc(hidden)]
-    pub fn get_att_static<V>(&self, attribute: &'static str) -> Value<V> {
-        Value::from_expr(Expr::get_att(self.target(), attribute.into()))
+    pub fn get_att_static<V: 'static>(&self, attribute: &'static str) -> Value<V> {
+        Value::from_expr(Expr::get_att(
+            self.target(),
+            attribute.into(),
+            shape_of::<V>(),
+        ))
     }
 
     pub(crate) fn target(&self) -> Target {
@@ -138,11 +147,17 @@ impl<T> Param<T> {
     }
 
     /// `{"Ref": "<Parameter>"}`: the value given at deploy time.
-    pub fn to_ref(&self) -> Value<T> {
-        Value::from_expr(Expr::reference(Target::Parameter {
-            stack: self.stack,
-            id: self.id.clone(),
-        }))
+    pub fn to_ref(&self) -> Value<T>
+    where
+        T: 'static,
+    {
+        Value::from_expr(Expr::reference(
+            Target::Parameter {
+                stack: self.stack,
+                id: self.id.clone(),
+            },
+            shape_of::<T>(),
+        ))
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod diag;
 pub mod document;
+pub(crate) mod export;
 pub mod expr;
 pub mod handle;
 pub mod parse;

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use super::diag::{Diagnostic, Severity};
+use super::export::ExportRef;
 use super::handle::StackId;
 
 /// The JSON tree of a rendered template (objects keep insertion order).
@@ -27,6 +28,29 @@ enum Seg {
     Index(usize),
 }
 
+/// The stacks of the [`crate::App`] a stack is rendered in: references to them become
+/// imports instead of errors.
+#[derive(Debug, Default)]
+pub(crate) struct AppScope {
+    stacks: Vec<(StackId, Rc<str>)>,
+}
+
+impl AppScope {
+    pub(crate) fn new(stacks: impl IntoIterator<Item = (StackId, Rc<str>)>) -> Self {
+        AppScope {
+            stacks: stacks.into_iter().collect(),
+        }
+    }
+
+    /// The name of a stack of the app.
+    pub(crate) fn name_of(&self, stack: StackId) -> Option<&Rc<str>> {
+        self.stacks
+            .iter()
+            .find(|(id, _)| *id == stack)
+            .map(|(_, n)| n)
+    }
+}
+
 /// What a render pass knows: which stack it renders, where in the template it is, and the
 /// problems found so far.
 pub struct RenderCx {
@@ -35,6 +59,8 @@ pub struct RenderCx {
     path: Vec<Seg>,
     diagnostics: Vec<Diagnostic>,
     language_extensions: bool,
+    app: Option<Rc<AppScope>>,
+    imports: Vec<ExportRef>,
 }
 
 impl RenderCx {
@@ -45,7 +71,33 @@ impl RenderCx {
             path: Vec::with_capacity(16),
             diagnostics: Vec::new(),
             language_extensions: false,
+            app: None,
+            imports: Vec::new(),
         }
+    }
+
+    /// A context for a stack of an app: references to the app's other stacks are imports.
+    pub(crate) fn in_app(stack: StackId, stack_name: Rc<str>, app: Option<Rc<AppScope>>) -> Self {
+        let mut cx = RenderCx::new(stack, stack_name);
+        cx.app = app;
+        cx
+    }
+
+    /// The name of `stack` when it is another stack of the app this stack is rendered in.
+    pub(crate) fn app_stack_name(&self, stack: StackId) -> Option<Rc<str>> {
+        self.app.as_ref()?.name_of(stack).cloned()
+    }
+
+    /// Record a value this stack imports from another stack of its app.
+    pub(crate) fn record_import(&mut self, import: ExportRef) {
+        if !self.imports.contains(&import) {
+            self.imports.push(import);
+        }
+    }
+
+    /// The values imported so far, in the order first met.
+    pub(crate) fn take_imports(&mut self) -> Vec<ExportRef> {
+        std::mem::take(&mut self.imports)
     }
 
     /// A context that belongs to no stack (serializing a value on its own).
@@ -56,6 +108,8 @@ impl RenderCx {
             path: Vec::new(),
             diagnostics: Vec::new(),
             language_extensions: false,
+            app: None,
+            imports: Vec::new(),
         }
     }
 

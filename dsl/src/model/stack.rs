@@ -7,10 +7,11 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use super::diag::{Diagnostic, Severity, SynthError, rules};
+use super::export::{ExportRef, MAX_OUTPUTS};
 use super::expr::{Cond, check_condition};
 use super::handle::{CondRef, Handle, MappingRef, Param, StackId};
 use super::refcheck;
-use super::render::{Json, JsonMap, Render, RenderCx};
+use super::render::{AppScope, Json, JsonMap, Render, RenderCx};
 use super::template::Template;
 use super::value::{List, Value};
 
@@ -513,6 +514,7 @@ pub struct Stack {
     conditions: IndexMap<Rc<str>, Cond>,
     resources: IndexMap<Rc<str>, Entry>,
     outputs: IndexMap<Rc<str>, Output>,
+    kept_exports: Vec<ExportRef>,
     diagnostics: Vec<Diagnostic>,
     scratch: ResourceOptions,
     scratch_output: Option<Output>,
@@ -534,6 +536,7 @@ impl Stack {
             conditions: IndexMap::new(),
             resources: IndexMap::new(),
             outputs: IndexMap::new(),
+            kept_exports: Vec::new(),
             diagnostics: Vec::new(),
             scratch: ResourceOptions::default(),
             scratch_output: None,
@@ -765,6 +768,80 @@ impl Stack {
         self.problem(rule, logical_id, message, hint);
     }
 
+    /// Export a value of this stack under the name an [`crate::App`] gives it when another
+    /// stack reads it, whether or not any stack reads it now, and return that name.
+    ///
+    /// This is the way out of the "export in use" trap (CDK's `exportValue`): CloudFormation
+    /// refuses to delete or change an export while another stack imports it, and an app
+    /// deploys producers before consumers. When a consumer stops reading a value, keep the
+    /// export with this call, deploy (the consumer moves off it), then remove the call and
+    /// deploy again.
+    ///
+    /// `value` must be a plain reference to a resource or parameter of this stack
+    /// (`repo.arn()`, `vpc.to_ref()`, `param.to_ref()`); anything else is reported at synth.
+    ///
+    /// ```
+    /// use ferroform::Stack;
+    /// use ferroform::resources::ecr;
+    /// let mut platform = Stack::new("Platform");
+    /// let repo = platform.add("WebRepo", ecr::Repository::new());
+    /// let name = platform.export_value(repo.attr_arn());
+    /// assert_eq!(name, "Platform:WebRepo:Arn");
+    /// let t = platform.synth().unwrap();
+    /// assert_eq!(t.body()["Outputs"]["ExportWebRepoArn"]["Export"]["Name"], "Platform:WebRepo:Arn");
+    /// ```
+    pub fn export_value<T>(&mut self, value: impl Into<Value<T>>) -> String {
+        let value = value.into();
+        let export = match &value.inner {
+            super::value::Inner::Expr(e) => e.as_export(),
+            super::value::Inner::Lit(_) => None,
+        };
+        match export {
+            Some(e) if e.stack == self.id && e.shape != super::export::Shape::Object => {
+                let name = e.export_name(&self.name);
+                if !self.kept_exports.contains(&e) {
+                    self.kept_exports.push(e);
+                }
+                name
+            }
+            Some(e) if e.stack == self.id => {
+                let id = e.id.to_string();
+                self.problem(
+                    rules::BAD_EXPORT,
+                    Some(&id),
+                    format!("export_value: `{id}` gives a JSON object, and CloudFormation exports only strings"),
+                    "export a string attribute",
+                );
+                String::new()
+            }
+            Some(e) => {
+                let id = e.id.to_string();
+                self.problem(
+                    rules::BAD_EXPORT,
+                    None,
+                    format!(
+                        "export_value: `{id}` belongs to another stack, not to `{}`",
+                        self.name
+                    ),
+                    "call export_value on the stack that holds the resource or parameter",
+                );
+                String::new()
+            }
+            None => {
+                self.problem(
+                    rules::BAD_EXPORT,
+                    None,
+                    "export_value takes a reference to a resource or parameter of the stack \
+                     (a handle's `to_ref()` or attribute, a parameter's `to_ref()`)"
+                        .to_owned(),
+                    "for any other value, add an output and set its export name: \
+                     stack.output(id, value).export(name)",
+                );
+                String::new()
+            }
+        }
+    }
+
     /// Render the template, or every problem found on the way.
     pub fn synth(&self) -> Result<Template, SynthError> {
         let (json, diagnostics) = self.render();
@@ -776,7 +853,18 @@ impl Stack {
 
     /// Render the template and return it with the diagnostics found (errors included).
     pub(crate) fn render(&self) -> (Json, Vec<Diagnostic>) {
-        let mut cx = RenderCx::new(self.id, self.name.clone());
+        let (mut json, mut diagnostics, _) = self.render_in(None);
+        self.add_exports(&mut json, &[], &mut diagnostics);
+        (json, diagnostics)
+    }
+
+    /// Render as a stack of an app: references to the app's other stacks become imports,
+    /// returned third. Exports are added afterwards with [`Stack::add_exports`].
+    pub(crate) fn render_in(
+        &self,
+        app: Option<Rc<AppScope>>,
+    ) -> (Json, Vec<Diagnostic>, Vec<ExportRef>) {
+        let mut cx = RenderCx::in_app(self.id, self.name.clone(), app);
         let mut root = JsonMap::new();
         root.insert(
             "AWSTemplateFormatVersion".into(),
@@ -848,7 +936,87 @@ impl Stack {
             })
             .collect();
         diagnostics.extend(dangling);
-        (Json::Object(root), diagnostics)
+        let imports = cx.take_imports();
+        (Json::Object(root), diagnostics, imports)
+    }
+
+    /// Add to a rendered template the outputs that export what other stacks import
+    /// (`imported`, all of this stack) and what [`Stack::export_value`] keeps: one output per
+    /// value, sorted by logical ID, after the stack's own outputs.
+    pub(crate) fn add_exports(
+        &self,
+        body: &mut Json,
+        imported: &[ExportRef],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let mut exports: Vec<&ExportRef> = self.kept_exports.iter().chain(imported).collect();
+        exports.sort_by_key(|e| e.output_id());
+        exports.dedup_by(|a, b| a == b);
+        if exports.is_empty() {
+            return;
+        }
+        let Json::Object(root) = body else {
+            return;
+        };
+        let mut problem = |id: &str, message: String, hint: &str| {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                rule: rules::BAD_EXPORT,
+                source: self.name.to_string(),
+                logical_id: Some(id.to_owned()),
+                path: format!("Outputs.{id}"),
+                message,
+                hint: Some(hint.to_owned()),
+            });
+        };
+        let outputs = root
+            .entry("Outputs")
+            .or_insert_with(|| Json::Object(JsonMap::new()));
+        let Json::Object(outputs) = outputs else {
+            return;
+        };
+        let mut previous: Option<&ExportRef> = None;
+        for e in exports {
+            let id = e.output_id();
+            if previous.is_some_and(|p| p.output_id() == id)
+                || self.outputs.contains_key(id.as_str())
+            {
+                problem(
+                    &id,
+                    format!(
+                        "the output that exports `{}` would be named `{id}`, a name already taken",
+                        e.id
+                    ),
+                    "rename the output (or the resource) that takes this logical ID",
+                );
+                continue;
+            }
+            previous = Some(e);
+            let mut o = JsonMap::with_capacity(3);
+            // A conditional resource is exported under the same condition.
+            if let Some(c) = self
+                .resources
+                .get(&e.id)
+                .and_then(|r| r.options.condition.as_ref())
+            {
+                o.insert("Condition".into(), Json::String(c.id.to_string()));
+            }
+            o.insert("Value".into(), e.output_value());
+            let mut name = JsonMap::with_capacity(1);
+            name.insert("Name".into(), Json::String(e.export_name(&self.name)));
+            o.insert("Export".into(), Json::Object(name));
+            outputs.insert(id, Json::Object(o));
+        }
+        if outputs.len() > MAX_OUTPUTS {
+            let n = outputs.len();
+            problem(
+                "Outputs",
+                format!(
+                    "the template has {n} outputs with its exports; CloudFormation allows {MAX_OUTPUTS}"
+                ),
+                "split the stack, or have other stacks read fewer of its values",
+            );
+        }
     }
 
     fn render_parameters(&self) -> JsonMap {

@@ -1,0 +1,234 @@
+//! Cross-stack references: the exports a stack must declare because other stacks of the same
+//! [`crate::App`] read its values, and the names they get.
+//!
+//! A reference (`Ref`, `Fn::GetAtt`) to a resource or parameter of another stack of the app is
+//! rendered in the consuming stack as `{"Fn::ImportValue": "<export name>"}` (a list as
+//! `Fn::Split` of it), and the producing stack gets an output that exports the value under
+//! that name. Names are derived from the producer's stack name, the logical ID and the
+//! attribute only, so they stay the same across unrelated edits:
+//!
+//! | reference                     | export name             | output logical ID     |
+//! |-------------------------------|-------------------------|-----------------------|
+//! | `Ref Vpc` in stack `Platform` | `Platform:Vpc`          | `ExportVpcRef`        |
+//! | `Fn::GetAtt WebRepo.Arn`      | `Platform:WebRepo:Arn`  | `ExportWebRepoArn`    |
+//!
+//! CloudFormation allows only ASCII letters, digits, colons and hyphens in export names
+//! ("The Name field of every Export member must ... consist only of alphanumeric characters,
+//! colons, or hyphens"); other characters of an attribute name (`Endpoint.Address`) become `-`.
+
+use std::borrow::Cow;
+use std::rc::Rc;
+
+use super::handle::StackId;
+use super::render::{Json, JsonMap};
+
+/// The longest export name or output logical ID written; longer ones are cut and end with a
+/// hash of the full name, so they stay unique and stable.
+pub(crate) const MAX_NAME: usize = 255;
+
+/// The most outputs a template may declare (CloudFormation quota).
+pub(crate) const MAX_OUTPUTS: usize = 200;
+
+/// How a referenced value travels through an export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Shape {
+    /// A string or number: exported as is.
+    Scalar,
+    /// A list of strings: exported joined with `,`, imported with `Fn::Split`.
+    List,
+    /// A JSON object: CloudFormation cannot export it.
+    Object,
+}
+
+/// The shape of a value of type `V`, from its type.
+pub(crate) fn shape_of<V: 'static>() -> Shape {
+    use super::document::Document;
+    use super::value::List;
+    use std::any::TypeId;
+    let t = TypeId::of::<V>();
+    if t == TypeId::of::<List<String>>()
+        || t == TypeId::of::<List<i64>>()
+        || t == TypeId::of::<List<f64>>()
+        || t == TypeId::of::<List<bool>>()
+    {
+        Shape::List
+    } else if t == TypeId::of::<Json>() || t == TypeId::of::<Document>() {
+        Shape::Object
+    } else {
+        Shape::Scalar
+    }
+}
+
+/// One value a stack exports for another stack of its app: `Ref` (no attribute) or
+/// `Fn::GetAtt` of one of its resources or parameters.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct ExportRef {
+    /// The producing stack.
+    pub stack: StackId,
+    /// The logical ID of the resource or parameter.
+    pub id: Rc<str>,
+    /// The attribute (`Fn::GetAtt`), or none (`Ref`).
+    pub attr: Option<Cow<'static, str>>,
+    /// How the value is exported.
+    pub shape: Shape,
+}
+
+impl ExportRef {
+    /// The export name: `<stack>:<logical id>` for `Ref`, `<stack>:<logical id>:<attribute>`
+    /// for `Fn::GetAtt`.
+    pub fn export_name(&self, stack_name: &str) -> String {
+        let mut name = format!("{stack_name}:{}", self.id);
+        if let Some(attr) = &self.attr {
+            name.push(':');
+            name.push_str(attr);
+        }
+        let name: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == ':' || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        shorten(name)
+    }
+
+    /// The logical ID of the output that exports the value: `Export<Id><Attribute>`, or
+    /// `Export<Id>Ref` for `Ref`.
+    pub fn output_id(&self) -> String {
+        let attr = self.attr.as_deref().unwrap_or("Ref");
+        let id: String = format!("Export{}{attr}", self.id)
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        shorten(id)
+    }
+
+    /// The output's `Value`: the reference itself, or a list joined with commas.
+    pub fn output_value(&self) -> Json {
+        let reference = match &self.attr {
+            None => obj("Ref", Json::String(self.id.to_string())),
+            Some(attr) => obj(
+                "Fn::GetAtt",
+                Json::Array(vec![
+                    Json::String(self.id.to_string()),
+                    Json::String(attr.to_string()),
+                ]),
+            ),
+        };
+        match self.shape {
+            Shape::List => obj(
+                "Fn::Join",
+                Json::Array(vec![Json::String(",".into()), reference]),
+            ),
+            _ => reference,
+        }
+    }
+
+    /// What the consuming stack writes in place of the reference.
+    pub fn import(&self, stack_name: &str) -> Json {
+        let import = obj(
+            "Fn::ImportValue",
+            Json::String(self.export_name(stack_name)),
+        );
+        match self.shape {
+            Shape::List => obj(
+                "Fn::Split",
+                Json::Array(vec![Json::String(",".into()), import]),
+            ),
+            _ => import,
+        }
+    }
+}
+
+pub(crate) fn obj(key: &str, value: Json) -> Json {
+    let mut m = JsonMap::with_capacity(1);
+    m.insert(key.to_owned(), value);
+    Json::Object(m)
+}
+
+/// Keep `name` within [`MAX_NAME`] characters: a longer one is cut and ends with 16 hex
+/// digits of a hash of the whole name (FNV-1a, stable across runs and platforms).
+fn shorten(name: String) -> String {
+    if name.len() <= MAX_NAME {
+        return name;
+    }
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    // Names are ASCII here, so cutting at a byte index is cutting at a character.
+    format!("{}{hash:016X}", &name[..MAX_NAME - 16])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(id: &str, attr: Option<&'static str>, shape: Shape) -> ExportRef {
+        ExportRef {
+            stack: StackId::fresh(),
+            id: Rc::from(id),
+            attr: attr.map(Cow::Borrowed),
+            shape,
+        }
+    }
+
+    #[test]
+    fn names_are_stack_id_and_attribute() {
+        let e = r("WebRepo", Some("Arn"), Shape::Scalar);
+        assert_eq!(e.export_name("Platform"), "Platform:WebRepo:Arn");
+        assert_eq!(e.output_id(), "ExportWebRepoArn");
+        let e = r("Vpc", None, Shape::Scalar);
+        assert_eq!(e.export_name("Platform"), "Platform:Vpc");
+        assert_eq!(e.output_id(), "ExportVpcRef");
+    }
+
+    #[test]
+    fn only_allowed_characters_in_export_names() {
+        let e = r("Db", Some("Endpoint.Address"), Shape::Scalar);
+        assert_eq!(e.export_name("Data-1"), "Data-1:Db:Endpoint-Address");
+        assert_eq!(e.output_id(), "ExportDbEndpointAddress");
+    }
+
+    #[test]
+    fn long_names_are_cut_with_a_stable_hash() {
+        let long = "A".repeat(250);
+        let a = r(&long, Some("Arn"), Shape::Scalar);
+        let b = r(&long, Some("Arm"), Shape::Scalar);
+        let (na, nb) = (a.export_name("Stack"), b.export_name("Stack"));
+        assert_eq!(na.len(), MAX_NAME);
+        assert_ne!(na, nb);
+        assert_eq!(na, a.export_name("Stack"));
+        assert!(a.output_id().len() <= MAX_NAME);
+        assert!(
+            na.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-')
+        );
+    }
+
+    #[test]
+    fn lists_travel_joined_and_split() {
+        let e = r("Subnets", None, Shape::List);
+        assert_eq!(
+            e.output_value(),
+            serde_json::json!({"Fn::Join": [",", {"Ref": "Subnets"}]})
+        );
+        assert_eq!(
+            e.import("Net"),
+            serde_json::json!({"Fn::Split": [",", {"Fn::ImportValue": "Net:Subnets"}]})
+        );
+    }
+
+    #[test]
+    fn shapes_come_from_types() {
+        use crate::model::value::List;
+        assert_eq!(shape_of::<String>(), Shape::Scalar);
+        assert_eq!(shape_of::<i64>(), Shape::Scalar);
+        assert_eq!(shape_of::<List<String>>(), Shape::List);
+        assert_eq!(shape_of::<Json>(), Shape::Object);
+    }
+}

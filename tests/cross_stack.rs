@@ -1,0 +1,343 @@
+//! Cross-stack references: a handle, attribute or parameter of another stack of the same app
+//! becomes an `Export` in the producer and `Fn::ImportValue` in the consumer, with stable
+//! names; deploy order follows the imports; cycles and references outside an app are errors.
+
+use ferroform::iam::{PolicyDocument, Statement};
+use ferroform::resources::{ecr, iam, logs, ssm};
+use ferroform::{App, Parameter, Stack, fns};
+use serde_json::json;
+
+/// The characters CloudFormation allows in an export name ("The Name field of every Export
+/// member must be specified and consist only of alphanumeric characters, colons, or hyphens").
+fn valid_export_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-')
+}
+
+fn platform() -> (Stack, ferroform::Handle<ecr::Repository>) {
+    let mut platform = Stack::new("Platform");
+    let repo = platform.add("WebRepo", ecr::Repository::new());
+    (platform, repo)
+}
+
+#[test]
+fn a_foreign_attribute_becomes_an_export_and_an_import() {
+    let (platform, repo) = platform();
+    let mut service = Stack::new("Service");
+    service.add(
+        "Param",
+        ssm::Parameter::new(ssm::parameter::Type::String, repo.attr_arn()).name("/web/repo"),
+    );
+    let mut app = App::new();
+    app.add(platform);
+    app.add(service);
+    let t = app.synth().unwrap();
+    assert_eq!(t.len(), 2);
+    let (p, s) = (t[0].body(), t[1].body());
+    assert_eq!(
+        p["Outputs"]["ExportWebRepoArn"],
+        json!({"Value": {"Fn::GetAtt": ["WebRepo", "Arn"]}, "Export": {"Name": "Platform:WebRepo:Arn"}})
+    );
+    assert_eq!(
+        s["Resources"]["Param"]["Properties"]["Value"],
+        json!({"Fn::ImportValue": "Platform:WebRepo:Arn"})
+    );
+    // The consumer has no output of its own and the producer nothing else.
+    assert!(s.get("Outputs").is_none());
+    assert_eq!(p["Outputs"].as_object().unwrap().len(), 1);
+}
+
+#[test]
+fn ref_and_attributes_each_get_one_export_shared_by_consumers() {
+    let (platform, repo) = platform();
+    let mut a = Stack::new("A");
+    a.output("Name", repo.to_ref());
+    a.output("Arn", repo.attr_arn());
+    a.output("Again", repo.attr_arn());
+    let mut b = Stack::new("B");
+    b.output("Arn", repo.attr_arn());
+    let mut app = App::new();
+    app.add(platform).add(a).add(b);
+    let t = app.synth().unwrap();
+    let outputs = t[0].body()["Outputs"].as_object().unwrap();
+    // Sorted by logical ID, one per value.
+    let ids: Vec<&str> = outputs.keys().map(String::as_str).collect();
+    assert_eq!(ids, ["ExportWebRepoArn", "ExportWebRepoRef"]);
+    assert_eq!(
+        outputs["ExportWebRepoRef"],
+        json!({"Value": {"Ref": "WebRepo"}, "Export": {"Name": "Platform:WebRepo"}})
+    );
+    for o in outputs.values() {
+        assert!(valid_export_name(o["Export"]["Name"].as_str().unwrap()));
+    }
+    assert_eq!(
+        t[1].body()["Outputs"]["Name"]["Value"],
+        json!({"Fn::ImportValue": "Platform:WebRepo"})
+    );
+}
+
+#[test]
+fn imports_inside_sub_join_and_policy_documents() {
+    let (platform, repo) = platform();
+    let mut service = Stack::new("Service");
+    let doc = PolicyDocument::new()
+        .statement(Statement::allow(["ecr:BatchGetImage"]).resource(repo.attr_arn()));
+    service.add(
+        "Role",
+        iam::Role::new(PolicyDocument::assumed_by("ecs-tasks.amazonaws.com"))
+            .policies(vec![iam::role::Policy::new(doc, "Pull")]),
+    );
+    service.output(
+        "Image",
+        fns::sub_with("${Uri}:latest", [("Uri", repo.attr_repository_uri())]),
+    );
+    service.output("Joined", fns::join("/", vec![repo.to_ref(), "x".into()]));
+    let mut app = App::new();
+    app.add(platform).add(service);
+    let t = app.synth().unwrap();
+    let s = t[1].body();
+    assert_eq!(
+        s["Resources"]["Role"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"],
+        json!({"Fn::ImportValue": "Platform:WebRepo:Arn"})
+    );
+    assert_eq!(
+        s["Outputs"]["Image"]["Value"],
+        json!({"Fn::Sub": ["${Uri}:latest", {"Uri": {"Fn::ImportValue": "Platform:WebRepo:RepositoryUri"}}]})
+    );
+    assert_eq!(
+        s["Outputs"]["Joined"]["Value"],
+        json!({"Fn::Join": ["/", [{"Fn::ImportValue": "Platform:WebRepo"}, "x"]]})
+    );
+    let exports: Vec<&String> = t[0].body()["Outputs"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        exports,
+        [
+            "ExportWebRepoArn",
+            "ExportWebRepoRef",
+            "ExportWebRepoRepositoryUri"
+        ]
+    );
+}
+
+#[test]
+fn list_parameters_travel_joined_and_split() {
+    let mut network = Stack::new("Network");
+    let subnets = network.parameter("Subnets", Parameter::aws_list("AWS::EC2::Subnet::Id"));
+    let vpc = network.parameter("VpcId", Parameter::aws("AWS::EC2::VPC::Id"));
+    let mut service = Stack::new("Service");
+    service.output("First", fns::select(0, subnets.to_ref()));
+    service.output("Vpc", vpc.to_ref());
+    let mut app = App::new();
+    app.add(network).add(service);
+    let t = app.synth().unwrap();
+    assert_eq!(
+        t[0].body()["Outputs"]["ExportSubnetsRef"],
+        json!({"Value": {"Fn::Join": [",", {"Ref": "Subnets"}]}, "Export": {"Name": "Network:Subnets"}})
+    );
+    assert_eq!(
+        t[1].body()["Outputs"]["First"]["Value"],
+        json!({"Fn::Select": [0, {"Fn::Split": [",", {"Fn::ImportValue": "Network:Subnets"}]}]})
+    );
+    assert_eq!(
+        t[1].body()["Outputs"]["Vpc"]["Value"],
+        json!({"Fn::ImportValue": "Network:VpcId"})
+    );
+}
+
+#[test]
+fn templates_come_in_deploy_order_and_names_do_not_depend_on_it() {
+    let (platform, repo) = platform();
+    let mut service = Stack::new("Service");
+    service.output("Arn", repo.attr_arn());
+    let mut unrelated = Stack::new("Unrelated");
+    unrelated.add("Logs", logs::LogGroup::new());
+
+    let mut app = App::new();
+    app.add(service).add(unrelated).add(platform);
+    assert_eq!(
+        app.deploy_order().unwrap(),
+        ["Unrelated", "Platform", "Service"]
+    );
+    let t = app.synth().unwrap();
+    let names: Vec<&str> = t.iter().map(|t| t.name()).collect();
+    assert_eq!(names, ["Unrelated", "Platform", "Service"]);
+    assert_eq!(
+        t[1].body()["Outputs"]["ExportWebRepoArn"]["Export"]["Name"],
+        "Platform:WebRepo:Arn"
+    );
+    // Deterministic.
+    let again = app.synth().unwrap();
+    assert_eq!(t, again);
+}
+
+#[test]
+fn synthesizing_only_the_producer_still_exports_what_consumers_read() {
+    let (platform, repo) = platform();
+    let mut service = Stack::new("Service");
+    service.output("Arn", repo.attr_arn());
+    let mut app = App::new();
+    app.add(platform).add(service);
+    let only = app.synth_only(&["Platform"]).unwrap();
+    assert_eq!(only.len(), 1);
+    assert_eq!(
+        only[0].body()["Outputs"]["ExportWebRepoArn"]["Export"]["Name"],
+        "Platform:WebRepo:Arn"
+    );
+}
+
+#[test]
+fn a_cycle_is_an_error_naming_the_stacks() {
+    let mut a = Stack::new("A");
+    let la = a.add("Logs", logs::LogGroup::new());
+    let mut b = Stack::new("B");
+    let lb = b.add("Logs", logs::LogGroup::new());
+    a.output("FromB", lb.attr_arn());
+    b.output("FromA", la.attr_arn());
+    let mut app = App::new();
+    app.add(a).add(b);
+    let err = app.synth().unwrap_err();
+    let d = err
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "FF1010")
+        .unwrap_or_else(|| panic!("no cycle error:\n{err}"));
+    assert_eq!(
+        d.message,
+        "stacks import from each other in a cycle: A -> B -> A (each imports from the next)"
+    );
+    assert!(app.deploy_order().is_err());
+}
+
+#[test]
+fn outside_an_app_a_foreign_handle_is_still_ff1003() {
+    let (_platform, repo) = platform();
+    let mut service = Stack::new("Service");
+    service.output("Arn", repo.attr_arn());
+    let err = service.synth().unwrap_err();
+    assert_eq!(err.diagnostics.len(), 1);
+    let d = &err.diagnostics[0];
+    assert_eq!(d.rule, "FF1003");
+    assert_eq!(d.logical_id.as_deref(), Some("Arn"));
+    assert!(d.hint.as_deref().unwrap().contains("App"), "{d}");
+
+    // Also in an app that does not hold the producer.
+    let mut app = App::new();
+    app.add(service);
+    let err = app.synth().unwrap_err();
+    assert_eq!(err.diagnostics[0].rule, "FF1003");
+}
+
+#[test]
+fn depends_on_across_stacks_stays_an_error() {
+    let (platform, repo) = platform();
+    let mut service = Stack::new("Service");
+    let logs = service.add("Logs", logs::LogGroup::new());
+    service.options(&logs).depends_on(&repo);
+    let mut app = App::new();
+    app.add(platform).add(service);
+    let err = app.synth().unwrap_err();
+    assert!(
+        err.diagnostics
+            .iter()
+            .any(|d| d.rule == "FF1003" && d.path.contains("DependsOn")),
+        "{err}"
+    );
+}
+
+#[test]
+fn json_attributes_cannot_be_exported() {
+    let mut platform = Stack::new("Platform");
+    let repo = platform.add("WebRepo", ecr::Repository::new());
+    let mut service = Stack::new("Service");
+    let doc: ferroform::Value<serde_json::Value> = repo.get_att("SomeObject");
+    service.output("Doc", doc);
+    let mut app = App::new();
+    app.add(platform).add(service);
+    let err = app.synth().unwrap_err();
+    assert_eq!(err.diagnostics[0].rule, "FF1003");
+    assert!(err.diagnostics[0].message.contains("exports only strings"));
+}
+
+#[test]
+fn export_value_keeps_an_export_with_the_same_name() {
+    // Before: Service reads the repository ARN.
+    let build = |consumer_reads: bool, keep: bool| {
+        let (mut platform, repo) = platform();
+        if keep {
+            assert_eq!(
+                platform.export_value(repo.attr_arn()),
+                "Platform:WebRepo:Arn"
+            );
+        }
+        let mut service = Stack::new("Service");
+        if consumer_reads {
+            service.output("Arn", repo.attr_arn());
+        } else {
+            service.add("Logs", logs::LogGroup::new());
+        }
+        let mut app = App::new();
+        app.add(platform).add(service);
+        app.synth().unwrap()[0].to_json()
+    };
+    let before = build(true, false);
+    // Step 1: the consumer stops reading, the producer keeps the export: its template does
+    // not change, so deploying it first cannot fail on an export in use.
+    assert_eq!(build(false, true), before);
+    // Keeping an export that is also imported writes it once.
+    assert_eq!(build(true, true), before);
+    // Step 2: without the keep, the export goes.
+    assert!(!build(false, false).contains("ExportWebRepoArn"));
+}
+
+#[test]
+fn export_value_of_something_else_is_an_error() {
+    let (mut platform, _repo) = platform();
+    let mut other = Stack::new("Other");
+    let foreign = other.add("Logs", logs::LogGroup::new());
+    assert_eq!(
+        platform.export_value(ferroform::Value::<String>::lit("x".into())),
+        ""
+    );
+    assert_eq!(platform.export_value(fns::join(",", vec!["a", "b"])), "");
+    assert_eq!(platform.export_value(foreign.attr_arn()), "");
+    let err = platform.synth().unwrap_err();
+    assert_eq!(err.diagnostics.len(), 3);
+    assert!(err.diagnostics.iter().all(|d| d.rule == "FF1009"));
+}
+
+#[test]
+fn an_export_output_id_taken_by_the_user_is_an_error() {
+    let (mut platform, repo) = platform();
+    platform.output("ExportWebRepoArn", "mine");
+    let mut service = Stack::new("Service");
+    service.output("Arn", repo.attr_arn());
+    let mut app = App::new();
+    app.add(platform).add(service);
+    let err = app.synth().unwrap_err();
+    assert_eq!(err.diagnostics[0].rule, "FF1009");
+    assert_eq!(
+        err.diagnostics[0].logical_id.as_deref(),
+        Some("ExportWebRepoArn")
+    );
+}
+
+#[test]
+fn conditional_resources_are_exported_under_their_condition() {
+    let mut platform = Stack::new("Platform");
+    let env = platform.parameter("Env", Parameter::string());
+    let prod = platform.condition("IsProd", fns::equals(env.to_ref(), "prod"));
+    let repo = platform.add("WebRepo", ecr::Repository::new());
+    platform.options(&repo).condition(&prod);
+    let mut service = Stack::new("Service");
+    service.output("Arn", repo.attr_arn());
+    let mut app = App::new();
+    app.add(platform).add(service);
+    let t = app.synth().unwrap();
+    assert_eq!(
+        t[0].body()["Outputs"]["ExportWebRepoArn"]["Condition"],
+        "IsProd"
+    );
+}
