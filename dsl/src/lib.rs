@@ -37,6 +37,7 @@ pub mod ecs;
 pub mod iam;
 pub mod model;
 pub mod resources;
+pub mod testing;
 pub mod validate;
 
 pub use app::App;
