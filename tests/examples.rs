@@ -15,6 +15,8 @@ mod ecr_repository;
 mod fargate_fleet;
 #[path = "../examples/fargate_service.rs"]
 mod fargate_service;
+#[path = "../examples/platform_and_service.rs"]
+mod platform_and_service;
 #[path = "../examples/queue_worker.rs"]
 mod queue_worker;
 
@@ -28,6 +30,7 @@ fn examples() -> Vec<(&'static str, App)> {
         ("ecr_repository", ecr_repository::app()),
         ("fargate_fleet", fleet),
         ("fargate_service", fargate_service::app()),
+        ("platform_and_service", platform_and_service::app()),
         ("queue_worker", queue_worker::app()),
     ]
 }
