@@ -7,6 +7,8 @@
 #    if it is missing (python3 -m venv) and installs the pinned test tools into it:
 #    pip install -r tests/requirements.txt -c tests/constraints.txt (cfn-lint, moto[server]).
 #    pip is skipped when the venv already holds exactly the pinned versions.
+#    tests/setup_checkov.sh: the same for checkov in .venv-checkov (pinned by
+#    tests/constraints-checkov.txt; kept apart because it downgrades boto3 and networkx).
 # 2. Exports FERROFORM_VENV=<repo>/.venv and puts its bin/ first on PATH, so the tests find
 #    cfn-lint (tests/support/mod.rs). Under CI (CI set, not "false") a test that cannot find
 #    a tool fails; elsewhere it prints "SKIPPED: ..." and passes.
@@ -29,6 +31,9 @@ START=$SECONDS
 # --- 1. the Python tools ---------------------------------------------------------------
 
 bash tests/setup_venv.sh
+# checkov in its own venv (.venv-checkov): it would downgrade boto3 and networkx in .venv.
+bash tests/setup_checkov.sh
+export FERROFORM_CHECKOV="$ROOT/.venv-checkov/bin/checkov"
 
 export FERROFORM_VENV="$VENV"
 export PATH="$VENV/bin:$PATH"
