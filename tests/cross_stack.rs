@@ -17,6 +17,13 @@ fn valid_export_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-')
 }
 
+/// A stack with one resource (a template needs at least one).
+fn stack(name: &str) -> Stack {
+    let mut s = Stack::new(name);
+    s.add("Placeholder", logs::LogGroup::new());
+    s
+}
+
 fn platform() -> (Stack, ferroform::Handle<ecr::Repository>) {
     let mut platform = Stack::new("Platform");
     let repo = platform.add("WebRepo", ecr::Repository::new());
@@ -26,7 +33,7 @@ fn platform() -> (Stack, ferroform::Handle<ecr::Repository>) {
 #[test]
 fn a_foreign_attribute_becomes_an_export_and_an_import() {
     let (platform, repo) = platform();
-    let mut service = Stack::new("Service");
+    let mut service = stack("Service");
     service.add(
         "Param",
         ssm::Parameter::new(ssm::parameter::Type::String, repo.attr_arn()).name("/web/repo"),
@@ -53,11 +60,11 @@ fn a_foreign_attribute_becomes_an_export_and_an_import() {
 #[test]
 fn ref_and_attributes_each_get_one_export_shared_by_consumers() {
     let (platform, repo) = platform();
-    let mut a = Stack::new("A");
+    let mut a = stack("A");
     a.output("Name", repo.to_ref());
     a.output("Arn", repo.attr_arn());
     a.output("Again", repo.attr_arn());
-    let mut b = Stack::new("B");
+    let mut b = stack("B");
     b.output("Arn", repo.attr_arn());
     let mut app = App::new();
     app.add(platform).add(a).add(b);
@@ -82,7 +89,7 @@ fn ref_and_attributes_each_get_one_export_shared_by_consumers() {
 #[test]
 fn imports_inside_sub_join_and_policy_documents() {
     let (platform, repo) = platform();
-    let mut service = Stack::new("Service");
+    let mut service = stack("Service");
     let doc = PolicyDocument::new()
         .statement(Statement::allow(["ecr:BatchGetImage"]).resource(repo.attr_arn()));
     service.add(
@@ -124,10 +131,10 @@ fn imports_inside_sub_join_and_policy_documents() {
 
 #[test]
 fn list_parameters_travel_joined_and_split() {
-    let mut network = Stack::new("Network");
+    let mut network = stack("Network");
     let subnets = network.parameter("Subnets", Parameter::aws_list("AWS::EC2::Subnet::Id"));
     let vpc = network.parameter("VpcId", Parameter::aws("AWS::EC2::VPC::Id"));
-    let mut service = Stack::new("Service");
+    let mut service = stack("Service");
     service.output("First", fns::select(0, subnets.to_ref()));
     service.output("Vpc", vpc.to_ref());
     let mut app = App::new();
@@ -150,9 +157,9 @@ fn list_parameters_travel_joined_and_split() {
 #[test]
 fn templates_come_in_deploy_order_and_names_do_not_depend_on_it() {
     let (platform, repo) = platform();
-    let mut service = Stack::new("Service");
+    let mut service = stack("Service");
     service.output("Arn", repo.attr_arn());
-    let mut unrelated = Stack::new("Unrelated");
+    let mut unrelated = stack("Unrelated");
     unrelated.add("Logs", logs::LogGroup::new());
 
     let mut app = App::new();
@@ -176,7 +183,7 @@ fn templates_come_in_deploy_order_and_names_do_not_depend_on_it() {
 #[test]
 fn synthesizing_only_the_producer_still_exports_what_consumers_read() {
     let (platform, repo) = platform();
-    let mut service = Stack::new("Service");
+    let mut service = stack("Service");
     service.output("Arn", repo.attr_arn());
     let mut app = App::new();
     app.add(platform).add(service);
@@ -190,9 +197,9 @@ fn synthesizing_only_the_producer_still_exports_what_consumers_read() {
 
 #[test]
 fn a_cycle_is_an_error_naming_the_stacks() {
-    let mut a = Stack::new("A");
+    let mut a = stack("A");
     let la = a.add("Logs", logs::LogGroup::new());
-    let mut b = Stack::new("B");
+    let mut b = stack("B");
     let lb = b.add("Logs", logs::LogGroup::new());
     a.output("FromB", lb.attr_arn());
     b.output("FromA", la.attr_arn());
@@ -214,7 +221,7 @@ fn a_cycle_is_an_error_naming_the_stacks() {
 #[test]
 fn outside_an_app_a_foreign_handle_is_still_ff1003() {
     let (_platform, repo) = platform();
-    let mut service = Stack::new("Service");
+    let mut service = stack("Service");
     service.output("Arn", repo.attr_arn());
     let err = service.synth().unwrap_err();
     assert_eq!(err.diagnostics.len(), 1);
@@ -233,7 +240,7 @@ fn outside_an_app_a_foreign_handle_is_still_ff1003() {
 #[test]
 fn depends_on_across_stacks_stays_an_error() {
     let (platform, repo) = platform();
-    let mut service = Stack::new("Service");
+    let mut service = stack("Service");
     let logs = service.add("Logs", logs::LogGroup::new());
     service.options(&logs).depends_on(&repo);
     let mut app = App::new();
@@ -251,7 +258,7 @@ fn depends_on_across_stacks_stays_an_error() {
 fn json_attributes_cannot_be_exported() {
     let mut platform = Stack::new("Platform");
     let repo = platform.add("WebRepo", ecr::Repository::new());
-    let mut service = Stack::new("Service");
+    let mut service = stack("Service");
     let doc: ferroform::Value<serde_json::Value> = repo.get_att("SomeObject");
     service.output("Doc", doc);
     let mut app = App::new();
@@ -272,7 +279,7 @@ fn export_value_keeps_an_export_with_the_same_name() {
                 "Platform:WebRepo:Arn"
             );
         }
-        let mut service = Stack::new("Service");
+        let mut service = stack("Service");
         if consumer_reads {
             service.output("Arn", repo.attr_arn());
         } else {
@@ -295,7 +302,7 @@ fn export_value_keeps_an_export_with_the_same_name() {
 #[test]
 fn export_value_of_something_else_is_an_error() {
     let (mut platform, _repo) = platform();
-    let mut other = Stack::new("Other");
+    let mut other = stack("Other");
     let foreign = other.add("Logs", logs::LogGroup::new());
     assert_eq!(
         platform.export_value(ferroform::Value::<String>::lit("x".into())),
@@ -312,7 +319,7 @@ fn export_value_of_something_else_is_an_error() {
 fn an_export_output_id_taken_by_the_user_is_an_error() {
     let (mut platform, repo) = platform();
     platform.output("ExportWebRepoArn", "mine");
-    let mut service = Stack::new("Service");
+    let mut service = stack("Service");
     service.output("Arn", repo.attr_arn());
     let mut app = App::new();
     app.add(platform).add(service);
@@ -331,7 +338,7 @@ fn conditional_resources_are_exported_under_their_condition() {
     let prod = platform.condition("IsProd", fns::equals(env.to_ref(), "prod"));
     let repo = platform.add("WebRepo", ecr::Repository::new());
     platform.options(&repo).condition(&prod);
-    let mut service = Stack::new("Service");
+    let mut service = stack("Service");
     service.output("Arn", repo.attr_arn());
     let mut app = App::new();
     app.add(platform).add(service);

@@ -138,6 +138,7 @@ fn from_app_sees_cross_stack_imports() {
     let mut platform = Stack::new("Platform");
     let repo = platform.add("Repo", ecr::Repository::new());
     let mut service = Stack::new("Service");
+    service.add("Logs", logs::LogGroup::new());
     service.output("Arn", repo.attr_arn());
     let mut app = App::new();
     app.add(platform).add(service);

@@ -593,8 +593,11 @@ pub fn snapshot_yaml(stack: &Stack) -> Result<String, SynthError> {
 ///
 /// ```
 /// use ferroform::{App, Stack};
+/// use ferroform::resources::logs;
+/// let mut one = Stack::new("One");
+/// one.add("Logs", logs::LogGroup::new().retention_in_days(7));
 /// let mut app = App::new();
-/// app.add(Stack::new("One"));
+/// app.add(one);
 /// let snaps = ferroform::testing::snapshot_app(&app).unwrap();
 /// assert_eq!(snaps[0].0, "One");
 /// ```
