@@ -68,9 +68,13 @@ pub const MANIFEST: &str = "ferroform.manifest.json";
 ///
 /// ```
 /// use ferroform::{App, Stack};
+/// use ferroform::resources::logs;
 /// let mut app = App::new();
-/// app.add(Stack::new("Platform"));
-/// app.add(Stack::new("Web"));
+/// for name in ["Platform", "Web"] {
+///     let mut stack = Stack::new(name);
+///     stack.add("Logs", logs::LogGroup::new().retention_in_days(30));
+///     app.add(stack);
+/// }
 /// let templates = app.synth().unwrap();
 /// assert_eq!(templates.len(), 2);
 /// assert_eq!(templates[1].name(), "Web");
