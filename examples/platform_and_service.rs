@@ -9,10 +9,12 @@
 
 use std::process::ExitCode;
 
-use ferroform::ecs::{NatGateways, Repository, RepositoryProps, Vpc, VpcProps};
+use ferroform::ecs::{
+    Cluster, ClusterProps, NatGateways, Repository, RepositoryProps, Vpc, VpcProps,
+};
 use ferroform::iam::{PolicyDocument, Statement};
 use ferroform::resources::ec2::{self, security_group};
-use ferroform::resources::ecs::{self, cluster, service, task_definition as td};
+use ferroform::resources::ecs::{self, service, task_definition as td};
 use ferroform::resources::{iam, logs};
 use ferroform::{App, Parameter, Stack, fns, pseudo};
 
@@ -21,7 +23,7 @@ pub struct Platform {
     /// The VPC.
     pub vpc: Vpc,
     /// The ECS cluster.
-    pub cluster: ferroform::Handle<ecs::Cluster>,
+    pub cluster: Cluster,
     /// The web service's image repository.
     pub repository: Repository,
 }
@@ -40,14 +42,8 @@ pub fn platform() -> (Stack, Platform) {
             ..Default::default()
         },
     );
-    let cluster = stack.add(
-        "Cluster",
-        ecs::Cluster::new().cluster_settings(vec![
-            cluster::ClusterSettings::new()
-                .name("containerInsights")
-                .value("enabled"),
-        ]),
-    );
+    // Container Insights on, FARGATE and FARGATE_SPOT capacity providers.
+    let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
     let repository = Repository::new(&mut stack, "WebRepo", RepositoryProps::default());
     (
         stack,
@@ -137,7 +133,7 @@ pub fn service(platform: &Platform) -> Stack {
     let web = stack.add(
         "Service",
         ecs::Service::new()
-            .cluster(platform.cluster.to_ref())
+            .cluster(platform.cluster.name())
             .task_definition(task.to_ref())
             .launch_type(service::LaunchType::Fargate)
             .platform_version("LATEST")
