@@ -21,9 +21,9 @@ mod container;
 mod image;
 mod load_balancer;
 mod log;
-mod network;
 mod repository;
 mod scaling;
+mod schedule;
 mod secret;
 mod service;
 mod task_definition;
@@ -43,9 +43,11 @@ pub use load_balancer::{
     LoadBalancerKind, LoadBalancerTarget,
 };
 pub use log::{LogGroupProps, TaskLogging};
-pub use network::{NatGateways, Vpc, VpcEndpoints, VpcProps, VpcResources};
 pub use repository::{LifecycleRule, Removal, Repository, RepositoryEncryption, RepositoryProps};
 pub use scaling::{AutoScaling, Metric, MetricStatistic, ScalingStep, StepScaling};
+pub use schedule::{
+    AdHocTask, AdHocTaskProps, RateUnit, Schedule, ScheduledTask, ScheduledTaskProps, TaskCapacity,
+};
 pub use secret::SecretSource;
 pub use service::{
     CircuitBreaker, CloudMapOptions, DeploymentSettings, Ec2Service, Ec2ServiceProps,

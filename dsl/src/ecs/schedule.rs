@@ -1,0 +1,1023 @@
+//! `ScheduledTask` and `AdHocTask`: run a task definition on an EventBridge schedule, or
+//! once by hand with the `aws ecs run-task` command the stack prints.
+
+use std::fmt;
+
+use crate::fns;
+use crate::iam::{PolicyDocument, Principal, Statement};
+use crate::model::handle::Handle;
+use crate::model::stack::Stack;
+use crate::model::value::{List, Value};
+use crate::resources::events::{self, rule as r};
+use crate::resources::{ec2, iam};
+
+use super::cluster::{CapacityProviderStrategy, Cluster};
+use super::repository::grant;
+use super::service::ServiceNetworking;
+use super::task_definition::TaskDefinition;
+use super::{part_id, rules};
+
+/// When an EventBridge rule fires: `cron(...)` or `rate(...)`, checked when the task is
+/// added (a bad expression is a diagnostic at synth, never a panic).
+///
+/// ```
+/// use ferroform::ecs::{RateUnit, Schedule};
+/// assert_eq!(Schedule::cron("0 3 * * ? *").expression(), "cron(0 3 * * ? *)");
+/// assert_eq!(Schedule::rate(1, RateUnit::Hours).expression(), "rate(1 hour)");
+/// assert_eq!(Schedule::rate(15, RateUnit::Minutes).expression(), "rate(15 minutes)");
+/// assert_eq!(Schedule::daily_at(2, 30).expression(), "cron(30 2 * * ? *)");
+/// assert!(Schedule::cron("0 3 * * *").validate().is_err()); // 5 fields: that is Unix cron
+/// assert!(Schedule::parse("rate(1 minutes)").validate().is_err()); // 1 takes the singular
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schedule(String);
+
+/// The unit of a `rate(...)` schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateUnit {
+    /// Minutes.
+    Minutes,
+    /// Hours.
+    Hours,
+    /// Days.
+    Days,
+}
+
+impl Schedule {
+    /// EventBridge's six-field cron, in UTC: `minutes hours day-of-month month day-of-week
+    /// year`; one of day-of-month and day-of-week must be `?`.
+    pub fn cron(fields: &str) -> Self {
+        Schedule(format!("cron({})", fields.trim()))
+    }
+
+    /// Every `n` units (`rate(1 hour)`, `rate(5 minutes)`; the singular for 1 is written
+    /// for you).
+    pub fn rate(n: u32, unit: RateUnit) -> Self {
+        let word = match unit {
+            RateUnit::Minutes => "minute",
+            RateUnit::Hours => "hour",
+            RateUnit::Days => "day",
+        };
+        Schedule(format!("rate({n} {word}{})", if n == 1 { "" } else { "s" }))
+    }
+
+    /// Every day at `hour:minute` UTC.
+    pub fn daily_at(hour: u32, minute: u32) -> Self {
+        Schedule::cron(&format!("{minute} {hour} * * ? *"))
+    }
+
+    /// A schedule expression as EventBridge writes it (`cron(...)` or `rate(...)`).
+    pub fn parse(expression: &str) -> Self {
+        Schedule(expression.trim().to_owned())
+    }
+
+    /// The expression, as it goes into `ScheduleExpression`.
+    pub fn expression(&self) -> &str {
+        &self.0
+    }
+
+    /// Check the expression against EventBridge's rules; the error says what is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        let s = self.0.as_str();
+        if let Some(inner) = s.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
+            validate_rate(inner)
+        } else if let Some(inner) = s.strip_prefix("cron(").and_then(|r| r.strip_suffix(')')) {
+            validate_cron(inner)
+        } else {
+            Err(format!("`{s}` is neither `cron(...)` nor `rate(...)`"))
+        }
+    }
+}
+
+impl fmt::Display for Schedule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn validate_rate(inner: &str) -> Result<(), String> {
+    let parts: Vec<&str> = inner.split(' ').collect();
+    let [n, unit] = parts.as_slice() else {
+        return Err(format!("`rate({inner})` is not `rate(<number> <unit>)`"));
+    };
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("`{n}` in `rate({inner})` is not a positive whole number"))?;
+    if n == 0 {
+        return Err(format!("`rate({inner})`: the value must be at least 1"));
+    }
+    let singular = matches!(*unit, "minute" | "hour" | "day");
+    let plural = matches!(*unit, "minutes" | "hours" | "days");
+    match (n == 1, singular, plural) {
+        (true, true, _) | (false, _, true) => Ok(()),
+        (true, false, true) => Err(format!(
+            "`rate({inner})`: a value of 1 takes the singular unit (`rate(1 {})`)",
+            unit.trim_end_matches('s')
+        )),
+        (false, true, _) => Err(format!(
+            "`rate({inner})`: a value above 1 takes the plural unit (`rate({n} {unit}s)`)"
+        )),
+        _ => Err(format!(
+            "`{unit}` in `rate({inner})` is not minute(s), hour(s) or day(s)"
+        )),
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+];
+const DAYS: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+struct Field {
+    name: &'static str,
+    min: u32,
+    max: u32,
+    names: &'static [&'static str],
+}
+
+const FIELDS: [Field; 6] = [
+    Field {
+        name: "minutes",
+        min: 0,
+        max: 59,
+        names: &[],
+    },
+    Field {
+        name: "hours",
+        min: 0,
+        max: 23,
+        names: &[],
+    },
+    Field {
+        name: "day-of-month",
+        min: 1,
+        max: 31,
+        names: &[],
+    },
+    Field {
+        name: "month",
+        min: 1,
+        max: 12,
+        names: &MONTHS,
+    },
+    Field {
+        name: "day-of-week",
+        min: 1,
+        max: 7,
+        names: &DAYS,
+    },
+    Field {
+        name: "year",
+        min: 1970,
+        max: 2199,
+        names: &[],
+    },
+];
+
+fn validate_cron(inner: &str) -> Result<(), String> {
+    let parts: Vec<&str> = inner.split_whitespace().collect();
+    if parts.len() != 6 {
+        return Err(format!(
+            "`cron({inner})` has {} fields; EventBridge cron has 6: minutes hours day-of-month month day-of-week year",
+            parts.len()
+        ));
+    }
+    for (i, (text, field)) in parts.iter().zip(&FIELDS).enumerate() {
+        validate_field(text, field, i)
+            .map_err(|why| format!("`cron({inner})`: {} field `{text}`: {why}", field.name))?;
+    }
+    let (dom, dow) = (parts[2], parts[4]);
+    if (dom == "?") == (dow == "?") {
+        return Err(format!(
+            "`cron({inner})`: exactly one of day-of-month (`{dom}`) and day-of-week (`{dow}`) must be `?`"
+        ));
+    }
+    Ok(())
+}
+
+fn value(text: &str, f: &Field) -> Result<u32, String> {
+    let v = match f.names.iter().position(|n| n.eq_ignore_ascii_case(text)) {
+        Some(i) => i as u32 + 1,
+        None => text
+            .parse()
+            .map_err(|_| format!("`{text}` is not a number"))?,
+    };
+    if v < f.min || v > f.max {
+        return Err(format!("{v} is outside {}-{}", f.min, f.max));
+    }
+    Ok(v)
+}
+
+fn validate_field(text: &str, f: &Field, index: usize) -> Result<(), String> {
+    let (dom, dow) = (index == 2, index == 4);
+    if text == "?" {
+        return if dom || dow {
+            Ok(())
+        } else {
+            Err("`?` is only allowed in day-of-month and day-of-week".into())
+        };
+    }
+    if dom && (text == "L" || text == "LW") {
+        return Ok(());
+    }
+    if dom && let Some(day) = text.strip_suffix('W') {
+        return value(day, f).map(|_| ());
+    }
+    if dow && text == "L" {
+        return Ok(());
+    }
+    if dow && let Some(day) = text.strip_suffix('L') {
+        return value(day, f).map(|_| ());
+    }
+    if dow && let Some((day, nth)) = text.split_once('#') {
+        value(day, f)?;
+        return match nth.parse::<u32>() {
+            Ok(1..=5) => Ok(()),
+            _ => Err(format!("`#{nth}`: the occurrence is 1 to 5")),
+        };
+    }
+    for item in text.split(',') {
+        let (range, step) = match item.split_once('/') {
+            Some((r, s)) => (r, Some(s)),
+            None => (item, None),
+        };
+        if let Some(step) = step {
+            match step.parse::<u32>() {
+                Ok(s) if s >= 1 => {}
+                _ => return Err(format!("`/{step}`: the increment is a whole number from 1")),
+            }
+        }
+        if range == "*" {
+            continue;
+        }
+        match range.split_once('-') {
+            Some((a, b)) => {
+                value(a, f)?;
+                value(b, f)?;
+            }
+            None => {
+                value(range, f)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Where scheduled and ad hoc tasks run.
+#[derive(Clone, Debug, Default)]
+pub enum TaskCapacity {
+    /// Launch type `FARGATE`.
+    Fargate,
+    /// The `FARGATE_SPOT` capacity provider (up to 70 % cheaper; a run may be interrupted
+    /// with a two-minute warning — fine for jobs that can be retried). The default.
+    #[default]
+    FargateSpot,
+    /// Any capacity provider strategy of the cluster.
+    Strategy(Vec<CapacityProviderStrategy>),
+}
+
+impl TaskCapacity {
+    fn strategy(&self) -> Option<Vec<CapacityProviderStrategy>> {
+        match self {
+            TaskCapacity::Fargate => None,
+            TaskCapacity::FargateSpot => Some(vec![CapacityProviderStrategy::fargate_spot(1)]),
+            TaskCapacity::Strategy(s) => Some(s.clone()),
+        }
+    }
+}
+
+/// The settings of a [`ScheduledTask`]. Start from [`ScheduledTaskProps::new`].
+#[derive(Clone, Debug)]
+pub struct ScheduledTaskProps {
+    /// When the task runs.
+    pub schedule: Schedule,
+    /// Where it runs. Default: [`TaskCapacity::FargateSpot`].
+    pub capacity: TaskCapacity,
+    /// Subnets, security groups (default: a new group, `<id>SecurityGroup`, with no
+    /// ingress) and public IP (default: off).
+    pub networking: ServiceNetworking,
+    /// Tasks started per run. Default: 1.
+    pub task_count: u32,
+    /// The rule is enabled. Default: `true`.
+    pub enabled: bool,
+    /// The rule's description. Default: none.
+    pub description: Option<String>,
+}
+
+impl ScheduledTaskProps {
+    /// Run on `schedule`, in `networking`, with the defaults above.
+    pub fn new(schedule: Schedule, networking: ServiceNetworking) -> Self {
+        ScheduledTaskProps {
+            schedule,
+            capacity: TaskCapacity::FargateSpot,
+            networking,
+            task_count: 1,
+            enabled: true,
+            description: None,
+        }
+    }
+}
+
+/// A task definition run on a schedule by an EventBridge rule.
+///
+/// Adds the rule `id` (its ECS target runs the task definition in the cluster), the role
+/// EventBridge runs it with (`<id>EventsRole`: trusted by `events.amazonaws.com` for this
+/// account; allowed `ecs:RunTask` on the task definition's family in this cluster only,
+/// and `iam:PassRole` on the task's execution and task roles only, passed to ECS tasks),
+/// and a security group when none is given. Add containers and roles to the task
+/// definition before scheduling it: the role names the roles the task definition has then.
+///
+/// The role allows the family (`task-definition/<family>:*`) rather than one revision: an
+/// update registers a new revision, and CloudFormation updates the rule's target and the
+/// role's policy independently — a run between the two must not be refused.
+///
+/// ```
+/// use ferroform::{Stack, Parameter};
+/// use ferroform::ecs::{Cluster, ClusterProps, ContainerProps, FargateSize, Schedule,
+///     ScheduledTask, ScheduledTaskProps, ServiceNetworking, TaskDefinition, TaskDefinitionProps};
+/// let mut stack = Stack::new("Jobs");
+/// let vpc = stack.parameter("VpcId", Parameter::aws("AWS::EC2::VPC::Id"));
+/// let subnets = stack.parameter("Subnets", Parameter::aws_list("AWS::EC2::Subnet::Id"));
+/// let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+/// let task = TaskDefinition::new(&mut stack, "Report", TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512));
+/// task.add_container(&mut stack, ContainerProps::new("report", "public.ecr.aws/docker/library/busybox:1.36"));
+/// let nightly = ScheduledTask::new(&mut stack, "Nightly", &cluster, &task, ScheduledTaskProps::new(
+///     Schedule::daily_at(3, 0),
+///     ServiceNetworking::new(vpc.to_ref(), subnets.to_ref()),
+/// ));
+/// stack.output("RunNow", nightly.run_task_command());
+/// let t = stack.synth().unwrap();
+/// assert_eq!(t.body()["Resources"]["Nightly"]["Properties"]["ScheduleExpression"], "cron(0 3 * * ? *)");
+/// ```
+#[derive(Clone, Debug)]
+pub struct ScheduledTask {
+    rule: Handle<events::Rule>,
+    role: Handle<iam::Role>,
+    security_group: Option<Handle<ec2::SecurityGroup>>,
+    command: Value<String>,
+}
+
+impl ScheduledTask {
+    /// Add the rule, its role and (when none is given) a security group.
+    pub fn new(
+        stack: &mut Stack,
+        id: &str,
+        cluster: &Cluster,
+        task_definition: &TaskDefinition,
+        props: ScheduledTaskProps,
+    ) -> Self {
+        if let Err(why) = props.schedule.validate() {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!("scheduled task `{id}`: {why}"),
+                "EventBridge takes `cron(minutes hours day-of-month month day-of-week year)` or `rate(N minute|minutes|hour|hours|day|days)`",
+            );
+        }
+        let run = RunSpec::new(
+            stack,
+            id,
+            cluster,
+            task_definition,
+            &props.capacity,
+            &props.networking,
+            props.task_count,
+        );
+
+        // --- the role EventBridge runs the task with
+        let trust = PolicyDocument::new().statement(
+            Statement::allow(["sts:AssumeRole"])
+                .principal(Principal::Service("events.amazonaws.com".into()))
+                .condition(serde_json::json!({
+                    "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+                })),
+        );
+        let role = stack.add(&part_id(id, "EventsRole"), iam::Role::new(trust));
+        let mut statements = vec![
+            Statement::allow(["ecs:RunTask"])
+                .resource(family_arn(task_definition))
+                .condition(serde_json::json!({"ArnEquals": {"ecs:cluster": cluster.arn()}})),
+        ];
+        let passed = task_roles(stack, task_definition);
+        if !passed.is_empty() {
+            statements.push(
+                Statement::allow(["iam:PassRole"])
+                    .resources(passed)
+                    .condition(serde_json::json!({
+                        "StringLike": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}
+                    })),
+            );
+        }
+        grant(stack, &role, "RunTask", statements);
+
+        // --- the rule
+        let mut params = r::EcsParameters::new(task_definition.arn())
+            .task_count(props.task_count)
+            .network_configuration(
+                r::NetworkConfiguration::new().aws_vpc_configuration(
+                    r::AwsVpcConfiguration::new(run.subnets.clone())
+                        .security_groups(run.security_groups.clone())
+                        .assign_public_ip(if run.public_ip {
+                            r::AssignPublicIp::Enabled
+                        } else {
+                            r::AssignPublicIp::Disabled
+                        }),
+                ),
+            )
+            .enable_ecs_managed_tags(true)
+            .propagate_tags(r::PropagateTags::TaskDefinition);
+        match props.capacity.strategy() {
+            None => {
+                params = params
+                    .launch_type(r::LaunchType::Fargate)
+                    .platform_version("LATEST");
+            }
+            Some(strategy) => {
+                let items: Vec<r::CapacityProviderStrategyItem> = strategy
+                    .iter()
+                    .map(|s| {
+                        let mut item =
+                            r::CapacityProviderStrategyItem::new(s.capacity_provider.clone())
+                                .weight(s.weight);
+                        if s.base > 0 {
+                            item = item.base(s.base);
+                        }
+                        item
+                    })
+                    .collect();
+                params = params.capacity_provider_strategy(items);
+                if task_definition.is_fargate() {
+                    params = params.platform_version("LATEST");
+                }
+            }
+        }
+        let mut rule = events::Rule::new()
+            .schedule_expression(props.schedule.expression())
+            .state(if props.enabled {
+                r::State::Enabled
+            } else {
+                r::State::Disabled
+            })
+            .targets(vec![
+                r::Target::new(cluster.arn(), "Task")
+                    .role_arn(role.attr_arn())
+                    .ecs_parameters(params),
+            ]);
+        if let Some(d) = props.description {
+            rule = rule.description(d);
+        }
+        let rule = stack.add(id, rule);
+        stack
+            .options(&rule)
+            .depends_on(cluster.capacity_provider_associations());
+        ScheduledTask {
+            rule,
+            role,
+            security_group: run.created_group,
+            command: run.command,
+        }
+    }
+
+    /// The `AWS::Events::Rule` (escape hatch).
+    pub fn rule(&self) -> &Handle<events::Rule> {
+        &self.rule
+    }
+
+    /// The role EventBridge runs the task with.
+    pub fn events_role(&self) -> &Handle<iam::Role> {
+        &self.role
+    }
+
+    /// The security group created for the tasks, if one was.
+    pub fn security_group(&self) -> Option<&Handle<ec2::SecurityGroup>> {
+        self.security_group.as_ref()
+    }
+
+    /// The `aws ecs run-task` command that starts the same task once, now (put it in an
+    /// output).
+    pub fn run_task_command(&self) -> Value<String> {
+        self.command.clone()
+    }
+}
+
+/// The settings of an [`AdHocTask`]. Start from [`AdHocTaskProps::new`].
+#[derive(Clone, Debug)]
+pub struct AdHocTaskProps {
+    /// Where it runs. Default: [`TaskCapacity::FargateSpot`].
+    pub capacity: TaskCapacity,
+    /// Subnets, security groups (default: a new group, `<id>SecurityGroup`, with no
+    /// ingress) and public IP (default: off).
+    pub networking: ServiceNetworking,
+    /// Tasks started per run. Default: 1.
+    pub task_count: u32,
+}
+
+impl AdHocTaskProps {
+    /// Run in `networking`, with the defaults above.
+    pub fn new(networking: ServiceNetworking) -> Self {
+        AdHocTaskProps {
+            capacity: TaskCapacity::FargateSpot,
+            networking,
+            task_count: 1,
+        }
+    }
+}
+
+/// A task definition meant to be run by hand (a migration, a backfill): the stack outputs
+/// `<id>RunTaskCommand`, the exact `aws ecs run-task` command with the cluster, task
+/// definition, capacity and network configuration resolved, and creates a security group
+/// for it when none is given. Nothing runs until someone runs the command.
+///
+/// ```
+/// use ferroform::{Stack, Parameter};
+/// use ferroform::ecs::{AdHocTask, AdHocTaskProps, Cluster, ClusterProps, ContainerProps, FargateSize,
+///     ServiceNetworking, TaskDefinition, TaskDefinitionProps};
+/// let mut stack = Stack::new("Ops");
+/// let vpc = stack.parameter("VpcId", Parameter::aws("AWS::EC2::VPC::Id"));
+/// let subnets = stack.parameter("Subnets", Parameter::aws_list("AWS::EC2::Subnet::Id"));
+/// let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+/// let task = TaskDefinition::new(&mut stack, "Migrate", TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512));
+/// task.add_container(&mut stack, ContainerProps::new("migrate", "public.ecr.aws/docker/library/busybox:1.36"));
+/// AdHocTask::new(&mut stack, "Migration", &cluster, &task,
+///     AdHocTaskProps::new(ServiceNetworking::new(vpc.to_ref(), subnets.to_ref())));
+/// let t = stack.synth().unwrap();
+/// let cmd = &t.body()["Outputs"]["MigrationRunTaskCommand"]["Value"]["Fn::Join"][1];
+/// assert_eq!(cmd[0], "aws ecs run-task --cluster ");
+/// ```
+#[derive(Clone, Debug)]
+pub struct AdHocTask {
+    security_group: Option<Handle<ec2::SecurityGroup>>,
+    command: Value<String>,
+}
+
+impl AdHocTask {
+    /// Add the output (and the security group when none is given).
+    pub fn new(
+        stack: &mut Stack,
+        id: &str,
+        cluster: &Cluster,
+        task_definition: &TaskDefinition,
+        props: AdHocTaskProps,
+    ) -> Self {
+        let run = RunSpec::new(
+            stack,
+            id,
+            cluster,
+            task_definition,
+            &props.capacity,
+            &props.networking,
+            props.task_count,
+        );
+        stack
+            .output(&part_id(id, "RunTaskCommand"), run.command.clone())
+            .description(format!(
+                "Run the {id} task once: paste into a shell with AWS credentials"
+            ));
+        AdHocTask {
+            security_group: run.created_group,
+            command: run.command,
+        }
+    }
+
+    /// The security group created for the task, if one was.
+    pub fn security_group(&self) -> Option<&Handle<ec2::SecurityGroup>> {
+        self.security_group.as_ref()
+    }
+
+    /// The `aws ecs run-task` command.
+    pub fn run_task_command(&self) -> Value<String> {
+        self.command.clone()
+    }
+}
+
+/// What a run needs, shared by the rule target and the CLI command.
+struct RunSpec {
+    subnets: Value<List<String>>,
+    security_groups: Vec<Value<String>>,
+    public_ip: bool,
+    created_group: Option<Handle<ec2::SecurityGroup>>,
+    command: Value<String>,
+}
+
+impl RunSpec {
+    fn new(
+        stack: &mut Stack,
+        id: &str,
+        cluster: &Cluster,
+        td: &TaskDefinition,
+        capacity: &TaskCapacity,
+        net: &ServiceNetworking,
+        count: u32,
+    ) -> Self {
+        if !td.is_awsvpc() {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!("task `{id}` runs a task definition whose network mode is not awsvpc"),
+                "scheduled and ad hoc tasks take Fargate (or EC2 awsvpc) task definitions",
+            );
+        }
+        if !matches!(capacity, TaskCapacity::Strategy(_)) && !td.is_fargate() {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!("task `{id}` runs an EC2 task definition on Fargate"),
+                "build the task definition with TaskDefinitionProps::fargate, or name the EC2 capacity with TaskCapacity::Strategy",
+            );
+        }
+        if let TaskCapacity::Strategy(s) = capacity
+            && (s.is_empty() || s.len() > 6)
+        {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!(
+                    "task `{id}` has a strategy of {} capacity providers",
+                    s.len()
+                ),
+                "give 1 to 6 capacity providers",
+            );
+        }
+        if count == 0 || count > 10 {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!("task `{id}` starts {count} tasks per run"),
+                "RunTask starts 1 to 10 tasks at a time",
+            );
+        }
+        let mut security_groups = net.security_groups.clone();
+        let mut created_group = None;
+        if security_groups.is_empty() {
+            let sg = stack.add(
+                &part_id(id, "SecurityGroup"),
+                ec2::SecurityGroup::new(format!("Tasks of {id}"))
+                    .vpc_id(net.vpc_id.clone())
+                    .security_group_egress(vec![
+                        ec2::security_group::Egress::new("-1")
+                            .cidr_ip("0.0.0.0/0")
+                            .description("All outbound traffic (image pulls, AWS APIs)"),
+                    ]),
+            );
+            security_groups.push(sg.attr_group_id());
+            created_group = Some(sg);
+        }
+        let subnets = net.subnets.0.clone();
+        let command = run_task_command(
+            cluster,
+            td,
+            capacity,
+            &subnets,
+            &security_groups,
+            net.assign_public_ip,
+            count,
+        );
+        RunSpec {
+            subnets,
+            security_groups,
+            public_ip: net.assign_public_ip,
+            created_group,
+            command,
+        }
+    }
+}
+
+fn run_task_command(
+    cluster: &Cluster,
+    td: &TaskDefinition,
+    capacity: &TaskCapacity,
+    subnets: &Value<List<String>>,
+    security_groups: &[Value<String>],
+    public_ip: bool,
+    count: u32,
+) -> Value<String> {
+    let mut parts: Vec<Value<String>> = Vec::new();
+    // Adjacent literals are merged, so the command reads as one string between the IDs.
+    let mut push =
+        |v: Value<String>| match (parts.last_mut().and_then(|p| p.as_lit_mut()), v.as_lit()) {
+            (Some(prev), Some(next)) => prev.push_str(next),
+            _ => parts.push(v),
+        };
+    push("aws ecs run-task --cluster ".into());
+    push(cluster.name());
+    push(" --task-definition ".into());
+    push(td.arn());
+    match capacity.strategy() {
+        None => push(" --launch-type FARGATE".into()),
+        Some(strategy) => {
+            push(" --capacity-provider-strategy".into());
+            for s in strategy {
+                push(" capacityProvider=".into());
+                push(s.capacity_provider.clone());
+                push(format!(",weight={},base={}", s.weight, s.base).into());
+            }
+        }
+    }
+    if count > 1 {
+        push(format!(" --count {count}").into());
+    }
+    push(" --network-configuration 'awsvpcConfiguration={subnets=[".into());
+    push(fns::join(",", subnets.clone()));
+    push("],securityGroups=[".into());
+    push(fns::join(",", security_groups.to_vec()));
+    push(
+        format!(
+            "],assignPublicIp={}}}'",
+            if public_ip { "ENABLED" } else { "DISABLED" }
+        )
+        .into(),
+    );
+    fns::join("", parts)
+}
+
+/// `arn:<partition>:ecs:<region>:<account>:task-definition/<family>:*`, the family read
+/// from the task definition's ARN (`.../task-definition/<family>:<revision>`).
+fn family_arn(td: &TaskDefinition) -> Value<String> {
+    let family = fns::select(
+        0,
+        fns::split(":", fns::select(1, fns::split("/", td.arn()))),
+    );
+    fns::sub_with(
+        "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/${Family}:*",
+        [("Family", family)],
+    )
+}
+
+/// The execution role and task role the task definition names (read from the resource,
+/// so a task role added after construction is included).
+fn task_roles(stack: &Stack, td: &TaskDefinition) -> Vec<Value<String>> {
+    let mut out = Vec::new();
+    if let Some(res) = stack.get(td.resource()) {
+        if let Some(exec) = &res.execution_role_arn {
+            out.push(exec.clone());
+        }
+        if let Some(task) = &res.task_role_arn {
+            out.push(task.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ClusterProps, ContainerProps, FargateSize, TaskDefinitionProps};
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cron_rules_from_the_eventbridge_guide() {
+        let ok = [
+            "0 10 * * ? *",
+            "15 12 * * ? *",
+            "0 18 ? * MON-FRI *",
+            "0 8 1 * ? *",
+            "0/15 * * * ? *",
+            "0/10 * ? * MON-FRI *",
+            "0/5 8-17 ? * MON-FRI *",
+            "0 9 ? * 2#1 *",
+            "0 0 L * ? *",
+            "0 0 15W * ? *",
+            "30 2 ? JAN,JUL 6L 2025-2030",
+        ];
+        for e in ok {
+            assert_eq!(Schedule::cron(e).validate(), Ok(()), "{e}");
+        }
+        let bad = [
+            ("0 3 * * *", "5 fields"),
+            ("0 3 * * * *", "both day fields set"),
+            ("0 3 ? * ? *", "both day fields `?`"),
+            ("60 3 * * ? *", "minute 60"),
+            ("0 24 * * ? *", "hour 24"),
+            ("0 3 0 * ? *", "day 0"),
+            ("0 3 * 13 ? *", "month 13"),
+            ("0 3 ? * 8 *", "day-of-week 8"),
+            ("0 3 ? * FOO *", "unknown day name"),
+            ("0 3 * * ? 1969", "year before 1970"),
+            ("0/0 3 * * ? *", "zero increment"),
+            ("? 3 * * ? *", "? in minutes"),
+            ("0 9 ? * 2#6 *", "sixth Monday"),
+        ];
+        for (e, why) in bad {
+            assert!(Schedule::cron(e).validate().is_err(), "{e}: {why}");
+        }
+    }
+
+    #[test]
+    fn rate_rules() {
+        for e in [
+            "rate(1 minute)",
+            "rate(5 minutes)",
+            "rate(1 hour)",
+            "rate(12 hours)",
+            "rate(1 day)",
+            "rate(7 days)",
+        ] {
+            assert_eq!(Schedule::parse(e).validate(), Ok(()), "{e}");
+        }
+        for e in [
+            "rate(1 minutes)",
+            "rate(5 minute)",
+            "rate(0 minutes)",
+            "rate(5 weeks)",
+            "rate(-1 days)",
+            "rate(5  minutes)",
+            "every 5 minutes",
+            "rate(1.5 hours)",
+        ] {
+            assert!(Schedule::parse(e).validate().is_err(), "{e}");
+        }
+        assert_eq!(
+            Schedule::rate(1, RateUnit::Days).expression(),
+            "rate(1 day)"
+        );
+        assert_eq!(
+            Schedule::rate(2, RateUnit::Days).expression(),
+            "rate(2 days)"
+        );
+    }
+
+    fn setup(stack: &mut Stack) -> (Cluster, TaskDefinition) {
+        let cluster = Cluster::new(stack, "Cluster", ClusterProps::default());
+        let task = TaskDefinition::new(
+            stack,
+            "Job",
+            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+        );
+        task.add_container(stack, ContainerProps::new("job", "busybox"));
+        (cluster, task)
+    }
+
+    fn net() -> ServiceNetworking {
+        ServiceNetworking::new(
+            "vpc-1",
+            Value::lit(vec!["subnet-a".into(), "subnet-b".into()]),
+        )
+    }
+
+    #[test]
+    fn scheduled_spot_task_rule_and_least_privilege_role() {
+        let mut stack = Stack::new("S");
+        let (cluster, task) = setup(&mut stack);
+        task.ensure_task_role(&mut stack);
+        ScheduledTask::new(
+            &mut stack,
+            "Nightly",
+            &cluster,
+            &task,
+            ScheduledTaskProps::new(Schedule::cron("0 3 * * ? *"), net()),
+        );
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"];
+        let rule = &r["Nightly"];
+        assert_eq!(rule["Type"], "AWS::Events::Rule");
+        assert_eq!(rule["DependsOn"], "ClusterCapacityProviders");
+        let p = &rule["Properties"];
+        assert_eq!(p["ScheduleExpression"], "cron(0 3 * * ? *)");
+        assert_eq!(p["State"], "ENABLED");
+        let target = &p["Targets"][0];
+        assert_eq!(target["Arn"], json!({"Fn::GetAtt": ["Cluster", "Arn"]}));
+        assert_eq!(
+            target["RoleArn"],
+            json!({"Fn::GetAtt": ["NightlyEventsRole", "Arn"]})
+        );
+        let ecs = &target["EcsParameters"];
+        assert_eq!(ecs["TaskDefinitionArn"], json!({"Ref": "Job"}));
+        assert_eq!(ecs["TaskCount"], 1);
+        assert!(ecs.get("LaunchType").is_none());
+        assert_eq!(
+            ecs["CapacityProviderStrategy"],
+            json!([{"CapacityProvider": "FARGATE_SPOT", "Weight": 1}])
+        );
+        assert_eq!(
+            ecs["NetworkConfiguration"]["AwsVpcConfiguration"],
+            json!({"AssignPublicIp": "DISABLED",
+                   "SecurityGroups": [{"Fn::GetAtt": ["NightlySecurityGroup", "GroupId"]}],
+                   "Subnets": ["subnet-a", "subnet-b"]})
+        );
+        // The role: trusted by EventBridge of this account; RunTask on the family, in
+        // this cluster; PassRole on exactly the two roles.
+        let role = &r["NightlyEventsRole"]["Properties"];
+        let trust = &role["AssumeRolePolicyDocument"]["Statement"][0];
+        assert_eq!(trust["Principal"]["Service"], "events.amazonaws.com");
+        let st = &role["Policies"][0]["PolicyDocument"]["Statement"];
+        assert_eq!(st.as_array().unwrap().len(), 2);
+        assert_eq!(st[0]["Action"], "ecs:RunTask");
+        assert_eq!(
+            st[0]["Resource"]["Fn::Sub"][0],
+            "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/${Family}:*"
+        );
+        assert_eq!(
+            st[0]["Resource"]["Fn::Sub"][1]["Family"],
+            json!({"Fn::Select": [0, {"Fn::Split": [":", {"Fn::Select": [1, {"Fn::Split": ["/", {"Ref": "Job"}]}]}]}]})
+        );
+        assert_eq!(
+            st[0]["Condition"],
+            json!({"ArnEquals": {"ecs:cluster": {"Fn::GetAtt": ["Cluster", "Arn"]}}})
+        );
+        assert_eq!(st[1]["Action"], "iam:PassRole");
+        assert_eq!(
+            st[1]["Resource"],
+            json!([{"Fn::GetAtt": ["JobExecutionRole", "Arn"]}, {"Fn::GetAtt": ["JobTaskRole", "Arn"]}])
+        );
+    }
+
+    #[test]
+    fn fargate_launch_type_and_command() {
+        let mut stack = Stack::new("S");
+        let (cluster, task) = setup(&mut stack);
+        let job = ScheduledTask::new(
+            &mut stack,
+            "Hourly",
+            &cluster,
+            &task,
+            ScheduledTaskProps {
+                capacity: TaskCapacity::Fargate,
+                task_count: 2,
+                networking: ServiceNetworking {
+                    security_groups: vec!["sg-1".into()],
+                    ..net()
+                },
+                ..ScheduledTaskProps::new(Schedule::rate(1, RateUnit::Hours), net())
+            },
+        );
+        stack.output("Run", job.run_task_command());
+        let t = stack.synth().unwrap();
+        let b = t.body();
+        assert!(b["Resources"].get("HourlySecurityGroup").is_none());
+        let ecs = &b["Resources"]["Hourly"]["Properties"]["Targets"][0]["EcsParameters"];
+        assert_eq!(ecs["LaunchType"], "FARGATE");
+        assert_eq!(ecs["PlatformVersion"], "LATEST");
+        assert_eq!(ecs["TaskCount"], 2);
+        let st = &b["Resources"]["HourlyEventsRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+            ["Statement"];
+        // No task role: PassRole on the execution role alone.
+        assert_eq!(
+            st[1]["Resource"],
+            json!({"Fn::GetAtt": ["JobExecutionRole", "Arn"]})
+        );
+        assert_eq!(
+            b["Outputs"]["Run"]["Value"],
+            json!({"Fn::Join": ["", [
+                "aws ecs run-task --cluster ", {"Ref": "Cluster"},
+                " --task-definition ", {"Ref": "Job"},
+                " --launch-type FARGATE --count 2 --network-configuration 'awsvpcConfiguration={subnets=[",
+                {"Fn::Join": [",", ["subnet-a", "subnet-b"]]},
+                "],securityGroups=[", {"Fn::Join": [",", ["sg-1"]]},
+                "],assignPublicIp=DISABLED}'"
+            ]]})
+        );
+    }
+
+    #[test]
+    fn ad_hoc_task_outputs_the_spot_command() {
+        let mut stack = Stack::new("S");
+        let (cluster, task) = setup(&mut stack);
+        AdHocTask::new(
+            &mut stack,
+            "Backfill",
+            &cluster,
+            &task,
+            AdHocTaskProps::new(net()),
+        );
+        let t = stack.synth().unwrap();
+        let b = t.body();
+        assert_eq!(
+            b["Resources"]["BackfillSecurityGroup"]["Type"],
+            "AWS::EC2::SecurityGroup"
+        );
+        let parts = &b["Outputs"]["BackfillRunTaskCommand"]["Value"]["Fn::Join"][1];
+        assert_eq!(
+            parts[4],
+            " --capacity-provider-strategy capacityProvider=FARGATE_SPOT,weight=1,base=0 --network-configuration 'awsvpcConfiguration={subnets=["
+        );
+        assert_eq!(
+            parts[7],
+            json!({"Fn::Join": [",", [{"Fn::GetAtt": ["BackfillSecurityGroup", "GroupId"]}]]})
+        );
+        assert_eq!(parts[8], "],assignPublicIp=DISABLED}'");
+        assert_eq!(parts.as_array().unwrap().len(), 9);
+    }
+
+    #[test]
+    fn bad_input_is_reported_not_panicked() {
+        let mut stack = Stack::new("S");
+        let (cluster, task) = setup(&mut stack);
+        ScheduledTask::new(
+            &mut stack,
+            "Bad",
+            &cluster,
+            &task,
+            ScheduledTaskProps {
+                task_count: 0,
+                ..ScheduledTaskProps::new(Schedule::cron("0 3 * * *"), net())
+            },
+        );
+        let err = stack.synth().unwrap_err();
+        assert_eq!(err.errors(), 2, "{err}");
+        assert!(
+            err.diagnostics
+                .iter()
+                .any(|d| d.message.contains("has 5 fields"))
+        );
+    }
+}
