@@ -21,6 +21,7 @@ mod container;
 mod image;
 mod load_balancer;
 mod log;
+mod network;
 mod repository;
 mod scaling;
 mod schedule;
@@ -43,6 +44,7 @@ pub use load_balancer::{
     LoadBalancerKind, LoadBalancerTarget,
 };
 pub use log::{LogGroupProps, TaskLogging};
+pub use network::{NatGateways, Vpc, VpcEndpoints, VpcProps, VpcResources};
 pub use repository::{LifecycleRule, Removal, Repository, RepositoryEncryption, RepositoryProps};
 pub use scaling::{AutoScaling, Metric, MetricStatistic, ScalingStep, StepScaling};
 pub use schedule::{
