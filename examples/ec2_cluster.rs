@@ -80,7 +80,14 @@ pub fn app() -> App {
     );
 
     // --- the cluster
-    let cluster = stack.add("Cluster", ecs::Cluster::new());
+    let cluster = stack.add(
+        "Cluster",
+        ecs::Cluster::new().cluster_settings(vec![
+            ecs::cluster::ClusterSettings::new()
+                .name("containerInsights")
+                .value("enabled"),
+        ]),
+    );
 
     // --- the instances: role and profile for the ECS agent, launch template, Auto Scaling group
     let instance_role = stack.add(

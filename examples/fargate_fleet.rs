@@ -3,6 +3,8 @@
 //! measured in `shared/peers/stratosphere.md`: 11 shared resources (VPC, two public subnets,
 //! gateway, routes, security group, cluster) and 7 per service (repository, log group,
 //! execution role, task definition, service, scalable target, CPU target-tracking policy).
+//! Where the peer left security settings out, this program sets them (Container Insights,
+//! scan on push, immutable tags, KMS encryption): same resources, a few more properties.
 //!
 //! ```text
 //! SERVICES=50 cargo run --release --example fargate_fleet -- synth > fleet.json
@@ -66,13 +68,28 @@ pub fn stack(services: usize) -> Stack {
                     .description("HTTP"),
             ]),
     );
-    let cluster = stack.add("Cluster", ecs::Cluster::new());
+    let cluster = stack.add(
+        "Cluster",
+        ecs::Cluster::new().cluster_settings(vec![
+            ecs::cluster::ClusterSettings::new()
+                .name("containerInsights")
+                .value("enabled"),
+        ]),
+    );
 
     for i in 0..services {
         let name = format!("svc{i}");
         let repo = stack.add(
             &format!("Svc{i}Repository"),
-            ecr::Repository::new().repository_name(fns::sub(format!("${{AWS::StackName}}-{name}"))),
+            ecr::Repository::new()
+                .repository_name(fns::sub(format!("${{AWS::StackName}}-{name}")))
+                .image_tag_mutability(ecr::repository::ImageTagMutability::Immutable)
+                .image_scanning_configuration(
+                    ecr::repository::ImageScanningConfiguration::new().scan_on_push(true),
+                )
+                .encryption_configuration(ecr::repository::EncryptionConfiguration::new(
+                    ecr::repository::EncryptionType::Kms,
+                )),
         );
         let log_group = stack.add(
             &format!("Svc{i}LogGroup"),

@@ -31,64 +31,8 @@ use serde_json::Value as Json;
 /// (template file, resource, check id). The test fails when one is fixed (remove it here)
 /// and on any failure not listed.
 const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
-    // examples/ec2_cluster.rs: the cluster has no containerInsights setting.
-    (
-        "Ec2Cluster.template.json",
-        "AWS::ECS::Cluster.Cluster",
-        "CKV_AWS_65",
-    ),
-    // examples/fargate_fleet.rs: no containerInsights; raw repositories without KMS
-    // encryption, immutable tags or scan on push (ecs::Repository has all three).
-    (
-        "FargateFleet.template.json",
-        "AWS::ECS::Cluster.Cluster",
-        "CKV_AWS_65",
-    ),
-    (
-        "FargateFleet.template.json",
-        "AWS::ECR::Repository.Svc0Repository",
-        "CKV_AWS_51",
-    ),
-    (
-        "FargateFleet.template.json",
-        "AWS::ECR::Repository.Svc0Repository",
-        "CKV_AWS_136",
-    ),
-    (
-        "FargateFleet.template.json",
-        "AWS::ECR::Repository.Svc0Repository",
-        "CKV_AWS_163",
-    ),
-    (
-        "FargateFleet.template.json",
-        "AWS::ECR::Repository.Svc1Repository",
-        "CKV_AWS_51",
-    ),
-    (
-        "FargateFleet.template.json",
-        "AWS::ECR::Repository.Svc1Repository",
-        "CKV_AWS_136",
-    ),
-    (
-        "FargateFleet.template.json",
-        "AWS::ECR::Repository.Svc1Repository",
-        "CKV_AWS_163",
-    ),
-    (
-        "FargateFleet.template.json",
-        "AWS::ECR::Repository.Svc2Repository",
-        "CKV_AWS_51",
-    ),
-    (
-        "FargateFleet.template.json",
-        "AWS::ECR::Repository.Svc2Repository",
-        "CKV_AWS_136",
-    ),
-    (
-        "FargateFleet.template.json",
-        "AWS::ECR::Repository.Svc2Repository",
-        "CKV_AWS_163",
-    ),
+    // None today: every example passes the ECS, ECR, IAM and ELB checks (or suppresses one
+    // in its template metadata with a written reason).
 ];
 
 fn counted(resource: &str) -> bool {
