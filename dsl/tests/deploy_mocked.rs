@@ -524,3 +524,253 @@ fn replacement_needs_approval_and_a_refusal_executes_nothing() {
         }
     }
 }
+
+fn protected_stack(status: StackStatus, protection: bool) -> DescribeStacksOutput {
+    DescribeStacksOutput::builder()
+        .stacks(
+            Stack::builder()
+                .stack_name("web")
+                .stack_id(STACK_ID)
+                .stack_status(status)
+                .creation_time(DateTime::from_secs(0))
+                .enable_termination_protection(protection)
+                .build(),
+        )
+        .build()
+}
+
+#[test]
+fn termination_protection_is_turned_on_and_a_protected_stack_is_not_destroyed() {
+    use aws_sdk_cloudformation::operation::update_termination_protection::UpdateTerminationProtectionOutput;
+    // Synthesized responses (AWS API reference). moto 5.2.5 answers
+    // UpdateTerminationProtection with HTTP 500 and deletes protected stacks anyway, so this
+    // is tested here. A change set cannot carry EnableTerminationProtection, so deploy sets
+    // it with UpdateTerminationProtection once the stack exists.
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(|| stack(StackStatus::CreateComplete))
+        .repeatedly()
+        .build();
+    let events = mock!(Client::describe_stack_events)
+        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let create = create_change_set(ChangeSetType::Create);
+    let describe_cs = created_change_set(vec![change(
+        ChangeAction::Add,
+        "Repo",
+        "AWS::ECR::Repository",
+        None,
+    )]);
+    let execute =
+        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
+    let protect = mock!(Client::update_termination_protection)
+        .match_requests(|r| {
+            r.enable_termination_protection() == Some(true) && r.stack_name() == Some(STACK_ID)
+        })
+        .then_output(|| {
+            UpdateTerminationProtectionOutput::builder()
+                .stack_id(STACK_ID)
+                .build()
+        });
+    let s = session(&[
+        &describe,
+        &events,
+        &create,
+        &describe_cs,
+        &execute,
+        &protect,
+    ]);
+    let mut ui = Rec::default();
+    let opts = DeployOptions {
+        yes: true,
+        termination_protection: true,
+        ..Default::default()
+    };
+    let (outcome, _) = rt()
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut ui))
+        .unwrap();
+    assert_eq!(outcome, DeployOutcome::Executed { created: true });
+    assert_eq!(protect.num_calls(), 1, "{:?}", ui.lines);
+    assert!(
+        ui.lines
+            .iter()
+            .any(|l| l == "Stack web: termination protection on"),
+        "{:?}",
+        ui.lines
+    );
+
+    // Without the flag nothing is turned on.
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(|| stack(StackStatus::CreateComplete))
+        .repeatedly()
+        .build();
+    let protect = mock!(Client::update_termination_protection)
+        .then_output(|| UpdateTerminationProtectionOutput::builder().build());
+    let s = session(&[
+        &describe,
+        &events,
+        &create,
+        &describe_cs,
+        &execute,
+        &protect,
+    ]);
+    let opts = DeployOptions {
+        yes: true,
+        ..Default::default()
+    };
+    rt().block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::default()))
+        .unwrap();
+    assert_eq!(protect.num_calls(), 0);
+
+    // destroy of a protected stack: a clear error, exit 1, nothing deleted (even with --yes).
+    let describe = mock!(Client::describe_stacks)
+        .then_output(|| protected_stack(StackStatus::UpdateComplete, true));
+    let delete = mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
+    let s = session(&[&describe, &delete]);
+    let mut ui = Rec::default();
+    let err = rt()
+        .block_on(deploy::destroy(&s, "web", true, None, None, &mut ui))
+        .unwrap_err();
+    assert_eq!(err.exit_code(), 1);
+    assert!(err.message.contains("termination protection"), "{err}");
+    assert_eq!(delete.num_calls(), 0, "nothing deleted");
+}
+
+#[test]
+fn timeout_stops_waiting_says_cloudformation_continues_and_deletes_nothing() {
+    // Synthesized responses (AWS API reference): a new stack whose creation stays
+    // CREATE_IN_PROGRESS past --timeout.
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(|| stack(StackStatus::CreateInProgress))
+        .repeatedly()
+        .build();
+    let events = mock!(Client::describe_stack_events)
+        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let create = create_change_set(ChangeSetType::Create);
+    let describe_cs = created_change_set(vec![change(
+        ChangeAction::Add,
+        "Repo",
+        "AWS::ECR::Repository",
+        None,
+    )]);
+    let execute =
+        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
+    let delete = mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
+    let delete_cs =
+        mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build());
+    let s = session(&[
+        &describe,
+        &events,
+        &create,
+        &describe_cs,
+        &execute,
+        &delete,
+        &delete_cs,
+    ]);
+    let opts = DeployOptions {
+        yes: true,
+        timeout: Some(std::time::Duration::from_millis(200)),
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let err = rt()
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::default()))
+        .unwrap_err();
+    let waited = started.elapsed();
+    assert_eq!(err.exit_code(), 1, "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("still CREATE_IN_PROGRESS after 200ms (--timeout)"),
+        "{msg}"
+    );
+    assert!(msg.contains("CloudFormation continues"), "{msg}");
+    assert!(msg.contains("ferroform status --stack-name web"), "{msg}");
+    assert!(
+        waited >= std::time::Duration::from_millis(200),
+        "{waited:?}"
+    );
+    assert_eq!(execute.num_calls(), 1);
+    assert_eq!(delete.num_calls(), 0, "nothing deleted");
+    assert_eq!(delete_cs.num_calls(), 0, "nothing deleted");
+
+    // The same bound applies to waiting for the change set itself.
+    let describe = mock!(Client::describe_stacks).then_error(missing);
+    let pending = mock!(Client::describe_change_set).then_output(|| {
+        DescribeChangeSetOutput::builder()
+            .change_set_id(CS_ID)
+            .stack_id(STACK_ID)
+            .status(ChangeSetStatus::CreateInProgress)
+            .build()
+    });
+    let s = session(&[&describe, &create, &pending, &execute, &delete, &delete_cs]);
+    let err = rt()
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::default()))
+        .unwrap_err();
+    assert_eq!(err.exit_code(), 1, "{err}");
+    assert!(
+        err.message.contains("still CREATE_IN_PROGRESS after 200ms"),
+        "{err}"
+    );
+    assert!(err.message.contains("nothing was executed"), "{err}");
+    assert_eq!(execute.num_calls(), 1, "not executed this time");
+    assert_eq!(delete.num_calls() + delete_cs.num_calls(), 0);
+}
+
+#[test]
+fn polling_notices_the_final_state_within_a_second() {
+    // Synthesized responses (AWS API reference): DescribeStacks says CREATE_IN_PROGRESS until
+    // a known instant, CREATE_COMPLETE after it. With the default poll schedule (100 ms
+    // growing by half up to 1 s) the deploy must return within one poll interval of it.
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+    let switch: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
+    let executed = switch.clone();
+    let at = switch.clone();
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(move || {
+            let done = at.lock().unwrap().is_some_and(|t| Instant::now() >= t);
+            stack(if done {
+                StackStatus::CreateComplete
+            } else {
+                StackStatus::CreateInProgress
+            })
+        })
+        .repeatedly()
+        .build();
+    let events = mock!(Client::describe_stack_events)
+        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let create = create_change_set(ChangeSetType::Create);
+    let describe_cs = created_change_set(vec![change(
+        ChangeAction::Add,
+        "Repo",
+        "AWS::ECR::Repository",
+        None,
+    )]);
+    // The stack completes 3.5 s after ExecuteChangeSet: by then the schedule is at its 1 s
+    // maximum, the worst case.
+    let execute = mock!(Client::execute_change_set).then_output(move || {
+        *executed.lock().unwrap() = Some(Instant::now() + Duration::from_millis(3500));
+        ExecuteChangeSetOutput::builder().build()
+    });
+    let mut s = session(&[&describe, &events, &create, &describe_cs, &execute]);
+    s.poll = deploy::PollConfig::default();
+    let opts = DeployOptions {
+        yes: true,
+        ..Default::default()
+    };
+    rt().block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::default()))
+        .unwrap();
+    let returned = Instant::now();
+    let final_at = switch.lock().unwrap().expect("executed");
+    let lag = returned.duration_since(final_at);
+    eprintln!("POLL LAG: the deploy returned {lag:?} after the stack reached CREATE_COMPLETE");
+    // One interval (at most 1 s, see PollConfig's unit test) plus a few in-memory calls; the
+    // slack is for loaded CI machines, the figure is what matters.
+    assert!(lag <= Duration::from_millis(1250), "{lag:?}");
+}

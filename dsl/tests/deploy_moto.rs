@@ -552,3 +552,239 @@ fn endpoint_not_listening_is_exit_2_naming_the_endpoint() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(started.elapsed().as_secs() < 30, "retries are bounded");
 }
+
+fn s3_client(moto: &Moto) -> aws_sdk_s3::Client {
+    let conf = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .endpoint_url(&moto.endpoint)
+        .force_path_style(true)
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "test", "test", None, None, "test",
+        ))
+        .build();
+    aws_sdk_s3::Client::from_conf(conf)
+}
+
+/// (key, body, last modified) of every object under `prefix`.
+fn objects(moto: &Moto, bucket: &str, prefix: &str) -> Vec<(String, Vec<u8>, String)> {
+    rt().block_on(async {
+        let s3 = s3_client(moto);
+        let list = s3
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(prefix)
+            .send()
+            .await
+            .expect("ListObjectsV2");
+        let mut out = Vec::new();
+        for o in list.contents() {
+            let key = o.key().unwrap_or_default().to_owned();
+            let got = s3
+                .get_object()
+                .bucket(bucket)
+                .key(&key)
+                .send()
+                .await
+                .expect("GetObject");
+            let modified = got
+                .last_modified()
+                .map(|t| t.to_string())
+                .unwrap_or_default();
+            let body = got.body.collect().await.unwrap().into_bytes().to_vec();
+            out.push((key, body, modified));
+        }
+        out
+    })
+}
+
+#[test]
+fn large_template_goes_through_s3_under_a_content_addressed_key() {
+    use sha2::Digest;
+    let Some(moto) = Moto::start() else { return };
+    let dir = support::temp_dir("deploy-large");
+    // A log-group fleet padded with descriptions in Metadata: well over 51,200 bytes.
+    let mut resources = serde_json::Map::new();
+    for i in 0..120 {
+        resources.insert(
+            format!("Logs{i:03}"),
+            serde_json::json!({
+                "Type": "AWS::Logs::LogGroup",
+                "Metadata": {"Description": format!("log group {i} of the large-template test; {}", "padding ".repeat(50))},
+                "Properties": {"LogGroupName": format!("large-e2e-{i:03}"), "RetentionInDays": 7}
+            }),
+        );
+    }
+    let template = serde_json::json!({ "Resources": resources });
+    let file = write_json(&dir, "large.json", &template);
+    let stack = "large-e2e";
+
+    // Without --s3-bucket: a clear input error (exit 2), nothing submitted.
+    let o = moto
+        .ferroform()
+        .args(["deploy", "--yes", "--template"])
+        .arg(&file)
+        .args(["--stack-name", stack])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("51200-byte limit"), "{err}");
+    assert!(err.contains("--s3-bucket"), "{err}");
+    assert!(view(&moto, stack).is_none(), "nothing submitted");
+
+    // With a bucket: uploaded under <prefix>/<stack>/<sha256>.json, deployed by URL.
+    rt().block_on(async {
+        s3_client(&moto)
+            .create_bucket()
+            .bucket("ferroform-templates")
+            .send()
+            .await
+            .expect("CreateBucket")
+    });
+    let deploy = |extra: &[&str]| {
+        moto.ferroform()
+            .args(["deploy", "--yes", "--template"])
+            .arg(&file)
+            .args([
+                "--stack-name",
+                stack,
+                "--s3-bucket",
+                "ferroform-templates",
+                "--s3-prefix",
+                "cfn/templates",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = deploy(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stored = objects(&moto, "ferroform-templates", "cfn/templates/");
+    assert_eq!(
+        stored.len(),
+        1,
+        "one object: {:?}",
+        stored.iter().map(|s| &s.0).collect::<Vec<_>>()
+    );
+    let (key, body, modified) = &stored[0];
+    assert!(body.len() > 51_200, "{} bytes", body.len());
+    let hash: String = sha2::Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(key, &format!("cfn/templates/{stack}/{hash}.json"));
+    let uploaded: serde_json::Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(uploaded, template, "the object is the template");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains(&format!("uploaded to s3://ferroform-templates/{key}")),
+        "{}",
+        text(&o)
+    );
+    // The stack was made from that URL (no TemplateBody was sent): moto read the object.
+    let v = view(&moto, stack).expect("stack created");
+    assert_eq!(v.status, "CREATE_COMPLETE");
+    assert_eq!(v.resources.len(), 120, "{:?}", v.resources.len());
+    assert!(
+        v.resources
+            .contains(&("Logs119".to_owned(), "AWS::Logs::LogGroup".to_owned()))
+    );
+
+    // The same template again: a no-op that does not touch S3.
+    let o = deploy(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("Stack large-e2e: no changes"),
+        "{}",
+        text(&o)
+    );
+    assert!(!stdout.contains("s3://"), "{}", text(&o));
+    // The same template with a new tag: a change set is made, and the template already in
+    // S3 under its content hash is used, not uploaded again.
+    let o = deploy(&["--tag", "rev=2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains(&format!(
+            "template already in s3://ferroform-templates/{key} (same content, not uploaded again)"
+        )),
+        "{}",
+        text(&o)
+    );
+    let again = objects(&moto, "ferroform-templates", "cfn/templates/");
+    assert_eq!(again.len(), 1);
+    assert_eq!(&again[0].2, modified, "the object was not rewritten");
+    assert_eq!(view(&moto, stack).unwrap().resources.len(), 120);
+}
+
+#[test]
+fn tags_and_role_arn_reach_the_stack() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = support::temp_dir("deploy-tags");
+    let file = write_json(
+        &dir,
+        "t.json",
+        &serde_json::json!({"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "tags-e2e"}}}}),
+    );
+    let role = "arn:aws:iam::123456789012:role/cfn-deploy";
+    let deploy = |tags: &[&str]| {
+        let mut c = moto.ferroform();
+        c.args(["deploy", "--yes", "--template"]).arg(&file).args([
+            "--stack-name",
+            "tags-e2e",
+            "--role-arn",
+            role,
+        ]);
+        for t in tags {
+            c.args(["--tag", t]);
+        }
+        c.output().unwrap()
+    };
+    let o = deploy(&["team=web", "env=test"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let described = || {
+        rt().block_on(async {
+            let c = moto.client().await;
+            let out = c
+                .describe_stacks()
+                .stack_name("tags-e2e")
+                .send()
+                .await
+                .unwrap();
+            let st = out.stacks()[0].clone();
+            let mut tags: Vec<(String, String)> = st
+                .tags()
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().unwrap_or_default().to_owned(),
+                        t.value().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect();
+            tags.sort();
+            (tags, st.role_arn().map(str::to_owned))
+        })
+    };
+    let (tags, role_arn) = described();
+    assert_eq!(
+        tags,
+        vec![
+            ("env".to_owned(), "test".to_owned()),
+            ("team".to_owned(), "web".to_owned())
+        ]
+    );
+    assert_eq!(role_arn.as_deref(), Some(role));
+
+    // Same tags: no changes. A changed tag value is a change (an update is made).
+    let o = deploy(&["team=web", "env=test"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("no changes"),
+        "{}",
+        text(&o)
+    );
+    // (A changed tag is not "unchanged" locally, so it reaches CreateChangeSet; moto 5.2.5
+    // neither reports nor applies tag-only changes, so that step is not checked here.)
+}

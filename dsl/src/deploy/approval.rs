@@ -1,7 +1,29 @@
 //! When a change set needs approval (CDK's `--require-approval broadening`): it replaces or
 //! deletes resources, or adds or widens IAM permissions or security-group ingress.
+//!
+//! Permissions are compared, not just their text. For each sensitive resource the deployed
+//! and the new template are reduced to:
+//!
+//! * IAM policy statements (in any policy document of the resource: trust policies,
+//!   inline and managed policies, resource policies), expanded into one grant per
+//!   (document, effect, principal, action, resource, condition). A new `Allow` grant is
+//!   covered when an old one in the same document with the same or no condition grants a
+//!   pattern that matches it (`s3:*` covers `s3:GetObject`, `arn:aws:s3:::b/*` covers
+//!   `arn:aws:s3:::b/k`, `*` covers everything). A `Deny` grant that disappears widens.
+//!   Statements with `NotAction`, `NotResource` or `NotPrincipal` (or no `Action`) are
+//!   compared whole.
+//! * Security-group ingress rules, one per (protocol, port range, source). A new rule is
+//!   covered by an old one with the same or all protocols (`-1`), a port range that
+//!   contains it, and the same source or a CIDR block that contains it.
+//! * Lists that grant by membership: `ManagedPolicyArns`, and `Roles` / `Users` / `Groups`
+//!   of policies, profiles and group additions. A new member widens.
+//!
+//! Only what is not covered needs approval: a change that leaves permissions as they were
+//! or narrows them does not. Values built with intrinsic functions (`Ref`, `Fn::Sub`...)
+//! are compared as written (equal or not; no pattern matching).
 
 use std::collections::BTreeSet;
+use std::net::IpAddr;
 
 use super::changeset::{ChangeAction, Plan, Replacement};
 use crate::model::render::Json;
@@ -36,6 +58,8 @@ const SENSITIVE: &[&str] = &[
     "AWS::EC2::SecurityGroupIngress",
     "AWS::Lambda::Permission",
     "AWS::S3::BucketPolicy",
+    "AWS::SQS::QueuePolicy",
+    "AWS::SNS::TopicPolicy",
     "AWS::ECR::Repository",
     "AWS::KMS::Key",
 ];
@@ -74,10 +98,8 @@ pub fn broadening(plan: &Plan, old: Option<&Json>, new: &Json) -> Broadening {
         if !SENSITIVE.contains(&ty) {
             continue;
         }
-        let before = grants(res(old, &c.logical_id).as_ref());
-        let after = grants(Some(&new_res));
-        let added: Vec<&String> = after.difference(&before).collect();
-        if !added.is_empty() {
+        let widened = widened(res(old, &c.logical_id).as_ref(), &new_res);
+        if !widened.is_empty() {
             let what = if ty.starts_with("AWS::IAM::") {
                 "IAM permissions"
             } else if ty.starts_with("AWS::EC2::") {
@@ -85,69 +107,383 @@ pub fn broadening(plan: &Plan, old: Option<&Json>, new: &Json) -> Broadening {
             } else {
                 "resource policy"
             };
+            let mut shown: Vec<&str> = widened.iter().take(3).map(String::as_str).collect();
+            if widened.len() > 3 {
+                shown.push("...");
+            }
             reasons.push(format!(
                 "{} ({ty}) adds or widens {what}: {}",
                 c.logical_id,
-                added
-                    .iter()
-                    .take(3)
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                shown.join("; ")
             ));
         }
     }
     Broadening { reasons }
 }
 
-/// The permission-granting pieces of a resource, each as compact JSON: policy statements,
-/// managed policy ARNs, ingress rules, role/user lists, principals.
-fn grants(resource: Option<&Json>) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let Some(props) = resource.and_then(|r| r.get("Properties")) else {
-        return out;
-    };
-    let ty = resource
-        .and_then(|r| r.get("Type"))
-        .and_then(Json::as_str)
-        .unwrap_or("");
-    collect(props, &mut out);
-    if ty == "AWS::EC2::SecurityGroupIngress" || ty == "AWS::Lambda::Permission" {
-        out.insert(serde_json::to_string(props).unwrap_or_default());
+/// What `new` grants that `old` (the same logical resource, deployed) does not.
+pub(crate) fn widened(old: Option<&Json>, new: &Json) -> Vec<String> {
+    let before = Grants::of(old);
+    let after = Grants::of(Some(new));
+    let mut out = Vec::new();
+    for g in &after.allow {
+        if !before.allow.iter().any(|o| o.covers(g)) {
+            out.push(g.to_string());
+        }
+    }
+    for g in &before.deny {
+        if !after.deny.iter().any(|n| n.covers(g)) {
+            out.push(format!("no longer denies {g}"));
+        }
+    }
+    for s in after.opaque.difference(&before.opaque) {
+        out.push(s.clone());
+    }
+    for r in &after.ingress {
+        if !before.ingress.iter().any(|o| o.covers(r)) {
+            out.push(r.to_string());
+        }
+    }
+    for m in after.members.difference(&before.members) {
+        out.push(m.clone());
     }
     out
 }
 
-fn collect(v: &Json, out: &mut BTreeSet<String>) {
+/// A value as written: a plain string (patterns apply) or compact JSON of anything else.
+fn text(v: &Json) -> String {
     match v {
-        Json::Object(m) => {
-            for (k, x) in m {
-                match (k.as_str(), x) {
-                    ("Statement", Json::Array(items))
-                    | ("SecurityGroupIngress", Json::Array(items))
-                    | ("ManagedPolicyArns", Json::Array(items))
-                    | ("Roles", Json::Array(items))
-                    | ("Users", Json::Array(items))
-                    | ("Groups", Json::Array(items)) => {
-                        for i in items {
-                            out.insert(format!(
-                                "{k}: {}",
-                                serde_json::to_string(i).unwrap_or_default()
-                            ));
-                        }
+        Json::String(s) => s.clone(),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
+fn list(v: Option<&Json>) -> Vec<&Json> {
+    match v {
+        Some(Json::Array(a)) => a.iter().collect(),
+        Some(x) => vec![x],
+        None => Vec::new(),
+    }
+}
+
+/// IAM's wildcard match: `*` any run of characters, `?` one character. `pattern` and
+/// `value` are compared case-sensitively except for action names (`case_insensitive`).
+fn wildcard(pattern: &str, value: &str, case_insensitive: bool) -> bool {
+    let (p, v): (Vec<char>, Vec<char>) = if case_insensitive {
+        (
+            pattern.to_lowercase().chars().collect(),
+            value.to_lowercase().chars().collect(),
+        )
+    } else {
+        (pattern.chars().collect(), value.chars().collect())
+    };
+    // Iterative match with backtracking on the last `*`.
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < v.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == v[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|c| *c == '*')
+}
+
+/// One expanded statement: who may (or may not) do what on what, under which condition.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Grant {
+    /// The policy document's property (`AssumeRolePolicyDocument`, `Policies`...).
+    document: String,
+    principal: Option<(String, String)>,
+    action: String,
+    resource: Option<String>,
+    condition: Option<String>,
+}
+
+impl Grant {
+    /// True when `self` grants at least what `other` does.
+    fn covers(&self, other: &Grant) -> bool {
+        self.document == other.document
+            && match (&self.condition, &other.condition) {
+                (None, _) => true,
+                (Some(a), Some(b)) => a == b,
+                (Some(_), None) => false,
+            }
+            && wildcard(&self.action, &other.action, true)
+            && match (&self.resource, &other.resource) {
+                (None, None) => true,
+                (Some(a), Some(b)) => wildcard(a, b, false),
+                _ => false,
+            }
+            && match (&self.principal, &other.principal) {
+                (None, None) => true,
+                (Some((_, a)), Some(_)) if a == "*" => true,
+                (Some((ka, a)), Some((kb, b))) => ka == kb && a == b,
+                _ => false,
+            }
+    }
+}
+
+impl std::fmt::Display for Grant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.action)?;
+        if let Some(r) = &self.resource {
+            write!(f, " on {r}")?;
+        }
+        if let Some((k, p)) = &self.principal {
+            write!(f, " for {k} {p}")?;
+        }
+        if let Some(c) = &self.condition {
+            write!(f, " when {c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One ingress rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Ingress {
+    protocol: String,
+    from: i64,
+    to: i64,
+    /// (`CidrIp` | `CidrIpv6` | `SourceSecurityGroupId` | ..., value).
+    source: (String, String),
+}
+
+impl Ingress {
+    fn of(rule: &Json) -> Ingress {
+        let protocol = rule
+            .get("IpProtocol")
+            .map(text)
+            .unwrap_or_else(|| "-1".to_owned())
+            .to_lowercase();
+        let protocol = match protocol.as_str() {
+            "6" => "tcp".to_owned(),
+            "17" => "udp".to_owned(),
+            "1" => "icmp".to_owned(),
+            _ => protocol,
+        };
+        let port = |k: &str| {
+            rule.get(k).and_then(|v| match v {
+                Json::Number(n) => n.as_i64(),
+                Json::String(s) => s.parse().ok(),
+                _ => None,
+            })
+        };
+        let (from, to) = match (port("FromPort"), port("ToPort")) {
+            _ if protocol == "-1" => (-1, 65535),
+            (Some(-1), _) | (_, Some(-1)) => (-1, 65535),
+            (Some(a), Some(b)) => (a, b),
+            (Some(a), None) => (a, a),
+            (None, Some(b)) => (b, b),
+            (None, None) => (-1, 65535),
+        };
+        let source = [
+            "CidrIp",
+            "CidrIpv6",
+            "SourceSecurityGroupId",
+            "SourceSecurityGroupName",
+            "SourcePrefixListId",
+        ]
+        .iter()
+        .find_map(|k| rule.get(*k).map(|v| ((*k).to_owned(), text(v))))
+        .unwrap_or_else(|| ("CidrIp".to_owned(), "?".to_owned()));
+        Ingress {
+            protocol,
+            from,
+            to,
+            source,
+        }
+    }
+
+    fn covers(&self, other: &Ingress) -> bool {
+        (self.protocol == "-1" || self.protocol == other.protocol)
+            && self.from <= other.from
+            && self.to >= other.to
+            && self.source.0 == other.source.0
+            && (self.source.1 == other.source.1 || cidr_contains(&self.source.1, &other.source.1))
+    }
+}
+
+impl std::fmt::Display for Ingress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ports = if self.from == -1 {
+            "all ports".to_owned()
+        } else if self.from == self.to {
+            format!("port {}", self.from)
+        } else {
+            format!("ports {}-{}", self.from, self.to)
+        };
+        let proto = if self.protocol == "-1" {
+            "all protocols"
+        } else {
+            &self.protocol
+        };
+        write!(
+            f,
+            "ingress {proto} {ports} from {} {}",
+            self.source.0, self.source.1
+        )
+    }
+}
+
+/// True when CIDR block `outer` contains `inner` (both IPv4 or both IPv6).
+fn cidr_contains(outer: &str, inner: &str) -> bool {
+    fn parse(s: &str) -> Option<(IpAddr, u32)> {
+        let (a, n) = s.split_once('/')?;
+        Some((a.parse().ok()?, n.parse().ok()?))
+    }
+    let (Some((oa, on)), Some((ia, inn))) = (parse(outer), parse(inner)) else {
+        return false;
+    };
+    if on > inn {
+        return false;
+    }
+    match (oa, ia) {
+        (IpAddr::V4(o), IpAddr::V4(i)) if on <= 32 => {
+            let mask = if on == 0 { 0 } else { u32::MAX << (32 - on) };
+            u32::from(o) & mask == u32::from(i) & mask
+        }
+        (IpAddr::V6(o), IpAddr::V6(i)) if on <= 128 => {
+            let mask = if on == 0 { 0 } else { u128::MAX << (128 - on) };
+            u128::from(o) & mask == u128::from(i) & mask
+        }
+        _ => false,
+    }
+}
+
+/// The permission-granting content of one resource.
+#[derive(Default)]
+struct Grants {
+    allow: BTreeSet<Grant>,
+    deny: BTreeSet<Grant>,
+    /// Statements compared whole (`NotAction`...) and resources compared whole
+    /// (`AWS::Lambda::Permission`).
+    opaque: BTreeSet<String>,
+    ingress: Vec<Ingress>,
+    /// `ManagedPolicyArns: arn`, `Roles: name`...
+    members: BTreeSet<String>,
+}
+
+impl Grants {
+    fn of(resource: Option<&Json>) -> Grants {
+        let mut g = Grants::default();
+        let Some(props) = resource.and_then(|r| r.get("Properties")) else {
+            return g;
+        };
+        let ty = resource
+            .and_then(|r| r.get("Type"))
+            .and_then(Json::as_str)
+            .unwrap_or("");
+        match ty {
+            "AWS::EC2::SecurityGroupIngress" => g.ingress.push(Ingress::of(props)),
+            "AWS::Lambda::Permission" => {
+                g.opaque
+                    .insert(serde_json::to_string(props).unwrap_or_default());
+            }
+            _ => {}
+        }
+        if let Json::Object(m) = props {
+            for (k, v) in m {
+                g.walk(k, k, v);
+            }
+        }
+        g
+    }
+
+    /// Walk property `key` (inside top-level property `document`).
+    fn walk(&mut self, document: &str, key: &str, v: &Json) {
+        match (key, v) {
+            ("Statement", _) => {
+                for s in list(Some(v)) {
+                    self.statement(document, s);
+                }
+            }
+            ("SecurityGroupIngress", Json::Array(rules)) => {
+                self.ingress.extend(rules.iter().map(Ingress::of));
+            }
+            ("ManagedPolicyArns" | "Roles" | "Users" | "Groups", Json::Array(items)) => {
+                for i in items {
+                    self.members.insert(format!("{key}: {}", text(i)));
+                }
+            }
+            (_, Json::Object(m)) => {
+                for (k, x) in m {
+                    self.walk(document, k, x);
+                }
+            }
+            (_, Json::Array(items)) => {
+                for i in items {
+                    self.walk(document, key, i);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn statement(&mut self, document: &str, s: &Json) {
+        let opaque = ["NotAction", "NotResource", "NotPrincipal"]
+            .iter()
+            .any(|k| s.get(*k).is_some())
+            || s.get("Action").is_none();
+        let deny = s.get("Effect").and_then(Json::as_str) == Some("Deny");
+        if opaque {
+            if !deny {
+                self.opaque.insert(format!(
+                    "{document} statement {}",
+                    serde_json::to_string(s).unwrap_or_default()
+                ));
+            }
+            return;
+        }
+        let principals: Vec<Option<(String, String)>> = match s.get("Principal") {
+            None => vec![None],
+            Some(Json::String(p)) => vec![Some(("AWS".to_owned(), p.clone()))],
+            Some(Json::Object(m)) => m
+                .iter()
+                .flat_map(|(k, v)| {
+                    list(Some(v))
+                        .into_iter()
+                        .map(|p| Some((k.clone(), text(p))))
+                })
+                .collect(),
+            Some(other) => vec![Some(("?".to_owned(), text(other)))],
+        };
+        let actions: Vec<String> = list(s.get("Action")).into_iter().map(text).collect();
+        let resources: Vec<Option<String>> = match s.get("Resource") {
+            None => vec![None],
+            r => list(r).into_iter().map(|x| Some(text(x))).collect(),
+        };
+        let condition = s
+            .get("Condition")
+            .map(|c| serde_json::to_string(c).unwrap_or_default());
+        for p in &principals {
+            for a in &actions {
+                for r in &resources {
+                    let g = Grant {
+                        document: document.to_owned(),
+                        principal: p.clone(),
+                        action: a.clone(),
+                        resource: r.clone(),
+                        condition: condition.clone(),
+                    };
+                    if deny {
+                        self.deny.insert(g);
+                    } else {
+                        self.allow.insert(g);
                     }
-                    ("Statement", Json::Object(_)) => {
-                        out.insert(format!(
-                            "{k}: {}",
-                            serde_json::to_string(x).unwrap_or_default()
-                        ));
-                    }
-                    _ => collect(x, out),
                 }
             }
         }
-        Json::Array(items) => items.iter().for_each(|i| collect(i, out)),
-        _ => {}
     }
 }
 
@@ -170,15 +506,215 @@ mod tests {
         }
     }
 
+    fn sg(rules: Json) -> Json {
+        json!({"Resources": {"Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "x", "SecurityGroupIngress": rules}}}})
+    }
+
+    fn role(statements: Json) -> Json {
+        json!({"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
+        }}}})
+    }
+
+    /// (flagged going old → new, flagged going new → old)
+    fn both_ways(old: &Json, new: &Json, id: &str, ty: &str) -> (Broadening, Broadening) {
+        let p = plan(ChangeAction::Modify, id, ty);
+        (
+            broadening(&p, Some(old), new),
+            broadening(&p, Some(new), old),
+        )
+    }
+
     #[test]
     fn new_ingress_rule_needs_approval_and_removing_one_does_not() {
-        let narrow = json!({"Resources": {"Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"SecurityGroupIngress": [{"CidrIp": "10.0.0.0/8", "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80}]}}}});
-        let wide = json!({"Resources": {"Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"SecurityGroupIngress": [{"CidrIp": "10.0.0.0/8", "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80}, {"CidrIp": "0.0.0.0/0", "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22}]}}}});
-        let p = plan(ChangeAction::Modify, "Sg", "AWS::EC2::SecurityGroup");
-        let b = broadening(&p, Some(&narrow), &wide);
-        assert_eq!(b.reasons.len(), 1, "{b:?}");
-        assert!(b.reasons[0].contains("0.0.0.0/0"), "{b:?}");
-        assert!(broadening(&p, Some(&wide), &narrow).is_empty());
+        let narrow = sg(
+            json!([{"CidrIp": "10.0.0.0/8", "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80}]),
+        );
+        let wide = sg(
+            json!([{"CidrIp": "10.0.0.0/8", "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80}, {"CidrIp": "0.0.0.0/0", "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22}]),
+        );
+        let (up, down) = both_ways(&narrow, &wide, "Sg", "AWS::EC2::SecurityGroup");
+        assert_eq!(up.reasons.len(), 1, "{up:?}");
+        assert!(up.reasons[0].contains("0.0.0.0/0"), "{up:?}");
+        assert!(up.reasons[0].contains("port 22"), "{up:?}");
+        assert!(down.is_empty(), "{down:?}");
+    }
+
+    #[test]
+    fn ingress_cidr_and_port_range_narrowing_is_not_flagged_widening_is() {
+        let old = sg(
+            json!([{"CidrIp": "10.0.0.0/8", "IpProtocol": "tcp", "FromPort": 0, "ToPort": 65535}]),
+        );
+        // Smaller block, one port, protocol by number: narrower.
+        let new = sg(
+            json!([{"CidrIp": "10.1.0.0/16", "IpProtocol": "6", "FromPort": 443, "ToPort": 443}]),
+        );
+        let (narrowing, widening) = both_ways(&old, &new, "Sg", "AWS::EC2::SecurityGroup");
+        assert!(narrowing.is_empty(), "{narrowing:?}");
+        assert_eq!(widening.reasons.len(), 1, "{widening:?}");
+        assert!(widening.reasons[0].contains("10.0.0.0/8"), "{widening:?}");
+
+        // A wider block on the same port.
+        let a = sg(
+            json!([{"CidrIp": "10.0.0.0/16", "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}]),
+        );
+        let b = sg(
+            json!([{"CidrIp": "10.0.0.0/8", "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}]),
+        );
+        let (up, down) = both_ways(&a, &b, "Sg", "AWS::EC2::SecurityGroup");
+        assert!(!up.is_empty() && down.is_empty(), "{up:?} {down:?}");
+
+        // All protocols covers a tcp rule; a tcp rule does not cover all protocols.
+        let all = sg(json!([{"CidrIp": "10.0.0.0/8", "IpProtocol": "-1"}]));
+        let (up, down) = both_ways(&old, &all, "Sg", "AWS::EC2::SecurityGroup");
+        assert!(!up.is_empty() && down.is_empty(), "{up:?} {down:?}");
+
+        // A new source security group widens; the same one with a narrower port does not.
+        let from_lb = sg(
+            json!([{"SourceSecurityGroupId": {"Ref": "LbSg"}, "IpProtocol": "tcp", "FromPort": 8000, "ToPort": 8100}]),
+        );
+        let from_lb_one = sg(
+            json!([{"SourceSecurityGroupId": {"Ref": "LbSg"}, "IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080}]),
+        );
+        let from_other = sg(
+            json!([{"SourceSecurityGroupId": {"Ref": "Other"}, "IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080}]),
+        );
+        let (up, down) = both_ways(&from_lb, &from_lb_one, "Sg", "AWS::EC2::SecurityGroup");
+        assert!(up.is_empty() && !down.is_empty(), "{up:?} {down:?}");
+        let (up, _) = both_ways(&from_lb_one, &from_other, "Sg", "AWS::EC2::SecurityGroup");
+        assert!(!up.is_empty(), "{up:?}");
+
+        // IPv6.
+        let v6a = sg(
+            json!([{"CidrIpv6": "2001:db8::/32", "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}]),
+        );
+        let v6b = sg(
+            json!([{"CidrIpv6": "2001:db8:1::/48", "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}]),
+        );
+        let (narrowing, widening) = both_ways(&v6a, &v6b, "Sg", "AWS::EC2::SecurityGroup");
+        assert!(narrowing.is_empty() && !widening.is_empty());
+    }
+
+    #[test]
+    fn standalone_ingress_resource_is_compared_as_a_rule() {
+        let r = |cidr: &str| json!({"Resources": {"In": {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {"GroupId": {"Ref": "Sg"}, "CidrIp": cidr, "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}}}});
+        let (narrowing, widening) = both_ways(
+            &r("10.0.0.0/8"),
+            &r("10.2.0.0/16"),
+            "In",
+            "AWS::EC2::SecurityGroupIngress",
+        );
+        assert!(narrowing.is_empty(), "{narrowing:?}");
+        assert!(!widening.is_empty());
+    }
+
+    #[test]
+    fn unchanged_or_reordered_permissions_are_not_flagged() {
+        let a = role(json!([
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::b/*"},
+            {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}
+        ]));
+        let b = role(json!([
+            {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": ["arn:aws:s3:::b/*"]}
+        ]));
+        let (x, y) = both_ways(&a, &b, "R", "AWS::IAM::Role");
+        assert!(x.is_empty() && y.is_empty(), "{x:?} {y:?}");
+    }
+
+    #[test]
+    fn iam_actions_and_resources_narrowing_is_not_flagged_widening_is() {
+        // Fewer actions.
+        let two = role(
+            json!([{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::b/*"}]),
+        );
+        let one = role(
+            json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]),
+        );
+        let (narrowing, widening) = both_ways(&two, &one, "R", "AWS::IAM::Role");
+        assert!(narrowing.is_empty(), "{narrowing:?}");
+        assert_eq!(widening.reasons.len(), 1);
+        assert!(widening.reasons[0].contains("s3:PutObject"), "{widening:?}");
+        assert!(
+            widening.reasons[0].contains("IAM permissions"),
+            "{widening:?}"
+        );
+
+        // A wildcard action replaced by one it matches; the reverse widens.
+        let star =
+            role(json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]));
+        let (narrowing, widening) = both_ways(&star, &one, "R", "AWS::IAM::Role");
+        assert!(narrowing.is_empty(), "{narrowing:?}");
+        assert!(widening.reasons[0].contains("s3:*"), "{widening:?}");
+
+        // A narrower resource; `*` widens.
+        let key = role(
+            json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/reports/*"}]),
+        );
+        let any = role(json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]));
+        let (narrowing, _) = both_ways(&one, &key, "R", "AWS::IAM::Role");
+        assert!(narrowing.is_empty(), "{narrowing:?}");
+        let (widening, _) = both_ways(&one, &any, "R", "AWS::IAM::Role");
+        assert!(
+            widening.reasons[0].contains("s3:GetObject on *"),
+            "{widening:?}"
+        );
+
+        // Adding a condition narrows; dropping it widens.
+        let cond = role(
+            json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]),
+        );
+        let (narrowing, widening) = both_ways(&one, &cond, "R", "AWS::IAM::Role");
+        assert!(narrowing.is_empty(), "{narrowing:?}");
+        assert!(!widening.is_empty());
+    }
+
+    #[test]
+    fn trust_policy_principals_and_denies() {
+        let trust = |svc: Json| {
+            json!({"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": svc}, "Action": "sts:AssumeRole"}]}}}}})
+        };
+        let (narrowing, widening) = both_ways(
+            &trust(json!(["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"])),
+            &trust(json!("ecs-tasks.amazonaws.com")),
+            "R",
+            "AWS::IAM::Role",
+        );
+        assert!(narrowing.is_empty(), "{narrowing:?}");
+        assert!(
+            widening.reasons[0].contains("lambda.amazonaws.com"),
+            "{widening:?}"
+        );
+
+        // Removing a Deny widens; adding one does not.
+        let plain = role(json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]));
+        let denied = role(
+            json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}]),
+        );
+        let (adding_deny, removing_deny) = both_ways(&plain, &denied, "R", "AWS::IAM::Role");
+        assert!(adding_deny.is_empty(), "{adding_deny:?}");
+        assert!(
+            removing_deny.reasons[0].contains("no longer denies s3:DeleteObject"),
+            "{removing_deny:?}"
+        );
+    }
+
+    #[test]
+    fn managed_policies_and_attachments_by_membership() {
+        let r = |arns: Json| json!({"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"ManagedPolicyArns": arns}}}});
+        let (narrowing, widening) = both_ways(
+            &r(json!([
+                "arn:aws:iam::aws:policy/A",
+                "arn:aws:iam::aws:policy/B"
+            ])),
+            &r(json!(["arn:aws:iam::aws:policy/A"])),
+            "R",
+            "AWS::IAM::Role",
+        );
+        assert!(narrowing.is_empty(), "{narrowing:?}");
+        assert!(widening.reasons[0].contains("policy/B"), "{widening:?}");
     }
 
     #[test]
@@ -186,5 +722,23 @@ mod tests {
         let new = json!({"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow"}]}}}}});
         let p = plan(ChangeAction::Add, "R", "AWS::IAM::Role");
         assert!(!broadening(&p, None, &new).is_empty());
+    }
+
+    #[test]
+    fn wildcards_match_like_iam() {
+        assert!(wildcard("s3:*", "S3:GetObject", true));
+        assert!(wildcard("s3:Get*", "s3:GetObjectAcl", true));
+        assert!(!wildcard("s3:Get*", "s3:PutObject", true));
+        assert!(wildcard("arn:aws:s3:::b/*", "arn:aws:s3:::b/a/b", false));
+        assert!(!wildcard("arn:aws:s3:::b/*", "arn:aws:s3:::c/a", false));
+        assert!(wildcard(
+            "ec2:Describe?nstances",
+            "ec2:DescribeInstances",
+            true
+        ));
+        assert!(wildcard("*", "", false));
+        assert!(cidr_contains("0.0.0.0/0", "10.0.0.0/8"));
+        assert!(!cidr_contains("10.0.0.0/8", "0.0.0.0/0"));
+        assert!(!cidr_contains("10.0.0.0/8", "2001:db8::/32"));
     }
 }

@@ -131,6 +131,8 @@ pub(crate) struct Submission<'a> {
     pub tags: &'a [(String, String)],
     pub role_arn: Option<&'a str>,
     pub name: String,
+    /// `--timeout`: how long to wait for the change set to be created.
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// Result of waiting for a change set.
@@ -191,6 +193,7 @@ pub(crate) async fn create(s: &Session, sub: Submission<'_>) -> Result<Created, 
         changes: Vec::new(),
     };
     // Wait for CREATE_COMPLETE or FAILED.
+    let started = std::time::Instant::now();
     let mut delays = s.poll.delays();
     loop {
         let (status, reason) = describe_into(s, &mut plan).await?;
@@ -208,6 +211,19 @@ pub(crate) async fn create(s: &Session, sub: Submission<'_>) -> Result<Created, 
                 ));
             }
             _ => {}
+        }
+        if let Some(t) = sub.timeout
+            && started.elapsed() > t
+        {
+            return Err(Error::failed(
+                stack,
+                format!(
+                    "change set {} still {status} after {} (--timeout); nothing was executed. CloudFormation carries on creating it: see `aws cloudformation describe-change-set --stack-name {stack} --change-set-name {}`",
+                    plan.name,
+                    super::events::human(t),
+                    plan.name
+                ),
+            ));
         }
         if let Some(d) = delays.next() {
             tokio::time::sleep(d).await;

@@ -193,6 +193,17 @@ pub(crate) async fn recent(
     Ok(v)
 }
 
+/// A duration for messages: `90s`, `1.5s`, `250ms`.
+pub(crate) fn human(d: Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{}ms", d.as_millis())
+    } else if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
+}
+
 /// How an operation ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Ending {
@@ -237,9 +248,9 @@ pub(crate) async fn wait_terminal(
                     return Err(Error::failed(
                         &cursor.stack,
                         format!(
-                            "still {} after {}s (--timeout); CloudFormation carries on: follow it with `ferroform status --stack-name {}`",
+                            "still {} after {} (--timeout): ferroform stopped waiting, nothing was cancelled or deleted, and CloudFormation continues the operation. Follow it with `ferroform status --stack-name {}`",
                             st.status,
-                            t.as_secs(),
+                            human(t),
                             cursor.stack
                         ),
                     ));

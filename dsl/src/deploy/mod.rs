@@ -38,4 +38,4 @@ pub use progress::{LiveUi, PlainUi, Ui};
 pub use session::{AwsOptions, PollConfig, Session};
 pub use stack::{StackState, StackStatusClass};
 pub use template_diff::property_diff;
-pub use upload::{MAX_TEMPLATE_BODY, template_key};
+pub use upload::{MAX_TEMPLATE_BODY, template_key, template_url};

@@ -202,7 +202,7 @@ async fn deploy_inner(
     }
 
     let create = stable.is_none();
-    let plan = match submit(s, template, opts, parameters, create).await? {
+    let plan = match submit(s, template, opts, parameters, create, ui).await? {
         Created::NoChanges => {
             ui.line(&format!("Stack {name}: no changes"));
             let st = describe(s, name).await?.unwrap_or_default();
@@ -397,6 +397,7 @@ async fn submit(
     opts: &DeployOptions,
     parameters: Vec<(String, Option<String>)>,
     create: bool,
+    ui: &mut dyn Ui,
 ) -> Result<Created, Error> {
     let name = template.name();
     let body = template.to_json();
@@ -410,7 +411,20 @@ async fn submit(
                 ),
             ));
         };
-        Some(upload(s, name, bucket, opts.s3_prefix.as_deref(), &body).await?)
+        let up = upload(s, name, bucket, opts.s3_prefix.as_deref(), &body).await?;
+        ui.line(&if up.uploaded {
+            format!(
+                "Stack {name}: template ({} bytes) uploaded to {}",
+                body.len(),
+                up.location
+            )
+        } else {
+            format!(
+                "Stack {name}: template already in {} (same content, not uploaded again)",
+                up.location
+            )
+        });
+        Some(up.url)
     } else {
         None
     };
@@ -427,6 +441,7 @@ async fn submit(
             tags: &opts.tags,
             role_arn: opts.role_arn.as_deref(),
             name: change_set_name(),
+            timeout: opts.timeout,
         },
     )
     .await
@@ -518,7 +533,7 @@ async fn diff_inner(
         return Ok(DiffOutcome { changes: false });
     }
     let created_here = existing.is_none();
-    let plan = match submit(s, template, opts, parameters, stable.is_none()).await? {
+    let plan = match submit(s, template, opts, parameters, stable.is_none(), ui).await? {
         Created::NoChanges => {
             ui.line(&format!("Stack {name}: no changes"));
             return Ok(DiffOutcome { changes: false });

@@ -62,7 +62,6 @@ pub struct Session {
     pub(crate) s3: aws_sdk_s3::Client,
     pub(crate) endpoint: String,
     pub(crate) region: String,
-    pub(crate) custom_endpoint: bool,
     /// Polling delays.
     pub poll: PollConfig,
 }
@@ -102,7 +101,6 @@ impl Session {
                 .clone()
                 .unwrap_or_else(|| format!("https://cloudformation.{region}.amazonaws.com")),
             region,
-            custom_endpoint: custom.is_some(),
             poll: PollConfig::default(),
         })
     }
@@ -120,7 +118,6 @@ impl Session {
             s3,
             endpoint: endpoint.into(),
             region: region.into(),
-            custom_endpoint: true,
             poll: PollConfig::default(),
         }
     }
@@ -226,5 +223,28 @@ where
                     .is_some_and(|m| m.contains("does not exist"))
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The claim "polling adds no more than 1 s after the stack reaches its final state":
+    /// between two looks at the stack there is at most one delay of the schedule, and no
+    /// delay of the default schedule exceeds 1 s (it reaches 1 s after 7 polls, about 3.2 s).
+    #[test]
+    fn default_poll_schedule_never_waits_more_than_a_second() {
+        let p = PollConfig::default();
+        let first: Vec<u128> = p.delays().take(8).map(|d| d.as_millis()).collect();
+        assert_eq!(first, [100, 150, 225, 337, 506, 759, 1000, 1000]);
+        assert!(p.delays().take(10_000).all(|d| d <= Duration::from_secs(1)));
+        assert!(p.delays().take(10_000).all(|d| d > Duration::ZERO));
+        // A custom schedule keeps its own bound.
+        let q = PollConfig {
+            initial: Duration::from_millis(1),
+            max: Duration::from_millis(5),
+        };
+        assert!(q.delays().take(100).all(|d| d <= Duration::from_millis(5)));
     }
 }

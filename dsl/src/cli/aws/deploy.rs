@@ -33,7 +33,7 @@ pub(crate) fn command(tool: bool) -> Command {
         .arg(Arg::new("role-arn").long("role-arn").value_name("ARN").help("Role CloudFormation assumes for the operation"))
         .arg(Arg::new("termination-protection").long("termination-protection").action(ArgAction::SetTrue).help("Turn termination protection on"))
         .arg(Arg::new("outputs-file").long("outputs-file").value_name("FILE").value_parser(value_parser!(PathBuf)).help("Write the outputs as {\"Stack\": {\"Key\": \"value\"}} after a successful deploy"))
-        .arg(Arg::new("timeout").long("timeout").value_name("DURATION").value_parser(duration).help("Stop waiting after this long, e.g. 30m (CloudFormation carries on; exit 1)"))
+        .arg(Arg::new("timeout").long("timeout").value_name("DURATION").value_parser(duration).help("Bound the waiting (for the change set, then for the stack to settle), e.g. 30m; when it runs out: exit 1, nothing cancelled or deleted, CloudFormation carries on"))
 }
 
 pub(crate) fn options(m: &ArgMatches) -> DeployOptions {

@@ -32,7 +32,7 @@ pub(crate) fn command(tool: bool) -> Command {
                 .long("timeout")
                 .value_name("DURATION")
                 .value_parser(duration)
-                .help("Stop waiting after this long (CloudFormation carries on; exit 1)"),
+                .help("Bound the waiting for the deletion, e.g. 30m; when it runs out: exit 1, CloudFormation carries on deleting"),
         )
 }
 

@@ -191,71 +191,139 @@ fn app_command(m: &ArgMatches, err: &mut dyn Write) -> Result<Option<String>, u8
     if let Some(a) = m.try_get_one::<String>("app").ok().flatten() {
         return Ok(Some(a.clone()));
     }
-    let path = Path::new("ferroform.toml");
+    app_from_config(Path::new(CONFIG_FILE), err)
+}
+
+/// The project file read from the current directory, like CDK's `cdk.json`.
+pub(crate) const CONFIG_FILE: &str = "ferroform.toml";
+
+/// The app command from the config file at `path`: `None` when there is no such file; exit
+/// 2 when it cannot be read or is malformed. Unknown keys and sections are warned about and
+/// ignored (so that a newer ferroform.toml still works with an older ferroform).
+pub(crate) fn app_from_config(path: &Path, err: &mut dyn Write) -> Result<Option<String>, u8> {
     if !path.is_file() {
         return Ok(None);
     }
     let text = std::fs::read_to_string(path).map_err(|e| {
-        let _ = writeln!(err, "error: cannot read ferroform.toml: {e}");
+        let _ = writeln!(err, "error: cannot read {}: {e}", path.display());
         EXIT_USAGE
     })?;
-    match toml_app(&text) {
-        Ok(a) => Ok(a),
+    match parse_config(&text) {
+        Ok(config) => {
+            for w in &config.warnings {
+                let _ = writeln!(err, "warning: {}: {w}", path.display());
+            }
+            Ok(config.app)
+        }
         Err(msg) => {
-            let _ = writeln!(err, "error: ferroform.toml: {msg}");
+            let _ = writeln!(err, "error: {}: {msg}", path.display());
             Err(EXIT_USAGE)
         }
     }
 }
 
-/// The `app = "..."` key of a ferroform.toml (basic or literal string; other keys ignored).
-pub(crate) fn toml_app(text: &str) -> Result<Option<String>, String> {
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            break; // only top-level keys
+/// What a ferroform.toml says.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Config {
+    /// `app = "CMD"`.
+    pub app: Option<String>,
+    /// Unknown keys and sections (ignored).
+    pub warnings: Vec<String>,
+}
+
+/// Parse a ferroform.toml: the subset of TOML it needs, one `key = value` per line at the
+/// top level, `#` comments, `[sections]`. The only key is `app`, a basic (`"..."`, with
+/// escapes) or literal (`'...'`) string. Lines that are not `key = value`, a header or a
+/// comment, an unquoted or unterminated `app`, or `app` twice are errors.
+pub(crate) fn parse_config(text: &str) -> Result<Config, String> {
+    let mut config = Config::default();
+    let mut section: Option<String> = None;
+    for (n, raw) in text.lines().enumerate() {
+        let n = n + 1;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix('[') {
+            let name = rest
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim();
+            if !line.contains(']') || name.is_empty() {
+                return Err(format!("line {n}: malformed section header `{line}`"));
+            }
+            config.warnings.push(format!(
+                "line {n}: section [{name}] is not used by ferroform and is ignored"
+            ));
+            section = Some(name.to_owned());
+            continue;
         }
         let Some((key, value)) = line.split_once('=') else {
-            continue;
+            return Err(format!(
+                "line {n}: expected `key = value`, e.g. app = \"cargo run -q --example web --\""
+            ));
         };
-        if key.trim() != "app" {
+        let key = key.trim().trim_matches('"');
+        if key.is_empty() {
+            return Err(format!("line {n}: missing key before `=`"));
+        }
+        if section.is_some() {
+            continue; // inside an ignored section (already warned about)
+        }
+        if key != "app" {
+            config.warnings.push(format!(
+                "line {n}: unknown key `{key}` ignored (known: app)"
+            ));
             continue;
         }
-        let v = value.trim();
-        let parsed = if let Some(rest) = v.strip_prefix('\'') {
-            rest.split_once('\'').map(|(s, _)| s.to_owned())
-        } else if let Some(rest) = v.strip_prefix('"') {
-            let mut out = String::new();
-            let mut chars = rest.chars();
-            let mut closed = false;
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' => {
-                        closed = true;
-                        break;
-                    }
-                    '\\' => match chars.next() {
-                        Some('n') => out.push('\n'),
-                        Some('t') => out.push('\t'),
-                        Some(c) => out.push(c),
-                        None => {}
-                    },
-                    c => out.push(c),
-                }
+        if config.app.is_some() {
+            return Err(format!("line {n}: `app` is defined twice"));
+        }
+        match toml_string(value.trim()) {
+            Some(a) if !a.trim().is_empty() => config.app = Some(a),
+            _ => {
+                return Err(format!(
+                    "line {n}: `app` must be a quoted command, e.g. app = \"cargo run -q --example web --\""
+                ));
             }
-            closed.then_some(out)
-        } else {
-            None
-        };
-        return match parsed {
-            Some(a) if !a.trim().is_empty() => Ok(Some(a)),
-            _ => Err(format!(
-                "line {}: `app` must be a quoted command, e.g. app = \"cargo run -q --example web --\"",
-                n + 1
-            )),
-        };
+        }
     }
-    Ok(None)
+    Ok(config)
+}
+
+/// A TOML basic or literal string followed by nothing but an optional comment.
+fn toml_string(v: &str) -> Option<String> {
+    let (value, rest) = if let Some(rest) = v.strip_prefix('\'') {
+        let (s, after) = rest.split_once('\'')?;
+        (s.to_owned(), after)
+    } else if let Some(rest) = v.strip_prefix('"') {
+        let mut out = String::new();
+        let mut chars = rest.char_indices();
+        let mut end = None;
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => {
+                    end = Some(i + 1);
+                    break;
+                }
+                '\\' => match chars.next()?.1 {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    '"' => out.push('"'),
+                    '\\' => out.push('\\'),
+                    _ => return None,
+                },
+                c => out.push(c),
+            }
+        }
+        (out, &rest[end?..])
+    } else {
+        return None;
+    };
+    let rest = rest.trim();
+    (rest.is_empty() || rest.starts_with('#')).then_some(value)
 }
 
 fn requested(m: &ArgMatches) -> Vec<String> {
@@ -549,4 +617,92 @@ pub(super) fn dispatch(
         "status" => status::run(source, m, out, err),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_app_command_is_found_in_either_string_form_with_comments() {
+        let c = parse_config("# project\napp = \"cargo run -q --example web --\"  # the stacks\n")
+            .unwrap();
+        assert_eq!(c.app.as_deref(), Some("cargo run -q --example web --"));
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+        let c = parse_config("app = 'target/release/my-stacks'\n").unwrap();
+        assert_eq!(c.app.as_deref(), Some("target/release/my-stacks"));
+        let c = parse_config("app = \"sh -c \\\"echo \\\\ hi\\\"\"").unwrap();
+        assert_eq!(c.app.as_deref(), Some("sh -c \"echo \\ hi\""));
+        assert_eq!(parse_config("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn config_unknown_keys_and_sections_warn_and_are_ignored() {
+        let c = parse_config(
+            "region = \"eu-west-1\"\napp = \"x\"\n[context]\napp = \"not this one\"\nfoo = 1\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.app.as_deref(),
+            Some("x"),
+            "keys of sections are not `app`"
+        );
+        assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
+        assert!(
+            c.warnings[0].contains("unknown key `region`"),
+            "{:?}",
+            c.warnings
+        );
+        assert!(c.warnings[1].contains("[context]"), "{:?}", c.warnings);
+    }
+
+    #[test]
+    fn config_malformed_files_are_errors_naming_the_line() {
+        for (text, line, what) in [
+            ("app = cargo run\n", 1, "quoted command"),
+            ("\napp = \"unterminated\n", 2, "quoted command"),
+            ("app = 'a' trailing\n", 1, "quoted command"),
+            ("app = \"\"\n", 1, "quoted command"),
+            ("app = \"a\"\napp = \"b\"\n", 2, "twice"),
+            ("this is not toml\n", 1, "key = value"),
+            ("[unclosed\n", 1, "section header"),
+            ("= \"x\"\n", 1, "missing key"),
+            ("app = \"bad \\q escape\"\n", 1, "quoted command"),
+        ] {
+            let e = parse_config(text).unwrap_err();
+            assert!(e.starts_with(&format!("line {line}:")), "{text:?}: {e}");
+            assert!(e.contains(what), "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn config_file_missing_malformed_and_with_warnings() {
+        let dir = std::env::temp_dir().join(format!("ferroform-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(CONFIG_FILE);
+        let mut err = Vec::new();
+
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(app_from_config(&path, &mut err), Ok(None), "missing file");
+        assert!(err.is_empty());
+
+        std::fs::write(&path, "app = unquoted\n").unwrap();
+        assert_eq!(app_from_config(&path, &mut err), Err(EXIT_USAGE));
+        let text = String::from_utf8_lossy(&err).into_owned();
+        assert!(text.starts_with("error: "), "{text}");
+        assert!(text.contains("ferroform.toml: line 1"), "{text}");
+
+        err.clear();
+        std::fs::write(&path, "app = \"my-app\"\nprofile = \"dev\"\n").unwrap();
+        assert_eq!(
+            app_from_config(&path, &mut err),
+            Ok(Some("my-app".to_owned()))
+        );
+        let text = String::from_utf8_lossy(&err).into_owned();
+        assert!(
+            text.starts_with("warning: ") && text.contains("unknown key `profile`"),
+            "{text}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
