@@ -8,6 +8,8 @@ use serde_json::Value as Json;
 
 #[path = "../examples/container_journey.rs"]
 mod container_journey;
+#[path = "../examples/ec2_capacity.rs"]
+mod ec2_capacity;
 #[path = "../examples/ec2_cluster.rs"]
 mod ec2_cluster;
 #[path = "../examples/ecr_repository.rs"]
@@ -18,11 +20,15 @@ mod fargate_fleet;
 mod fargate_service;
 #[path = "../examples/queue_worker.rs"]
 mod queue_worker;
+#[path = "../examples/scheduled_jobs.rs"]
+mod scheduled_jobs;
 
 /// Actions that support no resource-level permissions, so `"Resource": "*"` is the only
-/// thing IAM accepts for them (ECR login; the ECS Exec channels).
-const STAR_ONLY_ACTIONS: [&str; 5] = [
+/// thing IAM accepts for them (ECR login; the ECS Exec channels; the ECS agent's endpoint
+/// discovery).
+const STAR_ONLY_ACTIONS: [&str; 6] = [
     "ecr:GetAuthorizationToken",
+    "ecs:DiscoverPollEndpoint",
     "ssmmessages:CreateControlChannel",
     "ssmmessages:CreateDataChannel",
     "ssmmessages:OpenControlChannel",
@@ -38,11 +44,13 @@ fn all_templates() -> Vec<Template> {
     fleet.add(fargate_fleet::stack(3));
     [
         container_journey::app(),
+        ec2_capacity::app(),
         ec2_cluster::app(),
         ecr_repository::app(),
         fleet,
         fargate_service::app(),
         queue_worker::app(),
+        scheduled_jobs::app(),
     ]
     .into_iter()
     .flat_map(synth)
@@ -135,6 +143,8 @@ fn execution_roles_never_use_the_managed_policy_in_construct_examples() {
     for t in synth(container_journey::app())
         .into_iter()
         .chain(synth(queue_worker::app()))
+        .chain(synth(ec2_capacity::app()))
+        .chain(synth(scheduled_jobs::app()))
     {
         let text = t.to_json();
         assert!(
@@ -170,6 +180,8 @@ fn checkov_passes_the_construct_examples() {
     for t in synth(container_journey::app())
         .into_iter()
         .chain(synth(queue_worker::app()))
+        .chain(synth(ec2_capacity::app()))
+        .chain(synth(scheduled_jobs::app()))
     {
         let path = dir.join(format!("{}.template.json", t.name()));
         std::fs::write(&path, t.to_json()).expect("write template");

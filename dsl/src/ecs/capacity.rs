@@ -223,10 +223,6 @@ impl Ec2Capacity {
                 "EcsAgent",
                 agent_statements(cluster, !props.container_instance_tags.is_empty()),
             );
-            stack.options(&instance_role).metadata(serde_json::json!({"checkov": {"skip": [{
-                "id": "CKV_AWS_111",
-                "comment": "ecs:DiscoverPollEndpoint supports no resource-level permissions; every other agent action is scoped to this cluster"
-            }]}}));
         } else if !props.container_instance_tags.is_empty() {
             grant(
                 stack,
