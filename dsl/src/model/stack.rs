@@ -518,6 +518,7 @@ pub struct Stack {
     diagnostics: Vec<Diagnostic>,
     scratch: ResourceOptions,
     scratch_output: Option<Output>,
+    id_overrides: IndexMap<String, String>,
 }
 
 impl Stack {
@@ -540,6 +541,7 @@ impl Stack {
             diagnostics: Vec::new(),
             scratch: ResourceOptions::default(),
             scratch_output: None,
+            id_overrides: IndexMap::new(),
         };
         if !valid_stack_name(&name) {
             stack.problem(
@@ -632,7 +634,33 @@ impl Stack {
         self.insert(logical_id, Box::new(resource))
     }
 
+    /// Give the resource or parameter that will be added as `from` the logical ID `to`
+    /// instead (CDK's `overrideLogicalId`). Call it before the resource is added — typically
+    /// before building a construct whose part you want to pin, e.g. to keep the ID a log group
+    /// had in a template you are adopting, so that CloudFormation does not replace it.
+    ///
+    /// ```
+    /// use ferroform::Stack;
+    /// use ferroform::ecs::{Repository, RepositoryProps};
+    /// let mut stack = Stack::new("Images");
+    /// stack.override_logical_id("Web", "LegacyWebRepository");
+    /// let repo = Repository::new(&mut stack, "Web", RepositoryProps::default());
+    /// assert_eq!(repo.resource().logical_id(), "LegacyWebRepository");
+    /// ```
+    pub fn override_logical_id(&mut self, from: &str, to: &str) -> &mut Self {
+        self.id_overrides.insert(from.to_owned(), to.to_owned());
+        self
+    }
+
+    fn final_id<'a>(&'a self, logical_id: &'a str) -> &'a str {
+        self.id_overrides
+            .get(logical_id)
+            .map_or(logical_id, String::as_str)
+    }
+
     fn insert<T>(&mut self, logical_id: &str, props: Box<dyn AnyResource>) -> Handle<T> {
+        let logical_id = self.final_id(logical_id).to_owned();
+        let logical_id = logical_id.as_str();
         let taken = self.ref_id_taken(logical_id);
         self.check_id("resource", logical_id, taken);
         let id: Rc<str> = Rc::from(logical_id);
@@ -698,6 +726,8 @@ impl Stack {
 
     /// Add a parameter and get its typed handle.
     pub fn parameter<T>(&mut self, logical_id: &str, definition: Parameter<T>) -> Param<T> {
+        let logical_id = self.final_id(logical_id).to_owned();
+        let logical_id = logical_id.as_str();
         let taken = self.ref_id_taken(logical_id);
         self.check_id("parameter", logical_id, taken);
         let id: Rc<str> = Rc::from(logical_id);
