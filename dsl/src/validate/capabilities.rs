@@ -86,7 +86,8 @@ pub fn capabilities(template: &Template) -> Vec<Capability> {
 
 fn contains_key(v: &Json, key: &str) -> bool {
     match v {
-        Json::Object(m) => m.contains_key(key) || m.values().any(|v| contains_key(v, key)),
+        // Compare keys rather than hash them: objects are small, and this walks every one.
+        Json::Object(m) => m.iter().any(|(k, v)| k == key || contains_key(v, key)),
         Json::Array(a) => a.iter().any(|v| contains_key(v, key)),
         _ => false,
     }

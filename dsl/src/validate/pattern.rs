@@ -297,18 +297,32 @@ pub(crate) fn kind(pattern: &str) -> PatternKind {
     }
 }
 
-type Cache = Mutex<HashMap<&'static str, Option<&'static Matcher>>>;
+/// Compiled patterns by the address and length of their (`'static`, decoded once) text:
+/// hashing two words instead of the whole pattern keeps lookups cheap.
+type Cache = Mutex<HashMap<(usize, usize), Option<&'static Matcher>>>;
 
-/// Whether `value` matches `pattern` (a schema string, cached by address of content); `None`
-/// when the pattern cannot be checked.
+/// Whether `value` matches `pattern` (a schema string, which lives as long as the process);
+/// `None` when the pattern cannot be checked.
 pub(crate) fn matches(pattern: &'static str, value: &str) -> Option<bool> {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    let m = {
-        let mut guard = cache.lock().unwrap_or_else(|e| e.into_inner());
-        *guard
-            .entry(pattern)
-            .or_insert_with(|| compile(pattern).map(|m| &*Box::leak(Box::new(m))))
+    let key = (pattern.as_ptr() as usize, pattern.len());
+    let cached = cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+        .copied();
+    let m = match cached {
+        Some(m) => m,
+        None => {
+            // Compile outside the lock; a race compiles twice, harmlessly.
+            let m = compile(pattern).map(|m| &*Box::leak(Box::new(m)));
+            *cache
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(key)
+                .or_insert(m)
+        }
     };
     m?.is_match(value)
 }

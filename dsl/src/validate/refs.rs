@@ -2,6 +2,7 @@
 //! `Fn::FindInMap` and `Fn::Select`; dependency cycles; references to conditional resources.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
 use super::{Cx, data, intrinsic, lit_num, suggest};
 use crate::model::render::{Json, JsonMap};
@@ -362,7 +363,7 @@ impl<'t> Refs<'_, 't> {
             Json::Array(a) => {
                 for (i, x) in a.iter().enumerate() {
                     let len = path.len();
-                    path.push_str(&format!("[{i}]"));
+                    let _ = write!(path, "[{i}]");
                     self.walk(place, x, path, asserted);
                     path.truncate(len);
                 }

@@ -2,6 +2,7 @@
 
 use super::{Cx, data, intrinsic, lit_num, one_of, pattern, suggest};
 use crate::model::render::Json;
+use std::fmt::Write as _;
 
 const SECTIONS: &[&str] = &[
     "AWSTemplateFormatVersion",
@@ -376,6 +377,55 @@ fn valid_parameter_type(t: &str) -> bool {
         || t.starts_with("List<AWS::")
 }
 
+/// The constraints of one reduced schema node, read in one pass over its (few) entries:
+/// cheaper than a hashed lookup per constraint.
+#[derive(Default)]
+struct View {
+    types: Option<&'static Json>,
+    reference: Option<&'static str>,
+    props: Option<&'static serde_json::Map<String, Json>>,
+    closed: bool,
+    required: Option<&'static Vec<Json>>,
+    items: Option<&'static Json>,
+    allowed: Option<&'static Vec<Json>>,
+    ci: bool,
+    pattern: Option<&'static str>,
+    min_len: Option<f64>,
+    max_len: Option<f64>,
+    min: Option<f64>,
+    max: Option<f64>,
+    min_items: Option<f64>,
+    max_items: Option<f64>,
+}
+
+impl View {
+    fn of(n: &'static Json) -> View {
+        let mut v = View::default();
+        let Some(m) = n.as_object() else { return v };
+        for (k, x) in m {
+            match k.as_str() {
+                "type" => v.types = Some(x),
+                "$ref" => v.reference = x.as_str(),
+                "properties" => v.props = x.as_object(),
+                "additionalProperties" => v.closed = x == &Json::Bool(false),
+                "required" => v.required = x.as_array(),
+                "items" => v.items = Some(x),
+                "enum" => v.allowed = x.as_array(),
+                "ci" => v.ci = x == &Json::Bool(true),
+                "pattern" => v.pattern = x.as_str(),
+                "minLength" => v.min_len = x.as_f64(),
+                "maxLength" => v.max_len = x.as_f64(),
+                "minimum" => v.min = x.as_f64(),
+                "maximum" => v.max = x.as_f64(),
+                "minItems" => v.min_items = x.as_f64(),
+                "maxItems" => v.max_items = x.as_f64(),
+                _ => {}
+            }
+        }
+        v
+    }
+}
+
 /// Walks a value against a schema node.
 struct Walk<'a, 't> {
     cx: &'a mut Cx<'t>,
@@ -450,17 +500,17 @@ fn enum_eq(v: &Json, e: &Json, ci: bool) -> bool {
 }
 
 impl Walk<'_, '_> {
-    fn resolve(&self, mut node: &'static Json) -> &'static Json {
+    /// The node's view, following `$ref`s to definitions.
+    fn resolve(&self, node: &'static Json) -> View {
+        let mut v = View::of(node);
         for _ in 0..16 {
-            let Some(name) = node.get("$ref").and_then(Json::as_str) else {
-                return node;
-            };
+            let Some(name) = v.reference else { return v };
             match self.schema.get("definitions").and_then(|d| d.get(name)) {
-                Some(d) => node = d,
-                None => return node,
+                Some(d) => v = View::of(d),
+                None => return v,
             }
         }
-        node
+        v
     }
 
     fn value(&mut self, node: &'static Json, v: &Json, path: &mut String, depth: usize) {
@@ -481,10 +531,10 @@ impl Walk<'_, '_> {
             return;
         }
         let n = self.resolve(node);
-        let types: Vec<&str> = match n.get("type") {
-            Some(Json::String(t)) => vec![t.as_str()],
+        let types: Vec<&str> = match n.types {
             Some(Json::Array(ts)) => ts.iter().filter_map(Json::as_str).collect(),
-            _ if n.get("properties").is_some() => vec!["object"],
+            Some(Json::String(t)) => vec![t.as_str()],
+            _ if n.props.is_some() => vec!["object"],
             _ => Vec::new(),
         };
         if !types.is_empty() && !types.iter().any(|t| conforms(t, v)) {
@@ -518,11 +568,10 @@ impl Walk<'_, '_> {
             return;
         }
         match v {
-            Json::Object(m) => self.object(n, m, path, depth),
+            Json::Object(m) => self.object(&n, m, path, depth),
             Json::Array(a) => {
                 let len = a.len() as f64;
-                let min = n.get("minItems").and_then(Json::as_f64);
-                let max = n.get("maxItems").and_then(Json::as_f64);
+                let (min, max) = (n.min_items, n.max_items);
                 if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
                     self.cx.report(
                         "FF2009",
@@ -536,22 +585,22 @@ impl Walk<'_, '_> {
                         Some(range_hint("items", min, max)),
                     );
                 }
-                if let Some(items) = n.get("items") {
+                if let Some(items) = n.items {
                     for (i, item) in a.iter().enumerate() {
                         let len = path.len();
-                        path.push_str(&format!("[{i}]"));
+                        let _ = write!(path, "[{i}]");
                         self.value(items, item, path, depth + 1);
                         path.truncate(len);
                     }
                 }
             }
-            _ => self.scalar(n, v, path.as_str()),
+            _ => self.scalar(&n, v, path.as_str()),
         }
     }
 
-    fn scalar(&mut self, n: &'static Json, v: &Json, path: &str) {
-        if let Some(Json::Array(allowed)) = n.get("enum") {
-            let ci = n.get("ci") == Some(&Json::Bool(true));
+    fn scalar(&mut self, n: &View, v: &Json, path: &str) {
+        if let Some(allowed) = n.allowed {
+            let ci = n.ci;
             if !allowed.iter().any(|e| enum_eq(v, e, ci)) {
                 let names: Vec<String> = allowed.iter().filter_map(canonical).collect();
                 let close = v
@@ -579,8 +628,7 @@ impl Walk<'_, '_> {
         }
         if let Json::String(s) = v {
             let len = s.chars().count() as f64;
-            let min = n.get("minLength").and_then(Json::as_f64);
-            let max = n.get("maxLength").and_then(Json::as_f64);
+            let (min, max) = (n.min_len, n.max_len);
             if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
                 self.cx.report(
                     "FF2007",
@@ -595,7 +643,7 @@ impl Walk<'_, '_> {
                 );
                 return;
             }
-            if let Some(Json::String(p)) = n.get("pattern")
+            if let Some(p) = n.pattern
                 && pattern::matches(p, s) == Some(false)
             {
                 self.cx.report(
@@ -608,8 +656,7 @@ impl Walk<'_, '_> {
                 return;
             }
         }
-        let min = n.get("minimum").and_then(Json::as_f64);
-        let max = n.get("maximum").and_then(Json::as_f64);
+        let (min, max) = (n.min, n.max);
         if (min.is_some() || max.is_some())
             && let Some(x) = lit_num(Some(v))
             && (min.is_some_and(|m| x < m) || max.is_some_and(|m| x > m))
@@ -626,7 +673,7 @@ impl Walk<'_, '_> {
 
     fn object(
         &mut self,
-        n: &'static Json,
+        n: &View,
         m: &serde_json::Map<String, Json>,
         path: &mut String,
         depth: usize,
@@ -634,8 +681,8 @@ impl Walk<'_, '_> {
         if m.keys().any(|k| k.starts_with("Fn::")) {
             return;
         }
-        let props = n.get("properties").and_then(Json::as_object);
-        let closed = n.get("additionalProperties") == Some(&Json::Bool(false));
+        let props = n.props;
+        let closed = n.closed;
         for (k, v) in m {
             let len = path.len();
             path.push('.');
@@ -673,13 +720,7 @@ impl Walk<'_, '_> {
             }
             path.truncate(len);
         }
-        for req in n
-            .get("required")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Json::as_str)
-        {
+        for req in n.required.into_iter().flatten().filter_map(Json::as_str) {
             if !m.contains_key(req) {
                 self.cx.report(
                     "FF2003",
