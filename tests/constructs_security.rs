@@ -1,27 +1,12 @@
-//! Security properties of every example template (IAM over all of them; checkov over the
-//! ones built with the high-level constructs).
+//! Security properties of every example template: IAM statements (checkov runs over every
+//! example in tests/checkov.rs).
 
-mod support;
+mod all_examples;
 
 use ferroform::{App, Template};
-use serde_json::Value as Json;
 
-#[path = "../examples/container_journey.rs"]
-mod container_journey;
-#[path = "../examples/ec2_capacity.rs"]
-mod ec2_capacity;
-#[path = "../examples/ec2_cluster.rs"]
-mod ec2_cluster;
-#[path = "../examples/ecr_repository.rs"]
-mod ecr_repository;
-#[path = "../examples/fargate_fleet.rs"]
-mod fargate_fleet;
-#[path = "../examples/fargate_service.rs"]
-mod fargate_service;
-#[path = "../examples/queue_worker.rs"]
-mod queue_worker;
-#[path = "../examples/scheduled_jobs.rs"]
-mod scheduled_jobs;
+use all_examples::{container_journey, ec2_capacity, queue_worker, scheduled_jobs};
+use serde_json::Value as Json;
 
 /// Actions that support no resource-level permissions, so `"Resource": "*"` is the only
 /// thing IAM accepts for them (ECR login; the ECS Exec channels; the ECS agent's endpoint
@@ -40,21 +25,10 @@ fn synth(app: App) -> Vec<Template> {
 }
 
 fn all_templates() -> Vec<Template> {
-    let mut fleet = App::new();
-    fleet.add(fargate_fleet::stack(3));
-    [
-        container_journey::app(),
-        ec2_capacity::app(),
-        ec2_cluster::app(),
-        ecr_repository::app(),
-        fleet,
-        fargate_service::app(),
-        queue_worker::app(),
-        scheduled_jobs::app(),
-    ]
-    .into_iter()
-    .flat_map(synth)
-    .collect()
+    all_examples::all()
+        .into_iter()
+        .flat_map(|(_, app)| synth(app))
+        .collect()
 }
 
 fn as_list(v: &Json) -> Vec<Json> {
@@ -153,49 +127,4 @@ fn execution_roles_never_use_the_managed_policy_in_construct_examples() {
             t.name()
         );
     }
-}
-
-#[test]
-fn checkov_passes_the_construct_examples() {
-    let checkov = std::env::var_os("FERROFORM_CHECKOV")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| support::repo_root().join(".venv-checkov/bin/checkov"));
-    if !checkov.exists() {
-        assert!(
-            !support::in_ci(),
-            "checkov not found at {} under CI",
-            checkov.display()
-        );
-        eprintln!("SKIPPED: checkov not found at {}", checkov.display());
-        return;
-    }
-    let dir = support::temp_dir("checkov-constructs");
-    let mut args: Vec<std::ffi::OsString> = vec![
-        "--skip-download".into(),
-        "--framework".into(),
-        "cloudformation".into(),
-        "--compact".into(),
-        "--quiet".into(),
-    ];
-    for t in synth(container_journey::app())
-        .into_iter()
-        .chain(synth(queue_worker::app()))
-        .chain(synth(ec2_capacity::app()))
-        .chain(synth(scheduled_jobs::app()))
-    {
-        let path = dir.join(format!("{}.template.json", t.name()));
-        std::fs::write(&path, t.to_json()).expect("write template");
-        args.push("-f".into());
-        args.push(path.into());
-    }
-    let out = std::process::Command::new(&checkov)
-        .args(&args)
-        .output()
-        .expect("run checkov");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && text.contains("Failed checks: 0"),
-        "checkov found problems:\n{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }

@@ -5,40 +5,11 @@ mod support;
 
 use ferroform::{App, Format, Template};
 
-#[path = "../examples/container_journey.rs"]
-mod container_journey;
-#[path = "../examples/ec2_capacity.rs"]
-mod ec2_capacity;
-#[path = "../examples/ec2_cluster.rs"]
-mod ec2_cluster;
-#[path = "../examples/ecr_repository.rs"]
-mod ecr_repository;
-#[path = "../examples/fargate_fleet.rs"]
-mod fargate_fleet;
-#[path = "../examples/fargate_service.rs"]
-mod fargate_service;
-#[path = "../examples/platform_and_service.rs"]
-mod platform_and_service;
-#[path = "../examples/queue_worker.rs"]
-mod queue_worker;
-#[path = "../examples/scheduled_jobs.rs"]
-mod scheduled_jobs;
+mod all_examples;
 
-/// Every example, by file name. `every_example_file_is_registered` keeps this list honest.
+/// Every example, by file name. `every_example_file_is_registered` keeps the list honest.
 fn examples() -> Vec<(&'static str, App)> {
-    let mut fleet = App::new();
-    fleet.add(fargate_fleet::stack(3));
-    vec![
-        ("container_journey", container_journey::app()),
-        ("ec2_capacity", ec2_capacity::app()),
-        ("ec2_cluster", ec2_cluster::app()),
-        ("ecr_repository", ecr_repository::app()),
-        ("fargate_fleet", fleet),
-        ("fargate_service", fargate_service::app()),
-        ("platform_and_service", platform_and_service::app()),
-        ("queue_worker", queue_worker::app()),
-        ("scheduled_jobs", scheduled_jobs::app()),
-    ]
+    all_examples::all()
 }
 
 fn templates() -> Vec<Template> {

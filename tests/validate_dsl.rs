@@ -9,24 +9,9 @@ use ferroform::resources::{ecr, logs};
 use ferroform::validate::validate;
 use ferroform::{App, Stack, pseudo};
 
-#[path = "../examples/container_journey.rs"]
-#[allow(dead_code)]
-mod container_journey;
-#[path = "../examples/ec2_cluster.rs"]
-#[allow(dead_code)]
-mod ec2_cluster;
-#[path = "../examples/ecr_repository.rs"]
-#[allow(dead_code)]
-mod ecr_repository;
-#[path = "../examples/fargate_fleet.rs"]
-#[allow(dead_code)]
-mod fargate_fleet;
-#[path = "../examples/fargate_service.rs"]
-#[allow(dead_code)]
-mod fargate_service;
-#[path = "../examples/queue_worker.rs"]
-#[allow(dead_code)]
-mod queue_worker;
+mod all_examples;
+
+use all_examples::fargate_fleet;
 
 fn container() -> td::ContainerDefinition {
     td::ContainerDefinition::new("nginx", "web")
@@ -217,16 +202,7 @@ fn scalable_target_min_above_max() {
 
 #[test]
 fn every_example_stack_validates_clean() {
-    let mut fleet = App::new();
-    fleet.add(fargate_fleet::stack(3));
-    for (name, app) in [
-        ("container_journey", container_journey::app()),
-        ("ec2_cluster", ec2_cluster::app()),
-        ("ecr_repository", ecr_repository::app()),
-        ("fargate_fleet", fleet),
-        ("fargate_service", fargate_service::app()),
-        ("queue_worker", queue_worker::app()),
-    ] {
+    for (name, app) in all_examples::all() {
         let templates = app
             .synth()
             .unwrap_or_else(|e| panic!("example {name}:\n{e}"));

@@ -1,0 +1,42 @@
+//! Every example program, for the tests that check all of them (`mod all_examples;`).
+//! `tests/examples.rs` fails when a file in `examples/` is missing here.
+#![allow(dead_code)]
+
+use ferroform::App;
+
+#[path = "../../examples/container_journey.rs"]
+pub mod container_journey;
+#[path = "../../examples/ec2_capacity.rs"]
+pub mod ec2_capacity;
+#[path = "../../examples/ec2_cluster.rs"]
+pub mod ec2_cluster;
+#[path = "../../examples/ecr_repository.rs"]
+pub mod ecr_repository;
+#[path = "../../examples/fargate_fleet.rs"]
+pub mod fargate_fleet;
+#[path = "../../examples/fargate_service.rs"]
+pub mod fargate_service;
+#[path = "../../examples/platform_and_service.rs"]
+pub mod platform_and_service;
+#[path = "../../examples/queue_worker.rs"]
+pub mod queue_worker;
+#[path = "../../examples/scheduled_jobs.rs"]
+pub mod scheduled_jobs;
+
+/// Every example, by file name. The fleet is built with 3 services (its program reads
+/// `SERVICES` from the environment, which tests must not depend on).
+pub fn all() -> Vec<(&'static str, App)> {
+    let mut fleet = App::new();
+    fleet.add(fargate_fleet::stack(3));
+    vec![
+        ("container_journey", container_journey::app()),
+        ("ec2_capacity", ec2_capacity::app()),
+        ("ec2_cluster", ec2_cluster::app()),
+        ("ecr_repository", ecr_repository::app()),
+        ("fargate_fleet", fleet),
+        ("fargate_service", fargate_service::app()),
+        ("platform_and_service", platform_and_service::app()),
+        ("queue_worker", queue_worker::app()),
+        ("scheduled_jobs", scheduled_jobs::app()),
+    ]
+}
