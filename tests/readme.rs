@@ -11,7 +11,11 @@ fn rules_table() -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        t.push_str(&format!("| {} | {sev} | {} |\n", r.id, r.summary.replace('|', "\\|")));
+        t.push_str(&format!(
+            "| {} | {sev} | {} |\n",
+            r.id,
+            r.summary.replace('|', "\\|")
+        ));
     }
     t
 }
@@ -31,5 +35,9 @@ fn readme_lists_every_validator_rule() {
         section == expected,
         "README.md's rule table differs from validate::RULES; paste this between the markers:\n{expected}"
     );
-    assert!(RULES.len() >= 40, "the validator knows {} rules", RULES.len());
+    assert!(
+        RULES.len() >= 40,
+        "the validator knows {} rules",
+        RULES.len()
+    );
 }
