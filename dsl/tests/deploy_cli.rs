@@ -139,14 +139,7 @@ fn stub() -> (String, Calls) {
 
 fn ferroform(endpoint: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ferroform"));
-    c.env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .stdin(Stdio::null());
+    support::moto::point_at(&mut c, endpoint);
     c
 }
 
