@@ -5,8 +5,8 @@
 #[test]
 fn typed_api_rejects_what_cloudformation_would() {
     let t = trybuild::TestCases::new();
-    t.pass("tests/ui/pass/*.rs");
-    t.compile_fail("tests/ui/fail/*.rs");
+    t.pass("ui/pass/*.rs");
+    t.compile_fail("ui/fail/*.rs");
 }
 
 #[test]
@@ -21,8 +21,8 @@ fn every_failing_program_has_a_compiling_twin() {
         v.sort();
         v
     };
-    let fail = names("tests/ui/fail");
-    let pass = names("tests/ui/pass");
+    let fail = names("ui/fail");
+    let pass = names("ui/pass");
     assert!(
         fail.len() >= 4,
         "expected at least 4 compile-fail programs, found {fail:?}"

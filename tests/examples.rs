@@ -29,7 +29,7 @@ fn stack_count() -> usize {
 
 #[test]
 fn every_example_file_is_registered() {
-    let mut files: Vec<String> = std::fs::read_dir("examples")
+    let mut files: Vec<String> = std::fs::read_dir("../examples")
         .expect("examples/ exists")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())

@@ -22,7 +22,7 @@ fn rules_table() -> String {
 
 #[test]
 fn readme_lists_every_validator_rule() {
-    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    let readme = std::fs::read_to_string("../README.md").expect("README.md");
     let start = "<!-- rules:start -->\n";
     let end = "<!-- rules:end -->";
     let section = readme

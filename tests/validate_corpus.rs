@@ -14,7 +14,7 @@ use ferroform::validate::{RULES, validate};
 use ferroform::{Severity, Template};
 
 fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
 
 fn load(path: &Path) -> Template {

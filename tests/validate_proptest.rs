@@ -137,7 +137,7 @@ fn template() -> impl Strategy<Value = Value> {
 fn base() -> Value {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/corpus/valid/efs_rds.yaml"
+        "/corpus/valid/efs_rds.yaml"
     ))
     .unwrap();
     Template::parse("efs_rds.yaml", &text)
