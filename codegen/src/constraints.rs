@@ -5,13 +5,15 @@
 //! dropped; `oneOf`/`anyOf`/`allOf` folded into the node they decorate), written as compact
 //! JSON and compressed on its own with raw DEFLATE, so the validator decodes one type at a time.
 //!
-//! File layout (all offsets relative to the start of the data block):
+//! File layout (integers are little-endian `u32`; the index is read in place, never parsed):
 //!
 //! ```text
-//! FFSCHEMAS 1\n
+//! FFSCHEMAS 2\n
 //! {"generator":...,"cfn_lint":...,"region":...,"schema_date":...,"types":N,"raw_bytes":N}\n
-//! <type name> <offset> <compressed length>\n      (N lines, sorted by type name)
-//! \n
+//! N, NAMES_LEN
+//! N records, sorted by type name: name offset, name length, data offset, compressed
+//!   length, JSON length (offsets relative to the names blob and the data block)
+//! <names blob: the type names, concatenated (NAMES_LEN bytes)>
 //! <data block: the compressed schemas, concatenated>
 //! ```
 //!
@@ -29,7 +31,7 @@ use crate::emit::Provenance;
 use crate::source::SchemaSet;
 
 /// The file's first line.
-pub const MAGIC: &str = "FFSCHEMAS 1\n";
+pub const MAGIC: &str = "FFSCHEMAS 2\n";
 
 /// Types whose every property (recursively through objects) is an attribute (from
 /// cfn-lint's `schema/_getatts.py`, which mirrors CloudFormation's behaviour).
@@ -184,16 +186,28 @@ pub struct Constraints {
 
 /// Reduce, compress and index every type of `set`.
 pub fn emit(set: &SchemaSet, provenance: &Provenance) -> Result<Constraints, String> {
-    let mut index = String::new();
+    let mut records: Vec<[u32; 5]> = Vec::with_capacity(set.types.len());
+    let mut names = Vec::new();
     let mut data = Vec::new();
     let mut raw_bytes = 0;
+    let u32_of = |n: usize, what: &str| {
+        u32::try_from(n).map_err(|_| format!("constraint data: {what} {n} does not fit in 32 bits"))
+    };
+    // `set.types` is a BTreeMap: the records come out sorted by type name.
     for type_name in set.types.keys() {
         let (_, schema) = set.load(type_name)?;
         let reduced = reduce_type(type_name, &schema);
         let json = serde_json::to_vec(&reduced).map_err(|e| format!("{type_name}: {e}"))?;
         raw_bytes += json.len();
         let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
-        index.push_str(&format!("{type_name} {} {}\n", data.len(), packed.len()));
+        records.push([
+            u32_of(names.len(), "name offset")?,
+            u32_of(type_name.len(), "name length")?,
+            u32_of(data.len(), "data offset")?,
+            u32_of(packed.len(), "compressed length")?,
+            u32_of(json.len(), "JSON length")?,
+        ]);
+        names.extend_from_slice(type_name.as_bytes());
         data.extend_from_slice(&packed);
     }
     let header = serde_json::json!({
@@ -204,12 +218,18 @@ pub fn emit(set: &SchemaSet, provenance: &Provenance) -> Result<Constraints, Str
         "types": set.types.len(),
         "raw_bytes": raw_bytes,
     });
-    let mut bytes = Vec::with_capacity(data.len() + index.len() + 256);
+    let mut bytes = Vec::with_capacity(data.len() + names.len() + records.len() * 20 + 256);
     bytes.extend_from_slice(MAGIC.as_bytes());
     bytes.extend_from_slice(header.to_string().as_bytes());
     bytes.push(b'\n');
-    bytes.extend_from_slice(index.as_bytes());
-    bytes.push(b'\n');
+    bytes.extend_from_slice(&u32_of(records.len(), "type count")?.to_le_bytes());
+    bytes.extend_from_slice(&u32_of(names.len(), "names length")?.to_le_bytes());
+    for r in &records {
+        for x in r {
+            bytes.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    bytes.extend_from_slice(&names);
     bytes.extend_from_slice(&data);
     Ok(Constraints {
         bytes,

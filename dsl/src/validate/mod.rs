@@ -282,19 +282,19 @@ pub struct PatternCoverage {
 
 /// Decode every type and compile every pattern: slow (about a second), for tests and reports.
 pub fn pattern_coverage() -> PatternCoverage {
-    fn collect(v: &'static Json, out: &mut std::collections::BTreeSet<&'static str>) {
+    fn collect(v: &'static data::Node, out: &mut std::collections::BTreeSet<&'static str>) {
         match v {
-            Json::Object(m) => {
+            data::Node::Obj(m) => {
                 for (k, v) in m {
-                    match (k.as_str(), v) {
-                        ("pattern", Json::String(p)) => {
-                            out.insert(p.as_str());
+                    match (*k, v) {
+                        ("pattern", data::Node::Str(p)) => {
+                            out.insert(p);
                         }
                         _ => collect(v, out),
                     }
                 }
             }
-            Json::Array(a) => a.iter().for_each(|v| collect(v, out)),
+            data::Node::Arr(a) => a.iter().for_each(|v| collect(v, out)),
             _ => {}
         }
     }
@@ -347,7 +347,7 @@ pub fn schema_data() -> SchemaData {
 
 /// Whether the schema set knows `type_name` (decodes nothing).
 pub fn knows_type(type_name: &str) -> bool {
-    data::type_names().any(|t| t == type_name)
+    data::has_type(type_name)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -333,10 +333,8 @@ impl<'t> Refs<'_, 't> {
         };
         let attrs: Vec<&str> = schema
             .get("attributes")
-            .and_then(Json::as_array)
             .into_iter()
-            .flatten()
-            .filter_map(Json::as_str)
+            .flat_map(data::Node::strs)
             .collect();
         if attrs.iter().any(|p| attr_matches(p, attr)) {
             return;

@@ -1,6 +1,7 @@
 //! Template structure (`FF2000`) and the schema constraints of every resource (`FF2001`–`FF2009`).
 
-use super::{Cx, data, intrinsic, lit_num, one_of, pattern, suggest};
+use super::data::{self, Node};
+use super::{Cx, intrinsic, lit_num, one_of, pattern, suggest};
 use crate::model::render::Json;
 use std::fmt::Write as _;
 
@@ -65,13 +66,7 @@ pub(super) fn check(cx: &mut Cx) {
         let mut path = format!("{id}.Properties");
         match props {
             None => {
-                for req in schema
-                    .get("required")
-                    .and_then(Json::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Json::as_str)
-                {
+                for req in schema.get("required").into_iter().flat_map(Node::strs) {
                     cx.report(
                         "FF2003",
                         Some(id),
@@ -381,13 +376,13 @@ fn valid_parameter_type(t: &str) -> bool {
 /// cheaper than a hashed lookup per constraint.
 #[derive(Default)]
 struct View {
-    types: Option<&'static Json>,
+    types: Option<&'static Node>,
     reference: Option<&'static str>,
-    props: Option<&'static serde_json::Map<String, Json>>,
+    props: Option<&'static Node>,
     closed: bool,
-    required: Option<&'static Vec<Json>>,
-    items: Option<&'static Json>,
-    allowed: Option<&'static Vec<Json>>,
+    required: Option<&'static Node>,
+    items: Option<&'static Node>,
+    allowed: Option<&'static [Node]>,
     ci: bool,
     pattern: Option<&'static str>,
     min_len: Option<f64>,
@@ -399,19 +394,19 @@ struct View {
 }
 
 impl View {
-    fn of(n: &'static Json) -> View {
+    fn of(n: &'static Node) -> View {
         let mut v = View::default();
         let Some(m) = n.as_object() else { return v };
         for (k, x) in m {
-            match k.as_str() {
+            match *k {
                 "type" => v.types = Some(x),
                 "$ref" => v.reference = x.as_str(),
-                "properties" => v.props = x.as_object(),
-                "additionalProperties" => v.closed = x == &Json::Bool(false),
-                "required" => v.required = x.as_array(),
+                "properties" => v.props = Some(x).filter(|x| x.as_object().is_some()),
+                "additionalProperties" => v.closed = x == &Node::Bool(false),
+                "required" => v.required = Some(x),
                 "items" => v.items = Some(x),
                 "enum" => v.allowed = x.as_array(),
-                "ci" => v.ci = x == &Json::Bool(true),
+                "ci" => v.ci = x == &Node::Bool(true),
                 "pattern" => v.pattern = x.as_str(),
                 "minLength" => v.min_len = x.as_f64(),
                 "maxLength" => v.max_len = x.as_f64(),
@@ -429,7 +424,7 @@ impl View {
 /// Walks a value against a schema node.
 struct Walk<'a, 't> {
     cx: &'a mut Cx<'t>,
-    schema: &'static Json,
+    schema: &'static Node,
     id: &'t str,
 }
 
@@ -482,11 +477,24 @@ fn canonical(v: &Json) -> Option<String> {
     }
 }
 
-fn enum_eq(v: &Json, e: &Json, ci: bool) -> bool {
-    if v == e {
-        return true;
+/// A schema value (an `enum` member) as text, like [`canonical`].
+fn canonical_node(v: &Node) -> Option<String> {
+    match v {
+        Node::Str(s) => Some((*s).to_owned()),
+        Node::Bool(b) => Some(b.to_string()),
+        Node::Num(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
+        Node::Num(f) => Some(f.to_string()),
+        _ => None,
     }
-    match (canonical(v), canonical(e)) {
+}
+
+fn enum_eq(v: &Json, e: &Node, ci: bool) -> bool {
+    match (v, e) {
+        (Json::String(a), Node::Str(b)) if a == b => return true,
+        (Json::Bool(a), Node::Bool(b)) if a == b => return true,
+        _ => {}
+    }
+    match (canonical(v), canonical_node(e)) {
         (Some(a), Some(b)) => {
             let same = if ci {
                 a.eq_ignore_ascii_case(&b)
@@ -501,7 +509,7 @@ fn enum_eq(v: &Json, e: &Json, ci: bool) -> bool {
 
 impl Walk<'_, '_> {
     /// The node's view, following `$ref`s to definitions.
-    fn resolve(&self, node: &'static Json) -> View {
+    fn resolve(&self, node: &'static Node) -> View {
         let mut v = View::of(node);
         for _ in 0..16 {
             let Some(name) = v.reference else { return v };
@@ -513,7 +521,7 @@ impl Walk<'_, '_> {
         v
     }
 
-    fn value(&mut self, node: &'static Json, v: &Json, path: &mut String, depth: usize) {
+    fn value(&mut self, node: &'static Node, v: &Json, path: &mut String, depth: usize) {
         if depth > 64 {
             return;
         }
@@ -532,8 +540,8 @@ impl Walk<'_, '_> {
         }
         let n = self.resolve(node);
         let types: Vec<&str> = match n.types {
-            Some(Json::Array(ts)) => ts.iter().filter_map(Json::as_str).collect(),
-            Some(Json::String(t)) => vec![t.as_str()],
+            Some(Node::Arr(_)) => n.types.into_iter().flat_map(Node::strs).collect(),
+            Some(Node::Str(t)) => vec![*t],
             _ if n.props.is_some() => vec!["object"],
             _ => Vec::new(),
         };
@@ -602,7 +610,7 @@ impl Walk<'_, '_> {
         if let Some(allowed) = n.allowed {
             let ci = n.ci;
             if !allowed.iter().any(|e| enum_eq(v, e, ci)) {
-                let names: Vec<String> = allowed.iter().filter_map(canonical).collect();
+                let names: Vec<String> = allowed.iter().filter_map(canonical_node).collect();
                 let close = v
                     .as_str()
                     .map(str::to_owned)
@@ -690,14 +698,11 @@ impl Walk<'_, '_> {
             match props.and_then(|p| p.get(k)) {
                 Some(pn) => self.value(pn, v, path, depth + 1),
                 None if closed => {
-                    let names = props.into_iter().flat_map(|p| p.keys().map(String::as_str));
+                    let names = prop_names(props);
                     let hint = match suggest(k, names) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => {
-                            let all: Vec<&str> = props
-                                .into_iter()
-                                .flat_map(|p| p.keys().map(String::as_str))
-                                .collect();
+                            let all: Vec<&str> = prop_names(props).collect();
                             if all.len() <= 30 {
                                 format!("known properties: {}", all.join(", "))
                             } else {
@@ -720,7 +725,7 @@ impl Walk<'_, '_> {
             }
             path.truncate(len);
         }
-        for req in n.required.into_iter().flatten().filter_map(Json::as_str) {
+        for req in n.required.into_iter().flat_map(Node::strs) {
             if !m.contains_key(req) {
                 self.cx.report(
                     "FF2003",
@@ -732,6 +737,15 @@ impl Walk<'_, '_> {
             }
         }
     }
+}
+
+/// The property names of a `properties` node.
+fn prop_names(props: Option<&'static Node>) -> impl Iterator<Item = &'static str> {
+    props
+        .and_then(Node::as_object)
+        .unwrap_or_default()
+        .iter()
+        .map(|(k, _)| *k)
 }
 
 fn fmt_num(x: f64) -> String {
