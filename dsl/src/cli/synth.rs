@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 
-use super::{EXIT_CODES, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_CODES, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Teardown};
 use crate::app::{App, write_out_dir};
 use crate::model::template::Format;
 
@@ -44,7 +44,13 @@ pub(super) fn command() -> Command {
         )
 }
 
-pub(super) fn run(app: &App, m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub(super) fn run(
+    app: &App,
+    m: &ArgMatches,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    teardown: Teardown,
+) -> u8 {
     let format = match m.get_one::<String>("format").map(String::as_str) {
         Some("yaml") => Format::Yaml,
         _ => Format::Json,
@@ -100,6 +106,21 @@ pub(super) fn run(app: &App, m: &ArgMatches, out: &mut dyn Write, err: &mut dyn 
             return EXIT_INVALID;
         }
     };
+    let code = write(&templates, out_dir, format, &all, out, err);
+    if teardown == Teardown::Skip {
+        std::mem::forget(templates);
+    }
+    code
+}
+
+fn write(
+    templates: &[crate::Template],
+    out_dir: Option<&PathBuf>,
+    format: Format,
+    all: &[&str],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     match out_dir {
         None => {
             for t in templates.iter().take(1) {
@@ -107,7 +128,7 @@ pub(super) fn run(app: &App, m: &ArgMatches, out: &mut dyn Write, err: &mut dyn 
             }
             EXIT_OK
         }
-        Some(dir) => match write_out_dir(dir, &templates, format, &all) {
+        Some(dir) => match write_out_dir(dir, templates, format, all) {
             Ok(paths) => {
                 for p in paths {
                     let _ = writeln!(err, "wrote {}", p.display());

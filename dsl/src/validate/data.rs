@@ -214,11 +214,22 @@ impl Index {
         self.record(i).map_or("", |r| r.0)
     }
 
+    /// The name of record `i` as bytes (no UTF-8 check: the binary search compares bytes,
+    /// which orders like `str`).
+    fn name_bytes(&self, i: usize) -> &'static [u8] {
+        let name = || {
+            let r = self.records.get(i * RECORD..(i + 1) * RECORD)?;
+            let (at, len) = (u32_at(r, 0)?, u32_at(r, 4)?);
+            self.names.get(at..at + len)
+        };
+        name().unwrap_or_default()
+    }
+
     fn find(&self, type_name: &str) -> Option<usize> {
         let (mut lo, mut hi) = (0, self.count);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match self.name(mid).cmp(type_name) {
+            match self.name_bytes(mid).cmp(type_name.as_bytes()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Some(mid),

@@ -477,6 +477,14 @@ fn canonical(v: &Json) -> Option<String> {
     }
 }
 
+/// Could `s` parse as a number (cheap test before parsing)?
+fn looks_numeric(s: &str) -> bool {
+    s.trim_start()
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'))
+}
+
 /// A schema value (an `enum` member) as text, like [`canonical`].
 fn canonical_node(v: &Node) -> Option<String> {
     match v {
@@ -492,6 +500,13 @@ fn enum_eq(v: &Json, e: &Node, ci: bool) -> bool {
     match (v, e) {
         (Json::String(a), Node::Str(b)) if a == b => return true,
         (Json::Bool(a), Node::Bool(b)) if a == b => return true,
+        // Two strings that differ are equal only ignoring case, or as the same number.
+        (Json::String(a), Node::Str(b)) => {
+            return (ci && a.eq_ignore_ascii_case(b))
+                || (looks_numeric(a)
+                    && looks_numeric(b)
+                    && matches!((a.parse::<f64>(), b.parse::<f64>()), (Ok(x), Ok(y)) if x == y));
+        }
         _ => {}
     }
     match (canonical(v), canonical_node(e)) {
