@@ -327,7 +327,10 @@ pub fn write_out_dir(
     for t in templates {
         let file = template_file_name(t.name(), format);
         let path = dir.join(&file);
-        fs::write(&path, t.render(format))?;
+        match format {
+            Format::Json => fs::write(&path, t.json_text())?,
+            Format::Yaml => fs::write(&path, t.to_yaml())?,
+        }
         written.push(path);
         entries.insert(t.name().to_owned(), serde_json::json!({ "template": file }));
     }

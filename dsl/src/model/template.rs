@@ -1,5 +1,8 @@
 //! `Template`: a rendered CloudFormation template, ready to write as JSON or YAML.
 
+use std::fmt;
+use std::sync::OnceLock;
+
 use super::render::Json;
 use super::yaml;
 
@@ -31,10 +34,27 @@ impl Format {
 /// let t = stack.synth().unwrap();
 /// assert_eq!(t.render(Format::Yaml), "AWSTemplateFormatVersion: \"2010-09-09\"\nResources: {}\n");
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone)]
 pub struct Template {
     name: String,
     body: Json,
+    /// The JSON text, written on first need (the validator's size limit, then the file).
+    json: OnceLock<String>,
+}
+
+impl PartialEq for Template {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.body == other.body
+    }
+}
+
+impl fmt::Debug for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Template")
+            .field("name", &self.name)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl Template {
@@ -43,6 +63,7 @@ impl Template {
         Template {
             name: name.into(),
             body,
+            json: OnceLock::new(),
         }
     }
 
@@ -65,12 +86,25 @@ impl Template {
     /// JSON files with its YAML loader first) read the same values: floats carry a `.` and a
     /// signed exponent, and characters YAML refuses or folds are `\u` escapes.
     pub fn to_json(&self) -> String {
-        // About 650 bytes per resource in practice: sized once instead of doubling.
-        let resources = self.resources().map_or(0, |r| r.len());
-        let mut out = String::with_capacity(4096 + 768 * resources);
-        write_json(&mut out, &self.body, 0);
-        out.push('\n');
-        out
+        self.json_text().to_owned()
+    }
+
+    /// [`Template::to_json`], written once and kept: the validator measures the body
+    /// CloudFormation receives from it, and `synth` writes it.
+    pub(crate) fn json_text(&self) -> &str {
+        self.json.get_or_init(|| {
+            // About 650 bytes per resource in practice: sized once instead of doubling.
+            let resources = self.resources().map_or(0, |r| r.len());
+            let mut out = String::with_capacity(4096 + 768 * resources);
+            write_json(&mut out, &self.body, 0);
+            out.push('\n');
+            out
+        })
+    }
+
+    /// The JSON text if it was already written.
+    pub(crate) fn json_text_if_written(&self) -> Option<&str> {
+        self.json.get().map(String::as_str)
     }
 
     /// YAML (see [`Format::Yaml`]).

@@ -76,7 +76,12 @@ pub fn capabilities(template: &Template) -> Vec<Capability> {
             }
         }
     }
-    if body.get("Transform").is_some() || contains_key(body, "Fn::Transform") {
+    // When the JSON text is at hand, one substring search rules out `Fn::Transform` (the
+    // common case) without walking the tree.
+    let may_transform = template
+        .json_text_if_written()
+        .is_none_or(|text| text.contains("Fn::Transform"));
+    if body.get("Transform").is_some() || (may_transform && contains_key(body, "Fn::Transform")) {
         caps.push(Capability::AutoExpand);
     }
     caps.sort();
@@ -130,5 +135,27 @@ mod tests {
             ),
             vec![Capability::AutoExpand]
         );
+    }
+
+    #[test]
+    fn the_written_text_shortcut_finds_the_same_transforms() {
+        for (yaml, want) in [
+            (
+                "Resources:\n  L:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      Fn::Transform: {Name: M}\n",
+                vec![Capability::AutoExpand],
+            ),
+            // Only in a string: not a transform.
+            (
+                "Resources:\n  L:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: Fn::Transform\n",
+                vec![],
+            ),
+            ("Resources:\n  L:\n    Type: AWS::Logs::LogGroup\n", vec![]),
+        ] {
+            let t = Template::parse("t.yaml", yaml).expect("valid");
+            let walked = capabilities(&t);
+            let _ = t.to_json(); // the text is now written: the shortcut applies
+            assert_eq!(capabilities(&t), walked, "{yaml}");
+            assert_eq!(walked, want, "{yaml}");
+        }
     }
 }

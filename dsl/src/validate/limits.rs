@@ -10,65 +10,6 @@ pub const INLINE_BODY_LIMIT: usize = 51_200;
 /// Templates uploaded to S3 are limited to 1 MB.
 pub const BODY_LIMIT: usize = 1_048_576;
 
-/// The size of the body ferroform submits: pretty JSON as `Template::to_json` writes it
-/// (two-space indent, trailing newline), computed by walking the tree, without writing it.
-pub(crate) fn body_size(body: &Json) -> usize {
-    pretty_len(body, 0) + 1
-}
-
-fn string_len(s: &str) -> usize {
-    // Nearly every string has nothing to escape: one vectorizable count decides.
-    let special = s
-        .bytes()
-        .filter(|&b| b < 0x20 || b == b'"' || b == b'\\')
-        .count();
-    if special == 0 {
-        return 2 + s.len();
-    }
-    2 + s.len()
-        + s.bytes()
-            .map(|b| match b {
-                b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 1,
-                0..=0x1f => 5,
-                _ => 0,
-            })
-            .sum::<usize>()
-}
-
-fn pretty_len(v: &Json, depth: usize) -> usize {
-    match v {
-        Json::Null | Json::Bool(true) => 4,
-        Json::Bool(false) => 5,
-        Json::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                u.checked_ilog10().map_or(1, |d| d as usize + 1)
-            } else if let Some(i) = n.as_i64() {
-                1 + i
-                    .unsigned_abs()
-                    .checked_ilog10()
-                    .map_or(1, |d| d as usize + 1)
-            } else {
-                n.to_string().len()
-            }
-        }
-        Json::String(s) => string_len(s),
-        Json::Array(a) if a.is_empty() => 2,
-        Json::Array(a) => {
-            let inner: usize = a.iter().map(|x| pretty_len(x, depth + 1)).sum();
-            // "[\n" + items (indent, value, ",\n" or "\n") + indent + "]"
-            2 + inner + a.len() * (2 * (depth + 1) + 1) + (a.len() - 1) + 2 * depth + 1
-        }
-        Json::Object(m) if m.is_empty() => 2,
-        Json::Object(m) => {
-            let inner: usize = m
-                .iter()
-                .map(|(k, x)| string_len(k) + 2 + pretty_len(x, depth + 1))
-                .sum();
-            2 + inner + m.len() * (2 * (depth + 1) + 1) + (m.len() - 1) + 2 * depth + 1
-        }
-    }
-}
-
 pub(super) fn check(cx: &mut Cx) {
     let n = cx.resources.map_or(0, |r| r.len());
     if n > 500 {
@@ -165,7 +106,8 @@ pub(super) fn check(cx: &mut Cx) {
             None,
         );
     }
-    let size = body_size(cx.body);
+    // The size of the text CloudFormation receives, written once and kept for the output.
+    let size = cx.json_len();
     if size > BODY_LIMIT {
         cx.report(
             "FF3106",
@@ -184,23 +126,5 @@ pub(super) fn check(cx: &mut Cx) {
             ),
             Some("deploy uploads it to S3 first (an artifact bucket is needed)".into()),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn body_size_is_the_pretty_json_length() {
-        for body in [
-            json!({}),
-            json!({"Resources": {"A": {"Type": "AWS::SNS::Topic", "Properties": {"X": [1, -20, 3.5, true, false, null, [], {}, "q\"\\\n\u{1}é"]}}}}),
-            json!({"a": [[1, [2, {"b": [u64::MAX, i64::MIN]}]]]}),
-        ] {
-            let t = crate::model::template::Template::new("t", body.clone());
-            assert_eq!(body_size(&body), t.to_json().len(), "{body}");
-        }
     }
 }

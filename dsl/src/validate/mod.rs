@@ -356,6 +356,7 @@ pub fn knows_type(type_name: &str) -> bool {
 /// The validation context: the template's sections and the diagnostics found so far.
 pub(crate) struct Cx<'t> {
     source: &'t str,
+    template: &'t Template,
     pub body: &'t Json,
     pub resources: Option<&'t JsonMap>,
     pub parameters: Option<&'t JsonMap>,
@@ -371,6 +372,7 @@ impl<'t> Cx<'t> {
         let section = |k: &str| body.get(k).and_then(Json::as_object);
         Cx {
             source: t.name(),
+            template: t,
             body,
             resources: section("Resources"),
             parameters: section("Parameters"),
@@ -379,6 +381,11 @@ impl<'t> Cx<'t> {
             outputs: section("Outputs"),
             diags: Vec::new(),
         }
+    }
+
+    /// The length of the template's JSON text (written once, kept for the output).
+    pub fn json_len(&self) -> usize {
+        self.template.json_text().len()
     }
 
     /// Report a problem under `rule` (its severity comes from [`RULES`]).
