@@ -6,6 +6,7 @@ pub mod diag;
 pub mod document;
 pub(crate) mod export;
 pub mod expr;
+pub(crate) mod fasthash;
 pub mod handle;
 pub mod parse;
 pub(crate) mod refcheck;

@@ -3,7 +3,7 @@
 //! something the stack has, and intrinsics that need the `AWS::LanguageExtensions` transform
 //! must bring it, wherever they appear.
 
-use std::collections::HashSet;
+use super::fasthash::FastSet;
 
 use super::diag::{Diagnostic, Severity, rules};
 use super::render::{Json, JsonMap};
@@ -27,8 +27,8 @@ pub(crate) struct Sections<'a> {
 pub(crate) fn check(source: &str, sections: &Sections<'_>) -> Findings {
     let mut w = Walker {
         source,
-        resources: HashSet::new(),
-        refable: HashSet::new(),
+        resources: FastSet::default(),
+        refable: FastSet::default(),
         findings: Findings {
             diagnostics: Vec::new(),
             needs_language_extensions: false,
@@ -82,8 +82,8 @@ fn format_path(path: &[Seg<'_>]) -> String {
 
 struct Walker<'a> {
     source: &'a str,
-    resources: HashSet<&'a str>,
-    refable: HashSet<&'a str>,
+    resources: FastSet<&'a str>,
+    refable: FastSet<&'a str>,
     findings: Findings,
 }
 

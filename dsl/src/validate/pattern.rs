@@ -16,7 +16,7 @@
 //! matcher is compiled the first time a value needs it, then cached for the life of the
 //! process.
 
-use std::collections::HashMap;
+use crate::model::fasthash::FastMap;
 use std::sync::{Mutex, OnceLock};
 
 use regex_automata::meta;
@@ -372,12 +372,12 @@ struct Compiled {
 
 /// Patterns by the address and length of their (`'static`, decoded once) text: hashing two
 /// words instead of the whole pattern keeps lookups cheap.
-type Cache = Mutex<HashMap<(usize, usize), &'static Compiled>>;
+type Cache = Mutex<FastMap<(usize, usize), &'static Compiled>>;
 
 /// The cache entry of `pattern` (created empty the first time).
 fn compiled(pattern: &'static str) -> &'static Compiled {
     static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let cache = CACHE.get_or_init(|| Mutex::new(FastMap::default()));
     let key = (pattern.as_ptr() as usize, pattern.len());
     cache
         .lock()

@@ -1,7 +1,9 @@
 //! References (`FF3001`–`FF3011`): `Ref`, `Fn::GetAtt`, `Fn::Sub`, `DependsOn`, conditions,
 //! `Fn::FindInMap` and `Fn::Select`; dependency cycles; references to conditional resources.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use crate::model::fasthash::FastMap;
 use std::fmt::Write as _;
 
 use super::{Cx, data, intrinsic, lit_num, suggest};
@@ -36,7 +38,7 @@ impl<'t> Place<'t> {
 
 struct Refs<'a, 't> {
     cx: &'a mut Cx<'t>,
-    index: HashMap<&'t str, usize>,
+    index: FastMap<&'t str, usize>,
     ids: Vec<&'t str>,
     /// Dependencies: resource index → resource index (and whether it came from DependsOn).
     edges: Vec<(usize, usize, bool)>,
