@@ -359,6 +359,9 @@ pub(crate) struct Cx<'t> {
     template: &'t Template,
     pub body: &'t Json,
     pub resources: Option<&'t JsonMap>,
+    /// The `Type` of each resource, in the order of `resources` (looked up once: the checks
+    /// ask for it thousands of times).
+    types: Vec<Option<&'t str>>,
     pub parameters: Option<&'t JsonMap>,
     pub conditions: Option<&'t JsonMap>,
     pub mappings: Option<&'t JsonMap>,
@@ -370,7 +373,13 @@ impl<'t> Cx<'t> {
     fn new(t: &'t Template) -> Self {
         let body = t.body();
         let section = |k: &str| body.get(k).and_then(Json::as_object);
+        let types = section("Resources")
+            .into_iter()
+            .flatten()
+            .map(|(_, r)| r.get("Type").and_then(Json::as_str))
+            .collect();
         Cx {
+            types,
             source: t.name(),
             template: t,
             body,
@@ -424,11 +433,13 @@ impl<'t> Cx<'t> {
         &self,
         type_name: &'static str,
     ) -> impl Iterator<Item = (&'t str, &'t Json, Option<&'t JsonMap>)> + 't {
+        let types = self.types.clone();
         self.resources
             .into_iter()
             .flatten()
-            .filter(move |(_, r)| r.get("Type").and_then(Json::as_str) == Some(type_name))
-            .map(|(id, r)| {
+            .enumerate()
+            .filter(move |(i, _)| types.get(*i).copied().flatten() == Some(type_name))
+            .map(|(_, (id, r))| {
                 (
                     id.as_str(),
                     r,
