@@ -24,40 +24,53 @@ pub(crate) enum Node {
     Arr(Box<[Node]>),
     /// Entries in the schema's order (few per object: a linear search beats hashing).
     Obj(Box<[(&'static str, Node)]>),
+    /// A definition of the type's schema, parsed on first use: most templates use few of a
+    /// type's definitions, so decoding skips over the rest.
+    Lazy(&'static str, OnceLock<Box<Node>>),
 }
 
 impl Node {
+    /// The node itself; a [`Node::Lazy`] definition is parsed now (once).
+    pub(crate) fn force(&self) -> &Node {
+        match self {
+            Node::Lazy(text, node) => {
+                node.get_or_init(|| Box::new(parse(text).unwrap_or(Node::Null)))
+            }
+            n => n,
+        }
+    }
+
     /// The value of `key` when this is an object that has it.
     pub(crate) fn get(&self, key: &str) -> Option<&Node> {
-        match self {
+        match self.force() {
             Node::Obj(m) => m.iter().find(|(k, _)| *k == key).map(|(_, v)| v),
             _ => None,
         }
     }
 
     pub(crate) fn as_str(&self) -> Option<&'static str> {
-        match self {
+        match self.force() {
             Node::Str(s) => Some(s),
             _ => None,
         }
     }
 
     pub(crate) fn as_f64(&self) -> Option<f64> {
-        match self {
+        match self.force() {
             Node::Num(x) => Some(*x),
             _ => None,
         }
     }
 
     pub(crate) fn as_array(&self) -> Option<&[Node]> {
-        match self {
+        match self.force() {
             Node::Arr(a) => Some(a),
             _ => None,
         }
     }
 
     pub(crate) fn as_object(&self) -> Option<&[(&'static str, Node)]> {
-        match self {
+        match self.force() {
             Node::Obj(m) => Some(m),
             _ => None,
         }
@@ -83,6 +96,7 @@ pub(crate) fn parse(text: &'static str) -> Option<Node> {
         i: 0,
         items: Vec::with_capacity(64),
         entries: Vec::with_capacity(64),
+        in_definitions: false,
     };
     let n = p.value(0)?;
     (p.i == p.b.len()).then_some(n)
@@ -96,6 +110,8 @@ struct Parser {
     /// an exact-size slice when each closes (one allocation per node, no regrowth).
     items: Vec<Node>,
     entries: Vec<(&'static str, Node)>,
+    /// Parsing the values of the root's `definitions` object: kept as [`Node::Lazy`].
+    in_definitions: bool,
 }
 
 impl Parser {
@@ -121,7 +137,14 @@ impl Parser {
                 loop {
                     let k = self.string()?;
                     self.eat(b':')?;
-                    let v = self.value(depth + 1)?;
+                    let v = if depth == 1 && self.in_definitions {
+                        self.skip()?
+                    } else {
+                        self.in_definitions = depth == 0 && k == "definitions";
+                        let v = self.value(depth + 1)?;
+                        self.in_definitions = false;
+                        v
+                    };
                     self.entries.push((k, v));
                     match self.peek()? {
                         b',' => self.i += 1,
@@ -167,6 +190,42 @@ impl Parser {
                 self.s.get(start..self.i)?.parse().ok().map(Node::Num)
             }
         }
+    }
+
+    /// A value left unparsed: its text, checked only for balanced brackets and strings.
+    fn skip(&mut self) -> Option<Node> {
+        let start = self.i;
+        let mut depth = 0usize;
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    self.i += 1;
+                    loop {
+                        match self.peek()? {
+                            b'"' => break,
+                            b'\\' => self.i += 2,
+                            _ => self.i += 1,
+                        }
+                    }
+                    self.i += 1;
+                }
+                b'{' | b'[' => {
+                    depth += 1;
+                    self.i += 1;
+                }
+                b'}' | b']' if depth == 0 => break,
+                b'}' | b']' => {
+                    depth -= 1;
+                    self.i += 1;
+                }
+                b',' if depth == 0 => break,
+                _ => self.i += 1,
+            }
+            if depth == 0 && matches!(self.b.get(self.i), Some(b',' | b'}' | b']')) {
+                break;
+            }
+        }
+        Some(Node::Lazy(self.s.get(start..self.i)?, OnceLock::new()))
     }
 
     fn word(&mut self, w: &str, n: Node) -> Option<Node> {
@@ -439,7 +498,8 @@ mod tests {
 
     /// The tree as a serde_json value, to compare with serde_json's own parse.
     fn to_json(n: &Node) -> Json {
-        match n {
+        match n.force() {
+            Node::Lazy(..) => unreachable!("forced"),
             Node::Null => Json::Null,
             Node::Bool(b) => Json::Bool(*b),
             Node::Num(x) => serde_json::Number::from_f64(*x).map_or(Json::Null, Json::Number),

@@ -283,7 +283,7 @@ pub struct PatternCoverage {
 /// Decode every type and compile every pattern: slow (about a second), for tests and reports.
 pub fn pattern_coverage() -> PatternCoverage {
     fn collect(v: &'static data::Node, out: &mut std::collections::BTreeSet<&'static str>) {
-        match v {
+        match v.force() {
             data::Node::Obj(m) => {
                 for (k, v) in m {
                     match (*k, v) {

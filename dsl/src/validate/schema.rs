@@ -395,6 +395,7 @@ struct View {
 
 impl View {
     fn of(n: &'static Node) -> View {
+        let n = n.force();
         let mut v = View::default();
         let Some(m) = n.as_object() else { return v };
         for (k, x) in m {
