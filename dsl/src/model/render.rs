@@ -215,12 +215,59 @@ impl RenderCx {
     }
 
     /// Render a required property into `map` under `key`.
+    // Instantiated once per property type: only the call to `render` is generic, the path
+    // bookkeeping and the map insert are shared (`enter_key`, `leave_key`).
     #[inline]
     pub fn req<T: Render + ?Sized>(&mut self, map: &mut JsonMap, key: &'static str, value: &T) {
-        self.path.push(Seg::Key(key));
+        self.enter_key(key);
         let v = value.render(self);
+        self.leave_key(map, key, v);
+    }
+
+    #[inline(never)]
+    fn enter_key(&mut self, key: &'static str) {
+        self.path.push(Seg::Key(key));
+    }
+
+    #[inline(never)]
+    fn leave_key(&mut self, map: &mut JsonMap, key: &'static str, value: Json) {
         self.path.pop();
-        map.insert(key.to_owned(), v);
+        map.insert(key.to_owned(), value);
+    }
+
+    /// A JSON array of `len` items, item `i` rendered by `item` at path index `i`.
+    #[inline(never)]
+    fn render_items(
+        &mut self,
+        len: usize,
+        item: &mut dyn FnMut(usize, &mut RenderCx) -> Json,
+    ) -> Json {
+        let mut out = Vec::with_capacity(len);
+        for i in 0..len {
+            self.path.push(Seg::Index(i));
+            out.push(item(i, self));
+            self.path.pop();
+        }
+        Json::Array(out)
+    }
+
+    /// A JSON object of `len` entries, entry `i` named `key(i)` and rendered by `value` at
+    /// that key.
+    #[inline(never)]
+    fn render_entries<'k>(
+        &mut self,
+        len: usize,
+        key: &dyn Fn(usize) -> &'k str,
+        value: &mut dyn FnMut(usize, &mut RenderCx) -> Json,
+    ) -> Json {
+        let mut out = JsonMap::with_capacity(len);
+        for i in 0..len {
+            let k = key(i);
+            self.path.push(Seg::Owned(Rc::from(k)));
+            out.insert(k.to_owned(), value(i, self));
+            self.path.pop();
+        }
+        Json::Object(out)
     }
 }
 
@@ -271,25 +318,19 @@ impl<T: Render + ?Sized> Render for Box<T> {
         (**self).render(cx)
     }
 }
+// The collections hand the loop to `RenderCx::render_items` / `render_entries`, so each
+// element type adds only a closure that renders one element.
 impl<T: Render> Render for Vec<T> {
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut out = Vec::with_capacity(self.len());
-        for (i, item) in self.iter().enumerate() {
-            cx.path.push(Seg::Index(i));
-            out.push(item.render(cx));
-            cx.path.pop();
-        }
-        Json::Array(out)
+        cx.render_items(self.len(), &mut |i, cx| self[i].render(cx))
     }
 }
 impl<T: Render> Render for IndexMap<String, T> {
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut out = JsonMap::with_capacity(self.len());
-        for (k, v) in self {
-            cx.path.push(Seg::Owned(Rc::from(k.as_str())));
-            out.insert(k.clone(), v.render(cx));
-            cx.path.pop();
-        }
-        Json::Object(out)
+        cx.render_entries(
+            self.len(),
+            &|i| self.get_index(i).map_or("", |(k, _)| k.as_str()),
+            &mut |i, cx| self.get_index(i).map_or(Json::Null, |(_, v)| v.render(cx)),
+        )
     }
 }
