@@ -40,6 +40,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("Document", "crate::model::document"),
     ("Handle", "crate::model::handle"),
     ("Json", "crate::model::render"),
+    ("debug_render", "crate::model::render"),
     ("JsonMap", "crate::model::render"),
     ("Render", "crate::model::render"),
     ("RenderCx", "crate::model::render"),
@@ -149,7 +150,7 @@ impl<'a> Emitter<'a> {
                 let value = self.rt("Value");
                 let _ = writeln!(
                     self.out,
-                    "pub fn {}(&self) -> {value}<{ty}> {{ self.get_att_static({:?}) }}",
+                    "#[inline]\npub fn {}(&self) -> {value}<{ty}> {{ self.get_att_static({:?}) }}",
                     a.method, a.name
                 );
             }
@@ -186,10 +187,12 @@ impl<'a> Emitter<'a> {
         let name = &t.name;
         let any_required = s.fields.iter().any(|f| f.required);
         self.doc(&t.doc);
+        // `Debug` is written below (the rendered JSON), not derived: a derived `Debug` is
+        // compiled into the library for every type whether or not a program uses it.
         let derives = if any_required {
-            "Clone, Debug"
+            "Clone"
         } else {
-            "Clone, Debug, Default"
+            "Clone, Default"
         };
         let _ = writeln!(
             self.out,
@@ -240,7 +243,7 @@ impl<'a> Emitter<'a> {
         } else {
             let _ = writeln!(self.out, "/// A new {what} (no required properties).");
             self.out
-                .push_str("pub fn new() -> Self { Self::default() }\n");
+                .push_str("#[inline]\npub fn new() -> Self { Self::default() }\n");
         }
         for f in s.fields.iter().filter(|f| !f.required) {
             let v = self.value_of(&f.ty);
@@ -259,7 +262,8 @@ impl<'a> Emitter<'a> {
         }
         self.out.push_str("}\n\n");
 
-        // Render
+        // Render. Every non-generic function of the generated code is `#[inline]`: it is
+        // then compiled only into the programs that call it, not into the library.
         let (render, cx, json, map) = (
             self.rt("Render"),
             self.rt("RenderCx"),
@@ -270,10 +274,13 @@ impl<'a> Emitter<'a> {
         if s.fields.is_empty() {
             let _ = writeln!(
                 self.out,
-                "fn render(&self, _: &mut {cx}) -> {json} {{ {json}::Object({map}::new()) }}"
+                "#[inline]\nfn render(&self, _: &mut {cx}) -> {json} {{ {json}::Object({map}::new()) }}"
             );
         } else {
-            let _ = writeln!(self.out, "fn render(&self, cx: &mut {cx}) -> {json} {{");
+            let _ = writeln!(
+                self.out,
+                "#[inline]\nfn render(&self, cx: &mut {cx}) -> {json} {{"
+            );
             let _ = writeln!(self.out, "let mut m = {map}::new();");
             for f in &s.fields {
                 let call = if f.required { "req" } else { "opt" };
@@ -286,6 +293,14 @@ impl<'a> Emitter<'a> {
             let _ = writeln!(self.out, "{json}::Object(m)\n}}");
         }
         self.out.push_str("}\n\n");
+
+        // Debug: the name and the JSON the value renders to.
+        let debug_render = self.rt("debug_render");
+        let debug_name = if is_resource { &self.m.type_name } else { name };
+        let _ = writeln!(
+            self.out,
+            "impl ::std::fmt::Debug for {name} {{\n#[inline]\nfn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{ {debug_render}(self, {debug_name:?}, f) }}\n}}\n"
+        );
 
         if is_resource {
             let resource = self.rt("Resource");
@@ -322,7 +337,7 @@ impl<'a> Emitter<'a> {
         );
         let _ = writeln!(
             self.out,
-            "impl {name} {{\n/// The value as CloudFormation spells it.\npub fn as_str(&self) -> &str {{\nmatch self {{"
+            "impl {name} {{\n/// The value as CloudFormation spells it.\n#[inline]\npub fn as_str(&self) -> &str {{\nmatch self {{"
         );
         for (v, value) in variants {
             let _ = writeln!(self.out, "Self::{v} => {value:?},");
@@ -331,7 +346,7 @@ impl<'a> Emitter<'a> {
         let from = self.rt("From");
         let _ = writeln!(
             self.out,
-            "impl {from}<&str> for {name} {{\nfn from(s: &str) -> Self {{\nmatch s {{"
+            "impl {from}<&str> for {name} {{\n#[inline]\nfn from(s: &str) -> Self {{\nmatch s {{"
         );
         for (v, value) in variants {
             let _ = writeln!(self.out, "{value:?} => Self::{v},");
@@ -346,7 +361,7 @@ impl<'a> Emitter<'a> {
         );
         let _ = writeln!(
             self.out,
-            "impl {render} for {name} {{\nfn render(&self, _: &mut {cx}) -> {json} {{ {json}::String(self.as_str().to_owned()) }}\n}}\n"
+            "impl {render} for {name} {{\n#[inline]\nfn render(&self, _: &mut {cx}) -> {json} {{ {json}::String(self.as_str().to_owned()) }}\n}}\n"
         );
         let _ = writeln!(self.out, "impl {pt} for {name} {{}}\n");
     }
@@ -433,8 +448,11 @@ mod tests {
             "pub fn new(alpha: impl Into<Value<i64>>, zeta: impl Into<Value<String>>) -> Self { Self { alpha: alpha.into(), opt: None, zeta: zeta.into() } }"
         ));
         assert!(src.contains("pub fn opt(mut self, value: impl Into<Value<bool>>) -> Self"));
-        assert!(src.contains("#[derive(Clone, Debug)]\n#[non_exhaustive]\npub struct Thing {"));
-        assert!(src.contains("cx.req(&mut m, \"Alpha\", &self.alpha);\ncx.opt(&mut m, \"Opt\", &self.opt);\ncx.req(&mut m, \"Zeta\", &self.zeta);"));
+        assert!(src.contains("#[derive(Clone)]\n#[non_exhaustive]\npub struct Thing {"));
+        assert!(src.contains("#[inline]\nfn render(&self, cx: &mut RenderCx) -> Json {\nlet mut m = JsonMap::new();\ncx.req(&mut m, \"Alpha\", &self.alpha);\ncx.opt(&mut m, \"Opt\", &self.opt);\ncx.req(&mut m, \"Zeta\", &self.zeta);"));
+        assert!(src.contains(
+            "impl ::std::fmt::Debug for Thing {\n#[inline]\nfn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { debug_render(self, \"AWS::Test::Thing\", f) }\n}"
+        ));
         assert!(src.contains(
             "impl Resource for Thing { const TYPE_NAME: &'static str = \"AWS::Test::Thing\"; }"
         ));
@@ -443,6 +461,38 @@ mod tests {
             !src.contains("use crate::model::handle::Handle;"),
             "no attributes, no Handle"
         );
+    }
+
+    #[test]
+    fn non_generic_functions_are_inline_and_debug_is_not_derived() {
+        let src = source(
+            "AWS::Test::Thing",
+            json!({"properties": {"Mode": {"type": "string", "enum": ["ON", "OFF"]},
+                "Inner": {"$ref": "#/definitions/Inner"}, "Arn": {"type": "string"}},
+                "definitions": {"Inner": {"type": "object", "properties": {"Size": {"type": "integer"}}}},
+                "readOnlyProperties": ["/properties/Arn"]}),
+        );
+        assert!(src.contains("#[derive(Clone, Default)]\n#[non_exhaustive]\npub struct Thing {"));
+        assert!(src.contains("#[derive(Clone, Default)]\n#[non_exhaustive]\npub struct Inner {"));
+        assert!(src.contains("#[inline]\npub fn new() -> Self { Self::default() }"));
+        assert!(src.contains("debug_render(self, \"Inner\", f)"));
+        assert!(src.contains(
+            "#[inline]\npub fn attr_arn(&self) -> Value<String> { self.get_att_static(\"Arn\") }"
+        ));
+        assert!(src.contains("#[inline]\npub fn as_str(&self) -> &str {"));
+        assert!(src.contains("#[inline]\nfn from(s: &str) -> Self {"));
+        assert!(src.contains("#[inline]\nfn render(&self, _: &mut RenderCx) -> Json { Json::String(self.as_str().to_owned()) }"));
+        assert!(src.contains(
+            "use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};"
+        ));
+        // Every `fn` that is not generic is `#[inline]`.
+        let lines: Vec<&str> = src.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            let l = l.trim_start();
+            if (l.starts_with("fn ") || l.starts_with("pub fn ")) && !l.contains("impl ") {
+                assert_eq!(lines[i - 1], "#[inline]", "{l}");
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Rendering typed values into the JSON tree CloudFormation reads.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::rc::Rc;
 
 use indexmap::IndexMap;
@@ -271,6 +271,32 @@ impl RenderCx {
     }
 }
 
+/// `Debug` of the generated types: `name` and the value as it renders into a template,
+/// detached from any stack (references are written as their intrinsic functions and not
+/// checked). `{:#?}` pretty-prints the JSON.
+#[inline]
+pub(crate) fn debug_render<T: Render + ?Sized>(
+    value: &T,
+    name: &'static str,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    debug_rendered(name, &|cx| value.render(cx), f)
+}
+
+#[inline(never)]
+fn debug_rendered(
+    name: &str,
+    render: &dyn Fn(&mut RenderCx) -> Json,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let json = render(&mut RenderCx::detached());
+    if f.alternate() {
+        write!(f, "{name} {json:#}")
+    } else {
+        write!(f, "{name} {json}")
+    }
+}
+
 fn push_dotted(out: &mut String, key: &str) {
     if !out.is_empty() {
         out.push('.');
@@ -332,5 +358,57 @@ impl<T: Render> Render for IndexMap<String, T> {
             &|i| self.get_index(i).map_or("", |(k, _)| k.as_str()),
             &mut |i, cx| self.get_index(i).map_or(Json::Null, |(_, v)| v.render(cx)),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Renders as the path it is rendered at.
+    struct Probe;
+    impl Render for Probe {
+        fn render(&self, cx: &mut RenderCx) -> Json {
+            Json::String(cx.path())
+        }
+    }
+
+    #[test]
+    fn properties_and_collections_render_in_order_at_their_paths() {
+        let mut cx = RenderCx::detached();
+        cx.push_key("Task");
+        let mut m = JsonMap::new();
+        let labels: IndexMap<String, Vec<Probe>> = [
+            ("b".to_owned(), vec![Probe, Probe]),
+            ("a".to_owned(), Vec::new()),
+        ]
+        .into_iter()
+        .collect();
+        cx.req(&mut m, "Labels", &labels);
+        cx.opt(&mut m, "Unset", &None::<Probe>);
+        cx.opt(&mut m, "Set", &Some(Probe));
+        assert_eq!(
+            Json::Object(m).to_string(),
+            r#"{"Labels":{"b":["Task.Labels.b[0]","Task.Labels.b[1]"],"a":[]},"Set":"Task.Set"}"#
+        );
+        assert_eq!(cx.path(), "Task");
+    }
+
+    #[cfg(feature = "ecs")]
+    #[test]
+    fn generated_types_debug_as_the_json_they_render() {
+        use crate::model::value::Value;
+        use crate::resources::ecs::{Cluster, cluster::ClusterSettings};
+        let cluster = Cluster::new()
+            .cluster_name("web")
+            .cluster_settings(vec![ClusterSettings::new().name("containerInsights")]);
+        assert_eq!(
+            format!("{cluster:?}"),
+            r#"AWS::ECS::Cluster {"ClusterName":"web","ClusterSettings":[{"Name":"containerInsights"}]}"#
+        );
+        assert_eq!(
+            format!("{:#?}", Value::lit(ClusterSettings::new().value("enabled"))),
+            "ClusterSettings {\n  \"Value\": \"enabled\"\n}"
+        );
     }
 }

@@ -2,14 +2,14 @@
 //! `AWS::ApplicationAutoScaling::ScalableTarget` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// The ``AWS::ApplicationAutoScaling::ScalableTarget`` resource specifies a resource that Application Auto Scaling can scale, such as an AWS::DynamoDB::Table or AWS::ECS::Service resource.
 ///
 /// CloudFormation type `AWS::ApplicationAutoScaling::ScalableTarget`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ScalableTarget {
     /// The maximum value that you plan to scale out to. When a scaling policy is in effect, Application Auto Scaling can scale out (expand) as needed to the maximum capacity limit in response to changing demand.
@@ -92,6 +92,7 @@ impl ScalableTarget {
 }
 
 impl Render for ScalableTarget {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "MaxCapacity", &self.max_capacity);
@@ -107,12 +108,20 @@ impl Render for ScalableTarget {
     }
 }
 
+impl ::std::fmt::Debug for ScalableTarget {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ApplicationAutoScaling::ScalableTarget", f)
+    }
+}
+
 impl Resource for ScalableTarget {
     const TYPE_NAME: &'static str = "AWS::ApplicationAutoScaling::ScalableTarget";
 }
 
 impl Handle<ScalableTarget> {
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }
@@ -121,7 +130,7 @@ impl Handle<ScalableTarget> {
 /// ``ScalableTargetAction`` specifies the minimum and maximum capacity for the ``ScalableTargetAction`` property of the [AWS::ApplicationAutoScaling::ScalableTarget ScheduledAction](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationautoscaling-scalabletarget-scheduledaction.html) property type.
 ///
 /// CloudFormation property type `ScalableTargetAction` of `AWS::ApplicationAutoScaling::ScalableTarget`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ScalableTargetAction {
     /// The maximum capacity.
@@ -136,6 +145,7 @@ pub struct ScalableTargetAction {
 
 impl ScalableTargetAction {
     /// A new `ScalableTargetAction` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -152,6 +162,7 @@ impl ScalableTargetAction {
 }
 
 impl Render for ScalableTargetAction {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "MaxCapacity", &self.max_capacity);
@@ -160,12 +171,19 @@ impl Render for ScalableTargetAction {
     }
 }
 
+impl ::std::fmt::Debug for ScalableTargetAction {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ScalableTargetAction", f)
+    }
+}
+
 impl PropertyType for ScalableTargetAction {}
 
 /// ``ScheduledAction`` is a property of the [AWS::ApplicationAutoScaling::ScalableTarget](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalabletarget.html) resource that specifies a scheduled action for a scalable target.
 ///
 /// CloudFormation property type `ScheduledAction` of `AWS::ApplicationAutoScaling::ScalableTarget`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ScheduledAction {
     /// The date and time that the action is scheduled to end, in UTC.
@@ -232,6 +250,7 @@ impl ScheduledAction {
 }
 
 impl Render for ScheduledAction {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "EndTime", &self.end_time);
@@ -244,12 +263,19 @@ impl Render for ScheduledAction {
     }
 }
 
+impl ::std::fmt::Debug for ScheduledAction {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ScheduledAction", f)
+    }
+}
+
 impl PropertyType for ScheduledAction {}
 
 /// ``SuspendedState`` is a property of the [AWS::ApplicationAutoScaling::ScalableTarget](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalabletarget.html) resource that specifies whether the scaling activities for a scalable target are in a suspended state.
 ///
 /// CloudFormation property type `SuspendedState` of `AWS::ApplicationAutoScaling::ScalableTarget`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SuspendedState {
     /// Whether scale in by a target tracking scaling policy or a step scaling policy is suspended. Set the value to ``true`` if you don't want Application Auto Scaling to remove capacity when a scaling policy is triggered. The default is ``false``.
@@ -268,6 +294,7 @@ pub struct SuspendedState {
 
 impl SuspendedState {
     /// A new `SuspendedState` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -289,6 +316,7 @@ impl SuspendedState {
 }
 
 impl Render for SuspendedState {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -307,6 +335,13 @@ impl Render for SuspendedState {
             &self.scheduled_scaling_suspended,
         );
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for SuspendedState {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "SuspendedState", f)
     }
 }
 
@@ -374,6 +409,7 @@ pub enum ScalableDimension {
 
 impl ScalableDimension {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AppstreamFleetDesiredCapacity => "appstream:fleet:DesiredCapacity",
@@ -423,6 +459,7 @@ impl ScalableDimension {
 }
 
 impl From<&str> for ScalableDimension {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "appstream:fleet:DesiredCapacity" => Self::AppstreamFleetDesiredCapacity,
@@ -472,6 +509,7 @@ impl From<&str> for ScalableDimension {
 }
 
 impl Render for ScalableDimension {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -521,6 +559,7 @@ pub enum ServiceNamespace {
 
 impl ServiceNamespace {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Appstream => "appstream",
@@ -544,6 +583,7 @@ impl ServiceNamespace {
 }
 
 impl From<&str> for ServiceNamespace {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "appstream" => Self::Appstream,
@@ -567,6 +607,7 @@ impl From<&str> for ServiceNamespace {
 }
 
 impl Render for ServiceNamespace {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

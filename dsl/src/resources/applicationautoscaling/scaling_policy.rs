@@ -2,14 +2,14 @@
 //! `AWS::ApplicationAutoScaling::ScalingPolicy` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// The ``AWS::ApplicationAutoScaling::ScalingPolicy`` resource defines a scaling policy that Application Auto Scaling uses to adjust the capacity of a scalable target.
 ///
 /// CloudFormation type `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ScalingPolicy {
     /// The name of the scaling policy.
@@ -117,6 +117,7 @@ impl ScalingPolicy {
 }
 
 impl Render for ScalingPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PolicyName", &self.policy_name);
@@ -144,12 +145,20 @@ impl Render for ScalingPolicy {
     }
 }
 
+impl ::std::fmt::Debug for ScalingPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ApplicationAutoScaling::ScalingPolicy", f)
+    }
+}
+
 impl Resource for ScalingPolicy {
     const TYPE_NAME: &'static str = "AWS::ApplicationAutoScaling::ScalingPolicy";
 }
 
 impl Handle<ScalingPolicy> {
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
@@ -158,7 +167,7 @@ impl Handle<ScalingPolicy> {
 /// Contains customized metric specification information for a target tracking scaling policy for Application Auto Scaling.
 ///
 /// CloudFormation property type `CustomizedMetricSpecification` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CustomizedMetricSpecification {
     /// The dimensions of the metric.
@@ -189,6 +198,7 @@ pub struct CustomizedMetricSpecification {
 
 impl CustomizedMetricSpecification {
     /// A new `CustomizedMetricSpecification` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -228,6 +238,7 @@ impl CustomizedMetricSpecification {
 }
 
 impl Render for CustomizedMetricSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Dimensions", &self.dimensions);
@@ -240,12 +251,19 @@ impl Render for CustomizedMetricSpecification {
     }
 }
 
+impl ::std::fmt::Debug for CustomizedMetricSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CustomizedMetricSpecification", f)
+    }
+}
+
 impl PropertyType for CustomizedMetricSpecification {}
 
 /// ``MetricDimension`` specifies a name/value pair that is part of the identity of a CloudWatch metric for the ``Dimensions`` property of the [AWS::ApplicationAutoScaling::ScalingPolicy CustomizedMetricSpecification](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationautoscaling-scalingpolicy-customizedmetricspecification.html) property type.
 ///
 /// CloudFormation property type `MetricDimension` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MetricDimension {
     /// The name of the dimension.
@@ -269,6 +287,7 @@ impl MetricDimension {
 }
 
 impl Render for MetricDimension {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Name", &self.name);
@@ -277,12 +296,19 @@ impl Render for MetricDimension {
     }
 }
 
+impl ::std::fmt::Debug for MetricDimension {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MetricDimension", f)
+    }
+}
+
 impl PropertyType for MetricDimension {}
 
 /// Contains predefined metric specification information for a target tracking scaling policy for Application Auto Scaling.
 ///
 /// CloudFormation property type `PredefinedMetricSpecification` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredefinedMetricSpecification {
     /// The metric type. The ``ALBRequestCountPerTarget`` metric type applies only to Spot fleet requests and ECS services.
@@ -311,6 +337,7 @@ impl PredefinedMetricSpecification {
 }
 
 impl Render for PredefinedMetricSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
@@ -319,12 +346,19 @@ impl Render for PredefinedMetricSpecification {
     }
 }
 
+impl ::std::fmt::Debug for PredefinedMetricSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredefinedMetricSpecification", f)
+    }
+}
+
 impl PropertyType for PredefinedMetricSpecification {}
 
 /// Represents a CloudWatch metric of your choosing for a predictive scaling policy.
 ///
 /// CloudFormation property type `PredictiveScalingCustomizedCapacityMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingCustomizedCapacityMetric {
     /// One or more metric data queries to provide data points for a metric specification.
@@ -345,10 +379,18 @@ impl PredictiveScalingCustomizedCapacityMetric {
 }
 
 impl Render for PredictiveScalingCustomizedCapacityMetric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "MetricDataQueries", &self.metric_data_queries);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for PredictiveScalingCustomizedCapacityMetric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingCustomizedCapacityMetric", f)
     }
 }
 
@@ -357,7 +399,7 @@ impl PropertyType for PredictiveScalingCustomizedCapacityMetric {}
 /// The customized load metric specification.
 ///
 /// CloudFormation property type `PredictiveScalingCustomizedLoadMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingCustomizedLoadMetric {
     /// CloudFormation `MetricDataQueries`. Required.
@@ -376,10 +418,18 @@ impl PredictiveScalingCustomizedLoadMetric {
 }
 
 impl Render for PredictiveScalingCustomizedLoadMetric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "MetricDataQueries", &self.metric_data_queries);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for PredictiveScalingCustomizedLoadMetric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingCustomizedLoadMetric", f)
     }
 }
 
@@ -388,7 +438,7 @@ impl PropertyType for PredictiveScalingCustomizedLoadMetric {}
 /// One or more metric data queries to provide data points for a metric specification.
 ///
 /// CloudFormation property type `PredictiveScalingCustomizedScalingMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingCustomizedScalingMetric {
     /// One or more metric data queries to provide data points for a metric specification.
@@ -409,10 +459,18 @@ impl PredictiveScalingCustomizedScalingMetric {
 }
 
 impl Render for PredictiveScalingCustomizedScalingMetric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "MetricDataQueries", &self.metric_data_queries);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for PredictiveScalingCustomizedScalingMetric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingCustomizedScalingMetric", f)
     }
 }
 
@@ -421,7 +479,7 @@ impl PropertyType for PredictiveScalingCustomizedScalingMetric {}
 /// Describes the scaling metric.
 ///
 /// CloudFormation property type `PredictiveScalingMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PredictiveScalingMetric {
     /// Describes the dimensions of the metric.
@@ -440,6 +498,7 @@ pub struct PredictiveScalingMetric {
 
 impl PredictiveScalingMetric {
     /// A new `PredictiveScalingMetric` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -464,6 +523,7 @@ impl PredictiveScalingMetric {
 }
 
 impl Render for PredictiveScalingMetric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Dimensions", &self.dimensions);
@@ -473,12 +533,19 @@ impl Render for PredictiveScalingMetric {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingMetric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingMetric", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingMetric {}
 
 /// The metric data to return. Also defines whether this call is returning data for one metric only, or whether it is performing a math expression on the values of returned metric statistics to create a new time series. A time series is a series of data points, each of which is associated with a timestamp.
 ///
 /// CloudFormation property type `PredictiveScalingMetricDataQuery` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PredictiveScalingMetricDataQuery {
     /// The math expression to perform on the returned data, if this object is performing a math expression. This expression can use the ``Id`` of the other metrics to refer to those metrics, and can also use the ``Id`` of other expressions to use the result of those expressions.
@@ -505,6 +572,7 @@ pub struct PredictiveScalingMetricDataQuery {
 
 impl PredictiveScalingMetricDataQuery {
     /// A new `PredictiveScalingMetricDataQuery` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -536,6 +604,7 @@ impl PredictiveScalingMetricDataQuery {
 }
 
 impl Render for PredictiveScalingMetricDataQuery {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Expression", &self.expression);
@@ -547,12 +616,19 @@ impl Render for PredictiveScalingMetricDataQuery {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingMetricDataQuery {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingMetricDataQuery", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingMetricDataQuery {}
 
 /// Describes the dimension of a metric.
 ///
 /// CloudFormation property type `PredictiveScalingMetricDimension` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PredictiveScalingMetricDimension {
     /// The name of the dimension.
@@ -567,6 +643,7 @@ pub struct PredictiveScalingMetricDimension {
 
 impl PredictiveScalingMetricDimension {
     /// A new `PredictiveScalingMetricDimension` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -583,6 +660,7 @@ impl PredictiveScalingMetricDimension {
 }
 
 impl Render for PredictiveScalingMetricDimension {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Name", &self.name);
@@ -591,12 +669,19 @@ impl Render for PredictiveScalingMetricDimension {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingMetricDimension {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingMetricDimension", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingMetricDimension {}
 
 /// This structure specifies the metrics and target utilization settings for a predictive scaling policy.
 ///
 /// CloudFormation property type `PredictiveScalingMetricSpecification` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingMetricSpecification {
     /// The customized capacity metric specification.
@@ -696,6 +781,7 @@ impl PredictiveScalingMetricSpecification {
 }
 
 impl Render for PredictiveScalingMetricSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -733,12 +819,19 @@ impl Render for PredictiveScalingMetricSpecification {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingMetricSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingMetricSpecification", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingMetricSpecification {}
 
 /// This structure defines the CloudWatch metric to return, along with the statistic and unit.
 ///
 /// CloudFormation property type `PredictiveScalingMetricStat` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PredictiveScalingMetricStat {
     /// The CloudWatch metric to return, including the metric name, namespace, and dimensions. To get the exact metric name, namespace, and dimensions, inspect the [Metric](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html) object that is returned by a call to [ListMetrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html).
@@ -757,6 +850,7 @@ pub struct PredictiveScalingMetricStat {
 
 impl PredictiveScalingMetricStat {
     /// A new `PredictiveScalingMetricStat` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -778,6 +872,7 @@ impl PredictiveScalingMetricStat {
 }
 
 impl Render for PredictiveScalingMetricStat {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Metric", &self.metric);
@@ -787,12 +882,19 @@ impl Render for PredictiveScalingMetricStat {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingMetricStat {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingMetricStat", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingMetricStat {}
 
 /// Represents a predictive scaling policy configuration. Predictive scaling is supported on Amazon ECS services.
 ///
 /// CloudFormation property type `PredictiveScalingPolicyConfiguration` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingPolicyConfiguration {
     /// Defines the behavior that should be applied if the forecast capacity approaches or exceeds the maximum capacity. Defaults to ``HonorMaxCapacity`` if not specified.
@@ -859,6 +961,7 @@ impl PredictiveScalingPolicyConfiguration {
 }
 
 impl Render for PredictiveScalingPolicyConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -874,12 +977,19 @@ impl Render for PredictiveScalingPolicyConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingPolicyConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingPolicyConfiguration", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingPolicyConfiguration {}
 
 /// Describes a load metric for a predictive scaling policy.
 ///
 /// CloudFormation property type `PredictiveScalingPredefinedLoadMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingPredefinedLoadMetric {
     /// The metric type.
@@ -912,6 +1022,7 @@ impl PredictiveScalingPredefinedLoadMetric {
 }
 
 impl Render for PredictiveScalingPredefinedLoadMetric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
@@ -920,12 +1031,19 @@ impl Render for PredictiveScalingPredefinedLoadMetric {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingPredefinedLoadMetric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingPredefinedLoadMetric", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingPredefinedLoadMetric {}
 
 /// Represents a metric pair for a predictive scaling policy.
 ///
 /// CloudFormation property type `PredictiveScalingPredefinedMetricPair` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingPredefinedMetricPair {
     /// Indicates which metrics to use. There are two different types of metrics for each metric type: one is a load metric and one is a scaling metric.
@@ -958,6 +1076,7 @@ impl PredictiveScalingPredefinedMetricPair {
 }
 
 impl Render for PredictiveScalingPredefinedMetricPair {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
@@ -966,12 +1085,19 @@ impl Render for PredictiveScalingPredefinedMetricPair {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingPredefinedMetricPair {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingPredefinedMetricPair", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingPredefinedMetricPair {}
 
 /// Describes a scaling metric for a predictive scaling policy.
 ///
 /// CloudFormation property type `PredictiveScalingPredefinedScalingMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingPredefinedScalingMetric {
     /// The metric type.
@@ -1004,6 +1130,7 @@ impl PredictiveScalingPredefinedScalingMetric {
 }
 
 impl Render for PredictiveScalingPredefinedScalingMetric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
@@ -1012,12 +1139,19 @@ impl Render for PredictiveScalingPredefinedScalingMetric {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingPredefinedScalingMetric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingPredefinedScalingMetric", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingPredefinedScalingMetric {}
 
 /// ``StepAdjustment`` specifies a step adjustment for the ``StepAdjustments`` property of the [AWS::ApplicationAutoScaling::ScalingPolicy StepScalingPolicyConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration.html) property type.
 ///
 /// CloudFormation property type `StepAdjustment` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct StepAdjustment {
     /// The lower bound for the difference between the alarm threshold and the CloudWatch metric. If the metric value is above the breach threshold, the lower bound is inclusive (the metric must be greater than or equal to the threshold plus the lower bound). Otherwise, it is exclusive (the metric must be greater than the threshold plus the lower bound). A null value indicates negative infinity.
@@ -1056,6 +1190,7 @@ impl StepAdjustment {
 }
 
 impl Render for StepAdjustment {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1073,12 +1208,19 @@ impl Render for StepAdjustment {
     }
 }
 
+impl ::std::fmt::Debug for StepAdjustment {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "StepAdjustment", f)
+    }
+}
+
 impl PropertyType for StepAdjustment {}
 
 /// ``StepScalingPolicyConfiguration`` is a property of the [AWS::ApplicationAutoScaling::ScalingPolicy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalingpolicy.html) resource that specifies a step scaling policy configuration for Application Auto Scaling.
 ///
 /// CloudFormation property type `StepScalingPolicyConfiguration` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StepScalingPolicyConfiguration {
     /// Specifies whether the ``ScalingAdjustment`` value in the ``StepAdjustment`` property is an absolute number or a percentage of the current capacity.
@@ -1105,6 +1247,7 @@ pub struct StepScalingPolicyConfiguration {
 
 impl StepScalingPolicyConfiguration {
     /// A new `StepScalingPolicyConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1139,6 +1282,7 @@ impl StepScalingPolicyConfiguration {
 }
 
 impl Render for StepScalingPolicyConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AdjustmentType", &self.adjustment_type);
@@ -1158,12 +1302,19 @@ impl Render for StepScalingPolicyConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for StepScalingPolicyConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "StepScalingPolicyConfiguration", f)
+    }
+}
+
 impl PropertyType for StepScalingPolicyConfiguration {}
 
 /// Represents a specific metric for a target tracking scaling policy for Application Auto Scaling.
 ///
 /// CloudFormation property type `TargetTrackingMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TargetTrackingMetric {
     /// The dimensions for the metric. For the list of available dimensions, see the AWS documentation available from the table in [services that publish CloudWatch metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html) in the *Amazon CloudWatch User Guide*.
@@ -1182,6 +1333,7 @@ pub struct TargetTrackingMetric {
 
 impl TargetTrackingMetric {
     /// A new `TargetTrackingMetric` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1206,6 +1358,7 @@ impl TargetTrackingMetric {
 }
 
 impl Render for TargetTrackingMetric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Dimensions", &self.dimensions);
@@ -1215,12 +1368,19 @@ impl Render for TargetTrackingMetric {
     }
 }
 
+impl ::std::fmt::Debug for TargetTrackingMetric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetTrackingMetric", f)
+    }
+}
+
 impl PropertyType for TargetTrackingMetric {}
 
 /// The metric data to return. Also defines whether this call is returning data for one metric only, or whether it is performing a math expression on the values of returned metric statistics to create a new time series. A time series is a series of data points, each of which is associated with a timestamp.
 ///
 /// CloudFormation property type `TargetTrackingMetricDataQuery` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TargetTrackingMetricDataQuery {
     /// The math expression to perform on the returned data, if this object is performing a math expression. This expression can use the ``Id`` of the other metrics to refer to those metrics, and can also use the ``Id`` of other expressions to use the result of those expressions.
@@ -1247,6 +1407,7 @@ pub struct TargetTrackingMetricDataQuery {
 
 impl TargetTrackingMetricDataQuery {
     /// A new `TargetTrackingMetricDataQuery` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1278,6 +1439,7 @@ impl TargetTrackingMetricDataQuery {
 }
 
 impl Render for TargetTrackingMetricDataQuery {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Expression", &self.expression);
@@ -1289,12 +1451,19 @@ impl Render for TargetTrackingMetricDataQuery {
     }
 }
 
+impl ::std::fmt::Debug for TargetTrackingMetricDataQuery {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetTrackingMetricDataQuery", f)
+    }
+}
+
 impl PropertyType for TargetTrackingMetricDataQuery {}
 
 /// ``TargetTrackingMetricDimension`` specifies a name/value pair that is part of the identity of a CloudWatch metric for the ``Dimensions`` property of the [AWS::ApplicationAutoScaling::ScalingPolicy TargetTrackingMetric](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetric.html) property type.
 ///
 /// CloudFormation property type `TargetTrackingMetricDimension` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TargetTrackingMetricDimension {
     /// The name of the dimension.
@@ -1309,6 +1478,7 @@ pub struct TargetTrackingMetricDimension {
 
 impl TargetTrackingMetricDimension {
     /// A new `TargetTrackingMetricDimension` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1325,6 +1495,7 @@ impl TargetTrackingMetricDimension {
 }
 
 impl Render for TargetTrackingMetricDimension {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Name", &self.name);
@@ -1333,12 +1504,19 @@ impl Render for TargetTrackingMetricDimension {
     }
 }
 
+impl ::std::fmt::Debug for TargetTrackingMetricDimension {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetTrackingMetricDimension", f)
+    }
+}
+
 impl PropertyType for TargetTrackingMetricDimension {}
 
 /// This structure defines the CloudWatch metric to return, along with the statistic and unit.
 ///
 /// CloudFormation property type `TargetTrackingMetricStat` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TargetTrackingMetricStat {
     /// The CloudWatch metric to return, including the metric name, namespace, and dimensions. To get the exact metric name, namespace, and dimensions, inspect the [Metric](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html) object that is returned by a call to [ListMetrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html).
@@ -1357,6 +1535,7 @@ pub struct TargetTrackingMetricStat {
 
 impl TargetTrackingMetricStat {
     /// A new `TargetTrackingMetricStat` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1378,6 +1557,7 @@ impl TargetTrackingMetricStat {
 }
 
 impl Render for TargetTrackingMetricStat {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Metric", &self.metric);
@@ -1387,12 +1567,19 @@ impl Render for TargetTrackingMetricStat {
     }
 }
 
+impl ::std::fmt::Debug for TargetTrackingMetricStat {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetTrackingMetricStat", f)
+    }
+}
+
 impl PropertyType for TargetTrackingMetricStat {}
 
 /// ``TargetTrackingScalingPolicyConfiguration`` is a property of the [AWS::ApplicationAutoScaling::ScalingPolicy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalingpolicy.html) resource that specifies a target tracking scaling policy configuration for Application Auto Scaling.
 ///
 /// CloudFormation property type `TargetTrackingScalingPolicyConfiguration` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct TargetTrackingScalingPolicyConfiguration {
     /// A customized metric. You can specify either a predefined metric or a customized metric.
@@ -1467,6 +1654,7 @@ impl TargetTrackingScalingPolicyConfiguration {
 }
 
 impl Render for TargetTrackingScalingPolicyConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1484,6 +1672,13 @@ impl Render for TargetTrackingScalingPolicyConfiguration {
         cx.opt(&mut m, "ScaleOutCooldown", &self.scale_out_cooldown);
         cx.req(&mut m, "TargetValue", &self.target_value);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for TargetTrackingScalingPolicyConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetTrackingScalingPolicyConfiguration", f)
     }
 }
 
@@ -1507,6 +1702,7 @@ pub enum AdjustmentType {
 
 impl AdjustmentType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ChangeInCapacity => "ChangeInCapacity",
@@ -1518,6 +1714,7 @@ impl AdjustmentType {
 }
 
 impl From<&str> for AdjustmentType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ChangeInCapacity" => Self::ChangeInCapacity,
@@ -1529,6 +1726,7 @@ impl From<&str> for AdjustmentType {
 }
 
 impl Render for AdjustmentType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1558,6 +1756,7 @@ pub enum CustomizedMetricSpecificationStatistic {
 
 impl CustomizedMetricSpecificationStatistic {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Average => "Average",
@@ -1571,6 +1770,7 @@ impl CustomizedMetricSpecificationStatistic {
 }
 
 impl From<&str> for CustomizedMetricSpecificationStatistic {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Average" => Self::Average,
@@ -1584,6 +1784,7 @@ impl From<&str> for CustomizedMetricSpecificationStatistic {
 }
 
 impl Render for CustomizedMetricSpecificationStatistic {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1607,6 +1808,7 @@ pub enum MaxCapacityBreachBehavior {
 
 impl MaxCapacityBreachBehavior {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HonorMaxCapacity => "HonorMaxCapacity",
@@ -1617,6 +1819,7 @@ impl MaxCapacityBreachBehavior {
 }
 
 impl From<&str> for MaxCapacityBreachBehavior {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "HonorMaxCapacity" => Self::HonorMaxCapacity,
@@ -1627,6 +1830,7 @@ impl From<&str> for MaxCapacityBreachBehavior {
 }
 
 impl Render for MaxCapacityBreachBehavior {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1652,6 +1856,7 @@ pub enum MetricAggregationType {
 
 impl MetricAggregationType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Average => "Average",
@@ -1663,6 +1868,7 @@ impl MetricAggregationType {
 }
 
 impl From<&str> for MetricAggregationType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Average" => Self::Average,
@@ -1674,6 +1880,7 @@ impl From<&str> for MetricAggregationType {
 }
 
 impl Render for MetricAggregationType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1699,6 +1906,7 @@ pub enum PolicyType {
 
 impl PolicyType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PredictiveScaling => "PredictiveScaling",
@@ -1710,6 +1918,7 @@ impl PolicyType {
 }
 
 impl From<&str> for PolicyType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "PredictiveScaling" => Self::PredictiveScaling,
@@ -1721,6 +1930,7 @@ impl From<&str> for PolicyType {
 }
 
 impl Render for PolicyType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1802,6 +2012,7 @@ pub enum PredefinedMetricType {
 
 impl PredefinedMetricType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AlbRequestCountPerTarget => "ALBRequestCountPerTarget",
@@ -1871,6 +2082,7 @@ impl PredefinedMetricType {
 }
 
 impl From<&str> for PredefinedMetricType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ALBRequestCountPerTarget" => Self::AlbRequestCountPerTarget,
@@ -1940,6 +2152,7 @@ impl From<&str> for PredefinedMetricType {
 }
 
 impl Render for PredefinedMetricType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1963,6 +2176,7 @@ pub enum PredictiveScalingPolicyConfigurationMode {
 
 impl PredictiveScalingPolicyConfigurationMode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ForecastAndScale => "ForecastAndScale",
@@ -1973,6 +2187,7 @@ impl PredictiveScalingPolicyConfigurationMode {
 }
 
 impl From<&str> for PredictiveScalingPolicyConfigurationMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ForecastAndScale" => Self::ForecastAndScale,
@@ -1983,6 +2198,7 @@ impl From<&str> for PredictiveScalingPolicyConfigurationMode {
 }
 
 impl Render for PredictiveScalingPolicyConfigurationMode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2020,6 +2236,7 @@ pub enum PredictiveScalingPredefinedLoadMetricPredefinedMetricType {
 
 impl PredictiveScalingPredefinedLoadMetricPredefinedMetricType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AlbRequestCount => "ALBRequestCount",
@@ -2037,6 +2254,7 @@ impl PredictiveScalingPredefinedLoadMetricPredefinedMetricType {
 }
 
 impl From<&str> for PredictiveScalingPredefinedLoadMetricPredefinedMetricType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ALBRequestCount" => Self::AlbRequestCount,
@@ -2054,6 +2272,7 @@ impl From<&str> for PredictiveScalingPredefinedLoadMetricPredefinedMetricType {
 }
 
 impl Render for PredictiveScalingPredefinedLoadMetricPredefinedMetricType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2121,6 +2340,7 @@ pub enum ScalableDimension {
 
 impl ScalableDimension {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AppstreamFleetDesiredCapacity => "appstream:fleet:DesiredCapacity",
@@ -2167,6 +2387,7 @@ impl ScalableDimension {
 }
 
 impl From<&str> for ScalableDimension {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "appstream:fleet:DesiredCapacity" => Self::AppstreamFleetDesiredCapacity,
@@ -2213,6 +2434,7 @@ impl From<&str> for ScalableDimension {
 }
 
 impl Render for ScalableDimension {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2262,6 +2484,7 @@ pub enum ServiceNamespace {
 
 impl ServiceNamespace {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Appstream => "appstream",
@@ -2285,6 +2508,7 @@ impl ServiceNamespace {
 }
 
 impl From<&str> for ServiceNamespace {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "appstream" => Self::Appstream,
@@ -2308,6 +2532,7 @@ impl From<&str> for ServiceNamespace {
 }
 
 impl Render for ServiceNamespace {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// The ``AWS::AutoScaling::AutoScalingGroup`` resource defines an Amazon EC2 Auto Scaling group, which is a collection of Amazon EC2 instances that are treated as a logical grouping for the purposes of automatic scaling and management.
 ///
 /// CloudFormation type `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AutoScalingGroup {
     /// The name of the Auto Scaling group. This name must be unique per Region per account.
@@ -419,6 +419,7 @@ impl AutoScalingGroup {
 }
 
 impl Render for AutoScalingGroup {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -523,12 +524,20 @@ impl Render for AutoScalingGroup {
     }
 }
 
+impl ::std::fmt::Debug for AutoScalingGroup {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::AutoScaling::AutoScalingGroup", f)
+    }
+}
+
 impl Resource for AutoScalingGroup {
     const TYPE_NAME: &'static str = "AWS::AutoScaling::AutoScalingGroup";
 }
 
 impl Handle<AutoScalingGroup> {
     /// `Fn::GetAtt AutoScalingGroupARN`.
+    #[inline]
     pub fn attr_auto_scaling_group_arn(&self) -> Value<String> {
         self.get_att_static("AutoScalingGroupARN")
     }
@@ -537,7 +546,7 @@ impl Handle<AutoScalingGroup> {
 /// ``AcceleratorCountRequest`` is a property of the ``InstanceRequirements`` property of the [AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html) property type that describes the minimum and maximum number of accelerators for an instance type.
 ///
 /// CloudFormation property type `AcceleratorCountRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcceleratorCountRequest {
     /// The maximum value.
@@ -552,6 +561,7 @@ pub struct AcceleratorCountRequest {
 
 impl AcceleratorCountRequest {
     /// A new `AcceleratorCountRequest` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -568,6 +578,7 @@ impl AcceleratorCountRequest {
 }
 
 impl Render for AcceleratorCountRequest {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -576,12 +587,19 @@ impl Render for AcceleratorCountRequest {
     }
 }
 
+impl ::std::fmt::Debug for AcceleratorCountRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AcceleratorCountRequest", f)
+    }
+}
+
 impl PropertyType for AcceleratorCountRequest {}
 
 /// ``AcceleratorTotalMemoryMiBRequest`` is a property of the ``InstanceRequirements`` property of the [AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html) property type that describes the minimum and maximum total memory size for the accelerators for an…
 ///
 /// CloudFormation property type `AcceleratorTotalMemoryMiBRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcceleratorTotalMemoryMibRequest {
     /// The memory maximum in MiB.
@@ -596,6 +614,7 @@ pub struct AcceleratorTotalMemoryMibRequest {
 
 impl AcceleratorTotalMemoryMibRequest {
     /// A new `AcceleratorTotalMemoryMibRequest` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -612,6 +631,7 @@ impl AcceleratorTotalMemoryMibRequest {
 }
 
 impl Render for AcceleratorTotalMemoryMibRequest {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -620,12 +640,19 @@ impl Render for AcceleratorTotalMemoryMibRequest {
     }
 }
 
+impl ::std::fmt::Debug for AcceleratorTotalMemoryMibRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AcceleratorTotalMemoryMibRequest", f)
+    }
+}
+
 impl PropertyType for AcceleratorTotalMemoryMibRequest {}
 
 /// ``AvailabilityZoneDistribution`` is a property of the [AWS::AutoScaling::AutoScalingGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html) resource.
 ///
 /// CloudFormation property type `AvailabilityZoneDistribution` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AvailabilityZoneDistribution {
     /// If launches fail in an Availability Zone, the following strategies are available. The default is ``balanced-best-effort``.
@@ -636,6 +663,7 @@ pub struct AvailabilityZoneDistribution {
 
 impl AvailabilityZoneDistribution {
     /// A new `AvailabilityZoneDistribution` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -650,6 +678,7 @@ impl AvailabilityZoneDistribution {
 }
 
 impl Render for AvailabilityZoneDistribution {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -661,12 +690,19 @@ impl Render for AvailabilityZoneDistribution {
     }
 }
 
+impl ::std::fmt::Debug for AvailabilityZoneDistribution {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AvailabilityZoneDistribution", f)
+    }
+}
+
 impl PropertyType for AvailabilityZoneDistribution {}
 
 /// Describes an Availability Zone impairment policy.
 ///
 /// CloudFormation property type `AvailabilityZoneImpairmentPolicy` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AvailabilityZoneImpairmentPolicy {
     /// Specifies the health check behavior for the impaired Availability Zone in an active zonal shift. If you select ``Replace unhealthy``, instances that appear unhealthy will be replaced in all Availability Zones. If you select ``Ignore unhealthy``, instances will not be replaced in the Availability Zone with the active zonal shift.
@@ -693,6 +729,7 @@ impl AvailabilityZoneImpairmentPolicy {
 }
 
 impl Render for AvailabilityZoneImpairmentPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(
@@ -705,12 +742,19 @@ impl Render for AvailabilityZoneImpairmentPolicy {
     }
 }
 
+impl ::std::fmt::Debug for AvailabilityZoneImpairmentPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AvailabilityZoneImpairmentPolicy", f)
+    }
+}
+
 impl PropertyType for AvailabilityZoneImpairmentPolicy {}
 
 /// ``BaselineEbsBandwidthMbpsRequest`` is a property of the ``InstanceRequirements`` property of the [AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html) property type that describes the minimum and maximum baseline bandwidth performance for an instance…
 ///
 /// CloudFormation property type `BaselineEbsBandwidthMbpsRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BaselineEbsBandwidthMbpsRequest {
     /// The maximum value in Mbps.
@@ -725,6 +769,7 @@ pub struct BaselineEbsBandwidthMbpsRequest {
 
 impl BaselineEbsBandwidthMbpsRequest {
     /// A new `BaselineEbsBandwidthMbpsRequest` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -741,6 +786,7 @@ impl BaselineEbsBandwidthMbpsRequest {
 }
 
 impl Render for BaselineEbsBandwidthMbpsRequest {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -749,12 +795,19 @@ impl Render for BaselineEbsBandwidthMbpsRequest {
     }
 }
 
+impl ::std::fmt::Debug for BaselineEbsBandwidthMbpsRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "BaselineEbsBandwidthMbpsRequest", f)
+    }
+}
+
 impl PropertyType for BaselineEbsBandwidthMbpsRequest {}
 
 /// The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Auto Scaling uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application.
 ///
 /// CloudFormation property type `BaselinePerformanceFactorsRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BaselinePerformanceFactorsRequest {
     /// The CPU performance to consider, using an instance family as the baseline reference.
@@ -765,6 +818,7 @@ pub struct BaselinePerformanceFactorsRequest {
 
 impl BaselinePerformanceFactorsRequest {
     /// A new `BaselinePerformanceFactorsRequest` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -776,10 +830,18 @@ impl BaselinePerformanceFactorsRequest {
 }
 
 impl Render for BaselinePerformanceFactorsRequest {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Cpu", &self.cpu);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for BaselinePerformanceFactorsRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "BaselinePerformanceFactorsRequest", f)
     }
 }
 
@@ -788,7 +850,7 @@ impl PropertyType for BaselinePerformanceFactorsRequest {}
 /// Describes the Capacity Reservation preference and targeting options. If you specify ``open`` or ``none`` for ``CapacityReservationPreference``, do not specify a ``CapacityReservationTarget``.
 ///
 /// CloudFormation property type `CapacityReservationSpecification` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct CapacityReservationSpecification {
     /// The capacity reservation preference. The following options are available:
@@ -822,6 +884,7 @@ impl CapacityReservationSpecification {
 }
 
 impl Render for CapacityReservationSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(
@@ -838,12 +901,19 @@ impl Render for CapacityReservationSpecification {
     }
 }
 
+impl ::std::fmt::Debug for CapacityReservationSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CapacityReservationSpecification", f)
+    }
+}
+
 impl PropertyType for CapacityReservationSpecification {}
 
 /// The target for the Capacity Reservation. Specify Capacity Reservations IDs or Capacity Reservation resource group ARNs.
 ///
 /// CloudFormation property type `CapacityReservationTarget` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapacityReservationTarget {
     /// The Capacity Reservation IDs to launch instances into.
@@ -858,6 +928,7 @@ pub struct CapacityReservationTarget {
 
 impl CapacityReservationTarget {
     /// A new `CapacityReservationTarget` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -877,6 +948,7 @@ impl CapacityReservationTarget {
 }
 
 impl Render for CapacityReservationTarget {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -893,12 +965,19 @@ impl Render for CapacityReservationTarget {
     }
 }
 
+impl ::std::fmt::Debug for CapacityReservationTarget {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CapacityReservationTarget", f)
+    }
+}
+
 impl PropertyType for CapacityReservationTarget {}
 
 /// The CPU performance to consider, using an instance family as the baseline reference.
 ///
 /// CloudFormation property type `CpuPerformanceFactorRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CpuPerformanceFactorRequest {
     /// Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture differences.
@@ -909,6 +988,7 @@ pub struct CpuPerformanceFactorRequest {
 
 impl CpuPerformanceFactorRequest {
     /// A new `CpuPerformanceFactorRequest` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -923,10 +1003,18 @@ impl CpuPerformanceFactorRequest {
 }
 
 impl Render for CpuPerformanceFactorRequest {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "References", &self.references);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for CpuPerformanceFactorRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CpuPerformanceFactorRequest", f)
     }
 }
 
@@ -935,7 +1023,7 @@ impl PropertyType for CpuPerformanceFactorRequest {}
 /// Use this structure to specify the capacity types that Amazon EC2 Auto Scaling prioritizes when it launches instances.
 ///
 /// CloudFormation property type `DistributionSegment` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct DistributionSegment {
     /// The capacity types to prioritize, in order. Amazon EC2 Auto Scaling attempts to launch instances in the priority order of the capacity types, and within each capacity type, in the order of instance types listed in your launch template ``Overrides``.
@@ -954,10 +1042,18 @@ impl DistributionSegment {
 }
 
 impl Render for DistributionSegment {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "TargetCapacityTypes", &self.target_capacity_types);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for DistributionSegment {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DistributionSegment", f)
     }
 }
 
@@ -966,7 +1062,7 @@ impl PropertyType for DistributionSegment {}
 /// The instance lifecycle policy for the Auto Scaling group. This policy controls instance behavior when an instance transitions through its lifecycle states. Configure retention triggers to specify when instances should move to a ``Retained`` state instead of automatic termination.
 ///
 /// CloudFormation property type `InstanceLifecyclePolicy` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceLifecyclePolicy {
     /// Specifies the conditions that trigger instance retention behavior. These triggers determine when instances should move to a ``Retained`` state instead of automatic termination. This allows you to maintain control over instance management when lifecycles transition and operations fail.
@@ -977,6 +1073,7 @@ pub struct InstanceLifecyclePolicy {
 
 impl InstanceLifecyclePolicy {
     /// A new `InstanceLifecyclePolicy` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -988,10 +1085,18 @@ impl InstanceLifecyclePolicy {
 }
 
 impl Render for InstanceLifecyclePolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "RetentionTriggers", &self.retention_triggers);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for InstanceLifecyclePolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "InstanceLifecyclePolicy", f)
     }
 }
 
@@ -1000,7 +1105,7 @@ impl PropertyType for InstanceLifecyclePolicy {}
 /// ``InstanceMaintenancePolicy`` is a property of the [AWS::AutoScaling::AutoScalingGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html) resource.
 ///
 /// CloudFormation property type `InstanceMaintenancePolicy` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceMaintenancePolicy {
     /// Specifies the upper threshold as a percentage of the desired capacity of the Auto Scaling group. It represents the maximum percentage of the group that can be in service and healthy, or pending, to support your workload when replacing instances. Value range is 100 to 200. To clear a previously set value, specify a value of ``-1``.
@@ -1015,6 +1120,7 @@ pub struct InstanceMaintenancePolicy {
 
 impl InstanceMaintenancePolicy {
     /// A new `InstanceMaintenancePolicy` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1031,6 +1137,7 @@ impl InstanceMaintenancePolicy {
 }
 
 impl Render for InstanceMaintenancePolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "MaxHealthyPercentage", &self.max_healthy_percentage);
@@ -1039,12 +1146,19 @@ impl Render for InstanceMaintenancePolicy {
     }
 }
 
+impl ::std::fmt::Debug for InstanceMaintenancePolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "InstanceMaintenancePolicy", f)
+    }
+}
+
 impl PropertyType for InstanceMaintenancePolicy {}
 
 /// The attributes for the instance types for a mixed instances policy. Amazon EC2 Auto Scaling uses your specified requirements to identify instance types. Then, it uses your On-Demand and Spot allocation strategies to launch instances from these instance types.
 ///
 /// CloudFormation property type `InstanceRequirements` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct InstanceRequirements {
     /// The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS Inferentia chips) for an instance type.
@@ -1334,6 +1448,7 @@ impl InstanceRequirements {
 }
 
 impl Render for InstanceRequirements {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AcceleratorCount", &self.accelerator_count);
@@ -1405,12 +1520,19 @@ impl Render for InstanceRequirements {
     }
 }
 
+impl ::std::fmt::Debug for InstanceRequirements {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "InstanceRequirements", f)
+    }
+}
+
 impl PropertyType for InstanceRequirements {}
 
 /// Use this structure to specify the distribution of On-Demand Instances and Spot Instances and the allocation strategies used to fulfill On-Demand and Spot capacities for a mixed instances policy.
 ///
 /// CloudFormation property type `InstancesDistribution` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstancesDistribution {
     /// The Distribution Segments configuration. Each segment contains an ordered list of capacity types to prioritize.
@@ -1445,6 +1567,7 @@ pub struct InstancesDistribution {
 
 impl InstancesDistribution {
     /// A new `InstancesDistribution` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1492,6 +1615,7 @@ impl InstancesDistribution {
 }
 
 impl Render for InstancesDistribution {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DistributionSegments", &self.distribution_segments);
@@ -1521,12 +1645,19 @@ impl Render for InstancesDistribution {
     }
 }
 
+impl ::std::fmt::Debug for InstancesDistribution {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "InstancesDistribution", f)
+    }
+}
+
 impl PropertyType for InstancesDistribution {}
 
 /// Use this structure to specify the launch templates and instance types (overrides) for a mixed instances policy.
 ///
 /// CloudFormation property type `LaunchTemplate` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct LaunchTemplate {
     /// The launch template.
@@ -1557,6 +1688,7 @@ impl LaunchTemplate {
 }
 
 impl Render for LaunchTemplate {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(
@@ -1569,12 +1701,19 @@ impl Render for LaunchTemplate {
     }
 }
 
+impl ::std::fmt::Debug for LaunchTemplate {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LaunchTemplate", f)
+    }
+}
+
 impl PropertyType for LaunchTemplate {}
 
 /// Use this structure to let Amazon EC2 Auto Scaling do the following when the Auto Scaling group has a mixed instances policy:
 ///
 /// CloudFormation property type `LaunchTemplateOverrides` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LaunchTemplateOverrides {
     /// The ID of the Amazon Machine Image (AMI) to use for instances launched with this override. When using Instance Refresh with ``ReplaceRootVolume`` strategy, this specifies the AMI for root volume replacement operations.
@@ -1601,6 +1740,7 @@ pub struct LaunchTemplateOverrides {
 
 impl LaunchTemplateOverrides {
     /// A new `LaunchTemplateOverrides` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1635,6 +1775,7 @@ impl LaunchTemplateOverrides {
 }
 
 impl Render for LaunchTemplateOverrides {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ImageId", &self.image_id);
@@ -1650,12 +1791,19 @@ impl Render for LaunchTemplateOverrides {
     }
 }
 
+impl ::std::fmt::Debug for LaunchTemplateOverrides {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LaunchTemplateOverrides", f)
+    }
+}
+
 impl PropertyType for LaunchTemplateOverrides {}
 
 /// Specifies a launch template to use when provisioning EC2 instances for an Auto Scaling group.
 ///
 /// CloudFormation property type `LaunchTemplateSpecification` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct LaunchTemplateSpecification {
     /// The ID of the launch template.
@@ -1694,6 +1842,7 @@ impl LaunchTemplateSpecification {
 }
 
 impl Render for LaunchTemplateSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "LaunchTemplateId", &self.launch_template_id);
@@ -1703,12 +1852,19 @@ impl Render for LaunchTemplateSpecification {
     }
 }
 
+impl ::std::fmt::Debug for LaunchTemplateSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LaunchTemplateSpecification", f)
+    }
+}
+
 impl PropertyType for LaunchTemplateSpecification {}
 
 /// ``LifecycleHookSpecification`` specifies a lifecycle hook for the ``LifecycleHookSpecificationList`` property of the [AWS::AutoScaling::AutoScalingGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html) resource. A lifecycle hook specifies actions to perform when Amazon EC2 Auto Scaling launches or terminates instances.
 ///
 /// CloudFormation property type `LifecycleHookSpecification` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct LifecycleHookSpecification {
     /// The action the Auto Scaling group takes when the lifecycle hook timeout elapses or if an unexpected failure occurs. The default value is ``ABANDON``.
@@ -1785,6 +1941,7 @@ impl LifecycleHookSpecification {
 }
 
 impl Render for LifecycleHookSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DefaultResult", &self.default_result);
@@ -1802,12 +1959,19 @@ impl Render for LifecycleHookSpecification {
     }
 }
 
+impl ::std::fmt::Debug for LifecycleHookSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LifecycleHookSpecification", f)
+    }
+}
+
 impl PropertyType for LifecycleHookSpecification {}
 
 /// ``MemoryGiBPerVCpuRequest`` is a property of the ``InstanceRequirements`` property of the [AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html) property type that describes the minimum and maximum amount of memory per vCPU for an instance type, in GiB.
 ///
 /// CloudFormation property type `MemoryGiBPerVCpuRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MemoryGibPerVcpuRequest {
     /// The memory maximum in GiB.
@@ -1822,6 +1986,7 @@ pub struct MemoryGibPerVcpuRequest {
 
 impl MemoryGibPerVcpuRequest {
     /// A new `MemoryGibPerVcpuRequest` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1838,6 +2003,7 @@ impl MemoryGibPerVcpuRequest {
 }
 
 impl Render for MemoryGibPerVcpuRequest {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -1846,12 +2012,19 @@ impl Render for MemoryGibPerVcpuRequest {
     }
 }
 
+impl ::std::fmt::Debug for MemoryGibPerVcpuRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MemoryGibPerVcpuRequest", f)
+    }
+}
+
 impl PropertyType for MemoryGibPerVcpuRequest {}
 
 /// ``MemoryMiBRequest`` is a property of the ``InstanceRequirements`` property of the [AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html) property type that describes the minimum and maximum instance memory size for an instance type, in MiB.
 ///
 /// CloudFormation property type `MemoryMiBRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MemoryMibRequest {
     /// The memory maximum in MiB.
@@ -1866,6 +2039,7 @@ pub struct MemoryMibRequest {
 
 impl MemoryMibRequest {
     /// A new `MemoryMibRequest` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1882,6 +2056,7 @@ impl MemoryMibRequest {
 }
 
 impl Render for MemoryMibRequest {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -1890,12 +2065,19 @@ impl Render for MemoryMibRequest {
     }
 }
 
+impl ::std::fmt::Debug for MemoryMibRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MemoryMibRequest", f)
+    }
+}
+
 impl PropertyType for MemoryMibRequest {}
 
 /// ``MetricsCollection`` is a property of the [AWS::AutoScaling::AutoScalingGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html) resource that describes the group metrics that an Amazon EC2 Auto Scaling group sends to Amazon CloudWatch. These metrics describe the group rather than any of its instances.
 ///
 /// CloudFormation property type `MetricsCollection` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MetricsCollection {
     /// The frequency at which Amazon EC2 Auto Scaling sends aggregated data to CloudWatch. The only valid value is ``1Minute``.
@@ -1924,6 +2106,7 @@ impl MetricsCollection {
 }
 
 impl Render for MetricsCollection {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Granularity", &self.granularity);
@@ -1932,12 +2115,19 @@ impl Render for MetricsCollection {
     }
 }
 
+impl ::std::fmt::Debug for MetricsCollection {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MetricsCollection", f)
+    }
+}
+
 impl PropertyType for MetricsCollection {}
 
 /// Use this structure to launch multiple instance types and On-Demand Instances and Spot Instances within a single Auto Scaling group.
 ///
 /// CloudFormation property type `MixedInstancesPolicy` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MixedInstancesPolicy {
     /// The instances distribution.
@@ -1969,6 +2159,7 @@ impl MixedInstancesPolicy {
 }
 
 impl Render for MixedInstancesPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1981,12 +2172,19 @@ impl Render for MixedInstancesPolicy {
     }
 }
 
+impl ::std::fmt::Debug for MixedInstancesPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MixedInstancesPolicy", f)
+    }
+}
+
 impl PropertyType for MixedInstancesPolicy {}
 
 /// ``NetworkBandwidthGbpsRequest`` is a property of the ``InstanceRequirements`` property of the [AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html) property type that describes the minimum and maximum network bandwidth for an instance type, in Gbps.
 ///
 /// CloudFormation property type `NetworkBandwidthGbpsRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkBandwidthGbpsRequest {
     /// The maximum amount of network bandwidth, in gigabits per second (Gbps).
@@ -2001,6 +2199,7 @@ pub struct NetworkBandwidthGbpsRequest {
 
 impl NetworkBandwidthGbpsRequest {
     /// A new `NetworkBandwidthGbpsRequest` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2017,6 +2216,7 @@ impl NetworkBandwidthGbpsRequest {
 }
 
 impl Render for NetworkBandwidthGbpsRequest {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -2025,12 +2225,19 @@ impl Render for NetworkBandwidthGbpsRequest {
     }
 }
 
+impl ::std::fmt::Debug for NetworkBandwidthGbpsRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NetworkBandwidthGbpsRequest", f)
+    }
+}
+
 impl PropertyType for NetworkBandwidthGbpsRequest {}
 
 /// ``NetworkInterfaceCountRequest`` is a property of the ``InstanceRequirements`` property of the [AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html) property type that describes the minimum and maximum number of network interfaces for an instance type.
 ///
 /// CloudFormation property type `NetworkInterfaceCountRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkInterfaceCountRequest {
     /// The maximum number of network interfaces.
@@ -2045,6 +2252,7 @@ pub struct NetworkInterfaceCountRequest {
 
 impl NetworkInterfaceCountRequest {
     /// A new `NetworkInterfaceCountRequest` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2061,6 +2269,7 @@ impl NetworkInterfaceCountRequest {
 }
 
 impl Render for NetworkInterfaceCountRequest {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -2069,12 +2278,19 @@ impl Render for NetworkInterfaceCountRequest {
     }
 }
 
+impl ::std::fmt::Debug for NetworkInterfaceCountRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NetworkInterfaceCountRequest", f)
+    }
+}
+
 impl PropertyType for NetworkInterfaceCountRequest {}
 
 /// A structure that specifies an Amazon SNS notification configuration for the ``NotificationConfigurations`` property of the [AWS::AutoScaling::AutoScalingGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html) resource.
 ///
 /// CloudFormation property type `NotificationConfiguration` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct NotificationConfiguration {
     /// A list of event types that send a notification. Event types can include any of the following types.
@@ -2103,6 +2319,7 @@ impl NotificationConfiguration {
 }
 
 impl Render for NotificationConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "NotificationTypes", &self.notification_types);
@@ -2111,12 +2328,19 @@ impl Render for NotificationConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for NotificationConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NotificationConfiguration", f)
+    }
+}
+
 impl PropertyType for NotificationConfiguration {}
 
 /// Specify an instance family to use as the baseline reference for CPU performance. All instance types that All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture differences.
 ///
 /// CloudFormation property type `PerformanceFactorReferenceRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerformanceFactorReferenceRequest {
     /// The instance family to use as a baseline reference.
@@ -2127,6 +2351,7 @@ pub struct PerformanceFactorReferenceRequest {
 
 impl PerformanceFactorReferenceRequest {
     /// A new `PerformanceFactorReferenceRequest` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2138,10 +2363,18 @@ impl PerformanceFactorReferenceRequest {
 }
 
 impl Render for PerformanceFactorReferenceRequest {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "InstanceFamily", &self.instance_family);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for PerformanceFactorReferenceRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PerformanceFactorReferenceRequest", f)
     }
 }
 
@@ -2150,7 +2383,7 @@ impl PropertyType for PerformanceFactorReferenceRequest {}
 /// Defines the specific triggers that cause instances to be retained in a Retained state rather than terminated. Each trigger corresponds to a different failure scenario during the instance lifecycle. This allows fine-grained control over when to preserve instances for manual intervention.
 ///
 /// CloudFormation property type `RetentionTriggers` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RetentionTriggers {
     /// Specifies the action when a termination lifecycle hook is abandoned due to failure, timeout, or explicit abandonment (calling CompleteLifecycleAction).
@@ -2161,6 +2394,7 @@ pub struct RetentionTriggers {
 
 impl RetentionTriggers {
     /// A new `RetentionTriggers` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2172,10 +2406,18 @@ impl RetentionTriggers {
 }
 
 impl Render for RetentionTriggers {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "TerminateHookAbandon", &self.terminate_hook_abandon);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for RetentionTriggers {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RetentionTriggers", f)
     }
 }
 
@@ -2184,7 +2426,7 @@ impl PropertyType for RetentionTriggers {}
 /// A structure that specifies a tag for the ``Tags`` property of [AWS::AutoScaling::AutoScalingGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html) resource.
 ///
 /// CloudFormation property type `TagProperty` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct TagProperty {
     /// The tag key.
@@ -2217,6 +2459,7 @@ impl TagProperty {
 }
 
 impl Render for TagProperty {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Key", &self.key);
@@ -2226,12 +2469,19 @@ impl Render for TagProperty {
     }
 }
 
+impl ::std::fmt::Debug for TagProperty {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TagProperty", f)
+    }
+}
+
 impl PropertyType for TagProperty {}
 
 /// ``TotalLocalStorageGBRequest`` is a property of the ``InstanceRequirements`` property of the [AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html) property type that describes the minimum and maximum total local storage size for an instance type, in GB.
 ///
 /// CloudFormation property type `TotalLocalStorageGBRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TotalLocalStorageGbRequest {
     /// The storage maximum in GB.
@@ -2246,6 +2496,7 @@ pub struct TotalLocalStorageGbRequest {
 
 impl TotalLocalStorageGbRequest {
     /// A new `TotalLocalStorageGbRequest` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2262,6 +2513,7 @@ impl TotalLocalStorageGbRequest {
 }
 
 impl Render for TotalLocalStorageGbRequest {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -2270,12 +2522,19 @@ impl Render for TotalLocalStorageGbRequest {
     }
 }
 
+impl ::std::fmt::Debug for TotalLocalStorageGbRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TotalLocalStorageGbRequest", f)
+    }
+}
+
 impl PropertyType for TotalLocalStorageGbRequest {}
 
 /// Identifying information for a traffic source.
 ///
 /// CloudFormation property type `TrafficSourceIdentifier` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct TrafficSourceIdentifier {
     /// Identifies the traffic source.
@@ -2299,6 +2558,7 @@ impl TrafficSourceIdentifier {
 }
 
 impl Render for TrafficSourceIdentifier {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Identifier", &self.identifier);
@@ -2307,12 +2567,19 @@ impl Render for TrafficSourceIdentifier {
     }
 }
 
+impl ::std::fmt::Debug for TrafficSourceIdentifier {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TrafficSourceIdentifier", f)
+    }
+}
+
 impl PropertyType for TrafficSourceIdentifier {}
 
 /// ``VCpuCountRequest`` is a property of the ``InstanceRequirements`` property of the [AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html) property type that describes the minimum and maximum number of vCPUs for an instance type.
 ///
 /// CloudFormation property type `VCpuCountRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VcpuCountRequest {
     /// The maximum number of vCPUs.
@@ -2327,6 +2594,7 @@ pub struct VcpuCountRequest {
 
 impl VcpuCountRequest {
     /// A new `VcpuCountRequest` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2343,11 +2611,19 @@ impl VcpuCountRequest {
 }
 
 impl Render for VcpuCountRequest {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for VcpuCountRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "VcpuCountRequest", f)
     }
 }
 
@@ -2371,6 +2647,7 @@ pub enum AcceleratorManufacturer {
 
 impl AcceleratorManufacturer {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AmazonWebServices => "amazon-web-services",
@@ -2383,6 +2660,7 @@ impl AcceleratorManufacturer {
 }
 
 impl From<&str> for AcceleratorManufacturer {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "amazon-web-services" => Self::AmazonWebServices,
@@ -2395,6 +2673,7 @@ impl From<&str> for AcceleratorManufacturer {
 }
 
 impl Render for AcceleratorManufacturer {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2426,6 +2705,7 @@ pub enum AcceleratorName {
 
 impl AcceleratorName {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::A100 => "a100",
@@ -2441,6 +2721,7 @@ impl AcceleratorName {
 }
 
 impl From<&str> for AcceleratorName {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "a100" => Self::A100,
@@ -2456,6 +2737,7 @@ impl From<&str> for AcceleratorName {
 }
 
 impl Render for AcceleratorName {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2479,6 +2761,7 @@ pub enum AcceleratorType {
 
 impl AcceleratorType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fpga => "fpga",
@@ -2490,6 +2773,7 @@ impl AcceleratorType {
 }
 
 impl From<&str> for AcceleratorType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "fpga" => Self::Fpga,
@@ -2501,6 +2785,7 @@ impl From<&str> for AcceleratorType {
 }
 
 impl Render for AcceleratorType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2526,6 +2811,7 @@ pub enum BareMetal {
 
 impl BareMetal {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Excluded => "excluded",
@@ -2537,6 +2823,7 @@ impl BareMetal {
 }
 
 impl From<&str> for BareMetal {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "excluded" => Self::Excluded,
@@ -2548,6 +2835,7 @@ impl From<&str> for BareMetal {
 }
 
 impl Render for BareMetal {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2573,6 +2861,7 @@ pub enum BurstablePerformance {
 
 impl BurstablePerformance {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Excluded => "excluded",
@@ -2584,6 +2873,7 @@ impl BurstablePerformance {
 }
 
 impl From<&str> for BurstablePerformance {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "excluded" => Self::Excluded,
@@ -2595,6 +2885,7 @@ impl From<&str> for BurstablePerformance {
 }
 
 impl Render for BurstablePerformance {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2620,6 +2911,7 @@ pub enum CapacityDistributionStrategy {
 
 impl CapacityDistributionStrategy {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BalancedBestEffort => "balanced-best-effort",
@@ -2631,6 +2923,7 @@ impl CapacityDistributionStrategy {
 }
 
 impl From<&str> for CapacityDistributionStrategy {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "balanced-best-effort" => Self::BalancedBestEffort,
@@ -2642,6 +2935,7 @@ impl From<&str> for CapacityDistributionStrategy {
 }
 
 impl Render for CapacityDistributionStrategy {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2669,6 +2963,7 @@ pub enum CapacityReservationPreference {
 
 impl CapacityReservationPreference {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CapacityReservationsFirst => "capacity-reservations-first",
@@ -2681,6 +2976,7 @@ impl CapacityReservationPreference {
 }
 
 impl From<&str> for CapacityReservationPreference {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "capacity-reservations-first" => Self::CapacityReservationsFirst,
@@ -2693,6 +2989,7 @@ impl From<&str> for CapacityReservationPreference {
 }
 
 impl Render for CapacityReservationPreference {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2718,6 +3015,7 @@ pub enum CpuManufacturer {
 
 impl CpuManufacturer {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AmazonWebServices => "amazon-web-services",
@@ -2730,6 +3028,7 @@ impl CpuManufacturer {
 }
 
 impl From<&str> for CpuManufacturer {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "amazon-web-services" => Self::AmazonWebServices,
@@ -2742,6 +3041,7 @@ impl From<&str> for CpuManufacturer {
 }
 
 impl Render for CpuManufacturer {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2767,6 +3067,7 @@ pub enum DeletionProtection {
 
 impl DeletionProtection {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -2778,6 +3079,7 @@ impl DeletionProtection {
 }
 
 impl From<&str> for DeletionProtection {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "none" => Self::None,
@@ -2789,6 +3091,7 @@ impl From<&str> for DeletionProtection {
 }
 
 impl Render for DeletionProtection {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2812,6 +3115,7 @@ pub enum ImpairedZoneHealthCheckBehavior {
 
 impl ImpairedZoneHealthCheckBehavior {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IgnoreUnhealthy => "IgnoreUnhealthy",
@@ -2822,6 +3126,7 @@ impl ImpairedZoneHealthCheckBehavior {
 }
 
 impl From<&str> for ImpairedZoneHealthCheckBehavior {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "IgnoreUnhealthy" => Self::IgnoreUnhealthy,
@@ -2832,6 +3137,7 @@ impl From<&str> for ImpairedZoneHealthCheckBehavior {
 }
 
 impl Render for ImpairedZoneHealthCheckBehavior {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2853,6 +3159,7 @@ pub enum InstanceGeneration {
 
 impl InstanceGeneration {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Current => "current",
@@ -2863,6 +3170,7 @@ impl InstanceGeneration {
 }
 
 impl From<&str> for InstanceGeneration {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "current" => Self::Current,
@@ -2873,6 +3181,7 @@ impl From<&str> for InstanceGeneration {
 }
 
 impl Render for InstanceGeneration {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2898,6 +3207,7 @@ pub enum LocalStorage {
 
 impl LocalStorage {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Excluded => "excluded",
@@ -2909,6 +3219,7 @@ impl LocalStorage {
 }
 
 impl From<&str> for LocalStorage {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "excluded" => Self::Excluded,
@@ -2920,6 +3231,7 @@ impl From<&str> for LocalStorage {
 }
 
 impl Render for LocalStorage {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2941,6 +3253,7 @@ pub enum LocalStorageType {
 
 impl LocalStorageType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hdd => "hdd",
@@ -2951,6 +3264,7 @@ impl LocalStorageType {
 }
 
 impl From<&str> for LocalStorageType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "hdd" => Self::Hdd,
@@ -2961,6 +3275,7 @@ impl From<&str> for LocalStorageType {
 }
 
 impl Render for LocalStorageType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2986,6 +3301,7 @@ pub enum TargetCapacityType {
 
 impl TargetCapacityType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OnDemandCapacityReservation => "on-demand-capacity-reservation",
@@ -2998,6 +3314,7 @@ impl TargetCapacityType {
 }
 
 impl From<&str> for TargetCapacityType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "on-demand-capacity-reservation" => Self::OnDemandCapacityReservation,
@@ -3010,6 +3327,7 @@ impl From<&str> for TargetCapacityType {
 }
 
 impl Render for TargetCapacityType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3033,6 +3351,7 @@ pub enum TerminateHookAbandon {
 
 impl TerminateHookAbandon {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Retain => "retain",
@@ -3043,6 +3362,7 @@ impl TerminateHookAbandon {
 }
 
 impl From<&str> for TerminateHookAbandon {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "retain" => Self::Retain,
@@ -3053,6 +3373,7 @@ impl From<&str> for TerminateHookAbandon {
 }
 
 impl Render for TerminateHookAbandon {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -2,14 +2,14 @@
 //! `AWS::AutoScaling::ScalingPolicy` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// The AWS::AutoScaling::ScalingPolicy resource specifies an Amazon EC2 Auto Scaling scaling policy so that the Auto Scaling group can scale the number of instances available for your application.
 ///
 /// CloudFormation type `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ScalingPolicy {
     /// Specifies how the scaling adjustment is interpreted. The valid values are ChangeInCapacity, ExactCapacity, and PercentChangeInCapacity.
@@ -137,6 +137,7 @@ impl ScalingPolicy {
 }
 
 impl Render for ScalingPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AdjustmentType", &self.adjustment_type);
@@ -178,6 +179,13 @@ impl Render for ScalingPolicy {
     }
 }
 
+impl ::std::fmt::Debug for ScalingPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::AutoScaling::ScalingPolicy", f)
+    }
+}
+
 impl Resource for ScalingPolicy {
     const TYPE_NAME: &'static str = "AWS::AutoScaling::ScalingPolicy";
 }
@@ -186,17 +194,19 @@ impl Handle<ScalingPolicy> {
     /// The ARN of the AutoScaling scaling policy
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// `Fn::GetAtt PolicyName`.
+    #[inline]
     pub fn attr_policy_name(&self) -> Value<String> {
         self.get_att_static("PolicyName")
     }
 }
 
 /// CloudFormation property type `CustomizedMetricSpecification` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CustomizedMetricSpecification {
     /// CloudFormation `Dimensions`.
@@ -217,6 +227,7 @@ pub struct CustomizedMetricSpecification {
 
 impl CustomizedMetricSpecification {
     /// A new `CustomizedMetricSpecification` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -261,6 +272,7 @@ impl CustomizedMetricSpecification {
 }
 
 impl Render for CustomizedMetricSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Dimensions", &self.dimensions);
@@ -274,10 +286,17 @@ impl Render for CustomizedMetricSpecification {
     }
 }
 
+impl ::std::fmt::Debug for CustomizedMetricSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CustomizedMetricSpecification", f)
+    }
+}
+
 impl PropertyType for CustomizedMetricSpecification {}
 
 /// CloudFormation property type `Metric` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Metric {
     /// CloudFormation `Dimensions`.
@@ -305,6 +324,7 @@ impl Metric {
 }
 
 impl Render for Metric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Dimensions", &self.dimensions);
@@ -314,10 +334,17 @@ impl Render for Metric {
     }
 }
 
+impl ::std::fmt::Debug for Metric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Metric", f)
+    }
+}
+
 impl PropertyType for Metric {}
 
 /// CloudFormation property type `MetricDataQuery` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MetricDataQuery {
     /// CloudFormation `Expression`. 1 to 1023 characters.
@@ -366,6 +393,7 @@ impl MetricDataQuery {
 }
 
 impl Render for MetricDataQuery {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Expression", &self.expression);
@@ -377,10 +405,17 @@ impl Render for MetricDataQuery {
     }
 }
 
+impl ::std::fmt::Debug for MetricDataQuery {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MetricDataQuery", f)
+    }
+}
+
 impl PropertyType for MetricDataQuery {}
 
 /// CloudFormation property type `MetricDimension` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MetricDimension {
     /// CloudFormation `Name`. Required.
@@ -400,6 +435,7 @@ impl MetricDimension {
 }
 
 impl Render for MetricDimension {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Name", &self.name);
@@ -408,10 +444,17 @@ impl Render for MetricDimension {
     }
 }
 
+impl ::std::fmt::Debug for MetricDimension {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MetricDimension", f)
+    }
+}
+
 impl PropertyType for MetricDimension {}
 
 /// CloudFormation property type `MetricStat` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MetricStat {
     /// CloudFormation `Metric`. Required.
@@ -439,6 +482,7 @@ impl MetricStat {
 }
 
 impl Render for MetricStat {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Metric", &self.metric);
@@ -448,10 +492,17 @@ impl Render for MetricStat {
     }
 }
 
+impl ::std::fmt::Debug for MetricStat {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MetricStat", f)
+    }
+}
+
 impl PropertyType for MetricStat {}
 
 /// CloudFormation property type `PredefinedMetricSpecification` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredefinedMetricSpecification {
     /// CloudFormation `PredefinedMetricType`. Required.
@@ -480,6 +531,7 @@ impl PredefinedMetricSpecification {
 }
 
 impl Render for PredefinedMetricSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
@@ -488,12 +540,19 @@ impl Render for PredefinedMetricSpecification {
     }
 }
 
+impl ::std::fmt::Debug for PredefinedMetricSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredefinedMetricSpecification", f)
+    }
+}
+
 impl PropertyType for PredefinedMetricSpecification {}
 
 /// A predictive scaling policy. Includes support for predefined metrics only.
 ///
 /// CloudFormation property type `PredictiveScalingConfiguration` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingConfiguration {
     /// CloudFormation `MaxCapacityBreachBehavior`.
@@ -547,6 +606,7 @@ impl PredictiveScalingConfiguration {
 }
 
 impl Render for PredictiveScalingConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -562,10 +622,17 @@ impl Render for PredictiveScalingConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingConfiguration", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingConfiguration {}
 
 /// CloudFormation property type `PredictiveScalingCustomizedCapacityMetric` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingCustomizedCapacityMetric {
     /// CloudFormation `MetricDataQueries`. Required.
@@ -582,6 +649,7 @@ impl PredictiveScalingCustomizedCapacityMetric {
 }
 
 impl Render for PredictiveScalingCustomizedCapacityMetric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "MetricDataQueries", &self.metric_data_queries);
@@ -589,10 +657,17 @@ impl Render for PredictiveScalingCustomizedCapacityMetric {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingCustomizedCapacityMetric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingCustomizedCapacityMetric", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingCustomizedCapacityMetric {}
 
 /// CloudFormation property type `PredictiveScalingCustomizedLoadMetric` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingCustomizedLoadMetric {
     /// CloudFormation `MetricDataQueries`. Required.
@@ -609,6 +684,7 @@ impl PredictiveScalingCustomizedLoadMetric {
 }
 
 impl Render for PredictiveScalingCustomizedLoadMetric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "MetricDataQueries", &self.metric_data_queries);
@@ -616,10 +692,17 @@ impl Render for PredictiveScalingCustomizedLoadMetric {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingCustomizedLoadMetric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingCustomizedLoadMetric", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingCustomizedLoadMetric {}
 
 /// CloudFormation property type `PredictiveScalingCustomizedScalingMetric` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingCustomizedScalingMetric {
     /// CloudFormation `MetricDataQueries`. Required.
@@ -636,6 +719,7 @@ impl PredictiveScalingCustomizedScalingMetric {
 }
 
 impl Render for PredictiveScalingCustomizedScalingMetric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "MetricDataQueries", &self.metric_data_queries);
@@ -643,10 +727,17 @@ impl Render for PredictiveScalingCustomizedScalingMetric {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingCustomizedScalingMetric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingCustomizedScalingMetric", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingCustomizedScalingMetric {}
 
 /// CloudFormation property type `PredictiveScalingMetricSpecification` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingMetricSpecification {
     /// CloudFormation `CustomizedCapacityMetricSpecification`.
@@ -732,6 +823,7 @@ impl PredictiveScalingMetricSpecification {
 }
 
 impl Render for PredictiveScalingMetricSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -769,10 +861,17 @@ impl Render for PredictiveScalingMetricSpecification {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingMetricSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingMetricSpecification", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingMetricSpecification {}
 
 /// CloudFormation property type `PredictiveScalingPredefinedLoadMetric` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingPredefinedLoadMetric {
     /// CloudFormation `PredefinedMetricType`. Required.
@@ -797,6 +896,7 @@ impl PredictiveScalingPredefinedLoadMetric {
 }
 
 impl Render for PredictiveScalingPredefinedLoadMetric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
@@ -805,10 +905,17 @@ impl Render for PredictiveScalingPredefinedLoadMetric {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingPredefinedLoadMetric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingPredefinedLoadMetric", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingPredefinedLoadMetric {}
 
 /// CloudFormation property type `PredictiveScalingPredefinedMetricPair` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingPredefinedMetricPair {
     /// CloudFormation `PredefinedMetricType`. Required.
@@ -837,6 +944,7 @@ impl PredictiveScalingPredefinedMetricPair {
 }
 
 impl Render for PredictiveScalingPredefinedMetricPair {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
@@ -845,10 +953,17 @@ impl Render for PredictiveScalingPredefinedMetricPair {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingPredefinedMetricPair {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingPredefinedMetricPair", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingPredefinedMetricPair {}
 
 /// CloudFormation property type `PredictiveScalingPredefinedScalingMetric` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PredictiveScalingPredefinedScalingMetric {
     /// CloudFormation `PredefinedMetricType`. Required.
@@ -877,6 +992,7 @@ impl PredictiveScalingPredefinedScalingMetric {
 }
 
 impl Render for PredictiveScalingPredefinedScalingMetric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
@@ -885,10 +1001,17 @@ impl Render for PredictiveScalingPredefinedScalingMetric {
     }
 }
 
+impl ::std::fmt::Debug for PredictiveScalingPredefinedScalingMetric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PredictiveScalingPredefinedScalingMetric", f)
+    }
+}
+
 impl PropertyType for PredictiveScalingPredefinedScalingMetric {}
 
 /// CloudFormation property type `StepAdjustment` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct StepAdjustment {
     /// CloudFormation `MetricIntervalLowerBound`.
@@ -921,6 +1044,7 @@ impl StepAdjustment {
 }
 
 impl Render for StepAdjustment {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -938,12 +1062,19 @@ impl Render for StepAdjustment {
     }
 }
 
+impl ::std::fmt::Debug for StepAdjustment {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "StepAdjustment", f)
+    }
+}
+
 impl PropertyType for StepAdjustment {}
 
 /// A target tracking scaling policy. Includes support for predefined or customized metrics.
 ///
 /// CloudFormation property type `TargetTrackingConfiguration` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct TargetTrackingConfiguration {
     /// CloudFormation `CustomizedMetricSpecification`.
@@ -990,6 +1121,7 @@ impl TargetTrackingConfiguration {
 }
 
 impl Render for TargetTrackingConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1008,10 +1140,17 @@ impl Render for TargetTrackingConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for TargetTrackingConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetTrackingConfiguration", f)
+    }
+}
+
 impl PropertyType for TargetTrackingConfiguration {}
 
 /// CloudFormation property type `TargetTrackingMetricDataQuery` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct TargetTrackingMetricDataQuery {
     /// CloudFormation `Expression`. 1 to 2047 characters.
@@ -1068,6 +1207,7 @@ impl TargetTrackingMetricDataQuery {
 }
 
 impl Render for TargetTrackingMetricDataQuery {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Expression", &self.expression);
@@ -1080,10 +1220,17 @@ impl Render for TargetTrackingMetricDataQuery {
     }
 }
 
+impl ::std::fmt::Debug for TargetTrackingMetricDataQuery {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetTrackingMetricDataQuery", f)
+    }
+}
+
 impl PropertyType for TargetTrackingMetricDataQuery {}
 
 /// CloudFormation property type `TargetTrackingMetricStat` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct TargetTrackingMetricStat {
     /// CloudFormation `Metric`. Required.
@@ -1119,6 +1266,7 @@ impl TargetTrackingMetricStat {
 }
 
 impl Render for TargetTrackingMetricStat {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Metric", &self.metric);
@@ -1126,6 +1274,13 @@ impl Render for TargetTrackingMetricStat {
         cx.req(&mut m, "Stat", &self.stat);
         cx.opt(&mut m, "Unit", &self.unit);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for TargetTrackingMetricStat {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetTrackingMetricStat", f)
     }
 }
 
@@ -1149,6 +1304,7 @@ pub enum AdjustmentType {
 
 impl AdjustmentType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ChangeInCapacity => "ChangeInCapacity",
@@ -1160,6 +1316,7 @@ impl AdjustmentType {
 }
 
 impl From<&str> for AdjustmentType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ChangeInCapacity" => Self::ChangeInCapacity,
@@ -1171,6 +1328,7 @@ impl From<&str> for AdjustmentType {
 }
 
 impl Render for AdjustmentType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1198,6 +1356,7 @@ pub enum CustomizedMetricSpecificationStatistic {
 
 impl CustomizedMetricSpecificationStatistic {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Average => "Average",
@@ -1211,6 +1370,7 @@ impl CustomizedMetricSpecificationStatistic {
 }
 
 impl From<&str> for CustomizedMetricSpecificationStatistic {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Average" => Self::Average,
@@ -1224,6 +1384,7 @@ impl From<&str> for CustomizedMetricSpecificationStatistic {
 }
 
 impl Render for CustomizedMetricSpecificationStatistic {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1245,6 +1406,7 @@ pub enum MaxCapacityBreachBehavior {
 
 impl MaxCapacityBreachBehavior {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HonorMaxCapacity => "HonorMaxCapacity",
@@ -1255,6 +1417,7 @@ impl MaxCapacityBreachBehavior {
 }
 
 impl From<&str> for MaxCapacityBreachBehavior {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "HonorMaxCapacity" => Self::HonorMaxCapacity,
@@ -1265,6 +1428,7 @@ impl From<&str> for MaxCapacityBreachBehavior {
 }
 
 impl Render for MaxCapacityBreachBehavior {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1290,6 +1454,7 @@ pub enum MetricAggregationType {
 
 impl MetricAggregationType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Average => "Average",
@@ -1301,6 +1466,7 @@ impl MetricAggregationType {
 }
 
 impl From<&str> for MetricAggregationType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Average" => Self::Average,
@@ -1312,6 +1478,7 @@ impl From<&str> for MetricAggregationType {
 }
 
 impl Render for MetricAggregationType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1339,6 +1506,7 @@ pub enum PolicyType {
 
 impl PolicyType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PredictiveScaling => "PredictiveScaling",
@@ -1351,6 +1519,7 @@ impl PolicyType {
 }
 
 impl From<&str> for PolicyType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "PredictiveScaling" => Self::PredictiveScaling,
@@ -1363,6 +1532,7 @@ impl From<&str> for PolicyType {
 }
 
 impl Render for PolicyType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1388,6 +1558,7 @@ pub enum PredefinedMetricType {
 
 impl PredefinedMetricType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AlbTargetGroupRequestCount => "ALBTargetGroupRequestCount",
@@ -1400,6 +1571,7 @@ impl PredefinedMetricType {
 }
 
 impl From<&str> for PredefinedMetricType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ALBTargetGroupRequestCount" => Self::AlbTargetGroupRequestCount,
@@ -1412,6 +1584,7 @@ impl From<&str> for PredefinedMetricType {
 }
 
 impl Render for PredefinedMetricType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1433,6 +1606,7 @@ pub enum PredictiveScalingConfigurationMode {
 
 impl PredictiveScalingConfigurationMode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ForecastAndScale => "ForecastAndScale",
@@ -1443,6 +1617,7 @@ impl PredictiveScalingConfigurationMode {
 }
 
 impl From<&str> for PredictiveScalingConfigurationMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ForecastAndScale" => Self::ForecastAndScale,
@@ -1453,6 +1628,7 @@ impl From<&str> for PredictiveScalingConfigurationMode {
 }
 
 impl Render for PredictiveScalingConfigurationMode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1478,6 +1654,7 @@ pub enum PredictiveScalingPredefinedMetricPairPredefinedMetricType {
 
 impl PredictiveScalingPredefinedMetricPairPredefinedMetricType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AlbRequestCount => "ALBRequestCount",
@@ -1490,6 +1667,7 @@ impl PredictiveScalingPredefinedMetricPairPredefinedMetricType {
 }
 
 impl From<&str> for PredictiveScalingPredefinedMetricPairPredefinedMetricType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ALBRequestCount" => Self::AlbRequestCount,
@@ -1502,6 +1680,7 @@ impl From<&str> for PredictiveScalingPredefinedMetricPairPredefinedMetricType {
 }
 
 impl Render for PredictiveScalingPredefinedMetricPairPredefinedMetricType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1527,6 +1706,7 @@ pub enum PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
 
 impl PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AlbRequestCountPerTarget => "ALBRequestCountPerTarget",
@@ -1539,6 +1719,7 @@ impl PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
 }
 
 impl From<&str> for PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ALBRequestCountPerTarget" => Self::AlbRequestCountPerTarget,
@@ -1551,6 +1732,7 @@ impl From<&str> for PredictiveScalingPredefinedScalingMetricPredefinedMetricType
 }
 
 impl Render for PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

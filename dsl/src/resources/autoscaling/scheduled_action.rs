@@ -2,14 +2,14 @@
 //! `AWS::AutoScaling::ScheduledAction` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// The AWS::AutoScaling::ScheduledAction resource specifies an Amazon EC2 Auto Scaling scheduled action so that the Auto Scaling group can change the number of instances available for your application in response to predictable load changes.
 ///
 /// CloudFormation type `AWS::AutoScaling::ScheduledAction`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ScheduledAction {
     /// The name of the Auto Scaling group.
@@ -98,6 +98,7 @@ impl ScheduledAction {
 }
 
 impl Render for ScheduledAction {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(
@@ -116,6 +117,13 @@ impl Render for ScheduledAction {
     }
 }
 
+impl ::std::fmt::Debug for ScheduledAction {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::AutoScaling::ScheduledAction", f)
+    }
+}
+
 impl Resource for ScheduledAction {
     const TYPE_NAME: &'static str = "AWS::AutoScaling::ScheduledAction";
 }
@@ -124,6 +132,7 @@ impl Handle<ScheduledAction> {
     /// Auto-generated unique identifier
     ///
     /// `Fn::GetAtt ScheduledActionName`.
+    #[inline]
     pub fn attr_scheduled_action_name(&self) -> Value<String> {
         self.get_att_static("ScheduledActionName")
     }

@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// The ``AWS::CloudWatch::Alarm`` type specifies an alarm and associates it with the specified metric or metric math expression.
 ///
 /// CloudFormation type `AWS::CloudWatch::Alarm`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Alarm {
     /// CloudFormation `ActionConfiguration`.
@@ -123,6 +123,7 @@ pub struct Alarm {
 
 impl Alarm {
     /// A new `AWS::CloudWatch::Alarm` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -264,6 +265,7 @@ impl Alarm {
 }
 
 impl Render for Alarm {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ActionConfiguration", &self.action_configuration);
@@ -305,19 +307,27 @@ impl Render for Alarm {
     }
 }
 
+impl ::std::fmt::Debug for Alarm {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::CloudWatch::Alarm", f)
+    }
+}
+
 impl Resource for Alarm {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::Alarm";
 }
 
 impl Handle<Alarm> {
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
 }
 
 /// CloudFormation property type `ActionConfiguration` of `AWS::CloudWatch::Alarm`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ActionConfiguration {
     /// Whether the alarm's tags are included in its action notifications and state-change events.
@@ -328,6 +338,7 @@ pub struct ActionConfiguration {
 
 impl ActionConfiguration {
     /// A new `ActionConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -339,10 +350,18 @@ impl ActionConfiguration {
 }
 
 impl Render for ActionConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AlarmTagsPropagation", &self.alarm_tags_propagation);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ActionConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ActionConfiguration", f)
     }
 }
 
@@ -351,7 +370,7 @@ impl PropertyType for ActionConfiguration {}
 /// Contains the configuration that determines how a PromQL alarm evaluates its contributors, including the query to run and the durations that define when contributors transition between states.
 ///
 /// CloudFormation property type `AlarmPromQLCriteria` of `AWS::CloudWatch::Alarm`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmPromQlCriteria {
     /// The duration, in seconds, that a contributor must be continuously breaching before it transitions to the ``ALARM`` state.
@@ -370,6 +389,7 @@ pub struct AlarmPromQlCriteria {
 
 impl AlarmPromQlCriteria {
     /// A new `AlarmPromQlCriteria` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -391,6 +411,7 @@ impl AlarmPromQlCriteria {
 }
 
 impl Render for AlarmPromQlCriteria {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "PendingPeriod", &self.pending_period);
@@ -400,12 +421,19 @@ impl Render for AlarmPromQlCriteria {
     }
 }
 
+impl ::std::fmt::Debug for AlarmPromQlCriteria {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AlarmPromQlCriteria", f)
+    }
+}
+
 impl PropertyType for AlarmPromQlCriteria {}
 
 /// Whether the alarm's tags are included in its action notifications and state-change events.
 ///
 /// CloudFormation property type `AlarmTagsPropagation` of `AWS::CloudWatch::Alarm`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AlarmTagsPropagation {
     /// Whether the alarm's tags are included in its action notifications and state-change events.
@@ -444,6 +472,7 @@ impl AlarmTagsPropagation {
 }
 
 impl Render for AlarmTagsPropagation {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Enabled", &self.enabled);
@@ -453,12 +482,19 @@ impl Render for AlarmTagsPropagation {
     }
 }
 
+impl ::std::fmt::Debug for AlarmTagsPropagation {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AlarmTagsPropagation", f)
+    }
+}
+
 impl PropertyType for AlarmTagsPropagation {}
 
 /// Dimension is an embedded property of the ``AWS::CloudWatch::Alarm`` type. Dimensions are name/value pairs that can be associated with a CW metric. You can specify a maximum of 30 dimensions for a given metric.
 ///
 /// CloudFormation property type `Dimension` of `AWS::CloudWatch::Alarm`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Dimension {
     /// The name of the dimension, from 1–255 characters in length. This dimension name must have been included when the metric was published.
@@ -482,6 +518,7 @@ impl Dimension {
 }
 
 impl Render for Dimension {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Name", &self.name);
@@ -490,12 +527,19 @@ impl Render for Dimension {
     }
 }
 
+impl ::std::fmt::Debug for Dimension {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Dimension", f)
+    }
+}
+
 impl PropertyType for Dimension {}
 
 /// The evaluation criteria for an alarm. This is a union type that currently supports ``PromQLCriteria``.
 ///
 /// CloudFormation property type `EvaluationCriteria` of `AWS::CloudWatch::Alarm`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EvaluationCriteria {
     /// The PromQL criteria for the alarm evaluation.
@@ -506,6 +550,7 @@ pub struct EvaluationCriteria {
 
 impl EvaluationCriteria {
     /// A new `EvaluationCriteria` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -517,10 +562,18 @@ impl EvaluationCriteria {
 }
 
 impl Render for EvaluationCriteria {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "PromQLCriteria", &self.prom_ql_criteria);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for EvaluationCriteria {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EvaluationCriteria", f)
     }
 }
 
@@ -529,7 +582,7 @@ impl PropertyType for EvaluationCriteria {}
 /// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs. This is a union type. Set exactly one of its members, ``SlidingWindow`` or ``WallClockWindow``. If you don't set ``EvaluationWindow``, the alarm uses a ``SlidingWindow`` by default.
 ///
 /// CloudFormation property type `EvaluationWindow` of `AWS::CloudWatch::Alarm`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EvaluationWindow {
     /// A sliding window, which advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window.
@@ -544,6 +597,7 @@ pub struct EvaluationWindow {
 
 impl EvaluationWindow {
     /// A new `EvaluationWindow` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -560,6 +614,7 @@ impl EvaluationWindow {
 }
 
 impl Render for EvaluationWindow {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "SlidingWindow", &self.sliding_window);
@@ -568,12 +623,19 @@ impl Render for EvaluationWindow {
     }
 }
 
+impl ::std::fmt::Debug for EvaluationWindow {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EvaluationWindow", f)
+    }
+}
+
 impl PropertyType for EvaluationWindow {}
 
 /// The ``Metric`` property type represents a specific metric. ``Metric`` is a property of the [MetricStat](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricstat.html) property type.
 ///
 /// CloudFormation property type `Metric` of `AWS::CloudWatch::Alarm`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Metric {
     /// The metric dimensions that you want to be used for the metric that the alarm will watch.
@@ -592,6 +654,7 @@ pub struct Metric {
 
 impl Metric {
     /// A new `Metric` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -613,6 +676,7 @@ impl Metric {
 }
 
 impl Render for Metric {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Dimensions", &self.dimensions);
@@ -622,12 +686,19 @@ impl Render for Metric {
     }
 }
 
+impl ::std::fmt::Debug for Metric {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Metric", f)
+    }
+}
+
 impl PropertyType for Metric {}
 
 /// The ``MetricDataQuery`` property type specifies the metric data to return, and whether this call is just retrieving a batch set of data for one metric, or is performing a math expression on metric data.
 ///
 /// CloudFormation property type `MetricDataQuery` of `AWS::CloudWatch::Alarm`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MetricDataQuery {
     /// The ID of the account where the metrics are located, if this is a cross-account alarm.
@@ -706,6 +777,7 @@ impl MetricDataQuery {
 }
 
 impl Render for MetricDataQuery {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AccountId", &self.account_id);
@@ -719,12 +791,19 @@ impl Render for MetricDataQuery {
     }
 }
 
+impl ::std::fmt::Debug for MetricDataQuery {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MetricDataQuery", f)
+    }
+}
+
 impl PropertyType for MetricDataQuery {}
 
 /// This structure defines the metric to be returned, along with the statistics, period, and units.
 ///
 /// CloudFormation property type `MetricStat` of `AWS::CloudWatch::Alarm`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MetricStat {
     /// The metric to return, including the metric name, namespace, and dimensions.
@@ -767,6 +846,7 @@ impl MetricStat {
 }
 
 impl Render for MetricStat {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Metric", &self.metric);
@@ -777,12 +857,19 @@ impl Render for MetricStat {
     }
 }
 
+impl ::std::fmt::Debug for MetricStat {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MetricStat", f)
+    }
+}
+
 impl PropertyType for MetricStat {}
 
 /// An evaluation window that aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week, optionally in a specific time zone.
 ///
 /// CloudFormation property type `WallClockWindow` of `AWS::CloudWatch::Alarm`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WallClockWindow {
     /// The time zone to use when the alarm aligns the evaluation window to clock boundaries. You can specify an IANA time zone name (for example, ``America/New_York``), a fixed UTC offset (for example, ``+05:30``), or an offset-prefixed identifier (for example, ``UTC+05:30``). The offset must be aligned to a multiple of 5 minutes. If you don't specify a time zone, CloudWatch uses ``UTC``.
@@ -793,6 +880,7 @@ pub struct WallClockWindow {
 
 impl WallClockWindow {
     /// A new `WallClockWindow` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -804,10 +892,18 @@ impl WallClockWindow {
 }
 
 impl Render for WallClockWindow {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Timezone", &self.timezone);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for WallClockWindow {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "WallClockWindow", f)
     }
 }
 
@@ -816,7 +912,7 @@ impl PropertyType for WallClockWindow {}
 /// The configuration settings that define the warm-up behavior for an alarm. Use these settings to delay alarm evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts publishing data.
 ///
 /// CloudFormation property type `WarmUpConfiguration` of `AWS::CloudWatch::Alarm`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WarmUpConfiguration {
     /// Specifies whether the alarm waits for the full warm-up period before it starts to evaluate. The default is ``false``. If ``true``, the alarm waits the entire ``WarmUpPeriodDurationInMinutes`` before it starts to evaluate, even if metric data arrives earlier. If ``false``, the alarm ends the warm-up period early.
@@ -831,6 +927,7 @@ pub struct WarmUpConfiguration {
 
 impl WarmUpConfiguration {
     /// A new `WarmUpConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -850,6 +947,7 @@ impl WarmUpConfiguration {
 }
 
 impl Render for WarmUpConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -863,6 +961,13 @@ impl Render for WarmUpConfiguration {
             &self.warm_up_period_duration_in_minutes,
         );
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for WarmUpConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "WarmUpConfiguration", f)
     }
 }
 
@@ -894,6 +999,7 @@ pub enum ComparisonOperator {
 
 impl ComparisonOperator {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
@@ -911,6 +1017,7 @@ impl ComparisonOperator {
 }
 
 impl From<&str> for ComparisonOperator {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "GreaterThanOrEqualToThreshold" => Self::GreaterThanOrEqualToThreshold,
@@ -928,6 +1035,7 @@ impl From<&str> for ComparisonOperator {
 }
 
 impl Render for ComparisonOperator {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1001,6 +1109,7 @@ pub enum MetricStatUnit {
 
 impl MetricStatUnit {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Bits => "Bits",
@@ -1036,6 +1145,7 @@ impl MetricStatUnit {
 }
 
 impl From<&str> for MetricStatUnit {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Bits" => Self::Bits,
@@ -1071,6 +1181,7 @@ impl From<&str> for MetricStatUnit {
 }
 
 impl Render for MetricStatUnit {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1100,6 +1211,7 @@ pub enum Statistic {
 
 impl Statistic {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Average => "Average",
@@ -1113,6 +1225,7 @@ impl Statistic {
 }
 
 impl From<&str> for Statistic {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Average" => Self::Average,
@@ -1126,6 +1239,7 @@ impl From<&str> for Statistic {
 }
 
 impl Render for Statistic {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1153,6 +1267,7 @@ pub enum TreatMissingData {
 
 impl TreatMissingData {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Breaching => "breaching",
@@ -1165,6 +1280,7 @@ impl TreatMissingData {
 }
 
 impl From<&str> for TreatMissingData {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "breaching" => Self::Breaching,
@@ -1177,6 +1293,7 @@ impl From<&str> for TreatMissingData {
 }
 
 impl Render for TreatMissingData {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1250,6 +1367,7 @@ pub enum Unit {
 
 impl Unit {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Bits => "Bits",
@@ -1285,6 +1403,7 @@ impl Unit {
 }
 
 impl From<&str> for Unit {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Bits" => Self::Bits,
@@ -1320,6 +1439,7 @@ impl From<&str> for Unit {
 }
 
 impl Render for Unit {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -2,14 +2,14 @@
 //! `AWS::EC2::EIP` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// Specifies an Elastic IP (EIP) address and can, optionally, associate it with an Amazon EC2 instance.
 ///
 /// CloudFormation type `AWS::EC2::EIP`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Eip {
     /// An Elastic IP address or a carrier IP address in a Wavelength Zone.
@@ -48,6 +48,7 @@ pub struct Eip {
 
 impl Eip {
     /// A new `AWS::EC2::EIP` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -94,6 +95,7 @@ impl Eip {
 }
 
 impl Render for Eip {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Address", &self.address);
@@ -108,16 +110,25 @@ impl Render for Eip {
     }
 }
 
+impl ::std::fmt::Debug for Eip {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::EIP", f)
+    }
+}
+
 impl Resource for Eip {
     const TYPE_NAME: &'static str = "AWS::EC2::EIP";
 }
 
 impl Handle<Eip> {
     /// `Fn::GetAtt AllocationId`.
+    #[inline]
     pub fn attr_allocation_id(&self) -> Value<String> {
         self.get_att_static("AllocationId")
     }
     /// `Fn::GetAtt PublicIp`.
+    #[inline]
     pub fn attr_public_ip(&self) -> Value<String> {
         self.get_att_static("PublicIp")
     }

@@ -2,14 +2,14 @@
 //! `AWS::EC2::InternetGateway` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// Allocates an internet gateway for use with a VPC. After creating the Internet gateway, you then attach it to a VPC.
 ///
 /// CloudFormation type `AWS::EC2::InternetGateway`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InternetGateway {
     /// Any tags to assign to the internet gateway.
@@ -20,6 +20,7 @@ pub struct InternetGateway {
 
 impl InternetGateway {
     /// A new `AWS::EC2::InternetGateway` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -31,10 +32,18 @@ impl InternetGateway {
 }
 
 impl Render for InternetGateway {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Tags", &self.tags);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for InternetGateway {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::InternetGateway", f)
     }
 }
 
@@ -44,6 +53,7 @@ impl Resource for InternetGateway {
 
 impl Handle<InternetGateway> {
     /// `Fn::GetAtt InternetGatewayId`.
+    #[inline]
     pub fn attr_internet_gateway_id(&self) -> Value<String> {
         self.get_att_static("InternetGatewayId")
     }

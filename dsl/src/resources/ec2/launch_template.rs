@@ -2,14 +2,14 @@
 //! `AWS::EC2::LaunchTemplate` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Specifies the properties for creating a launch template.
 ///
 /// CloudFormation type `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct LaunchTemplate {
     /// The information for the launch template.
@@ -61,6 +61,7 @@ impl LaunchTemplate {
 }
 
 impl Render for LaunchTemplate {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "LaunchTemplateData", &self.launch_template_data);
@@ -71,20 +72,30 @@ impl Render for LaunchTemplate {
     }
 }
 
+impl ::std::fmt::Debug for LaunchTemplate {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::LaunchTemplate", f)
+    }
+}
+
 impl Resource for LaunchTemplate {
     const TYPE_NAME: &'static str = "AWS::EC2::LaunchTemplate";
 }
 
 impl Handle<LaunchTemplate> {
     /// `Fn::GetAtt DefaultVersionNumber`.
+    #[inline]
     pub fn attr_default_version_number(&self) -> Value<String> {
         self.get_att_static("DefaultVersionNumber")
     }
     /// `Fn::GetAtt LatestVersionNumber`.
+    #[inline]
     pub fn attr_latest_version_number(&self) -> Value<String> {
         self.get_att_static("LatestVersionNumber")
     }
     /// `Fn::GetAtt LaunchTemplateId`.
+    #[inline]
     pub fn attr_launch_template_id(&self) -> Value<String> {
         self.get_att_static("LaunchTemplateId")
     }
@@ -93,7 +104,7 @@ impl Handle<LaunchTemplate> {
 /// The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS Inferentia chips) on an instance.
 ///
 /// CloudFormation property type `AcceleratorCount` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcceleratorCount {
     /// The maximum number of accelerators. To specify no maximum limit, omit this parameter. To exclude accelerator-enabled instance types, set ``Max`` to ``0``.
@@ -108,6 +119,7 @@ pub struct AcceleratorCount {
 
 impl AcceleratorCount {
     /// A new `AcceleratorCount` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -124,6 +136,7 @@ impl AcceleratorCount {
 }
 
 impl Render for AcceleratorCount {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -132,12 +145,19 @@ impl Render for AcceleratorCount {
     }
 }
 
+impl ::std::fmt::Debug for AcceleratorCount {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AcceleratorCount", f)
+    }
+}
+
 impl PropertyType for AcceleratorCount {}
 
 /// The minimum and maximum amount of total accelerator memory, in MiB.
 ///
 /// CloudFormation property type `AcceleratorTotalMemoryMiB` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcceleratorTotalMemoryMib {
     /// The maximum amount of accelerator memory, in MiB. To specify no maximum limit, omit this parameter.
@@ -152,6 +172,7 @@ pub struct AcceleratorTotalMemoryMib {
 
 impl AcceleratorTotalMemoryMib {
     /// A new `AcceleratorTotalMemoryMib` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -168,6 +189,7 @@ impl AcceleratorTotalMemoryMib {
 }
 
 impl Render for AcceleratorTotalMemoryMib {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -176,12 +198,19 @@ impl Render for AcceleratorTotalMemoryMib {
     }
 }
 
+impl ::std::fmt::Debug for AcceleratorTotalMemoryMib {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AcceleratorTotalMemoryMib", f)
+    }
+}
+
 impl PropertyType for AcceleratorTotalMemoryMib {}
 
 /// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see [Amazon EBS–optimized instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2 User Guide*.
 ///
 /// CloudFormation property type `BaselineEbsBandwidthMbps` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BaselineEbsBandwidthMbps {
     /// The maximum baseline bandwidth, in Mbps. To specify no maximum limit, omit this parameter.
@@ -196,6 +225,7 @@ pub struct BaselineEbsBandwidthMbps {
 
 impl BaselineEbsBandwidthMbps {
     /// A new `BaselineEbsBandwidthMbps` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -212,6 +242,7 @@ impl BaselineEbsBandwidthMbps {
 }
 
 impl Render for BaselineEbsBandwidthMbps {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -220,12 +251,19 @@ impl Render for BaselineEbsBandwidthMbps {
     }
 }
 
+impl ::std::fmt::Debug for BaselineEbsBandwidthMbps {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "BaselineEbsBandwidthMbps", f)
+    }
+}
+
 impl PropertyType for BaselineEbsBandwidthMbps {}
 
 /// The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application.
 ///
 /// CloudFormation property type `BaselinePerformanceFactors` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BaselinePerformanceFactors {
     /// The CPU performance to consider, using an instance family as the baseline reference.
@@ -236,6 +274,7 @@ pub struct BaselinePerformanceFactors {
 
 impl BaselinePerformanceFactors {
     /// A new `BaselinePerformanceFactors` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -247,10 +286,18 @@ impl BaselinePerformanceFactors {
 }
 
 impl Render for BaselinePerformanceFactors {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Cpu", &self.cpu);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for BaselinePerformanceFactors {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "BaselinePerformanceFactors", f)
     }
 }
 
@@ -259,7 +306,7 @@ impl PropertyType for BaselinePerformanceFactors {}
 /// Specifies a block device mapping for a launch template. You must specify ``DeviceName`` plus exactly one of the following properties: ``Ebs``, ``NoDevice``, or ``VirtualName``.
 ///
 /// CloudFormation property type `BlockDeviceMapping` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockDeviceMapping {
     /// The device name (for example, /dev/sdh or xvdh).
@@ -282,6 +329,7 @@ pub struct BlockDeviceMapping {
 
 impl BlockDeviceMapping {
     /// A new `BlockDeviceMapping` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -308,6 +356,7 @@ impl BlockDeviceMapping {
 }
 
 impl Render for BlockDeviceMapping {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DeviceName", &self.device_name);
@@ -318,12 +367,19 @@ impl Render for BlockDeviceMapping {
     }
 }
 
+impl ::std::fmt::Debug for BlockDeviceMapping {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "BlockDeviceMapping", f)
+    }
+}
+
 impl PropertyType for BlockDeviceMapping {}
 
 /// Specifies an instance's Capacity Reservation targeting option. You can specify only one option at a time.
 ///
 /// CloudFormation property type `CapacityReservationSpecification` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapacityReservationSpecification {
     /// Indicates the instance's Capacity Reservation preferences. Possible preferences include:
@@ -338,6 +394,7 @@ pub struct CapacityReservationSpecification {
 
 impl CapacityReservationSpecification {
     /// A new `CapacityReservationSpecification` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -360,6 +417,7 @@ impl CapacityReservationSpecification {
 }
 
 impl Render for CapacityReservationSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -376,12 +434,19 @@ impl Render for CapacityReservationSpecification {
     }
 }
 
+impl ::std::fmt::Debug for CapacityReservationSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CapacityReservationSpecification", f)
+    }
+}
+
 impl PropertyType for CapacityReservationSpecification {}
 
 /// Specifies a target Capacity Reservation.
 ///
 /// CloudFormation property type `CapacityReservationTarget` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapacityReservationTarget {
     /// The ID of the Capacity Reservation in which to run the instance.
@@ -396,6 +461,7 @@ pub struct CapacityReservationTarget {
 
 impl CapacityReservationTarget {
     /// A new `CapacityReservationTarget` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -415,6 +481,7 @@ impl CapacityReservationTarget {
 }
 
 impl Render for CapacityReservationTarget {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -431,12 +498,19 @@ impl Render for CapacityReservationTarget {
     }
 }
 
+impl ::std::fmt::Debug for CapacityReservationTarget {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CapacityReservationTarget", f)
+    }
+}
+
 impl PropertyType for CapacityReservationTarget {}
 
 /// A security group connection tracking specification that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
 ///
 /// CloudFormation property type `ConnectionTrackingSpecification` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConnectionTrackingSpecification {
     /// Timeout (in seconds) for idle TCP connections in an established state. Min: 60 seconds. Max: 432000 seconds (5 days). Default: 350 seconds for Nitro v6 instance types (excluding P6e-GB200); 432000 seconds for all other instance types (including P6e-GB200). Recommended: Less than 432000 seconds.
@@ -455,6 +529,7 @@ pub struct ConnectionTrackingSpecification {
 
 impl ConnectionTrackingSpecification {
     /// A new `ConnectionTrackingSpecification` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -476,6 +551,7 @@ impl ConnectionTrackingSpecification {
 }
 
 impl Render for ConnectionTrackingSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -489,12 +565,19 @@ impl Render for ConnectionTrackingSpecification {
     }
 }
 
+impl ::std::fmt::Debug for ConnectionTrackingSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ConnectionTrackingSpecification", f)
+    }
+}
+
 impl PropertyType for ConnectionTrackingSpecification {}
 
 /// Specifies the CPU performance to consider when using an instance family as the baseline reference.
 ///
 /// CloudFormation property type `Cpu` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cpu {
     /// The instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes are compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture differences.
@@ -505,6 +588,7 @@ pub struct Cpu {
 
 impl Cpu {
     /// A new `Cpu` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -516,10 +600,18 @@ impl Cpu {
 }
 
 impl Render for Cpu {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "References", &self.references);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Cpu {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Cpu", f)
     }
 }
 
@@ -528,7 +620,7 @@ impl PropertyType for Cpu {}
 /// Specifies the CPU options for an instance. For more information, see [Optimize CPU options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html) in the *User Guide*.
 ///
 /// CloudFormation property type `CpuOptions` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CpuOptions {
     /// Indicates whether to enable the instance for AMD SEV-SNP. AMD SEV-SNP is supported with M6a, R6a, and C6a instance types only. For more information, see [AMD SEV-SNP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html).
@@ -551,6 +643,7 @@ pub struct CpuOptions {
 
 impl CpuOptions {
     /// A new `CpuOptions` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -577,6 +670,7 @@ impl CpuOptions {
 }
 
 impl Render for CpuOptions {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AmdSevSnp", &self.amd_sev_snp);
@@ -587,12 +681,19 @@ impl Render for CpuOptions {
     }
 }
 
+impl ::std::fmt::Debug for CpuOptions {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CpuOptions", f)
+    }
+}
+
 impl PropertyType for CpuOptions {}
 
 /// Specifies the credit option for CPU usage of a T2, T3, or T3a instance.
 ///
 /// CloudFormation property type `CreditSpecification` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreditSpecification {
     /// The credit option for CPU usage of a T instance.
@@ -603,6 +704,7 @@ pub struct CreditSpecification {
 
 impl CreditSpecification {
     /// A new `CreditSpecification` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -614,10 +716,18 @@ impl CreditSpecification {
 }
 
 impl Render for CreditSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CpuCredits", &self.cpu_credits);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for CreditSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CreditSpecification", f)
     }
 }
 
@@ -626,7 +736,7 @@ impl PropertyType for CreditSpecification {}
 /// Parameters for a block device for an EBS volume in an Amazon EC2 launch template.
 ///
 /// CloudFormation property type `Ebs` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ebs {
     /// Indicates whether the EBS volume is deleted on instance termination.
@@ -671,6 +781,7 @@ pub struct Ebs {
 
 impl Ebs {
     /// A new `Ebs` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -727,6 +838,7 @@ impl Ebs {
 }
 
 impl Render for Ebs {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DeleteOnTermination", &self.delete_on_termination);
@@ -747,12 +859,19 @@ impl Render for Ebs {
     }
 }
 
+impl ::std::fmt::Debug for Ebs {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Ebs", f)
+    }
+}
+
 impl PropertyType for Ebs {}
 
 /// ENA Express uses AWS Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled.
 ///
 /// CloudFormation property type `EnaSrdSpecification` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EnaSrdSpecification {
     /// Indicates whether ENA Express is enabled for the network interface.
@@ -767,6 +886,7 @@ pub struct EnaSrdSpecification {
 
 impl EnaSrdSpecification {
     /// A new `EnaSrdSpecification` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -786,6 +906,7 @@ impl EnaSrdSpecification {
 }
 
 impl Render for EnaSrdSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "EnaSrdEnabled", &self.ena_srd_enabled);
@@ -798,12 +919,19 @@ impl Render for EnaSrdSpecification {
     }
 }
 
+impl ::std::fmt::Debug for EnaSrdSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EnaSrdSpecification", f)
+    }
+}
+
 impl PropertyType for EnaSrdSpecification {}
 
 /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications.
 ///
 /// CloudFormation property type `EnaSrdUdpSpecification` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EnaSrdUdpSpecification {
     /// Indicates whether UDP traffic to and from the instance uses ENA Express. To specify this setting, you must first enable ENA Express.
@@ -814,6 +942,7 @@ pub struct EnaSrdUdpSpecification {
 
 impl EnaSrdUdpSpecification {
     /// A new `EnaSrdUdpSpecification` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -825,10 +954,18 @@ impl EnaSrdUdpSpecification {
 }
 
 impl Render for EnaSrdUdpSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "EnaSrdUdpEnabled", &self.ena_srd_udp_enabled);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for EnaSrdUdpSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EnaSrdUdpSpecification", f)
     }
 }
 
@@ -837,7 +974,7 @@ impl PropertyType for EnaSrdUdpSpecification {}
 /// Indicates whether the instance is enabled for AWS Nitro Enclaves.
 ///
 /// CloudFormation property type `EnclaveOptions` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EnclaveOptions {
     /// If this parameter is set to ``true``, the instance is enabled for AWS Nitro Enclaves; otherwise, it is not enabled for AWS Nitro Enclaves.
@@ -848,6 +985,7 @@ pub struct EnclaveOptions {
 
 impl EnclaveOptions {
     /// A new `EnclaveOptions` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -859,10 +997,18 @@ impl EnclaveOptions {
 }
 
 impl Render for EnclaveOptions {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Enabled", &self.enabled);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for EnclaveOptions {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EnclaveOptions", f)
     }
 }
 
@@ -871,7 +1017,7 @@ impl PropertyType for EnclaveOptions {}
 /// Specifies whether your instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html#hibernating-prerequisites). For more information, see [Hibernate Your Instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
 ///
 /// CloudFormation property type `HibernationOptions` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HibernationOptions {
     /// If you set this parameter to ``true``, the instance is enabled for hibernation.
@@ -882,6 +1028,7 @@ pub struct HibernationOptions {
 
 impl HibernationOptions {
     /// A new `HibernationOptions` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -893,10 +1040,18 @@ impl HibernationOptions {
 }
 
 impl Render for HibernationOptions {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Configured", &self.configured);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for HibernationOptions {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HibernationOptions", f)
     }
 }
 
@@ -905,7 +1060,7 @@ impl PropertyType for HibernationOptions {}
 /// Specifies an IAM instance profile, which is a container for an IAM role for your instance. You can use an IAM role to distribute your AWS credentials to your instances.
 ///
 /// CloudFormation property type `IamInstanceProfile` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IamInstanceProfile {
     /// The Amazon Resource Name (ARN) of the instance profile.
@@ -920,6 +1075,7 @@ pub struct IamInstanceProfile {
 
 impl IamInstanceProfile {
     /// A new `IamInstanceProfile` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -936,6 +1092,7 @@ impl IamInstanceProfile {
 }
 
 impl Render for IamInstanceProfile {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Arn", &self.arn);
@@ -944,12 +1101,19 @@ impl Render for IamInstanceProfile {
     }
 }
 
+impl ::std::fmt::Debug for IamInstanceProfile {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "IamInstanceProfile", f)
+    }
+}
+
 impl PropertyType for IamInstanceProfile {}
 
 /// Specifies the market (purchasing) option for an instance.
 ///
 /// CloudFormation property type `InstanceMarketOptions` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceMarketOptions {
     /// The market type.
@@ -964,6 +1128,7 @@ pub struct InstanceMarketOptions {
 
 impl InstanceMarketOptions {
     /// A new `InstanceMarketOptions` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -980,6 +1145,7 @@ impl InstanceMarketOptions {
 }
 
 impl Render for InstanceMarketOptions {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "MarketType", &self.market_type);
@@ -988,12 +1154,19 @@ impl Render for InstanceMarketOptions {
     }
 }
 
+impl ::std::fmt::Debug for InstanceMarketOptions {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "InstanceMarketOptions", f)
+    }
+}
+
 impl PropertyType for InstanceMarketOptions {}
 
 /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes.
 ///
 /// CloudFormation property type `InstanceRequirements` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceRequirements {
     /// The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS Inferentia chips) on an instance.
@@ -1100,6 +1273,7 @@ pub struct InstanceRequirements {
 
 impl InstanceRequirements {
     /// A new `InstanceRequirements` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1258,6 +1432,7 @@ impl InstanceRequirements {
 }
 
 impl Render for InstanceRequirements {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AcceleratorCount", &self.accelerator_count);
@@ -1329,12 +1504,19 @@ impl Render for InstanceRequirements {
     }
 }
 
+impl ::std::fmt::Debug for InstanceRequirements {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "InstanceRequirements", f)
+    }
+}
+
 impl PropertyType for InstanceRequirements {}
 
 /// Specifies an IPv4 prefix for a network interface.
 ///
 /// CloudFormation property type `Ipv4PrefixSpecification` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipv4PrefixSpecification {
     /// The IPv4 prefix. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
@@ -1345,6 +1527,7 @@ pub struct Ipv4PrefixSpecification {
 
 impl Ipv4PrefixSpecification {
     /// A new `Ipv4PrefixSpecification` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1356,10 +1539,18 @@ impl Ipv4PrefixSpecification {
 }
 
 impl Render for Ipv4PrefixSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Ipv4Prefix", &self.ipv4_prefix);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Ipv4PrefixSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Ipv4PrefixSpecification", f)
     }
 }
 
@@ -1368,7 +1559,7 @@ impl PropertyType for Ipv4PrefixSpecification {}
 /// Specifies an IPv6 address in an Amazon EC2 launch template.
 ///
 /// CloudFormation property type `Ipv6Add` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipv6Add {
     /// One or more specific IPv6 addresses from the IPv6 CIDR block range of your subnet. You can't use this option if you're specifying a number of IPv6 addresses.
@@ -1379,6 +1570,7 @@ pub struct Ipv6Add {
 
 impl Ipv6Add {
     /// A new `Ipv6Add` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1390,10 +1582,18 @@ impl Ipv6Add {
 }
 
 impl Render for Ipv6Add {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Ipv6Address", &self.ipv6_address);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Ipv6Add {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Ipv6Add", f)
     }
 }
 
@@ -1402,7 +1602,7 @@ impl PropertyType for Ipv6Add {}
 /// Specifies an IPv6 prefix for a network interface.
 ///
 /// CloudFormation property type `Ipv6PrefixSpecification` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipv6PrefixSpecification {
     /// The IPv6 prefix.
@@ -1413,6 +1613,7 @@ pub struct Ipv6PrefixSpecification {
 
 impl Ipv6PrefixSpecification {
     /// A new `Ipv6PrefixSpecification` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1424,10 +1625,18 @@ impl Ipv6PrefixSpecification {
 }
 
 impl Render for Ipv6PrefixSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Ipv6Prefix", &self.ipv6_prefix);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Ipv6PrefixSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Ipv6PrefixSpecification", f)
     }
 }
 
@@ -1436,7 +1645,7 @@ impl PropertyType for Ipv6PrefixSpecification {}
 /// The information to include in the launch template.
 ///
 /// CloudFormation property type `LaunchTemplateData` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LaunchTemplateData {
     /// The block device mapping.
@@ -1563,6 +1772,7 @@ pub struct LaunchTemplateData {
 
 impl LaunchTemplateData {
     /// A new `LaunchTemplateData` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1740,6 +1950,7 @@ impl LaunchTemplateData {
 }
 
 impl Render for LaunchTemplateData {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "BlockDeviceMappings", &self.block_device_mappings);
@@ -1804,12 +2015,19 @@ impl Render for LaunchTemplateData {
     }
 }
 
+impl ::std::fmt::Debug for LaunchTemplateData {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LaunchTemplateData", f)
+    }
+}
+
 impl PropertyType for LaunchTemplateData {}
 
 /// Specifies the tags to apply to the launch template during creation.
 ///
 /// CloudFormation property type `LaunchTemplateTagSpecification` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LaunchTemplateTagSpecification {
     /// The type of resource. To tag a launch template, ``ResourceType`` must be ``launch-template``.
@@ -1824,6 +2042,7 @@ pub struct LaunchTemplateTagSpecification {
 
 impl LaunchTemplateTagSpecification {
     /// A new `LaunchTemplateTagSpecification` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1840,6 +2059,7 @@ impl LaunchTemplateTagSpecification {
 }
 
 impl Render for LaunchTemplateTagSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ResourceType", &self.resource_type);
@@ -1848,12 +2068,19 @@ impl Render for LaunchTemplateTagSpecification {
     }
 }
 
+impl ::std::fmt::Debug for LaunchTemplateTagSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LaunchTemplateTagSpecification", f)
+    }
+}
+
 impl PropertyType for LaunchTemplateTagSpecification {}
 
 /// Specifies a license configuration for an instance.
 ///
 /// CloudFormation property type `LicenseSpecification` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseSpecification {
     /// The Amazon Resource Name (ARN) of the license configuration.
@@ -1864,6 +2091,7 @@ pub struct LicenseSpecification {
 
 impl LicenseSpecification {
     /// A new `LicenseSpecification` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1875,6 +2103,7 @@ impl LicenseSpecification {
 }
 
 impl Render for LicenseSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1886,12 +2115,19 @@ impl Render for LicenseSpecification {
     }
 }
 
+impl ::std::fmt::Debug for LicenseSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LicenseSpecification", f)
+    }
+}
+
 impl PropertyType for LicenseSpecification {}
 
 /// The maintenance options of your instance.
 ///
 /// CloudFormation property type `MaintenanceOptions` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MaintenanceOptions {
     /// Disables the automatic recovery behavior of your instance or sets it to default.
@@ -1902,6 +2138,7 @@ pub struct MaintenanceOptions {
 
 impl MaintenanceOptions {
     /// A new `MaintenanceOptions` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1913,10 +2150,18 @@ impl MaintenanceOptions {
 }
 
 impl Render for MaintenanceOptions {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AutoRecovery", &self.auto_recovery);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for MaintenanceOptions {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MaintenanceOptions", f)
     }
 }
 
@@ -1925,7 +2170,7 @@ impl PropertyType for MaintenanceOptions {}
 /// The minimum and maximum amount of memory per vCPU, in GiB.
 ///
 /// CloudFormation property type `MemoryGiBPerVCpu` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MemoryGibPerVcpu {
     /// The maximum amount of memory per vCPU, in GiB. To specify no maximum limit, omit this parameter.
@@ -1940,6 +2185,7 @@ pub struct MemoryGibPerVcpu {
 
 impl MemoryGibPerVcpu {
     /// A new `MemoryGibPerVcpu` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1956,6 +2202,7 @@ impl MemoryGibPerVcpu {
 }
 
 impl Render for MemoryGibPerVcpu {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -1964,12 +2211,19 @@ impl Render for MemoryGibPerVcpu {
     }
 }
 
+impl ::std::fmt::Debug for MemoryGibPerVcpu {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MemoryGibPerVcpu", f)
+    }
+}
+
 impl PropertyType for MemoryGibPerVcpu {}
 
 /// The minimum and maximum amount of memory, in MiB.
 ///
 /// CloudFormation property type `MemoryMiB` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MemoryMib {
     /// The maximum amount of memory, in MiB. To specify no maximum limit, omit this parameter.
@@ -1984,6 +2238,7 @@ pub struct MemoryMib {
 
 impl MemoryMib {
     /// A new `MemoryMib` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2000,6 +2255,7 @@ impl MemoryMib {
 }
 
 impl Render for MemoryMib {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -2008,12 +2264,19 @@ impl Render for MemoryMib {
     }
 }
 
+impl ::std::fmt::Debug for MemoryMib {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MemoryMib", f)
+    }
+}
+
 impl PropertyType for MemoryMib {}
 
 /// The metadata options for the instance. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
 ///
 /// CloudFormation property type `MetadataOptions` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetadataOptions {
     /// Enables or disables the HTTP metadata endpoint on your instances. If the parameter is not specified, the default state is ``enabled``.
@@ -2040,6 +2303,7 @@ pub struct MetadataOptions {
 
 impl MetadataOptions {
     /// A new `MetadataOptions` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2071,6 +2335,7 @@ impl MetadataOptions {
 }
 
 impl Render for MetadataOptions {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "HttpEndpoint", &self.http_endpoint);
@@ -2086,12 +2351,19 @@ impl Render for MetadataOptions {
     }
 }
 
+impl ::std::fmt::Debug for MetadataOptions {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MetadataOptions", f)
+    }
+}
+
 impl PropertyType for MetadataOptions {}
 
 /// Specifies whether detailed monitoring is enabled for an instance. For more information about detailed monitoring, see [Enable or turn off detailed monitoring for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch-new.html) in the *User Guide*.
 ///
 /// CloudFormation property type `Monitoring` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Monitoring {
     /// Specify ``true`` to enable detailed monitoring. Otherwise, basic monitoring is enabled.
@@ -2102,6 +2374,7 @@ pub struct Monitoring {
 
 impl Monitoring {
     /// A new `Monitoring` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2113,10 +2386,18 @@ impl Monitoring {
 }
 
 impl Render for Monitoring {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Enabled", &self.enabled);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Monitoring {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Monitoring", f)
     }
 }
 
@@ -2125,7 +2406,7 @@ impl PropertyType for Monitoring {}
 /// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
 ///
 /// CloudFormation property type `NetworkBandwidthGbps` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkBandwidthGbps {
     /// The maximum amount of network bandwidth, in Gbps. To specify no maximum limit, omit this parameter.
@@ -2140,6 +2421,7 @@ pub struct NetworkBandwidthGbps {
 
 impl NetworkBandwidthGbps {
     /// A new `NetworkBandwidthGbps` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2156,6 +2438,7 @@ impl NetworkBandwidthGbps {
 }
 
 impl Render for NetworkBandwidthGbps {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -2164,12 +2447,19 @@ impl Render for NetworkBandwidthGbps {
     }
 }
 
+impl ::std::fmt::Debug for NetworkBandwidthGbps {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NetworkBandwidthGbps", f)
+    }
+}
+
 impl PropertyType for NetworkBandwidthGbps {}
 
 /// Specifies the parameters for a network interface.
 ///
 /// CloudFormation property type `NetworkInterface` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkInterface {
     /// Associates a Carrier IP address with eth0 for a new network interface.
@@ -2268,6 +2558,7 @@ pub struct NetworkInterface {
 
 impl NetworkInterface {
     /// A new `NetworkInterface` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2392,6 +2683,7 @@ impl NetworkInterface {
 }
 
 impl Render for NetworkInterface {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -2437,12 +2729,19 @@ impl Render for NetworkInterface {
     }
 }
 
+impl ::std::fmt::Debug for NetworkInterface {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NetworkInterface", f)
+    }
+}
+
 impl PropertyType for NetworkInterface {}
 
 /// The minimum and maximum number of network interfaces.
 ///
 /// CloudFormation property type `NetworkInterfaceCount` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkInterfaceCount {
     /// The maximum number of network interfaces. To specify no maximum limit, omit this parameter.
@@ -2457,6 +2756,7 @@ pub struct NetworkInterfaceCount {
 
 impl NetworkInterfaceCount {
     /// A new `NetworkInterfaceCount` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2473,6 +2773,7 @@ impl NetworkInterfaceCount {
 }
 
 impl Render for NetworkInterfaceCount {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -2481,12 +2782,19 @@ impl Render for NetworkInterfaceCount {
     }
 }
 
+impl ::std::fmt::Debug for NetworkInterfaceCount {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NetworkInterfaceCount", f)
+    }
+}
+
 impl PropertyType for NetworkInterfaceCount {}
 
 /// Contains settings for the network performance options for the instance.
 ///
 /// CloudFormation property type `NetworkPerformanceOptions` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkPerformanceOptions {
     /// Specify the bandwidth weighting option to boost the associated type of baseline bandwidth, as follows:
@@ -2497,6 +2805,7 @@ pub struct NetworkPerformanceOptions {
 
 impl NetworkPerformanceOptions {
     /// A new `NetworkPerformanceOptions` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2508,10 +2817,18 @@ impl NetworkPerformanceOptions {
 }
 
 impl Render for NetworkPerformanceOptions {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "BandwidthWeighting", &self.bandwidth_weighting);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for NetworkPerformanceOptions {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NetworkPerformanceOptions", f)
     }
 }
 
@@ -2520,7 +2837,7 @@ impl PropertyType for NetworkPerformanceOptions {}
 /// Specifies the placement of an instance.
 ///
 /// CloudFormation property type `Placement` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Placement {
     /// The affinity setting for an instance on a Dedicated Host.
@@ -2563,6 +2880,7 @@ pub struct Placement {
 
 impl Placement {
     /// A new `Placement` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2614,6 +2932,7 @@ impl Placement {
 }
 
 impl Render for Placement {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Affinity", &self.affinity);
@@ -2633,12 +2952,19 @@ impl Render for Placement {
     }
 }
 
+impl ::std::fmt::Debug for Placement {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Placement", f)
+    }
+}
+
 impl PropertyType for Placement {}
 
 /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record queries should be handled. For more information, see [Amazon EC2 instance hostname types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *User Guide*.
 ///
 /// CloudFormation property type `PrivateDnsNameOptions` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PrivateDnsNameOptions {
     /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
@@ -2657,6 +2983,7 @@ pub struct PrivateDnsNameOptions {
 
 impl PrivateDnsNameOptions {
     /// A new `PrivateDnsNameOptions` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2678,6 +3005,7 @@ impl PrivateDnsNameOptions {
 }
 
 impl Render for PrivateDnsNameOptions {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -2695,12 +3023,19 @@ impl Render for PrivateDnsNameOptions {
     }
 }
 
+impl ::std::fmt::Debug for PrivateDnsNameOptions {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PrivateDnsNameOptions", f)
+    }
+}
+
 impl PropertyType for PrivateDnsNameOptions {}
 
 /// Specifies a secondary private IPv4 address for a network interface.
 ///
 /// CloudFormation property type `PrivateIpAdd` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PrivateIpAdd {
     /// Indicates whether the private IPv4 address is the primary private IPv4 address. Only one IPv4 address can be designated as primary.
@@ -2715,6 +3050,7 @@ pub struct PrivateIpAdd {
 
 impl PrivateIpAdd {
     /// A new `PrivateIpAdd` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2731,6 +3067,7 @@ impl PrivateIpAdd {
 }
 
 impl Render for PrivateIpAdd {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Primary", &self.primary);
@@ -2739,12 +3076,19 @@ impl Render for PrivateIpAdd {
     }
 }
 
+impl ::std::fmt::Debug for PrivateIpAdd {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PrivateIpAdd", f)
+    }
+}
+
 impl PropertyType for PrivateIpAdd {}
 
 /// Specifies an instance family to use as the baseline reference for CPU performance.
 ///
 /// CloudFormation property type `Reference` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Reference {
     /// The instance family to use as a baseline reference.
@@ -2755,6 +3099,7 @@ pub struct Reference {
 
 impl Reference {
     /// A new `Reference` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2766,10 +3111,18 @@ impl Reference {
 }
 
 impl Render for Reference {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "InstanceFamily", &self.instance_family);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Reference {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Reference", f)
     }
 }
 
@@ -2778,7 +3131,7 @@ impl PropertyType for Reference {}
 /// Specifies options for Spot Instances.
 ///
 /// CloudFormation property type `SpotOptions` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SpotOptions {
     /// Deprecated.
@@ -2805,6 +3158,7 @@ pub struct SpotOptions {
 
 impl SpotOptions {
     /// A new `SpotOptions` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2839,6 +3193,7 @@ impl SpotOptions {
 }
 
 impl Render for SpotOptions {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "BlockDurationMinutes", &self.block_duration_minutes);
@@ -2854,12 +3209,19 @@ impl Render for SpotOptions {
     }
 }
 
+impl ::std::fmt::Debug for SpotOptions {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "SpotOptions", f)
+    }
+}
+
 impl PropertyType for SpotOptions {}
 
 /// Specifies the tags to apply to resources that are created during instance launch.
 ///
 /// CloudFormation property type `TagSpecification` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TagSpecification {
     /// The type of resource to tag. You can specify tags for the following resource types only: ``instance`` | ``volume`` | ``network-interface`` | ``spot-instances-request``. If the instance does not include the resource type that you specify, the instance launch fails. For example, not all instance types include a volume.
@@ -2874,6 +3236,7 @@ pub struct TagSpecification {
 
 impl TagSpecification {
     /// A new `TagSpecification` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2890,6 +3253,7 @@ impl TagSpecification {
 }
 
 impl Render for TagSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ResourceType", &self.resource_type);
@@ -2898,12 +3262,19 @@ impl Render for TagSpecification {
     }
 }
 
+impl ::std::fmt::Debug for TagSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TagSpecification", f)
+    }
+}
+
 impl PropertyType for TagSpecification {}
 
 /// The minimum and maximum amount of total local storage, in GB.
 ///
 /// CloudFormation property type `TotalLocalStorageGB` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TotalLocalStorageGb {
     /// The maximum amount of total local storage, in GB. To specify no maximum limit, omit this parameter.
@@ -2918,6 +3289,7 @@ pub struct TotalLocalStorageGb {
 
 impl TotalLocalStorageGb {
     /// A new `TotalLocalStorageGb` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2934,6 +3306,7 @@ impl TotalLocalStorageGb {
 }
 
 impl Render for TotalLocalStorageGb {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
@@ -2942,12 +3315,19 @@ impl Render for TotalLocalStorageGb {
     }
 }
 
+impl ::std::fmt::Debug for TotalLocalStorageGb {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TotalLocalStorageGb", f)
+    }
+}
+
 impl PropertyType for TotalLocalStorageGb {}
 
 /// The minimum and maximum number of vCPUs.
 ///
 /// CloudFormation property type `VCpuCount` of `AWS::EC2::LaunchTemplate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VcpuCount {
     /// The maximum number of vCPUs. To specify no maximum limit, omit this parameter.
@@ -2962,6 +3342,7 @@ pub struct VcpuCount {
 
 impl VcpuCount {
     /// A new `VcpuCount` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2978,11 +3359,19 @@ impl VcpuCount {
 }
 
 impl Render for VcpuCount {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for VcpuCount {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "VcpuCount", f)
     }
 }
 
@@ -3008,6 +3397,7 @@ pub enum AcceleratorManufacturer {
 
 impl AcceleratorManufacturer {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AmazonWebServices => "amazon-web-services",
@@ -3021,6 +3411,7 @@ impl AcceleratorManufacturer {
 }
 
 impl From<&str> for AcceleratorManufacturer {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "amazon-web-services" => Self::AmazonWebServices,
@@ -3034,6 +3425,7 @@ impl From<&str> for AcceleratorManufacturer {
 }
 
 impl Render for AcceleratorManufacturer {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3089,6 +3481,7 @@ pub enum AcceleratorName {
 
 impl AcceleratorName {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::A100 => "a100",
@@ -3116,6 +3509,7 @@ impl AcceleratorName {
 }
 
 impl From<&str> for AcceleratorName {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "a100" => Self::A100,
@@ -3143,6 +3537,7 @@ impl From<&str> for AcceleratorName {
 }
 
 impl Render for AcceleratorName {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3168,6 +3563,7 @@ pub enum AcceleratorType {
 
 impl AcceleratorType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fpga => "fpga",
@@ -3180,6 +3576,7 @@ impl AcceleratorType {
 }
 
 impl From<&str> for AcceleratorType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "fpga" => Self::Fpga,
@@ -3192,6 +3589,7 @@ impl From<&str> for AcceleratorType {
 }
 
 impl Render for AcceleratorType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3215,6 +3613,7 @@ pub enum AmdSevSnp {
 
 impl AmdSevSnp {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -3225,6 +3624,7 @@ impl AmdSevSnp {
 }
 
 impl From<&str> for AmdSevSnp {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "enabled" => Self::Enabled,
@@ -3235,6 +3635,7 @@ impl From<&str> for AmdSevSnp {
 }
 
 impl Render for AmdSevSnp {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3258,6 +3659,7 @@ pub enum AutoRecovery {
 
 impl AutoRecovery {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -3268,6 +3670,7 @@ impl AutoRecovery {
 }
 
 impl From<&str> for AutoRecovery {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "default" => Self::Default,
@@ -3278,6 +3681,7 @@ impl From<&str> for AutoRecovery {
 }
 
 impl Render for AutoRecovery {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3303,6 +3707,7 @@ pub enum BandwidthWeighting {
 
 impl BandwidthWeighting {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -3314,6 +3719,7 @@ impl BandwidthWeighting {
 }
 
 impl From<&str> for BandwidthWeighting {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "default" => Self::Default,
@@ -3325,6 +3731,7 @@ impl From<&str> for BandwidthWeighting {
 }
 
 impl Render for BandwidthWeighting {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3350,6 +3757,7 @@ pub enum BareMetal {
 
 impl BareMetal {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Excluded => "excluded",
@@ -3361,6 +3769,7 @@ impl BareMetal {
 }
 
 impl From<&str> for BareMetal {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "excluded" => Self::Excluded,
@@ -3372,6 +3781,7 @@ impl From<&str> for BareMetal {
 }
 
 impl Render for BareMetal {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3397,6 +3807,7 @@ pub enum BurstablePerformance {
 
 impl BurstablePerformance {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Excluded => "excluded",
@@ -3408,6 +3819,7 @@ impl BurstablePerformance {
 }
 
 impl From<&str> for BurstablePerformance {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "excluded" => Self::Excluded,
@@ -3419,6 +3831,7 @@ impl From<&str> for BurstablePerformance {
 }
 
 impl Render for BurstablePerformance {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3444,6 +3857,7 @@ pub enum CapacityReservationPreference {
 
 impl CapacityReservationPreference {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CapacityReservationsOnly => "capacity-reservations-only",
@@ -3455,6 +3869,7 @@ impl CapacityReservationPreference {
 }
 
 impl From<&str> for CapacityReservationPreference {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "capacity-reservations-only" => Self::CapacityReservationsOnly,
@@ -3466,6 +3881,7 @@ impl From<&str> for CapacityReservationPreference {
 }
 
 impl Render for CapacityReservationPreference {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3491,6 +3907,7 @@ pub enum CpuManufacturer {
 
 impl CpuManufacturer {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AmazonWebServices => "amazon-web-services",
@@ -3503,6 +3920,7 @@ impl CpuManufacturer {
 }
 
 impl From<&str> for CpuManufacturer {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "amazon-web-services" => Self::AmazonWebServices,
@@ -3515,6 +3933,7 @@ impl From<&str> for CpuManufacturer {
 }
 
 impl Render for CpuManufacturer {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3538,6 +3957,7 @@ pub enum HostnameType {
 
 impl HostnameType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IpName => "ip-name",
@@ -3548,6 +3968,7 @@ impl HostnameType {
 }
 
 impl From<&str> for HostnameType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ip-name" => Self::IpName,
@@ -3558,6 +3979,7 @@ impl From<&str> for HostnameType {
 }
 
 impl Render for HostnameType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3581,6 +4003,7 @@ pub enum HttpEndpoint {
 
 impl HttpEndpoint {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "disabled",
@@ -3591,6 +4014,7 @@ impl HttpEndpoint {
 }
 
 impl From<&str> for HttpEndpoint {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "disabled" => Self::Disabled,
@@ -3601,6 +4025,7 @@ impl From<&str> for HttpEndpoint {
 }
 
 impl Render for HttpEndpoint {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3624,6 +4049,7 @@ pub enum HttpProtocolIpv6 {
 
 impl HttpProtocolIpv6 {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "disabled",
@@ -3634,6 +4060,7 @@ impl HttpProtocolIpv6 {
 }
 
 impl From<&str> for HttpProtocolIpv6 {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "disabled" => Self::Disabled,
@@ -3644,6 +4071,7 @@ impl From<&str> for HttpProtocolIpv6 {
 }
 
 impl Render for HttpProtocolIpv6 {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3667,6 +4095,7 @@ pub enum HttpTokens {
 
 impl HttpTokens {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Optional => "optional",
@@ -3677,6 +4106,7 @@ impl HttpTokens {
 }
 
 impl From<&str> for HttpTokens {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "optional" => Self::Optional,
@@ -3687,6 +4117,7 @@ impl From<&str> for HttpTokens {
 }
 
 impl Render for HttpTokens {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3708,6 +4139,7 @@ pub enum InstanceGeneration {
 
 impl InstanceGeneration {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Current => "current",
@@ -3718,6 +4150,7 @@ impl InstanceGeneration {
 }
 
 impl From<&str> for InstanceGeneration {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "current" => Self::Current,
@@ -3728,6 +4161,7 @@ impl From<&str> for InstanceGeneration {
 }
 
 impl Render for InstanceGeneration {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3751,6 +4185,7 @@ pub enum InstanceInitiatedShutdownBehavior {
 
 impl InstanceInitiatedShutdownBehavior {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Stop => "stop",
@@ -3761,6 +4196,7 @@ impl InstanceInitiatedShutdownBehavior {
 }
 
 impl From<&str> for InstanceInitiatedShutdownBehavior {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "stop" => Self::Stop,
@@ -3771,6 +4207,7 @@ impl From<&str> for InstanceInitiatedShutdownBehavior {
 }
 
 impl Render for InstanceInitiatedShutdownBehavior {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3796,6 +4233,7 @@ pub enum InstanceInterruptionBehavior {
 
 impl InstanceInterruptionBehavior {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hibernate => "hibernate",
@@ -3807,6 +4245,7 @@ impl InstanceInterruptionBehavior {
 }
 
 impl From<&str> for InstanceInterruptionBehavior {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "hibernate" => Self::Hibernate,
@@ -3818,6 +4257,7 @@ impl From<&str> for InstanceInterruptionBehavior {
 }
 
 impl Render for InstanceInterruptionBehavior {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3841,6 +4281,7 @@ pub enum InstanceMetadataTags {
 
 impl InstanceMetadataTags {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "disabled",
@@ -3851,6 +4292,7 @@ impl InstanceMetadataTags {
 }
 
 impl From<&str> for InstanceMetadataTags {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "disabled" => Self::Disabled,
@@ -3861,6 +4303,7 @@ impl From<&str> for InstanceMetadataTags {
 }
 
 impl Render for InstanceMetadataTags {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3886,6 +4329,7 @@ pub enum LocalStorage {
 
 impl LocalStorage {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Excluded => "excluded",
@@ -3897,6 +4341,7 @@ impl LocalStorage {
 }
 
 impl From<&str> for LocalStorage {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "excluded" => Self::Excluded,
@@ -3908,6 +4353,7 @@ impl From<&str> for LocalStorage {
 }
 
 impl Render for LocalStorage {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3929,6 +4375,7 @@ pub enum LocalStorageType {
 
 impl LocalStorageType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hdd => "hdd",
@@ -3939,6 +4386,7 @@ impl LocalStorageType {
 }
 
 impl From<&str> for LocalStorageType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "hdd" => Self::Hdd,
@@ -3949,6 +4397,7 @@ impl From<&str> for LocalStorageType {
 }
 
 impl Render for LocalStorageType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3976,6 +4425,7 @@ pub enum MarketType {
 
 impl MarketType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CapacityBlock => "capacity-block",
@@ -3988,6 +4438,7 @@ impl MarketType {
 }
 
 impl From<&str> for MarketType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "capacity-block" => Self::CapacityBlock,
@@ -4000,6 +4451,7 @@ impl From<&str> for MarketType {
 }
 
 impl Render for MarketType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4023,6 +4475,7 @@ pub enum NestedVirtualization {
 
 impl NestedVirtualization {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -4033,6 +4486,7 @@ impl NestedVirtualization {
 }
 
 impl From<&str> for NestedVirtualization {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "enabled" => Self::Enabled,
@@ -4043,6 +4497,7 @@ impl From<&str> for NestedVirtualization {
 }
 
 impl Render for NestedVirtualization {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4068,6 +4523,7 @@ pub enum PlacementTenancy {
 
 impl PlacementTenancy {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Dedicated => "dedicated",
@@ -4079,6 +4535,7 @@ impl PlacementTenancy {
 }
 
 impl From<&str> for PlacementTenancy {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "dedicated" => Self::Dedicated,
@@ -4090,6 +4547,7 @@ impl From<&str> for PlacementTenancy {
 }
 
 impl Render for PlacementTenancy {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4333,6 +4791,7 @@ pub enum ResourceType {
 
 impl ResourceType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApplicationStatusCheck => "application-status-check",
@@ -4461,6 +4920,7 @@ impl ResourceType {
 }
 
 impl From<&str> for ResourceType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "application-status-check" => Self::ApplicationStatusCheck,
@@ -4589,6 +5049,7 @@ impl From<&str> for ResourceType {
 }
 
 impl Render for ResourceType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4612,6 +5073,7 @@ pub enum SpotInstanceType {
 
 impl SpotInstanceType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OneTime => "one-time",
@@ -4622,6 +5084,7 @@ impl SpotInstanceType {
 }
 
 impl From<&str> for SpotInstanceType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "one-time" => Self::OneTime,
@@ -4632,6 +5095,7 @@ impl From<&str> for SpotInstanceType {
 }
 
 impl Render for SpotInstanceType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4665,6 +5129,7 @@ pub enum VolumeType {
 
 impl VolumeType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Gp2 => "gp2",
@@ -4680,6 +5145,7 @@ impl VolumeType {
 }
 
 impl From<&str> for VolumeType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "gp2" => Self::Gp2,
@@ -4695,6 +5161,7 @@ impl From<&str> for VolumeType {
 }
 
 impl Render for VolumeType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -2,14 +2,14 @@
 //! `AWS::EC2::NatGateway` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Specifies a network address translation (NAT) gateway in the specified subnet. You can create either a public NAT gateway or a private NAT gateway. The default is a public NAT gateway. If you create a public NAT gateway, you must specify an elastic IP address.
 ///
 /// CloudFormation type `AWS::EC2::NatGateway`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NatGateway {
     /// [Public NAT gateway only] The allocation ID of the Elastic IP address that's associated with the NAT gateway. This property is required for a public NAT gateway and cannot be specified with a private NAT gateway.
@@ -64,6 +64,7 @@ pub struct NatGateway {
 
 impl NatGateway {
     /// A new `AWS::EC2::NatGateway` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -133,6 +134,7 @@ impl NatGateway {
 }
 
 impl Render for NatGateway {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AllocationId", &self.allocation_id);
@@ -171,28 +173,40 @@ impl Render for NatGateway {
     }
 }
 
+impl ::std::fmt::Debug for NatGateway {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::NatGateway", f)
+    }
+}
+
 impl Resource for NatGateway {
     const TYPE_NAME: &'static str = "AWS::EC2::NatGateway";
 }
 
 impl Handle<NatGateway> {
     /// `Fn::GetAtt AutoProvisionZones`.
+    #[inline]
     pub fn attr_auto_provision_zones(&self) -> Value<String> {
         self.get_att_static("AutoProvisionZones")
     }
     /// `Fn::GetAtt AutoScalingIps`.
+    #[inline]
     pub fn attr_auto_scaling_ips(&self) -> Value<String> {
         self.get_att_static("AutoScalingIps")
     }
     /// `Fn::GetAtt EniId`.
+    #[inline]
     pub fn attr_eni_id(&self) -> Value<String> {
         self.get_att_static("EniId")
     }
     /// `Fn::GetAtt NatGatewayId`.
+    #[inline]
     pub fn attr_nat_gateway_id(&self) -> Value<String> {
         self.get_att_static("NatGatewayId")
     }
     /// `Fn::GetAtt RouteTableId`.
+    #[inline]
     pub fn attr_route_table_id(&self) -> Value<String> {
         self.get_att_static("RouteTableId")
     }
@@ -201,7 +215,7 @@ impl Handle<NatGateway> {
 /// For regional NAT gateways only: The configuration specifying which Elastic IP address (EIP) to use for handling outbound NAT traffic from a specific Availability Zone.
 ///
 /// CloudFormation property type `AvailabilityZoneAddress` of `AWS::EC2::NatGateway`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AvailabilityZoneAddress {
     /// The allocation IDs of the Elastic IP addresses (EIPs) to be used for handling outbound NAT traffic in this specific Availability Zone.
@@ -240,12 +254,20 @@ impl AvailabilityZoneAddress {
 }
 
 impl Render for AvailabilityZoneAddress {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "AllocationIds", &self.allocation_ids);
         cx.opt(&mut m, "AvailabilityZone", &self.availability_zone);
         cx.opt(&mut m, "AvailabilityZoneId", &self.availability_zone_id);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for AvailabilityZoneAddress {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AvailabilityZoneAddress", f)
     }
 }
 
@@ -267,6 +289,7 @@ pub enum AvailabilityMode {
 
 impl AvailabilityMode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Regional => "regional",
@@ -277,6 +300,7 @@ impl AvailabilityMode {
 }
 
 impl From<&str> for AvailabilityMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "regional" => Self::Regional,
@@ -287,6 +311,7 @@ impl From<&str> for AvailabilityMode {
 }
 
 impl Render for AvailabilityMode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -310,6 +335,7 @@ pub enum ConnectivityType {
 
 impl ConnectivityType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Private => "private",
@@ -320,6 +346,7 @@ impl ConnectivityType {
 }
 
 impl From<&str> for ConnectivityType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "private" => Self::Private,
@@ -330,6 +357,7 @@ impl From<&str> for ConnectivityType {
 }
 
 impl Render for ConnectivityType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

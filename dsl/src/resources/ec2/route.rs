@@ -2,14 +2,14 @@
 //! `AWS::EC2::Route` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// Specifies a route in a route table. For more information, see [Routes](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html#route-table-routes) in the *Amazon VPC User Guide*.
 ///
 /// CloudFormation type `AWS::EC2::Route`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Route {
     /// The ID of the carrier gateway.
@@ -178,6 +178,7 @@ impl Route {
 }
 
 impl Render for Route {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CarrierGatewayId", &self.carrier_gateway_id);
@@ -216,12 +217,20 @@ impl Render for Route {
     }
 }
 
+impl ::std::fmt::Debug for Route {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::Route", f)
+    }
+}
+
 impl Resource for Route {
     const TYPE_NAME: &'static str = "AWS::EC2::Route";
 }
 
 impl Handle<Route> {
     /// `Fn::GetAtt CidrBlock`.
+    #[inline]
     pub fn attr_cidr_block(&self) -> Value<String> {
         self.get_att_static("CidrBlock")
     }

@@ -2,14 +2,14 @@
 //! `AWS::EC2::RouteTable` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// Specifies a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
 ///
 /// CloudFormation type `AWS::EC2::RouteTable`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RouteTable {
     /// Any tags assigned to the route table.
@@ -38,11 +38,19 @@ impl RouteTable {
 }
 
 impl Render for RouteTable {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Tags", &self.tags);
         cx.req(&mut m, "VpcId", &self.vpc_id);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for RouteTable {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::RouteTable", f)
     }
 }
 
@@ -52,6 +60,7 @@ impl Resource for RouteTable {
 
 impl Handle<RouteTable> {
     /// `Fn::GetAtt RouteTableId`.
+    #[inline]
     pub fn attr_route_table_id(&self) -> Value<String> {
         self.get_att_static("RouteTableId")
     }

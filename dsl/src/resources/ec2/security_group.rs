@@ -2,14 +2,14 @@
 //! `AWS::EC2::SecurityGroup` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Resource Type definition for AWS::EC2::SecurityGroup
 ///
 /// CloudFormation type `AWS::EC2::SecurityGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct SecurityGroup {
     /// A description for the security group.
@@ -78,6 +78,7 @@ impl SecurityGroup {
 }
 
 impl Render for SecurityGroup {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "GroupDescription", &self.group_description);
@@ -90,6 +91,13 @@ impl Render for SecurityGroup {
     }
 }
 
+impl ::std::fmt::Debug for SecurityGroup {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::SecurityGroup", f)
+    }
+}
+
 impl Resource for SecurityGroup {
     const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroup";
 }
@@ -98,19 +106,21 @@ impl Handle<SecurityGroup> {
     /// The group ID of the specified security group.
     ///
     /// `Fn::GetAtt GroupId`.
+    #[inline]
     pub fn attr_group_id(&self) -> Value<String> {
         self.get_att_static("GroupId")
     }
     /// The group name or group ID depending on whether the SG is created in default or specific VPC
     ///
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }
 }
 
 /// CloudFormation property type `Egress` of `AWS::EC2::SecurityGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Egress {
     /// CloudFormation `CidrIp`.
@@ -183,6 +193,7 @@ impl Egress {
 }
 
 impl Render for Egress {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CidrIp", &self.cidr_ip);
@@ -205,10 +216,17 @@ impl Render for Egress {
     }
 }
 
+impl ::std::fmt::Debug for Egress {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Egress", f)
+    }
+}
+
 impl PropertyType for Egress {}
 
 /// CloudFormation property type `Ingress` of `AWS::EC2::SecurityGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Ingress {
     /// CloudFormation `CidrIp`.
@@ -297,6 +315,7 @@ impl Ingress {
 }
 
 impl Render for Ingress {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CidrIp", &self.cidr_ip);
@@ -322,6 +341,13 @@ impl Render for Ingress {
         );
         cx.opt(&mut m, "ToPort", &self.to_port);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Ingress {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Ingress", f)
     }
 }
 

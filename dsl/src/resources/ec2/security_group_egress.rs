@@ -2,14 +2,14 @@
 //! `AWS::EC2::SecurityGroupEgress` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// Adds the specified outbound (egress) rule to a security group.
 ///
 /// CloudFormation type `AWS::EC2::SecurityGroupEgress`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct SecurityGroupEgress {
     /// The IPv4 address range, in CIDR format.
@@ -103,6 +103,7 @@ impl SecurityGroupEgress {
 }
 
 impl Render for SecurityGroupEgress {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CidrIp", &self.cidr_ip);
@@ -126,12 +127,20 @@ impl Render for SecurityGroupEgress {
     }
 }
 
+impl ::std::fmt::Debug for SecurityGroupEgress {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::SecurityGroupEgress", f)
+    }
+}
+
 impl Resource for SecurityGroupEgress {
     const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroupEgress";
 }
 
 impl Handle<SecurityGroupEgress> {
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }

@@ -2,14 +2,14 @@
 //! `AWS::EC2::SecurityGroupIngress` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// Resource Type definition for AWS::EC2::SecurityGroupIngress
 ///
 /// CloudFormation type `AWS::EC2::SecurityGroupIngress`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct SecurityGroupIngress {
     /// The IPv4 ranges
@@ -138,6 +138,7 @@ impl SecurityGroupIngress {
 }
 
 impl Render for SecurityGroupIngress {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CidrIp", &self.cidr_ip);
@@ -168,6 +169,13 @@ impl Render for SecurityGroupIngress {
     }
 }
 
+impl ::std::fmt::Debug for SecurityGroupIngress {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::SecurityGroupIngress", f)
+    }
+}
+
 impl Resource for SecurityGroupIngress {
     const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroupIngress";
 }
@@ -176,6 +184,7 @@ impl Handle<SecurityGroupIngress> {
     /// The Security Group Rule Id
     ///
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }

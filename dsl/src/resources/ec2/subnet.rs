@@ -2,14 +2,14 @@
 //! `AWS::EC2::Subnet` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Specifies a subnet for the specified VPC.
 ///
 /// CloudFormation type `AWS::EC2::Subnet`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Subnet {
     /// Indicates whether a network interface created in this subnet receives an IPv6 address. The default value is ``false``.
@@ -191,6 +191,7 @@ impl Subnet {
 }
 
 impl Render for Subnet {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -226,24 +227,35 @@ impl Render for Subnet {
     }
 }
 
+impl ::std::fmt::Debug for Subnet {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::Subnet", f)
+    }
+}
+
 impl Resource for Subnet {
     const TYPE_NAME: &'static str = "AWS::EC2::Subnet";
 }
 
 impl Handle<Subnet> {
     /// `Fn::GetAtt BlockPublicAccessStates`.
+    #[inline]
     pub fn attr_block_public_access_states(&self) -> Value<Json> {
         self.get_att_static("BlockPublicAccessStates")
     }
     /// `Fn::GetAtt Ipv6CidrBlocks`.
+    #[inline]
     pub fn attr_ipv6_cidr_blocks(&self) -> Value<List<String>> {
         self.get_att_static("Ipv6CidrBlocks")
     }
     /// `Fn::GetAtt NetworkAclAssociationId`.
+    #[inline]
     pub fn attr_network_acl_association_id(&self) -> Value<String> {
         self.get_att_static("NetworkAclAssociationId")
     }
     /// `Fn::GetAtt SubnetId`.
+    #[inline]
     pub fn attr_subnet_id(&self) -> Value<String> {
         self.get_att_static("SubnetId")
     }
@@ -252,7 +264,7 @@ impl Handle<Subnet> {
 /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record queries to the instances should be handled. For more information, see [Amazon EC2 instance hostname types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *User Guide*.
 ///
 /// CloudFormation property type `PrivateDnsNameOptionsOnLaunch` of `AWS::EC2::Subnet`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PrivateDnsNameOptionsOnLaunch {
     /// CloudFormation `EnableResourceNameDnsAAAARecord`.
@@ -265,6 +277,7 @@ pub struct PrivateDnsNameOptionsOnLaunch {
 
 impl PrivateDnsNameOptionsOnLaunch {
     /// A new `PrivateDnsNameOptionsOnLaunch` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -286,6 +299,7 @@ impl PrivateDnsNameOptionsOnLaunch {
 }
 
 impl Render for PrivateDnsNameOptionsOnLaunch {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -300,6 +314,13 @@ impl Render for PrivateDnsNameOptionsOnLaunch {
         );
         cx.opt(&mut m, "HostnameType", &self.hostname_type);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for PrivateDnsNameOptionsOnLaunch {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PrivateDnsNameOptionsOnLaunch", f)
     }
 }
 

@@ -2,14 +2,14 @@
 //! `AWS::EC2::SubnetRouteTableAssociation` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// Associates a subnet with a route table. The subnet and route table must be in the same VPC. This association causes traffic originating from the subnet to be routed according to the routes in the route table. A route table can be associated with multiple subnets.
 ///
 /// CloudFormation type `AWS::EC2::SubnetRouteTableAssociation`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct SubnetRouteTableAssociation {
     /// The ID of the route table.
@@ -36,11 +36,19 @@ impl SubnetRouteTableAssociation {
 }
 
 impl Render for SubnetRouteTableAssociation {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "RouteTableId", &self.route_table_id);
         cx.req(&mut m, "SubnetId", &self.subnet_id);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for SubnetRouteTableAssociation {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::SubnetRouteTableAssociation", f)
     }
 }
 
@@ -50,6 +58,7 @@ impl Resource for SubnetRouteTableAssociation {
 
 impl Handle<SubnetRouteTableAssociation> {
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }

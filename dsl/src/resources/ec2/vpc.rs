@@ -2,14 +2,14 @@
 //! `AWS::EC2::VPC` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Specifies a virtual private cloud (VPC).
 ///
 /// CloudFormation type `AWS::EC2::VPC`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpc {
     /// The IPv4 network range for the VPC, in CIDR notation. For example, ``10.0.0.0/16``. We modify the specified CIDR block to its canonical form; for example, if you specify ``100.68.0.18/18``, we modify it to ``100.68.0.0/18``.
@@ -48,6 +48,7 @@ pub struct Vpc {
 
 impl Vpc {
     /// A new `AWS::EC2::VPC` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -94,6 +95,7 @@ impl Vpc {
 }
 
 impl Render for Vpc {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CidrBlock", &self.cidr_block);
@@ -108,36 +110,49 @@ impl Render for Vpc {
     }
 }
 
+impl ::std::fmt::Debug for Vpc {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::VPC", f)
+    }
+}
+
 impl Resource for Vpc {
     const TYPE_NAME: &'static str = "AWS::EC2::VPC";
 }
 
 impl Handle<Vpc> {
     /// `Fn::GetAtt CidrBlockAssociations`.
+    #[inline]
     pub fn attr_cidr_block_associations(&self) -> Value<List<String>> {
         self.get_att_static("CidrBlockAssociations")
     }
     /// `Fn::GetAtt DefaultNetworkAcl`.
+    #[inline]
     pub fn attr_default_network_acl(&self) -> Value<String> {
         self.get_att_static("DefaultNetworkAcl")
     }
     /// `Fn::GetAtt DefaultSecurityGroup`.
+    #[inline]
     pub fn attr_default_security_group(&self) -> Value<String> {
         self.get_att_static("DefaultSecurityGroup")
     }
     /// `Fn::GetAtt Ipv6CidrBlocks`.
+    #[inline]
     pub fn attr_ipv6_cidr_blocks(&self) -> Value<List<String>> {
         self.get_att_static("Ipv6CidrBlocks")
     }
     /// Information about resource exclusions for the VPC Encryption Control configuration.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions(&self) -> Value<Json> {
         self.get_att_static("VpcEncryptionControl.ResourceExclusions")
     }
     /// The exclusion configuration for egress-only internet gateway traffic.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_egress_only_internet_gateway(
         &self,
     ) -> Value<Json> {
@@ -146,6 +161,7 @@ impl Handle<Vpc> {
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_egress_only_internet_gateway_state(
         &self,
     ) -> Value<String> {
@@ -156,6 +172,7 @@ impl Handle<Vpc> {
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_egress_only_internet_gateway_state_message(
         &self,
     ) -> Value<String> {
@@ -166,6 +183,7 @@ impl Handle<Vpc> {
     /// The exclusion configuration for Elastic File System traffic.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.ElasticFileSystem`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system(
         &self,
     ) -> Value<Json> {
@@ -174,6 +192,7 @@ impl Handle<Vpc> {
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system_state(
         &self,
     ) -> Value<String> {
@@ -182,6 +201,7 @@ impl Handle<Vpc> {
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system_state_message(
         &self,
     ) -> Value<String> {
@@ -192,12 +212,14 @@ impl Handle<Vpc> {
     /// The exclusion configuration for internet gateway traffic.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.InternetGateway`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway(&self) -> Value<Json> {
         self.get_att_static("VpcEncryptionControl.ResourceExclusions.InternetGateway")
     }
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.InternetGateway.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway_state(
         &self,
     ) -> Value<String> {
@@ -206,6 +228,7 @@ impl Handle<Vpc> {
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.InternetGateway.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway_state_message(
         &self,
     ) -> Value<String> {
@@ -214,18 +237,21 @@ impl Handle<Vpc> {
     /// The exclusion configuration for Lambda function traffic.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.Lambda`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_lambda(&self) -> Value<Json> {
         self.get_att_static("VpcEncryptionControl.ResourceExclusions.Lambda")
     }
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.Lambda.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_lambda_state(&self) -> Value<String> {
         self.get_att_static("VpcEncryptionControl.ResourceExclusions.Lambda.State")
     }
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.Lambda.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_lambda_state_message(
         &self,
     ) -> Value<String> {
@@ -234,12 +260,14 @@ impl Handle<Vpc> {
     /// The exclusion configuration for NAT gateway traffic.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.NatGateway`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway(&self) -> Value<Json> {
         self.get_att_static("VpcEncryptionControl.ResourceExclusions.NatGateway")
     }
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.NatGateway.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway_state(
         &self,
     ) -> Value<String> {
@@ -248,6 +276,7 @@ impl Handle<Vpc> {
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.NatGateway.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway_state_message(
         &self,
     ) -> Value<String> {
@@ -256,6 +285,7 @@ impl Handle<Vpc> {
     /// The exclusion configuration for virtual private gateway traffic.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway(
         &self,
     ) -> Value<Json> {
@@ -264,6 +294,7 @@ impl Handle<Vpc> {
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway_state(
         &self,
     ) -> Value<String> {
@@ -272,6 +303,7 @@ impl Handle<Vpc> {
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway_state_message(
         &self,
     ) -> Value<String> {
@@ -282,12 +314,14 @@ impl Handle<Vpc> {
     /// The exclusion configuration for VPC Lattice traffic.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.VpcLattice`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_lattice(&self) -> Value<Json> {
         self.get_att_static("VpcEncryptionControl.ResourceExclusions.VpcLattice")
     }
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.VpcLattice.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_lattice_state(
         &self,
     ) -> Value<String> {
@@ -296,6 +330,7 @@ impl Handle<Vpc> {
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.VpcLattice.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_lattice_state_message(
         &self,
     ) -> Value<String> {
@@ -304,12 +339,14 @@ impl Handle<Vpc> {
     /// The exclusion configuration for VPC peering connection traffic.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.VpcPeering`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering(&self) -> Value<Json> {
         self.get_att_static("VpcEncryptionControl.ResourceExclusions.VpcPeering")
     }
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.VpcPeering.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering_state(
         &self,
     ) -> Value<String> {
@@ -318,6 +355,7 @@ impl Handle<Vpc> {
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.ResourceExclusions.VpcPeering.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering_state_message(
         &self,
     ) -> Value<String> {
@@ -326,28 +364,33 @@ impl Handle<Vpc> {
     /// The current state of the VPC Encryption Control configuration.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_state(&self) -> Value<String> {
         self.get_att_static("VpcEncryptionControl.State")
     }
     /// A message providing additional information about the encryption control state.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_state_message(&self) -> Value<String> {
         self.get_att_static("VpcEncryptionControl.StateMessage")
     }
     /// The ID of the VPC Encryption Control configuration.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.VpcEncryptionControlId`.
+    #[inline]
     pub fn attr_vpc_encryption_control_vpc_encryption_control_id(&self) -> Value<String> {
         self.get_att_static("VpcEncryptionControl.VpcEncryptionControlId")
     }
     /// The ID of the VPC associated with the encryption control configuration.
     ///
     /// `Fn::GetAtt VpcEncryptionControl.VpcId`.
+    #[inline]
     pub fn attr_vpc_encryption_control_vpc_id(&self) -> Value<String> {
         self.get_att_static("VpcEncryptionControl.VpcId")
     }
     /// `Fn::GetAtt VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Value<String> {
         self.get_att_static("VpcId")
     }
@@ -356,7 +399,7 @@ impl Handle<Vpc> {
 /// Describes the configuration and state of VPC encryption controls.
 ///
 /// CloudFormation property type `VpcEncryptionControl` of `AWS::EC2::VPC`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpcEncryptionControl {
     /// CloudFormation `EgressOnlyInternetGatewayExclusion`.
@@ -383,6 +426,7 @@ pub struct VpcEncryptionControl {
 
 impl VpcEncryptionControl {
     /// A new `VpcEncryptionControl` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -446,6 +490,7 @@ impl VpcEncryptionControl {
 }
 
 impl Render for VpcEncryptionControl {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -477,6 +522,13 @@ impl Render for VpcEncryptionControl {
     }
 }
 
+impl ::std::fmt::Debug for VpcEncryptionControl {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "VpcEncryptionControl", f)
+    }
+}
+
 impl PropertyType for VpcEncryptionControl {}
 
 /// Values of `VpcEncryptionControl.EgressOnlyInternetGatewayExclusion`. Values this version does not know go in `Other`.
@@ -493,6 +545,7 @@ pub enum EgressOnlyInternetGatewayExclusion {
 
 impl EgressOnlyInternetGatewayExclusion {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enable => "enable",
@@ -503,6 +556,7 @@ impl EgressOnlyInternetGatewayExclusion {
 }
 
 impl From<&str> for EgressOnlyInternetGatewayExclusion {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "enable" => Self::Enable,
@@ -513,6 +567,7 @@ impl From<&str> for EgressOnlyInternetGatewayExclusion {
 }
 
 impl Render for EgressOnlyInternetGatewayExclusion {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -534,6 +589,7 @@ pub enum ElasticFileSystemExclusion {
 
 impl ElasticFileSystemExclusion {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enable => "enable",
@@ -544,6 +600,7 @@ impl ElasticFileSystemExclusion {
 }
 
 impl From<&str> for ElasticFileSystemExclusion {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "enable" => Self::Enable,
@@ -554,6 +611,7 @@ impl From<&str> for ElasticFileSystemExclusion {
 }
 
 impl Render for ElasticFileSystemExclusion {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -579,6 +637,7 @@ pub enum InstanceTenancy {
 
 impl InstanceTenancy {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Dedicated => "dedicated",
@@ -590,6 +649,7 @@ impl InstanceTenancy {
 }
 
 impl From<&str> for InstanceTenancy {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "dedicated" => Self::Dedicated,
@@ -601,6 +661,7 @@ impl From<&str> for InstanceTenancy {
 }
 
 impl Render for InstanceTenancy {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -622,6 +683,7 @@ pub enum InternetGatewayExclusion {
 
 impl InternetGatewayExclusion {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enable => "enable",
@@ -632,6 +694,7 @@ impl InternetGatewayExclusion {
 }
 
 impl From<&str> for InternetGatewayExclusion {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "enable" => Self::Enable,
@@ -642,6 +705,7 @@ impl From<&str> for InternetGatewayExclusion {
 }
 
 impl Render for InternetGatewayExclusion {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -663,6 +727,7 @@ pub enum LambdaExclusion {
 
 impl LambdaExclusion {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enable => "enable",
@@ -673,6 +738,7 @@ impl LambdaExclusion {
 }
 
 impl From<&str> for LambdaExclusion {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "enable" => Self::Enable,
@@ -683,6 +749,7 @@ impl From<&str> for LambdaExclusion {
 }
 
 impl Render for LambdaExclusion {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -704,6 +771,7 @@ pub enum NatGatewayExclusion {
 
 impl NatGatewayExclusion {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enable => "enable",
@@ -714,6 +782,7 @@ impl NatGatewayExclusion {
 }
 
 impl From<&str> for NatGatewayExclusion {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "enable" => Self::Enable,
@@ -724,6 +793,7 @@ impl From<&str> for NatGatewayExclusion {
 }
 
 impl Render for NatGatewayExclusion {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -745,6 +815,7 @@ pub enum VirtualPrivateGatewayExclusion {
 
 impl VirtualPrivateGatewayExclusion {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enable => "enable",
@@ -755,6 +826,7 @@ impl VirtualPrivateGatewayExclusion {
 }
 
 impl From<&str> for VirtualPrivateGatewayExclusion {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "enable" => Self::Enable,
@@ -765,6 +837,7 @@ impl From<&str> for VirtualPrivateGatewayExclusion {
 }
 
 impl Render for VirtualPrivateGatewayExclusion {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -788,6 +861,7 @@ pub enum VpcEncryptionControlMode {
 
 impl VpcEncryptionControlMode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Monitor => "monitor",
@@ -798,6 +872,7 @@ impl VpcEncryptionControlMode {
 }
 
 impl From<&str> for VpcEncryptionControlMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "monitor" => Self::Monitor,
@@ -808,6 +883,7 @@ impl From<&str> for VpcEncryptionControlMode {
 }
 
 impl Render for VpcEncryptionControlMode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -829,6 +905,7 @@ pub enum VpcLatticeExclusion {
 
 impl VpcLatticeExclusion {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enable => "enable",
@@ -839,6 +916,7 @@ impl VpcLatticeExclusion {
 }
 
 impl From<&str> for VpcLatticeExclusion {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "enable" => Self::Enable,
@@ -849,6 +927,7 @@ impl From<&str> for VpcLatticeExclusion {
 }
 
 impl Render for VpcLatticeExclusion {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -870,6 +949,7 @@ pub enum VpcPeeringExclusion {
 
 impl VpcPeeringExclusion {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enable => "enable",
@@ -880,6 +960,7 @@ impl VpcPeeringExclusion {
 }
 
 impl From<&str> for VpcPeeringExclusion {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "enable" => Self::Enable,
@@ -890,6 +971,7 @@ impl From<&str> for VpcPeeringExclusion {
 }
 
 impl Render for VpcPeeringExclusion {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Specifies a VPC endpoint. A VPC endpoint provides a private connection between your VPC and an endpoint service. You can use an endpoint service provided by AWS, an MKT Partner, or another AWS accounts in your organization. For more information, see the [User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
 ///
 /// CloudFormation type `AWS::EC2::VPCEndpoint`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct VpcEndpoint {
     /// Describes the DNS options for an endpoint.
@@ -159,6 +159,7 @@ impl VpcEndpoint {
 }
 
 impl Render for VpcEndpoint {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DnsOptions", &self.dns_options);
@@ -183,24 +184,35 @@ impl Render for VpcEndpoint {
     }
 }
 
+impl ::std::fmt::Debug for VpcEndpoint {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::VPCEndpoint", f)
+    }
+}
+
 impl Resource for VpcEndpoint {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCEndpoint";
 }
 
 impl Handle<VpcEndpoint> {
     /// `Fn::GetAtt CreationTimestamp`.
+    #[inline]
     pub fn attr_creation_timestamp(&self) -> Value<String> {
         self.get_att_static("CreationTimestamp")
     }
     /// `Fn::GetAtt DnsEntries`.
+    #[inline]
     pub fn attr_dns_entries(&self) -> Value<List<String>> {
         self.get_att_static("DnsEntries")
     }
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }
     /// `Fn::GetAtt NetworkInterfaceIds`.
+    #[inline]
     pub fn attr_network_interface_ids(&self) -> Value<List<String>> {
         self.get_att_static("NetworkInterfaceIds")
     }
@@ -209,7 +221,7 @@ impl Handle<VpcEndpoint> {
 /// Describes the DNS options for an endpoint.
 ///
 /// CloudFormation property type `DnsOptionsSpecification` of `AWS::EC2::VPCEndpoint`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsOptionsSpecification {
     /// The DNS records created for the endpoint.
@@ -233,6 +245,7 @@ pub struct DnsOptionsSpecification {
 
 impl DnsOptionsSpecification {
     /// A new `DnsOptionsSpecification` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -262,6 +275,7 @@ impl DnsOptionsSpecification {
 }
 
 impl Render for DnsOptionsSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DnsRecordIpType", &self.dns_record_ip_type);
@@ -277,6 +291,13 @@ impl Render for DnsOptionsSpecification {
             &self.private_dns_specified_domains,
         );
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for DnsOptionsSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DnsOptionsSpecification", f)
     }
 }
 
@@ -304,6 +325,7 @@ pub enum DnsRecordIpType {
 
 impl DnsRecordIpType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ipv4 => "ipv4",
@@ -317,6 +339,7 @@ impl DnsRecordIpType {
 }
 
 impl From<&str> for DnsRecordIpType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ipv4" => Self::Ipv4,
@@ -330,6 +353,7 @@ impl From<&str> for DnsRecordIpType {
 }
 
 impl Render for DnsRecordIpType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -357,6 +381,7 @@ pub enum IpAddressType {
 
 impl IpAddressType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ipv4 => "ipv4",
@@ -369,6 +394,7 @@ impl IpAddressType {
 }
 
 impl From<&str> for IpAddressType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ipv4" => Self::Ipv4,
@@ -381,6 +407,7 @@ impl From<&str> for IpAddressType {
 }
 
 impl Render for IpAddressType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -406,6 +433,7 @@ pub enum PrivateDnsOnlyForInboundResolverEndpoint {
 
 impl PrivateDnsOnlyForInboundResolverEndpoint {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OnlyInboundResolver => "OnlyInboundResolver",
@@ -417,6 +445,7 @@ impl PrivateDnsOnlyForInboundResolverEndpoint {
 }
 
 impl From<&str> for PrivateDnsOnlyForInboundResolverEndpoint {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "OnlyInboundResolver" => Self::OnlyInboundResolver,
@@ -428,6 +457,7 @@ impl From<&str> for PrivateDnsOnlyForInboundResolverEndpoint {
 }
 
 impl Render for PrivateDnsOnlyForInboundResolverEndpoint {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -455,6 +485,7 @@ pub enum PrivateDnsPreference {
 
 impl PrivateDnsPreference {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::VerifiedDomainsOnly => "VERIFIED_DOMAINS_ONLY",
@@ -467,6 +498,7 @@ impl PrivateDnsPreference {
 }
 
 impl From<&str> for PrivateDnsPreference {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "VERIFIED_DOMAINS_ONLY" => Self::VerifiedDomainsOnly,
@@ -479,6 +511,7 @@ impl From<&str> for PrivateDnsPreference {
 }
 
 impl Render for PrivateDnsPreference {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -510,6 +543,7 @@ pub enum VpcEndpointType {
 
 impl VpcEndpointType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Interface => "Interface",
@@ -524,6 +558,7 @@ impl VpcEndpointType {
 }
 
 impl From<&str> for VpcEndpointType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Interface" => Self::Interface,
@@ -538,6 +573,7 @@ impl From<&str> for VpcEndpointType {
 }
 
 impl Render for VpcEndpointType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

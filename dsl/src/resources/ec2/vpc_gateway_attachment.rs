@@ -2,14 +2,14 @@
 //! `AWS::EC2::VPCGatewayAttachment` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// Resource Type definition for AWS::EC2::VPCGatewayAttachment
 ///
 /// CloudFormation type `AWS::EC2::VPCGatewayAttachment`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct VpcGatewayAttachment {
     /// The ID of the internet gateway. You must specify either InternetGatewayId or VpnGatewayId, but not both.
@@ -48,12 +48,20 @@ impl VpcGatewayAttachment {
 }
 
 impl Render for VpcGatewayAttachment {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "InternetGatewayId", &self.internet_gateway_id);
         cx.req(&mut m, "VpcId", &self.vpc_id);
         cx.opt(&mut m, "VpnGatewayId", &self.vpn_gateway_id);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for VpcGatewayAttachment {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::EC2::VPCGatewayAttachment", f)
     }
 }
 
@@ -65,6 +73,7 @@ impl Handle<VpcGatewayAttachment> {
     /// Used to identify if this resource is an Internet Gateway or Vpn Gateway Attachment
     ///
     /// `Fn::GetAtt AttachmentType`.
+    #[inline]
     pub fn attr_attachment_type(&self) -> Value<String> {
         self.get_att_static("AttachmentType")
     }

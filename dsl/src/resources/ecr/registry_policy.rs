@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// The ``AWS::ECR::RegistryPolicy`` resource creates or updates the permissions policy for a private registry.
 ///
 /// CloudFormation type `AWS::ECR::RegistryPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RegistryPolicy {
     /// CloudFormation `PolicyText`. Required. At most 10240 characters; JSON: object or string.
@@ -27,10 +27,18 @@ impl RegistryPolicy {
 }
 
 impl Render for RegistryPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PolicyText", &self.policy_text);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for RegistryPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ECR::RegistryPolicy", f)
     }
 }
 
@@ -42,6 +50,7 @@ impl Handle<RegistryPolicy> {
     /// The registry id.
     ///
     /// `Fn::GetAtt RegistryId`.
+    #[inline]
     pub fn attr_registry_id(&self) -> Value<String> {
         self.get_att_static("RegistryId")
     }

@@ -2,14 +2,14 @@
 //! `AWS::ECR::ReplicationConfiguration` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// The ``AWS::ECR::ReplicationConfiguration`` resource creates or updates the replication configuration for a private registry. The first time a replication configuration is applied to a private registry, a service-linked IAM role is created in your account for the replication process.
 ///
 /// CloudFormation type `AWS::ECR::ReplicationConfiguration`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplicationConfiguration {
     /// The replication configuration for a registry.
@@ -30,6 +30,7 @@ impl ReplicationConfiguration {
 }
 
 impl Render for ReplicationConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(
@@ -41,12 +42,20 @@ impl Render for ReplicationConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ReplicationConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ECR::ReplicationConfiguration", f)
+    }
+}
+
 impl Resource for ReplicationConfiguration {
     const TYPE_NAME: &'static str = "AWS::ECR::ReplicationConfiguration";
 }
 
 impl Handle<ReplicationConfiguration> {
     /// `Fn::GetAtt RegistryId`.
+    #[inline]
     pub fn attr_registry_id(&self) -> Value<String> {
         self.get_att_static("RegistryId")
     }
@@ -55,7 +64,7 @@ impl Handle<ReplicationConfiguration> {
 /// The replication configuration for a registry.
 ///
 /// CloudFormation property type `ReplicationConfiguration` of `AWS::ECR::ReplicationConfiguration`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplicationConfigurationProperty {
     /// An array of objects representing the replication destinations and repository filters for a replication configuration.
@@ -74,10 +83,18 @@ impl ReplicationConfigurationProperty {
 }
 
 impl Render for ReplicationConfigurationProperty {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Rules", &self.rules);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ReplicationConfigurationProperty {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ReplicationConfigurationProperty", f)
     }
 }
 
@@ -86,7 +103,7 @@ impl PropertyType for ReplicationConfigurationProperty {}
 /// An array of objects representing the destination for a replication rule.
 ///
 /// CloudFormation property type `ReplicationDestination` of `AWS::ECR::ReplicationConfiguration`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplicationDestination {
     /// The Region to replicate to.
@@ -110,6 +127,7 @@ impl ReplicationDestination {
 }
 
 impl Render for ReplicationDestination {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Region", &self.region);
@@ -118,12 +136,19 @@ impl Render for ReplicationDestination {
     }
 }
 
+impl ::std::fmt::Debug for ReplicationDestination {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ReplicationDestination", f)
+    }
+}
+
 impl PropertyType for ReplicationDestination {}
 
 /// An array of objects representing the replication destinations and repository filters for a replication configuration.
 ///
 /// CloudFormation property type `ReplicationRule` of `AWS::ECR::ReplicationConfiguration`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplicationRule {
     /// An array of objects representing the destination for a replication rule.
@@ -152,6 +177,7 @@ impl ReplicationRule {
 }
 
 impl Render for ReplicationRule {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Destinations", &self.destinations);
@@ -160,12 +186,19 @@ impl Render for ReplicationRule {
     }
 }
 
+impl ::std::fmt::Debug for ReplicationRule {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ReplicationRule", f)
+    }
+}
+
 impl PropertyType for ReplicationRule {}
 
 /// The filter settings used with image replication. Specifying a repository filter to a replication rule provides a method for controlling which repositories in a private registry are replicated. If no filters are added, the contents of all repositories are replicated.
 ///
 /// CloudFormation property type `RepositoryFilter` of `AWS::ECR::ReplicationConfiguration`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RepositoryFilter {
     /// The repository filter details. When the ``PREFIX_MATCH`` filter type is specified, this value is required and should be the repository name prefix to configure replication for.
@@ -192,11 +225,19 @@ impl RepositoryFilter {
 }
 
 impl Render for RepositoryFilter {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Filter", &self.filter);
         cx.req(&mut m, "FilterType", &self.filter_type);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for RepositoryFilter {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RepositoryFilter", f)
     }
 }
 
@@ -216,6 +257,7 @@ pub enum FilterType {
 
 impl FilterType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PrefixMatch => "PREFIX_MATCH",
@@ -225,6 +267,7 @@ impl FilterType {
 }
 
 impl From<&str> for FilterType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "PREFIX_MATCH" => Self::PrefixMatch,
@@ -234,6 +277,7 @@ impl From<&str> for FilterType {
 }
 
 impl Render for FilterType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// The ``AWS::ECR::Repository`` resource specifies an Amazon Elastic Container Registry (Amazon ECR) repository, where users can push and pull Docker images, Open Container Initiative (OCI) images, and OCI compatible artifacts. For more information, see [Amazon ECR private repositories](https://docs.aws.amazon.com/AmazonECR/latest/userguide/Repositories.html) in the *Amazon ECR User Guide*.
 ///
 /// CloudFormation type `AWS::ECR::Repository`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Repository {
     /// If true, deleting the repository force deletes the contents of the repository. If false, the repository must be empty before attempting to delete it.
@@ -54,6 +54,7 @@ pub struct Repository {
 
 impl Repository {
     /// A new `AWS::ECR::Repository` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -114,6 +115,7 @@ impl Repository {
 }
 
 impl Render for Repository {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "EmptyOnDelete", &self.empty_on_delete);
@@ -141,16 +143,25 @@ impl Render for Repository {
     }
 }
 
+impl ::std::fmt::Debug for Repository {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ECR::Repository", f)
+    }
+}
+
 impl Resource for Repository {
     const TYPE_NAME: &'static str = "AWS::ECR::Repository";
 }
 
 impl Handle<Repository> {
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// `Fn::GetAtt RepositoryUri`.
+    #[inline]
     pub fn attr_repository_uri(&self) -> Value<String> {
         self.get_att_static("RepositoryUri")
     }
@@ -159,7 +170,7 @@ impl Handle<Repository> {
 /// The encryption configuration for the repository. This determines how the contents of your repository are encrypted at rest.
 ///
 /// CloudFormation property type `EncryptionConfiguration` of `AWS::ECR::Repository`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct EncryptionConfiguration {
     /// The encryption type to use.
@@ -188,6 +199,7 @@ impl EncryptionConfiguration {
 }
 
 impl Render for EncryptionConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "EncryptionType", &self.encryption_type);
@@ -196,12 +208,19 @@ impl Render for EncryptionConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for EncryptionConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EncryptionConfiguration", f)
+    }
+}
+
 impl PropertyType for EncryptionConfiguration {}
 
 /// The image scanning configuration for a repository.
 ///
 /// CloudFormation property type `ImageScanningConfiguration` of `AWS::ECR::Repository`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ImageScanningConfiguration {
     /// The setting that determines whether images are scanned after being pushed to a repository. If set to ``true``, images will be scanned after being pushed. If this parameter is not specified, it will default to ``false`` and images will not be scanned unless a scan is manually started.
@@ -212,6 +231,7 @@ pub struct ImageScanningConfiguration {
 
 impl ImageScanningConfiguration {
     /// A new `ImageScanningConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -223,10 +243,18 @@ impl ImageScanningConfiguration {
 }
 
 impl Render for ImageScanningConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ScanOnPush", &self.scan_on_push);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ImageScanningConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ImageScanningConfiguration", f)
     }
 }
 
@@ -235,7 +263,7 @@ impl PropertyType for ImageScanningConfiguration {}
 /// A filter that specifies which image tags should be excluded from the repository's image tag mutability setting.
 ///
 /// CloudFormation property type `ImageTagMutabilityExclusionFilter` of `AWS::ECR::Repository`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageTagMutabilityExclusionFilter {
     /// Specifies the type of filter to use for excluding image tags from the repository's mutability setting.
@@ -266,6 +294,7 @@ impl ImageTagMutabilityExclusionFilter {
 }
 
 impl Render for ImageTagMutabilityExclusionFilter {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(
@@ -282,12 +311,19 @@ impl Render for ImageTagMutabilityExclusionFilter {
     }
 }
 
+impl ::std::fmt::Debug for ImageTagMutabilityExclusionFilter {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ImageTagMutabilityExclusionFilter", f)
+    }
+}
+
 impl PropertyType for ImageTagMutabilityExclusionFilter {}
 
 /// The ``LifecyclePolicy`` property type specifies a lifecycle policy. For information about lifecycle policy syntax, see [Lifecycle policy template](https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html) in the *Amazon ECR User Guide*.
 ///
 /// CloudFormation property type `LifecyclePolicy` of `AWS::ECR::Repository`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LifecyclePolicy {
     /// The JSON repository policy text to apply to the repository.
@@ -302,6 +338,7 @@ pub struct LifecyclePolicy {
 
 impl LifecyclePolicy {
     /// A new `LifecyclePolicy` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -318,11 +355,19 @@ impl LifecyclePolicy {
 }
 
 impl Render for LifecyclePolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "LifecyclePolicyText", &self.lifecycle_policy_text);
         cx.opt(&mut m, "RegistryId", &self.registry_id);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for LifecyclePolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LifecyclePolicy", f)
     }
 }
 
@@ -346,6 +391,7 @@ pub enum EncryptionType {
 
 impl EncryptionType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aes256 => "AES256",
@@ -357,6 +403,7 @@ impl EncryptionType {
 }
 
 impl From<&str> for EncryptionType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "AES256" => Self::Aes256,
@@ -368,6 +415,7 @@ impl From<&str> for EncryptionType {
 }
 
 impl Render for EncryptionType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -395,6 +443,7 @@ pub enum ImageTagMutability {
 
 impl ImageTagMutability {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mutable => "MUTABLE",
@@ -407,6 +456,7 @@ impl ImageTagMutability {
 }
 
 impl From<&str> for ImageTagMutability {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "MUTABLE" => Self::Mutable,
@@ -419,6 +469,7 @@ impl From<&str> for ImageTagMutability {
 }
 
 impl Render for ImageTagMutability {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -440,6 +491,7 @@ pub enum ImageTagMutabilityExclusionFilterType {
 
 impl ImageTagMutabilityExclusionFilterType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Wildcard => "WILDCARD",
@@ -449,6 +501,7 @@ impl ImageTagMutabilityExclusionFilterType {
 }
 
 impl From<&str> for ImageTagMutabilityExclusionFilterType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "WILDCARD" => Self::Wildcard,
@@ -458,6 +511,7 @@ impl From<&str> for ImageTagMutabilityExclusionFilterType {
 }
 
 impl Render for ImageTagMutabilityExclusionFilterType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -2,14 +2,14 @@
 //! `AWS::ECS::Cluster` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// The ``AWS::ECS::Cluster`` resource creates an Amazon Elastic Container Service (Amazon ECS) cluster.
 ///
 /// CloudFormation type `AWS::ECS::Cluster`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cluster {
     /// The short name of one or more capacity providers to associate with the cluster. A capacity provider must be associated with a cluster before it can be included as part of the default capacity provider strategy of the cluster or used in a capacity provider strategy when calling the [CreateService](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html) or…
@@ -44,6 +44,7 @@ pub struct Cluster {
 
 impl Cluster {
     /// A new `AWS::ECS::Cluster` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -91,6 +92,7 @@ impl Cluster {
 }
 
 impl Render for Cluster {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CapacityProviders", &self.capacity_providers);
@@ -112,12 +114,20 @@ impl Render for Cluster {
     }
 }
 
+impl ::std::fmt::Debug for Cluster {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ECS::Cluster", f)
+    }
+}
+
 impl Resource for Cluster {
     const TYPE_NAME: &'static str = "AWS::ECS::Cluster";
 }
 
 impl Handle<Cluster> {
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
@@ -126,7 +136,7 @@ impl Handle<Cluster> {
 /// The ``CapacityProviderStrategyItem`` property specifies the details of the default capacity provider strategy for the cluster. When services or tasks are run in the cluster with no launch type or capacity provider strategy specified, the default capacity provider strategy is used.
 ///
 /// CloudFormation property type `CapacityProviderStrategyItem` of `AWS::ECS::Cluster`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapacityProviderStrategyItem {
     /// The *base* value designates how many tasks, at a minimum, to run on the specified capacity provider for each service. Only one capacity provider in a capacity provider strategy can have a *base* defined. If no value is specified, the default value of ``0`` is used.
@@ -145,6 +155,7 @@ pub struct CapacityProviderStrategyItem {
 
 impl CapacityProviderStrategyItem {
     /// A new `CapacityProviderStrategyItem` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -166,6 +177,7 @@ impl CapacityProviderStrategyItem {
 }
 
 impl Render for CapacityProviderStrategyItem {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Base", &self.base);
@@ -175,12 +187,19 @@ impl Render for CapacityProviderStrategyItem {
     }
 }
 
+impl ::std::fmt::Debug for CapacityProviderStrategyItem {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CapacityProviderStrategyItem", f)
+    }
+}
+
 impl PropertyType for CapacityProviderStrategyItem {}
 
 /// The execute command and managed storage configuration for the cluster.
 ///
 /// CloudFormation property type `ClusterConfiguration` of `AWS::ECS::Cluster`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusterConfiguration {
     /// The details of the execute command configuration.
@@ -195,6 +214,7 @@ pub struct ClusterConfiguration {
 
 impl ClusterConfiguration {
     /// A new `ClusterConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -217,6 +237,7 @@ impl ClusterConfiguration {
 }
 
 impl Render for ClusterConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -233,12 +254,19 @@ impl Render for ClusterConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ClusterConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ClusterConfiguration", f)
+    }
+}
+
 impl PropertyType for ClusterConfiguration {}
 
 /// The settings to use when creating a cluster. This parameter is used to turn on CloudWatch Container Insights with enhanced observability or CloudWatch Container Insights for a cluster.
 ///
 /// CloudFormation property type `ClusterSettings` of `AWS::ECS::Cluster`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusterSettings {
     /// The name of the cluster setting. The value is ``containerInsights``.
@@ -253,6 +281,7 @@ pub struct ClusterSettings {
 
 impl ClusterSettings {
     /// A new `ClusterSettings` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -269,6 +298,7 @@ impl ClusterSettings {
 }
 
 impl Render for ClusterSettings {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Name", &self.name);
@@ -277,12 +307,19 @@ impl Render for ClusterSettings {
     }
 }
 
+impl ::std::fmt::Debug for ClusterSettings {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ClusterSettings", f)
+    }
+}
+
 impl PropertyType for ClusterSettings {}
 
 /// The details of the execute command configuration.
 ///
 /// CloudFormation property type `ExecuteCommandConfiguration` of `AWS::ECS::Cluster`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExecuteCommandConfiguration {
     /// Specify an KMSlong key ID to encrypt the data between the local client and the container.
@@ -301,6 +338,7 @@ pub struct ExecuteCommandConfiguration {
 
 impl ExecuteCommandConfiguration {
     /// A new `ExecuteCommandConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -325,6 +363,7 @@ impl ExecuteCommandConfiguration {
 }
 
 impl Render for ExecuteCommandConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "KmsKeyId", &self.kms_key_id);
@@ -334,12 +373,19 @@ impl Render for ExecuteCommandConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ExecuteCommandConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ExecuteCommandConfiguration", f)
+    }
+}
+
 impl PropertyType for ExecuteCommandConfiguration {}
 
 /// The log configuration for the results of the execute command actions. The logs can be sent to CloudWatch Logs or an Amazon S3 bucket.
 ///
 /// CloudFormation property type `ExecuteCommandLogConfiguration` of `AWS::ECS::Cluster`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExecuteCommandLogConfiguration {
     /// Determines whether to use encryption on the CloudWatch logs. If not specified, encryption will be off.
@@ -366,6 +412,7 @@ pub struct ExecuteCommandLogConfiguration {
 
 impl ExecuteCommandLogConfiguration {
     /// A new `ExecuteCommandLogConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -397,6 +444,7 @@ impl ExecuteCommandLogConfiguration {
 }
 
 impl Render for ExecuteCommandLogConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -416,12 +464,19 @@ impl Render for ExecuteCommandLogConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ExecuteCommandLogConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ExecuteCommandLogConfiguration", f)
+    }
+}
+
 impl PropertyType for ExecuteCommandLogConfiguration {}
 
 /// The managed storage configuration for the cluster.
 ///
 /// CloudFormation property type `ManagedStorageConfiguration` of `AWS::ECS::Cluster`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedStorageConfiguration {
     /// Specify the KMSlong key ID for Fargate ephemeral storage.
@@ -436,6 +491,7 @@ pub struct ManagedStorageConfiguration {
 
 impl ManagedStorageConfiguration {
     /// A new `ManagedStorageConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -452,6 +508,7 @@ impl ManagedStorageConfiguration {
 }
 
 impl Render for ManagedStorageConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -464,12 +521,19 @@ impl Render for ManagedStorageConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ManagedStorageConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ManagedStorageConfiguration", f)
+    }
+}
+
 impl PropertyType for ManagedStorageConfiguration {}
 
 /// Use this parameter to set a default Service Connect namespace. After you set a default Service Connect namespace, any new services with Service Connect turned on that are created in the cluster are added as client services in the namespace. This setting only applies to new services that set the ``enabled`` parameter to ``true`` in the ``ServiceConnectConfiguration``.
 ///
 /// CloudFormation property type `ServiceConnectDefaults` of `AWS::ECS::Cluster`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceConnectDefaults {
     /// The namespace name or full Amazon Resource Name (ARN) of the CMAPlong namespace that's used when you create a service and don't specify a Service Connect configuration. The namespace name can include up to 1024 characters. The name is case-sensitive. The name can't include greater than (>), less than (<), double quotation marks ("), or slash (/).
@@ -480,6 +544,7 @@ pub struct ServiceConnectDefaults {
 
 impl ServiceConnectDefaults {
     /// A new `ServiceConnectDefaults` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -491,10 +556,18 @@ impl ServiceConnectDefaults {
 }
 
 impl Render for ServiceConnectDefaults {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Namespace", &self.namespace);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ServiceConnectDefaults {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceConnectDefaults", f)
     }
 }
 
@@ -518,6 +591,7 @@ pub enum ExecuteCommandConfigurationLogging {
 
 impl ExecuteCommandConfigurationLogging {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "DEFAULT",
@@ -529,6 +603,7 @@ impl ExecuteCommandConfigurationLogging {
 }
 
 impl From<&str> for ExecuteCommandConfigurationLogging {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "DEFAULT" => Self::Default,
@@ -540,6 +615,7 @@ impl From<&str> for ExecuteCommandConfigurationLogging {
 }
 
 impl Render for ExecuteCommandConfigurationLogging {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -2,14 +2,14 @@
 //! `AWS::ECS::Daemon` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Information about a daemon resource.
 ///
 /// CloudFormation type `AWS::ECS::Daemon`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Daemon {
     /// The Amazon Resource Names (ARNs) of the capacity providers associated with the daemon.
@@ -50,6 +50,7 @@ pub struct Daemon {
 
 impl Daemon {
     /// A new `AWS::ECS::Daemon` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -109,6 +110,7 @@ impl Daemon {
 }
 
 impl Render for Daemon {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CapacityProviderArns", &self.capacity_provider_arns);
@@ -137,28 +139,40 @@ impl Render for Daemon {
     }
 }
 
+impl ::std::fmt::Debug for Daemon {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ECS::Daemon", f)
+    }
+}
+
 impl Resource for Daemon {
     const TYPE_NAME: &'static str = "AWS::ECS::Daemon";
 }
 
 impl Handle<Daemon> {
     /// `Fn::GetAtt CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.get_att_static("CreatedAt")
     }
     /// `Fn::GetAtt DaemonArn`.
+    #[inline]
     pub fn attr_daemon_arn(&self) -> Value<String> {
         self.get_att_static("DaemonArn")
     }
     /// `Fn::GetAtt DaemonStatus`.
+    #[inline]
     pub fn attr_daemon_status(&self) -> Value<String> {
         self.get_att_static("DaemonStatus")
     }
     /// `Fn::GetAtt DeploymentArn`.
+    #[inline]
     pub fn attr_deployment_arn(&self) -> Value<String> {
         self.get_att_static("DeploymentArn")
     }
     /// `Fn::GetAtt UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.get_att_static("UpdatedAt")
     }
@@ -167,7 +181,7 @@ impl Handle<Daemon> {
 /// The CloudWatch alarm configuration for a daemon. When enabled, CloudWatch alarms determine whether a daemon deployment has failed.
 ///
 /// CloudFormation property type `DaemonAlarmConfiguration` of `AWS::ECS::Daemon`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DaemonAlarmConfiguration {
     /// The CloudWatch alarm names to monitor during a daemon deployment.
@@ -182,6 +196,7 @@ pub struct DaemonAlarmConfiguration {
 
 impl DaemonAlarmConfiguration {
     /// A new `DaemonAlarmConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -198,6 +213,7 @@ impl DaemonAlarmConfiguration {
 }
 
 impl Render for DaemonAlarmConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AlarmNames", &self.alarm_names);
@@ -206,12 +222,19 @@ impl Render for DaemonAlarmConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for DaemonAlarmConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DaemonAlarmConfiguration", f)
+    }
+}
+
 impl PropertyType for DaemonAlarmConfiguration {}
 
 /// Optional deployment parameters that control how a daemon rolls out updates across container instances.
 ///
 /// CloudFormation property type `DaemonDeploymentConfiguration` of `AWS::ECS::Daemon`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DaemonDeploymentConfiguration {
     /// The CloudWatch alarm configuration for the daemon deployment. When alarms are triggered during a deployment, the deployment can be automatically rolled back.
@@ -230,6 +253,7 @@ pub struct DaemonDeploymentConfiguration {
 
 impl DaemonDeploymentConfiguration {
     /// A new `DaemonDeploymentConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -251,12 +275,20 @@ impl DaemonDeploymentConfiguration {
 }
 
 impl Render for DaemonDeploymentConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Alarms", &self.alarms);
         cx.opt(&mut m, "BakeTimeInMinutes", &self.bake_time_in_minutes);
         cx.opt(&mut m, "DrainPercent", &self.drain_percent);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for DaemonDeploymentConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DaemonDeploymentConfiguration", f)
     }
 }
 
@@ -278,6 +310,7 @@ pub enum PropagateTags {
 
 impl PropagateTags {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Daemon => "DAEMON",
@@ -288,6 +321,7 @@ impl PropagateTags {
 }
 
 impl From<&str> for PropagateTags {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "DAEMON" => Self::Daemon,
@@ -298,6 +332,7 @@ impl From<&str> for PropagateTags {
 }
 
 impl Render for PropagateTags {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

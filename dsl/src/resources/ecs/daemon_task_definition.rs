@@ -2,14 +2,14 @@
 //! `AWS::ECS::DaemonTaskDefinition` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Map, PropertyType, Value};
 
 /// The details of a daemon task definition. A daemon task definition is a template that describes the containers that form a daemon. Daemons deploy cross-cutting software agents independently across your Amazon ECS infrastructure.
 ///
 /// CloudFormation type `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DaemonTaskDefinition {
     /// A list of container definitions in JSON format that describe the containers that make up the daemon task.
@@ -54,6 +54,7 @@ pub struct DaemonTaskDefinition {
 
 impl DaemonTaskDefinition {
     /// A new `AWS::ECS::DaemonTaskDefinition` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -113,6 +114,7 @@ impl DaemonTaskDefinition {
 }
 
 impl Render for DaemonTaskDefinition {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ContainerDefinitions", &self.container_definitions);
@@ -129,12 +131,20 @@ impl Render for DaemonTaskDefinition {
     }
 }
 
+impl ::std::fmt::Debug for DaemonTaskDefinition {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ECS::DaemonTaskDefinition", f)
+    }
+}
+
 impl Resource for DaemonTaskDefinition {
     const TYPE_NAME: &'static str = "AWS::ECS::DaemonTaskDefinition";
 }
 
 impl Handle<DaemonTaskDefinition> {
     /// `Fn::GetAtt DaemonTaskDefinitionArn`.
+    #[inline]
     pub fn attr_daemon_task_definition_arn(&self) -> Value<String> {
         self.get_att_static("DaemonTaskDefinitionArn")
     }
@@ -143,7 +153,7 @@ impl Handle<DaemonTaskDefinition> {
 /// The dependencies defined for container startup and shutdown. A container can contain multiple dependencies. When a dependency is defined for container startup, for container shutdown it is reversed.
 ///
 /// CloudFormation property type `ContainerDependency` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContainerDependency {
     /// The dependency condition of the container. The following are the available conditions and their behavior:
@@ -158,6 +168,7 @@ pub struct ContainerDependency {
 
 impl ContainerDependency {
     /// A new `ContainerDependency` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -174,6 +185,7 @@ impl ContainerDependency {
 }
 
 impl Render for ContainerDependency {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Condition", &self.condition);
@@ -182,12 +194,19 @@ impl Render for ContainerDependency {
     }
 }
 
+impl ::std::fmt::Debug for ContainerDependency {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ContainerDependency", f)
+    }
+}
+
 impl PropertyType for ContainerDependency {}
 
 /// A container definition for a daemon task. Daemon container definitions describe the containers that run as part of a daemon task on container instances managed by capacity providers.
 ///
 /// CloudFormation property type `DaemonContainerDefinition` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct DaemonContainerDefinition {
     /// The command that's passed to the container.
@@ -487,6 +506,7 @@ impl DaemonContainerDefinition {
 }
 
 impl Render for DaemonContainerDefinition {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Command", &self.command);
@@ -534,12 +554,19 @@ impl Render for DaemonContainerDefinition {
     }
 }
 
+impl ::std::fmt::Debug for DaemonContainerDefinition {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DaemonContainerDefinition", f)
+    }
+}
+
 impl PropertyType for DaemonContainerDefinition {}
 
 /// An object representing a container instance host device.
 ///
 /// CloudFormation property type `Device` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Device {
     /// The path inside the container at which to expose the host device.
@@ -558,6 +585,7 @@ pub struct Device {
 
 impl Device {
     /// A new `Device` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -579,6 +607,7 @@ impl Device {
 }
 
 impl Render for Device {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ContainerPath", &self.container_path);
@@ -588,12 +617,19 @@ impl Render for Device {
     }
 }
 
+impl ::std::fmt::Debug for Device {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Device", f)
+    }
+}
+
 impl PropertyType for Device {}
 
 /// A list of files containing the environment variables to pass to a container. You can specify up to ten environment files. The file must have a ``.env`` file extension. Each line in an environment file should contain an environment variable in ``VARIABLE=VALUE`` format. Lines beginning with ``#`` are treated as comments and are ignored.
 ///
 /// CloudFormation property type `EnvironmentFile` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EnvironmentFile {
     /// The file type to use. Environment files are objects in Amazon S3. The only supported value is ``s3``.
@@ -608,6 +644,7 @@ pub struct EnvironmentFile {
 
 impl EnvironmentFile {
     /// A new `EnvironmentFile` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -624,6 +661,7 @@ impl EnvironmentFile {
 }
 
 impl Render for EnvironmentFile {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Type", &self.r#type);
@@ -632,12 +670,19 @@ impl Render for EnvironmentFile {
     }
 }
 
+impl ::std::fmt::Debug for EnvironmentFile {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EnvironmentFile", f)
+    }
+}
+
 impl PropertyType for EnvironmentFile {}
 
 /// The FireLens configuration for the container. This is used to specify and configure a log router for container logs. For more information, see [Custom log routing](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html) in the *Amazon Elastic Container Service Developer Guide*.
 ///
 /// CloudFormation property type `FirelensConfiguration` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FirelensConfiguration {
     /// The options to use when configuring the log router. This field is optional and can be used to specify a custom configuration file or to add additional metadata, such as the task, task definition, cluster, and container instance details to the log event.
@@ -652,6 +697,7 @@ pub struct FirelensConfiguration {
 
 impl FirelensConfiguration {
     /// A new `FirelensConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -668,6 +714,7 @@ impl FirelensConfiguration {
 }
 
 impl Render for FirelensConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Options", &self.options);
@@ -676,12 +723,19 @@ impl Render for FirelensConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for FirelensConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "FirelensConfiguration", f)
+    }
+}
+
 impl PropertyType for FirelensConfiguration {}
 
 /// An object representing a container health check. Health check parameters that are specified in a container definition override any Docker health checks that exist in the container image (such as those specified in a parent image or from the image's Dockerfile). This configuration maps to the ``HEALTHCHECK`` parameter of docker run.
 ///
 /// CloudFormation property type `HealthCheck` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HealthCheck {
     /// A string array representing the command that the container runs to determine if it is healthy. The string array must start with ``CMD`` to run the command arguments directly, or ``CMD-SHELL`` to run the command with the container's default shell.
@@ -708,6 +762,7 @@ pub struct HealthCheck {
 
 impl HealthCheck {
     /// A new `HealthCheck` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -739,6 +794,7 @@ impl HealthCheck {
 }
 
 impl Render for HealthCheck {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Command", &self.command);
@@ -750,12 +806,19 @@ impl Render for HealthCheck {
     }
 }
 
+impl ::std::fmt::Debug for HealthCheck {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HealthCheck", f)
+    }
+}
+
 impl PropertyType for HealthCheck {}
 
 /// Details on a container instance bind mount host volume.
 ///
 /// CloudFormation property type `HostVolumeProperties` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HostVolumeProperties {
     /// When the ``host`` parameter is used, specify a ``sourcePath`` to declare the path on the host container instance that's presented to the container. If this parameter is empty, then the Docker daemon has assigned a host path for you.
@@ -766,6 +829,7 @@ pub struct HostVolumeProperties {
 
 impl HostVolumeProperties {
     /// A new `HostVolumeProperties` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -777,10 +841,18 @@ impl HostVolumeProperties {
 }
 
 impl Render for HostVolumeProperties {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "SourcePath", &self.source_path);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for HostVolumeProperties {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HostVolumeProperties", f)
     }
 }
 
@@ -789,7 +861,7 @@ impl PropertyType for HostVolumeProperties {}
 /// The Linux capabilities to add or remove from the default Docker configuration for a container defined in the task definition. For more detailed information about these Linux capabilities, see the [capabilities(7)](https://docs.aws.amazon.com/http://man7.org/linux/man-pages/man7/capabilities.7.html) Linux manual page.
 ///
 /// CloudFormation property type `KernelCapabilities` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct KernelCapabilities {
     /// The Linux capabilities for the container that have been added to the default configuration provided by Docker. This parameter maps to ``CapAdd`` in the docker container create command and the ``--cap-add`` option to docker run.
@@ -804,6 +876,7 @@ pub struct KernelCapabilities {
 
 impl KernelCapabilities {
     /// A new `KernelCapabilities` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -820,6 +893,7 @@ impl KernelCapabilities {
 }
 
 impl Render for KernelCapabilities {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Add", &self.add);
@@ -828,12 +902,19 @@ impl Render for KernelCapabilities {
     }
 }
 
+impl ::std::fmt::Debug for KernelCapabilities {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "KernelCapabilities", f)
+    }
+}
+
 impl PropertyType for KernelCapabilities {}
 
 /// A key-value pair object.
 ///
 /// CloudFormation property type `KeyValuePair` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct KeyValuePair {
     /// The name of the key-value pair. For environment variables, this is the name of the environment variable.
@@ -848,6 +929,7 @@ pub struct KeyValuePair {
 
 impl KeyValuePair {
     /// A new `KeyValuePair` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -864,6 +946,7 @@ impl KeyValuePair {
 }
 
 impl Render for KeyValuePair {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Name", &self.name);
@@ -872,12 +955,19 @@ impl Render for KeyValuePair {
     }
 }
 
+impl ::std::fmt::Debug for KeyValuePair {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "KeyValuePair", f)
+    }
+}
+
 impl PropertyType for KeyValuePair {}
 
 /// The Linux-specific options that are applied to the container, such as Linux [KernelCapabilities](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html).
 ///
 /// CloudFormation property type `LinuxParameters` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LinuxParameters {
     /// The Linux capabilities for the container that are added to or dropped from the default configuration provided by Docker.
@@ -900,6 +990,7 @@ pub struct LinuxParameters {
 
 impl LinuxParameters {
     /// A new `LinuxParameters` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -926,6 +1017,7 @@ impl LinuxParameters {
 }
 
 impl Render for LinuxParameters {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Capabilities", &self.capabilities);
@@ -936,12 +1028,19 @@ impl Render for LinuxParameters {
     }
 }
 
+impl ::std::fmt::Debug for LinuxParameters {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LinuxParameters", f)
+    }
+}
+
 impl PropertyType for LinuxParameters {}
 
 /// The log configuration for the container. This parameter maps to ``LogConfig`` in the docker container create command and the ``--log-driver`` option to docker run.
 ///
 /// CloudFormation property type `LogConfiguration` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct LogConfiguration {
     /// The log driver to use for the container.
@@ -980,6 +1079,7 @@ impl LogConfiguration {
 }
 
 impl Render for LogConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "LogDriver", &self.log_driver);
@@ -989,12 +1089,19 @@ impl Render for LogConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for LogConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LogConfiguration", f)
+    }
+}
+
 impl PropertyType for LogConfiguration {}
 
 /// The details for a volume mount point that's used in a container definition.
 ///
 /// CloudFormation property type `MountPoint` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MountPoint {
     /// The path on the container to mount the host volume at.
@@ -1013,6 +1120,7 @@ pub struct MountPoint {
 
 impl MountPoint {
     /// A new `MountPoint` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1034,6 +1142,7 @@ impl MountPoint {
 }
 
 impl Render for MountPoint {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ContainerPath", &self.container_path);
@@ -1043,12 +1152,19 @@ impl Render for MountPoint {
     }
 }
 
+impl ::std::fmt::Debug for MountPoint {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MountPoint", f)
+    }
+}
+
 impl PropertyType for MountPoint {}
 
 /// The repository credentials for private registry authentication.
 ///
 /// CloudFormation property type `RepositoryCredentials` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RepositoryCredentials {
     /// The Amazon Resource Name (ARN) of the secret containing the private repository credentials.
@@ -1059,6 +1175,7 @@ pub struct RepositoryCredentials {
 
 impl RepositoryCredentials {
     /// A new `RepositoryCredentials` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1070,10 +1187,18 @@ impl RepositoryCredentials {
 }
 
 impl Render for RepositoryCredentials {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CredentialsParameter", &self.credentials_parameter);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for RepositoryCredentials {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RepositoryCredentials", f)
     }
 }
 
@@ -1082,7 +1207,7 @@ impl PropertyType for RepositoryCredentials {}
 /// The restart policy for the container. When you set up a restart policy, Amazon ECS can restart the container without needing to replace the task.
 ///
 /// CloudFormation property type `RestartPolicy` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RestartPolicy {
     /// CloudFormation `Enabled`.
@@ -1095,6 +1220,7 @@ pub struct RestartPolicy {
 
 impl RestartPolicy {
     /// A new `RestartPolicy` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1116,6 +1242,7 @@ impl RestartPolicy {
 }
 
 impl Render for RestartPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Enabled", &self.enabled);
@@ -1125,12 +1252,19 @@ impl Render for RestartPolicy {
     }
 }
 
+impl ::std::fmt::Debug for RestartPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RestartPolicy", f)
+    }
+}
+
 impl PropertyType for RestartPolicy {}
 
 /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the following ways:
 ///
 /// CloudFormation property type `Secret` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Secret {
     /// The name of the secret.
@@ -1154,6 +1288,7 @@ impl Secret {
 }
 
 impl Render for Secret {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Name", &self.name);
@@ -1162,12 +1297,19 @@ impl Render for Secret {
     }
 }
 
+impl ::std::fmt::Debug for Secret {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Secret", f)
+    }
+}
+
 impl PropertyType for Secret {}
 
 /// A list of namespaced kernel parameters to set in the container. This parameter maps to ``Sysctls`` in the docker container create command and the ``--sysctl`` option to docker run. For example, you can configure ``net.ipv4.tcp_keepalive_time`` setting to maintain longer lived connections.
 ///
 /// CloudFormation property type `SystemControl` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemControl {
     /// The namespaced kernel parameter to set a ``value`` for.
@@ -1182,6 +1324,7 @@ pub struct SystemControl {
 
 impl SystemControl {
     /// A new `SystemControl` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1198,6 +1341,7 @@ impl SystemControl {
 }
 
 impl Render for SystemControl {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Namespace", &self.namespace);
@@ -1206,12 +1350,19 @@ impl Render for SystemControl {
     }
 }
 
+impl ::std::fmt::Debug for SystemControl {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "SystemControl", f)
+    }
+}
+
 impl PropertyType for SystemControl {}
 
 /// The container path, mount options, and size of the tmpfs mount.
 ///
 /// CloudFormation property type `Tmpfs` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Tmpfs {
     /// The absolute file path where the tmpfs volume is to be mounted.
@@ -1250,6 +1401,7 @@ impl Tmpfs {
 }
 
 impl Render for Tmpfs {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ContainerPath", &self.container_path);
@@ -1259,12 +1411,19 @@ impl Render for Tmpfs {
     }
 }
 
+impl ::std::fmt::Debug for Tmpfs {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Tmpfs", f)
+    }
+}
+
 impl PropertyType for Tmpfs {}
 
 /// The ``ulimit`` settings to pass to the container.
 ///
 /// CloudFormation property type `Ulimit` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Ulimit {
     /// The hard limit for the ``ulimit`` type. The value can be specified in bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
@@ -1297,6 +1456,7 @@ impl Ulimit {
 }
 
 impl Render for Ulimit {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "HardLimit", &self.hard_limit);
@@ -1306,12 +1466,19 @@ impl Render for Ulimit {
     }
 }
 
+impl ::std::fmt::Debug for Ulimit {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Ulimit", f)
+    }
+}
+
 impl PropertyType for Ulimit {}
 
 /// The data volume configuration for tasks launched using this task definition. Specifying a volume configuration in a task definition is optional. The volume configuration may contain multiple volumes but only one volume configured at launch is supported.
 ///
 /// CloudFormation property type `Volume` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Volume {
     /// This parameter is specified when you use bind mount host volumes. The contents of the ``host`` parameter determine whether your bind mount host volume persists on the host container instance and where it's stored. If the ``host`` parameter is empty, then the Docker daemon assigns a host path for your data volume.
@@ -1326,6 +1493,7 @@ pub struct Volume {
 
 impl Volume {
     /// A new `Volume` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1342,11 +1510,19 @@ impl Volume {
 }
 
 impl Render for Volume {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Host", &self.host);
         cx.opt(&mut m, "Name", &self.name);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Volume {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Volume", f)
     }
 }
 
@@ -1372,6 +1548,7 @@ pub enum ContainerDependencyCondition {
 
 impl ContainerDependencyCondition {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Complete => "COMPLETE",
@@ -1384,6 +1561,7 @@ impl ContainerDependencyCondition {
 }
 
 impl From<&str> for ContainerDependencyCondition {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "COMPLETE" => Self::Complete,
@@ -1396,6 +1574,7 @@ impl From<&str> for ContainerDependencyCondition {
 }
 
 impl Render for ContainerDependencyCondition {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1419,6 +1598,7 @@ pub enum DevicePermission {
 
 impl DevicePermission {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mknod => "mknod",
@@ -1430,6 +1610,7 @@ impl DevicePermission {
 }
 
 impl From<&str> for DevicePermission {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "mknod" => Self::Mknod,
@@ -1441,6 +1622,7 @@ impl From<&str> for DevicePermission {
 }
 
 impl Render for DevicePermission {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1462,6 +1644,7 @@ pub enum EnvironmentFileType {
 
 impl EnvironmentFileType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::S3 => "s3",
@@ -1471,6 +1654,7 @@ impl EnvironmentFileType {
 }
 
 impl From<&str> for EnvironmentFileType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "s3" => Self::S3,
@@ -1480,6 +1664,7 @@ impl From<&str> for EnvironmentFileType {
 }
 
 impl Render for EnvironmentFileType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1503,6 +1688,7 @@ pub enum FirelensConfigurationType {
 
 impl FirelensConfigurationType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fluentbit => "fluentbit",
@@ -1513,6 +1699,7 @@ impl FirelensConfigurationType {
 }
 
 impl From<&str> for FirelensConfigurationType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "fluentbit" => Self::Fluentbit,
@@ -1523,6 +1710,7 @@ impl From<&str> for FirelensConfigurationType {
 }
 
 impl Render for FirelensConfigurationType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1546,6 +1734,7 @@ pub enum IpcMode {
 
 impl IpcMode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -1556,6 +1745,7 @@ impl IpcMode {
 }
 
 impl From<&str> for IpcMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "none" => Self::None,
@@ -1566,6 +1756,7 @@ impl From<&str> for IpcMode {
 }
 
 impl Render for IpcMode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1589,6 +1780,7 @@ pub enum PidMode {
 
 impl PidMode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -1599,6 +1791,7 @@ impl PidMode {
 }
 
 impl From<&str> for PidMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "none" => Self::None,
@@ -1609,6 +1802,7 @@ impl From<&str> for PidMode {
 }
 
 impl Render for PidMode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1658,6 +1852,7 @@ pub enum UlimitName {
 
 impl UlimitName {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Core => "core",
@@ -1681,6 +1876,7 @@ impl UlimitName {
 }
 
 impl From<&str> for UlimitName {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "core" => Self::Core,
@@ -1704,6 +1900,7 @@ impl From<&str> for UlimitName {
 }
 
 impl Render for UlimitName {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -2,14 +2,14 @@
 //! `AWS::ECS::ExpressGatewayService` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Resource Type definition for AWS::ECS::ExpressGatewayService
 ///
 /// CloudFormation type `AWS::ECS::ExpressGatewayService`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ExpressGatewayService {
     /// CloudFormation `Cluster`. Default `default`. Changing it replaces the resource.
@@ -125,6 +125,7 @@ impl ExpressGatewayService {
 }
 
 impl Render for ExpressGatewayService {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Cluster", &self.cluster);
@@ -148,101 +149,128 @@ impl Render for ExpressGatewayService {
     }
 }
 
+impl ::std::fmt::Debug for ExpressGatewayService {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ECS::ExpressGatewayService", f)
+    }
+}
+
 impl Resource for ExpressGatewayService {
     const TYPE_NAME: &'static str = "AWS::ECS::ExpressGatewayService";
 }
 
 impl Handle<ExpressGatewayService> {
     /// `Fn::GetAtt ActiveConfigurations`.
+    #[inline]
     pub fn attr_active_configurations(&self) -> Value<Json> {
         self.get_att_static("ActiveConfigurations")
     }
     /// `Fn::GetAtt CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.get_att_static("CreatedAt")
     }
     /// `Fn::GetAtt ECSManagedResourceArns`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns(&self) -> Value<Json> {
         self.get_att_static("ECSManagedResourceArns")
     }
     /// `Fn::GetAtt ECSManagedResourceArns.AutoScaling`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_auto_scaling(&self) -> Value<Json> {
         self.get_att_static("ECSManagedResourceArns.AutoScaling")
     }
     /// `Fn::GetAtt ECSManagedResourceArns.AutoScaling.ApplicationAutoScalingPolicies`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_auto_scaling_application_auto_scaling_policies(
         &self,
     ) -> Value<List<String>> {
         self.get_att_static("ECSManagedResourceArns.AutoScaling.ApplicationAutoScalingPolicies")
     }
     /// `Fn::GetAtt ECSManagedResourceArns.AutoScaling.ScalableTarget`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_auto_scaling_scalable_target(&self) -> Value<String> {
         self.get_att_static("ECSManagedResourceArns.AutoScaling.ScalableTarget")
     }
     /// `Fn::GetAtt ECSManagedResourceArns.IngressPath`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path(&self) -> Value<Json> {
         self.get_att_static("ECSManagedResourceArns.IngressPath")
     }
     /// `Fn::GetAtt ECSManagedResourceArns.IngressPath.CertificateArn`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_certificate_arn(&self) -> Value<String> {
         self.get_att_static("ECSManagedResourceArns.IngressPath.CertificateArn")
     }
     /// `Fn::GetAtt ECSManagedResourceArns.IngressPath.ListenerArn`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_listener_arn(&self) -> Value<String> {
         self.get_att_static("ECSManagedResourceArns.IngressPath.ListenerArn")
     }
     /// `Fn::GetAtt ECSManagedResourceArns.IngressPath.ListenerRuleArn`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_listener_rule_arn(&self) -> Value<String> {
         self.get_att_static("ECSManagedResourceArns.IngressPath.ListenerRuleArn")
     }
     /// `Fn::GetAtt ECSManagedResourceArns.IngressPath.LoadBalancerArn`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_load_balancer_arn(&self) -> Value<String> {
         self.get_att_static("ECSManagedResourceArns.IngressPath.LoadBalancerArn")
     }
     /// `Fn::GetAtt ECSManagedResourceArns.IngressPath.LoadBalancerSecurityGroups`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_load_balancer_security_groups(
         &self,
     ) -> Value<List<String>> {
         self.get_att_static("ECSManagedResourceArns.IngressPath.LoadBalancerSecurityGroups")
     }
     /// `Fn::GetAtt ECSManagedResourceArns.IngressPath.TargetGroupArns`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_target_group_arns(
         &self,
     ) -> Value<List<String>> {
         self.get_att_static("ECSManagedResourceArns.IngressPath.TargetGroupArns")
     }
     /// `Fn::GetAtt ECSManagedResourceArns.LogGroups`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_log_groups(&self) -> Value<List<String>> {
         self.get_att_static("ECSManagedResourceArns.LogGroups")
     }
     /// `Fn::GetAtt ECSManagedResourceArns.MetricAlarms`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_metric_alarms(&self) -> Value<List<String>> {
         self.get_att_static("ECSManagedResourceArns.MetricAlarms")
     }
     /// `Fn::GetAtt ECSManagedResourceArns.ServiceSecurityGroups`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_service_security_groups(&self) -> Value<List<String>> {
         self.get_att_static("ECSManagedResourceArns.ServiceSecurityGroups")
     }
     /// `Fn::GetAtt Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.get_att_static("Endpoint")
     }
     /// `Fn::GetAtt ServiceArn`.
+    #[inline]
     pub fn attr_service_arn(&self) -> Value<String> {
         self.get_att_static("ServiceArn")
     }
     /// `Fn::GetAtt Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<Json> {
         self.get_att_static("Status")
     }
     /// `Fn::GetAtt UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.get_att_static("UpdatedAt")
     }
 }
 
 /// CloudFormation property type `ExpressGatewayContainer` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ExpressGatewayContainer {
     /// CloudFormation `AwsLogsConfiguration`.
@@ -313,6 +341,7 @@ impl ExpressGatewayContainer {
 }
 
 impl Render for ExpressGatewayContainer {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AwsLogsConfiguration", &self.aws_logs_configuration);
@@ -330,10 +359,17 @@ impl Render for ExpressGatewayContainer {
     }
 }
 
+impl ::std::fmt::Debug for ExpressGatewayContainer {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ExpressGatewayContainer", f)
+    }
+}
+
 impl PropertyType for ExpressGatewayContainer {}
 
 /// CloudFormation property type `ExpressGatewayRepositoryCredentials` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ExpressGatewayRepositoryCredentials {
     /// CloudFormation `CredentialsParameter`. Required.
@@ -350,6 +386,7 @@ impl ExpressGatewayRepositoryCredentials {
 }
 
 impl Render for ExpressGatewayRepositoryCredentials {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "CredentialsParameter", &self.credentials_parameter);
@@ -357,10 +394,17 @@ impl Render for ExpressGatewayRepositoryCredentials {
     }
 }
 
+impl ::std::fmt::Debug for ExpressGatewayRepositoryCredentials {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ExpressGatewayRepositoryCredentials", f)
+    }
+}
+
 impl PropertyType for ExpressGatewayRepositoryCredentials {}
 
 /// CloudFormation property type `ExpressGatewayScalingTarget` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExpressGatewayScalingTarget {
     /// CloudFormation `AutoScalingMetric`. Default `AVERAGE_CPU`.
@@ -375,6 +419,7 @@ pub struct ExpressGatewayScalingTarget {
 
 impl ExpressGatewayScalingTarget {
     /// A new `ExpressGatewayScalingTarget` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -404,6 +449,7 @@ impl ExpressGatewayScalingTarget {
 }
 
 impl Render for ExpressGatewayScalingTarget {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AutoScalingMetric", &self.auto_scaling_metric);
@@ -418,10 +464,17 @@ impl Render for ExpressGatewayScalingTarget {
     }
 }
 
+impl ::std::fmt::Debug for ExpressGatewayScalingTarget {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ExpressGatewayScalingTarget", f)
+    }
+}
+
 impl PropertyType for ExpressGatewayScalingTarget {}
 
 /// CloudFormation property type `ExpressGatewayServiceAwsLogsConfiguration` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ExpressGatewayServiceAwsLogsConfiguration {
     /// CloudFormation `LogGroup`. Required.
@@ -444,6 +497,7 @@ impl ExpressGatewayServiceAwsLogsConfiguration {
 }
 
 impl Render for ExpressGatewayServiceAwsLogsConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "LogGroup", &self.log_group);
@@ -452,10 +506,17 @@ impl Render for ExpressGatewayServiceAwsLogsConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ExpressGatewayServiceAwsLogsConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ExpressGatewayServiceAwsLogsConfiguration", f)
+    }
+}
+
 impl PropertyType for ExpressGatewayServiceAwsLogsConfiguration {}
 
 /// CloudFormation property type `ExpressGatewayServiceNetworkConfiguration` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExpressGatewayServiceNetworkConfiguration {
     /// CloudFormation `SecurityGroups`.
@@ -466,6 +527,7 @@ pub struct ExpressGatewayServiceNetworkConfiguration {
 
 impl ExpressGatewayServiceNetworkConfiguration {
     /// A new `ExpressGatewayServiceNetworkConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -482,6 +544,7 @@ impl ExpressGatewayServiceNetworkConfiguration {
 }
 
 impl Render for ExpressGatewayServiceNetworkConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "SecurityGroups", &self.security_groups);
@@ -490,10 +553,17 @@ impl Render for ExpressGatewayServiceNetworkConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ExpressGatewayServiceNetworkConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ExpressGatewayServiceNetworkConfiguration", f)
+    }
+}
+
 impl PropertyType for ExpressGatewayServiceNetworkConfiguration {}
 
 /// CloudFormation property type `KeyValuePair` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct KeyValuePair {
     /// CloudFormation `Name`. Required.
@@ -513,6 +583,7 @@ impl KeyValuePair {
 }
 
 impl Render for KeyValuePair {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Name", &self.name);
@@ -521,10 +592,17 @@ impl Render for KeyValuePair {
     }
 }
 
+impl ::std::fmt::Debug for KeyValuePair {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "KeyValuePair", f)
+    }
+}
+
 impl PropertyType for KeyValuePair {}
 
 /// CloudFormation property type `Secret` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Secret {
     /// CloudFormation `Name`. Required.
@@ -544,11 +622,19 @@ impl Secret {
 }
 
 impl Render for Secret {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "ValueFrom", &self.value_from);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Secret {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Secret", f)
     }
 }
 
@@ -570,6 +656,7 @@ pub enum ExpressGatewayServiceScalingMetric {
 
 impl ExpressGatewayServiceScalingMetric {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AverageCpu => "AVERAGE_CPU",
@@ -581,6 +668,7 @@ impl ExpressGatewayServiceScalingMetric {
 }
 
 impl From<&str> for ExpressGatewayServiceScalingMetric {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "AVERAGE_CPU" => Self::AverageCpu,
@@ -592,6 +680,7 @@ impl From<&str> for ExpressGatewayServiceScalingMetric {
 }
 
 impl Render for ExpressGatewayServiceScalingMetric {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

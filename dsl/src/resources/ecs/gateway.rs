@@ -2,14 +2,14 @@
 //! `AWS::ECS::Gateway` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Resource schema for AWS ECS Gateway
 ///
 /// CloudFormation type `AWS::ECS::Gateway`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Gateway {
     /// The configuration for the gateway.
@@ -72,6 +72,7 @@ impl Gateway {
 }
 
 impl Render for Gateway {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Configuration", &self.configuration);
@@ -88,6 +89,13 @@ impl Render for Gateway {
     }
 }
 
+impl ::std::fmt::Debug for Gateway {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ECS::Gateway", f)
+    }
+}
+
 impl Resource for Gateway {
     const TYPE_NAME: &'static str = "AWS::ECS::Gateway";
 }
@@ -96,36 +104,42 @@ impl Handle<Gateway> {
     /// The access type of the gateway.
     ///
     /// `Fn::GetAtt AccessType`.
+    #[inline]
     pub fn attr_access_type(&self) -> Value<String> {
         self.get_att_static("AccessType")
     }
     /// The Amazon Resource Name (ARN) of the gateway.
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// The current number of ALBs provisioned for the gateway.
     ///
     /// `Fn::GetAtt Configuration.HostSharedAlb.CurrentAlbCount`.
+    #[inline]
     pub fn attr_configuration_host_shared_alb_current_alb_count(&self) -> Value<i64> {
         self.get_att_static("Configuration.HostSharedAlb.CurrentAlbCount")
     }
     /// The timestamp when the gateway was created.
     ///
     /// `Fn::GetAtt CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.get_att_static("CreatedAt")
     }
     /// The status of the gateway.
     ///
     /// `Fn::GetAtt Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.get_att_static("Status")
     }
     /// The timestamp when the gateway was last updated.
     ///
     /// `Fn::GetAtt UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.get_att_static("UpdatedAt")
     }
@@ -134,7 +148,7 @@ impl Handle<Gateway> {
 /// The test traffic rules for the gateway ALB.
 ///
 /// CloudFormation property type `GatewayAlbTestTrafficRules` of `AWS::ECS::Gateway`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GatewayAlbTestTrafficRules {
     /// The header configuration for test traffic routing.
@@ -145,6 +159,7 @@ pub struct GatewayAlbTestTrafficRules {
 
 impl GatewayAlbTestTrafficRules {
     /// A new `GatewayAlbTestTrafficRules` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -156,10 +171,18 @@ impl GatewayAlbTestTrafficRules {
 }
 
 impl Render for GatewayAlbTestTrafficRules {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Header", &self.header);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for GatewayAlbTestTrafficRules {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "GatewayAlbTestTrafficRules", f)
     }
 }
 
@@ -168,7 +191,7 @@ impl PropertyType for GatewayAlbTestTrafficRules {}
 /// The configuration for the gateway. Currently only supports hostSharedAlb.
 ///
 /// CloudFormation property type `GatewayConfiguration` of `AWS::ECS::Gateway`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct GatewayConfiguration {
     /// The host shared ALB configuration for the gateway.
@@ -187,10 +210,18 @@ impl GatewayConfiguration {
 }
 
 impl Render for GatewayConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "HostSharedAlb", &self.host_shared_alb);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for GatewayConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "GatewayConfiguration", f)
     }
 }
 
@@ -199,7 +230,7 @@ impl PropertyType for GatewayConfiguration {}
 /// The access log configuration for the gateway ALB. Access logging is enabled by the presence of a destination.
 ///
 /// CloudFormation property type `GatewayElbAccessLogConfiguration` of `AWS::ECS::Gateway`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GatewayElbAccessLogConfiguration {
     /// The destination for gateway ALB access logs. Exactly one destination type must be specified.
@@ -210,6 +241,7 @@ pub struct GatewayElbAccessLogConfiguration {
 
 impl GatewayElbAccessLogConfiguration {
     /// A new `GatewayElbAccessLogConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -221,10 +253,18 @@ impl GatewayElbAccessLogConfiguration {
 }
 
 impl Render for GatewayElbAccessLogConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Destination", &self.destination);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for GatewayElbAccessLogConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "GatewayElbAccessLogConfiguration", f)
     }
 }
 
@@ -233,7 +273,7 @@ impl PropertyType for GatewayElbAccessLogConfiguration {}
 /// The destination for gateway ALB access logs. Exactly one destination type must be specified.
 ///
 /// CloudFormation property type `GatewayElbAccessLogDestination` of `AWS::ECS::Gateway`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GatewayElbAccessLogDestination {
     /// The S3 destination for gateway ALB access logs.
@@ -244,6 +284,7 @@ pub struct GatewayElbAccessLogDestination {
 
 impl GatewayElbAccessLogDestination {
     /// A new `GatewayElbAccessLogDestination` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -255,10 +296,18 @@ impl GatewayElbAccessLogDestination {
 }
 
 impl Render for GatewayElbAccessLogDestination {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "S3", &self.s3);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for GatewayElbAccessLogDestination {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "GatewayElbAccessLogDestination", f)
     }
 }
 
@@ -267,7 +316,7 @@ impl PropertyType for GatewayElbAccessLogDestination {}
 /// The S3 destination for gateway ALB access logs.
 ///
 /// CloudFormation property type `GatewayElbAccessLogS3Destination` of `AWS::ECS::Gateway`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct GatewayElbAccessLogS3Destination {
     /// The S3 bucket for access logs.
@@ -296,6 +345,7 @@ impl GatewayElbAccessLogS3Destination {
 }
 
 impl Render for GatewayElbAccessLogS3Destination {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Bucket", &self.bucket);
@@ -304,12 +354,19 @@ impl Render for GatewayElbAccessLogS3Destination {
     }
 }
 
+impl ::std::fmt::Debug for GatewayElbAccessLogS3Destination {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "GatewayElbAccessLogS3Destination", f)
+    }
+}
+
 impl PropertyType for GatewayElbAccessLogS3Destination {}
 
 /// The network configuration for the gateway ALB.
 ///
 /// CloudFormation property type `GatewayElbNetworkConfiguration` of `AWS::ECS::Gateway`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GatewayElbNetworkConfiguration {
     /// The inbound security group for the ALB.
@@ -328,6 +385,7 @@ pub struct GatewayElbNetworkConfiguration {
 
 impl GatewayElbNetworkConfiguration {
     /// A new `GatewayElbNetworkConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -349,6 +407,7 @@ impl GatewayElbNetworkConfiguration {
 }
 
 impl Render for GatewayElbNetworkConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "InboundSecurityGroup", &self.inbound_security_group);
@@ -358,12 +417,19 @@ impl Render for GatewayElbNetworkConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for GatewayElbNetworkConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "GatewayElbNetworkConfiguration", f)
+    }
+}
+
 impl PropertyType for GatewayElbNetworkConfiguration {}
 
 /// The header configuration for test traffic routing.
 ///
 /// CloudFormation property type `GatewayTestTrafficHeader` of `AWS::ECS::Gateway`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct GatewayTestTrafficHeader {
     /// The name of the header.
@@ -387,6 +453,7 @@ impl GatewayTestTrafficHeader {
 }
 
 impl Render for GatewayTestTrafficHeader {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Name", &self.name);
@@ -395,12 +462,19 @@ impl Render for GatewayTestTrafficHeader {
     }
 }
 
+impl ::std::fmt::Debug for GatewayTestTrafficHeader {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "GatewayTestTrafficHeader", f)
+    }
+}
+
 impl PropertyType for GatewayTestTrafficHeader {}
 
 /// The host shared ALB configuration for the gateway.
 ///
 /// CloudFormation property type `HostSharedAlbConfiguration` of `AWS::ECS::Gateway`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HostSharedAlbConfiguration {
     /// The access log configuration for the gateway ALB. Access logging is enabled by the presence of a destination.
@@ -443,6 +517,7 @@ pub struct HostSharedAlbConfiguration {
 
 impl HostSharedAlbConfiguration {
     /// A new `HostSharedAlbConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -503,6 +578,7 @@ impl HostSharedAlbConfiguration {
 }
 
 impl Render for HostSharedAlbConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AccessLogs", &self.access_logs);
@@ -515,6 +591,13 @@ impl Render for HostSharedAlbConfiguration {
         cx.opt(&mut m, "TestTrafficRules", &self.test_traffic_rules);
         cx.opt(&mut m, "WebACLArn", &self.web_acl_arn);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for HostSharedAlbConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HostSharedAlbConfiguration", f)
     }
 }
 
@@ -538,6 +621,7 @@ pub enum GatewayAlbDesyncMitigationMode {
 
 impl GatewayAlbDesyncMitigationMode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Monitor => "monitor",
@@ -549,6 +633,7 @@ impl GatewayAlbDesyncMitigationMode {
 }
 
 impl From<&str> for GatewayAlbDesyncMitigationMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "monitor" => Self::Monitor,
@@ -560,6 +645,7 @@ impl From<&str> for GatewayAlbDesyncMitigationMode {
 }
 
 impl Render for GatewayAlbDesyncMitigationMode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -583,6 +669,7 @@ pub enum GatewayAlbProtocol {
 
 impl GatewayAlbProtocol {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Http => "HTTP",
@@ -593,6 +680,7 @@ impl GatewayAlbProtocol {
 }
 
 impl From<&str> for GatewayAlbProtocol {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "HTTP" => Self::Http,
@@ -603,6 +691,7 @@ impl From<&str> for GatewayAlbProtocol {
 }
 
 impl Render for GatewayAlbProtocol {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -628,6 +717,7 @@ pub enum GatewayElbIpAddressType {
 
 impl GatewayElbIpAddressType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ipv4 => "ipv4",
@@ -639,6 +729,7 @@ impl GatewayElbIpAddressType {
 }
 
 impl From<&str> for GatewayElbIpAddressType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ipv4" => Self::Ipv4,
@@ -650,6 +741,7 @@ impl From<&str> for GatewayElbIpAddressType {
 }
 
 impl Render for GatewayElbIpAddressType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -673,6 +765,7 @@ pub enum GatewayElbScheme {
 
 impl GatewayElbScheme {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InternetFacing => "internet-facing",
@@ -683,6 +776,7 @@ impl GatewayElbScheme {
 }
 
 impl From<&str> for GatewayElbScheme {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "internet-facing" => Self::InternetFacing,
@@ -693,6 +787,7 @@ impl From<&str> for GatewayElbScheme {
 }
 
 impl Render for GatewayElbScheme {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -716,6 +811,7 @@ pub enum PropagateGatewayTags {
 
 impl PropagateGatewayTags {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
@@ -726,6 +822,7 @@ impl PropagateGatewayTags {
 }
 
 impl From<&str> for PropagateGatewayTags {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "NONE" => Self::None,
@@ -736,6 +833,7 @@ impl From<&str> for PropagateGatewayTags {
 }
 
 impl Render for PropagateGatewayTags {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

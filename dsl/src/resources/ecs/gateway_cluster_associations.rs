@@ -2,14 +2,14 @@
 //! `AWS::ECS::GatewayClusterAssociations` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// Resource Type definition for AWS::ECS::GatewayClusterAssociations, which associates an ECS Gateway with an ECS Cluster.
 ///
 /// CloudFormation type `AWS::ECS::GatewayClusterAssociations`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct GatewayClusterAssociations {
     /// The name or full Amazon Resource Name (ARN) of the cluster to associate the gateway with.
@@ -33,11 +33,19 @@ impl GatewayClusterAssociations {
 }
 
 impl Render for GatewayClusterAssociations {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Cluster", &self.cluster);
         cx.req(&mut m, "Gateway", &self.gateway);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for GatewayClusterAssociations {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ECS::GatewayClusterAssociations", f)
     }
 }
 
@@ -49,18 +57,21 @@ impl Handle<GatewayClusterAssociations> {
     /// The full Amazon Resource Name (ARN) of the associated cluster.
     ///
     /// `Fn::GetAtt ClusterArn`.
+    #[inline]
     pub fn attr_cluster_arn(&self) -> Value<String> {
         self.get_att_static("ClusterArn")
     }
     /// The full Amazon Resource Name (ARN) of the associated gateway.
     ///
     /// `Fn::GetAtt GatewayArn`.
+    #[inline]
     pub fn attr_gateway_arn(&self) -> Value<String> {
         self.get_att_static("GatewayArn")
     }
     /// The status of the association.
     ///
     /// `Fn::GetAtt Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.get_att_static("Status")
     }

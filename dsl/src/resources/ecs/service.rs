@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Map, PropertyType, Value};
 
 /// The ``AWS::ECS::Service`` resource creates an Amazon Elastic Container Service (Amazon ECS) service that runs and maintains the requested number of tasks and associated load balancers.
 ///
 /// CloudFormation type `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Service {
     /// Indicates whether to use Availability Zone rebalancing for the service.
@@ -127,6 +127,7 @@ pub struct Service {
 
 impl Service {
     /// A new `AWS::ECS::Service` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -297,6 +298,7 @@ impl Service {
 }
 
 impl Render for Service {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -359,16 +361,25 @@ impl Render for Service {
     }
 }
 
+impl ::std::fmt::Debug for Service {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ECS::Service", f)
+    }
+}
+
 impl Resource for Service {
     const TYPE_NAME: &'static str = "AWS::ECS::Service";
 }
 
 impl Handle<Service> {
     /// `Fn::GetAtt Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.get_att_static("Name")
     }
     /// `Fn::GetAtt ServiceArn`.
+    #[inline]
     pub fn attr_service_arn(&self) -> Value<String> {
         self.get_att_static("ServiceArn")
     }
@@ -377,7 +388,7 @@ impl Handle<Service> {
 /// The advanced settings for a load balancer used in blue/green deployments. Specify the alternate target group, listener rules, and IAM role required for traffic shifting during blue/green deployments.
 ///
 /// CloudFormation property type `AdvancedConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AdvancedConfiguration {
     /// The Amazon Resource Name (ARN) of the alternate target group for Amazon ECS blue/green deployments.
@@ -426,6 +437,7 @@ impl AdvancedConfiguration {
 }
 
 impl Render for AdvancedConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(
@@ -444,12 +456,19 @@ impl Render for AdvancedConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for AdvancedConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AdvancedConfiguration", f)
+    }
+}
+
 impl PropertyType for AdvancedConfiguration {}
 
 /// An object representing the networking details for a task or service. For example ``awsVpcConfiguration={subnets=["subnet-12344321"],securityGroups=["sg-12344321"]}``.
 ///
 /// CloudFormation property type `AwsVpcConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AwsVpcConfiguration {
     /// Whether the task's elastic network interface receives a public IP address.
@@ -468,6 +487,7 @@ pub struct AwsVpcConfiguration {
 
 impl AwsVpcConfiguration {
     /// A new `AwsVpcConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -489,6 +509,7 @@ impl AwsVpcConfiguration {
 }
 
 impl Render for AwsVpcConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AssignPublicIp", &self.assign_public_ip);
@@ -498,12 +519,19 @@ impl Render for AwsVpcConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for AwsVpcConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AwsVpcConfiguration", f)
+    }
+}
+
 impl PropertyType for AwsVpcConfiguration {}
 
 /// Configuration for a canary deployment strategy that shifts a fixed percentage of traffic to the new service revision, waits for a specified bake time, then shifts the remaining traffic.
 ///
 /// CloudFormation property type `CanaryConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CanaryConfiguration {
     /// The amount of time in minutes to wait during the canary phase before shifting the remaining production traffic to the new service revision. Valid values are 0 to 1440 minutes (24 hours). The default value is 10.
@@ -518,6 +546,7 @@ pub struct CanaryConfiguration {
 
 impl CanaryConfiguration {
     /// A new `CanaryConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -534,6 +563,7 @@ impl CanaryConfiguration {
 }
 
 impl Render for CanaryConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -546,12 +576,19 @@ impl Render for CanaryConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for CanaryConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CanaryConfiguration", f)
+    }
+}
+
 impl PropertyType for CanaryConfiguration {}
 
 /// The details of a capacity provider strategy. A capacity provider strategy can be set when using the ``RunTask`` or ``CreateService`` APIs or as the default capacity provider strategy for a cluster with the ``CreateCluster`` API.
 ///
 /// CloudFormation property type `CapacityProviderStrategyItem` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapacityProviderStrategyItem {
     /// The *base* value designates how many tasks, at a minimum, to run on the specified capacity provider for each service. Only one capacity provider in a capacity provider strategy can have a *base* defined. If no value is specified, the default value of ``0`` is used.
@@ -570,6 +607,7 @@ pub struct CapacityProviderStrategyItem {
 
 impl CapacityProviderStrategyItem {
     /// A new `CapacityProviderStrategyItem` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -591,6 +629,7 @@ impl CapacityProviderStrategyItem {
 }
 
 impl Render for CapacityProviderStrategyItem {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Base", &self.base);
@@ -600,12 +639,19 @@ impl Render for CapacityProviderStrategyItem {
     }
 }
 
+impl ::std::fmt::Debug for CapacityProviderStrategyItem {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CapacityProviderStrategyItem", f)
+    }
+}
+
 impl PropertyType for CapacityProviderStrategyItem {}
 
 /// One of the methods which provide a way for you to quickly identify when a deployment has failed, and then to optionally roll back the failure to the last working deployment.
 ///
 /// CloudFormation property type `DeploymentAlarms` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct DeploymentAlarms {
     /// One or more CloudWatch alarm names. Use a "," to separate the alarms.
@@ -638,6 +684,7 @@ impl DeploymentAlarms {
 }
 
 impl Render for DeploymentAlarms {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "AlarmNames", &self.alarm_names);
@@ -647,12 +694,19 @@ impl Render for DeploymentAlarms {
     }
 }
 
+impl ::std::fmt::Debug for DeploymentAlarms {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DeploymentAlarms", f)
+    }
+}
+
 impl PropertyType for DeploymentAlarms {}
 
 /// The deployment circuit breaker can only be used for services using the rolling update (``ECS``) deployment type.
 ///
 /// CloudFormation property type `DeploymentCircuitBreaker` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct DeploymentCircuitBreaker {
     /// Determines whether to use the deployment circuit breaker logic for the service.
@@ -699,6 +753,7 @@ impl DeploymentCircuitBreaker {
 }
 
 impl Render for DeploymentCircuitBreaker {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Enable", &self.enable);
@@ -713,12 +768,19 @@ impl Render for DeploymentCircuitBreaker {
     }
 }
 
+impl ::std::fmt::Debug for DeploymentCircuitBreaker {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DeploymentCircuitBreaker", f)
+    }
+}
+
 impl PropertyType for DeploymentCircuitBreaker {}
 
 /// Optional deployment parameters that control how many tasks run during a deployment and the ordering of stopping and starting tasks.
 ///
 /// CloudFormation property type `DeploymentConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeploymentConfiguration {
     /// Information about the CloudWatch alarms.
@@ -765,6 +827,7 @@ pub struct DeploymentConfiguration {
 
 impl DeploymentConfiguration {
     /// A new `DeploymentConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -830,6 +893,7 @@ impl DeploymentConfiguration {
 }
 
 impl Render for DeploymentConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Alarms", &self.alarms);
@@ -854,12 +918,19 @@ impl Render for DeploymentConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for DeploymentConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DeploymentConfiguration", f)
+    }
+}
+
 impl PropertyType for DeploymentConfiguration {}
 
 /// The deployment controller to use for the service.
 ///
 /// CloudFormation property type `DeploymentController` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeploymentController {
     /// The deployment controller type to use.
@@ -870,6 +941,7 @@ pub struct DeploymentController {
 
 impl DeploymentController {
     /// A new `DeploymentController` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -881,10 +953,18 @@ impl DeploymentController {
 }
 
 impl Render for DeploymentController {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Type", &self.r#type);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for DeploymentController {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DeploymentController", f)
     }
 }
 
@@ -893,7 +973,7 @@ impl PropertyType for DeploymentController {}
 /// You can use early success criteria only with rolling deployment strategy.
 ///
 /// CloudFormation property type `DeploymentEarlySuccessCriteria` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeploymentEarlySuccessCriteria {
     /// Specifies whether to use the early success criteria for the service deployment. When set to ``false``, the deployment uses the default behavior, where Amazon ECS considers the deployment successful when the target service revision fully stabilizes and the previous tasks are removed. The default value is ``false``.
@@ -912,6 +992,7 @@ pub struct DeploymentEarlySuccessCriteria {
 
 impl DeploymentEarlySuccessCriteria {
     /// A new `DeploymentEarlySuccessCriteria` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -936,6 +1017,7 @@ impl DeploymentEarlySuccessCriteria {
 }
 
 impl Render for DeploymentEarlySuccessCriteria {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Enable", &self.enable);
@@ -949,12 +1031,19 @@ impl Render for DeploymentEarlySuccessCriteria {
     }
 }
 
+impl ::std::fmt::Debug for DeploymentEarlySuccessCriteria {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DeploymentEarlySuccessCriteria", f)
+    }
+}
+
 impl PropertyType for DeploymentEarlySuccessCriteria {}
 
 /// A deployment lifecycle hook runs custom logic or pauses the deployment at specific stages of the deployment process. You can use Lambda functions or pause hooks as hook targets.
 ///
 /// CloudFormation property type `DeploymentLifecycleHook` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct DeploymentLifecycleHook {
     /// Use this field to specify custom parameters that ECS passes to your hook target invocations (such as a Lambda function).
@@ -1023,6 +1112,7 @@ impl DeploymentLifecycleHook {
 }
 
 impl Render for DeploymentLifecycleHook {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "HookDetails", &self.hook_details);
@@ -1035,12 +1125,19 @@ impl Render for DeploymentLifecycleHook {
     }
 }
 
+impl ::std::fmt::Debug for DeploymentLifecycleHook {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DeploymentLifecycleHook", f)
+    }
+}
+
 impl PropertyType for DeploymentLifecycleHook {}
 
 /// The tag specifications of an Amazon EBS volume.
 ///
 /// CloudFormation property type `EBSTagSpecification` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct EbsTagSpecification {
     /// Determines whether to propagate the tags from the task definition to the Amazon EBS volume. Tags can only propagate to a ``SERVICE`` specified in ``ServiceVolumeConfiguration``. If no value is specified, the tags aren't propagated.
@@ -1079,6 +1176,7 @@ impl EbsTagSpecification {
 }
 
 impl Render for EbsTagSpecification {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "PropagateTags", &self.propagate_tags);
@@ -1088,12 +1186,19 @@ impl Render for EbsTagSpecification {
     }
 }
 
+impl ::std::fmt::Debug for EbsTagSpecification {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EbsTagSpecification", f)
+    }
+}
+
 impl PropertyType for EbsTagSpecification {}
 
 /// Determines whether to force a new deployment of the service. By default, deployments aren't forced. You can use this option to start a new deployment with no service definition changes. For example, you can update a service's tasks to use a newer Docker image with the same image/tag combination (``my_image:latest``) or to roll Fargate tasks onto a newer platform version.
 ///
 /// CloudFormation property type `ForceNewDeployment` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ForceNewDeployment {
     /// Determines whether to force a new deployment of the service. By default, deployments aren't forced. You can use this option to start a new deployment with no service definition changes. For example, you can update a service's tasks to use a newer Docker image with the same image/tag combination (``my_image:latest``) or to roll Fargate tasks onto a newer platform version.
@@ -1122,6 +1227,7 @@ impl ForceNewDeployment {
 }
 
 impl Render for ForceNewDeployment {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(
@@ -1138,10 +1244,17 @@ impl Render for ForceNewDeployment {
     }
 }
 
+impl ::std::fmt::Debug for ForceNewDeployment {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ForceNewDeployment", f)
+    }
+}
+
 impl PropertyType for ForceNewDeployment {}
 
 /// CloudFormation property type `GatewayConnector` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct GatewayConnector {
     /// CloudFormation `Filters`.
@@ -1174,6 +1287,7 @@ impl GatewayConnector {
 }
 
 impl Render for GatewayConnector {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Filters", &self.filters);
@@ -1183,10 +1297,17 @@ impl Render for GatewayConnector {
     }
 }
 
+impl ::std::fmt::Debug for GatewayConnector {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "GatewayConnector", f)
+    }
+}
+
 impl PropertyType for GatewayConnector {}
 
 /// CloudFormation property type `GatewayConnectorFilters` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GatewayConnectorFilters {
     /// CloudFormation `AccessTypes`. At most 2 items.
@@ -1195,6 +1316,7 @@ pub struct GatewayConnectorFilters {
 
 impl GatewayConnectorFilters {
     /// A new `GatewayConnectorFilters` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1206,6 +1328,7 @@ impl GatewayConnectorFilters {
 }
 
 impl Render for GatewayConnectorFilters {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AccessTypes", &self.access_types);
@@ -1213,10 +1336,17 @@ impl Render for GatewayConnectorFilters {
     }
 }
 
+impl ::std::fmt::Debug for GatewayConnectorFilters {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "GatewayConnectorFilters", f)
+    }
+}
+
 impl PropertyType for GatewayConnectorFilters {}
 
 /// CloudFormation property type `GatewayConnectorHealthCheck` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GatewayConnectorHealthCheck {
     /// CloudFormation `HealthCheckIntervalSeconds`.
@@ -1239,6 +1369,7 @@ pub struct GatewayConnectorHealthCheck {
 
 impl GatewayConnectorHealthCheck {
     /// A new `GatewayConnectorHealthCheck` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1285,6 +1416,7 @@ impl GatewayConnectorHealthCheck {
 }
 
 impl Render for GatewayConnectorHealthCheck {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1315,10 +1447,17 @@ impl Render for GatewayConnectorHealthCheck {
     }
 }
 
+impl ::std::fmt::Debug for GatewayConnectorHealthCheck {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "GatewayConnectorHealthCheck", f)
+    }
+}
+
 impl PropertyType for GatewayConnectorHealthCheck {}
 
 /// CloudFormation property type `GatewayConnectorHealthCheckMatcher` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GatewayConnectorHealthCheckMatcher {
     /// CloudFormation `GrpcCode`.
@@ -1329,6 +1468,7 @@ pub struct GatewayConnectorHealthCheckMatcher {
 
 impl GatewayConnectorHealthCheckMatcher {
     /// A new `GatewayConnectorHealthCheckMatcher` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1345,6 +1485,7 @@ impl GatewayConnectorHealthCheckMatcher {
 }
 
 impl Render for GatewayConnectorHealthCheckMatcher {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "GrpcCode", &self.grpc_code);
@@ -1353,12 +1494,19 @@ impl Render for GatewayConnectorHealthCheckMatcher {
     }
 }
 
+impl ::std::fmt::Debug for GatewayConnectorHealthCheckMatcher {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "GatewayConnectorHealthCheckMatcher", f)
+    }
+}
+
 impl PropertyType for GatewayConnectorHealthCheckMatcher {}
 
 /// The timeout configuration for the lifecycle hook. This specifies how long Amazon ECS waits before taking the timeout action if the hook is not resolved.
 ///
 /// CloudFormation property type `HookTimeoutConfig` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HookTimeoutConfig {
     /// CloudFormation `Action`.
@@ -1369,6 +1517,7 @@ pub struct HookTimeoutConfig {
 
 impl HookTimeoutConfig {
     /// A new `HookTimeoutConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1385,6 +1534,7 @@ impl HookTimeoutConfig {
 }
 
 impl Render for HookTimeoutConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Action", &self.action);
@@ -1393,12 +1543,19 @@ impl Render for HookTimeoutConfig {
     }
 }
 
+impl ::std::fmt::Debug for HookTimeoutConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HookTimeoutConfig", f)
+    }
+}
+
 impl PropertyType for HookTimeoutConfig {}
 
 /// Configuration for a linear deployment strategy that shifts production traffic in equal percentage increments with configurable wait times between each step until 100 percent of traffic is shifted to the new service revision.
 ///
 /// CloudFormation property type `LinearConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LinearConfiguration {
     /// The amount of time in minutes to wait between each traffic shifting step during a linear deployment. Valid values are 0 to 1440 minutes (24 hours). The default value is 6. This bake time is not applied after reaching 100 percent traffic.
@@ -1413,6 +1570,7 @@ pub struct LinearConfiguration {
 
 impl LinearConfiguration {
     /// A new `LinearConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1429,6 +1587,7 @@ impl LinearConfiguration {
 }
 
 impl Render for LinearConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1441,12 +1600,19 @@ impl Render for LinearConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for LinearConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LinearConfiguration", f)
+    }
+}
+
 impl PropertyType for LinearConfiguration {}
 
 /// The ``LoadBalancer`` property specifies details on a load balancer that is used with a service.
 ///
 /// CloudFormation property type `LoadBalancer` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LoadBalancer {
     /// The advanced settings for the load balancer used in blue/green deployments. Specify the alternate target group, listener rules, and IAM role required for traffic shifting during blue/green deployments.
@@ -1473,6 +1639,7 @@ pub struct LoadBalancer {
 
 impl LoadBalancer {
     /// A new `LoadBalancer` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1507,6 +1674,7 @@ impl LoadBalancer {
 }
 
 impl Render for LoadBalancer {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1522,12 +1690,19 @@ impl Render for LoadBalancer {
     }
 }
 
+impl ::std::fmt::Debug for LoadBalancer {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LoadBalancer", f)
+    }
+}
+
 impl PropertyType for LoadBalancer {}
 
 /// The log configuration for the container. This parameter maps to ``LogConfig`` in the docker container create command and the ``--log-driver`` option to docker run.
 ///
 /// CloudFormation property type `LogConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LogConfiguration {
     /// The log driver to use for the container.
@@ -1546,6 +1721,7 @@ pub struct LogConfiguration {
 
 impl LogConfiguration {
     /// A new `LogConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1567,6 +1743,7 @@ impl LogConfiguration {
 }
 
 impl Render for LogConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "LogDriver", &self.log_driver);
@@ -1576,12 +1753,19 @@ impl Render for LogConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for LogConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LogConfiguration", f)
+    }
+}
+
 impl PropertyType for LogConfiguration {}
 
 /// The configuration for a specific set of metrics to collect for a service.
 ///
 /// CloudFormation property type `MetricConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MetricConfiguration {
     /// The list of metric names to configure. The supported metric names are ``CPUUtilization`` and ``MemoryUtilization``.
@@ -1608,6 +1792,7 @@ impl MetricConfiguration {
 }
 
 impl Render for MetricConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "MetricNames", &self.metric_names);
@@ -1616,12 +1801,19 @@ impl Render for MetricConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for MetricConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MetricConfiguration", f)
+    }
+}
+
 impl PropertyType for MetricConfiguration {}
 
 /// The optional monitoring configuration for a service, which defines the resolution for the service-level ``CPUUtilization`` and ``MemoryUtilization`` Amazon CloudWatch metrics. When not specified, Amazon ECS uses the default resolution of ``60`` seconds.
 ///
 /// CloudFormation property type `MonitoringConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MonitoringConfiguration {
     /// The list of metric configurations for the service monitoring.
@@ -1640,10 +1832,18 @@ impl MonitoringConfiguration {
 }
 
 impl Render for MonitoringConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "MetricConfigurations", &self.metric_configurations);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for MonitoringConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MonitoringConfiguration", f)
     }
 }
 
@@ -1652,7 +1852,7 @@ impl PropertyType for MonitoringConfiguration {}
 /// The network configuration for a task or service.
 ///
 /// CloudFormation property type `NetworkConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkConfiguration {
     /// The VPC subnets and security groups that are associated with a task.
@@ -1663,6 +1863,7 @@ pub struct NetworkConfiguration {
 
 impl NetworkConfiguration {
     /// A new `NetworkConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1674,10 +1875,18 @@ impl NetworkConfiguration {
 }
 
 impl Render for NetworkConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AwsvpcConfiguration", &self.awsvpc_configuration);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for NetworkConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NetworkConfiguration", f)
     }
 }
 
@@ -1686,7 +1895,7 @@ impl PropertyType for NetworkConfiguration {}
 /// An object representing a constraint on task placement. For more information, see [Task placement constraints](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-constraints.html) in the *Amazon Elastic Container Service Developer Guide*.
 ///
 /// CloudFormation property type `PlacementConstraint` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PlacementConstraint {
     /// A cluster query language expression to apply to the constraint. The expression can have a maximum length of 2000 characters. You can't specify an expression if the constraint type is ``distinctInstance``.
@@ -1715,6 +1924,7 @@ impl PlacementConstraint {
 }
 
 impl Render for PlacementConstraint {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Expression", &self.expression);
@@ -1723,12 +1933,19 @@ impl Render for PlacementConstraint {
     }
 }
 
+impl ::std::fmt::Debug for PlacementConstraint {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PlacementConstraint", f)
+    }
+}
+
 impl PropertyType for PlacementConstraint {}
 
 /// The task placement strategy for a task or service. For more information, see [Task placement strategies](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html) in the *Amazon Elastic Container Service Developer Guide*.
 ///
 /// CloudFormation property type `PlacementStrategy` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PlacementStrategy {
     /// The field to apply the placement strategy against. For the ``spread`` placement strategy, valid values are ``instanceId`` (or ``host``, which has the same effect), or any platform or custom attribute that's applied to a container instance, such as ``attribute:ecs.availability-zone``. For the ``binpack`` placement strategy, valid values are ``cpu`` and ``memory``.
@@ -1757,6 +1974,7 @@ impl PlacementStrategy {
 }
 
 impl Render for PlacementStrategy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Field", &self.field);
@@ -1765,12 +1983,19 @@ impl Render for PlacementStrategy {
     }
 }
 
+impl ::std::fmt::Debug for PlacementStrategy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PlacementStrategy", f)
+    }
+}
+
 impl PropertyType for PlacementStrategy {}
 
 /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the following ways:
 ///
 /// CloudFormation property type `Secret` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Secret {
     /// The name of the secret.
@@ -1794,6 +2019,7 @@ impl Secret {
 }
 
 impl Render for Secret {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Name", &self.name);
@@ -1802,12 +2028,19 @@ impl Render for Secret {
     }
 }
 
+impl ::std::fmt::Debug for Secret {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Secret", f)
+    }
+}
+
 impl PropertyType for Secret {}
 
 /// Configuration for Service Connect access logging. Access logs provide detailed information about requests made to your service, including request patterns, response codes, and timing data for debugging and monitoring purposes.
 ///
 /// CloudFormation property type `ServiceConnectAccessLogConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ServiceConnectAccessLogConfiguration {
     /// The format for Service Connect access log output. Choose TEXT for human-readable logs or JSON for structured data that integrates well with log analysis tools.
@@ -1839,6 +2072,7 @@ impl ServiceConnectAccessLogConfiguration {
 }
 
 impl Render for ServiceConnectAccessLogConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Format", &self.format);
@@ -1851,12 +2085,19 @@ impl Render for ServiceConnectAccessLogConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ServiceConnectAccessLogConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceConnectAccessLogConfiguration", f)
+    }
+}
+
 impl PropertyType for ServiceConnectAccessLogConfiguration {}
 
 /// Each alias ("endpoint") is a fully-qualified name and port number that other tasks ("clients") can use to connect to this service.
 ///
 /// CloudFormation property type `ServiceConnectClientAlias` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ServiceConnectClientAlias {
     /// The ``dnsName`` is the name that you use in the applications of client tasks to connect to this service. The name must be a valid DNS name but doesn't need to be fully-qualified. The name can include up to 127 characters. The name can include lowercase letters, numbers, underscores (_), hyphens (-), and periods (.). The name can't start with a hyphen.
@@ -1898,6 +2139,7 @@ impl ServiceConnectClientAlias {
 }
 
 impl Render for ServiceConnectClientAlias {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DnsName", &self.dns_name);
@@ -1907,12 +2149,19 @@ impl Render for ServiceConnectClientAlias {
     }
 }
 
+impl ::std::fmt::Debug for ServiceConnectClientAlias {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceConnectClientAlias", f)
+    }
+}
+
 impl PropertyType for ServiceConnectClientAlias {}
 
 /// The Service Connect configuration of your Amazon ECS service. The configuration for this service to discover and connect to services, and be discovered by, and connected from, other services within a namespace.
 ///
 /// CloudFormation property type `ServiceConnectConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ServiceConnectConfiguration {
     /// The configuration for Service Connect access logging. Access logs capture detailed information about requests made to your service, including request patterns, response codes, and timing data. They can be useful for debugging connectivity issues, monitoring service performance, and auditing service-to-service communication for security and compliance purposes.
@@ -1985,6 +2234,7 @@ impl ServiceConnectConfiguration {
 }
 
 impl Render for ServiceConnectConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -2005,10 +2255,17 @@ impl Render for ServiceConnectConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ServiceConnectConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceConnectConfiguration", f)
+    }
+}
+
 impl PropertyType for ServiceConnectConfiguration {}
 
 /// CloudFormation property type `ServiceConnectContainerConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceConnectContainerConfiguration {
     /// CloudFormation `LogLevel`.
@@ -2017,6 +2274,7 @@ pub struct ServiceConnectContainerConfiguration {
 
 impl ServiceConnectContainerConfiguration {
     /// A new `ServiceConnectContainerConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2028,10 +2286,18 @@ impl ServiceConnectContainerConfiguration {
 }
 
 impl Render for ServiceConnectContainerConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "LogLevel", &self.log_level);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ServiceConnectContainerConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceConnectContainerConfiguration", f)
     }
 }
 
@@ -2040,7 +2306,7 @@ impl PropertyType for ServiceConnectContainerConfiguration {}
 /// The Service Connect service object configuration. For more information, see [Service Connect](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html) in the *Amazon Elastic Container Service Developer Guide*.
 ///
 /// CloudFormation property type `ServiceConnectService` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ServiceConnectService {
     /// The list of client aliases for this Service Connect service. You use these to assign names that can be used by client applications. The maximum number of client aliases that you can have in this list is 1.
@@ -2112,6 +2378,7 @@ impl ServiceConnectService {
 }
 
 impl Render for ServiceConnectService {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ClientAliases", &self.client_aliases);
@@ -2124,12 +2391,19 @@ impl Render for ServiceConnectService {
     }
 }
 
+impl ::std::fmt::Debug for ServiceConnectService {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceConnectService", f)
+    }
+}
+
 impl PropertyType for ServiceConnectService {}
 
 /// The test traffic routing configuration for Amazon ECS blue/green deployments. This configuration allows you to define rules for routing specific traffic to the new service revision during the deployment process, allowing for safe testing before full production traffic shift.
 ///
 /// CloudFormation property type `ServiceConnectTestTrafficRules` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ServiceConnectTestTrafficRules {
     /// The HTTP header-based routing rules that determine which requests should be routed to the new service version during blue/green deployment testing. These rules provide fine-grained control over test traffic routing based on request headers.
@@ -2148,10 +2422,18 @@ impl ServiceConnectTestTrafficRules {
 }
 
 impl Render for ServiceConnectTestTrafficRules {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Header", &self.header);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ServiceConnectTestTrafficRules {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceConnectTestTrafficRules", f)
     }
 }
 
@@ -2160,7 +2442,7 @@ impl PropertyType for ServiceConnectTestTrafficRules {}
 /// The HTTP header-based routing rules that determine which requests should be routed to the new service version during blue/green deployment testing. These rules provide fine-grained control over test traffic routing based on request headers.
 ///
 /// CloudFormation property type `ServiceConnectTestTrafficRulesHeader` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ServiceConnectTestTrafficRulesHeader {
     /// CloudFormation `Name`. Required.
@@ -2188,6 +2470,7 @@ impl ServiceConnectTestTrafficRulesHeader {
 }
 
 impl Render for ServiceConnectTestTrafficRulesHeader {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Name", &self.name);
@@ -2196,10 +2479,17 @@ impl Render for ServiceConnectTestTrafficRulesHeader {
     }
 }
 
+impl ::std::fmt::Debug for ServiceConnectTestTrafficRulesHeader {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceConnectTestTrafficRulesHeader", f)
+    }
+}
+
 impl PropertyType for ServiceConnectTestTrafficRulesHeader {}
 
 /// CloudFormation property type `ServiceConnectTestTrafficRulesHeaderValue` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ServiceConnectTestTrafficRulesHeaderValue {
     /// CloudFormation `Exact`. Required.
@@ -2216,10 +2506,18 @@ impl ServiceConnectTestTrafficRulesHeaderValue {
 }
 
 impl Render for ServiceConnectTestTrafficRulesHeaderValue {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Exact", &self.exact);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ServiceConnectTestTrafficRulesHeaderValue {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceConnectTestTrafficRulesHeaderValue", f)
     }
 }
 
@@ -2228,7 +2526,7 @@ impl PropertyType for ServiceConnectTestTrafficRulesHeaderValue {}
 /// The certificate root authority that secures your service.
 ///
 /// CloudFormation property type `ServiceConnectTlsCertificateAuthority` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceConnectTlsCertificateAuthority {
     /// The ARN of the AWS Private Certificate Authority certificate.
@@ -2239,6 +2537,7 @@ pub struct ServiceConnectTlsCertificateAuthority {
 
 impl ServiceConnectTlsCertificateAuthority {
     /// A new `ServiceConnectTlsCertificateAuthority` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2250,10 +2549,18 @@ impl ServiceConnectTlsCertificateAuthority {
 }
 
 impl Render for ServiceConnectTlsCertificateAuthority {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AwsPcaAuthorityArn", &self.aws_pca_authority_arn);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ServiceConnectTlsCertificateAuthority {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceConnectTlsCertificateAuthority", f)
     }
 }
 
@@ -2262,7 +2569,7 @@ impl PropertyType for ServiceConnectTlsCertificateAuthority {}
 /// The key that encrypts and decrypts your resources for Service Connect TLS.
 ///
 /// CloudFormation property type `ServiceConnectTlsConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ServiceConnectTlsConfiguration {
     /// The signer certificate authority.
@@ -2303,6 +2610,7 @@ impl ServiceConnectTlsConfiguration {
 }
 
 impl Render for ServiceConnectTlsConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(
@@ -2316,12 +2624,19 @@ impl Render for ServiceConnectTlsConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ServiceConnectTlsConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceConnectTlsConfiguration", f)
+    }
+}
+
 impl PropertyType for ServiceConnectTlsConfiguration {}
 
 /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf. These settings are used to create each Amazon EBS volume, with one volume created for each task in the service.
 ///
 /// CloudFormation property type `ServiceManagedEBSVolumeConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ServiceManagedEbsVolumeConfiguration {
     /// Indicates whether the volume should be encrypted. If you turn on Region-level Amazon EBS encryption by default but set this value as ``false``, the setting is overridden and the volume is encrypted with the KMS key specified for Amazon EBS encryption by default.
@@ -2443,6 +2758,7 @@ impl ServiceManagedEbsVolumeConfiguration {
 }
 
 impl Render for ServiceManagedEbsVolumeConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Encrypted", &self.encrypted);
@@ -2464,12 +2780,19 @@ impl Render for ServiceManagedEbsVolumeConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ServiceManagedEbsVolumeConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceManagedEbsVolumeConfiguration", f)
+    }
+}
+
 impl PropertyType for ServiceManagedEbsVolumeConfiguration {}
 
 /// The details for the service registry.
 ///
 /// CloudFormation property type `ServiceRegistry` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceRegistry {
     /// The container name value to be used for your service discovery service. It's already specified in the task definition. If the task definition that your service task specifies uses the ``bridge`` or ``host`` network mode, you must specify a ``containerName`` and ``containerPort`` combination from the task definition.
@@ -2492,6 +2815,7 @@ pub struct ServiceRegistry {
 
 impl ServiceRegistry {
     /// A new `ServiceRegistry` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2518,6 +2842,7 @@ impl ServiceRegistry {
 }
 
 impl Render for ServiceRegistry {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ContainerName", &self.container_name);
@@ -2528,12 +2853,19 @@ impl Render for ServiceRegistry {
     }
 }
 
+impl ::std::fmt::Debug for ServiceRegistry {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceRegistry", f)
+    }
+}
+
 impl PropertyType for ServiceRegistry {}
 
 /// The configuration for a volume specified in the task definition as a volume that is configured at launch time. Currently, the only supported volume type is an Amazon EBS volume.
 ///
 /// CloudFormation property type `ServiceVolumeConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ServiceVolumeConfiguration {
     /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf. These settings are used to create each Amazon EBS volume, with one volume created for each task in the service. The Amazon EBS volumes are visible in your account in the Amazon EC2 console once they are created.
@@ -2565,6 +2897,7 @@ impl ServiceVolumeConfiguration {
 }
 
 impl Render for ServiceVolumeConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ManagedEBSVolume", &self.managed_ebs_volume);
@@ -2573,12 +2906,19 @@ impl Render for ServiceVolumeConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ServiceVolumeConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceVolumeConfiguration", f)
+    }
+}
+
 impl PropertyType for ServiceVolumeConfiguration {}
 
 /// Defines the failure threshold that the deployment circuit breaker uses to monitor a deployment. The ``type`` and ``value`` together determine the number of task failures that are tolerated before the circuit breaker triggers.
 ///
 /// CloudFormation property type `ThresholdConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ThresholdConfiguration {
     /// Determines how Amazon ECS uses ``value`` to calculate the failure threshold. For the percentage types (``BOUNDED_PERCENT`` and ``UNBOUNDED_PERCENT``), Amazon ECS multiplies ``value`` by the latest service desired count. For ``COUNT``, Amazon ECS uses ``value`` directly as the threshold. The default is ``BOUNDED_PERCENT``.
@@ -2605,6 +2945,7 @@ impl ThresholdConfiguration {
 }
 
 impl Render for ThresholdConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Type", &self.r#type);
@@ -2613,12 +2954,19 @@ impl Render for ThresholdConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ThresholdConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ThresholdConfiguration", f)
+    }
+}
+
 impl PropertyType for ThresholdConfiguration {}
 
 /// An object that represents the timeout configurations for Service Connect.
 ///
 /// CloudFormation property type `TimeoutConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TimeoutConfiguration {
     /// The amount of time in seconds a connection will stay active while idle. A value of ``0`` can be set to disable ``idleTimeout``.
@@ -2633,6 +2981,7 @@ pub struct TimeoutConfiguration {
 
 impl TimeoutConfiguration {
     /// A new `TimeoutConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2649,6 +2998,7 @@ impl TimeoutConfiguration {
 }
 
 impl Render for TimeoutConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "IdleTimeoutSeconds", &self.idle_timeout_seconds);
@@ -2661,12 +3011,19 @@ impl Render for TimeoutConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for TimeoutConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TimeoutConfiguration", f)
+    }
+}
+
 impl PropertyType for TimeoutConfiguration {}
 
 /// The advanced settings for VPC Lattice used in blue/green deployments. Specify the alternate target group and listener rules required for traffic shifting during blue/green deployments.
 ///
 /// CloudFormation property type `VpcLatticeAdvancedConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpcLatticeAdvancedConfiguration {
     /// The Amazon Resource Name (ARN) of the alternate target group associated with the VPC Lattice Configuration for Amazon ECS blue/green deployments.
@@ -2685,6 +3042,7 @@ pub struct VpcLatticeAdvancedConfiguration {
 
 impl VpcLatticeAdvancedConfiguration {
     /// A new `VpcLatticeAdvancedConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2706,6 +3064,7 @@ impl VpcLatticeAdvancedConfiguration {
 }
 
 impl Render for VpcLatticeAdvancedConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -2723,12 +3082,19 @@ impl Render for VpcLatticeAdvancedConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for VpcLatticeAdvancedConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "VpcLatticeAdvancedConfiguration", f)
+    }
+}
+
 impl PropertyType for VpcLatticeAdvancedConfiguration {}
 
 /// The VPC Lattice configuration for your service that holds the information for the target group(s) Amazon ECS tasks will be registered to.
 ///
 /// CloudFormation property type `VpcLatticeConfiguration` of `AWS::ECS::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct VpcLatticeConfiguration {
     /// The advanced settings for VPC Lattice used in blue/green deployments. Specify the alternate target group and listener rules required for traffic shifting during blue/green deployments.
@@ -2774,6 +3140,7 @@ impl VpcLatticeConfiguration {
 }
 
 impl Render for VpcLatticeConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -2785,6 +3152,13 @@ impl Render for VpcLatticeConfiguration {
         cx.req(&mut m, "RoleArn", &self.role_arn);
         cx.req(&mut m, "TargetGroupArn", &self.target_group_arn);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for VpcLatticeConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "VpcLatticeConfiguration", f)
     }
 }
 
@@ -2804,6 +3178,7 @@ pub enum AccessType {
 
 impl AccessType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Public => "PUBLIC",
@@ -2814,6 +3189,7 @@ impl AccessType {
 }
 
 impl From<&str> for AccessType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "PUBLIC" => Self::Public,
@@ -2824,6 +3200,7 @@ impl From<&str> for AccessType {
 }
 
 impl Render for AccessType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2847,6 +3224,7 @@ pub enum AssignPublicIp {
 
 impl AssignPublicIp {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "DISABLED",
@@ -2857,6 +3235,7 @@ impl AssignPublicIp {
 }
 
 impl From<&str> for AssignPublicIp {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "DISABLED" => Self::Disabled,
@@ -2867,6 +3246,7 @@ impl From<&str> for AssignPublicIp {
 }
 
 impl Render for AssignPublicIp {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2890,6 +3270,7 @@ pub enum AvailabilityZoneRebalancing {
 
 impl AvailabilityZoneRebalancing {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "ENABLED",
@@ -2900,6 +3281,7 @@ impl AvailabilityZoneRebalancing {
 }
 
 impl From<&str> for AvailabilityZoneRebalancing {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ENABLED" => Self::Enabled,
@@ -2910,6 +3292,7 @@ impl From<&str> for AvailabilityZoneRebalancing {
 }
 
 impl Render for AvailabilityZoneRebalancing {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2937,6 +3320,7 @@ pub enum DeploymentConfigurationStrategy {
 
 impl DeploymentConfigurationStrategy {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Rolling => "ROLLING",
@@ -2949,6 +3333,7 @@ impl DeploymentConfigurationStrategy {
 }
 
 impl From<&str> for DeploymentConfigurationStrategy {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ROLLING" => Self::Rolling,
@@ -2961,6 +3346,7 @@ impl From<&str> for DeploymentConfigurationStrategy {
 }
 
 impl Render for DeploymentConfigurationStrategy {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2986,6 +3372,7 @@ pub enum DeploymentControllerType {
 
 impl DeploymentControllerType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CodeDeploy => "CODE_DEPLOY",
@@ -2997,6 +3384,7 @@ impl DeploymentControllerType {
 }
 
 impl From<&str> for DeploymentControllerType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "CODE_DEPLOY" => Self::CodeDeploy,
@@ -3008,6 +3396,7 @@ impl From<&str> for DeploymentControllerType {
 }
 
 impl Render for DeploymentControllerType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3035,6 +3424,7 @@ pub enum FilesystemType {
 
 impl FilesystemType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ext3 => "ext3",
@@ -3047,6 +3437,7 @@ impl FilesystemType {
 }
 
 impl From<&str> for FilesystemType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ext3" => Self::Ext3,
@@ -3059,6 +3450,7 @@ impl From<&str> for FilesystemType {
 }
 
 impl Render for FilesystemType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3080,6 +3472,7 @@ pub enum HealthCheckProtocol {
 
 impl HealthCheckProtocol {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Http => "HTTP",
@@ -3090,6 +3483,7 @@ impl HealthCheckProtocol {
 }
 
 impl From<&str> for HealthCheckProtocol {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "HTTP" => Self::Http,
@@ -3100,6 +3494,7 @@ impl From<&str> for HealthCheckProtocol {
 }
 
 impl Render for HealthCheckProtocol {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3121,6 +3516,7 @@ pub enum HookTimeoutConfigAction {
 
 impl HookTimeoutConfigAction {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Rollback => "ROLLBACK",
@@ -3131,6 +3527,7 @@ impl HookTimeoutConfigAction {
 }
 
 impl From<&str> for HookTimeoutConfigAction {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ROLLBACK" => Self::Rollback,
@@ -3141,6 +3538,7 @@ impl From<&str> for HookTimeoutConfigAction {
 }
 
 impl Render for HookTimeoutConfigAction {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3164,6 +3562,7 @@ pub enum IncludeQueryParameters {
 
 impl IncludeQueryParameters {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "DISABLED",
@@ -3174,6 +3573,7 @@ impl IncludeQueryParameters {
 }
 
 impl From<&str> for IncludeQueryParameters {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "DISABLED" => Self::Disabled,
@@ -3184,6 +3584,7 @@ impl From<&str> for IncludeQueryParameters {
 }
 
 impl Render for IncludeQueryParameters {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3209,6 +3610,7 @@ pub enum LaunchType {
 
 impl LaunchType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ec2 => "EC2",
@@ -3220,6 +3622,7 @@ impl LaunchType {
 }
 
 impl From<&str> for LaunchType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "EC2" => Self::Ec2,
@@ -3231,6 +3634,7 @@ impl From<&str> for LaunchType {
 }
 
 impl Render for LaunchType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3264,6 +3668,7 @@ pub enum LifecycleStage {
 
 impl LifecycleStage {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ReconcileService => "RECONCILE_SERVICE",
@@ -3280,6 +3685,7 @@ impl LifecycleStage {
 }
 
 impl From<&str> for LifecycleStage {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "RECONCILE_SERVICE" => Self::ReconcileService,
@@ -3296,6 +3702,7 @@ impl From<&str> for LifecycleStage {
 }
 
 impl Render for LifecycleStage {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3317,6 +3724,7 @@ pub enum LogLevel {
 
 impl LogLevel {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Debug => "debug",
@@ -3327,6 +3735,7 @@ impl LogLevel {
 }
 
 impl From<&str> for LogLevel {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "debug" => Self::Debug,
@@ -3337,6 +3746,7 @@ impl From<&str> for LogLevel {
 }
 
 impl Render for LogLevel {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3358,6 +3768,7 @@ pub enum MetricName {
 
 impl MetricName {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CpuUtilization => "CPUUtilization",
@@ -3368,6 +3779,7 @@ impl MetricName {
 }
 
 impl From<&str> for MetricName {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "CPUUtilization" => Self::CpuUtilization,
@@ -3378,6 +3790,7 @@ impl From<&str> for MetricName {
 }
 
 impl Render for MetricName {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3401,6 +3814,7 @@ pub enum PlacementConstraintType {
 
 impl PlacementConstraintType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DistinctInstance => "distinctInstance",
@@ -3411,6 +3825,7 @@ impl PlacementConstraintType {
 }
 
 impl From<&str> for PlacementConstraintType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "distinctInstance" => Self::DistinctInstance,
@@ -3421,6 +3836,7 @@ impl From<&str> for PlacementConstraintType {
 }
 
 impl Render for PlacementConstraintType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3446,6 +3862,7 @@ pub enum PlacementStrategyType {
 
 impl PlacementStrategyType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Binpack => "binpack",
@@ -3457,6 +3874,7 @@ impl PlacementStrategyType {
 }
 
 impl From<&str> for PlacementStrategyType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "binpack" => Self::Binpack,
@@ -3468,6 +3886,7 @@ impl From<&str> for PlacementStrategyType {
 }
 
 impl Render for PlacementStrategyType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3491,6 +3910,7 @@ pub enum PropagateTags {
 
 impl PropagateTags {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Service => "SERVICE",
@@ -3501,6 +3921,7 @@ impl PropagateTags {
 }
 
 impl From<&str> for PropagateTags {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "SERVICE" => Self::Service,
@@ -3511,6 +3932,7 @@ impl From<&str> for PropagateTags {
 }
 
 impl Render for PropagateTags {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3532,6 +3954,7 @@ pub enum ResourceType {
 
 impl ResourceType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Volume => "volume",
@@ -3541,6 +3964,7 @@ impl ResourceType {
 }
 
 impl From<&str> for ResourceType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "volume" => Self::Volume,
@@ -3550,6 +3974,7 @@ impl From<&str> for ResourceType {
 }
 
 impl Render for ResourceType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3573,6 +3998,7 @@ pub enum SchedulingStrategy {
 
 impl SchedulingStrategy {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Daemon => "DAEMON",
@@ -3583,6 +4009,7 @@ impl SchedulingStrategy {
 }
 
 impl From<&str> for SchedulingStrategy {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "DAEMON" => Self::Daemon,
@@ -3593,6 +4020,7 @@ impl From<&str> for SchedulingStrategy {
 }
 
 impl Render for SchedulingStrategy {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3616,6 +4044,7 @@ pub enum ServiceConnectAccessLogConfigurationFormat {
 
 impl ServiceConnectAccessLogConfigurationFormat {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "TEXT",
@@ -3626,6 +4055,7 @@ impl ServiceConnectAccessLogConfigurationFormat {
 }
 
 impl From<&str> for ServiceConnectAccessLogConfigurationFormat {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "TEXT" => Self::Text,
@@ -3636,6 +4066,7 @@ impl From<&str> for ServiceConnectAccessLogConfigurationFormat {
 }
 
 impl Render for ServiceConnectAccessLogConfigurationFormat {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3659,6 +4090,7 @@ pub enum SourceServiceRevisionCleanup {
 
 impl SourceServiceRevisionCleanup {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Blocking => "BLOCKING",
@@ -3669,6 +4101,7 @@ impl SourceServiceRevisionCleanup {
 }
 
 impl From<&str> for SourceServiceRevisionCleanup {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "BLOCKING" => Self::Blocking,
@@ -3679,6 +4112,7 @@ impl From<&str> for SourceServiceRevisionCleanup {
 }
 
 impl Render for SourceServiceRevisionCleanup {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3702,6 +4136,7 @@ pub enum TargetType {
 
 impl TargetType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AwsLambda => "AWS_LAMBDA",
@@ -3712,6 +4147,7 @@ impl TargetType {
 }
 
 impl From<&str> for TargetType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "AWS_LAMBDA" => Self::AwsLambda,
@@ -3722,6 +4158,7 @@ impl From<&str> for TargetType {
 }
 
 impl Render for TargetType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3747,6 +4184,7 @@ pub enum ThresholdConfigurationType {
 
 impl ThresholdConfigurationType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Count => "COUNT",
@@ -3758,6 +4196,7 @@ impl ThresholdConfigurationType {
 }
 
 impl From<&str> for ThresholdConfigurationType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "COUNT" => Self::Count,
@@ -3769,6 +4208,7 @@ impl From<&str> for ThresholdConfigurationType {
 }
 
 impl Render for ThresholdConfigurationType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

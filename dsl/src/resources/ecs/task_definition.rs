@@ -2,14 +2,14 @@
 //! `AWS::ECS::TaskDefinition` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Map, PropertyType, Value};
 
 /// Registers a new task definition from the supplied ``family`` and ``containerDefinitions``. Optionally, you can add data volumes to your containers with the ``volumes`` parameter.
 ///
 /// CloudFormation type `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TaskDefinition {
     /// A list of container definitions in JSON format that describe the different containers that make up your task. For more information about container definition parameters and defaults, see [Amazon ECS Task Definitions](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_defintions.html) in the *Amazon Elastic Container Service Developer Guide*.
@@ -86,6 +86,7 @@ pub struct TaskDefinition {
 
 impl TaskDefinition {
     /// A new `AWS::ECS::TaskDefinition` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -194,6 +195,7 @@ impl TaskDefinition {
 }
 
 impl Render for TaskDefinition {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ContainerDefinitions", &self.container_definitions);
@@ -226,12 +228,20 @@ impl Render for TaskDefinition {
     }
 }
 
+impl ::std::fmt::Debug for TaskDefinition {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ECS::TaskDefinition", f)
+    }
+}
+
 impl Resource for TaskDefinition {
     const TYPE_NAME: &'static str = "AWS::ECS::TaskDefinition";
 }
 
 impl Handle<TaskDefinition> {
     /// `Fn::GetAtt TaskDefinitionArn`.
+    #[inline]
     pub fn attr_task_definition_arn(&self) -> Value<String> {
         self.get_att_static("TaskDefinitionArn")
     }
@@ -240,7 +250,7 @@ impl Handle<TaskDefinition> {
 /// The authorization configuration details for the Amazon EFS file system.
 ///
 /// CloudFormation property type `AuthorizationConfig` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationConfig {
     /// The Amazon EFS access point ID to use. If an access point is specified, the root directory value specified in the ``EFSVolumeConfiguration`` must either be omitted or set to ``/`` which will enforce the path set on the EFS access point. If an access point is used, transit encryption must be on in the ``EFSVolumeConfiguration``.
@@ -255,6 +265,7 @@ pub struct AuthorizationConfig {
 
 impl AuthorizationConfig {
     /// A new `AuthorizationConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -271,6 +282,7 @@ impl AuthorizationConfig {
 }
 
 impl Render for AuthorizationConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AccessPointId", &self.access_point_id);
@@ -279,12 +291,19 @@ impl Render for AuthorizationConfig {
     }
 }
 
+impl ::std::fmt::Debug for AuthorizationConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AuthorizationConfig", f)
+    }
+}
+
 impl PropertyType for AuthorizationConfig {}
 
 /// The ``ContainerDefinition`` property specifies a container definition. Container definitions are used in task definitions to describe the different containers that are launched as part of a task.
 ///
 /// CloudFormation property type `ContainerDefinition` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ContainerDefinition {
     /// The command that's passed to the container. This parameter maps to ``Cmd`` in the docker container create command and the ``COMMAND`` parameter to docker run. If there are multiple arguments, each argument is a separated string in the array.
@@ -717,6 +736,7 @@ impl ContainerDefinition {
 }
 
 impl Render for ContainerDefinition {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Command", &self.command);
@@ -781,12 +801,19 @@ impl Render for ContainerDefinition {
     }
 }
 
+impl ::std::fmt::Debug for ContainerDefinition {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ContainerDefinition", f)
+    }
+}
+
 impl PropertyType for ContainerDefinition {}
 
 /// The ``ContainerDependency`` property specifies the dependencies defined for container startup and shutdown. A container can contain multiple dependencies. When a dependency is defined for container startup, for container shutdown it is reversed.
 ///
 /// CloudFormation property type `ContainerDependency` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContainerDependency {
     /// The dependency condition of the container. The following are the available conditions and their behavior:
@@ -801,6 +828,7 @@ pub struct ContainerDependency {
 
 impl ContainerDependency {
     /// A new `ContainerDependency` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -817,6 +845,7 @@ impl ContainerDependency {
 }
 
 impl Render for ContainerDependency {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Condition", &self.condition);
@@ -825,12 +854,19 @@ impl Render for ContainerDependency {
     }
 }
 
+impl ::std::fmt::Debug for ContainerDependency {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ContainerDependency", f)
+    }
+}
+
 impl PropertyType for ContainerDependency {}
 
 /// The ``Device`` property specifies an object representing a container instance host device.
 ///
 /// CloudFormation property type `Device` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Device {
     /// The path inside the container at which to expose the host device.
@@ -849,6 +885,7 @@ pub struct Device {
 
 impl Device {
     /// A new `Device` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -870,6 +907,7 @@ impl Device {
 }
 
 impl Render for Device {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ContainerPath", &self.container_path);
@@ -879,12 +917,19 @@ impl Render for Device {
     }
 }
 
+impl ::std::fmt::Debug for Device {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Device", f)
+    }
+}
+
 impl PropertyType for Device {}
 
 /// The ``DockerVolumeConfiguration`` property specifies a Docker volume configuration and is used when you use Docker volumes. Docker volumes are only supported when you are using the EC2 launch type. Windows containers only support the use of the ``local`` driver. To use bind mounts, specify a ``host`` instead.
 ///
 /// CloudFormation property type `DockerVolumeConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DockerVolumeConfiguration {
     /// If this value is ``true``, the Docker volume is created if it doesn't already exist.
@@ -911,6 +956,7 @@ pub struct DockerVolumeConfiguration {
 
 impl DockerVolumeConfiguration {
     /// A new `DockerVolumeConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -942,6 +988,7 @@ impl DockerVolumeConfiguration {
 }
 
 impl Render for DockerVolumeConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Autoprovision", &self.autoprovision);
@@ -953,12 +1000,19 @@ impl Render for DockerVolumeConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for DockerVolumeConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DockerVolumeConfiguration", f)
+    }
+}
+
 impl PropertyType for DockerVolumeConfiguration {}
 
 /// This parameter is specified when you're using an Amazon Elastic File System file system for task storage. For more information, see [Amazon EFS volumes](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html) in the *Amazon Elastic Container Service Developer Guide*.
 ///
 /// CloudFormation property type `EFSVolumeConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct EfsVolumeConfiguration {
     /// The authorization configuration details for the Amazon EFS file system.
@@ -1017,6 +1071,7 @@ impl EfsVolumeConfiguration {
 }
 
 impl Render for EfsVolumeConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AuthorizationConfig", &self.authorization_config);
@@ -1032,12 +1087,19 @@ impl Render for EfsVolumeConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for EfsVolumeConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EfsVolumeConfiguration", f)
+    }
+}
+
 impl PropertyType for EfsVolumeConfiguration {}
 
 /// A list of files containing the environment variables to pass to a container. You can specify up to ten environment files. The file must have a ``.env`` file extension. Each line in an environment file should contain an environment variable in ``VARIABLE=VALUE`` format. Lines beginning with ``#`` are treated as comments and are ignored.
 ///
 /// CloudFormation property type `EnvironmentFile` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EnvironmentFile {
     /// The file type to use. Environment files are objects in Amazon S3. The only supported value is ``s3``.
@@ -1052,6 +1114,7 @@ pub struct EnvironmentFile {
 
 impl EnvironmentFile {
     /// A new `EnvironmentFile` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1068,6 +1131,7 @@ impl EnvironmentFile {
 }
 
 impl Render for EnvironmentFile {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Type", &self.r#type);
@@ -1076,12 +1140,19 @@ impl Render for EnvironmentFile {
     }
 }
 
+impl ::std::fmt::Debug for EnvironmentFile {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EnvironmentFile", f)
+    }
+}
+
 impl PropertyType for EnvironmentFile {}
 
 /// The amount of ephemeral storage to allocate for the task. This parameter is used to expand the total amount of ephemeral storage available, beyond the default amount, for tasks hosted on FARGATElong. For more information, see [Using data volumes in tasks](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_data_volumes.html) in the *Amazon ECS Developer Guide;*.
 ///
 /// CloudFormation property type `EphemeralStorage` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EphemeralStorage {
     /// The total amount, in GiB, of ephemeral storage to set for the task. The minimum supported value is ``21`` GiB and the maximum supported value is ``200`` GiB.
@@ -1092,6 +1163,7 @@ pub struct EphemeralStorage {
 
 impl EphemeralStorage {
     /// A new `EphemeralStorage` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1103,10 +1175,18 @@ impl EphemeralStorage {
 }
 
 impl Render for EphemeralStorage {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "SizeInGiB", &self.size_in_gib);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for EphemeralStorage {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EphemeralStorage", f)
     }
 }
 
@@ -1115,7 +1195,7 @@ impl PropertyType for EphemeralStorage {}
 /// The FireLens configuration for the container. This is used to specify and configure a log router for container logs. For more information, see [Custom log routing](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html) in the *Amazon Elastic Container Service Developer Guide*.
 ///
 /// CloudFormation property type `FirelensConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FirelensConfiguration {
     /// The options to use when configuring the log router. This field is optional and can be used to add additional metadata, such as the task, task definition, cluster, and container instance details to the log event.
@@ -1130,6 +1210,7 @@ pub struct FirelensConfiguration {
 
 impl FirelensConfiguration {
     /// A new `FirelensConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1146,6 +1227,7 @@ impl FirelensConfiguration {
 }
 
 impl Render for FirelensConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Options", &self.options);
@@ -1154,12 +1236,19 @@ impl Render for FirelensConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for FirelensConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "FirelensConfiguration", f)
+    }
+}
+
 impl PropertyType for FirelensConfiguration {}
 
 /// The authorization configuration details for Amazon FSx for Windows File Server file system. See [FSxWindowsFileServerVolumeConfiguration](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_FSxWindowsFileServerVolumeConfiguration.html) in the *Amazon ECS API Reference*.
 ///
 /// CloudFormation property type `FSxAuthorizationConfig` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct FsxAuthorizationConfig {
     /// The authorization credential option to use. The authorization credential options can be provided using either the Amazon Resource Name (ARN) of an ASMlong secret or SSM Parameter Store parameter. The ARN refers to the stored credentials.
@@ -1186,6 +1275,7 @@ impl FsxAuthorizationConfig {
 }
 
 impl Render for FsxAuthorizationConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "CredentialsParameter", &self.credentials_parameter);
@@ -1194,12 +1284,19 @@ impl Render for FsxAuthorizationConfig {
     }
 }
 
+impl ::std::fmt::Debug for FsxAuthorizationConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "FsxAuthorizationConfig", f)
+    }
+}
+
 impl PropertyType for FsxAuthorizationConfig {}
 
 /// This parameter is specified when you're using [Amazon FSx for Windows File Server](https://docs.aws.amazon.com/fsx/latest/WindowsGuide/what-is.html) file system for task storage.
 ///
 /// CloudFormation property type `FSxWindowsFileServerVolumeConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct FsxWindowsFileServerVolumeConfiguration {
     /// The authorization configuration details for the Amazon FSx for Windows File Server file system.
@@ -1236,6 +1333,7 @@ impl FsxWindowsFileServerVolumeConfiguration {
 }
 
 impl Render for FsxWindowsFileServerVolumeConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AuthorizationConfig", &self.authorization_config);
@@ -1245,12 +1343,19 @@ impl Render for FsxWindowsFileServerVolumeConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for FsxWindowsFileServerVolumeConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "FsxWindowsFileServerVolumeConfiguration", f)
+    }
+}
+
 impl PropertyType for FsxWindowsFileServerVolumeConfiguration {}
 
 /// The ``HealthCheck`` property specifies an object representing a container health check. Health check parameters that are specified in a container definition override any Docker health checks that exist in the container image (such as those specified in a parent image or from the image's Dockerfile). This configuration maps to the ``HEALTHCHECK`` parameter of docker run.
 ///
 /// CloudFormation property type `HealthCheck` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HealthCheck {
     /// A string array representing the command that the container runs to determine if it is healthy. The string array must start with ``CMD`` to run the command arguments directly, or ``CMD-SHELL`` to run the command with the container's default shell.
@@ -1277,6 +1382,7 @@ pub struct HealthCheck {
 
 impl HealthCheck {
     /// A new `HealthCheck` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1308,6 +1414,7 @@ impl HealthCheck {
 }
 
 impl Render for HealthCheck {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Command", &self.command);
@@ -1319,12 +1426,19 @@ impl Render for HealthCheck {
     }
 }
 
+impl ::std::fmt::Debug for HealthCheck {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HealthCheck", f)
+    }
+}
+
 impl PropertyType for HealthCheck {}
 
 /// The ``HostEntry`` property specifies a hostname and an IP address that are added to the ``/etc/hosts`` file of a container through the ``extraHosts`` parameter of its ``ContainerDefinition`` resource.
 ///
 /// CloudFormation property type `HostEntry` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HostEntry {
     /// The hostname to use in the ``/etc/hosts`` entry.
@@ -1339,6 +1453,7 @@ pub struct HostEntry {
 
 impl HostEntry {
     /// A new `HostEntry` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1355,6 +1470,7 @@ impl HostEntry {
 }
 
 impl Render for HostEntry {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Hostname", &self.hostname);
@@ -1363,12 +1479,19 @@ impl Render for HostEntry {
     }
 }
 
+impl ::std::fmt::Debug for HostEntry {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HostEntry", f)
+    }
+}
+
 impl PropertyType for HostEntry {}
 
 /// The ``HostVolumeProperties`` property specifies details on a container instance bind mount host volume.
 ///
 /// CloudFormation property type `HostVolumeProperties` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HostVolumeProperties {
     /// When the ``host`` parameter is used, specify a ``sourcePath`` to declare the path on the host container instance that's presented to the container. If this parameter is empty, then the Docker daemon has assigned a host path for you.
@@ -1379,6 +1502,7 @@ pub struct HostVolumeProperties {
 
 impl HostVolumeProperties {
     /// A new `HostVolumeProperties` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1390,6 +1514,7 @@ impl HostVolumeProperties {
 }
 
 impl Render for HostVolumeProperties {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "SourcePath", &self.source_path);
@@ -1397,10 +1522,17 @@ impl Render for HostVolumeProperties {
     }
 }
 
+impl ::std::fmt::Debug for HostVolumeProperties {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HostVolumeProperties", f)
+    }
+}
+
 impl PropertyType for HostVolumeProperties {}
 
 /// CloudFormation property type `InferenceAccelerator` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InferenceAccelerator {
     /// CloudFormation `DeviceName`.
@@ -1411,6 +1543,7 @@ pub struct InferenceAccelerator {
 
 impl InferenceAccelerator {
     /// A new `InferenceAccelerator` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1427,6 +1560,7 @@ impl InferenceAccelerator {
 }
 
 impl Render for InferenceAccelerator {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DeviceName", &self.device_name);
@@ -1435,12 +1569,19 @@ impl Render for InferenceAccelerator {
     }
 }
 
+impl ::std::fmt::Debug for InferenceAccelerator {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "InferenceAccelerator", f)
+    }
+}
+
 impl PropertyType for InferenceAccelerator {}
 
 /// The Linux capabilities to add or remove from the default Docker configuration for a container defined in the task definition. For more detailed information about these Linux capabilities, see the [capabilities(7)](https://docs.aws.amazon.com/http://man7.org/linux/man-pages/man7/capabilities.7.html) Linux manual page.
 ///
 /// CloudFormation property type `KernelCapabilities` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct KernelCapabilities {
     /// The Linux capabilities for the container that have been added to the default configuration provided by Docker. This parameter maps to ``CapAdd`` in the docker container create command and the ``--cap-add`` option to docker run.
@@ -1455,6 +1596,7 @@ pub struct KernelCapabilities {
 
 impl KernelCapabilities {
     /// A new `KernelCapabilities` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1471,6 +1613,7 @@ impl KernelCapabilities {
 }
 
 impl Render for KernelCapabilities {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Add", &self.add);
@@ -1479,12 +1622,19 @@ impl Render for KernelCapabilities {
     }
 }
 
+impl ::std::fmt::Debug for KernelCapabilities {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "KernelCapabilities", f)
+    }
+}
+
 impl PropertyType for KernelCapabilities {}
 
 /// A key-value pair object.
 ///
 /// CloudFormation property type `KeyValuePair` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct KeyValuePair {
     /// The name of the key-value pair. For environment variables, this is the name of the environment variable.
@@ -1499,6 +1649,7 @@ pub struct KeyValuePair {
 
 impl KeyValuePair {
     /// A new `KeyValuePair` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1515,6 +1666,7 @@ impl KeyValuePair {
 }
 
 impl Render for KeyValuePair {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Name", &self.name);
@@ -1523,12 +1675,19 @@ impl Render for KeyValuePair {
     }
 }
 
+impl ::std::fmt::Debug for KeyValuePair {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "KeyValuePair", f)
+    }
+}
+
 impl PropertyType for KeyValuePair {}
 
 /// The Linux-specific options that are applied to the container, such as Linux [KernelCapabilities](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html).
 ///
 /// CloudFormation property type `LinuxParameters` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LinuxParameters {
     /// The Linux capabilities for the container that are added to or dropped from the default configuration provided by Docker.
@@ -1563,6 +1722,7 @@ pub struct LinuxParameters {
 
 impl LinuxParameters {
     /// A new `LinuxParameters` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1604,6 +1764,7 @@ impl LinuxParameters {
 }
 
 impl Render for LinuxParameters {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Capabilities", &self.capabilities);
@@ -1617,12 +1778,19 @@ impl Render for LinuxParameters {
     }
 }
 
+impl ::std::fmt::Debug for LinuxParameters {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LinuxParameters", f)
+    }
+}
+
 impl PropertyType for LinuxParameters {}
 
 /// The ``LogConfiguration`` property specifies log configuration options to send to a custom log driver for the container.
 ///
 /// CloudFormation property type `LogConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct LogConfiguration {
     /// The log driver to use for the container.
@@ -1661,6 +1829,7 @@ impl LogConfiguration {
 }
 
 impl Render for LogConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "LogDriver", &self.log_driver);
@@ -1670,12 +1839,19 @@ impl Render for LogConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for LogConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LogConfiguration", f)
+    }
+}
+
 impl PropertyType for LogConfiguration {}
 
 /// The details for a volume mount point that's used in a container definition.
 ///
 /// CloudFormation property type `MountPoint` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MountPoint {
     /// The path on the container to mount the host volume at.
@@ -1694,6 +1870,7 @@ pub struct MountPoint {
 
 impl MountPoint {
     /// A new `MountPoint` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1715,6 +1892,7 @@ impl MountPoint {
 }
 
 impl Render for MountPoint {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ContainerPath", &self.container_path);
@@ -1724,10 +1902,17 @@ impl Render for MountPoint {
     }
 }
 
+impl ::std::fmt::Debug for MountPoint {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MountPoint", f)
+    }
+}
+
 impl PropertyType for MountPoint {}
 
 /// CloudFormation property type `NvidiaMpsAllocation` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct NvidiaMpsAllocation {
     /// The maximum percentage of the GPU's compute capacity that the container can use.
@@ -1756,6 +1941,7 @@ impl NvidiaMpsAllocation {
 }
 
 impl Render for NvidiaMpsAllocation {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "MaxComputePercent", &self.max_compute_percent);
@@ -1764,12 +1950,19 @@ impl Render for NvidiaMpsAllocation {
     }
 }
 
+impl ::std::fmt::Debug for NvidiaMpsAllocation {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NvidiaMpsAllocation", f)
+    }
+}
+
 impl PropertyType for NvidiaMpsAllocation {}
 
 /// The ``PortMapping`` property specifies a port mapping. Port mappings allow containers to access ports on the host container instance to send or receive traffic. Port mappings are specified as part of the container definition.
 ///
 /// CloudFormation property type `PortMapping` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PortMapping {
     /// The application protocol that's used for the port mapping. This parameter only applies to Service Connect. We recommend that you set this parameter to be consistent with the protocol that your application uses. If you set this parameter, Amazon ECS adds protocol-specific connection handling to the Service Connect proxy.
@@ -1800,6 +1993,7 @@ pub struct PortMapping {
 
 impl PortMapping {
     /// A new `PortMapping` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1836,6 +2030,7 @@ impl PortMapping {
 }
 
 impl Render for PortMapping {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AppProtocol", &self.app_protocol);
@@ -1848,12 +2043,19 @@ impl Render for PortMapping {
     }
 }
 
+impl ::std::fmt::Debug for PortMapping {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PortMapping", f)
+    }
+}
+
 impl PropertyType for PortMapping {}
 
 /// The configuration details for the App Mesh proxy.
 ///
 /// CloudFormation property type `ProxyConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ProxyConfiguration {
     /// The name of the container that will serve as the App Mesh proxy.
@@ -1895,6 +2097,7 @@ impl ProxyConfiguration {
 }
 
 impl Render for ProxyConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "ContainerName", &self.container_name);
@@ -1908,12 +2111,19 @@ impl Render for ProxyConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ProxyConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ProxyConfiguration", f)
+    }
+}
+
 impl PropertyType for ProxyConfiguration {}
 
 /// The repository credentials for private registry authentication.
 ///
 /// CloudFormation property type `RepositoryCredentials` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RepositoryCredentials {
     /// The Amazon Resource Name (ARN) of the secret containing the private repository credentials.
@@ -1924,6 +2134,7 @@ pub struct RepositoryCredentials {
 
 impl RepositoryCredentials {
     /// A new `RepositoryCredentials` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1935,10 +2146,18 @@ impl RepositoryCredentials {
 }
 
 impl Render for RepositoryCredentials {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CredentialsParameter", &self.credentials_parameter);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for RepositoryCredentials {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RepositoryCredentials", f)
     }
 }
 
@@ -1947,7 +2166,7 @@ impl PropertyType for RepositoryCredentials {}
 /// The type and amount of a resource to assign to a container. The supported resource types are GPUs, Neuron devices, and Elastic Inference accelerators.
 ///
 /// CloudFormation property type `ResourceRequirement` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ResourceRequirement {
     /// CloudFormation `SharingStrategy`.
@@ -1984,6 +2203,7 @@ impl ResourceRequirement {
 }
 
 impl Render for ResourceRequirement {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "SharingStrategy", &self.sharing_strategy);
@@ -1993,12 +2213,19 @@ impl Render for ResourceRequirement {
     }
 }
 
+impl ::std::fmt::Debug for ResourceRequirement {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ResourceRequirement", f)
+    }
+}
+
 impl PropertyType for ResourceRequirement {}
 
 /// You can enable a restart policy for each container defined in your task definition, to overcome transient failures faster and maintain task availability. When you enable a restart policy for a container, Amazon ECS can restart the container if it exits, without needing to replace the task.
 ///
 /// CloudFormation property type `RestartPolicy` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RestartPolicy {
     /// Specifies whether a restart policy is enabled for the container.
@@ -2017,6 +2244,7 @@ pub struct RestartPolicy {
 
 impl RestartPolicy {
     /// A new `RestartPolicy` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2038,6 +2266,7 @@ impl RestartPolicy {
 }
 
 impl Render for RestartPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Enabled", &self.enabled);
@@ -2047,12 +2276,19 @@ impl Render for RestartPolicy {
     }
 }
 
+impl ::std::fmt::Debug for RestartPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RestartPolicy", f)
+    }
+}
+
 impl PropertyType for RestartPolicy {}
 
 /// Information about the platform for the Amazon ECS service or task.
 ///
 /// CloudFormation property type `RuntimePlatform` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RuntimePlatform {
     /// The CPU architecture.
@@ -2067,6 +2303,7 @@ pub struct RuntimePlatform {
 
 impl RuntimePlatform {
     /// A new `RuntimePlatform` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2086,6 +2323,7 @@ impl RuntimePlatform {
 }
 
 impl Render for RuntimePlatform {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CpuArchitecture", &self.cpu_architecture);
@@ -2098,12 +2336,19 @@ impl Render for RuntimePlatform {
     }
 }
 
+impl ::std::fmt::Debug for RuntimePlatform {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RuntimePlatform", f)
+    }
+}
+
 impl PropertyType for RuntimePlatform {}
 
 /// This parameter is specified when you're using an Amazon S3 Files file system for task storage. For more information, see [Amazon S3 Files volumes](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/s3files-volumes.html) in the *Amazon Elastic Container Service Developer Guide*.
 ///
 /// CloudFormation property type `S3FilesVolumeConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct S3FilesVolumeConfiguration {
     /// The full ARN of the S3 Files access point to use. If an access point is specified, the root directory value specified in the ``S3FilesVolumeConfiguration`` must either be omitted or set to ``/`` which will enforce the path set on the S3 Files access point.
@@ -2152,6 +2397,7 @@ impl S3FilesVolumeConfiguration {
 }
 
 impl Render for S3FilesVolumeConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AccessPointArn", &self.access_point_arn);
@@ -2166,12 +2412,19 @@ impl Render for S3FilesVolumeConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for S3FilesVolumeConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "S3FilesVolumeConfiguration", f)
+    }
+}
+
 impl PropertyType for S3FilesVolumeConfiguration {}
 
 /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the following ways:
 ///
 /// CloudFormation property type `Secret` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Secret {
     /// The name of the secret.
@@ -2195,6 +2448,7 @@ impl Secret {
 }
 
 impl Render for Secret {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Name", &self.name);
@@ -2203,10 +2457,17 @@ impl Render for Secret {
     }
 }
 
+impl ::std::fmt::Debug for Secret {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Secret", f)
+    }
+}
+
 impl PropertyType for Secret {}
 
 /// CloudFormation property type `SharingStrategy` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct SharingStrategy {
     /// CloudFormation `NvidiaMps`. Required.
@@ -2223,10 +2484,18 @@ impl SharingStrategy {
 }
 
 impl Render for SharingStrategy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "NvidiaMps", &self.nvidia_mps);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for SharingStrategy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "SharingStrategy", f)
     }
 }
 
@@ -2235,7 +2504,7 @@ impl PropertyType for SharingStrategy {}
 /// A list of namespaced kernel parameters to set in the container. This parameter maps to ``Sysctls`` in the docker container create command and the ``--sysctl`` option to docker run. For example, you can configure ``net.ipv4.tcp_keepalive_time`` setting to maintain longer lived connections.
 ///
 /// CloudFormation property type `SystemControl` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemControl {
     /// The namespaced kernel parameter to set a ``value`` for.
@@ -2250,6 +2519,7 @@ pub struct SystemControl {
 
 impl SystemControl {
     /// A new `SystemControl` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2266,6 +2536,7 @@ impl SystemControl {
 }
 
 impl Render for SystemControl {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Namespace", &self.namespace);
@@ -2274,12 +2545,19 @@ impl Render for SystemControl {
     }
 }
 
+impl ::std::fmt::Debug for SystemControl {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "SystemControl", f)
+    }
+}
+
 impl PropertyType for SystemControl {}
 
 /// The constraint on task placement in the task definition. For more information, see [Task placement constraints](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-constraints.html) in the *Amazon Elastic Container Service Developer Guide*.
 ///
 /// CloudFormation property type `TaskDefinitionPlacementConstraint` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct TaskDefinitionPlacementConstraint {
     /// A cluster query language expression to apply to the constraint. For more information, see [Cluster query language](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html) in the *Amazon Elastic Container Service Developer Guide*.
@@ -2308,6 +2586,7 @@ impl TaskDefinitionPlacementConstraint {
 }
 
 impl Render for TaskDefinitionPlacementConstraint {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Expression", &self.expression);
@@ -2316,12 +2595,19 @@ impl Render for TaskDefinitionPlacementConstraint {
     }
 }
 
+impl ::std::fmt::Debug for TaskDefinitionPlacementConstraint {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TaskDefinitionPlacementConstraint", f)
+    }
+}
+
 impl PropertyType for TaskDefinitionPlacementConstraint {}
 
 /// The container path, mount options, and size of the tmpfs mount.
 ///
 /// CloudFormation property type `Tmpfs` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Tmpfs {
     /// The absolute file path where the tmpfs volume is to be mounted.
@@ -2360,6 +2646,7 @@ impl Tmpfs {
 }
 
 impl Render for Tmpfs {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ContainerPath", &self.container_path);
@@ -2369,12 +2656,19 @@ impl Render for Tmpfs {
     }
 }
 
+impl ::std::fmt::Debug for Tmpfs {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Tmpfs", f)
+    }
+}
+
 impl PropertyType for Tmpfs {}
 
 /// The ``ulimit`` settings to pass to the container.
 ///
 /// CloudFormation property type `Ulimit` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Ulimit {
     /// The hard limit for the ``ulimit`` type. The value can be specified in bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
@@ -2407,6 +2701,7 @@ impl Ulimit {
 }
 
 impl Render for Ulimit {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "HardLimit", &self.hard_limit);
@@ -2416,12 +2711,19 @@ impl Render for Ulimit {
     }
 }
 
+impl ::std::fmt::Debug for Ulimit {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Ulimit", f)
+    }
+}
+
 impl PropertyType for Ulimit {}
 
 /// The data volume configuration for tasks launched using this task definition. Specifying a volume configuration in a task definition is optional. The volume configuration may contain multiple volumes but only one volume configured at launch is supported.
 ///
 /// CloudFormation property type `Volume` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Volume {
     /// Indicates whether the volume should be configured at launch time. This is used to create Amazon EBS volumes for standalone tasks or tasks created as part of a service. Each task definition revision may only have one volume configured at launch in the volume configuration.
@@ -2457,6 +2759,7 @@ pub struct Volume {
 
 impl Volume {
     /// A new `Volume` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2510,6 +2813,7 @@ impl Volume {
 }
 
 impl Render for Volume {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ConfiguredAtLaunch", &self.configured_at_launch);
@@ -2539,12 +2843,19 @@ impl Render for Volume {
     }
 }
 
+impl ::std::fmt::Debug for Volume {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Volume", f)
+    }
+}
+
 impl PropertyType for Volume {}
 
 /// Details on a data volume from another container in the same task definition.
 ///
 /// CloudFormation property type `VolumeFrom` of `AWS::ECS::TaskDefinition`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VolumeFrom {
     /// If this value is ``true``, the container has read-only access to the volume. If this value is ``false``, then the container can write to the volume. The default value is ``false``.
@@ -2559,6 +2870,7 @@ pub struct VolumeFrom {
 
 impl VolumeFrom {
     /// A new `VolumeFrom` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2575,11 +2887,19 @@ impl VolumeFrom {
 }
 
 impl Render for VolumeFrom {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ReadOnly", &self.read_only);
         cx.opt(&mut m, "SourceContainer", &self.source_container);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for VolumeFrom {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "VolumeFrom", f)
     }
 }
 
@@ -2603,6 +2923,7 @@ pub enum AppProtocol {
 
 impl AppProtocol {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Http => "http",
@@ -2614,6 +2935,7 @@ impl AppProtocol {
 }
 
 impl From<&str> for AppProtocol {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "http" => Self::Http,
@@ -2625,6 +2947,7 @@ impl From<&str> for AppProtocol {
 }
 
 impl Render for AppProtocol {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2648,6 +2971,7 @@ pub enum AuthorizationConfigIam {
 
 impl AuthorizationConfigIam {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "ENABLED",
@@ -2658,6 +2982,7 @@ impl AuthorizationConfigIam {
 }
 
 impl From<&str> for AuthorizationConfigIam {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ENABLED" => Self::Enabled,
@@ -2668,6 +2993,7 @@ impl From<&str> for AuthorizationConfigIam {
 }
 
 impl Render for AuthorizationConfigIam {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2695,6 +3021,7 @@ pub enum ContainerDependencyCondition {
 
 impl ContainerDependencyCondition {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Complete => "COMPLETE",
@@ -2707,6 +3034,7 @@ impl ContainerDependencyCondition {
 }
 
 impl From<&str> for ContainerDependencyCondition {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "COMPLETE" => Self::Complete,
@@ -2719,6 +3047,7 @@ impl From<&str> for ContainerDependencyCondition {
 }
 
 impl Render for ContainerDependencyCondition {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2742,6 +3071,7 @@ pub enum CpuArchitecture {
 
 impl CpuArchitecture {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Arm64 => "ARM64",
@@ -2752,6 +3082,7 @@ impl CpuArchitecture {
 }
 
 impl From<&str> for CpuArchitecture {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ARM64" => Self::Arm64,
@@ -2762,6 +3093,7 @@ impl From<&str> for CpuArchitecture {
 }
 
 impl Render for CpuArchitecture {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2785,6 +3117,7 @@ pub enum DevicePermission {
 
 impl DevicePermission {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mknod => "mknod",
@@ -2796,6 +3129,7 @@ impl DevicePermission {
 }
 
 impl From<&str> for DevicePermission {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "mknod" => Self::Mknod,
@@ -2807,6 +3141,7 @@ impl From<&str> for DevicePermission {
 }
 
 impl Render for DevicePermission {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2830,6 +3165,7 @@ pub enum DockerVolumeConfigurationScope {
 
 impl DockerVolumeConfigurationScope {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Shared => "shared",
@@ -2840,6 +3176,7 @@ impl DockerVolumeConfigurationScope {
 }
 
 impl From<&str> for DockerVolumeConfigurationScope {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "shared" => Self::Shared,
@@ -2850,6 +3187,7 @@ impl From<&str> for DockerVolumeConfigurationScope {
 }
 
 impl Render for DockerVolumeConfigurationScope {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2871,6 +3209,7 @@ pub enum EnvironmentFileType {
 
 impl EnvironmentFileType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::S3 => "s3",
@@ -2880,6 +3219,7 @@ impl EnvironmentFileType {
 }
 
 impl From<&str> for EnvironmentFileType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "s3" => Self::S3,
@@ -2889,6 +3229,7 @@ impl From<&str> for EnvironmentFileType {
 }
 
 impl Render for EnvironmentFileType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2912,6 +3253,7 @@ pub enum FirelensConfigurationType {
 
 impl FirelensConfigurationType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fluentbit => "fluentbit",
@@ -2922,6 +3264,7 @@ impl FirelensConfigurationType {
 }
 
 impl From<&str> for FirelensConfigurationType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "fluentbit" => Self::Fluentbit,
@@ -2932,6 +3275,7 @@ impl From<&str> for FirelensConfigurationType {
 }
 
 impl Render for FirelensConfigurationType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -2957,6 +3301,7 @@ pub enum IpcMode {
 
 impl IpcMode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Host => "host",
@@ -2968,6 +3313,7 @@ impl IpcMode {
 }
 
 impl From<&str> for IpcMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "host" => Self::Host,
@@ -2979,6 +3325,7 @@ impl From<&str> for IpcMode {
 }
 
 impl Render for IpcMode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3006,6 +3353,7 @@ pub enum NetworkMode {
 
 impl NetworkMode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Awsvpc => "awsvpc",
@@ -3018,6 +3366,7 @@ impl NetworkMode {
 }
 
 impl From<&str> for NetworkMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "awsvpc" => Self::Awsvpc,
@@ -3030,6 +3379,7 @@ impl From<&str> for NetworkMode {
 }
 
 impl Render for NetworkMode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3069,6 +3419,7 @@ pub enum OperatingSystemFamily {
 
 impl OperatingSystemFamily {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Linux => "LINUX",
@@ -3087,6 +3438,7 @@ impl OperatingSystemFamily {
 }
 
 impl From<&str> for OperatingSystemFamily {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "LINUX" => Self::Linux,
@@ -3105,6 +3457,7 @@ impl From<&str> for OperatingSystemFamily {
 }
 
 impl Render for OperatingSystemFamily {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3128,6 +3481,7 @@ pub enum PidMode {
 
 impl PidMode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Host => "host",
@@ -3138,6 +3492,7 @@ impl PidMode {
 }
 
 impl From<&str> for PidMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "host" => Self::Host,
@@ -3148,6 +3503,7 @@ impl From<&str> for PidMode {
 }
 
 impl Render for PidMode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3171,6 +3527,7 @@ pub enum PortMappingProtocol {
 
 impl PortMappingProtocol {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tcp => "tcp",
@@ -3181,6 +3538,7 @@ impl PortMappingProtocol {
 }
 
 impl From<&str> for PortMappingProtocol {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "tcp" => Self::Tcp,
@@ -3191,6 +3549,7 @@ impl From<&str> for PortMappingProtocol {
 }
 
 impl Render for PortMappingProtocol {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3212,6 +3571,7 @@ pub enum ProxyConfigurationType {
 
 impl ProxyConfigurationType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Appmesh => "APPMESH",
@@ -3221,6 +3581,7 @@ impl ProxyConfigurationType {
 }
 
 impl From<&str> for ProxyConfigurationType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "APPMESH" => Self::Appmesh,
@@ -3230,6 +3591,7 @@ impl From<&str> for ProxyConfigurationType {
 }
 
 impl Render for ProxyConfigurationType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3255,6 +3617,7 @@ pub enum RequiresCompatibility {
 
 impl RequiresCompatibility {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ec2 => "EC2",
@@ -3267,6 +3630,7 @@ impl RequiresCompatibility {
 }
 
 impl From<&str> for RequiresCompatibility {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "EC2" => Self::Ec2,
@@ -3279,6 +3643,7 @@ impl From<&str> for RequiresCompatibility {
 }
 
 impl Render for RequiresCompatibility {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3304,6 +3669,7 @@ pub enum ResourceRequirementType {
 
 impl ResourceRequirementType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Gpu => "GPU",
@@ -3315,6 +3681,7 @@ impl ResourceRequirementType {
 }
 
 impl From<&str> for ResourceRequirementType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "GPU" => Self::Gpu,
@@ -3326,6 +3693,7 @@ impl From<&str> for ResourceRequirementType {
 }
 
 impl Render for ResourceRequirementType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3347,6 +3715,7 @@ pub enum TaskDefinitionPlacementConstraintType {
 
 impl TaskDefinitionPlacementConstraintType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MemberOf => "memberOf",
@@ -3356,6 +3725,7 @@ impl TaskDefinitionPlacementConstraintType {
 }
 
 impl From<&str> for TaskDefinitionPlacementConstraintType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "memberOf" => Self::MemberOf,
@@ -3365,6 +3735,7 @@ impl From<&str> for TaskDefinitionPlacementConstraintType {
 }
 
 impl Render for TaskDefinitionPlacementConstraintType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3388,6 +3759,7 @@ pub enum TransitEncryption {
 
 impl TransitEncryption {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "ENABLED",
@@ -3398,6 +3770,7 @@ impl TransitEncryption {
 }
 
 impl From<&str> for TransitEncryption {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ENABLED" => Self::Enabled,
@@ -3408,6 +3781,7 @@ impl From<&str> for TransitEncryption {
 }
 
 impl Render for TransitEncryption {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3457,6 +3831,7 @@ pub enum UlimitName {
 
 impl UlimitName {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Core => "core",
@@ -3480,6 +3855,7 @@ impl UlimitName {
 }
 
 impl From<&str> for UlimitName {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "core" => Self::Core,
@@ -3503,6 +3879,7 @@ impl From<&str> for UlimitName {
 }
 
 impl Render for UlimitName {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3526,6 +3903,7 @@ pub enum VersionConsistency {
 
 impl VersionConsistency {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -3536,6 +3914,7 @@ impl VersionConsistency {
 }
 
 impl From<&str> for VersionConsistency {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "enabled" => Self::Enabled,
@@ -3546,6 +3925,7 @@ impl From<&str> for VersionConsistency {
 }
 
 impl Render for VersionConsistency {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

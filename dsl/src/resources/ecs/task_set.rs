@@ -2,14 +2,14 @@
 //! `AWS::ECS::TaskSet` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Create a task set in the specified cluster and service. This is used when a service uses the EXTERNAL deployment controller type. For more information, see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-types.htmlin the Amazon Elastic Container Service Developer Guide.
 ///
 /// CloudFormation type `AWS::ECS::TaskSet`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct TaskSet {
     /// CloudFormation `CapacityProviderStrategy`. Changing it replaces the resource.
@@ -129,6 +129,7 @@ impl TaskSet {
 }
 
 impl Render for TaskSet {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -151,6 +152,13 @@ impl Render for TaskSet {
     }
 }
 
+impl ::std::fmt::Debug for TaskSet {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ECS::TaskSet", f)
+    }
+}
+
 impl Resource for TaskSet {
     const TYPE_NAME: &'static str = "AWS::ECS::TaskSet";
 }
@@ -159,6 +167,7 @@ impl Handle<TaskSet> {
     /// The ID of the task set.
     ///
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }
@@ -167,7 +176,7 @@ impl Handle<TaskSet> {
 /// The VPC subnets and security groups associated with a task. All specified subnets and security groups must be from the same VPC.
 ///
 /// CloudFormation property type `AwsVpcConfiguration` of `AWS::ECS::TaskSet`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AwsVpcConfiguration {
     /// Whether the task's elastic network interface receives a public IP address. The default value is DISABLED.
@@ -206,6 +215,7 @@ impl AwsVpcConfiguration {
 }
 
 impl Render for AwsVpcConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AssignPublicIp", &self.assign_public_ip);
@@ -215,10 +225,17 @@ impl Render for AwsVpcConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for AwsVpcConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AwsVpcConfiguration", f)
+    }
+}
+
 impl PropertyType for AwsVpcConfiguration {}
 
 /// CloudFormation property type `CapacityProviderStrategyItem` of `AWS::ECS::TaskSet`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapacityProviderStrategyItem {
     /// CloudFormation `Base`. From 0 to 100000.
@@ -231,6 +248,7 @@ pub struct CapacityProviderStrategyItem {
 
 impl CapacityProviderStrategyItem {
     /// A new `CapacityProviderStrategyItem` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -252,6 +270,7 @@ impl CapacityProviderStrategyItem {
 }
 
 impl Render for CapacityProviderStrategyItem {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Base", &self.base);
@@ -261,12 +280,19 @@ impl Render for CapacityProviderStrategyItem {
     }
 }
 
+impl ::std::fmt::Debug for CapacityProviderStrategyItem {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CapacityProviderStrategyItem", f)
+    }
+}
+
 impl PropertyType for CapacityProviderStrategyItem {}
 
 /// A load balancer object representing the load balancer to use with the task set. The supported load balancer types are either an Application Load Balancer or a Network Load Balancer.
 ///
 /// CloudFormation property type `LoadBalancer` of `AWS::ECS::TaskSet`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LoadBalancer {
     /// The name of the container (as it appears in a container definition) to associate with the load balancer.
@@ -285,6 +311,7 @@ pub struct LoadBalancer {
 
 impl LoadBalancer {
     /// A new `LoadBalancer` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -306,6 +333,7 @@ impl LoadBalancer {
 }
 
 impl Render for LoadBalancer {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ContainerName", &self.container_name);
@@ -315,12 +343,19 @@ impl Render for LoadBalancer {
     }
 }
 
+impl ::std::fmt::Debug for LoadBalancer {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LoadBalancer", f)
+    }
+}
+
 impl PropertyType for LoadBalancer {}
 
 /// An object representing the network configuration for a task or service.
 ///
 /// CloudFormation property type `NetworkConfiguration` of `AWS::ECS::TaskSet`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkConfiguration {
     /// The VPC subnets and security groups associated with a task. All specified subnets and security groups must be from the same VPC.
@@ -331,6 +366,7 @@ pub struct NetworkConfiguration {
 
 impl NetworkConfiguration {
     /// A new `NetworkConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -342,10 +378,18 @@ impl NetworkConfiguration {
 }
 
 impl Render for NetworkConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AwsVpcConfiguration", &self.aws_vpc_configuration);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for NetworkConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NetworkConfiguration", f)
     }
 }
 
@@ -354,7 +398,7 @@ impl PropertyType for NetworkConfiguration {}
 /// A floating-point percentage of the desired number of tasks to place and keep running in the task set.
 ///
 /// CloudFormation property type `Scale` of `AWS::ECS::TaskSet`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Scale {
     /// The unit of measure for the scale value.
@@ -369,6 +413,7 @@ pub struct Scale {
 
 impl Scale {
     /// A new `Scale` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -385,6 +430,7 @@ impl Scale {
 }
 
 impl Render for Scale {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Unit", &self.unit);
@@ -393,10 +439,17 @@ impl Render for Scale {
     }
 }
 
+impl ::std::fmt::Debug for Scale {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Scale", f)
+    }
+}
+
 impl PropertyType for Scale {}
 
 /// CloudFormation property type `ServiceRegistry` of `AWS::ECS::TaskSet`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceRegistry {
     /// The container name value, already specified in the task definition, to be used for your service discovery service. If the task definition that your service task specifies uses the bridge or host network mode, you must specify a containerName and containerPort combination from the task definition.
@@ -419,6 +472,7 @@ pub struct ServiceRegistry {
 
 impl ServiceRegistry {
     /// A new `ServiceRegistry` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -445,6 +499,7 @@ impl ServiceRegistry {
 }
 
 impl Render for ServiceRegistry {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ContainerName", &self.container_name);
@@ -452,6 +507,13 @@ impl Render for ServiceRegistry {
         cx.opt(&mut m, "Port", &self.port);
         cx.opt(&mut m, "RegistryArn", &self.registry_arn);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ServiceRegistry {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServiceRegistry", f)
     }
 }
 
@@ -473,6 +535,7 @@ pub enum AssignPublicIp {
 
 impl AssignPublicIp {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "DISABLED",
@@ -483,6 +546,7 @@ impl AssignPublicIp {
 }
 
 impl From<&str> for AssignPublicIp {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "DISABLED" => Self::Disabled,
@@ -493,6 +557,7 @@ impl From<&str> for AssignPublicIp {
 }
 
 impl Render for AssignPublicIp {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -516,6 +581,7 @@ pub enum LaunchType {
 
 impl LaunchType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ec2 => "EC2",
@@ -526,6 +592,7 @@ impl LaunchType {
 }
 
 impl From<&str> for LaunchType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "EC2" => Self::Ec2,
@@ -536,6 +603,7 @@ impl From<&str> for LaunchType {
 }
 
 impl Render for LaunchType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -557,6 +625,7 @@ pub enum ScaleUnit {
 
 impl ScaleUnit {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Percent => "PERCENT",
@@ -566,6 +635,7 @@ impl ScaleUnit {
 }
 
 impl From<&str> for ScaleUnit {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "PERCENT" => Self::Percent,
@@ -575,6 +645,7 @@ impl From<&str> for ScaleUnit {
 }
 
 impl Render for ScaleUnit {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

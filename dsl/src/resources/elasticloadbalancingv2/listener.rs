@@ -2,14 +2,14 @@
 //! `AWS::ElasticLoadBalancingV2::Listener` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Map, PropertyType, Value};
 
 /// Specifies a listener for an Application Load Balancer, Network Load Balancer, or Gateway Load Balancer.
 ///
 /// CloudFormation type `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Listener {
     /// [TLS listener] The name of the Application-Layer Protocol Negotiation (ALPN) policy.
@@ -117,6 +117,7 @@ impl Listener {
 }
 
 impl Render for Listener {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AlpnPolicy", &self.alpn_policy);
@@ -133,12 +134,20 @@ impl Render for Listener {
     }
 }
 
+impl ::std::fmt::Debug for Listener {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ElasticLoadBalancingV2::Listener", f)
+    }
+}
+
 impl Resource for Listener {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::Listener";
 }
 
 impl Handle<Listener> {
     /// `Fn::GetAtt ListenerArn`.
+    #[inline]
     pub fn attr_listener_arn(&self) -> Value<String> {
         self.get_att_static("ListenerArn")
     }
@@ -147,7 +156,7 @@ impl Handle<Listener> {
 /// Specifies an action for a listener rule.
 ///
 /// CloudFormation property type `Action` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Action {
     /// [HTTPS listeners] Information for using Amazon Cognito to authenticate users. Specify only when ``Type`` is ``authenticate-cognito``.
@@ -252,6 +261,7 @@ impl Action {
 }
 
 impl Render for Action {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -275,12 +285,19 @@ impl Render for Action {
     }
 }
 
+impl ::std::fmt::Debug for Action {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Action", f)
+    }
+}
+
 impl PropertyType for Action {}
 
 /// Specifies information required when integrating with Amazon Cognito to authenticate users.
 ///
 /// CloudFormation property type `AuthenticateCognitoConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AuthenticateCognitoConfig {
     /// The query parameters (up to 10) to include in the redirect request to the authorization endpoint.
@@ -369,6 +386,7 @@ impl AuthenticateCognitoConfig {
 }
 
 impl Render for AuthenticateCognitoConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -391,12 +409,19 @@ impl Render for AuthenticateCognitoConfig {
     }
 }
 
+impl ::std::fmt::Debug for AuthenticateCognitoConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AuthenticateCognitoConfig", f)
+    }
+}
+
 impl PropertyType for AuthenticateCognitoConfig {}
 
 /// Specifies information required using an identity provide (IdP) that is compliant with OpenID Connect (OIDC) to authenticate users.
 ///
 /// CloudFormation property type `AuthenticateOidcConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AuthenticateOidcConfig {
     /// The query parameters (up to 10) to include in the redirect request to the authorization endpoint.
@@ -517,6 +542,7 @@ impl AuthenticateOidcConfig {
 }
 
 impl Render for AuthenticateOidcConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -551,12 +577,19 @@ impl Render for AuthenticateOidcConfig {
     }
 }
 
+impl ::std::fmt::Debug for AuthenticateOidcConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AuthenticateOidcConfig", f)
+    }
+}
+
 impl PropertyType for AuthenticateOidcConfig {}
 
 /// Specifies an SSL server certificate to use as the default certificate for a secure listener.
 ///
 /// CloudFormation property type `Certificate` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Certificate {
     /// The Amazon Resource Name (ARN) of the certificate.
@@ -567,6 +600,7 @@ pub struct Certificate {
 
 impl Certificate {
     /// A new `Certificate` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -578,10 +612,18 @@ impl Certificate {
 }
 
 impl Render for Certificate {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CertificateArn", &self.certificate_arn);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Certificate {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Certificate", f)
     }
 }
 
@@ -590,7 +632,7 @@ impl PropertyType for Certificate {}
 /// Specifies information required when returning a custom HTTP response.
 ///
 /// CloudFormation property type `FixedResponseConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct FixedResponseConfig {
     /// The content type.
@@ -629,6 +671,7 @@ impl FixedResponseConfig {
 }
 
 impl Render for FixedResponseConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ContentType", &self.content_type);
@@ -638,12 +681,19 @@ impl Render for FixedResponseConfig {
     }
 }
 
+impl ::std::fmt::Debug for FixedResponseConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "FixedResponseConfig", f)
+    }
+}
+
 impl PropertyType for FixedResponseConfig {}
 
 /// Information for creating an action that distributes requests among multiple target groups. Specify only when ``Type`` is ``forward``.
 ///
 /// CloudFormation property type `ForwardConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ForwardConfig {
     /// Information about the target group stickiness for a rule.
@@ -658,6 +708,7 @@ pub struct ForwardConfig {
 
 impl ForwardConfig {
     /// A new `ForwardConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -677,6 +728,7 @@ impl ForwardConfig {
 }
 
 impl Render for ForwardConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -689,12 +741,19 @@ impl Render for ForwardConfig {
     }
 }
 
+impl ::std::fmt::Debug for ForwardConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ForwardConfig", f)
+    }
+}
+
 impl PropertyType for ForwardConfig {}
 
 /// Information about an additional claim to validate.
 ///
 /// CloudFormation property type `JwtValidationActionAdditionalClaim` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct JwtValidationActionAdditionalClaim {
     /// The format of the claim value.
@@ -727,6 +786,7 @@ impl JwtValidationActionAdditionalClaim {
 }
 
 impl Render for JwtValidationActionAdditionalClaim {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Format", &self.format);
@@ -736,12 +796,19 @@ impl Render for JwtValidationActionAdditionalClaim {
     }
 }
 
+impl ::std::fmt::Debug for JwtValidationActionAdditionalClaim {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "JwtValidationActionAdditionalClaim", f)
+    }
+}
+
 impl PropertyType for JwtValidationActionAdditionalClaim {}
 
 /// [HTTPS listeners] Information for validating JWT access tokens in client requests. Specify only when ``Type`` is ``jwt-validation``.
 ///
 /// CloudFormation property type `JwtValidationConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct JwtValidationConfig {
     /// CloudFormation `AdditionalClaims`.
@@ -772,6 +839,7 @@ impl JwtValidationConfig {
 }
 
 impl Render for JwtValidationConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AdditionalClaims", &self.additional_claims);
@@ -781,12 +849,19 @@ impl Render for JwtValidationConfig {
     }
 }
 
+impl ::std::fmt::Debug for JwtValidationConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "JwtValidationConfig", f)
+    }
+}
+
 impl PropertyType for JwtValidationConfig {}
 
 /// The mutual authentication configuration information.
 ///
 /// CloudFormation property type `MutualAuthentication` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MutualAuthentication {
     /// Indicates whether trust store CA certificate names are advertised.
@@ -809,6 +884,7 @@ pub struct MutualAuthentication {
 
 impl MutualAuthentication {
     /// A new `MutualAuthentication` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -838,6 +914,7 @@ impl MutualAuthentication {
 }
 
 impl Render for MutualAuthentication {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -856,12 +933,19 @@ impl Render for MutualAuthentication {
     }
 }
 
+impl ::std::fmt::Debug for MutualAuthentication {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MutualAuthentication", f)
+    }
+}
+
 impl PropertyType for MutualAuthentication {}
 
 /// Information about a redirect action.
 ///
 /// CloudFormation property type `RedirectConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RedirectConfig {
     /// The hostname. This component is not percent-encoded. The hostname can contain #{host}.
@@ -930,6 +1014,7 @@ impl RedirectConfig {
 }
 
 impl Render for RedirectConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Host", &self.host);
@@ -942,12 +1027,19 @@ impl Render for RedirectConfig {
     }
 }
 
+impl ::std::fmt::Debug for RedirectConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RedirectConfig", f)
+    }
+}
+
 impl PropertyType for RedirectConfig {}
 
 /// Information about the target group stickiness for a rule.
 ///
 /// CloudFormation property type `TargetGroupStickinessConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TargetGroupStickinessConfig {
     /// [Application Load Balancers] The time period, in seconds, during which requests from a client should be routed to the same target group. The range is 1-604800 seconds (7 days). You must specify this value when enabling target group stickiness.
@@ -962,6 +1054,7 @@ pub struct TargetGroupStickinessConfig {
 
 impl TargetGroupStickinessConfig {
     /// A new `TargetGroupStickinessConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -978,6 +1071,7 @@ impl TargetGroupStickinessConfig {
 }
 
 impl Render for TargetGroupStickinessConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DurationSeconds", &self.duration_seconds);
@@ -986,12 +1080,19 @@ impl Render for TargetGroupStickinessConfig {
     }
 }
 
+impl ::std::fmt::Debug for TargetGroupStickinessConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetGroupStickinessConfig", f)
+    }
+}
+
 impl PropertyType for TargetGroupStickinessConfig {}
 
 /// Information about how traffic will be distributed between multiple target groups in a forward rule.
 ///
 /// CloudFormation property type `TargetGroupTuple` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TargetGroupTuple {
     /// The Amazon Resource Name (ARN) of the target group.
@@ -1006,6 +1107,7 @@ pub struct TargetGroupTuple {
 
 impl TargetGroupTuple {
     /// A new `TargetGroupTuple` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1022,11 +1124,19 @@ impl TargetGroupTuple {
 }
 
 impl Render for TargetGroupTuple {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "TargetGroupArn", &self.target_group_arn);
         cx.opt(&mut m, "Weight", &self.weight);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for TargetGroupTuple {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetGroupTuple", f)
     }
 }
 
@@ -1056,6 +1166,7 @@ pub enum ActionType {
 
 impl ActionType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AuthenticateCognito => "authenticate-cognito",
@@ -1070,6 +1181,7 @@ impl ActionType {
 }
 
 impl From<&str> for ActionType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "authenticate-cognito" => Self::AuthenticateCognito,
@@ -1084,6 +1196,7 @@ impl From<&str> for ActionType {
 }
 
 impl Render for ActionType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1107,6 +1220,7 @@ pub enum AdvertiseTrustStoreCaNames {
 
 impl AdvertiseTrustStoreCaNames {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Off => "off",
@@ -1117,6 +1231,7 @@ impl AdvertiseTrustStoreCaNames {
 }
 
 impl From<&str> for AdvertiseTrustStoreCaNames {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "off" => Self::Off,
@@ -1127,6 +1242,7 @@ impl From<&str> for AdvertiseTrustStoreCaNames {
 }
 
 impl Render for AdvertiseTrustStoreCaNames {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1152,6 +1268,7 @@ pub enum JwtValidationActionAdditionalClaimFormat {
 
 impl JwtValidationActionAdditionalClaimFormat {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SingleString => "single-string",
@@ -1163,6 +1280,7 @@ impl JwtValidationActionAdditionalClaimFormat {
 }
 
 impl From<&str> for JwtValidationActionAdditionalClaimFormat {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "single-string" => Self::SingleString,
@@ -1174,6 +1292,7 @@ impl From<&str> for JwtValidationActionAdditionalClaimFormat {
 }
 
 impl Render for JwtValidationActionAdditionalClaimFormat {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1199,6 +1318,7 @@ pub enum OnUnauthenticatedRequest {
 
 impl OnUnauthenticatedRequest {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Allow => "allow",
@@ -1210,6 +1330,7 @@ impl OnUnauthenticatedRequest {
 }
 
 impl From<&str> for OnUnauthenticatedRequest {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "allow" => Self::Allow,
@@ -1221,6 +1342,7 @@ impl From<&str> for OnUnauthenticatedRequest {
 }
 
 impl Render for OnUnauthenticatedRequest {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1258,6 +1380,7 @@ pub enum Protocol {
 
 impl Protocol {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Geneve => "GENEVE",
@@ -1275,6 +1398,7 @@ impl Protocol {
 }
 
 impl From<&str> for Protocol {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "GENEVE" => Self::Geneve,
@@ -1292,6 +1416,7 @@ impl From<&str> for Protocol {
 }
 
 impl Render for Protocol {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1315,6 +1440,7 @@ pub enum StatusCode {
 
 impl StatusCode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Http301 => "HTTP_301",
@@ -1325,6 +1451,7 @@ impl StatusCode {
 }
 
 impl From<&str> for StatusCode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "HTTP_301" => Self::Http301,
@@ -1335,6 +1462,7 @@ impl From<&str> for StatusCode {
 }
 
 impl Render for StatusCode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -2,14 +2,14 @@
 //! `AWS::ElasticLoadBalancingV2::ListenerCertificate` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Resource Type definition for AWS::ElasticLoadBalancingV2::ListenerCertificate
 ///
 /// CloudFormation type `AWS::ElasticLoadBalancingV2::ListenerCertificate`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ListenerCertificate {
     /// CloudFormation `Certificates`. Required.
@@ -32,11 +32,19 @@ impl ListenerCertificate {
 }
 
 impl Render for ListenerCertificate {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Certificates", &self.certificates);
         cx.req(&mut m, "ListenerArn", &self.listener_arn);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ListenerCertificate {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ElasticLoadBalancingV2::ListenerCertificate", f)
     }
 }
 
@@ -46,13 +54,14 @@ impl Resource for ListenerCertificate {
 
 impl Handle<ListenerCertificate> {
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }
 }
 
 /// CloudFormation property type `Certificate` of `AWS::ElasticLoadBalancingV2::ListenerCertificate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Certificate {
     /// CloudFormation `CertificateArn`.
@@ -61,6 +70,7 @@ pub struct Certificate {
 
 impl Certificate {
     /// A new `Certificate` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -72,10 +82,18 @@ impl Certificate {
 }
 
 impl Render for Certificate {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CertificateArn", &self.certificate_arn);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Certificate {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Certificate", f)
     }
 }
 

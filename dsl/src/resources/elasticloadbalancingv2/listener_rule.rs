@@ -2,14 +2,14 @@
 //! `AWS::ElasticLoadBalancingV2::ListenerRule` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Map, PropertyType, Value};
 
 /// Specifies a listener rule. The listener must be associated with an Application Load Balancer. Each rule consists of a priority, one or more actions, and one or more conditions.
 ///
 /// CloudFormation type `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ListenerRule {
     /// The actions.
@@ -68,6 +68,7 @@ impl ListenerRule {
 }
 
 impl Render for ListenerRule {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Actions", &self.actions);
@@ -80,16 +81,25 @@ impl Render for ListenerRule {
     }
 }
 
+impl ::std::fmt::Debug for ListenerRule {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ElasticLoadBalancingV2::ListenerRule", f)
+    }
+}
+
 impl Resource for ListenerRule {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::ListenerRule";
 }
 
 impl Handle<ListenerRule> {
     /// `Fn::GetAtt IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Value<bool> {
         self.get_att_static("IsDefault")
     }
     /// `Fn::GetAtt RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Value<String> {
         self.get_att_static("RuleArn")
     }
@@ -98,7 +108,7 @@ impl Handle<ListenerRule> {
 /// Specifies an action for a listener rule.
 ///
 /// CloudFormation property type `Action` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Action {
     /// [HTTPS listeners] Information for using Amazon Cognito to authenticate users. Specify only when ``Type`` is ``authenticate-cognito``.
@@ -203,6 +213,7 @@ impl Action {
 }
 
 impl Render for Action {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -226,12 +237,19 @@ impl Render for Action {
     }
 }
 
+impl ::std::fmt::Debug for Action {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Action", f)
+    }
+}
+
 impl PropertyType for Action {}
 
 /// Specifies information required when integrating with Amazon Cognito to authenticate users.
 ///
 /// CloudFormation property type `AuthenticateCognitoConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AuthenticateCognitoConfig {
     /// The query parameters (up to 10) to include in the redirect request to the authorization endpoint.
@@ -320,6 +338,7 @@ impl AuthenticateCognitoConfig {
 }
 
 impl Render for AuthenticateCognitoConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -342,12 +361,19 @@ impl Render for AuthenticateCognitoConfig {
     }
 }
 
+impl ::std::fmt::Debug for AuthenticateCognitoConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AuthenticateCognitoConfig", f)
+    }
+}
+
 impl PropertyType for AuthenticateCognitoConfig {}
 
 /// Specifies information required using an identity provide (IdP) that is compliant with OpenID Connect (OIDC) to authenticate users.
 ///
 /// CloudFormation property type `AuthenticateOidcConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AuthenticateOidcConfig {
     /// The query parameters (up to 10) to include in the redirect request to the authorization endpoint.
@@ -468,6 +494,7 @@ impl AuthenticateOidcConfig {
 }
 
 impl Render for AuthenticateOidcConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -502,12 +529,19 @@ impl Render for AuthenticateOidcConfig {
     }
 }
 
+impl ::std::fmt::Debug for AuthenticateOidcConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AuthenticateOidcConfig", f)
+    }
+}
+
 impl PropertyType for AuthenticateOidcConfig {}
 
 /// Specifies information required when returning a custom HTTP response.
 ///
 /// CloudFormation property type `FixedResponseConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct FixedResponseConfig {
     /// The content type.
@@ -546,6 +580,7 @@ impl FixedResponseConfig {
 }
 
 impl Render for FixedResponseConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ContentType", &self.content_type);
@@ -555,12 +590,19 @@ impl Render for FixedResponseConfig {
     }
 }
 
+impl ::std::fmt::Debug for FixedResponseConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "FixedResponseConfig", f)
+    }
+}
+
 impl PropertyType for FixedResponseConfig {}
 
 /// Information for creating an action that distributes requests among multiple target groups. Specify only when ``Type`` is ``forward``.
 ///
 /// CloudFormation property type `ForwardConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ForwardConfig {
     /// Information about the target group stickiness for a rule.
@@ -575,6 +617,7 @@ pub struct ForwardConfig {
 
 impl ForwardConfig {
     /// A new `ForwardConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -594,6 +637,7 @@ impl ForwardConfig {
 }
 
 impl Render for ForwardConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -606,12 +650,19 @@ impl Render for ForwardConfig {
     }
 }
 
+impl ::std::fmt::Debug for ForwardConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ForwardConfig", f)
+    }
+}
+
 impl PropertyType for ForwardConfig {}
 
 /// Information about a host header condition.
 ///
 /// CloudFormation property type `HostHeaderConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HostHeaderConfig {
     /// CloudFormation `RegexValues`.
@@ -624,6 +675,7 @@ pub struct HostHeaderConfig {
 
 impl HostHeaderConfig {
     /// A new `HostHeaderConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -640,6 +692,7 @@ impl HostHeaderConfig {
 }
 
 impl Render for HostHeaderConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "RegexValues", &self.regex_values);
@@ -648,12 +701,19 @@ impl Render for HostHeaderConfig {
     }
 }
 
+impl ::std::fmt::Debug for HostHeaderConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HostHeaderConfig", f)
+    }
+}
+
 impl PropertyType for HostHeaderConfig {}
 
 /// Information about an HTTP header condition.
 ///
 /// CloudFormation property type `HttpHeaderConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpHeaderConfig {
     /// The name of the HTTP header field. The maximum size is 40 characters. The header name is case insensitive. The allowed characters are specified by RFC 7230. Wildcards are not supported.
@@ -670,6 +730,7 @@ pub struct HttpHeaderConfig {
 
 impl HttpHeaderConfig {
     /// A new `HttpHeaderConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -691,6 +752,7 @@ impl HttpHeaderConfig {
 }
 
 impl Render for HttpHeaderConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "HttpHeaderName", &self.http_header_name);
@@ -700,12 +762,19 @@ impl Render for HttpHeaderConfig {
     }
 }
 
+impl ::std::fmt::Debug for HttpHeaderConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HttpHeaderConfig", f)
+    }
+}
+
 impl PropertyType for HttpHeaderConfig {}
 
 /// Information about an HTTP method condition.
 ///
 /// CloudFormation property type `HttpRequestMethodConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpRequestMethodConfig {
     /// The name of the request method. The maximum length is 40 characters. The allowed characters are A-Z, hyphen (-), and underscore (_). The comparison is case sensitive. Wildcards are not supported; therefore, the method name must be an exact match.
@@ -716,6 +785,7 @@ pub struct HttpRequestMethodConfig {
 
 impl HttpRequestMethodConfig {
     /// A new `HttpRequestMethodConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -727,10 +797,18 @@ impl HttpRequestMethodConfig {
 }
 
 impl Render for HttpRequestMethodConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Values", &self.values);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for HttpRequestMethodConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HttpRequestMethodConfig", f)
     }
 }
 
@@ -739,7 +817,7 @@ impl PropertyType for HttpRequestMethodConfig {}
 /// Information about an additional claim to validate.
 ///
 /// CloudFormation property type `JwtValidationActionAdditionalClaim` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct JwtValidationActionAdditionalClaim {
     /// The format of the claim value.
@@ -772,6 +850,7 @@ impl JwtValidationActionAdditionalClaim {
 }
 
 impl Render for JwtValidationActionAdditionalClaim {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Format", &self.format);
@@ -781,12 +860,19 @@ impl Render for JwtValidationActionAdditionalClaim {
     }
 }
 
+impl ::std::fmt::Debug for JwtValidationActionAdditionalClaim {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "JwtValidationActionAdditionalClaim", f)
+    }
+}
+
 impl PropertyType for JwtValidationActionAdditionalClaim {}
 
 /// [HTTPS listeners] Information for validating JWT access tokens in client requests. Specify only when ``Type`` is ``jwt-validation``.
 ///
 /// CloudFormation property type `JwtValidationConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct JwtValidationConfig {
     /// CloudFormation `AdditionalClaims`.
@@ -817,6 +903,7 @@ impl JwtValidationConfig {
 }
 
 impl Render for JwtValidationConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AdditionalClaims", &self.additional_claims);
@@ -826,12 +913,19 @@ impl Render for JwtValidationConfig {
     }
 }
 
+impl ::std::fmt::Debug for JwtValidationConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "JwtValidationConfig", f)
+    }
+}
+
 impl PropertyType for JwtValidationConfig {}
 
 /// Information about a path pattern condition.
 ///
 /// CloudFormation property type `PathPatternConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PathPatternConfig {
     /// CloudFormation `RegexValues`.
@@ -844,6 +938,7 @@ pub struct PathPatternConfig {
 
 impl PathPatternConfig {
     /// A new `PathPatternConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -860,6 +955,7 @@ impl PathPatternConfig {
 }
 
 impl Render for PathPatternConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "RegexValues", &self.regex_values);
@@ -868,12 +964,19 @@ impl Render for PathPatternConfig {
     }
 }
 
+impl ::std::fmt::Debug for PathPatternConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PathPatternConfig", f)
+    }
+}
+
 impl PropertyType for PathPatternConfig {}
 
 /// Information about a query string condition.
 ///
 /// CloudFormation property type `QueryStringConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryStringConfig {
     /// The key/value pairs or values to find in the query string. The maximum length of each string is 128 characters. The comparison is case insensitive. The following wildcard characters are supported: * (matches 0 or more characters) and ? (matches exactly 1 character). To search for a literal '*' or '?' character in a query string, you must escape these characters in ``Values`` using a '\' character.
@@ -884,6 +987,7 @@ pub struct QueryStringConfig {
 
 impl QueryStringConfig {
     /// A new `QueryStringConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -895,10 +999,18 @@ impl QueryStringConfig {
 }
 
 impl Render for QueryStringConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Values", &self.values);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for QueryStringConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "QueryStringConfig", f)
     }
 }
 
@@ -907,7 +1019,7 @@ impl PropertyType for QueryStringConfig {}
 /// Information about a redirect action.
 ///
 /// CloudFormation property type `RedirectConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RedirectConfig {
     /// The hostname. This component is not percent-encoded. The hostname can contain #{host}.
@@ -976,6 +1088,7 @@ impl RedirectConfig {
 }
 
 impl Render for RedirectConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Host", &self.host);
@@ -988,12 +1101,19 @@ impl Render for RedirectConfig {
     }
 }
 
+impl ::std::fmt::Debug for RedirectConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RedirectConfig", f)
+    }
+}
+
 impl PropertyType for RedirectConfig {}
 
 /// Information about a rewrite transform. This transform matches a pattern and replaces it with the specified string.
 ///
 /// CloudFormation property type `RewriteConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RewriteConfig {
     /// The regular expression to match in the input string. The maximum length of the string is 1,024 characters.
@@ -1017,6 +1137,7 @@ impl RewriteConfig {
 }
 
 impl Render for RewriteConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Regex", &self.regex);
@@ -1025,10 +1146,17 @@ impl Render for RewriteConfig {
     }
 }
 
+impl ::std::fmt::Debug for RewriteConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RewriteConfig", f)
+    }
+}
+
 impl PropertyType for RewriteConfig {}
 
 /// CloudFormation property type `RewriteConfigObject` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RewriteConfigObject {
     /// CloudFormation `Rewrites`. Required.
@@ -1045,10 +1173,18 @@ impl RewriteConfigObject {
 }
 
 impl Render for RewriteConfigObject {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Rewrites", &self.rewrites);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for RewriteConfigObject {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RewriteConfigObject", f)
     }
 }
 
@@ -1057,7 +1193,7 @@ impl PropertyType for RewriteConfigObject {}
 /// Specifies a condition for a listener rule.
 ///
 /// CloudFormation property type `RuleCondition` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RuleCondition {
     /// The name of the field. The possible values are:
@@ -1100,6 +1236,7 @@ pub struct RuleCondition {
 
 impl RuleCondition {
     /// A new `RuleCondition` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1154,6 +1291,7 @@ impl RuleCondition {
 }
 
 impl Render for RuleCondition {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Field", &self.field);
@@ -1173,12 +1311,19 @@ impl Render for RuleCondition {
     }
 }
 
+impl ::std::fmt::Debug for RuleCondition {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RuleCondition", f)
+    }
+}
+
 impl PropertyType for RuleCondition {}
 
 /// Information about a source IP condition.
 ///
 /// CloudFormation property type `SourceIpConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SourceIpConfig {
     /// CloudFormation `IpAddressType`.
@@ -1191,6 +1336,7 @@ pub struct SourceIpConfig {
 
 impl SourceIpConfig {
     /// A new `SourceIpConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1207,6 +1353,7 @@ impl SourceIpConfig {
 }
 
 impl Render for SourceIpConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "IpAddressType", &self.ip_address_type);
@@ -1215,12 +1362,19 @@ impl Render for SourceIpConfig {
     }
 }
 
+impl ::std::fmt::Debug for SourceIpConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "SourceIpConfig", f)
+    }
+}
+
 impl PropertyType for SourceIpConfig {}
 
 /// Information about the target group stickiness for a rule.
 ///
 /// CloudFormation property type `TargetGroupStickinessConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TargetGroupStickinessConfig {
     /// [Application Load Balancers] The time period, in seconds, during which requests from a client should be routed to the same target group. The range is 1-604800 seconds (7 days). You must specify this value when enabling target group stickiness.
@@ -1235,6 +1389,7 @@ pub struct TargetGroupStickinessConfig {
 
 impl TargetGroupStickinessConfig {
     /// A new `TargetGroupStickinessConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1251,6 +1406,7 @@ impl TargetGroupStickinessConfig {
 }
 
 impl Render for TargetGroupStickinessConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DurationSeconds", &self.duration_seconds);
@@ -1259,12 +1415,19 @@ impl Render for TargetGroupStickinessConfig {
     }
 }
 
+impl ::std::fmt::Debug for TargetGroupStickinessConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetGroupStickinessConfig", f)
+    }
+}
+
 impl PropertyType for TargetGroupStickinessConfig {}
 
 /// Information about how traffic will be distributed between multiple target groups in a forward rule.
 ///
 /// CloudFormation property type `TargetGroupTuple` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TargetGroupTuple {
     /// The Amazon Resource Name (ARN) of the target group.
@@ -1279,6 +1442,7 @@ pub struct TargetGroupTuple {
 
 impl TargetGroupTuple {
     /// A new `TargetGroupTuple` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1295,6 +1459,7 @@ impl TargetGroupTuple {
 }
 
 impl Render for TargetGroupTuple {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "TargetGroupArn", &self.target_group_arn);
@@ -1303,10 +1468,17 @@ impl Render for TargetGroupTuple {
     }
 }
 
+impl ::std::fmt::Debug for TargetGroupTuple {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetGroupTuple", f)
+    }
+}
+
 impl PropertyType for TargetGroupTuple {}
 
 /// CloudFormation property type `Transform` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Transform {
     /// CloudFormation `HostHeaderRewriteConfig`.
@@ -1342,6 +1514,7 @@ impl Transform {
 }
 
 impl Render for Transform {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1352,6 +1525,13 @@ impl Render for Transform {
         cx.req(&mut m, "Type", &self.r#type);
         cx.opt(&mut m, "UrlRewriteConfig", &self.url_rewrite_config);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Transform {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Transform", f)
     }
 }
 
@@ -1381,6 +1561,7 @@ pub enum ActionType {
 
 impl ActionType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AuthenticateCognito => "authenticate-cognito",
@@ -1395,6 +1576,7 @@ impl ActionType {
 }
 
 impl From<&str> for ActionType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "authenticate-cognito" => Self::AuthenticateCognito,
@@ -1409,6 +1591,7 @@ impl From<&str> for ActionType {
 }
 
 impl Render for ActionType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1430,6 +1613,7 @@ pub enum IpAddressType {
 
 impl IpAddressType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ipv4 => "ipv4",
@@ -1440,6 +1624,7 @@ impl IpAddressType {
 }
 
 impl From<&str> for IpAddressType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ipv4" => Self::Ipv4,
@@ -1450,6 +1635,7 @@ impl From<&str> for IpAddressType {
 }
 
 impl Render for IpAddressType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1475,6 +1661,7 @@ pub enum JwtValidationActionAdditionalClaimFormat {
 
 impl JwtValidationActionAdditionalClaimFormat {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SingleString => "single-string",
@@ -1486,6 +1673,7 @@ impl JwtValidationActionAdditionalClaimFormat {
 }
 
 impl From<&str> for JwtValidationActionAdditionalClaimFormat {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "single-string" => Self::SingleString,
@@ -1497,6 +1685,7 @@ impl From<&str> for JwtValidationActionAdditionalClaimFormat {
 }
 
 impl Render for JwtValidationActionAdditionalClaimFormat {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1522,6 +1711,7 @@ pub enum OnUnauthenticatedRequest {
 
 impl OnUnauthenticatedRequest {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Allow => "allow",
@@ -1533,6 +1723,7 @@ impl OnUnauthenticatedRequest {
 }
 
 impl From<&str> for OnUnauthenticatedRequest {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "allow" => Self::Allow,
@@ -1544,6 +1735,7 @@ impl From<&str> for OnUnauthenticatedRequest {
 }
 
 impl Render for OnUnauthenticatedRequest {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1567,6 +1759,7 @@ pub enum StatusCode {
 
 impl StatusCode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Http301 => "HTTP_301",
@@ -1577,6 +1770,7 @@ impl StatusCode {
 }
 
 impl From<&str> for StatusCode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "HTTP_301" => Self::Http301,
@@ -1587,6 +1781,7 @@ impl From<&str> for StatusCode {
 }
 
 impl Render for StatusCode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1608,6 +1803,7 @@ pub enum TransformType {
 
 impl TransformType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HostHeaderRewrite => "host-header-rewrite",
@@ -1618,6 +1814,7 @@ impl TransformType {
 }
 
 impl From<&str> for TransformType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "host-header-rewrite" => Self::HostHeaderRewrite,
@@ -1628,6 +1825,7 @@ impl From<&str> for TransformType {
 }
 
 impl Render for TransformType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

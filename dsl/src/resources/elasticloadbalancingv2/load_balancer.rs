@@ -2,14 +2,14 @@
 //! `AWS::ElasticLoadBalancingV2::LoadBalancer` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Specifies an Application Load Balancer, a Network Load Balancer, or a Gateway Load Balancer.
 ///
 /// CloudFormation type `AWS::ElasticLoadBalancingV2::LoadBalancer`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LoadBalancer {
     /// Indicates whether to enable stabilization when creating or updating an LCU reservation. This ensures that the final stack status reflects the status of the LCU reservation. The default is ``false``.
@@ -72,6 +72,7 @@ pub struct LoadBalancer {
 
 impl LoadBalancer {
     /// A new `AWS::ElasticLoadBalancingV2::LoadBalancer` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -163,6 +164,7 @@ impl LoadBalancer {
 }
 
 impl Render for LoadBalancer {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -203,28 +205,40 @@ impl Render for LoadBalancer {
     }
 }
 
+impl ::std::fmt::Debug for LoadBalancer {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ElasticLoadBalancingV2::LoadBalancer", f)
+    }
+}
+
 impl Resource for LoadBalancer {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
 }
 
 impl Handle<LoadBalancer> {
     /// `Fn::GetAtt CanonicalHostedZoneID`.
+    #[inline]
     pub fn attr_canonical_hosted_zone_id(&self) -> Value<String> {
         self.get_att_static("CanonicalHostedZoneID")
     }
     /// `Fn::GetAtt DNSName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Value<String> {
         self.get_att_static("DNSName")
     }
     /// `Fn::GetAtt LoadBalancerArn`.
+    #[inline]
     pub fn attr_load_balancer_arn(&self) -> Value<String> {
         self.get_att_static("LoadBalancerArn")
     }
     /// `Fn::GetAtt LoadBalancerFullName`.
+    #[inline]
     pub fn attr_load_balancer_full_name(&self) -> Value<String> {
         self.get_att_static("LoadBalancerFullName")
     }
     /// `Fn::GetAtt LoadBalancerName`.
+    #[inline]
     pub fn attr_load_balancer_name(&self) -> Value<String> {
         self.get_att_static("LoadBalancerName")
     }
@@ -233,7 +247,7 @@ impl Handle<LoadBalancer> {
 /// The minimum capacity for a load balancer.
 ///
 /// CloudFormation property type `MinimumLoadBalancerCapacity` of `AWS::ElasticLoadBalancingV2::LoadBalancer`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MinimumLoadBalancerCapacity {
     /// The number of capacity units.
@@ -252,10 +266,18 @@ impl MinimumLoadBalancerCapacity {
 }
 
 impl Render for MinimumLoadBalancerCapacity {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "CapacityUnits", &self.capacity_units);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for MinimumLoadBalancerCapacity {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MinimumLoadBalancerCapacity", f)
     }
 }
 
@@ -264,7 +286,7 @@ impl PropertyType for MinimumLoadBalancerCapacity {}
 /// Specifies a subnet for a load balancer.
 ///
 /// CloudFormation property type `SubnetMapping` of `AWS::ElasticLoadBalancingV2::LoadBalancer`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct SubnetMapping {
     /// [Network Load Balancers] The allocation ID of the Elastic IP address for an internet-facing load balancer.
@@ -323,6 +345,7 @@ impl SubnetMapping {
 }
 
 impl Render for SubnetMapping {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AllocationId", &self.allocation_id);
@@ -331,6 +354,13 @@ impl Render for SubnetMapping {
         cx.opt(&mut m, "SourceNatIpv6Prefix", &self.source_nat_ipv6_prefix);
         cx.req(&mut m, "SubnetId", &self.subnet_id);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for SubnetMapping {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "SubnetMapping", f)
     }
 }
 
@@ -352,6 +382,7 @@ pub enum EnablePrefixForIpv6SourceNat {
 
 impl EnablePrefixForIpv6SourceNat {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Off => "off",
@@ -362,6 +393,7 @@ impl EnablePrefixForIpv6SourceNat {
 }
 
 impl From<&str> for EnablePrefixForIpv6SourceNat {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "off" => Self::Off,
@@ -372,6 +404,7 @@ impl From<&str> for EnablePrefixForIpv6SourceNat {
 }
 
 impl Render for EnablePrefixForIpv6SourceNat {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -397,6 +430,7 @@ pub enum IpAddressType {
 
 impl IpAddressType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Dualstack => "dualstack",
@@ -408,6 +442,7 @@ impl IpAddressType {
 }
 
 impl From<&str> for IpAddressType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "dualstack" => Self::Dualstack,
@@ -419,6 +454,7 @@ impl From<&str> for IpAddressType {
 }
 
 impl Render for IpAddressType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -442,6 +478,7 @@ pub enum Scheme {
 
 impl Scheme {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Internal => "internal",
@@ -452,6 +489,7 @@ impl Scheme {
 }
 
 impl From<&str> for Scheme {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "internal" => Self::Internal,
@@ -462,6 +500,7 @@ impl From<&str> for Scheme {
 }
 
 impl Render for Scheme {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -487,6 +526,7 @@ pub enum Type {
 
 impl Type {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Application => "application",
@@ -498,6 +538,7 @@ impl Type {
 }
 
 impl From<&str> for Type {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "application" => Self::Application,
@@ -509,6 +550,7 @@ impl From<&str> for Type {
 }
 
 impl Render for Type {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

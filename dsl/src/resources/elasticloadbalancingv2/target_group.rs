@@ -2,14 +2,14 @@
 //! `AWS::ElasticLoadBalancingV2::TargetGroup` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Resource Type definition for AWS::ElasticLoadBalancingV2::TargetGroup
 ///
 /// CloudFormation type `AWS::ElasticLoadBalancingV2::TargetGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TargetGroup {
     /// Indicates whether health checks are enabled. If the target type is lambda, health checks are disabled by default but can be enabled. If the target type is instance, ip, or alb, health checks are always enabled and cannot be disabled.
@@ -96,6 +96,7 @@ pub struct TargetGroup {
 
 impl TargetGroup {
     /// A new `AWS::ElasticLoadBalancingV2::TargetGroup` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -205,6 +206,7 @@ impl TargetGroup {
 }
 
 impl Render for TargetGroup {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "HealthCheckEnabled", &self.health_check_enabled);
@@ -251,6 +253,13 @@ impl Render for TargetGroup {
     }
 }
 
+impl ::std::fmt::Debug for TargetGroup {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ElasticLoadBalancingV2::TargetGroup", f)
+    }
+}
+
 impl Resource for TargetGroup {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::TargetGroup";
 }
@@ -259,24 +268,28 @@ impl Handle<TargetGroup> {
     /// The Amazon Resource Names (ARNs) of the load balancers that route traffic to this target group.
     ///
     /// `Fn::GetAtt LoadBalancerArns`.
+    #[inline]
     pub fn attr_load_balancer_arns(&self) -> Value<List<String>> {
         self.get_att_static("LoadBalancerArns")
     }
     /// The ARN of the Target Group
     ///
     /// `Fn::GetAtt TargetGroupArn`.
+    #[inline]
     pub fn attr_target_group_arn(&self) -> Value<String> {
         self.get_att_static("TargetGroupArn")
     }
     /// The full name of the target group.
     ///
     /// `Fn::GetAtt TargetGroupFullName`.
+    #[inline]
     pub fn attr_target_group_full_name(&self) -> Value<String> {
         self.get_att_static("TargetGroupFullName")
     }
     /// The name of the target group.
     ///
     /// `Fn::GetAtt TargetGroupName`.
+    #[inline]
     pub fn attr_target_group_name(&self) -> Value<String> {
         self.get_att_static("TargetGroupName")
     }
@@ -285,7 +298,7 @@ impl Handle<TargetGroup> {
 /// [HTTP/HTTPS health checks] The HTTP or gRPC codes to use when checking for a successful response from a target.
 ///
 /// CloudFormation property type `Matcher` of `AWS::ElasticLoadBalancingV2::TargetGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Matcher {
     /// You can specify values between 0 and 99. You can specify multiple values, or a range of values. The default value is 12.
@@ -300,6 +313,7 @@ pub struct Matcher {
 
 impl Matcher {
     /// A new `Matcher` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -316,6 +330,7 @@ impl Matcher {
 }
 
 impl Render for Matcher {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "GrpcCode", &self.grpc_code);
@@ -324,10 +339,17 @@ impl Render for Matcher {
     }
 }
 
+impl ::std::fmt::Debug for Matcher {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Matcher", f)
+    }
+}
+
 impl PropertyType for Matcher {}
 
 /// CloudFormation property type `TargetDescription` of `AWS::ElasticLoadBalancingV2::TargetGroup`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct TargetDescription {
     /// An Availability Zone or all. This determines whether the target receives traffic from the load balancer nodes in the specified Availability Zone or from all enabled Availability Zones for the load balancer.
@@ -376,6 +398,7 @@ impl TargetDescription {
 }
 
 impl Render for TargetDescription {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AvailabilityZone", &self.availability_zone);
@@ -383,6 +406,13 @@ impl Render for TargetDescription {
         cx.opt(&mut m, "Port", &self.port);
         cx.opt(&mut m, "QuicServerId", &self.quic_server_id);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for TargetDescription {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetDescription", f)
     }
 }
 
@@ -418,6 +448,7 @@ pub enum HealthCheckProtocol {
 
 impl HealthCheckProtocol {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Geneve => "GENEVE",
@@ -435,6 +466,7 @@ impl HealthCheckProtocol {
 }
 
 impl From<&str> for HealthCheckProtocol {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "GENEVE" => Self::Geneve,
@@ -452,6 +484,7 @@ impl From<&str> for HealthCheckProtocol {
 }
 
 impl Render for HealthCheckProtocol {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -475,6 +508,7 @@ pub enum IpAddressType {
 
 impl IpAddressType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ipv4 => "ipv4",
@@ -485,6 +519,7 @@ impl IpAddressType {
 }
 
 impl From<&str> for IpAddressType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ipv4" => Self::Ipv4,
@@ -495,6 +530,7 @@ impl From<&str> for IpAddressType {
 }
 
 impl Render for IpAddressType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -532,6 +568,7 @@ pub enum Protocol {
 
 impl Protocol {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Geneve => "GENEVE",
@@ -549,6 +586,7 @@ impl Protocol {
 }
 
 impl From<&str> for Protocol {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "GENEVE" => Self::Geneve,
@@ -566,6 +604,7 @@ impl From<&str> for Protocol {
 }
 
 impl Render for Protocol {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -593,6 +632,7 @@ pub enum TargetType {
 
 impl TargetType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Alb => "alb",
@@ -605,6 +645,7 @@ impl TargetType {
 }
 
 impl From<&str> for TargetType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "alb" => Self::Alb,
@@ -617,6 +658,7 @@ impl From<&str> for TargetType {
 }
 
 impl Render for TargetType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

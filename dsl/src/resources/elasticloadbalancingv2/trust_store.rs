@@ -2,14 +2,14 @@
 //! `AWS::ElasticLoadBalancingV2::TrustStore` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// Resource Type definition for AWS::ElasticLoadBalancingV2::TrustStore
 ///
 /// CloudFormation type `AWS::ElasticLoadBalancingV2::TrustStore`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TrustStore {
     /// The name of the S3 bucket to fetch the CA certificate bundle from.
@@ -36,6 +36,7 @@ pub struct TrustStore {
 
 impl TrustStore {
     /// A new `AWS::ElasticLoadBalancingV2::TrustStore` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -70,6 +71,7 @@ impl TrustStore {
 }
 
 impl Render for TrustStore {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -93,6 +95,13 @@ impl Render for TrustStore {
     }
 }
 
+impl ::std::fmt::Debug for TrustStore {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ElasticLoadBalancingV2::TrustStore", f)
+    }
+}
+
 impl Resource for TrustStore {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::TrustStore";
 }
@@ -101,18 +110,21 @@ impl Handle<TrustStore> {
     /// The number of certificates associated with the trust store.
     ///
     /// `Fn::GetAtt NumberOfCaCertificates`.
+    #[inline]
     pub fn attr_number_of_ca_certificates(&self) -> Value<i64> {
         self.get_att_static("NumberOfCaCertificates")
     }
     /// The status of the trust store, could be either of ACTIVE or CREATING.
     ///
     /// `Fn::GetAtt Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.get_att_static("Status")
     }
     /// The Amazon Resource Name (ARN) of the trust store.
     ///
     /// `Fn::GetAtt TrustStoreArn`.
+    #[inline]
     pub fn attr_trust_store_arn(&self) -> Value<String> {
         self.get_att_static("TrustStoreArn")
     }

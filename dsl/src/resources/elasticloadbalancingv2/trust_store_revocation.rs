@@ -2,14 +2,14 @@
 //! `AWS::ElasticLoadBalancingV2::TrustStoreRevocation` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Resource Type definition for AWS::ElasticLoadBalancingV2::TrustStoreRevocation
 ///
 /// CloudFormation type `AWS::ElasticLoadBalancingV2::TrustStoreRevocation`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TrustStoreRevocation {
     /// The attributes required to create a trust store revocation.
@@ -24,6 +24,7 @@ pub struct TrustStoreRevocation {
 
 impl TrustStoreRevocation {
     /// A new `AWS::ElasticLoadBalancingV2::TrustStoreRevocation` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -40,11 +41,19 @@ impl TrustStoreRevocation {
 }
 
 impl Render for TrustStoreRevocation {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "RevocationContents", &self.revocation_contents);
         cx.opt(&mut m, "TrustStoreArn", &self.trust_store_arn);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for TrustStoreRevocation {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ElasticLoadBalancingV2::TrustStoreRevocation", f)
     }
 }
 
@@ -56,19 +65,21 @@ impl Handle<TrustStoreRevocation> {
     /// The ID associated with the revocation.
     ///
     /// `Fn::GetAtt RevocationId`.
+    #[inline]
     pub fn attr_revocation_id(&self) -> Value<i64> {
         self.get_att_static("RevocationId")
     }
     /// The data associated with a trust store revocation
     ///
     /// `Fn::GetAtt TrustStoreRevocations`.
+    #[inline]
     pub fn attr_trust_store_revocations(&self) -> Value<Json> {
         self.get_att_static("TrustStoreRevocations")
     }
 }
 
 /// CloudFormation property type `RevocationContent` of `AWS::ElasticLoadBalancingV2::TrustStoreRevocation`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RevocationContent {
     /// CloudFormation `RevocationType`.
@@ -83,6 +94,7 @@ pub struct RevocationContent {
 
 impl RevocationContent {
     /// A new `RevocationContent` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -109,6 +121,7 @@ impl RevocationContent {
 }
 
 impl Render for RevocationContent {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "RevocationType", &self.revocation_type);
@@ -116,6 +129,13 @@ impl Render for RevocationContent {
         cx.opt(&mut m, "S3Key", &self.s3_key);
         cx.opt(&mut m, "S3ObjectVersion", &self.s3_object_version);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for RevocationContent {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RevocationContent", f)
     }
 }
 
@@ -133,6 +153,7 @@ pub enum RevocationType {
 
 impl RevocationType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Crl => "CRL",
@@ -142,6 +163,7 @@ impl RevocationType {
 }
 
 impl From<&str> for RevocationType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "CRL" => Self::Crl,
@@ -151,6 +173,7 @@ impl From<&str> for RevocationType {
 }
 
 impl Render for RevocationType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

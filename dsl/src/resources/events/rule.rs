@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Map, PropertyType, Value};
 
 /// Resource Type definition for AWS::Events::Rule
 ///
 /// CloudFormation type `AWS::Events::Rule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rule {
     /// The description of the rule.
@@ -53,6 +53,7 @@ pub struct Rule {
 
 impl Rule {
     /// A new `AWS::Events::Rule` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -104,6 +105,7 @@ impl Rule {
 }
 
 impl Render for Rule {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Description", &self.description);
@@ -119,6 +121,13 @@ impl Render for Rule {
     }
 }
 
+impl ::std::fmt::Debug for Rule {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::Events::Rule", f)
+    }
+}
+
 impl Resource for Rule {
     const TYPE_NAME: &'static str = "AWS::Events::Rule";
 }
@@ -127,19 +136,21 @@ impl Handle<Rule> {
     /// The ARN of the rule, such as arn:aws:events:us-east-2:123456789012:rule/example.
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// The name of the rule, exposed as a read-only attribute for use with Fn::GetAtt.
     ///
     /// `Fn::GetAtt RuleName`.
+    #[inline]
     pub fn attr_rule_name(&self) -> Value<String> {
         self.get_att_static("RuleName")
     }
 }
 
 /// CloudFormation property type `AppSyncParameters` of `AWS::Events::Rule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AppSyncParameters {
     /// CloudFormation `GraphQLOperation`. Required.
@@ -156,6 +167,7 @@ impl AppSyncParameters {
 }
 
 impl Render for AppSyncParameters {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "GraphQLOperation", &self.graph_ql_operation);
@@ -163,10 +175,17 @@ impl Render for AppSyncParameters {
     }
 }
 
+impl ::std::fmt::Debug for AppSyncParameters {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AppSyncParameters", f)
+    }
+}
+
 impl PropertyType for AppSyncParameters {}
 
 /// CloudFormation property type `AwsVpcConfiguration` of `AWS::Events::Rule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AwsVpcConfiguration {
     /// CloudFormation `AssignPublicIp`.
@@ -199,6 +218,7 @@ impl AwsVpcConfiguration {
 }
 
 impl Render for AwsVpcConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AssignPublicIp", &self.assign_public_ip);
@@ -208,10 +228,17 @@ impl Render for AwsVpcConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for AwsVpcConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AwsVpcConfiguration", f)
+    }
+}
+
 impl PropertyType for AwsVpcConfiguration {}
 
 /// CloudFormation property type `BatchArrayProperties` of `AWS::Events::Rule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BatchArrayProperties {
     /// CloudFormation `Size`.
@@ -220,6 +247,7 @@ pub struct BatchArrayProperties {
 
 impl BatchArrayProperties {
     /// A new `BatchArrayProperties` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -231,6 +259,7 @@ impl BatchArrayProperties {
 }
 
 impl Render for BatchArrayProperties {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Size", &self.size);
@@ -238,10 +267,17 @@ impl Render for BatchArrayProperties {
     }
 }
 
+impl ::std::fmt::Debug for BatchArrayProperties {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "BatchArrayProperties", f)
+    }
+}
+
 impl PropertyType for BatchArrayProperties {}
 
 /// CloudFormation property type `BatchParameters` of `AWS::Events::Rule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct BatchParameters {
     /// CloudFormation `ArrayProperties`.
@@ -280,6 +316,7 @@ impl BatchParameters {
 }
 
 impl Render for BatchParameters {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ArrayProperties", &self.array_properties);
@@ -290,10 +327,17 @@ impl Render for BatchParameters {
     }
 }
 
+impl ::std::fmt::Debug for BatchParameters {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "BatchParameters", f)
+    }
+}
+
 impl PropertyType for BatchParameters {}
 
 /// CloudFormation property type `BatchRetryStrategy` of `AWS::Events::Rule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BatchRetryStrategy {
     /// CloudFormation `Attempts`.
@@ -302,6 +346,7 @@ pub struct BatchRetryStrategy {
 
 impl BatchRetryStrategy {
     /// A new `BatchRetryStrategy` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -313,6 +358,7 @@ impl BatchRetryStrategy {
 }
 
 impl Render for BatchRetryStrategy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Attempts", &self.attempts);
@@ -320,10 +366,17 @@ impl Render for BatchRetryStrategy {
     }
 }
 
+impl ::std::fmt::Debug for BatchRetryStrategy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "BatchRetryStrategy", f)
+    }
+}
+
 impl PropertyType for BatchRetryStrategy {}
 
 /// CloudFormation property type `CapacityProviderStrategyItem` of `AWS::Events::Rule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct CapacityProviderStrategyItem {
     /// CloudFormation `Base`. From 0 to 100000.
@@ -356,6 +409,7 @@ impl CapacityProviderStrategyItem {
 }
 
 impl Render for CapacityProviderStrategyItem {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Base", &self.base);
@@ -365,10 +419,17 @@ impl Render for CapacityProviderStrategyItem {
     }
 }
 
+impl ::std::fmt::Debug for CapacityProviderStrategyItem {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CapacityProviderStrategyItem", f)
+    }
+}
+
 impl PropertyType for CapacityProviderStrategyItem {}
 
 /// CloudFormation property type `DeadLetterConfig` of `AWS::Events::Rule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeadLetterConfig {
     /// CloudFormation `Arn`. 1 to 1600 characters.
@@ -377,6 +438,7 @@ pub struct DeadLetterConfig {
 
 impl DeadLetterConfig {
     /// A new `DeadLetterConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -388,6 +450,7 @@ impl DeadLetterConfig {
 }
 
 impl Render for DeadLetterConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Arn", &self.arn);
@@ -395,10 +458,17 @@ impl Render for DeadLetterConfig {
     }
 }
 
+impl ::std::fmt::Debug for DeadLetterConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DeadLetterConfig", f)
+    }
+}
+
 impl PropertyType for DeadLetterConfig {}
 
 /// CloudFormation property type `EcsParameters` of `AWS::Events::Rule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct EcsParameters {
     /// CloudFormation `CapacityProviderStrategy`. At most 6 items.
@@ -528,6 +598,7 @@ impl EcsParameters {
 }
 
 impl Render for EcsParameters {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -556,10 +627,17 @@ impl Render for EcsParameters {
     }
 }
 
+impl ::std::fmt::Debug for EcsParameters {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EcsParameters", f)
+    }
+}
+
 impl PropertyType for EcsParameters {}
 
 /// CloudFormation property type `HttpParameters` of `AWS::Events::Rule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpParameters {
     /// CloudFormation `HeaderParameters`.
@@ -572,6 +650,7 @@ pub struct HttpParameters {
 
 impl HttpParameters {
     /// A new `HttpParameters` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -593,6 +672,7 @@ impl HttpParameters {
 }
 
 impl Render for HttpParameters {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "HeaderParameters", &self.header_parameters);
@@ -606,10 +686,17 @@ impl Render for HttpParameters {
     }
 }
 
+impl ::std::fmt::Debug for HttpParameters {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HttpParameters", f)
+    }
+}
+
 impl PropertyType for HttpParameters {}
 
 /// CloudFormation property type `InputTransformer` of `AWS::Events::Rule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct InputTransformer {
     /// CloudFormation `InputPathsMap`.
@@ -634,6 +721,7 @@ impl InputTransformer {
 }
 
 impl Render for InputTransformer {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "InputPathsMap", &self.input_paths_map);
@@ -642,10 +730,17 @@ impl Render for InputTransformer {
     }
 }
 
+impl ::std::fmt::Debug for InputTransformer {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "InputTransformer", f)
+    }
+}
+
 impl PropertyType for InputTransformer {}
 
 /// CloudFormation property type `KinesisParameters` of `AWS::Events::Rule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct KinesisParameters {
     /// CloudFormation `PartitionKeyPath`. Required. At most 256 characters.
@@ -662,6 +757,7 @@ impl KinesisParameters {
 }
 
 impl Render for KinesisParameters {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PartitionKeyPath", &self.partition_key_path);
@@ -669,10 +765,17 @@ impl Render for KinesisParameters {
     }
 }
 
+impl ::std::fmt::Debug for KinesisParameters {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "KinesisParameters", f)
+    }
+}
+
 impl PropertyType for KinesisParameters {}
 
 /// CloudFormation property type `NetworkConfiguration` of `AWS::Events::Rule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkConfiguration {
     /// CloudFormation `AwsVpcConfiguration`.
@@ -681,6 +784,7 @@ pub struct NetworkConfiguration {
 
 impl NetworkConfiguration {
     /// A new `NetworkConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -692,6 +796,7 @@ impl NetworkConfiguration {
 }
 
 impl Render for NetworkConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AwsVpcConfiguration", &self.aws_vpc_configuration);
@@ -699,10 +804,17 @@ impl Render for NetworkConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for NetworkConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NetworkConfiguration", f)
+    }
+}
+
 impl PropertyType for NetworkConfiguration {}
 
 /// CloudFormation property type `PlacementConstraint` of `AWS::Events::Rule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PlacementConstraint {
     /// CloudFormation `Expression`. At most 2000 characters.
@@ -713,6 +825,7 @@ pub struct PlacementConstraint {
 
 impl PlacementConstraint {
     /// A new `PlacementConstraint` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -729,6 +842,7 @@ impl PlacementConstraint {
 }
 
 impl Render for PlacementConstraint {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Expression", &self.expression);
@@ -737,10 +851,17 @@ impl Render for PlacementConstraint {
     }
 }
 
+impl ::std::fmt::Debug for PlacementConstraint {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PlacementConstraint", f)
+    }
+}
+
 impl PropertyType for PlacementConstraint {}
 
 /// CloudFormation property type `PlacementStrategy` of `AWS::Events::Rule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PlacementStrategy {
     /// CloudFormation `Field`.
@@ -751,6 +872,7 @@ pub struct PlacementStrategy {
 
 impl PlacementStrategy {
     /// A new `PlacementStrategy` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -767,6 +889,7 @@ impl PlacementStrategy {
 }
 
 impl Render for PlacementStrategy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Field", &self.field);
@@ -775,10 +898,17 @@ impl Render for PlacementStrategy {
     }
 }
 
+impl ::std::fmt::Debug for PlacementStrategy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PlacementStrategy", f)
+    }
+}
+
 impl PropertyType for PlacementStrategy {}
 
 /// CloudFormation property type `RedshiftDataParameters` of `AWS::Events::Rule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RedshiftDataParameters {
     /// CloudFormation `Database`. Required. 1 to 64 characters.
@@ -843,6 +973,7 @@ impl RedshiftDataParameters {
 }
 
 impl Render for RedshiftDataParameters {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Database", &self.database);
@@ -856,10 +987,17 @@ impl Render for RedshiftDataParameters {
     }
 }
 
+impl ::std::fmt::Debug for RedshiftDataParameters {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RedshiftDataParameters", f)
+    }
+}
+
 impl PropertyType for RedshiftDataParameters {}
 
 /// CloudFormation property type `RetryPolicy` of `AWS::Events::Rule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RetryPolicy {
     /// CloudFormation `MaximumEventAgeInSeconds`. From 60 to 86400.
@@ -870,6 +1008,7 @@ pub struct RetryPolicy {
 
 impl RetryPolicy {
     /// A new `RetryPolicy` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -886,6 +1025,7 @@ impl RetryPolicy {
 }
 
 impl Render for RetryPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -898,10 +1038,17 @@ impl Render for RetryPolicy {
     }
 }
 
+impl ::std::fmt::Debug for RetryPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RetryPolicy", f)
+    }
+}
+
 impl PropertyType for RetryPolicy {}
 
 /// CloudFormation property type `RunCommandParameters` of `AWS::Events::Rule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RunCommandParameters {
     /// CloudFormation `RunCommandTargets`. Required. 1 to 5 items.
@@ -918,6 +1065,7 @@ impl RunCommandParameters {
 }
 
 impl Render for RunCommandParameters {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "RunCommandTargets", &self.run_command_targets);
@@ -925,10 +1073,17 @@ impl Render for RunCommandParameters {
     }
 }
 
+impl ::std::fmt::Debug for RunCommandParameters {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RunCommandParameters", f)
+    }
+}
+
 impl PropertyType for RunCommandParameters {}
 
 /// CloudFormation property type `RunCommandTarget` of `AWS::Events::Rule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RunCommandTarget {
     /// CloudFormation `Key`. Required. 1 to 128 characters; pattern `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`.
@@ -948,6 +1103,7 @@ impl RunCommandTarget {
 }
 
 impl Render for RunCommandTarget {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Key", &self.key);
@@ -956,10 +1112,17 @@ impl Render for RunCommandTarget {
     }
 }
 
+impl ::std::fmt::Debug for RunCommandTarget {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RunCommandTarget", f)
+    }
+}
+
 impl PropertyType for RunCommandTarget {}
 
 /// CloudFormation property type `SageMakerPipelineParameter` of `AWS::Events::Rule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct SageMakerPipelineParameter {
     /// CloudFormation `Name`. Required. 1 to 256 characters; pattern `^[a-zA-Z0-9]([a-zA-Z0-9_-]*[a-zA-Z0-9])?$`.
@@ -979,6 +1142,7 @@ impl SageMakerPipelineParameter {
 }
 
 impl Render for SageMakerPipelineParameter {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Name", &self.name);
@@ -987,10 +1151,17 @@ impl Render for SageMakerPipelineParameter {
     }
 }
 
+impl ::std::fmt::Debug for SageMakerPipelineParameter {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "SageMakerPipelineParameter", f)
+    }
+}
+
 impl PropertyType for SageMakerPipelineParameter {}
 
 /// CloudFormation property type `SageMakerPipelineParameters` of `AWS::Events::Rule`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SageMakerPipelineParameters {
     /// CloudFormation `PipelineParameterList`. At most 200 items.
@@ -999,6 +1170,7 @@ pub struct SageMakerPipelineParameters {
 
 impl SageMakerPipelineParameters {
     /// A new `SageMakerPipelineParameters` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1013,6 +1185,7 @@ impl SageMakerPipelineParameters {
 }
 
 impl Render for SageMakerPipelineParameters {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1024,10 +1197,17 @@ impl Render for SageMakerPipelineParameters {
     }
 }
 
+impl ::std::fmt::Debug for SageMakerPipelineParameters {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "SageMakerPipelineParameters", f)
+    }
+}
+
 impl PropertyType for SageMakerPipelineParameters {}
 
 /// CloudFormation property type `SqsParameters` of `AWS::Events::Rule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct SqsParameters {
     /// CloudFormation `MessageGroupId`. Required.
@@ -1044,6 +1224,7 @@ impl SqsParameters {
 }
 
 impl Render for SqsParameters {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "MessageGroupId", &self.message_group_id);
@@ -1051,10 +1232,17 @@ impl Render for SqsParameters {
     }
 }
 
+impl ::std::fmt::Debug for SqsParameters {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "SqsParameters", f)
+    }
+}
+
 impl PropertyType for SqsParameters {}
 
 /// CloudFormation property type `Target` of `AWS::Events::Rule`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Target {
     /// CloudFormation `AppSyncParameters`.
@@ -1200,6 +1388,7 @@ impl Target {
 }
 
 impl Render for Target {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AppSyncParameters", &self.app_sync_parameters);
@@ -1231,6 +1420,13 @@ impl Render for Target {
     }
 }
 
+impl ::std::fmt::Debug for Target {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Target", f)
+    }
+}
+
 impl PropertyType for Target {}
 
 /// Values of `AwsVpcConfiguration.AssignPublicIp`. Values this version does not know go in `Other`.
@@ -1247,6 +1443,7 @@ pub enum AssignPublicIp {
 
 impl AssignPublicIp {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "DISABLED",
@@ -1257,6 +1454,7 @@ impl AssignPublicIp {
 }
 
 impl From<&str> for AssignPublicIp {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "DISABLED" => Self::Disabled,
@@ -1267,6 +1465,7 @@ impl From<&str> for AssignPublicIp {
 }
 
 impl Render for AssignPublicIp {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1290,6 +1489,7 @@ pub enum LaunchType {
 
 impl LaunchType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ec2 => "EC2",
@@ -1301,6 +1501,7 @@ impl LaunchType {
 }
 
 impl From<&str> for LaunchType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "EC2" => Self::Ec2,
@@ -1312,6 +1513,7 @@ impl From<&str> for LaunchType {
 }
 
 impl Render for LaunchType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1333,6 +1535,7 @@ pub enum PlacementConstraintType {
 
 impl PlacementConstraintType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DistinctInstance => "distinctInstance",
@@ -1343,6 +1546,7 @@ impl PlacementConstraintType {
 }
 
 impl From<&str> for PlacementConstraintType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "distinctInstance" => Self::DistinctInstance,
@@ -1353,6 +1557,7 @@ impl From<&str> for PlacementConstraintType {
 }
 
 impl Render for PlacementConstraintType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1372,6 +1577,7 @@ pub enum PropagateTags {
 
 impl PropagateTags {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TaskDefinition => "TASK_DEFINITION",
@@ -1381,6 +1587,7 @@ impl PropagateTags {
 }
 
 impl From<&str> for PropagateTags {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "TASK_DEFINITION" => Self::TaskDefinition,
@@ -1390,6 +1597,7 @@ impl From<&str> for PropagateTags {
 }
 
 impl Render for PropagateTags {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -1415,6 +1623,7 @@ pub enum State {
 
 impl State {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "DISABLED",
@@ -1428,6 +1637,7 @@ impl State {
 }
 
 impl From<&str> for State {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "DISABLED" => Self::Disabled,
@@ -1441,6 +1651,7 @@ impl From<&str> for State {
 }
 
 impl Render for State {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -2,14 +2,14 @@
 //! `AWS::IAM::AccessKey` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// Resource Type definition for AWS::IAM::AccessKey
 ///
 /// CloudFormation type `AWS::IAM::AccessKey`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AccessKey {
     /// CloudFormation `Serial`. Changing it replaces the resource.
@@ -42,6 +42,7 @@ impl AccessKey {
 }
 
 impl Render for AccessKey {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Serial", &self.serial);
@@ -51,16 +52,25 @@ impl Render for AccessKey {
     }
 }
 
+impl ::std::fmt::Debug for AccessKey {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::AccessKey", f)
+    }
+}
+
 impl Resource for AccessKey {
     const TYPE_NAME: &'static str = "AWS::IAM::AccessKey";
 }
 
 impl Handle<AccessKey> {
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }
     /// `Fn::GetAtt SecretAccessKey`.
+    #[inline]
     pub fn attr_secret_access_key(&self) -> Value<String> {
         self.get_att_static("SecretAccessKey")
     }

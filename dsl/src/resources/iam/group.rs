@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Creates a new group.
 ///
 /// CloudFormation type `AWS::IAM::Group`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Group {
     /// The name of the group to create. Do not include the path in this value.
@@ -33,6 +33,7 @@ pub struct Group {
 
 impl Group {
     /// A new `AWS::IAM::Group` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -59,6 +60,7 @@ impl Group {
 }
 
 impl Render for Group {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "GroupName", &self.group_name);
@@ -69,12 +71,20 @@ impl Render for Group {
     }
 }
 
+impl ::std::fmt::Debug for Group {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::Group", f)
+    }
+}
+
 impl Resource for Group {
     const TYPE_NAME: &'static str = "AWS::IAM::Group";
 }
 
 impl Handle<Group> {
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
@@ -83,7 +93,7 @@ impl Handle<Group> {
 /// Contains information about an attached policy.
 ///
 /// CloudFormation property type `Policy` of `AWS::IAM::Group`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Policy {
     /// The policy document.
@@ -110,11 +120,19 @@ impl Policy {
 }
 
 impl Render for Policy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PolicyDocument", &self.policy_document);
         cx.req(&mut m, "PolicyName", &self.policy_name);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Policy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Policy", f)
     }
 }
 

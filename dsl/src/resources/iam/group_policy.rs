@@ -2,14 +2,14 @@
 //! `AWS::IAM::GroupPolicy` and its property types.
 
 use crate::model::document::Document;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// Adds or updates an inline policy document that is embedded in the specified IAM group.
 ///
 /// CloudFormation type `AWS::IAM::GroupPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct GroupPolicy {
     /// The name of the group to associate the policy with.
@@ -44,12 +44,20 @@ impl GroupPolicy {
 }
 
 impl Render for GroupPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "GroupName", &self.group_name);
         cx.opt(&mut m, "PolicyDocument", &self.policy_document);
         cx.req(&mut m, "PolicyName", &self.policy_name);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for GroupPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::GroupPolicy", f)
     }
 }
 

@@ -2,14 +2,14 @@
 //! `AWS::IAM::InstanceProfile` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// Creates a new instance profile. For information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html).
 ///
 /// CloudFormation type `AWS::IAM::InstanceProfile`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct InstanceProfile {
     /// The name of the instance profile to create.
@@ -48,6 +48,7 @@ impl InstanceProfile {
 }
 
 impl Render for InstanceProfile {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "InstanceProfileName", &self.instance_profile_name);
@@ -57,12 +58,20 @@ impl Render for InstanceProfile {
     }
 }
 
+impl ::std::fmt::Debug for InstanceProfile {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::InstanceProfile", f)
+    }
+}
+
 impl Resource for InstanceProfile {
     const TYPE_NAME: &'static str = "AWS::IAM::InstanceProfile";
 }
 
 impl Handle<InstanceProfile> {
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }

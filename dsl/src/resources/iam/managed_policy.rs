@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// Creates a new managed policy for your AWS-account.
 ///
 /// CloudFormation type `AWS::IAM::ManagedPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ManagedPolicy {
     /// A friendly description of the policy.
@@ -87,6 +87,7 @@ impl ManagedPolicy {
 }
 
 impl Render for ManagedPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Description", &self.description);
@@ -100,40 +101,55 @@ impl Render for ManagedPolicy {
     }
 }
 
+impl ::std::fmt::Debug for ManagedPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::ManagedPolicy", f)
+    }
+}
+
 impl Resource for ManagedPolicy {
     const TYPE_NAME: &'static str = "AWS::IAM::ManagedPolicy";
 }
 
 impl Handle<ManagedPolicy> {
     /// `Fn::GetAtt AttachmentCount`.
+    #[inline]
     pub fn attr_attachment_count(&self) -> Value<i64> {
         self.get_att_static("AttachmentCount")
     }
     /// `Fn::GetAtt CreateDate`.
+    #[inline]
     pub fn attr_create_date(&self) -> Value<String> {
         self.get_att_static("CreateDate")
     }
     /// `Fn::GetAtt DefaultVersionId`.
+    #[inline]
     pub fn attr_default_version_id(&self) -> Value<String> {
         self.get_att_static("DefaultVersionId")
     }
     /// `Fn::GetAtt IsAttachable`.
+    #[inline]
     pub fn attr_is_attachable(&self) -> Value<bool> {
         self.get_att_static("IsAttachable")
     }
     /// `Fn::GetAtt PermissionsBoundaryUsageCount`.
+    #[inline]
     pub fn attr_permissions_boundary_usage_count(&self) -> Value<i64> {
         self.get_att_static("PermissionsBoundaryUsageCount")
     }
     /// `Fn::GetAtt PolicyArn`.
+    #[inline]
     pub fn attr_policy_arn(&self) -> Value<String> {
         self.get_att_static("PolicyArn")
     }
     /// `Fn::GetAtt PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Value<String> {
         self.get_att_static("PolicyId")
     }
     /// `Fn::GetAtt UpdateDate`.
+    #[inline]
     pub fn attr_update_date(&self) -> Value<String> {
         self.get_att_static("UpdateDate")
     }

@@ -2,14 +2,14 @@
 //! `AWS::IAM::OIDCProvider` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// Resource Type definition for AWS::IAM::OIDCProvider
 ///
 /// CloudFormation type `AWS::IAM::OIDCProvider`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct OidcProvider {
     /// CloudFormation `ClientIdList`.
@@ -24,6 +24,7 @@ pub struct OidcProvider {
 
 impl OidcProvider {
     /// A new `AWS::IAM::OIDCProvider` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -50,6 +51,7 @@ impl OidcProvider {
 }
 
 impl Render for OidcProvider {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ClientIdList", &self.client_id_list);
@@ -57,6 +59,13 @@ impl Render for OidcProvider {
         cx.opt(&mut m, "ThumbprintList", &self.thumbprint_list);
         cx.opt(&mut m, "Url", &self.url);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for OidcProvider {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::OIDCProvider", f)
     }
 }
 
@@ -68,6 +77,7 @@ impl Handle<OidcProvider> {
     /// Amazon Resource Name (ARN) of the OIDC provider
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }

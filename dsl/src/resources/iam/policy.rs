@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// Adds or updates an inline policy document that is embedded in the specified IAM group, user or role.
 ///
 /// CloudFormation type `AWS::IAM::Policy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Policy {
     /// The name of the group to associate the policy with.
@@ -67,6 +67,7 @@ impl Policy {
 }
 
 impl Render for Policy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Groups", &self.groups);
@@ -78,12 +79,20 @@ impl Render for Policy {
     }
 }
 
+impl ::std::fmt::Debug for Policy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::Policy", f)
+    }
+}
+
 impl Resource for Policy {
     const TYPE_NAME: &'static str = "AWS::IAM::Policy";
 }
 
 impl Handle<Policy> {
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }

@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Creates a new role for your AWS-account.
 ///
 /// CloudFormation type `AWS::IAM::Role`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Role {
     /// The trust policy that is associated with this role. Trust policies define which entities can assume the role. You can associate only one trust policy with a role. For an example of a policy that can be used to assume a role, see [Template Examples](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html#aws-resource-iam-role--examples).
@@ -109,6 +109,7 @@ impl Role {
 }
 
 impl Render for Role {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(
@@ -128,16 +129,25 @@ impl Render for Role {
     }
 }
 
+impl ::std::fmt::Debug for Role {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::Role", f)
+    }
+}
+
 impl Resource for Role {
     const TYPE_NAME: &'static str = "AWS::IAM::Role";
 }
 
 impl Handle<Role> {
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// `Fn::GetAtt RoleId`.
+    #[inline]
     pub fn attr_role_id(&self) -> Value<String> {
         self.get_att_static("RoleId")
     }
@@ -146,7 +156,7 @@ impl Handle<Role> {
 /// Contains information about an attached policy.
 ///
 /// CloudFormation property type `Policy` of `AWS::IAM::Role`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Policy {
     /// The entire contents of the policy that defines permissions. For more information, see [Overview of JSON policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json).
@@ -173,11 +183,19 @@ impl Policy {
 }
 
 impl Render for Policy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PolicyDocument", &self.policy_document);
         cx.req(&mut m, "PolicyName", &self.policy_name);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Policy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Policy", f)
     }
 }
 

@@ -2,14 +2,14 @@
 //! `AWS::IAM::SAMLProvider` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Resource Type definition for AWS::IAM::SAMLProvider
 ///
 /// CloudFormation type `AWS::IAM::SAMLProvider`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SamlProvider {
     /// The private key from your external identity provider
@@ -36,6 +36,7 @@ pub struct SamlProvider {
 
 impl SamlProvider {
     /// A new `AWS::IAM::SAMLProvider` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -80,6 +81,7 @@ impl SamlProvider {
 }
 
 impl Render for SamlProvider {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AddPrivateKey", &self.add_private_key);
@@ -97,6 +99,13 @@ impl Render for SamlProvider {
     }
 }
 
+impl ::std::fmt::Debug for SamlProvider {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::SAMLProvider", f)
+    }
+}
+
 impl Resource for SamlProvider {
     const TYPE_NAME: &'static str = "AWS::IAM::SAMLProvider";
 }
@@ -105,12 +114,14 @@ impl Handle<SamlProvider> {
     /// Amazon Resource Name (ARN) of the SAML provider
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// The unique identifier assigned to the SAML provider
     ///
     /// `Fn::GetAtt SamlProviderUUID`.
+    #[inline]
     pub fn attr_saml_provider_uuid(&self) -> Value<String> {
         self.get_att_static("SamlProviderUUID")
     }
@@ -119,7 +130,7 @@ impl Handle<SamlProvider> {
 /// The private key metadata for the SAML provider
 ///
 /// CloudFormation property type `SAMLPrivateKey` of `AWS::IAM::SAMLProvider`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct SamlPrivateKey {
     /// The unique identifier for the SAML private key.
@@ -143,11 +154,19 @@ impl SamlPrivateKey {
 }
 
 impl Render for SamlPrivateKey {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "KeyId", &self.key_id);
         cx.req(&mut m, "Timestamp", &self.timestamp);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for SamlPrivateKey {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "SamlPrivateKey", f)
     }
 }
 
@@ -169,6 +188,7 @@ pub enum AssertionEncryptionMode {
 
 impl AssertionEncryptionMode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Allowed => "Allowed",
@@ -179,6 +199,7 @@ impl AssertionEncryptionMode {
 }
 
 impl From<&str> for AssertionEncryptionMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Allowed" => Self::Allowed,
@@ -189,6 +210,7 @@ impl From<&str> for AssertionEncryptionMode {
 }
 
 impl Render for AssertionEncryptionMode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

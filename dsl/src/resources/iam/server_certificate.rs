@@ -2,14 +2,14 @@
 //! `AWS::IAM::ServerCertificate` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// Resource Type definition for AWS::IAM::ServerCertificate
 ///
 /// CloudFormation type `AWS::IAM::ServerCertificate`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerCertificate {
     /// CloudFormation `CertificateBody`. 1 to 16384 characters; pattern `[\u0009\u000A\u000D\u0020-\u00FF]+`. Changing it replaces the resource.
@@ -28,6 +28,7 @@ pub struct ServerCertificate {
 
 impl ServerCertificate {
     /// A new `AWS::IAM::ServerCertificate` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -64,6 +65,7 @@ impl ServerCertificate {
 }
 
 impl Render for ServerCertificate {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "CertificateBody", &self.certificate_body);
@@ -80,6 +82,13 @@ impl Render for ServerCertificate {
     }
 }
 
+impl ::std::fmt::Debug for ServerCertificate {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::ServerCertificate", f)
+    }
+}
+
 impl Resource for ServerCertificate {
     const TYPE_NAME: &'static str = "AWS::IAM::ServerCertificate";
 }
@@ -88,6 +97,7 @@ impl Handle<ServerCertificate> {
     /// Amazon Resource Name (ARN) of the server certificate
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }

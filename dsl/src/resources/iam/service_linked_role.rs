@@ -2,14 +2,14 @@
 //! `AWS::IAM::ServiceLinkedRole` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// Resource Type definition for AWS::IAM::ServiceLinkedRole
 ///
 /// CloudFormation type `AWS::IAM::ServiceLinkedRole`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceLinkedRole {
     /// The service principal for the AWS service to which this role is attached.
@@ -28,6 +28,7 @@ pub struct ServiceLinkedRole {
 
 impl ServiceLinkedRole {
     /// A new `AWS::IAM::ServiceLinkedRole` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -49,12 +50,20 @@ impl ServiceLinkedRole {
 }
 
 impl Render for ServiceLinkedRole {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AWSServiceName", &self.aws_service_name);
         cx.opt(&mut m, "CustomSuffix", &self.custom_suffix);
         cx.opt(&mut m, "Description", &self.description);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ServiceLinkedRole {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::ServiceLinkedRole", f)
     }
 }
 
@@ -66,6 +75,7 @@ impl Handle<ServiceLinkedRole> {
     /// The name of the role.
     ///
     /// `Fn::GetAtt RoleName`.
+    #[inline]
     pub fn attr_role_name(&self) -> Value<String> {
         self.get_att_static("RoleName")
     }

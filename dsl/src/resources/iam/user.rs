@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Creates a new IAM user for your AWS-account.
 ///
 /// CloudFormation type `AWS::IAM::User`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct User {
     /// A list of group names to which you want to add the user.
@@ -49,6 +49,7 @@ pub struct User {
 
 impl User {
     /// A new `AWS::IAM::User` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -95,6 +96,7 @@ impl User {
 }
 
 impl Render for User {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Groups", &self.groups);
@@ -109,12 +111,20 @@ impl Render for User {
     }
 }
 
+impl ::std::fmt::Debug for User {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::User", f)
+    }
+}
+
 impl Resource for User {
     const TYPE_NAME: &'static str = "AWS::IAM::User";
 }
 
 impl Handle<User> {
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
@@ -123,7 +133,7 @@ impl Handle<User> {
 /// Creates a password for the specified user, giving the user the ability to access AWS services through the console. For more information about managing passwords, see [Managing Passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *User Guide*.
 ///
 /// CloudFormation property type `LoginProfile` of `AWS::IAM::User`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct LoginProfile {
     /// The user's password.
@@ -152,6 +162,7 @@ impl LoginProfile {
 }
 
 impl Render for LoginProfile {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Password", &self.password);
@@ -164,12 +175,19 @@ impl Render for LoginProfile {
     }
 }
 
+impl ::std::fmt::Debug for LoginProfile {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LoginProfile", f)
+    }
+}
+
 impl PropertyType for LoginProfile {}
 
 /// Contains information about an attached policy.
 ///
 /// CloudFormation property type `Policy` of `AWS::IAM::User`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Policy {
     /// The entire contents of the policy that defines permissions. For more information, see [Overview of JSON policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json).
@@ -196,11 +214,19 @@ impl Policy {
 }
 
 impl Render for Policy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PolicyDocument", &self.policy_document);
         cx.req(&mut m, "PolicyName", &self.policy_name);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Policy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Policy", f)
     }
 }
 

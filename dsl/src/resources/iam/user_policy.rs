@@ -2,14 +2,14 @@
 //! `AWS::IAM::UserPolicy` and its property types.
 
 use crate::model::document::Document;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// Adds or updates an inline policy document that is embedded in the specified IAM user.
 ///
 /// CloudFormation type `AWS::IAM::UserPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct UserPolicy {
     /// CloudFormation `PolicyDocument`. 1 to 131072 characters; pattern `^[\u0009\u000A\u000D\u0020-\u00FF]+$`; JSON: object or string.
@@ -41,12 +41,20 @@ impl UserPolicy {
 }
 
 impl Render for UserPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "PolicyDocument", &self.policy_document);
         cx.req(&mut m, "PolicyName", &self.policy_name);
         cx.req(&mut m, "UserName", &self.user_name);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for UserPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::UserPolicy", f)
     }
 }
 

@@ -2,14 +2,14 @@
 //! `AWS::IAM::UserToGroupAddition` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// Resource Type definition for AWS::IAM::UserToGroupAddition
 ///
 /// CloudFormation type `AWS::IAM::UserToGroupAddition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct UserToGroupAddition {
     /// CloudFormation `GroupName`. Required.
@@ -32,11 +32,19 @@ impl UserToGroupAddition {
 }
 
 impl Render for UserToGroupAddition {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "GroupName", &self.group_name);
         cx.req(&mut m, "Users", &self.users);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for UserToGroupAddition {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::UserToGroupAddition", f)
     }
 }
 
@@ -46,6 +54,7 @@ impl Resource for UserToGroupAddition {
 
 impl Handle<UserToGroupAddition> {
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }

@@ -2,14 +2,14 @@
 //! `AWS::IAM::VirtualMFADevice` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// Resource Type definition for AWS::IAM::VirtualMFADevice
 ///
 /// CloudFormation type `AWS::IAM::VirtualMFADevice`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtualMfaDevice {
     /// CloudFormation `Path`. 1 to 512 characters; pattern `(\u002F)|(\u002F[\u0021-\u007F]+\u002F)`. Changing it replaces the resource.
@@ -50,6 +50,7 @@ impl VirtualMfaDevice {
 }
 
 impl Render for VirtualMfaDevice {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Path", &self.path);
@@ -64,12 +65,20 @@ impl Render for VirtualMfaDevice {
     }
 }
 
+impl ::std::fmt::Debug for VirtualMfaDevice {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::IAM::VirtualMFADevice", f)
+    }
+}
+
 impl Resource for VirtualMfaDevice {
     const TYPE_NAME: &'static str = "AWS::IAM::VirtualMFADevice";
 }
 
 impl Handle<VirtualMfaDevice> {
     /// `Fn::GetAtt SerialNumber`.
+    #[inline]
     pub fn attr_serial_number(&self) -> Value<String> {
         self.get_att_static("SerialNumber")
     }

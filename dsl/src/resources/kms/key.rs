@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// The ``AWS::KMS::Key`` resource specifies an [KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#kms_keys) in KMSlong. You can use this resource to create symmetric encryption KMS keys, asymmetric KMS keys for encryption or signing, and symmetric HMAC KMS keys.
 ///
 /// CloudFormation type `AWS::KMS::Key`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Key {
     /// Skips ("bypasses") the key policy lockout safety check. The default value is false.
@@ -65,6 +65,7 @@ pub struct Key {
 
 impl Key {
     /// A new `AWS::KMS::Key` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -131,6 +132,7 @@ impl Key {
 }
 
 impl Render for Key {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -157,16 +159,25 @@ impl Render for Key {
     }
 }
 
+impl ::std::fmt::Debug for Key {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::KMS::Key", f)
+    }
+}
+
 impl Resource for Key {
     const TYPE_NAME: &'static str = "AWS::KMS::Key";
 }
 
 impl Handle<Key> {
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// `Fn::GetAtt KeyId`.
+    #[inline]
     pub fn attr_key_id(&self) -> Value<String> {
         self.get_att_static("KeyId")
     }
@@ -218,6 +229,7 @@ pub enum KeySpec {
 
 impl KeySpec {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SymmetricDefault => "SYMMETRIC_DEFAULT",
@@ -243,6 +255,7 @@ impl KeySpec {
 }
 
 impl From<&str> for KeySpec {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "SYMMETRIC_DEFAULT" => Self::SymmetricDefault,
@@ -268,6 +281,7 @@ impl From<&str> for KeySpec {
 }
 
 impl Render for KeySpec {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -295,6 +309,7 @@ pub enum KeyUsage {
 
 impl KeyUsage {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EncryptDecrypt => "ENCRYPT_DECRYPT",
@@ -307,6 +322,7 @@ impl KeyUsage {
 }
 
 impl From<&str> for KeyUsage {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ENCRYPT_DECRYPT" => Self::EncryptDecrypt,
@@ -319,6 +335,7 @@ impl From<&str> for KeyUsage {
 }
 
 impl Render for KeyUsage {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -342,6 +359,7 @@ pub enum Origin {
 
 impl Origin {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AwsKms => "AWS_KMS",
@@ -352,6 +370,7 @@ impl Origin {
 }
 
 impl From<&str> for Origin {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "AWS_KMS" => Self::AwsKms,
@@ -362,6 +381,7 @@ impl From<&str> for Origin {
 }
 
 impl Render for Origin {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

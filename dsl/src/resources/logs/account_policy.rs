@@ -2,14 +2,14 @@
 //! `AWS::Logs::AccountPolicy` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{PropertyType, Value};
 
 /// The AWS::Logs::AccountPolicy resource specifies a CloudWatch Logs AccountPolicy.
 ///
 /// CloudFormation type `AWS::Logs::AccountPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AccountPolicy {
     /// The body of the policy document you want to use for this topic.
@@ -62,6 +62,7 @@ impl AccountPolicy {
 }
 
 impl Render for AccountPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PolicyDocument", &self.policy_document);
@@ -73,6 +74,13 @@ impl Render for AccountPolicy {
     }
 }
 
+impl ::std::fmt::Debug for AccountPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::Logs::AccountPolicy", f)
+    }
+}
+
 impl Resource for AccountPolicy {
     const TYPE_NAME: &'static str = "AWS::Logs::AccountPolicy";
 }
@@ -81,6 +89,7 @@ impl Handle<AccountPolicy> {
     /// User account id
     ///
     /// `Fn::GetAtt AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<String> {
         self.get_att_static("AccountId")
     }
@@ -108,6 +117,7 @@ pub enum PolicyType {
 
 impl PolicyType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DataProtectionPolicy => "DATA_PROTECTION_POLICY",
@@ -121,6 +131,7 @@ impl PolicyType {
 }
 
 impl From<&str> for PolicyType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "DATA_PROTECTION_POLICY" => Self::DataProtectionPolicy,
@@ -134,6 +145,7 @@ impl From<&str> for PolicyType {
 }
 
 impl Render for PolicyType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -155,6 +167,7 @@ pub enum Scope {
 
 impl Scope {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "ALL",
@@ -164,6 +177,7 @@ impl Scope {
 }
 
 impl From<&str> for Scope {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ALL" => Self::All,
@@ -173,6 +187,7 @@ impl From<&str> for Scope {
 }
 
 impl Render for Scope {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

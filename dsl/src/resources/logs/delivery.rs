@@ -2,14 +2,14 @@
 //! `AWS::Logs::Delivery` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// This structure contains information about one delivery in your account.
 ///
 /// CloudFormation type `AWS::Logs::Delivery`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Delivery {
     /// The ARN of the delivery destination that is associated with this delivery.
@@ -86,6 +86,7 @@ impl Delivery {
 }
 
 impl Render for Delivery {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(
@@ -107,6 +108,13 @@ impl Render for Delivery {
     }
 }
 
+impl ::std::fmt::Debug for Delivery {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::Logs::Delivery", f)
+    }
+}
+
 impl Resource for Delivery {
     const TYPE_NAME: &'static str = "AWS::Logs::Delivery";
 }
@@ -115,18 +123,21 @@ impl Handle<Delivery> {
     /// The Amazon Resource Name (ARN) that uniquely identifies this delivery.
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// Displays whether the delivery destination associated with this delivery is CloudWatch Logs, Amazon S3, or Kinesis Data Firehose.
     ///
     /// `Fn::GetAtt DeliveryDestinationType`.
+    #[inline]
     pub fn attr_delivery_destination_type(&self) -> Value<String> {
         self.get_att_static("DeliveryDestinationType")
     }
     /// The unique ID that identifies this delivery in your account.
     ///
     /// `Fn::GetAtt DeliveryId`.
+    #[inline]
     pub fn attr_delivery_id(&self) -> Value<String> {
         self.get_att_static("DeliveryId")
     }

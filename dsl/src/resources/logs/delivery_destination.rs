@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// This structure contains information about one delivery destination in your account.
 ///
 /// CloudFormation type `AWS::Logs::DeliveryDestination`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct DeliveryDestination {
     /// IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a specified destination in this account.
@@ -82,6 +82,7 @@ impl DeliveryDestination {
 }
 
 impl Render for DeliveryDestination {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -106,6 +107,13 @@ impl Render for DeliveryDestination {
     }
 }
 
+impl ::std::fmt::Debug for DeliveryDestination {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::Logs::DeliveryDestination", f)
+    }
+}
+
 impl Resource for DeliveryDestination {
     const TYPE_NAME: &'static str = "AWS::Logs::DeliveryDestination";
 }
@@ -114,6 +122,7 @@ impl Handle<DeliveryDestination> {
     /// The Amazon Resource Name (ARN) that uniquely identifies this delivery destination.
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
@@ -122,7 +131,7 @@ impl Handle<DeliveryDestination> {
 /// IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a specified destination in this account.
 ///
 /// CloudFormation property type `DestinationPolicy` of `AWS::Logs::DeliveryDestination`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DestinationPolicy {
     /// The name of the delivery destination to assign this policy to
@@ -137,6 +146,7 @@ pub struct DestinationPolicy {
 
 impl DestinationPolicy {
     /// A new `DestinationPolicy` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -153,6 +163,7 @@ impl DestinationPolicy {
 }
 
 impl Render for DestinationPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -166,6 +177,13 @@ impl Render for DestinationPolicy {
             &self.delivery_destination_policy,
         );
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for DestinationPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DestinationPolicy", f)
     }
 }
 

@@ -2,14 +2,14 @@
 //! `AWS::Logs::DeliverySource` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Map, Value};
 
 /// A delivery source is an AWS resource that sends logs to an AWS destination. The destination can be CloudWatch Logs, Amazon S3, or Kinesis Data Firehose.
 ///
 /// CloudFormation type `AWS::Logs::DeliverySource`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct DeliverySource {
     /// A map of key-value pairs to configure the delivery source. Both keys and values must be between 1 and 255 characters in length.
@@ -68,6 +68,7 @@ impl DeliverySource {
 }
 
 impl Render for DeliverySource {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -83,6 +84,13 @@ impl Render for DeliverySource {
     }
 }
 
+impl ::std::fmt::Debug for DeliverySource {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::Logs::DeliverySource", f)
+    }
+}
+
 impl Resource for DeliverySource {
     const TYPE_NAME: &'static str = "AWS::Logs::DeliverySource";
 }
@@ -91,30 +99,35 @@ impl Handle<DeliverySource> {
     /// The Amazon Resource Name (ARN) that uniquely identifies this delivery source.
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// This array contains the ARN of the AWS resource that sends logs and is represented by this delivery source. Currently, only one ARN can be in the array.
     ///
     /// `Fn::GetAtt ResourceArns`.
+    #[inline]
     pub fn attr_resource_arns(&self) -> Value<List<String>> {
         self.get_att_static("ResourceArns")
     }
     /// The AWS service that is sending logs.
     ///
     /// `Fn::GetAtt Service`.
+    #[inline]
     pub fn attr_service(&self) -> Value<String> {
         self.get_att_static("Service")
     }
     /// The status of this delivery source. The value can be ACTIVE or INACTIVE.
     ///
     /// `Fn::GetAtt Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.get_att_static("Status")
     }
     /// The reason for the status of this delivery source, such as RESOURCE_DELETED.
     ///
     /// `Fn::GetAtt StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Value<String> {
         self.get_att_static("StatusReason")
     }

@@ -2,14 +2,14 @@
 //! `AWS::Logs::Destination` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// The AWS::Logs::Destination resource specifies a CloudWatch Logs destination. A destination encapsulates a physical resource (such as an Amazon Kinesis data stream) and enables you to subscribe that resource to a stream of log events.
 ///
 /// CloudFormation type `AWS::Logs::Destination`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Destination {
     /// The name of the destination resource
@@ -62,6 +62,7 @@ impl Destination {
 }
 
 impl Render for Destination {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "DestinationName", &self.destination_name);
@@ -73,12 +74,20 @@ impl Render for Destination {
     }
 }
 
+impl ::std::fmt::Debug for Destination {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::Logs::Destination", f)
+    }
+}
+
 impl Resource for Destination {
     const TYPE_NAME: &'static str = "AWS::Logs::Destination";
 }
 
 impl Handle<Destination> {
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }

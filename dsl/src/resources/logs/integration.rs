@@ -2,14 +2,14 @@
 //! `AWS::Logs::Integration` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Resource Schema for Logs Integration Resource
 ///
 /// CloudFormation type `AWS::Logs::Integration`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Integration {
     /// User provided identifier for integration, unique to the user account.
@@ -42,12 +42,20 @@ impl Integration {
 }
 
 impl Render for Integration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "IntegrationName", &self.integration_name);
         cx.req(&mut m, "IntegrationType", &self.integration_type);
         cx.req(&mut m, "ResourceConfig", &self.resource_config);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Integration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::Logs::Integration", f)
     }
 }
 
@@ -59,13 +67,14 @@ impl Handle<Integration> {
     /// Status of creation for the Integration and its resources
     ///
     /// `Fn::GetAtt IntegrationStatus`.
+    #[inline]
     pub fn attr_integration_status(&self) -> Value<String> {
         self.get_att_static("IntegrationStatus")
     }
 }
 
 /// CloudFormation property type `OpenSearchResourceConfig` of `AWS::Logs::Integration`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct OpenSearchResourceConfig {
     /// CloudFormation `ApplicationARN`. 20 to 2048 characters; pattern `[\w#+=/:,.@-]*\*?`.
@@ -112,6 +121,7 @@ impl OpenSearchResourceConfig {
 }
 
 impl Render for OpenSearchResourceConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ApplicationARN", &self.application_arn);
@@ -127,12 +137,19 @@ impl Render for OpenSearchResourceConfig {
     }
 }
 
+impl ::std::fmt::Debug for OpenSearchResourceConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "OpenSearchResourceConfig", f)
+    }
+}
+
 impl PropertyType for OpenSearchResourceConfig {}
 
 /// OpenSearchResourceConfig for the given Integration
 ///
 /// CloudFormation property type `ResourceConfig` of `AWS::Logs::Integration`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceConfig {
     /// CloudFormation `OpenSearchResourceConfig`.
@@ -141,6 +158,7 @@ pub struct ResourceConfig {
 
 impl ResourceConfig {
     /// A new `ResourceConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -155,6 +173,7 @@ impl ResourceConfig {
 }
 
 impl Render for ResourceConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -163,6 +182,13 @@ impl Render for ResourceConfig {
             &self.open_search_resource_config,
         );
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ResourceConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ResourceConfig", f)
     }
 }
 
@@ -182,6 +208,7 @@ pub enum IntegrationType {
 
 impl IntegrationType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Opensearch => "OPENSEARCH",
@@ -191,6 +218,7 @@ impl IntegrationType {
 }
 
 impl From<&str> for IntegrationType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "OPENSEARCH" => Self::Opensearch,
@@ -200,6 +228,7 @@ impl From<&str> for IntegrationType {
 }
 
 impl Render for IntegrationType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

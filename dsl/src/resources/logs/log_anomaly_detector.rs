@@ -2,14 +2,14 @@
 //! `AWS::Logs::LogAnomalyDetector` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// The AWS::Logs::LogAnomalyDetector resource specifies a CloudWatch Logs LogAnomalyDetector.
 ///
 /// CloudFormation type `AWS::Logs::LogAnomalyDetector`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LogAnomalyDetector {
     /// Account ID for owner of detector
@@ -40,6 +40,7 @@ pub struct LogAnomalyDetector {
 
 impl LogAnomalyDetector {
     /// A new `AWS::Logs::LogAnomalyDetector` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -81,6 +82,7 @@ impl LogAnomalyDetector {
 }
 
 impl Render for LogAnomalyDetector {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AccountId", &self.account_id);
@@ -98,6 +100,13 @@ impl Render for LogAnomalyDetector {
     }
 }
 
+impl ::std::fmt::Debug for LogAnomalyDetector {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::Logs::LogAnomalyDetector", f)
+    }
+}
+
 impl Resource for LogAnomalyDetector {
     const TYPE_NAME: &'static str = "AWS::Logs::LogAnomalyDetector";
 }
@@ -106,24 +115,28 @@ impl Handle<LogAnomalyDetector> {
     /// ARN of LogAnomalyDetector
     ///
     /// `Fn::GetAtt AnomalyDetectorArn`.
+    #[inline]
     pub fn attr_anomaly_detector_arn(&self) -> Value<String> {
         self.get_att_static("AnomalyDetectorArn")
     }
     /// Current status of detector.
     ///
     /// `Fn::GetAtt AnomalyDetectorStatus`.
+    #[inline]
     pub fn attr_anomaly_detector_status(&self) -> Value<String> {
         self.get_att_static("AnomalyDetectorStatus")
     }
     /// When detector was created.
     ///
     /// `Fn::GetAtt CreationTimeStamp`.
+    #[inline]
     pub fn attr_creation_time_stamp(&self) -> Value<f64> {
         self.get_att_static("CreationTimeStamp")
     }
     /// When detector was lsat modified.
     ///
     /// `Fn::GetAtt LastModifiedTimeStamp`.
+    #[inline]
     pub fn attr_last_modified_time_stamp(&self) -> Value<f64> {
         self.get_att_static("LastModifiedTimeStamp")
     }
@@ -151,6 +164,7 @@ pub enum EvaluationFrequency {
 
 impl EvaluationFrequency {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FiveMin => "FIVE_MIN",
@@ -164,6 +178,7 @@ impl EvaluationFrequency {
 }
 
 impl From<&str> for EvaluationFrequency {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "FIVE_MIN" => Self::FiveMin,
@@ -177,6 +192,7 @@ impl From<&str> for EvaluationFrequency {
 }
 
 impl Render for EvaluationFrequency {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// The ``AWS::Logs::LogGroup`` resource specifies a log group. A log group defines common properties for log streams, such as their retention and access control rules. Each log stream must belong to one log group.
 ///
 /// CloudFormation type `AWS::Logs::LogGroup`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LogGroup {
     /// Indicates whether bearer token authentication is enabled for this log group. When enabled, bearer token authentication is allowed on operations until it is explicitly disabled.
@@ -55,6 +55,7 @@ pub struct LogGroup {
 
 impl LogGroup {
     /// A new `AWS::Logs::LogGroup` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -111,6 +112,7 @@ impl LogGroup {
 }
 
 impl Render for LogGroup {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -139,12 +141,20 @@ impl Render for LogGroup {
     }
 }
 
+impl ::std::fmt::Debug for LogGroup {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::Logs::LogGroup", f)
+    }
+}
+
 impl Resource for LogGroup {
     const TYPE_NAME: &'static str = "AWS::Logs::LogGroup";
 }
 
 impl Handle<LogGroup> {
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
@@ -168,6 +178,7 @@ pub enum LogGroupClass {
 
 impl LogGroupClass {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Standard => "STANDARD",
@@ -179,6 +190,7 @@ impl LogGroupClass {
 }
 
 impl From<&str> for LogGroupClass {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "STANDARD" => Self::Standard,
@@ -190,6 +202,7 @@ impl From<&str> for LogGroupClass {
 }
 
 impl Render for LogGroupClass {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -2,14 +2,14 @@
 //! `AWS::Logs::QueryDefinition` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// The resource schema for AWSLogs QueryDefinition
 ///
 /// CloudFormation type `AWS::Logs::QueryDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct QueryDefinition {
     /// Optionally define specific log groups as part of your query definition
@@ -63,6 +63,7 @@ impl QueryDefinition {
 }
 
 impl Render for QueryDefinition {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "LogGroupNames", &self.log_group_names);
@@ -74,6 +75,13 @@ impl Render for QueryDefinition {
     }
 }
 
+impl ::std::fmt::Debug for QueryDefinition {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::Logs::QueryDefinition", f)
+    }
+}
+
 impl Resource for QueryDefinition {
     const TYPE_NAME: &'static str = "AWS::Logs::QueryDefinition";
 }
@@ -82,6 +90,7 @@ impl Handle<QueryDefinition> {
     /// Unique identifier of a query definition
     ///
     /// `Fn::GetAtt QueryDefinitionId`.
+    #[inline]
     pub fn attr_query_definition_id(&self) -> Value<String> {
         self.get_att_static("QueryDefinitionId")
     }
@@ -90,7 +99,7 @@ impl Handle<QueryDefinition> {
 /// This structure defines a query parameter for a saved CloudWatch Logs Insights query definition. Query parameters are supported only for Logs Insights QL queries. They are placeholder variables that you can reference in a query string using the {{parameterName}} syntax. Each parameter can include a default value and a description.
 ///
 /// CloudFormation property type `QueryParameter` of `AWS::Logs::QueryDefinition`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct QueryParameter {
     /// The default value to use for this query parameter if no value is supplied at execution time.
@@ -129,12 +138,20 @@ impl QueryParameter {
 }
 
 impl Render for QueryParameter {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DefaultValue", &self.default_value);
         cx.opt(&mut m, "Description", &self.description);
         cx.req(&mut m, "Name", &self.name);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for QueryParameter {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "QueryParameter", f)
     }
 }
 
@@ -158,6 +175,7 @@ pub enum QueryLanguage {
 
 impl QueryLanguage {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Cwli => "CWLI",
@@ -169,6 +187,7 @@ impl QueryLanguage {
 }
 
 impl From<&str> for QueryLanguage {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "CWLI" => Self::Cwli,
@@ -180,6 +199,7 @@ impl From<&str> for QueryLanguage {
 }
 
 impl Render for QueryLanguage {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -2,14 +2,14 @@
 //! `AWS::Logs::ResourcePolicy` and its property types.
 
 use crate::model::document::Document;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// The resource schema for AWSLogs ResourcePolicy
 ///
 /// CloudFormation type `AWS::Logs::ResourcePolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ResourcePolicy {
     /// The policy document
@@ -36,11 +36,19 @@ impl ResourcePolicy {
 }
 
 impl Render for ResourcePolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "PolicyDocument", &self.policy_document);
         cx.req(&mut m, "PolicyName", &self.policy_name);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ResourcePolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::Logs::ResourcePolicy", f)
     }
 }
 

@@ -2,14 +2,14 @@
 //! `AWS::Logs::ScheduledQuery` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Creates a new Scheduled Query that allows you to define a Logs Insights query that will run on a schedule and configure actions to take with the query results.
 ///
 /// CloudFormation type `AWS::Logs::ScheduledQuery`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ScheduledQuery {
     /// CloudFormation `Description`. At most 1024 characters.
@@ -119,6 +119,7 @@ impl ScheduledQuery {
 }
 
 impl Render for ScheduledQuery {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Description", &self.description);
@@ -143,35 +144,47 @@ impl Render for ScheduledQuery {
     }
 }
 
+impl ::std::fmt::Debug for ScheduledQuery {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::Logs::ScheduledQuery", f)
+    }
+}
+
 impl Resource for ScheduledQuery {
     const TYPE_NAME: &'static str = "AWS::Logs::ScheduledQuery";
 }
 
 impl Handle<ScheduledQuery> {
     /// `Fn::GetAtt CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<f64> {
         self.get_att_static("CreationTime")
     }
     /// `Fn::GetAtt LastExecutionStatus`.
+    #[inline]
     pub fn attr_last_execution_status(&self) -> Value<String> {
         self.get_att_static("LastExecutionStatus")
     }
     /// `Fn::GetAtt LastTriggeredTime`.
+    #[inline]
     pub fn attr_last_triggered_time(&self) -> Value<f64> {
         self.get_att_static("LastTriggeredTime")
     }
     /// `Fn::GetAtt LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<f64> {
         self.get_att_static("LastUpdatedTime")
     }
     /// `Fn::GetAtt ScheduledQueryArn`.
+    #[inline]
     pub fn attr_scheduled_query_arn(&self) -> Value<String> {
         self.get_att_static("ScheduledQueryArn")
     }
 }
 
 /// CloudFormation property type `DestinationConfiguration` of `AWS::Logs::ScheduledQuery`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DestinationConfiguration {
     /// CloudFormation `S3Configuration`.
@@ -180,6 +193,7 @@ pub struct DestinationConfiguration {
 
 impl DestinationConfiguration {
     /// A new `DestinationConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -191,6 +205,7 @@ impl DestinationConfiguration {
 }
 
 impl Render for DestinationConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "S3Configuration", &self.s3_configuration);
@@ -198,10 +213,17 @@ impl Render for DestinationConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for DestinationConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DestinationConfiguration", f)
+    }
+}
+
 impl PropertyType for DestinationConfiguration {}
 
 /// CloudFormation property type `S3Configuration` of `AWS::Logs::ScheduledQuery`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct S3Configuration {
     /// CloudFormation `DestinationIdentifier`. Required. At most 1024 characters; pattern `^s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?`.
@@ -224,6 +246,7 @@ impl S3Configuration {
 }
 
 impl Render for S3Configuration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(
@@ -233,6 +256,13 @@ impl Render for S3Configuration {
         );
         cx.req(&mut m, "RoleArn", &self.role_arn);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for S3Configuration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "S3Configuration", f)
     }
 }
 
@@ -254,6 +284,7 @@ pub enum QueryLanguage {
 
 impl QueryLanguage {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Cwli => "CWLI",
@@ -265,6 +296,7 @@ impl QueryLanguage {
 }
 
 impl From<&str> for QueryLanguage {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "CWLI" => Self::Cwli,
@@ -276,6 +308,7 @@ impl From<&str> for QueryLanguage {
 }
 
 impl Render for QueryLanguage {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -297,6 +330,7 @@ pub enum ScheduledQueryState {
 
 impl ScheduledQueryState {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "ENABLED",
@@ -307,6 +341,7 @@ impl ScheduledQueryState {
 }
 
 impl From<&str> for ScheduledQueryState {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ENABLED" => Self::Enabled,
@@ -317,6 +352,7 @@ impl From<&str> for ScheduledQueryState {
 }
 
 impl Render for ScheduledQueryState {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

@@ -2,14 +2,14 @@
 //! `AWS::Logs::StorageTierPolicy` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{PropertyType, Value};
 
 /// Resource Type definition for AWS::Logs::StorageTierPolicy. Manages the storage tier policy for a CloudWatch Logs account. When created, enables Intelligent-Tiering which automatically moves infrequently accessed log data to lower-cost storage tiers. Deleting this resource reverts the account to standard (single-tier) storage.
 ///
 /// CloudFormation type `AWS::Logs::StorageTierPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct StorageTierPolicy {
     /// The storage tier to apply. Only INTELLIGENT_TIERING is accepted for creation.
@@ -28,10 +28,18 @@ impl StorageTierPolicy {
 }
 
 impl Render for StorageTierPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "StorageTier", &self.storage_tier);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for StorageTierPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::Logs::StorageTierPolicy", f)
     }
 }
 
@@ -43,12 +51,14 @@ impl Handle<StorageTierPolicy> {
     /// The AWS account ID that owns this storage tier policy.
     ///
     /// `Fn::GetAtt AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<String> {
         self.get_att_static("AccountId")
     }
     /// Timestamp (milliseconds after Jan 1, 1970 00:00:00 UTC) when the storage tier policy was last updated.
     ///
     /// `Fn::GetAtt LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<f64> {
         self.get_att_static("LastUpdatedTime")
     }
@@ -68,6 +78,7 @@ pub enum StorageTier {
 
 impl StorageTier {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IntelligentTiering => "INTELLIGENT_TIERING",
@@ -77,6 +88,7 @@ impl StorageTier {
 }
 
 impl From<&str> for StorageTier {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "INTELLIGENT_TIERING" => Self::IntelligentTiering,
@@ -86,6 +98,7 @@ impl From<&str> for StorageTier {
 }
 
 impl Render for StorageTier {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

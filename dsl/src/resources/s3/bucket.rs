@@ -3,14 +3,14 @@
 
 use crate::model::document::Document;
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// The ``AWS::S3::Bucket`` resource creates an Amazon S3 bucket in the same AWS Region where you create the AWS CloudFormation stack.
 ///
 /// CloudFormation type `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Bucket {
     /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes.
@@ -113,6 +113,7 @@ pub struct Bucket {
 
 impl Bucket {
     /// A new `AWS::S3::Bucket` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -283,6 +284,7 @@ impl Bucket {
 }
 
 impl Render for Bucket {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AbacStatus", &self.abac_status);
@@ -366,6 +368,13 @@ impl Render for Bucket {
     }
 }
 
+impl ::std::fmt::Debug for Bucket {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::S3::Bucket", f)
+    }
+}
+
 impl Resource for Bucket {
     const TYPE_NAME: &'static str = "AWS::S3::Bucket";
 }
@@ -374,20 +383,24 @@ impl Handle<Bucket> {
     /// the Amazon Resource Name (ARN) of the specified bucket.
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// `Fn::GetAtt DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Value<String> {
         self.get_att_static("DomainName")
     }
     /// `Fn::GetAtt DualStackDomainName`.
+    #[inline]
     pub fn attr_dual_stack_domain_name(&self) -> Value<String> {
         self.get_att_static("DualStackDomainName")
     }
     /// The Amazon Resource Name (ARN) for the annotation table.
     ///
     /// `Fn::GetAtt MetadataConfiguration.AnnotationTableConfiguration.TableArn`.
+    #[inline]
     pub fn attr_metadata_configuration_annotation_table_configuration_table_arn(
         &self,
     ) -> Value<String> {
@@ -396,6 +409,7 @@ impl Handle<Bucket> {
     /// The name of the annotation table.
     ///
     /// `Fn::GetAtt MetadataConfiguration.AnnotationTableConfiguration.TableName`.
+    #[inline]
     pub fn attr_metadata_configuration_annotation_table_configuration_table_name(
         &self,
     ) -> Value<String> {
@@ -404,12 +418,14 @@ impl Handle<Bucket> {
     /// The destination information for the S3 Metadata configuration.
     ///
     /// `Fn::GetAtt MetadataConfiguration.Destination`.
+    #[inline]
     pub fn attr_metadata_configuration_destination(&self) -> Value<Json> {
         self.get_att_static("MetadataConfiguration.Destination")
     }
     /// The Amazon Resource Name (ARN) for the inventory table.
     ///
     /// `Fn::GetAtt MetadataConfiguration.InventoryTableConfiguration.TableArn`.
+    #[inline]
     pub fn attr_metadata_configuration_inventory_table_configuration_table_arn(
         &self,
     ) -> Value<String> {
@@ -418,6 +434,7 @@ impl Handle<Bucket> {
     /// The name of the inventory table.
     ///
     /// `Fn::GetAtt MetadataConfiguration.InventoryTableConfiguration.TableName`.
+    #[inline]
     pub fn attr_metadata_configuration_inventory_table_configuration_table_name(
         &self,
     ) -> Value<String> {
@@ -426,6 +443,7 @@ impl Handle<Bucket> {
     /// The Amazon Resource Name (ARN) for the journal table.
     ///
     /// `Fn::GetAtt MetadataConfiguration.JournalTableConfiguration.TableArn`.
+    #[inline]
     pub fn attr_metadata_configuration_journal_table_configuration_table_arn(
         &self,
     ) -> Value<String> {
@@ -434,6 +452,7 @@ impl Handle<Bucket> {
     /// The name of the journal table.
     ///
     /// `Fn::GetAtt MetadataConfiguration.JournalTableConfiguration.TableName`.
+    #[inline]
     pub fn attr_metadata_configuration_journal_table_configuration_table_name(
         &self,
     ) -> Value<String> {
@@ -442,6 +461,7 @@ impl Handle<Bucket> {
     /// The Amazon Resource Name (ARN) for the metadata table in the metadata table configuration. The specified metadata table name must be unique within the ``aws_s3_metadata`` namespace in the destination table bucket.
     ///
     /// `Fn::GetAtt MetadataTableConfiguration.S3TablesDestination.TableArn`.
+    #[inline]
     pub fn attr_metadata_table_configuration_s3_tables_destination_table_arn(
         &self,
     ) -> Value<String> {
@@ -450,16 +470,19 @@ impl Handle<Bucket> {
     /// The table bucket namespace for the metadata table in your metadata table configuration. This value is always ``aws_s3_metadata``.
     ///
     /// `Fn::GetAtt MetadataTableConfiguration.S3TablesDestination.TableNamespace`.
+    #[inline]
     pub fn attr_metadata_table_configuration_s3_tables_destination_table_namespace(
         &self,
     ) -> Value<String> {
         self.get_att_static("MetadataTableConfiguration.S3TablesDestination.TableNamespace")
     }
     /// `Fn::GetAtt RegionalDomainName`.
+    #[inline]
     pub fn attr_regional_domain_name(&self) -> Value<String> {
         self.get_att_static("RegionalDomainName")
     }
     /// `Fn::GetAtt WebsiteURL`.
+    #[inline]
     pub fn attr_website_url(&self) -> Value<String> {
         self.get_att_static("WebsiteURL")
     }
@@ -468,7 +491,7 @@ impl Handle<Bucket> {
 /// Specifies the days since the initiation of an incomplete multipart upload that Amazon S3 will wait before permanently removing all parts of the upload. For more information, see [Stopping Incomplete Multipart Uploads Using a Bucket Lifecycle Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config) in the *Amazon S3 User Guide*.
 ///
 /// CloudFormation property type `AbortIncompleteMultipartUpload` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AbortIncompleteMultipartUpload {
     /// Specifies the number of days after which Amazon S3 stops an incomplete multipart upload.
@@ -487,10 +510,18 @@ impl AbortIncompleteMultipartUpload {
 }
 
 impl Render for AbortIncompleteMultipartUpload {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "DaysAfterInitiation", &self.days_after_initiation);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for AbortIncompleteMultipartUpload {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AbortIncompleteMultipartUpload", f)
     }
 }
 
@@ -499,7 +530,7 @@ impl PropertyType for AbortIncompleteMultipartUpload {}
 /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see [Amazon S3 Transfer Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3 User Guide*.
 ///
 /// CloudFormation property type `AccelerateConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AccelerateConfiguration {
     /// Specifies the transfer acceleration status of the bucket.
@@ -518,10 +549,18 @@ impl AccelerateConfiguration {
 }
 
 impl Render for AccelerateConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "AccelerationStatus", &self.acceleration_status);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for AccelerateConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AccelerateConfiguration", f)
     }
 }
 
@@ -530,7 +569,7 @@ impl PropertyType for AccelerateConfiguration {}
 /// Specify this only in a cross-account scenario (where source and destination bucket owners are not the same), and you want to change replica ownership to the AWS-account that owns the destination bucket. If this is not specified in the replication configuration, the replicas are owned by same AWS-account that owns the source object.
 ///
 /// CloudFormation property type `AccessControlTranslation` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AccessControlTranslation {
     /// Specifies the replica ownership. For default and valid values, see [PUT bucket replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3 API Reference*.
@@ -549,10 +588,18 @@ impl AccessControlTranslation {
 }
 
 impl Render for AccessControlTranslation {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Owner", &self.owner);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for AccessControlTranslation {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AccessControlTranslation", f)
     }
 }
 
@@ -561,7 +608,7 @@ impl PropertyType for AccessControlTranslation {}
 /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
 ///
 /// CloudFormation property type `AnalyticsConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AnalyticsConfiguration {
     /// The ID that identifies the analytics configuration.
@@ -608,6 +655,7 @@ impl AnalyticsConfiguration {
 }
 
 impl Render for AnalyticsConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Id", &self.id);
@@ -618,12 +666,19 @@ impl Render for AnalyticsConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for AnalyticsConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AnalyticsConfiguration", f)
+    }
+}
+
 impl PropertyType for AnalyticsConfiguration {}
 
 /// The annotation table configuration for an S3 Metadata configuration. The annotation table tracks all annotations on objects in your bucket so that you can query annotation data at scale.
 ///
 /// CloudFormation property type `AnnotationTableConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AnnotationTableConfiguration {
     /// Specifies whether the annotation table configuration is enabled or disabled.
@@ -665,6 +720,7 @@ impl AnnotationTableConfiguration {
 }
 
 impl Render for AnnotationTableConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "ConfigurationState", &self.configuration_state);
@@ -678,12 +734,19 @@ impl Render for AnnotationTableConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for AnnotationTableConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AnnotationTableConfiguration", f)
+    }
+}
+
 impl PropertyType for AnnotationTableConfiguration {}
 
 /// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block ``PutObject``, ``CopyObject``, ``PostObject``, multipart upload, and replication requests to the bucket for objects with the specified encryption type.
 ///
 /// CloudFormation property type `BlockedEncryptionTypes` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockedEncryptionTypes {
     /// The object encryption type that you want to block or unblock for an Amazon S3 general purpose bucket.
@@ -694,6 +757,7 @@ pub struct BlockedEncryptionTypes {
 
 impl BlockedEncryptionTypes {
     /// A new `BlockedEncryptionTypes` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -705,10 +769,18 @@ impl BlockedEncryptionTypes {
 }
 
 impl Render for BlockedEncryptionTypes {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "EncryptionType", &self.encryption_type);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for BlockedEncryptionTypes {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "BlockedEncryptionTypes", f)
     }
 }
 
@@ -717,7 +789,7 @@ impl PropertyType for BlockedEncryptionTypes {}
 /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS).
 ///
 /// CloudFormation property type `BucketEncryption` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct BucketEncryption {
     /// Specifies the default server-side-encryption configuration.
@@ -738,6 +810,7 @@ impl BucketEncryption {
 }
 
 impl Render for BucketEncryption {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(
@@ -749,12 +822,19 @@ impl Render for BucketEncryption {
     }
 }
 
+impl ::std::fmt::Debug for BucketEncryption {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "BucketEncryption", f)
+    }
+}
+
 impl PropertyType for BucketEncryption {}
 
 /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
 ///
 /// CloudFormation property type `CorsConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct CorsConfiguration {
     /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the configuration.
@@ -773,10 +853,18 @@ impl CorsConfiguration {
 }
 
 impl Render for CorsConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "CorsRules", &self.cors_rules);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for CorsConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CorsConfiguration", f)
     }
 }
 
@@ -785,7 +873,7 @@ impl PropertyType for CorsConfiguration {}
 /// Specifies a cross-origin access rule for an Amazon S3 bucket.
 ///
 /// CloudFormation property type `CorsRule` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct CorsRule {
     /// Headers that are specified in the ``Access-Control-Request-Headers`` header. These headers are allowed in a preflight OPTIONS request. In response to any preflight OPTIONS request, Amazon S3 returns any requested headers that are allowed.
@@ -852,6 +940,7 @@ impl CorsRule {
 }
 
 impl Render for CorsRule {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AllowedHeaders", &self.allowed_headers);
@@ -864,12 +953,19 @@ impl Render for CorsRule {
     }
 }
 
+impl ::std::fmt::Debug for CorsRule {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "CorsRule", f)
+    }
+}
+
 impl PropertyType for CorsRule {}
 
 /// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
 ///
 /// CloudFormation property type `DataExport` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct DataExport {
     /// The place to store the data for an analysis.
@@ -896,6 +992,7 @@ impl DataExport {
 }
 
 impl Render for DataExport {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Destination", &self.destination);
@@ -904,12 +1001,19 @@ impl Render for DataExport {
     }
 }
 
+impl ::std::fmt::Debug for DataExport {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DataExport", f)
+    }
+}
+
 impl PropertyType for DataExport {}
 
 /// The default Object Lock event hold duration that you want to apply to new objects placed in the specified bucket, unless an object's upload request specifies its own Object Lock settings. New object versions are placed under an event hold and remain protected while the hold is active.
 ///
 /// CloudFormation property type `DefaultEventHold` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DefaultEventHold {
     /// The number of days that you want to specify for the default event hold duration. Valid values are ``1`` to ``36500`` days. You must specify either ``Days`` or ``Years``, but not both.
@@ -924,6 +1028,7 @@ pub struct DefaultEventHold {
 
 impl DefaultEventHold {
     /// A new `DefaultEventHold` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -940,6 +1045,7 @@ impl DefaultEventHold {
 }
 
 impl Render for DefaultEventHold {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Days", &self.days);
@@ -948,12 +1054,19 @@ impl Render for DefaultEventHold {
     }
 }
 
+impl ::std::fmt::Debug for DefaultEventHold {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DefaultEventHold", f)
+    }
+}
+
 impl PropertyType for DefaultEventHold {}
 
 /// The container element for optionally specifying the default Object Lock retention settings for new objects placed in the specified bucket.
 ///
 /// CloudFormation property type `DefaultRetention` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DefaultRetention {
     /// The number of days that you want to specify for the default retention period. If Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
@@ -976,6 +1089,7 @@ pub struct DefaultRetention {
 
 impl DefaultRetention {
     /// A new `DefaultRetention` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1002,6 +1116,7 @@ impl DefaultRetention {
 }
 
 impl Render for DefaultRetention {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Days", &self.days);
@@ -1012,12 +1127,19 @@ impl Render for DefaultRetention {
     }
 }
 
+impl ::std::fmt::Debug for DefaultRetention {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DefaultRetention", f)
+    }
+}
+
 impl PropertyType for DefaultRetention {}
 
 /// Specifies whether Amazon S3 replicates delete markers. If you specify a ``Filter`` in your replication configuration, you must also include a ``DeleteMarkerReplication`` element. If your ``Filter`` includes a ``Tag`` element, the ``DeleteMarkerReplication'''`Status`` must be set to Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules.
 ///
 /// CloudFormation property type `DeleteMarkerReplication` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteMarkerReplication {
     /// Indicates whether to replicate delete markers.
@@ -1028,6 +1150,7 @@ pub struct DeleteMarkerReplication {
 
 impl DeleteMarkerReplication {
     /// A new `DeleteMarkerReplication` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1039,10 +1162,18 @@ impl DeleteMarkerReplication {
 }
 
 impl Render for DeleteMarkerReplication {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Status", &self.status);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for DeleteMarkerReplication {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DeleteMarkerReplication", f)
     }
 }
 
@@ -1051,7 +1182,7 @@ impl PropertyType for DeleteMarkerReplication {}
 /// Specifies information about where to publish analysis or configuration results for an Amazon S3 bucket.
 ///
 /// CloudFormation property type `Destination` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Destination {
     /// The account ID that owns the destination S3 bucket. If no account ID is provided, the owner is not validated before exporting data.
@@ -1098,6 +1229,7 @@ impl Destination {
 }
 
 impl Render for Destination {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "BucketAccountId", &self.bucket_account_id);
@@ -1108,12 +1240,19 @@ impl Render for Destination {
     }
 }
 
+impl ::std::fmt::Debug for Destination {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Destination", f)
+    }
+}
+
 impl PropertyType for Destination {}
 
 /// Specifies encryption-related information for an Amazon S3 bucket that is a destination for replicated objects.
 ///
 /// CloudFormation property type `EncryptionConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct EncryptionConfiguration {
     /// Specifies the ID (Key ARN or Alias ARN) of the customer managed AWS KMS key stored in AWS Key Management Service (KMS) for the destination bucket. Amazon S3 uses this key to encrypt replica objects. Amazon S3 only supports symmetric encryption KMS keys.
@@ -1132,10 +1271,18 @@ impl EncryptionConfiguration {
 }
 
 impl Render for EncryptionConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "ReplicaKmsKeyID", &self.replica_kms_key_id);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for EncryptionConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EncryptionConfiguration", f)
     }
 }
 
@@ -1144,7 +1291,7 @@ impl PropertyType for EncryptionConfiguration {}
 /// Amazon S3 can send events to Amazon EventBridge whenever certain events happen in your bucket, see [Using EventBridge](https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html) in the *Amazon S3 User Guide*.
 ///
 /// CloudFormation property type `EventBridgeConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct EventBridgeConfiguration {
     /// Enables delivery of events to Amazon EventBridge.
@@ -1163,10 +1310,18 @@ impl EventBridgeConfiguration {
 }
 
 impl Render for EventBridgeConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "EventBridgeEnabled", &self.event_bridge_enabled);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for EventBridgeConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "EventBridgeConfiguration", f)
     }
 }
 
@@ -1175,7 +1330,7 @@ impl PropertyType for EventBridgeConfiguration {}
 /// Specifies the Amazon S3 object key name to filter on. An object key name is the name assigned to an object in your Amazon S3 bucket. You specify whether to filter on the suffix or prefix of the object key name. A prefix is a specific string of characters at the beginning of an object key name, which you can use to organize objects.
 ///
 /// CloudFormation property type `FilterRule` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct FilterRule {
     /// The object key name prefix or suffix identifying one or more objects to which the filtering rule applies. The maximum length is 1,024 characters. Overlapping prefixes and suffixes are not supported. For more information, see [Configuring Event Notifications](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
@@ -1199,6 +1354,7 @@ impl FilterRule {
 }
 
 impl Render for FilterRule {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Name", &self.name);
@@ -1207,12 +1363,19 @@ impl Render for FilterRule {
     }
 }
 
+impl ::std::fmt::Debug for FilterRule {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "FilterRule", f)
+    }
+}
+
 impl PropertyType for FilterRule {}
 
 /// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket.
 ///
 /// CloudFormation property type `IntelligentTieringConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct IntelligentTieringConfiguration {
     /// The ID used to identify the S3 Intelligent-Tiering configuration.
@@ -1265,6 +1428,7 @@ impl IntelligentTieringConfiguration {
 }
 
 impl Render for IntelligentTieringConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Id", &self.id);
@@ -1276,12 +1440,19 @@ impl Render for IntelligentTieringConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for IntelligentTieringConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "IntelligentTieringConfiguration", f)
+    }
+}
+
 impl PropertyType for IntelligentTieringConfiguration {}
 
 /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see [GET Bucket inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3 API Reference*.
 ///
 /// CloudFormation property type `InventoryConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct InventoryConfiguration {
     /// Contains information about where to publish the inventory results.
@@ -1346,6 +1517,7 @@ impl InventoryConfiguration {
 }
 
 impl Render for InventoryConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Destination", &self.destination);
@@ -1363,12 +1535,19 @@ impl Render for InventoryConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for InventoryConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "InventoryConfiguration", f)
+    }
+}
+
 impl PropertyType for InventoryConfiguration {}
 
 /// The inventory table configuration for an S3 Metadata configuration.
 ///
 /// CloudFormation property type `InventoryTableConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct InventoryTableConfiguration {
     /// The configuration state of the inventory table, indicating whether the inventory table is enabled or disabled.
@@ -1400,6 +1579,7 @@ impl InventoryTableConfiguration {
 }
 
 impl Render for InventoryTableConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "ConfigurationState", &self.configuration_state);
@@ -1412,12 +1592,19 @@ impl Render for InventoryTableConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for InventoryTableConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "InventoryTableConfiguration", f)
+    }
+}
+
 impl PropertyType for InventoryTableConfiguration {}
 
 /// The journal table configuration for an S3 Metadata configuration. The journal table is required for each metadata table configuration and cannot be disabled.
 ///
 /// CloudFormation property type `JournalTableConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct JournalTableConfiguration {
     /// The encryption configuration for the journal table.
@@ -1449,6 +1636,7 @@ impl JournalTableConfiguration {
 }
 
 impl Render for JournalTableConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1461,12 +1649,19 @@ impl Render for JournalTableConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for JournalTableConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "JournalTableConfiguration", f)
+    }
+}
+
 impl PropertyType for JournalTableConfiguration {}
 
 /// Describes the LAMlong functions to invoke and the events for which to invoke them.
 ///
 /// CloudFormation property type `LambdaConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct LambdaConfiguration {
     /// The Amazon S3 bucket event for which to invoke the LAMlong function. For more information, see [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
@@ -1500,6 +1695,7 @@ impl LambdaConfiguration {
 }
 
 impl Render for LambdaConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Event", &self.event);
@@ -1509,12 +1705,19 @@ impl Render for LambdaConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for LambdaConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LambdaConfiguration", f)
+    }
+}
+
 impl PropertyType for LambdaConfiguration {}
 
 /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3 User Guide*.
 ///
 /// CloudFormation property type `LifecycleConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct LifecycleConfiguration {
     /// A lifecycle rule for individual objects in an Amazon S3 bucket.
@@ -1546,6 +1749,7 @@ impl LifecycleConfiguration {
 }
 
 impl Render for LifecycleConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Rules", &self.rules);
@@ -1558,12 +1762,19 @@ impl Render for LifecycleConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for LifecycleConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LifecycleConfiguration", f)
+    }
+}
+
 impl PropertyType for LifecycleConfiguration {}
 
 /// Describes where logs are stored and the prefix that Amazon S3 assigns to all log object keys for a bucket. For examples and more information, see [PUT Bucket logging](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html) in the *Amazon S3 API Reference*.
 ///
 /// CloudFormation property type `LoggingConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LoggingConfiguration {
     /// The name of the bucket where Amazon S3 should store server access log files. You can store log files in any bucket that you own. By default, logs are stored in the bucket where the ``LoggingConfiguration`` property is defined.
@@ -1582,6 +1793,7 @@ pub struct LoggingConfiguration {
 
 impl LoggingConfiguration {
     /// A new `LoggingConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1606,6 +1818,7 @@ impl LoggingConfiguration {
 }
 
 impl Render for LoggingConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1623,12 +1836,19 @@ impl Render for LoggingConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for LoggingConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "LoggingConfiguration", f)
+    }
+}
+
 impl PropertyType for LoggingConfiguration {}
 
 /// Creates a V2 S3 Metadata configuration of a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
 ///
 /// CloudFormation property type `MetadataConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MetadataConfiguration {
     /// The annotation table configuration for a metadata configuration.
@@ -1673,6 +1893,7 @@ impl MetadataConfiguration {
 }
 
 impl Render for MetadataConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1694,12 +1915,19 @@ impl Render for MetadataConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for MetadataConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MetadataConfiguration", f)
+    }
+}
+
 impl PropertyType for MetadataConfiguration {}
 
 /// We recommend that you create your S3 Metadata configurations by using the V2 [MetadataConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html) resource type. We no longer recommend using the V1 ``MetadataTableConfiguration`` resource type.
 ///
 /// CloudFormation property type `MetadataTableConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MetadataTableConfiguration {
     /// The destination information for the metadata table configuration. The destination table bucket must be in the same Region and AWS-account as the general purpose bucket. The specified metadata table name must be unique within the ``aws_s3_metadata`` namespace in the destination table bucket.
@@ -1718,10 +1946,18 @@ impl MetadataTableConfiguration {
 }
 
 impl Render for MetadataTableConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "S3TablesDestination", &self.s3_tables_destination);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for MetadataTableConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MetadataTableConfiguration", f)
     }
 }
 
@@ -1730,7 +1966,7 @@ impl PropertyType for MetadataTableConfiguration {}
 /// The encryption settings for an S3 Metadata journal table or inventory table configuration.
 ///
 /// CloudFormation property type `MetadataTableEncryptionConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MetadataTableEncryptionConfiguration {
     /// If server-side encryption with KMSlong (KMS) keys (SSE-KMS) is specified, you must also specify the KMS key Amazon Resource Name (ARN). You must specify a customer-managed KMS key that's located in the same Region as the general purpose bucket that corresponds to the metadata table configuration.
@@ -1759,6 +1995,7 @@ impl MetadataTableEncryptionConfiguration {
 }
 
 impl Render for MetadataTableEncryptionConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "KmsKeyArn", &self.kms_key_arn);
@@ -1767,12 +2004,19 @@ impl Render for MetadataTableEncryptionConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for MetadataTableEncryptionConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MetadataTableEncryptionConfiguration", f)
+    }
+}
+
 impl PropertyType for MetadataTableEncryptionConfiguration {}
 
 /// A container specifying replication metrics-related settings enabling replication metrics and events.
 ///
 /// CloudFormation property type `Metrics` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Metrics {
     /// A container specifying the time threshold for emitting the ``s3:Replication:OperationMissedThreshold`` event.
@@ -1801,6 +2045,7 @@ impl Metrics {
 }
 
 impl Render for Metrics {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "EventThreshold", &self.event_threshold);
@@ -1809,12 +2054,19 @@ impl Render for Metrics {
     }
 }
 
+impl ::std::fmt::Debug for Metrics {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Metrics", f)
+    }
+}
+
 impl PropertyType for Metrics {}
 
 /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased.
 ///
 /// CloudFormation property type `MetricsConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MetricsConfiguration {
     /// The access point that was used while performing operations on the object. The metrics configuration only includes objects that meet the filter's criteria.
@@ -1863,6 +2115,7 @@ impl MetricsConfiguration {
 }
 
 impl Render for MetricsConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AccessPointArn", &self.access_point_arn);
@@ -1873,12 +2126,19 @@ impl Render for MetricsConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for MetricsConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "MetricsConfiguration", f)
+    }
+}
+
 impl PropertyType for MetricsConfiguration {}
 
 /// Specifies when noncurrent object versions expire. Upon expiration, S3 permanently deletes the noncurrent object versions. You set this lifecycle configuration action on a bucket that has versioning enabled (or suspended) to request that S3 delete noncurrent object versions at a specific period in the object's lifetime.
 ///
 /// CloudFormation property type `NoncurrentVersionExpiration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct NoncurrentVersionExpiration {
     /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions, S3 will take the associated action. For more information about noncurrent versions, see [Lifecycle configuration elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the *Amazon S3 User Guide*.
@@ -1907,6 +2167,7 @@ impl NoncurrentVersionExpiration {
 }
 
 impl Render for NoncurrentVersionExpiration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1919,12 +2180,19 @@ impl Render for NoncurrentVersionExpiration {
     }
 }
 
+impl ::std::fmt::Debug for NoncurrentVersionExpiration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NoncurrentVersionExpiration", f)
+    }
+}
+
 impl PropertyType for NoncurrentVersionExpiration {}
 
 /// Container for the transition rule that describes when noncurrent objects transition to the ``STANDARD_IA``, ``ONEZONE_IA``, ``INTELLIGENT_TIERING``, ``GLACIER_IR``, ``GLACIER``, or ``DEEP_ARCHIVE`` storage class.
 ///
 /// CloudFormation property type `NoncurrentVersionTransition` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct NoncurrentVersionTransition {
     /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions, S3 will take the associated action. For more information about noncurrent versions, see [Lifecycle configuration elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the *Amazon S3 User Guide*.
@@ -1961,6 +2229,7 @@ impl NoncurrentVersionTransition {
 }
 
 impl Render for NoncurrentVersionTransition {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -1974,12 +2243,19 @@ impl Render for NoncurrentVersionTransition {
     }
 }
 
+impl ::std::fmt::Debug for NoncurrentVersionTransition {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NoncurrentVersionTransition", f)
+    }
+}
+
 impl PropertyType for NoncurrentVersionTransition {}
 
 /// Describes the notification configuration for an Amazon S3 bucket.
 ///
 /// CloudFormation property type `NotificationConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NotificationConfiguration {
     /// Enables delivery of events to Amazon EventBridge.
@@ -2002,6 +2278,7 @@ pub struct NotificationConfiguration {
 
 impl NotificationConfiguration {
     /// A new `NotificationConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2040,6 +2317,7 @@ impl NotificationConfiguration {
 }
 
 impl Render for NotificationConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -2054,12 +2332,19 @@ impl Render for NotificationConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for NotificationConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NotificationConfiguration", f)
+    }
+}
+
 impl PropertyType for NotificationConfiguration {}
 
 /// Specifies object key name filtering rules. For information about key name filtering, see [Configuring event notifications using object key name filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
 ///
 /// CloudFormation property type `NotificationFilter` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct NotificationFilter {
     /// A container for object key name prefix and suffix filtering rules.
@@ -2078,10 +2363,18 @@ impl NotificationFilter {
 }
 
 impl Render for NotificationFilter {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "S3Key", &self.s3_key);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for NotificationFilter {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "NotificationFilter", f)
     }
 }
 
@@ -2090,7 +2383,7 @@ impl PropertyType for NotificationFilter {}
 /// Places an Object Lock configuration on the specified bucket. The rule specified in the Object Lock configuration will be applied by default to every new object placed in the specified bucket. For more information, see [Locking Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
 ///
 /// CloudFormation property type `ObjectLockConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ObjectLockConfiguration {
     /// Indicates whether this bucket has an Object Lock configuration enabled. Enable ``ObjectLockEnabled`` when you apply ``ObjectLockConfiguration`` to a bucket.
@@ -2105,6 +2398,7 @@ pub struct ObjectLockConfiguration {
 
 impl ObjectLockConfiguration {
     /// A new `ObjectLockConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2121,6 +2415,7 @@ impl ObjectLockConfiguration {
 }
 
 impl Render for ObjectLockConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ObjectLockEnabled", &self.object_lock_enabled);
@@ -2129,12 +2424,19 @@ impl Render for ObjectLockConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ObjectLockConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ObjectLockConfiguration", f)
+    }
+}
+
 impl PropertyType for ObjectLockConfiguration {}
 
 /// Specifies the Object Lock rule for the specified object. Enable the this rule when you apply ``ObjectLockConfiguration`` to a bucket.
 ///
 /// CloudFormation property type `ObjectLockRule` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ObjectLockRule {
     /// The default Object Lock retention mode and period that you want to apply to new objects placed in the specified bucket. If Object Lock is turned on, bucket settings require both ``Mode`` and a period of either ``Days`` or ``Years``. You cannot specify ``Days`` and ``Years`` at the same time.
@@ -2145,6 +2447,7 @@ pub struct ObjectLockRule {
 
 impl ObjectLockRule {
     /// A new `ObjectLockRule` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2156,10 +2459,18 @@ impl ObjectLockRule {
 }
 
 impl Render for ObjectLockRule {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DefaultRetention", &self.default_retention);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ObjectLockRule {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ObjectLockRule", f)
     }
 }
 
@@ -2168,7 +2479,7 @@ impl PropertyType for ObjectLockRule {}
 /// Specifies the container element for Object Ownership rules.
 ///
 /// CloudFormation property type `OwnershipControls` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct OwnershipControls {
     /// Specifies the container element for Object Ownership rules.
@@ -2187,10 +2498,18 @@ impl OwnershipControls {
 }
 
 impl Render for OwnershipControls {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Rules", &self.rules);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for OwnershipControls {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "OwnershipControls", f)
     }
 }
 
@@ -2199,7 +2518,7 @@ impl PropertyType for OwnershipControls {}
 /// Specifies an Object Ownership rule.
 ///
 /// CloudFormation property type `OwnershipControlsRule` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct OwnershipControlsRule {
     /// Specifies an object ownership rule.
@@ -2210,6 +2529,7 @@ pub struct OwnershipControlsRule {
 
 impl OwnershipControlsRule {
     /// A new `OwnershipControlsRule` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2221,10 +2541,18 @@ impl OwnershipControlsRule {
 }
 
 impl Render for OwnershipControlsRule {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ObjectOwnership", &self.object_ownership);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for OwnershipControlsRule {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "OwnershipControlsRule", f)
     }
 }
 
@@ -2233,7 +2561,7 @@ impl PropertyType for OwnershipControlsRule {}
 /// Amazon S3 keys for log objects are partitioned in the following format:
 ///
 /// CloudFormation property type `PartitionedPrefix` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PartitionedPrefix {
     /// Specifies the partition date source for the partitioned prefix. ``PartitionDateSource`` can be ``EventTime`` or ``DeliveryTime``.
@@ -2244,6 +2572,7 @@ pub struct PartitionedPrefix {
 
 impl PartitionedPrefix {
     /// A new `PartitionedPrefix` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2255,10 +2584,18 @@ impl PartitionedPrefix {
 }
 
 impl Render for PartitionedPrefix {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "PartitionDateSource", &self.partition_date_source);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for PartitionedPrefix {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PartitionedPrefix", f)
     }
 }
 
@@ -2267,7 +2604,7 @@ impl PropertyType for PartitionedPrefix {}
 /// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can enable the configuration options in any combination. Bucket-level settings work alongside account-level settings (which may inherit from organization-level policies).
 ///
 /// CloudFormation property type `PublicAccessBlockConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PublicAccessBlockConfiguration {
     /// Specifies whether Amazon S3 should block public access control lists (ACLs) for this bucket and objects in this bucket. Setting this element to ``TRUE`` causes the following behavior:
@@ -2290,6 +2627,7 @@ pub struct PublicAccessBlockConfiguration {
 
 impl PublicAccessBlockConfiguration {
     /// A new `PublicAccessBlockConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2316,6 +2654,7 @@ impl PublicAccessBlockConfiguration {
 }
 
 impl Render for PublicAccessBlockConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "BlockPublicAcls", &self.block_public_acls);
@@ -2330,12 +2669,19 @@ impl Render for PublicAccessBlockConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for PublicAccessBlockConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PublicAccessBlockConfiguration", f)
+    }
+}
+
 impl PropertyType for PublicAccessBlockConfiguration {}
 
 /// Specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
 ///
 /// CloudFormation property type `QueueConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct QueueConfiguration {
     /// The Amazon S3 bucket event about which you want to publish messages to Amazon SQS. For more information, see [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
@@ -2369,6 +2715,7 @@ impl QueueConfiguration {
 }
 
 impl Render for QueueConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Event", &self.event);
@@ -2378,12 +2725,19 @@ impl Render for QueueConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for QueueConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "QueueConfiguration", f)
+    }
+}
+
 impl PropertyType for QueueConfiguration {}
 
 /// The journal table record expiration settings for a journal table in an S3 Metadata configuration.
 ///
 /// CloudFormation property type `RecordExpiration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RecordExpiration {
     /// If you enable journal table record expiration, you can set the number of days to retain your journal table records. Journal table records must be retained for a minimum of 7 days. To set this value, specify any whole number from ``7`` to ``2147483647``. For example, to retain your journal table records for one year, set this value to ``365``.
@@ -2412,6 +2766,7 @@ impl RecordExpiration {
 }
 
 impl Render for RecordExpiration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Days", &self.days);
@@ -2420,12 +2775,19 @@ impl Render for RecordExpiration {
     }
 }
 
+impl ::std::fmt::Debug for RecordExpiration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RecordExpiration", f)
+    }
+}
+
 impl PropertyType for RecordExpiration {}
 
 /// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
 ///
 /// CloudFormation property type `RedirectAllRequestsTo` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RedirectAllRequestsTo {
     /// Name of the host where requests are redirected.
@@ -2454,6 +2816,7 @@ impl RedirectAllRequestsTo {
 }
 
 impl Render for RedirectAllRequestsTo {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "HostName", &self.host_name);
@@ -2462,12 +2825,19 @@ impl Render for RedirectAllRequestsTo {
     }
 }
 
+impl ::std::fmt::Debug for RedirectAllRequestsTo {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RedirectAllRequestsTo", f)
+    }
+}
+
 impl PropertyType for RedirectAllRequestsTo {}
 
 /// Specifies how requests are redirected. In the event of an error, you can specify a different error code to return.
 ///
 /// CloudFormation property type `RedirectRule` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RedirectRule {
     /// The host name to use in the redirect request.
@@ -2494,6 +2864,7 @@ pub struct RedirectRule {
 
 impl RedirectRule {
     /// A new `RedirectRule` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2525,6 +2896,7 @@ impl RedirectRule {
 }
 
 impl Render for RedirectRule {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "HostName", &self.host_name);
@@ -2540,12 +2912,19 @@ impl Render for RedirectRule {
     }
 }
 
+impl ::std::fmt::Debug for RedirectRule {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RedirectRule", f)
+    }
+}
+
 impl PropertyType for RedirectRule {}
 
 /// A filter that you can specify for selection for modifications on replicas.
 ///
 /// CloudFormation property type `ReplicaModifications` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplicaModifications {
     /// Specifies whether Amazon S3 replicates modifications on replicas.
@@ -2564,10 +2943,18 @@ impl ReplicaModifications {
 }
 
 impl Render for ReplicaModifications {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Status", &self.status);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ReplicaModifications {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ReplicaModifications", f)
     }
 }
 
@@ -2576,7 +2963,7 @@ impl PropertyType for ReplicaModifications {}
 /// A container for replication rules. You can add up to 1,000 rules. The maximum size of a replication configuration is 2 MB. The latest version of the replication configuration XML is V2. For more information about XML V2 replication configurations, see [Replication configuration](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html) in the *Amazon S3 User Guide*.
 ///
 /// CloudFormation property type `ReplicationConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplicationConfiguration {
     /// The Amazon Resource Name (ARN) of the IAMlong (IAM) role that Amazon S3 assumes when replicating objects. For more information, see [How to Set Up Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html) in the *Amazon S3 User Guide*.
@@ -2603,6 +2990,7 @@ impl ReplicationConfiguration {
 }
 
 impl Render for ReplicationConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Role", &self.role);
@@ -2611,12 +2999,19 @@ impl Render for ReplicationConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for ReplicationConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ReplicationConfiguration", f)
+    }
+}
+
 impl PropertyType for ReplicationConfiguration {}
 
 /// A container for information about the replication destination and its configurations including enabling the S3 Replication Time Control (S3 RTC).
 ///
 /// CloudFormation property type `ReplicationDestination` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplicationDestination {
     /// Specify this only in a cross-account scenario (where source and destination bucket owners are not the same), and you want to change replica ownership to the AWS-account that owns the destination bucket. If this is not specified in the replication configuration, the replicas are owned by same AWS-account that owns the source object.
@@ -2704,6 +3099,7 @@ impl ReplicationDestination {
 }
 
 impl Render for ReplicationDestination {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -2725,12 +3121,19 @@ impl Render for ReplicationDestination {
     }
 }
 
+impl ::std::fmt::Debug for ReplicationDestination {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ReplicationDestination", f)
+    }
+}
+
 impl PropertyType for ReplicationDestination {}
 
 /// Specifies which Amazon S3 objects to replicate and where to store the replicas.
 ///
 /// CloudFormation property type `ReplicationRule` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplicationRule {
     /// Specifies whether Amazon S3 replicates delete markers. If you specify a ``Filter`` in your replication configuration, you must also include a ``DeleteMarkerReplication`` element. If your ``Filter`` includes a ``Tag`` element, the ``DeleteMarkerReplication'''`Status`` must be set to Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules.
@@ -2823,6 +3226,7 @@ impl ReplicationRule {
 }
 
 impl Render for ReplicationRule {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -2845,12 +3249,19 @@ impl Render for ReplicationRule {
     }
 }
 
+impl ::std::fmt::Debug for ReplicationRule {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ReplicationRule", f)
+    }
+}
+
 impl PropertyType for ReplicationRule {}
 
 /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter.
 ///
 /// CloudFormation property type `ReplicationRuleAndOperator` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ReplicationRuleAndOperator {
     /// An object key name prefix that identifies the subset of objects to which the rule applies.
@@ -2865,6 +3276,7 @@ pub struct ReplicationRuleAndOperator {
 
 impl ReplicationRuleAndOperator {
     /// A new `ReplicationRuleAndOperator` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2881,6 +3293,7 @@ impl ReplicationRuleAndOperator {
 }
 
 impl Render for ReplicationRuleAndOperator {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Prefix", &self.prefix);
@@ -2889,12 +3302,19 @@ impl Render for ReplicationRuleAndOperator {
     }
 }
 
+impl ::std::fmt::Debug for ReplicationRuleAndOperator {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ReplicationRuleAndOperator", f)
+    }
+}
+
 impl PropertyType for ReplicationRuleAndOperator {}
 
 /// A filter that identifies the subset of objects to which the replication rule applies. A ``Filter`` must specify exactly one ``Prefix``, ``TagFilter``, or an ``And`` child element.
 ///
 /// CloudFormation property type `ReplicationRuleFilter` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ReplicationRuleFilter {
     /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter. For example:
@@ -2913,6 +3333,7 @@ pub struct ReplicationRuleFilter {
 
 impl ReplicationRuleFilter {
     /// A new `ReplicationRuleFilter` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2934,6 +3355,7 @@ impl ReplicationRuleFilter {
 }
 
 impl Render for ReplicationRuleFilter {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "And", &self.and);
@@ -2943,12 +3365,19 @@ impl Render for ReplicationRuleFilter {
     }
 }
 
+impl ::std::fmt::Debug for ReplicationRuleFilter {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ReplicationRuleFilter", f)
+    }
+}
+
 impl PropertyType for ReplicationRuleFilter {}
 
 /// A container specifying S3 Replication Time Control (S3 RTC) related information, including whether S3 RTC is enabled and the time when all objects and operations on objects must be replicated. Must be specified together with a ``Metrics`` block.
 ///
 /// CloudFormation property type `ReplicationTime` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplicationTime {
     /// Specifies whether the replication time is enabled.
@@ -2975,6 +3404,7 @@ impl ReplicationTime {
 }
 
 impl Render for ReplicationTime {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Status", &self.status);
@@ -2983,12 +3413,19 @@ impl Render for ReplicationTime {
     }
 }
 
+impl ::std::fmt::Debug for ReplicationTime {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ReplicationTime", f)
+    }
+}
+
 impl PropertyType for ReplicationTime {}
 
 /// A container specifying the time value for S3 Replication Time Control (S3 RTC) and replication metrics ``EventThreshold``.
 ///
 /// CloudFormation property type `ReplicationTimeValue` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplicationTimeValue {
     /// Contains an integer specifying time in minutes.
@@ -3007,10 +3444,18 @@ impl ReplicationTimeValue {
 }
 
 impl Render for ReplicationTimeValue {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Minutes", &self.minutes);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ReplicationTimeValue {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ReplicationTimeValue", f)
     }
 }
 
@@ -3019,7 +3464,7 @@ impl PropertyType for ReplicationTimeValue {}
 /// Specifies the redirect behavior and when a redirect is applied. For more information about routing rules, see [Configuring advanced conditional redirects](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects) in the *Amazon S3 User Guide*.
 ///
 /// CloudFormation property type `RoutingRule` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RoutingRule {
     /// Container for redirect information. You can redirect requests to another host, to another page, or with another protocol. In the event of an error, you can specify a different error code to return.
@@ -3048,6 +3493,7 @@ impl RoutingRule {
 }
 
 impl Render for RoutingRule {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "RedirectRule", &self.redirect_rule);
@@ -3056,12 +3502,19 @@ impl Render for RoutingRule {
     }
 }
 
+impl ::std::fmt::Debug for RoutingRule {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RoutingRule", f)
+    }
+}
+
 impl PropertyType for RoutingRule {}
 
 /// A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If request is for pages in the ``/docs`` folder, redirect to the ``/documents`` folder. 2. If request results in HTTP error 4xx, redirect request to another host where you might process the error.
 ///
 /// CloudFormation property type `RoutingRuleCondition` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RoutingRuleCondition {
     /// The HTTP error code when the redirect is applied. In the event of an error, if the error code equals this value, then the specified redirect is applied.
@@ -3076,6 +3529,7 @@ pub struct RoutingRuleCondition {
 
 impl RoutingRuleCondition {
     /// A new `RoutingRuleCondition` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3092,6 +3546,7 @@ impl RoutingRuleCondition {
 }
 
 impl Render for RoutingRuleCondition {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -3104,12 +3559,19 @@ impl Render for RoutingRuleCondition {
     }
 }
 
+impl ::std::fmt::Debug for RoutingRuleCondition {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "RoutingRuleCondition", f)
+    }
+}
+
 impl PropertyType for RoutingRuleCondition {}
 
 /// Specifies lifecycle rules for an Amazon S3 bucket. For more information, see [Put Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html) in the *Amazon S3 API Reference*.
 ///
 /// CloudFormation property type `Rule` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Rule {
     /// Specifies a lifecycle rule that stops incomplete multipart uploads to an Amazon S3 bucket.
@@ -3290,6 +3752,7 @@ impl Rule {
 }
 
 impl Render for Rule {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -3340,12 +3803,19 @@ impl Render for Rule {
     }
 }
 
+impl ::std::fmt::Debug for Rule {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Rule", f)
+    }
+}
+
 impl PropertyType for Rule {}
 
 /// A container for object key name prefix and suffix filtering rules. For more information about object key name filtering, see [Configuring event notifications using object key name filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
 ///
 /// CloudFormation property type `S3KeyFilter` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct S3KeyFilter {
     /// A list of containers for the key-value pair that defines the criteria for the filter rule.
@@ -3364,10 +3834,18 @@ impl S3KeyFilter {
 }
 
 impl Render for S3KeyFilter {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Rules", &self.rules);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for S3KeyFilter {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "S3KeyFilter", f)
     }
 }
 
@@ -3376,7 +3854,7 @@ impl PropertyType for S3KeyFilter {}
 /// The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same Region and AWS-account as the general purpose bucket. The specified metadata table name must be unique within the ``aws_s3_metadata`` namespace in the destination table bucket.
 ///
 /// CloudFormation property type `S3TablesDestination` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct S3TablesDestination {
     /// The Amazon Resource Name (ARN) for the table bucket that's specified as the destination in the metadata table configuration. The destination table bucket must be in the same Region and AWS-account as the general purpose bucket.
@@ -3403,6 +3881,7 @@ impl S3TablesDestination {
 }
 
 impl Render for S3TablesDestination {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "TableBucketArn", &self.table_bucket_arn);
@@ -3411,12 +3890,19 @@ impl Render for S3TablesDestination {
     }
 }
 
+impl ::std::fmt::Debug for S3TablesDestination {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "S3TablesDestination", f)
+    }
+}
+
 impl PropertyType for S3TablesDestination {}
 
 /// Describes the default server-side encryption to apply to new objects in the bucket. If a PUT Object request doesn't specify any server-side encryption, this default encryption will be applied. For more information, see [PutBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTencryption.html).
 ///
 /// CloudFormation property type `ServerSideEncryptionByDefault` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ServerSideEncryptionByDefault {
     /// AWS Key Management Service (KMS) customer managed key ID to use for the default encryption.
@@ -3445,6 +3931,7 @@ impl ServerSideEncryptionByDefault {
 }
 
 impl Render for ServerSideEncryptionByDefault {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "KMSMasterKeyID", &self.kms_master_key_id);
@@ -3453,12 +3940,19 @@ impl Render for ServerSideEncryptionByDefault {
     }
 }
 
+impl ::std::fmt::Debug for ServerSideEncryptionByDefault {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServerSideEncryptionByDefault", f)
+    }
+}
+
 impl PropertyType for ServerSideEncryptionByDefault {}
 
 /// Specifies the default server-side encryption configuration.
 ///
 /// CloudFormation property type `ServerSideEncryptionRule` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerSideEncryptionRule {
     /// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block ``PutObject``, ``CopyObject``, ``PostObject``, multipart upload, and replication requests to the bucket for objects with the specified encryption type.
@@ -3477,6 +3971,7 @@ pub struct ServerSideEncryptionRule {
 
 impl ServerSideEncryptionRule {
     /// A new `ServerSideEncryptionRule` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3504,6 +3999,7 @@ impl ServerSideEncryptionRule {
 }
 
 impl Render for ServerSideEncryptionRule {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(
@@ -3521,12 +4017,19 @@ impl Render for ServerSideEncryptionRule {
     }
 }
 
+impl ::std::fmt::Debug for ServerSideEncryptionRule {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ServerSideEncryptionRule", f)
+    }
+}
+
 impl PropertyType for ServerSideEncryptionRule {}
 
 /// A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects.
 ///
 /// CloudFormation property type `SourceSelectionCriteria` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SourceSelectionCriteria {
     /// A filter that you can specify for selection for modifications on replicas.
@@ -3541,6 +4044,7 @@ pub struct SourceSelectionCriteria {
 
 impl SourceSelectionCriteria {
     /// A new `SourceSelectionCriteria` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3560,6 +4064,7 @@ impl SourceSelectionCriteria {
 }
 
 impl Render for SourceSelectionCriteria {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ReplicaModifications", &self.replica_modifications);
@@ -3572,12 +4077,19 @@ impl Render for SourceSelectionCriteria {
     }
 }
 
+impl ::std::fmt::Debug for SourceSelectionCriteria {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "SourceSelectionCriteria", f)
+    }
+}
+
 impl PropertyType for SourceSelectionCriteria {}
 
 /// A container for filter information for the selection of S3 objects encrypted with AWS KMS.
 ///
 /// CloudFormation property type `SseKmsEncryptedObjects` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct SseKmsEncryptedObjects {
     /// Specifies whether Amazon S3 replicates objects created with server-side encryption using an AWS KMS key stored in AWS Key Management Service.
@@ -3596,10 +4108,18 @@ impl SseKmsEncryptedObjects {
 }
 
 impl Render for SseKmsEncryptedObjects {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Status", &self.status);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for SseKmsEncryptedObjects {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "SseKmsEncryptedObjects", f)
     }
 }
 
@@ -3608,7 +4128,7 @@ impl PropertyType for SseKmsEncryptedObjects {}
 /// Specifies data related to access patterns to be collected and made available to analyze the tradeoffs between different storage classes for an Amazon S3 bucket.
 ///
 /// CloudFormation property type `StorageClassAnalysis` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StorageClassAnalysis {
     /// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
@@ -3619,6 +4139,7 @@ pub struct StorageClassAnalysis {
 
 impl StorageClassAnalysis {
     /// A new `StorageClassAnalysis` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3630,10 +4151,18 @@ impl StorageClassAnalysis {
 }
 
 impl Render for StorageClassAnalysis {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DataExport", &self.data_export);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for StorageClassAnalysis {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "StorageClassAnalysis", f)
     }
 }
 
@@ -3642,7 +4171,7 @@ impl PropertyType for StorageClassAnalysis {}
 /// Describes the key format for server access log file in the target bucket. You can choose between SimplePrefix and PartitionedPrefix.
 ///
 /// CloudFormation property type `TargetObjectKeyFormat` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TargetObjectKeyFormat {
     /// Amazon S3 keys for log objects are partitioned in the following format:
@@ -3657,6 +4186,7 @@ pub struct TargetObjectKeyFormat {
 
 impl TargetObjectKeyFormat {
     /// A new `TargetObjectKeyFormat` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3673,6 +4203,7 @@ impl TargetObjectKeyFormat {
 }
 
 impl Render for TargetObjectKeyFormat {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "PartitionedPrefix", &self.partitioned_prefix);
@@ -3681,12 +4212,19 @@ impl Render for TargetObjectKeyFormat {
     }
 }
 
+impl ::std::fmt::Debug for TargetObjectKeyFormat {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TargetObjectKeyFormat", f)
+    }
+}
+
 impl PropertyType for TargetObjectKeyFormat {}
 
 /// The S3 Intelligent-Tiering storage class is designed to optimize storage costs by automatically moving data to the most cost-effective storage access tier, without additional operational overhead.
 ///
 /// CloudFormation property type `Tiering` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Tiering {
     /// S3 Intelligent-Tiering access tier. See [Storage class for automatically optimizing frequently and infrequently accessed objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access) for a list of access tiers in the S3 Intelligent-Tiering storage class.
@@ -3710,6 +4248,7 @@ impl Tiering {
 }
 
 impl Render for Tiering {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "AccessTier", &self.access_tier);
@@ -3718,12 +4257,19 @@ impl Render for Tiering {
     }
 }
 
+impl ::std::fmt::Debug for Tiering {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Tiering", f)
+    }
+}
+
 impl PropertyType for Tiering {}
 
 /// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
 ///
 /// CloudFormation property type `TopicConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct TopicConfiguration {
     /// The Amazon S3 bucket event about which to send notifications. For more information, see [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
@@ -3757,6 +4303,7 @@ impl TopicConfiguration {
 }
 
 impl Render for TopicConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Event", &self.event);
@@ -3766,12 +4313,19 @@ impl Render for TopicConfiguration {
     }
 }
 
+impl ::std::fmt::Debug for TopicConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "TopicConfiguration", f)
+    }
+}
+
 impl PropertyType for TopicConfiguration {}
 
 /// Specifies when an object transitions to a specified storage class. For more information about Amazon S3 lifecycle configuration rules, see [Transitioning Objects Using Amazon S3 Lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html) in the *Amazon S3 User Guide*.
 ///
 /// CloudFormation property type `Transition` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Transition {
     /// The storage class to which you want the object to transition.
@@ -3810,6 +4364,7 @@ impl Transition {
 }
 
 impl Render for Transition {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "StorageClass", &self.storage_class);
@@ -3819,12 +4374,19 @@ impl Render for Transition {
     }
 }
 
+impl ::std::fmt::Debug for Transition {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Transition", f)
+    }
+}
+
 impl PropertyType for Transition {}
 
 /// Describes the versioning state of an Amazon S3 bucket. For more information, see [PUT Bucket versioning](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html) in the *Amazon S3 API Reference*.
 ///
 /// CloudFormation property type `VersioningConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct VersioningConfiguration {
     /// The versioning state of the bucket.
@@ -3843,10 +4405,18 @@ impl VersioningConfiguration {
 }
 
 impl Render for VersioningConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Status", &self.status);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for VersioningConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "VersioningConfiguration", f)
     }
 }
 
@@ -3855,7 +4425,7 @@ impl PropertyType for VersioningConfiguration {}
 /// Specifies website configuration parameters for an Amazon S3 bucket.
 ///
 /// CloudFormation property type `WebsiteConfiguration` of `AWS::S3::Bucket`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WebsiteConfiguration {
     /// The name of the error document for the website.
@@ -3878,6 +4448,7 @@ pub struct WebsiteConfiguration {
 
 impl WebsiteConfiguration {
     /// A new `WebsiteConfiguration` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3907,6 +4478,7 @@ impl WebsiteConfiguration {
 }
 
 impl Render for WebsiteConfiguration {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ErrorDocument", &self.error_document);
@@ -3918,6 +4490,13 @@ impl Render for WebsiteConfiguration {
         );
         cx.opt(&mut m, "RoutingRules", &self.routing_rules);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for WebsiteConfiguration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "WebsiteConfiguration", f)
     }
 }
 
@@ -3939,6 +4518,7 @@ pub enum AbacStatus {
 
 impl AbacStatus {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "Enabled",
@@ -3949,6 +4529,7 @@ impl AbacStatus {
 }
 
 impl From<&str> for AbacStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Enabled" => Self::Enabled,
@@ -3959,6 +4540,7 @@ impl From<&str> for AbacStatus {
 }
 
 impl Render for AbacStatus {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -3982,6 +4564,7 @@ pub enum AccelerationStatus {
 
 impl AccelerationStatus {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "Enabled",
@@ -3992,6 +4575,7 @@ impl AccelerationStatus {
 }
 
 impl From<&str> for AccelerationStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Enabled" => Self::Enabled,
@@ -4002,6 +4586,7 @@ impl From<&str> for AccelerationStatus {
 }
 
 impl Render for AccelerationStatus {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4037,6 +4622,7 @@ pub enum AccessControl {
 
 impl AccessControl {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AuthenticatedRead => "AuthenticatedRead",
@@ -4053,6 +4639,7 @@ impl AccessControl {
 }
 
 impl From<&str> for AccessControl {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "AuthenticatedRead" => Self::AuthenticatedRead,
@@ -4069,6 +4656,7 @@ impl From<&str> for AccessControl {
 }
 
 impl Render for AccessControl {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4090,6 +4678,7 @@ pub enum AccessControlTranslationOwner {
 
 impl AccessControlTranslationOwner {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Destination => "Destination",
@@ -4099,6 +4688,7 @@ impl AccessControlTranslationOwner {
 }
 
 impl From<&str> for AccessControlTranslationOwner {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Destination" => Self::Destination,
@@ -4108,6 +4698,7 @@ impl From<&str> for AccessControlTranslationOwner {
 }
 
 impl Render for AccessControlTranslationOwner {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4131,6 +4722,7 @@ pub enum AccessTier {
 
 impl AccessTier {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ArchiveAccess => "ARCHIVE_ACCESS",
@@ -4141,6 +4733,7 @@ impl AccessTier {
 }
 
 impl From<&str> for AccessTier {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ARCHIVE_ACCESS" => Self::ArchiveAccess,
@@ -4151,6 +4744,7 @@ impl From<&str> for AccessTier {
 }
 
 impl Render for AccessTier {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4178,6 +4772,7 @@ pub enum AllowedMethod {
 
 impl AllowedMethod {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Get => "GET",
@@ -4191,6 +4786,7 @@ impl AllowedMethod {
 }
 
 impl From<&str> for AllowedMethod {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "GET" => Self::Get,
@@ -4204,6 +4800,7 @@ impl From<&str> for AllowedMethod {
 }
 
 impl Render for AllowedMethod {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4225,6 +4822,7 @@ pub enum BucketNamespace {
 
 impl BucketNamespace {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Global => "global",
@@ -4235,6 +4833,7 @@ impl BucketNamespace {
 }
 
 impl From<&str> for BucketNamespace {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "global" => Self::Global,
@@ -4245,6 +4844,7 @@ impl From<&str> for BucketNamespace {
 }
 
 impl Render for BucketNamespace {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4268,6 +4868,7 @@ pub enum ConfigurationState {
 
 impl ConfigurationState {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "ENABLED",
@@ -4278,6 +4879,7 @@ impl ConfigurationState {
 }
 
 impl From<&str> for ConfigurationState {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ENABLED" => Self::Enabled,
@@ -4288,6 +4890,7 @@ impl From<&str> for ConfigurationState {
 }
 
 impl Render for ConfigurationState {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4311,6 +4914,7 @@ pub enum DefaultRetentionMode {
 
 impl DefaultRetentionMode {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Compliance => "COMPLIANCE",
@@ -4321,6 +4925,7 @@ impl DefaultRetentionMode {
 }
 
 impl From<&str> for DefaultRetentionMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "COMPLIANCE" => Self::Compliance,
@@ -4331,6 +4936,7 @@ impl From<&str> for DefaultRetentionMode {
 }
 
 impl Render for DefaultRetentionMode {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4354,6 +4960,7 @@ pub enum DeleteMarkerReplicationStatus {
 
 impl DeleteMarkerReplicationStatus {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "Disabled",
@@ -4364,6 +4971,7 @@ impl DeleteMarkerReplicationStatus {
 }
 
 impl From<&str> for DeleteMarkerReplicationStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Disabled" => Self::Disabled,
@@ -4374,6 +4982,7 @@ impl From<&str> for DeleteMarkerReplicationStatus {
 }
 
 impl Render for DeleteMarkerReplicationStatus {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4399,6 +5008,7 @@ pub enum DestinationFormat {
 
 impl DestinationFormat {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Csv => "CSV",
@@ -4410,6 +5020,7 @@ impl DestinationFormat {
 }
 
 impl From<&str> for DestinationFormat {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "CSV" => Self::Csv,
@@ -4421,6 +5032,7 @@ impl From<&str> for DestinationFormat {
 }
 
 impl Render for DestinationFormat {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4442,6 +5054,7 @@ pub enum EncryptionTypeItem {
 
 impl EncryptionTypeItem {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
@@ -4452,6 +5065,7 @@ impl EncryptionTypeItem {
 }
 
 impl From<&str> for EncryptionTypeItem {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "NONE" => Self::None,
@@ -4462,6 +5076,7 @@ impl From<&str> for EncryptionTypeItem {
 }
 
 impl Render for EncryptionTypeItem {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4485,6 +5100,7 @@ pub enum IncludedObjectVersions {
 
 impl IncludedObjectVersions {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "All",
@@ -4495,6 +5111,7 @@ impl IncludedObjectVersions {
 }
 
 impl From<&str> for IncludedObjectVersions {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "All" => Self::All,
@@ -4505,6 +5122,7 @@ impl From<&str> for IncludedObjectVersions {
 }
 
 impl Render for IncludedObjectVersions {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4528,6 +5146,7 @@ pub enum IntelligentTieringConfigurationStatus {
 
 impl IntelligentTieringConfigurationStatus {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "Disabled",
@@ -4538,6 +5157,7 @@ impl IntelligentTieringConfigurationStatus {
 }
 
 impl From<&str> for IntelligentTieringConfigurationStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Disabled" => Self::Disabled,
@@ -4548,6 +5168,7 @@ impl From<&str> for IntelligentTieringConfigurationStatus {
 }
 
 impl Render for IntelligentTieringConfigurationStatus {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4571,6 +5192,7 @@ pub enum MetricsStatus {
 
 impl MetricsStatus {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "Disabled",
@@ -4581,6 +5203,7 @@ impl MetricsStatus {
 }
 
 impl From<&str> for MetricsStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Disabled" => Self::Disabled,
@@ -4591,6 +5214,7 @@ impl From<&str> for MetricsStatus {
 }
 
 impl Render for MetricsStatus {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4612,6 +5236,7 @@ pub enum ObjectLockEnabled {
 
 impl ObjectLockEnabled {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "Enabled",
@@ -4621,6 +5246,7 @@ impl ObjectLockEnabled {
 }
 
 impl From<&str> for ObjectLockEnabled {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Enabled" => Self::Enabled,
@@ -4630,6 +5256,7 @@ impl From<&str> for ObjectLockEnabled {
 }
 
 impl Render for ObjectLockEnabled {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4655,6 +5282,7 @@ pub enum ObjectOwnership {
 
 impl ObjectOwnership {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ObjectWriter => "ObjectWriter",
@@ -4666,6 +5294,7 @@ impl ObjectOwnership {
 }
 
 impl From<&str> for ObjectOwnership {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ObjectWriter" => Self::ObjectWriter,
@@ -4677,6 +5306,7 @@ impl From<&str> for ObjectOwnership {
 }
 
 impl Render for ObjectOwnership {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4732,6 +5362,7 @@ pub enum OptionalField {
 
 impl OptionalField {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Size => "Size",
@@ -4759,6 +5390,7 @@ impl OptionalField {
 }
 
 impl From<&str> for OptionalField {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Size" => Self::Size,
@@ -4786,6 +5418,7 @@ impl From<&str> for OptionalField {
 }
 
 impl Render for OptionalField {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4809,6 +5442,7 @@ pub enum PartitionDateSource {
 
 impl PartitionDateSource {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EventTime => "EventTime",
@@ -4819,6 +5453,7 @@ impl PartitionDateSource {
 }
 
 impl From<&str> for PartitionDateSource {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "EventTime" => Self::EventTime,
@@ -4829,6 +5464,7 @@ impl From<&str> for PartitionDateSource {
 }
 
 impl Render for PartitionDateSource {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4852,6 +5488,7 @@ pub enum RecordExpirationExpiration {
 
 impl RecordExpirationExpiration {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "ENABLED",
@@ -4862,6 +5499,7 @@ impl RecordExpirationExpiration {
 }
 
 impl From<&str> for RecordExpirationExpiration {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ENABLED" => Self::Enabled,
@@ -4872,6 +5510,7 @@ impl From<&str> for RecordExpirationExpiration {
 }
 
 impl Render for RecordExpirationExpiration {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4895,6 +5534,7 @@ pub enum RedirectAllRequestsToProtocol {
 
 impl RedirectAllRequestsToProtocol {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Http => "http",
@@ -4905,6 +5545,7 @@ impl RedirectAllRequestsToProtocol {
 }
 
 impl From<&str> for RedirectAllRequestsToProtocol {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "http" => Self::Http,
@@ -4915,6 +5556,7 @@ impl From<&str> for RedirectAllRequestsToProtocol {
 }
 
 impl Render for RedirectAllRequestsToProtocol {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4938,6 +5580,7 @@ pub enum RedirectRuleProtocol {
 
 impl RedirectRuleProtocol {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Http => "http",
@@ -4948,6 +5591,7 @@ impl RedirectRuleProtocol {
 }
 
 impl From<&str> for RedirectRuleProtocol {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "http" => Self::Http,
@@ -4958,6 +5602,7 @@ impl From<&str> for RedirectRuleProtocol {
 }
 
 impl Render for RedirectRuleProtocol {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -4981,6 +5626,7 @@ pub enum ReplicaModificationsStatus {
 
 impl ReplicaModificationsStatus {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "Enabled",
@@ -4991,6 +5637,7 @@ impl ReplicaModificationsStatus {
 }
 
 impl From<&str> for ReplicaModificationsStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Enabled" => Self::Enabled,
@@ -5001,6 +5648,7 @@ impl From<&str> for ReplicaModificationsStatus {
 }
 
 impl Render for ReplicaModificationsStatus {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -5036,6 +5684,7 @@ pub enum ReplicationDestinationStorageClass {
 
 impl ReplicationDestinationStorageClass {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DeepArchive => "DEEP_ARCHIVE",
@@ -5052,6 +5701,7 @@ impl ReplicationDestinationStorageClass {
 }
 
 impl From<&str> for ReplicationDestinationStorageClass {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "DEEP_ARCHIVE" => Self::DeepArchive,
@@ -5068,6 +5718,7 @@ impl From<&str> for ReplicationDestinationStorageClass {
 }
 
 impl Render for ReplicationDestinationStorageClass {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -5091,6 +5742,7 @@ pub enum ReplicationRuleStatus {
 
 impl ReplicationRuleStatus {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "Disabled",
@@ -5101,6 +5753,7 @@ impl ReplicationRuleStatus {
 }
 
 impl From<&str> for ReplicationRuleStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Disabled" => Self::Disabled,
@@ -5111,6 +5764,7 @@ impl From<&str> for ReplicationRuleStatus {
 }
 
 impl Render for ReplicationRuleStatus {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -5134,6 +5788,7 @@ pub enum ReplicationTimeStatus {
 
 impl ReplicationTimeStatus {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "Disabled",
@@ -5144,6 +5799,7 @@ impl ReplicationTimeStatus {
 }
 
 impl From<&str> for ReplicationTimeStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Disabled" => Self::Disabled,
@@ -5154,6 +5810,7 @@ impl From<&str> for ReplicationTimeStatus {
 }
 
 impl Render for ReplicationTimeStatus {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -5177,6 +5834,7 @@ pub enum RuleStatus {
 
 impl RuleStatus {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "Enabled",
@@ -5187,6 +5845,7 @@ impl RuleStatus {
 }
 
 impl From<&str> for RuleStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Enabled" => Self::Enabled,
@@ -5197,6 +5856,7 @@ impl From<&str> for RuleStatus {
 }
 
 impl Render for RuleStatus {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -5220,6 +5880,7 @@ pub enum ScheduleFrequency {
 
 impl ScheduleFrequency {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Daily => "Daily",
@@ -5230,6 +5891,7 @@ impl ScheduleFrequency {
 }
 
 impl From<&str> for ScheduleFrequency {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Daily" => Self::Daily,
@@ -5240,6 +5902,7 @@ impl From<&str> for ScheduleFrequency {
 }
 
 impl Render for ScheduleFrequency {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -5265,6 +5928,7 @@ pub enum ServerSideEncryptionByDefaultSseAlgorithm {
 
 impl ServerSideEncryptionByDefaultSseAlgorithm {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AwsKms => "aws:kms",
@@ -5276,6 +5940,7 @@ impl ServerSideEncryptionByDefaultSseAlgorithm {
 }
 
 impl From<&str> for ServerSideEncryptionByDefaultSseAlgorithm {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "aws:kms" => Self::AwsKms,
@@ -5287,6 +5952,7 @@ impl From<&str> for ServerSideEncryptionByDefaultSseAlgorithm {
 }
 
 impl Render for ServerSideEncryptionByDefaultSseAlgorithm {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -5310,6 +5976,7 @@ pub enum SseAlgorithm {
 
 impl SseAlgorithm {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AwsKms => "aws:kms",
@@ -5320,6 +5987,7 @@ impl SseAlgorithm {
 }
 
 impl From<&str> for SseAlgorithm {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "aws:kms" => Self::AwsKms,
@@ -5330,6 +5998,7 @@ impl From<&str> for SseAlgorithm {
 }
 
 impl Render for SseAlgorithm {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -5353,6 +6022,7 @@ pub enum SseKmsEncryptedObjectsStatus {
 
 impl SseKmsEncryptedObjectsStatus {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "Disabled",
@@ -5363,6 +6033,7 @@ impl SseKmsEncryptedObjectsStatus {
 }
 
 impl From<&str> for SseKmsEncryptedObjectsStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Disabled" => Self::Disabled,
@@ -5373,6 +6044,7 @@ impl From<&str> for SseKmsEncryptedObjectsStatus {
 }
 
 impl Render for SseKmsEncryptedObjectsStatus {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -5406,6 +6078,7 @@ pub enum StorageClass {
 
 impl StorageClass {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DeepArchive => "DEEP_ARCHIVE",
@@ -5421,6 +6094,7 @@ impl StorageClass {
 }
 
 impl From<&str> for StorageClass {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "DEEP_ARCHIVE" => Self::DeepArchive,
@@ -5436,6 +6110,7 @@ impl From<&str> for StorageClass {
 }
 
 impl Render for StorageClass {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -5459,6 +6134,7 @@ pub enum TransitionDefaultMinimumObjectSize {
 
 impl TransitionDefaultMinimumObjectSize {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::VariesByStorageClass => "varies_by_storage_class",
@@ -5469,6 +6145,7 @@ impl TransitionDefaultMinimumObjectSize {
 }
 
 impl From<&str> for TransitionDefaultMinimumObjectSize {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "varies_by_storage_class" => Self::VariesByStorageClass,
@@ -5479,6 +6156,7 @@ impl From<&str> for TransitionDefaultMinimumObjectSize {
 }
 
 impl Render for TransitionDefaultMinimumObjectSize {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -5502,6 +6180,7 @@ pub enum VersioningConfigurationStatus {
 
 impl VersioningConfigurationStatus {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "Enabled",
@@ -5512,6 +6191,7 @@ impl VersioningConfigurationStatus {
 }
 
 impl From<&str> for VersioningConfigurationStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Enabled" => Self::Enabled,
@@ -5522,6 +6202,7 @@ impl From<&str> for VersioningConfigurationStatus {
 }
 
 impl Render for VersioningConfigurationStatus {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

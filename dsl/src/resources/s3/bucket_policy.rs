@@ -2,14 +2,14 @@
 //! `AWS::S3::BucketPolicy` and its property types.
 
 use crate::model::document::Document;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// Applies an Amazon S3 bucket policy to an Amazon S3 bucket. If you are using an identity other than the root user of the AWS-account that owns the bucket, the calling identity must have the ``PutBucketPolicy`` permissions on the specified bucket and belong to the bucket owner's account in order to use this operation.
 ///
 /// CloudFormation type `AWS::S3::BucketPolicy`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct BucketPolicy {
     /// The name of the Amazon S3 bucket to which the policy applies.
@@ -36,11 +36,19 @@ impl BucketPolicy {
 }
 
 impl Render for BucketPolicy {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "Bucket", &self.bucket);
         cx.req(&mut m, "PolicyDocument", &self.policy_document);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for BucketPolicy {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::S3::BucketPolicy", f)
     }
 }
 

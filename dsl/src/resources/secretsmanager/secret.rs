@@ -2,14 +2,14 @@
 //! `AWS::SecretsManager::Secret` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Creates a new secret. A *secret* can be a password, a set of credentials such as a user name and password, an OAuth token, or other secret information that you store in an encrypted form in Secrets Manager.
 ///
 /// CloudFormation type `AWS::SecretsManager::Secret`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Secret {
     /// The description of the secret.
@@ -48,6 +48,7 @@ pub struct Secret {
 
 impl Secret {
     /// A new `AWS::SecretsManager::Secret` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -94,6 +95,7 @@ impl Secret {
 }
 
 impl Render for Secret {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Description", &self.description);
@@ -108,12 +110,20 @@ impl Render for Secret {
     }
 }
 
+impl ::std::fmt::Debug for Secret {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::SecretsManager::Secret", f)
+    }
+}
+
 impl Resource for Secret {
     const TYPE_NAME: &'static str = "AWS::SecretsManager::Secret";
 }
 
 impl Handle<Secret> {
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }
@@ -122,7 +132,7 @@ impl Handle<Secret> {
 /// Generates a random password. We recommend that you specify the maximum length and include every character type that the system you are generating a password for can support.
 ///
 /// CloudFormation property type `GenerateSecretString` of `AWS::SecretsManager::Secret`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GenerateSecretString {
     /// A string of the characters that you don't want in the password.
@@ -169,6 +179,7 @@ pub struct GenerateSecretString {
 
 impl GenerateSecretString {
     /// A new `GenerateSecretString` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -225,6 +236,7 @@ impl GenerateSecretString {
 }
 
 impl Render for GenerateSecretString {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "ExcludeCharacters", &self.exclude_characters);
@@ -245,12 +257,19 @@ impl Render for GenerateSecretString {
     }
 }
 
+impl ::std::fmt::Debug for GenerateSecretString {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "GenerateSecretString", f)
+    }
+}
+
 impl PropertyType for GenerateSecretString {}
 
 /// Specifies a ``Region`` and the ``KmsKeyId`` for a replica secret.
 ///
 /// CloudFormation property type `ReplicaRegion` of `AWS::SecretsManager::Secret`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplicaRegion {
     /// The ARN, key ID, or alias of the KMS key to encrypt the secret. If you don't include this field, Secrets Manager uses ``aws/secretsmanager``.
@@ -279,11 +298,19 @@ impl ReplicaRegion {
 }
 
 impl Render for ReplicaRegion {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "KmsKeyId", &self.kms_key_id);
         cx.req(&mut m, "Region", &self.region);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for ReplicaRegion {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "ReplicaRegion", f)
     }
 }
 

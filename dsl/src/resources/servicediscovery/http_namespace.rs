@@ -2,14 +2,14 @@
 //! `AWS::ServiceDiscovery::HttpNamespace` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Value};
 
 /// Resource Type definition for AWS::ServiceDiscovery::HttpNamespace
 ///
 /// CloudFormation type `AWS::ServiceDiscovery::HttpNamespace`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct HttpNamespace {
     /// A description for the namespace.
@@ -48,12 +48,20 @@ impl HttpNamespace {
 }
 
 impl Render for HttpNamespace {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Description", &self.description);
         cx.req(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Tags", &self.tags);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for HttpNamespace {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ServiceDiscovery::HttpNamespace", f)
     }
 }
 
@@ -65,12 +73,14 @@ impl Handle<HttpNamespace> {
     /// The Amazon Resource Name (ARN) of the namespace.
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// The ID of the namespace.
     ///
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }

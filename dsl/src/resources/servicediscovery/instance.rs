@@ -2,14 +2,14 @@
 //! `AWS::ServiceDiscovery::Instance` and its property types.
 
 use crate::model::document::Document;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::Value;
 
 /// Resource Type definition for AWS::ServiceDiscovery::Instance
 ///
 /// CloudFormation type `AWS::ServiceDiscovery::Instance`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Instance {
     /// CloudFormation `InstanceAttributes`. Required. JSON: object or string.
@@ -44,12 +44,20 @@ impl Instance {
 }
 
 impl Render for Instance {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "InstanceAttributes", &self.instance_attributes);
         cx.opt(&mut m, "InstanceId", &self.instance_id);
         cx.req(&mut m, "ServiceId", &self.service_id);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Instance {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ServiceDiscovery::Instance", f)
     }
 }
 

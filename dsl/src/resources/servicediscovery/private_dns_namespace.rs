@@ -2,14 +2,14 @@
 //! `AWS::ServiceDiscovery::PrivateDnsNamespace` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Resource Type definition for AWS::ServiceDiscovery::PrivateDnsNamespace
 ///
 /// CloudFormation type `AWS::ServiceDiscovery::PrivateDnsNamespace`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PrivateDnsNamespace {
     /// A description of the namespace.
@@ -68,6 +68,7 @@ impl PrivateDnsNamespace {
 }
 
 impl Render for PrivateDnsNamespace {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Description", &self.description);
@@ -79,6 +80,13 @@ impl Render for PrivateDnsNamespace {
     }
 }
 
+impl ::std::fmt::Debug for PrivateDnsNamespace {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ServiceDiscovery::PrivateDnsNamespace", f)
+    }
+}
+
 impl Resource for PrivateDnsNamespace {
     const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::PrivateDnsNamespace";
 }
@@ -87,25 +95,28 @@ impl Handle<PrivateDnsNamespace> {
     /// The Amazon Resource Name (ARN) of the private namespace.
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// The ID for the Route 53 hosted zone that AWS Cloud Map creates when you create a namespace.
     ///
     /// `Fn::GetAtt HostedZoneId`.
+    #[inline]
     pub fn attr_hosted_zone_id(&self) -> Value<String> {
         self.get_att_static("HostedZoneId")
     }
     /// The ID of the private namespace.
     ///
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }
 }
 
 /// CloudFormation property type `PrivateDnsPropertiesMutable` of `AWS::ServiceDiscovery::PrivateDnsNamespace`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PrivateDnsPropertiesMutable {
     /// CloudFormation `SOA`.
@@ -114,6 +125,7 @@ pub struct PrivateDnsPropertiesMutable {
 
 impl PrivateDnsPropertiesMutable {
     /// A new `PrivateDnsPropertiesMutable` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -125,10 +137,18 @@ impl PrivateDnsPropertiesMutable {
 }
 
 impl Render for PrivateDnsPropertiesMutable {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "SOA", &self.soa);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for PrivateDnsPropertiesMutable {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PrivateDnsPropertiesMutable", f)
     }
 }
 
@@ -137,7 +157,7 @@ impl PropertyType for PrivateDnsPropertiesMutable {}
 /// Properties of the private DNS namespace.
 ///
 /// CloudFormation property type `Properties` of `AWS::ServiceDiscovery::PrivateDnsNamespace`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Properties {
     /// CloudFormation `DnsProperties`.
@@ -146,6 +166,7 @@ pub struct Properties {
 
 impl Properties {
     /// A new `Properties` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -157,6 +178,7 @@ impl Properties {
 }
 
 impl Render for Properties {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DnsProperties", &self.dns_properties);
@@ -164,10 +186,17 @@ impl Render for Properties {
     }
 }
 
+impl ::std::fmt::Debug for Properties {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Properties", f)
+    }
+}
+
 impl PropertyType for Properties {}
 
 /// CloudFormation property type `SOA` of `AWS::ServiceDiscovery::PrivateDnsNamespace`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Soa {
     /// CloudFormation `TTL`. From 0 to 2147483647.
@@ -176,6 +205,7 @@ pub struct Soa {
 
 impl Soa {
     /// A new `Soa` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -187,10 +217,18 @@ impl Soa {
 }
 
 impl Render for Soa {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "TTL", &self.ttl);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Soa {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Soa", f)
     }
 }
 

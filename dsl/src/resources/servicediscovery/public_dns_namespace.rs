@@ -2,14 +2,14 @@
 //! `AWS::ServiceDiscovery::PublicDnsNamespace` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, PropertyType, Value};
 
 /// Resource Type definition for AWS::ServiceDiscovery::PublicDnsNamespace
 ///
 /// CloudFormation type `AWS::ServiceDiscovery::PublicDnsNamespace`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PublicDnsNamespace {
     /// A description for the namespace.
@@ -58,6 +58,7 @@ impl PublicDnsNamespace {
 }
 
 impl Render for PublicDnsNamespace {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Description", &self.description);
@@ -65,6 +66,13 @@ impl Render for PublicDnsNamespace {
         cx.opt(&mut m, "Properties", &self.properties);
         cx.opt(&mut m, "Tags", &self.tags);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for PublicDnsNamespace {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ServiceDiscovery::PublicDnsNamespace", f)
     }
 }
 
@@ -76,18 +84,21 @@ impl Handle<PublicDnsNamespace> {
     /// The Amazon Resource Name (ARN) of the public namespace.
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// The ID for the Route 53 hosted zone that AWS Cloud Map creates when you create a namespace.
     ///
     /// `Fn::GetAtt HostedZoneId`.
+    #[inline]
     pub fn attr_hosted_zone_id(&self) -> Value<String> {
         self.get_att_static("HostedZoneId")
     }
     /// The ID of the public namespace.
     ///
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }
@@ -96,7 +107,7 @@ impl Handle<PublicDnsNamespace> {
 /// Properties for the public DNS namespace.
 ///
 /// CloudFormation property type `Properties` of `AWS::ServiceDiscovery::PublicDnsNamespace`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Properties {
     /// CloudFormation `DnsProperties`.
@@ -105,6 +116,7 @@ pub struct Properties {
 
 impl Properties {
     /// A new `Properties` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -116,6 +128,7 @@ impl Properties {
 }
 
 impl Render for Properties {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "DnsProperties", &self.dns_properties);
@@ -123,10 +136,17 @@ impl Render for Properties {
     }
 }
 
+impl ::std::fmt::Debug for Properties {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Properties", f)
+    }
+}
+
 impl PropertyType for Properties {}
 
 /// CloudFormation property type `PublicDnsPropertiesMutable` of `AWS::ServiceDiscovery::PublicDnsNamespace`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PublicDnsPropertiesMutable {
     /// CloudFormation `SOA`.
@@ -135,6 +155,7 @@ pub struct PublicDnsPropertiesMutable {
 
 impl PublicDnsPropertiesMutable {
     /// A new `PublicDnsPropertiesMutable` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -146,6 +167,7 @@ impl PublicDnsPropertiesMutable {
 }
 
 impl Render for PublicDnsPropertiesMutable {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "SOA", &self.soa);
@@ -153,10 +175,17 @@ impl Render for PublicDnsPropertiesMutable {
     }
 }
 
+impl ::std::fmt::Debug for PublicDnsPropertiesMutable {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "PublicDnsPropertiesMutable", f)
+    }
+}
+
 impl PropertyType for PublicDnsPropertiesMutable {}
 
 /// CloudFormation property type `SOA` of `AWS::ServiceDiscovery::PublicDnsNamespace`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Soa {
     /// CloudFormation `TTL`. From 0 to 2147483647.
@@ -165,6 +194,7 @@ pub struct Soa {
 
 impl Soa {
     /// A new `Soa` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -176,10 +206,18 @@ impl Soa {
 }
 
 impl Render for Soa {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "TTL", &self.ttl);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for Soa {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "Soa", f)
     }
 }
 

@@ -2,14 +2,14 @@
 //! `AWS::ServiceDiscovery::Service` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{List, Map, PropertyType, Value};
 
 /// Resource Type definition for AWS::ServiceDiscovery::Service
 ///
 /// CloudFormation type `AWS::ServiceDiscovery::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Service {
     /// A description for the service.
@@ -52,6 +52,7 @@ pub struct Service {
 
 impl Service {
     /// A new `AWS::ServiceDiscovery::Service` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -106,6 +107,7 @@ impl Service {
 }
 
 impl Render for Service {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "Description", &self.description);
@@ -125,6 +127,13 @@ impl Render for Service {
     }
 }
 
+impl ::std::fmt::Debug for Service {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::ServiceDiscovery::Service", f)
+    }
+}
+
 impl Resource for Service {
     const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::Service";
 }
@@ -133,12 +142,14 @@ impl Handle<Service> {
     /// The Amazon Resource Name (ARN) of the service.
     ///
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
     /// The unique identifier for the service.
     ///
     /// `Fn::GetAtt Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.get_att_static("Id")
     }
@@ -147,7 +158,7 @@ impl Handle<Service> {
 /// DNS configuration settings for the service.
 ///
 /// CloudFormation property type `DnsConfig` of `AWS::ServiceDiscovery::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct DnsConfig {
     /// A list of DNS records associated with the service.
@@ -186,6 +197,7 @@ impl DnsConfig {
 }
 
 impl Render for DnsConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "DnsRecords", &self.dns_records);
@@ -195,12 +207,19 @@ impl Render for DnsConfig {
     }
 }
 
+impl ::std::fmt::Debug for DnsConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DnsConfig", f)
+    }
+}
+
 impl PropertyType for DnsConfig {}
 
 /// A DNS record associated with the service.
 ///
 /// CloudFormation property type `DnsRecord` of `AWS::ServiceDiscovery::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct DnsRecord {
     /// The time-to-live (TTL) for the DNS record.
@@ -224,6 +243,7 @@ impl DnsRecord {
 }
 
 impl Render for DnsRecord {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.req(&mut m, "TTL", &self.ttl);
@@ -232,12 +252,19 @@ impl Render for DnsRecord {
     }
 }
 
+impl ::std::fmt::Debug for DnsRecord {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "DnsRecord", f)
+    }
+}
+
 impl PropertyType for DnsRecord {}
 
 /// Configuration for health checks for the service.
 ///
 /// CloudFormation property type `HealthCheckConfig` of `AWS::ServiceDiscovery::Service`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct HealthCheckConfig {
     /// The number of consecutive health check failures that must occur before declaring the service unhealthy.
@@ -276,6 +303,7 @@ impl HealthCheckConfig {
 }
 
 impl Render for HealthCheckConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "FailureThreshold", &self.failure_threshold);
@@ -285,12 +313,19 @@ impl Render for HealthCheckConfig {
     }
 }
 
+impl ::std::fmt::Debug for HealthCheckConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HealthCheckConfig", f)
+    }
+}
+
 impl PropertyType for HealthCheckConfig {}
 
 /// Configurations for custom health checks for the service.
 ///
 /// CloudFormation property type `HealthCheckCustomConfig` of `AWS::ServiceDiscovery::Service`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HealthCheckCustomConfig {
     /// The number of consecutive health check failures required before the service is considered unhealthy.
@@ -301,6 +336,7 @@ pub struct HealthCheckCustomConfig {
 
 impl HealthCheckCustomConfig {
     /// A new `HealthCheckCustomConfig` (no required properties).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -312,10 +348,18 @@ impl HealthCheckCustomConfig {
 }
 
 impl Render for HealthCheckCustomConfig {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "FailureThreshold", &self.failure_threshold);
         Json::Object(m)
+    }
+}
+
+impl ::std::fmt::Debug for HealthCheckCustomConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "HealthCheckCustomConfig", f)
     }
 }
 
@@ -341,6 +385,7 @@ pub enum DnsRecordType {
 
 impl DnsRecordType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::A => "A",
@@ -353,6 +398,7 @@ impl DnsRecordType {
 }
 
 impl From<&str> for DnsRecordType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "A" => Self::A,
@@ -365,6 +411,7 @@ impl From<&str> for DnsRecordType {
 }
 
 impl Render for DnsRecordType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -390,6 +437,7 @@ pub enum HealthCheckConfigType {
 
 impl HealthCheckConfigType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Http => "HTTP",
@@ -401,6 +449,7 @@ impl HealthCheckConfigType {
 }
 
 impl From<&str> for HealthCheckConfigType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "HTTP" => Self::Http,
@@ -412,6 +461,7 @@ impl From<&str> for HealthCheckConfigType {
 }
 
 impl Render for HealthCheckConfigType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -435,6 +485,7 @@ pub enum RoutingPolicy {
 
 impl RoutingPolicy {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Multivalue => "MULTIVALUE",
@@ -445,6 +496,7 @@ impl RoutingPolicy {
 }
 
 impl From<&str> for RoutingPolicy {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "MULTIVALUE" => Self::Multivalue,
@@ -455,6 +507,7 @@ impl From<&str> for RoutingPolicy {
 }
 
 impl Render for RoutingPolicy {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -476,6 +529,7 @@ pub enum Type {
 
 impl Type {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Http => "HTTP",
@@ -485,6 +539,7 @@ impl Type {
 }
 
 impl From<&str> for Type {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "HTTP" => Self::Http,
@@ -494,6 +549,7 @@ impl From<&str> for Type {
 }
 
 impl Render for Type {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }

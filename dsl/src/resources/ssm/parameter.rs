@@ -2,14 +2,14 @@
 //! `AWS::SSM::Parameter` and its property types.
 
 use crate::model::handle::Handle;
-use crate::model::render::{Json, JsonMap, Render, RenderCx};
+use crate::model::render::{Json, JsonMap, Render, RenderCx, debug_render};
 use crate::model::stack::Resource;
 use crate::model::value::{Map, PropertyType, Value};
 
 /// The ``AWS::SSM::Parameter`` resource creates an SSM parameter in SYSlong Parameter Store.
 ///
 /// CloudFormation type `AWS::SSM::Parameter`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Parameter {
     /// A regular expression used to validate the parameter value. For example, for ``String`` types with values restricted to numbers, you can specify the following: ``AllowedPattern=^\d+$``
@@ -103,6 +103,7 @@ impl Parameter {
 }
 
 impl Render for Parameter {
+    #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::new();
         cx.opt(&mut m, "AllowedPattern", &self.allowed_pattern);
@@ -118,12 +119,20 @@ impl Render for Parameter {
     }
 }
 
+impl ::std::fmt::Debug for Parameter {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        debug_render(self, "AWS::SSM::Parameter", f)
+    }
+}
+
 impl Resource for Parameter {
     const TYPE_NAME: &'static str = "AWS::SSM::Parameter";
 }
 
 impl Handle<Parameter> {
     /// `Fn::GetAtt Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.get_att_static("Arn")
     }
@@ -145,6 +154,7 @@ pub enum DataType {
 
 impl DataType {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -155,6 +165,7 @@ impl DataType {
 }
 
 impl From<&str> for DataType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "text" => Self::Text,
@@ -165,6 +176,7 @@ impl From<&str> for DataType {
 }
 
 impl Render for DataType {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -190,6 +202,7 @@ pub enum Tier {
 
 impl Tier {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Standard => "Standard",
@@ -201,6 +214,7 @@ impl Tier {
 }
 
 impl From<&str> for Tier {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Standard" => Self::Standard,
@@ -212,6 +226,7 @@ impl From<&str> for Tier {
 }
 
 impl Render for Tier {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
@@ -235,6 +250,7 @@ pub enum Type {
 
 impl Type {
     /// The value as CloudFormation spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::String => "String",
@@ -245,6 +261,7 @@ impl Type {
 }
 
 impl From<&str> for Type {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "String" => Self::String,
@@ -255,6 +272,7 @@ impl From<&str> for Type {
 }
 
 impl Render for Type {
+    #[inline]
     fn render(&self, _: &mut RenderCx) -> Json {
         Json::String(self.as_str().to_owned())
     }
