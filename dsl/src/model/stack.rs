@@ -659,6 +659,11 @@ impl Stack {
     }
 
     fn insert<T>(&mut self, logical_id: &str, props: Box<dyn AnyResource>) -> Handle<T> {
+        Handle::new(self.id, self.insert_any(logical_id, props))
+    }
+
+    /// The part of `insert` that does not depend on the resource type (compiled once).
+    fn insert_any(&mut self, logical_id: &str, props: Box<dyn AnyResource>) -> Rc<str> {
         let logical_id = self.final_id(logical_id).to_owned();
         let logical_id = logical_id.as_str();
         let taken = self.ref_id_taken(logical_id);
@@ -673,7 +678,7 @@ impl Stack {
                 },
             );
         }
-        Handle::new(self.id, id)
+        id
     }
 
     /// The properties of a resource of this stack, to read.
@@ -705,19 +710,20 @@ impl Stack {
     ///
     /// A handle from another stack is reported at synth; its options go nowhere.
     pub fn options<T>(&mut self, handle: &Handle<T>) -> &mut ResourceOptions {
-        let index = (handle.stack == self.id)
-            .then(|| self.resources.get_index_of(&handle.id))
+        self.options_of(handle.stack, &handle.id)
+    }
+
+    fn options_of(&mut self, stack: StackId, id: &Rc<str>) -> &mut ResourceOptions {
+        let index = (stack == self.id)
+            .then(|| self.resources.get_index_of(id))
             .flatten();
         if let Some(i) = index {
             return &mut self.resources[i].options;
         }
         self.problem(
             rules::FOREIGN_HANDLE,
-            Some(&handle.id),
-            format!(
-                "resource `{}` does not belong to stack `{}`",
-                handle.id, self.name
-            ),
+            Some(id),
+            format!("resource `{}` does not belong to stack `{}`", id, self.name),
             "set a resource's options on the stack it was added to",
         );
         self.scratch = ResourceOptions::default();
