@@ -3,7 +3,7 @@
 #   1. clean release build of an example with default features (ferroform: fargate_fleet;
 #      stratosphere: the peer program in ../shared/peers/strato, six services), 3 runs each;
 #   2. incremental debug rebuild after editing the example file, 5 runs each;
-#   3. synth of 50 Fargate services (361 resources), whole process, median of 30 runs
+#   3. synth of 50 Fargate services (361 resources), whole process, median of 60 runs
 #      (hyperfine, 3 warm-ups).
 # Needs: hyperfine (Debian package), GNU time, the peer sources in ../shared/peers/strato.
 # Usage: benches/compare_stratosphere.sh [RUNS_BUILD] ; prints a Markdown table.
@@ -66,7 +66,7 @@ SERVICES=50 "$ff_bin" synth > "$work/ff.json"
 SERVICES=50 OUT="$work/st.json" "$st_bin"
 ff_res=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['Resources']))" "$work/ff.json")
 st_res=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['Resources']))" "$work/st.json")
-hyperfine -N --warmup 3 --runs 30 --export-json "$work/h.json" \
+hyperfine -N --warmup 5 --runs 60 --export-json "$work/h.json" \
     -n ferroform "env SERVICES=50 $ff_bin synth --out $work/o" \
     -n stratosphere "env SERVICES=50 OUT=$work/st.json $st_bin" >/dev/null
 read -r ff_syn st_syn < <(python3 -c "
@@ -83,6 +83,6 @@ cat <<EOF
 |---|---:|---:|---:|
 | clean release build of the example (median of $runs_build; runs: ${ff_rel[*]} / ${st_rel[*]}) | ${ff_rel_m} s | ${st_rel_m} s | $(ratio "$ff_rel_m" "$st_rel_m") |
 | incremental debug rebuild after editing the example (median of 5) | ${ff_inc_m} s | ${st_inc_m} s | $(ratio "$ff_inc_m" "$st_inc_m") |
-| synth, 50 services ($ff_res / $st_res resources), whole process, median of 30 | ${ff_syn} ms | ${st_syn} ms | $(ratio "$ff_syn" "$st_syn") |
+| synth, 50 services ($ff_res / $st_res resources), whole process, median of 60 | ${ff_syn} ms | ${st_syn} ms | $(ratio "$ff_syn" "$st_syn") |
 | peak RSS of that synth | $((ff_rss / 1024)) MiB | $((st_rss / 1024)) MiB | |
 EOF

@@ -281,7 +281,21 @@ impl<'a> Emitter<'a> {
                 self.out,
                 "#[inline]\nfn render(&self, cx: &mut {cx}) -> {json} {{"
             );
-            let _ = writeln!(self.out, "let mut m = {map}::new();");
+            // Sized for the properties that are set: no regrowth, no slack in the rendered
+            // tree (the largest allocation of a synth).
+            let required = s.fields.iter().filter(|f| f.required).count();
+            let set: Vec<String> = s
+                .fields
+                .iter()
+                .filter(|f| !f.required)
+                .map(|f| format!("self.{}.is_some()", f.ident))
+                .collect();
+            let capacity = match (required, set.is_empty()) {
+                (r, true) => r.to_string(),
+                (0, false) => format!("[{}].iter().filter(|s| **s).count()", set.join(", ")),
+                (r, false) => format!("{r} + [{}].iter().filter(|s| **s).count()", set.join(", ")),
+            };
+            let _ = writeln!(self.out, "let mut m = {map}::with_capacity({capacity});");
             for f in &s.fields {
                 let call = if f.required { "req" } else { "opt" };
                 let _ = writeln!(
@@ -449,7 +463,7 @@ mod tests {
         ));
         assert!(src.contains("pub fn opt(mut self, value: impl Into<Value<bool>>) -> Self"));
         assert!(src.contains("#[derive(Clone)]\n#[non_exhaustive]\npub struct Thing {"));
-        assert!(src.contains("#[inline]\nfn render(&self, cx: &mut RenderCx) -> Json {\nlet mut m = JsonMap::new();\ncx.req(&mut m, \"Alpha\", &self.alpha);\ncx.opt(&mut m, \"Opt\", &self.opt);\ncx.req(&mut m, \"Zeta\", &self.zeta);"));
+        assert!(src.contains("#[inline]\nfn render(&self, cx: &mut RenderCx) -> Json {\nlet mut m = JsonMap::with_capacity(2 + [self.opt.is_some()].iter().filter(|s| **s).count());\ncx.req(&mut m, \"Alpha\", &self.alpha);\ncx.opt(&mut m, \"Opt\", &self.opt);\ncx.req(&mut m, \"Zeta\", &self.zeta);"));
         assert!(src.contains(
             "impl ::std::fmt::Debug for Thing {\n#[inline]\nfn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { debug_render(self, \"AWS::Test::Thing\", f) }\n}"
         ));

@@ -94,7 +94,17 @@ impl ScalableTarget {
 impl Render for ScalableTarget {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            5 + [
+                self.role_arn.is_some(),
+                self.scheduled_actions.is_some(),
+                self.suspended_state.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(&mut m, "MaxCapacity", &self.max_capacity);
         cx.req(&mut m, "MinCapacity", &self.min_capacity);
         cx.req(&mut m, "ResourceId", &self.resource_id);
@@ -164,7 +174,12 @@ impl ScalableTargetAction {
 impl Render for ScalableTargetAction {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max_capacity.is_some(), self.min_capacity.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "MaxCapacity", &self.max_capacity);
         cx.opt(&mut m, "MinCapacity", &self.min_capacity);
         Json::Object(m)
@@ -252,7 +267,17 @@ impl ScheduledAction {
 impl Render for ScheduledAction {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.end_time.is_some(),
+                self.scalable_target_action.is_some(),
+                self.start_time.is_some(),
+                self.timezone.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "EndTime", &self.end_time);
         cx.opt(&mut m, "ScalableTargetAction", &self.scalable_target_action);
         cx.req(&mut m, "Schedule", &self.schedule);
@@ -318,7 +343,16 @@ impl SuspendedState {
 impl Render for SuspendedState {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.dynamic_scaling_in_suspended.is_some(),
+                self.dynamic_scaling_out_suspended.is_some(),
+                self.scheduled_scaling_suspended.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "DynamicScalingInSuspended",

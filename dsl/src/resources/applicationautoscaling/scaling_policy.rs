@@ -119,7 +119,20 @@ impl ScalingPolicy {
 impl Render for ScalingPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.predictive_scaling_policy_configuration.is_some(),
+                self.resource_id.is_some(),
+                self.scalable_dimension.is_some(),
+                self.scaling_target_id.is_some(),
+                self.service_namespace.is_some(),
+                self.step_scaling_policy_configuration.is_some(),
+                self.target_tracking_scaling_policy_configuration.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(&mut m, "PolicyName", &self.policy_name);
         cx.req(&mut m, "PolicyType", &self.policy_type);
         cx.opt(
@@ -240,7 +253,19 @@ impl CustomizedMetricSpecification {
 impl Render for CustomizedMetricSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.dimensions.is_some(),
+                self.metric_name.is_some(),
+                self.metrics.is_some(),
+                self.namespace.is_some(),
+                self.statistic.is_some(),
+                self.unit.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Dimensions", &self.dimensions);
         cx.opt(&mut m, "MetricName", &self.metric_name);
         cx.opt(&mut m, "Metrics", &self.metrics);
@@ -289,7 +314,7 @@ impl MetricDimension {
 impl Render for MetricDimension {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -339,7 +364,12 @@ impl PredefinedMetricSpecification {
 impl Render for PredefinedMetricSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.resource_label.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -381,7 +411,7 @@ impl PredictiveScalingCustomizedCapacityMetric {
 impl Render for PredictiveScalingCustomizedCapacityMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "MetricDataQueries", &self.metric_data_queries);
         Json::Object(m)
     }
@@ -420,7 +450,7 @@ impl PredictiveScalingCustomizedLoadMetric {
 impl Render for PredictiveScalingCustomizedLoadMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "MetricDataQueries", &self.metric_data_queries);
         Json::Object(m)
     }
@@ -461,7 +491,7 @@ impl PredictiveScalingCustomizedScalingMetric {
 impl Render for PredictiveScalingCustomizedScalingMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "MetricDataQueries", &self.metric_data_queries);
         Json::Object(m)
     }
@@ -525,7 +555,16 @@ impl PredictiveScalingMetric {
 impl Render for PredictiveScalingMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.dimensions.is_some(),
+                self.metric_name.is_some(),
+                self.namespace.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Dimensions", &self.dimensions);
         cx.opt(&mut m, "MetricName", &self.metric_name);
         cx.opt(&mut m, "Namespace", &self.namespace);
@@ -606,7 +645,18 @@ impl PredictiveScalingMetricDataQuery {
 impl Render for PredictiveScalingMetricDataQuery {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.expression.is_some(),
+                self.id.is_some(),
+                self.label.is_some(),
+                self.metric_stat.is_some(),
+                self.return_data.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Expression", &self.expression);
         cx.opt(&mut m, "Id", &self.id);
         cx.opt(&mut m, "Label", &self.label);
@@ -662,7 +712,12 @@ impl PredictiveScalingMetricDimension {
 impl Render for PredictiveScalingMetricDimension {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.name.is_some(), self.value.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -783,7 +838,19 @@ impl PredictiveScalingMetricSpecification {
 impl Render for PredictiveScalingMetricSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.customized_capacity_metric_specification.is_some(),
+                self.customized_load_metric_specification.is_some(),
+                self.customized_scaling_metric_specification.is_some(),
+                self.predefined_load_metric_specification.is_some(),
+                self.predefined_metric_pair_specification.is_some(),
+                self.predefined_scaling_metric_specification.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "CustomizedCapacityMetricSpecification",
@@ -874,7 +941,16 @@ impl PredictiveScalingMetricStat {
 impl Render for PredictiveScalingMetricStat {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.metric.is_some(),
+                self.stat.is_some(),
+                self.unit.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Metric", &self.metric);
         cx.opt(&mut m, "Stat", &self.stat);
         cx.opt(&mut m, "Unit", &self.unit);
@@ -963,7 +1039,17 @@ impl PredictiveScalingPolicyConfiguration {
 impl Render for PredictiveScalingPolicyConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.max_capacity_breach_behavior.is_some(),
+                self.max_capacity_buffer.is_some(),
+                self.mode.is_some(),
+                self.scheduling_buffer_time.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "MaxCapacityBreachBehavior",
@@ -1024,7 +1110,12 @@ impl PredictiveScalingPredefinedLoadMetric {
 impl Render for PredictiveScalingPredefinedLoadMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.resource_label.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -1078,7 +1169,12 @@ impl PredictiveScalingPredefinedMetricPair {
 impl Render for PredictiveScalingPredefinedMetricPair {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.resource_label.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -1132,7 +1228,12 @@ impl PredictiveScalingPredefinedScalingMetric {
 impl Render for PredictiveScalingPredefinedScalingMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.resource_label.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -1192,7 +1293,15 @@ impl StepAdjustment {
 impl Render for StepAdjustment {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.metric_interval_lower_bound.is_some(),
+                self.metric_interval_upper_bound.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "MetricIntervalLowerBound",
@@ -1284,7 +1393,18 @@ impl StepScalingPolicyConfiguration {
 impl Render for StepScalingPolicyConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.adjustment_type.is_some(),
+                self.cooldown.is_some(),
+                self.metric_aggregation_type.is_some(),
+                self.min_adjustment_magnitude.is_some(),
+                self.step_adjustments.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AdjustmentType", &self.adjustment_type);
         cx.opt(&mut m, "Cooldown", &self.cooldown);
         cx.opt(
@@ -1360,7 +1480,16 @@ impl TargetTrackingMetric {
 impl Render for TargetTrackingMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.dimensions.is_some(),
+                self.metric_name.is_some(),
+                self.namespace.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Dimensions", &self.dimensions);
         cx.opt(&mut m, "MetricName", &self.metric_name);
         cx.opt(&mut m, "Namespace", &self.namespace);
@@ -1441,7 +1570,18 @@ impl TargetTrackingMetricDataQuery {
 impl Render for TargetTrackingMetricDataQuery {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.expression.is_some(),
+                self.id.is_some(),
+                self.label.is_some(),
+                self.metric_stat.is_some(),
+                self.return_data.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Expression", &self.expression);
         cx.opt(&mut m, "Id", &self.id);
         cx.opt(&mut m, "Label", &self.label);
@@ -1497,7 +1637,12 @@ impl TargetTrackingMetricDimension {
 impl Render for TargetTrackingMetricDimension {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.name.is_some(), self.value.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -1559,7 +1704,16 @@ impl TargetTrackingMetricStat {
 impl Render for TargetTrackingMetricStat {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.metric.is_some(),
+                self.stat.is_some(),
+                self.unit.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Metric", &self.metric);
         cx.opt(&mut m, "Stat", &self.stat);
         cx.opt(&mut m, "Unit", &self.unit);
@@ -1656,7 +1810,18 @@ impl TargetTrackingScalingPolicyConfiguration {
 impl Render for TargetTrackingScalingPolicyConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.customized_metric_specification.is_some(),
+                self.disable_scale_in.is_some(),
+                self.predefined_metric_specification.is_some(),
+                self.scale_in_cooldown.is_some(),
+                self.scale_out_cooldown.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "CustomizedMetricSpecification",

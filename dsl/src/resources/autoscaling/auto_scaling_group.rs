@@ -421,7 +421,49 @@ impl AutoScalingGroup {
 impl Render for AutoScalingGroup {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.auto_scaling_group_name.is_some(),
+                self.availability_zone_distribution.is_some(),
+                self.availability_zone_ids.is_some(),
+                self.availability_zone_impairment_policy.is_some(),
+                self.availability_zones.is_some(),
+                self.capacity_rebalance.is_some(),
+                self.capacity_reservation_specification.is_some(),
+                self.context.is_some(),
+                self.cooldown.is_some(),
+                self.default_instance_warmup.is_some(),
+                self.deletion_protection.is_some(),
+                self.desired_capacity.is_some(),
+                self.desired_capacity_type.is_some(),
+                self.health_check_grace_period.is_some(),
+                self.health_check_type.is_some(),
+                self.instance_id.is_some(),
+                self.instance_lifecycle_policy.is_some(),
+                self.instance_maintenance_policy.is_some(),
+                self.launch_configuration_name.is_some(),
+                self.launch_template.is_some(),
+                self.lifecycle_hook_specification_list.is_some(),
+                self.load_balancer_names.is_some(),
+                self.max_instance_lifetime.is_some(),
+                self.metrics_collection.is_some(),
+                self.mixed_instances_policy.is_some(),
+                self.new_instances_protected_from_scale_in.is_some(),
+                self.notification_configuration.is_some(),
+                self.notification_configurations.is_some(),
+                self.placement_group.is_some(),
+                self.service_linked_role_arn.is_some(),
+                self.skip_zonal_shift_validation.is_some(),
+                self.tags.is_some(),
+                self.target_group_arns.is_some(),
+                self.termination_policies.is_some(),
+                self.traffic_sources.is_some(),
+                self.vpc_zone_identifier.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AutoScalingGroupName",
@@ -580,7 +622,12 @@ impl AcceleratorCountRequest {
 impl Render for AcceleratorCountRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -633,7 +680,12 @@ impl AcceleratorTotalMemoryMibRequest {
 impl Render for AcceleratorTotalMemoryMibRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -680,7 +732,12 @@ impl AvailabilityZoneDistribution {
 impl Render for AvailabilityZoneDistribution {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.capacity_distribution_strategy.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(
             &mut m,
             "CapacityDistributionStrategy",
@@ -731,7 +788,7 @@ impl AvailabilityZoneImpairmentPolicy {
 impl Render for AvailabilityZoneImpairmentPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(
             &mut m,
             "ImpairedZoneHealthCheckBehavior",
@@ -788,7 +845,12 @@ impl BaselineEbsBandwidthMbpsRequest {
 impl Render for BaselineEbsBandwidthMbpsRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -832,7 +894,7 @@ impl BaselinePerformanceFactorsRequest {
 impl Render for BaselinePerformanceFactorsRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.cpu.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Cpu", &self.cpu);
         Json::Object(m)
     }
@@ -886,7 +948,12 @@ impl CapacityReservationSpecification {
 impl Render for CapacityReservationSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.capacity_reservation_target.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(
             &mut m,
             "CapacityReservationPreference",
@@ -950,7 +1017,15 @@ impl CapacityReservationTarget {
 impl Render for CapacityReservationTarget {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.capacity_reservation_ids.is_some(),
+                self.capacity_reservation_resource_group_arns.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "CapacityReservationIds",
@@ -1005,7 +1080,8 @@ impl CpuPerformanceFactorRequest {
 impl Render for CpuPerformanceFactorRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.references.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "References", &self.references);
         Json::Object(m)
     }
@@ -1044,7 +1120,7 @@ impl DistributionSegment {
 impl Render for DistributionSegment {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "TargetCapacityTypes", &self.target_capacity_types);
         Json::Object(m)
     }
@@ -1087,7 +1163,12 @@ impl InstanceLifecyclePolicy {
 impl Render for InstanceLifecyclePolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.retention_triggers.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "RetentionTriggers", &self.retention_triggers);
         Json::Object(m)
     }
@@ -1139,7 +1220,15 @@ impl InstanceMaintenancePolicy {
 impl Render for InstanceMaintenancePolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.max_healthy_percentage.is_some(),
+                self.min_healthy_percentage.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "MaxHealthyPercentage", &self.max_healthy_percentage);
         cx.opt(&mut m, "MinHealthyPercentage", &self.min_healthy_percentage);
         Json::Object(m)
@@ -1450,7 +1539,38 @@ impl InstanceRequirements {
 impl Render for InstanceRequirements {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.accelerator_count.is_some(),
+                self.accelerator_manufacturers.is_some(),
+                self.accelerator_names.is_some(),
+                self.accelerator_total_memory_mib.is_some(),
+                self.accelerator_types.is_some(),
+                self.allowed_instance_types.is_some(),
+                self.bare_metal.is_some(),
+                self.baseline_ebs_bandwidth_mbps.is_some(),
+                self.baseline_performance_factors.is_some(),
+                self.burstable_performance.is_some(),
+                self.cpu_manufacturers.is_some(),
+                self.excluded_instance_types.is_some(),
+                self.instance_generations.is_some(),
+                self.local_storage.is_some(),
+                self.local_storage_types.is_some(),
+                self.max_spot_price_as_percentage_of_optimal_on_demand_price
+                    .is_some(),
+                self.memory_gib_per_vcpu.is_some(),
+                self.network_bandwidth_gbps.is_some(),
+                self.network_interface_count.is_some(),
+                self.on_demand_max_price_percentage_over_lowest_price
+                    .is_some(),
+                self.require_hibernate_support.is_some(),
+                self.spot_max_price_percentage_over_lowest_price.is_some(),
+                self.total_local_storage_gb.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AcceleratorCount", &self.accelerator_count);
         cx.opt(
             &mut m,
@@ -1617,7 +1737,20 @@ impl InstancesDistribution {
 impl Render for InstancesDistribution {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.distribution_segments.is_some(),
+                self.on_demand_allocation_strategy.is_some(),
+                self.on_demand_base_capacity.is_some(),
+                self.on_demand_percentage_above_base_capacity.is_some(),
+                self.spot_allocation_strategy.is_some(),
+                self.spot_instance_pools.is_some(),
+                self.spot_max_price.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "DistributionSegments", &self.distribution_segments);
         cx.opt(
             &mut m,
@@ -1690,7 +1823,8 @@ impl LaunchTemplate {
 impl Render for LaunchTemplate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(1 + [self.overrides.is_some()].iter().filter(|s| **s).count());
         cx.req(
             &mut m,
             "LaunchTemplateSpecification",
@@ -1777,7 +1911,18 @@ impl LaunchTemplateOverrides {
 impl Render for LaunchTemplateOverrides {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.image_id.is_some(),
+                self.instance_requirements.is_some(),
+                self.instance_type.is_some(),
+                self.launch_template_specification.is_some(),
+                self.weighted_capacity.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ImageId", &self.image_id);
         cx.opt(&mut m, "InstanceRequirements", &self.instance_requirements);
         cx.opt(&mut m, "InstanceType", &self.instance_type);
@@ -1844,7 +1989,15 @@ impl LaunchTemplateSpecification {
 impl Render for LaunchTemplateSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.launch_template_id.is_some(),
+                self.launch_template_name.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "LaunchTemplateId", &self.launch_template_id);
         cx.opt(&mut m, "LaunchTemplateName", &self.launch_template_name);
         cx.req(&mut m, "Version", &self.version);
@@ -1943,7 +2096,18 @@ impl LifecycleHookSpecification {
 impl Render for LifecycleHookSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.default_result.is_some(),
+                self.heartbeat_timeout.is_some(),
+                self.notification_metadata.is_some(),
+                self.notification_target_arn.is_some(),
+                self.role_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "DefaultResult", &self.default_result);
         cx.opt(&mut m, "HeartbeatTimeout", &self.heartbeat_timeout);
         cx.req(&mut m, "LifecycleHookName", &self.lifecycle_hook_name);
@@ -2005,7 +2169,12 @@ impl MemoryGibPerVcpuRequest {
 impl Render for MemoryGibPerVcpuRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -2058,7 +2227,12 @@ impl MemoryMibRequest {
 impl Render for MemoryMibRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -2108,7 +2282,8 @@ impl MetricsCollection {
 impl Render for MetricsCollection {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(1 + [self.metrics.is_some()].iter().filter(|s| **s).count());
         cx.req(&mut m, "Granularity", &self.granularity);
         cx.opt(&mut m, "Metrics", &self.metrics);
         Json::Object(m)
@@ -2161,7 +2336,12 @@ impl MixedInstancesPolicy {
 impl Render for MixedInstancesPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.instances_distribution.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(
             &mut m,
             "InstancesDistribution",
@@ -2218,7 +2398,12 @@ impl NetworkBandwidthGbpsRequest {
 impl Render for NetworkBandwidthGbpsRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -2271,7 +2456,12 @@ impl NetworkInterfaceCountRequest {
 impl Render for NetworkInterfaceCountRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -2321,7 +2511,12 @@ impl NotificationConfiguration {
 impl Render for NotificationConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.notification_types.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "NotificationTypes", &self.notification_types);
         cx.req(&mut m, "TopicARN", &self.topic_arn);
         Json::Object(m)
@@ -2365,7 +2560,12 @@ impl PerformanceFactorReferenceRequest {
 impl Render for PerformanceFactorReferenceRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.instance_family.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "InstanceFamily", &self.instance_family);
         Json::Object(m)
     }
@@ -2408,7 +2608,12 @@ impl RetentionTriggers {
 impl Render for RetentionTriggers {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.terminate_hook_abandon.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "TerminateHookAbandon", &self.terminate_hook_abandon);
         Json::Object(m)
     }
@@ -2461,7 +2666,7 @@ impl TagProperty {
 impl Render for TagProperty {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(3);
         cx.req(&mut m, "Key", &self.key);
         cx.req(&mut m, "PropagateAtLaunch", &self.propagate_at_launch);
         cx.req(&mut m, "Value", &self.value);
@@ -2515,7 +2720,12 @@ impl TotalLocalStorageGbRequest {
 impl Render for TotalLocalStorageGbRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -2560,7 +2770,7 @@ impl TrafficSourceIdentifier {
 impl Render for TrafficSourceIdentifier {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Identifier", &self.identifier);
         cx.req(&mut m, "Type", &self.r#type);
         Json::Object(m)
@@ -2613,7 +2823,12 @@ impl VcpuCountRequest {
 impl Render for VcpuCountRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)

@@ -213,7 +213,30 @@ impl LaunchConfiguration {
 impl Render for LaunchConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.associate_public_ip_address.is_some(),
+                self.block_device_mappings.is_some(),
+                self.classic_link_vpcid.is_some(),
+                self.classic_link_vpc_security_groups.is_some(),
+                self.ebs_optimized.is_some(),
+                self.iam_instance_profile.is_some(),
+                self.instance_id.is_some(),
+                self.instance_monitoring.is_some(),
+                self.kernel_id.is_some(),
+                self.key_name.is_some(),
+                self.launch_configuration_name.is_some(),
+                self.metadata_options.is_some(),
+                self.placement_tenancy.is_some(),
+                self.ram_disk_id.is_some(),
+                self.security_groups.is_some(),
+                self.spot_price.is_some(),
+                self.user_data.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AssociatePublicIpAddress",
@@ -342,7 +365,20 @@ impl BlockDevice {
 impl Render for BlockDevice {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.delete_on_termination.is_some(),
+                self.encrypted.is_some(),
+                self.iops.is_some(),
+                self.snapshot_id.is_some(),
+                self.throughput.is_some(),
+                self.volume_size.is_some(),
+                self.volume_type.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "DeleteOnTermination", &self.delete_on_termination);
         cx.opt(&mut m, "Encrypted", &self.encrypted);
         cx.opt(&mut m, "Iops", &self.iops);
@@ -417,7 +453,16 @@ impl BlockDeviceMapping {
 impl Render for BlockDeviceMapping {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.ebs.is_some(),
+                self.no_device.is_some(),
+                self.virtual_name.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(&mut m, "DeviceName", &self.device_name);
         cx.opt(&mut m, "Ebs", &self.ebs);
         cx.opt(&mut m, "NoDevice", &self.no_device);
@@ -481,7 +526,16 @@ impl MetadataOptions {
 impl Render for MetadataOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.http_endpoint.is_some(),
+                self.http_put_response_hop_limit.is_some(),
+                self.http_tokens.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "HttpEndpoint", &self.http_endpoint);
         cx.opt(
             &mut m,

@@ -97,7 +97,19 @@ impl LifecycleHook {
 impl Render for LifecycleHook {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.default_result.is_some(),
+                self.heartbeat_timeout.is_some(),
+                self.lifecycle_hook_name.is_some(),
+                self.notification_metadata.is_some(),
+                self.notification_target_arn.is_some(),
+                self.role_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(
             &mut m,
             "AutoScalingGroupName",

@@ -139,7 +139,23 @@ impl ScalingPolicy {
 impl Render for ScalingPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.adjustment_type.is_some(),
+                self.cooldown.is_some(),
+                self.estimated_instance_warmup.is_some(),
+                self.metric_aggregation_type.is_some(),
+                self.min_adjustment_magnitude.is_some(),
+                self.policy_type.is_some(),
+                self.predictive_scaling_configuration.is_some(),
+                self.scaling_adjustment.is_some(),
+                self.step_adjustments.is_some(),
+                self.target_tracking_configuration.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AdjustmentType", &self.adjustment_type);
         cx.req(
             &mut m,
@@ -274,7 +290,20 @@ impl CustomizedMetricSpecification {
 impl Render for CustomizedMetricSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.dimensions.is_some(),
+                self.metric_name.is_some(),
+                self.metrics.is_some(),
+                self.namespace.is_some(),
+                self.period.is_some(),
+                self.statistic.is_some(),
+                self.unit.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Dimensions", &self.dimensions);
         cx.opt(&mut m, "MetricName", &self.metric_name);
         cx.opt(&mut m, "Metrics", &self.metrics);
@@ -326,7 +355,8 @@ impl Metric {
 impl Render for Metric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(2 + [self.dimensions.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Dimensions", &self.dimensions);
         cx.req(&mut m, "MetricName", &self.metric_name);
         cx.req(&mut m, "Namespace", &self.namespace);
@@ -395,7 +425,17 @@ impl MetricDataQuery {
 impl Render for MetricDataQuery {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.expression.is_some(),
+                self.label.is_some(),
+                self.metric_stat.is_some(),
+                self.return_data.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Expression", &self.expression);
         cx.req(&mut m, "Id", &self.id);
         cx.opt(&mut m, "Label", &self.label);
@@ -437,7 +477,7 @@ impl MetricDimension {
 impl Render for MetricDimension {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -484,7 +524,8 @@ impl MetricStat {
 impl Render for MetricStat {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(2 + [self.unit.is_some()].iter().filter(|s| **s).count());
         cx.req(&mut m, "Metric", &self.metric);
         cx.req(&mut m, "Stat", &self.stat);
         cx.opt(&mut m, "Unit", &self.unit);
@@ -533,7 +574,12 @@ impl PredefinedMetricSpecification {
 impl Render for PredefinedMetricSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.resource_label.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -608,7 +654,17 @@ impl PredictiveScalingConfiguration {
 impl Render for PredictiveScalingConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.max_capacity_breach_behavior.is_some(),
+                self.max_capacity_buffer.is_some(),
+                self.mode.is_some(),
+                self.scheduling_buffer_time.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "MaxCapacityBreachBehavior",
@@ -651,7 +707,7 @@ impl PredictiveScalingCustomizedCapacityMetric {
 impl Render for PredictiveScalingCustomizedCapacityMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "MetricDataQueries", &self.metric_data_queries);
         Json::Object(m)
     }
@@ -686,7 +742,7 @@ impl PredictiveScalingCustomizedLoadMetric {
 impl Render for PredictiveScalingCustomizedLoadMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "MetricDataQueries", &self.metric_data_queries);
         Json::Object(m)
     }
@@ -721,7 +777,7 @@ impl PredictiveScalingCustomizedScalingMetric {
 impl Render for PredictiveScalingCustomizedScalingMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "MetricDataQueries", &self.metric_data_queries);
         Json::Object(m)
     }
@@ -825,7 +881,19 @@ impl PredictiveScalingMetricSpecification {
 impl Render for PredictiveScalingMetricSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.customized_capacity_metric_specification.is_some(),
+                self.customized_load_metric_specification.is_some(),
+                self.customized_scaling_metric_specification.is_some(),
+                self.predefined_load_metric_specification.is_some(),
+                self.predefined_metric_pair_specification.is_some(),
+                self.predefined_scaling_metric_specification.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "CustomizedCapacityMetricSpecification",
@@ -898,7 +966,12 @@ impl PredictiveScalingPredefinedLoadMetric {
 impl Render for PredictiveScalingPredefinedLoadMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.resource_label.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -946,7 +1019,12 @@ impl PredictiveScalingPredefinedMetricPair {
 impl Render for PredictiveScalingPredefinedMetricPair {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.resource_label.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -994,7 +1072,12 @@ impl PredictiveScalingPredefinedScalingMetric {
 impl Render for PredictiveScalingPredefinedScalingMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.resource_label.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -1046,7 +1129,15 @@ impl StepAdjustment {
 impl Render for StepAdjustment {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.metric_interval_lower_bound.is_some(),
+                self.metric_interval_upper_bound.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "MetricIntervalLowerBound",
@@ -1123,7 +1214,16 @@ impl TargetTrackingConfiguration {
 impl Render for TargetTrackingConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.customized_metric_specification.is_some(),
+                self.disable_scale_in.is_some(),
+                self.predefined_metric_specification.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "CustomizedMetricSpecification",
@@ -1209,7 +1309,18 @@ impl TargetTrackingMetricDataQuery {
 impl Render for TargetTrackingMetricDataQuery {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.expression.is_some(),
+                self.label.is_some(),
+                self.metric_stat.is_some(),
+                self.period.is_some(),
+                self.return_data.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Expression", &self.expression);
         cx.req(&mut m, "Id", &self.id);
         cx.opt(&mut m, "Label", &self.label);
@@ -1268,7 +1379,12 @@ impl TargetTrackingMetricStat {
 impl Render for TargetTrackingMetricStat {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [self.period.is_some(), self.unit.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "Metric", &self.metric);
         cx.opt(&mut m, "Period", &self.period);
         cx.req(&mut m, "Stat", &self.stat);

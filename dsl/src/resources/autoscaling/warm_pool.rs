@@ -59,7 +59,17 @@ impl WarmPool {
 impl Render for WarmPool {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.instance_reuse_policy.is_some(),
+                self.max_group_prepared_capacity.is_some(),
+                self.min_size.is_some(),
+                self.pool_state.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(
             &mut m,
             "AutoScalingGroupName",
@@ -112,7 +122,12 @@ impl InstanceReusePolicy {
 impl Render for InstanceReusePolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.reuse_on_scale_in.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "ReuseOnScaleIn", &self.reuse_on_scale_in);
         Json::Object(m)
     }

@@ -267,7 +267,40 @@ impl Alarm {
 impl Render for Alarm {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.action_configuration.is_some(),
+                self.actions_enabled.is_some(),
+                self.alarm_actions.is_some(),
+                self.alarm_description.is_some(),
+                self.alarm_name.is_some(),
+                self.comparison_operator.is_some(),
+                self.datapoints_to_alarm.is_some(),
+                self.dimensions.is_some(),
+                self.evaluate_low_sample_count_percentile.is_some(),
+                self.evaluation_criteria.is_some(),
+                self.evaluation_interval.is_some(),
+                self.evaluation_periods.is_some(),
+                self.evaluation_window.is_some(),
+                self.extended_statistic.is_some(),
+                self.insufficient_data_actions.is_some(),
+                self.metric_name.is_some(),
+                self.metrics.is_some(),
+                self.namespace.is_some(),
+                self.ok_actions.is_some(),
+                self.period.is_some(),
+                self.statistic.is_some(),
+                self.tags.is_some(),
+                self.threshold.is_some(),
+                self.threshold_metric_id.is_some(),
+                self.treat_missing_data.is_some(),
+                self.unit.is_some(),
+                self.warm_up_configuration.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ActionConfiguration", &self.action_configuration);
         cx.opt(&mut m, "ActionsEnabled", &self.actions_enabled);
         cx.opt(&mut m, "AlarmActions", &self.alarm_actions);
@@ -352,7 +385,12 @@ impl ActionConfiguration {
 impl Render for ActionConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.alarm_tags_propagation.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "AlarmTagsPropagation", &self.alarm_tags_propagation);
         Json::Object(m)
     }
@@ -413,7 +451,16 @@ impl AlarmPromQlCriteria {
 impl Render for AlarmPromQlCriteria {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.pending_period.is_some(),
+                self.query.is_some(),
+                self.recovery_period.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "PendingPeriod", &self.pending_period);
         cx.opt(&mut m, "Query", &self.query);
         cx.opt(&mut m, "RecoveryPeriod", &self.recovery_period);
@@ -474,7 +521,15 @@ impl AlarmTagsPropagation {
 impl Render for AlarmTagsPropagation {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.excluded_tag_keys.is_some(),
+                self.included_tag_keys.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(&mut m, "Enabled", &self.enabled);
         cx.opt(&mut m, "ExcludedTagKeys", &self.excluded_tag_keys);
         cx.opt(&mut m, "IncludedTagKeys", &self.included_tag_keys);
@@ -520,7 +575,7 @@ impl Dimension {
 impl Render for Dimension {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -564,7 +619,12 @@ impl EvaluationCriteria {
 impl Render for EvaluationCriteria {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.prom_ql_criteria.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "PromQLCriteria", &self.prom_ql_criteria);
         Json::Object(m)
     }
@@ -616,7 +676,15 @@ impl EvaluationWindow {
 impl Render for EvaluationWindow {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.sliding_window.is_some(),
+                self.wall_clock_window.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "SlidingWindow", &self.sliding_window);
         cx.opt(&mut m, "WallClockWindow", &self.wall_clock_window);
         Json::Object(m)
@@ -678,7 +746,16 @@ impl Metric {
 impl Render for Metric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.dimensions.is_some(),
+                self.metric_name.is_some(),
+                self.namespace.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Dimensions", &self.dimensions);
         cx.opt(&mut m, "MetricName", &self.metric_name);
         cx.opt(&mut m, "Namespace", &self.namespace);
@@ -779,7 +856,19 @@ impl MetricDataQuery {
 impl Render for MetricDataQuery {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.account_id.is_some(),
+                self.expression.is_some(),
+                self.label.is_some(),
+                self.metric_stat.is_some(),
+                self.period.is_some(),
+                self.return_data.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AccountId", &self.account_id);
         cx.opt(&mut m, "Expression", &self.expression);
         cx.req(&mut m, "Id", &self.id);
@@ -848,7 +937,8 @@ impl MetricStat {
 impl Render for MetricStat {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(3 + [self.unit.is_some()].iter().filter(|s| **s).count());
         cx.req(&mut m, "Metric", &self.metric);
         cx.req(&mut m, "Period", &self.period);
         cx.req(&mut m, "Stat", &self.stat);
@@ -894,7 +984,8 @@ impl WallClockWindow {
 impl Render for WallClockWindow {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.timezone.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Timezone", &self.timezone);
         Json::Object(m)
     }
@@ -949,7 +1040,16 @@ impl WarmUpConfiguration {
 impl Render for WarmUpConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.only_start_evaluating_after_warm_up_period_ends
+                    .is_some(),
+                self.warm_up_period_duration_in_minutes.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "OnlyStartEvaluatingAfterWarmUpPeriodEnds",

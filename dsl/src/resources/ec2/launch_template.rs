@@ -63,7 +63,16 @@ impl LaunchTemplate {
 impl Render for LaunchTemplate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.launch_template_name.is_some(),
+                self.tag_specifications.is_some(),
+                self.version_description.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(&mut m, "LaunchTemplateData", &self.launch_template_data);
         cx.opt(&mut m, "LaunchTemplateName", &self.launch_template_name);
         cx.opt(&mut m, "TagSpecifications", &self.tag_specifications);
@@ -138,7 +147,12 @@ impl AcceleratorCount {
 impl Render for AcceleratorCount {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -191,7 +205,12 @@ impl AcceleratorTotalMemoryMib {
 impl Render for AcceleratorTotalMemoryMib {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -244,7 +263,12 @@ impl BaselineEbsBandwidthMbps {
 impl Render for BaselineEbsBandwidthMbps {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -288,7 +312,7 @@ impl BaselinePerformanceFactors {
 impl Render for BaselinePerformanceFactors {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.cpu.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Cpu", &self.cpu);
         Json::Object(m)
     }
@@ -358,7 +382,17 @@ impl BlockDeviceMapping {
 impl Render for BlockDeviceMapping {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.device_name.is_some(),
+                self.ebs.is_some(),
+                self.no_device.is_some(),
+                self.virtual_name.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "DeviceName", &self.device_name);
         cx.opt(&mut m, "Ebs", &self.ebs);
         cx.opt(&mut m, "NoDevice", &self.no_device);
@@ -419,7 +453,15 @@ impl CapacityReservationSpecification {
 impl Render for CapacityReservationSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.capacity_reservation_preference.is_some(),
+                self.capacity_reservation_target.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "CapacityReservationPreference",
@@ -483,7 +525,15 @@ impl CapacityReservationTarget {
 impl Render for CapacityReservationTarget {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.capacity_reservation_id.is_some(),
+                self.capacity_reservation_resource_group_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "CapacityReservationId",
@@ -553,7 +603,16 @@ impl ConnectionTrackingSpecification {
 impl Render for ConnectionTrackingSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.tcp_established_timeout.is_some(),
+                self.udp_stream_timeout.is_some(),
+                self.udp_timeout.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "TcpEstablishedTimeout",
@@ -602,7 +661,8 @@ impl Cpu {
 impl Render for Cpu {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.references.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "References", &self.references);
         Json::Object(m)
     }
@@ -672,7 +732,17 @@ impl CpuOptions {
 impl Render for CpuOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.amd_sev_snp.is_some(),
+                self.core_count.is_some(),
+                self.nested_virtualization.is_some(),
+                self.threads_per_core.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AmdSevSnp", &self.amd_sev_snp);
         cx.opt(&mut m, "CoreCount", &self.core_count);
         cx.opt(&mut m, "NestedVirtualization", &self.nested_virtualization);
@@ -718,7 +788,8 @@ impl CreditSpecification {
 impl Render for CreditSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.cpu_credits.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "CpuCredits", &self.cpu_credits);
         Json::Object(m)
     }
@@ -840,7 +911,23 @@ impl Ebs {
 impl Render for Ebs {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.delete_on_termination.is_some(),
+                self.ebs_card_index.is_some(),
+                self.encrypted.is_some(),
+                self.iops.is_some(),
+                self.kms_key_id.is_some(),
+                self.snapshot_id.is_some(),
+                self.throughput.is_some(),
+                self.volume_initialization_rate.is_some(),
+                self.volume_size.is_some(),
+                self.volume_type.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "DeleteOnTermination", &self.delete_on_termination);
         cx.opt(&mut m, "EbsCardIndex", &self.ebs_card_index);
         cx.opt(&mut m, "Encrypted", &self.encrypted);
@@ -908,7 +995,15 @@ impl EnaSrdSpecification {
 impl Render for EnaSrdSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.ena_srd_enabled.is_some(),
+                self.ena_srd_udp_specification.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "EnaSrdEnabled", &self.ena_srd_enabled);
         cx.opt(
             &mut m,
@@ -956,7 +1051,12 @@ impl EnaSrdUdpSpecification {
 impl Render for EnaSrdUdpSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.ena_srd_udp_enabled.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "EnaSrdUdpEnabled", &self.ena_srd_udp_enabled);
         Json::Object(m)
     }
@@ -999,7 +1099,7 @@ impl EnclaveOptions {
 impl Render for EnclaveOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.enabled.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Enabled", &self.enabled);
         Json::Object(m)
     }
@@ -1042,7 +1142,8 @@ impl HibernationOptions {
 impl Render for HibernationOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.configured.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Configured", &self.configured);
         Json::Object(m)
     }
@@ -1094,7 +1195,12 @@ impl IamInstanceProfile {
 impl Render for IamInstanceProfile {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.arn.is_some(), self.name.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Arn", &self.arn);
         cx.opt(&mut m, "Name", &self.name);
         Json::Object(m)
@@ -1147,7 +1253,12 @@ impl InstanceMarketOptions {
 impl Render for InstanceMarketOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.market_type.is_some(), self.spot_options.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "MarketType", &self.market_type);
         cx.opt(&mut m, "SpotOptions", &self.spot_options);
         Json::Object(m)
@@ -1434,7 +1545,40 @@ impl InstanceRequirements {
 impl Render for InstanceRequirements {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.accelerator_count.is_some(),
+                self.accelerator_manufacturers.is_some(),
+                self.accelerator_names.is_some(),
+                self.accelerator_total_memory_mib.is_some(),
+                self.accelerator_types.is_some(),
+                self.allowed_instance_types.is_some(),
+                self.bare_metal.is_some(),
+                self.baseline_ebs_bandwidth_mbps.is_some(),
+                self.baseline_performance_factors.is_some(),
+                self.burstable_performance.is_some(),
+                self.cpu_manufacturers.is_some(),
+                self.excluded_instance_types.is_some(),
+                self.instance_generations.is_some(),
+                self.local_storage.is_some(),
+                self.local_storage_types.is_some(),
+                self.max_spot_price_as_percentage_of_optimal_on_demand_price
+                    .is_some(),
+                self.memory_gib_per_vcpu.is_some(),
+                self.memory_mib.is_some(),
+                self.network_bandwidth_gbps.is_some(),
+                self.network_interface_count.is_some(),
+                self.on_demand_max_price_percentage_over_lowest_price
+                    .is_some(),
+                self.require_hibernate_support.is_some(),
+                self.spot_max_price_percentage_over_lowest_price.is_some(),
+                self.total_local_storage_gb.is_some(),
+                self.vcpu_count.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AcceleratorCount", &self.accelerator_count);
         cx.opt(
             &mut m,
@@ -1541,7 +1685,8 @@ impl Ipv4PrefixSpecification {
 impl Render for Ipv4PrefixSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.ipv4_prefix.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Ipv4Prefix", &self.ipv4_prefix);
         Json::Object(m)
     }
@@ -1584,7 +1729,8 @@ impl Ipv6Add {
 impl Render for Ipv6Add {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.ipv6_address.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Ipv6Address", &self.ipv6_address);
         Json::Object(m)
     }
@@ -1627,7 +1773,8 @@ impl Ipv6PrefixSpecification {
 impl Render for Ipv6PrefixSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.ipv6_prefix.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Ipv6Prefix", &self.ipv6_prefix);
         Json::Object(m)
     }
@@ -1952,7 +2099,43 @@ impl LaunchTemplateData {
 impl Render for LaunchTemplateData {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.block_device_mappings.is_some(),
+                self.capacity_reservation_specification.is_some(),
+                self.cpu_options.is_some(),
+                self.credit_specification.is_some(),
+                self.disable_api_stop.is_some(),
+                self.disable_api_termination.is_some(),
+                self.ebs_optimized.is_some(),
+                self.enclave_options.is_some(),
+                self.hibernation_options.is_some(),
+                self.iam_instance_profile.is_some(),
+                self.image_id.is_some(),
+                self.instance_initiated_shutdown_behavior.is_some(),
+                self.instance_market_options.is_some(),
+                self.instance_requirements.is_some(),
+                self.instance_type.is_some(),
+                self.kernel_id.is_some(),
+                self.key_name.is_some(),
+                self.license_specifications.is_some(),
+                self.maintenance_options.is_some(),
+                self.metadata_options.is_some(),
+                self.monitoring.is_some(),
+                self.network_interfaces.is_some(),
+                self.network_performance_options.is_some(),
+                self.placement.is_some(),
+                self.private_dns_name_options.is_some(),
+                self.ram_disk_id.is_some(),
+                self.security_group_ids.is_some(),
+                self.security_groups.is_some(),
+                self.tag_specifications.is_some(),
+                self.user_data.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "BlockDeviceMappings", &self.block_device_mappings);
         cx.opt(
             &mut m,
@@ -2061,7 +2244,12 @@ impl LaunchTemplateTagSpecification {
 impl Render for LaunchTemplateTagSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.resource_type.is_some(), self.tags.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "ResourceType", &self.resource_type);
         cx.opt(&mut m, "Tags", &self.tags);
         Json::Object(m)
@@ -2105,7 +2293,12 @@ impl LicenseSpecification {
 impl Render for LicenseSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.license_configuration_arn.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(
             &mut m,
             "LicenseConfigurationArn",
@@ -2152,7 +2345,12 @@ impl MaintenanceOptions {
 impl Render for MaintenanceOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.auto_recovery.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "AutoRecovery", &self.auto_recovery);
         Json::Object(m)
     }
@@ -2204,7 +2402,12 @@ impl MemoryGibPerVcpu {
 impl Render for MemoryGibPerVcpu {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -2257,7 +2460,12 @@ impl MemoryMib {
 impl Render for MemoryMib {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -2337,7 +2545,18 @@ impl MetadataOptions {
 impl Render for MetadataOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.http_endpoint.is_some(),
+                self.http_protocol_ipv6.is_some(),
+                self.http_put_response_hop_limit.is_some(),
+                self.http_tokens.is_some(),
+                self.instance_metadata_tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "HttpEndpoint", &self.http_endpoint);
         cx.opt(&mut m, "HttpProtocolIpv6", &self.http_protocol_ipv6);
         cx.opt(
@@ -2388,7 +2607,7 @@ impl Monitoring {
 impl Render for Monitoring {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.enabled.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Enabled", &self.enabled);
         Json::Object(m)
     }
@@ -2440,7 +2659,12 @@ impl NetworkBandwidthGbps {
 impl Render for NetworkBandwidthGbps {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -2685,7 +2909,36 @@ impl NetworkInterface {
 impl Render for NetworkInterface {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.associate_carrier_ip_address.is_some(),
+                self.associate_public_ip_address.is_some(),
+                self.connection_tracking_specification.is_some(),
+                self.delete_on_termination.is_some(),
+                self.description.is_some(),
+                self.device_index.is_some(),
+                self.ena_queue_count.is_some(),
+                self.ena_srd_specification.is_some(),
+                self.groups.is_some(),
+                self.interface_type.is_some(),
+                self.ipv4_prefix_count.is_some(),
+                self.ipv4_prefixes.is_some(),
+                self.ipv6_address_count.is_some(),
+                self.ipv6_addresses.is_some(),
+                self.ipv6_prefix_count.is_some(),
+                self.ipv6_prefixes.is_some(),
+                self.network_card_index.is_some(),
+                self.network_interface_id.is_some(),
+                self.primary_ipv6.is_some(),
+                self.private_ip_address.is_some(),
+                self.private_ip_addresses.is_some(),
+                self.secondary_private_ip_address_count.is_some(),
+                self.subnet_id.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AssociateCarrierIpAddress",
@@ -2775,7 +3028,12 @@ impl NetworkInterfaceCount {
 impl Render for NetworkInterfaceCount {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -2819,7 +3077,12 @@ impl NetworkPerformanceOptions {
 impl Render for NetworkPerformanceOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.bandwidth_weighting.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "BandwidthWeighting", &self.bandwidth_weighting);
         Json::Object(m)
     }
@@ -2934,7 +3197,22 @@ impl Placement {
 impl Render for Placement {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.affinity.is_some(),
+                self.availability_zone.is_some(),
+                self.group_id.is_some(),
+                self.group_name.is_some(),
+                self.host_id.is_some(),
+                self.host_resource_group_arn.is_some(),
+                self.partition_number.is_some(),
+                self.spread_domain.is_some(),
+                self.tenancy.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Affinity", &self.affinity);
         cx.opt(&mut m, "AvailabilityZone", &self.availability_zone);
         cx.opt(&mut m, "GroupId", &self.group_id);
@@ -3007,7 +3285,16 @@ impl PrivateDnsNameOptions {
 impl Render for PrivateDnsNameOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.enable_resource_name_dns_aaaa_record.is_some(),
+                self.enable_resource_name_dns_a_record.is_some(),
+                self.hostname_type.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "EnableResourceNameDnsAAAARecord",
@@ -3069,7 +3356,12 @@ impl PrivateIpAdd {
 impl Render for PrivateIpAdd {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.primary.is_some(), self.private_ip_address.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Primary", &self.primary);
         cx.opt(&mut m, "PrivateIpAddress", &self.private_ip_address);
         Json::Object(m)
@@ -3113,7 +3405,12 @@ impl Reference {
 impl Render for Reference {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.instance_family.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "InstanceFamily", &self.instance_family);
         Json::Object(m)
     }
@@ -3195,7 +3492,18 @@ impl SpotOptions {
 impl Render for SpotOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.block_duration_minutes.is_some(),
+                self.instance_interruption_behavior.is_some(),
+                self.max_price.is_some(),
+                self.spot_instance_type.is_some(),
+                self.valid_until.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "BlockDurationMinutes", &self.block_duration_minutes);
         cx.opt(
             &mut m,
@@ -3255,7 +3563,12 @@ impl TagSpecification {
 impl Render for TagSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.resource_type.is_some(), self.tags.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "ResourceType", &self.resource_type);
         cx.opt(&mut m, "Tags", &self.tags);
         Json::Object(m)
@@ -3308,7 +3621,12 @@ impl TotalLocalStorageGb {
 impl Render for TotalLocalStorageGb {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -3361,7 +3679,12 @@ impl VcpuCount {
 impl Render for VcpuCount {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)

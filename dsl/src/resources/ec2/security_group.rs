@@ -80,7 +80,18 @@ impl SecurityGroup {
 impl Render for SecurityGroup {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.group_name.is_some(),
+                self.security_group_egress.is_some(),
+                self.security_group_ingress.is_some(),
+                self.tags.is_some(),
+                self.vpc_id.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(&mut m, "GroupDescription", &self.group_description);
         cx.opt(&mut m, "GroupName", &self.group_name);
         cx.opt(&mut m, "SecurityGroupEgress", &self.security_group_egress);
@@ -195,7 +206,20 @@ impl Egress {
 impl Render for Egress {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.cidr_ip.is_some(),
+                self.cidr_ipv6.is_some(),
+                self.description.is_some(),
+                self.destination_prefix_list_id.is_some(),
+                self.destination_security_group_id.is_some(),
+                self.from_port.is_some(),
+                self.to_port.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "CidrIp", &self.cidr_ip);
         cx.opt(&mut m, "CidrIpv6", &self.cidr_ipv6);
         cx.opt(&mut m, "Description", &self.description);
@@ -317,7 +341,22 @@ impl Ingress {
 impl Render for Ingress {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.cidr_ip.is_some(),
+                self.cidr_ipv6.is_some(),
+                self.description.is_some(),
+                self.from_port.is_some(),
+                self.source_prefix_list_id.is_some(),
+                self.source_security_group_id.is_some(),
+                self.source_security_group_name.is_some(),
+                self.source_security_group_owner_id.is_some(),
+                self.to_port.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "CidrIp", &self.cidr_ip);
         cx.opt(&mut m, "CidrIpv6", &self.cidr_ipv6);
         cx.opt(&mut m, "Description", &self.description);

@@ -140,7 +140,24 @@ impl SecurityGroupIngress {
 impl Render for SecurityGroupIngress {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.cidr_ip.is_some(),
+                self.cidr_ipv6.is_some(),
+                self.description.is_some(),
+                self.from_port.is_some(),
+                self.group_id.is_some(),
+                self.group_name.is_some(),
+                self.source_prefix_list_id.is_some(),
+                self.source_security_group_id.is_some(),
+                self.source_security_group_name.is_some(),
+                self.source_security_group_owner_id.is_some(),
+                self.to_port.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "CidrIp", &self.cidr_ip);
         cx.opt(&mut m, "CidrIpv6", &self.cidr_ipv6);
         cx.opt(&mut m, "Description", &self.description);

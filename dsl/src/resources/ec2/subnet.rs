@@ -193,7 +193,29 @@ impl Subnet {
 impl Render for Subnet {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.assign_ipv6_address_on_creation.is_some(),
+                self.availability_zone.is_some(),
+                self.availability_zone_id.is_some(),
+                self.cidr_block.is_some(),
+                self.enable_dns64.is_some(),
+                self.enable_lni_at_device_index.is_some(),
+                self.ipv4_ipam_pool_id.is_some(),
+                self.ipv4_netmask_length.is_some(),
+                self.ipv6_cidr_block.is_some(),
+                self.ipv6_ipam_pool_id.is_some(),
+                self.ipv6_native.is_some(),
+                self.ipv6_netmask_length.is_some(),
+                self.map_public_ip_on_launch.is_some(),
+                self.outpost_arn.is_some(),
+                self.private_dns_name_options_on_launch.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AssignIpv6AddressOnCreation",
@@ -301,7 +323,16 @@ impl PrivateDnsNameOptionsOnLaunch {
 impl Render for PrivateDnsNameOptionsOnLaunch {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.enable_resource_name_dns_aaaa_record.is_some(),
+                self.enable_resource_name_dns_a_record.is_some(),
+                self.hostname_type.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "EnableResourceNameDnsAAAARecord",

@@ -38,7 +38,7 @@ impl SubnetRouteTableAssociation {
 impl Render for SubnetRouteTableAssociation {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "RouteTableId", &self.route_table_id);
         cx.req(&mut m, "SubnetId", &self.subnet_id);
         Json::Object(m)

@@ -50,7 +50,15 @@ impl VpcGatewayAttachment {
 impl Render for VpcGatewayAttachment {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.internet_gateway_id.is_some(),
+                self.vpn_gateway_id.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "InternetGatewayId", &self.internet_gateway_id);
         cx.req(&mut m, "VpcId", &self.vpc_id);
         cx.opt(&mut m, "VpnGatewayId", &self.vpn_gateway_id);

@@ -29,7 +29,7 @@ impl RegistryPolicy {
 impl Render for RegistryPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "PolicyText", &self.policy_text);
         Json::Object(m)
     }

@@ -32,7 +32,7 @@ impl ReplicationConfiguration {
 impl Render for ReplicationConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(
             &mut m,
             "ReplicationConfiguration",
@@ -85,7 +85,7 @@ impl ReplicationConfigurationProperty {
 impl Render for ReplicationConfigurationProperty {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Rules", &self.rules);
         Json::Object(m)
     }
@@ -129,7 +129,7 @@ impl ReplicationDestination {
 impl Render for ReplicationDestination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Region", &self.region);
         cx.req(&mut m, "RegistryId", &self.registry_id);
         Json::Object(m)
@@ -179,7 +179,12 @@ impl ReplicationRule {
 impl Render for ReplicationRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.repository_filters.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "Destinations", &self.destinations);
         cx.opt(&mut m, "RepositoryFilters", &self.repository_filters);
         Json::Object(m)
@@ -227,7 +232,7 @@ impl RepositoryFilter {
 impl Render for RepositoryFilter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Filter", &self.filter);
         cx.req(&mut m, "FilterType", &self.filter_type);
         Json::Object(m)

@@ -117,7 +117,22 @@ impl Repository {
 impl Render for Repository {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.empty_on_delete.is_some(),
+                self.encryption_configuration.is_some(),
+                self.image_scanning_configuration.is_some(),
+                self.image_tag_mutability.is_some(),
+                self.image_tag_mutability_exclusion_filters.is_some(),
+                self.lifecycle_policy.is_some(),
+                self.repository_name.is_some(),
+                self.repository_policy_text.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "EmptyOnDelete", &self.empty_on_delete);
         cx.opt(
             &mut m,
@@ -201,7 +216,8 @@ impl EncryptionConfiguration {
 impl Render for EncryptionConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(1 + [self.kms_key.is_some()].iter().filter(|s| **s).count());
         cx.req(&mut m, "EncryptionType", &self.encryption_type);
         cx.opt(&mut m, "KmsKey", &self.kms_key);
         Json::Object(m)
@@ -245,7 +261,8 @@ impl ImageScanningConfiguration {
 impl Render for ImageScanningConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.scan_on_push.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "ScanOnPush", &self.scan_on_push);
         Json::Object(m)
     }
@@ -296,7 +313,7 @@ impl ImageTagMutabilityExclusionFilter {
 impl Render for ImageTagMutabilityExclusionFilter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(
             &mut m,
             "ImageTagMutabilityExclusionFilterType",
@@ -357,7 +374,15 @@ impl LifecyclePolicy {
 impl Render for LifecyclePolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.lifecycle_policy_text.is_some(),
+                self.registry_id.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "LifecyclePolicyText", &self.lifecycle_policy_text);
         cx.opt(&mut m, "RegistryId", &self.registry_id);
         Json::Object(m)

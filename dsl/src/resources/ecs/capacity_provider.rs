@@ -65,7 +65,18 @@ impl CapacityProvider {
 impl Render for CapacityProvider {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.auto_scaling_group_provider.is_some(),
+                self.cluster_name.is_some(),
+                self.managed_instances_provider.is_some(),
+                self.name.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AutoScalingGroupProvider",
@@ -125,7 +136,12 @@ impl AcceleratorCountRequest {
 impl Render for AcceleratorCountRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -172,7 +188,12 @@ impl AcceleratorTotalMemoryMibRequest {
 impl Render for AcceleratorTotalMemoryMibRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -212,7 +233,12 @@ impl AutoRepairConfiguration {
 impl Render for AutoRepairConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.actions_status.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "ActionsStatus", &self.actions_status);
         Json::Object(m)
     }
@@ -276,7 +302,16 @@ impl AutoScalingGroupProvider {
 impl Render for AutoScalingGroupProvider {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.managed_draining.is_some(),
+                self.managed_scaling.is_some(),
+                self.managed_termination_protection.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(&mut m, "AutoScalingGroupArn", &self.auto_scaling_group_arn);
         cx.opt(&mut m, "ManagedDraining", &self.managed_draining);
         cx.opt(&mut m, "ManagedScaling", &self.managed_scaling);
@@ -329,7 +364,12 @@ impl BaselineEbsBandwidthMbpsRequest {
 impl Render for BaselineEbsBandwidthMbpsRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -379,7 +419,15 @@ impl CapacityReservationRequest {
 impl Render for CapacityReservationRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.reservation_group_arn.is_some(),
+                self.reservation_preference.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ReservationGroupArn", &self.reservation_group_arn);
         cx.opt(
             &mut m,
@@ -427,7 +475,12 @@ impl InfrastructureOptimization {
 impl Render for InfrastructureOptimization {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.scale_in_after.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "ScaleInAfter", &self.scale_in_after);
         Json::Object(m)
     }
@@ -547,7 +600,21 @@ impl InstanceLaunchTemplate {
 impl Render for InstanceLaunchTemplate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.capacity_option_type.is_some(),
+                self.capacity_reservations.is_some(),
+                self.fips_enabled.is_some(),
+                self.instance_metadata_tags_propagation.is_some(),
+                self.instance_requirements.is_some(),
+                self.local_storage_configuration.is_some(),
+                self.monitoring.is_some(),
+                self.storage_configuration.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "CapacityOptionType", &self.capacity_option_type);
         cx.opt(&mut m, "CapacityReservations", &self.capacity_reservations);
         cx.req(
@@ -815,7 +882,37 @@ impl InstanceRequirementsRequest {
 impl Render for InstanceRequirementsRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.accelerator_count.is_some(),
+                self.accelerator_manufacturers.is_some(),
+                self.accelerator_names.is_some(),
+                self.accelerator_total_memory_mib.is_some(),
+                self.accelerator_types.is_some(),
+                self.allowed_instance_types.is_some(),
+                self.bare_metal.is_some(),
+                self.baseline_ebs_bandwidth_mbps.is_some(),
+                self.burstable_performance.is_some(),
+                self.cpu_manufacturers.is_some(),
+                self.excluded_instance_types.is_some(),
+                self.instance_generations.is_some(),
+                self.local_storage.is_some(),
+                self.local_storage_types.is_some(),
+                self.max_spot_price_as_percentage_of_optimal_on_demand_price
+                    .is_some(),
+                self.memory_gib_per_vcpu.is_some(),
+                self.network_bandwidth_gbps.is_some(),
+                self.network_interface_count.is_some(),
+                self.on_demand_max_price_percentage_over_lowest_price
+                    .is_some(),
+                self.require_hibernate_support.is_some(),
+                self.spot_max_price_percentage_over_lowest_price.is_some(),
+                self.total_local_storage_gb.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AcceleratorCount", &self.accelerator_count);
         cx.opt(
             &mut m,
@@ -913,7 +1010,12 @@ impl ManagedInstancesLocalStorageConfiguration {
 impl Render for ManagedInstancesLocalStorageConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.use_local_storage.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "UseLocalStorage", &self.use_local_storage);
         Json::Object(m)
     }
@@ -954,7 +1056,7 @@ impl ManagedInstancesNetworkConfiguration {
 impl Render for ManagedInstancesNetworkConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "SecurityGroups", &self.security_groups);
         cx.req(&mut m, "Subnets", &self.subnets);
         Json::Object(m)
@@ -1028,7 +1130,16 @@ impl ManagedInstancesProvider {
 impl Render for ManagedInstancesProvider {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.auto_repair_configuration.is_some(),
+                self.infrastructure_optimization.is_some(),
+                self.propagate_tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AutoRepairConfiguration",
@@ -1083,7 +1194,7 @@ impl ManagedInstancesStorageConfiguration {
 impl Render for ManagedInstancesStorageConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "StorageSizeGiB", &self.storage_size_gib);
         Json::Object(m)
     }
@@ -1152,7 +1263,18 @@ impl ManagedScaling {
 impl Render for ManagedScaling {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.instance_warmup_period.is_some(),
+                self.maximum_scaling_step_size.is_some(),
+                self.minimum_scaling_step_size.is_some(),
+                self.status.is_some(),
+                self.target_capacity.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "InstanceWarmupPeriod", &self.instance_warmup_period);
         cx.opt(
             &mut m,
@@ -1210,7 +1332,12 @@ impl MemoryGibPerVcpuRequest {
 impl Render for MemoryGibPerVcpuRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -1254,7 +1381,7 @@ impl MemoryMibRequest {
 impl Render for MemoryMibRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1 + [self.max.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Max", &self.max);
         cx.req(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -1301,7 +1428,12 @@ impl NetworkBandwidthGbpsRequest {
 impl Render for NetworkBandwidthGbpsRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -1348,7 +1480,12 @@ impl NetworkInterfaceCountRequest {
 impl Render for NetworkInterfaceCountRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -1395,7 +1532,12 @@ impl TotalLocalStorageGbRequest {
 impl Render for TotalLocalStorageGbRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.max.is_some(), self.min.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -1439,7 +1581,7 @@ impl VcpuCountRangeRequest {
 impl Render for VcpuCountRangeRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1 + [self.max.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Max", &self.max);
         cx.req(&mut m, "Min", &self.min);
         Json::Object(m)

@@ -94,7 +94,20 @@ impl Cluster {
 impl Render for Cluster {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.capacity_providers.is_some(),
+                self.cluster_name.is_some(),
+                self.cluster_settings.is_some(),
+                self.configuration.is_some(),
+                self.default_capacity_provider_strategy.is_some(),
+                self.service_connect_defaults.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "CapacityProviders", &self.capacity_providers);
         cx.opt(&mut m, "ClusterName", &self.cluster_name);
         cx.opt(&mut m, "ClusterSettings", &self.cluster_settings);
@@ -179,7 +192,16 @@ impl CapacityProviderStrategyItem {
 impl Render for CapacityProviderStrategyItem {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.base.is_some(),
+                self.capacity_provider.is_some(),
+                self.weight.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Base", &self.base);
         cx.opt(&mut m, "CapacityProvider", &self.capacity_provider);
         cx.opt(&mut m, "Weight", &self.weight);
@@ -239,7 +261,15 @@ impl ClusterConfiguration {
 impl Render for ClusterConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.execute_command_configuration.is_some(),
+                self.managed_storage_configuration.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "ExecuteCommandConfiguration",
@@ -300,7 +330,12 @@ impl ClusterSettings {
 impl Render for ClusterSettings {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.name.is_some(), self.value.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -365,7 +400,16 @@ impl ExecuteCommandConfiguration {
 impl Render for ExecuteCommandConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.kms_key_id.is_some(),
+                self.log_configuration.is_some(),
+                self.logging.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "KmsKeyId", &self.kms_key_id);
         cx.opt(&mut m, "LogConfiguration", &self.log_configuration);
         cx.opt(&mut m, "Logging", &self.logging);
@@ -446,7 +490,18 @@ impl ExecuteCommandLogConfiguration {
 impl Render for ExecuteCommandLogConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.cloud_watch_encryption_enabled.is_some(),
+                self.cloud_watch_log_group_name.is_some(),
+                self.s3_bucket_name.is_some(),
+                self.s3_encryption_enabled.is_some(),
+                self.s3_key_prefix.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "CloudWatchEncryptionEnabled",
@@ -510,7 +565,15 @@ impl ManagedStorageConfiguration {
 impl Render for ManagedStorageConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.fargate_ephemeral_storage_kms_key_id.is_some(),
+                self.kms_key_id.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "FargateEphemeralStorageKmsKeyId",
@@ -558,7 +621,8 @@ impl ServiceConnectDefaults {
 impl Render for ServiceConnectDefaults {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.namespace.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Namespace", &self.namespace);
         Json::Object(m)
     }

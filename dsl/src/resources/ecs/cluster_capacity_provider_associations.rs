@@ -47,7 +47,12 @@ impl ClusterCapacityProviderAssociations {
 impl Render for ClusterCapacityProviderAssociations {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [self.capacity_providers.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "CapacityProviders", &self.capacity_providers);
         cx.req(&mut m, "Cluster", &self.cluster);
         cx.req(
@@ -108,7 +113,12 @@ impl CapacityProviderStrategy {
 impl Render for CapacityProviderStrategy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.base.is_some(), self.weight.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Base", &self.base);
         cx.req(&mut m, "CapacityProvider", &self.capacity_provider);
         cx.opt(&mut m, "Weight", &self.weight);

@@ -116,7 +116,23 @@ impl DaemonTaskDefinition {
 impl Render for DaemonTaskDefinition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.container_definitions.is_some(),
+                self.cpu.is_some(),
+                self.execution_role_arn.is_some(),
+                self.family.is_some(),
+                self.ipc_mode.is_some(),
+                self.memory.is_some(),
+                self.pid_mode.is_some(),
+                self.tags.is_some(),
+                self.task_role_arn.is_some(),
+                self.volumes.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ContainerDefinitions", &self.container_definitions);
         cx.opt(&mut m, "Cpu", &self.cpu);
         cx.opt(&mut m, "ExecutionRoleArn", &self.execution_role_arn);
@@ -187,7 +203,12 @@ impl ContainerDependency {
 impl Render for ContainerDependency {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.condition.is_some(), self.container_name.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Condition", &self.condition);
         cx.opt(&mut m, "ContainerName", &self.container_name);
         Json::Object(m)
@@ -508,7 +529,40 @@ impl DaemonContainerDefinition {
 impl Render for DaemonContainerDefinition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.command.is_some(),
+                self.cpu.is_some(),
+                self.depends_on.is_some(),
+                self.entry_point.is_some(),
+                self.environment.is_some(),
+                self.environment_files.is_some(),
+                self.essential.is_some(),
+                self.firelens_configuration.is_some(),
+                self.health_check.is_some(),
+                self.interactive.is_some(),
+                self.linux_parameters.is_some(),
+                self.log_configuration.is_some(),
+                self.memory.is_some(),
+                self.memory_reservation.is_some(),
+                self.mount_points.is_some(),
+                self.privileged.is_some(),
+                self.pseudo_terminal.is_some(),
+                self.readonly_root_filesystem.is_some(),
+                self.repository_credentials.is_some(),
+                self.restart_policy.is_some(),
+                self.secrets.is_some(),
+                self.start_timeout.is_some(),
+                self.stop_timeout.is_some(),
+                self.system_controls.is_some(),
+                self.ulimits.is_some(),
+                self.user.is_some(),
+                self.working_directory.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Command", &self.command);
         cx.opt(&mut m, "Cpu", &self.cpu);
         cx.opt(&mut m, "DependsOn", &self.depends_on);
@@ -609,7 +663,16 @@ impl Device {
 impl Render for Device {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.container_path.is_some(),
+                self.host_path.is_some(),
+                self.permissions.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ContainerPath", &self.container_path);
         cx.opt(&mut m, "HostPath", &self.host_path);
         cx.opt(&mut m, "Permissions", &self.permissions);
@@ -663,7 +726,12 @@ impl EnvironmentFile {
 impl Render for EnvironmentFile {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.r#type.is_some(), self.value.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Type", &self.r#type);
         cx.opt(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -716,7 +784,12 @@ impl FirelensConfiguration {
 impl Render for FirelensConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.options.is_some(), self.r#type.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Options", &self.options);
         cx.opt(&mut m, "Type", &self.r#type);
         Json::Object(m)
@@ -796,7 +869,18 @@ impl HealthCheck {
 impl Render for HealthCheck {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.command.is_some(),
+                self.interval.is_some(),
+                self.retries.is_some(),
+                self.start_period.is_some(),
+                self.timeout.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Command", &self.command);
         cx.opt(&mut m, "Interval", &self.interval);
         cx.opt(&mut m, "Retries", &self.retries);
@@ -843,7 +927,8 @@ impl HostVolumeProperties {
 impl Render for HostVolumeProperties {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.source_path.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "SourcePath", &self.source_path);
         Json::Object(m)
     }
@@ -895,7 +980,12 @@ impl KernelCapabilities {
 impl Render for KernelCapabilities {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.add.is_some(), self.drop.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Add", &self.add);
         cx.opt(&mut m, "Drop", &self.drop);
         Json::Object(m)
@@ -948,7 +1038,12 @@ impl KeyValuePair {
 impl Render for KeyValuePair {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.name.is_some(), self.value.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -1019,7 +1114,17 @@ impl LinuxParameters {
 impl Render for LinuxParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.capabilities.is_some(),
+                self.devices.is_some(),
+                self.init_process_enabled.is_some(),
+                self.tmpfs.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Capabilities", &self.capabilities);
         cx.opt(&mut m, "Devices", &self.devices);
         cx.opt(&mut m, "InitProcessEnabled", &self.init_process_enabled);
@@ -1081,7 +1186,12 @@ impl LogConfiguration {
 impl Render for LogConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.options.is_some(), self.secret_options.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "LogDriver", &self.log_driver);
         cx.opt(&mut m, "Options", &self.options);
         cx.opt(&mut m, "SecretOptions", &self.secret_options);
@@ -1144,7 +1254,16 @@ impl MountPoint {
 impl Render for MountPoint {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.container_path.is_some(),
+                self.read_only.is_some(),
+                self.source_volume.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ContainerPath", &self.container_path);
         cx.opt(&mut m, "ReadOnly", &self.read_only);
         cx.opt(&mut m, "SourceVolume", &self.source_volume);
@@ -1189,7 +1308,12 @@ impl RepositoryCredentials {
 impl Render for RepositoryCredentials {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.credentials_parameter.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "CredentialsParameter", &self.credentials_parameter);
         Json::Object(m)
     }
@@ -1244,7 +1368,16 @@ impl RestartPolicy {
 impl Render for RestartPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.enabled.is_some(),
+                self.ignored_exit_codes.is_some(),
+                self.restart_attempt_period.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Enabled", &self.enabled);
         cx.opt(&mut m, "IgnoredExitCodes", &self.ignored_exit_codes);
         cx.opt(&mut m, "RestartAttemptPeriod", &self.restart_attempt_period);
@@ -1290,7 +1423,7 @@ impl Secret {
 impl Render for Secret {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "ValueFrom", &self.value_from);
         Json::Object(m)
@@ -1343,7 +1476,12 @@ impl SystemControl {
 impl Render for SystemControl {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.namespace.is_some(), self.value.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Namespace", &self.namespace);
         cx.opt(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -1403,7 +1541,12 @@ impl Tmpfs {
 impl Render for Tmpfs {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.container_path.is_some(), self.mount_options.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "ContainerPath", &self.container_path);
         cx.opt(&mut m, "MountOptions", &self.mount_options);
         cx.req(&mut m, "Size", &self.size);
@@ -1458,7 +1601,7 @@ impl Ulimit {
 impl Render for Ulimit {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(3);
         cx.req(&mut m, "HardLimit", &self.hard_limit);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "SoftLimit", &self.soft_limit);
@@ -1512,7 +1655,12 @@ impl Volume {
 impl Render for Volume {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.host.is_some(), self.name.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Host", &self.host);
         cx.opt(&mut m, "Name", &self.name);
         Json::Object(m)

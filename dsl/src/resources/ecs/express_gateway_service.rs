@@ -127,7 +127,25 @@ impl ExpressGatewayService {
 impl Render for ExpressGatewayService {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.cluster.is_some(),
+                self.cpu.is_some(),
+                self.execution_role_arn.is_some(),
+                self.health_check_path.is_some(),
+                self.memory.is_some(),
+                self.network_configuration.is_some(),
+                self.primary_container.is_some(),
+                self.scaling_target.is_some(),
+                self.service_name.is_some(),
+                self.tags.is_some(),
+                self.task_definition_arn.is_some(),
+                self.task_role_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Cluster", &self.cluster);
         cx.opt(&mut m, "Cpu", &self.cpu);
         cx.opt(&mut m, "ExecutionRoleArn", &self.execution_role_arn);
@@ -343,7 +361,19 @@ impl ExpressGatewayContainer {
 impl Render for ExpressGatewayContainer {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.aws_logs_configuration.is_some(),
+                self.command.is_some(),
+                self.container_port.is_some(),
+                self.environment.is_some(),
+                self.repository_credentials.is_some(),
+                self.secrets.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AwsLogsConfiguration", &self.aws_logs_configuration);
         cx.opt(&mut m, "Command", &self.command);
         cx.opt(&mut m, "ContainerPort", &self.container_port);
@@ -388,7 +418,7 @@ impl ExpressGatewayRepositoryCredentials {
 impl Render for ExpressGatewayRepositoryCredentials {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "CredentialsParameter", &self.credentials_parameter);
         Json::Object(m)
     }
@@ -451,7 +481,17 @@ impl ExpressGatewayScalingTarget {
 impl Render for ExpressGatewayScalingTarget {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.auto_scaling_metric.is_some(),
+                self.auto_scaling_target_value.is_some(),
+                self.max_task_count.is_some(),
+                self.min_task_count.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AutoScalingMetric", &self.auto_scaling_metric);
         cx.opt(
             &mut m,
@@ -499,7 +539,7 @@ impl ExpressGatewayServiceAwsLogsConfiguration {
 impl Render for ExpressGatewayServiceAwsLogsConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "LogGroup", &self.log_group);
         cx.req(&mut m, "LogStreamPrefix", &self.log_stream_prefix);
         Json::Object(m)
@@ -546,7 +586,12 @@ impl ExpressGatewayServiceNetworkConfiguration {
 impl Render for ExpressGatewayServiceNetworkConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.security_groups.is_some(), self.subnets.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "SecurityGroups", &self.security_groups);
         cx.opt(&mut m, "Subnets", &self.subnets);
         Json::Object(m)
@@ -585,7 +630,7 @@ impl KeyValuePair {
 impl Render for KeyValuePair {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -624,7 +669,7 @@ impl Secret {
 impl Render for Secret {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "ValueFrom", &self.value_from);
         Json::Object(m)

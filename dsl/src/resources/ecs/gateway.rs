@@ -74,7 +74,16 @@ impl Gateway {
 impl Render for Gateway {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            3 + [
+                self.deletion_protection.is_some(),
+                self.propagate_tags.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(&mut m, "Configuration", &self.configuration);
         cx.opt(&mut m, "DeletionProtection", &self.deletion_protection);
         cx.req(&mut m, "GatewayName", &self.gateway_name);
@@ -173,7 +182,7 @@ impl GatewayAlbTestTrafficRules {
 impl Render for GatewayAlbTestTrafficRules {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.header.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Header", &self.header);
         Json::Object(m)
     }
@@ -212,7 +221,7 @@ impl GatewayConfiguration {
 impl Render for GatewayConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "HostSharedAlb", &self.host_shared_alb);
         Json::Object(m)
     }
@@ -255,7 +264,8 @@ impl GatewayElbAccessLogConfiguration {
 impl Render for GatewayElbAccessLogConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.destination.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Destination", &self.destination);
         Json::Object(m)
     }
@@ -298,7 +308,7 @@ impl GatewayElbAccessLogDestination {
 impl Render for GatewayElbAccessLogDestination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.s3.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "S3", &self.s3);
         Json::Object(m)
     }
@@ -347,7 +357,8 @@ impl GatewayElbAccessLogS3Destination {
 impl Render for GatewayElbAccessLogS3Destination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(1 + [self.prefix.is_some()].iter().filter(|s| **s).count());
         cx.req(&mut m, "Bucket", &self.bucket);
         cx.opt(&mut m, "Prefix", &self.prefix);
         Json::Object(m)
@@ -409,7 +420,16 @@ impl GatewayElbNetworkConfiguration {
 impl Render for GatewayElbNetworkConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.inbound_security_group.is_some(),
+                self.ip_address_type.is_some(),
+                self.subnets.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "InboundSecurityGroup", &self.inbound_security_group);
         cx.opt(&mut m, "IpAddressType", &self.ip_address_type);
         cx.opt(&mut m, "Subnets", &self.subnets);
@@ -455,7 +475,7 @@ impl GatewayTestTrafficHeader {
 impl Render for GatewayTestTrafficHeader {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "Values", &self.values);
         Json::Object(m)
@@ -580,7 +600,22 @@ impl HostSharedAlbConfiguration {
 impl Render for HostSharedAlbConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.access_logs.is_some(),
+                self.http_desync.is_some(),
+                self.max_alb_count.is_some(),
+                self.network_configuration.is_some(),
+                self.port.is_some(),
+                self.protocol.is_some(),
+                self.scheme.is_some(),
+                self.test_traffic_rules.is_some(),
+                self.web_acl_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AccessLogs", &self.access_logs);
         cx.opt(&mut m, "HttpDesync", &self.http_desync);
         cx.opt(&mut m, "MaxAlbCount", &self.max_alb_count);

@@ -35,7 +35,7 @@ impl GatewayClusterAssociations {
 impl Render for GatewayClusterAssociations {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Cluster", &self.cluster);
         cx.req(&mut m, "Gateway", &self.gateway);
         Json::Object(m)

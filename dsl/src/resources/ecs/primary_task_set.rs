@@ -43,7 +43,7 @@ impl PrimaryTaskSet {
 impl Render for PrimaryTaskSet {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(3);
         cx.req(&mut m, "Cluster", &self.cluster);
         cx.req(&mut m, "Service", &self.service);
         cx.req(&mut m, "TaskSetId", &self.task_set_id);

@@ -300,7 +300,41 @@ impl Service {
 impl Render for Service {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.availability_zone_rebalancing.is_some(),
+                self.capacity_provider_strategy.is_some(),
+                self.cluster.is_some(),
+                self.deployment_configuration.is_some(),
+                self.deployment_controller.is_some(),
+                self.desired_count.is_some(),
+                self.enable_ecs_managed_tags.is_some(),
+                self.enable_execute_command.is_some(),
+                self.force_new_deployment.is_some(),
+                self.gateway_connectors.is_some(),
+                self.health_check_grace_period_seconds.is_some(),
+                self.launch_type.is_some(),
+                self.load_balancers.is_some(),
+                self.monitoring.is_some(),
+                self.network_configuration.is_some(),
+                self.placement_constraints.is_some(),
+                self.placement_strategies.is_some(),
+                self.platform_version.is_some(),
+                self.propagate_tags.is_some(),
+                self.role.is_some(),
+                self.scheduling_strategy.is_some(),
+                self.service_connect_configuration.is_some(),
+                self.service_name.is_some(),
+                self.service_registries.is_some(),
+                self.tags.is_some(),
+                self.task_definition.is_some(),
+                self.volume_configurations.is_some(),
+                self.vpc_lattice_configurations.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AvailabilityZoneRebalancing",
@@ -439,7 +473,16 @@ impl AdvancedConfiguration {
 impl Render for AdvancedConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.production_listener_rule.is_some(),
+                self.role_arn.is_some(),
+                self.test_listener_rule.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(
             &mut m,
             "AlternateTargetGroupArn",
@@ -511,7 +554,16 @@ impl AwsVpcConfiguration {
 impl Render for AwsVpcConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.assign_public_ip.is_some(),
+                self.security_groups.is_some(),
+                self.subnets.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AssignPublicIp", &self.assign_public_ip);
         cx.opt(&mut m, "SecurityGroups", &self.security_groups);
         cx.opt(&mut m, "Subnets", &self.subnets);
@@ -565,7 +617,15 @@ impl CanaryConfiguration {
 impl Render for CanaryConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.canary_bake_time_in_minutes.is_some(),
+                self.canary_percent.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "CanaryBakeTimeInMinutes",
@@ -631,7 +691,16 @@ impl CapacityProviderStrategyItem {
 impl Render for CapacityProviderStrategyItem {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.base.is_some(),
+                self.capacity_provider.is_some(),
+                self.weight.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Base", &self.base);
         cx.opt(&mut m, "CapacityProvider", &self.capacity_provider);
         cx.opt(&mut m, "Weight", &self.weight);
@@ -686,7 +755,7 @@ impl DeploymentAlarms {
 impl Render for DeploymentAlarms {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(3);
         cx.req(&mut m, "AlarmNames", &self.alarm_names);
         cx.req(&mut m, "Enable", &self.enable);
         cx.req(&mut m, "Rollback", &self.rollback);
@@ -755,7 +824,15 @@ impl DeploymentCircuitBreaker {
 impl Render for DeploymentCircuitBreaker {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.reset_on_healthy_task.is_some(),
+                self.threshold_configuration.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(&mut m, "Enable", &self.enable);
         cx.opt(&mut m, "ResetOnHealthyTask", &self.reset_on_healthy_task);
         cx.req(&mut m, "Rollback", &self.rollback);
@@ -895,7 +972,23 @@ impl DeploymentConfiguration {
 impl Render for DeploymentConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.alarms.is_some(),
+                self.bake_time_in_minutes.is_some(),
+                self.canary_configuration.is_some(),
+                self.deployment_circuit_breaker.is_some(),
+                self.early_success_criteria.is_some(),
+                self.lifecycle_hooks.is_some(),
+                self.linear_configuration.is_some(),
+                self.maximum_percent.is_some(),
+                self.minimum_healthy_percent.is_some(),
+                self.strategy.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Alarms", &self.alarms);
         cx.opt(&mut m, "BakeTimeInMinutes", &self.bake_time_in_minutes);
         cx.opt(&mut m, "CanaryConfiguration", &self.canary_configuration);
@@ -955,7 +1048,7 @@ impl DeploymentController {
 impl Render for DeploymentController {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.r#type.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Type", &self.r#type);
         Json::Object(m)
     }
@@ -1019,7 +1112,16 @@ impl DeploymentEarlySuccessCriteria {
 impl Render for DeploymentEarlySuccessCriteria {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.enable.is_some(),
+                self.healthy_percent.is_some(),
+                self.source_service_revision_cleanup.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Enable", &self.enable);
         cx.opt(&mut m, "HealthyPercent", &self.healthy_percent);
         cx.opt(
@@ -1114,7 +1216,18 @@ impl DeploymentLifecycleHook {
 impl Render for DeploymentLifecycleHook {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.hook_details.is_some(),
+                self.hook_target_arn.is_some(),
+                self.role_arn.is_some(),
+                self.target_type.is_some(),
+                self.timeout_configuration.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "HookDetails", &self.hook_details);
         cx.opt(&mut m, "HookTargetArn", &self.hook_target_arn);
         cx.req(&mut m, "LifecycleStages", &self.lifecycle_stages);
@@ -1178,7 +1291,12 @@ impl EbsTagSpecification {
 impl Render for EbsTagSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.propagate_tags.is_some(), self.tags.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "PropagateTags", &self.propagate_tags);
         cx.req(&mut m, "ResourceType", &self.resource_type);
         cx.opt(&mut m, "Tags", &self.tags);
@@ -1229,7 +1347,12 @@ impl ForceNewDeployment {
 impl Render for ForceNewDeployment {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.force_new_deployment_nonce.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(
             &mut m,
             "EnableForceNewDeployment",
@@ -1289,7 +1412,12 @@ impl GatewayConnector {
 impl Render for GatewayConnector {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.filters.is_some(), self.health_check.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Filters", &self.filters);
         cx.opt(&mut m, "HealthCheck", &self.health_check);
         cx.req(&mut m, "PortName", &self.port_name);
@@ -1330,7 +1458,8 @@ impl GatewayConnectorFilters {
 impl Render for GatewayConnectorFilters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.access_types.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "AccessTypes", &self.access_types);
         Json::Object(m)
     }
@@ -1418,7 +1547,21 @@ impl GatewayConnectorHealthCheck {
 impl Render for GatewayConnectorHealthCheck {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.health_check_interval_seconds.is_some(),
+                self.health_check_path.is_some(),
+                self.health_check_port.is_some(),
+                self.health_check_protocol.is_some(),
+                self.health_check_timeout_seconds.is_some(),
+                self.healthy_threshold_count.is_some(),
+                self.matcher.is_some(),
+                self.unhealthy_threshold_count.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "HealthCheckIntervalSeconds",
@@ -1487,7 +1630,12 @@ impl GatewayConnectorHealthCheckMatcher {
 impl Render for GatewayConnectorHealthCheckMatcher {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.grpc_code.is_some(), self.http_code.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "GrpcCode", &self.grpc_code);
         cx.opt(&mut m, "HttpCode", &self.http_code);
         Json::Object(m)
@@ -1536,7 +1684,12 @@ impl HookTimeoutConfig {
 impl Render for HookTimeoutConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.action.is_some(), self.timeout_in_minutes.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Action", &self.action);
         cx.opt(&mut m, "TimeoutInMinutes", &self.timeout_in_minutes);
         Json::Object(m)
@@ -1589,7 +1742,15 @@ impl LinearConfiguration {
 impl Render for LinearConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.step_bake_time_in_minutes.is_some(),
+                self.step_percent.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "StepBakeTimeInMinutes",
@@ -1676,7 +1837,18 @@ impl LoadBalancer {
 impl Render for LoadBalancer {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.advanced_configuration.is_some(),
+                self.container_name.is_some(),
+                self.container_port.is_some(),
+                self.load_balancer_name.is_some(),
+                self.target_group_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AdvancedConfiguration",
@@ -1745,7 +1917,16 @@ impl LogConfiguration {
 impl Render for LogConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.log_driver.is_some(),
+                self.options.is_some(),
+                self.secret_options.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "LogDriver", &self.log_driver);
         cx.opt(&mut m, "Options", &self.options);
         cx.opt(&mut m, "SecretOptions", &self.secret_options);
@@ -1794,7 +1975,7 @@ impl MetricConfiguration {
 impl Render for MetricConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "MetricNames", &self.metric_names);
         cx.req(&mut m, "ResolutionSeconds", &self.resolution_seconds);
         Json::Object(m)
@@ -1834,7 +2015,7 @@ impl MonitoringConfiguration {
 impl Render for MonitoringConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "MetricConfigurations", &self.metric_configurations);
         Json::Object(m)
     }
@@ -1877,7 +2058,12 @@ impl NetworkConfiguration {
 impl Render for NetworkConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.awsvpc_configuration.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "AwsvpcConfiguration", &self.awsvpc_configuration);
         Json::Object(m)
     }
@@ -1926,7 +2112,8 @@ impl PlacementConstraint {
 impl Render for PlacementConstraint {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(1 + [self.expression.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Expression", &self.expression);
         cx.req(&mut m, "Type", &self.r#type);
         Json::Object(m)
@@ -1976,7 +2163,8 @@ impl PlacementStrategy {
 impl Render for PlacementStrategy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(1 + [self.field.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Field", &self.field);
         cx.req(&mut m, "Type", &self.r#type);
         Json::Object(m)
@@ -2021,7 +2209,7 @@ impl Secret {
 impl Render for Secret {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "ValueFrom", &self.value_from);
         Json::Object(m)
@@ -2074,7 +2262,12 @@ impl ServiceConnectAccessLogConfiguration {
 impl Render for ServiceConnectAccessLogConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.include_query_parameters.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "Format", &self.format);
         cx.opt(
             &mut m,
@@ -2141,7 +2334,12 @@ impl ServiceConnectClientAlias {
 impl Render for ServiceConnectClientAlias {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.dns_name.is_some(), self.test_traffic_rules.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "DnsName", &self.dns_name);
         cx.req(&mut m, "Port", &self.port);
         cx.opt(&mut m, "TestTrafficRules", &self.test_traffic_rules);
@@ -2236,7 +2434,18 @@ impl ServiceConnectConfiguration {
 impl Render for ServiceConnectConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.access_log_configuration.is_some(),
+                self.container_configurations.is_some(),
+                self.log_configuration.is_some(),
+                self.namespace.is_some(),
+                self.services.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AccessLogConfiguration",
@@ -2288,7 +2497,8 @@ impl ServiceConnectContainerConfiguration {
 impl Render for ServiceConnectContainerConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.log_level.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "LogLevel", &self.log_level);
         Json::Object(m)
     }
@@ -2380,7 +2590,18 @@ impl ServiceConnectService {
 impl Render for ServiceConnectService {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.client_aliases.is_some(),
+                self.discovery_name.is_some(),
+                self.ingress_port_override.is_some(),
+                self.timeout.is_some(),
+                self.tls.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ClientAliases", &self.client_aliases);
         cx.opt(&mut m, "DiscoveryName", &self.discovery_name);
         cx.opt(&mut m, "IngressPortOverride", &self.ingress_port_override);
@@ -2424,7 +2645,7 @@ impl ServiceConnectTestTrafficRules {
 impl Render for ServiceConnectTestTrafficRules {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Header", &self.header);
         Json::Object(m)
     }
@@ -2472,7 +2693,8 @@ impl ServiceConnectTestTrafficRulesHeader {
 impl Render for ServiceConnectTestTrafficRulesHeader {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(1 + [self.value.is_some()].iter().filter(|s| **s).count());
         cx.req(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -2508,7 +2730,7 @@ impl ServiceConnectTestTrafficRulesHeaderValue {
 impl Render for ServiceConnectTestTrafficRulesHeaderValue {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Exact", &self.exact);
         Json::Object(m)
     }
@@ -2551,7 +2773,12 @@ impl ServiceConnectTlsCertificateAuthority {
 impl Render for ServiceConnectTlsCertificateAuthority {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.aws_pca_authority_arn.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "AwsPcaAuthorityArn", &self.aws_pca_authority_arn);
         Json::Object(m)
     }
@@ -2612,7 +2839,12 @@ impl ServiceConnectTlsConfiguration {
 impl Render for ServiceConnectTlsConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.kms_key.is_some(), self.role_arn.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(
             &mut m,
             "IssuerCertificateAuthority",
@@ -2760,7 +2992,23 @@ impl ServiceManagedEbsVolumeConfiguration {
 impl Render for ServiceManagedEbsVolumeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.encrypted.is_some(),
+                self.filesystem_type.is_some(),
+                self.iops.is_some(),
+                self.kms_key_id.is_some(),
+                self.size_in_gib.is_some(),
+                self.snapshot_id.is_some(),
+                self.tag_specifications.is_some(),
+                self.throughput.is_some(),
+                self.volume_initialization_rate.is_some(),
+                self.volume_type.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Encrypted", &self.encrypted);
         cx.opt(&mut m, "FilesystemType", &self.filesystem_type);
         cx.opt(&mut m, "Iops", &self.iops);
@@ -2844,7 +3092,17 @@ impl ServiceRegistry {
 impl Render for ServiceRegistry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.container_name.is_some(),
+                self.container_port.is_some(),
+                self.port.is_some(),
+                self.registry_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ContainerName", &self.container_name);
         cx.opt(&mut m, "ContainerPort", &self.container_port);
         cx.opt(&mut m, "Port", &self.port);
@@ -2899,7 +3157,12 @@ impl ServiceVolumeConfiguration {
 impl Render for ServiceVolumeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.managed_ebs_volume.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "ManagedEBSVolume", &self.managed_ebs_volume);
         cx.req(&mut m, "Name", &self.name);
         Json::Object(m)
@@ -2947,7 +3210,7 @@ impl ThresholdConfiguration {
 impl Render for ThresholdConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Type", &self.r#type);
         cx.req(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -3000,7 +3263,15 @@ impl TimeoutConfiguration {
 impl Render for TimeoutConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.idle_timeout_seconds.is_some(),
+                self.per_request_timeout_seconds.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "IdleTimeoutSeconds", &self.idle_timeout_seconds);
         cx.opt(
             &mut m,
@@ -3066,7 +3337,16 @@ impl VpcLatticeAdvancedConfiguration {
 impl Render for VpcLatticeAdvancedConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.alternate_target_group_arn.is_some(),
+                self.production_listener_rule.is_some(),
+                self.test_listener_rule.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AlternateTargetGroupArn",
@@ -3142,7 +3422,12 @@ impl VpcLatticeConfiguration {
 impl Render for VpcLatticeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            3 + [self.advanced_configuration.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(
             &mut m,
             "AdvancedConfiguration",

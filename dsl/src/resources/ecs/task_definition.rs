@@ -197,7 +197,31 @@ impl TaskDefinition {
 impl Render for TaskDefinition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.container_definitions.is_some(),
+                self.cpu.is_some(),
+                self.enable_fault_injection.is_some(),
+                self.ephemeral_storage.is_some(),
+                self.execution_role_arn.is_some(),
+                self.family.is_some(),
+                self.inference_accelerators.is_some(),
+                self.ipc_mode.is_some(),
+                self.memory.is_some(),
+                self.network_mode.is_some(),
+                self.pid_mode.is_some(),
+                self.placement_constraints.is_some(),
+                self.proxy_configuration.is_some(),
+                self.requires_compatibilities.is_some(),
+                self.runtime_platform.is_some(),
+                self.tags.is_some(),
+                self.task_role_arn.is_some(),
+                self.volumes.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ContainerDefinitions", &self.container_definitions);
         cx.opt(&mut m, "Cpu", &self.cpu);
         cx.opt(&mut m, "EnableFaultInjection", &self.enable_fault_injection);
@@ -284,7 +308,12 @@ impl AuthorizationConfig {
 impl Render for AuthorizationConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.access_point_id.is_some(), self.iam.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "AccessPointId", &self.access_point_id);
         cx.opt(&mut m, "IAM", &self.iam);
         Json::Object(m)
@@ -738,7 +767,53 @@ impl ContainerDefinition {
 impl Render for ContainerDefinition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.command.is_some(),
+                self.cpu.is_some(),
+                self.credential_specs.is_some(),
+                self.depends_on.is_some(),
+                self.disable_networking.is_some(),
+                self.dns_search_domains.is_some(),
+                self.dns_servers.is_some(),
+                self.docker_labels.is_some(),
+                self.docker_security_options.is_some(),
+                self.entry_point.is_some(),
+                self.environment.is_some(),
+                self.environment_files.is_some(),
+                self.essential.is_some(),
+                self.extra_hosts.is_some(),
+                self.firelens_configuration.is_some(),
+                self.health_check.is_some(),
+                self.hostname.is_some(),
+                self.interactive.is_some(),
+                self.links.is_some(),
+                self.linux_parameters.is_some(),
+                self.log_configuration.is_some(),
+                self.memory.is_some(),
+                self.memory_reservation.is_some(),
+                self.mount_points.is_some(),
+                self.port_mappings.is_some(),
+                self.privileged.is_some(),
+                self.pseudo_terminal.is_some(),
+                self.readonly_root_filesystem.is_some(),
+                self.repository_credentials.is_some(),
+                self.resource_requirements.is_some(),
+                self.restart_policy.is_some(),
+                self.secrets.is_some(),
+                self.start_timeout.is_some(),
+                self.stop_timeout.is_some(),
+                self.system_controls.is_some(),
+                self.ulimits.is_some(),
+                self.user.is_some(),
+                self.version_consistency.is_some(),
+                self.volumes_from.is_some(),
+                self.working_directory.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Command", &self.command);
         cx.opt(&mut m, "Cpu", &self.cpu);
         cx.opt(&mut m, "CredentialSpecs", &self.credential_specs);
@@ -847,7 +922,12 @@ impl ContainerDependency {
 impl Render for ContainerDependency {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.condition.is_some(), self.container_name.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Condition", &self.condition);
         cx.opt(&mut m, "ContainerName", &self.container_name);
         Json::Object(m)
@@ -909,7 +989,16 @@ impl Device {
 impl Render for Device {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.container_path.is_some(),
+                self.host_path.is_some(),
+                self.permissions.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ContainerPath", &self.container_path);
         cx.opt(&mut m, "HostPath", &self.host_path);
         cx.opt(&mut m, "Permissions", &self.permissions);
@@ -990,7 +1079,18 @@ impl DockerVolumeConfiguration {
 impl Render for DockerVolumeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.autoprovision.is_some(),
+                self.driver.is_some(),
+                self.driver_opts.is_some(),
+                self.labels.is_some(),
+                self.scope.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Autoprovision", &self.autoprovision);
         cx.opt(&mut m, "Driver", &self.driver);
         cx.opt(&mut m, "DriverOpts", &self.driver_opts);
@@ -1073,7 +1173,17 @@ impl EfsVolumeConfiguration {
 impl Render for EfsVolumeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.authorization_config.is_some(),
+                self.root_directory.is_some(),
+                self.transit_encryption.is_some(),
+                self.transit_encryption_port.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AuthorizationConfig", &self.authorization_config);
         cx.req(&mut m, "FilesystemId", &self.filesystem_id);
         cx.opt(&mut m, "RootDirectory", &self.root_directory);
@@ -1133,7 +1243,12 @@ impl EnvironmentFile {
 impl Render for EnvironmentFile {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.r#type.is_some(), self.value.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Type", &self.r#type);
         cx.opt(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -1177,7 +1292,8 @@ impl EphemeralStorage {
 impl Render for EphemeralStorage {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.size_in_gib.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "SizeInGiB", &self.size_in_gib);
         Json::Object(m)
     }
@@ -1229,7 +1345,12 @@ impl FirelensConfiguration {
 impl Render for FirelensConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.options.is_some(), self.r#type.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Options", &self.options);
         cx.opt(&mut m, "Type", &self.r#type);
         Json::Object(m)
@@ -1277,7 +1398,7 @@ impl FsxAuthorizationConfig {
 impl Render for FsxAuthorizationConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "CredentialsParameter", &self.credentials_parameter);
         cx.req(&mut m, "Domain", &self.domain);
         Json::Object(m)
@@ -1335,7 +1456,12 @@ impl FsxWindowsFileServerVolumeConfiguration {
 impl Render for FsxWindowsFileServerVolumeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [self.authorization_config.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "AuthorizationConfig", &self.authorization_config);
         cx.req(&mut m, "FileSystemId", &self.file_system_id);
         cx.req(&mut m, "RootDirectory", &self.root_directory);
@@ -1416,7 +1542,18 @@ impl HealthCheck {
 impl Render for HealthCheck {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.command.is_some(),
+                self.interval.is_some(),
+                self.retries.is_some(),
+                self.start_period.is_some(),
+                self.timeout.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Command", &self.command);
         cx.opt(&mut m, "Interval", &self.interval);
         cx.opt(&mut m, "Retries", &self.retries);
@@ -1472,7 +1609,12 @@ impl HostEntry {
 impl Render for HostEntry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.hostname.is_some(), self.ip_address.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Hostname", &self.hostname);
         cx.opt(&mut m, "IpAddress", &self.ip_address);
         Json::Object(m)
@@ -1516,7 +1658,8 @@ impl HostVolumeProperties {
 impl Render for HostVolumeProperties {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.source_path.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "SourcePath", &self.source_path);
         Json::Object(m)
     }
@@ -1562,7 +1705,12 @@ impl InferenceAccelerator {
 impl Render for InferenceAccelerator {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.device_name.is_some(), self.device_type.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "DeviceName", &self.device_name);
         cx.opt(&mut m, "DeviceType", &self.device_type);
         Json::Object(m)
@@ -1615,7 +1763,12 @@ impl KernelCapabilities {
 impl Render for KernelCapabilities {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.add.is_some(), self.drop.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Add", &self.add);
         cx.opt(&mut m, "Drop", &self.drop);
         Json::Object(m)
@@ -1668,7 +1821,12 @@ impl KeyValuePair {
 impl Render for KeyValuePair {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.name.is_some(), self.value.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -1766,7 +1924,20 @@ impl LinuxParameters {
 impl Render for LinuxParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.capabilities.is_some(),
+                self.devices.is_some(),
+                self.init_process_enabled.is_some(),
+                self.max_swap.is_some(),
+                self.shared_memory_size.is_some(),
+                self.swappiness.is_some(),
+                self.tmpfs.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Capabilities", &self.capabilities);
         cx.opt(&mut m, "Devices", &self.devices);
         cx.opt(&mut m, "InitProcessEnabled", &self.init_process_enabled);
@@ -1831,7 +2002,12 @@ impl LogConfiguration {
 impl Render for LogConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.options.is_some(), self.secret_options.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "LogDriver", &self.log_driver);
         cx.opt(&mut m, "Options", &self.options);
         cx.opt(&mut m, "SecretOptions", &self.secret_options);
@@ -1894,7 +2070,16 @@ impl MountPoint {
 impl Render for MountPoint {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.container_path.is_some(),
+                self.read_only.is_some(),
+                self.source_volume.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ContainerPath", &self.container_path);
         cx.opt(&mut m, "ReadOnly", &self.read_only);
         cx.opt(&mut m, "SourceVolume", &self.source_volume);
@@ -1943,7 +2128,12 @@ impl NvidiaMpsAllocation {
 impl Render for NvidiaMpsAllocation {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.max_compute_percent.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "MaxComputePercent", &self.max_compute_percent);
         cx.req(&mut m, "Memory", &self.memory);
         Json::Object(m)
@@ -2032,7 +2222,19 @@ impl PortMapping {
 impl Render for PortMapping {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.app_protocol.is_some(),
+                self.container_port.is_some(),
+                self.container_port_range.is_some(),
+                self.host_port.is_some(),
+                self.name.is_some(),
+                self.protocol.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AppProtocol", &self.app_protocol);
         cx.opt(&mut m, "ContainerPort", &self.container_port);
         cx.opt(&mut m, "ContainerPortRange", &self.container_port_range);
@@ -2099,7 +2301,15 @@ impl ProxyConfiguration {
 impl Render for ProxyConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.proxy_configuration_properties.is_some(),
+                self.r#type.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(&mut m, "ContainerName", &self.container_name);
         cx.opt(
             &mut m,
@@ -2148,7 +2358,12 @@ impl RepositoryCredentials {
 impl Render for RepositoryCredentials {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.credentials_parameter.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "CredentialsParameter", &self.credentials_parameter);
         Json::Object(m)
     }
@@ -2205,7 +2420,12 @@ impl ResourceRequirement {
 impl Render for ResourceRequirement {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.sharing_strategy.is_some(), self.value.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "SharingStrategy", &self.sharing_strategy);
         cx.req(&mut m, "Type", &self.r#type);
         cx.opt(&mut m, "Value", &self.value);
@@ -2268,7 +2488,16 @@ impl RestartPolicy {
 impl Render for RestartPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.enabled.is_some(),
+                self.ignored_exit_codes.is_some(),
+                self.restart_attempt_period.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Enabled", &self.enabled);
         cx.opt(&mut m, "IgnoredExitCodes", &self.ignored_exit_codes);
         cx.opt(&mut m, "RestartAttemptPeriod", &self.restart_attempt_period);
@@ -2325,7 +2554,15 @@ impl RuntimePlatform {
 impl Render for RuntimePlatform {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.cpu_architecture.is_some(),
+                self.operating_system_family.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "CpuArchitecture", &self.cpu_architecture);
         cx.opt(
             &mut m,
@@ -2399,7 +2636,16 @@ impl S3FilesVolumeConfiguration {
 impl Render for S3FilesVolumeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.access_point_arn.is_some(),
+                self.root_directory.is_some(),
+                self.transit_encryption_port.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AccessPointArn", &self.access_point_arn);
         cx.req(&mut m, "FileSystemArn", &self.file_system_arn);
         cx.opt(&mut m, "RootDirectory", &self.root_directory);
@@ -2450,7 +2696,7 @@ impl Secret {
 impl Render for Secret {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "ValueFrom", &self.value_from);
         Json::Object(m)
@@ -2486,7 +2732,7 @@ impl SharingStrategy {
 impl Render for SharingStrategy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "NvidiaMps", &self.nvidia_mps);
         Json::Object(m)
     }
@@ -2538,7 +2784,12 @@ impl SystemControl {
 impl Render for SystemControl {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.namespace.is_some(), self.value.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Namespace", &self.namespace);
         cx.opt(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -2588,7 +2839,8 @@ impl TaskDefinitionPlacementConstraint {
 impl Render for TaskDefinitionPlacementConstraint {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(1 + [self.expression.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Expression", &self.expression);
         cx.req(&mut m, "Type", &self.r#type);
         Json::Object(m)
@@ -2648,7 +2900,12 @@ impl Tmpfs {
 impl Render for Tmpfs {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.container_path.is_some(), self.mount_options.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "ContainerPath", &self.container_path);
         cx.opt(&mut m, "MountOptions", &self.mount_options);
         cx.req(&mut m, "Size", &self.size);
@@ -2703,7 +2960,7 @@ impl Ulimit {
 impl Render for Ulimit {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(3);
         cx.req(&mut m, "HardLimit", &self.hard_limit);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "SoftLimit", &self.soft_limit);
@@ -2815,7 +3072,20 @@ impl Volume {
 impl Render for Volume {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.configured_at_launch.is_some(),
+                self.docker_volume_configuration.is_some(),
+                self.efs_volume_configuration.is_some(),
+                self.fsx_windows_file_server_volume_configuration.is_some(),
+                self.host.is_some(),
+                self.name.is_some(),
+                self.s3_files_volume_configuration.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ConfiguredAtLaunch", &self.configured_at_launch);
         cx.opt(
             &mut m,
@@ -2889,7 +3159,12 @@ impl VolumeFrom {
 impl Render for VolumeFrom {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.read_only.is_some(), self.source_container.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "ReadOnly", &self.read_only);
         cx.opt(&mut m, "SourceContainer", &self.source_container);
         Json::Object(m)

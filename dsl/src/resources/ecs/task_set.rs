@@ -131,7 +131,22 @@ impl TaskSet {
 impl Render for TaskSet {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            3 + [
+                self.capacity_provider_strategy.is_some(),
+                self.external_id.is_some(),
+                self.launch_type.is_some(),
+                self.load_balancers.is_some(),
+                self.network_configuration.is_some(),
+                self.platform_version.is_some(),
+                self.scale.is_some(),
+                self.service_registries.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "CapacityProviderStrategy",
@@ -217,7 +232,15 @@ impl AwsVpcConfiguration {
 impl Render for AwsVpcConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.assign_public_ip.is_some(),
+                self.security_groups.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AssignPublicIp", &self.assign_public_ip);
         cx.opt(&mut m, "SecurityGroups", &self.security_groups);
         cx.req(&mut m, "Subnets", &self.subnets);
@@ -272,7 +295,16 @@ impl CapacityProviderStrategyItem {
 impl Render for CapacityProviderStrategyItem {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.base.is_some(),
+                self.capacity_provider.is_some(),
+                self.weight.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Base", &self.base);
         cx.opt(&mut m, "CapacityProvider", &self.capacity_provider);
         cx.opt(&mut m, "Weight", &self.weight);
@@ -335,7 +367,16 @@ impl LoadBalancer {
 impl Render for LoadBalancer {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.container_name.is_some(),
+                self.container_port.is_some(),
+                self.target_group_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ContainerName", &self.container_name);
         cx.opt(&mut m, "ContainerPort", &self.container_port);
         cx.opt(&mut m, "TargetGroupArn", &self.target_group_arn);
@@ -380,7 +421,12 @@ impl NetworkConfiguration {
 impl Render for NetworkConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.aws_vpc_configuration.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "AwsVpcConfiguration", &self.aws_vpc_configuration);
         Json::Object(m)
     }
@@ -432,7 +478,12 @@ impl Scale {
 impl Render for Scale {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.unit.is_some(), self.value.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Unit", &self.unit);
         cx.opt(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -501,7 +552,17 @@ impl ServiceRegistry {
 impl Render for ServiceRegistry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.container_name.is_some(),
+                self.container_port.is_some(),
+                self.port.is_some(),
+                self.registry_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ContainerName", &self.container_name);
         cx.opt(&mut m, "ContainerPort", &self.container_port);
         cx.opt(&mut m, "Port", &self.port);

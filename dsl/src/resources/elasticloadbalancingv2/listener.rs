@@ -119,7 +119,21 @@ impl Listener {
 impl Render for Listener {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.alpn_policy.is_some(),
+                self.certificates.is_some(),
+                self.listener_attributes.is_some(),
+                self.mutual_authentication.is_some(),
+                self.port.is_some(),
+                self.protocol.is_some(),
+                self.ssl_policy.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AlpnPolicy", &self.alpn_policy);
         cx.opt(&mut m, "Certificates", &self.certificates);
         cx.req(&mut m, "DefaultActions", &self.default_actions);
@@ -263,7 +277,21 @@ impl Action {
 impl Render for Action {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.authenticate_cognito_config.is_some(),
+                self.authenticate_oidc_config.is_some(),
+                self.fixed_response_config.is_some(),
+                self.forward_config.is_some(),
+                self.jwt_validation_config.is_some(),
+                self.order.is_some(),
+                self.redirect_config.is_some(),
+                self.target_group_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AuthenticateCognitoConfig",
@@ -388,7 +416,18 @@ impl AuthenticateCognitoConfig {
 impl Render for AuthenticateCognitoConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            3 + [
+                self.authentication_request_extra_params.is_some(),
+                self.on_unauthenticated_request.is_some(),
+                self.scope.is_some(),
+                self.session_cookie_name.is_some(),
+                self.session_timeout.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AuthenticationRequestExtraParams",
@@ -544,7 +583,20 @@ impl AuthenticateOidcConfig {
 impl Render for AuthenticateOidcConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            5 + [
+                self.authentication_request_extra_params.is_some(),
+                self.client_secret.is_some(),
+                self.on_unauthenticated_request.is_some(),
+                self.scope.is_some(),
+                self.session_cookie_name.is_some(),
+                self.session_timeout.is_some(),
+                self.use_existing_client_secret.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AuthenticationRequestExtraParams",
@@ -614,7 +666,12 @@ impl Certificate {
 impl Render for Certificate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.certificate_arn.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "CertificateArn", &self.certificate_arn);
         Json::Object(m)
     }
@@ -673,7 +730,12 @@ impl FixedResponseConfig {
 impl Render for FixedResponseConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.content_type.is_some(), self.message_body.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "ContentType", &self.content_type);
         cx.opt(&mut m, "MessageBody", &self.message_body);
         cx.req(&mut m, "StatusCode", &self.status_code);
@@ -730,7 +792,15 @@ impl ForwardConfig {
 impl Render for ForwardConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.target_group_stickiness_config.is_some(),
+                self.target_groups.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "TargetGroupStickinessConfig",
@@ -788,7 +858,7 @@ impl JwtValidationActionAdditionalClaim {
 impl Render for JwtValidationActionAdditionalClaim {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(3);
         cx.req(&mut m, "Format", &self.format);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "Values", &self.values);
@@ -841,7 +911,12 @@ impl JwtValidationConfig {
 impl Render for JwtValidationConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [self.additional_claims.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "AdditionalClaims", &self.additional_claims);
         cx.req(&mut m, "Issuer", &self.issuer);
         cx.req(&mut m, "JwksEndpoint", &self.jwks_endpoint);
@@ -916,7 +991,17 @@ impl MutualAuthentication {
 impl Render for MutualAuthentication {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.advertise_trust_store_ca_names.is_some(),
+                self.ignore_client_certificate_expiry.is_some(),
+                self.mode.is_some(),
+                self.trust_store_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AdvertiseTrustStoreCaNames",
@@ -1016,7 +1101,18 @@ impl RedirectConfig {
 impl Render for RedirectConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.host.is_some(),
+                self.path.is_some(),
+                self.port.is_some(),
+                self.protocol.is_some(),
+                self.query.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Host", &self.host);
         cx.opt(&mut m, "Path", &self.path);
         cx.opt(&mut m, "Port", &self.port);
@@ -1073,7 +1169,12 @@ impl TargetGroupStickinessConfig {
 impl Render for TargetGroupStickinessConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.duration_seconds.is_some(), self.enabled.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "DurationSeconds", &self.duration_seconds);
         cx.opt(&mut m, "Enabled", &self.enabled);
         Json::Object(m)
@@ -1126,7 +1227,12 @@ impl TargetGroupTuple {
 impl Render for TargetGroupTuple {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.target_group_arn.is_some(), self.weight.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "TargetGroupArn", &self.target_group_arn);
         cx.opt(&mut m, "Weight", &self.weight);
         Json::Object(m)

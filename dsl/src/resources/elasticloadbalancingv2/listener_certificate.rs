@@ -34,7 +34,7 @@ impl ListenerCertificate {
 impl Render for ListenerCertificate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Certificates", &self.certificates);
         cx.req(&mut m, "ListenerArn", &self.listener_arn);
         Json::Object(m)
@@ -84,7 +84,12 @@ impl Certificate {
 impl Render for Certificate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.certificate_arn.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "CertificateArn", &self.certificate_arn);
         Json::Object(m)
     }

@@ -70,7 +70,16 @@ impl ListenerRule {
 impl Render for ListenerRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            3 + [
+                self.listener_arn.is_some(),
+                self.tags.is_some(),
+                self.transforms.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(&mut m, "Actions", &self.actions);
         cx.req(&mut m, "Conditions", &self.conditions);
         cx.opt(&mut m, "ListenerArn", &self.listener_arn);
@@ -215,7 +224,21 @@ impl Action {
 impl Render for Action {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.authenticate_cognito_config.is_some(),
+                self.authenticate_oidc_config.is_some(),
+                self.fixed_response_config.is_some(),
+                self.forward_config.is_some(),
+                self.jwt_validation_config.is_some(),
+                self.order.is_some(),
+                self.redirect_config.is_some(),
+                self.target_group_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AuthenticateCognitoConfig",
@@ -340,7 +363,18 @@ impl AuthenticateCognitoConfig {
 impl Render for AuthenticateCognitoConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            3 + [
+                self.authentication_request_extra_params.is_some(),
+                self.on_unauthenticated_request.is_some(),
+                self.scope.is_some(),
+                self.session_cookie_name.is_some(),
+                self.session_timeout.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AuthenticationRequestExtraParams",
@@ -496,7 +530,20 @@ impl AuthenticateOidcConfig {
 impl Render for AuthenticateOidcConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            5 + [
+                self.authentication_request_extra_params.is_some(),
+                self.client_secret.is_some(),
+                self.on_unauthenticated_request.is_some(),
+                self.scope.is_some(),
+                self.session_cookie_name.is_some(),
+                self.session_timeout.is_some(),
+                self.use_existing_client_secret.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AuthenticationRequestExtraParams",
@@ -582,7 +629,12 @@ impl FixedResponseConfig {
 impl Render for FixedResponseConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.content_type.is_some(), self.message_body.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "ContentType", &self.content_type);
         cx.opt(&mut m, "MessageBody", &self.message_body);
         cx.req(&mut m, "StatusCode", &self.status_code);
@@ -639,7 +691,15 @@ impl ForwardConfig {
 impl Render for ForwardConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.target_group_stickiness_config.is_some(),
+                self.target_groups.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "TargetGroupStickinessConfig",
@@ -694,7 +754,12 @@ impl HostHeaderConfig {
 impl Render for HostHeaderConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.regex_values.is_some(), self.values.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "RegexValues", &self.regex_values);
         cx.opt(&mut m, "Values", &self.values);
         Json::Object(m)
@@ -754,7 +819,16 @@ impl HttpHeaderConfig {
 impl Render for HttpHeaderConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.http_header_name.is_some(),
+                self.regex_values.is_some(),
+                self.values.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "HttpHeaderName", &self.http_header_name);
         cx.opt(&mut m, "RegexValues", &self.regex_values);
         cx.opt(&mut m, "Values", &self.values);
@@ -799,7 +873,7 @@ impl HttpRequestMethodConfig {
 impl Render for HttpRequestMethodConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.values.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Values", &self.values);
         Json::Object(m)
     }
@@ -852,7 +926,7 @@ impl JwtValidationActionAdditionalClaim {
 impl Render for JwtValidationActionAdditionalClaim {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(3);
         cx.req(&mut m, "Format", &self.format);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "Values", &self.values);
@@ -905,7 +979,12 @@ impl JwtValidationConfig {
 impl Render for JwtValidationConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [self.additional_claims.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "AdditionalClaims", &self.additional_claims);
         cx.req(&mut m, "Issuer", &self.issuer);
         cx.req(&mut m, "JwksEndpoint", &self.jwks_endpoint);
@@ -957,7 +1036,12 @@ impl PathPatternConfig {
 impl Render for PathPatternConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.regex_values.is_some(), self.values.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "RegexValues", &self.regex_values);
         cx.opt(&mut m, "Values", &self.values);
         Json::Object(m)
@@ -1001,7 +1085,7 @@ impl QueryStringConfig {
 impl Render for QueryStringConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.values.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Values", &self.values);
         Json::Object(m)
     }
@@ -1090,7 +1174,18 @@ impl RedirectConfig {
 impl Render for RedirectConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.host.is_some(),
+                self.path.is_some(),
+                self.port.is_some(),
+                self.protocol.is_some(),
+                self.query.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Host", &self.host);
         cx.opt(&mut m, "Path", &self.path);
         cx.opt(&mut m, "Port", &self.port);
@@ -1139,7 +1234,7 @@ impl RewriteConfig {
 impl Render for RewriteConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Regex", &self.regex);
         cx.req(&mut m, "Replace", &self.replace);
         Json::Object(m)
@@ -1175,7 +1270,7 @@ impl RewriteConfigObject {
 impl Render for RewriteConfigObject {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Rewrites", &self.rewrites);
         Json::Object(m)
     }
@@ -1293,7 +1388,22 @@ impl RuleCondition {
 impl Render for RuleCondition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.field.is_some(),
+                self.host_header_config.is_some(),
+                self.http_header_config.is_some(),
+                self.http_request_method_config.is_some(),
+                self.path_pattern_config.is_some(),
+                self.query_string_config.is_some(),
+                self.regex_values.is_some(),
+                self.source_ip_config.is_some(),
+                self.values.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Field", &self.field);
         cx.opt(&mut m, "HostHeaderConfig", &self.host_header_config);
         cx.opt(&mut m, "HttpHeaderConfig", &self.http_header_config);
@@ -1355,7 +1465,12 @@ impl SourceIpConfig {
 impl Render for SourceIpConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.ip_address_type.is_some(), self.values.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "IpAddressType", &self.ip_address_type);
         cx.opt(&mut m, "Values", &self.values);
         Json::Object(m)
@@ -1408,7 +1523,12 @@ impl TargetGroupStickinessConfig {
 impl Render for TargetGroupStickinessConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.duration_seconds.is_some(), self.enabled.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "DurationSeconds", &self.duration_seconds);
         cx.opt(&mut m, "Enabled", &self.enabled);
         Json::Object(m)
@@ -1461,7 +1581,12 @@ impl TargetGroupTuple {
 impl Render for TargetGroupTuple {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.target_group_arn.is_some(), self.weight.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "TargetGroupArn", &self.target_group_arn);
         cx.opt(&mut m, "Weight", &self.weight);
         Json::Object(m)
@@ -1516,7 +1641,15 @@ impl Transform {
 impl Render for Transform {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.host_header_rewrite_config.is_some(),
+                self.url_rewrite_config.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "HostHeaderRewriteConfig",

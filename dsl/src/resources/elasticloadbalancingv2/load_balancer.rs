@@ -166,7 +166,29 @@ impl LoadBalancer {
 impl Render for LoadBalancer {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.enable_capacity_reservation_provision_stabilize
+                    .is_some(),
+                self.enable_prefix_for_ipv6_source_nat.is_some(),
+                self.enforce_security_group_inbound_rules_on_private_link_traffic
+                    .is_some(),
+                self.ip_address_type.is_some(),
+                self.ipv4_ipam_pool_id.is_some(),
+                self.load_balancer_attributes.is_some(),
+                self.minimum_load_balancer_capacity.is_some(),
+                self.name.is_some(),
+                self.scheme.is_some(),
+                self.security_groups.is_some(),
+                self.subnet_mappings.is_some(),
+                self.subnets.is_some(),
+                self.tags.is_some(),
+                self.r#type.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "EnableCapacityReservationProvisionStabilize",
@@ -268,7 +290,7 @@ impl MinimumLoadBalancerCapacity {
 impl Render for MinimumLoadBalancerCapacity {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "CapacityUnits", &self.capacity_units);
         Json::Object(m)
     }
@@ -347,7 +369,17 @@ impl SubnetMapping {
 impl Render for SubnetMapping {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.allocation_id.is_some(),
+                self.ipv6_address.is_some(),
+                self.private_ipv4_address.is_some(),
+                self.source_nat_ipv6_prefix.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AllocationId", &self.allocation_id);
         cx.opt(&mut m, "IPv6Address", &self.ipv6_address);
         cx.opt(&mut m, "PrivateIPv4Address", &self.private_ipv4_address);

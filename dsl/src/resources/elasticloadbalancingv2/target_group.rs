@@ -208,7 +208,33 @@ impl TargetGroup {
 impl Render for TargetGroup {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.health_check_enabled.is_some(),
+                self.health_check_interval_seconds.is_some(),
+                self.health_check_path.is_some(),
+                self.health_check_port.is_some(),
+                self.health_check_protocol.is_some(),
+                self.health_check_timeout_seconds.is_some(),
+                self.healthy_threshold_count.is_some(),
+                self.ip_address_type.is_some(),
+                self.matcher.is_some(),
+                self.name.is_some(),
+                self.port.is_some(),
+                self.protocol.is_some(),
+                self.protocol_version.is_some(),
+                self.tags.is_some(),
+                self.target_control_port.is_some(),
+                self.target_group_attributes.is_some(),
+                self.target_type.is_some(),
+                self.targets.is_some(),
+                self.unhealthy_threshold_count.is_some(),
+                self.vpc_id.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "HealthCheckEnabled", &self.health_check_enabled);
         cx.opt(
             &mut m,
@@ -332,7 +358,12 @@ impl Matcher {
 impl Render for Matcher {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.grpc_code.is_some(), self.http_code.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "GrpcCode", &self.grpc_code);
         cx.opt(&mut m, "HttpCode", &self.http_code);
         Json::Object(m)
@@ -400,7 +431,16 @@ impl TargetDescription {
 impl Render for TargetDescription {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.availability_zone.is_some(),
+                self.port.is_some(),
+                self.quic_server_id.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AvailabilityZone", &self.availability_zone);
         cx.req(&mut m, "Id", &self.id);
         cx.opt(&mut m, "Port", &self.port);

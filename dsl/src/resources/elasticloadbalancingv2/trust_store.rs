@@ -73,7 +73,18 @@ impl TrustStore {
 impl Render for TrustStore {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.ca_certificates_bundle_s3_bucket.is_some(),
+                self.ca_certificates_bundle_s3_key.is_some(),
+                self.ca_certificates_bundle_s3_object_version.is_some(),
+                self.name.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "CaCertificatesBundleS3Bucket",

@@ -43,7 +43,15 @@ impl TrustStoreRevocation {
 impl Render for TrustStoreRevocation {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.revocation_contents.is_some(),
+                self.trust_store_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "RevocationContents", &self.revocation_contents);
         cx.opt(&mut m, "TrustStoreArn", &self.trust_store_arn);
         Json::Object(m)
@@ -123,7 +131,17 @@ impl RevocationContent {
 impl Render for RevocationContent {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.revocation_type.is_some(),
+                self.s3_bucket.is_some(),
+                self.s3_key.is_some(),
+                self.s3_object_version.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "RevocationType", &self.revocation_type);
         cx.opt(&mut m, "S3Bucket", &self.s3_bucket);
         cx.opt(&mut m, "S3Key", &self.s3_key);

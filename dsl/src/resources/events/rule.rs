@@ -107,7 +107,22 @@ impl Rule {
 impl Render for Rule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.description.is_some(),
+                self.event_bus_name.is_some(),
+                self.event_pattern.is_some(),
+                self.name.is_some(),
+                self.role_arn.is_some(),
+                self.schedule_expression.is_some(),
+                self.state.is_some(),
+                self.tags.is_some(),
+                self.targets.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Description", &self.description);
         cx.opt(&mut m, "EventBusName", &self.event_bus_name);
         cx.opt(&mut m, "EventPattern", &self.event_pattern);
@@ -169,7 +184,7 @@ impl AppSyncParameters {
 impl Render for AppSyncParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "GraphQLOperation", &self.graph_ql_operation);
         Json::Object(m)
     }
@@ -220,7 +235,15 @@ impl AwsVpcConfiguration {
 impl Render for AwsVpcConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.assign_public_ip.is_some(),
+                self.security_groups.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AssignPublicIp", &self.assign_public_ip);
         cx.opt(&mut m, "SecurityGroups", &self.security_groups);
         cx.req(&mut m, "Subnets", &self.subnets);
@@ -261,7 +284,7 @@ impl BatchArrayProperties {
 impl Render for BatchArrayProperties {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.size.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Size", &self.size);
         Json::Object(m)
     }
@@ -318,7 +341,15 @@ impl BatchParameters {
 impl Render for BatchParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.array_properties.is_some(),
+                self.retry_strategy.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ArrayProperties", &self.array_properties);
         cx.req(&mut m, "JobDefinition", &self.job_definition);
         cx.req(&mut m, "JobName", &self.job_name);
@@ -360,7 +391,8 @@ impl BatchRetryStrategy {
 impl Render for BatchRetryStrategy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.attempts.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Attempts", &self.attempts);
         Json::Object(m)
     }
@@ -411,7 +443,12 @@ impl CapacityProviderStrategyItem {
 impl Render for CapacityProviderStrategyItem {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.base.is_some(), self.weight.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Base", &self.base);
         cx.req(&mut m, "CapacityProvider", &self.capacity_provider);
         cx.opt(&mut m, "Weight", &self.weight);
@@ -452,7 +489,7 @@ impl DeadLetterConfig {
 impl Render for DeadLetterConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.arn.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Arn", &self.arn);
         Json::Object(m)
     }
@@ -600,7 +637,26 @@ impl EcsParameters {
 impl Render for EcsParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.capacity_provider_strategy.is_some(),
+                self.enable_ecs_managed_tags.is_some(),
+                self.enable_execute_command.is_some(),
+                self.group.is_some(),
+                self.launch_type.is_some(),
+                self.network_configuration.is_some(),
+                self.placement_constraints.is_some(),
+                self.placement_strategies.is_some(),
+                self.platform_version.is_some(),
+                self.propagate_tags.is_some(),
+                self.reference_id.is_some(),
+                self.tag_list.is_some(),
+                self.task_count.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "CapacityProviderStrategy",
@@ -674,7 +730,16 @@ impl HttpParameters {
 impl Render for HttpParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.header_parameters.is_some(),
+                self.path_parameter_values.is_some(),
+                self.query_string_parameters.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "HeaderParameters", &self.header_parameters);
         cx.opt(&mut m, "PathParameterValues", &self.path_parameter_values);
         cx.opt(
@@ -723,7 +788,12 @@ impl InputTransformer {
 impl Render for InputTransformer {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.input_paths_map.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "InputPathsMap", &self.input_paths_map);
         cx.req(&mut m, "InputTemplate", &self.input_template);
         Json::Object(m)
@@ -759,7 +829,7 @@ impl KinesisParameters {
 impl Render for KinesisParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "PartitionKeyPath", &self.partition_key_path);
         Json::Object(m)
     }
@@ -798,7 +868,12 @@ impl NetworkConfiguration {
 impl Render for NetworkConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.aws_vpc_configuration.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "AwsVpcConfiguration", &self.aws_vpc_configuration);
         Json::Object(m)
     }
@@ -844,7 +919,12 @@ impl PlacementConstraint {
 impl Render for PlacementConstraint {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.expression.is_some(), self.r#type.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Expression", &self.expression);
         cx.opt(&mut m, "Type", &self.r#type);
         Json::Object(m)
@@ -891,7 +971,12 @@ impl PlacementStrategy {
 impl Render for PlacementStrategy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.field.is_some(), self.r#type.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Field", &self.field);
         cx.opt(&mut m, "Type", &self.r#type);
         Json::Object(m)
@@ -975,7 +1060,19 @@ impl RedshiftDataParameters {
 impl Render for RedshiftDataParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.db_user.is_some(),
+                self.secret_manager_arn.is_some(),
+                self.sql.is_some(),
+                self.sqls.is_some(),
+                self.statement_name.is_some(),
+                self.with_event.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(&mut m, "Database", &self.database);
         cx.opt(&mut m, "DbUser", &self.db_user);
         cx.opt(&mut m, "SecretManagerArn", &self.secret_manager_arn);
@@ -1027,7 +1124,15 @@ impl RetryPolicy {
 impl Render for RetryPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.maximum_event_age_in_seconds.is_some(),
+                self.maximum_retry_attempts.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "MaximumEventAgeInSeconds",
@@ -1067,7 +1172,7 @@ impl RunCommandParameters {
 impl Render for RunCommandParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "RunCommandTargets", &self.run_command_targets);
         Json::Object(m)
     }
@@ -1105,7 +1210,7 @@ impl RunCommandTarget {
 impl Render for RunCommandTarget {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Key", &self.key);
         cx.req(&mut m, "Values", &self.values);
         Json::Object(m)
@@ -1144,7 +1249,7 @@ impl SageMakerPipelineParameter {
 impl Render for SageMakerPipelineParameter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -1187,7 +1292,12 @@ impl SageMakerPipelineParameters {
 impl Render for SageMakerPipelineParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.pipeline_parameter_list.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(
             &mut m,
             "PipelineParameterList",
@@ -1226,7 +1336,7 @@ impl SqsParameters {
 impl Render for SqsParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "MessageGroupId", &self.message_group_id);
         Json::Object(m)
     }
@@ -1390,7 +1500,28 @@ impl Target {
 impl Render for Target {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.app_sync_parameters.is_some(),
+                self.batch_parameters.is_some(),
+                self.dead_letter_config.is_some(),
+                self.ecs_parameters.is_some(),
+                self.http_parameters.is_some(),
+                self.input.is_some(),
+                self.input_path.is_some(),
+                self.input_transformer.is_some(),
+                self.kinesis_parameters.is_some(),
+                self.redshift_data_parameters.is_some(),
+                self.retry_policy.is_some(),
+                self.role_arn.is_some(),
+                self.run_command_parameters.is_some(),
+                self.sage_maker_pipeline_parameters.is_some(),
+                self.sqs_parameters.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AppSyncParameters", &self.app_sync_parameters);
         cx.req(&mut m, "Arn", &self.arn);
         cx.opt(&mut m, "BatchParameters", &self.batch_parameters);

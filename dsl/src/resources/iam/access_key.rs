@@ -44,7 +44,12 @@ impl AccessKey {
 impl Render for AccessKey {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.serial.is_some(), self.status.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Serial", &self.serial);
         cx.opt(&mut m, "Status", &self.status);
         cx.req(&mut m, "UserName", &self.user_name);

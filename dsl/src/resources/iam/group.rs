@@ -62,7 +62,17 @@ impl Group {
 impl Render for Group {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.group_name.is_some(),
+                self.managed_policy_arns.is_some(),
+                self.path.is_some(),
+                self.policies.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "GroupName", &self.group_name);
         cx.opt(&mut m, "ManagedPolicyArns", &self.managed_policy_arns);
         cx.opt(&mut m, "Path", &self.path);
@@ -122,7 +132,7 @@ impl Policy {
 impl Render for Policy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "PolicyDocument", &self.policy_document);
         cx.req(&mut m, "PolicyName", &self.policy_name);
         Json::Object(m)

@@ -50,7 +50,12 @@ impl InstanceProfile {
 impl Render for InstanceProfile {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.instance_profile_name.is_some(), self.path.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "InstanceProfileName", &self.instance_profile_name);
         cx.opt(&mut m, "Path", &self.path);
         cx.req(&mut m, "Roles", &self.roles);

@@ -89,7 +89,19 @@ impl ManagedPolicy {
 impl Render for ManagedPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.description.is_some(),
+                self.groups.is_some(),
+                self.managed_policy_name.is_some(),
+                self.path.is_some(),
+                self.roles.is_some(),
+                self.users.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Description", &self.description);
         cx.opt(&mut m, "Groups", &self.groups);
         cx.opt(&mut m, "ManagedPolicyName", &self.managed_policy_name);

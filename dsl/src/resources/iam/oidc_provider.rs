@@ -53,7 +53,17 @@ impl OidcProvider {
 impl Render for OidcProvider {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.client_id_list.is_some(),
+                self.tags.is_some(),
+                self.thumbprint_list.is_some(),
+                self.url.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ClientIdList", &self.client_id_list);
         cx.opt(&mut m, "Tags", &self.tags);
         cx.opt(&mut m, "ThumbprintList", &self.thumbprint_list);

@@ -111,7 +111,21 @@ impl Role {
 impl Render for Role {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.description.is_some(),
+                self.managed_policy_arns.is_some(),
+                self.max_session_duration.is_some(),
+                self.path.is_some(),
+                self.permissions_boundary.is_some(),
+                self.policies.is_some(),
+                self.role_name.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(
             &mut m,
             "AssumeRolePolicyDocument",
@@ -185,7 +199,7 @@ impl Policy {
 impl Render for Policy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "PolicyDocument", &self.policy_document);
         cx.req(&mut m, "PolicyName", &self.policy_name);
         Json::Object(m)

@@ -83,7 +83,20 @@ impl SamlProvider {
 impl Render for SamlProvider {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.add_private_key.is_some(),
+                self.assertion_encryption_mode.is_some(),
+                self.name.is_some(),
+                self.private_key_list.is_some(),
+                self.remove_private_key.is_some(),
+                self.saml_metadata_document.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AddPrivateKey", &self.add_private_key);
         cx.opt(
             &mut m,
@@ -156,7 +169,7 @@ impl SamlPrivateKey {
 impl Render for SamlPrivateKey {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "KeyId", &self.key_id);
         cx.req(&mut m, "Timestamp", &self.timestamp);
         Json::Object(m)

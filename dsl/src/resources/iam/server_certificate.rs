@@ -67,7 +67,19 @@ impl ServerCertificate {
 impl Render for ServerCertificate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.certificate_body.is_some(),
+                self.certificate_chain.is_some(),
+                self.path.is_some(),
+                self.private_key.is_some(),
+                self.server_certificate_name.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "CertificateBody", &self.certificate_body);
         cx.opt(&mut m, "CertificateChain", &self.certificate_chain);
         cx.opt(&mut m, "Path", &self.path);

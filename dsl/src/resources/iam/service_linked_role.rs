@@ -52,7 +52,16 @@ impl ServiceLinkedRole {
 impl Render for ServiceLinkedRole {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.aws_service_name.is_some(),
+                self.custom_suffix.is_some(),
+                self.description.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AWSServiceName", &self.aws_service_name);
         cx.opt(&mut m, "CustomSuffix", &self.custom_suffix);
         cx.opt(&mut m, "Description", &self.description);

@@ -98,7 +98,21 @@ impl User {
 impl Render for User {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.groups.is_some(),
+                self.login_profile.is_some(),
+                self.managed_policy_arns.is_some(),
+                self.path.is_some(),
+                self.permissions_boundary.is_some(),
+                self.policies.is_some(),
+                self.tags.is_some(),
+                self.user_name.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Groups", &self.groups);
         cx.opt(&mut m, "LoginProfile", &self.login_profile);
         cx.opt(&mut m, "ManagedPolicyArns", &self.managed_policy_arns);
@@ -164,7 +178,12 @@ impl LoginProfile {
 impl Render for LoginProfile {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.password_reset_required.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "Password", &self.password);
         cx.opt(
             &mut m,
@@ -216,7 +235,7 @@ impl Policy {
 impl Render for Policy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "PolicyDocument", &self.policy_document);
         cx.req(&mut m, "PolicyName", &self.policy_name);
         Json::Object(m)

@@ -34,7 +34,7 @@ impl UserToGroupAddition {
 impl Render for UserToGroupAddition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "GroupName", &self.group_name);
         cx.req(&mut m, "Users", &self.users);
         Json::Object(m)

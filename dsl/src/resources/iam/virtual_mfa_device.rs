@@ -52,7 +52,16 @@ impl VirtualMfaDevice {
 impl Render for VirtualMfaDevice {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.path.is_some(),
+                self.tags.is_some(),
+                self.virtual_mfa_device_name.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Path", &self.path);
         cx.opt(&mut m, "Tags", &self.tags);
         cx.req(&mut m, "Users", &self.users);

@@ -37,7 +37,7 @@ impl Alias {
 impl Render for Alias {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "AliasName", &self.alias_name);
         cx.req(&mut m, "TargetKeyId", &self.target_key_id);
         Json::Object(m)

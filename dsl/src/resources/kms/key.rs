@@ -134,7 +134,25 @@ impl Key {
 impl Render for Key {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.bypass_policy_lockout_safety_check.is_some(),
+                self.description.is_some(),
+                self.enable_key_rotation.is_some(),
+                self.enabled.is_some(),
+                self.key_policy.is_some(),
+                self.key_spec.is_some(),
+                self.key_usage.is_some(),
+                self.multi_region.is_some(),
+                self.origin.is_some(),
+                self.pending_window_in_days.is_some(),
+                self.rotation_period_in_days.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "BypassPolicyLockoutSafetyCheck",

@@ -64,7 +64,12 @@ impl AccountPolicy {
 impl Render for AccountPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            3 + [self.scope.is_some(), self.selection_criteria.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "PolicyDocument", &self.policy_document);
         cx.req(&mut m, "PolicyName", &self.policy_name);
         cx.req(&mut m, "PolicyType", &self.policy_type);

@@ -84,7 +84,18 @@ impl DeliveryDestination {
 impl Render for DeliveryDestination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.delivery_destination_policy.is_some(),
+                self.delivery_destination_type.is_some(),
+                self.destination_resource_arn.is_some(),
+                self.output_format.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "DeliveryDestinationPolicy",
@@ -165,7 +176,15 @@ impl DestinationPolicy {
 impl Render for DestinationPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.delivery_destination_name.is_some(),
+                self.delivery_destination_policy.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "DeliveryDestinationName",

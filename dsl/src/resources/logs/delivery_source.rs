@@ -70,7 +70,17 @@ impl DeliverySource {
 impl Render for DeliverySource {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.delivery_source_configuration.is_some(),
+                self.log_type.is_some(),
+                self.resource_arn.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "DeliverySourceConfiguration",

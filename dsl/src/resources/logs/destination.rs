@@ -64,7 +64,12 @@ impl Destination {
 impl Render for Destination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            3 + [self.destination_policy.is_some(), self.tags.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "DestinationName", &self.destination_name);
         cx.opt(&mut m, "DestinationPolicy", &self.destination_policy);
         cx.req(&mut m, "RoleArn", &self.role_arn);

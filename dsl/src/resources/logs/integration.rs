@@ -44,7 +44,7 @@ impl Integration {
 impl Render for Integration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(3);
         cx.req(&mut m, "IntegrationName", &self.integration_name);
         cx.req(&mut m, "IntegrationType", &self.integration_type);
         cx.req(&mut m, "ResourceConfig", &self.resource_config);
@@ -123,7 +123,16 @@ impl OpenSearchResourceConfig {
 impl Render for OpenSearchResourceConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.application_arn.is_some(),
+                self.kms_key_arn.is_some(),
+                self.retention_days.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ApplicationARN", &self.application_arn);
         cx.req(
             &mut m,
@@ -175,7 +184,12 @@ impl ResourceConfig {
 impl Render for ResourceConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.open_search_resource_config.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(
             &mut m,
             "OpenSearchResourceConfig",

@@ -114,7 +114,23 @@ impl LogGroup {
 impl Render for LogGroup {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.bearer_token_authentication_enabled.is_some(),
+                self.data_protection_policy.is_some(),
+                self.deletion_protection_enabled.is_some(),
+                self.field_index_policies.is_some(),
+                self.kms_key_id.is_some(),
+                self.log_group_class.is_some(),
+                self.log_group_name.is_some(),
+                self.resource_policy_document.is_some(),
+                self.retention_in_days.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "BearerTokenAuthenticationEnabled",

@@ -83,7 +83,17 @@ impl MetricFilter {
 impl Render for MetricFilter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            3 + [
+                self.apply_on_transformed_logs.is_some(),
+                self.emit_system_field_dimensions.is_some(),
+                self.field_selection_criteria.is_some(),
+                self.filter_name.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "ApplyOnTransformedLogs",
@@ -190,7 +200,16 @@ impl MetricTransformation {
 impl Render for MetricTransformation {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            3 + [
+                self.default_value.is_some(),
+                self.dimensions.is_some(),
+                self.unit.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "DefaultValue", &self.default_value);
         cx.opt(&mut m, "Dimensions", &self.dimensions);
         cx.req(&mut m, "MetricName", &self.metric_name);

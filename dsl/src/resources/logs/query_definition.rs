@@ -65,7 +65,16 @@ impl QueryDefinition {
 impl Render for QueryDefinition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.log_group_names.is_some(),
+                self.parameters.is_some(),
+                self.query_language.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "LogGroupNames", &self.log_group_names);
         cx.req(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Parameters", &self.parameters);
@@ -140,7 +149,12 @@ impl QueryParameter {
 impl Render for QueryParameter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.default_value.is_some(), self.description.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "DefaultValue", &self.default_value);
         cx.opt(&mut m, "Description", &self.description);
         cx.req(&mut m, "Name", &self.name);

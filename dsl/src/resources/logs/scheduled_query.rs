@@ -121,7 +121,22 @@ impl ScheduledQuery {
 impl Render for ScheduledQuery {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            5 + [
+                self.description.is_some(),
+                self.destination_configuration.is_some(),
+                self.log_group_identifiers.is_some(),
+                self.schedule_end_time.is_some(),
+                self.schedule_start_time.is_some(),
+                self.start_time_offset.is_some(),
+                self.state.is_some(),
+                self.tags.is_some(),
+                self.timezone.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Description", &self.description);
         cx.opt(
             &mut m,
@@ -207,7 +222,12 @@ impl DestinationConfiguration {
 impl Render for DestinationConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.s3_configuration.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "S3Configuration", &self.s3_configuration);
         Json::Object(m)
     }
@@ -248,7 +268,7 @@ impl S3Configuration {
 impl Render for S3Configuration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(
             &mut m,
             "DestinationIdentifier",

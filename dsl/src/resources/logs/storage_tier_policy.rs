@@ -30,7 +30,7 @@ impl StorageTierPolicy {
 impl Render for StorageTierPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "StorageTier", &self.storage_tier);
         Json::Object(m)
     }

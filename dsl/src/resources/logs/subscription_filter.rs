@@ -103,7 +103,19 @@ impl SubscriptionFilter {
 impl Render for SubscriptionFilter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            3 + [
+                self.apply_on_transformed_logs.is_some(),
+                self.distribution.is_some(),
+                self.emit_system_fields.is_some(),
+                self.field_selection_criteria.is_some(),
+                self.filter_name.is_some(),
+                self.role_arn.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "ApplyOnTransformedLogs",

@@ -37,7 +37,7 @@ impl Transformer {
 impl Render for Transformer {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "LogGroupIdentifier", &self.log_group_identifier);
         cx.req(&mut m, "TransformerConfig", &self.transformer_config);
         Json::Object(m)
@@ -86,7 +86,12 @@ impl AddKeyEntry {
 impl Render for AddKeyEntry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [self.overwrite_if_exists.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "Key", &self.key);
         cx.opt(&mut m, "OverwriteIfExists", &self.overwrite_if_exists);
         cx.req(&mut m, "Value", &self.value);
@@ -123,7 +128,7 @@ impl AddKeys {
 impl Render for AddKeys {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Entries", &self.entries);
         Json::Object(m)
     }
@@ -158,7 +163,7 @@ impl CopyValue {
 impl Render for CopyValue {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Entries", &self.entries);
         Json::Object(m)
     }
@@ -204,7 +209,12 @@ impl CopyValueEntry {
 impl Render for CopyValueEntry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [self.overwrite_if_exists.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "OverwriteIfExists", &self.overwrite_if_exists);
         cx.req(&mut m, "Source", &self.source);
         cx.req(&mut m, "Target", &self.target);
@@ -283,7 +293,17 @@ impl DateTimeConverter {
 impl Render for DateTimeConverter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            3 + [
+                self.locale.is_some(),
+                self.source_timezone.is_some(),
+                self.target_format.is_some(),
+                self.target_timezone.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Locale", &self.locale);
         cx.req(&mut m, "MatchPatterns", &self.match_patterns);
         cx.req(&mut m, "Source", &self.source);
@@ -324,7 +344,7 @@ impl DeleteKeys {
 impl Render for DeleteKeys {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "WithKeys", &self.with_keys);
         Json::Object(m)
     }
@@ -394,7 +414,17 @@ impl ListToMap {
 impl Render for ListToMap {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.flatten.is_some(),
+                self.flattened_element.is_some(),
+                self.target.is_some(),
+                self.value_key.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Flatten", &self.flatten);
         cx.opt(&mut m, "FlattenedElement", &self.flattened_element);
         cx.req(&mut m, "Key", &self.key);
@@ -434,7 +464,7 @@ impl LowerCaseString {
 impl Render for LowerCaseString {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "WithKeys", &self.with_keys);
         Json::Object(m)
     }
@@ -480,7 +510,12 @@ impl MoveKeyEntry {
 impl Render for MoveKeyEntry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [self.overwrite_if_exists.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "OverwriteIfExists", &self.overwrite_if_exists);
         cx.req(&mut m, "Source", &self.source);
         cx.req(&mut m, "Target", &self.target);
@@ -517,7 +552,7 @@ impl MoveKeys {
 impl Render for MoveKeys {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Entries", &self.entries);
         Json::Object(m)
     }
@@ -556,7 +591,7 @@ impl ParseCloudfront {
 impl Render for ParseCloudfront {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.source.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Source", &self.source);
         Json::Object(m)
     }
@@ -602,7 +637,12 @@ impl ParseJson {
 impl Render for ParseJson {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.destination.is_some(), self.source.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Destination", &self.destination);
         cx.opt(&mut m, "Source", &self.source);
         Json::Object(m)
@@ -684,7 +724,20 @@ impl ParseKeyValue {
 impl Render for ParseKeyValue {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.destination.is_some(),
+                self.field_delimiter.is_some(),
+                self.key_prefix.is_some(),
+                self.key_value_delimiter.is_some(),
+                self.non_match_value.is_some(),
+                self.overwrite_if_exists.is_some(),
+                self.source.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Destination", &self.destination);
         cx.opt(&mut m, "FieldDelimiter", &self.field_delimiter);
         cx.opt(&mut m, "KeyPrefix", &self.key_prefix);
@@ -729,7 +782,7 @@ impl ParsePostgres {
 impl Render for ParsePostgres {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.source.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Source", &self.source);
         Json::Object(m)
     }
@@ -768,7 +821,7 @@ impl ParseRoute53 {
 impl Render for ParseRoute53 {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.source.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Source", &self.source);
         Json::Object(m)
     }
@@ -825,7 +878,12 @@ impl ParseToOcsf {
 impl Render for ParseToOcsf {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [self.mapping_version.is_some(), self.source.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "EventSource", &self.event_source);
         cx.opt(&mut m, "MappingVersion", &self.mapping_version);
         cx.req(&mut m, "OcsfVersion", &self.ocsf_version);
@@ -867,7 +925,7 @@ impl ParseVpc {
 impl Render for ParseVpc {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.source.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Source", &self.source);
         Json::Object(m)
     }
@@ -906,7 +964,7 @@ impl ParseWaf {
 impl Render for ParseWaf {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.source.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Source", &self.source);
         Json::Object(m)
     }
@@ -1101,7 +1159,36 @@ impl Processor {
 impl Render for Processor {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.add_keys.is_some(),
+                self.copy_value.is_some(),
+                self.csv.is_some(),
+                self.date_time_converter.is_some(),
+                self.delete_keys.is_some(),
+                self.grok.is_some(),
+                self.list_to_map.is_some(),
+                self.lower_case_string.is_some(),
+                self.move_keys.is_some(),
+                self.parse_cloudfront.is_some(),
+                self.parse_json.is_some(),
+                self.parse_key_value.is_some(),
+                self.parse_postgres.is_some(),
+                self.parse_route53.is_some(),
+                self.parse_to_ocsf.is_some(),
+                self.parse_vpc.is_some(),
+                self.parse_waf.is_some(),
+                self.rename_keys.is_some(),
+                self.split_string.is_some(),
+                self.substitute_string.is_some(),
+                self.trim_string.is_some(),
+                self.type_converter.is_some(),
+                self.upper_case_string.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AddKeys", &self.add_keys);
         cx.opt(&mut m, "CopyValue", &self.copy_value);
         cx.opt(&mut m, "Csv", &self.csv);
@@ -1183,7 +1270,17 @@ impl ProcessorCsv {
 impl Render for ProcessorCsv {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.columns.is_some(),
+                self.delimiter.is_some(),
+                self.quote_character.is_some(),
+                self.source.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Columns", &self.columns);
         cx.opt(&mut m, "Delimiter", &self.delimiter);
         cx.opt(&mut m, "QuoteCharacter", &self.quote_character);
@@ -1229,7 +1326,8 @@ impl ProcessorGrok {
 impl Render for ProcessorGrok {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(1 + [self.source.is_some()].iter().filter(|s| **s).count());
         cx.req(&mut m, "Match", &self.r#match);
         cx.opt(&mut m, "Source", &self.source);
         Json::Object(m)
@@ -1276,7 +1374,12 @@ impl RenameKeyEntry {
 impl Render for RenameKeyEntry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [self.overwrite_if_exists.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "Key", &self.key);
         cx.opt(&mut m, "OverwriteIfExists", &self.overwrite_if_exists);
         cx.req(&mut m, "RenameTo", &self.rename_to);
@@ -1313,7 +1416,7 @@ impl RenameKeys {
 impl Render for RenameKeys {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Entries", &self.entries);
         Json::Object(m)
     }
@@ -1348,7 +1451,7 @@ impl SplitString {
 impl Render for SplitString {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Entries", &self.entries);
         Json::Object(m)
     }
@@ -1386,7 +1489,7 @@ impl SplitStringEntry {
 impl Render for SplitStringEntry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Delimiter", &self.delimiter);
         cx.req(&mut m, "Source", &self.source);
         Json::Object(m)
@@ -1422,7 +1525,7 @@ impl SubstituteString {
 impl Render for SubstituteString {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Entries", &self.entries);
         Json::Object(m)
     }
@@ -1467,7 +1570,7 @@ impl SubstituteStringEntry {
 impl Render for SubstituteStringEntry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(3);
         cx.req(&mut m, "From", &self.from_);
         cx.req(&mut m, "Source", &self.source);
         cx.req(&mut m, "To", &self.to);
@@ -1504,7 +1607,7 @@ impl TrimString {
 impl Render for TrimString {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "WithKeys", &self.with_keys);
         Json::Object(m)
     }
@@ -1539,7 +1642,7 @@ impl TypeConverter {
 impl Render for TypeConverter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Entries", &self.entries);
         Json::Object(m)
     }
@@ -1580,7 +1683,7 @@ impl TypeConverterEntry {
 impl Render for TypeConverterEntry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Key", &self.key);
         cx.req(&mut m, "Type", &self.r#type);
         Json::Object(m)
@@ -1616,7 +1719,7 @@ impl UpperCaseString {
 impl Render for UpperCaseString {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "WithKeys", &self.with_keys);
         Json::Object(m)
     }

@@ -286,7 +286,38 @@ impl Bucket {
 impl Render for Bucket {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.abac_status.is_some(),
+                self.accelerate_configuration.is_some(),
+                self.access_control.is_some(),
+                self.analytics_configurations.is_some(),
+                self.bucket_encryption.is_some(),
+                self.bucket_name.is_some(),
+                self.bucket_name_prefix.is_some(),
+                self.bucket_namespace.is_some(),
+                self.cors_configuration.is_some(),
+                self.intelligent_tiering_configurations.is_some(),
+                self.inventory_configurations.is_some(),
+                self.lifecycle_configuration.is_some(),
+                self.logging_configuration.is_some(),
+                self.metadata_configuration.is_some(),
+                self.metadata_table_configuration.is_some(),
+                self.metrics_configurations.is_some(),
+                self.notification_configuration.is_some(),
+                self.object_lock_configuration.is_some(),
+                self.object_lock_enabled.is_some(),
+                self.ownership_controls.is_some(),
+                self.public_access_block_configuration.is_some(),
+                self.replication_configuration.is_some(),
+                self.tags.is_some(),
+                self.versioning_configuration.is_some(),
+                self.website_configuration.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AbacStatus", &self.abac_status);
         cx.opt(
             &mut m,
@@ -512,7 +543,7 @@ impl AbortIncompleteMultipartUpload {
 impl Render for AbortIncompleteMultipartUpload {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "DaysAfterInitiation", &self.days_after_initiation);
         Json::Object(m)
     }
@@ -551,7 +582,7 @@ impl AccelerateConfiguration {
 impl Render for AccelerateConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "AccelerationStatus", &self.acceleration_status);
         Json::Object(m)
     }
@@ -590,7 +621,7 @@ impl AccessControlTranslation {
 impl Render for AccessControlTranslation {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Owner", &self.owner);
         Json::Object(m)
     }
@@ -657,7 +688,12 @@ impl AnalyticsConfiguration {
 impl Render for AnalyticsConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [self.prefix.is_some(), self.tag_filters.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "Id", &self.id);
         cx.opt(&mut m, "Prefix", &self.prefix);
         cx.req(&mut m, "StorageClassAnalysis", &self.storage_class_analysis);
@@ -722,7 +758,12 @@ impl AnnotationTableConfiguration {
 impl Render for AnnotationTableConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.encryption_configuration.is_some(), self.role.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "ConfigurationState", &self.configuration_state);
         cx.opt(
             &mut m,
@@ -771,7 +812,12 @@ impl BlockedEncryptionTypes {
 impl Render for BlockedEncryptionTypes {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.encryption_type.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "EncryptionType", &self.encryption_type);
         Json::Object(m)
     }
@@ -812,7 +858,7 @@ impl BucketEncryption {
 impl Render for BucketEncryption {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(
             &mut m,
             "ServerSideEncryptionConfiguration",
@@ -855,7 +901,7 @@ impl CorsConfiguration {
 impl Render for CorsConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "CorsRules", &self.cors_rules);
         Json::Object(m)
     }
@@ -942,7 +988,17 @@ impl CorsRule {
 impl Render for CorsRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.allowed_headers.is_some(),
+                self.exposed_headers.is_some(),
+                self.id.is_some(),
+                self.max_age.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AllowedHeaders", &self.allowed_headers);
         cx.req(&mut m, "AllowedMethods", &self.allowed_methods);
         cx.req(&mut m, "AllowedOrigins", &self.allowed_origins);
@@ -994,7 +1050,7 @@ impl DataExport {
 impl Render for DataExport {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Destination", &self.destination);
         cx.req(&mut m, "OutputSchemaVersion", &self.output_schema_version);
         Json::Object(m)
@@ -1047,7 +1103,12 @@ impl DefaultEventHold {
 impl Render for DefaultEventHold {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.days.is_some(), self.years.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Days", &self.days);
         cx.opt(&mut m, "Years", &self.years);
         Json::Object(m)
@@ -1118,7 +1179,17 @@ impl DefaultRetention {
 impl Render for DefaultRetention {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.days.is_some(),
+                self.default_event_hold.is_some(),
+                self.mode.is_some(),
+                self.years.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Days", &self.days);
         cx.opt(&mut m, "DefaultEventHold", &self.default_event_hold);
         cx.opt(&mut m, "Mode", &self.mode);
@@ -1164,7 +1235,7 @@ impl DeleteMarkerReplication {
 impl Render for DeleteMarkerReplication {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.status.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Status", &self.status);
         Json::Object(m)
     }
@@ -1231,7 +1302,12 @@ impl Destination {
 impl Render for Destination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [self.bucket_account_id.is_some(), self.prefix.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "BucketAccountId", &self.bucket_account_id);
         cx.req(&mut m, "BucketArn", &self.bucket_arn);
         cx.req(&mut m, "Format", &self.format);
@@ -1273,7 +1349,7 @@ impl EncryptionConfiguration {
 impl Render for EncryptionConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "ReplicaKmsKeyID", &self.replica_kms_key_id);
         Json::Object(m)
     }
@@ -1312,7 +1388,7 @@ impl EventBridgeConfiguration {
 impl Render for EventBridgeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "EventBridgeEnabled", &self.event_bridge_enabled);
         Json::Object(m)
     }
@@ -1356,7 +1432,7 @@ impl FilterRule {
 impl Render for FilterRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Name", &self.name);
         cx.req(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -1430,7 +1506,12 @@ impl IntelligentTieringConfiguration {
 impl Render for IntelligentTieringConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            3 + [self.prefix.is_some(), self.tag_filters.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "Id", &self.id);
         cx.opt(&mut m, "Prefix", &self.prefix);
         cx.req(&mut m, "Status", &self.status);
@@ -1519,7 +1600,12 @@ impl InventoryConfiguration {
 impl Render for InventoryConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            5 + [self.optional_fields.is_some(), self.prefix.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "Destination", &self.destination);
         cx.req(&mut m, "Enabled", &self.enabled);
         cx.req(&mut m, "Id", &self.id);
@@ -1581,7 +1667,12 @@ impl InventoryTableConfiguration {
 impl Render for InventoryTableConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.encryption_configuration.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "ConfigurationState", &self.configuration_state);
         cx.opt(
             &mut m,
@@ -1638,7 +1729,12 @@ impl JournalTableConfiguration {
 impl Render for JournalTableConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.encryption_configuration.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(
             &mut m,
             "EncryptionConfiguration",
@@ -1697,7 +1793,8 @@ impl LambdaConfiguration {
 impl Render for LambdaConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(2 + [self.filter.is_some()].iter().filter(|s| **s).count());
         cx.req(&mut m, "Event", &self.event);
         cx.opt(&mut m, "Filter", &self.filter);
         cx.req(&mut m, "Function", &self.function);
@@ -1751,7 +1848,12 @@ impl LifecycleConfiguration {
 impl Render for LifecycleConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.transition_default_minimum_object_size.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "Rules", &self.rules);
         cx.opt(
             &mut m,
@@ -1820,7 +1922,16 @@ impl LoggingConfiguration {
 impl Render for LoggingConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.destination_bucket_name.is_some(),
+                self.log_file_prefix.is_some(),
+                self.target_object_key_format.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "DestinationBucketName",
@@ -1895,7 +2006,15 @@ impl MetadataConfiguration {
 impl Render for MetadataConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.annotation_table_configuration.is_some(),
+                self.inventory_table_configuration.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AnnotationTableConfiguration",
@@ -1948,7 +2067,7 @@ impl MetadataTableConfiguration {
 impl Render for MetadataTableConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "S3TablesDestination", &self.s3_tables_destination);
         Json::Object(m)
     }
@@ -1997,7 +2116,8 @@ impl MetadataTableEncryptionConfiguration {
 impl Render for MetadataTableEncryptionConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(1 + [self.kms_key_arn.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "KmsKeyArn", &self.kms_key_arn);
         cx.req(&mut m, "SseAlgorithm", &self.sse_algorithm);
         Json::Object(m)
@@ -2047,7 +2167,12 @@ impl Metrics {
 impl Render for Metrics {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.event_threshold.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "EventThreshold", &self.event_threshold);
         cx.req(&mut m, "Status", &self.status);
         Json::Object(m)
@@ -2117,7 +2242,16 @@ impl MetricsConfiguration {
 impl Render for MetricsConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.access_point_arn.is_some(),
+                self.prefix.is_some(),
+                self.tag_filters.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AccessPointArn", &self.access_point_arn);
         cx.req(&mut m, "Id", &self.id);
         cx.opt(&mut m, "Prefix", &self.prefix);
@@ -2169,7 +2303,12 @@ impl NoncurrentVersionExpiration {
 impl Render for NoncurrentVersionExpiration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.newer_noncurrent_versions.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(
             &mut m,
             "NewerNoncurrentVersions",
@@ -2231,7 +2370,12 @@ impl NoncurrentVersionTransition {
 impl Render for NoncurrentVersionTransition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [self.newer_noncurrent_versions.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(
             &mut m,
             "NewerNoncurrentVersions",
@@ -2319,7 +2463,17 @@ impl NotificationConfiguration {
 impl Render for NotificationConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.event_bridge_configuration.is_some(),
+                self.lambda_configurations.is_some(),
+                self.queue_configurations.is_some(),
+                self.topic_configurations.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "EventBridgeConfiguration",
@@ -2365,7 +2519,7 @@ impl NotificationFilter {
 impl Render for NotificationFilter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "S3Key", &self.s3_key);
         Json::Object(m)
     }
@@ -2417,7 +2571,12 @@ impl ObjectLockConfiguration {
 impl Render for ObjectLockConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.object_lock_enabled.is_some(), self.rule.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "ObjectLockEnabled", &self.object_lock_enabled);
         cx.opt(&mut m, "Rule", &self.rule);
         Json::Object(m)
@@ -2461,7 +2620,12 @@ impl ObjectLockRule {
 impl Render for ObjectLockRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.default_retention.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "DefaultRetention", &self.default_retention);
         Json::Object(m)
     }
@@ -2500,7 +2664,7 @@ impl OwnershipControls {
 impl Render for OwnershipControls {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Rules", &self.rules);
         Json::Object(m)
     }
@@ -2543,7 +2707,12 @@ impl OwnershipControlsRule {
 impl Render for OwnershipControlsRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.object_ownership.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "ObjectOwnership", &self.object_ownership);
         Json::Object(m)
     }
@@ -2586,7 +2755,12 @@ impl PartitionedPrefix {
 impl Render for PartitionedPrefix {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.partition_date_source.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "PartitionDateSource", &self.partition_date_source);
         Json::Object(m)
     }
@@ -2656,7 +2830,17 @@ impl PublicAccessBlockConfiguration {
 impl Render for PublicAccessBlockConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.block_public_acls.is_some(),
+                self.block_public_policy.is_some(),
+                self.ignore_public_acls.is_some(),
+                self.restrict_public_buckets.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "BlockPublicAcls", &self.block_public_acls);
         cx.opt(&mut m, "BlockPublicPolicy", &self.block_public_policy);
         cx.opt(&mut m, "IgnorePublicAcls", &self.ignore_public_acls);
@@ -2717,7 +2901,8 @@ impl QueueConfiguration {
 impl Render for QueueConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(2 + [self.filter.is_some()].iter().filter(|s| **s).count());
         cx.req(&mut m, "Event", &self.event);
         cx.opt(&mut m, "Filter", &self.filter);
         cx.req(&mut m, "Queue", &self.queue);
@@ -2768,7 +2953,8 @@ impl RecordExpiration {
 impl Render for RecordExpiration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(1 + [self.days.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "Days", &self.days);
         cx.req(&mut m, "Expiration", &self.expiration);
         Json::Object(m)
@@ -2818,7 +3004,8 @@ impl RedirectAllRequestsTo {
 impl Render for RedirectAllRequestsTo {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(1 + [self.protocol.is_some()].iter().filter(|s| **s).count());
         cx.req(&mut m, "HostName", &self.host_name);
         cx.opt(&mut m, "Protocol", &self.protocol);
         Json::Object(m)
@@ -2898,7 +3085,18 @@ impl RedirectRule {
 impl Render for RedirectRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.host_name.is_some(),
+                self.http_redirect_code.is_some(),
+                self.protocol.is_some(),
+                self.replace_key_prefix_with.is_some(),
+                self.replace_key_with.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "HostName", &self.host_name);
         cx.opt(&mut m, "HttpRedirectCode", &self.http_redirect_code);
         cx.opt(&mut m, "Protocol", &self.protocol);
@@ -2945,7 +3143,7 @@ impl ReplicaModifications {
 impl Render for ReplicaModifications {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Status", &self.status);
         Json::Object(m)
     }
@@ -2992,7 +3190,7 @@ impl ReplicationConfiguration {
 impl Render for ReplicationConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Role", &self.role);
         cx.req(&mut m, "Rules", &self.rules);
         Json::Object(m)
@@ -3101,7 +3299,19 @@ impl ReplicationDestination {
 impl Render for ReplicationDestination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.access_control_translation.is_some(),
+                self.account.is_some(),
+                self.encryption_configuration.is_some(),
+                self.metrics.is_some(),
+                self.replication_time.is_some(),
+                self.storage_class.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AccessControlTranslation",
@@ -3228,7 +3438,19 @@ impl ReplicationRule {
 impl Render for ReplicationRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.delete_marker_replication.is_some(),
+                self.filter.is_some(),
+                self.id.is_some(),
+                self.prefix.is_some(),
+                self.priority.is_some(),
+                self.source_selection_criteria.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "DeleteMarkerReplication",
@@ -3295,7 +3517,12 @@ impl ReplicationRuleAndOperator {
 impl Render for ReplicationRuleAndOperator {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.prefix.is_some(), self.tag_filters.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Prefix", &self.prefix);
         cx.opt(&mut m, "TagFilters", &self.tag_filters);
         Json::Object(m)
@@ -3357,7 +3584,16 @@ impl ReplicationRuleFilter {
 impl Render for ReplicationRuleFilter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.and.is_some(),
+                self.prefix.is_some(),
+                self.tag_filter.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "And", &self.and);
         cx.opt(&mut m, "Prefix", &self.prefix);
         cx.opt(&mut m, "TagFilter", &self.tag_filter);
@@ -3406,7 +3642,7 @@ impl ReplicationTime {
 impl Render for ReplicationTime {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Status", &self.status);
         cx.req(&mut m, "Time", &self.time);
         Json::Object(m)
@@ -3446,7 +3682,7 @@ impl ReplicationTimeValue {
 impl Render for ReplicationTimeValue {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Minutes", &self.minutes);
         Json::Object(m)
     }
@@ -3495,7 +3731,12 @@ impl RoutingRule {
 impl Render for RoutingRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.routing_rule_condition.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "RedirectRule", &self.redirect_rule);
         cx.opt(&mut m, "RoutingRuleCondition", &self.routing_rule_condition);
         Json::Object(m)
@@ -3548,7 +3789,15 @@ impl RoutingRuleCondition {
 impl Render for RoutingRuleCondition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.http_error_code_returned_equals.is_some(),
+                self.key_prefix_equals.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "HttpErrorCodeReturnedEquals",
@@ -3754,7 +4003,28 @@ impl Rule {
 impl Render for Rule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.abort_incomplete_multipart_upload.is_some(),
+                self.expiration_date.is_some(),
+                self.expiration_in_days.is_some(),
+                self.expired_object_delete_marker.is_some(),
+                self.id.is_some(),
+                self.noncurrent_version_expiration.is_some(),
+                self.noncurrent_version_expiration_in_days.is_some(),
+                self.noncurrent_version_transition.is_some(),
+                self.noncurrent_version_transitions.is_some(),
+                self.object_size_greater_than.is_some(),
+                self.object_size_less_than.is_some(),
+                self.prefix.is_some(),
+                self.tag_filters.is_some(),
+                self.transition.is_some(),
+                self.transitions.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "AbortIncompleteMultipartUpload",
@@ -3836,7 +4106,7 @@ impl S3KeyFilter {
 impl Render for S3KeyFilter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Rules", &self.rules);
         Json::Object(m)
     }
@@ -3883,7 +4153,7 @@ impl S3TablesDestination {
 impl Render for S3TablesDestination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "TableBucketArn", &self.table_bucket_arn);
         cx.req(&mut m, "TableName", &self.table_name);
         Json::Object(m)
@@ -3933,7 +4203,12 @@ impl ServerSideEncryptionByDefault {
 impl Render for ServerSideEncryptionByDefault {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.kms_master_key_id.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "KMSMasterKeyID", &self.kms_master_key_id);
         cx.req(&mut m, "SSEAlgorithm", &self.sse_algorithm);
         Json::Object(m)
@@ -4001,7 +4276,16 @@ impl ServerSideEncryptionRule {
 impl Render for ServerSideEncryptionRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.blocked_encryption_types.is_some(),
+                self.bucket_key_enabled.is_some(),
+                self.server_side_encryption_by_default.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(
             &mut m,
             "BlockedEncryptionTypes",
@@ -4066,7 +4350,15 @@ impl SourceSelectionCriteria {
 impl Render for SourceSelectionCriteria {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.replica_modifications.is_some(),
+                self.sse_kms_encrypted_objects.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ReplicaModifications", &self.replica_modifications);
         cx.opt(
             &mut m,
@@ -4110,7 +4402,7 @@ impl SseKmsEncryptedObjects {
 impl Render for SseKmsEncryptedObjects {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Status", &self.status);
         Json::Object(m)
     }
@@ -4153,7 +4445,8 @@ impl StorageClassAnalysis {
 impl Render for StorageClassAnalysis {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity([self.data_export.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "DataExport", &self.data_export);
         Json::Object(m)
     }
@@ -4205,7 +4498,15 @@ impl TargetObjectKeyFormat {
 impl Render for TargetObjectKeyFormat {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.partitioned_prefix.is_some(),
+                self.simple_prefix.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "PartitionedPrefix", &self.partitioned_prefix);
         cx.opt(&mut m, "SimplePrefix", &self.simple_prefix);
         Json::Object(m)
@@ -4250,7 +4551,7 @@ impl Tiering {
 impl Render for Tiering {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "AccessTier", &self.access_tier);
         cx.req(&mut m, "Days", &self.days);
         Json::Object(m)
@@ -4305,7 +4606,8 @@ impl TopicConfiguration {
 impl Render for TopicConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(2 + [self.filter.is_some()].iter().filter(|s| **s).count());
         cx.req(&mut m, "Event", &self.event);
         cx.opt(&mut m, "Filter", &self.filter);
         cx.req(&mut m, "Topic", &self.topic);
@@ -4366,7 +4668,15 @@ impl Transition {
 impl Render for Transition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.transition_date.is_some(),
+                self.transition_in_days.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.req(&mut m, "StorageClass", &self.storage_class);
         cx.opt(&mut m, "TransitionDate", &self.transition_date);
         cx.opt(&mut m, "TransitionInDays", &self.transition_in_days);
@@ -4407,7 +4717,7 @@ impl VersioningConfiguration {
 impl Render for VersioningConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(1);
         cx.req(&mut m, "Status", &self.status);
         Json::Object(m)
     }
@@ -4480,7 +4790,17 @@ impl WebsiteConfiguration {
 impl Render for WebsiteConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.error_document.is_some(),
+                self.index_document.is_some(),
+                self.redirect_all_requests_to.is_some(),
+                self.routing_rules.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "ErrorDocument", &self.error_document);
         cx.opt(&mut m, "IndexDocument", &self.index_document);
         cx.opt(

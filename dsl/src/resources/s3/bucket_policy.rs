@@ -38,7 +38,7 @@ impl BucketPolicy {
 impl Render for BucketPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "Bucket", &self.bucket);
         cx.req(&mut m, "PolicyDocument", &self.policy_document);
         Json::Object(m)

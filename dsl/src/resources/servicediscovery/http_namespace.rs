@@ -50,7 +50,12 @@ impl HttpNamespace {
 impl Render for HttpNamespace {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.description.is_some(), self.tags.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "Description", &self.description);
         cx.req(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Tags", &self.tags);

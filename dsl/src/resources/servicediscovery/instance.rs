@@ -46,7 +46,8 @@ impl Instance {
 impl Render for Instance {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m =
+            JsonMap::with_capacity(2 + [self.instance_id.is_some()].iter().filter(|s| **s).count());
         cx.req(&mut m, "InstanceAttributes", &self.instance_attributes);
         cx.opt(&mut m, "InstanceId", &self.instance_id);
         cx.req(&mut m, "ServiceId", &self.service_id);

@@ -70,7 +70,17 @@ impl PrivateDnsNamespace {
 impl Render for PrivateDnsNamespace {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.description.is_some(),
+                self.properties.is_some(),
+                self.tags.is_some(),
+                self.vpc.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Description", &self.description);
         cx.req(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Properties", &self.properties);
@@ -139,7 +149,7 @@ impl PrivateDnsPropertiesMutable {
 impl Render for PrivateDnsPropertiesMutable {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.soa.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "SOA", &self.soa);
         Json::Object(m)
     }
@@ -180,7 +190,12 @@ impl Properties {
 impl Render for Properties {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.dns_properties.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "DnsProperties", &self.dns_properties);
         Json::Object(m)
     }
@@ -219,7 +234,7 @@ impl Soa {
 impl Render for Soa {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.ttl.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "TTL", &self.ttl);
         Json::Object(m)
     }

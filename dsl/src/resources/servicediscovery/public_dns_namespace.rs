@@ -60,7 +60,16 @@ impl PublicDnsNamespace {
 impl Render for PublicDnsNamespace {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.description.is_some(),
+                self.properties.is_some(),
+                self.tags.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Description", &self.description);
         cx.req(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Properties", &self.properties);
@@ -130,7 +139,12 @@ impl Properties {
 impl Render for Properties {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.dns_properties.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "DnsProperties", &self.dns_properties);
         Json::Object(m)
     }
@@ -169,7 +183,7 @@ impl PublicDnsPropertiesMutable {
 impl Render for PublicDnsPropertiesMutable {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.soa.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "SOA", &self.soa);
         Json::Object(m)
     }
@@ -208,7 +222,7 @@ impl Soa {
 impl Render for Soa {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity([self.ttl.is_some()].iter().filter(|s| **s).count());
         cx.opt(&mut m, "TTL", &self.ttl);
         Json::Object(m)
     }

@@ -109,7 +109,22 @@ impl Service {
 impl Render for Service {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [
+                self.description.is_some(),
+                self.dns_config.is_some(),
+                self.health_check_config.is_some(),
+                self.health_check_custom_config.is_some(),
+                self.name.is_some(),
+                self.namespace_id.is_some(),
+                self.service_attributes.is_some(),
+                self.tags.is_some(),
+                self.r#type.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "Description", &self.description);
         cx.opt(&mut m, "DnsConfig", &self.dns_config);
         cx.opt(&mut m, "HealthCheckConfig", &self.health_check_config);
@@ -199,7 +214,12 @@ impl DnsConfig {
 impl Render for DnsConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [self.namespace_id.is_some(), self.routing_policy.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.req(&mut m, "DnsRecords", &self.dns_records);
         cx.opt(&mut m, "NamespaceId", &self.namespace_id);
         cx.opt(&mut m, "RoutingPolicy", &self.routing_policy);
@@ -245,7 +265,7 @@ impl DnsRecord {
 impl Render for DnsRecord {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(2);
         cx.req(&mut m, "TTL", &self.ttl);
         cx.req(&mut m, "Type", &self.r#type);
         Json::Object(m)
@@ -305,7 +325,15 @@ impl HealthCheckConfig {
 impl Render for HealthCheckConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            1 + [
+                self.failure_threshold.is_some(),
+                self.resource_path.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "FailureThreshold", &self.failure_threshold);
         cx.opt(&mut m, "ResourcePath", &self.resource_path);
         cx.req(&mut m, "Type", &self.r#type);
@@ -350,7 +378,12 @@ impl HealthCheckCustomConfig {
 impl Render for HealthCheckCustomConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            [self.failure_threshold.is_some()]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+        );
         cx.opt(&mut m, "FailureThreshold", &self.failure_threshold);
         Json::Object(m)
     }

@@ -105,7 +105,20 @@ impl Parameter {
 impl Render for Parameter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::new();
+        let mut m = JsonMap::with_capacity(
+            2 + [
+                self.allowed_pattern.is_some(),
+                self.data_type.is_some(),
+                self.description.is_some(),
+                self.name.is_some(),
+                self.policies.is_some(),
+                self.tags.is_some(),
+                self.tier.is_some(),
+            ]
+            .iter()
+            .filter(|s| **s)
+            .count(),
+        );
         cx.opt(&mut m, "AllowedPattern", &self.allowed_pattern);
         cx.opt(&mut m, "DataType", &self.data_type);
         cx.opt(&mut m, "Description", &self.description);
