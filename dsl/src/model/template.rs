@@ -175,8 +175,12 @@ fn write_json(out: &mut String, v: &Json, depth: usize) {
 }
 
 fn indent(out: &mut String, depth: usize) {
-    for _ in 0..depth {
-        out.push_str("  ");
+    const SPACES: &str = "                                                                ";
+    let mut n = 2 * depth;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
     }
 }
 
@@ -186,9 +190,11 @@ fn write_str(out: &mut String, s: &str) {
     out.push('"');
     // Nearly every string has nothing to escape (all of it is printable ASCII, no quote or
     // backslash): copied whole.
-    if s.bytes()
-        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
-    {
+    // (A fold rather than `all`: no early exit, so the check vectorizes.)
+    let special = s.bytes().fold(false, |acc, b| {
+        acc | !(0x20..0x7f).contains(&b) | (b == b'"') | (b == b'\\')
+    });
+    if !special {
         out.push_str(s);
         out.push('"');
         return;

@@ -449,6 +449,25 @@ impl<'t> Cx<'t> {
     }
 }
 
+/// Append `[i]` to a diagnostic path (without the formatting machinery: the walks do this
+/// for every list item).
+pub(crate) fn push_index(path: &mut String, i: usize) {
+    let mut digits = [0u8; 20];
+    let mut n = i;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    path.extend(digits[at..].iter().map(|&d| char::from(d)));
+    path.push(']');
+}
+
 /// The intrinsic function of a value, if it is one: an object with a single key `Ref` or
 /// `Fn::*` (and `Condition` inside conditions).
 pub(crate) fn intrinsic(v: &Json) -> Option<(&str, &Json)> {
@@ -544,5 +563,17 @@ pub(crate) fn one_of<S: AsRef<str>>(items: &[S]) -> String {
         0 => String::new(),
         1 => q[0].clone(),
         n => format!("{} or {}", q[..n - 1].join(", "), q[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod push_index_tests {
+    #[test]
+    fn indexes_are_written_in_decimal() {
+        for i in [0usize, 7, 10, 99, 123_456, usize::MAX] {
+            let mut p = String::from("A.B");
+            super::push_index(&mut p, i);
+            assert_eq!(p, format!("A.B[{i}]"));
+        }
     }
 }

@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use crate::model::fasthash::FastMap;
-use std::fmt::Write as _;
 
 use super::{Cx, data, intrinsic, lit_num, suggest};
 use crate::model::render::{Json, JsonMap};
@@ -363,7 +362,7 @@ impl<'t> Refs<'_, 't> {
             Json::Array(a) => {
                 for (i, x) in a.iter().enumerate() {
                     let len = path.len();
-                    let _ = write!(path, "[{i}]");
+                    super::push_index(path, i);
                     self.walk(place, x, path, asserted);
                     path.truncate(len);
                 }

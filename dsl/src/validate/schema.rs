@@ -3,7 +3,6 @@
 use super::data::{self, Node};
 use super::{Cx, intrinsic, lit_num, one_of, pattern, suggest};
 use crate::model::render::Json;
-use std::fmt::Write as _;
 
 const SECTIONS: &[&str] = &[
     "AWSTemplateFormatVersion",
@@ -612,7 +611,7 @@ impl Walk<'_, '_> {
                 if let Some(items) = n.items {
                     for (i, item) in a.iter().enumerate() {
                         let len = path.len();
-                        let _ = write!(path, "[{i}]");
+                        super::push_index(path, i);
                         self.value(items, item, path, depth + 1);
                         path.truncate(len);
                     }
