@@ -238,6 +238,66 @@ fn out_dir_is_created_with_a_template_per_stack_and_a_manifest() {
 }
 
 #[test]
+fn unchanged_templates_are_left_as_they_are_and_changed_ones_rewritten() {
+    use std::time::{Duration, SystemTime};
+    let tmp = support::temp_dir("cli-unchanged");
+    let dir = tmp.join("out");
+    let r = run(
+        app(&["Network", "Web"], "1"),
+        &["synth", "--out", path_arg(&dir)],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    // Age every file, so a rewrite shows in its modification time.
+    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    for f in files(&dir) {
+        let file = fs::File::options().write(true).open(dir.join(&f)).unwrap();
+        file.set_modified(old).unwrap();
+    }
+    let mtime = |f: &str| fs::metadata(dir.join(f)).unwrap().modified().unwrap();
+
+    // Web changes, Network does not.
+    let r = run(
+        app_of(vec![stack("Network", "1"), stack("Web", "2")]),
+        &["synth", "--out", path_arg(&dir)],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert_eq!(
+        mtime("Network.template.json"),
+        old,
+        "unchanged: not rewritten"
+    );
+    assert_eq!(
+        mtime(MANIFEST),
+        old,
+        "same stacks: the manifest is not rewritten"
+    );
+    assert_ne!(mtime("Web.template.json"), old, "changed: rewritten");
+    let web = fs::read_to_string(dir.join("Web.template.json")).unwrap();
+    assert_eq!(web, template_of(stack("Web", "2")).to_json());
+    assert!(
+        r.err.contains("unchanged") && r.err.contains("Network.template.json"),
+        "{}",
+        r.err
+    );
+    assert!(
+        r.err.contains("wrote") && r.err.contains("Web.template.json"),
+        "{}",
+        r.err
+    );
+
+    // A file of the same length but other content is rewritten too.
+    let net = dir.join("Network.template.json");
+    let text = fs::read_to_string(&net).unwrap();
+    fs::write(&net, text.replace("Network 1", "Network 9")).unwrap();
+    let r = run(
+        app_of(vec![stack("Network", "1"), stack("Web", "2")]),
+        &["synth", "--out", path_arg(&dir)],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert_eq!(fs::read_to_string(&net).unwrap(), text);
+}
+
+#[test]
 fn a_stack_removed_from_the_app_loses_its_template_and_nothing_else() {
     let tmp = support::temp_dir("cli-stale");
     let dir = tmp.join("out");

@@ -310,14 +310,60 @@ pub fn template_file_name(stack: &str, format: Format) -> String {
 }
 
 /// Write templates into `dir` (created if missing) with a manifest, and remove the templates
-/// an earlier run wrote there for stacks that `existing` no longer holds.
-/// Returns the paths written.
+/// an earlier run wrote there for stacks that `existing` no longer holds. A file whose
+/// content would not change is left as it is (its modification time too), so tools watching
+/// the directory see only real changes.
+/// Returns the paths of the templates, written or already up to date.
 pub fn write_out_dir(
     dir: &Path,
     templates: &[Template],
     format: Format,
     existing: &[&str],
 ) -> io::Result<Vec<PathBuf>> {
+    Ok(write_out_dir_reporting(dir, templates, format, existing)?
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect())
+}
+
+/// Whether a file already holds exactly `bytes` (compared in chunks, without reading it all
+/// into memory).
+fn same_content(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut f) = fs::File::open(path) else {
+        return false;
+    };
+    if f.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
+        return false;
+    }
+    let mut buf = [0u8; 16 * 1024];
+    let mut at = 0;
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => return at == bytes.len(),
+            Ok(n) if bytes.get(at..at + n) == Some(&buf[..n]) => at += n,
+            _ => return false,
+        }
+    }
+}
+
+/// Write `bytes` to `path` unless it already holds them; true when it wrote.
+fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    if same_content(path, bytes) {
+        return Ok(false);
+    }
+    fs::write(path, bytes)?;
+    Ok(true)
+}
+
+/// [`write_out_dir`], telling for each template whether it was written (true) or already
+/// up to date (false).
+pub(crate) fn write_out_dir_reporting(
+    dir: &Path,
+    templates: &[Template],
+    format: Format,
+    existing: &[&str],
+) -> io::Result<Vec<(PathBuf, bool)>> {
     fs::create_dir_all(dir)?;
     let manifest_path = dir.join(MANIFEST);
     let previous = read_manifest(&manifest_path);
@@ -327,11 +373,11 @@ pub fn write_out_dir(
     for t in templates {
         let file = template_file_name(t.name(), format);
         let path = dir.join(&file);
-        match format {
-            Format::Json => fs::write(&path, t.json_text())?,
-            Format::Yaml => fs::write(&path, t.to_yaml())?,
-        }
-        written.push(path);
+        let changed = match format {
+            Format::Json => write_if_changed(&path, t.json_text().as_bytes())?,
+            Format::Yaml => write_if_changed(&path, t.to_yaml().as_bytes())?,
+        };
+        written.push((path, changed));
         entries.insert(t.name().to_owned(), serde_json::json!({ "template": file }));
     }
     // Keep entries of stacks not synthesized this time but still in the app; remove the
@@ -360,7 +406,7 @@ pub fn write_out_dir(
     let manifest = serde_json::json!({ "version": 1, "stacks": entries });
     let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     text.push('\n');
-    fs::write(&manifest_path, text)?;
+    write_if_changed(&manifest_path, text.as_bytes())?;
     Ok(written)
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 
 use super::{EXIT_CODES, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Teardown};
-use crate::app::{App, write_out_dir};
+use crate::app::{App, write_out_dir_reporting};
 use crate::model::template::Format;
 
 pub(super) fn command() -> Command {
@@ -128,10 +128,11 @@ fn write(
             }
             EXIT_OK
         }
-        Some(dir) => match write_out_dir(dir, templates, format, all) {
+        Some(dir) => match write_out_dir_reporting(dir, templates, format, all) {
             Ok(paths) => {
-                for p in paths {
-                    let _ = writeln!(err, "wrote {}", p.display());
+                for (p, changed) in paths {
+                    let what = if changed { "wrote" } else { "unchanged" };
+                    let _ = writeln!(err, "{what} {}", p.display());
                 }
                 EXIT_OK
             }
