@@ -4,6 +4,7 @@
 #      stratosphere: the peer program in ../shared/peers/strato, six services), 3 runs each;
 #   2. incremental debug rebuild after editing the example file, 5 runs each;
 #   3. synth of 50 Fargate services (361 resources), whole process, median of 60 runs
+#      (interleaved: 20 rounds of 3 runs each)
 #      (hyperfine, 3 warm-ups).
 # Needs: hyperfine (Debian package), GNU time, the peer sources in ../shared/peers/strato.
 # Usage: benches/compare_stratosphere.sh [RUNS_BUILD] ; prints a Markdown table.
@@ -66,13 +67,23 @@ SERVICES=50 "$ff_bin" synth > "$work/ff.json"
 SERVICES=50 OUT="$work/st.json" "$st_bin"
 ff_res=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['Resources']))" "$work/ff.json")
 st_res=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['Resources']))" "$work/st.json")
-hyperfine -N --warmup 5 --runs 60 --export-json "$work/h.json" \
-    -n ferroform "env SERVICES=50 $ff_bin synth --out $work/o" \
-    -n stratosphere "env SERVICES=50 OUT=$work/st.json $st_bin" >/dev/null
+# Interleaved, so that a drift in machine load hits both alike: 20 rounds of 3 runs each
+# (after one warm-up), 60 runs per program; the median over all runs. ferroform writes into a
+# fresh directory every run (its unchanged-file shortcut does not apply), stratosphere
+# overwrites its file.
+for i in $(seq 20); do
+    hyperfine -N --warmup 1 --runs 3 --export-json "$work/h$i.json" \
+        --prepare "rm -rf $work/o" \
+        -n ferroform "env SERVICES=50 $ff_bin synth --out $work/o" \
+        -n stratosphere "env SERVICES=50 OUT=$work/st.json $st_bin" >/dev/null 2>&1
+done
 read -r ff_syn st_syn < <(python3 -c "
-import json,sys
-r={x['command']:x['median'] for x in json.load(open(sys.argv[1]))['results']}
-print(f\"{r['ferroform']*1000:.1f} {r['stratosphere']*1000:.1f}\")" "$work/h.json")
+import json,sys,glob,statistics
+t={'ferroform':[],'stratosphere':[]}
+for f in glob.glob(sys.argv[1] + '/h*.json'):
+    for x in json.load(open(f))['results']:
+        t[x['command']] += x['times']
+print(f\"{statistics.median(t['ferroform'])*1000:.2f} {statistics.median(t['stratosphere'])*1000:.2f}\")" "$work")
 ff_rss=$(/usr/bin/time -f "%M" env SERVICES=50 "$ff_bin" synth --out "$work/o" 2>&1 >/dev/null | tail -1)
 st_rss=$(/usr/bin/time -f "%M" env SERVICES=50 OUT="$work/st.json" "$st_bin" 2>&1 >/dev/null | tail -1)
 
@@ -83,6 +94,6 @@ cat <<EOF
 |---|---:|---:|---:|
 | clean release build of the example (median of $runs_build; runs: ${ff_rel[*]} / ${st_rel[*]}) | ${ff_rel_m} s | ${st_rel_m} s | $(ratio "$ff_rel_m" "$st_rel_m") |
 | incremental debug rebuild after editing the example (median of 5) | ${ff_inc_m} s | ${st_inc_m} s | $(ratio "$ff_inc_m" "$st_inc_m") |
-| synth, 50 services ($ff_res / $st_res resources), whole process, median of 60 | ${ff_syn} ms | ${st_syn} ms | $(ratio "$ff_syn" "$st_syn") |
+| synth, 50 services ($ff_res / $st_res resources), whole process, median of 60 interleaved runs | ${ff_syn} ms | ${st_syn} ms | $(ratio "$ff_syn" "$st_syn") |
 | peak RSS of that synth | $((ff_rss / 1024)) MiB | $((st_rss / 1024)) MiB | |
 EOF
