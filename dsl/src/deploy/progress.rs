@@ -43,14 +43,63 @@ impl<'a> PlainUi<'a> {
     }
 }
 
+/// Ask on stdin. Ctrl-C while waiting for the answer counts as "no" at once (the command
+/// then ends as interrupted, exit 130), instead of waiting for a line to be entered.
 fn ask(err: &mut dyn Write, question: &str) -> bool {
     let _ = write!(err, "{question} [y/N] ");
     let _ = err.flush();
-    let mut answer = String::new();
-    if std::io::stdin().lock().read_line(&mut answer).is_err() {
-        return false;
+    let reply = first_of(
+        || {
+            let mut answer = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut answer)
+                .ok()
+                .map(|_| answer)
+        },
+        wait_for_ctrl_c,
+    );
+    if reply.is_none() {
+        let _ = writeln!(err);
     }
-    matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes")
+    reply
+        .flatten()
+        .is_some_and(|a| matches!(a.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
+
+/// Blocks until the process gets Ctrl-C (SIGINT), on a runtime of its own: the caller's
+/// runtime is blocked in [`ask`] and cannot notice the signal. Returns at once if no
+/// runtime can be started.
+fn wait_for_ctrl_c() {
+    if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        let _ = rt.block_on(tokio::signal::ctrl_c());
+    } else {
+        // Without a runtime, never report an interruption.
+        std::thread::park();
+    }
+}
+
+/// The line `read` returns (`Some(None)` when reading failed), or `None` when `interrupt`
+/// returns first. Each runs on a thread of its own; the loser is left to finish on its own
+/// (a blocked read or signal wait ends with the process).
+fn first_of(
+    read: impl FnOnce() -> Option<String> + Send + 'static,
+    interrupt: impl FnOnce() + Send + 'static,
+) -> Option<Option<String>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx_line = tx.clone();
+    std::thread::spawn(move || {
+        let _ = tx_line.send(Some(read()));
+    });
+    std::thread::spawn(move || {
+        interrupt();
+        let _ = tx.send(None);
+    });
+    // Both senders gone without a message cannot happen (each sends once); treat it as no.
+    rx.recv().unwrap_or(Some(None))
 }
 
 impl Ui for PlainUi<'_> {
@@ -208,5 +257,48 @@ impl Ui for Masked<'_> {
     }
     fn finish(&mut self) {
         self.inner.finish();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_interruption_ends_the_question_without_waiting_for_a_line() {
+        // The read never returns (its sender stays alive, unused, in the test).
+        let (_keep, never) = std::sync::mpsc::channel::<()>();
+        let r = first_of(
+            move || {
+                let _ = never.recv();
+                Some("y\n".into())
+            },
+            || {},
+        );
+        assert_eq!(r, None);
+    }
+
+    #[test]
+    fn an_answer_wins_when_nobody_interrupts() {
+        let (_keep, never) = std::sync::mpsc::channel::<()>();
+        let r = first_of(
+            || Some("yes\n".into()),
+            move || {
+                let _ = never.recv();
+            },
+        );
+        assert_eq!(r, Some(Some("yes\n".into())));
+        let (_keep, never) = std::sync::mpsc::channel::<()>();
+        let r = first_of(
+            || None,
+            move || {
+                let _ = never.recv();
+            },
+        );
+        assert_eq!(
+            r,
+            Some(None),
+            "a failed read is an answer (no), not an interruption"
+        );
     }
 }
