@@ -201,6 +201,37 @@ fn scalable_target_min_above_max() {
 }
 
 #[test]
+fn capacity_provider_named_after_a_reserved_stack_name() {
+    // No Name: CloudFormation names the provider after the stack, and `EcsProd-...` is
+    // refused by ECS (names must not start with aws, ecs or fargate, in any case).
+    let provider = || {
+        ecs::CapacityProvider::new().auto_scaling_group_provider(
+            ecs::capacity_provider::AutoScalingGroupProvider::new("my-asg"),
+        )
+    };
+    for stack in ["EcsProd", "aws-web", "FARGATEish"] {
+        let bad = one(stack, |s| {
+            s.add("Provider", provider());
+        });
+        assert_eq!(refused(&bad), pair("FF4040", "Provider"), "{stack}");
+    }
+    // Twins: a compliant explicit name, or a stack name without the prefix.
+    clean(&one("EcsProd", |s| {
+        s.add("Provider", provider().name("web-provider"));
+    }));
+    clean(&one("Prod", |s| {
+        s.add("Provider", provider());
+    }));
+    // A template read from a file is named by its path: no stack name to judge.
+    let t = ferroform::Template::parse(
+        "ecs-stack.yaml",
+        "Resources:\n  Provider:\n    Type: AWS::ECS::CapacityProvider\n    Properties:\n      AutoScalingGroupProvider:\n        AutoScalingGroupArn: my-asg\n",
+    )
+    .unwrap();
+    assert_eq!(validate(&t).errors(), 0, "{:?}", validate(&t).diagnostics);
+}
+
+#[test]
 fn every_example_stack_validates_clean() {
     for (name, app) in all_examples::all() {
         let templates = app

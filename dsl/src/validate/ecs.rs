@@ -803,30 +803,65 @@ fn scaling(cx: &mut Cx) {
 // ------------------------------------------------------------------------------------------
 // Capacity providers
 
+/// The reserved prefix (`aws`, `ecs`, `fargate`, in any case) `name` starts with.
+fn reserved_prefix(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    ["aws", "ecs", "fargate"]
+        .into_iter()
+        .find(|pre| lower.starts_with(pre))
+}
+
+/// Whether `name` has the shape of a CloudFormation stack name (a letter, then letters,
+/// digits and hyphens, at most 128 characters): a template named by a file path is not.
+fn is_stack_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    name.len() <= 128
+        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
 fn capacity_providers(cx: &mut Cx) {
     let cps: Vec<(&str, Option<&JsonMap>)> = cx
         .resources_of("AWS::ECS::CapacityProvider")
         .map(|(id, _, p)| (id, p))
         .collect();
+    // Without a Name, CloudFormation names the provider `<stack>-<logical id>-<suffix>`: a
+    // stack name that starts with a reserved prefix makes the creation fail. Checked when the
+    // template is a stack's (its name is a stack name, not a file path).
+    let stack = cx.source;
+    let stack_prefix = is_stack_name(stack)
+        .then(|| reserved_prefix(stack))
+        .flatten();
     for (id, props) in cps {
         let p = |k: &str| props.and_then(|m| m.get(k));
-        if let Some(name) = lit_str(p("Name")) {
-            let lower = name.to_ascii_lowercase();
-            if let Some(prefix) = ["aws", "ecs", "fargate"]
-                .into_iter()
-                .find(|pre| lower.starts_with(pre))
-            {
-                cx.report(
-                    "FF4040",
-                    Some(id),
-                    format!("{id}.Properties.Name"),
-                    format!("capacity provider name `{name}` starts with `{prefix}`"),
-                    Some(
-                        "names starting with aws, ecs or fargate are reserved: choose another"
-                            .into(),
-                    ),
-                );
-            }
+        if p("Name").is_none()
+            && let Some(prefix) = stack_prefix
+        {
+            cx.report(
+                "FF4040",
+                Some(id),
+                format!("{id}.Properties"),
+                format!(
+                    "no Name: CloudFormation names the capacity provider after the stack \
+                     (`{stack}-{id}-...`), which starts with `{prefix}`"
+                ),
+                Some(
+                    "set Name to one that does not start with aws, ecs or fargate (in any \
+                     case), or rename the stack"
+                        .into(),
+                ),
+            );
+        }
+        if let Some(name) = lit_str(p("Name"))
+            && let Some(prefix) = reserved_prefix(name)
+        {
+            cx.report(
+                "FF4040",
+                Some(id),
+                format!("{id}.Properties.Name"),
+                format!("capacity provider name `{name}` starts with `{prefix}`"),
+                Some("names starting with aws, ecs or fargate are reserved: choose another".into()),
+            );
         }
         let Some(asg) = p("AutoScalingGroupProvider").and_then(Json::as_object) else {
             continue;

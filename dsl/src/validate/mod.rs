@@ -209,7 +209,7 @@ pub const RULES: &[Rule] = &[
     e("FF4033", "scaling policy that names no scalable target"),
     e(
         "FF4040",
-        "capacity provider name starting with aws, ecs or fargate",
+        "capacity provider name starting with aws, ecs or fargate (given, or generated from such a stack name)",
     ),
     e(
         "FF4041",
