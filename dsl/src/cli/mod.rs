@@ -60,6 +60,35 @@ fn parse(
     })
 }
 
+/// The stacks of `app` named on the command line (the `stacks` argument), in the order
+/// given, or all of them in the app's order. A name the app does not have is a usage error
+/// (exit 2), reported on `err`.
+pub(crate) fn select_stacks<'a>(
+    app: &'a App,
+    m: &clap::ArgMatches,
+    err: &mut dyn Write,
+) -> Result<Vec<&'a str>, u8> {
+    let all: Vec<&str> = app.stacks().iter().map(|s| s.name()).collect();
+    let Some(requested) = m.get_many::<String>("stacks") else {
+        return Ok(all);
+    };
+    let mut selected = Vec::new();
+    for r in requested {
+        match all.iter().find(|n| **n == r.as_str()) {
+            Some(n) => selected.push(*n),
+            None => {
+                let _ = writeln!(
+                    err,
+                    "error: no stack named `{r}`; this app has: {}",
+                    all.join(", ")
+                );
+                return Err(EXIT_USAGE);
+            }
+        }
+    }
+    Ok(if selected.is_empty() { all } else { selected })
+}
+
 fn program_name(args: &[OsString], default: &str) -> String {
     args.first()
         .and_then(|a| {

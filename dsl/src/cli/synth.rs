@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 
-use super::{EXIT_CODES, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Teardown};
+use super::{EXIT_CODES, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Teardown, select_stacks};
 use crate::app::{App, write_out_dir_reporting};
 use crate::model::template::Format;
 
@@ -56,24 +56,9 @@ pub(super) fn run(
         _ => Format::Json,
     };
     let all: Vec<&str> = app.stacks().iter().map(|s| s.name()).collect();
-    let requested: Vec<&str> = m
-        .get_many::<String>("stacks")
-        .map(|v| v.map(String::as_str).collect())
-        .unwrap_or_default();
-    for r in &requested {
-        if !all.contains(r) {
-            let _ = writeln!(
-                err,
-                "error: no stack named `{r}`; this app has: {}",
-                all.join(", ")
-            );
-            return EXIT_USAGE;
-        }
-    }
-    let selected = if requested.is_empty() {
-        all.clone()
-    } else {
-        requested
+    let selected = match select_stacks(app, m, err) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
     let out_dir = m.get_one::<PathBuf>("out");
     if out_dir.is_none() && selected.len() != 1 {

@@ -238,22 +238,10 @@ pub(super) fn run_tool(m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write)
 }
 
 pub(super) fn run_app(app: &App, m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let all: Vec<&str> = app.stacks().iter().map(|s| s.name()).collect();
-    let requested: Vec<&str> = m
-        .get_many::<String>("stacks")
-        .map(|v| v.map(String::as_str).collect())
-        .unwrap_or_default();
-    for r in &requested {
-        if !all.contains(r) {
-            let _ = writeln!(
-                err,
-                "error: no stack named `{r}`; this app has: {}",
-                all.join(", ")
-            );
-            return EXIT_USAGE;
-        }
-    }
-    let selected = if requested.is_empty() { all } else { requested };
+    let selected = match super::select_stacks(app, m, err) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let (templates, diagnostics) = match app.synth_checked(&selected) {
         Ok((t, d)) => (t, d),
         Err(e) => (Vec::new(), e.diagnostics),

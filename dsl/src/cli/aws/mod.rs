@@ -343,22 +343,7 @@ pub(super) fn templates(
     let names = requested(m);
     match source {
         Source::App(app) => {
-            let all: Vec<&str> = app.stacks().iter().map(|s| s.name()).collect();
-            for n in &names {
-                if !all.contains(&n.as_str()) {
-                    let _ = writeln!(
-                        err,
-                        "error: no stack named `{n}`; this app has: {}",
-                        all.join(", ")
-                    );
-                    return Err(EXIT_USAGE);
-                }
-            }
-            let selected: Vec<&str> = if names.is_empty() {
-                all
-            } else {
-                names.iter().map(String::as_str).collect()
-            };
+            let selected = crate::cli::select_stacks(app, m, err)?;
             let templates = app.synth_only(&selected).map_err(|e| {
                 let _ = writeln!(err, "{e}\nerror: invalid stack: nothing was submitted");
                 EXIT_INVALID
@@ -409,20 +394,10 @@ pub(super) fn stack_names(
         return Ok(vec![n.clone()]);
     }
     match source {
-        Source::App(app) => {
-            let all: Vec<String> = app.stacks().iter().map(|s| s.name().to_owned()).collect();
-            for n in &names {
-                if !all.contains(n) {
-                    let _ = writeln!(
-                        err,
-                        "error: no stack named `{n}`; this app has: {}",
-                        all.join(", ")
-                    );
-                    return Err(EXIT_USAGE);
-                }
-            }
-            Ok(if names.is_empty() { all } else { names })
-        }
+        Source::App(app) => Ok(crate::cli::select_stacks(app, m, err)?
+            .into_iter()
+            .map(str::to_owned)
+            .collect()),
         Source::Tool => {
             let cmd = app_command(m, err)?;
             match (cmd, names.is_empty()) {
