@@ -363,9 +363,8 @@ fn read_index(data: &'static [u8]) -> Option<Index> {
 impl Index {
     /// Record `i`: (name, data offset, compressed length, JSON length).
     fn record(&self, i: usize) -> Option<(&'static str, usize, usize, usize)> {
+        let name = std::str::from_utf8(self.name_bytes(i)?).ok()?;
         let r = self.records.get(i * RECORD..(i + 1) * RECORD)?;
-        let (name_at, name_len) = (u32_at(r, 0)?, u32_at(r, 4)?);
-        let name = std::str::from_utf8(self.names.get(name_at..name_at + name_len)?).ok()?;
         Some((name, u32_at(r, 8)?, u32_at(r, 12)?, u32_at(r, 16)?))
     }
 
@@ -375,20 +374,21 @@ impl Index {
 
     /// The name of record `i` as bytes (no UTF-8 check: the binary search compares bytes,
     /// which orders like `str`).
-    fn name_bytes(&self, i: usize) -> &'static [u8] {
-        let name = || {
-            let r = self.records.get(i * RECORD..(i + 1) * RECORD)?;
-            let (at, len) = (u32_at(r, 0)?, u32_at(r, 4)?);
-            self.names.get(at..at + len)
-        };
-        name().unwrap_or_default()
+    fn name_bytes(&self, i: usize) -> Option<&'static [u8]> {
+        let r = self.records.get(i * RECORD..(i + 1) * RECORD)?;
+        let (at, len) = (u32_at(r, 0)?, u32_at(r, 4)?);
+        self.names.get(at..at + len)
     }
 
     fn find(&self, type_name: &str) -> Option<usize> {
         let (mut lo, mut hi) = (0, self.count);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match self.name_bytes(mid).cmp(type_name.as_bytes()) {
+            match self
+                .name_bytes(mid)
+                .unwrap_or_default()
+                .cmp(type_name.as_bytes())
+            {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Some(mid),

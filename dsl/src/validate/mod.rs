@@ -432,8 +432,8 @@ impl<'t> Cx<'t> {
     pub fn resources_of(
         &self,
         type_name: &'static str,
-    ) -> impl Iterator<Item = (&'t str, &'t Json, Option<&'t JsonMap>)> + 't {
-        let types = self.types.clone();
+    ) -> impl Iterator<Item = (&'t str, &'t Json, Option<&'t JsonMap>)> {
+        let types = &self.types;
         self.resources
             .into_iter()
             .flatten()

@@ -490,8 +490,7 @@ fn canonical_node(v: &Node) -> Option<String> {
     match v {
         Node::Str(s) => Some((*s).to_owned()),
         Node::Bool(b) => Some(b.to_string()),
-        Node::Num(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
-        Node::Num(f) => Some(f.to_string()),
+        Node::Num(f) => Some(fmt_num(*f)),
         _ => None,
     }
 }
