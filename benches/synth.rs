@@ -2,25 +2,13 @@
 //! process. The target is under 5 ms on the 2-core CI machines; README.md reports the figures.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ferroform::resources::logs;
-use ferroform::{Format, Stack};
+use ferroform::Format;
 
-#[allow(dead_code)]
-#[path = "../examples/fargate_fleet.rs"]
-mod fargate_fleet;
+// The 500-resource stack is shared with the tests (tests/all_examples).
+#[path = "../tests/all_examples/mod.rs"]
+mod all_examples;
 
-/// 11 shared + 7 × 69 services = 494 resources, plus 6 log groups = 500.
-fn stack_500() -> Stack {
-    let mut stack = fargate_fleet::stack(69);
-    for i in 0..6 {
-        stack.add(
-            &format!("Extra{i}"),
-            logs::LogGroup::new().retention_in_days(7),
-        );
-    }
-    assert_eq!(stack.resource_count(), 500);
-    stack
-}
+use all_examples::fleet_500 as stack_500;
 
 fn bench(c: &mut Criterion) {
     c.bench_function("build 500 resources", |b| b.iter(stack_500));

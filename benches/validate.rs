@@ -1,28 +1,16 @@
-//! Validation speed: the 500-resource stack of benches/synth.rs, validated in process (the
+//! Validation speed: the 500-resource stack of benches/synth.rs (tests/all_examples), validated in process (the
 //! schema data of its types is decoded on the first iteration and cached), and synth with
 //! validation as `App::synth` runs it. README.md reports the figures.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ferroform::resources::logs;
 use ferroform::validate::validate;
-use ferroform::{App, Format, Stack};
+use ferroform::{App, Format};
 
-#[allow(dead_code)]
-#[path = "../examples/fargate_fleet.rs"]
-mod fargate_fleet;
+// The 500-resource stack is shared with the tests (tests/all_examples).
+#[path = "../tests/all_examples/mod.rs"]
+mod all_examples;
 
-/// 11 shared + 7 × 69 services = 494 resources, plus 6 log groups = 500.
-fn stack_500() -> Stack {
-    let mut stack = fargate_fleet::stack(69);
-    for i in 0..6 {
-        stack.add(
-            &format!("Extra{i}"),
-            logs::LogGroup::new().retention_in_days(7),
-        );
-    }
-    assert_eq!(stack.resource_count(), 500);
-    stack
-}
+use all_examples::fleet_500 as stack_500;
 
 fn bench(c: &mut Criterion) {
     let stack = stack_500();

@@ -11,8 +11,6 @@ use ferroform::{App, Stack, pseudo};
 
 mod all_examples;
 
-use all_examples::fargate_fleet;
-
 fn container() -> td::ContainerDefinition {
     td::ContainerDefinition::new("nginx", "web")
 }
@@ -252,16 +250,8 @@ fn every_example_stack_validates_clean() {
 
 #[test]
 fn the_500_resource_fleet_has_only_the_inline_body_warning() {
-    let mut stack = fargate_fleet::stack(69);
-    for i in 0..6 {
-        stack.add(
-            &format!("Extra{i}"),
-            logs::LogGroup::new().retention_in_days(7),
-        );
-    }
-    assert_eq!(stack.resource_count(), 500);
     let mut app = App::new();
-    app.add(stack);
+    app.add(all_examples::fleet_500());
     let (templates, warnings) = app
         .synth_checked(&["FargateFleet"])
         .unwrap_or_else(|e| panic!("{e}"));

@@ -2,7 +2,8 @@
 //! `tests/examples.rs` fails when a file in `examples/` is missing here.
 #![allow(dead_code)]
 
-use ferroform::App;
+use ferroform::resources::logs;
+use ferroform::{App, Stack};
 
 #[path = "../../examples/container_journey.rs"]
 pub mod container_journey;
@@ -39,4 +40,18 @@ pub fn all() -> Vec<(&'static str, App)> {
         ("queue_worker", queue_worker::app()),
         ("scheduled_jobs", scheduled_jobs::app()),
     ]
+}
+
+/// The 500-resource stack (CloudFormation's maximum) of the benchmarks and the limit test:
+/// 11 shared + 7 × 69 services of the fleet = 494 resources, plus 6 log groups.
+pub fn fleet_500() -> Stack {
+    let mut stack = fargate_fleet::stack(69);
+    for i in 0..6 {
+        stack.add(
+            &format!("Extra{i}"),
+            logs::LogGroup::new().retention_in_days(7),
+        );
+    }
+    assert_eq!(stack.resource_count(), 500);
+    stack
 }
