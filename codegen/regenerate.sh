@@ -5,7 +5,7 @@
 #   codegen/regenerate.sh           write the generated files (and delete stale ones)
 #   codegen/regenerate.sh --check   write nothing; exit 1 listing what would change
 #
-# Creates .venv with the pinned cfn-lint when it is missing.
+# Creates .venv with the pinned cfn-lint (tests/setup_venv.sh) when it is missing.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,9 +13,8 @@ cd "$root"
 
 venv="$root/.venv"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import cfnlint' 2>/dev/null; then
-    echo "regenerate: installing the pinned cfn-lint into $venv" >&2
-    [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet -c tests/constraints.txt cfn-lint
+    echo "regenerate: installing the pinned test tools (cfn-lint among them) into $venv" >&2
+    bash "$root/tests/setup_venv.sh" >&2
 fi
 
 pinned="$(sed -n 's/^cfn-lint==//p' tests/constraints.txt)"

@@ -28,49 +28,23 @@ venv_python="$VENV/bin/python"
 version="$(sed -n 's/^checkov==//p' "$CONSTRAINTS")"
 [[ -n "$version" ]] || die "$CONSTRAINTS pins no checkov version"
 
+source "$ROOT/tests/venv_lib.sh"
+
 # True when the venv holds every package of the constraints file at its pinned version.
 venv_up_to_date() {
     [[ -x "$venv_python" && -x "$VENV/bin/checkov" ]] || return 1
-    "$venv_python" - "$CONSTRAINTS" <<'PY'
-import sys
-from importlib import metadata
-
-wrong = []
-for line in open(sys.argv[1], encoding="utf-8"):
-    line = line.split("#", 1)[0].strip()
-    if not line:
-        continue
-    name, _, version = line.partition("==")
-    name = name.split("[", 1)[0].strip()
-    try:
-        installed = metadata.version(name)
-    except metadata.PackageNotFoundError:
-        installed = None
-    if installed != version.strip():
-        wrong.append(f"{name} {installed or 'missing'} (want {version.strip()})")
-if wrong:
-    print("    .venv-checkov differs from the constraints: " + ", ".join(wrong[:5])
-          + (f" and {len(wrong) - 5} more" if len(wrong) > 5 else ""))
-    sys.exit(1)
-PY
+    venv_matches "$CONSTRAINTS" ".venv-checkov"
 }
 
-if [[ -x "$venv_python" ]] && ! "$venv_python" -c 'import sys' >/dev/null 2>&1; then
-    step "The venv at $VENV is broken (its python does not run): recreating it"
-    rm -rf "$VENV"
-fi
+ensure_venv
 
 step "Checking checkov $version in $VENV against $CONSTRAINTS"
 if venv_up_to_date; then
     echo "    up to date: checkov $("$VENV/bin/checkov" --version 2>/dev/null)"
     exit 0
 fi
-if [[ ! -x "$venv_python" ]]; then
-    command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found: install Python 3.9+ with venv and pip"
-    "$PYTHON" -m venv "$VENV" || die "cannot create $VENV with $PYTHON -m venv (install python3-venv)"
-fi
 step "Installing checkov==$version -c $CONSTRAINTS into $VENV"
-"$venv_python" -m pip install --disable-pip-version-check --no-input --progress-bar off \
+"${pip_cmd[@]}" install --disable-pip-version-check --no-input --progress-bar off \
     "checkov==$version" -c "$CONSTRAINTS"
 venv_up_to_date || die "$VENV still differs from $CONSTRAINTS after pip install"
 echo "    installed: checkov $("$VENV/bin/checkov" --version 2>/dev/null)"
