@@ -774,3 +774,50 @@ fn polling_notices_the_final_state_within_a_second() {
     // slack is for loaded CI machines, the figure is what matters.
     assert!(lag <= Duration::from_millis(1250), "{lag:?}");
 }
+
+/// Issue #9, 1, in the library: an empty name is refused before any call, and a
+/// DescribeStacks answer for another stack (what an empty name lists) is never acted on.
+/// SYNTHESIZED RESPONSE: DescribeStacks answering with a stack other than the one named.
+#[test]
+fn destroy_acts_only_on_the_stack_it_was_given() {
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .output(|| stack(StackStatus::CreateComplete))
+        .repeatedly()
+        .build();
+    let delete = mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
+    let s = session(&[&describe, &delete]);
+    // An empty name: nothing is sent at all.
+    let err = rt()
+        .block_on(deploy::destroy(
+            &s,
+            "",
+            true,
+            None,
+            None,
+            &mut Rec::default(),
+        ))
+        .unwrap_err();
+    assert_eq!(err.exit_code(), 2, "{err}");
+    assert!(err.message.contains("empty"), "{err}");
+    assert_eq!(describe.num_calls(), 0);
+    // A valid name answered with another stack ("web"): refused, nothing deleted.
+    let err = rt()
+        .block_on(deploy::destroy(
+            &s,
+            "other",
+            true,
+            None,
+            None,
+            &mut Rec::default(),
+        ))
+        .unwrap_err();
+    assert_eq!(err.exit_code(), 1, "{err}");
+    assert!(err.message.contains("instead of this stack"), "{err}");
+    assert_eq!(delete.num_calls(), 0, "nothing deleted");
+    // The right stack, by name and by ID, is read.
+    for name in ["web", STACK_ID] {
+        let r = rt().block_on(deploy::outputs(&s, name));
+        assert!(r.is_ok(), "{name}: {r:?}");
+    }
+}

@@ -195,10 +195,10 @@ fn fargate_service_create_noop_and_in_place_update() {
     );
     assert_eq!(v2.status, "CREATE_COMPLETE", "nothing was executed");
 
-    // Changed desired count: an in-place update of the same stack.
-    let count = &mut template["Resources"]["Service"]["Properties"]["DesiredCount"];
-    assert!(count.is_number(), "the example sets a desired count");
-    *count = serde_json::json!(count.as_i64().unwrap() + 1);
+    // Changed deployment settings: an in-place update of the same stack.
+    let max = &mut template["Resources"]["Service"]["Properties"]["DeploymentConfiguration"]["MaximumPercent"];
+    assert_eq!(*max, 200, "the example allows 200 % during a deployment");
+    *max = serde_json::json!(150);
     let file = write_json(&dir, "web.json", &template);
     let o = moto
         .ferroform()
@@ -216,8 +216,8 @@ fn fargate_service_create_noop_and_in_place_update() {
     assert_eq!(v3.status, "UPDATE_COMPLETE");
     assert_eq!(v3.id, v.id, "same stack, updated in place");
     assert_eq!(
-        v3.template["Resources"]["Service"]["Properties"]["DesiredCount"],
-        template["Resources"]["Service"]["Properties"]["DesiredCount"]
+        v3.template["Resources"]["Service"]["Properties"]["DeploymentConfiguration"],
+        template["Resources"]["Service"]["Properties"]["DeploymentConfiguration"]
     );
     assert!(
         v3.pending_change_sets.is_empty(),
@@ -787,4 +787,95 @@ fn tags_and_role_arn_reach_the_stack() {
     );
     // (A changed tag is not "unchanged" locally, so it reaches CreateChangeSet; moto 5.2.5
     // neither reports nor applies tag-only changes, so that step is not checked here.)
+}
+
+/// Issue #9, 1: `DescribeStacks` without a name lists every stack, so an empty `--stack-name`
+/// (an unset `$STACK` in CI) once deleted whichever stack the endpoint listed first. Every
+/// name is now checked before any call: exit 2, every bad name reported, no stack touched.
+#[test]
+fn an_empty_or_invalid_stack_name_touches_no_stack() {
+    let Some(moto) = Moto::start() else { return };
+    let template = serde_json::json!({
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {"Name": {"Value": {"Fn::GetAtt": ["Topic", "TopicName"]}}}
+    });
+    rt().block_on(async {
+        let c = moto.client().await;
+        for name in ["victim-one", "victim-two"] {
+            c.create_stack()
+                .stack_name(name)
+                .template_body(template.to_string())
+                .send()
+                .await
+                .expect("CreateStack");
+        }
+    });
+    let dir = support::temp_dir("deploy-empty-name");
+    let file = write_json(&dir, "t.json", &template);
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["destroy", "--stack-name", "", "--yes"],
+        vec!["destroy", "--yes", "--stack-name", "1bad"],
+        vec!["status", "--stack-name", ""],
+        vec!["outputs", "--stack-name", ""],
+        vec!["outputs", "--stack-name", "has space"],
+        vec!["destroy", "--yes", "", "also_bad"],
+        vec!["status", ""],
+    ];
+    for args in &cases {
+        let o = moto.ferroform().args(args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            stderr.contains("nothing was sent to AWS"),
+            "{args:?}: {}",
+            text(&o)
+        );
+        assert!(
+            stderr.contains("starts with a letter"),
+            "says what is right: {}",
+            text(&o)
+        );
+    }
+    // Two bad names: both reported in one run.
+    let o = moto
+        .ferroform()
+        .args(["destroy", "--yes", "", "also_bad"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("the stack name is empty"), "{}", text(&o));
+    assert!(stderr.contains("`also_bad`"), "{}", text(&o));
+    // deploy and diff take a name only, never an empty one or an ARN.
+    for cmd in ["deploy", "diff"] {
+        for name in [
+            "",
+            "arn:aws:cloudformation:us-east-1:123456789012:stack/victim-one/1",
+        ] {
+            let o = moto
+                .ferroform()
+                .args([cmd, "--yes", "--template"])
+                .arg(&file)
+                .args(["--stack-name", name])
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(2), "{cmd} {name:?}: {}", text(&o));
+        }
+    }
+    for name in ["victim-one", "victim-two"] {
+        let v = view(&moto, name).expect("the stack is still there");
+        assert_eq!(v.status, "CREATE_COMPLETE", "{name}");
+    }
+    // The ARN of a stack still works where the API takes one.
+    let id = view(&moto, "victim-two").unwrap().id;
+    let o = moto
+        .ferroform()
+        .args(["status", "--stack-name", &id])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("CREATE_COMPLETE"),
+        "{}",
+        text(&o)
+    );
 }

@@ -79,7 +79,8 @@ pub(crate) fn select_stacks<'a>(
             None => {
                 let _ = writeln!(
                     err,
-                    "error: no stack named `{r}`; this app has: {}",
+                    "error: no stack named `{}`; this app has: {}",
+                    crate::model::diag::escape_control(r),
                     all.join(", ")
                 );
                 return Err(EXIT_USAGE);

@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 use super::error::Error;
 use super::session::{Session, is_missing_stack};
 use crate::model::render::Json;
+use crate::model::stack::{is_stack_id, stack_name_error};
 use crate::model::template::Template;
 
 /// What a stack status means for the next operation.
@@ -67,8 +68,16 @@ impl StackState {
     }
 }
 
-/// DescribeStacks for one stack; `None` when it does not exist.
+/// DescribeStacks for one stack (a name or a stack ID); `None` when it does not exist.
+///
+/// Every operation on a stack starts here, so this is where a name that could select another
+/// stack is stopped: `DescribeStacks` without a name lists all stacks, so an empty or invalid
+/// name is refused before any call, and a response is only used when it is for exactly the
+/// stack asked for.
 pub(crate) async fn describe(s: &Session, name: &str) -> Result<Option<StackState>, Error> {
+    if let Some(problem) = stack_name_error(name, true) {
+        return Err(Error::input(None, format!("{problem}; nothing was sent")));
+    }
     let resp = match s.cfn.describe_stacks().stack_name(name).send().await {
         Ok(r) => r,
         Err(e) if is_missing_stack(&e) => return Ok(None),
@@ -77,6 +86,25 @@ pub(crate) async fn describe(s: &Session, name: &str) -> Result<Option<StackStat
     let Some(st) = resp.stacks().first() else {
         return Ok(None);
     };
+    let answered = if is_stack_id(name) {
+        st.stack_id()
+    } else {
+        st.stack_name()
+    };
+    if resp.stacks().len() != 1 || answered != Some(name) {
+        let got: Vec<&str> = resp
+            .stacks()
+            .iter()
+            .map(|x| x.stack_name().unwrap_or("(no name)"))
+            .collect();
+        return Err(Error::failed(
+            name,
+            format!(
+                "DescribeStacks answered with {} instead of this stack alone; nothing was done (is the endpoint a real CloudFormation endpoint?)",
+                got.join(", ")
+            ),
+        ));
+    }
     let status = st
         .stack_status()
         .map(|x| x.as_str().to_owned())

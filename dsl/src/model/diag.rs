@@ -57,23 +57,48 @@ pub struct Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// Control characters from the input (a logical ID or property name with an escape
+    /// sequence in it) are written escaped, so a diagnostic cannot drive the terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}[{}]: {}",
             self.severity.as_str(),
             self.rule,
-            self.message
+            escape_control(&self.message)
         )?;
-        write!(f, "\n  --> {}", self.source)?;
+        write!(f, "\n  --> {}", escape_control(&self.source))?;
         if !self.path.is_empty() {
-            write!(f, ": {}", self.path)?;
+            write!(f, ": {}", escape_control(&self.path))?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n   = help: {hint}")?;
+            write!(f, "\n   = help: {}", escape_control(hint))?;
         }
         Ok(())
     }
+}
+
+/// `text` with every control character (C0, DEL and C1, including ESC) written as a Rust-style
+/// escape (`\u{1b}`), for printing input on a terminal. Text without one is borrowed as it is.
+///
+/// ```
+/// use ferroform::model::diag::escape_control;
+/// assert_eq!(escape_control("Bad\u{1b}[2JId"), "Bad\\u{1b}[2JId");
+/// assert_eq!(escape_control("plain"), "plain");
+/// ```
+pub fn escape_control(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A stack (or several) could not be synthesized; every problem found is listed.

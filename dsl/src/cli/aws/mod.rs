@@ -11,6 +11,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use super::{EXIT_INVALID, EXIT_USAGE};
 use crate::app::{App, MANIFEST};
 use crate::deploy::{AwsOptions, LiveUi, PlainUi, Session, Ui};
+use crate::model::stack::stack_name_error;
 use crate::model::template::Template;
 
 pub(super) mod deploy;
@@ -356,6 +357,7 @@ pub(super) fn templates(
                     .get_one::<String>("stack-name")
                     .cloned()
                     .unwrap_or_default();
+                check_names([name.as_str()], false, err)?;
                 if !names.is_empty() {
                     let _ = writeln!(
                         err,
@@ -376,6 +378,28 @@ pub(super) fn templates(
     }
 }
 
+/// Refuse every name that cannot name a stack (all reported at once), before any AWS call:
+/// an empty name (an unset `$STACK`) would make DescribeStacks list every stack. With
+/// `allow_id`, stack IDs (ARNs) pass too, as the commands that need no template accept them.
+fn check_names<'n>(
+    names: impl IntoIterator<Item = &'n str>,
+    allow_id: bool,
+    err: &mut dyn Write,
+) -> Result<(), u8> {
+    let mut bad = false;
+    for name in names {
+        if let Some(problem) = stack_name_error(name, allow_id) {
+            let _ = writeln!(err, "error: {problem}");
+            bad = true;
+        }
+    }
+    if bad {
+        let _ = writeln!(err, "error: nothing was sent to AWS");
+        return Err(EXIT_USAGE);
+    }
+    Ok(())
+}
+
 /// Only the stack names (destroy, outputs, status): no template needed.
 pub(super) fn stack_names(
     source: Source<'_>,
@@ -391,8 +415,10 @@ pub(super) fn stack_names(
             );
             return Err(EXIT_USAGE);
         }
+        check_names([n.as_str()], true, err)?;
         return Ok(vec![n.clone()]);
     }
+    check_names(names.iter().map(String::as_str), true, err)?;
     match source {
         Source::App(app) => Ok(crate::cli::select_stacks(app, m, err)?
             .into_iter()
