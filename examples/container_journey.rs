@@ -91,15 +91,14 @@ pub fn app() -> App {
         "Web",
         LoadBalancedFargateServiceProps {
             health_check_path: "/health".into(),
+            // No desired count: the service is auto scaled below, and a count in the
+            // template would reset it on every update (auto scaling's minimum of 2 applies).
             ..LoadBalancedFargateServiceProps::new(
-                FargateServiceProps {
-                    desired_count: 2,
-                    ..FargateServiceProps::new(
-                        &cluster,
-                        &task,
-                        ServiceNetworking::new(vpc.to_ref(), private_subnets.to_ref()),
-                    )
-                },
+                FargateServiceProps::new(
+                    &cluster,
+                    &task,
+                    ServiceNetworking::new(vpc.to_ref(), private_subnets.to_ref()),
+                ),
                 public_subnets.to_ref(),
             )
         },

@@ -164,7 +164,7 @@ pub fn app() -> App {
         &mut stack,
         "Web",
         Ec2ServiceProps {
-            desired_count: 2,
+            desired_count: Some(2.into()),
             capacity_provider_strategy: vec![instances.strategy(1)],
             ..Ec2ServiceProps::new(&cluster, &web_task)
         },

@@ -142,7 +142,8 @@ pub fn stack(services: usize) -> Stack {
                 .cluster(cluster.to_ref())
                 .service_name(name.as_str())
                 .launch_type(service::LaunchType::Fargate)
-                .desired_count(1)
+                // No DesiredCount: the service is auto scaled (below), and a count here
+                // would reset it on every update (FF4034).
                 .task_definition(task.to_ref())
                 .network_configuration(
                     service::NetworkConfiguration::new().awsvpc_configuration(

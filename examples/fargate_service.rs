@@ -144,7 +144,9 @@ pub fn app() -> App {
             .cluster(cluster.to_ref())
             .task_definition(task.to_ref())
             .launch_type(service::LaunchType::Fargate)
-            .desired_count(2)
+            // No DesiredCount: the service is auto scaled (below), and a count here would
+            // reset it on every update (FF4034). It starts with 1 task, and the scalable
+            // target's minimum of 2 applies when it registers.
             .deployment_configuration(
                 service::DeploymentConfiguration::new()
                     .deployment_circuit_breaker(service::DeploymentCircuitBreaker::new(true, true))

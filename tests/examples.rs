@@ -141,3 +141,64 @@ fn cfn_lint_passes_every_example_in_json_and_yaml() {
         "cfn-lint should reject the broken template:\n{output}"
     );
 }
+
+/// The logical IDs of the resources a value names through `Fn::GetAtt` or `Ref`.
+fn named_resources(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("Ref", serde_json::Value::String(s)) => out.push(s.clone()),
+                    ("Fn::GetAtt", serde_json::Value::Array(a)) => {
+                        out.extend(a.first().and_then(|s| s.as_str()).map(str::to_owned));
+                    }
+                    _ => named_resources(x, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| named_resources(x, out)),
+        _ => {}
+    }
+}
+
+/// Issue #10, 1: an auto-scaled service must not carry `DesiredCount` (CloudFormation would
+/// send it on every update and ECS would scale the service back to it), while a service that
+/// is not auto scaled keeps its count.
+#[test]
+fn auto_scaled_services_of_every_example_have_no_desired_count() {
+    let mut scaled_seen = 0;
+    for t in templates() {
+        let resources = t.body()["Resources"].as_object().unwrap();
+        let mut scaled = Vec::new();
+        for r in resources.values() {
+            if r["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"
+                && r["Properties"]["ScalableDimension"] == "ecs:service:DesiredCount"
+            {
+                named_resources(&r["Properties"]["ResourceId"], &mut scaled);
+            }
+        }
+        scaled.retain(|id| resources[id.as_str()]["Type"] == "AWS::ECS::Service");
+        for (id, r) in resources {
+            if r["Type"] != "AWS::ECS::Service" {
+                continue;
+            }
+            let count = r["Properties"].get("DesiredCount");
+            if scaled.contains(id) {
+                scaled_seen += 1;
+                assert!(
+                    count.is_none(),
+                    "{}: auto-scaled service {id} sets DesiredCount {count:?}",
+                    t.name()
+                );
+            } else {
+                assert!(
+                    count.is_some(),
+                    "{}: service {id} is not auto scaled and must keep its count",
+                    t.name()
+                );
+            }
+        }
+    }
+    // container_journey's web service and queue_worker's worker.
+    assert!(scaled_seen >= 2, "only {scaled_seen} auto-scaled services");
+}

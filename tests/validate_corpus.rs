@@ -123,15 +123,38 @@ fn each_corrected_twin_validates_with_no_diagnostics() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
 }
 
+/// Real-world templates CloudFormation deploys: no errors, and only the warnings listed here,
+/// each for a behaviour the template really has.
 #[test]
 fn valid_real_world_templates_pass_clean() {
+    // Both set DesiredCount on a service their scalable target auto scales: every update
+    // resets the count (FF4034).
+    let known: &[(&str, &str, &str)] = &[
+        ("efs_rds.yaml", "FF4034", "Service"),
+        ("peers_fargate.yaml", "FF4034", "Service"),
+    ];
     let dir = corpus().join("valid");
     let mut n = 0;
     for e in std::fs::read_dir(&dir).unwrap() {
         let t = load(&e.unwrap().path());
         let r = validate(&t);
-        let list: Vec<String> = r.diagnostics.iter().map(|d| d.to_string()).collect();
-        assert!(list.is_empty(), "{}:\n{}", t.name(), list.join("\n"));
+        let unexpected: Vec<String> = r
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.severity == Severity::Error
+                    || !known.iter().any(|(file, rule, id)| {
+                        *file == t.name() && *rule == d.rule && d.logical_id.as_deref() == Some(*id)
+                    })
+            })
+            .map(|d| d.to_string())
+            .collect();
+        assert!(
+            unexpected.is_empty(),
+            "{}:\n{}",
+            t.name(),
+            unexpected.join("\n")
+        );
         n += 1;
     }
     assert!(n >= 2);
@@ -142,10 +165,12 @@ fn the_peers_broken_samples_get_their_known_defects() {
     // FINDINGS.md §1.4: cpu 256 + memory 4096, a role without AssumeRolePolicyDocument,
     // `!Ref Clustr`.
     let t = load(&corpus().join("samples/fargate-broken.yaml"));
+    // And (FF4034) a DesiredCount on the auto-scaled service.
     let want = [
         ("FF2003", "TaskRole"),
         ("FF3001", "Service"),
         ("FF4001", "TaskDefinition"),
+        ("FF4034", "Service"),
     ];
     let want: Vec<(String, String)> = want
         .iter()

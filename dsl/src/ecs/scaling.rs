@@ -180,6 +180,13 @@ impl Service {
             "service/${Cluster}/${Service}",
             [("Cluster", self.cluster.name()), ("Service", self.name())],
         );
+        // A desired count the user did not set is left out of an auto-scaled service, so that
+        // stack updates never reset the count (see `FargateServiceProps::desired_count`).
+        if !self.desired_count_set
+            && let Some(service) = stack.get_mut(self.resource())
+        {
+            service.desired_count = None;
+        }
         let target = stack.add(
             &part_id(&self.id, "ScalableTarget"),
             aas::ScalableTarget::new(
@@ -494,6 +501,70 @@ mod tests {
                 ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
             ),
         )
+    }
+
+    /// Issue #10, 1: a count the user did not set is left out of an auto-scaled service; one
+    /// the user set is kept, and the validator warns (FF4034) that updates reset it.
+    #[test]
+    fn auto_scaling_leaves_out_a_desired_count_nobody_set() {
+        let mut stack = Stack::new("S");
+        let svc = service(&mut stack);
+        let t = stack.synth().unwrap();
+        assert_eq!(
+            t.body()["Resources"]["Worker"]["Properties"]["DesiredCount"],
+            1,
+            "not auto scaled: ECS's default of 1, written"
+        );
+        svc.auto_scale(&mut stack, 2, 4).scale_on_cpu(50.0);
+        let t = stack.synth().unwrap();
+        assert!(
+            t.body()["Resources"]["Worker"]["Properties"]
+                .get("DesiredCount")
+                .is_none()
+        );
+        assert!(crate::validate::validate(&t).diagnostics.is_empty());
+
+        let mut stack = Stack::new("S");
+        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+        );
+        task.add_container(&mut stack, ContainerProps::new("w", "busybox"));
+        let svc = FargateService::new(
+            &mut stack,
+            "Worker",
+            FargateServiceProps {
+                desired_count: Some(3.into()),
+                ..FargateServiceProps::new(
+                    &cluster,
+                    &task,
+                    ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
+                )
+            },
+        );
+        svc.auto_scale(&mut stack, 2, 4).scale_on_cpu(50.0);
+        let t = stack.synth().unwrap();
+        assert_eq!(
+            t.body()["Resources"]["Worker"]["Properties"]["DesiredCount"],
+            3
+        );
+        let found: Vec<(crate::Severity, &str, Option<String>, String)> =
+            crate::validate::validate(&t)
+                .diagnostics
+                .into_iter()
+                .map(|d| (d.severity, d.rule, d.logical_id, d.path))
+                .collect();
+        assert_eq!(
+            found,
+            vec![(
+                crate::Severity::Warning,
+                "FF4034",
+                Some("Worker".to_owned()),
+                "Worker.Properties.DesiredCount".to_owned()
+            )]
+        );
     }
 
     #[test]

@@ -148,8 +148,20 @@ pub struct FargateServiceProps {
     pub task_definition: TaskDefinition,
     /// Subnets and security groups.
     pub networking: ServiceNetworking,
-    /// Tasks to keep running. Default: 1.
-    pub desired_count: u32,
+    /// Tasks to keep running ([`DesiredCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-desiredcount)).
+    /// Default: `None`, which means:
+    /// - without auto scaling, 1 task, written into the template, so that a stack update
+    ///   restores it;
+    /// - with [`Service::auto_scale`], no `DesiredCount` at all. CloudFormation sends the
+    ///   property on every update that touches the service, and ECS would set the scaled-out
+    ///   service back to it. Left out, a new service starts with 1 task (ECS's default), and
+    ///   registering the scalable target moves the count into its `min..=max` range
+    ///   ([RegisterScalableTarget](https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html));
+    ///   updates keep whatever count auto scaling reached.
+    ///
+    /// Set it with auto scaling only if you want every update to reset the count: the
+    /// validator then warns (FF4034).
+    pub desired_count: Option<Value<i64>>,
     /// Deployment settings. Default: circuit breaker with rollback, 100 % / 200 %.
     pub deployment: DeploymentSettings,
     /// Capacity provider strategy (`FARGATE_SPOT`...). Default: empty — launch type
@@ -176,7 +188,7 @@ impl FargateServiceProps {
             cluster: cluster.clone(),
             task_definition: task_definition.clone(),
             networking,
-            desired_count: 1,
+            desired_count: None,
             deployment: DeploymentSettings::default(),
             capacity_provider_strategy: Vec::new(),
             service_name: None,
@@ -222,8 +234,20 @@ pub struct Ec2ServiceProps {
     /// Subnets and security groups: required for `awsvpc` tasks, not allowed otherwise.
     /// Default: none.
     pub networking: Option<ServiceNetworking>,
-    /// Tasks to keep running. Default: 1.
-    pub desired_count: u32,
+    /// Tasks to keep running ([`DesiredCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-desiredcount)).
+    /// Default: `None`, which means:
+    /// - without auto scaling, 1 task, written into the template, so that a stack update
+    ///   restores it;
+    /// - with [`Service::auto_scale`], no `DesiredCount` at all. CloudFormation sends the
+    ///   property on every update that touches the service, and ECS would set the scaled-out
+    ///   service back to it. Left out, a new service starts with 1 task (ECS's default), and
+    ///   registering the scalable target moves the count into its `min..=max` range
+    ///   ([RegisterScalableTarget](https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html));
+    ///   updates keep whatever count auto scaling reached.
+    ///
+    /// Set it with auto scaling only if you want every update to reset the count: the
+    /// validator then warns (FF4034).
+    pub desired_count: Option<Value<i64>>,
     /// Deployment settings. Default: circuit breaker with rollback, 100 % / 200 %.
     pub deployment: DeploymentSettings,
     /// Capacity provider strategy (an Auto Scaling group capacity provider). Default:
@@ -250,7 +274,7 @@ impl Ec2ServiceProps {
             cluster: cluster.clone(),
             task_definition: task_definition.clone(),
             networking: None,
-            desired_count: 1,
+            desired_count: None,
             deployment: DeploymentSettings::default(),
             capacity_provider_strategy: Vec::new(),
             placement_strategies: vec![
@@ -276,13 +300,15 @@ pub struct Service {
     cloud_map: Option<Handle<sd::Service>>,
     pub(crate) cluster: Cluster,
     pub(crate) task_definition: TaskDefinition,
+    /// Whether the user set the desired count (kept when the service is auto scaled).
+    pub(crate) desired_count_set: bool,
 }
 
 struct Common {
     cluster: Cluster,
     task_definition: TaskDefinition,
     networking: Option<ServiceNetworking>,
-    desired_count: u32,
+    desired_count: Option<Value<i64>>,
     deployment: DeploymentSettings,
     capacity_provider_strategy: Vec<CapacityProviderStrategy>,
     service_name: Option<Value<String>>,
@@ -321,7 +347,7 @@ impl Service {
         let mut service = ecs::Service::new()
             .cluster(c.cluster.name())
             .task_definition(td.arn())
-            .desired_count(c.desired_count)
+            .desired_count(c.desired_count.clone().unwrap_or_else(|| 1.into()))
             .deployment_configuration(
                 s::DeploymentConfiguration::new()
                     .deployment_circuit_breaker(match c.deployment.circuit_breaker {
@@ -540,6 +566,7 @@ impl Service {
             security_group,
             security_group_ids,
             cloud_map,
+            desired_count_set: c.desired_count.is_some(),
             cluster: c.cluster,
             task_definition: c.task_definition,
         }
@@ -632,7 +659,7 @@ impl Service {
 /// let task = TaskDefinition::new(&mut stack, "ApiTask", TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512));
 /// task.add_container(&mut stack, ContainerProps::new("api", "public.ecr.aws/nginx/nginx:1.27").port(80));
 /// let api = FargateService::new(&mut stack, "Api", FargateServiceProps {
-///     desired_count: 2,
+///     desired_count: Some(2.into()),
 ///     ..FargateServiceProps::new(&cluster, &task, ServiceNetworking::new(vpc.to_ref(), subnets.to_ref()))
 /// });
 /// let t = stack.synth().unwrap();

@@ -714,6 +714,9 @@ fn scaling(cx: &mut Cx) {
         .resources_of("AWS::ApplicationAutoScaling::ScalableTarget")
         .map(|(id, _, p)| (id, p))
         .collect();
+    for &(id, props) in &targets {
+        scaled_service_sets_desired_count(cx, id, props);
+    }
     for (id, props) in targets {
         let p = |k: &str| props.and_then(|m| m.get(k));
         if lit_str(p("ServiceNamespace")) == Some("ecs") {
@@ -811,13 +814,117 @@ fn reserved_prefix(name: &str) -> Option<&'static str> {
         .find(|pre| lower.starts_with(pre))
 }
 
-/// Whether `name` has the shape of a CloudFormation stack name (a letter, then letters,
-/// digits and hyphens, at most 128 characters): a template named by a file path is not.
-fn is_stack_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    name.len() <= 128
-        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-')
+/// FF4034: an `AWS::ECS::Service` that sets `DesiredCount` while a scalable target on
+/// `ecs:service:DesiredCount` scales it. On every stack update that touches the service,
+/// CloudFormation sends that count and ECS sets the service back to it, undoing what auto
+/// scaling did (the `DesiredCount` property of `AWS::ECS::Service` is optional for this reason:
+/// "For existing services, if a desired count is not specified, it is omitted from the
+/// operation", <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-desiredcount>).
+/// The service is the one the target's `ResourceId` refers to (`Ref`, `Fn::GetAtt` or an
+/// `Fn::Sub` variable), or, for a literal `service/<cluster>/<name>`, the service whose literal
+/// `ServiceName` is that name. A `DesiredCount` that an `Fn::If` can leave out is not reported.
+fn scaled_service_sets_desired_count(cx: &mut Cx, target: &str, props: Option<&JsonMap>) {
+    let p = |k: &str| props.and_then(|m| m.get(k));
+    if lit_str(p("ScalableDimension")) != Some("ecs:service:DesiredCount") {
+        return;
+    }
+    let Some(rid) = p("ResourceId") else { return };
+    let mut named = Vec::new();
+    referenced_ids(rid, &mut named);
+    if let Some(lit) = lit_str(Some(rid))
+        && let Some(service_name) = lit
+            .strip_prefix("service/")
+            .and_then(|r| r.split('/').nth(1))
+    {
+        for (sid, _, sp) in cx.resources_of("AWS::ECS::Service") {
+            if lit_str(sp.and_then(|m| m.get("ServiceName"))) == Some(service_name) {
+                named.push(sid);
+            }
+        }
+    }
+    named.sort_unstable();
+    named.dedup();
+    for service in named {
+        if cx.resource_type(service) != Some("AWS::ECS::Service") {
+            continue;
+        }
+        let count = cx
+            .resource(service)
+            .and_then(|r| r.get("Properties"))
+            .and_then(|p| p.get("DesiredCount"));
+        let Some(count) = count else { continue };
+        if can_be_no_value(count) {
+            continue;
+        }
+        let shown = match count {
+            Json::Number(n) => n.to_string(),
+            Json::String(s) => s.clone(),
+            _ => "an expression".to_owned(),
+        };
+        cx.report(
+            "FF4034",
+            Some(service),
+            format!("{service}.Properties.DesiredCount"),
+            format!(
+                "service `{service}` sets DesiredCount ({shown}) and is auto scaled by `{target}`: every stack update that touches the service sets it back to that count"
+            ),
+            Some(format!(
+                "remove DesiredCount from `{service}`: a new service starts with 1 task and auto scaling raises it to `{target}`'s MinCapacity"
+            )),
+        );
+    }
+}
+
+/// The logical IDs a value refers to: `Ref`, `Fn::GetAtt` and `Fn::Sub` variables, at any depth.
+fn referenced_ids<'a>(v: &'a Json, out: &mut Vec<&'a str>) {
+    match v {
+        Json::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("Ref", Json::String(s)) => out.push(s),
+                    ("Fn::GetAtt", Json::Array(a)) => {
+                        if let Some(s) = a.first().and_then(Json::as_str) {
+                            out.push(s);
+                        }
+                    }
+                    ("Fn::GetAtt", Json::String(s)) => {
+                        out.extend(s.split('.').next());
+                    }
+                    ("Fn::Sub", Json::String(text)) => sub_ids(text, out),
+                    ("Fn::Sub", Json::Array(a)) => {
+                        if let Some(text) = a.first().and_then(Json::as_str) {
+                            sub_ids(text, out);
+                        }
+                        for x in a.iter().skip(1) {
+                            referenced_ids(x, out);
+                        }
+                    }
+                    _ => referenced_ids(x, out),
+                }
+            }
+        }
+        Json::Array(a) => {
+            for x in a {
+                referenced_ids(x, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn sub_ids<'a>(text: &'a str, out: &mut Vec<&'a str>) {
+    for var in super::refs::sub_variables(text) {
+        out.extend(var.split('.').next());
+    }
+}
+
+/// Whether an `Fn::If` in `v` can give `AWS::NoValue` (the property may be left out).
+fn can_be_no_value(v: &Json) -> bool {
+    match super::intrinsic(v) {
+        Some(("Ref", Json::String(s))) => s == "AWS::NoValue",
+        Some(("Fn::If", Json::Array(a))) => a.iter().skip(1).any(can_be_no_value),
+        _ => false,
+    }
 }
 
 fn capacity_providers(cx: &mut Cx) {
@@ -829,7 +936,7 @@ fn capacity_providers(cx: &mut Cx) {
     // stack name that starts with a reserved prefix makes the creation fail. Checked when the
     // template is a stack's (its name is a stack name, not a file path).
     let stack = cx.source;
-    let stack_prefix = is_stack_name(stack)
+    let stack_prefix = crate::model::stack::valid_stack_name(stack)
         .then(|| reserved_prefix(stack))
         .flatten();
     for (id, props) in cps {

@@ -207,6 +207,10 @@ pub const RULES: &[Rule] = &[
         "scalable target MinCapacity greater than MaxCapacity",
     ),
     e("FF4033", "scaling policy that names no scalable target"),
+    w(
+        "FF4034",
+        "auto-scaled ECS service that sets DesiredCount (every update scales it back)",
+    ),
     e(
         "FF4040",
         "capacity provider name starting with aws, ecs or fargate (given, or generated from such a stack name)",
