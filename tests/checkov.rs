@@ -1,20 +1,17 @@
-//! checkov over every example template: no failed ECS, ECR, IAM or ELB check, except checks
-//! suppressed in the template with a written reason.
+//! checkov over every example template: no failed check of any kind, on any resource, except
+//! checks suppressed in the template with a written reason.
 //!
-//! The templates are read from the reviewed example snapshots (`snapshots/*.snap` written by
-//! `tests/examples.rs`, which also proves they equal what the examples synthesize today), so
-//! a new example is covered as soon as it is snapshotted.
+//! The templates are synthesized here from the example programs (`tests/all_examples`), not
+//! read from the snapshots, so a changed construct default is checked the moment it changes;
+//! `tests/examples.rs` keeps the snapshots equal to the same output.
 //!
 //! checkov lives in its own virtual environment, `.venv-checkov` (it pins boto3 and networkx
 //! versions that break moto and cfn-lint): `tests/setup_checkov.sh` installs it from
 //! `tests/constraints-checkov.txt`; `FERROFORM_CHECKOV` names another binary. It runs with
 //! `--skip-download` (otherwise it calls its vendor's API at start).
 //!
-//! Which checks count: those on resources of the types `AWS::ECS::*`, `AWS::ECR::*`,
-//! `AWS::IAM::*` and `AWS::ElasticLoadBalancing*` (checkov 3.3.30: ECS CKV_AWS_65, 97;
-//! ECR CKV_AWS_32, 51, 136, 163; IAM CKV_AWS_40, 60-63, 107-111; ELB CKV_AWS_2, 91, 92,
-//! 103, 131). A check that is wrong for one resource is suppressed on it, in its
-//! `Metadata`, as checkov reads it:
+//! Every failed check counts, whatever the resource type. A check that is wrong for one
+//! resource is suppressed on it, in its `Metadata`, as checkov reads it, with the reason:
 //!
 //! ```json
 //! "Metadata": {"checkov": {"skip": [{"id": "CKV_AWS_2", "comment": "why"}]}}
@@ -22,55 +19,31 @@
 
 mod support;
 
+#[path = "all_examples/mod.rs"]
+mod all_examples;
+
 use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value as Json;
 
-/// Failures known today in examples owned by others, to be fixed there: each entry is
-/// (template file, resource, check id). The test fails when one is fixed (remove it here)
-/// and on any failure not listed.
+/// Failures known today, to be fixed: each entry is (template file, resource, check id). The
+/// test fails when one is fixed (remove it here) and on any failure not listed.
 const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
-    // None today: every example passes the ECS, ECR, IAM and ELB checks (or suppresses one
-    // in its template metadata with a written reason).
+    // None today: every example passes every check (or suppresses one in its template
+    // metadata with a written reason).
 ];
 
-fn counted(resource: &str) -> bool {
-    [
-        "AWS::ECS::",
-        "AWS::ECR::",
-        "AWS::IAM::",
-        "AWS::ElasticLoadBalancing",
-    ]
-    .iter()
-    .any(|p| resource.starts_with(p))
-}
-
-/// The example templates from the reviewed snapshots: (file name, JSON text).
+/// Every stack of every example, synthesized now: (file name, JSON text).
 fn example_templates() -> Vec<(String, String)> {
-    let dir = support::repo_root().join("snapshots");
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(&dir)
-        .expect("snapshots/ exists")
-        .flatten()
-    {
-        let path = entry.path();
-        if path.extension().and_then(|e| e.to_str()) != Some("snap") {
-            continue;
+    for (name, app) in all_examples::all() {
+        let templates = app
+            .synth()
+            .unwrap_or_else(|e| panic!("example {name} does not synthesize:\n{e}"));
+        for t in templates {
+            out.push((format!("{}.template.json", t.name()), t.to_json()));
         }
-        let text = std::fs::read_to_string(&path).expect("read snapshot");
-        // insta: `---\n<header>\n---\n<body>`.
-        let Some((header, body)) = text
-            .strip_prefix("---\n")
-            .and_then(|rest| rest.split_once("\n---\n"))
-        else {
-            continue;
-        };
-        if !header.contains("source: tests/examples.rs") {
-            continue;
-        }
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        out.push((format!("{name}.template.json"), body.to_owned()));
     }
     out.sort();
     out
@@ -131,7 +104,7 @@ fn findings(report: &Json, key: &str) -> Vec<Finding> {
 }
 
 #[test]
-fn checkov_finds_no_ecs_ecr_iam_or_elb_problem_in_the_examples() {
+fn checkov_finds_no_problem_in_the_examples() {
     let templates = example_templates();
     assert!(
         templates.len() >= 5,
@@ -174,10 +147,7 @@ fn checkov_finds_no_ecs_ecr_iam_or_elb_problem_in_the_examples() {
         );
     }
 
-    let failed: Vec<Finding> = findings(&report, "failed_checks")
-        .into_iter()
-        .filter(|f| counted(&f.resource))
-        .collect();
+    let failed: Vec<Finding> = findings(&report, "failed_checks");
     let unexpected: Vec<String> = failed
         .iter()
         .filter(|f| {
@@ -189,8 +159,8 @@ fn checkov_finds_no_ecs_ecr_iam_or_elb_problem_in_the_examples() {
         .collect();
     assert!(
         unexpected.is_empty(),
-        "checkov failed ECS/ECR/IAM/ELB checks (fix the construct or example, or suppress the \
-         check on the resource with Metadata.checkov.skip and a reason):\n{}",
+        "checkov failed checks (fix the construct or example, or suppress the check on the \
+         resource with Metadata.checkov.skip and a reason):\n{}",
         unexpected.join("\n")
     );
     for (file, res, id) in KNOWN_FAILURES {
@@ -216,7 +186,7 @@ fn checkov_finds_no_ecs_ecr_iam_or_elb_problem_in_the_examples() {
 }
 
 #[test]
-fn the_snapshot_reader_finds_every_example_stack() {
+fn every_example_stack_is_checked() {
     let names: Vec<String> = example_templates().into_iter().map(|(n, _)| n).collect();
     for expected in [
         "EcrRepository.template.json",
@@ -228,5 +198,9 @@ fn the_snapshot_reader_finds_every_example_stack() {
             "{expected} missing from {names:?}"
         );
     }
-    assert!(!names.iter().any(|n| n.starts_with("testing_api")));
+    let stacks: usize = all_examples::all()
+        .iter()
+        .map(|(_, app)| app.stacks().len())
+        .sum();
+    assert_eq!(names.len(), stacks);
 }
