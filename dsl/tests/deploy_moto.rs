@@ -29,15 +29,23 @@ fn rt() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// Where the example programs these tests run are built: `deploy-tests` under the build
+/// directory (`CARGO_TARGET_DIR` when set, `<repo>/target` otherwise), so that they neither
+/// wait for the lock of the `cargo test` running this test nor rebuild it.
+fn deploy_tests_target() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|d| !d.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"))
+        .join("deploy-tests")
+}
+
 /// The fargate_service example's template, synthesized by the example itself.
 fn example_template(name: &str) -> serde_json::Value {
     let out = std::process::Command::new(env!("CARGO"))
         .current_dir(repo_root())
         .args(["run", "-q", "--example", name, "--", "synth"])
-        .env(
-            "CARGO_TARGET_DIR",
-            repo_root().join("target").join("deploy-tests"),
-        )
+        .env("CARGO_TARGET_DIR", deploy_tests_target())
         .output()
         .expect("cargo run the example");
     assert!(out.status.success(), "synth {name}: {}", text(&out));
@@ -230,7 +238,7 @@ fn fargate_service_create_noop_and_in_place_update() {
 fn app_command_deploys_the_example_then_destroy_removes_it() {
     let Some(moto) = Moto::start() else { return };
     let dir = support::temp_dir("deploy-app");
-    let target = repo_root().join("target").join("deploy-tests");
+    let target = deploy_tests_target();
     // The app command runs in the repository with its own target directory, so that it
     // neither waits for the lock of the `cargo test` that runs this test nor rebuilds it.
     let app = format!(
