@@ -1,5 +1,6 @@
 //! `Cluster`: an ECS cluster with Container Insights and its capacity providers.
 
+use crate::fns;
 use crate::model::handle::Handle;
 use crate::model::stack::Stack;
 use crate::model::value::Value;
@@ -109,10 +110,18 @@ impl Default for ClusterProps {
 /// assert_eq!(settings["Value"], "enabled");
 /// # let _ = cluster;
 /// ```
+///
+/// A cluster made by another tool or team is used with [`Cluster::from_name`] or
+/// [`Cluster::from_arn`]: services and scheduled tasks run in it like in one of yours.
 #[derive(Clone, Debug)]
 pub struct Cluster {
-    resource: Handle<ecs::Cluster>,
-    associations: Handle<ecs::ClusterCapacityProviderAssociations>,
+    /// The cluster resource, when this stack or app creates it.
+    resource: Option<Handle<ecs::Cluster>>,
+    /// The capacity provider associations: always for a created cluster; for an imported one
+    /// only after [`Cluster::manage_capacity_providers`].
+    associations: Option<Handle<ecs::ClusterCapacityProviderAssociations>>,
+    name: Value<String>,
+    arn: Value<String>,
 }
 
 impl Cluster {
@@ -148,41 +157,148 @@ impl Cluster {
                 .capacity_providers(providers),
         );
         Cluster {
-            resource,
-            associations,
+            name: resource.to_ref(),
+            arn: resource.attr_arn(),
+            resource: Some(resource),
+            associations: Some(associations),
         }
     }
 
-    /// The underlying `AWS::ECS::Cluster` (escape hatch).
-    pub fn resource(&self) -> &Handle<ecs::Cluster> {
-        &self.resource
+    /// A cluster this app does not create, by name (a literal, a parameter, an import...).
+    /// Its ARN is built from the name, the stack's partition, region and account.
+    ///
+    /// Services and scheduled tasks run in it as in a cluster of yours. Its capacity
+    /// providers are left alone unless you call [`Cluster::manage_capacity_providers`].
+    ///
+    /// ```
+    /// use ferroform::{Parameter, Stack};
+    /// use ferroform::ecs::Cluster;
+    /// let mut stack = Stack::new("Jobs");
+    /// let name = stack.parameter("ClusterName", Parameter::string());
+    /// let cluster = Cluster::from_name(name.to_ref());
+    /// assert!(cluster.resource().is_none());
+    /// assert!(Cluster::from_name("shared").arn().is_expr());
+    /// ```
+    pub fn from_name(name: impl Into<Value<String>>) -> Self {
+        let name = name.into();
+        let arn = fns::sub_with(
+            "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${Name}",
+            [("Name", name.clone())],
+        );
+        Cluster {
+            resource: None,
+            associations: None,
+            name,
+            arn,
+        }
+    }
+
+    /// A cluster this app does not create, by ARN
+    /// (`arn:aws:ecs:REGION:ACCOUNT:cluster/NAME`). The name is the part after `cluster/`.
+    ///
+    /// ```
+    /// use ferroform::ecs::Cluster;
+    /// let c = Cluster::from_arn("arn:aws:ecs:eu-west-1:123456789012:cluster/shared");
+    /// assert_eq!(c.name().as_lit().map(String::as_str), Some("shared"));
+    /// ```
+    pub fn from_arn(arn: impl Into<Value<String>>) -> Self {
+        let arn = arn.into();
+        let name = match arn.as_lit() {
+            Some(text) => Value::lit(
+                text.rsplit_once(":cluster/")
+                    .map_or(text.as_str(), |(_, n)| n)
+                    .to_owned(),
+            ),
+            None => fns::select(1, fns::split("/", arn.clone())),
+        };
+        Cluster {
+            resource: None,
+            associations: None,
+            name,
+            arn,
+        }
+    }
+
+    /// Manage the capacity providers of a cluster made elsewhere (from [`Cluster::from_name`]
+    /// or [`Cluster::from_arn`]): adds an `AWS::ECS::ClusterCapacityProviderAssociations`
+    /// (`id`) listing `providers` and `default_strategy`, to which
+    /// [`Cluster::add_capacity_provider`] (and so [`crate::ecs::Ec2Capacity`]) adds.
+    ///
+    /// The association sets the cluster's *whole* list of capacity providers and its default
+    /// strategy (it calls `PutClusterCapacityProviders`, which replaces both): list every
+    /// provider the cluster's other services use, or they lose theirs. That is why an
+    /// imported cluster's providers are never touched without this call.
+    /// For a cluster this app creates, this does nothing but add `providers` to its own
+    /// association and set the strategy.
+    pub fn manage_capacity_providers(
+        mut self,
+        stack: &mut Stack,
+        id: &str,
+        providers: Vec<Value<String>>,
+        default_strategy: Vec<CapacityProviderStrategy>,
+    ) -> Self {
+        if self.associations.is_none() {
+            let strategy: Vec<cpa::CapacityProviderStrategy> =
+                default_strategy.iter().map(association_item).collect();
+            self.associations = Some(stack.add(
+                id,
+                ecs::ClusterCapacityProviderAssociations::new(self.name.clone(), strategy),
+            ));
+            for p in providers {
+                self.add_capacity_provider(stack, p);
+            }
+        } else {
+            for p in providers {
+                self.add_capacity_provider(stack, p);
+            }
+            self.set_default_capacity_provider_strategy(stack, default_strategy);
+        }
+        self
+    }
+
+    /// The underlying `AWS::ECS::Cluster` (escape hatch); `None` for a cluster made elsewhere.
+    pub fn resource(&self) -> Option<&Handle<ecs::Cluster>> {
+        self.resource.as_ref()
     }
 
     /// The `AWS::ECS::ClusterCapacityProviderAssociations`: services that use capacity
-    /// providers depend on it, so they are created after and deleted before it.
+    /// providers depend on it, so they are created after and deleted before it. `None` for a
+    /// cluster made elsewhere whose providers this app does not manage.
     pub fn capacity_provider_associations(
         &self,
-    ) -> &Handle<ecs::ClusterCapacityProviderAssociations> {
-        &self.associations
+    ) -> Option<&Handle<ecs::ClusterCapacityProviderAssociations>> {
+        self.associations.as_ref()
     }
 
-    /// The cluster name (its `Ref`).
+    /// The cluster name (its `Ref` for a created cluster).
     pub fn name(&self) -> Value<String> {
-        self.resource.to_ref()
+        self.name.clone()
     }
 
     /// The cluster ARN.
     pub fn arn(&self) -> Value<String> {
-        self.resource.attr_arn()
+        self.arn.clone()
     }
 
     /// Associate another capacity provider (an Auto Scaling group capacity provider's name
     /// or `Ref`) with the cluster. The EC2 capacity construct calls this; services using
     /// the provider must depend on [`Cluster::capacity_provider_associations`], which the
     /// service constructs do.
+    ///
+    /// A cluster made elsewhere must first be put under this app's management with
+    /// [`Cluster::manage_capacity_providers`]; otherwise this reports an error at synth.
     pub fn add_capacity_provider(&self, stack: &mut Stack, name: impl Into<Value<String>>) {
         let name = name.into();
-        if let Some(a) = stack.get_mut(&self.associations) {
+        let Some(associations) = &self.associations else {
+            stack.report_error(
+                super::rules::INVALID_INPUT,
+                None,
+                "a capacity provider cannot be associated with a cluster made elsewhere (Cluster::from_name or from_arn) whose capacity providers this app does not manage".to_owned(),
+                "call Cluster::manage_capacity_providers first, listing every provider the cluster uses (the association replaces the whole list), or associate the provider where the cluster is managed and use it by name in a CapacityProviderStrategy",
+            );
+            return;
+        };
+        if let Some(a) = stack.get_mut(associations) {
             let list = a
                 .capacity_providers
                 .get_or_insert_with(|| Value::lit(Vec::new()));
@@ -203,7 +319,7 @@ impl Cluster {
         stack: &mut Stack,
         strategy: Vec<CapacityProviderStrategy>,
     ) {
-        if let Some(a) = stack.get_mut(&self.associations) {
+        if let Some(a) = self.associations.as_ref().and_then(|h| stack.get_mut(h)) {
             let items: Vec<cpa::CapacityProviderStrategy> =
                 strategy.iter().map(association_item).collect();
             a.default_capacity_provider_strategy = items.into();
@@ -222,7 +338,110 @@ fn association_item(s: &CapacityProviderStrategy) -> cpa::CapacityProviderStrate
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ecs::{
+        ContainerProps, Ec2Capacity, Ec2CapacityProps, FargateService, FargateServiceProps,
+        FargateSize, Schedule, ScheduledTask, ScheduledTaskProps, ServiceNetworking,
+        TaskDefinition, TaskDefinitionProps,
+    };
+    use crate::model::stack::Parameter;
     use serde_json::json;
+
+    fn fargate_task(stack: &mut Stack) -> TaskDefinition {
+        let task = TaskDefinition::new(
+            stack,
+            "Task",
+            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+        );
+        task.add_container(stack, ContainerProps::new("app", "busybox"));
+        task
+    }
+
+    /// Issue #10, 3: services and scheduled tasks run in a cluster this app did not create,
+    /// named by a parameter; nothing about the cluster is created or changed.
+    #[test]
+    fn services_and_scheduled_tasks_run_in_an_imported_cluster() {
+        let mut stack = Stack::new("Jobs");
+        let name = stack.parameter("ClusterName", Parameter::string());
+        let cluster = Cluster::from_name(name.to_ref());
+        let task = fargate_task(&mut stack);
+        let net = || ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()]));
+        FargateService::new(
+            &mut stack,
+            "Web",
+            FargateServiceProps::new(&cluster, &task, net()),
+        );
+        ScheduledTask::new(
+            &mut stack,
+            "Nightly",
+            &cluster,
+            &task,
+            ScheduledTaskProps::new(Schedule::cron("0 3 * * ? *"), net()),
+        );
+        let t = stack.synth().unwrap();
+        let r = t.body()["Resources"].as_object().unwrap();
+        assert!(
+            !r.values().any(|x| x["Type"]
+                .as_str()
+                .is_some_and(|ty| ty.starts_with("AWS::ECS::Cluster"))),
+            "no cluster or association is created: {:?}",
+            r.keys().collect::<Vec<_>>()
+        );
+        assert_eq!(
+            r["Web"]["Properties"]["Cluster"],
+            json!({"Ref": "ClusterName"})
+        );
+        assert!(r["Web"].get("DependsOn").is_none());
+        assert_eq!(
+            r["Nightly"]["Properties"]["Targets"][0]["Arn"],
+            json!({"Fn::Sub": ["arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${Name}",
+                {"Name": {"Ref": "ClusterName"}}]})
+        );
+        assert!(crate::validate::validate(&t).diagnostics.is_empty());
+
+        assert!(Cluster::from_arn(name.to_ref()).name().is_expr());
+        let lit = Cluster::from_arn("arn:aws:ecs:eu-west-1:123456789012:cluster/shared");
+        assert_eq!(lit.name().as_lit().map(String::as_str), Some("shared"));
+    }
+
+    /// An imported cluster's capacity providers are never replaced by accident: adding one
+    /// is an error until the app takes them over with `manage_capacity_providers`.
+    #[test]
+    fn an_imported_cluster_gets_capacity_only_when_its_providers_are_managed() {
+        let props = || {
+            Ec2CapacityProps::new(
+                "vpc-1",
+                Value::lit(vec!["subnet-a".into(), "subnet-b".into()]),
+            )
+        };
+        let mut stack = Stack::new("Capacity");
+        let cluster = Cluster::from_name("shared");
+        Ec2Capacity::new(&mut stack, "Asg", &cluster, props());
+        let e = stack.synth().unwrap_err();
+        assert!(
+            e.diagnostics
+                .iter()
+                .any(|d| d.rule == "FF1501" && d.message.contains("made elsewhere")),
+            "{e}"
+        );
+
+        let mut stack = Stack::new("Capacity");
+        let cluster = Cluster::from_name("shared").manage_capacity_providers(
+            &mut stack,
+            "SharedProviders",
+            vec!["FARGATE".into()],
+            vec![CapacityProviderStrategy::fargate(1)],
+        );
+        Ec2Capacity::new(&mut stack, "Asg", &cluster, props());
+        let t = stack.synth().unwrap();
+        let a = &t.body()["Resources"]["SharedProviders"]["Properties"];
+        assert_eq!(a["Cluster"], "shared");
+        assert_eq!(a["CapacityProviders"][0], "FARGATE");
+        assert_eq!(a["CapacityProviders"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            a["DefaultCapacityProviderStrategy"],
+            json!([{"CapacityProvider": "FARGATE", "Weight": 1}])
+        );
+    }
 
     #[test]
     fn defaults_enable_insights_and_fargate_providers() {

@@ -467,9 +467,11 @@ impl ScheduledTask {
             rule = rule.description(d);
         }
         let rule = stack.add(id, rule);
-        stack
-            .options(&rule)
-            .depends_on(cluster.capacity_provider_associations());
+        if let Some(associations) = cluster.capacity_provider_associations()
+            && associations.stack_id() == stack.id()
+        {
+            stack.options(&rule).depends_on(associations);
+        }
         ScheduledTask {
             rule,
             role,

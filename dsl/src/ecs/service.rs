@@ -556,8 +556,9 @@ impl Service {
         let resource = stack.add(id, service);
         // The service needs the cluster's capacity providers in place; DependsOn cannot cross
         // stacks, and a cluster of another stack is complete before this stack deploys.
-        let associations = c.cluster.capacity_provider_associations();
-        if associations.stack_id() == stack.id() {
+        if let Some(associations) = c.cluster.capacity_provider_associations()
+            && associations.stack_id() == stack.id()
+        {
             stack.options(&resource).depends_on(associations);
         }
         Service {
