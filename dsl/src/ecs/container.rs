@@ -478,12 +478,10 @@ impl TaskDefinition {
             repository.grant_pull(stack, self.execution_role());
             // ecr:GetAuthorizationToken has no resource-level permissions: `*` is the only
             // resource AWS accepts for it.
-            stack.options(self.execution_role()).metadata(serde_json::json!({
-                "checkov": {"skip": [{
-                    "id": "CKV_AWS_107",
-                    "comment": "ecr:GetAuthorizationToken supports no resource-level permissions; the image actions are limited to the repository"
-                }]}
-            }));
+            stack.options(self.execution_role()).checkov_skip(
+                "CKV_AWS_107",
+                "ecr:GetAuthorizationToken supports no resource-level permissions; the image actions are limited to the repository",
+            );
         }
         if !secret_statements.is_empty() {
             grant(

@@ -217,18 +217,18 @@ impl LoadBalancedFargateService {
                 .security_group_ingress(ingress),
         );
         if serves_port_80 && props.internet_facing {
-            stack.options(&security_group).metadata(serde_json::json!({"checkov": {"skip": [{
-                "id": "CKV_AWS_260",
-                "comment": "An internet-facing load balancer answers HTTP on port 80 (with HTTPS configured, only to redirect)"
-            }]}}));
+            stack.options(&security_group).checkov_skip(
+                "CKV_AWS_260",
+                "An internet-facing load balancer answers HTTP on port 80 (with HTTPS configured, only to redirect)",
+            );
         }
 
         // --- the load balancer
         let mut attributes = Vec::new();
-        let mut skips = vec![serde_json::json!({
-            "id": "CKV_AWS_150",
-            "comment": "Deletion protection would make stack deletion fail; turn it on through the escape hatch (load_balancer_attributes) for production"
-        })];
+        let mut skips = vec![(
+            "CKV_AWS_150",
+            "Deletion protection would make stack deletion fail; turn it on through the escape hatch (load_balancer_attributes) for production",
+        )];
         if alb {
             attributes.push(Tag::new(
                 "routing.http.drop_invalid_header_fields.enabled",
@@ -242,10 +242,10 @@ impl LoadBalancedFargateService {
                         attributes.push(Tag::new("access_logs.s3.prefix", prefix.clone()));
                     }
                 }
-                None => skips.push(serde_json::json!({
-                    "id": "CKV_AWS_91",
-                    "comment": "Access logs need an S3 bucket with an Elastic Load Balancing delivery policy; pass access_logs to turn them on"
-                })),
+                None => skips.push((
+                    "CKV_AWS_91",
+                    "Access logs need an S3 bucket with an Elastic Load Balancing delivery policy; pass access_logs to turn them on",
+                )),
             }
         }
         let mut balancer = elb::LoadBalancer::new()
@@ -265,9 +265,9 @@ impl LoadBalancedFargateService {
             balancer = balancer.load_balancer_attributes(attributes);
         }
         let load_balancer = stack.add(&part_id(id, "LoadBalancer"), balancer);
-        stack
-            .options(&load_balancer)
-            .metadata(serde_json::json!({"checkov": {"skip": skips}}));
+        for (check, comment) in skips {
+            stack.options(&load_balancer).checkov_skip(check, comment);
+        }
 
         // --- the target group: task IPs (awsvpc)
         let target_group = stack.add(
@@ -448,10 +448,8 @@ fn skip_plain_http(stack: &mut Stack, listener: &Handle<elb::Listener>) {
     let comment = "No certificate was given, so the service is served over plain HTTP; pass https to add TLS and redirect HTTP";
     stack
         .options(listener)
-        .metadata(serde_json::json!({"checkov": {"skip": [
-            {"id": "CKV_AWS_2", "comment": comment},
-            {"id": "CKV_AWS_103", "comment": comment},
-        ]}}));
+        .checkov_skip("CKV_AWS_2", comment)
+        .checkov_skip("CKV_AWS_103", comment);
 }
 
 #[cfg(test)]

@@ -272,37 +272,74 @@ impl Repository {
     }
 }
 
-/// Add an inline policy named `name` to `role` (no-op when the role already has one of that
-/// name). A role of another stack is reported at synth.
+/// Add the inline policy `name` to `role`, or, when the role already has a policy of that
+/// name made by a construct, merge `statements` into it: a statement already there is not
+/// added twice, and the order is the order of first grant, so the output is stable. A grant
+/// never silently drops a permission. A role of another stack is reported at synth.
 pub(crate) fn grant(
     stack: &mut Stack,
     role: &Handle<iam::Role>,
     name: &str,
     statements: Vec<Statement>,
 ) {
-    let mut doc = PolicyDocument::new();
-    for s in statements {
-        doc.push(s);
-    }
     let policy_name = part_id(name, "");
-    match stack.get_mut(role) {
-        Some(props) => {
-            let policies = props.policies.get_or_insert_with(|| Value::lit(Vec::new()));
-            if let Some(list) = policies.as_lit_mut() {
-                let exists = list.iter().any(|p| {
-                    p.as_lit()
-                        .and_then(|p| p.policy_name.as_lit())
-                        .is_some_and(|n| n == &policy_name)
-                });
-                if !exists {
-                    list.push(iam::role::Policy::new(doc, policy_name).into());
-                }
+    let Some(props) = stack.get_mut(role) else {
+        // Record the problem where synth reports it.
+        stack.options(role);
+        return;
+    };
+    let policies = props.policies.get_or_insert_with(|| Value::lit(Vec::new()));
+    let Some(list) = policies.as_lit_mut() else {
+        let id = role.logical_id().to_owned();
+        stack.report_error(
+            super::rules::INVALID_INPUT,
+            Some(&id),
+            format!("cannot add the policy `{policy_name}` to role `{id}`: its Policies are an expression"),
+            "set the role's policies as a list, or grant through a separate AWS::IAM::Policy",
+        );
+        return;
+    };
+    let existing = list.iter_mut().find_map(|p| {
+        p.as_lit_mut()
+            .filter(|p| p.policy_name.as_lit() == Some(&policy_name))
+    });
+    let Some(existing) = existing else {
+        let mut doc = PolicyDocument::new();
+        for s in statements {
+            push_new(&mut doc, s);
+        }
+        list.push(iam::role::Policy::new(doc, policy_name).into());
+        return;
+    };
+    let merged = existing
+        .policy_document
+        .as_lit()
+        .and_then(|d| d.downcast_ref::<PolicyDocument>())
+        .cloned();
+    match merged {
+        Some(mut doc) => {
+            for s in statements {
+                push_new(&mut doc, s);
             }
+            existing.policy_document = doc.into();
         }
         None => {
-            // Record the problem where synth reports it.
-            stack.options(role);
+            let id = role.logical_id().to_owned();
+            stack.report_error(
+                super::rules::INVALID_INPUT,
+                Some(&id),
+                format!("cannot add statements to the policy `{policy_name}` of role `{id}`: it was not made by a construct"),
+                "grant under another policy name",
+            );
         }
+    }
+}
+
+/// Add `statement` to `doc` unless an identical one is there.
+fn push_new(doc: &mut PolicyDocument, statement: Statement) {
+    let text = format!("{statement:?}");
+    if !doc.statements().iter().any(|s| format!("{s:?}") == text) {
+        doc.push(statement);
     }
 }
 

@@ -545,12 +545,10 @@ impl Service {
                     .resource("*"),
                 ],
             );
-            stack.options(&role).metadata(serde_json::json!({
-                "checkov": {"skip": [{
-                    "id": "CKV_AWS_111",
-                    "comment": "ECS Exec: the ssmmessages channel actions support no resource-level permissions"
-                }]}
-            }));
+            stack.options(&role).checkov_skip(
+                "CKV_AWS_111",
+                "ECS Exec: the ssmmessages channel actions support no resource-level permissions",
+            );
         }
 
         let resource = stack.add(id, service);

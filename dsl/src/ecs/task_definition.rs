@@ -415,10 +415,10 @@ impl TaskDefinition {
                 }
                 let h = stack.add(&part_id(id, "Logs"), group);
                 if !encrypted {
-                    stack.options(&h).metadata(serde_json::json!({"checkov": {"skip": [{
-                        "id": "CKV_AWS_158",
-                        "comment": "CloudWatch Logs encrypts at rest with its own keys; a customer-managed key costs about a dollar a month, so it is offered (LogGroupProps::kms_key_arn), not forced"
-                    }]}}));
+                    stack.options(&h).checkov_skip(
+                        "CKV_AWS_158",
+                        "CloudWatch Logs encrypts at rest with its own keys; a customer-managed key costs about a dollar a month, so it is offered (LogGroupProps::kms_key_arn), not forced",
+                    );
                 }
                 if lg.retain {
                     stack.options(&h).retain();
@@ -658,7 +658,10 @@ impl TaskDefinition {
         if let Some(role) = &self.task_role {
             return role.clone();
         }
-        let existing = Handle::<iam::Role>::new(stack.id(), part_id(&self.id, "TaskRole").into());
+        // Found under its final logical ID, so that a pinned ID (override_logical_id) does not
+        // make a second role.
+        let id = stack.final_id(&part_id(&self.id, "TaskRole")).to_owned();
+        let existing = Handle::<iam::Role>::new(stack.id(), id.into());
         if stack.get(&existing).is_some() {
             return existing;
         }
@@ -711,6 +714,53 @@ fn create_task_role(stack: &mut Stack, id: &str) -> Handle<iam::Role> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue #10, 5: a second grant under one policy name adds its statements (once each, in
+    /// order) instead of being dropped, and a pinned task-role ID does not make a second role.
+    #[test]
+    fn grants_merge_and_a_pinned_task_role_is_reused() {
+        let mut stack = Stack::new("S");
+        stack.override_logical_id("TaskTaskRole", "LegacyRole");
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+        );
+        let read = || {
+            Statement::allow(["sqs:ReceiveMessage"])
+                .resource("arn:aws:sqs:eu-west-1:123456789012:jobs")
+        };
+        let delete = || {
+            Statement::allow(["sqs:DeleteMessage"])
+                .resource("arn:aws:sqs:eu-west-1:123456789012:jobs")
+        };
+        task.add_task_role_statements(&mut stack, "Jobs", vec![read()]);
+        task.add_task_role_statements(&mut stack, "Jobs", vec![delete(), read()]);
+        task.add_task_role_statements(&mut stack, "Other", vec![read()]);
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"];
+        assert!(r.get("TaskTaskRole").is_none());
+        let policies = r["LegacyRole"]["Properties"]["Policies"]
+            .as_array()
+            .unwrap();
+        assert_eq!(policies.len(), 2);
+        assert_eq!(policies[0]["PolicyName"], "Jobs");
+        let actions: Vec<&serde_json::Value> = policies[0]["PolicyDocument"]["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| &s["Action"])
+            .collect();
+        assert_eq!(
+            actions,
+            // A single action is written as a string, as IAM reads it.
+            ["sqs:ReceiveMessage", "sqs:DeleteMessage"]
+        );
+        assert_eq!(
+            r["Task"]["Properties"]["TaskRoleArn"],
+            serde_json::json!({"Fn::GetAtt": ["LegacyRole", "Arn"]})
+        );
+    }
 
     #[test]
     fn fargate_table_matches_the_documented_combinations() {

@@ -7,8 +7,14 @@ use std::rc::Rc;
 use super::render::{Json, Render, RenderCx};
 use super::value::{PropertyType, Value};
 
-trait DocT: Render + fmt::Debug {}
-impl<T: Render + fmt::Debug> DocT for T {}
+trait DocT: Render + fmt::Debug {
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+impl<T: Render + fmt::Debug + 'static> DocT for T {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
 
 /// The value of a JSON-typed property: plain JSON (`serde_json::json!`), or anything that
 /// renders, such as an [`crate::iam::PolicyDocument`] whose resources are typed references
@@ -26,6 +32,14 @@ impl Document {
     /// A document from anything that renders.
     pub fn new<T: Render + fmt::Debug + 'static>(value: T) -> Self {
         Document(Rc::new(value))
+    }
+}
+
+impl Document {
+    /// The value the document was made from, when it is a `T` (constructs use this to merge
+    /// statements into a [`crate::iam::PolicyDocument`] they made earlier).
+    pub(crate) fn downcast_ref<T: 'static>(&self) -> Option<&T> {
+        self.0.as_any().downcast_ref()
     }
 }
 

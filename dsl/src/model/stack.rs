@@ -191,6 +191,49 @@ impl ResourceOptions {
         self.metadata = Some(metadata);
         self
     }
+
+    /// Suppress checkov check `check` on this resource with the reason `comment`, adding to
+    /// the suppressions already there (`Metadata.checkov.skip`; other metadata is kept, and a
+    /// check suppressed twice keeps its first reason).
+    ///
+    /// ```
+    /// use ferroform::Stack;
+    /// use ferroform::resources::logs;
+    /// let mut stack = Stack::new("S");
+    /// let logs = stack.add("Logs", logs::LogGroup::new().retention_in_days(30));
+    /// stack.options(&logs)
+    ///     .checkov_skip("CKV_AWS_158", "encrypted with CloudWatch Logs' own keys")
+    ///     .checkov_skip("CKV_AWS_66", "retention is set");
+    /// let t = stack.synth().unwrap();
+    /// assert_eq!(t.body()["Resources"]["Logs"]["Metadata"]["checkov"]["skip"].as_array().unwrap().len(), 2);
+    /// ```
+    pub fn checkov_skip(&mut self, check: &str, comment: &str) -> &mut Self {
+        let metadata = self
+            .metadata
+            .get_or_insert_with(|| Json::Object(JsonMap::new()));
+        if !metadata.is_object() {
+            *metadata = Json::Object(JsonMap::new());
+        }
+        let checkov = metadata
+            .as_object_mut()
+            .map(|m| {
+                m.entry("checkov")
+                    .or_insert_with(|| Json::Object(JsonMap::new()))
+            })
+            .filter(|c| c.is_object());
+        let Some(checkov) = checkov.and_then(Json::as_object_mut) else {
+            return self;
+        };
+        let skip = checkov
+            .entry("skip")
+            .or_insert_with(|| Json::Array(Vec::new()));
+        if let Some(list) = skip.as_array_mut()
+            && !list.iter().any(|x| x["id"] == check)
+        {
+            list.push(serde_json::json!({"id": check, "comment": comment}));
+        }
+        self
+    }
     /// Set a property by path after the resource is rendered, whatever the typed struct
     /// says (like CDK's `addPropertyOverride`): `"ContainerDefinitions.0.Memory"`. Missing
     /// objects on the way are created; a path through a list needs an index that exists.
@@ -652,7 +695,8 @@ impl Stack {
         self
     }
 
-    fn final_id<'a>(&'a self, logical_id: &'a str) -> &'a str {
+    /// The logical ID `logical_id` is given in this stack (after [`Stack::override_logical_id`]).
+    pub(crate) fn final_id<'a>(&'a self, logical_id: &'a str) -> &'a str {
         self.id_overrides
             .get(logical_id)
             .map_or(logical_id, String::as_str)
