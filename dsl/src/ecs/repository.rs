@@ -147,9 +147,17 @@ impl Default for RepositoryProps {
 /// assert!(json.contains("\"ImageTagMutability\": \"IMMUTABLE\""));
 /// # let _ = image;
 /// ```
+///
+/// A repository made elsewhere is used with [`Repository::from_name`] or
+/// [`Repository::from_arn`]; grants on it stay exact (that repository only).
 #[derive(Clone, Debug)]
 pub struct Repository {
-    resource: Handle<ecr::Repository>,
+    /// The repository resource, when this app creates it.
+    resource: Option<Handle<ecr::Repository>>,
+    /// Names the policies that grant access to it (`Pull<key>`).
+    key: String,
+    uri: Value<String>,
+    arn: Value<String>,
 }
 
 impl Repository {
@@ -193,22 +201,94 @@ impl Repository {
         if props.removal == Removal::Retain {
             stack.options(&resource).retain();
         }
-        Repository { resource }
+        Repository {
+            key: resource.logical_id().to_owned(),
+            uri: resource.attr_repository_uri(),
+            arn: resource.attr_arn(),
+            resource: Some(resource),
+        }
     }
 
-    /// The underlying `AWS::ECR::Repository` (escape hatch).
-    pub fn resource(&self) -> &Handle<ecr::Repository> {
-        &self.resource
+    /// A repository this app does not create, by name (`team/web`), in the stack's account
+    /// and region. Its URI and ARN are built from the name.
+    ///
+    /// ```
+    /// use ferroform::Stack;
+    /// use ferroform::ecs::Repository;
+    /// let repo = Repository::from_name("team/web");
+    /// assert!(repo.resource().is_none());
+    /// let image = repo.image("v1.2.3");
+    /// # let _ = image;
+    /// ```
+    pub fn from_name(name: impl Into<Value<String>>) -> Self {
+        let name = name.into();
+        Repository {
+            resource: None,
+            key: import_key(&name),
+            uri: fns::sub_with(
+                "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/${Name}",
+                [("Name", name.clone())],
+            ),
+            arn: fns::sub_with(
+                "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Name}",
+                [("Name", name)],
+            ),
+        }
+    }
+
+    /// A repository this app does not create, by ARN
+    /// (`arn:aws:ecr:REGION:ACCOUNT:repository/NAME`), possibly of another account or region:
+    /// the URI uses the ARN's account and region.
+    ///
+    /// ```
+    /// use ferroform::ecs::Repository;
+    /// let repo = Repository::from_arn("arn:aws:ecr:eu-west-1:123456789012:repository/team/web");
+    /// assert_eq!(repo.arn().as_lit().map(String::as_str), Some("arn:aws:ecr:eu-west-1:123456789012:repository/team/web"));
+    /// ```
+    pub fn from_arn(arn: impl Into<Value<String>>) -> Self {
+        let arn = arn.into();
+        let literal = arn.as_lit().and_then(|t| {
+            let (head, name) = t.split_once(":repository/")?;
+            let parts: Vec<&str> = head.split(':').collect();
+            (parts.len() == 5).then(|| (parts[4].to_owned(), parts[3].to_owned(), name.to_owned()))
+        });
+        // The name follows `:repository/` and may itself contain `/`.
+        let (account, region, name): (Value<String>, Value<String>, Value<String>) = match literal {
+            Some((account, region, name)) => (account.into(), region.into(), name.into()),
+            None => {
+                let part = |i: i64| fns::select(i, fns::split(":", arn.clone()));
+                (
+                    part(4),
+                    part(3),
+                    fns::select(1, fns::split(":repository/", arn.clone())),
+                )
+            }
+        };
+        Repository {
+            resource: None,
+            key: import_key(&arn),
+            uri: fns::sub_with(
+                "${Account}.dkr.ecr.${Region}.${AWS::URLSuffix}/${Name}",
+                [("Account", account), ("Region", region), ("Name", name)],
+            ),
+            arn,
+        }
+    }
+
+    /// The underlying `AWS::ECR::Repository` (escape hatch); `None` for a repository made
+    /// elsewhere.
+    pub fn resource(&self) -> Option<&Handle<ecr::Repository>> {
+        self.resource.as_ref()
     }
 
     /// The repository URI (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`).
     pub fn uri(&self) -> Value<String> {
-        self.resource.attr_repository_uri()
+        self.uri.clone()
     }
 
     /// The repository ARN.
     pub fn arn(&self) -> Value<String> {
-        self.resource.attr_arn()
+        self.arn.clone()
     }
 
     /// The image `<uri>:<tag>` for a container definition.
@@ -256,7 +336,7 @@ impl Repository {
         grant(
             stack,
             role,
-            &format!("Pull{}", self.resource.logical_id()),
+            &format!("Pull{}", self.key),
             self.pull_statements(),
         );
     }
@@ -266,9 +346,25 @@ impl Repository {
         grant(
             stack,
             role,
-            &format!("Push{}", self.resource.logical_id()),
+            &format!("Push{}", self.key),
             self.push_statements(),
         );
+    }
+}
+
+/// The policy-name key of an imported repository: its literal name or ARN's last part, in
+/// letters and digits; `Imported` for an expression (grants on two of those share a policy,
+/// which merges their statements).
+fn import_key(name_or_arn: &Value<String>) -> String {
+    let key = name_or_arn
+        .as_lit()
+        .map(|t| t.rsplit(":repository/").next().unwrap_or(t))
+        .map(|t| part_id(t, ""))
+        .unwrap_or_default();
+    if key.is_empty() {
+        "Imported".to_owned()
+    } else {
+        key
     }
 }
 
@@ -358,6 +454,54 @@ fn lifecycle_policy_text(rules: &[LifecycleRule]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::stack::Parameter;
+
+    /// Issue #10, 3: images of a repository made elsewhere, with exact pull grants.
+    #[test]
+    fn imported_repositories_give_images_and_exact_grants() {
+        let mut stack = Stack::new("S");
+        let arn_param = stack.parameter("RepoArn", Parameter::string());
+        let role = stack.add(
+            "Role",
+            iam::Role::new(PolicyDocument::assumed_by("ecs-tasks.amazonaws.com")),
+        );
+        let by_name = Repository::from_name("team/web");
+        let by_arn = Repository::from_arn("arn:aws:ecr:eu-west-1:123456789012:repository/team/api");
+        let by_param = Repository::from_arn(arn_param.to_ref());
+        by_name.grant_pull(&mut stack, &role);
+        by_arn.grant_pull(&mut stack, &role);
+        by_param.grant_pull(&mut stack, &role);
+        stack.output("Web", by_name.image("v1"));
+        stack.output("Api", by_arn.image("v2"));
+        stack.output("Other", by_param.uri());
+        let t = stack.synth().unwrap();
+        let b = t.body();
+        assert_eq!(
+            b["Outputs"]["Api"]["Value"],
+            serde_json::json!({"Fn::Join": [":", [
+                {"Fn::Sub": ["${Account}.dkr.ecr.${Region}.${AWS::URLSuffix}/${Name}",
+                    {"Account": "123456789012", "Region": "eu-west-1", "Name": "team/api"}]},
+                "v2"]]})
+        );
+        assert_eq!(
+            b["Outputs"]["Other"]["Value"]["Fn::Sub"][1]["Name"],
+            serde_json::json!({"Fn::Select": [1, {"Fn::Split": [":repository/", {"Ref": "RepoArn"}]}]})
+        );
+        let policies = b["Resources"]["Role"]["Properties"]["Policies"]
+            .as_array()
+            .unwrap();
+        let names: Vec<&str> = policies
+            .iter()
+            .map(|p| p["PolicyName"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["Pullteamweb", "Pullteamapi", "PullImported"]);
+        // Each grant names its repository only.
+        assert_eq!(
+            policies[1]["PolicyDocument"]["Statement"][0]["Resource"],
+            "arn:aws:ecr:eu-west-1:123456789012:repository/team/api"
+        );
+        assert!(crate::validate::validate(&t).diagnostics.is_empty());
+    }
 
     #[test]
     fn any_rules_get_the_highest_priority() {

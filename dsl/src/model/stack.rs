@@ -688,7 +688,7 @@ impl Stack {
     /// let mut stack = Stack::new("Images");
     /// stack.override_logical_id("Web", "LegacyWebRepository");
     /// let repo = Repository::new(&mut stack, "Web", RepositoryProps::default());
-    /// assert_eq!(repo.resource().logical_id(), "LegacyWebRepository");
+    /// assert_eq!(repo.resource().unwrap().logical_id(), "LegacyWebRepository");
     /// ```
     pub fn override_logical_id(&mut self, from: &str, to: &str) -> &mut Self {
         self.id_overrides.insert(from.to_owned(), to.to_owned());
