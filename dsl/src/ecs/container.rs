@@ -6,7 +6,6 @@ use crate::pseudo;
 use crate::resources::ecs::task_definition as td;
 
 use super::image::ContainerImage;
-use super::repository::grant;
 use super::secret::SecretSource;
 use super::task_definition::TaskDefinition;
 use super::{part_id, rules};
@@ -475,18 +474,23 @@ impl TaskDefinition {
         }
 
         if let ContainerImage::Ecr { repository, .. } = &props.image {
-            repository.grant_pull(stack, self.execution_role());
-            // ecr:GetAuthorizationToken has no resource-level permissions: `*` is the only
-            // resource AWS accepts for it.
-            stack.options(self.execution_role()).checkov_skip(
-                "CKV_AWS_107",
-                "ecr:GetAuthorizationToken supports no resource-level permissions; the image actions are limited to the repository",
-            );
+            match self.execution_role() {
+                Some(role) => {
+                    let role = role.clone();
+                    repository.grant_pull(stack, &role);
+                    // ecr:GetAuthorizationToken has no resource-level permissions: `*` is the
+                    // only resource AWS accepts for it.
+                    stack.options(&role).checkov_skip(
+                        "CKV_AWS_107",
+                        "ecr:GetAuthorizationToken supports no resource-level permissions; the image actions are limited to the repository",
+                    );
+                }
+                None => self.grant_execution(stack, "PullImage", repository.pull_statements()),
+            }
         }
         if !secret_statements.is_empty() {
-            grant(
+            self.grant_execution(
                 stack,
-                self.execution_role(),
                 &part_id("ReadSecrets", &capitalized(&props.name)),
                 secret_statements,
             );

@@ -67,6 +67,9 @@ pub mod rules {
     /// A construct was given settings AWS would reject (an invalid retention period, a
     /// host volume on Fargate, a container added twice...).
     pub const INVALID_INPUT: &str = "FF1501";
+    /// A warning: a role was given by ARN, so a permission a construct would grant cannot be
+    /// added to it; the message lists the actions the role must allow.
+    pub const UNMANAGED_ROLE: &str = "FF1502";
 }
 
 /// The logical ID of a construct part: `prefix` + `part`, keeping only ASCII letters and digits.

@@ -11,7 +11,6 @@ use crate::resources::ecs::service as s;
 use crate::resources::{ec2, ecs, servicediscovery as sd};
 
 use super::cluster::{CapacityProviderStrategy, Cluster};
-use super::repository::grant;
 use super::task_definition::TaskDefinition;
 use super::{part_id, rules};
 
@@ -530,10 +529,8 @@ impl Service {
 
         if c.enable_execute_command {
             service = service.enable_execute_command(true);
-            let role = td.ensure_task_role(stack);
-            grant(
+            td.grant_task(
                 stack,
-                &role,
                 "EcsExec",
                 vec![
                     Statement::allow([
@@ -545,10 +542,16 @@ impl Service {
                     .resource("*"),
                 ],
             );
-            stack.options(&role).checkov_skip(
-                "CKV_AWS_111",
-                "ECS Exec: the ssmmessages channel actions support no resource-level permissions",
-            );
+            if let Some(role) = td
+                .task_role()
+                .cloned()
+                .or_else(|| td.ensure_task_role(stack))
+            {
+                stack.options(&role).checkov_skip(
+                    "CKV_AWS_111",
+                    "ECS Exec: the ssmmessages channel actions support no resource-level permissions",
+                );
+            }
         }
 
         let resource = stack.add(id, service);

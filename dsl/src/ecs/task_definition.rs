@@ -241,6 +241,67 @@ pub enum TaskRole {
     Create,
     /// Use this role of the stack.
     Existing(Handle<iam::Role>),
+    /// Use a role made elsewhere, by ARN (a literal, parameter or import). ferroform cannot
+    /// add permissions to it: what a construct would grant (ECS Exec, EFS, your
+    /// [`TaskDefinition::add_task_role_statements`]) is reported as a warning (FF1502) naming
+    /// the actions the role must allow.
+    Arn(Value<String>),
+}
+
+/// A role of the task: one this app manages (permissions are added to it), or one made
+/// elsewhere and given by ARN.
+#[derive(Clone, Debug)]
+enum RoleRef {
+    Managed(Handle<iam::Role>),
+    Arn(Value<String>),
+}
+
+impl RoleRef {
+    fn arn(&self) -> Value<String> {
+        match self {
+            RoleRef::Managed(h) => h.attr_arn(),
+            RoleRef::Arn(arn) => arn.clone(),
+        }
+    }
+
+    fn handle(&self) -> Option<&Handle<iam::Role>> {
+        match self {
+            RoleRef::Managed(h) => Some(h),
+            RoleRef::Arn(_) => None,
+        }
+    }
+
+    /// Add `statements` as the policy `name`, or, for a role given by ARN, warn that the
+    /// role must allow them (a permission is never dropped in silence).
+    fn grant(
+        &self,
+        stack: &mut Stack,
+        owner: &str,
+        which: &str,
+        name: &str,
+        statements: Vec<Statement>,
+    ) {
+        match self {
+            RoleRef::Managed(h) => grant(stack, h, name, statements),
+            RoleRef::Arn(_) => {
+                let mut actions: Vec<&str> = statements
+                    .iter()
+                    .flat_map(|s| s.actions().iter().map(String::as_str))
+                    .collect();
+                actions.sort_unstable();
+                actions.dedup();
+                stack.report_warning(
+                    rules::UNMANAGED_ROLE,
+                    Some(owner),
+                    format!(
+                        "the {which} role of `{owner}` is given by ARN, so ferroform cannot grant it `{name}`: {}",
+                        actions.join(", ")
+                    ),
+                    "make sure the role allows these actions on the resources concerned, or let the construct create the role",
+                );
+            }
+        }
+    }
 }
 
 /// An EFS file system mounted as a task volume.
@@ -315,6 +376,11 @@ pub struct TaskDefinitionProps {
     pub family: Option<Value<String>>,
     /// The task role. Default: [`TaskRole::None`].
     pub task_role: TaskRole,
+    /// The execution role, by ARN, when it is made elsewhere. Default: `None`, a role is
+    /// created (`<id>ExecutionRole`) holding exactly what the task needs to start. A role
+    /// given here must allow that itself: each grant the construct would add is reported as
+    /// a warning (FF1502) with its actions.
+    pub execution_role_arn: Option<Value<String>>,
     /// Container logging. Default: a new log group, 30 days' retention, retained on delete.
     pub logging: TaskLogging,
     /// Volumes. Default: none.
@@ -344,6 +410,7 @@ impl TaskDefinitionProps {
             cpu_architecture: CpuArchitecture::X86_64,
             family: None,
             task_role: TaskRole::None,
+            execution_role_arn: None,
             logging: TaskLogging::default(),
             volumes: Vec::new(),
             ephemeral_storage_gib: None,
@@ -377,8 +444,8 @@ impl TaskDefinitionProps {
 pub struct TaskDefinition {
     pub(crate) id: String,
     resource: Handle<ecs::TaskDefinition>,
-    execution_role: Handle<iam::Role>,
-    task_role: Option<Handle<iam::Role>>,
+    execution_role: RoleRef,
+    task_role: Option<RoleRef>,
     log_group: Option<Handle<logs::LogGroup>>,
     pub(crate) log_target: Option<LogTarget>,
     pub(crate) compatibility: Compatibility,
@@ -387,10 +454,13 @@ pub struct TaskDefinition {
 impl TaskDefinition {
     /// Add the task definition, its execution role and (by default) its log group.
     pub fn new(stack: &mut Stack, id: &str, props: TaskDefinitionProps) -> Self {
-        let execution_role = stack.add(
-            &part_id(id, "ExecutionRole"),
-            iam::Role::new(PolicyDocument::assumed_by("ecs-tasks.amazonaws.com")),
-        );
+        let execution_role = match props.execution_role_arn {
+            Some(arn) => RoleRef::Arn(arn),
+            None => RoleRef::Managed(stack.add(
+                &part_id(id, "ExecutionRole"),
+                iam::Role::new(PolicyDocument::assumed_by("ecs-tasks.amazonaws.com")),
+            )),
+        };
 
         let (log_group, log_target) = match props.logging {
             TaskLogging::Create(lg) => {
@@ -434,9 +504,10 @@ impl TaskDefinition {
             TaskLogging::Disabled => (None, None),
         };
         if let Some(target) = &log_target {
-            grant(
+            execution_role.grant(
                 stack,
-                &execution_role,
+                id,
+                "execution",
                 "WriteLogs",
                 vec![
                     Statement::allow(["logs:CreateLogStream", "logs:PutLogEvents"])
@@ -446,7 +517,7 @@ impl TaskDefinition {
         }
 
         let mut task = ecs::TaskDefinition::new()
-            .execution_role_arn(execution_role.attr_arn())
+            .execution_role_arn(execution_role.arn())
             .runtime_platform(
                 td::RuntimePlatform::new()
                     .cpu_architecture(match props.cpu_architecture {
@@ -504,8 +575,9 @@ impl TaskDefinition {
         let is_fargate = matches!(props.compatibility, Compatibility::Fargate(_));
         let mut task_role = match props.task_role {
             TaskRole::None => None,
-            TaskRole::Create => Some(create_task_role(stack, id)),
-            TaskRole::Existing(role) => Some(role),
+            TaskRole::Create => Some(RoleRef::Managed(create_task_role(stack, id))),
+            TaskRole::Existing(role) => Some(RoleRef::Managed(role)),
+            TaskRole::Arn(arn) => Some(RoleRef::Arn(arn)),
         };
         let mut volumes = Vec::new();
         let mut efs_grants = Vec::new();
@@ -591,11 +663,12 @@ impl TaskDefinition {
             task = task.volumes(volumes);
         }
         if !efs_grants.is_empty() {
-            let role = task_role.get_or_insert_with(|| create_task_role(stack, id));
-            grant(stack, role, "MountEfs", efs_grants);
+            let role =
+                task_role.get_or_insert_with(|| RoleRef::Managed(create_task_role(stack, id)));
+            role.grant(stack, id, "task", "MountEfs", efs_grants);
         }
         if let Some(role) = &task_role {
-            task = task.task_role_arn(role.attr_arn());
+            task = task.task_role_arn(role.arn());
         }
         let resource = stack.add(id, task);
         TaskDefinition {
@@ -614,15 +687,33 @@ impl TaskDefinition {
         &self.resource
     }
 
-    /// The execution role (used by ECS to start the task).
-    pub fn execution_role(&self) -> &Handle<iam::Role> {
-        &self.execution_role
+    /// The execution role (used by ECS to start the task); `None` when it was given by ARN
+    /// ([`TaskDefinitionProps::execution_role_arn`]).
+    pub fn execution_role(&self) -> Option<&Handle<iam::Role>> {
+        self.execution_role.handle()
     }
 
-    /// The task role given or created at construction, if any (a role created later, for
-    /// ECS Exec say, is found with [`TaskDefinition::ensure_task_role`]).
+    /// The execution role's ARN.
+    pub fn execution_role_arn(&self) -> Value<String> {
+        self.execution_role.arn()
+    }
+
+    /// Add the policy `name` to the execution role, or warn (FF1502) when the role was given
+    /// by ARN.
+    pub(crate) fn grant_execution(
+        &self,
+        stack: &mut Stack,
+        name: &str,
+        statements: Vec<Statement>,
+    ) {
+        self.execution_role
+            .grant(stack, &self.id, "execution", name, statements);
+    }
+
+    /// The task role given or created at construction, if the stack manages it (a role
+    /// created later, for ECS Exec say, is found with [`TaskDefinition::ensure_task_role`]).
     pub fn task_role(&self) -> Option<&Handle<iam::Role>> {
-        self.task_role.as_ref()
+        self.task_role.as_ref().and_then(RoleRef::handle)
     }
 
     /// The log group created or given, if it is a resource of the stack.
@@ -654,22 +745,40 @@ impl TaskDefinition {
 
     /// The task role, created (`<id>TaskRole`) and set on the task definition if it has
     /// none yet.
-    pub fn ensure_task_role(&self, stack: &mut Stack) -> Handle<iam::Role> {
-        if let Some(role) = &self.task_role {
-            return role.clone();
+    ///
+    /// `None` when the task role was given by ARN ([`TaskRole::Arn`]): it cannot be changed
+    /// here.
+    pub fn ensure_task_role(&self, stack: &mut Stack) -> Option<Handle<iam::Role>> {
+        match &self.task_role {
+            Some(RoleRef::Managed(role)) => return Some(role.clone()),
+            Some(RoleRef::Arn(_)) => return None,
+            None => {}
         }
         // Found under its final logical ID, so that a pinned ID (override_logical_id) does not
         // make a second role.
         let id = stack.final_id(&part_id(&self.id, "TaskRole")).to_owned();
         let existing = Handle::<iam::Role>::new(stack.id(), id.into());
         if stack.get(&existing).is_some() {
-            return existing;
+            return Some(existing);
         }
         let role = create_task_role(stack, &self.id);
         if let Some(task) = stack.get_mut(&self.resource) {
             task.task_role_arn = Some(role.attr_arn());
         }
-        role
+        Some(role)
+    }
+
+    /// Add the policy `name` to the task role (created if needed), or warn (FF1502) when the
+    /// task role was given by ARN.
+    pub(crate) fn grant_task(&self, stack: &mut Stack, name: &str, statements: Vec<Statement>) {
+        match &self.task_role {
+            Some(role @ RoleRef::Arn(_)) => role.grant(stack, &self.id, "task", name, statements),
+            _ => {
+                if let Some(role) = self.ensure_task_role(stack) {
+                    grant(stack, &role, name, statements);
+                }
+            }
+        }
     }
 
     /// Add an inline policy named `policy_name` to the task role (created if needed): what
@@ -693,8 +802,7 @@ impl TaskDefinition {
         policy_name: &str,
         statements: Vec<Statement>,
     ) {
-        let role = self.ensure_task_role(stack);
-        grant(stack, &role, policy_name, statements);
+        self.grant_task(stack, policy_name, statements);
     }
 }
 
@@ -714,6 +822,77 @@ fn create_task_role(stack: &mut Stack, id: &str) -> Handle<iam::Role> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue #10, 3: task and execution roles made elsewhere, by ARN: no role is created,
+    /// the ARNs are used, and every permission a construct would have granted is a warning
+    /// naming its actions (never dropped in silence).
+    #[test]
+    fn roles_by_arn_are_used_and_missing_grants_are_warned_about() {
+        use crate::ecs::{ContainerImage, ContainerProps, Repository};
+        let mut stack = Stack::new("S");
+        let repo = Repository::from_name("web");
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps {
+                execution_role_arn: Some("arn:aws:iam::123456789012:role/exec".into()),
+                task_role: TaskRole::Arn("arn:aws:iam::123456789012:role/app".into()),
+                ..TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512)
+            },
+        );
+        task.add_container(
+            &mut stack,
+            ContainerProps::new("web", ContainerImage::ecr(&repo, "v1")),
+        );
+        task.add_task_role_statements(
+            &mut stack,
+            "Jobs",
+            vec![
+                Statement::allow(["sqs:ReceiveMessage"])
+                    .resource("arn:aws:sqs:eu-west-1:123456789012:jobs"),
+            ],
+        );
+        assert!(task.execution_role().is_none());
+        assert!(task.ensure_task_role(&mut stack).is_none());
+        let (json, diags) = stack.render();
+        let r = json["Resources"].as_object().unwrap();
+        assert!(
+            !r.values().any(|x| x["Type"] == "AWS::IAM::Role"),
+            "{:?}",
+            r.keys()
+        );
+        assert_eq!(
+            r["Task"]["Properties"]["ExecutionRoleArn"],
+            "arn:aws:iam::123456789012:role/exec"
+        );
+        assert_eq!(
+            r["Task"]["Properties"]["TaskRoleArn"],
+            "arn:aws:iam::123456789012:role/app"
+        );
+        let warned: Vec<(crate::Severity, &str, String)> = diags
+            .iter()
+            .map(|d| (d.severity, d.rule, d.message.clone()))
+            .collect();
+        assert_eq!(warned.len(), 3, "{warned:?}");
+        assert!(
+            warned
+                .iter()
+                .all(|(s, r, _)| *s == crate::Severity::Warning && *r == "FF1502")
+        );
+        assert!(
+            warned[0].2.contains("WriteLogs") && warned[0].2.contains("logs:PutLogEvents"),
+            "{warned:?}"
+        );
+        assert!(
+            warned[1].2.contains("PullImage") && warned[1].2.contains("ecr:BatchGetImage"),
+            "{warned:?}"
+        );
+        assert!(
+            warned[2].2.contains("task role") && warned[2].2.contains("sqs:ReceiveMessage"),
+            "{warned:?}"
+        );
+        assert!(stack.synth().is_ok(), "warnings do not stop synth");
+    }
 
     /// Issue #10, 5: a second grant under one policy name adds its statements (once each, in
     /// order) instead of being dropped, and a pinned task-role ID does not make a second role.

@@ -835,6 +835,22 @@ impl Stack {
         self.resources.len()
     }
 
+    /// A warning from a construct: reported with the stack's other diagnostics at synth
+    /// (fatal only with `--strict`).
+    #[allow(dead_code)] // used by the constructs behind the `ecs-stack` feature
+    pub(crate) fn report_warning(
+        &mut self,
+        rule: &'static str,
+        logical_id: Option<&str>,
+        message: String,
+        hint: &str,
+    ) {
+        self.problem(rule, logical_id, message, hint);
+        if let Some(d) = self.diagnostics.last_mut() {
+            d.severity = Severity::Warning;
+        }
+    }
+
     /// Record an error found while a construct builds its resources (bad input is reported
     /// at synth with every other problem, never panicked on).
     #[allow(dead_code)] // used by the constructs behind the `ecs-stack` feature
