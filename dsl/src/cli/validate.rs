@@ -17,6 +17,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use super::{EXIT_CODES, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use crate::app::App;
 use crate::model::diag::{Diagnostic, Severity};
+use crate::model::parse::read_template_file;
 use crate::model::template::Template;
 use crate::validate::{Capability, RULES, validate};
 
@@ -208,16 +209,10 @@ pub(super) fn run_tool(m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write)
             capabilities: Vec::new(),
             failure: Some(why),
         };
-        let text = match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(_) => {
-                    checked.push(failed(format!("{name}: not UTF-8 text")));
-                    continue;
-                }
-            },
+        let text = match read_template_file(path) {
+            Ok(t) => t,
             Err(e) => {
-                checked.push(failed(format!("cannot read {name}: {e}")));
+                checked.push(failed(e.to_string()));
                 continue;
             }
         };

@@ -16,3 +16,4 @@ pub mod tag;
 pub mod template;
 pub mod value;
 pub mod yaml;
+pub mod yaml_read;

@@ -445,12 +445,8 @@ pub(super) fn stack_names(
 }
 
 fn read_template(path: &Path, name: &str, err: &mut dyn Write) -> Result<Template, u8> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        let _ = writeln!(
-            err,
-            "error: stack {name}: cannot read {}: {e}",
-            path.display()
-        );
+    let text = crate::model::parse::read_template_file(path).map_err(|e| {
+        let _ = writeln!(err, "error: stack {name}: {e}");
         EXIT_USAGE
     })?;
     let parsed = Template::parse(&path.display().to_string(), &text).map_err(|e| {
