@@ -510,6 +510,31 @@ impl Vpc {
         }
     }
 
+    /// An existing VPC by its attributes, each a literal or any value: a `List<...>`
+    /// parameter's `Ref`, an import, `Fn::Split`... A VPC without private subnets can be
+    /// given its public subnets twice.
+    ///
+    /// ```
+    /// use ferroform::{Parameter, Stack};
+    /// use ferroform::ecs::Vpc;
+    /// let mut stack = Stack::new("Web");
+    /// let subnets = stack.parameter("Subnets", Parameter::aws_list("AWS::EC2::Subnet::Id"));
+    /// let vpc = Vpc::from_attributes("vpc-0123456789abcdef0", subnets.to_ref(), subnets.to_ref());
+    /// assert!(!vpc.is_created());
+    /// ```
+    pub fn from_attributes(
+        vpc_id: impl Into<Value<String>>,
+        public_subnets: impl Into<Value<List<String>>>,
+        private_subnets: impl Into<Value<List<String>>>,
+    ) -> Self {
+        Vpc {
+            vpc_id: vpc_id.into(),
+            public_subnets: public_subnets.into(),
+            private_subnets: private_subnets.into(),
+            resources: None,
+        }
+    }
+
     /// An existing VPC chosen at deploy time: adds the parameters `<id>VpcId`
     /// (`AWS::EC2::VPC::Id`), `<id>PublicSubnets` and `<id>PrivateSubnets`
     /// (`List<AWS::EC2::Subnet::Id>`), which the console offers as drop-downs and
