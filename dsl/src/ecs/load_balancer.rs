@@ -9,10 +9,10 @@ use crate::model::value::Value;
 use crate::resources::ec2;
 use crate::resources::ecs::service as s;
 use crate::resources::elasticloadbalancingv2::{
-    self as elb, listener as l, load_balancer as lb, target_group as tg,
+    self as elb, listener as l, listener_rule as lr, load_balancer as lb, target_group as tg,
 };
 
-use super::service::{FargateService, FargateServiceProps, Subnets};
+use super::service::{FargateService, FargateServiceProps, Service, Subnets};
 use super::{part_id, rules};
 
 /// A load balancer and the target group a service is registered in: what request-count
@@ -444,6 +444,245 @@ impl Deref for LoadBalancedFargateService {
     }
 }
 
+/// A listener made elsewhere (another stack, team or tool) that a new service joins with a
+/// rule of its own: see [`Service::serve_from_listener`].
+///
+/// ```
+/// use ferroform::ecs::ExistingListener;
+/// let listener = ExistingListener::new(
+///     "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/edge/0123456789abcdef/0123456789abcdef",
+///     "sg-0123456789abcdef0",
+///     "vpc-0123456789abcdef0",
+///     100,
+/// ).path("/api/*");
+/// assert_eq!(listener.path_patterns.len(), 1);
+/// ```
+#[derive(Clone, Debug)]
+pub struct ExistingListener {
+    /// The listener's ARN.
+    pub listener_arn: Value<String>,
+    /// The load balancer's security group: the service lets it reach the container port.
+    pub load_balancer_security_group: Value<String>,
+    /// The VPC of the load balancer and the service (for the new target group).
+    pub vpc_id: Value<String>,
+    /// The rule's priority on the listener (1 to 50,000, unique per listener).
+    pub priority: Value<i64>,
+    /// Path patterns the rule matches (`/api/*`). Default: none.
+    pub path_patterns: Vec<Value<String>>,
+    /// Host names the rule matches (`api.example.com`). Default: none. A rule needs at
+    /// least one condition: a path pattern or a host header.
+    pub host_headers: Vec<Value<String>>,
+    /// The container that receives the traffic. Default: the task's first container with a
+    /// port mapping.
+    pub container_name: Option<String>,
+    /// Its port. Default: that container's first port.
+    pub container_port: Option<u16>,
+    /// Health-check path of the new target group. Default: `/`.
+    pub health_check_path: String,
+    /// Seconds ECS ignores failing load-balancer health checks after a task starts.
+    /// Default: 60.
+    pub health_check_grace_period_seconds: u32,
+}
+
+impl ExistingListener {
+    /// A rule at `priority` on `listener_arn`, with the defaults above; add conditions with
+    /// [`ExistingListener::path`] or [`ExistingListener::host`].
+    pub fn new(
+        listener_arn: impl Into<Value<String>>,
+        load_balancer_security_group: impl Into<Value<String>>,
+        vpc_id: impl Into<Value<String>>,
+        priority: impl Into<Value<i64>>,
+    ) -> Self {
+        ExistingListener {
+            listener_arn: listener_arn.into(),
+            load_balancer_security_group: load_balancer_security_group.into(),
+            vpc_id: vpc_id.into(),
+            priority: priority.into(),
+            path_patterns: Vec::new(),
+            host_headers: Vec::new(),
+            container_name: None,
+            container_port: None,
+            health_check_path: "/".into(),
+            health_check_grace_period_seconds: 60,
+        }
+    }
+
+    /// Match this path pattern too.
+    pub fn path(mut self, pattern: impl Into<Value<String>>) -> Self {
+        self.path_patterns.push(pattern.into());
+        self
+    }
+
+    /// Match this host name too.
+    pub fn host(mut self, host: impl Into<Value<String>>) -> Self {
+        self.host_headers.push(host.into());
+        self
+    }
+}
+
+impl Service {
+    /// The container name and port traffic goes to: the given ones, else the task's first
+    /// container with a port mapping; an error names the service when there is none.
+    fn traffic_target(
+        &self,
+        stack: &mut Stack,
+        name: Option<String>,
+        port: Option<u16>,
+    ) -> (String, u16) {
+        let default = self.task_definition.default_port(stack);
+        let name = name.or_else(|| default.as_ref().map(|d| d.0.clone()));
+        let port = port.or(default.as_ref().map(|d| d.1));
+        match (name, port) {
+            (Some(n), Some(p)) => (n, p),
+            _ => {
+                stack.report_error(
+                    rules::INVALID_INPUT,
+                    Some(&self.id),
+                    format!("service `{}` has no container port to send traffic to", self.id),
+                    "add the containers (with a port) to the task definition before attaching the service, or name the container and port",
+                );
+                (String::new(), 0)
+            }
+        }
+    }
+
+    fn register(
+        &self,
+        stack: &mut Stack,
+        target_group_arn: Value<String>,
+        container: String,
+        port: u16,
+        grace_seconds: u32,
+    ) {
+        if let Some(svc) = stack.get_mut(self.resource()) {
+            let entry: Value<s::LoadBalancer> = s::LoadBalancer::new()
+                .container_name(container)
+                .container_port(port)
+                .target_group_arn(target_group_arn)
+                .into();
+            let list = svc
+                .load_balancers
+                .get_or_insert_with(|| Value::lit(Vec::new()));
+            if let Some(list) = list.as_lit_mut() {
+                list.push(entry);
+            }
+            svc.health_check_grace_period_seconds = Some(grace_seconds.into());
+        }
+    }
+
+    /// Register the service's tasks with a target group made elsewhere (by ARN; it must
+    /// already be attached to a load balancer's listener, as ECS requires), sending traffic
+    /// to `container_port` of `container_name` (default: the task's first container port),
+    /// and let `load_balancer_security_group` reach that port.
+    pub fn serve_from_target_group(
+        &self,
+        stack: &mut Stack,
+        target_group_arn: impl Into<Value<String>>,
+        load_balancer_security_group: impl Into<Value<String>>,
+        container_name: Option<String>,
+        container_port: Option<u16>,
+    ) {
+        let (container, port) = self.traffic_target(stack, container_name, container_port);
+        self.register(stack, target_group_arn.into(), container, port, 60);
+        self.allow_from(
+            stack,
+            "LoadBalancer",
+            load_balancer_security_group,
+            port,
+            "From the load balancer only",
+        );
+    }
+
+    /// Serve the service behind a listener made elsewhere: a new IP target group
+    /// (`<id>TargetGroup`) and a listener rule (`<id>ListenerRule`) forwarding the requests
+    /// that match `listener`'s conditions to it. The service waits for the rule (ECS refuses
+    /// a target group no listener uses), and its security group admits the load balancer's on
+    /// the container port only.
+    pub fn serve_from_listener(
+        &self,
+        stack: &mut Stack,
+        listener: ExistingListener,
+    ) -> Handle<elb::TargetGroup> {
+        let (container, port) = self.traffic_target(
+            stack,
+            listener.container_name.clone(),
+            listener.container_port,
+        );
+        let target_group = stack.add(
+            &part_id(&self.id, "TargetGroup"),
+            elb::TargetGroup::new()
+                .target_type(tg::TargetType::Ip)
+                .protocol(tg::Protocol::Http)
+                .port(port)
+                .vpc_id(listener.vpc_id.clone())
+                .health_check_protocol(tg::HealthCheckProtocol::Http)
+                .health_check_path(listener.health_check_path.clone())
+                .health_check_interval_seconds(15)
+                .healthy_threshold_count(2)
+                .unhealthy_threshold_count(3)
+                .target_group_attributes(vec![Tag::new(
+                    "deregistration_delay.timeout_seconds",
+                    "30",
+                )]),
+        );
+        let mut conditions = Vec::new();
+        if !listener.path_patterns.is_empty() {
+            conditions.push(
+                lr::RuleCondition::new()
+                    .field("path-pattern")
+                    .path_pattern_config(
+                        lr::PathPatternConfig::new().values(listener.path_patterns.clone()),
+                    ),
+            );
+        }
+        if !listener.host_headers.is_empty() {
+            conditions.push(
+                lr::RuleCondition::new()
+                    .field("host-header")
+                    .host_header_config(
+                        lr::HostHeaderConfig::new().values(listener.host_headers.clone()),
+                    ),
+            );
+        }
+        if conditions.is_empty() {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(&part_id(&self.id, "ListenerRule")),
+                format!("the listener rule of service `{}` has no condition", self.id),
+                "a listener rule needs a condition: add .path(\"/api/*\") or .host(\"api.example.com\")",
+            );
+        }
+        let rule = stack.add(
+            &part_id(&self.id, "ListenerRule"),
+            elb::ListenerRule::new(
+                vec![
+                    lr::Action::new(lr::ActionType::Forward)
+                        .target_group_arn(target_group.to_ref()),
+                ],
+                conditions,
+                listener.priority.clone(),
+            )
+            .listener_arn(listener.listener_arn.clone()),
+        );
+        self.register(
+            stack,
+            target_group.to_ref(),
+            container,
+            port,
+            listener.health_check_grace_period_seconds,
+        );
+        stack.options(self.resource()).depends_on(&rule);
+        self.allow_from(
+            stack,
+            "LoadBalancer",
+            listener.load_balancer_security_group,
+            port,
+            "From the load balancer only",
+        );
+        target_group
+    }
+}
+
 fn skip_plain_http(stack: &mut Stack, listener: &Handle<elb::Listener>) {
     let comment = "No certificate was given, so the service is served over plain HTTP; pass https to add TLS and redirect HTTP";
     stack
@@ -459,6 +698,7 @@ mod tests {
         TaskDefinitionProps,
     };
     use super::*;
+    use crate::ecs::FargateService;
     use serde_json::json;
 
     fn build(https: Option<HttpsListener>) -> serde_json::Value {
@@ -489,6 +729,105 @@ mod tests {
         web.auto_scale(&mut stack, 1, 3)
             .scale_on_request_count(100, &web.target());
         stack.synth().unwrap().body().clone()
+    }
+
+    /// Issue #10, 3: a new service behind a listener (and beside it, one in a target group)
+    /// made elsewhere: a rule and target group for the first, registration only for the
+    /// second, and each service opened to the load balancer's group on its port only.
+    #[test]
+    fn services_join_an_existing_listener_or_target_group() {
+        let mut stack = Stack::new("S");
+        let cluster = Cluster::from_name("shared");
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+        );
+        task.add_container(&mut stack, ContainerProps::new("web", "nginx").port(8080));
+        let net = || ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()]));
+        let api = FargateService::new(
+            &mut stack,
+            "Api",
+            FargateServiceProps::new(&cluster, &task, net()),
+        );
+        api.serve_from_listener(
+            &mut stack,
+            ExistingListener::new(
+                "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/edge/1/2",
+                "sg-lb",
+                "vpc-1",
+                10,
+            )
+            .path("/api/*")
+            .host("example.com"),
+        );
+        let web = FargateService::new(
+            &mut stack,
+            "Web",
+            FargateServiceProps::new(&cluster, &task, net()),
+        );
+        web.serve_from_target_group(
+            &mut stack,
+            "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/3",
+            "sg-lb",
+            None,
+            None,
+        );
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"];
+        let rule = &r["ApiListenerRule"]["Properties"];
+        assert_eq!(rule["Priority"], 10);
+        assert_eq!(
+            rule["Actions"][0]["TargetGroupArn"],
+            json!({"Ref": "ApiTargetGroup"})
+        );
+        assert_eq!(
+            rule["Conditions"][0]["PathPatternConfig"]["Values"],
+            json!(["/api/*"])
+        );
+        assert_eq!(
+            rule["Conditions"][1]["HostHeaderConfig"]["Values"],
+            json!(["example.com"])
+        );
+        assert_eq!(r["ApiTargetGroup"]["Properties"]["Port"], 8080);
+        assert_eq!(r["Api"]["DependsOn"], "ApiListenerRule");
+        assert_eq!(
+            r["Api"]["Properties"]["LoadBalancers"],
+            json!([{"ContainerName": "web", "ContainerPort": 8080, "TargetGroupArn": {"Ref": "ApiTargetGroup"}}])
+        );
+        assert_eq!(
+            r["Web"]["Properties"]["LoadBalancers"][0]["TargetGroupArn"],
+            "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/3"
+        );
+        for id in ["ApiFromLoadBalancer", "WebFromLoadBalancer"] {
+            let ingress = &r[id]["Properties"];
+            assert_eq!(ingress["SourceSecurityGroupId"], "sg-lb");
+            assert_eq!(
+                (ingress["FromPort"].clone(), ingress["ToPort"].clone()),
+                (json!(8080), json!(8080))
+            );
+        }
+        assert!(crate::validate::validate(&t).diagnostics.is_empty());
+
+        // A rule without a condition is refused at synth.
+        let mut stack = Stack::new("S");
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+        );
+        task.add_container(&mut stack, ContainerProps::new("web", "nginx").port(8080));
+        let api = FargateService::new(
+            &mut stack,
+            "Api",
+            FargateServiceProps::new(&cluster, &task, net()),
+        );
+        api.serve_from_listener(
+            &mut stack,
+            ExistingListener::new("arn:l", "sg-lb", "vpc-1", 10),
+        );
+        let e = stack.synth().unwrap_err();
+        assert!(e.to_string().contains("has no condition"), "{e}");
     }
 
     #[test]

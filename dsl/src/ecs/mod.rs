@@ -40,7 +40,7 @@ pub use container::{
 };
 pub use image::ContainerImage;
 pub use load_balancer::{
-    AccessLogs, HttpsListener, LoadBalancedFargateService, LoadBalancedFargateServiceProps,
+    AccessLogs, ExistingListener, HttpsListener, LoadBalancedFargateService, LoadBalancedFargateServiceProps,
     LoadBalancerKind, LoadBalancerTarget,
 };
 pub use log::{LogGroupProps, TaskLogging};
