@@ -2,10 +2,12 @@
 
 use std::fmt;
 
+use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Parameter, Tag};
 
-use super::error::Error;
-use super::session::Session;
+use super::error::{Error, ErrorKind};
+use super::session::{Session, request_token};
+use crate::model::stack::is_stack_id;
 
 /// What a change does to a resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -155,7 +157,10 @@ pub(crate) async fn create(s: &Session, sub: Submission<'_>) -> Result<Created, 
         } else {
             ChangeSetType::Update
         })
-        .description("ferroform deploy");
+        .description("ferroform deploy")
+        // A retried CreateChangeSet (after a lost answer) returns the change set made by the
+        // first attempt instead of failing or making a second one.
+        .client_token(request_token("create"));
     req = match (&sub.body, &sub.url) {
         (_, Some(url)) => req.template_url(url),
         (Some(b), None) => req.template_body(b),
@@ -178,6 +183,10 @@ pub(crate) async fn create(s: &Session, sub: Submission<'_>) -> Result<Created, 
     if let Some(r) = sub.role_arn {
         req = req.role_arn(r);
     }
+    s.phase(format!(
+        "creating change set {} for stack {stack}",
+        sub.name
+    ));
     let out = req
         .send()
         .await
@@ -193,6 +202,11 @@ pub(crate) async fn create(s: &Session, sub: Submission<'_>) -> Result<Created, 
         changes: Vec::new(),
     };
     // Wait for CREATE_COMPLETE or FAILED.
+    s.phase(format!(
+        "waiting for change set {} of stack {stack} to be created (nothing executed yet)",
+        plan.name
+    ));
+    let timeout = s.remaining(sub.timeout);
     let started = std::time::Instant::now();
     let mut delays = s.poll.delays();
     loop {
@@ -212,7 +226,7 @@ pub(crate) async fn create(s: &Session, sub: Submission<'_>) -> Result<Created, 
             }
             _ => {}
         }
-        if let Some(t) = sub.timeout
+        if let Some(t) = timeout
             && started.elapsed() > t
         {
             return Err(Error::failed(
@@ -303,24 +317,109 @@ async fn describe_into(s: &Session, plan: &mut Plan) -> Result<(String, Option<S
     Ok((status, reason))
 }
 
+/// ExecuteChangeSet, with a `ClientRequestToken` so that a retry of a request whose answer
+/// was lost (an HTTP 500, a dropped connection, a read timeout) cannot execute it twice.
 pub(crate) async fn execute(s: &Session, plan: &Plan) -> Result<(), Error> {
-    s.cfn
+    let token = request_token("execute");
+    s.phase(format!(
+        "executing change set {} on stack {}",
+        plan.name, plan.stack
+    ));
+    let r = s
+        .cfn
         .execute_change_set()
         .change_set_name(&plan.id)
         .stack_name(&plan.stack_id)
+        .client_request_token(&token)
         .send()
-        .await
-        .map_err(|e| s.sdk_error(&plan.stack, "ExecuteChangeSet", e))?;
-    Ok(())
+        .await;
+    match r {
+        Ok(_) => {
+            s.started(format!(
+                "the execution of change set {} (ClientRequestToken {token})",
+                plan.name
+            ));
+            Ok(())
+        }
+        Err(e) => {
+            let code = e.code().map(str::to_owned);
+            let mut err = s.sdk_error(&plan.stack, "ExecuteChangeSet", e);
+            match code.as_deref() {
+                Some("InvalidChangeSetStatus" | "ChangeSetNotFound" | "ChangeSetNotFoundException") => {
+                    err.kind = ErrorKind::Failed;
+                    err.message.push_str(&format!(
+                        ". Change set {} can no longer be executed: the stack changed since it was made (another deploy or update at the same time?). This deploy executed nothing; run it again to deploy this template",
+                        plan.name
+                    ));
+                }
+                _ if err.kind == ErrorKind::Endpoint => err.message.push_str(&format!(
+                    ". The request may or may not have reached CloudFormation: see `ferroform status --stack-name {}` before deploying again (a new deploy makes a new change set; this one is never executed twice)",
+                    plan.stack
+                )),
+                _ => {}
+            }
+            Err(err)
+        }
+    }
 }
 
+/// The change set the stack's last operation came from (DescribeStacks' `ChangeSetId`),
+/// `None` when the answer does not say (emulators). Errors when the answer is about
+/// another stack.
+pub(crate) async fn last_change_set(s: &Session, plan: &Plan) -> Result<Option<String>, Error> {
+    let resp = s
+        .cfn
+        .describe_stacks()
+        .stack_name(&plan.stack_id)
+        .send()
+        .await
+        .map_err(|e| s.sdk_error(&plan.stack, "DescribeStacks", e))?;
+    let st = match resp.stacks() {
+        [st] => st,
+        _ => {
+            return Err(Error::failed(
+                &plan.stack,
+                "DescribeStacks did not answer with this stack alone; cannot tell whether this deploy's change set was the one applied",
+            ));
+        }
+    };
+    let answered = if is_stack_id(&plan.stack_id) {
+        st.stack_id()
+    } else {
+        st.stack_name()
+    };
+    if answered != Some(plan.stack_id.as_str()) {
+        return Err(Error::failed(
+            &plan.stack,
+            "DescribeStacks answered about another stack; cannot tell whether this deploy's change set was the one applied",
+        ));
+    }
+    Ok(st
+        .change_set_id()
+        .filter(|id| !id.is_empty())
+        .map(str::to_owned))
+}
+
+/// DeleteChangeSet. A change set already gone (a retried delete whose first answer was
+/// lost) counts as deleted.
 pub(crate) async fn delete(s: &Session, plan: &Plan) -> Result<(), Error> {
-    s.cfn
+    match s
+        .cfn
         .delete_change_set()
         .change_set_name(&plan.id)
         .stack_name(&plan.stack_id)
         .send()
         .await
-        .map_err(|e| s.sdk_error(&plan.stack, "DeleteChangeSet", e))?;
-    Ok(())
+    {
+        Ok(_) => Ok(()),
+        Err(e)
+            if matches!(
+                e.code(),
+                Some("ChangeSetNotFound" | "ChangeSetNotFoundException")
+            ) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(s.sdk_error(&plan.stack, "DeleteChangeSet", e)),
+    }
 }

@@ -11,7 +11,7 @@ use super::error::Error;
 use super::events::{EventCursor, StackEvent, recent, root_cause, wait_terminal};
 use super::mask::{Masker, no_echo_parameters};
 use super::progress::{Masked, Ui};
-use super::session::Session;
+use super::session::{Session, request_token};
 use super::stack::{StackState, StackStatusClass, deployed_template, describe};
 use super::template_diff::property_diff;
 use super::upload::{MAX_TEMPLATE_BODY, upload};
@@ -76,16 +76,18 @@ fn mask_err(m: &Masker, mut e: Error) -> Error {
     e
 }
 
+/// `ferroform-<ms>-<pid>`: unique even for two deploys started in the same millisecond.
 fn change_set_name() -> String {
     let ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis())
         .unwrap_or_default();
-    format!("ferroform-{ms}")
+    format!("ferroform-{ms}-{}", std::process::id())
 }
 
 /// Deploy `template` as the stack named by [`Template::name`]; returns the outcome and the
-/// stack's outputs afterwards (empty for `--no-execute`).
+/// stack's outputs afterwards (empty for `--no-execute`). Outputs derived from NoEcho
+/// parameters read `****` (see [`Masker`]), as do NoEcho values in everything reported.
 pub async fn deploy(
     s: &Session,
     template: &Template,
@@ -97,9 +99,16 @@ pub async fn deploy(
         inner: ui,
         masker: &masker,
     };
-    let r = deploy_inner(s, template, opts, &mut ui).await;
+    s.reset();
+    let r = s
+        .bounded(template.name(), deploy_inner(s, template, opts, &mut ui))
+        .await;
     ui.finish();
-    r.map_err(|e| mask_err(&masker, e))
+    r.map(|(outcome, mut outputs)| {
+        masker.mask_outputs(&mut outputs);
+        (outcome, outputs)
+    })
+    .map_err(|e| mask_err(&masker, e))
 }
 
 /// Check the parameters against the template; build the list to submit.
@@ -163,6 +172,7 @@ async fn deploy_inner(
 ) -> Result<(DeployOutcome, IndexMap<String, String>), Error> {
     let name = template.name();
     let new = template.body();
+    s.phase(format!("reading the state of stack {name}"));
     let mut existing = describe(s, name).await?;
     if let Some(st) = &existing {
         match st.class() {
@@ -257,7 +267,11 @@ async fn deploy_inner(
 
     let mut cursor = EventCursor::start(s, name, &plan.stack_id).await?;
     changeset::execute(s, &plan).await?;
-    let ending = wait_terminal(s, &mut cursor, ui, opts.timeout).await?;
+    s.phase(format!(
+        "waiting for stack {name} to finish executing change set {}",
+        plan.name
+    ));
+    let ending = wait_terminal(s, &mut cursor, ui, s.remaining(opts.timeout)).await?;
     ui.finish();
     let Some(ending) = ending else {
         return Err(Error::failed(
@@ -269,6 +283,21 @@ async fn deploy_inner(
     if !ok {
         return Err(failure(name, &ending.status, ending.reason, &cursor.all));
     }
+    // Another deploy of the same stack at the same time could have run its change set
+    // instead of (or after) this one: never report success for a template that is not the
+    // one deployed.
+    if let Some(last) = changeset::last_change_set(s, &plan).await?
+        && last != plan.id
+    {
+        return Err(Error::failed(
+            name,
+            format!(
+                "{} but not with this deploy's change set {}: the stack's last change set is {last} (another deploy of this stack at the same time?). This template may not be what is deployed; nothing was rolled back. Check with `ferroform diff`, or run the deploy again",
+                ending.status, plan.name
+            ),
+        ));
+    }
+    s.reset();
     let st = describe(s, name).await?.unwrap_or_default();
     protect(s, &st, opts, ui).await?;
     ui.line(&format!("Stack {name}: {}", ending.status));
@@ -356,14 +385,19 @@ async fn recover_failed_create(
         }
     }
     let mut cursor = EventCursor::start(s, name, &st.id).await?;
+    s.phase(format!("deleting stack {name} ({})", st.status));
     s.cfn
         .delete_stack()
         .stack_name(&st.id)
+        .client_request_token(request_token("delete"))
         .send()
         .await
         .map_err(|e| s.sdk_error(name, "DeleteStack", e))?;
-    match wait_terminal(s, &mut cursor, ui, opts.timeout).await? {
+    s.started(format!("the deletion of stack {name}"));
+    s.phase(format!("waiting for stack {name} to be deleted"));
+    match wait_terminal(s, &mut cursor, ui, s.remaining(opts.timeout)).await? {
         None => {
+            s.reset();
             ui.finish();
             ui.line(&format!("Stack {name}: deleted; creating it again"));
             Ok(())
@@ -454,6 +488,7 @@ async fn discard(s: &Session, plan: &Plan, stack_too: bool) -> Result<(), Error>
         s.cfn
             .delete_stack()
             .stack_name(&plan.stack_id)
+            .client_request_token(request_token("delete"))
             .send()
             .await
             .map_err(|e| s.sdk_error(&plan.stack, "DeleteStack", e))?;
@@ -488,7 +523,8 @@ pub async fn diff(
         inner: ui,
         masker: &masker,
     };
-    diff_inner(s, template, opts, &mut ui)
+    s.reset();
+    s.bounded(template.name(), diff_inner(s, template, opts, &mut ui))
         .await
         .map_err(|e| mask_err(&masker, e))
 }
@@ -501,6 +537,7 @@ async fn diff_inner(
 ) -> Result<DiffOutcome, Error> {
     let name = template.name();
     let new = template.body();
+    s.phase(format!("reading the state of stack {name}"));
     let existing = describe(s, name).await?;
     let stable = existing
         .as_ref()
@@ -575,6 +612,20 @@ pub async fn destroy(
     timeout: Option<Duration>,
     ui: &mut dyn Ui,
 ) -> Result<bool, Error> {
+    s.reset();
+    s.bounded(name, destroy_inner(s, name, yes, role_arn, timeout, ui))
+        .await
+}
+
+async fn destroy_inner(
+    s: &Session,
+    name: &str,
+    yes: bool,
+    role_arn: Option<&str>,
+    timeout: Option<Duration>,
+    ui: &mut dyn Ui,
+) -> Result<bool, Error> {
+    s.phase(format!("reading the state of stack {name}"));
     let Some(st) = describe(s, name).await? else {
         ui.line(&format!("Stack {name} does not exist: nothing to destroy"));
         return Ok(false);
@@ -604,14 +655,22 @@ pub async fn destroy(
         }
     }
     let mut cursor = EventCursor::start(s, name, &st.id).await?;
-    let mut req = s.cfn.delete_stack().stack_name(&st.id);
+    // The token makes a retried DeleteStack (after a lost answer) the same deletion.
+    let mut req = s
+        .cfn
+        .delete_stack()
+        .stack_name(&st.id)
+        .client_request_token(request_token("delete"));
     if let Some(r) = role_arn {
         req = req.role_arn(r);
     }
+    s.phase(format!("deleting stack {name}"));
     req.send()
         .await
         .map_err(|e| s.sdk_error(name, "DeleteStack", e))?;
-    let end = wait_terminal(s, &mut cursor, ui, timeout).await?;
+    s.started(format!("the deletion of stack {name}"));
+    s.phase(format!("waiting for stack {name} to be deleted"));
+    let end = wait_terminal(s, &mut cursor, ui, s.remaining(timeout)).await?;
     ui.finish();
     match end {
         None => {
@@ -622,17 +681,56 @@ pub async fn destroy(
     }
 }
 
-/// The outputs of stack `name`, in CloudFormation's order.
+/// The outputs of stack `name`, in CloudFormation's order. Outputs derived from NoEcho
+/// parameters of the deployed template (read with GetTemplate when the stack has outputs)
+/// read `****`: CloudFormation shows them in clear (see [`Masker`]).
 pub async fn outputs(s: &Session, name: &str) -> Result<IndexMap<String, String>, Error> {
-    match describe(s, name).await? {
-        Some(st) => Ok(st.outputs),
-        None => Err(Error::failed(name, "does not exist")),
+    s.reset();
+    s.phase(format!("reading the outputs of stack {name}"));
+    s.bounded(name, async {
+        let Some(st) = describe(s, name).await? else {
+            return Err(Error::failed(name, "does not exist"));
+        };
+        masked_outputs(s, name, &st).await
+    })
+    .await
+}
+
+/// The outputs of a deployed stack, those derived from NoEcho parameters masked (by field,
+/// from its deployed template).
+async fn masked_outputs(
+    s: &Session,
+    name: &str,
+    st: &StackState,
+) -> Result<IndexMap<String, String>, Error> {
+    let mut outputs = st.outputs.clone();
+    if outputs.is_empty() {
+        return Ok(outputs);
     }
+    let Some(body) = deployed_template(s, &st.id).await? else {
+        return Err(Error::failed(
+            name,
+            "its template cannot be read, so the outputs that show NoEcho parameters cannot be told apart: outputs not shown",
+        ));
+    };
+    Masker::for_outputs(&Template::new(name, body)).mask_outputs(&mut outputs);
+    Ok(outputs)
 }
 
 /// Print the status of stack `name` and its `limit` most recent events (oldest first).
 /// Returns the state, `None` when the stack does not exist.
 pub async fn status(
+    s: &Session,
+    name: &str,
+    limit: usize,
+    ui: &mut dyn Ui,
+) -> Result<Option<StackState>, Error> {
+    s.reset();
+    s.phase(format!("reading the status of stack {name}"));
+    s.bounded(name, status_inner(s, name, limit, ui)).await
+}
+
+async fn status_inner(
     s: &Session,
     name: &str,
     limit: usize,
@@ -655,7 +753,24 @@ pub async fn status(
     Ok(Some(st))
 }
 
-/// Write `{"Stack": {"OutputKey": "value"}}` (CDK's shape) to `path`.
+/// Write `{"Stack": {"OutputKey": "value"}}` (CDK's shape) to `path`, creating its directory.
+/// The outputs are written as given: [`deploy`] and [`outputs`] already masked those derived
+/// from NoEcho parameters. The file is written to a temporary file beside it and renamed into
+/// place (atomic, never through a link); a symbolic link at `path` is refused with an error
+/// naming it.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("ferroform-doc-outputs-{}", std::process::id()));
+/// let path = dir.join("outputs.json");
+/// let mut web = indexmap::IndexMap::new();
+/// web.insert("Url".to_owned(), "https://example.com".to_owned());
+/// let mut all = indexmap::IndexMap::new();
+/// all.insert("Web".to_owned(), web);
+/// ferroform::deploy::write_outputs_file(&path, &all).unwrap();
+/// let text = std::fs::read_to_string(&path).unwrap();
+/// assert_eq!(text, "{\n  \"Web\": {\n    \"Url\": \"https://example.com\"\n  }\n}\n");
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 pub fn write_outputs_file(
     path: &Path,
     outputs: &IndexMap<String, IndexMap<String, String>>,
@@ -673,5 +788,5 @@ pub fn write_outputs_file(
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(path, text)
+    crate::fsutil::write_atomic(path, text.as_bytes())
 }

@@ -6,11 +6,10 @@ use std::path::PathBuf;
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use indexmap::IndexMap;
 
-use super::{
-    Source, block_on, common, connect, duration, interrupted, key_value, make_ui, templates,
-};
+use super::{Source, block_on, common, connect, interrupted, key_value, make_ui, templates};
 use crate::cli::{EXIT_OK, EXIT_USAGE};
 use crate::deploy::{self, DeployOptions, write_outputs_file};
+use crate::fsutil::check_writable;
 
 pub(crate) fn command(tool: bool) -> Command {
     let cmd = Command::new("deploy")
@@ -32,8 +31,7 @@ pub(crate) fn command(tool: bool) -> Command {
         .arg(Arg::new("s3-prefix").long("s3-prefix").value_name("PREFIX").requires("s3-bucket").help("Key prefix for uploaded templates"))
         .arg(Arg::new("role-arn").long("role-arn").value_name("ARN").help("Role CloudFormation assumes for the operation"))
         .arg(Arg::new("termination-protection").long("termination-protection").action(ArgAction::SetTrue).help("Turn termination protection on"))
-        .arg(Arg::new("outputs-file").long("outputs-file").value_name("FILE").value_parser(value_parser!(PathBuf)).help("Write the outputs as {\"Stack\": {\"Key\": \"value\"}} after a successful deploy"))
-        .arg(Arg::new("timeout").long("timeout").value_name("DURATION").value_parser(duration).help("Bound the waiting (for the change set, then for the stack to settle), e.g. 30m; when it runs out: exit 1, nothing cancelled or deleted, CloudFormation carries on"))
+        .arg(Arg::new("outputs-file").long("outputs-file").value_name("FILE").value_parser(value_parser!(PathBuf)).help("Write the outputs as {\"Stack\": {\"Key\": \"value\"}} after a successful deploy (outputs that show NoEcho parameters read ****); checked before anything is submitted, never written through a symbolic link"))
 }
 
 pub(crate) fn options(m: &ArgMatches) -> DeployOptions {
@@ -79,12 +77,24 @@ pub(crate) fn run(
         Ok(t) => t,
         Err(code) => return code,
     };
+    let opts = options(m);
+    let outputs_file = m.get_one::<PathBuf>("outputs-file");
+    // Found out now, not after the change sets ran: the file is written at the end.
+    if let Some(path) = outputs_file
+        && !opts.no_execute
+        && let Err(e) = check_writable(path)
+    {
+        let _ = writeln!(
+            err,
+            "error: --outputs-file {}: cannot be written: {e}; nothing was submitted",
+            path.display()
+        );
+        return EXIT_USAGE;
+    }
     let session = match connect(m, err) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let opts = options(m);
-    let outputs_file = m.get_one::<PathBuf>("outputs-file");
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     for t in &templates {
         let result = {

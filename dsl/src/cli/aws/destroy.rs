@@ -4,7 +4,7 @@ use std::io::Write;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use super::{Source, block_on, common, connect, duration, interrupted, make_ui, stack_names};
+use super::{Source, block_on, common, connect, interrupted, make_ui, stack_names};
 use crate::cli::{EXIT_OK, EXIT_USAGE};
 use crate::deploy;
 
@@ -26,13 +26,6 @@ pub(crate) fn command(tool: bool) -> Command {
                 .long("role-arn")
                 .value_name("ARN")
                 .help("Role CloudFormation assumes for the deletion"),
-        )
-        .arg(
-            Arg::new("timeout")
-                .long("timeout")
-                .value_name("DURATION")
-                .value_parser(duration)
-                .help("Bound the waiting for the deletion, e.g. 30m; when it runs out: exit 1, CloudFormation carries on deleting"),
         )
 }
 

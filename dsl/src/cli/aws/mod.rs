@@ -71,6 +71,27 @@ pub(super) fn common(cmd: Command, tool: bool, with_template: bool) -> Command {
                 .help("CloudFormation (and S3) endpoint, e.g. a local emulator"),
         )
         .arg(
+            Arg::new("timeout")
+                .long("timeout")
+                .value_name("DURATION")
+                .value_parser(duration)
+                .help("Bound the whole command, AWS calls and waiting included, e.g. 30m; when it runs out: exit 1, nothing is cancelled or deleted, CloudFormation carries on with what it started"),
+        )
+        .arg(
+            Arg::new("connect-timeout")
+                .long("connect-timeout")
+                .value_name("DURATION")
+                .value_parser(duration)
+                .help("How long to wait for a connection to the endpoint (default 10s; or FERROFORM_CONNECT_TIMEOUT)"),
+        )
+        .arg(
+            Arg::new("read-timeout")
+                .long("read-timeout")
+                .value_name("DURATION")
+                .value_parser(duration)
+                .help("How long one attempt of an AWS call may take, request to whole answer; it is retried like other transient errors (default 60s; or FERROFORM_READ_TIMEOUT; attempts: AWS_MAX_ATTEMPTS, default 5)"),
+        )
+        .arg(
             Arg::new("progress")
                 .long("progress")
                 .value_parser(["auto", "events"])
@@ -99,38 +120,125 @@ pub(super) fn common(cmd: Command, tool: bool, with_template: bool) -> Command {
     cmd
 }
 
-/// Parse `K=V`.
-pub(super) fn key_value(s: &str) -> Result<(String, String), String> {
+/// The value parser of `K=V` arguments (`--parameter`, `--tag`): see [`KeyValue`]. A
+/// constant, so that it is used as `value_parser(key_value)` like a parsing function.
+#[allow(non_upper_case_globals)]
+pub(super) const key_value: KeyValue = KeyValue;
+
+/// Parses `K=V`. A malformed argument's error never repeats it, not even in part: it may
+/// hold a NoEcho value (`--parameter DbPassword:hunter2`, a `:` typed for `=`). clap quotes
+/// the value in the errors of a plain parsing function, hence this parser of its own.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct KeyValue;
+
+/// Split `K=V` at the first `=`; the error says what is wrong without the argument.
+fn split_key_value(s: &str) -> Result<(String, String), String> {
+    const NOT_SHOWN: &str = "(the argument is not shown: it may hold a secret)";
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
-        _ => Err(format!("expected KEY=VALUE, got `{s}`")),
+        Some(_) => Err(format!(
+            "expected KEY=VALUE, e.g. DbPassword=VALUE, but the key before `=` is empty {NOT_SHOWN}"
+        )),
+        None if s.contains(':') => Err(format!(
+            "expected KEY=VALUE, e.g. DbPassword=VALUE, but the argument has no `=`; it has a `:`: write `=` between the key and the value {NOT_SHOWN}"
+        )),
+        None => Err(format!(
+            "expected KEY=VALUE, e.g. DbPassword=VALUE, but the argument has no `=` {NOT_SHOWN}"
+        )),
     }
 }
 
-/// Parse a duration: `90s`, `30m`, `1h`, or plain seconds.
+impl clap::builder::TypedValueParser for KeyValue {
+    type Value = (String, String);
+
+    fn parse_ref(
+        &self,
+        cmd: &Command,
+        arg: Option<&Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        let flag = arg
+            .and_then(Arg::get_long)
+            .map_or_else(|| "argument".to_owned(), |l| format!("--{l}"));
+        let fail =
+            |kind, why: String| clap::Error::raw(kind, format!("{flag}: {why}\n")).with_cmd(cmd);
+        let s = value.to_str().ok_or_else(|| {
+            fail(
+                clap::error::ErrorKind::InvalidUtf8,
+                "the argument is not valid UTF-8 (not shown: it may hold a secret)".to_owned(),
+            )
+        })?;
+        split_key_value(s).map_err(|why| fail(clap::error::ErrorKind::ValueValidation, why))
+    }
+}
+
+/// Parse a duration: `90s`, `30m`, `1h`, or plain seconds; at least 1 s, and no more than
+/// a duration can hold (checked arithmetic: `1152921504606846976h` is refused, not wrapped).
 pub(super) fn duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
-    let (num, mult) = match s.chars().last() {
-        Some('s') => (&s[..s.len() - 1], 1),
-        Some('m') => (&s[..s.len() - 1], 60),
-        Some('h') => (&s[..s.len() - 1], 3600),
-        _ => (s, 1),
+    let (num, mult, unit) = match s.chars().last() {
+        Some('s') => (&s[..s.len() - 1], 1u64, "s"),
+        Some('m') => (&s[..s.len() - 1], 60, "m"),
+        Some('h') => (&s[..s.len() - 1], 3600, "h"),
+        _ => (s, 1, "s"),
     };
-    num.trim()
+    let n = num
+        .trim()
         .parse::<u64>()
         .ok()
         .filter(|n| *n > 0)
-        .map(|n| Duration::from_secs(n * mult))
-        .ok_or_else(|| format!("expected a duration like 90s, 30m or 1h, got `{s}`"))
+        .ok_or_else(|| format!("expected a duration like 90s, 30m or 1h, got `{s}`"))?;
+    n.checked_mul(mult).map(Duration::from_secs).ok_or_else(|| {
+        format!(
+            "`{s}` is too long a duration (at most {}{unit}); e.g. 30m or 2h",
+            u64::MAX / mult
+        )
+    })
 }
 
-pub(super) fn aws_options(m: &ArgMatches) -> AwsOptions {
-    AwsOptions {
+/// A duration from environment variable `var`, if set.
+fn env_duration(var: &str) -> Result<Option<Duration>, String> {
+    match std::env::var(var) {
+        Ok(v) if !v.trim().is_empty() => duration(&v).map(Some).map_err(|e| format!("{var}: {e}")),
+        _ => Ok(None),
+    }
+}
+
+/// The connection options: `--region`, `--profile`, `--endpoint-url`, `--connect-timeout`
+/// (else FERROFORM_CONNECT_TIMEOUT), `--read-timeout` (else FERROFORM_READ_TIMEOUT) and
+/// AWS_MAX_ATTEMPTS (as the AWS CLI reads it). A malformed variable is an error.
+pub(super) fn aws_options(m: &ArgMatches) -> Result<AwsOptions, String> {
+    let arg = |id: &str| m.try_get_one::<Duration>(id).ok().flatten().copied();
+    let connect_timeout = match arg("connect-timeout") {
+        Some(d) => Some(d),
+        None => env_duration("FERROFORM_CONNECT_TIMEOUT")?,
+    };
+    let read_timeout = match arg("read-timeout") {
+        Some(d) => Some(d),
+        None => env_duration("FERROFORM_READ_TIMEOUT")?,
+    };
+    let max_attempts = match std::env::var("AWS_MAX_ATTEMPTS") {
+        Ok(v) if !v.trim().is_empty() => Some(
+            v.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=100).contains(n))
+                .ok_or_else(|| {
+                    format!(
+                        "AWS_MAX_ATTEMPTS: expected a number of attempts from 1 to 100, got `{v}`"
+                    )
+                })?,
+        ),
+        _ => None,
+    };
+    Ok(AwsOptions {
         region: m.get_one::<String>("region").cloned(),
         profile: m.get_one::<String>("profile").cloned(),
         endpoint_url: m.get_one::<String>("endpoint-url").cloned(),
-        max_attempts: None,
-    }
+        max_attempts,
+        connect_timeout,
+        read_timeout,
+    })
 }
 
 /// The Ui for this run.
@@ -172,9 +280,41 @@ pub(super) fn interrupted(err: &mut dyn Write, stack: &str) -> u8 {
     EXIT_INTERRUPTED
 }
 
+/// Connect for this command. `--timeout` starts here: it bounds connecting and everything
+/// done through the session afterwards.
 pub(super) fn connect(m: &ArgMatches, err: &mut dyn Write) -> Result<Session, u8> {
-    match block_on(Session::connect(&aws_options(m))) {
-        Ok(Some(Ok(s))) => Ok(s),
+    let started = std::time::Instant::now();
+    let options = match aws_options(m) {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}; nothing was sent to AWS");
+            return Err(EXIT_USAGE);
+        }
+    };
+    let total = m.try_get_one::<Duration>("timeout").ok().flatten().copied();
+    let connecting = async {
+        match total {
+            Some(t) => tokio::time::timeout(t, Session::connect(&options))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(crate::deploy::Error::input(
+                        None,
+                        format!(
+                            "--timeout {}s ran out while loading the AWS configuration (profile, region, credentials source); nothing was sent to AWS",
+                            t.as_secs()
+                        ),
+                    ))
+                }),
+            None => Session::connect(&options).await,
+        }
+    };
+    match block_on(connecting) {
+        Ok(Some(Ok(mut s))) => {
+            if let Some(t) = total {
+                s.set_deadline(started, t);
+            }
+            Ok(s)
+        }
         Ok(Some(Err(e))) => {
             let _ = writeln!(err, "error: {e}");
             Err(e.exit_code())
@@ -482,19 +622,118 @@ fn check(templates: Vec<Template>, err: &mut dyn Write) -> Result<Vec<Template>,
 }
 
 /// Run the app command with `synth --out <temp dir>` appended; read the manifest; return the
-/// named stacks (all, in manifest order, when none are named).
+/// named stacks (all, in manifest order, when none are named). The templates go to a private
+/// directory ([`AppDir`]) that is removed on every way out, Ctrl-C included.
 fn run_app(cmd: &str, names: &[String], err: &mut dyn Write) -> Result<Vec<Template>, u8> {
-    let dir = std::env::temp_dir().join(format!(
-        "ferroform-app-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default()
-    ));
-    let result = run_app_in(cmd, names, &dir, err);
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    let dir = AppDir::create().map_err(|e| {
+        let _ = writeln!(
+            err,
+            "error: cannot create a temporary directory under {} for the app's templates: {e}",
+            std::env::temp_dir().display()
+        );
+        EXIT_USAGE
+    })?;
+    run_app_in(cmd, names, &dir.path, err)
+}
+
+/// The directory the app command writes its templates to: created under the system's
+/// temporary directory, readable by the user only (0700 on Unix), with a name no other
+/// process can have taken (`create_dir` fails on an existing entry, link or not: `O_EXCL`
+/// semantics; then another name is tried). Removed with its content on drop.
+struct AppDir {
+    path: PathBuf,
+}
+
+impl AppDir {
+    fn create() -> std::io::Result<AppDir> {
+        let base = std::env::temp_dir();
+        let mut last = None;
+        for _ in 0..16 {
+            let path = base.join(format!(
+                "ferroform-app-{}-{:016x}",
+                std::process::id(),
+                crate::fsutil::nonce()
+            ));
+            let mut builder = std::fs::DirBuilder::new();
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            match builder.create(&path) {
+                Ok(()) => return Ok(AppDir { path }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
+    }
+}
+
+impl Drop for AppDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// How the app command ended.
+enum AppRun {
+    Exited {
+        status: std::process::ExitStatus,
+        stderr: Vec<u8>,
+    },
+    /// Ctrl-C: the command was killed.
+    Interrupted,
+}
+
+/// Run `command` (stdin closed, output captured) to its end, or until Ctrl-C (SIGINT): then
+/// kill it and return [`AppRun::Interrupted`], so that the caller's clean-up runs instead of
+/// the process dying with the signal. The handler is installed before the command starts.
+fn run_interruptibly(command: &mut std::process::Command) -> std::io::Result<AppRun> {
+    use std::process::Stdio;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    #[cfg(unix)]
+    let mut sigint = {
+        let _in_rt = rt.enter();
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?
+    };
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let errs = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    loop {
+        if let Some(status) = child.try_wait()? {
+            let _ = out.join();
+            let stderr = errs.join().unwrap_or_default();
+            return Ok(AppRun::Exited { status, stderr });
+        }
+        let interrupted = rt.block_on(async {
+            #[cfg(unix)]
+            let signal = sigint.recv();
+            #[cfg(not(unix))]
+            let signal = tokio::signal::ctrl_c();
+            tokio::select! {
+                _ = signal => true,
+                _ = tokio::time::sleep(Duration::from_millis(50)) => false,
+            }
+        });
+        if interrupted {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(AppRun::Interrupted);
+        }
+    }
 }
 
 fn shell_quote(p: &Path) -> String {
@@ -522,16 +761,23 @@ fn run_app_in(
         c.arg("-c").arg(&full);
         c
     };
-    let output = command
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| {
-            let _ = writeln!(err, "error: cannot run the app command `{cmd}`: {e}");
-            EXIT_USAGE
-        })?;
-    if !output.status.success() {
-        let _ = err.write_all(&output.stderr);
-        let code = output.status.code();
+    let ran = run_interruptibly(&mut command).map_err(|e| {
+        let _ = writeln!(err, "error: cannot run the app command `{cmd}`: {e}");
+        EXIT_USAGE
+    })?;
+    let (status, stderr) = match ran {
+        AppRun::Exited { status, stderr } => (status, stderr),
+        AppRun::Interrupted => {
+            let _ = writeln!(
+                err,
+                "\ninterrupted: the app command `{cmd}` was stopped and its templates removed; nothing was submitted"
+            );
+            return Err(EXIT_INTERRUPTED);
+        }
+    };
+    if !status.success() {
+        let _ = err.write_all(&stderr);
+        let code = status.code();
         let _ = writeln!(
             err,
             "error: the app command `{full}` failed ({}); nothing was submitted",
@@ -619,6 +865,27 @@ pub(super) fn dispatch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_use_checked_arithmetic() {
+        assert_eq!(duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(duration("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(duration(" 2h "), Ok(Duration::from_secs(7200)));
+        assert_eq!(duration("45"), Ok(Duration::from_secs(45)));
+        let max_h = u64::MAX / 3600;
+        assert_eq!(
+            duration(&format!("{max_h}h")),
+            Ok(Duration::from_secs(max_h * 3600))
+        );
+        for bad in ["1152921504606846976h", "18446744073709551615m"] {
+            let e = duration(bad).unwrap_err();
+            assert!(e.contains("too long"), "{bad}: {e}");
+            assert!(e.contains(bad), "{bad}: {e}");
+        }
+        for bad in ["0s", "", "s", "-1m", "1.5h", "99999999999999999999s", "1d"] {
+            assert!(duration(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn config_app_command_is_found_in_either_string_form_with_comments() {

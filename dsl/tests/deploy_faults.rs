@@ -1,0 +1,839 @@
+//! Deploys under broken networks and human mistakes (issue #9): an endpoint that never
+//! answers, one that closes mid-response, an HTTP 500 after ExecuteChangeSet was carried
+//! out, the endpoint disappearing mid-wait, a profile that does not exist, an absurd
+//! `--timeout`, refused credentials, and two deploys of one stack at once.
+//!
+//! Network faults are loopback listeners and a small proxy in front of moto
+//! (`support/faults.rs`) that misbehave at the TCP/HTTP level; CloudFormation's answers
+//! come from moto. What moto does not model (refused credentials, a stack whose last change
+//! set is another one, a change set made obsolete) uses SYNTHESIZED RESPONSES: typed SDK
+//! values and HTTP error bodies built by hand with aws-smithy-mocks, following the AWS
+//! CloudFormation API reference (error codes, messages and fields as documented).
+//!
+//! Every test is bounded: timeouts of a few seconds, at most a few attempts per call.
+
+#[path = "support/faults.rs"]
+mod faults;
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use aws_sdk_cloudformation::Client;
+use aws_sdk_cloudformation::config::retry::RetryConfig;
+use aws_sdk_cloudformation::operation::describe_stacks::{
+    DescribeStacksError, DescribeStacksOutput,
+};
+use aws_sdk_cloudformation::operation::execute_change_set::ExecuteChangeSetError;
+use aws_sdk_cloudformation::operation::{
+    create_change_set::CreateChangeSetOutput, describe_change_set::DescribeChangeSetOutput,
+    describe_stack_events::DescribeStackEventsOutput, execute_change_set::ExecuteChangeSetOutput,
+};
+use aws_sdk_cloudformation::types::{
+    Change, ChangeAction, ChangeSetStatus, ExecutionStatus, ResourceChange, Stack, StackStatus,
+};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_types::DateTime;
+use aws_smithy_types::error::ErrorMetadata;
+use faults::{Action, Proxy};
+use ferroform::Template;
+use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind, Session, Ui};
+use support::moto::{Moto, point_at};
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+
+fn text(o: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The binary pointed at `endpoint` with dummy credentials and at most 2 attempts per call.
+fn ferroform(endpoint: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ferroform"));
+    point_at(&mut c, endpoint);
+    c.env("AWS_MAX_ATTEMPTS", "2")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("FERROFORM_CONNECT_TIMEOUT")
+        .env_remove("FERROFORM_READ_TIMEOUT");
+    c
+}
+
+/// Run and return the output and how long it took.
+fn run(c: &mut Command) -> (Output, Duration) {
+    let started = Instant::now();
+    let o = c.output().expect("run ferroform");
+    (o, started.elapsed())
+}
+
+fn template_file(dir: &Path, topic: &str) -> PathBuf {
+    let p = dir.join(format!("{topic}.json"));
+    let t = serde_json::json!({
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": topic}}}
+    });
+    std::fs::write(&p, serde_json::to_string_pretty(&t).unwrap()).unwrap();
+    p
+}
+
+fn deploy_cmd(endpoint: &str, file: &Path, stack: &str) -> Command {
+    let mut c = ferroform(endpoint);
+    c.args(["deploy", "--yes", "--progress", "events", "--template"])
+        .arg(file)
+        .args(["--stack-name", stack]);
+    c
+}
+
+/// No internal dump in a message: no Rust debug syntax.
+fn assert_no_debug_dump(err: &str) {
+    for bad in [
+        "Some(",
+        " { ",
+        "Error {",
+        "kind:",
+        "source:",
+        "panicked",
+        "DispatchFailure",
+        "ConnectorError",
+    ] {
+        assert!(!err.contains(bad), "debug dump ({bad}) in: {err}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 2: an endpoint that accepts and never answers
+
+#[test]
+fn silent_endpoint_fails_after_the_read_timeout_naming_call_and_endpoint() {
+    let silent = faults::silent();
+    let (o, took) = run(ferroform(&silent.endpoint).args([
+        "status",
+        "--stack-name",
+        "web",
+        "--read-timeout",
+        "1s",
+        "--connect-timeout",
+        "1s",
+    ]));
+    let err = stderr(&o);
+    eprintln!("{err}");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(err.contains(&silent.endpoint), "{err}");
+    assert!(err.contains("DescribeStacks"), "{err}");
+    assert!(err.contains("no answer"), "{err}");
+    assert!(err.contains("read timeout"), "{err}");
+    assert_no_debug_dump(&err);
+    assert!(took < Duration::from_secs(30), "bounded: {took:?}");
+    assert!(
+        silent.connections.load(std::sync::atomic::Ordering::SeqCst) >= 1,
+        "it did connect"
+    );
+}
+
+#[test]
+fn timeout_bounds_the_whole_command_even_inside_a_call() {
+    let silent = faults::silent();
+    // Default read timeout (60 s): only --timeout can stop it in seconds.
+    let (o, took) =
+        run(ferroform(&silent.endpoint).args(["status", "--stack-name", "web", "--timeout", "2s"]));
+    let err = stderr(&o);
+    eprintln!("{err}");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(err.contains("--timeout 2s ran out"), "{err}");
+    assert!(err.contains("reading the status of stack web"), "{err}");
+    assert!(
+        err.contains("no answer yet to CloudFormation DescribeStacks"),
+        "{err}"
+    );
+    assert!(err.contains(&silent.endpoint), "{err}");
+    assert!(err.contains("ferroform status --stack-name web"), "{err}");
+    assert_no_debug_dump(&err);
+    assert!(took < Duration::from_secs(30), "bounded: {took:?}");
+
+    // A deploy too: the message says CloudFormation carries on.
+    let dir = support::temp_dir("faults-timeout");
+    let f = template_file(&dir, "web");
+    let (o, took) = run(deploy_cmd(&silent.endpoint, &f, "web").args(["--timeout", "2s"]));
+    let err = stderr(&o);
+    eprintln!("{err}");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(err.contains("--timeout 2s ran out"), "{err}");
+    assert!(err.contains("reading the state of stack web"), "{err}");
+    assert!(err.contains("carries on"), "{err}");
+    assert!(took < Duration::from_secs(30), "bounded: {took:?}");
+
+    // Running the command again against a working endpoint recovers.
+    let Some(moto) = Moto::start() else { return };
+    let (o, _) = run(&mut deploy_cmd(&moto.endpoint, &f, "web"));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+// ---------------------------------------------------------------------------------------
+// A connection closed in the middle of the answer
+
+#[test]
+fn connection_closed_mid_response_is_exit_2_without_a_debug_dump() {
+    let broken = faults::closes_mid_response();
+    let (o, took) = run(ferroform(&broken.endpoint).args(["status", "--stack-name", "web"]));
+    let err = stderr(&o);
+    eprintln!("{err}");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(err.contains(&broken.endpoint), "{err}");
+    assert!(err.contains("DescribeStacks"), "{err}");
+    assert!(!err.contains("check credentials"), "{err}");
+    assert_no_debug_dump(&err);
+    assert!(took < Duration::from_secs(30), "bounded: {took:?}");
+    assert!(
+        broken.connections.load(std::sync::atomic::Ordering::SeqCst) >= 2,
+        "retried"
+    );
+
+    let Some(moto) = Moto::start() else { return };
+    let (o, _) = run(ferroform(&moto.endpoint).args(["status", "--stack-name", "web"]));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 12: an HTTP 500 after ExecuteChangeSet was carried out
+
+#[test]
+fn http_500_after_execute_is_retried_with_the_same_client_request_token() {
+    let Some(moto) = Moto::start() else { return };
+    let first = std::sync::atomic::AtomicBool::new(true);
+    let proxy = Proxy::start(&moto.endpoint, move |r, _| {
+        if r.action() == Some("ExecuteChangeSet")
+            && first.swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            Action::ForwardThen500
+        } else {
+            Action::Forward
+        }
+    });
+    let dir = support::temp_dir("faults-500");
+    let f = template_file(&dir, "web");
+    let (o, took) = run(&mut deploy_cmd(proxy.endpoint(), &f, "web"));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    let executes = proxy.with_action("ExecuteChangeSet");
+    assert_eq!(executes.len(), 2, "one 500, one retry: {executes:?}");
+    let tokens: Vec<&str> = executes
+        .iter()
+        .map(|r| {
+            r.param("ClientRequestToken")
+                .expect("ExecuteChangeSet carries a token")
+        })
+        .collect();
+    assert!(!tokens[0].is_empty());
+    assert_eq!(
+        tokens[0], tokens[1],
+        "the retry is the same request: CloudFormation runs it once"
+    );
+    let creates = proxy.with_action("CreateChangeSet");
+    assert_eq!(creates.len(), 1);
+    assert!(
+        creates[0]
+            .param("ClientToken")
+            .is_some_and(|t| !t.is_empty())
+    );
+
+    // Deploying again: nothing left to do.
+    let (o, _) = run(&mut deploy_cmd(&moto.endpoint, &f, "web"));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("no changes")
+            || stderr(&o).contains("no changes"),
+        "{}",
+        text(&o)
+    );
+
+    // Destroy sends DeleteStack with a token too.
+    let proxy = Proxy::start(&moto.endpoint, |_, _| Action::Forward);
+    let (o, _) = run(ferroform(proxy.endpoint()).args(["destroy", "--yes", "--stack-name", "web"]));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let deletes = proxy.with_action("DeleteStack");
+    assert_eq!(deletes.len(), 1);
+    assert!(
+        deletes[0]
+            .param("ClientRequestToken")
+            .is_some_and(|t| !t.is_empty())
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// The endpoint disappearing while ferroform waits for the stack
+
+#[test]
+fn endpoint_gone_mid_wait_says_cloudformation_carries_on_and_a_rerun_recovers() {
+    let Some(moto) = Moto::start() else { return };
+    let proxy = Proxy::start(&moto.endpoint, |r, _| {
+        if r.action() == Some("ExecuteChangeSet") {
+            Action::ForwardThenDown
+        } else {
+            Action::Forward
+        }
+    });
+    let dir = support::temp_dir("faults-gone");
+    let f = template_file(&dir, "web");
+    let (o, took) = run(&mut deploy_cmd(proxy.endpoint(), &f, "web"));
+    let err = stderr(&o);
+    eprintln!("{err}");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(err.contains("cannot reach"), "{err}");
+    assert!(err.contains(proxy.endpoint()), "{err}");
+    assert!(
+        err.contains("CloudFormation carries on with the execution of change set"),
+        "{err}"
+    );
+    assert!(err.contains("ferroform status --stack-name web"), "{err}");
+    assert_no_debug_dump(&err);
+    assert!(took < Duration::from_secs(30), "{took:?}");
+
+    // Running it again where the endpoint is back: the change set did run.
+    let (o, _) = run(&mut deploy_cmd(&moto.endpoint, &f, "web"));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("no changes")
+            || stderr(&o).contains("no changes"),
+        "{}",
+        text(&o)
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 8: a profile that does not exist
+
+#[test]
+fn a_profile_that_does_not_exist_is_exit_2_and_nothing_is_sent() {
+    let silent = faults::silent();
+    let dir = support::temp_dir("faults-profile");
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(
+        &config,
+        "[default]\nregion = us-east-1\n[profile dev]\nregion = us-east-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        "[ci]\naws_access_key_id = test\naws_secret_access_key = test\n",
+    )
+    .unwrap();
+    let (o, took) = run(ferroform(&silent.endpoint)
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .args([
+            "status",
+            "--stack-name",
+            "web",
+            "--profile",
+            "nosuchprofile",
+            "--timeout",
+            "5s",
+        ]));
+    let err = stderr(&o);
+    eprintln!("{err}");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(err.contains("nosuchprofile"), "{err}");
+    assert!(err.contains("no such profile"), "{err}");
+    assert!(err.contains(&config.display().to_string()), "{err}");
+    assert!(err.contains("ci, default, dev"), "{err}");
+    assert!(err.contains("nothing was sent"), "{err}");
+    assert!(!err.contains("test"), "no credential in the message: {err}");
+    assert!(took < Duration::from_secs(30));
+    assert_eq!(
+        silent.connections.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing was sent"
+    );
+
+    // So is AWS_PROFILE naming one.
+    let (o, _) = run(ferroform(&silent.endpoint)
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .env("AWS_PROFILE", "nosuchprofile")
+        .args(["status", "--stack-name", "web"]));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        stderr(&o).contains("AWS_PROFILE nosuchprofile"),
+        "{}",
+        text(&o)
+    );
+
+    // Existing profiles (either file) pass the check.
+    let Some(moto) = Moto::start() else { return };
+    for p in ["dev", "ci"] {
+        let (o, _) = run(ferroform(&moto.endpoint)
+            .env("AWS_CONFIG_FILE", &config)
+            .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+            .args(["status", "--stack-name", "web", "--profile", p]));
+        assert_eq!(o.status.code(), Some(0), "{p}: {}", text(&o));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 10: durations that overflow
+
+#[test]
+fn a_timeout_too_large_to_hold_is_refused_not_wrapped() {
+    let silent = faults::silent();
+    for t in [
+        "1152921504606846976h",
+        "18446744073709551615m",
+        "99999999999999999999s",
+    ] {
+        let (o, _) = run(ferroform(&silent.endpoint).args([
+            "status",
+            "--stack-name",
+            "web",
+            "--timeout",
+            t,
+        ]));
+        let err = stderr(&o);
+        eprintln!("{err}");
+        assert_eq!(o.status.code(), Some(2), "{t}: {}", text(&o));
+        assert!(err.contains(t), "{err}");
+        assert!(err.contains("duration"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    assert_eq!(
+        silent.connections.load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
+    // The largest that fits is a bound that never runs out (it does not time out at once).
+    let Some(moto) = Moto::start() else { return };
+    let (o, _) = run(ferroform(&moto.endpoint).args([
+        "status",
+        "--stack-name",
+        "web",
+        "--timeout",
+        &format!("{}h", u64::MAX / 3600),
+    ]));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+#[test]
+fn malformed_timeout_variables_are_usage_errors() {
+    let silent = faults::silent();
+    let (o, _) = run(ferroform(&silent.endpoint)
+        .env("FERROFORM_READ_TIMEOUT", "soon")
+        .args(["status", "--stack-name", "web"]));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        stderr(&o).contains("FERROFORM_READ_TIMEOUT"),
+        "{}",
+        text(&o)
+    );
+    let (o, _) = run(ferroform(&silent.endpoint)
+        .env("AWS_MAX_ATTEMPTS", "0")
+        .args(["status", "--stack-name", "web"]));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(stderr(&o).contains("AWS_MAX_ATTEMPTS"), "{}", text(&o));
+    assert_eq!(
+        silent.connections.load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 11: refused or missing credentials, errors without a code
+
+#[test]
+fn missing_credentials_are_exit_2_and_nothing_is_sent() {
+    let silent = faults::silent();
+    let (o, took) = run(ferroform(&silent.endpoint)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        .args(["status", "--stack-name", "web", "--timeout", "20s"]));
+    let err = stderr(&o);
+    eprintln!("{err}");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(err.contains("no AWS credentials"), "{err}");
+    assert!(err.contains("DescribeStacks"), "{err}");
+    assert_no_debug_dump(&err);
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    assert_eq!(
+        silent.connections.load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
+}
+
+const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/web/1";
+const CS_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/ferroform-1/1";
+const OTHER_CS_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/other-2/2";
+const ENDPOINT: &str = "https://cloudformation.us-east-1.amazonaws.com";
+
+#[derive(Default)]
+struct Rec {
+    lines: Vec<String>,
+}
+
+impl Ui for Rec {
+    fn line(&mut self, text: &str) {
+        self.lines.push(text.to_owned());
+    }
+    fn note(&mut self, text: &str) {
+        self.lines.push(text.to_owned());
+    }
+    fn event(&mut self, e: &deploy::StackEvent) {
+        self.lines.push(e.line());
+    }
+    fn confirm(&mut self, _q: &str) -> Option<bool> {
+        Some(true)
+    }
+}
+
+fn session(rules: &[&Rule]) -> Session {
+    let cfn: Client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, rules, |b| {
+        b.retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(Duration::from_millis(1)),
+        )
+    });
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .build(),
+    );
+    let mut s = Session::from_clients(cfn, s3, "us-east-1", ENDPOINT);
+    s.poll = deploy::PollConfig {
+        initial: Duration::from_millis(1),
+        max: Duration::from_millis(5),
+    };
+    s
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn stack(status: StackStatus, change_set: Option<&str>) -> DescribeStacksOutput {
+    DescribeStacksOutput::builder()
+        .stacks(
+            Stack::builder()
+                .stack_name("web")
+                .stack_id(STACK_ID)
+                .stack_status(status)
+                .set_change_set_id(change_set.map(str::to_owned))
+                .creation_time(DateTime::from_secs(0))
+                .build(),
+        )
+        .build()
+}
+
+fn missing() -> DescribeStacksError {
+    DescribeStacksError::generic(
+        ErrorMetadata::builder()
+            .code("ValidationError")
+            .message("Stack with id web does not exist")
+            .build(),
+    )
+}
+
+fn web() -> Template {
+    let t = Template::parse(
+        "web.json",
+        r#"{"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}"#,
+    )
+    .unwrap();
+    Template::new("web", t.body().clone())
+}
+
+/// The query protocol's error body (AWS API reference, common errors).
+fn error_body(code: &str, message: &str) -> String {
+    format!(
+        r#"<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>r1</RequestId></ErrorResponse>"#
+    )
+}
+
+#[test]
+fn refused_credentials_show_code_message_operation_and_endpoint_exit_2() {
+    // Synthesized responses (AWS API reference, common errors: HTTP 403 with the code).
+    for (code, message) in [
+        (
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+        ),
+        (
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided.",
+        ),
+        (
+            "ExpiredToken",
+            "The security token included in the request is expired",
+        ),
+        (
+            "AccessDenied",
+            "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: cloudformation:DescribeStacks",
+        ),
+    ] {
+        let describe = mock!(Client::describe_stacks)
+            .sequence()
+            .http_status(403, Some(error_body(code, message)))
+            .build();
+        let s = session(&[&describe]);
+        let e = rt().block_on(deploy::outputs(&s, "web")).unwrap_err();
+        assert_eq!(e.exit_code(), 2, "{code}: {e}");
+        let msg = e.to_string();
+        eprintln!("{msg}");
+        assert!(
+            msg.starts_with("stack web: DescribeStacks refused by "),
+            "{msg}"
+        );
+        assert!(msg.contains(ENDPOINT), "{msg}");
+        assert!(msg.contains(&format!("{code}: {message}")), "{msg}");
+        assert_no_debug_dump(&msg);
+        assert_eq!(describe.num_calls(), 1, "{code} is not retried");
+    }
+}
+
+#[test]
+fn an_error_without_a_code_shows_the_http_status_and_body() {
+    // Synthesized responses: a 403 with an empty body, and a proxy's HTML 502 (retried,
+    // then reported).
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .http_status(403, None)
+        .build();
+    let s = session(&[&describe]);
+    let e = rt().block_on(deploy::outputs(&s, "web")).unwrap_err();
+    assert_eq!(e.exit_code(), 2, "{e}");
+    assert!(e.message.contains("HTTP 403 without an error code"), "{e}");
+    assert!(e.message.contains(ENDPOINT), "{e}");
+    assert!(!e.message.contains("Unknown"), "{e}");
+
+    let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .http_status(502, Some(html.to_owned()))
+        .times(3)
+        .build();
+    let s = session(&[&describe]);
+    let e = rt().block_on(deploy::outputs(&s, "web")).unwrap_err();
+    assert_eq!(e.exit_code(), 1, "{e}");
+    assert!(e.message.contains("HTTP 502"), "{e}");
+    assert!(e.message.contains("502 Bad Gateway"), "{e}");
+    assert_no_debug_dump(&e.message);
+    assert_eq!(describe.num_calls(), 3, "retried as a transient error");
+}
+
+// ---------------------------------------------------------------------------------------
+// Items 12 and 13 with synthesized responses
+
+fn change_set_rules() -> (Rule, Rule, Rule) {
+    let create = mock!(Client::create_change_set)
+        .match_requests(|r| r.client_token().is_some_and(|t| !t.is_empty()))
+        .then_output(|| {
+            CreateChangeSetOutput::builder()
+                .id(CS_ID)
+                .stack_id(STACK_ID)
+                .build()
+        });
+    let describe_cs = mock!(Client::describe_change_set).then_output(|| {
+        DescribeChangeSetOutput::builder()
+            .change_set_id(CS_ID)
+            .change_set_name("ferroform-1")
+            .stack_id(STACK_ID)
+            .status(ChangeSetStatus::CreateComplete)
+            .execution_status(ExecutionStatus::Available)
+            .changes(
+                Change::builder()
+                    .resource_change(
+                        ResourceChange::builder()
+                            .action(ChangeAction::Add)
+                            .logical_resource_id("Topic")
+                            .resource_type("AWS::SNS::Topic")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    });
+    let events = mock!(Client::describe_stack_events)
+        .then_output(|| DescribeStackEventsOutput::builder().build());
+    (create, describe_cs, events)
+}
+
+#[test]
+fn execute_after_an_http_500_is_retried_with_one_token() {
+    // Synthesized responses: ExecuteChangeSet answers HTTP 500 InternalFailure, then
+    // succeeds; the stack then reports this change set as its last.
+    let (create, describe_cs, events) = change_set_rules();
+    let tokens = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = tokens.clone();
+    let execute = mock!(Client::execute_change_set)
+        .match_requests(move |r| {
+            seen.lock()
+                .unwrap()
+                .push(r.client_request_token().unwrap_or_default().to_owned());
+            true
+        })
+        .sequence()
+        .http_status(500, Some(error_body("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.")))
+        .output(|| ExecuteChangeSetOutput::builder().build())
+        .build();
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(|| stack(StackStatus::CreateComplete, Some(CS_ID)))
+        .repeatedly()
+        .build();
+    let s = session(&[&describe, &create, &describe_cs, &execute, &events]);
+    let opts = DeployOptions {
+        yes: true,
+        ..Default::default()
+    };
+    let (outcome, _) = rt()
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::default()))
+        .unwrap();
+    assert_eq!(outcome, DeployOutcome::Executed { created: true });
+    assert_eq!(execute.num_calls(), 2, "the 500 was retried by the SDK");
+    let tokens = tokens.lock().unwrap();
+    assert_eq!(tokens.len(), 1, "one logical request: {tokens:?}");
+    assert!(tokens[0].starts_with("ferroform-execute-"), "{tokens:?}");
+    assert_eq!(
+        create.num_calls(),
+        1,
+        "CreateChangeSet carried a ClientToken"
+    );
+}
+
+#[test]
+fn another_change_set_applied_meanwhile_is_not_reported_as_success() {
+    // Synthesized responses: a concurrent deploy's change set is the stack's last one when
+    // this deploy's wait ends (DescribeStacks' ChangeSetId).
+    let (create, describe_cs, events) = change_set_rules();
+    let execute =
+        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(|| stack(StackStatus::CreateComplete, Some(OTHER_CS_ID)))
+        .repeatedly()
+        .build();
+    let s = session(&[&describe, &create, &describe_cs, &execute, &events]);
+    let opts = DeployOptions {
+        yes: true,
+        ..Default::default()
+    };
+    let e = rt()
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::default()))
+        .unwrap_err();
+    eprintln!("{e}");
+    assert_eq!(e.kind, ErrorKind::Failed, "{e}");
+    assert!(
+        e.message.contains("not with this deploy's change set"),
+        "{e}"
+    );
+    assert!(e.message.contains(OTHER_CS_ID), "{e}");
+    assert!(e.message.contains("another deploy"), "{e}");
+}
+
+#[test]
+fn a_change_set_made_obsolete_by_another_deploy_fails_visibly() {
+    // Synthesized responses: ExecuteChangeSet refused with InvalidChangeSetStatus (the
+    // change set became OBSOLETE when another one was executed).
+    let (create, describe_cs, events) = change_set_rules();
+    let execute = mock!(Client::execute_change_set).then_error(|| {
+        ExecuteChangeSetError::generic(
+            ErrorMetadata::builder()
+                .code("InvalidChangeSetStatus")
+                .message("ChangeSet [arn:aws:cloudformation:us-east-1:123456789012:changeSet/ferroform-1/1] cannot be executed in its current status of [OBSOLETE]")
+                .build(),
+        )
+    });
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(|| stack(StackStatus::CreateComplete, Some(OTHER_CS_ID)))
+        .repeatedly()
+        .build();
+    let s = session(&[&describe, &create, &describe_cs, &execute, &events]);
+    let opts = DeployOptions {
+        yes: true,
+        ..Default::default()
+    };
+    let e = rt()
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::default()))
+        .unwrap_err();
+    eprintln!("{e}");
+    assert_eq!(e.exit_code(), 1, "{e}");
+    assert!(e.message.contains("ExecuteChangeSet refused by"), "{e}");
+    assert!(e.message.contains("InvalidChangeSetStatus"), "{e}");
+    assert!(e.message.contains("can no longer be executed"), "{e}");
+    assert!(e.message.contains("executed nothing"), "{e}");
+    assert_eq!(execute.num_calls(), 1, "not retried");
+}
+
+#[test]
+fn two_deploys_of_one_stack_at_once_never_both_claim_a_template_that_is_not_deployed() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = support::temp_dir("faults-concurrent");
+    let a = template_file(&dir, "alpha");
+    let b = template_file(&dir, "beta");
+    // Create the stack first, then update it from two processes at once.
+    let (o, _) = run(&mut deploy_cmd(
+        &moto.endpoint,
+        &template_file(&dir, "zero"),
+        "web",
+    ));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let mut ca = deploy_cmd(&moto.endpoint, &a, "web");
+    let mut cb = deploy_cmd(&moto.endpoint, &b, "web");
+    let pa = ca
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pb = cb
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let oa = pa.wait_with_output().unwrap();
+    let ob = pb.wait_with_output().unwrap();
+    for o in [&oa, &ob] {
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(o));
+        if o.status.code() == Some(1) {
+            assert_no_debug_dump(&stderr(o));
+        }
+    }
+    // Whatever is deployed now is the template of a deploy that reported success.
+    let rt = rt();
+    let client = rt.block_on(moto.client());
+    let body = rt
+        .block_on(client.get_template().stack_name("web").send())
+        .unwrap()
+        .template_body()
+        .unwrap_or_default()
+        .to_owned();
+    let deployed: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let name = deployed["Resources"]["Topic"]["Properties"]["TopicName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let winner = if name == "alpha" { &oa } else { &ob };
+    assert!(name == "alpha" || name == "beta", "{name}");
+    assert_eq!(
+        winner.status.code(),
+        Some(0),
+        "{name} is deployed: {}",
+        text(winner)
+    );
+}
