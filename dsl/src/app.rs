@@ -6,6 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use crate::fsutil;
 use crate::model::diag::{Diagnostic, Severity, SynthError, rules};
 use crate::model::export::ExportRef;
 use crate::model::render::{AppScope, Json};
@@ -312,7 +313,10 @@ pub fn template_file_name(stack: &str, format: Format) -> String {
 /// Write templates into `dir` (created if missing) with a manifest, and remove the templates
 /// an earlier run wrote there for stacks that `existing` no longer holds. A file whose
 /// content would not change is left as it is (its modification time too), so tools watching
-/// the directory see only real changes.
+/// the directory see only real changes. Each file is written to a temporary file in `dir`
+/// and renamed into place, so it is replaced whole and never written through a symbolic
+/// link; a link at the path of a template or of the manifest is an error naming it, found
+/// before anything is written.
 /// Returns the paths of the templates, written or already up to date.
 pub fn write_out_dir(
     dir: &Path,
@@ -324,36 +328,6 @@ pub fn write_out_dir(
         .into_iter()
         .map(|(p, _)| p)
         .collect())
-}
-
-/// Whether a file already holds exactly `bytes` (compared in chunks, without reading it all
-/// into memory).
-fn same_content(path: &Path, bytes: &[u8]) -> bool {
-    use std::io::Read;
-    let Ok(mut f) = fs::File::open(path) else {
-        return false;
-    };
-    if f.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
-        return false;
-    }
-    let mut buf = [0u8; 16 * 1024];
-    let mut at = 0;
-    loop {
-        match f.read(&mut buf) {
-            Ok(0) => return at == bytes.len(),
-            Ok(n) if bytes.get(at..at + n) == Some(&buf[..n]) => at += n,
-            _ => return false,
-        }
-    }
-}
-
-/// Write `bytes` to `path` unless it already holds them; true when it wrote.
-fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
-    if same_content(path, bytes) {
-        return Ok(false);
-    }
-    fs::write(path, bytes)?;
-    Ok(true)
 }
 
 /// [`write_out_dir`], telling for each template whether it was written (true) or already
@@ -368,14 +342,20 @@ pub(crate) fn write_out_dir_reporting(
     let manifest_path = dir.join(MANIFEST);
     let previous = read_manifest(&manifest_path);
 
+    // Links are refused before anything is written, so a refusal leaves the directory as it was.
+    for t in templates {
+        fsutil::check_target(&dir.join(template_file_name(t.name(), format)))?;
+    }
+    fsutil::check_target(&manifest_path)?;
+
     let mut written = Vec::new();
     let mut entries = serde_json::Map::new();
     for t in templates {
         let file = template_file_name(t.name(), format);
         let path = dir.join(&file);
         let changed = match format {
-            Format::Json => write_if_changed(&path, t.json_text().as_bytes())?,
-            Format::Yaml => write_if_changed(&path, t.to_yaml().as_bytes())?,
+            Format::Json => fsutil::write_if_changed(&path, t.json_text().as_bytes())?,
+            Format::Yaml => fsutil::write_if_changed(&path, t.to_yaml().as_bytes())?,
         };
         written.push((path, changed));
         entries.insert(t.name().to_owned(), serde_json::json!({ "template": file }));
@@ -406,7 +386,7 @@ pub(crate) fn write_out_dir_reporting(
     let manifest = serde_json::json!({ "version": 1, "stacks": entries });
     let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     text.push('\n');
-    write_if_changed(&manifest_path, text.as_bytes())?;
+    fsutil::write_if_changed(&manifest_path, text.as_bytes())?;
     Ok(written)
 }
 

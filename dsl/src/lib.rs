@@ -34,6 +34,8 @@ pub mod deploy;
 /// The high-level constructs need the whole ECS service set (the default `ecs-stack` feature).
 #[cfg(feature = "ecs-stack")]
 pub mod ecs;
+/// Safe file writes (atomic, never through a symbolic link), for every file ferroform writes.
+pub(crate) mod fsutil;
 pub mod iam;
 pub mod model;
 pub mod resources;

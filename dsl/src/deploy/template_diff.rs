@@ -1,5 +1,6 @@
 //! A readable property-level diff of the deployed template against the new one.
 
+use super::mask::{MASK, is_no_echo};
 use crate::model::render::Json;
 
 const SECTIONS: &[&str] = &[
@@ -13,6 +14,16 @@ const SECTIONS: &[&str] = &[
 /// Lines describing how `new` differs from `old` (`None`: no stack deployed yet), section by
 /// section: `+` added, `-` removed, `~` changed with `old → new` values at each property
 /// path. Empty when the templates are equal.
+///
+/// The `Default` of a NoEcho parameter (NoEcho on either side) is never shown: a change to
+/// it reads `~ Default: **** → ****`.
+///
+/// ```
+/// use ferroform::deploy::property_diff;
+/// let old = serde_json::json!({"Parameters": {"Pw": {"Type": "String", "NoEcho": "true", "Default": "old-pw"}}});
+/// let new = serde_json::json!({"Parameters": {"Pw": {"Type": "String", "NoEcho": "true", "Default": "new-pw"}}});
+/// assert_eq!(property_diff(Some(&old), &new), ["Parameters", "  ~ Pw", "      ~ Default: **** → ****"]);
+/// ```
 pub fn property_diff(old: Option<&Json>, new: &Json) -> Vec<String> {
     let empty = Json::Object(Default::default());
     let old = old.unwrap_or(&empty);
@@ -55,7 +66,11 @@ pub fn property_diff(old: Option<&Json>, new: &Json) -> Vec<String> {
                 (Some(x), Some(y)) if x != y => {
                     lines.push(format!("  ~ {}", label(y)));
                     let mut changes = Vec::new();
-                    walk("", x, y, &mut changes);
+                    if section == "Parameters" && (is_no_echo(x) || is_no_echo(y)) {
+                        secret_parameter_diff(x, y, &mut changes);
+                    } else {
+                        walk("", x, y, &mut changes);
+                    }
                     for c in changes {
                         lines.push(format!("      {c}"));
                     }
@@ -106,6 +121,24 @@ fn walk(path: &str, a: &Json, b: &Json, out: &mut Vec<String>) {
     }
 }
 
+/// The changes of a NoEcho parameter's declaration, its `Default` masked.
+fn secret_parameter_diff(a: &Json, b: &Json, out: &mut Vec<String>) {
+    let without_default = |v: &Json| {
+        let mut v = v.clone();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("Default");
+        }
+        v
+    };
+    walk("", &without_default(a), &without_default(b), out);
+    match (a.get("Default"), b.get("Default")) {
+        (None, Some(_)) => out.push(format!("+ Default: {MASK}")),
+        (Some(_), None) => out.push(format!("- Default: {MASK}")),
+        (Some(x), Some(y)) if x != y => out.push(format!("~ Default: {MASK} → {MASK}")),
+        _ => {}
+    }
+}
+
 fn is_intrinsic(m: &serde_json::Map<String, Json>) -> bool {
     m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::"))
 }
@@ -142,5 +175,27 @@ mod tests {
             ]
         );
         assert!(property_diff(Some(&new), &new).is_empty());
+    }
+
+    #[test]
+    fn no_echo_defaults_never_show() {
+        for no_echo in [json!(true), json!("true")] {
+            let old = json!({"Parameters": {"Pw": {"Type": "String", "NoEcho": no_echo, "Default": "e"}}});
+            let new = json!({"Parameters": {"Pw": {"Type": "String", "NoEcho": no_echo, "Default": "hunter2", "MinLength": 1}}});
+            let lines = property_diff(Some(&old), &new);
+            assert_eq!(
+                lines,
+                [
+                    "Parameters",
+                    "  ~ Pw",
+                    "      + MinLength: 1",
+                    "      ~ Default: **** → ****"
+                ]
+            );
+            let gone = json!({"Parameters": {"Pw": {"Type": "String", "NoEcho": false}}});
+            let lines = property_diff(Some(&old), &gone).join("\n");
+            assert!(!lines.contains("\"e\""), "{lines}");
+            assert!(lines.contains("- Default: ****"), "{lines}");
+        }
     }
 }

@@ -35,6 +35,7 @@ mod limits;
 mod pattern;
 mod refs;
 mod schema;
+pub(crate) mod secrets;
 
 pub use capabilities::{Capability, capabilities};
 
@@ -122,6 +123,10 @@ pub const RULES: &[Rule] = &[
     w(
         "FF3011",
         "reference to a conditional resource from a place not guarded by its condition",
+    ),
+    w(
+        "FF3012",
+        "NoEcho parameter shown in clear by an output or a resource's Metadata",
     ),
     e("FF3101", "more than 500 resources"),
     e("FF3102", "more than 200 parameters, outputs or mappings"),
@@ -261,6 +266,7 @@ pub fn validate(template: &Template) -> Report {
     limits::check(&mut cx);
     schema::check(&mut cx);
     refs::check(&mut cx);
+    secrets::check(&mut cx);
     ecs::check(&mut cx);
     let mut diagnostics = cx.diags;
     diagnostics.sort_by_key(|d| d.severity);
