@@ -14,6 +14,7 @@ use crate::resources::{ecs, iam, logs};
 use super::log::{LogTarget, TaskLogging, VALID_RETENTION_DAYS};
 use super::repository::grant;
 use super::{part_id, rules};
+use crate::validate::{FARGATE_CPUS, fargate_hint, fargate_memory, fargate_valid};
 
 /// A valid Fargate task size: CPU units and memory in MiB. Only the combinations Fargate
 /// accepts can be built:
@@ -52,29 +53,27 @@ pub struct FargateSize {
     memory: u32,
 }
 
-/// `(cpu, first memory, last memory, step)`; 256 CPU units are listed apart.
-const FARGATE_RANGES: [(u32, u32, u32, u32); 6] = [
-    (512, 1024, 4096, 1024),
-    (1024, 2048, 8192, 1024),
-    (2048, 4096, 16384, 1024),
-    (4096, 8192, 30720, 1024),
-    (8192, 16384, 61440, 4096),
-    (16384, 32768, 122880, 8192),
-];
-
-const fn fargate_valid(cpu: u32, memory: u32) -> bool {
-    if cpu == 256 {
-        return memory == 512 || memory == 1024 || memory == 2048;
-    }
-    let mut i = 0;
-    while i < FARGATE_RANGES.len() {
-        let (c, first, last, step) = FARGATE_RANGES[i];
-        if c == cpu {
-            return memory >= first && memory <= last && (memory - first).is_multiple_of(step);
-        }
-        i += 1;
-    }
-    false
+/// A [`FargateSize`] whose pair is checked at compile time, by `cargo check` as well as by a
+/// build (it expands to a `const` item); an invalid pair names the memory sizes valid with
+/// that CPU.
+///
+/// ```
+/// use ferroform::fargate_size;
+/// let web = fargate_size!(1024, 3072);
+/// assert_eq!(web.memory_mib(), 3072);
+/// ```
+///
+/// ```compile_fail
+/// // error: Fargate: with 256 CPU units use 512, 1024 or 2048 MiB
+/// let bad = ferroform::fargate_size!(256, 4096);
+/// ```
+#[macro_export]
+macro_rules! fargate_size {
+    ($cpu:expr, $memory:expr $(,)?) => {{
+        const SIZE: $crate::ecs::FargateSize =
+            $crate::ecs::FargateSize::new::<{ $cpu }, { $memory }>();
+        SIZE
+    }};
 }
 
 impl FargateSize {
@@ -99,14 +98,18 @@ impl FargateSize {
     /// 4 vCPU, 16 GB.
     pub const CPU_4096_MEM_16384: FargateSize = FargateSize::new::<4096, 16384>();
 
-    /// The size `CPU` units / `MEMORY` MiB; an invalid pair is a compile-time error
-    /// (evaluated when the program is built).
+    /// The size `CPU` units / `MEMORY` MiB; an invalid pair is a compile-time error that
+    /// names the memory sizes valid with that CPU.
+    ///
+    /// Rust evaluates the check where the size is a constant: in a `const` item (as the
+    /// constants above, or `const WEB: FargateSize = FargateSize::new::<1024, 3072>();`) or
+    /// through [`crate::fargate_size!`], `cargo check` reports it too; in a `let`, only a
+    /// build does (`cargo check` skips such checks).
     pub const fn new<const CPU: u32, const MEMORY: u32>() -> Self {
         const {
-            assert!(
-                fargate_valid(CPU, MEMORY),
-                "not a Fargate cpu/memory combination: see the table on FargateSize"
-            );
+            if !fargate_valid(CPU, MEMORY) {
+                panic!("{}", fargate_hint(CPU));
+            }
         }
         FargateSize {
             cpu: CPU,
@@ -129,14 +132,7 @@ impl FargateSize {
 
     /// The memory sizes (MiB) Fargate offers with `cpu` units (empty for an unknown CPU).
     pub fn valid_memory(cpu: u32) -> Vec<u32> {
-        if cpu == 256 {
-            return vec![512, 1024, 2048];
-        }
-        FARGATE_RANGES
-            .iter()
-            .find(|r| r.0 == cpu)
-            .map(|&(_, first, last, step)| (first..=last).step_by(step as usize).collect())
-            .unwrap_or_default()
+        fargate_memory(cpu).unwrap_or_default()
     }
 
     /// CPU units (1024 = 1 vCPU).
@@ -172,10 +168,14 @@ pub enum FargateSizeError {
 impl fmt::Display for FargateSizeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FargateSizeError::UnknownCpu { cpu } => write!(
-                f,
-                "Fargate does not offer {cpu} CPU units; valid: 256, 512, 1024, 2048, 4096, 8192, 16384"
-            ),
+            FargateSizeError::UnknownCpu { cpu } => {
+                let list: Vec<String> = FARGATE_CPUS.iter().map(u32::to_string).collect();
+                write!(
+                    f,
+                    "Fargate does not offer {cpu} CPU units; valid: {}",
+                    list.join(", ")
+                )
+            }
             FargateSizeError::InvalidMemory { cpu, memory, valid } => {
                 let list: Vec<String> = valid.iter().map(u32::to_string).collect();
                 write!(

@@ -22,22 +22,64 @@ pub(super) fn check(cx: &mut Cx) {
 // ------------------------------------------------------------------------------------------
 // Task definitions
 
-/// Fargate's task sizes: cpu units → the memory values (MiB) allowed with it.
-pub(crate) fn fargate_memory(cpu: u32) -> Option<Vec<u32>> {
-    let range = |lo: u32, hi: u32, step: u32| (lo..=hi).step_by(step as usize).collect();
-    Some(match cpu {
-        256 => vec![512, 1024, 2048],
-        512 => range(1024, 4096, 1024),
-        1024 => range(2048, 8192, 1024),
-        2048 => range(4096, 16384, 1024),
-        4096 => range(8192, 30720, 1024),
-        8192 => range(16384, 61440, 4096),
-        16384 => range(32768, 122880, 8192),
-        _ => return None,
-    })
+/// Fargate's task sizes, the one home of this table (the constructs' `FargateSize` checks its
+/// pairs with [`fargate_valid`]): `(cpu units, first memory, last memory, step)` in MiB, from
+/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size>.
+const FARGATE_SIZES: [(u32, u32, u32, u32); 7] = [
+    (256, 512, 2048, 0), // 512, 1024 or 2048: listed apart, see fargate_valid
+    (512, 1024, 4096, 1024),
+    (1024, 2048, 8192, 1024),
+    (2048, 4096, 16384, 1024),
+    (4096, 8192, 30720, 1024),
+    (8192, 16384, 61440, 4096),
+    (16384, 32768, 122880, 8192),
+];
+
+/// Whether Fargate offers `memory` MiB with `cpu` units (usable in `const` checks).
+pub(crate) const fn fargate_valid(cpu: u32, memory: u32) -> bool {
+    if cpu == 256 {
+        return memory == 512 || memory == 1024 || memory == 2048;
+    }
+    let mut i = 1;
+    while i < FARGATE_SIZES.len() {
+        let (c, first, last, step) = FARGATE_SIZES[i];
+        if c == cpu {
+            return memory >= first && memory <= last && (memory - first).is_multiple_of(step);
+        }
+        i += 1;
+    }
+    false
 }
 
-const FARGATE_CPUS: &[u32] = &[256, 512, 1024, 2048, 4096, 8192, 16384];
+/// What to use with `cpu` units, as text for the compile-time check of `FargateSize::new`
+/// (a `const` panic can only print a `&'static str`). A test compares each line with
+/// [`fargate_memory`].
+pub(crate) const fn fargate_hint(cpu: u32) -> &'static str {
+    match cpu {
+        256 => "Fargate: with 256 CPU units use 512, 1024 or 2048 MiB",
+        512 => "Fargate: with 512 CPU units use 1024 to 4096 MiB in steps of 1024",
+        1024 => "Fargate: with 1024 CPU units use 2048 to 8192 MiB in steps of 1024",
+        2048 => "Fargate: with 2048 CPU units use 4096 to 16384 MiB in steps of 1024",
+        4096 => "Fargate: with 4096 CPU units use 8192 to 30720 MiB in steps of 1024",
+        8192 => "Fargate: with 8192 CPU units use 16384 to 61440 MiB in steps of 4096",
+        16384 => "Fargate: with 16384 CPU units use 32768 to 122880 MiB in steps of 8192",
+        _ => "Fargate: CPU units are 256, 512, 1024, 2048, 4096, 8192 or 16384",
+    }
+}
+
+/// Fargate's task sizes: cpu units → the memory values (MiB) allowed with it.
+pub(crate) fn fargate_memory(cpu: u32) -> Option<Vec<u32>> {
+    if cpu == 256 {
+        return Some(vec![512, 1024, 2048]);
+    }
+    FARGATE_SIZES[1..]
+        .iter()
+        .find(|r| r.0 == cpu)
+        .map(|&(_, first, last, step)| (first..=last).step_by(step as usize).collect())
+}
+
+/// The CPU units Fargate offers.
+pub(crate) const FARGATE_CPUS: &[u32] = &[256, 512, 1024, 2048, 4096, 8192, 16384];
 
 /// A number with an optional unit: `"1 vCPU"`, `"0.5 GB"`, `"2GB"`, `"512"`, `512`.
 /// `unit` is the unit that multiplies by 1024 (`vcpu` or `gb`).
@@ -1036,6 +1078,28 @@ mod tests {
             Some((12, 40960))
         );
         assert_eq!(fargate_memory(300), None);
+    }
+
+    #[test]
+    fn the_compile_time_hints_say_what_the_table_says() {
+        for &cpu in FARGATE_CPUS {
+            let valid = fargate_memory(cpu).unwrap();
+            let hint = fargate_hint(cpu);
+            assert!(hint.contains(&format!("with {cpu} CPU units")), "{hint}");
+            assert!(hint.contains(&format!("{} ", valid[0])), "{hint}");
+            assert!(
+                hint.contains(&format!("{} MiB", valid[valid.len() - 1])),
+                "{hint}"
+            );
+            if valid.len() > 3 {
+                let step = valid[1] - valid[0];
+                assert!(hint.ends_with(&format!("in steps of {step}")), "{hint}");
+            }
+            for m in 0..=130_000 {
+                assert_eq!(fargate_valid(cpu, m), valid.contains(&m), "{cpu}/{m}");
+            }
+        }
+        assert!(!fargate_valid(300, 1024));
     }
 
     #[test]

@@ -38,6 +38,7 @@ mod schema;
 pub(crate) mod secrets;
 
 pub use capabilities::{Capability, capabilities};
+pub(crate) use ecs::{FARGATE_CPUS, fargate_hint, fargate_memory, fargate_valid};
 
 use crate::model::diag::{Diagnostic, Severity};
 use crate::model::render::{Json, JsonMap};
