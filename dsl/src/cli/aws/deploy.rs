@@ -23,7 +23,7 @@ pub(crate) fn command(tool: bool) -> Command {
              (CAPABILITY_IAM...) are worked out from the template.",
         );
     common(cmd, tool, true)
-        .arg(Arg::new("parameter").long("parameter").value_name("K=V").action(ArgAction::Append).value_parser(key_value).help("A template parameter (repeatable); NoEcho values are never printed"))
+        .arg(Arg::new("parameter").long("parameter").value_name("K=V").action(ArgAction::Append).value_parser(key_value).help("A template parameter (repeatable); NoEcho values are never printed by ferroform; in messages from AWS, values of 4 characters or more are masked (shorter ones would match ordinary text)"))
         .arg(Arg::new("tag").long("tag").value_name("K=V").action(ArgAction::Append).value_parser(key_value).help("A stack tag (repeatable)"))
         .arg(Arg::new("no-execute").long("no-execute").action(ArgAction::SetTrue).help("Create and show the change set only"))
         .arg(Arg::new("yes").long("yes").short('y').action(ArgAction::SetTrue).help("Do not ask for approval"))
