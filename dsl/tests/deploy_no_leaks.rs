@@ -171,12 +171,16 @@ fn ctrl_c_while_the_app_runs_removes_its_templates_and_stops_it() {
     use std::os::unix::fs::PermissionsExt;
     let (endpoint, connections) = counting_endpoint();
     let tmp = support::temp_dir("no-leaks-app-tmp");
-    // The app: writes a template where it is told (`synth --out DIR` is appended), says it
-    // started, then runs until killed.
+    // The app: writes a template where it is told (`synth --out DIR` is appended), starts a
+    // process of its own (as `cargo run` does), says it started, then runs until killed.
     let app = tmp.join("app.sh");
+    let pid_file = tmp.join("grandchild.pid");
     std::fs::write(
         &app,
-        "echo '{\"Resources\": {}}' > \"$3/Web.template.json\"\necho started > \"$3/started\"\nexec sleep 60\n",
+        format!(
+            "echo '{{\"Resources\": {{}}}}' > \"$3/Web.template.json\"\nsleep 60 &\necho $! > '{}'\necho started > \"$3/started\"\nwait\n",
+            pid_file.display()
+        ),
     )
     .unwrap();
     let child = ferroform(&endpoint)
@@ -223,6 +227,25 @@ fn ctrl_c_while_the_app_runs_removes_its_templates_and_stops_it() {
         app_dirs(&tmp)
     );
     assert_eq!(connections.load(Ordering::SeqCst), 0);
+    // The app's own child was stopped too (the whole process group).
+    let pid = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Command::new("kill")
+        .args(["-0", &pid])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap()
+        .success()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the app's child {pid} still runs"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 #[test]

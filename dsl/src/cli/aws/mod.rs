@@ -684,8 +684,9 @@ enum AppRun {
 }
 
 /// Run `command` (stdin closed, output captured) to its end, or until Ctrl-C (SIGINT): then
-/// kill it and return [`AppRun::Interrupted`], so that the caller's clean-up runs instead of
-/// the process dying with the signal. The handler is installed before the command starts.
+/// kill it — on Unix its whole process group, which it leads — and return
+/// [`AppRun::Interrupted`], so that the caller's clean-up runs instead of the process dying
+/// with the signal. The handler is installed before the command starts.
 fn run_interruptibly(command: &mut std::process::Command) -> std::io::Result<AppRun> {
     use std::process::Stdio;
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -696,6 +697,10 @@ fn run_interruptibly(command: &mut std::process::Command) -> std::io::Result<App
         let _in_rt = rt.enter();
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?
     };
+    // A process group of its own, so that Ctrl-C stops all of it (the shell, `cargo run` and
+    // the program it started), not only the shell.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(command, 0);
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -729,6 +734,12 @@ fn run_interruptibly(command: &mut std::process::Command) -> std::io::Result<App
             }
         });
         if interrupted {
+            #[cfg(unix)]
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
             let _ = child.kill();
             let _ = child.wait();
             return Ok(AppRun::Interrupted);
