@@ -837,3 +837,40 @@ fn two_deploys_of_one_stack_at_once_never_both_claim_a_template_that_is_not_depl
         text(winner)
     );
 }
+
+#[test]
+fn the_session_deadline_stops_a_wait_and_says_cloudformation_carries_on() {
+    // Synthesized responses: the stack stays CREATE_IN_PROGRESS after ExecuteChangeSet; the
+    // whole-command bound (`--timeout` in the CLI) stops the wait.
+    let (create, describe_cs, events) = change_set_rules();
+    let execute =
+        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(|| stack(StackStatus::CreateInProgress, None))
+        .repeatedly()
+        .build();
+    let mut s = session(&[&describe, &create, &describe_cs, &execute, &events]);
+    s.set_deadline(Instant::now(), Duration::from_millis(300));
+    let opts = DeployOptions {
+        yes: true,
+        ..Default::default()
+    };
+    let started = Instant::now();
+    let e = rt()
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::default()))
+        .unwrap_err();
+    eprintln!("{e}");
+    assert!(started.elapsed() < Duration::from_secs(10), "bounded");
+    assert_eq!(e.exit_code(), 1, "{e}");
+    assert!(
+        e.message.contains("carries on") || e.message.contains("continues"),
+        "{e}"
+    );
+    assert!(
+        e.message.contains("ferroform status --stack-name web"),
+        "{e}"
+    );
+    assert_eq!(execute.num_calls(), 1);
+}
