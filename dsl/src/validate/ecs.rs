@@ -1086,7 +1086,7 @@ mod tests {
             let valid = fargate_memory(cpu).unwrap();
             let hint = fargate_hint(cpu);
             assert!(hint.contains(&format!("with {cpu} CPU units")), "{hint}");
-            assert!(hint.contains(&format!("{} ", valid[0])), "{hint}");
+            assert!(hint.contains(&format!("use {}", valid[0])), "{hint}");
             assert!(
                 hint.contains(&format!("{} MiB", valid[valid.len() - 1])),
                 "{hint}"
