@@ -223,7 +223,7 @@ fn parse_json(source: &str, text: &str) -> Result<Json, ParseError> {
             column: Some(column),
             message: format!(
                 "invalid JSON: duplicate key `{}` at line {line} (first at line {first}); a \
-                 key may appear once in an object (CloudFormation keeps only one of them)",
+                 key may appear once in an object (RFC 8259 §4: names should be unique)",
                 key.escape_debug()
             ),
         });

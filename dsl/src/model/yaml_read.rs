@@ -19,12 +19,13 @@
 //!   <https://yaml.org/type/int.html>, <https://yaml.org/type/float.html>.
 //! * **Tags.** Any `!Name` is the intrinsic `Fn::Name` (`!Ref` and `!Condition` keep their
 //!   names), as cfn-lint reads them; a tagged scalar is the text as written, and
-//!   `!GetAtt A.B` is `[A, B]`. YAML's non-specific tag `!` is no tag (`! "Ref": X` is the key
-//!   `Ref`, as PyYAML reads it). The standard `!!str`, `!!int`, `!!float`, `!!bool`,
+//!   `!GetAtt A.B` is `[A, B]`. A scalar with YAML's non-specific tag `!` is resolved as a
+//!   plain one, as PyYAML does (`! "Ref": X` is the key `Ref`). The standard `!!str`, `!!int`, `!!float`, `!!bool`,
 //!   `!!null`, `!!seq`, `!!map` work; other tags are refused.
 //! * **Duplicate keys** at any depth are an error naming the key and both lines (YAML 1.1
 //!   §3.2.1.1: the keys of a mapping are unique; cfn-lint refuses them too).
-//! * **Aliases** (`*name`) are expanded, within a budget ([`alias_budget`]); every use is
+//! * **Aliases** (`*name`) are expanded, within a budget ([`ALIAS_BUDGET_PER_BYTE`] per
+//!   byte of input, at most [`ALIAS_BUDGET_CAP`]); every use is
 //!   reported ([`AliasUse`]): CloudFormation does not support aliases (same AWS page) unless
 //!   `aws cloudformation package` or SAM expanded them first (cfn-lint W1101). Merge keys
 //!   (`<<: *base`) are applied as PyYAML does.
