@@ -58,7 +58,7 @@ pub use service::{
 };
 pub use task_definition::{
     Compatibility, CpuArchitecture, Ec2NetworkMode, EfsVolume, FargateSize, FargateSizeError,
-    TaskDefinition, TaskDefinitionProps, TaskRole, TaskVolume,
+    TaskDefinition, TaskDefinitionProps, TaskRole, TaskSize, TaskVolume,
 };
 
 /// Rule ids of the diagnostics constructs report (bad input is reported at synth, with

@@ -213,11 +213,63 @@ pub enum Ec2NetworkMode {
     Awsvpc,
 }
 
+/// The size of a Fargate task: a [`FargateSize`] checked when the program is built, or
+/// values known at deploy time (a parameter, `Fn::FindInMap` of an environment's row...).
+///
+/// The validator checks sizes that are values too: it resolves each parameter's allowed
+/// values and default, both branches of `Fn::If` and the mapping rows `Fn::FindInMap` can
+/// reach, and reports every combination Fargate does not offer (FF4001), naming the
+/// parameter values and mapping keys that give it.
+///
+/// ```
+/// use ferroform::{Mapping, Parameter, Stack, fns};
+/// use ferroform::ecs::{FargateSize, TaskSize};
+/// let fixed: TaskSize = FargateSize::CPU_256_MEM_512.into();
+/// let mut stack = Stack::new("Web");
+/// let env = stack.parameter("Env", Parameter::string().allowed_values(["dev", "prod"]));
+/// let sizes = stack.mapping("Sizes", Mapping::new()
+///     .entry("dev", "Cpu", "256").entry("dev", "Memory", "512")
+///     .entry("prod", "Cpu", "1024").entry("prod", "Memory", "2048"));
+/// let from_env = TaskSize::values(
+///     fns::find_in_map(&sizes, env.to_ref(), "Cpu"),
+///     fns::find_in_map(&sizes, env.to_ref(), "Memory"),
+/// );
+/// # let _ = (fixed, from_env);
+/// ```
+#[derive(Clone, Debug)]
+pub enum TaskSize {
+    /// A pair checked at compile time (or with [`FargateSize::try_new`]).
+    Fixed(FargateSize),
+    /// CPU units and memory (MiB) as template values, e.g. `"1024"` / `"2048"`.
+    Values {
+        /// Task-level `Cpu`.
+        cpu: Value<String>,
+        /// Task-level `Memory`.
+        memory: Value<String>,
+    },
+}
+
+impl TaskSize {
+    /// A size from template values (checked by the validator, see [`TaskSize`]).
+    pub fn values(cpu: impl Into<Value<String>>, memory: impl Into<Value<String>>) -> Self {
+        TaskSize::Values {
+            cpu: cpu.into(),
+            memory: memory.into(),
+        }
+    }
+}
+
+impl From<FargateSize> for TaskSize {
+    fn from(size: FargateSize) -> Self {
+        TaskSize::Fixed(size)
+    }
+}
+
 /// Where the task's tasks run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Compatibility {
     /// Fargate, with its task size (network mode `awsvpc`).
-    Fargate(FargateSize),
+    Fargate(TaskSize),
     /// EC2 container instances.
     Ec2 {
         /// Network mode.
@@ -390,9 +442,10 @@ pub struct TaskDefinitionProps {
 }
 
 impl TaskDefinitionProps {
-    /// A Fargate task of this size, with the defaults above.
-    pub fn fargate(size: FargateSize) -> Self {
-        Self::with(Compatibility::Fargate(size))
+    /// A Fargate task of this size (a [`FargateSize`] or [`TaskSize::values`]), with the
+    /// defaults above.
+    pub fn fargate(size: impl Into<TaskSize>) -> Self {
+        Self::with(Compatibility::Fargate(size.into()))
     }
 
     /// An EC2 task in this network mode, with the defaults above.
@@ -527,15 +580,22 @@ impl TaskDefinition {
                     .operating_system_family(td::OperatingSystemFamily::Linux),
             )
             .container_definitions(Vec::<td::ContainerDefinition>::new());
-        match props.compatibility {
+        match &props.compatibility {
             Compatibility::Fargate(size) => {
+                let (cpu, memory): (Value<String>, Value<String>) = match size {
+                    TaskSize::Fixed(size) => (
+                        size.cpu().to_string().into(),
+                        size.memory_mib().to_string().into(),
+                    ),
+                    TaskSize::Values { cpu, memory } => (cpu.clone(), memory.clone()),
+                };
                 task = task
                     .requires_compatibilities(vec![td::RequiresCompatibility::Fargate])
                     .network_mode(td::NetworkMode::Awsvpc)
-                    .cpu(size.cpu().to_string())
-                    .memory(size.memory_mib().to_string());
+                    .cpu(cpu)
+                    .memory(memory);
             }
-            Compatibility::Ec2 {
+            &Compatibility::Ec2 {
                 network_mode,
                 cpu,
                 memory_mib,
