@@ -367,15 +367,43 @@ fn a_profile_that_does_not_exist_is_exit_2_and_nothing_is_sent() {
         text(&o)
     );
 
-    // Existing profiles (either file) pass the check.
+    // An existing profile passes the check, and its credentials are the ones used, not
+    // those in the environment (as in the AWS CLI): the proxy reads the access key id
+    // from each request's SigV4 Authorization header.
     let Some(moto) = Moto::start() else { return };
-    for p in ["dev", "ci"] {
-        let (o, _) = run(ferroform(&moto.endpoint)
-            .env("AWS_CONFIG_FILE", &config)
-            .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
-            .args(["status", "--stack-name", "web", "--profile", p]));
-        assert_eq!(o.status.code(), Some(0), "{p}: {}", text(&o));
+    std::fs::write(
+        &credentials,
+        "[ci]\naws_access_key_id = AKIDPROFILECI\naws_secret_access_key = x\n",
+    )
+    .unwrap();
+    let proxy = Proxy::start(&moto.endpoint, |_, _| Action::Forward);
+    let (o, _) = run(ferroform(proxy.endpoint())
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .env("AWS_ACCESS_KEY_ID", "AKIDFROMENV")
+        .args(["status", "--stack-name", "web", "--profile", "ci"]));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let heads: Vec<String> = proxy
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.head.clone())
+        .collect();
+    assert!(!heads.is_empty());
+    for h in &heads {
+        assert!(h.contains("Credential=AKIDPROFILECI/"), "{h}");
     }
+    // A profile defined in the config file only, without credentials: the check passes,
+    // and the credentials problem is named (exit 2), not papered over with the environment's.
+    let (o, _) = run(ferroform(&moto.endpoint)
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .args(["status", "--stack-name", "web", "--profile", "dev"]));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(!err.contains("no such profile"), "{err}");
+    assert!(err.contains("profile dev gave no credentials"), "{err}");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -41,7 +41,9 @@ pub struct AwsOptions {
     /// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config` and `~/.aws/credentials`):
     /// [`Session::connect`] refuses a profile that does not, as the AWS CLI does, instead
     /// of silently using credentials from elsewhere. The same holds for `AWS_PROFILE` when
-    /// this is unset (`default` excepted, which may be absent).
+    /// this is unset (`default` excepted, which may be absent). As in the AWS CLI, the
+    /// credentials of a profile named here win over those in the environment (those of
+    /// `AWS_PROFILE` do not).
     pub profile: Option<String>,
     /// `--endpoint-url`.
     pub endpoint_url: Option<String>,
@@ -116,6 +118,8 @@ pub struct Session {
     max_attempts: u32,
     /// `--timeout`: when it started and how long it is.
     deadline: Option<(Instant, Duration)>,
+    /// `--profile`, whose credentials are used (for messages).
+    profile: Option<String>,
     activity: Arc<Mutex<Activity>>,
 }
 
@@ -138,7 +142,13 @@ impl Session {
             loader = loader.region(Region::new(r.clone()));
         }
         if let Some(p) = &options.profile {
-            loader = loader.profile_name(p);
+            // As in the AWS CLI, a named profile's credentials win over credentials in the
+            // environment (the SDK's default chain would try the environment first).
+            loader = loader.profile_name(p).credentials_provider(
+                aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .profile_name(p)
+                    .build(),
+            );
         }
         if let Some(e) = &options.endpoint_url {
             loader = loader.endpoint_url(e);
@@ -179,6 +189,7 @@ impl Session {
             read_timeout,
             max_attempts,
             deadline: None,
+            profile: options.profile.clone(),
             activity,
         })
     }
@@ -202,6 +213,7 @@ impl Session {
             read_timeout: DEFAULT_READ_TIMEOUT,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             deadline: None,
+            profile: None,
             activity: Arc::new(Mutex::new(Activity::default())),
         }
     }
@@ -403,7 +415,12 @@ impl Session {
             }
             _ if missing_credentials(&e) => (
                 ErrorKind::Input,
-                if chain(&e).contains("no credentials found") {
+                if let Some(p) = &self.profile {
+                    format!(
+                        "{what} not sent to {endpoint}: profile {p} gave no credentials ({}): give it aws_access_key_id and aws_secret_access_key, a role, SSO or credential_process, or leave --profile out to use the environment's",
+                        chain(&e)
+                    )
+                } else if chain(&e).contains("no credentials found") {
                     format!(
                         "{what} not sent to {endpoint}: no AWS credentials found (tried the environment, the shared files' profile, web identity, the ECS and EC2 metadata services). Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile"
                     )
