@@ -166,11 +166,24 @@ fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
             }
         }
         if let (Some(c), Some(m)) = (cpu, memory) {
-            fargate_pair(cx, id, c, m);
+            fargate_pair(cx, id, c, m, None);
         } else if let Some(c) = cpu
             && (c.fract() != 0.0 || !FARGATE_CPUS.contains(&(c as u32)))
         {
-            fargate_pair(cx, id, c, 0.0);
+            fargate_pair(cx, id, c, 0.0, None);
+        } else if let (Some(c), Some(m)) = (p("Cpu"), p("Memory"))
+            && (is_expr(c) || is_expr(m))
+        {
+            // Values known at deploy time: check every pair the parameters, conditions and
+            // mapping rows can give (never a pair crossed from two rows).
+            for sc in super::resolve::scenarios(cx, &[c, m]) {
+                let (Some(cv), Some(mv)) = (&sc.values[0], &sc.values[1]) else {
+                    continue;
+                };
+                if let (Some(c), Some(m)) = (with_unit(cv, "vcpu"), with_unit(mv, "gb")) {
+                    fargate_pair(cx, id, c, m, Some(&sc.label));
+                }
+            }
         }
         if mode.is_none() || mode_lit.is_some_and(|m| m != "awsvpc") {
             let found = mode_lit.map_or("not set (bridge)".to_owned(), |m| format!("`{m}`"));
@@ -355,14 +368,20 @@ fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
     }
 }
 
-fn fargate_pair(cx: &mut Cx, id: &str, cpu: f64, memory: f64) {
+/// FF4001 for one cpu/memory pair; `when` names the parameter values and mapping rows that
+/// give the pair, when it comes from expressions.
+fn fargate_pair(cx: &mut Cx, id: &str, cpu: f64, memory: f64, when: Option<&str>) {
+    let when = match when {
+        Some(w) if !w.is_empty() => format!(" (when {w})"),
+        _ => String::new(),
+    };
     let valid_cpu = cpu.fract() == 0.0 && FARGATE_CPUS.contains(&(cpu as u32));
     if !valid_cpu {
         cx.report(
             "FF4001",
             Some(id),
             format!("{id}.Properties.Cpu"),
-            format!("{cpu} is not a Fargate cpu value"),
+            format!("{cpu} is not a Fargate cpu value{when}"),
             Some("Fargate tasks use 256, 512, 1024, 2048, 4096, 8192 or 16384 cpu units (0.25 to 16 vCPU)".into()),
         );
         return;
@@ -373,7 +392,7 @@ fn fargate_pair(cx: &mut Cx, id: &str, cpu: f64, memory: f64) {
             "FF4001",
             Some(id),
             format!("{id}.Properties.Memory"),
-            format!("Fargate cpu {cpu} does not allow memory {memory} MiB"),
+            format!("Fargate cpu {cpu} does not allow memory {memory} MiB{when}"),
             Some(format!(
                 "with cpu {cpu} use memory {} (MiB)",
                 mib_list(&allowed)

@@ -34,6 +34,7 @@ mod ecs;
 mod limits;
 mod pattern;
 mod refs;
+mod resolve;
 mod schema;
 pub(crate) mod secrets;
 

@@ -1,0 +1,395 @@
+//! What a value can be at deploy time, worked out offline so that rules can check values that
+//! are expressions: a parameter's `AllowedValues` (or its `Default`), both branches of `Fn::If`
+//! (or the branch its condition takes under the assumed parameters), and the mapping rows
+//! `Fn::FindInMap` reaches.
+//!
+//! Values are resolved *jointly*: [`scenarios`] enumerates assignments of the parameters and
+//! conditions the given values depend on, and evaluates every value under each one, so that a
+//! task's `Cpu` and `Memory` taken from one mapping row are checked as a pair, never crossed
+//! with another row's. Anything that cannot be known offline (a resource attribute, a pseudo
+//! parameter, a parameter without `AllowedValues` or `Default`) makes that value unknown in
+//! that scenario, and the rules say nothing about it: no false alarms.
+
+use super::{Cx, intrinsic};
+use crate::model::render::Json;
+
+/// At most this many scenarios are evaluated for one check; beyond it the values are left
+/// unchecked (a template with that many combinations of parameters is checked literal by
+/// literal only).
+const MAX_SCENARIOS: usize = 256;
+
+/// One assignment of the parameters and conditions a set of values depends on, with the
+/// values under it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Scenario {
+    /// How the assignment reads in a diagnostic: `Env = prod; mapping Sizes, key prod`.
+    pub label: String,
+    /// Each value under the assignment; `None` where it cannot be known.
+    pub values: Vec<Option<Json>>,
+}
+
+#[derive(Clone, Debug)]
+enum Var<'t> {
+    Param(&'t str, Vec<Json>),
+    Cond(&'t str),
+}
+
+/// The scenarios of `values` (see the module documentation). Empty when no value is an
+/// expression this module can follow, or when there are more than [`MAX_SCENARIOS`].
+pub(crate) fn scenarios(cx: &Cx, values: &[&Json]) -> Vec<Scenario> {
+    let mut vars: Vec<Var> = Vec::new();
+    for v in values {
+        collect(cx, v, &mut vars, 0);
+    }
+    if vars.is_empty() {
+        return Vec::new();
+    }
+    let mut total: usize = 1;
+    for v in &vars {
+        let n = match v {
+            Var::Param(_, domain) => domain.len().max(1),
+            Var::Cond(_) => 2,
+        };
+        total = total.saturating_mul(n);
+        if total > MAX_SCENARIOS {
+            return Vec::new();
+        }
+    }
+    let mut out: Vec<Scenario> = Vec::new();
+    for index in 0..total {
+        let mut rest = index;
+        let mut params: Vec<(&str, Option<Json>)> = Vec::new();
+        let mut conds: Vec<(&str, bool)> = Vec::new();
+        for v in &vars {
+            match v {
+                Var::Param(name, domain) => {
+                    let n = domain.len().max(1);
+                    params.push((name, domain.get(rest % n).cloned()));
+                    rest /= n;
+                }
+                Var::Cond(name) => {
+                    conds.push((name, rest % 2 == 0));
+                    rest /= 2;
+                }
+            }
+        }
+        let mut env = Env {
+            cx,
+            params,
+            conds,
+            notes: Vec::new(),
+        };
+        // A condition the parameters decide must agree with them: skip impossible scenarios.
+        let consistent =
+            env.conds
+                .clone()
+                .into_iter()
+                .all(|(name, assumed)| match env.condition(name, 0) {
+                    Some(actual) => actual == assumed,
+                    None => true,
+                });
+        if !consistent {
+            continue;
+        }
+        let values: Vec<Option<Json>> = values.iter().map(|v| env.eval(v, 0)).collect();
+        let mut label: Vec<String> = env
+            .params
+            .iter()
+            .filter_map(|(n, v)| Some(format!("{n} = {}", scalar_text(v.as_ref()?))))
+            .collect();
+        label.extend(env.notes.iter().cloned());
+        label.dedup();
+        let s = Scenario {
+            label: label.join("; "),
+            values,
+        };
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+fn scalar_text(v: &Json) -> String {
+    match v {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The variables `v` depends on, added to `vars` once each.
+fn collect<'t>(cx: &Cx<'t>, v: &'t Json, vars: &mut Vec<Var<'t>>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    match v {
+        Json::Object(m) => {
+            if let Some(("Ref", Json::String(name))) = intrinsic(v) {
+                if let Some(domain) = param_domain(cx, name)
+                    && !vars
+                        .iter()
+                        .any(|x| matches!(x, Var::Param(n, _) if n == name))
+                {
+                    vars.push(Var::Param(name, domain));
+                }
+                return;
+            }
+            if let Some(("Fn::If", Json::Array(a))) = intrinsic(v)
+                && let Some(Json::String(cond)) = a.first()
+            {
+                add_condition(cx, cond, vars, depth + 1);
+            }
+            for x in m.values() {
+                collect(cx, x, vars, depth + 1);
+            }
+        }
+        Json::Array(a) => {
+            for x in a {
+                collect(cx, x, vars, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn add_condition<'t>(cx: &Cx<'t>, name: &'t str, vars: &mut Vec<Var<'t>>, depth: usize) {
+    if depth > 32 || vars.iter().any(|x| matches!(x, Var::Cond(n) if *n == name)) {
+        return;
+    }
+    vars.push(Var::Cond(name));
+    if let Some(def) = cx.conditions.and_then(|c| c.get(name)) {
+        collect_condition(cx, def, vars, depth + 1);
+    }
+}
+
+/// Parameters and nested conditions a condition's definition uses.
+fn collect_condition<'t>(cx: &Cx<'t>, v: &'t Json, vars: &mut Vec<Var<'t>>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    match intrinsic(v) {
+        Some(("Condition", Json::String(name))) => add_condition(cx, name, vars, depth + 1),
+        Some(("Ref", Json::String(_))) => collect(cx, v, vars, depth + 1),
+        _ => match v {
+            Json::Object(m) => m
+                .values()
+                .for_each(|x| collect_condition(cx, x, vars, depth + 1)),
+            Json::Array(a) => a
+                .iter()
+                .for_each(|x| collect_condition(cx, x, vars, depth + 1)),
+            _ => {}
+        },
+    }
+}
+
+/// The values a parameter is assumed to take: its `AllowedValues`, else its `Default`;
+/// `None` for a name that is not a parameter. An empty domain means unknown.
+fn param_domain(cx: &Cx, name: &str) -> Option<Vec<Json>> {
+    let p = cx.parameters?.get(name)?;
+    if let Some(Json::Array(allowed)) = p.get("AllowedValues")
+        && !allowed.is_empty()
+        && allowed.iter().all(|x| !x.is_object() && !x.is_array())
+    {
+        return Some(allowed.iter().map(as_string).collect());
+    }
+    Some(p.get("Default").map(as_string).into_iter().collect())
+}
+
+/// Parameter values are strings to CloudFormation (`Default: 256` is the string "256").
+fn as_string(v: &Json) -> Json {
+    match v {
+        Json::Number(n) => Json::String(n.to_string()),
+        Json::Bool(b) => Json::String(b.to_string()),
+        other => other.clone(),
+    }
+}
+
+struct Env<'c, 't> {
+    cx: &'c Cx<'t>,
+    params: Vec<(&'t str, Option<Json>)>,
+    conds: Vec<(&'t str, bool)>,
+    /// Mapping rows used, for the label.
+    notes: Vec<String>,
+}
+
+impl<'t> Env<'_, 't> {
+    fn eval(&mut self, v: &Json, depth: usize) -> Option<Json> {
+        if depth > 32 {
+            return None;
+        }
+        match intrinsic(v) {
+            None => match v {
+                Json::Object(_) | Json::Array(_) => None,
+                scalar => Some(scalar.clone()),
+            },
+            Some(("Ref", Json::String(name))) => self
+                .params
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, v)| v.clone()),
+            Some(("Fn::If", Json::Array(a))) if a.len() == 3 => {
+                let cond = a[0].as_str()?;
+                let take = self
+                    .conds
+                    .iter()
+                    .find(|(n, _)| *n == cond)
+                    .map(|(_, b)| *b)?;
+                self.eval(&a[if take { 1 } else { 2 }], depth + 1)
+            }
+            Some(("Fn::FindInMap", Json::Array(a))) if a.len() >= 3 => {
+                let map = a[0].as_str()?;
+                let k1 = key_text(&self.eval(&a[1], depth + 1)?)?;
+                let k2 = key_text(&self.eval(&a[2], depth + 1)?)?;
+                let found = self
+                    .cx
+                    .mappings?
+                    .get(map)?
+                    .get(k1.as_str())?
+                    .get(k2.as_str())?;
+                if found.is_object() || found.is_array() {
+                    return None;
+                }
+                let note = format!("mapping {map}, key {k1}");
+                if !self.notes.contains(&note) {
+                    self.notes.push(note);
+                }
+                Some(found.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// The truth of condition `name` under the assumed parameters; `None` when unknown.
+    fn condition(&mut self, name: &str, depth: usize) -> Option<bool> {
+        let def = self.cx.conditions?.get(name)?;
+        self.truth(def, depth + 1)
+    }
+
+    fn truth(&mut self, v: &Json, depth: usize) -> Option<bool> {
+        if depth > 32 {
+            return None;
+        }
+        match intrinsic(v)? {
+            ("Condition", Json::String(name)) => self.condition(name, depth + 1),
+            ("Fn::Equals", Json::Array(a)) if a.len() == 2 => {
+                let x = as_string(&self.eval(&a[0], depth + 1)?);
+                let y = as_string(&self.eval(&a[1], depth + 1)?);
+                Some(x == y)
+            }
+            ("Fn::Not", Json::Array(a)) if a.len() == 1 => self.truth(&a[0], depth + 1).map(|b| !b),
+            ("Fn::And", Json::Array(a)) => {
+                let mut all = Some(true);
+                for x in a {
+                    match self.truth(x, depth + 1) {
+                        Some(false) => return Some(false),
+                        Some(true) => {}
+                        None => all = None,
+                    }
+                }
+                all
+            }
+            ("Fn::Or", Json::Array(a)) => {
+                let mut any = Some(false);
+                for x in a {
+                    match self.truth(x, depth + 1) {
+                        Some(true) => return Some(true),
+                        Some(false) => {}
+                        None => any = None,
+                    }
+                }
+                any
+            }
+            _ => None,
+        }
+    }
+}
+
+fn key_text(v: &Json) -> Option<String> {
+    match v {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::template::Template;
+    use serde_json::json;
+
+    fn run(body: Json, values: &[Json]) -> Vec<(String, Vec<Option<Json>>)> {
+        let t = Template::new("t", body);
+        let cx = Cx::new(&t);
+        let refs: Vec<&Json> = values.iter().collect();
+        scenarios(&cx, &refs)
+            .into_iter()
+            .map(|s| (s.label, s.values))
+            .collect()
+    }
+
+    #[test]
+    fn mapping_rows_are_taken_together_never_crossed() {
+        let body = json!({
+            "Parameters": {"Env": {"Type": "String", "AllowedValues": ["dev", "prod"]}},
+            "Mappings": {"Sizes": {"dev": {"Cpu": "256", "Memory": "512"},
+                                   "prod": {"Cpu": 1024, "Memory": "4096"}}},
+            "Resources": {}
+        });
+        let cpu = json!({"Fn::FindInMap": ["Sizes", {"Ref": "Env"}, "Cpu"]});
+        let mem = json!({"Fn::FindInMap": ["Sizes", {"Ref": "Env"}, "Memory"]});
+        assert_eq!(
+            run(body, &[cpu, mem]),
+            vec![
+                (
+                    "Env = dev; mapping Sizes, key dev".to_owned(),
+                    vec![Some(json!("256")), Some(json!("512"))]
+                ),
+                (
+                    "Env = prod; mapping Sizes, key prod".to_owned(),
+                    vec![Some(json!(1024)), Some(json!("4096"))]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn conditions_follow_the_parameters_and_unknowns_stay_unknown() {
+        let body = json!({
+            "Parameters": {
+                "Env": {"Type": "String", "Default": "prod"},
+                "Free": {"Type": "String"}
+            },
+            "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]}},
+            "Resources": {}
+        });
+        let v = json!({"Fn::If": ["IsProd", "big", "small"]});
+        assert_eq!(
+            run(body.clone(), &[v]),
+            vec![("Env = prod".to_owned(), vec![Some(json!("big"))])]
+        );
+        // A parameter with neither AllowedValues nor Default, and a pseudo parameter: unknown.
+        let free = json!({"Ref": "Free"});
+        let region = json!({"Ref": "AWS::Region"});
+        assert_eq!(
+            run(body, &[free, region]),
+            vec![(String::new(), vec![None, None])]
+        );
+    }
+
+    #[test]
+    fn too_many_combinations_are_left_alone() {
+        let mut params = serde_json::Map::new();
+        let mut values = Vec::new();
+        for i in 0..5 {
+            params.insert(
+                format!("P{i}"),
+                json!({"Type": "String", "AllowedValues": ["a", "b", "c", "d"]}),
+            );
+            values.push(json!({"Ref": format!("P{i}")}));
+        }
+        let body = json!({"Parameters": params, "Resources": {}});
+        assert!(run(body, &values).is_empty(), "4^5 = 1024 > 256");
+    }
+}
