@@ -7,7 +7,7 @@ use ferroform::resources::applicationautoscaling::{self as aas, scalable_target}
 use ferroform::resources::ecs::{self, task_definition as td};
 use ferroform::resources::{ecr, logs};
 use ferroform::validate::validate;
-use ferroform::{App, Stack, pseudo};
+use ferroform::{App, Severity, Stack, pseudo};
 
 mod all_examples;
 
@@ -36,13 +36,23 @@ fn one(name: &str, f: impl FnOnce(&mut Stack)) -> App {
     app
 }
 
-/// `(rule, logical id)` of a refused app; panics when it synthesizes.
-fn refused(app: &App) -> Vec<(String, String)> {
+/// What a test compares of a diagnostic: `(severity, rule, logical id, path)`.
+type Found = (Severity, String, String, String);
+
+/// `(severity, rule, logical id, path)` of a refused app, sorted; panics when it synthesizes.
+fn refused(app: &App) -> Vec<Found> {
     let e = app.synth().expect_err("the stack must be refused");
-    let mut v: Vec<(String, String)> = e
+    let mut v: Vec<Found> = e
         .diagnostics
         .iter()
-        .map(|d| (d.rule.to_owned(), d.logical_id.clone().unwrap_or_default()))
+        .map(|d| {
+            (
+                d.severity,
+                d.rule.to_owned(),
+                d.logical_id.clone().unwrap_or_default(),
+                d.path.clone(),
+            )
+        })
         .collect();
     v.sort();
     v
@@ -58,8 +68,15 @@ fn clean(app: &App) {
     }
 }
 
-fn pair(rule: &str, id: &str) -> Vec<(String, String)> {
-    vec![(rule.to_owned(), id.to_owned())]
+/// The one error a refused case expects: every case here is a value CloudFormation or the
+/// service rejects, so an error (written by hand, not read from `RULES`), at `path`.
+fn error(rule: &str, id: &str, path: &str) -> Vec<Found> {
+    vec![(
+        Severity::Error,
+        rule.to_owned(),
+        id.to_owned(),
+        path.to_owned(),
+    )]
 }
 
 #[test]
@@ -68,7 +85,10 @@ fn fargate_cpu_memory_pair() {
     let bad = one("Web", |s| {
         s.add("Task", fargate_task("256", "4096", vec![container()]));
     });
-    assert_eq!(refused(&bad), pair("FF4001", "Task"));
+    assert_eq!(
+        refused(&bad),
+        error("FF4001", "Task", "Task.Properties.Memory")
+    );
     clean(&one("Web", |s| {
         s.add("Task", fargate_task("256", "2048", vec![container()]));
     }));
@@ -80,7 +100,10 @@ fn fargate_unit_forms() {
     let bad = one("Web", |s| {
         s.add("Task", fargate_task("0.5 vCPU", "8 GB", vec![container()]));
     });
-    assert_eq!(refused(&bad), pair("FF4001", "Task"));
+    assert_eq!(
+        refused(&bad),
+        error("FF4001", "Task", "Task.Properties.Memory")
+    );
     clean(&one("Web", |s| {
         s.add("Task", fargate_task("0.5 vCPU", "4 GB", vec![container()]));
     }));
@@ -94,7 +117,10 @@ fn no_essential_container() {
             fargate_task("256", "512", vec![container().essential(false)]),
         );
     });
-    assert_eq!(refused(&bad), pair("FF4005", "Task"));
+    assert_eq!(
+        refused(&bad),
+        error("FF4005", "Task", "Task.Properties.ContainerDefinitions")
+    );
     clean(&one("Web", |s| {
         s.add(
             "Task",
@@ -112,7 +138,14 @@ fn awsvpc_host_port() {
             fargate_task("256", "512", vec![container().port_mappings(mapping(8080))]),
         );
     });
-    assert_eq!(refused(&bad), pair("FF4008", "Task"));
+    assert_eq!(
+        refused(&bad),
+        error(
+            "FF4008",
+            "Task",
+            "Task.Properties.ContainerDefinitions[0].PortMappings[0].HostPort"
+        )
+    );
     clean(&one("Web", |s| {
         s.add(
             "Task",
@@ -143,7 +176,14 @@ fn awslogs_needs_region() {
             ),
         );
     });
-    assert_eq!(refused(&bad), pair("FF4010", "Task"));
+    assert_eq!(
+        refused(&bad),
+        error(
+            "FF4010",
+            "Task",
+            "Task.Properties.ContainerDefinitions[0].LogConfiguration.Options"
+        )
+    );
     clean(&one("Web", |s| {
         s.add(
             "Task",
@@ -161,7 +201,10 @@ fn log_retention_from_the_allowed_set() {
     let bad = one("Web", |s| {
         s.add("Logs", logs::LogGroup::new().retention_in_days(15));
     });
-    assert_eq!(refused(&bad), pair("FF2005", "Logs"));
+    assert_eq!(
+        refused(&bad),
+        error("FF2005", "Logs", "Logs.Properties.RetentionInDays")
+    );
     clean(&one("Web", |s| {
         s.add("Logs", logs::LogGroup::new().retention_in_days(14));
     }));
@@ -172,7 +215,10 @@ fn ecr_repository_name_pattern() {
     let bad = one("Web", |s| {
         s.add("Repo", ecr::Repository::new().repository_name("Web_App"));
     });
-    assert_eq!(refused(&bad), pair("FF2006", "Repo"));
+    assert_eq!(
+        refused(&bad),
+        error("FF2006", "Repo", "Repo.Properties.RepositoryName")
+    );
     clean(&one("Web", |s| {
         s.add("Repo", ecr::Repository::new().repository_name("web_app"));
     }));
@@ -192,7 +238,10 @@ fn scalable_target_min_above_max() {
     let bad = one("Web", |s| {
         s.add("Target", target(2, 5));
     });
-    assert_eq!(refused(&bad), pair("FF4032", "Target"));
+    assert_eq!(
+        refused(&bad),
+        error("FF4032", "Target", "Target.Properties.MinCapacity")
+    );
     clean(&one("Web", |s| {
         s.add("Target", target(5, 2));
     }));
@@ -211,7 +260,12 @@ fn capacity_provider_named_after_a_reserved_stack_name() {
         let bad = one(stack, |s| {
             s.add("Provider", provider());
         });
-        assert_eq!(refused(&bad), pair("FF4040", "Provider"), "{stack}");
+        // No Name to point at: the path is the properties a Name would go in.
+        assert_eq!(
+            refused(&bad),
+            error("FF4040", "Provider", "Provider.Properties"),
+            "{stack}"
+        );
     }
     // Twins: a compliant explicit name, or a stack name without the prefix.
     clean(&one("EcsProd", |s| {
@@ -256,10 +310,14 @@ fn the_500_resource_fleet_has_only_the_inline_body_warning() {
         .synth_checked(&["FargateFleet"])
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(templates.len(), 1);
-    let rules: Vec<&str> = warnings.iter().map(|d| d.rule).collect();
+    // A risk, not a refusal: deploy uploads the body to S3 (a warning, on the whole body).
+    let found: Vec<(Severity, &str, Option<&str>, &str)> = warnings
+        .iter()
+        .map(|d| (d.severity, d.rule, d.logical_id.as_deref(), d.path.as_str()))
+        .collect();
     assert_eq!(
-        rules,
-        ["FF3105"],
+        found,
+        [(Severity::Warning, "FF3105", None, "")],
         "a 500-resource body is over 51,200 bytes: deploy uploads it"
     );
 }
@@ -296,6 +354,7 @@ fn synth_prints_warnings_and_strict_refuses_them() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("AWS::Logs::LogGroup"));
     assert!(err.contains("warning[FF3011]"), "{err}");
+    assert!(err.contains("LogsName.Value.Ref"), "{err}");
     let (code, out, err) = run(warning_app(), &["synth", "--strict"]);
     assert_eq!(code, 1, "{err}");
     assert!(out.is_empty());
@@ -308,9 +367,13 @@ fn app_validate_reports_json_and_exit_codes() {
     let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(doc["errors"], 0);
     assert_eq!(doc["warnings"], 1);
+    assert_eq!(doc["diagnostics"].as_array().map(Vec::len), Some(1));
+    assert_eq!(doc["diagnostics"][0]["severity"], "warning");
     assert_eq!(doc["diagnostics"][0]["rule"], "FF3011");
     assert_eq!(doc["diagnostics"][0]["file"], "Web");
     assert_eq!(doc["diagnostics"][0]["logical_id"], "LogsName");
+    // The output's value refers to the conditional resource.
+    assert_eq!(doc["diagnostics"][0]["path"], "LogsName.Value.Ref");
     let (code, _, _) = run(warning_app(), &["validate", "--strict"]);
     assert_eq!(code, 1);
     let bad = one("Web", |s| {
