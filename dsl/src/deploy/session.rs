@@ -1,9 +1,9 @@
 //! The connection to CloudFormation (and S3 for large templates), and how errors from the SDK
 //! become [`Error`]s that name the operation, the endpoint and the service's own answer.
 //!
-//! Every SDK call is bounded: a connect timeout ([`DEFAULT_CONNECT_TIMEOUT`]) and a timeout on
-//! each attempt of a call, request sent to response read ([`DEFAULT_READ_TIMEOUT`]); with the
-//! SDK's standard retries ([`DEFAULT_MAX_ATTEMPTS`] attempts) an endpoint that accepts
+//! Every SDK call is bounded: a connect timeout (`DEFAULT_CONNECT_TIMEOUT`) and a timeout on
+//! each attempt of a call, request sent to response read (`DEFAULT_READ_TIMEOUT`); with the
+//! SDK's standard retries (`DEFAULT_MAX_ATTEMPTS` attempts) an endpoint that accepts
 //! connections and never answers makes a call fail after at most `attempts × read timeout`
 //! plus the retry backoff. [`Session::set_deadline`] bounds a whole command on top of that.
 
@@ -30,6 +30,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// Attempts per API call by default, retries included.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+/// The longest connect or read timeout used: longer ones are shortened to this (the SDK
+/// cannot work with durations near the limit of [`Duration`]).
+pub const MAX_CALL_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 
 /// Where and as whom to connect. Unset fields come from the standard AWS configuration
 /// (profiles, `AWS_REGION`, `AWS_ENDPOINT_URL`, the credentials chain) or the defaults here.
@@ -49,14 +52,14 @@ pub struct AwsOptions {
     pub endpoint_url: Option<String>,
     /// Attempts per API call, retries included (the SDK's standard retry mode with
     /// exponential backoff for throttling and transient errors). Default
-    /// [`DEFAULT_MAX_ATTEMPTS`] (5).
+    /// `DEFAULT_MAX_ATTEMPTS` (5).
     pub max_attempts: Option<u32>,
     /// `--connect-timeout`: how long to wait for a connection. Default
-    /// [`DEFAULT_CONNECT_TIMEOUT`] (10 s).
+    /// `DEFAULT_CONNECT_TIMEOUT` (10 s); at most `MAX_CALL_TIMEOUT` (a day).
     pub connect_timeout: Option<Duration>,
     /// `--read-timeout`: how long one attempt of a call may take, request sent to response
     /// read; an attempt that runs out is retried like any transient error. Default
-    /// [`DEFAULT_READ_TIMEOUT`] (60 s).
+    /// `DEFAULT_READ_TIMEOUT` (60 s); at most `MAX_CALL_TIMEOUT` (a day).
     pub read_timeout: Option<Duration>,
 }
 
@@ -129,9 +132,16 @@ impl Session {
     pub async fn connect(options: &AwsOptions) -> Result<Session, Error> {
         check_profile(options)?;
         let max_attempts = options.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS).max(1);
-        let read_timeout = options.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT);
+        let read_timeout = options
+            .read_timeout
+            .unwrap_or(DEFAULT_READ_TIMEOUT)
+            .min(MAX_CALL_TIMEOUT);
+        let connect_timeout = options
+            .connect_timeout
+            .unwrap_or(DEFAULT_CONNECT_TIMEOUT)
+            .min(MAX_CALL_TIMEOUT);
         let timeouts = TimeoutConfig::builder()
-            .connect_timeout(options.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .connect_timeout(connect_timeout)
             .read_timeout(read_timeout)
             .operation_attempt_timeout(read_timeout)
             .build();
