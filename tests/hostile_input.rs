@@ -722,3 +722,56 @@ fn yaml_1_1_scalars_read_as_cfn_lint_reads_them() {
     assert_eq!(theirs["S0"], json!(true));
     assert_eq!(theirs["S34"], json!(493), "0755 is octal to PyYAML");
 }
+
+/// Whole documents (merge keys, any short-form tag, the non-specific tag on a key, resolved
+/// keys, block scalars) read the same by ferroform and by cfn-lint.
+#[test]
+fn yaml_documents_read_as_cfn_lint_reads_them() {
+    let docs = [
+        "Base: &base {Cpu: 256, Memory: 512}\nMore: &more {Tag: x}\nA:\n  <<: *base\n  Name: a\nB:\n  <<: [*more, *base]\n  Cpu: 512\nC: {<<: *base, Cpu: 1}\n",
+        "A: !Ref X\nB: !GetAtt Db.Endpoint.Address\nC: !GetStackOutput {StackName: s, OutputName: o}\nD: !Contains [[a, b], a]\nE: !EachMemberIn [[a], [a, b]]\nF: !ValueOfAll [AWS::EC2::Subnet::Id, Tags]\nG: !Condition IsProd\nH: !Select [0, !GetAZs '']\nI: !Sub\n  - '${A}-x'\n  - A: !Ref B\nJ: !Base64 123\n",
+        "A:\n  ! \"Ref\": AWS::NoValue\n  ! B: 1\nyes: 1\n0x1F: a\n1:20: b\n'quoted key': c\n",
+        "A: |\n  line 1\n  on\nB: >-\n  folded\n  text\nC: \"yes\\ttab\"\nD: 'it''s'\nE: [yes, 'no', \"on\", off]\n",
+    ];
+    let ours: Vec<Json> = docs
+        .iter()
+        .map(|d| {
+            Template::parse("d.yaml", d)
+                .expect("readable")
+                .body()
+                .clone()
+        })
+        .collect();
+    assert_eq!(ours[0]["B"], json!({"Memory": 512, "Tag": "x", "Cpu": 512}));
+    // With a list of mappings, the earlier one wins (https://yaml.org/type/merge.html); the
+    // PyYAML in cfn-lint's venv lets the later one win, so this case is not compared below.
+    let t = Template::parse("m.yaml", "a: &a {K: 1}\nb: &b {K: 2}\nc: {<<: [*a, *b]}\n")
+        .expect("readable");
+    assert_eq!(t.body()["c"], json!({"K": 1}));
+    assert_eq!(
+        ours[1]["C"],
+        json!({"Fn::GetStackOutput": {"StackName": "s", "OutputName": "o"}})
+    );
+    assert_eq!(ours[2]["A"], json!({"Ref": "AWS::NoValue", "B": 1}));
+
+    if support::require_tool("cfn-lint").is_none() || support::require_tool("python").is_none() {
+        return;
+    }
+    let dir = support::temp_dir("hostile-docs");
+    let mut failures = Vec::new();
+    for (i, (doc, ours)) in docs.iter().zip(&ours).enumerate() {
+        let file = dir.write(&format!("d{i}.yaml"), doc);
+        let (code, out) = support::run_venv_python(
+            "cfn_lint_loader.py",
+            &[OsStr::new("dump"), OsStr::new("yaml"), file.as_os_str()],
+        );
+        assert_eq!(code, 0, "cfn-lint's loader must read document {i}:\n{out}");
+        let theirs: Json = serde_json::from_str(&out).expect("the dump is JSON");
+        if &theirs != ours {
+            failures.push(format!(
+                "document {i}:\n{doc}\nferroform: {ours}\ncfn-lint:  {theirs}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

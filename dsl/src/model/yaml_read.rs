@@ -28,7 +28,10 @@
 //!   byte of input, at most [`ALIAS_BUDGET_CAP`]); every use is
 //!   reported ([`AliasUse`]): CloudFormation does not support aliases (same AWS page) unless
 //!   `aws cloudformation package` or SAM expanded them first (cfn-lint W1101). Merge keys
-//!   (`<<: *base`) are applied as PyYAML does.
+//!   (`<<: *base`, `<<: [*a, *b]`) are applied as the YAML merge type says
+//!   (<https://yaml.org/type/merge.html>): the mapping's own keys win, and in a list the
+//!   earlier mapping wins (PyYAML 6.0.4, in cfn-lint's venv, lets the later one win: cfn-lint
+//!   differs there). CloudFormation itself does not support merge keys (same AWS page).
 //! * **Nesting** deeper than [`MAX_NESTING`] mappings and sequences is refused (the scanner
 //!   of `saphyr-parser` also stops at 255 nested flow collections); the work is linear.
 //! * **Characters** outside YAML's printable set (YAML 1.1 §5.1, `c-printable`) are refused
@@ -371,8 +374,9 @@ impl Loader<'_> {
                 } else if merged.is_empty() {
                     Json::Object(entries.into_iter().map(|(k, (_, v))| (k, v)).collect())
                 } else {
-                    // PyYAML: the merged pairs first, then the mapping's own; a later pair
-                    // replaces the value and keeps the first position.
+                    // The merged pairs first (in a list, the last mapping first), then the
+                    // mapping's own: a later pair replaces the value and keeps the first
+                    // position, so own keys win, then earlier mappings of a list.
                     let mut out = JsonMap::new();
                     for m in merged {
                         for (k, v) in m {
