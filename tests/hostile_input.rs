@@ -1,5 +1,5 @@
-//! `ferroform validate FILE` over hostile input: the real binary, in a child process, with
-//! its exit code, its message, its time and its peak memory checked.
+//! `ferroform validate FILE` over hostile input, in a child process, with its exit code,
+//! its message, its time and its peak memory checked.
 //!
 //! Inputs: duplicate keys at every level (JSON and YAML), YAML alias bombs, deep nesting
 //! (YAML flow and block, JSON), input past the size cap (a file, `/dev/zero`, an endless
@@ -11,9 +11,12 @@
 //! Peak memory is the child's `VmHWM` (high-water resident set) read from
 //! `/proc/<pid>/status` while polling, on Linux; elsewhere only time is checked.
 //!
-//! The binary: `target/<profile>/ferroform` next to this test's own executable, built with
-//! `cargo build -p ferroform --bin ferroform` first (a no-op when it is up to date; CI's
-//! `cargo test --workspace --all-targets` has built it already).
+//! The child: this test executable again, running [`child_runs_the_command_line`] (ignored
+//! in normal runs), which calls `ferroform::cli::main_with(["ferroform", "validate", FILE])`
+//! — the whole of what the `ferroform` binary's `main` does. Not the binary itself: this
+//! package cannot name it (`CARGO_BIN_EXE_*` is for the `ferroform` package's own tests),
+//! and building it from here (`cargo build -p ferroform --bin ferroform`, without the
+//! `deploy` feature) would replace the `target/<profile>/ferroform` that those tests run.
 //!
 //! The YAML 1.1 scalar comparison at the end runs a set of scalars through ferroform's
 //! reader and through cfn-lint's (PyYAML), in the test venv (`tests/cfn_lint_loader.py`).
@@ -22,9 +25,8 @@ mod support;
 
 use std::ffi::OsStr;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use ferroform::Template;
@@ -35,39 +37,21 @@ const MAX_SECONDS: f64 = 5.0;
 /// ... and this peak resident memory.
 const MAX_PEAK_BYTES: u64 = 500 * 1024 * 1024;
 
-/// The `ferroform` binary of this build profile, built once.
-fn binary() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("the test executable");
-        // target/<profile>/deps/hostile_input-HASH -> target/<profile>/ferroform
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>/deps");
-        let bin = profile_dir.join(format!("ferroform{}", std::env::consts::EXE_SUFFIX));
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "--quiet", "-p", "ferroform", "--bin", "ferroform"])
-            .current_dir(support::repo_root());
-        match profile_dir.file_name().and_then(OsStr::to_str) {
-            Some("debug") => {}
-            Some("release") => {
-                cmd.arg("--release");
-            }
-            Some(other) => {
-                cmd.args(["--profile", other]);
-            }
-            None => {}
-        }
-        if let Some(target) = profile_dir.parent() {
-            cmd.env("CARGO_TARGET_DIR", target);
-        }
-        let status = cmd.status().expect("cargo runs");
-        assert!(status.success(), "building the ferroform binary failed");
-        assert!(bin.is_file(), "no binary at {}", bin.display());
-        bin
-    })
+/// Set in the child's environment: the file to validate.
+const CHILD_FILE: &str = "FERROFORM_HOSTILE_INPUT_FILE";
+
+/// The child process: `ferroform validate $FERROFORM_HOSTILE_INPUT_FILE`, exiting with the
+/// command's exit code. Ignored in normal runs; [`validate`] runs it with `--ignored`.
+#[test]
+#[ignore = "the child process of the other tests (see the module documentation)"]
+fn child_runs_the_command_line() {
+    let file = std::env::var_os(CHILD_FILE).expect("run by validate() only");
+    let code = ferroform::cli::main_with(
+        [OsStr::new("ferroform"), OsStr::new("validate"), &file],
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
+    std::process::exit(i32::from(code));
 }
 
 /// What a run of `ferroform validate FILE` did.
@@ -133,11 +117,17 @@ fn peak_of(pid: u32) -> Option<u64> {
 
 /// Run `ferroform validate FILE`, polling its peak memory; killed after 60 s.
 fn validate(file: &Path) -> Run {
-    let bin = binary();
+    let exe = std::env::current_exe().expect("the test executable");
     let start = Instant::now();
-    let mut child = Command::new(bin)
-        .arg("validate")
-        .arg(file)
+    let mut child = Command::new(exe)
+        .args([
+            "child_runs_the_command_line",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_FILE, file)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
