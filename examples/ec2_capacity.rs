@@ -51,11 +51,9 @@ pub fn app() -> App {
         "Instances",
         &cluster,
         Ec2CapacityProps {
-            max_size: 3,
-            agent_settings: vec![
-                ("ECS_AWSVPC_BLOCK_IMDS".into(), "true".into()),
-                ("ECS_ENABLE_CONTAINER_METADATA".into(), "true".into()),
-            ],
+            max_size: 3.into(),
+            // Added to the defaults (ECS_AWSVPC_BLOCK_IMDS=true stays).
+            agent_settings: vec![("ECS_ENABLE_CONTAINER_METADATA".into(), "true".into())],
             ..Ec2CapacityProps::new(vpc.to_ref(), private.to_ref())
         },
     );

@@ -81,14 +81,15 @@ pub struct Ec2CapacityProps {
     pub cpu_architecture: CpuArchitecture,
     /// The AMI. Default: [`MachineImage::Latest`].
     pub machine_image: MachineImage,
-    /// Fewest instances. Default: 1 (a service's first task starts without waiting for a
-    /// scale-out; 0 is allowed — managed scaling launches instances when tasks wait).
-    pub min_size: u32,
+    /// Fewest instances (a literal, or a parameter, mapping value...). Default: 1 (a
+    /// service's first task starts without waiting for a scale-out; 0 is allowed — managed
+    /// scaling launches instances when tasks wait).
+    pub min_size: Value<i64>,
     /// Most instances. Default: 4.
-    pub max_size: u32,
+    pub max_size: Value<i64>,
     /// The group's desired capacity at creation. Default: none — the group starts at
     /// `min_size`, and later stack updates do not reset what managed scaling chose.
-    pub desired_capacity: Option<u32>,
+    pub desired_capacity: Option<Value<i64>>,
     /// Managed scaling's target: the percentage of instances that should be running tasks.
     /// Default: 100 (no idle instance; a lower value keeps spare capacity for fast
     /// starts).
@@ -107,9 +108,11 @@ pub struct Ec2CapacityProps {
     pub metadata_hop_limit: u32,
     /// Root volume size in GiB (encrypted gp3). Default: 30, the AMI's own size.
     pub root_volume_gib: u32,
-    /// Extra ECS agent settings written to `/etc/ecs/ecs.config` after `ECS_CLUSTER`
-    /// (`("ECS_ENABLE_CONTAINER_METADATA", "true")`...). Default: only
-    /// `ECS_AWSVPC_BLOCK_IMDS=true` (awsvpc tasks cannot reach instance metadata).
+    /// ECS agent settings written to `/etc/ecs/ecs.config` after `ECS_CLUSTER`
+    /// (`("ECS_ENABLE_CONTAINER_METADATA", "true")`...), *merged* with the defaults in
+    /// [`DEFAULT_AGENT_SETTINGS`]: a setting given here replaces the default of the same name,
+    /// every other default stays (adding one setting never drops the metadata-access block).
+    /// Default: none.
     pub agent_settings: Vec<(String, String)>,
     /// Tags the agent puts on the container instance (`ECS_CONTAINER_INSTANCE_TAGS`);
     /// the instance role is then granted `ecs:TagResource` at registration. Default: none.
@@ -125,15 +128,15 @@ impl Ec2CapacityProps {
             instance_type: None,
             cpu_architecture: CpuArchitecture::X86_64,
             machine_image: MachineImage::Latest,
-            min_size: 1,
-            max_size: 4,
+            min_size: 1.into(),
+            max_size: 4.into(),
             desired_capacity: None,
             target_capacity_percent: 100,
             managed_termination_protection: false,
             instance_policy: InstancePolicy::Exact,
             metadata_hop_limit: 1,
             root_volume_gib: 30,
-            agent_settings: vec![("ECS_AWSVPC_BLOCK_IMDS".into(), "true".into())],
+            agent_settings: Vec::new(),
             container_instance_tags: Vec::new(),
         }
     }
@@ -251,7 +254,7 @@ impl Ec2Capacity {
         // --- the launch template
         let mut script = String::from("#!/bin/bash\nset -euo pipefail\n");
         script.push_str("cat >> /etc/ecs/ecs.config <<'EOF'\nECS_CLUSTER=${Cluster}\n");
-        for (k, v) in &props.agent_settings {
+        for (k, v) in agent_settings(&props.agent_settings) {
             script.push_str(&format!("{k}={}\n", escape_sub(v)));
         }
         if !props.container_instance_tags.is_empty() {
@@ -305,8 +308,8 @@ impl Ec2Capacity {
 
         // --- the Auto Scaling group
         let mut group = autoscaling::AutoScalingGroup::new(
-            props.max_size.to_string(),
-            props.min_size.to_string(),
+            size_text(&props.max_size),
+            size_text(&props.min_size),
         )
         .vpc_zone_identifier(props.subnets.0.clone())
         .launch_template(
@@ -314,8 +317,8 @@ impl Ec2Capacity {
                 .launch_template_id(launch_template.to_ref()),
         )
         .new_instances_protected_from_scale_in(props.managed_termination_protection);
-        if let Some(d) = props.desired_capacity {
-            group = group.desired_capacity(d.to_string());
+        if let Some(d) = &props.desired_capacity {
+            group = group.desired_capacity(size_text(d));
         }
         let group = stack.add(&part_id(id, "AutoScalingGroup"), group);
 
@@ -437,6 +440,30 @@ impl Ec2Capacity {
     }
 }
 
+/// The agent settings written for every instance unless `agent_settings` names the same
+/// setting: `ECS_AWSVPC_BLOCK_IMDS=true` keeps `awsvpc` tasks away from the instance
+/// metadata (and so from the instance role's credentials), as AWS's ECS security guidance
+/// advises.
+pub const DEFAULT_AGENT_SETTINGS: &[(&str, &str)] = &[("ECS_AWSVPC_BLOCK_IMDS", "true")];
+
+/// The defaults not overridden, in their order, then the given settings in theirs.
+fn agent_settings(given: &[(String, String)]) -> Vec<(&str, &str)> {
+    DEFAULT_AGENT_SETTINGS
+        .iter()
+        .filter(|(k, _)| !given.iter().any(|(g, _)| g == k))
+        .copied()
+        .chain(given.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .collect()
+}
+
+/// An Auto Scaling group size as the group takes it (a string), literal or expression.
+fn size_text(v: &Value<i64>) -> Value<String> {
+    match v.as_lit() {
+        Some(n) => n.to_string().into(),
+        None => v.clone().cast_expr().unwrap_or_else(|| "0".into()),
+    }
+}
+
 /// `${` in a literal part of an `Fn::Sub` string must be written `${!`.
 fn escape_sub(s: &str) -> String {
     s.replace("${", "${!")
@@ -446,17 +473,23 @@ fn check_props(stack: &mut Stack, id: &str, p: &Ec2CapacityProps) {
     let mut bad = |message: String, hint: &str| {
         stack.report_error(rules::INVALID_INPUT, Some(id), message, hint);
     };
-    if p.max_size == 0 || p.min_size > p.max_size {
+    // Sizes that are expressions are checked by the validator on the template.
+    let (min, max) = (p.min_size.as_lit().copied(), p.max_size.as_lit().copied());
+    if let (Some(min), Some(max)) = (min, max)
+        && (max < 1 || min < 0 || min > max)
+    {
         bad(
-            format!(
-                "capacity `{id}`: min_size {} and max_size {} do not make a group",
-                p.min_size, p.max_size
-            ),
+            format!("capacity `{id}`: min_size {min} and max_size {max} do not make a group"),
             "use 0 <= min_size <= max_size and max_size >= 1",
         );
     }
-    if let Some(d) = p.desired_capacity
-        && (d < p.min_size || d > p.max_size)
+    if let (Some(d), Some(min), Some(max)) = (
+        p.desired_capacity
+            .as_ref()
+            .and_then(|d| d.as_lit().copied()),
+        min,
+        max,
+    ) && (d < min || d > max)
     {
         bad(
             format!("capacity `{id}`: desired capacity {d} is outside min_size..=max_size"),
@@ -559,6 +592,56 @@ mod tests {
     use super::super::ClusterProps;
     use super::*;
     use serde_json::json;
+
+    /// Issue #10, 4: a setting added to the agent's is merged with the defaults, so the
+    /// metadata-access block is never lost; naming a default replaces it.
+    #[test]
+    fn agent_settings_merge_with_the_defaults() {
+        let text = |given: Vec<(&str, &str)>| {
+            let given: Vec<(String, String)> = given
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            agent_settings(&given)
+                .into_iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(text(vec![]), ["ECS_AWSVPC_BLOCK_IMDS=true"]);
+        assert_eq!(
+            text(vec![("ECS_ENABLE_CONTAINER_METADATA", "true")]),
+            [
+                "ECS_AWSVPC_BLOCK_IMDS=true",
+                "ECS_ENABLE_CONTAINER_METADATA=true"
+            ]
+        );
+        assert_eq!(
+            text(vec![("ECS_AWSVPC_BLOCK_IMDS", "false")]),
+            ["ECS_AWSVPC_BLOCK_IMDS=false"]
+        );
+    }
+
+    /// Issue #10, 2: group sizes from template values (a parameter here) are written as
+    /// the group takes them; literal sizes are still checked by the construct.
+    #[test]
+    fn group_sizes_take_values() {
+        let mut stack = Stack::new("S");
+        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+        let max = stack.parameter("MaxInstances", crate::Parameter::number());
+        Ec2Capacity::new(
+            &mut stack,
+            "Asg",
+            &cluster,
+            Ec2CapacityProps {
+                max_size: max.to_ref().cast_expr().unwrap(),
+                ..Ec2CapacityProps::new("vpc-1", Value::lit(vec!["subnet-a".into()]))
+            },
+        );
+        let t = stack.synth().unwrap();
+        let g = &t.body()["Resources"]["AsgAutoScalingGroup"]["Properties"];
+        assert_eq!(g["MaxSize"], json!({"Ref": "MaxInstances"}));
+        assert_eq!(g["MinSize"], "1");
+    }
 
     fn build(props: impl FnOnce(Ec2CapacityProps) -> Ec2CapacityProps) -> serde_json::Value {
         let mut stack = Stack::new("S");
@@ -678,7 +761,7 @@ mod tests {
         let t = build(|p| Ec2CapacityProps {
             managed_termination_protection: true,
             cpu_architecture: CpuArchitecture::Arm64,
-            desired_capacity: Some(2),
+            desired_capacity: Some(2.into()),
             target_capacity_percent: 80,
             metadata_hop_limit: 2,
             container_instance_tags: vec![("team".into(), "batch".into())],
@@ -742,8 +825,8 @@ mod tests {
             "Asg",
             &cluster,
             Ec2CapacityProps {
-                min_size: 5,
-                max_size: 2,
+                min_size: 5.into(),
+                max_size: 2.into(),
                 target_capacity_percent: 0,
                 agent_settings: vec![("ECS_CLUSTER".into(), "other".into())],
                 ..Ec2CapacityProps::new("vpc-1", Value::lit(vec!["subnet-a".into()]))

@@ -30,7 +30,7 @@ mod service;
 mod task_definition;
 
 pub use capacity::{
-    DYNAMIC_HOST_PORTS, ECS_AL2023_AMI_ARM64, ECS_AL2023_AMI_X86_64, Ec2Capacity, Ec2CapacityProps,
+    DEFAULT_AGENT_SETTINGS, DYNAMIC_HOST_PORTS, ECS_AL2023_AMI_ARM64, ECS_AL2023_AMI_X86_64, Ec2Capacity, Ec2CapacityProps,
     InstancePolicy, MachineImage,
 };
 pub use cluster::{CapacityProviderStrategy, Cluster, ClusterProps, ContainerInsights};
