@@ -13,6 +13,8 @@ pub mod ec2_capacity;
 pub mod ec2_cluster;
 #[path = "../../examples/ecr_repository.rs"]
 pub mod ecr_repository;
+#[path = "../../examples/existing_infrastructure.rs"]
+pub mod existing_infrastructure;
 #[path = "../../examples/fargate_fleet.rs"]
 pub mod fargate_fleet;
 #[path = "../../examples/fargate_service.rs"]
@@ -34,6 +36,7 @@ pub fn all() -> Vec<(&'static str, App)> {
         ("ec2_capacity", ec2_capacity::app()),
         ("ec2_cluster", ec2_cluster::app()),
         ("ecr_repository", ecr_repository::app()),
+        ("existing_infrastructure", existing_infrastructure::app()),
         ("fargate_fleet", fleet),
         ("fargate_service", fargate_service::app()),
         ("platform_and_service", platform_and_service::app()),

@@ -883,6 +883,52 @@ fn create_task_role(stack: &mut Stack, id: &str) -> Handle<iam::Role> {
 mod tests {
     use super::*;
 
+    /// Issue #10, 2: a size taken from a mapping is checked row by row at synth: the row
+    /// Fargate does not offer is an error naming the parameter value and the mapping key.
+    #[test]
+    fn a_size_from_a_mapping_is_checked_for_every_row() {
+        use crate::{App, Mapping, Parameter};
+        let mut stack = Stack::new("S");
+        let env = stack.parameter("Env", Parameter::string().allowed_values(["dev", "prod"]));
+        let sizes = stack.mapping(
+            "Sizes",
+            Mapping::new()
+                .entry("dev", "Cpu", "256")
+                .entry("dev", "Memory", "512")
+                .entry("prod", "Cpu", "512")
+                .entry("prod", "Memory", "512"),
+        );
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps::fargate(TaskSize::values(
+                fns::find_in_map(&sizes, env.to_ref(), "Cpu"),
+                fns::find_in_map(&sizes, env.to_ref(), "Memory"),
+            )),
+        );
+        task.add_container(
+            &mut stack,
+            crate::ecs::ContainerProps::new("app", "busybox"),
+        );
+        let mut app = App::new();
+        app.add(stack);
+        let e = app.synth().unwrap_err();
+        let found: Vec<(&str, &str, String)> = e
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, d.path.as_str(), d.message.clone()))
+            .collect();
+        assert_eq!(found.len(), 1, "{e}");
+        assert_eq!(
+            (found[0].0, found[0].1),
+            ("FF4001", "Task.Properties.Memory")
+        );
+        assert!(
+            found[0].2.contains("Env = prod") && found[0].2.contains("mapping Sizes, key prod"),
+            "{e}"
+        );
+    }
+
     /// Issue #10, 3: task and execution roles made elsewhere, by ARN: no role is created,
     /// the ARNs are used, and every permission a construct would have granted is a warning
     /// naming its actions (never dropped in silence).
