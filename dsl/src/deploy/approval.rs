@@ -11,7 +11,8 @@
 //!   pattern that matches it (`s3:*` covers `s3:GetObject`, `arn:aws:s3:::b/*` covers
 //!   `arn:aws:s3:::b/k`, `*` covers everything). A `Deny` grant that disappears widens.
 //!   Statements with `NotAction`, `NotResource` or `NotPrincipal` (or no `Action`) are
-//!   compared whole.
+//!   compared whole: a new `Allow` one widens, and so does a `Deny` one that disappears.
+//!   Policy documents written as JSON text are compared as the documents they hold.
 //! * Security-group ingress rules, one per (protocol, port range, source). A new rule is
 //!   covered by an old one with the same or all protocols (`-1`), a port range that
 //!   contains it, and the same source or a CIDR block that contains it.
@@ -138,6 +139,9 @@ pub(crate) fn widened(old: Option<&Json>, new: &Json) -> Vec<String> {
     }
     for s in after.opaque.difference(&before.opaque) {
         out.push(s.clone());
+    }
+    for s in before.opaque_deny.difference(&after.opaque_deny) {
+        out.push(format!("no longer denies {s}"));
     }
     for r in &after.ingress {
         if !before.ingress.iter().any(|o| o.covers(r)) {
@@ -369,6 +373,8 @@ struct Grants {
     /// Statements compared whole (`NotAction`...) and resources compared whole
     /// (`AWS::Lambda::Permission`).
     opaque: BTreeSet<String>,
+    /// `Deny` statements compared whole: one that disappears widens.
+    opaque_deny: BTreeSet<String>,
     ingress: Vec<Ingress>,
     /// `ManagedPolicyArns: arn`, `Roles: name`...
     members: BTreeSet<String>,
@@ -426,6 +432,13 @@ impl Grants {
                     self.walk(document, key, i);
                 }
             }
+            // A policy document written as JSON text (CloudFormation accepts a string for
+            // PolicyDocument, KeyPolicy, RepositoryPolicyText...): compare the document.
+            (_, Json::String(s)) if s.trim_start().starts_with('{') => {
+                if let Ok(doc @ Json::Object(_)) = serde_json::from_str::<Json>(s) {
+                    self.walk(document, key, &doc);
+                }
+            }
             _ => {}
         }
     }
@@ -437,11 +450,14 @@ impl Grants {
             || s.get("Action").is_none();
         let deny = s.get("Effect").and_then(Json::as_str) == Some("Deny");
         if opaque {
-            if !deny {
-                self.opaque.insert(format!(
-                    "{document} statement {}",
-                    serde_json::to_string(s).unwrap_or_default()
-                ));
+            let whole = format!(
+                "{document} statement {}",
+                serde_json::to_string(s).unwrap_or_default()
+            );
+            if deny {
+                self.opaque_deny.insert(whole);
+            } else {
+                self.opaque.insert(whole);
             }
             return;
         }
@@ -740,5 +756,532 @@ mod tests {
         assert!(cidr_contains("0.0.0.0/0", "10.0.0.0/8"));
         assert!(!cidr_contains("10.0.0.0/8", "0.0.0.0/0"));
         assert!(!cidr_contains("10.0.0.0/8", "2001:db8::/32"));
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Every type the analysis inspects, broadened and narrowed (issue #18): removing a type
+    // from SENSITIVE, or a branch of `Grants::of`, must fail one of these.
+
+    /// What going from the wide resource back to the narrow one does.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Back {
+        /// A narrowing: no approval.
+        NotFlagged,
+        /// The analysis cannot order the two (compared whole, or one member swapped for
+        /// another): any change needs approval.
+        Flagged,
+    }
+
+    /// One type: a resource, a broader version of it, and a word the reason must name.
+    struct Case {
+        ty: &'static str,
+        /// What the reason calls it: "IAM permissions", "security group ingress" or
+        /// "resource policy".
+        what: &'static str,
+        narrow: Json,
+        wide: Json,
+        /// A text the reason for narrow → wide must contain (what was widened).
+        shows: &'static str,
+        back: Back,
+    }
+
+    fn doc(statements: Json) -> Json {
+        json!({"Version": "2012-10-17", "Statement": statements})
+    }
+
+    fn read_bucket() -> Json {
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::assets/*"}])
+    }
+
+    fn read_write_bucket() -> Json {
+        json!([{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::assets/*"}])
+    }
+
+    /// One case per type in SENSITIVE, with properties as the CloudFormation resource
+    /// reference documents them.
+    fn cases() -> Vec<Case> {
+        let ingress = |cidr: &str| json!({"CidrIp": cidr, "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443});
+        vec![
+            Case {
+                ty: "AWS::IAM::Role",
+                what: "IAM permissions",
+                narrow: json!({"AssumeRolePolicyDocument": doc(json!([{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}])),
+                    "Policies": [{"PolicyName": "p", "PolicyDocument": doc(read_bucket())}]}),
+                wide: json!({"AssumeRolePolicyDocument": doc(json!([{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}])),
+                    "Policies": [{"PolicyName": "p", "PolicyDocument": doc(read_write_bucket())}]}),
+                shows: "s3:PutObject",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::IAM::Policy",
+                what: "IAM permissions",
+                narrow: json!({"PolicyName": "p", "Roles": [{"Ref": "TaskRole"}], "PolicyDocument": doc(read_bucket())}),
+                wide: json!({"PolicyName": "p", "Roles": [{"Ref": "TaskRole"}],
+                    "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]))}),
+                shows: "s3:* on *",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::IAM::ManagedPolicy",
+                what: "IAM permissions",
+                narrow: json!({"Roles": [{"Ref": "TaskRole"}], "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app-task"}]))}),
+                wide: json!({"Roles": [{"Ref": "TaskRole"}], "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/*"}]))}),
+                shows: "iam:PassRole on arn:aws:iam::111122223333:role/*",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::IAM::User",
+                what: "IAM permissions",
+                narrow: json!({"Groups": ["readers"], "Policies": [{"PolicyName": "p", "PolicyDocument": doc(read_bucket())}]}),
+                wide: json!({"Groups": ["readers", "admins"], "Policies": [{"PolicyName": "p", "PolicyDocument": doc(read_bucket())}]}),
+                shows: "Groups: admins",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::IAM::Group",
+                what: "IAM permissions",
+                narrow: json!({"ManagedPolicyArns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}),
+                wide: json!({"ManagedPolicyArns": ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"]}),
+                shows: "AdministratorAccess",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::IAM::RolePolicy",
+                what: "IAM permissions",
+                narrow: json!({"PolicyName": "p", "RoleName": "app-task", "PolicyDocument": doc(read_bucket())}),
+                wide: json!({"PolicyName": "p", "RoleName": "app-task", "PolicyDocument": doc(read_write_bucket())}),
+                shows: "s3:PutObject",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::IAM::UserPolicy",
+                what: "IAM permissions",
+                narrow: json!({"PolicyName": "p", "UserName": "ci", "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}]))}),
+                wide: json!({"PolicyName": "p", "UserName": "ci", "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}]))}),
+                shows: "ecr:* on *",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::IAM::GroupPolicy",
+                what: "IAM permissions",
+                // A Deny that disappears widens; adding it back narrows.
+                narrow: json!({"PolicyName": "p", "GroupName": "devs", "PolicyDocument": doc(json!([
+                    {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                    {"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}]))}),
+                wide: json!({"PolicyName": "p", "GroupName": "devs", "PolicyDocument": doc(json!([
+                    {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]))}),
+                shows: "no longer denies s3:DeleteBucket",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::IAM::UserToGroupAddition",
+                what: "IAM permissions",
+                narrow: json!({"GroupName": "admins", "Users": ["alice"]}),
+                wide: json!({"GroupName": "admins", "Users": ["alice", "mallory"]}),
+                shows: "Users: mallory",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::IAM::InstanceProfile",
+                what: "IAM permissions",
+                // A profile holds one role: swapping it for another is not ordered, so
+                // both directions need approval.
+                narrow: json!({"Roles": [{"Ref": "AppRole"}]}),
+                wide: json!({"Roles": [{"Ref": "AdminRole"}]}),
+                shows: "AdminRole",
+                back: Back::Flagged,
+            },
+            Case {
+                ty: "AWS::EC2::SecurityGroup",
+                what: "security group ingress",
+                narrow: json!({"GroupDescription": "web", "SecurityGroupIngress": [ingress("10.0.0.0/16")]}),
+                wide: json!({"GroupDescription": "web", "SecurityGroupIngress": [ingress("0.0.0.0/0")]}),
+                shows: "0.0.0.0/0",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::EC2::SecurityGroupIngress",
+                what: "security group ingress",
+                narrow: {
+                    let mut r = ingress("10.0.0.0/16");
+                    r["GroupId"] = json!({"Ref": "Sg"});
+                    r
+                },
+                wide: {
+                    let mut r = ingress("0.0.0.0/0");
+                    r["GroupId"] = json!({"Ref": "Sg"});
+                    r
+                },
+                shows: "0.0.0.0/0",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::Lambda::Permission",
+                what: "resource policy",
+                // Compared whole (and every property of it is replaced on update): a
+                // permission limited to one bucket, then opened to every principal.
+                narrow: json!({"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": "Fn"},
+                    "Principal": "s3.amazonaws.com", "SourceArn": "arn:aws:s3:::uploads", "SourceAccount": "111122223333"}),
+                wide: json!({"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": "Fn"}, "Principal": "*"}),
+                shows: "\"Principal\":\"*\"",
+                back: Back::Flagged,
+            },
+            Case {
+                ty: "AWS::S3::BucketPolicy",
+                what: "resource policy",
+                narrow: json!({"Bucket": {"Ref": "Assets"}, "PolicyDocument": doc(json!([
+                    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::assets/*"}]))}),
+                wide: json!({"Bucket": {"Ref": "Assets"}, "PolicyDocument": doc(json!([
+                    {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::assets/*"}]))}),
+                shows: "for AWS *",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::SQS::QueuePolicy",
+                what: "resource policy",
+                // SNS may send only from one topic; dropping the condition lets any topic.
+                narrow: json!({"Queues": [{"Ref": "Jobs"}], "PolicyDocument": doc(json!([
+                    {"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+                     "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs",
+                     "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:events"}}}]))}),
+                wide: json!({"Queues": [{"Ref": "Jobs"}], "PolicyDocument": doc(json!([
+                    {"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+                     "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs"}]))}),
+                shows: "sqs:SendMessage on arn:aws:sqs:us-east-1:111122223333:jobs for Service sns.amazonaws.com",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::SNS::TopicPolicy",
+                what: "resource policy",
+                narrow: json!({"Topics": [{"Ref": "Events"}], "PolicyDocument": doc(json!([
+                    {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish", "Resource": "arn:aws:sns:us-east-1:111122223333:events"}]))}),
+                wide: json!({"Topics": [{"Ref": "Events"}], "PolicyDocument": doc(json!([
+                    {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish", "Resource": "arn:aws:sns:us-east-1:111122223333:events"},
+                    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sns:Subscribe", "Resource": "arn:aws:sns:us-east-1:111122223333:events"}]))}),
+                shows: "444455556666",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::ECR::Repository",
+                what: "resource policy",
+                // Repository policies have no Resource: the repository is implied.
+                narrow: json!({"RepositoryName": "web", "RepositoryPolicyText": doc(json!([
+                    {"Sid": "pull", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+                     "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}]))}),
+                wide: json!({"RepositoryName": "web", "RepositoryPolicyText": doc(json!([
+                    {"Sid": "pull", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+                     "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:PutImage"]}]))}),
+                shows: "ecr:PutImage",
+                back: Back::NotFlagged,
+            },
+            Case {
+                ty: "AWS::KMS::Key",
+                what: "resource policy",
+                narrow: json!({"KeyPolicy": doc(json!([
+                    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"},
+                    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"}, "Action": "kms:Decrypt", "Resource": "*"}]))}),
+                wide: json!({"KeyPolicy": doc(json!([
+                    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"},
+                    {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*"}]))}),
+                shows: "kms:Decrypt on * for AWS *",
+                back: Back::NotFlagged,
+            },
+        ]
+    }
+
+    fn template(ty: &str, props: &Json) -> Json {
+        json!({"Resources": {"X": {"Type": ty, "Properties": props}}})
+    }
+
+    #[test]
+    fn every_inspected_type_has_a_case() {
+        let covered: Vec<&str> = cases().iter().map(|c| c.ty).collect();
+        let mut sorted = covered.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), covered.len(), "one case per type");
+        let mut sensitive = SENSITIVE.to_vec();
+        sensitive.sort_unstable();
+        assert_eq!(
+            sorted, sensitive,
+            "SENSITIVE and the cases name the same types"
+        );
+    }
+
+    #[test]
+    fn each_inspected_type_broadening_needs_approval_and_narrowing_does_not() {
+        let mut failures = Vec::new();
+        for c in cases() {
+            let narrow = template(c.ty, &c.narrow);
+            let wide = template(c.ty, &c.wide);
+            let (up, down) = both_ways(&narrow, &wide, "X", c.ty);
+            let want = format!("X ({}) adds or widens {}:", c.ty, c.what);
+            match up.reasons.as_slice() {
+                [r] if r.starts_with(&want) && r.contains(c.shows) => {}
+                other => failures.push(format!(
+                    "{}: widening gave {other:?}, expected one reason `{want} ...{}...`",
+                    c.ty, c.shows
+                )),
+            }
+            match c.back {
+                Back::NotFlagged if !down.is_empty() => {
+                    failures.push(format!("{}: narrowing needs approval: {down:?}", c.ty))
+                }
+                Back::Flagged if down.reasons.len() != 1 => failures.push(format!(
+                    "{}: the reverse change is not flagged: {down:?}",
+                    c.ty
+                )),
+                _ => {}
+            }
+            // Unchanged: no approval either way.
+            let (same, _) = both_ways(&wide, &wide, "X", c.ty);
+            if !same.is_empty() {
+                failures.push(format!("{}: unchanged is flagged: {same:?}", c.ty));
+            }
+            // A new resource of the type grants what it grants.
+            let added = broadening(&plan(ChangeAction::Add, "X", c.ty), None, &wide);
+            if added.reasons.len() != 1 || !added.reasons[0].starts_with(&want) {
+                failures.push(format!("{}: adding it gave {added:?}", c.ty));
+            }
+        }
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn policy_attachment_lists_widen_by_membership() {
+        // IAM::Policy / ManagedPolicy attach their document to Roles, Users and Groups:
+        // attaching it to one more principal widens that principal.
+        for ty in ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"] {
+            for key in ["Roles", "Users", "Groups"] {
+                let props = |members: Json| {
+                    let mut p = json!({"PolicyName": "p", "PolicyDocument": doc(read_bucket())});
+                    p[key] = members;
+                    template(ty, &p)
+                };
+                let (up, down) =
+                    both_ways(&props(json!(["a"])), &props(json!(["a", "b"])), "X", ty);
+                assert_eq!(up.reasons.len(), 1, "{ty} {key}: {up:?}");
+                assert!(up.reasons[0].contains(&format!("{key}: b")), "{up:?}");
+                assert!(down.is_empty(), "{ty} {key}: {down:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_policy_document_written_as_a_json_string_is_inspected() {
+        // CloudFormation accepts policy documents as JSON text as well as objects
+        // (PolicyDocument, KeyPolicy, RepositoryPolicyText...): text must be compared as
+        // the document it is, or a widened policy deploys without approval.
+        let as_text = |statements: Json| Json::String(doc(statements).to_string());
+        let cases = [
+            ("AWS::IAM::Policy", "PolicyDocument"),
+            ("AWS::S3::BucketPolicy", "PolicyDocument"),
+            ("AWS::ECR::Repository", "RepositoryPolicyText"),
+            ("AWS::KMS::Key", "KeyPolicy"),
+        ];
+        for (ty, key) in cases {
+            let narrow = template(
+                ty,
+                &json!({key: as_text(json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::assets/*"}]))}),
+            );
+            let wide = template(
+                ty,
+                &json!({key: as_text(json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"}]))}),
+            );
+            // Whitespace differs, same document: not a change of permissions.
+            let reformatted = template(
+                ty,
+                &json!({key: serde_json::to_string_pretty(&doc(json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::assets/*"}]))).unwrap()}),
+            );
+            let (up, down) = both_ways(&narrow, &wide, "X", ty);
+            assert_eq!(up.reasons.len(), 1, "{ty}: {up:?}");
+            assert!(
+                up.reasons[0].contains("s3:* on * for AWS *"),
+                "{ty}: {up:?}"
+            );
+            assert!(down.is_empty(), "{ty}: {down:?}");
+            let (same, _) = both_ways(&narrow, &reformatted, "X", ty);
+            assert!(same.is_empty(), "{ty}: {same:?}");
+        }
+    }
+
+    #[test]
+    fn deletions_and_replacements_need_approval_whatever_the_type() {
+        let new = json!({"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup"}}});
+        let change = |action, replacement| Plan {
+            changes: vec![Change {
+                action,
+                logical_id: "Logs".into(),
+                resource_type: "AWS::Logs::LogGroup".into(),
+                replacement,
+                properties: vec![],
+            }],
+            ..Plan::default()
+        };
+        let reasons = |p: &Plan| broadening(p, Some(&new), &new).reasons;
+        assert_eq!(
+            reasons(&change(ChangeAction::Remove, Replacement::False)),
+            ["Logs (AWS::Logs::LogGroup) is deleted"]
+        );
+        assert_eq!(
+            reasons(&change(ChangeAction::Modify, Replacement::True)),
+            ["Logs (AWS::Logs::LogGroup) is replaced"]
+        );
+        assert_eq!(
+            reasons(&change(ChangeAction::Modify, Replacement::Conditional)),
+            ["Logs (AWS::Logs::LogGroup) may be replaced"]
+        );
+        // In place, or added: a log group grants nothing.
+        assert!(reasons(&change(ChangeAction::Modify, Replacement::False)).is_empty());
+        assert!(reasons(&change(ChangeAction::Add, Replacement::False)).is_empty());
+        // A type the analysis does not inspect is not read, whatever it holds.
+        let not_inspected = json!({"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {
+            "Policies": [{"PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}]}}}});
+        let p = change(ChangeAction::Modify, Replacement::False);
+        assert!(broadening(&p, Some(&new), &not_inspected).is_empty());
+    }
+
+    #[test]
+    fn a_reason_shows_three_grants_then_an_ellipsis() {
+        let actions = |n: usize| {
+            let a: Vec<String> = (0..n).map(|i| format!("s3:Action{i}")).collect();
+            role(json!([{"Effect": "Allow", "Action": a, "Resource": "*"}]))
+        };
+        let none = role(json!([]));
+        let p = plan(ChangeAction::Modify, "R", "AWS::IAM::Role");
+        let three = broadening(&p, Some(&none), &actions(3));
+        assert_eq!(three.reasons.len(), 1);
+        assert!(three.reasons[0].ends_with("s3:Action2 on *"), "{three:?}");
+        let four = broadening(&p, Some(&none), &actions(4));
+        assert!(
+            four.reasons[0].ends_with("s3:Action2 on *; ..."),
+            "{four:?}"
+        );
+        assert!(!four.reasons[0].contains("Action3"), "{four:?}");
+    }
+
+    #[test]
+    fn conditions_must_match_for_a_grant_to_cover_another() {
+        let with = |cond: Json| {
+            role(
+                json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": cond}]),
+            )
+        };
+        let tls = json!({"Bool": {"aws:SecureTransport": "true"}});
+        let vpc = json!({"StringEquals": {"aws:SourceVpc": "vpc-1"}});
+        // The same condition both sides: unchanged.
+        let (x, y) = both_ways(
+            &with(tls.clone()),
+            &with(tls.clone()),
+            "R",
+            "AWS::IAM::Role",
+        );
+        assert!(x.is_empty() && y.is_empty(), "{x:?} {y:?}");
+        // Another condition: not comparable, both directions need approval.
+        let (x, y) = both_ways(&with(tls), &with(vpc), "R", "AWS::IAM::Role");
+        assert!(!x.is_empty() && !y.is_empty(), "{x:?} {y:?}");
+    }
+
+    #[test]
+    fn principals_of_another_kind_or_value_are_not_covered() {
+        let by = |principal: Json| {
+            json!({"Resources": {"X": {"Type": "AWS::SNS::TopicPolicy", "Properties": {"Topics": ["t"],
+                "PolicyDocument": doc(json!([{"Effect": "Allow", "Principal": principal, "Action": "sns:Publish", "Resource": "*"}]))}}}})
+        };
+        let ty = "AWS::SNS::TopicPolicy";
+        // The same name as a service and as an account: different principals.
+        let (x, y) = both_ways(
+            &by(json!({"Service": "events.amazonaws.com"})),
+            &by(json!({"AWS": "events.amazonaws.com"})),
+            "X",
+            ty,
+        );
+        assert!(!x.is_empty() && !y.is_empty(), "{x:?} {y:?}");
+        // Another account.
+        let (x, _) = both_ways(
+            &by(json!({"AWS": "arn:aws:iam::111122223333:root"})),
+            &by(json!({"AWS": "arn:aws:iam::444455556666:root"})),
+            "X",
+            ty,
+        );
+        assert!(!x.is_empty(), "{x:?}");
+        // A statement with a principal and one without are not comparable (identity vs
+        // resource policy).
+        let none = json!({"Resources": {"X": {"Type": ty, "Properties": {"Topics": ["t"],
+            "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}]))}}}});
+        let (x, y) = both_ways(&none, &by(json!({"AWS": "*"})), "X", ty);
+        assert!(!x.is_empty() && !y.is_empty(), "{x:?} {y:?}");
+    }
+
+    #[test]
+    fn statements_compared_whole_allow_widens_when_added_deny_when_removed() {
+        let policy = |statements: Json| {
+            json!({"Resources": {"X": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {
+                "PolicyDocument": doc(statements)}}}})
+        };
+        let ty = "AWS::IAM::ManagedPolicy";
+        let base = json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"});
+        // An Allow with NotAction grants everything else: adding it widens, removing narrows.
+        let not_action = json!({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"});
+        let (up, down) = both_ways(
+            &policy(json!([base.clone()])),
+            &policy(json!([base.clone(), not_action])),
+            "X",
+            ty,
+        );
+        assert_eq!(up.reasons.len(), 1, "{up:?}");
+        assert!(up.reasons[0].contains("NotAction"), "{up:?}");
+        assert!(down.is_empty(), "{down:?}");
+        // A guardrail Deny with NotAction (deny all but reads): adding it narrows, removing
+        // it widens.
+        let guard =
+            json!({"Effect": "Deny", "NotAction": ["s3:Get*", "s3:List*"], "Resource": "*"});
+        let (adding, removing) = both_ways(
+            &policy(json!([base.clone()])),
+            &policy(json!([base.clone(), guard])),
+            "X",
+            ty,
+        );
+        assert!(adding.is_empty(), "{adding:?}");
+        assert_eq!(removing.reasons.len(), 1, "{removing:?}");
+        assert!(
+            removing.reasons[0].contains("no longer denies PolicyDocument statement"),
+            "{removing:?}"
+        );
+        // A statement without Action is compared whole too.
+        let no_action = json!({"Effect": "Allow", "Resource": "*"});
+        let (up, _) = both_ways(
+            &policy(json!([base.clone()])),
+            &policy(json!([base, no_action])),
+            "X",
+            ty,
+        );
+        assert_eq!(up.reasons.len(), 1, "{up:?}");
+    }
+
+    #[test]
+    fn protocols_by_number_and_ports_as_strings_compare_like_their_names() {
+        let rule = |proto: &str, from: Json, to: Json| {
+            sg(
+                json!([{"CidrIp": "10.0.0.0/8", "IpProtocol": proto, "FromPort": from, "ToPort": to}]),
+            )
+        };
+        for (number, name) in [("6", "tcp"), ("17", "udp"), ("1", "icmp")] {
+            let (x, y) = both_ways(
+                &rule(number, json!(443), json!(443)),
+                &rule(name, json!("443"), json!("443")),
+                "Sg",
+                "AWS::EC2::SecurityGroup",
+            );
+            assert!(x.is_empty() && y.is_empty(), "{number}: {x:?} {y:?}");
+        }
+        // tcp does not cover udp.
+        let (x, _) = both_ways(
+            &rule("tcp", json!(53), json!(53)),
+            &rule("udp", json!(53), json!(53)),
+            "Sg",
+            "AWS::EC2::SecurityGroup",
+        );
+        assert!(!x.is_empty(), "{x:?}");
     }
 }

@@ -1,0 +1,308 @@
+//! Deploy-level approval of resource policies (issue #18): a change set that widens a
+//! resource policy (an S3 bucket policy, an ECR repository policy) is shown, asked about,
+//! and not executed without a yes; the same change narrowing the policy deploys without a
+//! question.
+//!
+//! SYNTHESIZED RESPONSES: every CloudFormation response here is a typed SDK value built by
+//! hand with aws-smithy-mocks, following the AWS CloudFormation API reference (field names,
+//! status values as documented), as in deploy_mocked.rs (whose helpers are copied here).
+//! Real AWS cannot be reached from here to record them. The real SDK client runs.
+
+use aws_sdk_cloudformation::Client;
+use aws_sdk_cloudformation::config::retry::RetryConfig;
+use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
+use aws_sdk_cloudformation::operation::{
+    create_change_set::CreateChangeSetOutput, delete_change_set::DeleteChangeSetOutput,
+    describe_change_set::DescribeChangeSetOutput, describe_stack_events::DescribeStackEventsOutput,
+    execute_change_set::ExecuteChangeSetOutput, get_template::GetTemplateOutput,
+};
+use aws_sdk_cloudformation::types::{
+    Change, ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Replacement,
+    ResourceChange, Stack, StackStatus,
+};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_types::DateTime;
+use ferroform::Template;
+use ferroform::deploy::{self, DeployOptions, DeployOutcome, Session, Ui};
+use serde_json::{Value, json};
+
+const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/web/1";
+const CS_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/ferroform-1/1";
+
+#[derive(Default)]
+struct Rec {
+    lines: Vec<String>,
+    answer: Option<bool>,
+    asked: Vec<String>,
+}
+
+impl Ui for Rec {
+    fn line(&mut self, text: &str) {
+        self.lines.push(text.to_owned());
+    }
+    fn note(&mut self, text: &str) {
+        self.lines.push(text.to_owned());
+    }
+    fn event(&mut self, e: &deploy::StackEvent) {
+        self.lines.push(e.line());
+    }
+    fn confirm(&mut self, q: &str) -> Option<bool> {
+        self.asked.push(q.to_owned());
+        self.answer
+    }
+}
+
+fn session(rules: &[&Rule]) -> Session {
+    let cfn: Client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, rules, |b| {
+        b.retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(std::time::Duration::from_millis(1)),
+        )
+    });
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .build(),
+    );
+    let mut s = Session::from_clients(
+        cfn,
+        s3,
+        "us-east-1",
+        "https://cloudformation.us-east-1.amazonaws.com",
+    );
+    s.poll = deploy::PollConfig {
+        initial: std::time::Duration::from_millis(1),
+        max: std::time::Duration::from_millis(5),
+    };
+    s
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn stack(status: StackStatus) -> DescribeStacksOutput {
+    DescribeStacksOutput::builder()
+        .stacks(
+            Stack::builder()
+                .stack_name("web")
+                .stack_id(STACK_ID)
+                .stack_status(status)
+                .creation_time(DateTime::from_secs(0))
+                .build(),
+        )
+        .build()
+}
+
+/// A change set that modifies `id` in place (no replacement: only the policy analysis can
+/// ask for approval).
+fn modified_in_place(id: &str, ty: &str) -> Rule {
+    let change = Change::builder()
+        .resource_change(
+            ResourceChange::builder()
+                .action(ChangeAction::Modify)
+                .logical_resource_id(id)
+                .resource_type(ty)
+                .replacement(Replacement::False)
+                .build(),
+        )
+        .build();
+    mock!(Client::describe_change_set).then_output(move || {
+        DescribeChangeSetOutput::builder()
+            .change_set_id(CS_ID)
+            .change_set_name("ferroform-1")
+            .stack_id(STACK_ID)
+            .status(ChangeSetStatus::CreateComplete)
+            .execution_status(ExecutionStatus::Available)
+            .changes(change.clone())
+            .build()
+    })
+}
+
+fn create_update_change_set() -> Rule {
+    mock!(Client::create_change_set)
+        .match_requests(|r| r.change_set_type() == Some(&ChangeSetType::Update))
+        .then_output(|| {
+            CreateChangeSetOutput::builder()
+                .id(CS_ID)
+                .stack_id(STACK_ID)
+                .build()
+        })
+}
+
+/// One resource policy, narrow and wide: the wide one lets anyone in.
+struct Case {
+    ty: &'static str,
+    narrow: Value,
+    wide: Value,
+    /// What the approval reason must show was widened.
+    shows: &'static str,
+}
+
+fn cases() -> Vec<Case> {
+    let doc = |statement: Value| json!({"Version": "2012-10-17", "Statement": [statement]});
+    vec![
+        Case {
+            ty: "AWS::S3::BucketPolicy",
+            narrow: json!({"Bucket": "assets", "PolicyDocument": doc(json!(
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+                 "Action": "s3:GetObject", "Resource": "arn:aws:s3:::assets/*"}))}),
+            wide: json!({"Bucket": "assets", "PolicyDocument": doc(json!(
+                {"Effect": "Allow", "Principal": "*",
+                 "Action": "s3:GetObject", "Resource": "arn:aws:s3:::assets/*"}))}),
+            shows: "s3:GetObject on arn:aws:s3:::assets/* for AWS *",
+        },
+        Case {
+            ty: "AWS::ECR::Repository",
+            narrow: json!({"RepositoryName": "web", "RepositoryPolicyText": doc(json!(
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+                 "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}))}),
+            wide: json!({"RepositoryName": "web", "RepositoryPolicyText": doc(json!(
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+                 "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:PutImage"]}))}),
+            shows: "ecr:PutImage for AWS arn:aws:iam::444455556666:root",
+        },
+    ]
+}
+
+fn body(ty: &str, props: &Value) -> Value {
+    json!({"Resources": {"Policy": {"Type": ty, "Properties": props}}})
+}
+
+struct Run {
+    result: Result<DeployOutcome, deploy::Error>,
+    ui: Rec,
+    executed: usize,
+    change_sets_deleted: usize,
+}
+
+/// Deploy `new` over a stack whose deployed template is `old`, answering `answer`.
+fn deploy(old: &Value, new: &Value, ty: &str, answer: Option<bool>, yes: bool) -> Run {
+    let describe =
+        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
+    let old_text = old.to_string();
+    let template = mock!(Client::get_template).then_output(move || {
+        GetTemplateOutput::builder()
+            .template_body(old_text.clone())
+            .build()
+    });
+    let create = create_update_change_set();
+    let describe_cs = modified_in_place("Policy", ty);
+    let delete_cs =
+        mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build());
+    let execute =
+        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
+    let events = mock!(Client::describe_stack_events)
+        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let s = session(&[
+        &describe,
+        &template,
+        &create,
+        &describe_cs,
+        &delete_cs,
+        &execute,
+        &events,
+    ]);
+    let mut ui = Rec {
+        answer,
+        ..Default::default()
+    };
+    let opts = DeployOptions {
+        yes,
+        ..Default::default()
+    };
+    let t = Template::new("web", new.clone());
+    let result = rt()
+        .block_on(deploy::deploy(&s, &t, &opts, &mut ui))
+        .map(|(o, _)| o);
+    assert_eq!(create.num_calls(), 1, "a change set is made");
+    Run {
+        result,
+        ui,
+        executed: execute.num_calls(),
+        change_sets_deleted: delete_cs.num_calls(),
+    }
+}
+
+#[test]
+fn a_widened_resource_policy_is_not_deployed_without_approval() {
+    for c in cases() {
+        let (old, new) = (body(c.ty, &c.narrow), body(c.ty, &c.wide));
+        for answer in [None, Some(false), Some(true)] {
+            let run = deploy(&old, &new, c.ty, answer, false);
+            let ui = &run.ui;
+            assert!(
+                ui.lines
+                    .iter()
+                    .any(|l| l == "This change set needs approval:"),
+                "{}: {:?}",
+                c.ty,
+                ui.lines
+            );
+            let reason = format!("Policy ({}) adds or widens resource policy", c.ty);
+            assert!(
+                ui.lines
+                    .iter()
+                    .any(|l| l.contains(&reason) && l.contains(c.shows)),
+                "{}: no line with `{reason}` and `{}`: {:?}",
+                c.ty,
+                c.shows,
+                ui.lines
+            );
+            assert_eq!(ui.asked.len(), 1, "{}: asked once: {:?}", c.ty, ui.asked);
+            match answer {
+                Some(true) => {
+                    let outcome = run.result.unwrap_or_else(|e| panic!("{}: {e}", c.ty));
+                    assert_eq!(outcome, DeployOutcome::Executed { created: false });
+                    assert_eq!(run.executed, 1, "{}", c.ty);
+                }
+                _ => {
+                    let e = run.result.expect_err("refused");
+                    assert_eq!(e.exit_code(), 1, "{e}");
+                    assert_eq!(run.executed, 0, "{}: nothing executed", c.ty);
+                    assert_eq!(run.change_sets_deleted, 1, "{}: change set removed", c.ty);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_narrowed_resource_policy_deploys_without_a_question() {
+    for c in cases() {
+        let (old, new) = (body(c.ty, &c.wide), body(c.ty, &c.narrow));
+        // Not on a terminal (no answer): a question would refuse the deploy.
+        let run = deploy(&old, &new, c.ty, None, false);
+        assert!(run.ui.asked.is_empty(), "{}: {:?}", c.ty, run.ui.asked);
+        assert!(
+            !run.ui.lines.iter().any(|l| l.contains("needs approval")),
+            "{}: {:?}",
+            c.ty,
+            run.ui.lines
+        );
+        let outcome = run.result.unwrap_or_else(|e| panic!("{}: {e}", c.ty));
+        assert_eq!(outcome, DeployOutcome::Executed { created: false });
+        assert_eq!(run.executed, 1, "{}", c.ty);
+    }
+}
+
+#[test]
+fn yes_approves_a_widened_resource_policy_without_asking() {
+    let c = &cases()[0];
+    let run = deploy(
+        &body(c.ty, &c.narrow),
+        &body(c.ty, &c.wide),
+        c.ty,
+        None,
+        true,
+    );
+    assert!(run.ui.asked.is_empty(), "{:?}", run.ui.asked);
+    let outcome = run.result.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outcome, DeployOutcome::Executed { created: false });
+    assert_eq!(run.executed, 1);
+}
