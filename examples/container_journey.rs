@@ -106,8 +106,8 @@ pub fn app() -> App {
 
     // 5. Auto scaling: 2 to 10 tasks, on CPU and on requests per task.
     web.auto_scale(&mut stack, 2, 10)
-        .scale_on_cpu(60.0)
-        .scale_on_request_count(500, &web.target());
+        .scale_on_cpu(&mut stack, 60.0)
+        .scale_on_request_count(&mut stack, 500, &web.target());
 
     stack
         .output("Url", fns::join("", vec!["http://".into(), web.dns_name()]))

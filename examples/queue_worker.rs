@@ -116,6 +116,7 @@ pub fn app() -> App {
     // 1 to 20 workers: one more from 100 waiting messages, five more from 1000, one fewer
     // at 10 or less.
     worker.auto_scale(&mut stack, 1, 20).scale_on_metric(
+        &mut stack,
         "QueueDepth",
         StepScaling::new(
             Metric::new("AWS/SQS", "ApproximateNumberOfMessagesVisible")

@@ -727,7 +727,7 @@ mod tests {
             },
         );
         web.auto_scale(&mut stack, 1, 3)
-            .scale_on_request_count(100, &web.target());
+            .scale_on_request_count(&mut stack, 100, &web.target());
         stack.synth().unwrap().body().clone()
     }
 

@@ -30,8 +30,8 @@ mod service;
 mod task_definition;
 
 pub use capacity::{
-    DEFAULT_AGENT_SETTINGS, DYNAMIC_HOST_PORTS, ECS_AL2023_AMI_ARM64, ECS_AL2023_AMI_X86_64, Ec2Capacity, Ec2CapacityProps,
-    InstancePolicy, MachineImage,
+    DEFAULT_AGENT_SETTINGS, DYNAMIC_HOST_PORTS, ECS_AL2023_AMI_ARM64, ECS_AL2023_AMI_X86_64,
+    Ec2Capacity, Ec2CapacityProps, InstancePolicy, MachineImage,
 };
 pub use cluster::{CapacityProviderStrategy, Cluster, ClusterProps, ContainerInsights};
 pub use container::{
@@ -40,13 +40,13 @@ pub use container::{
 };
 pub use image::ContainerImage;
 pub use load_balancer::{
-    AccessLogs, ExistingListener, HttpsListener, LoadBalancedFargateService, LoadBalancedFargateServiceProps,
-    LoadBalancerKind, LoadBalancerTarget,
+    AccessLogs, ExistingListener, HttpsListener, LoadBalancedFargateService,
+    LoadBalancedFargateServiceProps, LoadBalancerKind, LoadBalancerTarget,
 };
 pub use log::{LogGroupProps, TaskLogging};
 pub use network::{NatGateways, Vpc, VpcEndpoints, VpcProps, VpcResources};
 pub use repository::{LifecycleRule, Removal, Repository, RepositoryEncryption, RepositoryProps};
-pub use scaling::{AutoScaling, Metric, MetricStatistic, ScalingStep, StepScaling};
+pub use scaling::{AutoScaling, Metric, MetricStatistic, ScalingStep, StepScaling, TargetTracking};
 pub use schedule::{
     AdHocTask, AdHocTaskProps, RateUnit, Schedule, ScheduledTask, ScheduledTaskProps, TaskCapacity,
 };

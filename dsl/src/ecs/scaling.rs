@@ -106,7 +106,7 @@ pub enum ScalingStep {
 ///         ScalingStep::AtOrAbove { threshold: 1000.0, change: 5 },
 ///     ],
 /// );
-/// assert_eq!(queue.cooldown_seconds, 120);
+/// assert_eq!(queue.scale_out_cooldown_seconds, 120);
 /// ```
 #[derive(Clone, Debug)]
 pub struct StepScaling {
@@ -114,10 +114,18 @@ pub struct StepScaling {
     pub metric: Metric,
     /// The steps (any order).
     pub steps: Vec<ScalingStep>,
-    /// Seconds after a scaling activity before another may start. Default: 120.
-    pub cooldown_seconds: u32,
+    /// Seconds after a scale-out before another scaling activity of this policy may start.
+    /// Default: 120.
+    pub scale_out_cooldown_seconds: u32,
+    /// Seconds after a scale-in before another may start. Default: 120.
+    pub scale_in_cooldown_seconds: u32,
     /// Periods the threshold must be breached before the alarm fires. Default: 1.
     pub evaluation_periods: u32,
+    /// Create the CloudWatch alarms that trigger the policies. Default: `true`. With
+    /// `false`, only the step policies are made and you point an alarm of your own at them
+    /// ([`AutoScaling::policy`] by name, e.g. `"QueueScaleOut"`); the thresholds then only
+    /// place the steps relative to your alarm's threshold, which must be the first step's.
+    pub create_alarms: bool,
 }
 
 impl StepScaling {
@@ -126,16 +134,68 @@ impl StepScaling {
         StepScaling {
             metric,
             steps,
-            cooldown_seconds: 120,
+            scale_out_cooldown_seconds: 120,
+            scale_in_cooldown_seconds: 120,
             evaluation_periods: 1,
+            create_alarms: true,
         }
+    }
+}
+
+/// How a target-tracking policy follows its metric. Converts from a plain target value
+/// (`scale_on_cpu(&mut stack, 60.0)`), with the defaults below.
+///
+/// ```
+/// use ferroform::ecs::TargetTracking;
+/// let cpu = TargetTracking { scale_in_cooldown_seconds: 600.into(), ..TargetTracking::new(60.0) };
+/// assert_eq!(cpu.scale_out_cooldown_seconds, 60);
+/// ```
+#[derive(Clone, Debug)]
+pub struct TargetTracking {
+    /// The value to keep the metric near (a percentage, requests per task...).
+    pub target: Value<f64>,
+    /// The policy's name. Default: its logical ID (`<service>CpuScaling`...).
+    pub policy_name: Option<Value<String>>,
+    /// Seconds after a scale-out before another. Default: 60 (add capacity fast).
+    pub scale_out_cooldown_seconds: Value<i64>,
+    /// Seconds after a scale-in before another. Default: 300 (remove capacity slowly).
+    pub scale_in_cooldown_seconds: Value<i64>,
+    /// Never scale in through this policy (another policy or schedule does). Default: `false`.
+    pub disable_scale_in: bool,
+}
+
+impl TargetTracking {
+    /// Track `target` with the defaults above.
+    pub fn new(target: impl Into<Value<f64>>) -> Self {
+        TargetTracking {
+            target: target.into(),
+            policy_name: None,
+            scale_out_cooldown_seconds: 60.into(),
+            scale_in_cooldown_seconds: 300.into(),
+            disable_scale_in: false,
+        }
+    }
+}
+
+impl From<f64> for TargetTracking {
+    fn from(target: f64) -> Self {
+        TargetTracking::new(target)
+    }
+}
+
+impl From<u32> for TargetTracking {
+    fn from(target: u32) -> Self {
+        TargetTracking::new(f64::from(target))
     }
 }
 
 /// Auto scaling of a service's task count: one `AWS::ApplicationAutoScaling::ScalableTarget`
 /// (`<service>ScalableTarget`, on `ecs:service:DesiredCount` of `service/<cluster>/<service>`)
 /// and the policies added to it. Target-tracking policies scale out after 60 seconds and in
-/// after 300 (fast to add capacity, slow to remove it).
+/// after 300 by default (fast to add capacity, slow to remove it; see [`TargetTracking`]).
+///
+/// The builder does not hold the stack: each call takes it, so the stack stays usable
+/// between calls, and the policies it made are found by name with [`AutoScaling::policy`].
 ///
 /// ```
 /// use ferroform::{Stack, Parameter};
@@ -150,23 +210,32 @@ impl StepScaling {
 /// let api = FargateService::new(&mut stack, "Api", FargateServiceProps::new(
 ///     &cluster, &task, ServiceNetworking::new(vpc.to_ref(), subnets.to_ref())));
 /// api.auto_scale(&mut stack, 2, 10)
-///     .scale_on_cpu(60.0)
-///     .scale_on_memory(75.0)
-///     .scale_on_schedule("NightlyLow", "cron(0 22 * * ? *)", 1, 2);
+///     .scale_on_cpu(&mut stack, 60.0)
+///     .scale_on_memory(&mut stack, 75.0)
+///     .scale_on_schedule(&mut stack, "NightlyLow", "cron(0 22 * * ? *)", 1, 2);
 /// let t = stack.synth().unwrap();
 /// assert_eq!(t.body()["Resources"]["ApiScalableTarget"]["Properties"]["MaxCapacity"], 10);
 /// ```
-pub struct AutoScaling<'a> {
-    stack: &'a mut Stack,
+#[derive(Clone, Debug)]
+pub struct AutoScaling {
     prefix: String,
     target: Handle<aas::ScalableTarget>,
-    policies: Vec<Handle<aas::ScalingPolicy>>,
+    policies: Vec<(String, Handle<aas::ScalingPolicy>)>,
 }
 
 impl Service {
-    /// Scale the service between `min` and `max` tasks; add policies to what this returns.
-    pub fn auto_scale<'a>(&self, stack: &'a mut Stack, min: u32, max: u32) -> AutoScaling<'a> {
-        if min > max {
+    /// Scale the service between `min` and `max` tasks (literals, or values such as a
+    /// parameter); add policies to what this returns.
+    pub fn auto_scale(
+        &self,
+        stack: &mut Stack,
+        min: impl Into<Value<i64>>,
+        max: impl Into<Value<i64>>,
+    ) -> AutoScaling {
+        let (min, max) = (min.into(), max.into());
+        if let (Some(&min), Some(&max)) = (min.as_lit(), max.as_lit())
+            && min > max
+        {
             stack.report_error(
                 rules::INVALID_INPUT,
                 Some(&part_id(&self.id, "ScalableTarget")),
@@ -198,7 +267,6 @@ impl Service {
             ),
         );
         AutoScaling {
-            stack,
             prefix: self.id.clone(),
             target,
             policies: Vec::new(),
@@ -206,68 +274,104 @@ impl Service {
     }
 }
 
-impl AutoScaling<'_> {
+impl AutoScaling {
     /// The scalable target (escape hatch).
     pub fn target(&self) -> &Handle<aas::ScalableTarget> {
         &self.target
     }
 
-    /// The policies added so far, in order.
-    pub fn policies(&self) -> &[Handle<aas::ScalingPolicy>] {
-        &self.policies
+    /// The policies added so far, in order, with their part names (`CpuScaling`,
+    /// `QueueScaleOut`...).
+    pub fn policies(&self) -> impl Iterator<Item = (&str, &Handle<aas::ScalingPolicy>)> {
+        self.policies.iter().map(|(n, h)| (n.as_str(), h))
     }
 
-    fn policy(&mut self, part: &str, policy: aas::ScalingPolicy) -> Handle<aas::ScalingPolicy> {
+    /// The policy made under part name `name` (`CpuScaling`, `MemoryScaling`,
+    /// `RequestScaling`, `<name>ScaleOut`, `<name>ScaleIn`).
+    pub fn policy(&self, name: &str) -> Option<&Handle<aas::ScalingPolicy>> {
+        self.policies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, h)| h)
+    }
+
+    fn add_policy(
+        &mut self,
+        stack: &mut Stack,
+        part: &str,
+        policy: aas::ScalingPolicy,
+    ) -> Handle<aas::ScalingPolicy> {
         // `ScalingTargetId` references the target: each policy depends on it.
         let id = part_id(&self.prefix, part);
-        let h = self
-            .stack
-            .add(&id, policy.scaling_target_id(self.target.to_ref()));
-        self.policies.push(h.clone());
+        let h = stack.add(&id, policy.scaling_target_id(self.target.to_ref()));
+        self.policies.push((part.to_owned(), h.clone()));
         h
     }
 
-    fn track(mut self, part: &str, target: f64, metric: sp::PredefinedMetricSpecification) -> Self {
-        if target.is_nan() || target <= 0.0 {
-            self.stack.report_error(
+    fn track(
+        &mut self,
+        stack: &mut Stack,
+        part: &str,
+        tracking: TargetTracking,
+        metric: sp::PredefinedMetricSpecification,
+    ) -> &mut Self {
+        if let Some(&target) = tracking.target.as_lit()
+            && (target.is_nan() || target <= 0.0)
+        {
+            stack.report_error(
                 rules::INVALID_INPUT,
                 Some(&part_id(&self.prefix, part)),
                 format!("target value {target} is not positive"),
                 "track a positive value",
             );
         }
-        let name = part_id(&self.prefix, part);
-        self.policy(
+        let name = tracking
+            .policy_name
+            .unwrap_or_else(|| part_id(&self.prefix, part).into());
+        let mut config = sp::TargetTrackingScalingPolicyConfiguration::new(tracking.target)
+            .predefined_metric_specification(metric)
+            .scale_out_cooldown(tracking.scale_out_cooldown_seconds)
+            .scale_in_cooldown(tracking.scale_in_cooldown_seconds);
+        if tracking.disable_scale_in {
+            config = config.disable_scale_in(true);
+        }
+        self.add_policy(
+            stack,
             part,
             aas::ScalingPolicy::new(name, sp::PolicyType::TargetTrackingScaling)
-                .target_tracking_scaling_policy_configuration(
-                    sp::TargetTrackingScalingPolicyConfiguration::new(target)
-                        .predefined_metric_specification(metric)
-                        .scale_out_cooldown(60)
-                        .scale_in_cooldown(300),
-                ),
+                .target_tracking_scaling_policy_configuration(config),
         );
         self
     }
 
-    /// Keep the service's average CPU utilization near `target_percent`
+    /// Keep the service's average CPU utilization near a target percentage
     /// (`<service>CpuScaling`).
-    pub fn scale_on_cpu(self, target_percent: f64) -> Self {
+    pub fn scale_on_cpu(
+        &mut self,
+        stack: &mut Stack,
+        target_percent: impl Into<TargetTracking>,
+    ) -> &mut Self {
         self.track(
+            stack,
             "CpuScaling",
-            target_percent,
+            target_percent.into(),
             sp::PredefinedMetricSpecification::new(
                 sp::PredefinedMetricType::EcsServiceAverageCpuUtilization,
             ),
         )
     }
 
-    /// Keep the service's average memory utilization near `target_percent`
+    /// Keep the service's average memory utilization near a target percentage
     /// (`<service>MemoryScaling`).
-    pub fn scale_on_memory(self, target_percent: f64) -> Self {
+    pub fn scale_on_memory(
+        &mut self,
+        stack: &mut Stack,
+        target_percent: impl Into<TargetTracking>,
+    ) -> &mut Self {
         self.track(
+            stack,
             "MemoryScaling",
-            target_percent,
+            target_percent.into(),
             sp::PredefinedMetricSpecification::new(
                 sp::PredefinedMetricType::EcsServiceAverageMemoryUtilization,
             ),
@@ -277,10 +381,11 @@ impl AutoScaling<'_> {
     /// Keep the ALB requests per task near `requests_per_target` (`<service>RequestScaling`).
     /// The resource label is `<load balancer full name>/<target group full name>`.
     pub fn scale_on_request_count(
-        self,
-        requests_per_target: u32,
+        &mut self,
+        stack: &mut Stack,
+        requests_per_target: impl Into<TargetTracking>,
         target: &LoadBalancerTarget,
-    ) -> Self {
+    ) -> &mut Self {
         let label = fns::join(
             "/",
             vec![
@@ -289,8 +394,9 @@ impl AutoScaling<'_> {
             ],
         );
         self.track(
+            stack,
             "RequestScaling",
-            f64::from(requests_per_target),
+            requests_per_target.into(),
             sp::PredefinedMetricSpecification::new(
                 sp::PredefinedMetricType::AlbRequestCountPerTarget,
             )
@@ -300,7 +406,15 @@ impl AutoScaling<'_> {
 
     /// Set the task count range on a schedule (`cron(...)`, `rate(...)` or `at(...)`; a bare
     /// cron expression is wrapped in `cron(...)`), in UTC.
-    pub fn scale_on_schedule(self, name: &str, schedule: &str, min: u32, max: u32) -> Self {
+    pub fn scale_on_schedule(
+        &mut self,
+        stack: &mut Stack,
+        name: &str,
+        schedule: &str,
+        min: impl Into<Value<i64>>,
+        max: impl Into<Value<i64>>,
+    ) -> &mut Self {
+        let (min, max) = (min.into(), max.into());
         let schedule = if ["cron(", "rate(", "at("]
             .iter()
             .any(|p| schedule.starts_with(p))
@@ -309,15 +423,17 @@ impl AutoScaling<'_> {
         } else {
             format!("cron({schedule})")
         };
-        if min > max {
-            self.stack.report_error(
+        if let (Some(&lo), Some(&hi)) = (min.as_lit(), max.as_lit())
+            && lo > hi
+        {
+            stack.report_error(
                 rules::INVALID_INPUT,
                 Some(self.target.logical_id()),
-                format!("scheduled action `{name}`: minimum {min} is above the maximum {max}"),
+                format!("scheduled action `{name}`: minimum {lo} is above the maximum {hi}"),
                 "give a minimum at most the maximum",
             );
         }
-        if let Some(t) = self.stack.get_mut(&self.target) {
+        if let Some(t) = stack.get_mut(&self.target) {
             let list = t
                 .scheduled_actions
                 .get_or_insert_with(|| Value::lit(Vec::new()));
@@ -339,7 +455,12 @@ impl AutoScaling<'_> {
     /// Step scaling on any metric: for each direction that has steps, a step-scaling policy
     /// (`<service><name>ScaleOut` / `ScaleIn`) and the CloudWatch alarm that triggers it
     /// (`<service><name>ScaleOutAlarm` / `ScaleInAlarm`).
-    pub fn scale_on_metric(mut self, name: &str, scaling: StepScaling) -> Self {
+    pub fn scale_on_metric(
+        &mut self,
+        stack: &mut Stack,
+        name: &str,
+        scaling: StepScaling,
+    ) -> &mut Self {
         let mut above: Vec<(f64, i64)> = Vec::new();
         let mut below: Vec<(f64, i64)> = Vec::new();
         for step in &scaling.steps {
@@ -376,7 +497,7 @@ impl AutoScaling<'_> {
             problems.push("has a step that changes nothing".to_owned());
         }
         for p in problems {
-            self.stack.report_error(
+            stack.report_error(
                 rules::INVALID_INPUT,
                 Some(&id),
                 format!("step scaling `{name}` {p}"),
@@ -426,17 +547,26 @@ impl AutoScaling<'_> {
                 })
                 .collect();
             let part = format!("{name}{direction}");
-            let policy = self.policy(
+            let cooldown = if direction == "ScaleOut" {
+                scaling.scale_out_cooldown_seconds
+            } else {
+                scaling.scale_in_cooldown_seconds
+            };
+            let policy = self.add_policy(
+                stack,
                 &part,
                 aas::ScalingPolicy::new(part_id(&self.prefix, &part), sp::PolicyType::StepScaling)
                     .step_scaling_policy_configuration(
                         sp::StepScalingPolicyConfiguration::new()
                             .adjustment_type(sp::AdjustmentType::ChangeInCapacity)
-                            .cooldown(scaling.cooldown_seconds)
+                            .cooldown(cooldown)
                             .metric_aggregation_type(aggregation.clone())
                             .step_adjustments(adjustments),
                     ),
             );
+            if !scaling.create_alarms {
+                continue;
+            }
             let m = &scaling.metric;
             let mut a = cloudwatch::Alarm::new()
                 .alarm_description(format!(
@@ -468,8 +598,7 @@ impl AutoScaling<'_> {
                     .collect();
                 a = a.dimensions(dims);
             }
-            self.stack
-                .add(&part_id(&self.prefix, &format!("{part}Alarm")), a);
+            stack.add(&part_id(&self.prefix, &format!("{part}Alarm")), a);
         }
         self
     }
@@ -515,7 +644,8 @@ mod tests {
             1,
             "not auto scaled: ECS's default of 1, written"
         );
-        svc.auto_scale(&mut stack, 2, 4).scale_on_cpu(50.0);
+        svc.auto_scale(&mut stack, 2, 4)
+            .scale_on_cpu(&mut stack, 50.0);
         let t = stack.synth().unwrap();
         assert!(
             t.body()["Resources"]["Worker"]["Properties"]
@@ -544,7 +674,8 @@ mod tests {
                 )
             },
         );
-        svc.auto_scale(&mut stack, 2, 4).scale_on_cpu(50.0);
+        svc.auto_scale(&mut stack, 2, 4)
+            .scale_on_cpu(&mut stack, 50.0);
         let t = stack.synth().unwrap();
         assert_eq!(
             t.body()["Resources"]["Worker"]["Properties"]["DesiredCount"],
@@ -572,8 +703,8 @@ mod tests {
         let mut stack = Stack::new("S");
         let svc = service(&mut stack);
         svc.auto_scale(&mut stack, 1, 4)
-            .scale_on_cpu(50.0)
-            .scale_on_memory(70.0);
+            .scale_on_cpu(&mut stack, 50.0)
+            .scale_on_memory(&mut stack, 70.0);
         let t = stack.synth().unwrap();
         let r = &t.body()["Resources"];
         let target = &r["WorkerScalableTarget"]["Properties"];
@@ -610,6 +741,7 @@ mod tests {
         let mut stack = Stack::new("S");
         let svc = service(&mut stack);
         svc.auto_scale(&mut stack, 0, 20).scale_on_metric(
+            &mut stack,
             "Queue",
             StepScaling::new(
                 Metric::new("AWS/SQS", "ApproximateNumberOfMessagesVisible")
@@ -673,6 +805,7 @@ mod tests {
         let mut stack = Stack::new("S");
         let svc = service(&mut stack);
         svc.auto_scale(&mut stack, 5, 2).scale_on_metric(
+            &mut stack,
             "Q",
             StepScaling::new(
                 Metric::new("N", "M"),
@@ -692,12 +825,95 @@ mod tests {
         assert_eq!(err.errors(), 2, "{err}");
     }
 
+    /// Issue #10, 4 and 5: the builder leaves the stack free between calls; policies are
+    /// found by name; names, cooldowns (each direction) and alarms are options; min and max
+    /// take values.
+    #[test]
+    fn scaling_options_named_policies_and_a_free_stack() {
+        let mut stack = Stack::new("S");
+        let svc = service(&mut stack);
+        let max = stack.parameter("MaxTasks", crate::Parameter::number());
+        let mut scaling = svc.auto_scale(&mut stack, 1, max.to_ref().cast_expr::<i64>().unwrap());
+        // The stack is usable between calls.
+        stack.description("scaled");
+        scaling.scale_on_cpu(
+            &mut stack,
+            TargetTracking {
+                policy_name: Some("cpu-60".into()),
+                scale_in_cooldown_seconds: 900.into(),
+                disable_scale_in: true,
+                ..TargetTracking::new(60.0)
+            },
+        );
+        scaling.scale_on_metric(
+            &mut stack,
+            "Queue",
+            StepScaling {
+                scale_in_cooldown_seconds: 600,
+                create_alarms: false,
+                ..StepScaling::new(
+                    Metric::new("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
+                    vec![
+                        ScalingStep::AtOrAbove {
+                            threshold: 100.0,
+                            change: 1,
+                        },
+                        ScalingStep::AtOrBelow {
+                            threshold: 10.0,
+                            change: -1,
+                        },
+                    ],
+                )
+            },
+        );
+        let names: Vec<&str> = scaling.policies().map(|(n, _)| n).collect();
+        assert_eq!(names, ["CpuScaling", "QueueScaleOut", "QueueScaleIn"]);
+        assert_eq!(
+            scaling.policy("QueueScaleIn").unwrap().logical_id(),
+            "WorkerQueueScaleIn"
+        );
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"];
+        assert_eq!(
+            r["WorkerScalableTarget"]["Properties"]["MaxCapacity"],
+            json!({"Ref": "MaxTasks"})
+        );
+        let cpu = &r["WorkerCpuScaling"]["Properties"];
+        assert_eq!(cpu["PolicyName"], "cpu-60");
+        let cfg = &cpu["TargetTrackingScalingPolicyConfiguration"];
+        assert_eq!(
+            (
+                cfg["ScaleOutCooldown"].clone(),
+                cfg["ScaleInCooldown"].clone()
+            ),
+            (json!(60), json!(900))
+        );
+        assert_eq!(cfg["DisableScaleIn"], true);
+        assert_eq!(
+            r["WorkerQueueScaleOut"]["Properties"]["StepScalingPolicyConfiguration"]["Cooldown"],
+            120
+        );
+        assert_eq!(
+            r["WorkerQueueScaleIn"]["Properties"]["StepScalingPolicyConfiguration"]["Cooldown"],
+            600
+        );
+        assert!(
+            r.get("WorkerQueueScaleOutAlarm").is_none(),
+            "the user supplies the alarm"
+        );
+    }
+
     #[test]
     fn schedules_go_on_the_target() {
         let mut stack = Stack::new("S");
         let svc = service(&mut stack);
-        svc.auto_scale(&mut stack, 1, 10)
-            .scale_on_schedule("Morning", "0 7 ? * MON-FRI *", 4, 10);
+        svc.auto_scale(&mut stack, 1, 10).scale_on_schedule(
+            &mut stack,
+            "Morning",
+            "0 7 ? * MON-FRI *",
+            4,
+            10,
+        );
         let t = stack.synth().unwrap();
         let a = &t.body()["Resources"]["WorkerScalableTarget"]["Properties"]["ScheduledActions"][0];
         assert_eq!(a["Schedule"], "cron(0 7 ? * MON-FRI *)");
