@@ -228,13 +228,24 @@ impl App {
             if !names.contains(&s.name()) {
                 continue;
             }
+            // One round: the validator runs even when the model or a construct reported an
+            // error, so that every problem shows at once; what it finds about a part that
+            // already has an error is left out (the same mistake, said twice).
             let diags = &mut stack_diagnostics[i];
-            if !diags.iter().any(|d| d.severity == Severity::Error) {
-                let body = std::mem::take(&mut bodies[i]);
-                let t = Template::new(s.name(), body);
-                diags.extend(crate::validate::validate(&t).diagnostics);
-                out.push(t);
-            }
+            let body = std::mem::take(&mut bodies[i]);
+            let t = Template::new(s.name(), body);
+            let failed: BTreeSet<String> = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .filter_map(|d| d.logical_id.clone())
+                .collect();
+            diags.extend(
+                crate::validate::validate(&t)
+                    .diagnostics
+                    .into_iter()
+                    .filter(|d| d.logical_id.as_ref().is_none_or(|id| !failed.contains(id))),
+            );
+            out.push(t);
             diagnostics.append(diags);
         }
         diagnostics.sort_by_key(|d| d.severity);

@@ -327,6 +327,9 @@ impl Service {
     fn build(stack: &mut Stack, id: &str, c: Common, launch: Launch) -> Service {
         let fargate = matches!(launch, Launch::Fargate);
         let td = &c.task_definition;
+        // One error for one mistake: with the wrong kind of task definition, its network
+        // mode says nothing about the networking this service was given.
+        let mismatch = fargate != td.is_fargate();
         if fargate && !td.is_fargate() {
             stack.report_error(
                 rules::INVALID_INPUT,
@@ -468,6 +471,7 @@ impl Service {
                     ),
                 );
             }
+            _ if mismatch => {}
             (None, true) => stack.report_error(
                 rules::INVALID_INPUT,
                 Some(id),
@@ -920,7 +924,61 @@ mod tests {
             Ec2ServiceProps::new(&cluster, &fargate_task),
         );
         let err = stack.synth().unwrap_err();
-        // A Fargate task on EC2, and an awsvpc task without networking.
-        assert_eq!(err.errors(), 2, "{err}");
+        // A Fargate task on EC2: one error, not a second one about its networking.
+        assert_eq!(err.errors(), 1, "{err}");
+        assert!(err.to_string().contains("runs a Fargate task definition"), "{err}");
+
+        // Issue #10, 7: a Fargate service on an EC2 task definition is one error, without
+        // the impossible "remove the networking" (a Fargate service always has networking).
+        let mut stack = Stack::new("S");
+        let (cluster, _) = setup(&mut stack);
+        let ec2_task = TaskDefinition::new(
+            &mut stack,
+            "Ec2Task",
+            TaskDefinitionProps::ec2(super::super::Ec2NetworkMode::Bridge),
+        );
+        ec2_task.add_container(
+            &mut stack,
+            super::super::ContainerProps {
+                memory_limit_mib: Some(256),
+                ..super::super::ContainerProps::new("app", "busybox")
+            },
+        );
+        FargateService::new(
+            &mut stack,
+            "Api",
+            FargateServiceProps::new(
+                &cluster,
+                &ec2_task,
+                ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
+            ),
+        );
+        let err = stack.synth().unwrap_err();
+        assert_eq!(err.errors(), 1, "{err}");
+        assert!(!err.to_string().contains("remove the networking"), "{err}");
+
+        // And in one round with the validator's findings elsewhere in the stack (an ECR
+        // repository name ECR refuses), in an app synth.
+        stack.add(
+            "Repo",
+            crate::resources::ecr::Repository::new().repository_name("Not_Valid!"),
+        );
+        let mut app = crate::App::new();
+        app.add(stack);
+        let err = app.synth().unwrap_err();
+        let rules: Vec<(&str, Option<&str>)> = err
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, d.logical_id.as_deref()))
+            .collect();
+        assert!(rules.contains(&("FF1501", Some("Api"))), "{err}");
+        assert!(
+            rules.iter().any(|(r, id)| r.starts_with("FF2") && *id == Some("Repo")),
+            "{err}"
+        );
+        assert!(
+            !rules.iter().any(|(r, id)| !r.starts_with("FF1") && *id == Some("Api")),
+            "no second diagnostic for the service: {err}"
+        );
     }
 }
