@@ -143,8 +143,46 @@ pub struct ResourceOptions {
     update_policy: Option<Json>,
     creation_policy: Option<Json>,
     metadata: Option<Json>,
-    overrides: Vec<(String, Option<Json>)>,
+    /// `DeletionPolicy` / `UpdateReplacePolicy` chosen by a condition: (condition, if true, if
+    /// false).
+    conditional_deletion: Option<(CondRef, DeletionPolicy, DeletionPolicy)>,
+    conditional_replace: Option<(CondRef, UpdateReplacePolicy, UpdateReplacePolicy)>,
+    overrides: Vec<(String, Option<OverrideValue>)>,
+    attribute_overrides: Vec<(String, Option<OverrideValue>)>,
 }
+
+/// A value for [`ResourceOptions::override_property`] and
+/// [`ResourceOptions::override_attribute`]: plain JSON (numbers, strings, `json!`...) or any
+/// ferroform value, so that references and intrinsic functions (`fns::sub(...)`,
+/// `handle.attr_arn()`) are rendered and checked like a property's.
+#[derive(Clone, Debug)]
+pub struct OverrideValue(Rc<dyn OverrideRender>);
+
+trait OverrideRender: Render + fmt::Debug {}
+impl<T: Render + fmt::Debug> OverrideRender for T {}
+
+impl<T: Into<Json>> From<T> for OverrideValue {
+    fn from(v: T) -> Self {
+        OverrideValue(Rc::new(v.into()))
+    }
+}
+
+impl<T: Render + fmt::Debug + 'static> From<Value<T>> for OverrideValue {
+    fn from(v: Value<T>) -> Self {
+        OverrideValue(Rc::new(v))
+    }
+}
+
+/// The resource attributes [`ResourceOptions::override_attribute`] can set.
+const OVERRIDABLE_ATTRIBUTES: &[&str] = &[
+    "Condition",
+    "CreationPolicy",
+    "DeletionPolicy",
+    "DependsOn",
+    "Metadata",
+    "UpdatePolicy",
+    "UpdateReplacePolicy",
+];
 
 impl ResourceOptions {
     /// Create this resource only after `other` (adds to `DependsOn`; duplicates are dropped).
@@ -163,11 +201,50 @@ impl ResourceOptions {
     /// Set `DeletionPolicy`.
     pub fn deletion_policy(&mut self, policy: DeletionPolicy) -> &mut Self {
         self.deletion_policy = Some(policy);
+        self.conditional_deletion = None;
         self
     }
     /// Set `UpdateReplacePolicy`.
     pub fn update_replace_policy(&mut self, policy: UpdateReplacePolicy) -> &mut Self {
         self.update_replace_policy = Some(policy);
+        self.conditional_replace = None;
+        self
+    }
+    /// `DeletionPolicy` chosen by a condition (`Fn::If`): `when_true` where `condition` holds
+    /// (production, say), `when_false` elsewhere. CloudFormation accepts an intrinsic here only
+    /// with the `AWS::LanguageExtensions` transform, which is added to the stack for you.
+    ///
+    /// ```
+    /// use ferroform::{DeletionPolicy, Parameter, Stack, fns};
+    /// use ferroform::resources::logs;
+    /// let mut stack = Stack::new("Web");
+    /// let env = stack.parameter("Env", Parameter::string());
+    /// let prod = stack.condition("IsProd", fns::equals(env.to_ref(), "prod"));
+    /// let lg = stack.add("Logs", logs::LogGroup::new());
+    /// stack.options(&lg).deletion_policy_if(&prod, DeletionPolicy::Retain, DeletionPolicy::Delete);
+    /// let t = stack.synth().unwrap();
+    /// assert_eq!(t.body()["Transform"], "AWS::LanguageExtensions");
+    /// assert_eq!(t.body()["Resources"]["Logs"]["DeletionPolicy"]["Fn::If"][1], "Retain");
+    /// ```
+    pub fn deletion_policy_if(
+        &mut self,
+        condition: &CondRef,
+        when_true: DeletionPolicy,
+        when_false: DeletionPolicy,
+    ) -> &mut Self {
+        self.conditional_deletion = Some((condition.clone(), when_true, when_false));
+        self.deletion_policy = None;
+        self
+    }
+    /// `UpdateReplacePolicy` chosen by a condition; see [`ResourceOptions::deletion_policy_if`].
+    pub fn update_replace_policy_if(
+        &mut self,
+        condition: &CondRef,
+        when_true: UpdateReplacePolicy,
+        when_false: UpdateReplacePolicy,
+    ) -> &mut Self {
+        self.conditional_replace = Some((condition.clone(), when_true, when_false));
+        self.update_replace_policy = None;
         self
     }
     /// Keep the resource on stack deletion and on replacement
@@ -238,16 +315,48 @@ impl ResourceOptions {
     /// says (like CDK's `addPropertyOverride`): `"ContainerDefinitions.0.Memory"`. Missing
     /// objects on the way are created; a path through a list needs an index that exists.
     ///
+    /// The value is plain JSON or any ferroform value (a reference, `fns::sub(...)`...),
+    /// rendered and checked like a property.
+    ///
+    /// ```
+    /// use ferroform::{Stack, fns};
+    /// use ferroform::resources::logs;
+    /// let mut stack = Stack::new("Web");
+    /// let lg = stack.add("Logs", logs::LogGroup::new());
+    /// stack.options(&lg)
+    ///     .override_property("RetentionInDays", 7)
+    ///     .override_property("LogGroupName", fns::sub("/ecs/${AWS::StackName}"));
+    /// let json = stack.synth().unwrap().to_json();
+    /// assert!(json.contains("\"RetentionInDays\": 7"));
+    /// assert!(json.contains("\"Fn::Sub\": \"/ecs/${AWS::StackName}\""));
+    /// ```
+    pub fn override_property(&mut self, path: &str, value: impl Into<OverrideValue>) -> &mut Self {
+        self.overrides.push((path.to_owned(), Some(value.into())));
+        self
+    }
+    /// Set a resource attribute by path after the resource is rendered: the first segment
+    /// is `DeletionPolicy`, `UpdateReplacePolicy`, `UpdatePolicy`, `CreationPolicy`,
+    /// `Condition`, `DependsOn` or `Metadata` (`"UpdatePolicy.AutoScalingRollingUpdate.MinInstancesInService"`).
+    /// An intrinsic in `DeletionPolicy` or `UpdateReplacePolicy` adds the
+    /// `AWS::LanguageExtensions` transform, which CloudFormation needs for it.
+    ///
     /// ```
     /// use ferroform::Stack;
     /// use ferroform::resources::logs;
     /// let mut stack = Stack::new("Web");
     /// let lg = stack.add("Logs", logs::LogGroup::new());
-    /// stack.options(&lg).override_property("RetentionInDays", 7);
-    /// assert!(stack.synth().unwrap().to_json().contains("\"RetentionInDays\": 7"));
+    /// stack.options(&lg).override_attribute("Metadata.Owner", "platform");
+    /// assert_eq!(stack.synth().unwrap().body()["Resources"]["Logs"]["Metadata"]["Owner"], "platform");
     /// ```
-    pub fn override_property(&mut self, path: &str, value: impl Into<Json>) -> &mut Self {
-        self.overrides.push((path.to_owned(), Some(value.into())));
+    pub fn override_attribute(&mut self, path: &str, value: impl Into<OverrideValue>) -> &mut Self {
+        self.attribute_overrides
+            .push((path.to_owned(), Some(value.into())));
+        self
+    }
+    /// Remove a resource attribute (or a part of one) by path, as in
+    /// [`ResourceOptions::override_attribute`].
+    pub fn remove_attribute(&mut self, path: &str) -> &mut Self {
+        self.attribute_overrides.push((path.to_owned(), None));
         self
     }
     /// Remove a property by path after the resource is rendered.
@@ -1193,6 +1302,7 @@ impl Stack {
             cx.push_key("Properties");
             let mut props = entry.props.render_props(cx);
             for (path, value) in &o.overrides {
+                let value = value.as_ref().map(|v| v.0.render(cx));
                 if let Err(why) = apply_override(&mut props, path, value.as_ref()) {
                     cx.error(
                         rules::BAD_OVERRIDE,
@@ -1222,6 +1332,53 @@ impl Stack {
                     "UpdateReplacePolicy".into(),
                     Json::String(p.as_str().into()),
                 );
+            }
+            if let Some((c, yes, no)) = &o.conditional_deletion {
+                check_condition(cx, c);
+                r.insert(
+                    "DeletionPolicy".into(),
+                    serde_json::json!({"Fn::If": [c.id.to_string(), yes.as_str(), no.as_str()]}),
+                );
+                cx.needs_language_extensions();
+            }
+            if let Some((c, yes, no)) = &o.conditional_replace {
+                check_condition(cx, c);
+                r.insert(
+                    "UpdateReplacePolicy".into(),
+                    serde_json::json!({"Fn::If": [c.id.to_string(), yes.as_str(), no.as_str()]}),
+                );
+                cx.needs_language_extensions();
+            }
+            if !o.attribute_overrides.is_empty() {
+                let mut attrs = Json::Object(r);
+                for (path, value) in &o.attribute_overrides {
+                    let first = path.split('.').next().unwrap_or_default();
+                    if !OVERRIDABLE_ATTRIBUTES.contains(&first) {
+                        cx.error(
+                            rules::BAD_OVERRIDE,
+                            format!("attribute override `{path}`: `{first}` is not a resource attribute it can set"),
+                            Some(format!("start the path with {}; properties are set with override_property", OVERRIDABLE_ATTRIBUTES.join(", "))),
+                        );
+                        continue;
+                    }
+                    let value = value.as_ref().map(|v| v.0.render(cx));
+                    if matches!(first, "DeletionPolicy" | "UpdateReplacePolicy")
+                        && value.as_ref().is_some_and(Json::is_object)
+                    {
+                        cx.needs_language_extensions();
+                    }
+                    if let Err(why) = apply_override(&mut attrs, path, value.as_ref()) {
+                        cx.error(
+                            rules::BAD_OVERRIDE,
+                            format!("attribute override `{path}` cannot be applied: {why}"),
+                            Some("attribute paths start with the attribute's name, e.g. `UpdatePolicy.AutoScalingRollingUpdate.MinInstancesInService`".into()),
+                        );
+                    }
+                }
+                r = match attrs {
+                    Json::Object(m) => m,
+                    _ => JsonMap::new(),
+                };
             }
             cx.pop();
             out.insert(id.to_string(), Json::Object(r));
@@ -1336,6 +1493,51 @@ pub fn stack_name_error(name: &str, allow_id: bool) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Issue #10, 5: overrides take ferroform values and reach the resource attributes; an
+    /// intrinsic deletion policy brings the transform it needs; a bad attribute is an error.
+    #[test]
+    fn overrides_take_values_and_reach_attributes() {
+        use crate::resources::logs;
+        let mut stack = Stack::new("S");
+        let env = stack.parameter("Env", Parameter::string());
+        let prod = stack.condition("IsProd", crate::fns::equals(env.to_ref(), "prod"));
+        let lg = stack.add("Logs", logs::LogGroup::new());
+        let other = stack.add("Other", logs::LogGroup::new());
+        stack
+            .options(&lg)
+            .override_property("LogGroupName", other.to_ref())
+            .override_attribute("UpdatePolicy.Note", crate::fns::sub("${AWS::StackName}"))
+            .update_replace_policy_if(
+                &prod,
+                UpdateReplacePolicy::Retain,
+                UpdateReplacePolicy::Delete,
+            );
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"]["Logs"];
+        assert_eq!(r["Properties"]["LogGroupName"], json!({"Ref": "Other"}));
+        assert_eq!(
+            r["UpdatePolicy"]["Note"],
+            json!({"Fn::Sub": "${AWS::StackName}"})
+        );
+        assert_eq!(
+            r["UpdateReplacePolicy"],
+            json!({"Fn::If": ["IsProd", "Retain", "Delete"]})
+        );
+        assert_eq!(t.body()["Transform"], "AWS::LanguageExtensions");
+        assert!(crate::validate::validate(&t).diagnostics.is_empty());
+
+        let mut stack = Stack::new("S");
+        let lg = stack.add("Logs", logs::LogGroup::new());
+        stack
+            .options(&lg)
+            .override_attribute("Type", "AWS::SNS::Topic");
+        let e = stack.synth().unwrap_err();
+        assert!(
+            e.to_string().contains("`Type` is not a resource attribute"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn overrides_create_replace_and_remove() {

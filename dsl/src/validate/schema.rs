@@ -121,6 +121,10 @@ fn structure(cx: &mut Cx) {
     let Some(body) = cx.body.as_object() else {
         return;
     };
+    // Whether an intrinsic may stand in DeletionPolicy/UpdateReplacePolicy: with
+    // AWS::LanguageExtensions it may; with any other transform a macro may rewrite it, so
+    // only a template without a transform is held to the rule (no false alarms).
+    let language_extensions = body.contains_key("Transform");
     for k in body.keys() {
         if !SECTIONS.contains(&k.as_str()) {
             let hint = suggest(k, SECTIONS.iter().copied())
@@ -280,6 +284,17 @@ fn structure(cx: &mut Cx) {
                     format!("{id}.{key}"),
                     format!("{key} `{v}` is not valid"),
                     Some(format!("use {}", one_of(allowed))),
+                );
+            }
+            // An intrinsic function here needs the AWS::LanguageExtensions transform:
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/function-refs-in-policy-attributes.html
+            if m.get(key).is_some_and(Json::is_object) && !language_extensions {
+                cx.report(
+                    "FF2000",
+                    Some(id),
+                    format!("{id}.{key}"),
+                    format!("{key} is an intrinsic function, which CloudFormation accepts only with the AWS::LanguageExtensions transform"),
+                    Some(format!("add `Transform: AWS::LanguageExtensions` to the template, or write {key} as {}", one_of(allowed))),
                 );
             }
         }
