@@ -152,7 +152,8 @@ pub mod rules {
     pub const DUPLICATE_STACK: &str = "FF1006";
     /// A stack name is not a valid CloudFormation stack name.
     pub const INVALID_STACK_NAME: &str = "FF1007";
-    /// A property override's path does not exist in the rendered resource.
+    /// An override names nothing: a property or attribute override's path does not exist in
+    /// the rendered resource, or an `override_logical_id` names no part added to the stack.
     pub const BAD_OVERRIDE: &str = "FF1008";
     /// An export cannot be made: [`crate::Stack::export_value`] of something that is not a
     /// reference of the stack, an export output whose logical ID is taken, too many outputs.

@@ -671,6 +671,8 @@ pub struct Stack {
     scratch: ResourceOptions,
     scratch_output: Option<Output>,
     id_overrides: IndexMap<String, String>,
+    /// The `from` names of [`Stack::override_logical_id`] that a part was added under.
+    overrides_used: Vec<String>,
 }
 
 impl Stack {
@@ -694,6 +696,7 @@ impl Stack {
             scratch: ResourceOptions::default(),
             scratch_output: None,
             id_overrides: IndexMap::new(),
+            overrides_used: Vec::new(),
         };
         if !valid_stack_name(&name) {
             stack.problem(
@@ -804,6 +807,14 @@ impl Stack {
         self
     }
 
+    fn note_override_use(&mut self, logical_id: &str) {
+        if self.id_overrides.contains_key(logical_id)
+            && !self.overrides_used.iter().any(|u| u == logical_id)
+        {
+            self.overrides_used.push(logical_id.to_owned());
+        }
+    }
+
     /// The logical ID `logical_id` is given in this stack (after [`Stack::override_logical_id`]).
     pub(crate) fn final_id<'a>(&'a self, logical_id: &'a str) -> &'a str {
         self.id_overrides
@@ -817,6 +828,7 @@ impl Stack {
 
     /// The part of `insert` that does not depend on the resource type (compiled once).
     fn insert_any(&mut self, logical_id: &str, props: Box<dyn AnyResource>) -> Rc<str> {
+        self.note_override_use(logical_id);
         let logical_id = self.final_id(logical_id).to_owned();
         let logical_id = logical_id.as_str();
         let taken = self.ref_id_taken(logical_id);
@@ -885,6 +897,7 @@ impl Stack {
 
     /// Add a parameter and get its typed handle.
     pub fn parameter<T>(&mut self, logical_id: &str, definition: Parameter<T>) -> Param<T> {
+        self.note_override_use(logical_id);
         let logical_id = self.final_id(logical_id).to_owned();
         let logical_id = logical_id.as_str();
         let taken = self.ref_id_taken(logical_id);
@@ -1130,6 +1143,39 @@ impl Stack {
         }
         let mut diagnostics = self.diagnostics.clone();
         diagnostics.extend(cx.take_diagnostics());
+        // An override_logical_id that no part was added under pinned nothing: say so, and
+        // name what the stack has (the ID was misspelled, or given after the part was added).
+        for (from, to) in &self.id_overrides {
+            if self.overrides_used.iter().any(|u| u == from) {
+                continue;
+            }
+            let mut parts: Vec<&str> = self.resources.keys().map(|k| &**k).collect();
+            parts.extend(self.parameters.keys().map(|k| &**k));
+            let near = parts
+                .iter()
+                .filter(|p| p.eq_ignore_ascii_case(from) || p.contains(from.as_str()))
+                .copied()
+                .collect::<Vec<_>>();
+            let listed = if near.is_empty() { &parts } else { &near };
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                rule: rules::BAD_OVERRIDE,
+                source: self.name.to_string(),
+                logical_id: Some(from.clone()),
+                path: String::new(),
+                message: format!(
+                    "override_logical_id(`{from}`, `{to}`) names no part added to the stack"
+                ),
+                hint: Some(format!(
+                    "call it before the part is added, with the part's logical ID; the stack has {}",
+                    if listed.is_empty() {
+                        "no parts".to_owned()
+                    } else {
+                        listed.iter().take(20).map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+                    }
+                )),
+            });
+        }
         // A typed reference into another stack is already FF1003 at the same place.
         let dangling: Vec<Diagnostic> = findings
             .diagnostics
@@ -1535,6 +1581,28 @@ mod tests {
         let e = stack.synth().unwrap_err();
         assert!(
             e.to_string().contains("`Type` is not a resource attribute"),
+            "{e}"
+        );
+    }
+
+    /// Issue #10, 5: an override_logical_id that pins nothing is an error naming the parts.
+    #[test]
+    fn an_unused_logical_id_override_is_an_error() {
+        use crate::resources::logs;
+        let mut stack = Stack::new("S");
+        stack.override_logical_id("WebLog", "Legacy");
+        stack.override_logical_id("Used", "Kept");
+        stack.add("WebLogs", logs::LogGroup::new());
+        stack.add("Used", logs::LogGroup::new());
+        let e = stack.synth().unwrap_err();
+        assert_eq!(e.errors(), 1, "{e}");
+        let d = &e.diagnostics[0];
+        assert_eq!(
+            (d.rule, d.logical_id.as_deref()),
+            ("FF1008", Some("WebLog"))
+        );
+        assert!(
+            d.hint.as_deref().unwrap_or_default().contains("`WebLogs`"),
             "{e}"
         );
     }
