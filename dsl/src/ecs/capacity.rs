@@ -117,6 +117,20 @@ pub struct Ec2CapacityProps {
     /// Tags the agent puts on the container instance (`ECS_CONTAINER_INSTANCE_TAGS`);
     /// the instance role is then granted `ecs:TagResource` at registration. Default: none.
     pub container_instance_tags: Vec<(String, String)>,
+    /// Tags of the Auto Scaling group, propagated to the instances it launches. Default:
+    /// none.
+    pub group_tags: Vec<(String, Value<String>)>,
+    /// The group's `UpdatePolicy` (as CloudFormation documents it), e.g. a rolling update
+    /// when the launch template changes. Default: none — managed scaling and instance
+    /// refresh replace instances; CloudFormation does not roll them.
+    pub update_policy: Option<serde_json::Value>,
+    /// More managed policies (ARNs) for the instance role, e.g. for an agent of your own.
+    /// Default: none: the role holds exactly what the ECS agent needs.
+    pub extra_instance_managed_policies: Vec<Value<String>>,
+    /// The description of the instances' security group. Default: `ECS container instances
+    /// of <id>`. CloudFormation replaces a security group whose description changes: set it
+    /// to an existing group's description when adopting a stack.
+    pub security_group_description: Option<Value<String>>,
 }
 
 impl Ec2CapacityProps {
@@ -138,6 +152,10 @@ impl Ec2CapacityProps {
             root_volume_gib: 30,
             agent_settings: Vec::new(),
             container_instance_tags: Vec::new(),
+            group_tags: Vec::new(),
+            update_policy: None,
+            extra_instance_managed_policies: Vec::new(),
+            security_group_description: None,
         }
     }
 }
@@ -213,10 +231,15 @@ impl Ec2Capacity {
 
         // --- the instance role and profile
         let mut role = iam::Role::new(PolicyDocument::assumed_by("ec2.amazonaws.com"));
+        let mut managed: Vec<Value<String>> = Vec::new();
         if props.instance_policy == InstancePolicy::Managed {
-            role = role.managed_policy_arns(vec![fns::sub(
+            managed.push(fns::sub(
                 "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
-            )]);
+            ));
+        }
+        managed.extend(props.extra_instance_managed_policies.iter().cloned());
+        if !managed.is_empty() {
+            role = role.managed_policy_arns(managed);
         }
         let instance_role = stack.add(&part_id(id, "InstanceRole"), role);
         if props.instance_policy == InstancePolicy::Exact {
@@ -242,13 +265,18 @@ impl Ec2Capacity {
         // --- the security group: nothing in, everything out
         let security_group = stack.add(
             &part_id(id, "SecurityGroup"),
-            ec2::SecurityGroup::new(format!("ECS container instances of {id}"))
-                .vpc_id(props.vpc_id.clone())
-                .security_group_egress(vec![
-                    ec2::security_group::Egress::new("-1")
-                        .cidr_ip("0.0.0.0/0")
-                        .description("All outbound traffic (ECS, ECR and image registries)"),
-                ]),
+            ec2::SecurityGroup::new(
+                props
+                    .security_group_description
+                    .clone()
+                    .unwrap_or_else(|| format!("ECS container instances of {id}").into()),
+            )
+            .vpc_id(props.vpc_id.clone())
+            .security_group_egress(vec![
+                ec2::security_group::Egress::new("-1")
+                    .cidr_ip("0.0.0.0/0")
+                    .description("All outbound traffic (ECS, ECR and image registries)"),
+            ]),
         );
 
         // --- the launch template
@@ -320,7 +348,19 @@ impl Ec2Capacity {
         if let Some(d) = &props.desired_capacity {
             group = group.desired_capacity(size_text(d));
         }
+        if !props.group_tags.is_empty() {
+            group = group.tags(
+                props
+                    .group_tags
+                    .iter()
+                    .map(|(k, v)| asg::TagProperty::new(k.clone(), true, v.clone()))
+                    .collect::<Vec<_>>(),
+            );
+        }
         let group = stack.add(&part_id(id, "AutoScalingGroup"), group);
+        if let Some(policy) = &props.update_policy {
+            stack.options(&group).update_policy(policy.clone());
+        }
 
         // --- the capacity provider, associated with the cluster
         let provider = stack.add(
@@ -618,6 +658,46 @@ mod tests {
         assert_eq!(
             text(vec![("ECS_AWSVPC_BLOCK_IMDS", "false")]),
             ["ECS_AWSVPC_BLOCK_IMDS=false"]
+        );
+    }
+
+    /// Issue #10, 4: the group's tags and update policy, extra managed policies on the
+    /// instance role and the security group's description are options.
+    #[test]
+    fn group_and_role_options() {
+        let mut stack = Stack::new("S");
+        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+        Ec2Capacity::new(
+            &mut stack,
+            "Asg",
+            &cluster,
+            Ec2CapacityProps {
+                group_tags: vec![("team".into(), "platform".into())],
+                update_policy: Some(json!({"AutoScalingRollingUpdate": {"MaxBatchSize": 1}})),
+                extra_instance_managed_policies: vec![
+                    "arn:aws:iam::123456789012:policy/agent".into(),
+                ],
+                security_group_description: Some("legacy instances".into()),
+                ..Ec2CapacityProps::new("vpc-1", Value::lit(vec!["subnet-a".into()]))
+            },
+        );
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"];
+        assert_eq!(
+            r["AsgAutoScalingGroup"]["Properties"]["Tags"],
+            json!([{"Key": "team", "PropagateAtLaunch": true, "Value": "platform"}])
+        );
+        assert_eq!(
+            r["AsgAutoScalingGroup"]["UpdatePolicy"]["AutoScalingRollingUpdate"]["MaxBatchSize"],
+            1
+        );
+        assert_eq!(
+            r["AsgInstanceRole"]["Properties"]["ManagedPolicyArns"],
+            json!(["arn:aws:iam::123456789012:policy/agent"])
+        );
+        assert_eq!(
+            r["AsgSecurityGroup"]["Properties"]["GroupDescription"],
+            "legacy instances"
         );
     }
 

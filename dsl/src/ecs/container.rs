@@ -469,7 +469,7 @@ impl TaskDefinition {
             c = c.log_configuration(td::LogConfiguration::new("awslogs").options([
                 ("awslogs-group", target.name.clone()),
                 ("awslogs-region", pseudo::region()),
-                ("awslogs-stream-prefix", self.id.clone().into()),
+                ("awslogs-stream-prefix", self.log_stream_prefix.clone()),
             ]));
         }
 

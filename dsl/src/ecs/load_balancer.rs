@@ -94,6 +94,10 @@ pub struct LoadBalancedFargateServiceProps {
     /// Seconds ECS ignores failing load balancer health checks after a task starts.
     /// Default: 60.
     pub health_check_grace_period_seconds: u32,
+    /// The description of the load balancer's security group. Default: `Load balancer of
+    /// the <id> service`. CloudFormation replaces a security group whose description changes:
+    /// set it to an existing group's description when adopting a stack.
+    pub load_balancer_security_group_description: Option<Value<String>>,
 }
 
 impl LoadBalancedFargateServiceProps {
@@ -110,6 +114,7 @@ impl LoadBalancedFargateServiceProps {
             https: None,
             access_logs: None,
             health_check_grace_period_seconds: 60,
+            load_balancer_security_group_description: None,
         }
     }
 }
@@ -212,9 +217,14 @@ impl LoadBalancedFargateService {
         let serves_port_80 = props.https.is_none() || alb;
         let security_group = stack.add(
             &part_id(id, "LoadBalancerSecurityGroup"),
-            ec2::SecurityGroup::new(format!("Load balancer of the {id} service"))
-                .vpc_id(vpc_id.clone())
-                .security_group_ingress(ingress),
+            ec2::SecurityGroup::new(
+                props
+                    .load_balancer_security_group_description
+                    .clone()
+                    .unwrap_or_else(|| format!("Load balancer of the {id} service").into()),
+            )
+            .vpc_id(vpc_id.clone())
+            .security_group_ingress(ingress),
         );
         if serves_port_80 && props.internet_facing {
             stack.options(&security_group).checkov_skip(

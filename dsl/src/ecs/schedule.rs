@@ -653,13 +653,17 @@ impl RunSpec {
         if security_groups.is_empty() {
             let sg = stack.add(
                 &part_id(id, "SecurityGroup"),
-                ec2::SecurityGroup::new(format!("Tasks of {id}"))
-                    .vpc_id(net.vpc_id.clone())
-                    .security_group_egress(vec![
-                        ec2::security_group::Egress::new("-1")
-                            .cidr_ip("0.0.0.0/0")
-                            .description("All outbound traffic (image pulls, AWS APIs)"),
-                    ]),
+                ec2::SecurityGroup::new(
+                    net.security_group_description
+                        .clone()
+                        .unwrap_or_else(|| format!("Tasks of {id}").into()),
+                )
+                .vpc_id(net.vpc_id.clone())
+                .security_group_egress(vec![
+                    ec2::security_group::Egress::new("-1")
+                        .cidr_ip("0.0.0.0/0")
+                        .description("All outbound traffic (image pulls, AWS APIs)"),
+                ]),
             );
             security_groups.push(sg.attr_group_id());
             created_group = Some(sg);

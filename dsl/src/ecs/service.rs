@@ -67,6 +67,11 @@ pub struct ServiceNetworking {
     /// Give each task a public IP. Default: `false` (checkov CKV_AWS_333): tasks reach the
     /// internet through a NAT gateway, and only load balancers are public.
     pub assign_public_ip: bool,
+    /// The description of the security group created when `security_groups` is empty.
+    /// Default: `Tasks of the <id> service` (`Tasks of <id>` for tasks). CloudFormation
+    /// replaces a security group whose description changes: set it to an existing group's
+    /// description when adopting a stack.
+    pub security_group_description: Option<Value<String>>,
 }
 
 impl ServiceNetworking {
@@ -77,6 +82,7 @@ impl ServiceNetworking {
             subnets: subnets.into(),
             security_groups: Vec::new(),
             assign_public_ip: false,
+            security_group_description: None,
         }
     }
 }
@@ -447,13 +453,17 @@ impl Service {
                 if security_group_ids.is_empty() {
                     let sg = stack.add(
                         &part_id(id, "SecurityGroup"),
-                        ec2::SecurityGroup::new(format!("Tasks of the {id} service"))
-                            .vpc_id(net.vpc_id.clone())
-                            .security_group_egress(vec![
-                                ec2::security_group::Egress::new("-1")
-                                    .cidr_ip("0.0.0.0/0")
-                                    .description("All outbound traffic (image pulls, AWS APIs)"),
-                            ]),
+                        ec2::SecurityGroup::new(
+                            net.security_group_description
+                                .clone()
+                                .unwrap_or_else(|| format!("Tasks of the {id} service").into()),
+                        )
+                        .vpc_id(net.vpc_id.clone())
+                        .security_group_egress(vec![
+                            ec2::security_group::Egress::new("-1")
+                                .cidr_ip("0.0.0.0/0")
+                                .description("All outbound traffic (image pulls, AWS APIs)"),
+                        ]),
                     );
                     security_group_ids.push(sg.attr_group_id());
                     security_group = Some(sg);
@@ -926,7 +936,10 @@ mod tests {
         let err = stack.synth().unwrap_err();
         // A Fargate task on EC2: one error, not a second one about its networking.
         assert_eq!(err.errors(), 1, "{err}");
-        assert!(err.to_string().contains("runs a Fargate task definition"), "{err}");
+        assert!(
+            err.to_string().contains("runs a Fargate task definition"),
+            "{err}"
+        );
 
         // Issue #10, 7: a Fargate service on an EC2 task definition is one error, without
         // the impossible "remove the networking" (a Fargate service always has networking).
@@ -973,11 +986,15 @@ mod tests {
             .collect();
         assert!(rules.contains(&("FF1501", Some("Api"))), "{err}");
         assert!(
-            rules.iter().any(|(r, id)| r.starts_with("FF2") && *id == Some("Repo")),
+            rules
+                .iter()
+                .any(|(r, id)| r.starts_with("FF2") && *id == Some("Repo")),
             "{err}"
         );
         assert!(
-            !rules.iter().any(|(r, id)| !r.starts_with("FF1") && *id == Some("Api")),
+            !rules
+                .iter()
+                .any(|(r, id)| !r.starts_with("FF1") && *id == Some("Api")),
             "no second diagnostic for the service: {err}"
         );
     }

@@ -435,6 +435,10 @@ pub struct TaskDefinitionProps {
     pub execution_role_arn: Option<Value<String>>,
     /// Container logging. Default: a new log group, 30 days' retention, retained on delete.
     pub logging: TaskLogging,
+    /// The `awslogs-stream-prefix` of the containers' logs (streams are named
+    /// `<prefix>/<container>/<task id>`). Default: the task definition's ID, which keeps
+    /// each task definition's streams apart in a shared group.
+    pub log_stream_prefix: Option<Value<String>>,
     /// Volumes. Default: none.
     pub volumes: Vec<TaskVolume>,
     /// Fargate ephemeral storage in GiB (21 to 200). Default: none (20 GiB).
@@ -465,6 +469,7 @@ impl TaskDefinitionProps {
             task_role: TaskRole::None,
             execution_role_arn: None,
             logging: TaskLogging::default(),
+            log_stream_prefix: None,
             volumes: Vec::new(),
             ephemeral_storage_gib: None,
         }
@@ -501,6 +506,7 @@ pub struct TaskDefinition {
     task_role: Option<RoleRef>,
     log_group: Option<Handle<logs::LogGroup>>,
     pub(crate) log_target: Option<LogTarget>,
+    pub(crate) log_stream_prefix: Value<String>,
     pub(crate) compatibility: Compatibility,
 }
 
@@ -738,6 +744,7 @@ impl TaskDefinition {
             task_role,
             log_group,
             log_target,
+            log_stream_prefix: props.log_stream_prefix.unwrap_or_else(|| id.into()),
             compatibility: props.compatibility,
         }
     }
@@ -756,6 +763,31 @@ impl TaskDefinition {
     /// The execution role's ARN.
     pub fn execution_role_arn(&self) -> Value<String> {
         self.execution_role.arn()
+    }
+
+    /// Add an inline policy named `policy_name` to the execution role: what ECS itself needs
+    /// beyond what the constructs grant (a private registry's credentials, a KMS key for
+    /// secrets...). Grants under one name merge. With a role given by ARN this is a warning
+    /// (FF1502) naming the actions the role must allow.
+    ///
+    /// ```
+    /// use ferroform::Stack;
+    /// use ferroform::ecs::{FargateSize, TaskDefinition, TaskDefinitionProps};
+    /// use ferroform::iam::Statement;
+    /// let mut stack = Stack::new("Web");
+    /// let task = TaskDefinition::new(&mut stack, "Task", TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512));
+    /// task.add_execution_role_statements(&mut stack, "DecryptSecrets", vec![
+    ///     Statement::allow(["kms:Decrypt"]).resource("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+    /// ]);
+    /// assert!(stack.synth().unwrap().to_json().contains("DecryptSecrets"));
+    /// ```
+    pub fn add_execution_role_statements(
+        &self,
+        stack: &mut Stack,
+        policy_name: &str,
+        statements: Vec<Statement>,
+    ) {
+        self.grant_execution(stack, policy_name, statements);
     }
 
     /// Add the policy `name` to the execution role, or warn (FF1502) when the role was given
@@ -998,6 +1030,28 @@ mod tests {
             "{warned:?}"
         );
         assert!(stack.synth().is_ok(), "warnings do not stop synth");
+    }
+
+    /// Issue #10, 4: the awslogs stream prefix is an option (default: the task's ID).
+    #[test]
+    fn the_log_stream_prefix_is_an_option() {
+        let mut stack = Stack::new("S");
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps {
+                log_stream_prefix: Some("web".into()),
+                ..TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512)
+            },
+        );
+        task.add_container(
+            &mut stack,
+            crate::ecs::ContainerProps::new("app", "busybox"),
+        );
+        let t = stack.synth().unwrap();
+        let options = &t.body()["Resources"]["Task"]["Properties"]["ContainerDefinitions"][0]["LogConfiguration"]
+            ["Options"];
+        assert_eq!(options["awslogs-stream-prefix"], "web");
     }
 
     /// Issue #10, 5: a second grant under one policy name adds its statements (once each, in
