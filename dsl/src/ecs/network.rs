@@ -96,6 +96,12 @@ pub struct VpcProps {
     /// The prefix length of every subnet. Default: the VPC's block divided evenly between
     /// the subnets (a `/16` with 2 zones gives four `/18`).
     pub subnet_prefix: Option<u8>,
+    /// Create a private subnet in each zone, beside the public one. Default: `true` (tasks
+    /// and instances belong in private subnets; only load balancers and NAT gateways face
+    /// the internet). With `false` the VPC has public subnets only, [`Vpc::private_subnets`]
+    /// is empty, and NAT gateways and endpoints (which serve private subnets) are refused:
+    /// run tasks in the public subnets with `assign_public_ip`.
+    pub private_subnets: bool,
     /// NAT gateways. Default: [`NatGateways::None`], see there for what that means.
     pub nat: NatGateways,
     /// Give instances launched in the public subnets a public IP (`MapPublicIpOnLaunch`).
@@ -113,6 +119,7 @@ impl Default for VpcProps {
             cidr: "10.0.0.0/16".to_owned(),
             max_azs: 2,
             subnet_prefix: None,
+            private_subnets: true,
             nat: NatGateways::None,
             map_public_ip_on_launch: false,
             endpoints: VpcEndpoints::default(),
@@ -280,7 +287,21 @@ impl Vpc {
                 "spread the VPC over 1 to 6 availability zones (2 or 3 is usual)",
             );
         }
-        let (cidr, subnet_cidrs) = match plan_subnets(&props.cidr, 2 * azs, props.subnet_prefix) {
+        let tiers = if props.private_subnets { 2 } else { 1 };
+        if !props.private_subnets
+            && (props.nat != NatGateways::None || props.endpoints != VpcEndpoints::default())
+        {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!(
+                    "Vpc `{id}` has no private subnets, but NAT gateways or endpoints for them"
+                ),
+                "keep private_subnets: true, or drop nat and endpoints",
+            );
+        }
+        let (cidr, subnet_cidrs) = match plan_subnets(&props.cidr, tiers * azs, props.subnet_prefix)
+        {
             Ok((_, blocks)) => (props.cidr.clone(), blocks),
             Err(why) => {
                 stack.report_error(
@@ -290,7 +311,7 @@ impl Vpc {
                     "give `cidr` as `a.b.c.d/n` with n from 16 to 28, e.g. 10.0.0.0/16",
                 );
                 // Keep building with a valid plan so the rest of the stack renders.
-                let fallback = plan_subnets("10.0.0.0/16", 2 * azs, None)
+                let fallback = plan_subnets("10.0.0.0/16", tiers * azs, None)
                     .map(|(_, b)| b)
                     .unwrap_or_default();
                 ("10.0.0.0/16".to_owned(), fallback)
@@ -352,7 +373,7 @@ impl Vpc {
             );
             public_subnets.push(subnet);
         }
-        for i in 0..azs {
+        for i in (0..azs).filter(|_| props.private_subnets) {
             let n = i + 1;
             let block = subnet_cidrs
                 .get((azs + i) as usize)
@@ -381,6 +402,7 @@ impl Vpc {
         }
 
         let nat_count = match props.nat {
+            _ if !props.private_subnets => 0,
             NatGateways::None => 0,
             NatGateways::One => 1,
             NatGateways::PerAz => azs,
@@ -593,6 +615,51 @@ impl Vpc {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Issue #10, 4: a VPC with public subnets only (and no NAT): nothing private is made,
+    /// the public subnets share the block, and NAT without private subnets is an error.
+    #[test]
+    fn a_vpc_without_private_subnets() {
+        let mut stack = Stack::new("S");
+        let vpc = Vpc::new(
+            &mut stack,
+            "Net",
+            VpcProps {
+                private_subnets: false,
+                ..VpcProps::default()
+            },
+        );
+        let t = stack.synth().unwrap();
+        let r = t.body()["Resources"].as_object().unwrap();
+        assert!(
+            !r.keys().any(|k| k.contains("Private") || k.contains("Nat")),
+            "{:?}",
+            r.keys()
+        );
+        assert_eq!(
+            r["NetPublicSubnet2"]["Properties"]["CidrBlock"],
+            "10.0.128.0/17"
+        );
+        assert_eq!(vpc.private_subnets().as_lit().map(Vec::len), Some(0));
+
+        let mut stack = Stack::new("S");
+        Vpc::new(
+            &mut stack,
+            "Net",
+            VpcProps {
+                private_subnets: false,
+                nat: NatGateways::One,
+                ..VpcProps::default()
+            },
+        );
+        assert!(
+            stack
+                .synth()
+                .unwrap_err()
+                .to_string()
+                .contains("no private subnets")
+        );
+    }
 
     #[test]
     fn cidr_plans_follow_the_block() {
