@@ -11,12 +11,11 @@
 //! Peak memory is the child's `VmHWM` (high-water resident set) read from
 //! `/proc/<pid>/status` while polling, on Linux; elsewhere only time is checked.
 //!
-//! The child: this test executable again, running [`child_runs_the_command_line`] (ignored
-//! in normal runs), which calls `ferroform::cli::main_with(["ferroform", "validate", FILE])`
-//! — the whole of what the `ferroform` binary's `main` does. Not the binary itself: this
-//! package cannot name it (`CARGO_BIN_EXE_*` is for the `ferroform` package's own tests),
-//! and building it from here (`cargo build -p ferroform --bin ferroform`, without the
-//! `deploy` feature) would replace the `target/<profile>/ferroform` that those tests run.
+//! The child: `tests/bin/validate_child.rs`, a bin target of this package that runs
+//! `ferroform::cli::main_with(["ferroform", "validate", FILE])` — the whole of what the
+//! `ferroform` binary's `main` does for `validate` — under its own name, so that building it
+//! never replaces the `target/<profile>/ferroform` (with the `deploy` feature) that the
+//! deploy tests run.
 //!
 //! The YAML 1.1 scalar comparison at the end runs a set of scalars through ferroform's
 //! reader and through cfn-lint's (PyYAML), in the test venv (`tests/cfn_lint_loader.py`).
@@ -36,23 +35,6 @@ use serde_json::{Value as Json, json};
 const MAX_SECONDS: f64 = 5.0;
 /// ... and this peak resident memory.
 const MAX_PEAK_BYTES: u64 = 500 * 1024 * 1024;
-
-/// Set in the child's environment: the file to validate.
-const CHILD_FILE: &str = "FERROFORM_HOSTILE_INPUT_FILE";
-
-/// The child process: `ferroform validate $FERROFORM_HOSTILE_INPUT_FILE`, exiting with the
-/// command's exit code. Ignored in normal runs; [`validate`] runs it with `--ignored`.
-#[test]
-#[ignore = "the child process of the other tests (see the module documentation)"]
-fn child_runs_the_command_line() {
-    let file = std::env::var_os(CHILD_FILE).expect("run by validate() only");
-    let code = ferroform::cli::main_with(
-        [OsStr::new("ferroform"), OsStr::new("validate"), &file],
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
-    );
-    std::process::exit(i32::from(code));
-}
 
 /// What a run of `ferroform validate FILE` did.
 #[derive(Debug)]
@@ -117,17 +99,9 @@ fn peak_of(pid: u32) -> Option<u64> {
 
 /// Run `ferroform validate FILE`, polling its peak memory; killed after 60 s.
 fn validate(file: &Path) -> Run {
-    let exe = std::env::current_exe().expect("the test executable");
     let start = Instant::now();
-    let mut child = Command::new(exe)
-        .args([
-            "child_runs_the_command_line",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD_FILE, file)
+    let mut child = Command::new(env!("CARGO_BIN_EXE_validate-child"))
+        .arg(file)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
