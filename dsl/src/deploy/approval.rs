@@ -184,13 +184,14 @@ fn wildcard(pattern: &str, value: &str, case_insensitive: bool) -> bool {
     // Iterative match with backtracking on the last `*`.
     let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
     while j < v.len() {
-        if i < p.len() && (p[i] == '?' || p[i] == v[j]) {
-            i += 1;
-            j += 1;
-        } else if i < p.len() && p[i] == '*' {
+        // A `*` in the pattern is a wildcard even where the value holds a `*` too.
+        if i < p.len() && p[i] == '*' {
             star = Some(i);
             mark = j;
             i += 1;
+        } else if i < p.len() && (p[i] == '?' || p[i] == v[j]) {
+            i += 1;
+            j += 1;
         } else if let Some(s) = star {
             i = s + 1;
             mark += 1;
@@ -753,9 +754,28 @@ mod tests {
             true
         ));
         assert!(wildcard("*", "", false));
+        // A value with a `*` of its own: the pattern's `*` still matches any run.
+        assert!(wildcard(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b/*/reports",
+            false
+        ));
+        assert!(wildcard("*b", "*ab", false));
+        assert!(!wildcard("*b", "*ba", false));
+        assert!(wildcard("s3:*", "s3:*", true));
         assert!(cidr_contains("0.0.0.0/0", "10.0.0.0/8"));
         assert!(!cidr_contains("10.0.0.0/8", "0.0.0.0/0"));
         assert!(!cidr_contains("10.0.0.0/8", "2001:db8::/32"));
+        // The same block (written with other host bits) contains itself.
+        assert!(cidr_contains("10.0.0.0/16", "10.0.5.0/16"));
+        assert!(cidr_contains("2001:db8::/32", "2001:db8:5::/32"));
+        // Disjoint blocks of the same family.
+        assert!(!cidr_contains("10.0.0.0/8", "11.0.0.0/16"));
+        assert!(!cidr_contains("2001:db8::/32", "2001:db9::/48"));
+        // Prefix lengths beyond the address size are not blocks.
+        assert!(!cidr_contains("10.0.0.0/33", "10.0.0.0/40"));
+        assert!(!cidr_contains("2001:db8::/129", "2001:db8::/130"));
+        assert!(!cidr_contains("10.0.0.0", "10.0.0.0/8"));
     }
 
     // -----------------------------------------------------------------------------------
@@ -1283,5 +1303,62 @@ mod tests {
             "AWS::EC2::SecurityGroup",
         );
         assert!(!x.is_empty(), "{x:?}");
+    }
+
+    #[test]
+    fn a_resource_pattern_narrowed_inside_a_wildcard_is_not_flagged() {
+        // `b/*` covers `b/*/reports`: narrowing a resource pattern asks nothing.
+        let on = |resource: &str| {
+            role(json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": resource}]))
+        };
+        let (narrowing, widening) = both_ways(
+            &on("arn:aws:s3:::b/*"),
+            &on("arn:aws:s3:::b/*/reports"),
+            "R",
+            "AWS::IAM::Role",
+        );
+        assert!(narrowing.is_empty(), "{narrowing:?}");
+        assert_eq!(widening.reasons.len(), 1, "{widening:?}");
+    }
+
+    #[test]
+    fn ingress_all_protocols_and_all_icmp_types_mean_all_ports() {
+        let rule = |proto: &str, from: i64, to: i64| {
+            sg(
+                json!([{"CidrIp": "10.0.0.0/8", "IpProtocol": proto, "FromPort": from, "ToPort": to}]),
+            )
+        };
+        let ty = "AWS::EC2::SecurityGroup";
+        // EC2: protocol -1 allows all ports whatever range is given, so `-1` with ports 80
+        // covers udp 53; a tcp rule on port 80 does not cover it.
+        let (x, y) = both_ways(&rule("-1", 80, 80), &rule("udp", 53, 53), "Sg", ty);
+        assert!(x.is_empty(), "{x:?}");
+        assert!(!y.is_empty(), "{y:?}");
+        let (x, _) = both_ways(&rule("tcp", 80, 80), &rule("-1", 80, 80), "Sg", ty);
+        assert!(!x.is_empty(), "{x:?}");
+        // ICMP: FromPort/ToPort -1 is every type and code; echo request (type 8, code 0)
+        // is inside it.
+        let (narrowing, widening) = both_ways(&rule("icmp", -1, -1), &rule("icmp", 8, 0), "Sg", ty);
+        assert!(narrowing.is_empty(), "{narrowing:?}");
+        assert_eq!(widening.reasons.len(), 1, "{widening:?}");
+        assert!(
+            widening.reasons[0].ends_with("ingress icmp all ports from CidrIp 10.0.0.0/8"),
+            "{widening:?}"
+        );
+        // ICMP without ports is the same as -1/-1: no change either way.
+        let no_ports = sg(json!([{"CidrIp": "10.0.0.0/8", "IpProtocol": "icmp"}]));
+        let (x, y) = both_ways(&rule("icmp", -1, -1), &no_ports, "Sg", ty);
+        assert!(x.is_empty() && y.is_empty(), "{x:?} {y:?}");
+        // The reason names the protocol and the ports as EC2 reads them.
+        let (x, _) = both_ways(&rule("tcp", 80, 80), &rule("-1", 80, 80), "Sg", ty);
+        assert!(
+            x.reasons[0].ends_with("ingress all protocols all ports from CidrIp 10.0.0.0/8"),
+            "{x:?}"
+        );
+        let (x, _) = both_ways(&rule("tcp", 80, 80), &rule("tcp", 8000, 8080), "Sg", ty);
+        assert!(
+            x.reasons[0].ends_with("ingress tcp ports 8000-8080 from CidrIp 10.0.0.0/8"),
+            "{x:?}"
+        );
     }
 }
