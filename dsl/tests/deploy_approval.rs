@@ -5,12 +5,10 @@
 //!
 //! SYNTHESIZED RESPONSES: every CloudFormation response here is a typed SDK value built by
 //! hand with aws-smithy-mocks, following the AWS CloudFormation API reference (field names,
-//! status values as documented), as in deploy_mocked.rs (whose helpers are copied here).
+//! status values as documented), as in deploy_mocked.rs (sharing its helpers, support/mocked.rs).
 //! Real AWS cannot be reached from here to record them. The real SDK client runs.
 
 use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::config::retry::RetryConfig;
-use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
 use aws_sdk_cloudformation::operation::{
     create_change_set::CreateChangeSetOutput, delete_change_set::DeleteChangeSetOutput,
     describe_change_set::DescribeChangeSetOutput, describe_stack_events::DescribeStackEventsOutput,
@@ -18,86 +16,16 @@ use aws_sdk_cloudformation::operation::{
 };
 use aws_sdk_cloudformation::types::{
     Change, ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Replacement,
-    ResourceChange, Stack, StackStatus,
+    ResourceChange, StackStatus,
 };
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use aws_smithy_types::DateTime;
+use aws_smithy_mocks::{Rule, mock};
 use ferroform::Template;
-use ferroform::deploy::{self, DeployOptions, DeployOutcome, Session, Ui};
+use ferroform::deploy::{self, DeployOptions, DeployOutcome};
+
+#[path = "support/mocked.rs"]
+mod mocked;
+use mocked::{CS_ID, Rec, STACK_ID, rt, session, stack};
 use serde_json::{Value, json};
-
-const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/web/1";
-const CS_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/ferroform-1/1";
-
-#[derive(Default)]
-struct Rec {
-    lines: Vec<String>,
-    answer: Option<bool>,
-    asked: Vec<String>,
-}
-
-impl Ui for Rec {
-    fn line(&mut self, text: &str) {
-        self.lines.push(text.to_owned());
-    }
-    fn note(&mut self, text: &str) {
-        self.lines.push(text.to_owned());
-    }
-    fn event(&mut self, e: &deploy::StackEvent) {
-        self.lines.push(e.line());
-    }
-    fn confirm(&mut self, q: &str) -> Option<bool> {
-        self.asked.push(q.to_owned());
-        self.answer
-    }
-}
-
-fn session(rules: &[&Rule]) -> Session {
-    let cfn: Client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, rules, |b| {
-        b.retry_config(
-            RetryConfig::standard()
-                .with_max_attempts(3)
-                .with_initial_backoff(std::time::Duration::from_millis(1)),
-        )
-    });
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::Config::builder()
-            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-            .region(aws_sdk_s3::config::Region::new("us-east-1"))
-            .build(),
-    );
-    let mut s = Session::from_clients(
-        cfn,
-        s3,
-        "us-east-1",
-        "https://cloudformation.us-east-1.amazonaws.com",
-    );
-    s.poll = deploy::PollConfig {
-        initial: std::time::Duration::from_millis(1),
-        max: std::time::Duration::from_millis(5),
-    };
-    s
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-fn stack(status: StackStatus) -> DescribeStacksOutput {
-    DescribeStacksOutput::builder()
-        .stacks(
-            Stack::builder()
-                .stack_name("web")
-                .stack_id(STACK_ID)
-                .stack_status(status)
-                .creation_time(DateTime::from_secs(0))
-                .build(),
-        )
-        .build()
-}
 
 /// A change set that modifies `id` in place (no replacement: only the policy analysis can
 /// ask for approval).

@@ -14,6 +14,8 @@
 
 #[path = "support/faults.rs"]
 mod faults;
+#[path = "support/mocked.rs"]
+mod mocked;
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -21,7 +23,6 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::config::retry::RetryConfig;
 use aws_sdk_cloudformation::operation::describe_stacks::{
     DescribeStacksError, DescribeStacksOutput,
 };
@@ -33,12 +34,13 @@ use aws_sdk_cloudformation::operation::{
 use aws_sdk_cloudformation::types::{
     Change, ChangeAction, ChangeSetStatus, ExecutionStatus, ResourceChange, Stack, StackStatus,
 };
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock};
 use aws_smithy_types::DateTime;
 use aws_smithy_types::error::ErrorMetadata;
 use faults::{Action, Proxy};
 use ferroform::Template;
-use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind, Session, Ui};
+use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind};
+use mocked::{CS_ID, Rec, STACK_ID, rt, session};
 use support::moto::{Moto, point_at};
 
 // ---------------------------------------------------------------------------------------
@@ -503,59 +505,8 @@ fn missing_credentials_are_exit_2_and_nothing_is_sent() {
     );
 }
 
-const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/web/1";
-const CS_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/ferroform-1/1";
 const OTHER_CS_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/other-2/2";
 const ENDPOINT: &str = "https://cloudformation.us-east-1.amazonaws.com";
-
-#[derive(Default)]
-struct Rec {
-    lines: Vec<String>,
-}
-
-impl Ui for Rec {
-    fn line(&mut self, text: &str) {
-        self.lines.push(text.to_owned());
-    }
-    fn note(&mut self, text: &str) {
-        self.lines.push(text.to_owned());
-    }
-    fn event(&mut self, e: &deploy::StackEvent) {
-        self.lines.push(e.line());
-    }
-    fn confirm(&mut self, _q: &str) -> Option<bool> {
-        Some(true)
-    }
-}
-
-fn session(rules: &[&Rule]) -> Session {
-    let cfn: Client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, rules, |b| {
-        b.retry_config(
-            RetryConfig::standard()
-                .with_max_attempts(3)
-                .with_initial_backoff(Duration::from_millis(1)),
-        )
-    });
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::Config::builder()
-            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-            .region(aws_sdk_s3::config::Region::new("us-east-1"))
-            .build(),
-    );
-    let mut s = Session::from_clients(cfn, s3, "us-east-1", ENDPOINT);
-    s.poll = deploy::PollConfig {
-        initial: Duration::from_millis(1),
-        max: Duration::from_millis(5),
-    };
-    s
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 fn stack(status: StackStatus, change_set: Option<&str>) -> DescribeStacksOutput {
     DescribeStacksOutput::builder()
@@ -734,7 +685,7 @@ fn execute_after_an_http_500_is_retried_with_one_token() {
         ..Default::default()
     };
     let (outcome, _) = rt()
-        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::default()))
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::yes()))
         .unwrap();
     assert_eq!(outcome, DeployOutcome::Executed { created: true });
     assert_eq!(execute.num_calls(), 2, "the 500 was retried by the SDK");
@@ -767,7 +718,7 @@ fn another_change_set_applied_meanwhile_is_not_reported_as_success() {
         ..Default::default()
     };
     let e = rt()
-        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::default()))
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::yes()))
         .unwrap_err();
     eprintln!("{e}");
     assert_eq!(e.kind, ErrorKind::Failed, "{e}");
@@ -804,7 +755,7 @@ fn a_change_set_made_obsolete_by_another_deploy_fails_visibly() {
         ..Default::default()
     };
     let e = rt()
-        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::default()))
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::yes()))
         .unwrap_err();
     eprintln!("{e}");
     assert_eq!(e.exit_code(), 1, "{e}");
@@ -893,7 +844,7 @@ fn the_session_deadline_stops_a_wait_and_says_cloudformation_carries_on() {
     };
     let started = Instant::now();
     let e = rt()
-        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::default()))
+        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::yes()))
         .unwrap_err();
     eprintln!("{e}");
     assert!(started.elapsed() < Duration::from_secs(10), "bounded");

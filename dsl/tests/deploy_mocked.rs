@@ -9,7 +9,6 @@
 //! error classification and our whole deploy flow are exercised.
 
 use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::config::retry::RetryConfig;
 use aws_sdk_cloudformation::operation::describe_stacks::{
     DescribeStacksError, DescribeStacksOutput,
 };
@@ -23,86 +22,15 @@ use aws_sdk_cloudformation::types::{
     Change, ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Output, Parameter,
     Replacement, ResourceChange, ResourceStatus, Stack, StackEvent, StackStatus,
 };
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock};
 use aws_smithy_types::DateTime;
 use aws_smithy_types::error::ErrorMetadata;
 use ferroform::Template;
-use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind, Session, Ui};
+use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind};
 
-const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/web/1";
-const CS_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/ferroform-1/1";
-
-#[derive(Default)]
-struct Rec {
-    lines: Vec<String>,
-    events: Vec<deploy::StackEvent>,
-    answer: Option<bool>,
-    asked: Vec<String>,
-}
-
-impl Ui for Rec {
-    fn line(&mut self, text: &str) {
-        self.lines.push(text.to_owned());
-    }
-    fn note(&mut self, text: &str) {
-        self.lines.push(text.to_owned());
-    }
-    fn event(&mut self, e: &deploy::StackEvent) {
-        self.lines.push(e.line());
-        self.events.push(e.clone());
-    }
-    fn confirm(&mut self, q: &str) -> Option<bool> {
-        self.asked.push(q.to_owned());
-        self.answer
-    }
-}
-
-fn session(rules: &[&Rule]) -> Session {
-    let cfn: Client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, rules, |b| {
-        b.retry_config(
-            RetryConfig::standard()
-                .with_max_attempts(3)
-                .with_initial_backoff(std::time::Duration::from_millis(1)),
-        )
-    });
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::Config::builder()
-            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-            .region(aws_sdk_s3::config::Region::new("us-east-1"))
-            .build(),
-    );
-    let mut s = Session::from_clients(
-        cfn,
-        s3,
-        "us-east-1",
-        "https://cloudformation.us-east-1.amazonaws.com",
-    );
-    s.poll = deploy::PollConfig {
-        initial: std::time::Duration::from_millis(1),
-        max: std::time::Duration::from_millis(5),
-    };
-    s
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-fn stack(status: StackStatus) -> DescribeStacksOutput {
-    DescribeStacksOutput::builder()
-        .stacks(
-            Stack::builder()
-                .stack_name("web")
-                .stack_id(STACK_ID)
-                .stack_status(status)
-                .creation_time(DateTime::from_secs(0))
-                .build(),
-        )
-        .build()
-}
+#[path = "support/mocked.rs"]
+mod mocked;
+use mocked::{CS_ID, Rec, STACK_ID, rt, session, stack};
 
 fn missing() -> DescribeStacksError {
     DescribeStacksError::generic(
