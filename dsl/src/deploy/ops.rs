@@ -434,7 +434,8 @@ async fn submit(
     ui: &mut dyn Ui,
 ) -> Result<Created, Error> {
     let name = template.name();
-    let body = template.to_json();
+    // The file as given (or the synthesized JSON): what the size limit is about.
+    let body = template.body_text().to_owned();
     let url = if body.len() > MAX_TEMPLATE_BODY {
         let Some(bucket) = &opts.s3_bucket else {
             return Err(Error::input(

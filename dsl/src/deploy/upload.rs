@@ -6,8 +6,9 @@ use sha2::{Digest, Sha256};
 use super::error::Error;
 use super::session::Session;
 
-/// The largest template CloudFormation accepts inline (TemplateBody), in bytes.
-pub const MAX_TEMPLATE_BODY: usize = 51_200;
+/// The largest template CloudFormation accepts inline (TemplateBody), in bytes (the
+/// validator's limit, [`crate::validate::INLINE_BODY_LIMIT`]).
+pub const MAX_TEMPLATE_BODY: usize = crate::validate::INLINE_BODY_LIMIT;
 
 /// The S3 key for a template: `<prefix>/<stack>/<sha256>.json` (prefix optional).
 pub fn template_key(prefix: Option<&str>, stack: &str, body: &str) -> String {

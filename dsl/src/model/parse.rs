@@ -141,7 +141,7 @@ impl Template {
             });
         }
         Ok(ParsedTemplate {
-            template: Template::new(source, body),
+            template: Template::new(source, body).with_source_text(text),
             aliases,
         })
     }

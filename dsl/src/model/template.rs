@@ -40,6 +40,8 @@ pub struct Template {
     body: Json,
     /// The JSON text, written on first need (the validator's size limit, then the file).
     json: OnceLock<String>,
+    /// The text the template was read from (see [`Template::body_text`]).
+    source_text: Option<std::sync::Arc<str>>,
 }
 
 impl PartialEq for Template {
@@ -64,6 +66,32 @@ impl Template {
             name: name.into(),
             body,
             json: OnceLock::new(),
+            source_text: None,
+        }
+    }
+
+    /// This template as read from `text` (by [`Template::parse`]): that text is what a deploy
+    /// sends and what the size limits measure.
+    pub(crate) fn with_source_text(mut self, text: &str) -> Self {
+        self.source_text = Some(text.into());
+        self
+    }
+
+    /// The text CloudFormation receives for this template, and what its size limits
+    /// (51,200 bytes inline, 1 MB from S3) apply to: the file as it was read, JSON or YAML,
+    /// byte for byte, for a template read with [`Template::parse`] (as the AWS CLI sends a
+    /// file); the JSON text ([`Template::to_json`]) for a synthesized one.
+    ///
+    /// ```
+    /// use ferroform::Template;
+    /// let minified = r#"{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}"#;
+    /// let t = Template::parse("t.json", minified).unwrap();
+    /// assert_eq!(t.body_text(), minified);
+    /// ```
+    pub fn body_text(&self) -> &str {
+        match &self.source_text {
+            Some(text) => text,
+            None => self.json_text(),
         }
     }
 

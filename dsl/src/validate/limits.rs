@@ -106,8 +106,9 @@ pub(super) fn check(cx: &mut Cx) {
             None,
         );
     }
-    // The size of the text CloudFormation receives, written once and kept for the output.
-    let size = cx.json_len();
+    // The size of the text CloudFormation receives: the file as read, or the JSON written
+    // once and kept for the output.
+    let size = cx.body_len();
     if size > BODY_LIMIT {
         cx.report(
             "FF3106",
@@ -126,5 +127,44 @@ pub(super) fn check(cx: &mut Cx) {
             ),
             Some("deploy uploads it to S3 first (an artifact bucket is needed)".into()),
         );
+    }
+}
+
+#[cfg(test)]
+mod body_size_tests {
+    use crate::model::template::Template;
+    use crate::validate::validate;
+
+    /// Issue #9, 16: the limits apply to the text CloudFormation receives — the file as
+    /// given — not to ferroform's pretty re-rendering of it.
+    #[test]
+    fn the_size_limits_measure_the_file_as_given() {
+        let mut resources = serde_json::Map::new();
+        for i in 0..480 {
+            resources.insert(
+                format!("Topic{i:03}"),
+                serde_json::json!({"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "x"}}),
+            );
+        }
+        let body = serde_json::json!({"Resources": resources});
+        let minified = serde_json::to_string(&body).unwrap();
+        let pretty = Template::new("t", body.clone()).to_json();
+        assert!(
+            minified.len() < 51_200 && pretty.len() > 51_200,
+            "{} {}",
+            minified.len(),
+            pretty.len()
+        );
+        let read = Template::parse("t.json", &minified).unwrap();
+        assert_eq!(read.body_text(), minified);
+        let rules: Vec<&str> = validate(&read).diagnostics.iter().map(|d| d.rule).collect();
+        assert!(!rules.contains(&"FF3105"), "{rules:?}");
+        // Synthesized, the same body is measured as the JSON ferroform writes.
+        let rules: Vec<&str> = validate(&Template::new("t", body))
+            .diagnostics
+            .iter()
+            .map(|d| d.rule)
+            .collect();
+        assert!(rules.contains(&"FF3105"), "{rules:?}");
     }
 }

@@ -40,6 +40,7 @@ pub(crate) mod secrets;
 
 pub use capabilities::{Capability, capabilities};
 pub(crate) use ecs::{FARGATE_CPUS, fargate_hint, fargate_memory, fargate_valid};
+pub use limits::INLINE_BODY_LIMIT;
 
 use crate::model::diag::{Diagnostic, Severity};
 use crate::model::render::{Json, JsonMap};
@@ -404,9 +405,10 @@ impl<'t> Cx<'t> {
         }
     }
 
-    /// The length of the template's JSON text (written once, kept for the output).
-    pub fn json_len(&self) -> usize {
-        self.template.json_text().len()
+    /// The length of the text CloudFormation receives ([`Template::body_text`]: the file as
+    /// read, or the JSON text, written once and kept for the output).
+    pub fn body_len(&self) -> usize {
+        self.template.body_text().len()
     }
 
     /// Report a problem under `rule` (its severity comes from [`RULES`]).
