@@ -100,8 +100,16 @@ fn peak_of(pid: u32) -> Option<u64> {
 /// Run `ferroform validate FILE`, polling its peak memory; killed after 60 s.
 fn validate(file: &Path) -> Run {
     let start = Instant::now();
+    // Beside no input (the input may be /dev/zero or a FIFO): one file per run in the
+    // system temp dir.
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let peak_file =
+        std::env::temp_dir().join(format!("validate-child-{}-{n}.peak", std::process::id()));
+    let _ = std::fs::remove_file(&peak_file);
     let mut child = Command::new(env!("CARGO_BIN_EXE_validate-child"))
         .arg(file)
+        .env("VALIDATE_CHILD_PEAK_FILE", &peak_file)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -136,6 +144,15 @@ fn validate(file: &Path) -> Run {
         std::thread::sleep(Duration::from_millis(2));
     };
     let seconds = start.elapsed().as_secs_f64();
+    // The child's own last reading (`VmHWM:   1234 kB`), for a run too short to poll.
+    if let Some(kb) = std::fs::read_to_string(&peak_file).ok().and_then(|l| {
+        l.split_whitespace()
+            .nth(1)
+            .and_then(|n| n.parse::<u64>().ok())
+    }) {
+        peak = Some(peak.map_or(kb * 1024, |q: u64| q.max(kb * 1024)));
+    }
+    let _ = std::fs::remove_file(&peak_file);
     eprintln!(
         "{}: exit {:?} in {seconds:.2} s, peak {} MB",
         file.display(),
