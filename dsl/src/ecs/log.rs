@@ -6,7 +6,7 @@ use crate::model::value::Value;
 use crate::resources::logs;
 
 /// The retention periods CloudWatch Logs accepts, in days.
-pub(crate) const VALID_RETENTION_DAYS: [u32; 22] = [
+pub(crate) const VALID_RETENTION_DAYS: [i64; 22] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
     3288, 3653,
 ];
@@ -17,8 +17,9 @@ pub struct LogGroupProps {
     /// Days to keep log events. Default: 30 — a month covers most incident reviews without
     /// paying to store debug output forever. Must be one of CloudWatch's values
     /// (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-    /// 2557, 2922, 3288, 3653).
-    pub retention_days: u32,
+    /// 2557, 2922, 3288, 3653). A literal is checked by the construct; a value (a parameter,
+    /// a mapping value) is left to CloudFormation's own check of the property.
+    pub retention_days: Value<i64>,
     /// The log group name. Default: none, CloudFormation generates one (a fixed name makes
     /// the group impossible to replace, and a retained group blocks re-creating the stack).
     pub name: Option<Value<String>>,
@@ -34,7 +35,7 @@ pub struct LogGroupProps {
 impl Default for LogGroupProps {
     fn default() -> Self {
         LogGroupProps {
-            retention_days: 30,
+            retention_days: 30.into(),
             name: None,
             kms_key_arn: None,
             retain: true,
@@ -47,7 +48,7 @@ impl Default for LogGroupProps {
 ///
 /// ```
 /// use ferroform::ecs::{LogGroupProps, TaskLogging};
-/// let logging = TaskLogging::Create(LogGroupProps { retention_days: 90, ..Default::default() });
+/// let logging = TaskLogging::Create(LogGroupProps { retention_days: 90.into(), ..Default::default() });
 /// # let _ = logging;
 /// ```
 #[derive(Clone, Debug)]

@@ -523,18 +523,20 @@ impl TaskDefinition {
 
         let (log_group, log_target) = match props.logging {
             TaskLogging::Create(lg) => {
-                if !VALID_RETENTION_DAYS.contains(&lg.retention_days) {
+                if let Some(days) = lg.retention_days.as_lit()
+                    && !VALID_RETENTION_DAYS.contains(days)
+                {
                     stack.report_error(
                         rules::INVALID_INPUT,
                         Some(&part_id(id, "Logs")),
                         format!(
                             "{} days is not a CloudWatch Logs retention period",
-                            lg.retention_days
+                            days
                         ),
                         "use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
                     );
                 }
-                let mut group = logs::LogGroup::new().retention_in_days(lg.retention_days);
+                let mut group = logs::LogGroup::new().retention_in_days(lg.retention_days.clone());
                 if let Some(name) = lg.name {
                     group = group.log_group_name(name);
                 }
@@ -1052,6 +1054,30 @@ mod tests {
         let options = &t.body()["Resources"]["Task"]["Properties"]["ContainerDefinitions"][0]["LogConfiguration"]
             ["Options"];
         assert_eq!(options["awslogs-stream-prefix"], "web");
+
+        // Issue #10, 2: the retention period takes a value (a parameter here).
+        let mut stack = Stack::new("S");
+        let days = stack.parameter("LogDays", crate::Parameter::number());
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps {
+                logging: TaskLogging::Create(crate::ecs::LogGroupProps {
+                    retention_days: days.to_ref().cast_expr().unwrap(),
+                    ..Default::default()
+                }),
+                ..TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512)
+            },
+        );
+        task.add_container(
+            &mut stack,
+            crate::ecs::ContainerProps::new("app", "busybox"),
+        );
+        let t = stack.synth().unwrap();
+        assert_eq!(
+            t.body()["Resources"]["TaskLogs"]["Properties"]["RetentionInDays"],
+            serde_json::json!({"Ref": "LogDays"})
+        );
     }
 
     /// Issue #10, 5: a second grant under one policy name adds its statements (once each, in
@@ -1228,7 +1254,7 @@ mod tests {
             "Task",
             TaskDefinitionProps {
                 logging: TaskLogging::Create(super::super::LogGroupProps {
-                    retention_days: 31,
+                    retention_days: 31.into(),
                     ..Default::default()
                 }),
                 volumes: vec![TaskVolume::Host {
