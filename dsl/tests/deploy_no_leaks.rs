@@ -12,6 +12,8 @@
 //! SYNTHESIZED RESPONSES: the mocked test builds CloudFormation responses by hand with
 //! aws-smithy-mocks, following the AWS CloudFormation API reference (as deploy_mocked.rs).
 
+#[path = "support/mocked.rs"]
+mod shared_mocks;
 mod support;
 
 use std::net::TcpListener;
@@ -368,34 +370,13 @@ mod mocked {
         Change, ChangeAction, ChangeSetStatus, ExecutionStatus, Output, ResourceChange,
         ResourceStatus, Stack, StackEvent, StackStatus,
     };
-    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_mocks::mock;
     use aws_smithy_types::DateTime;
     use aws_smithy_types::error::ErrorMetadata;
     use ferroform::Template;
-    use ferroform::deploy::{self, DeployOptions, Session, Ui};
+    use ferroform::deploy::{self, DeployOptions};
 
-    const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/web/1";
-    const CS_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/ferroform-1/1";
-
-    #[derive(Default)]
-    struct Rec {
-        lines: Vec<String>,
-    }
-
-    impl Ui for Rec {
-        fn line(&mut self, text: &str) {
-            self.lines.push(text.to_owned());
-        }
-        fn note(&mut self, text: &str) {
-            self.lines.push(text.to_owned());
-        }
-        fn event(&mut self, e: &deploy::StackEvent) {
-            self.lines.push(e.line());
-        }
-        fn confirm(&mut self, _: &str) -> Option<bool> {
-            None
-        }
-    }
+    use super::shared_mocks::{CS_ID, Rec, STACK_ID, session};
 
     fn event(n: u32, logical: &str, ty: &str, status: ResourceStatus, reason: &str) -> StackEvent {
         StackEvent::builder()
@@ -509,27 +490,7 @@ mod mocked {
         });
         let execute = mock!(Client::execute_change_set)
             .then_output(|| ExecuteChangeSetOutput::builder().build());
-        let cfn: Client = mock_client!(
-            aws_sdk_cloudformation,
-            RuleMode::MatchAny,
-            &[&describe, &events, &create, &describe_cs, &execute]
-        );
-        let s3 = aws_sdk_s3::Client::from_conf(
-            aws_sdk_s3::Config::builder()
-                .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-                .region(aws_sdk_s3::config::Region::new("us-east-1"))
-                .build(),
-        );
-        let mut s = Session::from_clients(
-            cfn,
-            s3,
-            "us-east-1",
-            "https://cloudformation.us-east-1.amazonaws.com",
-        );
-        s.poll = deploy::PollConfig {
-            initial: std::time::Duration::from_millis(1),
-            max: std::time::Duration::from_millis(5),
-        };
+        let s = session(&[&describe, &events, &create, &describe_cs, &execute]);
         let body = r#"{"Parameters": {"Pw": {"Type": "String", "NoEcho": "true"}},
           "Resources": {"Logs": {"Type": "AWS::Logs::LogGroup"}},
           "Outputs": {"Token": {"Value": {"Fn::Sub": "tok-${Pw}"}},
