@@ -13,6 +13,7 @@ use crate::resources::elasticloadbalancingv2::{
 };
 
 use super::service::{FargateService, FargateServiceProps, Service, Subnets};
+use super::task_definition::TaskDefinition;
 use super::{part_id, rules};
 
 /// A load balancer and the target group a service is registered in: what request-count
@@ -171,24 +172,13 @@ impl LoadBalancedFargateService {
         let vpc_id = props.service.networking.vpc_id.clone();
         let task = props.service.task_definition.clone();
 
-        let default = task.default_port(stack);
-        let container_name = props
-            .container_name
-            .clone()
-            .or_else(|| default.as_ref().map(|d| d.0.clone()));
-        let container_port = props.container_port.or(default.as_ref().map(|d| d.1));
-        let (container_name, container_port) = match (container_name, container_port) {
-            (Some(n), Some(p)) => (n, p),
-            _ => {
-                stack.report_error(
-                    rules::INVALID_INPUT,
-                    Some(id),
-                    format!("load-balanced service `{id}` has no container port to send traffic to"),
-                    "add the containers (with a port) to the task definition before the service, or set container_name and container_port",
-                );
-                (String::new(), 0)
-            }
-        };
+        let (container_name, container_port) = traffic_target(
+            stack,
+            id,
+            &task,
+            props.container_name.clone(),
+            props.container_port,
+        );
 
         // --- the load balancer's security group
         let mut ingress = vec![
@@ -280,26 +270,17 @@ impl LoadBalancedFargateService {
         }
 
         // --- the target group: task IPs (awsvpc)
-        let target_group = stack.add(
-            &part_id(id, "TargetGroup"),
-            elb::TargetGroup::new()
-                .target_type(tg::TargetType::Ip)
-                .protocol(if alb {
-                    tg::Protocol::Http
-                } else {
-                    tg::Protocol::Tcp
-                })
-                .port(container_port)
-                .vpc_id(vpc_id)
-                .health_check_protocol(tg::HealthCheckProtocol::Http)
-                .health_check_path(props.health_check_path.clone())
-                .health_check_interval_seconds(15)
-                .healthy_threshold_count(2)
-                .unhealthy_threshold_count(3)
-                .target_group_attributes(vec![Tag::new(
-                    "deregistration_delay.timeout_seconds",
-                    "30",
-                )]),
+        let target_group = ip_target_group(
+            stack,
+            id,
+            if alb {
+                tg::Protocol::Http
+            } else {
+                tg::Protocol::Tcp
+            },
+            container_port,
+            vpc_id,
+            &props.health_check_path,
         );
         let forward =
             || l::Action::new(l::ActionType::Forward).target_group_arn(target_group.to_ref());
@@ -376,19 +357,13 @@ impl LoadBalancedFargateService {
 
         // --- the service, registered in the target group once a listener exists
         let service = FargateService::new(stack, id, props.service);
-        if let Some(svc) = stack.get_mut(service.resource()) {
-            svc.load_balancers = Some(
-                vec![
-                    s::LoadBalancer::new()
-                        .container_name(container_name)
-                        .container_port(container_port)
-                        .target_group_arn(target_group.to_ref()),
-                ]
-                .into(),
-            );
-            svc.health_check_grace_period_seconds =
-                Some(props.health_check_grace_period_seconds.into());
-        }
+        service.register(
+            stack,
+            target_group.to_ref(),
+            container_name,
+            container_port,
+            props.health_check_grace_period_seconds,
+        );
         for listener in &listeners {
             stack.options(service.resource()).depends_on(listener);
         }
@@ -530,32 +505,63 @@ impl ExistingListener {
     }
 }
 
-impl Service {
-    /// The container name and port traffic goes to: the given ones, else the task's first
-    /// container with a port mapping; an error names the service when there is none.
-    fn traffic_target(
-        &self,
-        stack: &mut Stack,
-        name: Option<String>,
-        port: Option<u16>,
-    ) -> (String, u16) {
-        let default = self.task_definition.default_port(stack);
-        let name = name.or_else(|| default.as_ref().map(|d| d.0.clone()));
-        let port = port.or(default.as_ref().map(|d| d.1));
-        match (name, port) {
-            (Some(n), Some(p)) => (n, p),
-            _ => {
-                stack.report_error(
-                    rules::INVALID_INPUT,
-                    Some(&self.id),
-                    format!("service `{}` has no container port to send traffic to", self.id),
-                    "add the containers (with a port) to the task definition before attaching the service, or name the container and port",
-                );
-                (String::new(), 0)
-            }
+/// The container name and port a load balancer sends service `id`'s traffic to: the given
+/// ones, else the task's first container with a port mapping; an error names the service
+/// when there is none.
+fn traffic_target(
+    stack: &mut Stack,
+    id: &str,
+    task: &TaskDefinition,
+    name: Option<String>,
+    port: Option<u16>,
+) -> (String, u16) {
+    let default = task.default_port(stack);
+    let name = name.or_else(|| default.as_ref().map(|d| d.0.clone()));
+    let port = port.or(default.as_ref().map(|d| d.1));
+    match (name, port) {
+        (Some(n), Some(p)) => (n, p),
+        _ => {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!("load-balanced service `{id}` has no container port to send traffic to"),
+                "add the containers (with a port) to the task definition before the service, or set container_name and container_port",
+            );
+            (String::new(), 0)
         }
     }
+}
 
+/// The target group (`<id>TargetGroup`) of an `awsvpc` service: task IPs on `port`, health
+/// checks over HTTP on `health_check_path` every 15 s (2 to pass, 3 to fail), and 30 s to
+/// drain a task instead of the default 300.
+fn ip_target_group(
+    stack: &mut Stack,
+    id: &str,
+    protocol: tg::Protocol,
+    port: u16,
+    vpc_id: Value<String>,
+    health_check_path: &str,
+) -> Handle<elb::TargetGroup> {
+    stack.add(
+        &part_id(id, "TargetGroup"),
+        elb::TargetGroup::new()
+            .target_type(tg::TargetType::Ip)
+            .protocol(protocol)
+            .port(port)
+            .vpc_id(vpc_id)
+            .health_check_protocol(tg::HealthCheckProtocol::Http)
+            .health_check_path(health_check_path.to_owned())
+            .health_check_interval_seconds(15)
+            .healthy_threshold_count(2)
+            .unhealthy_threshold_count(3)
+            .target_group_attributes(vec![Tag::new("deregistration_delay.timeout_seconds", "30")]),
+    )
+}
+
+impl Service {
+    /// Add `target_group_arn` (container `container`, port `port`) to the service's load
+    /// balancers, with the health-check grace period.
     fn register(
         &self,
         stack: &mut Stack,
@@ -592,7 +598,13 @@ impl Service {
         container_name: Option<String>,
         container_port: Option<u16>,
     ) {
-        let (container, port) = self.traffic_target(stack, container_name, container_port);
+        let (container, port) = traffic_target(
+            stack,
+            &self.id,
+            &self.task_definition,
+            container_name,
+            container_port,
+        );
         self.register(stack, target_group_arn.into(), container, port, 60);
         self.allow_from(
             stack,
@@ -613,27 +625,20 @@ impl Service {
         stack: &mut Stack,
         listener: ExistingListener,
     ) -> Handle<elb::TargetGroup> {
-        let (container, port) = self.traffic_target(
+        let (container, port) = traffic_target(
             stack,
+            &self.id,
+            &self.task_definition,
             listener.container_name.clone(),
             listener.container_port,
         );
-        let target_group = stack.add(
-            &part_id(&self.id, "TargetGroup"),
-            elb::TargetGroup::new()
-                .target_type(tg::TargetType::Ip)
-                .protocol(tg::Protocol::Http)
-                .port(port)
-                .vpc_id(listener.vpc_id.clone())
-                .health_check_protocol(tg::HealthCheckProtocol::Http)
-                .health_check_path(listener.health_check_path.clone())
-                .health_check_interval_seconds(15)
-                .healthy_threshold_count(2)
-                .unhealthy_threshold_count(3)
-                .target_group_attributes(vec![Tag::new(
-                    "deregistration_delay.timeout_seconds",
-                    "30",
-                )]),
+        let target_group = ip_target_group(
+            stack,
+            &self.id,
+            tg::Protocol::Http,
+            port,
+            listener.vpc_id.clone(),
+            &listener.health_check_path,
         );
         let mut conditions = Vec::new();
         if !listener.path_patterns.is_empty() {
