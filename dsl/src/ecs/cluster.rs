@@ -238,21 +238,18 @@ impl Cluster {
         default_strategy: Vec<CapacityProviderStrategy>,
     ) -> Self {
         if self.associations.is_none() {
-            let strategy: Vec<cpa::CapacityProviderStrategy> =
-                default_strategy.iter().map(association_item).collect();
             self.associations = Some(stack.add(
                 id,
-                ecs::ClusterCapacityProviderAssociations::new(self.name.clone(), strategy),
+                ecs::ClusterCapacityProviderAssociations::new(
+                    self.name.clone(),
+                    Vec::<cpa::CapacityProviderStrategy>::new(),
+                ),
             ));
-            for p in providers {
-                self.add_capacity_provider(stack, p);
-            }
-        } else {
-            for p in providers {
-                self.add_capacity_provider(stack, p);
-            }
-            self.set_default_capacity_provider_strategy(stack, default_strategy);
         }
+        for p in providers {
+            self.add_capacity_provider(stack, p);
+        }
+        self.set_default_capacity_provider_strategy(stack, default_strategy);
         self
     }
 
