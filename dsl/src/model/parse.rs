@@ -141,7 +141,9 @@ impl Template {
             });
         }
         Ok(ParsedTemplate {
-            template: Template::new(source, body).with_source_text(text),
+            template: Template::new(source, body)
+                .with_source_text(text)
+                .with_yaml_aliases(aliases.clone()),
             aliases,
         })
     }

@@ -42,6 +42,8 @@ pub struct Template {
     json: OnceLock<String>,
     /// The text the template was read from (see [`Template::body_text`]).
     source_text: Option<std::sync::Arc<str>>,
+    /// Every YAML alias use in that text (see [`Template::yaml_aliases`]).
+    yaml_aliases: std::sync::Arc<[super::parse::AliasUse]>,
 }
 
 impl PartialEq for Template {
@@ -67,6 +69,7 @@ impl Template {
             body,
             json: OnceLock::new(),
             source_text: None,
+            yaml_aliases: std::sync::Arc::new([]),
         }
     }
 
@@ -75,6 +78,25 @@ impl Template {
     pub(crate) fn with_source_text(mut self, text: &str) -> Self {
         self.source_text = Some(text.into());
         self
+    }
+
+    /// This template as read from YAML text that used these aliases.
+    pub(crate) fn with_yaml_aliases(mut self, aliases: Vec<super::parse::AliasUse>) -> Self {
+        self.yaml_aliases = aliases.into();
+        self
+    }
+
+    /// Every YAML alias (`*name`) the text this template was read from used, in the order
+    /// of the text: empty for JSON and for synthesized templates. CloudFormation does not
+    /// read aliases (the validator warns about each, `FF3108`).
+    ///
+    /// ```
+    /// use ferroform::Template;
+    /// let t = Template::parse("t.yaml", "Tags: &t [a]\nMore: *t\n").unwrap();
+    /// assert_eq!(t.yaml_aliases()[0].line, 2);
+    /// ```
+    pub fn yaml_aliases(&self) -> &[super::parse::AliasUse] {
+        &self.yaml_aliases
     }
 
     /// The text CloudFormation receives for this template, and what its size limits

@@ -1,4 +1,4 @@
-//! CloudFormation's template limits (`FF3101`–`FF3107`).
+//! CloudFormation's template limits and format (`FF3101`–`FF3108`).
 
 use std::collections::HashMap;
 
@@ -126,6 +126,27 @@ pub(super) fn check(cx: &mut Cx) {
                 "the template is {size} bytes, over the 51,200 bytes CloudFormation accepts inline"
             ),
             Some("deploy uploads it to S3 first (an artifact bucket is needed)".into()),
+        );
+    }
+    // "CloudFormation doesn't support the following features: ... Aliases" (AWS
+    // CloudFormation User Guide, *Template formats*,
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html).
+    // `aws cloudformation package` and SAM expand them first, so this is a warning.
+    for a in cx.template.yaml_aliases() {
+        cx.report(
+            "FF3108",
+            None,
+            "",
+            format!(
+                "line {}, column {}: YAML alias `*{}`; CloudFormation does not read YAML \
+                 aliases",
+                a.line, a.column, a.anchor
+            ),
+            Some(
+                "write the value out (or deploy through `aws cloudformation package` or SAM, \
+                 which expand aliases)"
+                    .into(),
+            ),
         );
     }
 }

@@ -144,6 +144,10 @@ pub const RULES: &[Rule] = &[
     ),
     e("FF3106", "template body over 1 MB"),
     e("FF3107", "description over 1,024 bytes"),
+    w(
+        "FF3108",
+        "YAML alias, which CloudFormation does not read (only package or SAM expand it)",
+    ),
     e(
         "FF4001",
         "Fargate task cpu/memory combination not supported",
