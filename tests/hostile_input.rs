@@ -322,11 +322,15 @@ fn a_few_aliases_read_and_are_reported() {
         .map(|a| (a.line, a.anchor.as_str()))
         .collect();
     assert_eq!(uses, [(6, "tags")]);
-    // and the binary reads it (exit 0 or 1, not 2)
+    // and the binary reads it and warns about the alias (FF3108: CloudFormation reads none),
+    // with its line and anchor; a warning alone is exit 0
     let dir = support::temp_dir("hostile-alias-ok");
     let file = dir.write("ok.yaml", text);
     let run = validate(&file);
-    assert!(matches!(run.code, Some(0 | 1)), "{run:#?}");
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let out = format!("{}{}", run.stdout, run.stderr);
+    assert_eq!(out.matches("warning[FF3108]").count(), 1, "{out}");
+    assert!(out.contains("line 6, column 14: YAML alias `*tags`"), "{out}");
     run.assert_bounded();
 }
 
