@@ -55,7 +55,7 @@ pub use model::stack::{
 };
 pub use model::tag::Tag;
 pub use model::template::{Format, Template};
-pub use model::value::{List, Map, PropertyType, Value};
+pub use model::value::{List, ListIsExpression, ListProperty, Map, PropertyType, Value};
 
 /// The README's code blocks, compiled as doctests so the tour cannot go stale.
 #[doc = include_str!("../../README.md")]

@@ -187,6 +187,69 @@ pub type List<T> = Vec<Value<T>>;
 /// A map property with string keys (tags as a map, Docker labels, log driver options...).
 pub type Map<T> = IndexMap<String, Value<T>>;
 
+/// Editing an optional list property in place, after [`crate::Stack::get_mut`]: an unset
+/// list is created, so an edit is never lost because the construct left the property out.
+///
+/// A list written as an expression (`Fn::If`, a parameter, `Fn::Split`...) cannot be
+/// appended to: that is an error ([`ListIsExpression`]), not an edit silently skipped.
+///
+/// ```
+/// use ferroform::{ListProperty, Stack};
+/// use ferroform::resources::ecs;
+/// let mut stack = Stack::new("Web");
+/// let cluster = stack.add("Cluster", ecs::Cluster::new());
+/// let c = stack.get_mut(&cluster).unwrap();
+/// assert!(c.capacity_providers.is_none());
+/// c.capacity_providers.push_item("FARGATE").unwrap();
+/// c.capacity_providers.push_item("FARGATE_SPOT").unwrap();
+/// let t = stack.synth().unwrap();
+/// assert_eq!(
+///     t.body()["Resources"]["Cluster"]["Properties"]["CapacityProviders"],
+///     serde_json::json!(["FARGATE", "FARGATE_SPOT"])
+/// );
+/// ```
+pub trait ListProperty<T> {
+    /// The list's items, to edit; an unset property becomes an empty list first.
+    fn items_mut(&mut self) -> Result<&mut List<T>, ListIsExpression>;
+
+    /// Append `item`; an unset property becomes a list of that one item.
+    fn push_item(&mut self, item: impl Into<Value<T>>) -> Result<(), ListIsExpression> {
+        self.items_mut()?.push(item.into());
+        Ok(())
+    }
+}
+
+impl<T> ListProperty<T> for Option<Value<List<T>>> {
+    fn items_mut(&mut self) -> Result<&mut List<T>, ListIsExpression> {
+        self.get_or_insert_with(|| Value::lit(Vec::new()))
+            .as_lit_mut()
+            .ok_or(ListIsExpression)
+    }
+}
+
+impl<T> ListProperty<T> for Value<List<T>> {
+    fn items_mut(&mut self) -> Result<&mut List<T>, ListIsExpression> {
+        self.as_lit_mut().ok_or(ListIsExpression)
+    }
+}
+
+/// A list property is an expression, resolved only at deploy time: items cannot be added to
+/// it in the program. Replace the whole value instead (build the list, or an `Fn::If` of two
+/// lists).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListIsExpression;
+
+impl fmt::Display for ListIsExpression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "the list is an expression resolved at deploy time (Fn::If, a parameter...); \
+             items cannot be added to it: set the whole value instead",
+        )
+    }
+}
+
+impl std::error::Error for ListIsExpression {}
+
 impl<T, U: Into<Value<T>>> From<Vec<U>> for Value<List<T>> {
     fn from(v: Vec<U>) -> Self {
         Value::lit(v.into_iter().map(Into::into).collect())
