@@ -314,23 +314,43 @@ fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
                 .flatten()
                 .enumerate()
             {
-                let host = pm
-                    .get("HostPort")
-                    .filter(|v| !is_expr(v))
-                    .and_then(|v| lit_num(Some(v)));
-                let cport = pm
-                    .get("ContainerPort")
-                    .filter(|v| !is_expr(v))
-                    .and_then(|v| lit_num(Some(v)));
-                if let (Some(h), Some(cp)) = (host, cport)
-                    && h != cp
+                let (Some(host), Some(cport)) = (pm.get("HostPort"), pm.get("ContainerPort"))
+                else {
+                    continue;
+                };
+                // Literal ports, or every pair the parameters, conditions and mapping rows
+                // can give (a port a parameter supplies, say); unknown values say nothing.
+                let pairs: Vec<(Option<f64>, Option<f64>, String)> = if is_expr(host)
+                    || is_expr(cport)
                 {
+                    super::resolve::scenarios(cx, &[host, cport])
+                        .into_iter()
+                        .map(|sc| {
+                            let num = |v: &Option<Json>| v.as_ref().and_then(|v| lit_num(Some(v)));
+                            (num(&sc.values[0]), num(&sc.values[1]), sc.label)
+                        })
+                        .collect()
+                } else {
+                    vec![(lit_num(Some(host)), lit_num(Some(cport)), String::new())]
+                };
+                for (h, cp, when) in pairs {
+                    let (Some(h), Some(cp)) = (h, cp) else {
+                        continue;
+                    };
+                    if h == cp {
+                        continue;
+                    }
+                    let when = if when.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (when {when})")
+                    };
                     cx.report(
                         "FF4008",
                         Some(id),
                         format!("{path}.PortMappings[{j}].HostPort"),
                         format!(
-                            "in {} network mode HostPort ({h}) must equal ContainerPort ({cp})",
+                            "in {} network mode HostPort ({h}) must equal ContainerPort ({cp}){when}",
                             mode_lit.unwrap_or_default()
                         ),
                         Some("omit HostPort, or set it to the ContainerPort".into()),
