@@ -330,7 +330,10 @@ fn a_few_aliases_read_and_are_reported() {
     assert_eq!(run.code, Some(0), "{run:#?}");
     let out = format!("{}{}", run.stdout, run.stderr);
     assert_eq!(out.matches("warning[FF3108]").count(), 1, "{out}");
-    assert!(out.contains("line 6, column 14: YAML alias `*tags`"), "{out}");
+    assert!(
+        out.contains("line 6, column 14: YAML alias `*tags`"),
+        "{out}"
+    );
     run.assert_bounded();
 }
 
