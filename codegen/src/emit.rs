@@ -205,14 +205,20 @@ impl<'a> Emitter<'a> {
         }
         self.out.push_str("}\n\n");
 
-        // constructor and setters
-        let _ = writeln!(self.out, "impl {name} {{");
         let what = if is_resource {
             format!("`{}`", self.m.type_name)
         } else {
             format!("`{name}`")
         };
-        if any_required {
+        if let Some(required) = &s.required_struct {
+            self.required_struct(name, &what, required, &s.fields);
+        }
+
+        // constructor and setters
+        let _ = writeln!(self.out, "impl {name} {{");
+        if let Some(required) = &s.required_struct {
+            self.new_by_name(name, &what, required, &s.fields);
+        } else if any_required {
             let _ = writeln!(
                 self.out,
                 "/// A new {what} with its required properties, in the alphabetical order of their CloudFormation names."
@@ -329,6 +335,94 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// The struct of the required fields, for a `new` that takes them by name. A plain
+    /// struct (no derives, not `#[non_exhaustive]`): a struct literal must name every field,
+    /// so a missing one does not compile, and it costs nothing to compile.
+    fn required_struct(&mut self, name: &str, what: &str, required: &str, fields: &[Field]) {
+        let _ = writeln!(
+            self.out,
+            "/// The required properties of {what}, by name, for [`{name}::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.\npub struct {required} {{"
+        );
+        for f in fields.iter().filter(|f| f.required) {
+            self.doc(&f.doc);
+            let ty = self.value_of(&f.ty);
+            let _ = writeln!(self.out, "pub {}: {ty},", f.ident);
+        }
+        self.out.push_str("}\n\n");
+    }
+
+    /// `new(required: <Type>Required)`, documented with an example. The example is a `text`
+    /// block, not a doctest: generated code has no doctests (thousands of them would take
+    /// minutes to compile); the hand-written docs and the tests compile real uses.
+    fn new_by_name(&mut self, name: &str, what: &str, required: &str, fields: &[Field]) {
+        let mut doc = vec![
+            format!(
+                "A new {what} with its required properties, named in a [`{required}`] (two or more have the same type, so positional arguments could be swapped unnoticed):"
+            ),
+            String::new(),
+            "```text".to_owned(),
+            format!("{name}::new({required} {{"),
+        ];
+        for f in fields.iter().filter(|f| f.required) {
+            doc.push(format!("    {}: {}.into(),", f.ident, self.example(&f.ty)));
+        }
+        doc.extend([
+            "})".to_owned(),
+            "```".to_owned(),
+            String::new(),
+            "Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).".to_owned(),
+        ]);
+        self.doc(&doc);
+        let mut names = Vec::new();
+        let mut inits = Vec::new();
+        for f in fields {
+            if f.required {
+                names.push(f.ident.clone());
+                if f.boxed {
+                    let bx = self.rt("Box");
+                    inits.push(format!("{}: {bx}::new({})", f.ident, f.ident));
+                } else {
+                    inits.push(f.ident.clone());
+                }
+            } else {
+                inits.push(format!("{}: None", f.ident));
+            }
+        }
+        let _ = writeln!(
+            self.out,
+            "#[inline]\npub fn new(required: {required}) -> Self {{\nlet {required} {{ {} }} = required;\nSelf {{ {} }}\n}}",
+            names.join(", "),
+            inits.join(", ")
+        );
+    }
+
+    /// A placeholder literal of type `t`, for the documentation of `new`.
+    fn example(&self, t: &Ty) -> String {
+        match t {
+            Ty::Str => "\"...\"".to_owned(),
+            Ty::Int => "1".to_owned(),
+            Ty::Num => "1.0".to_owned(),
+            Ty::Bool => "true".to_owned(),
+            Ty::Json => "serde_json::json!({ ... })".to_owned(),
+            Ty::List(_) => "vec![...]".to_owned(),
+            Ty::Map(_) => "[(\"key\", ...)]".to_owned(),
+            Ty::Tag => "Tag::new(\"key\", \"value\")".to_owned(),
+            Ty::Named(i) => {
+                let t = &self.m.types[*i];
+                match &t.body {
+                    Body::Struct(s) if s.fields.iter().any(|f| f.required) => {
+                        format!("{}::new(...)", t.name)
+                    }
+                    Body::Struct(_) => format!("{}::new()", t.name),
+                    Body::Enum(variants) => match variants.first() {
+                        Some((v, _)) => format!("{}::{v}", t.name),
+                        None => format!("{}::Other(...)", t.name),
+                    },
+                }
+            }
+        }
+    }
+
     fn enumeration(&mut self, t: &NamedType) {
         let Body::Enum(variants) = &t.body else {
             return;
@@ -391,19 +485,41 @@ pub fn resource_module(m: &Module, provenance: &Provenance, schema_file: &str) -
     e.module(provenance, schema_file)
 }
 
-/// `<ns>/mod.rs`: one `pub mod` and `pub use` per resource type.
+/// One resource type of a namespace module.
+pub struct NamespaceEntry {
+    /// The module identifier (`task_definition`).
+    pub module: String,
+    /// The resource struct (`TaskDefinition`).
+    pub struct_name: String,
+    /// The struct of its required properties, when `new` takes them by name.
+    pub required_struct: Option<String>,
+}
+
+/// `<ns>/mod.rs`: one `pub mod` per resource type, and a `pub use` of its resource struct
+/// (and of the struct of its required properties, when `new` takes them by name).
 pub fn namespace_module(
     provenance: &Provenance,
     service: &str,
-    types: &[(String, String)],
+    types: &[NamespaceEntry],
 ) -> String {
     let mut out = provenance.header_all();
     let _ = writeln!(
         out,
         "//! `{service}` resources: one module per resource type, holding the resource struct and its property types.\n"
     );
-    for (module, struct_name) in types {
-        let _ = writeln!(out, "pub mod {module};\npub use {module}::{struct_name};");
+    for t in types {
+        let (module, struct_name) = (&t.module, &t.struct_name);
+        match &t.required_struct {
+            Some(r) => {
+                let _ = writeln!(
+                    out,
+                    "pub mod {module};\npub use {module}::{{{struct_name}, {r}}};"
+                );
+            }
+            None => {
+                let _ = writeln!(out, "pub mod {module};\npub use {module}::{struct_name};");
+            }
+        }
     }
     out
 }
@@ -475,6 +591,89 @@ mod tests {
             !src.contains("use crate::model::handle::Handle;"),
             "no attributes, no Handle"
         );
+    }
+
+    #[test]
+    fn same_typed_required_properties_are_named_in_a_required_struct() {
+        let src = source(
+            "AWS::Test::Thing",
+            json!({"properties": {"Name": {"type": "string"}, "Image": {"type": "string"},
+                "Memory": {"type": "integer"},
+                "One": {"$ref": "#/definitions/One"}, "Mixed": {"$ref": "#/definitions/Mixed"}},
+                "required": ["Name", "Image"],
+                "definitions": {
+                    "One": {"type": "object", "required": ["Size"], "properties": {
+                        "Size": {"type": "integer"}, "Label": {"type": "string"}}},
+                    "Mixed": {"type": "object", "required": ["Size", "Label", "On"], "properties": {
+                        "Size": {"type": "integer"}, "Label": {"type": "string"},
+                        "On": {"type": "boolean"}}}}}),
+        );
+        // Two required strings: a plain struct of them (no derive, not non-exhaustive), each
+        // field documented like the property, and `new` takes it.
+        assert!(src.contains(
+            "/// The required properties of `AWS::Test::Thing`, by name, for [`Thing::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.\npub struct ThingRequired {\n/// CloudFormation `Image`. Required.\npub image: Value<String>,\n/// CloudFormation `Name`. Required.\npub name: Value<String>,\n}"
+        ), "{src}");
+        assert!(src.contains(
+            "#[inline]\npub fn new(required: ThingRequired) -> Self {\nlet ThingRequired { image, name } = required;\nSelf { image, memory: None, mixed: None, name, one: None }\n}"
+        ));
+        // documented with an example that is not a doctest
+        assert!(src.contains(
+            "/// ```text\n/// Thing::new(ThingRequired {\n///     image: \"...\".into(),\n///     name: \"...\".into(),\n/// })\n/// ```\n"
+        ));
+        assert!(!src.contains("/// ```\n/// Thing") && !src.contains("```rust"));
+        // One required property, or required properties of distinct types: positional.
+        assert!(src.contains("pub fn new(size: impl Into<Value<i64>>) -> Self {"));
+        assert!(src.contains(
+            "pub fn new(label: impl Into<Value<String>>, on: impl Into<Value<bool>>, size: impl Into<Value<i64>>) -> Self {"
+        ));
+        assert!(!src.contains("OneRequired") && !src.contains("MixedRequired"));
+        assert_eq!(src.matches("Required {").count(), 3, "one struct, two uses");
+    }
+
+    #[test]
+    fn required_struct_boxes_recursive_fields_and_yields_names_to_property_types() {
+        let src = source(
+            "AWS::Test::Thing",
+            json!({"properties": {"Node": {"$ref": "#/definitions/Node"},
+                "Other": {"$ref": "#/definitions/NodeRequired"}},
+                "definitions": {
+                    "Node": {"type": "object", "required": ["Left", "Right"], "properties": {
+                        "Left": {"$ref": "#/definitions/Node"},
+                        "Right": {"$ref": "#/definitions/Node"}}},
+                    "NodeRequired": {"type": "object", "properties": {"A": {"type": "string"}}}}}),
+        );
+        // `NodeRequired` is a property type's name: the required struct takes the next one.
+        assert!(src.contains("pub struct NodeRequired {\n"));
+        assert!(src.contains("pub struct NodeRequired2 {\n"));
+        assert!(src.contains("pub left: Value<Node>,"));
+        assert!(src.contains("pub left: Box<Value<Node>>,"));
+        assert!(src.contains(
+            "let NodeRequired2 { left, right } = required;\nSelf { left: Box::new(left), right: Box::new(right) }"
+        ));
+    }
+
+    #[test]
+    fn namespace_module_reexports_the_required_struct_of_a_resource() {
+        let p = Provenance {
+            cfn_lint: "1.0.0".into(),
+            region: "us-east-1".into(),
+            schema_date: "2026-01-01".into(),
+        };
+        let entry = |module: &str, name: &str, required: Option<&str>| NamespaceEntry {
+            module: module.into(),
+            struct_name: name.into(),
+            required_struct: required.map(str::to_owned),
+        };
+        let src = namespace_module(
+            &p,
+            "AWS::Test",
+            &[
+                entry("alias", "Alias", Some("AliasRequired")),
+                entry("key", "Key", None),
+            ],
+        );
+        assert!(src.contains("pub mod alias;\npub use alias::{Alias, AliasRequired};\n"));
+        assert!(src.contains("pub mod key;\npub use key::Key;\n"));
     }
 
     #[test]

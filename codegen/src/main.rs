@@ -136,6 +136,8 @@ struct Stats {
     structs: usize,
     enums: usize,
     tag_users: usize,
+    /// Structs whose `new` takes the required properties by name (`<Type>Required`).
+    required_structs: usize,
     lines: usize,
 }
 
@@ -201,7 +203,9 @@ fn run(args: &Args) -> Result<bool, String> {
     let mut stats = Stats::default();
     let mut resource_files = 0;
     for (ns, namespace) in &namespaces {
+        let mut list: Vec<emit::NamespaceEntry> = Vec::new();
         for TypeEntry {
+            ident,
             stem,
             struct_name,
             type_name: t,
@@ -226,12 +230,35 @@ fn run(args: &Args) -> Result<bool, String> {
             let src = emit::resource_module(&module, &provenance, &file);
             files.insert(PathBuf::from(ns).join(format!("{stem}.rs")), src);
             resource_files += 1;
+            let required_struct = match &module.resource().body {
+                Body::Struct(s) => s.required_struct.clone(),
+                Body::Enum(_) => None,
+            };
+            if required_struct.is_some() {
+                stats.required_structs += 1;
+            }
+            stats.required_structs += module
+                .nested()
+                .iter()
+                .filter(|t| matches!(&t.body, Body::Struct(s) if s.required_struct.is_some()))
+                .count();
+            list.push(emit::NamespaceEntry {
+                module: ident.clone(),
+                struct_name: struct_name.clone(),
+                required_struct,
+            });
         }
-        let list: Vec<(String, String)> = namespace
-            .types
-            .iter()
-            .map(|e| (e.ident.clone(), e.struct_name.clone()))
-            .collect();
+        // The namespace module re-exports the resource structs and their required structs.
+        for e in &list {
+            if let Some(r) = &e.required_struct
+                && let Some(other) = list.iter().find(|o| &o.struct_name == r)
+            {
+                return Err(format!(
+                    "{ns}: the required-properties struct {r} of {} has the name of the resource struct in {}",
+                    e.struct_name, other.module
+                ));
+            }
+        }
         files.insert(
             PathBuf::from(ns).join("mod.rs"),
             emit::namespace_module(&provenance, &namespace.service, &list),
@@ -254,10 +281,11 @@ fn run(args: &Args) -> Result<bool, String> {
     stats.lines = files.values().map(|t| t.lines().count()).sum();
     let d = output::diff(&args.out, &files)?;
     eprintln!(
-        "ferroform-codegen: {} types in {} namespaces: {} structs, {} enums, {} types use the shared Tag, {} lines in {} files (model {:.1?}, total {:.1?})",
+        "ferroform-codegen: {} types in {} namespaces: {} structs ({} take their required properties by name), {} enums, {} types use the shared Tag, {} lines in {} files (model {:.1?}, total {:.1?})",
         stats.types,
         namespaces.len(),
         stats.structs,
+        stats.required_structs,
         stats.enums,
         stats.tag_users,
         stats.lines,

@@ -6,7 +6,9 @@
 //! * nested types are named after their definition, or after the property that holds them
 //!   when inline; names are claimed in a fixed order so the output is deterministic;
 //! * a `Key`/`Value` string pair is the shared `Tag`;
-//! * recursive edges are boxed.
+//! * recursive edges are boxed;
+//! * a struct with two or more required fields of the same type takes its required fields by
+//!   name, in a `<Type>Required` struct, rather than positionally (see [`takes_required_by_name`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -61,6 +63,25 @@ pub struct Field {
 pub struct StructDef {
     /// Fields in the alphabetical order of their CloudFormation names.
     pub fields: Vec<Field>,
+    /// The struct `new` takes the required fields in (`<Type>Required`), when they are taken
+    /// by name; `None` when `new` takes them as positional arguments.
+    pub required_struct: Option<String>,
+}
+
+/// Whether `new` takes the required fields by name, in a `<Type>Required` struct: two or more
+/// of them have the same type, so positional arguments of that type could be swapped and the
+/// program would still compile (an image for a name, a minimum for a maximum). With one
+/// required field, or required fields of distinct types, `new` takes them positionally.
+pub fn takes_required_by_name(fields: &[Field]) -> bool {
+    let required: Vec<&Ty> = fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| &f.ty)
+        .collect();
+    required
+        .iter()
+        .enumerate()
+        .any(|(i, t)| required[i + 1..].contains(t))
 }
 
 /// The body of a named type.
@@ -289,7 +310,10 @@ impl<'a> Builder<'a> {
         });
         self.by_key.insert(String::new(), 0);
         let fields = self.fields("", &shape, None, "");
-        self.types[0].body = Body::Struct(StructDef { fields });
+        self.types[0].body = Body::Struct(StructDef {
+            fields,
+            required_struct: None,
+        });
 
         self.assign_names();
         self.box_recursive_edges();
@@ -574,7 +598,10 @@ impl<'a> Builder<'a> {
             self.types[id].omitted = true;
             return None;
         }
-        self.types[id].body = Body::Struct(StructDef { fields });
+        self.types[id].body = Body::Struct(StructDef {
+            fields,
+            required_struct: None,
+        });
         Some(id)
     }
 
@@ -593,9 +620,18 @@ impl<'a> Builder<'a> {
             .filter(|&i| !self.types[i].omitted)
             .collect();
         order.sort_by(|&a, &b| self.types[a].origin.cmp(&self.types[b].origin));
-        for i in order {
+        for &i in &order {
             let name = namer.claim(&self.types[i].candidates);
             self.types[i].name = name;
+        }
+        // Then the structs of required fields, so that they never take a property type's name.
+        for i in std::iter::once(0).chain(order) {
+            let name = self.types[i].name.clone();
+            if let Body::Struct(s) = &mut self.types[i].body
+                && takes_required_by_name(&s.fields)
+            {
+                s.required_struct = Some(namer.claim(&[format!("{name}Required")]));
+            }
         }
     }
 
@@ -862,6 +898,48 @@ mod tests {
         );
         assert!(!f[0].doc.iter().any(|l| l.contains("replaces")));
         assert!(f[2].doc.iter().any(|l| l.contains("Required.")));
+    }
+
+    #[test]
+    fn required_fields_are_taken_by_name_when_two_have_the_same_type() {
+        let m = build(json!({
+            "properties": {
+                "A": {"$ref": "#/definitions/Same"}, "B": {"$ref": "#/definitions/Same"},
+                "C": {"$ref": "#/definitions/Distinct"}, "D": {"$ref": "#/definitions/One"},
+                "E": {"$ref": "#/definitions/Lists"}
+            },
+            "definitions": {
+                // two required fields of one enum type
+                "Same": {"type": "object", "required": ["X", "Y"], "properties": {
+                    "X": {"$ref": "#/definitions/Mode"}, "Y": {"$ref": "#/definitions/Mode"}}},
+                "Mode": {"type": "string", "enum": ["ON", "OFF"]},
+                // a string and a list of strings are distinct; optional strings do not count
+                "Distinct": {"type": "object", "required": ["X", "Y"], "properties": {
+                    "X": {"type": "string"},
+                    "Y": {"type": "array", "items": {"type": "string"}},
+                    "Z": {"type": "string"}}},
+                "One": {"type": "object", "required": ["X"], "properties": {
+                    "X": {"type": "string"}, "Z": {"type": "string"}}},
+                "Lists": {"type": "object", "required": ["X", "Y"], "properties": {
+                    "X": {"type": "array", "items": {"type": "integer"}},
+                    "Y": {"type": "array", "items": {"type": "integer"}}}}
+            }
+        }));
+        let required = |name: &str| match &by_name(&m, name).body {
+            Body::Struct(s) => {
+                assert_eq!(
+                    s.required_struct.is_some(),
+                    takes_required_by_name(&s.fields)
+                );
+                s.required_struct.clone()
+            }
+            Body::Enum(_) => panic!("{name} is an enum"),
+        };
+        assert_eq!(required("Same").as_deref(), Some("SameRequired"));
+        assert_eq!(required("Lists").as_deref(), Some("ListsRequired"));
+        assert_eq!(required("Distinct"), None);
+        assert_eq!(required("One"), None);
+        assert_eq!(required("Thing"), None, "no required properties");
     }
 
     #[test]

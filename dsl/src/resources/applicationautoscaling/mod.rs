@@ -2,6 +2,6 @@
 //! `AWS::ApplicationAutoScaling` resources: one module per resource type, holding the resource struct and its property types.
 
 pub mod scalable_target;
-pub use scalable_target::ScalableTarget;
+pub use scalable_target::{ScalableTarget, ScalableTargetRequired};
 pub mod scaling_policy;
 pub use scaling_policy::ScalingPolicy;

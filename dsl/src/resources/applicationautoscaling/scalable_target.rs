@@ -48,23 +48,61 @@ pub struct ScalableTarget {
     pub tags: Option<Value<List<crate::model::tag::Tag>>>,
 }
 
+/// The required properties of `AWS::ApplicationAutoScaling::ScalableTarget`, by name, for [`ScalableTarget::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct ScalableTargetRequired {
+    /// The maximum value that you plan to scale out to. When a scaling policy is in effect, Application Auto Scaling can scale out (expand) as needed to the maximum capacity limit in response to changing demand.
+    ///
+    /// CloudFormation `MaxCapacity`. Required.
+    pub max_capacity: Value<i64>,
+    /// The minimum value that you plan to scale in to. When a scaling policy is in effect, Application Auto Scaling can scale in (contract) as needed to the minimum capacity limit in response to changing demand.
+    ///
+    /// CloudFormation `MinCapacity`. Required.
+    pub min_capacity: Value<i64>,
+    /// The identifier of the resource associated with the scalable target. This string consists of the resource type and unique identifier.
+    ///
+    /// CloudFormation `ResourceId`. Required. 1 to 1600 characters. Changing it replaces the resource.
+    pub resource_id: Value<String>,
+    /// The scalable dimension associated with the scalable target. This string consists of the service namespace, resource type, and scaling property.
+    ///
+    /// CloudFormation `ScalableDimension`. Required. Changing it replaces the resource.
+    pub scalable_dimension: Value<ScalableDimension>,
+    /// The namespace of the AWS service that provides the resource, or a ``custom-resource``.
+    ///
+    /// CloudFormation `ServiceNamespace`. Required. Changing it replaces the resource.
+    pub service_namespace: Value<ServiceNamespace>,
+}
+
 impl ScalableTarget {
-    /// A new `AWS::ApplicationAutoScaling::ScalableTarget` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        max_capacity: impl Into<Value<i64>>,
-        min_capacity: impl Into<Value<i64>>,
-        resource_id: impl Into<Value<String>>,
-        scalable_dimension: impl Into<Value<ScalableDimension>>,
-        service_namespace: impl Into<Value<ServiceNamespace>>,
-    ) -> Self {
+    /// A new `AWS::ApplicationAutoScaling::ScalableTarget` with its required properties, named in a [`ScalableTargetRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// ScalableTarget::new(ScalableTargetRequired {
+    ///     max_capacity: 1.into(),
+    ///     min_capacity: 1.into(),
+    ///     resource_id: "...".into(),
+    ///     scalable_dimension: ScalableDimension::AppstreamFleetDesiredCapacity.into(),
+    ///     service_namespace: ServiceNamespace::Appstream.into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: ScalableTargetRequired) -> Self {
+        let ScalableTargetRequired {
+            max_capacity,
+            min_capacity,
+            resource_id,
+            scalable_dimension,
+            service_namespace,
+        } = required;
         Self {
-            max_capacity: max_capacity.into(),
-            min_capacity: min_capacity.into(),
-            resource_id: resource_id.into(),
+            max_capacity,
+            min_capacity,
+            resource_id,
             role_arn: None,
-            scalable_dimension: scalable_dimension.into(),
+            scalable_dimension,
             scheduled_actions: None,
-            service_namespace: service_namespace.into(),
+            service_namespace,
             suspended_state: None,
             tags: None,
         }
@@ -227,17 +265,40 @@ pub struct ScheduledAction {
     pub timezone: Option<Value<String>>,
 }
 
+/// The required properties of `ScheduledAction`, by name, for [`ScheduledAction::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct ScheduledActionRequired {
+    /// The schedule for this action. The following formats are supported:
+    ///
+    /// CloudFormation `Schedule`. Required.
+    pub schedule: Value<String>,
+    /// The name of the scheduled action. This name must be unique among all other scheduled actions on the specified scalable target.
+    ///
+    /// CloudFormation `ScheduledActionName`. Required.
+    pub scheduled_action_name: Value<String>,
+}
+
 impl ScheduledAction {
-    /// A new `ScheduledAction` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        schedule: impl Into<Value<String>>,
-        scheduled_action_name: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `ScheduledAction` with its required properties, named in a [`ScheduledActionRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// ScheduledAction::new(ScheduledActionRequired {
+    ///     schedule: "...".into(),
+    ///     scheduled_action_name: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: ScheduledActionRequired) -> Self {
+        let ScheduledActionRequired {
+            schedule,
+            scheduled_action_name,
+        } = required;
         Self {
             end_time: None,
             scalable_target_action: None,
-            schedule: schedule.into(),
-            scheduled_action_name: scheduled_action_name.into(),
+            schedule,
+            scheduled_action_name,
             start_time: None,
             timezone: None,
         }

@@ -301,13 +301,33 @@ pub struct MetricDimension {
     pub value: Value<String>,
 }
 
+/// The required properties of `MetricDimension`, by name, for [`MetricDimension::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct MetricDimensionRequired {
+    /// The name of the dimension.
+    ///
+    /// CloudFormation `Name`. Required.
+    pub name: Value<String>,
+    /// The value of the dimension.
+    ///
+    /// CloudFormation `Value`. Required.
+    pub value: Value<String>,
+}
+
 impl MetricDimension {
-    /// A new `MetricDimension` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+    /// A new `MetricDimension` with its required properties, named in a [`MetricDimensionRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// MetricDimension::new(MetricDimensionRequired {
+    ///     name: "...".into(),
+    ///     value: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: MetricDimensionRequired) -> Self {
+        let MetricDimensionRequired { name, value } = required;
+        Self { name, value }
     }
 }
 

@@ -165,9 +165,32 @@ pub struct AutoScalingGroup {
     pub vpc_zone_identifier: Option<Value<List<String>>>,
 }
 
+/// The required properties of `AWS::AutoScaling::AutoScalingGroup`, by name, for [`AutoScalingGroup::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct AutoScalingGroupRequired {
+    /// The maximum size of the group.
+    ///
+    /// CloudFormation `MaxSize`. Required. Pattern `^[0-9]+$`.
+    pub max_size: Value<String>,
+    /// The minimum size of the group.
+    ///
+    /// CloudFormation `MinSize`. Required. Pattern `^[0-9]+$`.
+    pub min_size: Value<String>,
+}
+
 impl AutoScalingGroup {
-    /// A new `AWS::AutoScaling::AutoScalingGroup` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(max_size: impl Into<Value<String>>, min_size: impl Into<Value<String>>) -> Self {
+    /// A new `AWS::AutoScaling::AutoScalingGroup` with its required properties, named in a [`AutoScalingGroupRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// AutoScalingGroup::new(AutoScalingGroupRequired {
+    ///     max_size: "...".into(),
+    ///     min_size: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: AutoScalingGroupRequired) -> Self {
+        let AutoScalingGroupRequired { max_size, min_size } = required;
         Self {
             auto_scaling_group_name: None,
             availability_zone_distribution: None,
@@ -192,9 +215,9 @@ impl AutoScalingGroup {
             lifecycle_hook_specification_list: None,
             load_balancer_names: None,
             max_instance_lifetime: None,
-            max_size: max_size.into(),
+            max_size,
             metrics_collection: None,
-            min_size: min_size.into(),
+            min_size,
             mixed_instances_policy: None,
             new_instances_protected_from_scale_in: None,
             notification_configuration: None,
@@ -2050,17 +2073,40 @@ pub struct LifecycleHookSpecification {
     pub role_arn: Option<Value<String>>,
 }
 
+/// The required properties of `LifecycleHookSpecification`, by name, for [`LifecycleHookSpecification::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct LifecycleHookSpecificationRequired {
+    /// The name of the lifecycle hook.
+    ///
+    /// CloudFormation `LifecycleHookName`. Required. 1 to 255 characters; pattern `^[A-Za-z0-9\-_\/]+$`.
+    pub lifecycle_hook_name: Value<String>,
+    /// The lifecycle transition. For Auto Scaling groups, there are two major lifecycle transitions.
+    ///
+    /// CloudFormation `LifecycleTransition`. Required.
+    pub lifecycle_transition: Value<String>,
+}
+
 impl LifecycleHookSpecification {
-    /// A new `LifecycleHookSpecification` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        lifecycle_hook_name: impl Into<Value<String>>,
-        lifecycle_transition: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `LifecycleHookSpecification` with its required properties, named in a [`LifecycleHookSpecificationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// LifecycleHookSpecification::new(LifecycleHookSpecificationRequired {
+    ///     lifecycle_hook_name: "...".into(),
+    ///     lifecycle_transition: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: LifecycleHookSpecificationRequired) -> Self {
+        let LifecycleHookSpecificationRequired {
+            lifecycle_hook_name,
+            lifecycle_transition,
+        } = required;
         Self {
             default_result: None,
             heartbeat_timeout: None,
-            lifecycle_hook_name: lifecycle_hook_name.into(),
-            lifecycle_transition: lifecycle_transition.into(),
+            lifecycle_hook_name,
+            lifecycle_transition,
             notification_metadata: None,
             notification_target_arn: None,
             role_arn: None,
@@ -2648,17 +2694,45 @@ pub struct TagProperty {
     pub value: Value<String>,
 }
 
+/// The required properties of `TagProperty`, by name, for [`TagProperty::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct TagPropertyRequired {
+    /// The tag key.
+    ///
+    /// CloudFormation `Key`. Required. 1 to 128 characters.
+    pub key: Value<String>,
+    /// Set to ``true`` if you want CloudFormation to copy the tag to EC2 instances that are launched as part of the Auto Scaling group. Set to ``false`` if you want the tag attached only to the Auto Scaling group and not copied to any instances launched as part of the Auto Scaling group.
+    ///
+    /// CloudFormation `PropagateAtLaunch`. Required.
+    pub propagate_at_launch: Value<bool>,
+    /// The tag value.
+    ///
+    /// CloudFormation `Value`. Required. At most 256 characters.
+    pub value: Value<String>,
+}
+
 impl TagProperty {
-    /// A new `TagProperty` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        key: impl Into<Value<String>>,
-        propagate_at_launch: impl Into<Value<bool>>,
-        value: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `TagProperty` with its required properties, named in a [`TagPropertyRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// TagProperty::new(TagPropertyRequired {
+    ///     key: "...".into(),
+    ///     propagate_at_launch: true.into(),
+    ///     value: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: TagPropertyRequired) -> Self {
+        let TagPropertyRequired {
+            key,
+            propagate_at_launch,
+            value,
+        } = required;
         Self {
-            key: key.into(),
-            propagate_at_launch: propagate_at_launch.into(),
-            value: value.into(),
+            key,
+            propagate_at_launch,
+            value,
         }
     }
 }
@@ -2757,13 +2831,33 @@ pub struct TrafficSourceIdentifier {
     pub r#type: Value<String>,
 }
 
+/// The required properties of `TrafficSourceIdentifier`, by name, for [`TrafficSourceIdentifier::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct TrafficSourceIdentifierRequired {
+    /// Identifies the traffic source.
+    ///
+    /// CloudFormation `Identifier`. Required. 1 to 511 characters.
+    pub identifier: Value<String>,
+    /// Provides additional context for the value of ``Identifier``.
+    ///
+    /// CloudFormation `Type`. Required. 1 to 511 characters.
+    pub r#type: Value<String>,
+}
+
 impl TrafficSourceIdentifier {
-    /// A new `TrafficSourceIdentifier` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(identifier: impl Into<Value<String>>, r#type: impl Into<Value<String>>) -> Self {
-        Self {
-            identifier: identifier.into(),
-            r#type: r#type.into(),
-        }
+    /// A new `TrafficSourceIdentifier` with its required properties, named in a [`TrafficSourceIdentifierRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// TrafficSourceIdentifier::new(TrafficSourceIdentifierRequired {
+    ///     identifier: "...".into(),
+    ///     r#type: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: TrafficSourceIdentifierRequired) -> Self {
+        let TrafficSourceIdentifierRequired { identifier, r#type } = required;
+        Self { identifier, r#type }
     }
 }
 

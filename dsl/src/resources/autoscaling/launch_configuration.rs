@@ -89,12 +89,35 @@ pub struct LaunchConfiguration {
     pub user_data: Option<Value<String>>,
 }
 
+/// The required properties of `AWS::AutoScaling::LaunchConfiguration`, by name, for [`LaunchConfiguration::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct LaunchConfigurationRequired {
+    /// Provides the unique ID of the Amazon Machine Image (AMI) that was assigned during registration.
+    ///
+    /// CloudFormation `ImageId`. Required. 1 to 255 characters. Changing it replaces the resource.
+    pub image_id: Value<String>,
+    /// Specifies the instance type of the EC2 instance.
+    ///
+    /// CloudFormation `InstanceType`. Required. 1 to 255 characters. Changing it replaces the resource.
+    pub instance_type: Value<String>,
+}
+
 impl LaunchConfiguration {
-    /// A new `AWS::AutoScaling::LaunchConfiguration` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        image_id: impl Into<Value<String>>,
-        instance_type: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `AWS::AutoScaling::LaunchConfiguration` with its required properties, named in a [`LaunchConfigurationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// LaunchConfiguration::new(LaunchConfigurationRequired {
+    ///     image_id: "...".into(),
+    ///     instance_type: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: LaunchConfigurationRequired) -> Self {
+        let LaunchConfigurationRequired {
+            image_id,
+            instance_type,
+        } = required;
         Self {
             associate_public_ip_address: None,
             block_device_mappings: None,
@@ -102,10 +125,10 @@ impl LaunchConfiguration {
             classic_link_vpc_security_groups: None,
             ebs_optimized: None,
             iam_instance_profile: None,
-            image_id: image_id.into(),
+            image_id,
             instance_id: None,
             instance_monitoring: None,
-            instance_type: instance_type.into(),
+            instance_type,
             kernel_id: None,
             key_name: None,
             launch_configuration_name: None,

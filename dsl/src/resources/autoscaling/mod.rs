@@ -2,9 +2,9 @@
 //! `AWS::AutoScaling` resources: one module per resource type, holding the resource struct and its property types.
 
 pub mod auto_scaling_group;
-pub use auto_scaling_group::AutoScalingGroup;
+pub use auto_scaling_group::{AutoScalingGroup, AutoScalingGroupRequired};
 pub mod launch_configuration;
-pub use launch_configuration::LaunchConfiguration;
+pub use launch_configuration::{LaunchConfiguration, LaunchConfigurationRequired};
 pub mod lifecycle_hook;
 pub use lifecycle_hook::LifecycleHook;
 pub mod scaling_policy;

@@ -336,13 +336,35 @@ pub struct Metric {
     pub namespace: Value<String>,
 }
 
+/// The required properties of `Metric`, by name, for [`Metric::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct MetricRequired {
+    /// CloudFormation `MetricName`. Required.
+    pub metric_name: Value<String>,
+    /// CloudFormation `Namespace`. Required.
+    pub namespace: Value<String>,
+}
+
 impl Metric {
-    /// A new `Metric` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(metric_name: impl Into<Value<String>>, namespace: impl Into<Value<String>>) -> Self {
+    /// A new `Metric` with its required properties, named in a [`MetricRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// Metric::new(MetricRequired {
+    ///     metric_name: "...".into(),
+    ///     namespace: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: MetricRequired) -> Self {
+        let MetricRequired {
+            metric_name,
+            namespace,
+        } = required;
         Self {
             dimensions: None,
-            metric_name: metric_name.into(),
-            namespace: namespace.into(),
+            metric_name,
+            namespace,
         }
     }
     /// Set `Dimensions`.
@@ -464,13 +486,29 @@ pub struct MetricDimension {
     pub value: Value<String>,
 }
 
+/// The required properties of `MetricDimension`, by name, for [`MetricDimension::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct MetricDimensionRequired {
+    /// CloudFormation `Name`. Required.
+    pub name: Value<String>,
+    /// CloudFormation `Value`. Required.
+    pub value: Value<String>,
+}
+
 impl MetricDimension {
-    /// A new `MetricDimension` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+    /// A new `MetricDimension` with its required properties, named in a [`MetricDimensionRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// MetricDimension::new(MetricDimensionRequired {
+    ///     name: "...".into(),
+    ///     value: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: MetricDimensionRequired) -> Self {
+        let MetricDimensionRequired { name, value } = required;
+        Self { name, value }
     }
 }
 

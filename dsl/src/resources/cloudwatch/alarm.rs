@@ -562,13 +562,33 @@ pub struct Dimension {
     pub value: Value<String>,
 }
 
+/// The required properties of `Dimension`, by name, for [`Dimension::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct DimensionRequired {
+    /// The name of the dimension, from 1–255 characters in length. This dimension name must have been included when the metric was published.
+    ///
+    /// CloudFormation `Name`. Required. 1 to 255 characters.
+    pub name: Value<String>,
+    /// The value for the dimension, from 1–255 characters in length.
+    ///
+    /// CloudFormation `Value`. Required. 1 to 1024 characters.
+    pub value: Value<String>,
+}
+
 impl Dimension {
-    /// A new `Dimension` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+    /// A new `Dimension` with its required properties, named in a [`DimensionRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// Dimension::new(DimensionRequired {
+    ///     name: "...".into(),
+    ///     value: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: DimensionRequired) -> Self {
+        let DimensionRequired { name, value } = required;
+        Self { name, value }
     }
 }
 

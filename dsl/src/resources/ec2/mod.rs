@@ -16,13 +16,15 @@ pub use route_table::RouteTable;
 pub mod security_group;
 pub use security_group::SecurityGroup;
 pub mod security_group_egress;
-pub use security_group_egress::SecurityGroupEgress;
+pub use security_group_egress::{SecurityGroupEgress, SecurityGroupEgressRequired};
 pub mod security_group_ingress;
 pub use security_group_ingress::SecurityGroupIngress;
 pub mod subnet;
 pub use subnet::Subnet;
 pub mod subnet_route_table_association;
-pub use subnet_route_table_association::SubnetRouteTableAssociation;
+pub use subnet_route_table_association::{
+    SubnetRouteTableAssociation, SubnetRouteTableAssociationRequired,
+};
 pub mod vpc;
 pub use vpc::Vpc;
 pub mod vpc_endpoint;

@@ -50,9 +50,35 @@ pub struct SecurityGroupEgress {
     pub to_port: Option<Value<i64>>,
 }
 
+/// The required properties of `AWS::EC2::SecurityGroupEgress`, by name, for [`SecurityGroupEgress::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct SecurityGroupEgressRequired {
+    /// The ID of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID.
+    ///
+    /// CloudFormation `GroupId`. Required. Changing it replaces the resource.
+    pub group_id: Value<String>,
+    /// The IP protocol name (``tcp``, ``udp``, ``icmp``, ``icmpv6``) or number (see [Protocol Numbers](https://docs.aws.amazon.com/http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)).
+    ///
+    /// CloudFormation `IpProtocol`. Required. Changing it replaces the resource.
+    pub ip_protocol: Value<String>,
+}
+
 impl SecurityGroupEgress {
-    /// A new `AWS::EC2::SecurityGroupEgress` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(group_id: impl Into<Value<String>>, ip_protocol: impl Into<Value<String>>) -> Self {
+    /// A new `AWS::EC2::SecurityGroupEgress` with its required properties, named in a [`SecurityGroupEgressRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// SecurityGroupEgress::new(SecurityGroupEgressRequired {
+    ///     group_id: "...".into(),
+    ///     ip_protocol: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: SecurityGroupEgressRequired) -> Self {
+        let SecurityGroupEgressRequired {
+            group_id,
+            ip_protocol,
+        } = required;
         Self {
             cidr_ip: None,
             cidr_ipv6: None,
@@ -60,8 +86,8 @@ impl SecurityGroupEgress {
             destination_prefix_list_id: None,
             destination_security_group_id: None,
             from_port: None,
-            group_id: group_id.into(),
-            ip_protocol: ip_protocol.into(),
+            group_id,
+            ip_protocol,
             to_port: None,
         }
     }

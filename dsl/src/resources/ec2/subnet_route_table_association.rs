@@ -22,15 +22,38 @@ pub struct SubnetRouteTableAssociation {
     pub subnet_id: Value<String>,
 }
 
+/// The required properties of `AWS::EC2::SubnetRouteTableAssociation`, by name, for [`SubnetRouteTableAssociation::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct SubnetRouteTableAssociationRequired {
+    /// The ID of the route table.
+    ///
+    /// CloudFormation `RouteTableId`. Required. Changing it replaces the resource.
+    pub route_table_id: Value<String>,
+    /// The ID of the subnet.
+    ///
+    /// CloudFormation `SubnetId`. Required. Changing it replaces the resource.
+    pub subnet_id: Value<String>,
+}
+
 impl SubnetRouteTableAssociation {
-    /// A new `AWS::EC2::SubnetRouteTableAssociation` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        route_table_id: impl Into<Value<String>>,
-        subnet_id: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `AWS::EC2::SubnetRouteTableAssociation` with its required properties, named in a [`SubnetRouteTableAssociationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// SubnetRouteTableAssociation::new(SubnetRouteTableAssociationRequired {
+    ///     route_table_id: "...".into(),
+    ///     subnet_id: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: SubnetRouteTableAssociationRequired) -> Self {
+        let SubnetRouteTableAssociationRequired {
+            route_table_id,
+            subnet_id,
+        } = required;
         Self {
-            route_table_id: route_table_id.into(),
-            subnet_id: subnet_id.into(),
+            route_table_id,
+            subnet_id,
         }
     }
 }

@@ -116,12 +116,38 @@ pub struct ReplicationDestination {
     pub registry_id: Value<String>,
 }
 
+/// The required properties of `ReplicationDestination`, by name, for [`ReplicationDestination::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct ReplicationDestinationRequired {
+    /// The Region to replicate to.
+    ///
+    /// CloudFormation `Region`. Required. Pattern `[0-9a-z-]{2,25}`.
+    pub region: Value<String>,
+    /// The AWS account ID of the Amazon ECR private registry to replicate to. When configuring cross-Region replication within your own registry, specify your own account ID.
+    ///
+    /// CloudFormation `RegistryId`. Required. Pattern `^[0-9]{12}$`.
+    pub registry_id: Value<String>,
+}
+
 impl ReplicationDestination {
-    /// A new `ReplicationDestination` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(region: impl Into<Value<String>>, registry_id: impl Into<Value<String>>) -> Self {
+    /// A new `ReplicationDestination` with its required properties, named in a [`ReplicationDestinationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// ReplicationDestination::new(ReplicationDestinationRequired {
+    ///     region: "...".into(),
+    ///     registry_id: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: ReplicationDestinationRequired) -> Self {
+        let ReplicationDestinationRequired {
+            region,
+            registry_id,
+        } = required;
         Self {
-            region: region.into(),
-            registry_id: registry_id.into(),
+            region,
+            registry_id,
         }
     }
 }

@@ -1040,15 +1040,34 @@ pub struct ManagedInstancesNetworkConfiguration {
     pub subnets: Value<List<String>>,
 }
 
+/// The required properties of `ManagedInstancesNetworkConfiguration`, by name, for [`ManagedInstancesNetworkConfiguration::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct ManagedInstancesNetworkConfigurationRequired {
+    /// CloudFormation `SecurityGroups`. Required.
+    pub security_groups: Value<List<String>>,
+    /// CloudFormation `Subnets`. Required.
+    pub subnets: Value<List<String>>,
+}
+
 impl ManagedInstancesNetworkConfiguration {
-    /// A new `ManagedInstancesNetworkConfiguration` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        security_groups: impl Into<Value<List<String>>>,
-        subnets: impl Into<Value<List<String>>>,
-    ) -> Self {
+    /// A new `ManagedInstancesNetworkConfiguration` with its required properties, named in a [`ManagedInstancesNetworkConfigurationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// ManagedInstancesNetworkConfiguration::new(ManagedInstancesNetworkConfigurationRequired {
+    ///     security_groups: vec![...].into(),
+    ///     subnets: vec![...].into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: ManagedInstancesNetworkConfigurationRequired) -> Self {
+        let ManagedInstancesNetworkConfigurationRequired {
+            security_groups,
+            subnets,
+        } = required;
         Self {
-            security_groups: security_groups.into(),
-            subnets: subnets.into(),
+            security_groups,
+            subnets,
         }
     }
 }

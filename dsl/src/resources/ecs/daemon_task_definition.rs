@@ -348,9 +348,32 @@ pub struct DaemonContainerDefinition {
     pub working_directory: Option<Value<String>>,
 }
 
+/// The required properties of `DaemonContainerDefinition`, by name, for [`DaemonContainerDefinition::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct DaemonContainerDefinitionRequired {
+    /// The image used to start the container. This string is passed directly to the Docker daemon. Images in the Docker Hub registry are available by default. Other repositories are specified with either ``repository-url/image:tag`` or ``repository-url/image@digest``.
+    ///
+    /// CloudFormation `Image`. Required.
+    pub image: Value<String>,
+    /// The name of the container. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
+    ///
+    /// CloudFormation `Name`. Required.
+    pub name: Value<String>,
+}
+
 impl DaemonContainerDefinition {
-    /// A new `DaemonContainerDefinition` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(image: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
+    /// A new `DaemonContainerDefinition` with its required properties, named in a [`DaemonContainerDefinitionRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// DaemonContainerDefinition::new(DaemonContainerDefinitionRequired {
+    ///     image: "...".into(),
+    ///     name: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: DaemonContainerDefinitionRequired) -> Self {
+        let DaemonContainerDefinitionRequired { image, name } = required;
         Self {
             command: None,
             cpu: None,
@@ -361,14 +384,14 @@ impl DaemonContainerDefinition {
             essential: None,
             firelens_configuration: None,
             health_check: None,
-            image: image.into(),
+            image,
             interactive: None,
             linux_parameters: None,
             log_configuration: None,
             memory: None,
             memory_reservation: None,
             mount_points: None,
-            name: name.into(),
+            name,
             privileged: None,
             pseudo_terminal: None,
             readonly_root_filesystem: None,
@@ -1410,13 +1433,33 @@ pub struct Secret {
     pub value_from: Value<String>,
 }
 
+/// The required properties of `Secret`, by name, for [`Secret::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct SecretRequired {
+    /// The name of the secret.
+    ///
+    /// CloudFormation `Name`. Required.
+    pub name: Value<String>,
+    /// The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter Store.
+    ///
+    /// CloudFormation `ValueFrom`. Required.
+    pub value_from: Value<String>,
+}
+
 impl Secret {
-    /// A new `Secret` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(name: impl Into<Value<String>>, value_from: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value_from: value_from.into(),
-        }
+    /// A new `Secret` with its required properties, named in a [`SecretRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// Secret::new(SecretRequired {
+    ///     name: "...".into(),
+    ///     value_from: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: SecretRequired) -> Self {
+        let SecretRequired { name, value_from } = required;
+        Self { name, value_from }
     }
 }
 
@@ -1583,17 +1626,45 @@ pub struct Ulimit {
     pub soft_limit: Value<i64>,
 }
 
+/// The required properties of `Ulimit`, by name, for [`Ulimit::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct UlimitRequired {
+    /// The hard limit for the ``ulimit`` type. The value can be specified in bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
+    ///
+    /// CloudFormation `HardLimit`. Required.
+    pub hard_limit: Value<i64>,
+    /// The ``type`` of the ``ulimit``.
+    ///
+    /// CloudFormation `Name`. Required.
+    pub name: Value<UlimitName>,
+    /// The soft limit for the ``ulimit`` type. The value can be specified in bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
+    ///
+    /// CloudFormation `SoftLimit`. Required.
+    pub soft_limit: Value<i64>,
+}
+
 impl Ulimit {
-    /// A new `Ulimit` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        hard_limit: impl Into<Value<i64>>,
-        name: impl Into<Value<UlimitName>>,
-        soft_limit: impl Into<Value<i64>>,
-    ) -> Self {
+    /// A new `Ulimit` with its required properties, named in a [`UlimitRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// Ulimit::new(UlimitRequired {
+    ///     hard_limit: 1.into(),
+    ///     name: UlimitName::Core.into(),
+    ///     soft_limit: 1.into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: UlimitRequired) -> Self {
+        let UlimitRequired {
+            hard_limit,
+            name,
+            soft_limit,
+        } = required;
         Self {
-            hard_limit: hard_limit.into(),
-            name: name.into(),
-            soft_limit: soft_limit.into(),
+            hard_limit,
+            name,
+            soft_limit,
         }
     }
 }

@@ -523,15 +523,34 @@ pub struct ExpressGatewayServiceAwsLogsConfiguration {
     pub log_stream_prefix: Value<String>,
 }
 
+/// The required properties of `ExpressGatewayServiceAwsLogsConfiguration`, by name, for [`ExpressGatewayServiceAwsLogsConfiguration::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct ExpressGatewayServiceAwsLogsConfigurationRequired {
+    /// CloudFormation `LogGroup`. Required.
+    pub log_group: Value<String>,
+    /// CloudFormation `LogStreamPrefix`. Required. Default `ecs`.
+    pub log_stream_prefix: Value<String>,
+}
+
 impl ExpressGatewayServiceAwsLogsConfiguration {
-    /// A new `ExpressGatewayServiceAwsLogsConfiguration` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        log_group: impl Into<Value<String>>,
-        log_stream_prefix: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `ExpressGatewayServiceAwsLogsConfiguration` with its required properties, named in a [`ExpressGatewayServiceAwsLogsConfigurationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// ExpressGatewayServiceAwsLogsConfiguration::new(ExpressGatewayServiceAwsLogsConfigurationRequired {
+    ///     log_group: "...".into(),
+    ///     log_stream_prefix: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: ExpressGatewayServiceAwsLogsConfigurationRequired) -> Self {
+        let ExpressGatewayServiceAwsLogsConfigurationRequired {
+            log_group,
+            log_stream_prefix,
+        } = required;
         Self {
-            log_group: log_group.into(),
-            log_stream_prefix: log_stream_prefix.into(),
+            log_group,
+            log_stream_prefix,
         }
     }
 }
@@ -617,13 +636,29 @@ pub struct KeyValuePair {
     pub value: Value<String>,
 }
 
+/// The required properties of `KeyValuePair`, by name, for [`KeyValuePair::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct KeyValuePairRequired {
+    /// CloudFormation `Name`. Required.
+    pub name: Value<String>,
+    /// CloudFormation `Value`. Required.
+    pub value: Value<String>,
+}
+
 impl KeyValuePair {
-    /// A new `KeyValuePair` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+    /// A new `KeyValuePair` with its required properties, named in a [`KeyValuePairRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// KeyValuePair::new(KeyValuePairRequired {
+    ///     name: "...".into(),
+    ///     value: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: KeyValuePairRequired) -> Self {
+        let KeyValuePairRequired { name, value } = required;
+        Self { name, value }
     }
 }
 
@@ -656,13 +691,29 @@ pub struct Secret {
     pub value_from: Value<String>,
 }
 
+/// The required properties of `Secret`, by name, for [`Secret::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct SecretRequired {
+    /// CloudFormation `Name`. Required.
+    pub name: Value<String>,
+    /// CloudFormation `ValueFrom`. Required.
+    pub value_from: Value<String>,
+}
+
 impl Secret {
-    /// A new `Secret` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(name: impl Into<Value<String>>, value_from: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value_from: value_from.into(),
-        }
+    /// A new `Secret` with its required properties, named in a [`SecretRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// Secret::new(SecretRequired {
+    ///     name: "...".into(),
+    ///     value_from: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: SecretRequired) -> Self {
+        let SecretRequired { name, value_from } = required;
+        Self { name, value_from }
     }
 }
 

@@ -38,18 +38,46 @@ pub struct Gateway {
     pub tags: Option<Value<List<crate::model::tag::Tag>>>,
 }
 
+/// The required properties of `AWS::ECS::Gateway`, by name, for [`Gateway::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct GatewayRequired {
+    /// The configuration for the gateway.
+    ///
+    /// CloudFormation `Configuration`. Required.
+    pub configuration: Value<GatewayConfiguration>,
+    /// The name of the gateway. Up to 255 letters (uppercase and lowercase), numbers, and hyphens are allowed.
+    ///
+    /// CloudFormation `GatewayName`. Required. 1 to 255 characters; pattern `^[a-zA-Z0-9-]+$`. Changing it replaces the resource.
+    pub gateway_name: Value<String>,
+    /// The ARN of the IAM role that ECS uses to manage infrastructure for the gateway.
+    ///
+    /// CloudFormation `InfrastructureRoleArn`. Required.
+    pub infrastructure_role_arn: Value<String>,
+}
+
 impl Gateway {
-    /// A new `AWS::ECS::Gateway` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        configuration: impl Into<Value<GatewayConfiguration>>,
-        gateway_name: impl Into<Value<String>>,
-        infrastructure_role_arn: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `AWS::ECS::Gateway` with its required properties, named in a [`GatewayRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// Gateway::new(GatewayRequired {
+    ///     configuration: GatewayConfiguration::new(...).into(),
+    ///     gateway_name: "...".into(),
+    ///     infrastructure_role_arn: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: GatewayRequired) -> Self {
+        let GatewayRequired {
+            configuration,
+            gateway_name,
+            infrastructure_role_arn,
+        } = required;
         Self {
-            configuration: configuration.into(),
+            configuration,
             deletion_protection: None,
-            gateway_name: gateway_name.into(),
-            infrastructure_role_arn: infrastructure_role_arn.into(),
+            gateway_name,
+            infrastructure_role_arn,
             propagate_tags: None,
             tags: None,
         }

@@ -22,13 +22,33 @@ pub struct GatewayClusterAssociations {
     pub gateway: Value<String>,
 }
 
+/// The required properties of `AWS::ECS::GatewayClusterAssociations`, by name, for [`GatewayClusterAssociations::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct GatewayClusterAssociationsRequired {
+    /// The name or full Amazon Resource Name (ARN) of the cluster to associate the gateway with.
+    ///
+    /// CloudFormation `Cluster`. Required. Changing it replaces the resource.
+    pub cluster: Value<String>,
+    /// The name or full Amazon Resource Name (ARN) of the gateway to associate with the cluster.
+    ///
+    /// CloudFormation `Gateway`. Required. Changing it replaces the resource.
+    pub gateway: Value<String>,
+}
+
 impl GatewayClusterAssociations {
-    /// A new `AWS::ECS::GatewayClusterAssociations` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(cluster: impl Into<Value<String>>, gateway: impl Into<Value<String>>) -> Self {
-        Self {
-            cluster: cluster.into(),
-            gateway: gateway.into(),
-        }
+    /// A new `AWS::ECS::GatewayClusterAssociations` with its required properties, named in a [`GatewayClusterAssociationsRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// GatewayClusterAssociations::new(GatewayClusterAssociationsRequired {
+    ///     cluster: "...".into(),
+    ///     gateway: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: GatewayClusterAssociationsRequired) -> Self {
+        let GatewayClusterAssociationsRequired { cluster, gateway } = required;
+        Self { cluster, gateway }
     }
 }
 

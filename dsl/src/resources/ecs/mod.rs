@@ -14,14 +14,16 @@ pub use daemon_task_definition::DaemonTaskDefinition;
 pub mod express_gateway_service;
 pub use express_gateway_service::ExpressGatewayService;
 pub mod gateway;
-pub use gateway::Gateway;
+pub use gateway::{Gateway, GatewayRequired};
 pub mod gateway_cluster_associations;
-pub use gateway_cluster_associations::GatewayClusterAssociations;
+pub use gateway_cluster_associations::{
+    GatewayClusterAssociations, GatewayClusterAssociationsRequired,
+};
 pub mod primary_task_set;
-pub use primary_task_set::PrimaryTaskSet;
+pub use primary_task_set::{PrimaryTaskSet, PrimaryTaskSetRequired};
 pub mod service;
 pub use service::Service;
 pub mod task_definition;
 pub use task_definition::TaskDefinition;
 pub mod task_set;
-pub use task_set::TaskSet;
+pub use task_set::{TaskSet, TaskSetRequired};

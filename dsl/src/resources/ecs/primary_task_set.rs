@@ -25,17 +25,45 @@ pub struct PrimaryTaskSet {
     pub task_set_id: Value<String>,
 }
 
+/// The required properties of `AWS::ECS::PrimaryTaskSet`, by name, for [`PrimaryTaskSet::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct PrimaryTaskSetRequired {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service to create the task set in.
+    ///
+    /// CloudFormation `Cluster`. Required. Changing it replaces the resource.
+    pub cluster: Value<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the service to create the task set in.
+    ///
+    /// CloudFormation `Service`. Required. Changing it replaces the resource.
+    pub service: Value<String>,
+    /// The ID or full Amazon Resource Name (ARN) of the task set.
+    ///
+    /// CloudFormation `TaskSetId`. Required.
+    pub task_set_id: Value<String>,
+}
+
 impl PrimaryTaskSet {
-    /// A new `AWS::ECS::PrimaryTaskSet` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        cluster: impl Into<Value<String>>,
-        service: impl Into<Value<String>>,
-        task_set_id: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `AWS::ECS::PrimaryTaskSet` with its required properties, named in a [`PrimaryTaskSetRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// PrimaryTaskSet::new(PrimaryTaskSetRequired {
+    ///     cluster: "...".into(),
+    ///     service: "...".into(),
+    ///     task_set_id: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: PrimaryTaskSetRequired) -> Self {
+        let PrimaryTaskSetRequired {
+            cluster,
+            service,
+            task_set_id,
+        } = required;
         Self {
-            cluster: cluster.into(),
-            service: service.into(),
-            task_set_id: task_set_id.into(),
+            cluster,
+            service,
+            task_set_id,
         }
     }
 }

@@ -737,17 +737,45 @@ pub struct DeploymentAlarms {
     pub rollback: Value<bool>,
 }
 
+/// The required properties of `DeploymentAlarms`, by name, for [`DeploymentAlarms::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct DeploymentAlarmsRequired {
+    /// One or more CloudWatch alarm names. Use a "," to separate the alarms.
+    ///
+    /// CloudFormation `AlarmNames`. Required.
+    pub alarm_names: Value<List<String>>,
+    /// Determines whether to use the CloudWatch alarm option in the service deployment process.
+    ///
+    /// CloudFormation `Enable`. Required.
+    pub enable: Value<bool>,
+    /// Determines whether to configure Amazon ECS to roll back the service if a service deployment fails. If rollback is used, when a service deployment fails, the service is rolled back to the last deployment that completed successfully.
+    ///
+    /// CloudFormation `Rollback`. Required.
+    pub rollback: Value<bool>,
+}
+
 impl DeploymentAlarms {
-    /// A new `DeploymentAlarms` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        alarm_names: impl Into<Value<List<String>>>,
-        enable: impl Into<Value<bool>>,
-        rollback: impl Into<Value<bool>>,
-    ) -> Self {
+    /// A new `DeploymentAlarms` with its required properties, named in a [`DeploymentAlarmsRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// DeploymentAlarms::new(DeploymentAlarmsRequired {
+    ///     alarm_names: vec![...].into(),
+    ///     enable: true.into(),
+    ///     rollback: true.into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: DeploymentAlarmsRequired) -> Self {
+        let DeploymentAlarmsRequired {
+            alarm_names,
+            enable,
+            rollback,
+        } = required;
         Self {
-            alarm_names: alarm_names.into(),
-            enable: enable.into(),
-            rollback: rollback.into(),
+            alarm_names,
+            enable,
+            rollback,
         }
     }
 }
@@ -796,13 +824,36 @@ pub struct DeploymentCircuitBreaker {
     pub threshold_configuration: Option<Value<ThresholdConfiguration>>,
 }
 
+/// The required properties of `DeploymentCircuitBreaker`, by name, for [`DeploymentCircuitBreaker::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct DeploymentCircuitBreakerRequired {
+    /// Determines whether to use the deployment circuit breaker logic for the service.
+    ///
+    /// CloudFormation `Enable`. Required.
+    pub enable: Value<bool>,
+    /// Determines whether to configure Amazon ECS to roll back the service if a service deployment fails. If rollback is on, when a service deployment fails, the service is rolled back to the last deployment that completed successfully.
+    ///
+    /// CloudFormation `Rollback`. Required.
+    pub rollback: Value<bool>,
+}
+
 impl DeploymentCircuitBreaker {
-    /// A new `DeploymentCircuitBreaker` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(enable: impl Into<Value<bool>>, rollback: impl Into<Value<bool>>) -> Self {
+    /// A new `DeploymentCircuitBreaker` with its required properties, named in a [`DeploymentCircuitBreakerRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// DeploymentCircuitBreaker::new(DeploymentCircuitBreakerRequired {
+    ///     enable: true.into(),
+    ///     rollback: true.into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: DeploymentCircuitBreakerRequired) -> Self {
+        let DeploymentCircuitBreakerRequired { enable, rollback } = required;
         Self {
-            enable: enable.into(),
+            enable,
             reset_on_healthy_task: None,
-            rollback: rollback.into(),
+            rollback,
             threshold_configuration: None,
         }
     }
@@ -2196,13 +2247,33 @@ pub struct Secret {
     pub value_from: Value<String>,
 }
 
+/// The required properties of `Secret`, by name, for [`Secret::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct SecretRequired {
+    /// The name of the secret.
+    ///
+    /// CloudFormation `Name`. Required.
+    pub name: Value<String>,
+    /// The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter Store.
+    ///
+    /// CloudFormation `ValueFrom`. Required.
+    pub value_from: Value<String>,
+}
+
 impl Secret {
-    /// A new `Secret` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(name: impl Into<Value<String>>, value_from: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value_from: value_from.into(),
-        }
+    /// A new `Secret` with its required properties, named in a [`SecretRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// Secret::new(SecretRequired {
+    ///     name: "...".into(),
+    ///     value_from: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: SecretRequired) -> Self {
+        let SecretRequired { name, value_from } = required;
+        Self { name, value_from }
     }
 }
 
@@ -3395,18 +3466,46 @@ pub struct VpcLatticeConfiguration {
     pub target_group_arn: Value<String>,
 }
 
+/// The required properties of `VpcLatticeConfiguration`, by name, for [`VpcLatticeConfiguration::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct VpcLatticeConfigurationRequired {
+    /// The name of the port mapping to register in the VPC Lattice target group. This is the name of the ``portMapping`` you defined in your task definition.
+    ///
+    /// CloudFormation `PortName`. Required.
+    pub port_name: Value<String>,
+    /// The ARN of the IAM role to associate with this VPC Lattice configuration. This is the Amazon ECS infrastructure IAM role that is used to manage your VPC Lattice infrastructure.
+    ///
+    /// CloudFormation `RoleArn`. Required.
+    pub role_arn: Value<String>,
+    /// The full Amazon Resource Name (ARN) of the target group or groups associated with the VPC Lattice configuration that the Amazon ECS tasks will be registered to.
+    ///
+    /// CloudFormation `TargetGroupArn`. Required.
+    pub target_group_arn: Value<String>,
+}
+
 impl VpcLatticeConfiguration {
-    /// A new `VpcLatticeConfiguration` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        port_name: impl Into<Value<String>>,
-        role_arn: impl Into<Value<String>>,
-        target_group_arn: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `VpcLatticeConfiguration` with its required properties, named in a [`VpcLatticeConfigurationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// VpcLatticeConfiguration::new(VpcLatticeConfigurationRequired {
+    ///     port_name: "...".into(),
+    ///     role_arn: "...".into(),
+    ///     target_group_arn: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: VpcLatticeConfigurationRequired) -> Self {
+        let VpcLatticeConfigurationRequired {
+            port_name,
+            role_arn,
+            target_group_arn,
+        } = required;
         Self {
             advanced_configuration: None,
-            port_name: port_name.into(),
-            role_arn: role_arn.into(),
-            target_group_arn: target_group_arn.into(),
+            port_name,
+            role_arn,
+            target_group_arn,
         }
     }
     /// Set `AdvancedConfiguration`.

@@ -505,9 +505,32 @@ pub struct ContainerDefinition {
     pub working_directory: Option<Value<String>>,
 }
 
+/// The required properties of `ContainerDefinition`, by name, for [`ContainerDefinition::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct ContainerDefinitionRequired {
+    /// The image used to start a container. This string is passed directly to the Docker daemon. By default, images in the Docker Hub registry are available. Other repositories are specified with either ``repository-url/image:tag`` or ``repository-url/image@digest``.
+    ///
+    /// CloudFormation `Image`. Required.
+    pub image: Value<String>,
+    /// The name of a container. If you're linking multiple containers together in a task definition, the ``name`` of one container can be entered in the ``links`` of another container to connect the containers. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
+    ///
+    /// CloudFormation `Name`. Required.
+    pub name: Value<String>,
+}
+
 impl ContainerDefinition {
-    /// A new `ContainerDefinition` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(image: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
+    /// A new `ContainerDefinition` with its required properties, named in a [`ContainerDefinitionRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// ContainerDefinition::new(ContainerDefinitionRequired {
+    ///     image: "...".into(),
+    ///     name: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: ContainerDefinitionRequired) -> Self {
+        let ContainerDefinitionRequired { image, name } = required;
         Self {
             command: None,
             cpu: None,
@@ -526,7 +549,7 @@ impl ContainerDefinition {
             firelens_configuration: None,
             health_check: None,
             hostname: None,
-            image: image.into(),
+            image,
             interactive: None,
             links: None,
             linux_parameters: None,
@@ -534,7 +557,7 @@ impl ContainerDefinition {
             memory: None,
             memory_reservation: None,
             mount_points: None,
-            name: name.into(),
+            name,
             port_mappings: None,
             privileged: None,
             pseudo_terminal: None,
@@ -1382,15 +1405,38 @@ pub struct FsxAuthorizationConfig {
     pub domain: Value<String>,
 }
 
+/// The required properties of `FsxAuthorizationConfig`, by name, for [`FsxAuthorizationConfig::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct FsxAuthorizationConfigRequired {
+    /// The authorization credential option to use. The authorization credential options can be provided using either the Amazon Resource Name (ARN) of an ASMlong secret or SSM Parameter Store parameter. The ARN refers to the stored credentials.
+    ///
+    /// CloudFormation `CredentialsParameter`. Required.
+    pub credentials_parameter: Value<String>,
+    /// A fully qualified domain name hosted by an [](https://docs.aws.amazon.com/directoryservice/latest/admin-guide/directory_microsoft_ad.html) Managed Microsoft AD (Active Directory) or self-hosted AD on Amazon EC2.
+    ///
+    /// CloudFormation `Domain`. Required.
+    pub domain: Value<String>,
+}
+
 impl FsxAuthorizationConfig {
-    /// A new `FsxAuthorizationConfig` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        credentials_parameter: impl Into<Value<String>>,
-        domain: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `FsxAuthorizationConfig` with its required properties, named in a [`FsxAuthorizationConfigRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// FsxAuthorizationConfig::new(FsxAuthorizationConfigRequired {
+    ///     credentials_parameter: "...".into(),
+    ///     domain: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: FsxAuthorizationConfigRequired) -> Self {
+        let FsxAuthorizationConfigRequired {
+            credentials_parameter,
+            domain,
+        } = required;
         Self {
-            credentials_parameter: credentials_parameter.into(),
-            domain: domain.into(),
+            credentials_parameter,
+            domain,
         }
     }
 }
@@ -1434,16 +1480,39 @@ pub struct FsxWindowsFileServerVolumeConfiguration {
     pub root_directory: Value<String>,
 }
 
+/// The required properties of `FsxWindowsFileServerVolumeConfiguration`, by name, for [`FsxWindowsFileServerVolumeConfiguration::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct FsxWindowsFileServerVolumeConfigurationRequired {
+    /// The Amazon FSx for Windows File Server file system ID to use.
+    ///
+    /// CloudFormation `FileSystemId`. Required.
+    pub file_system_id: Value<String>,
+    /// The directory within the Amazon FSx for Windows File Server file system to mount as the root directory inside the host.
+    ///
+    /// CloudFormation `RootDirectory`. Required.
+    pub root_directory: Value<String>,
+}
+
 impl FsxWindowsFileServerVolumeConfiguration {
-    /// A new `FsxWindowsFileServerVolumeConfiguration` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        file_system_id: impl Into<Value<String>>,
-        root_directory: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `FsxWindowsFileServerVolumeConfiguration` with its required properties, named in a [`FsxWindowsFileServerVolumeConfigurationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// FsxWindowsFileServerVolumeConfiguration::new(FsxWindowsFileServerVolumeConfigurationRequired {
+    ///     file_system_id: "...".into(),
+    ///     root_directory: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: FsxWindowsFileServerVolumeConfigurationRequired) -> Self {
+        let FsxWindowsFileServerVolumeConfigurationRequired {
+            file_system_id,
+            root_directory,
+        } = required;
         Self {
             authorization_config: None,
-            file_system_id: file_system_id.into(),
-            root_directory: root_directory.into(),
+            file_system_id,
+            root_directory,
         }
     }
     /// Set `AuthorizationConfig`.
@@ -2683,13 +2752,33 @@ pub struct Secret {
     pub value_from: Value<String>,
 }
 
+/// The required properties of `Secret`, by name, for [`Secret::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct SecretRequired {
+    /// The name of the secret.
+    ///
+    /// CloudFormation `Name`. Required.
+    pub name: Value<String>,
+    /// The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter Store.
+    ///
+    /// CloudFormation `ValueFrom`. Required.
+    pub value_from: Value<String>,
+}
+
 impl Secret {
-    /// A new `Secret` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(name: impl Into<Value<String>>, value_from: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value_from: value_from.into(),
-        }
+    /// A new `Secret` with its required properties, named in a [`SecretRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// Secret::new(SecretRequired {
+    ///     name: "...".into(),
+    ///     value_from: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: SecretRequired) -> Self {
+        let SecretRequired { name, value_from } = required;
+        Self { name, value_from }
     }
 }
 
@@ -2942,17 +3031,45 @@ pub struct Ulimit {
     pub soft_limit: Value<i64>,
 }
 
+/// The required properties of `Ulimit`, by name, for [`Ulimit::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct UlimitRequired {
+    /// The hard limit for the ``ulimit`` type. The value can be specified in bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
+    ///
+    /// CloudFormation `HardLimit`. Required.
+    pub hard_limit: Value<i64>,
+    /// The ``type`` of the ``ulimit``.
+    ///
+    /// CloudFormation `Name`. Required.
+    pub name: Value<UlimitName>,
+    /// The soft limit for the ``ulimit`` type. The value can be specified in bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
+    ///
+    /// CloudFormation `SoftLimit`. Required.
+    pub soft_limit: Value<i64>,
+}
+
 impl Ulimit {
-    /// A new `Ulimit` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        hard_limit: impl Into<Value<i64>>,
-        name: impl Into<Value<UlimitName>>,
-        soft_limit: impl Into<Value<i64>>,
-    ) -> Self {
+    /// A new `Ulimit` with its required properties, named in a [`UlimitRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// Ulimit::new(UlimitRequired {
+    ///     hard_limit: 1.into(),
+    ///     name: UlimitName::Core.into(),
+    ///     soft_limit: 1.into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: UlimitRequired) -> Self {
+        let UlimitRequired {
+            hard_limit,
+            name,
+            soft_limit,
+        } = required;
         Self {
-            hard_limit: hard_limit.into(),
-            name: name.into(),
-            soft_limit: soft_limit.into(),
+            hard_limit,
+            name,
+            soft_limit,
         }
     }
 }

@@ -56,26 +56,54 @@ pub struct TaskSet {
     pub task_definition: Value<String>,
 }
 
+/// The required properties of `AWS::ECS::TaskSet`, by name, for [`TaskSet::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct TaskSetRequired {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service to create the task set in.
+    ///
+    /// CloudFormation `Cluster`. Required. Changing it replaces the resource.
+    pub cluster: Value<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the service to create the task set in.
+    ///
+    /// CloudFormation `Service`. Required. Changing it replaces the resource.
+    pub service: Value<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the task definition for the tasks in the task set to use.
+    ///
+    /// CloudFormation `TaskDefinition`. Required. Changing it replaces the resource.
+    pub task_definition: Value<String>,
+}
+
 impl TaskSet {
-    /// A new `AWS::ECS::TaskSet` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        cluster: impl Into<Value<String>>,
-        service: impl Into<Value<String>>,
-        task_definition: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `AWS::ECS::TaskSet` with its required properties, named in a [`TaskSetRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// TaskSet::new(TaskSetRequired {
+    ///     cluster: "...".into(),
+    ///     service: "...".into(),
+    ///     task_definition: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: TaskSetRequired) -> Self {
+        let TaskSetRequired {
+            cluster,
+            service,
+            task_definition,
+        } = required;
         Self {
             capacity_provider_strategy: None,
-            cluster: cluster.into(),
+            cluster,
             external_id: None,
             launch_type: None,
             load_balancers: None,
             network_configuration: None,
             platform_version: None,
             scale: None,
-            service: service.into(),
+            service,
             service_registries: None,
             tags: None,
-            task_definition: task_definition.into(),
+            task_definition,
         }
     }
     /// Set `CapacityProviderStrategy`.

@@ -309,22 +309,50 @@ pub struct AuthenticateCognitoConfig {
     pub user_pool_domain: Value<String>,
 }
 
+/// The required properties of `AuthenticateCognitoConfig`, by name, for [`AuthenticateCognitoConfig::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct AuthenticateCognitoConfigRequired {
+    /// The Amazon Resource Name (ARN) of the Amazon Cognito user pool.
+    ///
+    /// CloudFormation `UserPoolArn`. Required.
+    pub user_pool_arn: Value<String>,
+    /// The ID of the Amazon Cognito user pool client.
+    ///
+    /// CloudFormation `UserPoolClientId`. Required.
+    pub user_pool_client_id: Value<String>,
+    /// The domain prefix or fully-qualified domain name of the Amazon Cognito user pool.
+    ///
+    /// CloudFormation `UserPoolDomain`. Required.
+    pub user_pool_domain: Value<String>,
+}
+
 impl AuthenticateCognitoConfig {
-    /// A new `AuthenticateCognitoConfig` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        user_pool_arn: impl Into<Value<String>>,
-        user_pool_client_id: impl Into<Value<String>>,
-        user_pool_domain: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `AuthenticateCognitoConfig` with its required properties, named in a [`AuthenticateCognitoConfigRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// AuthenticateCognitoConfig::new(AuthenticateCognitoConfigRequired {
+    ///     user_pool_arn: "...".into(),
+    ///     user_pool_client_id: "...".into(),
+    ///     user_pool_domain: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: AuthenticateCognitoConfigRequired) -> Self {
+        let AuthenticateCognitoConfigRequired {
+            user_pool_arn,
+            user_pool_client_id,
+            user_pool_domain,
+        } = required;
         Self {
             authentication_request_extra_params: None,
             on_unauthenticated_request: None,
             scope: None,
             session_cookie_name: None,
             session_timeout: None,
-            user_pool_arn: user_pool_arn.into(),
-            user_pool_client_id: user_pool_client_id.into(),
-            user_pool_domain: user_pool_domain.into(),
+            user_pool_arn,
+            user_pool_client_id,
+            user_pool_domain,
         }
     }
     /// Set `AuthenticationRequestExtraParams`.
@@ -460,28 +488,66 @@ pub struct AuthenticateOidcConfig {
     pub user_info_endpoint: Value<String>,
 }
 
+/// The required properties of `AuthenticateOidcConfig`, by name, for [`AuthenticateOidcConfig::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct AuthenticateOidcConfigRequired {
+    /// The authorization endpoint of the IdP. This must be a full URL, including the HTTPS protocol, the domain, and the path.
+    ///
+    /// CloudFormation `AuthorizationEndpoint`. Required.
+    pub authorization_endpoint: Value<String>,
+    /// The OAuth 2.0 client identifier.
+    ///
+    /// CloudFormation `ClientId`. Required.
+    pub client_id: Value<String>,
+    /// The OIDC issuer identifier of the IdP. This must be a full URL, including the HTTPS protocol, the domain, and the path.
+    ///
+    /// CloudFormation `Issuer`. Required.
+    pub issuer: Value<String>,
+    /// The token endpoint of the IdP. This must be a full URL, including the HTTPS protocol, the domain, and the path.
+    ///
+    /// CloudFormation `TokenEndpoint`. Required.
+    pub token_endpoint: Value<String>,
+    /// The user info endpoint of the IdP. This must be a full URL, including the HTTPS protocol, the domain, and the path.
+    ///
+    /// CloudFormation `UserInfoEndpoint`. Required.
+    pub user_info_endpoint: Value<String>,
+}
+
 impl AuthenticateOidcConfig {
-    /// A new `AuthenticateOidcConfig` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        authorization_endpoint: impl Into<Value<String>>,
-        client_id: impl Into<Value<String>>,
-        issuer: impl Into<Value<String>>,
-        token_endpoint: impl Into<Value<String>>,
-        user_info_endpoint: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `AuthenticateOidcConfig` with its required properties, named in a [`AuthenticateOidcConfigRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// AuthenticateOidcConfig::new(AuthenticateOidcConfigRequired {
+    ///     authorization_endpoint: "...".into(),
+    ///     client_id: "...".into(),
+    ///     issuer: "...".into(),
+    ///     token_endpoint: "...".into(),
+    ///     user_info_endpoint: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: AuthenticateOidcConfigRequired) -> Self {
+        let AuthenticateOidcConfigRequired {
+            authorization_endpoint,
+            client_id,
+            issuer,
+            token_endpoint,
+            user_info_endpoint,
+        } = required;
         Self {
             authentication_request_extra_params: None,
-            authorization_endpoint: authorization_endpoint.into(),
-            client_id: client_id.into(),
+            authorization_endpoint,
+            client_id,
             client_secret: None,
-            issuer: issuer.into(),
+            issuer,
             on_unauthenticated_request: None,
             scope: None,
             session_cookie_name: None,
             session_timeout: None,
-            token_endpoint: token_endpoint.into(),
+            token_endpoint,
             use_existing_client_secret: None,
-            user_info_endpoint: user_info_endpoint.into(),
+            user_info_endpoint,
         }
     }
     /// Set `AuthenticationRequestExtraParams`.
@@ -957,13 +1023,35 @@ pub struct JwtValidationConfig {
     pub jwks_endpoint: Value<String>,
 }
 
+/// The required properties of `JwtValidationConfig`, by name, for [`JwtValidationConfig::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct JwtValidationConfigRequired {
+    /// CloudFormation `Issuer`. Required.
+    pub issuer: Value<String>,
+    /// CloudFormation `JwksEndpoint`. Required.
+    pub jwks_endpoint: Value<String>,
+}
+
 impl JwtValidationConfig {
-    /// A new `JwtValidationConfig` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(issuer: impl Into<Value<String>>, jwks_endpoint: impl Into<Value<String>>) -> Self {
+    /// A new `JwtValidationConfig` with its required properties, named in a [`JwtValidationConfigRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// JwtValidationConfig::new(JwtValidationConfigRequired {
+    ///     issuer: "...".into(),
+    ///     jwks_endpoint: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: JwtValidationConfigRequired) -> Self {
+        let JwtValidationConfigRequired {
+            issuer,
+            jwks_endpoint,
+        } = required;
         Self {
             additional_claims: None,
-            issuer: issuer.into(),
-            jwks_endpoint: jwks_endpoint.into(),
+            issuer,
+            jwks_endpoint,
         }
     }
     /// Set `AdditionalClaims`.
@@ -1221,13 +1309,33 @@ pub struct RewriteConfig {
     pub replace: Value<String>,
 }
 
+/// The required properties of `RewriteConfig`, by name, for [`RewriteConfig::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct RewriteConfigRequired {
+    /// The regular expression to match in the input string. The maximum length of the string is 1,024 characters.
+    ///
+    /// CloudFormation `Regex`. Required.
+    pub regex: Value<String>,
+    /// The replacement string to use when rewriting the matched input. The maximum length of the string is 1,024 characters. You can specify capture groups in the regular expression (for example, $1 and $2).
+    ///
+    /// CloudFormation `Replace`. Required.
+    pub replace: Value<String>,
+}
+
 impl RewriteConfig {
-    /// A new `RewriteConfig` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(regex: impl Into<Value<String>>, replace: impl Into<Value<String>>) -> Self {
-        Self {
-            regex: regex.into(),
-            replace: replace.into(),
-        }
+    /// A new `RewriteConfig` with its required properties, named in a [`RewriteConfigRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// RewriteConfig::new(RewriteConfigRequired {
+    ///     regex: "...".into(),
+    ///     replace: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: RewriteConfigRequired) -> Self {
+        let RewriteConfigRequired { regex, replace } = required;
+        Self { regex, replace }
     }
 }
 

@@ -313,16 +313,35 @@ pub struct BatchParameters {
     pub retry_strategy: Option<Value<BatchRetryStrategy>>,
 }
 
+/// The required properties of `BatchParameters`, by name, for [`BatchParameters::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct BatchParametersRequired {
+    /// CloudFormation `JobDefinition`. Required.
+    pub job_definition: Value<String>,
+    /// CloudFormation `JobName`. Required.
+    pub job_name: Value<String>,
+}
+
 impl BatchParameters {
-    /// A new `BatchParameters` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        job_definition: impl Into<Value<String>>,
-        job_name: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `BatchParameters` with its required properties, named in a [`BatchParametersRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// BatchParameters::new(BatchParametersRequired {
+    ///     job_definition: "...".into(),
+    ///     job_name: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: BatchParametersRequired) -> Self {
+        let BatchParametersRequired {
+            job_definition,
+            job_name,
+        } = required;
         Self {
             array_properties: None,
-            job_definition: job_definition.into(),
-            job_name: job_name.into(),
+            job_definition,
+            job_name,
             retry_strategy: None,
         }
     }
@@ -1236,13 +1255,29 @@ pub struct SageMakerPipelineParameter {
     pub value: Value<String>,
 }
 
+/// The required properties of `SageMakerPipelineParameter`, by name, for [`SageMakerPipelineParameter::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct SageMakerPipelineParameterRequired {
+    /// CloudFormation `Name`. Required. 1 to 256 characters; pattern `^[a-zA-Z0-9]([a-zA-Z0-9_-]*[a-zA-Z0-9])?$`.
+    pub name: Value<String>,
+    /// CloudFormation `Value`. Required. At most 1024 characters.
+    pub value: Value<String>,
+}
+
 impl SageMakerPipelineParameter {
-    /// A new `SageMakerPipelineParameter` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+    /// A new `SageMakerPipelineParameter` with its required properties, named in a [`SageMakerPipelineParameterRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// SageMakerPipelineParameter::new(SageMakerPipelineParameterRequired {
+    ///     name: "...".into(),
+    ///     value: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: SageMakerPipelineParameterRequired) -> Self {
+        let SageMakerPipelineParameterRequired { name, value } = required;
+        Self { name, value }
     }
 }
 
@@ -1391,17 +1426,36 @@ pub struct Target {
     pub sqs_parameters: Option<Value<SqsParameters>>,
 }
 
+/// The required properties of `Target`, by name, for [`Target::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct TargetRequired {
+    /// CloudFormation `Arn`. Required. 1 to 1600 characters.
+    pub arn: Value<String>,
+    /// CloudFormation `Id`. Required. 1 to 64 characters; pattern `^[\.\-_A-Za-z0-9]+$`.
+    pub id: Value<String>,
+}
+
 impl Target {
-    /// A new `Target` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(arn: impl Into<Value<String>>, id: impl Into<Value<String>>) -> Self {
+    /// A new `Target` with its required properties, named in a [`TargetRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// Target::new(TargetRequired {
+    ///     arn: "...".into(),
+    ///     id: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: TargetRequired) -> Self {
+        let TargetRequired { arn, id } = required;
         Self {
             app_sync_parameters: None,
-            arn: arn.into(),
+            arn,
             batch_parameters: None,
             dead_letter_config: None,
             ecs_parameters: None,
             http_parameters: None,
-            id: id.into(),
+            id,
             input: None,
             input_path: None,
             input_transformer: None,

@@ -24,16 +24,39 @@ pub struct GroupPolicy {
     pub policy_name: Value<String>,
 }
 
+/// The required properties of `AWS::IAM::GroupPolicy`, by name, for [`GroupPolicy::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct GroupPolicyRequired {
+    /// The name of the group to associate the policy with.
+    ///
+    /// CloudFormation `GroupName`. Required. 1 to 128 characters; pattern `^[\w+=,.@-]+$`. Changing it replaces the resource.
+    pub group_name: Value<String>,
+    /// The name of the policy document.
+    ///
+    /// CloudFormation `PolicyName`. Required. 1 to 128 characters; pattern `^[\w+=,.@-]+$`. Changing it replaces the resource.
+    pub policy_name: Value<String>,
+}
+
 impl GroupPolicy {
-    /// A new `AWS::IAM::GroupPolicy` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        group_name: impl Into<Value<String>>,
-        policy_name: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `AWS::IAM::GroupPolicy` with its required properties, named in a [`GroupPolicyRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// GroupPolicy::new(GroupPolicyRequired {
+    ///     group_name: "...".into(),
+    ///     policy_name: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: GroupPolicyRequired) -> Self {
+        let GroupPolicyRequired {
+            group_name,
+            policy_name,
+        } = required;
         Self {
-            group_name: group_name.into(),
+            group_name,
             policy_document: None,
-            policy_name: policy_name.into(),
+            policy_name,
         }
     }
     /// Set `PolicyDocument`.

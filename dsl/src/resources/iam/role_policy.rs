@@ -24,13 +24,39 @@ pub struct RolePolicy {
     pub role_name: Value<String>,
 }
 
+/// The required properties of `AWS::IAM::RolePolicy`, by name, for [`RolePolicy::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct RolePolicyRequired {
+    /// The name of the policy document.
+    ///
+    /// CloudFormation `PolicyName`. Required. 1 to 128 characters; pattern `^[\w+=,.@-]+$`. Changing it replaces the resource.
+    pub policy_name: Value<String>,
+    /// The name of the role to associate the policy with.
+    ///
+    /// CloudFormation `RoleName`. Required. 1 to 64 characters; pattern `^[\w+=,.@-]+$`. Changing it replaces the resource.
+    pub role_name: Value<String>,
+}
+
 impl RolePolicy {
-    /// A new `AWS::IAM::RolePolicy` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(policy_name: impl Into<Value<String>>, role_name: impl Into<Value<String>>) -> Self {
+    /// A new `AWS::IAM::RolePolicy` with its required properties, named in a [`RolePolicyRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// RolePolicy::new(RolePolicyRequired {
+    ///     policy_name: "...".into(),
+    ///     role_name: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: RolePolicyRequired) -> Self {
+        let RolePolicyRequired {
+            policy_name,
+            role_name,
+        } = required;
         Self {
             policy_document: None,
-            policy_name: policy_name.into(),
-            role_name: role_name.into(),
+            policy_name,
+            role_name,
         }
     }
     /// Set `PolicyDocument`.

@@ -156,13 +156,33 @@ pub struct SamlPrivateKey {
     pub timestamp: Value<String>,
 }
 
+/// The required properties of `SamlPrivateKey`, by name, for [`SamlPrivateKey::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct SamlPrivateKeyRequired {
+    /// The unique identifier for the SAML private key.
+    ///
+    /// CloudFormation `KeyId`. Required. 22 to 64 characters; pattern `[A-Z0-9]+`.
+    pub key_id: Value<String>,
+    /// The date and time, in <a href=\"http://www.iso.org/iso/iso8601\">ISO 8601 date-time </a> format, when the private key was uploaded.
+    ///
+    /// CloudFormation `Timestamp`. Required.
+    pub timestamp: Value<String>,
+}
+
 impl SamlPrivateKey {
-    /// A new `SamlPrivateKey` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(key_id: impl Into<Value<String>>, timestamp: impl Into<Value<String>>) -> Self {
-        Self {
-            key_id: key_id.into(),
-            timestamp: timestamp.into(),
-        }
+    /// A new `SamlPrivateKey` with its required properties, named in a [`SamlPrivateKeyRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// SamlPrivateKey::new(SamlPrivateKeyRequired {
+    ///     key_id: "...".into(),
+    ///     timestamp: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: SamlPrivateKeyRequired) -> Self {
+        let SamlPrivateKeyRequired { key_id, timestamp } = required;
+        Self { key_id, timestamp }
     }
 }
 

@@ -24,13 +24,39 @@ pub struct UserPolicy {
     pub user_name: Value<String>,
 }
 
+/// The required properties of `AWS::IAM::UserPolicy`, by name, for [`UserPolicy::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct UserPolicyRequired {
+    /// The name of the policy document.
+    ///
+    /// CloudFormation `PolicyName`. Required. 1 to 128 characters; pattern `^[\w+=,.@-]+$`. Changing it replaces the resource.
+    pub policy_name: Value<String>,
+    /// The name of the user to associate the policy with.
+    ///
+    /// CloudFormation `UserName`. Required. 1 to 128 characters; pattern `^[\w+=,.@-]+$`. Changing it replaces the resource.
+    pub user_name: Value<String>,
+}
+
 impl UserPolicy {
-    /// A new `AWS::IAM::UserPolicy` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(policy_name: impl Into<Value<String>>, user_name: impl Into<Value<String>>) -> Self {
+    /// A new `AWS::IAM::UserPolicy` with its required properties, named in a [`UserPolicyRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// UserPolicy::new(UserPolicyRequired {
+    ///     policy_name: "...".into(),
+    ///     user_name: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: UserPolicyRequired) -> Self {
+        let UserPolicyRequired {
+            policy_name,
+            user_name,
+        } = required;
         Self {
             policy_document: None,
-            policy_name: policy_name.into(),
-            user_name: user_name.into(),
+            policy_name,
+            user_name,
         }
     }
     /// Set `PolicyDocument`.

@@ -21,15 +21,38 @@ pub struct Alias {
     pub target_key_id: Value<String>,
 }
 
+/// The required properties of `AWS::KMS::Alias`, by name, for [`Alias::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct AliasRequired {
+    /// Specifies the alias name. This value must begin with ``alias/`` followed by a name, such as ``alias/ExampleAlias``.
+    ///
+    /// CloudFormation `AliasName`. Required. 1 to 256 characters; pattern `^(alias/)[a-zA-Z0-9:/_-]+$`. Changing it replaces the resource.
+    pub alias_name: Value<String>,
+    /// Associates the alias with the specified [](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk). The KMS key must be in the same AWS-account and Region.
+    ///
+    /// CloudFormation `TargetKeyId`. Required. 1 to 256 characters.
+    pub target_key_id: Value<String>,
+}
+
 impl Alias {
-    /// A new `AWS::KMS::Alias` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        alias_name: impl Into<Value<String>>,
-        target_key_id: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `AWS::KMS::Alias` with its required properties, named in a [`AliasRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// Alias::new(AliasRequired {
+    ///     alias_name: "...".into(),
+    ///     target_key_id: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: AliasRequired) -> Self {
+        let AliasRequired {
+            alias_name,
+            target_key_id,
+        } = required;
         Self {
-            alias_name: alias_name.into(),
-            target_key_id: target_key_id.into(),
+            alias_name,
+            target_key_id,
         }
     }
 }

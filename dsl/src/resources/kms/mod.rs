@@ -2,6 +2,6 @@
 //! `AWS::KMS` resources: one module per resource type, holding the resource struct and its property types.
 
 pub mod alias;
-pub use alias::Alias;
+pub use alias::{Alias, AliasRequired};
 pub mod key;
 pub use key::Key;

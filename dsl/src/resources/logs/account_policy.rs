@@ -34,17 +34,45 @@ pub struct AccountPolicy {
     pub selection_criteria: Option<Value<String>>,
 }
 
+/// The required properties of `AWS::Logs::AccountPolicy`, by name, for [`AccountPolicy::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct AccountPolicyRequired {
+    /// The body of the policy document you want to use for this topic.
+    ///
+    /// CloudFormation `PolicyDocument`. Required. 1 to 30720 characters.
+    pub policy_document: Value<String>,
+    /// The name of the account policy
+    ///
+    /// CloudFormation `PolicyName`. Required. 1 to 256 characters; pattern `^[^:*]{1,256}$`. Changing it replaces the resource.
+    pub policy_name: Value<String>,
+    /// Type of the policy.
+    ///
+    /// CloudFormation `PolicyType`. Required. Changing it replaces the resource.
+    pub policy_type: Value<PolicyType>,
+}
+
 impl AccountPolicy {
-    /// A new `AWS::Logs::AccountPolicy` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        policy_document: impl Into<Value<String>>,
-        policy_name: impl Into<Value<String>>,
-        policy_type: impl Into<Value<PolicyType>>,
-    ) -> Self {
+    /// A new `AWS::Logs::AccountPolicy` with its required properties, named in a [`AccountPolicyRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// AccountPolicy::new(AccountPolicyRequired {
+    ///     policy_document: "...".into(),
+    ///     policy_name: "...".into(),
+    ///     policy_type: PolicyType::DataProtectionPolicy.into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: AccountPolicyRequired) -> Self {
+        let AccountPolicyRequired {
+            policy_document,
+            policy_name,
+            policy_type,
+        } = required;
         Self {
-            policy_document: policy_document.into(),
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
+            policy_document,
+            policy_name,
+            policy_type,
             scope: None,
             selection_criteria: None,
         }

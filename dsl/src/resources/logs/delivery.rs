@@ -42,15 +42,38 @@ pub struct Delivery {
     pub tags: Option<Value<List<crate::model::tag::Tag>>>,
 }
 
+/// The required properties of `AWS::Logs::Delivery`, by name, for [`Delivery::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct DeliveryRequired {
+    /// The ARN of the delivery destination that is associated with this delivery.
+    ///
+    /// CloudFormation `DeliveryDestinationArn`. Required. 16 to 2048 characters; pattern `[\w#+=/:,.@-]*\*?`. Changing it replaces the resource.
+    pub delivery_destination_arn: Value<String>,
+    /// The name of the delivery source that is associated with this delivery.
+    ///
+    /// CloudFormation `DeliverySourceName`. Required. 1 to 60 characters; pattern `[\w-]*$`. Changing it replaces the resource.
+    pub delivery_source_name: Value<String>,
+}
+
 impl Delivery {
-    /// A new `AWS::Logs::Delivery` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        delivery_destination_arn: impl Into<Value<String>>,
-        delivery_source_name: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `AWS::Logs::Delivery` with its required properties, named in a [`DeliveryRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// Delivery::new(DeliveryRequired {
+    ///     delivery_destination_arn: "...".into(),
+    ///     delivery_source_name: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: DeliveryRequired) -> Self {
+        let DeliveryRequired {
+            delivery_destination_arn,
+            delivery_source_name,
+        } = required;
         Self {
-            delivery_destination_arn: delivery_destination_arn.into(),
-            delivery_source_name: delivery_source_name.into(),
+            delivery_destination_arn,
+            delivery_source_name,
             field_delimiter: None,
             record_fields: None,
             s3_enable_hive_compatible_path: None,

@@ -34,19 +34,47 @@ pub struct Destination {
     pub target_arn: Value<String>,
 }
 
+/// The required properties of `AWS::Logs::Destination`, by name, for [`Destination::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct DestinationRequired {
+    /// The name of the destination resource
+    ///
+    /// CloudFormation `DestinationName`. Required. 1 to 512 characters; pattern `^[^:*]{1,512}$`. Changing it replaces the resource.
+    pub destination_name: Value<String>,
+    /// The ARN of an IAM role that permits CloudWatch Logs to send data to the specified AWS resource
+    ///
+    /// CloudFormation `RoleArn`. Required. At least 1 character.
+    pub role_arn: Value<String>,
+    /// The ARN of the physical target where the log events are delivered (for example, a Kinesis stream)
+    ///
+    /// CloudFormation `TargetArn`. Required. At least 1 character.
+    pub target_arn: Value<String>,
+}
+
 impl Destination {
-    /// A new `AWS::Logs::Destination` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        destination_name: impl Into<Value<String>>,
-        role_arn: impl Into<Value<String>>,
-        target_arn: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `AWS::Logs::Destination` with its required properties, named in a [`DestinationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// Destination::new(DestinationRequired {
+    ///     destination_name: "...".into(),
+    ///     role_arn: "...".into(),
+    ///     target_arn: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: DestinationRequired) -> Self {
+        let DestinationRequired {
+            destination_name,
+            role_arn,
+            target_arn,
+        } = required;
         Self {
-            destination_name: destination_name.into(),
+            destination_name,
             destination_policy: None,
-            role_arn: role_arn.into(),
+            role_arn,
             tags: None,
-            target_arn: target_arn.into(),
+            target_arn,
         }
     }
     /// Set `DestinationPolicy`.

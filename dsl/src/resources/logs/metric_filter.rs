@@ -41,21 +41,49 @@ pub struct MetricFilter {
     pub metric_transformations: Value<List<MetricTransformation>>,
 }
 
+/// The required properties of `AWS::Logs::MetricFilter`, by name, for [`MetricFilter::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct MetricFilterRequired {
+    /// A filter pattern for extracting metric data out of ingested log events. For more information, see [Filter and Pattern Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
+    ///
+    /// CloudFormation `FilterPattern`. Required. At most 1024 characters.
+    pub filter_pattern: Value<String>,
+    /// The name of an existing log group that you want to associate with this metric filter.
+    ///
+    /// CloudFormation `LogGroupName`. Required. 1 to 512 characters; pattern `^[.\-_/#A-Za-z0-9]{1,512}`. Changing it replaces the resource.
+    pub log_group_name: Value<String>,
+    /// The metric transformations.
+    ///
+    /// CloudFormation `MetricTransformations`. Required. Exactly 1 item.
+    pub metric_transformations: Value<List<MetricTransformation>>,
+}
+
 impl MetricFilter {
-    /// A new `AWS::Logs::MetricFilter` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        filter_pattern: impl Into<Value<String>>,
-        log_group_name: impl Into<Value<String>>,
-        metric_transformations: impl Into<Value<List<MetricTransformation>>>,
-    ) -> Self {
+    /// A new `AWS::Logs::MetricFilter` with its required properties, named in a [`MetricFilterRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// MetricFilter::new(MetricFilterRequired {
+    ///     filter_pattern: "...".into(),
+    ///     log_group_name: "...".into(),
+    ///     metric_transformations: vec![...].into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: MetricFilterRequired) -> Self {
+        let MetricFilterRequired {
+            filter_pattern,
+            log_group_name,
+            metric_transformations,
+        } = required;
         Self {
             apply_on_transformed_logs: None,
             emit_system_field_dimensions: None,
             field_selection_criteria: None,
             filter_name: None,
-            filter_pattern: filter_pattern.into(),
-            log_group_name: log_group_name.into(),
-            metric_transformations: metric_transformations.into(),
+            filter_pattern,
+            log_group_name,
+            metric_transformations,
         }
     }
     /// Set `ApplyOnTransformedLogs`.
@@ -164,19 +192,47 @@ pub struct MetricTransformation {
     pub unit: Option<Value<MetricTransformationUnit>>,
 }
 
+/// The required properties of `MetricTransformation`, by name, for [`MetricTransformation::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct MetricTransformationRequired {
+    /// The name of the CloudWatch metric.
+    ///
+    /// CloudFormation `MetricName`. Required. 1 to 255 characters; pattern `^((?![:*$])[\x00-\x7F]){1,255}`.
+    pub metric_name: Value<String>,
+    /// A custom namespace to contain your metric in CloudWatch. Use namespaces to group together metrics that are similar. For more information, see [Namespaces](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Namespace).
+    ///
+    /// CloudFormation `MetricNamespace`. Required. 1 to 256 characters; pattern `^[0-9a-zA-Z\.\-_\/#]{1,256}`.
+    pub metric_namespace: Value<String>,
+    /// The value that is published to the CloudWatch metric. For example, if you're counting the occurrences of a particular term like ``Error``, specify 1 for the metric value. If you're counting the number of bytes transferred, reference the value that is in the log event by using $. followed by the name of the field that you specified in the filter pattern, such as ``$.size``.
+    ///
+    /// CloudFormation `MetricValue`. Required. 1 to 100 characters; pattern `^([+-]?([0-9]*\.?[0-9]*)|(\$.*))$`.
+    pub metric_value: Value<String>,
+}
+
 impl MetricTransformation {
-    /// A new `MetricTransformation` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        metric_name: impl Into<Value<String>>,
-        metric_namespace: impl Into<Value<String>>,
-        metric_value: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `MetricTransformation` with its required properties, named in a [`MetricTransformationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// MetricTransformation::new(MetricTransformationRequired {
+    ///     metric_name: "...".into(),
+    ///     metric_namespace: "...".into(),
+    ///     metric_value: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: MetricTransformationRequired) -> Self {
+        let MetricTransformationRequired {
+            metric_name,
+            metric_namespace,
+            metric_value,
+        } = required;
         Self {
             default_value: None,
             dimensions: None,
-            metric_name: metric_name.into(),
-            metric_namespace: metric_namespace.into(),
-            metric_value: metric_value.into(),
+            metric_name,
+            metric_namespace,
+            metric_value,
             unit: None,
         }
     }

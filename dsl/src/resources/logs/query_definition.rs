@@ -34,15 +34,38 @@ pub struct QueryDefinition {
     pub query_string: Value<String>,
 }
 
+/// The required properties of `AWS::Logs::QueryDefinition`, by name, for [`QueryDefinition::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct QueryDefinitionRequired {
+    /// A name for the saved query definition
+    ///
+    /// CloudFormation `Name`. Required. 1 to 255 characters.
+    pub name: Value<String>,
+    /// The query string to use for this definition
+    ///
+    /// CloudFormation `QueryString`. Required. 1 to 10000 characters.
+    pub query_string: Value<String>,
+}
+
 impl QueryDefinition {
-    /// A new `AWS::Logs::QueryDefinition` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(name: impl Into<Value<String>>, query_string: impl Into<Value<String>>) -> Self {
+    /// A new `AWS::Logs::QueryDefinition` with its required properties, named in a [`QueryDefinitionRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// QueryDefinition::new(QueryDefinitionRequired {
+    ///     name: "...".into(),
+    ///     query_string: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: QueryDefinitionRequired) -> Self {
+        let QueryDefinitionRequired { name, query_string } = required;
         Self {
             log_group_names: None,
-            name: name.into(),
+            name,
             parameters: None,
             query_language: None,
-            query_string: query_string.into(),
+            query_string,
         }
     }
     /// Set `LogGroupNames`.

@@ -42,25 +42,53 @@ pub struct ScheduledQuery {
     pub timezone: Option<Value<String>>,
 }
 
+/// The required properties of `AWS::Logs::ScheduledQuery`, by name, for [`ScheduledQuery::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct ScheduledQueryRequired {
+    /// CloudFormation `ExecutionRoleArn`. Required. At least 1 character.
+    pub execution_role_arn: Value<String>,
+    /// CloudFormation `Name`. Required. 1 to 255 characters; pattern `^[a-zA-Z0-9_\-/.#]+$`. Changing it replaces the resource.
+    pub name: Value<String>,
+    /// CloudFormation `QueryLanguage`. Required.
+    pub query_language: Value<QueryLanguage>,
+    /// CloudFormation `QueryString`. Required. At most 10000 characters.
+    pub query_string: Value<String>,
+    /// CloudFormation `ScheduleExpression`. Required. At most 256 characters.
+    pub schedule_expression: Value<String>,
+}
+
 impl ScheduledQuery {
-    /// A new `AWS::Logs::ScheduledQuery` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        execution_role_arn: impl Into<Value<String>>,
-        name: impl Into<Value<String>>,
-        query_language: impl Into<Value<QueryLanguage>>,
-        query_string: impl Into<Value<String>>,
-        schedule_expression: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `AWS::Logs::ScheduledQuery` with its required properties, named in a [`ScheduledQueryRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// ScheduledQuery::new(ScheduledQueryRequired {
+    ///     execution_role_arn: "...".into(),
+    ///     name: "...".into(),
+    ///     query_language: QueryLanguage::Cwli.into(),
+    ///     query_string: "...".into(),
+    ///     schedule_expression: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: ScheduledQueryRequired) -> Self {
+        let ScheduledQueryRequired {
+            execution_role_arn,
+            name,
+            query_language,
+            query_string,
+            schedule_expression,
+        } = required;
         Self {
             description: None,
             destination_configuration: None,
-            execution_role_arn: execution_role_arn.into(),
+            execution_role_arn,
             log_group_identifiers: None,
-            name: name.into(),
-            query_language: query_language.into(),
-            query_string: query_string.into(),
+            name,
+            query_language,
+            query_string,
             schedule_end_time: None,
-            schedule_expression: schedule_expression.into(),
+            schedule_expression,
             schedule_start_time: None,
             start_time_offset: None,
             state: None,
@@ -252,15 +280,34 @@ pub struct S3Configuration {
     pub role_arn: Value<String>,
 }
 
+/// The required properties of `S3Configuration`, by name, for [`S3Configuration::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct S3ConfigurationRequired {
+    /// CloudFormation `DestinationIdentifier`. Required. At most 1024 characters; pattern `^s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?`.
+    pub destination_identifier: Value<String>,
+    /// CloudFormation `RoleArn`. Required. At least 1 character.
+    pub role_arn: Value<String>,
+}
+
 impl S3Configuration {
-    /// A new `S3Configuration` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        destination_identifier: impl Into<Value<String>>,
-        role_arn: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `S3Configuration` with its required properties, named in a [`S3ConfigurationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// S3Configuration::new(S3ConfigurationRequired {
+    ///     destination_identifier: "...".into(),
+    ///     role_arn: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: S3ConfigurationRequired) -> Self {
+        let S3ConfigurationRequired {
+            destination_identifier,
+            role_arn,
+        } = required;
         Self {
-            destination_identifier: destination_identifier.into(),
-            role_arn: role_arn.into(),
+            destination_identifier,
+            role_arn,
         }
     }
 }

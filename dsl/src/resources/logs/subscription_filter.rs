@@ -49,22 +49,50 @@ pub struct SubscriptionFilter {
     pub role_arn: Option<Value<String>>,
 }
 
+/// The required properties of `AWS::Logs::SubscriptionFilter`, by name, for [`SubscriptionFilter::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct SubscriptionFilterRequired {
+    /// The Amazon Resource Name (ARN) of the destination.
+    ///
+    /// CloudFormation `DestinationArn`. Required. At least 1 character.
+    pub destination_arn: Value<String>,
+    /// The filtering expressions that restrict what gets delivered to the destination AWS resource. For more information about the filter pattern syntax, see [Filter and Pattern Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
+    ///
+    /// CloudFormation `FilterPattern`. Required. At most 1024 characters.
+    pub filter_pattern: Value<String>,
+    /// The log group to associate with the subscription filter. All log events that are uploaded to this log group are filtered and delivered to the specified AWS resource if the filter pattern matches the log events.
+    ///
+    /// CloudFormation `LogGroupName`. Required. 1 to 512 characters; pattern `^[\.\-_/#A-Za-z0-9]+$`. Changing it replaces the resource.
+    pub log_group_name: Value<String>,
+}
+
 impl SubscriptionFilter {
-    /// A new `AWS::Logs::SubscriptionFilter` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        destination_arn: impl Into<Value<String>>,
-        filter_pattern: impl Into<Value<String>>,
-        log_group_name: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `AWS::Logs::SubscriptionFilter` with its required properties, named in a [`SubscriptionFilterRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// SubscriptionFilter::new(SubscriptionFilterRequired {
+    ///     destination_arn: "...".into(),
+    ///     filter_pattern: "...".into(),
+    ///     log_group_name: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: SubscriptionFilterRequired) -> Self {
+        let SubscriptionFilterRequired {
+            destination_arn,
+            filter_pattern,
+            log_group_name,
+        } = required;
         Self {
             apply_on_transformed_logs: None,
-            destination_arn: destination_arn.into(),
+            destination_arn,
             distribution: None,
             emit_system_fields: None,
             field_selection_criteria: None,
             filter_name: None,
-            filter_pattern: filter_pattern.into(),
-            log_group_name: log_group_name.into(),
+            filter_pattern,
+            log_group_name,
             role_arn: None,
         }
     }

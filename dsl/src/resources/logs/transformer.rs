@@ -67,13 +67,32 @@ pub struct AddKeyEntry {
     pub value: Value<String>,
 }
 
+/// The required properties of `AddKeyEntry`, by name, for [`AddKeyEntry::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct AddKeyEntryRequired {
+    /// CloudFormation `Key`. Required. 1 to 128 characters; pattern `^.*[a-zA-Z0-9]+.*$`.
+    pub key: Value<String>,
+    /// CloudFormation `Value`. Required. 1 to 256 characters.
+    pub value: Value<String>,
+}
+
 impl AddKeyEntry {
-    /// A new `AddKeyEntry` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+    /// A new `AddKeyEntry` with its required properties, named in a [`AddKeyEntryRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// AddKeyEntry::new(AddKeyEntryRequired {
+    ///     key: "...".into(),
+    ///     value: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: AddKeyEntryRequired) -> Self {
+        let AddKeyEntryRequired { key, value } = required;
         Self {
-            key: key.into(),
+            key,
             overwrite_if_exists: None,
-            value: value.into(),
+            value,
         }
     }
     /// Set `OverwriteIfExists`.
@@ -190,13 +209,32 @@ pub struct CopyValueEntry {
     pub target: Value<String>,
 }
 
+/// The required properties of `CopyValueEntry`, by name, for [`CopyValueEntry::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct CopyValueEntryRequired {
+    /// CloudFormation `Source`. Required. 1 to 128 characters; pattern `^.*[a-zA-Z0-9]+.*$`.
+    pub source: Value<String>,
+    /// CloudFormation `Target`. Required. 1 to 128 characters; pattern `^.*[a-zA-Z0-9]+.*$`.
+    pub target: Value<String>,
+}
+
 impl CopyValueEntry {
-    /// A new `CopyValueEntry` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(source: impl Into<Value<String>>, target: impl Into<Value<String>>) -> Self {
+    /// A new `CopyValueEntry` with its required properties, named in a [`CopyValueEntryRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// CopyValueEntry::new(CopyValueEntryRequired {
+    ///     source: "...".into(),
+    ///     target: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: CopyValueEntryRequired) -> Self {
+        let CopyValueEntryRequired { source, target } = required;
         Self {
             overwrite_if_exists: None,
-            source: source.into(),
-            target: target.into(),
+            source,
+            target,
         }
     }
     /// Set `OverwriteIfExists`.
@@ -251,19 +289,41 @@ pub struct DateTimeConverter {
     pub target_timezone: Option<Value<String>>,
 }
 
+/// The required properties of `DateTimeConverter`, by name, for [`DateTimeConverter::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct DateTimeConverterRequired {
+    /// CloudFormation `MatchPatterns`. Required. 1 to 5 items.
+    pub match_patterns: Value<List<String>>,
+    /// CloudFormation `Source`. Required. 1 to 128 characters; pattern `^.*[a-zA-Z0-9]+.*$`.
+    pub source: Value<String>,
+    /// CloudFormation `Target`. Required. 1 to 128 characters; pattern `^.*[a-zA-Z0-9]+.*$`.
+    pub target: Value<String>,
+}
+
 impl DateTimeConverter {
-    /// A new `DateTimeConverter` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        match_patterns: impl Into<Value<List<String>>>,
-        source: impl Into<Value<String>>,
-        target: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `DateTimeConverter` with its required properties, named in a [`DateTimeConverterRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// DateTimeConverter::new(DateTimeConverterRequired {
+    ///     match_patterns: vec![...].into(),
+    ///     source: "...".into(),
+    ///     target: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: DateTimeConverterRequired) -> Self {
+        let DateTimeConverterRequired {
+            match_patterns,
+            source,
+            target,
+        } = required;
         Self {
             locale: None,
-            match_patterns: match_patterns.into(),
-            source: source.into(),
+            match_patterns,
+            source,
             source_timezone: None,
-            target: target.into(),
+            target,
             target_format: None,
             target_timezone: None,
         }
@@ -377,14 +437,33 @@ pub struct ListToMap {
     pub value_key: Option<Value<String>>,
 }
 
+/// The required properties of `ListToMap`, by name, for [`ListToMap::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct ListToMapRequired {
+    /// CloudFormation `Key`. Required. 1 to 128 characters; pattern `^.*[a-zA-Z0-9]+.*$`.
+    pub key: Value<String>,
+    /// CloudFormation `Source`. Required. 1 to 128 characters; pattern `^.*[a-zA-Z0-9]+.*$`.
+    pub source: Value<String>,
+}
+
 impl ListToMap {
-    /// A new `ListToMap` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(key: impl Into<Value<String>>, source: impl Into<Value<String>>) -> Self {
+    /// A new `ListToMap` with its required properties, named in a [`ListToMapRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// ListToMap::new(ListToMapRequired {
+    ///     key: "...".into(),
+    ///     source: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: ListToMapRequired) -> Self {
+        let ListToMapRequired { key, source } = required;
         Self {
             flatten: None,
             flattened_element: None,
-            key: key.into(),
-            source: source.into(),
+            key,
+            source,
             target: None,
             value_key: None,
         }
@@ -491,13 +570,32 @@ pub struct MoveKeyEntry {
     pub target: Value<String>,
 }
 
+/// The required properties of `MoveKeyEntry`, by name, for [`MoveKeyEntry::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct MoveKeyEntryRequired {
+    /// CloudFormation `Source`. Required. 1 to 128 characters; pattern `^.*[a-zA-Z0-9]+.*$`.
+    pub source: Value<String>,
+    /// CloudFormation `Target`. Required. 1 to 128 characters; pattern `^.*[a-zA-Z0-9]+.*$`.
+    pub target: Value<String>,
+}
+
 impl MoveKeyEntry {
-    /// A new `MoveKeyEntry` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(source: impl Into<Value<String>>, target: impl Into<Value<String>>) -> Self {
+    /// A new `MoveKeyEntry` with its required properties, named in a [`MoveKeyEntryRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// MoveKeyEntry::new(MoveKeyEntryRequired {
+    ///     source: "...".into(),
+    ///     target: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: MoveKeyEntryRequired) -> Self {
+        let MoveKeyEntryRequired { source, target } = required;
         Self {
             overwrite_if_exists: None,
-            source: source.into(),
-            target: target.into(),
+            source,
+            target,
         }
     }
     /// Set `OverwriteIfExists`.
@@ -1355,13 +1453,32 @@ pub struct RenameKeyEntry {
     pub rename_to: Value<String>,
 }
 
+/// The required properties of `RenameKeyEntry`, by name, for [`RenameKeyEntry::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct RenameKeyEntryRequired {
+    /// CloudFormation `Key`. Required. 1 to 128 characters; pattern `^.*[a-zA-Z0-9]+.*$`.
+    pub key: Value<String>,
+    /// CloudFormation `RenameTo`. Required. 1 to 128 characters; pattern `^.*[a-zA-Z0-9]+.*$`.
+    pub rename_to: Value<String>,
+}
+
 impl RenameKeyEntry {
-    /// A new `RenameKeyEntry` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(key: impl Into<Value<String>>, rename_to: impl Into<Value<String>>) -> Self {
+    /// A new `RenameKeyEntry` with its required properties, named in a [`RenameKeyEntryRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// RenameKeyEntry::new(RenameKeyEntryRequired {
+    ///     key: "...".into(),
+    ///     rename_to: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: RenameKeyEntryRequired) -> Self {
+        let RenameKeyEntryRequired { key, rename_to } = required;
         Self {
-            key: key.into(),
+            key,
             overwrite_if_exists: None,
-            rename_to: rename_to.into(),
+            rename_to,
         }
     }
     /// Set `OverwriteIfExists`.
@@ -1476,13 +1593,29 @@ pub struct SplitStringEntry {
     pub source: Value<String>,
 }
 
+/// The required properties of `SplitStringEntry`, by name, for [`SplitStringEntry::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct SplitStringEntryRequired {
+    /// CloudFormation `Delimiter`. Required. 1 to 128 characters.
+    pub delimiter: Value<String>,
+    /// CloudFormation `Source`. Required. 1 to 128 characters; pattern `^.*[a-zA-Z0-9]+.*$`.
+    pub source: Value<String>,
+}
+
 impl SplitStringEntry {
-    /// A new `SplitStringEntry` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(delimiter: impl Into<Value<String>>, source: impl Into<Value<String>>) -> Self {
-        Self {
-            delimiter: delimiter.into(),
-            source: source.into(),
-        }
+    /// A new `SplitStringEntry` with its required properties, named in a [`SplitStringEntryRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// SplitStringEntry::new(SplitStringEntryRequired {
+    ///     delimiter: "...".into(),
+    ///     source: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: SplitStringEntryRequired) -> Self {
+        let SplitStringEntryRequired { delimiter, source } = required;
+        Self { delimiter, source }
     }
 }
 
@@ -1552,18 +1685,32 @@ pub struct SubstituteStringEntry {
     pub to: Value<String>,
 }
 
+/// The required properties of `SubstituteStringEntry`, by name, for [`SubstituteStringEntry::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct SubstituteStringEntryRequired {
+    /// CloudFormation `From`. Required. 1 to 128 characters.
+    pub from_: Value<String>,
+    /// CloudFormation `Source`. Required. 1 to 128 characters; pattern `^.*[a-zA-Z0-9]+.*$`.
+    pub source: Value<String>,
+    /// CloudFormation `To`. Required. 1 to 128 characters.
+    pub to: Value<String>,
+}
+
 impl SubstituteStringEntry {
-    /// A new `SubstituteStringEntry` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        from_: impl Into<Value<String>>,
-        source: impl Into<Value<String>>,
-        to: impl Into<Value<String>>,
-    ) -> Self {
-        Self {
-            from_: from_.into(),
-            source: source.into(),
-            to: to.into(),
-        }
+    /// A new `SubstituteStringEntry` with its required properties, named in a [`SubstituteStringEntryRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// SubstituteStringEntry::new(SubstituteStringEntryRequired {
+    ///     from_: "...".into(),
+    ///     source: "...".into(),
+    ///     to: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: SubstituteStringEntryRequired) -> Self {
+        let SubstituteStringEntryRequired { from_, source, to } = required;
+        Self { from_, source, to }
     }
 }
 

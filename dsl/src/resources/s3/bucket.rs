@@ -1419,13 +1419,33 @@ pub struct FilterRule {
     pub value: Value<String>,
 }
 
+/// The required properties of `FilterRule`, by name, for [`FilterRule::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct FilterRuleRequired {
+    /// The object key name prefix or suffix identifying one or more objects to which the filtering rule applies. The maximum length is 1,024 characters. Overlapping prefixes and suffixes are not supported. For more information, see [Configuring Event Notifications](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
+    ///
+    /// CloudFormation `Name`. Required. At most 1024 characters.
+    pub name: Value<String>,
+    /// The value that the filter searches for in object key names.
+    ///
+    /// CloudFormation `Value`. Required.
+    pub value: Value<String>,
+}
+
 impl FilterRule {
-    /// A new `FilterRule` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+    /// A new `FilterRule` with its required properties, named in a [`FilterRuleRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// FilterRule::new(FilterRuleRequired {
+    ///     name: "...".into(),
+    ///     value: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: FilterRuleRequired) -> Self {
+        let FilterRuleRequired { name, value } = required;
+        Self { name, value }
     }
 }
 
@@ -1774,13 +1794,36 @@ pub struct LambdaConfiguration {
     pub function: Value<String>,
 }
 
+/// The required properties of `LambdaConfiguration`, by name, for [`LambdaConfiguration::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct LambdaConfigurationRequired {
+    /// The Amazon S3 bucket event for which to invoke the LAMlong function. For more information, see [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
+    ///
+    /// CloudFormation `Event`. Required.
+    pub event: Value<String>,
+    /// The Amazon Resource Name (ARN) of the LAMlong function that Amazon S3 invokes when the specified event type occurs.
+    ///
+    /// CloudFormation `Function`. Required.
+    pub function: Value<String>,
+}
+
 impl LambdaConfiguration {
-    /// A new `LambdaConfiguration` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(event: impl Into<Value<String>>, function: impl Into<Value<String>>) -> Self {
+    /// A new `LambdaConfiguration` with its required properties, named in a [`LambdaConfigurationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// LambdaConfiguration::new(LambdaConfigurationRequired {
+    ///     event: "...".into(),
+    ///     function: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: LambdaConfigurationRequired) -> Self {
+        let LambdaConfigurationRequired { event, function } = required;
         Self {
-            event: event.into(),
+            event,
             filter: None,
-            function: function.into(),
+            function,
         }
     }
     /// Set `Filter`.
@@ -2882,13 +2925,36 @@ pub struct QueueConfiguration {
     pub queue: Value<String>,
 }
 
+/// The required properties of `QueueConfiguration`, by name, for [`QueueConfiguration::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct QueueConfigurationRequired {
+    /// The Amazon S3 bucket event about which you want to publish messages to Amazon SQS. For more information, see [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
+    ///
+    /// CloudFormation `Event`. Required.
+    pub event: Value<String>,
+    /// The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a message when it detects events of the specified type. FIFO queues are not allowed when enabling an SQS queue as the event notification destination.
+    ///
+    /// CloudFormation `Queue`. Required.
+    pub queue: Value<String>,
+}
+
 impl QueueConfiguration {
-    /// A new `QueueConfiguration` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(event: impl Into<Value<String>>, queue: impl Into<Value<String>>) -> Self {
+    /// A new `QueueConfiguration` with its required properties, named in a [`QueueConfigurationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// QueueConfiguration::new(QueueConfigurationRequired {
+    ///     event: "...".into(),
+    ///     queue: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: QueueConfigurationRequired) -> Self {
+        let QueueConfigurationRequired { event, queue } = required;
         Self {
-            event: event.into(),
+            event,
             filter: None,
-            queue: queue.into(),
+            queue,
         }
     }
     /// Set `Filter`.
@@ -4137,15 +4203,38 @@ pub struct S3TablesDestination {
     pub table_name: Value<String>,
 }
 
+/// The required properties of `S3TablesDestination`, by name, for [`S3TablesDestination::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct S3TablesDestinationRequired {
+    /// The Amazon Resource Name (ARN) for the table bucket that's specified as the destination in the metadata table configuration. The destination table bucket must be in the same Region and AWS-account as the general purpose bucket.
+    ///
+    /// CloudFormation `TableBucketArn`. Required.
+    pub table_bucket_arn: Value<String>,
+    /// The name for the metadata table in your metadata table configuration. The specified metadata table name must be unique within the ``aws_s3_metadata`` namespace in the destination table bucket.
+    ///
+    /// CloudFormation `TableName`. Required.
+    pub table_name: Value<String>,
+}
+
 impl S3TablesDestination {
-    /// A new `S3TablesDestination` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(
-        table_bucket_arn: impl Into<Value<String>>,
-        table_name: impl Into<Value<String>>,
-    ) -> Self {
+    /// A new `S3TablesDestination` with its required properties, named in a [`S3TablesDestinationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// S3TablesDestination::new(S3TablesDestinationRequired {
+    ///     table_bucket_arn: "...".into(),
+    ///     table_name: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: S3TablesDestinationRequired) -> Self {
+        let S3TablesDestinationRequired {
+            table_bucket_arn,
+            table_name,
+        } = required;
         Self {
-            table_bucket_arn: table_bucket_arn.into(),
-            table_name: table_name.into(),
+            table_bucket_arn,
+            table_name,
         }
     }
 }
@@ -4587,13 +4676,36 @@ pub struct TopicConfiguration {
     pub topic: Value<String>,
 }
 
+/// The required properties of `TopicConfiguration`, by name, for [`TopicConfiguration::new`]: two or more of them have the same type, so positional arguments could be swapped and still compile.
+pub struct TopicConfigurationRequired {
+    /// The Amazon S3 bucket event about which to send notifications. For more information, see [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
+    ///
+    /// CloudFormation `Event`. Required.
+    pub event: Value<String>,
+    /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which Amazon S3 publishes a message when it detects events of the specified type.
+    ///
+    /// CloudFormation `Topic`. Required.
+    pub topic: Value<String>,
+}
+
 impl TopicConfiguration {
-    /// A new `TopicConfiguration` with its required properties, in the alphabetical order of their CloudFormation names.
-    pub fn new(event: impl Into<Value<String>>, topic: impl Into<Value<String>>) -> Self {
+    /// A new `TopicConfiguration` with its required properties, named in a [`TopicConfigurationRequired`] (two or more have the same type, so positional arguments could be swapped unnoticed):
+    ///
+    /// ```text
+    /// TopicConfiguration::new(TopicConfigurationRequired {
+    ///     event: "...".into(),
+    ///     topic: "...".into(),
+    /// })
+    /// ```
+    ///
+    /// Each field takes a literal with `.into()`, or an expression (`handle.to_ref()`, a parameter's `to_ref()`, `fns::...`).
+    #[inline]
+    pub fn new(required: TopicConfigurationRequired) -> Self {
+        let TopicConfigurationRequired { event, topic } = required;
         Self {
-            event: event.into(),
+            event,
             filter: None,
-            topic: topic.into(),
+            topic,
         }
     }
     /// Set `Filter`.
