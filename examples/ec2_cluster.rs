@@ -70,7 +70,10 @@ pub fn app() -> App {
         );
         stack.add(
             &format!("PublicSubnet{}Routes", i + 1),
-            ec2::SubnetRouteTableAssociation::new(routes.to_ref(), subnet.to_ref()),
+            ec2::SubnetRouteTableAssociation::new(ec2::SubnetRouteTableAssociationRequired {
+                route_table_id: routes.to_ref(),
+                subnet_id: subnet.to_ref(),
+            }),
         );
         subnets.push(subnet);
     }
@@ -182,13 +185,16 @@ pub fn app() -> App {
 
     let group = stack.add(
         "AutoScalingGroup",
-        autoscaling::AutoScalingGroup::new("4", "0")
-            .desired_capacity("1")
-            .vpc_zone_identifier(subnets.iter().map(|s| s.to_ref()).collect::<Vec<_>>())
-            .launch_template(
-                asg::LaunchTemplateSpecification::new(template.attr_latest_version_number())
-                    .launch_template_id(template.to_ref()),
-            ),
+        autoscaling::AutoScalingGroup::new(autoscaling::AutoScalingGroupRequired {
+            max_size: "4".into(),
+            min_size: "0".into(),
+        })
+        .desired_capacity("1")
+        .vpc_zone_identifier(subnets.iter().map(|s| s.to_ref()).collect::<Vec<_>>())
+        .launch_template(
+            asg::LaunchTemplateSpecification::new(template.attr_latest_version_number())
+                .launch_template_id(template.to_ref()),
+        ),
     );
     // Instances need the route to reach the ECS endpoints.
     stack.options(&group).depends_on(&default_route);

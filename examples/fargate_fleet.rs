@@ -53,7 +53,10 @@ pub fn stack(services: usize) -> Stack {
         );
         stack.add(
             &format!("PublicSubnet{i}RouteTableAssociation"),
-            ec2::SubnetRouteTableAssociation::new(routes.to_ref(), subnet.to_ref()),
+            ec2::SubnetRouteTableAssociation::new(ec2::SubnetRouteTableAssociationRequired {
+                route_table_id: routes.to_ref(),
+                subnet_id: subnet.to_ref(),
+            }),
         );
         subnets.push(subnet.to_ref());
     }
@@ -153,18 +156,23 @@ pub fn stack(services: usize) -> Stack {
                 .requires_compatibilities(vec![td::RequiresCompatibility::Fargate])
                 .execution_role_arn(exec_role.attr_arn())
                 .container_definitions(vec![
-                    td::ContainerDefinition::new(image, name.as_str())
-                        .essential(true)
-                        .port_mappings(vec![
-                            td::PortMapping::new()
-                                .container_port(80)
-                                .protocol(td::PortMappingProtocol::Tcp),
-                        ])
-                        .log_configuration(td::LogConfiguration::new("awslogs").options([
+                    td::ContainerDefinition::new(td::ContainerDefinitionRequired {
+                        image,
+                        name: name.as_str().into(),
+                    })
+                    .essential(true)
+                    .port_mappings(vec![
+                        td::PortMapping::new()
+                            .container_port(80)
+                            .protocol(td::PortMappingProtocol::Tcp),
+                    ])
+                    .log_configuration(
+                        td::LogConfiguration::new("awslogs").options([
                             ("awslogs-group", log_group.to_ref()),
                             ("awslogs-region", pseudo::region()),
                             ("awslogs-stream-prefix", name.as_str().into()),
-                        ])),
+                        ]),
+                    ),
                 ]),
         );
         let service = stack.add(
@@ -187,16 +195,17 @@ pub fn stack(services: usize) -> Stack {
         );
         let target = stack.add(
             &format!("Svc{i}ScalableTarget"),
-            aas::ScalableTarget::new(
-                10,
-                1,
-                fns::join(
+            aas::ScalableTarget::new(aas::ScalableTargetRequired {
+                max_capacity: 10.into(),
+                min_capacity: 1.into(),
+                resource_id: fns::join(
                     "/",
                     vec!["service".into(), cluster.to_ref(), service.attr_name()],
                 ),
-                scalable_target::ScalableDimension::EcsServiceDesiredCount,
-                scalable_target::ServiceNamespace::Ecs,
-            ),
+                scalable_dimension: scalable_target::ScalableDimension::EcsServiceDesiredCount
+                    .into(),
+                service_namespace: scalable_target::ServiceNamespace::Ecs.into(),
+            }),
         );
         stack.add(
             &format!("Svc{i}ScalingPolicy"),

@@ -62,7 +62,10 @@ pub fn app() -> App {
         );
         stack.add(
             &format!("PublicSubnet{}Routes", i + 1),
-            ec2::SubnetRouteTableAssociation::new(routes.to_ref(), subnet.to_ref()),
+            ec2::SubnetRouteTableAssociation::new(ec2::SubnetRouteTableAssociationRequired {
+                route_table_id: routes.to_ref(),
+                subnet_id: subnet.to_ref(),
+            }),
         );
         subnets.push(subnet);
     }
@@ -148,18 +151,21 @@ pub fn app() -> App {
         )]),
     );
 
-    let container = td::ContainerDefinition::new(image.to_ref(), "web")
-        .essential(true)
-        .port_mappings(vec![
-            td::PortMapping::new()
-                .container_port(80)
-                .protocol(td::PortMappingProtocol::Tcp),
-        ])
-        .log_configuration(td::LogConfiguration::new("awslogs").options([
-            ("awslogs-group", log_group.to_ref()),
-            ("awslogs-region", pseudo::region()),
-            ("awslogs-stream-prefix", "web".into()),
-        ]));
+    let container = td::ContainerDefinition::new(td::ContainerDefinitionRequired {
+        image: image.to_ref(),
+        name: "web".into(),
+    })
+    .essential(true)
+    .port_mappings(vec![
+        td::PortMapping::new()
+            .container_port(80)
+            .protocol(td::PortMappingProtocol::Tcp),
+    ])
+    .log_configuration(td::LogConfiguration::new("awslogs").options([
+        ("awslogs-group", log_group.to_ref()),
+        ("awslogs-region", pseudo::region()),
+        ("awslogs-stream-prefix", "web".into()),
+    ]));
     let task = stack.add(
         "TaskDefinition",
         ecs::TaskDefinition::new()
@@ -184,7 +190,12 @@ pub fn app() -> App {
             // target's minimum of 2 applies when it registers.
             .deployment_configuration(
                 service::DeploymentConfiguration::new()
-                    .deployment_circuit_breaker(service::DeploymentCircuitBreaker::new(true, true))
+                    .deployment_circuit_breaker(service::DeploymentCircuitBreaker::new(
+                        service::DeploymentCircuitBreakerRequired {
+                            enable: true.into(),
+                            rollback: true.into(),
+                        },
+                    ))
                     .maximum_percent(200)
                     .minimum_healthy_percent(100),
             )
@@ -203,19 +214,19 @@ pub fn app() -> App {
     // --- auto scaling: 2 to 10 tasks, tracking 60 % CPU
     let target = stack.add(
         "ScalableTarget",
-        aas::ScalableTarget::new(
-            10,
-            2,
-            fns::sub_with(
+        aas::ScalableTarget::new(aas::ScalableTargetRequired {
+            max_capacity: 10.into(),
+            min_capacity: 2.into(),
+            resource_id: fns::sub_with(
                 "service/${Cluster}/${Service}",
                 [
                     ("Cluster", cluster.to_ref()),
                     ("Service", service.attr_name()),
                 ],
             ),
-            scalable_target::ScalableDimension::EcsServiceDesiredCount,
-            scalable_target::ServiceNamespace::Ecs,
-        ),
+            scalable_dimension: scalable_target::ScalableDimension::EcsServiceDesiredCount.into(),
+            service_namespace: scalable_target::ServiceNamespace::Ecs.into(),
+        }),
     );
     stack.add(
         "CpuScaling",

@@ -99,19 +99,22 @@ pub fn service(platform: &Platform) -> Stack {
         policies.push(iam::role::Policy::new(logs_policy, "WriteLogs").into());
     }
 
-    let container = td::ContainerDefinition::new(platform.repository.image(tag.to_ref()), "web")
-        .essential(true)
-        .readonly_root_filesystem(true)
-        .port_mappings(vec![
-            td::PortMapping::new()
-                .container_port(8080)
-                .protocol(td::PortMappingProtocol::Tcp),
-        ])
-        .log_configuration(td::LogConfiguration::new("awslogs").options([
-            ("awslogs-group", log_group.to_ref()),
-            ("awslogs-region", pseudo::region()),
-            ("awslogs-stream-prefix", "web".into()),
-        ]));
+    let container = td::ContainerDefinition::new(td::ContainerDefinitionRequired {
+        image: platform.repository.image(tag.to_ref()),
+        name: "web".into(),
+    })
+    .essential(true)
+    .readonly_root_filesystem(true)
+    .port_mappings(vec![
+        td::PortMapping::new()
+            .container_port(8080)
+            .protocol(td::PortMappingProtocol::Tcp),
+    ])
+    .log_configuration(td::LogConfiguration::new("awslogs").options([
+        ("awslogs-group", log_group.to_ref()),
+        ("awslogs-region", pseudo::region()),
+        ("awslogs-stream-prefix", "web".into()),
+    ]));
     let task = stack.add(
         "TaskDefinition",
         ecs::TaskDefinition::new()
@@ -147,7 +150,12 @@ pub fn service(platform: &Platform) -> Stack {
             .desired_count(2)
             .deployment_configuration(
                 service::DeploymentConfiguration::new()
-                    .deployment_circuit_breaker(service::DeploymentCircuitBreaker::new(true, true))
+                    .deployment_circuit_breaker(service::DeploymentCircuitBreaker::new(
+                        service::DeploymentCircuitBreakerRequired {
+                            enable: true.into(),
+                            rollback: true.into(),
+                        },
+                    ))
                     .maximum_percent(200)
                     .minimum_healthy_percent(100),
             )

@@ -18,10 +18,17 @@ fn task_stack() -> Stack {
             .cpu("512")
             .memory("2048")
             .container_definitions(vec![
-                td::ContainerDefinition::new("envoy", "proxy").memory(256),
-                td::ContainerDefinition::new("nginx", "web")
-                    .memory(1024)
-                    .essential(true),
+                td::ContainerDefinition::new(td::ContainerDefinitionRequired {
+                    image: "envoy".into(),
+                    name: "proxy".into(),
+                })
+                .memory(256),
+                td::ContainerDefinition::new(td::ContainerDefinitionRequired {
+                    image: "nginx".into(),
+                    name: "web".into(),
+                })
+                .memory(1024)
+                .essential(true),
             ]),
     );
     stack

@@ -12,7 +12,10 @@ use ferroform::{App, Severity, Stack, pseudo};
 mod all_examples;
 
 fn container() -> td::ContainerDefinition {
-    td::ContainerDefinition::new("nginx", "web")
+    td::ContainerDefinition::new(td::ContainerDefinitionRequired {
+        image: "nginx".into(),
+        name: "web".into(),
+    })
 }
 
 fn fargate_task(
@@ -227,13 +230,13 @@ fn ecr_repository_name_pattern() {
 #[test]
 fn scalable_target_min_above_max() {
     let target = |max: i64, min: i64| {
-        aas::ScalableTarget::new(
-            max,
-            min,
-            "service/web-cluster/web",
-            scalable_target::ScalableDimension::EcsServiceDesiredCount,
-            scalable_target::ServiceNamespace::Ecs,
-        )
+        aas::ScalableTarget::new(aas::ScalableTargetRequired {
+            max_capacity: max.into(),
+            min_capacity: min.into(),
+            resource_id: "service/web-cluster/web".into(),
+            scalable_dimension: scalable_target::ScalableDimension::EcsServiceDesiredCount.into(),
+            service_namespace: scalable_target::ServiceNamespace::Ecs.into(),
+        })
     };
     let bad = one("Web", |s| {
         s.add("Target", target(2, 5));

@@ -335,10 +335,10 @@ impl Ec2Capacity {
         );
 
         // --- the Auto Scaling group
-        let mut group = autoscaling::AutoScalingGroup::new(
-            size_text(&props.max_size),
-            size_text(&props.min_size),
-        )
+        let mut group = autoscaling::AutoScalingGroup::new(autoscaling::AutoScalingGroupRequired {
+            max_size: size_text(&props.max_size),
+            min_size: size_text(&props.min_size),
+        })
         .vpc_zone_identifier(props.subnets.0.clone())
         .launch_template(
             asg::LaunchTemplateSpecification::new(launch_template.attr_latest_version_number())
@@ -353,7 +353,13 @@ impl Ec2Capacity {
                 props
                     .group_tags
                     .iter()
-                    .map(|(k, v)| asg::TagProperty::new(k.clone(), true, v.clone()))
+                    .map(|(k, v)| {
+                        asg::TagProperty::new(asg::TagPropertyRequired {
+                            key: k.into(),
+                            propagate_at_launch: true.into(),
+                            value: v.clone(),
+                        })
+                    })
                     .collect::<Vec<_>>(),
             );
         }

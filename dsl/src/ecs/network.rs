@@ -369,7 +369,10 @@ impl Vpc {
             );
             stack.add(
                 &part_id(&subnet_id, "RouteTableAssociation"),
-                ec2::SubnetRouteTableAssociation::new(public_routes.to_ref(), subnet.to_ref()),
+                ec2::SubnetRouteTableAssociation::new(ec2::SubnetRouteTableAssociationRequired {
+                    route_table_id: public_routes.to_ref(),
+                    subnet_id: subnet.to_ref(),
+                }),
             );
             public_subnets.push(subnet);
         }
@@ -395,7 +398,10 @@ impl Vpc {
             );
             stack.add(
                 &part_id(&subnet_id, "RouteTableAssociation"),
-                ec2::SubnetRouteTableAssociation::new(routes.to_ref(), subnet.to_ref()),
+                ec2::SubnetRouteTableAssociation::new(ec2::SubnetRouteTableAssociationRequired {
+                    route_table_id: routes.to_ref(),
+                    subnet_id: subnet.to_ref(),
+                }),
             );
             private_subnets.push(subnet);
             private_route_tables.push(routes);
