@@ -3,7 +3,7 @@
 use crate::fns;
 use crate::model::handle::Handle;
 use crate::model::stack::Stack;
-use crate::model::value::Value;
+use crate::model::value::{ListProperty, Value};
 use crate::resources::ecs;
 use crate::resources::ecs::cluster_capacity_provider_associations as cpa;
 
@@ -295,17 +295,26 @@ impl Cluster {
             );
             return;
         };
-        if let Some(a) = stack.get_mut(associations) {
-            let list = a
-                .capacity_providers
-                .get_or_insert_with(|| Value::lit(Vec::new()));
-            if let Some(list) = list.as_lit_mut() {
+        let Some(a) = stack.get_mut(associations) else {
+            return;
+        };
+        match a.capacity_providers.items_mut() {
+            Ok(list) => {
                 let duplicate = name
                     .as_lit()
                     .is_some_and(|n| list.iter().any(|v| v.as_lit() == Some(n)));
                 if !duplicate {
                     list.push(name);
                 }
+            }
+            Err(e) => {
+                let id = associations.logical_id().to_owned();
+                stack.report_error(
+                    super::rules::INVALID_INPUT,
+                    Some(&id),
+                    format!("cannot add a capacity provider to `{id}`: {e}"),
+                    "leave CapacityProviders to the cluster construct",
+                );
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Containers of a task definition: [`ContainerProps`] and [`TaskDefinition::add_container`].
 
 use crate::model::stack::Stack;
-use crate::model::value::Value;
+use crate::model::value::{ListProperty, Value};
 use crate::pseudo;
 use crate::resources::ecs::task_definition as td;
 
@@ -22,19 +22,27 @@ pub enum Protocol {
 
 /// A port the container listens on.
 ///
+/// A port is a number or any value (a parameter, `Fn::FindInMap`...): where a construct
+/// opens a security group or points a target group at the container, it uses the same
+/// value.
+///
 /// ```
 /// use ferroform::ecs::PortMapping;
+/// use ferroform::{Parameter, Stack};
 /// let http = PortMapping::tcp(8080);
 /// let dynamic = PortMapping::tcp(80).host_port(0); // bridge mode: any free host port
-/// # let _ = (http, dynamic);
+/// let mut stack = Stack::new("Web");
+/// let port = stack.parameter("AppPort", Parameter::integer());
+/// let from_parameter = PortMapping::tcp(port.to_ref());
+/// # let _ = (http, dynamic, from_parameter);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct PortMapping {
-    /// The container's port.
-    pub container_port: u16,
+    /// The container's port (a number 0-65535, or a value).
+    pub container_port: Value<i64>,
     /// The host port. Default: none (awsvpc and host modes use the container port; bridge
     /// mode picks a free port, which load balancers follow). `0` asks for a dynamic port.
-    pub host_port: Option<u16>,
+    pub host_port: Option<Value<i64>>,
     /// Protocol. Default: TCP.
     pub protocol: Protocol,
     /// A name for Service Connect. Default: none.
@@ -43,9 +51,9 @@ pub struct PortMapping {
 
 impl PortMapping {
     /// A TCP port.
-    pub fn tcp(container_port: u16) -> Self {
+    pub fn tcp(container_port: impl Into<Value<i64>>) -> Self {
         PortMapping {
-            container_port,
+            container_port: container_port.into(),
             host_port: None,
             protocol: Protocol::Tcp,
             name: None,
@@ -53,7 +61,7 @@ impl PortMapping {
     }
 
     /// A UDP port.
-    pub fn udp(container_port: u16) -> Self {
+    pub fn udp(container_port: impl Into<Value<i64>>) -> Self {
         PortMapping {
             protocol: Protocol::Udp,
             ..Self::tcp(container_port)
@@ -61,8 +69,8 @@ impl PortMapping {
     }
 
     /// Set the host port.
-    pub fn host_port(mut self, port: u16) -> Self {
-        self.host_port = Some(port);
+    pub fn host_port(mut self, port: impl Into<Value<i64>>) -> Self {
+        self.host_port = Some(port.into());
         self
     }
 }
@@ -77,22 +85,26 @@ impl From<u16> for PortMapping {
 ///
 /// ```
 /// use ferroform::ecs::HealthCheck;
-/// let hc = HealthCheck::shell("curl -fsS http://localhost:8080/health || exit 1");
-/// assert_eq!(hc.interval_seconds, 30);
+/// let mut hc = HealthCheck::shell("curl -fsS http://localhost:8080/health || exit 1");
+/// assert_eq!(hc.interval_seconds.as_lit(), Some(&30));
+/// hc.retries = 5.into(); // or a parameter's value
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// The defaults are the ECS defaults (Amazon ECS API Reference, *HealthCheck*): a task
+/// definition that leaves a setting out behaves the same.
+#[derive(Clone, Debug)]
 pub struct HealthCheck {
     /// The command: `["CMD", ...]` runs it directly, `["CMD-SHELL", "..."]` in a shell.
     pub command: Vec<String>,
     /// Seconds between checks (5 to 300). Default: 30.
-    pub interval_seconds: u32,
+    pub interval_seconds: Value<i64>,
     /// Seconds before a check fails (2 to 120). Default: 5.
-    pub timeout_seconds: u32,
+    pub timeout_seconds: Value<i64>,
     /// Consecutive failures before the container is unhealthy (1 to 10). Default: 3.
-    pub retries: u32,
+    pub retries: Value<i64>,
     /// Grace period after start during which failures do not count (0 to 300).
     /// Default: none (0).
-    pub start_period_seconds: Option<u32>,
+    pub start_period_seconds: Option<Value<i64>>,
 }
 
 impl HealthCheck {
@@ -109,9 +121,9 @@ impl HealthCheck {
     fn command(command: impl IntoIterator<Item = String>) -> Self {
         HealthCheck {
             command: command.into_iter().collect(),
-            interval_seconds: 30,
-            timeout_seconds: 5,
-            retries: 3,
+            interval_seconds: 30.into(),
+            timeout_seconds: 5.into(),
+            retries: 3.into(),
             start_period_seconds: None,
         }
     }
@@ -236,8 +248,8 @@ impl ContainerProps {
         }
     }
 
-    /// Add a TCP port.
-    pub fn port(mut self, container_port: u16) -> Self {
+    /// Add a TCP port (a number or a value).
+    pub fn port(mut self, container_port: impl Into<Value<i64>>) -> Self {
         self.port_mappings.push(PortMapping::tcp(container_port));
         self
     }
@@ -256,7 +268,7 @@ impl ContainerProps {
 }
 
 /// A container added to a task definition.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Container {
     /// The container name.
     pub name: String,
@@ -327,14 +339,19 @@ impl TaskDefinition {
         }
         if self.is_awsvpc() {
             for pm in &props.port_mappings {
-                if pm.host_port.is_some_and(|h| h != pm.container_port) {
+                // Two literals that differ; a value decided at deploy time is the
+                // validator's to check (FF4008 resolves what it can).
+                let literal = |v: &Value<i64>| v.as_lit().copied();
+                if let (Some(host), Some(container)) = (
+                    pm.host_port.as_ref().and_then(literal),
+                    literal(&pm.container_port),
+                ) && host != container
+                {
                     problem(
                         stack,
                         format!(
-                            "container `{}` maps host port {} to container port {} in awsvpc mode",
+                            "container `{}` maps host port {host} to container port {container} in awsvpc mode",
                             props.name,
-                            pm.host_port.unwrap_or_default(),
-                            pm.container_port
                         ),
                         "in awsvpc mode the host port is the container port: leave host_port unset",
                     );
@@ -352,9 +369,12 @@ impl TaskDefinition {
             );
         }
 
-        let mut c = td::ContainerDefinition::new(props.image.reference(), props.name.clone())
-            .essential(props.essential)
-            .readonly_root_filesystem(props.read_only_root_filesystem);
+        let mut c = td::ContainerDefinition::new(td::ContainerDefinitionRequired {
+            image: props.image.reference(),
+            name: props.name.clone().into(),
+        })
+        .essential(props.essential)
+        .readonly_root_filesystem(props.read_only_root_filesystem);
         if let Some(cpu) = props.cpu {
             c = c.cpu(cpu);
         }
@@ -370,13 +390,13 @@ impl TaskDefinition {
                 .iter()
                 .map(|p| {
                     let mut m = td::PortMapping::new()
-                        .container_port(p.container_port)
+                        .container_port(p.container_port.clone())
                         .protocol(match p.protocol {
                             Protocol::Tcp => td::PortMappingProtocol::Tcp,
                             Protocol::Udp => td::PortMappingProtocol::Udp,
                         });
-                    if let Some(h) = p.host_port {
-                        m = m.host_port(h);
+                    if let Some(h) = &p.host_port {
+                        m = m.host_port(h.clone());
                     }
                     if let Some(n) = &p.name {
                         m = m.name(n.clone());
@@ -399,7 +419,10 @@ impl TaskDefinition {
             let mut secrets = Vec::new();
             for (name, source) in &props.secrets {
                 let (value_from, statements) = source.resolve(stack);
-                secrets.push(td::Secret::new(name.clone(), value_from));
+                secrets.push(td::Secret::new(td::SecretRequired {
+                    name: name.into(),
+                    value_from,
+                }));
                 secret_statements.extend(statements);
             }
             c = c.secrets(secrets);
@@ -407,11 +430,11 @@ impl TaskDefinition {
         if let Some(hc) = &props.health_check {
             let mut h = td::HealthCheck::new()
                 .command(hc.command.clone())
-                .interval(hc.interval_seconds)
-                .timeout(hc.timeout_seconds)
-                .retries(hc.retries);
-            if let Some(s) = hc.start_period_seconds {
-                h = h.start_period(s);
+                .interval(hc.interval_seconds.clone())
+                .timeout(hc.timeout_seconds.clone())
+                .retries(hc.retries.clone());
+            if let Some(s) = &hc.start_period_seconds {
+                h = h.start_period(s.clone());
             }
             c = c.health_check(h);
         }
@@ -495,13 +518,14 @@ impl TaskDefinition {
                 secret_statements,
             );
         }
-        if let Some(task) = stack.get_mut(self.resource()) {
-            let list = task
-                .container_definitions
-                .get_or_insert_with(|| Value::lit(Vec::new()));
-            if let Some(list) = list.as_lit_mut() {
-                list.push(c.into());
-            }
+        if let Some(task) = stack.get_mut(self.resource())
+            && let Err(e) = task.container_definitions.push_item(c)
+        {
+            problem(
+                stack,
+                format!("cannot add container `{}`: {e}", props.name),
+                "leave ContainerDefinitions to add_container",
+            );
         }
         Container {
             name: props.name,
@@ -511,7 +535,7 @@ impl TaskDefinition {
 
     /// The first container with a port, and that port: where a load balancer sends traffic
     /// unless told otherwise.
-    pub(crate) fn default_port(&self, stack: &Stack) -> Option<(String, u16)> {
+    pub(crate) fn default_port(&self, stack: &Stack) -> Option<(String, Value<i64>)> {
         let list = stack
             .get(self.resource())?
             .container_definitions
@@ -526,10 +550,8 @@ impl TaskDefinition {
                 .first()?
                 .as_lit()?
                 .container_port
-                .as_ref()?
-                .as_lit()
-                .copied()?;
-            Some((name, u16::try_from(port).ok()?))
+                .clone()?;
+            Some((name, port))
         })
     }
 }

@@ -5,7 +5,7 @@ use std::ops::Deref;
 use crate::Tag;
 use crate::model::handle::Handle;
 use crate::model::stack::Stack;
-use crate::model::value::Value;
+use crate::model::value::{ListProperty, Value};
 use crate::resources::ec2;
 use crate::resources::ecs::service as s;
 use crate::resources::elasticloadbalancingv2::{
@@ -85,7 +85,7 @@ pub struct LoadBalancedFargateServiceProps {
     /// The container receiving traffic. Default: the first container with a port.
     pub container_name: Option<String>,
     /// Its port. Default: that container's first port.
-    pub container_port: Option<u16>,
+    pub container_port: Option<Value<i64>>,
     /// The target group's health check path. Default: `/`.
     pub health_check_path: String,
     /// HTTPS (TLS on an NLB). Default: none — plain HTTP (TCP) on port 80.
@@ -278,7 +278,7 @@ impl LoadBalancedFargateService {
             } else {
                 tg::Protocol::Tcp
             },
-            container_port,
+            container_port.clone(),
             vpc_id,
             &props.health_check_path,
         );
@@ -361,7 +361,7 @@ impl LoadBalancedFargateService {
             stack,
             target_group.to_ref(),
             container_name,
-            container_port,
+            container_port.clone(),
             props.health_check_grace_period_seconds,
         );
         for listener in &listeners {
@@ -461,7 +461,7 @@ pub struct ExistingListener {
     /// port mapping.
     pub container_name: Option<String>,
     /// Its port. Default: that container's first port.
-    pub container_port: Option<u16>,
+    pub container_port: Option<Value<i64>>,
     /// Health-check path of the new target group. Default: `/`.
     pub health_check_path: String,
     /// Seconds ECS ignores failing load-balancer health checks after a task starts.
@@ -513,11 +513,11 @@ fn traffic_target(
     id: &str,
     task: &TaskDefinition,
     name: Option<String>,
-    port: Option<u16>,
-) -> (String, u16) {
+    port: Option<Value<i64>>,
+) -> (String, Value<i64>) {
     let default = task.default_port(stack);
     let name = name.or_else(|| default.as_ref().map(|d| d.0.clone()));
-    let port = port.or(default.as_ref().map(|d| d.1));
+    let port = port.or(default.as_ref().map(|d| d.1.clone()));
     match (name, port) {
         (Some(n), Some(p)) => (n, p),
         _ => {
@@ -527,7 +527,7 @@ fn traffic_target(
                 format!("load-balanced service `{id}` has no container port to send traffic to"),
                 "add the containers (with a port) to the task definition before the service, or set container_name and container_port",
             );
-            (String::new(), 0)
+            (String::new(), 0.into())
         }
     }
 }
@@ -539,7 +539,7 @@ fn ip_target_group(
     stack: &mut Stack,
     id: &str,
     protocol: tg::Protocol,
-    port: u16,
+    port: Value<i64>,
     vpc_id: Value<String>,
     health_check_path: &str,
 ) -> Handle<elb::TargetGroup> {
@@ -567,7 +567,7 @@ impl Service {
         stack: &mut Stack,
         target_group_arn: Value<String>,
         container: String,
-        port: u16,
+        port: Value<i64>,
         grace_seconds: u32,
     ) {
         if let Some(svc) = stack.get_mut(self.resource()) {
@@ -576,13 +576,16 @@ impl Service {
                 .container_port(port)
                 .target_group_arn(target_group_arn)
                 .into();
-            let list = svc
-                .load_balancers
-                .get_or_insert_with(|| Value::lit(Vec::new()));
-            if let Some(list) = list.as_lit_mut() {
-                list.push(entry);
-            }
+            let pushed = svc.load_balancers.push_item(entry);
             svc.health_check_grace_period_seconds = Some(grace_seconds.into());
+            if let Err(e) = pushed {
+                stack.report_error(
+                    rules::INVALID_INPUT,
+                    Some(&self.id),
+                    format!("cannot add a load balancer to service `{}`: {e}", self.id),
+                    "leave the service's LoadBalancers to the load-balancing constructs",
+                );
+            }
         }
     }
 
@@ -596,7 +599,7 @@ impl Service {
         target_group_arn: impl Into<Value<String>>,
         load_balancer_security_group: impl Into<Value<String>>,
         container_name: Option<String>,
-        container_port: Option<u16>,
+        container_port: Option<Value<i64>>,
     ) {
         let (container, port) = traffic_target(
             stack,
@@ -605,7 +608,7 @@ impl Service {
             container_name,
             container_port,
         );
-        self.register(stack, target_group_arn.into(), container, port, 60);
+        self.register(stack, target_group_arn.into(), container, port.clone(), 60);
         self.allow_from(
             stack,
             "LoadBalancer",
@@ -636,7 +639,7 @@ impl Service {
             stack,
             &self.id,
             tg::Protocol::Http,
-            port,
+            port.clone(),
             listener.vpc_id.clone(),
             &listener.health_check_path,
         );
@@ -683,7 +686,7 @@ impl Service {
             stack,
             target_group.to_ref(),
             container,
-            port,
+            port.clone(),
             listener.health_check_grace_period_seconds,
         );
         stack.options(self.resource()).depends_on(&rule);

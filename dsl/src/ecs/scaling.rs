@@ -221,6 +221,7 @@ pub struct AutoScaling {
     prefix: String,
     target: Handle<aas::ScalableTarget>,
     policies: Vec<(String, Handle<aas::ScalingPolicy>)>,
+    alarms: Vec<(String, Handle<cloudwatch::Alarm>)>,
 }
 
 impl Service {
@@ -232,17 +233,6 @@ impl Service {
         min: impl Into<Value<i64>>,
         max: impl Into<Value<i64>>,
     ) -> AutoScaling {
-        let (min, max) = (min.into(), max.into());
-        if let (Some(&min), Some(&max)) = (min.as_lit(), max.as_lit())
-            && min > max
-        {
-            stack.report_error(
-                rules::INVALID_INPUT,
-                Some(&part_id(&self.id, "ScalableTarget")),
-                format!("auto scaling minimum {min} is above the maximum {max}"),
-                "give a minimum at most the maximum",
-            );
-        }
         // `service/<cluster name>/<service name>`: the reference to the service's Name
         // attribute makes the target depend on the service.
         let resource_id = fns::sub_with(
@@ -256,25 +246,84 @@ impl Service {
         {
             service.desired_count = None;
         }
-        let target = stack.add(
-            &part_id(&self.id, "ScalableTarget"),
-            aas::ScalableTarget::new(
-                max,
-                min,
-                resource_id,
-                st::ScalableDimension::EcsServiceDesiredCount,
-                st::ServiceNamespace::Ecs,
-            ),
-        );
-        AutoScaling {
-            prefix: self.id.clone(),
-            target,
-            policies: Vec::new(),
-        }
+        AutoScaling::with_resource_id(stack, &self.id, resource_id, min.into(), max.into())
     }
 }
 
 impl AutoScaling {
+    /// Scale a service this app did not create (another stack's, or one made by hand) between
+    /// `min` and `max` tasks: the scalable target `<id>ScalableTarget` on
+    /// `service/<cluster_name>/<service_name>`, and the policies added to what this returns
+    /// (`<id>CpuScaling`...). Names are literals or values (parameters, imports).
+    ///
+    /// The service's own template should not set `DesiredCount` (FF4034 explains why); a
+    /// service made outside CloudFormation has no such update to fear.
+    ///
+    /// ```
+    /// use ferroform::{Parameter, Stack};
+    /// use ferroform::ecs::AutoScaling;
+    /// let mut stack = Stack::new("Scaling");
+    /// let service = stack.parameter("ServiceName", Parameter::string());
+    /// AutoScaling::for_service(&mut stack, "Orders", "prod", service.to_ref(), 2, 8)
+    ///     .scale_on_cpu(&mut stack, 60.0);
+    /// let t = stack.synth().unwrap();
+    /// let target = &t.body()["Resources"]["OrdersScalableTarget"]["Properties"];
+    /// assert_eq!(target["ResourceId"]["Fn::Sub"][0], "service/${Cluster}/${Service}");
+    /// assert_eq!(t.body()["Resources"]["OrdersCpuScaling"]["Type"], "AWS::ApplicationAutoScaling::ScalingPolicy");
+    /// ```
+    pub fn for_service(
+        stack: &mut Stack,
+        id: &str,
+        cluster_name: impl Into<Value<String>>,
+        service_name: impl Into<Value<String>>,
+        min: impl Into<Value<i64>>,
+        max: impl Into<Value<i64>>,
+    ) -> AutoScaling {
+        let resource_id = fns::sub_with(
+            "service/${Cluster}/${Service}",
+            [
+                ("Cluster", cluster_name.into()),
+                ("Service", service_name.into()),
+            ],
+        );
+        AutoScaling::with_resource_id(stack, id, resource_id, min.into(), max.into())
+    }
+
+    fn with_resource_id(
+        stack: &mut Stack,
+        id: &str,
+        resource_id: Value<String>,
+        min: Value<i64>,
+        max: Value<i64>,
+    ) -> AutoScaling {
+        if let (Some(&min), Some(&max)) = (min.as_lit(), max.as_lit())
+            && min > max
+        {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(&part_id(id, "ScalableTarget")),
+                format!("auto scaling minimum {min} is above the maximum {max}"),
+                "give a minimum at most the maximum",
+            );
+        }
+        let target = stack.add(
+            &part_id(id, "ScalableTarget"),
+            aas::ScalableTarget::new(aas::ScalableTargetRequired {
+                max_capacity: max,
+                min_capacity: min,
+                resource_id,
+                scalable_dimension: st::ScalableDimension::EcsServiceDesiredCount.into(),
+                service_namespace: st::ServiceNamespace::Ecs.into(),
+            }),
+        );
+        AutoScaling {
+            prefix: id.to_owned(),
+            target,
+            policies: Vec::new(),
+            alarms: Vec::new(),
+        }
+    }
+
     /// The scalable target (escape hatch).
     pub fn target(&self) -> &Handle<aas::ScalableTarget> {
         &self.target
@@ -293,6 +342,12 @@ impl AutoScaling {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, h)| h)
+    }
+
+    /// The CloudWatch alarm made under part name `name` for a step-scaling rule
+    /// (`<name>ScaleOutAlarm`, `<name>ScaleInAlarm`), when it made one.
+    pub fn alarm(&self, name: &str) -> Option<&Handle<cloudwatch::Alarm>> {
+        self.alarms.iter().find(|(n, _)| n == name).map(|(_, h)| h)
     }
 
     fn add_policy(
@@ -439,13 +494,16 @@ impl AutoScaling {
                 .get_or_insert_with(|| Value::lit(Vec::new()));
             if let Some(list) = list.as_lit_mut() {
                 list.push(
-                    st::ScheduledAction::new(schedule, name)
-                        .scalable_target_action(
-                            st::ScalableTargetAction::new()
-                                .min_capacity(min)
-                                .max_capacity(max),
-                        )
-                        .into(),
+                    st::ScheduledAction::new(st::ScheduledActionRequired {
+                        schedule: schedule.into(),
+                        scheduled_action_name: name.into(),
+                    })
+                    .scalable_target_action(
+                        st::ScalableTargetAction::new()
+                            .min_capacity(min)
+                            .max_capacity(max),
+                    )
+                    .into(),
                 );
             }
         }
@@ -594,11 +652,18 @@ impl AutoScaling {
                 let dims: Vec<alarm::Dimension> = m
                     .dimensions
                     .iter()
-                    .map(|(k, v)| alarm::Dimension::new(k.clone(), v.clone()))
+                    .map(|(k, v)| {
+                        alarm::Dimension::new(alarm::DimensionRequired {
+                            name: k.into(),
+                            value: v.clone(),
+                        })
+                    })
                     .collect();
                 a = a.dimensions(dims);
             }
-            stack.add(&part_id(&self.prefix, &format!("{part}Alarm")), a);
+            let alarm_part = format!("{part}Alarm");
+            let h = stack.add(&part_id(&self.prefix, &alarm_part), a);
+            self.alarms.push((alarm_part, h));
         }
         self
     }
@@ -740,7 +805,8 @@ mod tests {
     fn step_scaling_makes_relative_bounds_and_alarms() {
         let mut stack = Stack::new("S");
         let svc = service(&mut stack);
-        svc.auto_scale(&mut stack, 0, 20).scale_on_metric(
+        let mut scaling = svc.auto_scale(&mut stack, 0, 20);
+        scaling.scale_on_metric(
             &mut stack,
             "Queue",
             StepScaling::new(
@@ -798,6 +864,61 @@ mod tests {
         let alarm = &r["WorkerQueueScaleInAlarm"]["Properties"];
         assert_eq!(alarm["Threshold"], 10);
         assert_eq!(alarm["ComparisonOperator"], "LessThanOrEqualToThreshold");
+        // The parts it made are reachable by name.
+        let ids = |name: &str| {
+            (
+                scaling.policy(name).map(|h| h.logical_id().to_owned()),
+                scaling
+                    .alarm(&format!("{name}Alarm"))
+                    .map(|h| h.logical_id().to_owned()),
+            )
+        };
+        assert_eq!(
+            ids("QueueScaleOut"),
+            (
+                Some("WorkerQueueScaleOut".into()),
+                Some("WorkerQueueScaleOutAlarm".into())
+            )
+        );
+        assert_eq!(
+            ids("QueueScaleIn"),
+            (
+                Some("WorkerQueueScaleIn".into()),
+                Some("WorkerQueueScaleInAlarm".into())
+            )
+        );
+        assert_eq!(ids("Cpu"), (None, None));
+    }
+
+    #[test]
+    fn a_service_made_elsewhere_is_scaled_on_its_own() {
+        let mut stack = Stack::new("S");
+        AutoScaling::for_service(&mut stack, "Orders", "prod", "orders", 1, 4)
+            .scale_on_memory(&mut stack, 70.0);
+        let t = stack.synth().unwrap();
+        let r = &t.body()["Resources"];
+        let target = &r["OrdersScalableTarget"]["Properties"];
+        assert_eq!(
+            target["ResourceId"],
+            json!({"Fn::Sub": ["service/${Cluster}/${Service}", {"Cluster": "prod", "Service": "orders"}]})
+        );
+        assert_eq!(
+            (&target["MinCapacity"], &target["MaxCapacity"]),
+            (&json!(1), &json!(4))
+        );
+        assert_eq!(target["ScalableDimension"], "ecs:service:DesiredCount");
+        assert_eq!(
+            r["OrdersMemoryScaling"]["Properties"]["ScalingTargetId"],
+            json!({"Ref": "OrdersScalableTarget"})
+        );
+        // Literal bounds are still checked.
+        let mut stack = Stack::new("S");
+        AutoScaling::for_service(&mut stack, "Orders", "prod", "orders", 5, 2);
+        let e = stack.synth().unwrap_err().to_string();
+        assert!(
+            e.contains("auto scaling minimum 5 is above the maximum 2"),
+            "{e}"
+        );
     }
 
     #[test]

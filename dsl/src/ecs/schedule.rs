@@ -296,10 +296,12 @@ pub struct ScheduledTaskProps {
     /// Subnets, security groups (default: a new group, `<id>SecurityGroup`, with no
     /// ingress) and public IP (default: off).
     pub networking: ServiceNetworking,
-    /// Tasks started per run. Default: 1.
-    pub task_count: u32,
-    /// The rule is enabled. Default: `true`.
-    pub enabled: bool,
+    /// Tasks started per run (1 to 10, RunTask's limit; a literal is checked). Default: 1.
+    pub task_count: Value<i64>,
+    /// The rule is enabled. Default: `true`. A value decided at deploy time (a `"true"` /
+    /// `"false"` parameter) becomes the condition `<id>Enabled` and an `Fn::If` on the
+    /// rule's `State`.
+    pub enabled: Value<bool>,
     /// The rule's description. Default: none.
     pub description: Option<String>,
 }
@@ -311,8 +313,8 @@ impl ScheduledTaskProps {
             schedule,
             capacity: TaskCapacity::FargateSpot,
             networking,
-            task_count: 1,
-            enabled: true,
+            task_count: 1.into(),
+            enabled: true.into(),
             description: None,
         }
     }
@@ -381,7 +383,7 @@ impl ScheduledTask {
             task_definition,
             &props.capacity,
             &props.networking,
-            props.task_count,
+            &props.task_count,
         );
 
         // --- the role EventBridge runs the task with
@@ -451,17 +453,29 @@ impl ScheduledTask {
                 }
             }
         }
+        let state: Value<r::State> = match props.enabled.as_lit() {
+            Some(true) => r::State::Enabled.into(),
+            Some(false) => r::State::Disabled.into(),
+            None => {
+                let flag = props
+                    .enabled
+                    .clone()
+                    .cast_expr::<String>()
+                    .unwrap_or_else(|| "true".into());
+                let enabled = stack.condition(&part_id(id, "Enabled"), fns::equals(flag, "true"));
+                fns::if_(&enabled, r::State::Enabled, r::State::Disabled)
+            }
+        };
         let mut rule = events::Rule::new()
             .schedule_expression(props.schedule.expression())
-            .state(if props.enabled {
-                r::State::Enabled
-            } else {
-                r::State::Disabled
-            })
+            .state(state)
             .targets(vec![
-                r::Target::new(cluster.arn(), "Task")
-                    .role_arn(role.attr_arn())
-                    .ecs_parameters(params),
+                r::Target::new(r::TargetRequired {
+                    arn: cluster.arn(),
+                    id: "Task".into(),
+                })
+                .role_arn(role.attr_arn())
+                .ecs_parameters(params),
             ]);
         if let Some(d) = props.description {
             rule = rule.description(d);
@@ -510,8 +524,8 @@ pub struct AdHocTaskProps {
     /// Subnets, security groups (default: a new group, `<id>SecurityGroup`, with no
     /// ingress) and public IP (default: off).
     pub networking: ServiceNetworking,
-    /// Tasks started per run. Default: 1.
-    pub task_count: u32,
+    /// Tasks started per run (1 to 10, RunTask's limit; a literal is checked). Default: 1.
+    pub task_count: Value<i64>,
 }
 
 impl AdHocTaskProps {
@@ -520,7 +534,7 @@ impl AdHocTaskProps {
         AdHocTaskProps {
             capacity: TaskCapacity::FargateSpot,
             networking,
-            task_count: 1,
+            task_count: 1.into(),
         }
     }
 }
@@ -568,7 +582,7 @@ impl AdHocTask {
             task_definition,
             &props.capacity,
             &props.networking,
-            props.task_count,
+            &props.task_count,
         );
         stack
             .output(&part_id(id, "RunTaskCommand"), run.command.clone())
@@ -609,7 +623,7 @@ impl RunSpec {
         td: &TaskDefinition,
         capacity: &TaskCapacity,
         net: &ServiceNetworking,
-        count: u32,
+        count: &Value<i64>,
     ) -> Self {
         if !td.is_awsvpc() {
             stack.report_error(
@@ -640,7 +654,9 @@ impl RunSpec {
                 "give 1 to 6 capacity providers",
             );
         }
-        if count == 0 || count > 10 {
+        if let Some(&count) = count.as_lit()
+            && !(1..=10).contains(&count)
+        {
             stack.report_error(
                 rules::INVALID_INPUT,
                 Some(id),
@@ -695,7 +711,7 @@ fn run_task_command(
     subnets: &Value<List<String>>,
     security_groups: &[Value<String>],
     public_ip: bool,
-    count: u32,
+    count: &Value<i64>,
 ) -> Value<String> {
     let mut parts: Vec<Value<String>> = Vec::new();
     // Adjacent literals are merged, so the command reads as one string between the IDs.
@@ -719,8 +735,18 @@ fn run_task_command(
             }
         }
     }
-    if count > 1 {
-        push(format!(" --count {count}").into());
+    match count.as_lit() {
+        Some(&n) if n > 1 => push(format!(" --count {n}").into()),
+        Some(_) => {}
+        None => {
+            push(" --count ".into());
+            push(
+                count
+                    .clone()
+                    .cast_expr::<String>()
+                    .unwrap_or_else(|| Value::lit(String::new())),
+            );
+        }
     }
     push(" --network-configuration 'awsvpcConfiguration={subnets=[".into());
     push(fns::join(",", subnets.clone()));
@@ -938,7 +964,7 @@ mod tests {
             &task,
             ScheduledTaskProps {
                 capacity: TaskCapacity::Fargate,
-                task_count: 2,
+                task_count: 2.into(),
                 networking: ServiceNetworking {
                     security_groups: vec!["sg-1".into()],
                     ..net()
@@ -1014,7 +1040,7 @@ mod tests {
             &cluster,
             &task,
             ScheduledTaskProps {
-                task_count: 0,
+                task_count: 0.into(),
                 ..ScheduledTaskProps::new(Schedule::cron("0 3 * * *"), net())
             },
         );

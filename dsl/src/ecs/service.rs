@@ -100,23 +100,30 @@ pub enum CircuitBreaker {
 }
 
 /// Rolling deployment settings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// ```
+/// use ferroform::ecs::DeploymentSettings;
+/// let settings = DeploymentSettings { min_healthy_percent: 50.into(), ..Default::default() };
+/// assert_eq!(settings.max_percent.as_lit(), Some(&200));
+/// ```
+#[derive(Clone, Debug)]
 pub struct DeploymentSettings {
     /// Default: [`CircuitBreaker::Rollback`].
     pub circuit_breaker: CircuitBreaker,
-    /// Tasks kept running during a deployment, in % of the desired count. Default: 100
-    /// (no capacity lost while deploying).
-    pub min_healthy_percent: u32,
-    /// Tasks allowed during a deployment, in % of the desired count. Default: 200.
-    pub max_percent: u32,
+    /// Tasks kept running during a deployment, in % of the desired count (a number or a
+    /// value). Default: 100 (no capacity lost while deploying).
+    pub min_healthy_percent: Value<i64>,
+    /// Tasks allowed during a deployment, in % of the desired count (a number or a value).
+    /// Default: 200 (ECS's default: a full set of new tasks starts beside the old ones).
+    pub max_percent: Value<i64>,
 }
 
 impl Default for DeploymentSettings {
     fn default() -> Self {
         DeploymentSettings {
             circuit_breaker: CircuitBreaker::Rollback,
-            min_healthy_percent: 100,
-            max_percent: 200,
+            min_healthy_percent: 100.into(),
+            max_percent: 200.into(),
         }
     }
 }
@@ -178,8 +185,10 @@ pub struct FargateServiceProps {
     /// Cloud Map registration. Default: none.
     pub cloud_map: Option<CloudMapOptions>,
     /// ECS Exec (`aws ecs execute-command`): turns it on and grants the task role the
-    /// `ssmmessages` actions it needs. Default: `false`.
-    pub enable_execute_command: bool,
+    /// `ssmmessages` actions it needs. Default: `false` (no shell into production tasks
+    /// unless asked). A value decided at deploy time (a parameter) is written as given,
+    /// and the task role gets those actions (they only act while it is on).
+    pub enable_execute_command: Value<bool>,
 }
 
 impl FargateServiceProps {
@@ -198,7 +207,7 @@ impl FargateServiceProps {
             capacity_provider_strategy: Vec::new(),
             service_name: None,
             cloud_map: None,
-            enable_execute_command: false,
+            enable_execute_command: false.into(),
         }
     }
 }
@@ -268,8 +277,8 @@ pub struct Ec2ServiceProps {
     pub service_name: Option<Value<String>>,
     /// Cloud Map registration. Default: none.
     pub cloud_map: Option<CloudMapOptions>,
-    /// ECS Exec. Default: `false`.
-    pub enable_execute_command: bool,
+    /// ECS Exec, as [`FargateServiceProps::enable_execute_command`]. Default: `false`.
+    pub enable_execute_command: Value<bool>,
 }
 
 impl Ec2ServiceProps {
@@ -289,7 +298,7 @@ impl Ec2ServiceProps {
             placement_constraints: Vec::new(),
             service_name: None,
             cloud_map: None,
-            enable_execute_command: false,
+            enable_execute_command: false.into(),
         }
     }
 }
@@ -318,7 +327,7 @@ struct Common {
     capacity_provider_strategy: Vec<CapacityProviderStrategy>,
     service_name: Option<Value<String>>,
     cloud_map: Option<CloudMapOptions>,
-    enable_execute_command: bool,
+    enable_execute_command: Value<bool>,
 }
 
 enum Launch {
@@ -358,13 +367,22 @@ impl Service {
             .desired_count(c.desired_count.clone().unwrap_or_else(|| 1.into()))
             .deployment_configuration(
                 s::DeploymentConfiguration::new()
-                    .deployment_circuit_breaker(match c.deployment.circuit_breaker {
-                        CircuitBreaker::Rollback => s::DeploymentCircuitBreaker::new(true, true),
-                        CircuitBreaker::Stop => s::DeploymentCircuitBreaker::new(true, false),
-                        CircuitBreaker::Disabled => s::DeploymentCircuitBreaker::new(false, false),
-                    })
-                    .minimum_healthy_percent(c.deployment.min_healthy_percent)
-                    .maximum_percent(c.deployment.max_percent),
+                    .deployment_circuit_breaker(s::DeploymentCircuitBreaker::new(
+                        s::DeploymentCircuitBreakerRequired {
+                            enable: (!matches!(
+                                c.deployment.circuit_breaker,
+                                CircuitBreaker::Disabled
+                            ))
+                            .into(),
+                            rollback: matches!(
+                                c.deployment.circuit_breaker,
+                                CircuitBreaker::Rollback
+                            )
+                            .into(),
+                        },
+                    ))
+                    .minimum_healthy_percent(c.deployment.min_healthy_percent.clone())
+                    .maximum_percent(c.deployment.max_percent.clone()),
             );
         if c.capacity_provider_strategy.is_empty() {
             service = service.launch_type(if fargate {
@@ -541,8 +559,8 @@ impl Service {
             cloud_map = Some(registry);
         }
 
-        if c.enable_execute_command {
-            service = service.enable_execute_command(true);
+        if c.enable_execute_command.as_lit() != Some(&false) {
+            service = service.enable_execute_command(c.enable_execute_command.clone());
             td.grant_task(
                 stack,
                 "EcsExec",
@@ -636,9 +654,10 @@ impl Service {
         stack: &mut Stack,
         name: &str,
         source_group_id: impl Into<Value<String>>,
-        port: u16,
+        port: impl Into<Value<i64>>,
         description: &str,
     ) -> Option<Handle<ec2::SecurityGroupIngress>> {
+        let port = port.into();
         let Some(group) = self.security_group_ids.first() else {
             stack.report_error(
                 rules::INVALID_INPUT,
@@ -654,7 +673,7 @@ impl Service {
                 ec2::SecurityGroupIngress::new("tcp")
                     .group_id(group.clone())
                     .source_security_group_id(source_group_id)
-                    .from_port(port)
+                    .from_port(port.clone())
                     .to_port(port)
                     .description(description),
             ),
@@ -842,7 +861,7 @@ mod tests {
             "Web",
             FargateServiceProps {
                 capacity_provider_strategy: vec![CapacityProviderStrategy::fargate_spot(1)],
-                enable_execute_command: true,
+                enable_execute_command: true.into(),
                 ..FargateServiceProps::new(
                     &cluster,
                     &task,
