@@ -27,6 +27,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod app;
 pub mod cli;
 #[cfg(feature = "deploy")]
@@ -39,6 +40,7 @@ pub(crate) mod fsutil;
 pub mod iam;
 pub mod model;
 pub mod resources;
+pub mod rules;
 pub mod testing;
 pub mod validate;
 

@@ -7,48 +7,8 @@ use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Parameter, Tag};
 
 use super::error::{Error, ErrorKind};
 use super::session::{Session, request_token};
+use crate::analysis::diff::{Change, ChangeAction, Replacement};
 use crate::model::stack::is_stack_id;
-
-/// What a change does to a resource.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ChangeAction {
-    /// A new resource.
-    Add,
-    /// A changed resource.
-    Modify,
-    /// A removed resource.
-    Remove,
-    /// Imported, dynamic or another action CloudFormation reports.
-    Other,
-}
-
-/// Whether a modification replaces the resource.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Replacement {
-    /// Replaced (a new physical resource).
-    True,
-    /// Replaced depending on values known only at execution.
-    Conditional,
-    /// Updated in place.
-    False,
-    /// Not reported (additions, removals, or emulators that leave it out).
-    Unknown,
-}
-
-/// One resource change of a change set.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Change {
-    /// Add, Modify or Remove.
-    pub action: ChangeAction,
-    /// Logical ID.
-    pub logical_id: String,
-    /// Resource type.
-    pub resource_type: String,
-    /// Replacement, for modifications.
-    pub replacement: Replacement,
-    /// The changed property paths CloudFormation reports (`Properties.DesiredCount`...).
-    pub properties: Vec<String>,
-}
 
 /// A created change set: its identity, status and changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -9,27 +9,26 @@
 //! [`diff`] makes the same change set, shows it with a property-level diff of the deployed
 //! template, and deletes what it made. [`destroy`], [`outputs`] and [`status`] complete the set.
 //!
+//! What needs no AWS call — the template diff, the approval analysis, NoEcho masking — is in
+//! [`crate::analysis`] (compiled without this feature); this module applies it to the
+//! deployed template and the change set.
+//!
 //! The AWS SDK stays behind this module: the public types here are small local ones
 //! ([`Session`], [`Plan`], [`StackEvent`], [`Error`]). Output goes through a [`Ui`]
 //! ([`PlainUi`]: one line per event; [`LiveUi`]: an indicatif live view on a terminal).
 
-mod approval;
 mod changeset;
 mod error;
 mod events;
-mod mask;
 mod ops;
 mod progress;
 mod session;
 mod stack;
-mod template_diff;
 mod upload;
 
-pub use approval::{Broadening, broadening};
-pub use changeset::{Change, ChangeAction, Plan, Replacement};
+pub use changeset::Plan;
 pub use error::{Error, ErrorKind};
 pub use events::{StackEvent, root_cause};
-pub use mask::Masker;
 pub use ops::{
     DeployOptions, DeployOutcome, DiffOutcome, deploy, destroy, diff, outputs, status,
     write_outputs_file,
@@ -37,5 +36,4 @@ pub use ops::{
 pub use progress::{LiveUi, PlainUi, Ui};
 pub use session::{AwsOptions, PollConfig, Session};
 pub use stack::{StackState, StackStatusClass};
-pub use template_diff::property_diff;
 pub use upload::{MAX_TEMPLATE_BODY, template_key, template_url};

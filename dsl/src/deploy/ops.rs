@@ -5,19 +5,20 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use indexmap::IndexMap;
 
-use super::approval::broadening;
 use super::changeset::{self, Created, Plan, Submission};
 use super::error::Error;
 use super::events::{EventCursor, StackEvent, recent, root_cause, wait_terminal};
-use super::mask::{Masker, no_echo_parameters};
 use super::progress::{Masked, Ui};
 use super::session::{Session, request_token};
 use super::stack::{StackState, StackStatusClass, deployed_template, describe};
-use super::template_diff::property_diff;
 use super::upload::{MAX_TEMPLATE_BODY, upload};
+use crate::analysis::approval::broadening;
+use crate::analysis::diff::property_diff;
+use crate::analysis::mask::Masker;
 use crate::model::render::Json;
 use crate::model::template::Template;
 use crate::validate::capabilities;
+use crate::validate::secrets::no_echo_parameters;
 
 /// Options of [`deploy`] (and the parameters/upload ones of [`diff`]).
 #[derive(Clone, Debug, Default)]
@@ -236,7 +237,7 @@ async fn deploy_inner(
         ));
     }
 
-    let needs = broadening(&plan, deployed.as_ref(), new);
+    let needs = broadening(&plan.changes, deployed.as_ref(), new);
     if !needs.is_empty() && !opts.yes {
         ui.line("This change set needs approval:");
         for r in &needs.reasons {
@@ -593,7 +594,7 @@ async fn diff_inner(
             ui.line(&format!("  {l}"));
         }
     }
-    let needs = broadening(&plan, deployed.as_ref(), new);
+    let needs = broadening(&plan.changes, deployed.as_ref(), new);
     if !needs.is_empty() {
         ui.line("A deploy would ask for approval:");
         for r in &needs.reasons {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::events::StackEvent;
-use super::mask::Masker;
+use crate::analysis::mask::Masker;
 
 /// Receives what a deploy operation reports.
 pub trait Ui {

@@ -3,10 +3,7 @@
 use indexmap::IndexMap;
 
 use crate::model::template::Template;
-pub(crate) use crate::validate::secrets::{exposed_outputs, is_no_echo, no_echo_parameters};
-
-/// What a masked value reads.
-pub(crate) const MASK: &str = Masker::MASK;
+use crate::validate::secrets::{exposed_outputs, no_echo_parameters};
 
 /// Keeps NoEcho values off terminals, files and logs.
 ///
@@ -16,7 +13,7 @@ pub(crate) const MASK: &str = Masker::MASK;
 ///   ([`Masker::mask_outputs`]), whatever its value; CloudFormation itself masks NoEcho values
 ///   in parameters but not in outputs;
 /// - a NoEcho parameter's `Default` in the template diff reads `****`
-///   ([`property_diff`](crate::deploy::property_diff));
+///   ([`property_diff`](crate::analysis::diff::property_diff));
 /// - `--parameter` values are never echoed, not even in a parse error.
 ///
 /// Free text that ferroform does not write itself — stack event and status reasons, AWS error
@@ -31,7 +28,7 @@ pub(crate) const MASK: &str = Masker::MASK;
 ///
 /// ```
 /// use ferroform::Template;
-/// use ferroform::deploy::Masker;
+/// use ferroform::analysis::mask::Masker;
 ///
 /// let t = Template::parse("db.json", r#"{
 ///   "Parameters": {"Pw": {"Type": "String", "NoEcho": "true"}, "Host": {"Type": "String"}},
@@ -98,7 +95,7 @@ impl Masker {
         let mut s = text.to_owned();
         for secret in &self.secrets {
             if s.contains(secret.as_str()) {
-                s = s.replace(secret.as_str(), MASK);
+                s = s.replace(secret.as_str(), Masker::MASK);
             }
         }
         s
@@ -109,7 +106,7 @@ impl Masker {
     pub fn mask_outputs(&self, outputs: &mut IndexMap<String, String>) {
         for (k, v) in outputs.iter_mut() {
             if self.outputs.iter().any(|o| o == k) {
-                *v = MASK.to_owned();
+                *v = Masker::MASK.to_owned();
             } else {
                 *v = self.mask(v);
             }

@@ -1,7 +1,50 @@
-//! A readable property-level diff of the deployed template against the new one.
+//! How two templates differ: a readable property-level diff ([`property_diff`]), and the
+//! resource [`Change`]s that [`broadening`](super::approval::broadening) reads.
 
-use super::mask::{MASK, is_no_echo};
+use super::mask::Masker;
 use crate::model::render::Json;
+use crate::validate::secrets::is_no_echo;
+
+/// What a change does to a resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeAction {
+    /// A new resource.
+    Add,
+    /// A changed resource.
+    Modify,
+    /// A removed resource.
+    Remove,
+    /// Imported, dynamic or another action CloudFormation reports.
+    Other,
+}
+
+/// Whether a modification replaces the resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replacement {
+    /// Replaced (a new physical resource).
+    True,
+    /// Replaced depending on values known only at execution.
+    Conditional,
+    /// Updated in place.
+    False,
+    /// Not reported (additions, removals, or emulators that leave it out).
+    Unknown,
+}
+
+/// One resource change of a change set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// Add, Modify or Remove.
+    pub action: ChangeAction,
+    /// Logical ID.
+    pub logical_id: String,
+    /// Resource type.
+    pub resource_type: String,
+    /// Replacement, for modifications.
+    pub replacement: Replacement,
+    /// The changed property paths CloudFormation reports (`Properties.DesiredCount`...).
+    pub properties: Vec<String>,
+}
 
 const SECTIONS: &[&str] = &[
     "Parameters",
@@ -19,7 +62,7 @@ const SECTIONS: &[&str] = &[
 /// it reads `~ Default: **** → ****`.
 ///
 /// ```
-/// use ferroform::deploy::property_diff;
+/// use ferroform::analysis::diff::property_diff;
 /// let old = serde_json::json!({"Parameters": {"Pw": {"Type": "String", "NoEcho": "true", "Default": "old-pw"}}});
 /// let new = serde_json::json!({"Parameters": {"Pw": {"Type": "String", "NoEcho": "true", "Default": "new-pw"}}});
 /// assert_eq!(property_diff(Some(&old), &new), ["Parameters", "  ~ Pw", "      ~ Default: **** → ****"]);
@@ -132,9 +175,9 @@ fn secret_parameter_diff(a: &Json, b: &Json, out: &mut Vec<String>) {
     };
     walk("", &without_default(a), &without_default(b), out);
     match (a.get("Default"), b.get("Default")) {
-        (None, Some(_)) => out.push(format!("+ Default: {MASK}")),
-        (Some(_), None) => out.push(format!("- Default: {MASK}")),
-        (Some(x), Some(y)) if x != y => out.push(format!("~ Default: {MASK} → {MASK}")),
+        (None, Some(_)) => out.push(format!("+ Default: {}", Masker::MASK)),
+        (Some(_), None) => out.push(format!("- Default: {}", Masker::MASK)),
+        (Some(x), Some(y)) if x != y => out.push(format!("~ Default: {0} → {0}", Masker::MASK)),
         _ => {}
     }
 }

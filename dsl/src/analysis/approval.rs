@@ -1,5 +1,6 @@
-//! When a change set needs approval (CDK's `--require-approval broadening`): it replaces or
-//! deletes resources, or adds or widens IAM permissions or security-group ingress.
+//! When a deploy needs approval (CDK's `--require-approval broadening`): it replaces or
+//! deletes resources, or adds or widens IAM permissions, security-group ingress or resource
+//! policies.
 //!
 //! Permissions are compared, not just their text. For each sensitive resource the deployed
 //! and the new template are reduced to:
@@ -26,10 +27,10 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use super::changeset::{ChangeAction, Plan, Replacement};
+use super::diff::{Change, ChangeAction, Replacement};
 use crate::model::render::Json;
 
-/// Why a change set needs approval; empty when it does not.
+/// Why a deploy needs approval; empty when it does not.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Broadening {
     /// Human-readable reasons, one per resource.
@@ -65,11 +66,39 @@ const SENSITIVE: &[&str] = &[
     "AWS::KMS::Key",
 ];
 
-/// What needs approval in `plan`, given the deployed template (`old`, `None` for a new
-/// stack) and the new one.
-pub fn broadening(plan: &Plan, old: Option<&Json>, new: &Json) -> Broadening {
+/// What needs approval among `changes` (a change set's), given the deployed template (`old`,
+/// `None` for a new stack) and the new one: one reason per deleted, replaced (or maybe
+/// replaced) resource, and per added or modified resource that grants more than before.
+///
+/// ```
+/// use ferroform::analysis::approval::broadening;
+/// use ferroform::analysis::diff::{Change, ChangeAction, Replacement};
+/// use serde_json::json;
+///
+/// let resource_changes = |_: Option<&serde_json::Value>, _: &serde_json::Value| vec![Change {
+///     action: ChangeAction::Modify,
+///     logical_id: "Task".into(),
+///     resource_type: "AWS::IAM::Role".into(),
+///     replacement: Replacement::False,
+///     properties: vec!["Policies".into()],
+/// }];
+/// let role = |action: &str| json!({"Resources": {"Task": {"Type": "AWS::IAM::Role", "Properties": {
+///     "Policies": [{"PolicyName": "app", "PolicyDocument": {"Version": "2012-10-17",
+///         "Statement": [{"Effect": "Allow", "Action": action, "Resource": "arn:aws:s3:::assets/*"}]}}]}}}});
+/// let (old, new) = (role("s3:GetObject"), role("s3:*"));
+///
+/// let wider = broadening(&resource_changes(Some(&old), &new), Some(&old), &new);
+/// assert_eq!(
+///     wider.reasons,
+///     ["Task (AWS::IAM::Role) adds or widens IAM permissions: s3:* on arn:aws:s3:::assets/*"]
+/// );
+/// // `s3:*` covers `s3:GetObject`: narrowing asks nothing.
+/// let narrower = broadening(&resource_changes(Some(&new), &old), Some(&new), &old);
+/// assert!(narrower.is_empty());
+/// ```
+pub fn broadening(changes: &[Change], old: Option<&Json>, new: &Json) -> Broadening {
     let mut reasons = Vec::new();
-    for c in &plan.changes {
+    for c in changes {
         match (c.action, c.replacement) {
             (ChangeAction::Remove, _) => {
                 reasons.push(format!("{} ({}) is deleted", c.logical_id, c.resource_type))
@@ -88,7 +117,7 @@ pub fn broadening(plan: &Plan, old: Option<&Json>, new: &Json) -> Broadening {
     let res = |body: Option<&Json>, id: &str| -> Option<Json> {
         body?.get("Resources")?.get(id).cloned()
     };
-    for c in &plan.changes {
+    for c in changes {
         if !matches!(c.action, ChangeAction::Add | ChangeAction::Modify) {
             continue;
         }
@@ -507,20 +536,17 @@ impl Grants {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deploy::Change;
     use serde_json::json;
 
-    fn plan(action: ChangeAction, id: &str, ty: &str) -> Plan {
-        Plan {
-            changes: vec![Change {
-                action,
-                logical_id: id.into(),
-                resource_type: ty.into(),
-                replacement: Replacement::False,
-                properties: vec![],
-            }],
-            ..Plan::default()
-        }
+    /// One change of resource `id`, updated in place when modified.
+    fn plan(action: ChangeAction, id: &str, ty: &str) -> Vec<Change> {
+        vec![Change {
+            action,
+            logical_id: id.into(),
+            resource_type: ty.into(),
+            replacement: Replacement::False,
+            properties: vec![],
+        }]
     }
 
     fn sg(rules: Json) -> Json {
@@ -1128,17 +1154,16 @@ mod tests {
     #[test]
     fn deletions_and_replacements_need_approval_whatever_the_type() {
         let new = json!({"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup"}}});
-        let change = |action, replacement| Plan {
-            changes: vec![Change {
+        let change = |action, replacement| {
+            vec![Change {
                 action,
                 logical_id: "Logs".into(),
                 resource_type: "AWS::Logs::LogGroup".into(),
                 replacement,
                 properties: vec![],
-            }],
-            ..Plan::default()
+            }]
         };
-        let reasons = |p: &Plan| broadening(p, Some(&new), &new).reasons;
+        let reasons = |p: &[Change]| broadening(p, Some(&new), &new).reasons;
         assert_eq!(
             reasons(&change(ChangeAction::Remove, Replacement::False)),
             ["Logs (AWS::Logs::LogGroup) is deleted"]
