@@ -3,13 +3,14 @@
 use crate::fns;
 use crate::model::handle::Handle;
 use crate::model::stack::Stack;
-use crate::model::value::Value;
+use crate::model::value::{ListProperty, Value};
 use crate::resources::applicationautoscaling::{
     self as aas, scalable_target as st, scaling_policy as sp,
 };
 use crate::resources::cloudwatch::{self, alarm};
 
 use super::load_balancer::LoadBalancerTarget;
+use super::schedule::Schedule;
 use super::service::Service;
 use super::{part_id, rules};
 
@@ -459,25 +460,26 @@ impl AutoScaling {
         )
     }
 
-    /// Set the task count range on a schedule (`cron(...)`, `rate(...)` or `at(...)`; a bare
-    /// cron expression is wrapped in `cron(...)`), in UTC.
+    /// Set the task count range on a schedule, in UTC (`<name>` is the scheduled action's
+    /// name): a [`Schedule`] or its text — `cron(...)`, `rate(...)`, `at(...)`, or bare cron
+    /// fields, read as `cron(...)`. A bad expression or range is a diagnostic at synth.
     pub fn scale_on_schedule(
         &mut self,
         stack: &mut Stack,
         name: &str,
-        schedule: &str,
+        schedule: impl Into<Schedule>,
         min: impl Into<Value<i64>>,
         max: impl Into<Value<i64>>,
     ) -> &mut Self {
-        let (min, max) = (min.into(), max.into());
-        let schedule = if ["cron(", "rate(", "at("]
-            .iter()
-            .any(|p| schedule.starts_with(p))
-        {
-            schedule.to_owned()
-        } else {
-            format!("cron({schedule})")
-        };
+        let (schedule, min, max) = (schedule.into(), min.into(), max.into());
+        if let Err(why) = schedule.validate() {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(self.target.logical_id()),
+                format!("scheduled action `{name}`: {why}"),
+                "Application Auto Scaling takes `cron(minutes hours day-of-month month day-of-week year)`, `rate(N minute|minutes|hour|hours|day|days)` or `at(yyyy-mm-ddThh:mm:ss)`",
+            );
+        }
         if let (Some(&lo), Some(&hi)) = (min.as_lit(), max.as_lit())
             && lo > hi
         {
@@ -488,24 +490,25 @@ impl AutoScaling {
                 "give a minimum at most the maximum",
             );
         }
-        if let Some(t) = stack.get_mut(&self.target) {
-            let list = t
-                .scheduled_actions
-                .get_or_insert_with(|| Value::lit(Vec::new()));
-            if let Some(list) = list.as_lit_mut() {
-                list.push(
-                    st::ScheduledAction::new(st::ScheduledActionRequired {
-                        schedule: schedule.into(),
-                        scheduled_action_name: name.into(),
-                    })
-                    .scalable_target_action(
-                        st::ScalableTargetAction::new()
-                            .min_capacity(min)
-                            .max_capacity(max),
-                    )
-                    .into(),
-                );
-            }
+        let action = st::ScheduledAction::new(st::ScheduledActionRequired {
+            schedule: schedule.expression().into(),
+            scheduled_action_name: name.into(),
+        })
+        .scalable_target_action(
+            st::ScalableTargetAction::new()
+                .min_capacity(min)
+                .max_capacity(max),
+        );
+        if let Some(t) = stack.get_mut(&self.target)
+            && let Err(e) = t.scheduled_actions.push_item(action)
+        {
+            let id = self.target.logical_id().to_owned();
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(&id),
+                format!("cannot add scheduled action `{name}` to `{id}`: {e}"),
+                "leave ScheduledActions to scale_on_schedule",
+            );
         }
         self
     }
@@ -1042,6 +1045,56 @@ mod tests {
         assert_eq!(
             a["ScalableTargetAction"],
             json!({"MaxCapacity": 10, "MinCapacity": 4})
+        );
+    }
+
+    #[test]
+    fn scaling_schedules_are_checked_like_rule_schedules_and_may_be_one_time() {
+        // One schedule type: the same checks as a scheduled task's, plus `at(...)`.
+        let mut stack = Stack::new("S");
+        let svc = service(&mut stack);
+        let mut scaling = svc.auto_scale(&mut stack, 1, 10);
+        scaling
+            .scale_on_schedule(
+                &mut stack,
+                "Launch",
+                Schedule::at("2026-12-24T18:00:00"),
+                8,
+                10,
+            )
+            .scale_on_schedule(
+                &mut stack,
+                "Hourly",
+                Schedule::rate(1, super::super::RateUnit::Hours),
+                1,
+                10,
+            );
+        let t = stack.synth().unwrap();
+        let actions =
+            &t.body()["Resources"]["WorkerScalableTarget"]["Properties"]["ScheduledActions"];
+        assert_eq!(actions[0]["Schedule"], "at(2026-12-24T18:00:00)");
+        assert_eq!(actions[1]["Schedule"], "rate(1 hour)");
+
+        let mut stack = Stack::new("S");
+        let svc = service(&mut stack);
+        svc.auto_scale(&mut stack, 1, 10)
+            .scale_on_schedule(&mut stack, "Unix", "0 7 * * 1", 4, 10)
+            .scale_on_schedule(&mut stack, "Leap", "at(2027-02-29T00:00:00)", 4, 10)
+            .scale_on_schedule(&mut stack, "Plural", "rate(1 hours)", 4, 10);
+        let err = stack.synth().unwrap_err();
+        let messages: Vec<&str> = err.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(
+            messages[0].contains("scheduled action `Unix`") && messages[0].contains("has 5 fields"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("day 29 is outside 1-28"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[2].contains("takes the singular unit"),
+            "{messages:?}"
         );
     }
 }

@@ -17,8 +17,13 @@ use super::service::ServiceNetworking;
 use super::task_definition::TaskDefinition;
 use super::{part_id, rules};
 
-/// When an EventBridge rule fires: `cron(...)` or `rate(...)`, checked when the task is
-/// added (a bad expression is a diagnostic at synth, never a panic).
+/// A schedule expression: when an EventBridge rule fires a [`ScheduledTask`], or when a
+/// scheduled scaling action ([`super::AutoScaling::scale_on_schedule`]) applies. `cron(...)`
+/// and `rate(...)` serve both, with the same syntax in both services (six-field cron in UTC;
+/// *Amazon EventBridge User Guide*, "Schedule expressions for rules", and *Application Auto
+/// Scaling User Guide*, "Scheduled scaling"); `at(...)`, a single time, only scaling
+/// actions. Checked when it is used (a bad expression is a diagnostic at synth, never a
+/// panic).
 ///
 /// ```
 /// use ferroform::ecs::{RateUnit, Schedule};
@@ -26,8 +31,11 @@ use super::{part_id, rules};
 /// assert_eq!(Schedule::rate(1, RateUnit::Hours).expression(), "rate(1 hour)");
 /// assert_eq!(Schedule::rate(15, RateUnit::Minutes).expression(), "rate(15 minutes)");
 /// assert_eq!(Schedule::daily_at(2, 30).expression(), "cron(30 2 * * ? *)");
+/// assert_eq!(Schedule::at("2026-12-24T18:00:00").expression(), "at(2026-12-24T18:00:00)");
+/// assert_eq!(Schedule::parse("0 22 * * ? *").expression(), "cron(0 22 * * ? *)");
 /// assert!(Schedule::cron("0 3 * * *").validate().is_err()); // 5 fields: that is Unix cron
 /// assert!(Schedule::parse("rate(1 minutes)").validate().is_err()); // 1 takes the singular
+/// assert!(Schedule::at("2026-02-30T00:00:00").validate().is_err()); // no such day
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Schedule(String);
@@ -66,9 +74,26 @@ impl Schedule {
         Schedule::cron(&format!("{minute} {hour} * * ? *"))
     }
 
-    /// A schedule expression as EventBridge writes it (`cron(...)` or `rate(...)`).
+    /// Once, at `datetime` UTC (`yyyy-mm-ddThh:mm:ss`): for scheduled scaling actions only
+    /// (EventBridge rules take `cron` and `rate`).
+    pub fn at(datetime: &str) -> Self {
+        Schedule(format!("at({})", datetime.trim()))
+    }
+
+    /// A schedule expression as written in a template (`cron(...)`, `rate(...)` or
+    /// `at(...)`); bare cron fields (`0 22 * * ? *`) are read as `cron(...)`.
     pub fn parse(expression: &str) -> Self {
-        Schedule(expression.trim().to_owned())
+        let e = expression.trim();
+        if ["cron(", "rate(", "at("].iter().any(|p| e.starts_with(p)) {
+            Schedule(e.to_owned())
+        } else {
+            Schedule::cron(e)
+        }
+    }
+
+    /// Whether this is a one-time `at(...)` schedule, which EventBridge rules do not take.
+    pub fn is_one_time(&self) -> bool {
+        self.0.starts_with("at(")
     }
 
     /// The expression, as it goes into `ScheduleExpression`.
@@ -76,17 +101,65 @@ impl Schedule {
         &self.0
     }
 
-    /// Check the expression against EventBridge's rules; the error says what is wrong.
+    /// Check the expression's syntax; the error says what is wrong.
     pub fn validate(&self) -> Result<(), String> {
         let s = self.0.as_str();
         if let Some(inner) = s.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
             validate_rate(inner)
         } else if let Some(inner) = s.strip_prefix("cron(").and_then(|r| r.strip_suffix(')')) {
             validate_cron(inner)
+        } else if let Some(inner) = s.strip_prefix("at(").and_then(|r| r.strip_suffix(')')) {
+            validate_at(inner)
         } else {
-            Err(format!("`{s}` is neither `cron(...)` nor `rate(...)`"))
+            Err(format!(
+                "`{s}` is neither `cron(...)`, `rate(...)` nor `at(...)`"
+            ))
         }
     }
+}
+
+impl From<&str> for Schedule {
+    /// [`Schedule::parse`].
+    fn from(expression: &str) -> Self {
+        Schedule::parse(expression)
+    }
+}
+
+/// `yyyy-mm-ddThh:mm:ss`, a real calendar date and time.
+fn validate_at(inner: &str) -> Result<(), String> {
+    let bad = || format!("`at({inner})` is not `at(yyyy-mm-ddThh:mm:ss)`");
+    let (date, time) = inner.split_once('T').ok_or_else(bad)?;
+    let num = |t: &str, len: usize| -> Result<u32, String> {
+        if t.len() == len && t.bytes().all(|b| b.is_ascii_digit()) {
+            t.parse().map_err(|_| bad())
+        } else {
+            Err(bad())
+        }
+    };
+    let d: Vec<&str> = date.split('-').collect();
+    let t: Vec<&str> = time.split(':').collect();
+    let ([y, mo, da], [h, mi, se]) = (d.as_slice(), t.as_slice()) else {
+        return Err(bad());
+    };
+    let (year, month, day) = (num(y, 4)?, num(mo, 2)?, num(da, 2)?);
+    let (hour, minute, second) = (num(h, 2)?, num(mi, 2)?, num(se, 2)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(format!("`at({inner})`: month {month} is outside 1-12")),
+    };
+    if day == 0 || day > days {
+        return Err(format!(
+            "`at({inner})`: day {day} is outside 1-{days} for that month"
+        ));
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return Err(format!("`at({inner})`: {h}:{mi}:{se} is not a time of day"));
+    }
+    Ok(())
 }
 
 impl fmt::Display for Schedule {
@@ -368,7 +441,15 @@ impl ScheduledTask {
         task_definition: &TaskDefinition,
         props: ScheduledTaskProps,
     ) -> Self {
-        if let Err(why) = props.schedule.validate() {
+        let checked = if props.schedule.is_one_time() {
+            Err(format!(
+                "`{}` is a one-time schedule, which EventBridge rules do not take",
+                props.schedule
+            ))
+        } else {
+            props.schedule.validate()
+        };
+        if let Err(why) = checked {
             stack.report_error(
                 rules::INVALID_INPUT,
                 Some(id),
@@ -1051,5 +1132,41 @@ mod tests {
                 .iter()
                 .any(|d| d.message.contains("has 5 fields"))
         );
+        // A one-time schedule is for scaling actions; an EventBridge rule refuses it.
+        let mut stack = Stack::new("S");
+        let (cluster, task) = setup(&mut stack);
+        ScheduledTask::new(
+            &mut stack,
+            "Once",
+            &cluster,
+            &task,
+            ScheduledTaskProps::new(Schedule::at("2026-12-24T18:00:00"), net()),
+        );
+        let err = stack.synth().unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("is a one-time schedule, which EventBridge rules do not take"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn one_time_schedules_are_real_times() {
+        assert_eq!(Schedule::at("2028-02-29T23:59:59").validate(), Ok(()));
+        for (text, why) in [
+            ("2027-02-29T00:00:00", "day 29 is outside 1-28"),
+            ("2026-13-01T00:00:00", "month 13 is outside 1-12"),
+            ("2026-04-31T00:00:00", "day 31 is outside 1-30"),
+            ("2026-04-30T24:00:00", "is not a time of day"),
+            ("2026-04-30 10:00:00", "is not `at(yyyy-mm-ddThh:mm:ss)`"),
+            ("26-04-30T10:00:00", "is not `at(yyyy-mm-ddThh:mm:ss)`"),
+            ("2026-04-30T10:00", "is not `at(yyyy-mm-ddThh:mm:ss)`"),
+        ] {
+            let e = Schedule::at(text).validate().unwrap_err();
+            assert!(e.contains(why), "{text}: {e}");
+        }
+        // 1900 is not a leap year, 2000 is.
+        assert!(Schedule::at("1900-02-29T00:00:00").validate().is_err());
+        assert_eq!(Schedule::at("2000-02-29T00:00:00").validate(), Ok(()));
     }
 }
