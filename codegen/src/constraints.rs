@@ -23,156 +23,16 @@
 //! `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
 //! or alternatives make other keys legal) and `items`. A type's root adds `definitions` and
 //! `attributes` (what `Fn::GetAtt` accepts: dotted names, `*` for any segment, a trailing
-//! `.*` for any suffix, or `*` alone for anything).
+//! `.*` for any suffix, or `*` alone for anything; see [`crate::getatt`]).
 
 use serde_json::{Map, Value};
 
 use crate::emit::Provenance;
+use crate::getatt;
 use crate::source::SchemaSet;
 
 /// The file's first line.
 pub const MAGIC: &str = "FFSCHEMAS 2\n";
-
-/// Types whose every property (recursively through objects) is an attribute (from
-/// cfn-lint's `schema/_getatts.py`, which mirrors CloudFormation's behaviour).
-const ALL_PROPERTY_TYPES: &[&str] = &[
-    "AWS::Amplify::Branch",
-    "AWS::Amplify::Domain",
-    "AWS::AppSync::DomainName",
-    "AWS::AppSync::FunctionConfiguration",
-    "AWS::AppSync::Resolver",
-    "AWS::AutoScaling::AutoScalingGroup",
-    "AWS::Backup::BackupSelection",
-    "AWS::Backup::BackupVault",
-    "AWS::Backup::LogicallyAirGappedBackupVault",
-    "AWS::CodeArtifact::Domain",
-    "AWS::CodeArtifact::Repository",
-    "AWS::EC2::CapacityReservation",
-    "AWS::EC2::Instance",
-    "AWS::EC2::SecurityGroup",
-    "AWS::EC2::Subnet",
-    "AWS::EC2::VPC",
-    "AWS::EFS::MountTarget",
-    "AWS::EKS::Nodegroup",
-    "AWS::ElastiCache::ReplicationGroup",
-    "AWS::ElasticLoadBalancingV2::LoadBalancer",
-    "AWS::Events::EventBus",
-    "AWS::EventSchemas::Discoverer",
-    "AWS::EventSchemas::Registry",
-    "AWS::EventSchemas::Schema",
-    "AWS::GameLift::GameSessionQueue",
-    "AWS::GameLift::MatchmakingConfiguration",
-    "AWS::GameLift::MatchmakingRuleSet",
-    "AWS::Grafana::Workspace",
-    "AWS::Greengrass::ConnectorDefinition",
-    "AWS::Greengrass::CoreDefinition",
-    "AWS::Greengrass::DeviceDefinition",
-    "AWS::Greengrass::FunctionDefinition",
-    "AWS::Greengrass::Group",
-    "AWS::Greengrass::LoggerDefinition",
-    "AWS::Greengrass::ResourceDefinition",
-    "AWS::Greengrass::SubscriptionDefinition",
-    "AWS::ImageBuilder::Component",
-    "AWS::ImageBuilder::ContainerRecipe",
-    "AWS::ImageBuilder::DistributionConfiguration",
-    "AWS::ImageBuilder::ImagePipeline",
-    "AWS::ImageBuilder::ImageRecipe",
-    "AWS::ImageBuilder::InfrastructureConfiguration",
-    "AWS::ManagedBlockchain::Node",
-    "AWS::Neptune::DBCluster",
-    "AWS::RDS::DBInstance",
-    "AWS::RDS::DBParameterGroup",
-    "AWS::RedshiftServerless::Workgroup",
-    "AWS::RoboMaker::RobotApplication",
-    "AWS::RoboMaker::SimulationApplication",
-    "AWS::Route53Resolver::ResolverRule",
-    "AWS::Route53Resolver::ResolverRuleAssociation",
-    "AWS::S3::AccessPoint",
-    "AWS::SageMaker::DataQualityJobDefinition",
-    "AWS::SageMaker::ModelBiasJobDefinition",
-    "AWS::SageMaker::ModelExplainabilityJobDefinition",
-    "AWS::SageMaker::ModelQualityJobDefinition",
-    "AWS::SageMaker::MonitoringSchedule",
-    "AWS::SNS::Topic",
-    "AWS::SQS::Queue",
-    "AWS::SSM::Parameter",
-    "AWS::StepFunctions::Activity",
-];
-
-/// Writable properties CloudFormation also returns through `Fn::GetAtt` (cfn-lint's list).
-const EXTRA_ATTRIBUTES: &[(&str, &[&str])] = &[
-    (
-        "AWS::AppMesh::GatewayRoute",
-        &[
-            "GatewayRouteName",
-            "MeshName",
-            "MeshOwner",
-            "VirtualGatewayName",
-        ],
-    ),
-    ("AWS::AppMesh::Mesh", &["MeshName"]),
-    (
-        "AWS::AppMesh::Route",
-        &["MeshName", "MeshOwner", "RouteName", "VirtualRouterName"],
-    ),
-    (
-        "AWS::AppMesh::VirtualGateway",
-        &["MeshName", "MeshOwner", "VirtualGatewayName"],
-    ),
-    (
-        "AWS::AppMesh::VirtualNode",
-        &["MeshName", "MeshOwner", "VirtualNodeName"],
-    ),
-    (
-        "AWS::AppMesh::VirtualRouter",
-        &["MeshName", "MeshOwner", "VirtualRouterName"],
-    ),
-    (
-        "AWS::AppMesh::VirtualService",
-        &["MeshName", "MeshOwner", "VirtualServiceName"],
-    ),
-    ("AWS::AppSync::DataSource", &["Name"]),
-    ("AWS::Cloud9::EnvironmentEC2", &["Name"]),
-    ("AWS::CloudWatch::InsightRule", &["RuleName"]),
-    ("AWS::DocDB::DBCluster", &["Port"]),
-    ("AWS::Greengrass::Group", &["Name", "RoleArn"]),
-    ("AWS::IoT1Click::Device", &["Enabled"]),
-    (
-        "AWS::IoT1Click::Placement",
-        &["PlacementName", "ProjectName"],
-    ),
-    ("AWS::IoT1Click::Project", &["ProjectName"]),
-    (
-        "AWS::Kinesis::StreamConsumer",
-        &["ConsumerName", "StreamARN"],
-    ),
-    ("AWS::ManagedBlockchain::Member", &["NetworkId"]),
-    ("AWS::MediaConvert::JobTemplate", &["Name"]),
-    ("AWS::MediaConvert::Preset", &["Name"]),
-    ("AWS::MediaConvert::Queue", &["Name"]),
-    ("AWS::MediaLive::Input", &["Destinations", "Sources"]),
-    ("AWS::OpsWorks::Instance", &["AvailabilityZone"]),
-    ("AWS::OpsWorks::UserProfile", &["SshUsername"]),
-    (
-        "AWS::Route53Resolver::ResolverEndpoint",
-        &["Direction", "Name"],
-    ),
-    ("AWS::SageMaker::CodeRepository", &["CodeRepositoryName"]),
-    ("AWS::SageMaker::Endpoint", &["EndpointName"]),
-    ("AWS::SageMaker::EndpointConfig", &["EndpointConfigName"]),
-    ("AWS::SageMaker::Model", &["ModelName"]),
-    (
-        "AWS::SageMaker::NotebookInstance",
-        &["NotebookInstanceName"],
-    ),
-    (
-        "AWS::SageMaker::NotebookInstanceLifecycleConfig",
-        &["NotebookInstanceLifecycleConfigName"],
-    ),
-    ("AWS::SageMaker::Workteam", &["WorkteamName"]),
-    ("AWS::ServiceDiscovery::Service", &["Name"]),
-    ("AWS::Transfer::User", &["ServerId", "UserName"]),
-];
 
 /// What [`emit`] produced.
 pub struct Constraints {
@@ -256,7 +116,8 @@ pub fn reduce_type(type_name: &str, schema: &Value) -> Value {
     m.insert(
         "attributes".into(),
         Value::Array(
-            attributes(type_name, schema)
+            getatt::getatts(type_name, schema)
+                .accepted
                 .into_iter()
                 .map(Value::String)
                 .collect(),
@@ -395,98 +256,6 @@ fn reduce(node: &Value, defs: Option<&Map<String, Value>>) -> Value {
     Value::Object(out)
 }
 
-fn pointer_to_attr(pointer: &str) -> String {
-    pointer
-        .trim_start_matches("/properties/")
-        .split('/')
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-/// What `Fn::GetAtt` accepts for a type (cfn-lint's `GetAtts`).
-fn attributes(type_name: &str, schema: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    if type_name.starts_with("Custom::")
-        || type_name == "AWS::CloudFormation::CustomResource"
-        || type_name.ends_with("::MODULE")
-    {
-        out.push("*".to_owned());
-    }
-    if ALL_PROPERTY_TYPES.contains(&type_name) {
-        let defs = schema.get("definitions").and_then(Value::as_object);
-        if let Some(p) = schema.get("properties").and_then(Value::as_object) {
-            for (name, v) in p {
-                all_properties(v, defs, name, &mut out, 0);
-            }
-        }
-    } else {
-        if let Some((_, names)) = EXTRA_ATTRIBUTES.iter().find(|(t, _)| *t == type_name) {
-            out.extend(names.iter().map(|n| (*n).to_owned()));
-        }
-        let outputs_type = matches!(
-            type_name,
-            "AWS::CloudFormation::Stack"
-                | "AWS::Serverless::Application"
-                | "AWS::ServiceCatalog::CloudFormationProvisionedProduct"
-        );
-        if outputs_type {
-            out.push("Outputs.*".to_owned());
-        }
-        if type_name != "AWS::CloudFormation::Stack" {
-            for ro in schema
-                .get("readOnlyProperties")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
-                if outputs_type && ro == "/properties/Outputs" {
-                    continue;
-                }
-                out.push(pointer_to_attr(ro));
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn all_properties(
-    node: &Value,
-    defs: Option<&Map<String, Value>>,
-    path: &str,
-    out: &mut Vec<String>,
-    depth: usize,
-) {
-    if depth > 16 {
-        return;
-    }
-    let types: Vec<&str> = match node.get("type") {
-        Some(Value::String(t)) => vec![t.as_str()],
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    };
-    if types.contains(&"object") {
-        if let Some(p) = node.get("properties").and_then(Value::as_object) {
-            for (k, v) in p {
-                all_properties(v, defs, &format!("{path}.{k}"), out, depth + 1);
-            }
-        }
-    } else if types.contains(&"array") {
-        let item_type = node.get("items").and_then(|i| i.get("type"));
-        if !matches!(item_type.and_then(Value::as_str), Some("object" | "array")) {
-            out.push(path.to_owned());
-        }
-    } else if let Some(r) = node.get("$ref").and_then(Value::as_str) {
-        if let Some(target) = def_name(r).and_then(|n| defs.and_then(|d| d.get(n))) {
-            all_properties(target, defs, path, out, depth + 1);
-        }
-    } else {
-        out.push(path.to_owned());
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -525,18 +294,6 @@ mod tests {
                                       "additionalProperties": false}},
                 "attributes": ["Arn", "Endpoint.Address"]
             })
-        );
-    }
-
-    #[test]
-    fn custom_resources_accept_any_attribute() {
-        assert_eq!(attributes("Custom::Thing", &json!({})), vec!["*"]);
-        assert_eq!(
-            attributes(
-                "AWS::CloudFormation::Stack",
-                &json!({"readOnlyProperties": ["/properties/Outputs", "/properties/StackId"]})
-            ),
-            vec!["Outputs.*"]
         );
     }
 }

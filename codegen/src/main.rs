@@ -6,17 +6,21 @@
 //!     [--types codegen/types.txt] [--cargo-toml dsl/Cargo.toml]
 //!     [--cfn-lint-version X] [--region us-east-1] [--jobs N]
 //!     [--constraints dsl/data/schemas.bin]
+//! ferroform-codegen --fixups
 //! ```
 //!
 //! Modules: [`source`] reads the schema set and the types list, [`schema`] classifies schema
 //! nodes, [`model`] builds one resource module's types, [`naming`] turns CloudFormation
 //! names into Rust ones, [`docs`] writes doc comments, [`emit`] writes Rust, and [`output`]
 //! formats, compares and writes files. [`constraints`] writes the validator's constraint data
-//! for every type of the region (`--constraints`).
+//! for every type of the region (`--constraints`). [`getatt`] derives what `Fn::GetAtt`
+//! accepts, for both, and [`fixups`] holds every schema fix, each with its reason.
 
 mod constraints;
 mod docs;
 mod emit;
+mod fixups;
+mod getatt;
 mod model;
 mod naming;
 mod output;
@@ -35,7 +39,7 @@ use source::SchemaSet;
 
 const USAGE: &str = "usage: ferroform-codegen --schemas <dir> --out <dir> [--check] \
 [--types <file>] [--cargo-toml <file>] [--cfn-lint-version <v>] [--region <r>] [--jobs <n>] \
-[--constraints <file>]";
+[--constraints <file>]\n       ferroform-codegen --fixups   (print the schema fixups and their reasons)";
 
 struct Args {
     schemas: PathBuf,
@@ -72,6 +76,10 @@ fn parse_args() -> Result<Args, String> {
             "--region" => region = value()?,
             "--jobs" => jobs = value()?.parse().map_err(|e| format!("--jobs: {e}"))?,
             "--constraints" => constraints = Some(PathBuf::from(value()?)),
+            "--fixups" => {
+                print!("{}", fixups::describe());
+                std::process::exit(0);
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::docs;
+use crate::getatt;
 use crate::naming::{self, Namer, RESERVED_TYPE_NAMES};
 use crate::schema::{Class, ObjectShape, Schema};
 
@@ -684,27 +685,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// One accessor per read-only property pointer that `Fn::GetAtt` can name (pointers
-    /// through array items cannot be).
+    /// One accessor per read-only property `Fn::GetAtt` can name (see [`getatt`]).
     fn attrs(&self) -> Vec<Attr> {
         let mut out: Vec<Attr> = Vec::new();
         let mut methods: BTreeSet<String> = BTreeSet::new();
-        let mut pointers: Vec<&String> = self.read_only.iter().collect();
-        pointers.sort();
-        let mut list: Vec<(String, Vec<String>)> = pointers
-            .into_iter()
-            .filter_map(|p| {
-                let rest = p.strip_prefix("/properties/")?;
-                let segs: Vec<String> = rest
-                    .split('/')
-                    .map(|s| s.replace("~1", "/").replace("~0", "~"))
-                    .collect();
-                (!segs.iter().any(|s| s == "*" || s.is_empty())).then(|| (segs.join("."), segs))
-            })
-            .collect();
-        list.sort();
-        list.dedup();
-        for (name, segs) in list {
+        for (name, segs) in getatt::getatts(&self.type_name, &self.s.root).typed {
             let (ty, desc) = self.attr_type(&segs);
             let base = format!(
                 "attr_{}",
