@@ -1,5 +1,6 @@
 //! Containers of a task definition: [`ContainerProps`] and [`TaskDefinition::add_container`].
 
+use crate::iam::Statement;
 use crate::model::stack::Stack;
 use crate::model::value::{ListProperty, Value};
 use crate::pseudo;
@@ -280,6 +281,29 @@ impl TaskDefinition {
     /// Add a container. Grants the execution role what the container needs: pulling its
     /// ECR image, writing to the task's log group, reading its secrets.
     pub fn add_container(&self, stack: &mut Stack, props: ContainerProps) -> Container {
+        self.check_container(stack, &props);
+        let (definition, secret_statements) = self.container_definition(stack, &props);
+        self.grant_container_access(stack, &props, secret_statements);
+        if let Some(task) = stack.get_mut(self.resource())
+            && let Err(e) = task.container_definitions.push_item(definition)
+        {
+            let id = self.id.clone();
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(&id),
+                format!("cannot add container `{}`: {e}", props.name),
+                "leave ContainerDefinitions to add_container",
+            );
+        }
+        Container {
+            name: props.name,
+            ports: props.port_mappings,
+        }
+    }
+
+    /// What a container must agree with in its task: a unique name, no dependency on itself,
+    /// volumes the task defines, awsvpc ports, Fargate's stop-timeout limit.
+    fn check_container(&self, stack: &mut Stack, props: &ContainerProps) {
         let id = self.id.clone();
         let existing: Vec<String> = stack
             .get(self.resource())
@@ -368,7 +392,14 @@ impl TaskDefinition {
                 "Fargate allows at most 120 seconds",
             );
         }
+    }
 
+    /// The container's definition, and the statements its secrets need on the execution role.
+    fn container_definition(
+        &self,
+        stack: &mut Stack,
+        props: &ContainerProps,
+    ) -> (td::ContainerDefinition, Vec<Statement>) {
         let mut c = td::ContainerDefinition::new(td::ContainerDefinitionRequired {
             image: props.image.reference(),
             name: props.name.clone().into(),
@@ -477,11 +508,11 @@ impl TaskDefinition {
                 .collect();
             c = c.mount_points(mps);
         }
-        if let Some(cmd) = props.command {
-            c = c.command(cmd);
+        if let Some(cmd) = &props.command {
+            c = c.command(cmd.clone());
         }
-        if let Some(ep) = props.entry_point {
-            c = c.entry_point(ep);
+        if let Some(ep) = &props.entry_point {
+            c = c.entry_point(ep.clone());
         }
         if let Some(s) = props.stop_timeout_seconds {
             c = c.stop_timeout(s);
@@ -495,7 +526,17 @@ impl TaskDefinition {
                 ("awslogs-stream-prefix", self.log_stream_prefix.clone()),
             ]));
         }
+        (c, secret_statements)
+    }
 
+    /// Grant the execution role what the container needs: pulling its ECR image, reading its
+    /// secrets.
+    fn grant_container_access(
+        &self,
+        stack: &mut Stack,
+        props: &ContainerProps,
+        secret_statements: Vec<Statement>,
+    ) {
         if let ContainerImage::Ecr { repository, .. } = &props.image {
             match self.execution_role() {
                 Some(role) => {
@@ -517,19 +558,6 @@ impl TaskDefinition {
                 &part_id("ReadSecrets", &capitalized(&props.name)),
                 secret_statements,
             );
-        }
-        if let Some(task) = stack.get_mut(self.resource())
-            && let Err(e) = task.container_definitions.push_item(c)
-        {
-            problem(
-                stack,
-                format!("cannot add container `{}`: {e}", props.name),
-                "leave ContainerDefinitions to add_container",
-            );
-        }
-        Container {
-            name: props.name,
-            ports: props.port_mappings,
         }
     }
 
