@@ -66,22 +66,15 @@ const SENSITIVE: &[&str] = &[
     "AWS::KMS::Key",
 ];
 
-/// What needs approval among `changes` (a change set's), given the deployed template (`old`,
+/// What needs approval among `changes` (a change set's, or
+/// [`resource_changes`](super::diff::resource_changes)), given the deployed template (`old`,
 /// `None` for a new stack) and the new one: one reason per deleted, replaced (or maybe
 /// replaced) resource, and per added or modified resource that grants more than before.
 ///
 /// ```
-/// use ferroform::analysis::approval::broadening;
-/// use ferroform::analysis::diff::{Change, ChangeAction, Replacement};
+/// use ferroform::analysis::{approval::broadening, diff::resource_changes};
 /// use serde_json::json;
 ///
-/// let resource_changes = |_: Option<&serde_json::Value>, _: &serde_json::Value| vec![Change {
-///     action: ChangeAction::Modify,
-///     logical_id: "Task".into(),
-///     resource_type: "AWS::IAM::Role".into(),
-///     replacement: Replacement::False,
-///     properties: vec!["Policies".into()],
-/// }];
 /// let role = |action: &str| json!({"Resources": {"Task": {"Type": "AWS::IAM::Role", "Properties": {
 ///     "Policies": [{"PolicyName": "app", "PolicyDocument": {"Version": "2012-10-17",
 ///         "Statement": [{"Effect": "Allow", "Action": action, "Resource": "arn:aws:s3:::assets/*"}]}}]}}}});

@@ -2,6 +2,7 @@
 
 use indexmap::IndexMap;
 
+use crate::model::render::Json;
 use crate::model::template::Template;
 use crate::validate::secrets::{exposed_outputs, no_echo_parameters};
 
@@ -13,7 +14,8 @@ use crate::validate::secrets::{exposed_outputs, no_echo_parameters};
 ///   ([`Masker::mask_outputs`]), whatever its value; CloudFormation itself masks NoEcho values
 ///   in parameters but not in outputs;
 /// - a NoEcho parameter's `Default` in the template diff reads `****`
-///   ([`property_diff`](crate::analysis::diff::property_diff));
+///   ([`property_diff`](crate::analysis::diff::property_diff)), and so does the same value
+///   written elsewhere in either template ([`Masker::for_diff`]);
 /// - `--parameter` values are never echoed, not even in a parse error.
 ///
 /// Free text that ferroform does not write itself — stack event and status reasons, AWS error
@@ -64,20 +66,67 @@ impl Masker {
     /// The masker of `template` deployed with `parameters` (`--parameter` pairs): its
     /// NoEcho parameters, the outputs derived from them and the NoEcho values given.
     pub fn new(template: &Template, parameters: &[(String, String)]) -> Masker {
-        let mut m = Masker::for_outputs(template);
         let noecho = no_echo_parameters(template.body());
-        let mut secrets: Vec<String> = parameters
-            .iter()
-            .filter(|(k, v)| {
-                noecho.contains(k) && v.chars().count() >= Masker::MIN_FREE_TEXT_SECRET
+        Masker {
+            secrets: free_text_secrets(
+                parameters
+                    .iter()
+                    .filter(|(k, _)| noecho.contains(k))
+                    .map(|(_, v)| v.clone()),
+            ),
+            ..Masker::for_outputs(template)
+        }
+    }
+
+    /// The masker of two templates compared without deploying them (`ferroform diff OLD
+    /// NEW`), where no parameter values are given: the outputs derived from the NoEcho
+    /// parameters of either, and the `Default` of every NoEcho parameter in free text, so
+    /// that a default written again elsewhere in a template (a literal password in a
+    /// resource property) is not shown by the diff either.
+    ///
+    /// ```
+    /// use ferroform::Template;
+    /// use ferroform::analysis::mask::Masker;
+    ///
+    /// let t = |default: &str| Template::parse("t.json", &format!(r#"{{
+    ///   "Parameters": {{"Pw": {{"Type": "String", "NoEcho": true, "Default": "{default}"}}}},
+    ///   "Resources": {{"Db": {{"Type": "AWS::RDS::DBInstance",
+    ///                         "Properties": {{"MasterUserPassword": "{default}"}}}}}}}}"#)).unwrap();
+    /// let m = Masker::for_diff(&t("old-password"), &t("new-password"));
+    /// assert_eq!(
+    ///     m.mask("~ Properties.MasterUserPassword: \"old-password\" → \"new-password\""),
+    ///     "~ Properties.MasterUserPassword: \"****\" → \"****\""
+    /// );
+    /// ```
+    pub fn for_diff(old: &Template, new: &Template) -> Masker {
+        let mut outputs = exposed_outputs(old.body());
+        for o in exposed_outputs(new.body()) {
+            if !outputs.contains(&o) {
+                outputs.push(o);
+            }
+        }
+        Masker {
+            outputs,
+            ..Masker::for_defaults(&[old.body(), new.body()])
+        }
+    }
+
+    /// The masker of the `Default` values of the NoEcho parameters of template bodies
+    /// `bodies`, in free text (no outputs).
+    pub(crate) fn for_defaults(bodies: &[&Json]) -> Masker {
+        let defaults = bodies.iter().flat_map(|body| {
+            no_echo_parameters(body).into_iter().filter_map(|p| {
+                match body.get("Parameters")?.get(&p)?.get("Default")? {
+                    Json::String(s) => Some(s.clone()),
+                    Json::Number(n) => Some(n.to_string()),
+                    _ => None,
+                }
             })
-            .map(|(_, v)| v.clone())
-            .collect();
-        // Longest first, so that a secret containing another is masked whole.
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        secrets.dedup();
-        m.secrets = secrets;
-        m
+        });
+        Masker {
+            outputs: Vec::new(),
+            secrets: free_text_secrets(defaults),
+        }
     }
 
     /// The masker of a deployed template whose parameter values are not known: it masks the
@@ -112,6 +161,19 @@ impl Masker {
             }
         }
     }
+}
+
+/// The NoEcho values [`Masker::mask`] looks for: those long enough
+/// ([`Masker::MIN_FREE_TEXT_SECRET`]), each once, longest first (a secret containing another
+/// is masked whole).
+fn free_text_secrets(values: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut secrets: Vec<String> = values
+        .into_iter()
+        .filter(|v| v.chars().count() >= Masker::MIN_FREE_TEXT_SECRET)
+        .collect();
+    secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    secrets.dedup();
+    secrets
 }
 
 #[cfg(test)]
@@ -153,6 +215,48 @@ mod tests {
             m.mask("bad: hunter2-secret and hunter2"),
             "bad: **** and ****"
         );
+    }
+
+    #[test]
+    fn a_diff_masks_the_no_echo_defaults_of_both_templates() {
+        let t = |params: &str| {
+            Template::parse(
+                "t.json",
+                &format!(r#"{{"Parameters": {params}, "Resources": {{"Q": {{"Type": "AWS::SQS::Queue"}}}},
+                   "Outputs": {{"Out": {{"Value": {{"Ref": "P"}}}}}}}}"#),
+            )
+            .unwrap()
+        };
+        let old = t(
+            r#"{"P": {"Type": "String", "NoEcho": "true", "Default": "old-secret"},
+                       "Port": {"Type": "Number", "NoEcho": true, "Default": 54321},
+                       "Short": {"Type": "String", "NoEcho": true, "Default": "abc"}}"#,
+        );
+        let new = t(
+            r#"{"P": {"Type": "String", "NoEcho": true, "Default": "new-secret"},
+                       "Open": {"Type": "String", "Default": "visible"}}"#,
+        );
+        let m = Masker::for_diff(&old, &new);
+        assert_eq!(
+            m.mask("old-secret new-secret 54321 visible abc"),
+            "**** **** **** visible abc",
+            "NoEcho defaults of either template, numbers too; not other defaults, not short ones"
+        );
+        let mut outs = IndexMap::new();
+        outs.insert("Out".to_owned(), "x".to_owned());
+        m.mask_outputs(&mut outs);
+        assert_eq!(outs["Out"], "****");
+        // Neither template NoEcho: nothing masked.
+        let plain = t(r#"{"P": {"Type": "String", "Default": "old-secret"}}"#);
+        let m = Masker::for_diff(&plain, &plain);
+        assert_eq!(m.mask("old-secret"), "old-secret");
+        assert_eq!(m, Masker::default());
+    }
+
+    #[test]
+    fn each_secret_is_looked_for_once_longest_first() {
+        let values = ["abcd", "wxyz", "abcd", "abcdef", "ab"].map(str::to_owned);
+        assert_eq!(free_text_secrets(values), ["abcdef", "abcd", "wxyz"]);
     }
 
     #[test]
