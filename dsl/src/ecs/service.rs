@@ -341,9 +341,37 @@ enum Launch {
 impl Service {
     fn build(stack: &mut Stack, id: &str, c: Common, launch: Launch) -> Service {
         let fargate = matches!(launch, Launch::Fargate);
-        let td = &c.task_definition;
         // One error for one mistake: with the wrong kind of task definition, its network
         // mode says nothing about the networking this service was given.
+        let mismatch = Self::check_launch(stack, id, fargate, &c.task_definition);
+        let service = Self::base(&c, fargate);
+        let service = Self::placement(service, &launch);
+        let (service, security_group, security_group_ids) =
+            Self::networking(stack, id, &c, mismatch, service);
+        let (service, cloud_map) = Self::cloud_map(stack, id, &c, service);
+        let service = Self::ecs_exec(stack, &c, service);
+        let resource = stack.add(id, service);
+        // The service needs the cluster's capacity providers in place; DependsOn cannot cross
+        // stacks, and a cluster of another stack is complete before this stack deploys.
+        if let Some(associations) = c.cluster.capacity_provider_associations()
+            && associations.stack_id() == stack.id()
+        {
+            stack.options(&resource).depends_on(associations);
+        }
+        Service {
+            id: id.to_owned(),
+            resource,
+            security_group,
+            security_group_ids,
+            cloud_map,
+            desired_count_set: c.desired_count.is_some(),
+            cluster: c.cluster,
+            task_definition: c.task_definition,
+        }
+    }
+
+    /// Report a Fargate service on an EC2 task definition (or the reverse); true when so.
+    fn check_launch(stack: &mut Stack, id: &str, fargate: bool, td: &TaskDefinition) -> bool {
         let mismatch = fargate != td.is_fargate();
         if fargate && !td.is_fargate() {
             stack.report_error(
@@ -361,6 +389,12 @@ impl Service {
                 "build the task definition with TaskDefinitionProps::ec2",
             );
         }
+        mismatch
+    }
+
+    /// The service with its cluster, task, count, deployment settings, capacity and name.
+    fn base(c: &Common, fargate: bool) -> ecs::Service {
+        let td = &c.task_definition;
         let mut service = ecs::Service::new()
             .cluster(c.cluster.name())
             .task_definition(td.arn())
@@ -410,10 +444,19 @@ impl Service {
             // Explicit, so that checkov (CKV_AWS_332) sees it.
             service = service.platform_version("LATEST");
         }
+        if let Some(name) = &c.service_name {
+            service = service.service_name(name.clone());
+        }
+
+        service
+    }
+
+    /// Placement strategies and constraints (EC2 services).
+    fn placement(mut service: ecs::Service, launch: &Launch) -> ecs::Service {
         if let Launch::Ec2 {
             strategies,
             constraints,
-        } = &launch
+        } = launch
         {
             if !strategies.is_empty() {
                 let list: Vec<s::PlacementStrategy> = strategies
@@ -459,10 +502,22 @@ impl Service {
                 service = service.placement_constraints(list);
             }
         }
-        if let Some(name) = c.service_name {
-            service = service.service_name(name);
-        }
+        service
+    }
 
+    /// The awsvpc network configuration, with a new security group when none is given.
+    fn networking(
+        stack: &mut Stack,
+        id: &str,
+        c: &Common,
+        mismatch: bool,
+        mut service: ecs::Service,
+    ) -> (
+        ecs::Service,
+        Option<Handle<ec2::SecurityGroup>>,
+        Vec<Value<String>>,
+    ) {
+        let td = &c.task_definition;
         let mut security_group = None;
         let mut security_group_ids = Vec::new();
         match (&c.networking, td.is_awsvpc()) {
@@ -515,6 +570,18 @@ impl Service {
             (None, false) => {}
         }
 
+        (service, security_group, security_group_ids)
+    }
+
+    /// The Cloud Map service and the registry entry (A records for awsvpc tasks, SRV records
+    /// with the container port otherwise).
+    fn cloud_map(
+        stack: &mut Stack,
+        id: &str,
+        c: &Common,
+        mut service: ecs::Service,
+    ) -> (ecs::Service, Option<Handle<sd::Service>>) {
+        let td = &c.task_definition;
         let mut cloud_map = None;
         if let Some(cm) = &c.cloud_map {
             let awsvpc = td.is_awsvpc();
@@ -559,6 +626,12 @@ impl Service {
             cloud_map = Some(registry);
         }
 
+        (service, cloud_map)
+    }
+
+    /// ECS Exec: the flag, and the task role's channel actions.
+    fn ecs_exec(stack: &mut Stack, c: &Common, mut service: ecs::Service) -> ecs::Service {
+        let td = &c.task_definition;
         if c.enable_execute_command.as_lit() != Some(&false) {
             service = service.enable_execute_command(c.enable_execute_command.clone());
             td.grant_task(
@@ -586,24 +659,7 @@ impl Service {
             }
         }
 
-        let resource = stack.add(id, service);
-        // The service needs the cluster's capacity providers in place; DependsOn cannot cross
-        // stacks, and a cluster of another stack is complete before this stack deploys.
-        if let Some(associations) = c.cluster.capacity_provider_associations()
-            && associations.stack_id() == stack.id()
-        {
-            stack.options(&resource).depends_on(associations);
-        }
-        Service {
-            id: id.to_owned(),
-            resource,
-            security_group,
-            security_group_ids,
-            cloud_map,
-            desired_count_set: c.desired_count.is_some(),
-            cluster: c.cluster,
-            task_definition: c.task_definition,
-        }
+        service
     }
 
     /// The underlying `AWS::ECS::Service` (escape hatch).
