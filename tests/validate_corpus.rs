@@ -7,7 +7,8 @@
 //! An expectation is `# expect: SEVERITY RULE LOGICAL_ID PATH`, e.g.
 //! `# expect: error FF4001 Task Task.Properties.Memory`, with `-` for "no logical ID" (a
 //! template-level diagnostic) or "empty path" (the whole template). The severity is written
-//! from what the rule means, not read from `RULES`: `error` when CloudFormation or the service
+//! from what the rule means, not read from the registry (`ferroform::rules`): `error` when
+//! CloudFormation or the service
 //! would reject the template, `warning` when it deploys but carries a risk. The path points at
 //! the offending property (or at the object missing one). The old `# expect: RULE ID` form is
 //! refused, so no file can silently keep comparing less.
@@ -18,7 +19,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use ferroform::validate::{RULES, validate};
+use ferroform::rules::{self, validator_rules};
+use ferroform::validate::validate;
 use ferroform::{Diagnostic, Severity, Template};
 
 fn corpus() -> PathBuf {
@@ -350,12 +352,11 @@ fn expected_severities() -> BTreeSet<(Severity, String)> {
     v
 }
 
-/// Every rule is exercised by the corpus (YAML cases and the in-memory case above).
+/// Every validator rule is exercised by the corpus (YAML cases and the in-memory case above).
 #[test]
 fn every_rule_is_covered() {
     let covered: BTreeSet<String> = expected_severities().into_iter().map(|(_, r)| r).collect();
-    let missing: Vec<&str> = RULES
-        .iter()
+    let missing: Vec<&str> = validator_rules()
         .map(|r| r.id)
         .filter(|id| !covered.contains(*id))
         .collect();
@@ -365,15 +366,15 @@ fn every_rule_is_covered() {
     );
 }
 
-/// Every Error rule of the registry is expected as an error by a corpus case, every Warning
+/// Every Error rule of the validator is expected as an error by a corpus case, every Warning
 /// rule as a warning: the corpus's severities are written by hand from what each rule means,
-/// so flipping a rule's severity in `RULES` (an error demoted to a warning lets `synth` write
-/// a template CloudFormation refuses) fails here, and in the comparisons above.
+/// so flipping a rule's severity in the registry (an error demoted to a warning lets `synth`
+/// write a template CloudFormation refuses) fails here, and in the comparisons above.
 #[test]
 fn every_rule_is_expected_with_its_registry_severity() {
     let expected = expected_severities();
     let mut wrong = Vec::new();
-    for r in RULES {
+    for r in validator_rules() {
         if !expected.contains(&(r.severity, r.id.to_owned())) {
             let seen: Vec<&str> = expected
                 .iter()
@@ -381,7 +382,7 @@ fn every_rule_is_expected_with_its_registry_severity() {
                 .map(|(s, _)| s.as_str())
                 .collect();
             wrong.push(format!(
-                "{} is {} in RULES; the corpus expects it as {seen:?}",
+                "{} is {} in the registry; the corpus expects it as {seen:?}",
                 r.id,
                 r.severity.as_str()
             ));
@@ -427,19 +428,27 @@ fn expect_lines_must_name_severity_rule_logical_id_and_path() {
 #[test]
 fn rule_table_is_well_formed() {
     let mut seen = BTreeSet::new();
-    for r in RULES {
+    for r in validator_rules() {
         assert!(r.id.starts_with("FF") && r.id.len() == 6, "{}", r.id);
         assert!(
             !r.id.starts_with("FF1"),
-            "FF1xxx is the model's range: {}",
+            "FF1xxx is the model's and the constructs' range: {}",
             r.id
         );
         assert!(seen.insert(r.id), "{} twice", r.id);
         assert!(!r.summary.is_empty());
+        assert_eq!(rules::by_id(r.id), Some(r));
     }
-    let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    let ids: Vec<&str> = validator_rules().map(|r| r.id).collect();
     let mut sorted = ids.clone();
     sorted.sort();
-    assert_eq!(ids, sorted, "RULES is in id order");
-    assert!(RULES.iter().any(|r| r.severity == Severity::Warning));
+    assert_eq!(ids, sorted, "the registry is in id order");
+    assert!(validator_rules().any(|r| r.severity == Severity::Warning));
+    // Every rule outside the validator's ranges is the model's or the constructs'.
+    assert!(
+        rules::RULES
+            .iter()
+            .filter(|r| !seen.contains(r.id))
+            .all(|r| r.id.starts_with("FF1"))
+    );
 }

@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use crate::fsutil;
-use crate::model::diag::{Diagnostic, Severity, SynthError, rules};
+use crate::model::diag::{Diagnostic, Severity, SynthError};
 use crate::model::export::ExportRef;
 use crate::model::render::{AppScope, Json};
 use crate::model::stack::Stack;
 use crate::model::template::{Format, Template};
+use crate::rules;
 
 /// The name of the manifest `synth --out DIR` writes beside the templates.
 pub const MANIFEST: &str = "ferroform.manifest.json";
@@ -161,21 +162,20 @@ impl App {
             names.push(first);
         }
         Diagnostic {
-            severity: Severity::Error,
-            rule: rules::STACK_CYCLE,
-            source: names.first().copied().unwrap_or_default().to_owned(),
-            logical_id: None,
-            path: String::new(),
-            message: format!(
-                "stacks import from each other in a cycle: {} (each imports from the next)",
-                names.join(" -> ")
-            ),
             hint: Some(
                 "every stack is deployed after the stacks it imports from, so a cycle has no \
                  deploy order: move the shared resources into one stack (or a third stack both \
                  import from)"
                     .into(),
             ),
+            ..Diagnostic::new(
+                rules::STACK_CYCLE,
+                names.first().copied().unwrap_or_default(),
+                format!(
+                    "stacks import from each other in a cycle: {} (each imports from the next)",
+                    names.join(" -> ")
+                ),
+            )
         }
     }
 
@@ -201,15 +201,14 @@ impl App {
         for s in &self.stacks {
             if !seen.insert(s.name()) {
                 diagnostics.push(Diagnostic {
-                    severity: Severity::Error,
-                    rule: rules::DUPLICATE_STACK,
-                    source: s.name().to_owned(),
-                    logical_id: None,
-                    path: String::new(),
-                    message: format!("two stacks are named `{}`", s.name()),
                     hint: Some(
                         "stack names are CloudFormation stack names: make them unique".into(),
                     ),
+                    ..Diagnostic::new(
+                        rules::DUPLICATE_STACK,
+                        s.name(),
+                        format!("two stacks are named `{}`", s.name()),
+                    )
                 });
             }
         }

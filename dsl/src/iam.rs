@@ -277,9 +277,6 @@ mod tests {
             1,
             "a reference into another stack is an error"
         );
-        assert_eq!(
-            rendered.1[0].rule,
-            crate::model::diag::rules::CROSS_STACK_REFERENCE
-        );
+        assert_eq!(rendered.1[0].rule, crate::rules::CROSS_STACK_REFERENCE);
     }
 }

@@ -19,12 +19,14 @@ use crate::app::App;
 use crate::model::diag::{Diagnostic, Severity};
 use crate::model::parse::read_template_file;
 use crate::model::template::Template;
-use crate::validate::{Capability, RULES, validate};
+use crate::rules::validator_rules;
+use crate::validate::{Capability, validate};
 
-/// The rule table for `--help`, built from [`RULES`] so it cannot drift.
+/// The validator's rules for `--help`, built from the registry ([`crate::rules`]) so they
+/// cannot drift.
 fn rules_help() -> String {
     let mut s = String::from("Rules:\n");
-    for r in RULES {
+    for r in validator_rules() {
         let sev = match r.severity {
             Severity::Error => "error",
             Severity::Warning => "warn ",

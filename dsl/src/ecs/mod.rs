@@ -61,16 +61,10 @@ pub use task_definition::{
     TaskDefinition, TaskDefinitionProps, TaskRole, TaskSize, TaskVolume,
 };
 
-/// Rule ids of the diagnostics constructs report (bad input is reported at synth, with
-/// every other problem, never panicked on).
-pub mod rules {
-    /// A construct was given settings AWS would reject (an invalid retention period, a
-    /// host volume on Fargate, a container added twice...).
-    pub const INVALID_INPUT: &str = "FF1501";
-    /// A warning: a role was given by ARN, so a permission a construct would grant cannot be
-    /// added to it; the message lists the actions the role must allow.
-    pub const UNMANAGED_ROLE: &str = "FF1502";
-}
+// The rules constructs report (`rules::INVALID_INPUT`, `rules::UNMANAGED_ROLE`: bad input is
+// reported at synth with every other problem, never panicked on) live in the one registry,
+// `crate::rules`; the submodules name them through this import.
+use crate::rules;
 
 /// The logical ID of a construct part: `prefix` + `part`, keeping only ASCII letters and digits.
 pub(crate) fn part_id(prefix: &str, part: &str) -> String {

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::rules::Rule;
+
 /// How bad a [`Diagnostic`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -23,7 +25,10 @@ impl Severity {
 
 /// One problem found in a stack or template.
 ///
-/// Rule ids are stable (`FF1002`); the README lists them.
+/// Rule ids are stable (`FF1002`): each is a [`Rule`] of the registry, [`crate::rules`]
+/// (`docs/rules.md` lists them). `rule` keeps the id as text; it compares equal to its rule
+/// (`d.rule == rules::DUPLICATE_LOGICAL_ID`). [`Diagnostic::new`] fills the id and the
+/// severity from the rule.
 ///
 /// ```
 /// use ferroform::{Diagnostic, Severity};
@@ -42,7 +47,7 @@ impl Severity {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// Stable rule id.
+    /// Stable rule id: the [`Rule::id`] of a rule of [`crate::rules`].
     pub rule: &'static str,
     /// The stack name (DSL programs) or the file (templates read from disk).
     pub source: String,
@@ -54,6 +59,32 @@ pub struct Diagnostic {
     pub message: String,
     /// What would be right.
     pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic of `rule` (its id and severity) about `source` (a stack name or a file),
+    /// with no logical ID, path or hint: set those with struct update syntax.
+    ///
+    /// ```
+    /// use ferroform::{Diagnostic, Severity, rules};
+    /// let d = Diagnostic {
+    ///     logical_id: Some("Repo".into()),
+    ///     path: "Repo".into(),
+    ///     ..Diagnostic::new(rules::DUPLICATE_LOGICAL_ID, "Web", "logical ID `Repo` is used twice")
+    /// };
+    /// assert_eq!((d.rule, d.severity), ("FF1002", Severity::Error));
+    /// ```
+    pub fn new(rule: Rule, source: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: rule.severity,
+            rule: rule.id,
+            source: source.into(),
+            logical_id: None,
+            path: String::new(),
+            message: message.into(),
+            hint: None,
+        }
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -133,31 +164,3 @@ impl fmt::Display for SynthError {
 }
 
 impl std::error::Error for SynthError {}
-
-/// Rule ids used by the template model itself (the validator has its own range).
-pub mod rules {
-    /// A logical ID is not alphanumeric or longer than 255 characters.
-    pub const INVALID_LOGICAL_ID: &str = "FF1001";
-    /// A logical ID is used twice in one namespace of a stack.
-    pub const DUPLICATE_LOGICAL_ID: &str = "FF1002";
-    /// A handle from another stack was used where it cannot be: in a stack synthesized on its
-    /// own (outside an [`crate::App`]), from a stack not in the app, in `DependsOn`, or a
-    /// condition or mapping of another stack.
-    pub const CROSS_STACK_REFERENCE: &str = "FF1003";
-    /// A handle was used with a stack it does not belong to (options, dependencies).
-    pub const FOREIGN_HANDLE: &str = "FF1004";
-    /// A `Ref`, `Fn::GetAtt` or `DependsOn` names something the stack does not have.
-    pub const DANGLING_REFERENCE: &str = "FF1005";
-    /// Two stacks of one app have the same name.
-    pub const DUPLICATE_STACK: &str = "FF1006";
-    /// A stack name is not a valid CloudFormation stack name.
-    pub const INVALID_STACK_NAME: &str = "FF1007";
-    /// An override names nothing: a property or attribute override's path does not exist in
-    /// the rendered resource, or an `override_logical_id` names no part added to the stack.
-    pub const BAD_OVERRIDE: &str = "FF1008";
-    /// An export cannot be made: [`crate::Stack::export_value`] of something that is not a
-    /// reference of the stack, an export output whose logical ID is taken, too many outputs.
-    pub const BAD_EXPORT: &str = "FF1009";
-    /// The stacks of an app import from each other in a cycle: no deploy order exists.
-    pub const STACK_CYCLE: &str = "FF1010";
-}

@@ -4,11 +4,11 @@ use std::borrow::Cow;
 use std::fmt;
 use std::rc::Rc;
 
-use super::diag::rules;
 use super::export::{ExportRef, Shape};
 use super::handle::{CondRef, MappingRef, StackId};
 use super::render::{Json, JsonMap, Render, RenderCx};
 use super::value::{List, Value};
+use crate::rules;
 
 /// What a `Ref` or `Fn::GetAtt` points at.
 #[derive(Clone, Debug)]

@@ -5,8 +5,9 @@
 
 use super::fasthash::FastSet;
 
-use super::diag::{Diagnostic, Severity, rules};
+use super::diag::Diagnostic;
 use super::render::{Json, JsonMap};
+use crate::rules;
 
 /// What a walk over the rendered template found.
 pub(crate) struct Findings {
@@ -90,13 +91,10 @@ struct Walker<'a> {
 impl Walker<'_> {
     fn dangling(&mut self, id: &str, path: &[Seg<'_>], message: String, hint: &str) {
         self.findings.diagnostics.push(Diagnostic {
-            severity: Severity::Error,
-            rule: rules::DANGLING_REFERENCE,
-            source: self.source.to_owned(),
             logical_id: Some(id.to_owned()),
             path: format_path(path),
-            message,
             hint: Some(hint.to_owned()),
+            ..Diagnostic::new(rules::DANGLING_REFERENCE, self.source, message)
         });
     }
 

@@ -5,9 +5,10 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 
-use super::diag::{Diagnostic, Severity};
+use super::diag::Diagnostic;
 use super::export::ExportRef;
 use super::handle::StackId;
+use crate::rules::Rule;
 
 /// The JSON tree of a rendered template (objects keep insertion order).
 pub type Json = serde_json::Value;
@@ -165,20 +166,18 @@ impl RenderCx {
         }
     }
 
-    /// Record an error at the current path.
-    pub fn error(&mut self, rule: &'static str, message: String, hint: Option<String>) {
+    /// Record a problem of `rule` (a constant of [`crate::rules`], whose severity it takes)
+    /// at the current path.
+    pub fn error(&mut self, rule: Rule, message: String, hint: Option<String>) {
         if self.stack.is_none() {
             return;
         }
         let path = self.path_after_logical_id();
         self.diagnostics.push(Diagnostic {
-            severity: Severity::Error,
-            rule,
-            source: self.stack_name.to_string(),
             logical_id: self.logical_id(),
             path,
-            message,
             hint,
+            ..Diagnostic::new(rule, &*self.stack_name, message)
         });
     }
 

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 
-use super::diag::{Diagnostic, Severity, SynthError, rules};
+use super::diag::{Diagnostic, Severity, SynthError};
 use super::export::{ExportRef, MAX_OUTPUTS};
 use super::expr::{Cond, check_condition};
 use super::handle::{CondRef, Handle, MappingRef, Param, StackId};
@@ -14,6 +14,7 @@ use super::refcheck;
 use super::render::{AppScope, Json, JsonMap, Render, RenderCx};
 use super::template::Template;
 use super::value::{List, Value};
+use crate::rules::{self, Rule};
 
 /// A CloudFormation resource type: implemented by every generated resource struct.
 pub trait Resource: Render + fmt::Debug + 'static {
@@ -741,15 +742,13 @@ impl Stack {
         self
     }
 
-    fn problem(&mut self, rule: &'static str, id: Option<&str>, message: String, hint: &str) {
+    /// Record a problem under `rule` (its severity is the rule's).
+    fn problem(&mut self, rule: Rule, id: Option<&str>, message: String, hint: &str) {
         self.diagnostics.push(Diagnostic {
-            severity: Severity::Error,
-            rule,
-            source: self.name.to_string(),
             logical_id: id.map(str::to_owned),
             path: id.unwrap_or_default().to_owned(),
-            message,
             hint: Some(hint.to_owned()),
+            ..Diagnostic::new(rule, &*self.name, message)
         });
     }
 
@@ -958,31 +957,42 @@ impl Stack {
     }
 
     /// A warning from a construct: reported with the stack's other diagnostics at synth
-    /// (fatal only with `--strict`).
+    /// (fatal only with `--strict`). The severity is `rule`'s, from the registry; this name
+    /// only says what the caller expects (checked in debug builds).
     #[allow(dead_code)] // used by the constructs behind the `ecs-stack` feature
     pub(crate) fn report_warning(
         &mut self,
-        rule: &'static str,
+        rule: Rule,
         logical_id: Option<&str>,
         message: String,
         hint: &str,
     ) {
+        debug_assert_eq!(
+            rule.severity,
+            Severity::Warning,
+            "{} is not a warning",
+            rule.id
+        );
         self.problem(rule, logical_id, message, hint);
-        if let Some(d) = self.diagnostics.last_mut() {
-            d.severity = Severity::Warning;
-        }
     }
 
     /// Record an error found while a construct builds its resources (bad input is reported
-    /// at synth with every other problem, never panicked on).
+    /// at synth with every other problem, never panicked on). The severity is `rule`'s, from
+    /// the registry; this name only says what the caller expects (checked in debug builds).
     #[allow(dead_code)] // used by the constructs behind the `ecs-stack` feature
     pub(crate) fn report_error(
         &mut self,
-        rule: &'static str,
+        rule: Rule,
         logical_id: Option<&str>,
         message: String,
         hint: &str,
     ) {
+        debug_assert_eq!(
+            rule.severity,
+            Severity::Error,
+            "{} is not an error",
+            rule.id
+        );
         self.problem(rule, logical_id, message, hint);
     }
 
@@ -1158,14 +1168,7 @@ impl Stack {
                 .collect::<Vec<_>>();
             let listed = if near.is_empty() { &parts } else { &near };
             diagnostics.push(Diagnostic {
-                severity: Severity::Error,
-                rule: rules::BAD_OVERRIDE,
-                source: self.name.to_string(),
                 logical_id: Some(from.clone()),
-                path: String::new(),
-                message: format!(
-                    "override_logical_id(`{from}`, `{to}`) names no part added to the stack"
-                ),
                 hint: Some(format!(
                     "call it before the part is added, with the part's logical ID; the stack has {}",
                     if listed.is_empty() {
@@ -1174,6 +1177,11 @@ impl Stack {
                         listed.iter().take(20).map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
                     }
                 )),
+                ..Diagnostic::new(
+                    rules::BAD_OVERRIDE,
+                    &*self.name,
+                    format!("override_logical_id(`{from}`, `{to}`) names no part added to the stack"),
+                )
             });
         }
         // A typed reference into another stack is already FF1003 at the same place.
@@ -1211,13 +1219,10 @@ impl Stack {
         };
         let mut problem = |id: &str, message: String, hint: &str| {
             diagnostics.push(Diagnostic {
-                severity: Severity::Error,
-                rule: rules::BAD_EXPORT,
-                source: self.name.to_string(),
                 logical_id: Some(id.to_owned()),
                 path: format!("Outputs.{id}"),
-                message,
                 hint: Some(hint.to_owned()),
+                ..Diagnostic::new(rules::BAD_EXPORT, &*self.name, message)
             });
         };
         let outputs = root
@@ -1640,7 +1645,7 @@ mod tests {
         let d = &err.diagnostics[0];
         assert_eq!(
             (d.rule, d.logical_id.as_deref()),
-            (rules::BAD_OVERRIDE, Some("Res"))
+            (rules::BAD_OVERRIDE.id, Some("Res"))
         );
         assert!(d.message.contains("Tags.2.Key"), "{}", d.message);
     }

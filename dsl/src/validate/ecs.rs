@@ -4,6 +4,7 @@
 
 use super::{Cx, is_expr, lit_bool, lit_num, lit_str, one_of, ref_or_getatt_target, ref_target};
 use crate::model::render::{Json, JsonMap};
+use crate::rules;
 
 pub(super) fn check(cx: &mut Cx) {
     let tasks: Vec<(&str, Option<&JsonMap>)> = cx
@@ -153,7 +154,7 @@ fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
         for key in ["Cpu", "Memory"] {
             if p(key).is_none() {
                 cx.report(
-                    "FF4002",
+                    rules::FARGATE_TASK_SIZE_MISSING,
                     Some(id),
                     format!("{id}.Properties"),
                     format!("a Fargate task needs a task-level `{key}`"),
@@ -188,7 +189,7 @@ fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
         if mode.is_none() || mode_lit.is_some_and(|m| m != "awsvpc") {
             let found = mode_lit.map_or("not set (bridge)".to_owned(), |m| format!("`{m}`"));
             cx.report(
-                "FF4003",
+                rules::FARGATE_NETWORK_MODE,
                 Some(id),
                 if mode.is_some() {
                     format!("{id}.Properties.NetworkMode")
@@ -204,7 +205,7 @@ fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
     let Some(list) = containers(props) else {
         if !p("ContainerDefinitions").is_some_and(is_expr) {
             cx.report(
-                "FF4004",
+                rules::NO_CONTAINERS,
                 Some(id),
                 format!("{id}.Properties"),
                 "the task definition has no containers",
@@ -215,7 +216,7 @@ fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
     };
     if list.is_empty() {
         cx.report(
-            "FF4004",
+            rules::NO_CONTAINERS,
             Some(id),
             format!("{id}.Properties.ContainerDefinitions"),
             "the task definition has no containers",
@@ -233,7 +234,7 @@ fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
         })
     {
         cx.report(
-            "FF4005",
+            rules::NO_ESSENTIAL_CONTAINER,
             Some(id),
             format!("{id}.Properties.ContainerDefinitions"),
             "no container is essential",
@@ -266,7 +267,7 @@ fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
             && h <= s
         {
             cx.report(
-                "FF4006",
+                rules::CONTAINER_MEMORY_RESERVATION,
                 Some(id),
                 format!("{path}.Memory"),
                 format!("container `{name}`: Memory ({h}) must be greater than MemoryReservation ({s})"),
@@ -299,7 +300,7 @@ fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
             && !c.contains_key("MemoryReservation")
         {
             cx.report(
-                "FF4009",
+                rules::EC2_MEMORY_MISSING,
                 Some(id),
                 path.clone(),
                 format!("container `{name}` has no Memory or MemoryReservation and the task has no Memory"),
@@ -346,7 +347,7 @@ fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
                         format!(" (when {when})")
                     };
                     cx.report(
-                        "FF4008",
+                        rules::HOST_PORT_MISMATCH,
                         Some(id),
                         format!("{path}.PortMappings[{j}].HostPort"),
                         format!(
@@ -364,7 +365,7 @@ fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
         && sum > task_mem
     {
         cx.report(
-            "FF4007",
+            rules::CONTAINERS_EXCEED_TASK,
             Some(id),
             format!("{id}.Properties.ContainerDefinitions"),
             format!(
@@ -379,7 +380,7 @@ fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
         && sum > task_cpu
     {
         cx.report(
-            "FF4007",
+            rules::CONTAINERS_EXCEED_TASK,
             Some(id),
             format!("{id}.Properties.ContainerDefinitions"),
             format!("the containers use {sum} cpu units, more than the task's {task_cpu}"),
@@ -398,7 +399,7 @@ fn fargate_pair(cx: &mut Cx, id: &str, cpu: f64, memory: f64, when: Option<&str>
     let valid_cpu = cpu.fract() == 0.0 && FARGATE_CPUS.contains(&(cpu as u32));
     if !valid_cpu {
         cx.report(
-            "FF4001",
+            rules::FARGATE_CPU_MEMORY,
             Some(id),
             format!("{id}.Properties.Cpu"),
             format!("{cpu} is not a Fargate cpu value{when}"),
@@ -409,7 +410,7 @@ fn fargate_pair(cx: &mut Cx, id: &str, cpu: f64, memory: f64, when: Option<&str>
     let allowed = fargate_memory(cpu as u32).unwrap_or_default();
     if memory.fract() != 0.0 || !allowed.contains(&(memory as u32)) {
         cx.report(
-            "FF4001",
+            rules::FARGATE_CPU_MEMORY,
             Some(id),
             format!("{id}.Properties.Memory"),
             format!("Fargate cpu {cpu} does not allow memory {memory} MiB{when}"),
@@ -472,7 +473,7 @@ fn awslogs(cx: &mut Cx, id: &str, path: &str, c: &JsonMap, fargate: bool) {
         what.push(format!("has unknown option(s) {}", one_of(&unknown)).replace(" or ", " and "));
     }
     cx.report(
-        "FF4010",
+        rules::AWSLOGS_OPTIONS,
         Some(id),
         format!("{path}.LogConfiguration.Options"),
         format!(
@@ -516,7 +517,7 @@ fn services(cx: &mut Cx) {
             };
             if !compatible {
                 cx.report(
-                    "FF4011",
+                    rules::FARGATE_SERVICE_COMPATIBILITY,
                     Some(id),
                     format!("{id}.Properties.LaunchType"),
                     format!("the service runs on FARGATE but its task definition `{t}` is not FARGATE-compatible"),
@@ -528,7 +529,7 @@ fn services(cx: &mut Cx) {
             && lit_str(p("SchedulingStrategy")) == Some("DAEMON")
         {
             cx.report(
-                "FF4014",
+                rules::UNSUPPORTED_DAEMON,
                 Some(id),
                 format!("{id}.Properties.SchedulingStrategy"),
                 format!(
@@ -543,7 +544,7 @@ fn services(cx: &mut Cx) {
             && p("NetworkConfiguration").is_none()
         {
             cx.report(
-                "FF4012",
+                rules::SERVICE_NETWORK_CONFIGURATION,
                 Some(id),
                 format!("{id}.Properties"),
                 format!("the task definition `{t}` uses awsvpc, so the service needs a NetworkConfiguration"),
@@ -598,7 +599,7 @@ fn listener_dependency(cx: &mut Cx, id: &str, entry: &Json, lbs: Option<&Json>) 
             continue;
         }
         cx.report(
-            "FF4013",
+            rules::LISTENER_DEPENDENCY,
             Some(id),
             format!("{id}.Properties.LoadBalancers[{i}]"),
             format!(
@@ -638,7 +639,7 @@ fn ecr(cx: &mut Cx) {
 fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
     let bad = |cx: &mut Cx, msg: String| {
         cx.report(
-            "FF4020",
+            rules::ECR_LIFECYCLE_POLICY,
             Some(id),
             path.to_owned(),
             msg,
@@ -718,14 +719,14 @@ fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
         let has_any_list_key = lists.iter().any(|k| sel.contains_key(*k));
         match status {
             Some("tagged") if !has_list => cx.report(
-                "FF4023",
+                rules::ECR_TAG_SELECTION,
                 Some(id),
                 path.to_owned(),
                 format!("rule {prio}: tagStatus tagged needs a tagPrefixList or tagPatternList"),
                 Some("list the tag prefixes (or patterns) the rule applies to".into()),
             ),
             Some("untagged" | "any") if has_any_list_key => cx.report(
-                "FF4023",
+                rules::ECR_TAG_SELECTION,
                 Some(id),
                 path.to_owned(),
                 format!("rule {prio}: tagPrefixList/tagPatternList are only allowed with tagStatus tagged"),
@@ -736,14 +737,14 @@ fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
         let has_unit = sel.contains_key("countUnit");
         match count_type {
             Some("sinceImagePushed") if !has_unit => cx.report(
-                "FF4024",
+                rules::ECR_COUNT_UNIT,
                 Some(id),
                 path.to_owned(),
                 format!("rule {prio}: countType sinceImagePushed needs countUnit"),
                 Some("add \"countUnit\": \"days\"".into()),
             ),
             Some("imageCountMoreThan") if has_unit => cx.report(
-                "FF4024",
+                rules::ECR_COUNT_UNIT,
                 Some(id),
                 path.to_owned(),
                 format!("rule {prio}: countUnit is only allowed with countType sinceImagePushed"),
@@ -756,7 +757,7 @@ fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
         }
         if let Some(&(_, first)) = priorities.iter().find(|(p, _)| *p == prio) {
             cx.report(
-                "FF4021",
+                rules::ECR_DUPLICATE_PRIORITY,
                 Some(id),
                 path.to_owned(),
                 format!("rules {first} and {i} both have rulePriority {prio}"),
@@ -773,7 +774,7 @@ fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
         && prio < max
     {
         cx.report(
-            "FF4022",
+            rules::ECR_ANY_PRIORITY,
             Some(id),
             path.to_owned(),
             format!(
@@ -809,7 +810,7 @@ fn scaling(cx: &mut Cx) {
                     || parts[2].is_empty()
                 {
                     cx.report(
-                        "FF4030",
+                        rules::SCALABLE_TARGET_RESOURCE_ID,
                         Some(id),
                         format!("{id}.Properties.ResourceId"),
                         format!("`{rid}` is not an ECS service resource ID"),
@@ -821,7 +822,7 @@ fn scaling(cx: &mut Cx) {
                 && !dim.starts_with("ecs:")
             {
                 cx.report(
-                    "FF4031",
+                    rules::SCALABLE_TARGET_DIMENSION,
                     Some(id),
                     format!("{id}.Properties.ScalableDimension"),
                     format!("`{dim}` is not a dimension of the ecs namespace"),
@@ -839,7 +840,7 @@ fn scaling(cx: &mut Cx) {
             && a > b
         {
             cx.report(
-                "FF4032",
+                rules::MIN_ABOVE_MAX_CAPACITY,
                 Some(id),
                 format!("{id}.Properties.MinCapacity"),
                 format!("MinCapacity ({a}) is greater than MaxCapacity ({b})"),
@@ -859,7 +860,7 @@ fn scaling(cx: &mut Cx) {
                 && ty != "AWS::ApplicationAutoScaling::ScalableTarget"
             {
                 cx.report(
-                    "FF4033",
+                    rules::SCALING_POLICY_TARGET,
                     Some(id),
                     format!("{id}.Properties.ScalingTargetId"),
                     format!("ScalingTargetId refers to `{target}`, a {ty}, not a scalable target"),
@@ -874,7 +875,7 @@ fn scaling(cx: &mut Cx) {
             .collect();
         if !missing.is_empty() {
             cx.report(
-                "FF4033",
+                rules::SCALING_POLICY_TARGET,
                 Some(id),
                 format!("{id}.Properties"),
                 "the scaling policy names no scalable target".to_owned(),
@@ -943,7 +944,7 @@ fn scaled_service_sets_desired_count(cx: &mut Cx, target: &str, props: Option<&J
             _ => "an expression".to_owned(),
         };
         cx.report(
-            "FF4034",
+            rules::SCALED_DESIRED_COUNT,
             Some(service),
             format!("{service}.Properties.DesiredCount"),
             format!(
@@ -1026,7 +1027,7 @@ fn capacity_providers(cx: &mut Cx) {
             && let Some(prefix) = stack_prefix
         {
             cx.report(
-                "FF4040",
+                rules::CAPACITY_PROVIDER_NAME,
                 Some(id),
                 format!("{id}.Properties"),
                 format!(
@@ -1044,7 +1045,7 @@ fn capacity_providers(cx: &mut Cx) {
             && let Some(prefix) = reserved_prefix(name)
         {
             cx.report(
-                "FF4040",
+                rules::CAPACITY_PROVIDER_NAME,
                 Some(id),
                 format!("{id}.Properties.Name"),
                 format!("capacity provider name `{name}` starts with `{prefix}`"),
@@ -1061,7 +1062,7 @@ fn capacity_providers(cx: &mut Cx) {
         let scaling = asg.get("ManagedScaling");
         if lit_str(scaling.and_then(|s| s.get("Status"))) == Some("DISABLED") {
             cx.report(
-                "FF4041",
+                rules::TERMINATION_PROTECTION_SCALING,
                 Some(id),
                 format!("{base}.ManagedTerminationProtection"),
                 "managed termination protection needs managed scaling, which is DISABLED",
@@ -1086,7 +1087,7 @@ fn capacity_providers(cx: &mut Cx) {
         }
         if lit_bool(prop) != Some(true) {
             cx.report(
-                "FF4042",
+                rules::TERMINATION_PROTECTION_SCALE_IN,
                 Some(id),
                 format!("{base}.ManagedTerminationProtection"),
                 format!("managed termination protection needs the Auto Scaling group `{group}` to protect new instances from scale-in"),

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::Cx;
 use crate::model::render::Json;
+use crate::rules;
 
 /// Inline template bodies (`TemplateBody`) are limited to 51,200 bytes.
 pub const INLINE_BODY_LIMIT: usize = 51_200;
@@ -14,7 +15,7 @@ pub(super) fn check(cx: &mut Cx) {
     let n = cx.resources.map_or(0, |r| r.len());
     if n > 500 {
         cx.report(
-            "FF3101",
+            rules::TOO_MANY_RESOURCES,
             None,
             "Resources",
             format!("the template has {n} resources; CloudFormation allows 500"),
@@ -29,7 +30,7 @@ pub(super) fn check(cx: &mut Cx) {
         let n = map.map_or(0, |m| m.len());
         if n > 200 {
             cx.report(
-                "FF3102",
+                rules::TOO_MANY_SECTION_ENTRIES,
                 None,
                 section,
                 format!(
@@ -56,7 +57,7 @@ pub(super) fn check(cx: &mut Cx) {
                     "is not alphanumeric".to_owned()
                 };
                 cx.report(
-                    "FF3103",
+                    rules::LOGICAL_ID_FORMAT,
                     Some(id),
                     format!("{section}.{id}"),
                     format!("logical ID `{id}` {what}"),
@@ -86,7 +87,7 @@ pub(super) fn check(cx: &mut Cx) {
     }
     for (id, first, name) in dups {
         cx.report(
-            "FF3104",
+            rules::DUPLICATE_EXPORT_NAME,
             Some(id),
             format!("{id}.Export.Name"),
             format!(
@@ -99,7 +100,7 @@ pub(super) fn check(cx: &mut Cx) {
         && d.len() > 1024
     {
         cx.report(
-            "FF3107",
+            rules::DESCRIPTION_TOO_LONG,
             None,
             "Description",
             format!("the description is {} bytes; the limit is 1,024", d.len()),
@@ -111,7 +112,7 @@ pub(super) fn check(cx: &mut Cx) {
     let size = cx.body_len();
     if size > BODY_LIMIT {
         cx.report(
-            "FF3106",
+            rules::BODY_TOO_LARGE,
             None,
             "",
             format!("the template is {size} bytes; CloudFormation accepts at most 1,048,576"),
@@ -119,7 +120,7 @@ pub(super) fn check(cx: &mut Cx) {
         );
     } else if size > INLINE_BODY_LIMIT {
         cx.report(
-            "FF3105",
+            rules::BODY_OVER_INLINE_LIMIT,
             None,
             "",
             format!(
@@ -134,7 +135,7 @@ pub(super) fn check(cx: &mut Cx) {
     // `aws cloudformation package` and SAM expand them first, so this is a warning.
     for a in cx.template.yaml_aliases() {
         cx.report(
-            "FF3108",
+            rules::YAML_ALIAS,
             None,
             "",
             format!(

@@ -2,8 +2,9 @@
 //!
 //! [`validate`] checks a rendered [`Template`] — built with the DSL or read from a file with
 //! [`Template::parse`] — and returns a [`Report`] with every problem found at once, each a
-//! [`Diagnostic`] with a stable rule id from [`RULES`], plus the capabilities the template
-//! needs to deploy ([`capabilities`]).
+//! [`Diagnostic`] with a stable rule id from the registry ([`crate::rules`]; the validator's
+//! rules are [`crate::rules::validator_rules`]), plus the capabilities the template needs to
+//! deploy ([`capabilities`]).
 //!
 //! What is checked:
 //! - **Schema** (`FF2xxx`): resource types, property names, required properties, value types,
@@ -25,6 +26,7 @@
 //! let report = validate(&t);
 //! assert_eq!(report.errors(), 1);
 //! assert_eq!(report.diagnostics[0].rule, "FF2005");
+//! assert_eq!(report.diagnostics[0].rule, ferroform::rules::ENUM_VALUE);
 //! assert_eq!(report.diagnostics[0].path, "Logs.Properties.RetentionInDays");
 //! ```
 
@@ -45,202 +47,7 @@ pub use limits::INLINE_BODY_LIMIT;
 use crate::model::diag::{Diagnostic, Severity};
 use crate::model::render::{Json, JsonMap};
 use crate::model::template::Template;
-
-/// One rule of the validator: its stable id, severity and what it checks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rule {
-    /// Stable id (`FF2002`).
-    pub id: &'static str,
-    /// Error (the template is refused) or warning.
-    pub severity: Severity,
-    /// What the rule checks, in one line.
-    pub summary: &'static str,
-}
-
-const fn e(id: &'static str, summary: &'static str) -> Rule {
-    Rule {
-        id,
-        severity: Severity::Error,
-        summary,
-    }
-}
-
-const fn w(id: &'static str, summary: &'static str) -> Rule {
-    Rule {
-        id,
-        severity: Severity::Warning,
-        summary,
-    }
-}
-
-/// Every rule of the validator, in id order (the README's table and `--help` are built
-/// from this list).
-pub const RULES: &[Rule] = &[
-    e(
-        "FF2000",
-        "template structure: sections, resource entries, outputs and parameters are well formed",
-    ),
-    e("FF2001", "unknown resource type (with a suggestion)"),
-    e(
-        "FF2002",
-        "unknown property (with a \"did you mean\" suggestion)",
-    ),
-    e("FF2003", "required property missing"),
-    e("FF2004", "value of the wrong type"),
-    e("FF2005", "value not one of the allowed values"),
-    e("FF2006", "string does not match the property's pattern"),
-    e("FF2007", "string length out of range"),
-    e("FF2008", "number out of range"),
-    e("FF2009", "array size out of range"),
-    e(
-        "FF3001",
-        "Ref to something that does not exist (or a resource from Conditions)",
-    ),
-    e("FF3002", "Fn::GetAtt of a resource that does not exist"),
-    e(
-        "FF3003",
-        "Fn::GetAtt of an attribute the resource type does not have",
-    ),
-    e(
-        "FF3004",
-        "Fn::GetAtt of a parameter (only resources have attributes)",
-    ),
-    e("FF3005", "Fn::Sub variable that names nothing"),
-    e(
-        "FF3006",
-        "DependsOn names a resource that does not exist (or itself)",
-    ),
-    e(
-        "FF3007",
-        "condition that does not exist (Condition, Fn::If)",
-    ),
-    e(
-        "FF3008",
-        "Fn::FindInMap of a mapping (or literal key) that does not exist",
-    ),
-    e(
-        "FF3009",
-        "dependency cycle between resources (DependsOn or references)",
-    ),
-    e("FF3010", "Fn::Select index out of range of a literal list"),
-    w(
-        "FF3011",
-        "reference to a conditional resource from a place not guarded by its condition",
-    ),
-    w(
-        "FF3012",
-        "NoEcho parameter shown in clear by an output or a resource's Metadata",
-    ),
-    e("FF3101", "more than 500 resources"),
-    e("FF3102", "more than 200 parameters, outputs or mappings"),
-    e(
-        "FF3103",
-        "logical ID not alphanumeric or longer than 255 characters",
-    ),
-    e("FF3104", "export name used twice"),
-    w(
-        "FF3105",
-        "template body over 51,200 bytes (deploy must upload it to S3)",
-    ),
-    e("FF3106", "template body over 1 MB"),
-    e("FF3107", "description over 1,024 bytes"),
-    w(
-        "FF3108",
-        "YAML alias, which CloudFormation does not read (only package or SAM expand it)",
-    ),
-    e(
-        "FF4001",
-        "Fargate task cpu/memory combination not supported",
-    ),
-    e("FF4002", "Fargate task without task-level Cpu or Memory"),
-    e("FF4003", "Fargate task whose NetworkMode is not awsvpc"),
-    e("FF4004", "task definition without containers"),
-    e("FF4005", "task definition without an essential container"),
-    e(
-        "FF4006",
-        "container Memory not greater than its MemoryReservation",
-    ),
-    e("FF4007", "containers' memory or cpu exceeds the task's"),
-    e(
-        "FF4008",
-        "HostPort differs from ContainerPort in awsvpc or host network mode",
-    ),
-    e(
-        "FF4009",
-        "EC2 task without memory at task or container level",
-    ),
-    e(
-        "FF4010",
-        "awslogs log configuration missing required options",
-    ),
-    e(
-        "FF4011",
-        "FARGATE service whose task definition is not FARGATE-compatible",
-    ),
-    e(
-        "FF4012",
-        "service of an awsvpc task without NetworkConfiguration",
-    ),
-    w(
-        "FF4013",
-        "load-balanced service that does not depend on its listener",
-    ),
-    e(
-        "FF4014",
-        "Fargate or external service with the DAEMON scheduling strategy",
-    ),
-    e(
-        "FF4020",
-        "ECR lifecycle policy text is not a valid lifecycle policy",
-    ),
-    e("FF4021", "ECR lifecycle rules share a rulePriority"),
-    e(
-        "FF4022",
-        "ECR lifecycle rule with tagStatus any does not have the highest rulePriority",
-    ),
-    e(
-        "FF4023",
-        "ECR lifecycle tag prefix/pattern lists without tagStatus tagged (or tagged without one)",
-    ),
-    e(
-        "FF4024",
-        "ECR lifecycle countUnit without sinceImagePushed (or sinceImagePushed without it)",
-    ),
-    e(
-        "FF4030",
-        "ECS scalable target ResourceId not service/<cluster>/<service>",
-    ),
-    e(
-        "FF4031",
-        "ECS scalable target dimension not ecs:service:DesiredCount",
-    ),
-    e(
-        "FF4032",
-        "scalable target MinCapacity greater than MaxCapacity",
-    ),
-    e("FF4033", "scaling policy that names no scalable target"),
-    w(
-        "FF4034",
-        "auto-scaled ECS service that sets DesiredCount (every update scales it back)",
-    ),
-    e(
-        "FF4040",
-        "capacity provider name starting with aws, ecs or fargate (given, or generated from such a stack name)",
-    ),
-    e(
-        "FF4041",
-        "managed termination protection without managed scaling",
-    ),
-    e(
-        "FF4042",
-        "managed termination protection with an Auto Scaling group that does not protect new instances from scale-in",
-    ),
-];
-
-/// The rule with this id.
-pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
-}
+use crate::rules::Rule;
 
 /// What [`validate`] found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -415,24 +222,20 @@ impl<'t> Cx<'t> {
         self.template.body_text().len()
     }
 
-    /// Report a problem under `rule` (its severity comes from [`RULES`]).
+    /// Report a problem under `rule` (a constant of [`crate::rules`], whose severity it takes).
     pub fn report(
         &mut self,
-        rule: &'static str,
+        rule: Rule,
         logical_id: Option<&str>,
         path: impl Into<String>,
         message: impl Into<String>,
         hint: Option<String>,
     ) {
-        let severity = self::rule(rule).map_or(Severity::Error, |r| r.severity);
         self.diags.push(Diagnostic {
-            severity,
-            rule,
-            source: self.source.to_owned(),
             logical_id: logical_id.map(str::to_owned),
             path: path.into(),
-            message: message.into(),
             hint,
+            ..Diagnostic::new(rule, self.source, message)
         });
     }
 

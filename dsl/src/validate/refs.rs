@@ -7,6 +7,7 @@ use crate::model::fasthash::FastMap;
 
 use super::{Cx, data, intrinsic, lit_num, suggest};
 use crate::model::render::{Json, JsonMap};
+use crate::rules;
 
 /// CloudFormation's pseudo parameters.
 pub(crate) const PSEUDO: &[&str] = &[
@@ -107,7 +108,7 @@ impl<'t> Refs<'_, 't> {
             };
             if *d == id {
                 self.cx.report(
-                    "FF3006",
+                    rules::UNKNOWN_DEPENDS_ON,
                     Some(id),
                     path,
                     format!("`{id}` depends on itself"),
@@ -121,7 +122,7 @@ impl<'t> Refs<'_, 't> {
                 let hint =
                     suggest(d, self.ids.iter().copied()).map(|s| format!("did you mean `{s}`?"));
                 self.cx.report(
-                    "FF3006",
+                    rules::UNKNOWN_DEPENDS_ON,
                     Some(id),
                     path,
                     format!("DependsOn names `{d}`, which is not a resource of this template"),
@@ -150,7 +151,7 @@ impl<'t> Refs<'_, 't> {
             .map(|s| format!("did you mean `{s}`?"))
             .or_else(|| Some("define it under Conditions".into()));
         self.cx.report(
-            "FF3007",
+            rules::UNKNOWN_CONDITION,
             Some(place.id()),
             path,
             format!("condition `{name}` does not exist"),
@@ -204,7 +205,7 @@ impl<'t> Refs<'_, 't> {
             _ => "resource",
         };
         self.cx.report(
-            "FF3011",
+            rules::CONDITIONAL_REFERENCE,
             Some(place.id()),
             path.to_owned(),
             format!(
@@ -240,7 +241,7 @@ impl<'t> Refs<'_, 't> {
         if let Place::Condition(id) = place {
             if !self.is_param(name) {
                 self.cx.report(
-                    "FF3001",
+                    rules::UNKNOWN_REF,
                     Some(id),
                     path.to_owned(),
                     format!("condition `{id}` refers to `{name}`, which is not a parameter"),
@@ -271,7 +272,11 @@ impl<'t> Refs<'_, 't> {
         let hint = suggest(name, candidates)
             .map(|s| format!("did you mean `{s}`?"))
             .or_else(|| Some("name a resource, a parameter or a pseudo parameter".into()));
-        let rule = if via == "Fn::Sub" { "FF3005" } else { "FF3001" };
+        let rule = if via == "Fn::Sub" {
+            rules::UNKNOWN_SUB_VARIABLE
+        } else {
+            rules::UNKNOWN_REF
+        };
         self.cx.report(
             rule,
             Some(place.id()),
@@ -292,7 +297,7 @@ impl<'t> Refs<'_, 't> {
     ) {
         if self.is_param(res) && !self.index.contains_key(res) {
             self.cx.report(
-                "FF3004",
+                rules::GETATT_OF_PARAMETER,
                 Some(place.id()),
                 path.to_owned(),
                 format!("{via} asks `{res}` for an attribute, but `{res}` is a parameter"),
@@ -303,7 +308,11 @@ impl<'t> Refs<'_, 't> {
         if !self.index.contains_key(res) {
             let hint =
                 suggest(res, self.ids.iter().copied()).map(|s| format!("did you mean `{s}`?"));
-            let rule = if via == "Fn::Sub" { "FF3005" } else { "FF3002" };
+            let rule = if via == "Fn::Sub" {
+                rules::UNKNOWN_SUB_VARIABLE
+            } else {
+                rules::UNKNOWN_GETATT_RESOURCE
+            };
             self.cx.report(
                 rule,
                 Some(place.id()),
@@ -315,7 +324,7 @@ impl<'t> Refs<'_, 't> {
         }
         if let Place::Condition(id) = place {
             self.cx.report(
-                "FF3001",
+                rules::UNKNOWN_REF,
                 Some(id),
                 path.to_owned(),
                 format!("condition `{id}` uses an attribute of the resource `{res}`"),
@@ -346,7 +355,7 @@ impl<'t> Refs<'_, 't> {
             None => format!("{ty} has {}", attrs.join(", ")),
         };
         self.cx.report(
-            "FF3003",
+            rules::UNKNOWN_GETATT_ATTRIBUTE,
             Some(place.id()),
             path.to_owned(),
             format!("{ty} `{res}` has no attribute `{attr}`"),
@@ -409,7 +418,7 @@ impl<'t> Refs<'_, 't> {
                 match res {
                     Some(res) => self.get_att(place, res, attr, path, asserted, "Fn::GetAtt"),
                     None => self.cx.report(
-                        "FF2000",
+                        rules::TEMPLATE_STRUCTURE,
                         Some(place.id()),
                         path.clone(),
                         "Fn::GetAtt takes [LogicalId, AttributeName]".to_owned(),
@@ -451,7 +460,7 @@ impl<'t> Refs<'_, 't> {
                     && (i < 0.0 || i.fract() != 0.0 || i >= list.len() as f64)
                 {
                     self.cx.report(
-                        "FF3010",
+                        rules::SELECT_OUT_OF_RANGE,
                         Some(place.id()),
                         path.clone(),
                         format!(
@@ -484,7 +493,7 @@ impl<'t> Refs<'_, 't> {
                 .flat_map(|m| m.keys().map(String::as_str));
             let hint = suggest(map_name, known).map(|s| format!("did you mean `{s}`?"));
             self.cx.report(
-                "FF3008",
+                rules::UNKNOWN_MAPPING,
                 Some(place.id()),
                 path.to_owned(),
                 format!("Fn::FindInMap names the mapping `{map_name}`, which does not exist"),
@@ -505,7 +514,7 @@ impl<'t> Refs<'_, 't> {
                 )
             });
             self.cx.report(
-                "FF3008",
+                rules::UNKNOWN_MAPPING,
                 Some(place.id()),
                 path.to_owned(),
                 format!("mapping `{map_name}` has no key `{k1}`"),
@@ -522,7 +531,7 @@ impl<'t> Refs<'_, 't> {
                 )
             });
             self.cx.report(
-                "FF3008",
+                rules::UNKNOWN_MAPPING,
                 Some(place.id()),
                 path.to_owned(),
                 format!("mapping `{map_name}` has no key `{k2}` under `{k1}`"),
@@ -614,7 +623,7 @@ impl<'t> Refs<'_, 't> {
                     )
                 };
                 self.cx.report(
-                    "FF3009",
+                    rules::DEPENDENCY_CYCLE,
                     Some(id),
                     id.to_owned(),
                     msg,

@@ -3,6 +3,7 @@
 use super::data::{self, Node};
 use super::{Cx, intrinsic, lit_num, one_of, pattern, suggest};
 use crate::model::render::Json;
+use crate::rules;
 
 const SECTIONS: &[&str] = &[
     "AWSTemplateFormatVersion",
@@ -67,7 +68,7 @@ pub(super) fn check(cx: &mut Cx) {
             None => {
                 for req in schema.get("required").into_iter().flat_map(Node::strs) {
                     cx.report(
-                        "FF2003",
+                        rules::REQUIRED_PROPERTY,
                         Some(id),
                         path.to_owned(),
                         format!("{ty} requires the property `{req}`"),
@@ -87,7 +88,7 @@ fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transform
     if ty.starts_with("Custom::") {
         if props.and_then(|p| p.get("ServiceToken")).is_none() {
             cx.report(
-                "FF2003",
+                rules::REQUIRED_PROPERTY,
                 Some(id),
                 format!("{id}.Properties"),
                 format!("custom resource {ty} requires the property `ServiceToken`"),
@@ -109,7 +110,7 @@ fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transform
             Some("resource types are `AWS::<Service>::<Resource>`, e.g. `AWS::ECS::Service`".into())
         });
     cx.report(
-        "FF2001",
+        rules::UNKNOWN_RESOURCE_TYPE,
         Some(id),
         format!("{id}.Type"),
         format!("unknown resource type `{ty}`"),
@@ -131,7 +132,7 @@ fn structure(cx: &mut Cx) {
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| format!("template sections are {}", one_of(SECTIONS)));
             cx.report(
-                "FF2000",
+                rules::TEMPLATE_STRUCTURE,
                 None,
                 k.clone(),
                 format!("unknown template section `{k}`"),
@@ -143,7 +144,7 @@ fn structure(cx: &mut Cx) {
         && v.as_str() != Some("2010-09-09")
     {
         cx.report(
-            "FF2000",
+            rules::TEMPLATE_STRUCTURE,
             None,
             "AWSTemplateFormatVersion",
             format!("AWSTemplateFormatVersion is {v}"),
@@ -161,7 +162,7 @@ fn structure(cx: &mut Cx) {
             && !v.is_object()
         {
             cx.report(
-                "FF2000",
+                rules::TEMPLATE_STRUCTURE,
                 None,
                 section,
                 format!("the {section} section is not a mapping"),
@@ -171,14 +172,14 @@ fn structure(cx: &mut Cx) {
     }
     match cx.resources {
         None if body.get("Resources").is_none_or(|r| r.is_object()) => cx.report(
-            "FF2000",
+            rules::TEMPLATE_STRUCTURE,
             None,
             "Resources",
             "the template has no Resources section",
             Some("a template needs at least one resource".into()),
         ),
         Some(r) if r.is_empty() => cx.report(
-            "FF2000",
+            rules::TEMPLATE_STRUCTURE,
             None,
             "Resources",
             "the Resources section is empty",
@@ -189,7 +190,7 @@ fn structure(cx: &mut Cx) {
     for (id, r) in cx.resources.into_iter().flatten() {
         let Some(m) = r.as_object() else {
             cx.report(
-                "FF2000",
+                rules::TEMPLATE_STRUCTURE,
                 Some(id),
                 id.clone(),
                 format!("resource `{id}` is not a mapping"),
@@ -200,14 +201,14 @@ fn structure(cx: &mut Cx) {
         match m.get("Type") {
             Some(Json::String(_)) => {}
             Some(_) => cx.report(
-                "FF2000",
+                rules::TEMPLATE_STRUCTURE,
                 Some(id),
                 format!("{id}.Type"),
                 "Type is not a string",
                 None,
             ),
             None => cx.report(
-                "FF2000",
+                rules::TEMPLATE_STRUCTURE,
                 Some(id),
                 id.clone(),
                 format!("resource `{id}` has no Type"),
@@ -222,7 +223,7 @@ fn structure(cx: &mut Cx) {
                         format!("resource attributes are {}", one_of(RESOURCE_KEYS))
                     });
                 cx.report(
-                    "FF2000",
+                    rules::TEMPLATE_STRUCTURE,
                     Some(id),
                     format!("{id}.{k}"),
                     format!("unknown resource attribute `{k}`"),
@@ -234,7 +235,7 @@ fn structure(cx: &mut Cx) {
             && !p.is_object()
         {
             cx.report(
-                "FF2000",
+                rules::TEMPLATE_STRUCTURE,
                 Some(id),
                 format!("{id}.Properties"),
                 "Properties is not a mapping",
@@ -245,7 +246,7 @@ fn structure(cx: &mut Cx) {
             && !c.is_string()
         {
             cx.report(
-                "FF2000",
+                rules::TEMPLATE_STRUCTURE,
                 Some(id),
                 format!("{id}.Condition"),
                 "Condition is not a condition name",
@@ -260,7 +261,7 @@ fn structure(cx: &mut Cx) {
             };
             if !ok {
                 cx.report(
-                    "FF2000",
+                    rules::TEMPLATE_STRUCTURE,
                     Some(id),
                     format!("{id}.DependsOn"),
                     "DependsOn is not a logical ID or a list of logical IDs",
@@ -279,7 +280,7 @@ fn structure(cx: &mut Cx) {
                 && !allowed.contains(&v.as_str())
             {
                 cx.report(
-                    "FF2000",
+                    rules::TEMPLATE_STRUCTURE,
                     Some(id),
                     format!("{id}.{key}"),
                     format!("{key} `{v}` is not valid"),
@@ -290,7 +291,7 @@ fn structure(cx: &mut Cx) {
             // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/function-refs-in-policy-attributes.html
             if m.get(key).is_some_and(Json::is_object) && !language_extensions {
                 cx.report(
-                    "FF2000",
+                    rules::TEMPLATE_STRUCTURE,
                     Some(id),
                     format!("{id}.{key}"),
                     format!("{key} is an intrinsic function, which CloudFormation accepts only with the AWS::LanguageExtensions transform"),
@@ -302,7 +303,7 @@ fn structure(cx: &mut Cx) {
     for (id, o) in cx.outputs.into_iter().flatten() {
         let Some(m) = o.as_object() else {
             cx.report(
-                "FF2000",
+                rules::TEMPLATE_STRUCTURE,
                 Some(id),
                 id.clone(),
                 format!("output `{id}` is not a mapping"),
@@ -312,7 +313,7 @@ fn structure(cx: &mut Cx) {
         };
         if !m.contains_key("Value") {
             cx.report(
-                "FF2000",
+                rules::TEMPLATE_STRUCTURE,
                 Some(id),
                 id.clone(),
                 format!("output `{id}` has no Value"),
@@ -322,7 +323,7 @@ fn structure(cx: &mut Cx) {
         for k in m.keys() {
             if !OUTPUT_KEYS.contains(&k.as_str()) {
                 cx.report(
-                    "FF2000",
+                    rules::TEMPLATE_STRUCTURE,
                     Some(id),
                     format!("{id}.{k}"),
                     format!("unknown output attribute `{k}`"),
@@ -334,7 +335,7 @@ fn structure(cx: &mut Cx) {
             && e.get("Name").is_none()
         {
             cx.report(
-                "FF2000",
+                rules::TEMPLATE_STRUCTURE,
                 Some(id),
                 format!("{id}.Export"),
                 "Export has no Name",
@@ -345,7 +346,7 @@ fn structure(cx: &mut Cx) {
     for (id, p) in cx.parameters.into_iter().flatten() {
         let Some(m) = p.as_object() else {
             cx.report(
-                "FF2000",
+                rules::TEMPLATE_STRUCTURE,
                 Some(id),
                 id.clone(),
                 format!("parameter `{id}` is not a mapping"),
@@ -354,9 +355,9 @@ fn structure(cx: &mut Cx) {
             continue;
         };
         match m.get("Type").and_then(Json::as_str) {
-            None => cx.report("FF2000", Some(id), id.clone(), format!("parameter `{id}` has no Type"), None),
+            None => cx.report(rules::TEMPLATE_STRUCTURE, Some(id), id.clone(), format!("parameter `{id}` has no Type"), None),
             Some(t) if !valid_parameter_type(t) => cx.report(
-                "FF2000",
+                rules::TEMPLATE_STRUCTURE,
                 Some(id),
                 format!("{id}.Type"),
                 format!("`{t}` is not a parameter type"),
@@ -367,7 +368,7 @@ fn structure(cx: &mut Cx) {
         for k in m.keys() {
             if !PARAMETER_KEYS.contains(&k.as_str()) {
                 cx.report(
-                    "FF2000",
+                    rules::TEMPLATE_STRUCTURE,
                     Some(id),
                     format!("{id}.{k}"),
                     format!("unknown parameter attribute `{k}`"),
@@ -596,7 +597,7 @@ impl Walk<'_, '_> {
                 })
                 .collect();
             self.cx.report(
-                "FF2004",
+                rules::VALUE_TYPE,
                 Some(self.id),
                 path.to_owned(),
                 format!("expected {}, found {found} {}", want.join(" or "), short(v)),
@@ -611,7 +612,7 @@ impl Walk<'_, '_> {
                 let (min, max) = (n.min_items, n.max_items);
                 if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
                     self.cx.report(
-                        "FF2009",
+                        rules::ARRAY_SIZE,
                         Some(self.id),
                         path.to_owned(),
                         format!(
@@ -654,7 +655,7 @@ impl Walk<'_, '_> {
                     None => format!("allowed: {listed}"),
                 };
                 self.cx.report(
-                    "FF2005",
+                    rules::ENUM_VALUE,
                     Some(self.id),
                     path.to_owned(),
                     format!("{} is not an allowed value", short(v)),
@@ -668,7 +669,7 @@ impl Walk<'_, '_> {
             let (min, max) = (n.min_len, n.max_len);
             if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
                 self.cx.report(
-                    "FF2007",
+                    rules::STRING_LENGTH,
                     Some(self.id),
                     path.to_owned(),
                     format!(
@@ -684,7 +685,7 @@ impl Walk<'_, '_> {
                 && pattern::matches(p, s) == Some(false)
             {
                 self.cx.report(
-                    "FF2006",
+                    rules::STRING_PATTERN,
                     Some(self.id),
                     path.to_owned(),
                     format!("{} does not match the pattern `{p}`", short(v)),
@@ -699,7 +700,7 @@ impl Walk<'_, '_> {
             && (min.is_some_and(|m| x < m) || max.is_some_and(|m| x > m))
         {
             self.cx.report(
-                "FF2008",
+                rules::NUMBER_RANGE,
                 Some(self.id),
                 path.to_owned(),
                 format!("{} is out of range", short(v)),
@@ -743,7 +744,7 @@ impl Walk<'_, '_> {
                         }
                     };
                     self.cx.report(
-                        "FF2002",
+                        rules::UNKNOWN_PROPERTY,
                         Some(self.id),
                         path.to_owned(),
                         format!("unknown property `{k}`"),
@@ -757,7 +758,7 @@ impl Walk<'_, '_> {
         for req in n.required.into_iter().flat_map(Node::strs) {
             if !m.contains_key(req) {
                 self.cx.report(
-                    "FF2003",
+                    rules::REQUIRED_PROPERTY,
                     Some(self.id),
                     path.to_owned(),
                     format!("missing the required property `{req}`"),

@@ -12,6 +12,7 @@
 use super::refs::sub_variables;
 use super::{Cx, intrinsic};
 use crate::model::render::Json;
+use crate::rules;
 
 /// Whether a parameter declaration is `NoEcho`: `true`, or the string `"true"` (any case)
 /// as JSON templates often write it. The only test of NoEcho in ferroform.
@@ -170,7 +171,13 @@ pub(super) fn check(cx: &mut Cx) {
                 "keep the secret out of Metadata: CloudFormation does not mask NoEcho values there (GetTemplate and DescribeStackResource show them); pass it by reference instead, e.g. a Secrets Manager secret or an SSM SecureString name",
             )
         };
-        cx.report("FF3012", Some(id), path, what, Some(hint.to_owned()));
+        cx.report(
+            rules::NO_ECHO_IN_CLEAR,
+            Some(id),
+            path,
+            what,
+            Some(hint.to_owned()),
+        );
     }
 }
 

@@ -1,0 +1,416 @@
+//! The rule registry: every rule a [`Diagnostic`](crate::Diagnostic) can name, in one place.
+//!
+//! Each rule is a typed constant ([`Rule`]) with its stable id, its severity, what it
+//! checks in one line, and the AWS documentation page for the fact it checks. Code that
+//! reports a problem passes the constant (`rules::FARGATE_CPU_MEMORY`), never an id string,
+//! and the severity always comes from here. [`RULES`] lists every rule, in id order;
+//! `docs/rules.md` is generated from it (`tests/readme.rs` fails when the file is stale).
+//!
+//! The ranges:
+//! - `FF10xx` ([`Origin::Model`]): stacks and apps, found when a stack is synthesized;
+//! - `FF15xx` ([`Origin::Construct`]): the high-level constructs' input;
+//! - `FF2xxx`–`FF4xxx` ([`Origin::Validator`]): the validator ([`crate::validate`]), run by
+//!   `ferroform validate` and by every `synth`.
+//!
+//! The constants are named for what they check, so a call site reads as the problem it
+//! reports; `docs/rules.md` and each constant's documentation give the id. A diagnostic
+//! keeps the id as text ([`Diagnostic::rule`](crate::Diagnostic::rule), for output and for
+//! matching), and compares equal to its rule:
+//!
+//! ```
+//! use ferroform::{Template, rules};
+//! use ferroform::validate::validate;
+//! let t = Template::parse("t.yaml", "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 15\n").unwrap();
+//! let d = &validate(&t).diagnostics[0];
+//! assert_eq!(d.rule, rules::ENUM_VALUE);
+//! assert_eq!(d.severity, rules::ENUM_VALUE.severity);
+//! assert_eq!(rules::by_id(d.rule), Some(&rules::ENUM_VALUE));
+//! ```
+
+use crate::model::diag::Severity;
+
+/// One rule: a stable id, its severity, what it checks and where AWS documents the fact.
+///
+/// Rules are made here only (the struct is `non_exhaustive`): use the constants of this
+/// module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Rule {
+    /// Stable id (`FF2002`).
+    pub id: &'static str,
+    /// The name of the constant (`UNKNOWN_PROPERTY`).
+    pub name: &'static str,
+    /// Error (the stack or template is refused) or warning.
+    pub severity: Severity,
+    /// What checks it.
+    pub origin: Origin,
+    /// What the rule checks, in one line.
+    pub summary: &'static str,
+    /// The AWS documentation page for the fact the rule checks.
+    pub doc_url: &'static str,
+}
+
+/// What checks a rule (and so when it is reported).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Origin {
+    /// The template model: stacks and apps, checked when a stack is synthesized (`FF10xx`).
+    Model,
+    /// The high-level constructs ([`crate::ecs`]), checked at synth (`FF15xx`).
+    Construct,
+    /// The validator ([`crate::validate`]): `ferroform validate` and every `synth`
+    /// (`FF2xxx` to `FF4xxx`).
+    Validator,
+}
+
+impl PartialEq<&str> for Rule {
+    fn eq(&self, id: &&str) -> bool {
+        self.id == *id
+    }
+}
+
+impl PartialEq<Rule> for &str {
+    /// A diagnostic's rule id compares equal to its rule: `d.rule == rules::BAD_EXPORT`.
+    fn eq(&self, rule: &Rule) -> bool {
+        *self == rule.id
+    }
+}
+
+/// The rule with this id.
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// The validator's rules (`FF2xxx` to `FF4xxx`), in id order: what `ferroform validate`
+/// can report.
+pub fn validator_rules() -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().filter(|r| r.origin == Origin::Validator)
+}
+
+/// Declares each rule as a constant (documented from its fields) and [`RULES`], the list of
+/// them all, so a rule cannot be declared without being listed.
+macro_rules! registry {
+    ($(
+        $name:ident = $severity:ident $origin:ident $id:literal
+            $summary:literal
+            $url:literal;
+    )*) => {
+        $(
+            #[doc = concat!("`", $id, "` (", stringify!($severity), "): ", $summary, ".")]
+            #[doc = ""]
+            #[doc = concat!("AWS documentation: <", $url, ">")]
+            pub const $name: Rule = Rule {
+                id: $id,
+                name: stringify!($name),
+                severity: Severity::$severity,
+                origin: Origin::$origin,
+                summary: $summary,
+                doc_url: $url,
+            };
+        )*
+
+        /// Every rule, in id order: `docs/rules.md`, the README's pointer to it and
+        /// `ferroform validate --help` are built from this list.
+        pub const RULES: &[Rule] = &[$($name),*];
+    };
+}
+
+registry! {
+    // ---- The template model: stacks and apps (FF10xx) ----------------------------------
+    INVALID_LOGICAL_ID = Error Model "FF1001"
+        "a logical ID is not 1–255 ASCII letters and digits"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html";
+    DUPLICATE_LOGICAL_ID = Error Model "FF1002"
+        "a logical ID is used twice (resources and parameters share one namespace)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html";
+    CROSS_STACK_REFERENCE = Error Model "FF1003"
+        "a handle, parameter, condition or mapping of another stack was used where no export can help: `DependsOn` across stacks, or `Stack::synth` outside its `App`"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/walkthrough-crossstackref.html";
+    FOREIGN_HANDLE = Error Model "FF1004"
+        "a stack's options were set through a handle of another stack"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-product-attribute-reference.html";
+    DANGLING_REFERENCE = Error Model "FF1005"
+        "a `Ref` or `Fn::GetAtt` inside plain JSON (a raw resource, a `json!` document) names nothing in the stack"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html";
+    DUPLICATE_STACK = Error Model "FF1006"
+        "two stacks of one app have the same name"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html";
+    INVALID_STACK_NAME = Error Model "FF1007"
+        "a stack name is not a valid CloudFormation stack name"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html";
+    BAD_OVERRIDE = Error Model "FF1008"
+        "an override names nothing: a property or attribute override's path, or an `override_logical_id` that no part was added under"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html";
+    BAD_EXPORT = Error Model "FF1009"
+        "an explicit export is misused (taken output ID, more than 200 outputs)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html";
+    STACK_CYCLE = Error Model "FF1010"
+        "stacks import from each other in a cycle"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html";
+
+    // ---- The constructs (FF15xx) ---------------------------------------------------------
+    INVALID_INPUT = Error Construct "FF1501"
+        "a construct was given input it cannot build (reported, never panicked on)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html";
+    UNMANAGED_ROLE = Warning Construct "FF1502"
+        "a role was given by ARN, so a permission a construct would grant is listed for you to allow instead"
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html";
+
+    // ---- The validator: schema (FF20xx) --------------------------------------------------
+    TEMPLATE_STRUCTURE = Error Validator "FF2000"
+        "template structure: sections, resource entries, outputs and parameters are well formed"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html";
+    UNKNOWN_RESOURCE_TYPE = Error Validator "FF2001"
+        "unknown resource type (with a suggestion)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html";
+    UNKNOWN_PROPERTY = Error Validator "FF2002"
+        "unknown property (with a \"did you mean\" suggestion)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html";
+    REQUIRED_PROPERTY = Error Validator "FF2003"
+        "required property missing"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html";
+    VALUE_TYPE = Error Validator "FF2004"
+        "value of the wrong type"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html";
+    ENUM_VALUE = Error Validator "FF2005"
+        "value not one of the allowed values"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html";
+    STRING_PATTERN = Error Validator "FF2006"
+        "string does not match the property's pattern"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html";
+    STRING_LENGTH = Error Validator "FF2007"
+        "string length out of range"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html";
+    NUMBER_RANGE = Error Validator "FF2008"
+        "number out of range"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html";
+    ARRAY_SIZE = Error Validator "FF2009"
+        "array size out of range"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html";
+
+    // ---- The validator: references (FF30xx) ----------------------------------------------
+    UNKNOWN_REF = Error Validator "FF3001"
+        "Ref to something that does not exist (or a resource from Conditions)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html";
+    UNKNOWN_GETATT_RESOURCE = Error Validator "FF3002"
+        "Fn::GetAtt of a resource that does not exist"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getatt.html";
+    UNKNOWN_GETATT_ATTRIBUTE = Error Validator "FF3003"
+        "Fn::GetAtt of an attribute the resource type does not have"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getatt.html";
+    GETATT_OF_PARAMETER = Error Validator "FF3004"
+        "Fn::GetAtt of a parameter (only resources have attributes)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getatt.html";
+    UNKNOWN_SUB_VARIABLE = Error Validator "FF3005"
+        "Fn::Sub variable that names nothing"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html";
+    UNKNOWN_DEPENDS_ON = Error Validator "FF3006"
+        "DependsOn names a resource that does not exist (or itself)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html";
+    UNKNOWN_CONDITION = Error Validator "FF3007"
+        "condition that does not exist (Condition, Fn::If)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/conditions-section-structure.html";
+    UNKNOWN_MAPPING = Error Validator "FF3008"
+        "Fn::FindInMap of a mapping (or literal key) that does not exist"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-findinmap.html";
+    DEPENDENCY_CYCLE = Error Validator "FF3009"
+        "dependency cycle between resources (DependsOn or references)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html";
+    SELECT_OUT_OF_RANGE = Error Validator "FF3010"
+        "Fn::Select index out of range of a literal list"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-select.html";
+    CONDITIONAL_REFERENCE = Warning Validator "FF3011"
+        "reference to a conditional resource from a place not guarded by its condition"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-condition.html";
+    NO_ECHO_IN_CLEAR = Warning Validator "FF3012"
+        "NoEcho parameter shown in clear by an output or a resource's Metadata"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html";
+
+    // ---- The validator: template limits (FF31xx) -----------------------------------------
+    TOO_MANY_RESOURCES = Error Validator "FF3101"
+        "more than 500 resources"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html";
+    TOO_MANY_SECTION_ENTRIES = Error Validator "FF3102"
+        "more than 200 parameters, outputs or mappings"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html";
+    LOGICAL_ID_FORMAT = Error Validator "FF3103"
+        "logical ID not alphanumeric or longer than 255 characters"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html";
+    DUPLICATE_EXPORT_NAME = Error Validator "FF3104"
+        "export name used twice"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html";
+    BODY_OVER_INLINE_LIMIT = Warning Validator "FF3105"
+        "template body over 51,200 bytes (deploy must upload it to S3)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html";
+    BODY_TOO_LARGE = Error Validator "FF3106"
+        "template body over 1 MB"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html";
+    DESCRIPTION_TOO_LONG = Error Validator "FF3107"
+        "description over 1,024 bytes"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-description-structure.html";
+    YAML_ALIAS = Warning Validator "FF3108"
+        "YAML alias, which CloudFormation does not read (only package or SAM expand it)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html";
+
+    // ---- The validator: task definitions and services (FF400x, FF401x) -------------------
+    FARGATE_CPU_MEMORY = Error Validator "FF4001"
+        "Fargate task cpu/memory combination not supported"
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size";
+    FARGATE_TASK_SIZE_MISSING = Error Validator "FF4002"
+        "Fargate task without task-level Cpu or Memory"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html";
+    FARGATE_NETWORK_MODE = Error Validator "FF4003"
+        "Fargate task whose NetworkMode is not awsvpc"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html";
+    NO_CONTAINERS = Error Validator "FF4004"
+        "task definition without containers"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html";
+    NO_ESSENTIAL_CONTAINER = Error Validator "FF4005"
+        "task definition without an essential container"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html";
+    CONTAINER_MEMORY_RESERVATION = Error Validator "FF4006"
+        "container Memory not greater than its MemoryReservation"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html";
+    CONTAINERS_EXCEED_TASK = Error Validator "FF4007"
+        "containers' memory or cpu exceeds the task's"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html";
+    HOST_PORT_MISMATCH = Error Validator "FF4008"
+        "HostPort differs from ContainerPort in awsvpc or host network mode"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html";
+    EC2_MEMORY_MISSING = Error Validator "FF4009"
+        "EC2 task without memory at task or container level"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html";
+    AWSLOGS_OPTIONS = Error Validator "FF4010"
+        "awslogs log configuration missing required options"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LogConfiguration.html";
+    FARGATE_SERVICE_COMPATIBILITY = Error Validator "FF4011"
+        "FARGATE service whose task definition is not FARGATE-compatible"
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html";
+    SERVICE_NETWORK_CONFIGURATION = Error Validator "FF4012"
+        "service of an awsvpc task without NetworkConfiguration"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html";
+    LISTENER_DEPENDENCY = Warning Validator "FF4013"
+        "load-balanced service that does not depend on its listener"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html";
+    UNSUPPORTED_DAEMON = Error Validator "FF4014"
+        "Fargate or external service with the DAEMON scheduling strategy"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html";
+
+    // ---- The validator: ECR lifecycle policies (FF402x) ----------------------------------
+    ECR_LIFECYCLE_POLICY = Error Validator "FF4020"
+        "ECR lifecycle policy text is not a valid lifecycle policy"
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html";
+    ECR_DUPLICATE_PRIORITY = Error Validator "FF4021"
+        "ECR lifecycle rules share a rulePriority"
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html";
+    ECR_ANY_PRIORITY = Error Validator "FF4022"
+        "ECR lifecycle rule with tagStatus any does not have the highest rulePriority"
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html";
+    ECR_TAG_SELECTION = Error Validator "FF4023"
+        "ECR lifecycle tag prefix/pattern lists without tagStatus tagged (or tagged without one)"
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html";
+    ECR_COUNT_UNIT = Error Validator "FF4024"
+        "ECR lifecycle countUnit without sinceImagePushed (or sinceImagePushed without it)"
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html";
+
+    // ---- The validator: Application Auto Scaling (FF403x) --------------------------------
+    SCALABLE_TARGET_RESOURCE_ID = Error Validator "FF4030"
+        "ECS scalable target ResourceId not service/<cluster>/<service>"
+        "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html";
+    SCALABLE_TARGET_DIMENSION = Error Validator "FF4031"
+        "ECS scalable target dimension not ecs:service:DesiredCount"
+        "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html";
+    MIN_ABOVE_MAX_CAPACITY = Error Validator "FF4032"
+        "scalable target MinCapacity greater than MaxCapacity"
+        "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html";
+    SCALING_POLICY_TARGET = Error Validator "FF4033"
+        "scaling policy that names no scalable target"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalingpolicy.html";
+    SCALED_DESIRED_COUNT = Warning Validator "FF4034"
+        "auto-scaled ECS service that sets DesiredCount (every update scales it back)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-desiredcount";
+
+    // ---- The validator: capacity providers (FF404x) --------------------------------------
+    CAPACITY_PROVIDER_NAME = Error Validator "FF4040"
+        "capacity provider name starting with aws, ecs or fargate (given, or generated from such a stack name)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-capacityprovider.html";
+    TERMINATION_PROTECTION_SCALING = Error Validator "FF4041"
+        "managed termination protection without managed scaling"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AutoScalingGroupProvider.html";
+    TERMINATION_PROTECTION_SCALE_IN = Error Validator "FF4042"
+        "managed termination protection with an Auto Scaling group that does not protect new instances from scale-in"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AutoScalingGroupProvider.html";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn ids_are_unique_well_formed_and_in_order() {
+        let mut ids = BTreeSet::new();
+        for r in RULES {
+            assert!(
+                r.id.len() == 6
+                    && r.id.starts_with("FF")
+                    && r.id[2..].bytes().all(|b| b.is_ascii_digit()),
+                "{}",
+                r.id
+            );
+            assert!(ids.insert(r.id), "{} twice", r.id);
+        }
+        let in_order: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        assert_eq!(in_order, ids.into_iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn each_range_belongs_to_one_origin() {
+        for r in RULES {
+            let expected = match &r.id[..4] {
+                "FF10" => Origin::Model,
+                "FF15" => Origin::Construct,
+                "FF20" | "FF30" | "FF31" | "FF40" => Origin::Validator,
+                other => panic!("{}: no range {other}xx", r.id),
+            };
+            assert_eq!(r.origin, expected, "{}", r.id);
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_summary_a_name_and_an_aws_page() {
+        let mut names = BTreeSet::new();
+        for r in RULES {
+            assert!(names.insert(r.name), "{} twice", r.name);
+            assert!(
+                !r.summary.is_empty() && !r.summary.contains('\n') && !r.summary.ends_with('.'),
+                "{}: one line, no final period: {:?}",
+                r.id,
+                r.summary
+            );
+            assert!(
+                r.doc_url.starts_with("https://docs.aws.amazon.com/")
+                    && !r.doc_url.contains(char::is_whitespace)
+                    && (r.doc_url.ends_with(".html") || r.doc_url.contains(".html#")),
+                "{}: {}",
+                r.id,
+                r.doc_url
+            );
+        }
+    }
+
+    #[test]
+    fn lookups_and_comparisons() {
+        for r in RULES {
+            assert_eq!(by_id(r.id), Some(r));
+            assert!(r.id == *r && *r == r.id);
+        }
+        assert_eq!(by_id("FF9999"), None);
+        assert!("FF4001" == FARGATE_CPU_MEMORY && "FF4002" != FARGATE_CPU_MEMORY);
+        assert_eq!(FARGATE_CPU_MEMORY.name, "FARGATE_CPU_MEMORY");
+        assert_eq!(UNMANAGED_ROLE.severity, Severity::Warning);
+        let validator: Vec<&str> = validator_rules().map(|r| r.id).collect();
+        assert_eq!(validator.first(), Some(&"FF2000"));
+        assert!(validator.iter().all(|id| !id.starts_with("FF1")));
+        assert!(RULES.iter().any(|r| r.severity == Severity::Warning));
+    }
+}
