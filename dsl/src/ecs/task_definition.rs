@@ -521,7 +521,89 @@ impl TaskDefinition {
             )),
         };
 
-        let (log_group, log_target) = match props.logging {
+        let (log_group, log_target) = Self::make_log_group(stack, id, props.logging);
+        if let Some(target) = &log_target {
+            execution_role.grant(
+                stack,
+                id,
+                "execution",
+                "WriteLogs",
+                vec![
+                    Statement::allow(["logs:CreateLogStream", "logs:PutLogEvents"])
+                        .resource(target.arn.clone()),
+                ],
+            );
+        }
+
+        let mut task = ecs::TaskDefinition::new()
+            .execution_role_arn(execution_role.arn())
+            .runtime_platform(
+                td::RuntimePlatform::new()
+                    .cpu_architecture(match props.cpu_architecture {
+                        CpuArchitecture::X86_64 => td::CpuArchitecture::X86_64,
+                        CpuArchitecture::Arm64 => td::CpuArchitecture::Arm64,
+                    })
+                    .operating_system_family(td::OperatingSystemFamily::Linux),
+            )
+            .container_definitions(Vec::<td::ContainerDefinition>::new());
+        task = Self::sized(task, &props.compatibility);
+        if let Some(family) = props.family {
+            task = task.family(family);
+        }
+        if let Some(gib) = props.ephemeral_storage_gib {
+            if !matches!(props.compatibility, Compatibility::Fargate(_))
+                || !(21..=200).contains(&gib)
+            {
+                stack.report_error(
+                    rules::INVALID_INPUT,
+                    Some(id),
+                    format!("ephemeral storage of {gib} GiB is not available"),
+                    "ephemeral storage is a Fargate setting, from 21 to 200 GiB",
+                );
+            }
+            task = task.ephemeral_storage(td::EphemeralStorage::new().size_in_gib(gib));
+        }
+
+        let is_fargate = matches!(props.compatibility, Compatibility::Fargate(_));
+        let mut task_role = match props.task_role {
+            TaskRole::None => None,
+            TaskRole::Create => Some(RoleRef::Managed(create_task_role(stack, id))),
+            TaskRole::Existing(role) => Some(RoleRef::Managed(role)),
+            TaskRole::Arn(arn) => Some(RoleRef::Arn(arn)),
+        };
+        let (volumes, efs_grants) = Self::volumes(stack, id, &props.volumes, is_fargate);
+        if !volumes.is_empty() {
+            task = task.volumes(volumes);
+        }
+        if !efs_grants.is_empty() {
+            let role =
+                task_role.get_or_insert_with(|| RoleRef::Managed(create_task_role(stack, id)));
+            role.grant(stack, id, "task", "MountEfs", efs_grants);
+        }
+        if let Some(role) = &task_role {
+            task = task.task_role_arn(role.arn());
+        }
+        let resource = stack.add(id, task);
+        TaskDefinition {
+            id: id.to_owned(),
+            resource,
+            execution_role,
+            task_role,
+            log_group,
+            log_target,
+            log_stream_prefix: props.log_stream_prefix.unwrap_or_else(|| id.into()),
+            compatibility: props.compatibility,
+        }
+    }
+
+    /// The log group the task writes to: created (with its retention checked), given, or
+    /// none; and where the awslogs driver sends the logs.
+    fn make_log_group(
+        stack: &mut Stack,
+        id: &str,
+        logging: TaskLogging,
+    ) -> (Option<Handle<logs::LogGroup>>, Option<LogTarget>) {
+        match logging {
             TaskLogging::Create(lg) => {
                 if let Some(days) = lg.retention_days.as_lit()
                     && !VALID_RETENTION_DAYS.contains(days)
@@ -563,32 +645,12 @@ impl TaskDefinition {
             }
             TaskLogging::ExistingName(name) => (None, Some(LogTarget::of_name(name))),
             TaskLogging::Disabled => (None, None),
-        };
-        if let Some(target) = &log_target {
-            execution_role.grant(
-                stack,
-                id,
-                "execution",
-                "WriteLogs",
-                vec![
-                    Statement::allow(["logs:CreateLogStream", "logs:PutLogEvents"])
-                        .resource(target.arn.clone()),
-                ],
-            );
         }
+    }
 
-        let mut task = ecs::TaskDefinition::new()
-            .execution_role_arn(execution_role.arn())
-            .runtime_platform(
-                td::RuntimePlatform::new()
-                    .cpu_architecture(match props.cpu_architecture {
-                        CpuArchitecture::X86_64 => td::CpuArchitecture::X86_64,
-                        CpuArchitecture::Arm64 => td::CpuArchitecture::Arm64,
-                    })
-                    .operating_system_family(td::OperatingSystemFamily::Linux),
-            )
-            .container_definitions(Vec::<td::ContainerDefinition>::new());
-        match &props.compatibility {
+    /// Compatibility, network mode and size.
+    fn sized(mut task: ecs::TaskDefinition, compatibility: &Compatibility) -> ecs::TaskDefinition {
+        match compatibility {
             Compatibility::Fargate(size) => {
                 let (cpu, memory): (Value<String>, Value<String>) = match size {
                     TaskSize::Fixed(size) => (
@@ -623,34 +685,21 @@ impl TaskDefinition {
                 }
             }
         }
-        if let Some(family) = props.family {
-            task = task.family(family);
-        }
-        if let Some(gib) = props.ephemeral_storage_gib {
-            if !matches!(props.compatibility, Compatibility::Fargate(_))
-                || !(21..=200).contains(&gib)
-            {
-                stack.report_error(
-                    rules::INVALID_INPUT,
-                    Some(id),
-                    format!("ephemeral storage of {gib} GiB is not available"),
-                    "ephemeral storage is a Fargate setting, from 21 to 200 GiB",
-                );
-            }
-            task = task.ephemeral_storage(td::EphemeralStorage::new().size_in_gib(gib));
-        }
+        task
+    }
 
-        let is_fargate = matches!(props.compatibility, Compatibility::Fargate(_));
-        let mut task_role = match props.task_role {
-            TaskRole::None => None,
-            TaskRole::Create => Some(RoleRef::Managed(create_task_role(stack, id))),
-            TaskRole::Existing(role) => Some(RoleRef::Managed(role)),
-            TaskRole::Arn(arn) => Some(RoleRef::Arn(arn)),
-        };
+    /// The task's volumes, and the statements EFS volumes with IAM authorization need on
+    /// the task role.
+    fn volumes(
+        stack: &mut Stack,
+        id: &str,
+        volumes_in: &[TaskVolume],
+        is_fargate: bool,
+    ) -> (Vec<td::Volume>, Vec<Statement>) {
         let mut volumes = Vec::new();
         let mut efs_grants = Vec::new();
-        for (i, volume) in props.volumes.iter().enumerate() {
-            if props.volumes[..i].iter().any(|v| v.name() == volume.name()) {
+        for (i, volume) in volumes_in.iter().enumerate() {
+            if volumes_in[..i].iter().any(|v| v.name() == volume.name()) {
                 stack.report_error(
                     rules::INVALID_INPUT,
                     Some(id),
@@ -727,28 +776,7 @@ impl TaskDefinition {
             };
             volumes.push(v);
         }
-        if !volumes.is_empty() {
-            task = task.volumes(volumes);
-        }
-        if !efs_grants.is_empty() {
-            let role =
-                task_role.get_or_insert_with(|| RoleRef::Managed(create_task_role(stack, id)));
-            role.grant(stack, id, "task", "MountEfs", efs_grants);
-        }
-        if let Some(role) = &task_role {
-            task = task.task_role_arn(role.arn());
-        }
-        let resource = stack.add(id, task);
-        TaskDefinition {
-            id: id.to_owned(),
-            resource,
-            execution_role,
-            task_role,
-            log_group,
-            log_target,
-            log_stream_prefix: props.log_stream_prefix.unwrap_or_else(|| id.into()),
-            compatibility: props.compatibility,
-        }
+        (volumes, efs_grants)
     }
 
     /// The underlying `AWS::ECS::TaskDefinition` (escape hatch).
