@@ -402,7 +402,9 @@ mod tests {
     fn lookups_and_comparisons() {
         for r in RULES {
             assert_eq!(by_id(r.id), Some(r));
-            assert!(r.id == *r && *r == r.id);
+            // A diagnostic's id and its rule compare equal, both ways round.
+            assert_eq!(r.id, *r);
+            assert_eq!(*r, r.id);
         }
         assert_eq!(by_id("FF9999"), None);
         assert!("FF4001" == FARGATE_CPU_MEMORY && "FF4002" != FARGATE_CPU_MEMORY);
