@@ -11,6 +11,7 @@
 
 use super::refs::sub_variables;
 use super::{Cx, intrinsic};
+use crate::model::parse::MAX_NESTING;
 use crate::model::render::Json;
 use crate::rules;
 
@@ -41,15 +42,32 @@ pub(crate) fn no_echo_parameters(body: &Json) -> Vec<String> {
 /// Every place in `v` that refers to one of the parameters `names`: a `Ref`, or an `Fn::Sub`
 /// variable not defined by the `Fn::Sub`'s own variable map. Each is pushed to `out` as
 /// (path, parameter); `path` is the path of `v` on entry.
+///
+/// The search goes [`MAX_NESTING`] levels below `v`, as deep as a template file may nest
+/// (the reader refuses deeper ones), and no further: a synthesized value nested deeper
+/// cannot exhaust the stack.
 pub(crate) fn references(
     v: &Json,
     names: &[String],
     path: &mut String,
     out: &mut Vec<(String, String)>,
 ) {
-    if path.len() > 4096 {
+    references_below(v, names, path, out, 0);
+}
+
+fn references_below(
+    v: &Json,
+    names: &[String],
+    path: &mut String,
+    out: &mut Vec<(String, String)>,
+    depth: usize,
+) {
+    if depth > MAX_NESTING {
         return;
     }
+    let references = |v: &Json, names: &[String], path: &mut String, out: &mut Vec<_>| {
+        references_below(v, names, path, out, depth + 1);
+    };
     let is_secret = |n: &str| names.iter().any(|s| s == n);
     match v {
         Json::Array(a) => {
@@ -231,6 +249,37 @@ mod tests {
             )]
         );
         assert!(find(json!({"Ref": "Other"})).is_empty());
+        // An `Fn::Sub` list that is not [text, variables] is no Sub form, and no panic.
+        assert!(find(json!({"Fn::Sub": ["${Pw}"]})).is_empty());
+        assert!(find(json!({"Fn::Sub": []})).is_empty());
+        assert_eq!(find(json!({"Fn::Sub": ["${Pw}", {}, "x"]})).len(), 0);
+    }
+
+    #[test]
+    fn references_are_found_as_deep_as_a_template_nests_and_long_keys_do_not_hide_them() {
+        let names = vec!["Pw".to_owned()];
+        let find = |v: &Json| {
+            let mut out = Vec::new();
+            references(v, &names, &mut "O.Value".to_owned(), &mut out);
+            out.len()
+        };
+        // `{"Ref": "Pw"}` wrapped in `levels` lists sits `levels` levels below the top.
+        let nested = |levels: usize| {
+            let mut v = json!({"Ref": "Pw"});
+            for _ in 0..levels {
+                v = json!([v]);
+            }
+            v
+        };
+        assert_eq!(
+            find(&nested(MAX_NESTING - 1)),
+            1,
+            "at the deepest level searched"
+        );
+        assert_eq!(find(&nested(MAX_NESTING + 1)), 0, "below it");
+        // A key longer than any path bound is no reason to stop looking.
+        let long = "K".repeat(10_000);
+        assert_eq!(find(&json!({long: {"Ref": "Pw"}})), 1);
     }
 
     #[test]
