@@ -5,6 +5,11 @@
 #   codegen/regenerate.sh           write the generated files (and delete stale ones)
 #   codegen/regenerate.sh --check   write nothing; exit 1 listing what would change
 #
+# Every run prints what could not be typed or checked (properties typed as JSON, dropped
+# properties, schema patterns the validator cannot check) and compares the list with
+# codegen/expected-fallbacks.txt: --check fails listing the lines that came or went; a normal
+# run rewrites the file, so the change shows in review.
+#
 # Creates .venv with the pinned cfn-lint (tests/setup_venv.sh) when it is missing.
 set -euo pipefail
 
@@ -32,5 +37,6 @@ exec cargo run --quiet --release -p ferroform-codegen -- \
     --cargo-toml dsl/Cargo.toml \
     --types codegen/types.txt \
     --constraints dsl/data/schemas.bin \
+    --expected codegen/expected-fallbacks.txt \
     --cfn-lint-version "$installed" \
     "$@"

@@ -25,6 +25,8 @@
 //! `attributes` (what `Fn::GetAtt` accepts: dotted names, `*` for any segment, a trailing
 //! `.*` for any suffix, or `*` alone for anything; see [`crate::getatt`]).
 
+use std::collections::BTreeSet;
+
 use serde_json::{Map, Value};
 
 use crate::emit::Provenance;
@@ -42,6 +44,8 @@ pub struct Constraints {
     pub types: usize,
     /// Size of the compact JSON before compression.
     pub raw_bytes: usize,
+    /// The patterns of the schemas.
+    pub patterns: Patterns,
 }
 
 /// Reduce, compress and index every type of `set`.
@@ -50,13 +54,14 @@ pub fn emit(set: &SchemaSet, provenance: &Provenance) -> Result<Constraints, Str
     let mut names = Vec::new();
     let mut data = Vec::new();
     let mut raw_bytes = 0;
+    let mut patterns = Patterns::default();
     let u32_of = |n: usize, what: &str| {
         u32::try_from(n).map_err(|_| format!("constraint data: {what} {n} does not fit in 32 bits"))
     };
     // `set.types` is a BTreeMap: the records come out sorted by type name.
     for type_name in set.types.keys() {
         let (_, schema) = set.load(type_name)?;
-        let reduced = reduce_type(type_name, &schema);
+        let reduced = reduce_type(type_name, &schema, &mut patterns);
         let json = serde_json::to_vec(&reduced).map_err(|e| format!("{type_name}: {e}"))?;
         raw_bytes += json.len();
         let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
@@ -95,22 +100,27 @@ pub fn emit(set: &SchemaSet, provenance: &Provenance) -> Result<Constraints, Str
         bytes,
         types: set.types.len(),
         raw_bytes,
+        patterns,
     })
 }
 
-/// The reduced schema of one type: its root node, `definitions` and `attributes`.
-pub fn reduce_type(type_name: &str, schema: &Value) -> Value {
+/// The reduced schema of one type: its root node, `definitions` and `attributes`; the
+/// patterns met go to `patterns`.
+pub fn reduce_type(type_name: &str, schema: &Value, patterns: &mut Patterns) -> Value {
     let defs = schema.get("definitions").and_then(Value::as_object);
-    let mut root = reduce(schema, defs);
+    let mut r = Reducer {
+        defs,
+        type_name,
+        patterns,
+    };
+    let mut root = r.reduce(schema);
     let Value::Object(m) = &mut root else {
         return root;
     };
     m.remove("$ref");
     if let Some(defs) = defs {
-        let reduced: Map<String, Value> = defs
-            .iter()
-            .map(|(k, v)| (k.clone(), reduce(v, Some(defs))))
-            .collect();
+        let reduced: Map<String, Value> =
+            defs.iter().map(|(k, v)| (k.clone(), r.reduce(v))).collect();
         m.insert("definitions".into(), Value::Object(reduced));
     }
     m.insert(
@@ -130,130 +140,161 @@ fn def_name(r: &str) -> Option<&str> {
     r.strip_prefix("#/definitions/")
 }
 
-/// Reduce one schema node (see the module documentation).
-fn reduce(node: &Value, defs: Option<&Map<String, Value>>) -> Value {
-    let Some(n) = node.as_object() else {
-        return Value::Object(Map::new());
-    };
-    let mut out = Map::new();
-    if let Some(r) = n.get("$ref").and_then(Value::as_str)
-        && let Some(name) = def_name(r)
-    {
-        out.insert("$ref".into(), Value::String(name.to_owned()));
-    }
-    if let Some(t) = n.get("type") {
-        out.insert("type".into(), t.clone());
-    }
-    if let Some(e) = n.get("enum").filter(|e| e.is_array()) {
-        out.insert("enum".into(), e.clone());
-        if n.get("enumCaseInsensitive") == Some(&Value::Bool(true)) {
-            out.insert("ci".into(), Value::Bool(true));
+/// The string patterns met while reducing, for the generator's report.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Patterns {
+    /// Every distinct pattern the data keeps (the validator checks each, if it compiles).
+    pub kept: BTreeSet<String>,
+    /// Patterns of `oneOf`/`anyOf`/`allOf` alternatives, which the data does not keep (the
+    /// validator checks only the properties and types of alternatives).
+    pub in_alternatives: BTreeSet<String>,
+    /// The types with a `pattern` that is not a string (dropped from the data).
+    pub not_strings: BTreeSet<String>,
+}
+
+/// Reduces the nodes of one schema.
+struct Reducer<'a> {
+    defs: Option<&'a Map<String, Value>>,
+    type_name: &'a str,
+    patterns: &'a mut Patterns,
+}
+
+impl Reducer<'_> {
+    /// Reduce one schema node (see the module documentation).
+    fn reduce(&mut self, node: &Value) -> Value {
+        let defs = self.defs;
+        let Some(n) = node.as_object() else {
+            return Value::Object(Map::new());
+        };
+        let mut out = Map::new();
+        if let Some(r) = n.get("$ref").and_then(Value::as_str)
+            && let Some(name) = def_name(r)
+        {
+            out.insert("$ref".into(), Value::String(name.to_owned()));
         }
-    } else if let Some(c) = n.get("const") {
-        out.insert("enum".into(), Value::Array(vec![c.clone()]));
-    }
-    for key in [
-        "pattern",
-        "minLength",
-        "maxLength",
-        "minimum",
-        "maximum",
-        "minItems",
-        "maxItems",
-    ] {
-        if let Some(v) = n.get(key) {
-            let keep = match key {
-                "pattern" => v.is_string(),
-                _ => v.is_number(),
-            };
-            if keep {
-                out.insert(key.into(), v.clone());
+        if let Some(t) = n.get("type") {
+            out.insert("type".into(), t.clone());
+        }
+        if let Some(e) = n.get("enum").filter(|e| e.is_array()) {
+            out.insert("enum".into(), e.clone());
+            if n.get("enumCaseInsensitive") == Some(&Value::Bool(true)) {
+                out.insert("ci".into(), Value::Bool(true));
+            }
+        } else if let Some(c) = n.get("const") {
+            out.insert("enum".into(), Value::Array(vec![c.clone()]));
+        }
+        for key in [
+            "pattern",
+            "minLength",
+            "maxLength",
+            "minimum",
+            "maximum",
+            "minItems",
+            "maxItems",
+        ] {
+            if let Some(v) = n.get(key) {
+                let keep = match key {
+                    "pattern" => {
+                        match v.as_str() {
+                            Some(p) => self.patterns.kept.insert(p.to_owned()),
+                            None => self.patterns.not_strings.insert(self.type_name.to_owned()),
+                        };
+                        v.is_string()
+                    }
+                    _ => v.is_number(),
+                };
+                if keep {
+                    out.insert(key.into(), v.clone());
+                }
             }
         }
-    }
-    let mut props = Map::new();
-    if let Some(p) = n.get("properties").and_then(Value::as_object) {
-        for (k, v) in p {
-            props.insert(k.clone(), reduce(v, defs));
+        let mut props = Map::new();
+        if let Some(p) = n.get("properties").and_then(Value::as_object) {
+            for (k, v) in p {
+                props.insert(k.clone(), self.reduce(v));
+            }
         }
-    }
-    let mut closed = n.get("additionalProperties") == Some(&Value::Bool(false))
-        && !n.contains_key("patternProperties");
-    let mut required: Vec<Value> = n
-        .get("required")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+        let mut closed = n.get("additionalProperties") == Some(&Value::Bool(false))
+            && !n.contains_key("patternProperties");
+        let mut required: Vec<Value> = n
+            .get("required")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
 
-    // Alternatives: their properties become legal here, their types widen ours; only
-    // `allOf` adds required properties. Their other constraints are not checked (lenient).
-    let mut alt_types: Vec<Value> = Vec::new();
-    let mut alt_untyped = false;
-    for (key, all) in [("allOf", true), ("anyOf", false), ("oneOf", false)] {
-        let Some(alts) = n.get(key).and_then(Value::as_array) else {
-            continue;
-        };
-        for alt in alts {
-            let resolved = match alt.get("$ref").and_then(Value::as_str).and_then(def_name) {
-                Some(name) => defs.and_then(|d| d.get(name)).unwrap_or(alt),
-                None => alt,
-            };
-            let Some(a) = resolved.as_object() else {
+        // Alternatives: their properties become legal here, their types widen ours; only
+        // `allOf` adds required properties. Their other constraints are not checked (lenient).
+        let mut alt_types: Vec<Value> = Vec::new();
+        let mut alt_untyped = false;
+        for (key, all) in [("allOf", true), ("anyOf", false), ("oneOf", false)] {
+            let Some(alts) = n.get(key).and_then(Value::as_array) else {
                 continue;
             };
-            match a.get("type") {
-                Some(Value::String(t)) => alt_types.push(Value::String(t.clone())),
-                Some(Value::Array(ts)) => alt_types.extend(ts.iter().cloned()),
-                _ => {
-                    if a.contains_key("properties") {
-                        alt_types.push(Value::String("object".into()));
-                    } else if !a.contains_key("required") {
-                        alt_untyped = true;
+            for alt in alts {
+                let resolved = match alt.get("$ref").and_then(Value::as_str).and_then(def_name) {
+                    Some(name) => defs.and_then(|d| d.get(name)).unwrap_or(alt),
+                    None => alt,
+                };
+                let Some(a) = resolved.as_object() else {
+                    continue;
+                };
+                if let Some(p) = a.get("pattern").and_then(Value::as_str) {
+                    self.patterns.in_alternatives.insert(p.to_owned());
+                }
+                match a.get("type") {
+                    Some(Value::String(t)) => alt_types.push(Value::String(t.clone())),
+                    Some(Value::Array(ts)) => alt_types.extend(ts.iter().cloned()),
+                    _ => {
+                        if a.contains_key("properties") {
+                            alt_types.push(Value::String("object".into()));
+                        } else if !a.contains_key("required") {
+                            alt_untyped = true;
+                        }
                     }
                 }
-            }
-            if let Some(p) = a.get("properties").and_then(Value::as_object) {
-                for (k, v) in p {
-                    props.entry(k.clone()).or_insert_with(|| reduce(v, defs));
+                if let Some(p) = a.get("properties").and_then(Value::as_object) {
+                    for (k, v) in p {
+                        props.entry(k.clone()).or_insert_with(|| self.reduce(v));
+                    }
+                }
+                if a.get("additionalProperties") != Some(&Value::Bool(false))
+                    && (a.contains_key("properties") || a.contains_key("patternProperties"))
+                {
+                    closed = false;
+                }
+                if all && let Some(r) = a.get("required").and_then(Value::as_array) {
+                    required.extend(r.iter().cloned());
                 }
             }
-            if a.get("additionalProperties") != Some(&Value::Bool(false))
-                && (a.contains_key("properties") || a.contains_key("patternProperties"))
-            {
-                closed = false;
-            }
-            if all && let Some(r) = a.get("required").and_then(Value::as_array) {
-                required.extend(r.iter().cloned());
+        }
+        if !out.contains_key("type") && !out.contains_key("$ref") && !alt_untyped {
+            alt_types.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            alt_types.dedup();
+            match alt_types.len() {
+                0 => {}
+                1 => {
+                    out.insert("type".into(), alt_types.remove(0));
+                }
+                _ => {
+                    out.insert("type".into(), Value::Array(alt_types));
+                }
             }
         }
-    }
-    if !out.contains_key("type") && !out.contains_key("$ref") && !alt_untyped {
-        alt_types.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-        alt_types.dedup();
-        match alt_types.len() {
-            0 => {}
-            1 => {
-                out.insert("type".into(), alt_types.remove(0));
-            }
-            _ => {
-                out.insert("type".into(), Value::Array(alt_types));
-            }
+        if !props.is_empty() {
+            out.insert("properties".into(), Value::Object(props));
         }
+        if !required.is_empty() {
+            required.dedup();
+            out.insert("required".into(), Value::Array(required));
+        }
+        if closed {
+            out.insert("additionalProperties".into(), Value::Bool(false));
+        }
+        if let Some(items) = n.get("items").filter(|i| i.is_object()) {
+            out.insert("items".into(), self.reduce(items));
+        }
+        Value::Object(out)
     }
-    if !props.is_empty() {
-        out.insert("properties".into(), Value::Object(props));
-    }
-    if !required.is_empty() {
-        required.dedup();
-        out.insert("required".into(), Value::Array(required));
-    }
-    if closed {
-        out.insert("additionalProperties".into(), Value::Bool(false));
-    }
-    if let Some(items) = n.get("items").filter(|i| i.is_object()) {
-        out.insert("items".into(), reduce(items, defs));
-    }
-    Value::Object(out)
 }
 
 #[cfg(test)]
@@ -279,7 +320,8 @@ mod tests {
             "readOnlyProperties": ["/properties/Arn", "/properties/Endpoint/Address"],
             "handlers": {"create": {}}
         });
-        let r = reduce_type("AWS::X::Y", &schema);
+        let mut patterns = Patterns::default();
+        let r = reduce_type("AWS::X::Y", &schema, &mut patterns);
         assert_eq!(
             r,
             json!({

@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::docs;
 use crate::getatt;
 use crate::naming::{self, Namer, RESERVED_TYPE_NAMES};
-use crate::schema::{Class, ObjectShape, Schema};
+use crate::schema::{Class, JsonWhy, ObjectShape, Schema};
 
 /// The Rust type of a property (inside `Value<...>`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,6 +150,47 @@ pub struct Module {
     pub types: Vec<NamedType>,
     /// Attributes, sorted by name.
     pub attrs: Vec<Attr>,
+    /// What the schema says that the module does not type, in the order found.
+    pub lost: Vec<Lost>,
+}
+
+/// Typing the generated module does not have (counted in the generator's report).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lost {
+    /// A property typed as JSON, wholly or inside lists and maps: its CloudFormation path
+    /// (`ContainerDefinition.DockerLabels`), its type (`Ty::Json`, a list of it...), and why.
+    Json {
+        /// The CloudFormation path.
+        path: String,
+        /// The field's type.
+        ty: Ty,
+        /// Why.
+        why: JsonWhy,
+    },
+    /// A writable property with no field: the object it holds has only read-only
+    /// properties.
+    Dropped {
+        /// The CloudFormation path.
+        path: String,
+    },
+    /// An attribute whose accessor returns JSON.
+    JsonAttribute {
+        /// The attribute name (`Endpoint.Address`).
+        name: String,
+        /// Why.
+        why: JsonWhy,
+    },
+}
+
+impl Ty {
+    /// Whether the type is JSON, or a list or map of JSON (not looking into named types).
+    pub fn holds_json(&self) -> bool {
+        match self {
+            Ty::Json => true,
+            Ty::List(i) | Ty::Map(i) => i.holds_json(),
+            _ => false,
+        }
+    }
 }
 
 impl Module {
@@ -256,6 +297,7 @@ pub struct Builder<'a> {
     types: Vec<NamedType>,
     by_key: BTreeMap<String, usize>,
     enums_by_values: BTreeMap<(String, Vec<String>), usize>,
+    lost: Vec<Lost>,
 }
 
 /// Method names a field setter must not take (the constructor, and trait methods a setter
@@ -281,6 +323,7 @@ impl<'a> Builder<'a> {
             types: Vec::new(),
             by_key: BTreeMap::new(),
             enums_by_values: BTreeMap::new(),
+            lost: Vec::new(),
         }
     }
 
@@ -324,6 +367,7 @@ impl<'a> Builder<'a> {
             struct_name: self.struct_name,
             types: self.types,
             attrs,
+            lost: self.lost,
         }
     }
 
@@ -392,10 +436,24 @@ impl<'a> Builder<'a> {
             let ty = match ptr {
                 Some(p) => match self.ty_for(p, &hint) {
                     Some(t) => t,
-                    None => continue,
+                    None => {
+                        self.lost.push(Lost::Dropped { path: hint.cfn });
+                        continue;
+                    }
                 },
                 None => Ty::Json,
             };
+            if ty.holds_json() {
+                let why = match ptr {
+                    Some(p) => self.json_why(p),
+                    None => JsonWhy::AlternativesDisagree,
+                };
+                self.lost.push(Lost::Json {
+                    path: hint.cfn.clone(),
+                    ty: ty.clone(),
+                    why,
+                });
+            }
             let required = shape.required.contains(name);
             let create_only = self.all_paths(key, name, &self.create_only);
             let deprecated =
@@ -480,7 +538,7 @@ impl<'a> Builder<'a> {
             Class::Int => Ty::Int,
             Class::Num => Ty::Num,
             Class::Bool => Ty::Bool,
-            Class::Json => Ty::Json,
+            Class::Json(_) => Ty::Json,
             Class::StrEnum(values) => Ty::Named(self.enum_type(&key, ptr, values, hint)),
             Class::List(None) => Ty::List(Box::new(Ty::Json)),
             Class::List(Some(items)) => Ty::List(Box::new(self.ty_for(&items, &hint.item())?)),
@@ -493,6 +551,18 @@ impl<'a> Builder<'a> {
                 }
             }
         })
+    }
+
+    /// Why the property schema at `ptr`, which [`Self::ty_for`] types as JSON or a list or
+    /// map of JSON, has no better type (the same path through lists and maps).
+    fn json_why(&self, ptr: &str) -> JsonWhy {
+        match self.s.classify(ptr).1 {
+            Class::Json(why) => why,
+            Class::List(None) => JsonWhy::ArrayWithoutItems,
+            Class::List(Some(inner)) | Class::Map(inner) => self.json_why(&inner),
+            // Not reached: the other classes are typed.
+            _ => JsonWhy::Unresolved,
+        }
     }
 
     /// `Key` and `Value`, both plain strings, and nothing else.
@@ -686,11 +756,18 @@ impl<'a> Builder<'a> {
     }
 
     /// One accessor per read-only property `Fn::GetAtt` can name (see [`getatt`]).
-    fn attrs(&self) -> Vec<Attr> {
+    fn attrs(&mut self) -> Vec<Attr> {
         let mut out: Vec<Attr> = Vec::new();
         let mut methods: BTreeSet<String> = BTreeSet::new();
+        let mut lost = Vec::new();
         for (name, segs) in getatt::getatts(&self.type_name, &self.s.root).typed {
-            let (ty, desc) = self.attr_type(&segs);
+            let (ty, desc, why) = self.attr_type(&segs);
+            if let Some(why) = why {
+                lost.push(Lost::JsonAttribute {
+                    name: name.clone(),
+                    why,
+                });
+            }
             let base = format!(
                 "attr_{}",
                 segs.iter()
@@ -711,43 +788,54 @@ impl<'a> Builder<'a> {
                 ty,
             });
         }
+        self.lost.extend(lost);
         out
     }
 
-    fn attr_type(&self, segs: &[String]) -> (AttrTy, String) {
+    /// The type and description of an attribute, and why it is JSON when it is.
+    fn attr_type(&self, segs: &[String]) -> (AttrTy, String, Option<JsonWhy>) {
+        let json = |why| (AttrTy::Json, String::new(), Some(why));
         let mut ptr = String::new();
         for (i, seg) in segs.iter().enumerate() {
             let (_, class) = self.s.classify(&ptr);
             let Class::Object(shape) = class else {
-                return (AttrTy::Json, String::new());
+                return json(JsonWhy::NotInSchema);
             };
-            let Some(Some(p)) = shape
-                .props
-                .iter()
-                .find(|(n, _)| n == seg)
-                .map(|(_, p)| p.clone())
-            else {
-                return (AttrTy::Json, String::new());
+            let p = match shape.props.iter().find(|(n, _)| n == seg) {
+                Some((_, Some(p))) => p.clone(),
+                Some((_, None)) => return json(JsonWhy::AlternativesDisagree),
+                None => return json(JsonWhy::NotInSchema),
             };
             ptr = p;
             if i + 1 == segs.len() {
                 let desc = self.description(&ptr, &ptr);
-                let ty = match self.s.classify(&ptr).1 {
-                    Class::Str | Class::StrEnum(_) => AttrTy::Str,
-                    Class::Int => AttrTy::Int,
-                    Class::Num => AttrTy::Num,
-                    Class::Bool => AttrTy::Bool,
+                let (ty, why) = match self.s.classify(&ptr).1 {
+                    Class::Str | Class::StrEnum(_) => (AttrTy::Str, None),
+                    Class::Int => (AttrTy::Int, None),
+                    Class::Num => (AttrTy::Num, None),
+                    Class::Bool => (AttrTy::Bool, None),
                     Class::List(Some(items)) => match self.s.classify(&items).1 {
-                        Class::Str | Class::StrEnum(_) => AttrTy::StrList,
-                        _ => AttrTy::Json,
+                        Class::Str | Class::StrEnum(_) => (AttrTy::StrList, None),
+                        _ => (AttrTy::Json, Some(JsonWhy::StructuredAttribute)),
                     },
-                    _ => AttrTy::Json,
+                    Class::List(None) => (AttrTy::Json, Some(JsonWhy::ArrayWithoutItems)),
+                    Class::Json(why) => (AttrTy::Json, Some(why)),
+                    Class::Object(_) | Class::Map(_) => {
+                        (AttrTy::Json, Some(JsonWhy::StructuredAttribute))
+                    }
                 };
-                return (ty, desc);
+                return (ty, desc, why);
             }
         }
-        (AttrTy::Json, String::new())
+        json(JsonWhy::NotInSchema)
     }
+}
+
+/// The hash map of the validator's pattern module, which the generator compiles in
+/// (`crate::pattern`, from `dsl/src/validate/pattern.rs`) and which names it by this path.
+pub mod fasthash {
+    /// A plain `HashMap`: the generator compiles each pattern once.
+    pub type FastMap<K, V> = std::collections::HashMap<K, V>;
 }
 
 /// `X` for the pointer `/definitions/X`.

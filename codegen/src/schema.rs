@@ -24,8 +24,62 @@ pub enum Class {
     Map(String),
     /// An object with properties.
     Object(ObjectShape),
-    /// A JSON document, or a shape the generator cannot type.
-    Json,
+    /// A JSON document, or a shape the generator cannot type, and why.
+    Json(JsonWhy),
+}
+
+/// Why a property is typed as JSON (counted in the generator's report, `report.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum JsonWhy {
+    /// `type: object` with no properties and no schema for its values: a free-form
+    /// document (policy documents, container labels without a value type...).
+    FreeFormObject,
+    /// No `type`, no properties, no alternatives: the schema does not say.
+    NoType,
+    /// `type` lists several types (`["string", "object"]`).
+    SeveralTypes,
+    /// A `type` the generator does not know (`null`).
+    OtherType,
+    /// `oneOf`/`anyOf`/`allOf` alternatives of different kinds.
+    MixedAlternatives,
+    /// Alternatives of an object define this property differently.
+    AlternativesDisagree,
+    /// A map whose values have no type the generator can give.
+    UntypedMapValues,
+    /// `patternProperties` whose value schemas differ.
+    PatternPropertiesDiffer,
+    /// An array without an `items` schema.
+    ArrayWithoutItems,
+    /// A `$ref` that leads nowhere, or a node that is not a schema object.
+    Unresolved,
+    /// Nested deeper than the generator follows.
+    TooDeep,
+    /// An attribute of an object, or of a list of non-strings: accessors return scalars
+    /// and lists of strings.
+    StructuredAttribute,
+    /// A read-only property pointer that names no property of the schema.
+    NotInSchema,
+}
+
+impl JsonWhy {
+    /// In words, for the report.
+    pub fn describe(self) -> &'static str {
+        match self {
+            JsonWhy::FreeFormObject => "object without properties",
+            JsonWhy::NoType => "no type in the schema",
+            JsonWhy::SeveralTypes => "several types",
+            JsonWhy::OtherType => "unknown type",
+            JsonWhy::MixedAlternatives => "alternatives of different kinds",
+            JsonWhy::AlternativesDisagree => "alternatives define it differently",
+            JsonWhy::UntypedMapValues => "map values untyped",
+            JsonWhy::PatternPropertiesDiffer => "patternProperties differ",
+            JsonWhy::ArrayWithoutItems => "array without items",
+            JsonWhy::Unresolved => "unresolved $ref",
+            JsonWhy::TooDeep => "nested too deep",
+            JsonWhy::StructuredAttribute => "object or non-string list attribute",
+            JsonWhy::NotInSchema => "read-only pointer to no property",
+        }
+    }
 }
 
 /// The properties of an object node (its own, plus those its `oneOf`/`anyOf`/`allOf`
@@ -142,11 +196,11 @@ impl Schema {
 
     fn classify_at(&self, ptr: &str, depth: u32) -> (String, Class) {
         if depth > 24 {
-            return (ptr.to_owned(), Class::Json);
+            return (ptr.to_owned(), Class::Json(JsonWhy::TooDeep));
         }
         let ptr = self.deref(ptr);
         let Some(obj) = self.node(&ptr).and_then(Value::as_object) else {
-            return (ptr, Class::Json);
+            return (ptr, Class::Json(JsonWhy::Unresolved));
         };
         let mut types: Vec<&str> = match obj.get("type") {
             Some(Value::String(s)) => vec![s.as_str()],
@@ -159,7 +213,7 @@ impl Schema {
             sorted.sort_unstable();
             sorted.dedup();
             if sorted.len() > 1 {
-                return (ptr, Class::Json);
+                return (ptr, Class::Json(JsonWhy::SeveralTypes));
             }
             types = sorted;
         }
@@ -171,7 +225,7 @@ impl Schema {
             Some("array") => Class::List(items_ptr(&ptr, obj)),
             Some("object") => return self.object_class(&ptr, obj, true, depth),
             None => return self.object_class(&ptr, obj, false, depth),
-            Some(_) => Class::Json,
+            Some(_) => Class::Json(JsonWhy::OtherType),
         };
         (ptr, class)
     }
@@ -263,7 +317,7 @@ impl Schema {
             {
                 return (ptr.to_owned(), first);
             }
-            return (ptr.to_owned(), Class::Json);
+            return (ptr.to_owned(), Class::Json(JsonWhy::MixedAlternatives));
         }
         // A map: one schema for the values.
         if let Some(Value::Object(_)) = obj.get("additionalProperties") {
@@ -283,15 +337,27 @@ impl Schema {
                 if same {
                     return (ptr.to_owned(), self.map_of(first.clone(), depth));
                 }
+                return (
+                    ptr.to_owned(),
+                    Class::Json(JsonWhy::PatternPropertiesDiffer),
+                );
             }
         }
-        (ptr.to_owned(), Class::Json)
+        let why = if obj.contains_key("$ref") {
+            // `deref` stopped at a `$ref` it could not follow.
+            JsonWhy::Unresolved
+        } else if typed {
+            JsonWhy::FreeFormObject
+        } else {
+            JsonWhy::NoType
+        };
+        (ptr.to_owned(), Class::Json(why))
     }
 
     fn map_of(&self, value_ptr: String, depth: u32) -> Class {
         let (_, c) = self.classify_at(&value_ptr, depth + 1);
         match c {
-            Class::Json => Class::Json,
+            Class::Json(_) => Class::Json(JsonWhy::UntypedMapValues),
             _ => Class::Map(value_ptr),
         }
     }
@@ -412,9 +478,27 @@ mod tests {
         assert_eq!(c("C"), Class::Num);
         assert_eq!(c("D"), Class::Bool);
         assert_eq!(c("E"), Class::Str);
-        assert_eq!(c("F"), Class::Json);
-        assert_eq!(c("G"), Class::Json);
-        assert_eq!(c("H"), Class::Json);
+        assert_eq!(c("F"), Class::Json(JsonWhy::SeveralTypes));
+        assert_eq!(c("G"), Class::Json(JsonWhy::NoType));
+        assert_eq!(c("H"), Class::Json(JsonWhy::FreeFormObject));
+    }
+
+    #[test]
+    fn json_says_why() {
+        let s = json!({"properties": {
+            "N": {"type": "null"},
+            "R": {"$ref": "#/definitions/Missing"},
+            "P": {"type": "object", "patternProperties": {
+                "^a": {"type": "string"}, "^b": {"type": "integer"}}},
+            "A": {"type": "array"},
+            "M": {"type": "object", "additionalProperties": {"type": ["string", "integer"]}}
+        }});
+        let c = |p| class_of(s.clone(), &format!("/properties/{p}"));
+        assert_eq!(c("N"), Class::Json(JsonWhy::OtherType));
+        assert_eq!(c("R"), Class::Json(JsonWhy::Unresolved));
+        assert_eq!(c("P"), Class::Json(JsonWhy::PatternPropertiesDiffer));
+        assert_eq!(c("A"), Class::List(None), "the model says why: no items");
+        assert_eq!(c("M"), Class::Json(JsonWhy::UntypedMapValues));
     }
 
     #[test]
@@ -449,7 +533,7 @@ mod tests {
             c("P"),
             Class::Map("/properties/P/patternProperties/^a".into())
         );
-        assert_eq!(c("J"), Class::Json);
+        assert_eq!(c("J"), Class::Json(JsonWhy::UntypedMapValues));
     }
 
     #[test]
@@ -508,7 +592,10 @@ mod tests {
             ]},
             "S": {"anyOf": [{"type": "string", "pattern": "a"}, {"type": "string"}]}
         }});
-        assert_eq!(class_of(s.clone(), "/definitions/U"), Class::Json);
+        assert_eq!(
+            class_of(s.clone(), "/definitions/U"),
+            Class::Json(JsonWhy::MixedAlternatives)
+        );
         assert_eq!(class_of(s.clone(), "/definitions/S"), Class::Str);
         match class_of(s, "/definitions/O") {
             Class::Object(o) => {
