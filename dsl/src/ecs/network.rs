@@ -266,6 +266,11 @@ fn plan_subnets(vpc: &str, count: u32, prefix: Option<u8>) -> Result<(u8, Vec<St
     Ok((prefix, (0..count).map(|i| cidr.subnet(prefix, i)).collect()))
 }
 
+/// The `Name` tag of part `part` of VPC `id`: `<stack name>/<id><part>`.
+fn tag_name(id: &str, part: &str) -> Value<String> {
+    fns::join("/", vec![pseudo::stack_name(), part_id(id, part).into()])
+}
+
 impl Vpc {
     /// Create a VPC in `stack` with logical-ID prefix `id`: the VPC `<id>`, an internet
     /// gateway `<id>InternetGateway` attached by `<id>GatewayAttachment`, public subnets
@@ -278,48 +283,8 @@ impl Vpc {
     /// Elastic IPs) depends on the attachment. Bad settings (a malformed CIDR, too many
     /// zones) are reported at synth.
     pub fn new(stack: &mut Stack, id: &str, props: VpcProps) -> Self {
-        let azs = u32::from(props.max_azs.clamp(1, 6));
-        if props.max_azs == 0 || props.max_azs > 6 {
-            stack.report_error(
-                rules::INVALID_INPUT,
-                Some(id),
-                format!("Vpc `{id}`: max_azs is {}, not 1 to 6", props.max_azs),
-                "spread the VPC over 1 to 6 availability zones (2 or 3 is usual)",
-            );
-        }
-        let tiers = if props.private_subnets { 2 } else { 1 };
-        if !props.private_subnets
-            && (props.nat != NatGateways::None || props.endpoints != VpcEndpoints::default())
-        {
-            stack.report_error(
-                rules::INVALID_INPUT,
-                Some(id),
-                format!(
-                    "Vpc `{id}` has no private subnets, but NAT gateways or endpoints for them"
-                ),
-                "keep private_subnets: true, or drop nat and endpoints",
-            );
-        }
-        let (cidr, subnet_cidrs) = match plan_subnets(&props.cidr, tiers * azs, props.subnet_prefix)
-        {
-            Ok((_, blocks)) => (props.cidr.clone(), blocks),
-            Err(why) => {
-                stack.report_error(
-                    rules::INVALID_INPUT,
-                    Some(id),
-                    format!("Vpc `{id}`: {why}"),
-                    "give `cidr` as `a.b.c.d/n` with n from 16 to 28, e.g. 10.0.0.0/16",
-                );
-                // Keep building with a valid plan so the rest of the stack renders.
-                let fallback = plan_subnets("10.0.0.0/16", tiers * azs, None)
-                    .map(|(_, b)| b)
-                    .unwrap_or_default();
-                ("10.0.0.0/16".to_owned(), fallback)
-            }
-        };
-        let name =
-            |part: &str| fns::join("/", vec![pseudo::stack_name(), part_id(id, part).into()]);
-
+        let (azs, cidr, subnet_cidrs) = Self::plan(stack, id, &props);
+        let name = |part: &str| tag_name(id, part);
         let vpc = stack.add(
             id,
             ec2::Vpc::new()
@@ -407,6 +372,106 @@ impl Vpc {
             private_route_tables.push(routes);
         }
 
+        let nat_gateways = Self::add_nat_gateways(
+            stack,
+            id,
+            &props,
+            azs,
+            &attachment,
+            &public_subnets,
+            &private_route_tables,
+        );
+
+        let endpoints = Self::add_endpoints(
+            stack,
+            id,
+            &props,
+            &vpc,
+            &cidr,
+            &private_subnets,
+            &private_route_tables,
+        );
+
+        let list = |subnets: &[Handle<ec2::Subnet>]| -> Value<List<String>> {
+            Value::lit(subnets.iter().map(|s| s.to_ref()).collect())
+        };
+        Vpc {
+            vpc_id: vpc.to_ref(),
+            public_subnets: list(&public_subnets),
+            private_subnets: list(&private_subnets),
+            resources: Some(VpcResources {
+                vpc,
+                internet_gateway: igw,
+                gateway_attachment: attachment,
+                public_subnets,
+                private_subnets,
+                public_route_table: public_routes,
+                private_route_tables,
+                nat_gateways,
+                endpoints,
+            }),
+        }
+    }
+
+    /// The number of zones, the VPC's CIDR block and the subnets' blocks (public first),
+    /// reporting settings that cannot work; a bad CIDR falls back to 10.0.0.0/16 so the rest
+    /// of the stack still renders.
+    fn plan(stack: &mut Stack, id: &str, props: &VpcProps) -> (u32, String, Vec<String>) {
+        let azs = u32::from(props.max_azs.clamp(1, 6));
+        if props.max_azs == 0 || props.max_azs > 6 {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!("Vpc `{id}`: max_azs is {}, not 1 to 6", props.max_azs),
+                "spread the VPC over 1 to 6 availability zones (2 or 3 is usual)",
+            );
+        }
+        let tiers = if props.private_subnets { 2 } else { 1 };
+        if !props.private_subnets
+            && (props.nat != NatGateways::None || props.endpoints != VpcEndpoints::default())
+        {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!(
+                    "Vpc `{id}` has no private subnets, but NAT gateways or endpoints for them"
+                ),
+                "keep private_subnets: true, or drop nat and endpoints",
+            );
+        }
+        let (cidr, subnet_cidrs) = match plan_subnets(&props.cidr, tiers * azs, props.subnet_prefix)
+        {
+            Ok((_, blocks)) => (props.cidr.clone(), blocks),
+            Err(why) => {
+                stack.report_error(
+                    rules::INVALID_INPUT,
+                    Some(id),
+                    format!("Vpc `{id}`: {why}"),
+                    "give `cidr` as `a.b.c.d/n` with n from 16 to 28, e.g. 10.0.0.0/16",
+                );
+                // Keep building with a valid plan so the rest of the stack renders.
+                let fallback = plan_subnets("10.0.0.0/16", tiers * azs, None)
+                    .map(|(_, b)| b)
+                    .unwrap_or_default();
+                ("10.0.0.0/16".to_owned(), fallback)
+            }
+        };
+        (azs, cidr, subnet_cidrs)
+    }
+
+    /// The NAT gateways (none, one, or one per zone) with their Elastic IPs, and the
+    /// private subnets' default routes through them.
+    #[allow(clippy::too_many_arguments)]
+    fn add_nat_gateways(
+        stack: &mut Stack,
+        id: &str,
+        props: &VpcProps,
+        azs: u32,
+        attachment: &Handle<ec2::VpcGatewayAttachment>,
+        public_subnets: &[Handle<ec2::Subnet>],
+        private_route_tables: &[Handle<ec2::RouteTable>],
+    ) -> Vec<Handle<ec2::NatGateway>> {
+        let name = |part: &str| tag_name(id, part);
         let nat_count = match props.nat {
             _ if !props.private_subnets => 0,
             NatGateways::None => 0,
@@ -425,7 +490,7 @@ impl Vpc {
             );
             // An Elastic IP for a VPC of the same template needs the gateway attached first
             // (AWS::EC2::EIP documentation).
-            stack.options(&eip).depends_on(&attachment);
+            stack.options(&eip).depends_on(attachment);
             let nat = stack.add(
                 &nat_id,
                 ec2::NatGateway::new()
@@ -447,6 +512,20 @@ impl Vpc {
             }
         }
 
+        nat_gateways
+    }
+
+    /// The S3 gateway endpoint and the interface endpoints, with their security group.
+    #[allow(clippy::too_many_arguments)]
+    fn add_endpoints(
+        stack: &mut Stack,
+        id: &str,
+        props: &VpcProps,
+        vpc: &Handle<ec2::Vpc>,
+        cidr: &str,
+        private_subnets: &[Handle<ec2::Subnet>],
+        private_route_tables: &[Handle<ec2::RouteTable>],
+    ) -> Vec<Handle<ec2::VpcEndpoint>> {
         let mut endpoints = Vec::new();
         if props.endpoints.s3_gateway {
             endpoints.push(
@@ -469,7 +548,7 @@ impl Vpc {
                     .vpc_id(vpc.to_ref())
                     .security_group_ingress(vec![
                         security_group::Ingress::new("tcp")
-                            .cidr_ip(cidr.clone())
+                            .cidr_ip(cidr.to_owned())
                             .from_port(443)
                             .to_port(443)
                             .description("HTTPS from the VPC"),
@@ -499,25 +578,7 @@ impl Vpc {
             }
         }
 
-        let list = |subnets: &[Handle<ec2::Subnet>]| -> Value<List<String>> {
-            Value::lit(subnets.iter().map(|s| s.to_ref()).collect())
-        };
-        Vpc {
-            vpc_id: vpc.to_ref(),
-            public_subnets: list(&public_subnets),
-            private_subnets: list(&private_subnets),
-            resources: Some(VpcResources {
-                vpc,
-                internet_gateway: igw,
-                gateway_attachment: attachment,
-                public_subnets,
-                private_subnets,
-                public_route_table: public_routes,
-                private_route_tables,
-                nat_gateways,
-                endpoints,
-            }),
-        }
+        endpoints
     }
 
     /// An existing VPC and its subnets, by ID (or any value: imports, `Fn::Split`...).
