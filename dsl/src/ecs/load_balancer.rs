@@ -177,10 +177,64 @@ impl LoadBalancedFargateService {
             id,
             &task,
             props.container_name.clone(),
-            props.container_port,
+            props.container_port.clone(),
         );
 
-        // --- the load balancer's security group
+        let security_group = Self::add_security_group(stack, id, &props, alb);
+
+        let load_balancer = Self::add_load_balancer(stack, id, &props, alb, &security_group);
+
+        // --- the target group: task IPs (awsvpc)
+        let target_group = ip_target_group(
+            stack,
+            id,
+            if alb {
+                tg::Protocol::Http
+            } else {
+                tg::Protocol::Tcp
+            },
+            container_port.clone(),
+            vpc_id,
+            &props.health_check_path,
+        );
+        let listeners = Self::add_listeners(stack, id, &props, alb, &load_balancer, &target_group);
+
+        // --- the service, registered in the target group once a listener exists
+        let service = FargateService::new(stack, id, props.service);
+        service.register(
+            stack,
+            target_group.to_ref(),
+            container_name,
+            container_port.clone(),
+            props.health_check_grace_period_seconds,
+        );
+        for listener in &listeners {
+            stack.options(service.resource()).depends_on(listener);
+        }
+        service.allow_from(
+            stack,
+            "LoadBalancer",
+            security_group.attr_group_id(),
+            container_port,
+            "From the load balancer only",
+        );
+        LoadBalancedFargateService {
+            service,
+            load_balancer,
+            security_group,
+            target_group,
+            listeners,
+        }
+    }
+
+    /// The load balancer's security group: HTTP (and HTTPS) from anywhere.
+    fn add_security_group(
+        stack: &mut Stack,
+        id: &str,
+        props: &LoadBalancedFargateServiceProps,
+        alb: bool,
+    ) -> Handle<ec2::SecurityGroup> {
+        let vpc_id = props.service.networking.vpc_id.clone();
         let mut ingress = vec![
             ec2::security_group::Ingress::new("tcp")
                 .cidr_ip("0.0.0.0/0")
@@ -223,7 +277,18 @@ impl LoadBalancedFargateService {
             );
         }
 
-        // --- the load balancer
+        security_group
+    }
+
+    /// The load balancer, its attributes (dropping invalid headers, access logs) and the
+    /// checkov checks it does not meet, with the reason.
+    fn add_load_balancer(
+        stack: &mut Stack,
+        id: &str,
+        props: &LoadBalancedFargateServiceProps,
+        alb: bool,
+        security_group: &Handle<ec2::SecurityGroup>,
+    ) -> Handle<elb::LoadBalancer> {
         let mut attributes = Vec::new();
         let mut skips = vec![(
             "CKV_AWS_150",
@@ -269,23 +334,21 @@ impl LoadBalancedFargateService {
             stack.options(&load_balancer).checkov_skip(check, comment);
         }
 
-        // --- the target group: task IPs (awsvpc)
-        let target_group = ip_target_group(
-            stack,
-            id,
-            if alb {
-                tg::Protocol::Http
-            } else {
-                tg::Protocol::Tcp
-            },
-            container_port.clone(),
-            vpc_id,
-            &props.health_check_path,
-        );
+        load_balancer
+    }
+
+    /// The listeners: HTTP (redirecting to HTTPS when a certificate is given), HTTPS, or
+    /// TLS for a network load balancer, all forwarding to `target_group`.
+    fn add_listeners(
+        stack: &mut Stack,
+        id: &str,
+        props: &LoadBalancedFargateServiceProps,
+        alb: bool,
+        load_balancer: &Handle<elb::LoadBalancer>,
+        target_group: &Handle<elb::TargetGroup>,
+    ) -> Vec<Handle<elb::Listener>> {
         let forward =
             || l::Action::new(l::ActionType::Forward).target_group_arn(target_group.to_ref());
-
-        // --- listeners
         let mut listeners = Vec::new();
         match (&props.https, alb) {
             (Some(https), true) => {
@@ -355,32 +418,7 @@ impl LoadBalancedFargateService {
             }
         }
 
-        // --- the service, registered in the target group once a listener exists
-        let service = FargateService::new(stack, id, props.service);
-        service.register(
-            stack,
-            target_group.to_ref(),
-            container_name,
-            container_port.clone(),
-            props.health_check_grace_period_seconds,
-        );
-        for listener in &listeners {
-            stack.options(service.resource()).depends_on(listener);
-        }
-        service.allow_from(
-            stack,
-            "LoadBalancer",
-            security_group.attr_group_id(),
-            container_port,
-            "From the load balancer only",
-        );
-        LoadBalancedFargateService {
-            service,
-            load_balancer,
-            security_group,
-            target_group,
-            listeners,
-        }
+        listeners
     }
 
     /// The service.
