@@ -347,21 +347,10 @@ pub(crate) fn ref_or_getatt_target(v: Option<&Json>) -> Option<&str> {
     }
 }
 
-/// Levenshtein distance (ASCII case-insensitive), for suggestions.
-pub(crate) fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+/// Levenshtein distance in characters, ASCII case-insensitive, for suggestions: `strsim`'s,
+/// which clap already builds for its own suggestions.
+fn distance(a: &str, b: &str) -> usize {
+    strsim::levenshtein(&a.to_ascii_lowercase(), &b.to_ascii_lowercase())
 }
 
 /// The closest of `candidates` to `word`, if close enough to be a likely typo.
@@ -384,6 +373,30 @@ pub(crate) fn one_of<S: AsRef<str>>(items: &[S]) -> String {
         0 => String::new(),
         1 => q[0].clone(),
         n => format!("{} or {}", q[..n - 1].join(", "), q[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod suggest_tests {
+    use super::{distance, suggest};
+
+    #[test]
+    fn distance_counts_characters_and_folds_ascii_case_only() {
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("ContainerPort", "containerport"), 0);
+        assert_eq!(distance("é", "e"), 1, "characters, not bytes");
+        assert_eq!(distance("Ä", "ä"), 1, "non-ASCII case is not folded");
+    }
+
+    #[test]
+    fn the_closest_candidate_within_a_third_of_the_word() {
+        let names = ["Cpu", "Memory", "MemoryReservation", "Image"];
+        assert_eq!(suggest("Memroy", names.into_iter()), Some("Memory"));
+        assert_eq!(suggest("cpu", names.into_iter()), Some("Cpu"));
+        assert_eq!(suggest("Volumes", names.into_iter()), None);
+        // Ties go to the smaller name.
+        assert_eq!(suggest("ab", ["ac", "aa"].into_iter()), Some("aa"));
     }
 }
 
