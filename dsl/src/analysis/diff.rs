@@ -138,8 +138,8 @@ fn changed(old: &Json, new: &Json) -> Vec<String> {
         }
         match (
             attr.as_str(),
-            a.map_or(true, Json::is_object),
-            b.map_or(true, Json::is_object),
+            a.is_none_or(Json::is_object),
+            b.is_none_or(Json::is_object),
         ) {
             ("Properties", true, true) => {
                 for p in keys(a, b) {
