@@ -5,13 +5,14 @@
 //!
 //! ```text
 //! ferroform validate FILE...                      (any CloudFormation template)
+//! ferroform diff OLD NEW [--fail-on-change]       (two templates, no AWS)
 //! my-stacks synth [--out DIR] [--format json|yaml] [STACK...]
 //! my-stacks list
 //! ```
 //!
 //! Exit codes: 0 success; 1 a stack or template is invalid (nothing is written) or the
 //! operation failed; 2 usage or input errors (bad arguments, unknown stack, unreadable file,
-//! a directory that cannot be written).
+//! a directory that cannot be written); 3 `diff --fail-on-change` found differences.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -22,6 +23,7 @@ use clap::Command;
 
 use crate::app::App;
 
+mod diff;
 mod list;
 mod synth;
 mod validate;
@@ -29,7 +31,7 @@ mod validate;
 #[cfg(feature = "deploy")]
 mod aws;
 #[cfg(feature = "deploy")]
-pub use aws::{EXIT_CHANGES, EXIT_INTERRUPTED};
+pub use aws::EXIT_INTERRUPTED;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -37,6 +39,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_INVALID: u8 = 1;
 /// Exit code: usage or input error.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code: `diff --fail-on-change` found changes.
+pub const EXIT_CHANGES: u8 = 3;
 
 pub(crate) const EXIT_CODES: &str = "Exit codes:\n  0  success\n  1  a stack or template is invalid (nothing was written), or the operation failed\n  2  usage or input error (bad arguments, unknown stack, unreadable file, unwritable directory)";
 
@@ -118,13 +122,18 @@ fn app_command(name: String) -> Command {
 fn tool_command() -> Command {
     let cmd = Command::new("ferroform")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("Validate CloudFormation templates (and, with the deploy feature, deploy them)")
-        .after_help(EXIT_CODES)
+        .about("Validate and compare CloudFormation templates (and, with the deploy feature, deploy them)")
+        .after_help(format!(
+            "{EXIT_CODES}\n  3  diff --fail-on-change found differences"
+        ))
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommand(validate::tool_command());
+    // With the deploy feature, `diff` compares two files or a template and a deployed stack.
     #[cfg(feature = "deploy")]
     let cmd = aws::register(cmd, true);
+    #[cfg(not(feature = "deploy"))]
+    let cmd = cmd.subcommand(diff::command());
     cmd
 }
 
@@ -208,6 +217,8 @@ where
     };
     match matches.subcommand() {
         Some(("validate", m)) => validate::run_tool(m, out, err),
+        #[cfg(not(feature = "deploy"))]
+        Some(("diff", m)) => diff::run(m, out, err),
         #[cfg(feature = "deploy")]
         Some((name, m)) => {
             aws::dispatch(aws::Source::Tool, name, m, out, err).unwrap_or(EXIT_USAGE)

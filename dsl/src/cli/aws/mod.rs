@@ -20,8 +20,6 @@ pub(super) mod diff;
 pub(super) mod outputs;
 pub(super) mod status;
 
-/// Exit code: `--fail-on-change` found changes.
-pub const EXIT_CHANGES: u8 = 3;
 /// Exit code: interrupted (Ctrl-C); CloudFormation carries on.
 pub const EXIT_INTERRUPTED: u8 = 130;
 

@@ -1,0 +1,256 @@
+//! `diff OLD NEW`: compare two template files without AWS ([`crate::analysis::compare`]).
+//!
+//! ```text
+//! ferroform diff OLD NEW [--fail-on-change]
+//! ```
+//!
+//! With the `deploy` feature, `diff` also compares a template with a deployed stack
+//! (`--template FILE --stack-name NAME`, `--app`); two positional template files still mean
+//! this comparison (see `aws/diff.rs`).
+//!
+//! Exit 0 (differences or not), 3 differences with `--fail-on-change`, 1 a template that
+//! cannot be parsed, 2 an unreadable file or bad usage.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+
+use super::{EXIT_CHANGES, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use crate::analysis::compare;
+use crate::model::diag::escape_control;
+use crate::model::parse::read_template_file;
+use crate::model::template::Template;
+
+/// The one-line summary of the comparison of two files.
+pub(super) const SUMMARY: &str =
+    "Compare two templates without AWS: their differences and what a deploy would ask approval for";
+
+/// What the comparison of two files shows, for `--help`.
+pub(super) const ABOUT: &str = "Compare two CloudFormation templates (JSON or YAML) without AWS: \
+     a property-level diff, and what a deploy of NEW over OLD would ask approval for (deleted \
+     resources, wider IAM permissions, security-group ingress or resource policies). NoEcho \
+     parameter defaults are never shown.";
+
+pub(super) const DIFF_EXIT_CODES: &str = "Exit codes:\n  0  success, differences or not\n  1  a template is invalid (cannot be parsed)\n  2  usage or input error (bad arguments, unreadable file)\n  3  differences found with --fail-on-change";
+
+/// The `--fail-on-change` flag, shared with the deploy feature's `diff`.
+pub(super) fn fail_on_change_arg() -> Arg {
+    Arg::new("fail-on-change")
+        .long("fail-on-change")
+        .action(ArgAction::SetTrue)
+        .help("Exit 3 when there are changes (for CI)")
+}
+
+/// `ferroform diff OLD NEW`, in a build without the `deploy` feature.
+#[cfg_attr(feature = "deploy", allow(dead_code))]
+pub(super) fn command() -> Command {
+    Command::new("diff")
+        .about(SUMMARY)
+        .long_about(ABOUT)
+        .after_help(DIFF_EXIT_CODES)
+        .arg(
+            Arg::new("old")
+                .value_name("OLD")
+                .required(true)
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("The template as it is (deployed, or committed)"),
+        )
+        .arg(
+            Arg::new("new")
+                .value_name("NEW")
+                .required(true)
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("The template as it would be"),
+        )
+        .arg(fail_on_change_arg())
+}
+
+#[cfg_attr(feature = "deploy", allow(dead_code))]
+pub(super) fn run(m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let path = |id: &str| m.get_one::<PathBuf>(id).cloned().unwrap_or_default();
+    run_files(
+        &path("old"),
+        &path("new"),
+        m.get_flag("fail-on-change"),
+        out,
+        err,
+    )
+}
+
+/// Compare template files `old` and `new` and print the result on `out`; returns the exit
+/// code.
+pub(super) fn run_files(
+    old: &Path,
+    new: &Path,
+    fail_on_change: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let (old_t, new_t) = match (read(old, err), read(new, err)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(a), Err(b)) => return a.max(b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let c = compare(&old_t, &new_t);
+    let (a, b) = (show(old), show(new));
+    if c.is_empty() {
+        let _ = writeln!(out, "No differences between {a} and {b}");
+        return EXIT_OK;
+    }
+    let _ = writeln!(out, "Template differences ({a} → {b}):");
+    for l in &c.lines {
+        let _ = writeln!(out, "  {l}");
+    }
+    if !c.approval.is_empty() {
+        let _ = writeln!(out, "A deploy would ask for approval:");
+        for r in &c.approval.reasons {
+            let _ = writeln!(out, "  * {r}");
+        }
+    }
+    if c.modifies() {
+        let _ = writeln!(
+            out,
+            "Not shown: which modified resources would be replaced (a deploy asks approval for \
+             those too);\nonly a change set tells: `ferroform diff --template NEW --stack-name \
+             NAME` (deploy feature)."
+        );
+    }
+    if fail_on_change {
+        EXIT_CHANGES
+    } else {
+        EXIT_OK
+    }
+}
+
+fn show(p: &Path) -> String {
+    escape_control(&p.display().to_string()).into_owned()
+}
+
+/// Read and parse one template: an unreadable file is an input error (exit 2), one that does
+/// not parse an invalid template (exit 1), as for `diff --template`.
+fn read(path: &Path, err: &mut dyn Write) -> Result<Template, u8> {
+    let text = read_template_file(path).map_err(|e| {
+        let _ = writeln!(err, "error: {e}");
+        EXIT_USAGE
+    })?;
+    Template::parse(&path.display().to_string(), &text).map_err(|e| {
+        let _ = writeln!(err, "error: invalid template {e}");
+        EXIT_INVALID
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ferroform diff` with the features of this build (the deploy feature is on in this
+    /// package's tests): two files are compared either way.
+    fn run(args: &[&str]) -> (u8, String, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut argv = vec!["ferroform", "diff"];
+        argv.extend_from_slice(args);
+        let code = crate::cli::main_with(argv, &mut out, &mut err);
+        (
+            code,
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&err).into_owned(),
+        )
+    }
+
+    struct Dir(PathBuf);
+
+    impl Dir {
+        fn new(name: &str) -> Dir {
+            let d = std::env::temp_dir().join(format!(
+                "ferroform-diff-{name}-{}-{:x}",
+                std::process::id(),
+                crate::fsutil::nonce()
+            ));
+            std::fs::create_dir_all(&d).unwrap();
+            Dir(d)
+        }
+
+        fn file(&self, name: &str, text: &str) -> String {
+            let p = self.0.join(name);
+            std::fs::write(&p, text).unwrap();
+            p.display().to_string()
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    const OLD: &str = r#"{"Parameters": {"Pw": {"Type": "String", "NoEcho": "true", "Default": "first-password"}},
+        "Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 1}}}}"#;
+    const NEW: &str = "Parameters:\n  Pw: {Type: String, NoEcho: true, Default: second-password}\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {DelaySeconds: 2}\n";
+
+    #[test]
+    fn two_files_are_compared_in_any_build() {
+        let d = Dir::new("files");
+        let (old, new) = (d.file("old.json", OLD), d.file("new.yaml", NEW));
+        let (code, out, err) = run(&[&old, &new]);
+        assert_eq!(code, EXIT_OK, "{out}{err}");
+        assert!(out.contains("~ Properties.DelaySeconds: 1 → 2"), "{out}");
+        assert!(out.contains("~ Default: **** → ****"), "{out}");
+        assert!(!out.contains("password"), "{out}");
+        assert!(out.contains("Not shown: which modified resources"), "{out}");
+        assert!(!out.contains("approval:"), "a queue grants nothing: {out}");
+        let (code, _, _) = run(&[&old, &new, "--fail-on-change"]);
+        assert_eq!(code, EXIT_CHANGES);
+        let (code, out, _) = run(&[&old, &old, "--fail-on-change"]);
+        assert_eq!(code, EXIT_OK);
+        assert!(out.starts_with("No differences between"), "{out}");
+    }
+
+    #[test]
+    fn unreadable_and_invalid_files_exit_2_and_1() {
+        let d = Dir::new("bad");
+        let good = d.file("good.json", OLD);
+        let broken = d.file("broken.yaml", "Resources: [unclosed\n");
+        let missing = d.0.join("missing.json").display().to_string();
+        let (code, out, err) = run(&[&good, &missing]);
+        assert_eq!(code, EXIT_USAGE, "{out}{err}");
+        assert!(
+            err.contains("missing.json") && err.contains("cannot read"),
+            "{err}"
+        );
+        let (code, _, err) = run(&[&broken, &good]);
+        assert_eq!(code, EXIT_INVALID, "{err}");
+        assert!(err.contains("error: invalid template"), "{err}");
+        assert!(err.contains("broken.yaml"), "{err}");
+        // Both wrong: both reported, the input error wins.
+        let (code, _, err) = run(&[&broken, &missing]);
+        assert_eq!(code, EXIT_USAGE, "{err}");
+        assert_eq!(err.matches("error:").count(), 2, "{err}");
+    }
+
+    #[cfg(feature = "deploy")]
+    #[test]
+    fn with_the_deploy_feature_aws_options_do_not_apply_to_two_files() {
+        let d = Dir::new("aws");
+        let (old, new) = (d.file("old.json", OLD), d.file("new.json", OLD));
+        let (code, _, err) = run(&[&old, &new, "--region", "eu-west-1"]);
+        assert_eq!(code, EXIT_USAGE, "{err}");
+        assert!(err.contains("--region"), "{err}");
+        let (code, _, err) = run(&[&old]);
+        assert_eq!(code, EXIT_USAGE, "{err}");
+        assert!(err.contains("two template files"), "{err}");
+        // Two paths, neither there: still files (no stack name has a `.` or `/`).
+        let (code, _, err) = run(&["gone/old.json", "gone.yaml"]);
+        assert_eq!(code, EXIT_USAGE, "{err}");
+        assert!(err.contains("cannot read"), "{err}");
+        // Names that are not files or paths (valid stack names or not): the AWS diff's stack
+        // names, which need an app (none here: no --app, no ./ferroform.toml).
+        if !Path::new(crate::cli::aws::CONFIG_FILE).exists() {
+            for names in [["Web", "Api"], ["web_1", ""]] {
+                let (code, _, err) = run(&names);
+                assert_eq!(code, EXIT_USAGE, "{err}");
+                assert!(err.contains("which stacks?"), "{names:?}: {err}");
+            }
+        }
+    }
+}
