@@ -78,7 +78,7 @@ pub(crate) fn command(tool: bool) -> Command {
 
 /// The template files of `ferroform diff OLD NEW`, when that is what was asked: no
 /// `--stack-name`, `--template` or `--app`, and positional arguments of which one at least is
-/// a file or a path (it has a `.`, `/` or `\\`, which no stack name has: letters, digits and
+/// a file or a path (it has a `.`, `/` or `\`, which no stack name has: letters, digits and
 /// hyphens only). Not necessarily two: the caller says when they are not. Other arguments
 /// (`Web`, an invalid name like `web_1`) stay stack names of the app.
 fn file_arguments(m: &ArgMatches) -> Option<Vec<PathBuf>> {
