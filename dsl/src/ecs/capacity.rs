@@ -205,62 +205,7 @@ impl Ec2Capacity {
     /// Add the instances and their capacity provider, and associate it with `cluster`.
     pub fn new(stack: &mut Stack, id: &str, cluster: &Cluster, props: Ec2CapacityProps) -> Self {
         check_props(stack, id, &props);
-        let arm = props.cpu_architecture == CpuArchitecture::Arm64;
-
-        // --- the AMI
-        let image_id: Value<String> = match &props.machine_image {
-            MachineImage::Pinned(ami) => ami.clone().into(),
-            other => {
-                let name = match other {
-                    MachineImage::SsmParameter(name) => name.clone(),
-                    _ if arm => ECS_AL2023_AMI_ARM64.to_owned(),
-                    _ => ECS_AL2023_AMI_X86_64.to_owned(),
-                };
-                stack
-                    .parameter(
-                        &part_id(id, "Ami"),
-                        Parameter::ssm_value("AWS::EC2::Image::Id")
-                            .description(format!(
-                                "AMI of the {id} container instances, from this SSM parameter"
-                            ))
-                            .default(name),
-                    )
-                    .to_ref()
-            }
-        };
-
-        // --- the instance role and profile
-        let mut role = iam::Role::new(PolicyDocument::assumed_by("ec2.amazonaws.com"));
-        let mut managed: Vec<Value<String>> = Vec::new();
-        if props.instance_policy == InstancePolicy::Managed {
-            managed.push(fns::sub(
-                "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
-            ));
-        }
-        managed.extend(props.extra_instance_managed_policies.iter().cloned());
-        if !managed.is_empty() {
-            role = role.managed_policy_arns(managed);
-        }
-        let instance_role = stack.add(&part_id(id, "InstanceRole"), role);
-        if props.instance_policy == InstancePolicy::Exact {
-            grant(
-                stack,
-                &instance_role,
-                "EcsAgent",
-                agent_statements(cluster, !props.container_instance_tags.is_empty()),
-            );
-        } else if !props.container_instance_tags.is_empty() {
-            grant(
-                stack,
-                &instance_role,
-                "EcsAgentTags",
-                vec![tag_on_register_statement(cluster)],
-            );
-        }
-        let instance_profile = stack.add(
-            &part_id(id, "InstanceProfile"),
-            iam::InstanceProfile::new(vec![instance_role.to_ref()]),
-        );
+        let (instance_role, instance_profile) = Self::add_instance_role(stack, id, cluster, &props);
 
         // --- the security group: nothing in, everything out
         let security_group = stack.add(
@@ -279,59 +224,13 @@ impl Ec2Capacity {
             ]),
         );
 
-        // --- the launch template
-        let mut script = String::from("#!/bin/bash\nset -euo pipefail\n");
-        script.push_str("cat >> /etc/ecs/ecs.config <<'EOF'\nECS_CLUSTER=${Cluster}\n");
-        for (k, v) in agent_settings(&props.agent_settings) {
-            script.push_str(&format!("{k}={}\n", escape_sub(v)));
-        }
-        if !props.container_instance_tags.is_empty() {
-            let tags: serde_json::Map<String, serde_json::Value> = props
-                .container_instance_tags
-                .iter()
-                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-                .collect();
-            script.push_str(&format!(
-                "ECS_CONTAINER_INSTANCE_TAGS={}\n",
-                escape_sub(&serde_json::Value::Object(tags).to_string())
-            ));
-        }
-        script.push_str("EOF\n");
-        let user_data = fns::base64(fns::sub_with(script, [("Cluster", cluster.name())]));
-        let instance_type = props.instance_type.clone().unwrap_or_else(|| {
-            if arm {
-                "t4g.medium".into()
-            } else {
-                "t3.medium".into()
-            }
-        });
-        let launch_template = stack.add(
-            &part_id(id, "LaunchTemplate"),
-            ec2::LaunchTemplate::new(
-                lt::LaunchTemplateData::new()
-                    .image_id(image_id)
-                    .instance_type(instance_type)
-                    .iam_instance_profile(
-                        lt::IamInstanceProfile::new().arn(instance_profile.attr_arn()),
-                    )
-                    .security_group_ids(vec![security_group.attr_group_id()])
-                    .metadata_options(
-                        lt::MetadataOptions::new()
-                            .http_endpoint(lt::HttpEndpoint::Enabled)
-                            .http_tokens(lt::HttpTokens::Required)
-                            .http_put_response_hop_limit(props.metadata_hop_limit),
-                    )
-                    .block_device_mappings(vec![
-                        lt::BlockDeviceMapping::new().device_name("/dev/xvda").ebs(
-                            lt::Ebs::new()
-                                .encrypted(true)
-                                .volume_type(lt::VolumeType::Gp3)
-                                .volume_size(props.root_volume_gib)
-                                .delete_on_termination(true),
-                        ),
-                    ])
-                    .user_data(user_data),
-            ),
+        let launch_template = Self::add_launch_template(
+            stack,
+            id,
+            cluster,
+            &props,
+            &instance_profile,
+            &security_group,
         );
 
         // --- the Auto Scaling group
@@ -397,6 +296,142 @@ impl Ec2Capacity {
             instance_role,
             instance_profile,
         }
+    }
+
+    /// The AMI: pinned, or the ECS-optimized image named by an SSM parameter (a template
+    /// parameter `<id>Ami` whose default is that name).
+    fn image_id(stack: &mut Stack, id: &str, props: &Ec2CapacityProps) -> Value<String> {
+        let arm = props.cpu_architecture == CpuArchitecture::Arm64;
+        match &props.machine_image {
+            MachineImage::Pinned(ami) => ami.clone().into(),
+            other => {
+                let name = match other {
+                    MachineImage::SsmParameter(name) => name.clone(),
+                    _ if arm => ECS_AL2023_AMI_ARM64.to_owned(),
+                    _ => ECS_AL2023_AMI_X86_64.to_owned(),
+                };
+                stack
+                    .parameter(
+                        &part_id(id, "Ami"),
+                        Parameter::ssm_value("AWS::EC2::Image::Id")
+                            .description(format!(
+                                "AMI of the {id} container instances, from this SSM parameter"
+                            ))
+                            .default(name),
+                    )
+                    .to_ref()
+            }
+        }
+    }
+
+    /// The instance role (exact ECS agent statements, or the managed policy when asked) and
+    /// its instance profile.
+    fn add_instance_role(
+        stack: &mut Stack,
+        id: &str,
+        cluster: &Cluster,
+        props: &Ec2CapacityProps,
+    ) -> (Handle<iam::Role>, Handle<iam::InstanceProfile>) {
+        let mut role = iam::Role::new(PolicyDocument::assumed_by("ec2.amazonaws.com"));
+        let mut managed: Vec<Value<String>> = Vec::new();
+        if props.instance_policy == InstancePolicy::Managed {
+            managed.push(fns::sub(
+                "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
+            ));
+        }
+        managed.extend(props.extra_instance_managed_policies.iter().cloned());
+        if !managed.is_empty() {
+            role = role.managed_policy_arns(managed);
+        }
+        let instance_role = stack.add(&part_id(id, "InstanceRole"), role);
+        if props.instance_policy == InstancePolicy::Exact {
+            grant(
+                stack,
+                &instance_role,
+                "EcsAgent",
+                agent_statements(cluster, !props.container_instance_tags.is_empty()),
+            );
+        } else if !props.container_instance_tags.is_empty() {
+            grant(
+                stack,
+                &instance_role,
+                "EcsAgentTags",
+                vec![tag_on_register_statement(cluster)],
+            );
+        }
+        let instance_profile = stack.add(
+            &part_id(id, "InstanceProfile"),
+            iam::InstanceProfile::new(vec![instance_role.to_ref()]),
+        );
+
+        (instance_role, instance_profile)
+    }
+
+    /// The launch template: AMI, instance type, IMDSv2 only, an encrypted gp3 root volume,
+    /// and user data that joins the cluster with the agent settings.
+    fn add_launch_template(
+        stack: &mut Stack,
+        id: &str,
+        cluster: &Cluster,
+        props: &Ec2CapacityProps,
+        instance_profile: &Handle<iam::InstanceProfile>,
+        security_group: &Handle<ec2::SecurityGroup>,
+    ) -> Handle<ec2::LaunchTemplate> {
+        let arm = props.cpu_architecture == CpuArchitecture::Arm64;
+        let image_id = Self::image_id(stack, id, props);
+        let mut script = String::from("#!/bin/bash\nset -euo pipefail\n");
+        script.push_str("cat >> /etc/ecs/ecs.config <<'EOF'\nECS_CLUSTER=${Cluster}\n");
+        for (k, v) in agent_settings(&props.agent_settings) {
+            script.push_str(&format!("{k}={}\n", escape_sub(v)));
+        }
+        if !props.container_instance_tags.is_empty() {
+            let tags: serde_json::Map<String, serde_json::Value> = props
+                .container_instance_tags
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            script.push_str(&format!(
+                "ECS_CONTAINER_INSTANCE_TAGS={}\n",
+                escape_sub(&serde_json::Value::Object(tags).to_string())
+            ));
+        }
+        script.push_str("EOF\n");
+        let user_data = fns::base64(fns::sub_with(script, [("Cluster", cluster.name())]));
+        let instance_type = props.instance_type.clone().unwrap_or_else(|| {
+            if arm {
+                "t4g.medium".into()
+            } else {
+                "t3.medium".into()
+            }
+        });
+        stack.add(
+            &part_id(id, "LaunchTemplate"),
+            ec2::LaunchTemplate::new(
+                lt::LaunchTemplateData::new()
+                    .image_id(image_id)
+                    .instance_type(instance_type)
+                    .iam_instance_profile(
+                        lt::IamInstanceProfile::new().arn(instance_profile.attr_arn()),
+                    )
+                    .security_group_ids(vec![security_group.attr_group_id()])
+                    .metadata_options(
+                        lt::MetadataOptions::new()
+                            .http_endpoint(lt::HttpEndpoint::Enabled)
+                            .http_tokens(lt::HttpTokens::Required)
+                            .http_put_response_hop_limit(props.metadata_hop_limit),
+                    )
+                    .block_device_mappings(vec![
+                        lt::BlockDeviceMapping::new().device_name("/dev/xvda").ebs(
+                            lt::Ebs::new()
+                                .encrypted(true)
+                                .volume_type(lt::VolumeType::Gp3)
+                                .volume_size(props.root_volume_gib)
+                                .delete_on_termination(true),
+                        ),
+                    ])
+                    .user_data(user_data),
+            ),
+        )
     }
 
     /// The capacity provider's name (its `Ref`), for strategies.
