@@ -272,7 +272,7 @@ mod tests {
             v
         };
         assert_eq!(
-            find(&nested(MAX_NESTING - 1)),
+            find(&nested(MAX_NESTING)),
             1,
             "at the deepest level searched"
         );
