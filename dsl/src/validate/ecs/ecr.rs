@@ -1,0 +1,174 @@
+//! ECR lifecycle policies, from the rules of the ECR documentation.
+
+use super::*;
+
+pub(super) fn ecr(cx: &mut Cx) {
+    let repos: Vec<(&str, Option<&JsonMap>)> = cx
+        .resources_of("AWS::ECR::Repository")
+        .map(|(id, _, p)| (id, p))
+        .collect();
+    for (id, props) in repos {
+        let Some(text) = props
+            .and_then(|p| p.get("LifecyclePolicy"))
+            .and_then(|l| l.get("LifecyclePolicyText"))
+            .and_then(Json::as_str)
+        else {
+            continue;
+        };
+        let path = format!("{id}.Properties.LifecyclePolicy.LifecyclePolicyText");
+        lifecycle_policy(cx, id, &path, text);
+    }
+}
+
+/// Check the text of an ECR lifecycle policy (the rules of the ECR documentation).
+pub(super) fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
+    let bad = |cx: &mut Cx, msg: String| {
+        cx.report(
+            rules::ECR_LIFECYCLE_POLICY,
+            Some(id),
+            path.to_owned(),
+            msg,
+            Some("a lifecycle policy is {\"rules\": [{\"rulePriority\": 1, \"selection\": {\"tagStatus\": \"untagged\", \"countType\": \"sinceImagePushed\", \"countUnit\": \"days\", \"countNumber\": 14}, \"action\": {\"type\": \"expire\"}}]}".into()),
+        );
+    };
+    let policy: Json = match serde_json::from_str(text) {
+        Ok(p) => p,
+        Err(e) => return bad(cx, format!("the lifecycle policy is not valid JSON: {e}")),
+    };
+    let Some(rules) = policy.get("rules").and_then(Json::as_array) else {
+        return bad(cx, "the lifecycle policy has no `rules` list".into());
+    };
+    if rules.is_empty() {
+        return bad(cx, "the lifecycle policy has no rules".into());
+    }
+    let mut priorities: Vec<(i64, usize)> = Vec::new();
+    let mut any_rule: Option<(i64, usize)> = None;
+    for (i, r) in rules.iter().enumerate() {
+        let Some(prio) = r
+            .get("rulePriority")
+            .and_then(Json::as_i64)
+            .filter(|p| *p >= 1)
+        else {
+            bad(
+                cx,
+                format!("rule {i} has no rulePriority (an integer from 1)"),
+            );
+            continue;
+        };
+        let Some(sel) = r.get("selection").and_then(Json::as_object) else {
+            bad(cx, format!("rule {prio} has no selection"));
+            continue;
+        };
+        if r.get("action")
+            .and_then(|a| a.get("type"))
+            .and_then(Json::as_str)
+            != Some("expire")
+        {
+            bad(
+                cx,
+                format!("rule {prio}: action must be {{\"type\": \"expire\"}}"),
+            );
+        }
+        let status = sel.get("tagStatus").and_then(Json::as_str);
+        if !matches!(status, Some("tagged" | "untagged" | "any")) {
+            bad(
+                cx,
+                format!("rule {prio}: selection.tagStatus must be tagged, untagged or any"),
+            );
+        }
+        let count_type = sel.get("countType").and_then(Json::as_str);
+        if !matches!(count_type, Some("imageCountMoreThan" | "sinceImagePushed")) {
+            bad(
+                cx,
+                format!(
+                    "rule {prio}: selection.countType must be imageCountMoreThan or sinceImagePushed"
+                ),
+            );
+        }
+        if sel
+            .get("countNumber")
+            .and_then(Json::as_i64)
+            .is_none_or(|n| n < 1)
+        {
+            bad(
+                cx,
+                format!("rule {prio}: selection.countNumber must be an integer from 1"),
+            );
+        }
+        let lists = ["tagPrefixList", "tagPatternList"];
+        let has_list = lists.iter().any(|k| {
+            sel.get(*k)
+                .and_then(Json::as_array)
+                .is_some_and(|a| !a.is_empty())
+        });
+        let has_any_list_key = lists.iter().any(|k| sel.contains_key(*k));
+        match status {
+            Some("tagged") if !has_list => cx.report(
+                rules::ECR_TAG_SELECTION,
+                Some(id),
+                path.to_owned(),
+                format!("rule {prio}: tagStatus tagged needs a tagPrefixList or tagPatternList"),
+                Some("list the tag prefixes (or patterns) the rule applies to".into()),
+            ),
+            Some("untagged" | "any") if has_any_list_key => cx.report(
+                rules::ECR_TAG_SELECTION,
+                Some(id),
+                path.to_owned(),
+                format!("rule {prio}: tagPrefixList/tagPatternList are only allowed with tagStatus tagged"),
+                Some("remove the list, or set tagStatus: tagged".into()),
+            ),
+            _ => {}
+        }
+        let has_unit = sel.contains_key("countUnit");
+        match count_type {
+            Some("sinceImagePushed") if !has_unit => cx.report(
+                rules::ECR_COUNT_UNIT,
+                Some(id),
+                path.to_owned(),
+                format!("rule {prio}: countType sinceImagePushed needs countUnit"),
+                Some("add \"countUnit\": \"days\"".into()),
+            ),
+            Some("imageCountMoreThan") if has_unit => cx.report(
+                rules::ECR_COUNT_UNIT,
+                Some(id),
+                path.to_owned(),
+                format!("rule {prio}: countUnit is only allowed with countType sinceImagePushed"),
+                Some("remove countUnit".into()),
+            ),
+            _ => {}
+        }
+        if has_unit && sel.get("countUnit").and_then(Json::as_str) != Some("days") {
+            bad(cx, format!("rule {prio}: countUnit must be days"));
+        }
+        if let Some(&(_, first)) = priorities.iter().find(|(p, _)| *p == prio) {
+            cx.report(
+                rules::ECR_DUPLICATE_PRIORITY,
+                Some(id),
+                path.to_owned(),
+                format!("rules {first} and {i} both have rulePriority {prio}"),
+                Some("give every rule its own rulePriority".into()),
+            );
+        }
+        priorities.push((prio, i));
+        if status == Some("any") {
+            any_rule = Some((prio, i));
+        }
+    }
+    if let Some((prio, _)) = any_rule
+        && let Some(max) = priorities.iter().map(|(p, _)| *p).max()
+        && prio < max
+    {
+        cx.report(
+            rules::ECR_ANY_PRIORITY,
+            Some(id),
+            path.to_owned(),
+            format!(
+                "the rule with tagStatus any has rulePriority {prio}, but another rule has {max}"
+            ),
+            Some(
+                "the tagStatus any rule must have the highest rulePriority (it is evaluated last)"
+                    .into(),
+            ),
+        );
+    }
+}

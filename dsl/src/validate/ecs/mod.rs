@@ -1,0 +1,34 @@
+//! ECS and friends (`FF4xxx`), from the AWS documentation: Fargate task sizes, containers,
+//! services, ECR lifecycle policies, Application Auto Scaling, capacity providers.
+//! Values that are expressions are skipped, never guessed.
+
+use super::{Cx, is_expr, lit_bool, lit_num, lit_str, one_of, ref_or_getatt_target, ref_target};
+use crate::model::render::{Json, JsonMap};
+use crate::rules;
+
+mod capacity;
+mod ecr;
+mod scaling;
+mod service;
+mod task;
+
+use capacity::*;
+use ecr::*;
+use scaling::*;
+use service::*;
+use task::*;
+pub(crate) use task::{FARGATE_CPUS, fargate_hint, fargate_memory, fargate_valid};
+
+pub(super) fn check(cx: &mut Cx) {
+    let tasks: Vec<(&str, Option<&JsonMap>)> = cx
+        .resources_of("AWS::ECS::TaskDefinition")
+        .map(|(id, _, p)| (id, p))
+        .collect();
+    for (id, props) in tasks {
+        task(cx, id, props);
+    }
+    services(cx);
+    ecr(cx);
+    scaling(cx);
+    capacity_providers(cx);
+}

@@ -1,0 +1,214 @@
+//! Application Auto Scaling: scalable targets and policies, and a `DesiredCount` that auto scaling fights (`FF4034`).
+
+use super::*;
+
+pub(super) fn scaling(cx: &mut Cx) {
+    let targets: Vec<(&str, Option<&JsonMap>)> = cx
+        .resources_of("AWS::ApplicationAutoScaling::ScalableTarget")
+        .map(|(id, _, p)| (id, p))
+        .collect();
+    for &(id, props) in &targets {
+        scaled_service_sets_desired_count(cx, id, props);
+    }
+    for (id, props) in targets {
+        let p = |k: &str| props.and_then(|m| m.get(k));
+        if lit_str(p("ServiceNamespace")) == Some("ecs") {
+            if let Some(rid) = lit_str(p("ResourceId")) {
+                let parts: Vec<&str> = rid.split('/').collect();
+                if parts.len() != 3
+                    || parts[0] != "service"
+                    || parts[1].is_empty()
+                    || parts[2].is_empty()
+                {
+                    cx.report(
+                        rules::SCALABLE_TARGET_RESOURCE_ID,
+                        Some(id),
+                        format!("{id}.Properties.ResourceId"),
+                        format!("`{rid}` is not an ECS service resource ID"),
+                        Some("ECS services are `service/<cluster name>/<service name>`, e.g. !Sub service/${Cluster}/${Service.Name}".into()),
+                    );
+                }
+            }
+            if let Some(dim) = lit_str(p("ScalableDimension"))
+                && !dim.starts_with("ecs:")
+            {
+                cx.report(
+                    rules::SCALABLE_TARGET_DIMENSION,
+                    Some(id),
+                    format!("{id}.Properties.ScalableDimension"),
+                    format!("`{dim}` is not a dimension of the ecs namespace"),
+                    Some("ECS services scale on ecs:service:DesiredCount".into()),
+                );
+            }
+        }
+        let min = p("MinCapacity")
+            .filter(|v| !is_expr(v))
+            .and_then(|v| lit_num(Some(v)));
+        let max = p("MaxCapacity")
+            .filter(|v| !is_expr(v))
+            .and_then(|v| lit_num(Some(v)));
+        if let (Some(a), Some(b)) = (min, max)
+            && a > b
+        {
+            cx.report(
+                rules::MIN_ABOVE_MAX_CAPACITY,
+                Some(id),
+                format!("{id}.Properties.MinCapacity"),
+                format!("MinCapacity ({a}) is greater than MaxCapacity ({b})"),
+                Some("MinCapacity must be at most MaxCapacity".into()),
+            );
+        }
+    }
+    let policies: Vec<(&str, Option<&JsonMap>)> = cx
+        .resources_of("AWS::ApplicationAutoScaling::ScalingPolicy")
+        .map(|(id, _, p)| (id, p))
+        .collect();
+    for (id, props) in policies {
+        let p = |k: &str| props.and_then(|m| m.get(k));
+        if let Some(t) = p("ScalingTargetId") {
+            if let Some(target) = ref_target(Some(t))
+                && let Some(ty) = cx.resource_type(target)
+                && ty != "AWS::ApplicationAutoScaling::ScalableTarget"
+            {
+                cx.report(
+                    rules::SCALING_POLICY_TARGET,
+                    Some(id),
+                    format!("{id}.Properties.ScalingTargetId"),
+                    format!("ScalingTargetId refers to `{target}`, a {ty}, not a scalable target"),
+                    Some("refer to an AWS::ApplicationAutoScaling::ScalableTarget".into()),
+                );
+            }
+            continue;
+        }
+        let missing: Vec<&str> = ["ResourceId", "ScalableDimension", "ServiceNamespace"]
+            .into_iter()
+            .filter(|k| p(k).is_none())
+            .collect();
+        if !missing.is_empty() {
+            cx.report(
+                rules::SCALING_POLICY_TARGET,
+                Some(id),
+                format!("{id}.Properties"),
+                "the scaling policy names no scalable target".to_owned(),
+                Some("set ScalingTargetId: !Ref <ScalableTarget>, or ResourceId, ScalableDimension and ServiceNamespace".into()),
+            );
+        }
+    }
+}
+
+/// FF4034: an `AWS::ECS::Service` that sets `DesiredCount` while a scalable target on
+/// `ecs:service:DesiredCount` scales it. On every stack update that touches the service,
+/// CloudFormation sends that count and ECS sets the service back to it, undoing what auto
+/// scaling did (the `DesiredCount` property of `AWS::ECS::Service` is optional for this reason:
+/// "For existing services, if a desired count is not specified, it is omitted from the
+/// operation", <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-desiredcount>).
+/// The service is the one the target's `ResourceId` refers to (`Ref`, `Fn::GetAtt` or an
+/// `Fn::Sub` variable), or, for a literal `service/<cluster>/<name>`, the service whose literal
+/// `ServiceName` is that name. A `DesiredCount` that an `Fn::If` can leave out is not reported.
+pub(super) fn scaled_service_sets_desired_count(
+    cx: &mut Cx,
+    target: &str,
+    props: Option<&JsonMap>,
+) {
+    let p = |k: &str| props.and_then(|m| m.get(k));
+    if lit_str(p("ScalableDimension")) != Some("ecs:service:DesiredCount") {
+        return;
+    }
+    let Some(rid) = p("ResourceId") else { return };
+    let mut named = Vec::new();
+    referenced_ids(rid, &mut named);
+    if let Some(lit) = lit_str(Some(rid))
+        && let Some(service_name) = lit
+            .strip_prefix("service/")
+            .and_then(|r| r.split('/').nth(1))
+    {
+        for (sid, _, sp) in cx.resources_of("AWS::ECS::Service") {
+            if lit_str(sp.and_then(|m| m.get("ServiceName"))) == Some(service_name) {
+                named.push(sid);
+            }
+        }
+    }
+    named.sort_unstable();
+    named.dedup();
+    for service in named {
+        if cx.resource_type(service) != Some("AWS::ECS::Service") {
+            continue;
+        }
+        let count = cx
+            .resource(service)
+            .and_then(|r| r.get("Properties"))
+            .and_then(|p| p.get("DesiredCount"));
+        let Some(count) = count else { continue };
+        if can_be_no_value(count) {
+            continue;
+        }
+        let shown = match count {
+            Json::Number(n) => n.to_string(),
+            Json::String(s) => s.clone(),
+            _ => "an expression".to_owned(),
+        };
+        cx.report(
+            rules::SCALED_DESIRED_COUNT,
+            Some(service),
+            format!("{service}.Properties.DesiredCount"),
+            format!(
+                "service `{service}` sets DesiredCount ({shown}) and is auto scaled by `{target}`: every stack update that touches the service sets it back to that count"
+            ),
+            Some(format!(
+                "remove DesiredCount from `{service}`: a new service starts with 1 task and auto scaling raises it to `{target}`'s MinCapacity"
+            )),
+        );
+    }
+}
+
+/// The logical IDs a value refers to: `Ref`, `Fn::GetAtt` and `Fn::Sub` variables, at any depth.
+pub(super) fn referenced_ids<'a>(v: &'a Json, out: &mut Vec<&'a str>) {
+    match v {
+        Json::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("Ref", Json::String(s)) => out.push(s),
+                    ("Fn::GetAtt", Json::Array(a)) => {
+                        if let Some(s) = a.first().and_then(Json::as_str) {
+                            out.push(s);
+                        }
+                    }
+                    ("Fn::GetAtt", Json::String(s)) => {
+                        out.extend(s.split('.').next());
+                    }
+                    ("Fn::Sub", Json::String(text)) => sub_ids(text, out),
+                    ("Fn::Sub", Json::Array(a)) => {
+                        if let Some(text) = a.first().and_then(Json::as_str) {
+                            sub_ids(text, out);
+                        }
+                        for x in a.iter().skip(1) {
+                            referenced_ids(x, out);
+                        }
+                    }
+                    _ => referenced_ids(x, out),
+                }
+            }
+        }
+        Json::Array(a) => {
+            for x in a {
+                referenced_ids(x, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn sub_ids<'a>(text: &'a str, out: &mut Vec<&'a str>) {
+    for var in crate::validate::refs::sub_variables(text) {
+        out.extend(var.split('.').next());
+    }
+}
+
+/// Whether an `Fn::If` in `v` can give `AWS::NoValue` (the property may be left out).
+pub(super) fn can_be_no_value(v: &Json) -> bool {
+    match crate::validate::intrinsic(v) {
+        Some(("Ref", Json::String(s))) => s == "AWS::NoValue",
+        Some(("Fn::If", Json::Array(a))) => a.iter().skip(1).any(can_be_no_value),
+        _ => false,
+    }
+}

@@ -1,0 +1,529 @@
+//! Task definitions (`FF4001`–`FF4012`): Fargate sizes, network mode, containers, memory and cpu, ports, awslogs options.
+
+use super::*;
+
+/// Fargate's task sizes, the one home of this table (the constructs' `FargateSize` checks its
+/// pairs with [`fargate_valid`]): `(cpu units, first memory, last memory, step)` in MiB, from
+/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size>.
+pub(super) const FARGATE_SIZES: [(u32, u32, u32, u32); 7] = [
+    (256, 512, 2048, 0), // 512, 1024 or 2048: listed apart, see fargate_valid
+    (512, 1024, 4096, 1024),
+    (1024, 2048, 8192, 1024),
+    (2048, 4096, 16384, 1024),
+    (4096, 8192, 30720, 1024),
+    (8192, 16384, 61440, 4096),
+    (16384, 32768, 122880, 8192),
+];
+
+/// Whether Fargate offers `memory` MiB with `cpu` units (usable in `const` checks).
+pub(crate) const fn fargate_valid(cpu: u32, memory: u32) -> bool {
+    if cpu == 256 {
+        return memory == 512 || memory == 1024 || memory == 2048;
+    }
+    let mut i = 1;
+    while i < FARGATE_SIZES.len() {
+        let (c, first, last, step) = FARGATE_SIZES[i];
+        if c == cpu {
+            return memory >= first && memory <= last && (memory - first).is_multiple_of(step);
+        }
+        i += 1;
+    }
+    false
+}
+
+/// What to use with `cpu` units, as text for the compile-time check of `FargateSize::new`
+/// (a `const` panic can only print a `&'static str`). A test compares each line with
+/// [`fargate_memory`].
+pub(crate) const fn fargate_hint(cpu: u32) -> &'static str {
+    match cpu {
+        256 => "Fargate: with 256 CPU units use 512, 1024 or 2048 MiB",
+        512 => "Fargate: with 512 CPU units use 1024 to 4096 MiB in steps of 1024",
+        1024 => "Fargate: with 1024 CPU units use 2048 to 8192 MiB in steps of 1024",
+        2048 => "Fargate: with 2048 CPU units use 4096 to 16384 MiB in steps of 1024",
+        4096 => "Fargate: with 4096 CPU units use 8192 to 30720 MiB in steps of 1024",
+        8192 => "Fargate: with 8192 CPU units use 16384 to 61440 MiB in steps of 4096",
+        16384 => "Fargate: with 16384 CPU units use 32768 to 122880 MiB in steps of 8192",
+        _ => "Fargate: CPU units are 256, 512, 1024, 2048, 4096, 8192 or 16384",
+    }
+}
+
+/// Fargate's task sizes: cpu units → the memory values (MiB) allowed with it.
+pub(crate) fn fargate_memory(cpu: u32) -> Option<Vec<u32>> {
+    if cpu == 256 {
+        return Some(vec![512, 1024, 2048]);
+    }
+    FARGATE_SIZES[1..]
+        .iter()
+        .find(|r| r.0 == cpu)
+        .map(|&(_, first, last, step)| (first..=last).step_by(step as usize).collect())
+}
+
+/// The CPU units Fargate offers.
+pub(crate) const FARGATE_CPUS: &[u32] = &[256, 512, 1024, 2048, 4096, 8192, 16384];
+
+/// A number with an optional unit: `"1 vCPU"`, `"0.5 GB"`, `"2GB"`, `"512"`, `512`.
+/// `unit` is the unit that multiplies by 1024 (`vcpu` or `gb`).
+pub(super) fn with_unit(v: &Json, unit: &str) -> Option<f64> {
+    match v {
+        Json::Number(n) => n.as_f64(),
+        Json::String(s) => {
+            let s = s.trim();
+            let lower = s.to_ascii_lowercase();
+            if let Some(num) = lower.strip_suffix(unit) {
+                num.trim().parse::<f64>().ok().map(|x| x * 1024.0)
+            } else {
+                s.parse::<f64>().ok()
+            }
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn mib_list(v: &[u32]) -> String {
+    if v.len() > 4 {
+        let step = v[1] - v[0];
+        format!("{} to {} in steps of {}", v[0], v[v.len() - 1], step)
+    } else {
+        let s: Vec<String> = v.iter().map(u32::to_string).collect();
+        match s.len() {
+            1 => s[0].clone(),
+            n => format!("{} or {}", s[..n - 1].join(", "), s[n - 1]),
+        }
+    }
+}
+
+pub(super) fn compat(props: Option<&JsonMap>) -> Option<Vec<&str>> {
+    match props?.get("RequiresCompatibilities")? {
+        Json::Array(a) => {
+            if a.iter().any(is_expr) {
+                return None;
+            }
+            Some(a.iter().filter_map(Json::as_str).collect())
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn containers(props: Option<&JsonMap>) -> Option<&Vec<Json>> {
+    props?.get("ContainerDefinitions")?.as_array()
+}
+
+pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
+    let p = |k: &str| props.and_then(|m| m.get(k));
+    let compat = compat(props);
+    let fargate = compat.as_ref().is_some_and(|c| c.contains(&"FARGATE"));
+    let ec2 = match (
+        &compat,
+        props.and_then(|m| m.get("RequiresCompatibilities")),
+    ) {
+        (Some(c), _) => c.contains(&"EC2"),
+        (None, None) => true, // EC2 is the default
+        (None, Some(_)) => false,
+    };
+    let cpu = p("Cpu")
+        .filter(|v| !is_expr(v))
+        .and_then(|v| with_unit(v, "vcpu"));
+    let memory = p("Memory")
+        .filter(|v| !is_expr(v))
+        .and_then(|v| with_unit(v, "gb"));
+    let mode = p("NetworkMode");
+    let mode_lit = lit_str(mode);
+
+    if fargate {
+        for key in ["Cpu", "Memory"] {
+            if p(key).is_none() {
+                cx.report(
+                    rules::FARGATE_TASK_SIZE_MISSING,
+                    Some(id),
+                    format!("{id}.Properties"),
+                    format!("a Fargate task needs a task-level `{key}`"),
+                    Some(if key == "Cpu" {
+                        "set Cpu to 256, 512, 1024, 2048, 4096, 8192 or 16384 (or \"0.25 vCPU\" ... \"16 vCPU\")".into()
+                    } else {
+                        "set Memory in MiB (or \"0.5 GB\" ...), as the Fargate table allows for the Cpu".into()
+                    }),
+                );
+            }
+        }
+        if let (Some(c), Some(m)) = (cpu, memory) {
+            fargate_pair(cx, id, c, m, None);
+        } else if let Some(c) = cpu
+            && (c.fract() != 0.0 || !FARGATE_CPUS.contains(&(c as u32)))
+        {
+            fargate_pair(cx, id, c, 0.0, None);
+        } else if let (Some(c), Some(m)) = (p("Cpu"), p("Memory"))
+            && (is_expr(c) || is_expr(m))
+        {
+            // Values known at deploy time: check every pair the parameters, conditions and
+            // mapping rows can give (never a pair crossed from two rows).
+            for sc in crate::validate::resolve::scenarios(cx, &[c, m]) {
+                let (Some(cv), Some(mv)) = (&sc.values[0], &sc.values[1]) else {
+                    continue;
+                };
+                if let (Some(c), Some(m)) = (with_unit(cv, "vcpu"), with_unit(mv, "gb")) {
+                    fargate_pair(cx, id, c, m, Some(&sc.label));
+                }
+            }
+        }
+        if mode.is_none() || mode_lit.is_some_and(|m| m != "awsvpc") {
+            let found = mode_lit.map_or("not set (bridge)".to_owned(), |m| format!("`{m}`"));
+            cx.report(
+                rules::FARGATE_NETWORK_MODE,
+                Some(id),
+                if mode.is_some() {
+                    format!("{id}.Properties.NetworkMode")
+                } else {
+                    format!("{id}.Properties")
+                },
+                format!("a Fargate task's NetworkMode must be awsvpc; it is {found}"),
+                Some("set NetworkMode: awsvpc".into()),
+            );
+        }
+    }
+
+    let Some(list) = containers(props) else {
+        if !p("ContainerDefinitions").is_some_and(is_expr) {
+            cx.report(
+                rules::NO_CONTAINERS,
+                Some(id),
+                format!("{id}.Properties"),
+                "the task definition has no containers",
+                Some("add ContainerDefinitions with at least one container (Name, Image)".into()),
+            );
+        }
+        return;
+    };
+    if list.is_empty() {
+        cx.report(
+            rules::NO_CONTAINERS,
+            Some(id),
+            format!("{id}.Properties.ContainerDefinitions"),
+            "the task definition has no containers",
+            Some("add at least one container (Name, Image)".into()),
+        );
+        return;
+    }
+    let objs: Vec<&JsonMap> = list.iter().filter_map(Json::as_object).collect();
+    let all_literal = objs.len() == list.len();
+    if all_literal
+        && objs.iter().all(|c| {
+            !c.keys().any(|k| k.starts_with("Fn::"))
+                && lit_bool(c.get("Essential")) == Some(false)
+                && !c.get("Essential").is_some_and(is_expr)
+        })
+    {
+        cx.report(
+            rules::NO_ESSENTIAL_CONTAINER,
+            Some(id),
+            format!("{id}.Properties.ContainerDefinitions"),
+            "no container is essential",
+            Some(
+                "mark at least one container Essential: true (omitting Essential means true)"
+                    .into(),
+            ),
+        );
+    }
+
+    let mut mem_sum = Some(0.0);
+    let mut cpu_sum = Some(0.0);
+    for (i, c) in list.iter().enumerate() {
+        let Some(c) = c.as_object() else {
+            mem_sum = None;
+            cpu_sum = None;
+            continue;
+        };
+        let path = format!("{id}.Properties.ContainerDefinitions[{i}]");
+        let name = lit_str(c.get("Name")).unwrap_or("?");
+        let hard = c
+            .get("Memory")
+            .filter(|v| !is_expr(v))
+            .and_then(|v| lit_num(Some(v)));
+        let soft = c
+            .get("MemoryReservation")
+            .filter(|v| !is_expr(v))
+            .and_then(|v| lit_num(Some(v)));
+        if let (Some(h), Some(s)) = (hard, soft)
+            && h <= s
+        {
+            cx.report(
+                rules::CONTAINER_MEMORY_RESERVATION,
+                Some(id),
+                format!("{path}.Memory"),
+                format!("container `{name}`: Memory ({h}) must be greater than MemoryReservation ({s})"),
+                Some("Memory is the hard limit, MemoryReservation the soft one: raise Memory or lower MemoryReservation".into()),
+            );
+        }
+        let used = if c.contains_key("Memory") {
+            hard
+        } else if c.contains_key("MemoryReservation") {
+            soft
+        } else {
+            Some(0.0)
+        };
+        mem_sum = match (mem_sum, used) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        };
+        let ccpu = match c.get("Cpu") {
+            None => Some(0.0),
+            Some(v) if is_expr(v) => None,
+            Some(v) => lit_num(Some(v)),
+        };
+        cpu_sum = match (cpu_sum, ccpu) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        };
+        if ec2
+            && p("Memory").is_none()
+            && !c.contains_key("Memory")
+            && !c.contains_key("MemoryReservation")
+        {
+            cx.report(
+                rules::EC2_MEMORY_MISSING,
+                Some(id),
+                path.clone(),
+                format!("container `{name}` has no Memory or MemoryReservation and the task has no Memory"),
+                Some("on the EC2 launch type set Memory at task level, or Memory/MemoryReservation on every container".into()),
+            );
+        }
+        if matches!(mode_lit, Some("awsvpc" | "host")) {
+            for (j, pm) in c
+                .get("PortMappings")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let (Some(host), Some(cport)) = (pm.get("HostPort"), pm.get("ContainerPort"))
+                else {
+                    continue;
+                };
+                // Literal ports, or every pair the parameters, conditions and mapping rows
+                // can give (a port a parameter supplies, say); unknown values say nothing.
+                let pairs: Vec<(Option<f64>, Option<f64>, String)> = if is_expr(host)
+                    || is_expr(cport)
+                {
+                    crate::validate::resolve::scenarios(cx, &[host, cport])
+                        .into_iter()
+                        .map(|sc| {
+                            let num = |v: &Option<Json>| v.as_ref().and_then(|v| lit_num(Some(v)));
+                            (num(&sc.values[0]), num(&sc.values[1]), sc.label)
+                        })
+                        .collect()
+                } else {
+                    vec![(lit_num(Some(host)), lit_num(Some(cport)), String::new())]
+                };
+                for (h, cp, when) in pairs {
+                    let (Some(h), Some(cp)) = (h, cp) else {
+                        continue;
+                    };
+                    if h == cp {
+                        continue;
+                    }
+                    let when = if when.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (when {when})")
+                    };
+                    cx.report(
+                        rules::HOST_PORT_MISMATCH,
+                        Some(id),
+                        format!("{path}.PortMappings[{j}].HostPort"),
+                        format!(
+                            "in {} network mode HostPort ({h}) must equal ContainerPort ({cp}){when}",
+                            mode_lit.unwrap_or_default()
+                        ),
+                        Some("omit HostPort, or set it to the ContainerPort".into()),
+                    );
+                }
+            }
+        }
+        awslogs(cx, id, &path, c, fargate);
+    }
+    if let (Some(sum), Some(task_mem)) = (mem_sum, memory)
+        && sum > task_mem
+    {
+        cx.report(
+            rules::CONTAINERS_EXCEED_TASK,
+            Some(id),
+            format!("{id}.Properties.ContainerDefinitions"),
+            format!(
+                "the containers reserve {sum} MiB of memory, more than the task's {task_mem} MiB"
+            ),
+            Some(
+                "lower the containers' Memory/MemoryReservation or raise the task's Memory".into(),
+            ),
+        );
+    }
+    if let (Some(sum), Some(task_cpu)) = (cpu_sum, cpu)
+        && sum > task_cpu
+    {
+        cx.report(
+            rules::CONTAINERS_EXCEED_TASK,
+            Some(id),
+            format!("{id}.Properties.ContainerDefinitions"),
+            format!("the containers use {sum} cpu units, more than the task's {task_cpu}"),
+            Some("lower the containers' Cpu or raise the task's Cpu".into()),
+        );
+    }
+}
+
+/// FF4001 for one cpu/memory pair; `when` names the parameter values and mapping rows that
+/// give the pair, when it comes from expressions.
+pub(super) fn fargate_pair(cx: &mut Cx, id: &str, cpu: f64, memory: f64, when: Option<&str>) {
+    let when = match when {
+        Some(w) if !w.is_empty() => format!(" (when {w})"),
+        _ => String::new(),
+    };
+    let valid_cpu = cpu.fract() == 0.0 && FARGATE_CPUS.contains(&(cpu as u32));
+    if !valid_cpu {
+        cx.report(
+            rules::FARGATE_CPU_MEMORY,
+            Some(id),
+            format!("{id}.Properties.Cpu"),
+            format!("{cpu} is not a Fargate cpu value{when}"),
+            Some("Fargate tasks use 256, 512, 1024, 2048, 4096, 8192 or 16384 cpu units (0.25 to 16 vCPU)".into()),
+        );
+        return;
+    }
+    let allowed = fargate_memory(cpu as u32).unwrap_or_default();
+    if memory.fract() != 0.0 || !allowed.contains(&(memory as u32)) {
+        cx.report(
+            rules::FARGATE_CPU_MEMORY,
+            Some(id),
+            format!("{id}.Properties.Memory"),
+            format!("Fargate cpu {cpu} does not allow memory {memory} MiB{when}"),
+            Some(format!(
+                "with cpu {cpu} use memory {} (MiB)",
+                mib_list(&allowed)
+            )),
+        );
+    }
+}
+
+pub(super) const AWSLOGS_OPTIONS: &[&str] = &[
+    "awslogs-create-group",
+    "awslogs-datetime-format",
+    "awslogs-group",
+    "awslogs-multiline-pattern",
+    "awslogs-region",
+    "awslogs-stream-prefix",
+    "awslogs-endpoint",
+    "max-buffer-size",
+    "mode",
+];
+
+pub(super) fn awslogs(cx: &mut Cx, id: &str, path: &str, c: &JsonMap, fargate: bool) {
+    let Some(lc) = c.get("LogConfiguration").and_then(Json::as_object) else {
+        return;
+    };
+    if lit_str(lc.get("LogDriver")) != Some("awslogs") {
+        return;
+    }
+    let name = lit_str(c.get("Name")).unwrap_or("?");
+    let options = match lc.get("Options") {
+        Some(o) if is_expr(o) => return,
+        Some(Json::Object(o)) if o.keys().any(|k| k.starts_with("Fn::")) => return,
+        Some(Json::Object(o)) => Some(o),
+        _ => None,
+    };
+    let mut required = vec!["awslogs-group", "awslogs-region"];
+    if fargate {
+        required.push("awslogs-stream-prefix");
+    }
+    let missing: Vec<&str> = required
+        .into_iter()
+        .filter(|k| !options.is_some_and(|o| o.contains_key(*k)))
+        .collect();
+    let unknown: Vec<&str> = options
+        .into_iter()
+        .flat_map(|o| o.keys())
+        .map(String::as_str)
+        .filter(|k| !AWSLOGS_OPTIONS.contains(k))
+        .collect();
+    if missing.is_empty() && unknown.is_empty() {
+        return;
+    }
+    let mut what = Vec::new();
+    if !missing.is_empty() {
+        what.push(format!("misses {}", one_of(&missing)).replace(" or ", " and "));
+    }
+    if !unknown.is_empty() {
+        what.push(format!("has unknown option(s) {}", one_of(&unknown)).replace(" or ", " and "));
+    }
+    cx.report(
+        rules::AWSLOGS_OPTIONS,
+        Some(id),
+        format!("{path}.LogConfiguration.Options"),
+        format!(
+            "container `{name}`: the awslogs log configuration {}",
+            what.join(" and ")
+        ),
+        Some(format!(
+            "awslogs needs awslogs-group and awslogs-region{}; options are {}",
+            if fargate {
+                " (and awslogs-stream-prefix on Fargate)"
+            } else {
+                ""
+            },
+            AWSLOGS_OPTIONS.join(", ")
+        )),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fargate_table_matches_the_documentation() {
+        assert_eq!(fargate_memory(256), Some(vec![512, 1024, 2048]));
+        assert_eq!(fargate_memory(512), Some(vec![1024, 2048, 3072, 4096]));
+        assert_eq!(
+            fargate_memory(4096).map(|v| (v.len(), v[0], v[v.len() - 1])),
+            Some((23, 8192, 30720))
+        );
+        assert_eq!(
+            fargate_memory(8192).map(|v| (v.len(), v[1])),
+            Some((12, 20480))
+        );
+        assert_eq!(
+            fargate_memory(16384).map(|v| (v.len(), v[1])),
+            Some((12, 40960))
+        );
+        assert_eq!(fargate_memory(300), None);
+    }
+
+    #[test]
+    fn the_compile_time_hints_say_what_the_table_says() {
+        for &cpu in FARGATE_CPUS {
+            let valid = fargate_memory(cpu).unwrap();
+            let hint = fargate_hint(cpu);
+            assert!(hint.contains(&format!("with {cpu} CPU units")), "{hint}");
+            assert!(hint.contains(&format!("use {}", valid[0])), "{hint}");
+            assert!(
+                hint.contains(&format!("{} MiB", valid[valid.len() - 1])),
+                "{hint}"
+            );
+            if valid.len() > 3 {
+                let step = valid[1] - valid[0];
+                assert!(hint.ends_with(&format!("in steps of {step}")), "{hint}");
+            }
+            for m in 0..=130_000 {
+                assert_eq!(fargate_valid(cpu, m), valid.contains(&m), "{cpu}/{m}");
+            }
+        }
+        assert!(!fargate_valid(300, 1024));
+    }
+
+    #[test]
+    fn unit_forms() {
+        assert_eq!(with_unit(&Json::from("1 vCPU"), "vcpu"), Some(1024.0));
+        assert_eq!(with_unit(&Json::from(".25 vCPU"), "vcpu"), Some(256.0));
+        assert_eq!(with_unit(&Json::from("0.5 GB"), "gb"), Some(512.0));
+        assert_eq!(with_unit(&Json::from("2GB"), "gb"), Some(2048.0));
+        assert_eq!(with_unit(&Json::from("512"), "gb"), Some(512.0));
+        assert_eq!(with_unit(&Json::from(1024), "vcpu"), Some(1024.0));
+        assert_eq!(with_unit(&Json::from("lots"), "gb"), None);
+    }
+}
