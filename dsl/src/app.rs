@@ -196,6 +196,22 @@ impl App {
         &self,
         names: &[&str],
     ) -> Result<(Vec<Template>, Vec<Diagnostic>), SynthError> {
+        self.synth_validated(names)
+            .map(|(checked, warnings)| (checked.into_iter().map(|(t, _)| t).collect(), warnings))
+    }
+
+    /// [`App::synth_checked`], with the capabilities each template needs (found by the same
+    /// validation pass, not a second walk).
+    pub(crate) fn synth_validated(
+        &self,
+        names: &[&str],
+    ) -> Result<
+        (
+            Vec<(Template, Vec<crate::validate::Capability>)>,
+            Vec<Diagnostic>,
+        ),
+        SynthError,
+    > {
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
         let mut seen = BTreeSet::new();
         for s in &self.stacks {
@@ -238,13 +254,14 @@ impl App {
                 .filter(|d| d.severity == Severity::Error)
                 .filter_map(|d| d.logical_id.clone())
                 .collect();
+            let report = crate::validate::validate(&t);
             diags.extend(
-                crate::validate::validate(&t)
+                report
                     .diagnostics
                     .into_iter()
                     .filter(|d| d.logical_id.as_ref().is_none_or(|id| !failed.contains(id))),
             );
-            out.push(t);
+            out.push((t, report.capabilities));
             diagnostics.append(diags);
         }
         diagnostics.sort_by_key(|d| d.severity);

@@ -239,7 +239,7 @@ pub(super) fn run_app(app: &App, m: &ArgMatches, out: &mut dyn Write, err: &mut 
         Ok(s) => s,
         Err(code) => return code,
     };
-    let (templates, diagnostics) = match app.synth_checked(&selected) {
+    let (templates, diagnostics) = match app.synth_validated(&selected) {
         Ok((t, d)) => (t, d),
         Err(e) => (Vec::new(), e.diagnostics),
     };
@@ -254,8 +254,8 @@ pub(super) fn run_app(app: &App, m: &ArgMatches, out: &mut dyn Write, err: &mut 
                 .collect(),
             capabilities: templates
                 .iter()
-                .find(|t| t.name() == *name)
-                .map(crate::validate::capabilities)
+                .find(|(t, _)| t.name() == *name)
+                .map(|(_, caps)| caps.clone())
                 .unwrap_or_default(),
             failure: None,
         })

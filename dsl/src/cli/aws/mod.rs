@@ -483,11 +483,15 @@ pub(super) fn templates(
     match source {
         Source::App(app) => {
             let selected = crate::cli::select_stacks(app, m, err)?;
-            let templates = app.synth_only(&selected).map_err(|e| {
+            // Rendered and validated once: the warnings are printed here, the errors refuse.
+            let (templates, warnings) = app.synth_checked(&selected).map_err(|e| {
                 let _ = writeln!(err, "{e}\nerror: invalid stack: nothing was submitted");
                 EXIT_INVALID
             })?;
-            check(templates, err)
+            for d in &warnings {
+                let _ = writeln!(err, "{d}\n");
+            }
+            Ok(templates)
         }
         Source::Tool => {
             if let Some(path) = m.try_get_one::<PathBuf>("template").ok().flatten() {
