@@ -17,8 +17,9 @@
 //! * Security-group ingress rules, one per (protocol, port range, source). A new rule is
 //!   covered by an old one with the same or all protocols (`-1`), a port range that
 //!   contains it, and the same source or a CIDR block that contains it.
-//! * Lists that grant by membership: `ManagedPolicyArns`, and `Roles` / `Users` / `Groups`
-//!   of policies, profiles and group additions. A new member widens.
+//! * Lists that grant by membership: `ManagedPolicyArns`, `Roles` / `Users` / `Groups` of
+//!   policies, profiles and group additions, and the `Queues` / `Topics` an SQS queue policy
+//!   or SNS topic policy applies to. A new member widens.
 //!
 //! Only what is not covered needs approval: a change that leaves permissions as they were
 //! or narrows them does not. Values built with intrinsic functions (`Ref`, `Fn::Sub`...)
@@ -440,7 +441,12 @@ impl Grants {
             ("SecurityGroupIngress", Json::Array(rules)) => {
                 self.ingress.extend(rules.iter().map(Ingress::of));
             }
-            ("ManagedPolicyArns" | "Roles" | "Users" | "Groups", Json::Array(items)) => {
+            // A resource policy applies its document to each queue or topic it lists: one
+            // more queue or topic is one more resource the grants reach.
+            (
+                "ManagedPolicyArns" | "Roles" | "Users" | "Groups" | "Queues" | "Topics",
+                Json::Array(items),
+            ) => {
                 for i in items {
                     self.members.insert(format!("{key}: {}", text(i)));
                 }
@@ -1103,6 +1109,33 @@ mod tests {
                 assert!(up.reasons[0].contains(&format!("{key}: b")), "{up:?}");
                 assert!(down.is_empty(), "{ty} {key}: {down:?}");
             }
+        }
+    }
+
+    #[test]
+    fn queue_and_topic_policies_widen_by_the_queues_and_topics_they_cover() {
+        // The same document applied to one more queue (or topic) grants on that queue too.
+        for (ty, key) in [
+            ("AWS::SQS::QueuePolicy", "Queues"),
+            ("AWS::SNS::TopicPolicy", "Topics"),
+        ] {
+            let props = |members: Json| {
+                let mut p = json!({"PolicyDocument": doc(json!([{"Effect": "Allow",
+                    "Principal": {"Service": "events.amazonaws.com"}, "Action": "*", "Resource": "*"}]))});
+                p[key] = members;
+                template(ty, &p)
+            };
+            let one = json!([{"Ref": "Jobs"}]);
+            let two = json!([{"Ref": "Jobs"}, {"Ref": "Payments"}]);
+            let (up, down) = both_ways(&props(one.clone()), &props(two), "X", ty);
+            assert_eq!(up.reasons.len(), 1, "{ty}: {up:?}");
+            assert!(
+                up.reasons[0].contains(&format!(r#"{key}: {{"Ref":"Payments"}}"#)),
+                "{ty}: {up:?}"
+            );
+            assert!(down.is_empty(), "{ty}: narrowing asks nothing: {down:?}");
+            let (same, _) = both_ways(&props(one.clone()), &props(one), "X", ty);
+            assert!(same.is_empty(), "{ty}: {same:?}");
         }
     }
 
