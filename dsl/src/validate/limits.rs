@@ -48,8 +48,13 @@ pub(super) fn check(cx: &mut Cx) {
         ("Mappings", cx.mappings),
         ("Conditions", cx.conditions),
     ] {
+        // The alphanumeric rule is documented for the logical IDs of resources, parameters,
+        // outputs and mappings, not for condition names: CloudFormation (and cfn-lint) accept
+        // `Is_Prod` or `A&B` there (conditions-section-structure.html states no such rule).
+        let any_chars = section == "Conditions";
         for id in map.into_iter().flat_map(|m| m.keys()) {
-            let alnum = !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric());
+            let alnum =
+                !id.is_empty() && (any_chars || id.bytes().all(|b| b.is_ascii_alphanumeric()));
             if !alnum || id.len() > 255 {
                 let what = if alnum {
                     format!("is {} characters long; the limit is 255", id.len())

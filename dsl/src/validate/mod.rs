@@ -305,6 +305,15 @@ pub(crate) fn is_expr(v: &Json) -> bool {
     intrinsic(v).is_some_and(|(k, _)| k != "Condition")
 }
 
+/// Whether a string holds a dynamic reference (`{{resolve:ssm:...}}`,
+/// `{{resolve:ssm-secure:...}}`, `{{resolve:secretsmanager:...}}`): CloudFormation replaces it
+/// with the parameter's or secret's value at deploy time, so the string as written says nothing
+/// of the value's type, enum, length or pattern.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html>
+pub(crate) fn has_dynamic_reference(s: &str) -> bool {
+    s.contains("{{resolve:")
+}
+
 /// A literal string (not an expression).
 pub(crate) fn lit_str(v: Option<&Json>) -> Option<&str> {
     v?.as_str()

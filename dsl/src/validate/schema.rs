@@ -455,6 +455,13 @@ fn short(v: &Json) -> String {
 }
 
 fn conforms(t: &str, v: &Json) -> bool {
+    if let Json::String(s) = v
+        && super::has_dynamic_reference(s)
+    {
+        // Resolved at deploy time to a string, which CloudFormation converts like any other
+        // string value: only a mapping or a list cannot come from one.
+        return !matches!(t, "object" | "array");
+    }
     match t {
         "string" => matches!(v, Json::String(_) | Json::Number(_) | Json::Bool(_)),
         "integer" => match v {
@@ -637,6 +644,12 @@ impl Walk<'_, '_> {
     }
 
     fn scalar(&mut self, n: &View, v: &Json, path: &str) {
+        if let Json::String(s) = v
+            && super::has_dynamic_reference(s)
+        {
+            // The value is known only at deploy time (see `has_dynamic_reference`).
+            return;
+        }
         if let Some(allowed) = n.allowed {
             let ci = n.ci;
             if !allowed.iter().any(|e| enum_eq(v, e, ci)) {
