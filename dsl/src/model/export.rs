@@ -19,8 +19,8 @@
 use std::borrow::Cow;
 use std::rc::Rc;
 
-use super::handle::StackId;
-use super::render::{Json, JsonMap};
+use super::id::StackId;
+use super::json::{Json, JsonMap};
 
 /// The longest export name or output logical ID written; longer ones are cut and end with a
 /// hash of the full name, so they stay unique and stable.
@@ -38,25 +38,6 @@ pub(crate) enum Shape {
     List,
     /// A JSON object: CloudFormation cannot export it.
     Object,
-}
-
-/// The shape of a value of type `V`, from its type.
-pub(crate) fn shape_of<V: 'static>() -> Shape {
-    use super::document::Document;
-    use super::value::List;
-    use std::any::TypeId;
-    let t = TypeId::of::<V>();
-    if t == TypeId::of::<List<String>>()
-        || t == TypeId::of::<List<i64>>()
-        || t == TypeId::of::<List<f64>>()
-        || t == TypeId::of::<List<bool>>()
-    {
-        Shape::List
-    } else if t == TypeId::of::<Json>() || t == TypeId::of::<Document>() {
-        Shape::Object
-    } else {
-        Shape::Scalar
-    }
 }
 
 /// One value a stack exports for another stack of its app: `Ref` (no attribute) or
@@ -221,14 +202,5 @@ mod tests {
             e.import("Net"),
             serde_json::json!({"Fn::Split": [",", {"Fn::ImportValue": "Net:Subnets"}]})
         );
-    }
-
-    #[test]
-    fn shapes_come_from_types() {
-        use crate::model::value::List;
-        assert_eq!(shape_of::<String>(), Shape::Scalar);
-        assert_eq!(shape_of::<i64>(), Shape::Scalar);
-        assert_eq!(shape_of::<List<String>>(), Shape::List);
-        assert_eq!(shape_of::<Json>(), Shape::Object);
     }
 }

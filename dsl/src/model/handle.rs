@@ -1,25 +1,18 @@
-//! Typed handles to what a stack holds: resources, parameters, conditions, mappings.
+//! Typed handles to what a stack holds: resources ([`Handle`]) and parameters ([`Param`]),
+//! whose references are typed [`Value`]s. The handles of conditions and mappings
+//! ([`CondRef`], [`MappingRef`]) and the stack identity ([`StackId`]) are plain data, defined
+//! below the expressions that carry them (the crate-private `model::id`) and re-exported here.
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::export::{Shape, shape_of};
-use super::expr::{Expr, Target};
-use super::value::Value;
-
-/// Identity of a [`crate::Stack`] within the process; handles carry it so that a handle
-/// used in the wrong stack is caught at synth.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StackId(u64);
-
-impl StackId {
-    pub(crate) fn fresh() -> Self {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        StackId(NEXT.fetch_add(1, Ordering::Relaxed))
-    }
-}
+use super::document::Document;
+use super::export::Shape;
+pub use super::id::{CondRef, MappingRef, StackId};
+use super::intrinsic::{Expr, Target};
+use super::json::Json;
+use super::value::{List, Value};
 
 /// A resource of type `T` that was added to a stack: the only way to `Ref` it or read its
 /// attributes, so a reference to a resource that was never added cannot be written.
@@ -173,31 +166,33 @@ impl<T> fmt::Debug for Param<T> {
     }
 }
 
-/// A named condition of a stack: guard resources and outputs with it, or branch with
-/// [`crate::fns::if_`].
-#[derive(Clone, Debug)]
-pub struct CondRef {
-    pub(crate) stack: StackId,
-    pub(crate) id: Rc<str>,
-}
-
-impl CondRef {
-    /// The condition's logical ID.
-    pub fn logical_id(&self) -> &str {
-        &self.id
+/// How a value of type `V` travels through an export, from its type: lists of scalars are
+/// joined, JSON objects cannot be exported, everything else is a scalar.
+fn shape_of<V: 'static>() -> Shape {
+    use std::any::TypeId;
+    let t = TypeId::of::<V>();
+    if t == TypeId::of::<List<String>>()
+        || t == TypeId::of::<List<i64>>()
+        || t == TypeId::of::<List<f64>>()
+        || t == TypeId::of::<List<bool>>()
+    {
+        Shape::List
+    } else if t == TypeId::of::<Json>() || t == TypeId::of::<Document>() {
+        Shape::Object
+    } else {
+        Shape::Scalar
     }
 }
 
-/// A mapping of a stack, read with [`crate::fns::find_in_map`].
-#[derive(Clone, Debug)]
-pub struct MappingRef {
-    pub(crate) stack: StackId,
-    pub(crate) id: Rc<str>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl MappingRef {
-    /// The mapping's logical ID.
-    pub fn logical_id(&self) -> &str {
-        &self.id
+    #[test]
+    fn shapes_come_from_types() {
+        assert_eq!(shape_of::<String>(), Shape::Scalar);
+        assert_eq!(shape_of::<i64>(), Shape::Scalar);
+        assert_eq!(shape_of::<List<String>>(), Shape::List);
+        assert_eq!(shape_of::<Json>(), Shape::Object);
     }
 }

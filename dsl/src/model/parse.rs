@@ -3,8 +3,11 @@
 
 use std::fmt;
 
-use super::render::Json;
+use super::json::Json;
 use super::template::Template;
+// The reading limits and `AliasUse` live with the YAML reader, below this module (which
+// builds on it and on `Template`); they are re-exported where they have always been.
+pub use super::yaml_read::{ALIAS_BUDGET_CAP, ALIAS_BUDGET_PER_BYTE, AliasUse, MAX_NESTING};
 
 /// A template could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,13 +37,6 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// The deepest nesting of mappings and lists (objects and arrays) a template may have, in
-/// JSON and YAML alike: 127 levels, what serde_json's recursion limit allows (it refuses
-/// the 128th), so both readers refuse the same input. That is far above what a
-/// CloudFormation template needs (an intrinsic inside a policy inside a resource is about
-/// a dozen levels).
-pub const MAX_NESTING: usize = 127;
-
 /// The largest template file [`read_template_file`] reads: 16 MiB. CloudFormation accepts
 /// at most 51,200 bytes of template body in a request and 1 MB from an S3 object
 /// (AWS CloudFormation User Guide, *CloudFormation quotas*,
@@ -48,34 +44,6 @@ pub const MAX_NESTING: usize = 127;
 /// sixteen times the larger is room for any template before it is packaged, and reading
 /// stops there (so `/dev/zero` or an endless pipe cannot fill the memory).
 pub const MAX_TEMPLATE_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
-/// YAML aliases may copy at most this many nodes, per byte of the input text (with a floor
-/// of 10,000 for small texts): a template without aliases holds at most about two nodes per
-/// byte, so ten is generous, while an alias "bomb" (an anchor of a thousand items aliased
-/// ten thousand times) is refused after copying a bounded amount. A node is a value of the
-/// tree; 64 bytes of copied text count as one more.
-pub const ALIAS_BUDGET_PER_BYTE: usize = 10;
-
-/// The most nodes YAML aliases may copy, whatever the input size: 1,000,000 (cfn-lint
-/// refuses templates that expand to more than 250,000 nodes in all).
-pub const ALIAS_BUDGET_CAP: usize = 1_000_000;
-
-/// One use of a YAML alias (`*name`) in a template read by [`Template::parse_full`].
-///
-/// CloudFormation does not support YAML aliases ("CloudFormation doesn't support the
-/// following features: ... Aliases", AWS CloudFormation User Guide, *Template formats*):
-/// a template that uses them only deploys after `aws cloudformation package` or SAM has
-/// expanded them (cfn-lint reports each one as W1101). ferroform expands them, so the
-/// template reads as those tools would give it, and reports every use.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AliasUse {
-    /// 1-based line of the `*`.
-    pub line: usize,
-    /// 1-based column (in characters) of the `*`.
-    pub column: usize,
-    /// The anchor name (without `*`).
-    pub anchor: String,
-}
 
 /// A template read by [`Template::parse_full`], with what the reader noticed on the way.
 #[derive(Clone, Debug)]

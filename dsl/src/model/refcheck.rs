@@ -6,7 +6,7 @@
 use super::fasthash::FastSet;
 
 use super::diag::Diagnostic;
-use super::render::{Json, JsonMap};
+use super::json::{Json, JsonMap};
 use crate::rules;
 
 /// What a walk over the rendered template found.

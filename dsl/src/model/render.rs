@@ -7,13 +7,9 @@ use indexmap::IndexMap;
 
 use super::diag::Diagnostic;
 use super::export::ExportRef;
-use super::handle::StackId;
+use super::id::StackId;
+pub use super::json::{Json, JsonMap};
 use crate::rules::Rule;
-
-/// The JSON tree of a rendered template (objects keep insertion order).
-pub type Json = serde_json::Value;
-/// A JSON object of a rendered template.
-pub type JsonMap = serde_json::Map<String, Json>;
 
 /// Anything that can be written into a template: literals, expressions, generated property types.
 pub trait Render {

@@ -3,8 +3,9 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use super::render::Json;
+use super::json::Json;
 use super::yaml;
+use super::yaml_read::AliasUse;
 
 /// Output format of a template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -43,7 +44,7 @@ pub struct Template {
     /// The text the template was read from (see [`Template::body_text`]).
     source_text: Option<std::sync::Arc<str>>,
     /// Every YAML alias use in that text (see [`Template::yaml_aliases`]).
-    yaml_aliases: std::sync::Arc<[super::parse::AliasUse]>,
+    yaml_aliases: std::sync::Arc<[AliasUse]>,
 }
 
 impl PartialEq for Template {
@@ -81,7 +82,7 @@ impl Template {
     }
 
     /// This template as read from YAML text that used these aliases.
-    pub(crate) fn with_yaml_aliases(mut self, aliases: Vec<super::parse::AliasUse>) -> Self {
+    pub(crate) fn with_yaml_aliases(mut self, aliases: Vec<AliasUse>) -> Self {
         self.yaml_aliases = aliases.into();
         self
     }
@@ -95,7 +96,7 @@ impl Template {
     /// let t = Template::parse("t.yaml", "Tags: &t [a]\nMore: *t\n").unwrap();
     /// assert_eq!(t.yaml_aliases()[0].line, 2);
     /// ```
-    pub fn yaml_aliases(&self) -> &[super::parse::AliasUse] {
+    pub fn yaml_aliases(&self) -> &[AliasUse] {
         &self.yaml_aliases
     }
 

@@ -4,7 +4,7 @@ use std::fmt;
 
 use indexmap::IndexMap;
 
-use super::expr::Expr;
+use super::intrinsic::Expr;
 use super::render::{Json, Render, RenderCx};
 
 /// A property value of type `T`: a literal, or an intrinsic function / reference that

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::render::Json;
+use super::json::Json;
 
 /// Write `value` as a YAML document (block style, two-space indent, trailing newline).
 pub fn to_yaml(value: &Json) -> String {

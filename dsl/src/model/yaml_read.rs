@@ -44,8 +44,43 @@ use indexmap::IndexMap;
 use regex::Regex;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
 
-use super::parse::{ALIAS_BUDGET_CAP, ALIAS_BUDGET_PER_BYTE, AliasUse, MAX_NESTING};
-use super::render::{Json, JsonMap};
+use super::json::{Json, JsonMap};
+
+/// The deepest nesting of mappings and lists (objects and arrays) a template may have, in
+/// JSON and YAML alike: 127 levels, what serde_json's recursion limit allows (it refuses
+/// the 128th), so both readers refuse the same input. That is far above what a
+/// CloudFormation template needs (an intrinsic inside a policy inside a resource is about
+/// a dozen levels).
+pub const MAX_NESTING: usize = 127;
+
+/// YAML aliases may copy at most this many nodes, per byte of the input text (with a floor
+/// of 10,000 for small texts): a template without aliases holds at most about two nodes per
+/// byte, so ten is generous, while an alias "bomb" (an anchor of a thousand items aliased
+/// ten thousand times) is refused after copying a bounded amount. A node is a value of the
+/// tree; 64 bytes of copied text count as one more.
+pub const ALIAS_BUDGET_PER_BYTE: usize = 10;
+
+/// The most nodes YAML aliases may copy, whatever the input size: 1,000,000 (cfn-lint
+/// refuses templates that expand to more than 250,000 nodes in all).
+pub const ALIAS_BUDGET_CAP: usize = 1_000_000;
+
+/// One use of a YAML alias (`*name`) in a template read by
+/// [`Template::parse_full`](crate::Template::parse_full).
+///
+/// CloudFormation does not support YAML aliases ("CloudFormation doesn't support the
+/// following features: ... Aliases", AWS CloudFormation User Guide, *Template formats*):
+/// a template that uses them only deploys after `aws cloudformation package` or SAM has
+/// expanded them (cfn-lint reports each one as W1101). ferroform expands them, so the
+/// template reads as those tools would give it, and reports every use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AliasUse {
+    /// 1-based line of the `*`.
+    pub line: usize,
+    /// 1-based column (in characters) of the `*`.
+    pub column: usize,
+    /// The anchor name (without `*`).
+    pub anchor: String,
+}
 
 /// A problem found while reading, with its 1-based line and column (characters).
 #[derive(Debug)]

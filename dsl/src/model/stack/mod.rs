@@ -12,8 +12,8 @@ use indexmap::IndexMap;
 
 use super::diag::{Diagnostic, Severity};
 use super::export::ExportRef;
-use super::expr::Cond;
 use super::handle::{CondRef, Handle, MappingRef, Param, StackId};
+use super::intrinsic::Cond;
 use super::render::{Json, JsonMap, Render};
 use super::value::Value;
 use crate::rules::{self, Rule};

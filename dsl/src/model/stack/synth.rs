@@ -7,7 +7,7 @@ use super::Stack;
 use super::options::{OVERRIDABLE_ATTRIBUTES, apply_override};
 use crate::model::diag::{Diagnostic, Severity, SynthError};
 use crate::model::export::{ExportRef, MAX_OUTPUTS};
-use crate::model::expr::check_condition;
+use crate::model::intrinsic::check_condition;
 use crate::model::refcheck;
 use crate::model::render::{AppScope, Json, JsonMap, Render, RenderCx};
 use crate::model::template::Template;
