@@ -22,6 +22,18 @@ fn networking(stack: &mut Stack) -> ServiceNetworking {
     ServiceNetworking::new(vpc.to_ref(), subnets.to_ref())
 }
 
+/// A cluster and a Fargate task definition (256 cpu units, 512 MiB) running `container`.
+fn cluster_and_task(stack: &mut Stack, container: ContainerProps) -> (Cluster, TaskDefinition) {
+    let cluster = Cluster::new(stack, "Cluster", ClusterProps::default());
+    let task = TaskDefinition::new(
+        stack,
+        "Task",
+        TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+    );
+    task.add_container(stack, container);
+    (cluster, task)
+}
+
 /// cfn-lint finds no error or warning in `t` (a test that needs cfn-lint fails in CI
 /// when it is missing).
 fn lint_clean(t: &Template) {
@@ -42,13 +54,7 @@ fn a_port_from_a_parameter_reaches_every_place_the_port_is_used() {
     let mut stack = Stack::new("Web");
     let net = networking(&mut stack);
     let port = stack.parameter("AppPort", Parameter::integer());
-    let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
-    let task = TaskDefinition::new(
-        &mut stack,
-        "Task",
-        TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-    );
-    task.add_container(
+    let (cluster, task) = cluster_and_task(
         &mut stack,
         ContainerProps::new("web", "public.ecr.aws/nginx/nginx:1.27").port(port.to_ref()),
     );
@@ -127,16 +133,10 @@ fn health_check_and_deployment_settings_take_values() {
     let net = networking(&mut stack);
     let interval = stack.parameter("CheckInterval", Parameter::integer());
     let min_healthy = stack.parameter("MinHealthy", Parameter::integer());
-    let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
-    let task = TaskDefinition::new(
-        &mut stack,
-        "Task",
-        TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-    );
     let mut hc = HealthCheck::shell("curl -fsS http://localhost/ || exit 1");
     hc.interval_seconds = interval.to_ref();
     hc.start_period_seconds = Some(20.into());
-    task.add_container(
+    let (cluster, task) = cluster_and_task(
         &mut stack,
         ContainerProps {
             health_check: Some(hc),
@@ -190,13 +190,7 @@ fn scheduled(enabled: Option<bool>, count: Option<i64>) -> Result<Template, Stri
         Some(n) => n.into(),
         None => stack.parameter("Count", Parameter::integer()).to_ref(),
     };
-    let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
-    let task = TaskDefinition::new(
-        &mut stack,
-        "Task",
-        TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-    );
-    task.add_container(
+    let (cluster, task) = cluster_and_task(
         &mut stack,
         ContainerProps::new("job", "public.ecr.aws/docker/library/busybox:1.36"),
     );
@@ -263,13 +257,7 @@ fn ecs_exec_can_be_decided_at_deploy_time() {
         "Exec",
         Parameter::string().allowed_values(["true", "false"]),
     );
-    let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
-    let task = TaskDefinition::new(
-        &mut stack,
-        "Task",
-        TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-    );
-    task.add_container(
+    let (cluster, task) = cluster_and_task(
         &mut stack,
         ContainerProps::new("web", "public.ecr.aws/nginx/nginx:1.27"),
     );
@@ -296,13 +284,7 @@ fn ecs_exec_can_be_decided_at_deploy_time() {
     // Off by default: no property, no grant.
     let mut stack = Stack::new("Web");
     let net = networking(&mut stack);
-    let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
-    let task = TaskDefinition::new(
-        &mut stack,
-        "Task",
-        TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-    );
-    task.add_container(
+    let (cluster, task) = cluster_and_task(
         &mut stack,
         ContainerProps::new("web", "public.ecr.aws/nginx/nginx:1.27"),
     );
