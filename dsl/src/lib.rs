@@ -63,3 +63,32 @@ pub use model::value::{List, ListIsExpression, ListProperty, Map, PropertyType, 
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The chapters of the book (`docs/src/`), one item each, so that `cargo test --doc`
+/// compiles every Rust sample in them (and runs those not marked `no_run`).
+/// `tests/readme.rs` fails when a chapter is missing here.
+#[cfg(doctest)]
+pub mod book {
+    #[doc = include_str!("../../docs/src/introduction.md")]
+    pub struct Introduction;
+    #[doc = include_str!("../../docs/src/resources.md")]
+    pub struct Resources;
+    #[doc = include_str!("../../docs/src/constructs.md")]
+    pub struct Constructs;
+    #[doc = include_str!("../../docs/src/existing-infrastructure.md")]
+    pub struct ExistingInfrastructure;
+    #[doc = include_str!("../../docs/src/cross-stack.md")]
+    pub struct CrossStack;
+    #[doc = include_str!("../../docs/src/validation.md")]
+    pub struct Validation;
+    #[doc = include_str!("../../docs/src/command.md")]
+    pub struct Command;
+    #[doc = include_str!("../../docs/src/deploying-safely.md")]
+    pub struct DeployingSafely;
+    #[doc = include_str!("../../docs/src/testing-your-stacks.md")]
+    pub struct TestingYourStacks;
+    #[doc = include_str!("../../docs/src/generated-code.md")]
+    pub struct GeneratedCode;
+    #[doc = include_str!("../../docs/src/examples.md")]
+    pub struct Examples;
+}
