@@ -77,7 +77,7 @@ pub(super) fn check(cx: &mut Cx) {
                 }
             }
             Some(v) => {
-                let mut s = Walk { cx, schema, id };
+                let mut s = Walk { cx, schema, id, ty };
                 s.value(schema, v, &mut path, 0);
             }
         }
@@ -442,7 +442,19 @@ struct Walk<'a, 't> {
     cx: &'a mut Cx<'t>,
     schema: &'static Node,
     id: &'t str,
+    ty: &'t str,
 }
+
+/// The properties `aws cloudformation package` replaces: written as a local path (or an S3
+/// URL) where the resource type wants a mapping, the command uploads the artifact and writes
+/// the mapping. <https://docs.aws.amazon.com/cli/latest/reference/cloudformation/package.html>
+const PACKAGED: [(&str, &str); 5] = [
+    ("AWS::Lambda::Function", "Code"),
+    ("AWS::Lambda::LayerVersion", "Content"),
+    ("AWS::ApiGateway::RestApi", "BodyS3Location"),
+    ("AWS::ElasticBeanstalk::ApplicationVersion", "SourceBundle"),
+    ("AWS::StepFunctions::StateMachine", "DefinitionS3Location"),
+];
 
 fn short(v: &Json) -> String {
     let s = v.to_string();
@@ -603,6 +615,30 @@ impl Walk<'_, '_> {
                     other => other,
                 })
                 .collect();
+            let top = path
+                .strip_prefix(self.id)
+                .and_then(|p| p.strip_prefix(".Properties."));
+            if v.is_string()
+                && want == ["a mapping"]
+                && PACKAGED
+                    .iter()
+                    .any(|&(t, p)| t == self.ty && Some(p) == top)
+            {
+                self.cx.report(
+                    rules::PACKAGE_FIRST,
+                    Some(self.id),
+                    path.to_owned(),
+                    format!(
+                        "{} is a path for `aws cloudformation package`, not a value \
+                         CloudFormation reads",
+                        short(v)
+                    ),
+                    Some(
+                        "run `aws cloudformation package` and deploy the template it writes".into(),
+                    ),
+                );
+                return;
+            }
             self.cx.report(
                 rules::VALUE_TYPE,
                 Some(self.id),
