@@ -1,6 +1,11 @@
 //! `docs/rules.md` is generated from the rule registry (`ferroform::rules`), and the README
 //! points there instead of carrying a rule table, so neither can drift from the code.
 //!
+//! The rest of the documentation is checked for what can go stale unnoticed: the README
+//! links the book, the rule list, the benchmarks, the tests' README and the changelog; every
+//! chapter of the book (`docs/src/`) is in its `SUMMARY.md` and compiled as doc tests
+//! (`dsl/src/lib.rs`, module `book`); relative links name files of the repository.
+//!
 //! `docs_rules_md_matches_the_registry` fails when the committed file differs from what the
 //! registry gives; regenerate it with
 //!
@@ -173,12 +178,24 @@ fn the_readme_links_the_rule_list_and_carries_no_table_of_its_own() {
         "README.md lists rules itself; docs/rules.md is their one list:\n{}",
         table_rows.join("\n")
     );
+    // Nor do the book's chapters: its rule catalogue includes docs/rules.md.
+    for chapter in book_chapters() {
+        let text = std::fs::read_to_string(repo_file(&format!("docs/src/{chapter}")))
+            .expect("chapter");
+        assert!(
+            !text.lines().any(|l| l.trim_start().starts_with("| FF")),
+            "docs/src/{chapter} lists rules itself; docs/rules.md is their one list"
+        );
+    }
 }
 
-/// Every rule id the README or the rule list mentions is a rule of the registry.
+/// Every rule id the README, the rule list, the book or the other documents mention is a
+/// rule of the registry.
 #[test]
 fn documented_rule_ids_exist() {
-    for file in ["README.md", "docs/rules.md"] {
+    let mut files = documents();
+    files.push("docs/rules.md".to_owned());
+    for file in &files {
         let text = std::fs::read_to_string(repo_file(file)).unwrap_or_default();
         let bytes = text.as_bytes();
         for (i, _) in text.match_indices("FF") {
@@ -195,6 +212,178 @@ fn documented_rule_ids_exist() {
                     "{file} mentions {id}, which is no rule"
                 );
             }
+        }
+    }
+}
+
+/// The chapters of the book: every Markdown file of `docs/src/` but the table of contents.
+fn book_chapters() -> Vec<String> {
+    let mut chapters: Vec<String> = std::fs::read_dir(repo_file("docs/src"))
+        .expect("docs/src")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md") && name != "SUMMARY.md")
+        .collect();
+    chapters.sort();
+    chapters
+}
+
+/// The lines of a Markdown text outside fenced code blocks.
+fn prose_lines(text: &str) -> Vec<&str> {
+    let mut in_code = false;
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        } else if !in_code {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// The targets of the inline links `[text](target)` of a Markdown text, code blocks apart.
+fn link_targets(text: &str) -> Vec<String> {
+    let mut targets = Vec::new();
+    for line in prose_lines(text) {
+        let mut rest = line;
+        while let Some(i) = rest.find("](") {
+            let after = &rest[i + 2..];
+            let Some(end) = after.find(')') else { break };
+            targets.push(after[..end].to_owned());
+            rest = &after[end..];
+        }
+    }
+    targets
+}
+
+/// The documents a newcomer reads: the README, the book, and the READMEs of the tests and
+/// the benchmarks, with the changelog.
+fn documents() -> Vec<String> {
+    let mut docs: Vec<String> = [
+        "README.md",
+        "CHANGELOG.md",
+        "tests/README.md",
+        "benches/README.md",
+    ]
+    .map(String::from)
+    .to_vec();
+    docs.push("docs/src/SUMMARY.md".to_owned());
+    docs.extend(book_chapters().into_iter().map(|c| format!("docs/src/{c}")));
+    docs
+}
+
+/// Every book chapter is listed in `SUMMARY.md` (so `mdbook build` renders it), and every
+/// chapter `SUMMARY.md` lists exists.
+#[test]
+fn the_book_summary_lists_every_chapter() {
+    let summary = std::fs::read_to_string(repo_file("docs/src/SUMMARY.md")).expect("SUMMARY.md");
+    let listed = link_targets(&summary);
+    for chapter in book_chapters() {
+        assert!(
+            listed.contains(&chapter),
+            "docs/src/{chapter} is not listed in docs/src/SUMMARY.md"
+        );
+    }
+    for target in &listed {
+        assert!(
+            repo_file("docs/src").join(target).is_file(),
+            "docs/src/SUMMARY.md lists {target}, which does not exist"
+        );
+    }
+}
+
+/// Every chapter is included as doc tests by `dsl/src/lib.rs` (module `book`, under
+/// `#[cfg(doctest)]`), so `cargo test --doc` compiles its Rust samples; the README too.
+#[test]
+fn every_chapter_and_the_readme_are_compiled_as_doc_tests() {
+    let lib = std::fs::read_to_string(repo_file("dsl/src/lib.rs")).expect("dsl/src/lib.rs");
+    assert!(
+        lib.contains("#[doc = include_str!(\"../../README.md\")]"),
+        "dsl/src/lib.rs no longer compiles the README's code blocks"
+    );
+    for chapter in book_chapters() {
+        let include = format!("#[doc = include_str!(\"../../docs/src/{chapter}\")]");
+        let text = std::fs::read_to_string(repo_file(&format!("docs/src/{chapter}")))
+            .expect("chapter");
+        let has_code = text.lines().any(|l| l.trim_start().starts_with("```"));
+        // A chapter that is only an include of a generated page holds no code to test.
+        if !has_code && text.contains("{{#include") {
+            continue;
+        }
+        assert!(
+            lib.contains(&include),
+            "docs/src/{chapter} is not compiled as doc tests: add `{include}` and an item \
+             to the `book` module of dsl/src/lib.rs"
+        );
+    }
+}
+
+/// A Rust sample inside `{{#include}}` would be shown by mdBook but never compiled by the
+/// doc tests (rustdoc does not expand it): chapters with code keep their code inline.
+#[test]
+fn chapters_with_code_include_no_files() {
+    for chapter in book_chapters() {
+        let text = std::fs::read_to_string(repo_file(&format!("docs/src/{chapter}")))
+            .expect("chapter");
+        if text.lines().any(|l| l.trim_start().starts_with("```")) {
+            assert!(
+                !text.contains("{{#include") && !text.contains("{{#rustdoc_include"),
+                "docs/src/{chapter} has code and an mdBook include"
+            );
+        }
+    }
+}
+
+/// The README points a newcomer to the rest of the documentation.
+#[test]
+fn the_readme_links_the_documentation() {
+    let readme = std::fs::read_to_string(repo_file("README.md")).expect("README.md");
+    let links = link_targets(&readme);
+    for target in [
+        "docs/rules.md",
+        "benches/README.md",
+        "tests/README.md",
+        "CHANGELOG.md",
+        "docs/src/constructs.md",
+        "docs/src/command.md",
+        "docs/src/deploying-safely.md",
+    ] {
+        assert!(
+            links.iter().any(|l| l == target),
+            "README.md should link {target}"
+        );
+    }
+}
+
+/// Every relative link and `{{#include}}` of the documents names a file or directory of
+/// the repository (anchors apart): nothing points outside it, nothing at a file that moved.
+#[test]
+fn document_links_stay_inside_the_repository() {
+    let root = repo_file("").canonicalize().expect("repository root");
+    for doc in documents() {
+        let path = repo_file(&doc);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            panic!("{doc} is missing");
+        };
+        let dir = path.parent().expect("parent");
+        let mut targets = link_targets(&text);
+        for line in prose_lines(&text) {
+            if let Some(start) = line.find("{{#include ") {
+                let rest = &line[start + "{{#include ".len()..];
+                let end = rest.find("}}").expect("{{#include ...}}");
+                targets.push(rest[..end].trim().to_owned());
+            }
+        }
+        for target in targets {
+            if target.contains("://") || target.starts_with('#') || target.starts_with("mailto:") {
+                continue;
+            }
+            let file = target.split('#').next().unwrap_or(&target);
+            let resolved = dir.join(file).canonicalize();
+            assert!(
+                resolved.as_ref().is_ok_and(|p| p.starts_with(&root)),
+                "{doc} links {target}, which is not a file of the repository"
+            );
         }
     }
 }
