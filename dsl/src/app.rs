@@ -205,13 +205,7 @@ impl App {
     pub(crate) fn synth_validated(
         &self,
         names: &[&str],
-    ) -> Result<
-        (
-            Vec<(Template, Vec<crate::validate::Capability>)>,
-            Vec<Diagnostic>,
-        ),
-        SynthError,
-    > {
+    ) -> Result<(Vec<Validated>, Vec<Diagnostic>), SynthError> {
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
         let mut seen = BTreeSet::new();
         for s in &self.stacks {
@@ -271,6 +265,9 @@ impl App {
         Ok((out, diagnostics))
     }
 }
+
+/// A template and the capabilities its validation found it needs.
+pub(crate) type Validated = (Template, Vec<crate::validate::Capability>);
 
 struct Rendered {
     bodies: Vec<Json>,

@@ -10,57 +10,28 @@
 
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::operation::{
-    create_change_set::CreateChangeSetOutput, delete_change_set::DeleteChangeSetOutput,
-    describe_change_set::DescribeChangeSetOutput, describe_stack_events::DescribeStackEventsOutput,
+    delete_change_set::DeleteChangeSetOutput, describe_stack_events::DescribeStackEventsOutput,
     execute_change_set::ExecuteChangeSetOutput, get_template::GetTemplateOutput,
 };
-use aws_sdk_cloudformation::types::{
-    Change, ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Replacement,
-    ResourceChange, StackStatus,
-};
+use aws_sdk_cloudformation::types::{ChangeAction, ChangeSetType, Replacement, StackStatus};
 use aws_smithy_mocks::{Rule, mock};
 use ferroform::Template;
 use ferroform::deploy::{self, DeployOptions, DeployOutcome};
 
 #[path = "support/mocked.rs"]
 mod mocked;
-use mocked::{CS_ID, Rec, STACK_ID, rt, session, stack};
+use mocked::{Rec, change, create_change_set, created_change_set, rt, session, stack};
 use serde_json::{Value, json};
 
 /// A change set that modifies `id` in place (no replacement: only the policy analysis can
 /// ask for approval).
 fn modified_in_place(id: &str, ty: &str) -> Rule {
-    let change = Change::builder()
-        .resource_change(
-            ResourceChange::builder()
-                .action(ChangeAction::Modify)
-                .logical_resource_id(id)
-                .resource_type(ty)
-                .replacement(Replacement::False)
-                .build(),
-        )
-        .build();
-    mock!(Client::describe_change_set).then_output(move || {
-        DescribeChangeSetOutput::builder()
-            .change_set_id(CS_ID)
-            .change_set_name("ferroform-1")
-            .stack_id(STACK_ID)
-            .status(ChangeSetStatus::CreateComplete)
-            .execution_status(ExecutionStatus::Available)
-            .changes(change.clone())
-            .build()
-    })
-}
-
-fn create_update_change_set() -> Rule {
-    mock!(Client::create_change_set)
-        .match_requests(|r| r.change_set_type() == Some(&ChangeSetType::Update))
-        .then_output(|| {
-            CreateChangeSetOutput::builder()
-                .id(CS_ID)
-                .stack_id(STACK_ID)
-                .build()
-        })
+    created_change_set(vec![change(
+        ChangeAction::Modify,
+        id,
+        ty,
+        Some(Replacement::False),
+    )])
 }
 
 /// One resource policy, narrow and wide: the wide one lets anyone in.
@@ -119,7 +90,7 @@ fn deploy(old: &Value, new: &Value, ty: &str, answer: Option<bool>, yes: bool) -
             .template_body(old_text.clone())
             .build()
     });
-    let create = create_update_change_set();
+    let create = create_change_set(ChangeSetType::Update);
     let describe_cs = modified_in_place("Policy", ty);
     let delete_cs =
         mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build());

@@ -23,9 +23,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::operation::describe_stacks::{
-    DescribeStacksError, DescribeStacksOutput,
-};
+use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
 use aws_sdk_cloudformation::operation::execute_change_set::ExecuteChangeSetError;
 use aws_sdk_cloudformation::operation::{
     create_change_set::CreateChangeSetOutput, describe_change_set::DescribeChangeSetOutput,
@@ -40,7 +38,7 @@ use aws_smithy_types::error::ErrorMetadata;
 use faults::{Action, Proxy};
 use ferroform::Template;
 use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind};
-use mocked::{CS_ID, Rec, STACK_ID, rt, session};
+use mocked::{CS_ID, Rec, STACK_ID, missing, rt, session};
 use support::moto::{Moto, point_at};
 
 // ---------------------------------------------------------------------------------------
@@ -520,15 +518,6 @@ fn stack(status: StackStatus, change_set: Option<&str>) -> DescribeStacksOutput 
                 .build(),
         )
         .build()
-}
-
-fn missing() -> DescribeStacksError {
-    DescribeStacksError::generic(
-        ErrorMetadata::builder()
-            .code("ValidationError")
-            .message("Stack with id web does not exist")
-            .build(),
-    )
 }
 
 fn web() -> Template {

@@ -9,37 +9,27 @@
 //! error classification and our whole deploy flow are exercised.
 
 use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::operation::describe_stacks::{
-    DescribeStacksError, DescribeStacksOutput,
-};
+use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
 use aws_sdk_cloudformation::operation::{
-    create_change_set::CreateChangeSetOutput, delete_change_set::DeleteChangeSetOutput,
-    delete_stack::DeleteStackOutput, describe_change_set::DescribeChangeSetOutput,
-    describe_stack_events::DescribeStackEventsOutput, execute_change_set::ExecuteChangeSetOutput,
-    get_template::GetTemplateOutput,
+    delete_change_set::DeleteChangeSetOutput, delete_stack::DeleteStackOutput,
+    describe_change_set::DescribeChangeSetOutput, describe_stack_events::DescribeStackEventsOutput,
+    execute_change_set::ExecuteChangeSetOutput, get_template::GetTemplateOutput,
 };
 use aws_sdk_cloudformation::types::{
-    Change, ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Output, Parameter,
-    Replacement, ResourceChange, ResourceStatus, Stack, StackEvent, StackStatus,
+    ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Output, Parameter, Replacement,
+    ResourceStatus, Stack, StackEvent, StackStatus,
 };
-use aws_smithy_mocks::{Rule, mock};
+use aws_smithy_mocks::mock;
 use aws_smithy_types::DateTime;
-use aws_smithy_types::error::ErrorMetadata;
 use ferroform::Template;
 use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind};
 
 #[path = "support/mocked.rs"]
 mod mocked;
-use mocked::{CS_ID, Rec, STACK_ID, rt, session, stack};
-
-fn missing() -> DescribeStacksError {
-    DescribeStacksError::generic(
-        ErrorMetadata::builder()
-            .code("ValidationError")
-            .message("Stack with id web does not exist")
-            .build(),
-    )
-}
+use mocked::{
+    CS_ID, Rec, STACK_ID, change, create_change_set, created_change_set, missing, rt, session,
+    stack,
+};
 
 fn event(
     n: u32,
@@ -63,43 +53,6 @@ fn event(
         .set_resource_status_reason(reason.map(str::to_owned))
         .timestamp(DateTime::from_secs(1_800_000_000 + i64::from(n)))
         .build()
-}
-
-fn change(action: ChangeAction, id: &str, ty: &str, replacement: Option<Replacement>) -> Change {
-    Change::builder()
-        .resource_change(
-            ResourceChange::builder()
-                .action(action)
-                .logical_resource_id(id)
-                .resource_type(ty)
-                .set_replacement(replacement)
-                .build(),
-        )
-        .build()
-}
-
-fn created_change_set(changes: Vec<Change>) -> Rule {
-    mock!(Client::describe_change_set).then_output(move || {
-        DescribeChangeSetOutput::builder()
-            .change_set_id(CS_ID)
-            .change_set_name("ferroform-1")
-            .stack_id(STACK_ID)
-            .status(ChangeSetStatus::CreateComplete)
-            .execution_status(ExecutionStatus::Available)
-            .set_changes(Some(changes.clone()))
-            .build()
-    })
-}
-
-fn create_change_set(kind: ChangeSetType) -> Rule {
-    mock!(Client::create_change_set)
-        .match_requests(move |r| r.change_set_type() == Some(&kind))
-        .then_output(|| {
-            CreateChangeSetOutput::builder()
-                .id(CS_ID)
-                .stack_id(STACK_ID)
-                .build()
-        })
 }
 
 const WEB: &str = r#"{"Parameters": {"Secret": {"Type": "String", "NoEcho": true}},

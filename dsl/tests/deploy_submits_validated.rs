@@ -15,13 +15,10 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::operation::{
     create_change_set::CreateChangeSetOutput, delete_change_set::DeleteChangeSetOutput,
-    describe_change_set::DescribeChangeSetOutput, describe_stack_events::DescribeStackEventsOutput,
-    execute_change_set::ExecuteChangeSetOutput, get_template::GetTemplateOutput,
+    describe_stack_events::DescribeStackEventsOutput, execute_change_set::ExecuteChangeSetOutput,
+    get_template::GetTemplateOutput,
 };
-use aws_sdk_cloudformation::types::{
-    Change, ChangeAction, ChangeSetStatus, ExecutionStatus, Replacement, ResourceChange,
-    StackStatus,
-};
+use aws_sdk_cloudformation::types::{ChangeAction, Replacement, StackStatus};
 use aws_smithy_mocks::mock;
 use ferroform::deploy::{self, DeployOptions};
 use ferroform::validate::validate;
@@ -31,7 +28,7 @@ use serde_json::{Map, Value, json};
 
 #[path = "support/mocked.rs"]
 mod mocked;
-use mocked::{CS_ID, Rec, STACK_ID, rt, session, stack};
+use mocked::{CS_ID, Rec, STACK_ID, change, created_change_set, rt, session, stack};
 
 /// Deploy `t` over a stack holding an empty-bucket template; return the `TemplateBody`
 /// the CreateChangeSet request carried.
@@ -56,26 +53,12 @@ fn submitted(t: &Template) -> String {
                 .stack_id(STACK_ID)
                 .build()
         });
-    let change = Change::builder()
-        .resource_change(
-            ResourceChange::builder()
-                .action(ChangeAction::Add)
-                .logical_resource_id("R0")
-                .resource_type("AWS::SNS::Topic")
-                .replacement(Replacement::False)
-                .build(),
-        )
-        .build();
-    let describe_cs = mock!(Client::describe_change_set).then_output(move || {
-        DescribeChangeSetOutput::builder()
-            .change_set_id(CS_ID)
-            .change_set_name("ferroform-1")
-            .stack_id(STACK_ID)
-            .status(ChangeSetStatus::CreateComplete)
-            .execution_status(ExecutionStatus::Available)
-            .changes(change.clone())
-            .build()
-    });
+    let describe_cs = created_change_set(vec![change(
+        ChangeAction::Add,
+        "R0",
+        "AWS::SNS::Topic",
+        Some(Replacement::False),
+    )]);
     let delete_cs =
         mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build());
     let execute =

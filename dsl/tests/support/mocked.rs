@@ -6,10 +6,18 @@
 
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::config::retry::RetryConfig;
-use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
-use aws_sdk_cloudformation::types::{Stack, StackStatus};
-use aws_smithy_mocks::{Rule, RuleMode, mock_client};
+use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput;
+use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
+use aws_sdk_cloudformation::operation::describe_stacks::{
+    DescribeStacksError, DescribeStacksOutput,
+};
+use aws_sdk_cloudformation::types::{
+    Change, ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Replacement,
+    ResourceChange, Stack, StackStatus,
+};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use aws_smithy_types::DateTime;
+use aws_smithy_types::error::ErrorMetadata;
 use ferroform::deploy::{self, Session, Ui};
 
 /// The stack ID of the stack `web`.
@@ -102,4 +110,60 @@ pub fn stack(status: StackStatus) -> DescribeStacksOutput {
                 .build(),
         )
         .build()
+}
+
+/// DescribeStacks' error for a stack that does not exist (CloudFormation answers a
+/// `ValidationError`, not an empty list).
+pub fn missing() -> DescribeStacksError {
+    DescribeStacksError::generic(
+        ErrorMetadata::builder()
+            .code("ValidationError")
+            .message("Stack with id web does not exist")
+            .build(),
+    )
+}
+
+/// One resource change of a change set.
+pub fn change(
+    action: ChangeAction,
+    id: &str,
+    ty: &str,
+    replacement: Option<Replacement>,
+) -> Change {
+    Change::builder()
+        .resource_change(
+            ResourceChange::builder()
+                .action(action)
+                .logical_resource_id(id)
+                .resource_type(ty)
+                .set_replacement(replacement)
+                .build(),
+        )
+        .build()
+}
+
+/// DescribeChangeSet answering with a change set ready to execute, holding `changes`.
+pub fn created_change_set(changes: Vec<Change>) -> Rule {
+    mock!(Client::describe_change_set).then_output(move || {
+        DescribeChangeSetOutput::builder()
+            .change_set_id(CS_ID)
+            .change_set_name("ferroform-1")
+            .stack_id(STACK_ID)
+            .status(ChangeSetStatus::CreateComplete)
+            .execution_status(ExecutionStatus::Available)
+            .set_changes(Some(changes.clone()))
+            .build()
+    })
+}
+
+/// CreateChangeSet of type `kind`, answering with [`CS_ID`].
+pub fn create_change_set(kind: ChangeSetType) -> Rule {
+    mock!(Client::create_change_set)
+        .match_requests(move |r| r.change_set_type() == Some(&kind))
+        .then_output(|| {
+            CreateChangeSetOutput::builder()
+                .id(CS_ID)
+                .stack_id(STACK_ID)
+                .build()
+        })
 }
