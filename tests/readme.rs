@@ -180,8 +180,7 @@ fn the_readme_links_the_rule_list_and_carries_no_table_of_its_own() {
     );
     // Nor do the book's chapters: its rule catalogue includes docs/rules.md.
     for chapter in book_chapters() {
-        let text = std::fs::read_to_string(repo_file(&format!("docs/src/{chapter}")))
-            .expect("chapter");
+        let text = chapter_text(&chapter);
         assert!(
             !text.lines().any(|l| l.trim_start().starts_with("| FF")),
             "docs/src/{chapter} lists rules itself; docs/rules.md is their one list"
@@ -225,6 +224,11 @@ fn book_chapters() -> Vec<String> {
         .collect();
     chapters.sort();
     chapters
+}
+
+/// The text of the chapter `docs/src/<name>`.
+fn chapter_text(name: &str) -> String {
+    std::fs::read_to_string(repo_file(&format!("docs/src/{name}"))).expect("chapter")
 }
 
 /// The lines of a Markdown text outside fenced code blocks.
@@ -303,8 +307,7 @@ fn every_chapter_and_the_readme_are_compiled_as_doc_tests() {
     );
     for chapter in book_chapters() {
         let include = format!("#[doc = include_str!(\"../../docs/src/{chapter}\")]");
-        let text = std::fs::read_to_string(repo_file(&format!("docs/src/{chapter}")))
-            .expect("chapter");
+        let text = chapter_text(&chapter);
         let has_code = text.lines().any(|l| l.trim_start().starts_with("```"));
         // A chapter that is only an include of a generated page holds no code to test.
         if !has_code && text.contains("{{#include") {
@@ -323,8 +326,7 @@ fn every_chapter_and_the_readme_are_compiled_as_doc_tests() {
 #[test]
 fn chapters_with_code_include_no_files() {
     for chapter in book_chapters() {
-        let text = std::fs::read_to_string(repo_file(&format!("docs/src/{chapter}")))
-            .expect("chapter");
+        let text = chapter_text(&chapter);
         if text.lines().any(|l| l.trim_start().starts_with("```")) {
             assert!(
                 !text.contains("{{#include") && !text.contains("{{#rustdoc_include"),
