@@ -26,7 +26,6 @@ pub(crate) fn is_no_echo(param: &Json) -> bool {
 }
 
 /// The names of the parameters `body` declares NoEcho, in template order.
-#[cfg_attr(not(feature = "deploy"), allow(dead_code))] // used by the deploy commands
 pub(crate) fn no_echo_parameters(body: &Json) -> Vec<String> {
     body.get("Parameters")
         .and_then(Json::as_object)
@@ -125,8 +124,7 @@ fn references_below(
 }
 
 /// The outputs of `body` whose `Value` (or export name) refers to a NoEcho parameter: what
-/// the deploy commands print as `****`.
-#[cfg_attr(not(feature = "deploy"), allow(dead_code))] // used by the deploy commands
+/// the deploy commands and `diff` print as `****` (see [`crate::analysis::mask`]).
 pub(crate) fn exposed_outputs(body: &Json) -> Vec<String> {
     let secrets = no_echo_parameters(body);
     if secrets.is_empty() {
