@@ -122,6 +122,33 @@ mod tests {
     }
 
     #[test]
+    fn nested_applications_and_transforms_inside_lists_need_auto_expand() {
+        // "Applications that contain one or more nested applications require you to specify
+        // CAPABILITY_AUTO_EXPAND" (AWS Serverless Application Repository Developer Guide,
+        // *Application capabilities*).
+        assert_eq!(
+            caps(
+                "Resources:\n  App:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: https://example.com/app.yaml\n"
+            ),
+            vec![Capability::AutoExpand]
+        );
+        // An Fn::Transform anywhere, also inside a list.
+        assert_eq!(
+            caps(
+                "Resources:\n  L:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      Tags:\n        - Fn::Transform: {Name: M}\n"
+            ),
+            vec![Capability::AutoExpand]
+        );
+        // A list without one needs nothing.
+        assert!(
+            caps(
+                "Resources:\n  L:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      Tags:\n        - {Key: a, Value: b}\n"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
     fn transforms_need_auto_expand() {
         assert_eq!(
             caps(
