@@ -8,11 +8,22 @@
 //! ferroform diff OLD NEW [--fail-on-change]       (two templates, no AWS)
 //! my-stacks synth [--out DIR] [--format json|yaml] [STACK...]
 //! my-stacks list
+//!
+//! with the `deploy` feature (cli/aws/):
+//! ferroform deploy|diff|destroy|outputs|status --template FILE --stack-name NAME
+//! ferroform deploy|diff|destroy|outputs|status [--app CMD] [STACK...]
+//! my-stacks deploy|diff|destroy|outputs|status [STACK...]
 //! ```
 //!
-//! Exit codes: 0 success; 1 a stack or template is invalid (nothing is written) or the
-//! operation failed; 2 usage or input errors (bad arguments, unknown stack, unreadable file,
-//! a directory that cannot be written); 3 `diff --fail-on-change` found differences.
+//! Exit codes: 0 success (a deploy with no changes included); 1 a stack or template is
+//! invalid (nothing is written or submitted) or the operation failed (a failed or
+//! rolled-back stack, a refused or declined change set, a stack busy with another
+//! operation, `--timeout` ran out, a protected stack on `destroy`); 2 usage, input,
+//! credential or endpoint errors (bad arguments, unknown stack, unreadable file, a directory
+//! that cannot be written, a malformed `ferroform.toml`, a large template without
+//! `--s3-bucket`); 3 `diff --fail-on-change` found differences; 130 interrupted
+//! (CloudFormation carries on; nothing is cancelled). The book's chapters "The ferroform
+//! command" and "Deploying safely" (`docs/src/`) describe each command.
 
 use std::ffi::OsString;
 use std::io::Write;
