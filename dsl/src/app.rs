@@ -373,7 +373,7 @@ pub(crate) fn write_out_dir_reporting(
     fsutil::check_target(&manifest_path)?;
 
     let mut written = Vec::new();
-    let mut entries = serde_json::Map::new();
+    let mut manifest = Manifest::default();
     for t in templates {
         let file = template_file_name(t.name(), format);
         let path = dir.join(&file);
@@ -382,20 +382,16 @@ pub(crate) fn write_out_dir_reporting(
             Format::Yaml => fsutil::write_if_changed(&path, t.to_yaml().as_bytes())?,
         };
         written.push((path, changed));
-        entries.insert(t.name().to_owned(), serde_json::json!({ "template": file }));
+        manifest.stacks.push((t.name().to_owned(), file));
     }
     // Keep entries of stacks not synthesized this time but still in the app; remove the
     // files of stacks that are gone (or that were written in the other format).
     for (stack, file) in &previous {
-        let new_file = entries
-            .get(stack)
-            .and_then(|e| e.get("template"))
-            .and_then(|f| f.as_str())
-            .map(str::to_owned);
+        let new_file = manifest.template(stack).map(str::to_owned);
         match new_file {
             Some(f) if &f == file => {}
             None if existing.contains(&stack.as_str()) => {
-                entries.insert(stack.clone(), serde_json::json!({ "template": file }));
+                manifest.stacks.push((stack.clone(), file.clone()));
             }
             _ => {
                 // Only plain file names that our own manifest listed as templates.
@@ -407,28 +403,87 @@ pub(crate) fn write_out_dir_reporting(
             }
         }
     }
-    let manifest = serde_json::json!({ "version": 1, "stacks": entries });
-    let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
-    text.push('\n');
-    fsutil::write_if_changed(&manifest_path, text.as_bytes())?;
+    fsutil::write_if_changed(&manifest_path, manifest.to_json().as_bytes())?;
     Ok(written)
 }
 
 fn read_manifest(path: &Path) -> Vec<(String, String)> {
-    let Ok(text) = fs::read_to_string(path) else {
-        return Vec::new();
-    };
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return Vec::new();
-    };
-    let Some(stacks) = value.get("stacks").and_then(|s| s.as_object()) else {
-        return Vec::new();
-    };
-    stacks
-        .iter()
-        .filter_map(|(name, entry)| {
-            let file = entry.get("template")?.as_str()?;
-            Some((name.clone(), file.to_owned()))
-        })
-        .collect()
+    fs::read_to_string(path)
+        .ok()
+        .and_then(|text| Manifest::parse(&text).ok())
+        .map(|m| m.stacks)
+        .unwrap_or_default()
+}
+
+/// The manifest `synth --out DIR` writes beside the templates ([`MANIFEST`]): every stack
+/// of the app, in deploy order, with the file name of its template in that directory. The
+/// one reader and writer of the format, used by `synth --out` and by the `ferroform`
+/// commands that run an app (`--app`).
+///
+/// ```
+/// use ferroform::app::Manifest;
+/// let m = Manifest::parse(r#"{"version": 1, "stacks": {"Network": {"template": "Network.template.json"}}}"#).unwrap();
+/// assert_eq!(m.template("Network"), Some("Network.template.json"));
+/// assert_eq!(Manifest::parse(&m.to_json()).unwrap(), m);
+/// assert!(Manifest::parse(r#"{"version": 1, "stacks": {"Web": {}}}"#).unwrap_err().contains("Web"));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Manifest {
+    /// (stack name, template file name), in deploy order.
+    pub stacks: Vec<(String, String)>,
+}
+
+impl Manifest {
+    /// The format version written (and the only one read).
+    pub const VERSION: u64 = 1;
+
+    /// Read a manifest's text; the error says what is wrong with it.
+    pub fn parse(text: &str) -> Result<Manifest, String> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        match value.get("version").and_then(serde_json::Value::as_u64) {
+            Some(Self::VERSION) => {}
+            other => {
+                return Err(format!(
+                    "version {} is not {} (written by another ferroform?)",
+                    other.map_or("missing".to_owned(), |v| v.to_string()),
+                    Self::VERSION
+                ));
+            }
+        }
+        let stacks = value
+            .get("stacks")
+            .and_then(serde_json::Value::as_object)
+            .ok_or("no `stacks` object")?;
+        let mut out = Vec::with_capacity(stacks.len());
+        for (name, entry) in stacks {
+            let file = entry
+                .get("template")
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| format!("stack {name} has no template"))?;
+            out.push((name.clone(), file.to_owned()));
+        }
+        Ok(Manifest { stacks: out })
+    }
+
+    /// The manifest's text (pretty JSON, ending with a newline).
+    pub fn to_json(&self) -> String {
+        let entries: serde_json::Map<String, serde_json::Value> = self
+            .stacks
+            .iter()
+            .map(|(name, file)| (name.clone(), serde_json::json!({ "template": file })))
+            .collect();
+        let manifest = serde_json::json!({ "version": Self::VERSION, "stacks": entries });
+        let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// The template file of stack `name`.
+    pub fn template(&self, name: &str) -> Option<&str> {
+        self.stacks
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, f)| f.as_str())
+    }
 }

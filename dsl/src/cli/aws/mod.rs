@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 
 use super::{EXIT_INVALID, EXIT_USAGE};
-use crate::app::{App, MANIFEST};
+use crate::app::{App, MANIFEST, Manifest};
 use crate::deploy::{AwsOptions, LiveUi, PlainUi, Session, Ui};
 use crate::model::stack::stack_name_error;
 use crate::model::template::Template;
@@ -803,41 +803,30 @@ fn run_app_in(
         });
     }
     let manifest_path = dir.join(MANIFEST);
-    let manifest: serde_json::Value = std::fs::read_to_string(&manifest_path)
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .ok_or_else(|| {
-            let _ = writeln!(err, "error: the app command `{cmd}` wrote no readable {MANIFEST} (is it a ferroform program whose main calls app.run()?)");
-            EXIT_USAGE
-        })?;
-    let stacks = manifest
-        .get("stacks")
-        .and_then(|s| s.as_object())
-        .cloned()
-        .unwrap_or_default();
+    let text = std::fs::read_to_string(&manifest_path).map_err(|_| {
+        let _ = writeln!(err, "error: the app command `{cmd}` wrote no readable {MANIFEST} (is it a ferroform program whose main calls app.run()?)");
+        EXIT_USAGE
+    })?;
+    let manifest = Manifest::parse(&text).map_err(|why| {
+        let _ = writeln!(err, "error: {MANIFEST} written by `{cmd}`: {why}");
+        EXIT_USAGE
+    })?;
     for n in names {
-        if !stacks.contains_key(n) {
-            let all: Vec<&String> = stacks.keys().collect();
+        if manifest.template(n).is_none() {
+            let all: Vec<&str> = manifest.stacks.iter().map(|(s, _)| s.as_str()).collect();
             let _ = writeln!(
                 err,
                 "error: no stack named `{n}`; the app has: {}",
-                all.iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                all.join(", ")
             );
             return Err(EXIT_USAGE);
         }
     }
     let mut out = Vec::new();
-    for (name, entry) in &stacks {
+    for (name, file) in &manifest.stacks {
         if !names.is_empty() && !names.contains(name) {
             continue;
         }
-        let Some(file) = entry.get("template").and_then(|f| f.as_str()) else {
-            let _ = writeln!(err, "error: {MANIFEST}: stack {name} has no template");
-            return Err(EXIT_USAGE);
-        };
         out.push(read_template(&dir.join(file), name, err)?);
     }
     if names.is_empty() && out.is_empty() {
