@@ -162,6 +162,35 @@ mod body_size_tests {
     use crate::model::template::Template;
     use crate::validate::validate;
 
+    /// The rules a template of exactly `size` bytes (as read) gets among FF3105 and FF3106.
+    fn size_rules(size: usize) -> Vec<&'static str> {
+        let frame = |pad: usize| {
+            format!(
+                r#"{{"Metadata":{{"Pad":"{}"}},"Resources":{{"T":{{"Type":"AWS::SNS::Topic"}}}}}}"#,
+                "x".repeat(pad)
+            )
+        };
+        let text = frame(size - frame(0).len());
+        assert_eq!(text.len(), size);
+        let t = Template::parse("t.json", &text).unwrap();
+        validate(&t)
+            .diagnostics
+            .iter()
+            .map(|d| d.rule)
+            .filter(|r| ["FF3105", "FF3106"].contains(r))
+            .collect()
+    }
+
+    /// Both limits are inclusive: 51,200 bytes go inline, 1 MB (1,048,576 bytes) is accepted
+    /// from S3 (AWS CloudFormation User Guide, *CloudFormation quotas*).
+    #[test]
+    fn each_limit_is_the_largest_size_accepted() {
+        assert!(size_rules(super::INLINE_BODY_LIMIT).is_empty());
+        assert_eq!(size_rules(super::INLINE_BODY_LIMIT + 1), ["FF3105"]);
+        assert_eq!(size_rules(super::BODY_LIMIT), ["FF3105"]);
+        assert_eq!(size_rules(super::BODY_LIMIT + 1), ["FF3106"]);
+    }
+
     /// Issue #9, 16: the limits apply to the text CloudFormation receives — the file as
     /// given — not to ferroform's pretty re-rendering of it.
     #[test]
