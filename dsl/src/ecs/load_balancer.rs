@@ -470,14 +470,18 @@ impl Deref for LoadBalancedFargateService {
 /// A listener made elsewhere (another stack, team or tool) that a new service joins with a
 /// rule of its own: see [`Service::serve_from_listener`].
 ///
+/// The three IDs are named ([`ExistingListenerRequired`]): as plain strings they would
+/// compile in any order.
+///
 /// ```
-/// use ferroform::ecs::ExistingListener;
-/// let listener = ExistingListener::new(
-///     "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/edge/0123456789abcdef/0123456789abcdef",
-///     "sg-0123456789abcdef0",
-///     "vpc-0123456789abcdef0",
-///     100,
-/// ).path("/api/*");
+/// use ferroform::ecs::{ExistingListener, ExistingListenerRequired};
+/// let listener = ExistingListener::new(ExistingListenerRequired {
+///     listener_arn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/edge/0123456789abcdef/0123456789abcdef".into(),
+///     load_balancer_security_group: "sg-0123456789abcdef0".into(),
+///     vpc_id: "vpc-0123456789abcdef0".into(),
+///     priority: 100.into(),
+/// })
+/// .path("/api/*");
 /// assert_eq!(listener.path_patterns.len(), 1);
 /// ```
 #[derive(Clone, Debug)]
@@ -507,20 +511,34 @@ pub struct ExistingListener {
     pub health_check_grace_period_seconds: u32,
 }
 
+/// What an [`ExistingListener`] cannot do without, by name.
+#[derive(Clone, Debug)]
+pub struct ExistingListenerRequired {
+    /// The listener's ARN.
+    pub listener_arn: Value<String>,
+    /// The load balancer's security group.
+    pub load_balancer_security_group: Value<String>,
+    /// The VPC of the load balancer and the service.
+    pub vpc_id: Value<String>,
+    /// The rule's priority on the listener (1 to 50,000, unique per listener).
+    pub priority: Value<i64>,
+}
+
 impl ExistingListener {
     /// A rule at `priority` on `listener_arn`, with the defaults above; add conditions with
     /// [`ExistingListener::path`] or [`ExistingListener::host`].
-    pub fn new(
-        listener_arn: impl Into<Value<String>>,
-        load_balancer_security_group: impl Into<Value<String>>,
-        vpc_id: impl Into<Value<String>>,
-        priority: impl Into<Value<i64>>,
-    ) -> Self {
+    pub fn new(required: ExistingListenerRequired) -> Self {
+        let ExistingListenerRequired {
+            listener_arn,
+            load_balancer_security_group,
+            vpc_id,
+            priority,
+        } = required;
         ExistingListener {
-            listener_arn: listener_arn.into(),
-            load_balancer_security_group: load_balancer_security_group.into(),
-            vpc_id: vpc_id.into(),
-            priority: priority.into(),
+            listener_arn,
+            load_balancer_security_group,
+            vpc_id,
+            priority,
             path_patterns: Vec::new(),
             host_headers: Vec::new(),
             container_name: None,
@@ -808,12 +826,14 @@ mod tests {
         );
         api.serve_from_listener(
             &mut stack,
-            ExistingListener::new(
-                "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/edge/1/2",
-                "sg-lb",
-                "vpc-1",
-                10,
-            )
+            ExistingListener::new(ExistingListenerRequired {
+                listener_arn:
+                    "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/edge/1/2"
+                        .into(),
+                load_balancer_security_group: "sg-lb".into(),
+                vpc_id: "vpc-1".into(),
+                priority: 10.into(),
+            })
             .path("/api/*")
             .host("example.com"),
         );
@@ -880,7 +900,12 @@ mod tests {
         );
         api.serve_from_listener(
             &mut stack,
-            ExistingListener::new("arn:l", "sg-lb", "vpc-1", 10),
+            ExistingListener::new(ExistingListenerRequired {
+                listener_arn: "arn:l".into(),
+                load_balancer_security_group: "sg-lb".into(),
+                vpc_id: "vpc-1".into(),
+                priority: 10.into(),
+            }),
         );
         let e = stack.synth().unwrap_err();
         assert!(e.to_string().contains("has no condition"), "{e}");

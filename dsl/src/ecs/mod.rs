@@ -40,8 +40,9 @@ pub use container::{
 };
 pub use image::ContainerImage;
 pub use load_balancer::{
-    AccessLogs, ExistingListener, HttpsListener, LoadBalancedFargateService,
-    LoadBalancedFargateServiceProps, LoadBalancerKind, LoadBalancerTarget,
+    AccessLogs, ExistingListener, ExistingListenerRequired, HttpsListener,
+    LoadBalancedFargateService, LoadBalancedFargateServiceProps, LoadBalancerKind,
+    LoadBalancerTarget,
 };
 pub use log::{LogGroupProps, TaskLogging};
 pub use network::{NatGateways, Vpc, VpcEndpoints, VpcProps, VpcResources};
