@@ -2,7 +2,7 @@
 //! asserting the exact diagnostics (severity, rule id, logical ID and path) in its `# expect:`
 //! lines, each with a corrected twin (`NAME.fixed.yaml`) that must validate with no diagnostics
 //! at all; valid real-world templates (`valid/`) that must pass clean; the peers' broken samples
-//! (`samples/`, defects listed in FINDINGS.md §1.4).
+//! (`samples/`, defects listed in the shared peers notes beside the repository, FINDINGS.md §1.4).
 //!
 //! An expectation is `# expect: SEVERITY RULE LOGICAL_ID PATH`, e.g.
 //! `# expect: error FF4001 Task Task.Properties.Memory`, with `-` for "no logical ID" (a
@@ -263,7 +263,7 @@ fn the_peers_broken_samples_get_their_known_defects() {
         v.sort();
         v
     };
-    // FINDINGS.md §1.4: cpu 256 + memory 4096, a role without AssumeRolePolicyDocument,
+    // The shared peers notes (FINDINGS.md §1.4, beside the repository): cpu 256 + memory 4096, a role without AssumeRolePolicyDocument,
     // `!Ref Clustr`; and a DesiredCount on the auto-scaled service (a risk: warning).
     let t = load(&corpus().join("samples/fargate-broken.yaml"));
     let expected = want(&[

@@ -82,7 +82,7 @@ fn app_run_with_deploys_shows_outputs_and_destroys_its_own_stacks() {
         .filter(|s| s != "DELETE_COMPLETE")
     };
 
-    // moto 5.2.5 reports outputs only for stacks made by CreateStack (FINDINGS.md §2), so
+    // moto 5.2.5 reports outputs only for stacks made by CreateStack (the shared peers notes beside the repository, FINDINGS.md §2), so
     // AppOutputs is created that way from the app's own template; AppLogs is new.
     let body = app().synth_only(&["AppOutputs"]).unwrap()[0].to_json();
     rt().block_on(async {

@@ -52,7 +52,7 @@ fn the_deploy_feature_brings_the_slim_sdk() {
         t.lines().any(|l| l.starts_with("aws-sdk-cloudformation ")),
         "{t}"
     );
-    // No legacy TLS stack (FINDINGS.md §4): no hyper 0.14 / rustls 0.21 / ring.
+    // No legacy TLS stack (the shared peers notes beside the repository, FINDINGS.md §4): no hyper 0.14 / rustls 0.21 / ring.
     assert!(
         !t.lines()
             .any(|l| l.starts_with("ring ") || l.starts_with("rustls v0.21")),

@@ -5,7 +5,7 @@
 //! whose dev-dependency on itself turns the `deploy` feature on for its tests and the binary
 //! they run (and only for them: examples and user programs never build the SDK).
 //!
-//! What moto 5.2.5 does not model (see FINDINGS.md §2) is tested in deploy_mocked.rs.
+//! What moto 5.2.5 does not model (see the shared peers notes beside the repository, FINDINGS.md §2) is tested in deploy_mocked.rs.
 
 mod support;
 
@@ -262,7 +262,7 @@ fn app_command_deploys_the_example_then_destroy_removes_it() {
         vec![("Repository".to_owned(), "AWS::ECR::Repository".to_owned())]
     );
     // The outputs file mirrors DescribeStacks. moto 5.2.5 reports no Outputs for stacks
-    // created through a change set (FINDINGS.md §2; real CloudFormation does), so here both
+    // created through a change set (the shared peers notes beside the repository, FINDINGS.md §2; real CloudFormation does), so here both
     // are empty; outputs_file_matches_describe_stacks checks non-empty outputs.
     let file: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&outputs).unwrap()).unwrap();
