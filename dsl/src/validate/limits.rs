@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use super::Cx;
+use crate::model::export::MAX_OUTPUTS;
 use crate::model::render::Json;
+use crate::model::stack::{MAX_LOGICAL_ID_LEN, valid_logical_id};
 use crate::rules;
 
 /// Inline template bodies (`TemplateBody`) are limited to 51,200 bytes.
@@ -27,14 +29,16 @@ pub(super) fn check(cx: &mut Cx) {
         ("Outputs", cx.outputs),
         ("Mappings", cx.mappings),
     ] {
+        // Parameters, outputs and mappings share one quota: the model's (export.rs), which
+        // also bounds the outputs cross-stack references add.
         let n = map.map_or(0, |m| m.len());
-        if n > 200 {
+        if n > MAX_OUTPUTS {
             cx.report(
                 rules::TOO_MANY_SECTION_ENTRIES,
                 None,
                 section,
                 format!(
-                    "the template has {n} {}; CloudFormation allows 200",
+                    "the template has {n} {}; CloudFormation allows {MAX_OUTPUTS}",
                     section.to_lowercase()
                 ),
                 Some("split the stack".into()),
@@ -53,11 +57,20 @@ pub(super) fn check(cx: &mut Cx) {
         // `Is_Prod` or `A&B` there (conditions-section-structure.html states no such rule).
         let any_chars = section == "Conditions";
         for id in map.into_iter().flat_map(|m| m.keys()) {
+            // One home for the rule: the model's `valid_logical_id` (1 to 255 alphanumerics).
+            let ok = if any_chars {
+                !id.is_empty() && id.len() <= MAX_LOGICAL_ID_LEN
+            } else {
+                valid_logical_id(id)
+            };
             let alnum =
                 !id.is_empty() && (any_chars || id.bytes().all(|b| b.is_ascii_alphanumeric()));
-            if !alnum || id.len() > 255 {
+            if !ok {
                 let what = if alnum {
-                    format!("is {} characters long; the limit is 255", id.len())
+                    format!(
+                        "is {} characters long; the limit is {MAX_LOGICAL_ID_LEN}",
+                        id.len()
+                    )
                 } else {
                     "is not alphanumeric".to_owned()
                 };

@@ -24,7 +24,9 @@ mod resource;
 mod sections;
 mod synth;
 
-pub use names::{is_stack_id, stack_name_error, valid_logical_id, valid_stack_name};
+pub use names::{
+    MAX_LOGICAL_ID_LEN, is_stack_id, stack_name_error, valid_logical_id, valid_stack_name,
+};
 pub use options::{DeletionPolicy, OverrideValue, ResourceOptions, UpdateReplacePolicy};
 use resource::{AnyResource, Entry};
 pub use resource::{RawResource, Resource};

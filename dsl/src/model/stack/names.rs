@@ -3,9 +3,14 @@
 
 use crate::model::diag::escape_control;
 
+/// The longest logical ID CloudFormation accepts: 255 characters.
+pub const MAX_LOGICAL_ID_LEN: usize = 255;
+
 /// CloudFormation's rule for logical IDs: 1 to 255 ASCII alphanumerics.
 pub fn valid_logical_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 255 && id.bytes().all(|b| b.is_ascii_alphanumeric())
+    !id.is_empty()
+        && id.len() <= MAX_LOGICAL_ID_LEN
+        && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// CloudFormation's rule for stack names: a letter, then letters, digits and hyphens, at most 128
