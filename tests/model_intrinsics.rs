@@ -1239,3 +1239,38 @@ fn cfn_lint_accepts_a_template_that_uses_every_function() {
         "cfn-lint must reject a broken Fn::Select (exit {code}):\n{out}"
     );
 }
+
+/// The pseudo-parameter functions and `pseudo::ALL` (the list the validator reads `Ref`s
+/// against) name the same parameters: one list, no function outside it, no entry without one.
+#[test]
+fn every_pseudo_parameter_has_its_function_and_the_list_is_complete() {
+    use ferroform::pseudo;
+    let names: Vec<String> = [
+        format!("{:?}", pseudo::account_id()),
+        format!("{:?}", pseudo::notification_arns()),
+        format!("{:?}", pseudo::no_value::<String>()),
+        format!("{:?}", pseudo::partition()),
+        format!("{:?}", pseudo::region()),
+        format!("{:?}", pseudo::stack_id()),
+        format!("{:?}", pseudo::stack_name()),
+        format!("{:?}", pseudo::url_suffix()),
+    ]
+    .iter()
+    .map(|debug| {
+        pseudo::ALL
+            .iter()
+            .find(|n| debug.contains(&format!("\"{n}\"")))
+            .unwrap_or_else(|| panic!("{debug} names no entry of pseudo::ALL"))
+            .to_string()
+    })
+    .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(
+        sorted.len(),
+        pseudo::ALL.len(),
+        "{names:?} vs {:?}",
+        pseudo::ALL
+    );
+}

@@ -198,6 +198,19 @@ pub mod fns {
 pub mod pseudo {
     use super::*;
 
+    /// Every CloudFormation pseudo parameter, by name: the one list (the validator reads
+    /// `Ref`s against it; each has its function below).
+    pub const ALL: &[&str] = &[
+        "AWS::AccountId",
+        "AWS::NotificationARNs",
+        "AWS::NoValue",
+        "AWS::Partition",
+        "AWS::Region",
+        "AWS::StackId",
+        "AWS::StackName",
+        "AWS::URLSuffix",
+    ];
+
     fn p<T>(name: &'static str) -> Value<T> {
         Value::from_expr(Expr::reference(Target::Pseudo(name), Shape::Scalar))
     }

@@ -9,17 +9,8 @@ use super::{Cx, data, intrinsic, lit_num, suggest};
 use crate::model::render::{Json, JsonMap};
 use crate::rules;
 
-/// CloudFormation's pseudo parameters.
-pub(crate) const PSEUDO: &[&str] = &[
-    "AWS::AccountId",
-    "AWS::NotificationARNs",
-    "AWS::NoValue",
-    "AWS::Partition",
-    "AWS::Region",
-    "AWS::StackId",
-    "AWS::StackName",
-    "AWS::URLSuffix",
-];
+/// CloudFormation's pseudo parameters (their one home is [`crate::pseudo::ALL`]).
+pub(crate) const PSEUDO: &[&str] = crate::pseudo::ALL;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Place<'t> {
