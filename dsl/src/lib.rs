@@ -25,6 +25,25 @@
 //! let yaml = template.render(Format::Yaml);
 //! assert!(yaml.contains("ImageTagMutability: IMMUTABLE"));
 //! ```
+//!
+//! ## Two kinds of types, one name
+//!
+//! A CloudFormation resource and the construct that builds it often share a name: the
+//! module tells them apart, never a prefix.
+//!
+//! - [`resources`] holds the generated types, one per CloudFormation resource and property
+//!   type (`ferroform::resources::ecs::TaskDefinition` *is* an `AWS::ECS::TaskDefinition`,
+//!   property for property). Import the service module and name types through it
+//!   (`use ferroform::resources::ecs;` then `ecs::TaskDefinition`), as the examples do.
+//! - [`ecs`] and [`iam`] hold the hand-written constructs, which add several resources with
+//!   chosen defaults (`ferroform::ecs::TaskDefinition` makes the task definition, its
+//!   execution role and its log group). Import their types by name
+//!   (`use ferroform::ecs::{TaskDefinition, FargateService};`).
+//!
+//! A construct gives the generated resources it made through its handles
+//! (`task.resource()`), so the two meet through [`Stack::get_mut`], never through a shared
+//! name. (CDK marks the generated ones with a `Cfn` prefix instead; a module path keeps the
+//! generated names equal to the CloudFormation ones.)
 #![warn(missing_docs)]
 
 pub mod analysis;

@@ -317,7 +317,7 @@ registry! {
 
     // ---- The validator: Application Auto Scaling (FF403x) --------------------------------
     SCALABLE_TARGET_RESOURCE_ID = Error Validator "FF4030"
-        "ECS scalable target ResourceId not service/<cluster>/<service>"
+        "ECS scalable target ResourceId not `service/<cluster>/<service>`"
         "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html";
     SCALABLE_TARGET_DIMENSION = Error Validator "FF4031"
         "ECS scalable target dimension not ecs:service:DesiredCount"
