@@ -194,7 +194,7 @@ pub(crate) async fn create(s: &Session, sub: Submission<'_>) -> Result<Created, 
                 format!(
                     "change set {} still {status} after {} (--timeout); nothing was executed. CloudFormation carries on creating it: see `aws cloudformation describe-change-set --stack-name {stack} --change-set-name {}`",
                     plan.name,
-                    super::events::human(t),
+                    super::session::human(t),
                     plan.name
                 ),
             ));

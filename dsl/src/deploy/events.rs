@@ -1,63 +1,13 @@
-//! Stack events: reading the new ones, waiting for a terminal state, finding the root cause.
+//! Stack events: reading the new ones and waiting for a terminal state (the event itself and
+//! its root cause are in `event.rs`, which the progress view uses too).
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use super::error::Error;
+use super::event::StackEvent;
 use super::progress::Ui;
-use super::session::{Session, is_missing_stack};
-
-/// One stack event.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct StackEvent {
-    /// Event id.
-    pub id: String,
-    /// UTC time, `HH:MM:SS`.
-    pub time: String,
-    /// Logical ID (the stack's name for stack-level events).
-    pub logical_id: String,
-    /// Resource type (`AWS::CloudFormation::Stack` for the stack itself).
-    pub resource_type: String,
-    /// Status, e.g. `CREATE_FAILED`.
-    pub status: String,
-    /// Reason, if any.
-    pub reason: Option<String>,
-    /// True for an event about the stack itself.
-    pub is_stack: bool,
-}
-
-impl StackEvent {
-    /// One line: `time  status  logical-id  type  reason`.
-    pub fn line(&self) -> String {
-        let mut s = format!(
-            "{}  {:<28} {}  {}",
-            self.time, self.status, self.logical_id, self.resource_type
-        );
-        if let Some(r) = &self.reason {
-            s.push_str("  ");
-            s.push_str(r);
-        }
-        s
-    }
-}
-
-/// The failure that started a failed operation: the earliest `*_FAILED` resource event
-/// whose reason is not a cancellation cascade ("Resource creation cancelled"...); `events`
-/// are in chronological order.
-pub fn root_cause(events: &[StackEvent]) -> Option<&StackEvent> {
-    let failed = |e: &&StackEvent| e.status.ends_with("_FAILED");
-    let cascade = |e: &StackEvent| {
-        e.reason
-            .as_deref()
-            .is_some_and(|r| r.contains("cancelled") || r.contains("canceled"))
-    };
-    events
-        .iter()
-        .filter(failed)
-        .find(|e| !e.is_stack && !cascade(e))
-        .or_else(|| events.iter().filter(failed).find(|e| !cascade(e)))
-        .or_else(|| events.iter().find(failed))
-}
+use super::session::{Session, human, is_missing_stack};
 
 /// Reads the events of one stack that are newer than a marker.
 pub(crate) struct EventCursor {
@@ -191,17 +141,6 @@ pub(crate) async fn recent(
         .collect();
     v.reverse();
     Ok(v)
-}
-
-/// A duration for messages: `90s`, `1.5s`, `250ms`.
-pub(crate) fn human(d: Duration) -> String {
-    if d.as_millis() < 1000 {
-        format!("{}ms", d.as_millis())
-    } else if d.subsec_millis() == 0 {
-        format!("{}s", d.as_secs())
-    } else {
-        format!("{:.1}s", d.as_secs_f64())
-    }
 }
 
 /// How an operation ended.

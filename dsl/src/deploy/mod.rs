@@ -44,6 +44,7 @@
 
 mod changeset;
 mod error;
+mod event;
 mod events;
 mod ops;
 mod progress;
@@ -53,7 +54,7 @@ mod upload;
 
 pub use changeset::Plan;
 pub use error::{Error, ErrorKind};
-pub use events::{StackEvent, root_cause};
+pub use event::{StackEvent, root_cause};
 pub use ops::{
     DeployOptions, DeployOutcome, DiffOutcome, deploy, destroy, diff, outputs, status,
     write_outputs_file,

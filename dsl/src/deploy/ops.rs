@@ -7,7 +7,8 @@ use indexmap::IndexMap;
 
 use super::changeset::{self, Created, Plan, Submission};
 use super::error::Error;
-use super::events::{EventCursor, StackEvent, recent, root_cause, wait_terminal};
+use super::event::{StackEvent, root_cause};
+use super::events::{EventCursor, recent, wait_terminal};
 use super::progress::{Masked, Ui};
 use super::session::{Session, request_token};
 use super::stack::{StackState, StackStatusClass, deployed_template, describe};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::events::StackEvent;
+use super::event::StackEvent;
 use crate::analysis::mask::Masker;
 
 /// Receives what a deploy operation reports.

@@ -21,7 +21,6 @@ use aws_sdk_cloudformation::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_cloudformation::error::{BoxError, ProvideErrorMetadata, SdkError};
 
 use super::error::{Error, ErrorKind};
-use super::events::human;
 
 /// How long to wait for a TCP (and TLS) connection to the endpoint by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -764,6 +763,17 @@ pub(crate) fn request_token(what: &str) -> String {
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     )
+}
+
+/// A duration for messages: `90s`, `1.5s`, `250ms`.
+pub(crate) fn human(d: Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{}ms", d.as_millis())
+    } else if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
 }
 
 #[cfg(test)]
