@@ -81,6 +81,13 @@ impl Template {
         self
     }
 
+    /// The same template under another name (a file's template deployed as a stack): the
+    /// text it was read from, and what the reader noticed, go with it.
+    pub(crate) fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
     /// This template as read from YAML text that used these aliases.
     pub(crate) fn with_yaml_aliases(mut self, aliases: Vec<AliasUse>) -> Self {
         self.yaml_aliases = aliases.into();

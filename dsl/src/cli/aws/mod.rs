@@ -598,7 +598,9 @@ fn read_template(path: &Path, name: &str, err: &mut dyn Write) -> Result<Templat
         );
         EXIT_INVALID
     })?;
-    Ok(Template::new(name, parsed.body().clone()))
+    // Named after the stack, and still the file as given: that text is what is sent and
+    // what the size limits measure (a minified file is not re-rendered pretty).
+    Ok(parsed.named(name))
 }
 
 /// Checks that must pass before anything is submitted: the validator ([`crate::validate`]).
@@ -867,6 +869,46 @@ pub(super) fn dispatch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue #9, 16: a template file is sent (and measured) as the file it is: a minified
+    /// JSON file just under the inline limit stays under it, though its pretty rendering
+    /// would not; and it is named after the stack.
+    #[test]
+    fn a_template_file_is_sent_as_given_under_the_stack_name() {
+        let mut resources = serde_json::Map::new();
+        for i in 0..560 {
+            resources.insert(
+                format!("Topic{i:03}"),
+                serde_json::json!({"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "x"}}),
+            );
+        }
+        let minified = serde_json::json!({"Resources": resources}).to_string();
+        assert!(
+            minified.len() < crate::validate::INLINE_BODY_LIMIT,
+            "{}",
+            minified.len()
+        );
+        let dir =
+            std::env::temp_dir().join(format!("ferroform-read-template-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("min.json");
+        std::fs::write(&path, &minified).unwrap();
+        let mut err = Vec::new();
+        let t = read_template(&path, "web", &mut err).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(t.name(), "web");
+        assert_eq!(t.body_text(), minified);
+        assert!(
+            t.to_json().len() > crate::validate::INLINE_BODY_LIMIT,
+            "the pretty rendering is over the limit: the case means something"
+        );
+        let report = crate::validate::validate(&t);
+        assert!(
+            !report.diagnostics.iter().any(|d| d.rule == "FF3105"),
+            "{:?}",
+            report.diagnostics
+        );
+    }
 
     #[test]
     fn durations_use_checked_arithmetic() {
