@@ -16,10 +16,10 @@ fn bench(c: &mut Criterion) {
     let stack = stack_500();
     let template = stack.synth().expect("valid");
     c.bench_function("validate, 500 resources", |b| {
-        b.iter(|| validate(&template).diagnostics.len())
+        b.iter(|| validate(&template).diagnostics.len());
     });
     c.bench_function("synth JSON only, 500 resources", |b| {
-        b.iter(|| stack.synth().map(|t| t.render(Format::Json).len()))
+        b.iter(|| stack.synth().map(|t| t.render(Format::Json).len()));
     });
     let mut app = App::new();
     app.add(stack_500());
@@ -30,7 +30,7 @@ fn bench(c: &mut Criterion) {
                     .map(|t| t.render(Format::Json).len())
                     .sum::<usize>()
             })
-        })
+        });
     });
 }
 

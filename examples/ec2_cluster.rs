@@ -190,7 +190,12 @@ pub fn app() -> App {
             min_size: "0".into(),
         })
         .desired_capacity("1")
-        .vpc_zone_identifier(subnets.iter().map(|s| s.to_ref()).collect::<Vec<_>>())
+        .vpc_zone_identifier(
+            subnets
+                .iter()
+                .map(ferroform::Handle::to_ref)
+                .collect::<Vec<_>>(),
+        )
         .launch_template(
             asg::LaunchTemplateSpecification::new(template.attr_latest_version_number())
                 .launch_template_id(template.to_ref()),

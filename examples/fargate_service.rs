@@ -204,7 +204,12 @@ pub fn app() -> App {
                     service::AwsVpcConfiguration::new()
                         .assign_public_ip(service::AssignPublicIp::Enabled)
                         .security_groups(vec![service_sg.attr_group_id()])
-                        .subnets(subnets.iter().map(|s| s.to_ref()).collect::<Vec<_>>()),
+                        .subnets(
+                            subnets
+                                .iter()
+                                .map(ferroform::Handle::to_ref)
+                                .collect::<Vec<_>>(),
+                        ),
                 ),
             ),
     );

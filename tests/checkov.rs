@@ -52,8 +52,10 @@ fn example_templates() -> Vec<(String, String)> {
 fn checkov() -> Option<PathBuf> {
     let path = std::env::var_os("FERROFORM_CHECKOV")
         .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| support::repo_root().join(".venv-checkov/bin/checkov"));
+        .map_or_else(
+            || support::repo_root().join(".venv-checkov/bin/checkov"),
+            PathBuf::from,
+        );
     if path.is_file() {
         return Some(path);
     }

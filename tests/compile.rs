@@ -14,7 +14,7 @@ fn every_failing_program_has_a_compiling_twin() {
     let names = |dir: &str| {
         let mut v: Vec<String> = std::fs::read_dir(dir)
             .unwrap_or_else(|e| panic!("read {dir}: {e}"))
-            .filter_map(|e| e.ok())
+            .filter_map(std::result::Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.ends_with(".rs"))
             .collect();

@@ -169,7 +169,7 @@ fn templates_come_in_deploy_order_and_names_do_not_depend_on_it() {
         ["Unrelated", "Platform", "Service"]
     );
     let t = app.synth().unwrap();
-    let names: Vec<&str> = t.iter().map(|t| t.name()).collect();
+    let names: Vec<&str> = t.iter().map(ferroform::Template::name).collect();
     assert_eq!(names, ["Unrelated", "Platform", "Service"]);
     assert_eq!(
         t[1].body()["Outputs"]["ExportWebRepoArn"]["Export"]["Name"],

@@ -31,7 +31,7 @@ fn stack_count() -> usize {
 fn every_example_file_is_registered() {
     let mut files: Vec<String> = std::fs::read_dir("../examples")
         .expect("examples/ exists")
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter_map(|n| n.strip_suffix(".rs").map(str::to_owned))
         .collect();

@@ -9,7 +9,7 @@ fn every_test_file_is_a_test_target() {
     let dir = env!("CARGO_MANIFEST_DIR");
     let files: BTreeSet<String> = std::fs::read_dir(dir)
         .expect("tests/ is readable")
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".rs"))
         .collect();

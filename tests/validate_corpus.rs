@@ -204,7 +204,11 @@ fn each_corrected_twin_validates_with_no_diagnostics() {
         let t = load(&twin(&c));
         let r = validate(&t);
         if !r.diagnostics.is_empty() {
-            let list: Vec<String> = r.diagnostics.iter().map(|d| d.to_string()).collect();
+            let list: Vec<String> = r
+                .diagnostics
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect();
             failures.push(format!("{}:\n{}", t.name(), list.join("\n")));
         }
     }
@@ -441,7 +445,7 @@ fn rule_table_is_well_formed() {
     }
     let ids: Vec<&str> = validator_rules().map(|r| r.id).collect();
     let mut sorted = ids.clone();
-    sorted.sort();
+    sorted.sort_unstable();
     assert_eq!(ids, sorted, "the registry is in id order");
     assert!(validator_rules().any(|r| r.severity == Severity::Warning));
     // Every rule outside the validator's ranges is the model's or the constructs'.

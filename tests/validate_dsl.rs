@@ -66,7 +66,11 @@ fn clean(app: &App) {
     let templates = app.synth().unwrap_or_else(|e| panic!("{e}"));
     for t in &templates {
         let r = validate(t);
-        let list: Vec<String> = r.diagnostics.iter().map(|d| d.to_string()).collect();
+        let list: Vec<String> = r
+            .diagnostics
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         assert!(list.is_empty(), "{}:\n{}", t.name(), list.join("\n"));
     }
 }
@@ -294,7 +298,11 @@ fn every_example_stack_validates_clean() {
             .unwrap_or_else(|e| panic!("example {name}:\n{e}"));
         for t in &templates {
             let r = validate(t);
-            let list: Vec<String> = r.diagnostics.iter().map(|d| d.to_string()).collect();
+            let list: Vec<String> = r
+                .diagnostics
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect();
             assert!(
                 list.is_empty(),
                 "example {name}, stack {}:\n{}",

@@ -205,12 +205,9 @@ fn realworld_templates_have_no_false_positives() {
     let start = std::time::Instant::now();
     for e in &index {
         let path = dir.join(&e.file);
-        let found = match catch_unwind(AssertUnwindSafe(|| ferroform_errors(&path))) {
-            Ok(found) => found,
-            Err(_) => {
-                panics.push(e.file.clone());
-                continue;
-            }
+        let Ok(found) = catch_unwind(AssertUnwindSafe(|| ferroform_errors(&path))) else {
+            panics.push(e.file.clone());
+            continue;
         };
         let errors: BTreeSet<String> = found.keys().cloned().collect();
         if e.cfn_lint_error {

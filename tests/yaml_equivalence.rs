@@ -190,7 +190,7 @@ fn tricky_strings() -> Vec<String> {
         "\u{10ffff}",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(std::string::ToString::to_string)
     .collect();
 
     // multi-line strings: literal blocks when exact, quoted otherwise
@@ -238,7 +238,7 @@ fn tricky_strings() -> Vec<String> {
             "last line is blank but spaced\n  ",
         ]
         .iter()
-        .map(|s| s.to_string()),
+        .map(std::string::ToString::to_string),
     );
 
     // every ASCII character alone, and at the start, middle and end of a word
@@ -330,7 +330,7 @@ fn tricky_keys() -> Vec<String> {
         "-",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(std::string::ToString::to_string)
     .collect();
     keys.push("k".repeat(300));
     keys.push("k".repeat(1100));

@@ -64,7 +64,7 @@ struct Emitter<'a> {
     out: String,
 }
 
-impl<'a> Emitter<'a> {
+impl Emitter<'_> {
     fn rt(&mut self, short: &'static str) -> String {
         let (name, path) = RUNTIME
             .iter()

@@ -75,7 +75,7 @@ fn parse_args() -> Result<Args, String> {
     let mut region = "us-east-1".to_owned();
     let mut constraints = None;
     let mut expected = None;
-    let mut jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut jobs = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
         match a.as_str() {

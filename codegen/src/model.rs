@@ -419,7 +419,10 @@ impl<'a> Builder<'a> {
         owner_cfn: &str,
     ) -> Vec<Field> {
         let mut out = Vec::new();
-        let mut idents: BTreeSet<String> = RESERVED_METHODS.iter().map(|s| s.to_string()).collect();
+        let mut idents: BTreeSet<String> = RESERVED_METHODS
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         for (name, ptr) in &shape.props {
             if self.all_paths(key, name, &self.read_only) {
                 continue;
@@ -686,7 +689,7 @@ impl<'a> Builder<'a> {
                 .filter(|n| *n != self.struct_name),
         );
         namer.try_claim(&self.struct_name);
-        self.types[0].name = self.struct_name.clone();
+        self.types[0].name.clone_from(&self.struct_name);
         let mut order: Vec<usize> = (1..self.types.len())
             .filter(|&i| !self.types[i].omitted)
             .collect();

@@ -448,7 +448,7 @@ mod tests {
         assert_eq!(variant_name("*"), "Asterisk");
         let vals: Vec<String> = ["GLACIER", "Glacier", "OTHER", "lowest-price", "lowestPrice"]
             .iter()
-            .map(|s| s.to_string())
+            .map(std::string::ToString::to_string)
             .collect();
         assert_eq!(
             variant_names(&vals),
@@ -485,7 +485,11 @@ mod tests {
     #[test]
     fn namer_is_first_come_with_numbered_fallback() {
         let mut n = Namer::with_reserved(["Option"]);
-        let c = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let c = |v: &[&str]| {
+            v.iter()
+                .map(std::string::ToString::to_string)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(n.claim(&c(&["Option", "OptionProperty"])), "OptionProperty");
         assert_eq!(n.claim(&c(&["Type"])), "Type");
         assert_eq!(n.claim(&c(&["Type"])), "Type2");

@@ -378,9 +378,7 @@ impl Schema {
                 v => v.clone(),
             }
         }
-        self.node(&self.deref(ptr))
-            .map(strip)
-            .unwrap_or(Value::Null)
+        self.node(&self.deref(ptr)).map_or(Value::Null, strip)
     }
 }
 

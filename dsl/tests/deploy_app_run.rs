@@ -54,6 +54,7 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 #[test]
+#[allow(unsafe_code)] // setting the environment for the app runner, see SAFETY below
 fn app_run_with_deploys_shows_outputs_and_destroys_its_own_stacks() {
     let Some(moto) = Moto::start() else { return };
     // SAFETY: the only test in this binary, and the variables are set before anything

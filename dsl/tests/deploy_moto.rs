@@ -35,8 +35,7 @@ fn rt() -> tokio::runtime::Runtime {
 fn deploy_tests_target() -> std::path::PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .filter(|d| !d.is_empty())
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target"))
+        .map_or_else(|| repo_root().join("target"), std::path::PathBuf::from)
         .join("deploy-tests")
 }
 
@@ -110,7 +109,11 @@ fn view(moto: &Moto, name: &str) -> Option<StackView> {
         let pending = sets
             .summaries()
             .iter()
-            .filter(|s| s.execution_status().map(|e| e.as_str()) != Some("EXECUTE_COMPLETE"))
+            .filter(|s| {
+                s.execution_status()
+                    .map(aws_sdk_cloudformation::types::ExecutionStatus::as_str)
+                    != Some("EXECUTE_COMPLETE")
+            })
             .map(|s| s.change_set_name().unwrap_or_default().to_owned())
             .collect();
         Some(StackView {
@@ -597,7 +600,7 @@ fn objects(moto: &Moto, bucket: &str, prefix: &str) -> Vec<(String, Vec<u8>, Str
                 .expect("GetObject");
             let modified = got
                 .last_modified()
-                .map(|t| t.to_string())
+                .map(std::string::ToString::to_string)
                 .unwrap_or_default();
             let body = got.body.collect().await.unwrap().into_bytes().to_vec();
             out.push((key, body, modified));

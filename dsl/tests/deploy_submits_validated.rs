@@ -156,7 +156,7 @@ fn check(t: &Template, body: &Value, json_text: bool) -> Result<(), TestCaseErro
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| d.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     prop_assert!(errors.is_empty(), "the validator refused it: {errors:?}");
     // What the validator read is the template written.

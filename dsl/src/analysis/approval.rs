@@ -95,7 +95,7 @@ pub fn broadening(changes: &[Change], old: Option<&Json>, new: &Json) -> Broaden
     for c in changes {
         match (c.action, c.replacement) {
             (ChangeAction::Remove, _) => {
-                reasons.push(format!("{} ({}) is deleted", c.logical_id, c.resource_type))
+                reasons.push(format!("{} ({}) is deleted", c.logical_id, c.resource_type));
             }
             (ChangeAction::Modify, Replacement::True) => reasons.push(format!(
                 "{} ({}) is replaced",
@@ -291,8 +291,7 @@ impl Ingress {
     fn of(rule: &Json) -> Ingress {
         let protocol = rule
             .get("IpProtocol")
-            .map(text)
-            .unwrap_or_else(|| "-1".to_owned())
+            .map_or_else(|| "-1".to_owned(), text)
             .to_lowercase();
         let protocol = match protocol.as_str() {
             "6" => "tcp".to_owned(),
@@ -1070,7 +1069,7 @@ mod tests {
             }
             match c.back {
                 Back::NotFlagged if !down.is_empty() => {
-                    failures.push(format!("{}: narrowing needs approval: {down:?}", c.ty))
+                    failures.push(format!("{}: narrowing needs approval: {down:?}", c.ty));
                 }
                 Back::Flagged if down.reasons.len() != 1 => failures.push(format!(
                     "{}: the reverse change is not flagged: {down:?}",

@@ -155,7 +155,7 @@ impl Masker {
     pub fn mask_outputs(&self, outputs: &mut IndexMap<String, String>) {
         for (k, v) in outputs.iter_mut() {
             if self.outputs.iter().any(|o| o == k) {
-                *v = Masker::MASK.to_owned();
+                Masker::MASK.clone_into(v);
             } else {
                 *v = self.mask(v);
             }

@@ -83,7 +83,11 @@ pub(crate) fn select_stacks<'a>(
     m: &clap::ArgMatches,
     err: &mut dyn Write,
 ) -> Result<Vec<&'a str>, u8> {
-    let all: Vec<&str> = app.stacks().iter().map(|s| s.name()).collect();
+    let all: Vec<&str> = app
+        .stacks()
+        .iter()
+        .map(super::model::stack::Stack::name)
+        .collect();
     let Some(requested) = m.get_many::<String>("stacks") else {
         return Ok(all);
     };

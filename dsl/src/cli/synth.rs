@@ -55,7 +55,11 @@ pub(super) fn run(
         Some("yaml") => Format::Yaml,
         _ => Format::Json,
     };
-    let all: Vec<&str> = app.stacks().iter().map(|s| s.name()).collect();
+    let all: Vec<&str> = app
+        .stacks()
+        .iter()
+        .map(super::super::model::stack::Stack::name)
+        .collect();
     let selected = match select_stacks(app, m, err) {
         Ok(s) => s,
         Err(code) => return code,

@@ -235,13 +235,19 @@ async fn describe_into(s: &Session, plan: &mut Plan) -> Result<(String, Option<S
             let Some(rc) = c.resource_change() else {
                 continue;
             };
-            let action = match rc.action().map(|a| a.as_str()) {
+            let action = match rc
+                .action()
+                .map(aws_sdk_cloudformation::types::ChangeAction::as_str)
+            {
                 Some("Add") => ChangeAction::Add,
                 Some("Modify") => ChangeAction::Modify,
                 Some("Remove") => ChangeAction::Remove,
                 _ => ChangeAction::Other,
             };
-            let replacement = match rc.replacement().map(|r| r.as_str()) {
+            let replacement = match rc
+                .replacement()
+                .map(aws_sdk_cloudformation::types::Replacement::as_str)
+            {
                 Some("True") => Replacement::True,
                 Some("Conditional") => Replacement::Conditional,
                 Some("False") => Replacement::False,
@@ -253,10 +259,15 @@ async fn describe_into(s: &Session, plan: &mut Plan) -> Result<(String, Option<S
                 .filter_map(|d| d.target())
                 .filter_map(|t| {
                     let name = t.name()?;
-                    Some(match t.attribute().map(|a| a.as_str()) {
-                        Some("Properties") | None => name.to_owned(),
-                        Some(a) => format!("{a}.{name}"),
-                    })
+                    Some(
+                        match t
+                            .attribute()
+                            .map(aws_sdk_cloudformation::types::ResourceAttribute::as_str)
+                        {
+                            Some("Properties") | None => name.to_owned(),
+                            Some(a) => format!("{a}.{name}"),
+                        },
+                    )
                 })
                 .collect();
             properties.dedup();
@@ -334,14 +345,11 @@ pub(crate) async fn last_change_set(s: &Session, plan: &Plan) -> Result<Option<S
         .send()
         .await
         .map_err(|e| s.sdk_error(&plan.stack, "DescribeStacks", e))?;
-    let st = match resp.stacks() {
-        [st] => st,
-        _ => {
-            return Err(Error::failed(
-                &plan.stack,
-                "DescribeStacks did not answer with this stack alone; cannot tell whether this deploy's change set was the one applied",
-            ));
-        }
+    let [st] = resp.stacks() else {
+        return Err(Error::failed(
+            &plan.stack,
+            "DescribeStacks did not answer with this stack alone; cannot tell whether this deploy's change set was the one applied",
+        ));
     };
     let answered = if is_stack_id(&plan.stack_id) {
         st.stack_id()

@@ -163,7 +163,7 @@ impl Session {
             loader = loader.endpoint_url(e);
         }
         let config = loader.load().await;
-        let Some(region) = config.region().map(|r| r.to_string()) else {
+        let Some(region) = config.region().map(std::string::ToString::to_string) else {
             return Err(Error::input(
                 None,
                 "no AWS region: pass --region, set AWS_REGION, or set a region in your profile",

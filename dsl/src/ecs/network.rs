@@ -393,7 +393,12 @@ impl Vpc {
         );
 
         let list = |subnets: &[Handle<ec2::Subnet>]| -> Value<List<String>> {
-            Value::lit(subnets.iter().map(|s| s.to_ref()).collect())
+            Value::lit(
+                subnets
+                    .iter()
+                    .map(super::super::model::handle::Handle::to_ref)
+                    .collect(),
+            )
         };
         Vpc {
             vpc_id: vpc.to_ref(),
@@ -535,7 +540,10 @@ impl Vpc {
                         .service_name(fns::sub("com.amazonaws.${AWS::Region}.s3"))
                         .vpc_endpoint_type(VpcEndpointType::Gateway)
                         .route_table_ids(Value::lit(
-                            private_route_tables.iter().map(|r| r.to_ref()).collect(),
+                            private_route_tables
+                                .iter()
+                                .map(super::super::model::handle::Handle::to_ref)
+                                .collect(),
                         )),
                 ),
             );
@@ -570,7 +578,10 @@ impl Vpc {
                             .vpc_endpoint_type(VpcEndpointType::Interface)
                             .private_dns_enabled(true)
                             .subnet_ids(Value::lit(
-                                private_subnets.iter().map(|s| s.to_ref()).collect(),
+                                private_subnets
+                                    .iter()
+                                    .map(super::super::model::handle::Handle::to_ref)
+                                    .collect(),
                             ))
                             .security_group_ids(vec![sg.attr_group_id()]),
                     ),

@@ -36,7 +36,11 @@ impl From<Value<List<String>>> for Subnets {
 
 impl From<&[Handle<ec2::Subnet>]> for Subnets {
     fn from(v: &[Handle<ec2::Subnet>]) -> Self {
-        Subnets(Value::lit(v.iter().map(|h| h.to_ref()).collect()))
+        Subnets(Value::lit(
+            v.iter()
+                .map(super::super::model::handle::Handle::to_ref)
+                .collect(),
+        ))
     }
 }
 
@@ -522,7 +526,7 @@ impl Service {
         let mut security_group_ids = Vec::new();
         match (&c.networking, td.is_awsvpc()) {
             (Some(net), true) => {
-                security_group_ids = net.security_groups.clone();
+                security_group_ids.clone_from(&net.security_groups);
                 if security_group_ids.is_empty() {
                     let sg = stack.add(
                         &part_id(id, "SecurityGroup"),

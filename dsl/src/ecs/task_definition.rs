@@ -612,8 +612,7 @@ impl TaskDefinition {
                         rules::INVALID_INPUT,
                         Some(&part_id(id, "Logs")),
                         format!(
-                            "{} days is not a CloudWatch Logs retention period",
-                            days
+                            "{days} days is not a CloudWatch Logs retention period"
                         ),
                         "use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
                     );
@@ -1184,7 +1183,7 @@ mod tests {
         );
         match FargateSize::try_new(256, 4096) {
             Err(FargateSizeError::InvalidMemory { valid, .. }) => {
-                assert_eq!(valid, vec![512, 1024, 2048])
+                assert_eq!(valid, vec![512, 1024, 2048]);
             }
             other => panic!("{other:?}"),
         }

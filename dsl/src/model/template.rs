@@ -152,7 +152,7 @@ impl Template {
     pub(crate) fn json_text(&self) -> &str {
         self.json.get_or_init(|| {
             // About 650 bytes per resource in practice: sized once instead of doubling.
-            let resources = self.resources().map_or(0, |r| r.len());
+            let resources = self.resources().map_or(0, serde_json::Map::len);
             let mut out = String::with_capacity(4096 + 768 * resources);
             write_json(&mut out, &self.body, 0);
             out.push('\n');
@@ -250,7 +250,7 @@ fn write_str(out: &mut String, s: &str) {
     // backslash): copied whole.
     // (A fold rather than `all`: no early exit, so the check vectorizes.)
     let special = s.bytes().fold(false, |acc, b| {
-        acc | !(0x20..0x7f).contains(&b) | (b == b'"') | (b == b'\\')
+        acc | !(0x20..0x7f).contains(&b) || (b == b'"') || (b == b'\\')
     });
     if !special {
         out.push_str(s);

@@ -14,7 +14,7 @@ pub const INLINE_BODY_LIMIT: usize = 51_200;
 pub const BODY_LIMIT: usize = 1_048_576;
 
 pub(super) fn check(cx: &mut Cx) {
-    let n = cx.resources.map_or(0, |r| r.len());
+    let n = cx.resources.map_or(0, serde_json::Map::len);
     if n > 500 {
         cx.report(
             rules::TOO_MANY_RESOURCES,
@@ -31,7 +31,7 @@ pub(super) fn check(cx: &mut Cx) {
     ] {
         // Parameters, outputs and mappings share one quota: the model's (export.rs), which
         // also bounds the outputs cross-stack references add.
-        let n = map.map_or(0, |m| m.len());
+        let n = map.map_or(0, serde_json::Map::len);
         if n > MAX_OUTPUTS {
             cx.report(
                 rules::TOO_MANY_SECTION_ENTRIES,

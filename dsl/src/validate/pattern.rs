@@ -381,7 +381,7 @@ fn compiled(pattern: &'static str) -> &'static Compiled {
     let key = (pattern.as_ptr() as usize, pattern.len());
     cache
         .lock()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .entry(key)
         .or_insert_with(|| Box::leak(Box::default()))
 }

@@ -559,7 +559,7 @@ impl<'t> Refs<'_, 't> {
             }
             match var.split_once('.') {
                 Some((res, attr)) => {
-                    self.get_att(place, res, Some(attr), path, asserted, "Fn::Sub")
+                    self.get_att(place, res, Some(attr), path, asserted, "Fn::Sub");
                 }
                 None => self.ref_name(place, var, path, asserted, "Fn::Sub"),
             }
@@ -727,7 +727,7 @@ mod tests {
         let mut sccs: Vec<Vec<usize>> = tarjan(&adj)
             .into_iter()
             .map(|mut c| {
-                c.sort();
+                c.sort_unstable();
                 c
             })
             .collect();

@@ -212,7 +212,7 @@ struct Env<'c, 't> {
     notes: Vec<String>,
 }
 
-impl<'t> Env<'_, 't> {
+impl Env<'_, '_> {
     fn eval(&mut self, v: &Json, depth: usize) -> Option<Json> {
         if depth > 32 {
             return None;

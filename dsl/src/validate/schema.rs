@@ -70,7 +70,7 @@ pub(super) fn check(cx: &mut Cx) {
                     cx.report(
                         rules::REQUIRED_PROPERTY,
                         Some(id),
-                        path.to_owned(),
+                        path.clone(),
                         format!("{ty} requires the property `{req}`"),
                         Some(format!("add `Properties: {{{req}: ...}}`")),
                     );
@@ -128,9 +128,10 @@ fn structure(cx: &mut Cx) {
     let language_extensions = body.contains_key("Transform");
     for k in body.keys() {
         if !SECTIONS.contains(&k.as_str()) {
-            let hint = suggest(k, SECTIONS.iter().copied())
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| format!("template sections are {}", one_of(SECTIONS)));
+            let hint = suggest(k, SECTIONS.iter().copied()).map_or_else(
+                || format!("template sections are {}", one_of(SECTIONS)),
+                |s| format!("did you mean `{s}`?"),
+            );
             cx.report(
                 rules::TEMPLATE_STRUCTURE,
                 None,
@@ -171,13 +172,18 @@ fn structure(cx: &mut Cx) {
         }
     }
     match cx.resources {
-        None if body.get("Resources").is_none_or(|r| r.is_object()) => cx.report(
-            rules::TEMPLATE_STRUCTURE,
-            None,
-            "Resources",
-            "the template has no Resources section",
-            Some("a template needs at least one resource".into()),
-        ),
+        None if body
+            .get("Resources")
+            .is_none_or(serde_json::Value::is_object) =>
+        {
+            cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                None,
+                "Resources",
+                "the template has no Resources section",
+                Some("a template needs at least one resource".into()),
+            );
+        }
         Some(r) if r.is_empty() => cx.report(
             rules::TEMPLATE_STRUCTURE,
             None,
@@ -217,11 +223,10 @@ fn structure(cx: &mut Cx) {
         }
         for k in m.keys() {
             if !RESOURCE_KEYS.contains(&k.as_str()) {
-                let hint = suggest(k, RESOURCE_KEYS.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| {
-                        format!("resource attributes are {}", one_of(RESOURCE_KEYS))
-                    });
+                let hint = suggest(k, RESOURCE_KEYS.iter().copied()).map_or_else(
+                    || format!("resource attributes are {}", one_of(RESOURCE_KEYS)),
+                    |s| format!("did you mean `{s}`?"),
+                );
                 cx.report(
                     rules::TEMPLATE_STRUCTURE,
                     Some(id),

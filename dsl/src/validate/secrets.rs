@@ -138,7 +138,7 @@ pub(crate) fn exposed_outputs(body: &Json) -> Vec<String> {
             let mut found = Vec::new();
             for key in ["Value", "Export"] {
                 if let Some(v) = o.get(key) {
-                    references(v, &secrets, &mut id.to_string(), &mut found);
+                    references(v, &secrets, &mut (*id).clone(), &mut found);
                 }
             }
             !found.is_empty()

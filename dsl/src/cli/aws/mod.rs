@@ -734,7 +734,7 @@ fn run_interruptibly(command: &mut std::process::Command) -> std::io::Result<App
             let signal = tokio::signal::ctrl_c();
             tokio::select! {
                 _ = signal => true,
-                _ = tokio::time::sleep(Duration::from_millis(50)) => false,
+                () = tokio::time::sleep(Duration::from_millis(50)) => false,
             }
         });
         if interrupted {
