@@ -13,14 +13,22 @@ use all_examples::fleet_500 as stack_500;
 fn bench(c: &mut Criterion) {
     c.bench_function("build 500 resources", |b| b.iter(stack_500));
     c.bench_function("build + synth JSON, 500 resources", |b| {
-        b.iter(|| stack_500().synth().map(|t| t.render(Format::Json).len()));
+        b.iter(|| {
+            stack_500()
+                .to_template()
+                .map(|t| t.render(Format::Json).len())
+        });
     });
     c.bench_function("build + synth YAML, 500 resources", |b| {
-        b.iter(|| stack_500().synth().map(|t| t.render(Format::Yaml).len()));
+        b.iter(|| {
+            stack_500()
+                .to_template()
+                .map(|t| t.render(Format::Yaml).len())
+        });
     });
     let stack = stack_500();
     c.bench_function("synth JSON only, 500 resources", |b| {
-        b.iter(|| stack.synth().map(|t| t.render(Format::Json).len()));
+        b.iter(|| stack.to_template().map(|t| t.render(Format::Json).len()));
     });
 }
 

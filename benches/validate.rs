@@ -14,12 +14,12 @@ use all_examples::fleet_500 as stack_500;
 
 fn bench(c: &mut Criterion) {
     let stack = stack_500();
-    let template = stack.synth().expect("valid");
+    let template = stack.to_template().expect("valid");
     c.bench_function("validate, 500 resources", |b| {
         b.iter(|| validate(&template).diagnostics.len());
     });
     c.bench_function("synth JSON only, 500 resources", |b| {
-        b.iter(|| stack.synth().map(|t| t.render(Format::Json).len()));
+        b.iter(|| stack.to_template().map(|t| t.render(Format::Json).len()));
     });
     let mut app = App::new();
     app.add(stack_500());

@@ -74,7 +74,7 @@ fn path_arg(p: &Path) -> &str {
 }
 
 fn template_of(s: Stack) -> Template {
-    s.synth().expect("valid")
+    s.to_template().expect("valid")
 }
 
 fn read_json(path: &Path) -> Json {

@@ -106,7 +106,7 @@ fn the_walk_catches_a_wildcard() {
             "Everything",
         )]),
     );
-    let t = stack.synth().unwrap();
+    let t = stack.to_template().unwrap();
     let found = statements(&t);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].1["Action"], "*");

@@ -67,7 +67,7 @@ fn a_port_from_a_parameter_reaches_every_place_the_port_is_used() {
             lb_subnets.to_ref(),
         ),
     );
-    let t = stack.synth().unwrap();
+    let t = stack.to_template().unwrap();
     let r = &t.body()["Resources"];
     let by_ref = json!({"Ref": "AppPort"});
     assert_eq!(
@@ -101,7 +101,7 @@ fn literal_ports_are_still_checked_and_values_are_left_to_deploy_time() {
         .port_mappings
         .push(PortMapping::tcp(80).host_port(8080));
     task.add_container(&mut stack, props);
-    let e = stack.synth().unwrap_err();
+    let e = stack.to_template().unwrap_err();
     assert!(
         e.to_string()
             .contains("maps host port 8080 to container port 80 in awsvpc mode"),
@@ -120,7 +120,7 @@ fn literal_ports_are_still_checked_and_values_are_left_to_deploy_time() {
         .port_mappings
         .push(PortMapping::tcp(80).host_port(host.to_ref()));
     task.add_container(&mut stack, props);
-    let t = stack.synth().unwrap();
+    let t = stack.to_template().unwrap();
     assert_eq!(
         t.body()["Resources"]["Task"]["Properties"]["ContainerDefinitions"][0]["PortMappings"][0]["HostPort"],
         json!({"Ref": "HostPort"})
@@ -154,7 +154,7 @@ fn health_check_and_deployment_settings_take_values() {
             ..FargateServiceProps::new(&cluster, &task, net)
         },
     );
-    let t = stack.synth().unwrap();
+    let t = stack.to_template().unwrap();
     let r = &t.body()["Resources"];
     let check = &r["Task"]["Properties"]["ContainerDefinitions"][0]["HealthCheck"];
     assert_eq!(check["Interval"], json!({"Ref": "CheckInterval"}));
@@ -205,7 +205,7 @@ fn scheduled(enabled: Option<bool>, count: Option<i64>) -> Result<Template, Stri
             ..ScheduledTaskProps::new(Schedule::cron("0 3 * * ? *"), net)
         },
     );
-    stack.synth().map_err(|e| e.to_string())
+    stack.to_template().map_err(|e| e.to_string())
 }
 
 #[test]
@@ -269,7 +269,7 @@ fn ecs_exec_can_be_decided_at_deploy_time() {
             ..FargateServiceProps::new(&cluster, &task, net)
         },
     );
-    let t = stack.synth().unwrap();
+    let t = stack.to_template().unwrap();
     let r = &t.body()["Resources"];
     assert_eq!(
         r["Web"]["Properties"]["EnableExecuteCommand"],
@@ -293,7 +293,7 @@ fn ecs_exec_can_be_decided_at_deploy_time() {
         "Web",
         FargateServiceProps::new(&cluster, &task, net),
     );
-    let t = stack.synth().unwrap();
+    let t = stack.to_template().unwrap();
     assert_eq!(
         t.body()["Resources"]["Web"]["Properties"].get("EnableExecuteCommand"),
         None
@@ -312,7 +312,7 @@ fn a_list_left_unset_by_a_construct_can_be_edited_and_an_expression_list_says_so
     let cluster = stack.add("Cluster", r::Cluster::new());
     let c = stack.get_mut(&cluster).unwrap();
     c.capacity_providers.push_item("FARGATE").unwrap();
-    let t = stack.synth().unwrap();
+    let t = stack.to_template().unwrap();
     assert_eq!(
         t.body()["Resources"]["Cluster"]["Properties"]["CapacityProviders"],
         json!(["FARGATE"])
@@ -327,7 +327,7 @@ fn a_list_left_unset_by_a_construct_can_be_edited_and_an_expression_list_says_so
     let e = c.capacity_providers.push_item("FARGATE").unwrap_err();
     assert!(e.to_string().contains("items cannot be added to it"), "{e}");
     // and nothing changed
-    let t = stack.synth().unwrap();
+    let t = stack.to_template().unwrap();
     assert_eq!(
         t.body()["Resources"]["Cluster"]["Properties"]["CapacityProviders"],
         json!({"Ref": "Providers"})

@@ -223,7 +223,7 @@ fn outside_an_app_a_foreign_handle_is_still_ff1003() {
     let (_platform, repo) = platform();
     let mut service = stack("Service");
     service.output("Arn", repo.attr_arn());
-    let err = service.synth().unwrap_err();
+    let err = service.to_template().unwrap_err();
     assert_eq!(err.diagnostics.len(), 1);
     let d = &err.diagnostics[0];
     assert_eq!(d.rule, "FF1003");
@@ -310,7 +310,7 @@ fn export_value_of_something_else_is_an_error() {
     );
     assert_eq!(platform.export_value(fns::join(",", vec!["a", "b"])), "");
     assert_eq!(platform.export_value(foreign.attr_arn()), "");
-    let err = platform.synth().unwrap_err();
+    let err = platform.to_template().unwrap_err();
     assert_eq!(err.diagnostics.len(), 3);
     assert!(err.diagnostics.iter().all(|d| d.rule == "FF1009"));
 }

@@ -29,7 +29,7 @@ fn wait_handle() -> RawResource {
 
 fn synth(stack: &Stack) -> Template {
     stack
-        .synth()
+        .to_template()
         .unwrap_or_else(|e| panic!("stack `{}` should synthesize:\n{e}", stack.name()))
 }
 
@@ -57,7 +57,7 @@ fn top_keys(body: &Json) -> Vec<String> {
 }
 
 fn synth_err(stack: &Stack) -> Vec<Diagnostic> {
-    match stack.synth() {
+    match stack.to_template() {
         Ok(t) => panic!(
             "stack `{}` should not synthesize, got:\n{}",
             stack.name(),
@@ -759,7 +759,7 @@ fn every_logical_id_problem_is_reported_at_once() {
         assert!(d.hint.is_some(), "a hint says what would be right: {d}");
     }
     // The error's text lists every problem.
-    let text = stack.synth().unwrap_err().to_string();
+    let text = stack.to_template().unwrap_err().to_string();
     assert!(
         text.contains("14 errors found; nothing was written"),
         "{text}"
@@ -875,7 +875,7 @@ fn references_inside_json_documents_are_checked_too() {
             }),
         ),
     );
-    let diags = match b.synth() {
+    let diags = match b.to_template() {
         Ok(t) => panic!(
             "a Ref to `Bucket` of stack Storage was written into stack Consumer unchecked:\n{}",
             t.to_json()

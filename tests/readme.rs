@@ -32,7 +32,7 @@ fn section(origin: Origin) -> (&'static str, &'static str) {
     match origin {
         Origin::Model => (
             "Stacks and apps (`FF10xx`)",
-            "Found when a stack or an app is synthesized (`synth`, `Stack::synth`, `App::synth`).",
+            "Found when a stack or an app is synthesized (`synth`, `Stack::to_template`, `App::synth`).",
         ),
         Origin::Construct => (
             "Constructs (`FF15xx`)",

@@ -590,7 +590,7 @@ fn tricky_strings_in_every_section() {
     );
     stack.output::<String>("IfOn", fns::if_::<String>(&is_on, "yes", "no"));
 
-    let t = stack.synth().expect("the stack is valid");
+    let t = stack.to_template().expect("the stack is valid");
     assert_same_as_cfn_reads(&t);
 }
 
@@ -615,7 +615,7 @@ fn tricky_keys_at_every_depth() {
         "Raw",
         RawResource::new("Custom::Keys", json!({ "Nested": [Json::Object(map)] })),
     );
-    let t = stack.synth().expect("valid");
+    let t = stack.to_template().expect("valid");
     assert_same_as_cfn_reads(&t);
 }
 
@@ -640,7 +640,7 @@ fn numbers_booleans_nulls_and_empty_containers() {
     stack.output::<f64>("G", Value::lit(1e21));
     stack.output::<i64>("I", Value::lit(-42));
     stack.output::<bool>("B", Value::lit(false));
-    let t = stack.synth().expect("valid");
+    let t = stack.to_template().expect("valid");
     assert_same_as_cfn_reads(&t);
 }
 
@@ -666,7 +666,7 @@ fn multi_line_strings_as_list_items_and_deeply_nested() {
             ),
         );
     }
-    let t = stack.synth().expect("valid");
+    let t = stack.to_template().expect("valid");
     assert_same_as_cfn_reads(&t);
 }
 
@@ -702,7 +702,7 @@ fn intrinsics_in_yaml_read_as_in_json() {
     stack.output::<String>("All", fns::join("", parts));
     stack.output::<i64>("Len", fns::length::<String>(l.to_ref()));
     stack.output::<String>("Arns", fns::join(",", pseudo::notification_arns()));
-    let t = stack.synth().expect("valid");
+    let t = stack.to_template().expect("valid");
     assert_same_as_cfn_reads(&t);
 }
 
@@ -737,7 +737,7 @@ fn json_output_reads_the_same_through_the_cfn_lint_command_line() {
             "Raw",
             RawResource::new("Custom::Raw", json!({ "Values": value })),
         );
-        let t = stack.synth().expect("valid");
+        let t = stack.to_template().expect("valid");
         let path = dir.write(&format!("{name}.json"), t.to_json());
         let (code, out) = support::run_venv_python(
             "cfn_lint_loader.py",

@@ -36,7 +36,7 @@ pub const MANIFEST: &str = "ferroform.manifest.json";
 /// Templates come out in deploy order: every stack after the stacks it imports from (then
 /// in the order added); stacks that import from each other in a cycle are an error
 /// (`FF1010`). `DependsOn` across stacks stays an error (`FF1003`), and so does a stack
-/// synthesized on its own ([`Stack::synth`]) that uses another stack's handles.
+/// synthesized on its own ([`Stack::to_template`]) that uses another stack's handles.
 ///
 /// **The "export in use" trap.** CloudFormation refuses to delete or change an export while
 /// another stack imports it. If the consumer stops reading a value (or the producer's

@@ -21,7 +21,7 @@
 //! stack.add("Logs", logs::LogGroup::new().retention_in_days(30));
 //! stack.output("RepositoryUri", repo.attr_repository_uri());
 //!
-//! let template = stack.synth().expect("valid stack");
+//! let template = stack.to_template().expect("valid stack");
 //! let yaml = template.render(Format::Yaml);
 //! assert!(yaml.contains("ImageTagMutability: IMMUTABLE"));
 //! ```

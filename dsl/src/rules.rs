@@ -123,7 +123,7 @@ registry! {
         "a logical ID is used twice (resources and parameters share one namespace)"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html";
     CROSS_STACK_REFERENCE = Error Model "FF1003"
-        "a handle, parameter, condition or mapping of another stack was used where no export can help: `DependsOn` across stacks, or `Stack::synth` outside its `App`"
+        "a handle, parameter, condition or mapping of another stack was used where no export can help: `DependsOn` across stacks, or `Stack::to_template` outside its `App`"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/walkthrough-crossstackref.html";
     FOREIGN_HANDLE = Error Model "FF1004"
         "a stack's options were set through a handle of another stack"

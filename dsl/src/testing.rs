@@ -163,7 +163,7 @@ impl TemplateAssert {
     /// [`TemplateAssert::from_app`]).
     pub fn from_stack(stack: &Stack) -> Result<Self, AssertionError> {
         Ok(TemplateAssert {
-            template: stack.synth()?,
+            template: stack.to_template()?,
         })
     }
 
@@ -580,12 +580,12 @@ fn compare(expected: &Json, actual: Option<&Json>, path: &str) -> Result<usize, 
 /// assert_eq!(text, ferroform::testing::snapshot_json(&stack).unwrap());
 /// ```
 pub fn snapshot_json(stack: &Stack) -> Result<String, SynthError> {
-    Ok(stack.synth()?.render(Format::Json))
+    Ok(stack.to_template()?.render(Format::Json))
 }
 
 /// The stack's template in YAML, for snapshot tests.
 pub fn snapshot_yaml(stack: &Stack) -> Result<String, SynthError> {
-    Ok(stack.synth()?.render(Format::Yaml))
+    Ok(stack.to_template()?.render(Format::Yaml))
 }
 
 /// Every template of an app, as `(stack name, JSON)` in deploy order, with the cross-stack

@@ -183,7 +183,7 @@ impl Ec2CapacityProps {
 /// let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
 /// let capacity = Ec2Capacity::new(&mut stack, "Instances", &cluster,
 ///     Ec2CapacityProps::new(vpc.to_ref(), subnets.to_ref()));
-/// let t = stack.synth().unwrap();
+/// let t = stack.to_template().unwrap();
 /// let r = &t.body()["Resources"];
 /// assert_eq!(r["InstancesLaunchTemplate"]["Properties"]["LaunchTemplateData"]["MetadataOptions"]["HttpTokens"], "required");
 /// assert_eq!(r["Instances"]["Type"], "AWS::ECS::CapacityProvider");
@@ -722,7 +722,7 @@ mod tests {
                 ..Ec2CapacityProps::new("vpc-1", Value::lit(vec!["subnet-a".into()]))
             },
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         assert_eq!(
             r["AsgAutoScalingGroup"]["Properties"]["Tags"],
@@ -758,7 +758,7 @@ mod tests {
                 ..Ec2CapacityProps::new("vpc-1", Value::lit(vec!["subnet-a".into()]))
             },
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let g = &t.body()["Resources"]["AsgAutoScalingGroup"]["Properties"];
         assert_eq!(g["MaxSize"], json!({"Ref": "MaxInstances"}));
         assert_eq!(g["MinSize"], "1");
@@ -776,7 +776,7 @@ mod tests {
                 Value::lit(vec!["subnet-a".into(), "subnet-b".into()]),
             )),
         );
-        stack.synth().unwrap().body().clone()
+        stack.to_template().unwrap().body().clone()
     }
 
     #[test]
@@ -954,7 +954,7 @@ mod tests {
             },
         );
         cap.allow_from(&mut stack, "Lb", "sg-1", (90, 80), "backwards");
-        let err = stack.synth().unwrap_err();
+        let err = stack.to_template().unwrap_err();
         assert_eq!(err.errors(), 4, "{err}");
         assert!(
             err.diagnostics
@@ -974,7 +974,7 @@ mod tests {
             Ec2CapacityProps::new("vpc-1", Value::lit(vec!["subnet-a".into()])),
         );
         cap.allow_dynamic_ports_from(&mut stack, "Alb", "sg-alb");
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let rule = &t.body()["Resources"]["AsgFromAlb"]["Properties"];
         assert_eq!(rule["FromPort"], 32768);
         assert_eq!(rule["ToPort"], 65535);

@@ -105,7 +105,7 @@ impl Default for ClusterProps {
 /// use ferroform::ecs::{Cluster, ClusterProps};
 /// let mut stack = Stack::new("Platform");
 /// let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
-/// let t = stack.synth().unwrap();
+/// let t = stack.to_template().unwrap();
 /// let settings = &t.body()["Resources"]["Cluster"]["Properties"]["ClusterSettings"][0];
 /// assert_eq!(settings["Value"], "enabled");
 /// # let _ = cluster;
@@ -383,7 +383,7 @@ mod tests {
             &task,
             ScheduledTaskProps::new(Schedule::cron("0 3 * * ? *"), net()),
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = t.body()["Resources"].as_object().unwrap();
         assert!(
             !r.values().any(|x| x["Type"]
@@ -422,7 +422,7 @@ mod tests {
         let mut stack = Stack::new("Capacity");
         let cluster = Cluster::from_name("shared");
         Ec2Capacity::new(&mut stack, "Asg", &cluster, props());
-        let e = stack.synth().unwrap_err();
+        let e = stack.to_template().unwrap_err();
         assert!(
             e.diagnostics
                 .iter()
@@ -438,7 +438,7 @@ mod tests {
             vec![CapacityProviderStrategy::fargate(1)],
         );
         Ec2Capacity::new(&mut stack, "Asg", &cluster, props());
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let a = &t.body()["Resources"]["SharedProviders"]["Properties"];
         assert_eq!(a["Cluster"], "shared");
         assert_eq!(a["CapacityProviders"][0], "FARGATE");
@@ -455,7 +455,7 @@ mod tests {
         let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
         cluster.add_capacity_provider(&mut stack, "my-asg-provider");
         cluster.add_capacity_provider(&mut stack, "my-asg-provider");
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         assert_eq!(
             r["Cluster"]["Properties"]["ClusterSettings"],

@@ -649,7 +649,7 @@ mod tests {
                     .kms_key("arn:aws:kms:eu-west-1:1:key/k"),
             ),
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         let c = &r["Task"]["Properties"]["ContainerDefinitions"][0];
         assert_eq!(c["Name"], "web");
@@ -735,7 +735,7 @@ mod tests {
             TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
         );
         task.add_container(&mut stack, ContainerProps::new("web", "nginx:1.27"));
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         assert!(!t.to_json().contains("ecr:"));
     }
 
@@ -761,7 +761,7 @@ mod tests {
                 ..ContainerProps::new("web", "nginx")
             },
         );
-        let err = stack.synth().unwrap_err();
+        let err = stack.to_template().unwrap_err();
         assert_eq!(err.errors(), 4, "{err}");
     }
 }

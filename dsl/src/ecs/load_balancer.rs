@@ -152,7 +152,7 @@ impl LoadBalancedFargateServiceProps {
 ///     )
 /// });
 /// stack.output("Url", web.dns_name());
-/// let t = stack.synth().unwrap();
+/// let t = stack.to_template().unwrap();
 /// let http = &t.body()["Resources"]["WebHttpListener"]["Properties"];
 /// assert_eq!(http["DefaultActions"][0]["Type"], "redirect");
 /// ```
@@ -802,7 +802,7 @@ mod tests {
         );
         web.auto_scale(&mut stack, 1, 3)
             .scale_on_request_count(&mut stack, 100, &web.target());
-        stack.synth().unwrap().body().clone()
+        stack.to_template().unwrap().body().clone()
     }
 
     /// Issue #10, 3: a new service behind a listener (and beside it, one in a target group)
@@ -849,7 +849,7 @@ mod tests {
             None,
             None,
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         let rule = &r["ApiListenerRule"]["Properties"];
         assert_eq!(rule["Priority"], 10);
@@ -907,7 +907,7 @@ mod tests {
                 priority: 10.into(),
             }),
         );
-        let e = stack.synth().unwrap_err();
+        let e = stack.to_template().unwrap_err();
         assert!(e.to_string().contains("has no condition"), "{e}");
     }
 

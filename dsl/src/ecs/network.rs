@@ -160,7 +160,7 @@ pub struct VpcResources {
 /// use ferroform::ecs::{NatGateways, Vpc, VpcProps};
 /// let mut stack = Stack::new("Network");
 /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps { nat: NatGateways::One, ..Default::default() });
-/// let body = stack.synth().unwrap().body().clone();
+/// let body = stack.to_template().unwrap().body().clone();
 /// assert_eq!(body["Resources"]["VpcPublicSubnet1"]["Properties"]["CidrBlock"], "10.0.0.0/18");
 /// assert_eq!(body["Resources"]["VpcPrivateSubnet2"]["Properties"]["CidrBlock"], "10.0.192.0/18");
 /// assert_eq!(body["Resources"]["VpcPublicDefaultRoute"]["DependsOn"], "VpcGatewayAttachment");
@@ -707,7 +707,7 @@ mod tests {
                 ..VpcProps::default()
             },
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = t.body()["Resources"].as_object().unwrap();
         assert!(
             !r.keys().any(|k| k.contains("Private") || k.contains("Nat")),
@@ -732,7 +732,7 @@ mod tests {
         );
         assert!(
             stack
-                .synth()
+                .to_template()
                 .unwrap_err()
                 .to_string()
                 .contains("no private subnets")
@@ -785,7 +785,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        let err = stack.synth().unwrap_err();
+        let err = stack.to_template().unwrap_err();
         assert_eq!(err.diagnostics.len(), 2, "{err}");
         assert!(
             err.diagnostics
@@ -798,7 +798,7 @@ mod tests {
     fn default_vpc_has_no_nat_and_isolated_private_subnets() {
         let mut stack = Stack::new("S");
         let vpc = Vpc::new(&mut stack, "Net", VpcProps::default());
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = t.resources().unwrap();
         let count = |ty: &str| r.values().filter(|v| v["Type"] == ty).count();
         assert_eq!(count("AWS::EC2::VPC"), 1);
@@ -845,7 +845,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = t.resources().unwrap();
         for n in 1..=3 {
             let nat = &r[&format!("NetNatGateway{n}")];
@@ -884,7 +884,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = t.resources().unwrap();
         assert!(r.get("NetNatGateway2").is_none());
         for n in 1..=2 {
@@ -907,7 +907,7 @@ mod tests {
             },
         );
         assert_eq!(vpc.resources().unwrap().endpoints.len(), 4);
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = t.resources().unwrap();
         let s3 = &r["NetS3Endpoint"]["Properties"];
         assert_eq!(s3["VpcEndpointType"], "Gateway");
@@ -943,7 +943,7 @@ mod tests {
         let vpc = Vpc::from_parameters(&mut stack, "Net");
         stack.output("Vpc", vpc.vpc_id());
         stack.output("Subnets", fns::join(",", vpc.private_subnets()));
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let p = &t.body()["Parameters"];
         assert_eq!(p["NetVpcId"]["Type"], "AWS::EC2::VPC::Id");
         assert_eq!(p["NetPrivateSubnets"]["Type"], "List<AWS::EC2::Subnet::Id>");

@@ -142,7 +142,7 @@ impl Default for RepositoryProps {
 ///     ..Default::default()
 /// });
 /// let image = repo.image("v1.2.3"); // for a container definition
-/// let json = stack.synth().unwrap().to_json();
+/// let json = stack.to_template().unwrap().to_json();
 /// assert!(json.contains("\"ScanOnPush\": true"));
 /// assert!(json.contains("\"ImageTagMutability\": \"IMMUTABLE\""));
 /// # let _ = image;
@@ -474,7 +474,7 @@ mod tests {
         stack.output("Web", by_name.image("v1"));
         stack.output("Api", by_arn.image("v2"));
         stack.output("Other", by_param.uri());
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let b = t.body();
         assert_eq!(
             b["Outputs"]["Api"]["Value"],
@@ -520,7 +520,7 @@ mod tests {
     fn secure_defaults_and_retention() {
         let mut stack = Stack::new("S");
         Repository::new(&mut stack, "Repo", RepositoryProps::default());
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let repo = &t.body()["Resources"]["Repo"];
         assert_eq!(
             repo["Properties"]["ImageScanningConfiguration"]["ScanOnPush"],
@@ -547,7 +547,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let repo = &t.body()["Resources"]["Repo"];
         assert_eq!(repo["Properties"]["EmptyOnDelete"], true);
         assert!(repo.get("DeletionPolicy").is_none());
@@ -563,7 +563,7 @@ mod tests {
         );
         repo.grant_pull(&mut stack, &role);
         repo.grant_pull(&mut stack, &role); // idempotent
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let policies = t.body()["Resources"]["Role"]["Properties"]["Policies"]
             .as_array()
             .unwrap()

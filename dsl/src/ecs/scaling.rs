@@ -214,7 +214,7 @@ impl From<u32> for TargetTracking {
 ///     .scale_on_cpu(&mut stack, 60.0)
 ///     .scale_on_memory(&mut stack, 75.0)
 ///     .scale_on_schedule(&mut stack, "NightlyLow", "cron(0 22 * * ? *)", 1, 2);
-/// let t = stack.synth().unwrap();
+/// let t = stack.to_template().unwrap();
 /// assert_eq!(t.body()["Resources"]["ApiScalableTarget"]["Properties"]["MaxCapacity"], 10);
 /// ```
 #[derive(Clone, Debug)]
@@ -267,7 +267,7 @@ impl AutoScaling {
     /// let service = stack.parameter("ServiceName", Parameter::string());
     /// AutoScaling::for_service(&mut stack, "Orders", "prod", service.to_ref(), 2, 8)
     ///     .scale_on_cpu(&mut stack, 60.0);
-    /// let t = stack.synth().unwrap();
+    /// let t = stack.to_template().unwrap();
     /// let target = &t.body()["Resources"]["OrdersScalableTarget"]["Properties"];
     /// assert_eq!(target["ResourceId"]["Fn::Sub"][0], "service/${Cluster}/${Service}");
     /// assert_eq!(t.body()["Resources"]["OrdersCpuScaling"]["Type"], "AWS::ApplicationAutoScaling::ScalingPolicy");
@@ -706,7 +706,7 @@ mod tests {
     fn auto_scaling_leaves_out_a_desired_count_nobody_set() {
         let mut stack = Stack::new("S");
         let svc = service(&mut stack);
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         assert_eq!(
             t.body()["Resources"]["Worker"]["Properties"]["DesiredCount"],
             1,
@@ -714,7 +714,7 @@ mod tests {
         );
         svc.auto_scale(&mut stack, 2, 4)
             .scale_on_cpu(&mut stack, 50.0);
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         assert!(
             t.body()["Resources"]["Worker"]["Properties"]
                 .get("DesiredCount")
@@ -744,7 +744,7 @@ mod tests {
         );
         svc.auto_scale(&mut stack, 2, 4)
             .scale_on_cpu(&mut stack, 50.0);
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         assert_eq!(
             t.body()["Resources"]["Worker"]["Properties"]["DesiredCount"],
             3
@@ -773,7 +773,7 @@ mod tests {
         svc.auto_scale(&mut stack, 1, 4)
             .scale_on_cpu(&mut stack, 50.0)
             .scale_on_memory(&mut stack, 70.0);
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         let target = &r["WorkerScalableTarget"]["Properties"];
         assert_eq!(target["MinCapacity"], 1);
@@ -835,7 +835,7 @@ mod tests {
                 ],
             ),
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         let out = &r["WorkerQueueScaleOut"]["Properties"]["StepScalingPolicyConfiguration"];
         assert_eq!(
@@ -898,7 +898,7 @@ mod tests {
         let mut stack = Stack::new("S");
         AutoScaling::for_service(&mut stack, "Orders", "prod", "orders", 1, 4)
             .scale_on_memory(&mut stack, 70.0);
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         let target = &r["OrdersScalableTarget"]["Properties"];
         assert_eq!(
@@ -917,7 +917,7 @@ mod tests {
         // Literal bounds are still checked.
         let mut stack = Stack::new("S");
         AutoScaling::for_service(&mut stack, "Orders", "prod", "orders", 5, 2);
-        let e = stack.synth().unwrap_err().to_string();
+        let e = stack.to_template().unwrap_err().to_string();
         assert!(
             e.contains("auto scaling minimum 5 is above the maximum 2"),
             "{e}"
@@ -945,7 +945,7 @@ mod tests {
                 ],
             ),
         );
-        let err = stack.synth().unwrap_err();
+        let err = stack.to_template().unwrap_err();
         assert_eq!(err.errors(), 2, "{err}");
     }
 
@@ -996,7 +996,7 @@ mod tests {
             scaling.policy("QueueScaleIn").unwrap().logical_id(),
             "WorkerQueueScaleIn"
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         assert_eq!(
             r["WorkerScalableTarget"]["Properties"]["MaxCapacity"],
@@ -1038,7 +1038,7 @@ mod tests {
             4,
             10,
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let a = &t.body()["Resources"]["WorkerScalableTarget"]["Properties"]["ScheduledActions"][0];
         assert_eq!(a["Schedule"], "cron(0 7 ? * MON-FRI *)");
         assert_eq!(a["ScheduledActionName"], "Morning");
@@ -1069,7 +1069,7 @@ mod tests {
                 1,
                 10,
             );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let actions =
             &t.body()["Resources"]["WorkerScalableTarget"]["Properties"]["ScheduledActions"];
         assert_eq!(actions[0]["Schedule"], "at(2026-12-24T18:00:00)");
@@ -1081,7 +1081,7 @@ mod tests {
             .scale_on_schedule(&mut stack, "Unix", "0 7 * * 1", 4, 10)
             .scale_on_schedule(&mut stack, "Leap", "at(2027-02-29T00:00:00)", 4, 10)
             .scale_on_schedule(&mut stack, "Plural", "rate(1 hours)", 4, 10);
-        let err = stack.synth().unwrap_err();
+        let err = stack.to_template().unwrap_err();
         let messages: Vec<&str> = err.diagnostics.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(messages.len(), 3, "{messages:?}");
         assert!(

@@ -421,7 +421,7 @@ impl ScheduledTaskProps {
 ///     ServiceNetworking::new(vpc.to_ref(), subnets.to_ref()),
 /// ));
 /// stack.output("RunNow", nightly.run_task_command());
-/// let t = stack.synth().unwrap();
+/// let t = stack.to_template().unwrap();
 /// assert_eq!(t.body()["Resources"]["Nightly"]["Properties"]["ScheduleExpression"], "cron(0 3 * * ? *)");
 /// ```
 #[derive(Clone, Debug)]
@@ -637,7 +637,7 @@ impl AdHocTaskProps {
 /// task.add_container(&mut stack, ContainerProps::new("migrate", "public.ecr.aws/docker/library/busybox:1.36"));
 /// AdHocTask::new(&mut stack, "Migration", &cluster, &task,
 ///     AdHocTaskProps::new(ServiceNetworking::new(vpc.to_ref(), subnets.to_ref())));
-/// let t = stack.synth().unwrap();
+/// let t = stack.to_template().unwrap();
 /// let cmd = &t.body()["Outputs"]["MigrationRunTaskCommand"]["Value"]["Fn::Join"][1];
 /// assert_eq!(cmd[0], "aws ecs run-task --cluster ");
 /// ```
@@ -979,7 +979,7 @@ mod tests {
             &task,
             ScheduledTaskProps::new(Schedule::cron("0 3 * * ? *"), net()),
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         let rule = &r["Nightly"];
         assert_eq!(rule["Type"], "AWS::Events::Rule");
@@ -1054,7 +1054,7 @@ mod tests {
             },
         );
         stack.output("Run", job.run_task_command());
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let b = t.body();
         assert!(b["Resources"].get("HourlySecurityGroup").is_none());
         let ecs = &b["Resources"]["Hourly"]["Properties"]["Targets"][0]["EcsParameters"];
@@ -1092,7 +1092,7 @@ mod tests {
             &task,
             AdHocTaskProps::new(net()),
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let b = t.body();
         assert_eq!(
             b["Resources"]["BackfillSecurityGroup"]["Type"],
@@ -1125,7 +1125,7 @@ mod tests {
                 ..ScheduledTaskProps::new(Schedule::cron("0 3 * * *"), net())
             },
         );
-        let err = stack.synth().unwrap_err();
+        let err = stack.to_template().unwrap_err();
         assert_eq!(err.errors(), 2, "{err}");
         assert!(
             err.diagnostics
@@ -1142,7 +1142,7 @@ mod tests {
             &task,
             ScheduledTaskProps::new(Schedule::at("2026-12-24T18:00:00"), net()),
         );
-        let err = stack.synth().unwrap_err();
+        let err = stack.to_template().unwrap_err();
         assert!(
             err.to_string()
                 .contains("is a one-time schedule, which EventBridge rules do not take"),

@@ -757,7 +757,7 @@ impl Service {
 ///     desired_count: Some(2.into()),
 ///     ..FargateServiceProps::new(&cluster, &task, ServiceNetworking::new(vpc.to_ref(), subnets.to_ref()))
 /// });
-/// let t = stack.synth().unwrap();
+/// let t = stack.to_template().unwrap();
 /// let svc = &t.body()["Resources"]["Api"]["Properties"];
 /// assert_eq!(svc["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"], "DISABLED");
 /// assert_eq!(svc["DeploymentConfiguration"]["DeploymentCircuitBreaker"]["Rollback"], true);
@@ -810,7 +810,7 @@ impl Deref for FargateService {
 ///     ..ContainerProps::new("web", "public.ecr.aws/nginx/nginx:1.27")
 /// });
 /// Ec2Service::new(&mut stack, "Web", Ec2ServiceProps::new(&cluster, &task));
-/// let t = stack.synth().unwrap();
+/// let t = stack.to_template().unwrap();
 /// assert_eq!(t.body()["Resources"]["Web"]["Properties"]["LaunchType"], "EC2");
 /// ```
 #[derive(Clone, Debug)]
@@ -880,7 +880,7 @@ mod tests {
                 ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
             ),
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         let p = &r["Web"]["Properties"];
         assert_eq!(p["DesiredCount"], 1);
@@ -929,7 +929,7 @@ mod tests {
                 )
             },
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         let p = &r["Web"]["Properties"];
         assert!(p.get("LaunchType").is_none());
@@ -978,7 +978,7 @@ mod tests {
                 ..Ec2ServiceProps::new(&cluster, &task)
             },
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         let p = &r["Web"]["Properties"];
         assert_eq!(p["LaunchType"], "EC2");
@@ -1012,7 +1012,7 @@ mod tests {
             "Web",
             Ec2ServiceProps::new(&cluster, &fargate_task),
         );
-        let err = stack.synth().unwrap_err();
+        let err = stack.to_template().unwrap_err();
         // A Fargate task on EC2: one error, not a second one about its networking.
         assert_eq!(err.errors(), 1, "{err}");
         assert!(
@@ -1045,7 +1045,7 @@ mod tests {
                 ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
             ),
         );
-        let err = stack.synth().unwrap_err();
+        let err = stack.to_template().unwrap_err();
         assert_eq!(err.errors(), 1, "{err}");
         assert!(!err.to_string().contains("remove the networking"), "{err}");
 

@@ -493,7 +493,7 @@ impl TaskDefinitionProps {
 /// let task = TaskDefinition::new(&mut stack, "WebTask",
 ///     TaskDefinitionProps::fargate(FargateSize::CPU_512_MEM_1024));
 /// task.add_container(&mut stack, ContainerProps::new("web", ContainerImage::ecr(&repo, "v1")).port(8080));
-/// let t = stack.synth().unwrap();
+/// let t = stack.to_template().unwrap();
 /// let td = &t.body()["Resources"]["WebTask"]["Properties"];
 /// assert_eq!(td["Cpu"], "512");
 /// assert_eq!(td["ContainerDefinitions"][0]["PortMappings"][0]["ContainerPort"], 8080);
@@ -808,7 +808,7 @@ impl TaskDefinition {
     /// task.add_execution_role_statements(&mut stack, "DecryptSecrets", vec![
     ///     Statement::allow(["kms:Decrypt"]).resource("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
     /// ]);
-    /// assert!(stack.synth().unwrap().to_json().contains("DecryptSecrets"));
+    /// assert!(stack.to_template().unwrap().to_json().contains("DecryptSecrets"));
     /// ```
     pub fn add_execution_role_statements(
         &self,
@@ -915,7 +915,7 @@ impl TaskDefinition {
     ///     Statement::allow(["sqs:ReceiveMessage", "sqs:DeleteMessage"])
     ///         .resource(fns::sub("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs")),
     /// ]);
-    /// assert!(stack.synth().unwrap().to_json().contains("\"TaskRoleArn\""));
+    /// assert!(stack.to_template().unwrap().to_json().contains("\"TaskRoleArn\""));
     /// ```
     pub fn add_task_role_statements(
         &self,
@@ -1021,7 +1021,7 @@ mod tests {
         );
         assert!(task.execution_role().is_none());
         assert!(task.ensure_task_role(&mut stack).is_none());
-        let (json, diags) = stack.render();
+        let (json, diags) = stack.render_with_diagnostics();
         let r = json["Resources"].as_object().unwrap();
         assert!(
             !r.values().any(|x| x["Type"] == "AWS::IAM::Role"),
@@ -1058,7 +1058,7 @@ mod tests {
             warned[2].2.contains("task role") && warned[2].2.contains("sqs:ReceiveMessage"),
             "{warned:?}"
         );
-        assert!(stack.synth().is_ok(), "warnings do not stop synth");
+        assert!(stack.to_template().is_ok(), "warnings do not stop synth");
     }
 
     /// Issue #10, 4: the awslogs stream prefix is an option (default: the task's ID).
@@ -1077,7 +1077,7 @@ mod tests {
             &mut stack,
             crate::ecs::ContainerProps::new("app", "busybox"),
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let options = &t.body()["Resources"]["Task"]["Properties"]["ContainerDefinitions"][0]["LogConfiguration"]
             ["Options"];
         assert_eq!(options["awslogs-stream-prefix"], "web");
@@ -1100,7 +1100,7 @@ mod tests {
             &mut stack,
             crate::ecs::ContainerProps::new("app", "busybox"),
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         assert_eq!(
             t.body()["Resources"]["TaskLogs"]["Properties"]["RetentionInDays"],
             serde_json::json!({"Ref": "LogDays"})
@@ -1129,7 +1129,7 @@ mod tests {
         task.add_task_role_statements(&mut stack, "Jobs", vec![read()]);
         task.add_task_role_statements(&mut stack, "Jobs", vec![delete(), read()]);
         task.add_task_role_statements(&mut stack, "Other", vec![read()]);
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         assert!(r.get("TaskTaskRole").is_none());
         let policies = r["LegacyRole"]["Properties"]["Policies"]
@@ -1200,7 +1200,7 @@ mod tests {
                 ..TaskDefinitionProps::fargate(FargateSize::new::<2048, 5120>())
             },
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         let p = &r["Task"]["Properties"];
         assert_eq!(p["Cpu"], "2048");
@@ -1248,7 +1248,7 @@ mod tests {
                 ..TaskDefinitionProps::ec2(Ec2NetworkMode::Bridge)
             },
         );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         let p = &r["Task"]["Properties"];
         assert_eq!(p["NetworkMode"], "bridge");
@@ -1292,7 +1292,7 @@ mod tests {
                 ..TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512)
             },
         );
-        let err = stack.synth().unwrap_err();
+        let err = stack.to_template().unwrap_err();
         assert_eq!(err.errors(), 3, "{err}");
         assert!(
             err.diagnostics

@@ -32,7 +32,7 @@ impl Format {
 /// ```
 /// use ferroform::{Stack, Format};
 /// let stack = Stack::new("Empty");
-/// let t = stack.synth().unwrap();
+/// let t = stack.to_template().unwrap();
 /// assert_eq!(t.render(Format::Yaml), "AWSTemplateFormatVersion: \"2010-09-09\"\nResources: {}\n");
 /// ```
 #[derive(Clone)]
@@ -83,6 +83,7 @@ impl Template {
 
     /// The same template under another name (a file's template deployed as a stack): the
     /// text it was read from, and what the reader noticed, go with it.
+    #[cfg(feature = "deploy")]
     pub(crate) fn named(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
         self

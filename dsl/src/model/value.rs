@@ -202,7 +202,7 @@ pub type Map<T> = IndexMap<String, Value<T>>;
 /// assert!(c.capacity_providers.is_none());
 /// c.capacity_providers.push_item("FARGATE").unwrap();
 /// c.capacity_providers.push_item("FARGATE_SPOT").unwrap();
-/// let t = stack.synth().unwrap();
+/// let t = stack.to_template().unwrap();
 /// assert_eq!(
 ///     t.body()["Resources"]["Cluster"]["Properties"]["CapacityProviders"],
 ///     serde_json::json!(["FARGATE", "FARGATE_SPOT"])

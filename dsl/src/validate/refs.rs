@@ -625,6 +625,49 @@ impl<'t> Refs<'_, 't> {
     }
 }
 
+/// The logical IDs a value refers to: `Ref`, `Fn::GetAtt` and `Fn::Sub` variables, at any depth.
+pub(crate) fn referenced_ids<'a>(v: &'a Json, out: &mut Vec<&'a str>) {
+    match v {
+        Json::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("Ref", Json::String(s)) => out.push(s),
+                    ("Fn::GetAtt", Json::Array(a)) => {
+                        if let Some(s) = a.first().and_then(Json::as_str) {
+                            out.push(s);
+                        }
+                    }
+                    ("Fn::GetAtt", Json::String(s)) => {
+                        out.extend(s.split('.').next());
+                    }
+                    ("Fn::Sub", Json::String(text)) => sub_ids(text, out),
+                    ("Fn::Sub", Json::Array(a)) => {
+                        if let Some(text) = a.first().and_then(Json::as_str) {
+                            sub_ids(text, out);
+                        }
+                        for x in a.iter().skip(1) {
+                            referenced_ids(x, out);
+                        }
+                    }
+                    _ => referenced_ids(x, out),
+                }
+            }
+        }
+        Json::Array(a) => {
+            for x in a {
+                referenced_ids(x, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn sub_ids<'a>(text: &'a str, out: &mut Vec<&'a str>) {
+    for var in sub_variables(text) {
+        out.extend(var.split('.').next());
+    }
+}
+
 /// The variables of an `Fn::Sub` string (`${Name}`, `${Res.Attr}`; `${!Literal}` skipped).
 pub(crate) fn sub_variables(text: &str) -> Vec<&str> {
     let mut out = Vec::new();

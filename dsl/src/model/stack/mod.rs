@@ -44,7 +44,7 @@ pub use sections::{Mapping, Output, Parameter};
 /// let logs = stack.add("Logs", logs::LogGroup::new().retention_in_days(30));
 /// stack.options(&logs).retain();
 /// stack.output("LogGroupName", logs.to_ref());
-/// let template = stack.synth().unwrap();
+/// let template = stack.to_template().unwrap();
 /// assert!(template.to_json().contains("\"RetentionInDays\": 30"));
 /// ```
 #[derive(Debug)]
@@ -407,7 +407,7 @@ impl Stack {
     /// let repo = platform.add("WebRepo", ecr::Repository::new());
     /// let name = platform.export_value(repo.attr_arn());
     /// assert_eq!(name, "Platform:WebRepo:Arn");
-    /// let t = platform.synth().unwrap();
+    /// let t = platform.to_template().unwrap();
     /// assert_eq!(t.body()["Outputs"]["ExportWebRepoArn"]["Export"]["Name"], "Platform:WebRepo:Arn");
     /// ```
     pub fn export_value<T>(&mut self, value: impl Into<Value<T>>) -> String {

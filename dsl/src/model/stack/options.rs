@@ -145,7 +145,7 @@ impl ResourceOptions {
     /// let prod = stack.condition("IsProd", fns::equals(env.to_ref(), "prod"));
     /// let lg = stack.add("Logs", logs::LogGroup::new());
     /// stack.options(&lg).deletion_policy_if(&prod, DeletionPolicy::Retain, DeletionPolicy::Delete);
-    /// let t = stack.synth().unwrap();
+    /// let t = stack.to_template().unwrap();
     /// assert_eq!(t.body()["Transform"], "AWS::LanguageExtensions");
     /// assert_eq!(t.body()["Resources"]["Logs"]["DeletionPolicy"]["Fn::If"][1], "Retain");
     /// ```
@@ -204,7 +204,7 @@ impl ResourceOptions {
     /// stack.options(&logs)
     ///     .checkov_skip("CKV_AWS_158", "encrypted with CloudWatch Logs' own keys")
     ///     .checkov_skip("CKV_AWS_66", "retention is set");
-    /// let t = stack.synth().unwrap();
+    /// let t = stack.to_template().unwrap();
     /// assert_eq!(t.body()["Resources"]["Logs"]["Metadata"]["checkov"]["skip"].as_array().unwrap().len(), 2);
     /// ```
     pub fn checkov_skip(&mut self, check: &str, comment: &str) -> &mut Self {
@@ -249,7 +249,7 @@ impl ResourceOptions {
     /// stack.options(&lg)
     ///     .override_property("RetentionInDays", 7)
     ///     .override_property("LogGroupName", fns::sub("/ecs/${AWS::StackName}"));
-    /// let json = stack.synth().unwrap().to_json();
+    /// let json = stack.to_template().unwrap().to_json();
     /// assert!(json.contains("\"RetentionInDays\": 7"));
     /// assert!(json.contains("\"Fn::Sub\": \"/ecs/${AWS::StackName}\""));
     /// ```
@@ -269,7 +269,7 @@ impl ResourceOptions {
     /// let mut stack = Stack::new("Web");
     /// let lg = stack.add("Logs", logs::LogGroup::new());
     /// stack.options(&lg).override_attribute("Metadata.Owner", "platform");
-    /// assert_eq!(stack.synth().unwrap().body()["Resources"]["Logs"]["Metadata"]["Owner"], "platform");
+    /// assert_eq!(stack.to_template().unwrap().body()["Resources"]["Logs"]["Metadata"]["Owner"], "platform");
     /// ```
     pub fn override_attribute(&mut self, path: &str, value: impl Into<OverrideValue>) -> &mut Self {
         self.attribute_overrides

@@ -14,9 +14,25 @@ use crate::model::template::Template;
 use crate::rules;
 
 impl Stack {
-    /// Render the template, or every problem found on the way.
-    pub fn synth(&self) -> Result<Template, SynthError> {
-        let (json, diagnostics) = self.render();
+    /// Render the template, or every problem found on the way — **without validation**.
+    ///
+    /// The errors returned are those rendering itself finds (a reference to a resource the
+    /// stack does not have, a condition nobody defined, more outputs than CloudFormation
+    /// allows...). The validator's rules (FF2xxx–FF4xxx: properties against the resource
+    /// schemas, ECS constraints...) are not run: use [`App::synth`](crate::App::synth), which
+    /// renders and validates, or pass the template to [`validate`](crate::validate::validate).
+    ///
+    /// ```
+    /// use ferroform::Stack;
+    /// use ferroform::resources::logs;
+    ///
+    /// let mut stack = Stack::new("Jobs");
+    /// stack.add("Logs", logs::LogGroup::new().retention_in_days(30));
+    /// let template = stack.to_template().unwrap();
+    /// assert_eq!(ferroform::validate::validate(&template).errors(), 0);
+    /// ```
+    pub fn to_template(&self) -> Result<Template, SynthError> {
+        let (json, diagnostics) = self.render_with_diagnostics();
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             return Err(SynthError { diagnostics });
         }
@@ -24,7 +40,7 @@ impl Stack {
     }
 
     /// Render the template and return it with the diagnostics found (errors included).
-    pub(crate) fn render(&self) -> (Json, Vec<Diagnostic>) {
+    pub(crate) fn render_with_diagnostics(&self) -> (Json, Vec<Diagnostic>) {
         let (mut json, mut diagnostics, _) = self.render_in(None);
         self.add_exports(&mut json, &[], &mut diagnostics);
         (json, diagnostics)
@@ -438,7 +454,7 @@ mod tests {
                 UpdateReplacePolicy::Retain,
                 UpdateReplacePolicy::Delete,
             );
-        let t = stack.synth().unwrap();
+        let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"]["Logs"];
         assert_eq!(r["Properties"]["LogGroupName"], json!({"Ref": "Other"}));
         assert_eq!(
@@ -457,7 +473,7 @@ mod tests {
         stack
             .options(&lg)
             .override_attribute("Type", "AWS::SNS::Topic");
-        let e = stack.synth().unwrap_err();
+        let e = stack.to_template().unwrap_err();
         assert!(
             e.to_string().contains("`Type` is not a resource attribute"),
             "{e}"
@@ -473,7 +489,7 @@ mod tests {
         stack.override_logical_id("Used", "Kept");
         stack.add("WebLogs", logs::LogGroup::new());
         stack.add("Used", logs::LogGroup::new());
-        let e = stack.synth().unwrap_err();
+        let e = stack.to_template().unwrap_err();
         assert_eq!(e.errors(), 1, "{e}");
         let d = &e.diagnostics[0];
         assert_eq!(
@@ -494,7 +510,7 @@ mod tests {
             RawResource::new("AWS::Logs::LogGroup", json!({"Tags": []})),
         );
         stack.options(&r).override_property("Tags.2.Key", "x");
-        let err = stack.synth().unwrap_err();
+        let err = stack.to_template().unwrap_err();
         assert_eq!(err.diagnostics.len(), 1);
         let d = &err.diagnostics[0];
         assert_eq!(

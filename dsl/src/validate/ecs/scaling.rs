@@ -116,7 +116,7 @@ pub(super) fn scaled_service_sets_desired_count(
     }
     let Some(rid) = p("ResourceId") else { return };
     let mut named = Vec::new();
-    referenced_ids(rid, &mut named);
+    crate::validate::refs::referenced_ids(rid, &mut named);
     if let Some(lit) = lit_str(Some(rid))
         && let Some(service_name) = lit
             .strip_prefix("service/")
@@ -158,49 +158,6 @@ pub(super) fn scaled_service_sets_desired_count(
                 "remove DesiredCount from `{service}`: a new service starts with 1 task and auto scaling raises it to `{target}`'s MinCapacity"
             )),
         );
-    }
-}
-
-/// The logical IDs a value refers to: `Ref`, `Fn::GetAtt` and `Fn::Sub` variables, at any depth.
-pub(super) fn referenced_ids<'a>(v: &'a Json, out: &mut Vec<&'a str>) {
-    match v {
-        Json::Object(m) => {
-            for (k, x) in m {
-                match (k.as_str(), x) {
-                    ("Ref", Json::String(s)) => out.push(s),
-                    ("Fn::GetAtt", Json::Array(a)) => {
-                        if let Some(s) = a.first().and_then(Json::as_str) {
-                            out.push(s);
-                        }
-                    }
-                    ("Fn::GetAtt", Json::String(s)) => {
-                        out.extend(s.split('.').next());
-                    }
-                    ("Fn::Sub", Json::String(text)) => sub_ids(text, out),
-                    ("Fn::Sub", Json::Array(a)) => {
-                        if let Some(text) = a.first().and_then(Json::as_str) {
-                            sub_ids(text, out);
-                        }
-                        for x in a.iter().skip(1) {
-                            referenced_ids(x, out);
-                        }
-                    }
-                    _ => referenced_ids(x, out),
-                }
-            }
-        }
-        Json::Array(a) => {
-            for x in a {
-                referenced_ids(x, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-pub(super) fn sub_ids<'a>(text: &'a str, out: &mut Vec<&'a str>) {
-    for var in crate::validate::refs::sub_variables(text) {
-        out.extend(var.split('.').next());
     }
 }
 
