@@ -378,7 +378,12 @@ pub(crate) fn write_out_dir_reporting(
         let file = template_file_name(t.name(), format);
         let path = dir.join(&file);
         let changed = match format {
-            Format::Json => fsutil::write_if_changed(&path, t.json_text().as_bytes())?,
+            // A synthesized template's JSON text was written once, when it was made (the
+            // validator measured that same text): written out as is.
+            Format::Json => match t.json_body_text() {
+                Some(text) => fsutil::write_if_changed(&path, text.as_bytes())?,
+                None => fsutil::write_if_changed(&path, t.to_json().as_bytes())?,
+            },
             Format::Yaml => fsutil::write_if_changed(&path, t.to_yaml().as_bytes())?,
         };
         written.push((path, changed));

@@ -109,9 +109,7 @@ impl Template {
             });
         }
         Ok(ParsedTemplate {
-            template: Template::new(source, body)
-                .with_source_text(text)
-                .with_yaml_aliases(aliases.clone()),
+            template: Template::read(source, body, text, aliases.clone()),
             aliases,
         })
     }

@@ -1,7 +1,7 @@
 //! `Template`: a rendered CloudFormation template, ready to write as JSON or YAML.
 
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::Arc;
 
 use super::json::Json;
 use super::yaml;
@@ -39,12 +39,20 @@ impl Format {
 pub struct Template {
     name: String,
     body: Json,
-    /// The JSON text, written on first need (the validator's size limit, then the file).
-    json: OnceLock<String>,
-    /// The text the template was read from (see [`Template::body_text`]).
-    source_text: Option<std::sync::Arc<str>>,
+    /// The text CloudFormation receives (see [`Template::body_text`]), written once when the
+    /// template is made: the validator measures it, `synth` writes it, a deploy sends it.
+    text: Text,
     /// Every YAML alias use in that text (see [`Template::yaml_aliases`]).
-    yaml_aliases: std::sync::Arc<[AliasUse]>,
+    yaml_aliases: Arc<[AliasUse]>,
+}
+
+/// Which text a template is sent as.
+#[derive(Clone)]
+enum Text {
+    /// The JSON text of a synthesized template ([`Template::to_json`]).
+    Json(Arc<str>),
+    /// The text a template was read from, byte for byte.
+    Source(Arc<str>),
 }
 
 impl PartialEq for Template {
@@ -64,21 +72,33 @@ impl fmt::Debug for Template {
 
 impl Template {
     /// A template named `name` (the stack name, or the file it came from) with this body.
+    ///
+    /// Its JSON text ([`Template::to_json`]) is written here, once: it is what the validator's
+    /// size limits measure, what `synth` writes and what a deploy sends.
     pub fn new(name: impl Into<String>, body: Json) -> Self {
+        let text = Text::Json(json_text(&body).into());
         Template {
             name: name.into(),
             body,
-            json: OnceLock::new(),
-            source_text: None,
-            yaml_aliases: std::sync::Arc::new([]),
+            text,
+            yaml_aliases: Arc::new([]),
         }
     }
 
-    /// This template as read from `text` (by [`Template::parse`]): that text is what a deploy
-    /// sends and what the size limits measure.
-    pub(crate) fn with_source_text(mut self, text: &str) -> Self {
-        self.source_text = Some(text.into());
-        self
+    /// A template read from `text` (by [`Template::parse`]): it is sent as that text, byte
+    /// for byte, and its JSON text is only written when asked for.
+    pub(crate) fn read(
+        name: impl Into<String>,
+        body: Json,
+        text: &str,
+        yaml_aliases: Vec<AliasUse>,
+    ) -> Self {
+        Template {
+            name: name.into(),
+            body,
+            text: Text::Source(text.into()),
+            yaml_aliases: yaml_aliases.into(),
+        }
     }
 
     /// The same template under another name (a file's template deployed as a stack): the
@@ -86,12 +106,6 @@ impl Template {
     #[cfg(feature = "deploy")]
     pub(crate) fn named(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
-        self
-    }
-
-    /// This template as read from YAML text that used these aliases.
-    pub(crate) fn with_yaml_aliases(mut self, aliases: Vec<AliasUse>) -> Self {
-        self.yaml_aliases = aliases.into();
         self
     }
 
@@ -120,9 +134,17 @@ impl Template {
     /// assert_eq!(t.body_text(), minified);
     /// ```
     pub fn body_text(&self) -> &str {
-        match &self.source_text {
-            Some(text) => text,
-            None => self.json_text(),
+        match &self.text {
+            Text::Json(text) | Text::Source(text) => text,
+        }
+    }
+
+    /// The JSON text when it is what this template is sent as (a synthesized template);
+    /// `None` for a template read from a file.
+    pub(crate) fn json_body_text(&self) -> Option<&str> {
+        match &self.text {
+            Text::Json(text) => Some(text),
+            Text::Source(_) => None,
         }
     }
 
@@ -145,25 +167,10 @@ impl Template {
     /// JSON files with its YAML loader first) read the same values: floats carry a `.` and a
     /// signed exponent, and characters YAML refuses or folds are `\u` escapes.
     pub fn to_json(&self) -> String {
-        self.json_text().to_owned()
-    }
-
-    /// [`Template::to_json`], written once and kept: the validator measures the body
-    /// CloudFormation receives from it, and `synth` writes it.
-    pub(crate) fn json_text(&self) -> &str {
-        self.json.get_or_init(|| {
-            // About 650 bytes per resource in practice: sized once instead of doubling.
-            let resources = self.resources().map_or(0, serde_json::Map::len);
-            let mut out = String::with_capacity(4096 + 768 * resources);
-            write_json(&mut out, &self.body, 0);
-            out.push('\n');
-            out
-        })
-    }
-
-    /// The JSON text if it was already written.
-    pub(crate) fn json_text_if_written(&self) -> Option<&str> {
-        self.json.get().map(String::as_str)
+        match &self.text {
+            Text::Json(text) => text.to_string(),
+            Text::Source(_) => json_text(&self.body),
+        }
     }
 
     /// YAML (see [`Format::Yaml`]).
@@ -178,6 +185,19 @@ impl Template {
             Format::Yaml => self.to_yaml(),
         }
     }
+}
+
+/// The JSON text of a template body ([`Template::to_json`]).
+fn json_text(body: &Json) -> String {
+    // About 650 bytes per resource in practice: sized once instead of doubling.
+    let resources = body
+        .get("Resources")
+        .and_then(Json::as_object)
+        .map_or(0, serde_json::Map::len);
+    let mut out = String::with_capacity(4096 + 768 * resources);
+    write_json(&mut out, body, 0);
+    out.push('\n');
+    out
 }
 
 /// Characters PyYAML refuses in a stream (C1 controls, DEL, U+FFFE/U+FFFF) or reads as line

@@ -76,10 +76,10 @@ pub fn capabilities(template: &Template) -> Vec<Capability> {
             }
         }
     }
-    // When the JSON text is at hand, one substring search rules out `Fn::Transform` (the
-    // common case) without walking the tree.
+    // For a synthesized template, one substring search of its JSON text rules out
+    // `Fn::Transform` (the common case) without walking the tree.
     let may_transform = template
-        .json_text_if_written()
+        .json_body_text()
         .is_none_or(|text| text.contains("Fn::Transform"));
     if body.get("Transform").is_some() || (may_transform && contains_key(body, "Fn::Transform")) {
         caps.push(Capability::AutoExpand);
