@@ -16,6 +16,7 @@ use aws_sdk_cloudformation::operation::{
 use aws_sdk_cloudformation::types::{ChangeAction, ChangeSetType, Replacement, StackStatus};
 use aws_smithy_mocks::{Rule, mock};
 use ferroform::Template;
+use ferroform::deploy::ErrorKind;
 use ferroform::deploy::{self, DeployOptions, DeployOutcome};
 
 #[path = "support/mocked.rs"]
@@ -162,7 +163,7 @@ fn a_widened_resource_policy_is_not_deployed_without_approval() {
                 }
                 _ => {
                     let e = run.result.expect_err("refused");
-                    assert_eq!(e.exit_code(), 1, "{e}");
+                    assert_eq!(e.kind, ErrorKind::Failed, "{e}");
                     assert_eq!(run.executed, 0, "{}: nothing executed", c.ty);
                     assert_eq!(run.change_sets_deleted, 1, "{}: change set removed", c.ty);
                 }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use super::{EXIT_CHANGES, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_CHANGES, EXIT_OK, EXIT_USAGE, Exit, finish};
 use crate::analysis::compare;
 use crate::model::diag::escape_control;
 use crate::model::parse::read_template_file;
@@ -87,10 +87,17 @@ pub(super) fn run_files(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let (old_t, new_t) = match (read(old, err), read(new, err)) {
+    let (old_t, new_t) = match (read(old), read(new)) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(a), Err(b)) => return a.max(b),
-        (Err(code), _) | (_, Err(code)) => return code,
+        (a, b) => {
+            // Both files' problems at once; the exit code of the worse.
+            let problems: Vec<Exit> = [a.err(), b.err()].into_iter().flatten().collect();
+            let code = problems.iter().map(|e| e.code).max().unwrap_or(EXIT_USAGE);
+            for e in problems {
+                finish(Err(e), err);
+            }
+            return code;
+        }
     };
     let c = compare(&old_t, &new_t);
     let (a, b) = (show(old), show(new));
@@ -129,20 +136,16 @@ fn show(p: &Path) -> String {
 
 /// Read and parse one template: an unreadable file is an input error (exit 2), one that does
 /// not parse an invalid template (exit 1), as for `diff --template`.
-fn read(path: &Path, err: &mut dyn Write) -> Result<Template, u8> {
-    let text = read_template_file(path).map_err(|e| {
-        let _ = writeln!(err, "error: {e}");
-        EXIT_USAGE
-    })?;
-    Template::parse(&path.display().to_string(), &text).map_err(|e| {
-        let _ = writeln!(err, "error: invalid template {e}");
-        EXIT_INVALID
-    })
+fn read(path: &Path) -> Result<Template, Exit> {
+    let text = read_template_file(path).map_err(Exit::usage)?;
+    Template::parse(&path.display().to_string(), &text)
+        .map_err(|e| Exit::invalid(format!("invalid template {e}")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::EXIT_INVALID;
 
     /// `ferroform diff` with the features of this build (the deploy feature is on in this
     /// package's tests): two files are compared either way.
@@ -245,7 +248,7 @@ mod tests {
         assert!(err.contains("cannot read"), "{err}");
         // Names that are not files or paths (valid stack names or not): the AWS diff's stack
         // names, which need an app (none here: no --app, no ./ferroform.toml).
-        if !Path::new(crate::cli::aws::CONFIG_FILE).exists() {
+        if !Path::new(crate::app::project::PROJECT_FILE).exists() {
             for names in [["Web", "Api"], ["web_1", ""]] {
                 let (code, _, err) = run(&names);
                 assert_eq!(code, EXIT_USAGE, "{err}");

@@ -39,6 +39,9 @@ mod list;
 mod synth;
 mod validate;
 
+mod exit;
+pub(crate) use exit::{Exit, finish};
+
 #[cfg(feature = "deploy")]
 mod aws;
 #[cfg(feature = "deploy")]
@@ -77,12 +80,8 @@ fn parse(
 
 /// The stacks of `app` named on the command line (the `stacks` argument), in the order
 /// given, or all of them in the app's order. A name the app does not have is a usage error
-/// (exit 2), reported on `err`.
-pub(crate) fn select_stacks<'a>(
-    app: &'a App,
-    m: &clap::ArgMatches,
-    err: &mut dyn Write,
-) -> Result<Vec<&'a str>, u8> {
+/// (exit 2).
+pub(crate) fn select_stacks<'a>(app: &'a App, m: &clap::ArgMatches) -> Result<Vec<&'a str>, Exit> {
     let all: Vec<&str> = app
         .stacks()
         .iter()
@@ -96,13 +95,11 @@ pub(crate) fn select_stacks<'a>(
         match all.iter().find(|n| **n == r.as_str()) {
             Some(n) => selected.push(*n),
             None => {
-                let _ = writeln!(
-                    err,
-                    "error: no stack named `{}`; this app has: {}",
+                return Err(Exit::usage(format!(
+                    "no stack named `{}`; this app has: {}",
                     crate::model::diag::escape_control(r),
                     all.join(", ")
-                );
-                return Err(EXIT_USAGE);
+                )));
             }
         }
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 
-use super::{EXIT_CODES, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Teardown, select_stacks};
+use super::{EXIT_CODES, EXIT_INVALID, EXIT_OK, Exit, Teardown, finish, select_stacks};
 use crate::app::{App, write_out_dir_reporting};
 use crate::model::template::Format;
 
@@ -51,6 +51,17 @@ pub(super) fn run(
     err: &mut dyn Write,
     teardown: Teardown,
 ) -> u8 {
+    let result = synth(app, m, out, err, teardown);
+    finish(result, err)
+}
+
+fn synth(
+    app: &App,
+    m: &ArgMatches,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    teardown: Teardown,
+) -> Result<u8, Exit> {
     let format = match m.get_one::<String>("format").map(String::as_str) {
         Some("yaml") => Format::Yaml,
         _ => Format::Json,
@@ -60,46 +71,36 @@ pub(super) fn run(
         .iter()
         .map(super::super::model::stack::Stack::name)
         .collect();
-    let selected = match select_stacks(app, m, err) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+    let selected = select_stacks(app, m)?;
     let out_dir = m.get_one::<PathBuf>("out");
     if out_dir.is_none() && selected.len() != 1 {
-        let _ = writeln!(
-            err,
-            "error: this app has {} stacks ({}); write them with --out DIR, or name one stack",
+        return Err(Exit::usage(format!(
+            "this app has {} stacks ({}); write them with --out DIR, or name one stack",
             selected.len(),
             selected.join(", ")
-        );
-        return EXIT_USAGE;
+        )));
     }
-    let templates = match app.synth_checked(&selected) {
-        Ok((t, warnings)) => {
-            for w in &warnings {
-                let _ = writeln!(err, "{w}\n");
-            }
-            if m.get_flag("strict") && !warnings.is_empty() {
-                let _ = writeln!(
-                    err,
-                    "{} warning{} with --strict; nothing was written",
-                    warnings.len(),
-                    if warnings.len() == 1 { "" } else { "s" }
-                );
-                return EXIT_INVALID;
-            }
-            t
-        }
-        Err(e) => {
-            let _ = writeln!(err, "{e}");
-            return EXIT_INVALID;
-        }
-    };
-    let code = write(&templates, out_dir, format, &all, out, err);
+    let (templates, warnings) = app
+        .synth_checked(&selected)
+        .map_err(|e| Exit::text(EXIT_INVALID, e.to_string()))?;
+    for w in &warnings {
+        let _ = writeln!(err, "{w}\n");
+    }
+    if m.get_flag("strict") && !warnings.is_empty() {
+        return Err(Exit::text(
+            EXIT_INVALID,
+            format!(
+                "{} warning{} with --strict; nothing was written",
+                warnings.len(),
+                if warnings.len() == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    let written = write(&templates, out_dir, format, &all, out, err);
     if teardown == Teardown::Skip {
         std::mem::forget(templates);
     }
-    code
+    written.map(|()| EXIT_OK)
 }
 
 fn write(
@@ -109,26 +110,18 @@ fn write(
     all: &[&str],
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> u8 {
-    match out_dir {
-        None => {
-            for t in templates.iter().take(1) {
-                let _ = out.write_all(t.render(format).as_bytes());
-            }
-            EXIT_OK
+) -> Result<(), Exit> {
+    let Some(dir) = out_dir else {
+        for t in templates.iter().take(1) {
+            let _ = out.write_all(t.render(format).as_bytes());
         }
-        Some(dir) => match write_out_dir_reporting(dir, templates, format, all) {
-            Ok(paths) => {
-                for (p, changed) in paths {
-                    let what = if changed { "wrote" } else { "unchanged" };
-                    let _ = writeln!(err, "{what} {}", p.display());
-                }
-                EXIT_OK
-            }
-            Err(e) => {
-                let _ = writeln!(err, "error: cannot write to {}: {e}", dir.display());
-                EXIT_USAGE
-            }
-        },
+        return Ok(());
+    };
+    let paths = write_out_dir_reporting(dir, templates, format, all)
+        .map_err(|e| Exit::usage(format!("cannot write to {}: {e}", dir.display())))?;
+    for (p, changed) in paths {
+        let what = if changed { "wrote" } else { "unchanged" };
+        let _ = writeln!(err, "{what} {}", p.display());
     }
+    Ok(())
 }

@@ -235,9 +235,9 @@ pub(super) fn run_tool(m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write)
 }
 
 pub(super) fn run_app(app: &App, m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let selected = match super::select_stacks(app, m, err) {
+    let selected = match super::select_stacks(app, m) {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(e) => return super::finish(Err(e), err),
     };
     let (templates, diagnostics) = match app.synth_validated(&selected) {
         Ok((t, d)) => (t, d),

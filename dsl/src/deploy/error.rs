@@ -1,8 +1,9 @@
-//! Deploy errors, each mapped to the command line's exit code.
+//! Deploy errors: what failed and of which kind. The command line decides the exit code of
+//! each kind (`cli`), the library knows none.
 
 use std::fmt;
 
-/// What kind of failure an [`Error`] is; decides the exit code.
+/// What kind of failure an [`Error`] is (the command line gives each kind its exit code).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The operation failed: a rolled-back or failed stack, a failed change set, a stack busy
@@ -41,14 +42,6 @@ impl Error {
             kind: ErrorKind::Input,
             stack: stack.map(str::to_owned),
             message: message.into(),
-        }
-    }
-
-    /// The command-line exit code for this error: 1 for failures, 2 for input/endpoint.
-    pub fn exit_code(&self) -> u8 {
-        match self.kind {
-            ErrorKind::Failed => 1,
-            ErrorKind::Input | ErrorKind::Endpoint => 2,
         }
     }
 }

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use indexmap::IndexMap;
 
-use super::{Source, block_on, common, connect, interrupted, key_value, make_ui, templates};
-use crate::cli::{EXIT_OK, EXIT_USAGE};
+use super::{Source, common, connect, key_value, make_ui, run_on_stack, templates};
+use crate::cli::{EXIT_OK, Exit, finish};
 use crate::deploy::{self, DeployOptions, write_outputs_file};
 use crate::fsutil::check_writable;
 
@@ -73,10 +73,17 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let templates = match templates(source, m, err) {
-        Ok(t) => t,
-        Err(code) => return code,
-    };
+    let result = deploy_stacks(source, m, out, err);
+    finish(result, err)
+}
+
+fn deploy_stacks(
+    source: Source<'_>,
+    m: &ArgMatches,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Exit> {
+    let templates = templates(source, m, err)?;
     let opts = options(m);
     let outputs_file = m.get_one::<PathBuf>("outputs-file");
     // Found out now, not after the change sets ran: the file is written at the end.
@@ -84,44 +91,25 @@ pub(crate) fn run(
         && !opts.no_execute
         && let Err(e) = check_writable(path)
     {
-        let _ = writeln!(
-            err,
-            "error: --outputs-file {}: cannot be written: {e}; nothing was submitted",
+        return Err(Exit::usage(format!(
+            "--outputs-file {}: cannot be written: {e}; nothing was submitted",
             path.display()
-        );
-        return EXIT_USAGE;
+        )));
     }
-    let session = match connect(m, err) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+    let session = connect(m)?;
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     for t in &templates {
-        let result = {
+        let (_, outputs) = {
             let mut ui = make_ui(m, out, err);
-            block_on(deploy::deploy(&session, t, &opts, ui.as_mut()))
+            run_on_stack(t.name(), deploy::deploy(&session, t, &opts, ui.as_mut()))?
         };
-        match result {
-            Ok(Some(Ok((_, outputs)))) => {
-                all_outputs.insert(t.name().to_owned(), outputs);
-            }
-            Ok(Some(Err(e))) => {
-                let _ = writeln!(err, "error: {e}");
-                return e.exit_code();
-            }
-            Ok(None) => return interrupted(err, t.name()),
-            Err(e) => {
-                let _ = writeln!(err, "error: {e}");
-                return EXIT_USAGE;
-            }
-        }
+        all_outputs.insert(t.name().to_owned(), outputs);
         if let Some(path) = outputs_file
             && !opts.no_execute
-            && let Err(e) = write_outputs_file(path, &all_outputs)
         {
-            let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
-            return EXIT_USAGE;
+            write_outputs_file(path, &all_outputs)
+                .map_err(|e| Exit::usage(format!("cannot write {}: {e}", path.display())))?;
         }
     }
-    EXIT_OK
+    Ok(EXIT_OK)
 }

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use super::{Source, block_on, common, connect, interrupted, make_ui, stack_names};
-use crate::cli::{EXIT_OK, EXIT_USAGE};
+use super::{Source, common, connect, make_ui, run_on_stack, stack_names};
+use crate::cli::{EXIT_OK, Exit, finish};
 use crate::deploy;
 
 pub(crate) fn command(tool: bool) -> Command {
@@ -35,42 +35,28 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let mut names = match stack_names(source, m, err) {
-        Ok(n) => n,
-        Err(code) => return code,
-    };
+    let result = destroy(source, m, out, err);
+    finish(result, err)
+}
+
+fn destroy(
+    source: Source<'_>,
+    m: &ArgMatches,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Exit> {
+    let mut names = stack_names(source, m, err)?;
     names.reverse();
-    let session = match connect(m, err) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+    let session = connect(m)?;
     let yes = m.get_flag("yes");
     let role = m.get_one::<String>("role-arn").map(String::as_str);
     let timeout = m.get_one::<std::time::Duration>("timeout").copied();
     for name in &names {
-        let result = {
-            let mut ui = make_ui(m, out, err);
-            block_on(deploy::destroy(
-                &session,
-                name,
-                yes,
-                role,
-                timeout,
-                ui.as_mut(),
-            ))
-        };
-        match result {
-            Ok(Some(Ok(_))) => {}
-            Ok(Some(Err(e))) => {
-                let _ = writeln!(err, "error: {e}");
-                return e.exit_code();
-            }
-            Ok(None) => return interrupted(err, name),
-            Err(e) => {
-                let _ = writeln!(err, "error: {e}");
-                return EXIT_USAGE;
-            }
-        }
+        let mut ui = make_ui(m, out, err);
+        run_on_stack(
+            name,
+            deploy::destroy(&session, name, yes, role, timeout, ui.as_mut()),
+        )?;
     }
-    EXIT_OK
+    Ok(EXIT_OK)
 }

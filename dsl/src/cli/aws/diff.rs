@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use super::{Source, block_on, common, connect, interrupted, key_value, make_ui, templates};
-use crate::cli::{EXIT_CHANGES, EXIT_OK, EXIT_USAGE, diff as files};
+use super::{Source, common, connect, key_value, make_ui, run_on_stack, templates};
+use crate::cli::{EXIT_CHANGES, EXIT_OK, Exit, diff as files, finish};
 use crate::deploy;
 
 const ABOUT: &str = "Show what deploy would change: the change set's plan (add / modify / remove, \
@@ -96,26 +96,33 @@ fn file_arguments(m: &ArgMatches) -> Option<Vec<PathBuf>> {
 }
 
 /// `ferroform diff OLD NEW` in a build with the deploy feature.
-fn run_files(paths: &[PathBuf], m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn run_files(
+    paths: &[PathBuf],
+    m: &ArgMatches,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Exit> {
     let [old, new] = paths else {
-        let _ = writeln!(
-            err,
-            "error: `ferroform diff OLD NEW` compares two template files; {} given (to compare with a deployed stack: --template FILE --stack-name NAME)",
+        return Err(Exit::usage(format!(
+            "`ferroform diff OLD NEW` compares two template files; {} given (to compare with a deployed stack: --template FILE --stack-name NAME)",
             paths.len()
-        );
-        return EXIT_USAGE;
+        )));
     };
     if let Some(id) = AWS_ONLY
         .iter()
         .find(|id| m.value_source(id) == Some(ValueSource::CommandLine))
     {
-        let _ = writeln!(
-            err,
-            "error: --{id} is for a diff against a deployed stack; `ferroform diff OLD NEW` compares two template files without AWS"
-        );
-        return EXIT_USAGE;
+        return Err(Exit::usage(format!(
+            "--{id} is for a diff against a deployed stack; `ferroform diff OLD NEW` compares two template files without AWS"
+        )));
     }
-    files::run_files(old, new, m.get_flag("fail-on-change"), out, err)
+    Ok(files::run_files(
+        old,
+        new,
+        m.get_flag("fail-on-change"),
+        out,
+        err,
+    ))
 }
 
 pub(crate) fn run(
@@ -124,42 +131,33 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
+    let result = diff(source, m, out, err);
+    finish(result, err)
+}
+
+fn diff(
+    source: Source<'_>,
+    m: &ArgMatches,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Exit> {
     if let Source::Tool = source
         && let Some(paths) = file_arguments(m)
     {
         return run_files(&paths, m, out, err);
     }
-    let templates = match templates(source, m, err) {
-        Ok(t) => t,
-        Err(code) => return code,
-    };
-    let session = match connect(m, err) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+    let templates = templates(source, m, err)?;
+    let session = connect(m)?;
     let opts = super::deploy::options(m);
     let mut changes = false;
     for t in &templates {
-        let result = {
-            let mut ui = make_ui(m, out, err);
-            block_on(deploy::diff(&session, t, &opts, ui.as_mut()))
-        };
-        match result {
-            Ok(Some(Ok(d))) => changes |= d.changes,
-            Ok(Some(Err(e))) => {
-                let _ = writeln!(err, "error: {e}");
-                return e.exit_code();
-            }
-            Ok(None) => return interrupted(err, t.name()),
-            Err(e) => {
-                let _ = writeln!(err, "error: {e}");
-                return EXIT_USAGE;
-            }
-        }
+        let mut ui = make_ui(m, out, err);
+        let d = run_on_stack(t.name(), deploy::diff(&session, t, &opts, ui.as_mut()))?;
+        changes |= d.changes;
     }
-    if changes && m.get_flag("fail-on-change") {
+    Ok(if changes && m.get_flag("fail-on-change") {
         EXIT_CHANGES
     } else {
         EXIT_OK
-    }
+    })
 }

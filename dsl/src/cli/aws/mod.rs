@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 
-use super::{EXIT_INVALID, EXIT_USAGE};
-use crate::app::{App, MANIFEST, Manifest};
-use crate::deploy::{AwsOptions, LiveUi, PlainUi, Session, Ui};
+use super::{EXIT_INVALID, EXIT_USAGE, Exit};
+use crate::app::App;
+use crate::app::project::{PROJECT_FILE, ProjectFile};
+use crate::app::runner::{AppRunError, TemplateFileError, read_stack_template, run_app};
+use crate::deploy::{AwsOptions, ErrorKind, LiveUi, PlainUi, Session, Ui};
 use crate::model::stack::stack_name_error;
 use crate::model::template::Template;
 
@@ -255,13 +257,60 @@ pub(super) fn make_ui<'a>(
     }
 }
 
+/// The exit code of each kind of deploy error: the one place the library's errors become
+/// exit codes.
+impl From<crate::deploy::Error> for Exit {
+    fn from(e: crate::deploy::Error) -> Exit {
+        let code = match e.kind {
+            ErrorKind::Failed => EXIT_INVALID,
+            ErrorKind::Input | ErrorKind::Endpoint => EXIT_USAGE,
+        };
+        Exit::error(code, e)
+    }
+}
+
+/// The exit code of each way an app command can fail to give templates.
+impl From<AppRunError> for Exit {
+    fn from(e: AppRunError) -> Exit {
+        match &e {
+            AppRunError::Interrupted { .. } => Exit::text(EXIT_INTERRUPTED, format!("\n{e}")),
+            AppRunError::Failed { code, stderr, .. } => {
+                // What the program said first, then why nothing was submitted. Exit 1 from
+                // the program is an invalid stack; anything else a usage problem.
+                let exit = if *code == Some(1) {
+                    EXIT_INVALID
+                } else {
+                    EXIT_USAGE
+                };
+                Exit::text(
+                    exit,
+                    format!("{}error: {e}", String::from_utf8_lossy(stderr)),
+                )
+            }
+            AppRunError::Template(t) => t.into(),
+            _ => Exit::usage(e),
+        }
+    }
+}
+
+/// An unreadable template file is an input problem (exit 2); one that is not a template is
+/// invalid (exit 1).
+impl From<&TemplateFileError> for Exit {
+    fn from(e: &TemplateFileError) -> Exit {
+        match e {
+            TemplateFileError::Unreadable { .. } => Exit::usage(e),
+            TemplateFileError::Invalid { .. } => Exit::invalid(e),
+        }
+    }
+}
+
 /// Run `fut` on a fresh runtime; Ctrl-C stops waiting (CloudFormation carries on) and
 /// returns `None`.
-pub(super) fn block_on<F: std::future::Future>(fut: F) -> Result<Option<F::Output>, String> {
+fn block_on<F: std::future::Future>(fut: F) -> Result<Option<F::Output>, Exit> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        .map_err(|e| Exit::usage(format!("cannot start the async runtime: {e}")))?;
     Ok(rt.block_on(async {
         tokio::select! {
             r = fut => Some(r),
@@ -270,25 +319,29 @@ pub(super) fn block_on<F: std::future::Future>(fut: F) -> Result<Option<F::Outpu
     }))
 }
 
-pub(super) fn interrupted(err: &mut dyn Write, stack: &str) -> u8 {
-    let _ = writeln!(
-        err,
-        "\ninterrupted: CloudFormation carries on with what it started on stack {stack}; nothing was deleted.\nFollow it with `ferroform status --stack-name {stack}` (or the CloudFormation console)."
-    );
-    EXIT_INTERRUPTED
+/// Run one AWS operation on stack `stack` to its end: its result, or the exit for its error
+/// or for Ctrl-C (after which CloudFormation carries on, which the message says).
+pub(super) fn run_on_stack<T>(
+    stack: &str,
+    fut: impl std::future::Future<Output = Result<T, crate::deploy::Error>>,
+) -> Result<T, Exit> {
+    match block_on(fut)? {
+        Some(result) => Ok(result?),
+        None => Err(Exit::text(
+            EXIT_INTERRUPTED,
+            format!(
+                "\ninterrupted: CloudFormation carries on with what it started on stack {stack}; nothing was deleted.\nFollow it with `ferroform status --stack-name {stack}` (or the CloudFormation console)."
+            ),
+        )),
+    }
 }
 
 /// Connect for this command. `--timeout` starts here: it bounds connecting and everything
 /// done through the session afterwards.
-pub(super) fn connect(m: &ArgMatches, err: &mut dyn Write) -> Result<Session, u8> {
+pub(super) fn connect(m: &ArgMatches) -> Result<Session, Exit> {
     let started = std::time::Instant::now();
-    let options = match aws_options(m) {
-        Ok(o) => o,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}; nothing was sent to AWS");
-            return Err(EXIT_USAGE);
-        }
-    };
+    let options =
+        aws_options(m).map_err(|e| Exit::usage(format!("{e}; nothing was sent to AWS")))?;
     let total = m.try_get_one::<Duration>("timeout").ok().flatten().copied();
     let connecting = async {
         match total {
@@ -306,163 +359,39 @@ pub(super) fn connect(m: &ArgMatches, err: &mut dyn Write) -> Result<Session, u8
             None => Session::connect(&options).await,
         }
     };
-    match block_on(connecting) {
-        Ok(Some(Ok(mut s))) => {
+    match block_on(connecting)? {
+        Some(connected) => {
+            let mut s = connected?;
             if let Some(t) = total {
                 s.set_deadline(started, t);
             }
             Ok(s)
         }
-        Ok(Some(Err(e))) => {
-            let _ = writeln!(err, "error: {e}");
-            Err(e.exit_code())
-        }
-        Ok(None) => Err(EXIT_INTERRUPTED),
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            Err(EXIT_USAGE)
-        }
+        None => Err(Exit::reported(EXIT_INTERRUPTED)),
     }
 }
 
-/// The app command: `--app`, else `app = "..."` in ./ferroform.toml.
-fn app_command(m: &ArgMatches, err: &mut dyn Write) -> Result<Option<String>, u8> {
+/// The app command: `--app`, else `app = "..."` in ./ferroform.toml (its warnings printed).
+fn app_command(m: &ArgMatches, err: &mut dyn Write) -> Result<Option<String>, Exit> {
     if let Some(a) = m.try_get_one::<String>("app").ok().flatten() {
         return Ok(Some(a.clone()));
     }
-    app_from_config(Path::new(CONFIG_FILE), err)
+    app_from_project_file(Path::new(PROJECT_FILE), err)
 }
 
-/// The project file read from the current directory, like CDK's `cdk.json`.
-pub(crate) const CONFIG_FILE: &str = "ferroform.toml";
-
-/// The app command from the config file at `path`: `None` when there is no such file; exit
-/// 2 when it cannot be read or is malformed. Unknown keys and sections are warned about and
-/// ignored (so that a newer ferroform.toml still works with an older ferroform).
-pub(crate) fn app_from_config(path: &Path, err: &mut dyn Write) -> Result<Option<String>, u8> {
-    if !path.is_file() {
+/// The app command of the project file at `path`: `None` when there is no such file; exit 2
+/// when it cannot be read or is malformed. Unknown keys and sections are warned about.
+pub(crate) fn app_from_project_file(
+    path: &Path,
+    err: &mut dyn Write,
+) -> Result<Option<String>, Exit> {
+    let Some(project) = ProjectFile::load(path).map_err(Exit::usage)? else {
         return Ok(None);
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        let _ = writeln!(err, "error: cannot read {}: {e}", path.display());
-        EXIT_USAGE
-    })?;
-    match parse_config(&text) {
-        Ok(config) => {
-            for w in &config.warnings {
-                let _ = writeln!(err, "warning: {}: {w}", path.display());
-            }
-            Ok(config.app)
-        }
-        Err(msg) => {
-            let _ = writeln!(err, "error: {}: {msg}", path.display());
-            Err(EXIT_USAGE)
-        }
-    }
-}
-
-/// What a ferroform.toml says.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Config {
-    /// `app = "CMD"`.
-    pub app: Option<String>,
-    /// Unknown keys and sections (ignored).
-    pub warnings: Vec<String>,
-}
-
-/// Parse a ferroform.toml: the subset of TOML it needs, one `key = value` per line at the
-/// top level, `#` comments, `[sections]`. The only key is `app`, a basic (`"..."`, with
-/// escapes) or literal (`'...'`) string. Lines that are not `key = value`, a header or a
-/// comment, an unquoted or unterminated `app`, or `app` twice are errors.
-pub(crate) fn parse_config(text: &str) -> Result<Config, String> {
-    let mut config = Config::default();
-    let mut section: Option<String> = None;
-    for (n, raw) in text.lines().enumerate() {
-        let n = n + 1;
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix('[') {
-            let name = rest
-                .trim_start_matches('[')
-                .split(']')
-                .next()
-                .unwrap_or("")
-                .trim();
-            if !line.contains(']') || name.is_empty() {
-                return Err(format!("line {n}: malformed section header `{line}`"));
-            }
-            config.warnings.push(format!(
-                "line {n}: section [{name}] is not used by ferroform and is ignored"
-            ));
-            section = Some(name.to_owned());
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            return Err(format!(
-                "line {n}: expected `key = value`, e.g. app = \"cargo run -q --example web --\""
-            ));
-        };
-        let key = key.trim().trim_matches('"');
-        if key.is_empty() {
-            return Err(format!("line {n}: missing key before `=`"));
-        }
-        if section.is_some() {
-            continue; // inside an ignored section (already warned about)
-        }
-        if key != "app" {
-            config.warnings.push(format!(
-                "line {n}: unknown key `{key}` ignored (known: app)"
-            ));
-            continue;
-        }
-        if config.app.is_some() {
-            return Err(format!("line {n}: `app` is defined twice"));
-        }
-        match toml_string(value.trim()) {
-            Some(a) if !a.trim().is_empty() => config.app = Some(a),
-            _ => {
-                return Err(format!(
-                    "line {n}: `app` must be a quoted command, e.g. app = \"cargo run -q --example web --\""
-                ));
-            }
-        }
-    }
-    Ok(config)
-}
-
-/// A TOML basic or literal string followed by nothing but an optional comment.
-fn toml_string(v: &str) -> Option<String> {
-    let (value, rest) = if let Some(rest) = v.strip_prefix('\'') {
-        let (s, after) = rest.split_once('\'')?;
-        (s.to_owned(), after)
-    } else if let Some(rest) = v.strip_prefix('"') {
-        let mut out = String::new();
-        let mut chars = rest.char_indices();
-        let mut end = None;
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '"' => {
-                    end = Some(i + 1);
-                    break;
-                }
-                '\\' => match chars.next()?.1 {
-                    'n' => out.push('\n'),
-                    't' => out.push('\t'),
-                    '"' => out.push('"'),
-                    '\\' => out.push('\\'),
-                    _ => return None,
-                },
-                c => out.push(c),
-            }
-        }
-        (out, &rest[end?..])
-    } else {
-        return None;
     };
-    let rest = rest.trim();
-    (rest.is_empty() || rest.starts_with('#')).then_some(value)
+    for w in &project.warnings {
+        let _ = writeln!(err, "warning: {}: {w}", path.display());
+    }
+    Ok(project.app)
 }
 
 fn requested(m: &ArgMatches) -> Vec<String> {
@@ -471,22 +400,24 @@ fn requested(m: &ArgMatches) -> Vec<String> {
         .unwrap_or_default()
 }
 
-const NO_STACKS: &str = "error: which stacks? Use --template FILE --stack-name NAME, or --app \"CMD\" [STACK...] (or put app = \"CMD\" in ./ferroform.toml)";
+const NO_STACKS: &str = "which stacks? Use --template FILE --stack-name NAME, or --app \"CMD\" [STACK...] (or put app = \"CMD\" in ./ferroform.toml)";
 
 /// The templates to work on, in order. Invalid templates exit 1 (nothing is submitted).
 pub(super) fn templates(
     source: Source<'_>,
     m: &ArgMatches,
     err: &mut dyn Write,
-) -> Result<Vec<Template>, u8> {
+) -> Result<Vec<Template>, Exit> {
     let names = requested(m);
     match source {
         Source::App(app) => {
-            let selected = crate::cli::select_stacks(app, m, err)?;
+            let selected = crate::cli::select_stacks(app, m)?;
             // Rendered and validated once: the warnings are printed here, the errors refuse.
             let (templates, warnings) = app.synth_checked(&selected).map_err(|e| {
-                let _ = writeln!(err, "{e}\nerror: invalid stack: nothing was submitted");
-                EXIT_INVALID
+                Exit::text(
+                    EXIT_INVALID,
+                    format!("{e}\nerror: invalid stack: nothing was submitted"),
+                )
             })?;
             for d in &warnings {
                 let _ = writeln!(err, "{d}\n");
@@ -499,22 +430,19 @@ pub(super) fn templates(
                     .get_one::<String>("stack-name")
                     .cloned()
                     .unwrap_or_default();
-                check_names([name.as_str()], false, err)?;
+                check_names([name.as_str()], false)?;
                 if !names.is_empty() {
-                    let _ = writeln!(
-                        err,
-                        "error: with --template, name the stack with --stack-name only"
-                    );
-                    return Err(EXIT_USAGE);
+                    return Err(Exit::usage(
+                        "with --template, name the stack with --stack-name only",
+                    ));
                 }
-                let t = read_template(path, &name, err)?;
+                let t = read_stack_template(path, &name).map_err(|e| Exit::from(&e))?;
                 return check(vec![t], err);
             }
             let Some(cmd) = app_command(m, err)? else {
-                let _ = writeln!(err, "{NO_STACKS}");
-                return Err(EXIT_USAGE);
+                return Err(Exit::usage(NO_STACKS));
             };
-            let t = run_app(&cmd, &names, err)?;
+            let t = run_app(&cmd, &names)?;
             check(t, err)
         }
     }
@@ -523,23 +451,19 @@ pub(super) fn templates(
 /// Refuse every name that cannot name a stack (all reported at once), before any AWS call:
 /// an empty name (an unset `$STACK`) would make DescribeStacks list every stack. With
 /// `allow_id`, stack IDs (ARNs) pass too, as the commands that need no template accept them.
-fn check_names<'n>(
-    names: impl IntoIterator<Item = &'n str>,
-    allow_id: bool,
-    err: &mut dyn Write,
-) -> Result<(), u8> {
-    let mut bad = false;
-    for name in names {
-        if let Some(problem) = stack_name_error(name, allow_id) {
-            let _ = writeln!(err, "error: {problem}");
-            bad = true;
-        }
+fn check_names<'n>(names: impl IntoIterator<Item = &'n str>, allow_id: bool) -> Result<(), Exit> {
+    let problems: Vec<String> = names
+        .into_iter()
+        .filter_map(|name| stack_name_error(name, allow_id))
+        .map(|problem| format!("error: {problem}\n"))
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
     }
-    if bad {
-        let _ = writeln!(err, "error: nothing was sent to AWS");
-        return Err(EXIT_USAGE);
-    }
-    Ok(())
+    Err(Exit::text(
+        EXIT_USAGE,
+        format!("{}error: nothing was sent to AWS", problems.concat()),
+    ))
 }
 
 /// Only the stack names (destroy, outputs, status): no template needed.
@@ -547,65 +471,39 @@ pub(super) fn stack_names(
     source: Source<'_>,
     m: &ArgMatches,
     err: &mut dyn Write,
-) -> Result<Vec<String>, u8> {
+) -> Result<Vec<String>, Exit> {
     let names = requested(m);
     if let Some(n) = m.get_one::<String>("stack-name") {
         if !names.is_empty() {
-            let _ = writeln!(
-                err,
-                "error: give the stack either with --stack-name or as STACK, not both"
-            );
-            return Err(EXIT_USAGE);
+            return Err(Exit::usage(
+                "give the stack either with --stack-name or as STACK, not both",
+            ));
         }
-        check_names([n.as_str()], true, err)?;
+        check_names([n.as_str()], true)?;
         return Ok(vec![n.clone()]);
     }
-    check_names(names.iter().map(String::as_str), true, err)?;
+    check_names(names.iter().map(String::as_str), true)?;
     match source {
-        Source::App(app) => Ok(crate::cli::select_stacks(app, m, err)?
+        Source::App(app) => Ok(crate::cli::select_stacks(app, m)?
             .into_iter()
             .map(str::to_owned)
             .collect()),
-        Source::Tool => {
-            let cmd = app_command(m, err)?;
-            match (cmd, names.is_empty()) {
-                (_, false) => Ok(names),
-                (Some(cmd), true) => Ok(run_app(&cmd, &[], err)?
-                    .iter()
-                    .map(|t| t.name().to_owned())
-                    .collect()),
-                (None, true) => {
-                    let _ = writeln!(
-                        err,
-                        "error: which stacks? Use --stack-name NAME, or --app \"CMD\" [STACK...] (or app = \"CMD\" in ./ferroform.toml)"
-                    );
-                    Err(EXIT_USAGE)
-                }
-            }
-        }
+        Source::Tool => match (app_command(m, err)?, names.is_empty()) {
+            (_, false) => Ok(names),
+            (Some(cmd), true) => Ok(run_app(&cmd, &[])?
+                .iter()
+                .map(|t| t.name().to_owned())
+                .collect()),
+            (None, true) => Err(Exit::usage(
+                "which stacks? Use --stack-name NAME, or --app \"CMD\" [STACK...] (or app = \"CMD\" in ./ferroform.toml)",
+            )),
+        },
     }
-}
-
-fn read_template(path: &Path, name: &str, err: &mut dyn Write) -> Result<Template, u8> {
-    let text = crate::model::parse::read_template_file(path).map_err(|e| {
-        let _ = writeln!(err, "error: stack {name}: {e}");
-        EXIT_USAGE
-    })?;
-    let parsed = Template::parse(&path.display().to_string(), &text).map_err(|e| {
-        let _ = writeln!(
-            err,
-            "error: stack {name}: invalid template {e}; nothing was submitted"
-        );
-        EXIT_INVALID
-    })?;
-    // Named after the stack, and still the file as given: that text is what is sent and
-    // what the size limits measure (a minified file is not re-rendered pretty).
-    Ok(parsed.named(name))
 }
 
 /// Checks that must pass before anything is submitted: the validator ([`crate::validate`]).
 /// Errors refuse the deploy; warnings are printed.
-fn check(templates: Vec<Template>, err: &mut dyn Write) -> Result<Vec<Template>, u8> {
+fn check(templates: Vec<Template>, err: &mut dyn Write) -> Result<Vec<Template>, Exit> {
     let mut errors = 0;
     for t in &templates {
         let report = crate::validate::validate(t);
@@ -615,227 +513,12 @@ fn check(templates: Vec<Template>, err: &mut dyn Write) -> Result<Vec<Template>,
         errors += report.errors();
     }
     if errors > 0 {
-        let _ = writeln!(
-            err,
-            "error: {errors} error{} in the template(s); nothing was submitted",
+        return Err(Exit::invalid(format!(
+            "{errors} error{} in the template(s); nothing was submitted",
             if errors == 1 { "" } else { "s" }
-        );
-        return Err(EXIT_INVALID);
+        )));
     }
     Ok(templates)
-}
-
-/// Run the app command with `synth --out <temp dir>` appended; read the manifest; return the
-/// named stacks (all, in manifest order, when none are named). The templates go to a private
-/// directory ([`AppDir`]) that is removed on every way out, Ctrl-C included.
-fn run_app(cmd: &str, names: &[String], err: &mut dyn Write) -> Result<Vec<Template>, u8> {
-    let dir = AppDir::create().map_err(|e| {
-        let _ = writeln!(
-            err,
-            "error: cannot create a temporary directory under {} for the app's templates: {e}",
-            std::env::temp_dir().display()
-        );
-        EXIT_USAGE
-    })?;
-    run_app_in(cmd, names, &dir.path, err)
-}
-
-/// The directory the app command writes its templates to: created under the system's
-/// temporary directory, readable by the user only (0700 on Unix), with a name no other
-/// process can have taken (`create_dir` fails on an existing entry, link or not: `O_EXCL`
-/// semantics; then another name is tried). Removed with its content on drop.
-struct AppDir {
-    path: PathBuf,
-}
-
-impl AppDir {
-    fn create() -> std::io::Result<AppDir> {
-        let base = std::env::temp_dir();
-        let mut last = None;
-        for _ in 0..16 {
-            let path = base.join(format!(
-                "ferroform-app-{}-{:016x}",
-                std::process::id(),
-                crate::fsutil::nonce()
-            ));
-            let mut builder = std::fs::DirBuilder::new();
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            match builder.create(&path) {
-                Ok(()) => return Ok(AppDir { path }),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-                Err(e) => return Err(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
-    }
-}
-
-impl Drop for AppDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-/// How the app command ended.
-enum AppRun {
-    Exited {
-        status: std::process::ExitStatus,
-        stderr: Vec<u8>,
-    },
-    /// Ctrl-C: the command was killed.
-    Interrupted,
-}
-
-/// Run `command` (stdin closed, output captured) to its end, or until Ctrl-C (SIGINT): then
-/// kill it — on Unix its whole process group, which it leads — and return
-/// [`AppRun::Interrupted`], so that the caller's clean-up runs instead of the process dying
-/// with the signal. The handler is installed before the command starts.
-fn run_interruptibly(command: &mut std::process::Command) -> std::io::Result<AppRun> {
-    use std::process::Stdio;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    #[cfg(unix)]
-    let mut sigint = {
-        let _in_rt = rt.enter();
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?
-    };
-    // A process group of its own, so that Ctrl-C stops all of it (the shell, `cargo run` and
-    // the program it started), not only the shell.
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(command, 0);
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut p) = pipe {
-                let _ = p.read_to_end(&mut buf);
-            }
-            buf
-        })
-    };
-    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
-    let errs = drain(child.stderr.take().map(|p| Box::new(p) as _));
-    loop {
-        if let Some(status) = child.try_wait()? {
-            let _ = out.join();
-            let stderr = errs.join().unwrap_or_default();
-            return Ok(AppRun::Exited { status, stderr });
-        }
-        let interrupted = rt.block_on(async {
-            #[cfg(unix)]
-            let signal = sigint.recv();
-            #[cfg(not(unix))]
-            let signal = tokio::signal::ctrl_c();
-            tokio::select! {
-                _ = signal => true,
-                () = tokio::time::sleep(Duration::from_millis(50)) => false,
-            }
-        });
-        if interrupted {
-            #[cfg(unix)]
-            let _ = std::process::Command::new("kill")
-                .args(["-KILL", "--", &format!("-{}", child.id())])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
-            let _ = child.kill();
-            let _ = child.wait();
-            return Ok(AppRun::Interrupted);
-        }
-    }
-}
-
-fn shell_quote(p: &Path) -> String {
-    let s = p.display().to_string();
-    if cfg!(windows) {
-        format!("\"{s}\"")
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
-}
-
-fn run_app_in(
-    cmd: &str,
-    names: &[String],
-    dir: &Path,
-    err: &mut dyn Write,
-) -> Result<Vec<Template>, u8> {
-    let full = format!("{cmd} synth --out {}", shell_quote(dir));
-    let mut command = if cfg!(windows) {
-        let mut c = std::process::Command::new("cmd");
-        c.arg("/C").arg(&full);
-        c
-    } else {
-        let mut c = std::process::Command::new("sh");
-        c.arg("-c").arg(&full);
-        c
-    };
-    let ran = run_interruptibly(&mut command).map_err(|e| {
-        let _ = writeln!(err, "error: cannot run the app command `{cmd}`: {e}");
-        EXIT_USAGE
-    })?;
-    let (status, stderr) = match ran {
-        AppRun::Exited { status, stderr } => (status, stderr),
-        AppRun::Interrupted => {
-            let _ = writeln!(
-                err,
-                "\ninterrupted: the app command `{cmd}` was stopped and its templates removed; nothing was submitted"
-            );
-            return Err(EXIT_INTERRUPTED);
-        }
-    };
-    if !status.success() {
-        let _ = err.write_all(&stderr);
-        let code = status.code();
-        let _ = writeln!(
-            err,
-            "error: the app command `{full}` failed ({}); nothing was submitted",
-            code.map_or("killed".to_owned(), |c| format!("exit {c}"))
-        );
-        return Err(if code == Some(1) {
-            EXIT_INVALID
-        } else {
-            EXIT_USAGE
-        });
-    }
-    let manifest_path = dir.join(MANIFEST);
-    let text = std::fs::read_to_string(&manifest_path).map_err(|_| {
-        let _ = writeln!(err, "error: the app command `{cmd}` wrote no readable {MANIFEST} (is it a ferroform program whose main calls app.run()?)");
-        EXIT_USAGE
-    })?;
-    let manifest = Manifest::parse(&text).map_err(|why| {
-        let _ = writeln!(err, "error: {MANIFEST} written by `{cmd}`: {why}");
-        EXIT_USAGE
-    })?;
-    for n in names {
-        if manifest.template(n).is_none() {
-            let all: Vec<&str> = manifest.stacks.iter().map(|(s, _)| s.as_str()).collect();
-            let _ = writeln!(
-                err,
-                "error: no stack named `{n}`; the app has: {}",
-                all.join(", ")
-            );
-            return Err(EXIT_USAGE);
-        }
-    }
-    let mut out = Vec::new();
-    for (name, file) in &manifest.stacks {
-        if !names.is_empty() && !names.contains(name) {
-            continue;
-        }
-        out.push(read_template(&dir.join(file), name, err)?);
-    }
-    if names.is_empty() && out.is_empty() {
-        let _ = writeln!(err, "error: the app has no stacks");
-        return Err(EXIT_USAGE);
-    }
-    Ok(out)
 }
 
 /// Add the AWS subcommands (`tool`: the standalone binary, which also takes `--template` and
@@ -870,46 +553,6 @@ pub(super) fn dispatch(
 mod tests {
     use super::*;
 
-    /// Issue #9, 16: a template file is sent (and measured) as the file it is: a minified
-    /// JSON file just under the inline limit stays under it, though its pretty rendering
-    /// would not; and it is named after the stack.
-    #[test]
-    fn a_template_file_is_sent_as_given_under_the_stack_name() {
-        let mut resources = serde_json::Map::new();
-        for i in 0..560 {
-            resources.insert(
-                format!("Topic{i:03}"),
-                serde_json::json!({"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "x"}}),
-            );
-        }
-        let minified = serde_json::json!({"Resources": resources}).to_string();
-        assert!(
-            minified.len() < crate::validate::INLINE_BODY_LIMIT,
-            "{}",
-            minified.len()
-        );
-        let dir =
-            std::env::temp_dir().join(format!("ferroform-read-template-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("min.json");
-        std::fs::write(&path, &minified).unwrap();
-        let mut err = Vec::new();
-        let t = read_template(&path, "web", &mut err).unwrap();
-        let _ = std::fs::remove_dir_all(&dir);
-        assert_eq!(t.name(), "web");
-        assert_eq!(t.body_text(), minified);
-        assert!(
-            t.to_json().len() > crate::validate::INLINE_BODY_LIMIT,
-            "the pretty rendering is over the limit: the case means something"
-        );
-        let report = crate::validate::validate(&t);
-        assert!(
-            !report.diagnostics.iter().any(|d| d.rule == "FF3105"),
-            "{:?}",
-            report.diagnostics
-        );
-    }
-
     #[test]
     fn durations_use_checked_arithmetic() {
         assert_eq!(duration("90s"), Ok(Duration::from_secs(90)));
@@ -929,88 +572,5 @@ mod tests {
         for bad in ["0s", "", "s", "-1m", "1.5h", "99999999999999999999s", "1d"] {
             assert!(duration(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn config_app_command_is_found_in_either_string_form_with_comments() {
-        let c = parse_config("# project\napp = \"cargo run -q --example web --\"  # the stacks\n")
-            .unwrap();
-        assert_eq!(c.app.as_deref(), Some("cargo run -q --example web --"));
-        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
-        let c = parse_config("app = 'target/release/my-stacks'\n").unwrap();
-        assert_eq!(c.app.as_deref(), Some("target/release/my-stacks"));
-        let c = parse_config("app = \"sh -c \\\"echo \\\\ hi\\\"\"").unwrap();
-        assert_eq!(c.app.as_deref(), Some("sh -c \"echo \\ hi\""));
-        assert_eq!(parse_config("").unwrap(), Config::default());
-    }
-
-    #[test]
-    fn config_unknown_keys_and_sections_warn_and_are_ignored() {
-        let c = parse_config(
-            "region = \"eu-west-1\"\napp = \"x\"\n[context]\napp = \"not this one\"\nfoo = 1\n",
-        )
-        .unwrap();
-        assert_eq!(
-            c.app.as_deref(),
-            Some("x"),
-            "keys of sections are not `app`"
-        );
-        assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
-        assert!(
-            c.warnings[0].contains("unknown key `region`"),
-            "{:?}",
-            c.warnings
-        );
-        assert!(c.warnings[1].contains("[context]"), "{:?}", c.warnings);
-    }
-
-    #[test]
-    fn config_malformed_files_are_errors_naming_the_line() {
-        for (text, line, what) in [
-            ("app = cargo run\n", 1, "quoted command"),
-            ("\napp = \"unterminated\n", 2, "quoted command"),
-            ("app = 'a' trailing\n", 1, "quoted command"),
-            ("app = \"\"\n", 1, "quoted command"),
-            ("app = \"a\"\napp = \"b\"\n", 2, "twice"),
-            ("this is not toml\n", 1, "key = value"),
-            ("[unclosed\n", 1, "section header"),
-            ("= \"x\"\n", 1, "missing key"),
-            ("app = \"bad \\q escape\"\n", 1, "quoted command"),
-        ] {
-            let e = parse_config(text).unwrap_err();
-            assert!(e.starts_with(&format!("line {line}:")), "{text:?}: {e}");
-            assert!(e.contains(what), "{text:?}: {e}");
-        }
-    }
-
-    #[test]
-    fn config_file_missing_malformed_and_with_warnings() {
-        let dir = std::env::temp_dir().join(format!("ferroform-config-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(CONFIG_FILE);
-        let mut err = Vec::new();
-
-        let _ = std::fs::remove_file(&path);
-        assert_eq!(app_from_config(&path, &mut err), Ok(None), "missing file");
-        assert!(err.is_empty());
-
-        std::fs::write(&path, "app = unquoted\n").unwrap();
-        assert_eq!(app_from_config(&path, &mut err), Err(EXIT_USAGE));
-        let text = String::from_utf8_lossy(&err).into_owned();
-        assert!(text.starts_with("error: "), "{text}");
-        assert!(text.contains("ferroform.toml: line 1"), "{text}");
-
-        err.clear();
-        std::fs::write(&path, "app = \"my-app\"\nprofile = \"dev\"\n").unwrap();
-        assert_eq!(
-            app_from_config(&path, &mut err),
-            Ok(Some("my-app".to_owned()))
-        );
-        let text = String::from_utf8_lossy(&err).into_owned();
-        assert!(
-            text.starts_with("warning: ") && text.contains("unknown key `profile`"),
-            "{text}"
-        );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

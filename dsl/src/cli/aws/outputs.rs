@@ -6,8 +6,8 @@ use clap::ArgMatches;
 use clap::Command;
 use indexmap::IndexMap;
 
-use super::{Source, block_on, common, connect, interrupted, stack_names};
-use crate::cli::{EXIT_OK, EXIT_USAGE};
+use super::{Source, common, connect, run_on_stack, stack_names};
+use crate::cli::{EXIT_OK, Exit, finish};
 use crate::deploy;
 
 pub(crate) fn command(tool: bool) -> Command {
@@ -25,30 +25,24 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let names = match stack_names(source, m, err) {
-        Ok(n) => n,
-        Err(code) => return code,
-    };
-    let session = match connect(m, err) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+    let result = outputs(source, m, out, err);
+    finish(result, err)
+}
+
+fn outputs(
+    source: Source<'_>,
+    m: &ArgMatches,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Exit> {
+    let names = stack_names(source, m, err)?;
+    let session = connect(m)?;
     let mut all: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     for name in &names {
-        match block_on(deploy::outputs(&session, name)) {
-            Ok(Some(Ok(o))) => {
-                all.insert(name.clone(), o);
-            }
-            Ok(Some(Err(e))) => {
-                let _ = writeln!(err, "error: {e}");
-                return e.exit_code();
-            }
-            Ok(None) => return interrupted(err, name),
-            Err(e) => {
-                let _ = writeln!(err, "error: {e}");
-                return EXIT_USAGE;
-            }
-        }
+        all.insert(
+            name.clone(),
+            run_on_stack(name, deploy::outputs(&session, name))?,
+        );
     }
     let mut root = serde_json::Map::new();
     for (stack, outs) in all {
@@ -66,5 +60,5 @@ pub(crate) fn run(
         "{}",
         serde_json::to_string_pretty(&serde_json::Value::Object(root)).unwrap_or_default()
     );
-    EXIT_OK
+    Ok(EXIT_OK)
 }

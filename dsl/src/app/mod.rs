@@ -1,5 +1,9 @@
 //! `App`: the stacks of a user program, synthesized together.
 
+pub mod project;
+#[cfg(feature = "deploy")]
+pub mod runner;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;

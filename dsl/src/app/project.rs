@@ -1,0 +1,232 @@
+//! The project file, `ferroform.toml`: where the `ferroform` binary finds the app command
+//! when `--app` is not given (as CDK reads `app` from `cdk.json`).
+//!
+//! ```
+//! use ferroform::app::project::ProjectFile;
+//!
+//! let p = ProjectFile::parse("app = \"cargo run -q --example web --\"  # the stacks\n").unwrap();
+//! assert_eq!(p.app.as_deref(), Some("cargo run -q --example web --"));
+//! assert!(p.warnings.is_empty());
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The project file's name, read from the current directory.
+pub const PROJECT_FILE: &str = "ferroform.toml";
+
+/// What a `ferroform.toml` says.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ProjectFile {
+    /// `app = "CMD"`: the command that prints the app's templates (run with
+    /// `synth --out DIR` appended).
+    pub app: Option<String>,
+    /// Unknown keys and sections, ignored so that a newer file still works with an older
+    /// ferroform: one line each, to show as warnings.
+    pub warnings: Vec<String>,
+}
+
+/// A project file that cannot be used.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ProjectFileError {
+    /// The file.
+    pub path: PathBuf,
+    /// What is wrong: `line N: ...` for a malformed file, or why it cannot be read.
+    pub message: String,
+}
+
+impl fmt::Display for ProjectFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for ProjectFileError {}
+
+impl ProjectFile {
+    /// Read the project file at `path`: `None` when there is no such file.
+    pub fn load(path: &Path) -> Result<Option<ProjectFile>, ProjectFileError> {
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let error = |message: String| ProjectFileError {
+            path: path.to_owned(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read: {e}")))?;
+        ProjectFile::parse(&text).map(Some).map_err(error)
+    }
+
+    /// Parse the subset of TOML the file needs: one `key = value` per line at the top level,
+    /// `#` comments, `[sections]`. The only key is `app`, a basic (`"..."`, with escapes) or
+    /// literal (`'...'`) string. A line that is not `key = value`, a header or a comment, an
+    /// unquoted or unterminated `app`, or `app` twice is an error naming the line.
+    pub fn parse(text: &str) -> Result<ProjectFile, String> {
+        let mut config = ProjectFile::default();
+        let mut section: Option<String> = None;
+        for (n, raw) in text.lines().enumerate() {
+            let n = n + 1;
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix('[') {
+                let name = rest
+                    .trim_start_matches('[')
+                    .split(']')
+                    .next()
+                    .unwrap_or("")
+                    .trim();
+                if !line.contains(']') || name.is_empty() {
+                    return Err(format!("line {n}: malformed section header `{line}`"));
+                }
+                config.warnings.push(format!(
+                    "line {n}: section [{name}] is not used by ferroform and is ignored"
+                ));
+                section = Some(name.to_owned());
+                continue;
+            }
+            let Some((key, value)) = line.split_once('=') else {
+                return Err(format!(
+                    "line {n}: expected `key = value`, e.g. app = \"cargo run -q --example web --\""
+                ));
+            };
+            let key = key.trim().trim_matches('"');
+            if key.is_empty() {
+                return Err(format!("line {n}: missing key before `=`"));
+            }
+            if section.is_some() {
+                continue; // inside an ignored section (already warned about)
+            }
+            if key != "app" {
+                config.warnings.push(format!(
+                    "line {n}: unknown key `{key}` ignored (known: app)"
+                ));
+                continue;
+            }
+            if config.app.is_some() {
+                return Err(format!("line {n}: `app` is defined twice"));
+            }
+            match toml_string(value.trim()) {
+                Some(a) if !a.trim().is_empty() => config.app = Some(a),
+                _ => {
+                    return Err(format!(
+                        "line {n}: `app` must be a quoted command, e.g. app = \"cargo run -q --example web --\""
+                    ));
+                }
+            }
+        }
+        Ok(config)
+    }
+}
+
+/// A TOML basic or literal string followed by nothing but an optional comment.
+fn toml_string(v: &str) -> Option<String> {
+    let (value, rest) = if let Some(rest) = v.strip_prefix('\'') {
+        let (s, after) = rest.split_once('\'')?;
+        (s.to_owned(), after)
+    } else if let Some(rest) = v.strip_prefix('"') {
+        let mut out = String::new();
+        let mut chars = rest.char_indices();
+        let mut end = None;
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => {
+                    end = Some(i + 1);
+                    break;
+                }
+                '\\' => match chars.next()?.1 {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    '"' => out.push('"'),
+                    '\\' => out.push('\\'),
+                    _ => return None,
+                },
+                c => out.push(c),
+            }
+        }
+        (out, &rest[end?..])
+    } else {
+        return None;
+    };
+    let rest = rest.trim();
+    (rest.is_empty() || rest.starts_with('#')).then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_app_command_is_found_in_either_string_form_with_comments() {
+        let c = ProjectFile::parse(
+            "# project\napp = \"cargo run -q --example web --\"  # the stacks\n",
+        )
+        .unwrap();
+        assert_eq!(c.app.as_deref(), Some("cargo run -q --example web --"));
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+        let c = ProjectFile::parse("app = 'target/release/my-stacks'\n").unwrap();
+        assert_eq!(c.app.as_deref(), Some("target/release/my-stacks"));
+        let c = ProjectFile::parse("app = \"sh -c \\\"echo \\\\ hi\\\"\"").unwrap();
+        assert_eq!(c.app.as_deref(), Some("sh -c \"echo \\ hi\""));
+        assert_eq!(ProjectFile::parse("").unwrap(), ProjectFile::default());
+    }
+
+    #[test]
+    fn unknown_keys_and_sections_warn_and_are_ignored() {
+        let c = ProjectFile::parse(
+            "region = \"eu-west-1\"\napp = \"x\"\n[context]\napp = \"not this one\"\nfoo = 1\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.app.as_deref(),
+            Some("x"),
+            "keys of sections are not `app`"
+        );
+        assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
+        assert!(
+            c.warnings[0].contains("unknown key `region`"),
+            "{:?}",
+            c.warnings
+        );
+        assert!(c.warnings[1].contains("[context]"), "{:?}", c.warnings);
+    }
+
+    #[test]
+    fn malformed_files_are_errors_naming_the_line() {
+        for (text, line, what) in [
+            ("app = cargo run\n", 1, "quoted command"),
+            ("\napp = \"unterminated\n", 2, "quoted command"),
+            ("app = 'a' trailing\n", 1, "quoted command"),
+            ("app = \"\"\n", 1, "quoted command"),
+            ("app = \"a\"\napp = \"b\"\n", 2, "twice"),
+            ("this is not toml\n", 1, "key = value"),
+            ("[unclosed\n", 1, "section header"),
+            ("= \"x\"\n", 1, "missing key"),
+            ("app = \"bad \\q escape\"\n", 1, "quoted command"),
+        ] {
+            let e = ProjectFile::parse(text).unwrap_err();
+            assert!(e.starts_with(&format!("line {line}:")), "{text:?}: {e}");
+            assert!(e.contains(what), "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_missing_file_is_none_and_a_malformed_one_names_file_and_line() {
+        let dir = std::env::temp_dir().join(format!("ferroform-project-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(PROJECT_FILE);
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(ProjectFile::load(&path), Ok(None), "missing file");
+
+        std::fs::write(&path, "app = unquoted\n").unwrap();
+        let e = ProjectFile::load(&path).unwrap_err();
+        assert!(e.to_string().contains("ferroform.toml: line 1"), "{e}");
+
+        std::fs::write(&path, "app = \"my-app\"\nprofile = \"dev\"\n").unwrap();
+        let p = ProjectFile::load(&path).unwrap().unwrap();
+        assert_eq!(p.app.as_deref(), Some("my-app"));
+        assert!(p.warnings[0].contains("unknown key `profile`"), "{p:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
