@@ -118,6 +118,8 @@ fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transform
     );
 }
 
+/// FF2000, the template's structure: its sections, then each resource, output and
+/// parameter (keys, and the types of their values).
 fn structure(cx: &mut Cx) {
     let Some(body) = cx.body.as_object() else {
         return;
@@ -126,6 +128,15 @@ fn structure(cx: &mut Cx) {
     // AWS::LanguageExtensions it may; with any other transform a macro may rewrite it, so
     // only a template without a transform is held to the rule (no false alarms).
     let language_extensions = body.contains_key("Transform");
+    sections(cx, body);
+    resources_structure(cx, language_extensions);
+    outputs_structure(cx);
+    parameters_structure(cx);
+}
+
+/// The template's top level: known sections, the format version, sections that are
+/// mappings, and at least one resource.
+fn sections(cx: &mut Cx, body: &serde_json::Map<String, Json>) {
     for k in body.keys() {
         if !SECTIONS.contains(&k.as_str()) {
             let hint = suggest(k, SECTIONS.iter().copied()).map_or_else(
@@ -193,6 +204,11 @@ fn structure(cx: &mut Cx) {
         ),
         _ => {}
     }
+}
+
+/// Each resource: a mapping with a string `Type`, known attributes, and attribute values of
+/// the right shape (`DeletionPolicy` and `UpdateReplacePolicy` among the allowed values).
+fn resources_structure(cx: &mut Cx, language_extensions: bool) {
     for (id, r) in cx.resources.into_iter().flatten() {
         let Some(m) = r.as_object() else {
             cx.report(
@@ -305,6 +321,10 @@ fn structure(cx: &mut Cx) {
             }
         }
     }
+}
+
+/// Each output: a mapping with a `Value`, known attributes, an `Export` with a `Name`.
+fn outputs_structure(cx: &mut Cx) {
     for (id, o) in cx.outputs.into_iter().flatten() {
         let Some(m) = o.as_object() else {
             cx.report(
@@ -348,6 +368,10 @@ fn structure(cx: &mut Cx) {
             );
         }
     }
+}
+
+/// Each parameter: a mapping with a valid `Type` and known attributes.
+fn parameters_structure(cx: &mut Cx) {
     for (id, p) in cx.parameters.into_iter().flatten() {
         let Some(m) = p.as_object() else {
             cx.report(
