@@ -356,6 +356,67 @@ fn outputs_derived_from_no_echo_parameters_are_masked_in_outputs_and_the_outputs
     );
 }
 
+/// `-vv` and `RUST_LOG=trace` log the deploy (ferroform's phases, the SDK's operations) and
+/// never the NoEcho value: at TRACE the SDK logs whole requests, and CreateChangeSet carries
+/// the parameters; ferroform shows nothing below DEBUG from other crates.
+#[test]
+fn verbose_logs_show_the_deploy_and_never_a_no_echo_value() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = support::temp_dir("no-leaks-logs");
+    let file = dir.join("t.json");
+    std::fs::write(&file, SECRET_TEMPLATE).unwrap();
+    let mut quiet = moto.ferroform();
+    quiet.env_remove("RUST_LOG");
+    let o = quiet
+        .args(["deploy", "--yes", "--progress", "events", "--template"])
+        .arg(&file)
+        .args([
+            "--stack-name",
+            "quiet",
+            "--parameter",
+            "DbPassword=hunter2-value",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let quiet_err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        !quiet_err.contains("DEBUG"),
+        "no log without -v or RUST_LOG: {quiet_err}"
+    );
+
+    for (verbosity, rust_log) in [("-v", None), ("-vv", Some("trace"))] {
+        let mut c = moto.ferroform();
+        match rust_log {
+            Some(v) => c.env("RUST_LOG", v),
+            None => c.env_remove("RUST_LOG"),
+        };
+        let stack = format!("logged{}", verbosity.len());
+        let o = c
+            .args(["deploy", "--yes", verbosity, "--template"])
+            .arg(&file)
+            .args([
+                "--stack-name",
+                &stack,
+                "--parameter",
+                "DbPassword=hunter2-value",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{verbosity}: {}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("DEBUG") && err.contains(&format!("reading the state of stack {stack}")),
+            "{verbosity}: ferroform's phases are logged: {err}"
+        );
+        assert!(
+            err.contains("CreateChangeSet"),
+            "{verbosity}: the SDK's operations are logged: {err}"
+        );
+        assert!(!text(&o).contains("hunter2"), "{verbosity}: {}", text(&o));
+    }
+}
+
 mod mocked {
     use aws_sdk_cloudformation::Client;
     use aws_sdk_cloudformation::operation::describe_stacks::{

@@ -200,6 +200,10 @@ pub(crate) async fn create(s: &Session, sub: Submission<'_>) -> Result<Created, 
             ));
         }
         if let Some(d) = delays.next() {
+            tracing::debug!(
+                "change set {} is {status}; asking again in {d:?}",
+                plan.name
+            );
             tokio::time::sleep(d).await;
         }
     }

@@ -181,6 +181,7 @@ pub(crate) async fn wait_terminal(
                 }));
             }
             Some(st) => {
+                tracing::debug!("stack {} is {}", cursor.stack, st.status);
                 if let Some(t) = timeout
                     && started.elapsed() > t
                 {

@@ -255,12 +255,16 @@ impl Session {
 
     /// Say what the operation is doing now (for messages when it is stopped).
     pub(crate) fn phase(&self, what: impl Into<String>) {
-        self.activity().phase = Some(what.into());
+        let what = what.into();
+        tracing::debug!("{what}");
+        self.activity().phase = Some(what);
     }
 
     /// Record that CloudFormation is carrying out `what` (until [`Session::reset`]).
     pub(crate) fn started(&self, what: impl Into<String>) {
-        self.activity().started = Some(what.into());
+        let what = what.into();
+        tracing::debug!("CloudFormation started: {what}");
+        self.activity().started = Some(what);
     }
 
     /// Forget the phase and what was started (a new operation begins).

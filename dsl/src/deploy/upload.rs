@@ -64,7 +64,10 @@ pub(crate) async fn upload(
             .send()
             .await
             .is_ok();
-    if !exists {
+    if exists {
+        tracing::debug!("the template is already at s3://{bucket}/{key}");
+    } else {
+        tracing::debug!("uploading the template to s3://{bucket}/{key}");
         s.s3.put_object()
             .bucket(bucket)
             .key(&key)

@@ -19,6 +19,7 @@ use crate::model::template::Template;
 pub(super) mod deploy;
 pub(super) mod destroy;
 pub(super) mod diff;
+mod log;
 pub(super) mod outputs;
 pub(super) mod status;
 
@@ -90,6 +91,13 @@ pub(super) fn common(cmd: Command, tool: bool, with_template: bool) -> Command {
                 .value_name("DURATION")
                 .value_parser(duration)
                 .help("How long one attempt of an AWS call may take, request to whole answer; it is retried like other transient errors (default 60s; or FERROFORM_READ_TIMEOUT; attempts: AWS_MAX_ATTEMPTS, default 5)"),
+        )
+        .arg(
+            Arg::new("verbose")
+                .long("verbose")
+                .short('v')
+                .action(ArgAction::Count)
+                .help("Log what happens to stderr: -v the operation's phases and waits and the SDK's attempts, retries and timeouts; -vv every crate at debug level (RUST_LOG, when set, says instead; request bodies are never logged: they can hold NoEcho values)"),
         )
         .arg(
             Arg::new("progress")
@@ -249,7 +257,10 @@ pub(super) fn make_ui<'a>(
 ) -> Box<dyn Ui + 'a> {
     let terminal = std::io::stderr().is_terminal();
     let interactive = terminal && std::io::stdin().is_terminal();
-    let live = m.get_one::<String>("progress").map(String::as_str) != Some("events");
+    // Log lines and a redrawn live view on one stream would garble each other.
+    let logging =
+        log::directives(verbosity(m), std::env::var("RUST_LOG").ok().as_deref()).is_some();
+    let live = !logging && m.get_one::<String>("progress").map(String::as_str) != Some("events");
     if live && terminal {
         Box::new(LiveUi::new(out, err))
     } else {
@@ -531,6 +542,15 @@ pub(super) fn register(cmd: Command, tool: bool) -> Command {
         .subcommand(status::command(tool))
 }
 
+/// How many `-v` were given.
+fn verbosity(m: &ArgMatches) -> u8 {
+    m.try_get_one::<u8>("verbose")
+        .ok()
+        .flatten()
+        .copied()
+        .unwrap_or(0)
+}
+
 /// Run AWS subcommand `name`; `None` when `name` is not one.
 pub(super) fn dispatch(
     source: Source<'_>,
@@ -539,6 +559,10 @@ pub(super) fn dispatch(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Option<u8> {
+    if !["deploy", "diff", "destroy", "outputs", "status"].contains(&name) {
+        return None;
+    }
+    log::init(verbosity(m), err);
     Some(match name {
         "deploy" => deploy::run(source, m, out, err),
         "diff" => diff::run(source, m, out, err),
