@@ -186,6 +186,15 @@ registry! {
     ARRAY_SIZE = Error Validator "FF2009"
         "array size out of range"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html";
+    FOREACH_SYNTAX = Error Validator "FF2010"
+        "Fn::ForEach that CloudFormation cannot expand: not [Identifier, Collection, {OutputKey: OutputValue}], a collection that is not a list, or no AWS::LanguageExtensions transform"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html";
+    FOREACH_DUPLICATE_KEY = Error Validator "FF2011"
+        "Fn::ForEach generates a key (logical ID, output, condition or property) that is already where it is merged"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html";
+    FOREACH_UNCHECKED = Warning Validator "FF2012"
+        "Fn::ForEach loops too large to expand offline item by item, checked once each with their identifiers unknown"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -101,6 +101,18 @@ impl Template {
         }
     }
 
+    /// The same template with another body (the validator checks a template's
+    /// `Fn::ForEach` loops expanded): the text CloudFormation receives, and what the reader
+    /// noticed in it, stay those of this one.
+    pub(crate) fn with_body(&self, body: Json) -> Template {
+        Template {
+            name: self.name.clone(),
+            body,
+            text: self.text.clone(),
+            yaml_aliases: Arc::clone(&self.yaml_aliases),
+        }
+    }
+
     /// The same template under another name (a file's template deployed as a stack): the
     /// text it was read from, and what the reader noticed, go with it.
     #[cfg(feature = "deploy")]

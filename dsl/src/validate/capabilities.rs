@@ -51,6 +51,13 @@ const IAM_TYPES: &[(&str, Option<&str>)] = &[
 /// assert_eq!(capabilities(&t), vec![Capability::Iam, Capability::NamedIam]);
 /// ```
 pub fn capabilities(template: &Template) -> Vec<Capability> {
+    // The resources `Fn::ForEach` loops generate count (an IAM role made in a loop).
+    let expansion = super::foreach::expand(template);
+    of(expansion.template.as_ref().unwrap_or(template))
+}
+
+/// The capabilities of a template whose loops are expanded.
+pub(super) fn of(template: &Template) -> Vec<Capability> {
     let body = template.body();
     let mut caps = Vec::new();
     if let Some(resources) = body.get("Resources").and_then(Json::as_object) {

@@ -13,6 +13,9 @@
 //! - **References and limits** (`FF30xx`, `FF31xx`): `Ref`, `Fn::GetAtt`, `Fn::Sub`,
 //!   `DependsOn`, conditions and `Fn::FindInMap` targets; cycles; `Fn::Select` indexes;
 //!   references to conditional resources; CloudFormation's template limits.
+//! - **`Fn::ForEach`** (`FF2010`–`FF2012`): with the `AWS::LanguageExtensions` transform,
+//!   loops are expanded before the other checks, which see the entries they generate; a
+//!   loop over a collection not known offline is checked once, its identifier unknown.
 //! - **ECS and friends** (`FF4xxx`): Fargate sizes, containers, services, ECR lifecycle
 //!   policies, Application Auto Scaling, capacity providers.
 //!
@@ -33,6 +36,7 @@
 mod capabilities;
 mod data;
 mod ecs;
+mod foreach;
 mod limits;
 mod pattern;
 mod refs;
@@ -75,18 +79,28 @@ impl Report {
 }
 
 /// Check `template` (named by [`Template::name`], the stack or file) and report every problem.
+///
+/// A template with the `AWS::LanguageExtensions` transform is checked with its `Fn::ForEach`
+/// loops expanded, as CloudFormation processes it (a diagnostic on a generated entry names
+/// its loop).
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html>
 pub fn validate(template: &Template) -> Report {
-    let mut cx = Cx::new(template);
+    let expansion = foreach::expand(template);
+    let checked = expansion.template.as_ref().unwrap_or(template);
+    let mut cx = Cx::new(checked);
+    cx.opaque = &expansion.opaque;
     limits::check(&mut cx);
     schema::check(&mut cx);
     refs::check(&mut cx);
     secrets::check(&mut cx);
     ecs::check(&mut cx);
-    let mut diagnostics = cx.diags;
+    let found = std::mem::take(&mut cx.diags);
+    let capabilities = capabilities::of(checked);
+    let mut diagnostics = expansion.finish(found);
     diagnostics.sort_by_key(|d| d.severity);
     Report {
         diagnostics,
-        capabilities: capabilities(template),
+        capabilities,
     }
 }
 
@@ -191,6 +205,11 @@ pub(crate) struct Cx<'t> {
     pub mappings: Option<&'t JsonMap>,
     pub outputs: Option<&'t JsonMap>,
     pub diags: Vec<Diagnostic>,
+    /// Whether the template declares the `AWS::LanguageExtensions` transform, which resolves
+    /// intrinsic functions given to `Ref` and `Fn::GetAtt`.
+    pub language_extensions: bool,
+    /// Names that `Fn::ForEach` loops over collections not known offline may generate.
+    pub opaque: &'t foreach::OpaqueNames,
 }
 
 impl<'t> Cx<'t> {
@@ -213,6 +232,8 @@ impl<'t> Cx<'t> {
             mappings: section("Mappings"),
             outputs: section("Outputs"),
             diags: Vec::new(),
+            language_extensions: foreach::declares_language_extensions(body),
+            opaque: &foreach::NO_OPAQUE_NAMES,
         }
     }
 

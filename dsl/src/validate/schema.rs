@@ -263,8 +263,11 @@ fn resources_structure(cx: &mut Cx, language_extensions: bool) {
                 None,
             );
         }
+        // With a transform, the condition may be an intrinsic function it resolves
+        // (AWS::LanguageExtensions resolves an `Fn::Sub` or `Fn::FindInMap` there).
         if let Some(c) = m.get("Condition")
             && !c.is_string()
+            && !(c.is_object() && language_extensions)
         {
             cx.report(
                 rules::TEMPLATE_STRUCTURE,
