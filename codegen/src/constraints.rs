@@ -23,7 +23,11 @@
 //! `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
 //! or alternatives make other keys legal) and `items`. A type's root adds `definitions` and
 //! `attributes` (what `Fn::GetAtt` accepts: dotted names, `*` for any segment, a trailing
-//! `.*` for any suffix, or `*` alone for anything; see [`crate::getatt`]).
+//! `.*` for any suffix, or `*` alone for anything; see [`crate::getatt`]) and, for a type whose
+//! service AWS has shut down, is shutting down or keeps in maintenance mode, `lifecycle`
+//! (`{"status": "shutdown" | "sunset" | "maintenance", "date": "YYYY-MM-DD"}`, the date
+//! optional), as cfn-lint's schemas record it from
+//! <https://docs.aws.amazon.com/general/latest/gr/full_shutdown_services.html>.
 
 use std::collections::BTreeSet;
 
@@ -123,6 +127,9 @@ pub fn reduce_type(type_name: &str, schema: &Value, patterns: &mut Patterns) -> 
             defs.iter().map(|(k, v)| (k.clone(), r.reduce(v))).collect();
         m.insert("definitions".into(), Value::Object(reduced));
     }
+    if let Some(lc) = lifecycle(schema) {
+        m.insert("lifecycle".into(), lc);
+    }
     m.insert(
         "attributes".into(),
         Value::Array(
@@ -134,6 +141,22 @@ pub fn reduce_type(type_name: &str, schema: &Value, patterns: &mut Patterns) -> 
         ),
     );
     root
+}
+
+/// The type's service lifecycle, when the schema records one with a known status: the
+/// status and, when given, the date.
+fn lifecycle(schema: &Value) -> Option<Value> {
+    let lc = schema.get("lifecycle")?;
+    let status = lc.get("status").and_then(Value::as_str)?;
+    if !matches!(status, "shutdown" | "sunset" | "maintenance") {
+        return None;
+    }
+    let mut out = Map::new();
+    out.insert("status".into(), Value::String(status.into()));
+    if let Some(date) = lc.get("date").and_then(Value::as_str) {
+        out.insert("date".into(), Value::String(date.into()));
+    }
+    Some(Value::Object(out))
 }
 
 fn def_name(r: &str) -> Option<&str> {
@@ -337,5 +360,23 @@ mod tests {
                 "attributes": ["Arn", "Endpoint.Address"]
             })
         );
+    }
+
+    #[test]
+    fn a_known_lifecycle_is_kept_and_an_unknown_status_dropped() {
+        let mut patterns = Patterns::default();
+        let gone = json!({"typeName": "AWS::X::Y", "properties": {},
+                          "lifecycle": {"status": "shutdown", "date": "2024-05-01", "note": "x"}});
+        let r = reduce_type("AWS::X::Y", &gone, &mut patterns);
+        assert_eq!(
+            r["lifecycle"],
+            json!({"status": "shutdown", "date": "2024-05-01"})
+        );
+        let undated = json!({"properties": {}, "lifecycle": {"status": "sunset"}});
+        let r = reduce_type("AWS::X::Y", &undated, &mut patterns);
+        assert_eq!(r["lifecycle"], json!({"status": "sunset"}));
+        let odd = json!({"properties": {}, "lifecycle": {"status": "preview"}});
+        let r = reduce_type("AWS::X::Y", &odd, &mut patterns);
+        assert!(r.get("lifecycle").is_none(), "{r}");
     }
 }

@@ -195,6 +195,12 @@ registry! {
     FOREACH_UNCHECKED = Warning Validator "FF2012"
         "Fn::ForEach loops too large to expand offline item by item, checked once each with their identifiers unknown"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html";
+    RETIRED_SERVICE = Error Validator "FF2013"
+        "resource type of a service AWS has shut down (no such resource can be created)"
+        "https://docs.aws.amazon.com/general/latest/gr/full_shutdown_services.html";
+    RETIRING_SERVICE = Warning Validator "FF2014"
+        "resource type of a service AWS is shutting down or keeps in maintenance mode"
+        "https://docs.aws.amazon.com/general/latest/gr/lifecycle-doc-history.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -63,6 +63,7 @@ pub(super) fn check(cx: &mut Cx) {
             unknown_type(cx, id, ty, props, transformed);
             continue;
         };
+        lifecycle(cx, id, ty, schema);
         let mut path = format!("{id}.Properties");
         match props {
             None => {
@@ -82,6 +83,48 @@ pub(super) fn check(cx: &mut Cx) {
             }
         }
     }
+}
+
+/// FF2013 / FF2014: a type whose service AWS has shut down (an error: CloudFormation cannot
+/// create it), or is shutting down or keeps in maintenance mode (a warning), as the schema
+/// data records it (cfn-lint's schemas, from AWS's lifecycle pages).
+fn lifecycle(cx: &mut Cx, id: &str, ty: &str, schema: &'static Node) {
+    let Some(lc) = schema.get("lifecycle") else {
+        return;
+    };
+    let date = lc.get("date").and_then(Node::as_str);
+    let on = |what: &str| date.map_or(String::new(), |d| format!(" {what} {d}"));
+    let (rule, message, hint) = match lc.get("status").and_then(Node::as_str) {
+        Some("shutdown") => (
+            rules::RETIRED_SERVICE,
+            format!(
+                "{ty} is from a service AWS shut down{}: it can no longer be created",
+                on("on")
+            ),
+            "remove the resource, or move to the service AWS names as its replacement",
+        ),
+        Some("sunset") => (
+            rules::RETIRING_SERVICE,
+            format!("{ty} is from a service AWS is shutting down{}", on("on")),
+            "plan the move to the service AWS names as its replacement",
+        ),
+        Some("maintenance") => (
+            rules::RETIRING_SERVICE,
+            format!(
+                "{ty} is from a service in maintenance mode{}: no new features",
+                on("since")
+            ),
+            "consider the service AWS names as its successor",
+        ),
+        _ => return,
+    };
+    cx.report(
+        rule,
+        Some(id),
+        format!("{id}.Type"),
+        message,
+        Some(hint.into()),
+    );
 }
 
 fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transformed: bool) {
