@@ -37,6 +37,7 @@ mod capabilities;
 mod data;
 mod ecs;
 mod foreach;
+mod generated;
 mod limits;
 mod pattern;
 mod refs;
@@ -210,6 +211,8 @@ pub(crate) struct Cx<'t> {
     pub language_extensions: bool,
     /// Names that `Fn::ForEach` loops over collections not known offline may generate.
     pub opaque: &'t foreach::OpaqueNames,
+    /// Names the SAM transform or a module may generate.
+    pub generated: generated::Generated,
 }
 
 impl<'t> Cx<'t> {
@@ -234,7 +237,15 @@ impl<'t> Cx<'t> {
             diags: Vec::new(),
             language_extensions: foreach::declares_language_extensions(body),
             opaque: &foreach::NO_OPAQUE_NAMES,
+            generated: generated::Generated::of(body),
         }
+    }
+
+    /// Whether a resource named `name` may exist once the template is processed, though it
+    /// is not declared: made by an `Fn::ForEach` loop over a collection not known offline, by
+    /// the SAM transform or by a module.
+    pub fn may_be_generated(&self, name: &str) -> bool {
+        self.opaque.resource(name) || self.generated.resource(name)
     }
 
     /// The length of the text CloudFormation receives ([`Template::body_text`]: the file as

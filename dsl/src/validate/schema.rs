@@ -32,6 +32,12 @@ const RESOURCE_KEYS: &[&str] = &[
     "Version",
 ];
 
+/// The resource attributes SAM adds, read (and removed) by the SAM transform: `IgnoreGlobals`
+/// (<https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html>)
+/// and embedded `Connectors`
+/// (<https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/managing-permissions-connectors.html>).
+const SAM_RESOURCE_KEYS: &[&str] = &["IgnoreGlobals", "Connectors"];
+
 const OUTPUT_KEYS: &[&str] = &["Description", "Value", "Export", "Condition"];
 
 const PARAMETER_KEYS: &[&str] = &[
@@ -281,7 +287,9 @@ fn resources_structure(cx: &mut Cx, language_extensions: bool) {
             ),
         }
         for k in m.keys() {
-            if !RESOURCE_KEYS.contains(&k.as_str()) {
+            let known = RESOURCE_KEYS.contains(&k.as_str())
+                || (cx.generated.sam() && SAM_RESOURCE_KEYS.contains(&k.as_str()));
+            if !known {
                 let hint = suggest(k, RESOURCE_KEYS.iter().copied()).map_or_else(
                     || format!("resource attributes are {}", one_of(RESOURCE_KEYS)),
                     |s| format!("did you mean `{s}`?"),
