@@ -266,7 +266,7 @@ registry! {
         "YAML alias, which CloudFormation does not read (only package or SAM expand it)"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html";
     PACKAGE_FIRST = Warning Validator "FF3109"
-        "local path or S3 URL where a mapping belongs: a template for `aws cloudformation package`, to package first"
+        "local path or S3 URL where a mapping belongs, or a `rain pkg` directive: a template to package first"
         "https://docs.aws.amazon.com/cli/latest/reference/cloudformation/package.html";
 
     // ---- The validator: task definitions and services (FF400x, FF401x) -------------------

@@ -657,6 +657,28 @@ impl Walk<'_, '_> {
         if depth > 64 {
             return;
         }
+        // A `rain pkg` directive (`Rain::Embed: file`, `Rain::S3: path`...; in YAML the tag
+        // `!Rain::Embed file`, read as `Fn::Rain::Embed`) stands where rain writes the value
+        // when it packages the template: the template is for rain.
+        if let Json::Object(m) = v
+            && m.len() == 1
+            && let Some(directive) = m
+                .keys()
+                .next()
+                .filter(|k| k.starts_with("Rain::") || k.starts_with("Fn::Rain::"))
+        {
+            self.cx.report(
+                rules::PACKAGE_FIRST,
+                Some(self.id),
+                path.to_owned(),
+                format!(
+                    "`{}` is a directive for `rain pkg`, not a value CloudFormation reads",
+                    directive.trim_start_matches("Fn::")
+                ),
+                Some("run `rain pkg` (or `rain deploy`) and deploy the template it writes".into()),
+            );
+            return;
+        }
         if let Some((f, args)) = intrinsic(v) {
             if f == "Fn::If"
                 && let Some(a) = args.as_array()
