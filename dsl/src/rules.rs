@@ -201,6 +201,9 @@ registry! {
     RETIRING_SERVICE = Warning Validator "FF2014"
         "resource type of a service AWS is shutting down or keeps in maintenance mode"
         "https://docs.aws.amazon.com/general/latest/gr/lifecycle-doc-history.html";
+    MACRO_PARTIAL = Warning Validator "FF2018"
+        "template processed by a macro: only what is written was checked"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

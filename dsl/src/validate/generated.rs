@@ -11,11 +11,18 @@
 //!   `<ModuleLogicalId><ResourceLogicalId>`.
 //!   <https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/modules-using.html>
 //!
+//! - **`AWS::Include`** written as a key of a section (`Resources: {Fn::Transform: {Name:
+//!   AWS::Include, ...}}`, the documented form): the included snippet's entries join the
+//!   section, and they are unknown offline; any name may then be one of them, and the
+//!   include itself is no entry to check.
+//!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-include.html>
+//!
 //! What a transform or a module generates is not known offline (it depends on properties,
 //! events and the module's own template), so a name with one of these prefixes is taken to
 //! exist: the validator never reports a reference the processed template would resolve.
 
 use super::Json;
+use crate::model::template::Template;
 
 /// The SAM transform.
 pub(crate) const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
@@ -25,6 +32,8 @@ pub(crate) const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
 pub(crate) struct Generated {
     sam: bool,
     prefixes: Vec<String>,
+    /// A section includes a snippet: any name may be declared there.
+    anything: bool,
 }
 
 impl Generated {
@@ -48,7 +57,11 @@ impl Generated {
                 prefixes.push(id.clone());
             }
         }
-        Generated { sam, prefixes }
+        Generated {
+            sam,
+            prefixes,
+            anything: false,
+        }
     }
 
     /// Whether the template declares the SAM transform.
@@ -59,10 +72,72 @@ impl Generated {
     /// Whether processing the template may add a resource named `name` (or a referenceable
     /// property `Id.Property` of a SAM resource).
     pub(crate) fn resource(&self, name: &str) -> bool {
-        self.prefixes
-            .iter()
-            .any(|p| name.len() > p.len() && name.starts_with(p.as_str()))
+        self.anything
+            || self
+                .prefixes
+                .iter()
+                .any(|p| name.len() > p.len() && name.starts_with(p.as_str()))
     }
+
+    /// Take any name as possibly declared (a section includes a snippet).
+    pub(crate) fn include_anything(&mut self) {
+        self.anything = true;
+    }
+}
+
+/// The sections an `AWS::Include` can add entries to.
+const SECTIONS: [&str; 5] = [
+    "Resources",
+    "Outputs",
+    "Parameters",
+    "Mappings",
+    "Conditions",
+];
+
+/// The template without the `Fn::Transform` keys of its sections (each an include of a
+/// snippet only known once processed), or `None` when it has none.
+pub(crate) fn without_includes(template: &Template) -> Option<Template> {
+    let body = template.body().as_object()?;
+    let has = |s: &&str| {
+        body.get(*s)
+            .and_then(Json::as_object)
+            .is_some_and(|m| m.contains_key("Fn::Transform"))
+    };
+    if !SECTIONS.iter().any(has) {
+        return None;
+    }
+    let mut new = body.clone();
+    for s in SECTIONS {
+        if let Some(Json::Object(m)) = new.get_mut(s) {
+            m.shift_remove("Fn::Transform");
+        }
+    }
+    Some(template.with_body(Json::Object(new)))
+}
+
+/// The transforms AWS hosts: what each does is known (`AWS::Include` is only used through
+/// `Fn::Transform`, but listed all the same).
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-reference.html>
+const AWS_TRANSFORMS: [&str; 6] = [
+    "AWS::Serverless-2016-10-31",
+    "AWS::LanguageExtensions",
+    "AWS::Include",
+    "AWS::CodeDeployBlueGreen",
+    "AWS::SecretsManager-2020-07-23",
+    "AWS::SecretsManager-2024-09-16",
+];
+
+/// The macros (transforms that are not AWS's) the template's `Transform` names.
+pub(crate) fn custom_macros(body: &Json) -> Vec<&str> {
+    let names: Vec<&str> = match body.get("Transform") {
+        Some(Json::String(s)) => vec![s.as_str()],
+        Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
+        _ => Vec::new(),
+    };
+    names
+        .into_iter()
+        .filter(|n| !AWS_TRANSFORMS.contains(n))
+        .collect()
 }
 
 /// Whether the template declares the SAM transform.
@@ -102,6 +177,19 @@ mod tests {
         for name in ["Fn", "Storage", "PlainRole", "Other", "ServerlessRestApi"] {
             assert!(!g.resource(name), "{name}: only longer names are generated");
         }
+    }
+
+    #[test]
+    fn macros_are_the_transforms_aws_does_not_host() {
+        assert_eq!(
+            custom_macros(
+                &json!({"Transform": ["AWS::Serverless-2016-10-31", "Org-Dates", "AWS::LanguageExtensions"]})
+            ),
+            ["Org-Dates"]
+        );
+        assert!(custom_macros(&json!({"Transform": "AWS::SecretsManager-2024-09-16"})).is_empty());
+        assert_eq!(custom_macros(&json!({"Transform": "PyPlate"})), ["PyPlate"]);
+        assert!(custom_macros(&json!({"Resources": {}})).is_empty());
     }
 
     #[test]
@@ -145,6 +233,32 @@ mod tests {
             cycles(&plain),
             2,
             "both resources are on the cycle: {plain}"
+        );
+    }
+
+    /// An `AWS::Include` written as a key of Resources (the documented form) is no resource
+    /// to check, and what it includes may be referred to; without it, the same reference is
+    /// reported.
+    #[test]
+    fn an_include_in_a_section_is_opaque_content() {
+        let errors = |text: &str| {
+            let t = crate::Template::parse("t.yaml", text).unwrap();
+            crate::validate::validate(&t)
+                .diagnostics
+                .iter()
+                .map(|d| format!("{} {}", d.rule, d.path))
+                .collect::<Vec<_>>()
+        };
+        let topic = "  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: !GetAtt Included.Arn\n";
+        let with = format!(
+            "Resources:\n  Fn::Transform:\n    Name: AWS::Include\n    Parameters:\n      Location: s3://bucket/snippet.yaml\n{topic}"
+        );
+        assert_eq!(errors(&with), Vec::<String>::new(), "{with}");
+        let without = format!("Resources:\n{topic}");
+        assert_eq!(
+            errors(&without),
+            ["FF3002 Topic.Properties.DisplayName.Fn::GetAtt"],
+            "{without}"
         );
     }
 }

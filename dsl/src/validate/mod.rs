@@ -86,10 +86,34 @@ impl Report {
 /// its loop).
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html>
 pub fn validate(template: &Template) -> Report {
+    // Snippets included by `AWS::Include` keys of sections are unknown offline: checked
+    // without them, any name possibly declared by them.
+    let included = generated::without_includes(template);
+    let template = included.as_ref().unwrap_or(template);
     let expansion = foreach::expand(template);
     let checked = expansion.template.as_ref().unwrap_or(template);
     let mut cx = Cx::new(checked);
     cx.opaque = &expansion.opaque;
+    let macros = generated::custom_macros(checked.body());
+    if included.is_some() || !macros.is_empty() {
+        cx.generated.include_anything();
+    }
+    if !macros.is_empty() {
+        // A macro can rewrite anything: no name is reported missing, no type unknown, and
+        // the user is told what the validation could not see.
+        cx.report(
+            crate::rules::MACRO_PARTIAL,
+            None,
+            "Transform",
+            format!(
+                "the template uses the macro{} {}: it can add or change anything, so only what \
+                 is written here was checked (references and resource types are taken on trust)",
+                if macros.len() == 1 { "" } else { "s" },
+                macros.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+            ),
+            Some("validate the processed template too: `aws cloudformation get-template --template-stage Processed`, or the change set's template".into()),
+        );
+    }
     limits::check(&mut cx);
     schema::check(&mut cx);
     refs::check(&mut cx);

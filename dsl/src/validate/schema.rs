@@ -146,7 +146,11 @@ fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transform
         }
         return;
     }
-    if ty.ends_with("::MODULE") || (transformed && ty.starts_with("AWS::Serverless::")) {
+    if ty.ends_with("::MODULE")
+        || (transformed && ty.starts_with("AWS::Serverless::"))
+        || !super::generated::custom_macros(cx.body).is_empty()
+    {
+        // A module, SAM, or a macro that may turn the type into others.
         return;
     }
     if !(ty.starts_with("AWS::") || ty.starts_with("Alexa::")) {
