@@ -79,6 +79,18 @@ impl Report {
     }
 }
 
+/// A value as a diagnostic shows it: compact JSON, cut to 60 characters (an intrinsic
+/// function is shown as written, e.g. `{"Fn::Sub":"${Env}-web"}`).
+pub(crate) fn shown(v: &Json) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 {
+        let cut: String = s.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        s
+    }
+}
+
 /// Check `template` (named by [`Template::name`], the stack or file) and report every problem.
 ///
 /// A template with the `AWS::LanguageExtensions` transform is checked with its `Fn::ForEach`

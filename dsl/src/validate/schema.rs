@@ -543,16 +543,6 @@ const PACKAGED: [(&str, &str); 5] = [
     ("AWS::StepFunctions::StateMachine", "DefinitionS3Location"),
 ];
 
-fn short(v: &Json) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 60 {
-        let cut: String = s.chars().take(57).collect();
-        format!("{cut}...")
-    } else {
-        s
-    }
-}
-
 fn conforms(t: &str, v: &Json) -> bool {
     if let Json::String(s) = v
         && super::has_dynamic_reference(s)
@@ -740,7 +730,7 @@ impl Walk<'_, '_> {
                     format!(
                         "{} is a path for `aws cloudformation package`, not a value \
                          CloudFormation reads",
-                        short(v)
+                        super::shown(v)
                     ),
                     Some(
                         "run `aws cloudformation package` and deploy the template it writes".into(),
@@ -752,7 +742,11 @@ impl Walk<'_, '_> {
                 rules::VALUE_TYPE,
                 Some(self.id),
                 path.to_owned(),
-                format!("expected {}, found {found} {}", want.join(" or "), short(v)),
+                format!(
+                    "expected {}, found {found} {}",
+                    want.join(" or "),
+                    super::shown(v)
+                ),
                 None,
             );
             return;
@@ -816,7 +810,7 @@ impl Walk<'_, '_> {
                     rules::ENUM_VALUE,
                     Some(self.id),
                     path.to_owned(),
-                    format!("{} is not an allowed value", short(v)),
+                    format!("{} is not an allowed value", super::shown(v)),
                     Some(hint),
                 );
                 return;
@@ -846,7 +840,7 @@ impl Walk<'_, '_> {
                     rules::STRING_PATTERN,
                     Some(self.id),
                     path.to_owned(),
-                    format!("{} does not match the pattern `{p}`", short(v)),
+                    format!("{} does not match the pattern `{p}`", super::shown(v)),
                     None,
                 );
                 return;
@@ -861,7 +855,7 @@ impl Walk<'_, '_> {
                 rules::NUMBER_RANGE,
                 Some(self.id),
                 path.to_owned(),
-                format!("{} is out of range", short(v)),
+                format!("{} is out of range", super::shown(v)),
                 Some(range_hint("", min, max)),
             );
         }

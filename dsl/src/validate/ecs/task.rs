@@ -233,7 +233,7 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
             continue;
         };
         let path = format!("{id}.Properties.ContainerDefinitions[{i}]");
-        let name = lit_str(c.get("Name")).unwrap_or("?");
+        let name = container_name(c);
         let hard = c
             .get("Memory")
             .filter(|v| !is_expr(v))
@@ -413,6 +413,16 @@ pub(super) const AWSLOGS_OPTIONS: &[&str] = &[
     "mode",
 ];
 
+/// A container's name as diagnostics show it: the literal name, an intrinsic function as
+/// written, or `(no Name)`.
+fn container_name(c: &JsonMap) -> std::borrow::Cow<'_, str> {
+    match c.get("Name") {
+        Some(Json::String(s)) => std::borrow::Cow::Borrowed(s.as_str()),
+        Some(v) => std::borrow::Cow::Owned(crate::validate::shown(v)),
+        None => std::borrow::Cow::Borrowed("(no Name)"),
+    }
+}
+
 pub(super) fn awslogs(cx: &mut Cx, id: &str, path: &str, c: &JsonMap, fargate: bool) {
     let Some(lc) = c.get("LogConfiguration").and_then(Json::as_object) else {
         return;
@@ -420,7 +430,7 @@ pub(super) fn awslogs(cx: &mut Cx, id: &str, path: &str, c: &JsonMap, fargate: b
     if lit_str(lc.get("LogDriver")) != Some("awslogs") {
         return;
     }
-    let name = lit_str(c.get("Name")).unwrap_or("?");
+    let name = container_name(c);
     let options = match lc.get("Options") {
         Some(o) if is_expr(o) => return,
         Some(Json::Object(o)) if o.keys().any(|k| k.starts_with("Fn::")) => return,
@@ -525,5 +535,28 @@ mod tests {
         assert_eq!(with_unit(&Json::from("512"), "gb"), Some(512.0));
         assert_eq!(with_unit(&Json::from(1024), "vcpu"), Some(1024.0));
         assert_eq!(with_unit(&Json::from("lots"), "gb"), None);
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    /// Issue #12: a container whose Name is an intrinsic function is named by the function
+    /// as written, not `?`.
+    #[test]
+    fn a_container_named_by_an_intrinsic_is_shown_as_written() {
+        let text = "Parameters:\n  Env: {Type: String}\nResources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: !Sub ${Env}-web\n          Image: nginx\n          Memory: 256\n          MemoryReservation: 512\n";
+        let t = crate::Template::parse("t.yaml", text).unwrap();
+        let report = crate::validate::validate(&t);
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == crate::rules::CONTAINER_MEMORY_RESERVATION)
+            .unwrap_or_else(|| panic!("{:?}", report.diagnostics));
+        assert!(
+            d.message
+                .starts_with(r#"container `{"Fn::Sub":"${Env}-web"}`: Memory (256)"#),
+            "{}",
+            d.message
+        );
     }
 }
