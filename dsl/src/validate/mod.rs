@@ -34,6 +34,7 @@
 //! ```
 
 mod capabilities;
+mod condeval;
 mod data;
 mod ecs;
 mod foreach;

@@ -211,7 +211,10 @@ impl<'t> Refs<'_, 't> {
         else {
             return;
         };
-        if matches!(place, Place::Condition(_)) || self.implied(asserted).contains(cond) {
+        if matches!(place, Place::Condition(_))
+            || self.implied(asserted).contains(cond)
+            || super::condeval::guaranteed(self.cx.conditions, self.cx.parameters, asserted, cond)
+        {
             return;
         }
         if !self.warned.insert((place.id(), target.to_owned())) {
@@ -469,12 +472,18 @@ impl<'t> Refs<'_, 't> {
                     self.walk(place, &a[1], path, asserted);
                     path.truncate(path.len() - 3);
                     asserted.pop();
+                    // The else branch: where the condition is false.
+                    asserted.push(format!("{}{c}", super::condeval::NOT));
+                    path.push_str("[2]");
+                    self.walk(place, &a[2], path, asserted);
+                    path.truncate(path.len() - 3);
+                    asserted.pop();
                 } else {
                     self.walk(place, &a[1], path, asserted);
+                    path.push_str("[2]");
+                    self.walk(place, &a[2], path, asserted);
+                    path.truncate(path.len() - 3);
                 }
-                path.push_str("[2]");
-                self.walk(place, &a[2], path, asserted);
-                path.truncate(path.len() - 3);
             }
             ("Condition", Json::String(name)) => {
                 self.condition_exists(place, name, path.clone());
