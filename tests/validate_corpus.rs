@@ -13,6 +13,10 @@
 //! the offending property (or at the object missing one). The old `# expect: RULE ID` form is
 //! refused, so no file can silently keep comparing less.
 //!
+//! A case whose defect depends on the date (a Lambda runtime AWS deprecates or blocks from a
+//! given day) says on which day it holds with `# as-of: YYYY-MM-DD`; it and its twin are
+//! validated as of that day ([`ferroform::validate::validate_as_of`]), the others as of today.
+//!
 //! The expectations were written from the AWS documentation and the list of checks
 //! (each file's `# defect:` line says which fact it breaks), not copied from output.
 
@@ -20,7 +24,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use ferroform::rules::{self, validator_rules};
-use ferroform::validate::validate;
+use ferroform::validate::{Date, validate, validate_as_of};
 use ferroform::{Diagnostic, Severity, Template};
 
 fn corpus() -> PathBuf {
@@ -115,9 +119,44 @@ fn show(v: &[Expect]) -> String {
 
 /// Every diagnostic of `t`, sorted, duplicates kept.
 fn found(t: &Template) -> Vec<Expect> {
-    let mut v: Vec<Expect> = validate(t).diagnostics.iter().map(Expect::of).collect();
+    found_as_of(t, None)
+}
+
+/// [`found`] as of a day (today when `None`).
+fn found_as_of(t: &Template, day: Option<Date>) -> Vec<Expect> {
+    let mut v: Vec<Expect> = validate_on(t, day)
+        .diagnostics
+        .iter()
+        .map(Expect::of)
+        .collect();
     v.sort();
     v
+}
+
+fn validate_on(t: &Template, day: Option<Date>) -> ferroform::validate::Report {
+    match day {
+        Some(d) => validate_as_of(t, d),
+        None => validate(t),
+    }
+}
+
+/// The day a case holds on: its `# as-of: YYYY-MM-DD` line, if any.
+fn as_of(path: &Path) -> Option<Date> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut days = text
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("# as-of:"))
+        .map(|d| {
+            d.parse()
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        });
+    let day = days.next();
+    assert!(
+        days.next().is_none(),
+        "{}: two `# as-of:` lines",
+        path.display()
+    );
+    day
 }
 
 /// The `# expect:` lines of a file, sorted; panics on a line not in the current form
@@ -184,7 +223,7 @@ fn each_invalid_template_gets_exactly_its_diagnostics() {
     let mut failures = Vec::new();
     for c in invalid_cases() {
         let want = expected(&c);
-        let got = found(&load(&c));
+        let got = found_as_of(&load(&c), as_of(&c));
         if want != got {
             failures.push(format!(
                 "{}:\n  expected:\n{}\n  found:\n{}",
@@ -202,7 +241,7 @@ fn each_corrected_twin_validates_with_no_diagnostics() {
     let mut failures = Vec::new();
     for c in invalid_cases() {
         let t = load(&twin(&c));
-        let r = validate(&t);
+        let r = validate_on(&t, as_of(&c));
         if !r.diagnostics.is_empty() {
             let list: Vec<String> = r
                 .diagnostics

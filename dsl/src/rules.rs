@@ -201,6 +201,12 @@ registry! {
     RETIRING_SERVICE = Warning Validator "FF2014"
         "resource type of a service AWS is shutting down or keeps in maintenance mode"
         "https://docs.aws.amazon.com/general/latest/gr/lifecycle-doc-history.html";
+    LAMBDA_RUNTIME_CREATE_BLOCKED = Error Validator "FF2016"
+        "Lambda runtime AWS no longer lets you create functions on (a new stack or a replaced function fails)"
+        "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html";
+    LAMBDA_RUNTIME_DEPRECATED = Warning Validator "FF2017"
+        "Lambda runtime AWS has deprecated (no more security patches) but still lets you create functions on"
+        "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html";
     MACRO_PARTIAL = Warning Validator "FF2018"
         "template processed by a macro: only what is written was checked"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html";

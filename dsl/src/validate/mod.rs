@@ -16,6 +16,9 @@
 //! - **`Fn::ForEach`** (`FF2010`–`FF2012`): with the `AWS::LanguageExtensions` transform,
 //!   loops are expanded before the other checks, which see the entries they generate; a
 //!   loop over a collection not known offline is checked once, its identifier unknown.
+//! - **Lambda runtimes** (`FF2016`, `FF2017`): a function's `Runtime` that AWS Lambda no
+//!   longer lets you create (an error) or has deprecated (a warning), by the date of the check
+//!   ([`validate_as_of`] takes that date; [`validate`] uses today's).
 //! - **ECS and friends** (`FF4xxx`): Fargate sizes, containers, services, ECR lifecycle
 //!   policies, Application Auto Scaling, capacity providers.
 //!
@@ -39,6 +42,7 @@ mod data;
 mod ecs;
 mod foreach;
 mod generated;
+mod lambda;
 mod limits;
 mod pattern;
 mod refs;
@@ -48,6 +52,7 @@ pub(crate) mod secrets;
 
 pub use capabilities::{Capability, capabilities};
 pub(crate) use ecs::{FARGATE_CPUS, fargate_hint, fargate_memory, fargate_valid};
+pub use lambda::Date;
 pub use limits::INLINE_BODY_LIMIT;
 
 use crate::model::diag::{Diagnostic, Severity};
@@ -98,7 +103,30 @@ pub(crate) fn shown(v: &Json) -> String {
 /// loops expanded, as CloudFormation processes it (a diagnostic on a generated entry names
 /// its loop).
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html>
+///
+/// The checks that depend on the date (the Lambda runtimes AWS has deprecated or blocks)
+/// take today's, from the system clock ([`Date::today`]); [`validate_as_of`] takes another.
 pub fn validate(template: &Template) -> Report {
+    validate_as_of(template, Date::today())
+}
+
+/// [`validate`] as if today were `today`: what the date-dependent checks (`FF2016`, `FF2017`:
+/// the Lambda runtimes AWS deprecates and blocks) would say that day. For reproducible checks
+/// (a test pinned to a date) and for "will this still deploy then?".
+///
+/// ```
+/// use ferroform::Template;
+/// use ferroform::validate::{Date, validate_as_of};
+/// let t = Template::parse("t.yaml", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: nodejs20.x\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/lambda\n      Code: {S3Bucket: artifacts, S3Key: k.zip}\n").unwrap();
+/// // Deprecated on 2026-04-30, still creatable until 2027-02-01: a warning, then an error.
+/// assert_eq!(validate_as_of(&t, Date::new(2026, 3, 1).unwrap()).diagnostics.len(), 0);
+/// let d = &validate_as_of(&t, Date::new(2026, 12, 4).unwrap()).diagnostics[0];
+/// assert_eq!(d.rule, ferroform::rules::LAMBDA_RUNTIME_DEPRECATED);
+/// let d = &validate_as_of(&t, Date::new(2027, 2, 1).unwrap()).diagnostics[0];
+/// assert_eq!(d.rule, ferroform::rules::LAMBDA_RUNTIME_CREATE_BLOCKED);
+/// assert_eq!(d.path, "Fn.Properties.Runtime");
+/// ```
+pub fn validate_as_of(template: &Template, today: Date) -> Report {
     // Snippets included by `AWS::Include` keys of sections are unknown offline: checked
     // without them, any name possibly declared by them.
     let included = generated::without_includes(template);
@@ -131,6 +159,7 @@ pub fn validate(template: &Template) -> Report {
     schema::check(&mut cx);
     refs::check(&mut cx);
     secrets::check(&mut cx);
+    lambda::check(&mut cx, today);
     ecs::check(&mut cx);
     let found = std::mem::take(&mut cx.diags);
     let capabilities = capabilities::of(checked);
