@@ -201,6 +201,9 @@ registry! {
     RETIRING_SERVICE = Warning Validator "FF2014"
         "resource type of a service AWS is shutting down or keeps in maintenance mode"
         "https://docs.aws.amazon.com/general/latest/gr/lifecycle-doc-history.html";
+    POLICY_DOCUMENT = Error Validator "FF2015"
+        "policy document IAM refuses (trust, identity or resource policy: its elements, Effect, Action, Principal, Resource, Condition)"
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html";
     LAMBDA_RUNTIME_CREATE_BLOCKED = Error Validator "FF2016"
         "Lambda runtime AWS no longer lets you create functions on (a new stack or a replaced function fails)"
         "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html";

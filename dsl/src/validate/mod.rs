@@ -19,6 +19,14 @@
 //! - **Lambda runtimes** (`FF2016`, `FF2017`): a function's `Runtime` that AWS Lambda no
 //!   longer lets you create (an error) or has deprecated (a warning), by the date of the check
 //!   ([`validate_as_of`] takes that date; [`validate`] uses today's).
+//! - **IAM policy documents** (`FF2015`): trust, identity and resource policies as IAM's
+//!   policy grammar has them (elements, `Effect`, `Action`, `Principal`, `Resource`,
+//!   `Condition`), what IAM refuses with `MalformedPolicyDocument`.
+//! - **Service lifecycle** (`FF2013`, `FF2014`): resource types of services AWS has shut down
+//!   (an error) or is shutting down or keeps in maintenance mode (a warning).
+//! - **What others generate** (`FF2018`): names the SAM transform, a module or an included
+//!   snippet adds are taken to exist; a template processed by a custom macro is checked only
+//!   for what it says, with a warning that the check is partial.
 //! - **ECS and friends** (`FF4xxx`): Fargate sizes, containers, services, ECR lifecycle
 //!   policies, Application Auto Scaling, capacity providers.
 //!
@@ -45,6 +53,7 @@ mod generated;
 mod lambda;
 mod limits;
 mod pattern;
+mod policy;
 mod refs;
 mod resolve;
 mod schema;
@@ -160,6 +169,7 @@ pub fn validate_as_of(template: &Template, today: Date) -> Report {
     refs::check(&mut cx);
     secrets::check(&mut cx);
     lambda::check(&mut cx, today);
+    policy::check(&mut cx);
     ecs::check(&mut cx);
     let found = std::mem::take(&mut cx.diags);
     let capabilities = capabilities::of(checked);

@@ -1,0 +1,1278 @@
+//! IAM policy documents (`FF2015`): the documents IAM (or the service holding a resource
+//! policy) refuses with `MalformedPolicyDocument` when the stack is deployed.
+//!
+//! Where they are: a role's trust policy (`AWS::IAM::Role` `AssumeRolePolicyDocument`); the
+//! identity-based policies attached to roles, users and groups (`Policies[*].PolicyDocument`
+//! of `AWS::IAM::Role`, `User`, `Group`; `PolicyDocument` of `AWS::IAM::Policy`,
+//! `ManagedPolicy`, `RolePolicy`, `UserPolicy`, `GroupPolicy`); resource-based policies
+//! (`PolicyDocument` of `AWS::S3::BucketPolicy`, `AWS::SQS::QueuePolicy`,
+//! `AWS::SNS::TopicPolicy`; `RepositoryPolicyText` of `AWS::ECR::Repository`; `KeyPolicy` of
+//! `AWS::KMS::Key`). A document is a mapping or a JSON text.
+//!
+//! What is checked, from the IAM JSON policy reference (grammar:
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html>,
+//! elements: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html>):
+//! - a document has only `Version`, `Id` and `Statement`; `Statement` is required, and is one
+//!   statement (a mapping) or a list of them; `Version` is `2012-10-17` or `2008-10-17`;
+//! - a statement has only `Sid`, `Effect`, `Principal`, `NotPrincipal`, `Action`, `NotAction`,
+//!   `Resource`, `NotResource`, `Condition`; `Effect` is required and is `Allow` or `Deny`
+//!   (case-sensitive); exactly one of `Action`/`NotAction`; never both `Resource` and
+//!   `NotResource`, nor both `Principal` and `NotPrincipal` (the reference: "you cannot use
+//!   both ... in the same policy statement");
+//! - "The `principal_block` element is required in resource-based policies (for example, in
+//!   Amazon S3 bucket policies) and in trust policies for IAM roles. It must *not* be included
+//!   in identity-based policies" (grammar notes; IAM: "Has prohibited field Principal"); "You
+//!   cannot use the `NotPrincipal` element in an IAM identity-based policy nor in an IAM role
+//!   trust policy" (`NotPrincipal` page);
+//! - an identity-based statement names its resources (`Resource` or `NotResource`: the
+//!   grammar's `resource_block` is not optional); a trust policy names none (the resource is
+//!   the role; IAM: "Has prohibited field Resource");
+//! - a principal is `*` or a mapping of `AWS`, `Federated`, `Service`, `CanonicalUser`; an
+//!   action is `*` or `service:name` ("a service namespace, a colon, and the name of an
+//!   action"); `Action` and `Resource` are a string or a list of strings; `Condition` maps
+//!   condition operators (the condition operators page, with the `ForAllValues:` /
+//!   `ForAnyValue:` set prefixes and the `IfExists` suffix) to mappings;
+//! - in IAM's own policies, a `Sid` is unique within the policy, and in identity-based ones
+//!   it has only `A-Z`, `a-z`, `0-9` (grammar notes, `sid_string`).
+//!
+//! Nothing is guessed: a value that is an expression (`Ref`, `Fn::Sub`...) is not checked,
+//! an `Fn::If` has each of its literal branches checked (a property or element that an
+//! `Fn::If` may leave out counts as maybe there: never reported as conflicting or
+//! prohibited, never as missing), a mapping with an `Fn::` key (`Fn::Transform`) is left
+//! alone, and a JSON text holding a dynamic reference (`{{resolve:...}}`) is not read.
+
+use super::{Cx, has_dynamic_reference, intrinsic, one_of, push_index, suggest};
+use crate::model::render::{Json, JsonMap};
+use crate::rules;
+
+/// What a policy document is for: IAM allows different elements in each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Identity-based: attached to a role, user or group (inline or managed).
+    Identity,
+    /// A role's trust policy (`AssumeRolePolicyDocument`).
+    Trust,
+    /// Resource-based, with what the policy is called ("S3 bucket policy").
+    Resource(&'static str),
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Identity => "IAM identity policy",
+            Kind::Trust => "role trust policy",
+            Kind::Resource(name) => name,
+        }
+    }
+
+    /// The name with its article ("an S3 bucket policy").
+    fn a_name(self) -> String {
+        let name = self.name();
+        let vowel_sound = ["IAM", "S3", "SQS", "SNS", "ECR"]
+            .iter()
+            .any(|p| name.starts_with(p));
+        format!("{} {name}", if vowel_sound { "an" } else { "a" })
+    }
+}
+
+/// The property that holds a list of inline policies (`{PolicyName, PolicyDocument}`).
+const INLINE: &str = "Policies";
+
+/// Where policy documents are: (resource type, property, kind). [`INLINE`] means each
+/// item's `PolicyDocument`.
+const PLACES: &[(&str, &str, Kind)] = &[
+    ("AWS::IAM::Role", "AssumeRolePolicyDocument", Kind::Trust),
+    ("AWS::IAM::Role", INLINE, Kind::Identity),
+    ("AWS::IAM::User", INLINE, Kind::Identity),
+    ("AWS::IAM::Group", INLINE, Kind::Identity),
+    ("AWS::IAM::Policy", "PolicyDocument", Kind::Identity),
+    ("AWS::IAM::ManagedPolicy", "PolicyDocument", Kind::Identity),
+    ("AWS::IAM::RolePolicy", "PolicyDocument", Kind::Identity),
+    ("AWS::IAM::UserPolicy", "PolicyDocument", Kind::Identity),
+    ("AWS::IAM::GroupPolicy", "PolicyDocument", Kind::Identity),
+    (
+        "AWS::S3::BucketPolicy",
+        "PolicyDocument",
+        Kind::Resource("S3 bucket policy"),
+    ),
+    (
+        "AWS::SQS::QueuePolicy",
+        "PolicyDocument",
+        Kind::Resource("SQS queue policy"),
+    ),
+    (
+        "AWS::SNS::TopicPolicy",
+        "PolicyDocument",
+        Kind::Resource("SNS topic policy"),
+    ),
+    (
+        "AWS::ECR::Repository",
+        "RepositoryPolicyText",
+        Kind::Resource("ECR repository policy"),
+    ),
+    (
+        "AWS::KMS::Key",
+        "KeyPolicy",
+        Kind::Resource("KMS key policy"),
+    ),
+];
+
+/// The elements of a policy document.
+const DOCUMENT_KEYS: &[&str] = &["Version", "Id", "Statement"];
+/// The elements of a statement.
+const STATEMENT_KEYS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+/// The principal types of a principal mapping.
+const PRINCIPAL_KEYS: &[&str] = &["AWS", "Federated", "Service", "CanonicalUser"];
+/// The policy language versions.
+const VERSIONS: &[&str] = &["2012-10-17", "2008-10-17"];
+/// The condition operators, without the set prefixes and the `IfExists` suffix.
+const OPERATORS: &[&str] = &[
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Null",
+];
+
+/// How deep `Fn::If`s may nest before the walk stops (a template nests far less).
+const MAX_IF_DEPTH: usize = 16;
+
+/// One problem in a policy document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Finding {
+    pub path: String,
+    pub message: String,
+    pub hint: String,
+}
+
+pub(super) fn check(cx: &mut Cx) {
+    let mut found: Vec<(&str, Finding)> = Vec::new();
+    for (id, r) in cx.resources.into_iter().flatten() {
+        let Some(ty) = r.get("Type").and_then(Json::as_str) else {
+            continue;
+        };
+        let Some(props) = r.get("Properties").and_then(Json::as_object) else {
+            continue;
+        };
+        for &(_, prop, kind) in PLACES.iter().filter(|(t, _, _)| *t == ty) {
+            let Some(v) = props.get(prop) else {
+                continue;
+            };
+            let mut path = format!("{id}.Properties.{prop}");
+            let findings = if prop == INLINE {
+                inline_policies(v, kind, &mut path)
+            } else {
+                check_document(v, kind, &path)
+            };
+            found.extend(findings.into_iter().map(|f| (id.as_str(), f)));
+        }
+    }
+    for (id, f) in found {
+        cx.report(
+            rules::POLICY_DOCUMENT,
+            Some(id),
+            f.path,
+            f.message,
+            Some(f.hint),
+        );
+    }
+}
+
+/// The documents of a list of inline policies (`Policies`).
+fn inline_policies(v: &Json, kind: Kind, path: &mut String) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for list in branches(v, 0) {
+        let Json::Array(items) = list else {
+            continue;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let len = path.len();
+            push_index(path, i);
+            for p in branches(item, 0) {
+                if let Some(doc) = p.get("PolicyDocument") {
+                    out.extend(check_document(doc, kind, &format!("{path}.PolicyDocument")));
+                }
+            }
+            path.truncate(len);
+        }
+    }
+    out
+}
+
+/// Check one policy document of `kind` at `path` (the property holding it).
+pub(crate) fn check_document(doc: &Json, kind: Kind, path: &str) -> Vec<Finding> {
+    let mut w = Walk {
+        kind,
+        out: Vec::new(),
+    };
+    for d in branches(doc, 0) {
+        match d {
+            Json::Object(m) => w.document(m, &mut path.to_owned()),
+            Json::String(s) => w.text(s, path),
+            // Any other type: the schema check reports it.
+            _ => {}
+        }
+    }
+    w.out
+}
+
+/// The literal values `v` may take: `v` itself, or the branches of its `Fn::If`s (not
+/// `AWS::NoValue`); nothing for any other expression.
+fn branches(v: &Json, depth: usize) -> Vec<&Json> {
+    match intrinsic(v) {
+        None => vec![v],
+        Some(("Fn::If", Json::Array(a))) if a.len() == 3 && depth < MAX_IF_DEPTH => a[1..]
+            .iter()
+            .filter(|b| !is_no_value(b))
+            .flat_map(|b| branches(b, depth + 1))
+            .collect(),
+        Some(_) => Vec::new(),
+    }
+}
+
+/// `{"Ref": "AWS::NoValue"}`: the element is left out.
+fn is_no_value(v: &Json) -> bool {
+    matches!(intrinsic(v), Some(("Ref", Json::String(s))) if s == "AWS::NoValue")
+}
+
+/// Whether `v` is `AWS::NoValue` or an `Fn::If` that may give it.
+fn may_be_absent(v: &Json) -> bool {
+    match intrinsic(v) {
+        Some(("Ref", Json::String(s))) => s == "AWS::NoValue",
+        Some(("Fn::If", Json::Array(a))) => a.iter().skip(1).any(may_be_absent),
+        _ => false,
+    }
+}
+
+/// A mapping CloudFormation transforms (`Fn::Transform` beside other keys): not guessed.
+fn has_fn_key(m: &JsonMap) -> bool {
+    m.keys().any(|k| k.starts_with("Fn::"))
+}
+
+/// What a value is, for a message.
+fn what(v: &Json) -> String {
+    match v {
+        Json::Null => "empty".into(),
+        Json::Bool(b) => format!("`{b}`"),
+        Json::Number(n) => format!("`{n}`"),
+        Json::String(s) if s.chars().count() > 60 => {
+            let head: String = s.chars().take(57).collect();
+            format!("`{head}...`")
+        }
+        Json::String(s) => format!("`{s}`"),
+        Json::Array(_) => "a list".into(),
+        Json::Object(_) => "a mapping".into(),
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    format!("{path}.{key}")
+}
+
+fn index(path: &str, i: usize) -> String {
+    let mut p = path.to_owned();
+    push_index(&mut p, i);
+    p
+}
+
+/// The walk of one document.
+struct Walk {
+    kind: Kind,
+    out: Vec<Finding>,
+}
+
+impl Walk {
+    fn bad(&mut self, path: String, message: impl Into<String>, hint: impl Into<String>) {
+        self.out.push(Finding {
+            path,
+            message: message.into(),
+            hint: hint.into(),
+        });
+    }
+
+    /// A document given as JSON text.
+    fn text(&mut self, s: &str, path: &str) {
+        if has_dynamic_reference(s) {
+            return;
+        }
+        let kind = self.kind.name();
+        match serde_json::from_str::<Json>(s) {
+            Ok(Json::Object(m)) => {
+                let before = self.out.len();
+                self.document(&m, &mut path.to_owned());
+                for f in &mut self.out[before..] {
+                    f.message.push_str(" (in the document's JSON text)");
+                }
+            }
+            Ok(v) => self.bad(
+                path.to_owned(),
+                format!("the {kind} is JSON text holding {}, not a policy document", what(&v)),
+                "a policy document is a JSON object: {\"Version\": \"2012-10-17\", \"Statement\": [...]}",
+            ),
+            Err(e) => self.bad(
+                path.to_owned(),
+                format!("the {kind} is text that is not JSON ({e})"),
+                "give the document as a mapping, or as JSON text: {\"Version\": \"2012-10-17\", \"Statement\": [...]}",
+            ),
+        }
+    }
+
+    /// Report the keys of `m` not in `known`; return the known keys they are likely typos of.
+    fn unknown_keys(
+        &mut self,
+        m: &JsonMap,
+        known: &'static [&'static str],
+        path: &str,
+        what: &str,
+    ) -> Vec<&'static str> {
+        let mut meant = Vec::new();
+        for (k, v) in m {
+            if known.contains(&k.as_str()) || is_no_value(v) {
+                continue;
+            }
+            let s = suggest(k, known.iter().copied());
+            let hint = match s {
+                Some(s) if s.eq_ignore_ascii_case(k) => {
+                    format!("element names are case-sensitive: write `{s}`")
+                }
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("{what} has only the elements {}", and_list(known)),
+            };
+            meant.extend(s);
+            self.bad(
+                join(path, k),
+                format!(
+                    "`{k}` is not an element of {what}: IAM refuses {} with it",
+                    self.kind.a_name()
+                ),
+                hint,
+            );
+        }
+        meant
+    }
+
+    fn document(&mut self, m: &JsonMap, path: &mut String) {
+        if has_fn_key(m) {
+            return;
+        }
+        let kind = self.kind.name();
+        let meant = self.unknown_keys(m, DOCUMENT_KEYS, path, "a policy document");
+        let versions = m.get("Version").map(|v| branches(v, 0)).unwrap_or_default();
+        for v in versions {
+            if v.as_str().is_some_and(|s| VERSIONS.contains(&s)) {
+                continue;
+            }
+            self.bad(
+                join(path, "Version"),
+                format!(
+                    "the {kind}'s `Version` is {}, not a version of the policy language",
+                    what(v)
+                ),
+                "write `Version: \"2012-10-17\"` (the current version; `2008-10-17` is the older one)",
+            );
+        }
+        match m.get("Statement").filter(|v| !is_no_value(v)) {
+            None if !meant.contains(&"Statement") => self.bad(
+                path.clone(),
+                format!("the {kind} has no `Statement`"),
+                "add `Statement:` with a statement (a mapping with Effect, Action...) or a list of them",
+            ),
+            None => {}
+            Some(v) => {
+                let len = path.len();
+                path.push_str(".Statement");
+                for list in branches(v, 0) {
+                    self.statements(list, path);
+                }
+                path.truncate(len);
+            }
+        }
+    }
+
+    /// The value of `Statement`: one statement or a list.
+    fn statements(&mut self, v: &Json, path: &mut String) {
+        match v {
+            Json::Object(m) => self.statement(m, path, &mut Vec::new()),
+            Json::Array(items) => {
+                let mut sids = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    push_index(path, i);
+                    let alternatives = branches(item, 0);
+                    let one = alternatives.len() == 1;
+                    for s in alternatives {
+                        // Alternatives of an `Fn::If` are compared with the statements
+                        // before them, not with each other.
+                        let mut own = if one { Vec::new() } else { sids.clone() };
+                        let seen = if one { &mut sids } else { &mut own };
+                        match s {
+                            Json::Object(m) => self.statement(m, path, seen),
+                            other => self.bad(
+                                path.clone(),
+                                format!("a statement is {}, not a mapping", what(other)),
+                                "a statement is a mapping with Effect, Action and (by policy type) Principal or Resource",
+                            ),
+                        }
+                    }
+                    path.truncate(len);
+                }
+            }
+            other => self.bad(
+                path.clone(),
+                format!(
+                    "`Statement` is {}, not a statement or a list of statements",
+                    what(other)
+                ),
+                "a statement is a mapping with Effect, Action and (by policy type) Principal or Resource",
+            ),
+        }
+    }
+
+    fn statement(&mut self, m: &JsonMap, path: &str, sids: &mut Vec<String>) {
+        if has_fn_key(m) {
+            return;
+        }
+        let kind = self.kind;
+        let name = kind.name();
+        let meant = self.unknown_keys(m, STATEMENT_KEYS, path, "a policy statement");
+        // Maybe there (an `Fn::If` may leave it out): enough not to call it missing.
+        let has = |k: &str| m.get(k).is_some_and(|v| !is_no_value(v)) || meant.contains(&k);
+        // Surely there: enough to call it a conflict or prohibited.
+        let sure = |k: &str| m.get(k).is_some_and(|v| !may_be_absent(v));
+
+        match m.get("Effect").filter(|v| !is_no_value(v)) {
+            None if !has("Effect") => self.bad(
+                path.to_owned(),
+                "the statement has no `Effect`",
+                "add `Effect: Allow` or `Effect: Deny`",
+            ),
+            None => {}
+            Some(v) => {
+                for e in branches(v, 0) {
+                    if matches!(e.as_str(), Some("Allow" | "Deny")) {
+                        continue;
+                    }
+                    let hint = match e.as_str().map(str::to_ascii_lowercase).as_deref() {
+                        Some("allow") => "`Effect` is case-sensitive: write `Allow`",
+                        Some("deny") => "`Effect` is case-sensitive: write `Deny`",
+                        _ => "`Effect` is `Allow` or `Deny`",
+                    };
+                    self.bad(
+                        join(path, "Effect"),
+                        format!("`Effect` is {}, not `Allow` or `Deny`", what(e)),
+                        hint,
+                    );
+                }
+            }
+        }
+
+        if !has("Action") && !has("NotAction") {
+            let example = if kind == Kind::Trust {
+                "sts:AssumeRole"
+            } else {
+                "s3:GetObject"
+            };
+            self.bad(
+                path.to_owned(),
+                "the statement has no `Action` (or `NotAction`)",
+                format!("list the actions it allows or denies, e.g. `Action: {example}`"),
+            );
+        }
+        self.exclusive(m, path, "Action", "NotAction");
+        for k in ["Action", "NotAction"] {
+            if let Some(v) = m.get(k) {
+                self.actions(v, &join(path, k), k);
+            }
+        }
+
+        self.exclusive(m, path, "Resource", "NotResource");
+        match kind {
+            Kind::Identity if !has("Resource") && !has("NotResource") => self.bad(
+                path.to_owned(),
+                "the statement has no `Resource` (or `NotResource`): a statement of an IAM identity policy names the resources it covers",
+                "add `Resource:` with an ARN, a list of ARNs, or `\"*\"`",
+            ),
+            Kind::Trust => {
+                for k in ["Resource", "NotResource"].into_iter().filter(|k| sure(k)) {
+                    self.bad(
+                        join(path, k),
+                        format!("a role trust policy has no `{k}`: its resource is the role itself (IAM: \"Has prohibited field Resource\")"),
+                        format!("remove `{k}`; what the role may do goes in its Policies or managed policies"),
+                    );
+                }
+            }
+            _ => {}
+        }
+        if kind != Kind::Trust {
+            for k in ["Resource", "NotResource"] {
+                if let Some(v) = m.get(k) {
+                    self.strings(v, &join(path, k), k, &mut |_, _, _| {});
+                }
+            }
+        }
+
+        self.exclusive(m, path, "Principal", "NotPrincipal");
+        match kind {
+            Kind::Identity => {
+                for k in ["Principal", "NotPrincipal"].into_iter().filter(|k| sure(k)) {
+                    self.bad(
+                        join(path, k),
+                        format!("an IAM identity policy cannot name a `{k}`: its principal is the role, user or group it is attached to (IAM: \"Has prohibited field {k}\")"),
+                        format!("remove `{k}`; who may assume a role goes in the role's AssumeRolePolicyDocument"),
+                    );
+                }
+            }
+            Kind::Trust => {
+                if sure("NotPrincipal") {
+                    self.bad(
+                        join(path, "NotPrincipal"),
+                        "a role trust policy cannot use `NotPrincipal`",
+                        "name who may assume the role with `Principal`",
+                    );
+                } else if !has("Principal") && !has("NotPrincipal") {
+                    self.bad(
+                        path.to_owned(),
+                        "the statement of a role trust policy has no `Principal`: it names who may assume the role",
+                        "add e.g. `Principal: {Service: ec2.amazonaws.com}` or `Principal: {AWS: arn:aws:iam::111122223333:root}`",
+                    );
+                }
+            }
+            Kind::Resource(_) if !has("Principal") && !has("NotPrincipal") => self.bad(
+                path.to_owned(),
+                format!("the statement of {} has no `Principal` (or `NotPrincipal`): a resource-based policy names who it applies to", kind.a_name()),
+                "add e.g. `Principal: {AWS: arn:aws:iam::111122223333:root}`, `Principal: {Service: ...}` or `Principal: \"*\"`",
+            ),
+            Kind::Resource(_) => {}
+        }
+        if kind != Kind::Identity {
+            for k in ["Principal", "NotPrincipal"] {
+                if let Some(v) = m.get(k) {
+                    self.principal(v, &join(path, k), k);
+                }
+            }
+        }
+
+        if let Some(v) = m.get("Condition") {
+            self.condition(v, &join(path, "Condition"));
+        }
+
+        if let Some(Json::String(sid)) = m.get("Sid") {
+            let sid_path = join(path, "Sid");
+            if kind == Kind::Identity && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
+                self.bad(
+                    sid_path.clone(),
+                    format!("Sid `{sid}` has characters an IAM policy's Sid cannot have"),
+                    "a Sid of an IAM policy has only letters (A-Z, a-z) and digits (0-9)",
+                );
+            }
+            // IAM's own policies; other services keep their own rules for a Sid.
+            if matches!(kind, Kind::Identity | Kind::Trust) && !sid.is_empty() {
+                if sids.contains(sid) {
+                    self.bad(
+                        sid_path,
+                        format!("Sid `{sid}` is used by an earlier statement of the same {name}"),
+                        "in IAM a Sid is unique within a policy: rename one",
+                    );
+                } else {
+                    sids.push(sid.clone());
+                }
+            }
+        }
+    }
+
+    /// `a` and `b` are mutually exclusive: report `b` when both are surely there.
+    fn exclusive(&mut self, m: &JsonMap, path: &str, a: &str, b: &str) {
+        let sure = |k: &str| m.get(k).is_some_and(|v| !may_be_absent(v));
+        if sure(a) && sure(b) {
+            self.bad(
+                join(path, b),
+                format!("the statement has both `{a}` and `{b}`"),
+                format!("keep one: `{a}` and `{b}` cannot be used in the same statement"),
+            );
+        }
+    }
+
+    /// A string or a list of strings (numbers and booleans pass: they are text to IAM);
+    /// `each` sees every literal string with its path.
+    fn strings(
+        &mut self,
+        v: &Json,
+        path: &str,
+        key: &str,
+        each: &mut dyn FnMut(&mut Walk, &str, String),
+    ) {
+        for v in branches(v, 0) {
+            match v {
+                Json::String(s) => each(self, s, path.to_owned()),
+                Json::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        for x in branches(item, 0) {
+                            match x {
+                                Json::String(s) => each(self, s, index(path, i)),
+                                Json::Array(_) | Json::Object(_) => self.bad(
+                                    index(path, i),
+                                    format!("an item of `{key}` is {}, not a string", what(x)),
+                                    format!("`{key}` is a string or a list of strings"),
+                                ),
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                Json::Object(_) => self.bad(
+                    path.to_owned(),
+                    format!("`{key}` is a mapping, not a string or a list of strings"),
+                    format!("`{key}` is a string or a list of strings"),
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    fn actions(&mut self, v: &Json, path: &str, key: &str) {
+        if let Json::Array(a) = v
+            && a.is_empty()
+        {
+            self.bad(
+                path.to_owned(),
+                format!("`{key}` lists no action"),
+                "list at least one action, e.g. `s3:GetObject`, or `*`",
+            );
+        }
+        self.strings(v, path, key, &mut |w, s, p| {
+            if s != "*" && !s.contains(':') {
+                w.bad(
+                    p,
+                    format!("action `{s}` has no service prefix"),
+                    "an action is `service:name` (`s3:GetObject`, `sts:AssumeRole`, `ec2:Describe*`), or `*` for all",
+                );
+            }
+        });
+    }
+
+    fn principal(&mut self, v: &Json, path: &str, key: &str) {
+        for v in branches(v, 0) {
+            match v {
+                Json::String(s) if s == "*" => {}
+                Json::String(_) | Json::Number(_) => {
+                    let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                    let hint = if text.ends_with(".amazonaws.com") {
+                        format!("a service is named as `{key}: {{Service: {text}}}`")
+                    } else if text.starts_with("arn:") || text.chars().all(|c| c.is_ascii_digit()) {
+                        format!("an account, role or user is named as `{key}: {{AWS: {text}}}`")
+                    } else {
+                        format!(
+                            "`{key}` is `\"*\"` or a mapping of {}",
+                            one_of(PRINCIPAL_KEYS)
+                        )
+                    };
+                    self.bad(
+                        path.to_owned(),
+                        format!("`{key}` is `{text}`: a principal is `*` or a mapping of principal types"),
+                        hint,
+                    );
+                }
+                Json::Object(m) => {
+                    if has_fn_key(m) {
+                        continue;
+                    }
+                    for (k, x) in m {
+                        if PRINCIPAL_KEYS.contains(&k.as_str()) {
+                            self.strings(x, &join(path, k), k, &mut |_, _, _| {});
+                            continue;
+                        }
+                        if is_no_value(x) {
+                            continue;
+                        }
+                        let hint = match suggest(k, PRINCIPAL_KEYS.iter().copied()) {
+                            Some(s) if s.eq_ignore_ascii_case(k) => {
+                                format!("principal types are case-sensitive: write `{s}`")
+                            }
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!("the principal types are {}", one_of(PRINCIPAL_KEYS)),
+                        };
+                        self.bad(
+                            join(path, k),
+                            format!("`{k}` is not a principal type"),
+                            hint,
+                        );
+                    }
+                }
+                other => self.bad(
+                    path.to_owned(),
+                    format!(
+                        "`{key}` is {}: a principal is `*` or a mapping of principal types",
+                        what(other)
+                    ),
+                    format!(
+                        "`{key}` is `\"*\"` or a mapping of {}",
+                        one_of(PRINCIPAL_KEYS)
+                    ),
+                ),
+            }
+        }
+    }
+
+    fn condition(&mut self, v: &Json, path: &str) {
+        for v in branches(v, 0) {
+            let Json::Object(m) = v else {
+                self.bad(
+                    path.to_owned(),
+                    format!(
+                        "`Condition` is {}, not a mapping of condition operators",
+                        what(v)
+                    ),
+                    "e.g. `Condition: {StringEquals: {aws:SourceAccount: \"111122223333\"}}`",
+                );
+                continue;
+            };
+            if has_fn_key(m) {
+                continue;
+            }
+            for (op, x) in m {
+                if is_no_value(x) {
+                    continue;
+                }
+                if !is_operator(op) {
+                    let hint = match suggest(operator_base(op), OPERATORS.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "see the condition operators: StringEquals, StringLike, ArnLike, Bool, NumericLessThan, DateGreaterThan, IpAddress, Null... (with an optional ForAllValues:/ForAnyValue: prefix and IfExists suffix)".into(),
+                    };
+                    self.bad(
+                        join(path, op),
+                        format!("`{op}` is not a condition operator"),
+                        hint,
+                    );
+                    continue;
+                }
+                for x in branches(x, 0) {
+                    if !x.is_object() {
+                        self.bad(
+                            join(path, op),
+                            format!("the `{op}` condition is {}, not a mapping of condition keys to values", what(x)),
+                            format!("e.g. `{op}: {{aws:SourceAccount: \"111122223333\"}}`"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `a, b and c` (backquoted).
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => format!("`{one}`"),
+        [init @ .., last] => {
+            let init: Vec<String> = init.iter().map(|s| format!("`{s}`")).collect();
+            format!("{} and `{last}`", init.join(", "))
+        }
+    }
+}
+
+/// A condition operator without its set prefix and `IfExists` suffix.
+fn operator_base(op: &str) -> &str {
+    let op = op
+        .strip_prefix("ForAllValues:")
+        .or_else(|| op.strip_prefix("ForAnyValue:"))
+        .unwrap_or(op);
+    op.strip_suffix("IfExists").unwrap_or(op)
+}
+
+/// Whether `op` is a condition operator (names compared without case: IAM's own treatment
+/// of case is not documented, so a different case is not reported).
+fn is_operator(op: &str) -> bool {
+    let base = operator_base(op);
+    OPERATORS.iter().any(|o| o.eq_ignore_ascii_case(base))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Template;
+    use crate::validate::validate;
+    use serde_json::json;
+
+    const AT: &str = "R.Properties.Doc";
+    const S3: Kind = Kind::Resource("S3 bucket policy");
+    const KMS: Kind = Kind::Resource("KMS key policy");
+
+    fn check(doc: Json, kind: Kind) -> Vec<Finding> {
+        check_document(&doc, kind, AT)
+    }
+
+    /// The paths of the findings, relative to the document.
+    fn paths(doc: Json, kind: Kind) -> Vec<String> {
+        check(doc, kind)
+            .into_iter()
+            .map(|f| f.path.strip_prefix(AT).unwrap().to_owned())
+            .collect()
+    }
+
+    fn trust() -> Json {
+        json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "ec2.amazonaws.com"},
+            "Action": "sts:AssumeRole"
+        }]})
+    }
+
+    fn identity() -> Json {
+        json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": "ReadLogs",
+            "Effect": "Allow",
+            "Action": ["logs:GetLogEvents", "s3:Get*"],
+            "Resource": "*"
+        }]})
+    }
+
+    fn bucket() -> Json {
+        json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": "deny plain http",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+        }]})
+    }
+
+    /// `doc` with its first statement changed by `f`.
+    fn with_statement(mut doc: Json, f: impl FnOnce(&mut JsonMap)) -> Json {
+        f(doc["Statement"][0].as_object_mut().unwrap());
+        doc
+    }
+
+    #[test]
+    fn valid_documents_of_each_kind_pass() {
+        assert_eq!(check(trust(), Kind::Trust), vec![]);
+        assert_eq!(check(identity(), Kind::Identity), vec![]);
+        assert_eq!(check(bucket(), S3), vec![]);
+        // One statement as a mapping, the older version, a NotPrincipal in a resource policy,
+        // condition operators with set prefixes and IfExists.
+        let doc = json!({"Version": "2008-10-17", "Id": "key-policy", "Statement": {
+            "Effect": "Deny",
+            "NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:root", 111122223333_u64]},
+            "NotAction": "kms:Decrypt",
+            "Resource": "*",
+            "Condition": {
+                "ForAnyValue:StringLikeIfExists": {"aws:TagKeys": ["a*"]},
+                "ForAllValues:StringEquals": {"aws:TagKeys": ["b"]},
+                "ArnNotLikeIfExists": {"aws:SourceArn": "arn:aws:sns:*:*:t"},
+                "Null": {"aws:TokenIssueTime": "true"}
+            }
+        }});
+        assert_eq!(check(doc, KMS), vec![]);
+    }
+
+    #[test]
+    fn a_document_has_only_version_id_and_statement() {
+        let mut doc = identity();
+        doc["Statment"] = doc["Statement"].take();
+        doc.as_object_mut().unwrap().remove("Statement");
+        let f = check(doc, Kind::Identity);
+        // The typo, not also a missing Statement.
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].path, format!("{AT}.Statment"));
+        assert_eq!(f[0].hint, "did you mean `Statement`?");
+        let mut doc = identity();
+        doc["Comment"] = json!("x");
+        let f = check(doc, Kind::Identity);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].hint.contains("`Version`, `Id` and `Statement`"),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn statement_is_required() {
+        let f = check(json!({}), Kind::Trust);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].path, AT);
+        assert!(f[0].message.contains("no `Statement`"), "{f:?}");
+        let noval = json!({"Statement": {"Ref": "AWS::NoValue"}});
+        assert_eq!(paths(noval, Kind::Trust), vec![""]);
+    }
+
+    #[test]
+    fn version_is_one_of_the_two() {
+        let mut doc = trust();
+        doc["Version"] = json!("2012-10-18");
+        assert_eq!(paths(doc.clone(), Kind::Trust), vec![".Version"]);
+        doc["Version"] = json!({"Ref": "PolicyVersion"});
+        assert_eq!(paths(doc, Kind::Trust), Vec::<String>::new());
+    }
+
+    #[test]
+    fn statement_is_a_mapping_or_a_list_of_mappings() {
+        let doc = json!({"Statement": "Allow everything"});
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement"]);
+        let mut doc = identity();
+        doc["Statement"].as_array_mut().unwrap().push(json!(["x"]));
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[1]"]);
+    }
+
+    #[test]
+    fn unknown_statement_elements_get_a_suggestion_and_no_second_report() {
+        let doc = with_statement(trust(), |s| {
+            let a = s.remove("Action").unwrap();
+            s.insert("Actions".into(), a);
+        });
+        let f = check(doc, Kind::Trust);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].path, format!("{AT}.Statement[0].Actions"));
+        assert_eq!(f[0].hint, "did you mean `Action`?");
+        assert!(f[0].message.contains("a role trust policy"), "{f:?}");
+        let doc = with_statement(identity(), |s| {
+            let e = s.remove("Effect").unwrap();
+            s.insert("effect".into(), e);
+        });
+        let f = check(doc, Kind::Identity);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].hint.contains("case-sensitive"), "{f:?}");
+    }
+
+    #[test]
+    fn effect_is_required_and_allow_or_deny() {
+        let doc = with_statement(identity(), |s| {
+            s.remove("Effect");
+        });
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0]"]);
+        let doc = with_statement(identity(), |s| {
+            s.insert("Effect".into(), json!("allow"));
+        });
+        let f = check(doc, Kind::Identity);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].path, format!("{AT}.Statement[0].Effect"));
+        assert_eq!(f[0].hint, "`Effect` is case-sensitive: write `Allow`");
+        let doc = with_statement(identity(), |s| {
+            s.insert("Effect".into(), json!({"Ref": "Effect"}));
+        });
+        assert_eq!(check(doc, Kind::Identity), vec![]);
+    }
+
+    #[test]
+    fn exactly_one_of_action_and_not_action() {
+        let doc = with_statement(identity(), |s| {
+            s.remove("Action");
+        });
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0]"]);
+        let doc = with_statement(identity(), |s| {
+            s.insert("NotAction".into(), json!("iam:*"));
+        });
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0].NotAction"]);
+        // Left out by AWS::NoValue: missing.
+        let doc = with_statement(identity(), |s| {
+            s.insert("Action".into(), json!({"Ref": "AWS::NoValue"}));
+        });
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0]"]);
+    }
+
+    #[test]
+    fn actions_have_a_service_prefix() {
+        let doc = with_statement(identity(), |s| {
+            s.insert("Action".into(), json!(["s3:GetObject", "GetObject", "*"]));
+        });
+        let f = check(doc, Kind::Identity);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].path, format!("{AT}.Statement[0].Action[1]"));
+        assert!(f[0].message.contains("`GetObject`"));
+        let doc = with_statement(identity(), |s| {
+            s.insert("Action".into(), json!([]));
+        });
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0].Action"]);
+        let doc = with_statement(identity(), |s| {
+            s.insert("Action".into(), json!({"s3": "GetObject"}));
+        });
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0].Action"]);
+    }
+
+    #[test]
+    fn resources_by_kind() {
+        // Identity: required.
+        let doc = with_statement(identity(), |s| {
+            s.remove("Resource");
+        });
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0]"]);
+        // Not both.
+        let doc = with_statement(identity(), |s| {
+            s.insert("NotResource".into(), json!("arn:aws:s3:::b"));
+        });
+        assert_eq!(
+            paths(doc, Kind::Identity),
+            vec![".Statement[0].NotResource"]
+        );
+        // Trust: prohibited.
+        let doc = with_statement(trust(), |s| {
+            s.insert("Resource".into(), json!("*"));
+        });
+        assert_eq!(paths(doc, Kind::Trust), vec![".Statement[0].Resource"]);
+        // Resource-based: not required (an ECR repository policy names none).
+        let doc = with_statement(bucket(), |s| {
+            s.remove("Resource");
+        });
+        assert_eq!(check(doc, Kind::Resource("ECR repository policy")), vec![]);
+    }
+
+    #[test]
+    fn principals_by_kind() {
+        // Identity: prohibited, Principal and NotPrincipal alike.
+        let doc = with_statement(identity(), |s| {
+            s.insert("Principal".into(), json!({"AWS": "*"}));
+        });
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0].Principal"]);
+        let doc = with_statement(identity(), |s| {
+            s.insert("NotPrincipal".into(), json!({"AWS": "*"}));
+        });
+        assert_eq!(
+            paths(doc, Kind::Identity),
+            vec![".Statement[0].NotPrincipal"]
+        );
+        // Trust: Principal required, NotPrincipal prohibited.
+        let doc = with_statement(trust(), |s| {
+            s.remove("Principal");
+        });
+        assert_eq!(paths(doc, Kind::Trust), vec![".Statement[0]"]);
+        let doc = with_statement(trust(), |s| {
+            let p = s.remove("Principal").unwrap();
+            s.insert("NotPrincipal".into(), p);
+        });
+        assert_eq!(paths(doc, Kind::Trust), vec![".Statement[0].NotPrincipal"]);
+        // Resource-based (KMS, S3): one of them required, not both.
+        let doc = with_statement(bucket(), |s| {
+            s.remove("Principal");
+        });
+        let f = check(doc.clone(), KMS);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.contains("a KMS key policy"), "{f:?}");
+        let f = check(doc, S3);
+        assert!(f[0].message.contains("an S3 bucket policy"), "{f:?}");
+        let doc = with_statement(bucket(), |s| {
+            s.insert(
+                "NotPrincipal".into(),
+                json!({"AWS": "arn:aws:iam::111122223333:root"}),
+            );
+        });
+        assert_eq!(paths(doc, S3), vec![".Statement[0].NotPrincipal"]);
+    }
+
+    #[test]
+    fn a_principal_is_a_star_or_a_mapping_of_principal_types() {
+        let doc = with_statement(trust(), |s| {
+            s.insert("Principal".into(), json!("ec2.amazonaws.com"));
+        });
+        let f = check(doc, Kind::Trust);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].path, format!("{AT}.Statement[0].Principal"));
+        assert!(f[0].hint.contains("{Service: ec2.amazonaws.com}"), "{f:?}");
+        let doc = with_statement(trust(), |s| {
+            s.insert("Principal".into(), json!({"Services": "ec2.amazonaws.com"}));
+        });
+        let f = check(doc, Kind::Trust);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].path, format!("{AT}.Statement[0].Principal.Services"));
+        assert_eq!(f[0].hint, "did you mean `Service`?");
+    }
+
+    #[test]
+    fn conditions_map_known_operators_to_mappings() {
+        let doc = with_statement(bucket(), |s| {
+            s.insert(
+                "Condition".into(),
+                json!({"StringEqual": {"aws:SourceAccount": "1"}, "Bool": "true"}),
+            );
+        });
+        let f = check(doc, S3);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(
+            f[0].path,
+            format!("{AT}.Statement[0].Condition.StringEqual")
+        );
+        assert_eq!(f[0].hint, "did you mean `StringEquals`?");
+        assert_eq!(f[1].path, format!("{AT}.Statement[0].Condition.Bool"));
+        let doc = with_statement(bucket(), |s| {
+            s.insert("Condition".into(), json!(["aws:SecureTransport"]));
+        });
+        assert_eq!(paths(doc, S3), vec![".Statement[0].Condition"]);
+    }
+
+    #[test]
+    fn sids_in_iam_policies_are_alphanumeric_and_unique() {
+        let doc = with_statement(identity(), |s| {
+            s.insert("Sid".into(), json!("read-logs"));
+        });
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0].Sid"]);
+        // Other services have their own rules for a Sid (the bucket policy's has spaces).
+        assert_eq!(check(bucket(), S3), vec![]);
+        let mut doc = identity();
+        let first = doc["Statement"][0].clone();
+        doc["Statement"].as_array_mut().unwrap().push(first);
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[1].Sid"]);
+        let mut doc = bucket();
+        let first = doc["Statement"][0].clone();
+        doc["Statement"].as_array_mut().unwrap().push(first);
+        assert_eq!(check(doc, S3), vec![]);
+        // The two branches of an `Fn::If` are alternatives, not two statements.
+        let mut doc = identity();
+        let first = doc["Statement"][0].clone();
+        doc["Statement"] = json!([{"Fn::If": ["C", first.clone(), first]}]);
+        assert_eq!(check(doc, Kind::Identity), vec![]);
+    }
+
+    #[test]
+    fn a_document_may_be_json_text() {
+        let text = Json::String(trust().to_string());
+        assert_eq!(check(text, Kind::Trust), vec![]);
+        let bad = with_statement(trust(), |s| {
+            s.remove("Effect");
+        });
+        let f = check(Json::String(bad.to_string()), Kind::Trust);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].path, format!("{AT}.Statement[0]"));
+        assert!(
+            f[0].message.ends_with("(in the document's JSON text)"),
+            "{f:?}"
+        );
+        assert_eq!(paths(json!("{\"Statement\": ["), Kind::Trust), vec![""]);
+        assert_eq!(paths(json!("[1]"), Kind::Trust), vec![""]);
+        let dynamic = json!("{{resolve:ssm:/policies/trust}}");
+        assert_eq!(check(dynamic, Kind::Trust), vec![]);
+    }
+
+    #[test]
+    fn expressions_are_not_guessed_and_if_branches_are_checked() {
+        // A whole document, or a statement, from an expression.
+        assert_eq!(check(json!({"Fn::Sub": "{\"x\": 1}"}), Kind::Trust), vec![]);
+        let doc = json!({"Statement": [{"Fn::FindInMap": ["M", "K", "V"]}]});
+        assert_eq!(check(doc, Kind::Trust), vec![]);
+        // A transformed mapping.
+        let doc = json!({"Fn::Transform": {"Name": "AWS::Include"}, "Statement": []});
+        assert_eq!(check(doc, Kind::Trust), vec![]);
+        // Each literal branch of an `Fn::If`.
+        let doc = json!({"Fn::If": ["C", trust(), {}]});
+        assert_eq!(paths(doc, Kind::Trust), vec![""]);
+        let doc = with_statement(identity(), |s| {
+            s.insert("Effect".into(), json!({"Fn::If": ["C", "Allow", "Denied"]}));
+        });
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0].Effect"]);
+        // What an `Fn::If` may leave out is neither a conflict nor prohibited.
+        let doc = with_statement(identity(), |s| {
+            s.insert(
+                "NotResource".into(),
+                json!({"Fn::If": ["C", "arn:aws:s3:::b", {"Ref": "AWS::NoValue"}]}),
+            );
+        });
+        assert_eq!(check(doc, Kind::Identity), vec![]);
+        let doc = with_statement(trust(), |s| {
+            s.insert(
+                "Resource".into(),
+                json!({"Fn::If": ["C", "*", {"Ref": "AWS::NoValue"}]}),
+            );
+        });
+        assert_eq!(check(doc, Kind::Trust), vec![]);
+    }
+
+    fn diagnostics(yaml: &str) -> Vec<(String, String, String)> {
+        let t = Template::parse("t.yaml", yaml).unwrap();
+        validate(&t)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule == rules::POLICY_DOCUMENT)
+            .map(|d| (d.logical_id.unwrap_or_default(), d.path, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn the_validator_finds_documents_where_each_resource_type_keeps_them() {
+        let yaml = r#"
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: 2012-10-17
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Actions: sts:AssumeRole
+      Policies:
+        - PolicyName: logs
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: logs:PutLogEvents
+  Bucket:
+    Type: AWS::S3::Bucket
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument: '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+            Action: kms:*
+            Resource: "*"
+"#;
+        let d = diagnostics(yaml);
+        let at: Vec<(&str, &str)> = d.iter().map(|(i, p, _)| (i.as_str(), p.as_str())).collect();
+        assert_eq!(
+            at,
+            vec![
+                (
+                    "Role",
+                    "Role.Properties.AssumeRolePolicyDocument.Statement[0].Actions"
+                ),
+                (
+                    "Role",
+                    "Role.Properties.Policies[0].PolicyDocument.Statement[0]"
+                ),
+                (
+                    "BucketPolicy",
+                    "BucketPolicy.Properties.PolicyDocument.Statement[0]"
+                ),
+            ],
+            "{d:#?}"
+        );
+        assert!(d[1].2.contains("no `Resource`"), "{d:?}");
+        assert!(d[2].2.contains("no `Principal`"), "{d:?}");
+    }
+}
