@@ -312,6 +312,11 @@ fn without_transform(template: &Template) -> Vec<Diagnostic> {
     found
         .into_iter()
         .map(|(path, key)| Diagnostic {
+            // The section entry the loop is in (the loop itself at a section's top level).
+            logical_id: path
+                .split_once('.')
+                .and_then(|(_, rest)| rest.split('.').next())
+                .map(str::to_owned),
             path,
             hint: Some(format!("add `Transform: {TRANSFORM}` to the template")),
             ..Diagnostic::new(
