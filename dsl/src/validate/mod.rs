@@ -45,7 +45,6 @@
 //! ```
 
 mod capabilities;
-mod condeval;
 mod data;
 mod ecs;
 mod foreach;

@@ -213,7 +213,7 @@ impl<'t> Refs<'_, 't> {
         };
         if matches!(place, Place::Condition(_))
             || self.implied(asserted).contains(cond)
-            || super::condeval::guaranteed(self.cx.conditions, self.cx.parameters, asserted, cond)
+            || super::resolve::guaranteed(self.cx, asserted, cond)
         {
             return;
         }
@@ -473,7 +473,7 @@ impl<'t> Refs<'_, 't> {
                     path.truncate(path.len() - 3);
                     asserted.pop();
                     // The else branch: where the condition is false.
-                    asserted.push(format!("{}{c}", super::condeval::NOT));
+                    asserted.push(format!("{}{c}", super::resolve::NOT));
                     path.push_str("[2]");
                     self.walk(place, &a[2], path, asserted);
                     path.truncate(path.len() - 3);

@@ -9,6 +9,10 @@
 //! with another row's. Anything that cannot be known offline (a resource attribute, a pseudo
 //! parameter, a parameter without `AllowedValues` or `Default`) makes that value unknown in
 //! that scenario, and the rules say nothing about it: no false alarms.
+//!
+//! [`guaranteed`] answers the other question the rules ask: must a condition be true where
+//! others are asserted (an `Fn::If` branch, a resource's `Condition`)? There only
+//! `AllowedValues` count (a `Default` is not the only value a parameter can take).
 
 use super::{Cx, intrinsic};
 use crate::model::render::Json;
@@ -193,6 +197,92 @@ fn param_domain(cx: &Cx, name: &str) -> Option<Vec<Json>> {
         return Some(allowed.iter().map(as_string).collect());
     }
     Some(p.get("Default").map(as_string).into_iter().collect())
+}
+
+/// At most this many combinations of allowed values are tried by [`guaranteed`].
+const MAX_COMBINATIONS: usize = 4096;
+
+/// Marks a condition asserted false (the else branch of an `Fn::If`) in the conditions
+/// given to [`guaranteed`].
+pub(crate) const NOT: char = '\u{0}';
+
+/// Whether condition `target` is true in every combination of the parameters'
+/// `AllowedValues` where every asserted condition (`name`, or [`NOT`] + `name` for false)
+/// holds: `Fn::If [IsFargate, ..., !Ref Ec2Resource]` guards a resource whose condition is
+/// `IsEc2` when `LaunchType` allows only `FARGATE` and `EC2`. A target that depends on
+/// anything else (a parameter without `AllowedValues`, a pseudo parameter, a resource) is
+/// never guaranteed; an asserted condition that does is left out of the premise (what holds
+/// under fewer assumptions holds under more). At most [`MAX_COMBINATIONS`] are tried.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html>
+pub(crate) fn guaranteed(cx: &Cx, asserted: &[String], target: &str) -> bool {
+    let Some(mut params) = allowed_params(cx, target) else {
+        return false;
+    };
+    let mut premise: Vec<(&str, bool)> = Vec::new();
+    for a in asserted {
+        let (name, want) = match a.strip_prefix(NOT) {
+            Some(n) => (n, false),
+            None => (a.as_str(), true),
+        };
+        if let Some(more) = allowed_params(cx, name) {
+            params.extend(more);
+            premise.push((name, want));
+        }
+    }
+    params.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    params.dedup_by(|a, b| a.0 == b.0);
+    let mut total: usize = 1;
+    for (_, domain) in &params {
+        total = total.saturating_mul(domain.len());
+        if total > MAX_COMBINATIONS {
+            return false;
+        }
+    }
+    (0..total).all(|index| {
+        let mut rest = index;
+        let assigned = params
+            .iter()
+            .map(|(name, domain)| {
+                let v = domain[rest % domain.len()].clone();
+                rest /= domain.len();
+                (*name, Some(v))
+            })
+            .collect();
+        let mut env = Env {
+            cx,
+            params: assigned,
+            conds: Vec::new(),
+            notes: Vec::new(),
+        };
+        let holds = premise
+            .iter()
+            .all(|(name, want)| env.condition(name, 0) == Some(*want));
+        !holds || env.condition(target, 0) == Some(true)
+    })
+}
+
+/// The parameters condition `name` depends on with their `AllowedValues`; `None` when it
+/// does not exist or depends on a parameter without them (or on anything else a scenario
+/// cannot assign: the evaluation then says unknown).
+fn allowed_params<'t>(cx: &Cx<'t>, name: &'t str) -> Option<Vec<(&'t str, Vec<Json>)>> {
+    cx.conditions?.get(name)?;
+    let mut vars = Vec::new();
+    add_condition(cx, name, &mut vars, 0);
+    vars.into_iter()
+        .filter_map(|v| match v {
+            Var::Param(p, _) => Some(p),
+            Var::Cond(_) => None,
+        })
+        .map(|p| {
+            let allowed = cx.parameters?.get(p)?.get("AllowedValues")?.as_array()?;
+            let domain: Vec<Json> = allowed
+                .iter()
+                .filter(|x| !x.is_object() && !x.is_array())
+                .map(as_string)
+                .collect();
+            (!domain.is_empty() && domain.len() == allowed.len()).then_some((p, domain))
+        })
+        .collect()
 }
 
 /// Parameter values are strings to CloudFormation (`Default: 256` is the string "256").
@@ -391,5 +481,57 @@ mod tests {
         }
         let body = json!({"Parameters": params, "Resources": {}});
         assert!(run(body, &values).is_empty(), "4^5 = 1024 > 256");
+    }
+
+    fn guaranteed_in(body: Json, asserted: &[String], target: &str) -> bool {
+        let t = Template::new("t", body);
+        let cx = Cx::new(&t);
+        guaranteed(&cx, asserted, target)
+    }
+
+    fn launch_types(allowed: Json) -> Json {
+        json!({
+            "Parameters": {
+                "LaunchType": {"Type": "String", "AllowedValues": allowed},
+                "Env": {"Type": "String", "Default": "prod"}
+            },
+            "Conditions": {
+                "IsFargate": {"Fn::Equals": [{"Ref": "LaunchType"}, "FARGATE"]},
+                "IsEc2": {"Fn::Equals": [{"Ref": "LaunchType"}, "EC2"]},
+                "NotFargate": {"Fn::Not": [{"Condition": "IsFargate"}]},
+                "IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
+                "InUsEast1": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}
+            },
+            "Resources": {"T": {"Type": "AWS::SNS::Topic"}}
+        })
+    }
+
+    #[test]
+    fn the_else_branch_of_one_launch_type_is_the_other() {
+        let two = launch_types(json!(["FARGATE", "EC2"]));
+        let not_fargate = format!("{NOT}IsFargate");
+        assert!(guaranteed_in(
+            two.clone(),
+            std::slice::from_ref(&not_fargate),
+            "IsEc2"
+        ));
+        assert!(guaranteed_in(two.clone(), &["NotFargate".into()], "IsEc2"));
+        assert!(!guaranteed_in(two.clone(), &[], "IsEc2"), "unguarded");
+        assert!(!guaranteed_in(two.clone(), &["IsFargate".into()], "IsEc2"));
+        // An assertion about a parameter without AllowedValues is left out, not fatal.
+        let asserted = ["IsProd".to_owned(), not_fargate.clone()];
+        assert!(guaranteed_in(two, &asserted, "IsEc2"));
+        // A third allowed value breaks the implication.
+        let three = launch_types(json!(["FARGATE", "EC2", "EXTERNAL"]));
+        assert!(!guaranteed_in(three, &[not_fargate], "IsEc2"));
+    }
+
+    #[test]
+    fn a_default_or_a_pseudo_parameter_guarantees_nothing() {
+        let body = launch_types(json!(["FARGATE", "EC2"]));
+        // Env has a Default only: prod is not the only value it can take.
+        assert!(!guaranteed_in(body.clone(), &[], "IsProd"));
+        assert!(!guaranteed_in(body.clone(), &[], "InUsEast1"));
+        assert!(!guaranteed_in(body, &[], "Missing"));
     }
 }
