@@ -7,7 +7,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use indexmap::IndexMap;
 
 use super::{Source, common, connect, key_value, make_ui, run_on_stack, templates};
-use crate::cli::{EXIT_OK, Exit, finish};
+use crate::cli::{EXIT_OK, Exit};
 use crate::deploy::{self, DeployOptions, write_outputs_file};
 use crate::fsutil::check_writable;
 
@@ -67,17 +67,8 @@ pub(crate) fn options(m: &ArgMatches) -> DeployOptions {
     }
 }
 
+/// Run the command; the caller prints the failure's text and exits with its code.
 pub(crate) fn run(
-    source: Source<'_>,
-    m: &ArgMatches,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> u8 {
-    let result = deploy_stacks(source, m, out, err);
-    finish(result, err)
-}
-
-fn deploy_stacks(
     source: Source<'_>,
     m: &ArgMatches,
     out: &mut dyn Write,

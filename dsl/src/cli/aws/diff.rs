@@ -9,7 +9,7 @@ use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use super::{Source, common, connect, key_value, make_ui, run_on_stack, templates};
-use crate::cli::{EXIT_CHANGES, EXIT_OK, Exit, diff as files, finish};
+use crate::cli::{EXIT_CHANGES, EXIT_OK, Exit, diff as files};
 use crate::deploy;
 
 const ABOUT: &str = "Show what deploy would change: the change set's plan (add / modify / remove, \
@@ -125,17 +125,8 @@ fn run_files(
     ))
 }
 
+/// Run the command; the caller prints the failure's text and exits with its code.
 pub(crate) fn run(
-    source: Source<'_>,
-    m: &ArgMatches,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> u8 {
-    let result = diff(source, m, out, err);
-    finish(result, err)
-}
-
-fn diff(
     source: Source<'_>,
     m: &ArgMatches,
     out: &mut dyn Write,

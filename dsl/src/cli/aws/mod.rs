@@ -563,14 +563,15 @@ pub(super) fn dispatch(
         return None;
     }
     log::init(verbosity(m), err);
-    Some(match name {
+    let result = match name {
         "deploy" => deploy::run(source, m, out, err),
         "diff" => diff::run(source, m, out, err),
         "destroy" => destroy::run(source, m, out, err),
         "outputs" => outputs::run(source, m, out, err),
         "status" => status::run(source, m, out, err),
         _ => return None,
-    })
+    };
+    Some(super::finish(result, err))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use clap::Command;
 use indexmap::IndexMap;
 
 use super::{Source, common, connect, run_on_stack, stack_names};
-use crate::cli::{EXIT_OK, Exit, finish};
+use crate::cli::{EXIT_OK, Exit};
 use crate::deploy;
 
 pub(crate) fn command(tool: bool) -> Command {
@@ -19,17 +19,8 @@ pub(crate) fn command(tool: bool) -> Command {
     )
 }
 
+/// Run the command; the caller prints the failure's text and exits with its code.
 pub(crate) fn run(
-    source: Source<'_>,
-    m: &ArgMatches,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> u8 {
-    let result = outputs(source, m, out, err);
-    finish(result, err)
-}
-
-fn outputs(
     source: Source<'_>,
     m: &ArgMatches,
     out: &mut dyn Write,

@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::{Arg, ArgMatches, Command, value_parser};
 
 use super::{Source, common, connect, make_ui, run_on_stack, stack_names};
-use crate::cli::{EXIT_OK, Exit, finish};
+use crate::cli::{EXIT_OK, Exit};
 use crate::deploy;
 
 pub(crate) fn command(tool: bool) -> Command {
@@ -24,17 +24,8 @@ pub(crate) fn command(tool: bool) -> Command {
     )
 }
 
+/// Run the command; the caller prints the failure's text and exits with its code.
 pub(crate) fn run(
-    source: Source<'_>,
-    m: &ArgMatches,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> u8 {
-    let result = status(source, m, out, err);
-    finish(result, err)
-}
-
-fn status(
     source: Source<'_>,
     m: &ArgMatches,
     out: &mut dyn Write,
