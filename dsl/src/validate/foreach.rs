@@ -216,6 +216,14 @@ pub(crate) fn declares_language_extensions(body: &Json) -> bool {
 /// Expand the loops of `template` (see the module documentation).
 pub(crate) fn expand(template: &Template) -> Expansion {
     let body = template.body();
+    // A synthesized template's JSON text has every key as written: without the text
+    // `Fn::ForEach`, there is no loop to expand or to report, and no walk is needed.
+    if template
+        .json_body_text()
+        .is_some_and(|text| !text.contains(PREFIX))
+    {
+        return Expansion::default();
+    }
     if !declares_language_extensions(body) {
         return Expansion {
             diags: without_transform(template),
