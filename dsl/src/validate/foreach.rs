@@ -206,11 +206,7 @@ impl Expansion {
 
 /// Whether `body` declares the `AWS::LanguageExtensions` transform (alone or in a list).
 pub(crate) fn declares_language_extensions(body: &Json) -> bool {
-    match body.get("Transform") {
-        Some(Json::String(s)) => s == TRANSFORM,
-        Some(Json::Array(a)) => a.iter().any(|t| t.as_str() == Some(TRANSFORM)),
-        _ => false,
-    }
+    super::transforms(body).contains(&TRANSFORM)
 }
 
 /// Expand the loops of `template` (see the module documentation).

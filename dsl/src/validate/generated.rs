@@ -25,14 +25,17 @@ use super::Json;
 use crate::model::template::Template;
 
 /// The SAM transform.
-pub(crate) const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
+const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
 
 /// The prefixes of the names that may be generated.
 #[derive(Debug, Default)]
 pub(crate) struct Generated {
     sam: bool,
     prefixes: Vec<String>,
-    /// A section includes a snippet: any name may be declared there.
+    /// The macros (transforms AWS does not host) that process the template.
+    macros: Vec<String>,
+    /// A section includes a snippet, or a macro processes the template: any name may be
+    /// declared.
     anything: bool,
 }
 
@@ -40,6 +43,7 @@ impl Generated {
     /// What the template's SAM resources and modules may generate.
     pub(crate) fn of(body: &Json) -> Generated {
         let sam = declares_sam(body);
+        let macros: Vec<String> = custom_macros(body).into_iter().map(String::from).collect();
         let mut prefixes = Vec::new();
         if sam {
             prefixes.extend(["ServerlessRestApi", "ServerlessHttpApi"].map(String::from));
@@ -60,7 +64,8 @@ impl Generated {
         Generated {
             sam,
             prefixes,
-            anything: false,
+            anything: !macros.is_empty(),
+            macros,
         }
     }
 
@@ -77,6 +82,11 @@ impl Generated {
                 .prefixes
                 .iter()
                 .any(|p| name.len() > p.len() && name.starts_with(p.as_str()))
+    }
+
+    /// The macros that process the template (none when only AWS's transforms do).
+    pub(crate) fn macros(&self) -> &[String] {
+        &self.macros
     }
 
     /// Take any name as possibly declared (a section includes a snippet).
@@ -128,25 +138,15 @@ const AWS_TRANSFORMS: [&str; 6] = [
 ];
 
 /// The macros (transforms that are not AWS's) the template's `Transform` names.
-pub(crate) fn custom_macros(body: &Json) -> Vec<&str> {
-    let names: Vec<&str> = match body.get("Transform") {
-        Some(Json::String(s)) => vec![s.as_str()],
-        Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
-        _ => Vec::new(),
-    };
+fn custom_macros(body: &Json) -> Vec<&str> {
+    let mut names = super::transforms(body);
+    names.retain(|n| !AWS_TRANSFORMS.contains(n));
     names
-        .into_iter()
-        .filter(|n| !AWS_TRANSFORMS.contains(n))
-        .collect()
 }
 
 /// Whether the template declares the SAM transform.
-pub(crate) fn declares_sam(body: &Json) -> bool {
-    match body.get("Transform") {
-        Some(Json::String(s)) => s == SAM_TRANSFORM,
-        Some(Json::Array(a)) => a.iter().any(|t| t.as_str() == Some(SAM_TRANSFORM)),
-        _ => false,
-    }
+fn declares_sam(body: &Json) -> bool {
+    super::transforms(body).contains(&SAM_TRANSFORM)
 }
 
 #[cfg(test)]

@@ -143,10 +143,10 @@ pub fn validate_as_of(template: &Template, today: Date) -> Report {
     let checked = expansion.template.as_ref().unwrap_or(template);
     let mut cx = Cx::new(checked);
     cx.opaque = &expansion.opaque;
-    let macros = generated::custom_macros(checked.body());
-    if included.is_some() || !macros.is_empty() {
+    if included.is_some() {
         cx.generated.include_anything();
     }
+    let macros = cx.generated.macros().to_vec();
     if !macros.is_empty() {
         // A macro can rewrite anything: no name is reported missing, no type unknown, and
         // the user is told what the validation could not see.
@@ -450,6 +450,25 @@ pub(crate) fn ref_target(v: Option<&Json>) -> Option<&str> {
     match intrinsic(v?)? {
         ("Ref", Json::String(s)) => Some(s),
         _ => None,
+    }
+}
+
+/// Whether `v` is `AWS::NoValue` or an `Fn::If` that may give it (the property may be left
+/// out).
+pub(crate) fn may_be_no_value(v: &Json) -> bool {
+    match intrinsic(v) {
+        Some(("Ref", Json::String(s))) => s == "AWS::NoValue",
+        Some(("Fn::If", Json::Array(a))) => a.iter().skip(1).any(may_be_no_value),
+        _ => false,
+    }
+}
+
+/// The transforms the template's `Transform` names (one, or a list).
+pub(crate) fn transforms(body: &Json) -> Vec<&str> {
+    match body.get("Transform") {
+        Some(Json::String(s)) => vec![s.as_str()],
+        Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
+        _ => Vec::new(),
     }
 }
 

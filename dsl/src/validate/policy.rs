@@ -41,7 +41,9 @@
 //! prohibited, never as missing), a mapping with an `Fn::` key (`Fn::Transform`) is left
 //! alone, and a JSON text holding a dynamic reference (`{{resolve:...}}`) is not read.
 
-use super::{Cx, has_dynamic_reference, intrinsic, one_of, push_index, suggest};
+use super::{
+    Cx, has_dynamic_reference, intrinsic, may_be_no_value, one_of, push_index, ref_target, suggest,
+};
 use crate::model::render::{Json, JsonMap};
 use crate::rules;
 
@@ -264,16 +266,7 @@ fn branches(v: &Json, depth: usize) -> Vec<&Json> {
 
 /// `{"Ref": "AWS::NoValue"}`: the element is left out.
 fn is_no_value(v: &Json) -> bool {
-    matches!(intrinsic(v), Some(("Ref", Json::String(s))) if s == "AWS::NoValue")
-}
-
-/// Whether `v` is `AWS::NoValue` or an `Fn::If` that may give it.
-fn may_be_absent(v: &Json) -> bool {
-    match intrinsic(v) {
-        Some(("Ref", Json::String(s))) => s == "AWS::NoValue",
-        Some(("Fn::If", Json::Array(a))) => a.iter().skip(1).any(may_be_absent),
-        _ => false,
-    }
+    ref_target(Some(v)) == Some("AWS::NoValue")
 }
 
 /// A mapping CloudFormation transforms (`Fn::Transform` beside other keys): not guessed.
@@ -470,7 +463,7 @@ impl Walk {
         // Maybe there (an `Fn::If` may leave it out): enough not to call it missing.
         let has = |k: &str| m.get(k).is_some_and(|v| !is_no_value(v)) || meant.contains(&k);
         // Surely there: enough to call it a conflict or prohibited.
-        let sure = |k: &str| m.get(k).is_some_and(|v| !may_be_absent(v));
+        let sure = |k: &str| m.get(k).is_some_and(|v| !may_be_no_value(v));
 
         match m.get("Effect").filter(|v| !is_no_value(v)) {
             None if !has("Effect") => self.bad(
@@ -614,7 +607,7 @@ impl Walk {
 
     /// `a` and `b` are mutually exclusive: report `b` when both are surely there.
     fn exclusive(&mut self, m: &JsonMap, path: &str, a: &str, b: &str) {
-        let sure = |k: &str| m.get(k).is_some_and(|v| !may_be_absent(v));
+        let sure = |k: &str| m.get(k).is_some_and(|v| !may_be_no_value(v));
         if sure(a) && sure(b) {
             self.bad(
                 join(path, b),

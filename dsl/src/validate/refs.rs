@@ -465,7 +465,8 @@ impl<'t> Refs<'_, 't> {
             }
             ("Fn::Sub", _) => self.sub(place, args, path, asserted),
             ("Fn::If", Json::Array(a)) if a.len() == 3 => {
-                if let Some(c) = a[0].as_str() {
+                let cond = a[0].as_str();
+                if let Some(c) = cond {
                     self.condition_exists(place, c, path.clone());
                     asserted.push(c.to_owned());
                     path.push_str("[1]");
@@ -474,15 +475,14 @@ impl<'t> Refs<'_, 't> {
                     asserted.pop();
                     // The else branch: where the condition is false.
                     asserted.push(format!("{}{c}", super::resolve::NOT));
-                    path.push_str("[2]");
-                    self.walk(place, &a[2], path, asserted);
-                    path.truncate(path.len() - 3);
-                    asserted.pop();
                 } else {
                     self.walk(place, &a[1], path, asserted);
-                    path.push_str("[2]");
-                    self.walk(place, &a[2], path, asserted);
-                    path.truncate(path.len() - 3);
+                }
+                path.push_str("[2]");
+                self.walk(place, &a[2], path, asserted);
+                path.truncate(path.len() - 3);
+                if cond.is_some() {
+                    asserted.pop();
                 }
             }
             ("Condition", Json::String(name)) => {

@@ -190,13 +190,18 @@ fn collect_condition<'t>(cx: &Cx<'t>, v: &'t Json, vars: &mut Vec<Var<'t>>, dept
 /// `None` for a name that is not a parameter. An empty domain means unknown.
 fn param_domain(cx: &Cx, name: &str) -> Option<Vec<Json>> {
     let p = cx.parameters?.get(name)?;
-    if let Some(Json::Array(allowed)) = p.get("AllowedValues")
-        && !allowed.is_empty()
-        && allowed.iter().all(|x| !x.is_object() && !x.is_array())
-    {
-        return Some(allowed.iter().map(as_string).collect());
+    if let Some(allowed) = allowed_values(p) {
+        return Some(allowed);
     }
     Some(p.get("Default").map(as_string).into_iter().collect())
+}
+
+/// A parameter's `AllowedValues`, as the strings CloudFormation passes; `None` when it has
+/// none (or one is not a scalar).
+fn allowed_values(parameter: &Json) -> Option<Vec<Json>> {
+    let allowed = parameter.get("AllowedValues")?.as_array()?;
+    (!allowed.is_empty() && allowed.iter().all(|x| !x.is_object() && !x.is_array()))
+        .then(|| allowed.iter().map(as_string).collect())
 }
 
 /// At most this many combinations of allowed values are tried by [`guaranteed`].
@@ -273,15 +278,7 @@ fn allowed_params<'t>(cx: &Cx<'t>, name: &'t str) -> Option<Vec<(&'t str, Vec<Js
             Var::Param(p, _) => Some(p),
             Var::Cond(_) => None,
         })
-        .map(|p| {
-            let allowed = cx.parameters?.get(p)?.get("AllowedValues")?.as_array()?;
-            let domain: Vec<Json> = allowed
-                .iter()
-                .filter(|x| !x.is_object() && !x.is_array())
-                .map(as_string)
-                .collect();
-            (!domain.is_empty() && domain.len() == allowed.len()).then_some((p, domain))
-        })
+        .map(|p| Some((p, allowed_values(cx.parameters?.get(p)?)?)))
         .collect()
 }
 

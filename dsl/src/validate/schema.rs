@@ -148,7 +148,7 @@ fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transform
     }
     if ty.ends_with("::MODULE")
         || (transformed && ty.starts_with("AWS::Serverless::"))
-        || !super::generated::custom_macros(cx.body).is_empty()
+        || !cx.generated.macros().is_empty()
     {
         // A module, SAM, or a macro that may turn the type into others.
         return;

@@ -392,10 +392,7 @@ fn app_command(m: &ArgMatches, err: &mut dyn Write) -> Result<Option<String>, Ex
 
 /// The app command of the project file at `path`: `None` when there is no such file; exit 2
 /// when it cannot be read or is malformed. Unknown keys and sections are warned about.
-pub(crate) fn app_from_project_file(
-    path: &Path,
-    err: &mut dyn Write,
-) -> Result<Option<String>, Exit> {
+fn app_from_project_file(path: &Path, err: &mut dyn Write) -> Result<Option<String>, Exit> {
     let Some(project) = ProjectFile::load(path).map_err(Exit::usage)? else {
         return Ok(None);
     };

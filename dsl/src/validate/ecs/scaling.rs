@@ -139,7 +139,7 @@ pub(super) fn scaled_service_sets_desired_count(
             .and_then(|r| r.get("Properties"))
             .and_then(|p| p.get("DesiredCount"));
         let Some(count) = count else { continue };
-        if can_be_no_value(count) {
+        if crate::validate::may_be_no_value(count) {
             continue;
         }
         let shown = match count {
@@ -158,14 +158,5 @@ pub(super) fn scaled_service_sets_desired_count(
                 "remove DesiredCount from `{service}`: a new service starts with 1 task and auto scaling raises it to `{target}`'s MinCapacity"
             )),
         );
-    }
-}
-
-/// Whether an `Fn::If` in `v` can give `AWS::NoValue` (the property may be left out).
-pub(super) fn can_be_no_value(v: &Json) -> bool {
-    match crate::validate::intrinsic(v) {
-        Some(("Ref", Json::String(s))) => s == "AWS::NoValue",
-        Some(("Fn::If", Json::Array(a))) => a.iter().skip(1).any(can_be_no_value),
-        _ => false,
     }
 }
