@@ -410,6 +410,87 @@ fn extension_functions_inside_json_documents_add_the_transform() {
     );
 }
 
+/// Plain JSON is checked wherever it is written — a raw resource's properties, a resource's
+/// Metadata, CreationPolicy and UpdatePolicy — and nowhere else: each dangling reference is
+/// FF1005 (an error) at its own path, a `Ref` to a parameter and a `Fn::GetAtt` of a resource
+/// are fine, and the stack's own Metadata may name anything but still adds the transform.
+#[test]
+fn references_in_plain_json_are_checked_where_they_are_written() {
+    let mut stack = Stack::new("Plain");
+    stack.parameter("Env", Parameter::string());
+    let q = stack.add_raw(
+        "Queue",
+        RawResource::new(
+            "AWS::SQS::Queue",
+            json!({"QueueName": {"Fn::Sub": "q"}, "Tags": [{"Key": "env", "Value": {"Ref": "Env"}}]}),
+        ),
+    );
+    stack.add_raw(
+        "Param",
+        RawResource::new(
+            "AWS::SSM::Parameter",
+            json!({"Type": "String", "Value": {"Fn::GetAtt": ["Queue", "Arn"]},
+                   "Name": [{"Ref": "Missing"}], "Description": {"Fn::GetAtt": "Env.Value"}}),
+        ),
+    );
+    stack
+        .options(&q)
+        .metadata(json!({"Note": {"Ref": "Gone"}}))
+        .creation_policy(json!({"ResourceSignal": {"Count": {"Fn::GetAtt": ["Nowhere", "N"]}}}))
+        .update_policy(json!({"X": {"Ref": "Queue"}}));
+    stack.metadata(
+        "Notes",
+        json!({"Anything": {"Ref": "NotHere"}, "N": {"Fn::Length": [1]}}),
+    );
+    let found: Vec<(String, String, String, String)> = synth_err(&stack)
+        .iter()
+        .map(|d| {
+            (
+                format!("{:?}", d.severity),
+                d.rule.to_string(),
+                d.logical_id.clone().unwrap_or_default(),
+                d.path.clone(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, String, String)> = [
+        ("Param", "Param.Properties.Name[0]"),
+        ("Param", "Param.Properties.Description"),
+        ("Queue", "Queue.Metadata.Note"),
+        ("Queue", "Queue.CreationPolicy.ResourceSignal.Count"),
+    ]
+    .iter()
+    .map(|(id, path)| {
+        (
+            "Error".to_owned(),
+            "FF1005".to_owned(),
+            (*id).to_owned(),
+            (*path).to_owned(),
+        )
+    })
+    .collect();
+    let mut sorted = found.clone();
+    sorted.sort();
+    let mut want_sorted = want;
+    want_sorted.sort();
+    assert_eq!(sorted, want_sorted, "{found:#?}");
+
+    // Without the dangling ones, the stack synthesizes, and the Fn::Length in its Metadata
+    // brought the transform.
+    let mut ok = Stack::new("PlainOk");
+    ok.metadata(
+        "Notes",
+        json!({"Anything": {"Ref": "NotHere"}, "N": {"Fn::Length": [1]}}),
+    );
+    ok.add_raw("Queue", RawResource::new("AWS::SQS::Queue", json!({})));
+    let body = synth(&ok).body().clone();
+    assert_eq!(
+        body.get("Transform"),
+        Some(&json!("AWS::LanguageExtensions")),
+        "{body:#}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Conditions
 

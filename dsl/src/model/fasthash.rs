@@ -2,7 +2,7 @@
 //! (logical IDs, pattern addresses): the Fx multiply-rotate hash, as rustc uses. Not
 //! resistant to crafted collisions, which is fine for a template's at most 500 resources.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Fx hash state.
@@ -48,10 +48,11 @@ impl Hasher for FxHasher {
     }
 }
 
+/// An `IndexMap` with [`FxHasher`] (the stack's sections, keyed by logical ID).
+pub(crate) type FastIndexMap<K, V> = indexmap::IndexMap<K, V, BuildHasherDefault<FxHasher>>;
+
 /// A `HashMap` with [`FxHasher`].
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-/// A `HashSet` with [`FxHasher`].
-pub(crate) type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 #[cfg(test)]
 mod tests {

@@ -1,162 +1,114 @@
-//! Checks over a rendered template that the typed builders cannot guarantee: references
-//! written inside plain JSON (`serde_json::json!` documents, raw resources) must name
-//! something the stack has, and intrinsics that need the `AWS::LanguageExtensions` transform
-//! must bring it, wherever they appear.
+//! Checks over plain JSON (`serde_json::json!` documents, raw resources, metadata and
+//! policies given as JSON) that the typed builders cannot make: a reference written inside
+//! it must name something the stack has, and an intrinsic that needs the
+//! `AWS::LanguageExtensions` transform must bring it.
+//!
+//! Typed parts need neither check (a handle names its resource and its stack; the typed
+//! functions that need the transform say so as they render), so only the plain JSON is
+//! walked, once, as it is rendered ([`super::render::RenderCx::plain`]); the validator's
+//! reference walk (`validate/refs.rs`) is the one walk over the whole template.
 
-use super::fasthash::FastSet;
+use super::json::Json;
 
-use super::diag::Diagnostic;
-use super::json::{Json, JsonMap};
-use crate::rules;
-
-/// What a walk over the rendered template found.
-pub(crate) struct Findings {
-    pub diagnostics: Vec<Diagnostic>,
-    pub needs_language_extensions: bool,
+/// A `Ref` or `Fn::GetAtt` met in plain JSON, to be checked once the stack's logical IDs are
+/// known.
+#[derive(Debug)]
+pub(crate) struct PlainRef {
+    /// The logical ID it names.
+    pub target: String,
+    /// `Fn::GetAtt` (only a resource will do), not `Ref` (a parameter will too).
+    pub get_att: bool,
+    /// The part of the template it is in, and the path there (`Id.Properties.X[0]`).
+    pub logical_id: Option<String>,
+    pub path: String,
 }
 
-/// The rendered sections of a template, by reference.
-pub(crate) struct Sections<'a> {
-    pub metadata: &'a JsonMap,
-    pub parameters: &'a JsonMap,
-    pub conditions: &'a JsonMap,
-    pub resources: &'a JsonMap,
-    pub outputs: &'a JsonMap,
+/// What a walk of one plain JSON value found: references (target, `Fn::GetAtt`, path below
+/// the value) and whether it needs the transform.
+#[derive(Default)]
+pub(crate) struct Scan {
+    pub refs: Vec<(String, bool, String)>,
+    pub language_extensions: bool,
 }
 
-/// Walk the rendered sections of stack `source`.
-pub(crate) fn check(source: &str, sections: &Sections<'_>) -> Findings {
-    let mut w = Walker {
-        source,
-        resources: FastSet::default(),
-        refable: FastSet::default(),
-        findings: Findings {
-            diagnostics: Vec::new(),
-            needs_language_extensions: false,
-        },
-    };
-    w.resources
-        .extend(sections.resources.keys().map(String::as_str));
-    w.refable
-        .extend(sections.resources.keys().map(String::as_str));
-    w.refable
-        .extend(sections.parameters.keys().map(String::as_str));
-    let mut path: Vec<Seg<'_>> = Vec::with_capacity(16);
-    for entries in [sections.resources, sections.outputs, sections.conditions] {
-        for (id, body) in entries {
-            path.push(Seg::Key(id));
-            w.walk(body, id, &mut path, true);
-            path.pop();
-        }
-    }
-    // Metadata may carry intrinsics too (cfn-init), so it counts for the transform.
-    for (key, body) in sections.metadata {
-        path.extend([Seg::Key("Metadata"), Seg::Key(key)]);
-        w.walk(body, "Metadata", &mut path, false);
-        path.clear();
-    }
-    w.findings
+/// Walk `v`; references are collected only when `check_refs` (the template's `Metadata`
+/// section may name anything).
+pub(crate) fn scan(v: &Json, check_refs: bool, out: &mut Scan) {
+    let mut path: Vec<Seg<'_>> = Vec::new();
+    walk(v, check_refs, &mut path, out);
 }
 
-/// A step of the path to a value; formatted only when something is reported.
+/// A step of the path to a value; formatted only when a reference is met.
 #[derive(Clone, Copy)]
 enum Seg<'a> {
     Key(&'a str),
     Index(usize),
 }
 
+/// The path below the value, each step with its separator (`.Key`, `[0]`), ready to be
+/// appended to the path of the value itself.
 fn format_path(path: &[Seg<'_>]) -> String {
+    use std::fmt::Write as _;
     let mut out = String::new();
     for seg in path {
         match seg {
             Seg::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
+                out.push('.');
                 out.push_str(k);
             }
-            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+            Seg::Index(i) => {
+                let _ = write!(out, "[{i}]");
+            }
         }
     }
     out
 }
 
-struct Walker<'a> {
-    source: &'a str,
-    resources: FastSet<&'a str>,
-    refable: FastSet<&'a str>,
-    findings: Findings,
-}
-
-impl Walker<'_> {
-    fn dangling(&mut self, id: &str, path: &[Seg<'_>], message: String, hint: &str) {
-        self.findings.diagnostics.push(Diagnostic {
-            logical_id: Some(id.to_owned()),
-            path: format_path(path),
-            hint: Some(hint.to_owned()),
-            ..Diagnostic::new(rules::DANGLING_REFERENCE, self.source, message)
-        });
-    }
-
-    fn walk<'j>(&mut self, v: &'j Json, id: &str, path: &mut Vec<Seg<'j>>, check_refs: bool) {
-        match v {
-            Json::Object(m) => {
-                if m.len() == 1 {
-                    let (k, arg) = m.iter().next().expect("one entry");
-                    match k.as_str() {
-                        "Fn::Length" | "Fn::ToJsonString" | "Fn::ForEach" => {
-                            self.findings.needs_language_extensions = true;
-                        }
-                        "Fn::FindInMap" if arg.as_array().is_some_and(|a| a.len() == 4) => {
-                            self.findings.needs_language_extensions = true;
-                        }
-                        "Ref" if check_refs => {
-                            if let Some(target) = arg.as_str()
-                                && !target.starts_with("AWS::")
-                                && !self.refable.contains(target)
-                            {
-                                self.dangling(
-                                    id,
-                                    path,
-                                    format!("`Ref` names `{target}`, which is not a resource or parameter of this stack"),
-                                    "reference resources through their handles; a handle of another stack cannot be used here",
-                                );
-                            }
-                        }
-                        "Fn::GetAtt" if check_refs => {
-                            let target = match arg {
-                                Json::Array(a) => a.first().and_then(Json::as_str),
-                                Json::String(s) => s.split('.').next(),
-                                _ => None,
-                            };
-                            if let Some(target) = target
-                                && !self.resources.contains(target)
-                            {
-                                self.dangling(
-                                    id,
-                                    path,
-                                    format!("`Fn::GetAtt` names `{target}`, which is not a resource of this stack"),
-                                    "read attributes through the resource's handle (`handle.attr_...()`)",
-                                );
-                            }
-                        }
-                        _ => {}
+fn walk<'j>(v: &'j Json, check_refs: bool, path: &mut Vec<Seg<'j>>, out: &mut Scan) {
+    match v {
+        Json::Object(m) => {
+            if m.len() == 1 {
+                let (k, arg) = m.iter().next().expect("one entry");
+                match k.as_str() {
+                    "Fn::Length" | "Fn::ToJsonString" | "Fn::ForEach" => {
+                        out.language_extensions = true;
                     }
-                }
-                for (k, child) in m {
-                    path.push(Seg::Key(k));
-                    self.walk(child, id, path, check_refs);
-                    path.pop();
+                    "Fn::FindInMap" if arg.as_array().is_some_and(|a| a.len() == 4) => {
+                        out.language_extensions = true;
+                    }
+                    "Ref" if check_refs => {
+                        if let Some(target) = arg.as_str()
+                            && !target.starts_with("AWS::")
+                        {
+                            out.refs.push((target.to_owned(), false, format_path(path)));
+                        }
+                    }
+                    "Fn::GetAtt" if check_refs => {
+                        let target = match arg {
+                            Json::Array(a) => a.first().and_then(Json::as_str),
+                            Json::String(s) => s.split('.').next(),
+                            _ => None,
+                        };
+                        if let Some(target) = target {
+                            out.refs.push((target.to_owned(), true, format_path(path)));
+                        }
+                    }
+                    _ => {}
                 }
             }
-            Json::Array(items) => {
-                for (i, child) in items.iter().enumerate() {
-                    path.push(Seg::Index(i));
-                    self.walk(child, id, path, check_refs);
-                    path.pop();
-                }
+            for (k, child) in m {
+                path.push(Seg::Key(k));
+                walk(child, check_refs, path, out);
+                path.pop();
             }
-            _ => {}
         }
+        Json::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                path.push(Seg::Index(i));
+                walk(child, check_refs, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
     }
 }

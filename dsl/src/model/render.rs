@@ -9,6 +9,7 @@ use super::diag::Diagnostic;
 use super::export::ExportRef;
 use super::id::StackId;
 pub use super::json::{Json, JsonMap};
+use super::refcheck::{PlainRef, Scan, scan};
 use crate::rules::Rule;
 
 /// Anything that can be written into a template: literals, expressions, generated property types.
@@ -58,6 +59,7 @@ pub struct RenderCx {
     language_extensions: bool,
     app: Option<Rc<AppScope>>,
     imports: Vec<ExportRef>,
+    plain_refs: Vec<PlainRef>,
 }
 
 impl RenderCx {
@@ -70,6 +72,7 @@ impl RenderCx {
             language_extensions: false,
             app: None,
             imports: Vec::new(),
+            plain_refs: Vec::new(),
         }
     }
 
@@ -107,6 +110,7 @@ impl RenderCx {
             language_extensions: false,
             app: None,
             imports: Vec::new(),
+            plain_refs: Vec::new(),
         }
     }
 
@@ -195,6 +199,43 @@ impl RenderCx {
 
     pub(crate) fn uses_language_extensions(&self) -> bool {
         self.language_extensions
+    }
+
+    /// Plain JSON (a `json!` document, a raw resource's properties, metadata given as JSON)
+    /// is being written at the current path: note the references in it, to be checked
+    /// against the stack's logical IDs once all are known ([`RenderCx::take_plain_refs`]),
+    /// and whether it needs the `AWS::LanguageExtensions` transform.
+    pub(crate) fn plain(&mut self, v: &Json) {
+        if self.stack.is_none() || !matches!(v, Json::Object(_) | Json::Array(_)) {
+            return;
+        }
+        let mut found = Scan::default();
+        scan(v, true, &mut found);
+        self.language_extensions |= found.language_extensions;
+        if found.refs.is_empty() {
+            return;
+        }
+        let logical_id = self.logical_id();
+        let base = self.path_after_logical_id();
+        for (target, get_att, below) in found.refs {
+            let mut path = base.clone();
+            if path.is_empty() {
+                path.push_str(below.strip_prefix('.').unwrap_or(&below));
+            } else {
+                path.push_str(&below);
+            }
+            self.plain_refs.push(PlainRef {
+                target,
+                get_att,
+                logical_id: logical_id.clone(),
+                path,
+            });
+        }
+    }
+
+    /// The references met in plain JSON so far ([`RenderCx::plain`]).
+    pub(crate) fn take_plain_refs(&mut self) -> Vec<PlainRef> {
+        std::mem::take(&mut self.plain_refs)
     }
 
     pub(crate) fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
@@ -330,7 +371,8 @@ impl Render for bool {
     }
 }
 impl Render for Json {
-    fn render(&self, _: &mut RenderCx) -> Json {
+    fn render(&self, cx: &mut RenderCx) -> Json {
+        cx.plain(self);
         self.clone()
     }
 }

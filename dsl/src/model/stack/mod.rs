@@ -12,6 +12,7 @@ use indexmap::IndexMap;
 
 use super::diag::{Diagnostic, Severity};
 use super::export::ExportRef;
+use super::fasthash::FastIndexMap;
 use super::handle::{CondRef, Handle, MappingRef, Param, StackId};
 use super::intrinsic::Cond;
 use super::render::{Json, JsonMap, Render};
@@ -54,11 +55,11 @@ pub struct Stack {
     description: Option<String>,
     metadata: JsonMap,
     transforms: Vec<String>,
-    parameters: IndexMap<Rc<str>, (String, JsonMap)>,
-    mappings: IndexMap<Rc<str>, Mapping>,
-    conditions: IndexMap<Rc<str>, Cond>,
-    resources: IndexMap<Rc<str>, Entry>,
-    outputs: IndexMap<Rc<str>, Output>,
+    parameters: FastIndexMap<Rc<str>, (String, JsonMap)>,
+    mappings: FastIndexMap<Rc<str>, Mapping>,
+    conditions: FastIndexMap<Rc<str>, Cond>,
+    resources: FastIndexMap<Rc<str>, Entry>,
+    outputs: FastIndexMap<Rc<str>, Output>,
     kept_exports: Vec<ExportRef>,
     diagnostics: Vec<Diagnostic>,
     scratch: ResourceOptions,
@@ -79,11 +80,11 @@ impl Stack {
             description: None,
             metadata: JsonMap::new(),
             transforms: Vec::new(),
-            parameters: IndexMap::new(),
-            mappings: IndexMap::new(),
-            conditions: IndexMap::new(),
-            resources: IndexMap::new(),
-            outputs: IndexMap::new(),
+            parameters: FastIndexMap::default(),
+            mappings: FastIndexMap::default(),
+            conditions: FastIndexMap::default(),
+            resources: FastIndexMap::default(),
+            outputs: FastIndexMap::default(),
             kept_exports: Vec::new(),
             diagnostics: Vec::new(),
             scratch: ResourceOptions::default(),

@@ -67,7 +67,8 @@ impl AnyResource for RawResource {
     fn type_name(&self) -> &str {
         &self.type_name
     }
-    fn render_props(&self, _: &mut RenderCx) -> Json {
+    fn render_props(&self, cx: &mut RenderCx) -> Json {
+        cx.plain(&self.properties);
         self.properties.clone()
     }
     fn as_any(&self) -> &dyn Any {

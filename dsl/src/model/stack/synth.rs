@@ -71,19 +71,14 @@ impl Stack {
         let resources = self.render_resources(&mut cx);
         let outputs = self.render_outputs(&mut cx);
 
-        // References and extension functions inside plain JSON (raw resources, json! documents).
-        let findings = refcheck::check(
-            &self.name,
-            &refcheck::Sections {
-                metadata: &self.metadata,
-                parameters: &params,
-                conditions: &conditions,
-                resources: &resources,
-                outputs: &outputs,
-            },
-        );
+        // Plain JSON in the stack's Metadata may use the extension functions too (cfn-init);
+        // its references are not checked (metadata may name anything).
+        let mut metadata_scan = refcheck::Scan::default();
+        for body in self.metadata.values() {
+            refcheck::scan(body, false, &mut metadata_scan);
+        }
         let mut transforms = self.transforms.clone();
-        if (cx.uses_language_extensions() || findings.needs_language_extensions)
+        if (cx.uses_language_extensions() || metadata_scan.language_extensions)
             && !transforms.iter().any(|t| t == "AWS::LanguageExtensions")
         {
             transforms.insert(0, "AWS::LanguageExtensions".into());
@@ -144,17 +139,45 @@ impl Stack {
                 )
             });
         }
-        // A typed reference into another stack is already FF1003 at the same place.
-        let dangling: Vec<Diagnostic> = findings
-            .diagnostics
-            .into_iter()
-            .filter(|f| {
-                !diagnostics
-                    .iter()
-                    .any(|d| d.logical_id == f.logical_id && d.path == f.path)
-            })
-            .collect();
-        diagnostics.extend(dangling);
+        // References inside plain JSON, now that the logical IDs are known. (A handle of
+        // another stack serialized into a document is already FF1003 at the same place.)
+        let params = root.get("Parameters").and_then(Json::as_object);
+        let resources = root.get("Resources").and_then(Json::as_object);
+        for r in cx.take_plain_refs() {
+            let is_resource = resources.is_some_and(|m| m.contains_key(&r.target));
+            let is_param = params.is_some_and(|m| m.contains_key(&r.target));
+            let (message, hint) = if r.get_att && !is_resource {
+                (
+                    format!(
+                        "`Fn::GetAtt` names `{}`, which is not a resource of this stack",
+                        r.target
+                    ),
+                    "read attributes through the resource's handle (`handle.attr_...()`)",
+                )
+            } else if !r.get_att && !is_resource && !is_param {
+                (
+                    format!(
+                        "`Ref` names `{}`, which is not a resource or parameter of this stack",
+                        r.target
+                    ),
+                    "reference resources through their handles; a handle of another stack cannot be used here",
+                )
+            } else {
+                continue;
+            };
+            if diagnostics
+                .iter()
+                .any(|d| d.logical_id == r.logical_id && d.path == r.path)
+            {
+                continue;
+            }
+            diagnostics.push(Diagnostic {
+                logical_id: r.logical_id,
+                path: r.path,
+                hint: Some(hint.to_owned()),
+                ..Diagnostic::new(rules::DANGLING_REFERENCE, &*self.name, message)
+            });
+        }
         let imports = cx.take_imports();
         (Json::Object(root), diagnostics, imports)
     }
@@ -326,14 +349,17 @@ impl Stack {
             if !matches!(&props, Json::Object(m) if m.is_empty()) {
                 r.insert("Properties".into(), props);
             }
-            if let Some(m) = &o.metadata {
-                r.insert("Metadata".into(), m.clone());
-            }
-            if let Some(p) = &o.creation_policy {
-                r.insert("CreationPolicy".into(), p.clone());
-            }
-            if let Some(p) = &o.update_policy {
-                r.insert("UpdatePolicy".into(), p.clone());
+            for (key, plain) in [
+                ("Metadata", &o.metadata),
+                ("CreationPolicy", &o.creation_policy),
+                ("UpdatePolicy", &o.update_policy),
+            ] {
+                if let Some(v) = plain {
+                    cx.push_key(key);
+                    cx.plain(v);
+                    cx.pop();
+                    r.insert(key.into(), v.clone());
+                }
             }
             if let Some(p) = o.deletion_policy {
                 r.insert("DeletionPolicy".into(), Json::String(p.as_str().into()));
