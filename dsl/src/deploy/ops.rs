@@ -791,5 +791,5 @@ pub fn write_outputs_file(
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    crate::fsutil::write_atomic(path, text.as_bytes())
+    crate::fsutil::write_atomic(path, text.as_bytes(), crate::fsutil::Durability::Synced)
 }
