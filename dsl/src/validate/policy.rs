@@ -252,15 +252,49 @@ pub(crate) fn check_document(doc: &Json, kind: Kind, path: &str) -> Vec<Finding>
 
 /// The literal values `v` may take: `v` itself, or the branches of its `Fn::If`s (not
 /// `AWS::NoValue`); nothing for any other expression.
-fn branches(v: &Json, depth: usize) -> Vec<&Json> {
+fn branches(v: &Json, depth: usize) -> Branches<'_> {
     match intrinsic(v) {
-        None => vec![v],
-        Some(("Fn::If", Json::Array(a))) if a.len() == 3 && depth < MAX_IF_DEPTH => a[1..]
-            .iter()
-            .filter(|b| !is_no_value(b))
-            .flat_map(|b| branches(b, depth + 1))
-            .collect(),
-        Some(_) => Vec::new(),
+        None => Branches::One(Some(v)),
+        Some(("Fn::If", Json::Array(a))) if a.len() == 3 && depth < MAX_IF_DEPTH => Branches::Many(
+            a[1..]
+                .iter()
+                .filter(|b| !is_no_value(b))
+                .flat_map(|b| branches(b, depth + 1))
+                .collect::<Vec<_>>()
+                .into_iter(),
+        ),
+        Some(_) => Branches::One(None),
+    }
+}
+
+/// The values of [`branches`]: nearly always one, kept off the heap.
+enum Branches<'a> {
+    One(Option<&'a Json>),
+    Many(std::vec::IntoIter<&'a Json>),
+}
+
+impl<'a> Iterator for Branches<'a> {
+    type Item = &'a Json;
+    fn next(&mut self) -> Option<&'a Json> {
+        match self {
+            Branches::One(v) => v.take(),
+            Branches::Many(it) => it.next(),
+        }
+    }
+}
+
+impl Default for Branches<'_> {
+    fn default() -> Self {
+        Branches::One(None)
+    }
+}
+
+impl Branches<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Branches::One(v) => usize::from(v.is_some()),
+            Branches::Many(it) => it.len(),
+        }
     }
 }
 
@@ -299,6 +333,10 @@ fn index(path: &str, i: usize) -> String {
     push_index(&mut p, i);
     p
 }
+
+/// What [`Walk::strings`] calls for each literal string: the walk, the string, and its path
+/// (built only when asked for, so only for what is reported).
+type EachString<'a> = dyn FnMut(&mut Walk, &str, &dyn Fn() -> String) + 'a;
 
 /// The walk of one document.
 struct Walk {
@@ -624,16 +662,16 @@ impl Walk {
         v: &Json,
         path: &str,
         key: &str,
-        each: &mut dyn FnMut(&mut Walk, &str, String),
+        each: &mut EachString<'_>,
     ) {
         for v in branches(v, 0) {
             match v {
-                Json::String(s) => each(self, s, path.to_owned()),
+                Json::String(s) => each(self, s, &|| path.to_owned()),
                 Json::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
                         for x in branches(item, 0) {
                             match x {
-                                Json::String(s) => each(self, s, index(path, i)),
+                                Json::String(s) => each(self, s, &|| index(path, i)),
                                 Json::Array(_) | Json::Object(_) => self.bad(
                                     index(path, i),
                                     format!("an item of `{key}` is {}, not a string", what(x)),
@@ -667,7 +705,7 @@ impl Walk {
         self.strings(v, path, key, &mut |w, s, p| {
             if s != "*" && !s.contains(':') {
                 w.bad(
-                    p,
+                    p(),
                     format!("action `{s}` has no service prefix"),
                     "an action is `service:name` (`s3:GetObject`, `sts:AssumeRole`, `ec2:Describe*`), or `*` for all",
                 );
