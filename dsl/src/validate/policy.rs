@@ -657,13 +657,7 @@ impl Walk {
 
     /// A string or a list of strings (numbers and booleans pass: they are text to IAM);
     /// `each` sees every literal string with its path.
-    fn strings(
-        &mut self,
-        v: &Json,
-        path: &str,
-        key: &str,
-        each: &mut EachString<'_>,
-    ) {
+    fn strings(&mut self, v: &Json, path: &str, key: &str, each: &mut EachString<'_>) {
         for v in branches(v, 0) {
             match v {
                 Json::String(s) => each(self, s, &|| path.to_owned()),
