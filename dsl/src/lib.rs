@@ -48,6 +48,9 @@
 
 pub mod analysis;
 pub mod app;
+/// Content hashes of images built from source, computed at synth.
+#[cfg(feature = "ecs-stack")]
+pub(crate) mod asset;
 pub mod cli;
 #[cfg(feature = "deploy")]
 pub mod deploy;
@@ -96,6 +99,8 @@ pub mod book {
     pub struct Resources;
     #[doc = include_str!("../../docs/src/constructs.md")]
     pub struct Constructs;
+    #[doc = include_str!("../../docs/src/images.md")]
+    pub struct Images;
     #[doc = include_str!("../../docs/src/existing-infrastructure.md")]
     pub struct ExistingInfrastructure;
     #[doc = include_str!("../../docs/src/cross-stack.md")]

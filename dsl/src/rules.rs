@@ -154,6 +154,12 @@ registry! {
     UNMANAGED_ROLE = Warning Construct "FF1502"
         "a role was given by ARN, so a permission a construct would grant is listed for you to allow instead"
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html";
+    IMAGE_SOURCE = Error Construct "FF1503"
+        "an image built from source cannot be: its directory, Dockerfile or a file is missing, a link leaves the build context, the base image is not pinned by digest, or it is built for another platform than its task runs on"
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-push-ecr-image.html";
+    IMAGE_REPOSITORY_IN_SAME_STACK = Error Construct "FF1504"
+        "an image built from source is pushed to a repository the same stack creates: the first deploy needs the image before the repository exists"
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_image";
 
     // ---- The validator: schema (FF20xx) --------------------------------------------------
     TEMPLATE_STRUCTURE = Error Validator "FF2000"

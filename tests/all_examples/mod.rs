@@ -19,6 +19,8 @@ pub mod existing_infrastructure;
 pub mod fargate_fleet;
 #[path = "../../examples/fargate_service.rs"]
 pub mod fargate_service;
+#[path = "../../examples/from_source.rs"]
+pub mod from_source;
 #[path = "../../examples/platform_and_service.rs"]
 pub mod platform_and_service;
 #[path = "../../examples/queue_worker.rs"]
@@ -39,6 +41,11 @@ pub fn all() -> Vec<(&'static str, App)> {
         ("existing_infrastructure", existing_infrastructure::app()),
         ("fargate_fleet", fleet),
         ("fargate_service", fargate_service::app()),
+        // The tests run in tests/: the image sources are under ../examples.
+        (
+            "from_source",
+            from_source::app_in(std::path::Path::new("..")),
+        ),
         ("platform_and_service", platform_and_service::app()),
         ("queue_worker", queue_worker::app()),
         ("scheduled_jobs", scheduled_jobs::app()),

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use crate::fsutil;
+use crate::model::asset::{ImageAsset, ImageDestination};
 use crate::model::diag::{Diagnostic, Severity, SynthError};
 use crate::model::export::ExportRef;
 use crate::model::render::{AppScope, Json};
@@ -105,6 +106,27 @@ impl App {
     /// The stacks, in the order added.
     pub fn stacks(&self) -> &[Stack] {
         &self.stacks
+    }
+
+    /// The images the app's stacks build from source
+    /// ([`ContainerImage::from_directory`](crate::ecs::ContainerImage::from_directory),
+    /// [`from_files`](crate::ecs::ContainerImage::from_files)), in the order the stacks were
+    /// added, each with the name of the stack whose repository it goes to.
+    pub fn images(&self) -> Vec<ImageAsset> {
+        let mut out = Vec::new();
+        for s in &self.stacks {
+            for (asset, producer) in s.images() {
+                let mut asset = asset.clone();
+                if let (ImageDestination::Repository { stack, .. }, Some(p)) =
+                    (&mut asset.destination, producer)
+                    && let Some(owner) = self.stacks.iter().find(|o| o.id() == *p)
+                {
+                    owner.name().clone_into(stack);
+                }
+                out.push(asset);
+            }
+        }
+        out
     }
 
     /// Render every stack, in deploy order (see [cross-stack references](App#cross-stack-references)).
@@ -352,19 +374,23 @@ pub fn write_out_dir(
     format: Format,
     existing: &[&str],
 ) -> io::Result<Vec<PathBuf>> {
-    Ok(write_out_dir_reporting(dir, templates, format, existing)?
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect())
+    Ok(
+        write_out_dir_reporting(dir, templates, format, existing, &[])?
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect(),
+    )
 }
 
 /// [`write_out_dir`], telling for each template whether it was written (true) or already
 /// up to date (false).
+/// The manifest lists `images` (the app's images built from source, [`App::images`]).
 pub(crate) fn write_out_dir_reporting(
     dir: &Path,
     templates: &[Template],
     format: Format,
     existing: &[&str],
+    images: &[ImageAsset],
 ) -> io::Result<Vec<(PathBuf, bool)>> {
     fs::create_dir_all(dir)?;
     let manifest_path = dir.join(MANIFEST);
@@ -377,7 +403,10 @@ pub(crate) fn write_out_dir_reporting(
     fsutil::check_target(&manifest_path)?;
 
     let mut written = Vec::new();
-    let mut manifest = Manifest::default();
+    let mut manifest = Manifest {
+        images: images.to_vec(),
+        ..Manifest::default()
+    };
     for t in templates {
         let file = template_file_name(t.name(), format);
         let path = dir.join(&file);
@@ -425,9 +454,10 @@ fn read_manifest(path: &Path) -> Vec<(String, String)> {
 }
 
 /// The manifest `synth --out DIR` writes beside the templates ([`MANIFEST`]): every stack
-/// of the app, in deploy order, with the file name of its template in that directory. The
-/// one reader and writer of the format, used by `synth --out` and by the `ferroform`
-/// commands that run an app (`--app`).
+/// of the app, in deploy order, with the file name of its template in that directory, and
+/// every image the app builds from source (the asset manifest: source, content hash,
+/// platform, destination and tag of each). The one reader and writer of the format, used
+/// by `synth --out` and by the `ferroform` commands that run an app (`--app`).
 ///
 /// ```
 /// use ferroform::app::Manifest;
@@ -440,6 +470,9 @@ fn read_manifest(path: &Path) -> Vec<(String, String)> {
 pub struct Manifest {
     /// (stack name, template file name), in deploy order.
     pub stacks: Vec<(String, String)>,
+    /// The images built from source, by id (`<stack>/<task>/<container>`); written only
+    /// when there are some.
+    pub images: Vec<ImageAsset>,
 }
 
 impl Manifest {
@@ -472,7 +505,18 @@ impl Manifest {
                 .ok_or_else(|| format!("stack {name} has no template"))?;
             out.push((name.clone(), file.to_owned()));
         }
-        Ok(Manifest { stacks: out })
+        let images = match value.get("images") {
+            None => Vec::new(),
+            Some(serde_json::Value::Object(m)) => m
+                .iter()
+                .map(|(id, v)| ImageAsset::from_json(id, v))
+                .collect::<Result<Vec<_>, _>>()?,
+            Some(_) => return Err("`images` is not an object".into()),
+        };
+        Ok(Manifest {
+            stacks: out,
+            images,
+        })
     }
 
     /// The manifest's text (pretty JSON, ending with a newline).
@@ -482,7 +526,15 @@ impl Manifest {
             .iter()
             .map(|(name, file)| (name.clone(), serde_json::json!({ "template": file })))
             .collect();
-        let manifest = serde_json::json!({ "version": Self::VERSION, "stacks": entries });
+        let mut manifest = serde_json::json!({ "version": Self::VERSION, "stacks": entries });
+        if !self.images.is_empty() {
+            manifest["images"] = serde_json::Value::Object(
+                self.images
+                    .iter()
+                    .map(|i| (i.id.clone(), i.to_json()))
+                    .collect(),
+            );
+        }
         let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
         text.push('\n');
         text

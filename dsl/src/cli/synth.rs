@@ -96,7 +96,8 @@ fn synth(
             ),
         ));
     }
-    let written = write(&templates, out_dir, format, &all, out, err);
+    let images = app.images();
+    let written = write(&templates, out_dir, format, &all, &images, out, err);
     if teardown == Teardown::Skip {
         std::mem::forget(templates);
     }
@@ -108,6 +109,7 @@ fn write(
     out_dir: Option<&PathBuf>,
     format: Format,
     all: &[&str],
+    images: &[crate::model::asset::ImageAsset],
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Exit> {
@@ -117,7 +119,7 @@ fn write(
         }
         return Ok(());
     };
-    let paths = write_out_dir_reporting(dir, templates, format, all)
+    let paths = write_out_dir_reporting(dir, templates, format, all, images)
         .map_err(|e| Exit::usage(format!("cannot write to {}: {e}", dir.display())))?;
     for (p, changed) in paths {
         let what = if changed { "wrote" } else { "unchanged" };

@@ -7,6 +7,7 @@ use crate::pseudo;
 use crate::resources::ecs::task_definition as td;
 
 use super::image::ContainerImage;
+use super::repository::Repository;
 use super::secret::SecretSource;
 use super::task_definition::TaskDefinition;
 use super::{part_id, rules};
@@ -282,8 +283,11 @@ impl TaskDefinition {
     /// ECR image, writing to the task's log group, reading its secrets.
     pub fn add_container(&self, stack: &mut Stack, props: ContainerProps) -> Container {
         self.check_container(stack, &props);
-        let (definition, secret_statements) = self.container_definition(stack, &props);
-        self.grant_container_access(stack, &props, secret_statements);
+        let (image, repository) = props
+            .image
+            .resolve(stack, &self.id, &props.name, self.platform);
+        let (definition, secret_statements) = self.container_definition(stack, &props, image);
+        self.grant_container_access(stack, &props, repository.as_ref(), secret_statements);
         if let Some(task) = stack.get_mut(self.resource())
             && let Err(e) = task.container_definitions.push_item(definition)
         {
@@ -399,9 +403,10 @@ impl TaskDefinition {
         &self,
         stack: &mut Stack,
         props: &ContainerProps,
+        image: Value<String>,
     ) -> (td::ContainerDefinition, Vec<Statement>) {
         let mut c = td::ContainerDefinition::new(td::ContainerDefinitionRequired {
-            image: props.image.reference(),
+            image,
             name: props.name.clone().into(),
         })
         .essential(props.essential)
@@ -529,15 +534,16 @@ impl TaskDefinition {
         (c, secret_statements)
     }
 
-    /// Grant the execution role what the container needs: pulling its ECR image, reading its
-    /// secrets.
+    /// Grant the execution role what the container needs: pulling its image from
+    /// `repository` (when it is in ECR), reading its secrets.
     fn grant_container_access(
         &self,
         stack: &mut Stack,
         props: &ContainerProps,
+        repository: Option<&Repository>,
         secret_statements: Vec<Statement>,
     ) {
-        if let ContainerImage::Ecr { repository, .. } = &props.image {
+        if let Some(repository) = repository {
             match self.execution_role() {
                 Some(role) => {
                     let role = role.clone();

@@ -29,6 +29,7 @@ mod secret;
 mod service;
 mod task_definition;
 
+pub use crate::model::asset::Platform;
 pub use capacity::{
     DEFAULT_AGENT_SETTINGS, DYNAMIC_HOST_PORTS, ECS_AL2023_AMI_ARM64, ECS_AL2023_AMI_X86_64,
     Ec2Capacity, Ec2CapacityProps, InstancePolicy, MachineImage,
@@ -38,7 +39,7 @@ pub use container::{
     Container, ContainerDependency, ContainerProps, DependencyCondition, HealthCheck, MountPoint,
     PortMapping, Protocol,
 };
-pub use image::ContainerImage;
+pub use image::{ContainerImage, DirectoryImage, FilesImage, ImageBase, SourceImage};
 pub use load_balancer::{
     AccessLogs, ExistingListener, ExistingListenerRequired, HttpsListener,
     LoadBalancedFargateService, LoadBalancedFargateServiceProps, LoadBalancerKind,

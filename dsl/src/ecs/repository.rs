@@ -158,6 +158,9 @@ pub struct Repository {
     key: String,
     uri: Value<String>,
     arn: Value<String>,
+    /// The literal name of a repository given by name ([`Repository::from_name`]): where
+    /// images built from source can be pushed.
+    name: Option<String>,
 }
 
 impl Repository {
@@ -206,6 +209,7 @@ impl Repository {
             uri: resource.attr_repository_uri(),
             arn: resource.attr_arn(),
             resource: Some(resource),
+            name: None,
         }
     }
 
@@ -224,6 +228,7 @@ impl Repository {
         let name = name.into();
         Repository {
             resource: None,
+            name: name.as_lit().cloned(),
             key: import_key(&name),
             uri: fns::sub_with(
                 "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/${Name}",
@@ -272,7 +277,13 @@ impl Repository {
                 [("Account", account), ("Region", region), ("Name", name)],
             ),
             arn,
+            name: None,
         }
+    }
+
+    /// The literal name of a repository given by name, in the account and region deployed to.
+    pub(crate) fn literal_name(&self) -> Option<String> {
+        self.name.clone()
     }
 
     /// The underlying `AWS::ECR::Repository` (escape hatch); `None` for a repository made

@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::fns;
 use crate::iam::{PolicyDocument, Principal, Statement};
+use crate::model::asset::Platform;
 use crate::model::handle::Handle;
 use crate::model::stack::Stack;
 use crate::model::value::Value;
@@ -508,6 +509,8 @@ pub struct TaskDefinition {
     pub(crate) log_target: Option<LogTarget>,
     pub(crate) log_stream_prefix: Value<String>,
     pub(crate) compatibility: Compatibility,
+    /// The platform images built from source are built for (from `cpu_architecture`).
+    pub(crate) platform: Platform,
 }
 
 impl TaskDefinition {
@@ -593,6 +596,10 @@ impl TaskDefinition {
             log_target,
             log_stream_prefix: props.log_stream_prefix.unwrap_or_else(|| id.into()),
             compatibility: props.compatibility,
+            platform: match props.cpu_architecture {
+                CpuArchitecture::X86_64 => Platform::LinuxAmd64,
+                CpuArchitecture::Arm64 => Platform::LinuxArm64,
+            },
         }
     }
 

@@ -20,6 +20,7 @@
 //! 8. `expr` — the typed intrinsic functions (`fns`) and pseudo parameters (`pseudo`)
 //! 9. `stack` — the `Stack`, its sections and its rendering
 
+pub mod asset;
 pub mod diag;
 pub mod document;
 pub(crate) mod export;

@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 
+use super::asset::ImageAsset;
 use super::diag::{Diagnostic, Severity};
 use super::export::ExportRef;
 use super::fasthash::FastIndexMap;
@@ -67,6 +68,9 @@ pub struct Stack {
     id_overrides: IndexMap<String, String>,
     /// The `from` names of [`Stack::override_logical_id`] that a part was added under.
     overrides_used: Vec<String>,
+    /// Images built from source ([`crate::model::asset`]), with the stack whose repository
+    /// each goes to when that is another stack of the app.
+    images: Vec<(ImageAsset, Option<StackId>)>,
 }
 
 impl Stack {
@@ -91,6 +95,7 @@ impl Stack {
             scratch_output: None,
             id_overrides: IndexMap::new(),
             overrides_used: Vec::new(),
+            images: Vec::new(),
         };
         if !valid_stack_name(&name) {
             stack.problem(
@@ -205,6 +210,19 @@ impl Stack {
         {
             self.overrides_used.push(logical_id.to_owned());
         }
+    }
+
+    /// Record an image this stack builds from source; `producer` is the stack whose
+    /// repository it is pushed to, when that is another stack.
+    pub(crate) fn record_image(&mut self, asset: ImageAsset, producer: Option<StackId>) {
+        let mut asset = asset;
+        asset.id = format!("{}/{}", self.name, asset.id);
+        self.images.push((asset, producer));
+    }
+
+    /// The images recorded by [`Stack::record_image`].
+    pub(crate) fn images(&self) -> &[(ImageAsset, Option<StackId>)] {
+        &self.images
     }
 
     /// The logical ID `logical_id` is given in this stack (after [`Stack::override_logical_id`]).
