@@ -34,9 +34,13 @@ const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
     // metadata with a written reason).
 ];
 
-/// Every stack of every example, synthesized now: (file name, JSON text).
+/// Every stack of every example, and the bootstrap stack, synthesized now: (file name, JSON
+/// text).
 fn example_templates() -> Vec<(String, String)> {
-    let mut out = Vec::new();
+    let boot = ferroform::bootstrap::stack()
+        .to_template()
+        .unwrap_or_else(|e| panic!("the bootstrap stack does not synthesize:\n{e}"));
+    let mut out = vec![(format!("{}.template.json", boot.name()), boot.to_json())];
     for (name, app) in all_examples::all() {
         let templates = app
             .synth()
@@ -192,6 +196,7 @@ fn every_example_stack_is_checked() {
     let names: Vec<String> = example_templates().into_iter().map(|(n, _)| n).collect();
     for expected in [
         "EcrRepository.template.json",
+        "FerroformBootstrap.template.json",
         "Platform.template.json",
         "Service.template.json",
     ] {
@@ -204,5 +209,9 @@ fn every_example_stack_is_checked() {
         .iter()
         .map(|(_, app)| app.stacks().len())
         .sum();
-    assert_eq!(names.len(), stacks);
+    assert_eq!(
+        names.len(),
+        stacks + 1,
+        "every example stack and the bootstrap stack"
+    );
 }

@@ -388,3 +388,95 @@ fn app_run(app: App, out: &Path) {
     );
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&stderr));
 }
+
+/// The bootstrap stack as it is deployed: the asset repository scans on push, keeps tags
+/// immutable, is encrypted with KMS, expires untagged images and keeps the last 500 asset
+/// images, and is retained; the bucket is encrypted, private, owner-enforced, TLS only,
+/// expires templates, and is retained. The validator and cfn-lint find nothing.
+#[test]
+fn the_bootstrap_stack_is_secure_and_lint_clean() {
+    let mut app = App::new();
+    app.add(ferroform::bootstrap::stack());
+    let (templates, warnings) = app
+        .synth_checked(&[ferroform::bootstrap::STACK_NAME])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let t = &templates[0];
+    let r = &t.body()["Resources"];
+    let repo = &r["AssetRepository"];
+    assert_eq!(repo["Properties"]["RepositoryName"], "ferroform-assets");
+    assert_eq!(
+        repo["Properties"]["ImageScanningConfiguration"],
+        json!({"ScanOnPush": true})
+    );
+    assert_eq!(repo["Properties"]["ImageTagMutability"], "IMMUTABLE");
+    assert_eq!(
+        repo["Properties"]["EncryptionConfiguration"],
+        json!({"EncryptionType": "KMS"})
+    );
+    assert_eq!(
+        (
+            repo["DeletionPolicy"].as_str(),
+            repo["UpdateReplacePolicy"].as_str()
+        ),
+        (Some("Retain"), Some("Retain"))
+    );
+    let rules: Json = serde_json::from_str(
+        repo["Properties"]["LifecyclePolicy"]["LifecyclePolicyText"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let selections: Vec<&Json> = rules["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["selection"])
+        .collect();
+    assert_eq!(
+        selections,
+        vec![
+            &json!({"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 1}),
+            &json!({"tagStatus": "tagged", "tagPrefixList": ["asset-"], "countType": "imageCountMoreThan", "countNumber": 500}),
+        ]
+    );
+    let bucket = &r["TemplateBucket"];
+    let p = &bucket["Properties"];
+    assert_eq!(
+        p["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+            ["SSEAlgorithm"],
+        "AES256"
+    );
+    assert_eq!(
+        p["PublicAccessBlockConfiguration"],
+        json!({"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true})
+    );
+    assert_eq!(
+        p["OwnershipControls"]["Rules"][0]["ObjectOwnership"],
+        "BucketOwnerEnforced"
+    );
+    assert_eq!(
+        p["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"],
+        30
+    );
+    assert_eq!(bucket["DeletionPolicy"], "Retain");
+    let deny = &r["TemplateBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0];
+    assert_eq!(deny["Effect"], "Deny");
+    assert_eq!(
+        deny["Condition"],
+        json!({"Bool": {"aws:SecureTransport": "false"}})
+    );
+    let outputs: Vec<&String> = t.body()["Outputs"].as_object().unwrap().keys().collect();
+    assert_eq!(outputs, vec!["TemplateBucket", "AssetRepository"]);
+
+    let Some(cfn_lint) = support::require_tool("cfn-lint") else {
+        return;
+    };
+    let dir = support::temp_dir("bootstrap-lint");
+    let file = dir.write("bootstrap.json", t.to_json());
+    let (code, out) = support::run_cfn_lint(&cfn_lint, &[&file]);
+    assert!(
+        !support::lint_errors(code) && !support::lint_warnings(code),
+        "cfn-lint:\n{out}"
+    );
+}

@@ -51,6 +51,7 @@ pub mod app;
 /// Content hashes of images built from source, computed at synth.
 #[cfg(feature = "ecs-stack")]
 pub(crate) mod asset;
+pub mod bootstrap;
 pub mod cli;
 #[cfg(feature = "deploy")]
 pub mod deploy;

@@ -890,3 +890,123 @@ fn an_empty_or_invalid_stack_name_touches_no_stack() {
         text(&o)
     );
 }
+
+/// `ferroform bootstrap` makes the asset repository and the template bucket; running it again changes nothing; a large template then deploys
+/// without `--s3-bucket`, into the bootstrap bucket.
+///
+/// moto 5.2.5 reports no `Outputs` for a stack created through a change set (FINDINGS.md §2),
+/// and deploy finds the bucket through an output. So the command's create path is checked in
+/// us-west-2 (the stack, the repository), and in us-east-1 the bootstrap stack is first made
+/// with CreateStack from the same template (moto then has its outputs), then `bootstrap` runs
+/// on it ("no changes") and a large template is deployed.
+#[test]
+fn bootstrap_makes_the_asset_repository_and_the_bucket_deploy_then_uses() {
+    let Some(moto) = Moto::start() else { return };
+
+    // The command's create path. (moto 5.2.5 keeps a repository's name and tag mutability
+    // from a template but answers `{}` for its scanning and encryption settings, so those
+    // are checked on the template, in bootstrap.rs's tests.)
+    let o = moto
+        .ferroform()
+        .args(["bootstrap", "--yes", "--region", "us-west-2"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let repo = moto.python(
+        "import boto3, json\n\
+         cfn = boto3.client('cloudformation', region_name='us-west-2')\n\
+         st = cfn.describe_stacks(StackName='FerroformBootstrap')['Stacks'][0]['StackStatus']\n\
+         r = boto3.client('ecr', region_name='us-west-2').describe_repositories(repositoryNames=['ferroform-assets'])['repositories'][0]\n\
+         print(json.dumps({'stack': st, 'name': r['repositoryName'], 'tags': r['imageTagMutability']}))",
+    );
+    let repo: serde_json::Value = serde_json::from_str(&repo).unwrap();
+    assert_eq!(
+        repo,
+        serde_json::json!({"stack": "CREATE_COMPLETE", "name": "ferroform-assets", "tags": "IMMUTABLE"})
+    );
+
+    // us-east-1: the same template made with CreateStack (see above), then the command.
+    let dir = support::temp_dir("deploy-bootstrapped");
+    let body = ferroform::bootstrap::stack()
+        .to_template()
+        .unwrap()
+        .to_json();
+    let template = dir.join("bootstrap.json");
+    std::fs::write(&template, body).unwrap();
+    moto.python(&format!(
+        "import boto3\n\
+         cfn = boto3.client('cloudformation', region_name='us-east-1')\n\
+         cfn.create_stack(StackName='FerroformBootstrap', TemplateBody=open({:?}).read())",
+        template.display().to_string()
+    ));
+    let v = view(&moto, "FerroformBootstrap").expect("the bootstrap stack exists");
+    let bucket = v
+        .outputs
+        .iter()
+        .find(|(k, _)| k == "TemplateBucket")
+        .map_or_else(
+            || panic!("no TemplateBucket output: {:?}", v.outputs),
+            |(_, b)| b.clone(),
+        );
+    assert!(!bucket.is_empty());
+    assert!(
+        v.outputs
+            .iter()
+            .any(|(k, val)| k == "AssetRepository" && val.ends_with("/ferroform-assets")),
+        "{:?}",
+        v.outputs
+    );
+    let o = moto
+        .ferroform()
+        .args(["bootstrap", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Stack FerroformBootstrap: no changes"),
+        "{}",
+        text(&o)
+    );
+
+    // A template over the inline limit, no --s3-bucket: uploaded to the bootstrap bucket.
+    let mut resources = serde_json::Map::new();
+    for i in 0..120 {
+        resources.insert(
+            format!("Logs{i:03}"),
+            serde_json::json!({
+                "Type": "AWS::Logs::LogGroup",
+                "Metadata": {"Description": format!("log group {i}; {}", "padding ".repeat(50))},
+                "Properties": {"LogGroupName": format!("boot-{i:03}"), "RetentionInDays": 7}
+            }),
+        );
+    }
+    let file = write_json(
+        &dir,
+        "large.json",
+        &serde_json::json!({ "Resources": resources }),
+    );
+    let o = moto
+        .ferroform()
+        .args([
+            "deploy",
+            "--yes",
+            "--stack-name",
+            "boot-large",
+            "--template",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .contains(&format!("uploaded to s3://{bucket}/boot-large/")),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(objects(&moto, &bucket, "boot-large/").len(), 1);
+    assert_eq!(
+        view(&moto, "boot-large").expect("deployed").status,
+        "CREATE_COMPLETE"
+    );
+}

@@ -427,6 +427,25 @@ async fn protect(
     Ok(())
 }
 
+/// The template bucket of the bootstrap stack ([`crate::bootstrap`]) of the account and
+/// region deployed to, for a template of `len` bytes given no `--s3-bucket`.
+async fn bootstrap_bucket(s: &Session, name: &str, len: usize) -> Result<String, Error> {
+    use crate::bootstrap::{STACK_NAME, TEMPLATE_BUCKET_OUTPUT};
+    let found = describe(s, STACK_NAME).await?;
+    match found
+        .as_ref()
+        .and_then(|st| st.outputs.get(TEMPLATE_BUCKET_OUTPUT))
+    {
+        Some(bucket) if !bucket.is_empty() => Ok(bucket.clone()),
+        _ => Err(Error::input(
+            Some(name),
+            format!(
+                "the template is {len} bytes, over CloudFormation's {MAX_TEMPLATE_BODY}-byte limit for inline templates, and this account and region have no bootstrap stack ({STACK_NAME}) to upload it to: run `ferroform bootstrap` once, or pass --s3-bucket BUCKET (and optionally --s3-prefix)"
+            ),
+        )),
+    }
+}
+
 async fn submit(
     s: &Session,
     template: &Template,
@@ -439,16 +458,11 @@ async fn submit(
     // The file as given (or the synthesized JSON): what the size limit is about.
     let body = template.body_text().to_owned();
     let url = if body.len() > MAX_TEMPLATE_BODY {
-        let Some(bucket) = &opts.s3_bucket else {
-            return Err(Error::input(
-                Some(name),
-                format!(
-                    "the template is {} bytes, over CloudFormation's {MAX_TEMPLATE_BODY}-byte limit for inline templates: pass --s3-bucket BUCKET (and optionally --s3-prefix) to upload it",
-                    body.len()
-                ),
-            ));
+        let bucket = match &opts.s3_bucket {
+            Some(b) => b.clone(),
+            None => bootstrap_bucket(s, name, body.len()).await?,
         };
-        let up = upload(s, name, bucket, opts.s3_prefix.as_deref(), &body).await?;
+        let up = upload(s, name, &bucket, opts.s3_prefix.as_deref(), &body).await?;
         ui.line(&if up.uploaded {
             format!(
                 "Stack {name}: template ({} bytes) uploaded to {}",

@@ -15,12 +15,15 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn moto_server_path() -> Option<PathBuf> {
-    let venv = match std::env::var_os("FERROFORM_VENV") {
+fn venv() -> PathBuf {
+    match std::env::var_os("FERROFORM_VENV") {
         Some(v) if !v.is_empty() => PathBuf::from(v),
         _ => repo_root().join(".venv"),
-    };
-    let p = venv.join("bin").join("moto_server");
+    }
+}
+
+fn moto_server_path() -> Option<PathBuf> {
+    let p = venv().join("bin").join("moto_server");
     p.is_file().then_some(p)
 }
 
@@ -88,6 +91,21 @@ impl Moto {
 
     /// The `ferroform` binary (built with the deploy feature for this package's tests),
     /// configured for this server with dummy credentials.
+    /// Run `code` with the virtual environment's Python (it has boto3, moto's client
+    /// library), pointed at this server; its stdout, or a panic with its stderr.
+    pub fn python(&self, code: &str) -> String {
+        let mut cmd = Command::new(venv().join("bin").join("python"));
+        cmd.args(["-c", code]);
+        self.env(&mut cmd);
+        let o = cmd.output().expect("run the venv's python");
+        assert!(
+            o.status.success(),
+            "python failed:\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
     pub fn ferroform(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_ferroform"));
         self.env(&mut c);

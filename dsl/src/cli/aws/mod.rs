@@ -16,6 +16,8 @@ use crate::deploy::{AwsOptions, ErrorKind, LiveUi, PlainUi, Session, Ui};
 use crate::model::stack::stack_name_error;
 use crate::model::template::Template;
 
+#[cfg(feature = "ecs-stack")]
+pub(super) mod bootstrap;
 pub(super) mod deploy;
 pub(super) mod destroy;
 pub(super) mod diff;
@@ -35,24 +37,10 @@ pub(super) enum Source<'a> {
     Tool,
 }
 
-/// The arguments every AWS command takes.
-pub(super) fn common(cmd: Command, tool: bool, with_template: bool) -> Command {
-    let mut cmd = cmd
-        .after_help(AWS_EXIT_CODES)
-        .arg(
-            Arg::new("stacks")
-                .value_name("STACK")
-                .action(ArgAction::Append)
-                .help("Stacks (default: all, in the app's order)"),
-        )
-        .arg(
-            Arg::new("stack-name")
-                .long("stack-name")
-                .value_name("NAME")
-                .help(
-                    "The stack name (with --template; or alone for commands that need no template)",
-                ),
-        )
+/// The arguments of every command that talks to AWS: where (region, profile, endpoint), how
+/// long (timeouts), how much it says (verbosity, progress).
+pub(super) fn connection(cmd: Command) -> Command {
+    cmd.after_help(AWS_EXIT_CODES)
         .arg(
             Arg::new("region")
                 .long("region")
@@ -105,7 +93,27 @@ pub(super) fn common(cmd: Command, tool: bool, with_template: bool) -> Command {
                 .value_parser(["auto", "events"])
                 .default_value("auto")
                 .help("auto: a live view on a terminal; events: one line per stack event"),
-        );
+        )
+}
+
+/// The arguments every AWS command takes.
+pub(super) fn common(cmd: Command, tool: bool, with_template: bool) -> Command {
+    let mut cmd = connection(
+        cmd.arg(
+            Arg::new("stacks")
+                .value_name("STACK")
+                .action(ArgAction::Append)
+                .help("Stacks (default: all, in the app's order)"),
+        )
+        .arg(
+            Arg::new("stack-name")
+                .long("stack-name")
+                .value_name("NAME")
+                .help(
+                    "The stack name (with --template; or alone for commands that need no template)",
+                ),
+        ),
+    );
     if tool {
         if with_template {
             cmd = cmd.arg(
@@ -532,6 +540,8 @@ fn check(templates: Vec<Template>, err: &mut dyn Write) -> Result<Vec<Template>,
 /// Add the AWS subcommands (`tool`: the standalone binary, which also takes `--template` and
 /// `--app`).
 pub(super) fn register(cmd: Command, tool: bool) -> Command {
+    #[cfg(feature = "ecs-stack")]
+    let cmd = cmd.subcommand(bootstrap::command());
     cmd.subcommand(deploy::command(tool))
         .subcommand(diff::command(tool))
         .subcommand(destroy::command(tool))
@@ -556,11 +566,22 @@ pub(super) fn dispatch(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Option<u8> {
-    if !["deploy", "diff", "destroy", "outputs", "status"].contains(&name) {
+    if ![
+        "bootstrap",
+        "deploy",
+        "diff",
+        "destroy",
+        "outputs",
+        "status",
+    ]
+    .contains(&name)
+    {
         return None;
     }
     log::init(verbosity(m), err);
     let result = match name {
+        #[cfg(feature = "ecs-stack")]
+        "bootstrap" => bootstrap::run(m, out, err),
         "deploy" => deploy::run(source, m, out, err),
         "diff" => diff::run(source, m, out, err),
         "destroy" => destroy::run(source, m, out, err),
