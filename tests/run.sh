@@ -9,6 +9,8 @@
 #    pip is skipped when the venv already holds exactly the pinned versions.
 #    tests/setup_checkov.sh: the same for checkov in .venv-checkov (pinned by
 #    tests/constraints-checkov.txt; kept apart because it downgrades boto3 and networkx).
+#    tests/setup_debian.sh: buildah, docker-registry and htpasswd (apt-get, when missing),
+#    for the image publishing tests.
 # 2. Exports FERROFORM_VENV=<repo>/.venv and puts its bin/ first on PATH, so the tests find
 #    cfn-lint (tests/support/mod.rs). Under CI (CI set, not "false") a test that cannot find
 #    a tool fails; elsewhere it prints "SKIPPED: ..." and passes.
@@ -34,6 +36,8 @@ bash tests/setup_venv.sh
 # checkov in its own venv (.venv-checkov): it would downgrade boto3 and networkx in .venv.
 bash tests/setup_checkov.sh
 export FERROFORM_CHECKOV="$ROOT/.venv-checkov/bin/checkov"
+# The image builder and the loopback registry of the publish tests (Debian packages).
+bash tests/setup_debian.sh
 
 export FERROFORM_VENV="$VENV"
 export PATH="$VENV/bin:$PATH"

@@ -110,6 +110,9 @@ struct Activity {
 pub struct Session {
     pub(crate) cfn: aws_sdk_cloudformation::Client,
     pub(crate) s3: aws_sdk_s3::Client,
+    /// ECR's control plane, for publishing images (`None` for a session made with
+    /// [`Session::from_clients`] without [`Session::with_ecr`]).
+    pub(crate) ecr: Option<aws_sdk_ecr::Client>,
     pub(crate) endpoint: String,
     pub(crate) s3_endpoint: String,
     pub(crate) region: String,
@@ -186,9 +189,17 @@ impl Session {
             })
             .build();
         let s3 = aws_sdk_s3::Client::from_conf(s3_conf);
+        let ecr_conf = aws_sdk_ecr::config::Builder::from(&config)
+            .interceptor(Track {
+                activity: activity.clone(),
+                service: "ECR",
+            })
+            .build();
+        let ecr = aws_sdk_ecr::Client::from_conf(ecr_conf);
         Ok(Session {
             cfn,
             s3,
+            ecr: Some(ecr),
             endpoint: custom
                 .clone()
                 .unwrap_or_else(|| format!("https://cloudformation.{region}.amazonaws.com")),
@@ -215,6 +226,7 @@ impl Session {
         Session {
             cfn,
             s3,
+            ecr: None,
             s3_endpoint: endpoint.clone(),
             endpoint,
             region: region.into(),
@@ -225,6 +237,13 @@ impl Session {
             profile: None,
             activity: Arc::new(Mutex::new(Activity::default())),
         }
+    }
+
+    /// The same session with an ECR client (for publishing images).
+    #[must_use]
+    pub fn with_ecr(mut self, ecr: aws_sdk_ecr::Client) -> Session {
+        self.ecr = Some(ecr);
+        self
     }
 
     /// Bound everything done through this session (`--timeout`): once `total` has passed

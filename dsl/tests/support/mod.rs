@@ -8,3 +8,4 @@ mod shared;
 pub use shared::{in_ci, temp_dir};
 
 pub mod moto;
+pub mod registry;

@@ -88,8 +88,35 @@ pub(crate) fn run(
         )));
     }
     let session = connect(m)?;
+    // Images built from source (a stack program's own): published before the change set of
+    // the stack that runs them, after the stacks before it (which may create their
+    // repository) are deployed.
+    let images = match source {
+        Source::App(app) => app.images(),
+        Source::Tool => Vec::new(),
+    };
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     for t in &templates {
+        let mine: Vec<_> = images
+            .iter()
+            .filter(|i| {
+                i.id.strip_prefix(t.name())
+                    .is_some_and(|r| r.starts_with('/'))
+            })
+            .cloned()
+            .collect();
+        if !mine.is_empty() {
+            let mut ui = make_ui(m, out, err);
+            if opts.no_execute {
+                ui.line(&format!(
+                    "Stack {}: {} image(s) not published (--no-execute)",
+                    t.name(),
+                    mine.len()
+                ));
+            } else {
+                super::publish::publish_images(&session, t.name(), &mine, ui.as_mut())?;
+            }
+        }
         let (_, outputs) = {
             let mut ui = make_ui(m, out, err);
             run_on_stack(t.name(), deploy::deploy(&session, t, &opts, ui.as_mut()))?

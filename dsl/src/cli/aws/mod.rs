@@ -23,6 +23,7 @@ pub(super) mod destroy;
 pub(super) mod diff;
 mod log;
 pub(super) mod outputs;
+pub(super) mod publish;
 pub(super) mod status;
 
 /// Exit code: interrupted (Ctrl-C); CloudFormation carries on.
@@ -546,6 +547,7 @@ pub(super) fn register(cmd: Command, tool: bool) -> Command {
         .subcommand(diff::command(tool))
         .subcommand(destroy::command(tool))
         .subcommand(outputs::command(tool))
+        .subcommand(publish::command())
         .subcommand(status::command(tool))
 }
 
@@ -572,6 +574,7 @@ pub(super) fn dispatch(
         "diff",
         "destroy",
         "outputs",
+        "publish",
         "status",
     ]
     .contains(&name)
@@ -586,6 +589,7 @@ pub(super) fn dispatch(
         "diff" => diff::run(source, m, out, err),
         "destroy" => destroy::run(source, m, out, err),
         "outputs" => outputs::run(source, m, out, err),
+        "publish" => publish::run(source, m, out, err),
         "status" => status::run(source, m, out, err),
         _ => return None,
     };

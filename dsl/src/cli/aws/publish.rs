@@ -1,0 +1,83 @@
+//! `publish`: build and push the images of a stack program's stacks, without deploying
+//! (so CI can build once and deploy the same tags to several stages). `deploy` publishes
+//! the same way before each stack's change set.
+
+use std::io::Write;
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+
+use super::{Source, connect, connection, make_ui, run_on_stack};
+use crate::App;
+use crate::cli::{EXIT_OK, Exit};
+use crate::deploy::{self, PublishOptions, Session, Ui};
+use crate::model::asset::ImageAsset;
+
+pub(crate) fn command() -> Command {
+    let cmd = Command::new("publish")
+        .about("Build and push the images of the stacks (those not in their repository yet), without deploying")
+        .long_about(
+            "For each image built from source (ContainerImage::from_directory), look for its tag \
+             (asset-<content hash>) in its repository; build (buildah, daemonless) and push the ones \
+             that are missing. Credentials come from ECR's GetAuthorizationToken. FERROFORM_BUILDER \
+             names the builder, FERROFORM_CACHE_DIR its storage, FERROFORM_REGISTRY_ENDPOINT a \
+             registry to send every registry request to (plain HTTP only on 127.0.0.1).",
+        );
+    connection(cmd).arg(
+        Arg::new("stacks")
+            .value_name("STACK")
+            .action(ArgAction::Append)
+            .help("Stacks whose images to publish (default: all)"),
+    )
+}
+
+/// The images of the stacks named `stacks` (all when empty).
+pub(crate) fn images_of(app: &App, stacks: &[&str]) -> Vec<ImageAsset> {
+    app.images()
+        .into_iter()
+        .filter(|i| {
+            stacks.is_empty()
+                || stacks
+                    .iter()
+                    .any(|s| i.id.strip_prefix(s).is_some_and(|r| r.starts_with('/')))
+        })
+        .collect()
+}
+
+/// Publish `images` on `session`, reporting through `ui`.
+pub(crate) fn publish_images(
+    session: &Session,
+    stack: &str,
+    images: &[ImageAsset],
+    ui: &mut dyn Ui,
+) -> Result<(), Exit> {
+    if images.is_empty() {
+        return Ok(());
+    }
+    let opts = PublishOptions::from_env();
+    run_on_stack(stack, deploy::publish(session, images, &opts, ui))?;
+    Ok(())
+}
+
+/// Run the command; the caller prints the failure's text and exits with its code.
+pub(crate) fn run(
+    source: Source<'_>,
+    m: &ArgMatches,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Exit> {
+    let Source::App(app) = source else {
+        return Err(Exit::usage(
+            "publish runs through a stack program: `cargo run -q --example NAME -- publish` (or your binary's `publish`)",
+        ));
+    };
+    let selected = crate::cli::select_stacks(app, m)?;
+    let images = images_of(app, &selected);
+    if images.is_empty() {
+        let _ = writeln!(err, "no images to publish: no stack builds one from source");
+        return Ok(EXIT_OK);
+    }
+    let session = connect(m)?;
+    let mut ui = make_ui(m, out, err);
+    publish_images(&session, "images", &images, ui.as_mut())?;
+    Ok(EXIT_OK)
+}

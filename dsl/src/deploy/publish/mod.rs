@@ -1,0 +1,221 @@
+//! Publishing images built from source ([`crate::model::asset`]) before a deploy: for each
+//! image, if its repository already has its tag (`asset-<hash>`, a content hash), nothing is
+//! built or pushed; otherwise it is built (buildah, daemonless) and pushed, and only then is
+//! the stack's change set made.
+//!
+//! Credentials come from ECR's `GetAuthorizationToken` (Basic `AWS:<token>`), once per
+//! publish. `FERROFORM_REGISTRY_ENDPOINT` sends every registry request to another registry
+//! (a mirror, or a test registry on `127.0.0.1`, where plain HTTP is allowed).
+
+mod builder;
+mod registry;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::error::Error;
+use super::progress::Ui;
+use super::session::Session;
+use crate::model::asset::{ImageAsset, ImageDestination, ImageSource};
+
+use builder::Buildah;
+pub use builder::LOG_TAIL;
+use registry::{Credentials, Registry};
+
+/// How images are published.
+#[derive(Clone, Debug, Default)]
+pub struct PublishOptions {
+    /// The image builder: a program name or path (default `buildah`; also
+    /// `FERROFORM_BUILDER`).
+    pub builder: Option<String>,
+    /// Send registry requests here instead of the repository's host (also
+    /// `FERROFORM_REGISTRY_ENDPOINT`).
+    pub registry_endpoint: Option<String>,
+    /// Where the builder keeps its images (default: `FERROFORM_CACHE_DIR`, else the user's
+    /// cache directory, `~/.cache/ferroform`).
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl PublishOptions {
+    /// The options from the environment (`FERROFORM_BUILDER`, `FERROFORM_REGISTRY_ENDPOINT`,
+    /// `FERROFORM_CACHE_DIR`).
+    pub fn from_env() -> PublishOptions {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        PublishOptions {
+            builder: var("FERROFORM_BUILDER"),
+            registry_endpoint: var("FERROFORM_REGISTRY_ENDPOINT"),
+            cache_dir: var("FERROFORM_CACHE_DIR").map(PathBuf::from),
+        }
+    }
+
+    fn cache(&self) -> PathBuf {
+        if let Some(d) = &self.cache_dir {
+            return d.clone();
+        }
+        let base = std::env::var_os("XDG_CACHE_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+            .unwrap_or_else(std::env::temp_dir);
+        base.join("ferroform")
+    }
+}
+
+/// What happened to one image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Published {
+    /// The image's id (`<stack>/<task>/<container>`).
+    pub id: String,
+    /// `repository:tag`.
+    pub reference: String,
+    /// Built and pushed now (false: the repository had it already).
+    pub built: bool,
+}
+
+/// Publish `images` (those of the stacks about to be deployed). Every image that is not in
+/// its repository yet is built and pushed; the first failure stops the publish, and nothing
+/// is deployed after it.
+pub async fn publish(
+    s: &Session,
+    images: &[ImageAsset],
+    opts: &PublishOptions,
+    ui: &mut dyn Ui,
+) -> Result<Vec<Published>, Error> {
+    if images.is_empty() {
+        return Ok(Vec::new());
+    }
+    s.phase("publishing images");
+    let creds_host = credentials(s).await?;
+    let (creds, host) = creds_host;
+    let registry = Registry::new(&host, opts.registry_endpoint.as_deref())
+        .map_err(|e| Error::input(None, e))?;
+    let timeout = Duration::from_secs(60);
+    let mut builder: Option<Buildah> = None;
+    let mut out = Vec::new();
+    for image in images {
+        let repository = repository_of(s, image).await?;
+        let tag = image.tag();
+        let reference = format!("{repository}:{tag}");
+        let fail = |why: String| Error::failed(&image.id, format!("image {}: {why}", image.id));
+        if registry
+            .has_tag(&repository, &tag, &creds, timeout)
+            .await
+            .map_err(fail)?
+        {
+            ui.line(&format!(
+                "Image {}: {reference} is in the registry already",
+                image.id
+            ));
+            out.push(Published {
+                id: image.id.clone(),
+                reference,
+                built: false,
+            });
+            continue;
+        }
+        if matches!(image.source, ImageSource::Files { .. }) {
+            return Err(fail(
+                "images made of files (`ContainerImage::from_files`) cannot be published yet; build it with a Dockerfile (`from_directory`) for now".into(),
+            ));
+        }
+        if builder.is_none() {
+            builder = Some(
+                Buildah::find(opts.builder.as_deref(), &opts.cache())
+                    .map_err(|e| Error::input(Some(&image.id), e))?,
+            );
+        }
+        let Some(b) = builder.as_ref() else {
+            continue;
+        };
+        let local = format!("localhost/ferroform/{repository}:{tag}");
+        ui.line(&format!(
+            "Image {}: building for {}",
+            image.id, image.platform
+        ));
+        b.build(image, &local).map_err(fail)?;
+        ui.line(&format!("Image {}: pushing {reference}", image.id));
+        b.push(&local, &registry, &repository, &tag, &creds)
+            .map_err(fail)?;
+        ui.line(&format!("Image {}: pushed {reference}", image.id));
+        out.push(Published {
+            id: image.id.clone(),
+            reference,
+            built: true,
+        });
+    }
+    Ok(out)
+}
+
+/// ECR credentials for the account and region of the session, and the registry host.
+async fn credentials(s: &Session) -> Result<(Credentials, String), Error> {
+    let Some(ecr) = &s.ecr else {
+        return Err(Error::input(None, "this session has no ECR client"));
+    };
+    let answer = ecr
+        .get_authorization_token()
+        .send()
+        .await
+        .map_err(|e| s.sdk_error("images", "GetAuthorizationToken", e))?;
+    let data = answer.authorization_data().first().ok_or_else(|| {
+        Error::failed(
+            "images",
+            "ECR GetAuthorizationToken answered no authorization data",
+        )
+    })?;
+    let decoded = data
+        .authorization_token()
+        .and_then(|t| aws_smithy_types::base64::decode(t).ok())
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| Error::failed("images", "ECR's authorization token is not base64 text"))?;
+    let (user, password) = decoded.split_once(':').ok_or_else(|| {
+        Error::failed("images", "ECR's authorization token is not `user:password`")
+    })?;
+    let host = data
+        .proxy_endpoint()
+        .map(|e| {
+            e.trim_start_matches("https://")
+                .trim_end_matches('/')
+                .to_owned()
+        })
+        .ok_or_else(|| Error::failed("images", "ECR named no registry endpoint"))?;
+    Ok((
+        Credentials {
+            user: user.to_owned(),
+            password: password.to_owned(),
+            source: format!("ECR GetAuthorizationToken in {}", s.region),
+        },
+        host,
+    ))
+}
+
+/// The name of the repository `image` goes to.
+async fn repository_of(s: &Session, image: &ImageAsset) -> Result<String, Error> {
+    match &image.destination {
+        ImageDestination::AssetRepository => Ok(ImageAsset::ASSET_REPOSITORY.to_owned()),
+        ImageDestination::Named { name } => Ok(name.clone()),
+        ImageDestination::Repository { stack, logical_id } => {
+            let answer = s
+                .cfn
+                .describe_stack_resource()
+                .stack_name(stack)
+                .logical_resource_id(logical_id)
+                .send()
+                .await
+                .map_err(|e| s.sdk_error(stack, "DescribeStackResource", e))?;
+            answer
+                .stack_resource_detail()
+                .and_then(|d| d.physical_resource_id())
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    Error::failed(
+                        &image.id,
+                        format!(
+                            "image {}: repository `{logical_id}` of stack {stack} does not exist yet: deploy {stack} first",
+                            image.id
+                        ),
+                    )
+                })
+        }
+    }
+}

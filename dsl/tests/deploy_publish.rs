@@ -1,0 +1,236 @@
+//! Publishing images built from source, end to end with real parts: buildah builds (daemonless,
+//! chroot isolation), Debian's `docker-registry` on loopback with htpasswd Basic auth stands
+//! for the ECR registry (`FERROFORM_REGISTRY_ENDPOINT`), and moto's server answers ECR's
+//! `GetAuthorizationToken` (moto's token is `AWS:<account>-auth-token`, which the registry is
+//! given) and CloudFormation.
+//!
+//! The stack program is this test binary itself (no harness: `main` below): run with
+//! `FERROFORM_PUBLISH_CHILD=<stack>,<context dir>,<x86_64|arm64>` it is the program, given the
+//! command line after `--`, with the environment the test gives it; without, it is the test.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use ferroform::ecs::{
+    ContainerImage, ContainerProps, CpuArchitecture, FargateSize, TaskDefinition,
+    TaskDefinitionProps,
+};
+use ferroform::{App, Stack};
+use support::moto::Moto;
+use support::registry::{TestRegistry, buildah};
+
+fn app(stack: &str, context: &Path, arch: CpuArchitecture) -> App {
+    let mut s = Stack::new(stack);
+    let task = TaskDefinition::new(
+        &mut s,
+        "Task",
+        TaskDefinitionProps {
+            cpu_architecture: arch,
+            ..TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512)
+        },
+    );
+    task.add_container(
+        &mut s,
+        ContainerProps::new("app", ContainerImage::from_directory(context)),
+    );
+    let mut app = App::new();
+    app.add(s);
+    app
+}
+
+/// The environment the program runs with.
+struct Env(Vec<(String, String)>);
+
+impl Env {
+    fn set(&mut self, k: &str, v: &str) {
+        self.0.retain(|(key, _)| key != k);
+        self.0.push((k.to_owned(), v.to_owned()));
+    }
+}
+
+/// Run the program for `stack` (its image built from `context` for `arch`) with `args`:
+/// (exit code, stdout and stderr together).
+fn run(env: &Env, stack: &str, context: &Path, arch: &str, args: &[&str]) -> (u8, String) {
+    let o = Command::new(std::env::current_exe().unwrap())
+        .env(
+            "FERROFORM_PUBLISH_CHILD",
+            format!("{stack},{},{arch}", context.display()),
+        )
+        .envs(env.0.iter().map(|(k, v)| (k, v)))
+        .arg("--")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let mut text = String::from_utf8_lossy(&o.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&o.stderr));
+    (
+        u8::try_from(o.status.code().unwrap_or(255)).unwrap_or(255),
+        text,
+    )
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var("FERROFORM_PUBLISH_CHILD") {
+        let parts: Vec<&str> = spec.splitn(3, ',').collect();
+        let arch = if parts[2] == "arm64" {
+            CpuArchitecture::Arm64
+        } else {
+            CpuArchitecture::X86_64
+        };
+        let args: Vec<String> = std::env::args().skip_while(|a| a != "--").skip(1).collect();
+        let mut all = vec!["app".to_owned()];
+        all.extend(args);
+        let code = app(parts[0], Path::new(parts[1]), arch).run_with(
+            all,
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+        );
+        std::process::exit(i32::from(code));
+    }
+    images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing();
+    println!("test images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing ... ok");
+}
+
+fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
+    let Some(moto) = Moto::start() else { return };
+    let Some(buildah) = buildah() else { return };
+    let Some(registry) = TestRegistry::start("AWS", "123456789012-auth-token") else {
+        return;
+    };
+    let cache = support::temp_dir("publish-cache");
+    let mut env = Env(Vec::new());
+    for (k, v) in [
+        ("AWS_ENDPOINT_URL", moto.endpoint.as_str()),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_CONFIG_FILE", "/nonexistent"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
+        ("FERROFORM_REGISTRY_ENDPOINT", registry.endpoint.as_str()),
+        ("FERROFORM_CACHE_DIR", cache.path().to_str().unwrap()),
+    ] {
+        env.set(k, v);
+    }
+    let ctx = support::temp_dir("publish-context");
+    ctx.write("Dockerfile", "FROM scratch\nCOPY hello /hello\n");
+    ctx.write("hello", "hello v1\n");
+
+    // 1. Built and pushed.
+    let (code, text) = run(&env, "Pub", ctx.path(), "x86_64", &["publish"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("Image Pub/Task/app: building for linux/amd64"),
+        "{text}"
+    );
+    let tags = registry.tags("ferroform-assets");
+    assert_eq!(tags.len(), 1, "{tags:?}\n{text}");
+    assert!(tags[0].starts_with("asset-"), "{tags:?}");
+    assert!(
+        text.contains(&format!("pushed ferroform-assets:{}", tags[0])),
+        "{text}"
+    );
+
+    // 2. Again, and after touching the file: nothing built.
+    let f = std::fs::File::options()
+        .write(true)
+        .open(ctx.path().join("hello"))
+        .unwrap();
+    f.set_modified(std::time::SystemTime::UNIX_EPOCH).unwrap();
+    drop(f);
+    let (code, text) = run(&env, "Pub", ctx.path(), "x86_64", &["publish"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("is in the registry already"), "{text}");
+    assert!(!text.contains("building"), "{text}");
+
+    // 3. A changed file: a new tag, built.
+    ctx.write("hello", "hello v2\n");
+    let (code, text) = run(&env, "Pub", ctx.path(), "x86_64", &["publish"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("building"), "{text}");
+    assert_eq!(registry.tags("ferroform-assets").len(), 2);
+
+    // 4. deploy: the image is there already, the stack is deployed.
+    let (code, text) = run(
+        &env,
+        "Pub",
+        ctx.path(),
+        "x86_64",
+        &["deploy", "--yes", "--progress", "events"],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("is in the registry already"), "{text}");
+    assert!(text.contains("Stack Pub: CREATE_COMPLETE"), "{text}");
+
+    // 5. A failing build: exit 1, the log's tail, nothing deployed.
+    let bad = support::temp_dir("publish-bad");
+    bad.write("Dockerfile", "FROM scratch\nCOPY no-such-file /x\n");
+    let (code, text) = run(
+        &env,
+        "Bad",
+        bad.path(),
+        "x86_64",
+        &["deploy", "--yes", "--progress", "events"],
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("the build failed"), "{text}");
+    assert!(
+        text.contains("no-such-file"),
+        "the log's tail names the problem:\n{text}"
+    );
+    assert!(!text.contains("Stack Bad: CREATE"), "{text}");
+    let exists = moto.python(
+        "import boto3\n\
+         c = boto3.client('cloudformation', region_name='us-east-1')\n\
+         print(any(s['StackName'] == 'Bad' for s in c.list_stacks()['StackSummaries']))",
+    );
+    assert_eq!(exists.trim(), "False", "nothing deployed");
+
+    // 6. ARM64: built for linux/arm64.
+    let (code, text) = run(&env, "Arm", ctx.path(), "arm64", &["publish"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("building for linux/arm64"), "{text}");
+    let tag = registry
+        .tags("ferroform-assets")
+        .into_iter()
+        .find(|t| text.contains(t.as_str()))
+        .expect("the arm64 tag");
+    let arch = Command::new(&buildah)
+        .arg("--root")
+        .arg(cache.path().join("buildah/root"))
+        .arg("--runroot")
+        .arg(cache.path().join("buildah/run"))
+        .args([
+            "--storage-driver",
+            "vfs",
+            "inspect",
+            "--format",
+            "{{.OCIv1.Architecture}}",
+        ])
+        .arg(format!("localhost/ferroform/ferroform-assets:{tag}"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&arch.stdout).trim(), "arm64");
+
+    // 7. Credentials the registry refuses: a clear error naming the registry and where the
+    // credentials came from.
+    let Some(other) = TestRegistry::start("AWS", "another-password") else {
+        return;
+    };
+    env.set("FERROFORM_REGISTRY_ENDPOINT", &other.endpoint);
+    let (code, text) = run(&env, "Pub", ctx.path(), "x86_64", &["publish"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains(&format!(
+            "registry {} refused the credentials from ECR GetAuthorizationToken",
+            other.endpoint
+        )),
+        "{text}"
+    );
+    assert!(
+        !text.contains("123456789012-auth-token"),
+        "no secret printed:\n{text}"
+    );
+}
