@@ -346,6 +346,50 @@ mod tests {
         let _ = fs::remove_dir_all(&a);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn executable_means_any_execute_bit() {
+        use std::os::unix::fs::PermissionsExt;
+        let a = dir("modes");
+        write(&a, "f", "x");
+        for (mode, exec) in [
+            (0o644, false),
+            (0o755, true),
+            (0o700, true),
+            (0o601, true),
+            (0o600, false),
+        ] {
+            fs::set_permissions(a.join("f"), fs::Permissions::from_mode(mode)).unwrap();
+            assert_eq!(
+                executable(&fs::metadata(a.join("f")).unwrap()),
+                exec,
+                "{mode:o}"
+            );
+        }
+        let _ = fs::remove_dir_all(&a);
+    }
+
+    #[test]
+    fn an_unreadable_dockerignore_is_an_error_not_ignored() {
+        let a = dir("bad-ignore");
+        fs::create_dir_all(a.join(".dockerignore")).unwrap();
+        let errors = digest(&a).unwrap_err();
+        assert!(errors[0].path.ends_with(".dockerignore"), "{errors:?}");
+        let _ = fs::remove_dir_all(&a);
+    }
+
+    /// `a/b` excluded, `!a` includes it again: the walk must not prune `a/b`.
+    #[test]
+    fn an_exception_on_a_parent_keeps_the_directory() {
+        let a = dir("parent-exception");
+        write(&a, ".dockerignore", "a/b\n!a\n");
+        write(&a, "a/b/x", "1");
+        let before = digest(&a).unwrap();
+        write(&a, "a/b/x", "2");
+        assert_ne!(digest(&a).unwrap(), before);
+        let _ = fs::remove_dir_all(&a);
+    }
+
     #[test]
     fn a_missing_context_is_an_error_naming_it() {
         let missing = std::env::temp_dir().join("ferroform-no-such-context-dir");

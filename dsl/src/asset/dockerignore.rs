@@ -87,16 +87,16 @@ impl Ignore {
     pub(crate) fn prunes(&self, dir: &str) -> bool {
         self.rules.iter().filter(|r| r.exception).all(|r| {
             // An exception whose fixed start (before any wildcard) is neither inside `dir`
-            // nor a parent of it cannot reach below it.
+            // nor a start of `dir/` cannot reach below it. A start of `dir/` can: `!a`
+            // includes again all of `a/b/` (a pattern matches a path's parents), and `!a*`
+            // may match `ab/`. (Erring towards walking: pruning only saves time.)
             let fixed: String = r
                 .text
                 .chars()
                 .take_while(|c| !matches!(c, '*' | '?' | '[' | '\\'))
                 .collect();
-            let wildcard = fixed.len() < r.text.len();
-            let inside = fixed.starts_with(&format!("{dir}/"))
-                || (wildcard && format!("{dir}/").starts_with(&fixed));
-            !inside
+            let below = format!("{dir}/");
+            !(fixed.starts_with(&below) || below.starts_with(&fixed))
         })
     }
 }
@@ -341,6 +341,12 @@ mod tests {
         assert!(i.prunes("other"));
         let i = Ignore::parse("*\n!**/*.rs\n");
         assert!(!i.prunes("src"), "a leading wildcard may reach anywhere");
+        // An exception naming a parent of the directory includes all of it again.
+        let i = Ignore::parse("a/b\n!a\n");
+        assert!(!i.excludes("a/b/x"));
+        assert!(!i.prunes("a/b"), "`!a` reaches into a/b");
+        let i = Ignore::parse("a/b\n!a/c\n");
+        assert!(i.prunes("a/b"), "`!a/c` does not");
     }
 
     #[test]
