@@ -154,6 +154,19 @@ pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     Ok(true)
 }
 
+/// Whether a file's mode has any execute bit (what images keep of a file's permissions).
+#[cfg(unix)]
+pub(crate) fn executable(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+/// Whether a file's mode has any execute bit: never, where there are no modes.
+#[cfg(not(unix))]
+pub(crate) fn executable(_: &fs::Metadata) -> bool {
+    false
+}
+
 /// Check, without writing it, that [`write_atomic`] could write `path`: it is not a link or a
 /// directory, and its directory exists (it is created if missing) and takes a new file (one
 /// is created and removed). For output files whose content comes only at the end of a long

@@ -14,12 +14,34 @@ use std::path::Path;
 use std::process::Command;
 
 use ferroform::ecs::{
-    ContainerImage, ContainerProps, CpuArchitecture, FargateSize, TaskDefinition,
-    TaskDefinitionProps,
+    ContainerImage, ContainerProps, CpuArchitecture, FargateSize, ImageBase, Repository,
+    TaskDefinition, TaskDefinitionProps,
 };
 use ferroform::{App, Stack};
 use support::moto::Moto;
 use support::registry::{TestRegistry, buildah};
+
+/// A stack whose task runs an image made of the file `file` on `base`, pushed to `repository`
+/// (the asset repository when `None`).
+fn files_app(stack: &str, file: &Path, base: &str, repository: Option<&str>) -> App {
+    let mut s = Stack::new(stack);
+    let task = TaskDefinition::new(
+        &mut s,
+        "Task",
+        TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+    );
+    let mut image = ContainerImage::from_files(ImageBase::pinned(base))
+        .file(file, "/usr/local/bin/worker")
+        .entrypoint(["/usr/local/bin/worker"])
+        .user("10001");
+    if let Some(r) = repository {
+        image = image.repository(&Repository::from_name(r));
+    }
+    task.add_container(&mut s, ContainerProps::new("worker", image));
+    let mut app = App::new();
+    app.add(s);
+    app
+}
 
 fn app(stack: &str, context: &Path, arch: CpuArchitecture) -> App {
     let mut s = Stack::new(stack);
@@ -72,17 +94,58 @@ fn run(env: &Env, stack: &str, context: &Path, arch: &str, args: &[&str]) -> (u8
     )
 }
 
+/// Run the program with an image made of `file` on `base` (see [`files_app`]).
+fn run_files(
+    env: &Env,
+    file: &Path,
+    base: &str,
+    repository: Option<&str>,
+    args: &[&str],
+) -> (u8, String) {
+    let mut spec = format!("Files,{},files,{base}", file.display());
+    if let Some(r) = repository {
+        spec.push(',');
+        spec.push_str(r);
+    }
+    let o = Command::new(std::env::current_exe().unwrap())
+        .env("FERROFORM_PUBLISH_CHILD", spec)
+        .envs(env.0.iter().map(|(k, v)| (k, v)))
+        .arg("--")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let mut text = String::from_utf8_lossy(&o.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&o.stderr));
+    (
+        u8::try_from(o.status.code().unwrap_or(255)).unwrap_or(255),
+        text,
+    )
+}
+
 fn main() {
     if let Ok(spec) = std::env::var("FERROFORM_PUBLISH_CHILD") {
+        let args: Vec<String> = std::env::args().skip_while(|a| a != "--").skip(1).collect();
+        let mut all = vec!["app".to_owned()];
+        all.extend(args);
+        // `<stack>,<file>,files,<base>[,<repository>]`: an image made of files.
+        let files: Vec<&str> = spec.splitn(5, ',').collect();
+        if files.get(2) == Some(&"files") {
+            let code = files_app(
+                files[0],
+                Path::new(files[1]),
+                files[3],
+                files.get(4).copied(),
+            )
+            .run_with(all, &mut std::io::stdout(), &mut std::io::stderr());
+            std::process::exit(i32::from(code));
+        }
         let parts: Vec<&str> = spec.splitn(3, ',').collect();
         let arch = if parts[2] == "arm64" {
             CpuArchitecture::Arm64
         } else {
             CpuArchitecture::X86_64
         };
-        let args: Vec<String> = std::env::args().skip_while(|a| a != "--").skip(1).collect();
-        let mut all = vec!["app".to_owned()];
-        all.extend(args);
         let code = app(parts[0], Path::new(parts[1]), arch).run_with(
             all,
             &mut std::io::stdout(),
@@ -214,7 +277,119 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&arch.stdout).trim(), "arm64");
 
-    // 7. Credentials the registry refuses: a clear error naming the registry and where the
+    // 7. Files on a pinned base, no builder: the base is made here (a file on scratch, built
+    // by buildah and pushed to the registry), then the worker's file is added to it.
+    let base_ctx = support::temp_dir("publish-base");
+    base_ctx.write("Dockerfile", "FROM scratch\nCOPY base.txt /etc/base.txt\n");
+    base_ctx.write("base.txt", "the base\n");
+    let storage = |c: &mut Command| {
+        c.arg("--root")
+            .arg(cache.path().join("base/root"))
+            .arg("--runroot")
+            .arg(cache.path().join("base/run"))
+            .args(["--storage-driver", "vfs"]);
+    };
+    let mut c = Command::new(&buildah);
+    storage(&mut c);
+    let o = c
+        .args([
+            "build",
+            "--isolation",
+            "chroot",
+            "--timestamp",
+            "0",
+            "-t",
+            "localhost/base:v1",
+        ])
+        .arg(base_ctx.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let host = registry.endpoint.trim_start_matches("http://");
+    let digest_file = cache.path().join("base.digest");
+    let mut c = Command::new(&buildah);
+    storage(&mut c);
+    let o = c
+        .args([
+            "push",
+            "--tls-verify=false",
+            "--creds",
+            "AWS:123456789012-auth-token",
+            "--digestfile",
+        ])
+        .arg(&digest_file)
+        .arg("localhost/base:v1")
+        .arg(format!("docker://{host}/base:v1"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let base_digest = std::fs::read_to_string(&digest_file)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let base = format!("{host}/base@{base_digest}");
+    let worker = support::temp_dir("publish-worker");
+    let bin = worker.write("worker", "#!/bin/sh\necho working\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let (code, text) = run_files(&env, &bin, &base, None, &["publish"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("adding its files to"), "{text}");
+    let files_tag = registry
+        .tags("ferroform-assets")
+        .into_iter()
+        .find(|t| text.contains(&format!("pushed ferroform-assets:{t}")))
+        .unwrap_or_else(|| panic!("no tag pushed:\n{text}"));
+    let first = registry.digest("ferroform-assets", &files_tag).unwrap();
+    // Again: in the registry already.
+    let (code, text) = run_files(&env, &bin, &base, None, &["publish"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("is in the registry already"), "{text}");
+    // Another run, another cache directory, another repository: the same digest, byte for
+    // byte (nothing in the image depends on the machine, the time or the run).
+    env.set(
+        "FERROFORM_CACHE_DIR",
+        support::temp_dir("publish-cache-2")
+            .path()
+            .to_str()
+            .unwrap(),
+    );
+    let (code, text) = run_files(&env, &bin, &base, Some("copy"), &["publish"]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(
+        registry.digest("copy", &files_tag).as_deref(),
+        Some(first.as_str()),
+        "{text}"
+    );
+    // The image as pushed: the base's layer and ours; our config keeps the base's settings
+    // and adds the worker's.
+    let manifest_path = |d: &str| registry.blob_path(d);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(manifest_path(&first)).unwrap()).unwrap();
+    assert_eq!(
+        manifest["layers"].as_array().unwrap().len(),
+        2,
+        "{manifest:#}"
+    );
+    let config: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(manifest_path(
+            manifest["config"]["digest"].as_str().unwrap(),
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(config["architecture"], "amd64");
+    assert_eq!(
+        config["config"]["Entrypoint"],
+        serde_json::json!(["/usr/local/bin/worker"])
+    );
+    assert_eq!(config["config"]["User"], "10001");
+    assert_eq!(config["rootfs"]["diff_ids"].as_array().unwrap().len(), 2);
+
+    // 8. Credentials the registry refuses: a clear error naming the registry and where the
     // credentials came from.
     let Some(other) = TestRegistry::start("AWS", "another-password") else {
         return;

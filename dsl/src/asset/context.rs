@@ -207,16 +207,7 @@ pub(crate) fn file_digest(path: &Path) -> io::Result<([u8; 32], u64)> {
     Ok((h.finalize().into(), len))
 }
 
-#[cfg(unix)]
-pub(crate) fn executable(meta: &fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o111 != 0
-}
-
-#[cfg(not(unix))]
-pub(crate) fn executable(_: &fs::Metadata) -> bool {
-    false
-}
+pub(crate) use crate::fsutil::executable;
 
 /// Whether a link at `rel` (relative to the context) pointing to `target` stays inside the
 /// context, judged on the text alone (an absolute target never does).

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::model::asset::{ImageSource, Platform};
+use crate::model::asset::{ImageSource, Platform, hex};
 use context::field;
 
 /// Changes whenever what the hash covers, or how, changes: every tag changes with it.
@@ -180,16 +180,6 @@ fn pairs(h: &mut Sha256, items: &[(String, String)]) {
         field(h, k.as_bytes());
         field(h, v.as_bytes());
     }
-}
-
-/// Lowercase hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub const MAX_TEMPLATE_BODY: usize = crate::validate::INLINE_BODY_LIMIT;
 /// The S3 key for a template: `<prefix>/<stack>/<sha256>.json` (prefix optional).
 pub fn template_key(prefix: Option<&str>, stack: &str, body: &str) -> String {
     let digest = Sha256::digest(body.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::model::asset::hex(&digest);
     match prefix
         .map(|p| p.trim_matches('/'))
         .filter(|p| !p.is_empty())

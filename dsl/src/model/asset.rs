@@ -286,3 +286,14 @@ fn pairs_json(pairs: &[(String, String)]) -> Json {
             .collect(),
     )
 }
+
+/// Lowercase hex of `bytes`: how content hashes are written (image tags, template keys,
+/// digests).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}

@@ -9,8 +9,9 @@
 //!
 //! 1. `json`, `diag`, `fasthash`, `id` — the JSON tree, diagnostics, hashing, and the
 //!    identities handles carry (`StackId`, `CondRef`, `MappingRef`)
-//! 2. `export`, `refcheck`, `yaml`, `yaml_read` — cross-stack export names, reference checks
-//!    in plain JSON, YAML writing and reading
+//! 2. `asset`, `export`, `refcheck`, `yaml`, `yaml_read` — what synth records of the images
+//!    built from source, cross-stack export names, reference checks in plain JSON, YAML
+//!    writing and reading
 //! 3. `render`, `template` — `Render` and `RenderCx`; the rendered `Template`
 //! 4. `intrinsic`, `parse` — the expression tree (`Expr`, `Cond`) and its rendering; reading
 //!    templates

@@ -110,6 +110,32 @@ impl TestRegistry {
     }
 }
 
+impl TestRegistry {
+    /// Where the registry keeps the blob (or manifest) `digest`.
+    pub fn blob_path(&self, digest: &str) -> PathBuf {
+        let hex = digest.trim_start_matches("sha256:");
+        self.dir
+            .join("data/docker/registry/v2/blobs/sha256")
+            .join(&hex[..2])
+            .join(hex)
+            .join("data")
+    }
+
+    /// The digest `repository:tag` points at (from the registry's storage).
+    pub fn digest(&self, repository: &str, tag: &str) -> Option<String> {
+        std::fs::read_to_string(
+            self.dir
+                .join("data/docker/registry/v2/repositories")
+                .join(repository)
+                .join("_manifests/tags")
+                .join(tag)
+                .join("current/link"),
+        )
+        .ok()
+        .map(|s| s.trim().to_owned())
+    }
+}
+
 impl Drop for TestRegistry {
     fn drop(&mut self) {
         let _ = self.child.kill();

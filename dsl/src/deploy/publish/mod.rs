@@ -8,10 +8,10 @@
 //! (a mirror, or a test registry on `127.0.0.1`, where plain HTTP is allowed).
 
 mod builder;
+mod oci;
 mod registry;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use super::error::Error;
 use super::progress::Ui;
@@ -87,9 +87,12 @@ pub async fn publish(
     s.phase("publishing images");
     let creds_host = credentials(s).await?;
     let (creds, host) = creds_host;
-    let registry = Registry::new(&host, opts.registry_endpoint.as_deref())
-        .map_err(|e| Error::input(None, e))?;
-    let timeout = Duration::from_secs(60);
+    let registry = Registry::new(
+        &host,
+        opts.registry_endpoint.as_deref(),
+        Some(creds.clone()),
+    )
+    .map_err(|e| Error::input(None, e))?;
     let mut builder: Option<Buildah> = None;
     let mut out = Vec::new();
     for image in images {
@@ -98,7 +101,7 @@ pub async fn publish(
         let reference = format!("{repository}:{tag}");
         let fail = |why: String| Error::failed(&image.id, format!("image {}: {why}", image.id));
         if registry
-            .has_tag(&repository, &tag, &creds, timeout)
+            .has_manifest(&repository, &tag)
             .await
             .map_err(fail)?
         {
@@ -113,10 +116,24 @@ pub async fn publish(
             });
             continue;
         }
-        if matches!(image.source, ImageSource::Files { .. }) {
-            return Err(fail(
-                "images made of files (`ContainerImage::from_files`) cannot be published yet; build it with a Dockerfile (`from_directory`) for now".into(),
+        if let ImageSource::Files { base, .. } = &image.source {
+            ui.line(&format!(
+                "Image {}: adding its files to {base} for {}",
+                image.id, image.platform
             ));
+            let digest = push_files(&registry, &host, opts, image, &repository, &tag)
+                .await
+                .map_err(fail)?;
+            ui.line(&format!(
+                "Image {}: pushed {reference} ({digest})",
+                image.id
+            ));
+            out.push(Published {
+                id: image.id.clone(),
+                reference,
+                built: true,
+            });
+            continue;
         }
         if builder.is_none() {
             builder = Some(
@@ -144,6 +161,55 @@ pub async fn publish(
         });
     }
     Ok(out)
+}
+
+/// Assemble an image made of files and push it to `dest` as `repository:tag`: the base's
+/// layers the destination lacks (mounted from the same registry, copied from another), the
+/// config, the new layer, then the manifest's exact bytes. Its digest.
+async fn push_files(
+    dest: &Registry,
+    dest_host: &str,
+    opts: &PublishOptions,
+    image: &ImageAsset,
+    repository: &str,
+    tag: &str,
+) -> Result<String, String> {
+    let ImageSource::Files { base, .. } = &image.source else {
+        return Err("not an image made of files".into());
+    };
+    let (base_host, base_repo, _) = oci::split_reference(base)?;
+    // The base in the destination's registry (or in the registry every request is sent
+    // to): read with the destination's credentials. Elsewhere: anonymously.
+    let endpoint_host = opts
+        .registry_endpoint
+        .as_deref()
+        .and_then(|e| e.split_once("://").map(|(_, h)| h.trim_end_matches('/')));
+    let same = base_host == dest_host || Some(base_host.as_str()) == endpoint_host;
+    let other;
+    let source: &Registry = if same {
+        dest
+    } else {
+        other = Registry::new(&base_host, None, None)?;
+        &other
+    };
+    let assembled = oci::assemble(source, &image.source, image.platform).await?;
+    for (_, digest, _) in &assembled.base_layers {
+        if dest.has_blob(repository, digest).await? {
+            continue;
+        }
+        let bytes = source.blob(&base_repo, digest).await?;
+        dest.put_blob(repository, bytes).await?;
+    }
+    for blob in [assembled.config.clone(), assembled.layer.clone()] {
+        if !dest
+            .has_blob(repository, &registry::sha256_digest(&blob))
+            .await?
+        {
+            dest.put_blob(repository, blob).await?;
+        }
+    }
+    dest.put_manifest(repository, tag, oci::MANIFEST_TYPE, assembled.manifest)
+        .await
 }
 
 /// ECR credentials for the account and region of the session, and the registry host.
