@@ -66,6 +66,10 @@ fn app(stack: &str, context: &Path, arch: CpuArchitecture) -> App {
 struct Env(Vec<(String, String)>);
 
 impl Env {
+    fn unset(&mut self, k: &str) {
+        self.0.retain(|(key, _)| key != k);
+    }
+
     fn set(&mut self, k: &str, v: &str) {
         self.0.retain(|(key, _)| key != k);
         self.0.push((k.to_owned(), v.to_owned()));
@@ -214,6 +218,11 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("building"), "{text}");
     assert_eq!(registry.tags("ferroform-assets").len(), 2);
+    let v2_tag = registry
+        .tags("ferroform-assets")
+        .into_iter()
+        .find(|t| text.contains(t.as_str()))
+        .expect("the v2 tag");
 
     // 4. deploy: the image is there already, the stack is deployed.
     let (code, text) = run(
@@ -407,5 +416,62 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
     assert!(
         !text.contains("123456789012-auth-token"),
         "no secret printed:\n{text}"
+    );
+
+    // 9. Without FERROFORM_REGISTRY_ENDPOINT, ECR's control plane says which images are
+    // there: one BatchGetImage per repository, and no builder is started when all are. (The
+    // images are put into moto's ECR here, as a push to ECR would.) A missing repository is
+    // an error that says how to make it.
+    env.unset("FERROFORM_REGISTRY_ENDPOINT");
+    env.set("FERROFORM_BUILDER", "/nonexistent/no-builder-should-start");
+    let (code, text) = run(&env, "Pub", ctx.path(), "x86_64", &["publish"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains(
+            "ECR repository ferroform-assets does not exist in us-east-1: run `ferroform bootstrap`"
+        ),
+        "{text}"
+    );
+    moto.python(&format!(
+        "import boto3, json\n\
+         ecr = boto3.client('ecr', region_name='us-east-1')\n\
+         ecr.create_repository(repositoryName='ferroform-assets')\n\
+         m = json.dumps({{'schemaVersion': 2, 'mediaType': 'application/vnd.oci.image.manifest.v1+json', 'config': {{'mediaType': 'application/vnd.oci.image.config.v1+json', 'digest': 'sha256:' + '0' * 64, 'size': 2}}, 'layers': []}})\n\
+         ecr.put_image(repositoryName='ferroform-assets', imageManifest=m, imageTag='{v2_tag}')"
+    ));
+    let (code, text) = run(&env, "Pub", ctx.path(), "x86_64", &["publish"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(&format!(
+            "ferroform-assets:{v2_tag} is in the registry already"
+        )),
+        "{text}"
+    );
+
+    // 10. The standalone binary with --app: the program's manifest carries its images.
+    env.set("FERROFORM_REGISTRY_ENDPOINT", &registry.endpoint);
+    let me = std::env::current_exe().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_ferroform"))
+        .env(
+            "FERROFORM_PUBLISH_CHILD",
+            format!("Pub,{},x86_64", ctx.path().display()),
+        )
+        .envs(env.0.iter().map(|(k, v)| (k, v)))
+        .args(["publish", "--app"])
+        .arg(format!("{} --", me.display()))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Image Pub/Task/app: ferroform-assets:{v2_tag} is in the registry already"
+        )),
+        "{text}"
     );
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{MANIFEST, Manifest};
+use crate::model::asset::ImageAsset;
 use crate::model::parse::{ParseError, read_template_file};
 use crate::model::template::Template;
 
@@ -158,6 +159,15 @@ pub fn read_stack_template(path: &Path, stack: &str) -> Result<Template, Templat
 /// templates go to a private directory that is removed on every way out, Ctrl-C included
 /// (the command is then stopped, its whole process group on Unix).
 pub fn run_app(command: &str, names: &[String]) -> Result<Vec<Template>, AppRunError> {
+    run_app_with_images(command, names).map(|(templates, _)| templates)
+}
+
+/// [`run_app`], with the images the named stacks build from source (from the manifest's
+/// `images`, [`Manifest::images`]).
+pub fn run_app_with_images(
+    command: &str,
+    names: &[String],
+) -> Result<(Vec<Template>, Vec<ImageAsset>), AppRunError> {
     let dir = AppDir::create().map_err(AppRunError::TempDir)?;
     run_app_in(command, names, &dir.path)
 }
@@ -282,7 +292,11 @@ fn shell_quote(p: &Path) -> String {
     }
 }
 
-fn run_app_in(cmd: &str, names: &[String], dir: &Path) -> Result<Vec<Template>, AppRunError> {
+fn run_app_in(
+    cmd: &str,
+    names: &[String],
+    dir: &Path,
+) -> Result<(Vec<Template>, Vec<ImageAsset>), AppRunError> {
     let full = format!("{cmd} synth --out {}", shell_quote(dir));
     let mut command = if cfg!(windows) {
         let mut c = std::process::Command::new("cmd");
@@ -336,7 +350,17 @@ fn run_app_in(cmd: &str, names: &[String], dir: &Path) -> Result<Vec<Template>, 
     if names.is_empty() && out.is_empty() {
         return Err(AppRunError::NoStacks);
     }
-    Ok(out)
+    let images = manifest
+        .images
+        .into_iter()
+        .filter(|i| {
+            out.iter().any(|t| {
+                i.id.strip_prefix(t.name())
+                    .is_some_and(|r| r.starts_with('/'))
+            })
+        })
+        .collect();
+    Ok((out, images))
 }
 
 #[cfg(test)]

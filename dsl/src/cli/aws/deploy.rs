@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use indexmap::IndexMap;
 
-use super::{Source, common, connect, key_value, make_ui, run_on_stack, templates};
+use super::{Source, common, connect, key_value, make_ui, run_on_stack, templates_and_images};
 use crate::cli::{EXIT_OK, Exit};
 use crate::deploy::{self, DeployOptions, write_outputs_file};
 use crate::fsutil::check_writable;
@@ -74,7 +74,7 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, Exit> {
-    let templates = templates(source, m, err)?;
+    let (templates, images) = templates_and_images(source, m, err)?;
     let opts = options(m);
     let outputs_file = m.get_one::<PathBuf>("outputs-file");
     // Found out now, not after the change sets ran: the file is written at the end.
@@ -88,13 +88,8 @@ pub(crate) fn run(
         )));
     }
     let session = connect(m)?;
-    // Images built from source (a stack program's own): published before the change set of
-    // the stack that runs them, after the stacks before it (which may create their
-    // repository) are deployed.
-    let images = match source {
-        Source::App(app) => app.images(),
-        Source::Tool => Vec::new(),
-    };
+    // Images built from source: published before the change set of the stack that runs
+    // them, after the stacks before it (which may create their repository) are deployed.
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     for t in &templates {
         let mine: Vec<_> = images

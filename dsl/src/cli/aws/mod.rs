@@ -11,8 +11,11 @@ use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use super::{EXIT_INVALID, EXIT_USAGE, Exit};
 use crate::app::App;
 use crate::app::project::{PROJECT_FILE, ProjectFile};
-use crate::app::runner::{AppRunError, TemplateFileError, read_stack_template, run_app};
+use crate::app::runner::{
+    AppRunError, TemplateFileError, read_stack_template, run_app, run_app_with_images,
+};
 use crate::deploy::{AwsOptions, ErrorKind, LiveUi, PlainUi, Session, Ui};
+use crate::model::asset::ImageAsset;
 use crate::model::stack::stack_name_error;
 use crate::model::template::Template;
 
@@ -425,10 +428,20 @@ pub(super) fn templates(
     m: &ArgMatches,
     err: &mut dyn Write,
 ) -> Result<Vec<Template>, Exit> {
+    templates_and_images(source, m, err).map(|(t, _)| t)
+}
+
+/// [`templates`], with the images the stacks build from source (published before a deploy).
+pub(super) fn templates_and_images(
+    source: Source<'_>,
+    m: &ArgMatches,
+    err: &mut dyn Write,
+) -> Result<(Vec<Template>, Vec<ImageAsset>), Exit> {
     let names = requested(m);
     match source {
         Source::App(app) => {
             let selected = crate::cli::select_stacks(app, m)?;
+            let images = publish::images_of(app, &selected);
             // Rendered and validated once: the warnings are printed here, the errors refuse.
             let (templates, warnings) = app.synth_checked(&selected).map_err(|e| {
                 Exit::text(
@@ -439,7 +452,7 @@ pub(super) fn templates(
             for d in &warnings {
                 let _ = writeln!(err, "{d}\n");
             }
-            Ok(templates)
+            Ok((templates, images))
         }
         Source::Tool => {
             if let Some(path) = m.try_get_one::<PathBuf>("template").ok().flatten() {
@@ -454,13 +467,13 @@ pub(super) fn templates(
                     ));
                 }
                 let t = read_stack_template(path, &name).map_err(|e| Exit::from(&e))?;
-                return check(vec![t], err);
+                return Ok((check(vec![t], err)?, Vec::new()));
             }
             let Some(cmd) = app_command(m, err)? else {
                 return Err(Exit::usage(NO_STACKS));
             };
-            let t = run_app(&cmd, &names)?;
-            check(t, err)
+            let (t, images) = run_app_with_images(&cmd, &names)?;
+            Ok((check(t, err)?, images))
         }
     }
 }
@@ -547,7 +560,7 @@ pub(super) fn register(cmd: Command, tool: bool) -> Command {
         .subcommand(diff::command(tool))
         .subcommand(destroy::command(tool))
         .subcommand(outputs::command(tool))
-        .subcommand(publish::command())
+        .subcommand(publish::command(tool))
         .subcommand(status::command(tool))
 }
 

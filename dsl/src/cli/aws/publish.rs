@@ -12,7 +12,7 @@ use crate::cli::{EXIT_OK, Exit};
 use crate::deploy::{self, PublishOptions, Session, Ui};
 use crate::model::asset::ImageAsset;
 
-pub(crate) fn command() -> Command {
+pub(crate) fn command(tool: bool) -> Command {
     let cmd = Command::new("publish")
         .about("Build and push the images of the stacks (those not in their repository yet), without deploying")
         .long_about(
@@ -22,12 +22,22 @@ pub(crate) fn command() -> Command {
              names the builder, FERROFORM_CACHE_DIR its storage, FERROFORM_REGISTRY_ENDPOINT a \
              registry to send every registry request to (plain HTTP only on 127.0.0.1).",
         );
-    connection(cmd).arg(
+    let cmd = connection(cmd).arg(
         Arg::new("stacks")
             .value_name("STACK")
             .action(ArgAction::Append)
             .help("Stacks whose images to publish (default: all)"),
-    )
+    );
+    if tool {
+        cmd.arg(
+            Arg::new("app")
+                .long("app")
+                .value_name("CMD")
+                .help("The stack program, e.g. \"cargo run -q --example web --\" (default: `app` in ./ferroform.toml)"),
+        )
+    } else {
+        cmd
+    }
 }
 
 /// The images of the stacks named `stacks` (all when empty).
@@ -65,13 +75,10 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, Exit> {
-    let Source::App(app) = source else {
-        return Err(Exit::usage(
-            "publish runs through a stack program: `cargo run -q --example NAME -- publish` (or your binary's `publish`)",
-        ));
+    let images = match source {
+        Source::App(app) => images_of(app, &crate::cli::select_stacks(app, m)?),
+        Source::Tool => super::templates_and_images(source, m, err)?.1,
     };
-    let selected = crate::cli::select_stacks(app, m)?;
-    let images = images_of(app, &selected);
     if images.is_empty() {
         let _ = writeln!(err, "no images to publish: no stack builds one from source");
         return Ok(EXIT_OK);

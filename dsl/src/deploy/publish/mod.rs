@@ -11,6 +11,7 @@ mod builder;
 mod oci;
 mod registry;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use super::error::Error;
@@ -85,26 +86,45 @@ pub async fn publish(
         return Ok(Vec::new());
     }
     s.phase("publishing images");
-    let creds_host = credentials(s).await?;
-    let (creds, host) = creds_host;
-    let registry = Registry::new(
-        &host,
-        opts.registry_endpoint.as_deref(),
-        Some(creds.clone()),
-    )
-    .map_err(|e| Error::input(None, e))?;
+    // Each image's repository, and which images are there already: per repository, one
+    // BatchGetImage call (ECR's control plane, no credentials for the registry needed);
+    // with FERROFORM_REGISTRY_ENDPOINT, a HEAD per image on that registry instead.
+    let mut repositories = Vec::with_capacity(images.len());
+    for image in images {
+        repositories.push(repository_of(s, image).await?);
+    }
+    let mut connection: Option<(Credentials, String, Registry)> = None;
+    let present: BTreeSet<(String, String)> = if opts.registry_endpoint.is_none() {
+        present_in_ecr(s, images, &repositories).await?
+    } else {
+        let (creds, host) = credentials(s).await?;
+        let registry = Registry::new(
+            &host,
+            opts.registry_endpoint.as_deref(),
+            Some(creds.clone()),
+        )
+        .map_err(|e| Error::input(None, e))?;
+        let mut found = BTreeSet::new();
+        for (image, repository) in images.iter().zip(&repositories) {
+            if registry
+                .has_manifest(repository, &image.tag())
+                .await
+                .map_err(|e| Error::failed(&image.id, format!("image {}: {e}", image.id)))?
+            {
+                found.insert((repository.clone(), image.tag()));
+            }
+        }
+        connection = Some((creds, host, registry));
+        found
+    };
     let mut builder: Option<Buildah> = None;
     let mut out = Vec::new();
-    for image in images {
-        let repository = repository_of(s, image).await?;
+    for (image, repository) in images.iter().zip(&repositories) {
+        let repository = repository.clone();
         let tag = image.tag();
         let reference = format!("{repository}:{tag}");
         let fail = |why: String| Error::failed(&image.id, format!("image {}: {why}", image.id));
-        if registry
-            .has_manifest(&repository, &tag)
-            .await
-            .map_err(fail)?
-        {
+        if present.contains(&(repository.clone(), tag.clone())) {
             ui.line(&format!(
                 "Image {}: {reference} is in the registry already",
                 image.id
@@ -116,12 +136,25 @@ pub async fn publish(
             });
             continue;
         }
+        if connection.is_none() {
+            let (creds, host) = credentials(s).await?;
+            let registry = Registry::new(
+                &host,
+                opts.registry_endpoint.as_deref(),
+                Some(creds.clone()),
+            )
+            .map_err(|e| Error::input(None, e))?;
+            connection = Some((creds, host, registry));
+        }
+        let Some((creds, host, registry)) = connection.as_ref() else {
+            continue;
+        };
         if let ImageSource::Files { base, .. } = &image.source {
             ui.line(&format!(
                 "Image {}: adding its files to {base} for {}",
                 image.id, image.platform
             ));
-            let digest = push_files(&registry, &host, opts, image, &repository, &tag)
+            let digest = push_files(registry, host, opts, image, &repository, &tag)
                 .await
                 .map_err(fail)?;
             ui.line(&format!(
@@ -151,7 +184,7 @@ pub async fn publish(
         ));
         b.build(image, &local).map_err(fail)?;
         ui.line(&format!("Image {}: pushing {reference}", image.id));
-        b.push(&local, &registry, &repository, &tag, &creds)
+        b.push(&local, registry, &repository, &tag, creds)
             .map_err(fail)?;
         ui.line(&format!("Image {}: pushed {reference}", image.id));
         out.push(Published {
@@ -210,6 +243,71 @@ async fn push_files(
     }
     dest.put_manifest(repository, tag, oci::MANIFEST_TYPE, assembled.manifest)
         .await
+}
+
+/// The (repository, tag) pairs of `images` that ECR has: one BatchGetImage per repository
+/// (at most 100 tags a call, ECR's limit).
+async fn present_in_ecr(
+    s: &Session,
+    images: &[ImageAsset],
+    repositories: &[String],
+) -> Result<BTreeSet<(String, String)>, Error> {
+    let Some(ecr) = &s.ecr else {
+        return Err(Error::input(None, "this session has no ECR client"));
+    };
+    let mut by_repo: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (image, repository) in images.iter().zip(repositories) {
+        let tags = by_repo.entry(repository.as_str()).or_default();
+        if !tags.contains(&image.tag()) {
+            tags.push(image.tag());
+        }
+    }
+    let mut found = BTreeSet::new();
+    for (repository, tags) in by_repo {
+        for chunk in tags.chunks(100) {
+            let ids: Vec<aws_sdk_ecr::types::ImageIdentifier> = chunk
+                .iter()
+                .map(|t| {
+                    aws_sdk_ecr::types::ImageIdentifier::builder()
+                        .image_tag(t)
+                        .build()
+                })
+                .collect();
+            let answer = ecr
+                .batch_get_image()
+                .repository_name(repository)
+                .set_image_ids(Some(ids))
+                .send()
+                .await
+                .map_err(|e| {
+                    let missing = e
+                        .as_service_error()
+                        .is_some_and(aws_sdk_ecr::operation::batch_get_image::BatchGetImageError::is_repository_not_found_exception);
+                    if missing {
+                        Error::input(
+                            None,
+                            format!(
+                                "ECR repository {repository} does not exist in {}: {}",
+                                s.region,
+                                if repository == ImageAsset::ASSET_REPOSITORY {
+                                    "run `ferroform bootstrap` once in this account and region"
+                                } else {
+                                    "create it, or deploy the stack that creates it first"
+                                }
+                            ),
+                        )
+                    } else {
+                        s.sdk_error("images", "BatchGetImage", e)
+                    }
+                })?;
+            for img in answer.images() {
+                if let Some(tag) = img.image_id().and_then(|i| i.image_tag()) {
+                    found.insert((repository.to_owned(), tag.to_owned()));
+                }
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// ECR credentials for the account and region of the session, and the registry host.
