@@ -474,4 +474,22 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
         )),
         "{text}"
     );
+
+    // 11. --builder names the builder; one that is not there is an input error (exit 2)
+    // naming it, and nothing is pushed.
+    ctx.write("hello", "hello v3\n");
+    let before = registry.tags("ferroform-assets");
+    let (code, text) = run(
+        &env,
+        "Pub",
+        ctx.path(),
+        "x86_64",
+        &["publish", "--builder", "/nonexistent/podman"],
+    );
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("the image builder `/nonexistent/podman` is not installed"),
+        "{text}"
+    );
+    assert_eq!(registry.tags("ferroform-assets"), before);
 }

@@ -21,6 +21,9 @@ pub struct ProjectFile {
     /// `app = "CMD"`: the command that prints the app's templates (run with
     /// `synth --out DIR` appended).
     pub app: Option<String>,
+    /// `builder = "buildah" | "podman" | "docker"` (or a path to one): the image builder for
+    /// images built from source (default: the first found, buildah first).
+    pub builder: Option<String>,
     /// Unknown keys and sections, ignored so that a newer file still works with an older
     /// ferroform: one line each, to show as warnings.
     pub warnings: Vec<String>,
@@ -58,9 +61,10 @@ impl ProjectFile {
     }
 
     /// Parse the subset of TOML the file needs: one `key = value` per line at the top level,
-    /// `#` comments, `[sections]`. The only key is `app`, a basic (`"..."`, with escapes) or
-    /// literal (`'...'`) string. A line that is not `key = value`, a header or a comment, an
-    /// unquoted or unterminated `app`, or `app` twice is an error naming the line.
+    /// `#` comments, `[sections]`. The keys are `app` and `builder`, each a basic (`"..."`,
+    /// with escapes) or literal (`'...'`) string. A line that is not `key = value`, a header
+    /// or a comment, an unquoted or unterminated value, or a key twice is an error naming the
+    /// line.
     pub fn parse(text: &str) -> Result<ProjectFile, String> {
         let mut config = ProjectFile::default();
         let mut section: Option<String> = None;
@@ -98,20 +102,29 @@ impl ProjectFile {
             if section.is_some() {
                 continue; // inside an ignored section (already warned about)
             }
-            if key != "app" {
-                config.warnings.push(format!(
-                    "line {n}: unknown key `{key}` ignored (known: app)"
-                ));
-                continue;
-            }
-            if config.app.is_some() {
-                return Err(format!("line {n}: `app` is defined twice"));
+            let slot = match key {
+                "app" => &mut config.app,
+                "builder" => &mut config.builder,
+                _ => {
+                    config.warnings.push(format!(
+                        "line {n}: unknown key `{key}` ignored (known: app, builder)"
+                    ));
+                    continue;
+                }
+            };
+            if slot.is_some() {
+                return Err(format!("line {n}: `{key}` is defined twice"));
             }
             match toml_string(value.trim()) {
-                Some(a) if !a.trim().is_empty() => config.app = Some(a),
-                _ => {
+                Some(a) if !a.trim().is_empty() => *slot = Some(a),
+                _ if key == "app" => {
                     return Err(format!(
                         "line {n}: `app` must be a quoted command, e.g. app = \"cargo run -q --example web --\""
+                    ));
+                }
+                _ => {
+                    return Err(format!(
+                        "line {n}: `builder` must be a quoted name, e.g. builder = \"buildah\" (or \"podman\", \"docker\", or a path)"
                     ));
                 }
             }

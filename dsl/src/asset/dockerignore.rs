@@ -327,6 +327,20 @@ mod tests {
         assert!(ignored(r"\*.txt", "*.txt"));
         assert!(!ignored(r"\*.txt", "a.txt"));
         assert!(ignored("[x", "[x"), "an unclosed class is literal");
+        // Exactly the characters the class names (what mutation testing asked for).
+        assert!(
+            ignored("file[^0-9].txt", "file^.txt"),
+            "`^` opens a complement only"
+        );
+        assert!(
+            !ignored("file[0-9].txt", "fileA.txt"),
+            "a range is its two ends"
+        );
+        assert!(ignored(r"x[\]]y", "x]y"), "an escaped `]` inside a class");
+        assert!(!ignored(r"x[\]]y", "x\\y"));
+        assert!(ignored(r"[a-\z]", "m"), "an escaped range end");
+        assert!(!ignored(r"\*x", "*abcx"), "an escaped `*` is one `*`");
+        assert!(ignored(r"\*x", "*x"));
         assert!(ignored("é*", "été"), "characters, not bytes");
     }
 

@@ -22,7 +22,7 @@ pub(crate) fn command(tool: bool) -> Command {
              on a terminal and refused (exit 1, nothing executed) elsewhere. Capabilities \
              (CAPABILITY_IAM...) are worked out from the template.",
         );
-    common(cmd, tool, true)
+    super::publish::builder_arg(common(cmd, tool, true))
         .arg(Arg::new("parameter").long("parameter").value_name("K=V").action(ArgAction::Append).value_parser(key_value).help("A template parameter (repeatable); NoEcho values are never printed by ferroform; in messages from AWS, values of 4 characters or more are masked (shorter ones would match ordinary text)"))
         .arg(Arg::new("tag").long("tag").value_name("K=V").action(ArgAction::Append).value_parser(key_value).help("A stack tag (repeatable)"))
         .arg(Arg::new("no-execute").long("no-execute").action(ArgAction::SetTrue).help("Create and show the change set only"))
@@ -109,7 +109,7 @@ pub(crate) fn run(
                     mine.len()
                 ));
             } else {
-                super::publish::publish_images(&session, t.name(), &mine, ui.as_mut())?;
+                super::publish::publish_images(&session, m, t.name(), &mine, ui.as_mut())?;
             }
         }
         let (_, outputs) = {

@@ -22,7 +22,7 @@ pub(crate) fn command(tool: bool) -> Command {
              names the builder, FERROFORM_CACHE_DIR its storage, FERROFORM_REGISTRY_ENDPOINT a \
              registry to send every registry request to (plain HTTP only on 127.0.0.1).",
         );
-    let cmd = connection(cmd).arg(
+    let cmd = builder_arg(connection(cmd)).arg(
         Arg::new("stacks")
             .value_name("STACK")
             .action(ArgAction::Append)
@@ -38,6 +38,32 @@ pub(crate) fn command(tool: bool) -> Command {
     } else {
         cmd
     }
+}
+
+/// The `--builder` argument (of `publish` and `deploy`).
+pub(crate) fn builder_arg(cmd: Command) -> Command {
+    cmd.arg(
+        Arg::new("builder")
+            .long("builder")
+            .value_name("NAME")
+            .help("The image builder: buildah, podman, docker, or a path to one (default: `builder` in ./ferroform.toml, FERROFORM_BUILDER, else buildah when installed, else podman or docker when it answers)"),
+    )
+}
+
+/// The publish options: the environment's, with `--builder`, or else ferroform.toml's
+/// `builder`, over it.
+fn options(m: &ArgMatches) -> Result<PublishOptions, Exit> {
+    let mut opts = PublishOptions::from_env();
+    let flag = m.try_get_one::<String>("builder").ok().flatten().cloned();
+    let file = crate::app::project::ProjectFile::load(std::path::Path::new(
+        crate::app::project::PROJECT_FILE,
+    ))
+    .map_err(|e| Exit::usage(e.to_string()))?
+    .and_then(|p| p.builder);
+    if let Some(b) = flag.or(file) {
+        opts.builder = Some(b);
+    }
+    Ok(opts)
 }
 
 /// The images of the stacks named `stacks` (all when empty).
@@ -56,6 +82,7 @@ pub(crate) fn images_of(app: &App, stacks: &[&str]) -> Vec<ImageAsset> {
 /// Publish `images` on `session`, reporting through `ui`.
 pub(crate) fn publish_images(
     session: &Session,
+    m: &ArgMatches,
     stack: &str,
     images: &[ImageAsset],
     ui: &mut dyn Ui,
@@ -63,7 +90,7 @@ pub(crate) fn publish_images(
     if images.is_empty() {
         return Ok(());
     }
-    let opts = PublishOptions::from_env();
+    let opts = options(m)?;
     run_on_stack(stack, deploy::publish(session, images, &opts, ui))?;
     Ok(())
 }
@@ -85,6 +112,6 @@ pub(crate) fn run(
     }
     let session = connect(m)?;
     let mut ui = make_ui(m, out, err);
-    publish_images(&session, "images", &images, ui.as_mut())?;
+    publish_images(&session, m, "images", &images, ui.as_mut())?;
     Ok(EXIT_OK)
 }

@@ -1,6 +1,7 @@
-//! Building an image from a directory with buildah, daemonless: `--isolation chroot`, storage
-//! of its own under ferroform's cache directory, `--timestamp 0` so that the same inputs give
-//! the same image; and pushing it.
+//! Building an image from a directory, and pushing it: with buildah, daemonless
+//! (`--isolation chroot`, storage of its own under ferroform's cache directory, `--timestamp 0`
+//! so that the same inputs give the same image); or with podman or docker when asked for, or
+//! when buildah is not installed and their daemon answers.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,47 +14,108 @@ use super::registry::{Credentials, Registry};
 /// Lines of a failed build's log shown.
 pub const LOG_TAIL: usize = 30;
 
-/// buildah, with its storage under `cache`.
+/// Which builder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Daemonless, with storage of its own.
+    Buildah,
+    /// podman (its own storage).
+    Podman,
+    /// docker (through its daemon).
+    Docker,
+}
+
+impl Kind {
+    /// The kind a program name or path names (`/usr/bin/podman`, `docker`...).
+    fn of(program: &Path) -> Option<Kind> {
+        let name = program.file_name()?.to_str()?;
+        if name.starts_with("buildah") {
+            Some(Kind::Buildah)
+        } else if name.starts_with("podman") {
+            Some(Kind::Podman)
+        } else if name.starts_with("docker") {
+            Some(Kind::Docker)
+        } else {
+            None
+        }
+    }
+}
+
+/// An image builder, with (for buildah) its storage under `cache`.
 #[derive(Debug)]
 pub(crate) struct Buildah {
     program: PathBuf,
+    kind: Kind,
     root: PathBuf,
     runroot: PathBuf,
 }
 
+/// `name` on the `PATH`, or the file `name` when it is a path.
+fn locate(name: &str) -> Option<PathBuf> {
+    if name.contains('/') {
+        return Path::new(name).is_file().then(|| PathBuf::from(name));
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Whether `program info` succeeds (its daemon or service answers).
+fn answers(program: &Path) -> bool {
+    Command::new(program)
+        .arg("info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 impl Buildah {
-    /// buildah (`program`, or `buildah` on the `PATH`), storing images under `cache`.
-    pub fn find(program: Option<&str>, cache: &Path) -> Result<Buildah, String> {
-        let name = program.unwrap_or("buildah");
-        let found = if name.contains('/') {
-            Path::new(name).is_file().then(|| PathBuf::from(name))
-        } else {
-            std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|d| d.join(name))
-                    .find(|p| p.is_file())
-            })
-        };
-        let Some(program) = found else {
-            return Err(format!(
-                "no image builder: `{name}` is not installed. Install buildah (Debian and Ubuntu: `apt-get install buildah`; Fedora: `dnf install buildah`; macOS: use podman machine), or give its path with FERROFORM_BUILDER"
-            ));
-        };
-        Ok(Buildah {
+    /// The builder `choice` names (`buildah`, `podman`, `docker`, or a path to one), or the
+    /// first found: buildah when installed, else podman or docker when it answers. Images
+    /// are kept under `cache` (buildah).
+    pub fn find(choice: Option<&str>, cache: &Path) -> Result<Buildah, String> {
+        let make = |program: PathBuf, kind: Kind| Buildah {
             program,
+            kind,
             root: cache.join("buildah").join("root"),
             runroot: cache.join("buildah").join("run"),
-        })
+        };
+        if let Some(name) = choice {
+            let program = locate(name).ok_or_else(|| {
+                format!("the image builder `{name}` is not installed (or not on the PATH)")
+            })?;
+            let kind = Kind::of(&program).ok_or_else(|| {
+                format!(
+                    "`{name}` is not buildah, podman or docker: name one of them (or a path to one)"
+                )
+            })?;
+            return Ok(make(program, kind));
+        }
+        if let Some(p) = locate("buildah") {
+            return Ok(make(p, Kind::Buildah));
+        }
+        for (name, kind) in [("podman", Kind::Podman), ("docker", Kind::Docker)] {
+            if let Some(p) = locate(name).filter(|p| answers(p)) {
+                return Ok(make(p, kind));
+            }
+        }
+        Err("no image builder: buildah is not installed, and no podman or docker answers. Install buildah (Debian and Ubuntu: `apt-get install buildah`; Fedora: `dnf install buildah`), or start podman or docker; choose one with --builder or `builder = \"...\"` in ferroform.toml".into())
     }
 
     fn command(&self) -> Command {
         let mut c = Command::new(&self.program);
-        c.arg("--root")
-            .arg(&self.root)
-            .arg("--runroot")
-            .arg(&self.runroot)
-            .args(["--storage-driver", "vfs"])
-            .stdin(Stdio::null());
+        if self.kind == Kind::Buildah {
+            c.arg("--root")
+                .arg(&self.root)
+                .arg("--runroot")
+                .arg(&self.runroot)
+                .args(["--storage-driver", "vfs"]);
+        }
+        c.stdin(Stdio::null());
         c
     }
 
@@ -123,13 +185,32 @@ impl Buildah {
             let text = serde_json::json!({"auths": {registry.host(): {"auth": auth}}}).to_string();
             write_private(&authfile, text.as_bytes())
                 .map_err(|e| format!("cannot write the registry credentials: {e}"))?;
+            let remote = format!("{}/{repository}:{tag}", registry.host());
             let mut c = self.command();
-            c.arg("push").arg("--authfile").arg(&authfile);
-            if registry.insecure() {
-                c.arg("--tls-verify=false");
+            if self.kind == Kind::Docker {
+                // docker reads credentials from the config directory; the image is tagged
+                // with its remote name first.
+                let tagged = self
+                    .command()
+                    .args(["tag", local, &remote])
+                    .output()
+                    .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
+                if !tagged.status.success() {
+                    return Err(format!(
+                        "docker tag failed: {}",
+                        String::from_utf8_lossy(&tagged.stderr).trim()
+                    ));
+                }
+                std::fs::rename(&authfile, dir.join("config.json"))
+                    .map_err(|e| format!("cannot write the registry credentials: {e}"))?;
+                c.env("DOCKER_CONFIG", &dir).arg("push").arg(&remote);
+            } else {
+                c.arg("push").arg("--authfile").arg(&authfile);
+                if registry.insecure() {
+                    c.arg("--tls-verify=false");
+                }
+                c.arg(local).arg(format!("docker://{remote}"));
             }
-            c.arg(local)
-                .arg(format!("docker://{}/{repository}:{tag}", registry.host()));
             let out = c
                 .output()
                 .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
@@ -184,4 +265,25 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         o.mode(0o600);
     }
     o.open(path)?.write_all(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_comes_from_the_program_name() {
+        assert_eq!(Kind::of(Path::new("/usr/bin/buildah")), Some(Kind::Buildah));
+        assert_eq!(Kind::of(Path::new("podman")), Some(Kind::Podman));
+        assert_eq!(Kind::of(Path::new("/opt/docker")), Some(Kind::Docker));
+        assert_eq!(Kind::of(Path::new("/usr/bin/kaniko")), None);
+    }
+
+    #[test]
+    fn a_builder_that_is_not_there_is_named() {
+        let e = Buildah::find(Some("/nonexistent/podman"), Path::new("/tmp")).unwrap_err();
+        assert!(e.contains("`/nonexistent/podman` is not installed"), "{e}");
+        let e = Buildah::find(Some("/bin/sh"), Path::new("/tmp")).unwrap_err();
+        assert!(e.contains("is not buildah, podman or docker"), "{e}");
+    }
 }
