@@ -42,7 +42,7 @@ fn synth_with_image(dir: &Path) -> usize {
         &mut stack,
         ContainerProps::new("app", ContainerImage::from_directory(dir)),
     );
-    stack.to_template().map(|t| t.to_json().len()).unwrap_or(0)
+    stack.to_template().map_or(0, |t| t.to_json().len())
 }
 
 fn bench(c: &mut Criterion) {
