@@ -43,6 +43,25 @@ fn files_app(stack: &str, file: &Path, base: &str, repository: Option<&str>) -> 
     app
 }
 
+/// A stack with one task per context, each running an image built from it.
+fn pair_app(stack: &str, contexts: &[&Path]) -> App {
+    let mut s = Stack::new(stack);
+    for (i, ctx) in contexts.iter().enumerate() {
+        let task = TaskDefinition::new(
+            &mut s,
+            &format!("Task{i}"),
+            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+        );
+        task.add_container(
+            &mut s,
+            ContainerProps::new("app", ContainerImage::from_directory(ctx)),
+        );
+    }
+    let mut app = App::new();
+    app.add(s);
+    app
+}
+
 fn app(stack: &str, context: &Path, arch: CpuArchitecture) -> App {
     let mut s = Stack::new(stack);
     let task = TaskDefinition::new(
@@ -145,6 +164,15 @@ fn main() {
             std::process::exit(i32::from(code));
         }
         let parts: Vec<&str> = spec.splitn(3, ',').collect();
+        if parts.get(2) == Some(&"pair") {
+            let contexts: Vec<&Path> = parts[1].split('|').map(Path::new).collect();
+            let code = pair_app(parts[0], &contexts).run_with(
+                all,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            );
+            std::process::exit(i32::from(code));
+        }
         let arch = if parts[2] == "arm64" {
             CpuArchitecture::Arm64
         } else {
@@ -223,6 +251,38 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
         .into_iter()
         .find(|t| text.contains(t.as_str()))
         .expect("the v2 tag");
+
+    // 3b. Two images at once (--asset-concurrency 2): both built and pushed, each reported.
+    let one_ctx = support::temp_dir("publish-context-1");
+    one_ctx.write("Dockerfile", "FROM scratch\nCOPY one /one\n");
+    one_ctx.write("one", "the first of two\n");
+    let other_ctx = support::temp_dir("publish-context-2");
+    other_ctx.write("Dockerfile", "FROM scratch\nCOPY other /other\n");
+    other_ctx.write("other", "the second of two\n");
+    let both = format!(
+        "{}|{}",
+        one_ctx.path().display(),
+        other_ctx.path().display()
+    );
+    let (code, text) = run(
+        &env,
+        "Pair",
+        Path::new(&both),
+        "pair",
+        &["publish", "--asset-concurrency", "2"],
+    );
+    assert_eq!(code, 0, "{text}");
+    for task in ["Task0", "Task1"] {
+        assert!(
+            text.contains(&format!("Image Pair/{task}/app: building for linux/amd64")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("Image Pair/{task}/app: pushed ferroform-assets:")),
+            "{text}"
+        );
+    }
+    assert_eq!(registry.tags("ferroform-assets").len(), 4);
 
     // 4. deploy: the image is there already, the stack is deployed.
     let (code, text) = run(

@@ -61,7 +61,7 @@ pub use ops::{
     write_outputs_file,
 };
 pub use progress::{LiveUi, PlainUi, Ui};
-pub use publish::{LOG_TAIL, PublishOptions, Published, publish};
+pub use publish::{DEFAULT_CONCURRENCY, LOG_TAIL, PublishOptions, Published, publish};
 pub use session::{AwsOptions, PollConfig, Session};
 pub use stack::{StackState, StackStatusClass};
 pub use upload::{MAX_TEMPLATE_BODY, template_key, template_url};

@@ -40,9 +40,16 @@ pub(crate) fn command(tool: bool) -> Command {
     }
 }
 
-/// The `--builder` argument (of `publish` and `deploy`).
+/// The `--builder` and `--asset-concurrency` arguments (of `publish` and `deploy`).
 pub(crate) fn builder_arg(cmd: Command) -> Command {
     cmd.arg(
+        Arg::new("asset-concurrency")
+            .long("asset-concurrency")
+            .value_name("N")
+            .value_parser(clap::value_parser!(u16).range(1..=64))
+            .help("Images built and pushed at once (default 2)"),
+    )
+    .arg(
         Arg::new("builder")
             .long("builder")
             .value_name("NAME")
@@ -62,6 +69,9 @@ fn options(m: &ArgMatches) -> Result<PublishOptions, Exit> {
     .and_then(|p| p.builder);
     if let Some(b) = flag.or(file) {
         opts.builder = Some(b);
+    }
+    if let Some(n) = m.try_get_one::<u16>("asset-concurrency").ok().flatten() {
+        opts.concurrency = Some(usize::from(*n));
     }
     Ok(opts)
 }

@@ -42,7 +42,7 @@ impl Kind {
 }
 
 /// An image builder, with (for buildah) its storage under `cache`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Buildah {
     program: PathBuf,
     kind: Kind,
@@ -60,6 +60,24 @@ fn locate(name: &str) -> Option<PathBuf> {
             .map(|d| d.join(name))
             .find(|p| p.is_file())
     })
+}
+
+/// Where a builder pushes: what it needs of a [`Registry`] (owned, for a build thread).
+#[derive(Clone, Debug)]
+pub(crate) struct PushTarget {
+    base: String,
+    host: String,
+    insecure: bool,
+}
+
+impl PushTarget {
+    pub fn of(r: &Registry) -> PushTarget {
+        PushTarget {
+            base: r.base.clone(),
+            host: r.host().to_owned(),
+            insecure: r.insecure(),
+        }
+    }
 }
 
 /// Whether `program info` succeeds (its daemon or service answers).
@@ -172,7 +190,7 @@ impl Buildah {
     pub fn push(
         &self,
         local: &str,
-        registry: &Registry,
+        registry: &PushTarget,
         repository: &str,
         tag: &str,
         creds: &Credentials,
@@ -182,10 +200,10 @@ impl Buildah {
             let authfile = dir.join("auth.json");
             let auth =
                 aws_smithy_types::base64::encode(format!("{}:{}", creds.user, creds.password));
-            let text = serde_json::json!({"auths": {registry.host(): {"auth": auth}}}).to_string();
+            let text = serde_json::json!({"auths": {&registry.host: {"auth": auth}}}).to_string();
             write_private(&authfile, text.as_bytes())
                 .map_err(|e| format!("cannot write the registry credentials: {e}"))?;
-            let remote = format!("{}/{repository}:{tag}", registry.host());
+            let remote = format!("{}/{repository}:{tag}", registry.host);
             let mut c = self.command();
             if self.kind == Kind::Docker {
                 // docker reads credentials from the config directory; the image is tagged
@@ -206,7 +224,7 @@ impl Buildah {
                 c.env("DOCKER_CONFIG", &dir).arg("push").arg(&remote);
             } else {
                 c.arg("push").arg("--authfile").arg(&authfile);
-                if registry.insecure() {
+                if registry.insecure {
                     c.arg("--tls-verify=false");
                 }
                 c.arg(local).arg(format!("docker://{remote}"));

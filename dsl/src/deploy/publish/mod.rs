@@ -12,6 +12,8 @@ mod oci;
 mod registry;
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use futures_util::StreamExt as _;
 use std::path::PathBuf;
 
 use super::error::Error;
@@ -35,7 +37,14 @@ pub struct PublishOptions {
     /// Where the builder keeps its images (default: `FERROFORM_CACHE_DIR`, else the user's
     /// cache directory, `~/.cache/ferroform`).
     pub cache_dir: Option<PathBuf>,
+    /// How many images are built and pushed at once (default [`DEFAULT_CONCURRENCY`]; at
+    /// least 1).
+    pub concurrency: Option<usize>,
 }
+
+/// Images built and pushed at once by default: two builds keep two cores busy without
+/// starving the rest of the machine.
+pub const DEFAULT_CONCURRENCY: usize = 2;
 
 impl PublishOptions {
     /// The options from the environment (`FERROFORM_BUILDER`, `FERROFORM_REGISTRY_ENDPOINT`,
@@ -46,7 +55,12 @@ impl PublishOptions {
             builder: var("FERROFORM_BUILDER"),
             registry_endpoint: var("FERROFORM_REGISTRY_ENDPOINT"),
             cache_dir: var("FERROFORM_CACHE_DIR").map(PathBuf::from),
+            concurrency: None,
         }
+    }
+
+    fn concurrency(&self) -> usize {
+        self.concurrency.unwrap_or(DEFAULT_CONCURRENCY).max(1)
     }
 
     fn cache(&self) -> PathBuf {
@@ -117,14 +131,12 @@ pub async fn publish(
         connection = Some((creds, host, registry));
         found
     };
-    let mut builder: Option<Buildah> = None;
     let mut out = Vec::new();
+    let mut todo = Vec::new();
     for (image, repository) in images.iter().zip(&repositories) {
-        let repository = repository.clone();
         let tag = image.tag();
         let reference = format!("{repository}:{tag}");
-        let fail = |why: String| Error::failed(&image.id, format!("image {}: {why}", image.id));
-        if present.contains(&(repository.clone(), tag.clone())) {
+        if present.contains(&(repository.clone(), tag)) {
             ui.line(&format!(
                 "Image {}: {reference} is in the registry already",
                 image.id
@@ -134,9 +146,16 @@ pub async fn publish(
                 reference,
                 built: false,
             });
-            continue;
+        } else {
+            todo.push((image, repository.clone()));
         }
-        if connection.is_none() {
+    }
+    if todo.is_empty() {
+        return Ok(out);
+    }
+    let (creds, host, registry) = match connection {
+        Some(c) => c,
+        None => {
             let (creds, host) = credentials(s).await?;
             let registry = Registry::new(
                 &host,
@@ -144,54 +163,81 @@ pub async fn publish(
                 Some(creds.clone()),
             )
             .map_err(|e| Error::input(None, e))?;
-            connection = Some((creds, host, registry));
+            (creds, host, registry)
         }
-        let Some((creds, host, registry)) = connection.as_ref() else {
-            continue;
-        };
-        if let ImageSource::Files { base, .. } = &image.source {
-            ui.line(&format!(
-                "Image {}: adding its files to {base} for {}",
-                image.id, image.platform
-            ));
-            let digest = push_files(registry, host, opts, image, &repository, &tag)
-                .await
-                .map_err(fail)?;
-            ui.line(&format!(
-                "Image {}: pushed {reference} ({digest})",
-                image.id
-            ));
-            out.push(Published {
-                id: image.id.clone(),
-                reference,
-                built: true,
-            });
-            continue;
-        }
-        if builder.is_none() {
-            builder = Some(
-                Buildah::find(opts.builder.as_deref(), &opts.cache())
-                    .map_err(|e| Error::input(Some(&image.id), e))?,
-            );
-        }
-        let Some(b) = builder.as_ref() else {
-            continue;
-        };
-        let local = format!("localhost/ferroform/{repository}:{tag}");
+    };
+    let builder = if todo
+        .iter()
+        .any(|(i, _)| matches!(i.source, ImageSource::Directory { .. }))
+    {
+        Some(
+            Buildah::find(opts.builder.as_deref(), &opts.cache())
+                .map_err(|e| Error::input(Some(&todo[0].0.id), e))?,
+        )
+    } else {
+        None
+    };
+    for (image, _) in &todo {
         ui.line(&format!(
-            "Image {}: building for {}",
-            image.id, image.platform
+            "Image {}: {} for {}",
+            image.id,
+            match &image.source {
+                ImageSource::Directory { .. } => "building".to_owned(),
+                ImageSource::Files { base, .. } => format!("adding its files to {base}"),
+            },
+            image.platform
         ));
-        b.build(image, &local).map_err(fail)?;
-        ui.line(&format!("Image {}: pushing {reference}", image.id));
-        b.push(&local, registry, &repository, &tag, creds)
-            .map_err(fail)?;
-        ui.line(&format!("Image {}: pushed {reference}", image.id));
-        out.push(Published {
-            id: image.id.clone(),
-            reference,
-            built: true,
-        });
+    }
+    // Up to `concurrency` images at once; each reports when it is done. The first failure
+    // stops the publish (images already started finish or are abandoned; nothing deploys).
+    let target = builder::PushTarget::of(&registry);
+    let work = todo.into_iter().map(|(image, repository)| {
+        let (creds, host, registry, target, builder) =
+            (&creds, &host, &registry, &target, &builder);
+        async move {
+            let tag = image.tag();
+            let reference = format!("{repository}:{tag}");
+            let fail = |why: String| Error::failed(&image.id, format!("image {}: {why}", image.id));
+            let note = match &image.source {
+                ImageSource::Files { .. } => {
+                    let digest = push_files(registry, host, opts, image, &repository, &tag)
+                        .await
+                        .map_err(fail)?;
+                    format!("Image {}: pushed {reference} ({digest})", image.id)
+                }
+                ImageSource::Directory { .. } => {
+                    let Some(b) = builder.clone() else {
+                        return Err(fail("no image builder".into()));
+                    };
+                    let (image_owned, target, creds) =
+                        (image.clone(), target.clone(), creds.clone());
+                    let (repo, t) = (repository.clone(), tag.clone());
+                    tokio::task::spawn_blocking(move || {
+                        let local = format!("localhost/ferroform/{repo}:{t}");
+                        b.build(&image_owned, &local)?;
+                        b.push(&local, &target, &repo, &t, &creds)
+                    })
+                    .await
+                    .map_err(|e| fail(format!("the build stopped: {e}")))?
+                    .map_err(fail)?;
+                    format!("Image {}: pushed {reference}", image.id)
+                }
+            };
+            Ok::<_, Error>((
+                note,
+                Published {
+                    id: image.id.clone(),
+                    reference,
+                    built: true,
+                },
+            ))
+        }
+    });
+    let mut running = futures_util::stream::iter(work).buffer_unordered(opts.concurrency());
+    while let Some(done) = futures_util::StreamExt::next(&mut running).await {
+        let (note, published): (String, Published) = done?;
+        ui.line(&note);
+        out.push(published);
     }
     Ok(out)
 }
