@@ -156,6 +156,7 @@ pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
 
 /// Whether a file's mode has any execute bit (what images keep of a file's permissions).
 #[cfg(unix)]
+#[cfg_attr(not(any(feature = "deploy", feature = "ecs-stack")), allow(dead_code))]
 pub(crate) fn executable(meta: &fs::Metadata) -> bool {
     use std::os::unix::fs::PermissionsExt;
     meta.permissions().mode() & 0o111 != 0
@@ -163,6 +164,7 @@ pub(crate) fn executable(meta: &fs::Metadata) -> bool {
 
 /// Whether a file's mode has any execute bit: never, where there are no modes.
 #[cfg(not(unix))]
+#[cfg_attr(not(any(feature = "deploy", feature = "ecs-stack")), allow(dead_code))]
 pub(crate) fn executable(_: &fs::Metadata) -> bool {
     false
 }

@@ -289,6 +289,7 @@ fn pairs_json(pairs: &[(String, String)]) -> Json {
 
 /// Lowercase hex of `bytes`: how content hashes are written (image tags, template keys,
 /// digests).
+#[cfg_attr(not(any(feature = "deploy", feature = "ecs-stack")), allow(dead_code))]
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(bytes.len() * 2);
