@@ -43,6 +43,39 @@ fn files_app(stack: &str, file: &Path, base: &str, repository: Option<&str>) -> 
     app
 }
 
+/// Two stacks: `<stack>Images` creates an ECR repository, `<stack>` runs an image built from
+/// `context` and pushed there (so the repository's stack is deployed first).
+fn two_stack_app(stack: &str, context: &Path) -> App {
+    let mut images = Stack::new(format!("{stack}Images"));
+    // Named: moto 5.2.5 makes a repository's name from the stack and logical ID, with
+    // capitals that its own ECR then refuses (CloudFormation makes a lowercase one).
+    let repo = Repository::new(
+        &mut images,
+        "Repo",
+        ferroform::ecs::RepositoryProps {
+            name: Some(format!("{}-repo", stack.to_lowercase()).into()),
+            ..ferroform::ecs::RepositoryProps::default()
+        },
+    );
+    let mut s = Stack::new(stack);
+    let task = TaskDefinition::new(
+        &mut s,
+        "Task",
+        TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+    );
+    task.add_container(
+        &mut s,
+        ContainerProps::new(
+            "app",
+            ContainerImage::from_directory(context).repository(&repo),
+        ),
+    );
+    let mut app = App::new();
+    app.add(s);
+    app.add(images);
+    app
+}
+
 /// A stack with one task per context, each running an image built from it.
 fn pair_app(stack: &str, contexts: &[&Path]) -> App {
     let mut s = Stack::new(stack);
@@ -164,6 +197,14 @@ fn main() {
             std::process::exit(i32::from(code));
         }
         let parts: Vec<&str> = spec.splitn(3, ',').collect();
+        if parts.get(2) == Some(&"two-stacks") {
+            let code = two_stack_app(parts[0], Path::new(parts[1])).run_with(
+                all,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            );
+            std::process::exit(i32::from(code));
+        }
         if parts.get(2) == Some(&"pair") {
             let contexts: Vec<&Path> = parts[1].split('|').map(Path::new).collect();
             let code = pair_app(parts[0], &contexts).run_with(
@@ -295,6 +336,56 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("is in the registry already"), "{text}");
     assert!(text.contains("Stack Pub: CREATE_COMPLETE"), "{text}");
+
+    // 4b. The image goes to a repository another stack of the app creates: with that stack
+    // deployed, the image is pushed to the repository it made (its physical name, asked of
+    // CloudFormation). (The whole app in one deploy also deploys the service's stack, which
+    // imports the repository's URI: moto 5.2.5 keeps no exports for a stack made by a
+    // change set, so that part is the cross-stack tests' business, not this one's.)
+    let (code, text) = run(
+        &env,
+        "Svc",
+        ctx.path(),
+        "two-stacks",
+        &["deploy", "--yes", "--progress", "events", "SvcImages"],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        !text.contains("Image "),
+        "the repository's stack has no image:\n{text}"
+    );
+    let (code, text) = run(&env, "Svc", ctx.path(), "two-stacks", &["publish", "Svc"]);
+    assert_eq!(code, 0, "{text}");
+    let repo_name = moto.python(
+        "import boto3\n\
+         c = boto3.client('cloudformation', region_name='us-east-1')\n\
+         print(c.describe_stack_resource(StackName='SvcImages', LogicalResourceId='Repo')['StackResourceDetail']['PhysicalResourceId'])",
+    );
+    let repo_name = repo_name.trim();
+    assert!(
+        text.contains(&format!("Image Svc/Task/app: pushed {repo_name}:asset-")),
+        "{text}"
+    );
+    assert_eq!(
+        registry.tags(repo_name).len(),
+        1,
+        "pushed to {repo_name}:\n{text}"
+    );
+    // Before its stack exists, the repository cannot be found: an error that says so.
+    let (code, text) = run(
+        &env,
+        "Other",
+        ctx.path(),
+        "two-stacks",
+        &["publish", "Other"],
+    );
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains(
+            "repository `Repo` of stack OtherImages does not exist yet: deploy OtherImages first"
+        ),
+        "{text}"
+    );
 
     // 5. A failing build: exit 1, the log's tail, nothing deployed.
     let bad = support::temp_dir("publish-bad");

@@ -411,7 +411,23 @@ async fn repository_of(s: &Session, image: &ImageAsset) -> Result<String, Error>
                 .logical_resource_id(logical_id)
                 .send()
                 .await
-                .map_err(|e| s.sdk_error(stack, "DescribeStackResource", e))?;
+                .map_err(|e| {
+                    let missing = e
+                        .as_service_error()
+                        .and_then(aws_sdk_cloudformation::error::ProvideErrorMetadata::message)
+                        .is_some_and(|m| m.contains("does not exist"));
+                    if missing {
+                        Error::input(
+                            Some(stack),
+                            format!(
+                                "image {}: repository `{logical_id}` of stack {stack} does not exist yet: deploy {stack} first (`deploy` of the whole app does, in order)",
+                                image.id
+                            ),
+                        )
+                    } else {
+                        s.sdk_error(stack, "DescribeStackResource", e)
+                    }
+                })?;
             answer
                 .stack_resource_detail()
                 .and_then(|d| d.physical_resource_id())
