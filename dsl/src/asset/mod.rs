@@ -244,6 +244,37 @@ mod tests {
             hash(&files("/bin/app", &app), Platform::LinuxAmd64).unwrap(),
             one
         );
+        // The image configuration: entrypoint, command, working directory, environment, each
+        // an input (and moving words from the entrypoint to the command is a change).
+        let configured = |f: &dyn Fn(
+            &mut Vec<String>,
+            &mut Vec<String>,
+            &mut Option<String>,
+            &mut Vec<(String, String)>,
+        )| {
+            let mut s = files("/usr/local/bin/app", &app);
+            if let ImageSource::Files {
+                entrypoint,
+                cmd,
+                workdir,
+                env,
+                ..
+            } = &mut s
+            {
+                f(entrypoint, cmd, workdir, env);
+            }
+            hash(&s, Platform::LinuxAmd64).unwrap()
+        };
+        let variants = [
+            configured(&|e, _, _, _| e.push("--flag".into())),
+            configured(&|_, c, _, _| c.push("run".into())),
+            configured(&|_, _, w, _| *w = Some("/srv".into())),
+            configured(&|_, _, _, v| v.push(("A".into(), "1".into()))),
+            configured(&|e, c, _, _| c.append(e)),
+        ];
+        for (i, v) in variants.iter().enumerate() {
+            assert_ne!(*v, one, "variant {i}");
+        }
         std::fs::write(d.join("app"), "y").unwrap();
         assert_ne!(
             hash(&files("/usr/local/bin/app", &app), Platform::LinuxAmd64).unwrap(),
@@ -299,6 +330,30 @@ mod tests {
             errors[0].contains("`/nonexistent/ferroform/context` is not a directory"),
             "{errors:?}"
         );
+
+        // A relative path says what it is relative to; a directory is not a file.
+        let errors = hash(
+            &ImageSource::Files {
+                base: BASE.into(),
+                files: vec![
+                    ("no/such/relative/file".into(), "/a".into()),
+                    (std::env::temp_dir().display().to_string(), "/b".into()),
+                ],
+                entrypoint: vec![],
+                cmd: vec![],
+                user: None,
+                workdir: None,
+                env: vec![],
+            },
+            Platform::LinuxAmd64,
+        )
+        .unwrap_err();
+        let cwd = std::env::current_dir().unwrap();
+        assert!(
+            errors[0].contains(&format!("(relative to {})", cwd.display())),
+            "{errors:?}"
+        );
+        assert!(errors[1].ends_with("is not a file"), "{errors:?}");
     }
 
     #[test]
