@@ -186,6 +186,10 @@ fn pairs(h: &mut Sha256, items: &[(String, String)]) {
 mod tests {
     use super::*;
 
+    /// Changes the entrypoint, command, working directory and environment of an image.
+    type Configure =
+        dyn Fn(&mut Vec<String>, &mut Vec<String>, &mut Option<String>, &mut Vec<(String, String)>);
+
     const BASE: &str = "public.ecr.aws/docker/library/debian@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
     fn files(dest: &str, src: &str) -> ImageSource {
@@ -246,12 +250,7 @@ mod tests {
         );
         // The image configuration: entrypoint, command, working directory, environment, each
         // an input (and moving words from the entrypoint to the command is a change).
-        let configured = |f: &dyn Fn(
-            &mut Vec<String>,
-            &mut Vec<String>,
-            &mut Option<String>,
-            &mut Vec<(String, String)>,
-        )| {
+        let configured = |f: &Configure| {
             let mut s = files("/usr/local/bin/app", &app);
             if let ImageSource::Files {
                 entrypoint,
