@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::{MANIFEST, Manifest};
 use crate::model::asset::ImageAsset;
-use crate::model::parse::{ParseError, read_template_file};
+use crate::model::parse::{ParseError, TemplateRead, read_template};
 use crate::model::template::Template;
 
 /// Why an app command gave no templates.
@@ -141,17 +141,18 @@ impl std::error::Error for TemplateFileError {}
 /// file as given (that text is what is sent and what the size limits measure: a minified
 /// file is not re-rendered pretty).
 pub fn read_stack_template(path: &Path, stack: &str) -> Result<Template, TemplateFileError> {
-    let text = read_template_file(path).map_err(|error| TemplateFileError::Unreadable {
-        stack: stack.to_owned(),
-        error,
-    })?;
-    let parsed = Template::parse(&path.display().to_string(), &text).map_err(|error| {
-        TemplateFileError::Invalid {
-            stack: stack.to_owned(),
+    let stack_name = stack.to_owned();
+    match read_template(path) {
+        Ok(t) => Ok(t.named(stack)),
+        Err(TemplateRead::Unreadable(error)) => Err(TemplateFileError::Unreadable {
+            stack: stack_name,
             error,
-        }
-    })?;
-    Ok(parsed.named(stack))
+        }),
+        Err(TemplateRead::Invalid(error)) => Err(TemplateFileError::Invalid {
+            stack: stack_name,
+            error,
+        }),
+    }
 }
 
 /// Run the app command `command` with `synth --out <temp dir>` appended; read the manifest;

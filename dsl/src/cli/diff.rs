@@ -19,7 +19,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use super::{EXIT_CHANGES, EXIT_OK, EXIT_USAGE, Exit, finish};
 use crate::analysis::compare;
 use crate::model::diag::escape_control;
-use crate::model::parse::read_template_file;
+use crate::model::parse::{TemplateRead, read_template};
 use crate::model::template::Template;
 
 /// The one-line summary of the comparison of two files.
@@ -137,9 +137,10 @@ fn show(p: &Path) -> String {
 /// Read and parse one template: an unreadable file is an input error (exit 2), one that does
 /// not parse an invalid template (exit 1), as for `diff --template`.
 fn read(path: &Path) -> Result<Template, Exit> {
-    let text = read_template_file(path).map_err(Exit::usage)?;
-    Template::parse(&path.display().to_string(), &text)
-        .map_err(|e| Exit::invalid(format!("invalid template {e}")))
+    read_template(path).map_err(|e| match e {
+        TemplateRead::Unreadable(e) => Exit::usage(e),
+        TemplateRead::Invalid(e) => Exit::invalid(format!("invalid template {e}")),
+    })
 }
 
 #[cfg(test)]

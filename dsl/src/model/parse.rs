@@ -2,6 +2,7 @@
 //! the same JSON tree ferroform renders.
 
 use std::fmt;
+use std::path::Path;
 
 use super::json::Json;
 use super::template::Template;
@@ -470,4 +471,21 @@ mod tests {
         assert_eq!((e.line, e.column), (Some(2), Some(5)), "{e}");
         assert!(e.message.contains("U+0001"), "{e}");
     }
+}
+
+/// Why [`read_template`] could not read a template file.
+#[derive(Debug)]
+pub enum TemplateRead {
+    /// The file cannot be read (missing, too large, not UTF-8...).
+    Unreadable(ParseError),
+    /// The file is not a template (malformed JSON or YAML, duplicate keys...).
+    Invalid(ParseError),
+}
+
+/// Read the template file at `path` as it is (the one reader of template files: a stack's
+/// template, `app::runner::read_stack_template`, and the two sides of `ferroform diff`), named after the
+/// file.
+pub fn read_template(path: &Path) -> Result<Template, TemplateRead> {
+    let text = read_template_file(path).map_err(TemplateRead::Unreadable)?;
+    Template::parse(&path.display().to_string(), &text).map_err(TemplateRead::Invalid)
 }
