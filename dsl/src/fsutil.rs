@@ -154,6 +154,27 @@ pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     Ok(true)
 }
 
+/// A new directory under the system's temporary directory that only this user can enter
+/// (0700 on Unix), named `<prefix>-<pid>-<random>`: never an entry that was there before
+/// (`create_dir` fails on an existing entry, link or not; then another name is tried).
+#[cfg_attr(not(feature = "deploy"), allow(dead_code))] // the app runner and image pushes
+pub(crate) fn private_temp_dir(prefix: &str) -> io::Result<PathBuf> {
+    let base = std::env::temp_dir();
+    let mut last = None;
+    for _ in 0..16 {
+        let path = base.join(format!("{prefix}-{}-{:016x}", std::process::id(), nonce()));
+        let mut builder = fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        match builder.create(&path) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no free name")))
+}
+
 /// Whether a file's mode has any execute bit (what images keep of a file's permissions).
 #[cfg(unix)]
 #[cfg_attr(not(any(feature = "deploy", feature = "ecs-stack")), allow(dead_code))]
@@ -183,18 +204,25 @@ pub(crate) fn check_writable(path: &Path) -> io::Result<()> {
     fs::remove_file(&tmp)
 }
 
+/// A new, empty directory for a unit test (`ferroform-test-<name>-<pid>-<random>` under
+/// the temporary directory).
+#[cfg(test)]
+pub(crate) fn test_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "ferroform-test-{name}-{}-{:x}",
+        std::process::id(),
+        nonce()
+    ));
+    fs::create_dir_all(&d).unwrap();
+    d
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn dir(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!(
-            "ferroform-fsutil-{name}-{}-{:x}",
-            std::process::id(),
-            nonce()
-        ));
-        fs::create_dir_all(&d).unwrap();
-        d
+        test_dir(&format!("fsutil-{name}"))
     }
 
     fn leftovers(d: &Path) -> Vec<String> {

@@ -173,34 +173,15 @@ pub fn run_app_with_images(
     run_app_in(command, names, &dir.path)
 }
 
-/// The directory the app command writes its templates to: created under the system's
-/// temporary directory, readable by the user only (0700 on Unix), with a name no other
-/// process can have taken (`create_dir` fails on an existing entry, link or not: `O_EXCL`
-/// semantics; then another name is tried). Removed with its content on drop.
+/// The directory the app command writes its templates to: a private temporary directory
+/// ([`crate::fsutil::private_temp_dir`]), removed with its content on drop.
 struct AppDir {
     path: PathBuf,
 }
 
 impl AppDir {
     fn create() -> std::io::Result<AppDir> {
-        let base = std::env::temp_dir();
-        let mut last = None;
-        for _ in 0..16 {
-            let path = base.join(format!(
-                "ferroform-app-{}-{:016x}",
-                std::process::id(),
-                crate::fsutil::nonce()
-            ));
-            let mut builder = std::fs::DirBuilder::new();
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            match builder.create(&path) {
-                Ok(()) => return Ok(AppDir { path }),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-                Err(e) => return Err(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
+        crate::fsutil::private_temp_dir("ferroform-app").map(|path| AppDir { path })
     }
 }
 
@@ -354,12 +335,7 @@ fn run_app_in(
     let images = manifest
         .images
         .into_iter()
-        .filter(|i| {
-            out.iter().any(|t| {
-                i.id.strip_prefix(t.name())
-                    .is_some_and(|r| r.starts_with('/'))
-            })
-        })
+        .filter(|i| out.iter().any(|t| t.name() == i.stack()))
         .collect();
     Ok((out, images))
 }

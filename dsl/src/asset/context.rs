@@ -238,13 +238,7 @@ mod tests {
     use super::*;
 
     fn dir(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!(
-            "ferroform-context-{name}-{}-{:x}",
-            std::process::id(),
-            crate::fsutil::nonce()
-        ));
-        fs::create_dir_all(&d).unwrap();
-        d
+        crate::fsutil::test_dir(&format!("context-{name}"))
     }
 
     fn write(root: &Path, rel: &str, text: &str) {

@@ -128,6 +128,12 @@ impl ImageAsset {
     /// region.
     pub const ASSET_REPOSITORY: &'static str = "ferroform-assets";
 
+    /// The stack whose task runs it: the first part of [`ImageAsset::id`] (stack names have
+    /// no `/`).
+    pub fn stack(&self) -> &str {
+        self.id.split('/').next().unwrap_or_default()
+    }
+
     /// The image tag: `asset-<hash>`.
     pub fn tag(&self) -> String {
         format!("asset-{}", self.hash)

@@ -94,10 +94,7 @@ pub(crate) fn run(
     for t in &templates {
         let mine: Vec<_> = images
             .iter()
-            .filter(|i| {
-                i.id.strip_prefix(t.name())
-                    .is_some_and(|r| r.starts_with('/'))
-            })
+            .filter(|i| i.stack() == t.name())
             .cloned()
             .collect();
         if !mine.is_empty() {

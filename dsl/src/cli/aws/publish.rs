@@ -80,12 +80,7 @@ fn options(m: &ArgMatches) -> Result<PublishOptions, Exit> {
 pub(crate) fn images_of(app: &App, stacks: &[&str]) -> Vec<ImageAsset> {
     app.images()
         .into_iter()
-        .filter(|i| {
-            stacks.is_empty()
-                || stacks
-                    .iter()
-                    .any(|s| i.id.strip_prefix(s).is_some_and(|r| r.starts_with('/')))
-        })
+        .filter(|i| stacks.is_empty() || stacks.contains(&i.stack()))
         .collect()
 }
 

@@ -195,7 +195,8 @@ impl Buildah {
         tag: &str,
         creds: &Credentials,
     ) -> Result<(), String> {
-        let dir = private_dir().map_err(|e| format!("cannot make a private directory: {e}"))?;
+        let dir = crate::fsutil::private_temp_dir("ferroform-push")
+            .map_err(|e| format!("cannot make a private directory: {e}"))?;
         let result = (|| {
             let authfile = dir.join("auth.json");
             let auth =
@@ -254,23 +255,6 @@ impl Buildah {
         let _ = std::fs::remove_dir_all(&dir);
         result
     }
-}
-
-/// A new directory only this user can enter.
-fn private_dir() -> std::io::Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!(
-        "ferroform-push-{}-{:x}",
-        std::process::id(),
-        crate::fsutil::nonce()
-    ));
-    let mut b = std::fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(&dir)?;
-    Ok(dir)
 }
 
 /// A new file (never an existing one or a link) readable by this user only.

@@ -111,13 +111,7 @@ pub async fn publish(
     let present: BTreeSet<(String, String)> = if opts.registry_endpoint.is_none() {
         present_in_ecr(s, images, &repositories).await?
     } else {
-        let (creds, host) = credentials(s).await?;
-        let registry = Registry::new(
-            &host,
-            opts.registry_endpoint.as_deref(),
-            Some(creds.clone()),
-        )
-        .map_err(|e| Error::input(None, e))?;
+        let (creds, host, registry) = connect(s, opts).await?;
         let mut found = BTreeSet::new();
         for (image, repository) in images.iter().zip(&repositories) {
             if registry
@@ -155,16 +149,7 @@ pub async fn publish(
     }
     let (creds, host, registry) = match connection {
         Some(c) => c,
-        None => {
-            let (creds, host) = credentials(s).await?;
-            let registry = Registry::new(
-                &host,
-                opts.registry_endpoint.as_deref(),
-                Some(creds.clone()),
-            )
-            .map_err(|e| Error::input(None, e))?;
-            (creds, host, registry)
-        }
+        None => connect(s, opts).await?,
     };
     let builder = if todo
         .iter()
@@ -354,6 +339,22 @@ async fn present_in_ecr(
         }
     }
     Ok(found)
+}
+
+/// The credentials, the registry host and a client for the registry (or for
+/// `FERROFORM_REGISTRY_ENDPOINT`).
+async fn connect(
+    s: &Session,
+    opts: &PublishOptions,
+) -> Result<(Credentials, String, Registry), Error> {
+    let (creds, host) = credentials(s).await?;
+    let registry = Registry::new(
+        &host,
+        opts.registry_endpoint.as_deref(),
+        Some(creds.clone()),
+    )
+    .map_err(|e| Error::input(None, e))?;
+    Ok((creds, host, registry))
 }
 
 /// ECR credentials for the account and region of the session, and the registry host.

@@ -297,12 +297,7 @@ mod tests {
 
     #[test]
     fn a_layer_is_the_same_bytes_every_time() {
-        let dir = std::env::temp_dir().join(format!(
-            "ferroform-layer-{}-{:x}",
-            std::process::id(),
-            crate::fsutil::nonce()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::fsutil::test_dir("layer");
         let f = dir.join("app");
         std::fs::write(&f, b"binary").unwrap();
         let files = vec![(f.display().to_string(), "/usr/local/bin/app".to_owned())];
