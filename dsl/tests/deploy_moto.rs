@@ -609,12 +609,9 @@ fn objects(moto: &Moto, bucket: &str, prefix: &str) -> Vec<(String, Vec<u8>, Str
     })
 }
 
-#[test]
-fn large_template_goes_through_s3_under_a_content_addressed_key() {
-    use sha2::Digest;
-    let Some(moto) = Moto::start() else { return };
-    let dir = support::temp_dir("deploy-large");
-    // A log-group fleet padded with descriptions in Metadata: well over 51,200 bytes.
+/// A log-group fleet padded with descriptions in Metadata: well over 51,200 bytes. The log
+/// groups are named `<prefix>-NNN`.
+fn large_template(prefix: &str) -> serde_json::Value {
     let mut resources = serde_json::Map::new();
     for i in 0..120 {
         resources.insert(
@@ -622,11 +619,19 @@ fn large_template_goes_through_s3_under_a_content_addressed_key() {
             serde_json::json!({
                 "Type": "AWS::Logs::LogGroup",
                 "Metadata": {"Description": format!("log group {i} of the large-template test; {}", "padding ".repeat(50))},
-                "Properties": {"LogGroupName": format!("large-e2e-{i:03}"), "RetentionInDays": 7}
+                "Properties": {"LogGroupName": format!("{prefix}-{i:03}"), "RetentionInDays": 7}
             }),
         );
     }
-    let template = serde_json::json!({ "Resources": resources });
+    serde_json::json!({ "Resources": resources })
+}
+
+#[test]
+fn large_template_goes_through_s3_under_a_content_addressed_key() {
+    use sha2::Digest;
+    let Some(moto) = Moto::start() else { return };
+    let dir = support::temp_dir("deploy-large");
+    let template = large_template("large-e2e");
     let file = write_json(&dir, "large.json", &template);
     let stack = "large-e2e";
 
@@ -969,22 +974,7 @@ fn bootstrap_makes_the_asset_repository_and_the_bucket_deploy_then_uses() {
     );
 
     // A template over the inline limit, no --s3-bucket: uploaded to the bootstrap bucket.
-    let mut resources = serde_json::Map::new();
-    for i in 0..120 {
-        resources.insert(
-            format!("Logs{i:03}"),
-            serde_json::json!({
-                "Type": "AWS::Logs::LogGroup",
-                "Metadata": {"Description": format!("log group {i}; {}", "padding ".repeat(50))},
-                "Properties": {"LogGroupName": format!("boot-{i:03}"), "RetentionInDays": 7}
-            }),
-        );
-    }
-    let file = write_json(
-        &dir,
-        "large.json",
-        &serde_json::json!({ "Resources": resources }),
-    );
+    let file = write_json(&dir, "large.json", &large_template("boot"));
     let o = moto
         .ferroform()
         .args([

@@ -131,23 +131,7 @@ impl Env {
 /// Run the program for `stack` (its image built from `context` for `arch`) with `args`:
 /// (exit code, stdout and stderr together).
 fn run(env: &Env, stack: &str, context: &Path, arch: &str, args: &[&str]) -> (u8, String) {
-    let o = Command::new(std::env::current_exe().unwrap())
-        .env(
-            "FERROFORM_PUBLISH_CHILD",
-            format!("{stack},{},{arch}", context.display()),
-        )
-        .envs(env.0.iter().map(|(k, v)| (k, v)))
-        .arg("--")
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    let mut text = String::from_utf8_lossy(&o.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&o.stderr));
-    (
-        u8::try_from(o.status.code().unwrap_or(255)).unwrap_or(255),
-        text,
-    )
+    run_spec(env, &format!("{stack},{},{arch}", context.display()), args)
 }
 
 /// Run the program with an image made of `file` on `base` (see [`files_app`]).
@@ -163,6 +147,11 @@ fn run_files(
         spec.push(',');
         spec.push_str(r);
     }
+    run_spec(env, &spec, args)
+}
+
+/// Run this binary as the stack program `spec` (see [`child_app`]) with `args`.
+fn run_spec(env: &Env, spec: &str, args: &[&str]) -> (u8, String) {
     let o = Command::new(std::env::current_exe().unwrap())
         .env("FERROFORM_PUBLISH_CHILD", spec)
         .envs(env.0.iter().map(|(k, v)| (k, v)))
@@ -179,51 +168,37 @@ fn run_files(
     )
 }
 
+/// The stack program a `FERROFORM_PUBLISH_CHILD` spec names:
+/// `<stack>,<file>,files,<base>[,<repository>]`, `<stack>,<context>,two-stacks`,
+/// `<stack>,<context>|<context>,pair`, or `<stack>,<context>,<x86_64|arm64>`.
+fn child_app(spec: &str) -> App {
+    let files: Vec<&str> = spec.splitn(5, ',').collect();
+    if files.get(2) == Some(&"files") {
+        return files_app(
+            files[0],
+            Path::new(files[1]),
+            files[3],
+            files.get(4).copied(),
+        );
+    }
+    let parts: Vec<&str> = spec.splitn(3, ',').collect();
+    match parts[2] {
+        "two-stacks" => two_stack_app(parts[0], Path::new(parts[1])),
+        "pair" => {
+            let contexts: Vec<&Path> = parts[1].split('|').map(Path::new).collect();
+            pair_app(parts[0], &contexts)
+        }
+        "arm64" => app(parts[0], Path::new(parts[1]), CpuArchitecture::Arm64),
+        _ => app(parts[0], Path::new(parts[1]), CpuArchitecture::X86_64),
+    }
+}
+
 fn main() {
     if let Ok(spec) = std::env::var("FERROFORM_PUBLISH_CHILD") {
         let args: Vec<String> = std::env::args().skip_while(|a| a != "--").skip(1).collect();
         let mut all = vec!["app".to_owned()];
         all.extend(args);
-        // `<stack>,<file>,files,<base>[,<repository>]`: an image made of files.
-        let files: Vec<&str> = spec.splitn(5, ',').collect();
-        if files.get(2) == Some(&"files") {
-            let code = files_app(
-                files[0],
-                Path::new(files[1]),
-                files[3],
-                files.get(4).copied(),
-            )
-            .run_with(all, &mut std::io::stdout(), &mut std::io::stderr());
-            std::process::exit(i32::from(code));
-        }
-        let parts: Vec<&str> = spec.splitn(3, ',').collect();
-        if parts.get(2) == Some(&"two-stacks") {
-            let code = two_stack_app(parts[0], Path::new(parts[1])).run_with(
-                all,
-                &mut std::io::stdout(),
-                &mut std::io::stderr(),
-            );
-            std::process::exit(i32::from(code));
-        }
-        if parts.get(2) == Some(&"pair") {
-            let contexts: Vec<&Path> = parts[1].split('|').map(Path::new).collect();
-            let code = pair_app(parts[0], &contexts).run_with(
-                all,
-                &mut std::io::stdout(),
-                &mut std::io::stderr(),
-            );
-            std::process::exit(i32::from(code));
-        }
-        let arch = if parts[2] == "arm64" {
-            CpuArchitecture::Arm64
-        } else {
-            CpuArchitecture::X86_64
-        };
-        let code = app(parts[0], Path::new(parts[1]), arch).run_with(
-            all,
-            &mut std::io::stdout(),
-            &mut std::io::stderr(),
-        );
+        let code = child_app(&spec).run_with(all, &mut std::io::stdout(), &mut std::io::stderr());
         std::process::exit(i32::from(code));
     }
     images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing();

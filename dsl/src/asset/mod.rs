@@ -192,6 +192,22 @@ mod tests {
 
     const BASE: &str = "public.ecr.aws/docker/library/debian@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
+    /// `files` ((on disk, in the image)) on `base`, with no image settings.
+    fn bare(base: &str, files: &[(&str, &str)]) -> ImageSource {
+        ImageSource::Files {
+            base: base.into(),
+            files: files
+                .iter()
+                .map(|(s, d)| ((*s).into(), (*d).into()))
+                .collect(),
+            entrypoint: vec![],
+            cmd: vec![],
+            user: None,
+            workdir: None,
+            env: vec![],
+        }
+    }
+
     fn files(dest: &str, src: &str) -> ImageSource {
         ImageSource::Files {
             base: BASE.into(),
@@ -206,12 +222,7 @@ mod tests {
 
     #[test]
     fn every_input_is_in_the_hash() {
-        let d = std::env::temp_dir().join(format!(
-            "ferroform-asset-hash-{}-{:x}",
-            std::process::id(),
-            crate::fsutil::nonce()
-        ));
-        std::fs::create_dir_all(&d).unwrap();
+        let d = crate::fsutil::test_dir("asset-hash");
         std::fs::write(d.join("Dockerfile"), "FROM scratch\n").unwrap();
         std::fs::write(d.join("app"), "x").unwrap();
         let dir = |args: Vec<(String, String)>, target: Option<&str>| ImageSource::Directory {
@@ -285,18 +296,13 @@ mod tests {
     #[test]
     fn problems_are_all_reported_with_their_paths() {
         let errors = hash(
-            &ImageSource::Files {
-                base: "debian:bookworm".into(),
-                files: vec![
-                    ("/nonexistent/ferroform/app".into(), "bin/app".into()),
-                    ("/nonexistent/ferroform/b".into(), "bin/app".into()),
+            &bare(
+                "debian:bookworm",
+                &[
+                    ("/nonexistent/ferroform/app", "bin/app"),
+                    ("/nonexistent/ferroform/b", "bin/app"),
                 ],
-                entrypoint: vec![],
-                cmd: vec![],
-                user: None,
-                workdir: None,
-                env: vec![],
-            },
+            ),
             Platform::LinuxAmd64,
         )
         .unwrap_err();
@@ -331,19 +337,9 @@ mod tests {
         );
 
         // A relative path says what it is relative to; a directory is not a file.
+        let temp = std::env::temp_dir().display().to_string();
         let errors = hash(
-            &ImageSource::Files {
-                base: BASE.into(),
-                files: vec![
-                    ("no/such/relative/file".into(), "/a".into()),
-                    (std::env::temp_dir().display().to_string(), "/b".into()),
-                ],
-                entrypoint: vec![],
-                cmd: vec![],
-                user: None,
-                workdir: None,
-                env: vec![],
-            },
+            &bare(BASE, &[("no/such/relative/file", "/a"), (&temp, "/b")]),
             Platform::LinuxAmd64,
         )
         .unwrap_err();
