@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerate dsl/src/resources/ (and the validator's constraint data, dsl/data/schemas.bin) from the CloudFormation resource provider schemas bundled in
+# Regenerate dsl/src/resources/ (and the validator's constraint data, dsl/data/schemas.bin, and the table of the generated API, dsl/data/api.json) from the CloudFormation resource provider schemas bundled in
 # the pinned cfn-lint (tests/constraints.txt), for the types listed in codegen/types.txt.
 #
 #   codegen/regenerate.sh           write the generated files (and delete stale ones)
@@ -37,6 +37,7 @@ exec cargo run --quiet --release -p ferroform-codegen -- \
     --cargo-toml dsl/Cargo.toml \
     --types codegen/types.txt \
     --constraints dsl/data/schemas.bin \
+    --api dsl/data/api.json \
     --expected codegen/expected-fallbacks.txt \
     --cfn-lint-version "$installed" \
     "$@"

@@ -6,6 +6,7 @@
 //!     [--types codegen/types.txt] [--cargo-toml dsl/Cargo.toml]
 //!     [--cfn-lint-version X] [--region us-east-1] [--jobs N]
 //!     [--constraints dsl/data/schemas.bin] [--expected codegen/expected-fallbacks.txt]
+//!     [--api dsl/data/api.json]
 //! ferroform-codegen --fixups
 //! ```
 //!
@@ -13,11 +14,13 @@
 //! nodes, [`model`] builds one resource module's types, [`naming`] turns CloudFormation
 //! names into Rust ones, [`docs`] writes doc comments, [`emit`] writes Rust, and [`output`]
 //! formats, compares and writes files. [`constraints`] writes the validator's constraint data
-//! for every type of the region (`--constraints`). [`getatt`] derives what `Fn::GetAtt`
+//! for every type of the region (`--constraints`), [`api`] the table of the generated API
+//! that `ferroform import` writes code against (`--api`). [`getatt`] derives what `Fn::GetAtt`
 //! accepts, for both, and [`fixups`] holds every schema fix, each with its reason.
 //! [`report`] counts what could not be typed or checked and compares it with the
 //! expectation file (`--expected`).
 
+mod api;
 mod constraints;
 mod docs;
 mod emit;
@@ -49,7 +52,7 @@ use source::SchemaSet;
 
 const USAGE: &str = "usage: ferroform-codegen --schemas <dir> --out <dir> [--check] \
 [--types <file>] [--cargo-toml <file>] [--cfn-lint-version <v>] [--region <r>] [--jobs <n>] \
-[--constraints <file>] [--expected <file>]\n       ferroform-codegen --fixups   (print the schema fixups and their reasons)";
+[--constraints <file>] [--expected <file>] [--api <file>]\n       ferroform-codegen --fixups   (print the schema fixups and their reasons)";
 
 struct Args {
     schemas: PathBuf,
@@ -62,6 +65,7 @@ struct Args {
     jobs: usize,
     constraints: Option<PathBuf>,
     expected: Option<PathBuf>,
+    api: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -75,6 +79,7 @@ fn parse_args() -> Result<Args, String> {
     let mut region = "us-east-1".to_owned();
     let mut constraints = None;
     let mut expected = None;
+    let mut api = None;
     let mut jobs = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
@@ -89,6 +94,7 @@ fn parse_args() -> Result<Args, String> {
             "--jobs" => jobs = value()?.parse().map_err(|e| format!("--jobs: {e}"))?,
             "--constraints" => constraints = Some(PathBuf::from(value()?)),
             "--expected" => expected = Some(PathBuf::from(value()?)),
+            "--api" => api = Some(PathBuf::from(value()?)),
             "--fixups" => {
                 print!("{}", fixups::describe());
                 std::process::exit(0);
@@ -108,6 +114,7 @@ fn parse_args() -> Result<Args, String> {
         jobs,
         constraints,
         expected,
+        api,
     })
 }
 
@@ -224,6 +231,7 @@ fn run(args: &Args) -> Result<bool, String> {
     let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
     let mut stats = Stats::default();
     let mut report = Report::default();
+    let mut api_entries: Vec<api::Entry> = Vec::new();
     for (ns, namespace) in &namespaces {
         let mut list: Vec<emit::NamespaceEntry> = Vec::new();
         for TypeEntry {
@@ -250,6 +258,7 @@ fn run(args: &Args) -> Result<bool, String> {
             if module.uses_tag() {
                 stats.tag_users += 1;
             }
+            api_entries.push(api::entry(&module, ns, ident));
             let src = emit::resource_module(&module, &provenance, &file);
             files.insert(PathBuf::from(ns).join(format!("{stem}.rs")), src);
             let required_struct = match &module.resource().body {
@@ -315,13 +324,17 @@ fn run(args: &Args) -> Result<bool, String> {
         }
         None => true,
     };
+    let api_ok = match &args.api {
+        Some(path) => write_data(path, api::file(api_entries).as_bytes(), args.check)?,
+        None => true,
+    };
     eprintln!("{}", report.summary());
     let report_ok = match &args.expected {
         Some(path) => compare_expected(path, &report, args.check)?,
         None => true,
     };
     if args.check {
-        if d.is_empty() && constraints_ok && report_ok {
+        if d.is_empty() && constraints_ok && api_ok && report_ok {
             eprintln!("{} is up to date", args.out.display());
             return Ok(true);
         }
@@ -365,14 +378,19 @@ fn write_constraints(
 ) -> Result<bool, String> {
     let c = constraints::emit(set, provenance)?;
     report.add_patterns(&c.patterns, jobs);
-    let current = std::fs::read(path).ok();
-    let up_to_date = current.as_deref() == Some(&c.bytes[..]);
     eprintln!(
         "ferroform-codegen: constraint data for {} types: {} bytes of JSON, {} bytes compressed",
         c.types,
         c.raw_bytes,
         c.bytes.len()
     );
+    write_data(path, &c.bytes, check)
+}
+
+/// Write `bytes` to the data file `path` when it differs (or, with `check`, compare);
+/// returns whether the file was up to date.
+fn write_data(path: &Path, bytes: &[u8], check: bool) -> Result<bool, String> {
+    let up_to_date = std::fs::read(path).ok().as_deref() == Some(bytes);
     if check {
         if !up_to_date {
             println!("would change {}", path.display());
@@ -387,7 +405,7 @@ fn write_constraints(
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
-        std::fs::write(path, &c.bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
     Ok(true)
