@@ -35,10 +35,6 @@ pub const FORMAT: u32 = 1;
 pub struct Entry {
     /// `AWS::ECR::Repository`
     pub type_name: String,
-    /// `ecr`
-    pub ns: String,
-    /// `repository` (the module identifier, `r#type` for a keyword)
-    pub module: String,
     /// The JSON of the entry.
     pub json: serde_json::Value,
 }
@@ -97,8 +93,6 @@ pub fn entry(m: &Module, ns: &str, module: &str) -> Entry {
         .collect();
     Entry {
         type_name: m.type_name.clone(),
-        ns: ns.to_owned(),
-        module: module.to_owned(),
         json: json!({"ns": ns, "module": module, "types": types, "attrs": attrs}),
     }
 }
