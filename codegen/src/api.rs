@@ -148,8 +148,15 @@ mod tests {
                 ["Size", "size", "int", false, false]
             ])
         );
-        assert_eq!(t["types"][1]["values"], json!([["On", "ON"], ["Off", "OFF"]]));
+        assert_eq!(
+            t["types"][1]["values"],
+            json!([["On", "ON"], ["Off", "OFF"]])
+        );
         assert_eq!(t["attrs"], json!([["Arn", "attr_arn", "str"]]));
-        assert_eq!(text.lines().count(), 3, "a line per type between header and end");
+        assert_eq!(
+            text.lines().count(),
+            3,
+            "a line per type between header and end"
+        );
     }
 }

@@ -61,6 +61,7 @@ pub mod ecs;
 /// Safe file writes (atomic, never through a symbolic link), for every file ferroform writes.
 pub(crate) mod fsutil;
 pub mod iam;
+pub mod import;
 pub mod model;
 // Generated code: the workspace's pedantic lints are for hand-written code (Cargo.toml).
 #[allow(clippy::pedantic)]

@@ -35,6 +35,7 @@ use clap::Command;
 use crate::app::App;
 
 mod diff;
+mod import;
 mod list;
 mod synth;
 mod validate;
@@ -140,7 +141,8 @@ fn tool_command() -> Command {
         ))
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .subcommand(validate::tool_command());
+        .subcommand(validate::tool_command())
+        .subcommand(import::command());
     // With the deploy feature, `diff` compares two files or a template and a deployed stack.
     #[cfg(feature = "deploy")]
     let cmd = aws::register(cmd, true);
@@ -229,6 +231,7 @@ where
     };
     match matches.subcommand() {
         Some(("validate", m)) => validate::run_tool(m, out, err),
+        Some(("import", m)) => import::run(m, out, err),
         #[cfg(not(feature = "deploy"))]
         Some(("diff", m)) => diff::run(m, out, err),
         #[cfg(feature = "deploy")]

@@ -154,6 +154,30 @@ impl<T> Param<T> {
     }
 }
 
+impl<T> Param<T> {
+    /// `{"Ref": "<Parameter>"}` read as another type, where CloudFormation converts: a
+    /// `Number` parameter given to an integer property, a `String` parameter given to a
+    /// number.
+    ///
+    /// ```
+    /// use ferroform::{Stack, Parameter};
+    /// use ferroform::resources::logs;
+    /// let mut stack = Stack::new("Web");
+    /// let days = stack.parameter("Days", Parameter::number());
+    /// stack.add("Logs", logs::LogGroup::new().retention_in_days(days.to_ref_as::<i64>()));
+    /// assert_eq!(stack.to_template().unwrap().body()["Resources"]["Logs"]["Properties"]["RetentionInDays"]["Ref"], "Days");
+    /// ```
+    pub fn to_ref_as<U: 'static>(&self) -> Value<U> {
+        Value::from_expr(Expr::reference(
+            Target::Parameter {
+                stack: self.stack,
+                id: self.id.clone(),
+            },
+            shape_of::<U>(),
+        ))
+    }
+}
+
 impl<T> Clone for Param<T> {
     fn clone(&self) -> Self {
         Param::new(self.stack, self.id.clone())

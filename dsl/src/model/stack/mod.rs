@@ -56,6 +56,8 @@ pub struct Stack {
     description: Option<String>,
     metadata: JsonMap,
     transforms: Vec<String>,
+    /// Top-level sections with no builder (`Rules`...), as written.
+    sections: JsonMap,
     parameters: FastIndexMap<Rc<str>, (String, JsonMap)>,
     mappings: FastIndexMap<Rc<str>, Mapping>,
     conditions: FastIndexMap<Rc<str>, Cond>,
@@ -84,6 +86,7 @@ impl Stack {
             description: None,
             metadata: JsonMap::new(),
             transforms: Vec::new(),
+            sections: JsonMap::new(),
             parameters: FastIndexMap::default(),
             mappings: FastIndexMap::default(),
             conditions: FastIndexMap::default(),
@@ -127,6 +130,26 @@ impl Stack {
     /// Set a top-level `Metadata` key.
     pub fn metadata(&mut self, key: impl Into<String>, value: Json) -> &mut Self {
         self.metadata.insert(key.into(), value);
+        self
+    }
+
+    /// Set a top-level template section ferroform has no builder for (`Rules`, `Hooks`),
+    /// as plain JSON; `ferroform import` writes one for every such section it reads. The
+    /// sections ferroform writes itself (`Resources`, `Parameters`...) cannot be set here:
+    /// naming one is an error at synth.
+    ///
+    /// ```
+    /// use ferroform::Stack;
+    /// use ferroform::resources::logs;
+    /// let mut stack = Stack::new("Web");
+    /// stack.add("Logs", logs::LogGroup::new());
+    /// stack.section("Rules", serde_json::json!({"OnlyProd": {"Assertions": [
+    ///     {"Assert": {"Fn::Equals": [{"Ref": "AWS::Region"}, "eu-west-1"]}}]}}));
+    /// let t = stack.to_template().unwrap();
+    /// assert_eq!(t.body()["Rules"]["OnlyProd"]["Assertions"][0]["Assert"]["Fn::Equals"][1], "eu-west-1");
+    /// ```
+    pub fn section(&mut self, name: impl Into<String>, value: Json) -> &mut Self {
+        self.sections.insert(name.into(), value);
         self
     }
 

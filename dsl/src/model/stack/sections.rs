@@ -86,6 +86,11 @@ impl<T> Parameter<T> {
     pub fn max_value(self, n: f64) -> Self {
         self.set("MaxValue", num(n))
     }
+    /// Any other parameter property, as CloudFormation writes it (`ferroform import` uses
+    /// it for values the typed setters would write differently, such as `MinValue: "1"`).
+    pub fn field(self, key: &str, value: impl Into<Json>) -> Self {
+        self.set(key, value.into())
+    }
     /// `NoEcho`: the value is masked in the console, API and ferroform's output.
     pub fn no_echo(self) -> Self {
         self.set("NoEcho", Json::Bool(true))

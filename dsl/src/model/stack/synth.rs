@@ -106,6 +106,20 @@ impl Stack {
                 root.insert(key.into(), Json::Object(section));
             }
         }
+        for (key, value) in &self.sections {
+            cx.push_owned(Rc::from(key.as_str()));
+            if root.contains_key(key) {
+                cx.error(
+                    rules::BAD_OVERRIDE,
+                    format!("`section(\"{key}\", ...)` names a section ferroform writes itself"),
+                    Some("set it through its builder (parameters, resources, outputs...)".into()),
+                );
+            } else {
+                cx.plain(value);
+                root.insert(key.clone(), value.clone());
+            }
+            cx.pop();
+        }
         let mut diagnostics = self.diagnostics.clone();
         diagnostics.extend(cx.take_diagnostics());
         // An override_logical_id that no part was added under pinned nothing: say so, and

@@ -1,0 +1,537 @@
+//! `ferroform import`: CloudFormation templates in, a typed Rust program out, one that
+//! synthesizes back to the same templates.
+//!
+//! Each template becomes a function building its [`crate::Stack`]: one `let` per resource,
+//! named after its logical ID, built with the generated typed resources where the template's
+//! values fit them, with references through handles, parameters, conditions and mappings
+//! as typed calls. What the typed model cannot express is carried through the explicit
+//! escape hatches (`add_raw`, `override_property`, plain JSON), each with a comment saying
+//! why, and listed in [`Program::escapes`]. Nothing is dropped or changed: [`compare`] is
+//! the definition of "the same template", used by the generated project's own test and by
+//! ferroform's round-trip tests.
+//!
+//! ```
+//! use ferroform::import::{Source, import};
+//! use ferroform::Template;
+//! let t = Template::parse("web.yaml", "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 30\n").unwrap();
+//! let program = import(&[Source::new("Web", "web.yaml", t)]).unwrap();
+//! assert!(program.main_rs.contains("logs::LogGroup::new().retention_in_days(30)"));
+//! ```
+
+mod rust;
+mod table;
+mod write;
+
+use std::fmt::Write as _;
+
+use crate::app::App;
+use crate::model::diag::{Diagnostic, Severity};
+use crate::model::render::Json;
+use crate::model::template::Template;
+
+/// One template to import and the stack it becomes.
+#[derive(Debug)]
+pub struct Source {
+    /// The stack name (`Web`).
+    pub stack: String,
+    /// Where the template came from (a path, or `stack web in eu-west-1`), for comments.
+    pub origin: String,
+    /// The template.
+    pub template: Template,
+}
+
+impl Source {
+    /// A template to import as the stack `stack`.
+    pub fn new(stack: impl Into<String>, origin: impl Into<String>, template: Template) -> Self {
+        Source {
+            stack: stack.into(),
+            origin: origin.into(),
+            template,
+        }
+    }
+}
+
+/// The program written by [`import`].
+#[derive(Debug)]
+pub struct Program {
+    /// `src/main.rs`: one function per stack, `app()`, `main()`, and the round-trip test
+    /// (which reads the templates from `imported/`, see [`Program::files`]).
+    pub main_rs: String,
+    /// Every value written through an escape hatch, with why
+    /// (`Resources.Fn.Properties.Code: ...`).
+    pub escapes: Vec<String>,
+    /// The imported templates' file names in `imported/`, by stack.
+    pub files: Vec<(String, String)>,
+}
+
+/// Why a template cannot be imported.
+#[derive(Debug)]
+pub enum ImportError {
+    /// The template is not valid CloudFormation: the validator's diagnostics.
+    Invalid(Vec<Diagnostic>),
+    /// The template holds something the program cannot be written for, by stack.
+    Unsupported(Vec<String>),
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportError::Invalid(d) => {
+                for x in d.iter().filter(|x| x.severity == Severity::Error) {
+                    writeln!(f, "{x}")?;
+                }
+                Ok(())
+            }
+            ImportError::Unsupported(p) => {
+                for x in p {
+                    writeln!(f, "{x}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Names the program uses itself; a logical ID never takes them.
+const RESERVED: &[&str] = &[
+    "stack",
+    "app",
+    "main",
+    "fns",
+    "pseudo",
+    "serde_json",
+    "ferroform",
+    "tests",
+    "std",
+];
+
+/// Write the program for `sources` (validated first: a template with errors is refused with
+/// the validator's diagnostics).
+pub fn import(sources: &[Source]) -> Result<Program, ImportError> {
+    let mut invalid = Vec::new();
+    for s in sources {
+        let report = crate::validate::validate(&s.template);
+        invalid.extend(
+            report
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error),
+        );
+    }
+    if !invalid.is_empty() {
+        return Err(ImportError::Invalid(invalid));
+    }
+    let mut problems = Vec::new();
+    let mut functions = String::new();
+    let mut namespaces = std::collections::BTreeSet::new();
+    let mut escapes = Vec::new();
+    let mut files = Vec::new();
+    let mut fn_names = rust::Names::default();
+    for r in RESERVED {
+        fn_names.reserve(r);
+    }
+    let mut adds = String::new();
+    for s in sources {
+        let Json::Object(body) = s.template.body() else {
+            problems.push(format!("{}: the template is not an object", s.stack));
+            continue;
+        };
+        let mut names = rust::Names::default();
+        for r in RESERVED {
+            names.reserve(r);
+        }
+        for ns in table_namespaces() {
+            names.reserve(&ns);
+        }
+        let mut w = write::StackWriter::new(body);
+        match w.write(&mut names, "stack") {
+            Ok(text) => {
+                let f = fn_names.claim(&s.stack);
+                let _ = write!(
+                    functions,
+                    "\n/// The `{}` stack, imported from {}.\npub fn {f}() -> Stack {{\n    let mut stack = Stack::new({});\n{}    stack\n}}\n",
+                    s.stack,
+                    s.origin,
+                    rust::string(&s.stack),
+                    indent(&text, 4)
+                );
+                let _ = writeln!(adds, "    app.add({f}());");
+                namespaces.extend(w.namespaces);
+                escapes.extend(w.escapes.into_iter().map(|e| format!("{}: {e}", s.stack)));
+                files.push((s.stack.clone(), imported_file_name(s)));
+            }
+            Err(e) => problems.extend(e.lines().map(|l| format!("{}: {l}", s.stack))),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ImportError::Unsupported(problems));
+    }
+    let mut main_rs = String::from(
+        "//! Imported by `ferroform import`. `cargo run -- synth` writes the templates; `cargo test`\n//! checks that they are the imported ones.\n\nuse std::process::ExitCode;\n\n",
+    );
+    if !namespaces.is_empty() {
+        let list: Vec<&str> = namespaces.iter().map(String::as_str).collect();
+        let _ = writeln!(
+            main_rs,
+            "use ferroform::resources::{};",
+            if list.len() == 1 {
+                list[0].to_owned()
+            } else {
+                format!("{{{}}}", list.join(", "))
+            }
+        );
+    }
+    let mut items: Vec<&str> = vec!["App", "Stack"];
+    for (item, marker) in [
+        ("DeletionPolicy", "DeletionPolicy::"),
+        ("Json", "Json"),
+        ("List", "List<"),
+        ("Map", "Map<"),
+        ("Mapping", "Mapping::"),
+        ("Parameter", "Parameter::"),
+        ("RawResource", "RawResource::"),
+        ("Tag", "Tag::"),
+        ("UpdateReplacePolicy", "UpdateReplacePolicy::"),
+        ("Value", "Value"),
+        ("fns", "fns::"),
+        ("pseudo", "pseudo::"),
+    ] {
+        if uses_item(&functions, marker) {
+            items.push(item);
+        }
+    }
+    let _ = writeln!(main_rs, "use ferroform::{{{}}};", items.join(", "));
+    main_rs.push_str(&functions);
+    let _ = write!(
+        main_rs,
+        "\n/// The app: every imported stack.\npub fn app() -> App {{\n    let mut app = App::new();\n{adds}    app\n}}\n\nfn main() -> ExitCode {{\n    app().run()\n}}\n"
+    );
+    let mut pairs = String::new();
+    for (stack, file) in &files {
+        let _ = writeln!(
+            pairs,
+            "            ({}, include_str!(\"../imported/{file}\")),",
+            rust::string(stack)
+        );
+    }
+    let _ = write!(
+        main_rs,
+        "\n#[cfg(test)]\nmod tests {{\n    /// The program synthesizes the imported templates.\n    #[test]\n    fn synthesizes_the_imported_templates() {{\n        ferroform::import::assert_round_trip(\n            &super::app(),\n            &[\n{pairs}            ],\n        );\n    }}\n}}\n"
+    );
+    Ok(Program {
+        main_rs,
+        escapes,
+        files,
+    })
+}
+
+/// Whether the generated code names `marker` outside string literals (roughly: text
+/// search, with the literals skipped).
+fn uses_item(code: &str, marker: &str) -> bool {
+    let mut outside = String::with_capacity(code.len());
+    let mut in_str = false;
+    let mut escaped = false;
+    for c in code.chars() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+        } else if c == '"' {
+            in_str = true;
+            outside.push(' ');
+        } else {
+            outside.push(c);
+        }
+    }
+    let bytes = outside.as_bytes();
+    outside.match_indices(marker).any(|(i, _)| {
+        let before = i.checked_sub(1).map(|j| bytes[j]);
+        !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':')
+    })
+}
+
+fn table_namespaces() -> std::collections::BTreeSet<String> {
+    table::get().values().map(|r| r.ns.clone()).collect()
+}
+
+fn indent(text: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    let mut out = String::with_capacity(text.len() + text.lines().count() * n);
+    for l in text.lines() {
+        if !l.is_empty() {
+            out.push_str(&pad);
+        }
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
+}
+
+/// The file name a template is kept under in `imported/`: the stack name with the
+/// template's format.
+fn imported_file_name(s: &Source) -> String {
+    let yaml = !s.template.body_text().trim_start().starts_with('{');
+    format!("{}.{}", s.stack, if yaml { "yaml" } else { "json" })
+}
+
+/// The differences between two template bodies, by path; empty when they are the same
+/// template. The same means: the same sections, logical IDs, values, conditions and
+/// attributes; key order does not count, numbers are compared by value (`1` is `1.0`, but
+/// `"1"` is not `1`), and these forms count as the same because CloudFormation reads them
+/// the same: `Fn::GetAtt: "A.B"` and `["A", "B"]`; `DependsOn: X` and `[X]`; no
+/// `AWSTemplateFormatVersion` and `"2010-09-09"` (its only value); no `Properties` and
+/// `Properties: {}`.
+pub fn compare(expected: &Json, actual: &Json) -> Vec<String> {
+    let mut out = Vec::new();
+    let (e, a) = (normalize(expected), normalize(actual));
+    diff(&e, &a, &mut String::new(), &mut out);
+    out
+}
+
+fn normalize(body: &Json) -> Json {
+    let mut b = body.clone();
+    if let Json::Object(root) = &mut b {
+        root.entry("AWSTemplateFormatVersion")
+            .or_insert_with(|| Json::String("2010-09-09".into()));
+        if let Some(Json::Object(resources)) = root.get_mut("Resources") {
+            for r in resources.values_mut() {
+                let Json::Object(r) = r else { continue };
+                if matches!(r.get("Properties"), Some(Json::Object(p)) if p.is_empty()) {
+                    r.remove("Properties");
+                }
+                if let Some(Json::String(d)) = r.get("DependsOn") {
+                    let d = Json::Array(vec![Json::String(d.clone())]);
+                    r.insert("DependsOn".into(), d);
+                }
+            }
+        }
+    }
+    getatt_long(&mut b);
+    b
+}
+
+fn getatt_long(v: &mut Json) {
+    match v {
+        Json::Object(m) => {
+            if m.len() == 1
+                && let Some(Json::String(s)) = m.get("Fn::GetAtt")
+                && let Some((a, b)) = s.split_once('.')
+            {
+                let long = Json::Array(vec![Json::String(a.into()), Json::String(b.into())]);
+                m.insert("Fn::GetAtt".into(), long);
+                return;
+            }
+            m.values_mut().for_each(getatt_long);
+        }
+        Json::Array(a) => a.iter_mut().for_each(getatt_long),
+        _ => {}
+    }
+}
+
+fn diff(e: &Json, a: &Json, path: &mut String, out: &mut Vec<String>) {
+    let at = |p: &str| {
+        if p.is_empty() {
+            "the template".to_owned()
+        } else {
+            p.to_owned()
+        }
+    };
+    match (e, a) {
+        (Json::Object(em), Json::Object(am)) => {
+            for (k, ev) in em {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                match am.get(k) {
+                    Some(av) => diff(ev, av, path, out),
+                    None => out.push(format!("{}: missing (expected {})", at(path), short(ev))),
+                }
+                path.truncate(len);
+            }
+            for (k, av) in am {
+                if !em.contains_key(k) {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    out.push(format!("{p}: not in the template (found {})", short(av)));
+                }
+            }
+        }
+        (Json::Array(ea), Json::Array(aa)) if ea.len() == aa.len() => {
+            for (i, (x, y)) in ea.iter().zip(aa).enumerate() {
+                let len = path.len();
+                let _ = write!(path, "{}{i}", if path.is_empty() { "" } else { "." });
+                diff(x, y, path, out);
+                path.truncate(len);
+            }
+        }
+        (Json::Number(x), Json::Number(y)) if x.as_f64() == y.as_f64() => {}
+        (x, y) if x == y => {}
+        (x, y) => out.push(format!(
+            "{}: expected {}, found {}",
+            at(path),
+            short(x),
+            short(y)
+        )),
+    }
+}
+
+fn short(v: &Json) -> String {
+    let t = v.to_string();
+    if t.chars().count() > 80 {
+        format!("{}…", t.chars().take(80).collect::<String>())
+    } else {
+        t
+    }
+}
+
+/// Assert that `app` synthesizes the given templates: `(stack name, template text)`, each
+/// compared with [`compare`]. Panics listing every difference (the test the imported
+/// project carries).
+pub fn assert_round_trip(app: &App, expected: &[(&str, &str)]) {
+    let templates = match app.synth() {
+        Ok(t) => t,
+        Err(e) => panic!("the program does not synthesize: {e}"),
+    };
+    let mut failures = Vec::new();
+    for (stack, text) in expected {
+        let want = match Template::parse(stack, text) {
+            Ok(t) => t,
+            Err(e) => {
+                failures.push(format!(
+                    "{stack}: the imported template does not parse: {e}"
+                ));
+                continue;
+            }
+        };
+        match templates.iter().find(|t| t.name() == *stack) {
+            Some(got) => failures.extend(
+                compare(want.body(), got.body())
+                    .into_iter()
+                    .map(|d| format!("{stack}: {d}")),
+            ),
+            None => failures.push(format!("{stack}: the app has no such stack")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "the program does not synthesize the imported templates:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// The files of a ready cargo project for `program`: `Cargo.toml` (depending on ferroform
+/// `version`, or on the checkout at `ferroform_path`), `src/main.rs`, and the imported
+/// templates in `imported/` (the test reads them). Paths are relative to the project.
+pub fn project(
+    name: &str,
+    program: &Program,
+    sources: &[Source],
+    ferroform_path: Option<&str>,
+) -> Vec<(String, String)> {
+    let dep = match ferroform_path {
+        Some(p) => format!("{{ path = {} }}", toml_string(p)),
+        None => format!("\"{}\"", env!("CARGO_PKG_VERSION")),
+    };
+    let cargo = format!(
+        "[package]\nname = {}\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nferroform = {dep}\nserde_json = \"1\"\n",
+        toml_string(name)
+    );
+    let mut files = vec![
+        ("Cargo.toml".to_owned(), cargo),
+        ("src/main.rs".to_owned(), program.main_rs.clone()),
+    ];
+    for (s, (_, file)) in sources.iter().zip(&program.files) {
+        files.push((
+            format!("imported/{file}"),
+            s.template.body_text().to_owned(),
+        ));
+    }
+    files
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `text` formatted by `rustfmt` (edition 2024), when it is installed (it comes with
+/// rustup's default profile); `Err` says why not.
+pub fn format_rust(text: &str) -> Result<String, String> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run rustfmt: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("rustfmt has no input")?;
+    let input = text.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("rustfmt: {e}"))?;
+    let _ = writer.join();
+    if !out.status.success() {
+        return Err(format!(
+            "rustfmt failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|e| format!("rustfmt output: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn compare_counts_forms_as_the_same_and_values_as_values() {
+        let a = json!({"Resources": {"A": {"Type": "X", "DependsOn": "B", "Properties": {},
+            "Metadata": {"V": {"Fn::GetAtt": "B.Arn"}, "N": 1}}}});
+        let b = json!({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"A": {"Type": "X",
+            "DependsOn": ["B"], "Metadata": {"N": 1.0, "V": {"Fn::GetAtt": ["B", "Arn"]}}}}});
+        assert_eq!(compare(&a, &b), Vec::<String>::new());
+        let c = json!({"Resources": {"A": {"Type": "X", "Properties": {"Port": "8080"}}}});
+        let d =
+            json!({"Resources": {"A": {"Type": "X", "Properties": {"Port": 8080, "Extra": true}}}});
+        assert_eq!(
+            compare(&c, &d),
+            vec![
+                "Resources.A.Properties.Port: expected \"8080\", found 8080".to_owned(),
+                "Resources.A.Properties.Extra: not in the template (found true)".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn item_use_skips_string_literals() {
+        assert!(uses_item("x.tags(vec![Tag::new(\"a\", \"b\")])", "Tag::"));
+        assert!(!uses_item("x.name(\"Tag::\")", "Tag::"));
+        assert!(!uses_item("ecs::task_definition::Tag::new()", "Tag::"));
+    }
+}

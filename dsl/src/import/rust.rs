@@ -1,0 +1,207 @@
+//! Rust text for values: string literals, identifiers from logical IDs, and plain JSON as a
+//! `serde_json::json!` literal.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use serde_json::Value as Json;
+
+/// A Rust string literal for `s` (escapes as Rust reads them).
+pub(crate) fn string(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// The keywords a `let` cannot be named (strict and reserved, 2024 edition).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// `snake_case` of a logical ID: `ECSCluster` → `ecs_cluster`, `PublicSubnet1` →
+/// `public_subnet1`.
+pub(crate) fn snake(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    let mut out = String::with_capacity(id.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1);
+            let boundary = match prev {
+                Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit() => true,
+                Some(p) if p.is_ascii_uppercase() => next.is_some_and(char::is_ascii_lowercase),
+                _ => false,
+            };
+            if boundary && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_').to_owned();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("r_{out}")
+    } else {
+        out
+    }
+}
+
+/// Hands out distinct identifiers.
+#[derive(Default)]
+pub(crate) struct Names {
+    taken: HashSet<String>,
+}
+
+impl Names {
+    /// Names the program itself uses (modules, the stack, the app).
+    pub(crate) fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_owned());
+    }
+
+    /// A new identifier for `id`.
+    pub(crate) fn claim(&mut self, id: &str) -> String {
+        let base = snake(id);
+        let base = if KEYWORDS.contains(&base.as_str()) {
+            format!("{base}_")
+        } else {
+            base
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+}
+
+/// `serde_json::json!(...)` of `v`, indented from `indent` spaces.
+pub(crate) fn json_macro(v: &Json, indent: usize) -> String {
+    let mut out = String::from("serde_json::json!(");
+    json(v, indent, &mut out);
+    out.push(')');
+    out
+}
+
+fn flat_len(v: &Json) -> usize {
+    match v {
+        Json::String(s) => s.len() + 2,
+        Json::Array(a) => a.iter().map(|x| flat_len(x) + 2).sum::<usize>() + 2,
+        Json::Object(m) => {
+            m.iter()
+                .map(|(k, x)| k.len() + 4 + flat_len(x))
+                .sum::<usize>()
+                + 4
+        }
+        other => other.to_string().len(),
+    }
+}
+
+fn json(v: &Json, indent: usize, out: &mut String) {
+    let flat = flat_len(v) + indent < 90;
+    match v {
+        Json::Null | Json::Bool(_) | Json::Number(_) => {
+            let _ = write!(out, "{v}");
+        }
+        Json::String(s) => out.push_str(&string(s)),
+        Json::Array(items) if items.is_empty() => out.push_str("[]"),
+        Json::Object(m) if m.is_empty() => out.push_str("{}"),
+        Json::Array(items) => {
+            out.push('[');
+            for (i, x) in items.iter().enumerate() {
+                if flat {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                } else {
+                    out.push('\n');
+                    pad(out, indent + 4);
+                }
+                json(x, indent + 4, out);
+                if !flat {
+                    out.push(',');
+                }
+            }
+            if !flat {
+                out.push('\n');
+                pad(out, indent);
+            }
+            out.push(']');
+        }
+        Json::Object(m) => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if flat {
+                    out.push_str(if i > 0 { ", " } else { " " });
+                } else {
+                    out.push('\n');
+                    pad(out, indent + 4);
+                }
+                out.push_str(&string(k));
+                out.push_str(": ");
+                json(x, indent + 4, out);
+                if !flat {
+                    out.push(',');
+                }
+            }
+            if flat {
+                out.push(' ');
+            } else {
+                out.push('\n');
+                pad(out, indent);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn pad(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_of_logical_ids() {
+        for (id, want) in [
+            ("ECSCluster", "ecs_cluster"),
+            ("PublicSubnet1", "public_subnet1"),
+            ("MyVPC", "my_vpc"),
+            ("vpc", "vpc"),
+            ("Subnet1RouteTable", "subnet1_route_table"),
+            ("1Bucket", "r_1_bucket"),
+        ] {
+            assert_eq!(snake(id), want, "{id}");
+        }
+    }
+
+    #[test]
+    fn names_are_distinct_and_never_keywords() {
+        let mut n = Names::default();
+        n.reserve("stack");
+        assert_eq!(n.claim("Stack"), "stack_2");
+        assert_eq!(n.claim("Type"), "type_");
+        assert_eq!(n.claim("MyVpc"), "my_vpc");
+        assert_eq!(n.claim("MyVPC"), "my_vpc_2");
+    }
+
+    #[test]
+    fn json_literals_use_rust_escapes() {
+        let v = serde_json::json!({"a\u{8}": ["x\u{c}y", 1.5, null, true], "b": {}});
+        let text = json_macro(&v, 0);
+        assert_eq!(
+            text,
+            r#"serde_json::json!({ "a\u{8}": ["x\u{c}y", 1.5, null, true], "b": {} })"#
+        );
+    }
+}
