@@ -133,6 +133,7 @@ pub fn import(sources: &[Source]) -> Result<Program, ImportError> {
         fn_names.reserve(r);
     }
     let mut adds = String::new();
+    let mut json_recursion = 0;
     for s in sources {
         let Json::Object(body) = s.template.body() else {
             problems.push(format!("{}: the template is not an object", s.stack));
@@ -159,6 +160,7 @@ pub fn import(sources: &[Source]) -> Result<Program, ImportError> {
                 );
                 let _ = writeln!(adds, "    app.add({f}());");
                 namespaces.extend(w.namespaces);
+                json_recursion = json_recursion.max(w.json_recursion);
                 escapes.extend(w.escapes.into_iter().map(|e| format!("{}: {e}", s.stack)));
                 files.push((s.stack.clone(), imported_file_name(s)));
             }
@@ -169,8 +171,18 @@ pub fn import(sources: &[Source]) -> Result<Program, ImportError> {
         return Err(ImportError::Unsupported(problems));
     }
     let mut main_rs = String::from(
-        "//! Imported by `ferroform import`. `cargo run -- synth` writes the templates; `cargo test`\n//! checks that they are the imported ones.\n\nuse std::process::ExitCode;\n\n",
+        "//! Imported by `ferroform import`. `cargo run -- synth` writes the templates; `cargo test`\n//! checks that they are the imported ones.\n\n",
     );
+    // `serde_json::json!` expands one token at a time; Rust's default limit of 128 is too
+    // low for large literals.
+    if json_recursion + 32 > 128 {
+        let limit = (json_recursion + 32).next_power_of_two();
+        let _ = writeln!(
+            main_rs,
+            "// The largest `json!` literal below needs this much macro recursion.\n#![recursion_limit = \"{limit}\"]\n"
+        );
+    }
+    main_rs.push_str("use std::process::ExitCode;\n\n");
     if !namespaces.is_empty() {
         let list: Vec<&str> = namespaces.iter().map(String::as_str).collect();
         let _ = writeln!(
@@ -284,7 +296,8 @@ fn imported_file_name(s: &Source) -> String {
 /// template. The same means: the same sections, logical IDs, values, conditions and
 /// attributes; key order does not count, numbers are compared by value (`1` is `1.0`, but
 /// `"1"` is not `1`), and these forms count as the same because CloudFormation reads them
-/// the same: `Fn::GetAtt: "A.B"` and `["A", "B"]`; `DependsOn: X` and `[X]`; no
+/// the same: `Fn::GetAtt: "A.B"` and `["A", "B"]`; `DependsOn: X` and `[X]`;
+/// `Transform: X` and `[X]`; no
 /// `AWSTemplateFormatVersion` and `"2010-09-09"` (its only value); no `Properties` and
 /// `Properties: {}`.
 pub fn compare(expected: &Json, actual: &Json) -> Vec<String> {
@@ -299,6 +312,10 @@ fn normalize(body: &Json) -> Json {
     if let Json::Object(root) = &mut b {
         root.entry("AWSTemplateFormatVersion")
             .or_insert_with(|| Json::String("2010-09-09".into()));
+        if let Some(Json::String(t)) = root.get("Transform") {
+            let t = Json::Array(vec![Json::String(t.clone())]);
+            root.insert("Transform".into(), t);
+        }
         if let Some(Json::Object(resources)) = root.get_mut("Resources") {
             for r in resources.values_mut() {
                 let Json::Object(r) = r else { continue };
@@ -511,9 +528,9 @@ mod tests {
 
     #[test]
     fn compare_counts_forms_as_the_same_and_values_as_values() {
-        let a = json!({"Resources": {"A": {"Type": "X", "DependsOn": "B", "Properties": {},
+        let a = json!({"Transform": "T", "Resources": {"A": {"Type": "X", "DependsOn": "B", "Properties": {},
             "Metadata": {"V": {"Fn::GetAtt": "B.Arn"}, "N": 1}}}});
-        let b = json!({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"A": {"Type": "X",
+        let b = json!({"AWSTemplateFormatVersion": "2010-09-09", "Transform": ["T"], "Resources": {"A": {"Type": "X",
             "DependsOn": ["B"], "Metadata": {"N": 1.0, "V": {"Fn::GetAtt": ["B", "Arn"]}}}}});
         assert_eq!(compare(&a, &b), Vec::<String>::new());
         let c = json!({"Resources": {"A": {"Type": "X", "Properties": {"Port": "8080"}}}});

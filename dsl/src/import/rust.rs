@@ -91,6 +91,17 @@ pub(crate) fn json_macro(v: &Json, indent: usize) -> String {
     out
 }
 
+/// The macro recursion `serde_json::json!` needs for `v`: it takes the tokens of a list
+/// or object one step at a time and expands a nested value inside that, so the depth is the
+/// tokens of each level on the deepest path, summed.
+pub(crate) fn json_recursion(v: &Json) -> usize {
+    match v {
+        Json::Array(a) => 2 * a.len() + 2 + a.iter().map(json_recursion).max().unwrap_or(0),
+        Json::Object(m) => 4 * m.len() + 2 + m.values().map(json_recursion).max().unwrap_or(0),
+        _ => 2,
+    }
+}
+
 fn flat_len(v: &Json) -> usize {
     match v {
         Json::String(s) => s.len() + 2,

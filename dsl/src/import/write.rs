@@ -42,6 +42,14 @@ enum Decl {
     Resource(Option<&'static Resource>),
 }
 
+/// The namespaces of logical IDs: a parameter and a condition may share a name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Space {
+    Ref,
+    Condition,
+    Mapping,
+}
+
 /// One statement of the stack function, with the names it uses.
 struct Statement {
     /// The logical ID it declares (`None`: outputs and stack settings).
@@ -61,7 +69,9 @@ struct Statement {
 /// The writer of one stack.
 pub(crate) struct StackWriter<'t> {
     body: &'t Map<String, Json>,
-    decls: HashMap<String, (Decl, String)>,
+    /// Declarations by namespace (`Ref` names parameters and resources; conditions and
+    /// mappings have their own) and logical ID.
+    decls: HashMap<(Space, String), (Decl, String)>,
     /// Variables read by the statement being written.
     uses: BTreeSet<String>,
     /// Why the value being written is not typed (the first reason found).
@@ -70,6 +80,8 @@ pub(crate) struct StackWriter<'t> {
     pub namespaces: BTreeSet<String>,
     /// Every place written as plain JSON, with why: `Resources.X.Properties.Y: why`.
     pub escapes: Vec<String>,
+    /// The macro recursion the largest `json!` literal needs ([`rust::json_recursion`]).
+    pub json_recursion: usize,
 }
 
 /// The Rust type name of `ty` in `r`'s module.
@@ -173,7 +185,14 @@ impl<'t> StackWriter<'t> {
             why: None,
             namespaces: BTreeSet::new(),
             escapes: Vec::new(),
+            json_recursion: 0,
         }
+    }
+
+    /// `serde_json::json!(v)`, noting the recursion it needs.
+    fn json(&mut self, v: &Json, indent: usize) -> String {
+        self.json_recursion = self.json_recursion.max(rust::json_recursion(v));
+        json_macro(v, indent)
     }
 
     fn not_typed(&mut self, why: impl Into<String>) -> Option<Code> {
@@ -184,15 +203,30 @@ impl<'t> StackWriter<'t> {
     }
 
     fn var(&mut self, id: &str) -> Option<(Decl, String)> {
-        let d = self.decls.get(id).cloned()?;
+        self.var_in(Space::Ref, id)
+    }
+
+    fn var_in(&mut self, space: Space, id: &str) -> Option<(Decl, String)> {
+        let d = self.decls.get(&(space, id.to_owned())).cloned()?;
         self.uses.insert(d.1.clone());
         Some(d)
+    }
+
+    /// [`StackWriter::value`] at a place where `None` means plain JSON instead: the names a
+    /// failed attempt read are not used.
+    fn try_value(&mut self, v: &Json, ty: &Ty, r: Option<&'static Resource>) -> Option<Code> {
+        let before = self.uses.clone();
+        let code = self.value(v, ty, r);
+        if code.is_none() {
+            self.uses = before;
+        }
+        code
     }
 
     /// `v` as a value of type `ty` (in resource module `r`), or `None` with `self.why` set.
     fn value(&mut self, v: &Json, ty: &Ty, r: Option<&'static Resource>) -> Option<Code> {
         if *ty == Ty::Json {
-            return Some(Code::lit(json_macro(v, 8)));
+            return Some(Code::lit(self.json(v, 8)));
         }
         if let Some((name, arg)) = intrinsic(v) {
             return self.call(name, arg, ty, r);
@@ -337,7 +371,12 @@ impl<'t> StackWriter<'t> {
                 Some(f) if f.required => {}
                 Some(f) => {
                     self.why = None;
-                    match self.value(v, &f.ty, Some(r)) {
+                    let attempt = if resource {
+                        self.try_value(v, &f.ty, Some(r))
+                    } else {
+                        self.value(v, &f.ty, Some(r))
+                    };
+                    match attempt {
                         Some(c) => {
                             let _ = write!(text, ".{}({})", f.ident, c.text);
                         }
@@ -353,7 +392,9 @@ impl<'t> StackWriter<'t> {
                     "a property the pinned schema does not have".to_owned(),
                 )),
                 None => {
-                    return self.not_typed(format!("`{k}` is not a property of `{path}` in the pinned schema"));
+                    return self.not_typed(format!(
+                        "`{k}` is not a property of `{path}` in the pinned schema"
+                    ));
                 }
             }
         }
@@ -499,7 +540,7 @@ impl<'t> StackWriter<'t> {
                 let Some(m) = a[0].as_str() else {
                     return self.not_typed("an `Fn::FindInMap` with a computed mapping name");
                 };
-                let Some((Decl::Mapping, mv)) = self.var(m) else {
+                let Some((Decl::Mapping, mv)) = self.var_in(Space::Mapping, m) else {
                     return self.not_typed(format!(
                         "`Fn::FindInMap` of `{m}`, which is not a mapping of the template"
                     ));
@@ -528,7 +569,7 @@ impl<'t> StackWriter<'t> {
                 let Some(c) = a[0].as_str() else {
                     return self.not_typed("an `Fn::If` with a computed condition name");
                 };
-                let Some((Decl::Condition, cv)) = self.var(c) else {
+                let Some((Decl::Condition, cv)) = self.var_in(Space::Condition, c) else {
                     return self.not_typed(format!(
                         "`Fn::If` on `{c}`, which is not a condition of the template"
                     ));
@@ -554,7 +595,7 @@ impl<'t> StackWriter<'t> {
             _ => return None,
         };
         match (name.as_str(), arg) {
-            ("Condition", Json::String(c)) => match self.var(c) {
+            ("Condition", Json::String(c)) => match self.var_in(Space::Condition, c) {
                 Some((Decl::Condition, cv)) => Some(format!("fns::condition(&{cv})")),
                 _ => None,
             },
@@ -570,17 +611,21 @@ impl<'t> StackWriter<'t> {
                 Some(format!("fns::{f}([{}])", parts.join(", ")))
             }
             ("Fn::Equals", Json::Array(a)) if a.len() == 2 => {
+                let before = self.uses.clone();
                 let typed = [
                     self.value(&a[0], &Ty::Str, None),
                     self.value(&a[1], &Ty::Str, None),
                 ];
+                if typed.iter().any(Option::is_none) {
+                    self.uses = before;
+                }
                 if let [Some(x), Some(y)] = typed {
                     return Some(format!("fns::equals::<String>({}, {})", x.text, y.text));
                 }
                 Some(format!(
                     "fns::equals::<Json>({}, {})",
-                    json_macro(&a[0], 8),
-                    json_macro(&a[1], 8)
+                    self.json(&a[0], 8),
+                    self.json(&a[1], 8)
                 ))
             }
             _ => None,
@@ -592,27 +637,36 @@ impl<'t> StackWriter<'t> {
         let body = self.body;
         let section = |k: &str| body.get(k).and_then(Json::as_object);
         // Declare every name first: a statement may use one declared below it.
-        for (id, p) in section("Parameters").into_iter().flatten() {
+        let named = |k: &str| {
+            section(k)
+                .into_iter()
+                .flatten()
+                .filter(|(k, _)| !k.starts_with("Fn::"))
+        };
+        for (id, p) in named("Parameters") {
             let ty = p.get("Type").and_then(Json::as_str).unwrap_or("String");
             let v = names.claim(id);
             self.decls
-                .insert(id.clone(), (Decl::Param(param_ty(ty).0), v));
+                .insert((Space::Ref, id.clone()), (Decl::Param(param_ty(ty).0), v));
         }
-        for id in section("Mappings").into_iter().flatten().map(|(k, _)| k) {
+        for (id, _) in named("Mappings") {
             let v = names.claim(id);
-            self.decls.insert(id.clone(), (Decl::Mapping, v));
+            self.decls
+                .insert((Space::Mapping, id.clone()), (Decl::Mapping, v));
         }
-        for id in section("Conditions").into_iter().flatten().map(|(k, _)| k) {
+        for (id, _) in named("Conditions") {
             let v = names.claim(id);
-            self.decls.insert(id.clone(), (Decl::Condition, v));
+            self.decls
+                .insert((Space::Condition, id.clone()), (Decl::Condition, v));
         }
-        for (id, r) in section("Resources").into_iter().flatten() {
+        for (id, r) in named("Resources") {
             let api = r
                 .get("Type")
                 .and_then(Json::as_str)
                 .and_then(|t| table::get().get(t));
             let v = names.claim(id);
-            self.decls.insert(id.clone(), (Decl::Resource(api), v));
+            self.decls
+                .insert((Space::Ref, id.clone()), (Decl::Resource(api), v));
         }
 
         let mut head: Vec<String> = Vec::new();
@@ -632,7 +686,7 @@ impl<'t> StackWriter<'t> {
                             head.push(format!(
                                 "{stack_var}.metadata({}, {});",
                                 rust::string(k),
-                                json_macro(x, 4)
+                                self.json(x, 4)
                             ));
                         }
                     }
@@ -653,20 +707,52 @@ impl<'t> StackWriter<'t> {
                 other => head.push(format!(
                     "// `{other}`: a section ferroform has no builder for, kept as written.\n{stack_var}.section({}, {});",
                     rust::string(other),
-                    json_macro(v, 4)
+                    self.json(v, 4)
                 )),
             }
         }
 
-        for (id, p) in section("Parameters").into_iter().flatten() {
+        // Entries no builder can name (`Fn::ForEach::X` of the language extensions) are
+        // added to their section as written.
+        for key in [
+            "Parameters",
+            "Mappings",
+            "Conditions",
+            "Resources",
+            "Outputs",
+        ] {
+            let raw: Map<String, Json> = section(key)
+                .into_iter()
+                .flatten()
+                .filter(|(k, _)| k.starts_with("Fn::"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if section(key).is_some_and(Map::is_empty) {
+                head.push(format!(
+                    "// An empty `{key}` section, kept.\n{stack_var}.section({}, serde_json::json!({{}}));",
+                    rust::string(key)
+                ));
+            }
+            if !raw.is_empty() {
+                let ids: Vec<String> = raw.keys().map(|k| format!("`{k}`")).collect();
+                self.escapes.push(format!("{key}: {}", ids.join(", ")));
+                head.push(format!(
+                    "// {}: expanded by CloudFormation, kept as written.\n{stack_var}.section({}, {});",
+                    ids.join(", "),
+                    rust::string(key),
+                    self.json(&Json::Object(raw), 4)
+                ));
+            }
+        }
+        for (id, p) in named("Parameters") {
             statements.push(self.parameter(id, p, &mut problems));
         }
-        for (id, m) in section("Mappings").into_iter().flatten() {
+        for (id, m) in named("Mappings") {
             statements.push(self.mapping(id, m, stack_var, &mut problems));
         }
-        for (id, c) in section("Conditions").into_iter().flatten() {
+        for (id, c) in named("Conditions") {
             self.uses.clear();
-            let var = self.decls[id].1.clone();
+            let var = self.decls[&(Space::Condition, id.clone())].1.clone();
             match self.cond(c) {
                 Some(code) => statements.push(Statement {
                     id: Some(id.clone()),
@@ -679,14 +765,14 @@ impl<'t> StackWriter<'t> {
                 None => problems.push(format!("Conditions.{id}: not a condition expression")),
             }
         }
-        for (id, r) in section("Resources").into_iter().flatten() {
+        for (id, r) in named("Resources") {
             match r.as_object() {
                 Some(r) => statements.push(self.resource(id, r, stack_var, &mut problems)),
                 None => problems.push(format!("Resources.{id}: not an object")),
             }
         }
         let mut outputs = Vec::new();
-        for (id, o) in section("Outputs").into_iter().flatten() {
+        for (id, o) in named("Outputs") {
             match o.as_object() {
                 Some(o) => outputs.push(self.output(id, o, stack_var, &mut problems)),
                 None => problems.push(format!("Outputs.{id}: not an object")),
@@ -739,19 +825,19 @@ impl<'t> StackWriter<'t> {
                     format!(".constraint_description({})", rust::string(s))
                 }
                 ("NoEcho", Json::Bool(true)) => ".no_echo()".to_owned(),
-                ("Default", v) => format!(".default({})", json_macro(v, 8)),
+                ("Default", v) => format!(".default({})", self.json(v, 8)),
                 ("AllowedValues", Json::Array(a)) => {
-                    let vs: Vec<String> = a.iter().map(|x| json_macro(x, 8)).collect();
+                    let vs: Vec<String> = a.iter().map(|x| self.json(x, 8)).collect();
                     format!(".allowed_values([{}])", vs.join(", "))
                 }
-                (k, v) => format!(".field({}, {})", rust::string(k), json_macro(v, 8)),
+                (k, v) => format!(".field({}, {})", rust::string(k), self.json(v, 8)),
             };
             code.push_str(&set);
         }
         if p.as_object().is_none() {
             problems.push(format!("Parameters.{id}: not an object"));
         }
-        let var = self.decls[id].1.clone();
+        let var = self.decls[&(Space::Ref, id.to_owned())].1.clone();
         Statement {
             id: Some(id.to_owned()),
             var: Some(var),
@@ -778,7 +864,7 @@ impl<'t> StackWriter<'t> {
                             for (second, v) in inner {
                                 let value = match v {
                                     Json::String(s) => rust::string(s),
-                                    v => json_macro(v, 8),
+                                    v => self.json(v, 8),
                                 };
                                 let _ = write!(
                                     code,
@@ -796,7 +882,7 @@ impl<'t> StackWriter<'t> {
         }
         Statement {
             id: Some(id.to_owned()),
-            var: Some(self.decls[id].1.clone()),
+            var: Some(self.decls[&(Space::Mapping, id.to_owned())].1.clone()),
             comments: Vec::new(),
             code: format!("{stack_var}.mapping({}, {code})", rust::string(id)),
             after: Vec::new(),
@@ -812,7 +898,7 @@ impl<'t> StackWriter<'t> {
         problems: &mut Vec<String>,
     ) -> Statement {
         self.uses.clear();
-        let (decl, var) = self.decls[id].clone();
+        let (decl, var) = self.decls[&(Space::Ref, id.to_owned())].clone();
         let type_name = r.get("Type").and_then(Json::as_str).unwrap_or_default();
         let props = r.get("Properties");
         let mut comments = Vec::new();
@@ -827,7 +913,12 @@ impl<'t> StackWriter<'t> {
         if let Some((api, m)) = typed {
             self.why = None;
             let mut rest = Vec::new();
-            if let Some(c) = self.strukt(m, 0, api, &mut rest) {
+            let before = self.uses.clone();
+            let typed = self.strukt(m, 0, api, &mut rest);
+            if typed.is_none() {
+                self.uses = before;
+            }
+            if let Some(c) = typed {
                 self.namespaces.insert(api.ns.clone());
                 for (k, why) in rest {
                     comments.push(format!("`{k}`: {why}; kept as written."));
@@ -836,7 +927,7 @@ impl<'t> StackWriter<'t> {
                     after.push(format!(
                         "    .override_property({}, {})",
                         rust::string(&k),
-                        json_macro(&m[&k], 8)
+                        self.json(&m[&k], 8)
                     ));
                 }
                 code = Some(format!("{stack_var}.add({}, {})", rust::string(id), c.text));
@@ -863,14 +954,14 @@ impl<'t> StackWriter<'t> {
                 "{stack_var}.add_raw({}, RawResource::new({}, {}))",
                 rust::string(id),
                 rust::string(type_name),
-                json_macro(&props, 8)
+                self.json(&props, 8)
             )
         });
         let mut options = Vec::new();
         for (k, v) in r {
             match (k.as_str(), v) {
                 ("Type" | "Properties", _) => {}
-                ("Condition", Json::String(c)) => match self.var(c) {
+                ("Condition", Json::String(c)) => match self.var_in(Space::Condition, c) {
                     Some((Decl::Condition, cv)) => options.push(format!(".condition(&{cv})")),
                     _ => problems.push(format!(
                         "Resources.{id}.Condition: `{c}` is not a condition of the template"
@@ -910,12 +1001,12 @@ impl<'t> StackWriter<'t> {
                         "UpdatePolicy" => "update_policy",
                         _ => "creation_policy",
                     };
-                    options.push(format!(".{f}({})", json_macro(v, 8)));
+                    options.push(format!(".{f}({})", self.json(v, 8)));
                 }
                 (k, v) => options.push(format!(
                     ".override_attribute({}, {})",
                     rust::string(k),
-                    json_macro(v, 8)
+                    self.json(v, 8)
                 )),
             }
         }
@@ -946,13 +1037,13 @@ impl<'t> StackWriter<'t> {
         let mut comments = Vec::new();
         let value = o.get("Value").cloned().unwrap_or(Json::Null);
         self.why = None;
-        let code = match self.value(&value, &Ty::Str, None) {
+        let code = match self.try_value(&value, &Ty::Str, None) {
             Some(c) if c.expr => c.text,
             Some(c) => format!("Value::<String>::from({})", c.text),
             None => {
                 let why = self.why.take().unwrap_or_default();
                 comments.push(format!("`Value`: {why}; kept as written."));
-                format!("Value::<Json>::from({})", json_macro(&value, 8))
+                format!("Value::<Json>::from({})", self.json(&value, 8))
             }
         };
         let mut text = format!("{stack_var}.output({}, {code})", rust::string(id));
@@ -962,7 +1053,7 @@ impl<'t> StackWriter<'t> {
                 ("Description", Json::String(s)) => {
                     let _ = write!(text, ".description({})", rust::string(s));
                 }
-                ("Condition", Json::String(c)) => match self.var(c) {
+                ("Condition", Json::String(c)) => match self.var_in(Space::Condition, c) {
                     Some((Decl::Condition, cv)) => {
                         let _ = write!(text, ".condition(&{cv})");
                     }

@@ -13,8 +13,8 @@
 //!    built from source, cross-stack export names, reference checks in plain JSON, YAML
 //!    writing and reading
 //! 3. `render`, `template` — `Render` and `RenderCx`; the rendered `Template`
-//! 4. `intrinsic`, `parse` — the expression tree (`Expr`, `Cond`) and its rendering; reading
-//!    templates
+//! 4. `intrinsic`, `parse`, `generated` — the expression tree (`Expr`, `Cond`) and its
+//!    rendering; reading templates; the names a transform or module may add to a template
 //! 5. `value` — `Value<T>`, a literal or an expression
 //! 6. `document`, `tag` — JSON-typed values, resource tags
 //! 7. `handle` — typed handles to resources and parameters
@@ -27,6 +27,7 @@ pub mod document;
 pub(crate) mod export;
 pub mod expr;
 pub(crate) mod fasthash;
+pub(crate) mod generated;
 pub mod handle;
 pub(crate) mod id;
 pub(crate) mod intrinsic;

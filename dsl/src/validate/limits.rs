@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::Cx;
 use crate::model::export::MAX_OUTPUTS;
 use crate::model::render::Json;
-use crate::model::stack::{MAX_LOGICAL_ID_LEN, valid_logical_id};
+use crate::model::stack::{MAX_LOGICAL_ID_LEN, valid_condition_name, valid_logical_id};
 use crate::rules;
 
 /// Inline template bodies (`TemplateBody`) are limited to 51,200 bytes.
@@ -52,14 +52,12 @@ pub(super) fn check(cx: &mut Cx) {
         ("Mappings", cx.mappings),
         ("Conditions", cx.conditions),
     ] {
-        // The alphanumeric rule is documented for the logical IDs of resources, parameters,
-        // outputs and mappings, not for condition names: CloudFormation (and cfn-lint) accept
-        // `Is_Prod` or `A&B` there (conditions-section-structure.html states no such rule).
+        // One home for the rules: the model's `valid_logical_id` (1 to 255 alphanumerics) and
+        // `valid_condition_name` (any characters).
         let any_chars = section == "Conditions";
         for id in map.into_iter().flat_map(|m| m.keys()) {
-            // One home for the rule: the model's `valid_logical_id` (1 to 255 alphanumerics).
             let ok = if any_chars {
-                !id.is_empty() && id.len() <= MAX_LOGICAL_ID_LEN
+                valid_condition_name(id)
             } else {
                 valid_logical_id(id)
             };

@@ -48,7 +48,8 @@ mod capabilities;
 mod data;
 mod ecs;
 mod foreach;
-mod generated;
+use crate::model::generated;
+pub(crate) use crate::model::generated::transforms;
 mod lambda;
 mod limits;
 mod pattern;
@@ -460,15 +461,6 @@ pub(crate) fn may_be_no_value(v: &Json) -> bool {
         Some(("Ref", Json::String(s))) => s == "AWS::NoValue",
         Some(("Fn::If", Json::Array(a))) => a.iter().skip(1).any(may_be_no_value),
         _ => false,
-    }
-}
-
-/// The transforms the template's `Transform` names (one, or a list).
-pub(crate) fn transforms(body: &Json) -> Vec<&str> {
-    match body.get("Transform") {
-        Some(Json::String(s)) => vec![s.as_str()],
-        Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
-        _ => Vec::new(),
     }
 }
 

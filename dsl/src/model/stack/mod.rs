@@ -27,7 +27,8 @@ mod sections;
 mod synth;
 
 pub use names::{
-    MAX_LOGICAL_ID_LEN, is_stack_id, stack_name_error, valid_logical_id, valid_stack_name,
+    MAX_LOGICAL_ID_LEN, is_stack_id, stack_name_error, valid_condition_name, valid_logical_id,
+    valid_stack_name,
 };
 pub use options::{DeletionPolicy, OverrideValue, ResourceOptions, UpdateReplacePolicy};
 use resource::{AnyResource, Entry};
@@ -134,9 +135,10 @@ impl Stack {
     }
 
     /// Set a top-level template section ferroform has no builder for (`Rules`, `Hooks`),
-    /// as plain JSON; `ferroform import` writes one for every such section it reads. The
-    /// sections ferroform writes itself (`Resources`, `Parameters`...) cannot be set here:
-    /// naming one is an error at synth.
+    /// as plain JSON; or, for a section the builders write (`Parameters`, `Mappings`,
+    /// `Conditions`, `Resources`, `Outputs`), add entries they cannot name, such as
+    /// `Fn::ForEach::Buckets` (an entry the stack already has is an error at synth).
+    /// `ferroform import` writes one for every such section or entry it reads.
     ///
     /// ```
     /// use ferroform::Stack;
@@ -174,7 +176,12 @@ impl Stack {
     }
 
     fn check_id(&mut self, kind: &str, id: &str, taken: bool) {
-        if !valid_logical_id(id) {
+        let valid = if kind == "condition" {
+            valid_condition_name(id)
+        } else {
+            valid_logical_id(id)
+        };
+        if !valid {
             self.problem(
                 rules::INVALID_LOGICAL_ID,
                 Some(id),

@@ -13,6 +13,14 @@ pub fn valid_logical_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// CloudFormation's rule for condition names: 1 to 255 characters of any kind. The
+/// alphanumeric rule is documented for the logical IDs of resources, parameters, outputs and
+/// mappings, not for conditions: CloudFormation (and cfn-lint) accept `Is_Prod` or `A&B`
+/// there (conditions-section-structure.html states no such rule).
+pub fn valid_condition_name(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_LOGICAL_ID_LEN
+}
+
 /// CloudFormation's rule for stack names: a letter, then letters, digits and hyphens, at most 128
 /// (the `StackName` constraint of `CreateStack` in the AWS CloudFormation API reference:
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html>).

@@ -102,9 +102,13 @@ pub(super) const OVERRIDABLE_ATTRIBUTES: &[&str] = &[
     "CreationPolicy",
     "DeletionPolicy",
     "DependsOn",
+    // SAM's resource attribute: the resource does not take the template's `Globals`.
+    "IgnoreGlobals",
     "Metadata",
     "UpdatePolicy",
     "UpdateReplacePolicy",
+    // Accepted by CloudFormation and cfn-lint; older custom resources carry `Version: "1.0"`.
+    "Version",
 ];
 
 impl ResourceOptions {
@@ -259,7 +263,8 @@ impl ResourceOptions {
     }
     /// Set a resource attribute by path after the resource is rendered: the first segment
     /// is `DeletionPolicy`, `UpdateReplacePolicy`, `UpdatePolicy`, `CreationPolicy`,
-    /// `Condition`, `DependsOn` or `Metadata` (`"UpdatePolicy.AutoScalingRollingUpdate.MinInstancesInService"`).
+    /// `Condition`, `DependsOn`, `Metadata`, `Version` or SAM's `IgnoreGlobals`
+    /// (`"UpdatePolicy.AutoScalingRollingUpdate.MinInstancesInService"`).
     /// An intrinsic in `DeletionPolicy` or `UpdateReplacePolicy` adds the
     /// `AWS::LanguageExtensions` transform, which CloudFormation needs for it.
     ///

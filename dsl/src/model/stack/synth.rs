@@ -7,6 +7,7 @@ use super::Stack;
 use super::options::{OVERRIDABLE_ATTRIBUTES, apply_override};
 use crate::model::diag::{Diagnostic, Severity, SynthError};
 use crate::model::export::{ExportRef, MAX_OUTPUTS};
+use crate::model::generated::Generated;
 use crate::model::intrinsic::check_condition;
 use crate::model::refcheck;
 use crate::model::render::{AppScope, Json, JsonMap, Render, RenderCx};
@@ -107,15 +108,35 @@ impl Stack {
             }
         }
         for (key, value) in &self.sections {
+            // Taken as written: what the entries name is the validator's to check (a
+            // `Fn::ForEach` fragment names its loop's identifiers).
             cx.push_owned(Rc::from(key.as_str()));
-            if root.contains_key(key) {
-                cx.error(
-                    rules::BAD_OVERRIDE,
-                    format!("`section(\"{key}\", ...)` names a section ferroform writes itself"),
-                    Some("set it through its builder (parameters, resources, outputs...)".into()),
-                );
+            if BUILT_SECTIONS.contains(&key.as_str()) {
+                // Entries the builders cannot name (`Fn::ForEach::Buckets`), merged in.
+                let section = root
+                    .entry(key.clone())
+                    .or_insert_with(|| Json::Object(JsonMap::new()));
+                match (section, value) {
+                    (Json::Object(section), Json::Object(entries)) => {
+                        for (k, v) in entries {
+                            if section.contains_key(k) {
+                                cx.error(
+                                    rules::BAD_OVERRIDE,
+                                    format!("`section(\"{key}\", ...)` sets `{k}`, which the stack already has"),
+                                    Some("give each entry once".into()),
+                                );
+                            } else {
+                                section.insert(k.clone(), v.clone());
+                            }
+                        }
+                    }
+                    _ => cx.error(
+                        rules::BAD_OVERRIDE,
+                        format!("`section(\"{key}\", ...)` needs an object of entries"),
+                        Some("give the entries to add, by name".into()),
+                    ),
+                }
             } else {
-                cx.plain(value);
                 root.insert(key.clone(), value.clone());
             }
             cx.pop();
@@ -157,6 +178,7 @@ impl Stack {
         // another stack serialized into a document is already FF1003 at the same place.)
         let params = root.get("Parameters").and_then(Json::as_object);
         let resources = root.get("Resources").and_then(Json::as_object);
+        let mut generated: Option<Generated> = None;
         for r in cx.take_plain_refs() {
             let is_resource = resources.is_some_and(|m| m.contains_key(&r.target));
             let is_param = params.is_some_and(|m| m.contains_key(&r.target));
@@ -179,6 +201,15 @@ impl Stack {
             } else {
                 continue;
             };
+            // A name the SAM transform or a module adds when the template is processed.
+            let generated = generated.get_or_insert_with(|| {
+                let transform = root.get("Transform").cloned().unwrap_or(Json::Null);
+                let transform = Json::Object(JsonMap::from_iter([("Transform".into(), transform)]));
+                Generated::of_parts(&transform, resources)
+            });
+            if generated.resource(&r.target) {
+                continue;
+            }
             if diagnostics
                 .iter()
                 .any(|d| d.logical_id == r.logical_id && d.path == r.path)
@@ -468,6 +499,15 @@ impl Stack {
         out
     }
 }
+
+/// The sections the stack's builders write; [`Stack::section`] adds entries to them.
+const BUILT_SECTIONS: &[&str] = &[
+    "Parameters",
+    "Mappings",
+    "Conditions",
+    "Resources",
+    "Outputs",
+];
 
 #[cfg(test)]
 mod tests {

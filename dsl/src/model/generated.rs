@@ -21,8 +21,17 @@
 //! events and the module's own template), so a name with one of these prefixes is taken to
 //! exist: the validator never reports a reference the processed template would resolve.
 
-use super::Json;
+use crate::model::json::Json;
 use crate::model::template::Template;
+
+/// The transforms the template's `Transform` names (one, or a list).
+pub(crate) fn transforms(body: &Json) -> Vec<&str> {
+    match body.get("Transform") {
+        Some(Json::String(s)) => vec![s.as_str()],
+        Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
 
 /// The SAM transform.
 const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
@@ -42,18 +51,23 @@ pub(crate) struct Generated {
 impl Generated {
     /// What the template's SAM resources and modules may generate.
     pub(crate) fn of(body: &Json) -> Generated {
+        Generated::of_parts(body, body.get("Resources").and_then(Json::as_object))
+    }
+
+    /// [`Generated::of`] from the template's `Transform` (read from `transform_of`) and its
+    /// `Resources`, for a template still being rendered.
+    pub(crate) fn of_parts(
+        transform_of: &Json,
+        resources: Option<&serde_json::Map<String, Json>>,
+    ) -> Generated {
+        let body = transform_of;
         let sam = declares_sam(body);
         let macros: Vec<String> = custom_macros(body).into_iter().map(String::from).collect();
         let mut prefixes = Vec::new();
         if sam {
             prefixes.extend(["ServerlessRestApi", "ServerlessHttpApi"].map(String::from));
         }
-        for (id, r) in body
-            .get("Resources")
-            .and_then(Json::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (id, r) in resources.into_iter().flatten() {
             let Some(ty) = r.get("Type").and_then(Json::as_str) else {
                 continue;
             };
@@ -139,14 +153,14 @@ const AWS_TRANSFORMS: [&str; 6] = [
 
 /// The macros (transforms that are not AWS's) the template's `Transform` names.
 fn custom_macros(body: &Json) -> Vec<&str> {
-    let mut names = super::transforms(body);
+    let mut names = transforms(body);
     names.retain(|n| !AWS_TRANSFORMS.contains(n));
     names
 }
 
 /// Whether the template declares the SAM transform.
 fn declares_sam(body: &Json) -> bool {
-    super::transforms(body).contains(&SAM_TRANSFORM)
+    transforms(body).contains(&SAM_TRANSFORM)
 }
 
 #[cfg(test)]
