@@ -26,6 +26,9 @@ use ferroform::model::parse::read_template_file;
 
 /// A template of the corpus.
 struct Case {
+    /// The stack name, when it matters (the examples' stacks import from each other under
+    /// their own names, as cross-stack handles).
+    stack: Option<String>,
     origin: String,
     template: Template,
 }
@@ -40,6 +43,7 @@ fn example_cases() -> Vec<Case> {
             let text = t.to_json();
             let template = Template::parse(t.name(), &text).expect("synthesized JSON parses");
             out.push(Case {
+                stack: Some(t.name().to_owned()),
                 origin: format!("example {name}, stack {}", t.name()),
                 template,
             });
@@ -51,7 +55,11 @@ fn example_cases() -> Vec<Case> {
 fn read_case(path: &Path, origin: String) -> Option<Case> {
     let text = read_template_file(path).ok()?;
     let template = Template::parse(&path.display().to_string(), &text).ok()?;
-    Some(Case { origin, template })
+    Some(Case {
+        stack: None,
+        origin,
+        template,
+    })
 }
 
 fn hand_written_cases() -> Vec<Case> {
@@ -134,7 +142,7 @@ fn imported_programs_synthesize_the_templates_they_were_imported_from() {
     let mut failures = Vec::new();
     let mut escapes = 0;
     for (i, c) in cases.into_iter().enumerate() {
-        let stack = format!("T{i}");
+        let stack = c.stack.clone().unwrap_or_else(|| format!("T{i}"));
         let source = Source::new(stack, c.origin.clone(), c.template);
         match import(std::slice::from_ref(&source)) {
             Ok(p) => {
@@ -166,6 +174,14 @@ fn imported_programs_synthesize_the_templates_they_were_imported_from() {
         rejected_by_validator.len()
     );
     assert!(sources.len() >= 25, "at least 25 templates round trip");
+    // The examples' cross-stack references come back as handles.
+    assert!(
+        program
+            .main_rs
+            .contains("pub fn service(platform: &PlatformHandles) -> Stack")
+            && program.main_rs.contains("platform.vpc.to_ref()"),
+        "the Service stack reads the Platform stack's handles"
+    );
 
     // One project with every stack; its own test compares each synthesized template.
     let dir =

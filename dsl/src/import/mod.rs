@@ -18,6 +18,7 @@
 //! assert!(program.main_rs.contains("logs::LogGroup::new().retention_in_days(30)"));
 //! ```
 
+mod cross;
 mod rust;
 mod table;
 mod write;
@@ -124,6 +125,17 @@ pub fn import(sources: &[Source]) -> Result<Program, ImportError> {
         return Err(ImportError::Invalid(invalid));
     }
     let mut problems = Vec::new();
+    let mut bodies = Vec::with_capacity(sources.len());
+    for s in sources {
+        match s.template.body() {
+            Json::Object(body) => bodies.push(body),
+            _ => problems.push(format!("{}: the template is not an object", s.stack)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ImportError::Unsupported(problems));
+    }
+    let links = cross::Links::of(sources, &bodies);
     let mut functions = String::new();
     let mut namespaces = std::collections::BTreeSet::new();
     let mut escapes = Vec::new();
@@ -132,13 +144,12 @@ pub fn import(sources: &[Source]) -> Result<Program, ImportError> {
     for r in RESERVED {
         fn_names.reserve(r);
     }
-    let mut adds = String::new();
+    let fns: Vec<String> = sources.iter().map(|s| fn_names.claim(&s.stack)).collect();
     let mut json_recursion = 0;
-    for s in sources {
-        let Json::Object(body) = s.template.body() else {
-            problems.push(format!("{}: the template is not an object", s.stack));
-            continue;
-        };
+    // Each stack's writer, in deploy order (a stack after those it imports from).
+    let mut written: Vec<(usize, write::StackWriter, String)> = Vec::new();
+    for &i in &links.order {
+        let s = &sources[i];
         let mut names = rust::Names::default();
         for r in RESERVED {
             names.reserve(r);
@@ -146,27 +157,128 @@ pub fn import(sources: &[Source]) -> Result<Program, ImportError> {
         for ns in table_namespaces() {
             names.reserve(&ns);
         }
-        let mut w = write::StackWriter::new(body);
+        let mut w = write::StackWriter::new(bodies[i]);
+        for (name, h) in &links.handles {
+            if h.producer == i && links.imported_elsewhere(name, i) {
+                w.handle_exports.insert(h.output.clone());
+            } else if h.producer != i && links.imports[i].contains(name) {
+                let producer = fns[h.producer].clone();
+                names.reserve(&producer);
+                w.imports.insert(
+                    name.clone(),
+                    write::Imported {
+                        producer,
+                        field: h.field.clone(),
+                        decl: h.decl.clone(),
+                        attr: h.attr.clone(),
+                    },
+                );
+            }
+        }
         match w.write(&mut names, "stack") {
             Ok(text) => {
-                let f = fn_names.claim(&s.stack);
-                let _ = write!(
-                    functions,
-                    "\n/// The `{}` stack, imported from {}.\npub fn {f}() -> Stack {{\n    let mut stack = Stack::new({});\n{}    stack\n}}\n",
-                    s.stack,
-                    s.origin,
-                    rust::string(&s.stack),
-                    indent(&text, 4)
-                );
-                let _ = writeln!(adds, "    app.add({f}());");
-                namespaces.extend(w.namespaces);
+                namespaces.extend(w.namespaces.iter().cloned());
                 json_recursion = json_recursion.max(w.json_recursion);
-                escapes.extend(w.escapes.into_iter().map(|e| format!("{}: {e}", s.stack)));
+                escapes.extend(w.escapes.iter().map(|e| format!("{}: {e}", s.stack)));
                 files.push((s.stack.clone(), imported_file_name(s)));
+                written.push((i, w, text));
             }
             Err(e) => problems.extend(e.lines().map(|l| format!("{}: {l}", s.stack))),
         }
     }
+    // The handles each stack gives to others: the fields other stacks read.
+    let mut given: Vec<std::collections::BTreeSet<String>> =
+        vec![Default::default(); sources.len()];
+    for (_, w, _) in &written {
+        for (producer, field) in &w.used_imports {
+            if let Some(p) = fns.iter().position(|f| f == producer) {
+                given[p].insert(field.clone());
+            }
+        }
+    }
+    let mut adds = String::new();
+    let mut calls = String::new();
+    for (i, w, text) in &written {
+        let s = &sources[*i];
+        let f = &fns[*i];
+        let mut params: Vec<String> = w
+            .used_imports
+            .iter()
+            .map(|(p, _)| p.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        params.retain(|p| p != f);
+        let args: Vec<String> = params.iter().map(|p| format!("&{p}")).collect();
+        let sig: Vec<String> = params
+            .iter()
+            .map(|p| {
+                format!(
+                    "{p}: &{}",
+                    handles_struct(&sources[fns.iter().position(|x| x == p).unwrap_or(0)].stack)
+                )
+            })
+            .collect();
+        if given[*i].is_empty() {
+            let _ = write!(
+                functions,
+                "\n/// The `{}` stack, imported from {}.\npub fn {f}({}) -> Stack {{\n    let mut stack = Stack::new({});\n{}    stack\n}}\n",
+                s.stack,
+                s.origin,
+                sig.join(", "),
+                rust::string(&s.stack),
+                indent(text, 4)
+            );
+            let _ = writeln!(calls, "    let {f}_stack = {f}({});", args.join(", "));
+        } else {
+            let st = handles_struct(&s.stack);
+            let _ = write!(
+                functions,
+                "\n/// The handles of `{}` that other stacks use.\npub struct {st} {{\n",
+                s.stack
+            );
+            let mut fields = Vec::new();
+            for field in &given[*i] {
+                let Some(h) = links
+                    .handles
+                    .values()
+                    .find(|h| h.producer == *i && &h.field == field)
+                else {
+                    continue;
+                };
+                let var = w.var_of(&h.target).unwrap_or(field);
+                let _ = write!(
+                    functions,
+                    "    /// `{}`.\n    pub {field}: {},\n",
+                    h.target,
+                    write::handle_type(&h.decl)
+                );
+                fields.push(if var == field {
+                    field.clone()
+                } else {
+                    format!("{field}: {var}")
+                });
+            }
+            functions.push_str("}\n");
+            let _ = write!(
+                functions,
+                "\n/// The `{}` stack, imported from {}, and the handles other stacks use.\npub fn {f}({}) -> (Stack, {st}) {{\n    let mut stack = Stack::new({});\n{}    (stack, {st} {{ {} }})\n}}\n",
+                s.stack,
+                s.origin,
+                sig.join(", "),
+                rust::string(&s.stack),
+                indent(text, 4),
+                fields.join(", ")
+            );
+            let _ = writeln!(
+                calls,
+                "    let ({f}_stack, {f}) = {f}({});",
+                args.join(", ")
+            );
+        }
+        let _ = writeln!(adds, "    app.add({f}_stack);");
+    }
+    let adds = format!("{calls}    let mut app = App::new();\n{adds}");
     if !problems.is_empty() {
         return Err(ImportError::Unsupported(problems));
     }
@@ -198,12 +310,14 @@ pub fn import(sources: &[Source]) -> Result<Program, ImportError> {
     let mut items: Vec<&str> = vec!["App", "Stack"];
     for (item, marker) in [
         ("DeletionPolicy", "DeletionPolicy::"),
+        ("Handle", "Handle<"),
         ("Json", "Json"),
         ("List", "List<"),
         ("Map", "Map<"),
         ("Mapping", "Mapping::"),
+        ("Param", "Param<"),
         ("Parameter", "Parameter::"),
-        ("RawResource", "RawResource::"),
+        ("RawResource", "RawResource"),
         ("Tag", "Tag::"),
         ("UpdateReplacePolicy", "UpdateReplacePolicy::"),
         ("Value", "Value"),
@@ -218,7 +332,7 @@ pub fn import(sources: &[Source]) -> Result<Program, ImportError> {
     main_rs.push_str(&functions);
     let _ = write!(
         main_rs,
-        "\n/// The app: every imported stack.\npub fn app() -> App {{\n    let mut app = App::new();\n{adds}    app\n}}\n\nfn main() -> ExitCode {{\n    app().run()\n}}\n"
+        "\n/// The app: every imported stack, in deploy order.\npub fn app() -> App {{\n{adds}    app\n}}\n\nfn main() -> ExitCode {{\n    app().run()\n}}\n"
     );
     let mut pairs = String::new();
     for (stack, file) in &files {
@@ -266,6 +380,21 @@ fn uses_item(code: &str, marker: &str) -> bool {
         let before = i.checked_sub(1).map(|j| bytes[j]);
         !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':')
     })
+}
+
+/// The struct of the handles a stack gives other stacks: `PlatformHandles`.
+fn handles_struct(stack: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in stack.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(if upper { c.to_ascii_uppercase() } else { c });
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    format!("{out}Handles")
 }
 
 fn table_namespaces() -> std::collections::BTreeSet<String> {
@@ -468,7 +597,10 @@ pub fn project(
         ("Cargo.toml".to_owned(), cargo),
         ("src/main.rs".to_owned(), program.main_rs.clone()),
     ];
-    for (s, (_, file)) in sources.iter().zip(&program.files) {
+    for (stack, file) in &program.files {
+        let Some(s) = sources.iter().find(|s| &s.stack == stack) else {
+            continue;
+        };
         files.push((
             format!("imported/{file}"),
             s.template.body_text().to_owned(),

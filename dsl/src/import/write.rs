@@ -33,7 +33,7 @@ impl Code {
 
 /// What the program declares for a logical ID.
 #[derive(Clone, Debug)]
-enum Decl {
+pub(crate) enum Decl {
     /// A parameter, with the type its `Ref` has.
     Param(Ty),
     Condition,
@@ -66,6 +66,49 @@ struct Statement {
     uses: BTreeSet<String>,
 }
 
+/// A value another imported stack exports, read through the handle of that stack
+/// (`platform.vpc`) instead of `Fn::ImportValue`: ferroform writes the same import.
+#[derive(Clone, Debug)]
+pub(crate) struct Imported {
+    /// The parameter of the stack function that holds the producer's handles.
+    pub producer: String,
+    /// The field of the handle.
+    pub field: String,
+    /// What the handle is.
+    pub decl: Decl,
+    /// The attribute (`Fn::GetAtt`), or none (`Ref`).
+    pub attr: Option<String>,
+}
+
+/// What `id` declares in a template: a parameter or a resource (`None`: neither).
+pub(crate) fn decl_of(body: &Map<String, Json>, id: &str) -> Option<Decl> {
+    let get = |s: &str| {
+        body.get(s)
+            .and_then(Json::as_object)
+            .and_then(|m| m.get(id))
+    };
+    if let Some(p) = get("Parameters") {
+        let ty = p.get("Type").and_then(Json::as_str).unwrap_or("String");
+        return Some(Decl::Param(param_ty(ty).0));
+    }
+    let r = get("Resources")?;
+    let api = r
+        .get("Type")
+        .and_then(Json::as_str)
+        .and_then(|t| table::get().get(t));
+    Some(Decl::Resource(api))
+}
+
+/// The Rust type of a handle.
+pub(crate) fn handle_type(decl: &Decl) -> String {
+    match decl {
+        Decl::Param(ty) => format!("Param<{}>", ty_name(ty, None)),
+        Decl::Resource(Some(api)) => format!("Handle<{}>", api.path(0)),
+        Decl::Resource(None) => "Handle<RawResource>".to_owned(),
+        Decl::Condition | Decl::Mapping => String::new(),
+    }
+}
+
 /// The writer of one stack.
 pub(crate) struct StackWriter<'t> {
     body: &'t Map<String, Json>,
@@ -82,6 +125,13 @@ pub(crate) struct StackWriter<'t> {
     pub escapes: Vec<String>,
     /// The macro recursion the largest `json!` literal needs ([`rust::json_recursion`]).
     pub json_recursion: usize,
+    /// Export names read through another stack's handles.
+    pub imports: HashMap<String, Imported>,
+    /// The `(producer, field)` handles read.
+    pub used_imports: BTreeSet<(String, String)>,
+    /// Outputs of this stack that other stacks read through handles: written as
+    /// `export_value`, which gives the same output.
+    pub handle_exports: BTreeSet<String>,
 }
 
 /// The Rust type name of `ty` in `r`'s module.
@@ -186,6 +236,9 @@ impl<'t> StackWriter<'t> {
             namespaces: BTreeSet::new(),
             escapes: Vec::new(),
             json_recursion: 0,
+            imports: HashMap::new(),
+            used_imports: BTreeSet::new(),
+            handle_exports: BTreeSet::new(),
         }
     }
 
@@ -200,6 +253,13 @@ impl<'t> StackWriter<'t> {
             self.why = Some(why.into());
         }
         None
+    }
+
+    /// The variable of a parameter or resource.
+    pub(crate) fn var_of(&self, id: &str) -> Option<&str> {
+        self.decls
+            .get(&(Space::Ref, id.to_owned()))
+            .map(|(_, v)| v.as_str())
     }
 
     fn var(&mut self, id: &str) -> Option<(Decl, String)> {
@@ -531,6 +591,29 @@ impl<'t> StackWriter<'t> {
             ("Fn::GetAZs", v) if *ty == list_str => {
                 let region = self.value(v, &Ty::Str, r)?;
                 Some(Code::expr(format!("fns::get_azs({})", region.text)))
+            }
+            ("Fn::ImportValue", Json::String(name)) if self.imports.contains_key(name) => {
+                let i = self.imports[name].clone();
+                let h = format!("{}.{}", i.producer, i.field);
+                let code = match (&i.decl, &i.attr) {
+                    (Decl::Param(pty), None) if pty == ty => format!("{h}.to_ref()"),
+                    (Decl::Param(_), None) => format!("{h}.to_ref_as::<{t}>()"),
+                    (Decl::Resource(_), None) if *ty == Ty::Str => format!("{h}.to_ref()"),
+                    (Decl::Resource(api), Some(a)) => match api
+                        .and_then(|x| x.attrs.iter().find(|(n, _, aty)| n == a && aty == ty))
+                    {
+                        Some((_, method, _)) => format!("{h}.{method}()"),
+                        None => format!("{h}.get_att::<{t}>({})", rust::string(a)),
+                    },
+                    _ => {
+                        return self.not_typed(format!(
+                            "the import of `{name}` where {} is expected",
+                            describe_ty(ty)
+                        ));
+                    }
+                };
+                self.used_imports.insert((i.producer, i.field));
+                Some(Code::expr(code))
             }
             ("Fn::ImportValue", v) => {
                 let n = self.value(v, &Ty::Str, r)?;
@@ -1037,6 +1120,20 @@ impl<'t> StackWriter<'t> {
         let mut comments = Vec::new();
         let value = o.get("Value").cloned().unwrap_or(Json::Null);
         self.why = None;
+        if self.handle_exports.contains(id)
+            && let Some(c) = self.try_value(&value, &Ty::Str, None)
+        {
+            return Statement {
+                id: None,
+                var: None,
+                comments: vec![format!(
+                    "`{id}`: exported for the stacks that use it (ferroform names it the same)."
+                )],
+                code: format!("{stack_var}.export_value({})", c.text),
+                after: Vec::new(),
+                uses: std::mem::take(&mut self.uses),
+            };
+        }
         let code = match self.try_value(&value, &Ty::Str, None) {
             Some(c) if c.expr => c.text,
             Some(c) => format!("Value::<String>::from({})", c.text),
