@@ -242,6 +242,20 @@ impl<'t> StackWriter<'t> {
         }
     }
 
+    /// An argument that takes `impl Into<Json>`: a Rust literal where one converts to
+    /// exactly `v` (a string, a boolean, an integer), else `serde_json::json!(v)`.
+    fn json_arg(&mut self, v: &Json) -> String {
+        match v {
+            Json::String(s) => rust::string(s),
+            Json::Bool(b) => b.to_string(),
+            Json::Number(n) if n.is_i64() => match n.as_i64() {
+                Some(i) if i32::try_from(i).is_ok() => i.to_string(),
+                _ => self.json(v, 8),
+            },
+            _ => self.json(v, 8),
+        }
+    }
+
     /// `serde_json::json!(v)`, noting the recursion it needs.
     fn json(&mut self, v: &Json, indent: usize) -> String {
         self.json_recursion = self.json_recursion.max(rust::json_recursion(v));
@@ -908,12 +922,17 @@ impl<'t> StackWriter<'t> {
                     format!(".constraint_description({})", rust::string(s))
                 }
                 ("NoEcho", Json::Bool(true)) => ".no_echo()".to_owned(),
-                ("Default", v) => format!(".default({})", self.json(v, 8)),
+                ("Default", v) => format!(".default({})", self.json_arg(v)),
                 ("AllowedValues", Json::Array(a)) => {
-                    let vs: Vec<String> = a.iter().map(|x| self.json(x, 8)).collect();
+                    // One Rust type for the array: plain strings, or JSON values.
+                    let vs: Vec<String> = if a.iter().all(Json::is_string) {
+                        a.iter().map(|x| self.json_arg(x)).collect()
+                    } else {
+                        a.iter().map(|x| self.json(x, 8)).collect()
+                    };
                     format!(".allowed_values([{}])", vs.join(", "))
                 }
-                (k, v) => format!(".field({}, {})", rust::string(k), self.json(v, 8)),
+                (k, v) => format!(".field({}, {})", rust::string(k), self.json_arg(v)),
             };
             code.push_str(&set);
         }
@@ -945,10 +964,7 @@ impl<'t> StackWriter<'t> {
                     match inner.as_object() {
                         Some(inner) => {
                             for (second, v) in inner {
-                                let value = match v {
-                                    Json::String(s) => rust::string(s),
-                                    v => self.json(v, 8),
-                                };
+                                let value = self.json_arg(v);
                                 let _ = write!(
                                     code,
                                     ".entry({}, {}, {value})",
@@ -1066,17 +1082,24 @@ impl<'t> StackWriter<'t> {
                         }
                     }
                 }
-                ("DeletionPolicy" | "UpdateReplacePolicy", Json::String(p))
-                    if ["Delete", "Retain", "RetainExceptOnCreate", "Snapshot"]
-                        .contains(&p.as_str())
-                        && !(k == "UpdateReplacePolicy" && p == "RetainExceptOnCreate") =>
-                {
+                ("DeletionPolicy" | "UpdateReplacePolicy", Json::String(p)) if is_policy(k, p) => {
                     let (f, ty) = if k == "DeletionPolicy" {
                         ("deletion_policy", "DeletionPolicy")
                     } else {
                         ("update_replace_policy", "UpdateReplacePolicy")
                     };
                     options.push(format!(".{f}({ty}::{p})"));
+                }
+                ("DeletionPolicy" | "UpdateReplacePolicy", Json::Object(m))
+                    if let Some((c, yes, no)) = policy_if(k, m)
+                        && let Some((Decl::Condition, cv)) = self.var_in(Space::Condition, c) =>
+                {
+                    let (f, ty) = if k == "DeletionPolicy" {
+                        ("deletion_policy_if", "DeletionPolicy")
+                    } else {
+                        ("update_replace_policy_if", "UpdateReplacePolicy")
+                    };
+                    options.push(format!(".{f}(&{cv}, {ty}::{yes}, {ty}::{no})"));
                 }
                 ("Metadata" | "UpdatePolicy" | "CreationPolicy", v) => {
                     let f = match k.as_str() {
@@ -1223,6 +1246,22 @@ fn order(statements: Vec<Statement>) -> Result<Vec<Statement>, String> {
         .into_iter()
         .filter_map(|i| slots[i].take())
         .collect())
+}
+
+/// A policy attribute the typed options take: a name of the attribute's policies.
+fn is_policy(attribute: &str, p: &str) -> bool {
+    ["Delete", "Retain", "RetainExceptOnCreate", "Snapshot"].contains(&p)
+        && !(attribute == "UpdateReplacePolicy" && p == "RetainExceptOnCreate")
+}
+
+/// `{"Fn::If": [condition, policy, policy]}` of a policy attribute.
+fn policy_if<'a>(attribute: &str, m: &'a Map<String, Json>) -> Option<(&'a str, &'a str, &'a str)> {
+    let a = m.get("Fn::If")?.as_array()?;
+    if m.len() != 1 || a.len() != 3 {
+        return None;
+    }
+    let (c, yes, no) = (a[0].as_str()?, a[1].as_str()?, a[2].as_str()?);
+    (is_policy(attribute, yes) && is_policy(attribute, no)).then_some((c, yes, no))
 }
 
 fn describe(v: &Json) -> String {
