@@ -1,8 +1,11 @@
-//! Never a panic, whatever the input: generated and mutated templates through the parser and
-//! the validator (proptest; cargo fuzz would need nightly). Failing inputs found so far are
-//! kept as regular tests at the bottom.
+//! Never a panic, whatever the input: generated and mutated templates through the parser,
+//! the validator and `ferroform import` (proptest; cargo fuzz would need nightly). Import
+//! runs twice: as users run it (validated first, so most generated templates stop there) and
+//! its writer alone on everything. Failing inputs found so far are kept as regular tests at
+//! the bottom.
 
 use ferroform::Template;
+use ferroform::import::{Source, import, import_unvalidated};
 use ferroform::validate::validate;
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -162,12 +165,20 @@ fn mutate(v: &mut Value, seed: &mut u64, with: &Value) -> bool {
     }
 }
 
+/// The validator, then import both ways: none may panic.
+fn check(t: Template) {
+    let _ = validate(&t);
+    let source = [Source::new("Gen", "a generated template", t)];
+    let _ = import(&source);
+    let _ = import_unvalidated(&source);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn the_validator_never_panics_on_generated_templates(body in template()) {
-        let _ = validate(&Template::new("gen", body));
+        check(Template::new("gen", body));
     }
 
     #[test]
@@ -176,13 +187,13 @@ proptest! {
         for mut s in seeds {
             mutate(&mut body, &mut s, &with);
         }
-        let _ = validate(&Template::new("mutated", body));
+        check(Template::new("mutated", body));
     }
 
     #[test]
     fn the_parser_never_panics_on_arbitrary_text(text in "(?s).{0,200}") {
         if let Ok(t) = Template::parse("any.yaml", &text) {
-            let _ = validate(&t);
+            check(t);
         }
     }
 
@@ -195,7 +206,7 @@ proptest! {
     ) {
         let text: String = lines.into_iter().map(|(indent, l)| format!("{indent}{l}\n")).collect();
         if let Ok(t) = Template::parse("gen.yaml", &text) {
-            let _ = validate(&t);
+            check(t);
         }
     }
 }
