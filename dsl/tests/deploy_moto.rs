@@ -1000,3 +1000,86 @@ fn bootstrap_makes_the_asset_repository_and_the_bucket_deploy_then_uses() {
         "CREATE_COMPLETE"
     );
 }
+
+/// Issue #14: `ferroform import --stack-name` reads a deployed stack (GetTemplate, the
+/// template as submitted) and writes the same program as importing that template's file
+/// (which tests/import_roundtrip.rs proves synthesizes it back), plus the parameters'
+/// deployed values in comments, never a NoEcho one. A bad or missing name writes nothing.
+#[test]
+fn import_of_a_deployed_stack_is_the_import_of_its_template() {
+    let Some(moto) = Moto::start() else { return };
+    let body = "Description: imported from a deployed stack\nParameters:\n  Size:\n    Type: String\n    Default: small\n  Secret:\n    Type: String\n    NoEcho: true\nResources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: !Sub '${AWS::StackName}-${Size}'\n      RetentionInDays: 7\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: !Ref Secret\nOutputs:\n  Name:\n    Value: !Ref Logs\n";
+    rt().block_on(async {
+        moto.client()
+            .await
+            .create_stack()
+            .stack_name("imported-web")
+            .template_body(body)
+            .parameters(
+                aws_sdk_cloudformation::types::Parameter::builder()
+                    .parameter_key("Size")
+                    .parameter_value("large")
+                    .build(),
+            )
+            .parameters(
+                aws_sdk_cloudformation::types::Parameter::builder()
+                    .parameter_key("Secret")
+                    .parameter_value("hunter2-do-not-print")
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("CreateStack");
+    });
+    let dir = support::temp_dir("import-deployed");
+    let project = dir.join("web");
+    let o = moto
+        .ferroform()
+        .args(["import", "--stack-name", "imported-web", "--out"])
+        .arg(&project)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(!text(&o).contains("hunter2"), "{}", text(&o));
+    let kept = std::fs::read_to_string(project.join("imported/imported-web.yaml")).unwrap();
+    assert_eq!(kept, body, "the deployed template is kept as returned");
+    let main = std::fs::read_to_string(project.join("src/main.rs")).unwrap();
+    assert!(main.contains("// Deployed with \"large\"."), "{main}");
+    assert!(
+        main.contains("// Deployed with a NoEcho value (not shown)."),
+        "{main}"
+    );
+    assert!(!main.contains("hunter2"), "{main}");
+    assert!(
+        main.contains("stack `imported-web` in us-east-1 (original template)"),
+        "{main}"
+    );
+
+    // The same template from a file gives the same program, comments on its origin and the
+    // deployed values aside.
+    let file = dir.join("imported-web.yaml");
+    std::fs::write(&file, body).unwrap();
+    let o = moto.ferroform().arg("import").arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("// Deployed with") && !l.contains("imported from"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&main), strip(&String::from_utf8_lossy(&o.stdout)));
+
+    // No such stack, an empty name: exit 2, nothing written.
+    for (name, says) in [("no-such-stack", "does not exist"), ("", "empty")] {
+        let target = dir.join(format!("none-{}", name.len()));
+        let o = moto
+            .ferroform()
+            .args(["import", "--stack-name", name, "--out"])
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", text(&o));
+        assert!(text(&o).contains(says), "{name}: {}", text(&o));
+        assert!(!target.exists(), "{name}: nothing is written");
+    }
+}

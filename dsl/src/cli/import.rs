@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! ferroform import FILE... [--out DIR | --out FILE.rs] [--ferroform-path PATH]
+//! ferroform import --stack-name NAME [--processed] [--region R] ...   (deploy feature)
 //! ```
 //!
 //! Without `--out` the program is printed. `--out DIR` writes a cargo project (DIR must not
@@ -20,12 +21,12 @@ use crate::import::{ImportError, Source, format_rust, import, project};
 use crate::model::parse::{TemplateRead, read_template};
 
 pub(super) fn command() -> Command {
-    Command::new("import")
+    let cmd = Command::new("import")
         .about("Write a typed ferroform program that synthesizes the given templates")
         .arg(
             Arg::new("files")
                 .value_name("FILE")
-                .required(true)
+                .required_unless_present("stack-name")
                 .action(ArgAction::Append)
                 .value_parser(value_parser!(PathBuf))
                 .help("Templates (JSON or YAML); each becomes a stack named after its file"),
@@ -43,7 +44,79 @@ pub(super) fn command() -> Command {
                 .value_name("PATH")
                 .help("Make the project depend on the ferroform checkout at PATH instead of the released crate"),
         )
-        .after_help(EXIT_CODES)
+        .after_help(EXIT_CODES);
+    #[cfg(feature = "deploy")]
+    let cmd = super::aws::connection(
+        cmd.arg(
+            Arg::new("stack-name")
+                .long("stack-name")
+                .value_name("NAME")
+                .action(ArgAction::Append)
+                .conflicts_with("files")
+                .help("Import deployed stacks instead of files (GetTemplate; parameters' current values noted in comments, NoEcho ones never)"),
+        )
+        .arg(
+            Arg::new("processed")
+                .long("processed")
+                .action(ArgAction::SetTrue)
+                .requires("stack-name")
+                .help("The template after its transforms ran (SAM, includes, macros), instead of as submitted"),
+        ),
+    );
+    #[cfg(not(feature = "deploy"))]
+    let cmd = cmd.arg(
+        Arg::new("stack-name")
+            .long("stack-name")
+            .value_name("NAME")
+            .hide(true)
+            .help("Needs the deploy feature"),
+    );
+    cmd
+}
+
+/// The deployed stacks named by `--stack-name`, as sources.
+#[cfg(feature = "deploy")]
+fn deployed_sources(m: &ArgMatches, names: &[String]) -> Result<Vec<Source>, super::exit::Exit> {
+    use super::exit::Exit;
+    // Every name is checked before any call: an empty name would make DescribeStacks list
+    // every stack (issue #9).
+    let bad: Vec<String> = names
+        .iter()
+        .filter_map(|n| crate::model::stack::stack_name_error(n, true))
+        .collect();
+    if !bad.is_empty() {
+        return Err(Exit::usage(format!(
+            "{}; nothing was sent to AWS",
+            bad.join("\n")
+        )));
+    }
+    let session = super::aws::connect(m)?;
+    let processed = m.get_flag("processed");
+    let mut sources = Vec::new();
+    for name in names {
+        let fetched = super::aws::run_on_stack(
+            name,
+            crate::deploy::fetch_template(&session, name, processed),
+        )?;
+        let Some(d) = fetched else {
+            return Err(Exit::usage(format!(
+                "stack {name} does not exist in {}; nothing was written",
+                session.region()
+            )));
+        };
+        let stage = if processed { "processed" } else { "original" };
+        let origin = format!("stack `{name}` in {} ({stage} template)", session.region());
+        let t = crate::Template::parse(name, &d.text).map_err(|e| {
+            Exit::usage(format!("the template of stack {name} does not parse: {e}"))
+        })?;
+        let stack = if crate::model::stack::valid_stack_name(name) {
+            name.clone()
+        } else {
+            stack_name(Path::new(name))
+        };
+        sources.push(Source::new(stack, origin, t).with_deployed_values(&d.parameters));
+    }
+    Ok(sources)
 }
 
 /// A stack name from a file name: `ecs-cluster.yaml` → `ecs-cluster`, `2024_web.json` →
@@ -69,6 +142,23 @@ fn stack_name(path: &Path) -> String {
 pub(super) fn run(m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut sources = Vec::new();
     let mut failed = false;
+    if let Some(names) = m.try_get_many::<String>("stack-name").ok().flatten() {
+        let names: Vec<String> = names.cloned().collect();
+        #[cfg(feature = "deploy")]
+        match deployed_sources(m, &names) {
+            Ok(s) => sources = s,
+            Err(e) => return super::finish(Err(e), err),
+        }
+        #[cfg(not(feature = "deploy"))]
+        {
+            let _ = writeln!(
+                err,
+                "error: importing deployed stacks ({}) needs ferroform built with the deploy feature",
+                names.join(", ")
+            );
+            return EXIT_USAGE;
+        }
+    }
     for path in m.get_many::<PathBuf>("files").into_iter().flatten() {
         match read_template(path) {
             Ok(t) => {

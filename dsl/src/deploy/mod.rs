@@ -63,5 +63,5 @@ pub use ops::{
 pub use progress::{LiveUi, PlainUi, Ui};
 pub use publish::{DEFAULT_CONCURRENCY, LOG_TAIL, PublishOptions, Published, publish};
 pub use session::{AwsOptions, PollConfig, Session};
-pub use stack::{StackState, StackStatusClass};
+pub use stack::{DeployedTemplate, StackState, StackStatusClass, fetch_template};
 pub use upload::{MAX_TEMPLATE_BODY, template_key, template_url};

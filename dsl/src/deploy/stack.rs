@@ -141,6 +141,46 @@ pub(crate) async fn describe(s: &Session, name: &str) -> Result<Option<StackStat
     }))
 }
 
+/// A deployed stack's template, for `ferroform import --stack-name`.
+#[derive(Debug)]
+pub struct DeployedTemplate {
+    /// The template text, as CloudFormation returns it.
+    pub text: String,
+    /// The parameters' current values (NoEcho ones as CloudFormation masks them, `****`).
+    pub parameters: Vec<(String, String)>,
+}
+
+/// The template of deployed stack `name`: as submitted (`Original`), or after its
+/// transforms ran (`Processed`), with the parameters' current values. `None` when there is
+/// no such stack.
+pub async fn fetch_template(
+    s: &Session,
+    name: &str,
+    processed: bool,
+) -> Result<Option<DeployedTemplate>, Error> {
+    let Some(state) = describe(s, name).await? else {
+        return Ok(None);
+    };
+    let stage = if processed {
+        TemplateStage::Processed
+    } else {
+        TemplateStage::Original
+    };
+    let resp = s
+        .cfn
+        .get_template()
+        .stack_name(name)
+        .template_stage(stage)
+        .send()
+        .await
+        .map_err(|e| s.sdk_error(name, "GetTemplate", e))?;
+    let text = resp.template_body().unwrap_or_default().to_owned();
+    Ok(Some(DeployedTemplate {
+        text,
+        parameters: state.parameters.into_iter().collect(),
+    }))
+}
+
 /// The deployed template (as submitted), parsed; `None` when unreadable.
 pub(crate) async fn deployed_template(s: &Session, name: &str) -> Result<Option<Json>, Error> {
     let resp = s

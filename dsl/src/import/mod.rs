@@ -39,6 +39,9 @@ pub struct Source {
     pub origin: String,
     /// The template.
     pub template: Template,
+    /// The parameters' values in the deployed stack, noted in comments (`None`: a NoEcho
+    /// parameter, whose value is never written).
+    pub deployed_values: Vec<(String, Option<String>)>,
 }
 
 impl Source {
@@ -48,7 +51,29 @@ impl Source {
             stack: stack.into(),
             origin: origin.into(),
             template,
+            deployed_values: Vec::new(),
         }
+    }
+
+    /// Note the deployed stack's parameter values (`(name, value)`, as CloudFormation
+    /// returns them) in the program's comments; the values of the template's NoEcho
+    /// parameters are never written.
+    #[must_use]
+    pub fn with_deployed_values(mut self, values: &[(String, String)]) -> Self {
+        let no_echo = |name: &str| {
+            self.template
+                .body()
+                .pointer(&format!(
+                    "/Parameters/{}/NoEcho",
+                    name.replace('~', "~0").replace('/', "~1")
+                ))
+                .is_some_and(|v| v == true || v == "true" || v == "True")
+        };
+        self.deployed_values = values
+            .iter()
+            .map(|(k, v)| (k.clone(), (!no_echo(k) && v != "****").then(|| v.clone())))
+            .collect();
+        self
     }
 }
 
@@ -166,6 +191,7 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
             names.reserve(&ns);
         }
         let mut w = write::StackWriter::new(bodies[i]);
+        w.deployed_values = s.deployed_values.iter().cloned().collect();
         for (name, h) in &links.handles {
             if h.producer == i && links.imported_elsewhere(name, i) {
                 w.handle_exports.insert(h.output.clone());

@@ -132,6 +132,8 @@ pub(crate) struct StackWriter<'t> {
     /// Outputs of this stack that other stacks read through handles: written as
     /// `export_value`, which gives the same output.
     pub handle_exports: BTreeSet<String>,
+    /// The deployed stack's parameter values (`None`: NoEcho, never written).
+    pub deployed_values: HashMap<String, Option<String>>,
 }
 
 /// The Rust type name of `ty` in `r`'s module.
@@ -239,6 +241,7 @@ impl<'t> StackWriter<'t> {
             imports: HashMap::new(),
             used_imports: BTreeSet::new(),
             handle_exports: BTreeSet::new(),
+            deployed_values: HashMap::new(),
         }
     }
 
@@ -940,10 +943,15 @@ impl<'t> StackWriter<'t> {
             problems.push(format!("Parameters.{id}: not an object"));
         }
         let var = self.decls[&(Space::Ref, id.to_owned())].1.clone();
+        let comments = match self.deployed_values.get(id) {
+            Some(Some(v)) => vec![format!("Deployed with {}.", rust::string(v))],
+            Some(None) => vec!["Deployed with a NoEcho value (not shown).".to_owned()],
+            None => Vec::new(),
+        };
         Statement {
             id: Some(id.to_owned()),
             var: Some(var),
-            comments: Vec::new(),
+            comments,
             code: format!("stack.parameter({}, {code})", rust::string(id)),
             after: Vec::new(),
             uses: BTreeSet::new(),
