@@ -107,6 +107,8 @@ pub mod book {
     pub struct ExistingInfrastructure;
     #[doc = include_str!("../../docs/src/cross-stack.md")]
     pub struct CrossStack;
+    #[doc = include_str!("../../docs/src/importing.md")]
+    pub struct Importing;
     #[doc = include_str!("../../docs/src/validation.md")]
     pub struct Validation;
     #[doc = include_str!("../../docs/src/command.md")]

@@ -341,6 +341,7 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
             }
         );
     }
+    let outside = code_outside_strings(&functions);
     let mut items: Vec<&str> = vec!["App", "Stack"];
     for (item, marker) in [
         ("DeletionPolicy", "DeletionPolicy::"),
@@ -358,7 +359,7 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
         ("fns", "fns::"),
         ("pseudo", "pseudo::"),
     ] {
-        if uses_item(&functions, marker) {
+        if uses_item(&outside, marker) {
             items.push(item);
         }
     }
@@ -387,9 +388,8 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
     })
 }
 
-/// Whether the generated code names `marker` outside string literals (roughly: text
-/// search, with the literals skipped).
-fn uses_item(code: &str, marker: &str) -> bool {
+/// The generated code with its string literals blanked out, for [`uses_item`].
+fn code_outside_strings(code: &str) -> String {
     let mut outside = String::with_capacity(code.len());
     let mut in_str = false;
     let mut escaped = false;
@@ -409,6 +409,12 @@ fn uses_item(code: &str, marker: &str) -> bool {
             outside.push(c);
         }
     }
+    outside
+}
+
+/// Whether code (with its strings blanked, [`code_outside_strings`]) names `marker` as an
+/// item of its own (not `x::marker`, not `othermarker`).
+fn uses_item(outside: &str, marker: &str) -> bool {
     let bytes = outside.as_bytes();
     outside.match_indices(marker).any(|(i, _)| {
         let before = i.checked_sub(1).map(|j| bytes[j]);
@@ -713,8 +719,10 @@ mod tests {
 
     #[test]
     fn item_use_skips_string_literals() {
-        assert!(uses_item("x.tags(vec![Tag::new(\"a\", \"b\")])", "Tag::"));
-        assert!(!uses_item("x.name(\"Tag::\")", "Tag::"));
-        assert!(!uses_item("ecs::task_definition::Tag::new()", "Tag::"));
+        let uses = |code: &str, marker: &str| uses_item(&code_outside_strings(code), marker);
+        assert!(uses("x.tags(vec![Tag::new(\"a\", \"b\")])", "Tag::"));
+        assert!(!uses("x.name(\"Tag::\")", "Tag::"));
+        assert!(!uses("x.name(\"a\\\"Tag::\")", "Tag::"));
+        assert!(!uses("ecs::task_definition::Tag::new()", "Tag::"));
     }
 }
