@@ -174,6 +174,10 @@ fn imported_programs_synthesize_the_templates_they_were_imported_from() {
         rejected_by_validator.len()
     );
     assert!(sources.len() >= 25, "at least 25 templates round trip");
+    assert!(
+        !program.main_rs.contains(".unwrap()") && !program.main_rs.contains(".expect("),
+        "the program has no unwrap"
+    );
     // The examples' cross-stack references come back as handles.
     assert!(
         program
