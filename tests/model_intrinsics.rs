@@ -788,7 +788,10 @@ fn every_logical_id_problem_is_reported_at_once() {
     stack.output::<String>("Out", "x");
     stack.output::<String>("Out", "y");
     let env = stack.parameter("Env", Parameter::string());
-    stack.condition("Bad.Cond", fns::equals::<String>(env.to_ref(), "x"));
+    // Condition names may use any characters (CloudFormation and cfn-lint accept `A&B`),
+    // but not none, nor more than 255.
+    stack.condition("Is.Prod&Ok", fns::equals::<String>(env.to_ref(), "x"));
+    stack.condition("", fns::equals::<String>(env.to_ref(), "x"));
     stack.condition("C", fns::equals::<String>(env.to_ref(), "x"));
     stack.condition("C", fns::equals::<String>(env.to_ref(), "y"));
     stack.mapping("Bad Map", Mapping::new().entry("a", "b", "c"));
@@ -819,7 +822,7 @@ fn every_logical_id_problem_is_reported_at_once() {
         ("FF1001", "my param".to_owned()),
         ("FF1001", "Bad_Out".to_owned()),
         ("FF1002", "Out".to_owned()),
-        ("FF1001", "Bad.Cond".to_owned()),
+        ("FF1001", String::new()),
         ("FF1002", "C".to_owned()),
         ("FF1001", "Bad Map".to_owned()),
         ("FF1002", "M".to_owned()),

@@ -186,7 +186,11 @@ impl Stack {
                 rules::INVALID_LOGICAL_ID,
                 Some(id),
                 format!("{kind} logical ID `{id}` is not valid"),
-                "logical IDs are 1 to 255 ASCII letters and digits (A-Z, a-z, 0-9)",
+                if kind == "condition" {
+                    "condition names are 1 to 255 characters"
+                } else {
+                    "logical IDs are 1 to 255 ASCII letters and digits (A-Z, a-z, 0-9)"
+                },
             );
         } else if taken {
             self.problem(
