@@ -12,6 +12,7 @@
 //!   ([`approval::broadening`]): deletions, replacements, and wider IAM permissions,
 //!   security-group ingress or resource policies.
 //! - [`mask`]: NoEcho values kept off terminals, files and logs ([`mask::Masker`]).
+//! - [`links`]: which templates import what others export, the order they deploy in.
 //!
 //! [`compare`] puts the three together for two templates.
 //!
@@ -32,6 +33,7 @@
 
 pub mod approval;
 pub mod diff;
+pub mod links;
 pub mod mask;
 
 use crate::model::template::Template;

@@ -15,6 +15,7 @@ use std::rc::Rc;
 use serde_json::{Map, Value as Json};
 
 use super::Source;
+use crate::analysis::links;
 use super::rust;
 use super::write::{Decl, decl_of};
 use crate::model::export::{ExportRef, Shape};
@@ -51,18 +52,8 @@ pub(crate) struct Links {
 
 impl Links {
     pub(crate) fn of(sources: &[Source], bodies: &[&Map<String, Json>]) -> Links {
-        let imports: Vec<BTreeSet<String>> = bodies
-            .iter()
-            .map(|b| {
-                let mut names = BTreeSet::new();
-                for v in b.values() {
-                    literal_imports(v, &mut names);
-                }
-                names
-            })
-            .collect();
-        // Every literal export name, by producer.
-        let mut exported: BTreeMap<String, usize> = BTreeMap::new();
+        let whole: Vec<&Json> = sources.iter().map(|s| s.template.body()).collect();
+        let imports: Vec<BTreeSet<String>> = whole.iter().map(|b| links::literal_imports(b)).collect();
         let mut handles = BTreeMap::new();
         for (i, body) in bodies.iter().enumerate() {
             let outputs = body.get("Outputs").and_then(Json::as_object);
@@ -70,36 +61,13 @@ impl Links {
                 let Some(name) = o.pointer("/Export/Name").and_then(Json::as_str) else {
                     continue;
                 };
-                exported.entry(name.to_owned()).or_insert(i);
                 if let Some(h) = handle_export(&sources[i].stack, body, i, id, o, name) {
                     handles.entry(name.to_owned()).or_insert(h);
                 }
             }
         }
         let n = bodies.len();
-        let deps: Vec<BTreeSet<usize>> = imports
-            .iter()
-            .enumerate()
-            .map(|(i, names)| {
-                names
-                    .iter()
-                    .filter_map(|x| exported.get(x).copied())
-                    .filter(|&p| p != i)
-                    .collect()
-            })
-            .collect();
-        let mut done = vec![false; n];
-        let mut order = Vec::with_capacity(n);
-        while order.len() < n {
-            // The first source whose producers are all placed; on a cycle (which
-            // CloudFormation could not deploy either), the first one left.
-            let next = (0..n)
-                .find(|&i| !done[i] && deps[i].iter().all(|&p| done[p]))
-                .or_else(|| (0..n).find(|&i| !done[i]));
-            let Some(i) = next else { break };
-            done[i] = true;
-            order.push(i);
-        }
+        let order = links::order(&links::dependencies(&whole));
         // A handle only where another source reads it, and only from a producer placed
         // before its readers.
         let position: Vec<usize> = {
@@ -128,23 +96,6 @@ impl Links {
             .iter()
             .enumerate()
             .any(|(j, names)| j != producer && names.contains(name))
-    }
-}
-
-/// The `Fn::ImportValue` names written as literals anywhere in `v`.
-fn literal_imports(v: &Json, out: &mut BTreeSet<String>) {
-    match v {
-        Json::Object(m) => {
-            if m.len() == 1
-                && let Some(Json::String(name)) = m.get("Fn::ImportValue")
-            {
-                out.insert(name.clone());
-                return;
-            }
-            m.values().for_each(|x| literal_imports(x, out));
-        }
-        Json::Array(a) => a.iter().for_each(|x| literal_imports(x, out)),
-        _ => {}
     }
 }
 
