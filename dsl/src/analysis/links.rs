@@ -103,7 +103,10 @@ mod tests {
         let b = json!({"Outputs": {"X": {"Value": 1, "Export": {"Name": "b"}}}});
         let c = json!({"Resources": {"R": {"Type": "T", "Properties": {"P": [{"Fn::ImportValue": "a"}, {"Fn::ImportValue": "unknown"}]}}}});
         let deps = dependencies(&[&c, &a, &b]);
-        assert_eq!(deps, [BTreeSet::from([1]), BTreeSet::from([2]), BTreeSet::new()]);
+        assert_eq!(
+            deps,
+            [BTreeSet::from([1]), BTreeSet::from([2]), BTreeSet::new()]
+        );
         assert_eq!(order(&deps), [2, 1, 0]);
         let cyclic = [BTreeSet::from([1]), BTreeSet::from([0])];
         assert_eq!(order(&cyclic), [0, 1]);

@@ -45,6 +45,12 @@ impl Exit {
         }
     }
 
+    /// The text still to print (empty when it was reported already).
+    #[cfg_attr(not(feature = "deploy"), allow(dead_code))]
+    pub(crate) fn message(&self) -> &str {
+        self.text.as_deref().unwrap_or_default()
+    }
+
     /// Exit `code`; what went wrong was reported already.
     #[cfg_attr(not(feature = "deploy"), allow(dead_code))]
     pub(crate) fn reported(code: u8) -> Exit {

@@ -60,7 +60,7 @@ pub use ops::{
     DeployOptions, DeployOutcome, DiffOutcome, deploy, destroy, diff, outputs, status,
     write_outputs_file,
 };
-pub use progress::{LiveUi, PlainUi, Ui};
+pub use progress::{LiveUi, PlainUi, PrefixedUi, Ui};
 pub use publish::{DEFAULT_CONCURRENCY, LOG_TAIL, PublishOptions, Published, publish};
 pub use session::{AwsOptions, PollConfig, Session};
 pub use stack::{DeployedTemplate, StackState, StackStatusClass, fetch_template};

@@ -117,6 +117,65 @@ impl Ui for PlainUi<'_> {
     }
 }
 
+/// The output of one of several stacks deployed (or deleted) at once, on streams they share:
+/// every line starts with the stack's name (`[Web] ...`), so interleaved lines stay
+/// readable. Nothing is asked: several questions at once could not be answered one by one,
+/// so a change that needs approval is refused unless `--yes` was given.
+pub struct PrefixedUi<'s, 'o, 'e> {
+    prefix: String,
+    out: &'s std::cell::RefCell<&'o mut dyn Write>,
+    err: &'s std::cell::RefCell<&'e mut dyn Write>,
+}
+
+impl<'s, 'o, 'e> PrefixedUi<'s, 'o, 'e> {
+    /// Lines of stack `stack` to the shared `out` and `err`.
+    pub fn new(
+        stack: &str,
+        out: &'s std::cell::RefCell<&'o mut dyn Write>,
+        err: &'s std::cell::RefCell<&'e mut dyn Write>,
+    ) -> Self {
+        PrefixedUi {
+            prefix: format!("[{stack}]"),
+            out,
+            err,
+        }
+    }
+
+    /// `text`, every line prefixed, in one write (lines of different stacks never mix).
+    fn block(&self, text: &str) -> String {
+        let mut block = String::with_capacity(text.len() + 16);
+        for l in text.lines() {
+            block.push_str(&self.prefix);
+            block.push(' ');
+            block.push_str(l);
+            block.push('\n');
+        }
+        block
+    }
+}
+
+fn write_to(to: &std::cell::RefCell<&mut dyn Write>, block: &str) {
+    if let Ok(mut w) = to.try_borrow_mut() {
+        let _ = w.write_all(block.as_bytes());
+        let _ = w.flush();
+    }
+}
+
+impl Ui for PrefixedUi<'_, '_, '_> {
+    fn line(&mut self, text: &str) {
+        write_to(self.out, &self.block(text));
+    }
+    fn note(&mut self, text: &str) {
+        write_to(self.err, &self.block(text));
+    }
+    fn event(&mut self, event: &StackEvent) {
+        write_to(self.out, &self.block(&event.line()));
+    }
+    fn confirm(&mut self, _: &str) -> Option<bool> {
+        None
+    }
+}
+
 /// A live view on a terminal: events scroll above a status line counting resources in
 /// progress, complete and failed, with the elapsed time.
 pub struct LiveUi<'a> {

@@ -15,9 +15,9 @@ use std::rc::Rc;
 use serde_json::{Map, Value as Json};
 
 use super::Source;
-use crate::analysis::links;
 use super::rust;
 use super::write::{Decl, decl_of};
+use crate::analysis::links;
 use crate::model::export::{ExportRef, Shape};
 use crate::model::id::StackId;
 
@@ -53,7 +53,8 @@ pub(crate) struct Links {
 impl Links {
     pub(crate) fn of(sources: &[Source], bodies: &[&Map<String, Json>]) -> Links {
         let whole: Vec<&Json> = sources.iter().map(|s| s.template.body()).collect();
-        let imports: Vec<BTreeSet<String>> = whole.iter().map(|b| links::literal_imports(b)).collect();
+        let imports: Vec<BTreeSet<String>> =
+            whole.iter().map(|b| links::literal_imports(b)).collect();
         let mut handles = BTreeMap::new();
         for (i, body) in bodies.iter().enumerate() {
             let outputs = body.get("Outputs").and_then(Json::as_object);

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use indexmap::IndexMap;
 
-use super::{Source, common, connect, key_value, make_ui, run_on_stack, templates_and_images};
+use super::{
+    Ran, Source, common, concurrency_arg, connect, key_value, make_ui, run_on_stack, run_ordered,
+    templates_and_images,
+};
+use crate::analysis::links;
 use crate::cli::{EXIT_OK, Exit};
 use crate::deploy::{self, DeployOptions, write_outputs_file};
 use crate::fsutil::check_writable;
@@ -31,6 +35,7 @@ pub(crate) fn command(tool: bool) -> Command {
         .arg(Arg::new("s3-prefix").long("s3-prefix").value_name("PREFIX").requires("s3-bucket").help("Key prefix for uploaded templates"))
         .arg(Arg::new("role-arn").long("role-arn").value_name("ARN").help("Role CloudFormation assumes for the operation"))
         .arg(Arg::new("termination-protection").long("termination-protection").action(ArgAction::SetTrue).help("Turn termination protection on"))
+        .arg(concurrency_arg("Deploy up to N stacks at once, each after the stacks it imports from; a failed stack stops those that need it, the others finish (default 1: one at a time, the first failure stops the run)"))
         .arg(Arg::new("outputs-file").long("outputs-file").value_name("FILE").value_parser(value_parser!(PathBuf)).help("Write the outputs as {\"Stack\": {\"Key\": \"value\"}} after a successful deploy (outputs that show NoEcho parameters read ****); checked before anything is submitted, never written through a symbolic link"))
 }
 
@@ -88,6 +93,19 @@ pub(crate) fn run(
         )));
     }
     let session = connect(m)?;
+    let concurrency = m.get_one::<usize>("concurrency").copied().unwrap_or(1);
+    if concurrency > 1 && templates.len() > 1 {
+        return run_concurrently(
+            &session,
+            m,
+            &templates,
+            &images,
+            &opts,
+            concurrency,
+            out,
+            err,
+        );
+    }
     // Images built from source: published before the change set of the stack that runs
     // them, after the stacks before it (which may create their repository) are deployed.
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
@@ -122,4 +140,111 @@ pub(crate) fn run(
         }
     }
     Ok(EXIT_OK)
+}
+
+/// `--concurrency N` (N > 1): the stacks in dependency order, up to N at once, each line
+/// prefixed with its stack; a summary of every stack's result at the end.
+#[allow(clippy::too_many_arguments)]
+fn run_concurrently(
+    session: &deploy::Session,
+    m: &ArgMatches,
+    templates: &[crate::Template],
+    images: &[crate::model::asset::ImageAsset],
+    opts: &DeployOptions,
+    concurrency: usize,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Exit> {
+    let names: Vec<String> = templates.iter().map(|t| t.name().to_owned()).collect();
+    let bodies: Vec<&crate::Json> = templates.iter().map(|t| t.body()).collect();
+    let needs = links::dependencies(&bodies);
+    let publish_opts = if images.is_empty() {
+        None
+    } else {
+        Some(super::publish::options(m)?)
+    };
+    let out_cell = std::cell::RefCell::new(out);
+    let err_cell = std::cell::RefCell::new(err);
+    let results = {
+        let (out_cell, err_cell) = (&out_cell, &err_cell);
+        let publish_opts = publish_opts.as_ref();
+        run_ordered(&names, &needs, concurrency, |i| {
+            let t = &templates[i];
+            let mine: Vec<_> = images
+                .iter()
+                .filter(|a| a.stack() == t.name())
+                .cloned()
+                .collect();
+            Box::pin(async move {
+                let mut ui = deploy::PrefixedUi::new(t.name(), out_cell, err_cell);
+                if let Some(p) = publish_opts
+                    && !mine.is_empty()
+                {
+                    if opts.no_execute {
+                        deploy::Ui::line(
+                            &mut ui,
+                            &format!("{} image(s) not published (--no-execute)", mine.len()),
+                        );
+                    } else {
+                        deploy::publish(session, &mine, p, &mut ui).await?;
+                    }
+                }
+                deploy::deploy(session, t, opts, &mut ui).await
+            })
+        })?
+    };
+    let out = out_cell.into_inner();
+    let err = err_cell.into_inner();
+    let Some(results) = results else {
+        return Err(Exit::text(
+            crate::cli::EXIT_INTERRUPTED,
+            "\ninterrupted: CloudFormation carries on with what it started; nothing was deleted.\nFollow each stack with `ferroform status`.".to_owned(),
+        ));
+    };
+    let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
+    let mut code = EXIT_OK;
+    let _ = writeln!(out, "\nSummary:");
+    for (name, r) in names.iter().zip(results) {
+        match r {
+            Ran::Done((outcome, outputs)) => {
+                let what = match outcome {
+                    deploy::DeployOutcome::NoChanges => "no changes".to_owned(),
+                    deploy::DeployOutcome::Executed { created: true } => "created".to_owned(),
+                    deploy::DeployOutcome::Executed { created: false } => "updated".to_owned(),
+                    deploy::DeployOutcome::NotExecuted { change_set } => {
+                        format!("change set {change_set} left for review")
+                    }
+                };
+                let _ = writeln!(out, "  {name}: {what}");
+                all_outputs.insert(name.clone(), outputs);
+            }
+            Ran::Failed(e) => {
+                if code == EXIT_OK {
+                    code = e.code;
+                }
+                let message = e.message().trim_start_matches("error: ");
+                let _ = writeln!(out, "  {name}: failed: {message}");
+            }
+            Ran::Skipped(after) => {
+                if code == EXIT_OK {
+                    code = crate::cli::EXIT_INVALID;
+                }
+                let _ = writeln!(
+                    out,
+                    "  {name}: not deployed: it needs {after}, which did not deploy"
+                );
+            }
+        }
+    }
+    if let Some(path) = m.get_one::<PathBuf>("outputs-file")
+        && !opts.no_execute
+        && !all_outputs.is_empty()
+    {
+        write_outputs_file(path, &all_outputs)
+            .map_err(|e| Exit::usage(format!("cannot write {}: {e}", path.display())))?;
+    }
+    if code != EXIT_OK {
+        let _ = writeln!(err, "error: not every stack was deployed (summary above)");
+    }
+    Ok(code)
 }

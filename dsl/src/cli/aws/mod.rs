@@ -359,6 +359,109 @@ pub(super) fn run_on_stack<T>(
     }
 }
 
+/// `--concurrency N` of `deploy` and `destroy`.
+pub(super) fn concurrency_arg(help: &'static str) -> Arg {
+    Arg::new("concurrency")
+        .long("concurrency")
+        .value_name("N")
+        .value_parser(clap::builder::ValueParser::new(
+            clap::builder::TypedValueParser::map(
+                clap::value_parser!(u16).range(1..=64),
+                usize::from,
+            ),
+        ))
+        .default_value("1")
+        .help(help)
+}
+
+/// What became of one stack of a run over several ([`run_ordered`]).
+pub(super) enum Ran<T> {
+    /// The operation succeeded.
+    Done(T),
+    /// The operation failed.
+    Failed(Exit),
+    /// Not started: it needs the named stack, which failed or was skipped (or, for a cycle
+    /// of imports, the stacks of the cycle).
+    Skipped(String),
+}
+
+/// Run `op` on every stack (by index into `names`), at most `concurrency` at once, each only
+/// after the stacks it needs (`needs[i]`) succeeded; a stack whose need failed is skipped,
+/// and every stack that does not need it carries on. `None` when interrupted by Ctrl-C
+/// (CloudFormation carries on with what was started).
+pub(super) fn run_ordered<'f, T>(
+    names: &[String],
+    needs: &[std::collections::BTreeSet<usize>],
+    concurrency: usize,
+    mut op: impl FnMut(
+        usize,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<T, crate::deploy::Error>> + 'f>,
+    >,
+) -> Result<Option<Vec<Ran<T>>>, Exit> {
+    use futures_util::StreamExt;
+    use futures_util::stream::FuturesUnordered;
+    let n = names.len();
+    let run = async {
+        let mut state: Vec<Option<Ran<T>>> = (0..n).map(|_| None).collect();
+        let mut started = vec![false; n];
+        let mut running = FuturesUnordered::new();
+        loop {
+            // Skip what needs a stack that failed or was skipped, until nothing changes.
+            let mut changed = true;
+            while changed {
+                changed = false;
+                for i in 0..n {
+                    if started[i] {
+                        continue;
+                    }
+                    let blocked = needs[i]
+                        .iter()
+                        .copied()
+                        .find(|&d| matches!(state[d], Some(Ran::Failed(_) | Ran::Skipped(_))));
+                    if let Some(d) = blocked {
+                        state[i] = Some(Ran::Skipped(names[d].clone()));
+                        started[i] = true;
+                        changed = true;
+                    }
+                }
+            }
+            for i in 0..n {
+                if running.len() >= concurrency.max(1) {
+                    break;
+                }
+                let ready = needs[i]
+                    .iter()
+                    .all(|&d| matches!(state[d], Some(Ran::Done(_))));
+                if !started[i] && ready {
+                    started[i] = true;
+                    let fut = op(i);
+                    running.push(async move { (i, fut.await) });
+                }
+            }
+            match running.next().await {
+                Some((i, r)) => {
+                    state[i] = Some(match r {
+                        Ok(t) => Ran::Done(t),
+                        Err(e) => Ran::Failed(e.into()),
+                    });
+                }
+                None => break,
+            }
+        }
+        // What never started is on a cycle of imports.
+        let stuck: Vec<String> = (0..n)
+            .filter(|&i| state[i].is_none())
+            .map(|i| names[i].clone())
+            .collect();
+        state
+            .into_iter()
+            .map(|s| s.unwrap_or_else(|| Ran::Skipped(stuck.join(", "))))
+            .collect::<Vec<_>>()
+    };
+    block_on(run)
+}
+
 /// Connect for this command. `--timeout` starts here: it bounds connecting and everything
 /// done through the session afterwards.
 pub(super) fn connect(m: &ArgMatches) -> Result<Session, Exit> {

@@ -59,7 +59,7 @@ pub(crate) fn builder_arg(cmd: Command) -> Command {
 
 /// The publish options: the environment's, with `--builder`, or else ferroform.toml's
 /// `builder`, over it.
-fn options(m: &ArgMatches) -> Result<PublishOptions, Exit> {
+pub(super) fn options(m: &ArgMatches) -> Result<PublishOptions, Exit> {
     let mut opts = PublishOptions::from_env();
     let flag = m.try_get_one::<String>("builder").ok().flatten().cloned();
     let file = crate::app::project::ProjectFile::load(std::path::Path::new(
