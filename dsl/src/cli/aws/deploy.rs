@@ -156,7 +156,7 @@ fn run_concurrently(
     err: &mut dyn Write,
 ) -> Result<u8, Exit> {
     let names: Vec<String> = templates.iter().map(|t| t.name().to_owned()).collect();
-    let bodies: Vec<&crate::Json> = templates.iter().map(|t| t.body()).collect();
+    let bodies: Vec<&crate::Json> = templates.iter().map(crate::Template::body).collect();
     let needs = links::dependencies(&bodies);
     let publish_opts = if images.is_empty() {
         None
