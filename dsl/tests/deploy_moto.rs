@@ -1172,4 +1172,21 @@ fn concurrent_deploy_keeps_the_order_and_stops_only_what_needs_a_failed_stack() 
         .expect("Base lines");
     let uses_first = stdout.find("[Uses]").expect("Uses lines");
     assert!(uses_first > base_done, "Uses after Base is done: {stdout}");
+
+    // `destroy --concurrency`: the reverse order, read from the deployed templates.
+    let o = moto
+        .ferroform()
+        .args(["destroy", "--app", &app, "--yes", "--concurrency", "3"])
+        .output()
+        .unwrap();
+    let all = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{all}");
+    for name in ["Base", "Uses", "Other", "Broken", "NeedsBroken"] {
+        assert!(view(&moto, name).is_none(), "{name} is gone: {all}");
+    }
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let uses_last = stdout.rfind("[Uses]").expect("Uses lines");
+    let base_first = stdout.find("[Base]").expect("Base lines");
+    assert!(base_first > uses_last, "Base after Uses is gone: {stdout}");
+    assert!(stdout.contains("  NeedsBroken: did not exist"), "{stdout}");
 }

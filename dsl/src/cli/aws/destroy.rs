@@ -4,7 +4,10 @@ use std::io::Write;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use super::{Source, common, connect, make_ui, run_on_stack, stack_names};
+use super::{
+    Ran, Source, common, concurrency_arg, connect, make_ui, run_on_stack, run_ordered, stack_names,
+};
+use crate::analysis::links;
 use crate::cli::{EXIT_OK, Exit};
 use crate::deploy;
 
@@ -21,6 +24,7 @@ pub(crate) fn command(tool: bool) -> Command {
                 .action(ArgAction::SetTrue)
                 .help("Do not ask for confirmation"),
         )
+        .arg(concurrency_arg("Delete up to N stacks at once, each after the stacks that import from it (read from the deployed templates); a failed deletion stops those it waits for, the others finish"))
         .arg(
             Arg::new("role-arn")
                 .long("role-arn")
@@ -42,6 +46,20 @@ pub(crate) fn run(
     let yes = m.get_flag("yes");
     let role = m.get_one::<String>("role-arn").map(String::as_str);
     let timeout = m.get_one::<std::time::Duration>("timeout").copied();
+    let concurrency = m.get_one::<usize>("concurrency").copied().unwrap_or(1);
+    if concurrency > 1 && names.len() > 1 {
+        return destroy_concurrently(
+            &session,
+            m,
+            &names,
+            yes,
+            role,
+            timeout,
+            concurrency,
+            out,
+            err,
+        );
+    }
     for name in &names {
         let mut ui = make_ui(m, out, err);
         run_on_stack(
@@ -50,4 +68,112 @@ pub(crate) fn run(
         )?;
     }
     Ok(EXIT_OK)
+}
+
+/// `--concurrency N` (N > 1): each stack deleted after the stacks that import from it (as
+/// their deployed templates say), up to N at once; asked once for all of them.
+#[allow(clippy::too_many_arguments)]
+fn destroy_concurrently(
+    session: &deploy::Session,
+    m: &ArgMatches,
+    names: &[String],
+    yes: bool,
+    role: Option<&str>,
+    timeout: Option<std::time::Duration>,
+    concurrency: usize,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Exit> {
+    if !yes {
+        let mut ui = make_ui(m, out, err);
+        let question = format!("Delete stacks {}?", names.join(", "));
+        match ui.confirm(&question) {
+            Some(true) => {}
+            Some(false) => {
+                ui.line("Nothing deleted.");
+                return Ok(crate::cli::EXIT_INVALID);
+            }
+            None => {
+                return Err(Exit::invalid(format!(
+                    "deleting {} needs confirmation: run it on a terminal, or pass --yes; nothing was deleted",
+                    names.join(", ")
+                )));
+            }
+        }
+    }
+    // What imports from what, from the deployed templates (a stack that does not exist has
+    // none).
+    let mut bodies = Vec::with_capacity(names.len());
+    for name in names {
+        let deployed = run_on_stack(name, deploy::fetch_template(session, name, false))?;
+        let body = deployed
+            .and_then(|d| crate::Template::parse(name, &d.text).ok())
+            .map(|t| t.body().clone());
+        bodies.push(body.unwrap_or(crate::Json::Null));
+    }
+    let refs: Vec<&crate::Json> = bodies.iter().collect();
+    let imports = links::dependencies(&refs);
+    // Deleted after every stack that imports from it.
+    let needs: Vec<std::collections::BTreeSet<usize>> = (0..names.len())
+        .map(|i| {
+            (0..names.len())
+                .filter(|&j| imports[j].contains(&i))
+                .collect()
+        })
+        .collect();
+    let out_cell = std::cell::RefCell::new(out);
+    let err_cell = std::cell::RefCell::new(err);
+    let results = {
+        let (out_cell, err_cell) = (&out_cell, &err_cell);
+        run_ordered(names, &needs, concurrency, |i| {
+            let name = &names[i];
+            Box::pin(async move {
+                let mut ui = deploy::PrefixedUi::new(name, out_cell, err_cell);
+                deploy::destroy(session, name, true, role, timeout, &mut ui).await
+            })
+        })?
+    };
+    let out = out_cell.into_inner();
+    let err = err_cell.into_inner();
+    let Some(results) = results else {
+        return Err(Exit::text(
+            crate::cli::EXIT_INTERRUPTED,
+            "\ninterrupted: CloudFormation carries on with the deletions it started.\nFollow each stack with `ferroform status`.".to_owned(),
+        ));
+    };
+    let mut code = EXIT_OK;
+    let _ = writeln!(out, "\nSummary:");
+    for (name, r) in names.iter().zip(results) {
+        match r {
+            Ran::Done(true) => {
+                let _ = writeln!(out, "  {name}: deleted");
+            }
+            Ran::Done(false) => {
+                let _ = writeln!(out, "  {name}: did not exist");
+            }
+            Ran::Failed(e) => {
+                if code == EXIT_OK {
+                    code = e.code;
+                }
+                let _ = writeln!(
+                    out,
+                    "  {name}: failed: {}",
+                    e.message().trim_start_matches("error: ")
+                );
+            }
+            Ran::Skipped(after) => {
+                if code == EXIT_OK {
+                    code = crate::cli::EXIT_INVALID;
+                }
+                let _ = writeln!(
+                    out,
+                    "  {name}: not deleted: {after} imports from it and was not deleted"
+                );
+            }
+        }
+    }
+    if code != EXIT_OK {
+        let _ = writeln!(err, "error: not every stack was deleted (summary above)");
+    }
+    Ok(code)
 }
