@@ -43,6 +43,7 @@
 //! behaviour as a user sees it.
 
 mod changeset;
+mod drift;
 mod error;
 mod event;
 mod events;
@@ -54,6 +55,7 @@ mod stack;
 mod upload;
 
 pub use changeset::Plan;
+pub use drift::{DriftReport, PropertyDrift, ResourceDrift, drift, render as render_drift};
 pub use error::{Error, ErrorKind};
 pub use event::{StackEvent, root_cause};
 pub use ops::{

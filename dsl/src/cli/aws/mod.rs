@@ -24,6 +24,7 @@ pub(super) mod bootstrap;
 pub(super) mod deploy;
 pub(super) mod destroy;
 pub(super) mod diff;
+pub(super) mod drift;
 mod log;
 pub(super) mod outputs;
 pub(super) mod publish;
@@ -662,6 +663,7 @@ pub(super) fn register(cmd: Command, tool: bool) -> Command {
     cmd.subcommand(deploy::command(tool))
         .subcommand(diff::command(tool))
         .subcommand(destroy::command(tool))
+        .subcommand(drift::command(tool))
         .subcommand(outputs::command(tool))
         .subcommand(publish::command(tool))
         .subcommand(status::command(tool))
@@ -689,6 +691,7 @@ pub(super) fn dispatch(
         "deploy",
         "diff",
         "destroy",
+        "drift",
         "outputs",
         "publish",
         "status",
@@ -704,6 +707,7 @@ pub(super) fn dispatch(
         "deploy" => deploy::run(source, m, out, err),
         "diff" => diff::run(source, m, out, err),
         "destroy" => destroy::run(source, m, out, err),
+        "drift" => drift::run(source, m, out, err),
         "outputs" => outputs::run(source, m, out, err),
         "publish" => publish::run(source, m, out, err),
         "status" => status::run(source, m, out, err),

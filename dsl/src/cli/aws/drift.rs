@@ -1,0 +1,46 @@
+//! `drift`: run CloudFormation's drift detection on stacks and print, per drifted resource,
+//! the properties that differ with their expected and actual values (never one set from a
+//! NoEcho parameter). Exit 3 when anything drifted, so CI can alarm.
+
+use std::io::Write;
+
+use clap::{ArgMatches, Command};
+
+use super::{Source, common, connect, make_ui, run_on_stack, stack_names};
+use crate::cli::{EXIT_CHANGES, EXIT_OK, Exit};
+use crate::deploy;
+
+pub(crate) fn command(tool: bool) -> Command {
+    common(
+        Command::new("drift").about(
+            "Detect drift: the properties of each stack's resources that changed outside CloudFormation, with expected and actual values; exit 3 when anything drifted",
+        ),
+        tool,
+        false,
+    )
+}
+
+/// Run the command; the caller prints the failure's text and exits with its code.
+pub(crate) fn run(
+    source: Source<'_>,
+    m: &ArgMatches,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Exit> {
+    let names = stack_names(source, m, err)?;
+    let session = connect(m)?;
+    let mut code = EXIT_OK;
+    for name in &names {
+        let report = {
+            let mut ui = make_ui(m, out, err);
+            run_on_stack(name, deploy::drift(&session, name, ui.as_mut()))?
+        };
+        for line in deploy::render_drift(&report) {
+            let _ = writeln!(out, "{line}");
+        }
+        if report.drifted() {
+            code = EXIT_CHANGES;
+        }
+    }
+    Ok(code)
+}
