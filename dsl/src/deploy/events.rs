@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use super::ecs_watch::EcsWatch;
 use super::error::Error;
 use super::event::StackEvent;
 use super::progress::Ui;
@@ -160,10 +161,14 @@ pub(crate) async fn wait_terminal(
 ) -> Result<Option<Ending>, Error> {
     let started = Instant::now();
     let mut delays = s.poll.delays();
+    let mut ecs = EcsWatch::new(s);
     loop {
-        for e in cursor.poll(s).await? {
-            ui.event(&e);
+        let fresh = cursor.poll(s).await?;
+        for e in &fresh {
+            ui.event(e);
         }
+        ecs.note(&fresh);
+        ecs.check(s, &cursor.stack_id, ui, false).await;
         let state = super::stack::describe(s, &cursor.stack_id).await?;
         match state {
             None => return Ok(None),
@@ -174,6 +179,17 @@ pub(crate) async fn wait_terminal(
                 }
                 if st.status == "DELETE_COMPLETE" {
                     return Ok(None);
+                }
+                // A failed operation with an ECS service: what its tasks said, once more,
+                // in one place.
+                if st.status.contains("FAILED") || st.status.contains("ROLLBACK") {
+                    ecs.check(s, &cursor.stack_id, ui, true).await;
+                    if !ecs.stopped.is_empty() {
+                        ui.note("Why the ECS tasks stopped:");
+                        for l in &ecs.stopped {
+                            ui.note(&format!("  {l}"));
+                        }
+                    }
                 }
                 return Ok(Some(Ending {
                     status: st.status,

@@ -44,6 +44,7 @@
 
 mod changeset;
 mod drift;
+mod ecs_watch;
 mod error;
 mod event;
 mod events;

@@ -113,6 +113,9 @@ pub struct Session {
     /// ECR's control plane, for publishing images (`None` for a session made with
     /// [`Session::from_clients`] without [`Session::with_ecr`]).
     pub(crate) ecr: Option<aws_sdk_ecr::Client>,
+    /// ECS, for the services of a deploy that fails or stalls (`None` in sessions made with
+    /// [`Session::from_clients`] without [`Session::with_ecs`]).
+    pub(crate) ecs: Option<aws_sdk_ecs::Client>,
     pub(crate) endpoint: String,
     pub(crate) s3_endpoint: String,
     pub(crate) region: String,
@@ -196,10 +199,18 @@ impl Session {
             })
             .build();
         let ecr = aws_sdk_ecr::Client::from_conf(ecr_conf);
+        let ecs_conf = aws_sdk_ecs::config::Builder::from(&config)
+            .interceptor(Track {
+                activity: activity.clone(),
+                service: "ECS",
+            })
+            .build();
+        let ecs = aws_sdk_ecs::Client::from_conf(ecs_conf);
         Ok(Session {
             cfn,
             s3,
             ecr: Some(ecr),
+            ecs: Some(ecs),
             endpoint: custom
                 .clone()
                 .unwrap_or_else(|| format!("https://cloudformation.{region}.amazonaws.com")),
@@ -227,6 +238,7 @@ impl Session {
             cfn,
             s3,
             ecr: None,
+            ecs: None,
             s3_endpoint: endpoint.clone(),
             endpoint,
             region: region.into(),
@@ -237,6 +249,13 @@ impl Session {
             profile: None,
             activity: Arc::new(Mutex::new(Activity::default())),
         }
+    }
+
+    /// The same session with an ECS client (to explain a service that does not settle).
+    #[must_use]
+    pub fn with_ecs(mut self, ecs: aws_sdk_ecs::Client) -> Session {
+        self.ecs = Some(ecs);
+        self
     }
 
     /// The same session with an ECR client (for publishing images).
