@@ -179,6 +179,10 @@ async fn deploy_inner(
     if let Some(st) = &existing {
         match st.class() {
             StackStatusClass::Busy => return Err(busy(st)),
+            StackStatusClass::Stuck if st.status == "UPDATE_ROLLBACK_FAILED" => {
+                continue_rollback(s, st, opts, ui).await?;
+                existing = describe(s, name).await?;
+            }
             StackStatusClass::Stuck => {
                 return Err(Error::failed(
                     name,
@@ -405,6 +409,122 @@ async fn recover_failed_create(
             Ok(())
         }
         Some(end) => Err(failure(name, &end.status, end.reason, &cursor.all)),
+    }
+}
+
+/// The resources of stack `id` in `status` (`UPDATE_FAILED`, `DELETE_FAILED`), as
+/// `(logical ID, type, physical ID)`.
+async fn resources_in(
+    s: &Session,
+    name: &str,
+    id: &str,
+    status: &str,
+) -> Result<Vec<(String, String, String)>, Error> {
+    let out = s
+        .cfn
+        .describe_stack_resources()
+        .stack_name(id)
+        .send()
+        .await
+        .map_err(|e| s.sdk_error(name, "DescribeStackResources", e))?;
+    Ok(out
+        .stack_resources()
+        .iter()
+        .filter(|r| r.resource_status().map(|x| x.as_str()) == Some(status))
+        .map(|r| {
+            (
+                r.logical_resource_id().unwrap_or_default().to_owned(),
+                r.resource_type().unwrap_or_default().to_owned(),
+                r.physical_resource_id().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect())
+}
+
+/// `UPDATE_ROLLBACK_FAILED`: an update failed and so did its rollback; nothing can be
+/// deployed until the rollback is continued. Continue it, skipping the resources that could
+/// not be rolled back (they keep the state they are in, which may not match the template),
+/// after saying which and asking (`--yes` answers).
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-update-rollback-failed>
+async fn continue_rollback(
+    s: &Session,
+    st: &StackState,
+    opts: &DeployOptions,
+    ui: &mut dyn Ui,
+) -> Result<(), Error> {
+    let name = &st.name;
+    let skip = resources_in(s, name, &st.id, "UPDATE_FAILED").await?;
+    ui.line(&format!(
+        "Stack {name} is UPDATE_ROLLBACK_FAILED{}: the rollback of a failed update could not finish.",
+        reason_suffix(st)
+    ));
+    let listed: Vec<String> = skip
+        .iter()
+        .map(|(id, ty, physical)| format!("{id} ({ty}, {physical})"))
+        .collect();
+    let question = if skip.is_empty() {
+        format!("Continue the rollback of stack {name}?")
+    } else {
+        ui.line("These resources could not be rolled back; continuing skips them, and they keep their current state, which may not match the template:");
+        for l in &listed {
+            ui.line(&format!("  {l}"));
+        }
+        format!(
+            "Continue the rollback of stack {name}, skipping {}?",
+            skip.iter()
+                .map(|(id, _, _)| id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    if !opts.yes {
+        match ui.confirm(&question) {
+            Some(true) => {}
+            Some(false) => {
+                return Err(Error::failed(
+                    name,
+                    "rollback not continued (declined); nothing was changed",
+                ));
+            }
+            None => {
+                return Err(Error::failed(
+                    name,
+                    "is UPDATE_ROLLBACK_FAILED: rerun with --yes to continue its rollback (skipping the resources listed above) and then deploy (not on a terminal: nothing was changed)",
+                ));
+            }
+        }
+    }
+    let mut cursor = EventCursor::start(s, name, &st.id).await?;
+    s.phase(format!("continuing the rollback of stack {name}"));
+    let mut req = s
+        .cfn
+        .continue_update_rollback()
+        .stack_name(&st.id)
+        .client_request_token(request_token("continue-rollback"));
+    for (id, _, _) in &skip {
+        req = req.resources_to_skip(id);
+    }
+    if let Some(r) = &opts.role_arn {
+        req = req.role_arn(r);
+    }
+    req.send()
+        .await
+        .map_err(|e| s.sdk_error(name, "ContinueUpdateRollback", e))?;
+    s.started(format!("the rollback of stack {name}"));
+    match wait_terminal(s, &mut cursor, ui, s.remaining(opts.timeout)).await? {
+        Some(end) if end.status == "UPDATE_ROLLBACK_COMPLETE" => {
+            s.reset();
+            ui.finish();
+            ui.line(&format!(
+                "Stack {name}: UPDATE_ROLLBACK_COMPLETE; deploying"
+            ));
+            Ok(())
+        }
+        Some(end) => Err(failure(name, &end.status, end.reason, &cursor.all)),
+        None => Err(Error::failed(
+            name,
+            "disappeared while its rollback was continued",
+        )),
     }
 }
 
@@ -656,11 +776,28 @@ async fn destroy_inner(
             "has termination protection on: turn it off first (aws cloudformation update-termination-protection --no-enable-termination-protection)",
         ));
     }
+    // A deletion that failed before: those resources would fail again. Delete the stack
+    // without them (FORCE_DELETE_STACK), naming what is left behind.
+    // <https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html>
+    let left_behind = if st.status == "DELETE_FAILED" {
+        let failed = resources_in(s, name, &st.id, "DELETE_FAILED").await?;
+        ui.line(&format!(
+            "Stack {name} is DELETE_FAILED{}: it is deleted by force, and these resources are left behind, not deleted (delete them yourself):",
+            reason_suffix(&st)
+        ));
+        for (id, ty, physical) in &failed {
+            ui.line(&format!("  {id} ({ty}, {physical})"));
+        }
+        Some(failed)
+    } else {
+        None
+    };
     if !yes {
-        match ui.confirm(&format!(
-            "Delete stack {name} ({}) and its resources?",
-            st.status
-        )) {
+        let question = match &left_behind {
+            Some(_) => format!("Delete stack {name} by force, leaving those resources behind?"),
+            None => format!("Delete stack {name} ({}) and its resources?", st.status),
+        };
+        match ui.confirm(&question) {
             Some(true) => {}
             Some(false) => return Err(Error::failed(name, "not deleted (declined)")),
             None => {
@@ -680,6 +817,9 @@ async fn destroy_inner(
         .client_request_token(request_token("delete"));
     if let Some(r) = role_arn {
         req = req.role_arn(r);
+    }
+    if left_behind.is_some() {
+        req = req.deletion_mode(aws_sdk_cloudformation::types::DeletionMode::ForceDeleteStack);
     }
     s.phase(format!("deleting stack {name}"));
     req.send()
