@@ -430,7 +430,11 @@ async fn resources_in(
     Ok(out
         .stack_resources()
         .iter()
-        .filter(|r| r.resource_status().map(|x| x.as_str()) == Some(status))
+        .filter(|r| {
+            r.resource_status()
+                .map(aws_sdk_cloudformation::types::ResourceStatus::as_str)
+                == Some(status)
+        })
         .map(|r| {
             (
                 r.logical_resource_id().unwrap_or_default().to_owned(),
