@@ -150,8 +150,14 @@ fn several_templates_are_one_app_in_deploy_order() {
         platform < service,
         "the exporting stack deploys first:\n{out}"
     );
+    // The export the service reads is a handle of the platform stack, under its own name.
     assert!(
-        out.contains("fns::import_value::<String>(\"shared-name\")"),
+        out.contains(".export_handle::<String>(\"shared-name\")"),
         "{out}"
     );
+    assert!(
+        out.contains("pub fn service(platform: &PlatformHandles) -> Stack"),
+        "{out}"
+    );
+    assert!(out.contains("platform.name.import()"), "{out}");
 }

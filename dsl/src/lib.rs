@@ -78,7 +78,7 @@ pub use model::handle::{CondRef, Handle, MappingRef, Param, StackId};
 pub use model::parse::ParseError;
 pub use model::render::{Json, Render, RenderCx};
 pub use model::stack::{
-    DeletionPolicy, Mapping, Output, OverrideValue, Parameter, RawResource, Resource,
+    DeletionPolicy, Export, Mapping, Output, OverrideValue, Parameter, RawResource, Resource,
     ResourceOptions, Stack, UpdateReplacePolicy,
 };
 pub use model::tag::Tag;

@@ -175,6 +175,15 @@ impl App {
         for (i, s) in self.stacks.iter().enumerate() {
             s.add_exports(&mut bodies[i], &imports[i], &mut diagnostics[i]);
         }
+        // Exports named by the program (`Output::export_handle`, `Output::export`) and read
+        // with `Fn::ImportValue` of the same name order the stacks too.
+        let refs: Vec<&crate::model::render::Json> = bodies.iter().collect();
+        for (consumer, producers) in crate::analysis::links::dependencies(&refs)
+            .into_iter()
+            .enumerate()
+        {
+            deps[consumer].extend(producers);
+        }
         Rendered {
             bodies,
             diagnostics,

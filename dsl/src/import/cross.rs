@@ -36,6 +36,9 @@ pub(crate) struct HandleExport {
     pub decl: Decl,
     /// The field of the producer's handles struct.
     pub field: String,
+    /// An export under the template's own name (`Output::export_handle`), not the one
+    /// ferroform gives a resource's handle: `target` is then the output.
+    pub named: bool,
 }
 
 /// The links between the sources.
@@ -62,9 +65,19 @@ impl Links {
                 let Some(name) = o.pointer("/Export/Name").and_then(Json::as_str) else {
                     continue;
                 };
-                if let Some(h) = handle_export(&sources[i].stack, body, i, id, o, name) {
-                    handles.entry(name.to_owned()).or_insert(h);
-                }
+                let h =
+                    handle_export(&sources[i].stack, body, i, id, o, name).unwrap_or_else(|| {
+                        HandleExport {
+                            producer: i,
+                            output: id.clone(),
+                            target: id.clone(),
+                            attr: None,
+                            decl: Decl::Export,
+                            field: rust::Names::default().claim(id),
+                            named: true,
+                        }
+                    });
+                handles.entry(name.to_owned()).or_insert(h);
             }
         }
         let n = bodies.len();
@@ -156,5 +169,6 @@ fn handle_export(
         attr,
         decl,
         field: rust::Names::default().claim(&target),
+        named: false,
     })
 }

@@ -194,7 +194,12 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
         w.deployed_values = s.deployed_values.iter().cloned().collect();
         for (name, h) in &links.handles {
             if h.producer == i && links.imported_elsewhere(name, i) {
-                w.handle_exports.insert(h.output.clone());
+                if h.named {
+                    let var = names.claim(&h.output);
+                    w.named_exports.insert(h.output.clone(), var);
+                } else {
+                    w.handle_exports.insert(h.output.clone());
+                }
             } else if h.producer != i && links.imports[i].contains(name) {
                 let producer = fns[h.producer].clone();
                 names.reserve(&producer);
@@ -227,6 +232,25 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
         for (producer, field) in &w.used_imports {
             if let Some(p) = fns.iter().position(|f| f == producer) {
                 given[p].insert(field.clone());
+            }
+        }
+    }
+    // A named export no stack reads through its handle (they read it as plain JSON) needs
+    // no variable: the output stays, its binding goes.
+    for (i, w, text) in &mut written {
+        for (output, var) in &w.named_exports {
+            let read = links
+                .handles
+                .values()
+                .any(|h| h.producer == *i && &h.output == output && given[*i].contains(&h.field));
+            if !read {
+                let binding = format!("let {var} = ");
+                *text = text
+                    .lines()
+                    .map(|l| l.strip_prefix(binding.as_str()).unwrap_or(l))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + "\n";
             }
         }
     }
@@ -280,7 +304,13 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
                 else {
                     continue;
                 };
-                let var = w.var_of(&h.target).unwrap_or(field);
+                let var = if h.named {
+                    w.named_exports
+                        .get(&h.output)
+                        .map_or(field.as_str(), String::as_str)
+                } else {
+                    w.var_of(&h.target).unwrap_or(field)
+                };
                 let _ = write!(
                     functions,
                     "    /// `{}`.\n    pub {field}: {},\n",
@@ -345,6 +375,7 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
     let mut items: Vec<&str> = vec!["App", "Stack"];
     for (item, marker) in [
         ("DeletionPolicy", "DeletionPolicy::"),
+        ("Export", "Export<"),
         ("Handle", "Handle<"),
         ("Json", "Json"),
         ("List", "List<"),

@@ -40,6 +40,8 @@ pub(crate) enum Decl {
     Mapping,
     /// A resource with its type's API (`None`: added raw).
     Resource(Option<&'static Resource>),
+    /// An output exported under the template's own name (`Export<String>`).
+    Export,
 }
 
 /// The namespaces of logical IDs: a parameter and a condition may share a name.
@@ -64,6 +66,8 @@ struct Statement {
     after: Vec<String>,
     /// Variables it reads.
     uses: BTreeSet<String>,
+    /// Bind `var` even when no statement reads it (the stack function returns it).
+    keep: bool,
 }
 
 /// A value another imported stack exports, read through the handle of that stack
@@ -105,6 +109,7 @@ pub(crate) fn handle_type(decl: &Decl) -> String {
         Decl::Param(ty) => format!("Param<{}>", ty_name(ty, None)),
         Decl::Resource(Some(api)) => format!("Handle<{}>", api.path(0)),
         Decl::Resource(None) => "Handle<RawResource>".to_owned(),
+        Decl::Export => "Export<String>".to_owned(),
         Decl::Condition | Decl::Mapping => String::new(),
     }
 }
@@ -134,6 +139,9 @@ pub(crate) struct StackWriter<'t> {
     pub handle_exports: BTreeSet<String>,
     /// The deployed stack's parameter values (`None`: NoEcho, never written).
     pub deployed_values: HashMap<String, Option<String>>,
+    /// Outputs other stacks read under the template's export name, by output ID: written
+    /// with `export_handle`, bound to the variable given here.
+    pub named_exports: HashMap<String, String>,
 }
 
 /// The Rust type name of `ty` in `r`'s module.
@@ -242,6 +250,7 @@ impl<'t> StackWriter<'t> {
             used_imports: BTreeSet::new(),
             handle_exports: BTreeSet::new(),
             deployed_values: HashMap::new(),
+            named_exports: HashMap::new(),
         }
     }
 
@@ -613,6 +622,7 @@ impl<'t> StackWriter<'t> {
                 let i = self.imports[name].clone();
                 let h = format!("{}.{}", i.producer, i.field);
                 let code = match (&i.decl, &i.attr) {
+                    (Decl::Export, _) if *ty == Ty::Str => format!("{h}.import()"),
                     (Decl::Param(pty), None) if pty == ty => format!("{h}.to_ref()"),
                     (Decl::Param(_), None) => format!("{h}.to_ref_as::<{t}>()"),
                     (Decl::Resource(_), None) if *ty == Ty::Str => format!("{h}.to_ref()"),
@@ -861,6 +871,7 @@ impl<'t> StackWriter<'t> {
                     code: format!("{stack_var}.condition({}, {code})", rust::string(id)),
                     after: Vec::new(),
                     uses: std::mem::take(&mut self.uses),
+                    keep: false,
                 }),
                 None => problems.push(format!("Conditions.{id}: not a condition expression")),
             }
@@ -896,7 +907,7 @@ impl<'t> StackWriter<'t> {
                 let _ = writeln!(out, "// {c}");
             }
             match &s.var {
-                Some(v) if used.contains(v) || !s.after.is_empty() => {
+                Some(v) if s.keep || used.contains(v) || !s.after.is_empty() => {
                     let _ = writeln!(out, "let {v} = {};", s.code);
                 }
                 _ => {
@@ -955,6 +966,7 @@ impl<'t> StackWriter<'t> {
             code: format!("stack.parameter({}, {code})", rust::string(id)),
             after: Vec::new(),
             uses: BTreeSet::new(),
+            keep: false,
         }
     }
 
@@ -994,6 +1006,7 @@ impl<'t> StackWriter<'t> {
             code: format!("{stack_var}.mapping({}, {code})", rust::string(id)),
             after: Vec::new(),
             uses: BTreeSet::new(),
+            keep: false,
         }
     }
 
@@ -1137,6 +1150,7 @@ impl<'t> StackWriter<'t> {
             code,
             after,
             uses: std::mem::take(&mut self.uses),
+            keep: false,
         }
     }
 
@@ -1163,6 +1177,7 @@ impl<'t> StackWriter<'t> {
                 code: format!("{stack_var}.export_value({})", c.text),
                 after: Vec::new(),
                 uses: std::mem::take(&mut self.uses),
+                keep: false,
             };
         }
         let code = match self.try_value(&value, &Ty::Str, None) {
@@ -1189,6 +1204,14 @@ impl<'t> StackWriter<'t> {
                         "Outputs.{id}.Condition: `{c}` is not a condition of the template"
                     )),
                 },
+                ("Export", Json::Object(e))
+                    if self.named_exports.contains_key(id)
+                        && e.len() == 1
+                        && e.get("Name").is_some_and(Json::is_string) =>
+                {
+                    let name = e.get("Name").and_then(Json::as_str).unwrap_or_default();
+                    let _ = write!(text, ".export_handle::<String>({})", rust::string(name));
+                }
                 ("Export", Json::Object(e)) if e.len() == 1 && e.contains_key("Name") => match self
                     .value(&e["Name"], &Ty::Str, None)
                 {
@@ -1200,9 +1223,11 @@ impl<'t> StackWriter<'t> {
                 (k, _) => problems.push(format!("Outputs.{id}.{k}: not a key of an output")),
             }
         }
+        let var = self.named_exports.get(id).cloned();
         Statement {
             id: None,
-            var: None,
+            keep: var.is_some(),
+            var,
             comments,
             code: text,
             after: Vec::new(),

@@ -33,7 +33,7 @@ pub use names::{
 pub use options::{DeletionPolicy, OverrideValue, ResourceOptions, UpdateReplacePolicy};
 use resource::{AnyResource, Entry};
 pub use resource::{RawResource, Resource};
-pub use sections::{Mapping, Output, Parameter};
+pub use sections::{Export, Mapping, Output, Parameter};
 
 /// One CloudFormation stack: its template sections, filled through typed handles.
 ///

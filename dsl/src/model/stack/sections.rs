@@ -216,4 +216,62 @@ impl Output {
         self.condition = Some(condition.clone());
         self
     }
+    /// `Export.Name` under a name you choose, and a handle other stacks import it through
+    /// ([`Export::import`]): for exports whose name is fixed by the stacks that already read
+    /// them (cross-stack handles of a resource name their exports themselves). An app
+    /// deploys the importing stacks after this one.
+    ///
+    /// ```
+    /// use ferroform::{App, Stack};
+    /// use ferroform::resources::logs;
+    /// let mut platform = Stack::new("Platform");
+    /// let logs = platform.add("Logs", logs::LogGroup::new());
+    /// let name = platform
+    ///     .output("LogsName", logs.to_ref())
+    ///     .export_handle::<String>("platform-logs");
+    /// let mut service = Stack::new("Service");
+    /// service.output("Reads", name.import());
+    /// let mut app = App::new();
+    /// app.add(service).add(platform);
+    /// assert_eq!(app.deploy_order().unwrap(), ["Platform", "Service"]);
+    /// ```
+    pub fn export_handle<T>(&mut self, name: &str) -> Export<T> {
+        self.export_name = Some(Value::from(name));
+        Export {
+            name: name.into(),
+            _t: std::marker::PhantomData,
+        }
+    }
+}
+
+/// A value a stack exports under a name of its own choosing ([`Output::export_handle`]).
+pub struct Export<T> {
+    name: std::rc::Rc<str>,
+    _t: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Export<T> {
+    /// The export name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// `{"Fn::ImportValue": "<name>"}`: the value, in another stack.
+    pub fn import(&self) -> Value<T> {
+        crate::model::expr::fns::import_value(&*self.name)
+    }
+}
+
+impl<T> Clone for Export<T> {
+    fn clone(&self) -> Self {
+        Export {
+            name: self.name.clone(),
+            _t: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Export<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Export({})", self.name)
+    }
 }
