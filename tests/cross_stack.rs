@@ -348,3 +348,105 @@ fn conditional_resources_are_exported_under_their_condition() {
         "IsProd"
     );
 }
+
+/// Issue #15: stacks in different regions or accounts read each other's values with
+/// `Fn::GetStackOutput` (region, and across accounts the producer's lookup role), from an
+/// output without an export; the same account and region keep `Fn::ImportValue`; what cannot
+/// be read (no region, no role) is an error naming the stack and what to give.
+#[test]
+fn stacks_in_other_regions_or_accounts_read_outputs_with_get_stack_output() {
+    use ferroform::Env;
+    let mut platform = Stack::new("Platform");
+    platform.env(
+        Env::new("111111111111", "eu-west-1")
+            .lookup_role("arn:aws:iam::111111111111:role/read-outputs"),
+    );
+    let repo = platform.add("WebRepo", ecr::Repository::new());
+    let subnets = platform.parameter("Subnets", Parameter::aws_list("AWS::EC2::Subnet::Id"));
+
+    // Another region, same account.
+    let mut east = stack("East");
+    east.env(Env::new("111111111111", "us-east-1"));
+    east.output("Repo", repo.attr_arn());
+    east.output("Subnets", fns::join(",", subnets.to_ref()));
+    // Another account.
+    let mut other = stack("Other");
+    other.env(Env::new("222222222222", "eu-west-1"));
+    other.output("Repo", repo.attr_arn());
+    // Same account and region.
+    let mut near = stack("Near");
+    near.env(Env::new("111111111111", "eu-west-1"));
+    near.output("Uri", repo.attr_repository_uri());
+    near.output("Repo", repo.attr_arn());
+
+    let mut app = App::new();
+    app.add(east).add(other).add(near).add(platform);
+    assert_eq!(
+        app.deploy_order().unwrap()[0],
+        "Platform",
+        "the producer first"
+    );
+    let t = app.synth().expect("valid app");
+    let body = |name: &str| t.iter().find(|x| x.name() == name).unwrap().body().clone();
+    assert_eq!(
+        body("East")["Outputs"]["Repo"]["Value"],
+        json!({"Fn::GetStackOutput": {"StackName": "Platform", "OutputName": "ExportWebRepoArn", "Region": "eu-west-1"}})
+    );
+    assert_eq!(
+        body("East")["Outputs"]["Subnets"]["Value"]["Fn::Join"][1],
+        json!({"Fn::Split": [",", {"Fn::GetStackOutput": {"StackName": "Platform", "OutputName": "ExportSubnetsRef", "Region": "eu-west-1"}}]})
+    );
+    assert_eq!(
+        body("Other")["Outputs"]["Repo"]["Value"]["Fn::GetStackOutput"]["RoleArn"],
+        "arn:aws:iam::111111111111:role/read-outputs"
+    );
+    assert_eq!(
+        body("Near")["Outputs"]["Uri"]["Value"],
+        json!({"Fn::ImportValue": "Platform:WebRepo:RepositoryUri"})
+    );
+    let outputs = body("Platform")["Outputs"].clone();
+    // Read only from other places: an output, no export.
+    assert!(
+        outputs["ExportSubnetsRef"].get("Export").is_none(),
+        "{outputs}"
+    );
+    assert_eq!(
+        outputs["ExportSubnetsRef"]["Value"],
+        json!({"Fn::Join": [",", {"Ref": "Subnets"}]})
+    );
+    // Read from here and elsewhere: one output, exported.
+    assert_eq!(
+        outputs["ExportWebRepoArn"]["Export"]["Name"], "Platform:WebRepo:Arn",
+        "{outputs}"
+    );
+    assert_eq!(
+        outputs.as_object().unwrap().len(),
+        3,
+        "one output per value: {outputs}"
+    );
+
+    // Across accounts without a lookup role, or from a stack with no region: errors.
+    let mut unbound = Stack::new("Unbound");
+    let logs_group = unbound.add("Logs", logs::LogGroup::new());
+    let mut far = stack("Far");
+    far.env(Env::new("333333333333", "ap-southeast-1"));
+    far.output("Logs", logs_group.to_ref());
+    let mut bad = App::new();
+    bad.add(unbound).add(far);
+    let e = bad.synth().unwrap_err().to_string();
+    assert!(e.contains("`Logs` of stack `Unbound` cannot be read from this stack: it is in another region than this stack, and has no region of its own"), "{e}");
+
+    let mut prod = Stack::new("Prod");
+    prod.env(Env::new("444444444444", "eu-west-1"));
+    let prod_logs = prod.add("Logs", logs::LogGroup::new());
+    let mut audit = stack("Audit");
+    audit.env(Env::new("555555555555", "eu-west-1"));
+    audit.output("Logs", prod_logs.to_ref());
+    let mut bad = App::new();
+    bad.add(prod).add(audit);
+    let e = bad.synth().unwrap_err().to_string();
+    assert!(
+        e.contains("another account, and its Env has no lookup_role"),
+        "{e}"
+    );
+}

@@ -73,6 +73,7 @@ pub mod validate;
 pub use app::App;
 pub use model::diag::{Diagnostic, Severity, SynthError};
 pub use model::document::Document;
+pub use model::env::Env;
 pub use model::expr::{Cond, Expr, fns, pseudo};
 pub use model::handle::{CondRef, Handle, MappingRef, Param, StackId};
 pub use model::parse::ParseError;

@@ -152,9 +152,10 @@ impl App {
     /// Render every stack as part of the app: bodies, diagnostics, and for each stack the
     /// stacks it imports from; producers get the exports their consumers need.
     fn render_all(&self) -> Rendered {
-        let scope = Rc::new(AppScope::new(
-            self.stacks.iter().map(|s| (s.id(), Rc::from(s.name()))),
-        ));
+        let scope =
+            Rc::new(AppScope::new(self.stacks.iter().map(|s| {
+                (s.id(), Rc::from(s.name()), s.environment().cloned())
+            })));
         let mut bodies = Vec::with_capacity(self.stacks.len());
         let mut diagnostics = Vec::with_capacity(self.stacks.len());
         let mut imports: Vec<Vec<ExportRef>> = vec![Vec::new(); self.stacks.len()];

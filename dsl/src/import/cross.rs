@@ -143,6 +143,7 @@ fn handle_export(
         id: Rc::from(target.as_str()),
         attr: attr.clone().map(Cow::Owned),
         shape: Shape::Scalar,
+        exported: true,
     };
     if export.export_name(stack) != name || export.output_id() != id {
         return None;

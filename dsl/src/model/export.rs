@@ -52,6 +52,10 @@ pub(crate) struct ExportRef {
     pub attr: Option<Cow<'static, str>>,
     /// How the value is exported.
     pub shape: Shape,
+    /// Whether the output carries an `Export` (read with `Fn::ImportValue` in the same
+    /// account and region), or is an output only (read with `Fn::GetStackOutput` from another
+    /// region or account).
+    pub exported: bool,
 }
 
 impl ExportRef {
@@ -124,6 +128,37 @@ impl ExportRef {
     }
 }
 
+/// Where another stack's outputs are read from with `Fn::GetStackOutput`: its region, and
+/// across accounts the role that may read them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Reach {
+    pub region: String,
+    pub role_arn: Option<String>,
+}
+
+impl ExportRef {
+    /// What a stack in another region or account writes in place of the reference:
+    /// `Fn::GetStackOutput` of the producer's output (a list through `Fn::Split`).
+    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html>
+    pub fn read_from(&self, stack_name: &str, reach: &Reach) -> Json {
+        let mut args = JsonMap::with_capacity(4);
+        args.insert("StackName".into(), Json::String(stack_name.to_owned()));
+        args.insert("OutputName".into(), Json::String(self.output_id()));
+        args.insert("Region".into(), Json::String(reach.region.clone()));
+        if let Some(role) = &reach.role_arn {
+            args.insert("RoleArn".into(), Json::String(role.clone()));
+        }
+        let read = obj("Fn::GetStackOutput", Json::Object(args));
+        match self.shape {
+            Shape::List => obj(
+                "Fn::Split",
+                Json::Array(vec![Json::String(",".into()), read]),
+            ),
+            _ => read,
+        }
+    }
+}
+
 pub(crate) fn obj(key: &str, value: Json) -> Json {
     let mut m = JsonMap::with_capacity(1);
     m.insert(key.to_owned(), value);
@@ -151,6 +186,7 @@ mod tests {
 
     fn r(id: &str, attr: Option<&'static str>, shape: Shape) -> ExportRef {
         ExportRef {
+            exported: true,
             stack: StackId::fresh(),
             id: Rc::from(id),
             attr: attr.map(Cow::Borrowed),

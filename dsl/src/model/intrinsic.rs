@@ -104,6 +104,7 @@ impl Expr {
             id: id.clone(),
             attr,
             shape,
+            exported: true,
         })
     }
 }
@@ -147,11 +148,14 @@ fn cross_stack(
         return None;
     }
     let producer = cx.app_stack_name(*stack)?;
+    // Another account or region: an output read with Fn::GetStackOutput, no export.
+    let far = cx.reach(*stack);
     let export = ExportRef {
         stack: *stack,
         id: id.clone(),
         attr: attr.cloned(),
         shape,
+        exported: far.is_none(),
     };
     if shape == Shape::Object {
         cx.error(
@@ -166,7 +170,18 @@ fn cross_stack(
     } else {
         cx.record_import(export.clone());
     }
-    Some(export.import(&producer))
+    match far {
+        None => Some(export.import(&producer)),
+        Some(Ok(reach)) => Some(export.read_from(&producer, &reach)),
+        Some(Err(why)) => {
+            cx.error(
+                rules::CROSS_STACK_REFERENCE,
+                format!("`{id}` of stack `{producer}` cannot be read from this stack: {why}"),
+                Some("bind both stacks with Stack::env; across accounts give the producing stack's Env a lookup_role".into()),
+            );
+            Some(export.import(&producer))
+        }
+    }
 }
 
 impl Render for Target {

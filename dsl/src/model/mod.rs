@@ -7,8 +7,8 @@
 //! Lowest first. A module uses only modules of the layers below its own, so the imports form
 //! no cycle (the tests in `layering.rs` check both):
 //!
-//! 1. `json`, `diag`, `fasthash`, `id` — the JSON tree, diagnostics, hashing, and the
-//!    identities handles carry (`StackId`, `CondRef`, `MappingRef`)
+//! 1. `json`, `diag`, `fasthash`, `id`, `env` — the JSON tree, diagnostics, hashing, the
+//!    identities handles carry (`StackId`, `CondRef`, `MappingRef`), where a stack is deployed
 //! 2. `asset`, `export`, `refcheck`, `yaml`, `yaml_read` — what synth records of the images
 //!    built from source, cross-stack export names, reference checks in plain JSON, YAML
 //!    writing and reading
@@ -24,6 +24,7 @@
 pub mod asset;
 pub mod diag;
 pub mod document;
+pub mod env;
 pub(crate) mod export;
 pub mod expr;
 pub(crate) mod fasthash;

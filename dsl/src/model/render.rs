@@ -6,7 +6,8 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use super::diag::Diagnostic;
-use super::export::ExportRef;
+use super::env::Env;
+use super::export::{ExportRef, Reach};
 use super::id::StackId;
 pub use super::json::{Json, JsonMap};
 use super::refcheck::{PlainRef, Scan, scan};
@@ -30,11 +31,11 @@ enum Seg {
 /// imports instead of errors.
 #[derive(Debug, Default)]
 pub(crate) struct AppScope {
-    stacks: Vec<(StackId, Rc<str>)>,
+    stacks: Vec<(StackId, Rc<str>, Option<Env>)>,
 }
 
 impl AppScope {
-    pub(crate) fn new(stacks: impl IntoIterator<Item = (StackId, Rc<str>)>) -> Self {
+    pub(crate) fn new(stacks: impl IntoIterator<Item = (StackId, Rc<str>, Option<Env>)>) -> Self {
         AppScope {
             stacks: stacks.into_iter().collect(),
         }
@@ -44,8 +45,15 @@ impl AppScope {
     pub(crate) fn name_of(&self, stack: StackId) -> Option<&Rc<str>> {
         self.stacks
             .iter()
-            .find(|(id, _)| *id == stack)
-            .map(|(_, n)| n)
+            .find(|(id, _, _)| *id == stack)
+            .map(|(_, n, _)| n)
+    }
+
+    fn env_of(&self, stack: StackId) -> Option<&Env> {
+        self.stacks
+            .iter()
+            .find(|(id, _, _)| *id == stack)
+            .and_then(|(_, _, e)| e.as_ref())
     }
 }
 
@@ -86,6 +94,38 @@ impl RenderCx {
     /// The name of `stack` when it is another stack of the app this stack is rendered in.
     pub(crate) fn app_stack_name(&self, stack: StackId) -> Option<Rc<str>> {
         self.app.as_ref()?.name_of(stack).cloned()
+    }
+
+    /// How this stack reads stack `producer`'s outputs: `None` when both are in the same
+    /// place (an export and `Fn::ImportValue`), else where to read them from with
+    /// `Fn::GetStackOutput`, or why that cannot be known.
+    pub(crate) fn reach(&self, producer: StackId) -> Option<Result<Reach, String>> {
+        let app = self.app.as_ref()?;
+        let mine = self.stack.and_then(|s| app.env_of(s));
+        let theirs = app.env_of(producer);
+        let region = |e: Option<&Env>| e.and_then(Env::region_name).map(str::to_owned);
+        let account = |e: Option<&Env>| e.and_then(Env::account).map(str::to_owned);
+        let other_account =
+            matches!((account(mine), account(theirs)), (Some(a), Some(b)) if a != b);
+        if region(mine) == region(theirs) && !other_account {
+            return None;
+        }
+        let Some(region) = region(theirs) else {
+            return Some(Err(
+                "it is in another region than this stack, and has no region of its own".into(),
+            ));
+        };
+        // The role only across accounts: in one account the stack's own role reads.
+        let role_arn = theirs
+            .and_then(Env::lookup_role_arn)
+            .filter(|_| other_account)
+            .map(str::to_owned);
+        if other_account && role_arn.is_none() {
+            return Some(Err(
+                "it is in another account, and its Env has no lookup_role to read it with".into(),
+            ));
+        }
+        Some(Ok(Reach { region, role_arn }))
     }
 
     /// Record a value this stack imports from another stack of its app.

@@ -5,6 +5,7 @@
 //! overrides), `sections` ([`Parameter`], [`Mapping`], [`Output`]), `synth` (rendering the
 //! stack into a template) and `names` (the rules for logical IDs and stack names).
 
+use crate::model::env::Env;
 use std::fmt;
 use std::rc::Rc;
 
@@ -59,6 +60,8 @@ pub struct Stack {
     transforms: Vec<String>,
     /// Top-level sections with no builder (`Rules`...), as written.
     sections: JsonMap,
+    /// Where the stack is deployed, when bound.
+    env: Option<Env>,
     parameters: FastIndexMap<Rc<str>, (String, JsonMap)>,
     mappings: FastIndexMap<Rc<str>, Mapping>,
     conditions: FastIndexMap<Rc<str>, Cond>,
@@ -88,6 +91,7 @@ impl Stack {
             metadata: JsonMap::new(),
             transforms: Vec::new(),
             sections: JsonMap::new(),
+            env: None,
             parameters: FastIndexMap::default(),
             mappings: FastIndexMap::default(),
             conditions: FastIndexMap::default(),
@@ -132,6 +136,18 @@ impl Stack {
     pub fn metadata(&mut self, key: impl Into<String>, value: Json) -> &mut Self {
         self.metadata.insert(key.into(), value);
         self
+    }
+
+    /// Deploy the stack to this account and region ([`Env`]): `deploy` uses the region, and
+    /// references between stacks in different places become `Fn::GetStackOutput`.
+    pub fn env(&mut self, env: Env) -> &mut Self {
+        self.env = Some(env);
+        self
+    }
+
+    /// Where the stack is deployed, when bound ([`Stack::env`]).
+    pub fn environment(&self) -> Option<&Env> {
+        self.env.as_ref()
     }
 
     /// Set a top-level template section ferroform has no builder for (`Rules`, `Hooks`),

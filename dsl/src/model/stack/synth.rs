@@ -237,8 +237,12 @@ impl Stack {
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         let mut exports: Vec<&ExportRef> = self.kept_exports.iter().chain(imported).collect();
-        exports.sort_by_key(|e| e.output_id());
-        exports.dedup_by(|a, b| a == b);
+        // One output per value; it carries an export when any reader imports it (the
+        // others read it with Fn::GetStackOutput).
+        exports.sort_by_key(|e| (e.output_id(), !e.exported));
+        exports.dedup_by(|a, b| {
+            a.stack == b.stack && a.id == b.id && a.attr == b.attr && a.shape == b.shape
+        });
         if exports.is_empty() {
             return;
         }
@@ -286,9 +290,11 @@ impl Stack {
                 o.insert("Condition".into(), Json::String(c.id.to_string()));
             }
             o.insert("Value".into(), e.output_value());
-            let mut name = JsonMap::with_capacity(1);
-            name.insert("Name".into(), Json::String(e.export_name(&self.name)));
-            o.insert("Export".into(), Json::Object(name));
+            if e.exported {
+                let mut name = JsonMap::with_capacity(1);
+                name.insert("Name".into(), Json::String(e.export_name(&self.name)));
+                o.insert("Export".into(), Json::Object(name));
+            }
             outputs.insert(id, Json::Object(o));
         }
         if outputs.len() > MAX_OUTPUTS {
