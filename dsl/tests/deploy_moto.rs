@@ -1190,3 +1190,56 @@ fn concurrent_deploy_keeps_the_order_and_stops_only_what_needs_a_failed_stack() 
     assert!(base_first > uses_last, "Base after Uses is gone: {stdout}");
     assert!(stdout.contains("  NeedsBroken: did not exist"), "{stdout}");
 }
+
+/// Issue #15: a stack bound to a region (`Stack::env`, the manifest's `region`) is deployed
+/// there, whatever `--region` or the AWS settings say; the others where those say.
+#[test]
+fn stacks_bound_to_regions_are_deployed_in_them() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = support::temp_dir("deploy-regions");
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let logs = |name: &str| serde_json::json!({"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": name, "RetentionInDays": 7}}}});
+    write_json(&templates, "Home.template.json", &logs("regions-home"));
+    write_json(&templates, "Away.template.json", &logs("regions-away"));
+    write_json(
+        &templates,
+        "ferroform.manifest.json",
+        &serde_json::json!({"version": 1, "stacks": {
+            "Home": {"template": "Home.template.json"},
+            "Away": {"template": "Away.template.json", "region": "eu-west-1"}
+        }}),
+    );
+    let script = dir.join("app.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncp '{}'/* \"$3\"/\n", templates.display()),
+    )
+    .unwrap();
+    let app = format!("sh '{}'", script.display());
+    let o = moto
+        .ferroform()
+        .args(["deploy", "--app", &app, "--yes", "--region", "us-east-1"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let exists = |region: &str, name: &str| {
+        rt().block_on(async {
+            moto.client_in(region)
+                .await
+                .describe_stacks()
+                .stack_name(name)
+                .send()
+                .await
+                .is_ok()
+        })
+    };
+    assert!(exists("us-east-1", "Home"), "{}", text(&o));
+    assert!(!exists("us-east-1", "Away"), "not in the default region");
+    assert!(
+        exists("eu-west-1", "Away"),
+        "in its own region: {}",
+        text(&o)
+    );
+    assert!(!exists("eu-west-1", "Home"));
+}

@@ -13,6 +13,7 @@ use std::rc::Rc;
 use crate::fsutil;
 use crate::model::asset::{ImageAsset, ImageDestination};
 use crate::model::diag::{Diagnostic, Severity, SynthError};
+use crate::model::env::Env;
 use crate::model::export::ExportRef;
 use crate::model::render::{AppScope, Json};
 use crate::model::stack::Stack;
@@ -278,7 +279,7 @@ impl App {
             // already has an error is left out (the same mistake, said twice).
             let diags = &mut stack_diagnostics[i];
             let body = std::mem::take(&mut bodies[i]);
-            let t = Template::new(s.name(), body);
+            let t = Template::new(s.name(), body).with_env(s.environment().cloned());
             let failed: BTreeSet<String> = diags
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
@@ -420,6 +421,9 @@ pub(crate) fn write_out_dir_reporting(
     for t in templates {
         let file = template_file_name(t.name(), format);
         let path = dir.join(&file);
+        if let Some(env) = t.env() {
+            manifest.envs.push((t.name().to_owned(), env.clone()));
+        }
         let changed = match format {
             // A synthesized template's JSON text was written once, when it was made (the
             // validator measured that same text): written out as is.
@@ -480,6 +484,9 @@ fn read_manifest(path: &Path) -> Vec<(String, String)> {
 pub struct Manifest {
     /// (stack name, template file name), in deploy order.
     pub stacks: Vec<(String, String)>,
+    /// The stacks bound to an account or region ([`crate::Stack::env`]): written as the
+    /// stack's `account`, `region` and `lookupRole`.
+    pub envs: Vec<(String, Env)>,
     /// The images built from source, by id (`<stack>/<task>/<container>`); written only
     /// when there are some.
     pub images: Vec<ImageAsset>,
@@ -508,12 +515,24 @@ impl Manifest {
             .and_then(serde_json::Value::as_object)
             .ok_or("no `stacks` object")?;
         let mut out = Vec::with_capacity(stacks.len());
+        let mut envs = Vec::new();
         for (name, entry) in stacks {
             let file = entry
                 .get("template")
                 .and_then(serde_json::Value::as_str)
                 .ok_or_else(|| format!("stack {name} has no template"))?;
             out.push((name.clone(), file.to_owned()));
+            let text = |k: &str| entry.get(k).and_then(serde_json::Value::as_str);
+            if let Some(region) = text("region") {
+                let mut env = match text("account") {
+                    Some(a) => Env::new(a, region),
+                    None => Env::region(region),
+                };
+                if let Some(r) = text("lookupRole") {
+                    env = env.lookup_role(r);
+                }
+                envs.push((name.clone(), env));
+            }
         }
         let images = match value.get("images") {
             None => Vec::new(),
@@ -525,6 +544,7 @@ impl Manifest {
         };
         Ok(Manifest {
             stacks: out,
+            envs,
             images,
         })
     }
@@ -534,7 +554,21 @@ impl Manifest {
         let entries: serde_json::Map<String, serde_json::Value> = self
             .stacks
             .iter()
-            .map(|(name, file)| (name.clone(), serde_json::json!({ "template": file })))
+            .map(|(name, file)| {
+                let mut entry = serde_json::json!({ "template": file });
+                if let Some((_, env)) = self.envs.iter().find(|(n, _)| n == name) {
+                    for (k, v) in [
+                        ("account", env.account()),
+                        ("region", env.region_name()),
+                        ("lookupRole", env.lookup_role_arn()),
+                    ] {
+                        if let Some(v) = v {
+                            entry[k] = serde_json::Value::String(v.to_owned());
+                        }
+                    }
+                }
+                (name.clone(), entry)
+            })
             .collect();
         let mut manifest = serde_json::json!({ "version": Self::VERSION, "stacks": entries });
         if !self.images.is_empty() {

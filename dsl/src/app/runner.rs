@@ -327,7 +327,16 @@ fn run_app_in(
         if !names.is_empty() && !names.contains(name) {
             continue;
         }
-        out.push(read_stack_template(&dir.join(file), name).map_err(AppRunError::Template)?);
+        let env = manifest
+            .envs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| e.clone());
+        out.push(
+            read_stack_template(&dir.join(file), name)
+                .map_err(AppRunError::Template)?
+                .with_env(env),
+        );
     }
     if names.is_empty() && out.is_empty() {
         return Err(AppRunError::NoStacks);

@@ -1,5 +1,6 @@
 //! `Template`: a rendered CloudFormation template, ready to write as JSON or YAML.
 
+use super::env::Env;
 use std::fmt;
 use std::sync::Arc;
 
@@ -44,6 +45,8 @@ pub struct Template {
     text: Text,
     /// Every YAML alias use in that text (see [`Template::yaml_aliases`]).
     yaml_aliases: Arc<[AliasUse]>,
+    /// Where the stack is deployed, when its program bound it ([`crate::Stack::env`]).
+    env: Option<Env>,
 }
 
 /// Which text a template is sent as.
@@ -83,6 +86,7 @@ impl Template {
             body,
             text,
             yaml_aliases: Arc::new([]),
+            env: None,
         }
     }
 
@@ -99,7 +103,20 @@ impl Template {
             body,
             text: Text::Source(text.into()),
             yaml_aliases: yaml_aliases.into(),
+            env: None,
         }
+    }
+
+    /// The same template, deployed to `env` ([`crate::Stack::env`]).
+    #[must_use]
+    pub fn with_env(mut self, env: Option<Env>) -> Template {
+        self.env = env;
+        self
+    }
+
+    /// Where the stack is deployed, when bound.
+    pub fn env(&self) -> Option<&Env> {
+        self.env.as_ref()
     }
 
     /// The same template with another body (the validator checks a template's
@@ -111,6 +128,7 @@ impl Template {
             body,
             text: self.text.clone(),
             yaml_aliases: Arc::clone(&self.yaml_aliases),
+            env: self.env.clone(),
         }
     }
 

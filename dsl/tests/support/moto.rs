@@ -119,9 +119,16 @@ impl Moto {
 
     /// An SDK client for checking what was deployed.
     pub async fn client(&self) -> aws_sdk_cloudformation::Client {
+        self.client_in("us-east-1").await
+    }
+
+    /// A CloudFormation client of the server, in `region`.
+    pub async fn client_in(&self, region: &str) -> aws_sdk_cloudformation::Client {
         let conf = aws_sdk_cloudformation::Config::builder()
             .behavior_version(aws_sdk_cloudformation::config::BehaviorVersion::latest())
-            .region(aws_sdk_cloudformation::config::Region::new("us-east-1"))
+            .region(aws_sdk_cloudformation::config::Region::new(
+                region.to_owned(),
+            ))
             .endpoint_url(&self.endpoint)
             .credentials_provider(aws_sdk_cloudformation::config::Credentials::new(
                 "test", "test", None, None, "test",

@@ -7,8 +7,8 @@ use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use indexmap::IndexMap;
 
 use super::{
-    Ran, Source, common, concurrency_arg, connect, key_value, make_ui, run_on_stack, run_ordered,
-    templates_and_images,
+    Ran, Source, common, concurrency_arg, connect, key_value, make_ui, regional_sessions,
+    run_on_stack, run_ordered, session_of, templates_and_images,
 };
 use crate::analysis::links;
 use crate::cli::{EXIT_OK, Exit};
@@ -93,10 +93,11 @@ pub(crate) fn run(
         )));
     }
     let session = connect(m)?;
+    let regional = regional_sessions(m, &session, &templates)?;
     let concurrency = m.get_one::<usize>("concurrency").copied().unwrap_or(1);
     if concurrency > 1 && templates.len() > 1 {
         return run_concurrently(
-            &session,
+            (&session, &regional),
             m,
             &templates,
             &images,
@@ -110,6 +111,7 @@ pub(crate) fn run(
     // them, after the stacks before it (which may create their repository) are deployed.
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     for t in &templates {
+        let session = session_of(&session, &regional, t);
         let mine: Vec<_> = images
             .iter()
             .filter(|i| i.stack() == t.name())
@@ -124,12 +126,12 @@ pub(crate) fn run(
                     mine.len()
                 ));
             } else {
-                super::publish::publish_images(&session, m, t.name(), &mine, ui.as_mut())?;
+                super::publish::publish_images(session, m, t.name(), &mine, ui.as_mut())?;
             }
         }
         let (_, outputs) = {
             let mut ui = make_ui(m, out, err);
-            run_on_stack(t.name(), deploy::deploy(&session, t, &opts, ui.as_mut()))?
+            run_on_stack(t.name(), deploy::deploy(session, t, &opts, ui.as_mut()))?
         };
         all_outputs.insert(t.name().to_owned(), outputs);
         if let Some(path) = outputs_file
@@ -146,7 +148,10 @@ pub(crate) fn run(
 /// prefixed with its stack; a summary of every stack's result at the end.
 #[allow(clippy::too_many_arguments)]
 fn run_concurrently(
-    session: &deploy::Session,
+    (base, regional): (
+        &deploy::Session,
+        &std::collections::BTreeMap<String, deploy::Session>,
+    ),
     m: &ArgMatches,
     templates: &[crate::Template],
     images: &[crate::model::asset::ImageAsset],
@@ -170,6 +175,7 @@ fn run_concurrently(
         let publish_opts = publish_opts.as_ref();
         run_ordered(&names, &needs, concurrency, |i| {
             let t = &templates[i];
+            let session = session_of(base, regional, t);
             let mine: Vec<_> = images
                 .iter()
                 .filter(|a| a.stack() == t.name())

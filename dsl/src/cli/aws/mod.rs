@@ -466,9 +466,49 @@ pub(super) fn run_ordered<'f, T>(
 /// Connect for this command. `--timeout` starts here: it bounds connecting and everything
 /// done through the session afterwards.
 pub(super) fn connect(m: &ArgMatches) -> Result<Session, Exit> {
+    connect_in(m, None)
+}
+
+/// The sessions for the regions the templates are bound to ([`crate::Env`]) that are not
+/// `base`'s, by region: a stack bound to a region is deployed there whatever `--region` or
+/// the AWS settings say.
+pub(super) fn regional_sessions(
+    m: &ArgMatches,
+    base: &Session,
+    templates: &[Template],
+) -> Result<std::collections::BTreeMap<String, Session>, Exit> {
+    let mut out = std::collections::BTreeMap::new();
+    for t in templates {
+        if let Some(region) = t.env().and_then(crate::Env::region_name)
+            && region != base.region()
+            && !out.contains_key(region)
+        {
+            out.insert(region.to_owned(), connect_in(m, Some(region))?);
+        }
+    }
+    Ok(out)
+}
+
+/// The session of `t`: its region's, else `base`.
+pub(super) fn session_of<'s>(
+    base: &'s Session,
+    regional: &'s std::collections::BTreeMap<String, Session>,
+    t: &Template,
+) -> &'s Session {
+    t.env()
+        .and_then(crate::Env::region_name)
+        .and_then(|r| regional.get(r))
+        .unwrap_or(base)
+}
+
+/// [`connect`], in `region` when given.
+fn connect_in(m: &ArgMatches, region: Option<&str>) -> Result<Session, Exit> {
     let started = std::time::Instant::now();
-    let options =
+    let mut options =
         aws_options(m).map_err(|e| Exit::usage(format!("{e}; nothing was sent to AWS")))?;
+    if let Some(r) = region {
+        options.region = Some(r.to_owned());
+    }
     let total = m.try_get_one::<Duration>("timeout").ok().flatten().copied();
     let connecting = async {
         match total {
