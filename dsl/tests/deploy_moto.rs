@@ -1242,4 +1242,29 @@ fn stacks_bound_to_regions_are_deployed_in_them() {
         text(&o)
     );
     assert!(!exists("eu-west-1", "Home"));
+
+    // status and destroy act on each stack in its region too.
+    let o = moto
+        .ferroform()
+        .args(["status", "--app", &app, "--region", "us-east-1"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Away"),
+        "{}",
+        text(&o)
+    );
+    let o = moto
+        .ferroform()
+        .args(["destroy", "--app", &app, "--yes", "--region", "us-east-1"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        !exists("eu-west-1", "Away"),
+        "deleted in its region: {}",
+        text(&o)
+    );
+    assert!(!exists("us-east-1", "Home"));
 }

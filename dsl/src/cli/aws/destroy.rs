@@ -5,7 +5,8 @@ use std::io::Write;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use super::{
-    Ran, Source, common, concurrency_arg, connect, make_ui, run_on_stack, run_ordered, stack_names,
+    Ran, Source, common, concurrency_arg, connect_places, make_ui, run_on_stack, run_ordered,
+    session_in,
 };
 use crate::analysis::links;
 use crate::cli::{EXIT_OK, Exit};
@@ -40,16 +41,20 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, Exit> {
-    let mut names = stack_names(source, m, err)?;
-    names.reverse();
-    let session = connect(m)?;
+    let (mut places, base, regional) = connect_places(source, m, err)?;
+    places.reverse();
+    let names: Vec<String> = places.iter().map(|(n, _)| n.clone()).collect();
+    let sessions: Vec<&deploy::Session> = places
+        .iter()
+        .map(|(_, r)| session_in(&base, &regional, r.as_deref()))
+        .collect();
     let yes = m.get_flag("yes");
     let role = m.get_one::<String>("role-arn").map(String::as_str);
     let timeout = m.get_one::<std::time::Duration>("timeout").copied();
     let concurrency = m.get_one::<usize>("concurrency").copied().unwrap_or(1);
     if concurrency > 1 && names.len() > 1 {
         return destroy_concurrently(
-            &session,
+            &sessions,
             m,
             &names,
             yes,
@@ -60,11 +65,11 @@ pub(crate) fn run(
             err,
         );
     }
-    for name in &names {
+    for (name, session) in names.iter().zip(&sessions) {
         let mut ui = make_ui(m, out, err);
         run_on_stack(
             name,
-            deploy::destroy(&session, name, yes, role, timeout, ui.as_mut()),
+            deploy::destroy(session, name, yes, role, timeout, ui.as_mut()),
         )?;
     }
     Ok(EXIT_OK)
@@ -74,7 +79,7 @@ pub(crate) fn run(
 /// their deployed templates say), up to N at once; asked once for all of them.
 #[allow(clippy::too_many_arguments)]
 fn destroy_concurrently(
-    session: &deploy::Session,
+    sessions: &[&deploy::Session],
     m: &ArgMatches,
     names: &[String],
     yes: bool,
@@ -104,7 +109,7 @@ fn destroy_concurrently(
     // What imports from what, from the deployed templates (a stack that does not exist has
     // none).
     let mut bodies = Vec::with_capacity(names.len());
-    for name in names {
+    for (name, session) in names.iter().zip(sessions) {
         let deployed = run_on_stack(name, deploy::fetch_template(session, name, false))?;
         let body = deployed
             .and_then(|d| crate::Template::parse(name, &d.text).ok())
@@ -127,6 +132,7 @@ fn destroy_concurrently(
         let (out_cell, err_cell) = (&out_cell, &err_cell);
         run_ordered(names, &needs, concurrency, |i| {
             let name = &names[i];
+            let session = sessions[i];
             Box::pin(async move {
                 let mut ui = deploy::PrefixedUi::new(name, out_cell, err_cell);
                 deploy::destroy(session, name, true, role, timeout, &mut ui).await

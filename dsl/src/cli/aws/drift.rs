@@ -6,7 +6,7 @@ use std::io::Write;
 
 use clap::{ArgMatches, Command};
 
-use super::{Source, common, connect, make_ui, run_on_stack, stack_names};
+use super::{Source, common, connect_places, make_ui, run_on_stack, session_in};
 use crate::cli::{EXIT_CHANGES, EXIT_OK, Exit};
 use crate::deploy;
 
@@ -27,13 +27,13 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, Exit> {
-    let names = stack_names(source, m, err)?;
-    let session = connect(m)?;
+    let (places, base, regional) = connect_places(source, m, err)?;
     let mut code = EXIT_OK;
-    for name in &names {
+    for (name, region) in &places {
+        let session = session_in(&base, &regional, region.as_deref());
         let report = {
             let mut ui = make_ui(m, out, err);
-            run_on_stack(name, deploy::drift(&session, name, ui.as_mut()))?
+            run_on_stack(name, deploy::drift(session, name, ui.as_mut()))?
         };
         for line in deploy::render_drift(&report) {
             let _ = writeln!(out, "{line}");

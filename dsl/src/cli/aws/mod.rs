@@ -477,16 +477,59 @@ pub(super) fn regional_sessions(
     base: &Session,
     templates: &[Template],
 ) -> Result<std::collections::BTreeMap<String, Session>, Exit> {
+    sessions_for_regions(
+        m,
+        base,
+        templates
+            .iter()
+            .filter_map(|t| t.env().and_then(crate::Env::region_name)),
+    )
+}
+
+/// A session for each of `regions` that is not `base`'s, by region.
+pub(super) fn sessions_for_regions<'r>(
+    m: &ArgMatches,
+    base: &Session,
+    regions: impl IntoIterator<Item = &'r str>,
+) -> Result<std::collections::BTreeMap<String, Session>, Exit> {
     let mut out = std::collections::BTreeMap::new();
-    for t in templates {
-        if let Some(region) = t.env().and_then(crate::Env::region_name)
-            && region != base.region()
-            && !out.contains_key(region)
-        {
+    for region in regions {
+        if region != base.region() && !out.contains_key(region) {
             out.insert(region.to_owned(), connect_in(m, Some(region))?);
         }
     }
     Ok(out)
+}
+
+/// The stacks to act on with their regions ([`stack_places`]), the session of the AWS
+/// settings, and one per other region a stack is bound to.
+#[allow(clippy::type_complexity)]
+pub(super) fn connect_places(
+    source: Source<'_>,
+    m: &ArgMatches,
+    err: &mut dyn Write,
+) -> Result<
+    (
+        Vec<(String, Option<String>)>,
+        Session,
+        std::collections::BTreeMap<String, Session>,
+    ),
+    Exit,
+> {
+    let places = stack_places(source, m, err)?;
+    let session = connect(m)?;
+    let regional =
+        sessions_for_regions(m, &session, places.iter().filter_map(|(_, r)| r.as_deref()))?;
+    Ok((places, session, regional))
+}
+
+/// The session for a stack in `region` (`None`: where the AWS settings say).
+pub(super) fn session_in<'s>(
+    base: &'s Session,
+    regional: &'s std::collections::BTreeMap<String, Session>,
+    region: Option<&str>,
+) -> &'s Session {
+    region.and_then(|r| regional.get(r)).unwrap_or(base)
 }
 
 /// The session of `t`: its region's, else `base`.
@@ -640,12 +683,14 @@ fn check_names<'n>(names: impl IntoIterator<Item = &'n str>, allow_id: bool) -> 
     ))
 }
 
-/// Only the stack names (destroy, outputs, status): no template needed.
-pub(super) fn stack_names(
+/// The stacks an AWS command acts on (`--stack-name`, `STACK...`, or the app's), each with
+/// the region its program binds it to ([`crate::Stack::env`]), if any: the AWS commands act
+/// on a bound stack in its region.
+pub(super) fn stack_places(
     source: Source<'_>,
     m: &ArgMatches,
     err: &mut dyn Write,
-) -> Result<Vec<String>, Exit> {
+) -> Result<Vec<(String, Option<String>)>, Exit> {
     let names = requested(m);
     if let Some(n) = m.get_one::<String>("stack-name") {
         if !names.is_empty() {
@@ -654,19 +699,28 @@ pub(super) fn stack_names(
             ));
         }
         check_names([n.as_str()], true)?;
-        return Ok(vec![n.clone()]);
+        return Ok(vec![(n.clone(), None)]);
     }
     check_names(names.iter().map(String::as_str), true)?;
+    let region =
+        |env: Option<&crate::Env>| env.and_then(crate::Env::region_name).map(str::to_owned);
     match source {
         Source::App(app) => Ok(crate::cli::select_stacks(app, m)?
             .into_iter()
-            .map(str::to_owned)
+            .map(|n| {
+                let env = app
+                    .stacks()
+                    .iter()
+                    .find(|s| s.name() == n)
+                    .and_then(|s| s.environment());
+                (n.to_owned(), region(env))
+            })
             .collect()),
         Source::Tool => match (app_command(m, err)?, names.is_empty()) {
-            (_, false) => Ok(names),
+            (_, false) => Ok(names.into_iter().map(|n| (n, None)).collect()),
             (Some(cmd), true) => Ok(run_app(&cmd, &[])?
                 .iter()
-                .map(|t| t.name().to_owned())
+                .map(|t| (t.name().to_owned(), region(t.env())))
                 .collect()),
             (None, true) => Err(Exit::usage(
                 "which stacks? Use --stack-name NAME, or --app \"CMD\" [STACK...] (or app = \"CMD\" in ./ferroform.toml)",

@@ -6,7 +6,7 @@ use clap::ArgMatches;
 use clap::Command;
 use indexmap::IndexMap;
 
-use super::{Source, common, connect, run_on_stack, stack_names};
+use super::{Source, common, connect_places, run_on_stack, session_in};
 use crate::cli::{EXIT_OK, Exit};
 use crate::deploy;
 
@@ -26,13 +26,13 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, Exit> {
-    let names = stack_names(source, m, err)?;
-    let session = connect(m)?;
+    let (places, base, regional) = connect_places(source, m, err)?;
     let mut all: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
-    for name in &names {
+    for (name, region) in &places {
+        let session = session_in(&base, &regional, region.as_deref());
         all.insert(
             name.clone(),
-            run_on_stack(name, deploy::outputs(&session, name))?,
+            run_on_stack(name, deploy::outputs(session, name))?,
         );
     }
     let mut root = serde_json::Map::new();

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use clap::{Arg, ArgMatches, Command, value_parser};
 
-use super::{Source, common, connect, make_ui, run_on_stack, stack_names};
+use super::{Source, common, connect_places, make_ui, run_on_stack, session_in};
 use crate::cli::{EXIT_OK, Exit};
 use crate::deploy;
 
@@ -31,12 +31,12 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, Exit> {
-    let names = stack_names(source, m, err)?;
-    let session = connect(m)?;
+    let (places, base, regional) = connect_places(source, m, err)?;
     let limit = m.get_one::<usize>("events").copied().unwrap_or(20);
-    for name in &names {
+    for (name, region) in &places {
+        let session = session_in(&base, &regional, region.as_deref());
         let mut ui = make_ui(m, out, err);
-        run_on_stack(name, deploy::status(&session, name, limit, ui.as_mut()))?;
+        run_on_stack(name, deploy::status(session, name, limit, ui.as_mut()))?;
     }
     Ok(EXIT_OK)
 }
