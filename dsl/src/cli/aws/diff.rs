@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use super::{Source, common, connect, key_value, make_ui, run_on_stack, templates};
+use super::{
+    Source, common, connect, key_value, make_ui, regional_sessions, run_on_stack, session_of,
+    templates,
+};
 use crate::cli::{EXIT_CHANGES, EXIT_OK, Exit, diff as files};
 use crate::deploy;
 
@@ -138,12 +141,14 @@ pub(crate) fn run(
         return run_files(&paths, m, out, err);
     }
     let templates = templates(source, m, err)?;
-    let session = connect(m)?;
+    let base = connect(m)?;
+    let regional = regional_sessions(m, &base, &templates)?;
     let opts = super::deploy::options(m);
     let mut changes = false;
     for t in &templates {
+        let session = session_of(&base, &regional, t);
         let mut ui = make_ui(m, out, err);
-        let d = run_on_stack(t.name(), deploy::diff(&session, t, &opts, ui.as_mut()))?;
+        let d = run_on_stack(t.name(), deploy::diff(session, t, &opts, ui.as_mut()))?;
         changes |= d.changes;
     }
     Ok(if changes && m.get_flag("fail-on-change") {
