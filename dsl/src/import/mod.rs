@@ -281,8 +281,8 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
             let _ = write!(
                 functions,
                 "\n/// The `{}` stack, imported from {}.\npub fn {f}({}) -> Stack {{\n    let mut stack = Stack::new({});\n{}    stack\n}}\n",
-                s.stack,
-                s.origin,
+                rust::comment(&s.stack),
+                rust::comment(&s.origin),
                 sig.join(", "),
                 rust::string(&s.stack),
                 indent(text, 4)
@@ -293,7 +293,7 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
             let _ = write!(
                 functions,
                 "\n/// The handles of `{}` that other stacks use.\npub struct {st} {{\n",
-                s.stack
+                rust::comment(&s.stack)
             );
             let mut fields = Vec::new();
             for field in &given[*i] {
@@ -314,7 +314,7 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
                 let _ = write!(
                     functions,
                     "    /// `{}`.\n    pub {field}: {},\n",
-                    h.target,
+                    rust::comment(&h.target),
                     write::handle_type(&h.decl)
                 );
                 fields.push(if var == field {
@@ -327,8 +327,8 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
             let _ = write!(
                 functions,
                 "\n/// The `{}` stack, imported from {}, and the handles other stacks use.\npub fn {f}({}) -> (Stack, {st}) {{\n    let mut stack = Stack::new({});\n{}    (stack, {st} {{ {} }})\n}}\n",
-                s.stack,
-                s.origin,
+                rust::comment(&s.stack),
+                rust::comment(&s.origin),
                 sig.join(", "),
                 rust::string(&s.stack),
                 indent(text, 4),
@@ -472,17 +472,63 @@ fn table_namespaces() -> std::collections::BTreeSet<String> {
     table::get().values().map(|r| r.ns.clone()).collect()
 }
 
+/// `text` (Rust code) indented by `n` spaces, except the lines that continue a raw string
+/// literal (`r#"..."#` over several lines): their text is the string's.
 fn indent(text: &str, n: usize) -> String {
     let pad = " ".repeat(n);
     let mut out = String::with_capacity(text.len() + text.lines().count() * n);
+    // `Some(hashes)` while inside a raw string.
+    let mut raw: Option<usize> = None;
     for l in text.lines() {
-        if !l.is_empty() {
+        if !l.is_empty() && raw.is_none() {
             out.push_str(&pad);
         }
         out.push_str(l);
         out.push('\n');
+        raw = scan_line(l, raw);
     }
     out
+}
+
+/// Whether a raw string is still open at the end of line `l` (`Some(hashes)`), given
+/// whether one was open at its start. Plain strings, char-free code and `//` comments are
+/// skipped; plain strings never span lines here (they are written escaped).
+fn scan_line(l: &str, mut raw: Option<usize>) -> Option<usize> {
+    let b = l.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(h) = raw {
+            if b[i] == b'"' && b[i + 1..].iter().take(h).filter(|&&c| c == b'#').count() == h {
+                raw = None;
+                i += 1 + h;
+                continue;
+            }
+            i += 1;
+            continue;
+        }
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => return None,
+            b'"' => {
+                // A plain string: to its closing quote.
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'r' if i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_') => {
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                if b.get(i + 1 + hashes) == Some(&b'"') {
+                    raw = Some(hashes);
+                    i += 2 + hashes;
+                } else {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    raw
 }
 
 /// The file name a template is kept under in `imported/`: the stack name with the
@@ -745,6 +791,15 @@ mod tests {
                 "Resources.A.Properties.Port: expected \"8080\", found 8080".to_owned(),
                 "Resources.A.Properties.Extra: not in the template (found true)".to_owned(),
             ]
+        );
+    }
+
+    #[test]
+    fn raw_strings_keep_their_lines_when_code_is_indented() {
+        let code = "let a = x(r#\"one\ntwo \"q\" // not a comment\nthree\"#);\n// a \"quote\" in a comment\nlet b = \"s\\\"t\";\n";
+        assert_eq!(
+            indent(code, 4),
+            "    let a = x(r#\"one\ntwo \"q\" // not a comment\nthree\"#);\n    // a \"quote\" in a comment\n    let b = \"s\\\"t\";\n"
         );
     }
 

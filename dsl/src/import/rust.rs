@@ -6,9 +6,30 @@ use std::fmt::Write as _;
 
 use serde_json::Value as Json;
 
-/// A Rust string literal for `s` (escapes as Rust reads them).
+/// A Rust string literal for `s`: a raw string (`r#"..."#`) for text over several lines or
+/// with quotes or backslashes (user data scripts, JSON text, regular expressions), as a person
+/// would write it; otherwise a plain literal, escaped as Rust reads it.
 pub(crate) fn string(s: &str) -> String {
-    format!("{s:?}")
+    let plain_enough = !s.contains(['\n', '"', '\\']);
+    let raw_safe = !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
+    if plain_enough || !raw_safe {
+        return format!("{s:?}");
+    }
+    // As many `#` as needed so that no `"#...` inside ends the literal.
+    let mut hashes = 1;
+    while s.contains(&format!("\"{}", "#".repeat(hashes))) {
+        hashes += 1;
+    }
+    let h = "#".repeat(hashes);
+    format!("r{h}\"{s}\"{h}")
+}
+
+/// Text for a `//` or `///` comment: from the template (a key, a path), so control
+/// characters (a newline would end the comment and start code) become spaces.
+pub(crate) fn comment(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// The keywords a `let` cannot be named (strict and reserved, 2024 edition).
@@ -181,6 +202,19 @@ fn pad(out: &mut String, n: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comments_stay_comments() {
+        assert_eq!(comment("a\nfn evil() {}\r\tb"), "a fn evil() {}  b");
+    }
+
+    #[test]
+    fn strings_over_lines_or_with_quotes_are_raw() {
+        assert_eq!(string("plain"), "\"plain\"");
+        assert_eq!(string("a\nb"), "r#\"a\nb\"#");
+        assert_eq!(string("say \"hi\"#now"), "r##\"say \"hi\"#now\"##");
+        assert_eq!(string("bell\u{7}\n"), "\"bell\\u{7}\\n\"");
+    }
 
     #[test]
     fn snake_case_of_logical_ids() {

@@ -815,7 +815,8 @@ impl<'t> StackWriter<'t> {
                     }
                 }
                 other => head.push(format!(
-                    "// `{other}`: a section ferroform has no builder for, kept as written.\n{stack_var}.section({}, {});",
+                    "// `{}`: a section ferroform has no builder for, kept as written.\n{stack_var}.section({}, {});",
+                    rust::comment(other),
                     rust::string(other),
                     self.json(v, 4)
                 )),
@@ -848,7 +849,7 @@ impl<'t> StackWriter<'t> {
                 self.escapes.push(format!("{key}: {}", ids.join(", ")));
                 head.push(format!(
                     "// {}: expanded by CloudFormation, kept as written.\n{stack_var}.section({}, {});",
-                    ids.join(", "),
+                    rust::comment(&ids.join(", ")),
                     rust::string(key),
                     self.json(&Json::Object(raw), 4)
                 ));
@@ -904,7 +905,8 @@ impl<'t> StackWriter<'t> {
         }
         for s in ordered.iter().chain(&outputs) {
             for c in &s.comments {
-                let _ = writeln!(out, "// {c}");
+                // Text from the template (a key, a value) never leaves the comment.
+                let _ = writeln!(out, "// {}", rust::comment(c));
             }
             match &s.var {
                 Some(v) if s.keep || used.contains(v) || !s.after.is_empty() => {
@@ -955,7 +957,8 @@ impl<'t> StackWriter<'t> {
         }
         let var = self.decls[&(Space::Ref, id.to_owned())].1.clone();
         let comments = match self.deployed_values.get(id) {
-            Some(Some(v)) => vec![format!("Deployed with {}.", rust::string(v))],
+            // Escaped, never raw: a comment ends at the line's end.
+            Some(Some(v)) => vec![format!("Deployed with {v:?}.")],
             Some(None) => vec!["Deployed with a NoEcho value (not shown).".to_owned()],
             None => Vec::new(),
         };
