@@ -10,8 +10,9 @@
 //! without it runs the rest and prints that it skipped it.
 //!
 //! Import refuses a template the validator finds errors in (exit 1, nothing written); the
-//! few real-world templates that ferroform's validator still rejects although cfn-lint
-//! accepts them are the validator's business (`tests/realworld-not-yet-fixed.txt`) and are
+//! few real-world templates that ferroform's validator rejects although cfn-lint accepts
+//! them are reviewed differences where ferroform is right
+//! (`tests/realworld-known-differences.txt`, checked by validate_realworld.rs) and are
 //! counted here, not imported. Anything else import refuses fails the test.
 
 mod all_examples;
