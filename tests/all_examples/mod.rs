@@ -21,6 +21,8 @@ pub mod fargate_fleet;
 pub mod fargate_service;
 #[path = "../../examples/from_source.rs"]
 pub mod from_source;
+#[path = "../../examples/multi_region.rs"]
+pub mod multi_region;
 #[path = "../../examples/platform_and_service.rs"]
 pub mod platform_and_service;
 #[path = "../../examples/queue_worker.rs"]
@@ -46,6 +48,7 @@ pub fn all() -> Vec<(&'static str, App)> {
             "from_source",
             from_source::app_in(std::path::Path::new("..")),
         ),
+        ("multi_region", multi_region::app()),
         ("platform_and_service", platform_and_service::app()),
         ("queue_worker", queue_worker::app()),
         ("scheduled_jobs", scheduled_jobs::app()),
