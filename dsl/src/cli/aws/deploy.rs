@@ -7,8 +7,8 @@ use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use indexmap::IndexMap;
 
 use super::{
-    Ran, Source, common, concurrency_arg, connect, key_value, make_ui, regional_sessions,
-    run_on_stack, run_ordered, session_of, templates_and_images,
+    Source, common, concurrency_arg, connect, key_value, make_ui, regional_sessions, run_on_stack,
+    run_ordered, session_of, summarize, templates_and_images,
 };
 use crate::analysis::links;
 use crate::cli::{EXIT_OK, Exit};
@@ -201,47 +201,25 @@ fn run_concurrently(
     };
     let out = out_cell.into_inner();
     let err = err_cell.into_inner();
-    let Some(results) = results else {
-        return Err(Exit::text(
-            crate::cli::EXIT_INTERRUPTED,
-            "\ninterrupted: CloudFormation carries on with what it started; nothing was deleted.\nFollow each stack with `ferroform status`.".to_owned(),
-        ));
-    };
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
-    let mut code = EXIT_OK;
-    let _ = writeln!(out, "\nSummary:");
-    for (name, r) in names.iter().zip(results) {
-        match r {
-            Ran::Done((outcome, outputs)) => {
-                let what = match outcome {
-                    deploy::DeployOutcome::NoChanges => "no changes".to_owned(),
-                    deploy::DeployOutcome::Executed { created: true } => "created".to_owned(),
-                    deploy::DeployOutcome::Executed { created: false } => "updated".to_owned(),
-                    deploy::DeployOutcome::NotExecuted { change_set } => {
-                        format!("change set {change_set} left for review")
-                    }
-                };
-                let _ = writeln!(out, "  {name}: {what}");
-                all_outputs.insert(name.clone(), outputs);
-            }
-            Ran::Failed(e) => {
-                if code == EXIT_OK {
-                    code = e.code;
+    let code = summarize(
+        &names,
+        results,
+        "\ninterrupted: CloudFormation carries on with what it started; nothing was deleted.\nFollow each stack with `ferroform status`.",
+        |name, (outcome, outputs)| {
+            all_outputs.insert(name.to_owned(), outputs);
+            match outcome {
+                deploy::DeployOutcome::NoChanges => "no changes".to_owned(),
+                deploy::DeployOutcome::Executed { created: true } => "created".to_owned(),
+                deploy::DeployOutcome::Executed { created: false } => "updated".to_owned(),
+                deploy::DeployOutcome::NotExecuted { change_set } => {
+                    format!("change set {change_set} left for review")
                 }
-                let message = e.message().trim_start_matches("error: ");
-                let _ = writeln!(out, "  {name}: failed: {message}");
             }
-            Ran::Skipped(after) => {
-                if code == EXIT_OK {
-                    code = crate::cli::EXIT_INVALID;
-                }
-                let _ = writeln!(
-                    out,
-                    "  {name}: not deployed: it needs {after}, which did not deploy"
-                );
-            }
-        }
-    }
+        },
+        |after| format!("not deployed: it needs {after}, which did not deploy"),
+        out,
+    )?;
     if let Some(path) = m.get_one::<PathBuf>("outputs-file")
         && !opts.no_execute
         && !all_outputs.is_empty()

@@ -5,8 +5,8 @@ use std::io::Write;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use super::{
-    Ran, Source, common, concurrency_arg, connect_places, make_ui, run_on_stack, run_ordered,
-    session_in,
+    Source, common, concurrency_arg, connect_places, make_ui, run_on_stack, run_ordered,
+    session_in, summarize,
 };
 use crate::analysis::links;
 use crate::cli::{EXIT_OK, Exit};
@@ -141,43 +141,14 @@ fn destroy_concurrently(
     };
     let out = out_cell.into_inner();
     let err = err_cell.into_inner();
-    let Some(results) = results else {
-        return Err(Exit::text(
-            crate::cli::EXIT_INTERRUPTED,
-            "\ninterrupted: CloudFormation carries on with the deletions it started.\nFollow each stack with `ferroform status`.".to_owned(),
-        ));
-    };
-    let mut code = EXIT_OK;
-    let _ = writeln!(out, "\nSummary:");
-    for (name, r) in names.iter().zip(results) {
-        match r {
-            Ran::Done(true) => {
-                let _ = writeln!(out, "  {name}: deleted");
-            }
-            Ran::Done(false) => {
-                let _ = writeln!(out, "  {name}: did not exist");
-            }
-            Ran::Failed(e) => {
-                if code == EXIT_OK {
-                    code = e.code;
-                }
-                let _ = writeln!(
-                    out,
-                    "  {name}: failed: {}",
-                    e.message().trim_start_matches("error: ")
-                );
-            }
-            Ran::Skipped(after) => {
-                if code == EXIT_OK {
-                    code = crate::cli::EXIT_INVALID;
-                }
-                let _ = writeln!(
-                    out,
-                    "  {name}: not deleted: {after} imports from it and was not deleted"
-                );
-            }
-        }
-    }
+    let code = summarize(
+        names,
+        results,
+        "\ninterrupted: CloudFormation carries on with the deletions it started.\nFollow each stack with `ferroform status`.",
+        |_, existed| if existed { "deleted" } else { "did not exist" }.to_owned(),
+        |after| format!("not deleted: {after} imports from it and was not deleted"),
+        out,
+    )?;
     if code != EXIT_OK {
         let _ = writeln!(err, "error: not every stack was deleted (summary above)");
     }

@@ -386,6 +386,44 @@ pub(super) enum Ran<T> {
     Skipped(String),
 }
 
+/// The end of a run over several stacks ([`run_ordered`]): `None` (Ctrl-C) is exit 130 with
+/// `interrupted`; otherwise a summary line per stack — `done` says what a success did,
+/// `skipped` why a stack was not started — and the exit code of the first stack that did
+/// not succeed.
+pub(super) fn summarize<T>(
+    names: &[String],
+    results: Option<Vec<Ran<T>>>,
+    interrupted: &str,
+    mut done: impl FnMut(&str, T) -> String,
+    skipped: impl Fn(&str) -> String,
+    out: &mut dyn Write,
+) -> Result<u8, Exit> {
+    let Some(results) = results else {
+        return Err(Exit::text(EXIT_INTERRUPTED, interrupted.to_owned()));
+    };
+    let mut code = crate::cli::EXIT_OK;
+    let _ = writeln!(out, "\nSummary:");
+    for (name, r) in names.iter().zip(results) {
+        let line = match r {
+            Ran::Done(t) => done(name, t),
+            Ran::Failed(e) => {
+                if code == crate::cli::EXIT_OK {
+                    code = e.code;
+                }
+                format!("failed: {}", e.message().trim_start_matches("error: "))
+            }
+            Ran::Skipped(after) => {
+                if code == crate::cli::EXIT_OK {
+                    code = crate::cli::EXIT_INVALID;
+                }
+                skipped(&after)
+            }
+        };
+        let _ = writeln!(out, "  {name}: {line}");
+    }
+    Ok(code)
+}
+
 /// Run `op` on every stack (by index into `names`), at most `concurrency` at once, each only
 /// after the stacks it needs (`needs[i]`) succeeded; a stack whose need failed is skipped,
 /// and every stack that does not need it carries on. `None` when interrupted by Ctrl-C
