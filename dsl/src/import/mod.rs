@@ -419,26 +419,14 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
     })
 }
 
-/// The generated code with its string literals blanked out, for [`uses_item`].
+/// The generated code without its string literals (plain and raw) and comments, for
+/// [`uses_item`]: what is left names the items the code uses.
 fn code_outside_strings(code: &str) -> String {
     let mut outside = String::with_capacity(code.len());
-    let mut in_str = false;
-    let mut escaped = false;
-    for c in code.chars() {
-        if in_str {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_str = false;
-            }
-        } else if c == '"' {
-            in_str = true;
-            outside.push(' ');
-        } else {
-            outside.push(c);
-        }
+    let mut raw = None;
+    for l in code.lines() {
+        raw = scan_line(l, raw, Some(&mut outside));
+        outside.push('\n');
     }
     outside
 }
@@ -485,40 +473,55 @@ fn indent(text: &str, n: usize) -> String {
         }
         out.push_str(l);
         out.push('\n');
-        raw = scan_line(l, raw);
+        raw = scan_line(l, raw, None);
     }
     out
 }
 
-/// Whether a raw string is still open at the end of line `l` (`Some(hashes)`), given
-/// whether one was open at its start. Plain strings, char-free code and `//` comments are
-/// skipped; plain strings never span lines here (they are written escaped).
-fn scan_line(l: &str, mut raw: Option<usize>) -> Option<usize> {
+/// Whether a raw string is still open at the end of line `l` of generated code
+/// (`Some(hashes)`), given whether one was open at its start; the code outside string
+/// literals and `//` comments goes to `outside`. Plain strings never span lines here (they
+/// are written escaped). The one reader of the generated code's strings, for [`indent`] and
+/// [`code_outside_strings`].
+fn scan_line(l: &str, mut raw: Option<usize>, mut outside: Option<&mut String>) -> Option<usize> {
     let b = l.as_bytes();
     let mut i = 0;
+    let keep = |from: usize, to: usize, outside: &mut Option<&mut String>| {
+        if let Some(o) = outside.as_deref_mut() {
+            o.push_str(&l[from..to]);
+        }
+    };
+    let mut code_from = 0;
     while i < b.len() {
         if let Some(h) = raw {
             if b[i] == b'"' && b[i + 1..].iter().take(h).filter(|&&c| c == b'#').count() == h {
                 raw = None;
                 i += 1 + h;
+                code_from = i;
                 continue;
             }
             i += 1;
             continue;
         }
         match b[i] {
-            b'/' if b.get(i + 1) == Some(&b'/') => return None,
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                keep(code_from, i, &mut outside);
+                return None;
+            }
             b'"' => {
+                keep(code_from, i, &mut outside);
                 // A plain string: to its closing quote.
                 i += 1;
                 while i < b.len() && b[i] != b'"' {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
-                i += 1;
+                i = (i + 1).min(b.len());
+                code_from = i;
             }
             b'r' if i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_') => {
                 let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
                 if b.get(i + 1 + hashes) == Some(&b'"') {
+                    keep(code_from, i, &mut outside);
                     raw = Some(hashes);
                     i += 2 + hashes;
                 } else {
@@ -527,6 +530,9 @@ fn scan_line(l: &str, mut raw: Option<usize>) -> Option<usize> {
             }
             _ => i += 1,
         }
+    }
+    if raw.is_none() {
+        keep(code_from, b.len(), &mut outside);
     }
     raw
 }
@@ -810,5 +816,9 @@ mod tests {
         assert!(!uses("x.name(\"Tag::\")", "Tag::"));
         assert!(!uses("x.name(\"a\\\"Tag::\")", "Tag::"));
         assert!(!uses("ecs::task_definition::Tag::new()", "Tag::"));
+        // Raw strings (no escapes in them, lines of their own) and comments name nothing.
+        assert!(uses("x(r#\"C:\\\"#, Tag::new(\"a\", \"b\"))", "Tag::"));
+        assert!(!uses("x(r#\"one\nTag::new\"#)", "Tag::"));
+        assert!(!uses("// a `Tag::new` in a comment\nx()", "Tag::"));
     }
 }
