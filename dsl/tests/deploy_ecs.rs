@@ -27,9 +27,7 @@ use ferroform::deploy::{self, DeployOptions, ErrorKind};
 
 #[path = "support/mocked.rs"]
 mod mocked;
-use mocked::{
-    Rec, STACK_ID, change, create_change_set, created_change_set, missing, rt, session, stack,
-};
+use mocked::{Rec, change, create_change_set, created_change_set, missing, rt, session, stack};
 
 const SERVICE_ARN: &str = "arn:aws:ecs:us-east-1:123456789012:service/prod/web-Service-1";
 
@@ -50,16 +48,7 @@ fn event(
     status: ResourceStatus,
     reason: Option<&str>,
 ) -> StackEvent {
-    StackEvent::builder()
-        .stack_id(STACK_ID)
-        .stack_name("web")
-        .event_id(format!("e{n}"))
-        .logical_resource_id(logical)
-        .resource_type(ty)
-        .resource_status(status)
-        .set_resource_status_reason(reason.map(str::to_owned))
-        .timestamp(DateTime::from_secs(now() + i64::from(n)))
-        .build()
+    mocked::event_at(now(), n, logical, ty, status, reason)
 }
 
 #[test]

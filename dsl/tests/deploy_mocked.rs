@@ -38,21 +38,7 @@ fn event(
     status: ResourceStatus,
     reason: Option<&str>,
 ) -> StackEvent {
-    StackEvent::builder()
-        .stack_id(STACK_ID)
-        .stack_name("web")
-        .event_id(format!("e{n}"))
-        .logical_resource_id(logical)
-        .physical_resource_id(if ty == "AWS::CloudFormation::Stack" {
-            STACK_ID
-        } else {
-            ""
-        })
-        .resource_type(ty)
-        .resource_status(status)
-        .set_resource_status_reason(reason.map(str::to_owned))
-        .timestamp(DateTime::from_secs(1_800_000_000 + i64::from(n)))
-        .build()
+    mocked::event_at(1_800_000_000, n, logical, ty, status, reason)
 }
 
 const WEB: &str = r#"{"Parameters": {"Secret": {"Type": "String", "NoEcho": true}},

@@ -167,3 +167,30 @@ pub fn create_change_set(kind: ChangeSetType) -> Rule {
                 .build()
         })
 }
+
+/// Event `n` of the stack `web` (`e<n>`, at `base + n` seconds): `logical` of type `ty` in
+/// `status`, with `reason`. The stack's own events carry its ID as physical ID.
+pub fn event_at(
+    base: i64,
+    n: u32,
+    logical: &str,
+    ty: &str,
+    status: aws_sdk_cloudformation::types::ResourceStatus,
+    reason: Option<&str>,
+) -> aws_sdk_cloudformation::types::StackEvent {
+    aws_sdk_cloudformation::types::StackEvent::builder()
+        .stack_id(STACK_ID)
+        .stack_name("web")
+        .event_id(format!("e{n}"))
+        .logical_resource_id(logical)
+        .physical_resource_id(if ty == "AWS::CloudFormation::Stack" {
+            STACK_ID
+        } else {
+            ""
+        })
+        .resource_type(ty)
+        .resource_status(status)
+        .set_resource_status_reason(reason.map(str::to_owned))
+        .timestamp(DateTime::from_secs(base + i64::from(n)))
+        .build()
+}
