@@ -57,6 +57,36 @@ fn write_json(dir: &Path, name: &str, v: &serde_json::Value) -> std::path::PathB
     p
 }
 
+/// An app command (`--app`) serving prepared templates: `<cmd> synth --out DIR` copies
+/// `stacks` (name, template, region bound by the program) into DIR with their manifest, as a
+/// stack program's `synth --out` writes them.
+fn app_serving(dir: &Path, stacks: &[(&str, serde_json::Value, Option<&str>)]) -> String {
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let mut manifest = serde_json::Map::new();
+    for (name, t, region) in stacks {
+        let file = format!("{name}.template.json");
+        write_json(&templates, &file, t);
+        let mut entry = serde_json::json!({ "template": file });
+        if let Some(r) = region {
+            entry["region"] = serde_json::json!(r);
+        }
+        manifest.insert((*name).to_owned(), entry);
+    }
+    write_json(
+        &templates,
+        "ferroform.manifest.json",
+        &serde_json::json!({"version": 1, "stacks": manifest}),
+    );
+    let script = dir.join("app.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncp '{}'/* \"$3\"/\n", templates.display()),
+    )
+    .unwrap();
+    format!("sh '{}'", script.display())
+}
+
 struct StackView {
     status: String,
     id: String,
@@ -1091,8 +1121,6 @@ fn import_of_a_deployed_stack_is_the_import_of_its_template() {
 fn concurrent_deploy_keeps_the_order_and_stops_only_what_needs_a_failed_stack() {
     let Some(moto) = Moto::start() else { return };
     let dir = support::temp_dir("deploy-concurrent");
-    let templates = dir.join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
     let log_group = |name: &str| serde_json::json!({"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": name, "RetentionInDays": 7}});
     let stacks = [
         // Listed before the stack it imports from: the order comes from the imports.
@@ -1121,27 +1149,9 @@ fn concurrent_deploy_keeps_the_order_and_stops_only_what_needs_a_failed_stack() 
             serde_json::json!({"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": {"Fn::ImportValue": "conc-broken-name"}}}}}),
         ),
     ];
-    let mut manifest = serde_json::Map::new();
-    for (name, t) in &stacks {
-        write_json(&templates, &format!("{name}.template.json"), t);
-        manifest.insert(
-            (*name).to_owned(),
-            serde_json::json!({"template": format!("{name}.template.json")}),
-        );
-    }
-    write_json(
-        &templates,
-        "ferroform.manifest.json",
-        &serde_json::json!({"version": 1, "stacks": manifest}),
-    );
-    // The app command: `<cmd> synth --out DIR` copies the prepared files.
-    let script = dir.join("app.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\ncp '{}'/* \"$3\"/\n", templates.display()),
-    )
-    .unwrap();
-    let app = format!("sh '{}'", script.display());
+    let with_regions: Vec<(&str, serde_json::Value, Option<&str>)> =
+        stacks.iter().map(|(n, t)| (*n, t.clone(), None)).collect();
+    let app = app_serving(&dir, &with_regions);
     let o = moto
         .ferroform()
         .args(["deploy", "--app", &app, "--yes", "--concurrency", "3"])
@@ -1197,26 +1207,14 @@ fn concurrent_deploy_keeps_the_order_and_stops_only_what_needs_a_failed_stack() 
 fn stacks_bound_to_regions_are_deployed_in_them() {
     let Some(moto) = Moto::start() else { return };
     let dir = support::temp_dir("deploy-regions");
-    let templates = dir.join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
     let logs = |name: &str| serde_json::json!({"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": name, "RetentionInDays": 7}}}});
-    write_json(&templates, "Home.template.json", &logs("regions-home"));
-    write_json(&templates, "Away.template.json", &logs("regions-away"));
-    write_json(
-        &templates,
-        "ferroform.manifest.json",
-        &serde_json::json!({"version": 1, "stacks": {
-            "Home": {"template": "Home.template.json"},
-            "Away": {"template": "Away.template.json", "region": "eu-west-1"}
-        }}),
+    let app = app_serving(
+        &dir,
+        &[
+            ("Home", logs("regions-home"), None),
+            ("Away", logs("regions-away"), Some("eu-west-1")),
+        ],
     );
-    let script = dir.join("app.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\ncp '{}'/* \"$3\"/\n", templates.display()),
-    )
-    .unwrap();
-    let app = format!("sh '{}'", script.display());
     let o = moto
         .ferroform()
         .args(["deploy", "--app", &app, "--yes", "--region", "us-east-1"])
