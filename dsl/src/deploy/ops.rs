@@ -370,26 +370,17 @@ async fn recover_failed_create(
         st.status,
         reason_suffix(st)
     ));
-    if !opts.yes {
-        match ui.confirm(&format!("Delete stack {name} and create it again?")) {
-            Some(true) => {}
-            Some(false) => {
-                return Err(Error::failed(
-                    name,
-                    "not deleted (declined); nothing was changed",
-                ));
-            }
-            None => {
-                return Err(Error::failed(
-                    name,
-                    format!(
-                        "is {}: rerun with --yes to delete it and create it again (not on a terminal: nothing was changed)",
-                        st.status
-                    ),
-                ));
-            }
-        }
-    }
+    approved(
+        ui,
+        opts.yes,
+        name,
+        &format!("Delete stack {name} and create it again?"),
+        "not deleted (declined); nothing was changed",
+        &format!(
+            "is {}: rerun with --yes to delete it and create it again (not on a terminal: nothing was changed)",
+            st.status
+        ),
+    )?;
     let mut cursor = EventCursor::start(s, name, &st.id).await?;
     s.phase(format!("deleting stack {name} ({})", st.status));
     s.cfn
@@ -481,23 +472,14 @@ async fn continue_rollback(
                 .join(", ")
         )
     };
-    if !opts.yes {
-        match ui.confirm(&question) {
-            Some(true) => {}
-            Some(false) => {
-                return Err(Error::failed(
-                    name,
-                    "rollback not continued (declined); nothing was changed",
-                ));
-            }
-            None => {
-                return Err(Error::failed(
-                    name,
-                    "is UPDATE_ROLLBACK_FAILED: rerun with --yes to continue its rollback (skipping the resources listed above) and then deploy (not on a terminal: nothing was changed)",
-                ));
-            }
-        }
-    }
+    approved(
+        ui,
+        opts.yes,
+        name,
+        &question,
+        "rollback not continued (declined); nothing was changed",
+        "is UPDATE_ROLLBACK_FAILED: rerun with --yes to continue its rollback (skipping the resources listed above) and then deploy (not on a terminal: nothing was changed)",
+    )?;
     let mut cursor = EventCursor::start(s, name, &st.id).await?;
     s.phase(format!("continuing the rollback of stack {name}"));
     let mut req = s
@@ -529,6 +511,26 @@ async fn continue_rollback(
             name,
             "disappeared while its rollback was continued",
         )),
+    }
+}
+
+/// Go on when `yes`, or when asked `question` and answered yes; otherwise the error
+/// `declined` (answered no) or `no_terminal` (nobody to ask).
+fn approved(
+    ui: &mut dyn Ui,
+    yes: bool,
+    name: &str,
+    question: &str,
+    declined: &str,
+    no_terminal: &str,
+) -> Result<(), Error> {
+    if yes {
+        return Ok(());
+    }
+    match ui.confirm(question) {
+        Some(true) => Ok(()),
+        Some(false) => Err(Error::failed(name, declined)),
+        None => Err(Error::failed(name, no_terminal)),
     }
 }
 
@@ -796,22 +798,18 @@ async fn destroy_inner(
     } else {
         None
     };
-    if !yes {
-        let question = match &left_behind {
-            Some(_) => format!("Delete stack {name} by force, leaving those resources behind?"),
-            None => format!("Delete stack {name} ({}) and its resources?", st.status),
-        };
-        match ui.confirm(&question) {
-            Some(true) => {}
-            Some(false) => return Err(Error::failed(name, "not deleted (declined)")),
-            None => {
-                return Err(Error::failed(
-                    name,
-                    "not deleted: pass --yes to delete without a terminal to confirm on",
-                ));
-            }
-        }
-    }
+    let question = match &left_behind {
+        Some(_) => format!("Delete stack {name} by force, leaving those resources behind?"),
+        None => format!("Delete stack {name} ({}) and its resources?", st.status),
+    };
+    approved(
+        ui,
+        yes,
+        name,
+        &question,
+        "not deleted (declined)",
+        "not deleted: pass --yes to delete without a terminal to confirm on",
+    )?;
     let mut cursor = EventCursor::start(s, name, &st.id).await?;
     // The token makes a retried DeleteStack (after a lost answer) the same deletion.
     let mut req = s
