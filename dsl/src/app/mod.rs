@@ -178,13 +178,16 @@ impl App {
             s.add_exports(&mut bodies[i], &imports[i], &mut diagnostics[i]);
         }
         // Exports named by the program (`Output::export_handle`, `Output::export`) and read
-        // with `Fn::ImportValue` of the same name order the stacks too.
-        let refs: Vec<&crate::model::render::Json> = bodies.iter().collect();
-        for (consumer, producers) in crate::analysis::links::dependencies(&refs)
-            .into_iter()
-            .enumerate()
-        {
-            deps[consumer].extend(producers);
+        // with `Fn::ImportValue` of the same name order the stacks too (a walk of every
+        // template, only when there is another stack to import from).
+        if bodies.len() > 1 {
+            let refs: Vec<&crate::model::render::Json> = bodies.iter().collect();
+            for (consumer, producers) in crate::analysis::links::dependencies(&refs)
+                .into_iter()
+                .enumerate()
+            {
+                deps[consumer].extend(producers);
+            }
         }
         Rendered {
             bodies,
