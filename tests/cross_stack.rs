@@ -450,3 +450,87 @@ fn stacks_in_other_regions_or_accounts_read_outputs_with_get_stack_output() {
         "{e}"
     );
 }
+
+/// A stack set's instances live in other accounts and regions: a handle crossing between
+/// it and another stack of the app is FF1012 (both ways, once per pair of stacks), and its
+/// targets are checked (FF1011), every problem at once.
+#[test]
+fn handles_do_not_cross_a_stack_set_and_its_targets_are_checked() {
+    use ferroform::StackSet;
+    let (platform, repo) = platform();
+    let mut baseline = stack("Baseline");
+    baseline.output("Repo", repo.attr_arn());
+    baseline.output("RepoAgain", repo.to_ref());
+    let audit = baseline.add("Audit", logs::LogGroup::new());
+    let mut service = stack("Service");
+    service.output("Audit", audit.to_ref());
+    let mut app = App::new();
+    app.add(platform);
+    app.add_stack_set(
+        baseline,
+        StackSet::self_managed()
+            .accounts(["111111111111", "12345"])
+            .regions(["us-east-1"]),
+    );
+    app.add(service);
+    let e = app.synth().unwrap_err();
+    let mut found: Vec<(&str, &str)> = e
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule, d.source.as_str()))
+        .collect();
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        [
+            ("FF1011", "Baseline"),
+            ("FF1012", "Baseline"),
+            ("FF1012", "Service"),
+        ],
+        "{e}"
+    );
+    let text = e.to_string();
+    assert!(
+        text.contains(
+            "stack Baseline uses a handle of stack Platform, and Baseline is a stack set"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("`12345` is not an account ID"), "{text}");
+    assert!(
+        text.contains("stack Service uses a handle of stack Baseline, and Baseline is a stack set"),
+        "{text}"
+    );
+}
+
+/// A valid stack set synthesizes like any stack, its template keeps no export, and the
+/// manifest of `synth --out` carries its targets for the commands that deploy it.
+#[test]
+fn a_stack_set_is_synthesized_and_its_targets_reach_the_manifest() {
+    use ferroform::StackSet;
+    use ferroform::app::Manifest;
+    let mut app = App::new();
+    app.add(stack("Platform"));
+    let set = StackSet::service_managed()
+        .organizational_units(["ou-ab12-cd34ef56"])
+        .regions(["us-east-1", "eu-west-1"])
+        .regions_in_parallel();
+    app.add_stack_set(stack("Baseline"), set.clone());
+    let t = app.synth().unwrap();
+    assert_eq!(t[1].stack_set(), Some(&set));
+    assert_eq!(t[0].stack_set(), None);
+    let dir = std::env::temp_dir().join(format!(
+        "ferroform-stackset-manifest-{}",
+        std::process::id()
+    ));
+    ferroform::app::write_out_dir(&dir, &t, ferroform::Format::Json, &[]).unwrap();
+    let m = Manifest::parse(&std::fs::read_to_string(dir.join(ferroform::app::MANIFEST)).unwrap())
+        .unwrap();
+    assert_eq!(m.stack_sets, [("Baseline".to_owned(), set)]);
+    let text = std::fs::read_to_string(dir.join(ferroform::app::MANIFEST)).unwrap();
+    assert!(
+        text.contains("\"permissionModel\": \"SERVICE_MANAGED\""),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

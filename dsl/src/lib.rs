@@ -82,6 +82,7 @@ pub use model::stack::{
     DeletionPolicy, Export, Mapping, Output, OverrideValue, Parameter, RawResource, Resource,
     ResourceOptions, Stack, UpdateReplacePolicy,
 };
+pub use model::stackset::StackSet;
 pub use model::tag::Tag;
 pub use model::template::{Format, Template};
 pub use model::value::{List, ListIsExpression, ListProperty, Map, PropertyType, Value};

@@ -146,6 +146,12 @@ registry! {
     STACK_CYCLE = Error Model "FF1010"
         "stacks import from each other in a cycle"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html";
+    INVALID_STACK_SET = Error Model "FF1011"
+        "a stack set's targets, regions or operation preferences are not what CloudFormation accepts (12-digit accounts, OU IDs, region names, percentages 1–100)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html";
+    STACK_SET_REFERENCE = Error Model "FF1012"
+        "a stack set uses a handle of another stack of its app, or gives one to it: its instances live in other accounts and regions"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/what-is-cfnstacksets.html";
 
     // ---- The constructs (FF15xx) ---------------------------------------------------------
     INVALID_INPUT = Error Construct "FF1501"

@@ -61,16 +61,32 @@ fn write_json(dir: &Path, name: &str, v: &serde_json::Value) -> std::path::PathB
 /// `stacks` (name, template, region bound by the program) into DIR with their manifest, as a
 /// stack program's `synth --out` writes them.
 fn app_serving(dir: &Path, stacks: &[(&str, serde_json::Value, Option<&str>)]) -> String {
+    let entries: Vec<(&str, serde_json::Value, serde_json::Value)> = stacks
+        .iter()
+        .map(|(name, t, region)| {
+            let entry = match region {
+                Some(r) => serde_json::json!({ "region": r }),
+                None => serde_json::json!({}),
+            };
+            (*name, t.clone(), entry)
+        })
+        .collect();
+    app_serving_entries(dir, &entries)
+}
+
+/// [`app_serving`] with each stack's manifest entry as given (its `template` added).
+fn app_serving_entries(
+    dir: &Path,
+    stacks: &[(&str, serde_json::Value, serde_json::Value)],
+) -> String {
     let templates = dir.join("templates");
     std::fs::create_dir_all(&templates).unwrap();
     let mut manifest = serde_json::Map::new();
-    for (name, t, region) in stacks {
+    for (name, t, entry) in stacks {
         let file = format!("{name}.template.json");
         write_json(&templates, &file, t);
-        let mut entry = serde_json::json!({ "template": file });
-        if let Some(r) = region {
-            entry["region"] = serde_json::json!(r);
-        }
+        let mut entry = entry.clone();
+        entry["template"] = serde_json::json!(file);
         manifest.insert((*name).to_owned(), entry);
     }
     write_json(
@@ -1265,4 +1281,163 @@ fn stacks_bound_to_regions_are_deployed_in_them() {
         text(&o)
     );
     assert!(!exists("us-east-1", "Home"));
+}
+
+/// A stack set through its whole life on moto's server: created with an instance per
+/// account and region, a second deploy is "no changes", a changed template with a region
+/// dropped deletes those instances only after approval and updates the rest, `status`
+/// lists the instances, `destroy` deletes them and then the set.
+#[test]
+fn stack_set_create_update_remove_instances_and_destroy() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = support::temp_dir("deploy-stackset");
+    let logs = |days: u32| serde_json::json!({"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": days}}}});
+    let set = |regions: &[&str]| {
+        serde_json::json!({"stackSet": {
+            "permissionModel": "SELF_MANAGED",
+            "targets": ["111111111111", "222222222222"],
+            "regions": regions,
+            "maxConcurrent": {"percentage": 50},
+        }})
+    };
+    let both = app_serving_entries(
+        &dir.join("v1"),
+        &[("Baseline", logs(30), set(&["us-east-1", "eu-west-1"]))],
+    );
+    let instances = || {
+        rt().block_on(async {
+            let out = moto
+                .client()
+                .await
+                .list_stack_instances()
+                .stack_set_name("Baseline")
+                .send()
+                .await
+                .expect("ListStackInstances");
+            let mut v: Vec<(String, String)> = out
+                .summaries()
+                .iter()
+                .map(|i| {
+                    (
+                        i.account().unwrap_or_default().to_owned(),
+                        i.region().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        })
+    };
+    let deploy = |app: &str, extra: &[&str]| {
+        moto.ferroform()
+            .args(["deploy", "--app", app, "--region", "us-east-1"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = deploy(&both, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    for line in [
+        "Stack set Baseline: create",
+        "+ instance 111111111111 eu-west-1",
+        "Stack set Baseline: created",
+        "222222222222 eu-west-1: SUCCEEDED",
+    ] {
+        assert!(stdout.contains(line), "{line}: {}", text(&o));
+    }
+    let all = [
+        ("111111111111", "eu-west-1"),
+        ("111111111111", "us-east-1"),
+        ("222222222222", "eu-west-1"),
+        ("222222222222", "us-east-1"),
+    ]
+    .map(|(a, r)| (a.to_owned(), r.to_owned()));
+    assert_eq!(instances(), all);
+
+    let o = deploy(&both, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Stack set Baseline: no changes"),
+        "{}",
+        text(&o)
+    );
+
+    // A new template, one region fewer: removing instances needs approval.
+    let one = app_serving_entries(
+        &dir.join("v2"),
+        &[("Baseline", logs(90), set(&["us-east-1"]))],
+    );
+    let o = deploy(&one, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("nothing done"), "{}", text(&o));
+    assert_eq!(instances(), all, "declined: nothing removed");
+    let o = deploy(&one, &["--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        stdout.contains("- instance 111111111111 eu-west-1"),
+        "{}",
+        text(&o)
+    );
+    assert!(stdout.contains("every instance is updated"), "{}", text(&o));
+    assert_eq!(
+        instances(),
+        all[1..2]
+            .iter()
+            .chain(&all[3..])
+            .cloned()
+            .collect::<Vec<_>>()
+    );
+    let body = rt().block_on(async {
+        moto.client()
+            .await
+            .describe_stack_set()
+            .stack_set_name("Baseline")
+            .send()
+            .await
+            .expect("DescribeStackSet")
+            .stack_set()
+            .and_then(|s| s.template_body().map(str::to_owned))
+            .unwrap_or_default()
+    });
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        body["Resources"]["Logs"]["Properties"]["RetentionInDays"],
+        90
+    );
+
+    let o = moto
+        .ferroform()
+        .args(["status", "--app", &one, "--region", "us-east-1"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Stack set Baseline: 2 instance(s)"),
+        "{}",
+        text(&o)
+    );
+
+    let o = moto
+        .ferroform()
+        .args(["destroy", "--app", &one, "--yes", "--region", "us-east-1"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Stack set Baseline: deleted"),
+        "{}",
+        text(&o)
+    );
+    let gone = rt().block_on(async {
+        moto.client()
+            .await
+            .describe_stack_set()
+            .stack_set_name("Baseline")
+            .send()
+            .await
+            .is_err()
+    });
+    assert!(gone, "the set is deleted: {}", text(&o));
 }

@@ -17,6 +17,7 @@ use crate::model::env::Env;
 use crate::model::export::ExportRef;
 use crate::model::render::{AppScope, Json};
 use crate::model::stack::Stack;
+use crate::model::stackset::StackSet;
 use crate::model::template::{Format, Template};
 use crate::rules;
 
@@ -90,6 +91,8 @@ pub const MANIFEST: &str = "ferroform.manifest.json";
 #[derive(Debug, Default)]
 pub struct App {
     stacks: Vec<Stack>,
+    /// For each stack, the stack set it is deployed as ([`App::add_stack_set`]).
+    sets: Vec<Option<StackSet>>,
 }
 
 impl App {
@@ -101,7 +104,26 @@ impl App {
     /// Add a stack; stacks are synthesized (and later deployed) in the order added.
     pub fn add(&mut self, stack: Stack) -> &mut Self {
         self.stacks.push(stack);
+        self.sets.push(None);
         self
+    }
+
+    /// Add a stack deployed as a CloudFormation StackSet ([`StackSet`]): its template goes
+    /// to every target account and region. It is ordered, synthesized and validated like
+    /// the other stacks; its targets are checked at synth (`FF1011`), and it may not share
+    /// handles with the other stacks (`FF1012`).
+    pub fn add_stack_set(&mut self, stack: Stack, set: StackSet) -> &mut Self {
+        self.stacks.push(stack);
+        self.sets.push(Some(set));
+        self
+    }
+
+    /// The stack set stack `name` is deployed as, if it is one.
+    pub fn stack_set(&self, name: &str) -> Option<&StackSet> {
+        self.stacks
+            .iter()
+            .position(|s| s.name() == name)
+            .and_then(|i| self.sets[i].as_ref())
     }
 
     /// The stacks, in the order added.
@@ -161,12 +183,22 @@ impl App {
         let mut diagnostics = Vec::with_capacity(self.stacks.len());
         let mut imports: Vec<Vec<ExportRef>> = vec![Vec::new(); self.stacks.len()];
         let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); self.stacks.len()];
+        let mut crossed = BTreeSet::new();
         for (consumer, s) in self.stacks.iter().enumerate() {
-            let (body, diags, used) = s.render_in(Some(scope.clone()));
+            let (body, mut diags, used) = s.render_in(Some(scope.clone()));
+            if let Some(set) = &self.sets[consumer] {
+                diags.extend(set.problems(s.name()));
+            }
             for e in used {
                 // Stacks that share a name share no identity: the first one is the producer
                 // (the duplicate name is reported anyway).
                 if let Some(producer) = self.stacks.iter().position(|p| p.id() == e.stack) {
+                    if self.sets[consumer].is_some() || self.sets[producer].is_some() {
+                        if crossed.insert((consumer, producer)) {
+                            diags.push(self.stack_set_reference(consumer, producer));
+                        }
+                        continue;
+                    }
                     deps[consumer].insert(producer);
                     imports[producer].push(e);
                 }
@@ -193,6 +225,26 @@ impl App {
             bodies,
             diagnostics,
             deps,
+        }
+    }
+
+    /// `FF1012`: a stack set and another stack of the app share a handle.
+    fn stack_set_reference(&self, consumer: usize, producer: usize) -> Diagnostic {
+        let (c, p) = (self.stacks[consumer].name(), self.stacks[producer].name());
+        let (set, other) = if self.sets[consumer].is_some() {
+            (c, p)
+        } else {
+            (p, c)
+        };
+        Diagnostic {
+            hint: Some(format!(
+                "the instances of stack set {set} live in other accounts and regions, where no export of {other} can be read (and {other} cannot read theirs): pass the value as a template parameter instead"
+            )),
+            ..Diagnostic::new(
+                rules::STACK_SET_REFERENCE,
+                c,
+                format!("stack {c} uses a handle of stack {p}, and {set} is a stack set"),
+            )
         }
     }
 
@@ -282,7 +334,9 @@ impl App {
             // already has an error is left out (the same mistake, said twice).
             let diags = &mut stack_diagnostics[i];
             let body = std::mem::take(&mut bodies[i]);
-            let t = Template::new(s.name(), body).with_env(s.environment().cloned());
+            let t = Template::new(s.name(), body)
+                .with_env(s.environment().cloned())
+                .with_stack_set(self.sets[i].clone());
             let failed: BTreeSet<String> = diags
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
@@ -427,6 +481,9 @@ pub(crate) fn write_out_dir_reporting(
         if let Some(env) = t.env() {
             manifest.envs.push((t.name().to_owned(), env.clone()));
         }
+        if let Some(set) = t.stack_set() {
+            manifest.stack_sets.push((t.name().to_owned(), set.clone()));
+        }
         let changed = match format {
             // A synthesized template's JSON text was written once, when it was made (the
             // validator measured that same text): written out as is.
@@ -493,6 +550,9 @@ pub struct Manifest {
     /// The images built from source, by id (`<stack>/<task>/<container>`); written only
     /// when there are some.
     pub images: Vec<ImageAsset>,
+    /// The stacks deployed as stack sets ([`App::add_stack_set`]): written as the stack's
+    /// `stackSet`.
+    pub stack_sets: Vec<(String, StackSet)>,
 }
 
 impl Manifest {
@@ -519,6 +579,7 @@ impl Manifest {
             .ok_or("no `stacks` object")?;
         let mut out = Vec::with_capacity(stacks.len());
         let mut envs = Vec::new();
+        let mut stack_sets = Vec::new();
         for (name, entry) in stacks {
             let file = entry
                 .get("template")
@@ -536,6 +597,11 @@ impl Manifest {
                 }
                 envs.push((name.clone(), env));
             }
+            if let Some(set) = entry.get("stackSet") {
+                let set =
+                    StackSet::from_json(set).map_err(|e| format!("stack {name}: stackSet: {e}"))?;
+                stack_sets.push((name.clone(), set));
+            }
         }
         let images = match value.get("images") {
             None => Vec::new(),
@@ -549,6 +615,7 @@ impl Manifest {
             stacks: out,
             envs,
             images,
+            stack_sets,
         })
     }
 
@@ -569,6 +636,9 @@ impl Manifest {
                             entry[k] = serde_json::Value::String(v.to_owned());
                         }
                     }
+                }
+                if let Some((_, set)) = self.stack_sets.iter().find(|(n, _)| n == name) {
+                    entry["stackSet"] = set.to_json();
                 }
                 (name.clone(), entry)
             })

@@ -335,7 +335,14 @@ fn run_app_in(
         out.push(
             read_stack_template(&dir.join(file), name)
                 .map_err(AppRunError::Template)?
-                .with_env(env),
+                .with_env(env)
+                .with_stack_set(
+                    manifest
+                        .stack_sets
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, set)| set.clone()),
+                ),
         );
     }
     if names.is_empty() && out.is_empty() {

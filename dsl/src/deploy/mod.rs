@@ -53,6 +53,7 @@ mod progress;
 mod publish;
 mod session;
 mod stack;
+mod stackset;
 mod upload;
 
 pub use changeset::Plan;
@@ -60,8 +61,8 @@ pub use drift::{DriftReport, PropertyDrift, ResourceDrift, drift, render as rend
 pub use error::{Error, ErrorKind};
 pub use event::{StackEvent, root_cause};
 pub use ops::{
-    DeployOptions, DeployOutcome, DiffOutcome, deploy, destroy, diff, outputs, status,
-    write_outputs_file,
+    DeployOptions, DeployOutcome, DiffOutcome, deploy, destroy, destroy_stack_set, diff, outputs,
+    stack_set_status, status, write_outputs_file,
 };
 pub use progress::{LiveUi, PlainUi, PrefixedUi, Ui};
 pub use publish::{DEFAULT_CONCURRENCY, LOG_TAIL, PublishOptions, Published, publish};

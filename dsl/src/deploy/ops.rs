@@ -60,6 +60,9 @@ pub enum DeployOutcome {
         /// Its id (ARN).
         change_set: String,
     },
+    /// `--no-execute` for a stack set ([`crate::StackSet`]): the plan was shown, nothing
+    /// was done (stack sets have no change sets).
+    Planned,
 }
 
 /// What [`diff`] found.
@@ -102,9 +105,19 @@ pub async fn deploy(
         masker: &masker,
     };
     s.reset();
-    let r = s
-        .bounded(template.name(), deploy_inner(s, template, opts, &mut ui))
-        .await;
+    let r = match template.stack_set() {
+        Some(set) => {
+            s.bounded(
+                template.name(),
+                super::stackset::deploy(s, template, set, opts, &mut ui),
+            )
+            .await
+        }
+        None => {
+            s.bounded(template.name(), deploy_inner(s, template, opts, &mut ui))
+                .await
+        }
+    };
     ui.finish();
     r.map(|(outcome, mut outputs)| {
         masker.mask_outputs(&mut outputs);
@@ -114,11 +127,11 @@ pub async fn deploy(
 }
 
 /// Check the parameters against the template; build the list to submit.
-fn parameters_for(
+pub(super) fn parameters_for(
     name: &str,
     body: &Json,
     given: &[(String, String)],
-    existing: Option<&StackState>,
+    existing: Option<&IndexMap<String, String>>,
 ) -> Result<Vec<(String, Option<String>)>, Error> {
     let declared: Vec<String> = body
         .get("Parameters")
@@ -144,7 +157,7 @@ fn parameters_for(
     for k in &declared {
         if let Some((_, v)) = given.iter().rev().find(|(g, _)| g == k) {
             out.push((k.clone(), Some(v.clone())));
-        } else if existing.is_some_and(|st| st.parameters.contains_key(k)) {
+        } else if existing.is_some_and(|current| current.contains_key(k)) {
             out.push((k.clone(), None));
         }
     }
@@ -207,7 +220,7 @@ async fn deploy_inner(
         Some(_) => deployed_template(s, name).await?,
         None => None,
     };
-    let parameters = parameters_for(name, new, &opts.parameters, stable)?;
+    let parameters = parameters_for(name, new, &opts.parameters, stable.map(|st| &st.parameters))?;
 
     if let Some(st) = stable
         && unchanged(st, deployed.as_ref(), new, opts)
@@ -516,7 +529,7 @@ async fn continue_rollback(
 
 /// Go on when `yes`, or when asked `question` and answered yes; otherwise the error
 /// `declined` (answered no) or `no_terminal` (nobody to ask).
-fn approved(
+pub(super) fn approved(
     ui: &mut dyn Ui,
     yes: bool,
     name: &str,
@@ -581,6 +594,35 @@ async fn submit(
     ui: &mut dyn Ui,
 ) -> Result<Created, Error> {
     let name = template.name();
+    let (body, url) = template_source(s, template, opts, ui).await?;
+    let caps = capabilities(template);
+    changeset::create(
+        s,
+        Submission {
+            stack: name,
+            create,
+            body,
+            url,
+            parameters,
+            capabilities: caps.iter().map(|c| c.as_str()).collect(),
+            tags: &opts.tags,
+            role_arn: opts.role_arn.as_deref(),
+            name: change_set_name(),
+            timeout: opts.timeout,
+        },
+    )
+    .await
+}
+
+/// How a template is sent: its text (body), or, over 51,200 bytes, the URL of its copy in
+/// `--s3-bucket` (else the bootstrap bucket), uploaded unless already there.
+pub(super) async fn template_source(
+    s: &Session,
+    template: &Template,
+    opts: &DeployOptions,
+    ui: &mut dyn Ui,
+) -> Result<(Option<String>, Option<String>), Error> {
+    let name = template.name();
     // The file as given (or the synthesized JSON): what the size limit is about.
     let body = template.body_text().to_owned();
     let url = if body.len() > MAX_TEMPLATE_BODY {
@@ -605,23 +647,7 @@ async fn submit(
     } else {
         None
     };
-    let caps = capabilities(template);
-    changeset::create(
-        s,
-        Submission {
-            stack: name,
-            create,
-            body: url.is_none().then_some(body),
-            url,
-            parameters,
-            capabilities: caps.iter().map(|c| c.as_str()).collect(),
-            tags: &opts.tags,
-            role_arn: opts.role_arn.as_deref(),
-            name: change_set_name(),
-            timeout: opts.timeout,
-        },
-    )
-    .await
+    Ok((url.is_none().then_some(body), url))
 }
 
 /// Delete a change set, and the REVIEW_IN_PROGRESS stack its CREATE made when `stack_too`.
@@ -667,9 +693,20 @@ pub async fn diff(
         masker: &masker,
     };
     s.reset();
-    s.bounded(template.name(), diff_inner(s, template, opts, &mut ui))
-        .await
-        .map_err(|e| mask_err(&masker, e))
+    match template.stack_set() {
+        Some(set) => s
+            .bounded(
+                template.name(),
+                super::stackset::diff(s, template, set, opts, &mut ui),
+            )
+            .await
+            .map(|changes| DiffOutcome { changes }),
+        None => {
+            s.bounded(template.name(), diff_inner(s, template, opts, &mut ui))
+                .await
+        }
+    }
+    .map_err(|e| mask_err(&masker, e))
 }
 
 async fn diff_inner(
@@ -705,7 +742,7 @@ async fn diff_inner(
             _ => {}
         }
     }
-    let parameters = parameters_for(name, new, &opts.parameters, stable)?;
+    let parameters = parameters_for(name, new, &opts.parameters, stable.map(|st| &st.parameters))?;
     if let Some(st) = stable
         && unchanged(st, deployed.as_ref(), new, opts)
     {
@@ -770,6 +807,10 @@ async fn destroy_inner(
 ) -> Result<bool, Error> {
     s.phase(format!("reading the state of stack {name}"));
     let Some(st) = describe(s, name).await? else {
+        // A name given on the command line may be a stack set's.
+        if super::stackset::exists(s, name).await? {
+            return super::stackset::destroy(s, name, yes, timeout, ui).await;
+        }
         ui.line(&format!("Stack {name} does not exist: nothing to destroy"));
         return Ok(false);
     };
@@ -840,6 +881,28 @@ async fn destroy_inner(
     }
 }
 
+/// Delete stack set `name` ([`crate::StackSet`]): every instance (their stacks too), then
+/// the set, after confirmation unless `yes`. A set that does not exist is reported and is
+/// not an error (returns `false`).
+pub async fn destroy_stack_set(
+    s: &Session,
+    name: &str,
+    yes: bool,
+    timeout: Option<Duration>,
+    ui: &mut dyn Ui,
+) -> Result<bool, Error> {
+    s.reset();
+    s.bounded(name, super::stackset::destroy(s, name, yes, timeout, ui))
+        .await
+}
+
+/// Print stack set `name`'s instances and their status. Returns `false` when there is no
+/// such set.
+pub async fn stack_set_status(s: &Session, name: &str, ui: &mut dyn Ui) -> Result<bool, Error> {
+    s.reset();
+    s.bounded(name, super::stackset::status(s, name, ui)).await
+}
+
 /// The outputs of stack `name`, in CloudFormation's order. Outputs derived from NoEcho
 /// parameters of the deployed template (read with GetTemplate when the stack has outputs)
 /// read `****`: CloudFormation shows them in clear (see [`Masker`]).
@@ -896,7 +959,10 @@ async fn status_inner(
     ui: &mut dyn Ui,
 ) -> Result<Option<StackState>, Error> {
     let Some(st) = describe(s, name).await? else {
-        ui.line(&format!("Stack {name} does not exist"));
+        // A name given on the command line may be a stack set's.
+        if !super::stackset::status(s, name, ui).await? {
+            ui.line(&format!("Stack {name} does not exist"));
+        }
         return Ok(None);
     };
     ui.line(&format!(

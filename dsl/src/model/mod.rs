@@ -9,9 +9,9 @@
 //!
 //! 1. `json`, `diag`, `fasthash`, `id`, `env` — the JSON tree, diagnostics, hashing, the
 //!    identities handles carry (`StackId`, `CondRef`, `MappingRef`), where a stack is deployed
-//! 2. `asset`, `export`, `refcheck`, `yaml`, `yaml_read` — what synth records of the images
-//!    built from source, cross-stack export names, reference checks in plain JSON, YAML
-//!    writing and reading
+//! 2. `asset`, `export`, `refcheck`, `stackset`, `yaml`, `yaml_read` — what synth records of
+//!    the images built from source, cross-stack export names, reference checks in plain
+//!    JSON, the accounts and regions of a stack set, YAML writing and reading
 //! 3. `render`, `template` — `Render` and `RenderCx`; the rendered `Template`
 //! 4. `intrinsic`, `parse`, `generated` — the expression tree (`Expr`, `Cond`) and its
 //!    rendering; reading templates; the names a transform or module may add to a template
@@ -37,6 +37,7 @@ pub mod parse;
 pub(crate) mod refcheck;
 pub mod render;
 pub mod stack;
+pub mod stackset;
 pub mod tag;
 pub mod template;
 pub mod value;

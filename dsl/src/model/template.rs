@@ -1,6 +1,7 @@
 //! `Template`: a rendered CloudFormation template, ready to write as JSON or YAML.
 
 use super::env::Env;
+use super::stackset::StackSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -47,6 +48,8 @@ pub struct Template {
     yaml_aliases: Arc<[AliasUse]>,
     /// Where the stack is deployed, when its program bound it ([`crate::Stack::env`]).
     env: Option<Env>,
+    /// The accounts and regions of a stack set ([`crate::App::add_stack_set`]).
+    stack_set: Option<Arc<StackSet>>,
 }
 
 /// Which text a template is sent as.
@@ -87,6 +90,7 @@ impl Template {
             text,
             yaml_aliases: Arc::new([]),
             env: None,
+            stack_set: None,
         }
     }
 
@@ -104,6 +108,7 @@ impl Template {
             text: Text::Source(text.into()),
             yaml_aliases: yaml_aliases.into(),
             env: None,
+            stack_set: None,
         }
     }
 
@@ -119,6 +124,18 @@ impl Template {
         self.env.as_ref()
     }
 
+    /// The same template, deployed as a stack set ([`crate::App::add_stack_set`]).
+    #[must_use]
+    pub fn with_stack_set(mut self, set: Option<StackSet>) -> Template {
+        self.stack_set = set.map(Arc::new);
+        self
+    }
+
+    /// The stack set this template is deployed as, if any.
+    pub fn stack_set(&self) -> Option<&StackSet> {
+        self.stack_set.as_deref()
+    }
+
     /// The same template with another body (the validator checks a template's
     /// `Fn::ForEach` loops expanded): the text CloudFormation receives, and what the reader
     /// noticed in it, stay those of this one.
@@ -129,6 +146,7 @@ impl Template {
             text: self.text.clone(),
             yaml_aliases: Arc::clone(&self.yaml_aliases),
             env: self.env.clone(),
+            stack_set: self.stack_set.clone(),
         }
     }
 

@@ -215,6 +215,7 @@ fn run_concurrently(
                 deploy::DeployOutcome::NotExecuted { change_set } => {
                     format!("change set {change_set} left for review")
                 }
+                deploy::DeployOutcome::Planned => "planned, nothing done (--no-execute)".to_owned(),
             }
         },
         |after| format!("not deployed: it needs {after}, which did not deploy"),

@@ -43,10 +43,11 @@ pub(crate) fn run(
 ) -> Result<u8, Exit> {
     let (mut places, base, regional) = connect_places(source, m, err)?;
     places.reverse();
-    let names: Vec<String> = places.iter().map(|(n, _)| n.clone()).collect();
+    let names: Vec<String> = places.iter().map(|p| p.name.clone()).collect();
+    let sets: Vec<bool> = places.iter().map(|p| p.stack_set).collect();
     let sessions: Vec<&deploy::Session> = places
         .iter()
-        .map(|(_, r)| session_in(&base, &regional, r.as_deref()))
+        .map(|p| session_in(&base, &regional, p.region.as_deref()))
         .collect();
     let yes = m.get_flag("yes");
     let role = m.get_one::<String>("role-arn").map(String::as_str);
@@ -56,7 +57,7 @@ pub(crate) fn run(
         return destroy_concurrently(
             &sessions,
             m,
-            &names,
+            (&names, &sets),
             yes,
             role,
             timeout,
@@ -65,12 +66,19 @@ pub(crate) fn run(
             err,
         );
     }
-    for (name, session) in names.iter().zip(&sessions) {
+    for ((name, session), set) in names.iter().zip(&sessions).zip(&sets) {
         let mut ui = make_ui(m, out, err);
-        run_on_stack(
-            name,
-            deploy::destroy(session, name, yes, role, timeout, ui.as_mut()),
-        )?;
+        if *set {
+            run_on_stack(
+                name,
+                deploy::destroy_stack_set(session, name, yes, timeout, ui.as_mut()),
+            )?;
+        } else {
+            run_on_stack(
+                name,
+                deploy::destroy(session, name, yes, role, timeout, ui.as_mut()),
+            )?;
+        }
     }
     Ok(EXIT_OK)
 }
@@ -81,7 +89,7 @@ pub(crate) fn run(
 fn destroy_concurrently(
     sessions: &[&deploy::Session],
     m: &ArgMatches,
-    names: &[String],
+    (names, sets): (&[String], &[bool]),
     yes: bool,
     role: Option<&str>,
     timeout: Option<std::time::Duration>,
@@ -109,7 +117,11 @@ fn destroy_concurrently(
     // What imports from what, from the deployed templates (a stack that does not exist has
     // none).
     let mut bodies = Vec::with_capacity(names.len());
-    for (name, session) in names.iter().zip(sessions) {
+    for ((name, session), set) in names.iter().zip(sessions).zip(sets) {
+        if *set {
+            bodies.push(crate::Json::Null);
+            continue;
+        }
         let deployed = run_on_stack(name, deploy::fetch_template(session, name, false))?;
         let body = deployed
             .and_then(|d| crate::Template::parse(name, &d.text).ok())
@@ -132,10 +144,14 @@ fn destroy_concurrently(
         let (out_cell, err_cell) = (&out_cell, &err_cell);
         run_ordered(names, &needs, concurrency, |i| {
             let name = &names[i];
-            let session = sessions[i];
+            let (session, set) = (sessions[i], sets[i]);
             Box::pin(async move {
                 let mut ui = deploy::PrefixedUi::new(name, out_cell, err_cell);
-                deploy::destroy(session, name, true, role, timeout, &mut ui).await
+                if set {
+                    deploy::destroy_stack_set(session, name, true, timeout, &mut ui).await
+                } else {
+                    deploy::destroy(session, name, true, role, timeout, &mut ui).await
+                }
             })
         })?
     };

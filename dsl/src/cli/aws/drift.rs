@@ -29,8 +29,15 @@ pub(crate) fn run(
 ) -> Result<u8, Exit> {
     let (places, base, regional) = connect_places(source, m, err)?;
     let mut code = EXIT_OK;
-    for (name, region) in &places {
-        let session = session_in(&base, &regional, region.as_deref());
+    for p in &places {
+        let (name, session) = (&p.name, session_in(&base, &regional, p.region.as_deref()));
+        if p.stack_set {
+            let _ = writeln!(
+                err,
+                "note: {name} is a stack set: ferroform does not detect drift of stack sets yet (aws cloudformation detect-stack-set-drift --stack-set-name {name}); skipped"
+            );
+            continue;
+        }
         let report = {
             let mut ui = make_ui(m, out, err);
             run_on_stack(name, deploy::drift(session, name, ui.as_mut()))?

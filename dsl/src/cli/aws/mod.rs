@@ -539,6 +539,25 @@ pub(super) fn sessions_for_regions<'r>(
     Ok(out)
 }
 
+/// A stack an AWS command acts on: its name, the region its program binds it to, and
+/// whether the program deploys it as a stack set ([`crate::StackSet`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Place {
+    pub name: String,
+    pub region: Option<String>,
+    pub stack_set: bool,
+}
+
+impl Place {
+    fn named(name: String) -> Place {
+        Place {
+            name,
+            region: None,
+            stack_set: false,
+        }
+    }
+}
+
 /// The stacks to act on with their regions ([`stack_places`]), the session of the AWS
 /// settings, and one per other region a stack is bound to.
 #[allow(clippy::type_complexity)]
@@ -548,7 +567,7 @@ pub(super) fn connect_places(
     err: &mut dyn Write,
 ) -> Result<
     (
-        Vec<(String, Option<String>)>,
+        Vec<Place>,
         Session,
         std::collections::BTreeMap<String, Session>,
     ),
@@ -556,8 +575,11 @@ pub(super) fn connect_places(
 > {
     let places = stack_places(source, m, err)?;
     let session = connect(m)?;
-    let regional =
-        sessions_for_regions(m, &session, places.iter().filter_map(|(_, r)| r.as_deref()))?;
+    let regional = sessions_for_regions(
+        m,
+        &session,
+        places.iter().filter_map(|p| p.region.as_deref()),
+    )?;
     Ok((places, session, regional))
 }
 
@@ -728,7 +750,7 @@ pub(super) fn stack_places(
     source: Source<'_>,
     m: &ArgMatches,
     err: &mut dyn Write,
-) -> Result<Vec<(String, Option<String>)>, Exit> {
+) -> Result<Vec<Place>, Exit> {
     let names = requested(m);
     if let Some(n) = m.get_one::<String>("stack-name") {
         if !names.is_empty() {
@@ -737,7 +759,7 @@ pub(super) fn stack_places(
             ));
         }
         check_names([n.as_str()], true)?;
-        return Ok(vec![(n.clone(), None)]);
+        return Ok(vec![Place::named(n.clone())]);
     }
     check_names(names.iter().map(String::as_str), true)?;
     let region =
@@ -751,14 +773,22 @@ pub(super) fn stack_places(
                     .iter()
                     .find(|s| s.name() == n)
                     .and_then(|s| s.environment());
-                (n.to_owned(), region(env))
+                Place {
+                    name: n.to_owned(),
+                    region: region(env),
+                    stack_set: app.stack_set(n).is_some(),
+                }
             })
             .collect()),
         Source::Tool => match (app_command(m, err)?, names.is_empty()) {
-            (_, false) => Ok(names.into_iter().map(|n| (n, None)).collect()),
+            (_, false) => Ok(names.into_iter().map(Place::named).collect()),
             (Some(cmd), true) => Ok(run_app(&cmd, &[])?
                 .iter()
-                .map(|t| (t.name().to_owned(), region(t.env())))
+                .map(|t| Place {
+                    name: t.name().to_owned(),
+                    region: region(t.env()),
+                    stack_set: t.stack_set().is_some(),
+                })
                 .collect()),
             (None, true) => Err(Exit::usage(
                 "which stacks? Use --stack-name NAME, or --app \"CMD\" [STACK...] (or app = \"CMD\" in ./ferroform.toml)",

@@ -28,8 +28,15 @@ pub(crate) fn run(
 ) -> Result<u8, Exit> {
     let (places, base, regional) = connect_places(source, m, err)?;
     let mut all: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
-    for (name, region) in &places {
-        let session = session_in(&base, &regional, region.as_deref());
+    for p in &places {
+        let (name, session) = (&p.name, session_in(&base, &regional, p.region.as_deref()));
+        if p.stack_set {
+            let _ = writeln!(
+                err,
+                "note: {name} is a stack set: it has no outputs of its own (each instance's stack has them, in its account and region)"
+            );
+            continue;
+        }
         all.insert(
             name.clone(),
             run_on_stack(name, deploy::outputs(session, name))?,

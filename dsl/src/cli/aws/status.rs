@@ -33,10 +33,22 @@ pub(crate) fn run(
 ) -> Result<u8, Exit> {
     let (places, base, regional) = connect_places(source, m, err)?;
     let limit = m.get_one::<usize>("events").copied().unwrap_or(20);
-    for (name, region) in &places {
-        let session = session_in(&base, &regional, region.as_deref());
+    for p in &places {
+        let session = session_in(&base, &regional, p.region.as_deref());
         let mut ui = make_ui(m, out, err);
-        run_on_stack(name, deploy::status(session, name, limit, ui.as_mut()))?;
+        if p.stack_set {
+            if !run_on_stack(
+                &p.name,
+                deploy::stack_set_status(session, &p.name, ui.as_mut()),
+            )? {
+                ui.line(&format!("Stack set {} does not exist", p.name));
+            }
+        } else {
+            run_on_stack(
+                &p.name,
+                deploy::status(session, &p.name, limit, ui.as_mut()),
+            )?;
+        }
     }
     Ok(EXIT_OK)
 }
