@@ -1441,3 +1441,81 @@ fn stack_set_create_update_remove_instances_and_destroy() {
     });
     assert!(gone, "the set is deleted: {}", text(&o));
 }
+
+/// A stack bound to an account is only deployed with credentials of that account: without
+/// a way to reach it, the deploy names the stack and both accounts and submits nothing; with
+/// `role_arn` for the account in `ferroform.toml`, the stack is deployed as that role (in
+/// that account: moto keeps each account's stacks apart, and the default account does not
+/// see it), and `status` finds it there too.
+#[test]
+fn stacks_bound_to_an_account_are_reached_through_its_role_or_refused() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = support::temp_dir("deploy-accounts");
+    let logs = |name: &str| serde_json::json!({"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": name, "RetentionInDays": 7}}}});
+    // moto's default account is 123456789012.
+    let app = app_serving_entries(
+        &dir,
+        &[
+            (
+                "Home",
+                logs("accounts-home"),
+                serde_json::json!({"account": "123456789012", "region": "us-east-1"}),
+            ),
+            (
+                "Away",
+                logs("accounts-away"),
+                serde_json::json!({"account": "111111111111", "region": "us-east-1"}),
+            ),
+        ],
+    );
+    let exists = |name: &str| {
+        rt().block_on(async {
+            moto.client()
+                .await
+                .describe_stacks()
+                .stack_name(name)
+                .send()
+                .await
+                .is_ok()
+        })
+    };
+    let work = dir.join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let run = |args: &[&str]| {
+        moto.ferroform()
+            .current_dir(&work)
+            .args(args)
+            .args(["--app", &app, "--region", "us-east-1"])
+            .output()
+            .unwrap()
+    };
+    let o = run(&["deploy", "--yes"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains(
+            "stack Away is bound to account 111111111111, but the credentials (the default credentials"
+        ) && text(&o).contains("are for account 123456789012"),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains("[accounts.<id>]"), "{}", text(&o));
+    assert!(!exists("Home") && !exists("Away"), "nothing submitted");
+
+    std::fs::write(
+        work.join("ferroform.toml"),
+        "[accounts.111111111111]\nrole_arn = \"arn:aws:iam::111111111111:role/deployer\"\n",
+    )
+    .unwrap();
+    let o = run(&["deploy", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(exists("Home"), "{}", text(&o));
+    assert!(!exists("Away"), "not in the default account: {}", text(&o));
+    let o = run(&["status"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("Stack Away: CREATE_COMPLETE"),
+        "found in its account: {}",
+        text(&o)
+    );
+}

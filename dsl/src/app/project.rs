@@ -8,6 +8,22 @@
 //! assert_eq!(p.app.as_deref(), Some("cargo run -q --example web --"));
 //! assert!(p.warnings.is_empty());
 //! ```
+//!
+//! Credentials per account: the stacks bound to an account ([`crate::Env`]) are deployed with
+//! that account's profile, or as a role assumed with the default credentials (or with the
+//! profile):
+//!
+//! ```
+//! use ferroform::app::project::ProjectFile;
+//!
+//! let p = ProjectFile::parse(
+//!     "[accounts.111111111111]\nprofile = \"prod\"\n\n[accounts.\"222222222222\"]\nrole_arn = \"arn:aws:iam::222222222222:role/deployer\"\n",
+//! )
+//! .unwrap();
+//! assert_eq!(p.account("111111111111").unwrap().profile.as_deref(), Some("prod"));
+//! assert!(p.account("222222222222").unwrap().role_arn.is_some());
+//! assert!(p.account("333333333333").is_none());
+//! ```
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -24,9 +40,22 @@ pub struct ProjectFile {
     /// `builder = "buildah" | "podman" | "docker"` (or a path to one): the image builder for
     /// images built from source (default: the first found, buildah first).
     pub builder: Option<String>,
+    /// `[accounts.<id>]` sections: how to reach each account (by 12-digit ID), in file
+    /// order.
+    pub accounts: Vec<(String, AccountAccess)>,
     /// Unknown keys and sections, ignored so that a newer file still works with an older
     /// ferroform: one line each, to show as warnings.
     pub warnings: Vec<String>,
+}
+
+/// How to reach one account (`[accounts.<id>]` in `ferroform.toml`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountAccess {
+    /// `profile = "NAME"`: a profile of the shared AWS config or credentials file.
+    pub profile: Option<String>,
+    /// `role_arn = "ARN"`: a role to assume (with the profile's credentials when both are
+    /// given, else with the default ones).
+    pub role_arn: Option<String>,
 }
 
 /// A project file that cannot be used.
@@ -47,6 +76,11 @@ impl fmt::Display for ProjectFileError {
 impl std::error::Error for ProjectFileError {}
 
 impl ProjectFile {
+    /// How to reach account `id`, when the file says.
+    pub fn account(&self, id: &str) -> Option<&AccountAccess> {
+        self.accounts.iter().find(|(a, _)| a == id).map(|(_, x)| x)
+    }
+
     /// Read the project file at `path`: `None` when there is no such file.
     pub fn load(path: &Path) -> Result<Option<ProjectFile>, ProjectFileError> {
         if !path.is_file() {
@@ -62,7 +96,8 @@ impl ProjectFile {
 
     /// Parse the subset of TOML the file needs: one `key = value` per line at the top level,
     /// `#` comments, `[sections]`. The keys are `app` and `builder`, each a basic (`"..."`,
-    /// with escapes) or literal (`'...'`) string. A line that is not `key = value`, a header
+    /// with escapes) or literal (`'...'`) string; `[accounts.<12-digit id>]` sections hold
+    /// `profile` and `role_arn`. A line that is not `key = value`, a header
     /// or a comment, an unquoted or unterminated value, or a key twice is an error naming the
     /// line.
     pub fn parse(text: &str) -> Result<ProjectFile, String> {
@@ -84,9 +119,24 @@ impl ProjectFile {
                 if !line.contains(']') || name.is_empty() {
                     return Err(format!("line {n}: malformed section header `{line}`"));
                 }
-                config.warnings.push(format!(
-                    "line {n}: section [{name}] is not used by ferroform and is ignored"
-                ));
+                if let Some(id) = name.strip_prefix("accounts.") {
+                    let id = id.trim().trim_matches('"');
+                    if !crate::model::stackset::valid_account(id) {
+                        return Err(format!(
+                            "line {n}: `{id}` is not an account ID (12 digits), e.g. [accounts.111111111111]"
+                        ));
+                    }
+                    if config.account(id).is_some() {
+                        return Err(format!("line {n}: [accounts.{id}] is defined twice"));
+                    }
+                    config
+                        .accounts
+                        .push((id.to_owned(), AccountAccess::default()));
+                } else {
+                    config.warnings.push(format!(
+                        "line {n}: section [{name}] is not used by ferroform and is ignored"
+                    ));
+                }
                 section = Some(name.to_owned());
                 continue;
             }
@@ -99,7 +149,37 @@ impl ProjectFile {
             if key.is_empty() {
                 return Err(format!("line {n}: missing key before `=`"));
             }
-            if section.is_some() {
+            if let Some(name) = &section {
+                if name.starts_with("accounts.")
+                    && let Some((id, access)) = config.accounts.last_mut()
+                {
+                    let slot = match key {
+                        "profile" => &mut access.profile,
+                        "role_arn" => &mut access.role_arn,
+                        _ => {
+                            config.warnings.push(format!(
+                                "line {n}: unknown key `{key}` in [accounts.{id}] ignored (known: profile, role_arn)"
+                            ));
+                            continue;
+                        }
+                    };
+                    if slot.is_some() {
+                        return Err(format!("line {n}: `{key}` is defined twice"));
+                    }
+                    match toml_string(value.trim()) {
+                        Some(v) if !v.trim().is_empty() => *slot = Some(v),
+                        _ => {
+                            return Err(format!(
+                                "line {n}: `{key}` must be a quoted string, e.g. {key} = \"{}\"",
+                                if key == "profile" {
+                                    "prod"
+                                } else {
+                                    "arn:aws:iam::111111111111:role/deployer"
+                                }
+                            ));
+                        }
+                    }
+                }
                 continue; // inside an ignored section (already warned about)
             }
             let slot = match key {
@@ -220,6 +300,50 @@ mod tests {
         ] {
             let e = ProjectFile::parse(text).unwrap_err();
             assert!(e.starts_with(&format!("line {line}:")), "{text:?}: {e}");
+            assert!(e.contains(what), "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn account_sections_say_how_to_reach_each_account() {
+        let p = ProjectFile::parse(
+            "app = \"x\"\n[accounts.111111111111]\nprofile = \"prod\"\nrole_arn = 'arn:aws:iam::111111111111:role/d'\nregion = \"x\"\n[accounts.\"222222222222\"]\nprofile = \"dev\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            p.accounts,
+            [
+                (
+                    "111111111111".to_owned(),
+                    AccountAccess {
+                        profile: Some("prod".into()),
+                        role_arn: Some("arn:aws:iam::111111111111:role/d".into()),
+                    }
+                ),
+                (
+                    "222222222222".to_owned(),
+                    AccountAccess {
+                        profile: Some("dev".into()),
+                        role_arn: None,
+                    }
+                ),
+            ]
+        );
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        assert!(p.warnings[0].contains("unknown key `region` in [accounts.111111111111]"));
+        for (text, what) in [
+            ("[accounts.1234]\n", "not an account ID"),
+            (
+                "[accounts.111111111111]\n[accounts.111111111111]\n",
+                "twice",
+            ),
+            ("[accounts.111111111111]\nprofile = prod\n", "quoted string"),
+            (
+                "[accounts.111111111111]\nprofile = 'a'\nprofile = 'b'\n",
+                "twice",
+            ),
+        ] {
+            let e = ProjectFile::parse(text).unwrap_err();
             assert!(e.contains(what), "{text:?}: {e}");
         }
     }

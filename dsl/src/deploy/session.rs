@@ -49,6 +49,9 @@ pub struct AwsOptions {
     pub profile: Option<String>,
     /// `--endpoint-url`.
     pub endpoint_url: Option<String>,
+    /// A role to assume with the credentials found (`role_arn` of an account in
+    /// `ferroform.toml`): every call is made as that role, through STS `AssumeRole`.
+    pub role_arn: Option<String>,
     /// Attempts per API call, retries included (the SDK's standard retry mode with
     /// exponential backoff for throttling and transient errors). Default
     /// `DEFAULT_MAX_ATTEMPTS` (5).
@@ -116,6 +119,11 @@ pub struct Session {
     /// ECS, for the services of a deploy that fails or stalls (`None` in sessions made with
     /// [`Session::from_clients`] without [`Session::with_ecs`]).
     pub(crate) ecs: Option<aws_sdk_ecs::Client>,
+    /// STS, for the account of the credentials ([`Session::caller_account`]; `None` in
+    /// sessions made with [`Session::from_clients`]).
+    sts: Option<aws_sdk_sts::Client>,
+    /// The role assumed ([`AwsOptions::role_arn`]), for messages.
+    role_arn: Option<String>,
     pub(crate) endpoint: String,
     pub(crate) s3_endpoint: String,
     pub(crate) region: String,
@@ -168,7 +176,20 @@ impl Session {
         if let Some(e) = &options.endpoint_url {
             loader = loader.endpoint_url(e);
         }
-        let config = loader.load().await;
+        let mut config = loader.load().await;
+        if let Some(role) = &options.role_arn {
+            let provider = aws_config::sts::AssumeRoleProvider::builder(role)
+                .session_name("ferroform")
+                .configure(&config)
+                .build()
+                .await;
+            config = config
+                .into_builder()
+                .credentials_provider(
+                    aws_sdk_cloudformation::config::SharedCredentialsProvider::new(provider),
+                )
+                .build();
+        }
         let Some(region) = config.region().map(std::string::ToString::to_string) else {
             return Err(Error::input(
                 None,
@@ -206,11 +227,20 @@ impl Session {
             })
             .build();
         let ecs = aws_sdk_ecs::Client::from_conf(ecs_conf);
+        let sts_conf = aws_sdk_sts::config::Builder::from(&config)
+            .interceptor(Track {
+                activity: activity.clone(),
+                service: "STS",
+            })
+            .build();
+        let sts = aws_sdk_sts::Client::from_conf(sts_conf);
         Ok(Session {
             cfn,
             s3,
             ecr: Some(ecr),
             ecs: Some(ecs),
+            sts: Some(sts),
+            role_arn: options.role_arn.clone(),
             endpoint: custom
                 .clone()
                 .unwrap_or_else(|| format!("https://cloudformation.{region}.amazonaws.com")),
@@ -239,6 +269,8 @@ impl Session {
             s3,
             ecr: None,
             ecs: None,
+            sts: None,
+            role_arn: None,
             s3_endpoint: endpoint.clone(),
             endpoint,
             region: region.into(),
@@ -283,6 +315,39 @@ impl Session {
     /// The region in use.
     pub fn region(&self) -> &str {
         &self.region
+    }
+
+    /// The account of the credentials in use (STS `GetCallerIdentity`, which needs no
+    /// permission). A role that cannot be assumed fails here, naming it.
+    pub async fn caller_account(&self) -> Result<String, Error> {
+        let Some(sts) = &self.sts else {
+            return Err(Error::input(
+                None,
+                "this session has no STS client: the account of its credentials is unknown",
+            ));
+        };
+        let out = sts.get_caller_identity().send().await.map_err(|e| {
+            let mut err = self.sdk_error("", "STS GetCallerIdentity", e);
+            if let Some(role) = &self.role_arn {
+                err.message = format!("assuming role {role}: {}", err.message);
+            }
+            err.stack = None;
+            err
+        })?;
+        Ok(out.account().unwrap_or_default().to_owned())
+    }
+
+    /// Where the credentials come from, for messages: the assumed role, the profile, or the
+    /// default chain.
+    pub fn credentials_source(&self) -> String {
+        match (&self.role_arn, &self.profile) {
+            (Some(r), Some(p)) => format!("role {r} assumed with profile {p}"),
+            (Some(r), None) => format!("role {r}"),
+            (None, Some(p)) => format!("profile {p}"),
+            (None, None) => {
+                "the default credentials (environment, AWS_PROFILE, instance role...)".to_owned()
+            }
+        }
     }
 
     fn activity(&self) -> std::sync::MutexGuard<'_, Activity> {
@@ -398,6 +463,8 @@ impl Session {
         };
         let service = if what.starts_with("S3 ") {
             "S3"
+        } else if what.starts_with("STS ") {
+            "STS"
         } else {
             "CloudFormation"
         };

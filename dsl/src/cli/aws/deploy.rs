@@ -7,8 +7,8 @@ use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use indexmap::IndexMap;
 
 use super::{
-    Source, common, concurrency_arg, connect, key_value, make_ui, regional_sessions, run_on_stack,
-    run_ordered, session_of, summarize, templates_and_images,
+    Sessions, Source, common, concurrency_arg, connect_templates, key_value, make_ui, run_on_stack,
+    run_ordered, summarize, templates_and_images,
 };
 use crate::analysis::links;
 use crate::cli::{EXIT_OK, Exit};
@@ -92,12 +92,11 @@ pub(crate) fn run(
             path.display()
         )));
     }
-    let session = connect(m)?;
-    let regional = regional_sessions(m, &session, &templates)?;
+    let sessions = connect_templates(m, &templates)?;
     let concurrency = m.get_one::<usize>("concurrency").copied().unwrap_or(1);
     if concurrency > 1 && templates.len() > 1 {
         return run_concurrently(
-            (&session, &regional),
+            &sessions,
             m,
             &templates,
             &images,
@@ -111,7 +110,7 @@ pub(crate) fn run(
     // them, after the stacks before it (which may create their repository) are deployed.
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     for t in &templates {
-        let session = session_of(&session, &regional, t);
+        let session = sessions.of(t.env());
         let mine: Vec<_> = images
             .iter()
             .filter(|i| i.stack() == t.name())
@@ -148,10 +147,7 @@ pub(crate) fn run(
 /// prefixed with its stack; a summary of every stack's result at the end.
 #[allow(clippy::too_many_arguments)]
 fn run_concurrently(
-    (base, regional): (
-        &deploy::Session,
-        &std::collections::BTreeMap<String, deploy::Session>,
-    ),
+    sessions: &Sessions,
     m: &ArgMatches,
     templates: &[crate::Template],
     images: &[crate::model::asset::ImageAsset],
@@ -175,7 +171,7 @@ fn run_concurrently(
         let publish_opts = publish_opts.as_ref();
         run_ordered(&names, &needs, concurrency, |i| {
             let t = &templates[i];
-            let session = session_of(base, regional, t);
+            let session = sessions.of(t.env());
             let mine: Vec<_> = images
                 .iter()
                 .filter(|a| a.stack() == t.name())

@@ -5,8 +5,7 @@ use std::io::Write;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use super::{
-    Source, common, concurrency_arg, connect_places, make_ui, run_on_stack, run_ordered,
-    session_in, summarize,
+    Source, common, concurrency_arg, connect_places, make_ui, run_on_stack, run_ordered, summarize,
 };
 use crate::analysis::links;
 use crate::cli::{EXIT_OK, Exit};
@@ -41,14 +40,12 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, Exit> {
-    let (mut places, base, regional) = connect_places(source, m, err)?;
+    let (mut places, sessions) = connect_places(source, m, err)?;
     places.reverse();
     let names: Vec<String> = places.iter().map(|p| p.name.clone()).collect();
     let sets: Vec<bool> = places.iter().map(|p| p.stack_set).collect();
-    let sessions: Vec<&deploy::Session> = places
-        .iter()
-        .map(|p| session_in(&base, &regional, p.region.as_deref()))
-        .collect();
+    let sessions: Vec<&deploy::Session> =
+        places.iter().map(|p| sessions.of(p.env.as_ref())).collect();
     let yes = m.get_flag("yes");
     let role = m.get_one::<String>("role-arn").map(String::as_str);
     let timeout = m.get_one::<std::time::Duration>("timeout").copied();

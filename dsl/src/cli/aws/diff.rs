@@ -8,10 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use super::{
-    Source, common, connect, key_value, make_ui, regional_sessions, run_on_stack, session_of,
-    templates,
-};
+use super::{Source, common, connect_templates, key_value, make_ui, run_on_stack, templates};
 use crate::cli::{EXIT_CHANGES, EXIT_OK, Exit, diff as files};
 use crate::deploy;
 
@@ -141,12 +138,11 @@ pub(crate) fn run(
         return run_files(&paths, m, out, err);
     }
     let templates = templates(source, m, err)?;
-    let base = connect(m)?;
-    let regional = regional_sessions(m, &base, &templates)?;
+    let sessions = connect_templates(m, &templates)?;
     let opts = super::deploy::options(m);
     let mut changes = false;
     for t in &templates {
-        let session = session_of(&base, &regional, t);
+        let session = sessions.of(t.env());
         let mut ui = make_ui(m, out, err);
         let d = run_on_stack(t.name(), deploy::diff(session, t, &opts, ui.as_mut()))?;
         changes |= d.changes;

@@ -12,7 +12,7 @@ use super::{EXIT_INVALID, EXIT_USAGE, Exit};
 use crate::app::App;
 use crate::app::project::{PROJECT_FILE, ProjectFile};
 use crate::app::runner::{
-    AppRunError, TemplateFileError, read_stack_template, run_app, run_app_with_images,
+    AppRunError, TemplateFileError, read_stack_template, run_app_with_images,
 };
 use crate::deploy::{AwsOptions, ErrorKind, LiveUi, PlainUi, Session, Ui};
 use crate::model::asset::ImageAsset;
@@ -27,6 +27,8 @@ pub(super) mod diff;
 pub(super) mod drift;
 mod log;
 pub(super) mod outputs;
+mod places;
+pub(super) use places::{Sessions, connect_places, connect_templates};
 pub(super) mod publish;
 pub(super) mod status;
 
@@ -256,6 +258,7 @@ pub(super) fn aws_options(m: &ArgMatches) -> Result<AwsOptions, String> {
         region: m.get_one::<String>("region").cloned(),
         profile: m.get_one::<String>("profile").cloned(),
         endpoint_url: m.get_one::<String>("endpoint-url").cloned(),
+        role_arn: None,
         max_attempts,
         connect_timeout,
         read_timeout,
@@ -504,113 +507,27 @@ pub(super) fn run_ordered<'f, T>(
 /// Connect for this command. `--timeout` starts here: it bounds connecting and everything
 /// done through the session afterwards.
 pub(super) fn connect(m: &ArgMatches) -> Result<Session, Exit> {
-    connect_in(m, None)
+    connect_in(m, None, None)
 }
 
-/// The sessions for the regions the templates are bound to ([`crate::Env`]) that are not
-/// `base`'s, by region: a stack bound to a region is deployed there whatever `--region` or
-/// the AWS settings say.
-pub(super) fn regional_sessions(
+/// [`connect`], in `region` when given, with an account's profile or role
+/// (`[accounts.<id>]` of `ferroform.toml`) when given.
+fn connect_in(
     m: &ArgMatches,
-    base: &Session,
-    templates: &[Template],
-) -> Result<std::collections::BTreeMap<String, Session>, Exit> {
-    sessions_for_regions(
-        m,
-        base,
-        templates
-            .iter()
-            .filter_map(|t| t.env().and_then(crate::Env::region_name)),
-    )
-}
-
-/// A session for each of `regions` that is not `base`'s, by region.
-pub(super) fn sessions_for_regions<'r>(
-    m: &ArgMatches,
-    base: &Session,
-    regions: impl IntoIterator<Item = &'r str>,
-) -> Result<std::collections::BTreeMap<String, Session>, Exit> {
-    let mut out = std::collections::BTreeMap::new();
-    for region in regions {
-        if region != base.region() && !out.contains_key(region) {
-            out.insert(region.to_owned(), connect_in(m, Some(region))?);
-        }
-    }
-    Ok(out)
-}
-
-/// A stack an AWS command acts on: its name, the region its program binds it to, and
-/// whether the program deploys it as a stack set ([`crate::StackSet`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Place {
-    pub name: String,
-    pub region: Option<String>,
-    pub stack_set: bool,
-}
-
-impl Place {
-    fn named(name: String) -> Place {
-        Place {
-            name,
-            region: None,
-            stack_set: false,
-        }
-    }
-}
-
-/// The stacks to act on with their regions ([`stack_places`]), the session of the AWS
-/// settings, and one per other region a stack is bound to.
-#[allow(clippy::type_complexity)]
-pub(super) fn connect_places(
-    source: Source<'_>,
-    m: &ArgMatches,
-    err: &mut dyn Write,
-) -> Result<
-    (
-        Vec<Place>,
-        Session,
-        std::collections::BTreeMap<String, Session>,
-    ),
-    Exit,
-> {
-    let places = stack_places(source, m, err)?;
-    let session = connect(m)?;
-    let regional = sessions_for_regions(
-        m,
-        &session,
-        places.iter().filter_map(|p| p.region.as_deref()),
-    )?;
-    Ok((places, session, regional))
-}
-
-/// The session for a stack in `region` (`None`: where the AWS settings say).
-pub(super) fn session_in<'s>(
-    base: &'s Session,
-    regional: &'s std::collections::BTreeMap<String, Session>,
     region: Option<&str>,
-) -> &'s Session {
-    region.and_then(|r| regional.get(r)).unwrap_or(base)
-}
-
-/// The session of `t`: its region's, else `base`.
-pub(super) fn session_of<'s>(
-    base: &'s Session,
-    regional: &'s std::collections::BTreeMap<String, Session>,
-    t: &Template,
-) -> &'s Session {
-    t.env()
-        .and_then(crate::Env::region_name)
-        .and_then(|r| regional.get(r))
-        .unwrap_or(base)
-}
-
-/// [`connect`], in `region` when given.
-fn connect_in(m: &ArgMatches, region: Option<&str>) -> Result<Session, Exit> {
+    access: Option<&crate::app::project::AccountAccess>,
+) -> Result<Session, Exit> {
     let started = std::time::Instant::now();
     let mut options =
         aws_options(m).map_err(|e| Exit::usage(format!("{e}; nothing was sent to AWS")))?;
     if let Some(r) = region {
         options.region = Some(r.to_owned());
+    }
+    if let Some(a) = access {
+        if let Some(p) = &a.profile {
+            options.profile = Some(p.clone());
+        }
+        options.role_arn.clone_from(&a.role_arn);
     }
     let total = m.try_get_one::<Duration>("timeout").ok().flatten().copied();
     let connecting = async {
@@ -741,60 +658,6 @@ fn check_names<'n>(names: impl IntoIterator<Item = &'n str>, allow_id: bool) -> 
         EXIT_USAGE,
         format!("{}error: nothing was sent to AWS", problems.concat()),
     ))
-}
-
-/// The stacks an AWS command acts on (`--stack-name`, `STACK...`, or the app's), each with
-/// the region its program binds it to ([`crate::Stack::env`]), if any: the AWS commands act
-/// on a bound stack in its region.
-pub(super) fn stack_places(
-    source: Source<'_>,
-    m: &ArgMatches,
-    err: &mut dyn Write,
-) -> Result<Vec<Place>, Exit> {
-    let names = requested(m);
-    if let Some(n) = m.get_one::<String>("stack-name") {
-        if !names.is_empty() {
-            return Err(Exit::usage(
-                "give the stack either with --stack-name or as STACK, not both",
-            ));
-        }
-        check_names([n.as_str()], true)?;
-        return Ok(vec![Place::named(n.clone())]);
-    }
-    check_names(names.iter().map(String::as_str), true)?;
-    let region =
-        |env: Option<&crate::Env>| env.and_then(crate::Env::region_name).map(str::to_owned);
-    match source {
-        Source::App(app) => Ok(crate::cli::select_stacks(app, m)?
-            .into_iter()
-            .map(|n| {
-                let env = app
-                    .stacks()
-                    .iter()
-                    .find(|s| s.name() == n)
-                    .and_then(|s| s.environment());
-                Place {
-                    name: n.to_owned(),
-                    region: region(env),
-                    stack_set: app.stack_set(n).is_some(),
-                }
-            })
-            .collect()),
-        Source::Tool => match (app_command(m, err)?, names.is_empty()) {
-            (_, false) => Ok(names.into_iter().map(Place::named).collect()),
-            (Some(cmd), true) => Ok(run_app(&cmd, &[])?
-                .iter()
-                .map(|t| Place {
-                    name: t.name().to_owned(),
-                    region: region(t.env()),
-                    stack_set: t.stack_set().is_some(),
-                })
-                .collect()),
-            (None, true) => Err(Exit::usage(
-                "which stacks? Use --stack-name NAME, or --app \"CMD\" [STACK...] (or app = \"CMD\" in ./ferroform.toml)",
-            )),
-        },
-    }
 }
 
 /// Checks that must pass before anything is submitted: the validator ([`crate::validate`]).

@@ -6,7 +6,7 @@ use clap::ArgMatches;
 use clap::Command;
 use indexmap::IndexMap;
 
-use super::{Source, common, connect_places, run_on_stack, session_in};
+use super::{Source, common, connect_places, run_on_stack};
 use crate::cli::{EXIT_OK, Exit};
 use crate::deploy;
 
@@ -26,10 +26,10 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, Exit> {
-    let (places, base, regional) = connect_places(source, m, err)?;
+    let (places, sessions) = connect_places(source, m, err)?;
     let mut all: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     for p in &places {
-        let (name, session) = (&p.name, session_in(&base, &regional, p.region.as_deref()));
+        let (name, session) = (&p.name, sessions.of(p.env.as_ref()));
         if p.stack_set {
             let _ = writeln!(
                 err,

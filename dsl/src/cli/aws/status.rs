@@ -4,7 +4,7 @@ use std::io::Write;
 
 use clap::{Arg, ArgMatches, Command, value_parser};
 
-use super::{Source, common, connect_places, make_ui, run_on_stack, session_in};
+use super::{Source, common, connect_places, make_ui, run_on_stack};
 use crate::cli::{EXIT_OK, Exit};
 use crate::deploy;
 
@@ -31,10 +31,10 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, Exit> {
-    let (places, base, regional) = connect_places(source, m, err)?;
+    let (places, sessions) = connect_places(source, m, err)?;
     let limit = m.get_one::<usize>("events").copied().unwrap_or(20);
     for p in &places {
-        let session = session_in(&base, &regional, p.region.as_deref());
+        let session = sessions.of(p.env.as_ref());
         let mut ui = make_ui(m, out, err);
         if p.stack_set {
             if !run_on_stack(
