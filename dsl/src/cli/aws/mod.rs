@@ -435,16 +435,30 @@ pub(super) fn run_ordered<'f, T>(
     names: &[String],
     needs: &[std::collections::BTreeSet<usize>],
     concurrency: usize,
-    mut op: impl FnMut(
+    op: impl FnMut(
         usize,
     ) -> std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<T, crate::deploy::Error>> + 'f>,
     >,
 ) -> Result<Option<Vec<Ran<T>>>, Exit> {
+    block_on(ordered(names, needs, concurrency, op))
+}
+
+/// The work of [`run_ordered`], on the caller's runtime.
+async fn ordered<'f, T>(
+    names: &[String],
+    needs: &[std::collections::BTreeSet<usize>],
+    concurrency: usize,
+    mut op: impl FnMut(
+        usize,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<T, crate::deploy::Error>> + 'f>,
+    >,
+) -> Vec<Ran<T>> {
     use futures_util::StreamExt;
     use futures_util::stream::FuturesUnordered;
     let n = names.len();
-    let run = async {
+    {
         let mut state: Vec<Option<Ran<T>>> = (0..n).map(|_| None).collect();
         let mut started = vec![false; n];
         let mut running = FuturesUnordered::new();
@@ -500,8 +514,7 @@ pub(super) fn run_ordered<'f, T>(
             .into_iter()
             .map(|s| s.unwrap_or_else(|| Ran::Skipped(stuck.join(", "))))
             .collect::<Vec<_>>()
-    };
-    block_on(run)
+    }
 }
 
 /// Connect for this command. `--timeout` starts here: it bounds connecting and everything
@@ -744,6 +757,79 @@ pub(super) fn dispatch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--concurrency` on three independent stacks that each take 1 s (a stand-in operation
+    /// on tokio's virtual clock, so the durations are exact and nothing waits for real):
+    /// 1 s at concurrency 3, 3 s at 1. A fourth stack needing the first starts only once
+    /// that one is done; a failed stack skips the stack that needs it and nothing else.
+    #[test]
+    fn concurrency_overlaps_independent_stacks_and_orders_dependants() {
+        use std::cell::RefCell;
+        use std::collections::BTreeSet;
+        let names: Vec<String> = ["A", "B", "C", "D", "E"].map(String::from).to_vec();
+        // D needs A; E needs C, which fails.
+        let needs: Vec<BTreeSet<usize>> = vec![
+            BTreeSet::new(),
+            BTreeSet::new(),
+            BTreeSet::new(),
+            BTreeSet::from([0]),
+            BTreeSet::from([2]),
+        ];
+        for (concurrency, seconds) in [(3, 2), (1, 4)] {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .start_paused(true)
+                .build()
+                .unwrap();
+            let log = RefCell::new(Vec::new());
+            let (results, elapsed) = rt.block_on(async {
+                let t0 = tokio::time::Instant::now();
+                let log = &log;
+                let names_ref = &names;
+                let r = ordered(&names, &needs, concurrency, |i| {
+                    Box::pin(async move {
+                        log.borrow_mut().push(format!("start {}", names_ref[i]));
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        log.borrow_mut().push(format!("end {}", names_ref[i]));
+                        if i == 2 {
+                            return Err(crate::deploy::Error::failed("C", "rolled back"));
+                        }
+                        Ok(i)
+                    })
+                })
+                .await;
+                (r, t0.elapsed())
+            });
+            // A, B, C at once then D (2 s); or A, B, C, D one after the other (4 s). E never
+            // runs.
+            assert_eq!(
+                elapsed,
+                Duration::from_secs(seconds),
+                "concurrency {concurrency}"
+            );
+            let log = log.into_inner();
+            let pos = |e: &str| log.iter().position(|l| l == e).unwrap();
+            if concurrency == 3 {
+                assert!(pos("start C") < pos("end A"), "{log:?}");
+            } else {
+                assert!(pos("end A") < pos("start B"), "{log:?}");
+            }
+            assert!(pos("end A") < pos("start D"), "{log:?}");
+            assert!(!log.iter().any(|l| l.ends_with(" E")), "{log:?}");
+            let summary: Vec<String> = results
+                .iter()
+                .map(|r| match r {
+                    Ran::Done(i) => format!("done {i}"),
+                    Ran::Failed(e) => format!("failed {}", e.code),
+                    Ran::Skipped(after) => format!("skipped after {after}"),
+                })
+                .collect();
+            assert_eq!(
+                summary,
+                ["done 0", "done 1", "failed 1", "done 3", "skipped after C"]
+            );
+        }
+    }
 
     #[test]
     fn durations_use_checked_arithmetic() {
