@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::event::StackEvent;
 use crate::analysis::mask::Masker;
@@ -176,6 +176,162 @@ impl Ui for PrefixedUi<'_, '_, '_> {
     }
 }
 
+/// Several stacks at once on a terminal (`--concurrency`): one line per running stack,
+/// redrawn in place with its resources in progress, complete and failed and its latest
+/// event; plans, results and failed resources' events scroll above, each line prefixed
+/// with its stack. (Off a terminal, [`PrefixedUi`] writes every event as a prefixed line.)
+pub struct StackLines {
+    multi: MultiProgress,
+}
+
+impl Default for StackLines {
+    fn default() -> Self {
+        StackLines::new()
+    }
+}
+
+impl StackLines {
+    /// Draw on stderr.
+    pub fn new() -> StackLines {
+        StackLines {
+            multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+        }
+    }
+
+    /// Draw nowhere (tests): the lines written above still reach `out` and `err`.
+    pub fn hidden() -> StackLines {
+        StackLines {
+            multi: MultiProgress::with_draw_target(ProgressDrawTarget::hidden()),
+        }
+    }
+
+    /// The view of stack `stack`, writing its lines to the shared `out` and `err`.
+    pub fn ui<'s, 'o, 'e>(
+        &'s self,
+        stack: &str,
+        out: &'s std::cell::RefCell<&'o mut dyn Write>,
+        err: &'s std::cell::RefCell<&'e mut dyn Write>,
+    ) -> StackLineUi<'s, 'o, 'e> {
+        StackLineUi {
+            lines: PrefixedUi::new(stack, out, err),
+            multi: &self.multi,
+            bar: None,
+            resources: BTreeMap::new(),
+            last: String::new(),
+        }
+    }
+}
+
+/// One stack's line of a [`StackLines`] view.
+pub struct StackLineUi<'s, 'o, 'e> {
+    lines: PrefixedUi<'s, 'o, 'e>,
+    multi: &'s MultiProgress,
+    bar: Option<ProgressBar>,
+    resources: BTreeMap<String, String>,
+    last: String,
+}
+
+impl StackLineUi<'_, '_, '_> {
+    fn redraw(&mut self) {
+        let message = format!(
+            "{} {}{}",
+            self.lines.prefix,
+            summary(&self.resources),
+            if self.last.is_empty() {
+                String::new()
+            } else {
+                format!("  last: {}", self.last)
+            }
+        );
+        let multi = self.multi;
+        let bar = self.bar.get_or_insert_with(|| {
+            let pb = multi.add(ProgressBar::new_spinner());
+            pb.set_style(
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            pb.enable_steady_tick(Duration::from_millis(120));
+            pb
+        });
+        bar.set_message(message);
+    }
+
+    /// Write above the stack lines.
+    fn above(&self, f: impl FnOnce()) {
+        self.multi.suspend(f);
+    }
+}
+
+impl Ui for StackLineUi<'_, '_, '_> {
+    fn line(&mut self, text: &str) {
+        let lines = &mut self.lines;
+        self.multi.suspend(|| lines.line(text));
+    }
+    fn note(&mut self, text: &str) {
+        let lines = &mut self.lines;
+        self.multi.suspend(|| lines.note(text));
+    }
+    fn event(&mut self, event: &StackEvent) {
+        if !event.is_stack {
+            self.resources
+                .insert(event.logical_id.clone(), event.status.clone());
+        }
+        self.last = format!("{} {}", event.logical_id, event.status);
+        // A failure is worth its own line (its reason); the rest is the stack's line.
+        if event.status.ends_with("_FAILED") {
+            let text = self.lines.block(&event.line());
+            let out = self.lines.out;
+            self.above(|| write_to(out, &text));
+        }
+        self.redraw();
+    }
+    fn tick(&mut self) {
+        if self.bar.is_some() {
+            self.redraw();
+        }
+    }
+    fn confirm(&mut self, _: &str) -> Option<bool> {
+        None
+    }
+    fn finish(&mut self) {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+            self.multi.remove(&b);
+        }
+        self.resources.clear();
+        self.last.clear();
+    }
+}
+
+/// "2 in progress, 5 complete, 0 failed  (Service, Listener)": resources by their latest
+/// status, up to four of those in progress by name.
+fn summary(resources: &BTreeMap<String, String>) -> String {
+    let (mut running, mut done, mut failed) = (0, 0, 0);
+    for s in resources.values() {
+        if s.ends_with("_IN_PROGRESS") {
+            running += 1;
+        } else if s.ends_with("_FAILED") {
+            failed += 1;
+        } else {
+            done += 1;
+        }
+    }
+    let now: Vec<&str> = resources
+        .iter()
+        .filter(|(_, s)| s.ends_with("_IN_PROGRESS"))
+        .map(|(k, _)| k.as_str())
+        .take(4)
+        .collect();
+    format!(
+        "{running} in progress, {done} complete, {failed} failed{}",
+        if now.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", now.join(", "))
+        }
+    )
+}
+
 /// A live view on a terminal: events scroll above a status line counting resources in
 /// progress, complete and failed, with the elapsed time.
 pub struct LiveUi<'a> {
@@ -209,31 +365,7 @@ impl<'a> LiveUi<'a> {
     }
 
     fn summary(&self) -> String {
-        let (mut running, mut done, mut failed) = (0, 0, 0);
-        for s in self.resources.values() {
-            if s.ends_with("_IN_PROGRESS") {
-                running += 1;
-            } else if s.ends_with("_FAILED") {
-                failed += 1;
-            } else {
-                done += 1;
-            }
-        }
-        let now: Vec<&str> = self
-            .resources
-            .iter()
-            .filter(|(_, s)| s.ends_with("_IN_PROGRESS"))
-            .map(|(k, _)| k.as_str())
-            .take(4)
-            .collect();
-        format!(
-            "{running} in progress, {done} complete, {failed} failed{}",
-            if now.is_empty() {
-                String::new()
-            } else {
-                format!("  ({})", now.join(", "))
-            }
-        )
+        summary(&self.resources)
     }
 }
 
@@ -322,6 +454,63 @@ impl Ui for Masked<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn event(id: &str, status: &str, reason: Option<&str>) -> StackEvent {
+        StackEvent {
+            id: format!("{id}-{status}"),
+            time: "12:00:00".into(),
+            logical_id: id.into(),
+            resource_type: "AWS::Logs::LogGroup".into(),
+            status: status.into(),
+            reason: reason.map(str::to_owned),
+            is_stack: false,
+        }
+    }
+
+    /// With several stacks on a terminal, each stack's events update its line; only lines,
+    /// notes and failed resources' events are written out, prefixed with their stack.
+    #[test]
+    fn stack_lines_write_plans_and_failures_prefixed_and_keep_progress_on_the_line() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        {
+            let out_cell: std::cell::RefCell<&mut dyn Write> = std::cell::RefCell::new(&mut out);
+            let err_cell: std::cell::RefCell<&mut dyn Write> = std::cell::RefCell::new(&mut err);
+            let lines = StackLines::hidden();
+            let mut web = lines.ui("Web", &out_cell, &err_cell);
+            let mut api = lines.ui("Api", &out_cell, &err_cell);
+            web.line("Stack Web: change set ferroform-1 (UPDATE), 1 change");
+            api.event(&event("Logs", "CREATE_IN_PROGRESS", None));
+            web.event(&event("Logs", "UPDATE_IN_PROGRESS", None));
+            assert_eq!(
+                summary(&web.resources),
+                "1 in progress, 0 complete, 0 failed  (Logs)"
+            );
+            api.event(&event("Logs", "CREATE_FAILED", Some("Access denied")));
+            web.event(&event("Logs", "UPDATE_COMPLETE", None));
+            assert_eq!(
+                summary(&web.resources),
+                "0 in progress, 1 complete, 0 failed"
+            );
+            web.note("a note");
+            web.finish();
+            api.finish();
+            assert!(web.bar.is_none() && web.resources.is_empty());
+        }
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert_eq!(
+            lines[0],
+            "[Web] Stack Web: change set ferroform-1 (UPDATE), 1 change"
+        );
+        assert!(
+            lines[1].starts_with("[Api] ")
+                && lines[1].contains("CREATE_FAILED")
+                && lines[1].contains("Access denied"),
+            "{out}"
+        );
+        assert_eq!(String::from_utf8(err).unwrap(), "[Web] a note\n");
+    }
 
     #[test]
     fn an_interruption_ends_the_question_without_waiting_for_a_line() {

@@ -350,29 +350,29 @@ impl Session {
         }
     }
 
-    fn activity(&self) -> std::sync::MutexGuard<'_, Activity> {
-        self.activity
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// The record of what the operation is doing: the one of the operation run with
+    /// [`separately`] around it, else the session's.
+    fn activity(&self) -> Arc<Mutex<Activity>> {
+        current_activity().unwrap_or_else(|| self.activity.clone())
     }
 
     /// Say what the operation is doing now (for messages when it is stopped).
     pub(crate) fn phase(&self, what: impl Into<String>) {
         let what = what.into();
         tracing::debug!("{what}");
-        self.activity().phase = Some(what);
+        lock(&self.activity()).phase = Some(what);
     }
 
     /// Record that CloudFormation is carrying out `what` (until [`Session::reset`]).
     pub(crate) fn started(&self, what: impl Into<String>) {
         let what = what.into();
         tracing::debug!("CloudFormation started: {what}");
-        self.activity().started = Some(what);
+        lock(&self.activity()).started = Some(what);
     }
 
     /// Forget the phase and what was started (a new operation begins).
     pub(crate) fn reset(&self) {
-        *self.activity() = Activity::default();
+        *lock(&self.activity()) = Activity::default();
     }
 
     /// `timeout` (a phase's own bound, e.g. `--timeout` from the library) shortened to what
@@ -411,7 +411,8 @@ impl Session {
     /// carries on.
     fn timed_out(&self, stack: &str) -> Error {
         let total = self.deadline.map(|(_, t)| t).unwrap_or_default();
-        let a = self.activity();
+        let cell = self.activity();
+        let a = lock(&cell);
         let mut msg = format!("--timeout {} ran out", human(total));
         match &a.phase {
             Some(p) => msg.push_str(&format!(" while {p}")),
@@ -435,7 +436,7 @@ impl Session {
     /// "; CloudFormation carries on with ..." when an operation was started and not seen
     /// to finish.
     fn carries_on(&self, stack: &str) -> String {
-        match &self.activity().started {
+        match &lock(&self.activity()).started {
             Some(s) => format!(
                 ". ferroform stopped waiting; nothing was cancelled or deleted, and CloudFormation carries on with {s}: follow it with `ferroform status --stack-name {stack}`"
             ),
@@ -676,6 +677,30 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     }
 }
 
+tokio::task_local! {
+    /// The activity of the operation being polled, when it runs [`separately`].
+    static ACTIVITY: Arc<Mutex<Activity>>;
+}
+
+fn current_activity() -> Option<Arc<Mutex<Activity>>> {
+    ACTIVITY.try_with(Arc::clone).ok()
+}
+
+fn lock(cell: &Mutex<Activity>) -> std::sync::MutexGuard<'_, Activity> {
+    cell.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Run `operation` (a [`deploy`](super::deploy), [`destroy`](super::destroy)... on one
+/// stack) with its own record of what it is doing: several operations run at once through
+/// one [`Session`] (`--concurrency`) each say their own phase, call in flight and what
+/// CloudFormation carries on with when `--timeout` stops them, not another stack's.
+pub async fn separately<F: std::future::Future>(operation: F) -> F::Output {
+    ACTIVITY
+        .scope(Arc::new(Mutex::new(Activity::default())), operation)
+        .await
+}
+
 /// Records the call in flight (operation and endpoint origin) in the session's activity.
 #[derive(Debug)]
 struct Track {
@@ -697,9 +722,8 @@ impl Intercept for Track {
         let req = context.request();
         let op = operation_name(self.service, req.method(), req.body().bytes());
         let origin = origin(req.uri());
-        if let Ok(mut a) = self.activity.lock() {
-            a.call = Some((op, origin));
-        }
+        let cell = current_activity().unwrap_or_else(|| self.activity.clone());
+        lock(&cell).call = Some((op, origin));
         Ok(())
     }
 
@@ -709,9 +733,8 @@ impl Intercept for Track {
         _runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if let Ok(mut a) = self.activity.lock() {
-            a.call = None;
-        }
+        let cell = current_activity().unwrap_or_else(|| self.activity.clone());
+        lock(&cell).call = None;
         Ok(())
     }
 }
@@ -888,6 +911,51 @@ pub(crate) fn human(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two operations at once through one session (`--concurrency`): each one's `--timeout`
+    /// message tells its own phase, not the one the other set last.
+    #[test]
+    fn operations_run_separately_keep_their_own_phase() {
+        let cfn = aws_sdk_cloudformation::Client::from_conf(
+            aws_sdk_cloudformation::Config::builder()
+                .behavior_version(aws_sdk_cloudformation::config::BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .build(),
+        );
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::Config::builder()
+                .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .build(),
+        );
+        let s = Session::from_clients(cfn, s3, "us-east-1", "http://127.0.0.1:9");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let (a, b) = rt.block_on(async {
+            let op = |stack: &'static str| {
+                let s = &s;
+                async move {
+                    s.phase(format!("deploying {stack}"));
+                    s.started(format!("the update of {stack}"));
+                    tokio::task::yield_now().await;
+                    s.timed_out(stack).message
+                }
+            };
+            tokio::join!(separately(op("A")), separately(op("B")))
+        });
+        assert!(
+            a.contains("while deploying A") && a.contains("the update of A"),
+            "{a}"
+        );
+        assert!(
+            b.contains("while deploying B") && b.contains("the update of B"),
+            "{b}"
+        );
+        // Outside any operation, the session's own record.
+        s.phase("reading");
+        assert!(s.timed_out("X").message.contains("while reading"));
+    }
 
     /// The claim "polling adds no more than 1 s after the stack reaches its final state":
     /// between two looks at the stack there is at most one delay of the schedule, and no

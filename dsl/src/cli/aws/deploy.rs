@@ -166,8 +166,10 @@ fn run_concurrently(
     };
     let out_cell = std::cell::RefCell::new(out);
     let err_cell = std::cell::RefCell::new(err);
+    let lines = super::live_view(m).then(deploy::StackLines::new);
     let results = {
         let (out_cell, err_cell) = (&out_cell, &err_cell);
+        let lines = lines.as_ref();
         let publish_opts = publish_opts.as_ref();
         run_ordered(&names, &needs, concurrency, |i| {
             let t = &templates[i];
@@ -177,22 +179,22 @@ fn run_concurrently(
                 .filter(|a| a.stack() == t.name())
                 .cloned()
                 .collect();
-            Box::pin(async move {
-                let mut ui = deploy::PrefixedUi::new(t.name(), out_cell, err_cell);
+            Box::pin(deploy::separately(async move {
+                let mut ui = super::stack_ui(lines, t.name(), out_cell, err_cell);
                 if let Some(p) = publish_opts
                     && !mine.is_empty()
                 {
                     if opts.no_execute {
-                        deploy::Ui::line(
-                            &mut ui,
-                            &format!("{} image(s) not published (--no-execute)", mine.len()),
-                        );
+                        ui.line(&format!(
+                            "{} image(s) not published (--no-execute)",
+                            mine.len()
+                        ));
                     } else {
-                        deploy::publish(session, &mine, p, &mut ui).await?;
+                        deploy::publish(session, &mine, p, ui.as_mut()).await?;
                     }
                 }
-                deploy::deploy(session, t, opts, &mut ui).await
-            })
+                deploy::deploy(session, t, opts, ui.as_mut()).await
+            }))
         })?
     };
     let out = out_cell.into_inner();

@@ -137,19 +137,21 @@ fn destroy_concurrently(
         .collect();
     let out_cell = std::cell::RefCell::new(out);
     let err_cell = std::cell::RefCell::new(err);
+    let lines = super::live_view(m).then(deploy::StackLines::new);
     let results = {
         let (out_cell, err_cell) = (&out_cell, &err_cell);
+        let lines = lines.as_ref();
         run_ordered(names, &needs, concurrency, |i| {
             let name = &names[i];
             let (session, set) = (sessions[i], sets[i]);
-            Box::pin(async move {
-                let mut ui = deploy::PrefixedUi::new(name, out_cell, err_cell);
+            Box::pin(deploy::separately(async move {
+                let mut ui = super::stack_ui(lines, name, out_cell, err_cell);
                 if set {
-                    deploy::destroy_stack_set(session, name, true, timeout, &mut ui).await
+                    deploy::destroy_stack_set(session, name, true, timeout, ui.as_mut()).await
                 } else {
-                    deploy::destroy(session, name, true, role, timeout, &mut ui).await
+                    deploy::destroy(session, name, true, role, timeout, ui.as_mut()).await
                 }
-            })
+            }))
         })?
     };
     let out = out_cell.into_inner();

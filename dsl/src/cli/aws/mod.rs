@@ -273,14 +273,34 @@ pub(super) fn make_ui<'a>(
 ) -> Box<dyn Ui + 'a> {
     let terminal = std::io::stderr().is_terminal();
     let interactive = terminal && std::io::stdin().is_terminal();
-    // Log lines and a redrawn live view on one stream would garble each other.
-    let logging =
-        log::directives(verbosity(m), std::env::var("RUST_LOG").ok().as_deref()).is_some();
-    let live = !logging && m.get_one::<String>("progress").map(String::as_str) != Some("events");
-    if live && terminal {
+    if live_view(m) {
         Box::new(LiveUi::new(out, err))
     } else {
         Box::new(PlainUi::new(out, err, interactive))
+    }
+}
+
+/// True when progress is drawn live: on a terminal, without `--progress events`, and
+/// without log lines (a redrawn view and log lines on one stream would garble each other).
+pub(super) fn live_view(m: &ArgMatches) -> bool {
+    let logging =
+        log::directives(verbosity(m), std::env::var("RUST_LOG").ok().as_deref()).is_some();
+    std::io::stderr().is_terminal()
+        && !logging
+        && m.get_one::<String>("progress").map(String::as_str) != Some("events")
+}
+
+/// The view of one stack of several run at once: its line of `lines` (a terminal), else
+/// prefixed lines.
+pub(super) fn stack_ui<'s, 'o, 'e>(
+    lines: Option<&'s crate::deploy::StackLines>,
+    stack: &str,
+    out: &'s std::cell::RefCell<&'o mut dyn Write>,
+    err: &'s std::cell::RefCell<&'e mut dyn Write>,
+) -> Box<dyn Ui + 's> {
+    match lines {
+        Some(l) => Box::new(l.ui(stack, out, err)),
+        None => Box::new(crate::deploy::PrefixedUi::new(stack, out, err)),
     }
 }
 
