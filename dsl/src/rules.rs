@@ -336,6 +336,18 @@ registry! {
     UNSUPPORTED_DAEMON = Error Validator "FF4014"
         "Fargate or external service with the DAEMON scheduling strategy"
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html";
+    STRATEGY_CONTROLLER = Error Validator "FF4015"
+        "service with a BLUE_GREEN, LINEAR or CANARY deployment strategy whose deployment controller is not ECS"
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-deployment-implementation.html";
+    STRATEGY_CONFIGURATION = Error Validator "FF4016"
+        "LinearConfiguration without the LINEAR strategy, or CanaryConfiguration without CANARY"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html";
+    DEPLOYMENT_TOO_LONG = Error Validator "FF4017"
+        "linear or canary deployment whose bake times add up to more than the 33 hours CloudFormation accepts"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-linearconfiguration.html";
+    BAKE_TIME_CONTROLLER = Warning Validator "FF4018"
+        "BakeTimeInMinutes on a service whose deployment controller (CODE_DEPLOY, EXTERNAL) does not support it"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html";
 
     // ---- The validator: ECR lifecycle policies (FF402x) ----------------------------------
     ECR_LIFECYCLE_POLICY = Error Validator "FF4020"

@@ -59,6 +59,142 @@ pub(super) fn services(cx: &mut Cx) {
             );
         }
         listener_dependency(cx, id, entry, p("LoadBalancers"));
+        deployment(cx, id, props);
+    }
+}
+
+/// The longest linear or canary deployment CloudFormation accepts, in minutes: it times an
+/// ECS service operation out after 36 hours, and refuses a deployment whose bake times add
+/// up to more than 33 (the `LinearConfiguration` and `CanaryConfiguration` pages of the
+/// CloudFormation template reference).
+pub(crate) const MAX_DEPLOYMENT_MINUTES: i64 = 33 * 60;
+
+/// ECS's defaults when a value is not given (the same pages): a bake time of 15 minutes for
+/// blue/green, linear and canary deployments; linear steps of 10 % with 6 minutes between
+/// them; a canary bake time of 10 minutes.
+const DEFAULT_BAKE_MINUTES: i64 = 15;
+const DEFAULT_STEP_PERCENT: f64 = 10.0;
+const DEFAULT_STEP_BAKE_MINUTES: i64 = 6;
+const DEFAULT_CANARY_BAKE_MINUTES: i64 = 10;
+
+/// The steps CloudFormation counts for a linear deployment of `step_percent` % per step:
+/// `100 / step - 1` when the step divides 100, else `floor(100 / step)` (no bake time after
+/// the last shift). `None` for a step outside 0.1–100.
+pub(crate) fn linear_steps(step_percent: f64) -> Option<i64> {
+    let tenths = (step_percent * 10.0).round();
+    if !(1.0..=1000.0).contains(&tenths) {
+        return None;
+    }
+    // In range 1..=1000, so exact as an integer.
+    #[allow(clippy::cast_possible_truncation)]
+    let tenths = tenths as i64;
+    Some(if 1000 % tenths == 0 {
+        1000 / tenths - 1
+    } else {
+        1000 / tenths
+    })
+}
+
+/// The deployment strategy's facts: FF4015-FF4018.
+fn deployment(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
+    let p = |k: &str| props.and_then(|m| m.get(k));
+    let Some(dc) = p("DeploymentConfiguration").and_then(Json::as_object) else {
+        return;
+    };
+    let at = format!("{id}.Properties.DeploymentConfiguration");
+    let strategy_value = dc.get("Strategy");
+    // Absent: ROLLING. An expression: not guessed.
+    let strategy = match strategy_value {
+        None => Some("ROLLING"),
+        v => lit_str(v),
+    };
+    let controller = match p("DeploymentController").and_then(|c| c.get("Type")) {
+        None => Some("ECS"),
+        v => lit_str(v),
+    };
+    if let (Some(s @ ("BLUE_GREEN" | "LINEAR" | "CANARY")), Some(c)) = (strategy, controller)
+        && c != "ECS"
+    {
+        cx.report(
+            rules::STRATEGY_CONTROLLER,
+            Some(id),
+            format!("{at}.Strategy"),
+            format!("the {s} deployment strategy needs the ECS deployment controller, and this service's is {c}"),
+            Some("remove DeploymentController (ECS is the default) or set its Type to ECS; CODE_DEPLOY deployments are configured in CodeDeploy instead".into()),
+        );
+    }
+    if let Some(c @ ("CODE_DEPLOY" | "EXTERNAL")) = controller
+        && dc.contains_key("BakeTimeInMinutes")
+    {
+        cx.report(
+            rules::BAKE_TIME_CONTROLLER,
+            Some(id),
+            format!("{at}.BakeTimeInMinutes"),
+            format!("the {c} deployment controller does not support BakeTimeInMinutes"),
+            Some("remove BakeTimeInMinutes, or use the ECS deployment controller".into()),
+        );
+    }
+    if let Some(s) = strategy {
+        for (key, wanted) in [("LinearConfiguration", "LINEAR"), ("CanaryConfiguration", "CANARY")] {
+            if dc.contains_key(key) && s != wanted {
+                cx.report(
+                    rules::STRATEGY_CONFIGURATION,
+                    Some(id),
+                    format!("{at}.{key}"),
+                    format!("{key} is only valid with the {wanted} strategy, and this service's is {s}"),
+                    Some(format!("set Strategy: {wanted}, or remove {key}")),
+                );
+            }
+        }
+    }
+    // A literal minute count, the default when absent, `None` for an expression.
+    let minutes = |m: Option<&JsonMap>, k: &str, default: i64| match m.and_then(|m| m.get(k)) {
+        None => Some(default),
+        v => lit_num(v).map(|n| n.round() as i64),
+    };
+    let bake = minutes(Some(dc), "BakeTimeInMinutes", DEFAULT_BAKE_MINUTES);
+    let too_long = |total: i64, how: String| {
+        (total > MAX_DEPLOYMENT_MINUTES).then(|| {
+            format!(
+                "{how} = {total} minutes, over the {MAX_DEPLOYMENT_MINUTES} minutes (33 hours) CloudFormation accepts for one deployment"
+            )
+        })
+    };
+    let found = match strategy {
+        Some("LINEAR") => {
+            let lc = dc.get("LinearConfiguration").and_then(Json::as_object);
+            let step = match lc.and_then(|m| m.get("StepPercent")) {
+                None => Some(DEFAULT_STEP_PERCENT),
+                v => lit_num(v),
+            };
+            let step_bake = minutes(lc, "StepBakeTimeInMinutes", DEFAULT_STEP_BAKE_MINUTES);
+            match (bake, step.and_then(linear_steps), step_bake) {
+                (Some(b), Some(n), Some(sb)) => too_long(
+                    b + sb * n,
+                    format!("bake time {b} + {n} steps × {sb} minutes between steps"),
+                ),
+                _ => None,
+            }
+        }
+        Some("CANARY") => {
+            let cc = dc.get("CanaryConfiguration").and_then(Json::as_object);
+            match (bake, minutes(cc, "CanaryBakeTimeInMinutes", DEFAULT_CANARY_BAKE_MINUTES)) {
+                (Some(b), Some(c)) => {
+                    too_long(b + c, format!("bake time {b} + canary bake time {c}"))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    if let Some(message) = found {
+        cx.report(
+            rules::DEPLOYMENT_TOO_LONG,
+            Some(id),
+            at,
+            format!("the deployment takes too long: {message}"),
+            Some("shorten the bake times, or shift more traffic per step".into()),
+        );
     }
 }
 
@@ -118,5 +254,24 @@ pub(super) fn listener_dependency(cx: &mut Cx, id: &str, entry: &Json, lbs: Opti
                 listeners[0]
             )),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::linear_steps;
+
+    /// The examples of the CloudFormation template reference (`LinearConfiguration`): 11 %
+    /// steps count 9, 50 % steps count 1; a step dividing 100 does not count the last shift.
+    #[test]
+    fn linear_steps_are_counted_as_cloudformation_counts_them() {
+        assert_eq!(linear_steps(11.0), Some(9));
+        assert_eq!(linear_steps(50.0), Some(1));
+        assert_eq!(linear_steps(10.0), Some(9));
+        assert_eq!(linear_steps(3.0), Some(33));
+        assert_eq!(linear_steps(3.3), Some(30));
+        assert_eq!(linear_steps(100.0), Some(0));
+        assert_eq!(linear_steps(0.0), None);
+        assert_eq!(linear_steps(100.1), None);
     }
 }
