@@ -10,10 +10,15 @@ use serde_json::Value as Json;
 
 /// Actions that support no resource-level permissions, so `"Resource": "*"` is the only
 /// thing IAM accepts for them (ECR login; the ECS Exec channels; the ECS agent's endpoint
-/// discovery).
-const STAR_ONLY_ACTIONS: [&str; 6] = [
+/// discovery; Elastic Load Balancing's Describe actions, which ECS reads to shift traffic
+/// in blue/green, linear and canary deployments).
+const STAR_ONLY_ACTIONS: [&str; 10] = [
     "ecr:GetAuthorizationToken",
     "ecs:DiscoverPollEndpoint",
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeRules",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth",
     "ssmmessages:CreateControlChannel",
     "ssmmessages:CreateDataChannel",
     "ssmmessages:OpenControlChannel",

@@ -5,6 +5,8 @@
 use ferroform::resources::logs;
 use ferroform::{App, Stack};
 
+#[path = "../../examples/canary_deployment.rs"]
+pub mod canary_deployment;
 #[path = "../../examples/container_journey.rs"]
 pub mod container_journey;
 #[path = "../../examples/ec2_capacity.rs"]
@@ -36,6 +38,7 @@ pub fn all() -> Vec<(&'static str, App)> {
     let mut fleet = App::new();
     fleet.add(fargate_fleet::stack(3));
     vec![
+        ("canary_deployment", canary_deployment::app()),
         ("container_journey", container_journey::app()),
         ("ec2_capacity", ec2_capacity::app()),
         ("ec2_cluster", ec2_cluster::app()),

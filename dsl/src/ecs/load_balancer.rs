@@ -3,6 +3,7 @@
 use std::ops::Deref;
 
 use crate::Tag;
+use crate::iam::{PolicyDocument, Statement};
 use crate::model::handle::Handle;
 use crate::model::stack::Stack;
 use crate::model::value::{ListProperty, Value};
@@ -11,10 +12,27 @@ use crate::resources::ecs::service as s;
 use crate::resources::elasticloadbalancingv2::{
     self as elb, listener as l, listener_rule as lr, load_balancer as lb, target_group as tg,
 };
+use crate::resources::iam;
 
 use super::service::{FargateService, FargateServiceProps, Service, Subnets};
 use super::task_definition::TaskDefinition;
 use super::{part_id, rules};
+
+/// The parts of a blue/green, linear or canary deployment behind a load balancer.
+struct TrafficShifting {
+    alternate: Handle<elb::TargetGroup>,
+    /// The production listener rule's ARN (ALB), or the listener's (NLB).
+    production: Value<String>,
+    role: Handle<iam::Role>,
+}
+
+impl TrafficShifting {
+    fn advanced_configuration(&self) -> s::AdvancedConfiguration {
+        s::AdvancedConfiguration::new(self.alternate.to_ref())
+            .production_listener_rule(self.production.clone())
+            .role_arn(self.role.attr_arn())
+    }
+}
 
 /// A load balancer and the target group a service is registered in: what request-count
 /// scaling needs.
@@ -131,6 +149,15 @@ impl LoadBalancedFargateServiceProps {
 /// `<id>LoadBalancerSecurityGroup`, `<id>TargetGroup`, `<id>HttpListener`,
 /// `<id>HttpsListener`, `<id>SecurityGroup` and `<id>FromLoadBalancer`.
 ///
+/// With a blue/green, linear or canary [`DeploymentStrategy`](super::DeploymentStrategy)
+/// (`service.deployment.strategy`), ECS shifts the traffic itself and needs three more
+/// parts, added here: `<id>AlternateTargetGroup` (the same settings as the first),
+/// `<id>ProductionRule` (an ALB listener rule on the serving listener forwarding every
+/// path to both groups, all of it to the first; behind an NLB the listener itself is the
+/// production route) and `<id>DeploymentRole`, which ECS assumes to move targets between
+/// those two groups and change that listener and rule — nothing else (the Elastic Load
+/// Balancing `Describe` actions, which support no resource-level permissions, excepted).
+///
 /// ```
 /// use ferroform::{Stack, Parameter};
 /// use ferroform::ecs::{Cluster, ClusterProps, ContainerProps, FargateServiceProps, FargateSize,
@@ -185,19 +212,34 @@ impl LoadBalancedFargateService {
         let load_balancer = Self::add_load_balancer(stack, id, &props, alb, &security_group);
 
         // --- the target group: task IPs (awsvpc)
+        let protocol = if alb {
+            tg::Protocol::Http
+        } else {
+            tg::Protocol::Tcp
+        };
         let target_group = ip_target_group(
             stack,
             id,
-            if alb {
-                tg::Protocol::Http
-            } else {
-                tg::Protocol::Tcp
-            },
+            "TargetGroup",
+            protocol.clone(),
             container_port.clone(),
-            vpc_id,
+            vpc_id.clone(),
             &props.health_check_path,
         );
         let listeners = Self::add_listeners(stack, id, &props, alb, &load_balancer, &target_group);
+        // Blue/green, linear, canary: what ECS needs to shift traffic between two groups.
+        let shifting = (!props.service.deployment.strategy.is_rolling()).then(|| {
+            let alternate = ip_target_group(
+                stack,
+                id,
+                "AlternateTargetGroup",
+                protocol,
+                container_port.clone(),
+                vpc_id,
+                &props.health_check_path,
+            );
+            Self::add_traffic_shifting(stack, id, alb, &listeners, &target_group, alternate)
+        });
 
         // --- the service, registered in the target group once a listener exists
         let service = FargateService::new(stack, id, props.service);
@@ -207,10 +249,15 @@ impl LoadBalancedFargateService {
             container_name,
             container_port.clone(),
             props.health_check_grace_period_seconds,
+            shifting
+                .as_ref()
+                .map(TrafficShifting::advanced_configuration),
         );
         for listener in &listeners {
             stack.options(service.resource()).depends_on(listener);
         }
+        // The production rule is waited for through its ARN in the service's
+        // AdvancedConfiguration (a DependsOn on it would say it twice).
         service.allow_from(
             stack,
             "LoadBalancer",
@@ -421,6 +468,97 @@ impl LoadBalancedFargateService {
         listeners
     }
 
+    /// What ECS needs to shift traffic from `target_group` to `alternate` in a blue/green,
+    /// linear or canary deployment: the production route (an ALB listener rule,
+    /// `<id>ProductionRule`, forwarding everything to both groups, all of it to the first; an
+    /// NLB's listener itself) and the role ECS assumes to change it (`<id>DeploymentRole`),
+    /// allowed exactly that: reading the load balancer's configuration (the `Describe`
+    /// actions support no resource-level permissions), moving targets in the two groups and
+    /// modifying that listener and rule.
+    /// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-deployment-implementation.html>
+    fn add_traffic_shifting(
+        stack: &mut Stack,
+        id: &str,
+        alb: bool,
+        listeners: &[Handle<elb::Listener>],
+        target_group: &Handle<elb::TargetGroup>,
+        alternate: Handle<elb::TargetGroup>,
+    ) -> TrafficShifting {
+        // The listener serving the service: HTTPS (or TLS) when there is one, the last made.
+        let serving = listeners.last().cloned();
+        let rule = match (&serving, alb) {
+            (Some(listener), true) => Some(
+                stack.add(
+                    &part_id(id, "ProductionRule"),
+                    elb::ListenerRule::new(
+                        vec![lr::Action::new(lr::ActionType::Forward).forward_config(
+                            lr::ForwardConfig::new().target_groups(vec![
+                                    lr::TargetGroupTuple::new()
+                                        .target_group_arn(target_group.to_ref())
+                                        .weight(100),
+                                    lr::TargetGroupTuple::new()
+                                        .target_group_arn(alternate.to_ref())
+                                        .weight(0),
+                                ]),
+                        )],
+                        vec![
+                            lr::RuleCondition::new()
+                                .field("path-pattern")
+                                .path_pattern_config(
+                                    lr::PathPatternConfig::new().values(vec!["/*".to_owned()]),
+                                ),
+                        ],
+                        1,
+                    )
+                    .listener_arn(listener.to_ref()),
+                ),
+            ),
+            _ => None,
+        };
+        let production: Value<String> = match (&rule, &serving) {
+            (Some(r), _) => r.to_ref(),
+            (None, Some(l)) => l.to_ref(),
+            (None, None) => Value::lit(String::new()),
+        };
+        let role = stack.add(
+            &part_id(id, "DeploymentRole"),
+            iam::Role::new(PolicyDocument::assumed_by("ecs.amazonaws.com")),
+        );
+        let mut statements = vec![
+            Statement::allow([
+                "elasticloadbalancing:DescribeListeners",
+                "elasticloadbalancing:DescribeRules",
+                "elasticloadbalancing:DescribeTargetGroups",
+                "elasticloadbalancing:DescribeTargetHealth",
+            ])
+            .resource("*"),
+            Statement::allow([
+                "elasticloadbalancing:RegisterTargets",
+                "elasticloadbalancing:DeregisterTargets",
+            ])
+            .resources([target_group.to_ref(), alternate.to_ref()]),
+        ];
+        if let Some(l) = &serving {
+            statements.push(
+                Statement::allow(["elasticloadbalancing:ModifyListener"]).resource(l.to_ref()),
+            );
+        }
+        if let Some(r) = &rule {
+            statements
+                .push(Statement::allow(["elasticloadbalancing:ModifyRule"]).resource(r.to_ref()));
+        }
+        super::repository::grant(stack, &role, "TrafficShifting", statements);
+        stack.options(&role).checkov_skip(
+            "CKV_AWS_111",
+            "The Elastic Load Balancing Describe actions support no resource-level permissions; every change is limited to this service's groups, listener and rule",
+        );
+        TrafficShifting {
+            alternate,
+            production,
+            role,
+        }
+    }
+
     /// The service.
     pub fn service(&self) -> &FargateService {
         &self.service
@@ -594,13 +732,14 @@ fn traffic_target(
 fn ip_target_group(
     stack: &mut Stack,
     id: &str,
+    part: &str,
     protocol: tg::Protocol,
     port: Value<i64>,
     vpc_id: Value<String>,
     health_check_path: &str,
 ) -> Handle<elb::TargetGroup> {
     stack.add(
-        &part_id(id, "TargetGroup"),
+        &part_id(id, part),
         elb::TargetGroup::new()
             .target_type(tg::TargetType::Ip)
             .protocol(protocol)
@@ -625,13 +764,17 @@ impl Service {
         container: String,
         port: Value<i64>,
         grace_seconds: u32,
+        advanced: Option<s::AdvancedConfiguration>,
     ) {
         if let Some(svc) = stack.get_mut(self.resource()) {
-            let entry: Value<s::LoadBalancer> = s::LoadBalancer::new()
+            let mut entry = s::LoadBalancer::new()
                 .container_name(container)
                 .container_port(port)
-                .target_group_arn(target_group_arn)
-                .into();
+                .target_group_arn(target_group_arn);
+            if let Some(a) = advanced {
+                entry = entry.advanced_configuration(a);
+            }
+            let entry: Value<s::LoadBalancer> = entry.into();
             let pushed = svc.load_balancers.push_item(entry);
             svc.health_check_grace_period_seconds = Some(grace_seconds.into());
             if let Err(e) = pushed {
@@ -664,7 +807,14 @@ impl Service {
             container_name,
             container_port,
         );
-        self.register(stack, target_group_arn.into(), container, port.clone(), 60);
+        self.register(
+            stack,
+            target_group_arn.into(),
+            container,
+            port.clone(),
+            60,
+            None,
+        );
         self.allow_from(
             stack,
             "LoadBalancer",
@@ -694,6 +844,7 @@ impl Service {
         let target_group = ip_target_group(
             stack,
             &self.id,
+            "TargetGroup",
             tg::Protocol::Http,
             port.clone(),
             listener.vpc_id.clone(),
@@ -744,6 +895,7 @@ impl Service {
             container,
             port.clone(),
             listener.health_check_grace_period_seconds,
+            None,
         );
         stack.options(self.resource()).depends_on(&rule);
         self.allow_from(
@@ -772,8 +924,129 @@ mod tests {
         TaskDefinitionProps,
     };
     use super::*;
-    use crate::ecs::FargateService;
+    use crate::ecs::{DeploymentStrategy, FargateService};
     use serde_json::json;
+
+    /// A service of `kind` deployed with `strategy`, no HTTPS.
+    fn shifted(kind: LoadBalancerKind, strategy: DeploymentStrategy) -> serde_json::Value {
+        let mut stack = Stack::new("S");
+        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+        );
+        task.add_container(&mut stack, ContainerProps::new("web", "nginx").port(8080));
+        let mut service = FargateServiceProps::new(
+            &cluster,
+            &task,
+            ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-private".into()])),
+        );
+        service.deployment.strategy = strategy;
+        LoadBalancedFargateService::new(
+            &mut stack,
+            "Web",
+            LoadBalancedFargateServiceProps {
+                kind,
+                ..LoadBalancedFargateServiceProps::new(
+                    service,
+                    Value::lit(vec!["subnet-public".into()]),
+                )
+            },
+        );
+        stack.to_template().unwrap().body().clone()
+    }
+
+    /// #16: a blue/green (linear, canary) service behind an ALB gets an alternate target
+    /// group, a production rule forwarding to both groups (all to the first) and a role
+    /// ECS may use on exactly those; behind an NLB the listener is the production route.
+    /// Rolling (the default) adds none of it.
+    #[test]
+    fn traffic_shifting_parts_follow_the_strategy_and_the_load_balancer() {
+        let t = shifted(
+            LoadBalancerKind::Application,
+            DeploymentStrategy::Linear {
+                step_percent: 20.0,
+                step_bake_minutes: 5,
+            },
+        );
+        let r = &t["Resources"];
+        let dc = &r["Web"]["Properties"]["DeploymentConfiguration"];
+        assert_eq!(dc["Strategy"], "LINEAR");
+        assert_eq!(
+            dc["LinearConfiguration"],
+            json!({"StepBakeTimeInMinutes": 5, "StepPercent": 20})
+        );
+        assert_eq!(r["WebAlternateTargetGroup"]["Properties"]["Port"], 8080);
+        let rule = &r["WebProductionRule"]["Properties"];
+        assert_eq!(rule["ListenerArn"], json!({"Ref": "WebHttpListener"}));
+        assert_eq!(
+            rule["Actions"][0]["ForwardConfig"]["TargetGroups"],
+            json!([
+                {"TargetGroupArn": {"Ref": "WebTargetGroup"}, "Weight": 100},
+                {"TargetGroupArn": {"Ref": "WebAlternateTargetGroup"}, "Weight": 0}
+            ])
+        );
+        assert_eq!(
+            r["Web"]["Properties"]["LoadBalancers"][0]["AdvancedConfiguration"],
+            json!({
+                "AlternateTargetGroupArn": {"Ref": "WebAlternateTargetGroup"},
+                "ProductionListenerRule": {"Ref": "WebProductionRule"},
+                "RoleArn": {"Fn::GetAtt": ["WebDeploymentRole", "Arn"]}
+            })
+        );
+        let role = &r["WebDeploymentRole"]["Properties"];
+        assert_eq!(
+            role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"],
+            json!({"Service": "ecs.amazonaws.com"})
+        );
+        let statements = &role["Policies"][0]["PolicyDocument"]["Statement"];
+        assert_eq!(statements.as_array().unwrap().len(), 4);
+        assert_eq!(
+            statements[1]["Resource"],
+            json!([{"Ref": "WebTargetGroup"}, {"Ref": "WebAlternateTargetGroup"}])
+        );
+        assert_eq!(statements[2]["Resource"], json!({"Ref": "WebHttpListener"}));
+        assert_eq!(
+            statements[3]["Resource"],
+            json!({"Ref": "WebProductionRule"})
+        );
+
+        let t = shifted(LoadBalancerKind::Network, DeploymentStrategy::BlueGreen);
+        let r = &t["Resources"];
+        assert!(r.get("WebProductionRule").is_none());
+        assert_eq!(
+            r["Web"]["Properties"]["LoadBalancers"][0]["AdvancedConfiguration"]["ProductionListenerRule"],
+            json!({"Ref": "WebHttpListener"})
+        );
+        assert_eq!(
+            r["Web"]["Properties"]["DeploymentConfiguration"]["Strategy"],
+            "BLUE_GREEN"
+        );
+        let statements =
+            &r["WebDeploymentRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"];
+        assert_eq!(statements.as_array().unwrap().len(), 3, "no rule to modify");
+
+        let t = shifted(LoadBalancerKind::Application, DeploymentStrategy::Rolling);
+        let r = &t["Resources"];
+        for part in [
+            "WebAlternateTargetGroup",
+            "WebProductionRule",
+            "WebDeploymentRole",
+        ] {
+            assert!(r.get(part).is_none(), "{part}");
+        }
+        assert!(
+            r["Web"]["Properties"]["DeploymentConfiguration"]
+                .get("Strategy")
+                .is_none()
+        );
+        assert!(
+            r["Web"]["Properties"]["LoadBalancers"][0]
+                .get("AdvancedConfiguration")
+                .is_none()
+        );
+    }
 
     fn build(https: Option<HttpsListener>) -> serde_json::Value {
         let mut stack = Stack::new("S");

@@ -103,15 +103,70 @@ pub enum CircuitBreaker {
     Disabled,
 }
 
-/// Rolling deployment settings.
+/// How a deployment moves traffic from the running revision to the new one
+/// ([`DeploymentConfiguration.Strategy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html)).
+///
+/// Blue/green, linear and canary deployments start a full set of new tasks beside the old
+/// ones and shift traffic to them; behind a load balancer,
+/// [`LoadBalancedFargateService`](super::LoadBalancedFargateService) adds what ECS needs to
+/// shift it (an alternate target group, the production listener rule and the role ECS uses
+/// to change them). ECS keeps the old tasks for the bake time
+/// ([`DeploymentSettings::bake_time_minutes`], 15 minutes by default) to roll back to.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum DeploymentStrategy {
+    /// Replace tasks a few at a time (`min_healthy_percent`, `max_percent`). The default:
+    /// no second set of tasks to pay for.
+    #[default]
+    Rolling,
+    /// Start the new revision in full, then shift all traffic at once.
+    BlueGreen,
+    /// Shift traffic in equal steps.
+    Linear {
+        /// Traffic moved per step, in %: a multiple of 0.1 from 3 to 100 (ECS's default: 10).
+        step_percent: f64,
+        /// Minutes between steps, 0 to 1440 (ECS's default: 6).
+        step_bake_minutes: u32,
+    },
+    /// Shift a share of the traffic, wait, then shift the rest.
+    Canary {
+        /// Traffic moved first, in %: a multiple of 0.1 from 0.1 to 100 (ECS's default: 5).
+        percent: f64,
+        /// Minutes before the rest moves, 0 to 1440 (ECS's default: 10).
+        bake_minutes: u32,
+    },
+}
+
+impl DeploymentStrategy {
+    /// True for [`DeploymentStrategy::Rolling`].
+    pub fn is_rolling(&self) -> bool {
+        matches!(self, DeploymentStrategy::Rolling)
+    }
+}
+
+/// Deployment settings: the strategy, the rolling limits, the circuit breaker, alarms.
 ///
 /// ```
-/// use ferroform::ecs::DeploymentSettings;
+/// use ferroform::ecs::{DeploymentSettings, DeploymentStrategy};
 /// let settings = DeploymentSettings { min_healthy_percent: 50.into(), ..Default::default() };
 /// assert_eq!(settings.max_percent.as_lit(), Some(&200));
+/// let canary = DeploymentSettings {
+///     strategy: DeploymentStrategy::Canary { percent: 10.0, bake_minutes: 15 },
+///     alarms: vec!["web-5xx".into()],
+///     ..Default::default()
+/// };
+/// assert!(!canary.strategy.is_rolling());
 /// ```
 #[derive(Clone, Debug)]
 pub struct DeploymentSettings {
+    /// Default: [`DeploymentStrategy::Rolling`].
+    pub strategy: DeploymentStrategy,
+    /// Minutes ECS keeps the previous revision after the new one takes all traffic, to roll
+    /// back to (0 to 1440). Default: `None` — ECS's own: 15 minutes for blue/green, linear
+    /// and canary, none for rolling.
+    pub bake_time_minutes: Option<u32>,
+    /// CloudWatch alarms (by name) that fail the deployment and roll it back when they go
+    /// off. Default: none.
+    pub alarms: Vec<Value<String>>,
     /// Default: [`CircuitBreaker::Rollback`].
     pub circuit_breaker: CircuitBreaker,
     /// Tasks kept running during a deployment, in % of the desired count (a number or a
@@ -125,6 +180,9 @@ pub struct DeploymentSettings {
 impl Default for DeploymentSettings {
     fn default() -> Self {
         DeploymentSettings {
+            strategy: DeploymentStrategy::Rolling,
+            bake_time_minutes: None,
+            alarms: Vec::new(),
             circuit_breaker: CircuitBreaker::Rollback,
             min_healthy_percent: 100.into(),
             max_percent: 200.into(),
@@ -403,7 +461,7 @@ impl Service {
             .cluster(c.cluster.name())
             .task_definition(td.arn())
             .desired_count(c.desired_count.clone().unwrap_or_else(|| 1.into()))
-            .deployment_configuration(
+            .deployment_configuration(Self::strategy(
                 s::DeploymentConfiguration::new()
                     .deployment_circuit_breaker(s::DeploymentCircuitBreaker::new(
                         s::DeploymentCircuitBreakerRequired {
@@ -421,7 +479,8 @@ impl Service {
                     ))
                     .minimum_healthy_percent(c.deployment.min_healthy_percent.clone())
                     .maximum_percent(c.deployment.max_percent.clone()),
-            );
+                &c.deployment,
+            ));
         if c.capacity_provider_strategy.is_empty() {
             service = service.launch_type(if fargate {
                 s::LaunchType::Fargate
@@ -453,6 +512,46 @@ impl Service {
         }
 
         service
+    }
+
+    /// The deployment strategy, bake time and alarms (nothing written for a plain rolling
+    /// deployment, so that templates written before them stay the same).
+    fn strategy(
+        mut dc: s::DeploymentConfiguration,
+        d: &DeploymentSettings,
+    ) -> s::DeploymentConfiguration {
+        use s::DeploymentConfigurationStrategy as S;
+        dc = match d.strategy {
+            DeploymentStrategy::Rolling => dc,
+            DeploymentStrategy::BlueGreen => dc.strategy(S::BlueGreen),
+            DeploymentStrategy::Linear {
+                step_percent,
+                step_bake_minutes,
+            } => dc.strategy(S::Linear).linear_configuration(
+                s::LinearConfiguration::new()
+                    .step_percent(step_percent)
+                    .step_bake_time_in_minutes(i64::from(step_bake_minutes)),
+            ),
+            DeploymentStrategy::Canary {
+                percent,
+                bake_minutes,
+            } => dc.strategy(S::Canary).canary_configuration(
+                s::CanaryConfiguration::new()
+                    .canary_percent(percent)
+                    .canary_bake_time_in_minutes(i64::from(bake_minutes)),
+            ),
+        };
+        if let Some(b) = d.bake_time_minutes {
+            dc = dc.bake_time_in_minutes(i64::from(b));
+        }
+        if !d.alarms.is_empty() {
+            dc = dc.alarms(s::DeploymentAlarms::new(s::DeploymentAlarmsRequired {
+                alarm_names: d.alarms.clone().into(),
+                enable: true.into(),
+                rollback: true.into(),
+            }));
+        }
+        dc
     }
 
     /// Placement strategies and constraints (EC2 services).

@@ -135,13 +135,18 @@ fn deployment(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
         );
     }
     if let Some(s) = strategy {
-        for (key, wanted) in [("LinearConfiguration", "LINEAR"), ("CanaryConfiguration", "CANARY")] {
+        for (key, wanted) in [
+            ("LinearConfiguration", "LINEAR"),
+            ("CanaryConfiguration", "CANARY"),
+        ] {
             if dc.contains_key(key) && s != wanted {
                 cx.report(
                     rules::STRATEGY_CONFIGURATION,
                     Some(id),
                     format!("{at}.{key}"),
-                    format!("{key} is only valid with the {wanted} strategy, and this service's is {s}"),
+                    format!(
+                        "{key} is only valid with the {wanted} strategy, and this service's is {s}"
+                    ),
                     Some(format!("set Strategy: {wanted}, or remove {key}")),
                 );
             }
@@ -178,7 +183,10 @@ fn deployment(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
         }
         Some("CANARY") => {
             let cc = dc.get("CanaryConfiguration").and_then(Json::as_object);
-            match (bake, minutes(cc, "CanaryBakeTimeInMinutes", DEFAULT_CANARY_BAKE_MINUTES)) {
+            match (
+                bake,
+                minutes(cc, "CanaryBakeTimeInMinutes", DEFAULT_CANARY_BAKE_MINUTES),
+            ) {
                 (Some(b), Some(c)) => {
                     too_long(b + c, format!("bake time {b} + canary bake time {c}"))
                 }
