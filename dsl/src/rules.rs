@@ -348,6 +348,9 @@ registry! {
     BAKE_TIME_CONTROLLER = Warning Validator "FF4018"
         "BakeTimeInMinutes on a service whose deployment controller (CODE_DEPLOY, EXTERNAL) does not support it"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html";
+    SERVICE_CONNECT_PORT_NAME = Error Validator "FF4019"
+        "Service Connect service whose PortName names no port mapping of the task definition's containers"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html";
 
     // ---- The validator: ECR lifecycle policies (FF402x) ----------------------------------
     ECR_LIFECYCLE_POLICY = Error Validator "FF4020"

@@ -60,6 +60,75 @@ pub(super) fn services(cx: &mut Cx) {
         }
         listener_dependency(cx, id, entry, p("LoadBalancers"));
         deployment(cx, id, props);
+        if let Some(t) = task_id {
+            service_connect_ports(cx, id, t, p("ServiceConnectConfiguration"), task_props);
+        }
+    }
+}
+
+/// The names of the port mappings of a task definition's containers; `None` when any of
+/// them is not written out (an expression somewhere on the way).
+fn port_names(task_props: Option<&JsonMap>) -> Option<Vec<&str>> {
+    let mut names = Vec::new();
+    for c in task_props?.get("ContainerDefinitions")?.as_array()? {
+        let Some(mappings) = c.get("PortMappings") else {
+            continue;
+        };
+        for m in mappings.as_array()? {
+            match m.get("Name") {
+                None => {}
+                Some(n) => names.push(n.as_str()?),
+            }
+        }
+    }
+    Some(names)
+}
+
+/// FF4019: "The portName must match the name of one of the portMappings from all the
+/// containers in the task definition of this Amazon ECS service" (`ServiceConnectService`,
+/// ECS API reference).
+fn service_connect_ports(
+    cx: &mut Cx,
+    id: &str,
+    task: &str,
+    config: Option<&Json>,
+    task_props: Option<&JsonMap>,
+) {
+    let Some(config) = config.and_then(Json::as_object) else {
+        return;
+    };
+    if lit_bool(config.get("Enabled")) == Some(false) {
+        return;
+    }
+    let Some(services) = config.get("Services").and_then(Json::as_array) else {
+        return;
+    };
+    let Some(names) = port_names(task_props) else {
+        return;
+    };
+    for (i, service) in services.iter().enumerate() {
+        let Some(port) = lit_str(service.get("PortName")) else {
+            continue;
+        };
+        if names.contains(&port) {
+            continue;
+        }
+        cx.report(
+            rules::SERVICE_CONNECT_PORT_NAME,
+            Some(id),
+            format!("{id}.Properties.ServiceConnectConfiguration.Services[{i}].PortName"),
+            format!(
+                "Service Connect serves port `{port}`, but no port mapping of task definition `{task}` is named so ({})",
+                if names.is_empty() {
+                    "none has a Name".to_owned()
+                } else {
+                    format!("names: {}", names.join(", "))
+                }
+            ),
+            Some(format!(
+                "give the container's port mapping Name: {port} in `{task}`, or use one of its names"
+            )),
+        );
     }
 }
 
