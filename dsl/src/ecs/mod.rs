@@ -55,8 +55,8 @@ pub use schedule::{
 pub use secret::SecretSource;
 pub use service::{
     CircuitBreaker, CloudMapOptions, DeploymentSettings, DeploymentStrategy, Ec2Service,
-    Ec2ServiceProps, FargateService, FargateServiceProps, PlacementConstraint, PlacementStrategy,
-    Service, ServiceNetworking, Subnets,
+    Ec2ServiceProps, FargateService, FargateServiceProps, LifecycleHook, PlacementConstraint,
+    PlacementStrategy, Service, ServiceNetworking, Subnets,
 };
 pub use task_definition::{
     Compatibility, CpuArchitecture, Ec2NetworkMode, EfsVolume, FargateSize, FargateSizeError,

@@ -3,12 +3,12 @@
 
 use std::ops::Deref;
 
-use crate::iam::Statement;
+use crate::iam::{PolicyDocument, Statement};
 use crate::model::handle::Handle;
 use crate::model::stack::Stack;
 use crate::model::value::{List, Value};
 use crate::resources::ecs::service as s;
-use crate::resources::{ec2, ecs, servicediscovery as sd};
+use crate::resources::{ec2, ecs, iam, servicediscovery as sd};
 
 use super::cluster::{CapacityProviderStrategy, Cluster};
 use super::task_definition::TaskDefinition;
@@ -143,6 +143,39 @@ impl DeploymentStrategy {
     }
 }
 
+/// A Lambda function ECS invokes at `stages` of a deployment
+/// ([Lifecycle hooks](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-lifecycle-hooks.html)).
+///
+/// ```
+/// use ferroform::ecs::LifecycleHook;
+/// use ferroform::resources::ecs::service::LifecycleStage;
+/// let hook = LifecycleHook::new(
+///     "arn:aws:lambda:eu-west-1:123456789012:function:smoke-test",
+///     [LifecycleStage::PostTestTrafficShift],
+/// );
+/// assert_eq!(hook.stages.len(), 1);
+/// ```
+#[derive(Clone, Debug)]
+pub struct LifecycleHook {
+    /// The function's ARN.
+    pub function_arn: Value<String>,
+    /// When ECS runs it.
+    pub stages: Vec<s::LifecycleStage>,
+}
+
+impl LifecycleHook {
+    /// Run `function_arn` at `stages`.
+    pub fn new(
+        function_arn: impl Into<Value<String>>,
+        stages: impl IntoIterator<Item = s::LifecycleStage>,
+    ) -> Self {
+        LifecycleHook {
+            function_arn: function_arn.into(),
+            stages: stages.into_iter().collect(),
+        }
+    }
+}
+
 /// Deployment settings: the strategy, the rolling limits, the circuit breaker, alarms.
 ///
 /// ```
@@ -167,6 +200,11 @@ pub struct DeploymentSettings {
     /// CloudWatch alarms (by name) that fail the deployment and roll it back when they go
     /// off. Default: none.
     pub alarms: Vec<Value<String>>,
+    /// Lambda functions ECS runs at stages of each deployment (a test before production
+    /// traffic moves, a check after); a function that fails rolls the deployment back. The
+    /// service gets a role (`<id>HookRole`) ECS assumes to invoke exactly these functions.
+    /// Default: none.
+    pub lifecycle_hooks: Vec<LifecycleHook>,
     /// Default: [`CircuitBreaker::Rollback`].
     pub circuit_breaker: CircuitBreaker,
     /// Tasks kept running during a deployment, in % of the desired count (a number or a
@@ -183,6 +221,7 @@ impl Default for DeploymentSettings {
             strategy: DeploymentStrategy::Rolling,
             bake_time_minutes: None,
             alarms: Vec::new(),
+            lifecycle_hooks: Vec::new(),
             circuit_breaker: CircuitBreaker::Rollback,
             min_healthy_percent: 100.into(),
             max_percent: 200.into(),
@@ -406,7 +445,8 @@ impl Service {
         // One error for one mistake: with the wrong kind of task definition, its network
         // mode says nothing about the networking this service was given.
         let mismatch = Self::check_launch(stack, id, fargate, &c.task_definition);
-        let service = Self::base(&c, fargate);
+        let hook_role = Self::hook_role(stack, id, &c.deployment.lifecycle_hooks);
+        let service = Self::base(&c, fargate, hook_role.as_ref());
         let service = Self::placement(service, &launch);
         let (service, security_group, security_group_ids) =
             Self::networking(stack, id, &c, mismatch, service);
@@ -455,7 +495,33 @@ impl Service {
     }
 
     /// The service with its cluster, task, count, deployment settings, capacity and name.
-    fn base(c: &Common, fargate: bool) -> ecs::Service {
+    /// The role ECS assumes to run the deployment's lifecycle hooks: `lambda:InvokeFunction`
+    /// on those functions only. `None` without hooks.
+    fn hook_role(
+        stack: &mut Stack,
+        id: &str,
+        hooks: &[LifecycleHook],
+    ) -> Option<Handle<iam::Role>> {
+        if hooks.is_empty() {
+            return None;
+        }
+        let role = stack.add(
+            &part_id(id, "HookRole"),
+            iam::Role::new(PolicyDocument::assumed_by("ecs.amazonaws.com")),
+        );
+        super::repository::grant(
+            stack,
+            &role,
+            "InvokeLifecycleHooks",
+            vec![
+                Statement::allow(["lambda:InvokeFunction"])
+                    .resources(hooks.iter().map(|h| h.function_arn.clone())),
+            ],
+        );
+        Some(role)
+    }
+
+    fn base(c: &Common, fargate: bool, hook_role: Option<&Handle<iam::Role>>) -> ecs::Service {
         let td = &c.task_definition;
         let mut service = ecs::Service::new()
             .cluster(c.cluster.name())
@@ -480,6 +546,7 @@ impl Service {
                     .minimum_healthy_percent(c.deployment.min_healthy_percent.clone())
                     .maximum_percent(c.deployment.max_percent.clone()),
                 &c.deployment,
+                hook_role,
             ));
         if c.capacity_provider_strategy.is_empty() {
             service = service.launch_type(if fargate {
@@ -519,6 +586,7 @@ impl Service {
     fn strategy(
         mut dc: s::DeploymentConfiguration,
         d: &DeploymentSettings,
+        hook_role: Option<&Handle<iam::Role>>,
     ) -> s::DeploymentConfiguration {
         use s::DeploymentConfigurationStrategy as S;
         dc = match d.strategy {
@@ -550,6 +618,18 @@ impl Service {
                 enable: true.into(),
                 rollback: true.into(),
             }));
+        }
+        if let Some(role) = hook_role {
+            dc = dc.lifecycle_hooks(
+                d.lifecycle_hooks
+                    .iter()
+                    .map(|h| {
+                        s::DeploymentLifecycleHook::new(h.stages.clone())
+                            .hook_target_arn(h.function_arn.clone())
+                            .role_arn(role.attr_arn())
+                    })
+                    .collect::<Vec<_>>(),
+            );
         }
         dc
     }
@@ -964,6 +1044,57 @@ mod tests {
         );
         task.add_container(stack, ContainerProps::new("web", "nginx").port(80));
         (cluster, task)
+    }
+
+    /// #16: lifecycle hooks reach the deployment configuration with a role ECS may use to
+    /// invoke those functions and nothing else; alarms roll back; bake time as given.
+    #[test]
+    fn lifecycle_hooks_alarms_and_bake_time() {
+        let mut stack = Stack::new("S");
+        let (cluster, task) = setup(&mut stack);
+        let fn_arn = "arn:aws:lambda:eu-west-1:123456789012:function:smoke";
+        let mut props = FargateServiceProps::new(
+            &cluster,
+            &task,
+            ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
+        );
+        props.deployment = DeploymentSettings {
+            strategy: DeploymentStrategy::BlueGreen,
+            bake_time_minutes: Some(30),
+            alarms: vec!["web-5xx".into()],
+            lifecycle_hooks: vec![LifecycleHook::new(
+                fn_arn,
+                [s::LifecycleStage::PostTestTrafficShift],
+            )],
+            ..Default::default()
+        };
+        FargateService::new(&mut stack, "Web", props);
+        let t = stack.to_template().unwrap();
+        let r = &t.body()["Resources"];
+        let dc = &r["Web"]["Properties"]["DeploymentConfiguration"];
+        assert_eq!(dc["Strategy"], "BLUE_GREEN");
+        assert_eq!(dc["BakeTimeInMinutes"], 30);
+        assert_eq!(
+            dc["Alarms"],
+            json!({"AlarmNames": ["web-5xx"], "Enable": true, "Rollback": true})
+        );
+        assert_eq!(
+            dc["LifecycleHooks"],
+            json!([{
+                "HookTargetArn": fn_arn,
+                "LifecycleStages": ["POST_TEST_TRAFFIC_SHIFT"],
+                "RoleArn": {"Fn::GetAtt": ["WebHookRole", "Arn"]}
+            }])
+        );
+        let role = &r["WebHookRole"]["Properties"];
+        assert_eq!(
+            role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"],
+            json!({"Service": "ecs.amazonaws.com"})
+        );
+        assert_eq!(
+            role["Policies"][0]["PolicyDocument"]["Statement"],
+            json!([{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn_arn}])
+        );
     }
 
     #[test]
