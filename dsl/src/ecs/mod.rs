@@ -56,7 +56,7 @@ pub use secret::SecretSource;
 pub use service::{
     CircuitBreaker, CloudMapOptions, DeploymentSettings, DeploymentStrategy, Ec2Service,
     Ec2ServiceProps, FargateService, FargateServiceProps, LifecycleHook, PlacementConstraint,
-    PlacementStrategy, Service, ServiceNetworking, Subnets,
+    PlacementStrategy, Service, ServiceConnect, ServiceConnectPort, ServiceNetworking, Subnets,
 };
 pub use task_definition::{
     Compatibility, CpuArchitecture, Ec2NetworkMode, EfsVolume, FargateSize, FargateSizeError,
