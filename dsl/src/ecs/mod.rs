@@ -22,6 +22,7 @@ mod image;
 mod load_balancer;
 mod log;
 mod network;
+mod pull_through;
 mod repository;
 mod scaling;
 mod schedule;
@@ -47,6 +48,7 @@ pub use load_balancer::{
 };
 pub use log::{LogGroupProps, TaskLogging};
 pub use network::{NatGateways, Vpc, VpcEndpoints, VpcProps, VpcResources};
+pub use pull_through::{PullThroughCache, Upstream};
 pub use repository::{LifecycleRule, Removal, Repository, RepositoryEncryption, RepositoryProps};
 pub use scaling::{AutoScaling, Metric, MetricStatistic, ScalingStep, StepScaling, TargetTracking};
 pub use schedule::{
