@@ -5,7 +5,9 @@
 //!
 //! `LoadBalancedFargateService` adds what ECS needs to shift the traffic: a second
 //! (alternate) target group, the production listener rule forwarding to both, and the role
-//! ECS assumes to change them, allowed only on those.
+//! ECS assumes to change them, allowed only on those. The public nginx image is pulled
+//! through the account's own registry (`PullThroughCache` of Amazon ECR Public), not from
+//! the internet.
 //!
 //! ```text
 //! cargo run --example canary_deployment -- synth --out out/
@@ -16,7 +18,8 @@ use std::process::ExitCode;
 use ferroform::ecs::{
     Cluster, ClusterProps, ContainerProps, DeploymentSettings, DeploymentStrategy,
     FargateServiceProps, FargateSize, HttpsListener, LoadBalancedFargateService,
-    LoadBalancedFargateServiceProps, ServiceNetworking, TaskDefinition, TaskDefinitionProps,
+    LoadBalancedFargateServiceProps, PullThroughCache, ServiceNetworking, TaskDefinition,
+    TaskDefinitionProps, Upstream,
 };
 use ferroform::resources::cloudwatch::{self, alarm};
 use ferroform::{App, Parameter, Stack, fns};
@@ -43,10 +46,20 @@ pub fn stack() -> Stack {
         "WebTask",
         TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
     );
+    // Public images through the account's registry, under ecr-public/.
+    let cache = PullThroughCache::new(
+        &mut stack,
+        "PublicEcrCache",
+        "ecr-public",
+        Upstream::EcrPublic,
+    );
     task.add_container(
         &mut stack,
-        ContainerProps::new("web", "public.ecr.aws/nginx/nginx:1.27").port(80),
+        ContainerProps::new("web", cache.image("nginx/nginx", "1.27")).port(80),
     );
+    if let Some(role) = task.execution_role() {
+        cache.grant_pull(&mut stack, role);
+    }
 
     // The alarm's name is fixed so the service can name it before the alarm exists.
     let alarm_name = fns::sub("${AWS::StackName}-web-5xx");

@@ -1,7 +1,5 @@
 //! An ECR repository for one service's images: immutable tags, scan on push, KMS encryption
-//! with the AWS-managed key, and a lifecycle policy that keeps the repository small. Beside
-//! it, a pull-through cache of Amazon ECR Public: tasks pull public base images from the
-//! account's registry (`PullThroughCache`), not from the internet.
+//! with the AWS-managed key, and a lifecycle policy that keeps the repository small.
 //!
 //! ```text
 //! cargo run --example ecr_repository -- synth --out out/
@@ -9,7 +7,6 @@
 
 use std::process::ExitCode;
 
-use ferroform::ecs::{PullThroughCache, Upstream};
 use ferroform::resources::ecr::{self, repository as r};
 use ferroform::{App, Stack, Tag};
 
@@ -67,17 +64,6 @@ pub fn app() -> App {
         .output("RepositoryUri", repo.attr_repository_uri())
         .description("Push images here: docker push <uri>:<tag>");
     stack.output("RepositoryArn", repo.attr_arn());
-
-    // Public images through the account's registry: `<account>.dkr.ecr.<region>.amazonaws.com/ecr-public/nginx/nginx:1.27`.
-    let cache = PullThroughCache::new(
-        &mut stack,
-        "PublicEcrCache",
-        "ecr-public",
-        Upstream::EcrPublic,
-    );
-    stack
-        .output("CachedNginx", cache.image("nginx/nginx", "1.27"))
-        .description("A public image, pulled through this account's registry");
 
     let mut app = App::new();
     app.add(stack);

@@ -136,7 +136,9 @@ impl PullThroughCache {
     }
 
     /// The image `<account>.dkr.ecr.<region>.<suffix>/<prefix>/<repository>:<tag>`, e.g.
-    /// `image("library/nginx", "1.27")` for Docker Hub's nginx.
+    /// `image("library/nginx", "1.27")` for Docker Hub's nginx. The prefix is written as the
+    /// rule's `Ref` (which is its prefix), so a task definition using the image is created
+    /// after the rule it pulls through.
     pub fn image(&self, repository: &str, tag: impl Into<Value<String>>) -> Value<String> {
         fns::join(
             "",
@@ -146,7 +148,9 @@ impl PullThroughCache {
                 pseudo::region(),
                 ".".into(),
                 pseudo::url_suffix(),
-                format!("/{}/{repository}:", self.prefix).into(),
+                "/".into(),
+                self.rule.to_ref(),
+                format!("/{repository}:").into(),
                 tag.into(),
             ],
         )
@@ -243,9 +247,12 @@ mod tests {
             policy["PolicyDocument"]["Statement"][0]["Resource"],
             json!({"Fn::Sub": "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/docker-hub/*"})
         );
+        let parts = &t.body()["Outputs"]["Image"]["Value"]["Fn::Join"][1];
         assert_eq!(
-            t.body()["Outputs"]["Image"]["Value"]["Fn::Join"][1][5],
-            "/docker-hub/library/nginx:"
+            parts[6],
+            json!({"Ref": "Hub"}),
+            "the prefix, and the dependency"
         );
+        assert_eq!(parts[7], "/library/nginx:");
     }
 }
