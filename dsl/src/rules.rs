@@ -396,6 +396,14 @@ registry! {
     TERMINATION_PROTECTION_SCALE_IN = Error Validator "FF4042"
         "managed termination protection with an Auto Scaling group that does not protect new instances from scale-in"
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AutoScalingGroupProvider.html";
+
+    // ---- The validator: volumes configured at launch (FF405x) ---------------------------
+    SERVICE_VOLUME_CONFIGURATION = Error Validator "FF4050"
+        "service volume configuration naming no task definition volume configured at launch"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-servicevolumeconfiguration.html";
+    VOLUMES_AT_LAUNCH = Error Validator "FF4051"
+        "task definition with more than one volume configured at launch"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-volume.html";
 }
 
 #[cfg(test)]

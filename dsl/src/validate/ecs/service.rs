@@ -62,6 +62,7 @@ pub(super) fn services(cx: &mut Cx) {
         deployment(cx, id, props);
         if let Some(t) = task_id {
             service_connect_ports(cx, id, t, p("ServiceConnectConfiguration"), task_props);
+            volume_configurations(cx, id, t, p("VolumeConfigurations"), task_props);
         }
     }
 }
@@ -128,6 +129,71 @@ fn service_connect_ports(
             Some(format!(
                 "give the container's port mapping Name: {port} in `{task}`, or use one of its names"
             )),
+        );
+    }
+}
+
+/// FF4050: a service's `VolumeConfigurations[].Name` "must match the volume name from the
+/// `Volume` object in the task definition", a volume configured at launch
+/// (`ConfiguredAtLaunch: true`) — the template reference, `ServiceVolumeConfiguration`
+/// and `Volume`.
+fn volume_configurations(
+    cx: &mut Cx,
+    id: &str,
+    task: &str,
+    configs: Option<&Json>,
+    task_props: Option<&JsonMap>,
+) {
+    let Some(configs) = configs.and_then(Json::as_array) else {
+        return;
+    };
+    // (name, configured at launch: Some(bool) when literal) of every volume; `None` when
+    // the list or a name is an expression.
+    let volumes: Option<Vec<(&str, Option<bool>)>> = match task_props.and_then(|t| t.get("Volumes"))
+    {
+        None => Some(Vec::new()),
+        Some(v) => v.as_array().and_then(|list| {
+            list.iter()
+                .map(|v| {
+                    let name = v.get("Name")?.as_str()?;
+                    let at_launch = match v.get("ConfiguredAtLaunch") {
+                        None => Some(false),
+                        x => lit_bool(x),
+                    };
+                    Some((name, at_launch))
+                })
+                .collect()
+        }),
+    };
+    let Some(volumes) = volumes else {
+        return;
+    };
+    for (i, c) in configs.iter().enumerate() {
+        let Some(name) = lit_str(c.get("Name")) else {
+            continue;
+        };
+        let found = volumes.iter().find(|(n, _)| *n == name);
+        let problem = match found {
+            None => format!("task definition `{task}` has no volume named `{name}`"),
+            Some((_, Some(false))) => format!(
+                "volume `{name}` of task definition `{task}` is not configured at launch (ConfiguredAtLaunch is not true)"
+            ),
+            Some(_) => continue,
+        };
+        let at_launch: Vec<&str> = volumes
+            .iter()
+            .filter(|(_, a)| *a == Some(true))
+            .map(|(n, _)| *n)
+            .collect();
+        cx.report(
+            rules::SERVICE_VOLUME_CONFIGURATION,
+            Some(id),
+            format!("{id}.Properties.VolumeConfigurations[{i}].Name"),
+            format!("the service configures volume `{name}` at launch, but {problem}"),
+            Some(match at_launch.first() {
+                Some(v) => format!("name the task's volume configured at launch: {v}"),
+                None => format!("add a volume {name} with ConfiguredAtLaunch: true to `{task}`"),
+            }),
         );
     }
 }

@@ -108,8 +108,35 @@ pub(super) fn containers(props: Option<&JsonMap>) -> Option<&Vec<Json>> {
     props?.get("ContainerDefinitions")?.as_array()
 }
 
+/// FF4051: "Each task definition revision may only have one volume configured at launch"
+/// (the template reference, `Volume.ConfiguredAtLaunch`).
+fn volumes_at_launch(cx: &mut Cx, id: &str, volumes: Option<&Json>) {
+    let Some(volumes) = volumes.and_then(Json::as_array) else {
+        return;
+    };
+    let at_launch: Vec<usize> = volumes
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| lit_bool(v.get("ConfiguredAtLaunch")) == Some(true))
+        .map(|(i, _)| i)
+        .collect();
+    for &i in at_launch.iter().skip(1) {
+        cx.report(
+            rules::VOLUMES_AT_LAUNCH,
+            Some(id),
+            format!("{id}.Properties.Volumes[{i}].ConfiguredAtLaunch"),
+            format!(
+                "a second volume configured at launch (Volumes[{}] is one already); a task definition may have only one",
+                at_launch[0]
+            ),
+            Some("keep ConfiguredAtLaunch on one volume; make the others ordinary task volumes".into()),
+        );
+    }
+}
+
 pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
     let p = |k: &str| props.and_then(|m| m.get(k));
+    volumes_at_launch(cx, id, p("Volumes"));
     let compat = compat(props);
     let fargate = compat.as_ref().is_some_and(|c| c.contains(&"FARGATE"));
     let ec2 = match (
