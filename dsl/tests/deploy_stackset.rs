@@ -23,7 +23,7 @@ use aws_sdk_cloudformation::types::{
     CallAs, PermissionModels, StackSetOperation, StackSetOperationResultStatus,
     StackSetOperationResultSummary, StackSetOperationStatus,
 };
-use aws_smithy_mocks::mock;
+use aws_smithy_mocks::{Rule, mock};
 use aws_smithy_types::error::ErrorMetadata;
 use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind};
 use ferroform::model::stackset::Limit;
@@ -202,26 +202,38 @@ fn a_service_managed_set_targets_units_as_delegated_admin_and_a_failed_account_i
     assert_eq!(operation.num_calls(), 2, "polled until it ended");
 }
 
-#[test]
-fn with_no_execute_the_plan_is_shown_and_nothing_is_done() {
-    let template = baseline(
-        StackSet::self_managed()
-            .accounts(["111111111111"])
-            .regions(["us-east-1"]),
-    );
-    let describe = mock!(Client::describe_stack_set).then_output(|| {
+/// DescribeStackSet answering with the set `Baseline` of `model` and an empty template,
+/// and ListStackInstances with no instance: a set deployed with no instances yet.
+fn deployed_without_instances(model: PermissionModels) -> (Rule, Rule) {
+    let describe = mock!(Client::describe_stack_set).then_output(move || {
         DescribeStackSetOutput::builder()
             .stack_set(
                 aws_sdk_cloudformation::types::StackSet::builder()
                     .stack_set_name("Baseline")
                     .template_body("{\"Resources\": {}}")
-                    .permission_model(PermissionModels::SelfManaged)
+                    .permission_model(model.clone())
                     .build(),
             )
             .build()
     });
     let list = mock!(Client::list_stack_instances)
         .then_output(|| ListStackInstancesOutput::builder().build());
+    (describe, list)
+}
+
+/// The stack set of the tests below: one account, one region.
+fn one_account() -> ferroform::Template {
+    baseline(
+        StackSet::self_managed()
+            .accounts(["111111111111"])
+            .regions(["us-east-1"]),
+    )
+}
+
+#[test]
+fn with_no_execute_the_plan_is_shown_and_nothing_is_done() {
+    let template = one_account();
+    let (describe, list) = deployed_without_instances(PermissionModels::SelfManaged);
     let s = session(&[&describe, &list]);
     let mut ui = Rec::default();
     let opts = DeployOptions {
@@ -245,23 +257,8 @@ fn with_no_execute_the_plan_is_shown_and_nothing_is_done() {
 
 #[test]
 fn a_set_deployed_with_the_other_permission_model_is_refused() {
-    let template = baseline(
-        StackSet::self_managed()
-            .accounts(["111111111111"])
-            .regions(["us-east-1"]),
-    );
-    let describe = mock!(Client::describe_stack_set).then_output(|| {
-        DescribeStackSetOutput::builder()
-            .stack_set(
-                aws_sdk_cloudformation::types::StackSet::builder()
-                    .stack_set_name("Baseline")
-                    .permission_model(PermissionModels::ServiceManaged)
-                    .build(),
-            )
-            .build()
-    });
-    let list = mock!(Client::list_stack_instances)
-        .then_output(|| ListStackInstancesOutput::builder().build());
+    let template = one_account();
+    let (describe, list) = deployed_without_instances(PermissionModels::ServiceManaged);
     let s = session(&[&describe, &list]);
     let e = rt()
         .block_on(deploy::deploy(
@@ -276,4 +273,53 @@ fn a_set_deployed_with_the_other_permission_model_is_refused() {
             .contains("the deployed stack set is service-managed, the program's is self-managed"),
         "{e}"
     );
+}
+
+/// `destroy` of a set the program administers as a delegated administrator asks and deletes
+/// as one (CallAs DELEGATED_ADMIN on every call): otherwise the management account's view
+/// would not find the set.
+#[test]
+fn a_delegated_admin_set_is_destroyed_as_delegated_admin() {
+    let set = StackSet::service_managed()
+        .organizational_units([OU])
+        .regions(["us-east-1"])
+        .delegated_admin();
+    let describe = mock!(Client::describe_stack_set)
+        .match_requests(|r| r.call_as() == Some(&CallAs::DelegatedAdmin))
+        .then_output(|| {
+            DescribeStackSetOutput::builder()
+                .stack_set(
+                    aws_sdk_cloudformation::types::StackSet::builder()
+                        .stack_set_name("Baseline")
+                        .permission_model(PermissionModels::ServiceManaged)
+                        .build(),
+                )
+                .build()
+        });
+    let list = mock!(Client::list_stack_instances)
+        .match_requests(|r| r.call_as() == Some(&CallAs::DelegatedAdmin))
+        .then_output(|| ListStackInstancesOutput::builder().build());
+    let delete = mock!(Client::delete_stack_set)
+        .match_requests(|r| {
+            r.call_as() == Some(&CallAs::DelegatedAdmin) && r.stack_set_name() == Some("Baseline")
+        })
+        .then_output(|| {
+            aws_sdk_cloudformation::operation::delete_stack_set::DeleteStackSetOutput::builder()
+                .build()
+        });
+    let s = session(&[&describe, &list, &delete]);
+    let mut ui = Rec::default();
+    let deleted = rt()
+        .block_on(deploy::destroy_stack_set(
+            &s,
+            "Baseline",
+            Some(&set),
+            true,
+            None,
+            &mut ui,
+        ))
+        .unwrap();
+    assert!(deleted, "{:#?}", ui.lines);
+    assert_eq!(delete.num_calls(), 1);
+    assert!(ui.lines.contains(&"Stack set Baseline: deleted".to_owned()));
 }

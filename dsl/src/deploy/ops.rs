@@ -809,7 +809,7 @@ async fn destroy_inner(
     let Some(st) = describe(s, name).await? else {
         // A name given on the command line may be a stack set's.
         if super::stackset::exists(s, name).await? {
-            return super::stackset::destroy(s, name, yes, timeout, ui).await;
+            return super::stackset::destroy(s, name, None, yes, timeout, ui).await;
         }
         ui.line(&format!("Stack {name} does not exist: nothing to destroy"));
         return Ok(false);
@@ -884,23 +884,36 @@ async fn destroy_inner(
 /// Delete stack set `name` ([`crate::StackSet`]): every instance (their stacks too), then
 /// the set, after confirmation unless `yes`. A set that does not exist is reported and is
 /// not an error (returns `false`).
+/// `set` is the program's, when known: a set administered as a delegated administrator
+/// is acted on as one.
 pub async fn destroy_stack_set(
     s: &Session,
     name: &str,
+    set: Option<&crate::StackSet>,
     yes: bool,
     timeout: Option<Duration>,
     ui: &mut dyn Ui,
 ) -> Result<bool, Error> {
     s.reset();
-    s.bounded(name, super::stackset::destroy(s, name, yes, timeout, ui))
-        .await
+    s.bounded(
+        name,
+        super::stackset::destroy(s, name, set, yes, timeout, ui),
+    )
+    .await
 }
 
 /// Print stack set `name`'s instances and their status. Returns `false` when there is no
 /// such set.
-pub async fn stack_set_status(s: &Session, name: &str, ui: &mut dyn Ui) -> Result<bool, Error> {
+/// `set` is the program's, when known (see [`destroy_stack_set`]).
+pub async fn stack_set_status(
+    s: &Session,
+    name: &str,
+    set: Option<&crate::StackSet>,
+    ui: &mut dyn Ui,
+) -> Result<bool, Error> {
     s.reset();
-    s.bounded(name, super::stackset::status(s, name, ui)).await
+    s.bounded(name, super::stackset::status(s, name, set, ui))
+        .await
 }
 
 /// The outputs of stack `name`, in CloudFormation's order. Outputs derived from NoEcho
@@ -960,7 +973,7 @@ async fn status_inner(
 ) -> Result<Option<StackState>, Error> {
     let Some(st) = describe(s, name).await? else {
         // A name given on the command line may be a stack set's.
-        if !super::stackset::status(s, name, ui).await? {
+        if !super::stackset::status(s, name, None, ui).await? {
             ui.line(&format!("Stack {name} does not exist"));
         }
         return Ok(None);

@@ -409,6 +409,43 @@ async fn follow(
     ))
 }
 
+/// Delete the `(target, region)` instances of stack set `name` (their stacks too), an
+/// operation per group of targets sharing regions, each followed to its end.
+async fn delete_instances(
+    s: &Session,
+    name: &str,
+    (service_managed, pairs): (bool, &[(String, String)]),
+    (prefs, call): (Option<&StackSetOperationPreferences>, Option<&CallAs>),
+    timeout: Option<std::time::Duration>,
+    ui: &mut dyn Ui,
+) -> Result<(), Error> {
+    for (ids, regions) in groups(pairs) {
+        let (accounts, dt) = targets(service_managed, &ids);
+        let what = format!("deleting {} instance(s)", ids.len() * regions.len());
+        ui.line(&format!("Stack set {name}: {what}"));
+        s.phase(format!("deleting instances of stack set {name}"));
+        let id = request_token("delete-instances");
+        let out = s
+            .cfn
+            .delete_stack_instances()
+            .stack_set_name(name)
+            .set_accounts(accounts)
+            .set_deployment_targets(dt)
+            .set_regions(Some(regions))
+            .retain_stacks(false)
+            .set_operation_preferences(prefs.cloned())
+            .operation_id(&id)
+            .set_call_as(call.cloned())
+            .send()
+            .await
+            .map_err(|e| s.sdk_error(name, "DeleteStackInstances", e))?;
+        // The operation's id as CloudFormation answers it (the one asked for).
+        let id = out.operation_id().unwrap_or(&id).to_owned();
+        follow(s, name, &id, &what, call, timeout, ui).await?;
+    }
+    Ok(())
+}
+
 /// Deploy `template` as stack set `set` (called by [`super::deploy`]).
 pub(super) async fn deploy(
     s: &Session,
@@ -515,30 +552,15 @@ pub(super) async fn deploy(
     };
 
     // Removals first: the update then touches only the instances that stay.
-    for (ids, regions) in groups(&p.remove) {
-        let (accounts, dt) = targets(service, &ids);
-        let what = format!("deleting {} instance(s)", ids.len() * regions.len());
-        ui.line(&format!("Stack set {name}: {what}"));
-        s.phase(format!("deleting instances of stack set {name}"));
-        let id = request_token("delete-instances");
-        let out = s
-            .cfn
-            .delete_stack_instances()
-            .stack_set_name(name)
-            .set_accounts(accounts)
-            .set_deployment_targets(dt)
-            .set_regions(Some(regions))
-            .retain_stacks(false)
-            .operation_preferences(prefs.clone())
-            .operation_id(&id)
-            .set_call_as(call.clone())
-            .send()
-            .await
-            .map_err(|e| s.sdk_error(name, "DeleteStackInstances", e))?;
-        // The operation's id as CloudFormation answers it (the one asked for).
-        let id = out.operation_id().unwrap_or(&id).to_owned();
-        follow(s, name, &id, &what, call.as_ref(), opts.timeout, ui).await?;
-    }
+    delete_instances(
+        s,
+        name,
+        (service, &p.remove),
+        (Some(&prefs), call.as_ref()),
+        opts.timeout,
+        ui,
+    )
+    .await?;
     let (body, url) = if p.exists && !p.update {
         (None, None)
     } else {
@@ -678,11 +700,13 @@ pub(super) async fn diff(
 pub(super) async fn destroy(
     s: &Session,
     name: &str,
+    set: Option<&StackSet>,
     yes: bool,
     timeout: Option<std::time::Duration>,
     ui: &mut dyn Ui,
 ) -> Result<bool, Error> {
-    let Some(current) = describe_set(s, name, None).await? else {
+    let call = set.and_then(call_as);
+    let Some(current) = describe_set(s, name, call.as_ref()).await? else {
         ui.line(&format!(
             "Stack set {name} does not exist: nothing to destroy"
         ));
@@ -718,31 +742,25 @@ pub(super) async fn destroy(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    for (ids, regions) in groups(&pairs) {
-        let (accounts, dt) = targets(current.service_managed, &ids);
-        let what = format!("deleting {} instance(s)", ids.len() * regions.len());
-        ui.line(&format!("Stack set {name}: {what}"));
-        s.phase(format!("deleting instances of stack set {name}"));
-        let id = request_token("delete-instances");
-        let out = s
-            .cfn
-            .delete_stack_instances()
-            .stack_set_name(name)
-            .set_accounts(accounts)
-            .set_deployment_targets(dt)
-            .set_regions(Some(regions))
-            .retain_stacks(false)
-            .operation_id(&id)
-            .send()
-            .await
-            .map_err(|e| s.sdk_error(name, "DeleteStackInstances", e))?;
-        // The operation's id as CloudFormation answers it (the one asked for).
-        let id = out.operation_id().unwrap_or(&id).to_owned();
-        follow(s, name, &id, &what, None, timeout, ui).await?;
-    }
+    delete_instances(
+        s,
+        name,
+        (current.service_managed, &pairs),
+        (None, call.as_ref()),
+        timeout,
+        ui,
+    )
+    .await?;
     s.phase(format!("deleting stack set {name}"));
     // No request token: a retry after a lost answer finds the set gone, which is success.
-    match s.cfn.delete_stack_set().stack_set_name(name).send().await {
+    match s
+        .cfn
+        .delete_stack_set()
+        .stack_set_name(name)
+        .set_call_as(call.clone())
+        .send()
+        .await
+    {
         Ok(_) => {}
         Err(e) if is_missing_set(&e) => {}
         Err(e) => return Err(s.sdk_error(name, "DeleteStackSet", e)),
@@ -764,8 +782,13 @@ pub(super) async fn exists(s: &Session, name: &str) -> Result<bool, Error> {
 }
 
 /// Print stack set `name`'s instances and their status; `Ok(false)` when there is none.
-pub(super) async fn status(s: &Session, name: &str, ui: &mut dyn Ui) -> Result<bool, Error> {
-    let Some(current) = describe_set(s, name, None).await? else {
+pub(super) async fn status(
+    s: &Session,
+    name: &str,
+    set: Option<&StackSet>,
+    ui: &mut dyn Ui,
+) -> Result<bool, Error> {
+    let Some(current) = describe_set(s, name, set.and_then(call_as).as_ref()).await? else {
         return Ok(false);
     };
     ui.line(&format!(

@@ -43,7 +43,7 @@ pub(crate) fn run(
     let (mut places, sessions) = connect_places(source, m, err)?;
     places.reverse();
     let names: Vec<String> = places.iter().map(|p| p.name.clone()).collect();
-    let sets: Vec<bool> = places.iter().map(|p| p.stack_set).collect();
+    let sets: Vec<Option<&crate::StackSet>> = places.iter().map(|p| p.stack_set.as_ref()).collect();
     let sessions: Vec<&deploy::Session> =
         places.iter().map(|p| sessions.of(p.env.as_ref())).collect();
     let yes = m.get_flag("yes");
@@ -65,10 +65,10 @@ pub(crate) fn run(
     }
     for ((name, session), set) in names.iter().zip(&sessions).zip(&sets) {
         let mut ui = make_ui(m, out, err);
-        if *set {
+        if let Some(set) = set {
             run_on_stack(
                 name,
-                deploy::destroy_stack_set(session, name, yes, timeout, ui.as_mut()),
+                deploy::destroy_stack_set(session, name, Some(set), yes, timeout, ui.as_mut()),
             )?;
         } else {
             run_on_stack(
@@ -86,7 +86,7 @@ pub(crate) fn run(
 fn destroy_concurrently(
     sessions: &[&deploy::Session],
     m: &ArgMatches,
-    (names, sets): (&[String], &[bool]),
+    (names, sets): (&[String], &[Option<&crate::StackSet>]),
     yes: bool,
     role: Option<&str>,
     timeout: Option<std::time::Duration>,
@@ -115,7 +115,7 @@ fn destroy_concurrently(
     // none).
     let mut bodies = Vec::with_capacity(names.len());
     for ((name, session), set) in names.iter().zip(sessions).zip(sets) {
-        if *set {
+        if set.is_some() {
             bodies.push(crate::Json::Null);
             continue;
         }
@@ -146,8 +146,9 @@ fn destroy_concurrently(
             let (session, set) = (sessions[i], sets[i]);
             Box::pin(deploy::separately(async move {
                 let mut ui = super::stack_ui(lines, name, out_cell, err_cell);
-                if set {
-                    deploy::destroy_stack_set(session, name, true, timeout, ui.as_mut()).await
+                if let Some(set) = set {
+                    deploy::destroy_stack_set(session, name, Some(set), true, timeout, ui.as_mut())
+                        .await
                 } else {
                     deploy::destroy(session, name, true, role, timeout, ui.as_mut()).await
                 }

@@ -31,7 +31,7 @@ pub(crate) fn run(
     let mut code = EXIT_OK;
     for p in &places {
         let (name, session) = (&p.name, sessions.of(p.env.as_ref()));
-        if p.stack_set {
+        if p.stack_set.is_some() {
             let _ = writeln!(
                 err,
                 "note: {name} is a stack set: ferroform does not detect drift of stack sets yet (aws cloudformation detect-stack-set-drift --stack-set-name {name}); skipped"

@@ -30,7 +30,7 @@ pub(crate) fn run(
     let mut all: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     for p in &places {
         let (name, session) = (&p.name, sessions.of(p.env.as_ref()));
-        if p.stack_set {
+        if p.stack_set.is_some() {
             let _ = writeln!(
                 err,
                 "note: {name} is a stack set: it has no outputs of its own (each instance's stack has them, in its account and region)"

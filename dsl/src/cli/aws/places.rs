@@ -26,7 +26,7 @@ use crate::model::template::Template;
 pub(in crate::cli) struct Place {
     pub name: String,
     pub env: Option<Env>,
-    pub stack_set: bool,
+    pub stack_set: Option<crate::StackSet>,
 }
 
 impl Place {
@@ -34,7 +34,7 @@ impl Place {
         Place {
             name,
             env: None,
-            stack_set: false,
+            stack_set: None,
         }
     }
 }
@@ -197,7 +197,7 @@ fn stack_places(
                     .find(|s| s.name() == n)
                     .and_then(|s| s.environment())
                     .cloned(),
-                stack_set: app.stack_set(n).is_some(),
+                stack_set: app.stack_set(n).cloned(),
             })
             .collect()),
         Source::Tool => match app_command(m, err)? {
@@ -207,7 +207,7 @@ fn stack_places(
                     .map(|t| Place {
                         name: t.name().to_owned(),
                         env: t.env().cloned(),
-                        stack_set: t.stack_set().is_some(),
+                        stack_set: t.stack_set().cloned(),
                     })
                     .collect();
                 if names.is_empty() {

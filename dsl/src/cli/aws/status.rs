@@ -36,10 +36,10 @@ pub(crate) fn run(
     for p in &places {
         let session = sessions.of(p.env.as_ref());
         let mut ui = make_ui(m, out, err);
-        if p.stack_set {
+        if let Some(set) = &p.stack_set {
             if !run_on_stack(
                 &p.name,
-                deploy::stack_set_status(session, &p.name, ui.as_mut()),
+                deploy::stack_set_status(session, &p.name, Some(set), ui.as_mut()),
             )? {
                 ui.line(&format!("Stack set {} does not exist", p.name));
             }
