@@ -927,8 +927,9 @@ mod tests {
     use crate::ecs::{DeploymentStrategy, FargateService};
     use serde_json::json;
 
-    /// A service of `kind` deployed with `strategy`, no HTTPS.
-    fn shifted(kind: LoadBalancerKind, strategy: DeploymentStrategy) -> serde_json::Value {
+    /// A stack with a cluster and a task (container `web` on 8080), and the props of a
+    /// Fargate service running it in a private subnet: what these tests build on.
+    fn web_service() -> (Stack, FargateServiceProps) {
         let mut stack = Stack::new("S");
         let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
         let task = TaskDefinition::new(
@@ -937,11 +938,17 @@ mod tests {
             TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
         );
         task.add_container(&mut stack, ContainerProps::new("web", "nginx").port(8080));
-        let mut service = FargateServiceProps::new(
+        let service = FargateServiceProps::new(
             &cluster,
             &task,
             ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-private".into()])),
         );
+        (stack, service)
+    }
+
+    /// A service of `kind` deployed with `strategy`, no HTTPS.
+    fn shifted(kind: LoadBalancerKind, strategy: DeploymentStrategy) -> serde_json::Value {
+        let (mut stack, mut service) = web_service();
         service.deployment.strategy = strategy;
         LoadBalancedFargateService::new(
             &mut stack,
@@ -1049,14 +1056,7 @@ mod tests {
     }
 
     fn build(https: Option<HttpsListener>) -> serde_json::Value {
-        let mut stack = Stack::new("S");
-        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
-        let task = TaskDefinition::new(
-            &mut stack,
-            "Task",
-            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-        );
-        task.add_container(&mut stack, ContainerProps::new("web", "nginx").port(8080));
+        let (mut stack, service) = web_service();
         let web = LoadBalancedFargateService::new(
             &mut stack,
             "Web",
@@ -1064,11 +1064,7 @@ mod tests {
                 https,
                 health_check_path: "/health".into(),
                 ..LoadBalancedFargateServiceProps::new(
-                    FargateServiceProps::new(
-                        &cluster,
-                        &task,
-                        ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-private".into()])),
-                    ),
+                    service,
                     Value::lit(vec!["subnet-public".into()]),
                 )
             },
