@@ -22,6 +22,16 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// Assert that the command succeeded and printed `line` on stdout.
+fn succeeded_saying(o: &Output, line: &str) {
+    assert_eq!(o.status.code(), Some(0), "{}", text(o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains(line),
+        "{line}: {}",
+        text(o)
+    );
+}
+
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -238,12 +248,7 @@ fn fargate_service_create_noop_and_in_place_update() {
         .args(["--stack-name", stack])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("no changes"),
-        "{}",
-        text(&o)
-    );
+    succeeded_saying(&o, "no changes");
     let v2 = view(&moto, stack).unwrap();
     assert!(
         v2.pending_change_sets.is_empty(),
@@ -331,12 +336,7 @@ fn app_command_deploys_the_example_then_destroy_removes_it() {
         .args(["deploy"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("Stack EcrRepository: no changes"),
-        "{}",
-        text(&o)
-    );
+    succeeded_saying(&o, "Stack EcrRepository: no changes");
 
     // destroy without --yes and without a terminal refuses; with --yes it deletes.
     let o = moto
@@ -366,12 +366,7 @@ fn app_command_deploys_the_example_then_destroy_removes_it() {
         .args(["destroy", "--stack-name", "EcrRepository", "--yes"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("does not exist"),
-        "{}",
-        text(&o)
-    );
+    succeeded_saying(&o, "does not exist");
 }
 
 #[test]
@@ -404,12 +399,7 @@ fn outputs_file_matches_describe_stacks() {
         .arg(&out_file)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("no changes"),
-        "{}",
-        text(&o)
-    );
+    succeeded_saying(&o, "no changes");
     let v = view(&moto, "outputs-e2e").unwrap();
     assert_eq!(
         v.outputs.len(),
@@ -841,12 +831,7 @@ fn tags_and_role_arn_reach_the_stack() {
 
     // Same tags: no changes. A changed tag value is a change (an update is made).
     let o = deploy(&["team=web", "env=test"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("no changes"),
-        "{}",
-        text(&o)
-    );
+    succeeded_saying(&o, "no changes");
     // (A changed tag is not "unchanged" locally, so it reaches CreateChangeSet; moto 5.2.5
     // neither reports nor applies tag-only changes, so that step is not checked here.)
 }
@@ -934,12 +919,7 @@ fn an_empty_or_invalid_stack_name_touches_no_stack() {
         .args(["status", "--stack-name", &id])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("CREATE_COMPLETE"),
-        "{}",
-        text(&o)
-    );
+    succeeded_saying(&o, "CREATE_COMPLETE");
 }
 
 /// `ferroform bootstrap` makes the asset repository and the template bucket; running it again changes nothing; a large template then deploys
@@ -1012,12 +992,7 @@ fn bootstrap_makes_the_asset_repository_and_the_bucket_deploy_then_uses() {
         .args(["bootstrap", "--yes"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("Stack FerroformBootstrap: no changes"),
-        "{}",
-        text(&o)
-    );
+    succeeded_saying(&o, "Stack FerroformBootstrap: no changes");
 
     // A template over the inline limit, no --s3-bucket: uploaded to the bootstrap bucket.
     let file = write_json(&dir, "large.json", &large_template("boot"));
@@ -1263,12 +1238,7 @@ fn stacks_bound_to_regions_are_deployed_in_them() {
         .args(["status", "--app", &app, "--region", "us-east-1"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("Away"),
-        "{}",
-        text(&o)
-    );
+    succeeded_saying(&o, "Away");
     let o = moto
         .ferroform()
         .args(["destroy", "--app", &app, "--yes", "--region", "us-east-1"])
@@ -1356,12 +1326,7 @@ fn stack_set_create_update_remove_instances_and_destroy() {
     assert_eq!(instances(), all);
 
     let o = deploy(&both, &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("Stack set Baseline: no changes"),
-        "{}",
-        text(&o)
-    );
+    succeeded_saying(&o, "Stack set Baseline: no changes");
 
     // A new template, one region fewer: removing instances needs approval.
     let one = app_serving_entries(
@@ -1412,24 +1377,14 @@ fn stack_set_create_update_remove_instances_and_destroy() {
         .args(["status", "--app", &one, "--region", "us-east-1"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("Stack set Baseline: 2 instance(s)"),
-        "{}",
-        text(&o)
-    );
+    succeeded_saying(&o, "Stack set Baseline: 2 instance(s)");
 
     let o = moto
         .ferroform()
         .args(["destroy", "--app", &one, "--yes", "--region", "us-east-1"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("Stack set Baseline: deleted"),
-        "{}",
-        text(&o)
-    );
+    succeeded_saying(&o, "Stack set Baseline: deleted");
     let gone = rt().block_on(async {
         moto.client()
             .await
