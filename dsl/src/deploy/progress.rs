@@ -180,6 +180,20 @@ impl Ui for PrefixedUi<'_, '_, '_> {
 /// redrawn in place with its resources in progress, complete and failed and its latest
 /// event; plans, results and failed resources' events scroll above, each line prefixed
 /// with its stack. (Off a terminal, [`PrefixedUi`] writes every event as a prefixed line.)
+///
+/// ```
+/// use std::cell::RefCell;
+/// use std::io::Write;
+/// use ferroform::deploy::{StackLines, Ui};
+/// let (mut out, mut err) = (Vec::new(), Vec::new());
+/// {
+///     let (out, err): (RefCell<&mut dyn Write>, RefCell<&mut dyn Write>) =
+///         (RefCell::new(&mut out), RefCell::new(&mut err));
+///     let lines = StackLines::hidden();
+///     lines.ui("Web", &out, &err).line("Stack Web: no changes");
+/// }
+/// assert_eq!(String::from_utf8(out).unwrap(), "[Web] Stack Web: no changes\n");
+/// ```
 pub struct StackLines {
     multi: MultiProgress,
 }

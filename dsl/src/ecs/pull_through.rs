@@ -18,6 +18,17 @@ use super::repository::grant;
 /// with `ecr-pullthroughcache/` (the resource's pattern, checked at synth); Amazon ECR
 /// Public, Kubernetes and Quay need none.
 /// <https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html>
+///
+/// ```
+/// use ferroform::{Parameter, Stack};
+/// use ferroform::ecs::{PullThroughCache, Upstream};
+/// let mut stack = Stack::new("Registry");
+/// let secret = stack.parameter("DockerHubSecretArn", Parameter::string());
+/// PullThroughCache::new(&mut stack, "DockerHub", "docker-hub",
+///     Upstream::DockerHub { credential_arn: secret.to_ref() });
+/// let t = stack.to_template().unwrap();
+/// assert_eq!(t.body()["Resources"]["DockerHub"]["Properties"]["UpstreamRegistryUrl"], "registry-1.docker.io");
+/// ```
 #[derive(Clone, Debug)]
 pub enum Upstream {
     /// Amazon ECR Public (`public.ecr.aws`).

@@ -112,6 +112,14 @@ pub enum CircuitBreaker {
 /// shift it (an alternate target group, the production listener rule and the role ECS uses
 /// to change them). ECS keeps the old tasks for the bake time
 /// ([`DeploymentSettings::bake_time_minutes`], 15 minutes by default) to roll back to.
+///
+/// ```
+/// use ferroform::ecs::DeploymentStrategy;
+/// // 20 % of the traffic every 5 minutes: 4 steps before the last shift.
+/// let linear = DeploymentStrategy::Linear { step_percent: 20.0, step_bake_minutes: 5 };
+/// assert!(!linear.is_rolling());
+/// assert!(DeploymentStrategy::default().is_rolling());
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum DeploymentStrategy {
     /// Replace tasks a few at a time (`min_healthy_percent`, `max_percent`). The default:

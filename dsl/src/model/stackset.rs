@@ -60,6 +60,16 @@ pub struct StackSet {
 }
 
 /// Who creates the stack instances.
+///
+/// ```
+/// use ferroform::StackSet;
+/// use ferroform::model::stackset::Permissions;
+/// let set = StackSet::service_managed().auto_deployment(true, true);
+/// assert!(matches!(
+///     set.permissions(),
+///     Permissions::ServiceManaged { retain_stacks_on_account_removal: true, .. }
+/// ));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Permissions {
     /// The administrator account's role assumes an execution role in each target account
@@ -84,6 +94,16 @@ pub enum Permissions {
 
 /// A number of accounts, or a share of them (for [`StackSet::max_concurrent`] and
 /// [`StackSet::failure_tolerance`]).
+///
+/// ```
+/// use ferroform::StackSet;
+/// use ferroform::model::stackset::Limit;
+/// // A quarter of the accounts at once; stop a region after a second failed account.
+/// let set = StackSet::self_managed()
+///     .max_concurrent(Limit::Percentage(25))
+///     .failure_tolerance(Limit::Count(1));
+/// assert_eq!(set.max_concurrent_limit(), Some(Limit::Percentage(25)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Limit {
     /// This many accounts.
