@@ -534,3 +534,42 @@ fn a_stack_set_is_synthesized_and_its_targets_reach_the_manifest() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A stack set's stack may not build images from source: they are published to the
+/// deploying account's asset repository only, which the instances' accounts cannot pull
+/// from (FF1013, naming the container).
+#[test]
+fn a_stack_set_stack_building_an_image_from_source_is_refused() {
+    use ferroform::StackSet;
+    use ferroform::ecs::{
+        ContainerImage, ContainerProps, FargateSize, TaskDefinition, TaskDefinitionProps,
+    };
+    let mut baseline = Stack::new("Baseline");
+    let task = TaskDefinition::new(
+        &mut baseline,
+        "Agent",
+        TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+    );
+    task.add_container(
+        &mut baseline,
+        ContainerProps::new(
+            "agent",
+            ContainerImage::from_directory("../examples/from_source/web"),
+        ),
+    );
+    let mut app = App::new();
+    app.add_stack_set(
+        baseline,
+        StackSet::self_managed()
+            .accounts(["111111111111"])
+            .regions(["us-east-1"]),
+    );
+    let e = app.synth().unwrap_err();
+    let found: Vec<(&str, &str)> = e
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule, d.source.as_str()))
+        .collect();
+    assert_eq!(found, [("FF1013", "Baseline")], "{e}");
+    assert!(e.to_string().contains("`Baseline/Agent/agent`"), "{e}");
+}

@@ -152,6 +152,9 @@ registry! {
     STACK_SET_REFERENCE = Error Model "FF1012"
         "a stack set uses a handle of another stack of its app, or gives one to it: its instances live in other accounts and regions"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/what-is-cfnstacksets.html";
+    STACK_SET_IMAGE = Error Model "FF1013"
+        "a stack set's stack builds an image from source: it would be pushed to the deploying account only, where the instances' accounts cannot pull it"
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html";
 
     // ---- The constructs (FF15xx) ---------------------------------------------------------
     INVALID_INPUT = Error Construct "FF1501"

@@ -188,6 +188,22 @@ impl App {
             let (body, mut diags, used) = s.render_in(Some(scope.clone()));
             if let Some(set) = &self.sets[consumer] {
                 diags.extend(set.problems(s.name()));
+                for (asset, _) in s.images() {
+                    diags.push(Diagnostic {
+                        hint: Some(
+                            "use an image already in a registry every target account can pull from (a repository whose policy lets those accounts in, or a public image)".into(),
+                        ),
+                        ..Diagnostic::new(
+                            rules::STACK_SET_IMAGE,
+                            s.name(),
+                            format!(
+                                "stack set {} builds the image of `{}` from source: it would be published to the deploying account only, and the stack instances' accounts could not pull it",
+                                s.name(),
+                                asset.id
+                            ),
+                        )
+                    });
+                }
             }
             for e in used {
                 // Stacks that share a name share no identity: the first one is the producer

@@ -27,7 +27,8 @@ use crate::rules;
 ///
 /// A stack set's template cannot use handles of the app's other stacks, nor give its
 /// handles to them: its instances live in other accounts and regions (`FF1012`). Pass
-/// values in as parameters instead.
+/// values in as parameters instead. Nor can it build images from source (`FF1013`): they
+/// would be published to the deploying account only.
 ///
 /// ```
 /// use ferroform::{App, Stack, StackSet};
