@@ -32,6 +32,26 @@ fn succeeded_saying(o: &Output, line: &str) {
     );
 }
 
+/// `ferroform ARGS --app APP --region us-east-1` against `moto`.
+fn on_app(moto: &Moto, app: &str, args: &[&str]) -> std::process::Command {
+    let mut c = moto.ferroform();
+    c.args(args).args(["--app", app, "--region", "us-east-1"]);
+    c
+}
+
+/// True when stack `name` exists in `region` of moto's default account.
+fn stack_exists(moto: &Moto, region: &str, name: &str) -> bool {
+    rt().block_on(async {
+        moto.client_in(region)
+            .await
+            .describe_stacks()
+            .stack_name(name)
+            .send()
+            .await
+            .is_ok()
+    })
+}
+
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -1206,23 +1226,9 @@ fn stacks_bound_to_regions_are_deployed_in_them() {
             ("Away", logs("regions-away"), Some("eu-west-1")),
         ],
     );
-    let o = moto
-        .ferroform()
-        .args(["deploy", "--app", &app, "--yes", "--region", "us-east-1"])
-        .output()
-        .unwrap();
+    let o = on_app(&moto, &app, &["deploy", "--yes"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let exists = |region: &str, name: &str| {
-        rt().block_on(async {
-            moto.client_in(region)
-                .await
-                .describe_stacks()
-                .stack_name(name)
-                .send()
-                .await
-                .is_ok()
-        })
-    };
+    let exists = |region: &str, name: &str| stack_exists(&moto, region, name);
     assert!(exists("us-east-1", "Home"), "{}", text(&o));
     assert!(!exists("us-east-1", "Away"), "not in the default region");
     assert!(
@@ -1233,17 +1239,9 @@ fn stacks_bound_to_regions_are_deployed_in_them() {
     assert!(!exists("eu-west-1", "Home"));
 
     // status and destroy act on each stack in its region too.
-    let o = moto
-        .ferroform()
-        .args(["status", "--app", &app, "--region", "us-east-1"])
-        .output()
-        .unwrap();
+    let o = on_app(&moto, &app, &["status"]).output().unwrap();
     succeeded_saying(&o, "Away");
-    let o = moto
-        .ferroform()
-        .args(["destroy", "--app", &app, "--yes", "--region", "us-east-1"])
-        .output()
-        .unwrap();
+    let o = on_app(&moto, &app, &["destroy", "--yes"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(
         !exists("eu-west-1", "Away"),
@@ -1299,9 +1297,7 @@ fn stack_set_create_update_remove_instances_and_destroy() {
         })
     };
     let deploy = |app: &str, extra: &[&str]| {
-        moto.ferroform()
-            .args(["deploy", "--app", app, "--region", "us-east-1"])
-            .args(extra)
+        on_app(&moto, app, &[&["deploy"], extra].concat())
             .output()
             .unwrap()
     };
@@ -1372,18 +1368,10 @@ fn stack_set_create_update_remove_instances_and_destroy() {
         90
     );
 
-    let o = moto
-        .ferroform()
-        .args(["status", "--app", &one, "--region", "us-east-1"])
-        .output()
-        .unwrap();
+    let o = on_app(&moto, &one, &["status"]).output().unwrap();
     succeeded_saying(&o, "Stack set Baseline: 2 instance(s)");
 
-    let o = moto
-        .ferroform()
-        .args(["destroy", "--app", &one, "--yes", "--region", "us-east-1"])
-        .output()
-        .unwrap();
+    let o = on_app(&moto, &one, &["destroy", "--yes"]).output().unwrap();
     succeeded_saying(&o, "Stack set Baseline: deleted");
     let gone = rt().block_on(async {
         moto.client()
@@ -1423,24 +1411,12 @@ fn stacks_bound_to_an_account_are_reached_through_its_role_or_refused() {
             ),
         ],
     );
-    let exists = |name: &str| {
-        rt().block_on(async {
-            moto.client()
-                .await
-                .describe_stacks()
-                .stack_name(name)
-                .send()
-                .await
-                .is_ok()
-        })
-    };
+    let exists = |name: &str| stack_exists(&moto, "us-east-1", name);
     let work = dir.join("work");
     std::fs::create_dir_all(&work).unwrap();
     let run = |args: &[&str]| {
-        moto.ferroform()
+        on_app(&moto, &app, args)
             .current_dir(&work)
-            .args(args)
-            .args(["--app", &app, "--region", "us-east-1"])
             .output()
             .unwrap()
     };
