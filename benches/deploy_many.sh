@@ -17,14 +17,8 @@ N=20
 cargo build -q --release -p ferroform --features deploy --bin ferroform
 FERROFORM="$ROOT/target/release/ferroform"
 
-PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-.venv/bin/moto_server -H 127.0.0.1 -p "$PORT" >/dev/null 2>&1 &
-MOTO=$!
-WORK=$(mktemp -d)
-trap 'kill $MOTO 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
-export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
-       AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+source benches/moto_lib.sh
+start_moto
 
 # The app: N stacks of a log group each, written as `synth --out` writes them, served by a
 # script (the `--app` command) that copies them out.
@@ -50,7 +44,6 @@ printf '#!/bin/sh\ncp "%s"/one/* "$3"/\n' "$WORK" > "$WORK/one.sh"
 # Create them once (not measured).
 "$FERROFORM" deploy --app "sh $WORK/all.sh" --yes --concurrency 8 >/dev/null
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 measure() { # label, command...
     local label=$1; shift
     local times=()

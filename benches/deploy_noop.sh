@@ -27,15 +27,8 @@ fi
 cargo build -q --release -p ferroform --features deploy --bin ferroform
 FERROFORM="$ROOT/target/release/ferroform"
 
-PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-.venv/bin/moto_server -H 127.0.0.1 -p "$PORT" >/dev/null 2>&1 &
-MOTO=$!
-WORK=$(mktemp -d)
-trap 'kill $MOTO 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
-
-export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
-       AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
+source benches/moto_lib.sh
+start_moto
 
 cargo run -q --example fargate_service -- synth > "$WORK/t.json"
 echo "template: fargate_service example, $(wc -c < "$WORK/t.json") bytes"
@@ -46,7 +39,6 @@ echo "template: fargate_service example, $(wc -c < "$WORK/t.json") bytes"
     --capabilities CAPABILITY_IAM >/dev/null
 
 now() { python3 -c 'import time;print(time.perf_counter())'; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 measure() { # label, command...
     local label=$1; shift
