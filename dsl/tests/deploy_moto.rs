@@ -1383,6 +1383,24 @@ fn stack_set_create_update_remove_instances_and_destroy() {
             .is_err()
     });
     assert!(gone, "the set is deleted: {}", text(&o));
+    let o = on_app(&moto, &one, &["destroy", "--yes"]).output().unwrap();
+    succeeded_saying(&o, "Stack set Baseline does not exist: nothing to destroy");
+
+    // A set named on the command line (no app to say it is a set) is found and destroyed;
+    // once gone, the name is reported as no stack at all.
+    let o = deploy(&one, &["--yes"]);
+    succeeded_saying(&o, "Stack set Baseline: created");
+    let by_name = || {
+        moto.ferroform()
+            .args(["destroy", "--stack-name", "Baseline", "--yes"])
+            .output()
+            .unwrap()
+    };
+    succeeded_saying(&by_name(), "Stack set Baseline: deleted");
+    succeeded_saying(
+        &by_name(),
+        "Stack Baseline does not exist: nothing to destroy",
+    );
 }
 
 /// A stack bound to an account is only deployed with credentials of that account: without

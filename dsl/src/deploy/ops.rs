@@ -808,8 +808,8 @@ async fn destroy_inner(
     s.phase(format!("reading the state of stack {name}"));
     let Some(st) = describe(s, name).await? else {
         // A name given on the command line may be a stack set's.
-        if super::stackset::exists(s, name).await? {
-            return super::stackset::destroy(s, name, None, yes, timeout, ui).await;
+        if super::stackset::destroy(s, name, None, yes, timeout, ui).await? {
+            return Ok(true);
         }
         ui.line(&format!("Stack {name} does not exist: nothing to destroy"));
         return Ok(false);
@@ -895,11 +895,18 @@ pub async fn destroy_stack_set(
     ui: &mut dyn Ui,
 ) -> Result<bool, Error> {
     s.reset();
-    s.bounded(
-        name,
-        super::stackset::destroy(s, name, set, yes, timeout, ui),
-    )
-    .await
+    let destroyed = s
+        .bounded(
+            name,
+            super::stackset::destroy(s, name, set, yes, timeout, &mut *ui),
+        )
+        .await?;
+    if !destroyed {
+        ui.line(&format!(
+            "Stack set {name} does not exist: nothing to destroy"
+        ));
+    }
+    Ok(destroyed)
 }
 
 /// Print stack set `name`'s instances and their status. Returns `false` when there is no

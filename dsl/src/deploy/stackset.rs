@@ -696,7 +696,8 @@ pub(super) async fn diff(
 }
 
 /// Delete every instance of stack set `name`, then the set (called by [`super::destroy`]).
-/// `Ok(false)` when there is no such set.
+/// `Ok(false)`, with nothing printed, when there is no such set: the caller says what it
+/// looked for.
 pub(super) async fn destroy(
     s: &Session,
     name: &str,
@@ -707,9 +708,6 @@ pub(super) async fn destroy(
 ) -> Result<bool, Error> {
     let call = set.and_then(call_as);
     let Some(current) = describe_set(s, name, call.as_ref()).await? else {
-        ui.line(&format!(
-            "Stack set {name} does not exist: nothing to destroy"
-        ));
         return Ok(false);
     };
     let mut accounts: Vec<&str> = current
@@ -767,18 +765,6 @@ pub(super) async fn destroy(
     }
     ui.line(&format!("Stack set {name}: deleted"));
     Ok(true)
-}
-
-/// True when stack set `name` exists.
-pub(super) async fn exists(s: &Session, name: &str) -> Result<bool, Error> {
-    s.phase(format!("reading stack set {name}"));
-    match s.cfn.describe_stack_set().stack_set_name(name).send().await {
-        Ok(o) => Ok(o
-            .stack_set()
-            .is_some_and(|x| x.status().is_none_or(|st| st.as_str() != "DELETED"))),
-        Err(e) if is_missing_set(&e) => Ok(false),
-        Err(e) => Err(s.sdk_error(name, "DescribeStackSet", e)),
-    }
 }
 
 /// Print stack set `name`'s instances and their status; `Ok(false)` when there is none.
