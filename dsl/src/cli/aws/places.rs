@@ -85,9 +85,15 @@ pub(in crate::cli) fn connect_for<'a>(
             others: Vec::new(),
         });
     }
-    let project = ProjectFile::load(Path::new(PROJECT_FILE))
-        .map_err(|e| Exit::usage(e.to_string()))?
-        .unwrap_or_default();
+    // Only accounts are looked up in the project file (regions need no credentials of
+    // their own): an app bound to regions only does not read it again.
+    let project = if bound.iter().any(|(_, e)| e.account().is_some()) {
+        ProjectFile::load(Path::new(PROJECT_FILE))
+            .map_err(|e| Exit::usage(e.to_string()))?
+            .unwrap_or_default()
+    } else {
+        ProjectFile::default()
+    };
     let mut sessions = Sessions {
         base,
         others: Vec::new(),
