@@ -9,7 +9,7 @@
 #    pip is skipped when the venv already holds exactly the pinned versions.
 #    tests/setup_checkov.sh: the same for checkov in .venv-checkov (pinned by
 #    tests/constraints-checkov.txt; kept apart because it downgrades boto3 and networkx).
-#    tests/setup_debian.sh: buildah, docker-registry and htpasswd (apt-get, when missing),
+#    tests/setup_debian.sh: buildah, podman, docker.io, docker-registry and htpasswd (apt-get, when missing),
 #    for the image publishing tests.
 # 2. Exports FERROFORM_VENV=<repo>/.venv and puts its bin/ first on PATH, so the tests find
 #    cfn-lint (tests/support/mod.rs). Under CI (CI set, not "false") a test that cannot find

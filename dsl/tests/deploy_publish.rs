@@ -19,7 +19,7 @@ use ferroform::ecs::{
 };
 use ferroform::{App, Stack};
 use support::moto::Moto;
-use support::registry::{TestRegistry, buildah};
+use support::registry::{TestDocker, TestRegistry, buildah, podman};
 
 /// A stack whose task runs an image made of the file `file` on `base`, pushed to `repository`
 /// (the asset repository when `None`).
@@ -239,10 +239,22 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
     let tags = registry.tags("ferroform-assets");
     assert_eq!(tags.len(), 1, "{tags:?}\n{text}");
     assert!(tags[0].starts_with("asset-"), "{tags:?}");
+    // ferroform pushed the layout buildah wrote: the registry's digest is the one printed,
+    // and each blob was a step of its own (no terminal here: lines, not bars).
+    let digest = registry.digest("ferroform-assets", &tags[0]).unwrap();
     assert!(
-        text.contains(&format!("pushed ferroform-assets:{}", tags[0])),
+        text.contains(&format!("pushed ferroform-assets:{} ({digest})", tags[0])),
         "{text}"
     );
+    for kind in ["config", "layer"] {
+        assert!(
+            text.lines().any(
+                |l| l.starts_with(&format!("Image Pub/Task/app: {kind} sha256:"))
+                    && l.ends_with(" pushed")
+            ),
+            "{kind}:\n{text}"
+        );
+    }
 
     // 2. Again, and after touching the file: nothing built.
     let f = std::fs::File::options()
@@ -473,6 +485,20 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
     let (code, text) = run_files(&env, &bin, &base, None, &["publish"]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("adding its files to"), "{text}");
+    // The base's layer is in the same registry: mounted, not sent again.
+    let base_manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(registry.blob_path(&base_digest)).unwrap()).unwrap();
+    let base_layer = base_manifest["layers"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        text.contains(&format!(
+            "Image Files/Task/worker: layer {} (",
+            &base_layer[..19]
+        )) && text.contains(") mounted from base"),
+        "{text}"
+    );
     let files_tag = registry
         .tags("ferroform-assets")
         .into_iter()
@@ -499,6 +525,43 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
         Some(first.as_str()),
         "{text}"
     );
+    // A base in another registry (open to anyone, as a public one is): its layer is streamed
+    // from there to the destination, which checks its digest; the same image results.
+    let Some(public) = TestRegistry::start_open() else {
+        return;
+    };
+    let public_host = public.endpoint.trim_start_matches("http://");
+    let mut c = Command::new(&buildah);
+    storage(&mut c);
+    let o = c
+        .args(["push", "--tls-verify=false", "localhost/base:v1"])
+        .arg(format!("docker://{public_host}/base:v1"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let public_base = format!("{public_host}/base@{base_digest}");
+    let (code, text) = run_files(&env, &bin, &public_base, Some("streamed"), &["publish"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(&format!(
+            "Image Files/Task/worker: layer {} (",
+            &base_layer[..19]
+        )) && !text.contains("mounted from"),
+        "{text}"
+    );
+    let streamed_tag = registry.tags("streamed");
+    assert_eq!(streamed_tag.len(), 1, "{text}");
+    let streamed: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(registry.blob_path(&registry.digest("streamed", &streamed_tag[0]).unwrap()))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(streamed["layers"][0]["digest"], base_layer.as_str());
+    assert_eq!(
+        std::fs::read(registry.blob_path(&base_layer)).unwrap(),
+        std::fs::read(public.blob_path(&base_layer)).unwrap()
+    );
+
     // The image as pushed: the base's layer and ours; our config keeps the base's settings
     // and adds the worker's.
     let manifest_path = |d: &str| registry.blob_path(d);
@@ -618,4 +681,94 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
         "{text}"
     );
     assert_eq!(registry.tags("ferroform-assets"), before);
+
+    // 12. podman builds the same way (`--builder podman`), with its storage where
+    // CONTAINERS_STORAGE_CONF says (here a directory of the test's: nothing of the
+    // machine's own storage is touched). The image is pushed by ferroform, as buildah's is.
+    let Some(podman) = podman() else { return };
+    let podman_storage = support::temp_dir("publish-podman");
+    let conf = podman_storage.write(
+        "storage.conf",
+        format!(
+            "[storage]\ndriver = \"vfs\"\ngraphroot = \"{0}/root\"\nrunroot = \"{0}/run\"\n",
+            podman_storage.path().display()
+        ),
+    );
+    env.set("CONTAINERS_STORAGE_CONF", conf.to_str().unwrap());
+    let (code, text) = run(
+        &env,
+        "Pub",
+        ctx.path(),
+        "x86_64",
+        &["publish", "--builder", podman.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{text}");
+    let new: Vec<String> = registry
+        .tags("ferroform-assets")
+        .into_iter()
+        .filter(|t| !before.contains(t))
+        .collect();
+    assert_eq!(new.len(), 1, "{text}");
+    let digest = registry.digest("ferroform-assets", &new[0]).unwrap();
+    assert!(
+        text.contains(&format!("pushed ferroform-assets:{} ({digest})", new[0])),
+        "{text}"
+    );
+    assert!(
+        podman_storage.path().join("root").is_dir(),
+        "podman kept its images in the test's storage"
+    );
+    env.unset("CONTAINERS_STORAGE_CONF");
+
+    // 12b. docker builds in its daemon (started for this test), which pushes the image
+    // itself with the credentials ferroform gives it; the digest it reports is printed.
+    let Some(docker) = TestDocker::start() else {
+        return;
+    };
+    env.set("DOCKER_HOST", &docker.host);
+    ctx.write("hello", "hello v4 (docker)\n");
+    let before = registry.tags("ferroform-assets");
+    let (code, text) = run(
+        &env,
+        "Pub",
+        ctx.path(),
+        "x86_64",
+        &["publish", "--builder", "docker"],
+    );
+    assert_eq!(code, 0, "{text}");
+    let new: Vec<String> = registry
+        .tags("ferroform-assets")
+        .into_iter()
+        .filter(|t| !before.contains(t))
+        .collect();
+    assert_eq!(new.len(), 1, "{text}");
+    let digest = registry.digest("ferroform-assets", &new[0]).unwrap();
+    assert!(
+        text.contains(&format!("pushed ferroform-assets:{} ({digest})", new[0])),
+        "{text}"
+    );
+    env.unset("DOCKER_HOST");
+    drop(docker);
+
+    // 13. A registry that cannot be reached: an error naming it, nothing pushed or deployed.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let nowhere = format!("http://127.0.0.1:{closed}");
+    env.set("FERROFORM_REGISTRY_ENDPOINT", &nowhere);
+    ctx.write("hello", "hello v5\n");
+    let (code, text) = run(
+        &env,
+        "Unreachable",
+        ctx.path(),
+        "x86_64",
+        &["deploy", "--yes", "--progress", "events"],
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains(&format!("registry {nowhere} cannot be reached")),
+        "{text}"
+    );
+    assert!(!text.contains("Stack Unreachable: CREATE"), "{text}");
 }

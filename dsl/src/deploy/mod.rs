@@ -64,7 +64,7 @@ pub use ops::{
     DeployOptions, DeployOutcome, DiffOutcome, deploy, destroy, destroy_stack_set, diff, outputs,
     stack_set_status, status, write_outputs_file,
 };
-pub use progress::{LiveUi, PlainUi, PrefixedUi, StackLineUi, StackLines, Ui};
+pub use progress::{LiveUi, PlainUi, PrefixedUi, ProgressArea, StackLineUi, StackLines, Ui};
 pub use publish::{DEFAULT_CONCURRENCY, LOG_TAIL, PublishOptions, Published, publish};
 pub use session::{AwsOptions, PollConfig, Session, separately};
 pub use stack::{DeployedTemplate, StackState, StackStatusClass, fetch_template};

@@ -23,6 +23,34 @@ pub trait Ui {
     fn confirm(&mut self, question: &str) -> Option<bool>;
     /// The operation on the current stack is over (clear live views).
     fn finish(&mut self) {}
+    /// Where live progress bars (bytes of image layers pushed) are drawn: `None` off a
+    /// terminal, where each step is a line instead.
+    fn progress_area(&self) -> Option<ProgressArea> {
+        None
+    }
+}
+
+/// Where live progress bars are drawn on a terminal (given by [`Ui::progress_area`]). A
+/// [`Ui`] that draws live views returns one, so that bars of image pushes share the screen
+/// with its own lines; one that writes lines returns `None`.
+#[derive(Clone)]
+pub struct ProgressArea(pub(crate) MultiProgress);
+
+impl ProgressArea {
+    /// Bars drawn on stderr.
+    pub fn stderr() -> ProgressArea {
+        ProgressArea(MultiProgress::with_draw_target(ProgressDrawTarget::stderr()))
+    }
+
+    /// Bars drawn nowhere (tests).
+    pub fn hidden() -> ProgressArea {
+        ProgressArea(MultiProgress::with_draw_target(ProgressDrawTarget::hidden()))
+    }
+
+    /// Run `f` (which writes lines) with the bars hidden, then draw them again.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.0.suspend(f)
+    }
 }
 
 /// One line per event to `out`; notes to `err`; questions on stdin when `interactive`.
@@ -307,6 +335,9 @@ impl Ui for StackLineUi<'_, '_, '_> {
     fn confirm(&mut self, _: &str) -> Option<bool> {
         None
     }
+    fn progress_area(&self) -> Option<ProgressArea> {
+        Some(ProgressArea(self.multi.clone()))
+    }
     fn finish(&mut self) {
         if let Some(b) = self.bar.take() {
             b.finish_and_clear();
@@ -428,6 +459,9 @@ impl Ui for LiveUi<'_> {
             None => ask(err, question),
         })
     }
+    fn progress_area(&self) -> Option<ProgressArea> {
+        Some(ProgressArea::stderr())
+    }
     fn finish(&mut self) {
         if let Some(b) = self.bar.take() {
             b.finish_and_clear();
@@ -462,6 +496,9 @@ impl Ui for Masked<'_> {
     }
     fn finish(&mut self) {
         self.inner.finish();
+    }
+    fn progress_area(&self) -> Option<ProgressArea> {
+        self.inner.progress_area()
     }
 }
 

@@ -1,7 +1,13 @@
-//! Building an image from a directory, and pushing it: with buildah, daemonless
-//! (`--isolation chroot`, storage of its own under ferroform's cache directory, `--timestamp 0`
-//! so that the same inputs give the same image); or with podman or docker when asked for, or
-//! when buildah is not installed and their daemon answers.
+//! Building an image from a directory: with buildah, daemonless (`--isolation chroot`,
+//! storage of its own under ferroform's cache directory, `--timestamp 0` so that the same
+//! inputs give the same image); or with podman or docker when asked for, or when buildah is
+//! not installed and their daemon answers.
+//!
+//! buildah and podman write the image as an OCI image layout into a private directory
+//! ([`Buildah::export`]), which ferroform pushes itself (only the blobs the registry lacks,
+//! with progress, the manifest's exact bytes): the builder never sees the registry's
+//! credentials. docker keeps its images in its daemon, which pushes them
+//! ([`Buildah::docker_push`], credentials through a private config directory).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -67,7 +73,6 @@ fn locate(name: &str) -> Option<PathBuf> {
 pub(crate) struct PushTarget {
     base: String,
     host: String,
-    insecure: bool,
 }
 
 impl PushTarget {
@@ -75,7 +80,6 @@ impl PushTarget {
         PushTarget {
             base: r.base.clone(),
             host: r.host().to_owned(),
-            insecure: r.insecure(),
         }
     }
 }
@@ -150,15 +154,19 @@ impl Buildah {
             return Err("not a directory image".into());
         };
         let mut c = self.command();
-        c.arg("build")
-            .args([
+        c.arg("build");
+        if self.kind != Kind::Docker {
+            // docker has none of these: its builds run in its daemon, and their timestamps
+            // are the build's (the tag, a hash of the inputs, is the same either way).
+            c.args([
                 "--isolation",
                 "chroot",
                 "--timestamp",
                 "0",
                 "--layers=false",
-            ])
-            .args(["--platform", asset.platform.as_str()])
+            ]);
+        }
+        c.args(["--platform", asset.platform.as_str()])
             .arg("-f")
             .arg(Path::new(directory).join(dockerfile));
         for (k, v) in build_args {
@@ -184,57 +192,83 @@ impl Buildah {
         ))
     }
 
-    /// Push `local` to `registry` as `repository:tag`. The credentials go through an auth
-    /// file readable by this user only, in a directory of its own, removed right after: never
-    /// on a command line (which other users can read).
-    pub fn push(
+    /// Whether the image is exported as a layout (buildah, podman) rather than pushed by
+    /// the builder's daemon (docker).
+    pub fn exports(&self) -> bool {
+        self.kind != Kind::Docker
+    }
+
+    /// Write `local` as an OCI image layout into the empty directory `dir`.
+    pub fn export(&self, local: &str, dir: &Path) -> Result<(), String> {
+        let out = self
+            .command()
+            .arg("push")
+            .arg("--quiet")
+            .arg(local)
+            .arg(format!("oci:{}", dir.display()))
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
+        if out.status.success() {
+            return Ok(());
+        }
+        Err(format!(
+            "{} could not write the image it built: {}",
+            self.program.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+
+    /// Push `local` to `registry` as `repository:tag` through docker's daemon; the digest it
+    /// reports. The credentials go through a config file readable by this user only, in a
+    /// directory of its own, removed right after: never on a command line (which other users
+    /// can read).
+    pub fn docker_push(
         &self,
         local: &str,
         registry: &PushTarget,
         repository: &str,
         tag: &str,
         creds: &Credentials,
-    ) -> Result<(), String> {
+    ) -> Result<Option<String>, String> {
         let dir = crate::fsutil::private_temp_dir("ferroform-push")
             .map_err(|e| format!("cannot make a private directory: {e}"))?;
         let result = (|| {
-            let authfile = dir.join("auth.json");
+            let config = dir.join("config.json");
             let auth =
                 aws_smithy_types::base64::encode(format!("{}:{}", creds.user, creds.password));
             let text = serde_json::json!({"auths": {&registry.host: {"auth": auth}}}).to_string();
-            write_private(&authfile, text.as_bytes())
+            write_private(&config, text.as_bytes())
                 .map_err(|e| format!("cannot write the registry credentials: {e}"))?;
             let remote = format!("{}/{repository}:{tag}", registry.host);
-            let mut c = self.command();
-            if self.kind == Kind::Docker {
-                // docker reads credentials from the config directory; the image is tagged
-                // with its remote name first.
-                let tagged = self
-                    .command()
-                    .args(["tag", local, &remote])
-                    .output()
-                    .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
-                if !tagged.status.success() {
-                    return Err(format!(
-                        "docker tag failed: {}",
-                        String::from_utf8_lossy(&tagged.stderr).trim()
-                    ));
-                }
-                std::fs::rename(&authfile, dir.join("config.json"))
-                    .map_err(|e| format!("cannot write the registry credentials: {e}"))?;
-                c.env("DOCKER_CONFIG", &dir).arg("push").arg(&remote);
-            } else {
-                c.arg("push").arg("--authfile").arg(&authfile);
-                if registry.insecure {
-                    c.arg("--tls-verify=false");
-                }
-                c.arg(local).arg(format!("docker://{remote}"));
+            // The image is tagged with its remote name first.
+            let tagged = self
+                .command()
+                .args(["tag", local, &remote])
+                .output()
+                .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
+            if !tagged.status.success() {
+                return Err(format!(
+                    "docker tag failed: {}",
+                    String::from_utf8_lossy(&tagged.stderr).trim()
+                ));
             }
-            let out = c
+            let out = self
+                .command()
+                .env("DOCKER_CONFIG", &dir)
+                .arg("push")
+                .arg(&remote)
                 .output()
                 .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
             if out.status.success() {
-                return Ok(());
+                // "<tag>: digest: sha256:<hex> size: <n>", docker's last line.
+                let text = String::from_utf8_lossy(&out.stdout);
+                let digest = text
+                    .split_whitespace()
+                    .skip_while(|w| *w != "digest:")
+                    .nth(1)
+                    .filter(|d| d.starts_with("sha256:"))
+                    .map(str::to_owned);
+                return Ok(digest);
             }
             let text = String::from_utf8_lossy(&out.stderr);
             let last = text

@@ -10,6 +10,7 @@
 mod builder;
 mod oci;
 mod registry;
+mod transfer;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,7 +24,8 @@ use crate::model::asset::{ImageAsset, ImageDestination, ImageSource};
 
 use builder::Buildah;
 pub use builder::LOG_TAIL;
-use registry::{Credentials, Registry};
+use registry::{Credentials, Opened, Registry};
+use transfer::Transfers;
 
 /// How images are published.
 #[derive(Clone, Debug, Default)]
@@ -175,21 +177,22 @@ pub async fn publish(
     }
     // Up to `concurrency` images at once; each reports when it is done. The first failure
     // stops the publish (images already started finish or are abandoned; nothing deploys).
+    // Their steps come as lines (or bars, on a terminal) while they run.
     let target = builder::PushTarget::of(&registry);
+    let (transfers, mut steps) = Transfers::new(ui.progress_area());
     let work = todo.into_iter().map(|(image, repository)| {
-        let (creds, host, registry, target, builder) =
-            (&creds, &host, &registry, &target, &builder);
+        let (creds, host, registry, target, builder, transfers) =
+            (&creds, &host, &registry, &target, &builder, &transfers);
         async move {
             let tag = image.tag();
             let reference = format!("{repository}:{tag}");
             let fail = |why: String| Error::failed(&image.id, format!("image {}: {why}", image.id));
-            let note = match &image.source {
-                ImageSource::Files { .. } => {
-                    let digest = push_files(registry, host, opts, image, &repository, &tag)
+            let digest = match &image.source {
+                ImageSource::Files { .. } => Some(
+                    push_files(registry, host, opts, image, &repository, &tag, transfers)
                         .await
-                        .map_err(fail)?;
-                    format!("Image {}: pushed {reference} ({digest})", image.id)
-                }
+                        .map_err(fail)?,
+                ),
                 ImageSource::Directory { .. } => {
                     let Some(b) = builder.clone() else {
                         return Err(fail("no image builder".into()));
@@ -197,19 +200,44 @@ pub async fn publish(
                     let (image_owned, target, creds) =
                         (image.clone(), target.clone(), creds.clone());
                     let (repo, t) = (repository.clone(), tag.clone());
-                    tokio::task::spawn_blocking(move || {
+                    let layout = tokio::task::spawn_blocking(move || {
                         let local = format!("localhost/ferroform/{repo}:{t}");
                         b.build(&image_owned, &local)?;
-                        b.push(&local, &target, &repo, &t, &creds)
+                        if !b.exports() {
+                            return b
+                                .docker_push(&local, &target, &repo, &t, &creds)
+                                .map(Pushed::ByDaemon);
+                        }
+                        let dir = crate::fsutil::private_temp_dir("ferroform-image")
+                            .map_err(|e| format!("cannot make a private directory: {e}"))?;
+                        match b.export(&local, &dir) {
+                            Ok(()) => Ok(Pushed::Layout(dir)),
+                            Err(e) => {
+                                let _ = std::fs::remove_dir_all(&dir);
+                                Err(e)
+                            }
+                        }
                     })
                     .await
                     .map_err(|e| fail(format!("the build stopped: {e}")))?
                     .map_err(fail)?;
-                    format!("Image {}: pushed {reference}", image.id)
+                    match layout {
+                        Pushed::Layout(dir) => {
+                            let pushed =
+                                push_layout(registry, &dir, image, &repository, &tag, transfers)
+                                    .await;
+                            let _ = std::fs::remove_dir_all(&dir);
+                            Some(pushed.map_err(fail)?)
+                        }
+                        Pushed::ByDaemon(digest) => digest,
+                    }
                 }
             };
             Ok::<_, Error>((
-                note,
+                match digest {
+                    Some(d) => format!("Image {}: pushed {reference} ({d})", image.id),
+                    None => format!("Image {}: pushed {reference}", image.id),
+                },
                 Published {
                     id: image.id.clone(),
                     reference,
@@ -219,17 +247,113 @@ pub async fn publish(
         }
     });
     let mut running = futures_util::stream::iter(work).buffer_unordered(opts.concurrency());
-    while let Some(done) = futures_util::StreamExt::next(&mut running).await {
-        let (note, published): (String, Published) = done?;
-        ui.line(&note);
-        out.push(published);
+    let area = transfers.area().cloned();
+    let say = |ui: &mut dyn Ui, text: &str| match &area {
+        Some(a) => a.suspend(|| ui.line(text)),
+        None => ui.line(text),
+    };
+    loop {
+        tokio::select! {
+            Some(text) = steps.recv() => say(ui, &text),
+            done = running.next() => {
+                let Some(done) = done else { break };
+                while let Ok(text) = steps.try_recv() {
+                    say(ui, &text);
+                }
+                let (note, published): (String, Published) = done?;
+                say(ui, &note);
+                out.push(published);
+            }
+        }
     }
     Ok(out)
 }
 
+/// What a builder left: an image layout for ferroform to push, or an image its daemon pushed
+/// (and the digest it reported).
+enum Pushed {
+    Layout(std::path::PathBuf),
+    ByDaemon(Option<String>),
+}
+
+/// Send one blob to `repository` unless it is there: mounted from `mount_from` (a repository
+/// of the same registry) when the registry can, else streamed from `chunks`.
+async fn send_blob<S, F>(
+    dest: &Registry,
+    repository: &str,
+    (kind, digest, size): (&str, &str, u64),
+    mount_from: Option<&str>,
+    chunks: F,
+    image: &str,
+    transfers: &Transfers,
+) -> Result<(), String>
+where
+    S: futures_util::Stream<Item = transfer::Chunk> + Send + 'static,
+    F: std::future::Future<Output = Result<S, String>>,
+{
+    if dest.has_blob(repository, digest).await? {
+        transfers.present(image, kind, digest, size);
+        return Ok(());
+    }
+    let location = match dest.open_upload(repository, digest, mount_from).await? {
+        Opened::Mounted => {
+            transfers.mounted(image, kind, digest, size, mount_from.unwrap_or_default());
+            return Ok(());
+        }
+        Opened::Session(location) => location,
+    };
+    let meter = transfers.meter(image, kind, digest, size);
+    let sent = async {
+        let chunks = transfer::counted(chunks.await?, meter.clone());
+        dest.finish_upload(&location, repository, digest, size, chunks, &meter)
+            .await
+    }
+    .await;
+    match sent {
+        Ok(()) => {
+            transfers.pushed(&meter);
+            Ok(())
+        }
+        Err(e) => {
+            meter.abandon();
+            Err(e)
+        }
+    }
+}
+
+/// Push the image a builder wrote as an OCI layout at `dir` to `repository:tag`: the blobs
+/// the registry lacks, streamed from their files, then the manifest's exact bytes (so the
+/// registry's digest is the builder's). Its digest.
+async fn push_layout(
+    dest: &Registry,
+    dir: &std::path::Path,
+    image: &ImageAsset,
+    repository: &str,
+    tag: &str,
+    transfers: &Transfers,
+) -> Result<String, String> {
+    let layout = oci::read_layout(dir)?;
+    for blob in &layout.blobs {
+        let path = blob.path.clone();
+        send_blob(
+            dest,
+            repository,
+            (blob.kind, &blob.digest, blob.size),
+            None,
+            async move { Ok(transfer::file_chunks(path)) },
+            &image.id,
+            transfers,
+        )
+        .await?;
+    }
+    dest.put_manifest(repository, tag, &layout.manifest_type, layout.manifest)
+        .await
+}
+
 /// Assemble an image made of files and push it to `dest` as `repository:tag`: the base's
-/// layers the destination lacks (mounted from the same registry, copied from another), the
-/// config, the new layer, then the manifest's exact bytes. Its digest.
+/// layers the destination lacks (mounted when the base is in the same registry, else
+/// streamed from the base's registry), the config, the new layer, then the manifest's exact
+/// bytes. Its digest.
 async fn push_files(
     dest: &Registry,
     dest_host: &str,
@@ -237,13 +361,15 @@ async fn push_files(
     image: &ImageAsset,
     repository: &str,
     tag: &str,
+    transfers: &Transfers,
 ) -> Result<String, String> {
     let ImageSource::Files { base, .. } = &image.source else {
         return Err("not an image made of files".into());
     };
     let (base_host, base_repo, _) = oci::split_reference(base)?;
     // The base in the destination's registry (or in the registry every request is sent
-    // to): read with the destination's credentials. Elsewhere: anonymously.
+    // to): read with the destination's credentials, its layers mounted. Elsewhere:
+    // anonymously, its layers copied.
     let endpoint_host = opts
         .registry_endpoint
         .as_deref()
@@ -253,24 +379,44 @@ async fn push_files(
     let source: &Registry = if same {
         dest
     } else {
-        other = Registry::new(&base_host, None, None)?;
+        // A registry on this machine is spoken to in plain HTTP, as docker does by default
+        // for 127.0.0.0/8 (no credentials are sent to it).
+        let name = base_host
+            .rsplit_once(':')
+            .map_or(base_host.as_str(), |(h, _)| h);
+        let local = matches!(name, "127.0.0.1" | "localhost" | "[::1]")
+            .then(|| format!("http://{base_host}"));
+        other = Registry::new(&base_host, local.as_deref(), None)?;
         &other
     };
     let assembled = oci::assemble(source, &image.source, image.platform).await?;
-    for (_, digest, _) in &assembled.base_layers {
-        if dest.has_blob(repository, digest).await? {
-            continue;
-        }
-        let bytes = source.blob(&base_repo, digest).await?;
-        dest.put_blob(repository, bytes).await?;
+    for (_, digest, size) in &assembled.base_layers {
+        send_blob(
+            dest,
+            repository,
+            ("layer", digest, *size),
+            same.then_some(base_repo.as_str()),
+            source.blob_stream(&base_repo, digest),
+            &image.id,
+            transfers,
+        )
+        .await?;
     }
-    for blob in [assembled.config.clone(), assembled.layer.clone()] {
-        if !dest
-            .has_blob(repository, &registry::sha256_digest(&blob))
-            .await?
-        {
-            dest.put_blob(repository, blob).await?;
-        }
+    for (kind, blob) in [
+        ("config", assembled.config.clone()),
+        ("layer", assembled.layer.clone()),
+    ] {
+        let digest = registry::sha256_digest(&blob);
+        send_blob(
+            dest,
+            repository,
+            (kind, &digest, blob.len() as u64),
+            None,
+            async move { Ok(transfer::in_memory(blob)) },
+            &image.id,
+            transfers,
+        )
+        .await?;
     }
     dest.put_manifest(repository, tag, oci::MANIFEST_TYPE, assembled.manifest)
         .await

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 use serde_json::{Value as Json, json};
@@ -107,6 +108,94 @@ pub(crate) fn layer(files: &[(String, String)]) -> Result<(Bytes, String), Strin
         .finish()
         .map_err(|e| format!("cannot compress the layer: {e}"))?;
     Ok((Bytes::from(gz), diff_id))
+}
+
+/// An image a builder wrote as an OCI image layout (`buildah push IMAGE oci:DIR`): its
+/// manifest's exact bytes and the blobs it names, config first.
+pub(crate) struct Layout {
+    pub manifest_type: String,
+    pub manifest: Bytes,
+    pub blobs: Vec<LayoutBlob>,
+}
+
+/// A blob of a [`Layout`]: a file of its `blobs/sha256/` directory.
+pub(crate) struct LayoutBlob {
+    /// "config" or "layer".
+    pub kind: &'static str,
+    pub digest: String,
+    pub size: u64,
+    pub path: PathBuf,
+}
+
+/// The file of blob `digest` in the layout at `dir`. Only `sha256:` and 64 hex digits are
+/// accepted: a digest is a file name here, and must not lead out of the directory.
+fn blob_path(dir: &Path, digest: &str) -> Result<PathBuf, String> {
+    let hex = digest
+        .strip_prefix("sha256:")
+        .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(|| format!("the image layout names a blob `{digest}`, not a sha256 digest"))?;
+    Ok(dir.join("blobs").join("sha256").join(hex))
+}
+
+/// Read the one image of the OCI image layout at `dir`. Sizes are checked against the
+/// files, and the manifest against its digest (the registry checks every blob's).
+pub(crate) fn read_layout(dir: &Path) -> Result<Layout, String> {
+    let read = |p: &Path| {
+        std::fs::read(p)
+            .map_err(|e| format!("the image layout's `{}` cannot be read: {e}", p.display()))
+    };
+    let index: Json = serde_json::from_slice(&read(&dir.join("index.json"))?)
+        .map_err(|e| format!("the image layout's index.json is not JSON: {e}"))?;
+    let [entry] = index["manifests"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    else {
+        return Err("the image layout does not hold exactly one image".into());
+    };
+    let digest = entry["digest"].as_str().unwrap_or_default();
+    let manifest = read(&blob_path(dir, digest)?)?;
+    if sha256_digest(&manifest) != digest {
+        return Err(format!("the image layout's manifest is not {digest}"));
+    }
+    let parsed: Json = serde_json::from_slice(&manifest)
+        .map_err(|e| format!("the image layout's manifest is not JSON: {e}"))?;
+    let manifest_type = entry["mediaType"]
+        .as_str()
+        .or_else(|| parsed["mediaType"].as_str())
+        .unwrap_or(MANIFEST_TYPE)
+        .to_owned();
+    let mut blobs = Vec::new();
+    let config = std::iter::once(("config", &parsed["config"]));
+    let layers = parsed["layers"]
+        .as_array()
+        .ok_or("the image layout's manifest lists no layers")?
+        .iter()
+        .map(|l| ("layer", l));
+    for (kind, d) in config.chain(layers) {
+        let digest = d["digest"].as_str().unwrap_or_default().to_owned();
+        let path = blob_path(dir, &digest)?;
+        let size = d["size"].as_u64().unwrap_or_default();
+        let on_disk = std::fs::metadata(&path)
+            .map_err(|e| format!("the image layout's blob {digest} cannot be read: {e}"))?
+            .len();
+        if on_disk != size {
+            return Err(format!(
+                "the image layout's blob {digest} has {on_disk} bytes, its manifest says {size}"
+            ));
+        }
+        blobs.push(LayoutBlob {
+            kind,
+            digest,
+            size,
+            path,
+        });
+    }
+    Ok(Layout {
+        manifest_type,
+        manifest: Bytes::from(manifest),
+        blobs,
+    })
 }
 
 fn is_index(media: &str, v: &Json) -> bool {
@@ -293,6 +382,60 @@ mod tests {
                 .contains("names no registry")
         );
         assert!(split_reference("public.ecr.aws/x").is_err());
+    }
+
+    #[test]
+    fn a_layout_names_its_blobs_by_digest_only() {
+        let dir = crate::fsutil::test_dir("layout");
+        let blobs = dir.join("blobs/sha256");
+        std::fs::create_dir_all(&blobs).unwrap();
+        let put = |bytes: &[u8]| {
+            let d = sha256_digest(bytes);
+            std::fs::write(blobs.join(&d[7..]), bytes).unwrap();
+            d
+        };
+        let config = put(b"{}");
+        let layer = put(b"layer bytes");
+        let manifest = serde_json::to_vec(&json!({
+            "schemaVersion": 2, "mediaType": MANIFEST_TYPE,
+            "config": {"mediaType": CONFIG_TYPE, "digest": config, "size": 2},
+            "layers": [{"mediaType": LAYER_TYPE, "digest": layer, "size": 11}],
+        }))
+        .unwrap();
+        let m = put(&manifest);
+        let index = |d: &str| {
+            std::fs::write(
+                dir.join("index.json"),
+                json!({"schemaVersion": 2, "manifests": [{"mediaType": MANIFEST_TYPE, "digest": d, "size": manifest.len()}]}).to_string(),
+            )
+            .unwrap();
+        };
+        index(&m);
+        let l = read_layout(&dir).unwrap();
+        assert_eq!(l.manifest, manifest);
+        assert_eq!(l.manifest_type, MANIFEST_TYPE);
+        let got: Vec<(&str, &str, u64)> = l
+            .blobs
+            .iter()
+            .map(|b| (b.kind, b.digest.as_str(), b.size))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("config", config.as_str(), 2),
+                ("layer", layer.as_str(), 11)
+            ]
+        );
+        // A digest that is a path out of the directory is refused, not read.
+        index("sha256:../../../../etc/passwd");
+        let e = read_layout(&dir).err().unwrap();
+        assert!(e.contains("not a sha256 digest"), "{e}");
+        // A blob whose file is shorter than its manifest says.
+        index(&m);
+        std::fs::write(blobs.join(&layer[7..]), b"short").unwrap();
+        let e = read_layout(&dir).err().unwrap();
+        assert!(e.contains("has 5 bytes, its manifest says 11"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

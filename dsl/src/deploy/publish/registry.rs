@@ -1,21 +1,32 @@
 //! The part of the OCI distribution API that publishing needs: whether a tag or a blob is in
-//! a repository, reading manifests and blobs (a base image), uploading blobs and putting a
-//! manifest. Basic credentials (ECR's `AWS:<token>`), or anonymous with the registry's bearer
-//! token (a public base image). Over HTTPS; plain HTTP only to a loopback address (a test
-//! registry).
+//! a repository, reading manifests and blobs (a base image), uploading blobs (streamed, or
+//! mounted from another repository of the same registry) and putting a manifest. Basic
+//! credentials (ECR's `AWS:<token>`), or anonymous with the registry's bearer token (a public
+//! base image). Over HTTPS; plain HTTP only to a loopback address (a test registry).
+//! Redirects of reads are followed (registries send blobs from storage elsewhere), with
+//! credentials only to the registry itself.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use futures_util::{Stream, TryStreamExt as _};
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Empty, Full, Limited, StreamBody};
 use hyper::Method;
+use hyper::body::{Frame, Incoming};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-/// The largest response read (a manifest, a config or a base image's layer), in bytes.
-pub(crate) const MAX_RESPONSE: usize = 2 << 30;
+use super::transfer::{Chunk, Meter};
+
+/// The largest answer read into memory (a manifest or a config), in bytes. Blobs are
+/// streamed, never read whole.
+pub(crate) const MAX_RESPONSE: usize = 64 << 20;
+
+/// Redirects followed for one read.
+const MAX_REDIRECTS: usize = 5;
 
 /// The manifest media types asked for.
 pub(crate) const MANIFEST_TYPES: &str = "application/vnd.oci.image.index.v1+json, \
@@ -38,9 +49,22 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
+/// A request body: bytes in memory or a stream.
+type Body = UnsyncBoxBody<Bytes, std::io::Error>;
+
+fn full(bytes: Bytes) -> Body {
+    Full::new(bytes)
+        .map_err(|never| match never {})
+        .boxed_unsync()
+}
+
+fn empty() -> Body {
+    Empty::new().map_err(|never| match never {}).boxed_unsync()
+}
+
 enum Conn {
-    Http(Client<HttpConnector, Full<Bytes>>),
-    Https(Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>),
+    Http(Client<HttpConnector, Body>),
+    Https(Client<hyper_rustls::HttpsConnector<HttpConnector>, Body>),
 }
 
 /// A registry: its base URL (`https://host` or, for a test registry, `http://127.0.0.1:port`)
@@ -51,6 +75,7 @@ pub(crate) struct Registry {
     /// A bearer token the registry gave (anonymous pulls of public images).
     token: Mutex<Option<String>>,
     conn: Conn,
+    /// How long an answer may take, and how long a transfer may go without moving a byte.
     timeout: Duration,
 }
 
@@ -65,6 +90,14 @@ impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+}
+
+/// How an upload was opened.
+pub(crate) enum Opened {
+    /// The registry mounted the blob from the other repository: nothing to send.
+    Mounted,
+    /// Send the blob to this location.
+    Session(String),
 }
 
 impl Registry {
@@ -114,11 +147,6 @@ impl Registry {
             .map_or(self.base.as_str(), |(_, h)| h)
     }
 
-    /// Plain HTTP (a loopback test registry).
-    pub fn insecure(&self) -> bool {
-        self.base.starts_with("http://")
-    }
-
     /// Where the credentials came from, for messages.
     fn source(&self) -> &str {
         self.creds
@@ -134,20 +162,23 @@ impl Registry {
         }
     }
 
-    async fn send(
+    /// One request, with the bearer token or the credentials when `auth`; its answer's head.
+    async fn dispatch(
         &self,
         method: &Method,
         url: &str,
         headers: &[(&str, &str)],
-        body: &Bytes,
-    ) -> Result<Reply, String> {
+        body: Body,
+        auth: bool,
+    ) -> Result<hyper::Response<Incoming>, String> {
         let mut b = hyper::Request::builder().method(method.clone()).uri(url);
         let bearer = self
             .token
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone();
-        if let Some(t) = bearer {
+        if !auth {
+        } else if let Some(t) = bearer {
             b = b.header("Authorization", format!("Bearer {t}"));
         } else if let Some(c) = &self.creds {
             let auth = aws_smithy_types::base64::encode(format!("{}:{}", c.user, c.password));
@@ -157,14 +188,59 @@ impl Registry {
             b = b.header(*k, *v);
         }
         let request = b
-            .body(Full::new(body.clone()))
+            .body(body)
             .map_err(|e| format!("registry {}: {e}", self.base))?;
+        match &self.conn {
+            Conn::Http(c) => c.request(request).await,
+            Conn::Https(c) => c.request(request).await,
+        }
+        .map_err(|e| format!("registry {} cannot be reached: {e}", self.base))
+    }
+
+    /// A request and its answer's head. Reads (GET, HEAD) follow redirects, up to
+    /// [`MAX_REDIRECTS`]; credentials go only to the registry's own origin (a presigned
+    /// storage URL must not get them).
+    async fn send(
+        &self,
+        method: &Method,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Body,
+    ) -> Result<hyper::Response<Incoming>, String> {
+        if !matches!(*method, Method::GET | Method::HEAD) {
+            return self.dispatch(method, url, headers, body, true).await;
+        }
+        let mut url = url.to_owned();
+        let mut auth = true;
+        for _ in 0..=MAX_REDIRECTS {
+            let r = self.dispatch(method, &url, headers, empty(), auth).await?;
+            let location = r
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .filter(|_| matches!(r.status().as_u16(), 301 | 302 | 303 | 307 | 308));
+            let Some(location) = location else {
+                return Ok(r);
+            };
+            url = redirect(&url, location);
+            auth = auth && same_origin(&self.base, &url);
+        }
+        Err(format!(
+            "registry {}: more than {MAX_REDIRECTS} redirects for {url}",
+            self.base
+        ))
+    }
+
+    /// A request and its whole answer (at most [`MAX_RESPONSE`] bytes), within the timeout.
+    async fn send_bytes(
+        &self,
+        method: &Method,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &Bytes,
+    ) -> Result<Reply, String> {
         let fut = async {
-            let response = match &self.conn {
-                Conn::Http(c) => c.request(request).await,
-                Conn::Https(c) => c.request(request).await,
-            }
-            .map_err(|e| format!("registry {} cannot be reached: {e}", self.base))?;
+            let response = self.send(method, url, headers, full(body.clone())).await?;
             let (parts, body) = response.into_parts();
             let body = Limited::new(body, MAX_RESPONSE)
                 .collect()
@@ -179,13 +255,28 @@ impl Registry {
         };
         tokio::time::timeout(self.timeout, fut)
             .await
-            .unwrap_or_else(|_| {
-                Err(format!(
-                    "registry {} did not answer within {}s",
-                    self.base,
-                    self.timeout.as_secs()
-                ))
-            })
+            .unwrap_or_else(|_| Err(self.no_answer()))
+    }
+
+    fn no_answer(&self) -> String {
+        format!(
+            "registry {} did not answer within {}s",
+            self.base,
+            self.timeout.as_secs()
+        )
+    }
+
+    /// Refused credentials (HTTP 401 or 403) as an error naming the registry and where the
+    /// credentials came from.
+    fn refused(&self, status: u16) -> Result<(), String> {
+        if matches!(status, 401 | 403) {
+            return Err(format!(
+                "registry {} refused the credentials from {} (HTTP {status})",
+                self.base,
+                self.source()
+            ));
+        }
+        Ok(())
     }
 
     /// Send a request; on a bearer challenge, get a token (with the credentials, if any) and
@@ -198,7 +289,7 @@ impl Registry {
         body: Bytes,
     ) -> Result<Reply, String> {
         let url = self.url(path_or_url);
-        let mut reply = self.send(&method, &url, headers, &body).await?;
+        let mut reply = self.send_bytes(&method, &url, headers, &body).await?;
         if reply.status == 401
             && let Some(challenge) = reply.header("www-authenticate").map(str::to_owned)
             && let Some(params) = challenge.strip_prefix("Bearer ")
@@ -208,16 +299,9 @@ impl Registry {
                 .token
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(token);
-            reply = self.send(&method, &url, headers, &body).await?;
+            reply = self.send_bytes(&method, &url, headers, &body).await?;
         }
-        if matches!(reply.status, 401 | 403) {
-            return Err(format!(
-                "registry {} refused the credentials from {} (HTTP {})",
-                self.base,
-                self.source(),
-                reply.status
-            ));
-        }
+        self.refused(reply.status)?;
         Ok(reply)
     }
 
@@ -244,7 +328,9 @@ impl Registry {
         } else {
             format!("{realm}?{}", query.join("&"))
         };
-        let reply = self.send(&Method::GET, &url, &[], &Bytes::new()).await?;
+        let reply = self
+            .send_bytes(&Method::GET, &url, &[], &Bytes::new())
+            .await?;
         if reply.status != 200 {
             return Err(format!(
                 "registry {}: its token service answered HTTP {} for {}",
@@ -344,44 +430,127 @@ impl Registry {
         Ok(r.body)
     }
 
-    /// Upload `bytes` as a blob of `repository` (one request after the upload is opened).
-    pub async fn put_blob(&self, repository: &str, bytes: Bytes) -> Result<String, String> {
-        let digest = sha256_digest(&bytes);
-        let open = self
-            .request(
-                Method::POST,
-                &format!("/v2/{repository}/blobs/uploads/"),
-                &[],
-                Bytes::new(),
-            )
-            .await?;
-        let Some(location) = open.header("location").filter(|_| open.status == 202) else {
+    /// A blob of `repository` as a stream of chunks (its size from the manifest that names
+    /// it). The destination checks the digest of what it is sent.
+    pub async fn blob_stream(
+        &self,
+        repository: &str,
+        digest: &str,
+    ) -> Result<impl Stream<Item = Chunk> + Send + 'static, String> {
+        // A HEAD first, through `request`: it answers a bearer challenge (a public base
+        // image) before the stream, which cannot be sent twice, is asked for.
+        if !self.has_blob(repository, digest).await? {
             return Err(format!(
-                "registry {}: opening an upload to {repository}: HTTP {}",
-                self.base, open.status
-            ));
-        };
-        let sep = if location.contains('?') { '&' } else { '?' };
-        let url = format!("{location}{sep}digest={digest}");
-        let len = bytes.len().to_string();
-        let done = self
-            .request(
-                Method::PUT,
-                &url,
-                &[
-                    ("Content-Type", "application/octet-stream"),
-                    ("Content-Length", &len),
-                ],
-                bytes,
-            )
-            .await?;
-        if done.status != 201 {
-            return Err(format!(
-                "registry {}: uploading {digest} to {repository}: HTTP {}",
-                self.base, done.status
+                "registry {}: blob {repository}@{digest} is not there",
+                self.base
             ));
         }
-        Ok(digest)
+        let url = self.url(&format!("/v2/{repository}/blobs/{digest}"));
+        let response =
+            tokio::time::timeout(self.timeout, self.send(&Method::GET, &url, &[], empty()))
+                .await
+                .unwrap_or_else(|_| Err(self.no_answer()))?;
+        let status = response.status().as_u16();
+        self.refused(status)?;
+        if status != 200 {
+            return Err(format!(
+                "registry {}: blob {repository}@{digest}: HTTP {status}",
+                self.base
+            ));
+        }
+        Ok(response
+            .into_body()
+            .into_data_stream()
+            .map_err(std::io::Error::other))
+    }
+
+    /// Open an upload of `digest` to `repository`; with `mount_from`, ask the registry to
+    /// mount it from that repository of the same registry instead (nothing to send when it
+    /// does).
+    pub async fn open_upload(
+        &self,
+        repository: &str,
+        digest: &str,
+        mount_from: Option<&str>,
+    ) -> Result<Opened, String> {
+        let path = match mount_from {
+            Some(from) => format!(
+                "/v2/{repository}/blobs/uploads/?mount={}&from={}",
+                percent(digest),
+                percent(from)
+            ),
+            None => format!("/v2/{repository}/blobs/uploads/"),
+        };
+        let open = self.request(Method::POST, &path, &[], Bytes::new()).await?;
+        if open.status == 201 && mount_from.is_some() {
+            return Ok(Opened::Mounted);
+        }
+        match open.header("location").filter(|_| open.status == 202) {
+            Some(location) => Ok(Opened::Session(location.to_owned())),
+            None => Err(format!(
+                "registry {}: opening an upload to {repository}: HTTP {}",
+                self.base, open.status
+            )),
+        }
+    }
+
+    /// Send `size` bytes of `chunks` as blob `digest` to an upload opened at `location`, in
+    /// one request. The transfer may run as long as it takes while bytes move (`meter`
+    /// counts them); it fails when none have moved for the timeout.
+    pub async fn finish_upload<S>(
+        &self,
+        location: &str,
+        repository: &str,
+        digest: &str,
+        size: u64,
+        chunks: S,
+        meter: &Meter,
+    ) -> Result<(), String>
+    where
+        S: Stream<Item = Chunk> + Send + 'static,
+    {
+        let sep = if location.contains('?') { '&' } else { '?' };
+        let url = self.url(&format!("{location}{sep}digest={}", percent(digest)));
+        let len = size.to_string();
+        let headers = [
+            ("Content-Type", "application/octet-stream"),
+            ("Content-Length", len.as_str()),
+        ];
+        let body = StreamBody::new(chunks.map_ok(Frame::data)).boxed_unsync();
+        let sending = self.send(&Method::PUT, &url, &headers, body);
+        tokio::pin!(sending);
+        let response = loop {
+            match tokio::time::timeout(Duration::from_secs(1), &mut sending).await {
+                Ok(r) => break r?,
+                Err(_) if meter.idle() > self.timeout => {
+                    return Err(format!(
+                        "registry {}: the upload of {digest} to {repository} stalled: nothing moved for {}s",
+                        self.base,
+                        self.timeout.as_secs()
+                    ));
+                }
+                Err(_) => {}
+            }
+        };
+        let status = response.status().as_u16();
+        self.refused(status)?;
+        if status != 201 {
+            let why = Limited::new(response.into_body(), 4096)
+                .collect()
+                .await
+                .map(|b| {
+                    String::from_utf8_lossy(&b.to_bytes())
+                        .chars()
+                        .take(300)
+                        .collect::<String>()
+                })
+                .unwrap_or_default();
+            return Err(format!(
+                "registry {}: uploading {digest} to {repository}: HTTP {status} {why}",
+                self.base
+            ));
+        }
+        Ok(())
     }
 
     /// Put a manifest's exact bytes as `repository:tag`; the registry's digest must be ours.
@@ -427,6 +596,32 @@ fn status_bool(r: &Reply, base: &str, what: &str) -> Result<bool, String> {
         404 => Ok(false),
         code => Err(format!("registry {base} answered HTTP {code} for {what}")),
     }
+}
+
+/// Where a redirect from `from` to `location` (absolute, or relative to `from`'s origin) goes.
+fn redirect(from: &str, location: &str) -> String {
+    if location.starts_with("http://") || location.starts_with("https://") {
+        return location.to_owned();
+    }
+    let origin_end = from
+        .find("://")
+        .and_then(|i| from[i + 3..].find('/').map(|j| i + 3 + j))
+        .unwrap_or(from.len());
+    if location.starts_with('/') {
+        format!("{}{location}", &from[..origin_end])
+    } else {
+        let dir_end = from
+            .rfind('/')
+            .filter(|&i| i >= origin_end)
+            .unwrap_or(origin_end);
+        format!("{}/{location}", &from[..dir_end])
+    }
+}
+
+/// Whether `url` has the origin (scheme, host and port) of `base`.
+fn same_origin(base: &str, url: &str) -> bool {
+    url.strip_prefix(base)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
 }
 
 /// `sha256:<hex>` of `bytes`.
@@ -486,7 +681,6 @@ mod tests {
         let r = Registry::new("123.dkr.ecr.eu-west-1.amazonaws.com", None, None).unwrap();
         assert_eq!(r.base, "https://123.dkr.ecr.eu-west-1.amazonaws.com");
         assert_eq!(r.host(), "123.dkr.ecr.eu-west-1.amazonaws.com");
-        assert!(!r.insecure());
     }
 
     #[test]
@@ -497,6 +691,32 @@ mod tests {
             source: "test".into(),
         };
         assert!(!format!("{c:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn redirects_resolve_and_keep_credentials_at_home() {
+        let from = "https://r.example.com/v2/app/blobs/sha256:1";
+        assert_eq!(
+            redirect(from, "https://s3.example.com/b?X-Amz-Signature=s"),
+            "https://s3.example.com/b?X-Amz-Signature=s"
+        );
+        assert_eq!(
+            redirect(from, "/storage/x"),
+            "https://r.example.com/storage/x"
+        );
+        assert_eq!(
+            redirect(from, "sha256:2"),
+            "https://r.example.com/v2/app/blobs/sha256:2"
+        );
+        let base = "https://r.example.com";
+        assert!(same_origin(base, "https://r.example.com/v2/x"));
+        assert!(same_origin(base, "https://r.example.com"));
+        // Another host, a host that merely starts the same, another port or scheme: no
+        // credentials.
+        assert!(!same_origin(base, "https://s3.example.com/b"));
+        assert!(!same_origin(base, "https://r.example.com.evil.test/x"));
+        assert!(!same_origin(base, "https://r.example.com:444/x"));
+        assert!(!same_origin(base, "http://r.example.com/x"));
     }
 
     #[test]
