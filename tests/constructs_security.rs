@@ -11,8 +11,12 @@ use serde_json::Value as Json;
 /// Actions that support no resource-level permissions, so `"Resource": "*"` is the only
 /// thing IAM accepts for them (ECR login; the ECS Exec channels; the ECS agent's endpoint
 /// discovery; Elastic Load Balancing's Describe actions, which ECS reads to shift traffic
-/// in blue/green, linear and canary deployments).
-const STAR_ONLY_ACTIONS: [&str; 10] = [
+/// in blue/green, linear and canary deployments; EC2's Describe actions, which ECS reads
+/// to manage the EBS volumes of tasks).
+const STAR_ONLY_ACTIONS: [&str; 13] = [
+    "ec2:DescribeAvailabilityZones",
+    "ec2:DescribeInstances",
+    "ec2:DescribeVolumes",
     "ecr:GetAuthorizationToken",
     "ecs:DiscoverPollEndpoint",
     "elasticloadbalancing:DescribeListeners",

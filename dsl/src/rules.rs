@@ -399,6 +399,9 @@ registry! {
     TERMINATION_PROTECTION_SCALE_IN = Error Validator "FF4042"
         "managed termination protection with an Auto Scaling group that does not protect new instances from scale-in"
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AutoScalingGroupProvider.html";
+    FARGATE_SPOT_PLATFORM = Error Validator "FF4043"
+        "ARM64 or Windows tasks placed on Fargate Spot (it runs Linux X86_64 tasks only)"
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html";
 
     // ---- The validator: volumes configured at launch (FF405x) ---------------------------
     SERVICE_VOLUME_CONFIGURATION = Error Validator "FF4050"
@@ -407,6 +410,15 @@ registry! {
     VOLUMES_AT_LAUNCH = Error Validator "FF4051"
         "task definition with more than one volume configured at launch"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-volume.html";
+    EBS_VOLUME_SETTINGS = Error Validator "FF4052"
+        "ECS-managed EBS volume settings ECS refuses (size or snapshot, size, IOPS and throughput for the volume type, magnetic on Fargate)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-servicemanagedebsvolumeconfiguration.html";
+    EBS_VOLUME_PLACEMENT = Error Validator "FF4053"
+        "ECS-managed EBS volume on tasks that cannot have one (external instances, Windows on Fargate)"
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_data_volumes.html";
+    EBS_VOLUME_UNMOUNTED = Warning Validator "FF4054"
+        "volume configured at launch that no container mounts"
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-volumes.html";
 }
 
 #[cfg(test)]

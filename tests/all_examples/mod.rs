@@ -9,6 +9,8 @@ use ferroform::{App, Stack};
 pub mod canary_deployment;
 #[path = "../../examples/container_journey.rs"]
 pub mod container_journey;
+#[path = "../../examples/data_worker.rs"]
+pub mod data_worker;
 #[path = "../../examples/ec2_capacity.rs"]
 pub mod ec2_capacity;
 #[path = "../../examples/ec2_cluster.rs"]
@@ -40,6 +42,7 @@ pub fn all() -> Vec<(&'static str, App)> {
     vec![
         ("canary_deployment", canary_deployment::app()),
         ("container_journey", container_journey::app()),
+        ("data_worker", data_worker::app()),
         ("ec2_capacity", ec2_capacity::app()),
         ("ec2_cluster", ec2_cluster::app()),
         ("ecr_repository", ecr_repository::app()),

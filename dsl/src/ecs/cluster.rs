@@ -65,6 +65,21 @@ impl CapacityProviderStrategy {
         Self::new("FARGATE_SPOT", weight)
     }
 
+    /// A service's strategy for Spot prices with a floor of on-demand tasks: the first
+    /// `on_demand_base` tasks on `FARGATE`, and of the tasks beyond them three in four on
+    /// `FARGATE_SPOT` (interrupted ones are replaced; the on-demand base keeps the service
+    /// up while Spot capacity is short). Fargate Spot runs Linux X86_64 tasks only: for an
+    /// ARM64 task definition the validator reports FF4043.
+    ///
+    /// ```
+    /// use ferroform::ecs::CapacityProviderStrategy;
+    /// let s = CapacityProviderStrategy::spot_with_on_demand_base(1);
+    /// assert_eq!((s[0].base, s[0].weight, s[1].weight), (1, 1, 3));
+    /// ```
+    pub fn spot_with_on_demand_base(on_demand_base: u32) -> Vec<Self> {
+        vec![Self::fargate(1).base(on_demand_base), Self::fargate_spot(3)]
+    }
+
     /// Set the base.
     pub fn base(mut self, base: u32) -> Self {
         self.base = base;

@@ -29,6 +29,7 @@ mod schedule;
 mod secret;
 mod service;
 mod task_definition;
+mod volume;
 
 pub use crate::model::asset::Platform;
 pub use capacity::{
@@ -64,6 +65,7 @@ pub use task_definition::{
     Compatibility, CpuArchitecture, Ec2NetworkMode, EfsVolume, FargateSize, FargateSizeError,
     TaskDefinition, TaskDefinitionProps, TaskRole, TaskSize, TaskVolume,
 };
+pub use volume::{EbsVolumeType, ManagedEbsVolume};
 
 // The rules constructs report (`rules::INVALID_INPUT`, `rules::UNMANAGED_ROLE`: bad input is
 // reported at synth with every other problem, never panicked on) live in the one registry,

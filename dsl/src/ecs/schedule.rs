@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::fns;
 use crate::iam::{PolicyDocument, Principal, Statement};
+use crate::model::asset::Platform;
 use crate::model::handle::Handle;
 use crate::model::stack::Stack;
 use crate::model::value::{List, Value};
@@ -339,21 +340,30 @@ fn validate_field(text: &str, f: &Field, index: usize) -> Result<(), String> {
 /// Where scheduled and ad hoc tasks run.
 #[derive(Clone, Debug, Default)]
 pub enum TaskCapacity {
+    /// The cheapest Fargate capacity the task can run on: the `FARGATE_SPOT` capacity
+    /// provider for Linux X86_64 tasks (up to 70 % cheaper; a run may be interrupted with a
+    /// two-minute warning — fine for jobs that can be retried), launch type `FARGATE` for
+    /// ARM64 (Graviton) tasks, which Fargate Spot does not run. The default.
+    #[default]
+    Cheapest,
     /// Launch type `FARGATE`.
     Fargate,
-    /// The `FARGATE_SPOT` capacity provider (up to 70 % cheaper; a run may be interrupted
-    /// with a two-minute warning — fine for jobs that can be retried). The default.
-    #[default]
+    /// The `FARGATE_SPOT` capacity provider (Linux X86_64 tasks only; for others the
+    /// validator reports FF4043).
     FargateSpot,
     /// Any capacity provider strategy of the cluster.
     Strategy(Vec<CapacityProviderStrategy>),
 }
 
 impl TaskCapacity {
-    fn strategy(&self) -> Option<Vec<CapacityProviderStrategy>> {
+    /// The strategy for `td` (`None`: launch type `FARGATE`).
+    fn strategy(&self, td: &TaskDefinition) -> Option<Vec<CapacityProviderStrategy>> {
         match self {
+            TaskCapacity::Cheapest if td.platform == Platform::LinuxArm64 => None,
+            TaskCapacity::Cheapest | TaskCapacity::FargateSpot => {
+                Some(vec![CapacityProviderStrategy::fargate_spot(1)])
+            }
             TaskCapacity::Fargate => None,
-            TaskCapacity::FargateSpot => Some(vec![CapacityProviderStrategy::fargate_spot(1)]),
             TaskCapacity::Strategy(s) => Some(s.clone()),
         }
     }
@@ -364,7 +374,7 @@ impl TaskCapacity {
 pub struct ScheduledTaskProps {
     /// When the task runs.
     pub schedule: Schedule,
-    /// Where it runs. Default: [`TaskCapacity::FargateSpot`].
+    /// Where it runs. Default: [`TaskCapacity::Cheapest`].
     pub capacity: TaskCapacity,
     /// Subnets, security groups (default: a new group, `<id>SecurityGroup`, with no
     /// ingress) and public IP (default: off).
@@ -384,7 +394,7 @@ impl ScheduledTaskProps {
     pub fn new(schedule: Schedule, networking: ServiceNetworking) -> Self {
         ScheduledTaskProps {
             schedule,
-            capacity: TaskCapacity::FargateSpot,
+            capacity: TaskCapacity::Cheapest,
             networking,
             task_count: 1.into(),
             enabled: true.into(),
@@ -509,7 +519,7 @@ impl ScheduledTask {
             )
             .enable_ecs_managed_tags(true)
             .propagate_tags(r::PropagateTags::TaskDefinition);
-        match props.capacity.strategy() {
+        match props.capacity.strategy(task_definition) {
             None => {
                 params = params
                     .launch_type(r::LaunchType::Fargate)
@@ -600,7 +610,7 @@ impl ScheduledTask {
 /// The settings of an [`AdHocTask`]. Start from [`AdHocTaskProps::new`].
 #[derive(Clone, Debug)]
 pub struct AdHocTaskProps {
-    /// Where it runs. Default: [`TaskCapacity::FargateSpot`].
+    /// Where it runs. Default: [`TaskCapacity::Cheapest`].
     pub capacity: TaskCapacity,
     /// Subnets, security groups (default: a new group, `<id>SecurityGroup`, with no
     /// ingress) and public IP (default: off).
@@ -613,7 +623,7 @@ impl AdHocTaskProps {
     /// Run in `networking`, with the defaults above.
     pub fn new(networking: ServiceNetworking) -> Self {
         AdHocTaskProps {
-            capacity: TaskCapacity::FargateSpot,
+            capacity: TaskCapacity::Cheapest,
             networking,
             task_count: 1.into(),
         }
@@ -805,7 +815,7 @@ fn run_task_command(
     push(cluster.name());
     push(" --task-definition ".into());
     push(td.arn());
-    match capacity.strategy() {
+    match capacity.strategy(td) {
         None => push(" --launch-type FARGATE".into()),
         Some(strategy) => {
             push(" --capacity-provider-strategy".into());
@@ -1109,6 +1119,66 @@ mod tests {
         );
         assert_eq!(parts[8], "],assignPublicIp=DISABLED}'");
         assert_eq!(parts.as_array().unwrap().len(), 9);
+    }
+
+    /// Fargate Spot runs Linux X86_64 tasks only: by default an ARM64 task runs on Fargate
+    /// (scheduled and ad hoc alike); asked for explicitly, Spot with ARM64 is FF4043 at synth.
+    #[test]
+    fn graviton_tasks_run_on_fargate_by_default_and_spot_is_refused_for_them() {
+        let arm_task = |stack: &mut Stack| {
+            let cluster = Cluster::new(stack, "Cluster", ClusterProps::default());
+            let task = TaskDefinition::new(
+                stack,
+                "Job",
+                TaskDefinitionProps {
+                    cpu_architecture: crate::ecs::CpuArchitecture::Arm64,
+                    ..TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512)
+                },
+            );
+            task.add_container(stack, ContainerProps::new("job", "busybox"));
+            (cluster, task)
+        };
+        let mut stack = Stack::new("S");
+        let (cluster, task) = arm_task(&mut stack);
+        let props = ScheduledTaskProps::new(Schedule::cron("0 3 * * ? *"), net());
+        assert!(matches!(props.capacity, TaskCapacity::Cheapest));
+        ScheduledTask::new(&mut stack, "Nightly", &cluster, &task, props);
+        AdHocTask::new(
+            &mut stack,
+            "Once",
+            &cluster,
+            &task,
+            AdHocTaskProps::new(net()),
+        );
+        let t = stack.to_template().unwrap();
+        let ecs = &t.body()["Resources"]["Nightly"]["Properties"]["Targets"][0]["EcsParameters"];
+        assert_eq!(ecs["LaunchType"], "FARGATE");
+        assert!(ecs.get("CapacityProviderStrategy").is_none(), "{ecs}");
+        let command = t.body()["Outputs"]["OnceRunTaskCommand"]["Value"].to_string();
+        assert!(command.contains("--launch-type FARGATE"), "{command}");
+        assert!(!command.contains("FARGATE_SPOT"), "{command}");
+
+        let mut stack = Stack::new("S");
+        let (cluster, task) = arm_task(&mut stack);
+        ScheduledTask::new(
+            &mut stack,
+            "Nightly",
+            &cluster,
+            &task,
+            ScheduledTaskProps {
+                capacity: TaskCapacity::FargateSpot,
+                ..ScheduledTaskProps::new(Schedule::cron("0 3 * * ? *"), net())
+            },
+        );
+        let mut app = crate::App::new();
+        app.add(stack);
+        let errors = app.synth().unwrap_err();
+        assert!(
+            errors.diagnostics.iter().any(|d| d.rule == "FF4043"
+                && d.path
+                    == "Nightly.Properties.Targets[0].EcsParameters.CapacityProviderStrategy[0]"),
+            "{errors:?}"
+        );
     }
 
     #[test]

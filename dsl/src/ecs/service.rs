@@ -12,6 +12,7 @@ use crate::resources::{ec2, ecs, iam, servicediscovery as sd};
 
 use super::cluster::{CapacityProviderStrategy, Cluster};
 use super::task_definition::TaskDefinition;
+use super::volume::ManagedEbsVolume;
 use super::{part_id, rules};
 
 /// The subnets of a service or load balancer: handles of subnets of the stack, or any list
@@ -368,6 +369,8 @@ pub struct FargateServiceProps {
     /// unless asked). A value decided at deploy time (a parameter) is written as given,
     /// and the task role gets those actions (they only act while it is on).
     pub enable_execute_command: Value<bool>,
+    /// An EBS volume ECS creates for each task ([`ManagedEbsVolume`]). Default: none.
+    pub ebs_volume: Option<ManagedEbsVolume>,
 }
 
 impl FargateServiceProps {
@@ -388,6 +391,7 @@ impl FargateServiceProps {
             cloud_map: None,
             service_connect: None,
             enable_execute_command: false.into(),
+            ebs_volume: None,
         }
     }
 }
@@ -462,6 +466,8 @@ pub struct Ec2ServiceProps {
     pub service_connect: Option<ServiceConnect>,
     /// ECS Exec, as [`FargateServiceProps::enable_execute_command`]. Default: `false`.
     pub enable_execute_command: Value<bool>,
+    /// An EBS volume ECS creates for each task ([`ManagedEbsVolume`]). Default: none.
+    pub ebs_volume: Option<ManagedEbsVolume>,
 }
 
 impl Ec2ServiceProps {
@@ -483,6 +489,7 @@ impl Ec2ServiceProps {
             cloud_map: None,
             service_connect: None,
             enable_execute_command: false.into(),
+            ebs_volume: None,
         }
     }
 }
@@ -513,6 +520,7 @@ struct Common {
     cloud_map: Option<CloudMapOptions>,
     service_connect: Option<ServiceConnect>,
     enable_execute_command: Value<bool>,
+    ebs_volume: Option<ManagedEbsVolume>,
 }
 
 enum Launch {
@@ -537,6 +545,11 @@ impl Service {
         let (service, cloud_map) = Self::cloud_map(stack, id, &c, service);
         let service = Self::service_connect(service, c.service_connect.as_ref());
         let service = Self::ecs_exec(stack, &c, service);
+        let service = match &c.ebs_volume {
+            Some(v) => service
+                .volume_configurations(vec![super::volume::configuration(stack, id, v, !fargate)]),
+            None => service,
+        };
         let resource = stack.add(id, service);
         // The service needs the cluster's capacity providers in place; DependsOn cannot cross
         // stacks, and a cluster of another stack is complete before this stack deploys.
@@ -1071,6 +1084,7 @@ impl FargateService {
                 cloud_map: props.cloud_map,
                 service_connect: props.service_connect,
                 enable_execute_command: props.enable_execute_command,
+                ebs_volume: props.ebs_volume,
             },
             Launch::Fargate,
         ))
@@ -1122,6 +1136,7 @@ impl Ec2Service {
                 cloud_map: props.cloud_map,
                 service_connect: props.service_connect,
                 enable_execute_command: props.enable_execute_command,
+                ebs_volume: props.ebs_volume,
             },
             Launch::Ec2 {
                 strategies: props.placement_strategies,

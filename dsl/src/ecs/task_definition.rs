@@ -406,12 +406,17 @@ pub enum TaskVolume {
         /// The path on the host.
         source_path: Value<String>,
     },
+    /// An Amazon EBS volume that ECS creates for each task when it starts, as the service
+    /// running the task says ([`super::ManagedEbsVolume`]): one per task definition at most.
+    ConfiguredAtLaunch(String),
 }
 
 impl TaskVolume {
     fn name(&self) -> &str {
         match self {
-            TaskVolume::Scratch(name) | TaskVolume::Host { name, .. } => name,
+            TaskVolume::Scratch(name)
+            | TaskVolume::Host { name, .. }
+            | TaskVolume::ConfiguredAtLaunch(name) => name,
             TaskVolume::Efs(efs) => &efs.name,
         }
     }
@@ -715,6 +720,9 @@ impl TaskDefinition {
             }
             let v = match volume {
                 TaskVolume::Scratch(name) => td::Volume::new().name(name),
+                TaskVolume::ConfiguredAtLaunch(name) => {
+                    td::Volume::new().name(name).configured_at_launch(true)
+                }
                 TaskVolume::Host { name, source_path } => {
                     if is_fargate {
                         stack.report_error(

@@ -422,6 +422,12 @@ pub(crate) fn has_dynamic_reference(s: &str) -> bool {
     s.contains("{{resolve:")
 }
 
+/// The EBS volume types ECS can create for tasks (the validator's table, FF4052).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn ebs_volume_types() -> Vec<&'static str> {
+    ecs::VOLUME_TYPES.iter().map(|(t, ..)| *t).collect()
+}
+
 /// A literal string (not an expression).
 pub(crate) fn lit_str(v: Option<&Json>) -> Option<&str> {
     v?.as_str()

@@ -97,3 +97,98 @@ pub(super) fn capacity_providers(cx: &mut Cx) {
         }
     }
 }
+
+/// What keeps a task definition off Fargate Spot, if anything: "Linux tasks with the ARM64
+/// architecture don't support the Fargate Spot capacity provider" and "Windows containers
+/// on Fargate don't support the Fargate Spot capacity provider" (the ECS guide, Fargate
+/// capacity providers,
+/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html>).
+fn spot_refuses(task_props: Option<&JsonMap>) -> Option<&'static str> {
+    let platform = task_props?.get("RuntimePlatform")?;
+    if lit_str(platform.get("CpuArchitecture")) == Some("ARM64") {
+        return Some("ARM64 (Graviton)");
+    }
+    lit_str(platform.get("OperatingSystemFamily"))
+        .filter(|os| os.starts_with("WINDOWS"))
+        .map(|_| "Windows")
+}
+
+/// The index of a strategy's `FARGATE_SPOT` entry that can place tasks (weight or base
+/// above 0, or not written out).
+fn spot_entry(strategy: Option<&Json>) -> Option<usize> {
+    strategy?.as_array()?.iter().position(|e| {
+        lit_str(e.get("CapacityProvider")) == Some("FARGATE_SPOT")
+            && (lit_num(e.get("Weight")).is_none_or(|w| w > 0.0)
+                || lit_num(e.get("Base")).is_some_and(|b| b > 0.0))
+    })
+}
+
+/// FF4043: a service or an EventBridge rule's ECS target that places ARM64 or Windows tasks
+/// on Fargate Spot.
+pub(super) fn fargate_spot_platforms(cx: &mut Cx) {
+    let mut found: Vec<(String, String, String, &'static str)> = Vec::new();
+    for (id, _, props) in cx.resources_of("AWS::ECS::Service") {
+        let p = |k: &str| props.and_then(|m| m.get(k));
+        let (Some(i), Some(task)) = (
+            spot_entry(p("CapacityProviderStrategy")),
+            ref_target(p("TaskDefinition")),
+        ) else {
+            continue;
+        };
+        if let Some(why) = spot_refuses(task_props(cx, task)) {
+            found.push((
+                id.to_owned(),
+                format!("{id}.Properties.CapacityProviderStrategy[{i}]"),
+                task.to_owned(),
+                why,
+            ));
+        }
+    }
+    for (id, _, props) in cx.resources_of("AWS::Events::Rule") {
+        let Some(targets) = props
+            .and_then(|m| m.get("Targets"))
+            .and_then(Json::as_array)
+        else {
+            continue;
+        };
+        for (t, target) in targets.iter().enumerate() {
+            let Some(ecs) = target.get("EcsParameters") else {
+                continue;
+            };
+            let (Some(i), Some(task)) = (
+                spot_entry(ecs.get("CapacityProviderStrategy")),
+                ref_target(ecs.get("TaskDefinitionArn")),
+            ) else {
+                continue;
+            };
+            if let Some(why) = spot_refuses(task_props(cx, task)) {
+                found.push((
+                    id.to_owned(),
+                    format!(
+                        "{id}.Properties.Targets[{t}].EcsParameters.CapacityProviderStrategy[{i}]"
+                    ),
+                    task.to_owned(),
+                    why,
+                ));
+            }
+        }
+    }
+    for (id, path, task, why) in found {
+        cx.report(
+            rules::FARGATE_SPOT_PLATFORM,
+            Some(&id),
+            path,
+            format!("task definition `{task}` runs {why} tasks, which Fargate Spot does not run: the tasks would never be placed"),
+            Some("use FARGATE (or EC2 capacity) for these tasks; Fargate Spot runs only Linux X86_64 tasks".into()),
+        );
+    }
+}
+
+/// The properties of task definition `id` of the template.
+fn task_props<'a>(cx: &Cx<'a>, id: &str) -> Option<&'a JsonMap> {
+    (cx.resource_type(id) == Some("AWS::ECS::TaskDefinition"))
+        .then(|| cx.resource(id))
+        .flatten()
+        .and_then(|r| r.get("Properties"))
+        .and_then(Json::as_object)
+}

@@ -11,6 +11,7 @@ mod ecr;
 mod scaling;
 mod service;
 mod task;
+mod volume;
 
 use capacity::*;
 use ecr::*;
@@ -18,6 +19,8 @@ use scaling::*;
 use service::*;
 use task::*;
 pub(crate) use task::{FARGATE_CPUS, fargate_hint, fargate_memory, fargate_valid};
+pub(crate) use volume::VOLUME_TYPES;
+use volume::*;
 
 pub(super) fn check(cx: &mut Cx) {
     let tasks: Vec<(&str, Option<&JsonMap>)> = cx
@@ -31,4 +34,5 @@ pub(super) fn check(cx: &mut Cx) {
     ecr(cx);
     scaling(cx);
     capacity_providers(cx);
+    fargate_spot_platforms(cx);
 }

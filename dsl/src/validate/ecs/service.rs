@@ -64,6 +64,7 @@ pub(super) fn services(cx: &mut Cx) {
             service_connect_ports(cx, id, t, p("ServiceConnectConfiguration"), task_props);
             volume_configurations(cx, id, t, p("VolumeConfigurations"), task_props);
         }
+        managed_ebs_volumes(cx, id, props, task_props);
     }
 }
 

@@ -137,6 +137,7 @@ fn volumes_at_launch(cx: &mut Cx, id: &str, volumes: Option<&Json>) {
 pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
     let p = |k: &str| props.and_then(|m| m.get(k));
     volumes_at_launch(cx, id, p("Volumes"));
+    unmounted_at_launch(cx, id, props);
     let compat = compat(props);
     let fargate = compat.as_ref().is_some_and(|c| c.contains(&"FARGATE"));
     let ec2 = match (
