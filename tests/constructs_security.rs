@@ -11,12 +11,21 @@ use serde_json::Value as Json;
 /// Actions that support no resource-level permissions, so `"Resource": "*"` is the only
 /// thing IAM accepts for them (ECR login; the ECS Exec channels; the ECS agent's endpoint
 /// discovery; Elastic Load Balancing's Describe actions, which ECS reads to shift traffic
-/// in blue/green, linear and canary deployments; EC2's Describe actions, which ECS reads
-/// to manage the EBS volumes of tasks).
-const STAR_ONLY_ACTIONS: [&str; 13] = [
+/// in blue/green, linear and canary deployments; EC2's Describe actions and the tagging
+/// API's resource search, which ECS uses to manage the EBS volumes of tasks and Managed
+/// Instances).
+const STAR_ONLY_ACTIONS: [&str; 22] = [
     "ec2:DescribeAvailabilityZones",
+    "ec2:DescribeCapacityReservations",
+    "ec2:DescribeInstanceTypeOfferings",
+    "ec2:DescribeInstanceTypes",
     "ec2:DescribeInstances",
+    "ec2:DescribeLaunchTemplates",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
     "ec2:DescribeVolumes",
+    "ec2:DescribeVpcs",
     "ecr:GetAuthorizationToken",
     "ecs:DiscoverPollEndpoint",
     "elasticloadbalancing:DescribeListeners",
@@ -27,6 +36,7 @@ const STAR_ONLY_ACTIONS: [&str; 13] = [
     "ssmmessages:CreateDataChannel",
     "ssmmessages:OpenControlChannel",
     "ssmmessages:OpenDataChannel",
+    "tag:GetResources",
 ];
 
 fn synth(app: App) -> Vec<Template> {

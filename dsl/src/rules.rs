@@ -402,6 +402,9 @@ registry! {
     FARGATE_SPOT_PLATFORM = Error Validator "FF4043"
         "ARM64 or Windows tasks placed on Fargate Spot (it runs Linux X86_64 tasks only)"
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html";
+    MANAGED_INSTANCES_ASSOCIATION = Error Validator "FF4044"
+        "Managed Instances capacity provider listed in a cluster's capacity providers (ECS refuses the association)"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutClusterCapacityProviders.html";
 
     // ---- The validator: volumes configured at launch (FF405x) ---------------------------
     SERVICE_VOLUME_CONFIGURATION = Error Validator "FF4050"

@@ -25,6 +25,8 @@ pub mod fargate_fleet;
 pub mod fargate_service;
 #[path = "../../examples/from_source.rs"]
 pub mod from_source;
+#[path = "../../examples/managed_instances.rs"]
+pub mod managed_instances;
 #[path = "../../examples/multi_region.rs"]
 pub mod multi_region;
 #[path = "../../examples/platform_and_service.rs"]
@@ -54,6 +56,7 @@ pub fn all() -> Vec<(&'static str, App)> {
             "from_source",
             from_source::app_in(std::path::Path::new("..")),
         ),
+        ("managed_instances", managed_instances::app()),
         ("multi_region", multi_region::app()),
         ("platform_and_service", platform_and_service::app()),
         ("queue_worker", queue_worker::app()),

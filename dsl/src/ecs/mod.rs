@@ -21,6 +21,7 @@ mod container;
 mod image;
 mod load_balancer;
 mod log;
+mod managed_instances;
 mod network;
 mod pull_through;
 mod repository;
@@ -48,6 +49,9 @@ pub use load_balancer::{
     LoadBalancerTarget,
 };
 pub use log::{LogGroupProps, TaskLogging};
+pub use managed_instances::{
+    InstancePurchase, InstanceRequirements, ManagedInstancesCapacity, ManagedInstancesProps,
+};
 pub use network::{NatGateways, Vpc, VpcEndpoints, VpcProps, VpcResources};
 pub use pull_through::{PullThroughCache, Upstream};
 pub use repository::{LifecycleRule, Removal, Repository, RepositoryEncryption, RepositoryProps};

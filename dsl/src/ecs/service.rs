@@ -537,6 +537,14 @@ impl Service {
         // One error for one mistake: with the wrong kind of task definition, its network
         // mode says nothing about the networking this service was given.
         let mismatch = Self::check_launch(stack, id, fargate, &c.task_definition);
+        if c.task_definition.is_managed_instances() && c.capacity_provider_strategy.is_empty() {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!("service `{id}` runs a Managed Instances task definition without a capacity provider strategy (it would be launched as EC2)"),
+                "set capacity_provider_strategy: vec![capacity.strategy(1)] with the ManagedInstancesCapacity",
+            );
+        }
         let hook_role = Self::hook_role(stack, id, &c.deployment.lifecycle_hooks);
         let service = Self::base(&c, fargate, hook_role.as_ref());
         let service = Self::placement(service, &launch);
@@ -577,7 +585,14 @@ impl Service {
             stack.report_error(
                 rules::INVALID_INPUT,
                 Some(id),
-                format!("Fargate service `{id}` runs an EC2 task definition"),
+                format!(
+                    "Fargate service `{id}` runs {} task definition",
+                    if td.is_managed_instances() {
+                        "a Managed Instances"
+                    } else {
+                        "an EC2"
+                    }
+                ),
                 "build the task definition with TaskDefinitionProps::fargate",
             );
         }

@@ -280,6 +280,14 @@ pub enum Compatibility {
         /// Task-level memory in MiB (optional on EC2).
         memory_mib: Option<u32>,
     },
+    /// Amazon ECS Managed Instances (network mode `awsvpc`), placed through a capacity
+    /// provider strategy naming a [`super::ManagedInstancesCapacity`].
+    ManagedInstances {
+        /// Task-level CPU units.
+        cpu: Option<u32>,
+        /// Task-level memory in MiB.
+        memory_mib: Option<u32>,
+    },
 }
 
 /// The role the task's own code uses to call AWS.
@@ -464,6 +472,15 @@ impl TaskDefinitionProps {
             network_mode,
             cpu: None,
             memory_mib: None,
+        })
+    }
+
+    /// A task for Amazon ECS Managed Instances (awsvpc) of this size, with the defaults
+    /// above.
+    pub fn managed_instances(cpu: u32, memory_mib: u32) -> Self {
+        Self::with(Compatibility::ManagedInstances {
+            cpu: Some(cpu),
+            memory_mib: Some(memory_mib),
         })
     }
 
@@ -695,6 +712,17 @@ impl TaskDefinition {
                     task = task.memory(memory.to_string());
                 }
             }
+            &Compatibility::ManagedInstances { cpu, memory_mib } => {
+                task = task
+                    .requires_compatibilities(vec![td::RequiresCompatibility::ManagedInstances])
+                    .network_mode(td::NetworkMode::Awsvpc);
+                if let Some(cpu) = cpu {
+                    task = task.cpu(cpu.to_string());
+                }
+                if let Some(memory) = memory_mib {
+                    task = task.memory(memory.to_string());
+                }
+            }
         }
         task
     }
@@ -867,6 +895,7 @@ impl TaskDefinition {
         matches!(
             self.compatibility,
             Compatibility::Fargate(_)
+                | Compatibility::ManagedInstances { .. }
                 | Compatibility::Ec2 {
                     network_mode: Ec2NetworkMode::Awsvpc,
                     ..
@@ -877,6 +906,11 @@ impl TaskDefinition {
     /// True for a Fargate task definition.
     pub fn is_fargate(&self) -> bool {
         matches!(self.compatibility, Compatibility::Fargate(_))
+    }
+
+    /// Whether the task definition is for Amazon ECS Managed Instances.
+    pub fn is_managed_instances(&self) -> bool {
+        matches!(self.compatibility, Compatibility::ManagedInstances { .. })
     }
 
     /// The task role, created (`<id>TaskRole`) and set on the task definition if it has

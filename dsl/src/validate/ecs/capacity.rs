@@ -192,3 +192,49 @@ fn task_props<'a>(cx: &Cx<'a>, id: &str) -> Option<&'a JsonMap> {
         .and_then(|r| r.get("Properties"))
         .and_then(Json::as_object)
 }
+
+/// FF4044: a Managed Instances capacity provider listed among a cluster's capacity
+/// providers (`AWS::ECS::ClusterCapacityProviderAssociations` or `AWS::ECS::Cluster`
+/// `CapacityProviders`). Such a provider belongs to the cluster its `ClusterName` names
+/// ("When you create a capacity provider with Amazon ECS Managed Instances, it becomes
+/// available only within the specified cluster", `CreateCapacityProvider`), and
+/// `PutClusterCapacityProviders`, which both resources call, refuses it: "Cannot associate
+/// Managed Instances capacity provider to clusters using this API".
+pub(super) fn managed_instances_associations(cx: &mut Cx) {
+    let managed: Vec<&str> = cx
+        .resources_of("AWS::ECS::CapacityProvider")
+        .filter(|(_, _, p)| p.is_some_and(|m| m.contains_key("ManagedInstancesProvider")))
+        .map(|(id, _, _)| id)
+        .collect();
+    if managed.is_empty() {
+        return;
+    }
+    let mut found = Vec::new();
+    for kind in [
+        "AWS::ECS::ClusterCapacityProviderAssociations",
+        "AWS::ECS::Cluster",
+    ] {
+        for (id, _, props) in cx.resources_of(kind) {
+            let Some(list) = props
+                .and_then(|m| m.get("CapacityProviders"))
+                .and_then(Json::as_array)
+            else {
+                continue;
+            };
+            for (i, item) in list.iter().enumerate() {
+                if let Some(target) = ref_target(Some(item)).filter(|t| managed.contains(t)) {
+                    found.push((id.to_owned(), i, target.to_owned()));
+                }
+            }
+        }
+    }
+    for (id, i, target) in found {
+        cx.report(
+            rules::MANAGED_INSTANCES_ASSOCIATION,
+            Some(&id),
+            format!("{id}.Properties.CapacityProviders[{i}]"),
+            format!("`{target}` is a Managed Instances capacity provider: it belongs to the cluster its ClusterName names, and ECS refuses to associate it with a cluster's capacity providers"),
+            Some(format!("remove `{target}` from CapacityProviders and set its ClusterName to the cluster; services name it in their CapacityProviderStrategy")),
+        );
+    }
+}

@@ -35,4 +35,5 @@ pub(super) fn check(cx: &mut Cx) {
     scaling(cx);
     capacity_providers(cx);
     fargate_spot_platforms(cx);
+    managed_instances_associations(cx);
 }
