@@ -7,7 +7,8 @@
 //! (alternate) target group, the production listener rule forwarding to both, and the role
 //! ECS assumes to change them, allowed only on those. The public nginx image is pulled
 //! through the account's own registry (`PullThroughCache` of Amazon ECR Public), not from
-//! the internet.
+//! the internet, and the repositories the cache makes get the app's repository defaults
+//! (a repository creation template).
 //!
 //! ```text
 //! cargo run --example canary_deployment -- synth --out out/
@@ -18,8 +19,8 @@ use std::process::ExitCode;
 use ferroform::ecs::{
     Cluster, ClusterProps, ContainerProps, DeploymentSettings, DeploymentStrategy,
     FargateServiceProps, FargateSize, HttpsListener, LoadBalancedFargateService,
-    LoadBalancedFargateServiceProps, PullThroughCache, ServiceNetworking, TaskDefinition,
-    TaskDefinitionProps, Upstream,
+    LoadBalancedFargateServiceProps, PullThroughCache, RepositoryCreationTemplateProps,
+    ServiceNetworking, TaskDefinition, TaskDefinitionProps, Upstream,
 };
 use ferroform::resources::cloudwatch::{self, alarm};
 use ferroform::{App, Parameter, Stack, fns};
@@ -60,6 +61,12 @@ pub fn stack() -> Stack {
     if let Some(role) = task.execution_role() {
         cache.grant_pull(&mut stack, role);
     }
+    // The repositories the cache makes get immutable tags, KMS and a lifecycle rule.
+    cache.creation_template(
+        &mut stack,
+        "PublicEcrRepositories",
+        RepositoryCreationTemplateProps::default(),
+    );
 
     // The alarm's name is fixed so the service can name it before the alarm exists.
     let alarm_name = fns::sub("${AWS::StackName}-web-5xx");

@@ -11,10 +11,11 @@ use serde_json::Value as Json;
 /// Actions that support no resource-level permissions, so `"Resource": "*"` is the only
 /// thing IAM accepts for them (ECR login; the ECS Exec channels; the ECS agent's endpoint
 /// discovery; Elastic Load Balancing's Describe actions, which ECS reads to shift traffic
-/// in blue/green, linear and canary deployments; EC2's Describe actions and the tagging
-/// API's resource search, which ECS uses to manage the EBS volumes of tasks and Managed
-/// Instances).
-const STAR_ONLY_ACTIONS: [&str; 22] = [
+/// in blue/green, linear and canary deployments and for Express Mode services; EC2's
+/// Describe actions and the tagging API's resource search, which ECS uses to manage the EBS
+/// volumes of tasks, Managed Instances and Express Mode networking; CloudWatch Logs'
+/// DescribeLogGroups, for Express Mode's log groups).
+const STAR_ONLY_ACTIONS: [&str; 25] = [
     "ec2:DescribeAvailabilityZones",
     "ec2:DescribeCapacityReservations",
     "ec2:DescribeInstanceTypeOfferings",
@@ -22,6 +23,7 @@ const STAR_ONLY_ACTIONS: [&str; 22] = [
     "ec2:DescribeInstances",
     "ec2:DescribeLaunchTemplates",
     "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeRouteTables",
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSubnets",
     "ec2:DescribeVolumes",
@@ -29,9 +31,11 @@ const STAR_ONLY_ACTIONS: [&str; 22] = [
     "ecr:GetAuthorizationToken",
     "ecs:DiscoverPollEndpoint",
     "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeRules",
     "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:DescribeTargetHealth",
+    "logs:DescribeLogGroups",
     "ssmmessages:CreateControlChannel",
     "ssmmessages:CreateDataChannel",
     "ssmmessages:OpenControlChannel",

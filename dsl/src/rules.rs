@@ -422,6 +422,14 @@ registry! {
     EBS_VOLUME_UNMOUNTED = Warning Validator "FF4054"
         "volume configured at launch that no container mounts"
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-volumes.html";
+
+    // ---- The validator: Express Mode services (FF406x) ----------------------------------
+    EXPRESS_SERVICE_SIZE = Error Validator "FF4060"
+        "Express Mode service whose Cpu and Memory are not a Fargate task size"
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-work.html";
+    EXPRESS_SCALING_RANGE = Error Validator "FF4061"
+        "Express Mode service scaling with MinTaskCount above MaxTaskCount"
+        "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html";
 }
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ pub mod ec2_cluster;
 pub mod ecr_repository;
 #[path = "../../examples/existing_infrastructure.rs"]
 pub mod existing_infrastructure;
+#[path = "../../examples/express_service.rs"]
+pub mod express_service;
 #[path = "../../examples/fargate_fleet.rs"]
 pub mod fargate_fleet;
 #[path = "../../examples/fargate_service.rs"]
@@ -49,6 +51,7 @@ pub fn all() -> Vec<(&'static str, App)> {
         ("ec2_cluster", ec2_cluster::app()),
         ("ecr_repository", ecr_repository::app()),
         ("existing_infrastructure", existing_infrastructure::app()),
+        ("express_service", express_service::app()),
         ("fargate_fleet", fleet),
         ("fargate_service", fargate_service::app()),
         // The tests run in tests/: the image sources are under ../examples.

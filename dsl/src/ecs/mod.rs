@@ -18,6 +18,8 @@
 mod capacity;
 mod cluster;
 mod container;
+mod creation_template;
+mod express;
 mod image;
 mod load_balancer;
 mod log;
@@ -42,6 +44,10 @@ pub use container::{
     Container, ContainerDependency, ContainerProps, DependencyCondition, HealthCheck, MountPoint,
     PortMapping, Protocol,
 };
+pub use creation_template::{
+    CreatedFor, RepositoryCreationTemplate, RepositoryCreationTemplateProps,
+};
+pub use express::{ExpressScaling, ExpressService, ExpressServiceProps};
 pub use image::{ContainerImage, DirectoryImage, FilesImage, ImageBase, SourceImage};
 pub use load_balancer::{
     AccessLogs, ExistingListener, ExistingListenerRequired, HttpsListener,

@@ -202,6 +202,23 @@ impl PullThroughCache {
             self.pull_statements(),
         );
     }
+
+    /// The settings of the repositories this cache makes on first pull: a repository
+    /// creation template for its prefix, applied to pull-through caches, with `props`.
+    pub fn creation_template(
+        &self,
+        stack: &mut Stack,
+        id: &str,
+        props: super::RepositoryCreationTemplateProps,
+    ) -> super::RepositoryCreationTemplate {
+        super::RepositoryCreationTemplate::new(
+            stack,
+            id,
+            self.prefix.clone(),
+            vec![super::CreatedFor::PullThroughCache],
+            props,
+        )
+    }
 }
 
 #[cfg(test)]

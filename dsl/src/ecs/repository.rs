@@ -450,7 +450,7 @@ fn push_new(doc: &mut PolicyDocument, statement: Statement) {
     }
 }
 
-fn lifecycle_policy_text(rules: &[LifecycleRule]) -> String {
+pub(super) fn lifecycle_policy_text(rules: &[LifecycleRule]) -> String {
     // ECR evaluates rules by ascending priority and requires a `tagStatus: any` rule to
     // have the highest priority: keep the given order, `any` rules last.
     let ordered = rules

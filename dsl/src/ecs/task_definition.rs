@@ -627,7 +627,7 @@ impl TaskDefinition {
 
     /// The log group the task writes to: created (with its retention checked), given, or
     /// none; and where the awslogs driver sends the logs.
-    fn make_log_group(
+    pub(crate) fn make_log_group(
         stack: &mut Stack,
         id: &str,
         logging: TaskLogging,

@@ -8,6 +8,7 @@ use crate::rules;
 
 mod capacity;
 mod ecr;
+mod express;
 mod scaling;
 mod service;
 mod task;
@@ -15,6 +16,7 @@ mod volume;
 
 use capacity::*;
 use ecr::*;
+use express::*;
 use scaling::*;
 use service::*;
 use task::*;
@@ -36,4 +38,5 @@ pub(super) fn check(cx: &mut Cx) {
     capacity_providers(cx);
     fargate_spot_platforms(cx);
     managed_instances_associations(cx);
+    express_services(cx);
 }
