@@ -430,6 +430,17 @@ registry! {
     EXPRESS_SCALING_RANGE = Error Validator "FF4061"
         "Express Mode service scaling with MinTaskCount above MaxTaskCount"
         "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html";
+
+    // ---- The validator: Service Connect (FF407x) ----------------------------------------
+    SERVICE_CONNECT_ACCESS_LOGS = Error Validator "FF4070"
+        "Service Connect access logs without a LogConfiguration"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectconfiguration.html";
+    SERVICE_CONNECT_TCP_TIMEOUT = Error Validator "FF4071"
+        "Service Connect per-request timeout on a port without AppProtocol (TCP)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-timeoutconfiguration.html";
+    SERVICE_CONNECT_CLIENT_ALIASES = Error Validator "FF4072"
+        "Service Connect service with more than one client alias"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectservice.html";
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub mod platform_and_service;
 pub mod queue_worker;
 #[path = "../../examples/scheduled_jobs.rs"]
 pub mod scheduled_jobs;
+#[path = "../../examples/service_connect.rs"]
+pub mod service_connect;
 
 /// Every example, by file name. The fleet is built with 3 services (its program reads
 /// `SERVICES` from the environment, which tests must not depend on).
@@ -64,6 +66,7 @@ pub fn all() -> Vec<(&'static str, App)> {
         ("platform_and_service", platform_and_service::app()),
         ("queue_worker", queue_worker::app()),
         ("scheduled_jobs", scheduled_jobs::app()),
+        ("service_connect", service_connect::app()),
     ]
 }
 

@@ -49,6 +49,9 @@ pub struct PortMapping {
     pub protocol: Protocol,
     /// A name for Service Connect. Default: none.
     pub name: Option<String>,
+    /// The application protocol Service Connect's proxy speaks on this port (HTTP, HTTP/2,
+    /// gRPC): protocol-aware retries, per-request timeouts and metrics. Default: none (TCP).
+    pub app_protocol: Option<td::AppProtocol>,
 }
 
 impl PortMapping {
@@ -59,6 +62,7 @@ impl PortMapping {
             host_port: None,
             protocol: Protocol::Tcp,
             name: None,
+            app_protocol: None,
         }
     }
 
@@ -73,6 +77,13 @@ impl PortMapping {
     /// Set the host port.
     pub fn host_port(mut self, port: impl Into<Value<i64>>) -> Self {
         self.host_port = Some(port.into());
+        self
+    }
+
+    /// Name the port for Service Connect, with the application protocol its proxy speaks.
+    pub fn service_connect(mut self, name: impl Into<String>, protocol: td::AppProtocol) -> Self {
+        self.name = Some(name.into());
+        self.app_protocol = Some(protocol);
         self
     }
 }
@@ -436,6 +447,9 @@ impl TaskDefinition {
                     }
                     if let Some(n) = &p.name {
                         m = m.name(n.clone());
+                    }
+                    if let Some(a) = &p.app_protocol {
+                        m = m.app_protocol(a.clone());
                     }
                     m
                 })

@@ -17,6 +17,7 @@
 
 mod capacity;
 mod cluster;
+mod connect;
 mod container;
 mod creation_template;
 mod express;
@@ -35,11 +36,15 @@ mod task_definition;
 mod volume;
 
 pub use crate::model::asset::Platform;
+pub use crate::resources::ecs::task_definition::AppProtocol;
 pub use capacity::{
     DEFAULT_AGENT_SETTINGS, DYNAMIC_HOST_PORTS, ECS_AL2023_AMI_ARM64, ECS_AL2023_AMI_X86_64,
     Ec2Capacity, Ec2CapacityProps, InstancePolicy, MachineImage,
 };
 pub use cluster::{CapacityProviderStrategy, Cluster, ClusterProps, ContainerInsights};
+pub use connect::{
+    AccessLogFormat, ServiceConnect, ServiceConnectNamespace, ServiceConnectPort, ServiceConnectTls,
+};
 pub use container::{
     Container, ContainerDependency, ContainerProps, DependencyCondition, HealthCheck, MountPoint,
     PortMapping, Protocol,
@@ -69,7 +74,7 @@ pub use secret::SecretSource;
 pub use service::{
     CircuitBreaker, CloudMapOptions, DeploymentSettings, DeploymentStrategy, Ec2Service,
     Ec2ServiceProps, FargateService, FargateServiceProps, LifecycleHook, PlacementConstraint,
-    PlacementStrategy, Service, ServiceConnect, ServiceConnectPort, ServiceNetworking, Subnets,
+    PlacementStrategy, Service, ServiceNetworking, Subnets,
 };
 pub use task_definition::{
     Compatibility, CpuArchitecture, Ec2NetworkMode, EfsVolume, FargateSize, FargateSizeError,

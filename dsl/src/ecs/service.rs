@@ -11,6 +11,7 @@ use crate::resources::ecs::service as s;
 use crate::resources::{ec2, ecs, iam, servicediscovery as sd};
 
 use super::cluster::{CapacityProviderStrategy, Cluster};
+use super::connect::ServiceConnect;
 use super::task_definition::TaskDefinition;
 use super::volume::ManagedEbsVolume;
 use super::{part_id, rules};
@@ -235,73 +236,6 @@ impl Default for DeploymentSettings {
             min_healthy_percent: 100.into(),
             max_percent: 200.into(),
         }
-    }
-}
-
-/// [Service Connect](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html):
-/// the service joins a Cloud Map namespace, its tasks reach the namespace's services by
-/// short names through a proxy ECS adds, and it serves the named ports listed here.
-///
-/// A served port names a port mapping of the task's containers (`PortMapping::name`):
-/// the validator refuses a name no container has (FF4019). Clients still need to reach the
-/// servers' tasks: let their security group in with [`Service::allow_from`].
-///
-/// ```
-/// use ferroform::ecs::{ServiceConnect, ServiceConnectPort};
-/// let sc = ServiceConnect::new("internal").serve(ServiceConnectPort::new("http", 80).dns_name("api"));
-/// assert_eq!(sc.serves.len(), 1);
-/// ```
-#[derive(Clone, Debug)]
-pub struct ServiceConnect {
-    /// The namespace: its name or ARN (an `AWS::ServiceDiscovery::HttpNamespace`'s).
-    pub namespace: Value<String>,
-    /// The ports served; empty: a client only.
-    pub serves: Vec<ServiceConnectPort>,
-}
-
-impl ServiceConnect {
-    /// Join `namespace` as a client.
-    pub fn new(namespace: impl Into<Value<String>>) -> Self {
-        ServiceConnect {
-            namespace: namespace.into(),
-            serves: Vec::new(),
-        }
-    }
-
-    /// Also serve `port` to the namespace.
-    #[must_use]
-    pub fn serve(mut self, port: ServiceConnectPort) -> Self {
-        self.serves.push(port);
-        self
-    }
-}
-
-/// A port a service serves over Service Connect.
-#[derive(Clone, Debug)]
-pub struct ServiceConnectPort {
-    /// The port mapping's name in the task definition.
-    pub port_name: String,
-    /// The port clients connect to.
-    pub port: Value<i64>,
-    /// The name clients use. Default: the port mapping's name (`<name>.<namespace>`).
-    pub dns_name: Option<Value<String>>,
-}
-
-impl ServiceConnectPort {
-    /// Serve the port mapping `port_name` to clients on `port`.
-    pub fn new(port_name: impl Into<String>, port: impl Into<Value<i64>>) -> Self {
-        ServiceConnectPort {
-            port_name: port_name.into(),
-            port: port.into(),
-            dns_name: None,
-        }
-    }
-
-    /// The name clients use.
-    #[must_use]
-    pub fn dns_name(mut self, name: impl Into<Value<String>>) -> Self {
-        self.dns_name = Some(name.into());
-        self
     }
 }
 
@@ -551,7 +485,15 @@ impl Service {
         let (service, security_group, security_group_ids) =
             Self::networking(stack, id, &c, mismatch, service);
         let (service, cloud_map) = Self::cloud_map(stack, id, &c, service);
-        let service = Self::service_connect(service, c.service_connect.as_ref());
+        let service = match &c.service_connect {
+            Some(sc) => service.service_connect_configuration(super::connect::configuration(
+                stack,
+                id,
+                sc,
+                &c.task_definition,
+            )),
+            None => service,
+        };
         let service = Self::ecs_exec(stack, &c, service);
         let service = match &c.ebs_volume {
             Some(v) => service
@@ -871,30 +813,6 @@ impl Service {
 
     /// The Cloud Map service and the registry entry (A records for awsvpc tasks, SRV records
     /// with the container port otherwise).
-    /// The Service Connect configuration: the namespace, and a client alias per served port.
-    fn service_connect(service: ecs::Service, sc: Option<&ServiceConnect>) -> ecs::Service {
-        let Some(sc) = sc else {
-            return service;
-        };
-        let mut config = s::ServiceConnectConfiguration::new(true).namespace(sc.namespace.clone());
-        if !sc.serves.is_empty() {
-            config = config.services(
-                sc.serves
-                    .iter()
-                    .map(|p| {
-                        let mut alias = s::ServiceConnectClientAlias::new(p.port.clone());
-                        if let Some(d) = &p.dns_name {
-                            alias = alias.dns_name(d.clone());
-                        }
-                        s::ServiceConnectService::new(p.port_name.clone())
-                            .client_aliases(vec![alias])
-                    })
-                    .collect::<Vec<_>>(),
-            );
-        }
-        service.service_connect_configuration(config)
-    }
-
     fn cloud_map(
         stack: &mut Stack,
         id: &str,
@@ -1236,51 +1154,6 @@ mod tests {
             role["Policies"][0]["PolicyDocument"]["Statement"],
             json!([{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn_arn}])
         );
-    }
-
-    /// #16: Service Connect: the namespace and one client alias per served port; a served
-    /// name the task's port mappings lack is refused at synth (FF4019).
-    #[test]
-    fn service_connect_joins_the_namespace_and_serves_named_ports() {
-        let mut stack = Stack::new("S");
-        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
-        let task = TaskDefinition::new(
-            &mut stack,
-            "Task",
-            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-        );
-        let mut web = ContainerProps::new("web", "nginx");
-        web.port_mappings
-            .push(super::super::container::PortMapping {
-                name: Some("http".into()),
-                ..super::super::container::PortMapping::tcp(8080)
-            });
-        task.add_container(&mut stack, web);
-        let networking = ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()]));
-        for (id, served) in [("Api", "http"), ("Typo", "htp")] {
-            let mut props = FargateServiceProps::new(&cluster, &task, networking.clone());
-            props.service_connect = Some(
-                ServiceConnect::new("internal")
-                    .serve(ServiceConnectPort::new(served, 80).dns_name("api")),
-            );
-            FargateService::new(&mut stack, id, props);
-        }
-        let t = stack.to_template().unwrap();
-        assert_eq!(
-            t.body()["Resources"]["Api"]["Properties"]["ServiceConnectConfiguration"],
-            json!({
-                "Enabled": true,
-                "Namespace": "internal",
-                "Services": [{"ClientAliases": [{"DnsName": "api", "Port": 80}], "PortName": "http"}]
-            })
-        );
-        let found = crate::validate::validate(&t).diagnostics;
-        let refused: Vec<(&str, Option<&str>)> = found
-            .iter()
-            .filter(|d| d.rule == rules::SERVICE_CONNECT_PORT_NAME)
-            .map(|d| (d.rule, d.logical_id.as_deref()))
-            .collect();
-        assert_eq!(refused, [("FF4019", Some("Typo"))], "{found:#?}");
     }
 
     #[test]

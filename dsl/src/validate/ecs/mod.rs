@@ -7,6 +7,7 @@ use crate::model::render::{Json, JsonMap};
 use crate::rules;
 
 mod capacity;
+mod connect;
 mod ecr;
 mod express;
 mod scaling;
@@ -15,6 +16,7 @@ mod task;
 mod volume;
 
 use capacity::*;
+use connect::*;
 use ecr::*;
 use express::*;
 use scaling::*;

@@ -65,6 +65,7 @@ pub(super) fn services(cx: &mut Cx) {
             volume_configurations(cx, id, t, p("VolumeConfigurations"), task_props);
         }
         managed_ebs_volumes(cx, id, props, task_props);
+        service_connect(cx, id, p("ServiceConnectConfiguration"), task_props);
     }
 }
 
