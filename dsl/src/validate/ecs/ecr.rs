@@ -172,3 +172,83 @@ pub(super) fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::found;
+
+    /// A repository whose lifecycle policy has the one rule `rule` (JSON text).
+    fn repo(rule: &str) -> String {
+        format!(
+            "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n      LifecyclePolicy:\n        LifecyclePolicyText: '{{\"rules\": [{rule}]}}'\n"
+        )
+    }
+
+    fn rule(selection: &str) -> String {
+        format!(
+            "{{\"rulePriority\": 1, \"selection\": {selection}, \"action\": {{\"type\": \"expire\"}}}}"
+        )
+    }
+
+    #[test]
+    fn count_numbers_start_at_one() {
+        let count = |n: i64| {
+            found(
+                &repo(&rule(&format!(
+                    "{{\"tagStatus\": \"untagged\", \"countType\": \"imageCountMoreThan\", \"countNumber\": {n}}}"
+                ))),
+                "FF4020",
+            )
+        };
+        assert_eq!(count(1), vec![]);
+        assert_eq!(count(2), vec![]);
+        let zero = count(0);
+        assert_eq!(zero.len(), 1, "{zero:?}");
+        assert!(
+            zero[0].2.contains("countNumber must be an integer from 1"),
+            "{zero:?}"
+        );
+    }
+
+    #[test]
+    fn tagged_rules_need_a_list_and_age_rules_a_unit() {
+        let tagged = found(
+            &repo(&rule(
+                "{\"tagStatus\": \"tagged\", \"countType\": \"imageCountMoreThan\", \"countNumber\": 5}",
+            )),
+            "FF4023",
+        );
+        assert_eq!(tagged.len(), 1, "{tagged:?}");
+        assert!(
+            tagged[0]
+                .2
+                .contains("tagStatus tagged needs a tagPrefixList"),
+            "{tagged:?}"
+        );
+        let listed = found(
+            &repo(&rule(
+                "{\"tagStatus\": \"tagged\", \"tagPrefixList\": [\"v\"], \"countType\": \"imageCountMoreThan\", \"countNumber\": 5}",
+            )),
+            "FF4023",
+        );
+        assert_eq!(listed, vec![]);
+        let unitless = found(
+            &repo(&rule(
+                "{\"tagStatus\": \"untagged\", \"countType\": \"sinceImagePushed\", \"countNumber\": 14}",
+            )),
+            "FF4024",
+        );
+        assert_eq!(unitless.len(), 1, "{unitless:?}");
+        assert!(
+            unitless[0].2.contains("sinceImagePushed needs countUnit"),
+            "{unitless:?}"
+        );
+        let with_unit = found(
+            &repo(&rule(
+                "{\"tagStatus\": \"untagged\", \"countType\": \"sinceImagePushed\", \"countUnit\": \"days\", \"countNumber\": 14}",
+            )),
+            "FF4024",
+        );
+        assert_eq!(with_unit, vec![]);
+    }
+}

@@ -160,3 +160,57 @@ pub(super) fn scaled_service_sets_desired_count(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::found;
+
+    fn target(resource_id: &str, min: i64, max: i64) -> String {
+        format!(
+            "Resources:\n  Target:\n    Type: AWS::ApplicationAutoScaling::ScalableTarget\n    Properties:\n      ServiceNamespace: ecs\n      ScalableDimension: ecs:service:DesiredCount\n      ResourceId: {resource_id}\n      MinCapacity: {min}\n      MaxCapacity: {max}\n"
+        )
+    }
+
+    #[test]
+    fn an_ecs_resource_id_is_service_cluster_name() {
+        assert_eq!(found(&target("service/web/api", 1, 2), "FF4030"), vec![]);
+        for bad in [
+            "service/web/",
+            "service//api",
+            "cluster/web/api",
+            "service/web",
+            "service/a/b/c",
+        ] {
+            let f = found(&target(bad, 1, 2), "FF4030");
+            assert_eq!(f.len(), 1, "{bad}: {f:?}");
+            assert_eq!(f[0].1, "Target.Properties.ResourceId");
+        }
+    }
+
+    #[test]
+    fn min_may_equal_max() {
+        assert_eq!(found(&target("service/web/api", 2, 2), "FF4032"), vec![]);
+        let f = found(&target("service/web/api", 3, 2), "FF4032");
+        assert_eq!(f.len(), 1, "{f:?}");
+    }
+
+    /// FF4034 names the count as written: a number, or a string.
+    #[test]
+    fn the_desired_count_is_shown_as_written() {
+        for (count, shown) in [
+            ("3", "(3)"),
+            ("'2'", "(2)"),
+            ("!Ref Count", "(an expression)"),
+        ] {
+            let text = format!(
+                "Parameters:\n  Count:\n    Type: Number\nResources:\n  Service:\n    Type: AWS::ECS::Service\n    Properties:\n      DesiredCount: {count}\n  Target:\n    Type: AWS::ApplicationAutoScaling::ScalableTarget\n    Properties:\n      ServiceNamespace: ecs\n      ScalableDimension: ecs:service:DesiredCount\n      ResourceId: !Sub service/web/${{Service.Name}}\n      MinCapacity: 1\n      MaxCapacity: 4\n"
+            );
+            let f = found(&text, "FF4034");
+            assert_eq!(f.len(), 1, "{count}: {f:?}");
+            assert!(
+                f[0].2.contains(&format!("sets DesiredCount {shown}")),
+                "{count}: {f:?}"
+            );
+        }
+    }
+}

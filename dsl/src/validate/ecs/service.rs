@@ -404,7 +404,53 @@ pub(super) fn listener_dependency(cx: &mut Cx, id: &str, entry: &Json, lbs: Opti
 
 #[cfg(test)]
 mod tests {
+    use super::super::found;
     use super::linear_steps;
+
+    /// A canary deployment of `bake + canary` minutes: CloudFormation takes 33 hours
+    /// (1980 minutes) and no more.
+    #[test]
+    fn a_deployment_of_exactly_33_hours_is_accepted() {
+        let canary = |bake: i64, canary: i64| {
+            found(
+                &format!(
+                    "Resources:\n  Service:\n    Type: AWS::ECS::Service\n    Properties:\n      DeploymentController: {{Type: ECS}}\n      DeploymentConfiguration:\n        Strategy: CANARY\n        BakeTimeInMinutes: {bake}\n        CanaryConfiguration: {{CanaryPercent: 10, CanaryBakeTimeInMinutes: {canary}}}\n"
+                ),
+                "FF4017",
+            )
+        };
+        assert_eq!(canary(1380, 600), vec![]);
+        assert_eq!(canary(1380, 601).len(), 1);
+    }
+
+    /// FF4050's hint names the task's volume configured at launch (not another one).
+    #[test]
+    fn the_hint_names_the_volume_configured_at_launch() {
+        let f = found(
+            "Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Volumes: [{Name: tmp}, {Name: data, ConfiguredAtLaunch: true}]\n      ContainerDefinitions: [{Name: app, Image: nginx, Memory: 512, MountPoints: [{SourceVolume: data, ContainerPath: /data}]}]\n  Service:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref Task\n      VolumeConfigurations: [{Name: tmp, ManagedEBSVolume: {RoleArn: arn:aws:iam::123456789012:role/r, SizeInGiB: 10}}]\n",
+            "FF4050",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].3, "name the task's volume configured at launch: data");
+    }
+
+    /// FF4013 looks for the listener of the service's own target group: depending on
+    /// another group's listener does not count.
+    #[test]
+    fn the_service_must_depend_on_its_own_target_groups_listener() {
+        let template = |depends_on: &str| {
+            format!(
+                "Resources:\n  GroupA:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n  GroupB:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n  ListenerA:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/a/1\n      Port: 80\n      Protocol: HTTP\n      DefaultActions: [{{Type: forward, TargetGroupArn: !Ref GroupA}}]\n  ListenerB:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/b/1\n      Port: 80\n      Protocol: HTTP\n      DefaultActions: [{{Type: forward, TargetGroupArn: !Ref GroupB}}]\n  Service:\n    Type: AWS::ECS::Service\n    DependsOn: {depends_on}\n    Properties:\n      LoadBalancers: [{{TargetGroupArn: !Ref GroupA, ContainerName: app, ContainerPort: 80}}]\n"
+            )
+        };
+        assert_eq!(found(&template("ListenerA"), "FF4013"), vec![]);
+        let f = found(&template("ListenerB"), "FF4013");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            f[0].3,
+            "add DependsOn: ListenerA so the target group is attached before the service starts"
+        );
+    }
 
     /// The examples of the CloudFormation template reference (`LinearConfiguration`): 11 %
     /// steps count 9, 50 % steps count 1; a step dividing 100 does not count the last shift.
