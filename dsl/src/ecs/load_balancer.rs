@@ -1,4 +1,5 @@
-//! `LoadBalancedFargateService`: a Fargate service behind an internet-facing ALB or NLB.
+//! `LoadBalancedFargateService` and `LoadBalancedEc2Service`: a service behind an
+//! internet-facing ALB or NLB.
 
 use std::ops::Deref;
 
@@ -14,7 +15,10 @@ use crate::resources::elasticloadbalancingv2::{
 };
 use crate::resources::iam;
 
-use super::service::{FargateService, FargateServiceProps, Service, Subnets};
+use super::service::{
+    DeploymentStrategy, Ec2Service, Ec2ServiceProps, FargateService, FargateServiceProps, Service,
+    Subnets,
+};
 use super::task_definition::TaskDefinition;
 use super::{part_id, rules};
 
@@ -88,12 +92,13 @@ pub struct AccessLogs {
     pub prefix: Option<String>,
 }
 
-/// The settings of a [`LoadBalancedFargateService`]. Start from
-/// [`LoadBalancedFargateServiceProps::new`].
+/// The settings of a service behind a load balancer: [`LoadBalancedFargateServiceProps`]
+/// (a [`FargateServiceProps`]) or [`LoadBalancedEc2ServiceProps`] (an [`Ec2ServiceProps`]
+/// of an awsvpc task definition). Start from their `new`.
 #[derive(Clone, Debug)]
-pub struct LoadBalancedFargateServiceProps {
+pub struct LoadBalancedServiceProps<P> {
     /// The service (its networking's VPC is the load balancer's).
-    pub service: FargateServiceProps,
+    pub service: P,
     /// The load balancer's subnets (public subnets for an internet-facing one).
     pub load_balancer_subnets: Subnets,
     /// ALB or NLB. Default: [`LoadBalancerKind::Application`].
@@ -119,10 +124,16 @@ pub struct LoadBalancedFargateServiceProps {
     pub load_balancer_security_group_description: Option<Value<String>>,
 }
 
-impl LoadBalancedFargateServiceProps {
+/// The settings of a [`LoadBalancedFargateService`].
+pub type LoadBalancedFargateServiceProps = LoadBalancedServiceProps<FargateServiceProps>;
+
+/// The settings of a [`LoadBalancedEc2Service`].
+pub type LoadBalancedEc2ServiceProps = LoadBalancedServiceProps<Ec2ServiceProps>;
+
+impl<P: ServiceKind> LoadBalancedServiceProps<P> {
     /// The service behind a load balancer in `load_balancer_subnets`, with the defaults above.
-    pub fn new(service: FargateServiceProps, load_balancer_subnets: impl Into<Subnets>) -> Self {
-        LoadBalancedFargateServiceProps {
+    pub fn new(service: P, load_balancer_subnets: impl Into<Subnets>) -> Self {
+        LoadBalancedServiceProps {
             service,
             load_balancer_subnets: load_balancer_subnets.into(),
             kind: LoadBalancerKind::Application,
@@ -138,12 +149,13 @@ impl LoadBalancedFargateServiceProps {
     }
 }
 
-/// A Fargate service behind a load balancer: the load balancer with its own security group
+/// A service (Fargate, or EC2 with awsvpc tasks) behind a load balancer: the load balancer
+/// with its own security group
 /// (ingress on 80, and 443 with HTTPS, from anywhere), a target group of task IPs with a
 /// health check, the listeners, the rule letting the load balancer — and only it — reach
 /// the tasks on the container port, and the service registered in the target group.
 /// The service depends on the listeners (ECS refuses a target group without a load
-/// balancer). Dereferences to the [`FargateService`].
+/// balancer). Dereferences to the service ([`FargateService`] or [`Ec2Service`]).
 ///
 /// Logical IDs: the service is `id`; the parts are `<id>LoadBalancer`,
 /// `<id>LoadBalancerSecurityGroup`, `<id>TargetGroup`, `<id>HttpListener`,
@@ -184,20 +196,98 @@ impl LoadBalancedFargateServiceProps {
 /// assert_eq!(http["DefaultActions"][0]["Type"], "redirect");
 /// ```
 #[derive(Clone, Debug)]
-pub struct LoadBalancedFargateService {
-    service: FargateService,
+pub struct LoadBalancedService<S> {
+    service: S,
     load_balancer: Handle<elb::LoadBalancer>,
     security_group: Handle<ec2::SecurityGroup>,
     target_group: Handle<elb::TargetGroup>,
     listeners: Vec<Handle<elb::Listener>>,
 }
 
-impl LoadBalancedFargateService {
+/// A Fargate service behind a load balancer: see [`LoadBalancedService`].
+pub type LoadBalancedFargateService = LoadBalancedService<FargateService>;
+
+/// An EC2 service of an awsvpc task definition behind a load balancer (the tasks' IPs are
+/// the targets, as on Fargate): see [`LoadBalancedService`]. Task definitions in bridge or
+/// host mode are refused (their targets would be instances and dynamic ports).
+pub type LoadBalancedEc2Service = LoadBalancedService<Ec2Service>;
+
+/// The service settings a [`LoadBalancedService`] takes: [`FargateServiceProps`] or
+/// [`Ec2ServiceProps`]. Sealed: implemented here only.
+pub trait ServiceKind: sealed::Sealed {
+    /// The service made.
+    type Service: Deref<Target = Service>;
+    #[doc(hidden)]
+    fn vpc_id(&self) -> Option<Value<String>>;
+    #[doc(hidden)]
+    fn task(&self) -> &TaskDefinition;
+    #[doc(hidden)]
+    fn strategy(&self) -> &DeploymentStrategy;
+    #[doc(hidden)]
+    fn add(self, stack: &mut Stack, id: &str) -> Self::Service;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::FargateServiceProps {}
+    impl Sealed for super::Ec2ServiceProps {}
+}
+
+impl ServiceKind for FargateServiceProps {
+    type Service = FargateService;
+    fn vpc_id(&self) -> Option<Value<String>> {
+        Some(self.networking.vpc_id.clone())
+    }
+    fn task(&self) -> &TaskDefinition {
+        &self.task_definition
+    }
+    fn strategy(&self) -> &DeploymentStrategy {
+        &self.deployment.strategy
+    }
+    fn add(self, stack: &mut Stack, id: &str) -> FargateService {
+        FargateService::new(stack, id, self)
+    }
+}
+
+impl ServiceKind for Ec2ServiceProps {
+    type Service = Ec2Service;
+    fn vpc_id(&self) -> Option<Value<String>> {
+        self.networking.as_ref().map(|n| n.vpc_id.clone())
+    }
+    fn task(&self) -> &TaskDefinition {
+        &self.task_definition
+    }
+    fn strategy(&self) -> &DeploymentStrategy {
+        &self.deployment.strategy
+    }
+    fn add(self, stack: &mut Stack, id: &str) -> Ec2Service {
+        Ec2Service::new(stack, id, self)
+    }
+}
+
+impl<S: Deref<Target = Service>> LoadBalancedService<S> {
     /// Add the load balancer, its listeners and target group, and the service.
-    pub fn new(stack: &mut Stack, id: &str, props: LoadBalancedFargateServiceProps) -> Self {
+    pub fn new<P: ServiceKind<Service = S>>(
+        stack: &mut Stack,
+        id: &str,
+        props: LoadBalancedServiceProps<P>,
+    ) -> Self {
         let alb = props.kind == LoadBalancerKind::Application;
-        let vpc_id = props.service.networking.vpc_id.clone();
-        let task = props.service.task_definition.clone();
+        let task = props.service.task().clone();
+        // Targets are task IPs: the tasks need awsvpc (always so on Fargate), and the
+        // service its networking (its VPC is the target group's).
+        if !task.is_awsvpc() || props.service.vpc_id().is_none() {
+            stack.report_error(
+                rules::INVALID_INPUT,
+                Some(id),
+                format!("load-balanced service `{id}` runs a task definition without awsvpc networking, or has no networking"),
+                "use an awsvpc task definition (TaskDefinitionProps::ec2(Ec2NetworkMode::Awsvpc)) and set Ec2ServiceProps::networking",
+            );
+        }
+        let vpc_id = props
+            .service
+            .vpc_id()
+            .unwrap_or_else(|| Value::lit(String::new()));
 
         let (container_name, container_port) = traffic_target(
             stack,
@@ -228,7 +318,7 @@ impl LoadBalancedFargateService {
         );
         let listeners = Self::add_listeners(stack, id, &props, alb, &load_balancer, &target_group);
         // Blue/green, linear, canary: what ECS needs to shift traffic between two groups.
-        let shifting = (!props.service.deployment.strategy.is_rolling()).then(|| {
+        let shifting = (!props.service.strategy().is_rolling()).then(|| {
             let alternate = ip_target_group(
                 stack,
                 id,
@@ -242,7 +332,7 @@ impl LoadBalancedFargateService {
         });
 
         // --- the service, registered in the target group once a listener exists
-        let service = FargateService::new(stack, id, props.service);
+        let service = props.service.add(stack, id);
         service.register(
             stack,
             target_group.to_ref(),
@@ -265,7 +355,7 @@ impl LoadBalancedFargateService {
             container_port,
             "From the load balancer only",
         );
-        LoadBalancedFargateService {
+        LoadBalancedService {
             service,
             load_balancer,
             security_group,
@@ -278,10 +368,13 @@ impl LoadBalancedFargateService {
     fn add_security_group(
         stack: &mut Stack,
         id: &str,
-        props: &LoadBalancedFargateServiceProps,
+        props: &LoadBalancedServiceProps<impl ServiceKind>,
         alb: bool,
     ) -> Handle<ec2::SecurityGroup> {
-        let vpc_id = props.service.networking.vpc_id.clone();
+        let vpc_id = props
+            .service
+            .vpc_id()
+            .unwrap_or_else(|| Value::lit(String::new()));
         let mut ingress = vec![
             ec2::security_group::Ingress::new("tcp")
                 .cidr_ip("0.0.0.0/0")
@@ -332,7 +425,7 @@ impl LoadBalancedFargateService {
     fn add_load_balancer(
         stack: &mut Stack,
         id: &str,
-        props: &LoadBalancedFargateServiceProps,
+        props: &LoadBalancedServiceProps<impl ServiceKind>,
         alb: bool,
         security_group: &Handle<ec2::SecurityGroup>,
     ) -> Handle<elb::LoadBalancer> {
@@ -389,7 +482,7 @@ impl LoadBalancedFargateService {
     fn add_listeners(
         stack: &mut Stack,
         id: &str,
-        props: &LoadBalancedFargateServiceProps,
+        props: &LoadBalancedServiceProps<impl ServiceKind>,
         alb: bool,
         load_balancer: &Handle<elb::LoadBalancer>,
         target_group: &Handle<elb::TargetGroup>,
@@ -560,7 +653,7 @@ impl LoadBalancedFargateService {
     }
 
     /// The service.
-    pub fn service(&self) -> &FargateService {
+    pub fn service(&self) -> &S {
         &self.service
     }
 
@@ -598,9 +691,9 @@ impl LoadBalancedFargateService {
     }
 }
 
-impl Deref for LoadBalancedFargateService {
-    type Target = FargateService;
-    fn deref(&self) -> &FargateService {
+impl<S> Deref for LoadBalancedService<S> {
+    type Target = S;
+    fn deref(&self) -> &S {
         &self.service
     }
 }
@@ -1077,6 +1170,61 @@ mod tests {
     /// Issue #10, 3: a new service behind a listener (and beside it, one in a target group)
     /// made elsewhere: a rule and target group for the first, registration only for the
     /// second, and each service opened to the load balancer's group on its port only.
+    /// The EC2 variant: an awsvpc task on EC2 takes the same load balancer and the same
+    /// traffic shifting; a bridge-mode task is refused at synth.
+    #[test]
+    fn ec2_services_with_awsvpc_tasks_are_load_balanced_with_a_strategy() {
+        let ec2_stack = |mode: crate::ecs::Ec2NetworkMode| {
+            let mut stack = Stack::new("S");
+            let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+            let task = TaskDefinition::new(&mut stack, "Task", TaskDefinitionProps::ec2(mode));
+            task.add_container(&mut stack, ContainerProps::new("web", "nginx").port(8080));
+            let web = LoadBalancedEc2Service::new(
+                &mut stack,
+                "Web",
+                LoadBalancedEc2ServiceProps::new(
+                    Ec2ServiceProps {
+                        networking: Some(ServiceNetworking::new(
+                            "vpc-1",
+                            Value::lit(vec!["subnet-1".into()]),
+                        )),
+                        deployment: crate::ecs::DeploymentSettings {
+                            strategy: DeploymentStrategy::Canary {
+                                percent: 10.0,
+                                bake_minutes: 5,
+                            },
+                            ..Default::default()
+                        },
+                        ..Ec2ServiceProps::new(&cluster, &task)
+                    },
+                    Value::lit(vec!["subnet-2".into()]),
+                ),
+            );
+            let _: &Ec2Service = web.service();
+            stack.to_template()
+        };
+        let t = ec2_stack(crate::ecs::Ec2NetworkMode::Awsvpc).unwrap();
+        let r = &t.body()["Resources"];
+        assert_eq!(r["Web"]["Properties"]["LaunchType"], "EC2");
+        assert_eq!(r["WebTargetGroup"]["Properties"]["TargetType"], "ip");
+        for part in [
+            "WebAlternateTargetGroup",
+            "WebProductionRule",
+            "WebDeploymentRole",
+        ] {
+            assert!(r.get(part).is_some(), "{part}");
+        }
+        assert_eq!(
+            r["Web"]["Properties"]["LoadBalancers"][0]["AdvancedConfiguration"]["AlternateTargetGroupArn"],
+            json!({"Ref": "WebAlternateTargetGroup"})
+        );
+        let e = format!(
+            "{:?}",
+            ec2_stack(crate::ecs::Ec2NetworkMode::Bridge).unwrap_err()
+        );
+        assert!(e.contains("without awsvpc networking"), "{e}");
+    }
+
     #[test]
     fn services_join_an_existing_listener_or_target_group() {
         let mut stack = Stack::new("S");

@@ -55,9 +55,10 @@ pub use creation_template::{
 pub use express::{ExpressScaling, ExpressService, ExpressServiceProps};
 pub use image::{ContainerImage, DirectoryImage, FilesImage, ImageBase, SourceImage};
 pub use load_balancer::{
-    AccessLogs, ExistingListener, ExistingListenerRequired, HttpsListener,
-    LoadBalancedFargateService, LoadBalancedFargateServiceProps, LoadBalancerKind,
-    LoadBalancerTarget,
+    AccessLogs, ExistingListener, ExistingListenerRequired, HttpsListener, LoadBalancedEc2Service,
+    LoadBalancedEc2ServiceProps, LoadBalancedFargateService, LoadBalancedFargateServiceProps,
+    LoadBalancedService, LoadBalancedServiceProps, LoadBalancerKind, LoadBalancerTarget,
+    ServiceKind,
 };
 pub use log::{LogGroupProps, TaskLogging};
 pub use managed_instances::{
