@@ -441,6 +441,11 @@ registry! {
     SERVICE_CONNECT_CLIENT_ALIASES = Error Validator "FF4072"
         "Service Connect service with more than one client alias"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectservice.html";
+
+    // ---- The validator: traffic shifting (FF408x) -----------------------------------------
+    TRAFFIC_SHIFTING_PARTS = Warning Validator "FF4080"
+        "blue/green, linear or canary service behind a target group without the alternate group, production listener rule and role"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-advancedconfiguration.html";
 }
 
 #[cfg(test)]

@@ -260,6 +260,9 @@ fn deployment(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
             Some("remove DeploymentController (ECS is the default) or set its Type to ECS; CODE_DEPLOY deployments are configured in CodeDeploy instead".into()),
         );
     }
+    if let (Some(s @ ("BLUE_GREEN" | "LINEAR" | "CANARY")), Some("ECS")) = (strategy, controller) {
+        traffic_shifting(cx, id, s, p("LoadBalancers"));
+    }
     if let Some(c @ ("CODE_DEPLOY" | "EXTERNAL")) = controller
         && dc.contains_key("BakeTimeInMinutes")
     {
@@ -343,6 +346,43 @@ fn deployment(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
     }
 }
 
+/// FF4080 (warning): a blue/green, linear or canary service behind a target group whose
+/// `AdvancedConfiguration` lacks what ECS shifts traffic with — "the alternate target
+/// group, listener rules, and IAM role required for traffic shifting" (the template
+/// reference, `AdvancedConfiguration`).
+fn traffic_shifting(cx: &mut Cx, id: &str, strategy: &str, lbs: Option<&Json>) {
+    let Some(lbs) = lbs.and_then(Json::as_array) else {
+        return;
+    };
+    for (i, lb) in lbs.iter().enumerate() {
+        if lb.get("TargetGroupArn").is_none() {
+            continue;
+        }
+        let advanced = lb.get("AdvancedConfiguration");
+        let missing: Vec<&str> = [
+            "AlternateTargetGroupArn",
+            "ProductionListenerRule",
+            "RoleArn",
+        ]
+        .into_iter()
+        .filter(|k| advanced.and_then(|a| a.get(*k)).is_none())
+        .collect();
+        if missing.is_empty() || advanced.is_some_and(is_expr) {
+            continue;
+        }
+        cx.report(
+            rules::TRAFFIC_SHIFTING_PARTS,
+            Some(id),
+            format!("{id}.Properties.LoadBalancers[{i}]"),
+            format!(
+                "the {strategy} deployment shifts traffic between target groups, but this load balancer entry has no {}",
+                missing.join(", no ")
+            ),
+            Some("set AdvancedConfiguration with AlternateTargetGroupArn, ProductionListenerRule and RoleArn (LoadBalancedFargateService makes them)".into()),
+        );
+    }
+}
+
 /// Whether `v` contains `{"Ref": target}` (or a GetAtt of it) anywhere.
 pub(super) fn mentions(v: &Json, target: &str) -> bool {
     if ref_or_getatt_target(Some(v)) == Some(target) {
@@ -383,7 +423,11 @@ pub(super) fn listener_dependency(cx: &mut Cx, id: &str, entry: &Json, lbs: Opti
             })
             .map(|(k, _)| k.as_str())
             .collect();
-        if listeners.is_empty() || listeners.iter().any(|l| deps.contains(l)) {
+        // A DependsOn, or a Ref / GetAtt of the listener in the service's properties (an
+        // implicit dependency, e.g. the production listener of a blue/green deployment).
+        let waits_for =
+            |l: &&str| deps.contains(l) || entry.get("Properties").is_some_and(|p| mentions(p, l));
+        if listeners.is_empty() || listeners.iter().any(waits_for) {
             continue;
         }
         cx.report(
@@ -450,6 +494,14 @@ mod tests {
             f[0].3,
             "add DependsOn: ListenerA so the target group is attached before the service starts"
         );
+        // A Ref of the listener in the service's properties is a dependency too (cfn-lint
+        // W3005 calls a DependsOn beside it redundant).
+        let by_ref = template("ListenerB").replace(
+            "ContainerPort: 80}]",
+            "ContainerPort: 80, AdvancedConfiguration: {AlternateTargetGroupArn: !Ref GroupB, ProductionListenerRule: !Ref ListenerA}}]",
+        );
+        assert!(by_ref.contains("ProductionListenerRule"), "{by_ref}");
+        assert_eq!(found(&by_ref, "FF4013"), vec![]);
     }
 
     /// The examples of the CloudFormation template reference (`LinearConfiguration`): 11 %
