@@ -16,6 +16,7 @@ use super::cluster::{CapacityProviderStrategy, Cluster};
 use super::repository::grant;
 use super::service::ServiceNetworking;
 use super::task_definition::TaskDefinition;
+use super::volume::ManagedEbsVolume;
 use super::{part_id, rules};
 
 /// A schedule expression: when an EventBridge rule fires a [`ScheduledTask`], or when a
@@ -617,6 +618,10 @@ pub struct AdHocTaskProps {
     pub networking: ServiceNetworking,
     /// Tasks started per run (1 to 10, RunTask's limit; a literal is checked). Default: 1.
     pub task_count: Value<i64>,
+    /// An EBS volume ECS creates for each run (`--volume-configurations`), for a task
+    /// definition with a volume configured at launch. Default: none. (Scheduled tasks
+    /// cannot have one: EventBridge's ECS target takes no volume configuration.)
+    pub ebs_volume: Option<ManagedEbsVolume>,
 }
 
 impl AdHocTaskProps {
@@ -626,6 +631,7 @@ impl AdHocTaskProps {
             capacity: TaskCapacity::Cheapest,
             networking,
             task_count: 1.into(),
+            ebs_volume: None,
         }
     }
 }
@@ -666,7 +672,7 @@ impl AdHocTask {
         task_definition: &TaskDefinition,
         props: AdHocTaskProps,
     ) -> Self {
-        let run = RunSpec::new(
+        let mut run = RunSpec::new(
             stack,
             id,
             cluster,
@@ -675,6 +681,21 @@ impl AdHocTask {
             &props.networking,
             &props.task_count,
         );
+        if let Some(v) = &props.ebs_volume {
+            // The volume's settings as RunTask takes them, after the rest of the command.
+            let ec2 = matches!(props.capacity, TaskCapacity::Strategy(_))
+                && !task_definition.is_fargate();
+            let json = super::volume::run_task_json(stack, id, v, ec2);
+            run.command = fns::join(
+                "",
+                vec![
+                    run.command,
+                    " --volume-configurations '".into(),
+                    json,
+                    "'".into(),
+                ],
+            );
+        }
         stack
             .output(&part_id(id, "RunTaskCommand"), run.command.clone())
             .description(format!(
@@ -1178,6 +1199,65 @@ mod tests {
                 && d.path
                     == "Nightly.Properties.Targets[0].EcsParameters.CapacityProviderStrategy[0]"),
             "{errors:?}"
+        );
+    }
+
+    /// A one-off task with an EBS volume: the command passes it as RunTask's JSON, with the
+    /// role made for it; put together, the JSON parses.
+    #[test]
+    fn ad_hoc_tasks_get_their_ebs_volume_on_the_command_line() {
+        let mut stack = Stack::new("S");
+        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Job",
+            TaskDefinitionProps {
+                volumes: vec![crate::ecs::TaskVolume::ConfiguredAtLaunch("data".into())],
+                ..TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512)
+            },
+        );
+        task.add_container(&mut stack, ContainerProps::new("job", "busybox"));
+        AdHocTask::new(
+            &mut stack,
+            "Backfill",
+            &cluster,
+            &task,
+            AdHocTaskProps {
+                ebs_volume: Some(crate::ecs::ManagedEbsVolume {
+                    throughput_mibps: Some(250.into()),
+                    ..crate::ecs::ManagedEbsVolume::new("data", 50)
+                }),
+                ..AdHocTaskProps::new(net())
+            },
+        );
+        let t = stack.to_template().unwrap();
+        let b = t.body();
+        assert!(b["Resources"]["BackfillVolumeRole"].is_object());
+        // The command with every expression replaced by a placeholder.
+        fn flat(v: &serde_json::Value) -> String {
+            match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Object(m) if m.contains_key("Fn::Join") => m["Fn::Join"][1]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(flat)
+                    .collect(),
+                _ => "X".to_owned(),
+            }
+        }
+        let command = flat(&b["Outputs"]["BackfillRunTaskCommand"]["Value"]);
+        let json = command
+            .split_once(" --volume-configurations '")
+            .and_then(|(_, rest)| rest.strip_suffix('\''))
+            .unwrap_or_else(|| panic!("{command}"));
+        let parsed: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            parsed,
+            json!([{"name": "data", "managedEBSVolume": {
+                "encrypted": true, "volumeType": "gp3", "roleArn": "X",
+                "sizeInGiB": 50, "throughput": 250
+            }}])
         );
     }
 

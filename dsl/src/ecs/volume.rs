@@ -190,6 +190,58 @@ pub(super) fn configuration(
     s::ServiceVolumeConfiguration::new(v.volume_name.clone()).managed_ebs_volume(ebs)
 }
 
+/// `v` as `aws ecs run-task --volume-configurations` takes it (JSON, the role made for
+/// task `id` when none is given), as one string.
+pub(super) fn run_task_json(
+    stack: &mut Stack,
+    id: &str,
+    v: &ManagedEbsVolume,
+    ec2: bool,
+) -> Value<String> {
+    let role = match &v.infrastructure_role_arn {
+        Some(arn) => arn.clone(),
+        None => role(stack, id, v, ec2).attr_arn(),
+    };
+    let mut parts: Vec<Value<String>> = Vec::new();
+    let mut text = |t: &str| parts.push(t.to_owned().into());
+    text(&format!(
+        "[{{\"name\":{},\"managedEBSVolume\":{{\"encrypted\":true,\"volumeType\":\"{}\",\"roleArn\":\"",
+        serde_json::Value::String(v.volume_name.clone()),
+        v.volume_type.as_str()
+    ));
+    parts.push(role);
+    parts.push("\"".into());
+    let mut number = |key: &str, n: &Option<Value<i64>>| {
+        if let Some(n) = n {
+            parts.push(format!(",\"{key}\":").into());
+            parts.push(match n.as_lit() {
+                Some(l) => l.to_string().into(),
+                None => n
+                    .clone()
+                    .cast_expr::<String>()
+                    .unwrap_or_else(|| Value::lit(String::new())),
+            });
+        }
+    };
+    number("sizeInGiB", &v.size_gib);
+    number("iops", &v.iops);
+    number("throughput", &v.throughput_mibps);
+    let mut string = |key: &str, s: &Option<Value<String>>| {
+        if let Some(s) = s {
+            parts.push(format!(",\"{key}\":\"").into());
+            parts.push(s.clone());
+            parts.push("\"".into());
+        }
+    };
+    string("snapshotId", &v.snapshot_id);
+    string("kmsKeyId", &v.kms_key_arn);
+    if let Some(fs) = &v.filesystem {
+        parts.push(format!(",\"filesystemType\":\"{}\"", fs.as_str()).into());
+    }
+    parts.push("}}]".into());
+    fns::join("", parts)
+}
+
 /// `<id>VolumeRole`: what ECS needs to manage the volumes of service `id`, from AWS's
 /// `AmazonECSInfrastructureRolePolicyForVolumes` (version 5), with volumes, tasks and
 /// instances of this account and region only
