@@ -105,6 +105,8 @@ pub mod book {
     pub struct Constructs;
     #[doc = include_str!("../../docs/src/images.md")]
     pub struct Images;
+    #[doc = include_str!("../../docs/src/modern-ecs.md")]
+    pub struct ModernEcs;
     #[doc = include_str!("../../docs/src/existing-infrastructure.md")]
     pub struct ExistingInfrastructure;
     #[doc = include_str!("../../docs/src/cross-stack.md")]
