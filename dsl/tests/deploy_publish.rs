@@ -205,6 +205,22 @@ fn main() {
     println!("test images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing ... ok");
 }
 
+/// The asset repository has one tag that is not in `before`, pushed as `text` says with the
+/// digest the registry has for it.
+fn pushed_one_new_tag(registry: &TestRegistry, before: &[String], text: &str) {
+    let new: Vec<String> = registry
+        .tags("ferroform-assets")
+        .into_iter()
+        .filter(|t| !before.contains(t))
+        .collect();
+    assert_eq!(new.len(), 1, "{text}");
+    let digest = registry.digest("ferroform-assets", &new[0]).unwrap();
+    assert!(
+        text.contains(&format!("pushed ferroform-assets:{} ({digest})", new[0])),
+        "{text}"
+    );
+}
+
 fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
     let Some(moto) = Moto::start() else { return };
     let Some(buildah) = buildah() else { return };
@@ -703,17 +719,7 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
         &["publish", "--builder", podman.to_str().unwrap()],
     );
     assert_eq!(code, 0, "{text}");
-    let new: Vec<String> = registry
-        .tags("ferroform-assets")
-        .into_iter()
-        .filter(|t| !before.contains(t))
-        .collect();
-    assert_eq!(new.len(), 1, "{text}");
-    let digest = registry.digest("ferroform-assets", &new[0]).unwrap();
-    assert!(
-        text.contains(&format!("pushed ferroform-assets:{} ({digest})", new[0])),
-        "{text}"
-    );
+    pushed_one_new_tag(&registry, &before, &text);
     assert!(
         podman_storage.path().join("root").is_dir(),
         "podman kept its images in the test's storage"
@@ -736,17 +742,7 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
         &["publish", "--builder", "docker"],
     );
     assert_eq!(code, 0, "{text}");
-    let new: Vec<String> = registry
-        .tags("ferroform-assets")
-        .into_iter()
-        .filter(|t| !before.contains(t))
-        .collect();
-    assert_eq!(new.len(), 1, "{text}");
-    let digest = registry.digest("ferroform-assets", &new[0]).unwrap();
-    assert!(
-        text.contains(&format!("pushed ferroform-assets:{} ({digest})", new[0])),
-        "{text}"
-    );
+    pushed_one_new_tag(&registry, &before, &text);
     env.unset("DOCKER_HOST");
     drop(docker);
 

@@ -11,15 +11,13 @@
 use serde_json::json;
 
 use crate::fns;
-use crate::iam::{PolicyDocument, Statement};
+use crate::iam::Statement;
 use crate::model::handle::Handle;
 use crate::model::stack::Stack;
 use crate::model::value::Value;
 use crate::resources::ecs::service as s;
 use crate::resources::{iam, servicediscovery as sd};
 
-use super::part_id;
-use super::repository::grant;
 use super::task_definition::TaskDefinition;
 
 /// The access log format of the Service Connect proxy.
@@ -267,10 +265,6 @@ pub(super) fn configuration(
 /// <https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity.html>)
 /// with this account, region and CA instead of any.
 fn tls_role(stack: &mut Stack, id: &str, tls: &ServiceConnectTls) -> Handle<iam::Role> {
-    let role = stack.add(
-        &part_id(id, "ServiceConnectTlsRole"),
-        iam::Role::new(PolicyDocument::assumed_by("ecs.amazonaws.com")),
-    );
     let secrets = || {
         fns::sub(
             "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:ecs-sc!*",
@@ -327,8 +321,13 @@ fn tls_role(stack: &mut Stack, id: &str, tls: &ServiceConnectTls) -> Handle<iam:
                 "acm-pca:TemplateArn": {"Fn::Sub": "arn:${AWS::Partition}:acm-pca:::template/EndEntityCertificate/V1"}
             }})),
     ];
-    grant(stack, &role, "ServiceConnectTls", statements);
-    role
+    super::ecs_role(
+        stack,
+        id,
+        "ServiceConnectTlsRole",
+        "ServiceConnectTls",
+        statements,
+    )
 }
 
 #[cfg(test)]

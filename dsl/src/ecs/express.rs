@@ -158,13 +158,10 @@ impl ExpressService {
         if !execution.is_empty() {
             grant(stack, &execution_role, "Execution", execution);
         }
-        let infrastructure_role = stack.add(
-            &part_id(id, "InfrastructureRole"),
-            iam::Role::new(PolicyDocument::assumed_by("ecs.amazonaws.com")),
-        );
-        grant(
+        let infrastructure_role = super::ecs_role(
             stack,
-            &infrastructure_role,
+            id,
+            "InfrastructureRole",
             "ManageExpressService",
             infrastructure_statements(),
         );

@@ -4,7 +4,7 @@
 use std::ops::Deref;
 
 use crate::Tag;
-use crate::iam::{PolicyDocument, Statement};
+use crate::iam::Statement;
 use crate::model::handle::Handle;
 use crate::model::stack::Stack;
 use crate::model::value::{ListProperty, Value};
@@ -613,10 +613,6 @@ impl<S: Deref<Target = Service>> LoadBalancedService<S> {
             (None, Some(l)) => l.to_ref(),
             (None, None) => Value::lit(String::new()),
         };
-        let role = stack.add(
-            &part_id(id, "DeploymentRole"),
-            iam::Role::new(PolicyDocument::assumed_by("ecs.amazonaws.com")),
-        );
         let mut statements = vec![
             Statement::allow([
                 "elasticloadbalancing:DescribeListeners",
@@ -640,7 +636,7 @@ impl<S: Deref<Target = Service>> LoadBalancedService<S> {
             statements
                 .push(Statement::allow(["elasticloadbalancing:ModifyRule"]).resource(r.to_ref()));
         }
-        super::repository::grant(stack, &role, "TrafficShifting", statements);
+        let role = super::ecs_role(stack, id, "DeploymentRole", "TrafficShifting", statements);
         stack.options(&role).checkov_skip(
             "CKV_AWS_111",
             "The Elastic Load Balancing Describe actions support no resource-level permissions; every change is limited to this service's groups, listener and rule",

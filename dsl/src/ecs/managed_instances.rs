@@ -195,13 +195,10 @@ impl ManagedInstancesCapacity {
             &part_id(id, "InstanceProfile"),
             iam::InstanceProfile::new(vec![instance_role.to_ref()]),
         );
-        let infrastructure_role = stack.add(
-            &part_id(id, "InfrastructureRole"),
-            iam::Role::new(PolicyDocument::assumed_by("ecs.amazonaws.com")),
-        );
-        grant(
+        let infrastructure_role = super::ecs_role(
             stack,
-            &infrastructure_role,
+            id,
+            "InfrastructureRole",
             "ManageInstances",
             infrastructure_statements(&instance_role, props.purchase),
         );

@@ -97,6 +97,26 @@ pub(crate) fn part_id(prefix: &str, part: &str) -> String {
         .collect()
 }
 
+/// `<prefix><part>`: a role ECS assumes (trusted by `ecs.amazonaws.com`) with exactly
+/// `statements`, in an inline policy named `policy`. The infrastructure, deployment and
+/// hook roles the constructs make.
+pub(crate) fn ecs_role(
+    stack: &mut crate::model::stack::Stack,
+    prefix: &str,
+    part: &str,
+    policy: &str,
+    statements: Vec<crate::iam::Statement>,
+) -> crate::model::handle::Handle<crate::resources::iam::Role> {
+    let role = stack.add(
+        &part_id(prefix, part),
+        crate::resources::iam::Role::new(crate::iam::PolicyDocument::assumed_by(
+            "ecs.amazonaws.com",
+        )),
+    );
+    repository::grant(stack, &role, policy, statements);
+    role
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

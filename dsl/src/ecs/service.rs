@@ -3,7 +3,7 @@
 
 use std::ops::Deref;
 
-use crate::iam::{PolicyDocument, Statement};
+use crate::iam::Statement;
 use crate::model::handle::Handle;
 use crate::model::stack::Stack;
 use crate::model::value::{List, Value};
@@ -560,20 +560,16 @@ impl Service {
         if hooks.is_empty() {
             return None;
         }
-        let role = stack.add(
-            &part_id(id, "HookRole"),
-            iam::Role::new(PolicyDocument::assumed_by("ecs.amazonaws.com")),
-        );
-        super::repository::grant(
+        Some(super::ecs_role(
             stack,
-            &role,
+            id,
+            "HookRole",
             "InvokeLifecycleHooks",
             vec![
                 Statement::allow(["lambda:InvokeFunction"])
                     .resources(hooks.iter().map(|h| h.function_arn.clone())),
             ],
-        );
-        Some(role)
+        ))
     }
 
     fn base(c: &Common, fargate: bool, hook_role: Option<&Handle<iam::Role>>) -> ecs::Service {

@@ -7,15 +7,13 @@
 
 use serde_json::json;
 
-use crate::iam::{PolicyDocument, Statement};
+use crate::iam::Statement;
 use crate::model::expr::fns;
 use crate::model::handle::Handle;
 use crate::model::stack::Stack;
 use crate::model::value::Value;
 use crate::resources::ecs::service as s;
 use crate::resources::iam;
-
-use super::part_id;
 
 /// An EBS volume type ([Amazon EBS volume types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html)).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -247,10 +245,6 @@ pub(super) fn run_task_json(
 /// instances of this account and region only
 /// (<https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonECSInfrastructureRolePolicyForVolumes.html>).
 fn role(stack: &mut Stack, id: &str, v: &ManagedEbsVolume, ec2: bool) -> Handle<iam::Role> {
-    let role = stack.add(
-        &part_id(id, "VolumeRole"),
-        iam::Role::new(PolicyDocument::assumed_by("ecs.amazonaws.com")),
-    );
     let volumes =
         || fns::sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/*");
     let tasks =
@@ -337,8 +331,7 @@ fn role(stack: &mut Stack, id: &str, v: &ManagedEbsVolume, ec2: bool) -> Handle<
             .resource(key.clone()),
         );
     }
-    super::repository::grant(stack, &role, "ManageTaskVolumes", statements);
-    role
+    super::ecs_role(stack, id, "VolumeRole", "ManageTaskVolumes", statements)
 }
 
 #[cfg(test)]
