@@ -513,6 +513,47 @@ pub(super) fn awslogs(cx: &mut Cx, id: &str, path: &str, c: &JsonMap, fargate: b
 mod tests {
     use super::*;
 
+    /// A Fargate task without a size: the hint names what is missing; a CPU alone that
+    /// Fargate does not offer is FF4001 too.
+    #[test]
+    fn a_missing_size_is_named_and_a_lone_cpu_still_checked() {
+        let task = |size: &str| {
+            format!(
+                "Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      RequiresCompatibilities: [FARGATE]\n      NetworkMode: awsvpc\n{size}      ContainerDefinitions: [{{Name: app, Image: nginx}}]\n"
+            )
+        };
+        let missing = super::super::found(&task("      Memory: '512'\n"), "FF4002");
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        assert!(missing[0].3.starts_with("set Cpu to 256"), "{missing:?}");
+        let missing = super::super::found(&task("      Cpu: '256'\n"), "FF4002");
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        assert!(missing[0].3.starts_with("set Memory in MiB"), "{missing:?}");
+        // 300 units (a whole number Fargate does not offer), no Memory: both reported.
+        assert_eq!(
+            super::super::found(&task("      Cpu: '300'\n"), "FF4001").len(),
+            1
+        );
+        assert_eq!(
+            super::super::found(&task("      Cpu: '256'\n"), "FF4001").len(),
+            0
+        );
+    }
+
+    /// Memory hints: up to four values listed, more as a range with its step.
+    #[test]
+    fn memory_lists_read_as_the_table_does() {
+        assert_eq!(mib_list(&[2048]), "2048");
+        assert_eq!(mib_list(&[512, 1024, 2048]), "512, 1024 or 2048");
+        assert_eq!(
+            mib_list(&[1024, 2048, 3072, 4096]),
+            "1024, 2048, 3072 or 4096"
+        );
+        assert_eq!(
+            mib_list(&[2048, 3072, 4096, 5120, 6144]),
+            "2048 to 6144 in steps of 1024"
+        );
+    }
+
     #[test]
     fn fargate_table_matches_the_documentation() {
         assert_eq!(fargate_memory(256), Some(vec![512, 1024, 2048]));
