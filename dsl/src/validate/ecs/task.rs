@@ -539,6 +539,31 @@ mod tests {
         );
     }
 
+    /// A Cpu from a parameter with a literal Memory: every value the parameter allows is
+    /// checked with it.
+    #[test]
+    fn a_cpu_parameter_is_checked_against_a_literal_memory() {
+        let text = "Parameters:\n  Cpu:\n    Type: String\n    AllowedValues: ['256', '1024']\n    Default: '1024'\nResources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      RequiresCompatibilities: [FARGATE]\n      NetworkMode: awsvpc\n      Cpu: !Ref Cpu\n      Memory: '4096'\n      ContainerDefinitions: [{Name: app, Image: nginx}]\n";
+        let f = super::super::found(text, "FF4001");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].2.contains("Cpu = 256"), "{f:?}");
+    }
+
+    /// No ContainerDefinitions at all is reported; one given by an expression is not.
+    #[test]
+    fn a_task_without_containers_is_reported_unless_they_are_an_expression() {
+        let task = |containers: &str| {
+            format!(
+                "Parameters:\n  Defs:\n    Type: String\nResources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      NetworkMode: bridge\n{containers}"
+            )
+        };
+        assert_eq!(super::super::found(&task(""), "FF4004").len(), 1);
+        assert_eq!(
+            super::super::found(&task("      ContainerDefinitions: !Ref Defs\n"), "FF4004"),
+            vec![]
+        );
+    }
+
     /// Memory hints: up to four values listed, more as a range with its step.
     #[test]
     fn memory_lists_read_as_the_table_does() {
