@@ -549,6 +549,24 @@ mod tests {
         assert!(f[0].2.contains("Cpu = 256"), "{f:?}");
     }
 
+    /// A scenario that names no parameter (a condition that always holds) adds no
+    /// "(when ...)" to the message; a host port from a parameter is checked per value.
+    #[test]
+    fn scenario_labels_and_parameter_ports() {
+        let f = super::super::found(
+            "Conditions:\n  Always: !Equals [a, a]\nResources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      RequiresCompatibilities: [FARGATE]\n      NetworkMode: awsvpc\n      Cpu: !If [Always, '300', '256']\n      Memory: '512'\n      ContainerDefinitions: [{Name: app, Image: nginx}]\n",
+            "FF4001",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].2, "300 is not a Fargate cpu value");
+        let f = super::super::found(
+            "Parameters:\n  Port:\n    Type: Number\n    AllowedValues: [8080, 9090]\nResources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      RequiresCompatibilities: [FARGATE]\n      NetworkMode: awsvpc\n      Cpu: '256'\n      Memory: '512'\n      ContainerDefinitions: [{Name: app, Image: nginx, PortMappings: [{ContainerPort: 8080, HostPort: !Ref Port}]}]\n",
+            "FF4008",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].2.ends_with("(when Port = 9090)"), "{f:?}");
+    }
+
     /// No ContainerDefinitions at all is reported; one given by an expression is not.
     #[test]
     fn a_task_without_containers_is_reported_unless_they_are_an_expression() {
