@@ -567,6 +567,40 @@ mod tests {
         assert!(f[0].2.ends_with("(when Port = 9090)"), "{f:?}");
     }
 
+    /// awslogs options: what is missing and what is unknown each said as it is; options
+    /// from an expression (a `Ref`, or with a `Fn::Transform` key) are not guessed.
+    #[test]
+    fn awslogs_options_say_what_is_missing_or_unknown() {
+        let task = |options: &str| {
+            format!(
+                "Parameters:\n  Opts:\n    Type: String\nResources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      RequiresCompatibilities: [FARGATE]\n      NetworkMode: awsvpc\n      Cpu: '256'\n      Memory: '512'\n      ContainerDefinitions: [{{Name: app, Image: nginx, LogConfiguration: {{LogDriver: awslogs, Options: {options}}}}}]\n"
+            )
+        };
+        let messages = |options: &str| -> Vec<String> {
+            super::super::found(&task(options), "FF4010")
+                .into_iter()
+                .map(|d| d.2)
+                .collect()
+        };
+        assert_eq!(
+            messages("{awslogs-group: g, awslogs-region: eu-west-1}"),
+            vec!["container `app`: the awslogs log configuration misses `awslogs-stream-prefix`"]
+        );
+        assert_eq!(
+            messages(
+                "{awslogs-group: g, awslogs-region: eu-west-1, awslogs-stream-prefix: p, awslogs-colour: red}"
+            ),
+            vec![
+                "container `app`: the awslogs log configuration has unknown option(s) `awslogs-colour`"
+            ]
+        );
+        assert_eq!(messages("!Ref Opts"), Vec::<String>::new());
+        assert_eq!(
+            messages("{'Fn::Transform': {Name: M}, awslogs-group: g}"),
+            Vec::<String>::new()
+        );
+    }
+
     /// No ContainerDefinitions at all is reported; one given by an expression is not.
     #[test]
     fn a_task_without_containers_is_reported_unless_they_are_an_expression() {
