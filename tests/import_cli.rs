@@ -3,7 +3,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ferroform::cli::main_with;
 
@@ -18,14 +18,9 @@ fn run(args: &[&str]) -> (u8, String, String) {
     )
 }
 
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "ferroform-import-cli-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
+/// A fresh directory for one test, removed when the test is done.
+fn dir(name: &str) -> support::TempDir {
+    support::temp_dir(&format!("import-cli-{name}"))
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
