@@ -198,24 +198,29 @@ impl Buildah {
         self.kind != Kind::Docker
     }
 
-    /// Write `local` as an OCI image layout into the empty directory `dir`.
-    pub fn export(&self, local: &str, dir: &Path) -> Result<(), String> {
+    /// Write `local` as an OCI image layout into a new directory readable by this user
+    /// only: its path (the caller removes it), or why not (the directory removed).
+    pub fn export(&self, local: &str) -> Result<PathBuf, String> {
+        let dir = crate::fsutil::private_temp_dir("ferroform-image")
+            .map_err(|e| format!("cannot make a private directory: {e}"))?;
         let out = self
             .command()
             .arg("push")
             .arg("--quiet")
             .arg(local)
             .arg(format!("oci:{}", dir.display()))
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
-        if out.status.success() {
-            return Ok(());
-        }
-        Err(format!(
-            "{} could not write the image it built: {}",
-            self.program.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
+            .output();
+        let why = match out {
+            Ok(out) if out.status.success() => return Ok(dir),
+            Ok(out) => format!(
+                "{} could not write the image it built: {}",
+                self.program.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+            Err(e) => format!("cannot run {}: {e}", self.program.display()),
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        Err(why)
     }
 
     /// Push `local` to `registry` as `repository:tag` through docker's daemon; the digest it

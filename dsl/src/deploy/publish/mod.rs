@@ -208,15 +208,7 @@ pub async fn publish(
                                 .docker_push(&local, &target, &repo, &t, &creds)
                                 .map(Pushed::ByDaemon);
                         }
-                        let dir = crate::fsutil::private_temp_dir("ferroform-image")
-                            .map_err(|e| format!("cannot make a private directory: {e}"))?;
-                        match b.export(&local, &dir) {
-                            Ok(()) => Ok(Pushed::Layout(dir)),
-                            Err(e) => {
-                                let _ = std::fs::remove_dir_all(&dir);
-                                Err(e)
-                            }
-                        }
+                        b.export(&local).map(Pushed::Layout)
                     })
                     .await
                     .map_err(|e| fail(format!("the build stopped: {e}")))?
@@ -379,14 +371,7 @@ async fn push_files(
     let source: &Registry = if same {
         dest
     } else {
-        // A registry on this machine is spoken to in plain HTTP, as docker does by default
-        // for 127.0.0.0/8 (no credentials are sent to it).
-        let name = base_host
-            .rsplit_once(':')
-            .map_or(base_host.as_str(), |(h, _)| h);
-        let local = matches!(name, "127.0.0.1" | "localhost" | "[::1]")
-            .then(|| format!("http://{base_host}"));
-        other = Registry::new(&base_host, local.as_deref(), None)?;
+        other = Registry::anonymous(&base_host)?;
         &other
     };
     let assembled = oci::assemble(source, &image.source, image.platform).await?;

@@ -113,8 +113,7 @@ impl Registry {
             |e| e.trim_end_matches('/').to_owned(),
         );
         let conn = if let Some(rest) = base.strip_prefix("http://") {
-            let host = rest.split(['/', ':']).next().unwrap_or_default();
-            if !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+            if !is_loopback(rest.split('/').next().unwrap_or_default()) {
                 return Err(format!(
                     "registry endpoint {base}: plain HTTP is only for a registry on this machine (127.0.0.1); use https://"
                 ));
@@ -138,6 +137,13 @@ impl Registry {
             conn,
             timeout: Duration::from_secs(300),
         })
+    }
+
+    /// The registry at `host` (`name[:port]`) without credentials (a public base image):
+    /// HTTPS, or plain HTTP for a registry on this machine, as docker does for 127.0.0.0/8.
+    pub fn anonymous(host: &str) -> Result<Registry, String> {
+        let local = is_loopback(host).then(|| format!("http://{host}"));
+        Registry::new(host, local.as_deref(), None)
     }
 
     /// `host[:port]` as an image reference names it.
@@ -598,6 +604,16 @@ fn status_bool(r: &Reply, base: &str, what: &str) -> Result<bool, String> {
     }
 }
 
+/// Whether `authority` (`host[:port]`, IPv6 hosts in brackets) is this machine: the only
+/// place plain HTTP is spoken to.
+fn is_loopback(authority: &str) -> bool {
+    let host = match authority.find(']') {
+        Some(end) if authority.starts_with('[') => &authority[..=end],
+        _ => authority.split(':').next().unwrap_or_default(),
+    };
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
 /// Where a redirect from `from` to `location` (absolute, or relative to `from`'s origin) goes.
 fn redirect(from: &str, location: &str) -> String {
     if location.starts_with("http://") || location.starts_with("https://") {
@@ -673,6 +689,16 @@ mod tests {
     fn plain_http_only_on_this_machine() {
         assert!(Registry::new("x", Some("http://127.0.0.1:5000"), None).is_ok());
         assert!(Registry::new("x", Some("http://localhost:5000/"), None).is_ok());
+        assert!(Registry::new("x", Some("http://[::1]:5000"), None).is_ok());
+        assert!(Registry::new("x", Some("http://[::2]:5000"), None).is_err());
+        assert_eq!(
+            Registry::anonymous("127.0.0.1:5000").unwrap().base,
+            "http://127.0.0.1:5000"
+        );
+        assert_eq!(
+            Registry::anonymous("public.ecr.aws").unwrap().base,
+            "https://public.ecr.aws"
+        );
         let e = Registry::new("x", Some("http://registry.example.com"), None)
             .err()
             .unwrap();
