@@ -97,6 +97,40 @@ pub(crate) fn part_id(prefix: &str, part: &str) -> String {
         .collect()
 }
 
+/// Text made of literals and expressions (a command, JSON in an output), adjacent literals
+/// merged, so it reads as one string between the expressions: one `Fn::Join` in the end.
+#[derive(Default)]
+pub(crate) struct Text(Vec<crate::model::value::Value<String>>);
+
+impl Text {
+    /// Append `v`.
+    pub(crate) fn push(&mut self, v: impl Into<crate::model::value::Value<String>>) {
+        let v = v.into();
+        match (self.0.last_mut().and_then(|p| p.as_lit_mut()), v.as_lit()) {
+            (Some(prev), Some(next)) => prev.push_str(next),
+            _ => self.0.push(v),
+        }
+    }
+
+    /// Append an integer: its digits, or the expression (CloudFormation writes a number
+    /// into a joined string as its digits).
+    pub(crate) fn number(&mut self, n: &crate::model::value::Value<i64>) {
+        match n.as_lit() {
+            Some(l) => self.push(l.to_string()),
+            None => self.push(
+                n.clone()
+                    .cast_expr::<String>()
+                    .unwrap_or_else(|| crate::model::value::Value::lit(String::new())),
+            ),
+        }
+    }
+
+    /// The whole text.
+    pub(crate) fn join(self) -> crate::model::value::Value<String> {
+        crate::fns::join("", self.0)
+    }
+}
+
 /// `<prefix><part>`: a role ECS assumes (trusted by `ecs.amazonaws.com`) with exactly
 /// `statements`, in an inline policy named `policy`. The infrastructure, deployment and
 /// hook roles the constructs make.

@@ -17,7 +17,7 @@ use super::repository::grant;
 use super::service::ServiceNetworking;
 use super::task_definition::TaskDefinition;
 use super::volume::ManagedEbsVolume;
-use super::{part_id, rules};
+use super::{Text, part_id, rules};
 
 /// A schedule expression: when an EventBridge rule fires a [`ScheduledTask`], or when a
 /// scheduled scaling action ([`super::AutoScaling::scale_on_schedule`]) applies. `cron(...)`
@@ -582,7 +582,7 @@ impl ScheduledTask {
             rule,
             role,
             security_group: run.created_group,
-            command: run.command,
+            command: run.command.join(),
         }
     }
 
@@ -685,25 +685,19 @@ impl AdHocTask {
             // The volume's settings as RunTask takes them, after the rest of the command.
             let ec2 = matches!(props.capacity, TaskCapacity::Strategy(_))
                 && !task_definition.is_fargate();
-            let json = super::volume::run_task_json(stack, id, v, ec2);
-            run.command = fns::join(
-                "",
-                vec![
-                    run.command,
-                    " --volume-configurations '".into(),
-                    json,
-                    "'".into(),
-                ],
-            );
+            run.command.push(" --volume-configurations '");
+            super::volume::run_task_json(stack, id, v, ec2, &mut run.command);
+            run.command.push("'");
         }
+        let command = run.command.join();
         stack
-            .output(&part_id(id, "RunTaskCommand"), run.command.clone())
+            .output(&part_id(id, "RunTaskCommand"), command.clone())
             .description(format!(
                 "Run the {id} task once: paste into a shell with AWS credentials"
             ));
         AdHocTask {
             security_group: run.created_group,
-            command: run.command,
+            command,
         }
     }
 
@@ -724,7 +718,8 @@ struct RunSpec {
     security_groups: Vec<Value<String>>,
     public_ip: bool,
     created_group: Option<Handle<ec2::SecurityGroup>>,
-    command: Value<String>,
+    /// The `aws ecs run-task` command, still open for more arguments.
+    command: Text,
 }
 
 impl RunSpec {
@@ -824,54 +819,40 @@ fn run_task_command(
     security_groups: &[Value<String>],
     public_ip: bool,
     count: &Value<i64>,
-) -> Value<String> {
-    let mut parts: Vec<Value<String>> = Vec::new();
-    // Adjacent literals are merged, so the command reads as one string between the IDs.
-    let mut push =
-        |v: Value<String>| match (parts.last_mut().and_then(|p| p.as_lit_mut()), v.as_lit()) {
-            (Some(prev), Some(next)) => prev.push_str(next),
-            _ => parts.push(v),
-        };
-    push("aws ecs run-task --cluster ".into());
-    push(cluster.name());
-    push(" --task-definition ".into());
-    push(td.arn());
+) -> Text {
+    let mut text = Text::default();
+    text.push("aws ecs run-task --cluster ");
+    text.push(cluster.name());
+    text.push(" --task-definition ");
+    text.push(td.arn());
     match capacity.strategy(td) {
-        None => push(" --launch-type FARGATE".into()),
+        None => text.push(" --launch-type FARGATE"),
         Some(strategy) => {
-            push(" --capacity-provider-strategy".into());
+            text.push(" --capacity-provider-strategy");
             for s in strategy {
-                push(" capacityProvider=".into());
-                push(s.capacity_provider.clone());
-                push(format!(",weight={},base={}", s.weight, s.base).into());
+                text.push(" capacityProvider=");
+                text.push(s.capacity_provider.clone());
+                text.push(format!(",weight={},base={}", s.weight, s.base));
             }
         }
     }
     match count.as_lit() {
-        Some(&n) if n > 1 => push(format!(" --count {n}").into()),
+        Some(&n) if n > 1 => text.push(format!(" --count {n}")),
         Some(_) => {}
         None => {
-            push(" --count ".into());
-            push(
-                count
-                    .clone()
-                    .cast_expr::<String>()
-                    .unwrap_or_else(|| Value::lit(String::new())),
-            );
+            text.push(" --count ");
+            text.number(count);
         }
     }
-    push(" --network-configuration 'awsvpcConfiguration={subnets=[".into());
-    push(fns::join(",", subnets.clone()));
-    push("],securityGroups=[".into());
-    push(fns::join(",", security_groups.to_vec()));
-    push(
-        format!(
-            "],assignPublicIp={}}}'",
-            if public_ip { "ENABLED" } else { "DISABLED" }
-        )
-        .into(),
-    );
-    fns::join("", parts)
+    text.push(" --network-configuration 'awsvpcConfiguration={subnets=[");
+    text.push(fns::join(",", subnets.clone()));
+    text.push("],securityGroups=[");
+    text.push(fns::join(",", security_groups.to_vec()));
+    text.push(format!(
+        "],assignPublicIp={}}}'",
+        if public_ip { "ENABLED" } else { "DISABLED" }
+    ));
+    text
 }
 
 /// `arn:<partition>:ecs:<region>:<account>:task-definition/<family>:*`, the family read

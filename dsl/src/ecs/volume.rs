@@ -15,6 +15,8 @@ use crate::model::value::Value;
 use crate::resources::ecs::service as s;
 use crate::resources::iam;
 
+use super::Text;
+
 /// An EBS volume type ([Amazon EBS volume types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html)).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum EbsVolumeType {
@@ -156,11 +158,7 @@ pub(super) fn configuration(
     v: &ManagedEbsVolume,
     ec2: bool,
 ) -> s::ServiceVolumeConfiguration {
-    let role = match &v.infrastructure_role_arn {
-        Some(arn) => arn.clone(),
-        None => role(stack, id, v, ec2).attr_arn(),
-    };
-    let mut ebs = s::ServiceManagedEbsVolumeConfiguration::new(role)
+    let mut ebs = s::ServiceManagedEbsVolumeConfiguration::new(role_arn(stack, id, v, ec2))
         .encrypted(true)
         .volume_type(v.volume_type.as_str())
         .tag_specifications(vec![
@@ -188,56 +186,51 @@ pub(super) fn configuration(
     s::ServiceVolumeConfiguration::new(v.volume_name.clone()).managed_ebs_volume(ebs)
 }
 
-/// `v` as `aws ecs run-task --volume-configurations` takes it (JSON, the role made for
-/// task `id` when none is given), as one string.
+/// Append `v` to `text` as `aws ecs run-task --volume-configurations` takes it (JSON; the
+/// role made for task `id` when none is given).
 pub(super) fn run_task_json(
     stack: &mut Stack,
     id: &str,
     v: &ManagedEbsVolume,
     ec2: bool,
-) -> Value<String> {
-    let role = match &v.infrastructure_role_arn {
-        Some(arn) => arn.clone(),
-        None => role(stack, id, v, ec2).attr_arn(),
-    };
-    let mut parts: Vec<Value<String>> = Vec::new();
-    let mut text = |t: &str| parts.push(t.to_owned().into());
-    text(&format!(
+    text: &mut Text,
+) {
+    text.push(format!(
         "[{{\"name\":{},\"managedEBSVolume\":{{\"encrypted\":true,\"volumeType\":\"{}\",\"roleArn\":\"",
         serde_json::Value::String(v.volume_name.clone()),
         v.volume_type.as_str()
     ));
-    parts.push(role);
-    parts.push("\"".into());
-    let mut number = |key: &str, n: &Option<Value<i64>>| {
+    text.push(role_arn(stack, id, v, ec2));
+    text.push("\"");
+    for (key, n) in [
+        ("sizeInGiB", &v.size_gib),
+        ("iops", &v.iops),
+        ("throughput", &v.throughput_mibps),
+    ] {
         if let Some(n) = n {
-            parts.push(format!(",\"{key}\":").into());
-            parts.push(match n.as_lit() {
-                Some(l) => l.to_string().into(),
-                None => n
-                    .clone()
-                    .cast_expr::<String>()
-                    .unwrap_or_else(|| Value::lit(String::new())),
-            });
+            text.push(format!(",\"{key}\":"));
+            text.number(n);
         }
-    };
-    number("sizeInGiB", &v.size_gib);
-    number("iops", &v.iops);
-    number("throughput", &v.throughput_mibps);
-    let mut string = |key: &str, s: &Option<Value<String>>| {
-        if let Some(s) = s {
-            parts.push(format!(",\"{key}\":\"").into());
-            parts.push(s.clone());
-            parts.push("\"".into());
-        }
-    };
-    string("snapshotId", &v.snapshot_id);
-    string("kmsKeyId", &v.kms_key_arn);
-    if let Some(fs) = &v.filesystem {
-        parts.push(format!(",\"filesystemType\":\"{}\"", fs.as_str()).into());
     }
-    parts.push("}}]".into());
-    fns::join("", parts)
+    for (key, s) in [("snapshotId", &v.snapshot_id), ("kmsKeyId", &v.kms_key_arn)] {
+        if let Some(s) = s {
+            text.push(format!(",\"{key}\":\""));
+            text.push(s.clone());
+            text.push("\"");
+        }
+    }
+    if let Some(fs) = &v.filesystem {
+        text.push(format!(",\"filesystemType\":\"{}\"", fs.as_str()));
+    }
+    text.push("}}]");
+}
+
+/// The infrastructure role's ARN: the one given, or `<id>VolumeRole`, made here.
+fn role_arn(stack: &mut Stack, id: &str, v: &ManagedEbsVolume, ec2: bool) -> Value<String> {
+    match &v.infrastructure_role_arn {
+        Some(arn) => arn.clone(),
+        None => role(stack, id, v, ec2).attr_arn(),
+    }
 }
 
 /// `<id>VolumeRole`: what ECS needs to manage the volumes of service `id`, from AWS's
