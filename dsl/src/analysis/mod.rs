@@ -32,6 +32,7 @@
 //! ```
 
 pub mod approval;
+pub mod cost;
 pub mod diff;
 pub mod links;
 pub mod mask;

@@ -54,7 +54,7 @@ mod lambda;
 mod limits;
 mod pattern;
 mod policy;
-mod refs;
+pub(crate) mod refs;
 mod resolve;
 mod schema;
 pub(crate) mod secrets;
