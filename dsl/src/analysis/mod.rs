@@ -34,6 +34,7 @@
 pub mod approval;
 pub mod cost;
 pub mod diff;
+pub mod graph;
 pub mod links;
 pub mod mask;
 
