@@ -9,13 +9,13 @@
 #    pip is skipped when the venv already holds exactly the pinned versions.
 #    tests/setup_checkov.sh: the same for checkov in .venv-checkov (pinned by
 #    tests/constraints-checkov.txt; kept apart because it downgrades boto3 and networkx).
-#    tests/setup_debian.sh: buildah, podman, docker.io, docker-registry and htpasswd (apt-get, when missing),
-#    for the image publishing tests.
+#    tests/setup_debian.sh: buildah, podman, docker.io, docker-registry, htpasswd and graphviz
+#    (apt-get, when missing), for the image publishing tests and `graph --format svg|png`.
 # 2. Exports FERROFORM_VENV=<repo>/.venv and puts its bin/ first on PATH, so the tests find
 #    cfn-lint (tests/support/mod.rs). Under CI (CI set, not "false") a test that cannot find
 #    a tool fails; elsewhere it prints "SKIPPED: ..." and passes.
-# 3. cargo test --workspace --all-targets, then cargo test --workspace --doc (both with
-#    --no-fail-fast, both run even if the first fails; exit 1 when either failed).
+# 3. cargo test --workspace --all-targets, then cargo test --workspace --doc, then the price
+#    table script's tests (tools/prices; all run even if one fails; exit 1 when any failed).
 #
 # Needs: python3 (3.9+) with venv and pip, and the Rust toolchain (rustup installs the
 # version pinned by rust-toolchain.toml). Set PYTHON to use another interpreter for the venv.
@@ -57,6 +57,10 @@ cargo test --workspace --all-targets --no-fail-fast || failed+=("cargo test --wo
 
 step "cargo test --workspace --doc --no-fail-fast"
 cargo test --workspace --doc --no-fail-fast || failed+=("cargo test --workspace --doc")
+
+# The script that regenerates dsl/data/prices.json from the AWS Price List, on its fixtures.
+step "python3 -m unittest tools/prices/test_regenerate.py"
+"$VENV/bin/python" -m unittest tools/prices/test_regenerate.py || failed+=("tools/prices tests")
 
 if [[ ${#failed[@]} -gt 0 ]]; then
     step "FAILED after $((SECONDS - START))s: ${failed[*]}"

@@ -6,6 +6,7 @@
 #                    daemon of its own on a private socket)
 #   docker-registry  the CNCF distribution registry, on loopback, that images are pushed to
 #   apache2-utils    htpasswd, for the registry's Basic auth (bcrypt)
+#   graphviz         `dot`, which draws `ferroform graph --format svg|png`
 # Needs root (CI runs as root) or sudo; without either it says what to install and stops.
 set -euo pipefail
 
@@ -15,8 +16,9 @@ command -v podman >/dev/null || missing+=(podman)
 command -v dockerd >/dev/null || missing+=(docker.io)
 command -v docker-registry >/dev/null || missing+=(docker-registry)
 command -v htpasswd >/dev/null || missing+=(apache2-utils)
+command -v dot >/dev/null || missing+=(graphviz)
 if [[ ${#missing[@]} -eq 0 ]]; then
-    echo "    Debian packages: buildah, podman, dockerd, docker-registry, htpasswd present"
+    echo "    Debian packages: buildah, podman, dockerd, docker-registry, htpasswd, dot present"
     exit 0
 fi
 echo "    installing with apt-get: ${missing[*]}"

@@ -119,6 +119,8 @@ pub mod book {
     pub struct Command;
     #[doc = include_str!("../../docs/src/deploying-safely.md")]
     pub struct DeployingSafely;
+    #[doc = include_str!("../../docs/src/cost-and-graph.md")]
+    pub struct CostAndGraph;
     #[doc = include_str!("../../docs/src/testing-your-stacks.md")]
     pub struct TestingYourStacks;
     #[doc = include_str!("../../docs/src/generated-code.md")]

@@ -103,6 +103,61 @@ pub fn require_tool(name: &str) -> Option<PathBuf> {
     None
 }
 
+/// A program of the system (`dot`), found on the PATH, with the same rule as
+/// [`require_tool`]: missing under CI fails the test, elsewhere it is skipped with a reason.
+pub fn require_system_tool(name: &str, package: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_some() {
+        return found;
+    }
+    let reason = format!(
+        "`{name}` not found on the PATH (Debian package {package}; tests/setup_debian.sh installs it)"
+    );
+    if in_ci() {
+        panic!("\n\nMISSING TOOL UNDER CI: {reason}\n");
+    }
+    eprintln!("SKIPPED: {reason}");
+    None
+}
+
+/// The real-world corpus (`../shared/realworld/`, its `INDEX.tsv`), or `None` with the
+/// reason printed when this clone lacks it; under CI its absence fails the test (it is always
+/// there in CI).
+pub fn realworld_dir() -> Option<PathBuf> {
+    let dir = repo_root().join("../shared/realworld");
+    if dir.join("INDEX.tsv").is_file() {
+        return Some(dir);
+    }
+    let why = format!(
+        "the real-world corpus is not at {} (INDEX.tsv missing)",
+        dir.display()
+    );
+    if in_ci() {
+        panic!("{why}: it is always there in CI");
+    }
+    eprintln!("SKIPPED: {why}; the corpus test did not run");
+    None
+}
+
+/// The template files `INDEX.tsv` lists (its `file` column), in its order.
+pub fn realworld_templates(dir: &Path) -> Vec<PathBuf> {
+    let text = fs::read_to_string(dir.join("INDEX.tsv")).expect("INDEX.tsv is readable");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split('\t').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "file")
+        .expect("INDEX.tsv has a `file` column");
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split('\t').nth(col).map(|f| dir.join(f)))
+        .collect()
+}
+
 /// Run cfn-lint (`cfn_lint`, from [`require_tool`] or [`cfn_lint`]) over `files`; returns
 /// its exit code and its output (stdout, then stderr).
 ///

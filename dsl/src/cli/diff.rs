@@ -32,7 +32,7 @@ pub(super) const ABOUT: &str = "Compare two CloudFormation templates (JSON or YA
      resources, wider IAM permissions, security-group ingress or resource policies). NoEcho \
      parameter defaults are never shown.";
 
-pub(super) const DIFF_EXIT_CODES: &str = "Exit codes:\n  0  success, differences or not\n  1  a template is invalid (cannot be parsed)\n  2  usage or input error (bad arguments, unreadable file)\n  3  differences found with --fail-on-change";
+pub(super) const DIFF_EXIT_CODES: &str = "Exit codes:\n  0  success, differences or not\n  1  a template is invalid (cannot be parsed)\n  2  usage or input error (bad arguments, unreadable file, a region without prices)\n  3  differences found with --fail-on-change, or the monthly cost rises by more than\n     --max-cost-increase";
 
 /// The `--fail-on-change` flag, shared with the deploy feature's `diff`.
 pub(super) fn fail_on_change_arg() -> Arg {
@@ -40,6 +40,83 @@ pub(super) fn fail_on_change_arg() -> Arg {
         .long("fail-on-change")
         .action(ArgAction::SetTrue)
         .help("Exit 3 when there are changes (for CI)")
+}
+
+/// The `--max-cost-increase` option, shared with the deploy feature's `diff`.
+pub(super) fn max_cost_increase_arg() -> Arg {
+    Arg::new("max-cost-increase")
+        .long("max-cost-increase")
+        .value_name("USD")
+        .value_parser(dollars)
+        .help("Exit 3 when the change raises the typical monthly cost by more than USD dollars (for CI)")
+}
+
+/// A non-negative amount of dollars.
+fn dollars(s: &str) -> Result<f64, String> {
+    match s.trim().trim_start_matches('$').parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!(
+            "expected an amount of dollars such as 50 or 12.5, not `{s}`"
+        )),
+    }
+}
+
+/// What `diff` says about cost: the region to price in, and the increase that fails it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct CostCheck<'a> {
+    pub(super) region: Option<&'a str>,
+    pub(super) max_increase: Option<f64>,
+}
+
+impl<'a> CostCheck<'a> {
+    pub(super) fn of(m: &'a ArgMatches) -> CostCheck<'a> {
+        CostCheck {
+            region: m
+                .try_get_one::<String>("region")
+                .ok()
+                .flatten()
+                .map(String::as_str),
+            max_increase: m.get_one::<f64>("max-cost-increase").copied(),
+        }
+    }
+
+    /// Print the cost of deploying `new` over `old`; an error when it cannot be estimated
+    /// and `--max-cost-increase` asks for it, or the increase is above it.
+    pub(super) fn report(
+        &self,
+        stack: &str,
+        old: Option<&crate::Json>,
+        new: &crate::Json,
+        env: Option<&crate::Env>,
+        out: &mut dyn Write,
+    ) -> Result<(), Exit> {
+        let (region, _) = super::cost::region_of(self.region, env);
+        match crate::analysis::cost::cost_of_change(stack, old, new, &region) {
+            Ok(d) => {
+                for l in d.report() {
+                    let _ = writeln!(out, "{l}");
+                }
+                match self.max_increase {
+                    Some(max) if d.increase() > max + 0.005 => Err(Exit::text(
+                        EXIT_CHANGES,
+                        format!(
+                            "error: stack {stack}: the typical monthly cost rises by {}, more than --max-cost-increase {}",
+                            crate::analysis::cost::usd(d.increase()),
+                            crate::analysis::cost::usd(max)
+                        ),
+                    )),
+                    _ => Ok(()),
+                }
+            }
+            Err(e) if self.max_increase.is_some() => Err(Exit::usage(format!(
+                "stack {stack}: --max-cost-increase needs an estimate: {e}"
+            ))),
+            Err(e) => {
+                let _ = writeln!(out, "Monthly cost: not estimated: {e}");
+                Ok(())
+            }
+        }
+    }
 }
 
 /// `ferroform diff OLD NEW`, in a build without the `deploy` feature.
@@ -64,6 +141,8 @@ pub(super) fn command() -> Command {
                 .help("The template as it would be"),
         )
         .arg(fail_on_change_arg())
+        .arg(max_cost_increase_arg())
+        .arg(super::cost::region_arg())
 }
 
 #[cfg_attr(feature = "deploy", allow(dead_code))]
@@ -73,6 +152,7 @@ pub(super) fn run(m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write) -> u
         &path("old"),
         &path("new"),
         m.get_flag("fail-on-change"),
+        CostCheck::of(m),
         out,
         err,
     )
@@ -84,6 +164,7 @@ pub(super) fn run_files(
     old: &Path,
     new: &Path,
     fail_on_change: bool,
+    cost: CostCheck<'_>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
@@ -122,6 +203,10 @@ pub(super) fn run_files(
              those too);\nonly a change set tells: `ferroform diff --template NEW --stack-name \
              NAME` (deploy feature)."
         );
+    }
+    let stack = super::input::stack_name_of(new);
+    if let Err(e) = cost.report(&stack, Some(old_t.body()), new_t.body(), None, out) {
+        return finish(Err(e), err);
     }
     if fail_on_change {
         EXIT_CHANGES
@@ -210,6 +295,70 @@ mod tests {
         assert!(out.starts_with("No differences between"), "{out}");
     }
 
+    const ONE_NAT: &str = r#"{"Resources": {"NatA": {"Type": "AWS::EC2::NatGateway"}}}"#;
+    const TWO_NAT: &str = r#"{"Resources": {"NatA": {"Type": "AWS::EC2::NatGateway"},
+        "NatB": {"Type": "AWS::EC2::NatGateway"}}}"#;
+
+    #[test]
+    fn the_cost_of_the_change_is_shown_and_can_fail_the_diff() {
+        let d = Dir::new("cost");
+        let (old, new) = (d.file("old.json", ONE_NAT), d.file("Net.json", TWO_NAT));
+        // us-east-1: $0.045 an hour × 730 = $32.85 a NAT gateway-month.
+        let (code, out, err) = run(&[&old, &new, "--region", "us-east-1"]);
+        assert_eq!(code, EXIT_OK, "{out}{err}");
+        assert!(
+            out.contains(
+                "Monthly cost (typical): $32.85 → $65.70 (+$32.85); us-east-1, prices of "
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("\n  +$32.85/month: NAT gateway (NatB)\n"),
+            "{out}"
+        );
+        let (code, _, err) = run(&[
+            &old,
+            &new,
+            "--region",
+            "us-east-1",
+            "--max-cost-increase",
+            "50",
+        ]);
+        assert_eq!(code, EXIT_OK, "{err}");
+        let (code, _, err) = run(&[
+            &old,
+            &new,
+            "--region",
+            "us-east-1",
+            "--max-cost-increase",
+            "30",
+        ]);
+        assert_eq!(code, EXIT_CHANGES, "{err}");
+        assert!(err.contains("stack Net: the typical monthly cost rises by $32.85, more than --max-cost-increase $30.00"), "{err}");
+        // A fall never fails it.
+        let (code, _, _) = run(&[
+            &new,
+            &old,
+            "--region",
+            "us-east-1",
+            "--max-cost-increase",
+            "0",
+        ]);
+        assert_eq!(code, EXIT_OK);
+        // No prices for the region: said, and an error only when the limit needs them.
+        let (code, out, _) = run(&[&old, &new, "--region", "mars-1"]);
+        assert_eq!(code, EXIT_OK);
+        assert!(
+            out.contains("Monthly cost: not estimated: no prices for region `mars-1`"),
+            "{out}"
+        );
+        let (code, _, err) = run(&[&old, &new, "--region", "mars-1", "--max-cost-increase", "1"]);
+        assert_eq!(code, EXIT_USAGE, "{err}");
+        let (code, _, err) = run(&[&old, &new, "--max-cost-increase=-3"]);
+        assert_eq!(code, EXIT_USAGE, "{err}");
+        assert!(err.contains("an amount of dollars"), "{err}");
+    }
+
     #[test]
     fn unreadable_and_invalid_files_exit_2_and_1() {
         let d = Dir::new("bad");
@@ -237,9 +386,9 @@ mod tests {
     fn with_the_deploy_feature_aws_options_do_not_apply_to_two_files() {
         let d = Dir::new("aws");
         let (old, new) = (d.file("old.json", OLD), d.file("new.json", OLD));
-        let (code, _, err) = run(&[&old, &new, "--region", "eu-west-1"]);
+        let (code, _, err) = run(&[&old, &new, "--endpoint-url", "http://127.0.0.1:1"]);
         assert_eq!(code, EXIT_USAGE, "{err}");
-        assert!(err.contains("--region"), "{err}");
+        assert!(err.contains("--endpoint-url"), "{err}");
         let (code, _, err) = run(&[&old]);
         assert_eq!(code, EXIT_USAGE, "{err}");
         assert!(err.contains("two template files"), "{err}");

@@ -5,8 +5,11 @@
 //!
 //! ```text
 //! ferroform validate FILE...                      (any CloudFormation template)
-//! ferroform diff OLD NEW [--fail-on-change]       (two templates, no AWS)
+//! ferroform diff OLD NEW [--fail-on-change] [--max-cost-increase USD]   (no AWS)
+//! ferroform cost --template FILE... [--region R] [--format table|json]  (no AWS)
+//! ferroform graph --template FILE... [--format mermaid|dot|svg|png] [--out FILE]
 //! my-stacks synth [--out DIR] [--format json|yaml] [STACK...]
+//! my-stacks cost|graph [STACK...] ...
 //! my-stacks list
 //!
 //! with the `deploy` feature (cli/aws/):
@@ -34,8 +37,11 @@ use clap::Command;
 
 use crate::app::App;
 
+mod cost;
 mod diff;
+mod graph;
 mod import;
+mod input;
 mod list;
 mod synth;
 mod validate;
@@ -125,7 +131,9 @@ fn app_command(name: String) -> Command {
         .arg_required_else_help(true)
         .subcommand(synth::command())
         .subcommand(list::command())
-        .subcommand(validate::app_command());
+        .subcommand(validate::app_command())
+        .subcommand(cost::command(false))
+        .subcommand(graph::command(false));
     #[cfg(feature = "deploy")]
     let cmd = aws::register(cmd, false);
     cmd
@@ -142,7 +150,9 @@ fn tool_command() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommand(validate::tool_command())
-        .subcommand(import::command());
+        .subcommand(import::command())
+        .subcommand(cost::command(true))
+        .subcommand(graph::command(true));
     // With the deploy feature, `diff` compares two files or a template and a deployed stack.
     #[cfg(feature = "deploy")]
     let cmd = aws::register(cmd, true);
@@ -201,6 +211,8 @@ impl App {
             Some(("synth", m)) => synth::run(self, m, out, err, t),
             Some(("list", m)) => list::run(self, m, out, err),
             Some(("validate", m)) => validate::run_app(self, m, out, err),
+            Some(("cost", m)) => cost::run(input::Input::App(self), m, out, err),
+            Some(("graph", m)) => graph::run(input::Input::App(self), m, out, err),
             #[cfg(feature = "deploy")]
             Some((name, m)) => {
                 aws::dispatch(aws::Source::App(self), name, m, out, err).unwrap_or(EXIT_USAGE)
@@ -232,6 +244,8 @@ where
     match matches.subcommand() {
         Some(("validate", m)) => validate::run_tool(m, out, err),
         Some(("import", m)) => import::run(m, out, err),
+        Some(("cost", m)) => cost::run(input::Input::Tool, m, out, err),
+        Some(("graph", m)) => graph::run(input::Input::Tool, m, out, err),
         #[cfg(not(feature = "deploy"))]
         Some(("diff", m)) => diff::run(m, out, err),
         #[cfg(feature = "deploy")]

@@ -70,6 +70,10 @@ pub enum DeployOutcome {
 pub struct DiffOutcome {
     /// True when deploying would change something.
     pub changes: bool,
+    /// What the change's cost is measured against: `None` when there is nothing to price
+    /// (no changes, a stack set), `Some(None)` for a stack that does not exist yet,
+    /// `Some(Some(template))` for the deployed template.
+    pub priced_against: Option<Option<Json>>,
 }
 
 fn masker_for(template: &Template, opts: &DeployOptions) -> Masker {
@@ -700,7 +704,10 @@ pub async fn diff(
                 super::stackset::diff(s, template, set, opts, &mut ui),
             )
             .await
-            .map(|changes| DiffOutcome { changes }),
+            .map(|changes| DiffOutcome {
+                changes,
+                priced_against: None,
+            }),
         None => {
             s.bounded(template.name(), diff_inner(s, template, opts, &mut ui))
                 .await
@@ -737,7 +744,10 @@ async fn diff_inner(
                 for l in property_diff(None, new) {
                     ui.line(&l);
                 }
-                return Ok(DiffOutcome { changes: true });
+                return Ok(DiffOutcome {
+                    changes: true,
+                    priced_against: Some(None),
+                });
             }
             _ => {}
         }
@@ -747,13 +757,19 @@ async fn diff_inner(
         && unchanged(st, deployed.as_ref(), new, opts)
     {
         ui.line(&format!("Stack {name}: no changes"));
-        return Ok(DiffOutcome { changes: false });
+        return Ok(DiffOutcome {
+            changes: false,
+            priced_against: None,
+        });
     }
     let created_here = existing.is_none();
     let plan = match submit(s, template, opts, parameters, stable.is_none(), ui).await? {
         Created::NoChanges => {
             ui.line(&format!("Stack {name}: no changes"));
-            return Ok(DiffOutcome { changes: false });
+            return Ok(DiffOutcome {
+                changes: false,
+                priced_against: None,
+            });
         }
         Created::Ready(plan) => plan,
     };
@@ -779,7 +795,10 @@ async fn diff_inner(
             ui.line(&format!("  * {r}"));
         }
     }
-    Ok(DiffOutcome { changes: true })
+    Ok(DiffOutcome {
+        changes: true,
+        priced_against: Some(deployed),
+    })
 }
 
 /// Delete stack `name`, streaming its events. A stack that does not exist is reported and is

@@ -152,7 +152,6 @@ impl Template {
 
     /// The same template under another name (a file's template deployed as a stack): the
     /// text it was read from, and what the reader noticed, go with it.
-    #[cfg(feature = "deploy")]
     pub(crate) fn named(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
         self

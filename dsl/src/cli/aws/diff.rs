@@ -21,7 +21,6 @@ const AWS_ONLY: &[&str] = &[
     "parameter",
     "s3-bucket",
     "s3-prefix",
-    "region",
     "profile",
     "endpoint-url",
     "timeout",
@@ -74,6 +73,7 @@ pub(crate) fn command(tool: bool) -> Command {
             .help("Key prefix for uploaded templates"),
     )
     .arg(files::fail_on_change_arg())
+    .arg(files::max_cost_increase_arg())
 }
 
 /// The template files of `ferroform diff OLD NEW`, when that is what was asked: no
@@ -120,6 +120,7 @@ fn run_files(
         old,
         new,
         m.get_flag("fail-on-change"),
+        files::CostCheck::of(m),
         out,
         err,
     ))
@@ -141,11 +142,25 @@ pub(crate) fn run(
     let sessions = connect_templates(m, &templates)?;
     let opts = super::deploy::options(m);
     let mut changes = false;
+    let mut over_budget = None;
     for t in &templates {
         let session = sessions.of(t.env());
         let mut ui = make_ui(m, out, err);
         let d = run_on_stack(t.name(), deploy::diff(session, t, &opts, ui.as_mut()))?;
+        drop(ui);
         changes |= d.changes;
+        if let Some(deployed) = &d.priced_against {
+            let check = files::CostCheck {
+                region: Some(session.region()),
+                ..files::CostCheck::of(m)
+            };
+            if let Err(e) = check.report(t.name(), deployed.as_ref(), t.body(), t.env(), out) {
+                over_budget.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = over_budget {
+        return Err(e);
     }
     Ok(if changes && m.get_flag("fail-on-change") {
         EXIT_CHANGES

@@ -592,7 +592,10 @@ fn connect_in(
 }
 
 /// The app command: `--app`, else `app = "..."` in ./ferroform.toml (its warnings printed).
-fn app_command(m: &ArgMatches, err: &mut dyn Write) -> Result<Option<String>, Exit> {
+pub(in crate::cli) fn app_command(
+    m: &ArgMatches,
+    err: &mut dyn Write,
+) -> Result<Option<String>, Exit> {
     if let Some(a) = m.try_get_one::<String>("app").ok().flatten() {
         return Ok(Some(a.clone()));
     }
