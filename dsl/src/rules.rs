@@ -228,6 +228,9 @@ registry! {
     MACRO_PARTIAL = Warning Validator "FF2018"
         "template processed by a macro: only what is written was checked"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html";
+    NULL_VALUE = Error Validator "FF2019"
+        "a value is `null` (an empty YAML value, `~`, JSON `null`): CloudFormation refuses the template"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

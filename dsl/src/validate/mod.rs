@@ -52,6 +52,7 @@ use crate::model::generated;
 pub(crate) use crate::model::generated::transforms;
 mod lambda;
 mod limits;
+mod nulls;
 mod pattern;
 mod policy;
 pub(crate) mod refs;
@@ -165,6 +166,7 @@ pub fn validate_as_of(template: &Template, today: Date) -> Report {
         );
     }
     limits::check(&mut cx);
+    nulls::check(&mut cx);
     schema::check(&mut cx);
     refs::check(&mut cx);
     secrets::check(&mut cx);

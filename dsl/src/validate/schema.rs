@@ -648,7 +648,8 @@ impl Walk<'_, '_> {
     }
 
     fn value(&mut self, node: &'static Node, v: &Json, path: &mut String, depth: usize) {
-        if depth > 64 {
+        // A null is refused wherever it is: reported once, by FF2019 (nulls.rs).
+        if depth > 64 || v.is_null() {
             return;
         }
         // A `rain pkg` directive (`Rain::Embed: file`, `Rain::S3: path`...; in YAML the tag

@@ -1,0 +1,82 @@
+//! `null` values (`FF2019`): CloudFormation refuses a template with a `null` anywhere in
+//! it, at validation, with "'null' values are not allowed in templates" and the value's
+//! path. YAML writes one with an empty value (`EbsOptimized:`, `!GetAZs` with nothing after
+//! it) or `~`; JSON with `null`. The schema checks skip `null` values (they are reported
+//! here, once).
+
+use super::{Cx, push_index};
+use crate::model::parse::MAX_NESTING;
+use crate::model::render::Json;
+use crate::rules;
+
+pub(super) fn check(cx: &mut Cx) {
+    let body = cx.body;
+    let Some(top) = body.as_object() else { return };
+    let mut found = Vec::new();
+    for (section, v) in top {
+        match (section.as_str(), v) {
+            (_, Json::Null) => found.push((None, section.clone())),
+            (
+                "Resources" | "Parameters" | "Outputs" | "Conditions" | "Mappings" | "Rules",
+                Json::Object(m),
+            ) => {
+                for (name, x) in m {
+                    // Resources are named by their logical ID alone, as every rule does;
+                    // the other sections' entries by their section.
+                    let mut path = if section == "Resources" {
+                        name.clone()
+                    } else {
+                        format!("{section}.{name}")
+                    };
+                    walk(x, &mut path, Some(name), &mut found, 0);
+                }
+            }
+            _ => {
+                let mut path = section.clone();
+                walk(v, &mut path, None, &mut found, 0);
+            }
+        }
+    }
+    for (id, path) in found {
+        cx.report(
+            rules::NULL_VALUE,
+            id,
+            path,
+            "a null value: CloudFormation refuses the template (\"'null' values are not allowed in templates\")",
+            Some("give a value, or remove the key (in YAML a key with nothing after it, or `~`, is null; `Fn::GetAZs` takes `\"\"` for the stack's region)".into()),
+        );
+    }
+}
+
+fn walk<'a>(
+    v: &Json,
+    path: &mut String,
+    id: Option<&'a str>,
+    out: &mut Vec<(Option<&'a str>, String)>,
+    depth: usize,
+) {
+    if depth > MAX_NESTING {
+        return;
+    }
+    match v {
+        Json::Null => out.push((id, path.clone())),
+        Json::Object(m) => {
+            for (k, x) in m {
+                let len = path.len();
+                path.push('.');
+                path.push_str(k);
+                walk(x, path, id, out, depth + 1);
+                path.truncate(len);
+            }
+        }
+        Json::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                let len = path.len();
+                push_index(path, i);
+                walk(x, path, id, out, depth + 1);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
