@@ -19,8 +19,9 @@
 //!
 //! A reduced schema node keeps: `type` (string or list), `$ref` (definition name only),
 //! `enum` (plus `ci: true` when cfn-lint marks it case-insensitive; `const` becomes a one-value
-//! enum), `pattern`, `minLength`, `maxLength`, `minimum`, `maximum`, `minItems`, `maxItems`,
-//! `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
+//! enum), `pattern`, `format` (a list of cfn-lint's identifier formats, one of which a string
+//! must have: see `formats` below), `minLength`, `maxLength`, `minimum`, `maximum`,
+//! `minItems`, `maxItems`, `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
 //! or alternatives make other keys legal) and `items`. A type's root adds `definitions` and
 //! `attributes` (what `Fn::GetAtt` accepts: dotted names, `*` for any segment, a trailing
 //! `.*` for any suffix, or `*` alone for anything; see [`crate::getatt`]) and, for a type whose
@@ -159,6 +160,44 @@ fn lifecycle(schema: &Value) -> Option<Value> {
     Some(Value::Object(out))
 }
 
+/// The identifier formats of a node, as `format` keeps them: the list of cfn-lint's
+/// `AWS::<Service>::<Resource>.<Kind>` names (`AWS::EC2::SecurityGroup.Id`) a value may have.
+/// The node's own, or, when it has none, those of its `anyOf` (else `oneOf`) alternatives
+/// provided every alternative names one: the value must have one of them (an alternative
+/// without a format accepts anything, so then there is nothing to keep). Other formats
+/// (`date-time`, `json`...) are not kept.
+fn formats(n: &Map<String, Value>, defs: Option<&Map<String, Value>>) -> Option<Value> {
+    let identifier = |format: Option<&Value>| {
+        format
+            .and_then(Value::as_str)
+            .filter(|f| f.starts_with("AWS::"))
+            .map(|f| Value::String(f.to_owned()))
+    };
+    if let Some(f) = identifier(n.get("format")) {
+        return Some(Value::Array(vec![f]));
+    }
+    for key in ["anyOf", "oneOf"] {
+        let Some(alts) = n.get(key).and_then(Value::as_array) else {
+            continue;
+        };
+        let all: Option<Vec<Value>> = alts
+            .iter()
+            .map(|alt| {
+                let resolved = match alt.get("$ref").and_then(Value::as_str).and_then(def_name) {
+                    Some(name) => defs.and_then(|d| d.get(name)).unwrap_or(alt),
+                    None => alt,
+                };
+                identifier(resolved.get("format"))
+            })
+            .collect();
+        if let Some(mut all) = all.filter(|a| !a.is_empty()) {
+            all.dedup();
+            return Some(Value::Array(all));
+        }
+    }
+    None
+}
+
 fn def_name(r: &str) -> Option<&str> {
     r.strip_prefix("#/definitions/")
 }
@@ -230,6 +269,9 @@ impl Reducer<'_> {
                     out.insert(key.into(), v.clone());
                 }
             }
+        }
+        if let Some(f) = formats(n, defs) {
+            out.insert("format".into(), f);
         }
         let mut props = Map::new();
         if let Some(p) = n.get("properties").and_then(Value::as_object) {
@@ -359,6 +401,41 @@ mod tests {
                                       "additionalProperties": false}},
                 "attributes": ["Arn", "Endpoint.Address"]
             })
+        );
+    }
+
+    #[test]
+    fn identifier_formats_are_kept_as_lists_and_alternatives_only_when_all_name_one() {
+        let schema = json!({
+            "properties": {
+                "Vpc": {"type": "string", "format": "AWS::EC2::VPC.Id"},
+                "When": {"type": "string", "format": "date-time"},
+                "Key": {"type": "string", "anyOf": [{"format": "AWS::KMS::Key.Arn"},
+                                                    {"$ref": "#/definitions/Alias"}]},
+                "Role": {"type": "string", "anyOf": [{"format": "AWS::IAM::Role.Arn"},
+                                                     {"enum": [""]}]},
+                "Groups": {"type": "array", "format": "AWS::EC2::SecurityGroup.Ids",
+                           "items": {"$ref": "#/definitions/Group"}}
+            },
+            "definitions": {"Alias": {"format": "AWS::KMS::Alias.AliasName"},
+                            "Group": {"type": "string", "format": "AWS::EC2::SecurityGroup.Id"}}
+        });
+        let r = reduce_type("AWS::X::Y", &schema, &mut Patterns::default());
+        let p = &r["properties"];
+        assert_eq!(p["Vpc"]["format"], json!(["AWS::EC2::VPC.Id"]));
+        assert!(p["When"].get("format").is_none(), "{}", p["When"]);
+        assert_eq!(
+            p["Key"]["format"],
+            json!(["AWS::KMS::Key.Arn", "AWS::KMS::Alias.AliasName"])
+        );
+        assert!(p["Role"].get("format").is_none(), "{}", p["Role"]);
+        assert_eq!(
+            p["Groups"]["format"],
+            json!(["AWS::EC2::SecurityGroup.Ids"])
+        );
+        assert_eq!(
+            r["definitions"]["Group"]["format"],
+            json!(["AWS::EC2::SecurityGroup.Id"])
         );
     }
 

@@ -231,6 +231,12 @@ registry! {
     NULL_VALUE = Error Validator "FF2019"
         "a value is `null` (an empty YAML value, `~`, JSON `null`): CloudFormation refuses the template"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html";
+    MALFORMED_IDENTIFIER = Error Validator "FF2020"
+        "a literal value is not an identifier or ARN of the kind the property takes (a security group ID, a VPC ID, an AMI ID, a role ARN...)"
+        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html";
+    DYNAMODB_ATTRIBUTES = Error Validator "FF2021"
+        "a DynamoDB table's AttributeDefinitions do not define exactly the attributes its key schemas (table and indexes) use"
+        "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -433,6 +433,49 @@ pub(super) fn check(cx: &mut Cx, today: Date) {
     for (id, path, f) in found {
         cx.report(f.rule, id.as_deref(), path, f.message, Some(f.hint));
     }
+    zip_package(cx);
+}
+
+/// A function deployed from a .zip archive (`PackageType` absent or `Zip`) needs `Runtime`,
+/// and `Handler` with a language runtime; only a container image brings its own ("Runtime:
+/// required if the deployment package is a .zip file archive", and the same for Handler).
+/// <https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html>
+fn zip_package(cx: &mut Cx) {
+    let mut missing = Vec::new();
+    for (id, _, props) in cx.resources_of("AWS::Lambda::Function") {
+        let Some(p) = props else { continue };
+        // `Fn::If` or a parameter may choose an image: only a literal `Zip` (or nothing)
+        // is known to be a .zip.
+        let zip = match p.get("PackageType") {
+            None => true,
+            Some(Json::String(t)) => t == "Zip",
+            Some(_) => false,
+        };
+        if !zip || p.get("Code").is_some_and(|c| c.get("ImageUri").is_some()) {
+            continue;
+        }
+        if !p.contains_key("Runtime") {
+            missing.push((id.to_owned(), "Runtime"));
+        }
+        // An OS-only runtime (`provided.*`) runs the archive's `bootstrap`, which needs no
+        // handler; a handler is checked only for a runtime written out.
+        let language_runtime = p
+            .get("Runtime")
+            .and_then(Json::as_str)
+            .is_some_and(|r| !r.starts_with("provided"));
+        if language_runtime && !p.contains_key("Handler") {
+            missing.push((id.to_owned(), "Handler"));
+        }
+    }
+    for (id, key) in missing {
+        cx.report(
+            rules::REQUIRED_PROPERTY,
+            Some(&id),
+            format!("{id}.Properties"),
+            format!("{key} is required for a function deployed from a .zip archive"),
+            Some(format!("add {key} (e.g. `Runtime: python3.13`, `Handler: app.handler`), or set `PackageType: Image` with `Code.ImageUri`")),
+        );
+    }
 }
 
 /// The finding for a `Runtime` value: a literal, or a `Ref` to a parameter whose `Default`

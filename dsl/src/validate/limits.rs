@@ -84,6 +84,25 @@ pub(super) fn check(cx: &mut Cx) {
             }
         }
     }
+    // Parameters and resources share one namespace: "unique among all logical names within
+    // the template".
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
+    let shared: Vec<&String> = cx
+        .parameters
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k)
+        .filter(|k| cx.resources.is_some_and(|r| r.contains_key(*k)))
+        .collect();
+    for id in shared {
+        cx.report(
+            rules::TEMPLATE_STRUCTURE,
+            Some(id),
+            format!("Parameters.{id}"),
+            format!("`{id}` names both a parameter and a resource; logical IDs are unique across the template"),
+            Some("rename the parameter or the resource".into()),
+        );
+    }
     let mut exports: HashMap<String, &str> = HashMap::new();
     let mut dups = Vec::new();
     for (id, o) in cx.outputs.into_iter().flatten() {

@@ -48,6 +48,7 @@ mod capabilities;
 mod data;
 mod ecs;
 mod foreach;
+mod formats;
 use crate::model::generated;
 pub(crate) use crate::model::generated::transforms;
 mod lambda;
@@ -59,6 +60,7 @@ pub(crate) mod refs;
 mod resolve;
 mod schema;
 pub(crate) mod secrets;
+mod services;
 
 pub use capabilities::{Capability, capabilities};
 pub(crate) use ecs::{FARGATE_CPUS, fargate_hint, fargate_memory, fargate_valid};
@@ -172,6 +174,7 @@ pub fn validate_as_of(template: &Template, today: Date) -> Report {
     secrets::check(&mut cx);
     lambda::check(&mut cx, today);
     policy::check(&mut cx);
+    services::check(&mut cx);
     ecs::check(&mut cx);
     let found = std::mem::take(&mut cx.diags);
     let capabilities = capabilities::of(checked);

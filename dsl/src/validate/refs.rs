@@ -464,6 +464,33 @@ impl<'t> Refs<'_, 't> {
                 }
             }
             ("Fn::Sub", _) => self.sub(place, args, path, asserted),
+            // A mapping with the producing stack's `StackName` and the `OutputName`
+            // (`Region`, `RoleArn` optional).
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html
+            ("Fn::GetStackOutput", _) => {
+                let missing: Vec<&str> = match args {
+                    Json::Object(m) => ["StackName", "OutputName"]
+                        .into_iter()
+                        .filter(|k| !m.contains_key(*k))
+                        .collect(),
+                    _ => vec!["StackName", "OutputName"],
+                };
+                if !missing.is_empty() {
+                    let what = if args.is_object() {
+                        format!("has no {}", missing.join(" and no "))
+                    } else {
+                        "is not a mapping".to_owned()
+                    };
+                    self.cx.report(
+                        rules::TEMPLATE_STRUCTURE,
+                        Some(place.id()),
+                        path.clone(),
+                        format!("Fn::GetStackOutput {what}"),
+                        Some("write `Fn::GetStackOutput: {StackName: producer, OutputName: Name}` (and `Region`, `RoleArn` for another region or account)".into()),
+                    );
+                }
+                self.walk(place, args, path, asserted);
+            }
             ("Fn::If", Json::Array(a)) if a.len() == 3 => {
                 let cond = a[0].as_str();
                 if let Some(c) = cond {
@@ -490,6 +517,17 @@ impl<'t> Refs<'_, 't> {
             }
             ("Fn::FindInMap", Json::Array(a)) if a.len() >= 3 => {
                 self.find_in_map(place, a, path);
+                self.walk(place, args, path, asserted);
+            }
+            ("Fn::Select" | "Fn::Join", _) if shape_problem(f, args).is_some() => {
+                let (what, hint) = shape_problem(f, args).unwrap_or_default();
+                self.cx.report(
+                    rules::TEMPLATE_STRUCTURE,
+                    Some(place.id()),
+                    path.clone(),
+                    format!("{f} {what}"),
+                    Some(hint.to_owned()),
+                );
                 self.walk(place, args, path, asserted);
             }
             ("Fn::Select", Json::Array(a)) if a.len() == 2 => {
@@ -670,6 +708,55 @@ impl<'t> Refs<'_, 't> {
             }
         }
     }
+}
+
+/// What is wrong with the arguments of `Fn::Select` or `Fn::Join`, and how to write them:
+/// `[index, list]` and `[delimiter, list]`, where the list is a list or a function that
+/// gives one (never text: `Fn::Join`, `Fn::Sub` and `Fn::Base64` give text, as does a
+/// literal string), and Select's index is an integer or a function.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-select.html>
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-join.html>
+fn shape_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
+    let hint = if f == "Fn::Select" {
+        "write `Fn::Select: [index, list]`, e.g. `!Select [0, !GetAZs '']`"
+    } else {
+        "write `Fn::Join: [delimiter, [value, ...]]`, e.g. `!Join ['-', [a, !Ref B]]`"
+    };
+    let Json::Array(a) = args else {
+        let two = if f == "Fn::Select" {
+            "[index, list]"
+        } else {
+            "[delimiter, list]"
+        };
+        return Some((
+            format!("takes a list of two, {two}, not {}", super::shown(args)),
+            hint,
+        ));
+    };
+    if a.len() != 2 {
+        return Some((format!("takes a list of two items, not {}", a.len()), hint));
+    }
+    if f == "Fn::Select" && super::lit_num(Some(&a[0])).is_none() && !a[0].is_object() {
+        return Some((
+            format!("index {} is not an integer", super::shown(&a[0])),
+            hint,
+        ));
+    }
+    if f == "Fn::Join" && !a[0].is_string() {
+        return Some((
+            format!("delimiter {} is not text", super::shown(&a[0])),
+            hint,
+        ));
+    }
+    let text_fn =
+        intrinsic(&a[1]).is_some_and(|(g, _)| matches!(g, "Fn::Join" | "Fn::Sub" | "Fn::Base64"));
+    if matches!(a[1], Json::String(_) | Json::Number(_) | Json::Bool(_)) || text_fn {
+        return Some((
+            format!("takes a list, but {} gives text", super::shown(&a[1])),
+            hint,
+        ));
+    }
+    None
 }
 
 /// The logical IDs a value refers to: `Ref`, `Fn::GetAtt` and `Fn::Sub` variables, at any depth.

@@ -378,6 +378,51 @@ fn resources_structure(cx: &mut Cx, language_extensions: bool) {
                 );
             }
         }
+        // CreationPolicy and UpdatePolicy are mappings; `Fn::If` may choose between mappings
+        // (the Fn::If reference names the update policy attribute), no other function may
+        // stand for one: a `Ref` or `Fn::Sub` gives text.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-conditions.html
+        for key in ["CreationPolicy", "UpdatePolicy"] {
+            if let Some(v) = m.get(key)
+                && !is_policy_mapping(v, 0)
+            {
+                let what = match intrinsic(v) {
+                    Some((f, _)) => format!("`{f}`, which gives no mapping"),
+                    None => kind_of(v).to_owned(),
+                };
+                cx.report(
+                    rules::TEMPLATE_STRUCTURE,
+                    Some(id),
+                    format!("{id}.{key}"),
+                    format!("{key} is {what}; CloudFormation takes a mapping"),
+                    Some(format!("write {key} as a mapping (e.g. `ResourceSignal: {{Count: 1, Timeout: PT15M}}`), or choose between mappings with `Fn::If`")),
+                );
+            }
+        }
+    }
+}
+
+/// A resource policy attribute's value: a mapping, or `Fn::If` between mappings (or
+/// `AWS::NoValue`).
+fn is_policy_mapping(v: &Json, depth: usize) -> bool {
+    match intrinsic(v) {
+        Some(("Fn::If", Json::Array(a))) if a.len() == 3 && depth < 16 => a[1..].iter().all(|b| {
+            super::ref_target(Some(b)) == Some("AWS::NoValue") || is_policy_mapping(b, depth + 1)
+        }),
+        Some(_) => false,
+        None => v.is_object(),
+    }
+}
+
+/// What kind of YAML/JSON value `v` is, for messages: `a string`, `a list`...
+fn kind_of(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "a mapping",
     }
 }
 
@@ -487,6 +532,7 @@ struct View {
     allowed: Option<&'static [Node]>,
     ci: bool,
     pattern: Option<&'static str>,
+    format: Option<&'static Node>,
     min_len: Option<f64>,
     max_len: Option<f64>,
     min: Option<f64>,
@@ -511,6 +557,7 @@ impl View {
                 "enum" => v.allowed = x.as_array(),
                 "ci" => v.ci = x == &Node::Bool(true),
                 "pattern" => v.pattern = x.as_str(),
+                "format" => v.format = Some(x),
                 "minLength" => v.min_len = x.as_f64(),
                 "maxLength" => v.max_len = x.as_f64(),
                 "minimum" => v.min = x.as_f64(),
@@ -695,14 +742,7 @@ impl Walk<'_, '_> {
             _ => Vec::new(),
         };
         if !types.is_empty() && !types.iter().any(|t| conforms(t, v)) {
-            let found = match v {
-                Json::Null => "null",
-                Json::Bool(_) => "a boolean",
-                Json::Number(_) => "a number",
-                Json::String(_) => "a string",
-                Json::Array(_) => "a list",
-                Json::Object(_) => "a mapping",
-            };
+            let found = kind_of(v);
             let want: Vec<&str> = types
                 .iter()
                 .map(|t| match *t {
@@ -846,6 +886,7 @@ impl Walk<'_, '_> {
                 );
                 return;
             }
+            super::formats::check(self.cx, self.id, self.ty, path, n.format, s);
         }
         let (min, max) = (n.min, n.max);
         if (min.is_some() || max.is_some())
