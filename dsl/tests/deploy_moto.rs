@@ -479,6 +479,29 @@ fn approval_needed_without_a_terminal_is_refused_and_diff_leaves_nothing() {
         view(&moto, "approval").is_none(),
         "diff deleted its REVIEW_IN_PROGRESS stack"
     );
+    // The cost of the new stack, priced in the session's region (us-east-1): 1 GB of logs a
+    // month assumed per log group at $0.50 a GB.
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .contains("Monthly cost (typical): $0.00 → $1.00 (+$1.00); us-east-1"),
+        "{}",
+        text(&o)
+    );
+    let o = moto
+        .ferroform()
+        .args(["diff", "--max-cost-increase", "0.5", "--template"])
+        .arg(&f2)
+        .args(["--stack-name", "approval"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        text(&o).contains(
+            "the typical monthly cost rises by $1.00, more than --max-cost-increase $0.50"
+        ),
+        "{}",
+        text(&o)
+    );
 
     let o = moto
         .ferroform()
@@ -522,6 +545,12 @@ fn approval_needed_without_a_terminal_is_refused_and_diff_leaves_nothing() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("- Remove B"), "{out}");
     assert!(out.contains("- B (AWS::Logs::LogGroup)"), "{out}");
+    // Priced against the deployed template: one log group fewer.
+    assert!(
+        out.contains("Monthly cost (typical): $1.00 → $0.50 (-$0.50)"),
+        "{out}"
+    );
+    assert!(out.contains("\n  -$0.50/month: log group (B)\n"), "{out}");
     assert!(
         view(&moto, "approval")
             .unwrap()
