@@ -346,7 +346,7 @@ registry! {
         "load-balanced service that does not depend on its listener"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html";
     UNSUPPORTED_DAEMON = Error Validator "FF4014"
-        "Fargate or external service with the DAEMON scheduling strategy"
+        "service on Fargate, or with the CODE_DEPLOY or EXTERNAL deployment controller, with the DAEMON scheduling strategy"
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html";
     STRATEGY_CONTROLLER = Error Validator "FF4015"
         "service with a BLUE_GREEN, LINEAR or CANARY deployment strategy whose deployment controller is not ECS"

@@ -32,17 +32,25 @@ pub(super) fn services(cx: &mut Cx) {
                 );
             }
         }
-        if matches!(launch, Some("FARGATE" | "EXTERNAL"))
+        // "Tasks using the Fargate launch type or the CODE_DEPLOY or EXTERNAL deployment
+        // controller types don't support the DAEMON scheduling strategy" (CreateService). The
+        // EXTERNAL *launch type* (ECS Anywhere) runs daemons.
+        let controller = lit_str(p("DeploymentController").and_then(|d| d.get("Type")));
+        let daemon_refused = match (launch, controller) {
+            (Some("FARGATE"), _) => Some("a FARGATE service".to_owned()),
+            (_, Some(c @ ("CODE_DEPLOY" | "EXTERNAL"))) => {
+                Some(format!("a service with the {c} deployment controller"))
+            }
+            _ => None,
+        };
+        if let Some(what) = daemon_refused
             && lit_str(p("SchedulingStrategy")) == Some("DAEMON")
         {
             cx.report(
                 rules::UNSUPPORTED_DAEMON,
                 Some(id),
                 format!("{id}.Properties.SchedulingStrategy"),
-                format!(
-                    "a {} service cannot use the DAEMON scheduling strategy",
-                    launch.unwrap_or_default()
-                ),
+                format!("{what} cannot use the DAEMON scheduling strategy"),
                 Some("use SchedulingStrategy: REPLICA".into()),
             );
         }
@@ -450,6 +458,34 @@ pub(super) fn listener_dependency(cx: &mut Cx, id: &str, entry: &Json, lbs: Opti
 mod tests {
     use super::super::found;
     use super::linear_steps;
+
+    /// DAEMON is refused on Fargate and with the CODE_DEPLOY or EXTERNAL deployment
+    /// controller; the EXTERNAL launch type (ECS Anywhere instances) runs daemons.
+    #[test]
+    fn daemon_services_are_refused_only_where_ecs_refuses_them() {
+        let service = |extra: &str| {
+            format!(
+                "Resources:\n  S:\n    Type: AWS::ECS::Service\n    Properties:\n      Cluster: c\n      TaskDefinition: arn:aws:ecs:us-east-1:123456789012:task-definition/t:1\n      SchedulingStrategy: DAEMON\n{extra}"
+            )
+        };
+        let daemon = |extra: &str| found(&service(extra), "FF4014");
+        assert!(daemon("      LaunchType: EXTERNAL\n").is_empty());
+        assert!(daemon("      LaunchType: EC2\n").is_empty());
+        let fargate = daemon("      LaunchType: FARGATE\n");
+        assert_eq!(fargate.len(), 1);
+        assert_eq!(fargate[0].1, "S.Properties.SchedulingStrategy");
+        assert!(fargate[0].2.starts_with("a FARGATE service"), "{fargate:?}");
+        for c in ["CODE_DEPLOY", "EXTERNAL"] {
+            let d = daemon(&format!(
+                "      LaunchType: EC2\n      DeploymentController: {{Type: {c}}}\n"
+            ));
+            assert_eq!(d.len(), 1, "{c}");
+            assert!(
+                d[0].2.contains(&format!("the {c} deployment controller")),
+                "{d:?}"
+            );
+        }
+    }
 
     /// A canary deployment of `bake + canary` minutes: CloudFormation takes 33 hours
     /// (1980 minutes) and no more.
