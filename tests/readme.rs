@@ -43,7 +43,11 @@ fn section(origin: Origin) -> (&'static str, &'static str) {
             "Validator (`FF2xxx` to `FF4xxx`)",
             "What CloudFormation or the service would reject (or a deploy would regret), found \
              by the validator: `ferroform validate FILE...` on any template, and every `synth` \
-             on the stacks it writes. `ferroform validate --help` lists these rules too.",
+             on the stacks it writes. `ferroform validate --help` lists these rules too. The \
+             ECS and Application Auto Scaling constraints CloudFormation reports only at deploy \
+             time, those these rules check and those they do not yet, are listed in \
+             the book's chapter *ECS constraints checked before deploy* \
+             (`docs/src/ecs-constraints.md`).",
         ),
     }
 }

@@ -115,6 +115,8 @@ pub mod book {
     pub struct Importing;
     #[doc = include_str!("../../docs/src/validation.md")]
     pub struct Validation;
+    #[doc = include_str!("../../docs/src/ecs-constraints.md")]
+    pub struct EcsConstraints;
     #[doc = include_str!("../../docs/src/command.md")]
     pub struct Command;
     #[doc = include_str!("../../docs/src/deploying-safely.md")]
