@@ -380,6 +380,12 @@ registry! {
     ECR_COUNT_UNIT = Error Validator "FF4024"
         "ECR lifecycle countUnit without sinceImagePushed (or sinceImagePushed without it)"
         "https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html";
+    LOAD_BALANCER_CONTAINER = Error Validator "FF4025"
+        "a service's load balancer names a container, or a container port, its task definition does not have"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LoadBalancer.html";
+    MOUNT_POINT_VOLUME = Error Validator "FF4026"
+        "a container's mount point names a volume its task definition does not declare"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_MountPoint.html";
 
     // ---- The validator: Application Auto Scaling (FF403x) --------------------------------
     SCALABLE_TARGET_RESOURCE_ID = Error Validator "FF4030"
@@ -414,6 +420,18 @@ registry! {
     MANAGED_INSTANCES_ASSOCIATION = Error Validator "FF4044"
         "Managed Instances capacity provider listed in a cluster's capacity providers (ECS refuses the association)"
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutClusterCapacityProviders.html";
+    STRATEGY_WITH_LAUNCH_TYPE = Error Validator "FF4045"
+        "a service sets both LaunchType and CapacityProviderStrategy"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html";
+    STRATEGY_BASES = Error Validator "FF4046"
+        "more than one provider of a capacity provider strategy has a Base"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html";
+    STRATEGY_WEIGHTS = Error Validator "FF4047"
+        "a capacity provider strategy of several providers gives none a Weight above 0"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html";
+    STRATEGY_MIXED = Error Validator "FF4048"
+        "a capacity provider strategy mixes Fargate providers and Auto Scaling group providers"
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-capacity-providers.html";
 
     // ---- The validator: volumes configured at launch (FF405x) ---------------------------
     SERVICE_VOLUME_CONFIGURATION = Error Validator "FF4050"

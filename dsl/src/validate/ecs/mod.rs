@@ -10,8 +10,10 @@ mod capacity;
 mod connect;
 mod ecr;
 mod express;
+mod names;
 mod scaling;
 mod service;
+mod strategy;
 mod task;
 mod volume;
 
@@ -19,8 +21,10 @@ use capacity::*;
 use connect::*;
 use ecr::*;
 use express::*;
+use names::*;
 use scaling::*;
 use service::*;
+use strategy::*;
 use task::*;
 pub(crate) use task::{FARGATE_CPUS, fargate_hint, fargate_memory, fargate_valid};
 pub(crate) use volume::VOLUME_TYPES;
@@ -40,6 +44,9 @@ pub(super) fn check(cx: &mut Cx) {
     capacity_providers(cx);
     fargate_spot_platforms(cx);
     managed_instances_associations(cx);
+    strategies(cx);
+    load_balancer_containers(cx);
+    mount_points(cx);
     express_services(cx);
 }
 
