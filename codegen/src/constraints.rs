@@ -1,5 +1,7 @@
 //! The constraint data of every resource type of the region (`dsl/data/schemas.bin`): what
-//! the validator checks for the ~1,850 types, most of which have no generated Rust types.
+//! the validator checks for the ~1,850 types, most of which have no generated Rust types,
+//! and for SAM's `AWS::Serverless::*` types (cfn-lint's `providers/sam.json`), which never
+//! have any. A SAM type's `Fn::GetAtt` accepts any attribute (see [`crate::fixups`]).
 //!
 //! Each schema is reduced to its constraints (descriptions, handlers, tagging and the like
 //! dropped; `oneOf`/`anyOf`/`allOf` folded into the node they decorate), written as compact
@@ -9,7 +11,7 @@
 //!
 //! ```text
 //! FFSCHEMAS 2\n
-//! {"generator":...,"cfn_lint":...,"region":...,"schema_date":...,"types":N,"raw_bytes":N}\n
+//! {"generator":...,"cfn_lint":...,"region":...,"schema_date":...,"types":N,"sam_types":N,"raw_bytes":N}\n
 //! N, NAMES_LEN
 //! N records, sorted by type name: name offset, name length, data offset, compressed
 //!   length, JSON length (offsets relative to the names blob and the data block)
@@ -53,9 +55,12 @@ pub struct Constraints {
     pub patterns: Patterns,
 }
 
-/// Reduce, compress and index every type of `set`.
+/// Reduce, compress and index every type of `set`, SAM's among them.
 pub fn emit(set: &SchemaSet, provenance: &Provenance) -> Result<Constraints, String> {
-    let mut records: Vec<[u32; 5]> = Vec::with_capacity(set.types.len());
+    // Sorted by type name, without duplicates (a SAM type the region also had would be
+    // written once, from the region's schema).
+    let all: BTreeSet<&String> = set.types.keys().chain(set.sam_types.keys()).collect();
+    let mut records: Vec<[u32; 5]> = Vec::with_capacity(all.len());
     let mut names = Vec::new();
     let mut data = Vec::new();
     let mut raw_bytes = 0;
@@ -63,8 +68,7 @@ pub fn emit(set: &SchemaSet, provenance: &Provenance) -> Result<Constraints, Str
     let u32_of = |n: usize, what: &str| {
         u32::try_from(n).map_err(|_| format!("constraint data: {what} {n} does not fit in 32 bits"))
     };
-    // `set.types` is a BTreeMap: the records come out sorted by type name.
-    for type_name in set.types.keys() {
+    for type_name in &all {
         let (_, schema) = set.load(type_name)?;
         let reduced = reduce_type(type_name, &schema, &mut patterns);
         let json = serde_json::to_vec(&reduced).map_err(|e| format!("{type_name}: {e}"))?;
@@ -85,7 +89,8 @@ pub fn emit(set: &SchemaSet, provenance: &Provenance) -> Result<Constraints, Str
         "cfn_lint": provenance.cfn_lint,
         "region": provenance.region,
         "schema_date": provenance.schema_date,
-        "types": set.types.len(),
+        "types": all.len(),
+        "sam_types": set.sam_types.len(),
         "raw_bytes": raw_bytes,
     });
     let mut bytes = Vec::with_capacity(data.len() + names.len() + records.len() * 20 + 256);
@@ -103,7 +108,7 @@ pub fn emit(set: &SchemaSet, provenance: &Provenance) -> Result<Constraints, Str
     bytes.extend_from_slice(&data);
     Ok(Constraints {
         bytes,
-        types: set.types.len(),
+        types: all.len(),
         raw_bytes,
         patterns,
     })

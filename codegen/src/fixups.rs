@@ -84,6 +84,16 @@ pub const FIXUPS: &[Fixup] = &[
                  fields); cfn-lint _getatts.py _unnamed_unknown_types",
     },
     Fixup {
+        applies: Applies::Prefix("AWS::Serverless::"),
+        fix: Fix::AnyAttribute,
+        reason: "the SAM transform replaces a SAM resource by the resources it generates, and \
+                 Fn::GetAtt names an attribute of the one that keeps the logical ID (the \
+                 function of an AWS::Serverless::Function, the table of a SimpleTable...); the \
+                 SAM schema's readOnlyProperties do not list them",
+        source: "AWS SAM Developer Guide, Referencing AWS SAM generated resources and the \
+                 Return values section of each resource page",
+    },
+    Fixup {
         applies: Applies::Types(&["AWS::CloudFormation::CustomResource"]),
         fix: Fix::AnyAttribute,
         reason: "the long form of a custom resource: its provider decides its attributes",
@@ -478,6 +488,7 @@ mod tests {
         assert!(for_type("Custom::Thing").any_attribute);
         assert!(for_type("AWS::CloudFormation::CustomResource").any_attribute);
         assert!(for_type("My::Org::Thing::MODULE").any_attribute);
+        assert!(for_type("AWS::Serverless::Function").any_attribute);
         assert!(for_type("AWS::EC2::VPC").every_property_is_an_attribute);
         assert_eq!(
             for_type("AWS::Transfer::User").more_attributes,

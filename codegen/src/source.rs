@@ -1,5 +1,10 @@
 //! The schema set on disk (cfn-lint's bundled provider schemas) and the list of types to
 //! generate.
+//!
+//! Besides the region's CloudFormation types, cfn-lint bundles the schemas of SAM's
+//! `AWS::Serverless::*` types (`providers/sam.json`, derived from SAM's published schema):
+//! they go into the validator's constraint data, never into the generated Rust types (a SAM
+//! type is a transform's input, not a CloudFormation type).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -13,24 +18,25 @@ pub struct SchemaSet {
     dir: PathBuf,
     /// Type name → schema file, relative to the schema directory (`resources/<hash>.json`).
     pub types: BTreeMap<String, String>,
+    /// The same for SAM's `AWS::Serverless::*` types (`providers/sam.json`): constraint data
+    /// only, which is why they are apart from `types` (the types list expands against
+    /// `types`).
+    pub sam_types: BTreeMap<String, String>,
     /// `schema_date` from `version.json`.
     pub schema_date: String,
 }
 
 impl SchemaSet {
-    /// Load the type index of `region`.
+    /// Load the type index of `region` and that of SAM's types.
     pub fn open(dir: &Path, region: &str) -> Result<Self, String> {
-        let providers = dir.join("providers").join(format!("{region}.json"));
-        let index = read_json(&providers)?;
-        let Value::Object(map) = index else {
-            return Err(format!("{}: not a JSON object", providers.display()));
-        };
-        let mut types = BTreeMap::new();
-        for (name, hash) in map {
-            let hash = hash
-                .as_str()
-                .ok_or_else(|| format!("{}: {name}: hash is not a string", providers.display()))?;
-            types.insert(name, format!("resources/{hash}.json"));
+        let types = read_index(&dir.join("providers").join(format!("{region}.json")))?;
+        let sam = dir.join("providers").join("sam.json");
+        let sam_types = read_index(&sam)?;
+        if let Some(t) = sam_types.keys().find(|t| !t.starts_with(SAM_PREFIX)) {
+            return Err(format!(
+                "{}: {t} is not an {SAM_PREFIX}* type",
+                sam.display()
+            ));
         }
         let version = read_json(&dir.join("version.json"))?;
         let schema_date = version
@@ -41,6 +47,7 @@ impl SchemaSet {
         Ok(SchemaSet {
             dir: dir.to_owned(),
             types,
+            sam_types,
             schema_date,
         })
     }
@@ -50,9 +57,28 @@ impl SchemaSet {
         let file = self
             .types
             .get(type_name)
+            .or_else(|| self.sam_types.get(type_name))
             .ok_or_else(|| format!("{type_name}: not in the schema set"))?;
         Ok((file.clone(), read_json(&self.dir.join(file))?))
     }
+}
+
+/// The prefix of SAM's resource types.
+pub const SAM_PREFIX: &str = "AWS::Serverless::";
+
+/// A provider index (`providers/<name>.json`): type name → `resources/<hash>.json`.
+fn read_index(path: &Path) -> Result<BTreeMap<String, String>, String> {
+    let Value::Object(map) = read_json(path)? else {
+        return Err(format!("{}: not a JSON object", path.display()));
+    };
+    let mut types = BTreeMap::new();
+    for (name, hash) in map {
+        let hash = hash
+            .as_str()
+            .ok_or_else(|| format!("{}: {name}: hash is not a string", path.display()))?;
+        types.insert(name, format!("resources/{hash}.json"));
+    }
+    Ok(types)
 }
 
 fn read_json(path: &Path) -> Result<Value, String> {

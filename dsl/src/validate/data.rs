@@ -427,15 +427,22 @@ pub(crate) fn schema(type_name: &str) -> Option<&'static Node> {
     slots[i].get_or_init(|| idx.decode(i)).as_ref()
 }
 
-/// Every type name of the schema set, sorted.
+/// Every CloudFormation type name of the schema set, sorted: not SAM's (see [`is_sam`]).
 pub(crate) fn type_names() -> impl Iterator<Item = &'static str> {
     let idx = index();
-    (0..idx.count).map(|i| idx.name(i))
+    (0..idx.count).map(|i| idx.name(i)).filter(|t| !is_sam(t))
 }
 
-/// Whether the schema set has `type_name` (decodes nothing).
+/// Whether the schema set has the CloudFormation type `type_name` (decodes nothing).
 pub(crate) fn has_type(type_name: &str) -> bool {
-    index().find(type_name).is_some()
+    !is_sam(type_name) && index().find(type_name).is_some()
+}
+
+/// Whether `type_name` is one of SAM's `AWS::Serverless::*` types. The data has their
+/// schemas ([`schema`] gives them), for the checks of a template with the SAM transform, but
+/// they are not CloudFormation types: [`type_names`] and [`has_type`] leave them out.
+pub(crate) fn is_sam(type_name: &str) -> bool {
+    type_name.starts_with("AWS::Serverless::")
 }
 
 /// Where the data comes from: `{"cfn_lint", "region", "schema_date", "types", "raw_bytes", ...}`.
@@ -462,6 +469,10 @@ mod tests {
         }
         assert!(!has_type("AWS::ECS::Nope"));
         assert!(!has_type(""));
+        // SAM's types: schemas, but not CloudFormation types.
+        assert!(!has_type("AWS::Serverless::Function"));
+        assert!(!names.iter().any(|t| is_sam(t)));
+        assert!(schema("AWS::Serverless::Function").is_some());
     }
 
     #[test]

@@ -60,20 +60,31 @@ pub(super) fn check(cx: &mut Cx) {
         return;
     };
     let transformed = cx.body.get("Transform").is_some();
+    // SAM's types are checked against SAM's schema when only AWS's transforms process the
+    // template (a macro may rewrite a SAM resource before SAM reads it).
+    let sam = cx.generated.sam() && cx.generated.macros().is_empty();
     for (id, r) in resources {
         let Some(ty) = r.get("Type").and_then(Json::as_str) else {
             continue;
         };
         let props = r.get("Properties");
-        let Some(schema) = data::schema(ty) else {
+        let Some(schema) = data::schema(ty).filter(|_| sam || !data::is_sam(ty)) else {
             unknown_type(cx, id, ty, props, transformed);
             continue;
         };
         lifecycle(cx, id, ty, schema);
         let mut path = format!("{id}.Properties");
+        let globals = if data::is_sam(ty) {
+            SamGlobals::of(cx.body, ty)
+        } else {
+            SamGlobals::None
+        };
         match props {
             None => {
                 for req in schema.get("required").into_iter().flat_map(Node::strs) {
+                    if globals.may_give(req) {
+                        continue;
+                    }
                     cx.report(
                         rules::REQUIRED_PROPERTY,
                         Some(id),
@@ -84,7 +95,13 @@ pub(super) fn check(cx: &mut Cx) {
                 }
             }
             Some(v) => {
-                let mut s = Walk { cx, schema, id, ty };
+                let mut s = Walk {
+                    cx,
+                    schema,
+                    id,
+                    ty,
+                    globals,
+                };
                 s.value(schema, v, &mut path, 0);
             }
         }
@@ -577,6 +594,50 @@ struct Walk<'a, 't> {
     schema: &'static Node,
     id: &'t str,
     ty: &'t str,
+    /// For a SAM resource, what the template's `Globals` may give it.
+    globals: SamGlobals<'t>,
+}
+
+/// The `Globals` of a SAM resource's kind (`Globals.Function` for an
+/// `AWS::Serverless::Function`...): the SAM transform merges them into the resource's
+/// properties (mappings key by key, at any depth) before CloudFormation sees them, so a
+/// required property it gives is not missing. IgnoreGlobals is not read: a property Globals
+/// has is never reported missing (no false alarm).
+/// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html>
+#[derive(Clone, Copy)]
+enum SamGlobals<'t> {
+    /// Not a SAM resource, or no Globals for its kind.
+    None,
+    /// The Globals properties of the resource's kind.
+    Some(&'t serde_json::Map<String, Json>),
+    /// Not known offline (Globals or its entry is not a plain mapping: an `AWS::Include`, an
+    /// intrinsic function): it may give anything.
+    Unknown,
+}
+
+impl<'t> SamGlobals<'t> {
+    fn of(body: &'t Json, ty: &str) -> Self {
+        let Some(g) = body.get("Globals") else {
+            return SamGlobals::None;
+        };
+        let kind = ty.trim_start_matches("AWS::Serverless::");
+        let plain = |m: &serde_json::Map<String, Json>| !m.keys().any(|k| k.starts_with("Fn::"));
+        match g.as_object().filter(|m| plain(m)).map(|m| m.get(kind)) {
+            None => SamGlobals::Unknown,
+            Some(None) => SamGlobals::None,
+            Some(Some(Json::Object(m))) if plain(m) => SamGlobals::Some(m),
+            Some(Some(_)) => SamGlobals::Unknown,
+        }
+    }
+
+    /// Whether Globals may give the top-level property `name` (or something inside it).
+    fn may_give(&self, name: &str) -> bool {
+        match self {
+            SamGlobals::None => false,
+            SamGlobals::Some(m) => m.contains_key(name),
+            SamGlobals::Unknown => true,
+        }
+    }
 }
 
 /// The properties `aws cloudformation package` replaces: written as a local path (or an S3
@@ -949,8 +1010,19 @@ impl Walk<'_, '_> {
             }
             path.truncate(len);
         }
+        // The top-level property this mapping is (in): Globals may give what it lacks.
+        let top = path
+            .strip_prefix(self.id)
+            .and_then(|p| p.strip_prefix(".Properties"))
+            .map(|p| p.trim_start_matches('.'))
+            .map(|p| p.split(['.', '[']).next().unwrap_or(""));
         for req in n.required.into_iter().flat_map(Node::strs) {
-            if !m.contains_key(req) {
+            let from_globals = match top {
+                Some("") => self.globals.may_give(req),
+                Some(t) => self.globals.may_give(t),
+                None => false,
+            };
+            if !m.contains_key(req) && !from_globals {
                 self.cx.report(
                     rules::REQUIRED_PROPERTY,
                     Some(self.id),
@@ -991,5 +1063,78 @@ fn range_hint(unit: &str, min: Option<f64>, max: Option<f64>) -> String {
         (Some(a), None) => format!("allowed: at least {}{unit}", fmt_num(a)),
         (None, Some(b)) => format!("allowed: at most {}{unit}", fmt_num(b)),
         (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::template::Template;
+
+    /// (rule, path) of the schema and reference diagnostics (`FF200x`, `FF300x`) of `yaml`.
+    fn schema_diags(yaml: &str) -> Vec<(String, String)> {
+        let t = Template::parse("t.yaml", yaml).unwrap();
+        super::super::validate(&t)
+            .diagnostics
+            .into_iter()
+            .filter(|x| x.rule.starts_with("FF200") || x.rule.starts_with("FF300"))
+            .map(|x| (x.rule.to_owned(), x.path))
+            .collect()
+    }
+
+    #[test]
+    fn sam_properties_are_checked_against_sam_schema_with_globals_giving_required_ones() {
+        let yaml = "\
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    DeploymentPreference: {Type: AllAtOnce}
+  LayerVersion:
+    ContentUri: ./layer
+Resources:
+  F:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: ./src
+      Handler: app.handler
+      Runtime: python3.14
+      MemorySizee: 128
+      Timeout: lots
+      MemorySize: {Ref: AWS::NoValue}
+      DeploymentPreference: {Enabled: true}
+      ProvisionedConcurrencyConfig: {}
+  L: {Type: AWS::Serverless::LayerVersion}
+  A: {Type: AWS::Serverless::Api}
+  T: {Type: AWS::SQS::Queue, Properties: {QueueName: {'Fn::GetAtt': [F, Anything.Goes]}}}
+";
+        let s = |r: &str, p: &str| (r.to_owned(), p.to_owned());
+        let mut got = schema_diags(yaml);
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                s("FF2002", "F.Properties.MemorySizee"),
+                s("FF2003", "A.Properties"),
+                s("FF2003", "F.Properties.ProvisionedConcurrencyConfig"),
+                s("FF2004", "F.Properties.Timeout"),
+            ],
+        );
+    }
+
+    #[test]
+    fn sam_resources_are_not_checked_under_a_macro_or_with_globals_unknown() {
+        let props = "\
+Resources:
+  F: {Type: AWS::Serverless::Function, Properties: {Timeout: lots}}
+  A: {Type: AWS::Serverless::Api}
+";
+        let macro_too = format!("Transform: [AWS::Serverless-2016-10-31, MyMacro]\n{props}");
+        assert_eq!(schema_diags(&macro_too), vec![]);
+        let included = format!(
+            "Transform: AWS::Serverless-2016-10-31\nGlobals: {{'Fn::Transform': {{Name: AWS::Include, Parameters: {{Location: s3://b/g.yaml}}}}}}\n{props}"
+        );
+        assert_eq!(
+            schema_diags(&included),
+            vec![("FF2004".to_owned(), "F.Properties.Timeout".to_owned())]
+        );
     }
 }

@@ -61,17 +61,19 @@ pub(super) fn load_balancer_containers(cx: &mut Cx) {
             let mapped: Option<BTreeSet<u64>> = container
                 .get("PortMappings")
                 .and_then(Json::as_array)
-                .map(|m| {
-                    m.iter()
-                        .map(|pm| {
-                            pm.get("ContainerPort")
-                                .filter(|v| !is_expr(v))
-                                .and_then(|v| lit_num(Some(v)))
-                                .map(|x| x as u64)
-                        })
-                        .collect::<Option<BTreeSet<u64>>>()
-                })
-                .unwrap_or_else(|| Some(BTreeSet::new()));
+                .map_or_else(
+                    || Some(BTreeSet::new()),
+                    |m| {
+                        m.iter()
+                            .map(|pm| {
+                                pm.get("ContainerPort")
+                                    .filter(|v| !is_expr(v))
+                                    .and_then(|v| lit_num(Some(v)))
+                                    .map(|x| x as u64)
+                            })
+                            .collect::<Option<BTreeSet<u64>>>()
+                    },
+                );
             if let Some(mapped) = mapped
                 && !mapped.contains(&(port as u64))
             {
