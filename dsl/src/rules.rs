@@ -449,6 +449,12 @@ registry! {
     EBS_VOLUME_UNMOUNTED = Warning Validator "FF4054"
         "volume configured at launch that no container mounts"
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-volumes.html";
+    FARGATE_UNSUPPORTED = Error Validator "FF4055"
+        "a task definition or service on Fargate uses a setting Fargate does not support (container parameters, Linux parameters, log drivers, FireLens configuration from S3, IPC/PID modes, placement constraints, Docker or host volumes, Windows below 1 vCPU)"
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html";
+    NETWORK_MODE_SETTING = Error Validator "FF4056"
+        "a setting the task definition's network mode does not allow (a service NetworkConfiguration outside awsvpc, Hostname or ExtraHosts with awsvpc, Links outside bridge, port mappings with none)"
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#network_mode";
 
     // ---- The validator: Express Mode services (FF406x) ----------------------------------
     EXPRESS_SERVICE_SIZE = Error Validator "FF4060"

@@ -10,7 +10,9 @@ mod capacity;
 mod connect;
 mod ecr;
 mod express;
+mod fargate;
 mod names;
+mod network;
 mod scaling;
 mod service;
 mod strategy;
@@ -21,7 +23,9 @@ use capacity::*;
 use connect::*;
 use ecr::*;
 use express::*;
+use fargate::*;
 use names::*;
+use network::*;
 use scaling::*;
 use service::*;
 use strategy::*;
@@ -47,6 +51,8 @@ pub(super) fn check(cx: &mut Cx) {
     strategies(cx);
     load_balancer_containers(cx);
     mount_points(cx);
+    fargate_unsupported(cx);
+    network_mode_settings(cx);
     express_services(cx);
 }
 
