@@ -386,6 +386,12 @@ registry! {
     MOUNT_POINT_VOLUME = Error Validator "FF4026"
         "a container's mount point names a volume its task definition does not declare"
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_MountPoint.html";
+    CONTAINER_DEPENDENCY = Error Validator "FF4027"
+        "a container's DependsOn waits for COMPLETE or SUCCESS of an essential container, for HEALTHY of a container without a health check, or a container logs to awsfirelens without a log router"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html";
+    CONTAINER_SETTING_RANGE = Error Validator "FF4028"
+        "a container or task setting outside what ECS accepts (health check interval, timeout, retries and start period; ephemeral storage; container name; a container port mapped for two protocols; EFS IAM or access point without transit encryption)"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html";
 
     // ---- The validator: Application Auto Scaling (FF403x) --------------------------------
     SCALABLE_TARGET_RESOURCE_ID = Error Validator "FF4030"
@@ -403,6 +409,9 @@ registry! {
     SCALED_DESIRED_COUNT = Warning Validator "FF4034"
         "auto-scaled ECS service that sets DesiredCount (every update scales it back)"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-desiredcount";
+    SCALING_POLICY_CONFIGURATION = Error Validator "FF4035"
+        "an Application Auto Scaling policy without the configuration of its PolicyType, whose step adjustments overlap, leave gaps or break the null-bound rules, with a ResourceLabel for another metric than ALBRequestCountPerTarget, or that metric outside ECS and Spot Fleets"
+        "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html";
 
     // ---- The validator: capacity providers (FF404x) --------------------------------------
     CAPACITY_PROVIDER_NAME = Error Validator "FF4040"
@@ -455,6 +464,9 @@ registry! {
     NETWORK_MODE_SETTING = Error Validator "FF4056"
         "a setting the task definition's network mode does not allow (a service NetworkConfiguration outside awsvpc, Hostname or ExtraHosts with awsvpc, Links outside bridge, port mappings with none)"
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#network_mode";
+    SERVICE_SETTING = Error Validator "FF4057"
+        "a service setting ECS refuses with its task definition or deployment controller (service registries, the deployment circuit breaker outside the ECS controller, DAEMON on a Fargate capacity provider strategy, a Classic Load Balancer or non-ip target group with awsvpc, a Role without a load balancer or with awsvpc)"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html";
 
     // ---- The validator: Express Mode services (FF406x) ----------------------------------
     EXPRESS_SERVICE_SIZE = Error Validator "FF4060"

@@ -8,6 +8,7 @@ use crate::rules;
 
 mod capacity;
 mod connect;
+mod containers;
 mod ecr;
 mod express;
 mod fargate;
@@ -15,12 +16,14 @@ mod names;
 mod network;
 mod scaling;
 mod service;
+mod settings;
 mod strategy;
 mod task;
 mod volume;
 
 use capacity::*;
 use connect::*;
+use containers::*;
 use ecr::*;
 use express::*;
 use fargate::*;
@@ -28,6 +31,7 @@ use names::*;
 use network::*;
 use scaling::*;
 use service::*;
+use settings::*;
 use strategy::*;
 use task::*;
 pub(crate) use task::{FARGATE_CPUS, fargate_hint, fargate_memory, fargate_valid};
@@ -53,6 +57,8 @@ pub(super) fn check(cx: &mut Cx) {
     mount_points(cx);
     fargate_unsupported(cx);
     network_mode_settings(cx);
+    container_checks(cx);
+    service_settings(cx);
     express_services(cx);
 }
 
