@@ -385,7 +385,12 @@ mod tests {
         let name = stack.parameter("ClusterName", Parameter::string());
         let cluster = Cluster::from_name(name.to_ref());
         let task = fargate_task(&mut stack);
-        let net = || ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()]));
+        let net = || {
+            ServiceNetworking::new(
+                "vpc-0123456789abcdef0",
+                Value::lit(vec!["subnet-0123456789abcdef0".into()]),
+            )
+        };
         FargateService::new(
             &mut stack,
             "Web",

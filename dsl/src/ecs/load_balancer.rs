@@ -1231,7 +1231,12 @@ mod tests {
             TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
         );
         task.add_container(&mut stack, ContainerProps::new("web", "nginx").port(8080));
-        let net = || ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()]));
+        let net = || {
+            ServiceNetworking::new(
+                "vpc-0123456789abcdef0",
+                Value::lit(vec!["subnet-0123456789abcdef0".into()]),
+            )
+        };
         let api = FargateService::new(
             &mut stack,
             "Api",
@@ -1243,8 +1248,8 @@ mod tests {
                 listener_arn:
                     "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/edge/1/2"
                         .into(),
-                load_balancer_security_group: "sg-lb".into(),
-                vpc_id: "vpc-1".into(),
+                load_balancer_security_group: "sg-0123456789abcdef0".into(),
+                vpc_id: "vpc-0123456789abcdef0".into(),
                 priority: 10.into(),
             })
             .path("/api/*")
@@ -1258,7 +1263,7 @@ mod tests {
         web.serve_from_target_group(
             &mut stack,
             "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/3",
-            "sg-lb",
+            "sg-0123456789abcdef0",
             None,
             None,
         );
@@ -1290,7 +1295,7 @@ mod tests {
         );
         for id in ["ApiFromLoadBalancer", "WebFromLoadBalancer"] {
             let ingress = &r[id]["Properties"];
-            assert_eq!(ingress["SourceSecurityGroupId"], "sg-lb");
+            assert_eq!(ingress["SourceSecurityGroupId"], "sg-0123456789abcdef0");
             assert_eq!(
                 (ingress["FromPort"].clone(), ingress["ToPort"].clone()),
                 (json!(8080), json!(8080))

@@ -695,7 +695,10 @@ mod tests {
             FargateServiceProps::new(
                 &cluster,
                 &task,
-                ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
+                ServiceNetworking::new(
+                    "vpc-0123456789abcdef0",
+                    Value::lit(vec!["subnet-0123456789abcdef0".into()]),
+                ),
             ),
         )
     }
@@ -738,7 +741,10 @@ mod tests {
                 ..FargateServiceProps::new(
                     &cluster,
                     &task,
-                    ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
+                    ServiceNetworking::new(
+                        "vpc-0123456789abcdef0",
+                        Value::lit(vec!["subnet-0123456789abcdef0".into()]),
+                    ),
                 )
             },
         );
