@@ -86,6 +86,80 @@ const BY_USE: &[(&str, &str)] = &[
     ("AWS::StepFunctions::", "state transitions"),
 ];
 
+/// A resource priced at one amount whatever its properties: a price of the table (by the
+/// hour or by the month) times a quantity (1, or an assumption of the table).
+struct Flat {
+    types: &'static [&'static str],
+    group: Group,
+    kind: &'static str,
+    /// The price key.
+    price: &'static str,
+    /// Whether the price is per hour (else per month).
+    hourly: bool,
+    /// The assumption giving the quantity (`None`: one).
+    quantity: Option<&'static str>,
+    /// How it is priced; `{}` is replaced by the quantity.
+    detail: &'static str,
+}
+
+/// The resources priced flat (one home for their prices and wording).
+const FLAT: &[Flat] = &[
+    Flat {
+        types: &["AWS::EC2::EIP"],
+        group: Group::Network,
+        kind: "public IPv4 address",
+        price: "public_ipv4_hour",
+        hourly: true,
+        quantity: None,
+        detail: "an Elastic IP address",
+    },
+    Flat {
+        types: &["AWS::Logs::LogGroup"],
+        group: Group::Logs,
+        kind: "log group",
+        price: "logs_ingest_gb",
+        hourly: false,
+        quantity: Some("logs_gb_per_log_group_month"),
+        detail: "{} GB ingested a month (assumed)",
+    },
+    Flat {
+        types: &["AWS::ECR::Repository"],
+        group: Group::Storage,
+        kind: "ECR repository",
+        price: "ecr_storage_gb_month",
+        hourly: false,
+        quantity: Some("ecr_gb_per_repository"),
+        detail: "{} GB of images (assumed)",
+    },
+    Flat {
+        types: &["AWS::SecretsManager::Secret"],
+        group: Group::Other,
+        kind: "secret",
+        price: "secret_month",
+        hourly: false,
+        quantity: None,
+        detail: "one secret",
+    },
+    Flat {
+        types: &["AWS::KMS::Key", "AWS::KMS::ReplicaKey"],
+        group: Group::Other,
+        kind: "KMS key",
+        price: "kms_key_month",
+        hourly: false,
+        quantity: None,
+        detail: "one customer managed key",
+    },
+    Flat {
+        types: &["AWS::CloudWatch::Alarm"],
+        group: Group::Other,
+        kind: "CloudWatch alarm",
+        price: "alarm_month",
+        hourly: false,
+        quantity: None,
+        detail: "one standard-resolution alarm",
+    },
+];
+
 /// What the rules read, and the assumptions they make.
 pub(super) struct Cx<'a> {
     resources: &'a JsonMap,
@@ -359,6 +433,10 @@ impl<'a> Cx<'a> {
                 "{id} exists only when condition `{c}` is true; it is counted."
             ));
         }
+        if let Some(f) = FLAT.iter().find(|f| f.types.contains(&ty)) {
+            self.flat(id, r, f, est);
+            return;
+        }
         let props = r.get("Properties").unwrap_or(&Json::Null);
         let result = match ty {
             "AWS::ECS::Service" => self.service(id, r, props, est),
@@ -367,76 +445,8 @@ impl<'a> Cx<'a> {
             "AWS::EC2::Instance" => self.instance(id, r, props, est),
             "AWS::ElasticLoadBalancingV2::LoadBalancer" => self.load_balancer(id, r, props, est),
             "AWS::EC2::NatGateway" => self.nat_gateway(id, r, props, est),
-            "AWS::EC2::EIP" => {
-                let m = self.hourly(self.price_of("public_ipv4_hour"));
-                est.lines.push(self.line(
-                    id,
-                    r,
-                    Group::Network,
-                    "public IPv4 address",
-                    "an Elastic IP address".into(),
-                    m,
-                ));
-                Ok(())
-            }
             "AWS::EC2::VPCEndpoint" => self.endpoint(id, r, props, est),
-            "AWS::Logs::LogGroup" => {
-                let gb = self.assumed("logs_gb_per_log_group_month");
-                let m = Monthly::flat(gb * self.price_of("logs_ingest_gb"));
-                est.lines.push(self.line(
-                    id,
-                    r,
-                    Group::Logs,
-                    "log group",
-                    format!("{} GB ingested a month (assumed)", trim(gb)),
-                    m,
-                ));
-                Ok(())
-            }
             "AWS::EC2::Volume" => self.volume(id, r, props, est),
-            "AWS::ECR::Repository" => {
-                let gb = self.assumed("ecr_gb_per_repository");
-                let m = Monthly::flat(gb * self.price_of("ecr_storage_gb_month"));
-                est.lines.push(self.line(
-                    id,
-                    r,
-                    Group::Storage,
-                    "ECR repository",
-                    format!("{} GB of images (assumed)", trim(gb)),
-                    m,
-                ));
-                Ok(())
-            }
-            "AWS::SecretsManager::Secret" => {
-                let m = Monthly::flat(self.price_of("secret_month"));
-                est.lines
-                    .push(self.line(id, r, Group::Other, "secret", "one secret".into(), m));
-                Ok(())
-            }
-            "AWS::KMS::Key" | "AWS::KMS::ReplicaKey" => {
-                let m = Monthly::flat(self.price_of("kms_key_month"));
-                est.lines.push(self.line(
-                    id,
-                    r,
-                    Group::Other,
-                    "KMS key",
-                    "one customer managed key".into(),
-                    m,
-                ));
-                Ok(())
-            }
-            "AWS::CloudWatch::Alarm" => {
-                let m = Monthly::flat(self.price_of("alarm_month"));
-                est.lines.push(self.line(
-                    id,
-                    r,
-                    Group::Other,
-                    "CloudWatch alarm",
-                    "one standard-resolution alarm".into(),
-                    m,
-                ));
-                Ok(())
-            }
             "AWS::CloudFormation::Stack" => {
                 Err("a nested stack: estimate its template on its own".to_owned())
             }
@@ -457,6 +467,19 @@ impl<'a> Cx<'a> {
                 why,
             });
         }
+    }
+
+    /// A resource of [`FLAT`].
+    fn flat(&mut self, id: &str, r: &Json, f: &Flat, est: &mut Estimate) {
+        let quantity = f.quantity.map_or(1.0, |k| self.assumed(k));
+        let price = self.price_of(f.price) * quantity;
+        let m = if f.hourly {
+            self.hourly(price)
+        } else {
+            Monthly::flat(price)
+        };
+        let detail = f.detail.replace("{}", &trim(quantity));
+        est.lines.push(self.line(id, r, f.group, f.kind, detail, m));
     }
 
     // ---- ECS ----
