@@ -24,7 +24,9 @@
 //! enum), `pattern`, `format` (a list of cfn-lint's identifier formats, one of which a string
 //! must have: see `formats` below), `minLength`, `maxLength`, `minimum`, `maximum`,
 //! `minItems`, `maxItems`, `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
-//! or alternatives make other keys legal) and `items`. A type's root adds `definitions` and
+//! or alternatives make other keys legal), `dependentExcluded` (`{"A": ["B", ...]}`: when
+//! property A is set, none of the B may be; only names the node's `properties` has, see
+//! `excluded` below) and `items`. A type's root adds `definitions` and
 //! `attributes` (what `Fn::GetAtt` accepts: dotted names, `*` for any segment, a trailing
 //! `.*` for any suffix, or `*` alone for anything; see [`crate::getatt`]) and, for a type whose
 //! service AWS has shut down, is shutting down or keeps in maintenance mode, `lifecycle`
@@ -203,6 +205,29 @@ fn formats(n: &Map<String, Value>, defs: Option<&Map<String, Value>>) -> Option<
     None
 }
 
+/// The node's `dependentExcluded` (`{"A": ["B", ...]}`: when A is set, no B may be), kept
+/// only for names that are properties of the node (`props`, alternatives' included): cfn-lint
+/// has an entry or two naming no property of their node (S3's `RedirectAllRequestsTo`
+/// definition lists itself), which could never apply there. Entries come from AWS's schemas
+/// and from cfn-lint's patches, its encoding of what AWS's API references say.
+fn excluded(n: &Map<String, Value>, props: &Map<String, Value>) -> Option<Value> {
+    let de = n.get("dependentExcluded")?.as_object()?;
+    let kept: Map<String, Value> = de
+        .iter()
+        .filter(|(a, _)| props.contains_key(a.as_str()))
+        .filter_map(|(a, bs)| {
+            let bs: Vec<Value> = bs
+                .as_array()?
+                .iter()
+                .filter(|b| b.as_str().is_some_and(|b| b != a && props.contains_key(b)))
+                .cloned()
+                .collect();
+            (!bs.is_empty()).then(|| (a.clone(), Value::Array(bs)))
+        })
+        .collect();
+    (!kept.is_empty()).then_some(Value::Object(kept))
+}
+
 fn def_name(r: &str) -> Option<&str> {
     r.strip_prefix("#/definitions/")
 }
@@ -350,6 +375,9 @@ impl Reducer<'_> {
                 }
             }
         }
+        if let Some(x) = excluded(n, &props) {
+            out.insert("dependentExcluded".into(), x);
+        }
         if !props.is_empty() {
             out.insert("properties".into(), Value::Object(props));
         }
@@ -442,6 +470,21 @@ mod tests {
             r["definitions"]["Group"]["format"],
             json!(["AWS::EC2::SecurityGroup.Id"])
         );
+    }
+
+    #[test]
+    fn dependent_excluded_is_kept_for_the_node_s_own_properties_only() {
+        let schema = json!({
+            "properties": {"A": {"type": "string"}, "B": {"type": "string"},
+                           "C": {"$ref": "#/definitions/C"}},
+            "dependentExcluded": {"A": ["B", "Gone"], "B": ["A"], "Gone": ["A"], "C": ["Gone"]},
+            "definitions": {"C": {"type": "object", "properties": {"X": {"type": "string"}},
+                                  "dependentExcluded": {"C": ["X"]}}}
+        });
+        let r = reduce_type("AWS::X::Y", &schema, &mut Patterns::default());
+        assert_eq!(r["dependentExcluded"], json!({"A": ["B"], "B": ["A"]}));
+        let c = &r["definitions"]["C"];
+        assert!(c.get("dependentExcluded").is_none(), "{c}");
     }
 
     #[test]

@@ -237,6 +237,9 @@ registry! {
     DYNAMODB_ATTRIBUTES = Error Validator "FF2021"
         "a DynamoDB table's AttributeDefinitions do not define exactly the attributes its key schemas (table and indexes) use"
         "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html";
+    EXCLUSIVE_PROPERTIES = Error Validator "FF2022"
+        "two properties the resource type's schema declares mutually exclusive are both set"
+        "https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"
@@ -441,6 +444,9 @@ registry! {
     STRATEGY_MIXED = Error Validator "FF4048"
         "a capacity provider strategy mixes Fargate providers and Auto Scaling group providers"
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-capacity-providers.html";
+    STRATEGY_NOT_ASSOCIATED = Error Validator "FF4049"
+        "a capacity provider strategy names a provider its cluster does not have (the cluster's providers written in the template)"
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html";
 
     // ---- The validator: volumes configured at launch (FF405x) ---------------------------
     SERVICE_VOLUME_CONFIGURATION = Error Validator "FF4050"

@@ -550,6 +550,8 @@ struct View {
     ci: bool,
     pattern: Option<&'static str>,
     format: Option<&'static Node>,
+    /// `dependentExcluded`: property → the properties that may not be set with it.
+    excluded: Option<&'static Node>,
     min_len: Option<f64>,
     max_len: Option<f64>,
     min: Option<f64>,
@@ -575,6 +577,7 @@ impl View {
                 "ci" => v.ci = x == &Node::Bool(true),
                 "pattern" => v.pattern = x.as_str(),
                 "format" => v.format = Some(x),
+                "dependentExcluded" => v.excluded = Some(x),
                 "minLength" => v.min_len = x.as_f64(),
                 "maxLength" => v.max_len = x.as_f64(),
                 "minimum" => v.min = x.as_f64(),
@@ -1010,6 +1013,7 @@ impl Walk<'_, '_> {
             }
             path.truncate(len);
         }
+        self.excluded(n, m, path);
         // The top-level property this mapping is (in): Globals may give what it lacks.
         let top = path
             .strip_prefix(self.id)
@@ -1031,6 +1035,47 @@ impl Walk<'_, '_> {
                     None,
                 );
             }
+        }
+    }
+}
+
+impl Walk<'_, '_> {
+    /// FF2022: two properties the schema excludes together (`dependentExcluded`) both set,
+    /// reported once per pair at the later one. A property whose value is `AWS::NoValue`, or
+    /// an `Fn::If` that may give it, may be absent, so it does not count.
+    fn excluded(&mut self, n: &View, m: &serde_json::Map<String, Json>, path: &str) {
+        let Some(excluded) = n.excluded.and_then(Node::as_object) else {
+            return;
+        };
+        // The position of a property that is set, for the template's order.
+        let set = |k: &str| {
+            m.iter()
+                .position(|(key, v)| key == k && !super::may_be_no_value(v))
+        };
+        let names: Vec<&String> = m.keys().collect();
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for (a, bs) in excluded {
+            let Some(i) = set(a) else { continue };
+            for j in bs.strs().filter_map(set) {
+                let pair = (i.min(j), i.max(j));
+                if i != j && !pairs.contains(&pair) {
+                    pairs.push(pair);
+                }
+            }
+        }
+        pairs.sort_unstable();
+        for (i, j) in pairs {
+            let (first, later) = (names[i], names[j]);
+            self.cx.report(
+                rules::EXCLUSIVE_PROPERTIES,
+                Some(self.id),
+                format!("{path}.{later}"),
+                format!(
+                    "`{first}` and `{later}` are both set, but {} takes only one of them",
+                    self.ty
+                ),
+                Some(format!("keep one of `{first}` and `{later}`")),
+            );
         }
     }
 }
@@ -1116,6 +1161,52 @@ Resources:
                 s("FF2003", "A.Properties"),
                 s("FF2003", "F.Properties.ProvisionedConcurrencyConfig"),
                 s("FF2004", "F.Properties.Timeout"),
+            ],
+        );
+    }
+
+    #[test]
+    fn properties_excluded_together_are_reported_once_per_pair_unless_they_may_be_absent() {
+        let yaml = "\
+Conditions:
+  C: {'Fn::Equals': [a, b]}
+Resources:
+  S:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: vpc-1
+      AvailabilityZone: us-east-1a
+      AvailabilityZoneId: use1-az1
+      CidrBlock: 10.0.0.0/24
+      Ipv4IpamPoolId: {'Fn::If': [C, ipam-pool-1, {Ref: AWS::NoValue}]}
+      Ipv6CidrBlock: {Ref: AWS::NoValue}
+      Ipv6IpamPoolId: ipam-pool-2
+  I:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-12345678
+      NetworkInterfaces:
+        - {DeviceIndex: '0', NetworkInterfaceId: eni-1, AssociatePublicIpAddress: true}
+";
+        let t = Template::parse("t.yaml", yaml).unwrap();
+        let got: Vec<(String, String)> = super::super::validate(&t)
+            .diagnostics
+            .into_iter()
+            .filter(|x| x.rule == "FF2022")
+            .map(|x| (x.path, x.message))
+            .collect();
+        let s = |p: &str, m: &str| (p.to_owned(), m.to_owned());
+        assert_eq!(
+            got,
+            vec![
+                s(
+                    "S.Properties.AvailabilityZoneId",
+                    "`AvailabilityZone` and `AvailabilityZoneId` are both set, but AWS::EC2::Subnet takes only one of them"
+                ),
+                s(
+                    "I.Properties.NetworkInterfaces[0].AssociatePublicIpAddress",
+                    "`NetworkInterfaceId` and `AssociatePublicIpAddress` are both set, but AWS::EC2::Instance takes only one of them"
+                ),
             ],
         );
     }

@@ -11,6 +11,9 @@
 //!   weight value greater than zero" (CapacityProviderStrategyItem).
 //! - `FF4048`: a strategy holds Fargate providers or Auto Scaling group providers, never
 //!   both (Capacity providers, developer guide).
+//! - `FF4049`: "The capacity provider must already be associated with the cluster"
+//!   (CapacityProviderStrategyItem) — judged when the template writes the cluster's
+//!   providers (its `CapacityProviders`, its associations).
 //!
 //! Only what is written as literals is judged: a `Base` or `Weight` from a parameter, a
 //! provider named by an expression or by the name of a provider outside the template, is
@@ -94,6 +97,54 @@ pub(super) fn strategies(cx: &mut Cx) {
                     "the strategy mixes Fargate providers with Auto Scaling group providers; a strategy holds one kind or the other".to_owned(),
                 ));
             }
+            if let Some(cluster) = cluster_providers(cx, ty, id, props) {
+                let cluster_id = cluster_of(ty, id, props);
+                for (i, item) in items.iter().enumerate() {
+                    let Some(name) = provider_name(item.get("CapacityProvider")) else {
+                        continue;
+                    };
+                    // A name and a Ref may be the same provider (its `Name` property):
+                    // compare only what can be compared.
+                    let fargate = |n: &ProviderName| matches!(n, ProviderName::Literal(l) if l == "FARGATE" || l == "FARGATE_SPOT");
+                    let comparable = match &name {
+                        ProviderName::Literal(_) if fargate(&name) => true,
+                        ProviderName::Literal(_) => !cluster
+                            .iter()
+                            .any(|c| matches!(c, ProviderName::Resource(_))),
+                        ProviderName::Resource(_) => !cluster
+                            .iter()
+                            .any(|c| matches!(c, ProviderName::Literal(_)) && !fargate(c)),
+                    };
+                    // A Managed Instances provider names its own cluster (`ClusterName`):
+                    // created there, it is that cluster's, with no association.
+                    let scoped = match &name {
+                        ProviderName::Resource(p) => cx
+                            .resource(p)
+                            .and_then(|r| r.pointer("/Properties/ClusterName"))
+                            .map(|c| ref_target(Some(c)).map(str::to_owned)),
+                        ProviderName::Literal(_) => None,
+                    };
+                    let comparable = match &scoped {
+                        // Its cluster by Ref: associated when it is this one.
+                        Some(Some(c)) => comparable && Some(c.as_str()) != cluster_id.as_deref(),
+                        // Its cluster by name or expression: maybe this one.
+                        Some(None) => false,
+                        None => comparable,
+                    };
+                    if comparable && !cluster.contains(&name) {
+                        found.push((
+                            rules::STRATEGY_NOT_ASSOCIATED,
+                            id.to_owned(),
+                            format!("{path}[{i}].CapacityProvider"),
+                            format!(
+                                "the strategy names {}, which is not among the cluster's capacity providers ({})",
+                                name.shown(),
+                                cluster.iter().map(ProviderName::shown).collect::<Vec<_>>().join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
         }
     }
     for (rule, id, path, message) in found {
@@ -101,10 +152,103 @@ pub(super) fn strategies(cx: &mut Cx) {
             "FF4045" => "remove LaunchType (the strategy places the tasks), or the strategy",
             "FF4046" => "keep the Base on one provider (the tasks it places come first)",
             "FF4047" => "give at least one provider a Weight of 1 or more",
+            "FF4049" => {
+                "add the provider to the cluster's CapacityProviders (or its ClusterCapacityProviderAssociations), or use one it has"
+            }
             _ => "use separate services (or clusters) for Fargate and for EC2 capacity",
         };
         cx.report(rule, Some(&id), path, message, Some(hint.into()));
     }
+}
+
+/// A provider as a strategy or a cluster names it: a literal name, or a provider of the
+/// template by logical ID (its `Ref` is its name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ProviderName {
+    Literal(String),
+    Resource(String),
+}
+
+impl ProviderName {
+    fn shown(&self) -> String {
+        match self {
+            ProviderName::Literal(n) => format!("`{n}`"),
+            ProviderName::Resource(id) => format!("`{id}` (Ref)"),
+        }
+    }
+}
+
+/// The provider `v` names, when it is a literal or a `Ref` (else not judged).
+fn provider_name(v: Option<&Json>) -> Option<ProviderName> {
+    match v? {
+        Json::String(s) => Some(ProviderName::Literal(s.clone())),
+        Json::Object(m) if m.len() == 1 => match m.get("Ref") {
+            Some(Json::String(id)) => Some(ProviderName::Resource(id.clone())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Every provider of a list, or `None` when one is an expression (the list is not known).
+fn provider_list(v: Option<&Json>) -> Option<Vec<ProviderName>> {
+    v?.as_array()?
+        .iter()
+        .map(|x| provider_name(Some(x)))
+        .collect()
+}
+
+/// The logical ID of the template's cluster a strategy belongs to, when it is one.
+fn cluster_of(ty: &str, id: &str, props: Option<&JsonMap>) -> Option<String> {
+    match ty {
+        "AWS::ECS::Cluster" => Some(id.to_owned()),
+        _ => ref_target(props?.get("Cluster")).map(str::to_owned),
+    }
+}
+
+/// The capacity providers of the cluster a strategy belongs to, when the template says
+/// them all: a service's cluster (a cluster of the template) or a cluster itself, with its
+/// `CapacityProviders` and those of the associations that name it; an association's own
+/// list. `None` when the cluster is not in the template, or none of its lists is written
+/// there (its providers may be associated outside the stack), or one is an expression.
+fn cluster_providers(
+    cx: &Cx,
+    ty: &str,
+    id: &str,
+    props: Option<&JsonMap>,
+) -> Option<Vec<ProviderName>> {
+    if ty == "AWS::ECS::ClusterCapacityProviderAssociations" {
+        return provider_list(props?.get("CapacityProviders"));
+    }
+    let cluster = if ty == "AWS::ECS::Service" {
+        ref_target(props?.get("Cluster"))
+            .filter(|c| cx.resource_type(c) == Some("AWS::ECS::Cluster"))?
+    } else {
+        id
+    };
+    let own = cx
+        .resource(cluster)?
+        .pointer("/Properties/CapacityProviders");
+    let mut written = own.is_some();
+    let mut all = match own {
+        Some(v) => provider_list(Some(v))?,
+        None => Vec::new(),
+    };
+    let associations: Vec<&JsonMap> = cx
+        .resources_of("AWS::ECS::ClusterCapacityProviderAssociations")
+        .filter_map(|(_, _, p)| p)
+        .collect();
+    for a in associations {
+        let names_it = match a.get("Cluster") {
+            Some(Json::String(s)) => s == cluster,
+            v => ref_target(v) == Some(cluster),
+        };
+        if names_it {
+            written = true;
+            all.extend(provider_list(a.get("CapacityProviders"))?);
+        }
+    }
+    written.then_some(all)
 }
 
 /// The kind of the provider `v` names: `FARGATE`/`FARGATE_SPOT`, or a provider of the
@@ -148,6 +292,38 @@ mod tests {
                 assert!(found(&service(ok), rule).is_empty(), "{rule} on {ok}");
             }
         }
+    }
+
+    /// FF4049 judges only a cluster of the template whose providers the template writes,
+    /// and never a name against a Ref (a provider's `Name` may be that name).
+    #[test]
+    fn providers_are_compared_only_where_the_template_says_them() {
+        let t = |cluster_props: &str, item: &str| {
+            format!(
+                "Resources:\n  P:\n    Type: AWS::ECS::CapacityProvider\n    Properties:\n      AutoScalingGroupProvider: {{AutoScalingGroupArn: arn}}\n  C:\n    Type: AWS::ECS::Cluster\n{cluster_props}  S:\n    Type: AWS::ECS::Service\n    Properties:\n      Cluster: !Ref C\n      TaskDefinition: arn:aws:ecs:us-east-1:123456789012:task-definition/t:1\n      CapacityProviderStrategy:\n        - {{CapacityProvider: {item}, Weight: 1}}\n"
+            )
+        };
+        let listed = "    Properties:\n      CapacityProviders: [!Ref P]\n";
+        assert!(found(&t(listed, "!Ref P"), "FF4049").is_empty());
+        assert_eq!(found(&t(listed, "FARGATE"), "FF4049").len(), 1);
+        // A name against a Ref: maybe the same provider.
+        assert!(found(&t(listed, "my-provider"), "FF4049").is_empty());
+        // The cluster's providers not written in the template: not judged.
+        assert!(found(&t("", "FARGATE"), "FF4049").is_empty());
+        // Written as an expression: not judged.
+        let unknown =
+            "    Properties:\n      CapacityProviders: !If [X, [FARGATE], [FARGATE_SPOT]]\n";
+        assert!(found(&t(unknown, "FARGATE_SPOT"), "FF4049").is_empty());
+        // A Managed Instances provider created in the cluster (`ClusterName`) is its own.
+        let scoped = |cluster_name: &str| {
+            t(listed, "!Ref M").replace(
+                "  C:\n",
+                &format!("  M:\n    Type: AWS::ECS::CapacityProvider\n    Properties:\n      ClusterName: {cluster_name}\n      ManagedInstancesProvider: {{InfrastructureRoleArn: arn}}\n  D:\n    Type: AWS::ECS::Cluster\n  C:\n"),
+            )
+        };
+        assert!(found(&scoped("!Ref C"), "FF4049").is_empty());
+        assert!(found(&scoped("my-cluster"), "FF4049").is_empty());
+        assert_eq!(found(&scoped("!Ref D"), "FF4049").len(), 1);
     }
 
     #[test]
