@@ -21,7 +21,7 @@
 //!
 //! A reduced schema node keeps: `type` (string or list), `$ref` (definition name only),
 //! `enum` (plus `ci: true` when cfn-lint marks it case-insensitive; `const` becomes a one-value
-//! enum), `pattern`, `format` (a list of cfn-lint's identifier formats, one of which a string
+//! enum), `pattern`, `format` (a list of cfn-lint's identifier and CIDR formats, one of which a string
 //! must have: see `formats` below), `minLength`, `maxLength`, `minimum`, `maximum`,
 //! `minItems`, `maxItems`, `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
 //! or alternatives make other keys legal), `dependentExcluded` (`{"A": ["B", ...]}`: when
@@ -32,7 +32,9 @@
 //! service AWS has shut down, is shutting down or keeps in maintenance mode, `lifecycle`
 //! (`{"status": "shutdown" | "sunset" | "maintenance", "date": "YYYY-MM-DD"}`, the date
 //! optional), as cfn-lint's schemas record it from
-//! <https://docs.aws.amazon.com/general/latest/gr/full_shutdown_services.html>.
+//! <https://docs.aws.amazon.com/general/latest/gr/full_shutdown_services.html>, and, when
+//! the template sets every part of the type's primary identifier, `primaryIdentifier` (the
+//! names of those properties; see `writable_identifier` below).
 
 use std::collections::BTreeSet;
 
@@ -138,6 +140,9 @@ pub fn reduce_type(type_name: &str, schema: &Value, patterns: &mut Patterns) -> 
     if let Some(lc) = lifecycle(schema) {
         m.insert("lifecycle".into(), lc);
     }
+    if let Some(ids) = writable_identifier(schema) {
+        m.insert("primaryIdentifier".into(), ids);
+    }
     m.insert(
         "attributes".into(),
         Value::Array(
@@ -149,6 +154,28 @@ pub fn reduce_type(type_name: &str, schema: &Value, patterns: &mut Patterns) -> 
         ),
     );
     root
+}
+
+/// The type's primary identifier as the names of the properties that make it, when the
+/// template sets them: each is a top-level property (`/properties/Name`) and none is
+/// read-only. An identifier AWS assigns (an `Arn`, an `Id`) is left out: two resources can
+/// never share one.
+fn writable_identifier(schema: &Value) -> Option<Value> {
+    let ids = schema.get("primaryIdentifier")?.as_array()?;
+    let read_only: Vec<&str> = schema
+        .get("readOnlyProperties")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let names = ids
+        .iter()
+        .map(|id| {
+            let id = id.as_str()?;
+            let name = id.strip_prefix("/properties/")?;
+            (!name.contains('/') && !read_only.contains(&id)).then(|| Value::String(name.into()))
+        })
+        .collect::<Option<Vec<Value>>>()?;
+    (!names.is_empty()).then_some(Value::Array(names))
 }
 
 /// The type's service lifecycle, when the schema records one with a known status: the
@@ -171,13 +198,14 @@ fn lifecycle(schema: &Value) -> Option<Value> {
 /// `AWS::<Service>::<Resource>.<Kind>` names (`AWS::EC2::SecurityGroup.Id`) a value may have.
 /// The node's own, or, when it has none, those of its `anyOf` (else `oneOf`) alternatives
 /// provided every alternative names one: the value must have one of them (an alternative
-/// without a format accepts anything, so then there is nothing to keep). Other formats
-/// (`date-time`, `json`...) are not kept.
+/// without a format accepts anything, so then there is nothing to keep). CIDR blocks
+/// (`ipv4-network`, `ipv6-network`) are kept too; other formats (`date-time`, `json`...) are
+/// not.
 fn formats(n: &Map<String, Value>, defs: Option<&Map<String, Value>>) -> Option<Value> {
     let identifier = |format: Option<&Value>| {
         format
             .and_then(Value::as_str)
-            .filter(|f| f.starts_with("AWS::"))
+            .filter(|f| f.starts_with("AWS::") || matches!(*f, "ipv4-network" | "ipv6-network"))
             .map(|f| Value::String(f.to_owned()))
     };
     if let Some(f) = identifier(n.get("format")) {
@@ -485,6 +513,29 @@ mod tests {
         assert_eq!(r["dependentExcluded"], json!({"A": ["B"], "B": ["A"]}));
         let c = &r["definitions"]["C"];
         assert!(c.get("dependentExcluded").is_none(), "{c}");
+    }
+
+    #[test]
+    fn a_primary_identifier_is_kept_when_the_template_sets_it() {
+        let mut p = Patterns::default();
+        let named = json!({"properties": {"Name": {"type": "string"}, "Arn": {"type": "string"}},
+                           "primaryIdentifier": ["/properties/Name"],
+                           "readOnlyProperties": ["/properties/Arn"]});
+        assert_eq!(
+            reduce_type("A::B::C", &named, &mut p)["primaryIdentifier"],
+            json!(["Name"])
+        );
+        for ids in [
+            json!(["/properties/Arn"]),
+            json!(["/properties/Name", "/properties/Arn"]),
+            json!(["/properties/Config/Name"]),
+            json!([]),
+        ] {
+            let mut s = named.clone();
+            s["primaryIdentifier"] = ids;
+            let r = reduce_type("A::B::C", &s, &mut p);
+            assert!(r.get("primaryIdentifier").is_none(), "{r}");
+        }
     }
 
     #[test]

@@ -240,6 +240,12 @@ registry! {
     EXCLUSIVE_PROPERTIES = Error Validator "FF2022"
         "two properties the resource type's schema declares mutually exclusive are both set"
         "https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html";
+    DUPLICATE_IDENTIFIER = Error Validator "FF2023"
+        "two resources of one type set the same primary identifier (a bucket name, a log group name...): the second cannot be created"
+        "https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html";
+    CIDR_HOST_BITS = Warning Validator "FF2024"
+        "a CIDR block with host bits set (10.0.0.1/24): AWS takes the whole network it falls in, so 192.168.1.0/0 opens a rule to every address"
+        "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -1,4 +1,5 @@
-//! FF2020: a literal identifier or ARN that is not of the form its property takes.
+//! FF2020: a literal identifier, ARN or CIDR block that is not of the form its property
+//! takes; FF2024: a CIDR block with host bits set.
 //!
 //! cfn-lint's schemas mark such properties with a `format` keyword naming the kind of
 //! identifier (`AWS::EC2::SecurityGroup.Id`, `AWS::IAM::Role.Arn`...); the constraint data
@@ -214,6 +215,12 @@ pub(super) fn check(
     if value.is_empty() || value.contains("${") || super::has_dynamic_reference(value) {
         return;
     }
+    if names.strs().any(|n| n.ends_with("-network")) {
+        if names.strs().all(|n| n.ends_with("-network")) {
+            cidr_check(cx, id, path, names, value);
+        }
+        return;
+    }
     let mut wanted: Vec<&'static Format> = Vec::new();
     for name in names.strs() {
         if OTHER_FORMS.iter().any(|&(t, f, _)| t == ty && f == name) {
@@ -253,6 +260,100 @@ pub(super) fn check(
     );
 }
 
+/// What a CIDR block written as text is.
+#[derive(Debug, PartialEq, Eq)]
+enum Cidr {
+    /// A network address and its prefix length (or an address alone, one host).
+    Network,
+    /// Host bits set: the network it stands for.
+    HostBits(String),
+    /// Not an address with a prefix length.
+    Malformed,
+}
+
+/// Reads `value` as an IPv4 (or, with `v6`, IPv6) CIDR block.
+fn cidr(value: &str, v6: bool) -> Cidr {
+    use std::net::{Ipv4Addr, Ipv6Addr};
+    let (addr, len) = match value.split_once('/') {
+        Some((a, l)) if !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()) && l.len() <= 3 => {
+            (a, l.parse::<u32>().unwrap_or(u32::MAX))
+        }
+        Some(_) => return Cidr::Malformed,
+        None => (value, if v6 { 128 } else { 32 }),
+    };
+    if v6 {
+        let Ok(a) = addr.parse::<Ipv6Addr>() else {
+            return Cidr::Malformed;
+        };
+        if len > 128 {
+            return Cidr::Malformed;
+        }
+        let mask = u128::MAX.checked_shl(128 - len).unwrap_or(0);
+        let bits = u128::from(a);
+        match bits & mask == bits {
+            true => Cidr::Network,
+            false => Cidr::HostBits(format!("{}/{len}", Ipv6Addr::from(bits & mask))),
+        }
+    } else {
+        let Ok(a) = addr.parse::<Ipv4Addr>() else {
+            return Cidr::Malformed;
+        };
+        if len > 32 {
+            return Cidr::Malformed;
+        }
+        let mask = u32::MAX.checked_shl(32 - len).unwrap_or(0);
+        let bits = u32::from(a);
+        match bits & mask == bits {
+            true => Cidr::Network,
+            false => Cidr::HostBits(format!("{}/{len}", Ipv4Addr::from(bits & mask))),
+        }
+    }
+}
+
+/// A CIDR block property (`ipv4-network`, `ipv6-network`): FF2020 when `value` is no block of
+/// a kind the property takes; FF2024 (a warning) when it has host bits set: the block
+/// stands for the whole network (`192.168.1.0/0` is every IPv4 address), which is what a
+/// security group rule keeps (EC2 stores `10.0.0.1/24` as `10.0.0.0/24`); a deploy goes on,
+/// so it is a warning, not an error.
+fn cidr_check(cx: &mut Cx, id: &str, path: &str, names: &Node, value: &str) {
+    let read: Vec<(bool, Cidr)> = names
+        .strs()
+        .map(|n| n == "ipv6-network")
+        .map(|v6| (v6, cidr(value, v6)))
+        .collect();
+    if read.iter().any(|(_, c)| *c == Cidr::Network) {
+        return;
+    }
+    let shown = super::shown(&Json::String(value.to_owned()));
+    if let Some((_, Cidr::HostBits(net))) =
+        read.iter().find(|(_, c)| matches!(c, Cidr::HostBits(_)))
+    {
+        cx.report(
+            rules::CIDR_HOST_BITS,
+            Some(id),
+            path.to_owned(),
+            format!(
+                "{shown} has host bits set: it stands for the whole network `{net}`{} (security group rules keep the network; other services may refuse the value)",
+                if net.ends_with("/0") { ", every address" } else { "" }
+            ),
+            Some(format!("write the network (`{net}`), or the prefix length you meant")),
+        );
+        return;
+    }
+    let what = match read.as_slice() {
+        [(false, _)] => "an IPv4 CIDR block (like 10.0.0.0/16)",
+        [(true, _)] => "an IPv6 CIDR block (like 2001:db8::/56)",
+        _ => "a CIDR block (like 10.0.0.0/16 or 2001:db8::/56)",
+    };
+    cx.report(
+        rules::MALFORMED_IDENTIFIER,
+        Some(id),
+        path.to_owned(),
+        format!("{shown} is not {what}"),
+        Some("write an address and a prefix length (0–32 for IPv4, 0–128 for IPv6)".into()),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,6 +364,66 @@ mod tests {
     fn ok(name: &str, value: &str) -> bool {
         let f = lookup(name).unwrap_or_else(|| panic!("{name} not in the table"));
         pattern::matches(f.pattern, value).expect("the pattern compiles")
+    }
+
+    #[test]
+    fn cidr_blocks_are_read_as_aws_reads_them() {
+        assert_eq!(cidr("10.0.0.0/16", false), Cidr::Network);
+        assert_eq!(cidr("0.0.0.0/0", false), Cidr::Network);
+        assert_eq!(cidr("10.1.2.3", false), Cidr::Network);
+        assert_eq!(cidr("10.0.0.1/32", false), Cidr::Network);
+        assert_eq!(
+            cidr("10.0.0.1/24", false),
+            Cidr::HostBits("10.0.0.0/24".into())
+        );
+        assert_eq!(
+            cidr("192.168.1.0/0", false),
+            Cidr::HostBits("0.0.0.0/0".into())
+        );
+        for bad in [
+            "10.0.0.0/33",
+            "10.0.0/8",
+            "10.0.0.0/",
+            "10.0.0.0/x",
+            "/8",
+            "256.0.0.0/8",
+            "10.0.0.0/0008",
+        ] {
+            assert_eq!(cidr(bad, false), Cidr::Malformed, "{bad}");
+        }
+        assert_eq!(cidr("2001:db8::/56", true), Cidr::Network);
+        assert_eq!(cidr("::/0", true), Cidr::Network);
+        assert_eq!(
+            cidr("2001:db8::1/64", true),
+            Cidr::HostBits("2001:db8::/64".into())
+        );
+        assert_eq!(cidr("2001:db8::/129", true), Cidr::Malformed);
+        assert_eq!(cidr("10.0.0.0/8", true), Cidr::Malformed);
+    }
+
+    #[test]
+    fn a_cidr_property_is_checked_and_host_bits_are_a_warning() {
+        let t = |cidr: &str| {
+            let t = Template::parse(
+                "t.yaml",
+                &format!("Resources:\n  In:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: sg-0123456789abcdef0\n      IpProtocol: tcp\n      FromPort: 22\n      ToPort: 22\n      CidrIp: {cidr}\n"),
+            )
+            .unwrap();
+            validate(&t)
+                .diagnostics
+                .into_iter()
+                .map(|d| (d.rule, d.severity, d.message))
+                .collect::<Vec<_>>()
+        };
+        assert!(t("10.0.0.0/8").is_empty());
+        let d = t("192.168.1.0/0");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].0, rules::CIDR_HOST_BITS);
+        assert_eq!(d[0].1, crate::Severity::Warning);
+        assert!(d[0].2.contains("`0.0.0.0/0`, every address"), "{}", d[0].2);
+        let d = t("10.0.0.0/40");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].0, rules::MALFORMED_IDENTIFIER);
     }
 
     #[test]

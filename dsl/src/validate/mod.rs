@@ -27,6 +27,9 @@
 //! - **What others generate** (`FF2018`): names the SAM transform, a module or an included
 //!   snippet adds are taken to exist; a template processed by a custom macro is checked only
 //!   for what it says, with a warning that the check is partial.
+//! - **Across properties and resources** (`FF2021`–`FF2023`): DynamoDB key attributes, properties a
+//!   schema declares mutually exclusive, two resources with one primary identifier (the
+//!   same bucket or log group name).
 //! - **ECS and friends** (`FF4xxx`): Fargate sizes, containers, services, ECR lifecycle
 //!   policies, Application Auto Scaling, capacity providers.
 //!
@@ -61,6 +64,7 @@ mod resolve;
 mod schema;
 pub(crate) mod secrets;
 mod services;
+mod unique;
 
 pub use capabilities::{Capability, capabilities};
 pub(crate) use ecs::{FARGATE_CPUS, fargate_hint, fargate_memory, fargate_valid};
@@ -175,6 +179,7 @@ pub fn validate_as_of(template: &Template, today: Date) -> Report {
     lambda::check(&mut cx, today);
     policy::check(&mut cx);
     services::check(&mut cx);
+    unique::check(&mut cx);
     ecs::check(&mut cx);
     let found = std::mem::take(&mut cx.diags);
     let capabilities = capabilities::of(checked);
