@@ -32,6 +32,31 @@ pub(crate) struct Scenario {
     pub values: Vec<Option<Json>>,
 }
 
+impl Scenario {
+    /// The assignment as a message's suffix: ` (when Env = prod)`, or nothing for literals.
+    pub(crate) fn when(&self) -> String {
+        if self.label.is_empty() {
+            String::new()
+        } else {
+            format!(" (when {})", self.label)
+        }
+    }
+}
+
+/// The values a rule judges together: the literals as written (one case, no label) when no
+/// value is an expression, else every [`scenarios`] case. A rule loops over the cases and
+/// says nothing of a value that is `None`.
+pub(crate) fn cases(cx: &Cx, values: &[&Json]) -> Vec<Scenario> {
+    if values.iter().any(|v| super::is_expr(v)) {
+        scenarios(cx, values)
+    } else {
+        vec![Scenario {
+            label: String::new(),
+            values: values.iter().map(|v| Some((*v).clone())).collect(),
+        }]
+    }
+}
+
 #[derive(Clone, Debug)]
 enum Var<'t> {
     Param(&'t str, Vec<Json>),

@@ -41,22 +41,25 @@ pub(super) fn scaling(cx: &mut Cx) {
                 );
             }
         }
-        let min = p("MinCapacity")
-            .filter(|v| !is_expr(v))
-            .and_then(|v| lit_num(Some(v)));
-        let max = p("MaxCapacity")
-            .filter(|v| !is_expr(v))
-            .and_then(|v| lit_num(Some(v)));
-        if let (Some(a), Some(b)) = (min, max)
-            && a > b
-        {
-            cx.report(
-                rules::MIN_ABOVE_MAX_CAPACITY,
-                Some(id),
-                format!("{id}.Properties.MinCapacity"),
-                format!("MinCapacity ({a}) is greater than MaxCapacity ({b})"),
-                Some("MinCapacity must be at most MaxCapacity".into()),
-            );
+        // As written, or for every pair the parameters, conditions and mappings can give.
+        if let (Some(min), Some(max)) = (p("MinCapacity"), p("MaxCapacity")) {
+            for case in crate::validate::resolve::cases(cx, &[min, max]) {
+                let num = |i: usize| case.values[i].as_ref().and_then(|v| lit_num(Some(v)));
+                if let (Some(a), Some(b)) = (num(0), num(1))
+                    && a > b
+                {
+                    cx.report(
+                        rules::MIN_ABOVE_MAX_CAPACITY,
+                        Some(id),
+                        format!("{id}.Properties.MinCapacity"),
+                        format!(
+                            "MinCapacity ({a}) is greater than MaxCapacity ({b}){}",
+                            case.when()
+                        ),
+                        Some("MinCapacity must be at most MaxCapacity".into()),
+                    );
+                }
+            }
         }
     }
     let policies: Vec<(&str, Option<&JsonMap>)> = cx

@@ -14,22 +14,31 @@ pub(super) fn services(cx: &mut Cx) {
             .and_then(|t| cx.resource(t))
             .and_then(|r| r.get("Properties"))
             .and_then(Json::as_object);
-        if launch == Some("FARGATE")
-            && let Some(t) = task_id
+        if let Some(t) = task_id
+            && let Some(lt) = p("LaunchType")
         {
             let compat_set = task_props.and_then(|tp| tp.get("RequiresCompatibilities"));
             let compatible = match compat(task_props) {
                 Some(c) => c.contains(&"FARGATE"),
                 None => compat_set.is_some(), // an expression: not guessed
             };
+            // The launch type as written, or each value a parameter (condition, mapping)
+            // can give it.
+            let fargate_when: Vec<String> = crate::validate::resolve::cases(cx, &[lt])
+                .into_iter()
+                .filter(|c| matches!(&c.values[0], Some(Json::String(v)) if v == "FARGATE"))
+                .map(|c| c.when())
+                .collect();
             if !compatible {
-                cx.report(
-                    rules::FARGATE_SERVICE_COMPATIBILITY,
-                    Some(id),
-                    format!("{id}.Properties.LaunchType"),
-                    format!("the service runs on FARGATE but its task definition `{t}` is not FARGATE-compatible"),
-                    Some(format!("add FARGATE to `{t}`'s RequiresCompatibilities")),
-                );
+                for when in fargate_when {
+                    cx.report(
+                        rules::FARGATE_SERVICE_COMPATIBILITY,
+                        Some(id),
+                        format!("{id}.Properties.LaunchType"),
+                        format!("the service runs on FARGATE{when} but its task definition `{t}` is not FARGATE-compatible"),
+                        Some(format!("add FARGATE to `{t}`'s RequiresCompatibilities")),
+                    );
+                }
             }
         }
         // "Tasks using the Fargate launch type or the CODE_DEPLOY or EXTERNAL deployment

@@ -193,7 +193,25 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
                 }
             }
         }
-        if mode.is_none() || mode_lit.is_some_and(|m| m != "awsvpc") {
+        if let Some(m) = mode.filter(|m| is_expr(m)) {
+            // A mode a parameter, condition or mapping gives: each value it can take.
+            for case in crate::validate::resolve::scenarios(cx, &[m]) {
+                if let Some(Json::String(v)) = &case.values[0]
+                    && v != "awsvpc"
+                {
+                    cx.report(
+                        rules::FARGATE_NETWORK_MODE,
+                        Some(id),
+                        format!("{id}.Properties.NetworkMode"),
+                        format!(
+                            "a Fargate task's NetworkMode must be awsvpc; it is `{v}`{}",
+                            case.when()
+                        ),
+                        Some("set NetworkMode: awsvpc (or allow only awsvpc)".into()),
+                    );
+                }
+            }
+        } else if mode.is_none() || mode_lit.is_some_and(|m| m != "awsvpc") {
             let found = mode_lit.map_or("not set (bridge)".to_owned(), |m| format!("`{m}`"));
             cx.report(
                 rules::FARGATE_NETWORK_MODE,
@@ -270,16 +288,25 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
             .get("MemoryReservation")
             .filter(|v| !is_expr(v))
             .and_then(|v| lit_num(Some(v)));
-        if let (Some(h), Some(s)) = (hard, soft)
-            && h <= s
-        {
-            cx.report(
-                rules::CONTAINER_MEMORY_RESERVATION,
-                Some(id),
-                format!("{path}.Memory"),
-                format!("container `{name}`: Memory ({h}) must be greater than MemoryReservation ({s})"),
-                Some("Memory is the hard limit, MemoryReservation the soft one: raise Memory or lower MemoryReservation".into()),
-            );
+        // As written, or for every pair the parameters, conditions and mappings can give.
+        if let (Some(h), Some(s)) = (c.get("Memory"), c.get("MemoryReservation")) {
+            for case in crate::validate::resolve::cases(cx, &[h, s]) {
+                let num = |i: usize| case.values[i].as_ref().and_then(|v| lit_num(Some(v)));
+                if let (Some(h), Some(s)) = (num(0), num(1))
+                    && h <= s
+                {
+                    cx.report(
+                        rules::CONTAINER_MEMORY_RESERVATION,
+                        Some(id),
+                        format!("{path}.Memory"),
+                        format!(
+                            "container `{name}`: Memory ({h}) must be greater than MemoryReservation ({s}){}",
+                            case.when()
+                        ),
+                        Some("Memory is the hard limit, MemoryReservation the soft one: raise Memory or lower MemoryReservation".into()),
+                    );
+                }
+            }
         }
         let used = if c.contains_key("Memory") {
             hard
@@ -328,19 +355,14 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
                 };
                 // Literal ports, or every pair the parameters, conditions and mapping rows
                 // can give (a port a parameter supplies, say); unknown values say nothing.
-                let pairs: Vec<(Option<f64>, Option<f64>, String)> = if is_expr(host)
-                    || is_expr(cport)
-                {
-                    crate::validate::resolve::scenarios(cx, &[host, cport])
+                let pairs: Vec<(Option<f64>, Option<f64>, String)> =
+                    crate::validate::resolve::cases(cx, &[host, cport])
                         .into_iter()
                         .map(|sc| {
                             let num = |v: &Option<Json>| v.as_ref().and_then(|v| lit_num(Some(v)));
-                            (num(&sc.values[0]), num(&sc.values[1]), sc.label)
+                            (num(&sc.values[0]), num(&sc.values[1]), sc.when())
                         })
-                        .collect()
-                } else {
-                    vec![(lit_num(Some(host)), lit_num(Some(cport)), String::new())]
-                };
+                        .collect();
                 for (h, cp, when) in pairs {
                     let (Some(h), Some(cp)) = (h, cp) else {
                         continue;
@@ -348,11 +370,6 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
                     if h == cp {
                         continue;
                     }
-                    let when = if when.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (when {when})")
-                    };
                     cx.report(
                         rules::HOST_PORT_MISMATCH,
                         Some(id),
