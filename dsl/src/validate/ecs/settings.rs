@@ -9,7 +9,11 @@
 //!   `bridge` or `host` network mode "you must specify a containerName and containerPort
 //!   combination"; with `awsvpc` and an SRV record, "either a containerName and containerPort
 //!   combination or a port value. However, you can't specify both" (ServiceRegistry) — the SRV
-//!   case only when the Cloud Map service is in the template;
+//!   case only when the Cloud Map service is in the template; "If the task definition uses
+//!   the bridge or host network mode, an SRV record is the only supported DNS record type",
+//!   and the `none` mode is not supported (Service discovery considerations,
+//!   <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html>) —
+//!   the A record when the Cloud Map service is in the template;
 //! - "The deployment circuit breaker can only be used for services using the rolling update
 //!   (ECS) deployment type" (DeploymentCircuitBreaker), judged when the breaker is enabled;
 //! - with `awsvpc`, "Classic Load Balancers are not supported" and target groups must have
@@ -139,12 +143,24 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
             let has = |k: &str| set(r.get(k));
             let pair = has("ContainerName") && has("ContainerPort");
             match mode {
+                Some(m @ ("bridge" | "host")) if a_record(cx, r.get("RegistryArn")) => push(
+                    path,
+                    format!(
+                        "the Cloud Map service has an A record; with the `{m}` network mode service discovery supports SRV records only"
+                    ),
+                    "give the Cloud Map service an SRV record only (DnsRecords: [{Type: SRV, TTL: 60}]), or use the awsvpc network mode",
+                ),
                 Some(m @ ("bridge" | "host")) if !pair => push(
                     path,
                     format!(
                         "with the `{m}` network mode, a service registry names ContainerName and ContainerPort"
                     ),
                     "set ContainerName and ContainerPort to a container of the task definition and its port",
+                ),
+                Some("none") => push(
+                    path,
+                    "service discovery does not support the `none` network mode".to_owned(),
+                    "use the awsvpc network mode (or bridge or host with an SRV record)",
                 ),
                 Some("awsvpc") if srv_record(cx, r.get("RegistryArn")) => {
                     let port = has("Port");
@@ -242,6 +258,17 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
 /// Whether `arn` is the `Fn::GetAtt <Id>.Arn` of a Cloud Map service of the template whose
 /// literal DNS records include an SRV record.
 fn srv_record(cx: &Cx, arn: Option<&Json>) -> bool {
+    has_record(cx, arn, "SRV")
+}
+
+/// Whether `arn` is the `Fn::GetAtt <Id>.Arn` of a Cloud Map service of the template whose
+/// literal DNS records include an A record.
+fn a_record(cx: &Cx, arn: Option<&Json>) -> bool {
+    has_record(cx, arn, "A")
+}
+
+/// Whether `arn` names a Cloud Map service of the template with a DNS record of `kind`.
+fn has_record(cx: &Cx, arn: Option<&Json>, kind: &str) -> bool {
     let Some(target) = ref_or_getatt_target(arn) else {
         return false;
     };
@@ -251,11 +278,7 @@ fn srv_record(cx: &Cx, arn: Option<&Json>) -> bool {
     cx.resource(target)
         .and_then(|r| r.pointer("/Properties/DnsConfig/DnsRecords"))
         .and_then(Json::as_array)
-        .is_some_and(|records| {
-            records
-                .iter()
-                .any(|r| lit_str(r.get("Type")) == Some("SRV"))
-        })
+        .is_some_and(|records| records.iter().any(|r| lit_str(r.get("Type")) == Some(kind)))
 }
 
 fn policy(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>) {
@@ -530,6 +553,25 @@ mod tests {
         );
         assert_eq!(
             paths(&neither, "FF4057"),
+            ["S.Properties.ServiceRegistries[0]"]
+        );
+        // bridge and host modes take SRV records only; the none mode no registry.
+        let bridge = |records: &str| {
+            format!(
+                "Resources:\n  D:\n    Type: AWS::ServiceDiscovery::Service\n    Properties:\n      DnsConfig:\n        DnsRecords: {records}\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      NetworkMode: bridge\n      ContainerDefinitions: [{{Name: web, Image: nginx, Memory: 512, PortMappings: [{{ContainerPort: 80}}]}}]\n  S:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref T\n      ServiceRegistries:\n        - {{RegistryArn: !GetAtt D.Arn, ContainerName: web, ContainerPort: 80}}\n"
+            )
+        };
+        assert!(paths(&bridge("[{Type: SRV, TTL: 60}]"), "FF4057").is_empty());
+        assert_eq!(
+            paths(&bridge("[{Type: A, TTL: 60}]"), "FF4057"),
+            ["S.Properties.ServiceRegistries[0]"]
+        );
+        assert_eq!(
+            paths(
+                &bridge("[{Type: SRV, TTL: 60}]")
+                    .replace("NetworkMode: bridge", "NetworkMode: none"),
+                "FF4057"
+            ),
             ["S.Properties.ServiceRegistries[0]"]
         );
         // An A record takes neither; a port alone is fine with SRV.
