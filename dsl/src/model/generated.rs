@@ -98,6 +98,14 @@ impl Generated {
                 .any(|p| name.len() > p.len() && name.starts_with(p.as_str()))
     }
 
+    /// Whether processing may rewrite the template's text: a macro or an included snippet
+    /// can change anything, and SAM substitutes `${...}` in some properties of its own
+    /// (`DefinitionSubstitutions`). Without that, a `${Name}` outside `Fn::Sub` reaches
+    /// AWS as written.
+    pub(crate) fn rewrites_text(&self) -> bool {
+        self.anything || self.sam
+    }
+
     /// The macros that process the template (none when only AWS's transforms do).
     pub(crate) fn macros(&self) -> &[String] {
         &self.macros

@@ -6,7 +6,8 @@
 //! keeps it as a list (any one of which the value may have: a KMS key property takes a key
 //! ARN, a key ID or an alias name). [`FORMATS`] says what each kind looks like, from the AWS
 //! documentation; a format it does not list accepts anything. Checked: literal strings only
-//! (not intrinsic functions, `${...}` substitutions, dynamic references or empty strings),
+//! (not intrinsic functions, dynamic references or empty strings; a `${...}` only where
+//! nothing substitutes it: outside Fn::Sub, no Fn::ForEach, SAM or macro),
 //! and each value once (a value that fails the property's own `pattern` is reported by
 //! FF2006 instead).
 //!
@@ -212,7 +213,14 @@ pub(super) fn check(
     value: &str,
 ) {
     let Some(names) = formats else { return };
-    if value.is_empty() || value.contains("${") || super::has_dynamic_reference(value) {
+    // `${...}` outside Fn::Sub is text as written, unless something processes the template
+    // first: Fn::ForEach (LanguageExtensions) substitutes its identifiers, SAM and macros
+    // may rewrite strings.
+    let substituted = cx.language_extensions || cx.generated.rewrites_text();
+    if value.is_empty()
+        || (value.contains("${") && substituted)
+        || super::has_dynamic_reference(value)
+    {
         return;
     }
     if names.strs().any(|n| n.ends_with("-network")) {
@@ -253,10 +261,14 @@ pub(super) fn check(
             "{} is not {what}",
             super::shown(&Json::String(value.to_owned()))
         ),
-        Some(format!(
-            "write it like `{}`, or take it from the resource or parameter that has it (Ref, Fn::GetAtt, Fn::ImportValue); see {}",
-            first.example, first.doc
-        )),
+        Some(if value.contains("${") {
+            "`${...}` is replaced only inside Fn::Sub: write !Sub with the value, or !Ref the parameter".to_owned()
+        } else {
+            format!(
+                "write it like `{}`, or take it from the resource or parameter that has it (Ref, Fn::GetAtt, Fn::ImportValue); see {}",
+                first.example, first.doc
+            )
+        }),
     );
 }
 
@@ -364,6 +376,29 @@ mod tests {
     fn ok(name: &str, value: &str) -> bool {
         let f = lookup(name).unwrap_or_else(|| panic!("{name} not in the table"));
         pattern::matches(f.pattern, value).expect("the pattern compiles")
+    }
+
+    #[test]
+    fn a_substitution_outside_fn_sub_is_text_unless_something_substitutes_it() {
+        let t = |head: &str| {
+            let t = Template::parse(
+                "t.yaml",
+                &format!("{head}Parameters:\n  AmiId:\n    Type: String\nResources:\n  I:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: '${{AmiId}}'\n"),
+            )
+            .unwrap();
+            validate(&t)
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.rule == rules::MALFORMED_IDENTIFIER)
+                .map(|d| d.hint.unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        let d = t("");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].contains("only inside Fn::Sub"), "{}", d[0]);
+        assert!(t("Transform: AWS::LanguageExtensions\n").is_empty());
+        assert!(t("Transform: AWS::Serverless-2016-10-31\n").is_empty());
+        assert!(t("Transform: MyMacro\n").is_empty());
     }
 
     #[test]
