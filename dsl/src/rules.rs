@@ -246,6 +246,12 @@ registry! {
     CIDR_HOST_BITS = Warning Validator "FF2024"
         "a CIDR block with host bits set (10.0.0.1/24): AWS takes the whole network it falls in, so 192.168.1.0/0 opens a rule to every address"
         "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html";
+    BUCKET_ACL_DISABLED = Error Validator "FF2025"
+        "an S3 bucket given a canned ACL that grants others access while its object ownership disables ACLs (BucketOwnerEnforced, the default): S3 refuses it"
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html";
+    DNS_RECORD_VALUE = Error Validator "FF2026"
+        "a Route 53 record value Route 53 refuses: an A record's not IPv4, an AAAA record's not IPv6, a TXT record's not quoted strings of at most 255 characters"
+        "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -11,6 +11,15 @@
 //! - AWS Backup lifecycles (`FF2008`): a backup moved to cold storage stays there at least
 //!   90 days, so `DeleteAfterDays` is at least `MoveToColdStorageAfterDays` + 90.
 //!   <https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html>
+//! - S3 bucket ACLs (`FF2025`): since April 2023 a new bucket's object ownership is
+//!   `BucketOwnerEnforced`, which disables ACLs; S3 then refuses a canned ACL other than
+//!   `private` (`InvalidBucketAclWithObjectOwnership`), unless `OwnershipControls` sets
+//!   `ObjectWriter` or `BucketOwnerPreferred`.
+//!   <https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html>
+//! - Route 53 record values (`FF2026`): an `A` record's values are IPv4 addresses, an
+//!   `AAAA` record's IPv6 addresses, a `TXT` or `SPF` record's one or more strings in double
+//!   quotes of at most 255 characters each; Route 53 refuses the change batch otherwise.
+//!   <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html>
 
 use std::collections::BTreeSet;
 
@@ -23,6 +32,165 @@ const TABLES: &[&str] = &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"];
 pub(super) fn check(cx: &mut Cx) {
     dynamodb(cx);
     backup(cx);
+    bucket_acls(cx);
+    dns_records(cx);
+}
+
+/// The canned ACLs S3 refuses on a bucket whose ACLs are disabled (all but `Private` and
+/// `BucketOwnerFullControl`, which grant the owner only).
+const ACL_GRANTS: &[&str] = &[
+    "AuthenticatedRead",
+    "AwsExecRead",
+    "BucketOwnerRead",
+    "LogDeliveryWrite",
+    "PublicRead",
+    "PublicReadWrite",
+];
+
+fn bucket_acls(cx: &mut Cx) {
+    let mut found = Vec::new();
+    for (id, _, props) in cx.resources_of("AWS::S3::Bucket") {
+        let Some(p) = props else { continue };
+        let Some(acl) = p
+            .get("AccessControl")
+            .and_then(Json::as_str)
+            .filter(|a| ACL_GRANTS.contains(a))
+        else {
+            continue;
+        };
+        // ACLs are enabled by a rule with ObjectWriter or BucketOwnerPreferred; anything
+        // not written out (an expression) may enable them.
+        let ownership: Option<Vec<Option<&str>>> = match p.get("OwnershipControls") {
+            None => Some(Vec::new()),
+            Some(o) => o.get("Rules").and_then(Json::as_array).map(|rules| {
+                rules
+                    .iter()
+                    .map(|r| r.get("ObjectOwnership").and_then(Json::as_str))
+                    .collect()
+            }),
+        };
+        let Some(ownership) = ownership else { continue };
+        if ownership
+            .iter()
+            .any(|o| !matches!(o, Some("BucketOwnerEnforced")))
+        {
+            continue;
+        }
+        found.push((id.to_owned(), acl.to_owned()));
+    }
+    for (id, acl) in found {
+        cx.report(
+            rules::BUCKET_ACL_DISABLED,
+            Some(&id),
+            format!("{id}.Properties.AccessControl"),
+            format!("AccessControl `{acl}` on a bucket whose ACLs are disabled (object ownership BucketOwnerEnforced, the default for new buckets): S3 refuses it"),
+            Some("grant access with a bucket policy instead, or, where an ACL is needed (S3 server access logs to this bucket), add OwnershipControls with ObjectOwnership: ObjectWriter or BucketOwnerPreferred".into()),
+        );
+    }
+}
+
+/// Every record set of the template: (logical ID, path of the record set, its properties).
+fn record_sets<'t>(cx: &Cx<'t>) -> Vec<(&'t str, String, &'t Json)> {
+    let mut out: Vec<(&str, String, &Json)> = cx
+        .resources_of("AWS::Route53::RecordSet")
+        .filter_map(|(id, r, _)| Some((id, format!("{id}.Properties"), r.get("Properties")?)))
+        .collect();
+    for (id, _, props) in cx.resources_of("AWS::Route53::RecordSetGroup") {
+        let sets = props
+            .and_then(|p| p.get("RecordSets"))
+            .and_then(Json::as_array);
+        for (i, set) in sets.into_iter().flatten().enumerate() {
+            out.push((id, format!("{id}.Properties.RecordSets[{i}]"), set));
+        }
+    }
+    out
+}
+
+fn dns_records(cx: &mut Cx) {
+    let mut found = Vec::new();
+    for (id, base, set) in record_sets(cx) {
+        let Some(kind) = set.get("Type").and_then(Json::as_str) else {
+            continue;
+        };
+        let values = set.get("ResourceRecords").and_then(Json::as_array);
+        for (i, v) in values.into_iter().flatten().enumerate() {
+            let Some(v) = v.as_str().filter(|v| !super::has_dynamic_reference(v)) else {
+                continue;
+            };
+            let problem = match kind {
+                "A" if v.parse::<std::net::Ipv4Addr>().is_err() => {
+                    Some("is not an IPv4 address (an A record's value)".to_owned())
+                }
+                "AAAA" if v.parse::<std::net::Ipv6Addr>().is_err() => {
+                    Some("is not an IPv6 address (an AAAA record's value)".to_owned())
+                }
+                "TXT" | "SPF" => txt_problem(v),
+                _ => None,
+            };
+            if let Some(problem) = problem {
+                found.push((
+                    id.to_owned(),
+                    format!("{base}.ResourceRecords[{i}]"),
+                    format!(
+                        "{} {problem}; Route 53 refuses the record",
+                        super::shown(&Json::String(v.to_owned()))
+                    ),
+                    kind.to_owned(),
+                ));
+            }
+        }
+    }
+    for (id, path, message, kind) in found {
+        let hint = match kind.as_str() {
+            "A" => "write an IPv4 address (203.0.113.10); an IPv6 address goes in an AAAA record",
+            "AAAA" => "write an IPv6 address (2001:db8::10); an IPv4 address goes in an A record",
+            _ => {
+                "write each string in double quotes, at most 255 characters each: split a longer value into several quoted strings (\"part one\" \"part two\")"
+            }
+        };
+        cx.report(
+            rules::DNS_RECORD_VALUE,
+            Some(&id),
+            path,
+            message,
+            Some(hint.into()),
+        );
+    }
+}
+
+/// What is wrong with a TXT record value, if anything: it must be one or more strings in
+/// double quotes (separated by spaces), each at most 255 characters; inside the quotes
+/// `\"` and `\\` stand for one character, `\ddd` (octal) for one byte.
+fn txt_problem(v: &str) -> Option<String> {
+    let b = v.as_bytes();
+    let mut i = 0;
+    let mut strings = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' => i += 1,
+            b'"' => {
+                i += 1;
+                let mut len = 0;
+                loop {
+                    match b.get(i) {
+                        None => return Some("has a string without its closing double quote".into()),
+                        Some(b'"') => break,
+                        Some(b'\\') if b.get(i + 1..i + 4).is_some_and(|d| d.iter().all(u8::is_ascii_digit)) => i += 4,
+                        Some(b'\\') => i += 2,
+                        Some(_) => i += 1,
+                    }
+                    len += 1;
+                }
+                i += 1;
+                strings += 1;
+                if len > 255 {
+                    return Some(format!("holds a string of {len} characters; each string of a TXT record is at most 255"));
+                }
+            }
+            _ => return Some("is not enclosed in double quotes (a TXT record's value is one or more quoted strings)".into()),
+        }
+    }
+    (strings == 0).then(|| "holds no quoted string".into())
 }
 
 fn dynamodb(cx: &mut Cx) {
@@ -152,5 +320,84 @@ fn backup(cx: &mut Cx) {
             format!("DeleteAfterDays {delete} is less than 90 days after MoveToColdStorageAfterDays {cold}: AWS Backup keeps cold backups at least 90 days"),
             Some(format!("set DeleteAfterDays to at least {}, or move to cold storage later", cold + 90.0)),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::txt_problem;
+    use crate::Template;
+    use crate::validate::validate;
+
+    fn found(yaml: &str, rule: &str) -> Vec<String> {
+        let t = Template::parse("t.yaml", yaml).unwrap();
+        validate(&t)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule == rule)
+            .map(|d| d.path)
+            .collect()
+    }
+
+    #[test]
+    fn txt_values_are_quoted_strings_of_at_most_255_characters() {
+        for ok in [
+            "\"v=spf1 -all\"",
+            "\"a\" \"b\"",
+            "\"say \\\"hi\\\"\"",
+            "\"\\065\"",
+            &format!("\"{}\"", "a".repeat(255)),
+            &format!("\"{}\" \"{}\"", "a".repeat(255), "b".repeat(255)),
+        ] {
+            assert_eq!(txt_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "test2",
+            "\"open",
+            &format!("\"{}\"", "a".repeat(256)),
+            "\"a\" b",
+            "",
+        ] {
+            assert!(txt_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn record_values_follow_the_record_type() {
+        let t = |kind: &str, value: &str| {
+            format!(
+                "Resources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      HostedZoneId: Z0123456789ABCDEFGHIJ\n      Name: www.example.com\n      Type: {kind}\n      TTL: '300'\n      ResourceRecords: ['{value}']\n"
+            )
+        };
+        assert!(found(&t("A", "203.0.113.10"), "FF2026").is_empty());
+        assert_eq!(
+            found(&t("A", "2001:db8::1"), "FF2026"),
+            ["R.Properties.ResourceRecords[0]"]
+        );
+        assert!(found(&t("AAAA", "2001:db8::1"), "FF2026").is_empty());
+        assert_eq!(found(&t("AAAA", "127.0.0.1"), "FF2026").len(), 1);
+        assert!(found(&t("TXT", "\"hello\""), "FF2026").is_empty());
+        assert_eq!(found(&t("TXT", "hello"), "FF2026").len(), 1);
+        // Other types, and values only known at deploy time, are not judged.
+        assert!(found(&t("CNAME", "127.0.0.1"), "FF2026").is_empty());
+        assert!(found(&t("A", "{{resolve:ssm:/ip}}"), "FF2026").is_empty());
+    }
+
+    #[test]
+    fn a_bucket_acl_needs_acls_enabled() {
+        let t = |extra: &str| {
+            format!(
+                "Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: LogDeliveryWrite\n{extra}"
+            )
+        };
+        assert_eq!(found(&t(""), "FF2025"), ["Logs.Properties.AccessControl"]);
+        let enforced =
+            "      OwnershipControls:\n        Rules: [{ObjectOwnership: BucketOwnerEnforced}]\n";
+        assert_eq!(found(&t(enforced), "FF2025").len(), 1);
+        let writer = "      OwnershipControls:\n        Rules: [{ObjectOwnership: ObjectWriter}]\n";
+        assert!(found(&t(writer), "FF2025").is_empty());
+        let unknown = "      OwnershipControls: !If [C, {Rules: [{ObjectOwnership: ObjectWriter}]}, !Ref AWS::NoValue]\nConditions:\n  C: !Equals [a, a]\n";
+        assert!(found(&t(unknown), "FF2025").is_empty());
+        assert!(found(&t("").replace("LogDeliveryWrite", "Private"), "FF2025").is_empty());
     }
 }
