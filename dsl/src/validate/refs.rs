@@ -491,6 +491,54 @@ impl<'t> Refs<'_, 't> {
                 }
                 self.walk(place, args, path, asserted);
             }
+            // A string, or one of the functions ImportValue takes; never in a condition,
+            // which takes parameters, mappings and other conditions only.
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html
+            ("Fn::ImportValue", _) => {
+                const TAKES: [&str; 8] = [
+                    "Fn::Base64",
+                    "Fn::FindInMap",
+                    "Fn::If",
+                    "Fn::Join",
+                    "Fn::Select",
+                    "Fn::Split",
+                    "Fn::Sub",
+                    "Ref",
+                ];
+                let problem = if matches!(place, Place::Condition(_)) {
+                    Some(("is used in a condition, where only parameters, mappings and other conditions may be".to_owned(), "compare a parameter instead (its value passed from the exporting stack), or move the import into a resource property"))
+                } else {
+                    match args {
+                        Json::String(_) => None,
+                        _ => match intrinsic(args) {
+                            Some((g, _)) if TAKES.contains(&g) => None,
+                            Some((g, _)) => Some((
+                                format!(
+                                    "takes the export name as a string or {}, not {g}",
+                                    TAKES.join(", ")
+                                ),
+                                "write the export's name, or build it with Fn::Sub",
+                            )),
+                            None => Some((
+                                "takes the export name as a string, not a list or mapping"
+                                    .to_owned(),
+                                "write `Fn::ImportValue: export-name` (or `!ImportValue export-name`)",
+                            )),
+                        },
+                    }
+                };
+                if let Some((what, hint)) = problem {
+                    self.cx.report(
+                        rules::TEMPLATE_STRUCTURE,
+                        Some(place.id()),
+                        path.clone(),
+                        format!("Fn::ImportValue {what}"),
+                        Some(hint.to_owned()),
+                    );
+                }
+                self.walk(place, args, path, asserted);
+            }
             ("Fn::If", Json::Array(a)) if a.len() == 3 => {
                 let cond = a[0].as_str();
                 if let Some(c) = cond {
