@@ -591,6 +591,15 @@ impl View {
     }
 }
 
+/// The attribute an `Fn::GetAtt` names (`[Id, Attr]` or `Id.Attr`).
+fn getatt_name(args: &Json) -> Option<&str> {
+    match args {
+        Json::Array(a) if a.len() == 2 => a[1].as_str(),
+        Json::String(s) => s.split_once('.').map(|(_, a)| a),
+        _ => None,
+    }
+}
+
 /// Walks a value against a schema node.
 struct Walk<'a, 't> {
     cx: &'a mut Cx<'t>,
@@ -795,6 +804,8 @@ impl Walk<'_, '_> {
                         self.value(node, branch, path, depth + 1);
                     }
                 }
+            } else {
+                self.function_for_object(node, f, args, path);
             }
             return;
         }
@@ -884,6 +895,47 @@ impl Walk<'_, '_> {
                 }
             }
             _ => self.scalar(&n, v, path.as_str()),
+        }
+    }
+
+    /// A function that gives text or a list (`Ref`, `Fn::Sub`, `Fn::Join`...) where the
+    /// schema takes a mapping and nothing else: CloudFormation refuses the resource (the
+    /// value is never a mapping). `Fn::GetAtt` is judged for an `...Arn` attribute only;
+    /// `Fn::FindInMap`, `Fn::Select` and other attributes may give anything and are not
+    /// judged; nor is a template a macro or an include may rewrite.
+    fn function_for_object(&mut self, node: &'static Node, f: &str, args: &Json, path: &str) {
+        let gives = match f {
+            "Ref" if args.as_str() == Some("AWS::NoValue") => return,
+            "Ref" => "text (or a list, for a list parameter)",
+            "Fn::Sub" | "Fn::Join" | "Fn::Base64" | "Fn::ImportValue" => "text",
+            "Fn::GetAZs" | "Fn::Cidr" | "Fn::Split" => "a list",
+            // An ARN is text, whatever the resource.
+            "Fn::GetAtt" if getatt_name(args).is_some_and(|a| a.ends_with("Arn")) => {
+                "an ARN (text)"
+            }
+            _ => return,
+        };
+        if self.cx.generated.rewrites_text() && !self.cx.generated.sam() {
+            return;
+        }
+        let n = self.resolve(node);
+        let only_object = match n.types {
+            Some(Node::Str(t)) => *t == "object",
+            Some(Node::Arr(_)) => n
+                .types
+                .into_iter()
+                .flat_map(Node::strs)
+                .all(|t| t == "object"),
+            _ => false,
+        };
+        if only_object {
+            self.cx.report(
+                rules::VALUE_TYPE,
+                Some(self.id),
+                path.to_owned(),
+                format!("expected a mapping, found {f}, which gives {gives}"),
+                Some("write the mapping here (its keys and values may use functions)".into()),
+            );
         }
     }
 
@@ -1124,6 +1176,46 @@ mod tests {
             .filter(|x| x.rule.starts_with("FF200") || x.rule.starts_with("FF300"))
             .map(|x| (x.rule.to_owned(), x.path))
             .collect()
+    }
+
+    #[test]
+    fn a_function_giving_text_where_a_mapping_belongs_is_a_type_error() {
+        let t = |variables: &str| {
+            format!(
+                "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {{Version: '2012-10-17', Statement: [{{Effect: Allow, Principal: {{Service: lambda.amazonaws.com}}, Action: 'sts:AssumeRole'}}]}}\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: app.handler\n      Role: !GetAtt R.Arn\n      Code: {{S3Bucket: artifacts, S3Key: f.zip}}\n      Environment:\n        Variables: {variables}\n"
+            )
+        };
+        let env = "F.Properties.Environment.Variables";
+        for bad in [
+            "!GetAtt R.Arn",
+            "!Sub '${AWS::Region}'",
+            "!Ref AWS::Region",
+            "!Split [',', 'a,b']",
+        ] {
+            assert_eq!(
+                schema_diags(&t(bad)),
+                [("FF2004".into(), env.into())],
+                "{bad}"
+            );
+        }
+        // What may give a mapping, or nothing, is not judged.
+        for fine in [
+            "{A: b}",
+            "!Ref AWS::NoValue",
+            "!GetAtt R.RoleId",
+            "!FindInMap [M, a, b]",
+            "!If [C, {A: b}, !Ref AWS::NoValue]",
+        ] {
+            let text = format!(
+                "{}Conditions:\n  C: !Equals [a, a]\nMappings:\n  M: {{a: {{b: c}}}}\n",
+                t(fine)
+            );
+            assert!(
+                schema_diags(&text).iter().all(|(_, p)| p != env),
+                "{fine}: {:?}",
+                schema_diags(&text)
+            );
+        }
     }
 
     #[test]
