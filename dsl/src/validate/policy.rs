@@ -569,7 +569,17 @@ impl Walk {
         if kind != Kind::Trust {
             for k in ["Resource", "NotResource"] {
                 if let Some(v) = m.get(k) {
-                    self.strings(v, &join(path, k), k, &mut |_, _, _| {});
+                    // IAM: "Resource ... must be in ARN format or \"*\"".
+                    self.strings(v, &join(path, k), k, &mut |me, s, at| {
+                        if s != "*" && !s.starts_with("arn:") && !super::has_dynamic_reference(s)
+                        {
+                            me.bad(
+                                at(),
+                                format!("`{k}` names {}, which is no ARN: IAM takes an ARN or \"*\"", super::shown(&Json::String(s.to_owned()))),
+                                "write the resource's ARN (arn:aws:s3:::bucket/*), or take it from its resource or parameter with !Ref, !GetAtt or !Sub",
+                            );
+                        }
+                    });
                 }
             }
         }
