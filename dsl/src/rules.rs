@@ -252,6 +252,9 @@ registry! {
     DNS_RECORD_VALUE = Error Validator "FF2026"
         "a Route 53 record value Route 53 refuses: an A record's not IPv4, an AAAA record's not IPv6, a TXT record's not quoted strings of at most 255 characters"
         "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html";
+    ELASTICACHE_FAILOVER = Error Validator "FF2027"
+        "an ElastiCache replication group with automatic failover and fewer than 2 nodes, or in cluster mode without automatic failover"
+        "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

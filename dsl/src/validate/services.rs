@@ -16,6 +16,12 @@
 //!   `private` (`InvalidBucketAclWithObjectOwnership`), unless `OwnershipControls` sets
 //!   `ObjectWriter` or `BucketOwnerPreferred`.
 //!   <https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html>
+//! - ElastiCache replication groups (`FF2027`): "If AutomaticFailoverEnabled is true, the
+//!   value of [NumCacheClusters] must be at least 2", and "AutomaticFailoverEnabled must be
+//!   enabled for ... (cluster mode enabled) replication groups" — cluster mode known from
+//!   `NumNodeGroups` above 1 or a parameter group of the template with `cluster-enabled:
+//!   yes`. Values through parameters, conditions and mappings are followed.
+//!   <https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html>
 //! - Route 53 record values (`FF2026`): an `A` record's values are IPv4 addresses, an
 //!   `AAAA` record's IPv6 addresses, a `TXT` or `SPF` record's one or more strings in double
 //!   quotes of at most 255 characters each; Route 53 refuses the change batch otherwise.
@@ -34,6 +40,64 @@ pub(super) fn check(cx: &mut Cx) {
     backup(cx);
     bucket_acls(cx);
     dns_records(cx);
+    replication_groups(cx);
+}
+
+fn replication_groups(cx: &mut Cx) {
+    let mut found = Vec::new();
+    for (id, _, props) in cx.resources_of("AWS::ElastiCache::ReplicationGroup") {
+        let Some(p) = props else { continue };
+        let Some(failover) = p.get("AutomaticFailoverEnabled") else {
+            continue;
+        };
+        // Cluster mode from the parameter group, when it is one of the template's.
+        let group_cluster = super::ref_target(p.get("CacheParameterGroupName"))
+            .and_then(|g| cx.resource(g))
+            .and_then(|g| g.pointer("/Properties/Properties/cluster-enabled"))
+            .and_then(Json::as_str)
+            .map(|c| c == "yes");
+        let none = Json::Null;
+        let clusters = p.get("NumCacheClusters").unwrap_or(&none);
+        let groups = p.get("NumNodeGroups").unwrap_or(&none);
+        for case in super::resolve::cases(cx, &[failover, clusters, groups]) {
+            let on = match &case.values[0] {
+                Some(Json::Bool(b)) => *b,
+                Some(Json::String(s)) if s == "true" || s == "false" => s == "true",
+                _ => continue,
+            };
+            let num = |i: usize| {
+                case.values[i]
+                    .as_ref()
+                    .and_then(|v| super::lit_num(Some(v)))
+            };
+            let cluster_mode = num(2).is_some_and(|n| n > 1.0) || group_cluster == Some(true);
+            if on && let Some(n) = num(1).filter(|n| *n < 2.0) {
+                found.push((
+                    id.to_owned(),
+                    format!("{id}.Properties.NumCacheClusters"),
+                    format!("AutomaticFailoverEnabled is true with NumCacheClusters {n}{}: automatic failover needs at least 2 (a primary and a replica)", case.when()),
+                    "set NumCacheClusters to 2 or more, or AutomaticFailoverEnabled to false",
+                ));
+            }
+            if !on && cluster_mode {
+                found.push((
+                    id.to_owned(),
+                    format!("{id}.Properties.AutomaticFailoverEnabled"),
+                    format!("AutomaticFailoverEnabled is false for a replication group in cluster mode{}: ElastiCache requires it there", case.when()),
+                    "set AutomaticFailoverEnabled to true (cluster mode needs it)",
+                ));
+            }
+        }
+    }
+    for (id, path, message, hint) in found {
+        cx.report(
+            rules::ELASTICACHE_FAILOVER,
+            Some(&id),
+            path,
+            message,
+            Some(hint.into()),
+        );
+    }
 }
 
 /// The canned ACLs S3 refuses on a bucket whose ACLs are disabled (all but `Private` and
@@ -381,6 +445,69 @@ mod tests {
         // Other types, and values only known at deploy time, are not judged.
         assert!(found(&t("CNAME", "127.0.0.1"), "FF2026").is_empty());
         assert!(found(&t("A", "{{resolve:ssm:/ip}}"), "FF2026").is_empty());
+    }
+
+    #[test]
+    fn replication_group_failover_needs_replicas_and_cluster_mode_needs_failover() {
+        let t = |props: &str| {
+            format!(
+                "Parameters:\n  Failover:\n    Type: String\n    AllowedValues: ['true', 'false']\nResources:\n  Clustered:\n    Type: AWS::ElastiCache::ParameterGroup\n    Properties:\n      Description: on\n      CacheParameterGroupFamily: redis7\n      Properties: {{cluster-enabled: 'yes'}}\n  G:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: g\n      CacheNodeType: cache.t4g.small\n      Engine: redis\n{props}"
+            )
+        };
+        assert_eq!(
+            found(
+                &t("      AutomaticFailoverEnabled: true\n      NumCacheClusters: 1\n"),
+                "FF2027"
+            ),
+            ["G.Properties.NumCacheClusters"]
+        );
+        assert!(
+            found(
+                &t("      AutomaticFailoverEnabled: true\n      NumCacheClusters: 2\n"),
+                "FF2027"
+            )
+            .is_empty()
+        );
+        assert!(
+            found(
+                &t("      AutomaticFailoverEnabled: false\n      NumCacheClusters: 1\n"),
+                "FF2027"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            found(
+                &t("      AutomaticFailoverEnabled: false\n      NumNodeGroups: 3\n"),
+                "FF2027"
+            ),
+            ["G.Properties.AutomaticFailoverEnabled"]
+        );
+        assert_eq!(
+            found(
+                &t(
+                    "      AutomaticFailoverEnabled: false\n      CacheParameterGroupName: !Ref Clustered\n"
+                ),
+                "FF2027"
+            ),
+            ["G.Properties.AutomaticFailoverEnabled"]
+        );
+        // Through a parameter: reported for the value that fails, and said so.
+        assert_eq!(
+            found(
+                &t("      AutomaticFailoverEnabled: !Ref Failover\n      NumCacheClusters: 1\n"),
+                "FF2027"
+            )
+            .len(),
+            1
+        );
+        // Not known offline: not judged.
+        assert!(
+            found(
+                &t("      AutomaticFailoverEnabled: !GetAtt X.Y\n      NumCacheClusters: 1\n"),
+                "FF2027"
+            )
+            .is_empty()
+        );
     }
 
     #[test]
