@@ -223,7 +223,7 @@ fn param_domain(cx: &Cx, name: &str) -> Option<Vec<Json>> {
 
 /// A parameter's `AllowedValues`, as the strings CloudFormation passes; `None` when it has
 /// none (or one is not a scalar).
-fn allowed_values(parameter: &Json) -> Option<Vec<Json>> {
+pub(crate) fn allowed_values(parameter: &Json) -> Option<Vec<Json>> {
     let allowed = parameter.get("AllowedValues")?.as_array()?;
     (!allowed.is_empty() && allowed.iter().all(|x| !x.is_object() && !x.is_array()))
         .then(|| allowed.iter().map(as_string).collect())

@@ -101,6 +101,7 @@ pub(super) fn check(cx: &mut Cx) {
                     id,
                     ty,
                     globals,
+                    guarded: 0,
                 };
                 s.value(schema, v, &mut path, 0);
             }
@@ -608,6 +609,9 @@ struct Walk<'a, 't> {
     ty: &'t str,
     /// For a SAM resource, what the template's `Globals` may give it.
     globals: SamGlobals<'t>,
+    /// How many `Fn::If` branches the walk is in: a parameter there may be guarded by the
+    /// condition, so its allowed values are not judged.
+    guarded: usize,
 }
 
 /// The `Globals` of a SAM resource's kind (`Globals.Function` for an
@@ -799,12 +803,17 @@ impl Walk<'_, '_> {
                 && let Some(a) = args.as_array()
                 && a.len() == 3
             {
+                self.guarded += 1;
                 for branch in &a[1..] {
                     if super::ref_target(Some(branch)) != Some("AWS::NoValue") {
                         self.value(node, branch, path, depth + 1);
                     }
                 }
+                self.guarded -= 1;
             } else {
+                if f == "Ref" && self.guarded == 0 {
+                    self.parameter_values(node, args, path);
+                }
                 self.function_for_object(node, f, args, path);
             }
             return;
@@ -895,6 +904,42 @@ impl Walk<'_, '_> {
                 }
             }
             _ => self.scalar(&n, v, path.as_str()),
+        }
+    }
+
+    /// A `Ref` to a parameter with `AllowedValues`, where the schema takes a value of one
+    /// kind: each allowed value is checked as if written here (enum, pattern, length,
+    /// range), and a finding names the value (`(when LaunchType = X)`). Its `Default` alone
+    /// is not judged (any value may be given), nor a `Ref` inside an `Fn::If` (the
+    /// condition may exclude the value), nor a list parameter.
+    fn parameter_values(&mut self, node: &'static Node, args: &Json, path: &str) {
+        let Some(name) = args.as_str() else { return };
+        let Some(param) = self.cx.parameters.and_then(|p| p.get(name)) else {
+            return;
+        };
+        if !matches!(
+            param.get("Type").and_then(Json::as_str),
+            Some("String" | "Number")
+        ) {
+            return;
+        }
+        let Some(values) = super::resolve::allowed_values(param) else {
+            return;
+        };
+        let n = self.resolve(node);
+        if n.props.is_some() || n.items.is_some() {
+            return;
+        }
+        for v in values {
+            let before = self.cx.diags.len();
+            self.scalar(&n, &v, path);
+            let shown = match &v {
+                Json::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            for d in &mut self.cx.diags[before..] {
+                d.message.push_str(&format!(" (when {name} = {shown})"));
+            }
         }
     }
 
@@ -1176,6 +1221,28 @@ mod tests {
             .filter(|x| x.rule.starts_with("FF200") || x.rule.starts_with("FF300"))
             .map(|x| (x.rule.to_owned(), x.path))
             .collect()
+    }
+
+    #[test]
+    fn each_value_a_parameter_allows_is_checked_unless_a_condition_guards_it() {
+        let t = |value: &str| {
+            format!(
+                "Parameters:\n  Days:\n    Type: Number\n    AllowedValues: [7, 15]\n    Default: 7\n  Free:\n    Type: Number\n    Default: 15\nConditions:\n  C: !Equals [!Ref Days, 7]\nResources:\n  L:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: {value}\n"
+            )
+        };
+        let at = (
+            "FF2005".to_owned(),
+            "L.Properties.RetentionInDays".to_owned(),
+        );
+        assert_eq!(schema_diags(&t("!Ref Days")), [at]);
+        // A Default only may be overridden; a Ref inside Fn::If may be excluded by it.
+        assert!(schema_diags(&t("!Ref Free")).is_empty());
+        assert!(schema_diags(&t("!If [C, !Ref Days, 30]")).is_empty());
+        let text = super::super::validate(&Template::parse("t.yaml", &t("!Ref Days")).unwrap())
+            .diagnostics[0]
+            .message
+            .clone();
+        assert!(text.ends_with("(when Days = 15)"), "{text}");
     }
 
     #[test]
