@@ -286,40 +286,37 @@ enum Cidr {
 /// Reads `value` as an IPv4 (or, with `v6`, IPv6) CIDR block.
 fn cidr(value: &str, v6: bool) -> Cidr {
     use std::net::{Ipv4Addr, Ipv6Addr};
+    let width: u32 = if v6 { 128 } else { 32 };
     let (addr, len) = match value.split_once('/') {
         Some((a, l)) if !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()) && l.len() <= 3 => {
             (a, l.parse::<u32>().unwrap_or(u32::MAX))
         }
         Some(_) => return Cidr::Malformed,
-        None => (value, if v6 { 128 } else { 32 }),
+        None => (value, width),
     };
-    if v6 {
-        let Ok(a) = addr.parse::<Ipv6Addr>() else {
-            return Cidr::Malformed;
-        };
-        if len > 128 {
-            return Cidr::Malformed;
-        }
-        let mask = u128::MAX.checked_shl(128 - len).unwrap_or(0);
-        let bits = u128::from(a);
-        match bits & mask == bits {
-            true => Cidr::Network,
-            false => Cidr::HostBits(format!("{}/{len}", Ipv6Addr::from(bits & mask))),
-        }
+    // The address as the low `width` bits of a u128.
+    let bits = if v6 {
+        addr.parse::<Ipv6Addr>().map(u128::from)
     } else {
-        let Ok(a) = addr.parse::<Ipv4Addr>() else {
-            return Cidr::Malformed;
-        };
-        if len > 32 {
-            return Cidr::Malformed;
-        }
-        let mask = u32::MAX.checked_shl(32 - len).unwrap_or(0);
-        let bits = u32::from(a);
-        match bits & mask == bits {
-            true => Cidr::Network,
-            false => Cidr::HostBits(format!("{}/{len}", Ipv4Addr::from(bits & mask))),
-        }
+        addr.parse::<Ipv4Addr>().map(|a| u128::from(u32::from(a)))
+    };
+    let Ok(bits) = bits else {
+        return Cidr::Malformed;
+    };
+    if len > width {
+        return Cidr::Malformed;
     }
+    let all = u128::MAX >> (128 - width);
+    let network = bits & (all.checked_shl(width - len).unwrap_or(0) & all);
+    if network == bits {
+        return Cidr::Network;
+    }
+    let shown = if v6 {
+        Ipv6Addr::from(network).to_string()
+    } else {
+        Ipv4Addr::from(network as u32).to_string()
+    };
+    Cidr::HostBits(format!("{shown}/{len}"))
 }
 
 /// A CIDR block property (`ipv4-network`, `ipv6-network`): FF2020 when `value` is no block of
