@@ -24,6 +24,14 @@ use ferroform::validate::validate;
 /// (file, cfn-lint rule, logical ID or `-`, why).
 const JUDGED: &[(&str, &str, &str, &str)] = &[
     (
+        "sam_globals.yaml",
+        "E3002",
+        "Worker",
+        "cfn-lint reports the misspelt Globals property on the function it merges into; \
+         ferroform reports it where it is written (FF2002 at Globals.Function.Timeot), once \
+         for every function",
+    ),
+    (
         "foreach_duplicate_key.yaml",
         "E0001",
         "-",

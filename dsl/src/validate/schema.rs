@@ -63,6 +63,9 @@ pub(super) fn check(cx: &mut Cx) {
     // SAM's types are checked against SAM's schema when only AWS's transforms process the
     // template (a macro may rewrite a SAM resource before SAM reads it).
     let sam = cx.generated.sam() && cx.generated.macros().is_empty();
+    if sam {
+        sam_globals(cx);
+    }
     for (id, r) in resources {
         let Some(ty) = r.get("Type").and_then(Json::as_str) else {
             continue;
@@ -656,6 +659,44 @@ impl<'t> SamGlobals<'t> {
     }
 }
 
+/// The `Globals` section of a SAM template: each property of a resource kind's globals is
+/// a property of that kind (`Globals.Function.Timeout` of `AWS::Serverless::Function`); SAM
+/// refuses the template otherwise ("'Globals' section is invalid ... is not a supported
+/// property"). A kind this schema set does not know, or an entry that is an expression
+/// (an include), is not judged.
+/// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html>
+fn sam_globals(cx: &mut Cx) {
+    let Some(globals) = cx.body.get("Globals").and_then(Json::as_object) else {
+        return;
+    };
+    let mut found = Vec::new();
+    for (kind, entries) in globals {
+        let Some(entries) = entries.as_object() else {
+            continue;
+        };
+        if entries.keys().any(|k| k.starts_with("Fn::")) {
+            continue;
+        }
+        let Some(schema) = data::schema(&format!("AWS::Serverless::{kind}")) else {
+            continue;
+        };
+        let props = schema.get("properties");
+        for key in entries.keys() {
+            if props.and_then(|p| p.get(key)).is_none() {
+                let hint = suggest(key, prop_names(props))
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| {
+                        format!("Globals.{kind} takes properties of AWS::Serverless::{kind}")
+                    });
+                found.push((format!("Globals.{kind}.{key}"), format!("unknown property `{key}` of AWS::Serverless::{kind}: SAM refuses the Globals section"), hint));
+            }
+        }
+    }
+    for (path, message, hint) in found {
+        cx.report(rules::UNKNOWN_PROPERTY, None, path, message, Some(hint));
+    }
+}
+
 /// The properties `aws cloudformation package` replaces: written as a local path (or an S3
 /// URL) where the resource type wants a mapping, the command uploads the artifact and writes
 /// the mapping. <https://docs.aws.amazon.com/cli/latest/reference/cloudformation/package.html>
@@ -1221,6 +1262,24 @@ mod tests {
             .filter(|x| x.rule.starts_with("FF200") || x.rule.starts_with("FF300"))
             .map(|x| (x.rule.to_owned(), x.path))
             .collect()
+    }
+
+    #[test]
+    fn sam_globals_give_properties_the_kind_has() {
+        let t = |globals: &str| {
+            format!(
+                "Transform: AWS::Serverless-2016-10-31\nGlobals:\n{globals}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties: {{Handler: a.h, Runtime: python3.13, CodeUri: s3://b/k.zip}}\n"
+            )
+        };
+        assert_eq!(
+            schema_diags(&t("  Function:\n    Timeot: 3\n")),
+            [("FF2002".into(), "Globals.Function.Timeot".into())]
+        );
+        assert!(
+            schema_diags(&t("  Function:\n    Timeout: 3\n  Api:\n    Cors: '*'\n")).is_empty()
+        );
+        // A kind the schema set does not know is not judged.
+        assert!(schema_diags(&t("  Gadget:\n    Anything: 1\n")).is_empty());
     }
 
     #[test]
