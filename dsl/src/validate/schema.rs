@@ -683,11 +683,10 @@ fn sam_globals(cx: &mut Cx) {
         let props = schema.get("properties");
         for key in entries.keys() {
             if props.and_then(|p| p.get(key)).is_none() {
-                let hint = suggest(key, prop_names(props))
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| {
-                        format!("Globals.{kind} takes properties of AWS::Serverless::{kind}")
-                    });
+                let hint = suggest(key, prop_names(props)).map_or_else(
+                    || format!("Globals.{kind} takes properties of AWS::Serverless::{kind}"),
+                    |s| format!("did you mean `{s}`?"),
+                );
                 found.push((format!("Globals.{kind}.{key}"), format!("unknown property `{key}` of AWS::Serverless::{kind}: SAM refuses the Globals section"), hint));
             }
         }
