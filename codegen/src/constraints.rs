@@ -23,7 +23,7 @@
 //! `enum` (plus `ci: true` when cfn-lint marks it case-insensitive; `const` becomes a one-value
 //! enum), `pattern`, `format` (a list of cfn-lint's identifier and CIDR formats, one of which a string
 //! must have: see `formats` below), `minLength`, `maxLength`, `minimum`, `maximum`,
-//! `minItems`, `maxItems`, `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
+//! `minItems`, `maxItems`, `uniqueItems` (only when true), `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
 //! or alternatives make other keys legal), `dependentExcluded` (`{"A": ["B", ...]}`: when
 //! property A is set, none of the B may be; only names the node's `properties` has, see
 //! `excluded` below) and `items`. A type's root adds `definitions` and
@@ -294,6 +294,9 @@ impl Reducer<'_> {
         }
         if let Some(t) = n.get("type") {
             out.insert("type".into(), t.clone());
+        }
+        if n.get("uniqueItems") == Some(&Value::Bool(true)) {
+            out.insert("uniqueItems".into(), Value::Bool(true));
         }
         if let Some(e) = n.get("enum").filter(|e| e.is_array()) {
             out.insert("enum".into(), e.clone());

@@ -255,6 +255,9 @@ registry! {
     ELASTICACHE_FAILOVER = Error Validator "FF2027"
         "an ElastiCache replication group with automatic failover and fewer than 2 nodes, or in cluster mode without automatic failover"
         "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html";
+    DUPLICATE_ITEM = Warning Validator "FF2028"
+        "a list whose items the schema says are unique repeats an item (one is enough; resource types whose handlers check the schema refuse the list)"
+        "https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

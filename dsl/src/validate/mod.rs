@@ -418,6 +418,15 @@ pub(crate) fn intrinsic(v: &Json) -> Option<(&str, &Json)> {
     (k == "Ref" || k.starts_with("Fn::") || k == "Condition").then_some((k.as_str(), v))
 }
 
+/// Whether `v` holds an `Fn::If` anywhere (its value depends on a condition).
+pub(crate) fn has_if(v: &Json) -> bool {
+    match v {
+        Json::Object(m) => m.contains_key("Fn::If") || m.values().any(has_if),
+        Json::Array(a) => a.iter().any(has_if),
+        _ => false,
+    }
+}
+
 /// Whether a value is an expression (known only at deploy time).
 pub(crate) fn is_expr(v: &Json) -> bool {
     intrinsic(v).is_some_and(|(k, _)| k != "Condition")

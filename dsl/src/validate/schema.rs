@@ -562,6 +562,7 @@ struct View {
     max: Option<f64>,
     min_items: Option<f64>,
     max_items: Option<f64>,
+    unique: bool,
 }
 
 impl View {
@@ -588,6 +589,7 @@ impl View {
                 "maximum" => v.max = x.as_f64(),
                 "minItems" => v.min_items = x.as_f64(),
                 "maxItems" => v.max_items = x.as_f64(),
+                "uniqueItems" => v.unique = x == &Node::Bool(true),
                 _ => {}
             }
         }
@@ -934,6 +936,9 @@ impl Walk<'_, '_> {
                         Some(range_hint("items", min, max)),
                     );
                 }
+                if n.unique {
+                    self.duplicates(a, path);
+                }
                 if let Some(items) = n.items {
                     for (i, item) in a.iter().enumerate() {
                         let len = path.len();
@@ -944,6 +949,29 @@ impl Walk<'_, '_> {
                 }
             }
             _ => self.scalar(&n, v, path.as_str()),
+        }
+    }
+
+    /// FF2028 (a warning) for each item of a list the schema says holds unique items that
+    /// repeats an earlier one, written alike (the same text, or the same expression: two
+    /// `!Ref X` give one value). An item holding `Fn::If` may differ and is not compared.
+    fn duplicates(&mut self, a: &[Json], path: &str) {
+        for (i, item) in a.iter().enumerate() {
+            if super::has_if(item) {
+                continue;
+            }
+            if let Some(j) = a[..i].iter().position(|x| x == item) {
+                self.cx.report(
+                    rules::DUPLICATE_ITEM,
+                    Some(self.id),
+                    format!("{path}[{i}]"),
+                    format!(
+                        "{} is already item {j} of the list, whose items are unique",
+                        super::shown(item)
+                    ),
+                    Some("remove the repeated item".into()),
+                );
+            }
         }
     }
 

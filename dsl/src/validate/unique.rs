@@ -43,7 +43,7 @@ pub(super) fn check(cx: &mut Cx) {
         };
         let Some(values) = ids
             .iter()
-            .map(|n| props.get(*n).filter(|v| !has_if(v)))
+            .map(|n| props.get(*n).filter(|v| !super::has_if(v)))
             .collect::<Option<Vec<&Json>>>()
         else {
             continue;
@@ -99,15 +99,6 @@ pub(super) fn check(cx: &mut Cx) {
             message,
             Some(hint),
         );
-    }
-}
-
-/// Whether `v` holds an `Fn::If` (its value depends on a condition).
-fn has_if(v: &Json) -> bool {
-    match v {
-        Json::Object(m) => m.contains_key("Fn::If") || m.values().any(has_if),
-        Json::Array(a) => a.iter().any(has_if),
-        _ => false,
     }
 }
 
