@@ -258,6 +258,9 @@ registry! {
     DUPLICATE_ITEM = Warning Validator "FF2028"
         "a list whose items the schema says are unique repeats an item (one is enough; resource types whose handlers check the schema refuse the list)"
         "https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html";
+    DYNAMODB_THROUGHPUT = Error Validator "FF2029"
+        "a DynamoDB table's throughput does not follow its billing mode: ProvisionedThroughput missing (PROVISIONED, the default) or given (PAY_PER_REQUEST)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -11,6 +11,9 @@
 //! - AWS Backup lifecycles (`FF2008`): a backup moved to cold storage stays there at least
 //!   90 days, so `DeleteAfterDays` is at least `MoveToColdStorageAfterDays` + 90.
 //!   <https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html>
+//! - DynamoDB throughput (`FF2029`): `ProvisionedThroughput` on the table and its global
+//!   secondary indexes with the `PROVISIONED` billing mode (the default), none with
+//!   `PAY_PER_REQUEST`.
 //! - S3 bucket ACLs (`FF2025`): since April 2023 a new bucket's object ownership is
 //!   `BucketOwnerEnforced`, which disables ACLs; S3 then refuses a canned ACL other than
 //!   `private` (`InvalidBucketAclWithObjectOwnership`), unless `OwnershipControls` sets
@@ -37,6 +40,7 @@ const TABLES: &[&str] = &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"];
 
 pub(super) fn check(cx: &mut Cx) {
     dynamodb(cx);
+    throughput(cx);
     backup(cx);
     bucket_acls(cx);
     dns_records(cx);
@@ -314,6 +318,65 @@ fn names(n: &[&str]) -> String {
         .join(", ")
 }
 
+/// FF2029: a table's throughput follows its billing mode: `PROVISIONED` (the default) needs
+/// `ProvisionedThroughput` on the table and on each global secondary index;
+/// `PAY_PER_REQUEST` takes none (AWS::DynamoDB::Table: "If you set BillingMode as
+/// PROVISIONED, you must specify this property. If you set BillingMode as PAY_PER_REQUEST,
+/// you cannot specify this property."). A billing mode that is an expression is not judged.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html>
+fn throughput(cx: &mut Cx) {
+    let mut missing = Vec::new();
+    let mut refused = Vec::new();
+    for (id, _, props) in cx.resources_of("AWS::DynamoDB::Table") {
+        let Some(p) = props else { continue };
+        let provisioned = match p.get("BillingMode") {
+            None => true,
+            Some(Json::String(m)) if m == "PROVISIONED" => true,
+            Some(Json::String(m)) if m == "PAY_PER_REQUEST" => false,
+            Some(_) => continue,
+        };
+        let base = format!("{id}.Properties");
+        let indexes = p.get("GlobalSecondaryIndexes").and_then(Json::as_array);
+        let places = std::iter::once((base.clone(), Some(p))).chain(
+            indexes
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, x)| (format!("{base}.GlobalSecondaryIndexes[{i}]"), x.as_object())),
+        );
+        for (path, m) in places {
+            let Some(m) = m.filter(|m| !m.keys().any(|k| k.starts_with("Fn::"))) else {
+                continue;
+            };
+            match (provisioned, m.get("ProvisionedThroughput")) {
+                (true, None) => missing.push((id.to_owned(), path)),
+                (false, Some(t)) if t.is_object() && !super::is_expr(t) => {
+                    refused.push((id.to_owned(), format!("{path}.ProvisionedThroughput")))
+                }
+                _ => {}
+            }
+        }
+    }
+    for (id, path) in missing {
+        cx.report(
+            rules::DYNAMODB_THROUGHPUT,
+            Some(&id),
+            path,
+            "ProvisionedThroughput is required with the PROVISIONED billing mode (the default)",
+            Some("set ProvisionedThroughput (ReadCapacityUnits, WriteCapacityUnits), or BillingMode: PAY_PER_REQUEST on the table".into()),
+        );
+    }
+    for (id, path) in refused {
+        cx.report(
+            rules::DYNAMODB_THROUGHPUT,
+            Some(&id),
+            path,
+            "ProvisionedThroughput is not allowed with BillingMode PAY_PER_REQUEST",
+            Some("remove ProvisionedThroughput, or use BillingMode: PROVISIONED".into()),
+        );
+    }
+}
+
 /// The names AttributeDefinitions defines, when all are text.
 fn defined(p: &Json) -> Option<BTreeSet<&str>> {
     let list = p.get("AttributeDefinitions")?.as_array()?;
@@ -508,6 +571,25 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn throughput_follows_the_billing_mode() {
+        let t = |props: &str| {
+            format!("Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      AttributeDefinitions: [{{AttributeName: pk, AttributeType: S}}]\n      KeySchema: [{{AttributeName: pk, KeyType: HASH}}]\n{props}")
+        };
+        let units = "{ReadCapacityUnits: 1, WriteCapacityUnits: 1}";
+        assert_eq!(found(&t(""), "FF2029"), ["T.Properties"]);
+        assert!(found(&t(&format!("      ProvisionedThroughput: {units}\n")), "FF2029").is_empty());
+        assert!(found(&t("      BillingMode: PAY_PER_REQUEST\n"), "FF2029").is_empty());
+        assert_eq!(
+            found(&t(&format!("      BillingMode: PAY_PER_REQUEST\n      ProvisionedThroughput: {units}\n")), "FF2029"),
+            ["T.Properties.ProvisionedThroughput"]
+        );
+        let gsi = format!("      ProvisionedThroughput: {units}\n      GlobalSecondaryIndexes:\n        - {{IndexName: i, KeySchema: [{{AttributeName: pk, KeyType: HASH}}], Projection: {{ProjectionType: ALL}}}}\n");
+        assert_eq!(found(&t(&gsi), "FF2029"), ["T.Properties.GlobalSecondaryIndexes[0]"]);
+        // A billing mode from a parameter is not judged.
+        assert!(found(&t("      BillingMode: !Ref Mode\n"), "FF2029").is_empty());
     }
 
     #[test]
