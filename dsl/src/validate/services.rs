@@ -351,7 +351,7 @@ fn throughput(cx: &mut Cx) {
             match (provisioned, m.get("ProvisionedThroughput")) {
                 (true, None) => missing.push((id.to_owned(), path)),
                 (false, Some(t)) if t.is_object() && !super::is_expr(t) => {
-                    refused.push((id.to_owned(), format!("{path}.ProvisionedThroughput")))
+                    refused.push((id.to_owned(), format!("{path}.ProvisionedThroughput")));
                 }
                 _ => {}
             }
@@ -576,18 +576,36 @@ mod tests {
     #[test]
     fn throughput_follows_the_billing_mode() {
         let t = |props: &str| {
-            format!("Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      AttributeDefinitions: [{{AttributeName: pk, AttributeType: S}}]\n      KeySchema: [{{AttributeName: pk, KeyType: HASH}}]\n{props}")
+            format!(
+                "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      AttributeDefinitions: [{{AttributeName: pk, AttributeType: S}}]\n      KeySchema: [{{AttributeName: pk, KeyType: HASH}}]\n{props}"
+            )
         };
         let units = "{ReadCapacityUnits: 1, WriteCapacityUnits: 1}";
         assert_eq!(found(&t(""), "FF2029"), ["T.Properties"]);
-        assert!(found(&t(&format!("      ProvisionedThroughput: {units}\n")), "FF2029").is_empty());
+        assert!(
+            found(
+                &t(&format!("      ProvisionedThroughput: {units}\n")),
+                "FF2029"
+            )
+            .is_empty()
+        );
         assert!(found(&t("      BillingMode: PAY_PER_REQUEST\n"), "FF2029").is_empty());
         assert_eq!(
-            found(&t(&format!("      BillingMode: PAY_PER_REQUEST\n      ProvisionedThroughput: {units}\n")), "FF2029"),
+            found(
+                &t(&format!(
+                    "      BillingMode: PAY_PER_REQUEST\n      ProvisionedThroughput: {units}\n"
+                )),
+                "FF2029"
+            ),
             ["T.Properties.ProvisionedThroughput"]
         );
-        let gsi = format!("      ProvisionedThroughput: {units}\n      GlobalSecondaryIndexes:\n        - {{IndexName: i, KeySchema: [{{AttributeName: pk, KeyType: HASH}}], Projection: {{ProjectionType: ALL}}}}\n");
-        assert_eq!(found(&t(&gsi), "FF2029"), ["T.Properties.GlobalSecondaryIndexes[0]"]);
+        let gsi = format!(
+            "      ProvisionedThroughput: {units}\n      GlobalSecondaryIndexes:\n        - {{IndexName: i, KeySchema: [{{AttributeName: pk, KeyType: HASH}}], Projection: {{ProjectionType: ALL}}}}\n"
+        );
+        assert_eq!(
+            found(&t(&gsi), "FF2029"),
+            ["T.Properties.GlobalSecondaryIndexes[0]"]
+        );
         // A billing mode from a parameter is not judged.
         assert!(found(&t("      BillingMode: !Ref Mode\n"), "FF2029").is_empty());
     }
