@@ -103,7 +103,12 @@ impl Generated {
     /// (`DefinitionSubstitutions`). Without that, a `${Name}` outside `Fn::Sub` reaches
     /// AWS as written.
     pub(crate) fn rewrites_text(&self) -> bool {
-        self.anything || self.sam
+        self.rewrites_anything() || self.sam
+    }
+
+    /// Whether processing may rewrite anything at all: a macro or an included snippet.
+    pub(crate) fn rewrites_anything(&self) -> bool {
+        self.anything
     }
 
     /// The macros that process the template (none when only AWS's transforms do).

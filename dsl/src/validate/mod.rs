@@ -489,6 +489,19 @@ pub(crate) fn may_be_no_value(v: &Json) -> bool {
     }
 }
 
+/// The resource and attribute an `Fn::GetAtt` names, from its arguments (`[Id, Attr]` or
+/// `Id.Attr`); `None` for what is not written out.
+pub(crate) fn getatt_parts(args: &Json) -> (Option<&str>, Option<&str>) {
+    match args {
+        Json::Array(a) if a.len() == 2 => (a[0].as_str(), a[1].as_str()),
+        Json::String(s) => match s.split_once('.') {
+            Some((r, a)) => (Some(r), Some(a)),
+            None => (None, None),
+        },
+        _ => (None, None),
+    }
+}
+
 /// The resource a value refers to with `Ref` or `Fn::GetAtt`.
 pub(crate) fn ref_or_getatt_target(v: Option<&Json>) -> Option<&str> {
     match intrinsic(v?)? {
@@ -526,6 +539,26 @@ pub(crate) fn one_of<S: AsRef<str>>(items: &[S]) -> String {
         1 => q[0].clone(),
         n => format!("{} or {}", q[..n - 1].join(", "), q[n - 1]),
     }
+}
+
+/// (severity, rule, path, message, hint) of every diagnostic of `rule` for the YAML
+/// template `text` (the unit tests of the rules).
+#[cfg(test)]
+pub(crate) fn found(text: &str, rule: &str) -> Vec<(&'static str, String, String, String)> {
+    let t = crate::Template::parse("t.yaml", text).unwrap();
+    crate::validate::validate(&t)
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.rule == rule)
+        .map(|d| {
+            (
+                d.severity.as_str(),
+                d.path,
+                d.message,
+                d.hint.unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

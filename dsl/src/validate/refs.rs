@@ -433,14 +433,7 @@ impl<'t> Refs<'_, 't> {
         match (f, args) {
             ("Ref", Json::String(name)) => self.ref_name(place, name, path, asserted, "Ref"),
             ("Fn::GetAtt", _) => {
-                let (res, attr): (Option<&str>, Option<&str>) = match args {
-                    Json::Array(a) if a.len() == 2 => (a[0].as_str(), a[1].as_str()),
-                    Json::String(s) => match s.split_once('.') {
-                        Some((r, a)) => (Some(r), Some(a)),
-                        None => (None, None),
-                    },
-                    _ => (None, None),
-                };
+                let (res, attr) = super::getatt_parts(args);
                 // With AWS::LanguageExtensions the resource may be an intrinsic function the
                 // transform resolves (a `Fn::Sub` of parameters); it is not known offline.
                 // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html

@@ -41,6 +41,11 @@ impl Scenario {
             format!(" (when {})", self.label)
         }
     }
+
+    /// Value `i` as a number, when it is one (a literal number or numeric text).
+    pub(crate) fn num(&self, i: usize) -> Option<f64> {
+        super::lit_num(self.values.get(i)?.as_ref())
+    }
 }
 
 /// The values a rule judges together: the literals as written (one case, no label) when no
@@ -139,7 +144,8 @@ pub(crate) fn scenarios(cx: &Cx, values: &[&Json]) -> Vec<Scenario> {
     out
 }
 
-fn scalar_text(v: &Json) -> String {
+/// A scalar as the text CloudFormation passes for it (`15`, `true`, `prod`).
+pub(crate) fn scalar_text(v: &Json) -> String {
     match v {
         Json::String(s) => s.clone(),
         other => other.to_string(),

@@ -597,15 +597,6 @@ impl View {
     }
 }
 
-/// The attribute an `Fn::GetAtt` names (`[Id, Attr]` or `Id.Attr`).
-fn getatt_name(args: &Json) -> Option<&str> {
-    match args {
-        Json::Array(a) if a.len() == 2 => a[1].as_str(),
-        Json::String(s) => s.split_once('.').map(|(_, a)| a),
-        _ => None,
-    }
-}
-
 /// Walks a value against a schema node.
 struct Walk<'a, 't> {
     cx: &'a mut Cx<'t>,
@@ -1001,10 +992,7 @@ impl Walk<'_, '_> {
         for v in values {
             let before = self.cx.diags.len();
             self.scalar(&n, &v, path);
-            let shown = match &v {
-                Json::String(s) => s.clone(),
-                other => other.to_string(),
-            };
+            let shown = super::resolve::scalar_text(&v);
             for d in &mut self.cx.diags[before..] {
                 d.message.push_str(&format!(" (when {name} = {shown})"));
             }
@@ -1023,12 +1011,16 @@ impl Walk<'_, '_> {
             "Fn::Sub" | "Fn::Join" | "Fn::Base64" | "Fn::ImportValue" => "text",
             "Fn::GetAZs" | "Fn::Cidr" | "Fn::Split" => "a list",
             // An ARN is text, whatever the resource.
-            "Fn::GetAtt" if getatt_name(args).is_some_and(|a| a.ends_with("Arn")) => {
+            "Fn::GetAtt"
+                if super::getatt_parts(args)
+                    .1
+                    .is_some_and(|a| a.ends_with("Arn")) =>
+            {
                 "an ARN (text)"
             }
             _ => return,
         };
-        if self.cx.generated.rewrites_text() && !self.cx.generated.sam() {
+        if self.cx.generated.rewrites_anything() {
             return;
         }
         let n = self.resolve(node);
@@ -1349,6 +1341,14 @@ mod tests {
                 schema_diags(&t(bad)),
                 [("FF2004".into(), env.into())],
                 "{bad}"
+            );
+        }
+        // A macro may rewrite the value, with SAM or without.
+        for transform in ["MyMacro", "[AWS::Serverless-2016-10-31, MyMacro]"] {
+            let text = format!("Transform: {transform}\n{}", t("!GetAtt R.Arn"));
+            assert!(
+                schema_diags(&text).iter().all(|(_, p)| p != env),
+                "{transform}"
             );
         }
         // What may give a mapping, or nothing, is not judged.

@@ -64,18 +64,11 @@ fn replication_groups(cx: &mut Cx) {
         let clusters = p.get("NumCacheClusters").unwrap_or(&none);
         let groups = p.get("NumNodeGroups").unwrap_or(&none);
         for case in super::resolve::cases(cx, &[failover, clusters, groups]) {
-            let on = match &case.values[0] {
-                Some(Json::Bool(b)) => *b,
-                Some(Json::String(s)) if s == "true" || s == "false" => s == "true",
-                _ => continue,
+            let Some(on) = super::lit_bool(case.values[0].as_ref()) else {
+                continue;
             };
-            let num = |i: usize| {
-                case.values[i]
-                    .as_ref()
-                    .and_then(|v| super::lit_num(Some(v)))
-            };
-            let cluster_mode = num(2).is_some_and(|n| n > 1.0) || group_cluster == Some(true);
-            if on && let Some(n) = num(1).filter(|n| *n < 2.0) {
+            let cluster_mode = case.num(2).is_some_and(|n| n > 1.0) || group_cluster == Some(true);
+            if on && let Some(n) = case.num(1).filter(|n| *n < 2.0) {
                 found.push((
                     id.to_owned(),
                     format!("{id}.Properties.NumCacheClusters"),
@@ -453,16 +446,12 @@ fn backup(cx: &mut Cx) {
 #[cfg(test)]
 mod tests {
     use super::txt_problem;
-    use crate::Template;
-    use crate::validate::validate;
 
+    /// The paths of the diagnostics of `rule` for the YAML template `yaml`.
     fn found(yaml: &str, rule: &str) -> Vec<String> {
-        let t = Template::parse("t.yaml", yaml).unwrap();
-        validate(&t)
-            .diagnostics
+        super::super::found(yaml, rule)
             .into_iter()
-            .filter(|d| d.rule == rule)
-            .map(|d| d.path)
+            .map(|d| d.1)
             .collect()
     }
 

@@ -62,25 +62,9 @@ pub(super) fn check(cx: &mut Cx) {
     express_services(cx);
 }
 
-/// (severity, rule, path, message, hint) of every diagnostic of `rule` for the YAML
-/// template `text` (the unit tests of this directory's rules).
+/// The validator's test helper, for the unit tests of this directory's rules.
 #[cfg(test)]
-pub(super) fn found(text: &str, rule: &str) -> Vec<(&'static str, String, String, String)> {
-    let t = crate::Template::parse("t.yaml", text).unwrap();
-    crate::validate::validate(&t)
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.rule == rule)
-        .map(|d| {
-            (
-                d.severity.as_str(),
-                d.path,
-                d.message,
-                d.hint.unwrap_or_default(),
-            )
-        })
-        .collect()
-}
+use super::found;
 
 /// Rules that follow parameters (row 70 of the ECS constraints chapter): each value a
 /// parameter's `AllowedValues` (or its `Default`) allows is judged, and the message says

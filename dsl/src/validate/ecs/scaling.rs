@@ -44,8 +44,7 @@ pub(super) fn scaling(cx: &mut Cx) {
         // As written, or for every pair the parameters, conditions and mappings can give.
         if let (Some(min), Some(max)) = (p("MinCapacity"), p("MaxCapacity")) {
             for case in crate::validate::resolve::cases(cx, &[min, max]) {
-                let num = |i: usize| case.values[i].as_ref().and_then(|v| lit_num(Some(v)));
-                if let (Some(a), Some(b)) = (num(0), num(1))
+                if let (Some(a), Some(b)) = (case.num(0), case.num(1))
                     && a > b
                 {
                     cx.report(

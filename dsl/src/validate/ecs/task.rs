@@ -291,8 +291,7 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
         // As written, or for every pair the parameters, conditions and mappings can give.
         if let (Some(h), Some(s)) = (c.get("Memory"), c.get("MemoryReservation")) {
             for case in crate::validate::resolve::cases(cx, &[h, s]) {
-                let num = |i: usize| case.values[i].as_ref().and_then(|v| lit_num(Some(v)));
-                if let (Some(h), Some(s)) = (num(0), num(1))
+                if let (Some(h), Some(s)) = (case.num(0), case.num(1))
                     && h <= s
                 {
                     cx.report(
@@ -358,10 +357,7 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
                 let pairs: Vec<(Option<f64>, Option<f64>, String)> =
                     crate::validate::resolve::cases(cx, &[host, cport])
                         .into_iter()
-                        .map(|sc| {
-                            let num = |v: &Option<Json>| v.as_ref().and_then(|v| lit_num(Some(v)));
-                            (num(&sc.values[0]), num(&sc.values[1]), sc.when())
-                        })
+                        .map(|sc| (sc.num(0), sc.num(1), sc.when()))
                         .collect();
                 for (h, cp, when) in pairs {
                     let (Some(h), Some(cp)) = (h, cp) else {
