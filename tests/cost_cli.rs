@@ -220,3 +220,26 @@ fn every_real_world_template_gets_an_estimate_or_a_listed_reason() {
     eprintln!("cost: {seen} real-world templates estimated, {priced} with something priced");
     assert!(seen > 600, "{seen}");
 }
+
+#[test]
+fn cost_help_names_the_table_date_and_regions() {
+    // The help text is built only when `cost` runs (`Command::defer`): it must still be there,
+    // in the tool's command and in a stack program's.
+    let table = ferroform::analysis::cost::PriceTable::shipped();
+    let app = || {
+        let mut app = ferroform::App::new();
+        app.add(ferroform::Stack::new("Web"));
+        app
+    };
+    for (code, out, err) in [
+        tool(&["cost", "--help"]),
+        app_run(app(), &["cost", "--help"]),
+    ] {
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.contains(&format!("Prices: ferroform's table of {}", table.date)),
+            "{out}"
+        );
+        assert!(out.contains("us-east-1"), "{out}");
+    }
+}
