@@ -24,7 +24,9 @@
 //! enum), `pattern`, `format` (a list of cfn-lint's identifier and CIDR formats, one of which a string
 //! must have: see `formats` below), `minLength`, `maxLength`, `minimum`, `maximum`,
 //! `minItems`, `maxItems`, `uniqueItems` (only when true), `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
-//! or alternatives make other keys legal), `dependentExcluded` (`{"A": ["B", ...]}`: when
+//! or alternatives make other keys legal; an `anyOf`/`oneOf` whose only mapping alternative
+//! is a closed mapping with properties gives its `required` and closedness, which the
+//! validator applies to mapping values only: see `only_mapping_alternative`), `dependentExcluded` (`{"A": ["B", ...]}`: when
 //! property A is set, none of the B may be; only names the node's `properties` has, see
 //! `excluded` below) and `items`. A type's root adds `definitions` and
 //! `attributes` (what `Fn::GetAtt` accepts: dotted names, `*` for any segment, a trailing
@@ -256,6 +258,57 @@ fn excluded(n: &Map<String, Value>, props: &Map<String, Value>) -> Option<Value>
     (!kept.is_empty()).then_some(Value::Object(kept))
 }
 
+/// When a node without properties of its own has alternatives (`anyOf` or `oneOf`) of which
+/// exactly one takes a mapping, and that one is a mapping with properties (SAM's
+/// `Location: string | {ApplicationId, SemanticVersion}`): that alternative's required
+/// properties and whether it is closed. `None` when several alternatives (or one that
+/// takes anything) could take a mapping: no single set of rules then holds.
+fn only_mapping_alternative(
+    n: &Map<String, Value>,
+    alts: &[Value],
+    defs: Option<&Map<String, Value>>,
+) -> Option<(Vec<Value>, bool)> {
+    if n.contains_key("properties") || n.contains_key("patternProperties") {
+        return None;
+    }
+    let mut found = None;
+    for alt in alts {
+        let resolved = match alt.get("$ref").and_then(Value::as_str).and_then(def_name) {
+            Some(name) => defs.and_then(|d| d.get(name)).unwrap_or(alt),
+            None => alt,
+        };
+        let a = resolved.as_object()?;
+        let takes_mapping = match a.get("type") {
+            Some(Value::String(t)) => t == "object",
+            Some(Value::Array(ts)) => ts.iter().any(|t| t == "object"),
+            // Untyped: a mapping when it has properties; anything when it has nothing.
+            _ => true,
+        };
+        if !takes_mapping {
+            continue;
+        }
+        if found.is_some() || !a.contains_key("properties") {
+            return None;
+        }
+        // An alternative of its own alternatives is not looked into.
+        if ["anyOf", "oneOf", "allOf"]
+            .iter()
+            .any(|k| a.contains_key(*k))
+        {
+            return None;
+        }
+        let required = a
+            .get("required")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let closed = a.get("additionalProperties") == Some(&Value::Bool(false))
+            && !a.contains_key("patternProperties");
+        found = Some((required, closed));
+    }
+    found
+}
+
 fn def_name(r: &str) -> Option<&str> {
     r.strip_prefix("#/definitions/")
 }
@@ -392,6 +445,13 @@ impl Reducer<'_> {
                     required.extend(r.iter().cloned());
                 }
             }
+            if !all && let Some((r, alt_closed)) = only_mapping_alternative(n, alts, defs) {
+                // A mapping can only be this alternative: its required properties and its
+                // closedness hold for every mapping value (a string or list value is not
+                // checked against them).
+                required.extend(r);
+                closed = alt_closed;
+            }
         }
         if !out.contains_key("type") && !out.contains_key("$ref") && !alt_untyped {
             alt_types.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
@@ -466,6 +526,34 @@ mod tests {
                 "attributes": ["Arn", "Endpoint.Address"]
             })
         );
+    }
+
+    #[test]
+    fn the_only_mapping_alternative_gives_its_required_properties_and_closedness() {
+        let schema = json!({
+            "properties": {
+                "Location": {"anyOf": [{"type": "string"}, {"$ref": "#/definitions/Loc"}]},
+                "Either": {"oneOf": [{"$ref": "#/definitions/Loc"},
+                                     {"type": "object", "properties": {"Url": {"type": "string"}},
+                                      "required": ["Url"]}]},
+                "Loose": {"anyOf": [{"$ref": "#/definitions/Loc"}, {}]}
+            },
+            "definitions": {"Loc": {"type": "object", "additionalProperties": false,
+                                    "properties": {"ApplicationId": {"type": "string"},
+                                                   "SemanticVersion": {"type": "string"}},
+                                    "required": ["ApplicationId", "SemanticVersion"]}}
+        });
+        let r = reduce_type("AWS::X::Y", &schema, &mut Patterns::default());
+        let loc = &r["properties"]["Location"];
+        assert_eq!(loc["required"], json!(["ApplicationId", "SemanticVersion"]));
+        assert_eq!(loc["additionalProperties"], json!(false));
+        assert_eq!(loc["type"], json!(["object", "string"]));
+        // Two alternatives take a mapping, or one takes anything: no rule of either holds.
+        for open in ["Either", "Loose"] {
+            let n = &r["properties"][open];
+            assert!(n.get("required").is_none(), "{open}: {n}");
+            assert!(n.get("additionalProperties").is_none(), "{open}: {n}");
+        }
     }
 
     #[test]
