@@ -34,7 +34,10 @@ fn corpus() -> PathBuf {
 fn load(path: &Path) -> Template {
     let text = std::fs::read_to_string(path).expect("readable");
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    Template::parse(&name, &text).unwrap_or_else(|e| panic!("{e}"))
+    // As `ferroform validate FILE` reads it: local nested templates are found beside it.
+    Template::parse(&name, &text)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_origin(path)
 }
 
 /// One expected (or found) diagnostic: what a test compares.

@@ -122,7 +122,9 @@ fn cfn_lint_finds_nothing_ferroform_misses() {
     let mut used: BTreeSet<(String, String, String)> = BTreeSet::new();
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
-        let t = Template::parse(&f.display().to_string(), &text).unwrap();
+        let t = Template::parse(&f.display().to_string(), &text)
+            .unwrap()
+            .with_origin(f);
         let ours: BTreeSet<String> = validate(&t)
             .diagnostics
             .iter()

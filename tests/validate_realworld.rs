@@ -157,8 +157,9 @@ fn ferroform_errors(path: &Path) -> BTreeMap<String, Vec<String>> {
         Err(e) => return unreadable(e),
     };
     let name = path.display().to_string();
+    // Read as `ferroform validate FILE` reads it: local nested templates beside it.
     let t = match Template::parse(&name, &text) {
-        Ok(t) => t,
+        Ok(t) => t.with_origin(path),
         Err(e) => return unreadable(e),
     };
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();

@@ -261,6 +261,9 @@ registry! {
     DYNAMODB_THROUGHPUT = Error Validator "FF2029"
         "a DynamoDB table's throughput does not follow its billing mode: ProvisionedThroughput missing (PROVISIONED, the default) or given (PAY_PER_REQUEST)"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html";
+    NESTED_PARAMETERS = Error Validator "FF2030"
+        "a nested stack (or SAM application) whose template is a local file is given a parameter that template does not declare, or not given one it declares without a Default"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stack.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -220,7 +220,7 @@ pub(super) fn run_tool(m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write)
         };
         match Template::parse(&name, &text) {
             Ok(t) => {
-                let report = validate(&t);
+                let report = validate(&t.with_origin(path));
                 checked.push(Checked {
                     source: name,
                     diagnostics: report.diagnostics,

@@ -50,6 +50,8 @@ pub struct Template {
     env: Option<Env>,
     /// The accounts and regions of a stack set ([`crate::App::add_stack_set`]).
     stack_set: Option<Arc<StackSet>>,
+    /// The file the template was read from, when it was ([`Template::with_origin`]).
+    origin: Option<Arc<std::path::Path>>,
 }
 
 /// Which text a template is sent as.
@@ -91,6 +93,7 @@ impl Template {
             yaml_aliases: Arc::new([]),
             env: None,
             stack_set: None,
+            origin: None,
         }
     }
 
@@ -109,6 +112,7 @@ impl Template {
             yaml_aliases: yaml_aliases.into(),
             env: None,
             stack_set: None,
+            origin: None,
         }
     }
 
@@ -136,6 +140,27 @@ impl Template {
         self.stack_set.as_deref()
     }
 
+    /// The same template, read from the file at `path`: the validator then reads the local
+    /// templates it names as nested stacks (`TemplateURL: ./child.yaml`, a SAM application's
+    /// `Location: ./app.yaml`) relative to that file's directory, to check the parameters
+    /// passed to them (`FF2030`), as `aws cloudformation package` would find them.
+    ///
+    /// ```
+    /// use ferroform::Template;
+    /// let t = Template::parse("infra/main.yaml", "Resources: {}\n").unwrap().with_origin("infra/main.yaml");
+    /// assert_eq!(t.origin(), Some(std::path::Path::new("infra/main.yaml")));
+    /// ```
+    #[must_use]
+    pub fn with_origin(mut self, path: impl AsRef<std::path::Path>) -> Template {
+        self.origin = Some(Arc::from(path.as_ref()));
+        self
+    }
+
+    /// The file this template was read from, when [`Template::with_origin`] said so.
+    pub fn origin(&self) -> Option<&std::path::Path> {
+        self.origin.as_deref()
+    }
+
     /// The same template with another body (the validator checks a template's
     /// `Fn::ForEach` loops expanded): the text CloudFormation receives, and what the reader
     /// noticed in it, stay those of this one.
@@ -147,6 +172,7 @@ impl Template {
             yaml_aliases: Arc::clone(&self.yaml_aliases),
             env: self.env.clone(),
             stack_set: self.stack_set.clone(),
+            origin: self.origin.clone(),
         }
     }
 

@@ -56,6 +56,7 @@ use crate::model::generated;
 pub(crate) use crate::model::generated::transforms;
 mod lambda;
 mod limits;
+mod nested;
 mod nulls;
 mod pattern;
 mod policy;
@@ -180,6 +181,7 @@ pub fn validate_as_of(template: &Template, today: Date) -> Report {
     policy::check(&mut cx);
     services::check(&mut cx);
     unique::check(&mut cx);
+    nested::check(&mut cx);
     ecs::check(&mut cx);
     let found = std::mem::take(&mut cx.diags);
     let capabilities = capabilities::of(checked);
