@@ -394,3 +394,20 @@ fn document_links_stay_inside_the_repository() {
         }
     }
 }
+
+#[test]
+fn the_readme_starts_with_its_title_and_states_each_figure_once() {
+    // An edit once put the validator's figures above the title (and left the old ones in
+    // place below): the README is read from its first line, and one paragraph holds them.
+    let readme = std::fs::read_to_string(repo_file("README.md")).expect("README.md");
+    assert!(
+        readme.starts_with("# ferroform\n"),
+        "{}",
+        &readme[..200.min(readme.len())]
+    );
+    assert_eq!(
+        readme.matches("`validate` is tested on").count(),
+        1,
+        "the validator's figures are stated once"
+    );
+}
