@@ -264,6 +264,9 @@ registry! {
     NESTED_PARAMETERS = Error Validator "FF2030"
         "a nested stack (or SAM application) whose template is a local file is given a parameter that template does not declare, or not given one it declares without a Default"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stack.html";
+    IGNORE_GLOBALS_UNSET = Warning Validator "FF2031"
+        "a SAM resource's IgnoreGlobals names a property its kind's Globals do not set: nothing is ignored (a misspelt name?)"
+        "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -65,6 +65,7 @@ pub(super) fn check(cx: &mut Cx) {
     let sam = cx.generated.sam() && cx.generated.macros().is_empty();
     if sam {
         sam_globals(cx);
+        ignore_globals(cx);
     }
     for (id, r) in resources {
         let Some(ty) = r.get("Type").and_then(Json::as_str) else {
@@ -689,6 +690,63 @@ fn sam_globals(cx: &mut Cx) {
     }
 }
 
+/// A SAM resource's `IgnoreGlobals` lists the Globals properties the resource does not take
+/// from its kind's `Globals` (or `'*'` for all of them). A name the template's Globals for
+/// that kind does not set ignores nothing: the resource still inherits the property the
+/// author meant to leave out (`Timeot` for `Timeout`). SAM does not say it refuses such a
+/// name, so this is a warning (FF2031). Not judged when Globals is not a plain mapping.
+/// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html>
+fn ignore_globals(cx: &mut Cx) {
+    let mut found = Vec::new();
+    for (id, r) in cx.resources.into_iter().flatten() {
+        let Some(ty) = r.get("Type").and_then(Json::as_str) else {
+            continue;
+        };
+        let Some(kind) = ty.strip_prefix("AWS::Serverless::") else {
+            continue;
+        };
+        let Some(Json::Array(names)) = r.get("IgnoreGlobals") else {
+            continue;
+        };
+        let set: Vec<&str> = match SamGlobals::of(cx.body, ty) {
+            SamGlobals::Unknown => continue,
+            SamGlobals::None => Vec::new(),
+            SamGlobals::Some(m) => m.keys().map(String::as_str).collect(),
+        };
+        for (i, name) in names.iter().enumerate() {
+            let Some(name) = name.as_str().filter(|n| !set.contains(n)) else {
+                continue;
+            };
+            let hint = match suggest(name, set.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if set.is_empty() => {
+                    format!("the template has no Globals for {kind}: remove the name")
+                }
+                None => format!("Globals.{kind} sets {}", set.join(", ")),
+            };
+            let mut path = format!("{id}.IgnoreGlobals");
+            super::push_index(&mut path, i);
+            found.push((
+                id.as_str(),
+                path,
+                format!(
+                    "`{name}` is not a property Globals.{kind} sets: ignoring it ignores nothing"
+                ),
+                hint,
+            ));
+        }
+    }
+    for (id, path, message, hint) in found {
+        cx.report(
+            rules::IGNORE_GLOBALS_UNSET,
+            Some(id),
+            path,
+            message,
+            Some(hint),
+        );
+    }
+}
+
 /// The properties `aws cloudformation package` replaces: written as a local path (or an S3
 /// URL) where the resource type wants a mapping, the command uploads the artifact and writes
 /// the mapping. <https://docs.aws.amazon.com/cli/latest/reference/cloudformation/package.html>
@@ -1281,6 +1339,32 @@ mod tests {
             .filter(|x| x.rule.starts_with("FF200") || x.rule.starts_with("FF300"))
             .map(|x| (x.rule.to_owned(), x.path))
             .collect()
+    }
+
+    #[test]
+    fn ignore_globals_names_what_globals_sets() {
+        let t = |ignore: &str, globals: &str| {
+            format!(
+                "Transform: AWS::Serverless-2016-10-31\n{globals}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    IgnoreGlobals: {ignore}\n    Properties: {{Handler: a.h, Runtime: python3.13, CodeUri: s3://b/k.zip}}\n"
+            )
+        };
+        let globals = "Globals:\n  Function:\n    Timeout: 3\n    Tracing: Active\n";
+        let found = super::super::found(&t("[Timeot, Tracing, 7]", globals), "FF2031");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "warning");
+        assert_eq!(found[0].1, "F.IgnoreGlobals[0]");
+        assert_eq!(found[0].3, "did you mean `Timeout`?");
+        let found = super::super::found(&t("[Anything]", globals), "FF2031");
+        assert_eq!(found[0].3, "Globals.Function sets Timeout, Tracing");
+        let found = super::super::found(&t("[Timeout]", ""), "FF2031");
+        assert_eq!(
+            found[0].3,
+            "the template has no Globals for Function: remove the name"
+        );
+        // '*' ignores everything; an included Globals section is not known offline.
+        assert!(super::super::found(&t("'*'", globals), "FF2031").is_empty());
+        let included = "Globals:\n  Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://b/g.yaml}}\n";
+        assert!(super::super::found(&t("[Timeot]", included), "FF2031").is_empty());
     }
 
     #[test]
