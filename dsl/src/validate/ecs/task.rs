@@ -270,24 +270,13 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
         );
     }
 
-    let mut mem_sum = Some(0.0);
-    let mut cpu_sum = Some(0.0);
+    containers_exceed_task(cx, id, props, list);
     for (i, c) in list.iter().enumerate() {
         let Some(c) = c.as_object() else {
-            mem_sum = None;
-            cpu_sum = None;
             continue;
         };
         let path = format!("{id}.Properties.ContainerDefinitions[{i}]");
         let name = container_name(c);
-        let hard = c
-            .get("Memory")
-            .filter(|v| !is_expr(v))
-            .and_then(|v| lit_num(Some(v)));
-        let soft = c
-            .get("MemoryReservation")
-            .filter(|v| !is_expr(v))
-            .and_then(|v| lit_num(Some(v)));
         // As written, or for every pair the parameters, conditions and mappings can give.
         if let (Some(h), Some(s)) = (c.get("Memory"), c.get("MemoryReservation")) {
             for case in crate::validate::resolve::cases(cx, &[h, s]) {
@@ -307,26 +296,6 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
                 }
             }
         }
-        let used = if c.contains_key("Memory") {
-            hard
-        } else if c.contains_key("MemoryReservation") {
-            soft
-        } else {
-            Some(0.0)
-        };
-        mem_sum = match (mem_sum, used) {
-            (Some(a), Some(b)) => Some(a + b),
-            _ => None,
-        };
-        let ccpu = match c.get("Cpu") {
-            None => Some(0.0),
-            Some(v) if is_expr(v) => None,
-            Some(v) => lit_num(Some(v)),
-        };
-        cpu_sum = match (cpu_sum, ccpu) {
-            (Some(a), Some(b)) => Some(a + b),
-            _ => None,
-        };
         if ec2
             && p("Memory").is_none()
             && !c.contains_key("Memory")
@@ -381,31 +350,91 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
         }
         awslogs(cx, id, &path, c, fargate);
     }
-    if let (Some(sum), Some(task_mem)) = (mem_sum, memory)
-        && sum > task_mem
-    {
-        cx.report(
-            rules::CONTAINERS_EXCEED_TASK,
-            Some(id),
-            format!("{id}.Properties.ContainerDefinitions"),
-            format!(
-                "the containers reserve {sum} MiB of memory, more than the task's {task_mem} MiB"
-            ),
-            Some(
-                "lower the containers' Memory/MemoryReservation or raise the task's Memory".into(),
-            ),
-        );
+}
+
+/// FF4007: the containers' memory (each one's Memory, else its MemoryReservation) or cpu
+/// units add up to more than the task's: the task-level size is what its containers share,
+/// so their reservations cannot exceed it (the task definition parameters, Task size).
+/// Judged as written, or for
+/// every case the parameters, conditions and mapping rows can give (each named); a value
+/// not known in a case says nothing of that case.
+/// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html>
+fn containers_exceed_task(cx: &mut Cx, id: &str, props: Option<&JsonMap>, list: &[Json]) {
+    // Stands for a property that is not set (a case's `AWS::NoValue` reads alike).
+    static UNSET: Json = Json::Null;
+    let p = |k: &str| props.and_then(|m| m.get(k));
+    // A container given by an expression (`Fn::If` of two containers) has none of these
+    // keys here, so it counts as reserving nothing: the sums can only come out low, never
+    // raise a false alarm.
+    let Some(objs) = list.iter().map(Json::as_object).collect::<Option<Vec<_>>>() else {
+        return;
+    };
+    let mut values: Vec<&Json> = vec![p("Memory").unwrap_or(&UNSET), p("Cpu").unwrap_or(&UNSET)];
+    for c in &objs {
+        for k in ["Memory", "MemoryReservation", "Cpu"] {
+            values.push(c.get(k).unwrap_or(&UNSET));
+        }
     }
-    if let (Some(sum), Some(task_cpu)) = (cpu_sum, cpu)
-        && sum > task_cpu
-    {
-        cx.report(
-            rules::CONTAINERS_EXCEED_TASK,
-            Some(id),
-            format!("{id}.Properties.ContainerDefinitions"),
-            format!("the containers use {sum} cpu units, more than the task's {task_cpu}"),
-            Some("lower the containers' Cpu or raise the task's Cpu".into()),
-        );
+    let at = format!("{id}.Properties.ContainerDefinitions");
+    for case in crate::validate::resolve::cases(cx, &values) {
+        // Outer None: not known in this case; Some(None): not set.
+        let value = |i: usize| -> Option<Option<&Json>> {
+            match case.values.get(i)? {
+                None => None,
+                Some(Json::Null) => Some(None),
+                Some(v) => Some(Some(v)),
+            }
+        };
+        let task = |i: usize, unit: &str| value(i)?.and_then(|v| with_unit(v, unit));
+        let num = |i: usize| -> Option<f64> {
+            match value(i)? {
+                None => Some(0.0),
+                Some(v) => lit_num(Some(v)),
+            }
+        };
+        let mut memory = Some(0.0);
+        let mut cpu = Some(0.0);
+        for k in 0..objs.len() {
+            let base = 2 + 3 * k;
+            // The hard limit when set, else the soft one, else nothing reserved.
+            let used = match value(base) {
+                None => None,
+                Some(Some(_)) => num(base),
+                Some(None) => num(base + 1),
+            };
+            memory = memory.zip(used).map(|(a, b)| a + b);
+            cpu = cpu.zip(num(base + 2)).map(|(a, b)| a + b);
+        }
+        let when = case.when();
+        if let (Some(sum), Some(task_mem)) = (memory, task(0, "gb"))
+            && sum > task_mem
+        {
+            cx.report(
+                rules::CONTAINERS_EXCEED_TASK,
+                Some(id),
+                at.clone(),
+                format!(
+                    "the containers reserve {sum} MiB of memory, more than the task's {task_mem} MiB{when}"
+                ),
+                Some(
+                    "lower the containers' Memory/MemoryReservation or raise the task's Memory"
+                        .into(),
+                ),
+            );
+        }
+        if let (Some(sum), Some(task_cpu)) = (cpu, task(1, "vcpu"))
+            && sum > task_cpu
+        {
+            cx.report(
+                rules::CONTAINERS_EXCEED_TASK,
+                Some(id),
+                at.clone(),
+                format!(
+                    "the containers use {sum} cpu units, more than the task's {task_cpu}{when}"
+                ),
+                Some("lower the containers' Cpu or raise the task's Cpu".into()),
+            );
+        }
     }
 }
 
@@ -525,6 +554,71 @@ pub(super) fn awslogs(cx: &mut Cx, id: &str, path: &str, c: &JsonMap, fargate: b
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// FF4007 follows parameters and conditions: each case whose sum exceeds the task's size
+    /// is named; a case with an unknown value says nothing; a container without Memory
+    /// counts its MemoryReservation.
+    #[test]
+    fn containers_exceeding_the_task_are_judged_in_every_case() {
+        let task = |size: &str, containers: &str| {
+            format!(
+                "Parameters:\n  TaskMemory: {{Type: Number, AllowedValues: [512, 1024]}}\n  Soft: {{Type: Number, Default: 600}}\n  Big: {{Type: String, AllowedValues: ['yes', 'no']}}\nConditions:\n  IsBig: !Equals [!Ref Big, 'yes']\nResources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n{size}      ContainerDefinitions: {containers}\n"
+            )
+        };
+        let found = super::super::found(
+            &task(
+                "      Memory: !Ref TaskMemory\n",
+                "[{Name: a, Image: x, MemoryReservation: !Ref Soft}, {Name: b, Image: x, Memory: 128}]",
+            ),
+            "FF4007",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, "Task.Properties.ContainerDefinitions");
+        assert_eq!(
+            found[0].2,
+            "the containers reserve 728 MiB of memory, more than the task's 512 MiB (when TaskMemory = 512; Soft = 600)"
+        );
+        // Through a condition: only the case that exceeds.
+        let found = super::super::found(
+            &task(
+                "      Cpu: '256'\n",
+                "[{Name: a, Image: x, Cpu: !If [IsBig, 512, 128]}]",
+            ),
+            "FF4007",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].2.starts_with(
+                "the containers use 512 cpu units, more than the task's 256 (when Big = yes"
+            ),
+            "{found:?}"
+        );
+        // An unknown value says nothing; a container given by an expression counts as
+        // reserving nothing (here the other one alone exceeds the task).
+        let unknown =
+            "[{Name: a, Image: x, Memory: !GetAtt Other.Size}, {Name: b, Image: x, Memory: 900}]";
+        assert!(super::super::found(&task("      Memory: '512'\n", unknown), "FF4007").is_empty());
+        let expression = "[{Name: a, Image: x, Memory: 900}, !If [IsBig, {Name: b, Image: x, Memory: 4096}, !Ref AWS::NoValue]]";
+        let found = super::super::found(&task("      Memory: '1024'\n", expression), "FF4007");
+        assert!(found.is_empty(), "{found:?}");
+        let found = super::super::found(&task("      Memory: '512'\n", expression), "FF4007");
+        assert_eq!(
+            found[0].2,
+            "the containers reserve 900 MiB of memory, more than the task's 512 MiB"
+        );
+        // Literals as before: no case label.
+        let found = super::super::found(
+            &task(
+                "      Memory: '1 GB'\n",
+                "[{Name: a, Image: x, Memory: 2048}]",
+            ),
+            "FF4007",
+        );
+        assert_eq!(
+            found[0].2,
+            "the containers reserve 2048 MiB of memory, more than the task's 1024 MiB"
+        );
+    }
 
     /// A Fargate task without a size: the hint names what is missing; a CPU alone that
     /// Fargate does not offer is FF4001 too.
