@@ -24,8 +24,10 @@
 //!   "transit encryption must be on in the EFSVolumeConfiguration" (left out, it is off).
 //!   <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EFSAuthorizationConfig.html>
 //!
-//! Decided only from values written out: a container list, container, name, condition,
-//! number or setting that is an expression is skipped, never guessed. A `DependsOn` that
+//! Decided from values written out: a container list, container, name, condition or
+//! setting that is an expression is skipped, never guessed; the health check's numbers and
+//! the ephemeral storage size are judged for every value parameters, conditions and
+//! mapping rows can give them, each case named. A `DependsOn` that
 //! names a container the task does not have is not judged (the API reference does not say).
 
 use super::*;
@@ -56,12 +58,12 @@ pub(super) fn container_checks(cx: &mut Cx) {
             firelens(id, list, &mut f);
             for (i, c) in list.iter().enumerate() {
                 let at = format!("{id}.Properties.ContainerDefinitions[{i}]");
-                health_check(&at, c, &mut f);
+                health_check(cx, &at, c, &mut f);
                 name(&at, c, &mut f);
                 ports(&at, c, &mut f);
             }
         }
-        ephemeral_storage(id, props, &mut f);
+        ephemeral_storage(cx, id, props, &mut f);
         efs_volumes(cx, id, props, &mut f);
         found.extend(f.into_iter().map(|x| (id.to_owned(), x)));
     }
@@ -144,22 +146,34 @@ fn firelens(id: &str, list: &[Json], found: &mut Vec<Found>) {
 }
 
 /// FF4028: the health check's interval, timeout, retries and start period.
-fn health_check(at: &str, c: &Json, found: &mut Vec<Found>) {
+fn health_check(cx: &Cx, at: &str, c: &Json, found: &mut Vec<Found>) {
     let Some(hc) = c.get("HealthCheck").filter(|h| !is_expr(h)) else {
         return;
     };
     for (key, least, most, unit) in HEALTH_CHECK_RANGES {
-        if let Some(v) = num(hc.get(*key))
-            && !(*least..=*most).contains(&v)
-        {
+        let Some(v) = hc.get(*key) else { continue };
+        for (v, when) in out_of_range(cx, v, *least, *most) {
             found.push((
                 rules::CONTAINER_SETTING_RANGE,
                 format!("{at}.HealthCheck.{key}"),
-                format!("a health check's {key} is {least}–{most}{unit}, not {v}"),
+                format!("a health check's {key} is {least}–{most}{unit}, not {v}{when}"),
                 format!("set {key} between {least} and {most}"),
             ));
         }
     }
+}
+
+/// The values of `v` outside `least..=most`, each with the case that gives it
+/// (` (when Interval = 1)`): the literal as written, or every value the parameters,
+/// conditions and mapping rows can give it. Values not known say nothing.
+fn out_of_range(cx: &Cx, v: &Json, least: f64, most: f64) -> Vec<(f64, String)> {
+    crate::validate::resolve::cases(cx, &[v])
+        .into_iter()
+        .filter_map(|case| {
+            let x = case.num(0)?;
+            (!(least..=most).contains(&x)).then(|| (x, case.when()))
+        })
+        .collect()
 }
 
 /// FF4028: a container name of 1 to 255 letters, digits, `_` and `-`.
@@ -209,18 +223,19 @@ fn ports(at: &str, c: &Json, found: &mut Vec<Found>) {
 }
 
 /// FF4028: `EphemeralStorage.SizeInGiB` of 21 to 200.
-fn ephemeral_storage(id: &str, props: Option<&JsonMap>, found: &mut Vec<Found>) {
-    let size = props
+fn ephemeral_storage(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Found>) {
+    let Some(size) = props
         .and_then(|p| p.get("EphemeralStorage"))
         .filter(|e| !is_expr(e))
-        .and_then(|e| num(e.get("SizeInGiB")));
-    if let Some(size) = size
-        && !(21.0..=200.0).contains(&size)
-    {
+        .and_then(|e| e.get("SizeInGiB"))
+    else {
+        return;
+    };
+    for (size, when) in out_of_range(cx, size, 21.0, 200.0) {
         found.push((
             rules::CONTAINER_SETTING_RANGE,
             format!("{id}.Properties.EphemeralStorage.SizeInGiB"),
-            format!("ephemeral storage is 21 to 200 GiB, not {size}"),
+            format!("ephemeral storage is 21 to 200 GiB, not {size}{when}"),
             "set SizeInGiB between 21 and 200, or leave EphemeralStorage out for the default 20 GiB".into(),
         ));
     }
@@ -425,6 +440,26 @@ mod tests {
         assert!(paths(&t("21"), "FF4028").is_empty());
         assert!(paths(&t("200"), "FF4028").is_empty());
         assert!(paths(&t("!Ref Size"), "FF4028").is_empty());
+    }
+
+    /// The ranges hold for every value a parameter can take: each value outside is named.
+    #[test]
+    fn ranges_follow_parameters() {
+        let params = "Parameters:\n  Size: {Type: Number, AllowedValues: [20, 30, 300]}\n  Every: {Type: Number, Default: 1}\n";
+        let c = "        - Name: app\n          Image: nginx\n          Memory: 256\n          HealthCheck: {Command: [CMD, 'true'], Interval: !Ref Every}\n";
+        let text = format!(
+            "{params}{}",
+            task("      EphemeralStorage: {SizeInGiB: !Ref Size}\n", c)
+        );
+        let messages: Vec<String> = found(&text, "FF4028").into_iter().map(|d| d.2).collect();
+        assert_eq!(
+            messages,
+            [
+                "a health check's Interval is 5–300 s, not 1 (when Every = 1)",
+                "ephemeral storage is 21 to 200 GiB, not 20 (when Size = 20)",
+                "ephemeral storage is 21 to 200 GiB, not 300 (when Size = 300)",
+            ]
+        );
     }
 
     #[test]
