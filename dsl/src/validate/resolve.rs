@@ -62,6 +62,19 @@ pub(crate) fn cases(cx: &Cx, values: &[&Json]) -> Vec<Scenario> {
     }
 }
 
+/// The cases in which the number `low` is greater than the number `high` (a minimum above
+/// its maximum): each as (low, high, [`Scenario::when`]), as written or for every pair the
+/// parameters, conditions and mapping rows give.
+pub(crate) fn inverted(cx: &Cx, low: &Json, high: &Json) -> Vec<(f64, f64, String)> {
+    cases(cx, &[low, high])
+        .into_iter()
+        .filter_map(|case| {
+            let (a, b) = (case.num(0)?, case.num(1)?);
+            (a > b).then(|| (a, b, case.when()))
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug)]
 enum Var<'t> {
     Param(&'t str, Vec<Json>),

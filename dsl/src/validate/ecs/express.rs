@@ -54,21 +54,14 @@ pub(super) fn express_services(cx: &mut Cx) {
         else {
             continue;
         };
-        for case in crate::validate::resolve::cases(cx, &[min, max]) {
-            if let (Some(min), Some(max)) = (case.num(0), case.num(1))
-                && min > max
-            {
-                cx.report(
-                    rules::EXPRESS_SCALING_RANGE,
-                    Some(id),
-                    format!("{id}.Properties.ScalingTarget.MinTaskCount"),
-                    format!(
-                        "MinTaskCount {min} is more than MaxTaskCount {max}{}",
-                        case.when()
-                    ),
-                    Some("make MinTaskCount at most MaxTaskCount".into()),
-                );
-            }
+        for (min, max, when) in crate::validate::resolve::inverted(cx, min, max) {
+            cx.report(
+                rules::EXPRESS_SCALING_RANGE,
+                Some(id),
+                format!("{id}.Properties.ScalingTarget.MinTaskCount"),
+                format!("MinTaskCount {min} is more than MaxTaskCount {max}{when}"),
+                Some("make MinTaskCount at most MaxTaskCount".into()),
+            );
         }
     }
 }

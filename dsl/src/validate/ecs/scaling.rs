@@ -43,21 +43,14 @@ pub(super) fn scaling(cx: &mut Cx) {
         }
         // As written, or for every pair the parameters, conditions and mappings can give.
         if let (Some(min), Some(max)) = (p("MinCapacity"), p("MaxCapacity")) {
-            for case in crate::validate::resolve::cases(cx, &[min, max]) {
-                if let (Some(a), Some(b)) = (case.num(0), case.num(1))
-                    && a > b
-                {
-                    cx.report(
-                        rules::MIN_ABOVE_MAX_CAPACITY,
-                        Some(id),
-                        format!("{id}.Properties.MinCapacity"),
-                        format!(
-                            "MinCapacity ({a}) is greater than MaxCapacity ({b}){}",
-                            case.when()
-                        ),
-                        Some("MinCapacity must be at most MaxCapacity".into()),
-                    );
-                }
+            for (a, b, when) in crate::validate::resolve::inverted(cx, min, max) {
+                cx.report(
+                    rules::MIN_ABOVE_MAX_CAPACITY,
+                    Some(id),
+                    format!("{id}.Properties.MinCapacity"),
+                    format!("MinCapacity ({a}) is greater than MaxCapacity ({b}){when}"),
+                    Some("MinCapacity must be at most MaxCapacity".into()),
+                );
             }
         }
     }
