@@ -267,6 +267,9 @@ registry! {
     IGNORE_GLOBALS_UNSET = Warning Validator "FF2031"
         "a SAM resource's IgnoreGlobals names a property its kind's Globals do not set: nothing is ignored (a misspelt name?)"
         "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html";
+    REQUIRED_REMOVED = Warning Validator "FF2032"
+        "a required property is AWS::NoValue in one branch of its Fn::If, on a resource created whatever the condition: for those parameter values it cannot be created"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/pseudo-parameter-reference.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

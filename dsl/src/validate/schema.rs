@@ -1250,7 +1250,69 @@ impl Walk<'_, '_> {
                     None,
                 );
             }
+            if let Some(v) = m.get(req)
+                && !from_globals
+            {
+                self.removed_required(req, v, path);
+            }
         }
+    }
+
+    /// FF2032 (warning): a required property whose value is an `Fn::If` with an
+    /// `AWS::NoValue` branch, on a resource created whatever the condition: when the
+    /// condition goes the other way the property is missing and CloudFormation cannot create
+    /// the resource; for the other parameter values the stack deploys (as a conditional
+    /// reference does, FF3011). Not judged inside another `Fn::If` or on a resource with a
+    /// `Condition` (which may imply the property's), nor when the template's parameters
+    /// show the condition always goes the property's way.
+    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/pseudo-parameter-reference.html#cfn-pseudo-param-novalue>
+    fn removed_required(&mut self, req: &str, v: &Json, path: &str) {
+        let Some(("Fn::If", Json::Array(a))) = intrinsic(v) else {
+            return;
+        };
+        let (Some(Json::String(cond)), Some(yes), Some(no)) = (a.first(), a.get(1), a.get(2))
+        else {
+            return;
+        };
+        let removed_when = match (
+            super::ref_target(Some(yes)) == Some("AWS::NoValue"),
+            super::ref_target(Some(no)) == Some("AWS::NoValue"),
+        ) {
+            (false, true) => false,
+            (true, false) => true,
+            _ => return,
+        };
+        if self.guarded > 0
+            || self
+                .cx
+                .resource(self.id)
+                .is_some_and(|r| r.get("Condition").is_some())
+        {
+            return;
+        }
+        // Whether some case of the parameters (or one not known) sends the condition to the
+        // branch that removes the property.
+        let test = serde_json::json!({"Fn::If": [cond, true, false]});
+        let cases = super::resolve::scenarios(self.cx, &[&test]);
+        let known_never = !cases.is_empty()
+            && cases
+                .iter()
+                .all(|c| c.values[0] == Some(Json::Bool(!removed_when)));
+        if known_never {
+            return;
+        }
+        let side = if removed_when { "true" } else { "false" };
+        self.cx.report(
+            rules::REQUIRED_REMOVED,
+            Some(self.id),
+            format!("{path}.{req}"),
+            format!(
+                "the required property `{req}` is AWS::NoValue when condition `{cond}` is {side}: the resource cannot be created then"
+            ),
+            Some(format!(
+                "give `{req}` a value in both branches, or create the resource only under the condition (Condition: {cond})"
+            )),
+        );
     }
 }
 
@@ -1339,6 +1401,55 @@ mod tests {
             .filter(|x| x.rule.starts_with("FF200") || x.rule.starts_with("FF300"))
             .map(|x| (x.rule.to_owned(), x.path))
             .collect()
+    }
+
+    #[test]
+    fn a_required_property_an_if_removes_is_a_warning_unless_it_cannot_happen() {
+        let t = |role: &str, attrs: &str| {
+            format!(
+                "Parameters:\n  Env: {{Type: String, AllowedValues: [dev, prod]}}\n  Only: {{Type: String, AllowedValues: [prod]}}\nConditions:\n  Prod: !Equals [!Ref Env, prod]\n  Always: !Equals [!Ref Only, prod]\nResources:\n  F:\n    Type: AWS::Lambda::Function\n{attrs}    Properties:\n      Handler: a.h\n      Runtime: python3.13\n      Code: {{S3Bucket: b, S3Key: k}}\n      Role: {role}\n"
+            )
+        };
+        let found = super::super::found(
+            &t("!If [Prod, arn:aws:iam::1:role/r, !Ref AWS::NoValue]", ""),
+            "FF2032",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].0, found[0].1.as_str()),
+            ("warning", "F.Properties.Role")
+        );
+        assert!(
+            found[0]
+                .2
+                .ends_with("when condition `Prod` is false: the resource cannot be created then"),
+            "{found:?}"
+        );
+        // The NoValue branch first: removed when the condition is true.
+        let found = super::super::found(
+            &t("!If [Prod, !Ref AWS::NoValue, arn:aws:iam::1:role/r]", ""),
+            "FF2032",
+        );
+        assert!(found[0].2.contains("is true"), "{found:?}");
+        for (role, attrs) in [
+            // The resource exists only under a condition (which may be the property's).
+            (
+                "!If [Prod, arn:aws:iam::1:role/r, !Ref AWS::NoValue]",
+                "    Condition: Prod\n",
+            ),
+            // The parameters allow only values that keep the property.
+            ("!If [Always, arn:aws:iam::1:role/r, !Ref AWS::NoValue]", ""),
+            // Inside another Fn::If, whose condition may decide this one.
+            (
+                "!If [Prod, !If [Prod, arn:aws:iam::1:role/r, !Ref AWS::NoValue], arn:aws:iam::1:role/s]",
+                "",
+            ),
+        ] {
+            assert!(
+                super::super::found(&t(role, attrs), "FF2032").is_empty(),
+                "{role} {attrs}"
+            );
+        }
     }
 
     #[test]
