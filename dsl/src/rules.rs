@@ -270,6 +270,9 @@ registry! {
     REQUIRED_REMOVED = Warning Validator "FF2032"
         "a required property is AWS::NoValue in one branch of its Fn::If, on a resource created whatever the condition: for those parameter values it cannot be created"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/pseudo-parameter-reference.html";
+    CLOUDFRONT_ALIAS = Error Validator "FF2033"
+        "a CloudFront alternate domain name that is not a lowercase domain name, or has a wildcard other than as its whole first label"
+        "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -29,6 +29,13 @@
 //!   `AAAA` record's IPv6 addresses, a `TXT` or `SPF` record's one or more strings in double
 //!   quotes of at most 255 characters each; Route 53 refuses the change batch otherwise.
 //!   <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html>
+//! - CloudFront alternate domain names (`FF2033`): written in lowercase ("all alternate
+//!   domain names must be lowercase"); a wildcard only as the whole first label (`*.`, not
+//!   `*domain.example.com` nor `sub.*.example.com`); every label letters, digits and
+//!   hyphens, not at either end, at most 63 characters (a name a certificate can cover).
+//!   <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html>,
+//!   <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/alternate-domain-names-wildcard.html>,
+//!   <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html>
 
 use std::collections::BTreeSet;
 
@@ -45,6 +52,75 @@ pub(super) fn check(cx: &mut Cx) {
     bucket_acls(cx);
     dns_records(cx);
     replication_groups(cx);
+    cloudfront_aliases(cx);
+}
+
+/// FF2033: a CloudFront distribution's alternate domain names (see the module notes). A
+/// name with a substitution (`${Env}.example.com` in an `Fn::Sub`) or from an expression is
+/// not judged.
+fn cloudfront_aliases(cx: &mut Cx) {
+    let mut found = Vec::new();
+    for (id, _, props) in cx.resources_of("AWS::CloudFront::Distribution") {
+        let aliases = props
+            .and_then(|p| p.get("DistributionConfig"))
+            .and_then(|d| d.get("Aliases"))
+            .and_then(Json::as_array);
+        for (i, a) in aliases.into_iter().flatten().enumerate() {
+            let Some(name) = a
+                .as_str()
+                .filter(|n| !super::has_dynamic_reference(n) && !n.contains("${"))
+            else {
+                continue;
+            };
+            if let Some((problem, hint)) = alias_problem(name) {
+                found.push((
+                    id,
+                    format!("{id}.Properties.DistributionConfig.Aliases[{i}]"),
+                    format!("the alternate domain name `{name}` {problem}: CloudFront refuses it"),
+                    hint,
+                ));
+            }
+        }
+    }
+    for (id, path, message, hint) in found {
+        cx.report(rules::CLOUDFRONT_ALIAS, Some(id), path, message, Some(hint));
+    }
+}
+
+/// What is wrong with an alternate domain name, and the fix, if anything.
+fn alias_problem(name: &str) -> Option<(String, String)> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Some((
+            "has capital letters".into(),
+            format!("write it in lowercase: `{}`", name.to_ascii_lowercase()),
+        ));
+    }
+    for (k, label) in name.split('.').enumerate() {
+        if label.contains('*') {
+            if k == 0 && label == "*" {
+                continue;
+            }
+            return Some((
+                "has a wildcard that is not its whole first label".into(),
+                "a wildcard name begins with `*.` (`*.example.com`) and has no other `*`".into(),
+            ));
+        }
+        // Underscores are left alone: names with them exist in DNS, and no page says
+        // CloudFront refuses one.
+        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if label.is_empty()
+            || label.len() > 63
+            || !label.chars().all(allowed)
+            || label.starts_with('-')
+            || label.ends_with('-')
+        {
+            return Some((
+                format!("has the label `{label}`, which is not 1 to 63 letters, digits and hyphens (not at either end)"),
+                "write a domain name such as `www.example.com` (no spaces, no empty label, no hyphen at the start or end of a label)".into(),
+            ));
+        }
+    }
+    None
 }
 
 fn replication_groups(cx: &mut Cx) {
@@ -445,6 +521,49 @@ fn backup(cx: &mut Cx) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn cloudfront_aliases_are_lowercase_domain_names_with_a_leading_wildcard_only() {
+        let t = |alias: &str| {
+            format!(
+                "Resources:\n  D:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n        Aliases: [{alias}]\n"
+            )
+        };
+        for good in [
+            "www.example.com",
+            "'*.example.com'",
+            "xn--caf-dma.example",
+            "_acme.example.com",
+            "!Ref Domain",
+            "!Sub '${Env}.example.com'",
+            "'{{resolve:ssm:/site/domain}}'",
+        ] {
+            assert!(super::super::found(&t(good), "FF2033").is_empty(), "{good}");
+        }
+        for (bad, says) in [
+            ("WWW.example.com", "has capital letters"),
+            ("email.*.example.com", "wildcard"),
+            ("'*example.com'", "wildcard"),
+            ("-www.example.com", "label `-www`"),
+            ("www.example.com-", "label `com-`"),
+            ("'www.example.com '", "label `com `"),
+            ("www..example.com", "label ``"),
+        ] {
+            let found = super::super::found(&t(bad), "FF2033");
+            assert_eq!(found.len(), 1, "{bad}: {found:?}");
+            assert_eq!(found[0].1, "D.Properties.DistributionConfig.Aliases[0]");
+            assert!(found[0].2.contains(says), "{bad}: {found:?}");
+        }
+        let long = format!("{}.example.com", "a".repeat(64));
+        assert_eq!(super::super::found(&t(&long), "FF2033").len(), 1);
+        let longest = format!("{}.example.com", "a".repeat(63));
+        assert!(super::super::found(&t(&longest), "FF2033").is_empty());
+        assert_eq!(
+            super::super::found(&t("Www.Example.com"), "FF2033")[0].3,
+            "write it in lowercase: `www.example.com`"
+        );
+    }
+
     use super::txt_problem;
 
     /// The paths of the diagnostics of `rule` for the YAML template `yaml`.
