@@ -16,7 +16,8 @@
 //! `Location: ./app.yaml`, what `aws cloudformation package` and `sam deploy` upload) is
 //! read, relative to the directory of the file the parent came from
 //! ([`crate::Template::with_origin`]); a URL, an S3 location, an expression, a dynamic
-//! reference, or a file that cannot be read or parsed is not judged. Parameters chosen by
+//! reference, or a file that cannot be read or parsed (or is no regular file: a FIFO, a
+//! device) is not judged. Parameters chosen by
 //! `Fn::If` are checked in each branch.
 
 use std::collections::BTreeMap;
@@ -86,6 +87,11 @@ fn is_local(location: &str) -> bool {
 /// The parameters of the template at `path`; `None` when it cannot be read or parsed, or
 /// its `Parameters` section is not a plain mapping.
 fn declared(path: &Path) -> Option<Declared> {
+    // Only a regular file is read: a name the template gives could be a FIFO or a device,
+    // whose read would never end.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
     let text = read_template_file(path).ok()?;
     let child = Template::parse(&path.display().to_string(), &text).ok()?;
     let section = match child.body().get("Parameters") {
@@ -251,6 +257,39 @@ mod tests {
             ]
         );
         assert!(found[2].1.contains("not a parameter"), "{found:?}");
+    }
+
+    /// A child named by the template that is a FIFO (or a device) is not read: the read
+    /// would wait for a writer forever.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_device_is_not_read() {
+        let dir = std::env::temp_dir().join(format!("ff-nested-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("child.yaml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        let text = "Resources:\n  S:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./child.yaml\n      Parameters: {A: b}\n  D:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: /dev/zero\n";
+        let t = crate::Template::parse("parent.yaml", text)
+            .unwrap()
+            .with_origin(dir.join("parent.yaml"));
+        // On another thread, so that a read that blocks fails the test instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let found = crate::validate::validate(&t)
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.rule == "FF2030")
+                .count();
+            let _ = tx.send(found);
+        });
+        let found = rx.recv_timeout(std::time::Duration::from_secs(60));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(
+            found,
+            Ok(0),
+            "validation blocked on the FIFO or found something"
+        );
     }
 
     #[test]
