@@ -61,7 +61,7 @@ pub(super) fn check(cx: &mut Cx) {
             let Some(declared) = declared else { continue };
             let at = format!("{id}.Properties.Parameters");
             given(props.get("Parameters"), &mut |given: Option<&JsonMap>| {
-                compare(given, declared, location, &at, &mut found);
+                compare(given, declared, location, (id, &at), &mut found);
             });
         }
     }
@@ -136,14 +136,15 @@ fn given(v: Option<&Json>, each: &mut dyn FnMut(Option<&JsonMap>)) {
     }
 }
 
+/// The problems of one set of given parameters against the child's, as (logical ID, path,
+/// message, hint); `at` is the resource and the path of its `Parameters`.
 fn compare(
     given: Option<&JsonMap>,
     declared: &Declared,
     location: &str,
-    at: &str,
+    (id, at): (&str, &str),
     found: &mut Vec<(String, String, String, String)>,
 ) {
-    let id = at.split('.').next().unwrap_or_default().to_owned();
     let names = || {
         let all: Vec<&str> = declared.keys().map(String::as_str).collect();
         if all.is_empty() {
@@ -159,7 +160,7 @@ fn compare(
                 |s| format!("did you mean `{s}`?"),
             );
             found.push((
-                id.clone(),
+                id.to_owned(),
                 format!("{at}.{name}"),
                 format!(
                     "`{name}` is not a parameter of the nested template {location}: CloudFormation refuses to create the nested stack"
@@ -171,7 +172,7 @@ fn compare(
     for (name, _) in declared.iter().filter(|(_, optional)| !**optional) {
         if !given.is_some_and(|m| m.contains_key(name)) {
             found.push((
-                id.clone(),
+                id.to_owned(),
                 at.to_owned(),
                 format!(
                     "the nested template {location} declares the parameter `{name}` without a Default, and it is not given: CloudFormation refuses to create the nested stack"
