@@ -133,3 +133,18 @@ fn long_help_lists_every_rule() {
     // The model's and the constructs' rules are never reported by `validate`.
     assert!(!out.contains("FF1001"), "{out}");
 }
+
+#[test]
+fn a_nested_template_is_read_beside_the_file_given() {
+    // The corpus case names `nested/worker.yaml`, relative to its own directory: found
+    // whatever the working directory, and the corrected twin passes.
+    let (code, out, err) = run(&["validate", &corpus("nested_parameters.yaml")]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("error[FF2030]"), "{out}");
+    assert!(
+        out.contains("`BatchSizes` is not a parameter of the nested template nested/worker.yaml"),
+        "{out}"
+    );
+    let (code, out, err) = run(&["validate", &corpus("nested_parameters.fixed.yaml")]);
+    assert_eq!(code, 0, "{out}{err}");
+}

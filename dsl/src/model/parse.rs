@@ -484,8 +484,11 @@ pub enum TemplateRead {
 
 /// Read the template file at `path` as it is (the one reader of template files: a stack's
 /// template, `app::runner::read_stack_template`, and the two sides of `ferroform diff`), named after the
-/// file.
+/// file, with the file as its origin ([`Template::with_origin`]: local nested templates are
+/// read beside it).
 pub fn read_template(path: &Path) -> Result<Template, TemplateRead> {
     let text = read_template_file(path).map_err(TemplateRead::Unreadable)?;
-    Template::parse(&path.display().to_string(), &text).map_err(TemplateRead::Invalid)
+    Template::parse(&path.display().to_string(), &text)
+        .map(|t| t.with_origin(path))
+        .map_err(TemplateRead::Invalid)
 }
