@@ -46,7 +46,21 @@ impl Scenario {
     pub(crate) fn num(&self, i: usize) -> Option<f64> {
         super::lit_num(self.values.get(i)?.as_ref())
     }
+
+    /// Value `i` of values given with [`UNSET`] for properties left out: `None` when it is
+    /// not known in this case, `Some(None)` when the property is not set, else the value.
+    pub(crate) fn given(&self, i: usize) -> Option<Option<&Json>> {
+        match self.values.get(i)? {
+            None => None,
+            Some(Json::Null) => Some(None),
+            Some(v) => Some(Some(v)),
+        }
+    }
 }
+
+/// Stands, among the values given to [`cases`], for a property that is not set (a rule
+/// whose default applies then): [`Scenario::given`] reads it back as `Some(None)`.
+pub(crate) static UNSET: Json = Json::Null;
 
 /// The values a rule judges together: the literals as written (one case, no label) when no
 /// value is an expression, else every [`scenarios`] case. A rule loops over the cases and

@@ -14,9 +14,7 @@ pub(super) fn express_services(cx: &mut Cx) {
         .resources_of("AWS::ECS::ExpressGatewayService")
         .map(|(id, _, p)| (id, p))
         .collect();
-    // Stands for a value left out (ECS's default applies; a case's `AWS::NoValue` reads
-    // alike).
-    static UNSET: Json = Json::Null;
+    use crate::validate::resolve::UNSET;
     for (id, props) in services {
         let p = |k: &str| props.and_then(|m| m.get(k));
         // As written, or for every value the parameters, conditions and mapping rows give.
@@ -24,9 +22,8 @@ pub(super) fn express_services(cx: &mut Cx) {
         for case in crate::validate::resolve::cases(cx, &size) {
             // ECS's own defaults when a value is left out: 1024 CPU units and 2048 MiB (the
             // guide's task definition defaults), which are a Fargate size.
-            let value = |i: usize, unit: &str, default: f64| match case.values.get(i)? {
-                None => None,
-                Some(Json::Null) => Some(default),
+            let value = |i: usize, unit: &str, default: f64| match case.given(i)? {
+                None => Some(default),
                 Some(v) => with_unit(v, unit),
             };
             let (Some(c), Some(m)) = (value(0, "vcpu", 1024.0), value(1, "gb", 2048.0)) else {

@@ -360,8 +360,7 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
 /// not known in a case says nothing of that case.
 /// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html>
 fn containers_exceed_task(cx: &mut Cx, id: &str, props: Option<&JsonMap>, list: &[Json]) {
-    // Stands for a property that is not set (a case's `AWS::NoValue` reads alike).
-    static UNSET: Json = Json::Null;
+    use crate::validate::resolve::UNSET;
     let p = |k: &str| props.and_then(|m| m.get(k));
     // A container given by an expression (`Fn::If` of two containers) has none of these
     // keys here, so it counts as reserving nothing: the sums can only come out low, never
@@ -378,16 +377,9 @@ fn containers_exceed_task(cx: &mut Cx, id: &str, props: Option<&JsonMap>, list: 
     let at = format!("{id}.Properties.ContainerDefinitions");
     for case in crate::validate::resolve::cases(cx, &values) {
         // Outer None: not known in this case; Some(None): not set.
-        let value = |i: usize| -> Option<Option<&Json>> {
-            match case.values.get(i)? {
-                None => None,
-                Some(Json::Null) => Some(None),
-                Some(v) => Some(Some(v)),
-            }
-        };
-        let task = |i: usize, unit: &str| value(i)?.and_then(|v| with_unit(v, unit));
+        let task = |i: usize, unit: &str| case.given(i)?.and_then(|v| with_unit(v, unit));
         let num = |i: usize| -> Option<f64> {
-            match value(i)? {
+            match case.given(i)? {
                 None => Some(0.0),
                 Some(v) => lit_num(Some(v)),
             }
@@ -397,7 +389,7 @@ fn containers_exceed_task(cx: &mut Cx, id: &str, props: Option<&JsonMap>, list: 
         for k in 0..objs.len() {
             let base = 2 + 3 * k;
             // The hard limit when set, else the soft one, else nothing reserved.
-            let used = match value(base) {
+            let used = match case.given(base) {
                 None => None,
                 Some(Some(_)) => num(base),
                 Some(None) => num(base + 1),
