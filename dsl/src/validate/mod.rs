@@ -481,6 +481,11 @@ pub(crate) fn ref_target(v: Option<&Json>) -> Option<&str> {
     }
 }
 
+/// `{"Ref": "AWS::NoValue"}`: the value (and its key or list item) is left out.
+pub(crate) fn is_no_value(v: &Json) -> bool {
+    ref_target(Some(v)) == Some("AWS::NoValue")
+}
+
 /// Whether `v` is `AWS::NoValue` or an `Fn::If` that may give it (the property may be left
 /// out).
 pub(crate) fn may_be_no_value(v: &Json) -> bool {

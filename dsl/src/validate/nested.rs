@@ -23,7 +23,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{Cx, intrinsic, ref_target, suggest};
+use super::{Cx, intrinsic, is_no_value, suggest};
 use crate::Template;
 use crate::model::parse::read_template_file;
 use crate::model::render::{Json, JsonMap};
@@ -120,7 +120,7 @@ fn given(v: Option<&Json>, each: &mut dyn FnMut(Option<&JsonMap>)) {
     match intrinsic(v) {
         Some(("Fn::If", Json::Array(a))) if a.len() == 3 => {
             for branch in &a[1..] {
-                if ref_target(Some(branch)) == Some("AWS::NoValue") {
+                if is_no_value(branch) {
                     each(None);
                 } else {
                     given(Some(branch), each);

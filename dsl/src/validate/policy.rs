@@ -42,7 +42,7 @@
 //! alone, and a JSON text holding a dynamic reference (`{{resolve:...}}`) is not read.
 
 use super::{
-    Cx, has_dynamic_reference, intrinsic, may_be_no_value, one_of, push_index, ref_target, suggest,
+    Cx, has_dynamic_reference, intrinsic, is_no_value, may_be_no_value, one_of, push_index, suggest,
 };
 use crate::model::render::{Json, JsonMap};
 use crate::rules;
@@ -296,11 +296,6 @@ impl Branches<'_> {
             Branches::Many(it) => it.len(),
         }
     }
-}
-
-/// `{"Ref": "AWS::NoValue"}`: the element is left out.
-fn is_no_value(v: &Json) -> bool {
-    ref_target(Some(v)) == Some("AWS::NoValue")
 }
 
 /// A mapping CloudFormation transforms (`Fn::Transform` beside other keys): not guessed.

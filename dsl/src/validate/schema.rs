@@ -428,9 +428,9 @@ fn resources_structure(cx: &mut Cx, language_extensions: bool) {
 /// `AWS::NoValue`).
 fn is_policy_mapping(v: &Json, depth: usize) -> bool {
     match intrinsic(v) {
-        Some(("Fn::If", Json::Array(a))) if a.len() == 3 && depth < 16 => a[1..].iter().all(|b| {
-            super::ref_target(Some(b)) == Some("AWS::NoValue") || is_policy_mapping(b, depth + 1)
-        }),
+        Some(("Fn::If", Json::Array(a))) if a.len() == 3 && depth < 16 => a[1..]
+            .iter()
+            .all(|b| super::is_no_value(b) || is_policy_mapping(b, depth + 1)),
         Some(_) => false,
         None => v.is_object(),
     }
@@ -896,7 +896,7 @@ impl Walk<'_, '_> {
             {
                 self.guarded += 1;
                 for branch in &a[1..] {
-                    if super::ref_target(Some(branch)) != Some("AWS::NoValue") {
+                    if !super::is_no_value(branch) {
                         self.value(node, branch, path, depth + 1);
                     }
                 }
@@ -1274,10 +1274,7 @@ impl Walk<'_, '_> {
         else {
             return;
         };
-        let removed_when = match (
-            super::ref_target(Some(yes)) == Some("AWS::NoValue"),
-            super::ref_target(Some(no)) == Some("AWS::NoValue"),
-        ) {
+        let removed_when = match (super::is_no_value(yes), super::is_no_value(no)) {
             (false, true) => false,
             (true, false) => true,
             _ => return,
