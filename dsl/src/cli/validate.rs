@@ -17,8 +17,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use super::{EXIT_CODES, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use crate::app::App;
 use crate::model::diag::{Diagnostic, Severity};
-use crate::model::parse::read_template_file;
-use crate::model::template::Template;
+use crate::model::parse::{TemplateRead, read_template};
 use crate::rules::validator_rules;
 use crate::validate::{Capability, validate};
 
@@ -211,16 +210,11 @@ pub(super) fn run_tool(m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write)
             capabilities: Vec::new(),
             failure: Some(why),
         };
-        let text = match read_template_file(path) {
-            Ok(t) => t,
-            Err(e) => {
-                checked.push(failed(e.to_string()));
-                continue;
-            }
-        };
-        match Template::parse(&name, &text) {
+        // Read as every command reads a template file: with the file as its origin, so
+        // that local nested templates are found beside it.
+        match read_template(path) {
             Ok(t) => {
-                let report = validate(&t.with_origin(path));
+                let report = validate(&t);
                 checked.push(Checked {
                     source: name,
                     diagnostics: report.diagnostics,
@@ -228,7 +222,8 @@ pub(super) fn run_tool(m: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write)
                     failure: None,
                 });
             }
-            Err(e) => checked.push(failed(format!("cannot parse {e}"))),
+            Err(TemplateRead::Unreadable(e)) => checked.push(failed(e.to_string())),
+            Err(TemplateRead::Invalid(e)) => checked.push(failed(format!("cannot parse {e}"))),
         }
     }
     finish(&checked, json_mode(m), strict(m), out, err)

@@ -24,8 +24,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{Cx, intrinsic, is_no_value, suggest};
-use crate::Template;
-use crate::model::parse::read_template_file;
+use crate::model::parse::read_template;
 use crate::model::render::{Json, JsonMap};
 use crate::rules;
 
@@ -92,8 +91,7 @@ fn declared(path: &Path) -> Option<Declared> {
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return None;
     }
-    let text = read_template_file(path).ok()?;
-    let child = Template::parse(&path.display().to_string(), &text).ok()?;
+    let child = read_template(path).ok()?;
     let section = match child.body().get("Parameters") {
         None => return Some(Declared::new()),
         Some(p) => p.as_object()?,
