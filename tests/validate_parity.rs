@@ -17,7 +17,6 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use ferroform::Template;
 use ferroform::validate::validate;
 
 /// cfn-lint errors on the corpus that ferroform deliberately reports elsewhere or not at all:
@@ -121,10 +120,8 @@ fn cfn_lint_finds_nothing_ferroform_misses() {
     let mut only_ferroform = Vec::new();
     let mut used: BTreeSet<(String, String, String)> = BTreeSet::new();
     for f in &files {
-        let text = std::fs::read_to_string(f).unwrap();
-        let t = Template::parse(&f.display().to_string(), &text)
-            .unwrap()
-            .with_origin(f);
+        let t = ferroform::model::parse::read_template(f)
+            .unwrap_or_else(|e| panic!("{}: {e:?}", f.display()));
         let ours: BTreeSet<String> = validate(&t)
             .diagnostics
             .iter()

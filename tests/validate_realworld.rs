@@ -38,8 +38,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use ferroform::Template;
-use ferroform::model::parse::read_template_file;
+use ferroform::model::parse::{TemplateRead, read_template};
 use ferroform::validate::{Date, validate_as_of};
 
 /// The day the verdicts of `INDEX.tsv` hold for. cfn-lint 1.58.0 reports a Lambda runtime
@@ -152,15 +151,10 @@ fn ferroform_errors(path: &Path) -> BTreeMap<String, Vec<String>> {
     let unreadable = |e: ferroform::model::parse::ParseError| {
         BTreeMap::from([(PARSE.to_owned(), vec![e.to_string()])])
     };
-    let text = match read_template_file(path) {
-        Ok(t) => t,
-        Err(e) => return unreadable(e),
-    };
-    let name = path.display().to_string();
     // Read as `ferroform validate FILE` reads it: local nested templates beside it.
-    let t = match Template::parse(&name, &text) {
-        Ok(t) => t.with_origin(path),
-        Err(e) => return unreadable(e),
+    let t = match read_template(path) {
+        Ok(t) => t,
+        Err(TemplateRead::Unreadable(e) | TemplateRead::Invalid(e)) => return unreadable(e),
     };
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let as_of: Date = VERDICTS_AS_OF.parse().expect("a date");
