@@ -62,18 +62,25 @@ impl Scenario {
 /// whose default applies then): [`Scenario::given`] reads it back as `Some(None)`.
 pub(crate) static UNSET: Json = Json::Null;
 
-/// The values a rule judges together: the literals as written (one case, no label) when no
-/// value is an expression, else every [`scenarios`] case. A rule loops over the cases and
-/// says nothing of a value that is `None`.
+/// The values a rule judges together: every [`scenarios`] case when a value is an
+/// expression this module can follow, else one case of the values as written (no label),
+/// where an expression is `None`: a literal beside an expression nothing can follow (or
+/// beside more combinations than [`MAX_SCENARIOS`]) is still judged. A rule loops over the
+/// cases and says nothing of a value that is `None`.
 pub(crate) fn cases(cx: &Cx, values: &[&Json]) -> Vec<Scenario> {
     if values.iter().any(|v| super::is_expr(v)) {
-        scenarios(cx, values)
-    } else {
-        vec![Scenario {
-            label: String::new(),
-            values: values.iter().map(|v| Some((*v).clone())).collect(),
-        }]
+        let all = scenarios(cx, values);
+        if !all.is_empty() {
+            return all;
+        }
     }
+    vec![Scenario {
+        label: String::new(),
+        values: values
+            .iter()
+            .map(|v| (!super::is_expr(v)).then(|| (*v).clone()))
+            .collect(),
+    }]
 }
 
 /// The cases in which the number `low` is greater than the number `high` (a minimum above
@@ -535,7 +542,37 @@ mod tests {
             values.push(json!({"Ref": format!("P{i}")}));
         }
         let body = json!({"Parameters": params, "Resources": {}});
-        assert!(run(body, &values).is_empty(), "4^5 = 1024 > 256");
+        assert!(run(body.clone(), &values).is_empty(), "4^5 = 1024 > 256");
+        // The rules still judge a literal beside them, as written.
+        let t = Template::new("t", body);
+        let cx = Cx::new(&t);
+        let five = json!(5);
+        let mut all: Vec<&Json> = values.iter().collect();
+        all.push(&five);
+        let mut unknown = vec![None; values.len()];
+        unknown.push(Some(json!(5)));
+        assert_eq!(
+            cases(&cx, &all),
+            vec![Scenario {
+                label: String::new(),
+                values: unknown
+            }]
+        );
+    }
+
+    #[test]
+    fn a_literal_beside_an_expression_nothing_follows_is_one_case_as_written() {
+        let t = Template::new("t", json!({"Resources": {}}));
+        let cx = Cx::new(&t);
+        let (import, size) = (json!({"Fn::ImportValue": "Size"}), json!("20"));
+        assert!(scenarios(&cx, &[&import, &size]).is_empty());
+        assert_eq!(
+            cases(&cx, &[&import, &size]),
+            vec![Scenario {
+                label: String::new(),
+                values: vec![None, Some(json!("20"))]
+            }]
+        );
     }
 
     fn guaranteed_in(body: Json, asserted: &[String], target: &str) -> bool {

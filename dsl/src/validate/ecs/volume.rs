@@ -154,59 +154,89 @@ fn settings(cx: &mut Cx, id: &str, at: &str, ebs: &JsonMap, runs: Runs) {
             "set SnapshotId, or remove VolumeInitializationRate".into(),
         );
     }
-    let Some(kind) = lit_str(ebs.get("VolumeType")) else {
+    // The type and the values it limits are judged together, for every case the
+    // parameters, conditions and mapping rows give them (one case when all are literals).
+    let Some(kind) = ebs.get("VolumeType") else {
         return report(cx, id, problems);
     };
+    let unset = &crate::validate::resolve::UNSET;
+    let given = |k: &str| ebs.get(k).unwrap_or(unset);
+    let values = [
+        kind,
+        size.unwrap_or(unset),
+        given("Iops"),
+        given("Throughput"),
+    ];
+    for case in crate::validate::resolve::cases(cx, &values) {
+        let Some(Some(Json::String(kind))) = case.given(0) else {
+            continue;
+        };
+        let when = case.when();
+        limits(kind, &case, &when, runs, &mut bad);
+    }
+    report(cx, id, problems);
+}
+
+/// FF4052 for one case of a volume's type, size, IOPS and throughput (the values of
+/// `case`, in that order; `when` says which case, empty for literals).
+fn limits(
+    kind: &str,
+    case: &crate::validate::resolve::Scenario,
+    when: &str,
+    runs: Runs,
+    bad: &mut impl FnMut(&str, String, String),
+) {
     let Some(&(_, (min, max), iops_range, iops_required, throughput_ok)) =
         VOLUME_TYPES.iter().find(|(t, ..)| *t == kind)
     else {
         bad(
             "VolumeType",
-            format!("`{kind}` is not an EBS volume type"),
+            format!("`{kind}` is not an EBS volume type{when}"),
             format!("use one of {}", VOLUME_TYPES.map(|(t, ..)| t).join(", ")),
         );
-        return report(cx, id, problems);
+        return;
     };
     if kind == "standard" && runs == Runs::Fargate {
         bad(
             "VolumeType",
-            "the magnetic volume type (standard) is not supported on Fargate".into(),
+            format!("the magnetic volume type (standard) is not supported on Fargate{when}"),
             "use gp3 (or another SSD or HDD type)".into(),
         );
     }
-    if let Some(s) = lit_num(size)
+    if let Some(s) = case.num(1)
         && !(min..=max).contains(&s)
     {
         bad(
             "SizeInGiB",
-            format!("{s} GiB is outside what a volume of type {kind} may be ({min}-{max} GiB)"),
+            format!(
+                "{s} GiB is outside what a volume of type {kind} may be ({min}-{max} GiB){when}"
+            ),
             format!("give a size from {min} to {max} GiB"),
         );
     }
-    let iops = ebs.get("Iops");
-    match (iops, iops_range) {
-        (None, Some(_)) if iops_required => bad(
+    match (case.given(2), iops_range) {
+        (Some(None), Some(_)) if iops_required => bad(
             "",
-            format!("a volume of type {kind} needs Iops"),
+            format!("a volume of type {kind} needs Iops{when}"),
             format!(
                 "set Iops ({}-{})",
                 iops_range.map_or(0.0, |r| r.0),
                 iops_range.map_or(0.0, |r| r.1)
             ),
         ),
-        (Some(_), None) => bad(
+        (Some(Some(_)), None) => bad(
             "Iops",
-            format!("Iops cannot be set for a volume of type {kind}"),
+            format!("Iops cannot be set for a volume of type {kind}{when}"),
             "remove Iops, or use gp3, io1 or io2".into(),
         ),
-        (Some(v), Some((lo, hi))) => {
-            if let Some(n) = lit_num(Some(v))
+        (Some(Some(_)), Some((lo, hi))) => {
+            if let Some(n) = case.num(2)
                 && !(lo..=hi).contains(&n)
             {
                 bad(
                     "Iops",
                     format!(
-                        "{n} IOPS is outside what a volume of type {kind} may have ({lo}-{hi})"
+                        "{n} IOPS is outside what a volume of type {kind} may have ({lo}-{hi}){when}"
                     ),
                     format!("give Iops from {lo} to {hi}"),
                 );
@@ -214,24 +244,23 @@ fn settings(cx: &mut Cx, id: &str, at: &str, ebs: &JsonMap, runs: Runs) {
         }
         _ => {}
     }
-    if let Some(t) = ebs.get("Throughput") {
+    if let Some(Some(_)) = case.given(3) {
         if !throughput_ok {
             bad(
                 "Throughput",
-                format!("Throughput can be set for gp3 volumes only, not {kind}"),
+                format!("Throughput can be set for gp3 volumes only, not {kind}{when}"),
                 "remove Throughput, or use gp3".into(),
             );
-        } else if let Some(n) = lit_num(Some(t))
+        } else if let Some(n) = case.num(3)
             && n > MAX_THROUGHPUT
         {
             bad(
                 "Throughput",
-                format!("{n} MiB/s is more than a volume may have ({MAX_THROUGHPUT} MiB/s)"),
+                format!("{n} MiB/s is more than a volume may have ({MAX_THROUGHPUT} MiB/s){when}"),
                 format!("give at most {MAX_THROUGHPUT} MiB/s"),
             );
         }
     }
-    report(cx, id, problems);
 }
 
 fn report(cx: &mut Cx, id: &str, problems: Vec<(String, String, String)>) {
@@ -309,8 +338,23 @@ mod tests {
     /// `ManagedEBSVolume` is `ebs` (YAML flow mapping), on `where_` (`LaunchType: ...` or a
     /// capacity provider strategy), with a task definition for `os`.
     fn found(ebs: &str, where_: &str, os: &str) -> Vec<(String, &'static str, String)> {
+        diagnostics("", ebs, where_, os)
+            .into_iter()
+            .map(|d| (d.severity.as_str().to_owned(), d.rule, d.path))
+            .collect()
+    }
+
+    /// The diagnostics of this file's rules for the service of [`found`], with `parameters`
+    /// (the YAML of a `Parameters` section, or nothing) before its resources.
+    fn diagnostics(
+        parameters: &str,
+        ebs: &str,
+        where_: &str,
+        os: &str,
+    ) -> Vec<crate::validate::Diagnostic> {
         let text = format!(
-            "Resources:
+            "{parameters}
+Resources:
   Task:
     Type: AWS::ECS::TaskDefinition
     Properties:
@@ -338,8 +382,104 @@ mod tests {
             .diagnostics
             .into_iter()
             .filter(|d| matches!(d.rule, "FF4052" | "FF4053" | "FF4054"))
-            .map(|d| (d.severity.as_str().to_owned(), d.rule, d.path))
             .collect()
+    }
+
+    /// (path, message) of each FF4052 finding for `ebs` given `parameters`, on Fargate.
+    fn with_parameters(parameters: &str, ebs: &str) -> Vec<(String, String)> {
+        diagnostics(
+            parameters,
+            &format!("{{{ROLE}, {ebs}}}"),
+            "LaunchType: FARGATE",
+            "LINUX",
+        )
+        .into_iter()
+        .map(|d| {
+            assert_eq!((d.rule, d.severity.as_str()), ("FF4052", "error"));
+            (d.path, d.message)
+        })
+        .collect()
+    }
+
+    #[test]
+    fn values_given_by_parameters_are_judged_for_each_value_they_can_take() {
+        let size = "Parameters:
+  Size: {Type: Number, AllowedValues: [20, 20000]}";
+        assert_eq!(
+            with_parameters(size, "VolumeType: gp3, SizeInGiB: !Ref Size"),
+            vec![(
+                format!("{AT}.SizeInGiB"),
+                "20000 GiB is outside what a volume of type gp3 may be (1-16384 GiB) (when Size = 20000)".to_owned()
+            )]
+        );
+        // The type and the IOPS it needs, judged together: io2 without Iops is refused,
+        // gp3 without Iops is not; Throughput only for gp3.
+        let kind = "Parameters:
+  Kind: {Type: String, AllowedValues: [gp3, io2]}";
+        assert_eq!(
+            with_parameters(
+                kind,
+                "VolumeType: !Ref Kind, SizeInGiB: 20, Throughput: 500"
+            ),
+            vec![
+                (
+                    AT.to_owned(),
+                    "a volume of type io2 needs Iops (when Kind = io2)".to_owned()
+                ),
+                (
+                    format!("{AT}.Throughput"),
+                    "Throughput can be set for gp3 volumes only, not io2 (when Kind = io2)"
+                        .to_owned()
+                ),
+            ]
+        );
+        // A default is a value the parameter takes when none is given.
+        let iops = "Parameters:
+  Iops: {Type: Number, Default: 2000}";
+        assert_eq!(
+            with_parameters(iops, "VolumeType: gp3, SizeInGiB: 20, Iops: !Ref Iops"),
+            vec![(
+                format!("{AT}.Iops"),
+                "2000 IOPS is outside what a volume of type gp3 may have (3000-16000) (when Iops = 2000)".to_owned()
+            )]
+        );
+        // Every value allowed: nothing to say.
+        let fine = "Parameters:
+  Size: {Type: Number, AllowedValues: [20, 16384]}
+  Kind: {Type: String, AllowedValues: [gp2, gp3]}";
+        assert_eq!(
+            with_parameters(fine, "VolumeType: !Ref Kind, SizeInGiB: !Ref Size"),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn a_literal_beside_an_expression_nothing_can_follow_is_still_judged() {
+        // Nothing to follow (an import, a parameter without AllowedValues or Default): those
+        // values are unknown, the literal size is judged as written.
+        let free = "Parameters:
+  Iops: {Type: Number}";
+        assert_eq!(
+            with_parameters(
+                "",
+                "VolumeType: gp3, SizeInGiB: 20000, Iops: !ImportValue Iops"
+            ),
+            vec![(
+                format!("{AT}.SizeInGiB"),
+                "20000 GiB is outside what a volume of type gp3 may be (1-16384 GiB)".to_owned()
+            )]
+        );
+        assert_eq!(
+            with_parameters(free, "VolumeType: gp3, SizeInGiB: 20000, Iops: !Ref Iops"),
+            vec![(
+                format!("{AT}.SizeInGiB"),
+                "20000 GiB is outside what a volume of type gp3 may be (1-16384 GiB)".to_owned()
+            )]
+        );
+        assert_eq!(
+            with_parameters(free, "VolumeType: gp3, SizeInGiB: 20, Iops: !Ref Iops"),
+            vec![]
+        );
     }
 
     const AT: &str = "Service.Properties.VolumeConfigurations[0].ManagedEBSVolume";
