@@ -109,26 +109,43 @@ pub(crate) fn scenarios(cx: &Cx, values: &[&Json]) -> Vec<Scenario> {
     for v in values {
         collect(cx, v, &mut vars, 0);
     }
+    let mut out: Vec<Scenario> = Vec::new();
+    each_assignment(cx, &vars, |env| {
+        let values: Vec<Option<Json>> = values.iter().map(|v| env.eval(v, 0)).collect();
+        let s = Scenario {
+            label: env.label(),
+            values,
+        };
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    });
+    out
+}
+
+/// Calls `f` with every assignment of `vars` that is consistent (a condition the
+/// parameters decide agrees with them). None when `vars` is empty or has more than
+/// [`MAX_SCENARIOS`] assignments.
+fn each_assignment<'c, 't>(cx: &'c Cx<'t>, vars: &[Var<'t>], mut f: impl FnMut(&mut Env<'c, 't>)) {
     if vars.is_empty() {
-        return Vec::new();
+        return;
     }
     let mut total: usize = 1;
-    for v in &vars {
+    for v in vars {
         let n = match v {
             Var::Param(_, domain) => domain.len().max(1),
             Var::Cond(_) => 2,
         };
         total = total.saturating_mul(n);
         if total > MAX_SCENARIOS {
-            return Vec::new();
+            return;
         }
     }
-    let mut out: Vec<Scenario> = Vec::new();
     for index in 0..total {
         let mut rest = index;
         let mut params: Vec<(&str, Option<Json>)> = Vec::new();
         let mut conds: Vec<(&str, bool)> = Vec::new();
-        for v in &vars {
+        for v in vars {
             match v {
                 Var::Param(name, domain) => {
                     let n = domain.len().max(1);
@@ -156,26 +173,141 @@ pub(crate) fn scenarios(cx: &Cx, values: &[&Json]) -> Vec<Scenario> {
                     Some(actual) => actual == assumed,
                     None => true,
                 });
-        if !consistent {
-            continue;
-        }
-        let values: Vec<Option<Json>> = values.iter().map(|v| env.eval(v, 0)).collect();
-        let mut label: Vec<String> = env
-            .params
-            .iter()
-            .filter_map(|(n, v)| Some(format!("{n} = {}", scalar_text(v.as_ref()?))))
-            .collect();
-        label.extend(env.notes.iter().cloned());
-        label.dedup();
-        let s = Scenario {
-            label: label.join("; "),
-            values,
-        };
-        if !out.contains(&s) {
-            out.push(s);
+        if consistent {
+            f(&mut env);
         }
     }
+}
+
+/// The template as it would be deployed in one assignment of the parameters and
+/// conditions some of its resources depend on (see [`specialized`]).
+pub(crate) struct Specialized {
+    /// The template's body with those resources' properties worked out.
+    pub body: Json,
+    /// What the assignment says, in the order met: each parameter with its value as text
+    /// (`Env = prod`), and each condition the parameters do not decide with the truth
+    /// assumed (`condition InUsEast1 is false`); with the name of the parameter or
+    /// condition.
+    said: Vec<(String, String)>,
+    /// The mapping rows used.
+    notes: Vec<String>,
+}
+
+impl Specialized {
+    /// The assignment as a message's suffix (` (when Env = prod)`), naming only the
+    /// parameters and conditions in `names` when any of them is assigned (else all).
+    pub(crate) fn when(&self, names: &[String]) -> String {
+        let mut shown: Vec<String> = self
+            .said
+            .iter()
+            .filter(|(n, _)| names.contains(n))
+            .map(|(_, text)| text.clone())
+            .collect();
+        if shown.is_empty() {
+            shown = self.said.iter().map(|(_, text)| text.clone()).collect();
+        }
+        shown.extend(self.notes.iter().cloned());
+        shown.dedup();
+        if shown.is_empty() {
+            String::new()
+        } else {
+            format!(" (when {})", shown.join("; "))
+        }
+    }
+}
+
+/// Every assignment of the parameters and conditions the resources `ids` depend on (their
+/// properties and `Condition`s), each with the template as it would be under it: in those
+/// resources' properties a `Ref` to a `String` or `Number` parameter is its value, an
+/// `Fn::If` whose condition is known is its branch (`AWS::NoValue` removes the property or
+/// item), an `Fn::FindInMap` whose keys are known is the mapping's value; a resource whose
+/// condition is false is left out. What cannot be known stays as written. Empty when
+/// nothing can be followed or beyond [`MAX_SCENARIOS`] assignments.
+pub(crate) fn specialized(cx: &Cx, ids: &[&str]) -> Vec<Specialized> {
+    let Some(resources) = cx.resources else {
+        return Vec::new();
+    };
+    let mut vars: Vec<Var> = Vec::new();
+    for id in ids {
+        let Some(r) = resources.get(*id) else {
+            continue;
+        };
+        if let Some(p) = r.get("Properties") {
+            collect(cx, p, &mut vars, 0);
+        }
+        if let Some(Json::String(c)) = r.get("Condition") {
+            add_condition(cx, c, &mut vars, 0);
+        }
+    }
+    let mut out: Vec<Specialized> = Vec::new();
+    each_assignment(cx, &vars, |env| {
+        let mut body = cx.body.clone();
+        if let Some(Json::Object(rs)) = body.get_mut("Resources") {
+            for id in ids {
+                let Some(Json::Object(r)) = rs.get_mut(*id) else {
+                    continue;
+                };
+                if let Some(Json::String(c)) = r.get("Condition")
+                    && env.assumed(c) == Some(false)
+                {
+                    rs.shift_remove(*id);
+                    continue;
+                }
+                if let Some(p) = r.get("Properties")
+                    && let Some(p) = env.partial(p, 0)
+                {
+                    r.insert("Properties".to_owned(), p);
+                }
+            }
+        }
+        let mut said: Vec<(String, String)> = env
+            .params
+            .iter()
+            .filter(|(n, _)| scalar_parameter(cx, n))
+            .filter_map(|(n, v)| {
+                Some((
+                    (*n).to_owned(),
+                    format!("{n} = {}", scalar_text(v.as_ref()?)),
+                ))
+            })
+            .collect();
+        for (name, assumed) in env.conds.clone() {
+            if env.condition(name, 0).is_none() {
+                said.push((name.to_owned(), format!("condition {name} is {assumed}")));
+            }
+        }
+        out.push(Specialized {
+            body,
+            said,
+            notes: env.notes.clone(),
+        });
+    });
     out
+}
+
+/// Whether parameter `name` is a `String` or a `Number`, which a `Ref` gives as one value
+/// ([`specialized`] replaces only those: a list parameter's value is a list).
+fn scalar_parameter(cx: &Cx, name: &str) -> bool {
+    cx.parameters
+        .and_then(|p| p.get(name))
+        .and_then(|p| p.get("Type"))
+        .and_then(Json::as_str)
+        .is_some_and(|t| matches!(t, "String" | "Number"))
+}
+
+/// The parameters and conditions the resource `r` depends on (its properties and its
+/// `Condition`), directly or through the conditions it uses.
+pub(crate) fn depends_on(cx: &Cx, r: &Json) -> Vec<String> {
+    let mut vars: Vec<Var> = Vec::new();
+    collect(cx, r, &mut vars, 0);
+    if let Some(Json::String(c)) = r.get("Condition") {
+        add_condition(cx, c, &mut vars, 0);
+    }
+    vars.into_iter()
+        .map(|v| match v {
+            Var::Param(n, _) | Var::Cond(n) => n.to_owned(),
+        })
+        .collect()
 }
 
 /// A scalar as the text CloudFormation passes for it (`15`, `true`, `prod`).
@@ -365,6 +497,66 @@ struct Env<'c, 't> {
 }
 
 impl Env<'_, '_> {
+    /// The assignment as a scenario's label: each parameter with a value, then the
+    /// mapping rows used.
+    fn label(&self) -> String {
+        let mut label: Vec<String> = self
+            .params
+            .iter()
+            .filter_map(|(n, v)| Some(format!("{n} = {}", scalar_text(v.as_ref()?))))
+            .collect();
+        label.extend(self.notes.iter().cloned());
+        label.dedup();
+        label.join("; ")
+    }
+
+    /// Condition `name` as assumed by the assignment, else as its parameters decide it.
+    fn assumed(&mut self, name: &str) -> Option<bool> {
+        match self.conds.iter().find(|(n, _)| *n == name) {
+            Some((_, b)) => Some(*b),
+            None => self.condition(name, 0),
+        }
+    }
+
+    /// `v` with what the assignment decides worked out (see [`specialized`]); `None` for
+    /// `AWS::NoValue`.
+    fn partial(&mut self, v: &Json, depth: usize) -> Option<Json> {
+        if depth > 64 {
+            return Some(v.clone());
+        }
+        match intrinsic(v) {
+            Some(("Ref", Json::String(name))) if name == "AWS::NoValue" => None,
+            Some(("Ref", Json::String(name))) => {
+                let value = self.params.iter().find(|(n, _)| n == name);
+                match value {
+                    Some((_, Some(x))) if scalar_parameter(self.cx, name) => Some(x.clone()),
+                    _ => Some(v.clone()),
+                }
+            }
+            Some(("Fn::If", Json::Array(a))) if a.len() == 3 => {
+                match a[0].as_str().and_then(|c| self.assumed(c)) {
+                    Some(take) => self.partial(&a[if take { 1 } else { 2 }], depth + 1),
+                    None => Some(v.clone()),
+                }
+            }
+            Some(("Fn::FindInMap", _)) => Some(self.eval(v, depth).unwrap_or_else(|| v.clone())),
+            Some(_) => Some(v.clone()),
+            None => match v {
+                Json::Object(m) => Some(Json::Object(
+                    m.iter()
+                        .filter_map(|(k, x)| Some((k.clone(), self.partial(x, depth + 1)?)))
+                        .collect(),
+                )),
+                Json::Array(a) => Some(Json::Array(
+                    a.iter()
+                        .filter_map(|x| self.partial(x, depth + 1))
+                        .collect(),
+                )),
+                scalar => Some(scalar.clone()),
+            },
+        }
+    }
+
     fn eval(&mut self, v: &Json, depth: usize) -> Option<Json> {
         if depth > 32 {
             return None;
@@ -573,6 +765,60 @@ mod tests {
                 values: vec![None, Some(json!("20"))]
             }]
         );
+    }
+
+    #[test]
+    fn specialized_templates_work_out_what_each_case_decides() {
+        let body = json!({
+            "Parameters": {
+                "Size": {"Type": "Number", "AllowedValues": [1, 2]},
+                "Zones": {"Type": "CommaDelimitedList", "Default": "a,b"},
+                "Free": {"Type": "String"}
+            },
+            "Conditions": {"Big": {"Fn::Equals": [{"Ref": "Size"}, "2"]}},
+            "Mappings": {"M": {"1": {"Mem": 512}, "2": {"Mem": 1024}}},
+            "Resources": {
+                "R": {"Type": "AWS::SNS::Topic", "Properties": {
+                    "Size": {"Ref": "Size"},
+                    "Zones": {"Ref": "Zones"},
+                    "Free": {"Ref": "Free"},
+                    "Mem": {"Fn::FindInMap": ["M", {"Ref": "Size"}, "Mem"]},
+                    "List": ["x", {"Fn::If": ["Big", "y", {"Ref": "AWS::NoValue"}]}],
+                    "Only": {"Fn::If": ["Big", {"Ref": "AWS::NoValue"}, "small"]},
+                    "Sub": {"Fn::Sub": "${Size}"}
+                }},
+                "OnlyBig": {"Type": "AWS::SNS::Topic", "Condition": "Big"},
+                "Other": {"Type": "AWS::SNS::Topic", "Properties": {"N": {"Ref": "Size"}}}
+            }
+        });
+        let t = Template::new("t", body);
+        let cx = Cx::new(&t);
+        let cases = specialized(&cx, &["R", "OnlyBig"]);
+        // Size = 1 and Size = 2 (Big follows Size: no other case), small first.
+        let mut cases = cases;
+        cases.sort_by_key(|c| c.body["Resources"]["R"]["Properties"]["Size"].to_string());
+        assert_eq!(cases.len(), 2);
+        let resources: Vec<Json> = cases.iter().map(|c| c.body["Resources"].clone()).collect();
+        let as_written = |k: &str| t.body()["Resources"]["R"]["Properties"][k].clone();
+        assert_eq!(
+            resources[0]["R"]["Properties"],
+            json!({"Size": "1", "Zones": as_written("Zones"), "Free": as_written("Free"),
+                   "Mem": 512, "List": ["x"], "Only": "small", "Sub": as_written("Sub")})
+        );
+        assert_eq!(resources[1]["R"]["Properties"]["Size"], json!("2"));
+        assert_eq!(resources[1]["R"]["Properties"]["List"], json!(["x", "y"]));
+        assert!(resources[1]["R"]["Properties"].get("Only").is_none());
+        // A resource whose condition is false is left out; those not asked for stay.
+        assert!(resources[0].get("OnlyBig").is_none());
+        assert!(resources[1].get("OnlyBig").is_some());
+        assert_eq!(resources[0]["Other"], t.body()["Resources"]["Other"]);
+        assert_eq!(cases[0].when(&[]), " (when Size = 1; mapping M, key 1)");
+        assert_eq!(
+            cases[1].when(&["Size".to_owned()]),
+            " (when Size = 2; mapping M, key 2)"
+        );
+        // A resource that follows nothing: no case at all.
+        assert!(specialized(&cx, &["Other2"]).is_empty());
     }
 
     fn guaranteed_in(body: Json, asserted: &[String], target: &str) -> bool {

@@ -322,9 +322,15 @@ mod tests {
         );
         assert!(paths(&t("          Essential: false\n", "SUCCESS"), "FF4027").is_empty());
         assert!(paths(&t("", "START"), "FF4027").is_empty());
-        // An expression is skipped.
+        // An Fn::If is judged in each case (here the condition C decides nothing the
+        // template knows: both are possible); a value nothing can follow is not judged.
         let expr = "          Essential: !If [C, true, false]\n";
-        assert!(paths(&t(expr, "COMPLETE"), "FF4027").is_empty());
+        let found = found(&t(expr, "COMPLETE"), "FF4027");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].2.ends_with(" (when condition C is true)"),
+            "{found:?}"
+        );
         assert!(paths(&t("", "!Ref Cond"), "FF4027").is_empty());
     }
 
@@ -356,7 +362,16 @@ mod tests {
         );
         let router = "        - Name: log_router\n          Image: fluent-bit\n          Memory: 64\n          FirelensConfiguration: {Type: fluentbit}\n";
         assert!(paths(&task("", &format!("{app}{router}")), "FF4027").is_empty());
-        let unknown = "        - !If [C, {Name: r, Image: x, Memory: 64}, !Ref AWS::NoValue]\n";
+        // A log router only when C is true: the task has none when C is false.
+        let maybe = "        - !If [C, {Name: r, Image: x, Memory: 64, FirelensConfiguration: {Type: fluentbit}}, !Ref AWS::NoValue]\n";
+        let found = found(&task("", &format!("{app}{maybe}")), "FF4027");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, format!("{C}[0].LogConfiguration.LogDriver"));
+        assert!(
+            found[0].2.ends_with(" (when condition C is false)"),
+            "{found:?}"
+        );
+        let unknown = "        - !ImportValue RouterContainer\n";
         assert!(paths(&task("", &format!("{app}{unknown}")), "FF4027").is_empty());
     }
 

@@ -1,6 +1,7 @@
 //! ECS and friends (`FF4xxx`), from the AWS documentation: Fargate task sizes, containers,
 //! services, ECR lifecycle policies, Application Auto Scaling, capacity providers.
-//! Values that are expressions are skipped, never guessed.
+//! Values that are expressions are skipped, never guessed; [`check`] runs the rules again on
+//! the template as each case of its parameters, conditions and mappings makes it.
 
 use super::{Cx, is_expr, lit_bool, lit_num, lit_str, one_of, ref_or_getatt_target, ref_target};
 use crate::model::render::{Json, JsonMap};
@@ -39,6 +40,102 @@ pub(crate) use volume::VOLUME_TYPES;
 use volume::*;
 
 pub(super) fn check(cx: &mut Cx) {
+    rules(cx);
+    under_parameters(cx);
+}
+
+/// The resource types the rules of this directory read.
+fn read_by_the_rules(kind: &str) -> bool {
+    [
+        "AWS::ECS::",
+        "AWS::ApplicationAutoScaling::",
+        "AWS::ElasticLoadBalancingV2::",
+    ]
+    .iter()
+    .any(|p| kind.starts_with(p))
+        || matches!(
+            kind,
+            "AWS::ECR::Repository"
+                | "AWS::ServiceDiscovery::Service"
+                | "AWS::AutoScaling::AutoScalingGroup"
+                | "AWS::Events::Rule"
+        )
+}
+
+/// Row 70 of the ECS constraints: the rules again, on the template as it would be for each
+/// value the parameters (their `AllowedValues`, else their `Default`), conditions and
+/// mapping rows give the resources they read ([`resolve::specialized`]). What they find
+/// there and not as written is reported once, saying in which case; what the template as
+/// written already reports at the same place (literally, or by a rule that follows
+/// parameters itself) is not repeated.
+///
+/// [`resolve::specialized`]: super::resolve::specialized
+fn under_parameters(cx: &mut Cx) {
+    let ids: Vec<&str> = cx
+        .resources
+        .into_iter()
+        .flatten()
+        .zip(&cx.types)
+        .filter(|(_, kind)| kind.is_some_and(read_by_the_rules))
+        .map(|((id, _), _)| id.as_str())
+        .collect();
+    let cases = super::resolve::specialized(cx, &ids);
+    if cases.is_empty() {
+        return;
+    }
+    let as_written: Vec<(&str, String)> =
+        cx.diags.iter().map(|d| (d.rule, d.path.clone())).collect();
+    // Each new finding with the label of the first case it is found in and the number of
+    // cases it is found in.
+    let mut found: Vec<(crate::Diagnostic, String, usize)> = Vec::new();
+    for case in &cases {
+        let t = crate::Template::new(cx.source, case.body.clone());
+        let mut under = Cx::new(&t);
+        under.opaque = cx.opaque;
+        rules(&mut under);
+        for d in under.diags {
+            if JUDGE_EXPRESSIONS_THEMSELVES.iter().any(|r| *r == d.rule)
+                || as_written.iter().any(|(r, p)| *r == d.rule && *p == d.path)
+            {
+                continue;
+            }
+            let same = |(f, ..): &&mut (crate::Diagnostic, String, usize)| {
+                f.rule == d.rule && f.path == d.path && f.message == d.message
+            };
+            if let Some((.., n)) = found.iter_mut().find(same) {
+                *n += 1;
+                continue;
+            }
+            let names = d
+                .logical_id
+                .as_deref()
+                .and_then(|id| cx.resources?.get(id))
+                .map(|r| super::resolve::depends_on(cx, r))
+                .unwrap_or_default();
+            let when = case.when(&names);
+            found.push((d, when, 1));
+        }
+    }
+    // Found in every case: true whatever the parameters are, said without a case.
+    let found: Vec<crate::Diagnostic> = found
+        .into_iter()
+        .map(|(mut d, when, n)| {
+            if n < cases.len() {
+                d.message.push_str(&when);
+            }
+            d
+        })
+        .collect();
+    cx.diags.extend(found);
+}
+
+/// Rules left out of [`under_parameters`]: they decide themselves what an expression
+/// means. FF4034 does not report a `DesiredCount` an `Fn::If` can leave out, by design: a
+/// count set only for a first deploy, or only while a service is not scaled.
+const JUDGE_EXPRESSIONS_THEMSELVES: &[rules::Rule] = &[rules::SCALED_DESIRED_COUNT];
+
+/// Every rule of this directory.
+fn rules(cx: &mut Cx) {
     let tasks: Vec<(&str, Option<&JsonMap>)> = cx
         .resources_of("AWS::ECS::TaskDefinition")
         .map(|(id, _, p)| (id, p))
@@ -168,5 +265,41 @@ mod parameter_tests {
             )
             .is_empty()
         );
+    }
+
+    /// Every other rule of the directory is run again on the template as each case makes
+    /// it (`under_parameters`): here FF4056 and FF4055, which read literals themselves.
+    #[test]
+    fn every_rule_is_judged_under_each_case_of_the_parameters() {
+        let body = "  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      NetworkMode: !Ref Mode\n      ContainerDefinitions:\n        - {Name: db, Image: postgres, Memory: 512}\n        - {Name: app, Image: nginx, Memory: 512, Links: [db]}\n";
+        let mode = "  Mode:\n    Type: String\n    AllowedValues: [bridge, awsvpc]\n";
+        let d = found(&t(mode, body), "FF4056");
+        assert_eq!(
+            d.iter().map(|d| (d.0, d.1.as_str())).collect::<Vec<_>>(),
+            [("error", "Task.Properties.ContainerDefinitions[1].Links")]
+        );
+        assert!(d[0].2.ends_with(" (when Mode = awsvpc)"), "{}", d[0].2);
+        let bridge = "  Mode:\n    Type: String\n    AllowedValues: [bridge]\n";
+        assert!(found(&t(bridge, body), "FF4056").is_empty());
+        // A Default is a value the parameter takes; a parameter with neither AllowedValues
+        // nor Default can be anything and says nothing.
+        let default = "  Mode:\n    Type: String\n    Default: awsvpc\n";
+        assert_eq!(found(&t(default, body), "FF4056").len(), 1);
+        assert!(found(&t("  Mode:\n    Type: String\n", body), "FF4056").is_empty());
+
+        // A condition: the flag is judged in the case that sets it, and a resource whose
+        // condition is false is not there.
+        let debug = "  Debug:\n    Type: String\n    AllowedValues: ['yes', 'no']\nConditions:\n  IsDebug: !Equals [!Ref Debug, 'yes']\n";
+        let fargate = "  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      RequiresCompatibilities: [FARGATE]\n      NetworkMode: awsvpc\n      Cpu: '256'\n      Memory: '512'\n      ContainerDefinitions:\n        - {Name: app, Image: nginx, Privileged: !If [IsDebug, true, !Ref AWS::NoValue]}\n";
+        let d = found(&t(debug, fargate), "FF4055");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].1, "Task.Properties.ContainerDefinitions[0].Privileged");
+        assert!(d[0].2.ends_with(" (when Debug = yes)"), "{}", d[0].2);
+        let only_in_debug = fargate.replace(
+            "    Type: AWS::ECS::TaskDefinition\n",
+            "    Type: AWS::ECS::TaskDefinition\n    Condition: IsNotDebug\n",
+        );
+        let both = format!("{debug}  IsNotDebug: !Not [Condition: IsDebug]\n");
+        assert!(found(&t(&both, &only_in_debug), "FF4055").is_empty());
     }
 }

@@ -164,7 +164,7 @@ mod tests {
     }
 
     #[test]
-    fn ports_and_volumes_from_expressions_are_not_judged() {
+    fn ports_and_volumes_from_expressions_are_judged_for_each_value_they_can_take() {
         assert!(found(&template("80", "", ""), "FF4025").is_empty());
         assert!(found(&template("!Ref P", "", ""), "FF4025").is_empty());
         assert_eq!(found(&template("81", "", ""), "FF4025").len(), 1);
@@ -181,9 +181,26 @@ mod tests {
             )
             .is_empty()
         );
+        // An Fn::If is judged in each case: no volume in either (said without a case), or
+        // only when C is false; what nothing can follow is not judged.
+        let either = found(
+            &template("80", mount, "      Volumes: !If [C, [], []]\n"),
+            "FF4026",
+        );
+        assert_eq!(either.len(), 1, "{either:?}");
+        assert!(!either[0].2.contains("(when"), "{either:?}");
+        let one = found(
+            &template("80", mount, "      Volumes: !If [C, [{Name: data}], []]\n"),
+            "FF4026",
+        );
+        assert_eq!(one.len(), 1, "{one:?}");
+        assert!(
+            one[0].2.ends_with(" (when condition C is false)"),
+            "{one:?}"
+        );
         assert!(
             found(
-                &template("80", mount, "      Volumes: !If [C, [], []]\n"),
+                &template("80", mount, "      Volumes: !ImportValue Volumes\n"),
                 "FF4026"
             )
             .is_empty()

@@ -626,9 +626,16 @@ mod tests {
         assert!(paths(&bridge, "FF4057").is_empty());
         let lone = svc("bridge", "      Role: ecsServiceRole\n", "");
         assert_eq!(paths(&lone, "FF4057"), ["S.Properties.Role"]);
-        let maybe = svc(
+        // AWS::NoValue is no load balancer; what nothing can follow may be one.
+        let none = svc(
             "bridge",
             "      Role: !Ref P\n      LoadBalancers: !Ref AWS::NoValue\n",
+            "",
+        );
+        assert_eq!(paths(&none, "FF4057"), ["S.Properties.Role"]);
+        let maybe = svc(
+            "bridge",
+            "      Role: !Ref P\n      LoadBalancers: !ImportValue Balancers\n",
             "",
         );
         assert!(paths(&maybe, "FF4057").is_empty());

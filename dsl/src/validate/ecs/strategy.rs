@@ -310,9 +310,13 @@ mod tests {
         assert!(found(&t(listed, "my-provider"), "FF4049").is_empty());
         // The cluster's providers not written in the template: not judged.
         assert!(found(&t("", "FARGATE"), "FF4049").is_empty());
-        // Written as an expression: not judged.
-        let unknown =
+        // Written as an Fn::If: judged in each case; as what nothing can follow: not judged.
+        let either =
             "    Properties:\n      CapacityProviders: !If [X, [FARGATE], [FARGATE_SPOT]]\n";
+        let one = found(&t(either, "FARGATE_SPOT"), "FF4049");
+        assert_eq!(one.len(), 1, "{one:?}");
+        assert!(one[0].2.ends_with(" (when condition X is true)"), "{one:?}");
+        let unknown = "    Properties:\n      CapacityProviders: !Split [',', !ImportValue P]\n";
         assert!(found(&t(unknown, "FARGATE_SPOT"), "FF4049").is_empty());
         // A Managed Instances provider created in the cluster (`ClusterName`) is its own.
         let scoped = |cluster_name: &str| {

@@ -590,8 +590,18 @@ mod tests {
         let unknown =
             "[{Name: a, Image: x, Memory: !GetAtt Other.Size}, {Name: b, Image: x, Memory: 900}]";
         assert!(super::super::found(&task("      Memory: '512'\n", unknown), "FF4007").is_empty());
+        // A container an Fn::If adds is counted in the cases that add it.
         let expression = "[{Name: a, Image: x, Memory: 900}, !If [IsBig, {Name: b, Image: x, Memory: 4096}, !Ref AWS::NoValue]]";
         let found = super::super::found(&task("      Memory: '1024'\n", expression), "FF4007");
+        assert_eq!(
+            found.iter().map(|f| f.2.as_str()).collect::<Vec<_>>(),
+            [
+                "the containers reserve 4996 MiB of memory, more than the task's 1024 MiB (when Big = yes)"
+            ]
+        );
+        let unknown_container = "[{Name: a, Image: x, Memory: 900}, !ImportValue Sidecar]";
+        let found =
+            super::super::found(&task("      Memory: '1024'\n", unknown_container), "FF4007");
         assert!(found.is_empty(), "{found:?}");
         let found = super::super::found(&task("      Memory: '512'\n", expression), "FF4007");
         assert_eq!(
