@@ -273,6 +273,9 @@ registry! {
     CLOUDFRONT_ALIAS = Error Validator "FF2033"
         "a CloudFront alternate domain name that is not a lowercase domain name, or has a wildcard other than as its whole first label"
         "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html";
+    RDS_ENGINE = Error Validator "FF2034"
+        "an RDS DB instance or DB cluster Engine that RDS does not create (not one of the API's valid values, compared ignoring case)"
+        "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -36,6 +36,14 @@
 //!   <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html>,
 //!   <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/alternate-domain-names-wildcard.html>,
 //!   <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html>
+//! - RDS engines (`FF2034`): a DB instance's `Engine` is one of `CreateDBInstance`'s valid
+//!   values, a DB cluster's one of `CreateDBCluster`'s ([`RDS_INSTANCE_ENGINES`],
+//!   [`RDS_CLUSTER_ENGINES`]). Compared ignoring case: RDS takes `MySQL` for `mysql`, and
+//!   AWS's own sample templates write it so. Values through parameters, conditions and
+//!   mappings are followed; an engine left out (a read replica, an instance of a cluster)
+//!   is not judged.
+//!   <https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html>,
+//!   <https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html>
 
 use std::collections::BTreeSet;
 
@@ -45,7 +53,52 @@ use crate::rules;
 
 const TABLES: &[&str] = &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"];
 
+/// The engines `CreateDBInstance` creates ("Valid Values"), with those of RDS Custom and
+/// `sqlserver-dev-ee` (`CreateCustomDBEngineVersion`: RDS for SQL Server developer
+/// edition), and `neptune` and `docdb`, whose instances the RDS API also manages: an engine
+/// left out here would be a false alarm, one too many only a missed one. `aurora` (Aurora
+/// MySQL version 1) and `oracle-se`/`oracle-se1` are no longer created.
+pub(crate) const RDS_INSTANCE_ENGINES: &[&str] = &[
+    "aurora-mysql",
+    "aurora-postgresql",
+    "custom-oracle-ee",
+    "custom-oracle-ee-cdb",
+    "custom-oracle-se2",
+    "custom-oracle-se2-cdb",
+    "custom-sqlserver-dev",
+    "custom-sqlserver-ee",
+    "custom-sqlserver-se",
+    "custom-sqlserver-web",
+    "db2-ae",
+    "db2-se",
+    "docdb",
+    "mariadb",
+    "mysql",
+    "neptune",
+    "oracle-ee",
+    "oracle-ee-cdb",
+    "oracle-se2",
+    "oracle-se2-cdb",
+    "postgres",
+    "sqlserver-dev-ee",
+    "sqlserver-ee",
+    "sqlserver-ex",
+    "sqlserver-se",
+    "sqlserver-web",
+];
+
+/// The engines `CreateDBCluster` creates ("Valid Values": Aurora and Multi-AZ DB clusters,
+/// and `neptune`).
+pub(crate) const RDS_CLUSTER_ENGINES: &[&str] = &[
+    "aurora-mysql",
+    "aurora-postgresql",
+    "mysql",
+    "neptune",
+    "postgres",
+];
+
 pub(super) fn check(cx: &mut Cx) {
+    rds_engines(cx);
     dynamodb(cx);
     throughput(cx);
     backup(cx);
@@ -53,6 +106,56 @@ pub(super) fn check(cx: &mut Cx) {
     dns_records(cx);
     replication_groups(cx);
     cloudfront_aliases(cx);
+}
+
+/// FF2034: the `Engine` of each RDS DB instance and DB cluster (see the module notes).
+fn rds_engines(cx: &mut Cx) {
+    let mut found = Vec::new();
+    for (kind, engines, api) in [
+        (
+            "AWS::RDS::DBInstance",
+            RDS_INSTANCE_ENGINES,
+            "CreateDBInstance",
+        ),
+        (
+            "AWS::RDS::DBCluster",
+            RDS_CLUSTER_ENGINES,
+            "CreateDBCluster",
+        ),
+    ] {
+        for (id, _, props) in cx.resources_of(kind) {
+            let Some(engine) = props.and_then(|p| p.get("Engine")) else {
+                continue;
+            };
+            for case in super::resolve::cases(cx, &[engine]) {
+                let Some(Json::String(e)) = &case.values[0] else {
+                    continue;
+                };
+                if super::has_dynamic_reference(e)
+                    || engines.iter().any(|k| k.eq_ignore_ascii_case(e))
+                {
+                    continue;
+                }
+                let hint = if e.eq_ignore_ascii_case("aurora") {
+                    "use `aurora-mysql`: `aurora` (Aurora MySQL version 1) is no longer created"
+                        .to_owned()
+                } else if let Some(k) = super::suggest(e, engines.iter().copied()) {
+                    format!("did you mean `{k}`?")
+                } else {
+                    format!("use {}", super::one_of(engines))
+                };
+                found.push((
+                    id,
+                    format!("{id}.Properties.Engine"),
+                    format!("`{e}` is not an engine {api} creates{}", case.when()),
+                    hint,
+                ));
+            }
+        }
+    }
+    for (id, path, message, hint) in found {
+        cx.report(rules::RDS_ENGINE, Some(id), path, message, Some(hint));
+    }
 }
 
 /// FF2033: a CloudFront distribution's alternate domain names (see the module notes). A
@@ -521,6 +624,51 @@ fn backup(cx: &mut Cx) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn rds_engines_are_those_the_api_creates_ignoring_case() {
+        let t = |kind: &str, engine: &str| {
+            format!(
+                "Parameters:\n  E:\n    Type: String\n    AllowedValues: [postgres, postgresql]\nResources:\n  D:\n    Type: AWS::RDS::{kind}\n    Properties:\n      Engine: {engine}\n"
+            )
+        };
+        let found = |kind: &str, engine: &str| crate::validate::found(&t(kind, engine), "FF2034");
+        for good in [
+            "mysql",
+            "MySQL",
+            "aurora-postgresql",
+            "sqlserver-ex",
+            "db2-se",
+        ] {
+            assert!(found("DBInstance", good).is_empty(), "{good}");
+        }
+        for good in ["aurora-mysql", "postgres", "mysql"] {
+            assert!(found("DBCluster", good).is_empty(), "{good}");
+        }
+        let d = found("DBInstance", "postgress");
+        assert_eq!(
+            d,
+            [(
+                "error",
+                "D.Properties.Engine".to_owned(),
+                "`postgress` is not an engine CreateDBInstance creates".to_owned(),
+                "did you mean `postgres`?".to_owned()
+            )]
+        );
+        // An instance engine is not a cluster engine.
+        let d = found("DBCluster", "mariadb");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].2.contains("CreateDBCluster"), "{d:?}");
+        let d = found("DBCluster", "aurora");
+        assert!(d[0].3.starts_with("use `aurora-mysql`"), "{d:?}");
+        // Each value a parameter allows.
+        let d = found("DBInstance", "!Ref E");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].2.ends_with("creates (when E = postgresql)"), "{d:?}");
+        // Resolved at deploy time, or left out: not judged.
+        assert!(found("DBInstance", "'{{resolve:ssm:/db/engine}}'").is_empty());
+        assert!(found("DBInstance", "!ImportValue Engine").is_empty());
+    }
 
     #[test]
     fn cloudfront_aliases_are_lowercase_domain_names_with_a_leading_wildcard_only() {
