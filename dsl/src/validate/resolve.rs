@@ -221,11 +221,12 @@ impl Specialized {
 /// resources' properties a `Ref` to a `String` or `Number` parameter is its value, an
 /// `Fn::If` whose condition is known is its branch (`AWS::NoValue` removes the property or
 /// item), an `Fn::FindInMap` whose keys are known is the mapping's value; a resource whose
-/// condition is false is left out. What cannot be known stays as written. Empty when
-/// nothing can be followed or beyond [`MAX_SCENARIOS`] assignments.
-pub(crate) fn specialized(cx: &Cx, ids: &[&str]) -> Vec<Specialized> {
+/// condition is false is left out. What cannot be known stays as written. Each case is
+/// given to `f` in turn (one copy of the template at a time); returns how many there were:
+/// none when nothing can be followed or beyond [`MAX_SCENARIOS`] assignments.
+pub(crate) fn specialized(cx: &Cx, ids: &[&str], mut f: impl FnMut(Specialized)) -> usize {
     let Some(resources) = cx.resources else {
-        return Vec::new();
+        return 0;
     };
     let mut vars: Vec<Var> = Vec::new();
     for id in ids {
@@ -239,8 +240,9 @@ pub(crate) fn specialized(cx: &Cx, ids: &[&str]) -> Vec<Specialized> {
             add_condition(cx, c, &mut vars, 0);
         }
     }
-    let mut out: Vec<Specialized> = Vec::new();
+    let mut count = 0;
     each_assignment(cx, &vars, |env| {
+        count += 1;
         let mut body = cx.body.clone();
         if let Some(Json::Object(rs)) = body.get_mut("Resources") {
             for id in ids {
@@ -276,13 +278,13 @@ pub(crate) fn specialized(cx: &Cx, ids: &[&str]) -> Vec<Specialized> {
                 said.push((name.to_owned(), format!("condition {name} is {assumed}")));
             }
         }
-        out.push(Specialized {
+        f(Specialized {
             body,
             said,
             notes: env.notes.clone(),
         });
     });
-    out
+    count
 }
 
 /// Whether parameter `name` is a `String` or a `Number`, which a `Ref` gives as one value
@@ -793,9 +795,9 @@ mod tests {
         });
         let t = Template::new("t", body);
         let cx = Cx::new(&t);
-        let cases = specialized(&cx, &["R", "OnlyBig"]);
+        let mut cases = Vec::new();
+        assert_eq!(specialized(&cx, &["R", "OnlyBig"], |c| cases.push(c)), 2);
         // Size = 1 and Size = 2 (Big follows Size: no other case), small first.
-        let mut cases = cases;
         cases.sort_by_key(|c| c.body["Resources"]["R"]["Properties"]["Size"].to_string());
         assert_eq!(cases.len(), 2);
         let resources: Vec<Json> = cases.iter().map(|c| c.body["Resources"].clone()).collect();
@@ -818,7 +820,7 @@ mod tests {
             " (when Size = 2; mapping M, key 2)"
         );
         // A resource that follows nothing: no case at all.
-        assert!(specialized(&cx, &["Other2"]).is_empty());
+        assert_eq!(specialized(&cx, &["Other2"], |_| panic!("no case")), 0);
     }
 
     fn guaranteed_in(body: Json, asserted: &[String], target: &str) -> bool {

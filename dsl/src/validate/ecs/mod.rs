@@ -79,17 +79,13 @@ fn under_parameters(cx: &mut Cx) {
         .filter(|(_, kind)| kind.is_some_and(read_by_the_rules))
         .map(|((id, _), _)| id.as_str())
         .collect();
-    let cases = super::resolve::specialized(cx, &ids);
-    if cases.is_empty() {
-        return;
-    }
     let as_written: Vec<(&str, String)> =
         cx.diags.iter().map(|d| (d.rule, d.path.clone())).collect();
     // Each new finding with the label of the first case it is found in and the number of
     // cases it is found in.
     let mut found: Vec<(crate::Diagnostic, String, usize)> = Vec::new();
-    for case in &cases {
-        let t = crate::Template::new(cx.source, case.body.clone());
+    let cases = super::resolve::specialized(cx, &ids, |mut case| {
+        let t = crate::Template::new(cx.source, std::mem::take(&mut case.body));
         let mut under = Cx::new(&t);
         under.opaque = cx.opaque;
         rules(&mut under);
@@ -115,12 +111,12 @@ fn under_parameters(cx: &mut Cx) {
             let when = case.when(&names);
             found.push((d, when, 1));
         }
-    }
+    });
     // Found in every case: true whatever the parameters are, said without a case.
     let found: Vec<crate::Diagnostic> = found
         .into_iter()
         .map(|(mut d, when, n)| {
-            if n < cases.len() {
+            if n < cases {
                 d.message.push_str(&when);
             }
             d
