@@ -163,6 +163,7 @@ fn each_assignment<'c, 't>(cx: &'c Cx<'t>, vars: &[Var<'t>], mut f: impl FnMut(&
             params,
             conds,
             notes: Vec::new(),
+            changed: false,
         };
         // A condition the parameters decide must agree with them: skip impossible scenarios.
         let consistent =
@@ -221,9 +222,10 @@ impl Specialized {
 /// resources' properties a `Ref` to a `String` or `Number` parameter is its value, an
 /// `Fn::If` whose condition is known is its branch (`AWS::NoValue` removes the property or
 /// item), an `Fn::FindInMap` whose keys are known is the mapping's value; a resource whose
-/// condition is false is left out. What cannot be known stays as written. Each case is
-/// given to `f` in turn (one copy of the template at a time); returns how many there were:
-/// none when nothing can be followed or beyond [`MAX_SCENARIOS`] assignments.
+/// condition is false is left out. What cannot be known stays as written. Each case that
+/// changes something is given to `f` in turn (one copy of the template at a time); returns
+/// how many cases there were, those that change nothing included: none when nothing can be
+/// followed or beyond [`MAX_SCENARIOS`] assignments.
 pub(crate) fn specialized(cx: &Cx, ids: &[&str], mut f: impl FnMut(Specialized)) -> usize {
     let Some(resources) = cx.resources else {
         return 0;
@@ -253,6 +255,7 @@ pub(crate) fn specialized(cx: &Cx, ids: &[&str], mut f: impl FnMut(Specialized))
                     && env.assumed(c) == Some(false)
                 {
                     rs.shift_remove(*id);
+                    env.changed = true;
                     continue;
                 }
                 if let Some(p) = r.get("Properties")
@@ -278,11 +281,14 @@ pub(crate) fn specialized(cx: &Cx, ids: &[&str], mut f: impl FnMut(Specialized))
                 said.push((name.to_owned(), format!("condition {name} is {assumed}")));
             }
         }
-        f(Specialized {
-            body,
-            said,
-            notes: env.notes.clone(),
-        });
+        // A case that changes nothing is the template as written, already judged.
+        if env.changed {
+            f(Specialized {
+                body,
+                said,
+                notes: env.notes.clone(),
+            });
+        }
     });
     count
 }
@@ -457,6 +463,7 @@ pub(crate) fn guaranteed(cx: &Cx, asserted: &[String], target: &str) -> bool {
             params: assigned,
             conds: Vec::new(),
             notes: Vec::new(),
+            changed: false,
         };
         let holds = premise
             .iter()
@@ -496,6 +503,8 @@ struct Env<'c, 't> {
     conds: Vec<(&'t str, bool)>,
     /// Mapping rows used, for the label.
     notes: Vec<String>,
+    /// Whether [`Env::partial`] worked anything out.
+    changed: bool,
 }
 
 impl Env<'_, '_> {
@@ -527,21 +536,36 @@ impl Env<'_, '_> {
             return Some(v.clone());
         }
         match intrinsic(v) {
-            Some(("Ref", Json::String(name))) if name == "AWS::NoValue" => None,
+            Some(("Ref", Json::String(name))) if name == "AWS::NoValue" => {
+                self.changed = true;
+                None
+            }
             Some(("Ref", Json::String(name))) => {
                 let value = self.params.iter().find(|(n, _)| n == name);
                 match value {
-                    Some((_, Some(x))) if scalar_parameter(self.cx, name) => Some(x.clone()),
+                    Some((_, Some(x))) if scalar_parameter(self.cx, name) => {
+                        self.changed = true;
+                        Some(x.clone())
+                    }
                     _ => Some(v.clone()),
                 }
             }
             Some(("Fn::If", Json::Array(a))) if a.len() == 3 => {
                 match a[0].as_str().and_then(|c| self.assumed(c)) {
-                    Some(take) => self.partial(&a[if take { 1 } else { 2 }], depth + 1),
+                    Some(take) => {
+                        self.changed = true;
+                        self.partial(&a[if take { 1 } else { 2 }], depth + 1)
+                    }
                     None => Some(v.clone()),
                 }
             }
-            Some(("Fn::FindInMap", _)) => Some(self.eval(v, depth).unwrap_or_else(|| v.clone())),
+            Some(("Fn::FindInMap", _)) => match self.eval(v, depth) {
+                Some(x) => {
+                    self.changed = true;
+                    Some(x)
+                }
+                None => Some(v.clone()),
+            },
             Some(_) => Some(v.clone()),
             None => match v {
                 Json::Object(m) => Some(Json::Object(
@@ -790,7 +814,8 @@ mod tests {
                     "Sub": {"Fn::Sub": "${Size}"}
                 }},
                 "OnlyBig": {"Type": "AWS::SNS::Topic", "Condition": "Big"},
-                "Other": {"Type": "AWS::SNS::Topic", "Properties": {"N": {"Ref": "Size"}}}
+                "Other": {"Type": "AWS::SNS::Topic", "Properties": {"N": {"Ref": "Size"}}},
+                "OnlyFree": {"Type": "AWS::SNS::Topic", "Properties": {"N": {"Ref": "Free"}}}
             }
         });
         let t = Template::new("t", body);
@@ -821,6 +846,11 @@ mod tests {
         );
         // A resource that follows nothing: no case at all.
         assert_eq!(specialized(&cx, &["Other2"], |_| panic!("no case")), 0);
+        // A case that changes nothing (Free can be anything) is counted, not handed over.
+        assert_eq!(
+            specialized(&cx, &["OnlyFree"], |_| panic!("nothing changed")),
+            1
+        );
     }
 
     fn guaranteed_in(body: Json, asserted: &[String], target: &str) -> bool {

@@ -44,19 +44,21 @@ pub(super) fn check(cx: &mut Cx) {
     under_parameters(cx);
 }
 
-/// The resource types the rules of this directory read.
+/// The services whose resources the rules of this directory are about.
+const OWN: [&str; 3] = ["AWS::ECS::", "AWS::ApplicationAutoScaling::", "AWS::ECR::"];
+
+fn own(kind: &str) -> bool {
+    OWN.iter().any(|p| kind.starts_with(p))
+}
+
+/// The resource types the rules of this directory read: their own, and those they relate
+/// to them.
 fn read_by_the_rules(kind: &str) -> bool {
-    [
-        "AWS::ECS::",
-        "AWS::ApplicationAutoScaling::",
-        "AWS::ElasticLoadBalancingV2::",
-    ]
-    .iter()
-    .any(|p| kind.starts_with(p))
+    own(kind)
+        || kind.starts_with("AWS::ElasticLoadBalancingV2::")
         || matches!(
             kind,
-            "AWS::ECR::Repository"
-                | "AWS::ServiceDiscovery::Service"
+            "AWS::ServiceDiscovery::Service"
                 | "AWS::AutoScaling::AutoScalingGroup"
                 | "AWS::Events::Rule"
         )
@@ -79,6 +81,11 @@ fn under_parameters(cx: &mut Cx) {
         .filter(|(_, kind)| kind.is_some_and(read_by_the_rules))
         .map(|((id, _), _)| id.as_str())
         .collect();
+    // Load balancers, Auto Scaling groups, Cloud Map services and EventBridge rules are read
+    // only beside the rules' own resources: without one, nothing to judge.
+    if !cx.types.iter().flatten().any(|k| own(k)) {
+        return;
+    }
     let as_written: Vec<(&str, String)> =
         cx.diags.iter().map(|d| (d.rule, d.path.clone())).collect();
     // Each new finding with the label of the first case it is found in and the number of
