@@ -373,7 +373,7 @@ registry! {
         "EC2 task without memory at task or container level"
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html";
     AWSLOGS_OPTIONS = Error Validator "FF4010"
-        "awslogs log configuration missing required options"
+        "awslogs log configuration missing required options, with unknown ones, or naming its log group by ARN"
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LogConfiguration.html";
     FARGATE_SERVICE_COMPATIBILITY = Error Validator "FF4011"
         "FARGATE service whose task definition is not FARGATE-compatible"

@@ -475,6 +475,48 @@ pub(super) const AWSLOGS_OPTIONS: &[&str] = &[
     "mode",
 ];
 
+/// FF4010: `awslogs-group` given a log group's ARN, where the driver takes its name: a
+/// CloudWatch Logs group name is letters, digits and `_-/.#` only ("Pattern:
+/// `[\.\-_/#A-Za-z0-9]+`",
+/// <https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html>),
+/// so no log group has that name and the tasks cannot log. An `Fn::GetAtt` of a log group
+/// of the template's `Arn`, or a literal ARN, is reported.
+fn group_by_arn(cx: &mut Cx, id: &str, path: &str, name: &str, group: &Json) {
+    let from_template = match crate::validate::intrinsic(group) {
+        Some(("Fn::GetAtt", _)) => {
+            let target = ref_or_getatt_target(Some(group));
+            let attr = match group.get("Fn::GetAtt") {
+                Some(Json::Array(a)) => a.get(1).and_then(Json::as_str),
+                Some(Json::String(s)) => s.split_once('.').map(|(_, a)| a),
+                _ => None,
+            };
+            match target {
+                Some(t) if attr == Some("Arn") && cx.resource_type(t) == Some("AWS::Logs::LogGroup") => {
+                    Some(t.to_owned())
+                }
+                _ => return,
+            }
+        }
+        _ => match lit_str(Some(group)) {
+            Some(s) if s.starts_with("arn:") => None,
+            _ => return,
+        },
+    };
+    let hint = match &from_template {
+        Some(t) => format!("give the group's name: `!Ref {t}`"),
+        None => "give the group's name (the part after `log-group:` in the ARN)".to_owned(),
+    };
+    cx.report(
+        rules::AWSLOGS_OPTIONS,
+        Some(id),
+        format!("{path}.LogConfiguration.Options.awslogs-group"),
+        format!(
+            "container `{name}`: awslogs-group is given a log group's ARN; the awslogs driver takes the group's name"
+        ),
+        Some(hint),
+    );
+}
+
 /// A container's name as diagnostics show it: the literal name, an intrinsic function as
 /// written, or `(no Name)`.
 fn container_name(c: &JsonMap) -> std::borrow::Cow<'_, str> {
@@ -499,6 +541,9 @@ pub(super) fn awslogs(cx: &mut Cx, id: &str, path: &str, c: &JsonMap, fargate: b
         Some(Json::Object(o)) => Some(o),
         _ => None,
     };
+    if let Some(group) = options.and_then(|o| o.get("awslogs-group")) {
+        group_by_arn(cx, id, path, &name, group);
+    }
     let mut required = vec!["awslogs-group", "awslogs-region"];
     if fargate {
         required.push("awslogs-stream-prefix");
@@ -674,6 +719,40 @@ mod tests {
         );
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].2.ends_with("(when Port = 9090)"), "{f:?}");
+    }
+
+    /// awslogs-group takes a log group's name: its ARN (a template group's `Arn`, or
+    /// written out) is reported, its name or another attribute is not.
+    #[test]
+    fn awslogs_group_is_a_name_not_an_arn() {
+        let task = |group: &str| {
+            format!(
+                "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n  Queue:\n    Type: AWS::SQS::Queue\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions: [{{Name: app, Image: nginx, Memory: 512, LogConfiguration: {{LogDriver: awslogs, Options: {{awslogs-group: {group}, awslogs-region: eu-west-1}}}}}}]\n"
+            )
+        };
+        let at = "Task.Properties.ContainerDefinitions[0].LogConfiguration.Options.awslogs-group";
+        for arn in ["!GetAtt Logs.Arn", "!GetAtt [Logs, Arn]"] {
+            let f = super::super::found(&task(arn), "FF4010");
+            assert_eq!(
+                f,
+                [(
+                    "error",
+                    at.to_owned(),
+                    "container `app`: awslogs-group is given a log group's ARN; the awslogs driver takes the group's name".to_owned(),
+                    "give the group's name: `!Ref Logs`".to_owned()
+                )],
+                "{arn}"
+            );
+        }
+        let f = super::super::found(
+            &task("'arn:aws:logs:eu-west-1:123456789012:log-group:app:*'"),
+            "FF4010",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].1, at);
+        for fine in ["!Ref Logs", "/ecs/app", "!GetAtt Queue.Arn", "!GetAtt Logs.LogGroupName"] {
+            assert!(super::super::found(&task(fine), "FF4010").is_empty(), "{fine}");
+        }
     }
 
     /// awslogs options: what is missing and what is unknown each said as it is; options
