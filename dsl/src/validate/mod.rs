@@ -60,6 +60,7 @@ mod nested;
 mod nulls;
 mod pattern;
 mod policy;
+mod ref_kinds;
 pub(crate) mod refs;
 mod resolve;
 mod schema;
@@ -176,6 +177,7 @@ pub fn validate_as_of(template: &Template, today: Date) -> Report {
     nulls::check(&mut cx);
     schema::check(&mut cx);
     refs::check(&mut cx);
+    ref_kinds::check(&mut cx);
     secrets::check(&mut cx);
     lambda::check(&mut cx, today);
     policy::check(&mut cx);

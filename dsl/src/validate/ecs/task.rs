@@ -491,7 +491,10 @@ fn group_by_arn(cx: &mut Cx, id: &str, path: &str, name: &str, group: &Json) {
                 _ => None,
             };
             match target {
-                Some(t) if attr == Some("Arn") && cx.resource_type(t) == Some("AWS::Logs::LogGroup") => {
+                Some(t)
+                    if attr == Some("Arn")
+                        && cx.resource_type(t) == Some("AWS::Logs::LogGroup") =>
+                {
                     Some(t.to_owned())
                 }
                 _ => return,
@@ -750,8 +753,16 @@ mod tests {
         );
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].1, at);
-        for fine in ["!Ref Logs", "/ecs/app", "!GetAtt Queue.Arn", "!GetAtt Logs.LogGroupName"] {
-            assert!(super::super::found(&task(fine), "FF4010").is_empty(), "{fine}");
+        for fine in [
+            "!Ref Logs",
+            "/ecs/app",
+            "!GetAtt Queue.Arn",
+            "!GetAtt Logs.LogGroupName",
+        ] {
+            assert!(
+                super::super::found(&task(fine), "FF4010").is_empty(),
+                "{fine}"
+            );
         }
     }
 

@@ -1,0 +1,208 @@
+//! `FF3013`: a `Ref` to a resource of the template where a property takes the ID of another
+//! kind of resource. What `Ref` returns is documented per type ("Ref returns the ID of the
+//! VPC" for `AWS::EC2::VPC`, the subnet's ID for `AWS::EC2::Subnet`, a role's *name* for
+//! `AWS::IAM::Role`...), so a `VpcId` given `Ref` of a role is a name where an ID belongs,
+//! which the service refuses when the stack is deployed.
+//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html>
+//!
+//! Only these properties, whose names say the one kind they take, are judged, on resources
+//! of AWS's own types: `VpcId` (an `AWS::EC2::VPC`), `SubnetId` and the items of `Subnets`
+//! and `SubnetIds` (an `AWS::EC2::Subnet`). A `Ref` to a custom resource, a module or a type
+//! of another namespace (a registry extension) can return anything and is not judged; nor
+//! is a parameter (its type says what it holds).
+
+use super::{Cx, intrinsic};
+use crate::model::render::Json;
+use crate::rules;
+
+/// (property, the type whose `Ref` it takes, whether it is a list of them).
+const KINDS: &[(&str, &str, bool)] = &[
+    ("VpcId", "AWS::EC2::VPC", false),
+    ("SubnetId", "AWS::EC2::Subnet", false),
+    ("Subnets", "AWS::EC2::Subnet", true),
+    ("SubnetIds", "AWS::EC2::Subnet", true),
+];
+
+/// One step of the path to a value: a key or an index.
+#[derive(Clone, Copy)]
+enum Step<'t> {
+    Key(&'t str),
+    Index(usize),
+}
+
+/// A found problem: (logical ID, path, message, hint).
+type Found = (String, String, String, String);
+
+pub(super) fn check(cx: &mut Cx) {
+    let mut found: Vec<Found> = Vec::new();
+    let resources = cx.resources.into_iter().flatten().zip(&cx.types);
+    for ((id, r), kind) in resources {
+        if !kind.is_some_and(|k| k.starts_with("AWS::")) {
+            continue;
+        }
+        if let Some(p) = r.get("Properties") {
+            let mut at = vec![Step::Key(id), Step::Key("Properties")];
+            walk(cx, p, &mut at, &mut found);
+        }
+    }
+    for (id, path, message, hint) in found {
+        cx.report(
+            rules::REF_OF_ANOTHER_KIND,
+            Some(&id),
+            path,
+            message,
+            Some(hint),
+        );
+    }
+}
+
+/// The path as diagnostics write it: `Net.Properties.Subnets[1]`.
+fn shown(at: &[Step]) -> String {
+    let mut s = String::new();
+    for step in at {
+        match step {
+            Step::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Step::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+fn walk<'t>(cx: &Cx, v: &'t Json, at: &mut Vec<Step<'t>>, found: &mut Vec<Found>) {
+    if at.len() > 64 {
+        return;
+    }
+    match v {
+        Json::Object(m) if intrinsic(v).is_none() => {
+            for (k, x) in m {
+                at.push(Step::Key(k));
+                match KINDS.iter().find(|(name, ..)| name == k) {
+                    Some(&(_, wanted, true)) => {
+                        for (i, item) in x.as_array().into_iter().flatten().enumerate() {
+                            at.push(Step::Index(i));
+                            judge(cx, item, wanted, at, found);
+                            at.pop();
+                        }
+                    }
+                    Some(&(_, wanted, false)) => judge(cx, x, wanted, at, found),
+                    None => walk(cx, x, at, found),
+                }
+                at.pop();
+            }
+        }
+        Json::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                at.push(Step::Index(i));
+                walk(cx, x, at, found);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `v` (or each branch of an `Fn::If`) when it is a `Ref` to a resource of an AWS type
+/// other than `wanted`.
+fn judge<'t>(cx: &Cx, v: &'t Json, wanted: &str, at: &mut Vec<Step<'t>>, found: &mut Vec<Found>) {
+    match intrinsic(v) {
+        Some(("Ref", Json::String(target))) => {
+            let Some(kind) = cx.resource_type(target) else {
+                return;
+            };
+            if kind == wanted
+                || !kind.starts_with("AWS::")
+                || kind == "AWS::CloudFormation::CustomResource"
+                || kind.ends_with("::MODULE")
+            {
+                return;
+            }
+            let property = at
+                .iter()
+                .rev()
+                .find_map(|s| match s {
+                    Step::Key(k) => Some(*k),
+                    Step::Index(_) => None,
+                })
+                .unwrap_or_default();
+            let Some(Step::Key(id)) = at.first() else {
+                return;
+            };
+            found.push((
+                (*id).to_owned(),
+                shown(at),
+                format!(
+                    "{property} takes the ID of an {wanted}, but `{target}` is an {kind}, whose Ref is no such ID"
+                ),
+                format!("refer to an {wanted} (or a parameter of type {wanted}::Id)"),
+            ));
+        }
+        Some(("Fn::If", Json::Array(a))) if a.len() == 3 => {
+            at.push(Step::Key("Fn::If"));
+            for (branch, x) in a.iter().enumerate().skip(1) {
+                at.push(Step::Index(branch));
+                judge(cx, x, wanted, at, found);
+                at.pop();
+            }
+            at.pop();
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::found;
+
+    fn t(props: &str) -> String {
+        format!(
+            "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: {{CidrBlock: 10.0.0.0/16}}\n  Net:\n    Type: AWS::EC2::Subnet\n    Properties: {{VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24}}\n  Role:\n    Type: AWS::IAM::Role\n    Properties: {{AssumeRolePolicyDocument: {{}}}}\n  Lookup:\n    Type: Custom::Lookup\n    Properties: {{ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:f}}\n  It:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: x\n{props}"
+        )
+    }
+
+    #[test]
+    fn a_vpc_or_subnet_property_given_ref_of_another_kind_is_an_error() {
+        let f = found(&t("      VpcId: !Ref Role\n"), "FF3013");
+        assert_eq!(
+            f,
+            [(
+                "error",
+                "It.Properties.VpcId".to_owned(),
+                "VpcId takes the ID of an AWS::EC2::VPC, but `Role` is an AWS::IAM::Role, whose Ref is no such ID".to_owned(),
+                "refer to an AWS::EC2::VPC (or a parameter of type AWS::EC2::VPC::Id)".to_owned()
+            )]
+        );
+        // Each branch of an Fn::If; each item of a subnet list, nested anywhere.
+        let f = found(&t("      VpcId: !If [C, !Ref Vpc, !Ref Net]\n"), "FF3013");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].1, "It.Properties.VpcId.Fn::If[2]");
+        let f = found(
+            &t("      Tags: [{Key: k, Value: v}]\n      Nested: {Subnets: [!Ref Net, !Ref Vpc]}\n"),
+            "FF3013",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].1, "It.Properties.Nested.Subnets[1]");
+        assert!(
+            f[0].2
+                .starts_with("Subnets takes the ID of an AWS::EC2::Subnet, but `Vpc`")
+        );
+    }
+
+    #[test]
+    fn what_can_be_anything_is_not_judged() {
+        for fine in [
+            "      VpcId: !Ref Vpc\n",
+            "      VpcId: !Ref Lookup\n",
+            "      VpcId: vpc-12345678\n",
+            "      VpcId: !ImportValue Vpc\n",
+            "      VpcId: !GetAtt Net.VpcId\n",
+            "      SubnetIds: !Ref Role\n",
+        ] {
+            assert!(found(&t(fine), "FF3013").is_empty(), "{fine}");
+        }
+    }
+}
