@@ -276,6 +276,9 @@ registry! {
     RDS_ENGINE = Error Validator "FF2034"
         "an RDS DB instance or DB cluster Engine that RDS does not create (not one of the API's valid values, compared ignoring case)"
         "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html";
+    POLICY_NOT_APPLIED = Warning Validator "FF2035"
+        "a CreationPolicy or UpdatePolicy on a resource type (or module) CloudFormation does not apply it to"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -47,6 +47,7 @@
 //! assert_eq!(report.diagnostics[0].path, "Logs.Properties.RetentionInDays");
 //! ```
 
+mod attributes;
 mod capabilities;
 mod data;
 mod ecs;
@@ -176,6 +177,7 @@ pub fn validate_as_of(template: &Template, today: Date) -> Report {
     limits::check(&mut cx);
     nulls::check(&mut cx);
     schema::check(&mut cx);
+    attributes::check(&mut cx);
     refs::check(&mut cx);
     ref_kinds::check(&mut cx);
     secrets::check(&mut cx);

@@ -534,7 +534,7 @@ mod tests {
         stack
             .options(&lg)
             .override_property("LogGroupName", other.to_ref())
-            .override_attribute("UpdatePolicy.Note", crate::fns::sub("${AWS::StackName}"))
+            .override_attribute("Metadata.Note", crate::fns::sub("${AWS::StackName}"))
             .update_replace_policy_if(
                 &prod,
                 UpdateReplacePolicy::Retain,
@@ -544,7 +544,7 @@ mod tests {
         let r = &t.body()["Resources"]["Logs"];
         assert_eq!(r["Properties"]["LogGroupName"], json!({"Ref": "Other"}));
         assert_eq!(
-            r["UpdatePolicy"]["Note"],
+            r["Metadata"]["Note"],
             json!({"Fn::Sub": "${AWS::StackName}"})
         );
         assert_eq!(
