@@ -112,8 +112,7 @@ fn under_parameters(cx: &mut Cx) {
             let names = d
                 .logical_id
                 .as_deref()
-                .and_then(|id| cx.resources?.get(id))
-                .map(|r| super::resolve::depends_on(cx, r))
+                .map(|id| neighbourhood_depends_on(cx, &ids, id))
                 .unwrap_or_default();
             let when = case.when(&names);
             found.push((d, when, 1));
@@ -130,6 +129,36 @@ fn under_parameters(cx: &mut Cx) {
         })
         .collect();
     cx.diags.extend(found);
+}
+
+/// The parameters and conditions a finding about `id` may come from: those of `id` and of
+/// the resources among `ids` it refers to or that refer to it (a service and its task
+/// definition, a scalable target and its service). A case's label names these (or, when
+/// none is assigned, all): a rule relates a resource to its neighbours.
+fn neighbourhood_depends_on(cx: &Cx, ids: &[&str], id: &str) -> Vec<String> {
+    let Some(resources) = cx.resources else {
+        return Vec::new();
+    };
+    let Some(r) = resources.get(id) else {
+        return Vec::new();
+    };
+    let mut near: Vec<&str> = vec![id];
+    super::refs::referenced_ids(r, &mut near);
+    for other in ids {
+        let mut refs = Vec::new();
+        if let Some(o) = resources.get(*other) {
+            super::refs::referenced_ids(o, &mut refs);
+        }
+        if refs.contains(&id) {
+            near.push(other);
+        }
+    }
+    near.sort_unstable();
+    near.dedup();
+    near.iter()
+        .filter_map(|n| resources.get(*n))
+        .flat_map(|r| super::resolve::depends_on(cx, r))
+        .collect()
 }
 
 /// Rules left out of [`under_parameters`]: they decide themselves what an expression
@@ -304,5 +333,18 @@ mod parameter_tests {
         );
         let both = format!("{debug}  IsNotDebug: !Not [Condition: IsDebug]\n");
         assert!(found(&t(&both, &only_in_debug), "FF4055").is_empty());
+    }
+
+    /// A finding about one resource that comes from another's parameter names that
+    /// parameter: a service without a NetworkConfiguration fails when its task definition's
+    /// network mode is awsvpc, whatever its own desired count.
+    #[test]
+    fn the_case_names_the_parameters_of_the_resources_related_to_the_finding() {
+        let params = "  Mode:\n    Type: String\n    AllowedValues: [bridge, awsvpc]\n  Count:\n    Type: Number\n    AllowedValues: [1, 2]\n";
+        let body = "  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      NetworkMode: !Ref Mode\n      ContainerDefinitions: [{Name: app, Image: nginx, Memory: 512}]\n  Service:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref Task\n      DesiredCount: !Ref Count\n";
+        let d = found(&t(params, body), "FF4012");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].1, "Service.Properties");
+        assert!(d[0].2.contains("Mode = awsvpc"), "{}", d[0].2);
     }
 }
