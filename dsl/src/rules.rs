@@ -318,7 +318,7 @@ registry! {
         "NoEcho parameter shown in clear by an output or a resource's Metadata"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html";
     REF_OF_ANOTHER_KIND = Error Validator "FF3013"
-        "a VpcId or subnet property given Ref of a template resource of another kind (a role's name where a VPC ID belongs)"
+        "a VpcId, subnet or security group property given Ref of a template resource of another kind (a role's name where a VPC ID belongs)"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html";
 
     // ---- The validator: template limits (FF31xx) -----------------------------------------

@@ -7,7 +7,9 @@
 //!
 //! Only these properties, whose names say the one kind they take, are judged, on resources
 //! of AWS's own types: `VpcId` (an `AWS::EC2::VPC`), `SubnetId` and the items of `Subnets`
-//! and `SubnetIds` (an `AWS::EC2::Subnet`). A `Ref` to a custom resource, a module or a type
+//! and `SubnetIds` (an `AWS::EC2::Subnet`), the items of `SecurityGroupIds`,
+//! `SecurityGroups` and `VpcSecurityGroupIds` (an `AWS::EC2::SecurityGroup`, whose `Ref` is
+//! its ID, or its name where a group name is taken). A `Ref` to a custom resource, a module or a type
 //! of another namespace (a registry extension) can return anything and is not judged; nor
 //! is a parameter (its type says what it holds).
 
@@ -21,6 +23,9 @@ const KINDS: &[(&str, &str, bool)] = &[
     ("SubnetId", "AWS::EC2::Subnet", false),
     ("Subnets", "AWS::EC2::Subnet", true),
     ("SubnetIds", "AWS::EC2::Subnet", true),
+    ("SecurityGroupIds", "AWS::EC2::SecurityGroup", true),
+    ("SecurityGroups", "AWS::EC2::SecurityGroup", true),
+    ("VpcSecurityGroupIds", "AWS::EC2::SecurityGroup", true),
 ];
 
 /// One step of the path to a value: a key or an index.
@@ -189,6 +194,20 @@ mod tests {
         assert!(
             f[0].2
                 .starts_with("Subnets takes the ID of an AWS::EC2::Subnet, but `Vpc`")
+        );
+        let f = found(
+            &t(
+                "      Nested: {SecurityGroupIds: [!Ref It, !Ref Role], SecurityGroups: [!Ref Net]}\n",
+            ),
+            "FF3013",
+        );
+        let paths: Vec<&str> = f.iter().map(|d| d.1.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "It.Properties.Nested.SecurityGroupIds[1]",
+                "It.Properties.Nested.SecurityGroups[0]"
+            ]
         );
     }
 
