@@ -40,14 +40,14 @@ pub(crate) fn scan(v: &Json, check_refs: bool, out: &mut Scan) {
 
 /// A step of the path to a value; formatted only when a reference is met.
 #[derive(Clone, Copy)]
-enum Seg<'a> {
+pub(crate) enum Seg<'a> {
     Key(&'a str),
     Index(usize),
 }
 
 /// The path below the value, each step with its separator (`.Key`, `[0]`), ready to be
 /// appended to the path of the value itself.
-fn format_path(path: &[Seg<'_>]) -> String {
+pub(crate) fn format_path(path: &[Seg<'_>]) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     for seg in path {

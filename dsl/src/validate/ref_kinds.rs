@@ -14,6 +14,7 @@
 //! is a parameter (its type says what it holds).
 
 use super::{Cx, intrinsic};
+use crate::model::refcheck::{Seg as Step, format_path};
 use crate::model::render::Json;
 use crate::rules;
 
@@ -27,13 +28,6 @@ const KINDS: &[(&str, &str, bool)] = &[
     ("SecurityGroups", "AWS::EC2::SecurityGroup", true),
     ("VpcSecurityGroupIds", "AWS::EC2::SecurityGroup", true),
 ];
-
-/// One step of the path to a value: a key or an index.
-#[derive(Clone, Copy)]
-enum Step<'t> {
-    Key(&'t str),
-    Index(usize),
-}
 
 /// A found problem: (logical ID, path, message, hint).
 type Found = (String, String, String, String);
@@ -59,23 +53,6 @@ pub(super) fn check(cx: &mut Cx) {
             Some(hint),
         );
     }
-}
-
-/// The path as diagnostics write it: `Net.Properties.Subnets[1]`.
-fn shown(at: &[Step]) -> String {
-    let mut s = String::new();
-    for step in at {
-        match step {
-            Step::Key(k) => {
-                if !s.is_empty() {
-                    s.push('.');
-                }
-                s.push_str(k);
-            }
-            Step::Index(i) => s.push_str(&format!("[{i}]")),
-        }
-    }
-    s
 }
 
 fn walk<'t>(cx: &Cx, v: &'t Json, at: &mut Vec<Step<'t>>, found: &mut Vec<Found>) {
@@ -139,7 +116,7 @@ fn judge<'t>(cx: &Cx, v: &'t Json, wanted: &str, at: &mut Vec<Step<'t>>, found: 
             };
             found.push((
                 (*id).to_owned(),
-                shown(at),
+                format!("{id}{}", format_path(&at[1..])),
                 format!(
                     "{property} takes the ID of an {wanted}, but `{target}` is an {kind}, whose Ref is no such ID"
                 ),
