@@ -44,10 +44,9 @@ pub(super) fn check(cx: &mut Cx) {
         return;
     }
     let mut found: Vec<(String, String, String, String)> = Vec::new();
-    let resources = cx.resources.into_iter().flatten().zip(&cx.types);
-    for ((id, r), kind) in resources {
-        let Some(kind) = *kind else { continue };
-        let judged = kind.ends_with("::MODULE")
+    for (id, r, kind) in cx.typed_resources() {
+        let Some(kind) = kind else { continue };
+        let judged = super::is_module(kind)
             || (kind.starts_with("AWS::")
                 && !kind.starts_with("AWS::Serverless::")
                 && kind != "AWS::CloudFormation::CustomResource");
@@ -58,13 +57,13 @@ pub(super) fn check(cx: &mut Cx) {
             if r.get(*attribute).is_none() || types.contains(&kind) {
                 continue;
             }
-            let what = if kind.ends_with("::MODULE") {
+            let what = if super::is_module(kind) {
                 "a module".to_owned()
             } else {
                 format!("an {kind}")
             };
             found.push((
-                id.clone(),
+                id.to_owned(),
                 format!("{id}.{attribute}"),
                 format!(
                     "{attribute} on {what}: CloudFormation applies it only to {}, so it has no effect here",

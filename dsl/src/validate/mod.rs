@@ -373,24 +373,23 @@ impl<'t> Cx<'t> {
         self.resource(id)?.get("Type")?.as_str()
     }
 
+    /// Every resource: (logical ID, entry, its `Type` when that is text).
+    pub fn typed_resources(&self) -> impl Iterator<Item = (&'t str, &'t Json, Option<&'t str>)> {
+        self.resources
+            .into_iter()
+            .flatten()
+            .zip(self.types.iter().copied())
+            .map(|((id, r), kind)| (id.as_str(), r, kind))
+    }
+
     /// Resources (logical ID, entry, properties) of one type.
     pub fn resources_of(
         &self,
         type_name: &'static str,
     ) -> impl Iterator<Item = (&'t str, &'t Json, Option<&'t JsonMap>)> {
-        let types = &self.types;
-        self.resources
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .filter(move |(i, _)| types.get(*i).copied().flatten() == Some(type_name))
-            .map(|(_, (id, r))| {
-                (
-                    id.as_str(),
-                    r,
-                    r.get("Properties").and_then(Json::as_object),
-                )
-            })
+        self.typed_resources()
+            .filter(move |(_, _, kind)| *kind == Some(type_name))
+            .map(|(id, r, _)| (id, r, r.get("Properties").and_then(Json::as_object)))
     }
 }
 
@@ -498,6 +497,13 @@ pub(crate) fn may_be_no_value(v: &Json) -> bool {
         Some(("Fn::If", Json::Array(a))) => a.iter().skip(1).any(may_be_no_value),
         _ => false,
     }
+}
+
+/// Whether a resource type is a CloudFormation module (`Org::Service::Thing::MODULE`), which
+/// CloudFormation replaces with the resources of its template fragment.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/modules.html>
+pub(crate) fn is_module(ty: &str) -> bool {
+    ty.ends_with("::MODULE")
 }
 
 /// The resource and attribute an `Fn::GetAtt` names, from its arguments (`[Id, Attr]` or

@@ -34,8 +34,7 @@ type Found = (String, String, String, String);
 
 pub(super) fn check(cx: &mut Cx) {
     let mut found: Vec<Found> = Vec::new();
-    let resources = cx.resources.into_iter().flatten().zip(&cx.types);
-    for ((id, r), kind) in resources {
+    for (id, r, kind) in cx.typed_resources() {
         if !kind.is_some_and(|k| k.starts_with("AWS::")) {
             continue;
         }
@@ -99,7 +98,7 @@ fn judge<'t>(cx: &Cx, v: &'t Json, wanted: &str, at: &mut Vec<Step<'t>>, found: 
             if kind == wanted
                 || !kind.starts_with("AWS::")
                 || kind == "AWS::CloudFormation::CustomResource"
-                || kind.ends_with("::MODULE")
+                || super::is_module(kind)
             {
                 return;
             }

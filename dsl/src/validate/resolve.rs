@@ -221,7 +221,8 @@ impl Specialized {
 /// properties and `Condition`s), each with the template as it would be under it: in those
 /// resources' properties a `Ref` to a `String` or `Number` parameter is its value, an
 /// `Fn::If` whose condition is known is its branch (`AWS::NoValue` removes the property or
-/// item), an `Fn::FindInMap` whose keys are known is the mapping's value; a resource whose
+/// item), an `Fn::FindInMap` whose keys are known is the mapping's value when that is a
+/// scalar; a resource whose
 /// condition is false is left out. What cannot be known stays as written. Each case that
 /// changes something is given to `f` in turn (one copy of the template at a time); returns
 /// how many cases there were, those that change nothing included: none when nothing can be
@@ -231,16 +232,8 @@ pub(crate) fn specialized(cx: &Cx, ids: &[&str], mut f: impl FnMut(Specialized))
         return 0;
     };
     let mut vars: Vec<Var> = Vec::new();
-    for id in ids {
-        let Some(r) = resources.get(*id) else {
-            continue;
-        };
-        if let Some(p) = r.get("Properties") {
-            collect(cx, p, &mut vars, 0);
-        }
-        if let Some(Json::String(c)) = r.get("Condition") {
-            add_condition(cx, c, &mut vars, 0);
-        }
+    for r in ids.iter().filter_map(|id| resources.get(*id)) {
+        resource_vars(cx, r, &mut vars);
     }
     let mut count = 0;
     each_assignment(cx, &vars, |env| {
@@ -266,15 +259,9 @@ pub(crate) fn specialized(cx: &Cx, ids: &[&str], mut f: impl FnMut(Specialized))
             }
         }
         let mut said: Vec<(String, String)> = env
-            .params
-            .iter()
+            .assigned()
             .filter(|(n, _)| scalar_parameter(cx, n))
-            .filter_map(|(n, v)| {
-                Some((
-                    (*n).to_owned(),
-                    format!("{n} = {}", scalar_text(v.as_ref()?)),
-                ))
-            })
+            .map(|(n, text)| (n.to_owned(), text))
             .collect();
         for (name, assumed) in env.conds.clone() {
             if env.condition(name, 0).is_none() {
@@ -303,14 +290,22 @@ fn scalar_parameter(cx: &Cx, name: &str) -> bool {
         .is_some_and(|t| matches!(t, "String" | "Number"))
 }
 
-/// The parameters and conditions the resource `r` depends on (its properties and its
-/// `Condition`), directly or through the conditions it uses.
+/// Adds to `vars` the parameters and conditions the resource `r` depends on: those of its
+/// properties and of its `Condition`, directly or through the conditions they use.
+fn resource_vars<'t>(cx: &Cx<'t>, r: &'t Json, vars: &mut Vec<Var<'t>>) {
+    if let Some(p) = r.get("Properties") {
+        collect(cx, p, vars, 0);
+    }
+    if let Some(Json::String(c)) = r.get("Condition") {
+        add_condition(cx, c, vars, 0);
+    }
+}
+
+/// The names of the parameters and conditions the resource `r` depends on
+/// ([`resource_vars`]).
 pub(crate) fn depends_on(cx: &Cx, r: &Json) -> Vec<String> {
     let mut vars: Vec<Var> = Vec::new();
-    collect(cx, r, &mut vars, 0);
-    if let Some(Json::String(c)) = r.get("Condition") {
-        add_condition(cx, c, &mut vars, 0);
-    }
+    resource_vars(cx, r, &mut vars);
     vars.into_iter()
         .map(|v| match v {
             Var::Param(n, _) | Var::Cond(n) => n.to_owned(),
@@ -511,14 +506,17 @@ impl Env<'_, '_> {
     /// The assignment as a scenario's label: each parameter with a value, then the
     /// mapping rows used.
     fn label(&self) -> String {
-        let mut label: Vec<String> = self
-            .params
-            .iter()
-            .filter_map(|(n, v)| Some(format!("{n} = {}", scalar_text(v.as_ref()?))))
-            .collect();
+        let mut label: Vec<String> = self.assigned().map(|(_, text)| text).collect();
         label.extend(self.notes.iter().cloned());
         label.dedup();
         label.join("; ")
+    }
+
+    /// Each parameter given a value, with how a label says it (`Env = prod`).
+    fn assigned(&self) -> impl Iterator<Item = (&str, String)> {
+        self.params
+            .iter()
+            .filter_map(|(n, v)| Some((*n, format!("{n} = {}", scalar_text(v.as_ref()?)))))
     }
 
     /// Condition `name` as assumed by the assignment, else as its parameters decide it.

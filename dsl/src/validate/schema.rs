@@ -168,7 +168,7 @@ fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transform
         }
         return;
     }
-    if ty.ends_with("::MODULE")
+    if super::is_module(ty)
         || (transformed && ty.starts_with("AWS::Serverless::"))
         || !cx.generated.macros().is_empty()
     {

@@ -73,19 +73,16 @@ fn read_by_the_rules(kind: &str) -> bool {
 ///
 /// [`resolve::specialized`]: super::resolve::specialized
 fn under_parameters(cx: &mut Cx) {
-    let ids: Vec<&str> = cx
-        .resources
-        .into_iter()
-        .flatten()
-        .zip(&cx.types)
-        .filter(|(_, kind)| kind.is_some_and(read_by_the_rules))
-        .map(|((id, _), _)| id.as_str())
-        .collect();
     // Load balancers, Auto Scaling groups, Cloud Map services and EventBridge rules are read
     // only beside the rules' own resources: without one, nothing to judge.
-    if !cx.types.iter().flatten().any(|k| own(k)) {
+    if !cx.typed_resources().any(|(.., kind)| kind.is_some_and(own)) {
         return;
     }
+    let ids: Vec<&str> = cx
+        .typed_resources()
+        .filter(|(.., kind)| kind.is_some_and(read_by_the_rules))
+        .map(|(id, ..)| id)
+        .collect();
     let as_written: Vec<(&str, String)> =
         cx.diags.iter().map(|d| (d.rule, d.path.clone())).collect();
     // Each new finding with the label of the first case it is found in and the number of

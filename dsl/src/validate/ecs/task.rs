@@ -483,23 +483,12 @@ pub(super) const AWSLOGS_OPTIONS: &[&str] = &[
 /// of the template's `Arn`, or a literal ARN, is reported.
 fn group_by_arn(cx: &mut Cx, id: &str, path: &str, name: &str, group: &Json) {
     let from_template = match crate::validate::intrinsic(group) {
-        Some(("Fn::GetAtt", _)) => {
-            let target = ref_or_getatt_target(Some(group));
-            let attr = match group.get("Fn::GetAtt") {
-                Some(Json::Array(a)) => a.get(1).and_then(Json::as_str),
-                Some(Json::String(s)) => s.split_once('.').map(|(_, a)| a),
-                _ => None,
-            };
-            match target {
-                Some(t)
-                    if attr == Some("Arn")
-                        && cx.resource_type(t) == Some("AWS::Logs::LogGroup") =>
-                {
-                    Some(t.to_owned())
-                }
-                _ => return,
+        Some(("Fn::GetAtt", args)) => match crate::validate::getatt_parts(args) {
+            (Some(t), Some("Arn")) if cx.resource_type(t) == Some("AWS::Logs::LogGroup") => {
+                Some(t.to_owned())
             }
-        }
+            _ => return,
+        },
         _ => match lit_str(Some(group)) {
             Some(s) if s.starts_with("arn:") => None,
             _ => return,

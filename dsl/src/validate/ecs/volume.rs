@@ -171,21 +171,20 @@ fn settings(cx: &mut Cx, id: &str, at: &str, ebs: &JsonMap, runs: Runs) {
         let Some(Some(Json::String(kind))) = case.given(0) else {
             continue;
         };
-        let when = case.when();
-        limits(kind, &case, &when, runs, &mut bad);
+        limits(kind, &case, runs, &mut bad);
     }
     report(cx, id, problems);
 }
 
 /// FF4052 for one case of a volume's type, size, IOPS and throughput (the values of
-/// `case`, in that order; `when` says which case, empty for literals).
+/// `case`, in that order; the messages say which case, nothing for literals).
 fn limits(
     kind: &str,
     case: &crate::validate::resolve::Scenario,
-    when: &str,
     runs: Runs,
     bad: &mut impl FnMut(&str, String, String),
 ) {
+    let when = case.when();
     let Some(&(_, (min, max), iops_range, iops_required, throughput_ok)) =
         VOLUME_TYPES.iter().find(|(t, ..)| *t == kind)
     else {
