@@ -8,9 +8,11 @@ use super::render::{Json, Render, RenderCx};
 use super::value::{PropertyType, Value};
 
 trait DocT: Render + fmt::Debug {
+    #[cfg(feature = "ecs-stack")]
     fn as_any(&self) -> &dyn std::any::Any;
 }
 impl<T: Render + fmt::Debug + 'static> DocT for T {
+    #[cfg(feature = "ecs-stack")]
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
@@ -35,6 +37,7 @@ impl Document {
     }
 }
 
+#[cfg(feature = "ecs-stack")]
 impl Document {
     /// The value the document was made from, when it is a `T` (constructs use this to merge
     /// statements into a [`crate::iam::PolicyDocument`] they made earlier).

@@ -350,6 +350,8 @@ impl RenderCx {
 /// `Debug` of the generated types: `name` and the value as it renders into a template,
 /// detached from any stack (references are written as their intrinsic functions and not
 /// checked). `{:#?}` pretty-prints the JSON.
+// Only the generated types call it: a build without any service feature has none.
+#[allow(dead_code)]
 #[inline]
 pub(crate) fn debug_render<T: Render + ?Sized>(
     value: &T,

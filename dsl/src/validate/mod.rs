@@ -70,6 +70,7 @@ mod services;
 mod unique;
 
 pub use capabilities::{Capability, capabilities};
+#[cfg(feature = "ecs-stack")]
 pub(crate) use ecs::{FARGATE_CPUS, fargate_hint, fargate_memory, fargate_valid};
 pub use lambda::Date;
 pub use limits::INLINE_BODY_LIMIT;

@@ -264,6 +264,7 @@ impl Stack {
 
     /// Record an image this stack builds from source; `producer` is the stack whose
     /// repository it is pushed to, when that is another stack.
+    #[cfg(feature = "ecs-stack")]
     pub(crate) fn record_image(&mut self, asset: ImageAsset, producer: Option<StackId>) {
         let mut asset = asset;
         asset.id = format!("{}/{}", self.name, asset.id);

@@ -35,7 +35,10 @@ use service::*;
 use settings::*;
 use strategy::*;
 use task::*;
-pub(crate) use task::{FARGATE_CPUS, fargate_hint, fargate_memory, fargate_valid};
+// The Fargate table's one home; the constructs (`ecs-stack`) read it through `validate`.
+#[cfg(feature = "ecs-stack")]
+pub(crate) use task::{FARGATE_CPUS, fargate_memory};
+pub(crate) use task::{fargate_hint, fargate_valid};
 pub(crate) use volume::VOLUME_TYPES;
 use volume::*;
 
