@@ -218,6 +218,11 @@ mod tests {
         let b = r(&long, Some("Arm"), Shape::Scalar);
         let (na, nb) = (a.export_name("Stack"), b.export_name("Stack"));
         assert_eq!(na.len(), MAX_NAME);
+        // The hash is FNV-1a (64 bits) of the whole name, `Stack:AAA…A:Arn` (260 bytes):
+        // a deployed export's name must not change between releases, or every stack that
+        // imports it blocks the update. The value was computed apart, in Python, with the
+        // FNV-1a constants (offset basis 0xcbf29ce484222325, prime 0x100000001b3).
+        assert_eq!(na, format!("Stack:{}18806C74B486EF20", "A".repeat(233)));
         assert_ne!(na, nb);
         assert_eq!(na, a.export_name("Stack"));
         assert!(a.output_id().len() <= MAX_NAME);
