@@ -473,6 +473,18 @@ mod tests {
         assert_eq!(cx.path(), "Task");
     }
 
+    #[test]
+    fn boxed_and_borrowed_values_render_as_their_contents() {
+        // Both are public: a user's own `Render` type may hold a `Box<str>` or a boxed
+        // property.
+        let mut cx = RenderCx::detached();
+        assert_eq!("web".render(&mut cx), Json::String("web".into()));
+        let boxed: Box<str> = "web".into();
+        assert_eq!(boxed.render(&mut cx), Json::String("web".into()));
+        cx.push_key("Task");
+        assert_eq!(Box::new(Probe).render(&mut cx), Json::String("Task".into()));
+    }
+
     #[cfg(feature = "ecs")]
     #[test]
     fn generated_types_debug_as_the_json_they_render() {

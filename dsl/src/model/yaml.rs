@@ -325,6 +325,15 @@ mod tests {
     }
 
     #[test]
+    fn top_level_collections_empty_or_not() {
+        // An empty collection has no block form: flow style, as PyYAML writes it.
+        assert_eq!(to_yaml(&serde_json::json!({})), "{}\n");
+        assert_eq!(to_yaml(&serde_json::json!([])), "[]\n");
+        assert_eq!(to_yaml(&serde_json::json!([1, "a"])), "- 1\n- a\n");
+        assert_eq!(to_yaml(&serde_json::json!({"a": []})), "a: []\n");
+    }
+
+    #[test]
     fn multiline_strings_become_literal_blocks_with_the_right_chomping() {
         let v = serde_json::json!({"a": "x\ny\n", "b": "x\ny", "c": "x\n\n"});
         let y = to_yaml(&v);
