@@ -341,6 +341,15 @@ mod tests {
     }
 
     #[test]
+    fn nested_literal_blocks_are_indented_two_past_their_key_or_dash() {
+        let v = serde_json::json!({"a": {"b": {"c": "x\ny\n", "d": ["p\nq", "r"]}}});
+        assert_eq!(
+            to_yaml(&v),
+            "a:\n  b:\n    c: |\n      x\n      y\n    d:\n      - |-\n        p\n        q\n      - r\n"
+        );
+    }
+
+    #[test]
     fn line_separators_are_escaped_not_written_raw() {
         let v = serde_json::json!({"a\u{2028}": "x\ny\u{2029}z\n", "b": "p \u{85} q"});
         let y = to_yaml(&v);
