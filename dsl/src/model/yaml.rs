@@ -200,8 +200,9 @@ fn literal_block_ok(s: &str) -> bool {
         && !s.starts_with([' ', '\n', '\t'])
         && s.trim_end_matches('\n').contains(|c: char| c != '\n')
         && s.chars().all(|c| printable(c) && !extra_line_break(c))
-        // A line that starts with white space would need an indentation indicator; keep it simple.
-        && s.lines().all(|l| !l.starts_with([' ', '\t']) || !l.trim().is_empty())
+        // Trailing white space would be lost; this also refuses lines of white space only.
+        // (Later lines may start with white space: only the first line's indentation,
+        // refused above, would need an indentation indicator.)
         && !s.lines().any(|l| l.ends_with([' ', '\t']))
 }
 
@@ -346,6 +347,15 @@ mod tests {
         assert_eq!(
             to_yaml(&v),
             "a:\n  b:\n    c: |\n      x\n      y\n    d:\n      - |-\n        p\n        q\n      - r\n"
+        );
+    }
+
+    #[test]
+    fn indented_script_lines_stay_in_the_literal_block() {
+        let v = serde_json::json!({"a": "if x; then\n  y\n\tz\nfi\n", "b": "x\n  \ny"});
+        assert_eq!(
+            to_yaml(&v),
+            "a: |\n  if x; then\n    y\n  \tz\n  fi\nb: \"x\\n  \\ny\"\n"
         );
     }
 
