@@ -480,3 +480,51 @@ fn the_bootstrap_stack_is_secure_and_lint_clean() {
         "cfn-lint:\n{out}"
     );
 }
+
+/// A repository given by its literal name is pushed to by that name (the manifest says so);
+/// one whose name is a parameter cannot be pushed to at synth, and says so (FF1503).
+#[test]
+fn a_repository_by_name_is_pushed_to_by_name_one_by_parameter_is_refused() {
+    let a = support::temp_dir("image-named");
+    a.write("Dockerfile", "FROM scratch\n");
+
+    let mut stack = Stack::new("Named");
+    let t = task(&mut stack, CpuArchitecture::X86_64);
+    t.add_container(
+        &mut stack,
+        ContainerProps::new(
+            "app",
+            ContainerImage::from_directory(a.path()).repository(&Repository::from_name("team/web")),
+        ),
+    );
+    let mut app = App::new();
+    app.add(stack);
+    assert_eq!(
+        app.images()[0].destination,
+        ImageDestination::Named {
+            name: "team/web".into()
+        }
+    );
+    app.synth().unwrap_or_else(|e| panic!("{e}"));
+
+    let mut stack = Stack::new("ByParameter");
+    let name = stack.parameter("RepoName", ferroform::Parameter::string());
+    let t = task(&mut stack, CpuArchitecture::X86_64);
+    t.add_container(
+        &mut stack,
+        ContainerProps::new(
+            "app",
+            ContainerImage::from_directory(a.path())
+                .repository(&Repository::from_name(name.to_ref())),
+        ),
+    );
+    let e = errors(&stack);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!((e[0].severity, e[0].rule), (Severity::Error, "FF1503"));
+    assert_eq!(e[0].logical_id.as_deref(), Some("Task"));
+    assert!(
+        e[0].message.contains("not known at synth"),
+        "{}",
+        e[0].message
+    );
+}
