@@ -241,11 +241,9 @@ fn write_quoted(out: &mut String, s: &str) {
             c if (c as u32) < 0x100 => {
                 let _ = write!(out, "\\x{:02X}", c as u32);
             }
-            c if (c as u32) < 0x10000 => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
+            // Every character above U+FFFF is printable in YAML, written as itself above.
             c => {
-                let _ = write!(out, "\\U{:08X}", c as u32);
+                let _ = write!(out, "\\u{:04X}", c as u32);
             }
         }
     }
