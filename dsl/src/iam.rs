@@ -253,6 +253,24 @@ mod tests {
     }
 
     #[test]
+    fn accessors_show_what_a_statement_grants() {
+        let s = Statement::allow(["ecr:GetAuthorizationToken"]).resource("*");
+        assert_eq!(s.actions(), ["ecr:GetAuthorizationToken"]);
+        assert!(s.has_wildcard_resource());
+        let s = Statement::allow(["s3:GetObject"]).resources([
+            fns::sub("arn:${AWS::Partition}:s3:::b/*"),
+            "arn:aws:s3:::b/*".into(),
+        ]);
+        assert!(!s.has_wildcard_resource());
+        let literals: Vec<Option<&str>> = s
+            .resource_values()
+            .iter()
+            .map(|v| v.as_lit().map(String::as_str))
+            .collect();
+        assert_eq!(literals, [None, Some("arn:aws:s3:::b/*")]);
+    }
+
+    #[test]
     fn references_inside_documents_are_checked_at_synth() {
         let mut other = Stack::new("Other");
         let foreign = other.add_raw(
