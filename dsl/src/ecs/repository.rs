@@ -514,6 +514,43 @@ mod tests {
         assert!(crate::validate::validate(&t).diagnostics.is_empty());
     }
 
+    /// A push grant: the four upload actions and the pull actions on this repository only,
+    /// the token on `*` (ECR's "Pushing an image" permissions); a digest reference.
+    #[test]
+    fn push_grants_and_digest_references() {
+        let mut stack = Stack::new("S");
+        let role = stack.add(
+            "Role",
+            iam::Role::new(PolicyDocument::assumed_by("codebuild.amazonaws.com")),
+        );
+        let repo = Repository::from_arn("arn:aws:ecr:eu-west-1:123456789012:repository/team/web");
+        repo.grant_push(&mut stack, &role);
+        stack.output("Pinned", repo.image_digest("sha256:abc"));
+        let t = stack.to_template().unwrap();
+        let b = t.body();
+        let arn = "arn:aws:ecr:eu-west-1:123456789012:repository/team/web";
+        assert_eq!(
+            b["Resources"]["Role"]["Properties"]["Policies"],
+            serde_json::json!([{
+                "PolicyName": "Pushteamweb",
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": ["ecr:BatchCheckLayerAvailability",
+                        "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], "Resource": arn},
+                    {"Effect": "Allow", "Action": ["ecr:CompleteLayerUpload",
+                        "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"],
+                        "Resource": arn},
+                    {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}
+                ]}
+            }])
+        );
+        assert_eq!(b["Outputs"]["Pinned"]["Value"]["Fn::Join"][0], "@");
+        assert_eq!(
+            b["Outputs"]["Pinned"]["Value"]["Fn::Join"][1][1],
+            "sha256:abc"
+        );
+        assert!(crate::validate::validate(&t).diagnostics.is_empty());
+    }
+
     #[test]
     fn any_rules_get_the_highest_priority() {
         let text = lifecycle_policy_text(&[
