@@ -156,3 +156,35 @@ fn ssm_arn(name: Value<String>) -> Value<String> {
         None => fns::sub_with(format!("{PREFIX}${{Name}}"), [("Name", name)]),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::render::{Render, RenderCx};
+
+    /// The ARN an SSM parameter is read by: a path keeps its leading `/`, a plain name gets
+    /// one (`arn:...:parameter/name`, as the SSM ARN format in the IAM service
+    /// authorization reference has it).
+    #[test]
+    fn ssm_names_plain_or_path_give_the_parameter_arn() {
+        let stack = Stack::new("S");
+        let arn_of = |source: SecretSource| {
+            let (value_from, statements) = source.resolve(&stack);
+            let mut cx = RenderCx::detached();
+            assert_eq!(statements[0].actions(), ["ssm:GetParameters"]);
+            (
+                value_from.render(&mut cx),
+                statements[0].resource_values()[0].render(&mut cx),
+            )
+        };
+        let prefix = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter";
+        for (name, arn) in [
+            ("api-key", format!("{prefix}/api-key")),
+            ("/app/api-key", format!("{prefix}/app/api-key")),
+        ] {
+            let (value_from, resource) = arn_of(SecretSource::ssm_parameter(name));
+            let expected = serde_json::json!({ "Fn::Sub": arn });
+            assert_eq!((&value_from, &resource), (&expected, &expected), "{name}");
+        }
+    }
+}
