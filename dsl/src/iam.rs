@@ -268,6 +268,8 @@ mod tests {
             .map(|v| v.as_lit().map(String::as_str))
             .collect();
         assert_eq!(literals, [None, Some("arn:aws:s3:::b/*")]);
+        assert!(PolicyDocument::new().is_empty());
+        assert!(!PolicyDocument::new().statement(s).is_empty());
     }
 
     #[test]

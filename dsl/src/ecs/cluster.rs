@@ -492,5 +492,29 @@ mod tests {
             a["Properties"]["DefaultCapacityProviderStrategy"],
             json!([{"CapacityProvider": "FARGATE", "Weight": 1}])
         );
+        assert_eq!(
+            cluster.resource().map(|h| h.logical_id().to_owned()),
+            Some("Cluster".to_owned())
+        );
+    }
+
+    /// Spot with an on-demand base as the cluster's default: the base is written when it is
+    /// not 0 (0 is CloudFormation's default).
+    #[test]
+    fn a_spot_default_strategy_keeps_its_on_demand_base() {
+        let mut stack = Stack::new("S");
+        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+        cluster.set_default_capacity_provider_strategy(
+            &mut stack,
+            CapacityProviderStrategy::spot_with_on_demand_base(2),
+        );
+        let t = stack.to_template().unwrap();
+        assert_eq!(
+            t.body()["Resources"]["ClusterCapacityProviders"]["Properties"]["DefaultCapacityProviderStrategy"],
+            json!([
+                {"CapacityProvider": "FARGATE", "Weight": 1, "Base": 2},
+                {"CapacityProvider": "FARGATE_SPOT", "Weight": 3}
+            ])
+        );
     }
 }
