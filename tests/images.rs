@@ -31,11 +31,16 @@ fn task(stack: &mut Stack, arch: CpuArchitecture) -> TaskDefinition {
     )
 }
 
+/// A task `Task` of `arch` in `stack`, with one container, `app`, running `image`.
+fn app_container(stack: &mut Stack, arch: CpuArchitecture, image: impl Into<ContainerImage>) {
+    let t = task(stack, arch);
+    t.add_container(stack, ContainerProps::new("app", image));
+}
+
 /// The image reference written for the one container of a stack with one task.
 fn image_of(image: impl Into<ContainerImage>) -> Json {
     let mut stack = Stack::new("Img");
-    let t = task(&mut stack, CpuArchitecture::X86_64);
-    t.add_container(&mut stack, ContainerProps::new("app", image));
+    app_container(&mut stack, CpuArchitecture::X86_64, image);
     let t = stack
         .to_template()
         .unwrap_or_else(|e| panic!("should synthesize:\n{e}"));
@@ -128,10 +133,10 @@ fn the_image_goes_to_the_asset_repository_and_the_execution_role_may_pull_only_t
     let a = support::temp_dir("image-asset-repo");
     a.write("Dockerfile", "FROM scratch\n");
     let mut stack = Stack::new("Img");
-    let t = task(&mut stack, CpuArchitecture::X86_64);
-    t.add_container(
+    app_container(
         &mut stack,
-        ContainerProps::new("app", ContainerImage::from_directory(a.path())),
+        CpuArchitecture::X86_64,
+        ContainerImage::from_directory(a.path()),
     );
     let body = stack.to_template().unwrap().body().clone();
     let image = &body["Resources"]["Task"]["Properties"]["ContainerDefinitions"][0]["Image"];
@@ -178,10 +183,10 @@ fn the_platform_is_the_tasks_and_another_one_is_an_error() {
     a.write("Dockerfile", "FROM scratch\n");
     let mut app = App::new();
     let mut stack = Stack::new("Arm");
-    let t = task(&mut stack, CpuArchitecture::Arm64);
-    t.add_container(
+    app_container(
         &mut stack,
-        ContainerProps::new("app", ContainerImage::from_directory(a.path())),
+        CpuArchitecture::Arm64,
+        ContainerImage::from_directory(a.path()),
     );
     app.add(stack);
     let images = app.images();
@@ -191,10 +196,10 @@ fn the_platform_is_the_tasks_and_another_one_is_an_error() {
 
     // The same sources for x86-64: another tag.
     let mut stack = Stack::new("X86");
-    let t = task(&mut stack, CpuArchitecture::X86_64);
-    t.add_container(
+    app_container(
         &mut stack,
-        ContainerProps::new("app", ContainerImage::from_directory(a.path())),
+        CpuArchitecture::X86_64,
+        ContainerImage::from_directory(a.path()),
     );
     let mut x86 = App::new();
     x86.add(stack);
@@ -202,13 +207,10 @@ fn the_platform_is_the_tasks_and_another_one_is_an_error() {
 
     // Asking for amd64 on an ARM64 task: FF1503, an error naming task and container.
     let mut stack = Stack::new("Wrong");
-    let t = task(&mut stack, CpuArchitecture::Arm64);
-    t.add_container(
+    app_container(
         &mut stack,
-        ContainerProps::new(
-            "app",
-            ContainerImage::from_directory(a.path()).platform(Platform::LinuxAmd64),
-        ),
+        CpuArchitecture::Arm64,
+        ContainerImage::from_directory(a.path()).platform(Platform::LinuxAmd64),
     );
     let e = errors(&stack);
     assert_eq!(e.len(), 1, "{e:#?}");
@@ -230,13 +232,10 @@ fn a_repository_of_the_same_stack_is_refused_another_stacks_is_deployed_first() 
 
     let mut stack = Stack::new("Same");
     let repo = Repository::new(&mut stack, "Repo", RepositoryProps::default());
-    let t = task(&mut stack, CpuArchitecture::X86_64);
-    t.add_container(
+    app_container(
         &mut stack,
-        ContainerProps::new(
-            "app",
-            ContainerImage::from_directory(a.path()).repository(&repo),
-        ),
+        CpuArchitecture::X86_64,
+        ContainerImage::from_directory(a.path()).repository(&repo),
     );
     let e = errors(&stack);
     assert_eq!(e.len(), 1, "{e:#?}");
@@ -253,13 +252,10 @@ fn a_repository_of_the_same_stack_is_refused_another_stacks_is_deployed_first() 
     let mut images = Stack::new("Images");
     let repo = Repository::new(&mut images, "Repo", RepositoryProps::default());
     let mut stack = Stack::new("Service");
-    let t = task(&mut stack, CpuArchitecture::X86_64);
-    t.add_container(
+    app_container(
         &mut stack,
-        ContainerProps::new(
-            "app",
-            ContainerImage::from_directory(a.path()).repository(&repo),
-        ),
+        CpuArchitecture::X86_64,
+        ContainerImage::from_directory(a.path()).repository(&repo),
     );
     let mut app = App::new();
     app.add(stack);
@@ -489,13 +485,10 @@ fn a_repository_by_name_is_pushed_to_by_name_one_by_parameter_is_refused() {
     a.write("Dockerfile", "FROM scratch\n");
 
     let mut stack = Stack::new("Named");
-    let t = task(&mut stack, CpuArchitecture::X86_64);
-    t.add_container(
+    app_container(
         &mut stack,
-        ContainerProps::new(
-            "app",
-            ContainerImage::from_directory(a.path()).repository(&Repository::from_name("team/web")),
-        ),
+        CpuArchitecture::X86_64,
+        ContainerImage::from_directory(a.path()).repository(&Repository::from_name("team/web")),
     );
     let mut app = App::new();
     app.add(stack);
@@ -509,14 +502,10 @@ fn a_repository_by_name_is_pushed_to_by_name_one_by_parameter_is_refused() {
 
     let mut stack = Stack::new("ByParameter");
     let name = stack.parameter("RepoName", ferroform::Parameter::string());
-    let t = task(&mut stack, CpuArchitecture::X86_64);
-    t.add_container(
+    app_container(
         &mut stack,
-        ContainerProps::new(
-            "app",
-            ContainerImage::from_directory(a.path())
-                .repository(&Repository::from_name(name.to_ref())),
-        ),
+        CpuArchitecture::X86_64,
+        ContainerImage::from_directory(a.path()).repository(&Repository::from_name(name.to_ref())),
     );
     let e = errors(&stack);
     assert_eq!(e.len(), 1, "{e:#?}");

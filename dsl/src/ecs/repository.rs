@@ -523,12 +523,12 @@ mod tests {
             "Role",
             iam::Role::new(PolicyDocument::assumed_by("codebuild.amazonaws.com")),
         );
-        let repo = Repository::from_arn("arn:aws:ecr:eu-west-1:123456789012:repository/team/web");
+        let arn = "arn:aws:ecr:eu-west-1:123456789012:repository/team/web";
+        let repo = Repository::from_arn(arn);
         repo.grant_push(&mut stack, &role);
         stack.output("Pinned", repo.image_digest("sha256:abc"));
         let t = stack.to_template().unwrap();
         let b = t.body();
-        let arn = "arn:aws:ecr:eu-west-1:123456789012:repository/team/web";
         assert_eq!(
             b["Resources"]["Role"]["Properties"]["Policies"],
             serde_json::json!([{
