@@ -13,6 +13,7 @@
 //! attributes), custom resources, registry types and templates with a macro are not.
 
 use super::Cx;
+use crate::model::json::Field;
 use crate::rules;
 
 /// The types each policy applies to.
@@ -54,7 +55,7 @@ pub(super) fn check(cx: &mut Cx) {
             continue;
         }
         for (attribute, types) in SUPPORTED {
-            if r.get(*attribute).is_none() || types.contains(&kind) {
+            if r.field(attribute).is_none() || types.contains(&kind) {
                 continue;
             }
             let what = if super::is_module(kind) {

@@ -1,6 +1,7 @@
 //! The capabilities (`CAPABILITY_IAM`, `CAPABILITY_NAMED_IAM`, `CAPABILITY_AUTO_EXPAND`) a
 //! template needs, computed from what it contains so that nobody has to remember a flag.
 
+use crate::model::json::Field;
 use crate::model::render::Json;
 use crate::model::template::Template;
 
@@ -60,18 +61,18 @@ pub fn capabilities(template: &Template) -> Vec<Capability> {
 pub(super) fn of(template: &Template) -> Vec<Capability> {
     let body = template.body();
     let mut caps = Vec::new();
-    if let Some(resources) = body.get("Resources").and_then(Json::as_object) {
+    if let Some(resources) = body.field("Resources").and_then(Json::as_object) {
         for resource in resources.values() {
             let ty = resource
-                .get("Type")
+                .field("Type")
                 .and_then(Json::as_str)
                 .unwrap_or_default();
             if let Some((_, name_prop)) = IAM_TYPES.iter().find(|(t, _)| *t == ty) {
                 caps.push(Capability::Iam);
                 let named = name_prop.is_some_and(|p| {
                     resource
-                        .get("Properties")
-                        .and_then(|props| props.get(p))
+                        .field("Properties")
+                        .and_then(|props| props.field(p))
                         .is_some()
                 });
                 if named {
@@ -88,7 +89,7 @@ pub(super) fn of(template: &Template) -> Vec<Capability> {
     let may_transform = template
         .json_body_text()
         .is_none_or(|text| text.contains("Fn::Transform"));
-    if body.get("Transform").is_some() || (may_transform && contains_key(body, "Fn::Transform")) {
+    if body.field("Transform").is_some() || (may_transform && contains_key(body, "Fn::Transform")) {
         caps.push(Capability::AutoExpand);
     }
     caps.sort();

@@ -35,6 +35,7 @@
 //! memory linear in its size. A template expanded in full is measured: over 1 MB is an
 //! error, over the 51,200 bytes of an inline body a warning (`FF3105`).
 
+use crate::model::json::Field;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -309,7 +310,7 @@ fn without_transform(template: &Template) -> Vec<Diagnostic> {
     }
     let mut found = Vec::new();
     for section in SECTIONS {
-        if let Some(s) = template.body().get(section) {
+        if let Some(s) = template.body().field(section) {
             walk(s, &mut section.to_owned(), 0, &mut found);
         }
     }
@@ -384,7 +385,7 @@ struct Expander<'b> {
 
 impl<'b> Expander<'b> {
     fn new(template: &'b Template, all_opaque: bool) -> Self {
-        let section = |k: &str| template.body().get(k).and_then(Json::as_object);
+        let section = |k: &str| template.body().field(k).and_then(Json::as_object);
         Expander {
             source: template.name(),
             params: section("Parameters"),
@@ -699,7 +700,7 @@ impl<'b> Expander<'b> {
         match v {
             Json::Array(items) => scalars(items).map_or(Collection::Opaque, Collection::Known),
             Json::Object(_) => match super::intrinsic(v) {
-                Some(("Ref", Json::String(p))) => match self.params.and_then(|m| m.get(p)) {
+                Some(("Ref", Json::String(p))) => match self.params.and_then(|m| m.field(p)) {
                     Some(param) => {
                         list_default(param).map_or(Collection::Opaque, Collection::Known)
                     }
@@ -751,7 +752,7 @@ impl<'b> Expander<'b> {
             .and_then(|ms| ms.get(m))
             .and_then(|x| x.get(k1))
             .and_then(|x| x.get(k2));
-        let default = a.get(3).and_then(|d| d.get("DefaultValue"));
+        let default = a.get(3).and_then(|d| d.field("DefaultValue"));
         match found.or(default)? {
             Json::Array(items) => scalars(items),
             _ => None,
@@ -896,11 +897,11 @@ fn scalars(items: &[Json]) -> Option<Vec<String>> {
 /// A list parameter's `Default`, split on commas and trimmed.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>
 fn list_default(param: &Json) -> Option<Vec<String>> {
-    let ty = param.get("Type")?.as_str()?;
+    let ty = param.field("Type")?.as_str()?;
     if ty != "CommaDelimitedList" && !ty.starts_with("List<") {
         return None;
     }
-    match param.get("Default")? {
+    match param.field("Default")? {
         Json::String(s) => Some(s.split(',').map(|x| x.trim().to_owned()).collect()),
         Json::Array(items) => scalars(items),
         _ => None,
@@ -1002,7 +1003,7 @@ fn names(section: &str, entries: &mut JsonMap) {
                     Some(d) => resolve(d),
                     None => {}
                 }
-                if m.get("DependsOn").is_some_and(is_unknown) {
+                if m.field("DependsOn").is_some_and(is_unknown) {
                     m.remove("DependsOn");
                 }
             }

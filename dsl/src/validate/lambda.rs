@@ -30,6 +30,7 @@
 //! early.
 
 use super::{Cx, lit_str, ref_target};
+use crate::model::json::Field;
 use crate::model::render::Json;
 use crate::rules;
 
@@ -413,7 +414,7 @@ pub(super) fn check(cx: &mut Cx, today: Date) {
     let mut found: Vec<(Option<String>, String, Finding)> = Vec::new();
     for ty in ["AWS::Lambda::Function", "AWS::Serverless::Function"] {
         for (id, _, props) in cx.resources_of(ty) {
-            if let Some(v) = props.and_then(|p| p.get("Runtime"))
+            if let Some(v) = props.and_then(|p| p.field("Runtime"))
                 && let Some(f) = finding(cx, v, today)
             {
                 found.push((Some(id.to_owned()), format!("{id}.Properties.Runtime"), f));
@@ -423,9 +424,9 @@ pub(super) fn check(cx: &mut Cx, today: Date) {
     // SAM: the runtime every AWS::Serverless::Function without its own gets.
     if let Some(v) = cx
         .body
-        .get("Globals")
-        .and_then(|g| g.get("Function"))
-        .and_then(|f| f.get("Runtime"))
+        .field("Globals")
+        .and_then(|g| g.field("Function"))
+        .and_then(|f| f.field("Runtime"))
         && let Some(f) = finding(cx, v, today)
     {
         found.push((None, "Globals.Function.Runtime".to_owned(), f));
@@ -446,12 +447,15 @@ fn zip_package(cx: &mut Cx) {
         let Some(p) = props else { continue };
         // `Fn::If` or a parameter may choose an image: only a literal `Zip` (or nothing)
         // is known to be a .zip.
-        let zip = match p.get("PackageType") {
+        let zip = match p.field("PackageType") {
             None => true,
             Some(Json::String(t)) => t == "Zip",
             Some(_) => false,
         };
-        if !zip || p.get("Code").is_some_and(|c| c.get("ImageUri").is_some()) {
+        if !zip
+            || p.field("Code")
+                .is_some_and(|c| c.field("ImageUri").is_some())
+        {
             continue;
         }
         if !p.contains_key("Runtime") {
@@ -460,7 +464,7 @@ fn zip_package(cx: &mut Cx) {
         // An OS-only runtime (`provided.*`) runs the archive's `bootstrap`, which needs no
         // handler; a handler is checked only for a runtime written out.
         let language_runtime = p
-            .get("Runtime")
+            .field("Runtime")
             .and_then(Json::as_str)
             .is_some_and(|r| !r.starts_with("provided"));
         if language_runtime && !p.contains_key("Handler") {
@@ -485,7 +489,7 @@ fn finding(cx: &Cx, v: &Json, today: Date) -> Option<Finding> {
         return check_runtime(s, today);
     }
     let name = ref_target(Some(v))?;
-    let default = lit_str(cx.parameters?.get(name)?.get("Default"))?;
+    let default = lit_str(cx.parameters?.field(name)?.field("Default"))?;
     let mut f = check_runtime(default, today)?;
     f.message = format!(
         "parameter `{name}` defaults to a runtime AWS retires: {}",

@@ -1,5 +1,6 @@
 //! CloudFormation's template limits and format (`FF3101`–`FF3108`).
 
+use crate::model::json::Field;
 use std::collections::HashMap;
 
 use super::Cx;
@@ -106,7 +107,7 @@ pub(super) fn check(cx: &mut Cx) {
     let mut exports: HashMap<String, &str> = HashMap::new();
     let mut dups = Vec::new();
     for (id, o) in cx.outputs.into_iter().flatten() {
-        let Some(name) = o.get("Export").and_then(|e| e.get("Name")) else {
+        let Some(name) = o.field("Export").and_then(|e| e.field("Name")) else {
             continue;
         };
         let key = match name {
@@ -131,7 +132,7 @@ pub(super) fn check(cx: &mut Cx) {
             Some("export names are unique per region and account: give each its own".into()),
         );
     }
-    if let Some(d) = cx.body.get("Description").and_then(Json::as_str)
+    if let Some(d) = cx.body.field("Description").and_then(Json::as_str)
         && d.len() > 1024
     {
         cx.report(

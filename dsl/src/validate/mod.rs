@@ -55,6 +55,7 @@ mod foreach;
 mod formats;
 use crate::model::generated;
 pub(crate) use crate::model::generated::transforms;
+use crate::model::json::Field;
 mod lambda;
 mod limits;
 mod nested;
@@ -270,7 +271,7 @@ pub fn schema_data() -> SchemaData {
         types: data::type_names().count(),
         compressed_bytes: data::embedded_bytes(),
         raw_bytes: p
-            .get("raw_bytes")
+            .field("raw_bytes")
             .and_then(Json::as_u64)
             .unwrap_or_default() as usize,
         provenance: p.clone(),
@@ -311,11 +312,11 @@ pub(crate) struct Cx<'t> {
 impl<'t> Cx<'t> {
     fn new(t: &'t Template) -> Self {
         let body = t.body();
-        let section = |k: &str| body.get(k).and_then(Json::as_object);
+        let section = |k: &str| body.field(k).and_then(Json::as_object);
         let types = section("Resources")
             .into_iter()
             .flatten()
-            .map(|(_, r)| r.get("Type").and_then(Json::as_str))
+            .map(|(_, r)| r.field("Type").and_then(Json::as_str))
             .collect();
         Cx {
             types,
@@ -366,12 +367,12 @@ impl<'t> Cx<'t> {
 
     /// A resource entry by logical ID.
     pub fn resource(&self, id: &str) -> Option<&'t Json> {
-        self.resources?.get(id)
+        self.resources?.field(id)
     }
 
     /// The `Type` of a resource.
     pub fn resource_type(&self, id: &str) -> Option<&'t str> {
-        self.resource(id)?.get("Type")?.as_str()
+        self.resource(id)?.field("Type")?.as_str()
     }
 
     /// Every resource: (logical ID, entry, its `Type` when that is text).
@@ -390,7 +391,7 @@ impl<'t> Cx<'t> {
     ) -> impl Iterator<Item = (&'t str, &'t Json, Option<&'t JsonMap>)> {
         self.typed_resources()
             .filter(move |(_, _, kind)| *kind == Some(type_name))
-            .map(|(id, r, _)| (id, r, r.get("Properties").and_then(Json::as_object)))
+            .map(|(id, r, _)| (id, r, r.field("Properties").and_then(Json::as_object)))
     }
 }
 

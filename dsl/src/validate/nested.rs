@@ -20,6 +20,7 @@
 //! device) is not judged. Parameters chosen by
 //! `Fn::If` are checked in each branch.
 
+use crate::model::json::Field;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -47,7 +48,7 @@ pub(super) fn check(cx: &mut Cx) {
     for (ty, property) in NESTED {
         for (id, _, props) in cx.resources_of(ty) {
             let Some(props) = props else { continue };
-            let Some(Json::String(location)) = props.get(property) else {
+            let Some(Json::String(location)) = props.field(property) else {
                 continue;
             };
             if !is_local(location) {
@@ -59,7 +60,7 @@ pub(super) fn check(cx: &mut Cx) {
                 .or_insert_with(|| declared(&path));
             let Some(declared) = declared else { continue };
             let at = format!("{id}.Properties.Parameters");
-            given(props.get("Parameters"), &mut |given: Option<&JsonMap>| {
+            given(props.field("Parameters"), &mut |given: Option<&JsonMap>| {
                 compare(given, declared, location, (id, &at), &mut found);
             });
         }
@@ -92,7 +93,7 @@ fn declared(path: &Path) -> Option<Declared> {
         return None;
     }
     let child = read_template(path).ok()?;
-    let section = match child.body().get("Parameters") {
+    let section = match child.body().field("Parameters") {
         None => return Some(Declared::new()),
         Some(p) => p.as_object()?,
     };

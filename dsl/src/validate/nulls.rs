@@ -21,6 +21,9 @@ pub(super) fn check(cx: &mut Cx) {
                 Json::Object(m),
             ) => {
                 for (name, x) in m {
+                    if !has_null(x, 0) {
+                        continue;
+                    }
                     // Resources are named by their logical ID alone, as every rule does;
                     // the other sections' entries by their section.
                     let mut path = if section == "Resources" {
@@ -31,6 +34,7 @@ pub(super) fn check(cx: &mut Cx) {
                     walk(x, &mut path, Some(name), &mut found, 0);
                 }
             }
+            _ if !has_null(v, 0) => {}
             _ => {
                 let mut path = section.clone();
                 walk(v, &mut path, None, &mut found, 0);
@@ -79,4 +83,16 @@ fn walk<'a>(
         }
         _ => {}
     }
+}
+
+/// Whether `v` holds a `null` within the nesting [`walk`] follows: a walk that builds no
+/// paths, so that only the entries with a `null` (rare) pay for [`walk`]'s.
+fn has_null(v: &Json, depth: usize) -> bool {
+    depth <= MAX_NESTING
+        && match v {
+            Json::Null => true,
+            Json::Object(m) => m.values().any(|x| has_null(x, depth + 1)),
+            Json::Array(a) => a.iter().any(|x| has_null(x, depth + 1)),
+            _ => false,
+        }
 }

@@ -44,6 +44,7 @@
 use super::{
     Cx, has_dynamic_reference, intrinsic, is_no_value, may_be_no_value, one_of, push_index, suggest,
 };
+use crate::model::json::Field;
 use crate::model::render::{Json, JsonMap};
 use crate::rules;
 
@@ -182,14 +183,14 @@ pub(crate) struct Finding {
 pub(super) fn check(cx: &mut Cx) {
     let mut found: Vec<(&str, Finding)> = Vec::new();
     for (id, r) in cx.resources.into_iter().flatten() {
-        let Some(ty) = r.get("Type").and_then(Json::as_str) else {
+        let Some(ty) = r.field("Type").and_then(Json::as_str) else {
             continue;
         };
-        let Some(props) = r.get("Properties").and_then(Json::as_object) else {
+        let Some(props) = r.field("Properties").and_then(Json::as_object) else {
             continue;
         };
         for &(_, prop, kind) in PLACES.iter().filter(|(t, _, _)| *t == ty) {
-            let Some(v) = props.get(prop) else {
+            let Some(v) = props.field(prop) else {
                 continue;
             };
             let mut path = format!("{id}.Properties.{prop}");
@@ -223,7 +224,7 @@ fn inline_policies(v: &Json, kind: Kind, path: &mut String) -> Vec<Finding> {
             let len = path.len();
             push_index(path, i);
             for p in branches(item, 0) {
-                if let Some(doc) = p.get("PolicyDocument") {
+                if let Some(doc) = p.field("PolicyDocument") {
                     out.extend(check_document(doc, kind, &format!("{path}.PolicyDocument")));
                 }
             }
@@ -415,7 +416,10 @@ impl Walk {
         }
         let kind = self.kind.name();
         let meant = self.unknown_keys(m, DOCUMENT_KEYS, path, "a policy document");
-        let versions = m.get("Version").map(|v| branches(v, 0)).unwrap_or_default();
+        let versions = m
+            .field("Version")
+            .map(|v| branches(v, 0))
+            .unwrap_or_default();
         for v in versions {
             if v.as_str().is_some_and(|s| VERSIONS.contains(&s)) {
                 continue;
@@ -429,7 +433,7 @@ impl Walk {
                 "write `Version: \"2012-10-17\"` (the current version; `2008-10-17` is the older one)",
             );
         }
-        match m.get("Statement").filter(|v| !is_no_value(v)) {
+        match m.field("Statement").filter(|v| !is_no_value(v)) {
             None if !meant.contains(&"Statement") => self.bad(
                 path.clone(),
                 format!("the {kind} has no `Statement`"),
@@ -494,11 +498,11 @@ impl Walk {
         let name = kind.name();
         let meant = self.unknown_keys(m, STATEMENT_KEYS, path, "a policy statement");
         // Maybe there (an `Fn::If` may leave it out): enough not to call it missing.
-        let has = |k: &str| m.get(k).is_some_and(|v| !is_no_value(v)) || meant.contains(&k);
+        let has = |k: &str| m.field(k).is_some_and(|v| !is_no_value(v)) || meant.contains(&k);
         // Surely there: enough to call it a conflict or prohibited.
-        let sure = |k: &str| m.get(k).is_some_and(|v| !may_be_no_value(v));
+        let sure = |k: &str| m.field(k).is_some_and(|v| !may_be_no_value(v));
 
-        match m.get("Effect").filter(|v| !is_no_value(v)) {
+        match m.field("Effect").filter(|v| !is_no_value(v)) {
             None if !has("Effect") => self.bad(
                 path.to_owned(),
                 "the statement has no `Effect`",
@@ -538,7 +542,7 @@ impl Walk {
         }
         self.exclusive(m, path, "Action", "NotAction");
         for k in ["Action", "NotAction"] {
-            if let Some(v) = m.get(k) {
+            if let Some(v) = m.field(k) {
                 self.actions(v, &join(path, k), k);
             }
         }
@@ -563,7 +567,7 @@ impl Walk {
         }
         if kind != Kind::Trust {
             for k in ["Resource", "NotResource"] {
-                if let Some(v) = m.get(k) {
+                if let Some(v) = m.field(k) {
                     // IAM: "Resource ... must be in ARN format or \"*\"".
                     self.strings(v, &join(path, k), k, &mut |me, s, at| {
                         if s != "*" && !s.starts_with("arn:") && !super::has_dynamic_reference(s)
@@ -614,17 +618,17 @@ impl Walk {
         }
         if kind != Kind::Identity {
             for k in ["Principal", "NotPrincipal"] {
-                if let Some(v) = m.get(k) {
+                if let Some(v) = m.field(k) {
                     self.principal(v, &join(path, k), k);
                 }
             }
         }
 
-        if let Some(v) = m.get("Condition") {
+        if let Some(v) = m.field("Condition") {
             self.condition(v, &join(path, "Condition"));
         }
 
-        if let Some(Json::String(sid)) = m.get("Sid") {
+        if let Some(Json::String(sid)) = m.field("Sid") {
             let sid_path = join(path, "Sid");
             if kind == Kind::Identity && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
                 self.bad(
@@ -650,7 +654,7 @@ impl Walk {
 
     /// `a` and `b` are mutually exclusive: report `b` when both are surely there.
     fn exclusive(&mut self, m: &JsonMap, path: &str, a: &str, b: &str) {
-        let sure = |k: &str| m.get(k).is_some_and(|v| !may_be_no_value(v));
+        let sure = |k: &str| m.field(k).is_some_and(|v| !may_be_no_value(v));
         if sure(a) && sure(b) {
             self.bad(
                 join(path, b),

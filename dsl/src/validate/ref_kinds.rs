@@ -14,6 +14,7 @@
 //! is a parameter (its type says what it holds).
 
 use super::{Cx, intrinsic};
+use crate::model::json::Field;
 use crate::model::refcheck::{Seg as Step, format_path};
 use crate::model::render::Json;
 use crate::rules;
@@ -38,7 +39,7 @@ pub(super) fn check(cx: &mut Cx) {
         if !kind.is_some_and(|k| k.starts_with("AWS::")) {
             continue;
         }
-        if let Some(p) = r.get("Properties") {
+        if let Some(p) = r.field("Properties") {
             let mut at = vec![Step::Key(id), Step::Key("Properties")];
             walk(cx, p, &mut at, &mut found);
         }

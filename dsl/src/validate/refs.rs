@@ -1,6 +1,7 @@
 //! References (`FF3001`–`FF3011`): `Ref`, `Fn::GetAtt`, `Fn::Sub`, `DependsOn`, conditions,
 //! `Fn::FindInMap` and `Fn::Select`; dependency cycles; references to conditional resources.
 
+use crate::model::json::Field;
 use std::collections::HashSet;
 
 use crate::model::fasthash::FastMap;
@@ -65,12 +66,12 @@ pub(super) fn check(cx: &mut Cx) {
     for (id, o) in outputs.into_iter().flatten() {
         let place = Place::Output(id);
         let mut asserted = Vec::new();
-        if let Some(c) = o.get("Condition").and_then(Json::as_str) {
+        if let Some(c) = o.field("Condition").and_then(Json::as_str) {
             r.condition_exists(place, c, format!("{id}.Condition"));
             asserted.push(c.to_owned());
         }
         for key in ["Value", "Export"] {
-            if let Some(v) = o.get(key) {
+            if let Some(v) = o.field(key) {
                 let mut path = format!("{id}.{key}");
                 r.walk(place, v, &mut path, &mut asserted);
             }
@@ -87,17 +88,17 @@ impl<'t> Refs<'_, 't> {
     fn resource(&mut self, id: &'t str, res: &'t Json) {
         let place = Place::Resource(id);
         let mut asserted = Vec::new();
-        if let Some(c) = res.get("Condition").and_then(Json::as_str) {
+        if let Some(c) = res.field("Condition").and_then(Json::as_str) {
             self.condition_exists(place, c, format!("{id}.Condition"));
             asserted.push(c.to_owned());
         }
-        let deps: Vec<&str> = match res.get("DependsOn") {
+        let deps: Vec<&str> = match res.field("DependsOn") {
             Some(Json::String(s)) => vec![s.as_str()],
             Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
             _ => Vec::new(),
         };
         for (i, d) in deps.iter().enumerate() {
-            let path = match res.get("DependsOn") {
+            let path = match res.field("DependsOn") {
                 Some(Json::Array(_)) => format!("{id}.DependsOn[{i}]"),
                 _ => format!("{id}.DependsOn"),
             };
@@ -128,9 +129,9 @@ impl<'t> Refs<'_, 't> {
             }
         }
         let sam_function = self.cx.generated.sam()
-            && res.get("Type").and_then(Json::as_str) == Some("AWS::Serverless::Function");
+            && res.field("Type").and_then(Json::as_str) == Some("AWS::Serverless::Function");
         for key in ["Properties", "Metadata", "CreationPolicy", "UpdatePolicy"] {
-            let Some(v) = res.get(key) else { continue };
+            let Some(v) = res.field(key) else { continue };
             let mut path = format!("{id}.{key}");
             match v.as_object() {
                 // SAM turns a function's `Events` and `DeploymentPreference` into resources
@@ -189,7 +190,7 @@ impl<'t> Refs<'_, 't> {
             if !out.insert(c.clone()) || out.len() > 256 {
                 continue;
             }
-            if let Some(def) = self.cx.conditions.and_then(|m| m.get(&c))
+            if let Some(def) = self.cx.conditions.and_then(|m| m.field(&c))
                 && let Some(("Fn::And", Json::Array(items))) = intrinsic(def)
             {
                 for it in items {
@@ -206,7 +207,7 @@ impl<'t> Refs<'_, 't> {
         let Some(cond) = self
             .cx
             .resource(target)
-            .and_then(|r| r.get("Condition"))
+            .and_then(|r| r.field("Condition"))
             .and_then(Json::as_str)
         else {
             return;
@@ -602,7 +603,7 @@ impl<'t> Refs<'_, 't> {
         let Some(map_name) = a[0].as_str() else {
             return;
         };
-        let Some(map) = self.cx.mappings.and_then(|m| m.get(map_name)) else {
+        let Some(map) = self.cx.mappings.and_then(|m| m.field(map_name)) else {
             let known = self
                 .cx
                 .mappings
@@ -623,7 +624,7 @@ impl<'t> Refs<'_, 't> {
             return;
         }
         let Some(k1) = a[1].as_str() else { return };
-        let Some(top) = map.get(k1) else {
+        let Some(top) = map.field(k1) else {
             let hint = map.as_object().map(|m| {
                 format!(
                     "`{map_name}` has {}",
@@ -640,7 +641,7 @@ impl<'t> Refs<'_, 't> {
             return;
         };
         let Some(k2) = a[2].as_str() else { return };
-        if top.get(k2).is_none() {
+        if top.field(k2).is_none() {
             let hint = top.as_object().map(|m| {
                 format!(
                     "`{map_name}.{k1}` has {}",

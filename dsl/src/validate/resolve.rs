@@ -15,6 +15,7 @@
 //! `AllowedValues` count (a `Default` is not the only value a parameter can take).
 
 use super::{Cx, intrinsic};
+use crate::model::json::Field;
 use crate::model::render::Json;
 
 /// At most this many scenarios are evaluated for one check; beyond it the values are left
@@ -232,7 +233,7 @@ pub(crate) fn specialized(cx: &Cx, ids: &[&str], mut f: impl FnMut(Specialized))
         return 0;
     };
     let mut vars: Vec<Var> = Vec::new();
-    for r in ids.iter().filter_map(|id| resources.get(*id)) {
+    for r in ids.iter().filter_map(|id| resources.field(id)) {
         resource_vars(cx, r, &mut vars);
     }
     let mut count = 0;
@@ -244,14 +245,14 @@ pub(crate) fn specialized(cx: &Cx, ids: &[&str], mut f: impl FnMut(Specialized))
                 let Some(Json::Object(r)) = rs.get_mut(*id) else {
                     continue;
                 };
-                if let Some(Json::String(c)) = r.get("Condition")
+                if let Some(Json::String(c)) = r.field("Condition")
                     && env.assumed(c) == Some(false)
                 {
                     rs.shift_remove(*id);
                     env.changed = true;
                     continue;
                 }
-                if let Some(p) = r.get("Properties")
+                if let Some(p) = r.field("Properties")
                     && let Some(p) = env.partial(p, 0)
                 {
                     r.insert("Properties".to_owned(), p);
@@ -284,8 +285,8 @@ pub(crate) fn specialized(cx: &Cx, ids: &[&str], mut f: impl FnMut(Specialized))
 /// ([`specialized`] replaces only those: a list parameter's value is a list).
 fn scalar_parameter(cx: &Cx, name: &str) -> bool {
     cx.parameters
-        .and_then(|p| p.get(name))
-        .and_then(|p| p.get("Type"))
+        .and_then(|p| p.field(name))
+        .and_then(|p| p.field("Type"))
         .and_then(Json::as_str)
         .is_some_and(|t| matches!(t, "String" | "Number"))
 }
@@ -293,10 +294,10 @@ fn scalar_parameter(cx: &Cx, name: &str) -> bool {
 /// Adds to `vars` the parameters and conditions the resource `r` depends on: those of its
 /// properties and of its `Condition`, directly or through the conditions they use.
 fn resource_vars<'t>(cx: &Cx<'t>, r: &'t Json, vars: &mut Vec<Var<'t>>) {
-    if let Some(p) = r.get("Properties") {
+    if let Some(p) = r.field("Properties") {
         collect(cx, p, vars, 0);
     }
-    if let Some(Json::String(c)) = r.get("Condition") {
+    if let Some(Json::String(c)) = r.field("Condition") {
         add_condition(cx, c, vars, 0);
     }
 }
@@ -361,7 +362,7 @@ fn add_condition<'t>(cx: &Cx<'t>, name: &'t str, vars: &mut Vec<Var<'t>>, depth:
         return;
     }
     vars.push(Var::Cond(name));
-    if let Some(def) = cx.conditions.and_then(|c| c.get(name)) {
+    if let Some(def) = cx.conditions.and_then(|c| c.field(name)) {
         collect_condition(cx, def, vars, depth + 1);
     }
 }
@@ -389,17 +390,17 @@ fn collect_condition<'t>(cx: &Cx<'t>, v: &'t Json, vars: &mut Vec<Var<'t>>, dept
 /// The values a parameter is assumed to take: its `AllowedValues`, else its `Default`;
 /// `None` for a name that is not a parameter. An empty domain means unknown.
 fn param_domain(cx: &Cx, name: &str) -> Option<Vec<Json>> {
-    let p = cx.parameters?.get(name)?;
+    let p = cx.parameters?.field(name)?;
     if let Some(allowed) = allowed_values(p) {
         return Some(allowed);
     }
-    Some(p.get("Default").map(as_string).into_iter().collect())
+    Some(p.field("Default").map(as_string).into_iter().collect())
 }
 
 /// A parameter's `AllowedValues`, as the strings CloudFormation passes; `None` when it has
 /// none (or one is not a scalar).
 pub(crate) fn allowed_values(parameter: &Json) -> Option<Vec<Json>> {
-    let allowed = parameter.get("AllowedValues")?.as_array()?;
+    let allowed = parameter.field("AllowedValues")?.as_array()?;
     (!allowed.is_empty() && allowed.iter().all(|x| !x.is_object() && !x.is_array()))
         .then(|| allowed.iter().map(as_string).collect())
 }
@@ -471,7 +472,7 @@ pub(crate) fn guaranteed(cx: &Cx, asserted: &[String], target: &str) -> bool {
 /// does not exist or depends on a parameter without them (or on anything else a scenario
 /// cannot assign: the evaluation then says unknown).
 fn allowed_params<'t>(cx: &Cx<'t>, name: &'t str) -> Option<Vec<(&'t str, Vec<Json>)>> {
-    cx.conditions?.get(name)?;
+    cx.conditions?.field(name)?;
     let mut vars = Vec::new();
     add_condition(cx, name, &mut vars, 0);
     vars.into_iter()
@@ -479,7 +480,7 @@ fn allowed_params<'t>(cx: &Cx<'t>, name: &'t str) -> Option<Vec<(&'t str, Vec<Js
             Var::Param(p, _) => Some(p),
             Var::Cond(_) => None,
         })
-        .map(|p| Some((p, allowed_values(cx.parameters?.get(p)?)?)))
+        .map(|p| Some((p, allowed_values(cx.parameters?.field(p)?)?)))
         .collect()
 }
 
@@ -611,9 +612,9 @@ impl Env<'_, '_> {
                 let found = self
                     .cx
                     .mappings?
-                    .get(map)?
-                    .get(k1.as_str())?
-                    .get(k2.as_str())?;
+                    .field(map)?
+                    .field(k1.as_str())?
+                    .field(k2.as_str())?;
                 if found.is_object() || found.is_array() {
                     return None;
                 }
@@ -629,7 +630,7 @@ impl Env<'_, '_> {
 
     /// The truth of condition `name` under the assumed parameters; `None` when unknown.
     fn condition(&mut self, name: &str, depth: usize) -> Option<bool> {
-        let def = self.cx.conditions?.get(name)?;
+        let def = self.cx.conditions?.field(name)?;
         self.truth(def, depth + 1)
     }
 

@@ -2,6 +2,7 @@
 
 use super::data::{self, Node};
 use super::{Cx, intrinsic, lit_num, one_of, pattern, suggest};
+use crate::model::json::Field;
 use crate::model::render::Json;
 use crate::rules;
 
@@ -59,7 +60,7 @@ pub(super) fn check(cx: &mut Cx) {
     let Some(resources) = cx.resources else {
         return;
     };
-    let transformed = cx.body.get("Transform").is_some();
+    let transformed = cx.body.field("Transform").is_some();
     // SAM's types are checked against SAM's schema when only AWS's transforms process the
     // template (a macro may rewrite a SAM resource before SAM reads it).
     let sam = cx.generated.sam() && cx.generated.macros().is_empty();
@@ -68,10 +69,10 @@ pub(super) fn check(cx: &mut Cx) {
         ignore_globals(cx);
     }
     for (id, r) in resources {
-        let Some(ty) = r.get("Type").and_then(Json::as_str) else {
+        let Some(ty) = r.field("Type").and_then(Json::as_str) else {
             continue;
         };
-        let props = r.get("Properties");
+        let props = r.field("Properties");
         let Some(schema) = data::schema(ty).filter(|_| sam || !data::is_sam(ty)) else {
             unknown_type(cx, id, ty, props, transformed);
             continue;
@@ -157,7 +158,7 @@ fn lifecycle(cx: &mut Cx, id: &str, ty: &str, schema: &'static Node) {
 
 fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transformed: bool) {
     if ty.starts_with("Custom::") {
-        if props.and_then(|p| p.get("ServiceToken")).is_none() {
+        if props.and_then(|p| p.field("ServiceToken")).is_none() {
             cx.report(
                 rules::REQUIRED_PROPERTY,
                 Some(id),
@@ -227,7 +228,7 @@ fn sections(cx: &mut Cx, body: &serde_json::Map<String, Json>) {
             );
         }
     }
-    if let Some(v) = body.get("AWSTemplateFormatVersion")
+    if let Some(v) = body.field("AWSTemplateFormatVersion")
         && v.as_str() != Some("2010-09-09")
     {
         cx.report(
@@ -245,7 +246,7 @@ fn sections(cx: &mut Cx, body: &serde_json::Map<String, Json>) {
         "Resources",
         "Outputs",
     ] {
-        if let Some(v) = body.get(section)
+        if let Some(v) = body.field(section)
             && !v.is_object()
         {
             cx.report(
@@ -259,7 +260,7 @@ fn sections(cx: &mut Cx, body: &serde_json::Map<String, Json>) {
     }
     match cx.resources {
         None if body
-            .get("Resources")
+            .field("Resources")
             .is_none_or(serde_json::Value::is_object) =>
         {
             cx.report(
@@ -295,7 +296,7 @@ fn resources_structure(cx: &mut Cx, language_extensions: bool) {
             );
             continue;
         };
-        match m.get("Type") {
+        match m.field("Type") {
             Some(Json::String(_)) => {}
             Some(_) => cx.report(
                 rules::TEMPLATE_STRUCTURE,
@@ -329,7 +330,7 @@ fn resources_structure(cx: &mut Cx, language_extensions: bool) {
                 );
             }
         }
-        if let Some(p) = m.get("Properties")
+        if let Some(p) = m.field("Properties")
             && !p.is_object()
         {
             cx.report(
@@ -342,7 +343,7 @@ fn resources_structure(cx: &mut Cx, language_extensions: bool) {
         }
         // With a transform, the condition may be an intrinsic function it resolves
         // (AWS::LanguageExtensions resolves an `Fn::Sub` or `Fn::FindInMap` there).
-        if let Some(c) = m.get("Condition")
+        if let Some(c) = m.field("Condition")
             && !c.is_string()
             && !(c.is_object() && language_extensions)
         {
@@ -354,7 +355,7 @@ fn resources_structure(cx: &mut Cx, language_extensions: bool) {
                 None,
             );
         }
-        if let Some(d) = m.get("DependsOn") {
+        if let Some(d) = m.field("DependsOn") {
             let ok = match d {
                 Json::String(_) => true,
                 Json::Array(a) => a.iter().all(Json::is_string),
@@ -377,7 +378,7 @@ fn resources_structure(cx: &mut Cx, language_extensions: bool) {
             ),
             ("UpdateReplacePolicy", &["Delete", "Retain", "Snapshot"][..]),
         ] {
-            if let Some(Json::String(v)) = m.get(key)
+            if let Some(Json::String(v)) = m.field(key)
                 && !allowed.contains(&v.as_str())
             {
                 cx.report(
@@ -390,7 +391,7 @@ fn resources_structure(cx: &mut Cx, language_extensions: bool) {
             }
             // An intrinsic function here needs the AWS::LanguageExtensions transform:
             // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/function-refs-in-policy-attributes.html
-            if m.get(key).is_some_and(Json::is_object) && !language_extensions {
+            if m.field(key).is_some_and(Json::is_object) && !language_extensions {
                 cx.report(
                     rules::TEMPLATE_STRUCTURE,
                     Some(id),
@@ -405,7 +406,7 @@ fn resources_structure(cx: &mut Cx, language_extensions: bool) {
         // stand for one: a `Ref` or `Fn::Sub` gives text.
         // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-conditions.html
         for key in ["CreationPolicy", "UpdatePolicy"] {
-            if let Some(v) = m.get(key)
+            if let Some(v) = m.field(key)
                 && !is_policy_mapping(v, 0)
             {
                 let what = match intrinsic(v) {
@@ -481,8 +482,8 @@ fn outputs_structure(cx: &mut Cx) {
                 );
             }
         }
-        if let Some(e) = m.get("Export")
-            && e.get("Name").is_none()
+        if let Some(e) = m.field("Export")
+            && e.field("Name").is_none()
         {
             cx.report(
                 rules::TEMPLATE_STRUCTURE,
@@ -508,7 +509,7 @@ fn parameters_structure(cx: &mut Cx) {
             );
             continue;
         };
-        match m.get("Type").and_then(Json::as_str) {
+        match m.field("Type").and_then(Json::as_str) {
             None => cx.report(rules::TEMPLATE_STRUCTURE, Some(id), id.clone(), format!("parameter `{id}` has no Type"), None),
             Some(t) if !valid_parameter_type(t) => cx.report(
                 rules::TEMPLATE_STRUCTURE,
@@ -630,12 +631,12 @@ enum SamGlobals<'t> {
 
 impl<'t> SamGlobals<'t> {
     fn of(body: &'t Json, ty: &str) -> Self {
-        let Some(g) = body.get("Globals") else {
+        let Some(g) = body.field("Globals") else {
             return SamGlobals::None;
         };
         let kind = ty.trim_start_matches("AWS::Serverless::");
         let plain = |m: &serde_json::Map<String, Json>| !m.keys().any(|k| k.starts_with("Fn::"));
-        match g.as_object().filter(|m| plain(m)).map(|m| m.get(kind)) {
+        match g.as_object().filter(|m| plain(m)).map(|m| m.field(kind)) {
             None => SamGlobals::Unknown,
             Some(None) => SamGlobals::None,
             Some(Some(Json::Object(m))) if plain(m) => SamGlobals::Some(m),
@@ -660,7 +661,7 @@ impl<'t> SamGlobals<'t> {
 /// (an include), is not judged.
 /// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html>
 fn sam_globals(cx: &mut Cx) {
-    let Some(globals) = cx.body.get("Globals").and_then(Json::as_object) else {
+    let Some(globals) = cx.body.field("Globals").and_then(Json::as_object) else {
         return;
     };
     let mut found = Vec::new();
@@ -699,13 +700,13 @@ fn sam_globals(cx: &mut Cx) {
 fn ignore_globals(cx: &mut Cx) {
     let mut found = Vec::new();
     for (id, r) in cx.resources.into_iter().flatten() {
-        let Some(ty) = r.get("Type").and_then(Json::as_str) else {
+        let Some(ty) = r.field("Type").and_then(Json::as_str) else {
             continue;
         };
         let Some(kind) = ty.strip_prefix("AWS::Serverless::") else {
             continue;
         };
-        let Some(Json::Array(names)) = r.get("IgnoreGlobals") else {
+        let Some(Json::Array(names)) = r.field("IgnoreGlobals") else {
             continue;
         };
         let set: Vec<&str> = match SamGlobals::of(cx.body, ty) {
@@ -1031,11 +1032,11 @@ impl Walk<'_, '_> {
     /// condition may exclude the value), nor a list parameter.
     fn parameter_values(&mut self, node: &'static Node, args: &Json, path: &str) {
         let Some(name) = args.as_str() else { return };
-        let Some(param) = self.cx.parameters.and_then(|p| p.get(name)) else {
+        let Some(param) = self.cx.parameters.and_then(|p| p.field(name)) else {
             return;
         };
         if !matches!(
-            param.get("Type").and_then(Json::as_str),
+            param.field("Type").and_then(Json::as_str),
             Some("String" | "Number")
         ) {
             return;
@@ -1250,7 +1251,7 @@ impl Walk<'_, '_> {
                     None,
                 );
             }
-            if let Some(v) = m.get(req)
+            if let Some(v) = m.field(req)
                 && !from_globals
             {
                 self.removed_required(req, v, path);
@@ -1283,7 +1284,7 @@ impl Walk<'_, '_> {
             || self
                 .cx
                 .resource(self.id)
-                .is_some_and(|r| r.get("Condition").is_some())
+                .is_some_and(|r| r.field("Condition").is_some())
         {
             return;
         }

@@ -11,6 +11,7 @@
 
 use super::refs::sub_variables;
 use super::{Cx, intrinsic};
+use crate::model::json::Field;
 use crate::model::parse::MAX_NESTING;
 use crate::model::render::Json;
 use crate::rules;
@@ -18,7 +19,7 @@ use crate::rules;
 /// Whether a parameter declaration is `NoEcho`: `true`, or the string `"true"` (any case)
 /// as JSON templates often write it. The only test of NoEcho in ferroform.
 pub(crate) fn is_no_echo(param: &Json) -> bool {
-    match param.get("NoEcho") {
+    match param.field("NoEcho") {
         Some(Json::Bool(b)) => *b,
         Some(Json::String(s)) => s.trim().eq_ignore_ascii_case("true"),
         _ => false,
@@ -27,7 +28,7 @@ pub(crate) fn is_no_echo(param: &Json) -> bool {
 
 /// The names of the parameters `body` declares NoEcho, in template order.
 pub(crate) fn no_echo_parameters(body: &Json) -> Vec<String> {
-    body.get("Parameters")
+    body.field("Parameters")
         .and_then(Json::as_object)
         .map(|ps| {
             ps.iter()
@@ -130,14 +131,14 @@ pub(crate) fn exposed_outputs(body: &Json) -> Vec<String> {
     if secrets.is_empty() {
         return Vec::new();
     }
-    body.get("Outputs")
+    body.field("Outputs")
         .and_then(Json::as_object)
         .into_iter()
         .flatten()
         .filter(|(id, o)| {
             let mut found = Vec::new();
             for key in ["Value", "Export"] {
-                if let Some(v) = o.get(key) {
+                if let Some(v) = o.field(key) {
                     references(v, &secrets, &mut (*id).clone(), &mut found);
                 }
             }
@@ -161,7 +162,7 @@ pub(super) fn check(cx: &mut Cx) {
     let mut found = Vec::new();
     for (id, o) in cx.outputs.into_iter().flatten() {
         for key in ["Value", "Export"] {
-            if let Some(v) = o.get(key) {
+            if let Some(v) = o.field(key) {
                 let mut hits = Vec::new();
                 references(v, &secrets, &mut format!("{id}.{key}"), &mut hits);
                 found.extend(hits.into_iter().map(|(p, n)| (id.as_str(), true, p, n)));
@@ -169,7 +170,7 @@ pub(super) fn check(cx: &mut Cx) {
         }
     }
     for (id, r) in cx.resources.into_iter().flatten() {
-        if let Some(v) = r.get("Metadata") {
+        if let Some(v) = r.field("Metadata") {
             let mut hits = Vec::new();
             references(v, &secrets, &mut format!("{id}.Metadata"), &mut hits);
             found.extend(hits.into_iter().map(|(p, n)| (id.as_str(), false, p, n)));

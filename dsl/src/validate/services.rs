@@ -45,6 +45,7 @@
 //!   <https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html>,
 //!   <https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html>
 
+use crate::model::json::Field;
 use std::collections::BTreeSet;
 
 use super::Cx;
@@ -124,7 +125,7 @@ fn rds_engines(cx: &mut Cx) {
         ),
     ] {
         for (id, _, props) in cx.resources_of(kind) {
-            let Some(engine) = props.and_then(|p| p.get("Engine")) else {
+            let Some(engine) = props.and_then(|p| p.field("Engine")) else {
                 continue;
             };
             for case in super::resolve::cases(cx, &[engine]) {
@@ -165,8 +166,8 @@ fn cloudfront_aliases(cx: &mut Cx) {
     let mut found = Vec::new();
     for (id, _, props) in cx.resources_of("AWS::CloudFront::Distribution") {
         let aliases = props
-            .and_then(|p| p.get("DistributionConfig"))
-            .and_then(|d| d.get("Aliases"))
+            .and_then(|p| p.field("DistributionConfig"))
+            .and_then(|d| d.field("Aliases"))
             .and_then(Json::as_array);
         for (i, a) in aliases.into_iter().flatten().enumerate() {
             let Some(name) = a
@@ -230,18 +231,18 @@ fn replication_groups(cx: &mut Cx) {
     let mut found = Vec::new();
     for (id, _, props) in cx.resources_of("AWS::ElastiCache::ReplicationGroup") {
         let Some(p) = props else { continue };
-        let Some(failover) = p.get("AutomaticFailoverEnabled") else {
+        let Some(failover) = p.field("AutomaticFailoverEnabled") else {
             continue;
         };
         // Cluster mode from the parameter group, when it is one of the template's.
-        let group_cluster = super::ref_target(p.get("CacheParameterGroupName"))
+        let group_cluster = super::ref_target(p.field("CacheParameterGroupName"))
             .and_then(|g| cx.resource(g))
             .and_then(|g| g.pointer("/Properties/Properties/cluster-enabled"))
             .and_then(Json::as_str)
             .map(|c| c == "yes");
         let none = Json::Null;
-        let clusters = p.get("NumCacheClusters").unwrap_or(&none);
-        let groups = p.get("NumNodeGroups").unwrap_or(&none);
+        let clusters = p.field("NumCacheClusters").unwrap_or(&none);
+        let groups = p.field("NumNodeGroups").unwrap_or(&none);
         for case in super::resolve::cases(cx, &[failover, clusters, groups]) {
             let Some(on) = super::lit_bool(case.values[0].as_ref()) else {
                 continue;
@@ -292,7 +293,7 @@ fn bucket_acls(cx: &mut Cx) {
     for (id, _, props) in cx.resources_of("AWS::S3::Bucket") {
         let Some(p) = props else { continue };
         let Some(acl) = p
-            .get("AccessControl")
+            .field("AccessControl")
             .and_then(Json::as_str)
             .filter(|a| ACL_GRANTS.contains(a))
         else {
@@ -300,12 +301,12 @@ fn bucket_acls(cx: &mut Cx) {
         };
         // ACLs are enabled by a rule with ObjectWriter or BucketOwnerPreferred; anything
         // not written out (an expression) may enable them.
-        let ownership: Option<Vec<Option<&str>>> = match p.get("OwnershipControls") {
+        let ownership: Option<Vec<Option<&str>>> = match p.field("OwnershipControls") {
             None => Some(Vec::new()),
-            Some(o) => o.get("Rules").and_then(Json::as_array).map(|rules| {
+            Some(o) => o.field("Rules").and_then(Json::as_array).map(|rules| {
                 rules
                     .iter()
-                    .map(|r| r.get("ObjectOwnership").and_then(Json::as_str))
+                    .map(|r| r.field("ObjectOwnership").and_then(Json::as_str))
                     .collect()
             }),
         };
@@ -333,11 +334,11 @@ fn bucket_acls(cx: &mut Cx) {
 fn record_sets<'t>(cx: &Cx<'t>) -> Vec<(&'t str, String, &'t Json)> {
     let mut out: Vec<(&str, String, &Json)> = cx
         .resources_of("AWS::Route53::RecordSet")
-        .filter_map(|(id, r, _)| Some((id, format!("{id}.Properties"), r.get("Properties")?)))
+        .filter_map(|(id, r, _)| Some((id, format!("{id}.Properties"), r.field("Properties")?)))
         .collect();
     for (id, _, props) in cx.resources_of("AWS::Route53::RecordSetGroup") {
         let sets = props
-            .and_then(|p| p.get("RecordSets"))
+            .and_then(|p| p.field("RecordSets"))
             .and_then(Json::as_array);
         for (i, set) in sets.into_iter().flatten().enumerate() {
             out.push((id, format!("{id}.Properties.RecordSets[{i}]"), set));
@@ -349,10 +350,10 @@ fn record_sets<'t>(cx: &Cx<'t>) -> Vec<(&'t str, String, &'t Json)> {
 fn dns_records(cx: &mut Cx) {
     let mut found = Vec::new();
     for (id, base, set) in record_sets(cx) {
-        let Some(kind) = set.get("Type").and_then(Json::as_str) else {
+        let Some(kind) = set.field("Type").and_then(Json::as_str) else {
             continue;
         };
-        let values = set.get("ResourceRecords").and_then(Json::as_array);
+        let values = set.field("ResourceRecords").and_then(Json::as_array);
         for (i, v) in values.into_iter().flatten().enumerate() {
             let Some(v) = v.as_str().filter(|v| !super::has_dynamic_reference(v)) else {
                 continue;
@@ -437,13 +438,13 @@ fn dynamodb(cx: &mut Cx) {
     let mut found = Vec::new();
     for (id, r) in cx.resources.into_iter().flatten() {
         if !r
-            .get("Type")
+            .field("Type")
             .and_then(Json::as_str)
             .is_some_and(|t| TABLES.contains(&t))
         {
             continue;
         }
-        let Some(p) = r.get("Properties") else {
+        let Some(p) = r.field("Properties") else {
             continue;
         };
         let (Some(defined), Some(used)) = (defined(p), used(p)) else {
@@ -501,14 +502,14 @@ fn throughput(cx: &mut Cx) {
     let mut refused = Vec::new();
     for (id, _, props) in cx.resources_of("AWS::DynamoDB::Table") {
         let Some(p) = props else { continue };
-        let provisioned = match p.get("BillingMode") {
+        let provisioned = match p.field("BillingMode") {
             None => true,
             Some(Json::String(m)) if m == "PROVISIONED" => true,
             Some(Json::String(m)) if m == "PAY_PER_REQUEST" => false,
             Some(_) => continue,
         };
         let base = format!("{id}.Properties");
-        let indexes = p.get("GlobalSecondaryIndexes").and_then(Json::as_array);
+        let indexes = p.field("GlobalSecondaryIndexes").and_then(Json::as_array);
         let places = std::iter::once((base.clone(), Some(p))).chain(
             indexes
                 .into_iter()
@@ -520,7 +521,7 @@ fn throughput(cx: &mut Cx) {
             let Some(m) = m.filter(|m| !m.keys().any(|k| k.starts_with("Fn::"))) else {
                 continue;
             };
-            match (provisioned, m.get("ProvisionedThroughput")) {
+            match (provisioned, m.field("ProvisionedThroughput")) {
                 (true, None) => missing.push((id.to_owned(), path)),
                 (false, Some(t)) if t.is_object() && !super::is_expr(t) => {
                     refused.push((id.to_owned(), format!("{path}.ProvisionedThroughput")));
@@ -551,20 +552,22 @@ fn throughput(cx: &mut Cx) {
 
 /// The names AttributeDefinitions defines, when all are text.
 fn defined(p: &Json) -> Option<BTreeSet<&str>> {
-    let list = p.get("AttributeDefinitions")?.as_array()?;
+    let list = p.field("AttributeDefinitions")?.as_array()?;
     list.iter()
-        .map(|d| d.get("AttributeName").and_then(Json::as_str))
+        .map(|d| d.field("AttributeName").and_then(Json::as_str))
         .collect()
 }
 
 /// The names the table's and its indexes' key schemas use, when all are text.
 fn used(p: &Json) -> Option<BTreeSet<&str>> {
     let mut out = BTreeSet::new();
-    key_names(p.get("KeySchema")?, &mut out)?;
+    key_names(p.field("KeySchema")?, &mut out)?;
     for indexes in ["GlobalSecondaryIndexes", "LocalSecondaryIndexes"] {
-        let Some(list) = p.get(indexes) else { continue };
+        let Some(list) = p.field(indexes) else {
+            continue;
+        };
         for index in list.as_array()? {
-            key_names(index.get("KeySchema")?, &mut out)?;
+            key_names(index.field("KeySchema")?, &mut out)?;
         }
     }
     Some(out)
@@ -572,7 +575,7 @@ fn used(p: &Json) -> Option<BTreeSet<&str>> {
 
 fn key_names<'a>(schema: &'a Json, out: &mut BTreeSet<&'a str>) -> Option<()> {
     for k in schema.as_array()? {
-        out.insert(k.get("AttributeName")?.as_str()?);
+        out.insert(k.field("AttributeName")?.as_str()?);
     }
     Some(())
 }
@@ -582,21 +585,23 @@ fn backup(cx: &mut Cx) {
     let mut found = Vec::new();
     for (id, _, props) in cx.resources_of("AWS::Backup::BackupPlan") {
         let rules = props
-            .and_then(|p| p.get("BackupPlan"))
-            .and_then(|p| p.get("BackupPlanRule"))
+            .and_then(|p| p.field("BackupPlan"))
+            .and_then(|p| p.field("BackupPlanRule"))
             .and_then(Json::as_array);
         for (i, rule) in rules.into_iter().flatten().enumerate() {
             let base = format!("{id}.Properties.BackupPlan.BackupPlanRule[{i}]");
-            let copies = rule.get("CopyActions").and_then(Json::as_array);
-            let lifecycles = std::iter::once((format!("{base}.Lifecycle"), rule.get("Lifecycle")))
-                .chain(copies.into_iter().flatten().enumerate().map(|(j, c)| {
-                    (
-                        format!("{base}.CopyActions[{j}].Lifecycle"),
-                        c.get("Lifecycle"),
-                    )
-                }));
+            let copies = rule.field("CopyActions").and_then(Json::as_array);
+            let lifecycles =
+                std::iter::once((format!("{base}.Lifecycle"), rule.field("Lifecycle"))).chain(
+                    copies.into_iter().flatten().enumerate().map(|(j, c)| {
+                        (
+                            format!("{base}.CopyActions[{j}].Lifecycle"),
+                            c.field("Lifecycle"),
+                        )
+                    }),
+                );
             for (path, l) in lifecycles {
-                let days = |k: &str| l.and_then(|l| super::lit_num(l.get(k)));
+                let days = |k: &str| l.and_then(|l| super::lit_num(l.field(k)));
                 if let (Some(cold), Some(delete)) =
                     (days("MoveToColdStorageAfterDays"), days("DeleteAfterDays"))
                     && delete < cold + 90.0

@@ -15,6 +15,7 @@
 //! `Fn::If` anywhere in them, or two resources under different conditions (one may be
 //! created without the other).
 
+use crate::model::json::Field;
 use std::collections::BTreeMap;
 
 use super::{Cx, data};
@@ -26,7 +27,7 @@ pub(super) fn check(cx: &mut Cx) {
     let mut seen: BTreeMap<(&str, Option<&str>, String), Vec<&str>> = BTreeMap::new();
     let mut names: BTreeMap<&str, Vec<&'static str>> = BTreeMap::new();
     for (id, r) in cx.resources.into_iter().flatten() {
-        let Some(ty) = r.get("Type").and_then(Json::as_str) else {
+        let Some(ty) = r.field("Type").and_then(Json::as_str) else {
             continue;
         };
         let ids = names.entry(ty).or_insert_with(|| {
@@ -38,17 +39,17 @@ pub(super) fn check(cx: &mut Cx) {
         if ids.is_empty() {
             continue;
         }
-        let Some(props) = r.get("Properties").and_then(Json::as_object) else {
+        let Some(props) = r.field("Properties").and_then(Json::as_object) else {
             continue;
         };
         let Some(values) = ids
             .iter()
-            .map(|n| props.get(*n).filter(|v| !super::has_if(v)))
+            .map(|n| props.field(n).filter(|v| !super::has_if(v)))
             .collect::<Option<Vec<&Json>>>()
         else {
             continue;
         };
-        let condition = match r.get("Condition") {
+        let condition = match r.field("Condition") {
             None => None,
             Some(Json::String(c)) => Some(c.as_str()),
             Some(_) => continue,

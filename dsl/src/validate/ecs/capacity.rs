@@ -1,6 +1,7 @@
 //! Capacity providers: names, managed scaling and termination protection.
 
 use super::*;
+use crate::model::json::Field;
 
 /// The reserved prefix (`aws`, `ecs`, `fargate`, in any case) `name` starts with.
 pub(super) fn reserved_prefix(name: &str) -> Option<&'static str> {
@@ -23,7 +24,7 @@ pub(super) fn capacity_providers(cx: &mut Cx) {
         .then(|| reserved_prefix(stack))
         .flatten();
     for (id, props) in cps {
-        let p = |k: &str| props.and_then(|m| m.get(k));
+        let p = |k: &str| props.and_then(|m| m.field(k));
         if p("Name").is_none()
             && let Some(prefix) = stack_prefix
         {
@@ -56,12 +57,12 @@ pub(super) fn capacity_providers(cx: &mut Cx) {
         let Some(asg) = p("AutoScalingGroupProvider").and_then(Json::as_object) else {
             continue;
         };
-        if lit_str(asg.get("ManagedTerminationProtection")) != Some("ENABLED") {
+        if lit_str(asg.field("ManagedTerminationProtection")) != Some("ENABLED") {
             continue;
         }
         let base = format!("{id}.Properties.AutoScalingGroupProvider");
-        let scaling = asg.get("ManagedScaling");
-        if lit_str(scaling.and_then(|s| s.get("Status"))) == Some("DISABLED") {
+        let scaling = asg.field("ManagedScaling");
+        if lit_str(scaling.and_then(|s| s.field("Status"))) == Some("DISABLED") {
             cx.report(
                 rules::TERMINATION_PROTECTION_SCALING,
                 Some(id),
@@ -73,7 +74,7 @@ pub(super) fn capacity_providers(cx: &mut Cx) {
                 ),
             );
         }
-        let Some(group) = ref_or_getatt_target(asg.get("AutoScalingGroupArn")) else {
+        let Some(group) = ref_or_getatt_target(asg.field("AutoScalingGroupArn")) else {
             continue;
         };
         if cx.resource_type(group) != Some("AWS::AutoScaling::AutoScalingGroup") {
@@ -81,8 +82,8 @@ pub(super) fn capacity_providers(cx: &mut Cx) {
         }
         let prop = cx
             .resource(group)
-            .and_then(|r| r.get("Properties"))
-            .and_then(|p| p.get("NewInstancesProtectedFromScaleIn"));
+            .and_then(|r| r.field("Properties"))
+            .and_then(|p| p.field("NewInstancesProtectedFromScaleIn"));
         if prop.is_some_and(is_expr) {
             continue;
         }
@@ -104,11 +105,11 @@ pub(super) fn capacity_providers(cx: &mut Cx) {
 /// capacity providers,
 /// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html>).
 fn spot_refuses(task_props: Option<&JsonMap>) -> Option<&'static str> {
-    let platform = task_props?.get("RuntimePlatform")?;
-    if lit_str(platform.get("CpuArchitecture")) == Some("ARM64") {
+    let platform = task_props?.field("RuntimePlatform")?;
+    if lit_str(platform.field("CpuArchitecture")) == Some("ARM64") {
         return Some("ARM64 (Graviton)");
     }
-    lit_str(platform.get("OperatingSystemFamily"))
+    lit_str(platform.field("OperatingSystemFamily"))
         .filter(|os| os.starts_with("WINDOWS"))
         .map(|_| "Windows")
 }
@@ -117,9 +118,9 @@ fn spot_refuses(task_props: Option<&JsonMap>) -> Option<&'static str> {
 /// above 0, or not written out).
 fn spot_entry(strategy: Option<&Json>) -> Option<usize> {
     strategy?.as_array()?.iter().position(|e| {
-        lit_str(e.get("CapacityProvider")) == Some("FARGATE_SPOT")
-            && (lit_num(e.get("Weight")).is_none_or(|w| w > 0.0)
-                || lit_num(e.get("Base")).is_some_and(|b| b > 0.0))
+        lit_str(e.field("CapacityProvider")) == Some("FARGATE_SPOT")
+            && (lit_num(e.field("Weight")).is_none_or(|w| w > 0.0)
+                || lit_num(e.field("Base")).is_some_and(|b| b > 0.0))
     })
 }
 
@@ -128,7 +129,7 @@ fn spot_entry(strategy: Option<&Json>) -> Option<usize> {
 pub(super) fn fargate_spot_platforms(cx: &mut Cx) {
     let mut found: Vec<(String, String, String, &'static str)> = Vec::new();
     for (id, _, props) in cx.resources_of("AWS::ECS::Service") {
-        let p = |k: &str| props.and_then(|m| m.get(k));
+        let p = |k: &str| props.and_then(|m| m.field(k));
         let (Some(i), Some(task)) = (
             spot_entry(p("CapacityProviderStrategy")),
             ref_target(p("TaskDefinition")),
@@ -146,18 +147,18 @@ pub(super) fn fargate_spot_platforms(cx: &mut Cx) {
     }
     for (id, _, props) in cx.resources_of("AWS::Events::Rule") {
         let Some(targets) = props
-            .and_then(|m| m.get("Targets"))
+            .and_then(|m| m.field("Targets"))
             .and_then(Json::as_array)
         else {
             continue;
         };
         for (t, target) in targets.iter().enumerate() {
-            let Some(ecs) = target.get("EcsParameters") else {
+            let Some(ecs) = target.field("EcsParameters") else {
                 continue;
             };
             let (Some(i), Some(task)) = (
-                spot_entry(ecs.get("CapacityProviderStrategy")),
-                ref_target(ecs.get("TaskDefinitionArn")),
+                spot_entry(ecs.field("CapacityProviderStrategy")),
+                ref_target(ecs.field("TaskDefinitionArn")),
             ) else {
                 continue;
             };
@@ -189,7 +190,7 @@ fn task_props<'a>(cx: &Cx<'a>, id: &str) -> Option<&'a JsonMap> {
     (cx.resource_type(id) == Some("AWS::ECS::TaskDefinition"))
         .then(|| cx.resource(id))
         .flatten()
-        .and_then(|r| r.get("Properties"))
+        .and_then(|r| r.field("Properties"))
         .and_then(Json::as_object)
 }
 
@@ -216,7 +217,7 @@ pub(super) fn managed_instances_associations(cx: &mut Cx) {
     ] {
         for (id, _, props) in cx.resources_of(kind) {
             let Some(list) = props
-                .and_then(|m| m.get("CapacityProviders"))
+                .and_then(|m| m.field("CapacityProviders"))
                 .and_then(Json::as_array)
             else {
                 continue;

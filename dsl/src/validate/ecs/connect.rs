@@ -4,19 +4,20 @@
 //! (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectconfiguration.html>).
 
 use super::*;
+use crate::model::json::Field;
 
 /// The `AppProtocol` of the port mapping named `name` in `task_props`: `Some(None)` when the
 /// mapping has none (TCP), `None` when it cannot be told (no such mapping, or expressions).
 fn app_protocol<'a>(task_props: Option<&'a JsonMap>, name: &str) -> Option<Option<&'a Json>> {
-    for c in task_props?.get("ContainerDefinitions")?.as_array()? {
+    for c in task_props?.field("ContainerDefinitions")?.as_array()? {
         for m in c
-            .get("PortMappings")
+            .field("PortMappings")
             .and_then(Json::as_array)
             .into_iter()
             .flatten()
         {
-            if lit_str(m.get("Name")) == Some(name) {
-                return Some(m.get("AppProtocol"));
+            if lit_str(m.field("Name")) == Some(name) {
+                return Some(m.field("AppProtocol"));
             }
         }
     }
@@ -44,12 +45,12 @@ pub(super) fn service_connect(
             Some("add LogConfiguration (the awslogs driver and a log group) to ServiceConnectConfiguration".into()),
         );
     }
-    let Some(services) = config.get("Services").and_then(Json::as_array) else {
+    let Some(services) = config.field("Services").and_then(Json::as_array) else {
         return;
     };
     for (i, s) in services.iter().enumerate() {
         // FF4072: "The maximum number of client aliases that you can have in this list is 1."
-        if let Some(aliases) = s.get("ClientAliases").and_then(Json::as_array)
+        if let Some(aliases) = s.field("ClientAliases").and_then(Json::as_array)
             && aliases.len() > 1
         {
             cx.report(
@@ -63,13 +64,13 @@ pub(super) fn service_connect(
         // FF4071: "perRequestTimeout can only be set if Service Connect appProtocol isn't
         // TCP", and a port mapping without AppProtocol is TCP ("If you don't set a value for
         // this parameter, then TCP is used").
-        if s.get("Timeout")
-            .and_then(|t| t.get("PerRequestTimeoutSeconds"))
+        if s.field("Timeout")
+            .and_then(|t| t.field("PerRequestTimeoutSeconds"))
             .is_none()
         {
             continue;
         }
-        let Some(port) = lit_str(s.get("PortName")) else {
+        let Some(port) = lit_str(s.field("PortName")) else {
             continue;
         };
         if let Some(None) = app_protocol(task_props, port) {

@@ -31,6 +31,7 @@
 //! names a container the task does not have is not judged (the API reference does not say).
 
 use super::*;
+use crate::model::json::Field;
 use crate::validate::has_dynamic_reference;
 
 /// (rule, path, message, hint) of one problem of a task definition.
@@ -77,17 +78,18 @@ pub(super) fn container_checks(cx: &mut Cx) {
 fn dependencies(id: &str, list: &[Json], found: &mut Vec<Found>) {
     let Some(named) = list
         .iter()
-        .map(|c| lit_str(c.get("Name")).map(|n| (n, c)))
+        .map(|c| lit_str(c.field("Name")).map(|n| (n, c)))
         .collect::<Option<Vec<(&str, &Json)>>>()
     else {
         return;
     };
     for (i, c) in list.iter().enumerate() {
-        let deps = c.get("DependsOn").and_then(Json::as_array);
+        let deps = c.field("DependsOn").and_then(Json::as_array);
         for (j, d) in deps.into_iter().flatten().enumerate() {
-            let (Some(target), Some(condition)) =
-                (lit_str(d.get("ContainerName")), lit_str(d.get("Condition")))
-            else {
+            let (Some(target), Some(condition)) = (
+                lit_str(d.field("ContainerName")),
+                lit_str(d.field("Condition")),
+            ) else {
                 continue;
             };
             let Some((_, waited)) = named.iter().find(|(n, _)| *n == target) else {
@@ -97,7 +99,7 @@ fn dependencies(id: &str, list: &[Json], found: &mut Vec<Found>) {
             match condition {
                 "COMPLETE" | "SUCCESS" => {
                     // Left out, a container is essential.
-                    let essential = match waited.get("Essential") {
+                    let essential = match waited.field("Essential") {
                         None => Some(true),
                         Some(v) if is_expr(v) => None,
                         v => lit_bool(v),
@@ -111,7 +113,7 @@ fn dependencies(id: &str, list: &[Json], found: &mut Vec<Found>) {
                         ));
                     }
                 }
-                "HEALTHY" if waited.get("HealthCheck").is_none() => found.push((
+                "HEALTHY" if waited.field("HealthCheck").is_none() => found.push((
                     rules::CONTAINER_DEPENDENCY,
                     format!("{at}.Condition"),
                     format!("the condition HEALTHY waits for container `{target}`, which has no HealthCheck"),
@@ -128,12 +130,14 @@ fn dependencies(id: &str, list: &[Json], found: &mut Vec<Found>) {
 fn firelens(id: &str, list: &[Json], found: &mut Vec<Found>) {
     if list
         .iter()
-        .any(|c| !c.is_object() || is_expr(c) || c.get("FirelensConfiguration").is_some())
+        .any(|c| !c.is_object() || is_expr(c) || c.field("FirelensConfiguration").is_some())
     {
         return;
     }
     for (i, c) in list.iter().enumerate() {
-        let driver = c.get("LogConfiguration").and_then(|l| l.get("LogDriver"));
+        let driver = c
+            .field("LogConfiguration")
+            .and_then(|l| l.field("LogDriver"));
         if lit_str(driver) == Some("awsfirelens") {
             found.push((
                 rules::CONTAINER_DEPENDENCY,
@@ -147,11 +151,11 @@ fn firelens(id: &str, list: &[Json], found: &mut Vec<Found>) {
 
 /// FF4028: the health check's interval, timeout, retries and start period.
 fn health_check(cx: &Cx, at: &str, c: &Json, found: &mut Vec<Found>) {
-    let Some(hc) = c.get("HealthCheck").filter(|h| !is_expr(h)) else {
+    let Some(hc) = c.field("HealthCheck").filter(|h| !is_expr(h)) else {
         return;
     };
     for (key, least, most, unit) in HEALTH_CHECK_RANGES {
-        let Some(v) = hc.get(*key) else { continue };
+        let Some(v) = hc.field(key) else { continue };
         for (v, when) in out_of_range(cx, v, *least, *most) {
             found.push((
                 rules::CONTAINER_SETTING_RANGE,
@@ -178,7 +182,7 @@ fn out_of_range(cx: &Cx, v: &Json, least: f64, most: f64) -> Vec<(f64, String)> 
 
 /// FF4028: a container name of 1 to 255 letters, digits, `_` and `-`.
 fn name(at: &str, c: &Json, found: &mut Vec<Found>) {
-    let Some(n) = lit_str(c.get("Name")).filter(|n| !has_dynamic_reference(n)) else {
+    let Some(n) = lit_str(c.field("Name")).filter(|n| !has_dynamic_reference(n)) else {
         return;
     };
     let allowed = |ch: char| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-';
@@ -195,14 +199,14 @@ fn name(at: &str, c: &Json, found: &mut Vec<Found>) {
 /// FF4028: one container port mapped for two protocols. Each mapping after the first that
 /// gives a port another protocol is reported.
 fn ports(at: &str, c: &Json, found: &mut Vec<Found>) {
-    let maps = c.get("PortMappings").and_then(Json::as_array);
+    let maps = c.field("PortMappings").and_then(Json::as_array);
     let mut seen: Vec<(f64, String)> = Vec::new();
     for (j, pm) in maps.into_iter().flatten().enumerate() {
-        let Some(port) = num(pm.get("ContainerPort")) else {
+        let Some(port) = num(pm.field("ContainerPort")) else {
             continue;
         };
         // Left out, the protocol is tcp (PortMapping).
-        let protocol = match pm.get("Protocol") {
+        let protocol = match pm.field("Protocol") {
             None => "tcp".to_owned(),
             Some(v) => match lit_str(Some(v)) {
                 Some(p) => p.to_ascii_lowercase(),
@@ -225,9 +229,9 @@ fn ports(at: &str, c: &Json, found: &mut Vec<Found>) {
 /// FF4028: `EphemeralStorage.SizeInGiB` of 21 to 200.
 fn ephemeral_storage(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Found>) {
     let Some(size) = props
-        .and_then(|p| p.get("EphemeralStorage"))
+        .and_then(|p| p.field("EphemeralStorage"))
         .filter(|e| !is_expr(e))
-        .and_then(|e| e.get("SizeInGiB"))
+        .and_then(|e| e.field("SizeInGiB"))
     else {
         return;
     };
@@ -246,23 +250,25 @@ fn ephemeral_storage(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec
 /// template; IAM when it is a literal `ENABLED`.
 fn efs_volumes(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Found>) {
     let volumes = props
-        .and_then(|p| p.get("Volumes"))
+        .and_then(|p| p.field("Volumes"))
         .and_then(Json::as_array);
     for (k, v) in volumes.into_iter().flatten().enumerate() {
-        let Some(efs) = v.get("EFSVolumeConfiguration").filter(|e| !is_expr(e)) else {
+        let Some(efs) = v.field("EFSVolumeConfiguration").filter(|e| !is_expr(e)) else {
             continue;
         };
-        let auth = efs.get("AuthorizationConfig").filter(|a| !is_expr(a));
-        let iam = lit_str(auth.and_then(|a| a.get("IAM"))) == Some("ENABLED");
-        let access_point = auth.and_then(|a| a.get("AccessPointId")).is_some_and(|ap| {
-            lit_str(Some(ap)).is_some_and(|s| !s.is_empty())
-                || ref_or_getatt_target(Some(ap)).is_some_and(|t| cx.resource_type(t).is_some())
-        });
+        let auth = efs.field("AuthorizationConfig").filter(|a| !is_expr(a));
+        let iam = lit_str(auth.and_then(|a| a.field("IAM"))) == Some("ENABLED");
+        let access_point = auth
+            .and_then(|a| a.field("AccessPointId"))
+            .is_some_and(|ap| {
+                lit_str(Some(ap)).is_some_and(|s| !s.is_empty())
+                    || ref_or_getatt_target(Some(ap)).is_some_and(|t| cx.resource_type(t).is_some())
+            });
         if !iam && !access_point {
             continue;
         }
         let at = format!("{id}.Properties.Volumes[{k}].EFSVolumeConfiguration");
-        let (path, shown) = match efs.get("TransitEncryption") {
+        let (path, shown) = match efs.field("TransitEncryption") {
             // Left out, transit encryption is off.
             None => (at, "left out".to_owned()),
             Some(t) => match lit_str(Some(t)) {

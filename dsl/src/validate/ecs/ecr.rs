@@ -1,6 +1,7 @@
 //! ECR lifecycle policies, from the rules of the ECR documentation.
 
 use super::*;
+use crate::model::json::Field;
 
 pub(super) fn ecr(cx: &mut Cx) {
     let repos: Vec<(&str, Option<&JsonMap>)> = cx
@@ -9,8 +10,8 @@ pub(super) fn ecr(cx: &mut Cx) {
         .collect();
     for (id, props) in repos {
         let Some(text) = props
-            .and_then(|p| p.get("LifecyclePolicy"))
-            .and_then(|l| l.get("LifecyclePolicyText"))
+            .and_then(|p| p.field("LifecyclePolicy"))
+            .and_then(|l| l.field("LifecyclePolicyText"))
             .and_then(Json::as_str)
         else {
             continue;
@@ -35,7 +36,7 @@ pub(super) fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
         Ok(p) => p,
         Err(e) => return bad(cx, format!("the lifecycle policy is not valid JSON: {e}")),
     };
-    let Some(rules) = policy.get("rules").and_then(Json::as_array) else {
+    let Some(rules) = policy.field("rules").and_then(Json::as_array) else {
         return bad(cx, "the lifecycle policy has no `rules` list".into());
     };
     if rules.is_empty() {
@@ -45,7 +46,7 @@ pub(super) fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
     let mut any_rule: Option<(i64, usize)> = None;
     for (i, r) in rules.iter().enumerate() {
         let Some(prio) = r
-            .get("rulePriority")
+            .field("rulePriority")
             .and_then(Json::as_i64)
             .filter(|p| *p >= 1)
         else {
@@ -55,12 +56,12 @@ pub(super) fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
             );
             continue;
         };
-        let Some(sel) = r.get("selection").and_then(Json::as_object) else {
+        let Some(sel) = r.field("selection").and_then(Json::as_object) else {
             bad(cx, format!("rule {prio} has no selection"));
             continue;
         };
-        if r.get("action")
-            .and_then(|a| a.get("type"))
+        if r.field("action")
+            .and_then(|a| a.field("type"))
             .and_then(Json::as_str)
             != Some("expire")
         {
@@ -69,14 +70,14 @@ pub(super) fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
                 format!("rule {prio}: action must be {{\"type\": \"expire\"}}"),
             );
         }
-        let status = sel.get("tagStatus").and_then(Json::as_str);
+        let status = sel.field("tagStatus").and_then(Json::as_str);
         if !matches!(status, Some("tagged" | "untagged" | "any")) {
             bad(
                 cx,
                 format!("rule {prio}: selection.tagStatus must be tagged, untagged or any"),
             );
         }
-        let count_type = sel.get("countType").and_then(Json::as_str);
+        let count_type = sel.field("countType").and_then(Json::as_str);
         if !matches!(count_type, Some("imageCountMoreThan" | "sinceImagePushed")) {
             bad(
                 cx,
@@ -86,7 +87,7 @@ pub(super) fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
             );
         }
         if sel
-            .get("countNumber")
+            .field("countNumber")
             .and_then(Json::as_i64)
             .is_none_or(|n| n < 1)
         {
@@ -97,7 +98,7 @@ pub(super) fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
         }
         let lists = ["tagPrefixList", "tagPatternList"];
         let has_list = lists.iter().any(|k| {
-            sel.get(*k)
+            sel.field(k)
                 .and_then(Json::as_array)
                 .is_some_and(|a| !a.is_empty())
         });
@@ -137,7 +138,7 @@ pub(super) fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
             ),
             _ => {}
         }
-        if has_unit && sel.get("countUnit").and_then(Json::as_str) != Some("days") {
+        if has_unit && sel.field("countUnit").and_then(Json::as_str) != Some("days") {
             bad(cx, format!("rule {prio}: countUnit must be days"));
         }
         if let Some(&(_, first)) = priorities.iter().find(|(p, _)| *p == prio) {

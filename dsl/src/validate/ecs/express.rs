@@ -8,6 +8,7 @@
 //! (`RegisterScalableTarget`).
 
 use super::*;
+use crate::model::json::Field;
 
 pub(super) fn express_services(cx: &mut Cx) {
     let services: Vec<(&str, Option<&JsonMap>)> = cx
@@ -16,7 +17,7 @@ pub(super) fn express_services(cx: &mut Cx) {
         .collect();
     use crate::validate::resolve::UNSET;
     for (id, props) in services {
-        let p = |k: &str| props.and_then(|m| m.get(k));
+        let p = |k: &str| props.and_then(|m| m.field(k));
         // As written, or for every value the parameters, conditions and mapping rows give.
         let size = [p("Cpu").unwrap_or(&UNSET), p("Memory").unwrap_or(&UNSET)];
         for case in crate::validate::resolve::cases(cx, &size) {
@@ -47,7 +48,7 @@ pub(super) fn express_services(cx: &mut Cx) {
         let Some(target) = p("ScalingTarget") else {
             continue;
         };
-        let (Some(min), Some(max)) = (target.get("MinTaskCount"), target.get("MaxTaskCount"))
+        let (Some(min), Some(max)) = (target.field("MinTaskCount"), target.field("MaxTaskCount"))
         else {
             continue;
         };

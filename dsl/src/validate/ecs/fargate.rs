@@ -40,6 +40,7 @@
 //! Fargate refuses them.
 
 use super::*;
+use crate::model::json::Field;
 
 /// One finding: (logical ID, path, message, hint).
 type Finding = (String, String, String, String);
@@ -68,7 +69,7 @@ pub(super) fn fargate_unsupported(cx: &mut Cx) {
     }
     for (id, _, props) in cx.resources_of("AWS::ECS::Service") {
         if let Some(props) = props.filter(|p| service_on_fargate(p))
-            && non_empty(props.get("PlacementConstraints"))
+            && non_empty(props.field("PlacementConstraints"))
         {
             found.push((
                 id.to_owned(),
@@ -92,7 +93,7 @@ pub(super) fn fargate_unsupported(cx: &mut Cx) {
 
 /// Whether `RequiresCompatibilities` is a literal, non-empty list of `FARGATE` only.
 fn fargate_only(props: &JsonMap) -> bool {
-    let Some(Json::Array(list)) = props.get("RequiresCompatibilities") else {
+    let Some(Json::Array(list)) = props.field("RequiresCompatibilities") else {
         return false;
     };
     !list.is_empty() && list.iter().all(|c| c.as_str() == Some("FARGATE"))
@@ -101,17 +102,17 @@ fn fargate_only(props: &JsonMap) -> bool {
 /// Whether a service runs on Fargate: a literal `LaunchType: FARGATE`, or a strategy whose
 /// providers are all the literals `FARGATE`/`FARGATE_SPOT`.
 fn service_on_fargate(props: &JsonMap) -> bool {
-    if lit_str(props.get("LaunchType")) == Some("FARGATE") {
+    if lit_str(props.field("LaunchType")) == Some("FARGATE") {
         return true;
     }
-    let Some(Json::Array(strategy)) = props.get("CapacityProviderStrategy") else {
+    let Some(Json::Array(strategy)) = props.field("CapacityProviderStrategy") else {
         return false;
     };
     !props.contains_key("LaunchType")
         && !strategy.is_empty()
         && strategy.iter().all(|i| {
             matches!(
-                lit_str(i.get("CapacityProvider")),
+                lit_str(i.field("CapacityProvider")),
                 Some("FARGATE" | "FARGATE_SPOT")
             )
         })
@@ -132,21 +133,21 @@ fn task_settings(id: &str, props: &JsonMap, found: &mut Vec<Finding>) {
     let mut push = |path: String, message: String, hint: &str| {
         found.push((id.to_owned(), path, message, hint.to_owned()));
     };
-    if let Some(mode) = lit_str(props.get("IpcMode")) {
+    if let Some(mode) = lit_str(props.field("IpcMode")) {
         push(
             format!("{base}.IpcMode"),
             format!("IpcMode `{mode}`: Fargate does not support IpcMode"),
             "remove IpcMode, or add EC2 to RequiresCompatibilities and run the task on EC2",
         );
     }
-    if let Some(mode) = lit_str(props.get("PidMode")).filter(|m| *m != "task") {
+    if let Some(mode) = lit_str(props.field("PidMode")).filter(|m| *m != "task") {
         push(
             format!("{base}.PidMode"),
             format!("PidMode `{mode}`: Fargate supports only PidMode `task`"),
             "use PidMode: task (Linux, platform 1.4.0 or later), or remove it",
         );
     }
-    if non_empty(props.get("PlacementConstraints")) {
+    if non_empty(props.field("PlacementConstraints")) {
         push(
             format!("{base}.PlacementConstraints"),
             "Fargate does not support task placement constraints".to_owned(),
@@ -154,12 +155,12 @@ fn task_settings(id: &str, props: &JsonMap, found: &mut Vec<Finding>) {
         );
     }
     let windows = props
-        .get("RuntimePlatform")
-        .and_then(|p| lit_str(p.get("OperatingSystemFamily")))
+        .field("RuntimePlatform")
+        .and_then(|p| lit_str(p.field("OperatingSystemFamily")))
         .is_some_and(|os| os.starts_with("WINDOWS_SERVER"));
     if windows
         && let Some(cpu) = props
-            .get("Cpu")
+            .field("Cpu")
             .filter(|v| !is_expr(v))
             .and_then(|v| super::task::with_unit(v, "vcpu"))
         && cpu < 1024.0
@@ -171,14 +172,14 @@ fn task_settings(id: &str, props: &JsonMap, found: &mut Vec<Finding>) {
         );
     }
     for (i, v) in props
-        .get("Volumes")
+        .field("Volumes")
         .and_then(Json::as_array)
         .into_iter()
         .flatten()
         .enumerate()
     {
         let path = format!("{base}.Volumes[{i}]");
-        if v.get("DockerVolumeConfiguration")
+        if v.field("DockerVolumeConfiguration")
             .is_some_and(Json::is_object)
         {
             push(
@@ -187,8 +188,8 @@ fn task_settings(id: &str, props: &JsonMap, found: &mut Vec<Finding>) {
                 "use a bind mount (a volume with only a Name), an EFS volume or a volume configured at launch",
             );
         }
-        if let Some(host) = v.get("Host")
-            && lit_str(host.get("SourcePath")).is_some_and(|s| !s.is_empty())
+        if let Some(host) = v.field("Host")
+            && lit_str(host.field("SourcePath")).is_some_and(|s| !s.is_empty())
         {
             push(
                 format!("{path}.Host.SourcePath"),
@@ -205,7 +206,7 @@ fn task_settings(id: &str, props: &JsonMap, found: &mut Vec<Finding>) {
 
 fn container(path: &str, c: &JsonMap, push: &mut impl FnMut(String, String, &str)) {
     for &key in FLAGS {
-        if lit_bool(c.get(key)) == Some(true) {
+        if lit_bool(c.field(key)) == Some(true) {
             push(
                 format!("{path}.{key}"),
                 format!("`{key}: true`: Fargate does not support {key}"),
@@ -214,7 +215,7 @@ fn container(path: &str, c: &JsonMap, push: &mut impl FnMut(String, String, &str
         }
     }
     for &key in LISTS {
-        if non_empty(c.get(key)) {
+        if non_empty(c.field(key)) {
             push(
                 format!("{path}.{key}"),
                 format!("{key} is set: Fargate does not support {key}"),
@@ -231,13 +232,13 @@ fn container(path: &str, c: &JsonMap, push: &mut impl FnMut(String, String, &str
         }
     }
     for (j, r) in c
-        .get("ResourceRequirements")
+        .field("ResourceRequirements")
         .and_then(Json::as_array)
         .into_iter()
         .flatten()
         .enumerate()
     {
-        if lit_str(r.get("Type")) == Some("GPU") {
+        if lit_str(r.field("Type")) == Some("GPU") {
             push(
                 format!("{path}.ResourceRequirements[{j}]"),
                 "a GPU resource requirement: Fargate does not support GPUs".to_owned(),
@@ -245,8 +246,8 @@ fn container(path: &str, c: &JsonMap, push: &mut impl FnMut(String, String, &str
             );
         }
     }
-    if let Some(lc) = c.get("LogConfiguration")
-        && let Some(driver) = lit_str(lc.get("LogDriver"))
+    if let Some(lc) = c.field("LogConfiguration")
+        && let Some(driver) = lit_str(lc.field("LogDriver"))
         && !LOG_DRIVERS.contains(&driver)
     {
         push(
@@ -256,9 +257,9 @@ fn container(path: &str, c: &JsonMap, push: &mut impl FnMut(String, String, &str
         );
     }
     if let Some(options) = c
-        .get("FirelensConfiguration")
-        .and_then(|f| f.get("Options"))
-        && lit_str(options.get("config-file-type")) == Some("s3")
+        .field("FirelensConfiguration")
+        .and_then(|f| f.field("Options"))
+        && lit_str(options.field("config-file-type")) == Some("s3")
     {
         push(
             format!("{path}.FirelensConfiguration.Options.config-file-type"),
@@ -266,13 +267,13 @@ fn container(path: &str, c: &JsonMap, push: &mut impl FnMut(String, String, &str
             "on Fargate use config-file-type `file` with a configuration file built into the log router image",
         );
     }
-    let Some(linux) = c.get("LinuxParameters").and_then(Json::as_object) else {
+    let Some(linux) = c.field("LinuxParameters").and_then(Json::as_object) else {
         return;
     };
     let lp = format!("{path}.LinuxParameters");
     for (k, cap) in linux
-        .get("Capabilities")
-        .and_then(|caps| caps.get("Add"))
+        .field("Capabilities")
+        .and_then(|caps| caps.field("Add"))
         .and_then(Json::as_array)
         .into_iter()
         .flatten()
@@ -289,7 +290,7 @@ fn container(path: &str, c: &JsonMap, push: &mut impl FnMut(String, String, &str
         }
     }
     for key in ["Devices", "Tmpfs"] {
-        if non_empty(linux.get(key)) {
+        if non_empty(linux.field(key)) {
             push(
                 format!("{lp}.{key}"),
                 format!("LinuxParameters.{key}: Fargate does not support {key}"),
@@ -298,7 +299,7 @@ fn container(path: &str, c: &JsonMap, push: &mut impl FnMut(String, String, &str
         }
     }
     for key in ["SharedMemorySize", "MaxSwap", "Swappiness"] {
-        if literal_num(linux.get(key)).is_some() {
+        if literal_num(linux.field(key)).is_some() {
             push(
                 format!("{lp}.{key}"),
                 format!("LinuxParameters.{key}: Fargate does not support {key}"),

@@ -4,6 +4,7 @@
 //! the template as each case of its parameters, conditions and mappings makes it.
 
 use super::{Cx, is_expr, lit_bool, lit_num, lit_str, one_of, ref_or_getatt_target, ref_target};
+use crate::model::json::Field;
 use crate::model::render::{Json, JsonMap};
 use crate::rules;
 
@@ -139,14 +140,14 @@ fn neighbourhood_depends_on(cx: &Cx, ids: &[&str], id: &str) -> Vec<String> {
     let Some(resources) = cx.resources else {
         return Vec::new();
     };
-    let Some(r) = resources.get(id) else {
+    let Some(r) = resources.field(id) else {
         return Vec::new();
     };
     let mut near: Vec<&str> = vec![id];
     super::refs::referenced_ids(r, &mut near);
     for other in ids {
         let mut refs = Vec::new();
-        if let Some(o) = resources.get(*other) {
+        if let Some(o) = resources.field(other) {
             super::refs::referenced_ids(o, &mut refs);
         }
         if refs.contains(&id) {
@@ -156,7 +157,7 @@ fn neighbourhood_depends_on(cx: &Cx, ids: &[&str], id: &str) -> Vec<String> {
     near.sort_unstable();
     near.dedup();
     near.iter()
-        .filter_map(|n| resources.get(*n))
+        .filter_map(|n| resources.field(n))
         .flat_map(|r| super::resolve::depends_on(cx, r))
         .collect()
 }

@@ -10,6 +10,7 @@
 //! Decided only when both sides are written out: a name or port from a parameter, or a
 //! list that is an expression, is neither counted nor reported.
 
+use crate::model::json::Field;
 use std::collections::BTreeSet;
 
 use super::*;
@@ -18,10 +19,10 @@ pub(super) fn load_balancer_containers(cx: &mut Cx) {
     let mut found = Vec::new();
     for (id, _, props) in cx.resources_of("AWS::ECS::Service") {
         let Some(p) = props else { continue };
-        let Some(task) = ref_target(p.get("TaskDefinition"))
+        let Some(task) = ref_target(p.field("TaskDefinition"))
             .filter(|t| cx.resource_type(t) == Some("AWS::ECS::TaskDefinition"))
             .and_then(|t| cx.resource(t))
-            .and_then(|r| r.get("Properties"))
+            .and_then(|r| r.field("Properties"))
             .and_then(Json::as_object)
         else {
             continue;
@@ -32,13 +33,13 @@ pub(super) fn load_balancer_containers(cx: &mut Cx) {
         // Every container named by a literal, or nothing is decided.
         let names: Option<Vec<(&str, &Json)>> = containers
             .iter()
-            .map(|c| lit_str(c.get("Name")).map(|n| (n, c)))
+            .map(|c| lit_str(c.field("Name")).map(|n| (n, c)))
             .collect();
         let Some(names) = names else { continue };
-        let lbs = p.get("LoadBalancers").and_then(Json::as_array);
+        let lbs = p.field("LoadBalancers").and_then(Json::as_array);
         for (i, lb) in lbs.into_iter().flatten().enumerate() {
             let at = format!("{id}.Properties.LoadBalancers[{i}]");
-            let Some(name) = lit_str(lb.get("ContainerName")) else {
+            let Some(name) = lit_str(lb.field("ContainerName")) else {
                 continue;
             };
             let Some((_, container)) = names.iter().find(|(n, _)| *n == name) else {
@@ -52,21 +53,21 @@ pub(super) fn load_balancer_containers(cx: &mut Cx) {
                 continue;
             };
             let Some(port) = lb
-                .get("ContainerPort")
+                .field("ContainerPort")
                 .filter(|v| !is_expr(v))
                 .and_then(|v| lit_num(Some(v)))
             else {
                 continue;
             };
             let mapped: Option<BTreeSet<u64>> = container
-                .get("PortMappings")
+                .field("PortMappings")
                 .and_then(Json::as_array)
                 .map_or_else(
                     || Some(BTreeSet::new()),
                     |m| {
                         m.iter()
                             .map(|pm| {
-                                pm.get("ContainerPort")
+                                pm.field("ContainerPort")
                                     .filter(|v| !is_expr(v))
                                     .and_then(|v| lit_num(Some(v)))
                                     .map(|x| x as u64)
@@ -102,9 +103,9 @@ pub(super) fn mount_points(cx: &mut Cx) {
     let mut found = Vec::new();
     for (id, _, props) in cx.resources_of("AWS::ECS::TaskDefinition") {
         let Some(p) = props else { continue };
-        let volumes: Option<BTreeSet<&str>> = match p.get("Volumes") {
+        let volumes: Option<BTreeSet<&str>> = match p.field("Volumes") {
             None => Some(BTreeSet::new()),
-            Some(Json::Array(v)) => v.iter().map(|x| lit_str(x.get("Name"))).collect(),
+            Some(Json::Array(v)) => v.iter().map(|x| lit_str(x.field("Name"))).collect(),
             Some(_) => None,
         };
         let Some(volumes) = volumes else { continue };
@@ -112,9 +113,9 @@ pub(super) fn mount_points(cx: &mut Cx) {
             continue;
         };
         for (i, c) in containers.iter().enumerate() {
-            let mounts = c.get("MountPoints").and_then(Json::as_array);
+            let mounts = c.field("MountPoints").and_then(Json::as_array);
             for (j, m) in mounts.into_iter().flatten().enumerate() {
-                let Some(source) = lit_str(m.get("SourceVolume")) else {
+                let Some(source) = lit_str(m.field("SourceVolume")) else {
                     continue;
                 };
                 if !volumes.contains(source) {

@@ -16,10 +16,11 @@
 //! a setting only when it is present and not empty.
 
 use super::*;
+use crate::model::json::Field;
 
 /// The task definition's literal network mode.
 fn network_mode(props: Option<&JsonMap>) -> Option<&str> {
-    lit_str(props.and_then(|p| p.get("NetworkMode")))
+    lit_str(props.and_then(|p| p.field("NetworkMode")))
 }
 
 /// Present and not an empty list or empty text.
@@ -69,7 +70,7 @@ pub(super) fn network_mode_settings(cx: &mut Cx) {
                 _ => &[],
             };
             for (key, hint) in refused {
-                if set(c.get(*key)) {
+                if set(c.field(key)) {
                     found.push((
                         id.to_owned(),
                         at(key),
@@ -81,7 +82,7 @@ pub(super) fn network_mode_settings(cx: &mut Cx) {
         }
     }
     for (id, _, props) in cx.resources_of("AWS::ECS::Service") {
-        let p = |k: &str| props.and_then(|m| m.get(k));
+        let p = |k: &str| props.and_then(|m| m.field(k));
         let Some(task) = ref_target(p("TaskDefinition"))
             .filter(|t| cx.resource_type(t) == Some("AWS::ECS::TaskDefinition"))
         else {
@@ -89,7 +90,7 @@ pub(super) fn network_mode_settings(cx: &mut Cx) {
         };
         let task_props = cx
             .resource(task)
-            .and_then(|r| r.get("Properties"))
+            .and_then(|r| r.field("Properties"))
             .and_then(Json::as_object);
         if let Some(mode) = network_mode(task_props).filter(|m| *m != "awsvpc")
             && set(p("NetworkConfiguration"))

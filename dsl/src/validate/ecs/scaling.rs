@@ -1,6 +1,7 @@
 //! Application Auto Scaling: scalable targets and policies, and a `DesiredCount` that auto scaling fights (`FF4034`).
 
 use super::*;
+use crate::model::json::Field;
 
 pub(super) fn scaling(cx: &mut Cx) {
     let targets: Vec<(&str, Option<&JsonMap>)> = cx
@@ -11,7 +12,7 @@ pub(super) fn scaling(cx: &mut Cx) {
         scaled_service_sets_desired_count(cx, id, props);
     }
     for (id, props) in targets {
-        let p = |k: &str| props.and_then(|m| m.get(k));
+        let p = |k: &str| props.and_then(|m| m.field(k));
         if lit_str(p("ServiceNamespace")) == Some("ecs") {
             if let Some(rid) = lit_str(p("ResourceId")) {
                 let parts: Vec<&str> = rid.split('/').collect();
@@ -59,7 +60,7 @@ pub(super) fn scaling(cx: &mut Cx) {
         .map(|(id, _, p)| (id, p))
         .collect();
     for (id, props) in policies {
-        let p = |k: &str| props.and_then(|m| m.get(k));
+        let p = |k: &str| props.and_then(|m| m.field(k));
         if let Some(t) = p("ScalingTargetId") {
             if let Some(target) = ref_target(Some(t))
                 && let Some(ty) = cx.resource_type(target)
@@ -105,7 +106,7 @@ pub(super) fn scaled_service_sets_desired_count(
     target: &str,
     props: Option<&JsonMap>,
 ) {
-    let p = |k: &str| props.and_then(|m| m.get(k));
+    let p = |k: &str| props.and_then(|m| m.field(k));
     if lit_str(p("ScalableDimension")) != Some("ecs:service:DesiredCount") {
         return;
     }
@@ -118,7 +119,7 @@ pub(super) fn scaled_service_sets_desired_count(
             .and_then(|r| r.split('/').nth(1))
     {
         for (sid, _, sp) in cx.resources_of("AWS::ECS::Service") {
-            if lit_str(sp.and_then(|m| m.get("ServiceName"))) == Some(service_name) {
+            if lit_str(sp.and_then(|m| m.field("ServiceName"))) == Some(service_name) {
                 named.push(sid);
             }
         }
@@ -131,8 +132,8 @@ pub(super) fn scaled_service_sets_desired_count(
         }
         let count = cx
             .resource(service)
-            .and_then(|r| r.get("Properties"))
-            .and_then(|p| p.get("DesiredCount"));
+            .and_then(|r| r.field("Properties"))
+            .and_then(|p| p.field("DesiredCount"));
         let Some(count) = count else { continue };
         if crate::validate::may_be_no_value(count) {
             continue;

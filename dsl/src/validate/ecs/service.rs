@@ -1,23 +1,24 @@
 //! Services: launch type and capacity, load balancers and the listener dependency.
 
 use super::*;
+use crate::model::json::Field;
 
 pub(super) fn services(cx: &mut Cx) {
     let services: Vec<(&str, &Json, Option<&JsonMap>)> =
         cx.resources_of("AWS::ECS::Service").collect();
     for (id, entry, props) in services {
-        let p = |k: &str| props.and_then(|m| m.get(k));
+        let p = |k: &str| props.and_then(|m| m.field(k));
         let launch = lit_str(p("LaunchType"));
         let task_id = ref_target(p("TaskDefinition"))
             .filter(|t| cx.resource_type(t) == Some("AWS::ECS::TaskDefinition"));
         let task_props = task_id
             .and_then(|t| cx.resource(t))
-            .and_then(|r| r.get("Properties"))
+            .and_then(|r| r.field("Properties"))
             .and_then(Json::as_object);
         if let Some(t) = task_id
             && let Some(lt) = p("LaunchType")
         {
-            let compat_set = task_props.and_then(|tp| tp.get("RequiresCompatibilities"));
+            let compat_set = task_props.and_then(|tp| tp.field("RequiresCompatibilities"));
             let compatible = match compat(task_props) {
                 Some(c) => c.contains(&"FARGATE"),
                 None => compat_set.is_some(), // an expression: not guessed
@@ -44,7 +45,7 @@ pub(super) fn services(cx: &mut Cx) {
         // "Tasks using the Fargate launch type or the CODE_DEPLOY or EXTERNAL deployment
         // controller types don't support the DAEMON scheduling strategy" (CreateService). The
         // EXTERNAL *launch type* (ECS Anywhere) runs daemons.
-        let controller = lit_str(p("DeploymentController").and_then(|d| d.get("Type")));
+        let controller = lit_str(p("DeploymentController").and_then(|d| d.field("Type")));
         let daemon_refused = match (launch, controller) {
             (Some("FARGATE"), _) => Some("a FARGATE service".to_owned()),
             (_, Some(c @ ("CODE_DEPLOY" | "EXTERNAL"))) => {
@@ -64,7 +65,7 @@ pub(super) fn services(cx: &mut Cx) {
             );
         }
         if let Some(t) = task_id
-            && lit_str(task_props.and_then(|tp| tp.get("NetworkMode"))) == Some("awsvpc")
+            && lit_str(task_props.and_then(|tp| tp.field("NetworkMode"))) == Some("awsvpc")
             && p("NetworkConfiguration").is_none()
         {
             cx.report(
@@ -90,12 +91,12 @@ pub(super) fn services(cx: &mut Cx) {
 /// them is not written out (an expression somewhere on the way).
 fn port_names(task_props: Option<&JsonMap>) -> Option<Vec<&str>> {
     let mut names = Vec::new();
-    for c in task_props?.get("ContainerDefinitions")?.as_array()? {
-        let Some(mappings) = c.get("PortMappings") else {
+    for c in task_props?.field("ContainerDefinitions")?.as_array()? {
+        let Some(mappings) = c.field("PortMappings") else {
             continue;
         };
         for m in mappings.as_array()? {
-            match m.get("Name") {
+            match m.field("Name") {
                 None => {}
                 Some(n) => names.push(n.as_str()?),
             }
@@ -117,17 +118,17 @@ fn service_connect_ports(
     let Some(config) = config.and_then(Json::as_object) else {
         return;
     };
-    if lit_bool(config.get("Enabled")) == Some(false) {
+    if lit_bool(config.field("Enabled")) == Some(false) {
         return;
     }
-    let Some(services) = config.get("Services").and_then(Json::as_array) else {
+    let Some(services) = config.field("Services").and_then(Json::as_array) else {
         return;
     };
     let Some(names) = port_names(task_props) else {
         return;
     };
     for (i, service) in services.iter().enumerate() {
-        let Some(port) = lit_str(service.get("PortName")) else {
+        let Some(port) = lit_str(service.field("PortName")) else {
             continue;
         };
         if names.contains(&port) {
@@ -168,27 +169,27 @@ fn volume_configurations(
     };
     // (name, configured at launch: Some(bool) when literal) of every volume; `None` when
     // the list or a name is an expression.
-    let volumes: Option<Vec<(&str, Option<bool>)>> = match task_props.and_then(|t| t.get("Volumes"))
-    {
-        None => Some(Vec::new()),
-        Some(v) => v.as_array().and_then(|list| {
-            list.iter()
-                .map(|v| {
-                    let name = v.get("Name")?.as_str()?;
-                    let at_launch = match v.get("ConfiguredAtLaunch") {
-                        None => Some(false),
-                        x => lit_bool(x),
-                    };
-                    Some((name, at_launch))
-                })
-                .collect()
-        }),
-    };
+    let volumes: Option<Vec<(&str, Option<bool>)>> =
+        match task_props.and_then(|t| t.field("Volumes")) {
+            None => Some(Vec::new()),
+            Some(v) => v.as_array().and_then(|list| {
+                list.iter()
+                    .map(|v| {
+                        let name = v.field("Name")?.as_str()?;
+                        let at_launch = match v.field("ConfiguredAtLaunch") {
+                            None => Some(false),
+                            x => lit_bool(x),
+                        };
+                        Some((name, at_launch))
+                    })
+                    .collect()
+            }),
+        };
     let Some(volumes) = volumes else {
         return;
     };
     for (i, c) in configs.iter().enumerate() {
-        let Some(name) = lit_str(c.get("Name")) else {
+        let Some(name) = lit_str(c.field("Name")) else {
             continue;
         };
         let found = volumes.iter().find(|(n, _)| *n == name);
@@ -251,18 +252,18 @@ pub(crate) fn linear_steps(step_percent: f64) -> Option<i64> {
 
 /// The deployment strategy's facts: FF4015-FF4018.
 fn deployment(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
-    let p = |k: &str| props.and_then(|m| m.get(k));
+    let p = |k: &str| props.and_then(|m| m.field(k));
     let Some(dc) = p("DeploymentConfiguration").and_then(Json::as_object) else {
         return;
     };
     let at = format!("{id}.Properties.DeploymentConfiguration");
-    let strategy_value = dc.get("Strategy");
+    let strategy_value = dc.field("Strategy");
     // Absent: ROLLING. An expression: not guessed.
     let strategy = match strategy_value {
         None => Some("ROLLING"),
         v => lit_str(v),
     };
-    let controller = match p("DeploymentController").and_then(|c| c.get("Type")) {
+    let controller = match p("DeploymentController").and_then(|c| c.field("Type")) {
         None => Some("ECS"),
         v => lit_str(v),
     };
@@ -310,7 +311,7 @@ fn deployment(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
         }
     }
     // A literal minute count, the default when absent, `None` for an expression.
-    let minutes = |m: Option<&JsonMap>, k: &str, default: i64| match m.and_then(|m| m.get(k)) {
+    let minutes = |m: Option<&JsonMap>, k: &str, default: i64| match m.and_then(|m| m.field(k)) {
         None => Some(default),
         v => lit_num(v).map(|n| n.round() as i64),
     };
@@ -324,8 +325,8 @@ fn deployment(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
     };
     let found = match strategy {
         Some("LINEAR") => {
-            let lc = dc.get("LinearConfiguration").and_then(Json::as_object);
-            let step = match lc.and_then(|m| m.get("StepPercent")) {
+            let lc = dc.field("LinearConfiguration").and_then(Json::as_object);
+            let step = match lc.and_then(|m| m.field("StepPercent")) {
                 None => Some(DEFAULT_STEP_PERCENT),
                 v => lit_num(v),
             };
@@ -339,7 +340,7 @@ fn deployment(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
             }
         }
         Some("CANARY") => {
-            let cc = dc.get("CanaryConfiguration").and_then(Json::as_object);
+            let cc = dc.field("CanaryConfiguration").and_then(Json::as_object);
             match (
                 bake,
                 minutes(cc, "CanaryBakeTimeInMinutes", DEFAULT_CANARY_BAKE_MINUTES),
@@ -372,17 +373,17 @@ fn traffic_shifting(cx: &mut Cx, id: &str, strategy: &str, lbs: Option<&Json>) {
         return;
     };
     for (i, lb) in lbs.iter().enumerate() {
-        if lb.get("TargetGroupArn").is_none() {
+        if lb.field("TargetGroupArn").is_none() {
             continue;
         }
-        let advanced = lb.get("AdvancedConfiguration");
+        let advanced = lb.field("AdvancedConfiguration");
         let missing: Vec<&str> = [
             "AlternateTargetGroupArn",
             "ProductionListenerRule",
             "RoleArn",
         ]
         .into_iter()
-        .filter(|k| advanced.and_then(|a| a.get(*k)).is_none())
+        .filter(|k| advanced.and_then(|a| a.field(k)).is_none())
         .collect();
         if missing.is_empty() || advanced.is_some_and(is_expr) {
             continue;
@@ -416,13 +417,13 @@ pub(super) fn listener_dependency(cx: &mut Cx, id: &str, entry: &Json, lbs: Opti
     let Some(lbs) = lbs.and_then(Json::as_array) else {
         return;
     };
-    let deps: Vec<&str> = match entry.get("DependsOn") {
+    let deps: Vec<&str> = match entry.field("DependsOn") {
         Some(Json::String(s)) => vec![s.as_str()],
         Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
         _ => Vec::new(),
     };
     for (i, lb) in lbs.iter().enumerate() {
-        let Some(tg) = ref_target(lb.get("TargetGroupArn")) else {
+        let Some(tg) = ref_target(lb.field("TargetGroupArn")) else {
             continue;
         };
         let listeners: Vec<&str> = cx
@@ -431,19 +432,20 @@ pub(super) fn listener_dependency(cx: &mut Cx, id: &str, entry: &Json, lbs: Opti
             .flatten()
             .filter(|(_, r)| {
                 matches!(
-                    r.get("Type").and_then(Json::as_str),
+                    r.field("Type").and_then(Json::as_str),
                     Some(
                         "AWS::ElasticLoadBalancingV2::Listener"
                             | "AWS::ElasticLoadBalancingV2::ListenerRule"
                     )
-                ) && r.get("Properties").is_some_and(|p| mentions(p, tg))
+                ) && r.field("Properties").is_some_and(|p| mentions(p, tg))
             })
             .map(|(k, _)| k.as_str())
             .collect();
         // A DependsOn, or a Ref / GetAtt of the listener in the service's properties (an
         // implicit dependency, e.g. the production listener of a blue/green deployment).
-        let waits_for =
-            |l: &&str| deps.contains(l) || entry.get("Properties").is_some_and(|p| mentions(p, l));
+        let waits_for = |l: &&str| {
+            deps.contains(l) || entry.field("Properties").is_some_and(|p| mentions(p, l))
+        };
         if listeners.is_empty() || listeners.iter().any(waits_for) {
             continue;
         }

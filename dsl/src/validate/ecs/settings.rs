@@ -44,6 +44,7 @@
 //! expression, or a property an `Fn::If` may leave out, is neither guessed nor reported.
 
 use super::*;
+use crate::model::json::Field;
 
 /// (rule, logical ID, path, message, hint) of one finding.
 type Finding = (rules::Rule, String, String, String, String);
@@ -81,7 +82,7 @@ pub(super) fn service_settings(cx: &mut Cx) {
 }
 
 fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>) {
-    let p = |k: &str| props.and_then(|m| m.get(k));
+    let p = |k: &str| props.and_then(|m| m.field(k));
     let at = |k: &str| format!("{id}.Properties.{k}");
     let mut push = |path: String, message: String, hint: &str| {
         found.push((
@@ -93,7 +94,7 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
         ));
     };
     // Absent: ECS. An expression: not guessed.
-    let controller = match p("DeploymentController").and_then(|c| c.get("Type")) {
+    let controller = match p("DeploymentController").and_then(|c| c.field("Type")) {
         None => Some("ECS"),
         v => lit_str(v),
     };
@@ -113,7 +114,7 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
         && !items.is_empty()
         && items.iter().all(|i| {
             matches!(
-                lit_str(i.get("CapacityProvider")),
+                lit_str(i.field("CapacityProvider")),
                 Some("FARGATE" | "FARGATE_SPOT")
             )
         })
@@ -140,10 +141,10 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
         for (i, r) in registries.iter().enumerate() {
             let Some(r) = r.as_object() else { continue };
             let path = format!("{id}.Properties.ServiceRegistries[{i}]");
-            let has = |k: &str| set(r.get(k));
+            let has = |k: &str| set(r.field(k));
             let pair = has("ContainerName") && has("ContainerPort");
             match mode {
-                Some(m @ ("bridge" | "host")) if a_record(cx, r.get("RegistryArn")) => push(
+                Some(m @ ("bridge" | "host")) if a_record(cx, r.field("RegistryArn")) => push(
                     path,
                     format!(
                         "the Cloud Map service has an A record; with the `{m}` network mode service discovery supports SRV records only"
@@ -162,7 +163,7 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
                     "service discovery does not support the `none` network mode".to_owned(),
                     "use the awsvpc network mode (or bridge or host with an SRV record)",
                 ),
-                Some("awsvpc") if srv_record(cx, r.get("RegistryArn")) => {
+                Some("awsvpc") if srv_record(cx, r.field("RegistryArn")) => {
                     let port = has("Port");
                     if pair && port {
                         push(
@@ -186,9 +187,9 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
     // Row 42: the circuit breaker only with the ECS controller.
     if let Some(c @ ("CODE_DEPLOY" | "EXTERNAL")) = controller
         && let Some(breaker) = p("DeploymentConfiguration")
-            .and_then(|d| d.get("DeploymentCircuitBreaker"))
+            .and_then(|d| d.field("DeploymentCircuitBreaker"))
             .and_then(Json::as_object)
-        && lit_bool(breaker.get("Enable")) == Some(true)
+        && lit_bool(breaker.field("Enable")) == Some(true)
     {
         push(
             at("DeploymentConfiguration.DeploymentCircuitBreaker"),
@@ -204,7 +205,7 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
     if mode == Some("awsvpc") {
         for (i, lb) in balancers.into_iter().flatten().enumerate() {
             let path = |k: &str| format!("{id}.Properties.LoadBalancers[{i}].{k}");
-            if set(lb.get("LoadBalancerName")) {
+            if set(lb.field("LoadBalancerName")) {
                 push(
                     path("LoadBalancerName"),
                     "a service of an awsvpc task definition cannot use a Classic Load Balancer"
@@ -212,7 +213,7 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
                     "use an Application or Network Load Balancer's target group (TargetGroupArn) of target type ip",
                 );
             }
-            if let Some(tg) = ref_target(lb.get("TargetGroupArn"))
+            if let Some(tg) = ref_target(lb.field("TargetGroupArn"))
                 && cx.resource_type(tg) == Some("AWS::ElasticLoadBalancingV2::TargetGroup")
             {
                 let written = cx
@@ -278,11 +279,15 @@ fn has_record(cx: &Cx, arn: Option<&Json>, kind: &str) -> bool {
     cx.resource(target)
         .and_then(|r| r.pointer("/Properties/DnsConfig/DnsRecords"))
         .and_then(Json::as_array)
-        .is_some_and(|records| records.iter().any(|r| lit_str(r.get("Type")) == Some(kind)))
+        .is_some_and(|records| {
+            records
+                .iter()
+                .any(|r| lit_str(r.field("Type")) == Some(kind))
+        })
 }
 
 fn policy(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>) {
-    let p = |k: &str| props.and_then(|m| m.get(k));
+    let p = |k: &str| props.and_then(|m| m.field(k));
     let mut push = |path: String, message: String, hint: &str| {
         found.push((
             rules::SCALING_POLICY_CONFIGURATION,
@@ -313,7 +318,7 @@ fn policy(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>) 
 
     // Row 68: step adjustments.
     if let Some(steps) = p("StepScalingPolicyConfiguration")
-        .and_then(|c| c.get("StepAdjustments"))
+        .and_then(|c| c.field("StepAdjustments"))
         .and_then(Json::as_array)
         && let Some(bounds) = step_bounds(steps)
     {
@@ -393,11 +398,11 @@ fn policy(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>) 
         "{id}.Properties.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification"
     );
     let spec = p("TargetTrackingScalingPolicyConfiguration")
-        .and_then(|c| c.get("PredefinedMetricSpecification"));
+        .and_then(|c| c.field("PredefinedMetricSpecification"));
     if let Some(spec) = spec.and_then(Json::as_object) {
-        let metric = lit_str(spec.get("PredefinedMetricType"));
+        let metric = lit_str(spec.field("PredefinedMetricType"));
         if let Some(m) = metric.filter(|m| *m != "ALBRequestCountPerTarget")
-            && set(spec.get("ResourceLabel"))
+            && set(spec.field("ResourceLabel"))
         {
             push(
                 format!("{spec_at}.ResourceLabel"),
@@ -430,7 +435,7 @@ fn step_bounds(steps: &[Json]) -> Option<Vec<(Option<f64>, Option<f64>)>> {
         .iter()
         .map(|s| {
             let s = s.as_object()?;
-            let bound = |k: &str| match s.get(k) {
+            let bound = |k: &str| match s.field(k) {
                 None => Some(None),
                 Some(v) if is_expr(v) => None,
                 v => lit_num(v).map(Some),
@@ -454,7 +459,7 @@ fn shown_bound(x: f64) -> String {
 /// The policy's literal service namespace: its own, or its scalable target's when
 /// `ScalingTargetId` refers to one of the template.
 fn namespace<'a>(cx: &'a Cx, props: Option<&'a JsonMap>) -> Option<&'a str> {
-    let p = |k: &str| props.and_then(|m| m.get(k));
+    let p = |k: &str| props.and_then(|m| m.field(k));
     if let Some(ns) = p("ServiceNamespace") {
         return lit_str(Some(ns));
     }

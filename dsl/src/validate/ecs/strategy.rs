@@ -20,6 +20,7 @@
 //! neither counted nor reported.
 
 use super::*;
+use crate::model::json::Field;
 
 /// Which kind of capacity a provider is, when the template says.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -40,7 +41,7 @@ pub(super) fn strategies(cx: &mut Cx) {
     ];
     for (ty, key) in places {
         for (id, _, props) in cx.resources_of(ty) {
-            let Some(strategy) = props.and_then(|p| p.get(key)) else {
+            let Some(strategy) = props.and_then(|p| p.field(key)) else {
                 continue;
             };
             let path = format!("{id}.Properties.{key}");
@@ -56,7 +57,7 @@ pub(super) fn strategies(cx: &mut Cx) {
                 continue;
             };
             let literal = |item: &Json, k: &str| {
-                lit_num(item.get(k)).filter(|_| !item.get(k).is_some_and(is_expr))
+                lit_num(item.field(k)).filter(|_| !item.field(k).is_some_and(is_expr))
             };
             let based = items
                 .iter()
@@ -72,7 +73,7 @@ pub(super) fn strategies(cx: &mut Cx) {
             }
             let weights: Option<Vec<f64>> = items
                 .iter()
-                .map(|i| match i.get("Weight") {
+                .map(|i| match i.field("Weight") {
                     None => Some(0.0),
                     Some(_) => literal(i, "Weight"),
                 })
@@ -87,7 +88,7 @@ pub(super) fn strategies(cx: &mut Cx) {
             }
             let kinds: Vec<Kind> = items
                 .iter()
-                .filter_map(|i| kind(cx, i.get("CapacityProvider")))
+                .filter_map(|i| kind(cx, i.field("CapacityProvider")))
                 .collect();
             if kinds.contains(&Kind::Fargate) && kinds.contains(&Kind::AutoScalingGroup) {
                 found.push((
@@ -100,7 +101,7 @@ pub(super) fn strategies(cx: &mut Cx) {
             if let Some(cluster) = cluster_providers(cx, ty, id, props) {
                 let cluster_id = cluster_of(ty, id, props);
                 for (i, item) in items.iter().enumerate() {
-                    let Some(name) = provider_name(item.get("CapacityProvider")) else {
+                    let Some(name) = provider_name(item.field("CapacityProvider")) else {
                         continue;
                     };
                     // A name and a Ref may be the same provider (its `Name` property):
@@ -182,7 +183,7 @@ impl ProviderName {
 fn provider_name(v: Option<&Json>) -> Option<ProviderName> {
     match v? {
         Json::String(s) => Some(ProviderName::Literal(s.clone())),
-        Json::Object(m) if m.len() == 1 => match m.get("Ref") {
+        Json::Object(m) if m.len() == 1 => match m.field("Ref") {
             Some(Json::String(id)) => Some(ProviderName::Resource(id.clone())),
             _ => None,
         },
@@ -202,7 +203,7 @@ fn provider_list(v: Option<&Json>) -> Option<Vec<ProviderName>> {
 fn cluster_of(ty: &str, id: &str, props: Option<&JsonMap>) -> Option<String> {
     match ty {
         "AWS::ECS::Cluster" => Some(id.to_owned()),
-        _ => ref_target(props?.get("Cluster")).map(str::to_owned),
+        _ => ref_target(props?.field("Cluster")).map(str::to_owned),
     }
 }
 
@@ -218,10 +219,10 @@ fn cluster_providers(
     props: Option<&JsonMap>,
 ) -> Option<Vec<ProviderName>> {
     if ty == "AWS::ECS::ClusterCapacityProviderAssociations" {
-        return provider_list(props?.get("CapacityProviders"));
+        return provider_list(props?.field("CapacityProviders"));
     }
     let cluster = if ty == "AWS::ECS::Service" {
-        ref_target(props?.get("Cluster"))
+        ref_target(props?.field("Cluster"))
             .filter(|c| cx.resource_type(c) == Some("AWS::ECS::Cluster"))?
     } else {
         id
@@ -239,13 +240,13 @@ fn cluster_providers(
         .filter_map(|(_, _, p)| p)
         .collect();
     for a in associations {
-        let names_it = match a.get("Cluster") {
+        let names_it = match a.field("Cluster") {
             Some(Json::String(s)) => s == cluster,
             v => ref_target(v) == Some(cluster),
         };
         if names_it {
             written = true;
-            all.extend(provider_list(a.get("CapacityProviders"))?);
+            all.extend(provider_list(a.field("CapacityProviders"))?);
         }
     }
     written.then_some(all)
@@ -261,7 +262,7 @@ fn kind(cx: &Cx, v: Option<&Json>) -> Option<Kind> {
     }
     let target = ref_target(v)?;
     let provider = cx.resource(target)?;
-    (provider.get("Type").and_then(Json::as_str) == Some("AWS::ECS::CapacityProvider")
+    (provider.field("Type").and_then(Json::as_str) == Some("AWS::ECS::CapacityProvider")
         && provider
             .pointer("/Properties/AutoScalingGroupProvider")
             .is_some())

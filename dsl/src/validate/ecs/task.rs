@@ -1,6 +1,7 @@
 //! Task definitions (`FF4001`–`FF4012`): Fargate sizes, network mode, containers, memory and cpu, ports, awslogs options.
 
 use super::*;
+use crate::model::json::Field;
 
 /// Fargate's task sizes, the one home of this table (the constructs' `FargateSize` checks its
 /// pairs with [`fargate_valid`]): `(cpu units, first memory, last memory, step)` in MiB, from
@@ -93,7 +94,7 @@ pub(super) fn mib_list(v: &[u32]) -> String {
 }
 
 pub(super) fn compat(props: Option<&JsonMap>) -> Option<Vec<&str>> {
-    match props?.get("RequiresCompatibilities")? {
+    match props?.field("RequiresCompatibilities")? {
         Json::Array(a) => {
             if a.iter().any(is_expr) {
                 return None;
@@ -105,7 +106,7 @@ pub(super) fn compat(props: Option<&JsonMap>) -> Option<Vec<&str>> {
 }
 
 pub(super) fn containers(props: Option<&JsonMap>) -> Option<&Vec<Json>> {
-    props?.get("ContainerDefinitions")?.as_array()
+    props?.field("ContainerDefinitions")?.as_array()
 }
 
 /// FF4051: "Each task definition revision may only have one volume configured at launch"
@@ -117,7 +118,7 @@ fn volumes_at_launch(cx: &mut Cx, id: &str, volumes: Option<&Json>) {
     let at_launch: Vec<usize> = volumes
         .iter()
         .enumerate()
-        .filter(|(_, v)| lit_bool(v.get("ConfiguredAtLaunch")) == Some(true))
+        .filter(|(_, v)| lit_bool(v.field("ConfiguredAtLaunch")) == Some(true))
         .map(|(i, _)| i)
         .collect();
     for &i in at_launch.iter().skip(1) {
@@ -135,14 +136,14 @@ fn volumes_at_launch(cx: &mut Cx, id: &str, volumes: Option<&Json>) {
 }
 
 pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
-    let p = |k: &str| props.and_then(|m| m.get(k));
+    let p = |k: &str| props.and_then(|m| m.field(k));
     volumes_at_launch(cx, id, p("Volumes"));
     unmounted_at_launch(cx, id, props);
     let compat = compat(props);
     let fargate = compat.as_ref().is_some_and(|c| c.contains(&"FARGATE"));
     let ec2 = match (
         &compat,
-        props.and_then(|m| m.get("RequiresCompatibilities")),
+        props.and_then(|m| m.field("RequiresCompatibilities")),
     ) {
         (Some(c), _) => c.contains(&"EC2"),
         (None, None) => true, // EC2 is the default
@@ -254,8 +255,8 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
     if all_literal
         && objs.iter().all(|c| {
             !c.keys().any(|k| k.starts_with("Fn::"))
-                && lit_bool(c.get("Essential")) == Some(false)
-                && !c.get("Essential").is_some_and(is_expr)
+                && lit_bool(c.field("Essential")) == Some(false)
+                && !c.field("Essential").is_some_and(is_expr)
         })
     {
         cx.report(
@@ -278,7 +279,7 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
         let path = format!("{id}.Properties.ContainerDefinitions[{i}]");
         let name = container_name(c);
         // As written, or for every pair the parameters, conditions and mappings can give.
-        if let (Some(h), Some(s)) = (c.get("Memory"), c.get("MemoryReservation")) {
+        if let (Some(h), Some(s)) = (c.field("Memory"), c.field("MemoryReservation")) {
             for case in crate::validate::resolve::cases(cx, &[h, s]) {
                 if let (Some(h), Some(s)) = (case.num(0), case.num(1))
                     && h <= s
@@ -311,13 +312,13 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
         }
         if matches!(mode_lit, Some("awsvpc" | "host")) {
             for (j, pm) in c
-                .get("PortMappings")
+                .field("PortMappings")
                 .and_then(Json::as_array)
                 .into_iter()
                 .flatten()
                 .enumerate()
             {
-                let (Some(host), Some(cport)) = (pm.get("HostPort"), pm.get("ContainerPort"))
+                let (Some(host), Some(cport)) = (pm.field("HostPort"), pm.field("ContainerPort"))
                 else {
                     continue;
                 };
@@ -361,7 +362,7 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
 /// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html>
 fn containers_exceed_task(cx: &mut Cx, id: &str, props: Option<&JsonMap>, list: &[Json]) {
     use crate::validate::resolve::UNSET;
-    let p = |k: &str| props.and_then(|m| m.get(k));
+    let p = |k: &str| props.and_then(|m| m.field(k));
     // A container given by an expression (`Fn::If` of two containers) has none of these
     // keys here, so it counts as reserving nothing: the sums can only come out low, never
     // raise a false alarm.
@@ -371,7 +372,7 @@ fn containers_exceed_task(cx: &mut Cx, id: &str, props: Option<&JsonMap>, list: 
     let mut values: Vec<&Json> = vec![p("Memory").unwrap_or(&UNSET), p("Cpu").unwrap_or(&UNSET)];
     for c in &objs {
         for k in ["Memory", "MemoryReservation", "Cpu"] {
-            values.push(c.get(k).unwrap_or(&UNSET));
+            values.push(c.field(k).unwrap_or(&UNSET));
         }
     }
     let at = format!("{id}.Properties.ContainerDefinitions");
@@ -512,7 +513,7 @@ fn group_by_arn(cx: &mut Cx, id: &str, path: &str, name: &str, group: &Json) {
 /// A container's name as diagnostics show it: the literal name, an intrinsic function as
 /// written, or `(no Name)`.
 fn container_name(c: &JsonMap) -> std::borrow::Cow<'_, str> {
-    match c.get("Name") {
+    match c.field("Name") {
         Some(Json::String(s)) => std::borrow::Cow::Borrowed(s.as_str()),
         Some(v) => std::borrow::Cow::Owned(crate::validate::shown(v)),
         None => std::borrow::Cow::Borrowed("(no Name)"),
@@ -520,20 +521,20 @@ fn container_name(c: &JsonMap) -> std::borrow::Cow<'_, str> {
 }
 
 pub(super) fn awslogs(cx: &mut Cx, id: &str, path: &str, c: &JsonMap, fargate: bool) {
-    let Some(lc) = c.get("LogConfiguration").and_then(Json::as_object) else {
+    let Some(lc) = c.field("LogConfiguration").and_then(Json::as_object) else {
         return;
     };
-    if lit_str(lc.get("LogDriver")) != Some("awslogs") {
+    if lit_str(lc.field("LogDriver")) != Some("awslogs") {
         return;
     }
     let name = container_name(c);
-    let options = match lc.get("Options") {
+    let options = match lc.field("Options") {
         Some(o) if is_expr(o) => return,
         Some(Json::Object(o)) if o.keys().any(|k| k.starts_with("Fn::")) => return,
         Some(Json::Object(o)) => Some(o),
         _ => None,
     };
-    if let Some(group) = options.and_then(|o| o.get("awslogs-group")) {
+    if let Some(group) = options.and_then(|o| o.field("awslogs-group")) {
         group_by_arn(cx, id, path, &name, group);
     }
     let mut required = vec!["awslogs-group", "awslogs-region"];

@@ -8,6 +8,7 @@
 //! (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_data_volumes.html>).
 
 use super::*;
+use crate::model::json::Field;
 
 /// A volume type's limits: (type, size in GiB, IOPS when it may be set, whether IOPS must be
 /// set, whether throughput may be set). "gp2 and gp3: 1-16,384; io1 and io2: 4-16,384; st1
@@ -52,7 +53,7 @@ pub(super) enum Runs {
 /// Where `props` (a service's) run: its launch type, or a capacity provider strategy that
 /// names only Fargate providers.
 pub(super) fn runs(props: Option<&JsonMap>) -> Runs {
-    let p = |k: &str| props.and_then(|m| m.get(k));
+    let p = |k: &str| props.and_then(|m| m.field(k));
     match lit_str(p("LaunchType")) {
         Some("FARGATE") => return Runs::Fargate,
         Some("EXTERNAL") => return Runs::External,
@@ -64,7 +65,7 @@ pub(super) fn runs(props: Option<&JsonMap>) -> Runs {
             .and_then(Json::as_array)
             .map(|s| {
                 s.iter()
-                    .filter_map(|e| lit_str(e.get("CapacityProvider")))
+                    .filter_map(|e| lit_str(e.field("CapacityProvider")))
                     .collect()
             });
     match providers {
@@ -83,18 +84,18 @@ pub(super) fn managed_ebs_volumes(
     task_props: Option<&JsonMap>,
 ) {
     let Some(configs) = props
-        .and_then(|m| m.get("VolumeConfigurations"))
+        .and_then(|m| m.field("VolumeConfigurations"))
         .and_then(Json::as_array)
     else {
         return;
     };
     let runs = runs(props);
     let windows = task_props
-        .and_then(|t| t.get("RuntimePlatform"))
-        .and_then(|r| lit_str(r.get("OperatingSystemFamily")))
+        .and_then(|t| t.field("RuntimePlatform"))
+        .and_then(|r| lit_str(r.field("OperatingSystemFamily")))
         .is_some_and(|os| os.starts_with("WINDOWS"));
     for (i, c) in configs.iter().enumerate() {
-        let Some(ebs) = c.get("ManagedEBSVolume").and_then(Json::as_object) else {
+        let Some(ebs) = c.field("ManagedEBSVolume").and_then(Json::as_object) else {
             continue;
         };
         let at = format!("{id}.Properties.VolumeConfigurations[{i}].ManagedEBSVolume");
@@ -138,8 +139,8 @@ fn settings(cx: &mut Cx, id: &str, at: &str, ebs: &JsonMap, runs: Runs) {
             fix,
         ));
     };
-    let size = ebs.get("SizeInGiB");
-    let snapshot = ebs.get("SnapshotId");
+    let size = ebs.field("SizeInGiB");
+    let snapshot = ebs.field("SnapshotId");
     if size.is_none() && snapshot.is_none() {
         bad(
             "",
@@ -156,11 +157,11 @@ fn settings(cx: &mut Cx, id: &str, at: &str, ebs: &JsonMap, runs: Runs) {
     }
     // The type and the values it limits are judged together, for every case the
     // parameters, conditions and mapping rows give them (one case when all are literals).
-    let Some(kind) = ebs.get("VolumeType") else {
+    let Some(kind) = ebs.field("VolumeType") else {
         return report(cx, id, problems);
     };
     let unset = &crate::validate::resolve::UNSET;
-    let given = |k: &str| ebs.get(k).unwrap_or(unset);
+    let given = |k: &str| ebs.field(k).unwrap_or(unset);
     let values = [
         kind,
         size.unwrap_or(unset),
@@ -273,7 +274,7 @@ fn report(cx: &mut Cx, id: &str, problems: Vec<(String, String, String)>) {
 /// nothing in the task can use it.
 pub(super) fn unmounted_at_launch(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
     let Some(volumes) = props
-        .and_then(|m| m.get("Volumes"))
+        .and_then(|m| m.field("Volumes"))
         .and_then(Json::as_array)
     else {
         return;
@@ -284,12 +285,12 @@ pub(super) fn unmounted_at_launch(cx: &mut Cx, id: &str, props: Option<&JsonMap>
     // Every mounted name, or nothing said when a mount list is an expression.
     let mut mounted = Vec::new();
     for c in containers {
-        match c.get("MountPoints") {
+        match c.field("MountPoints") {
             None => {}
             Some(m) => {
                 let Some(list) = m.as_array() else { return };
                 for mp in list {
-                    match mp.get("SourceVolume") {
+                    match mp.field("SourceVolume") {
                         Some(Json::String(s)) => mounted.push(s.as_str()),
                         None => {}
                         Some(_) => return,
@@ -297,11 +298,11 @@ pub(super) fn unmounted_at_launch(cx: &mut Cx, id: &str, props: Option<&JsonMap>
                 }
             }
         }
-        if c.get("VolumesFrom").is_some() {
+        if c.field("VolumesFrom").is_some() {
             return; // another container's volumes: followed nowhere here
         }
     }
-    let at_launch = |v: &&Json| lit_bool(v.get("ConfiguredAtLaunch")) == Some(true);
+    let at_launch = |v: &&Json| lit_bool(v.field("ConfiguredAtLaunch")) == Some(true);
     if volumes.iter().filter(at_launch).count() > 1 {
         return; // FF4051 says what is wrong with these
     }
@@ -309,7 +310,7 @@ pub(super) fn unmounted_at_launch(cx: &mut Cx, id: &str, props: Option<&JsonMap>
         if !at_launch(&v) {
             continue;
         }
-        let Some(name) = lit_str(v.get("Name")) else {
+        let Some(name) = lit_str(v.field("Name")) else {
             continue;
         };
         if mounted.contains(&name) {
