@@ -96,3 +96,42 @@ fn has_null(v: &Json, depth: usize) -> bool {
             _ => false,
         }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::parse::MAX_NESTING;
+    use crate::model::render::Json;
+    use serde_json::json;
+
+    /// The `FF2019` paths found in a template whose one resource holds a null `depth` levels
+    /// below the resource's entry (its `Metadata` is level 1).
+    fn null_paths(depth: usize) -> Vec<String> {
+        let mut v = Json::Null;
+        for _ in 1..depth {
+            v = json!({ "a": v });
+        }
+        let body = json!({"Resources": {"R": {"Type": "AWS::S3::Bucket", "Metadata": v}}});
+        let t = crate::Template::new("T", body);
+        crate::validate::validate(&t)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule == crate::rules::NULL_VALUE.id)
+            .map(|d| d.path)
+            .collect()
+    }
+
+    /// A null is found down to the walk's bound and not below it, with the path of its keys
+    /// (the check that skips entries without a null has the same bound as the walk).
+    #[test]
+    fn a_null_is_found_down_to_the_nesting_bound() {
+        assert_eq!(null_paths(1), vec!["R.Metadata"]);
+        assert_eq!(null_paths(3), vec!["R.Metadata.a.a"]);
+        let deepest = null_paths(MAX_NESTING);
+        assert_eq!(deepest.len(), 1);
+        assert_eq!(
+            deepest[0],
+            format!("R.Metadata{}", ".a".repeat(MAX_NESTING - 1))
+        );
+        assert_eq!(null_paths(MAX_NESTING + 1), Vec::<String>::new());
+    }
+}
