@@ -521,4 +521,15 @@ mod tests {
         });
         assert_eq!(Template::new("t", v.clone()).to_json(), oracle(&v));
     }
+
+    /// Templates are equal when their names and bodies are: both must match.
+    #[test]
+    fn templates_compare_by_name_and_body() {
+        let body = serde_json::json!({"Resources": {}});
+        let t = Template::new("A", body.clone());
+        assert_eq!(t, Template::new("A", body.clone()));
+        assert_ne!(t, Template::new("B", body));
+        let other = serde_json::json!({"Resources": {"R": {"Type": "AWS::S3::Bucket"}}});
+        assert_ne!(t, Template::new("A", other));
+    }
 }
