@@ -963,6 +963,24 @@ mod tests {
         );
     }
 
+    /// A range of one port (`(443, 443)`) is not empty: no error, the rule opens that port.
+    #[test]
+    fn a_single_port_range_is_allowed() {
+        let mut stack = Stack::new("S");
+        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+        let cap = Ec2Capacity::new(
+            &mut stack,
+            "Asg",
+            &cluster,
+            Ec2CapacityProps::new("vpc-1", Value::lit(vec!["subnet-a".into()])),
+        );
+        cap.allow_from(&mut stack, "Lb", "sg-1", (443, 443), "HTTPS");
+        let t = stack.to_template().unwrap();
+        let rule = &t.body()["Resources"]["AsgFromLb"]["Properties"];
+        assert_eq!(rule["FromPort"], 443);
+        assert_eq!(rule["ToPort"], 443);
+    }
+
     #[test]
     fn dynamic_ports_only_from_the_load_balancer() {
         let mut stack = Stack::new("S");

@@ -629,6 +629,35 @@ mod tests {
             .collect()
     }
 
+    /// `PortMapping::udp` maps a UDP port (without the protocol, ECS would take TCP); a host
+    /// port is kept.
+    #[test]
+    fn udp_port_mappings_say_udp() {
+        let mut stack = Stack::new("S");
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+        );
+        task.add_container(
+            &mut stack,
+            ContainerProps {
+                port_mappings: vec![PortMapping::udp(53).host_port(53), PortMapping::tcp(53)],
+                ..ContainerProps::new("dns", ContainerImage::registry("example.com/dns:1"))
+            },
+        );
+        let t = stack.to_template().unwrap();
+        let ports =
+            &t.body()["Resources"]["Task"]["Properties"]["ContainerDefinitions"][0]["PortMappings"];
+        assert_eq!(
+            ports,
+            &json!([
+                {"ContainerPort": 53, "HostPort": 53, "Protocol": "udp"},
+                {"ContainerPort": 53, "Protocol": "tcp"}
+            ])
+        );
+    }
+
     #[test]
     fn container_renders_and_grants_exactly_what_it_needs() {
         let mut stack = Stack::new("S");
