@@ -388,6 +388,10 @@ fn stacks_in_other_regions_or_accounts_read_outputs_with_get_stack_output() {
     );
     let t = app.synth().expect("valid app");
     let body = |name: &str| t.iter().find(|x| x.name() == name).unwrap().body().clone();
+    // Each template keeps where its stack is deployed (the deploy and the manifest read it).
+    let env_of = |name: &str| t.iter().find(|x| x.name() == name).unwrap().env().cloned();
+    assert_eq!(env_of("East"), Some(Env::new("111111111111", "us-east-1")));
+    assert_eq!(env_of("Other"), Some(Env::new("222222222222", "eu-west-1")));
     assert_eq!(
         body("East")["Outputs"]["Repo"]["Value"],
         json!({"Fn::GetStackOutput": {"StackName": "Platform", "OutputName": "ExportWebRepoArn", "Region": "eu-west-1"}})

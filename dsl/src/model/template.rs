@@ -531,5 +531,11 @@ mod tests {
         assert_ne!(t, Template::new("B", body));
         let other = serde_json::json!({"Resources": {"R": {"Type": "AWS::S3::Bucket"}}});
         assert_ne!(t, Template::new("A", other));
+        // Debug output (what a failed assert_eq prints) shows both.
+        let shown = format!("{t:?}");
+        assert!(
+            shown.contains("\"A\"") && shown.contains("Resources"),
+            "{shown}"
+        );
     }
 }
