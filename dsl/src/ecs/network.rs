@@ -830,6 +830,10 @@ mod tests {
             vpc.private_subnets().render(&mut cx),
             json!([{"Ref": "NetPrivateSubnet1"}, {"Ref": "NetPrivateSubnet2"}])
         );
+        assert_eq!(
+            vpc.public_subnets().render(&mut cx),
+            json!([{"Ref": "NetPublicSubnet1"}, {"Ref": "NetPublicSubnet2"}])
+        );
         assert_eq!(vpc.resources().unwrap().private_route_tables.len(), 2);
     }
 
@@ -961,6 +965,11 @@ mod tests {
         assert_eq!(
             fixed.private_subnets().render(&mut cx),
             json!(["subnet-b", "subnet-c"])
+        );
+        assert_eq!(fixed.public_subnets().render(&mut cx), json!(["subnet-a"]));
+        assert_eq!(
+            vpc.public_subnets().render(&mut cx),
+            json!({"Ref": "NetPublicSubnets"})
         );
     }
 }
