@@ -1042,6 +1042,72 @@ mod tests {
     /// Issue #10, 3: task and execution roles made elsewhere, by ARN: no role is created,
     /// the ARNs are used, and every permission a construct would have granted is a warning
     /// naming its actions (never dropped in silence).
+    /// The role accessors and the execution role's own statements: a created execution
+    /// role's ARN is its `Fn::GetAtt`, one given by ARN is that ARN; statements added under a
+    /// name are that inline policy of the execution role (and only there); `TaskRole::Create`
+    /// is the task role's handle.
+    #[test]
+    fn execution_role_statements_and_the_role_accessors() {
+        use crate::model::render::{Render, RenderCx};
+        let mut stack = Stack::new("S");
+        let task = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps {
+                task_role: TaskRole::Create,
+                ..TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512)
+            },
+        );
+        let key = "arn:aws:kms:eu-west-1:123456789012:key/k";
+        task.add_execution_role_statements(
+            &mut stack,
+            "DecryptSecrets",
+            vec![Statement::allow(["kms:Decrypt"]).resource(key)],
+        );
+        let mut cx = RenderCx::detached();
+        assert_eq!(
+            task.execution_role_arn().render(&mut cx),
+            serde_json::json!({"Fn::GetAtt": ["TaskExecutionRole", "Arn"]})
+        );
+        let role = task
+            .task_role()
+            .expect("TaskRole::Create makes a task role");
+        assert_eq!(
+            role.to_ref().render(&mut cx),
+            serde_json::json!({"Ref": "TaskTaskRole"})
+        );
+        let t = stack.to_template().unwrap();
+        let r = &t.body()["Resources"];
+        let policy = |role: &str, name: &str| {
+            r[role]["Properties"]["Policies"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|p| p["PolicyName"] == name)
+                .cloned()
+        };
+        let decrypt = policy("TaskExecutionRole", "DecryptSecrets").expect("the policy");
+        assert_eq!(
+            decrypt["PolicyDocument"]["Statement"],
+            serde_json::json!([{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key}])
+        );
+        assert!(policy("TaskTaskRole", "DecryptSecrets").is_none());
+
+        let mut stack = Stack::new("S");
+        let given = TaskDefinition::new(
+            &mut stack,
+            "Task",
+            TaskDefinitionProps {
+                execution_role_arn: Some("arn:aws:iam::123456789012:role/exec".into()),
+                ..TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512)
+            },
+        );
+        assert_eq!(
+            given.execution_role_arn().render(&mut cx),
+            serde_json::json!("arn:aws:iam::123456789012:role/exec")
+        );
+    }
+
     #[test]
     fn roles_by_arn_are_used_and_missing_grants_are_warned_about() {
         use crate::ecs::{ContainerImage, ContainerProps, Repository};
