@@ -1202,6 +1202,12 @@ mod tests {
         let t = ec2_stack(crate::ecs::Ec2NetworkMode::Awsvpc).unwrap();
         let r = &t.body()["Resources"];
         assert_eq!(r["Web"]["Properties"]["LaunchType"], "EC2");
+        // The service's VPC is the load balancer's group's and the target group's.
+        assert_eq!(
+            r["WebLoadBalancerSecurityGroup"]["Properties"]["VpcId"],
+            "vpc-1"
+        );
+        assert_eq!(r["WebTargetGroup"]["Properties"]["VpcId"], "vpc-1");
         assert_eq!(r["WebTargetGroup"]["Properties"]["TargetType"], "ip");
         for part in [
             "WebAlternateTargetGroup",
@@ -1390,6 +1396,54 @@ mod tests {
                 {"Fn::GetAtt": ["WebLoadBalancer", "LoadBalancerFullName"]},
                 {"Fn::GetAtt": ["WebTargetGroup", "TargetGroupFullName"]}]]})
         );
+    }
+
+    /// The listeners, HTTP first; and the checkov waiver for port 80 (CKV_AWS_260) only on
+    /// a load balancer that is internet-facing and answers HTTP: not on an internal one.
+    #[test]
+    fn listeners_and_the_port_80_waiver() {
+        let waived = |internet_facing: bool, https: Option<HttpsListener>| {
+            let (mut stack, service) = web_service();
+            let web = LoadBalancedFargateService::new(
+                &mut stack,
+                "Web",
+                LoadBalancedFargateServiceProps {
+                    internet_facing,
+                    https,
+                    ..LoadBalancedFargateServiceProps::new(
+                        service,
+                        Value::lit(vec!["subnet-public".into()]),
+                    )
+                },
+            );
+            let mut cx = crate::model::render::RenderCx::detached();
+            let listeners: Vec<serde_json::Value> = web
+                .listeners()
+                .iter()
+                .map(|l| crate::model::render::Render::render(&l.to_ref(), &mut cx))
+                .collect();
+            let t = stack.to_template().unwrap();
+            let skips = t.body()["Resources"]["WebLoadBalancerSecurityGroup"]["Metadata"]
+                ["checkov"]["skip"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|s| s["id"] == "CKV_AWS_260");
+            (listeners, skips)
+        };
+        let cert = || Some(HttpsListener::new("arn:aws:acm:us-east-1:1:certificate/c"));
+        let (listeners, skipped) = waived(true, cert());
+        assert_eq!(
+            listeners,
+            vec![
+                json!({"Ref": "WebHttpListener"}),
+                json!({"Ref": "WebHttpsListener"})
+            ]
+        );
+        assert!(skipped, "internet-facing, port 80 redirects");
+        let (listeners, skipped) = waived(false, None);
+        assert_eq!(listeners, vec![json!({"Ref": "WebHttpListener"})]);
+        assert!(!skipped, "internal: nothing to waive");
     }
 
     #[test]
