@@ -1288,6 +1288,81 @@ mod tests {
         );
     }
 
+    /// A provider's `base` is written when it is above 0 (and left out at 0, the default).
+    #[test]
+    fn strategy_bases_are_written_when_set() {
+        let mut stack = Stack::new("S");
+        let (cluster, task) = setup(&mut stack);
+        FargateService::new(
+            &mut stack,
+            "Web",
+            FargateServiceProps {
+                capacity_provider_strategy: vec![
+                    CapacityProviderStrategy {
+                        base: 2,
+                        ..CapacityProviderStrategy::fargate(1)
+                    },
+                    CapacityProviderStrategy::fargate_spot(3),
+                ],
+                ..FargateServiceProps::new(
+                    &cluster,
+                    &task,
+                    ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
+                )
+            },
+        );
+        let t = stack.to_template().unwrap();
+        assert_eq!(
+            t.body()["Resources"]["Web"]["Properties"]["CapacityProviderStrategy"],
+            json!([
+                {"CapacityProvider": "FARGATE", "Weight": 1, "Base": 2},
+                {"CapacityProvider": "FARGATE_SPOT", "Weight": 3}
+            ])
+        );
+    }
+
+    /// An EC2 service's networking must match its tasks' network mode: awsvpc tasks need
+    /// it, other modes refuse it; one error each, naming the service.
+    #[test]
+    fn ec2_networking_must_match_the_network_mode() {
+        let errors = |mode: Ec2NetworkMode, networking: bool| {
+            let mut stack = Stack::new("S");
+            let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
+            let task = TaskDefinition::new(&mut stack, "Task", TaskDefinitionProps::ec2(mode));
+            task.add_container(
+                &mut stack,
+                ContainerProps {
+                    memory_limit_mib: Some(256),
+                    ..ContainerProps::new("web", "nginx")
+                },
+            );
+            Ec2Service::new(
+                &mut stack,
+                "Web",
+                Ec2ServiceProps {
+                    networking: networking.then(|| {
+                        ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()]))
+                    }),
+                    ..Ec2ServiceProps::new(&cluster, &task)
+                },
+            );
+            match stack.to_template() {
+                Ok(_) => Vec::new(),
+                Err(e) => e.diagnostics.into_iter().map(|d| d.message).collect(),
+            }
+        };
+        assert_eq!(
+            errors(Ec2NetworkMode::Awsvpc, false),
+            vec!["service `Web` runs awsvpc tasks but has no networking"]
+        );
+        assert_eq!(
+            errors(Ec2NetworkMode::Bridge, true),
+            vec!["service `Web` has networking, but its tasks do not use awsvpc"]
+        );
+        assert!(errors(Ec2NetworkMode::Awsvpc, true).is_empty());
+        assert!(errors(Ec2NetworkMode::Bridge, false).is_empty());
+    }
+
     #[test]
     fn mismatched_task_definitions_are_diagnostics() {
         let mut stack = Stack::new("S");
