@@ -1254,7 +1254,7 @@ mod tests {
                 ..ContainerProps::new("web", "nginx").port(80)
             },
         );
-        Ec2Service::new(
+        let svc = Ec2Service::new(
             &mut stack,
             "Web",
             Ec2ServiceProps {
@@ -1285,6 +1285,18 @@ mod tests {
         assert_eq!(
             r["WebCloudMap"]["Properties"]["DnsConfig"]["DnsRecords"][0]["Type"],
             "SRV"
+        );
+        // The handles other parts of a program build on.
+        use crate::model::render::{Render, RenderCx};
+        let mut cx = RenderCx::detached();
+        let cloud_map = svc.cloud_map_service().expect("the Cloud Map service");
+        assert_eq!(
+            cloud_map.to_ref().render(&mut cx),
+            json!({"Ref": "WebCloudMap"})
+        );
+        assert_eq!(
+            svc.arn().render(&mut cx),
+            json!({"Fn::GetAtt": ["Web", "ServiceArn"]})
         );
     }
 
