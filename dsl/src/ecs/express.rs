@@ -433,6 +433,19 @@ mod tests {
             },
         );
         stack.output("Url", web.endpoint());
+        {
+            use crate::model::render::{Render, RenderCx};
+            let mut cx = RenderCx::detached();
+            assert_eq!(
+                web.arn().render(&mut cx),
+                serde_json::json!({"Fn::GetAtt": ["Web", "ServiceArn"]})
+            );
+            let logs = web.log_group().expect("the service's log group");
+            assert_eq!(
+                logs.to_ref().render(&mut cx),
+                serde_json::json!({"Ref": "WebLogs"})
+            );
+        }
         let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
         let p = &r["Web"]["Properties"];

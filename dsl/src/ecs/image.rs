@@ -433,3 +433,30 @@ impl From<Value<String>> for ContainerImage {
         ContainerImage::registry(name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ecs::Repository;
+    use crate::model::render::{Render, RenderCx};
+
+    /// The reference written for an image from a registry or from ECR; none yet for one
+    /// built from source (known once it is added to a task).
+    #[test]
+    fn references_of_registry_ecr_and_source_images() {
+        let mut cx = RenderCx::detached();
+        let shown =
+            |image: ContainerImage, cx: &mut RenderCx| image.reference().map(|r| r.render(cx));
+        assert_eq!(
+            shown(ContainerImage::registry("nginx:1.27"), &mut cx),
+            Some(serde_json::json!("nginx:1.27"))
+        );
+        let repo = Repository::from_name("web");
+        assert!(
+            shown(ContainerImage::ecr(&repo, "v1"), &mut cx)
+                .is_some_and(|r| r.to_string().contains("web") && r.to_string().contains("v1"))
+        );
+        let source: ContainerImage = ContainerImage::from_directory("app").into();
+        assert_eq!(shown(source, &mut cx), None);
+    }
+}
