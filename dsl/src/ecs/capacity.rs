@@ -963,17 +963,22 @@ mod tests {
         );
     }
 
+    /// EC2 capacity `Asg` with the default props, in a new cluster of `stack`.
+    fn default_capacity(stack: &mut Stack) -> Ec2Capacity {
+        let cluster = Cluster::new(stack, "Cluster", ClusterProps::default());
+        Ec2Capacity::new(
+            stack,
+            "Asg",
+            &cluster,
+            Ec2CapacityProps::new("vpc-1", Value::lit(vec!["subnet-a".into()])),
+        )
+    }
+
     /// A range of one port (`(443, 443)`) is not empty: no error, the rule opens that port.
     #[test]
     fn a_single_port_range_is_allowed() {
         let mut stack = Stack::new("S");
-        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
-        let cap = Ec2Capacity::new(
-            &mut stack,
-            "Asg",
-            &cluster,
-            Ec2CapacityProps::new("vpc-1", Value::lit(vec!["subnet-a".into()])),
-        );
+        let cap = default_capacity(&mut stack);
         cap.allow_from(&mut stack, "Lb", "sg-1", (443, 443), "HTTPS");
         let t = stack.to_template().unwrap();
         let rule = &t.body()["Resources"]["AsgFromLb"]["Properties"];
@@ -984,13 +989,7 @@ mod tests {
     #[test]
     fn dynamic_ports_only_from_the_load_balancer() {
         let mut stack = Stack::new("S");
-        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
-        let cap = Ec2Capacity::new(
-            &mut stack,
-            "Asg",
-            &cluster,
-            Ec2CapacityProps::new("vpc-1", Value::lit(vec!["subnet-a".into()])),
-        );
+        let cap = default_capacity(&mut stack);
         cap.allow_dynamic_ports_from(&mut stack, "Alb", "sg-alb");
         let t = stack.to_template().unwrap();
         let rule = &t.body()["Resources"]["AsgFromAlb"]["Properties"];

@@ -1090,6 +1090,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The networking these tests give services: VPC `vpc-1`, subnet `subnet-1`.
+    fn networking() -> ServiceNetworking {
+        ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()]))
+    }
+
     fn setup(stack: &mut Stack) -> (Cluster, TaskDefinition) {
         let cluster = Cluster::new(stack, "Cluster", ClusterProps::default());
         let task = TaskDefinition::new(
@@ -1108,11 +1113,7 @@ mod tests {
         let mut stack = Stack::new("S");
         let (cluster, task) = setup(&mut stack);
         let fn_arn = "arn:aws:lambda:eu-west-1:123456789012:function:smoke";
-        let mut props = FargateServiceProps::new(
-            &cluster,
-            &task,
-            ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
-        );
+        let mut props = FargateServiceProps::new(&cluster, &task, networking());
         props.deployment = DeploymentSettings {
             strategy: DeploymentStrategy::BlueGreen,
             bake_time_minutes: Some(30),
@@ -1159,11 +1160,7 @@ mod tests {
         let svc = FargateService::new(
             &mut stack,
             "Web",
-            FargateServiceProps::new(
-                &cluster,
-                &task,
-                ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
-            ),
+            FargateServiceProps::new(&cluster, &task, networking()),
         );
         let t = stack.to_template().unwrap();
         let r = &t.body()["Resources"];
@@ -1207,11 +1204,7 @@ mod tests {
             FargateServiceProps {
                 capacity_provider_strategy: vec![CapacityProviderStrategy::fargate_spot(1)],
                 enable_execute_command: true.into(),
-                ..FargateServiceProps::new(
-                    &cluster,
-                    &task,
-                    ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
-                )
+                ..FargateServiceProps::new(&cluster, &task, networking())
             },
         );
         let t = stack.to_template().unwrap();
@@ -1316,11 +1309,7 @@ mod tests {
                     },
                     CapacityProviderStrategy::fargate_spot(3),
                 ],
-                ..FargateServiceProps::new(
-                    &cluster,
-                    &task,
-                    ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
-                )
+                ..FargateServiceProps::new(&cluster, &task, networking())
             },
         );
         let t = stack.to_template().unwrap();
@@ -1337,7 +1326,7 @@ mod tests {
     /// it, other modes refuse it; one error each, naming the service.
     #[test]
     fn ec2_networking_must_match_the_network_mode() {
-        let errors = |mode: Ec2NetworkMode, networking: bool| {
+        let errors = |mode: Ec2NetworkMode, with_networking: bool| {
             let mut stack = Stack::new("S");
             let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
             let task = TaskDefinition::new(&mut stack, "Task", TaskDefinitionProps::ec2(mode));
@@ -1352,9 +1341,7 @@ mod tests {
                 &mut stack,
                 "Web",
                 Ec2ServiceProps {
-                    networking: networking.then(|| {
-                        ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()]))
-                    }),
+                    networking: with_networking.then(networking),
                     ..Ec2ServiceProps::new(&cluster, &task)
                 },
             );
@@ -1411,11 +1398,7 @@ mod tests {
         FargateService::new(
             &mut stack,
             "Api",
-            FargateServiceProps::new(
-                &cluster,
-                &ec2_task,
-                ServiceNetworking::new("vpc-1", Value::lit(vec!["subnet-1".into()])),
-            ),
+            FargateServiceProps::new(&cluster, &ec2_task, networking()),
         );
         let err = stack.to_template().unwrap_err();
         assert_eq!(err.errors(), 1, "{err}");
