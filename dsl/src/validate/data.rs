@@ -592,5 +592,8 @@ mod tests {
         assert_eq!(a[2], Node::Bool(true));
         assert_eq!(a[3], Node::Null);
         assert_eq!(a[4], Node::Str("é😀//"));
+        // Every one-letter escape JSON has.
+        let n = parse(r#"["\b\f\n\r\t|"]"#).unwrap();
+        assert_eq!(n.as_array().unwrap()[0], Node::Str("\u{8}\u{c}\n\r\t|"));
     }
 }
