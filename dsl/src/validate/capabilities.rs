@@ -88,7 +88,7 @@ pub(super) fn of(template: &Template) -> Vec<Capability> {
     // `Fn::Transform` (the common case) without walking the tree.
     let may_transform = template
         .json_body_text()
-        .is_none_or(|text| text.contains("Fn::Transform"));
+        .is_none_or(|text| super::text_has(text, "Fn::Transform"));
     if body.field("Transform").is_some() || (may_transform && contains_key(body, "Fn::Transform")) {
         caps.push(Capability::AutoExpand);
     }

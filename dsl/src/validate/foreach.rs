@@ -217,7 +217,7 @@ pub(crate) fn expand(template: &Template) -> Expansion {
     // `Fn::ForEach`, there is no loop to expand or to report, and no walk is needed.
     if template
         .json_body_text()
-        .is_some_and(|text| !text.contains(PREFIX))
+        .is_some_and(|text| !super::text_has(text, PREFIX))
     {
         return Expansion::default();
     }

@@ -414,6 +414,25 @@ pub(crate) fn push_index(path: &mut String, i: usize) {
     path.push(']');
 }
 
+/// `a.b.c`: the parts of a diagnostic path joined with dots (without the formatting
+/// machinery: the walks build one for every resource, property and policy statement).
+pub(crate) fn dotted(parts: &[&str]) -> String {
+    let mut path = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            path.push('.');
+        }
+        path.push_str(part);
+    }
+    path
+}
+
+/// Whether a template's JSON text holds `needle` (a vectorized search: the text of a large
+/// template is hundreds of kilobytes, and two checks look through all of it).
+pub(crate) fn text_has(text: &str, needle: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
+}
+
 /// The intrinsic function of a value, if it is one: an object with a single key `Ref` or
 /// `Fn::*` (and `Condition` inside conditions).
 pub(crate) fn intrinsic(v: &Json) -> Option<(&str, &Json)> {

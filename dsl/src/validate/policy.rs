@@ -193,7 +193,7 @@ pub(super) fn check(cx: &mut Cx) {
             let Some(v) = props.field(prop) else {
                 continue;
             };
-            let mut path = format!("{id}.Properties.{prop}");
+            let mut path = super::dotted(&[id, "Properties", prop]);
             let findings = if prop == INLINE {
                 inline_policies(v, kind, &mut path)
             } else {
@@ -225,7 +225,7 @@ fn inline_policies(v: &Json, kind: Kind, path: &mut String) -> Vec<Finding> {
             push_index(path, i);
             for p in branches(item, 0) {
                 if let Some(doc) = p.field("PolicyDocument") {
-                    out.extend(check_document(doc, kind, &format!("{path}.PolicyDocument")));
+                    out.extend(check_document(doc, kind, &join(path, "PolicyDocument")));
                 }
             }
             path.truncate(len);
@@ -321,7 +321,7 @@ fn what(v: &Json) -> String {
 }
 
 fn join(path: &str, key: &str) -> String {
-    format!("{path}.{key}")
+    super::dotted(&[path, key])
 }
 
 fn index(path: &str, i: usize) -> String {

@@ -67,12 +67,12 @@ pub(super) fn check(cx: &mut Cx) {
         let place = Place::Output(id);
         let mut asserted = Vec::new();
         if let Some(c) = o.field("Condition").and_then(Json::as_str) {
-            r.condition_exists(place, c, format!("{id}.Condition"));
+            r.condition_exists(place, c, super::dotted(&[id, "Condition"]));
             asserted.push(c.to_owned());
         }
         for key in ["Value", "Export"] {
             if let Some(v) = o.field(key) {
-                let mut path = format!("{id}.{key}");
+                let mut path = super::dotted(&[id, key]);
                 r.walk(place, v, &mut path, &mut asserted);
             }
         }
@@ -89,7 +89,7 @@ impl<'t> Refs<'_, 't> {
         let place = Place::Resource(id);
         let mut asserted = Vec::new();
         if let Some(c) = res.field("Condition").and_then(Json::as_str) {
-            self.condition_exists(place, c, format!("{id}.Condition"));
+            self.condition_exists(place, c, super::dotted(&[id, "Condition"]));
             asserted.push(c.to_owned());
         }
         let deps: Vec<&str> = match res.field("DependsOn") {
@@ -132,7 +132,7 @@ impl<'t> Refs<'_, 't> {
             && res.field("Type").and_then(Json::as_str) == Some("AWS::Serverless::Function");
         for key in ["Properties", "Metadata", "CreationPolicy", "UpdatePolicy"] {
             let Some(v) = res.field(key) else { continue };
-            let mut path = format!("{id}.{key}");
+            let mut path = super::dotted(&[id, key]);
             match v.as_object() {
                 // SAM turns a function's `Events` and `DeploymentPreference` into resources
                 // of their own (permissions, event source mappings, a CodeDeploy deployment

@@ -78,7 +78,7 @@ pub(super) fn check(cx: &mut Cx) {
             continue;
         };
         lifecycle(cx, id, ty, schema);
-        let mut path = format!("{id}.Properties");
+        let mut path = super::dotted(&[id, "Properties"]);
         let globals = if data::is_sam(ty) {
             SamGlobals::of(cx.body, ty)
         } else {
@@ -827,6 +827,9 @@ fn enum_eq(v: &Json, e: &Node, ci: bool) -> bool {
     match (v, e) {
         (Json::String(a), Node::Str(b)) if a == b => return true,
         (Json::Bool(a), Node::Bool(b)) if a == b => return true,
+        // The texts of two numbers are equal exactly when their values are (below): compared
+        // as values, without writing either.
+        (Json::Number(a), Node::Num(b)) => return a.as_f64() == Some(*b),
         // Two strings that differ are equal only ignoring case, or as the same number.
         (Json::String(a), Node::Str(b)) => {
             return (ci && a.eq_ignore_ascii_case(b))
