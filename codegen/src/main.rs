@@ -319,9 +319,15 @@ fn run(args: &Args) -> Result<bool, String> {
         started.elapsed()
     );
     let constraints_ok = match &args.constraints {
-        Some(path) => {
-            write_constraints(path, &set, &provenance, args.check, &mut report, args.jobs)?
-        }
+        Some(path) => write_constraints(
+            path,
+            &set,
+            &types,
+            &provenance,
+            args.check,
+            &mut report,
+            args.jobs,
+        )?,
         None => true,
     };
     let api_ok = match &args.api {
@@ -371,12 +377,13 @@ fn run(args: &Args) -> Result<bool, String> {
 fn write_constraints(
     path: &Path,
     set: &SchemaSet,
+    generated: &[String],
     provenance: &Provenance,
     check: bool,
     report: &mut Report,
     jobs: usize,
 ) -> Result<bool, String> {
-    let c = constraints::emit(set, provenance)?;
+    let c = constraints::emit(set, generated, provenance)?;
     report.add_patterns(&c.patterns, jobs);
     eprintln!(
         "ferroform-codegen: constraint data for {} types: {} bytes of JSON, {} bytes compressed",
