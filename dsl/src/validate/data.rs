@@ -475,6 +475,20 @@ mod tests {
         assert!(schema("AWS::Serverless::Function").is_some());
     }
 
+    /// The parts the index reads in place follow each other as the layout says (records,
+    /// names, data), and the data runs to the end of the file.
+    #[test]
+    fn the_index_parts_tile_the_file() {
+        let idx = index();
+        assert_eq!(idx.records.len(), idx.count * RECORD);
+        assert_eq!(idx.records.as_ptr_range().end, idx.names.as_ptr());
+        assert_eq!(idx.names.as_ptr_range().end, idx.data.as_ptr());
+        assert_eq!(idx.data.as_ptr_range().end, DATA.as_ptr_range().end);
+        // The last name (in record order, the names are written in order) ends the blob.
+        let last = idx.name_bytes(idx.count - 1).unwrap();
+        assert_eq!(last.as_ptr_range().end, idx.names.as_ptr_range().end);
+    }
+
     #[test]
     fn a_schema_decodes_to_its_constraints() {
         let s = schema("AWS::Logs::LogGroup").expect("decodes");
