@@ -39,6 +39,15 @@ fn the_constraint_data_covers_every_us_east_1_type() {
     assert_eq!(d.provenance["region"], "us-east-1");
     assert_eq!(d.provenance["cfn_lint"], "1.58.0");
     assert!(d.compressed_bytes * 3 < d.raw_bytes);
+    // What is embedded is the whole generated file.
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl/data/schemas.bin");
+    let on_disk = std::fs::metadata(&file).map(|m| m.len());
+    assert_eq!(
+        on_disk.ok(),
+        u64::try_from(d.compressed_bytes).ok(),
+        "{}",
+        file.display()
+    );
     for t in [
         "AWS::EFS::FileSystem",
         "AWS::RDS::DBInstance",
