@@ -124,11 +124,19 @@ pub fn require_system_tool(name: &str, package: &str) -> Option<PathBuf> {
     None
 }
 
-/// The real-world corpus (`../shared/realworld/`, its `INDEX.tsv`), or `None` with the
+/// Where the real-world corpus is looked for: `FERROFORM_REALWORLD` when set, else
+/// `../shared/realworld` beside the checkout. (A copy of the tree elsewhere, such as the
+/// scratch copy cargo-mutants tests, has nothing beside it: point the variable at the corpus.)
+pub fn realworld_location() -> PathBuf {
+    std::env::var_os("FERROFORM_REALWORLD")
+        .map_or_else(|| repo_root().join("../shared/realworld"), PathBuf::from)
+}
+
+/// The real-world corpus ([`realworld_location`], its `INDEX.tsv`), or `None` with the
 /// reason printed when this clone lacks it; under CI its absence fails the test (it is always
 /// there in CI).
 pub fn realworld_dir() -> Option<PathBuf> {
-    let dir = repo_root().join("../shared/realworld");
+    let dir = realworld_location();
     if dir.join("INDEX.tsv").is_file() {
         return Some(dir);
     }
