@@ -225,7 +225,9 @@ impl Parser {
                 break;
             }
         }
-        Some(Node::Lazy(self.s.get(start..self.i)?, OnceLock::new()))
+        // An empty value (`"A":}`) is no value: malformed.
+        let text = self.s.get(start..self.i).filter(|t| !t.is_empty())?;
+        Some(Node::Lazy(text, OnceLock::new()))
     }
 
     fn word(&mut self, w: &str, n: Node) -> Option<Node> {
@@ -590,9 +592,67 @@ mod tests {
             r#""\u12""#,
             "-",
             "{1:2}",
+            // A definition left unparsed is still checked for being there.
+            r#"{"definitions":{"A":}}"#,
+            r#"{"definitions":{"A":,"B":1}}"#,
         ] {
             assert!(parse(bad).is_none(), "{bad:?}");
         }
+    }
+
+    /// Lists and mappings nest up to 128 levels below the root (the bound keeps a corrupt
+    /// file from exhausting the stack); one more is refused.
+    #[test]
+    fn nesting_is_bounded() {
+        let nested = |open: &str, close: &str, n: usize| open.repeat(n) + &close.repeat(n);
+        assert!(parse(Box::leak(nested("[", "]", 129).into_boxed_str())).is_some());
+        assert!(parse(Box::leak(nested("[", "]", 130).into_boxed_str())).is_none());
+        // `{"a":` × n, then `1`: the value 1 is at depth n.
+        assert!(
+            parse(Box::leak(
+                nested(r#"{"a":"#, "}", 128)
+                    .replacen("}", "1}", 1)
+                    .into_boxed_str()
+            ))
+            .is_some()
+        );
+        assert!(
+            parse(Box::leak(
+                nested(r#"{"a":"#, "}", 129)
+                    .replacen("}", "1}", 1)
+                    .into_boxed_str()
+            ))
+            .is_none()
+        );
+    }
+
+    /// The root's `definitions` are kept as text until one is used; everything else is
+    /// parsed at once.
+    #[test]
+    fn definitions_are_parsed_on_first_use() {
+        let n = parse(r#"{"properties":{"P":{"$ref":"A"}},"definitions":{"A":{"type":"string"},"B":[1]},"x":{"definitions":{"C":1}}}"#)
+            .unwrap();
+        let lazy = |v: &Node| matches!(v, Node::Lazy(_, cell) if cell.get().is_none());
+        let Node::Obj(root) = &n else {
+            panic!("an object")
+        };
+        let entries = |key: &str| -> &[(&'static str, Node)] {
+            match &root.iter().find(|(k, _)| *k == key).unwrap().1 {
+                Node::Obj(m) => m,
+                other => panic!("{key}: {other:?}"),
+            }
+        };
+        assert!(entries("definitions").iter().all(|(_, v)| lazy(v)));
+        assert!(!entries("properties").iter().any(|(_, v)| lazy(v)));
+        // Only the root's: a `definitions` key deeper down is plain data.
+        let Node::Obj(inner) = &entries("x")[0].1 else {
+            panic!("x.definitions")
+        };
+        assert!(!inner.iter().any(|(_, v)| lazy(v)));
+        // Used, a definition is parsed once and kept.
+        let a = n.get("definitions").and_then(|d| d.get("A")).unwrap();
+        assert_eq!(a.get("type").and_then(Node::as_str), Some("string"));
+        assert!(matches!(a, Node::Lazy(_, cell) if cell.get().is_some()));
     }
 
     #[test]
