@@ -1656,6 +1656,17 @@ Resources:
         assert!(glob(&split_placeholders("éForEachOpaque0X€"), "é-€"));
         assert!(glob(&split_placeholders("Plain"), "Plain"));
         assert!(!glob(&split_placeholders("Plain"), "Plainer"));
+        // Ends that would overlap in the name: too short to hold both.
+        assert!(!glob(&split_placeholders("ABForEachOpaque0XB"), "AB"));
+        // Each middle part is used once, after the one before it.
+        assert!(!glob(
+            &split_placeholders("AForEachOpaque0XBForEachOpaque1XBForEachOpaque2XC"),
+            "ABC"
+        ));
+        assert!(glob(
+            &split_placeholders("AForEachOpaque0XBForEachOpaque1XBForEachOpaque2XC"),
+            "A-B-B-C"
+        ));
         let x = Expansion {
             idents: vec!["Zero".into(), "One".into()],
             ..Expansion::default()
