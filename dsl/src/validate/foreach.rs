@@ -1121,6 +1121,36 @@ Resources:
         assert!(report(TABLES).is_empty(), "{:?}", report(TABLES));
     }
 
+    /// A stack's own template (whose JSON text the validator searches before walking) with
+    /// a loop added as a raw entry: expanded and checked like a template read from a file.
+    #[test]
+    fn a_synthesized_template_with_a_loop_is_expanded() {
+        let mut stack = crate::Stack::new("Loops");
+        stack.transform(TRANSFORM).section(
+            "Resources",
+            json!({"Fn::ForEach::Topics": ["T", ["A", "B"], {"Topic${T}": {
+                "Type": "AWS::SNS::Topic", "Properties": {"TopicNam": "x"}}}]}),
+        );
+        let t = stack.to_template().unwrap();
+        assert!(
+            t.json_body_text().is_some(),
+            "a synthesized template keeps its text"
+        );
+        let r = validate(&t);
+        let found: Vec<(&str, &str)> = r
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, d.path.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("FF2002", "TopicA.Properties.TopicNam"),
+                ("FF2002", "TopicB.Properties.TopicNam")
+            ]
+        );
+    }
+
     #[test]
     fn a_problem_in_a_generated_entry_names_the_entry_and_its_loop() {
         let t = TABLES.replace("TableName: !Ref TableName", "TableNam: !Ref TableName");
