@@ -333,6 +333,33 @@ mod tests {
         assert!(property_diff(Some(&new), &new).is_empty());
     }
 
+    /// Entries that did not change are not listed; a parameter without NoEcho shows its
+    /// values; an intrinsic function that changed is one line, not its keys.
+    #[test]
+    fn unchanged_entries_plain_parameters_and_intrinsics() {
+        let old = json!({
+            "Parameters": {"Env": {"Type": "String", "Default": "dev"}},
+            "Resources": {
+                "Same": {"Type": "AWS::SQS::Queue"},
+                "Sub": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Ref": "Env"}}}}});
+        let new = json!({
+            "Parameters": {"Env": {"Type": "String", "Default": "prod"}},
+            "Resources": {
+                "Same": {"Type": "AWS::SQS::Queue"},
+                "Sub": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Fn::Sub": "${Env}-t"}}}}});
+        assert_eq!(
+            property_diff(Some(&old), &new),
+            vec![
+                "Parameters",
+                "  ~ Env",
+                "      ~ Default: \"dev\" → \"prod\"",
+                "Resources",
+                "  ~ Sub (AWS::SNS::Topic)",
+                "      ~ Properties.TopicName: {\"Ref\":\"Env\"} → {\"Fn::Sub\":\"${Env}-t\"}",
+            ]
+        );
+    }
+
     #[test]
     fn resource_changes_name_the_changed_properties_and_attributes() {
         let old = json!({"Resources": {
