@@ -15,7 +15,6 @@ pub(super) fn check(cx: &mut Cx) {
     let mut found = Vec::new();
     for (section, v) in top {
         match (section.as_str(), v) {
-            (_, Json::Null) => found.push((None, section.clone())),
             (
                 "Resources" | "Parameters" | "Outputs" | "Conditions" | "Mappings" | "Rules",
                 Json::Object(m),
@@ -34,6 +33,7 @@ pub(super) fn check(cx: &mut Cx) {
                     walk(x, &mut path, Some(name), &mut found, 0);
                 }
             }
+            // A null section itself too: the walk reports it under the section's name.
             _ if !has_null(v, 0) => {}
             _ => {
                 let mut path = section.clone();
@@ -118,6 +118,31 @@ mod tests {
             .filter(|d| d.rule == crate::rules::NULL_VALUE.id)
             .map(|d| d.path)
             .collect()
+    }
+
+    /// A section that is null itself, and a null inside a section other than the named
+    /// ones (found by walking the whole section), beside sections without a null.
+    #[test]
+    fn null_sections_and_nulls_in_other_sections() {
+        let body = json!({
+            "Description": null,
+            "Metadata": {"Clean": {"a": 1}, "Tool": {"x": [1, null]}},
+            "Outputs": {"O": {"Value": "v"}},
+            "Resources": {"R": {"Type": "AWS::S3::Bucket"}}});
+        let t = crate::Template::new("T", body);
+        let found: Vec<(Option<String>, String)> = crate::validate::validate(&t)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule == crate::rules::NULL_VALUE.id)
+            .map(|d| (d.logical_id, d.path))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (None, "Description".to_owned()),
+                (None, "Metadata.Tool.x[1]".to_owned())
+            ]
+        );
     }
 
     /// A null is found down to the walk's bound and not below it, with the path of its keys
