@@ -334,19 +334,22 @@ mod tests {
     }
 
     /// Entries that did not change are not listed; a parameter without NoEcho shows its
-    /// values; an intrinsic function that changed is one line, not its keys.
+    /// values; an intrinsic function that changed, or a mapping that became one, is one
+    /// line, not its keys.
     #[test]
     fn unchanged_entries_plain_parameters_and_intrinsics() {
         let old = json!({
             "Parameters": {"Env": {"Type": "String", "Default": "dev"}},
             "Resources": {
                 "Same": {"Type": "AWS::SQS::Queue"},
-                "Sub": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Ref": "Env"}}}}});
+                "Sub": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Ref": "Env"}}},
+                "Obj": {"Type": "AWS::SNS::Topic", "Properties": {"Tags": {"a": "1"}}}}});
         let new = json!({
             "Parameters": {"Env": {"Type": "String", "Default": "prod"}},
             "Resources": {
                 "Same": {"Type": "AWS::SQS::Queue"},
-                "Sub": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Fn::Sub": "${Env}-t"}}}}});
+                "Sub": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Fn::Sub": "${Env}-t"}}},
+                "Obj": {"Type": "AWS::SNS::Topic", "Properties": {"Tags": {"Ref": "Env"}}}}});
         assert_eq!(
             property_diff(Some(&old), &new),
             vec![
@@ -356,6 +359,8 @@ mod tests {
                 "Resources",
                 "  ~ Sub (AWS::SNS::Topic)",
                 "      ~ Properties.TopicName: {\"Ref\":\"Env\"} → {\"Fn::Sub\":\"${Env}-t\"}",
+                "  ~ Obj (AWS::SNS::Topic)",
+                "      ~ Properties.Tags: {\"a\":\"1\"} → {\"Ref\":\"Env\"}",
             ]
         );
     }
