@@ -486,6 +486,17 @@ mod tests {
             let lines = property_diff(Some(&old), &gone).join("\n");
             assert!(!lines.contains("\"e\""), "{lines}");
             assert!(lines.contains("- Default: ****"), "{lines}");
+            // A default given where there was none; a default unchanged beside a change.
+            let none = json!({"Parameters": {"Pw": {"Type": "String", "NoEcho": no_echo}}});
+            assert_eq!(
+                property_diff(Some(&none), &old),
+                ["Parameters", "  ~ Pw", "      + Default: ****"]
+            );
+            let same = json!({"Parameters": {"Pw": {"Type": "String", "NoEcho": no_echo, "Default": "e", "MinLength": 1}}});
+            assert_eq!(
+                property_diff(Some(&old), &same),
+                ["Parameters", "  ~ Pw", "      + MinLength: 1"]
+            );
         }
     }
 }
