@@ -692,6 +692,32 @@ mod tests {
             .collect()
     }
 
+    /// `Runtime` is required of a literal `Zip` package and of a function without
+    /// `PackageType`, not of an image, nor of a function whose code is an image.
+    #[test]
+    fn a_zip_package_needs_a_runtime() {
+        let yaml = "\
+Resources:
+  Z: {Type: AWS::Lambda::Function, Properties: {PackageType: Zip, Role: r, Code: {ZipFile: x}}}
+  I: {Type: AWS::Lambda::Function, Properties: {PackageType: Image, Role: r, Code: {S3Bucket: b, S3Key: k}}}
+  U: {Type: AWS::Lambda::Function, Properties: {Role: r, Code: {ImageUri: u}}}
+";
+        let t = Template::parse("t.yaml", yaml).unwrap();
+        let found: Vec<(Option<String>, String)> = validate_as_of(&t, d("2026-12-04"))
+            .diagnostics
+            .into_iter()
+            .filter(|x| x.rule == rules::REQUIRED_PROPERTY.id && x.message.contains(".zip"))
+            .map(|x| (x.logical_id, x.message))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                Some("Z".to_owned()),
+                "Runtime is required for a function deployed from a .zip archive".to_owned()
+            )]
+        );
+    }
+
     #[test]
     fn functions_sam_functions_globals_and_parameter_defaults() {
         let yaml = "\
