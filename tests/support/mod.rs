@@ -147,7 +147,7 @@ pub fn realworld_dir() -> Option<PathBuf> {
     if in_ci() {
         panic!("{why}: it is always there in CI");
     }
-    eprintln!("SKIPPED: {why}; the corpus test did not run");
+    eprintln!("SKIPPED: {why}; this test ran without the real-world templates");
     None
 }
 

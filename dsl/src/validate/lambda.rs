@@ -682,10 +682,14 @@ mod tests {
         assert!(!f.hint.contains("python3.14"), "{}", f.hint);
     }
 
-    fn diags(yaml: &str, today: &str) -> Vec<(String, Option<String>, String)> {
+    /// Every finding on the YAML template `yaml`, as of `today`.
+    fn findings(yaml: &str, today: &str) -> Vec<crate::model::diag::Diagnostic> {
         let t = Template::parse("t.yaml", yaml).unwrap();
-        validate_as_of(&t, d(today))
-            .diagnostics
+        validate_as_of(&t, d(today)).diagnostics
+    }
+
+    fn diags(yaml: &str, today: &str) -> Vec<(String, Option<String>, String)> {
+        findings(yaml, today)
             .into_iter()
             .filter(|x| x.rule.starts_with("FF201"))
             .map(|x| (x.rule.to_owned(), x.logical_id, x.path))
@@ -701,20 +705,20 @@ Resources:
   Z: {Type: AWS::Lambda::Function, Properties: {PackageType: Zip, Role: r, Code: {ZipFile: x}}}
   I: {Type: AWS::Lambda::Function, Properties: {PackageType: Image, Role: r, Code: {S3Bucket: b, S3Key: k}}}
   U: {Type: AWS::Lambda::Function, Properties: {Role: r, Code: {ImageUri: u}}}
+  N: {Type: AWS::Lambda::Function, Properties: {Role: r, Code: {ZipFile: x}}}
 ";
-        let t = Template::parse("t.yaml", yaml).unwrap();
-        let found: Vec<(Option<String>, String)> = validate_as_of(&t, d("2026-12-04"))
-            .diagnostics
+        let found: Vec<(Option<String>, String)> = findings(yaml, "2026-12-04")
             .into_iter()
             .filter(|x| x.rule == rules::REQUIRED_PROPERTY.id && x.message.contains(".zip"))
             .map(|x| (x.logical_id, x.message))
             .collect();
+        let runtime = "Runtime is required for a function deployed from a .zip archive";
         assert_eq!(
             found,
-            [(
-                Some("Z".to_owned()),
-                "Runtime is required for a function deployed from a .zip archive".to_owned()
-            )]
+            [
+                (Some("Z".to_owned()), runtime.to_owned()),
+                (Some("N".to_owned()), runtime.to_owned())
+            ]
         );
     }
 

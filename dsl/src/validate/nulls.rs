@@ -103,6 +103,17 @@ mod tests {
     use crate::model::render::Json;
     use serde_json::json;
 
+    /// The `FF2019` findings of a template body: (logical ID, path).
+    fn nulls_of(body: Json) -> Vec<(Option<String>, String)> {
+        let t = crate::Template::new("T", body);
+        crate::validate::validate(&t)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule == crate::rules::NULL_VALUE.id)
+            .map(|d| (d.logical_id, d.path))
+            .collect()
+    }
+
     /// The `FF2019` paths found in a template whose one resource holds a null `depth` levels
     /// below the resource's entry (its `Metadata` is level 1).
     fn null_paths(depth: usize) -> Vec<String> {
@@ -111,13 +122,7 @@ mod tests {
             v = json!({ "a": v });
         }
         let body = json!({"Resources": {"R": {"Type": "AWS::S3::Bucket", "Metadata": v}}});
-        let t = crate::Template::new("T", body);
-        crate::validate::validate(&t)
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.rule == crate::rules::NULL_VALUE.id)
-            .map(|d| d.path)
-            .collect()
+        nulls_of(body).into_iter().map(|(_, path)| path).collect()
     }
 
     /// A section that is null itself, and a null inside a section other than the named
@@ -129,15 +134,8 @@ mod tests {
             "Metadata": {"Clean": {"a": 1}, "Tool": {"x": [1, null]}},
             "Outputs": {"O": {"Value": "v"}},
             "Resources": {"R": {"Type": "AWS::S3::Bucket"}}});
-        let t = crate::Template::new("T", body);
-        let found: Vec<(Option<String>, String)> = crate::validate::validate(&t)
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.rule == crate::rules::NULL_VALUE.id)
-            .map(|d| (d.logical_id, d.path))
-            .collect();
         assert_eq!(
-            found,
+            nulls_of(body),
             [
                 (None, "Description".to_owned()),
                 (None, "Metadata.Tool.x[1]".to_owned())
