@@ -320,7 +320,7 @@ fn without_transform(template: &Template) -> Vec<Diagnostic> {
             // The section entry the loop is in (the loop itself at a section's top level).
             logical_id: path
                 .split_once('.')
-                .and_then(|(_, rest)| rest.split('.').next())
+                .and_then(|(_, rest)| rest.split(['.', '[']).next())
                 .map(str::to_owned),
             path,
             hint: Some(format!("add `Transform: {TRANSFORM}` to the template")),
@@ -1705,5 +1705,116 @@ Resources:
             x.unmask("AForEachOpaque1XBForEachOpaque0X ForEachOpaque9X"),
             "A${One}B${Zero} ForEachOpaque9X"
         );
+    }
+
+    #[test]
+    fn the_processed_size_is_measured_at_both_limits() {
+        // `size_check` compares the processed body's compact JSON (`{"a":"xx..."}`, 8
+        // bytes around the string) with the text sent: a template whose loops multiply it
+        // past a limit its text is within.
+        let body = |len: usize| json!({ "a": "x".repeat(len - 8) });
+        let template = |len: usize| {
+            let pad = "#".repeat(len - "Resources: {}\n".len() - 1);
+            let t = parse(&format!("{pad}\nResources: {{}}\n"));
+            assert_eq!(t.body_text().len(), len);
+            t
+        };
+        let check = |sent: usize, processed: usize| {
+            let mut diags = Vec::new();
+            size_check(&template(sent), &body(processed), &mut diags);
+            diags
+                .iter()
+                .map(|d| format!("{} {}", d.rule, d.hint.as_deref().unwrap_or("-")))
+                .collect::<Vec<_>>()
+        };
+        let too_large = "FF3106 loop over fewer items, or split the stack";
+        let inline = "FF3105 deploy it from S3 (a template URL)";
+        assert_eq!(check(100, BODY_LIMIT + 1), [too_large]);
+        assert_eq!(check(BODY_LIMIT, BODY_LIMIT + 1), [too_large]);
+        // At the limit the processed template is accepted, but not inline.
+        assert_eq!(check(100, BODY_LIMIT), [inline]);
+        // A text already over a limit is reported by `limits`, not again here.
+        assert!(check(BODY_LIMIT + 1, BODY_LIMIT + 2).is_empty());
+        assert_eq!(check(100, INLINE_BODY_LIMIT + 1), [inline]);
+        assert_eq!(check(INLINE_BODY_LIMIT, INLINE_BODY_LIMIT + 1), [inline]);
+        assert!(check(100, INLINE_BODY_LIMIT).is_empty());
+        assert!(check(INLINE_BODY_LIMIT + 1, INLINE_BODY_LIMIT + 2).is_empty());
+    }
+
+    #[test]
+    fn without_loops_the_size_is_not_measured_again() {
+        // The transform declared but no loop: the template is sent as it is, so the size of
+        // its JSON form (here twice its YAML text: every backslash escaped) is not a
+        // processed template's. `limits` measures the text.
+        let yaml = format!(
+            "Transform: AWS::LanguageExtensions\nMetadata:\n  Pad: '{}'\nResources:\n  T: {{Type: AWS::SNS::Topic}}\n",
+            "\\".repeat(30_000)
+        );
+        let t = parse(&yaml);
+        assert!(t.body_text().len() < INLINE_BODY_LIMIT);
+        assert!(serde_json::to_vec(t.body()).unwrap().len() > INLINE_BODY_LIMIT);
+        assert!(report(&yaml).is_empty(), "{:?}", report(&yaml));
+        // With a loop over known items, the same padding is part of what is processed.
+        let looped = yaml.replace(
+            "  T: {Type: AWS::SNS::Topic}",
+            "  Fn::ForEach::L: [X, [A, B], {'T${X}': {Type: AWS::SNS::Topic}}]",
+        );
+        let rules: Vec<String> = report(&looped)
+            .into_iter()
+            .map(|r| r[..6].to_owned())
+            .collect();
+        assert_eq!(rules, ["FF3105"]);
+    }
+
+    #[test]
+    fn without_the_transform_loops_are_found_through_lists_and_objects_to_the_depth_bound() {
+        // A loop key in the object at `depth` levels below the section, reached through
+        // objects or through lists; parsed templates never nest this deep, synthesized
+        // ones may.
+        fn nest(depth: usize, through_lists: bool) -> Json {
+            let mut v = json!({ "Fn::ForEach::L": ["X", ["A"], {}] });
+            for _ in 0..depth {
+                v = if through_lists {
+                    json!([v])
+                } else {
+                    json!({ "K": v })
+                };
+            }
+            v
+        }
+        for through_lists in [false, true] {
+            let body = json!({
+                "Resources": {
+                    "Found": nest(MAX_DEPTH - 1, through_lists),
+                    "TooDeep": nest(MAX_DEPTH, through_lists),
+                }
+            });
+            let diags = without_transform(&Template::new("t", body));
+            let found: Vec<(&str, usize, Option<&str>)> = diags
+                .iter()
+                .map(|d| {
+                    (
+                        d.logical_id.as_deref().unwrap_or("-"),
+                        d.path.len(),
+                        d.hint.as_deref(),
+                    )
+                })
+                .collect();
+            let step = if through_lists { "[0]" } else { ".K" };
+            let path = format!(
+                "Resources.Found{}.Fn::ForEach::L",
+                step.repeat(MAX_DEPTH - 1)
+            );
+            assert_eq!(
+                found,
+                [(
+                    "Found",
+                    path.len(),
+                    Some("add `Transform: AWS::LanguageExtensions` to the template")
+                )],
+                "through lists: {through_lists}"
+            );
+            assert_eq!(diags[0].path, path);
+        }
     }
 }
