@@ -1669,4 +1669,138 @@ Resources:
             vec![("FF2004".to_owned(), "F.Properties.Timeout".to_owned())]
         );
     }
+
+    /// (rule, path, message, hint) of every diagnostic of `yaml`.
+    fn full_diags(yaml: &str) -> Vec<(String, String, String, String)> {
+        let t = Template::parse("t.yaml", yaml).unwrap();
+        super::super::validate(&t)
+            .diagnostics
+            .into_iter()
+            .map(|x| {
+                (
+                    x.rule.to_owned(),
+                    x.path,
+                    x.message,
+                    x.hint.unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_service_shutting_down_is_a_warning_with_its_date_when_known() {
+        // App Mesh: end of support 2026-09-30; AWS WAF Classic: no date in the data.
+        // https://docs.aws.amazon.com/app-mesh/latest/userguide/what-is-app-mesh.html
+        let diags = full_diags(
+            "Resources:\n  Mesh: {Type: AWS::AppMesh::Mesh}\n  Set: {Type: AWS::WAF::IPSet, Properties: {Name: s}}\n",
+        );
+        let plan = "plan the move to the service AWS names as its replacement";
+        assert_eq!(
+            diags,
+            [
+                (
+                    "FF2014".to_owned(),
+                    "Mesh.Type".to_owned(),
+                    "AWS::AppMesh::Mesh is from a service AWS is shutting down on 2026-09-30"
+                        .to_owned(),
+                    plan.to_owned()
+                ),
+                (
+                    "FF2014".to_owned(),
+                    "Set.Type".to_owned(),
+                    "AWS::WAF::IPSet is from a service AWS is shutting down".to_owned(),
+                    plan.to_owned()
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_aws_type_is_not_reported_under_a_macro() {
+        // A macro may turn any type into others; without one, the type is reported.
+        let resources = "Resources:\n  X: {Type: AWS::Made::Up}\n";
+        assert_eq!(
+            schema_diags(&format!("Transform: MyMacro\n{resources}")),
+            vec![]
+        );
+        assert_eq!(
+            schema_diags(resources),
+            vec![("FF2001".to_owned(), "X.Type".to_owned())]
+        );
+    }
+
+    #[test]
+    fn resource_attributes_are_checked_by_kind_and_transform() {
+        let structure = |yaml: &str| -> Vec<(String, String)> {
+            full_diags(yaml)
+                .into_iter()
+                .filter(|d| d.0 == "FF2000")
+                .map(|d| (d.1, d.2))
+                .collect()
+        };
+        let topic = |attrs: &str| format!("Resources:\n  T: {{Type: AWS::SNS::Topic, {attrs}}}\n");
+        // SAM's resource attributes are SAM's: CloudFormation refuses them.
+        assert_eq!(
+            structure(&topic("IgnoreGlobals: '*'")),
+            [(
+                "T.IgnoreGlobals".to_owned(),
+                "unknown resource attribute `IgnoreGlobals`".to_owned()
+            )]
+        );
+        assert_eq!(
+            structure(&format!(
+                "Transform: AWS::Serverless-2016-10-31\n{}",
+                topic("IgnoreGlobals: '*'")
+            )),
+            []
+        );
+        // A Condition is a condition's name; AWS::LanguageExtensions resolves a function
+        // there, never a list.
+        let conditions = "Conditions:\n  C: !Equals [a, a]\n";
+        let not_a_name = || {
+            vec![(
+                "T.Condition".to_owned(),
+                "Condition is not a condition name".to_owned(),
+            )]
+        };
+        let with_sub = topic("Condition: {'Fn::Sub': C}");
+        assert_eq!(structure(&format!("{conditions}{with_sub}")), not_a_name());
+        assert_eq!(
+            structure(&format!(
+                "Transform: AWS::LanguageExtensions\n{conditions}{with_sub}"
+            )),
+            []
+        );
+        assert_eq!(
+            structure(&format!(
+                "Transform: AWS::LanguageExtensions\n{conditions}{}",
+                topic("Condition: [C]")
+            )),
+            not_a_name()
+        );
+    }
+
+    #[test]
+    fn an_update_policy_fn_if_needs_its_three_arguments() {
+        let policy = |v: &str| {
+            format!(
+                "Conditions:\n  C: !Equals [a, a]\nResources:\n  G:\n    Type: AWS::AutoScaling::AutoScalingGroup\n    Properties: {{MinSize: '1', MaxSize: '1', AvailabilityZones: [a]}}\n    UpdatePolicy: {v}\n"
+            )
+        };
+        let at_policy = |yaml: &str| -> Vec<String> {
+            full_diags(yaml)
+                .into_iter()
+                .filter(|d| d.0 == "FF2000" && d.1 == "G.UpdatePolicy")
+                .map(|d| d.2)
+                .collect()
+        };
+        assert_eq!(
+            at_policy(&policy("{'Fn::If': [C, {}, !Ref AWS::NoValue]}")),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            at_policy(&policy("{'Fn::If': [C, {}]}")),
+            ["UpdatePolicy is `Fn::If`, which gives no mapping; CloudFormation takes a mapping"]
+        );
+    }
 }
