@@ -652,6 +652,20 @@ mod tests {
     }
 
     #[test]
+    fn the_newest_runtime_is_advised_until_its_own_deprecation() {
+        // nodejs24.x, the newest Node.js runtime, is deprecated on 2028-04-30: from that
+        // day the hint names no runtime, only where the supported ones are listed.
+        assert_eq!(
+            check_runtime("nodejs12.x", d("2028-04-29")).unwrap().hint,
+            "move to `nodejs24.x`, the newest Node.js runtime (supported until 2028-04-30); test the code on it first"
+        );
+        assert_eq!(
+            check_runtime("nodejs12.x", d("2028-04-30")).unwrap().hint,
+            "move to a supported Node.js runtime: see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html"
+        );
+    }
+
+    #[test]
     fn deprecated_but_creatable_is_ff2017() {
         // nodejs20.x: deprecated 2026-04-30, create blocked 2027-02-01, update 2027-03-03.
         assert_eq!(check_runtime("nodejs20.x", d("2026-04-29")), None);
