@@ -157,4 +157,41 @@ mod tests {
         );
         assert_eq!(null_paths(MAX_NESTING + 1), Vec::<String>::new());
     }
+
+    /// `depth` levels of single-item lists (or single-key mappings) around `inner`.
+    fn nest(inner: Json, depth: usize, lists: bool) -> Json {
+        (0..depth).fold(
+            inner,
+            |v, _| if lists { json!([v]) } else { json!({ "a": v }) },
+        )
+    }
+
+    /// Beside a null within the bound, one below it in the same entry is not reported:
+    /// the walk keeps its own bound, through mappings and through lists.
+    #[test]
+    fn the_walk_stops_at_the_bound_in_an_entry_it_walks() {
+        for lists in [false, true] {
+            let deep = nest(Json::Null, MAX_NESTING + 2, lists);
+            let body = json!({"Resources": {"R": {"Type": "AWS::S3::Bucket",
+                "Metadata": {"Shallow": null, "Deep": deep}}}});
+            assert_eq!(
+                nulls_of(body),
+                [(Some("R".to_owned()), "R.Metadata.Shallow".to_owned())],
+                "through lists: {lists}"
+            );
+        }
+    }
+
+    /// `has_null` answers for the nesting the walk follows, no deeper.
+    #[test]
+    fn has_null_looks_as_deep_as_the_walk() {
+        for lists in [false, true] {
+            assert!(super::has_null(&nest(Json::Null, MAX_NESTING, lists), 0));
+            assert!(!super::has_null(
+                &nest(Json::Null, MAX_NESTING + 1, lists),
+                0
+            ));
+            assert!(!super::has_null(&nest(json!(1), 3, lists), 0));
+        }
+    }
 }
