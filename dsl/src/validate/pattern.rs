@@ -448,6 +448,39 @@ mod tests {
         );
     }
 
+    /// Each form `translate` rewrites, and the forms next to them it must leave alone.
+    #[test]
+    fn translate_rewrites_each_python_form_and_nothing_else() {
+        let cases = [
+            // A quantifier after a look-around group is dropped (Python ignores it), at
+            // the start of the pattern too; not after other groups.
+            ("(?<=a)+b", "(?<=a)b"),
+            ("(?<!a)*b", "(?<!a)b"),
+            ("(?=a)?b", "(?=a)b"),
+            ("(a=)+", "(a=)+"),
+            ("(?:=)+", "(?:=)+"),
+            ("(?<n>a)+", "(?<n>a)+"),
+            // Escapes: `\Z` where the pattern goes on after it, a Unicode class without
+            // braces, a backslash that ends the pattern (a literal backslash).
+            ("a\\Zb", "a\\zb"),
+            ("\\pL+", "\\pL+"),
+            ("a\\", "a\\\\"),
+            // Classes: negated, unterminated, a space (written as a code point), `\u` with
+            // four hex digits or fewer (then a literal `u`), `\x` without hex digits, a
+            // range ending in a surrogate (the astral planes instead).
+            ("[^a]", "[^a]"),
+            ("[ab", "[ab]"),
+            ("[ a]", "[\\x{20}a]"),
+            ("[\\u0041bc]", "[Abc]"),
+            ("[\\u12", "[u12]"),
+            ("[a\\xZZ]", "[axZZ]"),
+            ("[a-\\uDBFF]", "[a-\\x{D7FF}\\x{10000}-\\x{10FFFF}]"),
+        ];
+        for (python, rust) in cases {
+            assert_eq!(translate(python), rust, "{python}");
+        }
+    }
+
     /// Schema-style patterns (Python syntax, as in the schemas) for the ASCII matcher tests.
     const PATTERNS: &[&str] = &[
         "^\\p{Print}+$",
