@@ -425,13 +425,20 @@ fn resources_structure(cx: &mut Cx, language_extensions: bool) {
     }
 }
 
+/// How many nested `Fn::If`s [`is_policy_mapping`] follows.
+const POLICY_IF_DEPTH: usize = 16;
+
 /// A resource policy attribute's value: a mapping, or `Fn::If` between mappings (or
 /// `AWS::NoValue`).
 fn is_policy_mapping(v: &Json, depth: usize) -> bool {
     match intrinsic(v) {
-        Some(("Fn::If", Json::Array(a))) if a.len() == 3 && depth < 16 => a[1..]
-            .iter()
-            .all(|b| super::is_no_value(b) || is_policy_mapping(b, depth + 1)),
+        // Deeper than `POLICY_IF_DEPTH` nested `Fn::If`s, no claim (bounded, no false alarm).
+        Some(("Fn::If", Json::Array(a))) if a.len() == 3 => {
+            depth >= POLICY_IF_DEPTH
+                || a[1..]
+                    .iter()
+                    .all(|b| super::is_no_value(b) || is_policy_mapping(b, depth + 1))
+        }
         Some(_) => false,
         None => v.is_object(),
     }
@@ -1731,24 +1738,17 @@ Resources:
 
     #[test]
     fn resource_attributes_are_checked_by_kind_and_transform() {
-        let structure = |yaml: &str| -> Vec<(String, String)> {
-            full_diags(yaml)
-                .into_iter()
-                .filter(|d| d.0 == "FF2000")
-                .map(|d| (d.1, d.2))
-                .collect()
-        };
         let topic = |attrs: &str| format!("Resources:\n  T: {{Type: AWS::SNS::Topic, {attrs}}}\n");
         // SAM's resource attributes are SAM's: CloudFormation refuses them.
         assert_eq!(
-            structure(&topic("IgnoreGlobals: '*'")),
+            structure_of(&topic("IgnoreGlobals: '*'")),
             [(
                 "T.IgnoreGlobals".to_owned(),
                 "unknown resource attribute `IgnoreGlobals`".to_owned()
             )]
         );
         assert_eq!(
-            structure(&format!(
+            structure_of(&format!(
                 "Transform: AWS::Serverless-2016-10-31\n{}",
                 topic("IgnoreGlobals: '*'")
             )),
@@ -1764,15 +1764,18 @@ Resources:
             )]
         };
         let with_sub = topic("Condition: {'Fn::Sub': C}");
-        assert_eq!(structure(&format!("{conditions}{with_sub}")), not_a_name());
         assert_eq!(
-            structure(&format!(
+            structure_of(&format!("{conditions}{with_sub}")),
+            not_a_name()
+        );
+        assert_eq!(
+            structure_of(&format!(
                 "Transform: AWS::LanguageExtensions\n{conditions}{with_sub}"
             )),
             []
         );
         assert_eq!(
-            structure(&format!(
+            structure_of(&format!(
                 "Transform: AWS::LanguageExtensions\n{conditions}{}",
                 topic("Condition: [C]")
             )),
@@ -1780,27 +1783,111 @@ Resources:
         );
     }
 
+    /// (path, message) of the FF2000 (structure) diagnostics of `yaml`.
+    fn structure_of(yaml: &str) -> Vec<(String, String)> {
+        full_diags(yaml)
+            .into_iter()
+            .filter(|d| d.0 == "FF2000")
+            .map(|d| (d.1, d.2))
+            .collect()
+    }
+
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    }
+
     #[test]
-    fn an_update_policy_fn_if_needs_its_three_arguments() {
+    fn outputs_are_mappings_with_a_value_known_attributes_and_an_export_name() {
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html
+        let yaml = "\
+Resources:
+  T: {Type: AWS::SNS::Topic}
+Outputs:
+  Good: {Value: !Ref T, Description: d, Export: {Name: n}, Condition: C}
+  Text: just text
+  NoValue: {Description: d}
+  Extra: {Value: v, Exports: {Name: n}}
+  Unnamed: {Value: v, Export: {Value: n}}
+Conditions:
+  C: !Equals [a, a]
+";
+        assert_eq!(
+            structure_of(yaml),
+            pairs(&[
+                ("Text", "output `Text` is not a mapping"),
+                ("NoValue", "output `NoValue` has no Value"),
+                ("Extra.Exports", "unknown output attribute `Exports`"),
+                ("Unnamed.Export", "Export has no Name"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_template_needs_a_resources_mapping_reported_once() {
+        assert_eq!(
+            structure_of("Outputs: {}\n"),
+            pairs(&[("Resources", "the template has no Resources section")])
+        );
+        assert_eq!(
+            structure_of("Resources: [a]\n"),
+            pairs(&[("Resources", "the Resources section is not a mapping")])
+        );
+        assert_eq!(
+            structure_of("Resources: {}\n"),
+            pairs(&[("Resources", "the Resources section is empty")])
+        );
+    }
+
+    #[test]
+    fn an_update_policy_is_a_mapping_or_nested_fn_ifs_of_mappings() {
         let policy = |v: &str| {
             format!(
                 "Conditions:\n  C: !Equals [a, a]\nResources:\n  G:\n    Type: AWS::AutoScaling::AutoScalingGroup\n    Properties: {{MinSize: '1', MaxSize: '1', AvailabilityZones: [a]}}\n    UpdatePolicy: {v}\n"
             )
         };
-        let at_policy = |yaml: &str| -> Vec<String> {
-            full_diags(yaml)
+        let at_policy = |v: &str| -> Vec<String> {
+            structure_of(&policy(v))
                 .into_iter()
-                .filter(|d| d.0 == "FF2000" && d.1 == "G.UpdatePolicy")
-                .map(|d| d.2)
+                .filter(|d| d.0 == "G.UpdatePolicy")
+                .map(|d| d.1)
                 .collect()
         };
+        let nested = |levels: usize, bottom: &str| {
+            (0..levels).fold(bottom.to_owned(), |v, _| {
+                format!("{{'Fn::If': [C, {v}, {{}}]}}")
+            })
+        };
         assert_eq!(
-            at_policy(&policy("{'Fn::If': [C, {}, !Ref AWS::NoValue]}")),
+            at_policy("[a]"),
+            ["UpdatePolicy is a list; CloudFormation takes a mapping"]
+        );
+        assert_eq!(
+            at_policy("{'Fn::If': [C, {}, !Ref AWS::NoValue]}"),
             Vec::<String>::new()
         );
         assert_eq!(
-            at_policy(&policy("{'Fn::If': [C, {}]}")),
+            at_policy("{'Fn::If': [C, {}]}"),
             ["UpdatePolicy is `Fn::If`, which gives no mapping; CloudFormation takes a mapping"]
+        );
+        assert_eq!(
+            at_policy("{'Fn::Sub': x}"),
+            ["UpdatePolicy is `Fn::Sub`, which gives no mapping; CloudFormation takes a mapping"]
+        );
+        assert_eq!(
+            at_policy(&nested(super::POLICY_IF_DEPTH, "{}")),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            at_policy(&nested(super::POLICY_IF_DEPTH, "[a]")),
+            ["UpdatePolicy is `Fn::If`, which gives no mapping; CloudFormation takes a mapping"]
+        );
+        // Past the bound, no claim either way.
+        assert_eq!(
+            at_policy(&nested(super::POLICY_IF_DEPTH + 1, "[a]")),
+            Vec::<String>::new()
         );
     }
 }
