@@ -1890,4 +1890,142 @@ Conditions:
             Vec::<String>::new()
         );
     }
+
+    #[test]
+    fn parameters_are_mappings_with_a_valid_type_and_known_attributes() {
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
+        let yaml = "\
+Parameters:
+  Plain: {Type: String}
+  Numbers: {Type: List<Number>}
+  Names: {Type: CommaDelimitedList}
+  Vpc: {Type: AWS::EC2::VPC::Id}
+  Subnets: {Type: List<AWS::EC2::Subnet::Id>}
+  Ssm: {Type: AWS::SSM::Parameter::Value<String>}
+  Text: just text
+  NoType: {Default: a}
+  Misspelt: {Type: Strin}
+  Extra: {Type: Number, Defualt: 1}
+Resources:
+  T: {Type: AWS::SNS::Topic}
+";
+        assert_eq!(
+            structure_of(yaml),
+            pairs(&[
+                ("Text", "parameter `Text` is not a mapping"),
+                ("NoType", "parameter `NoType` has no Type"),
+                ("Misspelt.Type", "`Strin` is not a parameter type"),
+                ("Extra.Defualt", "unknown parameter attribute `Defualt`"),
+            ])
+        );
+    }
+
+    #[test]
+    fn lengths_ranges_and_list_sizes_are_checked_at_their_bounds() {
+        // SNS TopicName: at most 256 characters; SQS DelaySeconds: 0 to 900; Lambda
+        // Architectures: one item.
+        let yaml = |name: usize, delay: i32, archs: &str| {
+            format!(
+                "Resources:
+  T: {{Type: AWS::SNS::Topic, Properties: {{TopicName: {}}}}}
+  Q: {{Type: AWS::SQS::Queue, Properties: {{DelaySeconds: {delay}}}}}
+  F:
+    Type: AWS::Lambda::Function
+    Properties: {{Role: 'arn:aws:iam::123456789012:role/r', Code: {{ZipFile: x}}, Runtime: python3.14, Handler: index.h, Architectures: {archs}}}
+",
+                "a".repeat(name)
+            )
+        };
+        assert_eq!(schema_diags(&yaml(256, 0, "[x86_64]")), vec![]);
+        let s = |r: &str, p: &str| (r.to_owned(), p.to_owned());
+        assert_eq!(
+            schema_diags(&yaml(257, -1, "[]")),
+            vec![
+                s("FF2007", "T.Properties.TopicName"),
+                s("FF2008", "Q.Properties.DelaySeconds"),
+                s("FF2009", "F.Properties.Architectures"),
+            ]
+        );
+    }
+
+    #[test]
+    fn sam_globals_given_by_a_function_may_give_anything() {
+        // A Globals entry that is an expression is not known offline: the required
+        // StageName of an Api may come from it.
+        let yaml = |api: &str| {
+            format!(
+                "Transform: AWS::Serverless-2016-10-31\nConditions:\n  C: !Equals [a, a]\nGlobals:\n  Api: {api}\nResources:\n  A: {{Type: AWS::Serverless::Api}}\n"
+            )
+        };
+        assert_eq!(
+            schema_diags(&yaml("{'Fn::If': [C, {StageName: s}, {StageName: t}]}")),
+            vec![]
+        );
+        assert_eq!(
+            schema_diags(&yaml("{Cors: '*'}")),
+            vec![("FF2003".to_owned(), "A.Properties".to_owned())]
+        );
+    }
+
+    #[test]
+    fn values_conform_to_a_type_as_cloudformation_converts_them() {
+        use super::conforms;
+        use serde_json::json;
+        let yes = [
+            ("string", json!("a")),
+            ("string", json!(1)),
+            ("string", json!(true)),
+            ("integer", json!(-5)),
+            ("integer", json!(u64::MAX)),
+            ("integer", json!(2.0)),
+            ("integer", json!(" 7 ")),
+            ("number", json!(2.5)),
+            ("number", json!("2.5")),
+            ("boolean", json!(false)),
+            ("boolean", json!("TRUE")),
+            ("object", json!({})),
+            ("array", json!([])),
+            ("null", json!(null)),
+            // A dynamic reference gives text, converted like any other.
+            ("string", json!("{{resolve:ssm:/p}}")),
+            ("integer", json!("{{resolve:ssm:/p}}")),
+        ];
+        let no = [
+            ("string", json!({})),
+            ("string", json!([])),
+            ("integer", json!(2.5)),
+            ("integer", json!("2.5")),
+            ("number", json!("two")),
+            ("number", json!("inf")),
+            ("number", json!(true)),
+            ("boolean", json!("yes")),
+            ("boolean", json!(1)),
+            ("object", json!([])),
+            ("array", json!({})),
+            ("array", json!("{{resolve:ssm:/p}}")),
+            ("object", json!("{{resolve:ssm:/p}}")),
+            ("null", json!(1)),
+        ];
+        for (t, v) in yes {
+            assert!(conforms(t, &v), "{t} {v}");
+        }
+        for (t, v) in no {
+            assert!(!conforms(t, &v), "{t} {v}");
+        }
+    }
+
+    #[test]
+    fn values_are_compared_with_enums_as_text() {
+        use super::canonical;
+        use serde_json::json;
+        assert_eq!(canonical(&json!("a")).as_deref(), Some("a"));
+        assert_eq!(canonical(&json!(true)).as_deref(), Some("true"));
+        assert_eq!(canonical(&json!(5)).as_deref(), Some("5"));
+        // A whole float is written as the integer it is; one too large for that as
+        // serde_json writes it (not a saturated integer).
+        assert_eq!(canonical(&json!(5.0)).as_deref(), Some("5"));
+        assert_eq!(canonical(&json!(2.5)).as_deref(), Some("2.5"));
+        assert_eq!(canonical(&json!(1e20)).as_deref(), Some("1e+20"));
+        assert_eq!(canonical(&json!([1])), None);
+    }
 }
