@@ -2026,6 +2026,54 @@ Resources:
         assert_eq!(canonical(&json!(5.0)).as_deref(), Some("5"));
         assert_eq!(canonical(&json!(2.5)).as_deref(), Some("2.5"));
         assert_eq!(canonical(&json!(1e20)).as_deref(), Some("1e+20"));
+        assert_eq!(canonical(&json!(1e15)).as_deref(), Some("1000000000000000.0"));
+        assert_eq!(
+            canonical(&json!(1e15 - 1.0)).as_deref(),
+            Some("999999999999999")
+        );
         assert_eq!(canonical(&json!([1])), None);
+    }
+
+    #[test]
+    fn enum_members_match_as_cloudformation_compares_them() {
+        use super::enum_eq;
+        use crate::validate::data::Node;
+        use serde_json::json;
+        let (s, n, b) = (Node::Str, Node::Num, Node::Bool);
+        let yes = [
+            (json!("a"), s("a"), false),
+            (json!("A"), s("a"), true),
+            (json!(true), b(true), false),
+            (json!("true"), b(true), false),
+            (json!(true), s("TRUE"), true),
+            (json!(false), s("false"), false),
+            (json!(7), n(7.0), false),
+            (json!("7"), n(7.0), false),
+            (json!("7.0"), n(7.0), false),
+            (json!(7), s("7"), false),
+            // Two texts of the same number.
+            (json!("7"), s("7.0"), false),
+            (json!("-1"), s("-1.0"), false),
+            (json!(".5"), s("0.5"), false),
+        ];
+        let no = [
+            (json!("a"), s("b"), false),
+            (json!("A"), s("a"), false),
+            (json!("A"), s("b"), true),
+            (json!(true), b(false), false),
+            (json!(true), s("TRUE"), false),
+            (json!(7), n(8.0), false),
+            (json!("x7"), s("7"), false),
+            (json!("7"), s("x"), false),
+            // Only texts that look like numbers are compared as numbers.
+            (json!("inf"), s("Infinity"), false),
+            (json!(null), s("null"), false),
+        ];
+        for (v, e, ci) in &yes {
+            assert!(enum_eq(v, e, *ci), "{v} {e:?} ci={ci}");
+        }
+        for (v, e, ci) in &no {
+            assert!(!enum_eq(v, e, *ci), "{v} {e:?} ci={ci}");
+        }
     }
 }
