@@ -1553,6 +1553,10 @@ Resources:
         let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule).collect();
         assert_eq!(rules, ["FF3106"], "{:#?}", report.diagnostics);
         assert!(report.diagnostics[0].message.contains("1,048,576"));
+        assert_eq!(
+            report.diagnostics[0].hint.as_deref(),
+            Some("loop over fewer items, or split the stack")
+        );
         // A long string substituted many times stops too.
         let yaml = format!(
             "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::A:\n    - A\n    - ['{}']\n    - T:\n        Type: AWS::SNS::Topic\n        Properties: {{TopicName: '{}'}}\n",
@@ -1592,6 +1596,10 @@ Resources:
                 "FF2010 Resources.Fn::ForEach::L: the identifier of Fn::ForEach::L is not a name",
             ),
             (
+                "Fn::ForEach::L: ['', [A], {}]",
+                "FF2010 Resources.Fn::ForEach::L: the identifier of Fn::ForEach::L is not a name",
+            ),
+            (
                 "Fn::ForEach::L: [X, [A], [T]]",
                 "FF2010 Resources.Fn::ForEach::L: the third item of Fn::ForEach::L is not a mapping of OutputKey to OutputValue",
             ),
@@ -1610,6 +1618,19 @@ Resources:
             );
             assert_eq!(errors_of(&yaml), [expected], "{entry}");
         }
+        let hints: Vec<Option<String>> = validate(&parse(
+            "Transform: AWS::LanguageExtensions\nResources:\n  Keep: {Type: AWS::SNS::Topic}\n  Fn::ForEach::L: [X, [A]]\n",
+        ))
+        .diagnostics
+        .into_iter()
+        .map(|d| d.hint)
+        .collect();
+        assert_eq!(
+            hints,
+            [Some(
+                "Fn::ForEach takes [Identifier, Collection, {OutputKey: OutputValue}]".to_owned()
+            )]
+        );
     }
 
     #[test]
@@ -1816,5 +1837,140 @@ Resources:
             );
             assert_eq!(diags[0].path, path);
         }
+    }
+
+    /// The Resources keys of the expanded template of `resources` (with `head` before them:
+    /// parameters, mappings).
+    fn resource_keys(head: &str, resources: &str) -> Vec<String> {
+        let yaml = format!("Transform: AWS::LanguageExtensions\n{head}Resources:\n{resources}");
+        let body = expanded(&yaml);
+        keys(&body["Resources"])
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn collections_from_mappings_splits_and_pseudo_parameters() {
+        let topics = |collection: &str| {
+            format!(
+                "  Fn::ForEach::L:\n    - X\n    - {collection}\n    - T${{X}}: {{Type: AWS::SNS::Topic}}\n"
+            )
+        };
+        let maps = "Mappings:\n  M:\n    K: {List: [A, B], Text: AB}\n";
+        // Fn::FindInMap reaching a list, or its DefaultValue; else not known offline.
+        assert_eq!(
+            resource_keys(maps, &topics("!FindInMap [M, K, List]")),
+            ["TA", "TB"]
+        );
+        assert_eq!(
+            resource_keys(
+                maps,
+                &topics("!FindInMap [M, K, Missing, {DefaultValue: [C]}]")
+            ),
+            ["TC"]
+        );
+        assert_eq!(
+            resource_keys(maps, &topics("!FindInMap [M, K, Text]")),
+            ["TForEachOpaque0X"]
+        );
+        // Fn::Split of literal text; with an empty delimiter, not known offline.
+        assert_eq!(
+            resource_keys("", &topics("!Split [',', 'A,B']")),
+            ["TA", "TB"]
+        );
+        assert_eq!(
+            resource_keys("", &topics("!Split ['', 'AB']")),
+            ["TForEachOpaque0X"]
+        );
+        // A pseudo parameter's list is not known offline, and is no error.
+        let yaml = format!(
+            "Transform: AWS::LanguageExtensions\nResources:\n{}",
+            topics("!Ref AWS::NotificationARNs")
+        );
+        assert_eq!(report(&yaml), Vec::<String>::new());
+        assert_eq!(
+            resource_keys("", &topics("!Ref AWS::NotificationARNs")),
+            ["TForEachOpaque0X"]
+        );
+    }
+
+    #[test]
+    fn substitution_keeps_other_braces_and_reads_each_sigil() {
+        let yaml = "\
+Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::L:
+    - X
+    - [a-b]
+    - T&{X}:
+        Type: AWS::SNS::Topic
+        Properties:
+          DisplayName: '{x} ${AWS::Region} ${X} &{X} }'
+";
+        let body = expanded(yaml);
+        assert_eq!(keys(&body["Resources"]), ["Tab"]);
+        assert_eq!(
+            body["Resources"]["Tab"]["Properties"]["DisplayName"],
+            json!("{x} ${AWS::Region} a-b ab }")
+        );
+    }
+
+    #[test]
+    fn an_fn_sub_list_over_an_opaque_item_stays_one_expression() {
+        // Its text is substituted (a placeholder for the item), not wrapped as an unknown
+        // string; its variables are values.
+        let yaml = "\
+Transform: AWS::LanguageExtensions
+Parameters:
+  Names: {Type: CommaDelimitedList}
+Resources:
+  Fn::ForEach::L:
+    - X
+    - !Ref Names
+    - T${X}:
+        Type: AWS::SNS::Topic
+        Properties:
+          DisplayName: !Sub ['${X}-${V}', {V: !Ref X}]
+";
+        let body = expanded(yaml);
+        assert_eq!(
+            body["Resources"]["TForEachOpaque0X"]["Properties"]["DisplayName"],
+            json!({"Fn::Sub": ["ForEachOpaque0X-${V}", {"V": {"Fn::Sub": "ForEachOpaque0X"}}]})
+        );
+    }
+
+    #[test]
+    fn values_deeper_than_the_bound_are_copied_as_they_are() {
+        // A synthesized template may nest deeper than a parsed one can: below the bound,
+        // the loop's identifier is no longer replaced (the walk stops there).
+        fn nest(depth: usize) -> Json {
+            (0..depth).fold(json!("${X}"), |v, _| json!([v]))
+        }
+        fn innermost(mut v: &Json) -> &Json {
+            while let Json::Array(a) = v {
+                v = &a[0];
+            }
+            v
+        }
+        // The loop's fragment is at depth 1, the entry 2, its Metadata 3, the outermost
+        // list 4, the string inside `n` lists 4 + n.
+        let body = json!({
+            "Transform": "AWS::LanguageExtensions",
+            "Resources": {
+                "Fn::ForEach::L": ["X", ["A"], {
+                    "T${X}": {
+                        "Type": "AWS::SNS::Topic",
+                        "Metadata": {"Within": nest(MAX_DEPTH - 4), "Below": nest(MAX_DEPTH - 3)}
+                    }
+                }]
+            }
+        });
+        let t = Template::new("t", body);
+        let x = expand(&t);
+        let out = x.template.expect("expanded");
+        let metadata = &out.body()["Resources"]["TA"]["Metadata"];
+        assert_eq!(innermost(&metadata["Within"]), &json!("A"));
+        assert_eq!(innermost(&metadata["Below"]), &json!("${X}"));
     }
 }

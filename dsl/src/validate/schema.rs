@@ -2026,7 +2026,10 @@ Resources:
         assert_eq!(canonical(&json!(5.0)).as_deref(), Some("5"));
         assert_eq!(canonical(&json!(2.5)).as_deref(), Some("2.5"));
         assert_eq!(canonical(&json!(1e20)).as_deref(), Some("1e+20"));
-        assert_eq!(canonical(&json!(1e15)).as_deref(), Some("1000000000000000.0"));
+        assert_eq!(
+            canonical(&json!(1e15)).as_deref(),
+            Some("1000000000000000.0")
+        );
         assert_eq!(
             canonical(&json!(1e15 - 1.0)).as_deref(),
             Some("999999999999999")
