@@ -960,4 +960,62 @@ mod tests {
         assert!(attr_matches("*", "Anything.At.All"));
         assert!(!attr_matches("Arn", "Arns"));
     }
+
+    /// (severity, rule, path) of the FF3xxx diagnostics of `yaml`.
+    fn ref_diags(yaml: &str) -> Vec<(String, String, String)> {
+        let t = crate::Template::parse("t.yaml", yaml).expect("the test template reads");
+        crate::validate::validate(&t)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule.starts_with("FF30"))
+            .map(|d| (format!("{:?}", d.severity), d.rule.to_owned(), d.path))
+            .collect()
+    }
+
+    fn triples(expected: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+        expected
+            .iter()
+            .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn depends_on_lists_are_checked_item_by_item() {
+        let yaml = "\
+Resources:
+  A: {Type: AWS::SNS::Topic, DependsOn: [B, Missing]}
+  B: {Type: AWS::SNS::Topic, DependsOn: Absent}
+";
+        assert_eq!(
+            ref_diags(yaml),
+            triples(&[
+                ("Error", "FF3006", "A.DependsOn[1]"),
+                ("Error", "FF3006", "B.DependsOn"),
+            ])
+        );
+    }
+
+    #[test]
+    fn only_a_sam_functions_events_are_detached_from_cycles() {
+        // SAM makes a function's Events into resources of their own, which depend on the
+        // function; a custom resource's `Events` property is a reference like any other:
+        // here, a cycle (with or without the SAM transform).
+        let custom = "  C:
+    Type: Custom::Thing
+    Properties:
+      ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:f
+      Events: !GetAtt Q.Arn
+  Q:
+    Type: AWS::SQS::Queue
+    Properties:
+      RedrivePolicy: {deadLetterTargetArn: !GetAtt C.Arn, maxReceiveCount: 3}
+";
+        for head in ["", "Transform: AWS::Serverless-2016-10-31\n"] {
+            let rules: Vec<String> = ref_diags(&format!("{head}Resources:\n{custom}"))
+                .into_iter()
+                .map(|d| d.1)
+                .collect();
+            assert!(rules.contains(&"FF3009".to_owned()), "{head}: {rules:?}");
+        }
+    }
 }
