@@ -1374,12 +1374,10 @@ fn prop_names(props: Option<&'static Node>) -> impl Iterator<Item = &'static str
         .map(|(k, _)| *k)
 }
 
+/// A schema number as text: Rust writes a whole `f64` without a fraction or an exponent
+/// (`900`, `1000000000000000`), as the schemas' integers read.
 fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        x.to_string()
-    }
+    x.to_string()
 }
 
 fn range_hint(unit: &str, min: Option<f64>, max: Option<f64>) -> String {
@@ -2078,5 +2076,123 @@ Resources:
         for (v, e, ci) in &no {
             assert!(!enum_eq(v, e, *ci), "{v} {e:?} ci={ci}");
         }
+    }
+
+    #[test]
+    fn hints_name_the_bounds_the_allowed_values_and_the_known_properties() {
+        let hints = |resources: &str| -> Vec<(String, String, String)> {
+            full_diags(&format!("Resources:\n{resources}"))
+                .into_iter()
+                .map(|d| (d.0, d.1, d.3))
+                .collect()
+        };
+        let h = |r: &str, p: &str, hint: &str| (r.to_owned(), p.to_owned(), hint.to_owned());
+        assert_eq!(
+            hints(&format!(
+                "  T: {{Type: AWS::SNS::Topic, Properties: {{TopicName: {}}}}}\n",
+                "a".repeat(257)
+            )),
+            [h(
+                "FF2007",
+                "T.Properties.TopicName",
+                "allowed: at most 256 characters"
+            )]
+        );
+        assert_eq!(
+            hints("  Q: {Type: AWS::SQS::Queue, Properties: {DelaySeconds: 901}}\n"),
+            [h(
+                "FF2008",
+                "Q.Properties.DelaySeconds",
+                "allowed: 0 to 900"
+            )]
+        );
+        // A minimum alone.
+        assert_eq!(
+            hints(
+                "  F: {Type: AWS::Lambda::Function, Properties: {Role: 'arn:aws:iam::123456789012:role/r', Code: {ZipFile: x}, Runtime: python3.14, Handler: index.h, ReservedConcurrentExecutions: -1}}\n"
+            ),
+            [h(
+                "FF2008",
+                "F.Properties.ReservedConcurrentExecutions",
+                "allowed: at least 0"
+            )]
+        );
+        // A short list of allowed values whole; a long one cut after 24.
+        assert_eq!(
+            hints("  L: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: 2}}\n"),
+            [h(
+                "FF2005",
+                "L.Properties.RetentionInDays",
+                "allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"
+            )]
+        );
+        let alarm = hints(
+            "  A: {Type: AWS::CloudWatch::Alarm, Properties: {ComparisonOperator: GreaterThanThreshold, EvaluationPeriods: 1, Unit: Secs}}\n",
+        );
+        let unit = alarm
+            .iter()
+            .find(|d| d.1 == "A.Properties.Unit")
+            .expect("the unit is reported");
+        assert!(
+            unit.2.starts_with("allowed: Bits, Bits/Second, Bytes,")
+                && unit.2.ends_with(", ... (27 values)"),
+            "{}",
+            unit.2
+        );
+        // An unknown property: the close name, else every name of a short list, else how
+        // many there are.
+        let topic = |key: &str| {
+            hints(&format!(
+                "  T: {{Type: AWS::SNS::Topic, Properties: {{{key}: x}}}}\n"
+            ))
+        };
+        assert_eq!(
+            topic("TopicNme"),
+            [h(
+                "FF2002",
+                "T.Properties.TopicNme",
+                "did you mean `TopicName`?"
+            )]
+        );
+        let unknown = topic("Qqqqqqqq");
+        assert!(
+            unknown[0].2.starts_with("known properties: ") && unknown[0].2.contains(", TopicName"),
+            "{unknown:?}"
+        );
+        let bucket = hints("  B: {Type: AWS::EC2::Instance, Properties: {Qqqqqqqq: x}}\n");
+        assert!(
+            bucket[0]
+                .2
+                .ends_with(" known properties; see the resource's documentation"),
+            "{bucket:?}"
+        );
+    }
+
+    #[test]
+    fn each_branch_of_an_fn_if_is_checked_and_a_list_is_no_package_path() {
+        let queue = |delay: &str| {
+            format!(
+                "Conditions:\n  C: !Equals [a, a]\nResources:\n  Q: {{Type: AWS::SQS::Queue, Properties: {{DelaySeconds: {delay}}}}}\n"
+            )
+        };
+        let delay = vec![("FF2004".to_owned(), "Q.Properties.DelaySeconds".to_owned())];
+        assert_eq!(schema_diags(&queue("!If [C, abc, 5]")), delay);
+        assert_eq!(
+            schema_diags(&queue("!If [C, !Ref AWS::NoValue, abc]")),
+            delay
+        );
+        assert_eq!(
+            schema_diags(&queue("!If [C, 5, !Ref AWS::NoValue]")),
+            vec![]
+        );
+        // A Lambda function's Code as text is a path for `aws cloudformation package`
+        // (another rule); as a list, a wrong type.
+        let code = schema_diags(
+            "Resources:\n  F: {Type: AWS::Lambda::Function, Properties: {Role: 'arn:aws:iam::123456789012:role/r', Code: [a], Runtime: python3.14, Handler: index.h}}\n",
+        );
+        assert_eq!(
+            code,
+            vec![("FF2004".to_owned(), "F.Properties.Code".to_owned())]
+        );
     }
 }
