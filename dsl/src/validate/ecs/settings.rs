@@ -743,4 +743,43 @@ mod tests {
             [format!("{spec}.PredefinedMetricType")]
         );
     }
+
+    #[test]
+    fn step_range_messages_name_the_bounds() {
+        let messages = |list: &str| -> Vec<String> {
+            found(&steps(list), "FF4035")
+                .into_iter()
+                .map(|d| d.2)
+                .collect()
+        };
+        assert_eq!(
+            messages(
+                "[{MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 15, ScalingAdjustment: 1}, {MetricIntervalLowerBound: 10, ScalingAdjustment: 2}]"
+            ),
+            ["the step ranges overlap (0 to 15 and 10 to unbounded)"]
+        );
+        assert_eq!(
+            messages(
+                "[{MetricIntervalUpperBound: 0, ScalingAdjustment: -1}, {MetricIntervalLowerBound: 5, ScalingAdjustment: 2}]"
+            ),
+            ["the step ranges leave a gap between 0 and 5"]
+        );
+    }
+
+    #[test]
+    fn the_namespace_may_come_from_the_scalable_target() {
+        let t = |target_type: &str| {
+            format!(
+                "Resources:\n  Target:\n    Type: {target_type}\n    Properties: {{MinCapacity: 1, MaxCapacity: 2, ResourceId: table/t, ScalableDimension: 'dynamodb:table:ReadCapacityUnits', ServiceNamespace: dynamodb}}\n  Pol:\n    Type: AWS::ApplicationAutoScaling::ScalingPolicy\n    Properties:\n      PolicyName: p\n      ScalingTargetId: !Ref Target\n      PolicyType: TargetTrackingScaling\n      TargetTrackingScalingPolicyConfiguration:\n        TargetValue: 50\n        PredefinedMetricSpecification: {{PredefinedMetricType: ALBRequestCountPerTarget}}\n"
+            )
+        };
+        assert_eq!(
+            paths(&t("AWS::ApplicationAutoScaling::ScalableTarget"), "FF4035"),
+            [
+                "Pol.Properties.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType"
+            ]
+        );
+        // Another resource's properties say nothing of the policy's namespace.
+        assert!(paths(&t("Custom::Target"), "FF4035").is_empty());
+    }
 }
