@@ -959,6 +959,79 @@ mod tests {
         assert!(attr_matches("Outputs.*", "Outputs.BucketName"));
         assert!(attr_matches("*", "Anything.At.All"));
         assert!(!attr_matches("Arn", "Arns"));
+        // A wildcard stands for one part, never for none or several.
+        assert!(!attr_matches("Outputs.*", "Outputs"));
+        assert!(!attr_matches("Outputs.*", "Outputs.A.B"));
+    }
+
+    #[test]
+    fn referenced_ids_reads_every_form() {
+        let ids = |v: Json| {
+            let mut out = Vec::new();
+            referenced_ids(&v, &mut out);
+            out.into_iter().map(str::to_owned).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(serde_json::json!({"Fn::GetAtt": "R.Arn"})), ["R"]);
+        assert_eq!(ids(serde_json::json!({"Fn::GetAtt": ["S", "Arn"]})), ["S"]);
+        assert_eq!(
+            ids(serde_json::json!({"Fn::Sub": ["${A}-${B.Arn}-${!Lit}", {"V": {"Ref": "C"}}]})),
+            ["A", "B", "C"]
+        );
+        assert_eq!(
+            ids(serde_json::json!([{"Fn::Sub": "${D}"}, {"K": {"Ref": "E"}}])),
+            ["D", "E"]
+        );
+    }
+
+    #[test]
+    fn select_and_join_shapes_are_worded_for_each() {
+        let select = shape_problem("Fn::Select", &serde_json::json!("x")).unwrap();
+        assert!(select.0.contains("[index, list]"), "{select:?}");
+        assert!(select.1.starts_with("write `Fn::Select"), "{select:?}");
+        let join = shape_problem("Fn::Join", &serde_json::json!("x")).unwrap();
+        assert!(join.0.contains("[delimiter, list]"), "{join:?}");
+        assert!(join.1.starts_with("write `Fn::Join"), "{join:?}");
+    }
+
+    #[test]
+    fn sub_variables_and_values_are_checked_in_the_list_form() {
+        // The variables' values are walked (an unknown Ref), the text's names not among
+        // them are looked up (FF3005); a list of one is no list form (and no panic).
+        let yaml = "\
+Resources:
+  T:
+    Type: AWS::SNS::Topic
+    Properties:
+      DisplayName: !Sub ['${V}-${Missing}', {V: !Ref Nope}]
+      TopicName: !Sub ['${Other}']
+";
+        assert_eq!(
+            ref_diags(yaml),
+            triples(&[
+                ("Error", "FF3001", "T.Properties.DisplayName.Fn::Sub.V.Ref"),
+                ("Error", "FF3005", "T.Properties.DisplayName.Fn::Sub"),
+            ])
+        );
+    }
+
+    #[test]
+    fn an_unknown_attribute_is_hinted_with_the_ones_the_type_has() {
+        let t = crate::Template::parse(
+            "t.yaml",
+            "Resources:\n  T: {Type: AWS::SNS::Topic}\n  Q: {Type: AWS::SQS::Queue, Properties: {QueueName: !GetAtt T.Zzzzzzzz}}\n",
+        )
+        .unwrap();
+        let hints: Vec<String> = crate::validate::validate(&t)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule == "FF3003")
+            .filter_map(|d| d.hint)
+            .collect();
+        assert_eq!(hints.len(), 1, "{hints:?}");
+        assert!(
+            hints[0].starts_with("AWS::SNS::Topic has ") && hints[0].contains("TopicArn"),
+            "{hints:?}"
+        );
     }
 
     /// (severity, rule, path) of the FF3xxx diagnostics of `yaml`.
