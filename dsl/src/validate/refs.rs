@@ -1091,4 +1091,85 @@ Resources:
             assert!(rules.contains(&"FF3009".to_owned()), "{head}: {rules:?}");
         }
     }
+
+    /// (rule, path) of every diagnostic of `yaml`.
+    fn all_diags(yaml: &str) -> Vec<(String, String)> {
+        let t = crate::Template::parse("t.yaml", yaml).expect("the test template reads");
+        crate::validate::validate(&t)
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.rule.to_owned(), d.path))
+            .collect()
+    }
+
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn paths_through_fn_if_branches_and_past_them() {
+        let yaml = "\
+Conditions:
+  C: !Equals [a, a]
+Resources:
+  T:
+    Type: AWS::SNS::Topic
+    Properties:
+      DisplayName: !If [C, !Ref Yes, !Ref No]
+      TopicName: !Ref After
+";
+        assert_eq!(
+            all_diags(yaml),
+            pairs(&[
+                ("FF3001", "T.Properties.DisplayName.Fn::If[1].Ref"),
+                ("FF3001", "T.Properties.DisplayName.Fn::If[2].Ref"),
+                ("FF3001", "T.Properties.TopicName.Ref"),
+            ])
+        );
+    }
+
+    #[test]
+    fn conditions_named_inside_functions_and_select_indexes() {
+        let yaml = "\
+Conditions:
+  A: !And [{Condition: Nope}, !Equals [a, a]]
+Resources:
+  T:
+    Type: AWS::SNS::Topic
+    Properties:
+      DisplayName: !Select [-1, [a, b]]
+      TopicName: !Select [1.5, [a, b]]
+      KmsMasterKeyId: !Select [2, [a, b]]
+";
+        assert_eq!(
+            all_diags(yaml),
+            pairs(&[
+                ("FF3010", "T.Properties.DisplayName.Fn::Select"),
+                ("FF3010", "T.Properties.TopicName.Fn::Select"),
+                ("FF3010", "T.Properties.KmsMasterKeyId.Fn::Select"),
+                ("FF3007", "A.Fn::And[0].Condition"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_getatt_of_a_function_is_resolved_later_only_with_language_extensions() {
+        let t = |head: &str, getatt: &str| {
+            all_diags(&format!(
+                "{head}Resources:\n  T: {{Type: AWS::SNS::Topic}}\n  Q: {{Type: AWS::SQS::Queue, Properties: {{QueueName: {getatt}}}}}\n"
+            ))
+            .into_iter()
+            .filter(|d| d.0 == "FF2000")
+            .collect::<Vec<_>>()
+        };
+        let takes = pairs(&[("FF2000", "Q.Properties.QueueName.Fn::GetAtt")]);
+        let of_sub = "{'Fn::GetAtt': [{'Fn::Sub': T}, TopicName]}";
+        assert_eq!(t("", of_sub), takes);
+        let le = "Transform: AWS::LanguageExtensions\n";
+        assert_eq!(t(le, of_sub), vec![]);
+        assert_eq!(t(le, "{'Fn::GetAtt': 5}"), takes);
+    }
 }
