@@ -903,4 +903,89 @@ mod tests {
         assert!(!guaranteed_in(body.clone(), &[], "InUsEast1"));
         assert!(!guaranteed_in(body, &[], "Missing"));
     }
+
+    /// Parameters `A` and `B` allowing `a` and `b` values (`V0`, `V1`...), and conditions.
+    fn two_params(a: usize, b: usize, conditions: Json) -> Json {
+        let values = |n: usize| -> Vec<String> { (0..n).map(|i| format!("V{i}")).collect() };
+        json!({
+            "Parameters": {
+                "A": {"Type": "String", "AllowedValues": values(a)},
+                "B": {"Type": "String", "AllowedValues": values(b)}
+            },
+            "Conditions": conditions,
+            "Resources": {"T": {"Type": "AWS::SNS::Topic"}}
+        })
+    }
+
+    #[test]
+    fn every_combination_of_two_parameters_is_tried_up_to_the_bound() {
+        let eq = |p: &str, v: &str| json!({"Fn::Equals": [{"Ref": p}, v]});
+        let conditions = json!({
+            // False only for A = V0 and B = V1.
+            "NotBoth": {"Fn::Not": [{"Fn::And": [eq("A", "V0"), eq("B", "V1")]}]},
+            // True for every value of both.
+            "Always": {"Fn::And": [
+                {"Fn::Or": [eq("A", "V0"), eq("A", "V1")]},
+                {"Fn::Or": [eq("B", "V0"), eq("B", "V1")]}
+            ]},
+            "Same": {"Fn::Equals": [{"Ref": "A"}, {"Ref": "A"}]}
+        });
+        assert!(!guaranteed_in(
+            two_params(2, 2, conditions.clone()),
+            &[],
+            "NotBoth"
+        ));
+        assert!(guaranteed_in(
+            two_params(2, 2, conditions.clone()),
+            &[],
+            "Always"
+        ));
+        // 64 × 64 = 4,096 combinations are tried; 65 × 64 are too many: no claim.
+        let both = |a: usize, b: usize| {
+            let mut c = conditions.clone();
+            c["Same"] = json!({"Fn::And": [
+                {"Fn::Equals": [{"Ref": "A"}, {"Ref": "A"}]},
+                {"Fn::Equals": [{"Ref": "B"}, {"Ref": "B"}]}
+            ]});
+            two_params(a, b, c)
+        };
+        assert!(guaranteed_in(both(64, 64), &[], "Same"));
+        assert!(!guaranteed_in(both(65, 64), &[], "Same"));
+    }
+
+    #[test]
+    fn allowed_values_are_scalars_written_as_text() {
+        let of =
+            |allowed: Json| allowed_values(&json!({"Type": "String", "AllowedValues": allowed}));
+        assert_eq!(
+            of(json!(["a", 1, true])),
+            Some(vec![json!("a"), json!("1"), json!("true")])
+        );
+        assert_eq!(of(json!([])), None);
+        assert_eq!(of(json!(["a", {}])), None);
+        assert_eq!(of(json!(["a", []])), None);
+        assert_eq!(allowed_values(&json!({"Type": "String"})), None);
+    }
+
+    #[test]
+    fn a_resource_depends_on_the_parameters_and_conditions_it_uses() {
+        let body = json!({
+            "Parameters": {
+                "P": {"Type": "String"},
+                "Q": {"Type": "String"},
+                "Unused": {"Type": "String"}
+            },
+            "Conditions": {"C": {"Fn::Equals": [{"Ref": "Q"}, "x"]}},
+            "Resources": {"T": {
+                "Type": "AWS::SNS::Topic",
+                "Condition": "C",
+                "Properties": {"TopicName": {"Ref": "P"}}
+            }}
+        });
+        let t = Template::new("t", body);
+        let cx = Cx::new(&t);
+        let mut names = depends_on(&cx, &t.body()["Resources"]["T"]);
+        names.sort();
+        assert_eq!(names, ["C", "P", "Q"]);
+    }
 }
