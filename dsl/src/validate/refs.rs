@@ -930,6 +930,7 @@ fn tarjan(adj: &[Vec<usize>]) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::owned_pairs as pairs;
 
     #[test]
     fn sub_variables_skip_literals() {
@@ -1099,13 +1100,6 @@ Resources:
             .diagnostics
             .into_iter()
             .map(|d| (d.rule.to_owned(), d.path))
-            .collect()
-    }
-
-    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-        expected
-            .iter()
-            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect()
     }
 

@@ -1396,6 +1396,7 @@ fn range_hint(unit: &str, min: Option<f64>, max: Option<f64>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::owned_pairs as pairs;
     use crate::model::template::Template;
 
     /// (rule, path) of the schema and reference diagnostics (`FF200x`, `FF300x`) of `yaml`.
@@ -1787,13 +1788,6 @@ Resources:
             .into_iter()
             .filter(|d| d.0 == "FF2000")
             .map(|d| (d.1, d.2))
-            .collect()
-    }
-
-    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-        expected
-            .iter()
-            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect()
     }
 
