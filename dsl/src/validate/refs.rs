@@ -1166,4 +1166,41 @@ Resources:
         assert_eq!(t(le, of_sub), vec![]);
         assert_eq!(t(le, "{'Fn::GetAtt': 5}"), takes);
     }
+
+    #[test]
+    fn a_condition_of_fn_and_implies_its_members() {
+        // R exists only when Both does, so only when A does: its reference to X (condition
+        // A) is safe; to Y (condition C) it is not.
+        let yaml = |both: &str| {
+            format!(
+                "Parameters:\n  P: {{Type: String}}\nConditions:\n  A: !Equals [!Ref P, a]\n  B: !Equals [!Ref P, b]\n  C: !Equals [!Ref P, c]\n  Both: {both}\nResources:\n  X: {{Type: AWS::SNS::Topic, Condition: A}}\n  Y: {{Type: AWS::SNS::Topic, Condition: C}}\n  R:\n    Type: AWS::SQS::Queue\n    Condition: Both\n    Properties: {{QueueName: !GetAtt X.TopicName, RedrivePolicy: {{deadLetterTargetArn: !Ref Y, maxReceiveCount: 1}}}}\n"
+            )
+        };
+        let warned = |yaml: &str| -> Vec<String> {
+            all_diags(yaml)
+                .into_iter()
+                .filter(|d| d.0 == "FF3011")
+                .map(|d| d.1)
+                .collect()
+        };
+        let y = ["R.Properties.RedrivePolicy.deadLetterTargetArn.Ref"];
+        assert_eq!(warned(&yaml("!And [{Condition: B}, {Condition: A}]")), y);
+        // Through a named condition that is itself an Fn::And.
+        let chained = yaml("!And [{Condition: B}, {Condition: AB}]").replace(
+            "  Both:",
+            "  AB: !And [{Condition: A}, {Condition: B}]\n  Both:",
+        );
+        assert_eq!(warned(&chained), y);
+        // Conditions that name each other (a cycle, FF3009's) are followed once.
+        let cyclic = yaml("!And [{Condition: B}, {Condition: Loop}]").replace(
+            "  Both:",
+            "  Loop: !And [{Condition: Both}, {Condition: A}]\n  Both:",
+        );
+        assert_eq!(warned(&cyclic), y);
+        // Without the Fn::And, X's condition is not implied.
+        assert_eq!(
+            warned(&yaml("!Equals [!Ref P, b]")),
+            ["R.Properties.QueueName.Fn::GetAtt", y[0]]
+        );
+    }
 }
