@@ -579,15 +579,6 @@ pub(crate) fn one_of<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
-/// Owned copies of expected `(a, b)` pairs, to compare with what a rule test collected.
-#[cfg(test)]
-pub(crate) fn owned_pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected
-        .iter()
-        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
-        .collect()
-}
-
 /// (severity, rule, path, message, hint) of every diagnostic of `rule` for the YAML
 /// template `text` (the unit tests of the rules).
 #[cfg(test)]

@@ -930,7 +930,6 @@ fn tarjan(adj: &[Vec<usize>]) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::owned_pairs as pairs;
 
     #[test]
     fn sub_variables_skip_literals() {
@@ -1007,27 +1006,23 @@ Resources:
       TopicName: !Sub ['${Other}']
 ";
         assert_eq!(
-            ref_diags(yaml),
-            triples(&[
-                ("Error", "FF3001", "T.Properties.DisplayName.Fn::Sub.V.Ref"),
-                ("Error", "FF3005", "T.Properties.DisplayName.Fn::Sub"),
-            ])
+            diags(yaml),
+            [
+                "error FF3001 T.Properties.DisplayName.Fn::Sub.V.Ref",
+                "error FF3005 T.Properties.DisplayName.Fn::Sub",
+            ]
         );
     }
 
     #[test]
     fn an_unknown_attribute_is_hinted_with_the_ones_the_type_has() {
-        let t = crate::Template::parse(
-            "t.yaml",
+        let hints: Vec<String> = crate::validate::found(
             "Resources:\n  T: {Type: AWS::SNS::Topic}\n  Q: {Type: AWS::SQS::Queue, Properties: {QueueName: !GetAtt T.Zzzzzzzz}}\n",
+            "FF3003",
         )
-        .unwrap();
-        let hints: Vec<String> = crate::validate::validate(&t)
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.rule == "FF3003")
-            .filter_map(|d| d.hint)
-            .collect();
+        .into_iter()
+        .map(|d| d.3)
+        .collect();
         assert_eq!(hints.len(), 1, "{hints:?}");
         assert!(
             hints[0].starts_with("AWS::SNS::Topic has ") && hints[0].contains("TopicArn"),
@@ -1035,21 +1030,13 @@ Resources:
         );
     }
 
-    /// (severity, rule, path) of the FF3xxx diagnostics of `yaml`.
-    fn ref_diags(yaml: &str) -> Vec<(String, String, String)> {
+    /// `severity rule path` of every diagnostic of `yaml`, in the validator's order.
+    fn diags(yaml: &str) -> Vec<String> {
         let t = crate::Template::parse("t.yaml", yaml).expect("the test template reads");
         crate::validate::validate(&t)
             .diagnostics
             .into_iter()
-            .filter(|d| d.rule.starts_with("FF30"))
-            .map(|d| (format!("{:?}", d.severity), d.rule.to_owned(), d.path))
-            .collect()
-    }
-
-    fn triples(expected: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
-        expected
-            .iter()
-            .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+            .map(|d| format!("{} {} {}", d.severity.as_str(), d.rule, d.path))
             .collect()
     }
 
@@ -1061,11 +1048,8 @@ Resources:
   B: {Type: AWS::SNS::Topic, DependsOn: Absent}
 ";
         assert_eq!(
-            ref_diags(yaml),
-            triples(&[
-                ("Error", "FF3006", "A.DependsOn[1]"),
-                ("Error", "FF3006", "B.DependsOn"),
-            ])
+            diags(yaml),
+            ["error FF3006 A.DependsOn[1]", "error FF3006 B.DependsOn"]
         );
     }
 
@@ -1085,22 +1069,12 @@ Resources:
       RedrivePolicy: {deadLetterTargetArn: !GetAtt C.Arn, maxReceiveCount: 3}
 ";
         for head in ["", "Transform: AWS::Serverless-2016-10-31\n"] {
-            let rules: Vec<String> = ref_diags(&format!("{head}Resources:\n{custom}"))
-                .into_iter()
-                .map(|d| d.1)
-                .collect();
-            assert!(rules.contains(&"FF3009".to_owned()), "{head}: {rules:?}");
+            let found = diags(&format!("{head}Resources:\n{custom}"));
+            assert!(
+                found.iter().any(|d| d.starts_with("error FF3009 ")),
+                "{head}: {found:?}"
+            );
         }
-    }
-
-    /// (rule, path) of every diagnostic of `yaml`.
-    fn all_diags(yaml: &str) -> Vec<(String, String)> {
-        let t = crate::Template::parse("t.yaml", yaml).expect("the test template reads");
-        crate::validate::validate(&t)
-            .diagnostics
-            .into_iter()
-            .map(|d| (d.rule.to_owned(), d.path))
-            .collect()
     }
 
     #[test]
@@ -1116,12 +1090,12 @@ Resources:
       TopicName: !Ref After
 ";
         assert_eq!(
-            all_diags(yaml),
-            pairs(&[
-                ("FF3001", "T.Properties.DisplayName.Fn::If[1].Ref"),
-                ("FF3001", "T.Properties.DisplayName.Fn::If[2].Ref"),
-                ("FF3001", "T.Properties.TopicName.Ref"),
-            ])
+            diags(yaml),
+            [
+                "error FF3001 T.Properties.DisplayName.Fn::If[1].Ref",
+                "error FF3001 T.Properties.DisplayName.Fn::If[2].Ref",
+                "error FF3001 T.Properties.TopicName.Ref",
+            ]
         );
     }
 
@@ -1139,31 +1113,31 @@ Resources:
       KmsMasterKeyId: !Select [2, [a, b]]
 ";
         assert_eq!(
-            all_diags(yaml),
-            pairs(&[
-                ("FF3010", "T.Properties.DisplayName.Fn::Select"),
-                ("FF3010", "T.Properties.TopicName.Fn::Select"),
-                ("FF3010", "T.Properties.KmsMasterKeyId.Fn::Select"),
-                ("FF3007", "A.Fn::And[0].Condition"),
-            ])
+            diags(yaml),
+            [
+                "error FF3010 T.Properties.DisplayName.Fn::Select",
+                "error FF3010 T.Properties.TopicName.Fn::Select",
+                "error FF3010 T.Properties.KmsMasterKeyId.Fn::Select",
+                "error FF3007 A.Fn::And[0].Condition",
+            ]
         );
     }
 
     #[test]
     fn a_getatt_of_a_function_is_resolved_later_only_with_language_extensions() {
         let t = |head: &str, getatt: &str| {
-            all_diags(&format!(
+            diags(&format!(
                 "{head}Resources:\n  T: {{Type: AWS::SNS::Topic}}\n  Q: {{Type: AWS::SQS::Queue, Properties: {{QueueName: {getatt}}}}}\n"
             ))
             .into_iter()
-            .filter(|d| d.0 == "FF2000")
+            .filter(|d| d.contains(" FF2000 "))
             .collect::<Vec<_>>()
         };
-        let takes = pairs(&[("FF2000", "Q.Properties.QueueName.Fn::GetAtt")]);
+        let takes = ["error FF2000 Q.Properties.QueueName.Fn::GetAtt"];
         let of_sub = "{'Fn::GetAtt': [{'Fn::Sub': T}, TopicName]}";
         assert_eq!(t("", of_sub), takes);
         let le = "Transform: AWS::LanguageExtensions\n";
-        assert_eq!(t(le, of_sub), vec![]);
+        assert_eq!(t(le, of_sub), Vec::<String>::new());
         assert_eq!(t(le, "{'Fn::GetAtt': 5}"), takes);
     }
 
@@ -1177,9 +1151,8 @@ Resources:
             )
         };
         let warned = |yaml: &str| -> Vec<String> {
-            all_diags(yaml)
+            crate::validate::found(yaml, "FF3011")
                 .into_iter()
-                .filter(|d| d.0 == "FF3011")
                 .map(|d| d.1)
                 .collect()
         };

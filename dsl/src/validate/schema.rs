@@ -1396,17 +1396,31 @@ fn range_hint(unit: &str, min: Option<f64>, max: Option<f64>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::owned_pairs as pairs;
     use crate::model::template::Template;
 
     /// (rule, path) of the schema and reference diagnostics (`FF200x`, `FF300x`) of `yaml`.
     fn schema_diags(yaml: &str) -> Vec<(String, String)> {
+        full_diags(yaml)
+            .into_iter()
+            .filter(|d| d.0.starts_with("FF200") || d.0.starts_with("FF300"))
+            .map(|d| (d.0, d.1))
+            .collect()
+    }
+
+    /// (rule, path, message, hint) of every diagnostic of `yaml`.
+    fn full_diags(yaml: &str) -> Vec<(String, String, String, String)> {
         let t = Template::parse("t.yaml", yaml).unwrap();
         super::super::validate(&t)
             .diagnostics
             .into_iter()
-            .filter(|x| x.rule.starts_with("FF200") || x.rule.starts_with("FF300"))
-            .map(|x| (x.rule.to_owned(), x.path))
+            .map(|x| {
+                (
+                    x.rule.to_owned(),
+                    x.path,
+                    x.message,
+                    x.hint.unwrap_or_default(),
+                )
+            })
             .collect()
     }
 
@@ -1676,23 +1690,6 @@ Resources:
         );
     }
 
-    /// (rule, path, message, hint) of every diagnostic of `yaml`.
-    fn full_diags(yaml: &str) -> Vec<(String, String, String, String)> {
-        let t = Template::parse("t.yaml", yaml).unwrap();
-        super::super::validate(&t)
-            .diagnostics
-            .into_iter()
-            .map(|x| {
-                (
-                    x.rule.to_owned(),
-                    x.path,
-                    x.message,
-                    x.hint.unwrap_or_default(),
-                )
-            })
-            .collect()
-    }
-
     #[test]
     fn a_service_shutting_down_is_a_warning_with_its_date_when_known() {
         // App Mesh: end of support 2026-09-30; AWS WAF Classic: no date in the data.
@@ -1788,6 +1785,14 @@ Resources:
             .into_iter()
             .filter(|d| d.0 == "FF2000")
             .map(|d| (d.1, d.2))
+            .collect()
+    }
+
+    /// Owned copies of expected `(a, b)` pairs, to compare with [`structure_of`]'s.
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect()
     }
 
