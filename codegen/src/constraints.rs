@@ -21,8 +21,8 @@
 //! ```
 //!
 //! A reduced schema node keeps: `type` (string or list), `$ref` (definition name only),
-//! `enum` (plus `ci: true` when cfn-lint marks it case-insensitive; `const` becomes a one-value
-//! enum), `pattern`, `format` (a list of cfn-lint's identifier and CIDR formats, one of which a string
+//! `enum` (from `enum`, or from cfn-lint's `enumCaseInsensitive` list with `ci: true` added,
+//! which the validator compares ignoring case; `const` becomes a one-value enum), `pattern`, `format` (a list of cfn-lint's identifier and CIDR formats, one of which a string
 //! must have: see `formats` below), `minLength`, `maxLength`, `minimum`, `maximum`,
 //! `minItems`, `maxItems`, `uniqueItems` (only when true), `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
 //! or alternatives make other keys legal; an `anyOf`/`oneOf` whose only mapping alternative
@@ -364,9 +364,11 @@ impl Reducer<'_> {
         }
         if let Some(e) = n.get("enum").filter(|e| e.is_array()) {
             out.insert("enum".into(), e.clone());
-            if n.get("enumCaseInsensitive") == Some(&Value::Bool(true)) {
-                out.insert("ci".into(), Value::Bool(true));
-            }
+        } else if let Some(e) = n.get("enumCaseInsensitive").filter(|e| e.is_array()) {
+            // cfn-lint's own keyword (its schema patches, from the AWS documentation's
+            // allowed values): a list of values a string matches ignoring case.
+            out.insert("enum".into(), e.clone());
+            out.insert("ci".into(), Value::Bool(true));
         } else if let Some(c) = n.get("const") {
             out.insert("enum".into(), Value::Array(vec![c.clone()]));
         }
@@ -513,7 +515,8 @@ mod tests {
                 "C": {"oneOf": [{"type": "string"}, {"type": "object", "properties": {"D": {"type": "integer"}}}]}
             },
             "definitions": {"B": {"type": "object", "additionalProperties": false,
-                                  "properties": {"E": {"enum": ["x"], "enumCaseInsensitive": true}},
+                                  "properties": {"E": {"enumCaseInsensitive": ["x"]},
+                                                 "F": {"enum": ["y"]}},
                                   "anyOf": [{"required": ["E"]}]}},
             "required": ["A"],
             "additionalProperties": false,
@@ -532,7 +535,8 @@ mod tests {
                 },
                 "required": ["A"],
                 "additionalProperties": false,
-                "definitions": {"B": {"type": "object", "properties": {"E": {"enum": ["x"], "ci": true}},
+                "definitions": {"B": {"type": "object", "properties": {"E": {"enum": ["x"], "ci": true},
+                                                                        "F": {"enum": ["y"]}},
                                       "additionalProperties": false}},
                 "attributes": ["Arn", "Endpoint.Address"]
             })

@@ -1133,9 +1133,14 @@ impl Walk<'_, '_> {
                 } else {
                     names.join(", ")
                 };
+                let allowed = if ci {
+                    "allowed, in any case"
+                } else {
+                    "allowed"
+                };
                 let hint = match close {
-                    Some(c) => format!("did you mean `{c}`? allowed: {listed}"),
-                    None => format!("allowed: {listed}"),
+                    Some(c) => format!("did you mean `{c}`? {allowed}: {listed}"),
+                    None => format!("{allowed}: {listed}"),
                 };
                 self.cx.report(
                     rules::ENUM_VALUE,
@@ -2075,6 +2080,49 @@ Resources:
         for (v, e, ci) in &no {
             assert!(!enum_eq(v, e, *ci), "{v} {e:?} ci={ci}");
         }
+    }
+
+    #[test]
+    fn case_insensitive_values_match_in_any_case_and_say_so_when_they_do_not() {
+        // cfn-lint's schemas list the Classic Load Balancer's listener protocols, in lower
+        // case, as matching in any case (`enumCaseInsensitive`); AWS documents them in upper
+        // case: <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-elb-listener.html>.
+        let listener = |protocol: &str| {
+            full_diags(&format!(
+                "Resources:\n  L:\n    Type: AWS::ElasticLoadBalancing::LoadBalancer\n    Properties:\n      AvailabilityZones: [us-east-1a]\n      Listeners:\n        - {{InstancePort: '80', LoadBalancerPort: '80', Protocol: {protocol}}}\n"
+            ))
+            .into_iter()
+            .filter(|d| d.0 == "FF2005")
+            .map(|d| (d.1, d.3))
+            .collect::<Vec<_>>()
+        };
+        for ok in ["TCP", "tcp", "Http", "HTTPS", "SSL"] {
+            assert_eq!(listener(ok), [], "{ok}");
+        }
+        assert_eq!(
+            listener("UDP"),
+            [(
+                "L.Properties.Listeners[0].Protocol".to_owned(),
+                "allowed, in any case: http, https, tcp, ssl".to_owned()
+            )]
+        );
+        assert_eq!(
+            listener("HTTPX"),
+            [(
+                "L.Properties.Listeners[0].Protocol".to_owned(),
+                "did you mean `http`? allowed, in any case: http, https, tcp, ssl".to_owned()
+            )]
+        );
+        // A case-sensitive list still is: an ECS service's launch type in lower case is wrong.
+        let service = full_diags(
+            "Resources:\n  S: {Type: AWS::ECS::Service, Properties: {LaunchType: fargate}}\n",
+        );
+        assert!(
+            service.iter().any(|d| d.0 == "FF2005"
+                && d.1 == "S.Properties.LaunchType"
+                && d.3.starts_with("did you mean `FARGATE`? allowed: ")),
+            "{service:?}"
+        );
     }
 
     #[test]
