@@ -557,8 +557,25 @@ impl<'t> Refs<'_, 't> {
             ("Condition", Json::String(name)) => {
                 self.condition_exists(place, name, path.clone());
             }
-            ("Fn::FindInMap", Json::Array(a)) if a.len() >= 3 => {
-                self.find_in_map(place, a, path);
+            ("Fn::FindInMap", _) => {
+                match args {
+                    Json::Array(a) if (3..=4).contains(&a.len()) => {
+                        self.find_in_map(place, a, path);
+                    }
+                    _ => {
+                        if let Some(what) = find_in_map_shape(args) {
+                            self.cx.report(
+                                rules::TEMPLATE_STRUCTURE,
+                                Some(place.id()),
+                                path.clone(),
+                                format!("Fn::FindInMap {what}"),
+                                Some(
+                                    "write `Fn::FindInMap: [MapName, TopLevelKey, SecondLevelKey]`, e.g. `!FindInMap [Sizes, !Ref Env, Cpu]` (a fourth item, `{DefaultValue: ...}`, needs the AWS::LanguageExtensions transform)".into(),
+                                ),
+                            );
+                        }
+                    }
+                }
                 self.walk(place, args, path, asserted);
             }
             ("Fn::Select" | "Fn::Join", _) if shape_problem(f, args).is_some() => {
@@ -758,6 +775,24 @@ impl<'t> Refs<'_, 't> {
 /// literal string), and Select's index is an integer or a function.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-select.html>
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-join.html>
+/// What is wrong with the arguments of an `Fn::FindInMap` that cannot name a value: a list of
+/// other than three items (four with the `DefaultValue` of `AWS::LanguageExtensions`), or a
+/// scalar. A function in their place is left to CloudFormation.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-findinmap.html>
+fn find_in_map_shape(args: &Json) -> Option<String> {
+    match args {
+        Json::Array(a) if !(3..=4).contains(&a.len()) => Some(format!(
+            "takes a list of three items (four with a default), not {}",
+            a.len()
+        )),
+        Json::Array(_) | Json::Object(_) => None,
+        _ => Some(format!(
+            "takes a list, [MapName, TopLevelKey, SecondLevelKey], not {}",
+            super::shown(args)
+        )),
+    }
+}
+
 fn shape_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
     let hint = if f == "Fn::Select" {
         "write `Fn::Select: [index, list]`, e.g. `!Select [0, !GetAZs '']`"
@@ -1175,5 +1210,163 @@ Resources:
             warned(&yaml("!Equals [!Ref P, b]")),
             ["R.Properties.QueueName.Fn::GetAtt", y[0]]
         );
+    }
+
+    #[test]
+    fn fn_find_in_map_takes_three_items_or_four_with_a_default() {
+        let shape = |args: &str| {
+            crate::validate::found(
+                &format!("Mappings:\n  M: {{a: {{b: c}}}}\nResources:\n  Q: {{Type: AWS::SQS::Queue, Properties: {{QueueName: {{'Fn::FindInMap': {args}}}}}}}\n"),
+                "FF2000",
+            )
+            .into_iter()
+            .map(|d| (d.0, d.1, d.2))
+            .collect::<Vec<_>>()
+        };
+        let at = "Q.Properties.QueueName.Fn::FindInMap";
+        let wrong = |what: &str| vec![("error", at.to_owned(), format!("Fn::FindInMap {what}"))];
+        assert_eq!(
+            shape("[M, a]"),
+            wrong("takes a list of three items (four with a default), not 2")
+        );
+        assert_eq!(
+            shape("[M, a, b, {DefaultValue: d}, e]"),
+            wrong("takes a list of three items (four with a default), not 5")
+        );
+        assert_eq!(
+            shape("M"),
+            wrong("takes a list, [MapName, TopLevelKey, SecondLevelKey], not \"M\"")
+        );
+        for fine in [
+            "[M, a, b]",
+            "[M, a, b, {DefaultValue: d}]",
+            "{Ref: AWS::NoValue}",
+        ] {
+            assert_eq!(shape(fine), [], "{fine}");
+        }
+        // A short list names no mapping: it is not looked up (nor indexed past its end).
+        assert_eq!(
+            crate::validate::found(
+                "Resources:\n  Q: {Type: AWS::SQS::Queue, Properties: {QueueName: !FindInMap [Nope]}}\n",
+                "FF3008"
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn implied_conditions_are_followed_for_256_conditions() {
+        // C0 is C1 and ..., down to C299: a resource under C0 may refer to one under each of
+        // them, but only the first 257 (C0 to C256) are followed (the bound of `implied`).
+        let mut conditions = String::new();
+        for k in 0..299 {
+            conditions += &format!(
+                "  C{k}: !And [{{Condition: C{}}}, !Equals [!Ref P, a]]\n",
+                k + 1
+            );
+        }
+        conditions += "  C299: !Equals [!Ref P, a]\n";
+        let warned = |target: usize| {
+            crate::validate::found(
+                &format!("Parameters:\n  P: {{Type: String}}\nConditions:\n{conditions}Resources:\n  X: {{Type: AWS::SNS::Topic, Condition: C{target}}}\n  R: {{Type: AWS::SQS::Queue, Condition: C0, Properties: {{QueueName: !GetAtt X.TopicName}}}}\n"),
+                "FF3011",
+            )
+            .len()
+        };
+        assert_eq!((warned(1), warned(255), warned(256)), (0, 0, 0));
+        assert_eq!((warned(257), warned(299)), (1, 1));
+    }
+
+    #[test]
+    fn cycles_are_found_from_outside_them_and_say_what_they_are_made_of() {
+        let cycle = |yaml: &str| -> Vec<(String, String)> {
+            crate::validate::found(yaml, "FF3009")
+                .into_iter()
+                .map(|d| (d.1, d.2))
+                .collect()
+        };
+        let d = |id: &str, msg: &str| (id.to_owned(), msg.to_owned());
+        // A (first) refers into the cycle B <-> C without being on it; D refers to itself.
+        assert_eq!(
+            cycle(
+                "Resources:\n  A: {Type: AWS::SQS::Queue, Properties: {QueueName: !GetAtt B.QueueName}}\n  B: {Type: AWS::SQS::Queue, Properties: {QueueName: !GetAtt C.QueueName}}\n  C: {Type: AWS::SQS::Queue, Properties: {QueueName: !GetAtt B.QueueName}}\n  D: {Type: AWS::SQS::Queue, Properties: {QueueName: !GetAtt D.QueueName}}\n"
+            ),
+            [
+                d(
+                    "B",
+                    "`B` is on a dependency cycle (references) between B, C"
+                ),
+                d(
+                    "C",
+                    "`C` is on a dependency cycle (references) between B, C"
+                ),
+                d("D", "`D` refers to itself"),
+            ]
+        );
+        assert_eq!(
+            cycle(
+                "Resources:\n  B: {Type: AWS::SQS::Queue, DependsOn: C}\n  C: {Type: AWS::SQS::Queue, Properties: {QueueName: !GetAtt B.QueueName}}\n"
+            ),
+            [
+                d(
+                    "B",
+                    "`B` is on a dependency cycle (DependsOn and references) between B, C"
+                ),
+                d(
+                    "C",
+                    "`C` is on a dependency cycle (DependsOn and references) between B, C"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reference_from_an_output_is_called_an_output() {
+        assert_eq!(
+            crate::validate::found(
+                "Parameters:\n  P: {Type: String}\nConditions:\n  C: !Equals [!Ref P, a]\nResources:\n  Q: {Type: AWS::SQS::Queue, Condition: C}\nOutputs:\n  O: {Value: !Ref Q}\n",
+                "FF3011"
+            )
+            .into_iter()
+            .map(|d| d.2)
+            .collect::<Vec<_>>(),
+            ["output `O` refers to `Q`, which exists only when condition `C` is true"]
+        );
+    }
+
+    #[test]
+    fn an_unknown_attribute_of_a_type_without_any_says_so() {
+        assert_eq!(
+            crate::validate::found(
+                "Resources:\n  X: {Type: AWS::CloudWatch::Dashboard}\n  Q: {Type: AWS::SQS::Queue, Properties: {QueueName: !GetAtt X.Nope}}\n",
+                "FF3003"
+            )
+            .into_iter()
+            .map(|d| (d.2, d.3))
+            .collect::<Vec<_>>(),
+            [(
+                "AWS::CloudWatch::Dashboard `X` has no attribute `Nope`".to_owned(),
+                "AWS::CloudWatch::Dashboard has no attributes".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn references_are_checked_up_to_a_path_of_4096_characters() {
+        // The walk stops past that length (hostile input); at it, it still checks.
+        let missing = |path_len: usize| {
+            let key = "K".repeat(path_len - "R.Properties.".len());
+            crate::validate::found(
+                &format!("Resources:\n  R: {{Type: AWS::SQS::Queue, Properties: {{{key}: {{Ref: Missing}}}}}}\n"),
+                "FF3001",
+            )
+            .len()
+        };
+        assert_eq!((missing(4095), missing(4096), missing(4097)), (1, 1, 0));
+    }
+
+    #[test]
+    fn an_empty_sub_variable_names_nothing() {
+        assert_eq!(super::sub_variables("a${}b${X}${ Y }${!Z}"), ["X", "Y"]);
     }
 }
