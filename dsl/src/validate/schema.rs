@@ -2242,4 +2242,141 @@ Resources:
             vec![("FF2004".to_owned(), "F.Properties.Code".to_owned())]
         );
     }
+
+    #[test]
+    fn values_are_checked_to_a_depth_of_64_and_no_further() {
+        // A WAF rule group's statements nest: each `NotStatement: {Statement: ...}` is two
+        // levels. With 30 of them, the byte-match statement is at depth 64 (its unknown key
+        // is reported) and its members at 65 (a wrong value is not).
+        let found = |n: usize, inner: &str| -> Vec<(String, String)> {
+            let byte_match = format!(
+                "{{ByteMatchStatement: {{FieldToMatch: {{UriPath: {{}}}}, SearchString: a, TextTransformations: [{{Priority: 0, Type: NONE}}], {inner}}}}}"
+            );
+            let mut st = byte_match;
+            for _ in 0..n {
+                st = format!("{{NotStatement: {{Statement: {st}}}}}");
+            }
+            let visibility =
+                "{CloudWatchMetricsEnabled: false, MetricName: m, SampledRequestsEnabled: false}";
+            full_diags(&format!(
+                "Resources:\n  W:\n    Type: AWS::WAFv2::RuleGroup\n    Properties:\n      Scope: REGIONAL\n      Capacity: 10\n      VisibilityConfig: {visibility}\n      Rules:\n        - {{Name: r, Priority: 0, Action: {{Block: {{}}}}, VisibilityConfig: {visibility}, Statement: {st}}}\n"
+            ))
+            .into_iter()
+            .map(|d| (d.0, d.2))
+            .collect()
+        };
+        let unknown = |n: usize| found(n, "PositionalConstraint: EXACTLY, Nope: 1");
+        let wrong = |n: usize| found(n, "PositionalConstraint: NOPE");
+        let d = |rule: &str, msg: &str| vec![(rule.to_owned(), msg.to_owned())];
+        assert_eq!(wrong(29), d("FF2005", "\"NOPE\" is not an allowed value"));
+        assert_eq!(wrong(30), []);
+        assert_eq!(unknown(30), d("FF2002", "unknown property `Nope`"));
+        assert_eq!(unknown(31), []);
+    }
+
+    #[test]
+    fn a_node_with_properties_but_no_type_takes_a_mapping_and_one_with_neither_anything() {
+        // AppSync's SourceApiAssociationConfig has properties and no `type`; QuickSight's
+        // FlowDefinition has neither (any value).
+        let types = |resource: &str| {
+            full_diags(&format!("Resources:\n  R: {resource}\n"))
+                .into_iter()
+                .filter(|d| d.0 == "FF2004")
+                .map(|d| (d.1, d.2))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            types(
+                "{Type: AWS::AppSync::SourceApiAssociation, Properties: {SourceApiAssociationConfig: text}}"
+            ),
+            [(
+                "R.Properties.SourceApiAssociationConfig".to_owned(),
+                "expected a mapping, found a string \"text\"".to_owned()
+            )]
+        );
+        assert_eq!(
+            types("{Type: AWS::QuickSight::Flow, Properties: {FlowDefinition: text}}"),
+            []
+        );
+        // A list of types that are all `object` (Cognito's PrincipalTags: `["object"]`)
+        // takes a mapping too, which a function giving text is not.
+        assert_eq!(
+            types(
+                "{Type: AWS::Cognito::IdentityPoolPrincipalTag, Properties: {IdentityPoolId: x, IdentityProviderName: y, PrincipalTags: !Sub x}}"
+            ),
+            [(
+                "R.Properties.PrincipalTags".to_owned(),
+                "expected a mapping, found Fn::Sub, which gives text".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_list_of_24_allowed_values_is_shown_whole() {
+        // Application Auto Scaling's ScalableDimension has exactly 24 values.
+        let hint = full_diags(
+            "Resources:\n  S:\n    Type: AWS::ApplicationAutoScaling::ScalingPolicy\n    Properties: {PolicyName: p, PolicyType: StepScaling, ScalingTargetId: t, ScalableDimension: nope}\n",
+        )
+        .into_iter()
+        .find(|d| d.0 == "FF2005")
+        .expect("the dimension is reported")
+        .3;
+        assert!(hint.starts_with("allowed: "), "{hint}");
+        assert!(!hint.contains("..."), "{hint}");
+        assert_eq!(hint.matches(", ").count(), 23, "{hint}");
+    }
+
+    #[test]
+    fn a_required_property_removed_inside_an_fn_if_branch_is_not_claimed() {
+        // The outer Fn::If may exclude the very case that removes Endpoint: no claim.
+        let removed = |subscription: &str| {
+            full_diags(&format!(
+                "Parameters:\n  P: {{Type: String}}\nConditions:\n  C: !Equals [!Ref P, a]\n  D: !Equals [!Ref P, b]\nResources:\n  T: {{Type: AWS::SNS::Topic, Properties: {{Subscription: {subscription}}}}}\n"
+            ))
+            .into_iter()
+            .filter(|d| d.0 == "FF2032")
+            .map(|d| d.1)
+            .collect::<Vec<_>>()
+        };
+        let item = "{Endpoint: !If [C, !Ref AWS::NoValue, e], Protocol: sqs}";
+        assert_eq!(
+            removed(&format!("[{item}]")),
+            ["T.Properties.Subscription[0].Endpoint"]
+        );
+        assert_eq!(
+            removed(&format!("!If [D, [{item}], !Ref AWS::NoValue]")),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn allowed_values_are_judged_only_where_the_schema_takes_a_scalar() {
+        // Each allowed value of a parameter is checked as if written where the schema takes
+        // one value; not where it takes a list or a mapping. (An Auto Scaling group's
+        // VPCZoneIdentifier is a list whose schema node also carries `minLength: 1`: the
+        // empty value is not judged by it.)
+        let judged = |resource: &str, allowed: &str| {
+            full_diags(&format!(
+                "Parameters:\n  P: {{Type: String, AllowedValues: [{allowed}]}}\nResources:\n  R: {resource}\n"
+            ))
+            .into_iter()
+            .filter(|d| d.2.contains("(when P = "))
+            .map(|d| (d.0, d.1))
+            .collect::<Vec<_>>()
+        };
+        let broker = |property: &str| {
+            judged(
+                &format!("{{Type: AWS::AmazonMQ::Broker, Properties: {{{property}: !Ref P}}}}"),
+                "nope",
+            )
+        };
+        assert_eq!(broker("SecurityGroups"), []);
+        assert_eq!(broker("EncryptionOptions"), []);
+        assert_eq!(
+            broker("EngineType"),
+            [("FF2005".to_owned(), "R.Properties.EngineType".to_owned())]
+        );
+        let group = "{Type: AWS::AutoScaling::AutoScalingGroup, Properties: {MaxSize: '1', MinSize: '0', VPCZoneIdentifier: !Ref P}}";
+        assert_eq!(judged(group, "''"), []);
+    }
 }
