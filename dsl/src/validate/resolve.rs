@@ -988,4 +988,314 @@ mod tests {
         names.sort();
         assert_eq!(names, ["C", "P", "Q"]);
     }
+
+    /// `inner` wrapped `n` times by `wrap`.
+    fn nest(n: usize, wrap: impl Fn(Json) -> Json, inner: Json) -> Json {
+        (0..n).fold(inner, |v, _| wrap(v))
+    }
+
+    /// An environment over `body` where every condition of `conds` is assumed.
+    fn with_env<R>(body: Json, conds: &[(&str, bool)], f: impl FnOnce(&mut Env) -> R) -> R {
+        let t = Template::new("t", body);
+        let cx = Cx::new(&t);
+        let mut env = Env {
+            cx: &cx,
+            params: Vec::new(),
+            conds: conds.to_vec(),
+            notes: Vec::new(),
+            changed: false,
+        };
+        f(&mut env)
+    }
+
+    #[test]
+    fn truth_is_worked_out_to_a_depth_of_32_and_no_further() {
+        // `Fn::And: []` is true and `Fn::Or: []` false without looking further, so each
+        // chain below reaches its leaf at depth n, and the leaf is judged up to 32.
+        let truth = |v: Json| with_env(json!({"Resources": {}}), &[], |env| env.truth(&v, 0));
+        let (and, or) = (json!({"Fn::And": []}), json!({"Fn::Or": []}));
+        for (n, known) in [(32, true), (33, false)] {
+            let not = truth(nest(n, |v| json!({"Fn::Not": [v]}), and.clone()));
+            assert_eq!(not, known.then_some(n % 2 == 0), "Fn::Not x {n}");
+            let all = truth(nest(n, |v| json!({"Fn::And": [v]}), and.clone()));
+            assert_eq!(all, known.then_some(true), "Fn::And x {n}");
+            let any = truth(nest(n, |v| json!({"Fn::Or": [v]}), or.clone()));
+            assert_eq!(any, known.then_some(false), "Fn::Or x {n}");
+        }
+        // A named condition is two levels (the name, its definition): C0 names C1, ...,
+        // and the last is `Fn::And: []`; condition(C0, 0) judges C16's definition at 33.
+        let named = |n: usize| {
+            let mut conds = serde_json::Map::new();
+            for k in 0..n {
+                conds.insert(format!("C{k}"), json!({"Condition": format!("C{}", k + 1)}));
+            }
+            conds.insert(format!("C{n}"), and.clone());
+            with_env(json!({"Conditions": conds, "Resources": {}}), &[], |env| {
+                env.condition("C0", 0)
+            })
+        };
+        assert_eq!((named(15), named(16)), (Some(true), None));
+        // Fn::Equals reads each side one level down, itself bound at 32: at depth 30, a side
+        // that is two Fn::Ifs deep reaches its text at 33 (unknown), one deep at 32.
+        let sides = |left: usize, right: usize| {
+            let side = |n| nest(n, |v| json!({"Fn::If": ["C", v, "b"]}), json!("a"));
+            let eq = json!({"Fn::Equals": [side(left), side(right)]});
+            with_env(json!({"Resources": {}}), &[("C", true)], |env| {
+                env.truth(&nest(30, |v| json!({"Fn::Not": [v]}), eq), 0)
+            })
+        };
+        assert_eq!(
+            (sides(1, 1), sides(2, 1), sides(1, 2)),
+            (Some(true), None, None)
+        );
+        // A short Fn::Equals or Fn::Not is unknown (and not indexed past its end).
+        assert_eq!(truth(json!({"Fn::Equals": ["a"]})), None);
+        assert_eq!(truth(json!({"Fn::Not": []})), None);
+    }
+
+    #[test]
+    fn values_are_evaluated_to_a_depth_of_32_and_no_further() {
+        let body = json!({
+            "Mappings": {"M": {"k": {"v": "found"}, "1": {"true": "by number and boolean"}}},
+            "Resources": {}
+        });
+        let eval = |v: Json| with_env(body.clone(), &[("C", false)], |env| env.eval(&v, 0));
+        let ifs = |n: usize, leaf: Json| nest(n, |v| json!({"Fn::If": ["C", "no", v]}), leaf);
+        assert_eq!(eval(ifs(32, json!("x"))), Some(json!("x")));
+        assert_eq!(eval(ifs(33, json!("x"))), None);
+        // Each key of Fn::FindInMap is one level down.
+        let find = |k1: Json, k2: Json| eval(json!({"Fn::FindInMap": ["M", k1, k2]}));
+        assert_eq!(find(ifs(31, json!("k")), json!("v")), Some(json!("found")));
+        assert_eq!(find(ifs(32, json!("k")), json!("v")), None);
+        assert_eq!(find(json!("k"), ifs(32, json!("v"))), None);
+        // Keys given as a number and a boolean are looked up as their text.
+        assert_eq!(
+            find(json!(1), json!(true)),
+            Some(json!("by number and boolean"))
+        );
+        // A short Fn::If or Fn::FindInMap is not evaluated (nor indexed past its end).
+        assert_eq!(eval(json!({"Fn::If": ["C", "x"]})), None);
+        assert_eq!(eval(json!({"Fn::FindInMap": ["M", "k"]})), None);
+    }
+
+    #[test]
+    fn a_mapping_value_that_is_a_list_or_a_mapping_is_not_a_value() {
+        let body = json!({
+            "Mappings": {"M": {"k": {"list": ["a"], "map": {"a": "b"}, "text": "t"}}},
+            "Resources": {}
+        });
+        let find = |k2: &str| {
+            with_env(body.clone(), &[], |env| {
+                env.eval(&json!({"Fn::FindInMap": ["M", "k", k2]}), 0)
+            })
+        };
+        assert_eq!(
+            (find("list"), find("map"), find("text")),
+            (None, None, Some(json!("t")))
+        );
+    }
+
+    #[test]
+    fn properties_are_worked_out_to_a_depth_of_64_and_kept_as_written_past_it() {
+        let partial = |v: Json| {
+            with_env(json!({"Resources": {}}), &[("C", true)], |env| {
+                env.partial(&v, 0)
+            })
+        };
+        let choice = json!({"Fn::If": ["C", "yes", "no"]});
+        let in_object = |v| json!({"a": v});
+        let in_list = |v| json!([v]);
+        let in_if = |v| json!({"Fn::If": ["C", v, "no"]});
+        assert_eq!(
+            partial(nest(64, in_object, choice.clone())),
+            Some(nest(64, in_object, json!("yes")))
+        );
+        assert_eq!(
+            partial(nest(65, in_object, choice.clone())),
+            Some(nest(65, in_object, choice.clone()))
+        );
+        assert_eq!(
+            partial(nest(64, in_list, choice.clone())),
+            Some(nest(64, in_list, json!("yes")))
+        );
+        assert_eq!(
+            partial(nest(65, in_list, choice.clone())),
+            Some(nest(65, in_list, choice.clone()))
+        );
+        assert_eq!(partial(nest(64, in_if, choice.clone())), Some(json!("yes")));
+        assert_eq!(
+            partial(nest(65, in_if, choice.clone())),
+            Some(choice.clone())
+        );
+        // A short Fn::If is kept as written.
+        let short = json!({"Fn::If": ["D", "x"]});
+        assert_eq!(
+            with_env(json!({"Resources": {}}), &[("D", false)], |env| env
+                .partial(&short, 0)),
+            Some(short.clone())
+        );
+    }
+
+    /// The names `collect` (with `condition` false) or `collect_condition` (true) finds in
+    /// `v`, starting at `depth`.
+    fn found_in(body: Json, v: &Json, depth: usize, condition: bool) -> Vec<String> {
+        let t = Template::new("t", body);
+        let cx = Cx::new(&t);
+        let mut vars = Vec::new();
+        if condition {
+            collect_condition(&cx, v, &mut vars, depth);
+        } else {
+            collect(&cx, v, &mut vars, depth);
+        }
+        vars.into_iter()
+            .map(|v| match v {
+                Var::Param(n, _) | Var::Cond(n) => n.to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn what_a_value_depends_on_is_looked_for_to_a_depth_of_32() {
+        let body = json!({
+            "Parameters": {"P": {"Type": "String", "AllowedValues": ["x"]}},
+            "Conditions": {"C": {"Fn::Equals": ["a", "a"]}},
+            "Resources": {}
+        });
+        let p = json!({"Ref": "P"});
+        let at = |v: &Json, depth| found_in(body.clone(), v, depth, false);
+        let in_object = |v| json!({"a": v});
+        let in_list = |v| json!([v]);
+        // A Ref is read at depth 32, not 33; each mapping and list is a level.
+        assert_eq!(at(&p, 32), ["P"]);
+        assert_eq!(at(&p, 33), Vec::<String>::new());
+        assert_eq!(at(&nest(32, in_object, p.clone()), 0), ["P"]);
+        assert_eq!(at(&nest(33, in_object, p.clone()), 0), Vec::<String>::new());
+        assert_eq!(at(&nest(32, in_list, p.clone()), 0), ["P"]);
+        assert_eq!(at(&nest(33, in_list, p.clone()), 0), Vec::<String>::new());
+        // An Fn::If's condition is one level further.
+        let choice = json!({"Fn::If": ["C", "a", "b"]});
+        assert_eq!(at(&choice, 31), ["C"]);
+        assert_eq!(at(&choice, 32), Vec::<String>::new());
+        // In a condition's definition: a named condition and a Ref are one level further,
+        // and so is each mapping and list (Fn::Equals' list, then the Ref).
+        let within = |v: &Json, depth| found_in(body.clone(), v, depth, true);
+        assert_eq!(within(&json!({"Condition": "C"}), 31), ["C"]);
+        assert_eq!(within(&json!({"Condition": "C"}), 32), Vec::<String>::new());
+        assert_eq!(within(&p, 31), ["P"]);
+        assert_eq!(within(&p, 32), Vec::<String>::new());
+        let equals = json!({"Fn::Equals": [{"Ref": "P"}, "x"]});
+        assert_eq!(within(&equals, 29), ["P"]);
+        assert_eq!(within(&equals, 30), Vec::<String>::new());
+        let listed = json!({"Fn::Equals": [[[{"Ref": "P"}]], "x"]});
+        assert_eq!(within(&listed, 27), ["P"]);
+        assert_eq!(within(&listed, 28), Vec::<String>::new());
+        // A condition's definition is read one level below its name: C at 31 gives C and,
+        // from its definition at 32, nothing more (its Condition would be at 33).
+        let chained = json!({
+            "Conditions": {"A": {"Condition": "B"}, "B": {"Fn::Equals": ["a", "a"]}},
+            "Resources": {}
+        });
+        let added = |depth| {
+            let t = Template::new("t", chained.clone());
+            let cx = Cx::new(&t);
+            let mut vars = Vec::new();
+            add_condition(&cx, "A", &mut vars, depth);
+            vars.len()
+        };
+        assert_eq!((added(30), added(31), added(32), added(33)), (2, 1, 1, 0));
+    }
+
+    #[test]
+    fn conditions_that_name_each_other_are_each_counted_once() {
+        let body = json!({
+            "Parameters": {"P": {"Type": "String", "AllowedValues": ["a", "b"]}},
+            "Conditions": {
+                "A": {"Fn::And": [{"Condition": "B"}, {"Fn::Equals": [{"Ref": "P"}, "a"]}]},
+                "B": {"Fn::Or": [{"Condition": "A"}, {"Fn::Equals": [{"Ref": "P"}, "b"]}]}
+            },
+            "Resources": {}
+        });
+        let t = Template::new("t", body);
+        let cx = Cx::new(&t);
+        let mut names = depends_on(&cx, &json!({"Condition": "A"}));
+        names.sort();
+        assert_eq!(names, ["A", "B", "P"]);
+    }
+
+    #[test]
+    fn exactly_256_scenarios_are_still_worked_out() {
+        let mut params = serde_json::Map::new();
+        let mut values = Vec::new();
+        for i in 0..4 {
+            params.insert(
+                format!("P{i}"),
+                json!({"Type": "String", "AllowedValues": ["a", "b", "c", "d"]}),
+            );
+            values.push(json!({"Ref": format!("P{i}")}));
+        }
+        let body = json!({"Parameters": params, "Resources": {}});
+        assert_eq!(run(body, &values).len(), 256, "4^4");
+    }
+
+    #[test]
+    fn a_condition_nothing_decides_is_taken_true_then_false() {
+        let body = json!({
+            "Parameters": {"Free": {"Type": "String"}},
+            "Conditions": {"C": {"Fn::Equals": [{"Ref": "Free"}, "x"]}},
+            "Resources": {}
+        });
+        assert_eq!(
+            run(body, &[json!({"Fn::If": ["C", "yes", "no"]})]),
+            [
+                (String::new(), vec![Some(json!("yes"))]),
+                (String::new(), vec![Some(json!("no"))])
+            ]
+        );
+    }
+
+    #[test]
+    fn guaranteed_tries_every_combination_up_to_4096() {
+        // Two parameters that may differ: every pair is tried, not only the equal ones.
+        let pair = json!({
+            "Parameters": {
+                "A": {"Type": "String", "AllowedValues": ["x", "y"]},
+                "B": {"Type": "String", "AllowedValues": ["x", "y"]}
+            },
+            "Conditions": {
+                "Same": {"Fn::Equals": [{"Ref": "A"}, {"Ref": "B"}]},
+                "AIsX": {"Fn::Equals": [{"Ref": "A"}, "x"]},
+                "BIsY": {"Fn::Equals": [{"Ref": "B"}, "y"]},
+                "Both": {"Fn::And": [{"Condition": "AIsX"}, {"Condition": "BIsY"}]}
+            },
+            "Resources": {}
+        });
+        assert!(!guaranteed_in(pair.clone(), &[], "Same"));
+        // Each parameter assigned in its own right: A = x and B = y is Both.
+        assert!(guaranteed_in(
+            pair,
+            &["AIsX".to_owned(), "BIsY".to_owned()],
+            "Both"
+        ));
+        // 12 parameters of two values: 4,096 combinations, all tried; 13 are too many.
+        let wide = |n: usize| {
+            let mut params = serde_json::Map::new();
+            let mut each = Vec::new();
+            for i in 0..n {
+                params.insert(
+                    format!("P{i}"),
+                    json!({"Type": "String", "AllowedValues": ["a", "b"]}),
+                );
+                each.push(
+                    json!({"Fn::Equals": [{"Ref": format!("P{i}")}, {"Ref": format!("P{i}")}]}),
+                );
+            }
+            json!({
+                "Parameters": params,
+                "Conditions": {"All": {"Fn::And": each}},
+                "Resources": {}
+            })
+        };
+        assert!(guaranteed_in(wide(12), &[], "All"));
+        assert!(!guaranteed_in(wide(13), &[], "All"));
+    }
 }
