@@ -1973,4 +1973,123 @@ Resources:
         assert_eq!(innermost(&metadata["Within"]), &json!("A"));
         assert_eq!(innermost(&metadata["Below"]), &json!("${X}"));
     }
+
+    #[test]
+    fn a_key_adds_its_quoted_text_unless_it_is_a_function_name() {
+        let lens = ["Ref", "Condition", "Fn::Sub", "Name", "Fn", "Refs", ""].map(key_len);
+        assert_eq!(lens, [0, 0, 0, 5, 3, 5, 1]);
+    }
+
+    #[test]
+    fn the_literal_parts_of_a_name_are_split_at_whole_placeholders() {
+        let (p1, p22) = (placeholder(1), placeholder(22));
+        assert_eq!(
+            split_placeholders(&format!("A{p1}B{p22}C")),
+            ["A", "B", "C"]
+        );
+        assert_eq!(split_placeholders(&p1), ["", ""]);
+        // The mark without its digits, or without the closing X, is text.
+        for text in [format!("A{MARK}XB"), format!("A{MARK}1B")] {
+            assert_eq!(split_placeholders(&text), [text.clone()]);
+        }
+    }
+
+    #[test]
+    fn a_list_parameter_default_and_a_list_of_scalars_give_texts() {
+        let texts = |v: &[&str]| Some(v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+        assert_eq!(
+            scalars(&[json!("a"), json!(2), json!(true)]),
+            texts(&["a", "2", "true"])
+        );
+        assert_eq!(scalars(&[json!("a"), json!(["b"])]), None);
+        let default = |ty: &str, v: Json| list_default(&json!({"Type": ty, "Default": v}));
+        assert_eq!(
+            default("CommaDelimitedList", json!("a, b")),
+            texts(&["a", "b"])
+        );
+        assert_eq!(default("List<String>", json!(["a", 1])), texts(&["a", "1"]));
+        assert_eq!(default("String", json!("a,b")), None);
+    }
+
+    #[test]
+    fn an_expression_of_an_opaque_item_is_recognized() {
+        let mark = placeholder(0);
+        assert!(is_unknown(&unknown_string(mark.clone())));
+        assert!(is_unknown(&json!({"Fn::Sub": mark.clone()})));
+        assert!(!is_unknown(&unknown_string("plain".into())));
+        assert!(!is_unknown(&json!({"Fn::Sub": "plain"})));
+        // Only the two-item Fn::Join that unknown_string writes.
+        assert!(!is_unknown(&json!({"Fn::Join": ["", [mark], "more"]})));
+    }
+
+    #[test]
+    fn names_given_as_literal_fn_subs_are_resolved_where_the_transform_resolves_them() {
+        let sub = |s: &str| json!({"Fn::Sub": s});
+        let entries = |v: Json| v.as_object().expect("a mapping").clone();
+        let mut resources = entries(json!({"R": {
+            "Condition": sub("C"),
+            "DependsOn": [sub("A"), {"Fn::Sub": placeholder(0)}],
+            "Properties": {
+                "P": {"Ref": sub("X")},
+                "Q": {"Fn::If": [sub("C"), sub("kept"), sub("kept")]},
+                "M": {"Fn::FindInMap": [sub("Map"), sub("K1"), sub("K2"), {"DefaultValue": sub("kept")}]},
+                "G": {"Fn::GetAtt": [sub("B"), sub("Arn")]},
+                "S": sub("kept")
+            }
+        }}));
+        names("Resources", &mut resources);
+        assert_eq!(
+            Json::Object(resources),
+            json!({"R": {
+                "Condition": "C",
+                "DependsOn": ["A"],
+                "Properties": {
+                    "P": {"Ref": "X"},
+                    "Q": {"Fn::If": ["C", sub("kept"), sub("kept")]},
+                    "M": {"Fn::FindInMap": ["Map", "K1", "K2", {"DefaultValue": sub("kept")}]},
+                    "G": {"Fn::GetAtt": ["B", "Arn"]},
+                    "S": sub("kept")
+                }
+            }})
+        );
+        // A condition's definition is no resource: a `Condition` key beside its function
+        // is not an attribute to resolve.
+        let condition = json!({"C": {"Fn::Equals": ["a", "a"], "Condition": sub("D")}});
+        let mut conditions = entries(condition.clone());
+        names("Conditions", &mut conditions);
+        assert_eq!(Json::Object(conditions), condition);
+    }
+
+    #[test]
+    fn names_are_resolved_to_a_depth_of_256() {
+        let at = |depth: usize| {
+            let inner = json!({"Ref": {"Fn::Sub": "X"}});
+            let v = (0..depth).fold(inner, |v, _| json!({"a": v}));
+            let mut entries = JsonMap::new();
+            entries.insert("O".into(), json!({"Value": v}));
+            names("Outputs", &mut entries);
+            let mut v = &entries["O"]["Value"];
+            while let Some(inner) = v.get("a") {
+                v = inner;
+            }
+            v.clone()
+        };
+        // The entry is depth 0, its Value 1: the Ref at 1 + depth.
+        assert_eq!(at(255), json!({"Ref": "X"}));
+        assert_eq!(at(256), json!({"Ref": {"Fn::Sub": "X"}}));
+        let listed = |depth: usize| {
+            let inner = json!({"Ref": {"Fn::Sub": "X"}});
+            let v = (0..depth).fold(inner, |v, _| json!([v]));
+            let mut entries = JsonMap::new();
+            entries.insert("O".into(), json!({"Value": v}));
+            names("Outputs", &mut entries);
+            let mut v = &entries["O"]["Value"];
+            while let Some(inner) = v.get(0) {
+                v = inner;
+            }
+            v.clone()
+        };
+        assert_eq!(listed(255), json!({"Ref": "X"}));
+        assert_eq!(listed(256), json!({"Ref": {"Fn::Sub": "X"}}));
+    }
 }
