@@ -2166,4 +2166,34 @@ Resources:
             [d("R", "Fn::ForEach::Props is not a list of three items")]
         );
     }
+
+    #[test]
+    fn a_loop_below_the_bound_keeps_its_collection_and_values_as_written() {
+        // Outer's entry is at depth 2, its Metadata 3; inside k mappings, Inner's loop is
+        // at 3 + k, its collection 4 + k (its item 5 + k), its fragment 4 + k (its value
+        // 5 + k): each item and value is substituted up to depth 256 (MAX_DEPTH).
+        let inner = |k: usize| {
+            let inner = json!({"Fn::ForEach::Inner": ["Y", ["${X}"], {"k${Y}": "v${X}"}]});
+            let metadata = (0..k).fold(inner, |v, _| json!({"a": v}));
+            let body = json!({
+                "Transform": "AWS::LanguageExtensions",
+                "Resources": {
+                    "Fn::ForEach::Outer": ["X", ["A"], {
+                        "T${X}": {"Type": "AWS::SNS::Topic", "Metadata": metadata}
+                    }]
+                }
+            });
+            let out = expand(&Template::new("t", body))
+                .template
+                .expect("expanded");
+            let mut v = &out.body()["Resources"]["TA"]["Metadata"];
+            while let Some(next) = v.get("a") {
+                v = next;
+            }
+            v.clone()
+        };
+        assert_eq!(MAX_DEPTH, 256);
+        assert_eq!(inner(251), json!({"kA": "vA"}));
+        assert_eq!(inner(252), json!({"k${X}": "v${X}"}));
+    }
 }
