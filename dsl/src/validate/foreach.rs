@@ -2196,4 +2196,45 @@ Resources:
         assert_eq!(inner(251), json!({"kA": "vA"}));
         assert_eq!(inner(252), json!({"k${X}": "v${X}"}));
     }
+
+    #[test]
+    fn fn_sub_values_are_substituted_to_the_bound_and_only_its_text_as_text() {
+        // As above: inside k mappings of the Metadata, the Fn::Sub is at depth 3 + k, its
+        // variables (or a mapping in place of its list) at 4 + k, their values at 5 + k.
+        let sub = |k: usize, arg: Json| {
+            let metadata = (0..k).fold(json!({"Fn::Sub": arg}), |v, _| json!({"a": v}));
+            let body = json!({
+                "Transform": "AWS::LanguageExtensions",
+                "Resources": {
+                    "Fn::ForEach::Outer": ["X", ["A"], {
+                        "T${X}": {"Type": "AWS::SNS::Topic", "Metadata": metadata}
+                    }]
+                }
+            });
+            let out = expand(&Template::new("t", body))
+                .template
+                .expect("expanded");
+            let mut v = &out.body()["Resources"]["TA"]["Metadata"];
+            while let Some(next) = v.get("a") {
+                v = next;
+            }
+            v["Fn::Sub"].clone()
+        };
+        let listed = json!(["${X}-${V}", {"V": "v${X}"}]);
+        assert_eq!(sub(251, listed.clone()), json!(["A-${V}", {"V": "vA"}]));
+        assert_eq!(sub(252, listed), json!(["A-${V}", {"V": "v${X}"}]));
+        let mapping = json!({"V": "v${X}"});
+        assert_eq!(sub(251, mapping.clone()), json!({"V": "vA"}));
+        assert_eq!(sub(252, mapping.clone()), mapping);
+        // Over a collection not known offline, the text stays text with the item's
+        // placeholder; any other string of the list is a value, an expression then.
+        let opaque = expanded(
+            "Transform: AWS::LanguageExtensions\nParameters:\n  Names: {Type: CommaDelimitedList}\nResources:\n  Fn::ForEach::L:\n    - X\n    - !Ref Names\n    - T${X}:\n        Type: AWS::SNS::Topic\n        Metadata:\n          S: {'Fn::Sub': ['a${X}', 'b${X}']}\n",
+        );
+        let resources = opaque["Resources"].as_object().expect("resources");
+        let s = &resources.values().next().expect("one resource")["Metadata"]["S"]["Fn::Sub"];
+        let mark = placeholder(0);
+        assert_eq!(s[0], json!(format!("a{mark}")));
+        assert_eq!(s[1], unknown_string(format!("b{mark}")));
+    }
 }
