@@ -2237,4 +2237,23 @@ Resources:
         assert_eq!(s[0], json!(format!("a{mark}")));
         assert_eq!(s[1], unknown_string(format!("b{mark}")));
     }
+
+    #[test]
+    fn a_substitution_past_the_work_bound_stops_as_soon_as_it_is_past() {
+        let t = parse("Resources: {}\n");
+        let subst = |item_len: usize, times: usize| {
+            let env = [Scope {
+                ident: "X",
+                item: Item::Known("a".repeat(item_len)),
+            }];
+            let mut e = Expander::new(&t, false);
+            let (text, _) = e.subst(&"${X}".repeat(times), &env);
+            (text.len(), e.stopped)
+        };
+        // 2,048 items of 1,024 bytes: exactly WORK_LIMIT, kept.
+        assert_eq!(WORK_LIMIT, 2048 * 1024);
+        assert_eq!(subst(1024, 2048), (WORK_LIMIT, false));
+        // Items of 1,000 bytes never land on the bound: the first past it stops.
+        assert_eq!(subst(1000, 2098), (0, true));
+    }
 }
