@@ -333,6 +333,30 @@ mod tests {
         assert!(property_diff(Some(&new), &new).is_empty());
     }
 
+    /// A list that keeps its length is compared item by item; one that grows or shrinks
+    /// is one line.
+    #[test]
+    fn lists_of_the_same_length_show_the_items_that_changed() {
+        let t = |subnets: Json| json!({"Resources": {"Svc": {"Type": "AWS::ECS::Service", "Properties": {"Subnets": subnets}}}});
+        let old = t(json!(["a", "b", "c"]));
+        assert_eq!(
+            property_diff(Some(&old), &t(json!(["a", "x", "c"]))),
+            vec![
+                "Resources",
+                "  ~ Svc (AWS::ECS::Service)",
+                "      ~ Properties.Subnets[1]: \"b\" → \"x\"",
+            ]
+        );
+        assert_eq!(
+            property_diff(Some(&old), &t(json!(["a", "b"]))),
+            vec![
+                "Resources",
+                "  ~ Svc (AWS::ECS::Service)",
+                "      ~ Properties.Subnets: [\"a\",\"b\",\"c\"] → [\"a\",\"b\"]",
+            ]
+        );
+    }
+
     /// Entries that did not change are not listed; a parameter without NoEcho shows its
     /// values; an intrinsic function that changed, or a mapping that became one, is one
     /// line, not its keys.
