@@ -357,6 +357,23 @@ mod tests {
         );
     }
 
+    /// A value is shown whole up to 100 characters, cut to 97 and `...` past that.
+    #[test]
+    fn long_values_are_cut_after_100_characters() {
+        let m = Masker::for_defaults(&[]);
+        let text = |n: usize| json!("x".repeat(n));
+        // The JSON text of a string is its characters and two quotes.
+        assert_eq!(
+            short(Some(&text(98)), &m),
+            format!("\"{}\"", "x".repeat(98))
+        );
+        assert_eq!(
+            short(Some(&text(99)), &m),
+            format!("\"{}...", "x".repeat(96))
+        );
+        assert_eq!(short(None, &m), "(none)");
+    }
+
     /// Entries that did not change are not listed; a parameter without NoEcho shows its
     /// values; an intrinsic function that changed, or a mapping that became one, is one
     /// line, not its keys.

@@ -280,4 +280,35 @@ mod tests {
         m.mask_outputs(&mut outs);
         assert_eq!(outs["Out"], "x-secret-value", "not NoEcho");
     }
+
+    #[test]
+    fn a_diff_masks_the_outputs_of_either_template() {
+        let t = |outputs: &str| {
+            Template::parse(
+                "t.yaml",
+                &format!("Parameters:\n  Pw: {{Type: String, NoEcho: true}}\nResources:\n  Q: {{Type: AWS::SQS::Queue}}\n{outputs}"),
+            )
+            .unwrap()
+        };
+        let (none, old, new) = (
+            t(""),
+            t("Outputs:\n  Old: {Value: !Ref Pw}\n"),
+            t("Outputs:\n  New: {Value: !Sub 'x-${Pw}'}\n"),
+        );
+        for m in [Masker::for_diff(&old, &new), Masker::for_diff(&none, &new)] {
+            let mut outs = IndexMap::new();
+            outs.insert("New".to_owned(), "x-s3cret".to_owned());
+            outs.insert("Queue".to_owned(), "q".to_owned());
+            m.mask_outputs(&mut outs);
+            assert_eq!(
+                (outs["New"].as_str(), outs["Queue"].as_str()),
+                ("****", "q")
+            );
+        }
+        let m = Masker::for_diff(&old, &none);
+        let mut outs = IndexMap::new();
+        outs.insert("Old".to_owned(), "s3cret".to_owned());
+        m.mask_outputs(&mut outs);
+        assert_eq!(outs["Old"], "****");
+    }
 }
