@@ -2247,24 +2247,44 @@ Resources:
     fn values_are_checked_to_a_depth_of_64_and_no_further() {
         // A WAF rule group's statements nest: each `NotStatement: {Statement: ...}` is two
         // levels. With 30 of them, the byte-match statement is at depth 64 (its unknown key
-        // is reported) and its members at 65 (a wrong value is not).
-        let found = |n: usize, inner: &str| -> Vec<(String, String)> {
+        // is reported) and its members at 65 (a wrong value is not). An `Fn::If` the walk
+        // goes through is a level (with nine conditions besides, the template has too many
+        // cases to be worked out case by case, where the branch would stand for the Fn::If).
+        let found_in = |n: usize, inner: &str, branched: bool| -> Vec<(String, String)> {
             let byte_match = format!(
                 "{{ByteMatchStatement: {{FieldToMatch: {{UriPath: {{}}}}, SearchString: a, TextTransformations: [{{Priority: 0, Type: NONE}}], {inner}}}}}"
             );
-            let mut st = byte_match;
+            let (mut st, conditions, description) = if branched {
+                let names: Vec<String> = (0..10).map(|k| format!("C{k}")).collect();
+                let conditions: String = names
+                    .iter()
+                    .map(|c| format!("  {c}: !Equals [!Ref AWS::Region, {c}]\n"))
+                    .collect();
+                let ifs: Vec<String> = names[1..]
+                    .iter()
+                    .map(|c| format!("!If [{c}, a, b]"))
+                    .collect();
+                (
+                    format!("{{'Fn::If': [C0, {byte_match}, {byte_match}]}}"),
+                    format!("Conditions:\n{conditions}"),
+                    format!("      Description: !Join ['', [{}]]\n", ifs.join(", ")),
+                )
+            } else {
+                (byte_match, String::new(), String::new())
+            };
             for _ in 0..n {
                 st = format!("{{NotStatement: {{Statement: {st}}}}}");
             }
             let visibility =
                 "{CloudWatchMetricsEnabled: false, MetricName: m, SampledRequestsEnabled: false}";
             full_diags(&format!(
-                "Resources:\n  W:\n    Type: AWS::WAFv2::RuleGroup\n    Properties:\n      Scope: REGIONAL\n      Capacity: 10\n      VisibilityConfig: {visibility}\n      Rules:\n        - {{Name: r, Priority: 0, Action: {{Block: {{}}}}, VisibilityConfig: {visibility}, Statement: {st}}}\n"
+                "{conditions}Resources:\n  W:\n    Type: AWS::WAFv2::RuleGroup\n    Properties:\n      Scope: REGIONAL\n      Capacity: 10\n{description}      VisibilityConfig: {visibility}\n      Rules:\n        - {{Name: r, Priority: 0, Action: {{Block: {{}}}}, VisibilityConfig: {visibility}, Statement: {st}}}\n"
             ))
             .into_iter()
             .map(|d| (d.0, d.2))
             .collect()
         };
+        let found = |n: usize, inner: &str| found_in(n, inner, false);
         let unknown = |n: usize| found(n, "PositionalConstraint: EXACTLY, Nope: 1");
         let wrong = |n: usize| found(n, "PositionalConstraint: NOPE");
         let d = |rule: &str, msg: &str| vec![(rule.to_owned(), msg.to_owned())];
@@ -2272,6 +2292,14 @@ Resources:
         assert_eq!(wrong(30), []);
         assert_eq!(unknown(30), d("FF2002", "unknown property `Nope`"));
         assert_eq!(unknown(31), []);
+        let branched = |n: usize| found_in(n, "PositionalConstraint: EXACTLY, Nope: 1", true);
+        let twice = [
+            d("FF2002", "unknown property `Nope`"),
+            d("FF2002", "unknown property `Nope`"),
+        ]
+        .concat();
+        assert_eq!(branched(29), twice);
+        assert_eq!(branched(30), []);
     }
 
     #[test]
