@@ -2303,6 +2303,26 @@ Resources:
     }
 
     #[test]
+    fn only_the_property_package_replaces_is_a_package_path() {
+        // A path where Lambda's Code goes is for `aws cloudformation package`; text where
+        // the same function's Environment goes is a plain wrong type.
+        let rules = |properties: &str| {
+            full_diags(&format!(
+                "Resources:\n  F: {{Type: AWS::Lambda::Function, Properties: {{Role: 'arn:aws:iam::123456789012:role/r', Runtime: python3.13, Handler: index.h, {properties}}}}}\n"
+            ))
+            .into_iter()
+            .map(|d| (d.0, d.1))
+            .collect::<Vec<_>>()
+        };
+        let d = |rule: &str, path: &str| vec![(rule.to_owned(), path.to_owned())];
+        assert_eq!(rules("Code: ./src"), d("FF3109", "F.Properties.Code"));
+        assert_eq!(
+            rules("Code: {ZipFile: x}, Environment: ./env"),
+            d("FF2004", "F.Properties.Environment")
+        );
+    }
+
+    #[test]
     fn a_node_with_properties_but_no_type_takes_a_mapping_and_one_with_neither_anything() {
         // AppSync's SourceApiAssociationConfig has properties and no `type`; QuickSight's
         // FlowDefinition has neither (any value).
