@@ -193,11 +193,19 @@ mod tests {
         let dir: PathBuf =
             std::env::temp_dir().join(format!("ff-nested-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("child.yaml"),
-            "Parameters:\n  Name: {Type: String}\n  Size: {Type: Number, Default: 1}\nResources:\n  H: {Type: AWS::CloudFormation::WaitConditionHandle}\n",
-        )
-        .unwrap();
+        let child = "Parameters:\n  Name: {Type: String}\n  Size: {Type: Number, Default: 1}\nResources:\n  H: {Type: AWS::CloudFormation::WaitConditionHandle}\n";
+        // The child also where a URL or a dynamic reference of the tests would lead if it
+        // were taken for a local path: it must still not be read.
+        for at in [
+            "child.yaml",
+            "s3:/b/child.yaml",
+            "https:/s3.amazonaws.com/b/child.yaml",
+            "{{resolve:ssm:/t}}",
+        ] {
+            let path = dir.join(at);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, child).unwrap();
+        }
         std::fs::write(
             dir.join("bare.yaml"),
             "Resources:\n  H: {Type: AWS::CloudFormation::WaitConditionHandle}\n",
