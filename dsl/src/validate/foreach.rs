@@ -2167,30 +2167,38 @@ Resources:
         );
     }
 
+    /// `inner` inside `k` mappings (`{"a": ...}`) of the Metadata of the one resource `TA`
+    /// a loop over `X` = `A` generates, expanded: what is left there.
+    fn deep_in_a_loop(k: usize, inner: Json) -> Json {
+        let metadata = (0..k).fold(inner, |v, _| json!({"a": v}));
+        let body = json!({
+            "Transform": "AWS::LanguageExtensions",
+            "Resources": {
+                "Fn::ForEach::Outer": ["X", ["A"], {
+                    "T${X}": {"Type": "AWS::SNS::Topic", "Metadata": metadata}
+                }]
+            }
+        });
+        let out = expand(&Template::new("t", body))
+            .template
+            .expect("expanded");
+        let mut v = &out.body()["Resources"]["TA"]["Metadata"];
+        while let Some(next) = v.get("a") {
+            v = next;
+        }
+        v.clone()
+    }
+
     #[test]
     fn a_loop_below_the_bound_keeps_its_collection_and_values_as_written() {
         // Outer's entry is at depth 2, its Metadata 3; inside k mappings, Inner's loop is
         // at 3 + k, its collection 4 + k (its item 5 + k), its fragment 4 + k (its value
         // 5 + k): each item and value is substituted up to depth 256 (MAX_DEPTH).
         let inner = |k: usize| {
-            let inner = json!({"Fn::ForEach::Inner": ["Y", ["${X}"], {"k${Y}": "v${X}"}]});
-            let metadata = (0..k).fold(inner, |v, _| json!({"a": v}));
-            let body = json!({
-                "Transform": "AWS::LanguageExtensions",
-                "Resources": {
-                    "Fn::ForEach::Outer": ["X", ["A"], {
-                        "T${X}": {"Type": "AWS::SNS::Topic", "Metadata": metadata}
-                    }]
-                }
-            });
-            let out = expand(&Template::new("t", body))
-                .template
-                .expect("expanded");
-            let mut v = &out.body()["Resources"]["TA"]["Metadata"];
-            while let Some(next) = v.get("a") {
-                v = next;
-            }
-            v.clone()
+            deep_in_a_loop(
+                k,
+                json!({"Fn::ForEach::Inner": ["Y", ["${X}"], {"k${Y}": "v${X}"}]}),
+            )
         };
         assert_eq!(MAX_DEPTH, 256);
         assert_eq!(inner(251), json!({"kA": "vA"}));
@@ -2201,25 +2209,8 @@ Resources:
     fn fn_sub_values_are_substituted_to_the_bound_and_only_its_text_as_text() {
         // As above: inside k mappings of the Metadata, the Fn::Sub is at depth 3 + k, its
         // variables (or a mapping in place of its list) at 4 + k, their values at 5 + k.
-        let sub = |k: usize, arg: Json| {
-            let metadata = (0..k).fold(json!({"Fn::Sub": arg}), |v, _| json!({"a": v}));
-            let body = json!({
-                "Transform": "AWS::LanguageExtensions",
-                "Resources": {
-                    "Fn::ForEach::Outer": ["X", ["A"], {
-                        "T${X}": {"Type": "AWS::SNS::Topic", "Metadata": metadata}
-                    }]
-                }
-            });
-            let out = expand(&Template::new("t", body))
-                .template
-                .expect("expanded");
-            let mut v = &out.body()["Resources"]["TA"]["Metadata"];
-            while let Some(next) = v.get("a") {
-                v = next;
-            }
-            v["Fn::Sub"].clone()
-        };
+        let sub =
+            |k: usize, arg: Json| deep_in_a_loop(k, json!({"Fn::Sub": arg}))["Fn::Sub"].clone();
         let listed = json!(["${X}-${V}", {"V": "v${X}"}]);
         assert_eq!(sub(251, listed.clone()), json!(["A-${V}", {"V": "vA"}]));
         assert_eq!(sub(252, listed), json!(["A-${V}", {"V": "v${X}"}]));

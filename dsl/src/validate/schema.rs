@@ -2088,11 +2088,11 @@ Resources:
         // case, as matching in any case (`enumCaseInsensitive`); AWS documents them in upper
         // case: <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-elb-listener.html>.
         let listener = |protocol: &str| {
-            full_diags(&format!(
-                "Resources:\n  L:\n    Type: AWS::ElasticLoadBalancing::LoadBalancer\n    Properties:\n      AvailabilityZones: [us-east-1a]\n      Listeners:\n        - {{InstancePort: '80', LoadBalancerPort: '80', Protocol: {protocol}}}\n"
-            ))
+            crate::validate::found(
+                &format!("Resources:\n  L:\n    Type: AWS::ElasticLoadBalancing::LoadBalancer\n    Properties:\n      AvailabilityZones: [us-east-1a]\n      Listeners:\n        - {{InstancePort: '80', LoadBalancerPort: '80', Protocol: {protocol}}}\n"),
+                "FF2005",
+            )
             .into_iter()
-            .filter(|d| d.0 == "FF2005")
             .map(|d| (d.1, d.3))
             .collect::<Vec<_>>()
         };
@@ -2327,9 +2327,8 @@ Resources:
         // AppSync's SourceApiAssociationConfig has properties and no `type`; QuickSight's
         // FlowDefinition has neither (any value).
         let types = |resource: &str| {
-            full_diags(&format!("Resources:\n  R: {resource}\n"))
+            crate::validate::found(&format!("Resources:\n  R: {resource}\n"), "FF2004")
                 .into_iter()
-                .filter(|d| d.0 == "FF2004")
                 .map(|d| (d.1, d.2))
                 .collect::<Vec<_>>()
         };
@@ -2378,11 +2377,11 @@ Resources:
     fn a_required_property_removed_inside_an_fn_if_branch_is_not_claimed() {
         // The outer Fn::If may exclude the very case that removes Endpoint: no claim.
         let removed = |subscription: &str| {
-            full_diags(&format!(
-                "Parameters:\n  P: {{Type: String}}\nConditions:\n  C: !Equals [!Ref P, a]\n  D: !Equals [!Ref P, b]\nResources:\n  T: {{Type: AWS::SNS::Topic, Properties: {{Subscription: {subscription}}}}}\n"
-            ))
+            crate::validate::found(
+                &format!("Parameters:\n  P: {{Type: String}}\nConditions:\n  C: !Equals [!Ref P, a]\n  D: !Equals [!Ref P, b]\nResources:\n  T: {{Type: AWS::SNS::Topic, Properties: {{Subscription: {subscription}}}}}\n"),
+                "FF2032",
+            )
             .into_iter()
-            .filter(|d| d.0 == "FF2032")
             .map(|d| d.1)
             .collect::<Vec<_>>()
         };
