@@ -302,9 +302,10 @@ mod tests {
 
     #[test]
     fn urls_expressions_and_missing_files_are_not_judged() {
+        // Nor an Fn::If of two items (malformed: which branch stands is not known).
         let (found, _) = run(
             "skipped",
-            "  U:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://s3.amazonaws.com/b/child.yaml\n      Parameters: {Bad: x}\n  S3:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: s3://b/child.yaml\n      Parameters: {Bad: x}\n  R:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: '{{resolve:ssm:/t}}'\n  M:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./missing.yaml\n      Parameters: {Bad: x}\n  E:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./child.yaml\n      Parameters: !GetAtt Other.Params\n  Other:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://example.com/t.yaml\n",
+            "  U:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://s3.amazonaws.com/b/child.yaml\n      Parameters: {Bad: x}\n  S3:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: s3://b/child.yaml\n      Parameters: {Bad: x}\n  R:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: '{{resolve:ssm:/t}}'\n  M:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./missing.yaml\n      Parameters: {Bad: x}\n  E:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./child.yaml\n      Parameters: !GetAtt Other.Params\n  Other:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://example.com/t.yaml\n  F:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./child.yaml\n      Parameters: {'Fn::If': [C, {Bad: x}]}\n",
         );
         assert!(found.is_empty(), "{found:?}");
     }
