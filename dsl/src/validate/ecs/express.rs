@@ -104,4 +104,26 @@ mod tests {
             .is_empty()
         );
     }
+
+    /// A size that is not a whole positive number of units is no Fargate size, even where
+    /// its whole part would be one.
+    #[test]
+    fn a_fractional_size_is_no_fargate_size() {
+        let size = |cpu: &str| {
+            super::super::super::found(
+                &service(&format!("      Cpu: '{cpu}'\n      Memory: '512'\n")),
+                "FF4060",
+            )
+            .into_iter()
+            .map(|d| d.2)
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(size("256"), Vec::<String>::new());
+        assert_eq!(
+            size("256.5"),
+            [
+                "Express Mode runs the service on Fargate, which has no task of 256.5 CPU units and 512 MiB"
+            ]
+        );
+    }
 }
