@@ -557,28 +557,9 @@ impl<'t> Refs<'_, 't> {
             ("Condition", Json::String(name)) => {
                 self.condition_exists(place, name, path.clone());
             }
-            ("Fn::FindInMap", _) => {
-                match args {
-                    Json::Array(a) if (3..=4).contains(&a.len()) => {
-                        self.find_in_map(place, a, path);
-                    }
-                    _ => {
-                        if let Some(what) = find_in_map_shape(args) {
-                            self.cx.report(
-                                rules::TEMPLATE_STRUCTURE,
-                                Some(place.id()),
-                                path.clone(),
-                                format!("Fn::FindInMap {what}"),
-                                Some(
-                                    "write `Fn::FindInMap: [MapName, TopLevelKey, SecondLevelKey]`, e.g. `!FindInMap [Sizes, !Ref Env, Cpu]` (a fourth item, `{DefaultValue: ...}`, needs the AWS::LanguageExtensions transform)".into(),
-                                ),
-                            );
-                        }
-                    }
-                }
-                self.walk(place, args, path, asserted);
-            }
-            ("Fn::Select" | "Fn::Join", _) if shape_problem(f, args).is_some() => {
+            ("Fn::Select" | "Fn::Join" | "Fn::FindInMap", _)
+                if shape_problem(f, args).is_some() =>
+            {
                 let (what, hint) = shape_problem(f, args).unwrap_or_default();
                 self.cx.report(
                     rules::TEMPLATE_STRUCTURE,
@@ -587,6 +568,11 @@ impl<'t> Refs<'_, 't> {
                     format!("{f} {what}"),
                     Some(hint.to_owned()),
                 );
+                self.walk(place, args, path, asserted);
+            }
+            // Three items, or four with a default (any other list is a shape problem above).
+            ("Fn::FindInMap", Json::Array(a)) if a.len() >= 3 => {
+                self.find_in_map(place, a, path);
                 self.walk(place, args, path, asserted);
             }
             ("Fn::Select", Json::Array(a)) if a.len() == 2 => {
@@ -769,31 +755,18 @@ impl<'t> Refs<'_, 't> {
     }
 }
 
-/// What is wrong with the arguments of `Fn::Select` or `Fn::Join`, and how to write them:
-/// `[index, list]` and `[delimiter, list]`, where the list is a list or a function that
-/// gives one (never text: `Fn::Join`, `Fn::Sub` and `Fn::Base64` give text, as does a
-/// literal string), and Select's index is an integer or a function.
+/// What is wrong with the arguments of `Fn::Select`, `Fn::Join` or `Fn::FindInMap`, and how
+/// to write them: `[index, list]` and `[delimiter, list]`, where the list is a list or a
+/// function that gives one (never text: `Fn::Join`, `Fn::Sub` and `Fn::Base64` give text, as
+/// does a literal string), and Select's index is an integer or a function; Fn::FindInMap's
+/// as [`find_in_map_shape`] says.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-select.html>
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-join.html>
-/// What is wrong with the arguments of an `Fn::FindInMap` that cannot name a value: a list of
-/// other than three items (four with the `DefaultValue` of `AWS::LanguageExtensions`), or a
-/// scalar. A function in their place is left to CloudFormation.
-/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-findinmap.html>
-fn find_in_map_shape(args: &Json) -> Option<String> {
-    match args {
-        Json::Array(a) if !(3..=4).contains(&a.len()) => Some(format!(
-            "takes a list of three items (four with a default), not {}",
-            a.len()
-        )),
-        Json::Array(_) | Json::Object(_) => None,
-        _ => Some(format!(
-            "takes a list, [MapName, TopLevelKey, SecondLevelKey], not {}",
-            super::shown(args)
-        )),
-    }
-}
-
 fn shape_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
+    if f == "Fn::FindInMap" {
+        let hint = "write `Fn::FindInMap: [MapName, TopLevelKey, SecondLevelKey]`, e.g. `!FindInMap [Sizes, !Ref Env, Cpu]` (a fourth item, `{DefaultValue: ...}`, needs the AWS::LanguageExtensions transform)";
+        return find_in_map_shape(args).map(|what| (what, hint));
+    }
     let hint = if f == "Fn::Select" {
         "write `Fn::Select: [index, list]`, e.g. `!Select [0, !GetAZs '']`"
     } else {
@@ -834,6 +807,24 @@ fn shape_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
         ));
     }
     None
+}
+
+/// What is wrong with the arguments of an `Fn::FindInMap` that cannot name a value: a list of
+/// other than three items (four with the `DefaultValue` of `AWS::LanguageExtensions`), or a
+/// scalar. A function in their place is left to CloudFormation.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-findinmap.html>
+fn find_in_map_shape(args: &Json) -> Option<String> {
+    match args {
+        Json::Array(a) if !(3..=4).contains(&a.len()) => Some(format!(
+            "takes a list of three items (four with a default), not {}",
+            a.len()
+        )),
+        Json::Array(_) | Json::Object(_) => None,
+        _ => Some(format!(
+            "takes a list, [MapName, TopLevelKey, SecondLevelKey], not {}",
+            super::shown(args)
+        )),
+    }
 }
 
 /// The logical IDs a value refers to: `Ref`, `Fn::GetAtt` and `Fn::Sub` variables, at any depth.
