@@ -1240,6 +1240,28 @@ mod tests {
         assert_eq!(check(doc, Kind::Trust), vec![]);
     }
 
+    #[test]
+    fn nested_ifs_are_followed_to_their_bound_and_malformed_ones_not_at_all() {
+        // A document whose one statement has a lower-case Effect, inside `n` `Fn::If`s.
+        let bad = with_statement(identity(), |s| {
+            s.insert("Effect".into(), json!("allow"));
+        });
+        let nested =
+            |n: usize| (0..n).fold(bad.clone(), |inner, _| json!({"Fn::If": ["C", inner, {}]}));
+        // Each level's empty branch is a document without a Statement; the innermost
+        // document is reached only within the bound.
+        let at_bound = paths(nested(MAX_IF_DEPTH), Kind::Identity);
+        assert_eq!(at_bound.len(), MAX_IF_DEPTH + 1, "{at_bound:?}");
+        assert!(at_bound.contains(&".Statement[0].Effect".to_owned()));
+        let past = paths(nested(MAX_IF_DEPTH + 1), Kind::Identity);
+        assert_eq!(past, vec![""; MAX_IF_DEPTH], "{past:?}");
+        // An `Fn::If` of other than three items is no choice of branches: nothing is read,
+        // and an empty one is not indexed past its end.
+        for items in [json!([]), json!(["C"]), json!(["C", bad.clone()])] {
+            assert_eq!(check(json!({"Fn::If": items}), Kind::Identity), vec![]);
+        }
+    }
+
     fn diagnostics(yaml: &str) -> Vec<(String, String, String)> {
         let t = Template::parse("t.yaml", yaml).unwrap();
         validate(&t)
