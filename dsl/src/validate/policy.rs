@@ -1262,6 +1262,35 @@ mod tests {
         }
     }
 
+    #[test]
+    fn messages_name_the_value_found_and_cut_a_long_text() {
+        let effect = |v: Json| {
+            let doc = with_statement(identity(), |s| {
+                s.insert("Effect".into(), v);
+            });
+            let f = check(doc, Kind::Identity);
+            assert_eq!(f.len(), 1, "{f:?}");
+            f[0].message.clone()
+        };
+        let sixty = "x".repeat(60);
+        let cut = format!("`{}...`", "y".repeat(57));
+        for (v, shown) in [
+            (json!(null), "empty".to_owned()),
+            (json!(true), "`true`".to_owned()),
+            (json!(7), "`7`".to_owned()),
+            (json!("Alow"), "`Alow`".to_owned()),
+            (json!(sixty.clone()), format!("`{sixty}`")),
+            (json!("y".repeat(61)), cut),
+            (json!(["Allow"]), "a list".to_owned()),
+            (json!({"Allow": 1}), "a mapping".to_owned()),
+        ] {
+            assert_eq!(
+                effect(v),
+                format!("`Effect` is {shown}, not `Allow` or `Deny`")
+            );
+        }
+    }
+
     fn diagnostics(yaml: &str) -> Vec<(String, String, String)> {
         let t = Template::parse("t.yaml", yaml).unwrap();
         validate(&t)
