@@ -1014,6 +1014,19 @@ mod tests {
         assert_eq!(f[0].path, format!("{AT}.Statement[0].Effect"));
         assert_eq!(f[0].hint, "`Effect` is case-sensitive: write `Allow`");
         let doc = with_statement(identity(), |s| {
+            s.insert("Effect".into(), json!("DENY"));
+        });
+        let f = check(doc, Kind::Identity);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].hint, "`Effect` is case-sensitive: write `Deny`");
+        let doc = with_statement(identity(), |s| {
+            s.insert("Effect".into(), json!("Permit"));
+        });
+        assert_eq!(
+            check(doc, Kind::Identity)[0].hint,
+            "`Effect` is `Allow` or `Deny`"
+        );
+        let doc = with_statement(identity(), |s| {
             s.insert("Effect".into(), json!({"Ref": "Effect"}));
         });
         assert_eq!(check(doc, Kind::Identity), vec![]);
@@ -1024,7 +1037,17 @@ mod tests {
         let doc = with_statement(identity(), |s| {
             s.remove("Action");
         });
-        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0]"]);
+        let f = check(doc, Kind::Identity);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].path, format!("{AT}.Statement[0]"));
+        assert!(f[0].hint.ends_with("`Action: s3:GetObject`"), "{f:?}");
+        // A trust policy's example is the action a trust policy allows.
+        let doc = with_statement(trust(), |s| {
+            s.remove("Action");
+        });
+        let f = check(doc, Kind::Trust);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].hint.ends_with("`Action: sts:AssumeRole`"), "{f:?}");
         let doc = with_statement(identity(), |s| {
             s.insert("NotAction".into(), json!("iam:*"));
         });
