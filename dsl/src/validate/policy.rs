@@ -1076,6 +1076,38 @@ mod tests {
             s.insert("Action".into(), json!({"s3": "GetObject"}));
         });
         assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0].Action"]);
+        // One action given as a string, not a list, is checked the same.
+        let doc = with_statement(identity(), |s| {
+            s.insert("Action".into(), json!("GetObject"));
+        });
+        assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0].Action"]);
+        // An item that is a list or a mapping is reported where it is; a number is text to
+        // IAM and passes here.
+        let doc = with_statement(identity(), |s| {
+            s.insert(
+                "Action".into(),
+                json!(["s3:GetObject", ["s3:PutObject"], {"s3": "x"}, 7]),
+            );
+        });
+        let f = check(doc, Kind::Identity);
+        let at: Vec<_> = f
+            .iter()
+            .map(|f| (f.path.as_str(), f.message.as_str()))
+            .collect();
+        let (one, two) = (
+            format!("{AT}.Statement[0].Action[1]"),
+            format!("{AT}.Statement[0].Action[2]"),
+        );
+        assert_eq!(
+            at,
+            vec![
+                (one.as_str(), "an item of `Action` is a list, not a string"),
+                (
+                    two.as_str(),
+                    "an item of `Action` is a mapping, not a string"
+                ),
+            ]
+        );
     }
 
     #[test]
