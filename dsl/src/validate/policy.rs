@@ -1195,6 +1195,33 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].path, format!("{AT}.Statement[0].Principal.Services"));
         assert_eq!(f[0].hint, "did you mean `Service`?");
+        let doc = with_statement(trust(), |s| {
+            s.insert("Principal".into(), json!({"service": "ec2.amazonaws.com"}));
+        });
+        let f = check(doc, Kind::Trust);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            f[0].hint,
+            "principal types are case-sensitive: write `Service`"
+        );
+        // An ARN or an account number on its own: named under `AWS`.
+        for (text, other) in [
+            ("arn:aws:iam::111122223333:root", false),
+            ("111122223333", false),
+            ("root", true),
+        ] {
+            let doc = with_statement(trust(), |s| {
+                s.insert("Principal".into(), json!(text));
+            });
+            let f = check(doc, Kind::Trust);
+            assert_eq!(f.len(), 1);
+            let hint = if other {
+                "`Principal` is `\"*\"` or a mapping of `AWS`, `Federated`, `Service` or `CanonicalUser`".to_owned()
+            } else {
+                format!("an account, role or user is named as `Principal: {{AWS: {text}}}`")
+            };
+            assert_eq!(f[0].hint, hint, "{text}");
+        }
     }
 
     #[test]
