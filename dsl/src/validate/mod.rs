@@ -634,3 +634,37 @@ mod push_index_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod report_tests {
+    use crate::rules;
+
+    #[test]
+    fn errors_and_warnings_are_counted_apart() {
+        // Two CIDR blocks with host bits set (warnings) and a type that does not exist (an
+        // error).
+        let text = "
+Resources:
+  A:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.0.0.1/16}
+  B:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.1.0.1/16}
+  C:
+    Type: AWS::EC2::Nothing
+";
+        let t = crate::Template::parse("t.yaml", text).unwrap();
+        let r = super::validate(&t);
+        let rules: Vec<&str> = r.diagnostics.iter().map(|d| d.rule).collect();
+        assert_eq!(r.diagnostics.len(), 3, "{rules:?}");
+        assert_eq!(
+            r.diagnostics
+                .iter()
+                .filter(|d| d.rule == rules::CIDR_HOST_BITS)
+                .count(),
+            2
+        );
+        assert_eq!((r.errors(), r.warnings()), (1, 2));
+    }
+}
