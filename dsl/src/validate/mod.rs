@@ -109,10 +109,14 @@ impl Report {
 /// A value as a diagnostic shows it: compact JSON, cut to 60 characters (an intrinsic
 /// function is shown as written, e.g. `{"Fn::Sub":"${Env}-web"}`).
 pub(crate) fn shown(v: &Json) -> String {
-    let s = v.to_string();
+    cut(v.to_string())
+}
+
+/// Text as a diagnostic shows it: whole up to 60 characters, else its first 57 and `...`.
+pub(crate) fn cut(s: String) -> String {
     if s.chars().count() > 60 {
-        let cut: String = s.chars().take(57).collect();
-        format!("{cut}...")
+        let head: String = s.chars().take(57).collect();
+        format!("{head}...")
     } else {
         s
     }
@@ -666,5 +670,16 @@ Resources:
             2
         );
         assert_eq!((r.errors(), r.warnings()), (1, 2));
+    }
+
+    #[test]
+    fn a_value_is_shown_whole_up_to_sixty_characters() {
+        use serde_json::json;
+        // A JSON string of 58 characters is 60 with its quotes.
+        let sixty = json!("x".repeat(58));
+        assert_eq!(super::shown(&sixty), sixty.to_string());
+        let long = json!("y".repeat(59));
+        assert_eq!(super::shown(&long), format!("\"{}...", "y".repeat(56)));
+        assert_eq!(super::shown(&json!({"Ref": "A"})), r#"{"Ref":"A"}"#);
     }
 }

@@ -310,11 +310,7 @@ fn what(v: &Json) -> String {
         Json::Null => "empty".into(),
         Json::Bool(b) => format!("`{b}`"),
         Json::Number(n) => format!("`{n}`"),
-        Json::String(s) if s.chars().count() > 60 => {
-            let head: String = s.chars().take(57).collect();
-            format!("`{head}...`")
-        }
-        Json::String(s) => format!("`{s}`"),
+        Json::String(s) => format!("`{}`", super::cut(s.clone())),
         Json::Array(_) => "a list".into(),
         Json::Object(_) => "a mapping".into(),
     }
