@@ -219,20 +219,19 @@ pub struct PatternCoverage {
 
 /// Decode every type and compile every pattern: slow (about a second), for tests and reports.
 pub fn pattern_coverage() -> PatternCoverage {
+    // Schema nodes are only ever values of mappings: codegen folds `anyOf`, `oneOf` and
+    // `allOf` into the node they decorate, so a list in the data holds values (`enum`,
+    // `required`, `type`), never a node with a pattern.
     fn collect(v: &'static data::Node, out: &mut std::collections::BTreeSet<&'static str>) {
-        match v.force() {
-            data::Node::Obj(m) => {
-                for (k, v) in m {
-                    match (*k, v) {
-                        ("pattern", data::Node::Str(p)) => {
-                            out.insert(p);
-                        }
-                        _ => collect(v, out),
+        if let data::Node::Obj(m) = v.force() {
+            for (k, v) in m {
+                match (*k, v) {
+                    ("pattern", data::Node::Str(p)) => {
+                        out.insert(p);
                     }
+                    _ => collect(v, out),
                 }
             }
-            data::Node::Arr(a) => a.iter().for_each(|v| collect(v, out)),
-            _ => {}
         }
     }
     let mut all = std::collections::BTreeSet::new();
