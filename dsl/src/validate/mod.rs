@@ -627,6 +627,18 @@ mod suggest_tests {
 }
 
 #[cfg(test)]
+mod text_has_tests {
+    #[test]
+    fn finds_a_needle_only_where_it_is() {
+        let text = r#"{"Transform":"AWS::LanguageExtensions","Resources":{}}"#;
+        assert!(super::text_has(text, "LanguageExtensions"));
+        assert!(super::text_has(text, "{}}"));
+        assert!(!super::text_has(text, "Fn::ForEach"));
+        assert!(!super::text_has("", "x"));
+    }
+}
+
+#[cfg(test)]
 mod push_index_tests {
     #[test]
     fn indexes_are_written_in_decimal() {

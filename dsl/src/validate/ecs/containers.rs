@@ -98,10 +98,10 @@ fn dependencies(id: &str, list: &[Json], found: &mut Vec<Found>) {
             let at = format!("{id}.Properties.ContainerDefinitions[{i}].DependsOn[{j}]");
             match condition {
                 "COMPLETE" | "SUCCESS" => {
-                    // Left out, a container is essential.
+                    // Left out, a container is essential; an expression is not judged
+                    // (`lit_bool` takes literals only).
                     let essential = match waited.field("Essential") {
                         None => Some(true),
-                        Some(v) if is_expr(v) => None,
                         v => lit_bool(v),
                     };
                     if essential == Some(true) {
