@@ -627,7 +627,7 @@ mod suggest_tests {
 }
 
 #[cfg(test)]
-mod text_has_tests {
+mod helper_tests {
     #[test]
     fn finds_a_needle_only_where_it_is() {
         let text = r#"{"Transform":"AWS::LanguageExtensions","Resources":{}}"#;
@@ -635,6 +635,18 @@ mod text_has_tests {
         assert!(super::text_has(text, "{}}"));
         assert!(!super::text_has(text, "Fn::ForEach"));
         assert!(!super::text_has("", "x"));
+    }
+
+    #[test]
+    fn an_if_is_found_inside_mappings_and_lists() {
+        use serde_json::json;
+        let joined = json!({"Fn::Join": ["-", [{"Fn::If": ["C", "a", "b"]}, "x"]]});
+        assert!(super::has_if(&joined));
+        assert!(super::has_if(&json!([["y", {"Fn::If": ["C", 1, 2]}]])));
+        assert!(!super::has_if(
+            &json!({"Fn::Join": ["-", ["a", {"Ref": "If"}]]})
+        ));
+        assert!(!super::has_if(&json!("Fn::If")));
     }
 }
 
