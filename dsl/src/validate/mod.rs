@@ -648,6 +648,25 @@ mod helper_tests {
         ));
         assert!(!super::has_if(&json!("Fn::If")));
     }
+
+    #[test]
+    fn a_literal_boolean_is_a_boolean_or_its_text_in_any_case() {
+        use serde_json::json;
+        for (v, b) in [
+            (json!(true), Some(true)),
+            (json!(false), Some(false)),
+            (json!("True"), Some(true)),
+            (json!("false"), Some(false)),
+            (json!("FALSE"), Some(false)),
+            (json!("no"), None),
+            (json!(""), None),
+            (json!(0), None),
+            (json!({"Ref": "Flag"}), None),
+        ] {
+            assert_eq!(super::lit_bool(Some(&v)), b, "{v}");
+        }
+        assert_eq!(super::lit_bool(None), None);
+    }
 }
 
 #[cfg(test)]
