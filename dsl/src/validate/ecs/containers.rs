@@ -524,5 +524,26 @@ mod tests {
             )
             .is_empty()
         );
+        // The message names what needs the encryption.
+        for (efs, uses) in [
+            ("AuthorizationConfig: {IAM: ENABLED}", "IAM authorization,"),
+            (
+                "AuthorizationConfig: {AccessPointId: fsap-1}",
+                "an access point,",
+            ),
+            (
+                "AuthorizationConfig: {IAM: ENABLED, AccessPointId: fsap-1}",
+                "IAM authorization and an access point,",
+            ),
+        ] {
+            let f = found(&t(efs), "FF4028");
+            assert_eq!(f.len(), 1, "{efs}");
+            assert_eq!(
+                f[0].2,
+                format!(
+                    "the EFS volume uses {uses} which needs transit encryption, and TransitEncryption is left out"
+                )
+            );
+        }
     }
 }
