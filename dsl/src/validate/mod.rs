@@ -667,6 +667,33 @@ mod helper_tests {
         }
         assert_eq!(super::lit_bool(None), None);
     }
+
+    #[test]
+    fn getatt_parts_only_of_two_items_or_dotted_text() {
+        use serde_json::json;
+        let parts = |v: serde_json::Value| {
+            let (r, a) = super::getatt_parts(&v);
+            (r.map(str::to_owned), a.map(str::to_owned))
+        };
+        let some = |r: &str, a: &str| (Some(r.to_owned()), Some(a.to_owned()));
+        assert_eq!(
+            parts(json!(["Db", "Endpoint.Address"])),
+            some("Db", "Endpoint.Address")
+        );
+        assert_eq!(
+            parts(json!("Db.Endpoint.Address")),
+            some("Db", "Endpoint.Address")
+        );
+        for v in [
+            json!([]),
+            json!(["Db"]),
+            json!(["Db", "A", "B"]),
+            json!("Db"),
+            json!(1),
+        ] {
+            assert_eq!(parts(v.clone()), (None, None), "{v}");
+        }
+    }
 }
 
 #[cfg(test)]
