@@ -694,6 +694,24 @@ mod helper_tests {
             assert_eq!(parts(v.clone()), (None, None), "{v}");
         }
     }
+
+    #[test]
+    fn the_target_of_a_ref_or_getatt_in_either_form() {
+        use serde_json::json;
+        for (v, target) in [
+            (json!({"Ref": "Db"}), Some("Db")),
+            (
+                json!({"Fn::GetAtt": ["Db", "Endpoint.Address"]}),
+                Some("Db"),
+            ),
+            (json!({"Fn::GetAtt": "Db.Endpoint.Address"}), Some("Db")),
+            (json!({"Fn::Sub": "${Db}"}), None),
+            (json!("Db"), None),
+        ] {
+            assert_eq!(super::ref_or_getatt_target(Some(&v)), target, "{v}");
+        }
+        assert_eq!(super::ref_or_getatt_target(None), None);
+    }
 }
 
 #[cfg(test)]
