@@ -628,6 +628,18 @@ mod suggest_tests {
 
 #[cfg(test)]
 mod helper_tests {
+    use serde_json::json;
+
+    #[test]
+    fn a_value_is_shown_whole_up_to_sixty_characters() {
+        // A JSON string of 58 characters is 60 with its quotes.
+        let sixty = json!("x".repeat(58));
+        assert_eq!(super::shown(&sixty), sixty.to_string());
+        let long = json!("y".repeat(59));
+        assert_eq!(super::shown(&long), format!("\"{}...", "y".repeat(56)));
+        assert_eq!(super::shown(&json!({"Ref": "A"})), r#"{"Ref":"A"}"#);
+    }
+
     #[test]
     fn finds_a_needle_only_where_it_is() {
         let text = r#"{"Transform":"AWS::LanguageExtensions","Resources":{}}"#;
@@ -639,7 +651,6 @@ mod helper_tests {
 
     #[test]
     fn an_if_is_found_inside_mappings_and_lists() {
-        use serde_json::json;
         let joined = json!({"Fn::Join": ["-", [{"Fn::If": ["C", "a", "b"]}, "x"]]});
         assert!(super::has_if(&joined));
         assert!(super::has_if(&json!([["y", {"Fn::If": ["C", 1, 2]}]])));
@@ -651,7 +662,6 @@ mod helper_tests {
 
     #[test]
     fn a_literal_boolean_is_a_boolean_or_its_text_in_any_case() {
-        use serde_json::json;
         for (v, b) in [
             (json!(true), Some(true)),
             (json!(false), Some(false)),
@@ -670,7 +680,6 @@ mod helper_tests {
 
     #[test]
     fn getatt_parts_only_of_two_items_or_dotted_text() {
-        use serde_json::json;
         let parts = |v: serde_json::Value| {
             let (r, a) = super::getatt_parts(&v);
             (r.map(str::to_owned), a.map(str::to_owned))
@@ -697,7 +706,6 @@ mod helper_tests {
 
     #[test]
     fn the_target_of_a_ref_or_getatt_in_either_form() {
-        use serde_json::json;
         for (v, target) in [
             (json!({"Ref": "Db"}), Some("Db")),
             (
@@ -747,8 +755,8 @@ Resources:
 ";
         let t = crate::Template::parse("t.yaml", text).unwrap();
         let r = super::validate(&t);
-        let rules: Vec<&str> = r.diagnostics.iter().map(|d| d.rule).collect();
-        assert_eq!(r.diagnostics.len(), 3, "{rules:?}");
+        let found: Vec<&str> = r.diagnostics.iter().map(|d| d.rule).collect();
+        assert_eq!(r.diagnostics.len(), 3, "{found:?}");
         assert_eq!(
             r.diagnostics
                 .iter()
@@ -757,16 +765,5 @@ Resources:
             2
         );
         assert_eq!((r.errors(), r.warnings()), (1, 2));
-    }
-
-    #[test]
-    fn a_value_is_shown_whole_up_to_sixty_characters() {
-        use serde_json::json;
-        // A JSON string of 58 characters is 60 with its quotes.
-        let sixty = json!("x".repeat(58));
-        assert_eq!(super::shown(&sixty), sixty.to_string());
-        let long = json!("y".repeat(59));
-        assert_eq!(super::shown(&long), format!("\"{}...", "y".repeat(56)));
-        assert_eq!(super::shown(&json!({"Ref": "A"})), r#"{"Ref":"A"}"#);
     }
 }
