@@ -390,6 +390,40 @@ mod tests {
         }
     }
 
+    /// Each list setting Fargate refuses gets the way out that fits it: containers of a
+    /// task share localhost, and DNS comes from the VPC.
+    #[test]
+    fn list_refusals_say_what_to_do_instead() {
+        for (setting, hint) in [
+            (
+                ", Links: [db]",
+                "remove Links: containers of a Fargate task reach each other on localhost",
+            ),
+            (
+                ", ExtraHosts: [{Hostname: a, IpAddress: 10.0.0.1}]",
+                "remove it: a Fargate task uses the VPC's DNS (set DNS options on the VPC)",
+            ),
+            (
+                ", DnsServers: [10.0.0.2]",
+                "remove it: a Fargate task uses the VPC's DNS (set DNS options on the VPC)",
+            ),
+            (
+                ", DnsSearchDomains: [corp]",
+                "remove it: a Fargate task uses the VPC's DNS (set DNS options on the VPC)",
+            ),
+            (
+                ", DockerSecurityOptions: ['no-new-privileges']",
+                "remove it, or add EC2 to RequiresCompatibilities and run the task on EC2",
+            ),
+        ] {
+            let hints: Vec<String> = found(&task("[FARGATE]", "", setting), "FF4055")
+                .into_iter()
+                .map(|d| d.3)
+                .collect();
+            assert_eq!(hints, vec![hint.to_owned()], "{setting}");
+        }
+    }
+
     #[test]
     fn each_task_refusal_fires() {
         for (rest, path) in [
