@@ -347,5 +347,78 @@ mod parameter_tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].1, "Service.Properties");
         assert!(d[0].2.contains("Mode = awsvpc"), "{}", d[0].2);
+        // Another task definition's parameter is no neighbour of the service: not named.
+        let other = "  Other:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      NetworkMode: !Ref OtherMode\n      ContainerDefinitions: [{Name: app, Image: nginx, Memory: 512}]\n";
+        let other_mode = "  OtherMode:\n    Type: String\n    AllowedValues: [bridge, host]\n";
+        let d = found(
+            &t(&format!("{params}{other_mode}"), &format!("{body}{other}")),
+            "FF4012",
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].2.ends_with(" (when Mode = awsvpc; Count = 1)"),
+            "{}",
+            d[0].2
+        );
+    }
+
+    /// Each finding of a case is reported, those of one rule at other paths and those with
+    /// the same message at other paths included; what the template as written reports is
+    /// not repeated, and does not hide a finding of the same rule elsewhere.
+    #[test]
+    fn each_finding_of_a_case_is_reported_once() {
+        let mode = "  Mode:\n    Type: String\n    AllowedValues: [bridge, awsvpc]\n";
+        let body = "  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      NetworkMode: !Ref Mode\n      ContainerDefinitions:\n        - {Name: db, Image: postgres, Memory: 512}\n        - {Name: a, Image: nginx, Memory: 512, Links: [db]}\n        - {Name: b, Image: nginx, Memory: 512, Links: [db]}\n        - {Name: c, Image: nginx, Memory: 512, Hostname: c}\n  Fixed:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      NetworkMode: awsvpc\n      ContainerDefinitions:\n        - {Name: db, Image: postgres, Memory: 512}\n        - {Name: a, Image: nginx, Memory: 512, Links: [db]}\n";
+        let d = found(&t(mode, body), "FF4056");
+        assert_eq!(
+            d.iter().map(|d| d.1.as_str()).collect::<Vec<_>>(),
+            [
+                "Fixed.Properties.ContainerDefinitions[1].Links",
+                "Task.Properties.ContainerDefinitions[1].Links",
+                "Task.Properties.ContainerDefinitions[2].Links",
+                "Task.Properties.ContainerDefinitions[3].Hostname",
+            ],
+            "{d:?}"
+        );
+        assert!(!d[0].2.contains("(when"), "{}", d[0].2);
+        for d in &d[1..] {
+            assert!(d.2.ends_with(" (when Mode = awsvpc)"), "{}", d.2);
+        }
+    }
+
+    /// Only the resources the rules read are specialized: the parameters of others do not
+    /// count towards the bound of cases (256), past which nothing would be judged.
+    #[test]
+    fn parameters_of_resources_the_rules_do_not_read_are_not_followed() {
+        let mut params =
+            String::from("  Mode:\n    Type: String\n    AllowedValues: [bridge, awsvpc]\n");
+        let mut tags = String::new();
+        for i in 0..8 {
+            params.push_str(&format!(
+                "  T{i}:\n    Type: String\n    AllowedValues: [a, b]\n"
+            ));
+            tags.push_str(&format!("        - {{Key: k{i}, Value: !Ref T{i}}}\n"));
+        }
+        let body = format!(
+            "  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      NetworkMode: !Ref Mode\n      ContainerDefinitions:\n        - {{Name: db, Image: postgres, Memory: 512}}\n        - {{Name: a, Image: nginx, Memory: 512, Links: [db]}}\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      Tags:\n{tags}"
+        );
+        let d = found(&t(&params, &body), "FF4056");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].2.ends_with(" (when Mode = awsvpc)"), "{}", d[0].2);
+    }
+
+    /// The resources the rules relate to their own are read under each case too: here an
+    /// Auto Scaling group whose scale-in protection comes from a parameter.
+    #[test]
+    fn related_resources_are_read_under_each_case() {
+        let protect = "  Protect:\n    Type: String\n    AllowedValues: ['true', 'false']\n";
+        let body = "  Group:\n    Type: AWS::AutoScaling::AutoScalingGroup\n    Properties:\n      MinSize: '0'\n      MaxSize: '2'\n      NewInstancesProtectedFromScaleIn: !Ref Protect\n  Provider:\n    Type: AWS::ECS::CapacityProvider\n    Properties:\n      AutoScalingGroupProvider:\n        AutoScalingGroupArn: !Ref Group\n        ManagedTerminationProtection: ENABLED\n        ManagedScaling: {Status: ENABLED}\n";
+        let d = found(&t(protect, body), "FF4042");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].1,
+            "Provider.Properties.AutoScalingGroupProvider.ManagedTerminationProtection"
+        );
+        assert!(d[0].2.ends_with(" (when Protect = false)"), "{}", d[0].2);
     }
 }
