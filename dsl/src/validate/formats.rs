@@ -429,6 +429,9 @@ mod tests {
             cidr("2001:db8::1/64", true),
             Cidr::HostBits("2001:db8::/64".into())
         );
+        // The first bit of an IPv6 address set (multicast): the whole width is masked.
+        assert_eq!(cidr("ff00::/8", true), Cidr::Network);
+        assert_eq!(cidr("ff00::1/8", true), Cidr::HostBits("ff00::/8".into()));
         assert_eq!(cidr("2001:db8::/129", true), Cidr::Malformed);
         assert_eq!(cidr("10.0.0.0/8", true), Cidr::Malformed);
     }
@@ -664,6 +667,48 @@ Resources:
 ",
         );
         assert!(d.iter().all(|(r, ..)| r != "FF2020"), "{d:?}");
+    }
+
+    /// A form listed in `OTHER_FORMS` is accepted on its own resource type only: an AMI
+    /// property elsewhere is still held to the AMI ID form.
+    #[test]
+    fn another_form_is_accepted_only_on_its_own_type() {
+        let d = diagnostics(
+            "Resources:
+  Fleet:
+    Type: AWS::CodeBuild::Fleet
+    Properties:
+      ImageId: aws/codebuild/amazonlinux-x86_64-standard:5.0
+  Vm:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: aws/codebuild/amazonlinux-x86_64-standard:5.0
+",
+        );
+        let ff2020: Vec<_> = d.iter().filter(|(r, ..)| r == "FF2020").collect();
+        assert_eq!(ff2020.len(), 1, "{d:?}");
+        assert_eq!(ff2020[0].1, "Vm.Properties.ImageId");
+    }
+
+    /// A CIDR property says which kind of block it takes: IPv4 only, IPv6 only, or either.
+    #[test]
+    fn a_malformed_cidr_block_is_told_the_kind_the_property_takes() {
+        let one = |key: &str| {
+            let d = diagnostics(&format!(
+                "Resources:\n  In:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: sg-0123456789abcdef0\n      IpProtocol: tcp\n      FromPort: 22\n      ToPort: 22\n      {key}: not-a-block\n"
+            ));
+            let ff2020: Vec<_> = d.into_iter().filter(|(r, ..)| r == "FF2020").collect();
+            assert_eq!(ff2020.len(), 1, "{ff2020:?}");
+            ff2020[0].2.clone()
+        };
+        assert_eq!(
+            one("CidrIp"),
+            "\"not-a-block\" is not an IPv4 CIDR block (like 10.0.0.0/16)"
+        );
+        assert_eq!(
+            one("CidrIpv6"),
+            "\"not-a-block\" is not an IPv6 CIDR block (like 2001:db8::/56)"
+        );
     }
 
     #[test]
