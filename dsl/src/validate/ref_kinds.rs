@@ -200,5 +200,42 @@ mod tests {
         ] {
             assert!(found(&t(fine), "FF3013").is_empty(), "{fine}");
         }
+        // A custom resource of the generic type gives whatever its function returns.
+        let custom = t("      VpcId: !Ref Custom\n").replace(
+            "  It:\n",
+            "  Custom:\n    Type: AWS::CloudFormation::CustomResource\n    Properties: {ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:f}\n  It:\n",
+        );
+        assert!(found(&custom, "FF3013").is_empty());
+        // An `Fn::If` of other than three items is no choice (its shape is another rule's).
+        assert!(found(&t("      VpcId: !If [C, !Ref Role]\n"), "FF3013").is_empty());
+        // Inside another function a key is no property: here a variable of `Fn::Sub`.
+        assert!(
+            found(
+                &t("      Name: !Sub ['${VpcId}', {VpcId: !Ref Role}]\n"),
+                "FF3013"
+            )
+            .is_empty()
+        );
+    }
+
+    /// Properties are followed through lists and mappings, to 64 steps from the resource.
+    #[test]
+    fn properties_are_found_in_lists_and_mappings_to_the_depth_bound() {
+        let f = found(&t("      Nested: [{VpcId: !Ref Role}]\n"), "FF3013");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].1, "It.Properties.Nested[0].VpcId");
+        // `It`, `Properties` and 62 mappings: the VpcId is the 65th step, read from the
+        // 64th; one mapping more and it is past the bound.
+        let nested = |n: usize| {
+            let mut v = "{VpcId: !Ref Role}".to_owned();
+            for _ in 0..n {
+                v = format!("{{A: {v}}}");
+            }
+            found(&t(&format!("      Deep: {v}\n")), "FF3013")
+        };
+        let f = nested(61);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].1.matches(".A").count(), 61, "{}", f[0].1);
+        assert!(nested(62).is_empty());
     }
 }
