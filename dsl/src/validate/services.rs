@@ -405,7 +405,7 @@ fn dns_records(cx: &mut Cx) {
 fn txt_problem(v: &str) -> Option<String> {
     let b = v.as_bytes();
     let mut i = 0;
-    let mut strings = 0;
+    let mut quoted = false;
     while i < b.len() {
         match b[i] {
             b' ' => i += 1,
@@ -423,7 +423,7 @@ fn txt_problem(v: &str) -> Option<String> {
                     len += 1;
                 }
                 i += 1;
-                strings += 1;
+                quoted = true;
                 if len > 255 {
                     return Some(format!("holds a string of {len} characters; each string of a TXT record is at most 255"));
                 }
@@ -431,7 +431,7 @@ fn txt_problem(v: &str) -> Option<String> {
             _ => return Some("is not enclosed in double quotes (a TXT record's value is one or more quoted strings)".into()),
         }
     }
-    (strings == 0).then(|| "holds no quoted string".into())
+    (!quoted).then(|| "holds no quoted string".into())
 }
 
 fn dynamodb(cx: &mut Cx) {
@@ -750,6 +750,155 @@ mod tests {
         }
     }
 
+    /// `\ddd` (three digits) is one character, `\"` one: a string of 255 with either
+    /// is at the limit, not past it.
+    #[test]
+    fn txt_escapes_count_as_one_character() {
+        let a = |n: usize| "a".repeat(n);
+        assert_eq!(txt_problem(&format!("\"{}\\065\"", a(254))), None);
+        assert_eq!(txt_problem(&format!("\"{}\\\"\"", a(254))), None);
+        assert_eq!(
+            txt_problem(&format!("\"{}\\065\"", a(255))).as_deref(),
+            Some("holds a string of 256 characters; each string of a TXT record is at most 255")
+        );
+        // A backslash before fewer than three digits escapes one character.
+        assert_eq!(txt_problem(&format!("\"{}\\06\"", a(253))), None);
+        assert!(txt_problem(&format!("\"{}\\06\"", a(254))).is_some());
+    }
+
+    /// Each record type's hint says what its value must be.
+    #[test]
+    fn record_hints_follow_the_record_type() {
+        let hint = |kind: &str, value: &str| {
+            let d = super::super::found(
+                &format!(
+                    "Resources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      HostedZoneId: Z0123456789ABCDEFGHIJ\n      Name: www.example.com\n      Type: {kind}\n      TTL: '300'\n      ResourceRecords: ['{value}']\n"
+                ),
+                "FF2026",
+            );
+            assert_eq!(d.len(), 1, "{d:?}");
+            d[0].3.clone()
+        };
+        assert_eq!(
+            hint("A", "2001:db8::1"),
+            "write an IPv4 address (203.0.113.10); an IPv6 address goes in an AAAA record"
+        );
+        assert_eq!(
+            hint("AAAA", "127.0.0.1"),
+            "write an IPv6 address (2001:db8::10); an IPv4 address goes in an A record"
+        );
+        assert!(hint("TXT", "hello").starts_with("write each string in double quotes"));
+    }
+
+    /// FF2021 names the attributes defined and not used, and used and not defined (in the
+    /// table's and its indexes' key schemas).
+    #[test]
+    fn dynamodb_attributes_are_those_the_key_schemas_use() {
+        let t = |extra: &str| {
+            format!(
+                "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions: [{{AttributeName: pk, AttributeType: S}}, {{AttributeName: extra, AttributeType: S}}]\n      KeySchema: [{{AttributeName: pk, KeyType: HASH}}]\n{extra}"
+            )
+        };
+        let d = super::super::found(&t(""), "FF2021");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].1, "T.Properties.AttributeDefinitions");
+        assert_eq!(
+            d[0].2,
+            "AttributeDefinitions defines `extra`, which no key schema uses; DynamoDB refuses the table"
+        );
+        let gsi = "      GlobalSecondaryIndexes:\n        - {IndexName: i, KeySchema: [{AttributeName: extra, KeyType: HASH}, {AttributeName: sk, KeyType: RANGE}, {AttributeName: at, KeyType: RANGE}], Projection: {ProjectionType: ALL}}\n";
+        let d = super::super::found(&t(gsi), "FF2021");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].2,
+            "the key schemas use `at`, `sk`, which AttributeDefinitions does not define; DynamoDB refuses the table"
+        );
+        assert_eq!(
+            d[0].3,
+            "add `at`, `sk` to AttributeDefinitions with its type (S, N or B)"
+        );
+        // A local index counts too; a name that is not text leaves the table unjudged.
+        let lsi = "      LocalSecondaryIndexes:\n        - {IndexName: l, KeySchema: [{AttributeName: pk, KeyType: HASH}, {AttributeName: extra, KeyType: RANGE}], Projection: {ProjectionType: ALL}}\n";
+        assert!(super::super::found(&t(lsi), "FF2021").is_empty());
+        let opaque = "      LocalSecondaryIndexes:\n        - {IndexName: l, KeySchema: [{AttributeName: !Ref N, KeyType: HASH}], Projection: {ProjectionType: ALL}}\n";
+        assert!(super::super::found(&t(opaque), "FF2021").is_empty());
+    }
+
+    /// The billing mode written out as the default, a mode that is no billing mode (the
+    /// schema's enum reports it), and throughput an `Fn::If` or `AWS::NoValue` may leave out.
+    #[test]
+    fn throughput_is_judged_only_for_known_modes_and_written_throughput() {
+        let t = |props: &str| {
+            format!(
+                "Conditions:\n  C: !Equals [a, b]\nResources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      AttributeDefinitions: [{{AttributeName: pk, AttributeType: S}}]\n      KeySchema: [{{AttributeName: pk, KeyType: HASH}}]\n{props}"
+            )
+        };
+        assert_eq!(
+            found(&t("      BillingMode: PROVISIONED\n"), "FF2029"),
+            ["T.Properties"]
+        );
+        assert!(
+            found(
+                &t("      BillingMode: ON_DEMAND\n      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"),
+                "FF2029"
+            )
+            .is_empty()
+        );
+        for maybe in [
+            "!Ref AWS::NoValue",
+            "!If [C, {ReadCapacityUnits: 1, WriteCapacityUnits: 1}, !Ref AWS::NoValue]",
+        ] {
+            assert!(
+                found(
+                    &t(&format!(
+                        "      BillingMode: PAY_PER_REQUEST\n      ProvisionedThroughput: {maybe}\n"
+                    )),
+                    "FF2029"
+                )
+                .is_empty(),
+                "{maybe}"
+            );
+        }
+    }
+
+    /// A backup moved to cold storage is kept there at least 90 days: `DeleteAfterDays` at
+    /// exactly 90 days after the move is allowed, a day less is not.
+    #[test]
+    fn backup_lifecycles_keep_cold_backups_90_days() {
+        let t = |cold: u32, delete: u32| {
+            format!(
+                "Resources:\n  Plan:\n    Type: AWS::Backup::BackupPlan\n    Properties:\n      BackupPlan:\n        BackupPlanName: p\n        BackupPlanRule:\n          - RuleName: r\n            TargetBackupVault: v\n            Lifecycle: {{MoveToColdStorageAfterDays: {cold}, DeleteAfterDays: {delete}}}\n            CopyActions:\n              - DestinationBackupVaultArn: arn:aws:backup:us-east-1:123456789012:backup-vault:w\n                Lifecycle: {{MoveToColdStorageAfterDays: {cold}, DeleteAfterDays: {}}}\n",
+                delete + 90
+            )
+        };
+        assert!(super::super::found(&t(30, 120), "FF2008").is_empty());
+        assert!(super::super::found(&t(30, 500), "FF2008").is_empty());
+        let d = super::super::found(&t(30, 119), "FF2008");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].1,
+            "Plan.Properties.BackupPlan.BackupPlanRule[0].Lifecycle.DeleteAfterDays"
+        );
+        assert_eq!(
+            d[0].2,
+            "DeleteAfterDays 119 is less than 90 days after MoveToColdStorageAfterDays 30: AWS Backup keeps cold backups at least 90 days"
+        );
+        assert_eq!(
+            d[0].3,
+            "set DeleteAfterDays to at least 120, or move to cold storage later"
+        );
+        // A copy action's lifecycle is judged too.
+        let copy = t(30, 119).replace("DeleteAfterDays: 209", "DeleteAfterDays: 100");
+        let d = super::super::found(&copy, "FF2008");
+        assert_eq!(
+            d.iter().map(|d| d.1.as_str()).collect::<Vec<_>>(),
+            [
+                "Plan.Properties.BackupPlan.BackupPlanRule[0].Lifecycle.DeleteAfterDays",
+                "Plan.Properties.BackupPlan.BackupPlanRule[0].CopyActions[0].Lifecycle.DeleteAfterDays"
+            ]
+        );
+    }
+
     #[test]
     fn record_values_follow_the_record_type() {
         let t = |kind: &str, value: &str| {
@@ -805,6 +954,14 @@ mod tests {
                 "FF2027"
             ),
             ["G.Properties.AutomaticFailoverEnabled"]
+        );
+        // One node group is no cluster mode.
+        assert!(
+            found(
+                &t("      AutomaticFailoverEnabled: false\n      NumNodeGroups: 1\n"),
+                "FF2027"
+            )
+            .is_empty()
         );
         assert_eq!(
             found(
