@@ -136,6 +136,25 @@ mod tests {
         );
     }
 
+    /// Each resource's message names the others with the same identifier, not itself.
+    #[test]
+    fn each_message_names_the_others() {
+        let p = "    Properties:\n      LogGroupName: app\n";
+        let t = format!("{}  C:\n    Type: AWS::Logs::LogGroup\n{p}", groups(p, p));
+        let d = crate::validate::found(&t, "FF2023");
+        let said: Vec<&str> = d.iter().map(|d| d.2.as_str()).collect();
+        let msg = |others: &str| {
+            format!(
+                "has the same `LogGroupName` as {others}: they would be one AWS::Logs::LogGroup, and CloudFormation fails to create the second (it already exists)"
+            )
+        };
+        assert_eq!(said, [msg("`B`, `C`"), msg("`A`, `C`"), msg("`A`, `B`")]);
+        assert_eq!(
+            d[0].3,
+            "give each its own LogGroupName (or leave it out, where AWS can name the resource)"
+        );
+    }
+
     #[test]
     fn names_that_may_differ_are_not_judged() {
         let named = |n: &str| format!("    Properties:\n      LogGroupName: {n}\n");
