@@ -239,3 +239,46 @@ pub(super) fn managed_instances_associations(cx: &mut Cx) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::spot_entry;
+    use serde_json::json;
+
+    /// A `FARGATE_SPOT` entry places tasks when its weight is above 0 (or not written out,
+    /// or an expression), or when its base is above 0.
+    #[test]
+    fn a_spot_entry_places_tasks_by_weight_or_base() {
+        let at = |entry: serde_json::Value| {
+            spot_entry(Some(
+                &json!([{"CapacityProvider": "FARGATE", "Weight": 1}, entry]),
+            ))
+        };
+        assert_eq!(at(json!({"CapacityProvider": "FARGATE_SPOT"})), Some(1));
+        assert_eq!(
+            at(json!({"CapacityProvider": "FARGATE_SPOT", "Weight": 2})),
+            Some(1)
+        );
+        assert_eq!(
+            at(json!({"CapacityProvider": "FARGATE_SPOT", "Weight": {"Ref": "W"}})),
+            Some(1)
+        );
+        assert_eq!(
+            at(json!({"CapacityProvider": "FARGATE_SPOT", "Weight": 0})),
+            None
+        );
+        assert_eq!(
+            at(json!({"CapacityProvider": "FARGATE_SPOT", "Weight": 0, "Base": 0})),
+            None
+        );
+        assert_eq!(
+            at(json!({"CapacityProvider": "FARGATE_SPOT", "Weight": 0, "Base": 1})),
+            Some(1)
+        );
+        assert_eq!(
+            at(json!({"CapacityProvider": "FARGATE", "Weight": 3})),
+            None
+        );
+        assert_eq!(spot_entry(None), None);
+    }
+}
