@@ -190,6 +190,31 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
     }
 
+    /// A scaling policy names its target by ScalingTargetId, or by the three properties
+    /// that identify it.
+    #[test]
+    fn a_scaling_policy_names_its_target_one_way_or_the_other() {
+        let policy = |props: &str| {
+            format!(
+                "Resources:\n  Policy:\n    Type: AWS::ApplicationAutoScaling::ScalingPolicy\n    Properties:\n      PolicyName: p\n      PolicyType: TargetTrackingScaling\n      TargetTrackingScalingPolicyConfiguration: {{TargetValue: 50, PredefinedMetricSpecification: {{PredefinedMetricType: ECSServiceAverageCPUUtilization}}}}\n{props}"
+            )
+        };
+        assert!(found(&policy("      ResourceId: service/web/api\n      ScalableDimension: ecs:service:DesiredCount\n      ServiceNamespace: ecs\n"), "FF4033").is_empty());
+        let f = found(&policy("      ResourceId: service/web/api\n"), "FF4033");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].1, "Policy.Properties");
+    }
+
+    /// A literal `service/<cluster>/<name>` is the service whose ServiceName is that name,
+    /// not another one.
+    #[test]
+    fn a_literal_resource_id_finds_the_service_by_its_name() {
+        let text = "Resources:\n  Api:\n    Type: AWS::ECS::Service\n    Properties:\n      ServiceName: api\n      DesiredCount: 2\n  Other:\n    Type: AWS::ECS::Service\n    Properties:\n      ServiceName: other\n      DesiredCount: 2\n  Target:\n    Type: AWS::ApplicationAutoScaling::ScalableTarget\n    Properties:\n      ServiceNamespace: ecs\n      ScalableDimension: ecs:service:DesiredCount\n      ResourceId: service/web/api\n      MinCapacity: 1\n      MaxCapacity: 4\n";
+        let f = found(text, "FF4034");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].1, "Api.Properties.DesiredCount");
+    }
+
     /// FF4034 names the count as written: a number, or a string.
     #[test]
     fn the_desired_count_is_shown_as_written() {
