@@ -514,6 +514,96 @@ mod tests {
         assert_eq!(canary(1380, 601).len(), 1);
     }
 
+    /// FF4015, FF4016, FF4017 and FF4080 on the deployment strategies of the ECS
+    /// controller: the controller each needs, the configuration each takes, a linear
+    /// deployment's length at exactly 33 hours, and the parts traffic shifting needs.
+    #[test]
+    fn deployment_strategies_are_judged_with_their_controller_and_configuration() {
+        let service = |dc: &str, extra: &str| {
+            format!(
+                "Resources:\n  Service:\n    Type: AWS::ECS::Service\n    Properties:\n      DeploymentConfiguration:\n{dc}{extra}"
+            )
+        };
+        let green = "        Strategy: BLUE_GREEN\n";
+        assert!(
+            found(
+                &service(green, "      DeploymentController: {Type: ECS}\n"),
+                "FF4015"
+            )
+            .is_empty()
+        );
+        let f = found(
+            &service(green, "      DeploymentController: {Type: CODE_DEPLOY}\n"),
+            "FF4015",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            f[0].1,
+            "Service.Properties.DeploymentConfiguration.Strategy"
+        );
+
+        let linear = "        LinearConfiguration: {StepPercent: 10}\n";
+        assert!(
+            found(
+                &service(&format!("        Strategy: LINEAR\n{linear}"), ""),
+                "FF4016"
+            )
+            .is_empty()
+        );
+        let f = found(
+            &service(&format!("        Strategy: CANARY\n{linear}"), ""),
+            "FF4016",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            f[0].1,
+            "Service.Properties.DeploymentConfiguration.LinearConfiguration"
+        );
+
+        // 10 % steps are 9 steps: bake + 9 × step bake, 1980 minutes at most.
+        let long = |bake: i64, step_bake: i64| {
+            found(
+                &service(
+                    &format!(
+                        "        Strategy: LINEAR\n        BakeTimeInMinutes: {bake}\n        LinearConfiguration: {{StepPercent: 10, StepBakeTimeInMinutes: {step_bake}}}\n"
+                    ),
+                    "",
+                ),
+                "FF4017",
+            )
+        };
+        assert!(long(90, 210).is_empty());
+        let f = long(91, 210);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            f[0].2,
+            "the deployment takes too long: bake time 91 + 9 steps × 210 minutes between steps = 1981 minutes, over the 1980 minutes (33 hours) CloudFormation accepts for one deployment"
+        );
+
+        let lb = |advanced: &str| {
+            found(
+                &service(
+                    green,
+                    &format!(
+                        "      LoadBalancers: [{{TargetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/a/1, ContainerName: app, ContainerPort: 80{advanced}}}]\n"
+                    ),
+                ),
+                "FF4080",
+            )
+        };
+        let f = lb("");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].1, "Service.Properties.LoadBalancers[0]");
+        assert!(
+            f[0].2
+                .ends_with("has no AlternateTargetGroupArn, no ProductionListenerRule, no RoleArn"),
+            "{}",
+            f[0].2
+        );
+        assert!(lb(", AdvancedConfiguration: {AlternateTargetGroupArn: b, ProductionListenerRule: r, RoleArn: role}").is_empty());
+        assert!(lb(", AdvancedConfiguration: !Ref AWS::NoValue").is_empty());
+    }
+
     /// FF4050's hint names the task's volume configured at launch (not another one).
     #[test]
     fn the_hint_names_the_volume_configured_at_launch() {
@@ -535,6 +625,7 @@ mod tests {
             )
         };
         assert_eq!(found(&template("ListenerA"), "FF4013"), vec![]);
+        assert_eq!(found(&template("[ListenerA, GroupB]"), "FF4013"), vec![]);
         let f = found(&template("ListenerB"), "FF4013");
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(
