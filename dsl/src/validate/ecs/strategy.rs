@@ -331,6 +331,116 @@ mod tests {
         assert_eq!(found(&scoped("!Ref D"), "FF4049").len(), 1);
     }
 
+    /// Each rule's hint, FF4045 on a service only, and FF4049's message naming the
+    /// providers as written (a literal, a Ref).
+    #[test]
+    fn each_rule_says_what_to_do() {
+        let one = |text: &str, rule: &str| {
+            let d = found(text, rule);
+            assert_eq!(d.len(), 1, "{rule}: {d:?}");
+            d.into_iter().next().unwrap()
+        };
+        let launch = service("        - {CapacityProvider: FARGATE}\n").replace(
+            "      Cluster: c\n",
+            "      Cluster: c\n      LaunchType: FARGATE\n",
+        );
+        let d = one(&launch, "FF4045");
+        assert_eq!(d.1, "S.Properties.LaunchType");
+        assert_eq!(
+            d.3,
+            "remove LaunchType (the strategy places the tasks), or the strategy"
+        );
+        let two_bases = "        - {CapacityProvider: FARGATE, Base: 1, Weight: 1}\n        - {CapacityProvider: FARGATE_SPOT, Base: 1}\n";
+        assert_eq!(
+            one(&service(two_bases), "FF4046").3,
+            "keep the Base on one provider (the tasks it places come first)"
+        );
+        let no_weight = "        - {CapacityProvider: FARGATE, Weight: 0}\n        - {CapacityProvider: FARGATE_SPOT}\n";
+        assert_eq!(
+            one(&service(no_weight), "FF4047").3,
+            "give at least one provider a Weight of 1 or more"
+        );
+        let asg = "  P:\n    Type: AWS::ECS::CapacityProvider\n    Properties:\n      AutoScalingGroupProvider: {AutoScalingGroupArn: arn}\n";
+        let mixed = format!(
+            "{}{asg}",
+            service(
+                "        - {CapacityProvider: FARGATE, Weight: 1}\n        - {CapacityProvider: !Ref P, Weight: 1}\n"
+            )
+        );
+        let d = one(&mixed, "FF4048");
+        assert_eq!(d.1, "S.Properties.CapacityProviderStrategy");
+        assert_eq!(
+            d.3,
+            "use separate services (or clusters) for Fargate and for EC2 capacity"
+        );
+        // A provider without an Auto Scaling group (Managed Instances) is no such mix.
+        let managed = mixed.replace(
+            "AutoScalingGroupProvider: {AutoScalingGroupArn: arn}",
+            "ManagedInstancesProvider: {InfrastructureRoleArn: arn}",
+        );
+        assert!(found(&managed, "FF4048").is_empty());
+        let cluster = "  C:\n    Type: AWS::ECS::Cluster\n    Properties:\n      CapacityProviders: [FARGATE]\n      DefaultCapacityProviderStrategy: [{CapacityProvider: !Ref P, Weight: 1}]\n";
+        let d = one(&format!("Resources:\n{asg}{cluster}"), "FF4049");
+        assert_eq!(
+            d.1,
+            "C.Properties.DefaultCapacityProviderStrategy[0].CapacityProvider"
+        );
+        assert_eq!(
+            d.2,
+            "the strategy names `P` (Ref), which is not among the cluster's capacity providers (`FARGATE`)"
+        );
+        assert!(
+            d.3.starts_with("add the provider to the cluster's CapacityProviders"),
+            "{}",
+            d.3
+        );
+    }
+
+    /// A cluster's providers include those its associations add (named by Ref or by
+    /// name); a Ref is not compared against a name; a Managed Instances provider created in
+    /// the cluster is the cluster's own, its default strategy included.
+    #[test]
+    fn a_clusters_providers_are_all_it_is_given() {
+        let t = |extra: &str, item: &str| {
+            format!(
+                "Resources:\n  P:\n    Type: AWS::ECS::CapacityProvider\n    Properties:\n      AutoScalingGroupProvider: {{AutoScalingGroupArn: arn}}\n  C:\n    Type: AWS::ECS::Cluster\n    Properties:\n      CapacityProviders: [FARGATE]\n{extra}  S:\n    Type: AWS::ECS::Service\n    Properties:\n      Cluster: !Ref C\n      TaskDefinition: arn:aws:ecs:us-east-1:123456789012:task-definition/t:1\n      CapacityProviderStrategy:\n        - {{CapacityProvider: {item}, Weight: 1}}\n"
+            )
+        };
+        assert_eq!(found(&t("", "FARGATE_SPOT"), "FF4049").len(), 1);
+        for cluster in ["!Ref C", "C"] {
+            let association = format!(
+                "  A:\n    Type: AWS::ECS::ClusterCapacityProviderAssociations\n    Properties:\n      Cluster: {cluster}\n      CapacityProviders: [FARGATE_SPOT]\n      DefaultCapacityProviderStrategy: [{{CapacityProvider: FARGATE_SPOT}}]\n"
+            );
+            assert!(
+                found(&t(&association, "FARGATE_SPOT"), "FF4049").is_empty(),
+                "{cluster}"
+            );
+        }
+        // An association's own strategy is held to its own list.
+        let association = "  A:\n    Type: AWS::ECS::ClusterCapacityProviderAssociations\n    Properties:\n      Cluster: !Ref C\n      CapacityProviders: [FARGATE_SPOT]\n      DefaultCapacityProviderStrategy: [{CapacityProvider: FARGATE}]\n";
+        let d = found(&t(association, "FARGATE"), "FF4049");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].1,
+            "A.Properties.DefaultCapacityProviderStrategy[0].CapacityProvider"
+        );
+        // A Ref against names only (one may be the provider's Name): not judged.
+        let named = t("", "!Ref P").replace(
+            "CapacityProviders: [FARGATE]",
+            "CapacityProviders: [my-provider]",
+        );
+        assert!(found(&named, "FF4049").is_empty());
+        // A provider written as a mapping of more than a Ref: not judged.
+        assert!(found(&t("", "{Ref: P, Extra: x}"), "FF4049").is_empty());
+        // A Managed Instances provider created in the cluster, in its default strategy.
+        let own = "  M:\n    Type: AWS::ECS::CapacityProvider\n    Properties:\n      ClusterName: !Ref C\n      ManagedInstancesProvider: {InfrastructureRoleArn: arn}\n";
+        let text = t(own, "FARGATE").replace(
+            "      CapacityProviders: [FARGATE]\n",
+            "      CapacityProviders: [FARGATE]\n      DefaultCapacityProviderStrategy: [{CapacityProvider: !Ref M, Weight: 1}]\n",
+        );
+        assert!(found(&text, "FF4049").is_empty());
+    }
+
     #[test]
     fn the_refusals_name_the_strategy() {
         let two_bases = "        - {CapacityProvider: FARGATE, Base: 1, Weight: 1}\n        - {CapacityProvider: FARGATE_SPOT, Base: 1}\n";
