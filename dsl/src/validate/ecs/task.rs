@@ -686,6 +686,27 @@ mod tests {
         );
     }
 
+    /// FF4007 adds the containers' Cpu units and compares the sum with the task's Cpu.
+    #[test]
+    fn the_containers_cpu_units_are_added_up() {
+        let t = |a: u32, b: u32| {
+            super::super::found(
+                &format!(
+                    "Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Cpu: '256'\n      Memory: '512'\n      ContainerDefinitions:\n        - {{Name: a, Image: nginx, Cpu: {a}}}\n        - {{Name: b, Image: nginx, Cpu: {b}}}\n"
+                ),
+                "FF4007",
+            )
+        };
+        assert!(t(128, 128).is_empty());
+        let f = t(128, 200);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].1, "Task.Properties.ContainerDefinitions");
+        assert_eq!(
+            f[0].2,
+            "the containers use 328 cpu units, more than the task's 256"
+        );
+    }
+
     /// A Cpu from a parameter with a literal Memory: every value the parameter allows is
     /// checked with it.
     #[test]
@@ -693,7 +714,10 @@ mod tests {
         let text = "Parameters:\n  Cpu:\n    Type: String\n    AllowedValues: ['256', '1024']\n    Default: '1024'\nResources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      RequiresCompatibilities: [FARGATE]\n      NetworkMode: awsvpc\n      Cpu: !Ref Cpu\n      Memory: '4096'\n      ContainerDefinitions: [{Name: app, Image: nginx}]\n";
         let f = super::super::found(text, "FF4001");
         assert_eq!(f.len(), 1, "{f:?}");
-        assert!(f[0].2.contains("Cpu = 256"), "{f:?}");
+        assert_eq!(
+            f[0].2,
+            "Fargate cpu 256 does not allow memory 4096 MiB (when Cpu = 256)"
+        );
     }
 
     /// A scenario that names no parameter (a condition that always holds) adds no
