@@ -543,7 +543,7 @@ mod tests {
             let date = Date::from_days(n);
             assert_eq!(date.days_since_epoch(), n);
             assert!(date > prev, "{date} after {prev}");
-            assert!(Date::new(date.year(), date.month(), date.day()).is_some());
+            assert_eq!(Date::new(date.year(), date.month(), date.day()), Some(date));
             prev = date;
         }
         assert_eq!(Date::from_days(0), d("1970-01-01"));
