@@ -553,8 +553,16 @@ mod tests {
     #[test]
     fn dates_parse_print_and_refuse_what_is_not_one() {
         assert_eq!(d("2024-02-29").to_string(), "2024-02-29");
+        // Leap years: every fourth, but not every hundredth, but every four hundredth.
+        assert_eq!(d("2000-02-29").to_string(), "2000-02-29");
+        assert_eq!(d("2023-05-31").to_string(), "2023-05-31");
         for bad in [
             "2023-02-29",
+            "1900-02-29",
+            "2023-04-31",
+            "2023-06-31",
+            "2023-09-31",
+            "2023-11-31",
             "2023-13-01",
             "2023-00-10",
             "2023-3-31",
