@@ -599,18 +599,14 @@ mod tests {
         }
     }
 
-    fn diagnostics(yaml: &str) -> Vec<(String, String, String)> {
-        let t = Template::parse("t.yaml", yaml).unwrap();
-        validate(&t)
-            .diagnostics
-            .into_iter()
-            .map(|d| (d.rule.to_owned(), d.path, d.message))
-            .collect()
+    /// FF2020's diagnostics of the YAML template `yaml`: (severity, path, message, hint).
+    fn malformed(yaml: &str) -> Vec<(&'static str, String, String, String)> {
+        crate::validate::found(yaml, "FF2020")
     }
 
     #[test]
     fn literals_are_checked_and_list_items_each() {
-        let d = diagnostics(
+        let ff2020 = malformed(
             "Resources:
   Sg:
     Type: AWS::EC2::SecurityGroup
@@ -629,8 +625,7 @@ mod tests {
         SubnetIds: [subnet-0123456789abcdef0]
 ",
         );
-        let ff2020: Vec<_> = d.iter().filter(|(r, ..)| r == "FF2020").collect();
-        assert_eq!(ff2020.len(), 2, "{d:?}");
+        assert_eq!(ff2020.len(), 2, "{ff2020:?}");
         assert_eq!(ff2020[0].1, "Sg.Properties.VpcId");
         assert!(
             ff2020[0].2.contains("\"vpc-1234567\" is not a VPC ID"),
@@ -642,7 +637,7 @@ mod tests {
 
     #[test]
     fn intrinsics_substitutions_and_other_forms_are_skipped() {
-        let d = diagnostics(
+        let ff2020 = malformed(
             "Parameters:
   Vpc: {Type: 'AWS::EC2::VPC::Id'}
 Resources:
@@ -666,14 +661,14 @@ Resources:
       KmsMasterKeyId: 1234abcd-12ab-34cd-56ef-1234567890ab
 ",
         );
-        assert!(d.iter().all(|(r, ..)| r != "FF2020"), "{d:?}");
+        assert!(ff2020.is_empty(), "{ff2020:?}");
     }
 
     /// A form listed in `OTHER_FORMS` is accepted on its own resource type only: an AMI
     /// property elsewhere is still held to the AMI ID form.
     #[test]
     fn another_form_is_accepted_only_on_its_own_type() {
-        let d = diagnostics(
+        let ff2020 = malformed(
             "Resources:
   Fleet:
     Type: AWS::CodeBuild::Fleet
@@ -685,8 +680,7 @@ Resources:
       ImageId: aws/codebuild/amazonlinux-x86_64-standard:5.0
 ",
         );
-        let ff2020: Vec<_> = d.iter().filter(|(r, ..)| r == "FF2020").collect();
-        assert_eq!(ff2020.len(), 1, "{d:?}");
+        assert_eq!(ff2020.len(), 1, "{ff2020:?}");
         assert_eq!(ff2020[0].1, "Vm.Properties.ImageId");
     }
 
@@ -694,10 +688,9 @@ Resources:
     #[test]
     fn a_malformed_cidr_block_is_told_the_kind_the_property_takes() {
         let one = |key: &str| {
-            let d = diagnostics(&format!(
+            let ff2020 = malformed(&format!(
                 "Resources:\n  In:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: sg-0123456789abcdef0\n      IpProtocol: tcp\n      FromPort: 22\n      ToPort: 22\n      {key}: not-a-block\n"
             ));
-            let ff2020: Vec<_> = d.into_iter().filter(|(r, ..)| r == "FF2020").collect();
             assert_eq!(ff2020.len(), 1, "{ff2020:?}");
             ff2020[0].2.clone()
         };
@@ -713,7 +706,7 @@ Resources:
 
     #[test]
     fn a_kms_key_is_flagged_only_when_it_is_no_form_the_property_takes() {
-        let d = diagnostics(
+        let ff2020 = malformed(
             "Resources:
   Topic:
     Type: AWS::SNS::Topic
@@ -721,8 +714,7 @@ Resources:
       KmsMasterKeyId: aws/sns
 ",
         );
-        let ff2020: Vec<_> = d.iter().filter(|(r, ..)| r == "FF2020").collect();
-        assert_eq!(ff2020.len(), 1, "{d:?}");
+        assert_eq!(ff2020.len(), 1, "{ff2020:?}");
         assert!(ff2020[0].2.contains("KMS alias name"), "{}", ff2020[0].2);
     }
 

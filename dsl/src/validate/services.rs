@@ -727,6 +727,20 @@ mod tests {
             .collect()
     }
 
+    /// A Route 53 record set of type `kind` with the one value `value`.
+    fn record(kind: &str, value: &str) -> String {
+        format!(
+            "Resources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      HostedZoneId: Z0123456789ABCDEFGHIJ\n      Name: www.example.com\n      Type: {kind}\n      TTL: '300'\n      ResourceRecords: ['{value}']\n"
+        )
+    }
+
+    /// A DynamoDB table keyed on `pk`, with `props` (property lines) added.
+    fn table(props: &str) -> String {
+        format!(
+            "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      AttributeDefinitions: [{{AttributeName: pk, AttributeType: S}}]\n      KeySchema: [{{AttributeName: pk, KeyType: HASH}}]\n{props}"
+        )
+    }
+
     #[test]
     fn txt_values_are_quoted_strings_of_at_most_255_characters() {
         for ok in [
@@ -770,12 +784,7 @@ mod tests {
     #[test]
     fn record_hints_follow_the_record_type() {
         let hint = |kind: &str, value: &str| {
-            let d = super::super::found(
-                &format!(
-                    "Resources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      HostedZoneId: Z0123456789ABCDEFGHIJ\n      Name: www.example.com\n      Type: {kind}\n      TTL: '300'\n      ResourceRecords: ['{value}']\n"
-                ),
-                "FF2026",
-            );
+            let d = super::super::found(&record(kind, value), "FF2026");
             assert_eq!(d.len(), 1, "{d:?}");
             d[0].3.clone()
         };
@@ -828,11 +837,8 @@ mod tests {
     /// schema's enum reports it), and throughput an `Fn::If` or `AWS::NoValue` may leave out.
     #[test]
     fn throughput_is_judged_only_for_known_modes_and_written_throughput() {
-        let t = |props: &str| {
-            format!(
-                "Conditions:\n  C: !Equals [a, b]\nResources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      AttributeDefinitions: [{{AttributeName: pk, AttributeType: S}}]\n      KeySchema: [{{AttributeName: pk, KeyType: HASH}}]\n{props}"
-            )
-        };
+        // A condition for the `Fn::If` below.
+        let t = |props: &str| format!("Conditions:\n  C: !Equals [a, b]\n{}", table(props));
         assert_eq!(
             found(&t("      BillingMode: PROVISIONED\n"), "FF2029"),
             ["T.Properties"]
@@ -901,23 +907,18 @@ mod tests {
 
     #[test]
     fn record_values_follow_the_record_type() {
-        let t = |kind: &str, value: &str| {
-            format!(
-                "Resources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      HostedZoneId: Z0123456789ABCDEFGHIJ\n      Name: www.example.com\n      Type: {kind}\n      TTL: '300'\n      ResourceRecords: ['{value}']\n"
-            )
-        };
-        assert!(found(&t("A", "203.0.113.10"), "FF2026").is_empty());
+        assert!(found(&record("A", "203.0.113.10"), "FF2026").is_empty());
         assert_eq!(
-            found(&t("A", "2001:db8::1"), "FF2026"),
+            found(&record("A", "2001:db8::1"), "FF2026"),
             ["R.Properties.ResourceRecords[0]"]
         );
-        assert!(found(&t("AAAA", "2001:db8::1"), "FF2026").is_empty());
-        assert_eq!(found(&t("AAAA", "127.0.0.1"), "FF2026").len(), 1);
-        assert!(found(&t("TXT", "\"hello\""), "FF2026").is_empty());
-        assert_eq!(found(&t("TXT", "hello"), "FF2026").len(), 1);
+        assert!(found(&record("AAAA", "2001:db8::1"), "FF2026").is_empty());
+        assert_eq!(found(&record("AAAA", "127.0.0.1"), "FF2026").len(), 1);
+        assert!(found(&record("TXT", "\"hello\""), "FF2026").is_empty());
+        assert_eq!(found(&record("TXT", "hello"), "FF2026").len(), 1);
         // Other types, and values only known at deploy time, are not judged.
-        assert!(found(&t("CNAME", "127.0.0.1"), "FF2026").is_empty());
-        assert!(found(&t("A", "{{resolve:ssm:/ip}}"), "FF2026").is_empty());
+        assert!(found(&record("CNAME", "127.0.0.1"), "FF2026").is_empty());
+        assert!(found(&record("A", "{{resolve:ssm:/ip}}"), "FF2026").is_empty());
     }
 
     #[test]
@@ -993,24 +994,19 @@ mod tests {
 
     #[test]
     fn throughput_follows_the_billing_mode() {
-        let t = |props: &str| {
-            format!(
-                "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      AttributeDefinitions: [{{AttributeName: pk, AttributeType: S}}]\n      KeySchema: [{{AttributeName: pk, KeyType: HASH}}]\n{props}"
-            )
-        };
         let units = "{ReadCapacityUnits: 1, WriteCapacityUnits: 1}";
-        assert_eq!(found(&t(""), "FF2029"), ["T.Properties"]);
+        assert_eq!(found(&table(""), "FF2029"), ["T.Properties"]);
         assert!(
             found(
-                &t(&format!("      ProvisionedThroughput: {units}\n")),
+                &table(&format!("      ProvisionedThroughput: {units}\n")),
                 "FF2029"
             )
             .is_empty()
         );
-        assert!(found(&t("      BillingMode: PAY_PER_REQUEST\n"), "FF2029").is_empty());
+        assert!(found(&table("      BillingMode: PAY_PER_REQUEST\n"), "FF2029").is_empty());
         assert_eq!(
             found(
-                &t(&format!(
+                &table(&format!(
                     "      BillingMode: PAY_PER_REQUEST\n      ProvisionedThroughput: {units}\n"
                 )),
                 "FF2029"
@@ -1021,11 +1017,11 @@ mod tests {
             "      ProvisionedThroughput: {units}\n      GlobalSecondaryIndexes:\n        - {{IndexName: i, KeySchema: [{{AttributeName: pk, KeyType: HASH}}], Projection: {{ProjectionType: ALL}}}}\n"
         );
         assert_eq!(
-            found(&t(&gsi), "FF2029"),
+            found(&table(&gsi), "FF2029"),
             ["T.Properties.GlobalSecondaryIndexes[0]"]
         );
         // A billing mode from a parameter is not judged.
-        assert!(found(&t("      BillingMode: !Ref Mode\n"), "FF2029").is_empty());
+        assert!(found(&table("      BillingMode: !Ref Mode\n"), "FF2029").is_empty());
     }
 
     #[test]
