@@ -133,15 +133,10 @@ impl Render for ScalableTarget {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            5 + [
-                self.role_arn.is_some(),
-                self.scheduled_actions.is_some(),
-                self.suspended_state.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            5 + usize::from(self.role_arn.is_some())
+                + usize::from(self.scheduled_actions.is_some())
+                + usize::from(self.suspended_state.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.req(&mut m, "MaxCapacity", &self.max_capacity);
         cx.req(&mut m, "MinCapacity", &self.min_capacity);
@@ -213,10 +208,7 @@ impl Render for ScalableTargetAction {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max_capacity.is_some(), self.min_capacity.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max_capacity.is_some()) + usize::from(self.min_capacity.is_some()),
         );
         cx.opt(&mut m, "MaxCapacity", &self.max_capacity);
         cx.opt(&mut m, "MinCapacity", &self.min_capacity);
@@ -329,15 +321,10 @@ impl Render for ScheduledAction {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.end_time.is_some(),
-                self.scalable_target_action.is_some(),
-                self.start_time.is_some(),
-                self.timezone.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.end_time.is_some())
+                + usize::from(self.scalable_target_action.is_some())
+                + usize::from(self.start_time.is_some())
+                + usize::from(self.timezone.is_some()),
         );
         cx.opt(&mut m, "EndTime", &self.end_time);
         cx.opt(&mut m, "ScalableTargetAction", &self.scalable_target_action);
@@ -405,14 +392,9 @@ impl Render for SuspendedState {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.dynamic_scaling_in_suspended.is_some(),
-                self.dynamic_scaling_out_suspended.is_some(),
-                self.scheduled_scaling_suspended.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.dynamic_scaling_in_suspended.is_some())
+                + usize::from(self.dynamic_scaling_out_suspended.is_some())
+                + usize::from(self.scheduled_scaling_suspended.is_some()),
         );
         cx.opt(
             &mut m,

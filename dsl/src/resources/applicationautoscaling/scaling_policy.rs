@@ -120,18 +120,13 @@ impl Render for ScalingPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.predictive_scaling_policy_configuration.is_some(),
-                self.resource_id.is_some(),
-                self.scalable_dimension.is_some(),
-                self.scaling_target_id.is_some(),
-                self.service_namespace.is_some(),
-                self.step_scaling_policy_configuration.is_some(),
-                self.target_tracking_scaling_policy_configuration.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.predictive_scaling_policy_configuration.is_some())
+                + usize::from(self.resource_id.is_some())
+                + usize::from(self.scalable_dimension.is_some())
+                + usize::from(self.scaling_target_id.is_some())
+                + usize::from(self.service_namespace.is_some())
+                + usize::from(self.step_scaling_policy_configuration.is_some())
+                + usize::from(self.target_tracking_scaling_policy_configuration.is_some()),
         );
         cx.req(&mut m, "PolicyName", &self.policy_name);
         cx.req(&mut m, "PolicyType", &self.policy_type);
@@ -254,17 +249,12 @@ impl Render for CustomizedMetricSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.dimensions.is_some(),
-                self.metric_name.is_some(),
-                self.metrics.is_some(),
-                self.namespace.is_some(),
-                self.statistic.is_some(),
-                self.unit.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.dimensions.is_some())
+                + usize::from(self.metric_name.is_some())
+                + usize::from(self.metrics.is_some())
+                + usize::from(self.namespace.is_some())
+                + usize::from(self.statistic.is_some())
+                + usize::from(self.unit.is_some()),
         );
         cx.opt(&mut m, "Dimensions", &self.dimensions);
         cx.opt(&mut m, "MetricName", &self.metric_name);
@@ -384,12 +374,7 @@ impl PredefinedMetricSpecification {
 impl Render for PredefinedMetricSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.resource_label.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.resource_label.is_some()));
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -576,14 +561,9 @@ impl Render for PredictiveScalingMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.dimensions.is_some(),
-                self.metric_name.is_some(),
-                self.namespace.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.dimensions.is_some())
+                + usize::from(self.metric_name.is_some())
+                + usize::from(self.namespace.is_some()),
         );
         cx.opt(&mut m, "Dimensions", &self.dimensions);
         cx.opt(&mut m, "MetricName", &self.metric_name);
@@ -666,16 +646,11 @@ impl Render for PredictiveScalingMetricDataQuery {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.expression.is_some(),
-                self.id.is_some(),
-                self.label.is_some(),
-                self.metric_stat.is_some(),
-                self.return_data.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.expression.is_some())
+                + usize::from(self.id.is_some())
+                + usize::from(self.label.is_some())
+                + usize::from(self.metric_stat.is_some())
+                + usize::from(self.return_data.is_some()),
         );
         cx.opt(&mut m, "Expression", &self.expression);
         cx.opt(&mut m, "Id", &self.id);
@@ -733,10 +708,7 @@ impl Render for PredictiveScalingMetricDimension {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.name.is_some(), self.value.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
         );
         cx.opt(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Value", &self.value);
@@ -859,17 +831,12 @@ impl Render for PredictiveScalingMetricSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.customized_capacity_metric_specification.is_some(),
-                self.customized_load_metric_specification.is_some(),
-                self.customized_scaling_metric_specification.is_some(),
-                self.predefined_load_metric_specification.is_some(),
-                self.predefined_metric_pair_specification.is_some(),
-                self.predefined_scaling_metric_specification.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.customized_capacity_metric_specification.is_some())
+                + usize::from(self.customized_load_metric_specification.is_some())
+                + usize::from(self.customized_scaling_metric_specification.is_some())
+                + usize::from(self.predefined_load_metric_specification.is_some())
+                + usize::from(self.predefined_metric_pair_specification.is_some())
+                + usize::from(self.predefined_scaling_metric_specification.is_some()),
         );
         cx.opt(
             &mut m,
@@ -962,14 +929,9 @@ impl Render for PredictiveScalingMetricStat {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.metric.is_some(),
-                self.stat.is_some(),
-                self.unit.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.metric.is_some())
+                + usize::from(self.stat.is_some())
+                + usize::from(self.unit.is_some()),
         );
         cx.opt(&mut m, "Metric", &self.metric);
         cx.opt(&mut m, "Stat", &self.stat);
@@ -1060,15 +1022,10 @@ impl Render for PredictiveScalingPolicyConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.max_capacity_breach_behavior.is_some(),
-                self.max_capacity_buffer.is_some(),
-                self.mode.is_some(),
-                self.scheduling_buffer_time.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.max_capacity_breach_behavior.is_some())
+                + usize::from(self.max_capacity_buffer.is_some())
+                + usize::from(self.mode.is_some())
+                + usize::from(self.scheduling_buffer_time.is_some()),
         );
         cx.opt(
             &mut m,
@@ -1130,12 +1087,7 @@ impl PredictiveScalingPredefinedLoadMetric {
 impl Render for PredictiveScalingPredefinedLoadMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.resource_label.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.resource_label.is_some()));
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -1189,12 +1141,7 @@ impl PredictiveScalingPredefinedMetricPair {
 impl Render for PredictiveScalingPredefinedMetricPair {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.resource_label.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.resource_label.is_some()));
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -1248,12 +1195,7 @@ impl PredictiveScalingPredefinedScalingMetric {
 impl Render for PredictiveScalingPredefinedScalingMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.resource_label.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.resource_label.is_some()));
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -1314,13 +1256,8 @@ impl Render for StepAdjustment {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.metric_interval_lower_bound.is_some(),
-                self.metric_interval_upper_bound.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.metric_interval_lower_bound.is_some())
+                + usize::from(self.metric_interval_upper_bound.is_some()),
         );
         cx.opt(
             &mut m,
@@ -1414,16 +1351,11 @@ impl Render for StepScalingPolicyConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.adjustment_type.is_some(),
-                self.cooldown.is_some(),
-                self.metric_aggregation_type.is_some(),
-                self.min_adjustment_magnitude.is_some(),
-                self.step_adjustments.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.adjustment_type.is_some())
+                + usize::from(self.cooldown.is_some())
+                + usize::from(self.metric_aggregation_type.is_some())
+                + usize::from(self.min_adjustment_magnitude.is_some())
+                + usize::from(self.step_adjustments.is_some()),
         );
         cx.opt(&mut m, "AdjustmentType", &self.adjustment_type);
         cx.opt(&mut m, "Cooldown", &self.cooldown);
@@ -1501,14 +1433,9 @@ impl Render for TargetTrackingMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.dimensions.is_some(),
-                self.metric_name.is_some(),
-                self.namespace.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.dimensions.is_some())
+                + usize::from(self.metric_name.is_some())
+                + usize::from(self.namespace.is_some()),
         );
         cx.opt(&mut m, "Dimensions", &self.dimensions);
         cx.opt(&mut m, "MetricName", &self.metric_name);
@@ -1591,16 +1518,11 @@ impl Render for TargetTrackingMetricDataQuery {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.expression.is_some(),
-                self.id.is_some(),
-                self.label.is_some(),
-                self.metric_stat.is_some(),
-                self.return_data.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.expression.is_some())
+                + usize::from(self.id.is_some())
+                + usize::from(self.label.is_some())
+                + usize::from(self.metric_stat.is_some())
+                + usize::from(self.return_data.is_some()),
         );
         cx.opt(&mut m, "Expression", &self.expression);
         cx.opt(&mut m, "Id", &self.id);
@@ -1658,10 +1580,7 @@ impl Render for TargetTrackingMetricDimension {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.name.is_some(), self.value.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
         );
         cx.opt(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Value", &self.value);
@@ -1725,14 +1644,9 @@ impl Render for TargetTrackingMetricStat {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.metric.is_some(),
-                self.stat.is_some(),
-                self.unit.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.metric.is_some())
+                + usize::from(self.stat.is_some())
+                + usize::from(self.unit.is_some()),
         );
         cx.opt(&mut m, "Metric", &self.metric);
         cx.opt(&mut m, "Stat", &self.stat);
@@ -1831,16 +1745,11 @@ impl Render for TargetTrackingScalingPolicyConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.customized_metric_specification.is_some(),
-                self.disable_scale_in.is_some(),
-                self.predefined_metric_specification.is_some(),
-                self.scale_in_cooldown.is_some(),
-                self.scale_out_cooldown.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.customized_metric_specification.is_some())
+                + usize::from(self.disable_scale_in.is_some())
+                + usize::from(self.predefined_metric_specification.is_some())
+                + usize::from(self.scale_in_cooldown.is_some())
+                + usize::from(self.scale_out_cooldown.is_some()),
         );
         cx.opt(
             &mut m,

@@ -445,47 +445,42 @@ impl Render for AutoScalingGroup {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.auto_scaling_group_name.is_some(),
-                self.availability_zone_distribution.is_some(),
-                self.availability_zone_ids.is_some(),
-                self.availability_zone_impairment_policy.is_some(),
-                self.availability_zones.is_some(),
-                self.capacity_rebalance.is_some(),
-                self.capacity_reservation_specification.is_some(),
-                self.context.is_some(),
-                self.cooldown.is_some(),
-                self.default_instance_warmup.is_some(),
-                self.deletion_protection.is_some(),
-                self.desired_capacity.is_some(),
-                self.desired_capacity_type.is_some(),
-                self.health_check_grace_period.is_some(),
-                self.health_check_type.is_some(),
-                self.instance_id.is_some(),
-                self.instance_lifecycle_policy.is_some(),
-                self.instance_maintenance_policy.is_some(),
-                self.launch_configuration_name.is_some(),
-                self.launch_template.is_some(),
-                self.lifecycle_hook_specification_list.is_some(),
-                self.load_balancer_names.is_some(),
-                self.max_instance_lifetime.is_some(),
-                self.metrics_collection.is_some(),
-                self.mixed_instances_policy.is_some(),
-                self.new_instances_protected_from_scale_in.is_some(),
-                self.notification_configuration.is_some(),
-                self.notification_configurations.is_some(),
-                self.placement_group.is_some(),
-                self.service_linked_role_arn.is_some(),
-                self.skip_zonal_shift_validation.is_some(),
-                self.tags.is_some(),
-                self.target_group_arns.is_some(),
-                self.termination_policies.is_some(),
-                self.traffic_sources.is_some(),
-                self.vpc_zone_identifier.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.auto_scaling_group_name.is_some())
+                + usize::from(self.availability_zone_distribution.is_some())
+                + usize::from(self.availability_zone_ids.is_some())
+                + usize::from(self.availability_zone_impairment_policy.is_some())
+                + usize::from(self.availability_zones.is_some())
+                + usize::from(self.capacity_rebalance.is_some())
+                + usize::from(self.capacity_reservation_specification.is_some())
+                + usize::from(self.context.is_some())
+                + usize::from(self.cooldown.is_some())
+                + usize::from(self.default_instance_warmup.is_some())
+                + usize::from(self.deletion_protection.is_some())
+                + usize::from(self.desired_capacity.is_some())
+                + usize::from(self.desired_capacity_type.is_some())
+                + usize::from(self.health_check_grace_period.is_some())
+                + usize::from(self.health_check_type.is_some())
+                + usize::from(self.instance_id.is_some())
+                + usize::from(self.instance_lifecycle_policy.is_some())
+                + usize::from(self.instance_maintenance_policy.is_some())
+                + usize::from(self.launch_configuration_name.is_some())
+                + usize::from(self.launch_template.is_some())
+                + usize::from(self.lifecycle_hook_specification_list.is_some())
+                + usize::from(self.load_balancer_names.is_some())
+                + usize::from(self.max_instance_lifetime.is_some())
+                + usize::from(self.metrics_collection.is_some())
+                + usize::from(self.mixed_instances_policy.is_some())
+                + usize::from(self.new_instances_protected_from_scale_in.is_some())
+                + usize::from(self.notification_configuration.is_some())
+                + usize::from(self.notification_configurations.is_some())
+                + usize::from(self.placement_group.is_some())
+                + usize::from(self.service_linked_role_arn.is_some())
+                + usize::from(self.skip_zonal_shift_validation.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.target_group_arns.is_some())
+                + usize::from(self.termination_policies.is_some())
+                + usize::from(self.traffic_sources.is_some())
+                + usize::from(self.vpc_zone_identifier.is_some()),
         );
         cx.opt(
             &mut m,
@@ -646,10 +641,7 @@ impl Render for AcceleratorCountRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -704,10 +696,7 @@ impl Render for AcceleratorTotalMemoryMibRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -755,12 +744,8 @@ impl AvailabilityZoneDistribution {
 impl Render for AvailabilityZoneDistribution {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.capacity_distribution_strategy.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m =
+            JsonMap::with_capacity(usize::from(self.capacity_distribution_strategy.is_some()));
         cx.opt(
             &mut m,
             "CapacityDistributionStrategy",
@@ -869,10 +854,7 @@ impl Render for BaselineEbsBandwidthMbpsRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -917,7 +899,7 @@ impl BaselinePerformanceFactorsRequest {
 impl Render for BaselinePerformanceFactorsRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.cpu.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.cpu.is_some()));
         cx.opt(&mut m, "Cpu", &self.cpu);
         Json::Object(m)
     }
@@ -971,12 +953,8 @@ impl CapacityReservationSpecification {
 impl Render for CapacityReservationSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.capacity_reservation_target.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m =
+            JsonMap::with_capacity(1 + usize::from(self.capacity_reservation_target.is_some()));
         cx.req(
             &mut m,
             "CapacityReservationPreference",
@@ -1041,13 +1019,8 @@ impl Render for CapacityReservationTarget {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.capacity_reservation_ids.is_some(),
-                self.capacity_reservation_resource_group_arns.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.capacity_reservation_ids.is_some())
+                + usize::from(self.capacity_reservation_resource_group_arns.is_some()),
         );
         cx.opt(
             &mut m,
@@ -1103,8 +1076,7 @@ impl CpuPerformanceFactorRequest {
 impl Render for CpuPerformanceFactorRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.references.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.references.is_some()));
         cx.opt(&mut m, "References", &self.references);
         Json::Object(m)
     }
@@ -1186,12 +1158,7 @@ impl InstanceLifecyclePolicy {
 impl Render for InstanceLifecyclePolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.retention_triggers.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.retention_triggers.is_some()));
         cx.opt(&mut m, "RetentionTriggers", &self.retention_triggers);
         Json::Object(m)
     }
@@ -1244,13 +1211,8 @@ impl Render for InstanceMaintenancePolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.max_healthy_percentage.is_some(),
-                self.min_healthy_percentage.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.max_healthy_percentage.is_some())
+                + usize::from(self.min_healthy_percentage.is_some()),
         );
         cx.opt(&mut m, "MaxHealthyPercentage", &self.max_healthy_percentage);
         cx.opt(&mut m, "MinHealthyPercentage", &self.min_healthy_percentage);
@@ -1563,36 +1525,35 @@ impl Render for InstanceRequirements {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.accelerator_count.is_some(),
-                self.accelerator_manufacturers.is_some(),
-                self.accelerator_names.is_some(),
-                self.accelerator_total_memory_mib.is_some(),
-                self.accelerator_types.is_some(),
-                self.allowed_instance_types.is_some(),
-                self.bare_metal.is_some(),
-                self.baseline_ebs_bandwidth_mbps.is_some(),
-                self.baseline_performance_factors.is_some(),
-                self.burstable_performance.is_some(),
-                self.cpu_manufacturers.is_some(),
-                self.excluded_instance_types.is_some(),
-                self.instance_generations.is_some(),
-                self.local_storage.is_some(),
-                self.local_storage_types.is_some(),
-                self.max_spot_price_as_percentage_of_optimal_on_demand_price
-                    .is_some(),
-                self.memory_gib_per_vcpu.is_some(),
-                self.network_bandwidth_gbps.is_some(),
-                self.network_interface_count.is_some(),
-                self.on_demand_max_price_percentage_over_lowest_price
-                    .is_some(),
-                self.require_hibernate_support.is_some(),
-                self.spot_max_price_percentage_over_lowest_price.is_some(),
-                self.total_local_storage_gb.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.accelerator_count.is_some())
+                + usize::from(self.accelerator_manufacturers.is_some())
+                + usize::from(self.accelerator_names.is_some())
+                + usize::from(self.accelerator_total_memory_mib.is_some())
+                + usize::from(self.accelerator_types.is_some())
+                + usize::from(self.allowed_instance_types.is_some())
+                + usize::from(self.bare_metal.is_some())
+                + usize::from(self.baseline_ebs_bandwidth_mbps.is_some())
+                + usize::from(self.baseline_performance_factors.is_some())
+                + usize::from(self.burstable_performance.is_some())
+                + usize::from(self.cpu_manufacturers.is_some())
+                + usize::from(self.excluded_instance_types.is_some())
+                + usize::from(self.instance_generations.is_some())
+                + usize::from(self.local_storage.is_some())
+                + usize::from(self.local_storage_types.is_some())
+                + usize::from(
+                    self.max_spot_price_as_percentage_of_optimal_on_demand_price
+                        .is_some(),
+                )
+                + usize::from(self.memory_gib_per_vcpu.is_some())
+                + usize::from(self.network_bandwidth_gbps.is_some())
+                + usize::from(self.network_interface_count.is_some())
+                + usize::from(
+                    self.on_demand_max_price_percentage_over_lowest_price
+                        .is_some(),
+                )
+                + usize::from(self.require_hibernate_support.is_some())
+                + usize::from(self.spot_max_price_percentage_over_lowest_price.is_some())
+                + usize::from(self.total_local_storage_gb.is_some()),
         );
         cx.opt(&mut m, "AcceleratorCount", &self.accelerator_count);
         cx.opt(
@@ -1761,18 +1722,13 @@ impl Render for InstancesDistribution {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.distribution_segments.is_some(),
-                self.on_demand_allocation_strategy.is_some(),
-                self.on_demand_base_capacity.is_some(),
-                self.on_demand_percentage_above_base_capacity.is_some(),
-                self.spot_allocation_strategy.is_some(),
-                self.spot_instance_pools.is_some(),
-                self.spot_max_price.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.distribution_segments.is_some())
+                + usize::from(self.on_demand_allocation_strategy.is_some())
+                + usize::from(self.on_demand_base_capacity.is_some())
+                + usize::from(self.on_demand_percentage_above_base_capacity.is_some())
+                + usize::from(self.spot_allocation_strategy.is_some())
+                + usize::from(self.spot_instance_pools.is_some())
+                + usize::from(self.spot_max_price.is_some()),
         );
         cx.opt(&mut m, "DistributionSegments", &self.distribution_segments);
         cx.opt(
@@ -1846,8 +1802,7 @@ impl LaunchTemplate {
 impl Render for LaunchTemplate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.overrides.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.overrides.is_some()));
         cx.req(
             &mut m,
             "LaunchTemplateSpecification",
@@ -1935,16 +1890,11 @@ impl Render for LaunchTemplateOverrides {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.image_id.is_some(),
-                self.instance_requirements.is_some(),
-                self.instance_type.is_some(),
-                self.launch_template_specification.is_some(),
-                self.weighted_capacity.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.image_id.is_some())
+                + usize::from(self.instance_requirements.is_some())
+                + usize::from(self.instance_type.is_some())
+                + usize::from(self.launch_template_specification.is_some())
+                + usize::from(self.weighted_capacity.is_some()),
         );
         cx.opt(&mut m, "ImageId", &self.image_id);
         cx.opt(&mut m, "InstanceRequirements", &self.instance_requirements);
@@ -2013,13 +1963,8 @@ impl Render for LaunchTemplateSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.launch_template_id.is_some(),
-                self.launch_template_name.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.launch_template_id.is_some())
+                + usize::from(self.launch_template_name.is_some()),
         );
         cx.opt(&mut m, "LaunchTemplateId", &self.launch_template_id);
         cx.opt(&mut m, "LaunchTemplateName", &self.launch_template_name);
@@ -2143,16 +2088,11 @@ impl Render for LifecycleHookSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.default_result.is_some(),
-                self.heartbeat_timeout.is_some(),
-                self.notification_metadata.is_some(),
-                self.notification_target_arn.is_some(),
-                self.role_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.default_result.is_some())
+                + usize::from(self.heartbeat_timeout.is_some())
+                + usize::from(self.notification_metadata.is_some())
+                + usize::from(self.notification_target_arn.is_some())
+                + usize::from(self.role_arn.is_some()),
         );
         cx.opt(&mut m, "DefaultResult", &self.default_result);
         cx.opt(&mut m, "HeartbeatTimeout", &self.heartbeat_timeout);
@@ -2216,10 +2156,7 @@ impl Render for MemoryGibPerVcpuRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -2274,10 +2211,7 @@ impl Render for MemoryMibRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -2328,8 +2262,7 @@ impl MetricsCollection {
 impl Render for MetricsCollection {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.metrics.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.metrics.is_some()));
         cx.req(&mut m, "Granularity", &self.granularity);
         cx.opt(&mut m, "Metrics", &self.metrics);
         Json::Object(m)
@@ -2382,12 +2315,7 @@ impl MixedInstancesPolicy {
 impl Render for MixedInstancesPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.instances_distribution.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.instances_distribution.is_some()));
         cx.opt(
             &mut m,
             "InstancesDistribution",
@@ -2445,10 +2373,7 @@ impl Render for NetworkBandwidthGbpsRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -2503,10 +2428,7 @@ impl Render for NetworkInterfaceCountRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -2557,12 +2479,7 @@ impl NotificationConfiguration {
 impl Render for NotificationConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.notification_types.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.notification_types.is_some()));
         cx.opt(&mut m, "NotificationTypes", &self.notification_types);
         cx.req(&mut m, "TopicARN", &self.topic_arn);
         Json::Object(m)
@@ -2606,12 +2523,7 @@ impl PerformanceFactorReferenceRequest {
 impl Render for PerformanceFactorReferenceRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.instance_family.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.instance_family.is_some()));
         cx.opt(&mut m, "InstanceFamily", &self.instance_family);
         Json::Object(m)
     }
@@ -2654,12 +2566,7 @@ impl RetentionTriggers {
 impl Render for RetentionTriggers {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.terminate_hook_abandon.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.terminate_hook_abandon.is_some()));
         cx.opt(&mut m, "TerminateHookAbandon", &self.terminate_hook_abandon);
         Json::Object(m)
     }
@@ -2795,10 +2702,7 @@ impl Render for TotalLocalStorageGbRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -2918,10 +2822,7 @@ impl Render for VcpuCountRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);

@@ -237,28 +237,23 @@ impl Render for LaunchConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.associate_public_ip_address.is_some(),
-                self.block_device_mappings.is_some(),
-                self.classic_link_vpcid.is_some(),
-                self.classic_link_vpc_security_groups.is_some(),
-                self.ebs_optimized.is_some(),
-                self.iam_instance_profile.is_some(),
-                self.instance_id.is_some(),
-                self.instance_monitoring.is_some(),
-                self.kernel_id.is_some(),
-                self.key_name.is_some(),
-                self.launch_configuration_name.is_some(),
-                self.metadata_options.is_some(),
-                self.placement_tenancy.is_some(),
-                self.ram_disk_id.is_some(),
-                self.security_groups.is_some(),
-                self.spot_price.is_some(),
-                self.user_data.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.associate_public_ip_address.is_some())
+                + usize::from(self.block_device_mappings.is_some())
+                + usize::from(self.classic_link_vpcid.is_some())
+                + usize::from(self.classic_link_vpc_security_groups.is_some())
+                + usize::from(self.ebs_optimized.is_some())
+                + usize::from(self.iam_instance_profile.is_some())
+                + usize::from(self.instance_id.is_some())
+                + usize::from(self.instance_monitoring.is_some())
+                + usize::from(self.kernel_id.is_some())
+                + usize::from(self.key_name.is_some())
+                + usize::from(self.launch_configuration_name.is_some())
+                + usize::from(self.metadata_options.is_some())
+                + usize::from(self.placement_tenancy.is_some())
+                + usize::from(self.ram_disk_id.is_some())
+                + usize::from(self.security_groups.is_some())
+                + usize::from(self.spot_price.is_some())
+                + usize::from(self.user_data.is_some()),
         );
         cx.opt(
             &mut m,
@@ -389,18 +384,13 @@ impl Render for BlockDevice {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.delete_on_termination.is_some(),
-                self.encrypted.is_some(),
-                self.iops.is_some(),
-                self.snapshot_id.is_some(),
-                self.throughput.is_some(),
-                self.volume_size.is_some(),
-                self.volume_type.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.delete_on_termination.is_some())
+                + usize::from(self.encrypted.is_some())
+                + usize::from(self.iops.is_some())
+                + usize::from(self.snapshot_id.is_some())
+                + usize::from(self.throughput.is_some())
+                + usize::from(self.volume_size.is_some())
+                + usize::from(self.volume_type.is_some()),
         );
         cx.opt(&mut m, "DeleteOnTermination", &self.delete_on_termination);
         cx.opt(&mut m, "Encrypted", &self.encrypted);
@@ -477,14 +467,9 @@ impl Render for BlockDeviceMapping {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.ebs.is_some(),
-                self.no_device.is_some(),
-                self.virtual_name.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.ebs.is_some())
+                + usize::from(self.no_device.is_some())
+                + usize::from(self.virtual_name.is_some()),
         );
         cx.req(&mut m, "DeviceName", &self.device_name);
         cx.opt(&mut m, "Ebs", &self.ebs);
@@ -550,14 +535,9 @@ impl Render for MetadataOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.http_endpoint.is_some(),
-                self.http_put_response_hop_limit.is_some(),
-                self.http_tokens.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.http_endpoint.is_some())
+                + usize::from(self.http_put_response_hop_limit.is_some())
+                + usize::from(self.http_tokens.is_some()),
         );
         cx.opt(&mut m, "HttpEndpoint", &self.http_endpoint);
         cx.opt(

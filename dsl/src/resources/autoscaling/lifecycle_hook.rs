@@ -98,17 +98,12 @@ impl Render for LifecycleHook {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.default_result.is_some(),
-                self.heartbeat_timeout.is_some(),
-                self.lifecycle_hook_name.is_some(),
-                self.notification_metadata.is_some(),
-                self.notification_target_arn.is_some(),
-                self.role_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.default_result.is_some())
+                + usize::from(self.heartbeat_timeout.is_some())
+                + usize::from(self.lifecycle_hook_name.is_some())
+                + usize::from(self.notification_metadata.is_some())
+                + usize::from(self.notification_target_arn.is_some())
+                + usize::from(self.role_arn.is_some()),
         );
         cx.req(
             &mut m,

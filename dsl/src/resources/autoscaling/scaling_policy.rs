@@ -140,21 +140,16 @@ impl Render for ScalingPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.adjustment_type.is_some(),
-                self.cooldown.is_some(),
-                self.estimated_instance_warmup.is_some(),
-                self.metric_aggregation_type.is_some(),
-                self.min_adjustment_magnitude.is_some(),
-                self.policy_type.is_some(),
-                self.predictive_scaling_configuration.is_some(),
-                self.scaling_adjustment.is_some(),
-                self.step_adjustments.is_some(),
-                self.target_tracking_configuration.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.adjustment_type.is_some())
+                + usize::from(self.cooldown.is_some())
+                + usize::from(self.estimated_instance_warmup.is_some())
+                + usize::from(self.metric_aggregation_type.is_some())
+                + usize::from(self.min_adjustment_magnitude.is_some())
+                + usize::from(self.policy_type.is_some())
+                + usize::from(self.predictive_scaling_configuration.is_some())
+                + usize::from(self.scaling_adjustment.is_some())
+                + usize::from(self.step_adjustments.is_some())
+                + usize::from(self.target_tracking_configuration.is_some()),
         );
         cx.opt(&mut m, "AdjustmentType", &self.adjustment_type);
         cx.req(
@@ -291,18 +286,13 @@ impl Render for CustomizedMetricSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.dimensions.is_some(),
-                self.metric_name.is_some(),
-                self.metrics.is_some(),
-                self.namespace.is_some(),
-                self.period.is_some(),
-                self.statistic.is_some(),
-                self.unit.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.dimensions.is_some())
+                + usize::from(self.metric_name.is_some())
+                + usize::from(self.metrics.is_some())
+                + usize::from(self.namespace.is_some())
+                + usize::from(self.period.is_some())
+                + usize::from(self.statistic.is_some())
+                + usize::from(self.unit.is_some()),
         );
         cx.opt(&mut m, "Dimensions", &self.dimensions);
         cx.opt(&mut m, "MetricName", &self.metric_name);
@@ -377,8 +367,7 @@ impl Metric {
 impl Render for Metric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(2 + [self.dimensions.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.dimensions.is_some()));
         cx.opt(&mut m, "Dimensions", &self.dimensions);
         cx.req(&mut m, "MetricName", &self.metric_name);
         cx.req(&mut m, "Namespace", &self.namespace);
@@ -448,15 +437,10 @@ impl Render for MetricDataQuery {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.expression.is_some(),
-                self.label.is_some(),
-                self.metric_stat.is_some(),
-                self.return_data.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.expression.is_some())
+                + usize::from(self.label.is_some())
+                + usize::from(self.metric_stat.is_some())
+                + usize::from(self.return_data.is_some()),
         );
         cx.opt(&mut m, "Expression", &self.expression);
         cx.req(&mut m, "Id", &self.id);
@@ -562,8 +546,7 @@ impl MetricStat {
 impl Render for MetricStat {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(2 + [self.unit.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.unit.is_some()));
         cx.req(&mut m, "Metric", &self.metric);
         cx.req(&mut m, "Stat", &self.stat);
         cx.opt(&mut m, "Unit", &self.unit);
@@ -612,12 +595,7 @@ impl PredefinedMetricSpecification {
 impl Render for PredefinedMetricSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.resource_label.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.resource_label.is_some()));
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -693,15 +671,10 @@ impl Render for PredictiveScalingConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.max_capacity_breach_behavior.is_some(),
-                self.max_capacity_buffer.is_some(),
-                self.mode.is_some(),
-                self.scheduling_buffer_time.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.max_capacity_breach_behavior.is_some())
+                + usize::from(self.max_capacity_buffer.is_some())
+                + usize::from(self.mode.is_some())
+                + usize::from(self.scheduling_buffer_time.is_some()),
         );
         cx.opt(
             &mut m,
@@ -920,17 +893,12 @@ impl Render for PredictiveScalingMetricSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.customized_capacity_metric_specification.is_some(),
-                self.customized_load_metric_specification.is_some(),
-                self.customized_scaling_metric_specification.is_some(),
-                self.predefined_load_metric_specification.is_some(),
-                self.predefined_metric_pair_specification.is_some(),
-                self.predefined_scaling_metric_specification.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.customized_capacity_metric_specification.is_some())
+                + usize::from(self.customized_load_metric_specification.is_some())
+                + usize::from(self.customized_scaling_metric_specification.is_some())
+                + usize::from(self.predefined_load_metric_specification.is_some())
+                + usize::from(self.predefined_metric_pair_specification.is_some())
+                + usize::from(self.predefined_scaling_metric_specification.is_some()),
         );
         cx.opt(
             &mut m,
@@ -1004,12 +972,7 @@ impl PredictiveScalingPredefinedLoadMetric {
 impl Render for PredictiveScalingPredefinedLoadMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.resource_label.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.resource_label.is_some()));
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -1057,12 +1020,7 @@ impl PredictiveScalingPredefinedMetricPair {
 impl Render for PredictiveScalingPredefinedMetricPair {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.resource_label.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.resource_label.is_some()));
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -1110,12 +1068,7 @@ impl PredictiveScalingPredefinedScalingMetric {
 impl Render for PredictiveScalingPredefinedScalingMetric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.resource_label.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.resource_label.is_some()));
         cx.req(&mut m, "PredefinedMetricType", &self.predefined_metric_type);
         cx.opt(&mut m, "ResourceLabel", &self.resource_label);
         Json::Object(m)
@@ -1168,13 +1121,8 @@ impl Render for StepAdjustment {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.metric_interval_lower_bound.is_some(),
-                self.metric_interval_upper_bound.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.metric_interval_lower_bound.is_some())
+                + usize::from(self.metric_interval_upper_bound.is_some()),
         );
         cx.opt(
             &mut m,
@@ -1253,14 +1201,9 @@ impl Render for TargetTrackingConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.customized_metric_specification.is_some(),
-                self.disable_scale_in.is_some(),
-                self.predefined_metric_specification.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.customized_metric_specification.is_some())
+                + usize::from(self.disable_scale_in.is_some())
+                + usize::from(self.predefined_metric_specification.is_some()),
         );
         cx.opt(
             &mut m,
@@ -1348,16 +1291,11 @@ impl Render for TargetTrackingMetricDataQuery {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.expression.is_some(),
-                self.label.is_some(),
-                self.metric_stat.is_some(),
-                self.period.is_some(),
-                self.return_data.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.expression.is_some())
+                + usize::from(self.label.is_some())
+                + usize::from(self.metric_stat.is_some())
+                + usize::from(self.period.is_some())
+                + usize::from(self.return_data.is_some()),
         );
         cx.opt(&mut m, "Expression", &self.expression);
         cx.req(&mut m, "Id", &self.id);
@@ -1418,10 +1356,7 @@ impl Render for TargetTrackingMetricStat {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [self.period.is_some(), self.unit.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            2 + usize::from(self.period.is_some()) + usize::from(self.unit.is_some()),
         );
         cx.req(&mut m, "Metric", &self.metric);
         cx.opt(&mut m, "Period", &self.period);

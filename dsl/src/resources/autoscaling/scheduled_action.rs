@@ -101,18 +101,13 @@ impl Render for ScheduledAction {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.desired_capacity.is_some(),
-                self.end_time.is_some(),
-                self.max_size.is_some(),
-                self.min_size.is_some(),
-                self.recurrence.is_some(),
-                self.start_time.is_some(),
-                self.time_zone.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.desired_capacity.is_some())
+                + usize::from(self.end_time.is_some())
+                + usize::from(self.max_size.is_some())
+                + usize::from(self.min_size.is_some())
+                + usize::from(self.recurrence.is_some())
+                + usize::from(self.start_time.is_some())
+                + usize::from(self.time_zone.is_some()),
         );
         cx.req(
             &mut m,

@@ -60,15 +60,10 @@ impl Render for WarmPool {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.instance_reuse_policy.is_some(),
-                self.max_group_prepared_capacity.is_some(),
-                self.min_size.is_some(),
-                self.pool_state.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.instance_reuse_policy.is_some())
+                + usize::from(self.max_group_prepared_capacity.is_some())
+                + usize::from(self.min_size.is_some())
+                + usize::from(self.pool_state.is_some()),
         );
         cx.req(
             &mut m,
@@ -122,12 +117,7 @@ impl InstanceReusePolicy {
 impl Render for InstanceReusePolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.reuse_on_scale_in.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.reuse_on_scale_in.is_some()));
         cx.opt(&mut m, "ReuseOnScaleIn", &self.reuse_on_scale_in);
         Json::Object(m)
     }

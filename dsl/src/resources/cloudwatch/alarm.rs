@@ -268,38 +268,33 @@ impl Render for Alarm {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.action_configuration.is_some(),
-                self.actions_enabled.is_some(),
-                self.alarm_actions.is_some(),
-                self.alarm_description.is_some(),
-                self.alarm_name.is_some(),
-                self.comparison_operator.is_some(),
-                self.datapoints_to_alarm.is_some(),
-                self.dimensions.is_some(),
-                self.evaluate_low_sample_count_percentile.is_some(),
-                self.evaluation_criteria.is_some(),
-                self.evaluation_interval.is_some(),
-                self.evaluation_periods.is_some(),
-                self.evaluation_window.is_some(),
-                self.extended_statistic.is_some(),
-                self.insufficient_data_actions.is_some(),
-                self.metric_name.is_some(),
-                self.metrics.is_some(),
-                self.namespace.is_some(),
-                self.ok_actions.is_some(),
-                self.period.is_some(),
-                self.statistic.is_some(),
-                self.tags.is_some(),
-                self.threshold.is_some(),
-                self.threshold_metric_id.is_some(),
-                self.treat_missing_data.is_some(),
-                self.unit.is_some(),
-                self.warm_up_configuration.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.action_configuration.is_some())
+                + usize::from(self.actions_enabled.is_some())
+                + usize::from(self.alarm_actions.is_some())
+                + usize::from(self.alarm_description.is_some())
+                + usize::from(self.alarm_name.is_some())
+                + usize::from(self.comparison_operator.is_some())
+                + usize::from(self.datapoints_to_alarm.is_some())
+                + usize::from(self.dimensions.is_some())
+                + usize::from(self.evaluate_low_sample_count_percentile.is_some())
+                + usize::from(self.evaluation_criteria.is_some())
+                + usize::from(self.evaluation_interval.is_some())
+                + usize::from(self.evaluation_periods.is_some())
+                + usize::from(self.evaluation_window.is_some())
+                + usize::from(self.extended_statistic.is_some())
+                + usize::from(self.insufficient_data_actions.is_some())
+                + usize::from(self.metric_name.is_some())
+                + usize::from(self.metrics.is_some())
+                + usize::from(self.namespace.is_some())
+                + usize::from(self.ok_actions.is_some())
+                + usize::from(self.period.is_some())
+                + usize::from(self.statistic.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.threshold.is_some())
+                + usize::from(self.threshold_metric_id.is_some())
+                + usize::from(self.treat_missing_data.is_some())
+                + usize::from(self.unit.is_some())
+                + usize::from(self.warm_up_configuration.is_some()),
         );
         cx.opt(&mut m, "ActionConfiguration", &self.action_configuration);
         cx.opt(&mut m, "ActionsEnabled", &self.actions_enabled);
@@ -385,12 +380,7 @@ impl ActionConfiguration {
 impl Render for ActionConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.alarm_tags_propagation.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.alarm_tags_propagation.is_some()));
         cx.opt(&mut m, "AlarmTagsPropagation", &self.alarm_tags_propagation);
         Json::Object(m)
     }
@@ -452,14 +442,9 @@ impl Render for AlarmPromQlCriteria {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.pending_period.is_some(),
-                self.query.is_some(),
-                self.recovery_period.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.pending_period.is_some())
+                + usize::from(self.query.is_some())
+                + usize::from(self.recovery_period.is_some()),
         );
         cx.opt(&mut m, "PendingPeriod", &self.pending_period);
         cx.opt(&mut m, "Query", &self.query);
@@ -522,13 +507,8 @@ impl Render for AlarmTagsPropagation {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.excluded_tag_keys.is_some(),
-                self.included_tag_keys.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.excluded_tag_keys.is_some())
+                + usize::from(self.included_tag_keys.is_some()),
         );
         cx.req(&mut m, "Enabled", &self.enabled);
         cx.opt(&mut m, "ExcludedTagKeys", &self.excluded_tag_keys);
@@ -639,12 +619,7 @@ impl EvaluationCriteria {
 impl Render for EvaluationCriteria {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.prom_ql_criteria.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.prom_ql_criteria.is_some()));
         cx.opt(&mut m, "PromQLCriteria", &self.prom_ql_criteria);
         Json::Object(m)
     }
@@ -697,13 +672,8 @@ impl Render for EvaluationWindow {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.sliding_window.is_some(),
-                self.wall_clock_window.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.sliding_window.is_some())
+                + usize::from(self.wall_clock_window.is_some()),
         );
         cx.opt(&mut m, "SlidingWindow", &self.sliding_window);
         cx.opt(&mut m, "WallClockWindow", &self.wall_clock_window);
@@ -767,14 +737,9 @@ impl Render for Metric {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.dimensions.is_some(),
-                self.metric_name.is_some(),
-                self.namespace.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.dimensions.is_some())
+                + usize::from(self.metric_name.is_some())
+                + usize::from(self.namespace.is_some()),
         );
         cx.opt(&mut m, "Dimensions", &self.dimensions);
         cx.opt(&mut m, "MetricName", &self.metric_name);
@@ -877,17 +842,12 @@ impl Render for MetricDataQuery {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.account_id.is_some(),
-                self.expression.is_some(),
-                self.label.is_some(),
-                self.metric_stat.is_some(),
-                self.period.is_some(),
-                self.return_data.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.account_id.is_some())
+                + usize::from(self.expression.is_some())
+                + usize::from(self.label.is_some())
+                + usize::from(self.metric_stat.is_some())
+                + usize::from(self.period.is_some())
+                + usize::from(self.return_data.is_some()),
         );
         cx.opt(&mut m, "AccountId", &self.account_id);
         cx.opt(&mut m, "Expression", &self.expression);
@@ -957,8 +917,7 @@ impl MetricStat {
 impl Render for MetricStat {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(3 + [self.unit.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(3 + usize::from(self.unit.is_some()));
         cx.req(&mut m, "Metric", &self.metric);
         cx.req(&mut m, "Period", &self.period);
         cx.req(&mut m, "Stat", &self.stat);
@@ -1004,8 +963,7 @@ impl WallClockWindow {
 impl Render for WallClockWindow {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.timezone.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.timezone.is_some()));
         cx.opt(&mut m, "Timezone", &self.timezone);
         Json::Object(m)
     }
@@ -1061,14 +1019,10 @@ impl Render for WarmUpConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
+            usize::from(
                 self.only_start_evaluating_after_warm_up_period_ends
                     .is_some(),
-                self.warm_up_period_duration_in_minutes.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            ) + usize::from(self.warm_up_period_duration_in_minutes.is_some()),
         );
         cx.opt(
             &mut m,

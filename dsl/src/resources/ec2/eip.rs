@@ -98,19 +98,14 @@ impl Render for Eip {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.address.is_some(),
-                self.domain.is_some(),
-                self.instance_id.is_some(),
-                self.ipam_pool_id.is_some(),
-                self.network_border_group.is_some(),
-                self.public_ipv4_pool.is_some(),
-                self.tags.is_some(),
-                self.transfer_address.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.address.is_some())
+                + usize::from(self.domain.is_some())
+                + usize::from(self.instance_id.is_some())
+                + usize::from(self.ipam_pool_id.is_some())
+                + usize::from(self.network_border_group.is_some())
+                + usize::from(self.public_ipv4_pool.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.transfer_address.is_some()),
         );
         cx.opt(&mut m, "Address", &self.address);
         cx.opt(&mut m, "Domain", &self.domain);

@@ -34,7 +34,7 @@ impl InternetGateway {
 impl Render for InternetGateway {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.tags.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.tags.is_some()));
         cx.opt(&mut m, "Tags", &self.tags);
         Json::Object(m)
     }

@@ -64,14 +64,9 @@ impl Render for LaunchTemplate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.launch_template_name.is_some(),
-                self.tag_specifications.is_some(),
-                self.version_description.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.launch_template_name.is_some())
+                + usize::from(self.tag_specifications.is_some())
+                + usize::from(self.version_description.is_some()),
         );
         cx.req(&mut m, "LaunchTemplateData", &self.launch_template_data);
         cx.opt(&mut m, "LaunchTemplateName", &self.launch_template_name);
@@ -148,10 +143,7 @@ impl Render for AcceleratorCount {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -206,10 +198,7 @@ impl Render for AcceleratorTotalMemoryMib {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -264,10 +253,7 @@ impl Render for BaselineEbsBandwidthMbps {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -312,7 +298,7 @@ impl BaselinePerformanceFactors {
 impl Render for BaselinePerformanceFactors {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.cpu.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.cpu.is_some()));
         cx.opt(&mut m, "Cpu", &self.cpu);
         Json::Object(m)
     }
@@ -383,15 +369,10 @@ impl Render for BlockDeviceMapping {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.device_name.is_some(),
-                self.ebs.is_some(),
-                self.no_device.is_some(),
-                self.virtual_name.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.device_name.is_some())
+                + usize::from(self.ebs.is_some())
+                + usize::from(self.no_device.is_some())
+                + usize::from(self.virtual_name.is_some()),
         );
         cx.opt(&mut m, "DeviceName", &self.device_name);
         cx.opt(&mut m, "Ebs", &self.ebs);
@@ -454,13 +435,8 @@ impl Render for CapacityReservationSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.capacity_reservation_preference.is_some(),
-                self.capacity_reservation_target.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.capacity_reservation_preference.is_some())
+                + usize::from(self.capacity_reservation_target.is_some()),
         );
         cx.opt(
             &mut m,
@@ -526,13 +502,8 @@ impl Render for CapacityReservationTarget {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.capacity_reservation_id.is_some(),
-                self.capacity_reservation_resource_group_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.capacity_reservation_id.is_some())
+                + usize::from(self.capacity_reservation_resource_group_arn.is_some()),
         );
         cx.opt(
             &mut m,
@@ -604,14 +575,9 @@ impl Render for ConnectionTrackingSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.tcp_established_timeout.is_some(),
-                self.udp_stream_timeout.is_some(),
-                self.udp_timeout.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.tcp_established_timeout.is_some())
+                + usize::from(self.udp_stream_timeout.is_some())
+                + usize::from(self.udp_timeout.is_some()),
         );
         cx.opt(
             &mut m,
@@ -661,8 +627,7 @@ impl Cpu {
 impl Render for Cpu {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.references.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.references.is_some()));
         cx.opt(&mut m, "References", &self.references);
         Json::Object(m)
     }
@@ -733,15 +698,10 @@ impl Render for CpuOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.amd_sev_snp.is_some(),
-                self.core_count.is_some(),
-                self.nested_virtualization.is_some(),
-                self.threads_per_core.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.amd_sev_snp.is_some())
+                + usize::from(self.core_count.is_some())
+                + usize::from(self.nested_virtualization.is_some())
+                + usize::from(self.threads_per_core.is_some()),
         );
         cx.opt(&mut m, "AmdSevSnp", &self.amd_sev_snp);
         cx.opt(&mut m, "CoreCount", &self.core_count);
@@ -788,8 +748,7 @@ impl CreditSpecification {
 impl Render for CreditSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.cpu_credits.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.cpu_credits.is_some()));
         cx.opt(&mut m, "CpuCredits", &self.cpu_credits);
         Json::Object(m)
     }
@@ -912,21 +871,16 @@ impl Render for Ebs {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.delete_on_termination.is_some(),
-                self.ebs_card_index.is_some(),
-                self.encrypted.is_some(),
-                self.iops.is_some(),
-                self.kms_key_id.is_some(),
-                self.snapshot_id.is_some(),
-                self.throughput.is_some(),
-                self.volume_initialization_rate.is_some(),
-                self.volume_size.is_some(),
-                self.volume_type.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.delete_on_termination.is_some())
+                + usize::from(self.ebs_card_index.is_some())
+                + usize::from(self.encrypted.is_some())
+                + usize::from(self.iops.is_some())
+                + usize::from(self.kms_key_id.is_some())
+                + usize::from(self.snapshot_id.is_some())
+                + usize::from(self.throughput.is_some())
+                + usize::from(self.volume_initialization_rate.is_some())
+                + usize::from(self.volume_size.is_some())
+                + usize::from(self.volume_type.is_some()),
         );
         cx.opt(&mut m, "DeleteOnTermination", &self.delete_on_termination);
         cx.opt(&mut m, "EbsCardIndex", &self.ebs_card_index);
@@ -996,13 +950,8 @@ impl Render for EnaSrdSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.ena_srd_enabled.is_some(),
-                self.ena_srd_udp_specification.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.ena_srd_enabled.is_some())
+                + usize::from(self.ena_srd_udp_specification.is_some()),
         );
         cx.opt(&mut m, "EnaSrdEnabled", &self.ena_srd_enabled);
         cx.opt(
@@ -1051,12 +1000,7 @@ impl EnaSrdUdpSpecification {
 impl Render for EnaSrdUdpSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.ena_srd_udp_enabled.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.ena_srd_udp_enabled.is_some()));
         cx.opt(&mut m, "EnaSrdUdpEnabled", &self.ena_srd_udp_enabled);
         Json::Object(m)
     }
@@ -1099,7 +1043,7 @@ impl EnclaveOptions {
 impl Render for EnclaveOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.enabled.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.enabled.is_some()));
         cx.opt(&mut m, "Enabled", &self.enabled);
         Json::Object(m)
     }
@@ -1142,8 +1086,7 @@ impl HibernationOptions {
 impl Render for HibernationOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.configured.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.configured.is_some()));
         cx.opt(&mut m, "Configured", &self.configured);
         Json::Object(m)
     }
@@ -1196,10 +1139,7 @@ impl Render for IamInstanceProfile {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.arn.is_some(), self.name.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.arn.is_some()) + usize::from(self.name.is_some()),
         );
         cx.opt(&mut m, "Arn", &self.arn);
         cx.opt(&mut m, "Name", &self.name);
@@ -1254,10 +1194,7 @@ impl Render for InstanceMarketOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.market_type.is_some(), self.spot_options.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.market_type.is_some()) + usize::from(self.spot_options.is_some()),
         );
         cx.opt(&mut m, "MarketType", &self.market_type);
         cx.opt(&mut m, "SpotOptions", &self.spot_options);
@@ -1546,38 +1483,37 @@ impl Render for InstanceRequirements {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.accelerator_count.is_some(),
-                self.accelerator_manufacturers.is_some(),
-                self.accelerator_names.is_some(),
-                self.accelerator_total_memory_mib.is_some(),
-                self.accelerator_types.is_some(),
-                self.allowed_instance_types.is_some(),
-                self.bare_metal.is_some(),
-                self.baseline_ebs_bandwidth_mbps.is_some(),
-                self.baseline_performance_factors.is_some(),
-                self.burstable_performance.is_some(),
-                self.cpu_manufacturers.is_some(),
-                self.excluded_instance_types.is_some(),
-                self.instance_generations.is_some(),
-                self.local_storage.is_some(),
-                self.local_storage_types.is_some(),
-                self.max_spot_price_as_percentage_of_optimal_on_demand_price
-                    .is_some(),
-                self.memory_gib_per_vcpu.is_some(),
-                self.memory_mib.is_some(),
-                self.network_bandwidth_gbps.is_some(),
-                self.network_interface_count.is_some(),
-                self.on_demand_max_price_percentage_over_lowest_price
-                    .is_some(),
-                self.require_hibernate_support.is_some(),
-                self.spot_max_price_percentage_over_lowest_price.is_some(),
-                self.total_local_storage_gb.is_some(),
-                self.vcpu_count.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.accelerator_count.is_some())
+                + usize::from(self.accelerator_manufacturers.is_some())
+                + usize::from(self.accelerator_names.is_some())
+                + usize::from(self.accelerator_total_memory_mib.is_some())
+                + usize::from(self.accelerator_types.is_some())
+                + usize::from(self.allowed_instance_types.is_some())
+                + usize::from(self.bare_metal.is_some())
+                + usize::from(self.baseline_ebs_bandwidth_mbps.is_some())
+                + usize::from(self.baseline_performance_factors.is_some())
+                + usize::from(self.burstable_performance.is_some())
+                + usize::from(self.cpu_manufacturers.is_some())
+                + usize::from(self.excluded_instance_types.is_some())
+                + usize::from(self.instance_generations.is_some())
+                + usize::from(self.local_storage.is_some())
+                + usize::from(self.local_storage_types.is_some())
+                + usize::from(
+                    self.max_spot_price_as_percentage_of_optimal_on_demand_price
+                        .is_some(),
+                )
+                + usize::from(self.memory_gib_per_vcpu.is_some())
+                + usize::from(self.memory_mib.is_some())
+                + usize::from(self.network_bandwidth_gbps.is_some())
+                + usize::from(self.network_interface_count.is_some())
+                + usize::from(
+                    self.on_demand_max_price_percentage_over_lowest_price
+                        .is_some(),
+                )
+                + usize::from(self.require_hibernate_support.is_some())
+                + usize::from(self.spot_max_price_percentage_over_lowest_price.is_some())
+                + usize::from(self.total_local_storage_gb.is_some())
+                + usize::from(self.vcpu_count.is_some()),
         );
         cx.opt(&mut m, "AcceleratorCount", &self.accelerator_count);
         cx.opt(
@@ -1685,8 +1621,7 @@ impl Ipv4PrefixSpecification {
 impl Render for Ipv4PrefixSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.ipv4_prefix.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.ipv4_prefix.is_some()));
         cx.opt(&mut m, "Ipv4Prefix", &self.ipv4_prefix);
         Json::Object(m)
     }
@@ -1729,8 +1664,7 @@ impl Ipv6Add {
 impl Render for Ipv6Add {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.ipv6_address.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.ipv6_address.is_some()));
         cx.opt(&mut m, "Ipv6Address", &self.ipv6_address);
         Json::Object(m)
     }
@@ -1773,8 +1707,7 @@ impl Ipv6PrefixSpecification {
 impl Render for Ipv6PrefixSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.ipv6_prefix.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.ipv6_prefix.is_some()));
         cx.opt(&mut m, "Ipv6Prefix", &self.ipv6_prefix);
         Json::Object(m)
     }
@@ -2100,41 +2033,36 @@ impl Render for LaunchTemplateData {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.block_device_mappings.is_some(),
-                self.capacity_reservation_specification.is_some(),
-                self.cpu_options.is_some(),
-                self.credit_specification.is_some(),
-                self.disable_api_stop.is_some(),
-                self.disable_api_termination.is_some(),
-                self.ebs_optimized.is_some(),
-                self.enclave_options.is_some(),
-                self.hibernation_options.is_some(),
-                self.iam_instance_profile.is_some(),
-                self.image_id.is_some(),
-                self.instance_initiated_shutdown_behavior.is_some(),
-                self.instance_market_options.is_some(),
-                self.instance_requirements.is_some(),
-                self.instance_type.is_some(),
-                self.kernel_id.is_some(),
-                self.key_name.is_some(),
-                self.license_specifications.is_some(),
-                self.maintenance_options.is_some(),
-                self.metadata_options.is_some(),
-                self.monitoring.is_some(),
-                self.network_interfaces.is_some(),
-                self.network_performance_options.is_some(),
-                self.placement.is_some(),
-                self.private_dns_name_options.is_some(),
-                self.ram_disk_id.is_some(),
-                self.security_group_ids.is_some(),
-                self.security_groups.is_some(),
-                self.tag_specifications.is_some(),
-                self.user_data.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.block_device_mappings.is_some())
+                + usize::from(self.capacity_reservation_specification.is_some())
+                + usize::from(self.cpu_options.is_some())
+                + usize::from(self.credit_specification.is_some())
+                + usize::from(self.disable_api_stop.is_some())
+                + usize::from(self.disable_api_termination.is_some())
+                + usize::from(self.ebs_optimized.is_some())
+                + usize::from(self.enclave_options.is_some())
+                + usize::from(self.hibernation_options.is_some())
+                + usize::from(self.iam_instance_profile.is_some())
+                + usize::from(self.image_id.is_some())
+                + usize::from(self.instance_initiated_shutdown_behavior.is_some())
+                + usize::from(self.instance_market_options.is_some())
+                + usize::from(self.instance_requirements.is_some())
+                + usize::from(self.instance_type.is_some())
+                + usize::from(self.kernel_id.is_some())
+                + usize::from(self.key_name.is_some())
+                + usize::from(self.license_specifications.is_some())
+                + usize::from(self.maintenance_options.is_some())
+                + usize::from(self.metadata_options.is_some())
+                + usize::from(self.monitoring.is_some())
+                + usize::from(self.network_interfaces.is_some())
+                + usize::from(self.network_performance_options.is_some())
+                + usize::from(self.placement.is_some())
+                + usize::from(self.private_dns_name_options.is_some())
+                + usize::from(self.ram_disk_id.is_some())
+                + usize::from(self.security_group_ids.is_some())
+                + usize::from(self.security_groups.is_some())
+                + usize::from(self.tag_specifications.is_some())
+                + usize::from(self.user_data.is_some()),
         );
         cx.opt(&mut m, "BlockDeviceMappings", &self.block_device_mappings);
         cx.opt(
@@ -2245,10 +2173,7 @@ impl Render for LaunchTemplateTagSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.resource_type.is_some(), self.tags.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.resource_type.is_some()) + usize::from(self.tags.is_some()),
         );
         cx.opt(&mut m, "ResourceType", &self.resource_type);
         cx.opt(&mut m, "Tags", &self.tags);
@@ -2293,12 +2218,7 @@ impl LicenseSpecification {
 impl Render for LicenseSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.license_configuration_arn.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.license_configuration_arn.is_some()));
         cx.opt(
             &mut m,
             "LicenseConfigurationArn",
@@ -2345,12 +2265,7 @@ impl MaintenanceOptions {
 impl Render for MaintenanceOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.auto_recovery.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.auto_recovery.is_some()));
         cx.opt(&mut m, "AutoRecovery", &self.auto_recovery);
         Json::Object(m)
     }
@@ -2403,10 +2318,7 @@ impl Render for MemoryGibPerVcpu {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -2461,10 +2373,7 @@ impl Render for MemoryMib {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -2546,16 +2455,11 @@ impl Render for MetadataOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.http_endpoint.is_some(),
-                self.http_protocol_ipv6.is_some(),
-                self.http_put_response_hop_limit.is_some(),
-                self.http_tokens.is_some(),
-                self.instance_metadata_tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.http_endpoint.is_some())
+                + usize::from(self.http_protocol_ipv6.is_some())
+                + usize::from(self.http_put_response_hop_limit.is_some())
+                + usize::from(self.http_tokens.is_some())
+                + usize::from(self.instance_metadata_tags.is_some()),
         );
         cx.opt(&mut m, "HttpEndpoint", &self.http_endpoint);
         cx.opt(&mut m, "HttpProtocolIpv6", &self.http_protocol_ipv6);
@@ -2607,7 +2511,7 @@ impl Monitoring {
 impl Render for Monitoring {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.enabled.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.enabled.is_some()));
         cx.opt(&mut m, "Enabled", &self.enabled);
         Json::Object(m)
     }
@@ -2660,10 +2564,7 @@ impl Render for NetworkBandwidthGbps {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -2910,34 +2811,29 @@ impl Render for NetworkInterface {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.associate_carrier_ip_address.is_some(),
-                self.associate_public_ip_address.is_some(),
-                self.connection_tracking_specification.is_some(),
-                self.delete_on_termination.is_some(),
-                self.description.is_some(),
-                self.device_index.is_some(),
-                self.ena_queue_count.is_some(),
-                self.ena_srd_specification.is_some(),
-                self.groups.is_some(),
-                self.interface_type.is_some(),
-                self.ipv4_prefix_count.is_some(),
-                self.ipv4_prefixes.is_some(),
-                self.ipv6_address_count.is_some(),
-                self.ipv6_addresses.is_some(),
-                self.ipv6_prefix_count.is_some(),
-                self.ipv6_prefixes.is_some(),
-                self.network_card_index.is_some(),
-                self.network_interface_id.is_some(),
-                self.primary_ipv6.is_some(),
-                self.private_ip_address.is_some(),
-                self.private_ip_addresses.is_some(),
-                self.secondary_private_ip_address_count.is_some(),
-                self.subnet_id.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.associate_carrier_ip_address.is_some())
+                + usize::from(self.associate_public_ip_address.is_some())
+                + usize::from(self.connection_tracking_specification.is_some())
+                + usize::from(self.delete_on_termination.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.device_index.is_some())
+                + usize::from(self.ena_queue_count.is_some())
+                + usize::from(self.ena_srd_specification.is_some())
+                + usize::from(self.groups.is_some())
+                + usize::from(self.interface_type.is_some())
+                + usize::from(self.ipv4_prefix_count.is_some())
+                + usize::from(self.ipv4_prefixes.is_some())
+                + usize::from(self.ipv6_address_count.is_some())
+                + usize::from(self.ipv6_addresses.is_some())
+                + usize::from(self.ipv6_prefix_count.is_some())
+                + usize::from(self.ipv6_prefixes.is_some())
+                + usize::from(self.network_card_index.is_some())
+                + usize::from(self.network_interface_id.is_some())
+                + usize::from(self.primary_ipv6.is_some())
+                + usize::from(self.private_ip_address.is_some())
+                + usize::from(self.private_ip_addresses.is_some())
+                + usize::from(self.secondary_private_ip_address_count.is_some())
+                + usize::from(self.subnet_id.is_some()),
         );
         cx.opt(
             &mut m,
@@ -3029,10 +2925,7 @@ impl Render for NetworkInterfaceCount {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -3077,12 +2970,7 @@ impl NetworkPerformanceOptions {
 impl Render for NetworkPerformanceOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.bandwidth_weighting.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.bandwidth_weighting.is_some()));
         cx.opt(&mut m, "BandwidthWeighting", &self.bandwidth_weighting);
         Json::Object(m)
     }
@@ -3198,20 +3086,15 @@ impl Render for Placement {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.affinity.is_some(),
-                self.availability_zone.is_some(),
-                self.group_id.is_some(),
-                self.group_name.is_some(),
-                self.host_id.is_some(),
-                self.host_resource_group_arn.is_some(),
-                self.partition_number.is_some(),
-                self.spread_domain.is_some(),
-                self.tenancy.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.affinity.is_some())
+                + usize::from(self.availability_zone.is_some())
+                + usize::from(self.group_id.is_some())
+                + usize::from(self.group_name.is_some())
+                + usize::from(self.host_id.is_some())
+                + usize::from(self.host_resource_group_arn.is_some())
+                + usize::from(self.partition_number.is_some())
+                + usize::from(self.spread_domain.is_some())
+                + usize::from(self.tenancy.is_some()),
         );
         cx.opt(&mut m, "Affinity", &self.affinity);
         cx.opt(&mut m, "AvailabilityZone", &self.availability_zone);
@@ -3286,14 +3169,9 @@ impl Render for PrivateDnsNameOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.enable_resource_name_dns_aaaa_record.is_some(),
-                self.enable_resource_name_dns_a_record.is_some(),
-                self.hostname_type.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.enable_resource_name_dns_aaaa_record.is_some())
+                + usize::from(self.enable_resource_name_dns_a_record.is_some())
+                + usize::from(self.hostname_type.is_some()),
         );
         cx.opt(
             &mut m,
@@ -3357,10 +3235,7 @@ impl Render for PrivateIpAdd {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.primary.is_some(), self.private_ip_address.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.primary.is_some()) + usize::from(self.private_ip_address.is_some()),
         );
         cx.opt(&mut m, "Primary", &self.primary);
         cx.opt(&mut m, "PrivateIpAddress", &self.private_ip_address);
@@ -3405,12 +3280,7 @@ impl Reference {
 impl Render for Reference {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.instance_family.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.instance_family.is_some()));
         cx.opt(&mut m, "InstanceFamily", &self.instance_family);
         Json::Object(m)
     }
@@ -3493,16 +3363,11 @@ impl Render for SpotOptions {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.block_duration_minutes.is_some(),
-                self.instance_interruption_behavior.is_some(),
-                self.max_price.is_some(),
-                self.spot_instance_type.is_some(),
-                self.valid_until.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.block_duration_minutes.is_some())
+                + usize::from(self.instance_interruption_behavior.is_some())
+                + usize::from(self.max_price.is_some())
+                + usize::from(self.spot_instance_type.is_some())
+                + usize::from(self.valid_until.is_some()),
         );
         cx.opt(&mut m, "BlockDurationMinutes", &self.block_duration_minutes);
         cx.opt(
@@ -3564,10 +3429,7 @@ impl Render for TagSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.resource_type.is_some(), self.tags.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.resource_type.is_some()) + usize::from(self.tags.is_some()),
         );
         cx.opt(&mut m, "ResourceType", &self.resource_type);
         cx.opt(&mut m, "Tags", &self.tags);
@@ -3622,10 +3484,7 @@ impl Render for TotalLocalStorageGb {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -3680,10 +3539,7 @@ impl Render for VcpuCount {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);

@@ -137,23 +137,18 @@ impl Render for NatGateway {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.allocation_id.is_some(),
-                self.availability_mode.is_some(),
-                self.availability_zone_addresses.is_some(),
-                self.connectivity_type.is_some(),
-                self.max_drain_duration_seconds.is_some(),
-                self.private_ip_address.is_some(),
-                self.secondary_allocation_ids.is_some(),
-                self.secondary_private_ip_address_count.is_some(),
-                self.secondary_private_ip_addresses.is_some(),
-                self.subnet_id.is_some(),
-                self.tags.is_some(),
-                self.vpc_id.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.allocation_id.is_some())
+                + usize::from(self.availability_mode.is_some())
+                + usize::from(self.availability_zone_addresses.is_some())
+                + usize::from(self.connectivity_type.is_some())
+                + usize::from(self.max_drain_duration_seconds.is_some())
+                + usize::from(self.private_ip_address.is_some())
+                + usize::from(self.secondary_allocation_ids.is_some())
+                + usize::from(self.secondary_private_ip_address_count.is_some())
+                + usize::from(self.secondary_private_ip_addresses.is_some())
+                + usize::from(self.subnet_id.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.vpc_id.is_some()),
         );
         cx.opt(&mut m, "AllocationId", &self.allocation_id);
         cx.opt(&mut m, "AvailabilityMode", &self.availability_mode);
@@ -275,13 +270,8 @@ impl Render for AvailabilityZoneAddress {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.availability_zone.is_some(),
-                self.availability_zone_id.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.availability_zone.is_some())
+                + usize::from(self.availability_zone_id.is_some()),
         );
         cx.req(&mut m, "AllocationIds", &self.allocation_ids);
         cx.opt(&mut m, "AvailabilityZone", &self.availability_zone);

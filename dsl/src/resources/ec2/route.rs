@@ -181,26 +181,21 @@ impl Render for Route {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.carrier_gateway_id.is_some(),
-                self.core_network_arn.is_some(),
-                self.destination_cidr_block.is_some(),
-                self.destination_ipv6_cidr_block.is_some(),
-                self.destination_prefix_list_id.is_some(),
-                self.egress_only_internet_gateway_id.is_some(),
-                self.gateway_id.is_some(),
-                self.instance_id.is_some(),
-                self.local_gateway_id.is_some(),
-                self.nat_gateway_id.is_some(),
-                self.network_interface_id.is_some(),
-                self.odb_network_arn.is_some(),
-                self.transit_gateway_id.is_some(),
-                self.vpc_endpoint_id.is_some(),
-                self.vpc_peering_connection_id.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.carrier_gateway_id.is_some())
+                + usize::from(self.core_network_arn.is_some())
+                + usize::from(self.destination_cidr_block.is_some())
+                + usize::from(self.destination_ipv6_cidr_block.is_some())
+                + usize::from(self.destination_prefix_list_id.is_some())
+                + usize::from(self.egress_only_internet_gateway_id.is_some())
+                + usize::from(self.gateway_id.is_some())
+                + usize::from(self.instance_id.is_some())
+                + usize::from(self.local_gateway_id.is_some())
+                + usize::from(self.nat_gateway_id.is_some())
+                + usize::from(self.network_interface_id.is_some())
+                + usize::from(self.odb_network_arn.is_some())
+                + usize::from(self.transit_gateway_id.is_some())
+                + usize::from(self.vpc_endpoint_id.is_some())
+                + usize::from(self.vpc_peering_connection_id.is_some()),
         );
         cx.opt(&mut m, "CarrierGatewayId", &self.carrier_gateway_id);
         cx.opt(&mut m, "CoreNetworkArn", &self.core_network_arn);

@@ -40,8 +40,7 @@ impl RouteTable {
 impl Render for RouteTable {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.tags.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.tags.is_some()));
         cx.opt(&mut m, "Tags", &self.tags);
         cx.req(&mut m, "VpcId", &self.vpc_id);
         Json::Object(m)

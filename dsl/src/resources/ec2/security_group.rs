@@ -81,16 +81,11 @@ impl Render for SecurityGroup {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.group_name.is_some(),
-                self.security_group_egress.is_some(),
-                self.security_group_ingress.is_some(),
-                self.tags.is_some(),
-                self.vpc_id.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.group_name.is_some())
+                + usize::from(self.security_group_egress.is_some())
+                + usize::from(self.security_group_ingress.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.vpc_id.is_some()),
         );
         cx.req(&mut m, "GroupDescription", &self.group_description);
         cx.opt(&mut m, "GroupName", &self.group_name);
@@ -207,18 +202,13 @@ impl Render for Egress {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.cidr_ip.is_some(),
-                self.cidr_ipv6.is_some(),
-                self.description.is_some(),
-                self.destination_prefix_list_id.is_some(),
-                self.destination_security_group_id.is_some(),
-                self.from_port.is_some(),
-                self.to_port.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.cidr_ip.is_some())
+                + usize::from(self.cidr_ipv6.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.destination_prefix_list_id.is_some())
+                + usize::from(self.destination_security_group_id.is_some())
+                + usize::from(self.from_port.is_some())
+                + usize::from(self.to_port.is_some()),
         );
         cx.opt(&mut m, "CidrIp", &self.cidr_ip);
         cx.opt(&mut m, "CidrIpv6", &self.cidr_ipv6);
@@ -342,20 +332,15 @@ impl Render for Ingress {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.cidr_ip.is_some(),
-                self.cidr_ipv6.is_some(),
-                self.description.is_some(),
-                self.from_port.is_some(),
-                self.source_prefix_list_id.is_some(),
-                self.source_security_group_id.is_some(),
-                self.source_security_group_name.is_some(),
-                self.source_security_group_owner_id.is_some(),
-                self.to_port.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.cidr_ip.is_some())
+                + usize::from(self.cidr_ipv6.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.from_port.is_some())
+                + usize::from(self.source_prefix_list_id.is_some())
+                + usize::from(self.source_security_group_id.is_some())
+                + usize::from(self.source_security_group_name.is_some())
+                + usize::from(self.source_security_group_owner_id.is_some())
+                + usize::from(self.to_port.is_some()),
         );
         cx.opt(&mut m, "CidrIp", &self.cidr_ip);
         cx.opt(&mut m, "CidrIpv6", &self.cidr_ipv6);

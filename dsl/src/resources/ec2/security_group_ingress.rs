@@ -141,22 +141,17 @@ impl Render for SecurityGroupIngress {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.cidr_ip.is_some(),
-                self.cidr_ipv6.is_some(),
-                self.description.is_some(),
-                self.from_port.is_some(),
-                self.group_id.is_some(),
-                self.group_name.is_some(),
-                self.source_prefix_list_id.is_some(),
-                self.source_security_group_id.is_some(),
-                self.source_security_group_name.is_some(),
-                self.source_security_group_owner_id.is_some(),
-                self.to_port.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.cidr_ip.is_some())
+                + usize::from(self.cidr_ipv6.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.from_port.is_some())
+                + usize::from(self.group_id.is_some())
+                + usize::from(self.group_name.is_some())
+                + usize::from(self.source_prefix_list_id.is_some())
+                + usize::from(self.source_security_group_id.is_some())
+                + usize::from(self.source_security_group_name.is_some())
+                + usize::from(self.source_security_group_owner_id.is_some())
+                + usize::from(self.to_port.is_some()),
         );
         cx.opt(&mut m, "CidrIp", &self.cidr_ip);
         cx.opt(&mut m, "CidrIpv6", &self.cidr_ipv6);

@@ -194,27 +194,22 @@ impl Render for Subnet {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.assign_ipv6_address_on_creation.is_some(),
-                self.availability_zone.is_some(),
-                self.availability_zone_id.is_some(),
-                self.cidr_block.is_some(),
-                self.enable_dns64.is_some(),
-                self.enable_lni_at_device_index.is_some(),
-                self.ipv4_ipam_pool_id.is_some(),
-                self.ipv4_netmask_length.is_some(),
-                self.ipv6_cidr_block.is_some(),
-                self.ipv6_ipam_pool_id.is_some(),
-                self.ipv6_native.is_some(),
-                self.ipv6_netmask_length.is_some(),
-                self.map_public_ip_on_launch.is_some(),
-                self.outpost_arn.is_some(),
-                self.private_dns_name_options_on_launch.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.assign_ipv6_address_on_creation.is_some())
+                + usize::from(self.availability_zone.is_some())
+                + usize::from(self.availability_zone_id.is_some())
+                + usize::from(self.cidr_block.is_some())
+                + usize::from(self.enable_dns64.is_some())
+                + usize::from(self.enable_lni_at_device_index.is_some())
+                + usize::from(self.ipv4_ipam_pool_id.is_some())
+                + usize::from(self.ipv4_netmask_length.is_some())
+                + usize::from(self.ipv6_cidr_block.is_some())
+                + usize::from(self.ipv6_ipam_pool_id.is_some())
+                + usize::from(self.ipv6_native.is_some())
+                + usize::from(self.ipv6_netmask_length.is_some())
+                + usize::from(self.map_public_ip_on_launch.is_some())
+                + usize::from(self.outpost_arn.is_some())
+                + usize::from(self.private_dns_name_options_on_launch.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.opt(
             &mut m,
@@ -324,14 +319,9 @@ impl Render for PrivateDnsNameOptionsOnLaunch {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.enable_resource_name_dns_aaaa_record.is_some(),
-                self.enable_resource_name_dns_a_record.is_some(),
-                self.hostname_type.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.enable_resource_name_dns_aaaa_record.is_some())
+                + usize::from(self.enable_resource_name_dns_a_record.is_some())
+                + usize::from(self.hostname_type.is_some()),
         );
         cx.opt(
             &mut m,

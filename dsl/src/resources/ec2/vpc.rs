@@ -98,19 +98,14 @@ impl Render for Vpc {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.cidr_block.is_some(),
-                self.enable_dns_hostnames.is_some(),
-                self.enable_dns_support.is_some(),
-                self.instance_tenancy.is_some(),
-                self.ipv4_ipam_pool_id.is_some(),
-                self.ipv4_netmask_length.is_some(),
-                self.tags.is_some(),
-                self.vpc_encryption_control.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.cidr_block.is_some())
+                + usize::from(self.enable_dns_hostnames.is_some())
+                + usize::from(self.enable_dns_support.is_some())
+                + usize::from(self.instance_tenancy.is_some())
+                + usize::from(self.ipv4_ipam_pool_id.is_some())
+                + usize::from(self.ipv4_netmask_length.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.vpc_encryption_control.is_some()),
         );
         cx.opt(&mut m, "CidrBlock", &self.cidr_block);
         cx.opt(&mut m, "EnableDnsHostnames", &self.enable_dns_hostnames);
@@ -507,20 +502,15 @@ impl Render for VpcEncryptionControl {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.egress_only_internet_gateway_exclusion.is_some(),
-                self.elastic_file_system_exclusion.is_some(),
-                self.internet_gateway_exclusion.is_some(),
-                self.lambda_exclusion.is_some(),
-                self.mode.is_some(),
-                self.nat_gateway_exclusion.is_some(),
-                self.virtual_private_gateway_exclusion.is_some(),
-                self.vpc_lattice_exclusion.is_some(),
-                self.vpc_peering_exclusion.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.egress_only_internet_gateway_exclusion.is_some())
+                + usize::from(self.elastic_file_system_exclusion.is_some())
+                + usize::from(self.internet_gateway_exclusion.is_some())
+                + usize::from(self.lambda_exclusion.is_some())
+                + usize::from(self.mode.is_some())
+                + usize::from(self.nat_gateway_exclusion.is_some())
+                + usize::from(self.virtual_private_gateway_exclusion.is_some())
+                + usize::from(self.vpc_lattice_exclusion.is_some())
+                + usize::from(self.vpc_peering_exclusion.is_some()),
         );
         cx.opt(
             &mut m,

@@ -162,24 +162,19 @@ impl Render for VpcEndpoint {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.dns_options.is_some(),
-                self.ip_address_type.is_some(),
-                self.policy_document.is_some(),
-                self.private_dns_enabled.is_some(),
-                self.resource_configuration_arn.is_some(),
-                self.route_table_ids.is_some(),
-                self.security_group_ids.is_some(),
-                self.service_name.is_some(),
-                self.service_network_arn.is_some(),
-                self.service_region.is_some(),
-                self.subnet_ids.is_some(),
-                self.tags.is_some(),
-                self.vpc_endpoint_type.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.dns_options.is_some())
+                + usize::from(self.ip_address_type.is_some())
+                + usize::from(self.policy_document.is_some())
+                + usize::from(self.private_dns_enabled.is_some())
+                + usize::from(self.resource_configuration_arn.is_some())
+                + usize::from(self.route_table_ids.is_some())
+                + usize::from(self.security_group_ids.is_some())
+                + usize::from(self.service_name.is_some())
+                + usize::from(self.service_network_arn.is_some())
+                + usize::from(self.service_region.is_some())
+                + usize::from(self.subnet_ids.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.vpc_endpoint_type.is_some()),
         );
         cx.opt(&mut m, "DnsOptions", &self.dns_options);
         cx.opt(&mut m, "IpAddressType", &self.ip_address_type);
@@ -297,16 +292,13 @@ impl Render for DnsOptionsSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.dns_record_ip_type.is_some(),
-                self.private_dns_only_for_inbound_resolver_endpoint
-                    .is_some(),
-                self.private_dns_preference.is_some(),
-                self.private_dns_specified_domains.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.dns_record_ip_type.is_some())
+                + usize::from(
+                    self.private_dns_only_for_inbound_resolver_endpoint
+                        .is_some(),
+                )
+                + usize::from(self.private_dns_preference.is_some())
+                + usize::from(self.private_dns_specified_domains.is_some()),
         );
         cx.opt(&mut m, "DnsRecordIpType", &self.dns_record_ip_type);
         cx.opt(

@@ -51,13 +51,8 @@ impl Render for VpcGatewayAttachment {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.internet_gateway_id.is_some(),
-                self.vpn_gateway_id.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.internet_gateway_id.is_some())
+                + usize::from(self.vpn_gateway_id.is_some()),
         );
         cx.opt(&mut m, "InternetGatewayId", &self.internet_gateway_id);
         cx.req(&mut m, "VpcId", &self.vpc_id);

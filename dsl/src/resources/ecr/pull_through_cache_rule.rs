@@ -79,17 +79,12 @@ impl Render for PullThroughCacheRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.credential_arn.is_some(),
-                self.custom_role_arn.is_some(),
-                self.ecr_repository_prefix.is_some(),
-                self.upstream_registry.is_some(),
-                self.upstream_registry_url.is_some(),
-                self.upstream_repository_prefix.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.credential_arn.is_some())
+                + usize::from(self.custom_role_arn.is_some())
+                + usize::from(self.ecr_repository_prefix.is_some())
+                + usize::from(self.upstream_registry.is_some())
+                + usize::from(self.upstream_registry_url.is_some())
+                + usize::from(self.upstream_repository_prefix.is_some()),
         );
         cx.opt(&mut m, "CredentialArn", &self.credential_arn);
         cx.opt(&mut m, "CustomRoleArn", &self.custom_role_arn);

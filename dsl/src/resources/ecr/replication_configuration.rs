@@ -205,12 +205,7 @@ impl ReplicationRule {
 impl Render for ReplicationRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.repository_filters.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.repository_filters.is_some()));
         cx.req(&mut m, "Destinations", &self.destinations);
         cx.opt(&mut m, "RepositoryFilters", &self.repository_filters);
         Json::Object(m)

@@ -118,20 +118,15 @@ impl Render for Repository {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.empty_on_delete.is_some(),
-                self.encryption_configuration.is_some(),
-                self.image_scanning_configuration.is_some(),
-                self.image_tag_mutability.is_some(),
-                self.image_tag_mutability_exclusion_filters.is_some(),
-                self.lifecycle_policy.is_some(),
-                self.repository_name.is_some(),
-                self.repository_policy_text.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.empty_on_delete.is_some())
+                + usize::from(self.encryption_configuration.is_some())
+                + usize::from(self.image_scanning_configuration.is_some())
+                + usize::from(self.image_tag_mutability.is_some())
+                + usize::from(self.image_tag_mutability_exclusion_filters.is_some())
+                + usize::from(self.lifecycle_policy.is_some())
+                + usize::from(self.repository_name.is_some())
+                + usize::from(self.repository_policy_text.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.opt(&mut m, "EmptyOnDelete", &self.empty_on_delete);
         cx.opt(
@@ -216,8 +211,7 @@ impl EncryptionConfiguration {
 impl Render for EncryptionConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.kms_key.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.kms_key.is_some()));
         cx.req(&mut m, "EncryptionType", &self.encryption_type);
         cx.opt(&mut m, "KmsKey", &self.kms_key);
         Json::Object(m)
@@ -261,8 +255,7 @@ impl ImageScanningConfiguration {
 impl Render for ImageScanningConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.scan_on_push.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.scan_on_push.is_some()));
         cx.opt(&mut m, "ScanOnPush", &self.scan_on_push);
         Json::Object(m)
     }
@@ -375,13 +368,8 @@ impl Render for LifecyclePolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.lifecycle_policy_text.is_some(),
-                self.registry_id.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.lifecycle_policy_text.is_some())
+                + usize::from(self.registry_id.is_some()),
         );
         cx.opt(&mut m, "LifecyclePolicyText", &self.lifecycle_policy_text);
         cx.opt(&mut m, "RegistryId", &self.registry_id);

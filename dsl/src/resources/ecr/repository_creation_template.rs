@@ -126,19 +126,14 @@ impl Render for RepositoryCreationTemplate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.custom_role_arn.is_some(),
-                self.description.is_some(),
-                self.encryption_configuration.is_some(),
-                self.image_tag_mutability.is_some(),
-                self.image_tag_mutability_exclusion_filters.is_some(),
-                self.lifecycle_policy.is_some(),
-                self.repository_policy.is_some(),
-                self.resource_tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.custom_role_arn.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.encryption_configuration.is_some())
+                + usize::from(self.image_tag_mutability.is_some())
+                + usize::from(self.image_tag_mutability_exclusion_filters.is_some())
+                + usize::from(self.lifecycle_policy.is_some())
+                + usize::from(self.repository_policy.is_some())
+                + usize::from(self.resource_tags.is_some()),
         );
         cx.req(&mut m, "AppliedFor", &self.applied_for);
         cx.opt(&mut m, "CustomRoleArn", &self.custom_role_arn);
@@ -220,8 +215,7 @@ impl EncryptionConfiguration {
 impl Render for EncryptionConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.kms_key.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.kms_key.is_some()));
         cx.req(&mut m, "EncryptionType", &self.encryption_type);
         cx.opt(&mut m, "KmsKey", &self.kms_key);
         Json::Object(m)

@@ -66,16 +66,11 @@ impl Render for CapacityProvider {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.auto_scaling_group_provider.is_some(),
-                self.cluster_name.is_some(),
-                self.managed_instances_provider.is_some(),
-                self.name.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.auto_scaling_group_provider.is_some())
+                + usize::from(self.cluster_name.is_some())
+                + usize::from(self.managed_instances_provider.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.opt(
             &mut m,
@@ -137,10 +132,7 @@ impl Render for AcceleratorCountRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -189,10 +181,7 @@ impl Render for AcceleratorTotalMemoryMibRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -233,12 +222,7 @@ impl AutoRepairConfiguration {
 impl Render for AutoRepairConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.actions_status.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.actions_status.is_some()));
         cx.opt(&mut m, "ActionsStatus", &self.actions_status);
         Json::Object(m)
     }
@@ -303,14 +287,9 @@ impl Render for AutoScalingGroupProvider {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.managed_draining.is_some(),
-                self.managed_scaling.is_some(),
-                self.managed_termination_protection.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.managed_draining.is_some())
+                + usize::from(self.managed_scaling.is_some())
+                + usize::from(self.managed_termination_protection.is_some()),
         );
         cx.req(&mut m, "AutoScalingGroupArn", &self.auto_scaling_group_arn);
         cx.opt(&mut m, "ManagedDraining", &self.managed_draining);
@@ -365,10 +344,7 @@ impl Render for BaselineEbsBandwidthMbpsRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -420,13 +396,8 @@ impl Render for CapacityReservationRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.reservation_group_arn.is_some(),
-                self.reservation_preference.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.reservation_group_arn.is_some())
+                + usize::from(self.reservation_preference.is_some()),
         );
         cx.opt(&mut m, "ReservationGroupArn", &self.reservation_group_arn);
         cx.opt(
@@ -475,12 +446,7 @@ impl InfrastructureOptimization {
 impl Render for InfrastructureOptimization {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.scale_in_after.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.scale_in_after.is_some()));
         cx.opt(&mut m, "ScaleInAfter", &self.scale_in_after);
         Json::Object(m)
     }
@@ -601,19 +567,14 @@ impl Render for InstanceLaunchTemplate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.capacity_option_type.is_some(),
-                self.capacity_reservations.is_some(),
-                self.fips_enabled.is_some(),
-                self.instance_metadata_tags_propagation.is_some(),
-                self.instance_requirements.is_some(),
-                self.local_storage_configuration.is_some(),
-                self.monitoring.is_some(),
-                self.storage_configuration.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.capacity_option_type.is_some())
+                + usize::from(self.capacity_reservations.is_some())
+                + usize::from(self.fips_enabled.is_some())
+                + usize::from(self.instance_metadata_tags_propagation.is_some())
+                + usize::from(self.instance_requirements.is_some())
+                + usize::from(self.local_storage_configuration.is_some())
+                + usize::from(self.monitoring.is_some())
+                + usize::from(self.storage_configuration.is_some()),
         );
         cx.opt(&mut m, "CapacityOptionType", &self.capacity_option_type);
         cx.opt(&mut m, "CapacityReservations", &self.capacity_reservations);
@@ -883,35 +844,34 @@ impl Render for InstanceRequirementsRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.accelerator_count.is_some(),
-                self.accelerator_manufacturers.is_some(),
-                self.accelerator_names.is_some(),
-                self.accelerator_total_memory_mib.is_some(),
-                self.accelerator_types.is_some(),
-                self.allowed_instance_types.is_some(),
-                self.bare_metal.is_some(),
-                self.baseline_ebs_bandwidth_mbps.is_some(),
-                self.burstable_performance.is_some(),
-                self.cpu_manufacturers.is_some(),
-                self.excluded_instance_types.is_some(),
-                self.instance_generations.is_some(),
-                self.local_storage.is_some(),
-                self.local_storage_types.is_some(),
-                self.max_spot_price_as_percentage_of_optimal_on_demand_price
-                    .is_some(),
-                self.memory_gib_per_vcpu.is_some(),
-                self.network_bandwidth_gbps.is_some(),
-                self.network_interface_count.is_some(),
-                self.on_demand_max_price_percentage_over_lowest_price
-                    .is_some(),
-                self.require_hibernate_support.is_some(),
-                self.spot_max_price_percentage_over_lowest_price.is_some(),
-                self.total_local_storage_gb.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.accelerator_count.is_some())
+                + usize::from(self.accelerator_manufacturers.is_some())
+                + usize::from(self.accelerator_names.is_some())
+                + usize::from(self.accelerator_total_memory_mib.is_some())
+                + usize::from(self.accelerator_types.is_some())
+                + usize::from(self.allowed_instance_types.is_some())
+                + usize::from(self.bare_metal.is_some())
+                + usize::from(self.baseline_ebs_bandwidth_mbps.is_some())
+                + usize::from(self.burstable_performance.is_some())
+                + usize::from(self.cpu_manufacturers.is_some())
+                + usize::from(self.excluded_instance_types.is_some())
+                + usize::from(self.instance_generations.is_some())
+                + usize::from(self.local_storage.is_some())
+                + usize::from(self.local_storage_types.is_some())
+                + usize::from(
+                    self.max_spot_price_as_percentage_of_optimal_on_demand_price
+                        .is_some(),
+                )
+                + usize::from(self.memory_gib_per_vcpu.is_some())
+                + usize::from(self.network_bandwidth_gbps.is_some())
+                + usize::from(self.network_interface_count.is_some())
+                + usize::from(
+                    self.on_demand_max_price_percentage_over_lowest_price
+                        .is_some(),
+                )
+                + usize::from(self.require_hibernate_support.is_some())
+                + usize::from(self.spot_max_price_percentage_over_lowest_price.is_some())
+                + usize::from(self.total_local_storage_gb.is_some()),
         );
         cx.opt(&mut m, "AcceleratorCount", &self.accelerator_count);
         cx.opt(
@@ -1010,12 +970,7 @@ impl ManagedInstancesLocalStorageConfiguration {
 impl Render for ManagedInstancesLocalStorageConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.use_local_storage.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.use_local_storage.is_some()));
         cx.opt(&mut m, "UseLocalStorage", &self.use_local_storage);
         Json::Object(m)
     }
@@ -1150,14 +1105,9 @@ impl Render for ManagedInstancesProvider {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.auto_repair_configuration.is_some(),
-                self.infrastructure_optimization.is_some(),
-                self.propagate_tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.auto_repair_configuration.is_some())
+                + usize::from(self.infrastructure_optimization.is_some())
+                + usize::from(self.propagate_tags.is_some()),
         );
         cx.opt(
             &mut m,
@@ -1283,16 +1233,11 @@ impl Render for ManagedScaling {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.instance_warmup_period.is_some(),
-                self.maximum_scaling_step_size.is_some(),
-                self.minimum_scaling_step_size.is_some(),
-                self.status.is_some(),
-                self.target_capacity.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.instance_warmup_period.is_some())
+                + usize::from(self.maximum_scaling_step_size.is_some())
+                + usize::from(self.minimum_scaling_step_size.is_some())
+                + usize::from(self.status.is_some())
+                + usize::from(self.target_capacity.is_some()),
         );
         cx.opt(&mut m, "InstanceWarmupPeriod", &self.instance_warmup_period);
         cx.opt(
@@ -1352,10 +1297,7 @@ impl Render for MemoryGibPerVcpuRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -1400,7 +1342,7 @@ impl MemoryMibRequest {
 impl Render for MemoryMibRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(1 + [self.max.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.max.is_some()));
         cx.opt(&mut m, "Max", &self.max);
         cx.req(&mut m, "Min", &self.min);
         Json::Object(m)
@@ -1448,10 +1390,7 @@ impl Render for NetworkBandwidthGbpsRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -1500,10 +1439,7 @@ impl Render for NetworkInterfaceCountRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -1552,10 +1488,7 @@ impl Render for TotalLocalStorageGbRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.max.is_some(), self.min.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.max.is_some()) + usize::from(self.min.is_some()),
         );
         cx.opt(&mut m, "Max", &self.max);
         cx.opt(&mut m, "Min", &self.min);
@@ -1600,7 +1533,7 @@ impl VcpuCountRangeRequest {
 impl Render for VcpuCountRangeRequest {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(1 + [self.max.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.max.is_some()));
         cx.opt(&mut m, "Max", &self.max);
         cx.req(&mut m, "Min", &self.min);
         Json::Object(m)

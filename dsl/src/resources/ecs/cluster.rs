@@ -95,18 +95,13 @@ impl Render for Cluster {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.capacity_providers.is_some(),
-                self.cluster_name.is_some(),
-                self.cluster_settings.is_some(),
-                self.configuration.is_some(),
-                self.default_capacity_provider_strategy.is_some(),
-                self.service_connect_defaults.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.capacity_providers.is_some())
+                + usize::from(self.cluster_name.is_some())
+                + usize::from(self.cluster_settings.is_some())
+                + usize::from(self.configuration.is_some())
+                + usize::from(self.default_capacity_provider_strategy.is_some())
+                + usize::from(self.service_connect_defaults.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.opt(&mut m, "CapacityProviders", &self.capacity_providers);
         cx.opt(&mut m, "ClusterName", &self.cluster_name);
@@ -193,14 +188,9 @@ impl Render for CapacityProviderStrategyItem {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.base.is_some(),
-                self.capacity_provider.is_some(),
-                self.weight.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.base.is_some())
+                + usize::from(self.capacity_provider.is_some())
+                + usize::from(self.weight.is_some()),
         );
         cx.opt(&mut m, "Base", &self.base);
         cx.opt(&mut m, "CapacityProvider", &self.capacity_provider);
@@ -262,13 +252,8 @@ impl Render for ClusterConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.execute_command_configuration.is_some(),
-                self.managed_storage_configuration.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.execute_command_configuration.is_some())
+                + usize::from(self.managed_storage_configuration.is_some()),
         );
         cx.opt(
             &mut m,
@@ -331,10 +316,7 @@ impl Render for ClusterSettings {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.name.is_some(), self.value.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
         );
         cx.opt(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Value", &self.value);
@@ -401,14 +383,9 @@ impl Render for ExecuteCommandConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.kms_key_id.is_some(),
-                self.log_configuration.is_some(),
-                self.logging.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.kms_key_id.is_some())
+                + usize::from(self.log_configuration.is_some())
+                + usize::from(self.logging.is_some()),
         );
         cx.opt(&mut m, "KmsKeyId", &self.kms_key_id);
         cx.opt(&mut m, "LogConfiguration", &self.log_configuration);
@@ -491,16 +468,11 @@ impl Render for ExecuteCommandLogConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.cloud_watch_encryption_enabled.is_some(),
-                self.cloud_watch_log_group_name.is_some(),
-                self.s3_bucket_name.is_some(),
-                self.s3_encryption_enabled.is_some(),
-                self.s3_key_prefix.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.cloud_watch_encryption_enabled.is_some())
+                + usize::from(self.cloud_watch_log_group_name.is_some())
+                + usize::from(self.s3_bucket_name.is_some())
+                + usize::from(self.s3_encryption_enabled.is_some())
+                + usize::from(self.s3_key_prefix.is_some()),
         );
         cx.opt(
             &mut m,
@@ -566,13 +538,8 @@ impl Render for ManagedStorageConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.fargate_ephemeral_storage_kms_key_id.is_some(),
-                self.kms_key_id.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.fargate_ephemeral_storage_kms_key_id.is_some())
+                + usize::from(self.kms_key_id.is_some()),
         );
         cx.opt(
             &mut m,
@@ -621,8 +588,7 @@ impl ServiceConnectDefaults {
 impl Render for ServiceConnectDefaults {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.namespace.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.namespace.is_some()));
         cx.opt(&mut m, "Namespace", &self.namespace);
         Json::Object(m)
     }

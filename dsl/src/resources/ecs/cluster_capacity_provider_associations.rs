@@ -47,12 +47,7 @@ impl ClusterCapacityProviderAssociations {
 impl Render for ClusterCapacityProviderAssociations {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            2 + [self.capacity_providers.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.capacity_providers.is_some()));
         cx.opt(&mut m, "CapacityProviders", &self.capacity_providers);
         cx.req(&mut m, "Cluster", &self.cluster);
         cx.req(
@@ -114,10 +109,7 @@ impl Render for CapacityProviderStrategy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.base.is_some(), self.weight.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.base.is_some()) + usize::from(self.weight.is_some()),
         );
         cx.opt(&mut m, "Base", &self.base);
         cx.req(&mut m, "CapacityProvider", &self.capacity_provider);

@@ -113,21 +113,16 @@ impl Render for Daemon {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.capacity_provider_arns.is_some(),
-                self.cluster_arn.is_some(),
-                self.critical.is_some(),
-                self.daemon_name.is_some(),
-                self.daemon_task_definition_arn.is_some(),
-                self.deployment_configuration.is_some(),
-                self.enable_ecs_managed_tags.is_some(),
-                self.enable_execute_command.is_some(),
-                self.propagate_tags.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.capacity_provider_arns.is_some())
+                + usize::from(self.cluster_arn.is_some())
+                + usize::from(self.critical.is_some())
+                + usize::from(self.daemon_name.is_some())
+                + usize::from(self.daemon_task_definition_arn.is_some())
+                + usize::from(self.deployment_configuration.is_some())
+                + usize::from(self.enable_ecs_managed_tags.is_some())
+                + usize::from(self.enable_execute_command.is_some())
+                + usize::from(self.propagate_tags.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.opt(&mut m, "CapacityProviderArns", &self.capacity_provider_arns);
         cx.opt(&mut m, "ClusterArn", &self.cluster_arn);
@@ -232,10 +227,7 @@ impl Render for DaemonAlarmConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.alarm_names.is_some(), self.enable.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.alarm_names.is_some()) + usize::from(self.enable.is_some()),
         );
         cx.opt(&mut m, "AlarmNames", &self.alarm_names);
         cx.opt(&mut m, "Enable", &self.enable);
@@ -299,14 +291,9 @@ impl Render for DaemonDeploymentConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.alarms.is_some(),
-                self.bake_time_in_minutes.is_some(),
-                self.drain_percent.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.alarms.is_some())
+                + usize::from(self.bake_time_in_minutes.is_some())
+                + usize::from(self.drain_percent.is_some()),
         );
         cx.opt(&mut m, "Alarms", &self.alarms);
         cx.opt(&mut m, "BakeTimeInMinutes", &self.bake_time_in_minutes);

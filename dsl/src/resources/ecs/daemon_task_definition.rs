@@ -117,21 +117,16 @@ impl Render for DaemonTaskDefinition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.container_definitions.is_some(),
-                self.cpu.is_some(),
-                self.execution_role_arn.is_some(),
-                self.family.is_some(),
-                self.ipc_mode.is_some(),
-                self.memory.is_some(),
-                self.pid_mode.is_some(),
-                self.tags.is_some(),
-                self.task_role_arn.is_some(),
-                self.volumes.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.container_definitions.is_some())
+                + usize::from(self.cpu.is_some())
+                + usize::from(self.execution_role_arn.is_some())
+                + usize::from(self.family.is_some())
+                + usize::from(self.ipc_mode.is_some())
+                + usize::from(self.memory.is_some())
+                + usize::from(self.pid_mode.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.task_role_arn.is_some())
+                + usize::from(self.volumes.is_some()),
         );
         cx.opt(&mut m, "ContainerDefinitions", &self.container_definitions);
         cx.opt(&mut m, "Cpu", &self.cpu);
@@ -204,10 +199,7 @@ impl Render for ContainerDependency {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.condition.is_some(), self.container_name.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.condition.is_some()) + usize::from(self.container_name.is_some()),
         );
         cx.opt(&mut m, "Condition", &self.condition);
         cx.opt(&mut m, "ContainerName", &self.container_name);
@@ -553,38 +545,33 @@ impl Render for DaemonContainerDefinition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.command.is_some(),
-                self.cpu.is_some(),
-                self.depends_on.is_some(),
-                self.entry_point.is_some(),
-                self.environment.is_some(),
-                self.environment_files.is_some(),
-                self.essential.is_some(),
-                self.firelens_configuration.is_some(),
-                self.health_check.is_some(),
-                self.interactive.is_some(),
-                self.linux_parameters.is_some(),
-                self.log_configuration.is_some(),
-                self.memory.is_some(),
-                self.memory_reservation.is_some(),
-                self.mount_points.is_some(),
-                self.privileged.is_some(),
-                self.pseudo_terminal.is_some(),
-                self.readonly_root_filesystem.is_some(),
-                self.repository_credentials.is_some(),
-                self.restart_policy.is_some(),
-                self.secrets.is_some(),
-                self.start_timeout.is_some(),
-                self.stop_timeout.is_some(),
-                self.system_controls.is_some(),
-                self.ulimits.is_some(),
-                self.user.is_some(),
-                self.working_directory.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.command.is_some())
+                + usize::from(self.cpu.is_some())
+                + usize::from(self.depends_on.is_some())
+                + usize::from(self.entry_point.is_some())
+                + usize::from(self.environment.is_some())
+                + usize::from(self.environment_files.is_some())
+                + usize::from(self.essential.is_some())
+                + usize::from(self.firelens_configuration.is_some())
+                + usize::from(self.health_check.is_some())
+                + usize::from(self.interactive.is_some())
+                + usize::from(self.linux_parameters.is_some())
+                + usize::from(self.log_configuration.is_some())
+                + usize::from(self.memory.is_some())
+                + usize::from(self.memory_reservation.is_some())
+                + usize::from(self.mount_points.is_some())
+                + usize::from(self.privileged.is_some())
+                + usize::from(self.pseudo_terminal.is_some())
+                + usize::from(self.readonly_root_filesystem.is_some())
+                + usize::from(self.repository_credentials.is_some())
+                + usize::from(self.restart_policy.is_some())
+                + usize::from(self.secrets.is_some())
+                + usize::from(self.start_timeout.is_some())
+                + usize::from(self.stop_timeout.is_some())
+                + usize::from(self.system_controls.is_some())
+                + usize::from(self.ulimits.is_some())
+                + usize::from(self.user.is_some())
+                + usize::from(self.working_directory.is_some()),
         );
         cx.opt(&mut m, "Command", &self.command);
         cx.opt(&mut m, "Cpu", &self.cpu);
@@ -687,14 +674,9 @@ impl Render for Device {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.container_path.is_some(),
-                self.host_path.is_some(),
-                self.permissions.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.container_path.is_some())
+                + usize::from(self.host_path.is_some())
+                + usize::from(self.permissions.is_some()),
         );
         cx.opt(&mut m, "ContainerPath", &self.container_path);
         cx.opt(&mut m, "HostPath", &self.host_path);
@@ -750,10 +732,7 @@ impl Render for EnvironmentFile {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.r#type.is_some(), self.value.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.r#type.is_some()) + usize::from(self.value.is_some()),
         );
         cx.opt(&mut m, "Type", &self.r#type);
         cx.opt(&mut m, "Value", &self.value);
@@ -808,10 +787,7 @@ impl Render for FirelensConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.options.is_some(), self.r#type.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.options.is_some()) + usize::from(self.r#type.is_some()),
         );
         cx.opt(&mut m, "Options", &self.options);
         cx.opt(&mut m, "Type", &self.r#type);
@@ -893,16 +869,11 @@ impl Render for HealthCheck {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.command.is_some(),
-                self.interval.is_some(),
-                self.retries.is_some(),
-                self.start_period.is_some(),
-                self.timeout.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.command.is_some())
+                + usize::from(self.interval.is_some())
+                + usize::from(self.retries.is_some())
+                + usize::from(self.start_period.is_some())
+                + usize::from(self.timeout.is_some()),
         );
         cx.opt(&mut m, "Command", &self.command);
         cx.opt(&mut m, "Interval", &self.interval);
@@ -950,8 +921,7 @@ impl HostVolumeProperties {
 impl Render for HostVolumeProperties {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.source_path.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.source_path.is_some()));
         cx.opt(&mut m, "SourcePath", &self.source_path);
         Json::Object(m)
     }
@@ -1004,10 +974,7 @@ impl Render for KernelCapabilities {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.add.is_some(), self.drop.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.add.is_some()) + usize::from(self.drop.is_some()),
         );
         cx.opt(&mut m, "Add", &self.add);
         cx.opt(&mut m, "Drop", &self.drop);
@@ -1062,10 +1029,7 @@ impl Render for KeyValuePair {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.name.is_some(), self.value.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
         );
         cx.opt(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Value", &self.value);
@@ -1138,15 +1102,10 @@ impl Render for LinuxParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.capabilities.is_some(),
-                self.devices.is_some(),
-                self.init_process_enabled.is_some(),
-                self.tmpfs.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.capabilities.is_some())
+                + usize::from(self.devices.is_some())
+                + usize::from(self.init_process_enabled.is_some())
+                + usize::from(self.tmpfs.is_some()),
         );
         cx.opt(&mut m, "Capabilities", &self.capabilities);
         cx.opt(&mut m, "Devices", &self.devices);
@@ -1210,10 +1169,7 @@ impl Render for LogConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.options.is_some(), self.secret_options.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.options.is_some()) + usize::from(self.secret_options.is_some()),
         );
         cx.req(&mut m, "LogDriver", &self.log_driver);
         cx.opt(&mut m, "Options", &self.options);
@@ -1278,14 +1234,9 @@ impl Render for MountPoint {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.container_path.is_some(),
-                self.read_only.is_some(),
-                self.source_volume.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.container_path.is_some())
+                + usize::from(self.read_only.is_some())
+                + usize::from(self.source_volume.is_some()),
         );
         cx.opt(&mut m, "ContainerPath", &self.container_path);
         cx.opt(&mut m, "ReadOnly", &self.read_only);
@@ -1331,12 +1282,7 @@ impl RepositoryCredentials {
 impl Render for RepositoryCredentials {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.credentials_parameter.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.credentials_parameter.is_some()));
         cx.opt(&mut m, "CredentialsParameter", &self.credentials_parameter);
         Json::Object(m)
     }
@@ -1392,14 +1338,9 @@ impl Render for RestartPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.enabled.is_some(),
-                self.ignored_exit_codes.is_some(),
-                self.restart_attempt_period.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.enabled.is_some())
+                + usize::from(self.ignored_exit_codes.is_some())
+                + usize::from(self.restart_attempt_period.is_some()),
         );
         cx.opt(&mut m, "Enabled", &self.enabled);
         cx.opt(&mut m, "IgnoredExitCodes", &self.ignored_exit_codes);
@@ -1520,10 +1461,7 @@ impl Render for SystemControl {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.namespace.is_some(), self.value.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.namespace.is_some()) + usize::from(self.value.is_some()),
         );
         cx.opt(&mut m, "Namespace", &self.namespace);
         cx.opt(&mut m, "Value", &self.value);
@@ -1585,10 +1523,8 @@ impl Render for Tmpfs {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.container_path.is_some(), self.mount_options.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.container_path.is_some())
+                + usize::from(self.mount_options.is_some()),
         );
         cx.opt(&mut m, "ContainerPath", &self.container_path);
         cx.opt(&mut m, "MountOptions", &self.mount_options);
@@ -1727,10 +1663,7 @@ impl Render for Volume {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.host.is_some(), self.name.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.host.is_some()) + usize::from(self.name.is_some()),
         );
         cx.opt(&mut m, "Host", &self.host);
         cx.opt(&mut m, "Name", &self.name);

@@ -128,23 +128,18 @@ impl Render for ExpressGatewayService {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.cluster.is_some(),
-                self.cpu.is_some(),
-                self.execution_role_arn.is_some(),
-                self.health_check_path.is_some(),
-                self.memory.is_some(),
-                self.network_configuration.is_some(),
-                self.primary_container.is_some(),
-                self.scaling_target.is_some(),
-                self.service_name.is_some(),
-                self.tags.is_some(),
-                self.task_definition_arn.is_some(),
-                self.task_role_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.cluster.is_some())
+                + usize::from(self.cpu.is_some())
+                + usize::from(self.execution_role_arn.is_some())
+                + usize::from(self.health_check_path.is_some())
+                + usize::from(self.memory.is_some())
+                + usize::from(self.network_configuration.is_some())
+                + usize::from(self.primary_container.is_some())
+                + usize::from(self.scaling_target.is_some())
+                + usize::from(self.service_name.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.task_definition_arn.is_some())
+                + usize::from(self.task_role_arn.is_some()),
         );
         cx.opt(&mut m, "Cluster", &self.cluster);
         cx.opt(&mut m, "Cpu", &self.cpu);
@@ -362,17 +357,12 @@ impl Render for ExpressGatewayContainer {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.aws_logs_configuration.is_some(),
-                self.command.is_some(),
-                self.container_port.is_some(),
-                self.environment.is_some(),
-                self.repository_credentials.is_some(),
-                self.secrets.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.aws_logs_configuration.is_some())
+                + usize::from(self.command.is_some())
+                + usize::from(self.container_port.is_some())
+                + usize::from(self.environment.is_some())
+                + usize::from(self.repository_credentials.is_some())
+                + usize::from(self.secrets.is_some()),
         );
         cx.opt(&mut m, "AwsLogsConfiguration", &self.aws_logs_configuration);
         cx.opt(&mut m, "Command", &self.command);
@@ -482,15 +472,10 @@ impl Render for ExpressGatewayScalingTarget {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.auto_scaling_metric.is_some(),
-                self.auto_scaling_target_value.is_some(),
-                self.max_task_count.is_some(),
-                self.min_task_count.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.auto_scaling_metric.is_some())
+                + usize::from(self.auto_scaling_target_value.is_some())
+                + usize::from(self.max_task_count.is_some())
+                + usize::from(self.min_task_count.is_some()),
         );
         cx.opt(&mut m, "AutoScalingMetric", &self.auto_scaling_metric);
         cx.opt(
@@ -606,10 +591,7 @@ impl Render for ExpressGatewayServiceNetworkConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.security_groups.is_some(), self.subnets.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.security_groups.is_some()) + usize::from(self.subnets.is_some()),
         );
         cx.opt(&mut m, "SecurityGroups", &self.security_groups);
         cx.opt(&mut m, "Subnets", &self.subnets);

@@ -103,14 +103,9 @@ impl Render for Gateway {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            3 + [
-                self.deletion_protection.is_some(),
-                self.propagate_tags.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            3 + usize::from(self.deletion_protection.is_some())
+                + usize::from(self.propagate_tags.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.req(&mut m, "Configuration", &self.configuration);
         cx.opt(&mut m, "DeletionProtection", &self.deletion_protection);
@@ -210,7 +205,7 @@ impl GatewayAlbTestTrafficRules {
 impl Render for GatewayAlbTestTrafficRules {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.header.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.header.is_some()));
         cx.opt(&mut m, "Header", &self.header);
         Json::Object(m)
     }
@@ -292,8 +287,7 @@ impl GatewayElbAccessLogConfiguration {
 impl Render for GatewayElbAccessLogConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.destination.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.destination.is_some()));
         cx.opt(&mut m, "Destination", &self.destination);
         Json::Object(m)
     }
@@ -336,7 +330,7 @@ impl GatewayElbAccessLogDestination {
 impl Render for GatewayElbAccessLogDestination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.s3.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.s3.is_some()));
         cx.opt(&mut m, "S3", &self.s3);
         Json::Object(m)
     }
@@ -385,8 +379,7 @@ impl GatewayElbAccessLogS3Destination {
 impl Render for GatewayElbAccessLogS3Destination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.prefix.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.prefix.is_some()));
         cx.req(&mut m, "Bucket", &self.bucket);
         cx.opt(&mut m, "Prefix", &self.prefix);
         Json::Object(m)
@@ -449,14 +442,9 @@ impl Render for GatewayElbNetworkConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.inbound_security_group.is_some(),
-                self.ip_address_type.is_some(),
-                self.subnets.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.inbound_security_group.is_some())
+                + usize::from(self.ip_address_type.is_some())
+                + usize::from(self.subnets.is_some()),
         );
         cx.opt(&mut m, "InboundSecurityGroup", &self.inbound_security_group);
         cx.opt(&mut m, "IpAddressType", &self.ip_address_type);
@@ -629,20 +617,15 @@ impl Render for HostSharedAlbConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.access_logs.is_some(),
-                self.http_desync.is_some(),
-                self.max_alb_count.is_some(),
-                self.network_configuration.is_some(),
-                self.port.is_some(),
-                self.protocol.is_some(),
-                self.scheme.is_some(),
-                self.test_traffic_rules.is_some(),
-                self.web_acl_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.access_logs.is_some())
+                + usize::from(self.http_desync.is_some())
+                + usize::from(self.max_alb_count.is_some())
+                + usize::from(self.network_configuration.is_some())
+                + usize::from(self.port.is_some())
+                + usize::from(self.protocol.is_some())
+                + usize::from(self.scheme.is_some())
+                + usize::from(self.test_traffic_rules.is_some())
+                + usize::from(self.web_acl_arn.is_some()),
         );
         cx.opt(&mut m, "AccessLogs", &self.access_logs);
         cx.opt(&mut m, "HttpDesync", &self.http_desync);

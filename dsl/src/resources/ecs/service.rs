@@ -301,39 +301,34 @@ impl Render for Service {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.availability_zone_rebalancing.is_some(),
-                self.capacity_provider_strategy.is_some(),
-                self.cluster.is_some(),
-                self.deployment_configuration.is_some(),
-                self.deployment_controller.is_some(),
-                self.desired_count.is_some(),
-                self.enable_ecs_managed_tags.is_some(),
-                self.enable_execute_command.is_some(),
-                self.force_new_deployment.is_some(),
-                self.gateway_connectors.is_some(),
-                self.health_check_grace_period_seconds.is_some(),
-                self.launch_type.is_some(),
-                self.load_balancers.is_some(),
-                self.monitoring.is_some(),
-                self.network_configuration.is_some(),
-                self.placement_constraints.is_some(),
-                self.placement_strategies.is_some(),
-                self.platform_version.is_some(),
-                self.propagate_tags.is_some(),
-                self.role.is_some(),
-                self.scheduling_strategy.is_some(),
-                self.service_connect_configuration.is_some(),
-                self.service_name.is_some(),
-                self.service_registries.is_some(),
-                self.tags.is_some(),
-                self.task_definition.is_some(),
-                self.volume_configurations.is_some(),
-                self.vpc_lattice_configurations.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.availability_zone_rebalancing.is_some())
+                + usize::from(self.capacity_provider_strategy.is_some())
+                + usize::from(self.cluster.is_some())
+                + usize::from(self.deployment_configuration.is_some())
+                + usize::from(self.deployment_controller.is_some())
+                + usize::from(self.desired_count.is_some())
+                + usize::from(self.enable_ecs_managed_tags.is_some())
+                + usize::from(self.enable_execute_command.is_some())
+                + usize::from(self.force_new_deployment.is_some())
+                + usize::from(self.gateway_connectors.is_some())
+                + usize::from(self.health_check_grace_period_seconds.is_some())
+                + usize::from(self.launch_type.is_some())
+                + usize::from(self.load_balancers.is_some())
+                + usize::from(self.monitoring.is_some())
+                + usize::from(self.network_configuration.is_some())
+                + usize::from(self.placement_constraints.is_some())
+                + usize::from(self.placement_strategies.is_some())
+                + usize::from(self.platform_version.is_some())
+                + usize::from(self.propagate_tags.is_some())
+                + usize::from(self.role.is_some())
+                + usize::from(self.scheduling_strategy.is_some())
+                + usize::from(self.service_connect_configuration.is_some())
+                + usize::from(self.service_name.is_some())
+                + usize::from(self.service_registries.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.task_definition.is_some())
+                + usize::from(self.volume_configurations.is_some())
+                + usize::from(self.vpc_lattice_configurations.is_some()),
         );
         cx.opt(
             &mut m,
@@ -474,14 +469,9 @@ impl Render for AdvancedConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.production_listener_rule.is_some(),
-                self.role_arn.is_some(),
-                self.test_listener_rule.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.production_listener_rule.is_some())
+                + usize::from(self.role_arn.is_some())
+                + usize::from(self.test_listener_rule.is_some()),
         );
         cx.req(
             &mut m,
@@ -555,14 +545,9 @@ impl Render for AwsVpcConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.assign_public_ip.is_some(),
-                self.security_groups.is_some(),
-                self.subnets.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.assign_public_ip.is_some())
+                + usize::from(self.security_groups.is_some())
+                + usize::from(self.subnets.is_some()),
         );
         cx.opt(&mut m, "AssignPublicIp", &self.assign_public_ip);
         cx.opt(&mut m, "SecurityGroups", &self.security_groups);
@@ -618,13 +603,8 @@ impl Render for CanaryConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.canary_bake_time_in_minutes.is_some(),
-                self.canary_percent.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.canary_bake_time_in_minutes.is_some())
+                + usize::from(self.canary_percent.is_some()),
         );
         cx.opt(
             &mut m,
@@ -692,14 +672,9 @@ impl Render for CapacityProviderStrategyItem {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.base.is_some(),
-                self.capacity_provider.is_some(),
-                self.weight.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.base.is_some())
+                + usize::from(self.capacity_provider.is_some())
+                + usize::from(self.weight.is_some()),
         );
         cx.opt(&mut m, "Base", &self.base);
         cx.opt(&mut m, "CapacityProvider", &self.capacity_provider);
@@ -876,13 +851,8 @@ impl Render for DeploymentCircuitBreaker {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.reset_on_healthy_task.is_some(),
-                self.threshold_configuration.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.reset_on_healthy_task.is_some())
+                + usize::from(self.threshold_configuration.is_some()),
         );
         cx.req(&mut m, "Enable", &self.enable);
         cx.opt(&mut m, "ResetOnHealthyTask", &self.reset_on_healthy_task);
@@ -1024,21 +994,16 @@ impl Render for DeploymentConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.alarms.is_some(),
-                self.bake_time_in_minutes.is_some(),
-                self.canary_configuration.is_some(),
-                self.deployment_circuit_breaker.is_some(),
-                self.early_success_criteria.is_some(),
-                self.lifecycle_hooks.is_some(),
-                self.linear_configuration.is_some(),
-                self.maximum_percent.is_some(),
-                self.minimum_healthy_percent.is_some(),
-                self.strategy.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.alarms.is_some())
+                + usize::from(self.bake_time_in_minutes.is_some())
+                + usize::from(self.canary_configuration.is_some())
+                + usize::from(self.deployment_circuit_breaker.is_some())
+                + usize::from(self.early_success_criteria.is_some())
+                + usize::from(self.lifecycle_hooks.is_some())
+                + usize::from(self.linear_configuration.is_some())
+                + usize::from(self.maximum_percent.is_some())
+                + usize::from(self.minimum_healthy_percent.is_some())
+                + usize::from(self.strategy.is_some()),
         );
         cx.opt(&mut m, "Alarms", &self.alarms);
         cx.opt(&mut m, "BakeTimeInMinutes", &self.bake_time_in_minutes);
@@ -1099,7 +1064,7 @@ impl DeploymentController {
 impl Render for DeploymentController {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.r#type.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.r#type.is_some()));
         cx.opt(&mut m, "Type", &self.r#type);
         Json::Object(m)
     }
@@ -1164,14 +1129,9 @@ impl Render for DeploymentEarlySuccessCriteria {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.enable.is_some(),
-                self.healthy_percent.is_some(),
-                self.source_service_revision_cleanup.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.enable.is_some())
+                + usize::from(self.healthy_percent.is_some())
+                + usize::from(self.source_service_revision_cleanup.is_some()),
         );
         cx.opt(&mut m, "Enable", &self.enable);
         cx.opt(&mut m, "HealthyPercent", &self.healthy_percent);
@@ -1268,16 +1228,11 @@ impl Render for DeploymentLifecycleHook {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.hook_details.is_some(),
-                self.hook_target_arn.is_some(),
-                self.role_arn.is_some(),
-                self.target_type.is_some(),
-                self.timeout_configuration.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.hook_details.is_some())
+                + usize::from(self.hook_target_arn.is_some())
+                + usize::from(self.role_arn.is_some())
+                + usize::from(self.target_type.is_some())
+                + usize::from(self.timeout_configuration.is_some()),
         );
         cx.opt(&mut m, "HookDetails", &self.hook_details);
         cx.opt(&mut m, "HookTargetArn", &self.hook_target_arn);
@@ -1343,10 +1298,7 @@ impl Render for EbsTagSpecification {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.propagate_tags.is_some(), self.tags.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.propagate_tags.is_some()) + usize::from(self.tags.is_some()),
         );
         cx.opt(&mut m, "PropagateTags", &self.propagate_tags);
         cx.req(&mut m, "ResourceType", &self.resource_type);
@@ -1398,12 +1350,8 @@ impl ForceNewDeployment {
 impl Render for ForceNewDeployment {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.force_new_deployment_nonce.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m =
+            JsonMap::with_capacity(1 + usize::from(self.force_new_deployment_nonce.is_some()));
         cx.req(
             &mut m,
             "EnableForceNewDeployment",
@@ -1464,10 +1412,7 @@ impl Render for GatewayConnector {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.filters.is_some(), self.health_check.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.filters.is_some()) + usize::from(self.health_check.is_some()),
         );
         cx.opt(&mut m, "Filters", &self.filters);
         cx.opt(&mut m, "HealthCheck", &self.health_check);
@@ -1509,8 +1454,7 @@ impl GatewayConnectorFilters {
 impl Render for GatewayConnectorFilters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.access_types.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.access_types.is_some()));
         cx.opt(&mut m, "AccessTypes", &self.access_types);
         Json::Object(m)
     }
@@ -1599,19 +1543,14 @@ impl Render for GatewayConnectorHealthCheck {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.health_check_interval_seconds.is_some(),
-                self.health_check_path.is_some(),
-                self.health_check_port.is_some(),
-                self.health_check_protocol.is_some(),
-                self.health_check_timeout_seconds.is_some(),
-                self.healthy_threshold_count.is_some(),
-                self.matcher.is_some(),
-                self.unhealthy_threshold_count.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.health_check_interval_seconds.is_some())
+                + usize::from(self.health_check_path.is_some())
+                + usize::from(self.health_check_port.is_some())
+                + usize::from(self.health_check_protocol.is_some())
+                + usize::from(self.health_check_timeout_seconds.is_some())
+                + usize::from(self.healthy_threshold_count.is_some())
+                + usize::from(self.matcher.is_some())
+                + usize::from(self.unhealthy_threshold_count.is_some()),
         );
         cx.opt(
             &mut m,
@@ -1682,10 +1621,7 @@ impl Render for GatewayConnectorHealthCheckMatcher {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.grpc_code.is_some(), self.http_code.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.grpc_code.is_some()) + usize::from(self.http_code.is_some()),
         );
         cx.opt(&mut m, "GrpcCode", &self.grpc_code);
         cx.opt(&mut m, "HttpCode", &self.http_code);
@@ -1736,10 +1672,7 @@ impl Render for HookTimeoutConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.action.is_some(), self.timeout_in_minutes.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.action.is_some()) + usize::from(self.timeout_in_minutes.is_some()),
         );
         cx.opt(&mut m, "Action", &self.action);
         cx.opt(&mut m, "TimeoutInMinutes", &self.timeout_in_minutes);
@@ -1794,13 +1727,8 @@ impl Render for LinearConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.step_bake_time_in_minutes.is_some(),
-                self.step_percent.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.step_bake_time_in_minutes.is_some())
+                + usize::from(self.step_percent.is_some()),
         );
         cx.opt(
             &mut m,
@@ -1889,16 +1817,11 @@ impl Render for LoadBalancer {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.advanced_configuration.is_some(),
-                self.container_name.is_some(),
-                self.container_port.is_some(),
-                self.load_balancer_name.is_some(),
-                self.target_group_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.advanced_configuration.is_some())
+                + usize::from(self.container_name.is_some())
+                + usize::from(self.container_port.is_some())
+                + usize::from(self.load_balancer_name.is_some())
+                + usize::from(self.target_group_arn.is_some()),
         );
         cx.opt(
             &mut m,
@@ -1969,14 +1892,9 @@ impl Render for LogConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.log_driver.is_some(),
-                self.options.is_some(),
-                self.secret_options.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.log_driver.is_some())
+                + usize::from(self.options.is_some())
+                + usize::from(self.secret_options.is_some()),
         );
         cx.opt(&mut m, "LogDriver", &self.log_driver);
         cx.opt(&mut m, "Options", &self.options);
@@ -2109,12 +2027,7 @@ impl NetworkConfiguration {
 impl Render for NetworkConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.awsvpc_configuration.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.awsvpc_configuration.is_some()));
         cx.opt(&mut m, "AwsvpcConfiguration", &self.awsvpc_configuration);
         Json::Object(m)
     }
@@ -2163,8 +2076,7 @@ impl PlacementConstraint {
 impl Render for PlacementConstraint {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.expression.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.expression.is_some()));
         cx.opt(&mut m, "Expression", &self.expression);
         cx.req(&mut m, "Type", &self.r#type);
         Json::Object(m)
@@ -2214,8 +2126,7 @@ impl PlacementStrategy {
 impl Render for PlacementStrategy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.field.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.field.is_some()));
         cx.opt(&mut m, "Field", &self.field);
         cx.req(&mut m, "Type", &self.r#type);
         Json::Object(m)
@@ -2333,12 +2244,8 @@ impl ServiceConnectAccessLogConfiguration {
 impl Render for ServiceConnectAccessLogConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.include_query_parameters.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m =
+            JsonMap::with_capacity(1 + usize::from(self.include_query_parameters.is_some()));
         cx.req(&mut m, "Format", &self.format);
         cx.opt(
             &mut m,
@@ -2406,10 +2313,8 @@ impl Render for ServiceConnectClientAlias {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.dns_name.is_some(), self.test_traffic_rules.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.dns_name.is_some())
+                + usize::from(self.test_traffic_rules.is_some()),
         );
         cx.opt(&mut m, "DnsName", &self.dns_name);
         cx.req(&mut m, "Port", &self.port);
@@ -2506,16 +2411,11 @@ impl Render for ServiceConnectConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.access_log_configuration.is_some(),
-                self.container_configurations.is_some(),
-                self.log_configuration.is_some(),
-                self.namespace.is_some(),
-                self.services.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.access_log_configuration.is_some())
+                + usize::from(self.container_configurations.is_some())
+                + usize::from(self.log_configuration.is_some())
+                + usize::from(self.namespace.is_some())
+                + usize::from(self.services.is_some()),
         );
         cx.opt(
             &mut m,
@@ -2568,8 +2468,7 @@ impl ServiceConnectContainerConfiguration {
 impl Render for ServiceConnectContainerConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.log_level.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.log_level.is_some()));
         cx.opt(&mut m, "LogLevel", &self.log_level);
         Json::Object(m)
     }
@@ -2662,16 +2561,11 @@ impl Render for ServiceConnectService {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.client_aliases.is_some(),
-                self.discovery_name.is_some(),
-                self.ingress_port_override.is_some(),
-                self.timeout.is_some(),
-                self.tls.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.client_aliases.is_some())
+                + usize::from(self.discovery_name.is_some())
+                + usize::from(self.ingress_port_override.is_some())
+                + usize::from(self.timeout.is_some())
+                + usize::from(self.tls.is_some()),
         );
         cx.opt(&mut m, "ClientAliases", &self.client_aliases);
         cx.opt(&mut m, "DiscoveryName", &self.discovery_name);
@@ -2764,8 +2658,7 @@ impl ServiceConnectTestTrafficRulesHeader {
 impl Render for ServiceConnectTestTrafficRulesHeader {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.value.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.value.is_some()));
         cx.req(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Value", &self.value);
         Json::Object(m)
@@ -2844,12 +2737,7 @@ impl ServiceConnectTlsCertificateAuthority {
 impl Render for ServiceConnectTlsCertificateAuthority {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.aws_pca_authority_arn.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.aws_pca_authority_arn.is_some()));
         cx.opt(&mut m, "AwsPcaAuthorityArn", &self.aws_pca_authority_arn);
         Json::Object(m)
     }
@@ -2911,10 +2799,7 @@ impl Render for ServiceConnectTlsConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.kms_key.is_some(), self.role_arn.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.kms_key.is_some()) + usize::from(self.role_arn.is_some()),
         );
         cx.req(
             &mut m,
@@ -3064,21 +2949,16 @@ impl Render for ServiceManagedEbsVolumeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.encrypted.is_some(),
-                self.filesystem_type.is_some(),
-                self.iops.is_some(),
-                self.kms_key_id.is_some(),
-                self.size_in_gib.is_some(),
-                self.snapshot_id.is_some(),
-                self.tag_specifications.is_some(),
-                self.throughput.is_some(),
-                self.volume_initialization_rate.is_some(),
-                self.volume_type.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.encrypted.is_some())
+                + usize::from(self.filesystem_type.is_some())
+                + usize::from(self.iops.is_some())
+                + usize::from(self.kms_key_id.is_some())
+                + usize::from(self.size_in_gib.is_some())
+                + usize::from(self.snapshot_id.is_some())
+                + usize::from(self.tag_specifications.is_some())
+                + usize::from(self.throughput.is_some())
+                + usize::from(self.volume_initialization_rate.is_some())
+                + usize::from(self.volume_type.is_some()),
         );
         cx.opt(&mut m, "Encrypted", &self.encrypted);
         cx.opt(&mut m, "FilesystemType", &self.filesystem_type);
@@ -3164,15 +3044,10 @@ impl Render for ServiceRegistry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.container_name.is_some(),
-                self.container_port.is_some(),
-                self.port.is_some(),
-                self.registry_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.container_name.is_some())
+                + usize::from(self.container_port.is_some())
+                + usize::from(self.port.is_some())
+                + usize::from(self.registry_arn.is_some()),
         );
         cx.opt(&mut m, "ContainerName", &self.container_name);
         cx.opt(&mut m, "ContainerPort", &self.container_port);
@@ -3228,12 +3103,7 @@ impl ServiceVolumeConfiguration {
 impl Render for ServiceVolumeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.managed_ebs_volume.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.managed_ebs_volume.is_some()));
         cx.opt(&mut m, "ManagedEBSVolume", &self.managed_ebs_volume);
         cx.req(&mut m, "Name", &self.name);
         Json::Object(m)
@@ -3335,13 +3205,8 @@ impl Render for TimeoutConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.idle_timeout_seconds.is_some(),
-                self.per_request_timeout_seconds.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.idle_timeout_seconds.is_some())
+                + usize::from(self.per_request_timeout_seconds.is_some()),
         );
         cx.opt(&mut m, "IdleTimeoutSeconds", &self.idle_timeout_seconds);
         cx.opt(
@@ -3409,14 +3274,9 @@ impl Render for VpcLatticeAdvancedConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.alternate_target_group_arn.is_some(),
-                self.production_listener_rule.is_some(),
-                self.test_listener_rule.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.alternate_target_group_arn.is_some())
+                + usize::from(self.production_listener_rule.is_some())
+                + usize::from(self.test_listener_rule.is_some()),
         );
         cx.opt(
             &mut m,
@@ -3521,12 +3381,7 @@ impl VpcLatticeConfiguration {
 impl Render for VpcLatticeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            3 + [self.advanced_configuration.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(3 + usize::from(self.advanced_configuration.is_some()));
         cx.opt(
             &mut m,
             "AdvancedConfiguration",

@@ -198,29 +198,24 @@ impl Render for TaskDefinition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.container_definitions.is_some(),
-                self.cpu.is_some(),
-                self.enable_fault_injection.is_some(),
-                self.ephemeral_storage.is_some(),
-                self.execution_role_arn.is_some(),
-                self.family.is_some(),
-                self.inference_accelerators.is_some(),
-                self.ipc_mode.is_some(),
-                self.memory.is_some(),
-                self.network_mode.is_some(),
-                self.pid_mode.is_some(),
-                self.placement_constraints.is_some(),
-                self.proxy_configuration.is_some(),
-                self.requires_compatibilities.is_some(),
-                self.runtime_platform.is_some(),
-                self.tags.is_some(),
-                self.task_role_arn.is_some(),
-                self.volumes.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.container_definitions.is_some())
+                + usize::from(self.cpu.is_some())
+                + usize::from(self.enable_fault_injection.is_some())
+                + usize::from(self.ephemeral_storage.is_some())
+                + usize::from(self.execution_role_arn.is_some())
+                + usize::from(self.family.is_some())
+                + usize::from(self.inference_accelerators.is_some())
+                + usize::from(self.ipc_mode.is_some())
+                + usize::from(self.memory.is_some())
+                + usize::from(self.network_mode.is_some())
+                + usize::from(self.pid_mode.is_some())
+                + usize::from(self.placement_constraints.is_some())
+                + usize::from(self.proxy_configuration.is_some())
+                + usize::from(self.requires_compatibilities.is_some())
+                + usize::from(self.runtime_platform.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.task_role_arn.is_some())
+                + usize::from(self.volumes.is_some()),
         );
         cx.opt(&mut m, "ContainerDefinitions", &self.container_definitions);
         cx.opt(&mut m, "Cpu", &self.cpu);
@@ -309,10 +304,7 @@ impl Render for AuthorizationConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.access_point_id.is_some(), self.iam.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.access_point_id.is_some()) + usize::from(self.iam.is_some()),
         );
         cx.opt(&mut m, "AccessPointId", &self.access_point_id);
         cx.opt(&mut m, "IAM", &self.iam);
@@ -791,51 +783,46 @@ impl Render for ContainerDefinition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.command.is_some(),
-                self.cpu.is_some(),
-                self.credential_specs.is_some(),
-                self.depends_on.is_some(),
-                self.disable_networking.is_some(),
-                self.dns_search_domains.is_some(),
-                self.dns_servers.is_some(),
-                self.docker_labels.is_some(),
-                self.docker_security_options.is_some(),
-                self.entry_point.is_some(),
-                self.environment.is_some(),
-                self.environment_files.is_some(),
-                self.essential.is_some(),
-                self.extra_hosts.is_some(),
-                self.firelens_configuration.is_some(),
-                self.health_check.is_some(),
-                self.hostname.is_some(),
-                self.interactive.is_some(),
-                self.links.is_some(),
-                self.linux_parameters.is_some(),
-                self.log_configuration.is_some(),
-                self.memory.is_some(),
-                self.memory_reservation.is_some(),
-                self.mount_points.is_some(),
-                self.port_mappings.is_some(),
-                self.privileged.is_some(),
-                self.pseudo_terminal.is_some(),
-                self.readonly_root_filesystem.is_some(),
-                self.repository_credentials.is_some(),
-                self.resource_requirements.is_some(),
-                self.restart_policy.is_some(),
-                self.secrets.is_some(),
-                self.start_timeout.is_some(),
-                self.stop_timeout.is_some(),
-                self.system_controls.is_some(),
-                self.ulimits.is_some(),
-                self.user.is_some(),
-                self.version_consistency.is_some(),
-                self.volumes_from.is_some(),
-                self.working_directory.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.command.is_some())
+                + usize::from(self.cpu.is_some())
+                + usize::from(self.credential_specs.is_some())
+                + usize::from(self.depends_on.is_some())
+                + usize::from(self.disable_networking.is_some())
+                + usize::from(self.dns_search_domains.is_some())
+                + usize::from(self.dns_servers.is_some())
+                + usize::from(self.docker_labels.is_some())
+                + usize::from(self.docker_security_options.is_some())
+                + usize::from(self.entry_point.is_some())
+                + usize::from(self.environment.is_some())
+                + usize::from(self.environment_files.is_some())
+                + usize::from(self.essential.is_some())
+                + usize::from(self.extra_hosts.is_some())
+                + usize::from(self.firelens_configuration.is_some())
+                + usize::from(self.health_check.is_some())
+                + usize::from(self.hostname.is_some())
+                + usize::from(self.interactive.is_some())
+                + usize::from(self.links.is_some())
+                + usize::from(self.linux_parameters.is_some())
+                + usize::from(self.log_configuration.is_some())
+                + usize::from(self.memory.is_some())
+                + usize::from(self.memory_reservation.is_some())
+                + usize::from(self.mount_points.is_some())
+                + usize::from(self.port_mappings.is_some())
+                + usize::from(self.privileged.is_some())
+                + usize::from(self.pseudo_terminal.is_some())
+                + usize::from(self.readonly_root_filesystem.is_some())
+                + usize::from(self.repository_credentials.is_some())
+                + usize::from(self.resource_requirements.is_some())
+                + usize::from(self.restart_policy.is_some())
+                + usize::from(self.secrets.is_some())
+                + usize::from(self.start_timeout.is_some())
+                + usize::from(self.stop_timeout.is_some())
+                + usize::from(self.system_controls.is_some())
+                + usize::from(self.ulimits.is_some())
+                + usize::from(self.user.is_some())
+                + usize::from(self.version_consistency.is_some())
+                + usize::from(self.volumes_from.is_some())
+                + usize::from(self.working_directory.is_some()),
         );
         cx.opt(&mut m, "Command", &self.command);
         cx.opt(&mut m, "Cpu", &self.cpu);
@@ -946,10 +933,7 @@ impl Render for ContainerDependency {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.condition.is_some(), self.container_name.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.condition.is_some()) + usize::from(self.container_name.is_some()),
         );
         cx.opt(&mut m, "Condition", &self.condition);
         cx.opt(&mut m, "ContainerName", &self.container_name);
@@ -1013,14 +997,9 @@ impl Render for Device {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.container_path.is_some(),
-                self.host_path.is_some(),
-                self.permissions.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.container_path.is_some())
+                + usize::from(self.host_path.is_some())
+                + usize::from(self.permissions.is_some()),
         );
         cx.opt(&mut m, "ContainerPath", &self.container_path);
         cx.opt(&mut m, "HostPath", &self.host_path);
@@ -1103,16 +1082,11 @@ impl Render for DockerVolumeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.autoprovision.is_some(),
-                self.driver.is_some(),
-                self.driver_opts.is_some(),
-                self.labels.is_some(),
-                self.scope.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.autoprovision.is_some())
+                + usize::from(self.driver.is_some())
+                + usize::from(self.driver_opts.is_some())
+                + usize::from(self.labels.is_some())
+                + usize::from(self.scope.is_some()),
         );
         cx.opt(&mut m, "Autoprovision", &self.autoprovision);
         cx.opt(&mut m, "Driver", &self.driver);
@@ -1197,15 +1171,10 @@ impl Render for EfsVolumeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.authorization_config.is_some(),
-                self.root_directory.is_some(),
-                self.transit_encryption.is_some(),
-                self.transit_encryption_port.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.authorization_config.is_some())
+                + usize::from(self.root_directory.is_some())
+                + usize::from(self.transit_encryption.is_some())
+                + usize::from(self.transit_encryption_port.is_some()),
         );
         cx.opt(&mut m, "AuthorizationConfig", &self.authorization_config);
         cx.req(&mut m, "FilesystemId", &self.filesystem_id);
@@ -1267,10 +1236,7 @@ impl Render for EnvironmentFile {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.r#type.is_some(), self.value.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.r#type.is_some()) + usize::from(self.value.is_some()),
         );
         cx.opt(&mut m, "Type", &self.r#type);
         cx.opt(&mut m, "Value", &self.value);
@@ -1315,8 +1281,7 @@ impl EphemeralStorage {
 impl Render for EphemeralStorage {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.size_in_gib.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.size_in_gib.is_some()));
         cx.opt(&mut m, "SizeInGiB", &self.size_in_gib);
         Json::Object(m)
     }
@@ -1369,10 +1334,7 @@ impl Render for FirelensConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.options.is_some(), self.r#type.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.options.is_some()) + usize::from(self.r#type.is_some()),
         );
         cx.opt(&mut m, "Options", &self.options);
         cx.opt(&mut m, "Type", &self.r#type);
@@ -1525,12 +1487,7 @@ impl FsxWindowsFileServerVolumeConfiguration {
 impl Render for FsxWindowsFileServerVolumeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            2 + [self.authorization_config.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.authorization_config.is_some()));
         cx.opt(&mut m, "AuthorizationConfig", &self.authorization_config);
         cx.req(&mut m, "FileSystemId", &self.file_system_id);
         cx.req(&mut m, "RootDirectory", &self.root_directory);
@@ -1612,16 +1569,11 @@ impl Render for HealthCheck {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.command.is_some(),
-                self.interval.is_some(),
-                self.retries.is_some(),
-                self.start_period.is_some(),
-                self.timeout.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.command.is_some())
+                + usize::from(self.interval.is_some())
+                + usize::from(self.retries.is_some())
+                + usize::from(self.start_period.is_some())
+                + usize::from(self.timeout.is_some()),
         );
         cx.opt(&mut m, "Command", &self.command);
         cx.opt(&mut m, "Interval", &self.interval);
@@ -1679,10 +1631,7 @@ impl Render for HostEntry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.hostname.is_some(), self.ip_address.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.hostname.is_some()) + usize::from(self.ip_address.is_some()),
         );
         cx.opt(&mut m, "Hostname", &self.hostname);
         cx.opt(&mut m, "IpAddress", &self.ip_address);
@@ -1727,8 +1676,7 @@ impl HostVolumeProperties {
 impl Render for HostVolumeProperties {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.source_path.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.source_path.is_some()));
         cx.opt(&mut m, "SourcePath", &self.source_path);
         Json::Object(m)
     }
@@ -1775,10 +1723,7 @@ impl Render for InferenceAccelerator {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.device_name.is_some(), self.device_type.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.device_name.is_some()) + usize::from(self.device_type.is_some()),
         );
         cx.opt(&mut m, "DeviceName", &self.device_name);
         cx.opt(&mut m, "DeviceType", &self.device_type);
@@ -1833,10 +1778,7 @@ impl Render for KernelCapabilities {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.add.is_some(), self.drop.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.add.is_some()) + usize::from(self.drop.is_some()),
         );
         cx.opt(&mut m, "Add", &self.add);
         cx.opt(&mut m, "Drop", &self.drop);
@@ -1891,10 +1833,7 @@ impl Render for KeyValuePair {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.name.is_some(), self.value.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
         );
         cx.opt(&mut m, "Name", &self.name);
         cx.opt(&mut m, "Value", &self.value);
@@ -1994,18 +1933,13 @@ impl Render for LinuxParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.capabilities.is_some(),
-                self.devices.is_some(),
-                self.init_process_enabled.is_some(),
-                self.max_swap.is_some(),
-                self.shared_memory_size.is_some(),
-                self.swappiness.is_some(),
-                self.tmpfs.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.capabilities.is_some())
+                + usize::from(self.devices.is_some())
+                + usize::from(self.init_process_enabled.is_some())
+                + usize::from(self.max_swap.is_some())
+                + usize::from(self.shared_memory_size.is_some())
+                + usize::from(self.swappiness.is_some())
+                + usize::from(self.tmpfs.is_some()),
         );
         cx.opt(&mut m, "Capabilities", &self.capabilities);
         cx.opt(&mut m, "Devices", &self.devices);
@@ -2072,10 +2006,7 @@ impl Render for LogConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.options.is_some(), self.secret_options.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.options.is_some()) + usize::from(self.secret_options.is_some()),
         );
         cx.req(&mut m, "LogDriver", &self.log_driver);
         cx.opt(&mut m, "Options", &self.options);
@@ -2140,14 +2071,9 @@ impl Render for MountPoint {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.container_path.is_some(),
-                self.read_only.is_some(),
-                self.source_volume.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.container_path.is_some())
+                + usize::from(self.read_only.is_some())
+                + usize::from(self.source_volume.is_some()),
         );
         cx.opt(&mut m, "ContainerPath", &self.container_path);
         cx.opt(&mut m, "ReadOnly", &self.read_only);
@@ -2197,12 +2123,7 @@ impl NvidiaMpsAllocation {
 impl Render for NvidiaMpsAllocation {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.max_compute_percent.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.max_compute_percent.is_some()));
         cx.opt(&mut m, "MaxComputePercent", &self.max_compute_percent);
         cx.req(&mut m, "Memory", &self.memory);
         Json::Object(m)
@@ -2292,17 +2213,12 @@ impl Render for PortMapping {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.app_protocol.is_some(),
-                self.container_port.is_some(),
-                self.container_port_range.is_some(),
-                self.host_port.is_some(),
-                self.name.is_some(),
-                self.protocol.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.app_protocol.is_some())
+                + usize::from(self.container_port.is_some())
+                + usize::from(self.container_port_range.is_some())
+                + usize::from(self.host_port.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.protocol.is_some()),
         );
         cx.opt(&mut m, "AppProtocol", &self.app_protocol);
         cx.opt(&mut m, "ContainerPort", &self.container_port);
@@ -2371,13 +2287,8 @@ impl Render for ProxyConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.proxy_configuration_properties.is_some(),
-                self.r#type.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.proxy_configuration_properties.is_some())
+                + usize::from(self.r#type.is_some()),
         );
         cx.req(&mut m, "ContainerName", &self.container_name);
         cx.opt(
@@ -2427,12 +2338,7 @@ impl RepositoryCredentials {
 impl Render for RepositoryCredentials {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.credentials_parameter.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.credentials_parameter.is_some()));
         cx.opt(&mut m, "CredentialsParameter", &self.credentials_parameter);
         Json::Object(m)
     }
@@ -2490,10 +2396,7 @@ impl Render for ResourceRequirement {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.sharing_strategy.is_some(), self.value.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.sharing_strategy.is_some()) + usize::from(self.value.is_some()),
         );
         cx.opt(&mut m, "SharingStrategy", &self.sharing_strategy);
         cx.req(&mut m, "Type", &self.r#type);
@@ -2558,14 +2461,9 @@ impl Render for RestartPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.enabled.is_some(),
-                self.ignored_exit_codes.is_some(),
-                self.restart_attempt_period.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.enabled.is_some())
+                + usize::from(self.ignored_exit_codes.is_some())
+                + usize::from(self.restart_attempt_period.is_some()),
         );
         cx.opt(&mut m, "Enabled", &self.enabled);
         cx.opt(&mut m, "IgnoredExitCodes", &self.ignored_exit_codes);
@@ -2624,13 +2522,8 @@ impl Render for RuntimePlatform {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.cpu_architecture.is_some(),
-                self.operating_system_family.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.cpu_architecture.is_some())
+                + usize::from(self.operating_system_family.is_some()),
         );
         cx.opt(&mut m, "CpuArchitecture", &self.cpu_architecture);
         cx.opt(
@@ -2706,14 +2599,9 @@ impl Render for S3FilesVolumeConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.access_point_arn.is_some(),
-                self.root_directory.is_some(),
-                self.transit_encryption_port.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.access_point_arn.is_some())
+                + usize::from(self.root_directory.is_some())
+                + usize::from(self.transit_encryption_port.is_some()),
         );
         cx.opt(&mut m, "AccessPointArn", &self.access_point_arn);
         cx.req(&mut m, "FileSystemArn", &self.file_system_arn);
@@ -2874,10 +2762,7 @@ impl Render for SystemControl {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.namespace.is_some(), self.value.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.namespace.is_some()) + usize::from(self.value.is_some()),
         );
         cx.opt(&mut m, "Namespace", &self.namespace);
         cx.opt(&mut m, "Value", &self.value);
@@ -2928,8 +2813,7 @@ impl TaskDefinitionPlacementConstraint {
 impl Render for TaskDefinitionPlacementConstraint {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.expression.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.expression.is_some()));
         cx.opt(&mut m, "Expression", &self.expression);
         cx.req(&mut m, "Type", &self.r#type);
         Json::Object(m)
@@ -2990,10 +2874,8 @@ impl Render for Tmpfs {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.container_path.is_some(), self.mount_options.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.container_path.is_some())
+                + usize::from(self.mount_options.is_some()),
         );
         cx.opt(&mut m, "ContainerPath", &self.container_path);
         cx.opt(&mut m, "MountOptions", &self.mount_options);
@@ -3190,18 +3072,13 @@ impl Render for Volume {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.configured_at_launch.is_some(),
-                self.docker_volume_configuration.is_some(),
-                self.efs_volume_configuration.is_some(),
-                self.fsx_windows_file_server_volume_configuration.is_some(),
-                self.host.is_some(),
-                self.name.is_some(),
-                self.s3_files_volume_configuration.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.configured_at_launch.is_some())
+                + usize::from(self.docker_volume_configuration.is_some())
+                + usize::from(self.efs_volume_configuration.is_some())
+                + usize::from(self.fsx_windows_file_server_volume_configuration.is_some())
+                + usize::from(self.host.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.s3_files_volume_configuration.is_some()),
         );
         cx.opt(&mut m, "ConfiguredAtLaunch", &self.configured_at_launch);
         cx.opt(
@@ -3277,10 +3154,7 @@ impl Render for VolumeFrom {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.read_only.is_some(), self.source_container.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.read_only.is_some()) + usize::from(self.source_container.is_some()),
         );
         cx.opt(&mut m, "ReadOnly", &self.read_only);
         cx.opt(&mut m, "SourceContainer", &self.source_container);

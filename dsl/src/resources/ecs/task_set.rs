@@ -160,20 +160,15 @@ impl Render for TaskSet {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            3 + [
-                self.capacity_provider_strategy.is_some(),
-                self.external_id.is_some(),
-                self.launch_type.is_some(),
-                self.load_balancers.is_some(),
-                self.network_configuration.is_some(),
-                self.platform_version.is_some(),
-                self.scale.is_some(),
-                self.service_registries.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            3 + usize::from(self.capacity_provider_strategy.is_some())
+                + usize::from(self.external_id.is_some())
+                + usize::from(self.launch_type.is_some())
+                + usize::from(self.load_balancers.is_some())
+                + usize::from(self.network_configuration.is_some())
+                + usize::from(self.platform_version.is_some())
+                + usize::from(self.scale.is_some())
+                + usize::from(self.service_registries.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.opt(
             &mut m,
@@ -261,13 +256,8 @@ impl Render for AwsVpcConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.assign_public_ip.is_some(),
-                self.security_groups.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.assign_public_ip.is_some())
+                + usize::from(self.security_groups.is_some()),
         );
         cx.opt(&mut m, "AssignPublicIp", &self.assign_public_ip);
         cx.opt(&mut m, "SecurityGroups", &self.security_groups);
@@ -324,14 +314,9 @@ impl Render for CapacityProviderStrategyItem {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.base.is_some(),
-                self.capacity_provider.is_some(),
-                self.weight.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.base.is_some())
+                + usize::from(self.capacity_provider.is_some())
+                + usize::from(self.weight.is_some()),
         );
         cx.opt(&mut m, "Base", &self.base);
         cx.opt(&mut m, "CapacityProvider", &self.capacity_provider);
@@ -396,14 +381,9 @@ impl Render for LoadBalancer {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.container_name.is_some(),
-                self.container_port.is_some(),
-                self.target_group_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.container_name.is_some())
+                + usize::from(self.container_port.is_some())
+                + usize::from(self.target_group_arn.is_some()),
         );
         cx.opt(&mut m, "ContainerName", &self.container_name);
         cx.opt(&mut m, "ContainerPort", &self.container_port);
@@ -449,12 +429,7 @@ impl NetworkConfiguration {
 impl Render for NetworkConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.aws_vpc_configuration.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.aws_vpc_configuration.is_some()));
         cx.opt(&mut m, "AwsVpcConfiguration", &self.aws_vpc_configuration);
         Json::Object(m)
     }
@@ -507,10 +482,7 @@ impl Render for Scale {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.unit.is_some(), self.value.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.unit.is_some()) + usize::from(self.value.is_some()),
         );
         cx.opt(&mut m, "Unit", &self.unit);
         cx.opt(&mut m, "Value", &self.value);
@@ -581,15 +553,10 @@ impl Render for ServiceRegistry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.container_name.is_some(),
-                self.container_port.is_some(),
-                self.port.is_some(),
-                self.registry_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.container_name.is_some())
+                + usize::from(self.container_port.is_some())
+                + usize::from(self.port.is_some())
+                + usize::from(self.registry_arn.is_some()),
         );
         cx.opt(&mut m, "ContainerName", &self.container_name);
         cx.opt(&mut m, "ContainerPort", &self.container_port);

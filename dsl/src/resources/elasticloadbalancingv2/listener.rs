@@ -120,19 +120,14 @@ impl Render for Listener {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.alpn_policy.is_some(),
-                self.certificates.is_some(),
-                self.listener_attributes.is_some(),
-                self.mutual_authentication.is_some(),
-                self.port.is_some(),
-                self.protocol.is_some(),
-                self.ssl_policy.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.alpn_policy.is_some())
+                + usize::from(self.certificates.is_some())
+                + usize::from(self.listener_attributes.is_some())
+                + usize::from(self.mutual_authentication.is_some())
+                + usize::from(self.port.is_some())
+                + usize::from(self.protocol.is_some())
+                + usize::from(self.ssl_policy.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.opt(&mut m, "AlpnPolicy", &self.alpn_policy);
         cx.opt(&mut m, "Certificates", &self.certificates);
@@ -278,19 +273,14 @@ impl Render for Action {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.authenticate_cognito_config.is_some(),
-                self.authenticate_oidc_config.is_some(),
-                self.fixed_response_config.is_some(),
-                self.forward_config.is_some(),
-                self.jwt_validation_config.is_some(),
-                self.order.is_some(),
-                self.redirect_config.is_some(),
-                self.target_group_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.authenticate_cognito_config.is_some())
+                + usize::from(self.authenticate_oidc_config.is_some())
+                + usize::from(self.fixed_response_config.is_some())
+                + usize::from(self.forward_config.is_some())
+                + usize::from(self.jwt_validation_config.is_some())
+                + usize::from(self.order.is_some())
+                + usize::from(self.redirect_config.is_some())
+                + usize::from(self.target_group_arn.is_some()),
         );
         cx.opt(
             &mut m,
@@ -445,16 +435,11 @@ impl Render for AuthenticateCognitoConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            3 + [
-                self.authentication_request_extra_params.is_some(),
-                self.on_unauthenticated_request.is_some(),
-                self.scope.is_some(),
-                self.session_cookie_name.is_some(),
-                self.session_timeout.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            3 + usize::from(self.authentication_request_extra_params.is_some())
+                + usize::from(self.on_unauthenticated_request.is_some())
+                + usize::from(self.scope.is_some())
+                + usize::from(self.session_cookie_name.is_some())
+                + usize::from(self.session_timeout.is_some()),
         );
         cx.opt(
             &mut m,
@@ -650,18 +635,13 @@ impl Render for AuthenticateOidcConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            5 + [
-                self.authentication_request_extra_params.is_some(),
-                self.client_secret.is_some(),
-                self.on_unauthenticated_request.is_some(),
-                self.scope.is_some(),
-                self.session_cookie_name.is_some(),
-                self.session_timeout.is_some(),
-                self.use_existing_client_secret.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            5 + usize::from(self.authentication_request_extra_params.is_some())
+                + usize::from(self.client_secret.is_some())
+                + usize::from(self.on_unauthenticated_request.is_some())
+                + usize::from(self.scope.is_some())
+                + usize::from(self.session_cookie_name.is_some())
+                + usize::from(self.session_timeout.is_some())
+                + usize::from(self.use_existing_client_secret.is_some()),
         );
         cx.opt(
             &mut m,
@@ -732,12 +712,7 @@ impl Certificate {
 impl Render for Certificate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.certificate_arn.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.certificate_arn.is_some()));
         cx.opt(&mut m, "CertificateArn", &self.certificate_arn);
         Json::Object(m)
     }
@@ -797,10 +772,7 @@ impl Render for FixedResponseConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.content_type.is_some(), self.message_body.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.content_type.is_some()) + usize::from(self.message_body.is_some()),
         );
         cx.opt(&mut m, "ContentType", &self.content_type);
         cx.opt(&mut m, "MessageBody", &self.message_body);
@@ -859,13 +831,8 @@ impl Render for ForwardConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.target_group_stickiness_config.is_some(),
-                self.target_groups.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.target_group_stickiness_config.is_some())
+                + usize::from(self.target_groups.is_some()),
         );
         cx.opt(
             &mut m,
@@ -999,12 +966,7 @@ impl JwtValidationConfig {
 impl Render for JwtValidationConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            2 + [self.additional_claims.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.additional_claims.is_some()));
         cx.opt(&mut m, "AdditionalClaims", &self.additional_claims);
         cx.req(&mut m, "Issuer", &self.issuer);
         cx.req(&mut m, "JwksEndpoint", &self.jwks_endpoint);
@@ -1080,15 +1042,10 @@ impl Render for MutualAuthentication {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.advertise_trust_store_ca_names.is_some(),
-                self.ignore_client_certificate_expiry.is_some(),
-                self.mode.is_some(),
-                self.trust_store_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.advertise_trust_store_ca_names.is_some())
+                + usize::from(self.ignore_client_certificate_expiry.is_some())
+                + usize::from(self.mode.is_some())
+                + usize::from(self.trust_store_arn.is_some()),
         );
         cx.opt(
             &mut m,
@@ -1190,16 +1147,11 @@ impl Render for RedirectConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.host.is_some(),
-                self.path.is_some(),
-                self.port.is_some(),
-                self.protocol.is_some(),
-                self.query.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.host.is_some())
+                + usize::from(self.path.is_some())
+                + usize::from(self.port.is_some())
+                + usize::from(self.protocol.is_some())
+                + usize::from(self.query.is_some()),
         );
         cx.opt(&mut m, "Host", &self.host);
         cx.opt(&mut m, "Path", &self.path);
@@ -1258,10 +1210,7 @@ impl Render for TargetGroupStickinessConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.duration_seconds.is_some(), self.enabled.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.duration_seconds.is_some()) + usize::from(self.enabled.is_some()),
         );
         cx.opt(&mut m, "DurationSeconds", &self.duration_seconds);
         cx.opt(&mut m, "Enabled", &self.enabled);
@@ -1316,10 +1265,7 @@ impl Render for TargetGroupTuple {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.target_group_arn.is_some(), self.weight.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.target_group_arn.is_some()) + usize::from(self.weight.is_some()),
         );
         cx.opt(&mut m, "TargetGroupArn", &self.target_group_arn);
         cx.opt(&mut m, "Weight", &self.weight);

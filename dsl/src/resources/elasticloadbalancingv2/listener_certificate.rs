@@ -84,12 +84,7 @@ impl Certificate {
 impl Render for Certificate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.certificate_arn.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.certificate_arn.is_some()));
         cx.opt(&mut m, "CertificateArn", &self.certificate_arn);
         Json::Object(m)
     }

@@ -71,14 +71,9 @@ impl Render for ListenerRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            3 + [
-                self.listener_arn.is_some(),
-                self.tags.is_some(),
-                self.transforms.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            3 + usize::from(self.listener_arn.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.transforms.is_some()),
         );
         cx.req(&mut m, "Actions", &self.actions);
         cx.req(&mut m, "Conditions", &self.conditions);
@@ -225,19 +220,14 @@ impl Render for Action {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.authenticate_cognito_config.is_some(),
-                self.authenticate_oidc_config.is_some(),
-                self.fixed_response_config.is_some(),
-                self.forward_config.is_some(),
-                self.jwt_validation_config.is_some(),
-                self.order.is_some(),
-                self.redirect_config.is_some(),
-                self.target_group_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.authenticate_cognito_config.is_some())
+                + usize::from(self.authenticate_oidc_config.is_some())
+                + usize::from(self.fixed_response_config.is_some())
+                + usize::from(self.forward_config.is_some())
+                + usize::from(self.jwt_validation_config.is_some())
+                + usize::from(self.order.is_some())
+                + usize::from(self.redirect_config.is_some())
+                + usize::from(self.target_group_arn.is_some()),
         );
         cx.opt(
             &mut m,
@@ -392,16 +382,11 @@ impl Render for AuthenticateCognitoConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            3 + [
-                self.authentication_request_extra_params.is_some(),
-                self.on_unauthenticated_request.is_some(),
-                self.scope.is_some(),
-                self.session_cookie_name.is_some(),
-                self.session_timeout.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            3 + usize::from(self.authentication_request_extra_params.is_some())
+                + usize::from(self.on_unauthenticated_request.is_some())
+                + usize::from(self.scope.is_some())
+                + usize::from(self.session_cookie_name.is_some())
+                + usize::from(self.session_timeout.is_some()),
         );
         cx.opt(
             &mut m,
@@ -597,18 +582,13 @@ impl Render for AuthenticateOidcConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            5 + [
-                self.authentication_request_extra_params.is_some(),
-                self.client_secret.is_some(),
-                self.on_unauthenticated_request.is_some(),
-                self.scope.is_some(),
-                self.session_cookie_name.is_some(),
-                self.session_timeout.is_some(),
-                self.use_existing_client_secret.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            5 + usize::from(self.authentication_request_extra_params.is_some())
+                + usize::from(self.client_secret.is_some())
+                + usize::from(self.on_unauthenticated_request.is_some())
+                + usize::from(self.scope.is_some())
+                + usize::from(self.session_cookie_name.is_some())
+                + usize::from(self.session_timeout.is_some())
+                + usize::from(self.use_existing_client_secret.is_some()),
         );
         cx.opt(
             &mut m,
@@ -696,10 +676,7 @@ impl Render for FixedResponseConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.content_type.is_some(), self.message_body.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.content_type.is_some()) + usize::from(self.message_body.is_some()),
         );
         cx.opt(&mut m, "ContentType", &self.content_type);
         cx.opt(&mut m, "MessageBody", &self.message_body);
@@ -758,13 +735,8 @@ impl Render for ForwardConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.target_group_stickiness_config.is_some(),
-                self.target_groups.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.target_group_stickiness_config.is_some())
+                + usize::from(self.target_groups.is_some()),
         );
         cx.opt(
             &mut m,
@@ -821,10 +793,7 @@ impl Render for HostHeaderConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.regex_values.is_some(), self.values.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.regex_values.is_some()) + usize::from(self.values.is_some()),
         );
         cx.opt(&mut m, "RegexValues", &self.regex_values);
         cx.opt(&mut m, "Values", &self.values);
@@ -886,14 +855,9 @@ impl Render for HttpHeaderConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.http_header_name.is_some(),
-                self.regex_values.is_some(),
-                self.values.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.http_header_name.is_some())
+                + usize::from(self.regex_values.is_some())
+                + usize::from(self.values.is_some()),
         );
         cx.opt(&mut m, "HttpHeaderName", &self.http_header_name);
         cx.opt(&mut m, "RegexValues", &self.regex_values);
@@ -939,7 +903,7 @@ impl HttpRequestMethodConfig {
 impl Render for HttpRequestMethodConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.values.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.values.is_some()));
         cx.opt(&mut m, "Values", &self.values);
         Json::Object(m)
     }
@@ -1067,12 +1031,7 @@ impl JwtValidationConfig {
 impl Render for JwtValidationConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            2 + [self.additional_claims.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.additional_claims.is_some()));
         cx.opt(&mut m, "AdditionalClaims", &self.additional_claims);
         cx.req(&mut m, "Issuer", &self.issuer);
         cx.req(&mut m, "JwksEndpoint", &self.jwks_endpoint);
@@ -1125,10 +1084,7 @@ impl Render for PathPatternConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.regex_values.is_some(), self.values.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.regex_values.is_some()) + usize::from(self.values.is_some()),
         );
         cx.opt(&mut m, "RegexValues", &self.regex_values);
         cx.opt(&mut m, "Values", &self.values);
@@ -1173,7 +1129,7 @@ impl QueryStringConfig {
 impl Render for QueryStringConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.values.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.values.is_some()));
         cx.opt(&mut m, "Values", &self.values);
         Json::Object(m)
     }
@@ -1263,16 +1219,11 @@ impl Render for RedirectConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.host.is_some(),
-                self.path.is_some(),
-                self.port.is_some(),
-                self.protocol.is_some(),
-                self.query.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.host.is_some())
+                + usize::from(self.path.is_some())
+                + usize::from(self.port.is_some())
+                + usize::from(self.protocol.is_some())
+                + usize::from(self.query.is_some()),
         );
         cx.opt(&mut m, "Host", &self.host);
         cx.opt(&mut m, "Path", &self.path);
@@ -1497,20 +1448,15 @@ impl Render for RuleCondition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.field.is_some(),
-                self.host_header_config.is_some(),
-                self.http_header_config.is_some(),
-                self.http_request_method_config.is_some(),
-                self.path_pattern_config.is_some(),
-                self.query_string_config.is_some(),
-                self.regex_values.is_some(),
-                self.source_ip_config.is_some(),
-                self.values.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.field.is_some())
+                + usize::from(self.host_header_config.is_some())
+                + usize::from(self.http_header_config.is_some())
+                + usize::from(self.http_request_method_config.is_some())
+                + usize::from(self.path_pattern_config.is_some())
+                + usize::from(self.query_string_config.is_some())
+                + usize::from(self.regex_values.is_some())
+                + usize::from(self.source_ip_config.is_some())
+                + usize::from(self.values.is_some()),
         );
         cx.opt(&mut m, "Field", &self.field);
         cx.opt(&mut m, "HostHeaderConfig", &self.host_header_config);
@@ -1574,10 +1520,7 @@ impl Render for SourceIpConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.ip_address_type.is_some(), self.values.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.ip_address_type.is_some()) + usize::from(self.values.is_some()),
         );
         cx.opt(&mut m, "IpAddressType", &self.ip_address_type);
         cx.opt(&mut m, "Values", &self.values);
@@ -1632,10 +1575,7 @@ impl Render for TargetGroupStickinessConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.duration_seconds.is_some(), self.enabled.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.duration_seconds.is_some()) + usize::from(self.enabled.is_some()),
         );
         cx.opt(&mut m, "DurationSeconds", &self.duration_seconds);
         cx.opt(&mut m, "Enabled", &self.enabled);
@@ -1690,10 +1630,7 @@ impl Render for TargetGroupTuple {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.target_group_arn.is_some(), self.weight.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.target_group_arn.is_some()) + usize::from(self.weight.is_some()),
         );
         cx.opt(&mut m, "TargetGroupArn", &self.target_group_arn);
         cx.opt(&mut m, "Weight", &self.weight);
@@ -1750,13 +1687,8 @@ impl Render for Transform {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.host_header_rewrite_config.is_some(),
-                self.url_rewrite_config.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.host_header_rewrite_config.is_some())
+                + usize::from(self.url_rewrite_config.is_some()),
         );
         cx.opt(
             &mut m,

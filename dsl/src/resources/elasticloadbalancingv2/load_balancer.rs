@@ -167,27 +167,25 @@ impl Render for LoadBalancer {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
+            usize::from(
                 self.enable_capacity_reservation_provision_stabilize
                     .is_some(),
-                self.enable_prefix_for_ipv6_source_nat.is_some(),
-                self.enforce_security_group_inbound_rules_on_private_link_traffic
-                    .is_some(),
-                self.ip_address_type.is_some(),
-                self.ipv4_ipam_pool_id.is_some(),
-                self.load_balancer_attributes.is_some(),
-                self.minimum_load_balancer_capacity.is_some(),
-                self.name.is_some(),
-                self.scheme.is_some(),
-                self.security_groups.is_some(),
-                self.subnet_mappings.is_some(),
-                self.subnets.is_some(),
-                self.tags.is_some(),
-                self.r#type.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            ) + usize::from(self.enable_prefix_for_ipv6_source_nat.is_some())
+                + usize::from(
+                    self.enforce_security_group_inbound_rules_on_private_link_traffic
+                        .is_some(),
+                )
+                + usize::from(self.ip_address_type.is_some())
+                + usize::from(self.ipv4_ipam_pool_id.is_some())
+                + usize::from(self.load_balancer_attributes.is_some())
+                + usize::from(self.minimum_load_balancer_capacity.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.scheme.is_some())
+                + usize::from(self.security_groups.is_some())
+                + usize::from(self.subnet_mappings.is_some())
+                + usize::from(self.subnets.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.r#type.is_some()),
         );
         cx.opt(
             &mut m,
@@ -370,15 +368,10 @@ impl Render for SubnetMapping {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.allocation_id.is_some(),
-                self.ipv6_address.is_some(),
-                self.private_ipv4_address.is_some(),
-                self.source_nat_ipv6_prefix.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.allocation_id.is_some())
+                + usize::from(self.ipv6_address.is_some())
+                + usize::from(self.private_ipv4_address.is_some())
+                + usize::from(self.source_nat_ipv6_prefix.is_some()),
         );
         cx.opt(&mut m, "AllocationId", &self.allocation_id);
         cx.opt(&mut m, "IPv6Address", &self.ipv6_address);

@@ -209,31 +209,26 @@ impl Render for TargetGroup {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.health_check_enabled.is_some(),
-                self.health_check_interval_seconds.is_some(),
-                self.health_check_path.is_some(),
-                self.health_check_port.is_some(),
-                self.health_check_protocol.is_some(),
-                self.health_check_timeout_seconds.is_some(),
-                self.healthy_threshold_count.is_some(),
-                self.ip_address_type.is_some(),
-                self.matcher.is_some(),
-                self.name.is_some(),
-                self.port.is_some(),
-                self.protocol.is_some(),
-                self.protocol_version.is_some(),
-                self.tags.is_some(),
-                self.target_control_port.is_some(),
-                self.target_group_attributes.is_some(),
-                self.target_type.is_some(),
-                self.targets.is_some(),
-                self.unhealthy_threshold_count.is_some(),
-                self.vpc_id.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.health_check_enabled.is_some())
+                + usize::from(self.health_check_interval_seconds.is_some())
+                + usize::from(self.health_check_path.is_some())
+                + usize::from(self.health_check_port.is_some())
+                + usize::from(self.health_check_protocol.is_some())
+                + usize::from(self.health_check_timeout_seconds.is_some())
+                + usize::from(self.healthy_threshold_count.is_some())
+                + usize::from(self.ip_address_type.is_some())
+                + usize::from(self.matcher.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.port.is_some())
+                + usize::from(self.protocol.is_some())
+                + usize::from(self.protocol_version.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.target_control_port.is_some())
+                + usize::from(self.target_group_attributes.is_some())
+                + usize::from(self.target_type.is_some())
+                + usize::from(self.targets.is_some())
+                + usize::from(self.unhealthy_threshold_count.is_some())
+                + usize::from(self.vpc_id.is_some()),
         );
         cx.opt(&mut m, "HealthCheckEnabled", &self.health_check_enabled);
         cx.opt(
@@ -359,10 +354,7 @@ impl Render for Matcher {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.grpc_code.is_some(), self.http_code.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.grpc_code.is_some()) + usize::from(self.http_code.is_some()),
         );
         cx.opt(&mut m, "GrpcCode", &self.grpc_code);
         cx.opt(&mut m, "HttpCode", &self.http_code);
@@ -432,14 +424,9 @@ impl Render for TargetDescription {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.availability_zone.is_some(),
-                self.port.is_some(),
-                self.quic_server_id.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.availability_zone.is_some())
+                + usize::from(self.port.is_some())
+                + usize::from(self.quic_server_id.is_some()),
         );
         cx.opt(&mut m, "AvailabilityZone", &self.availability_zone);
         cx.req(&mut m, "Id", &self.id);

@@ -74,16 +74,11 @@ impl Render for TrustStore {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.ca_certificates_bundle_s3_bucket.is_some(),
-                self.ca_certificates_bundle_s3_key.is_some(),
-                self.ca_certificates_bundle_s3_object_version.is_some(),
-                self.name.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.ca_certificates_bundle_s3_bucket.is_some())
+                + usize::from(self.ca_certificates_bundle_s3_key.is_some())
+                + usize::from(self.ca_certificates_bundle_s3_object_version.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.opt(
             &mut m,

@@ -44,13 +44,8 @@ impl Render for TrustStoreRevocation {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.revocation_contents.is_some(),
-                self.trust_store_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.revocation_contents.is_some())
+                + usize::from(self.trust_store_arn.is_some()),
         );
         cx.opt(&mut m, "RevocationContents", &self.revocation_contents);
         cx.opt(&mut m, "TrustStoreArn", &self.trust_store_arn);
@@ -132,15 +127,10 @@ impl Render for RevocationContent {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.revocation_type.is_some(),
-                self.s3_bucket.is_some(),
-                self.s3_key.is_some(),
-                self.s3_object_version.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.revocation_type.is_some())
+                + usize::from(self.s3_bucket.is_some())
+                + usize::from(self.s3_key.is_some())
+                + usize::from(self.s3_object_version.is_some()),
         );
         cx.opt(&mut m, "RevocationType", &self.revocation_type);
         cx.opt(&mut m, "S3Bucket", &self.s3_bucket);

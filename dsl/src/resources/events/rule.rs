@@ -108,20 +108,15 @@ impl Render for Rule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.description.is_some(),
-                self.event_bus_name.is_some(),
-                self.event_pattern.is_some(),
-                self.name.is_some(),
-                self.role_arn.is_some(),
-                self.schedule_expression.is_some(),
-                self.state.is_some(),
-                self.tags.is_some(),
-                self.targets.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.description.is_some())
+                + usize::from(self.event_bus_name.is_some())
+                + usize::from(self.event_pattern.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.role_arn.is_some())
+                + usize::from(self.schedule_expression.is_some())
+                + usize::from(self.state.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.targets.is_some()),
         );
         cx.opt(&mut m, "Description", &self.description);
         cx.opt(&mut m, "EventBusName", &self.event_bus_name);
@@ -236,13 +231,8 @@ impl Render for AwsVpcConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.assign_public_ip.is_some(),
-                self.security_groups.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.assign_public_ip.is_some())
+                + usize::from(self.security_groups.is_some()),
         );
         cx.opt(&mut m, "AssignPublicIp", &self.assign_public_ip);
         cx.opt(&mut m, "SecurityGroups", &self.security_groups);
@@ -284,7 +274,7 @@ impl BatchArrayProperties {
 impl Render for BatchArrayProperties {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.size.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.size.is_some()));
         cx.opt(&mut m, "Size", &self.size);
         Json::Object(m)
     }
@@ -361,13 +351,8 @@ impl Render for BatchParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.array_properties.is_some(),
-                self.retry_strategy.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.array_properties.is_some())
+                + usize::from(self.retry_strategy.is_some()),
         );
         cx.opt(&mut m, "ArrayProperties", &self.array_properties);
         cx.req(&mut m, "JobDefinition", &self.job_definition);
@@ -410,8 +395,7 @@ impl BatchRetryStrategy {
 impl Render for BatchRetryStrategy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.attempts.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.attempts.is_some()));
         cx.opt(&mut m, "Attempts", &self.attempts);
         Json::Object(m)
     }
@@ -463,10 +447,7 @@ impl Render for CapacityProviderStrategyItem {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.base.is_some(), self.weight.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.base.is_some()) + usize::from(self.weight.is_some()),
         );
         cx.opt(&mut m, "Base", &self.base);
         cx.req(&mut m, "CapacityProvider", &self.capacity_provider);
@@ -508,7 +489,7 @@ impl DeadLetterConfig {
 impl Render for DeadLetterConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.arn.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.arn.is_some()));
         cx.opt(&mut m, "Arn", &self.arn);
         Json::Object(m)
     }
@@ -657,24 +638,19 @@ impl Render for EcsParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.capacity_provider_strategy.is_some(),
-                self.enable_ecs_managed_tags.is_some(),
-                self.enable_execute_command.is_some(),
-                self.group.is_some(),
-                self.launch_type.is_some(),
-                self.network_configuration.is_some(),
-                self.placement_constraints.is_some(),
-                self.placement_strategies.is_some(),
-                self.platform_version.is_some(),
-                self.propagate_tags.is_some(),
-                self.reference_id.is_some(),
-                self.tag_list.is_some(),
-                self.task_count.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.capacity_provider_strategy.is_some())
+                + usize::from(self.enable_ecs_managed_tags.is_some())
+                + usize::from(self.enable_execute_command.is_some())
+                + usize::from(self.group.is_some())
+                + usize::from(self.launch_type.is_some())
+                + usize::from(self.network_configuration.is_some())
+                + usize::from(self.placement_constraints.is_some())
+                + usize::from(self.placement_strategies.is_some())
+                + usize::from(self.platform_version.is_some())
+                + usize::from(self.propagate_tags.is_some())
+                + usize::from(self.reference_id.is_some())
+                + usize::from(self.tag_list.is_some())
+                + usize::from(self.task_count.is_some()),
         );
         cx.opt(
             &mut m,
@@ -750,14 +726,9 @@ impl Render for HttpParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.header_parameters.is_some(),
-                self.path_parameter_values.is_some(),
-                self.query_string_parameters.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.header_parameters.is_some())
+                + usize::from(self.path_parameter_values.is_some())
+                + usize::from(self.query_string_parameters.is_some()),
         );
         cx.opt(&mut m, "HeaderParameters", &self.header_parameters);
         cx.opt(&mut m, "PathParameterValues", &self.path_parameter_values);
@@ -807,12 +778,7 @@ impl InputTransformer {
 impl Render for InputTransformer {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.input_paths_map.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.input_paths_map.is_some()));
         cx.opt(&mut m, "InputPathsMap", &self.input_paths_map);
         cx.req(&mut m, "InputTemplate", &self.input_template);
         Json::Object(m)
@@ -887,12 +853,7 @@ impl NetworkConfiguration {
 impl Render for NetworkConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.aws_vpc_configuration.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.aws_vpc_configuration.is_some()));
         cx.opt(&mut m, "AwsVpcConfiguration", &self.aws_vpc_configuration);
         Json::Object(m)
     }
@@ -939,10 +900,7 @@ impl Render for PlacementConstraint {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.expression.is_some(), self.r#type.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.expression.is_some()) + usize::from(self.r#type.is_some()),
         );
         cx.opt(&mut m, "Expression", &self.expression);
         cx.opt(&mut m, "Type", &self.r#type);
@@ -991,10 +949,7 @@ impl Render for PlacementStrategy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.field.is_some(), self.r#type.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.field.is_some()) + usize::from(self.r#type.is_some()),
         );
         cx.opt(&mut m, "Field", &self.field);
         cx.opt(&mut m, "Type", &self.r#type);
@@ -1080,17 +1035,12 @@ impl Render for RedshiftDataParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.db_user.is_some(),
-                self.secret_manager_arn.is_some(),
-                self.sql.is_some(),
-                self.sqls.is_some(),
-                self.statement_name.is_some(),
-                self.with_event.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.db_user.is_some())
+                + usize::from(self.secret_manager_arn.is_some())
+                + usize::from(self.sql.is_some())
+                + usize::from(self.sqls.is_some())
+                + usize::from(self.statement_name.is_some())
+                + usize::from(self.with_event.is_some()),
         );
         cx.req(&mut m, "Database", &self.database);
         cx.opt(&mut m, "DbUser", &self.db_user);
@@ -1144,13 +1094,8 @@ impl Render for RetryPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.maximum_event_age_in_seconds.is_some(),
-                self.maximum_retry_attempts.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.maximum_event_age_in_seconds.is_some())
+                + usize::from(self.maximum_retry_attempts.is_some()),
         );
         cx.opt(
             &mut m,
@@ -1327,12 +1272,7 @@ impl SageMakerPipelineParameters {
 impl Render for SageMakerPipelineParameters {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.pipeline_parameter_list.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.pipeline_parameter_list.is_some()));
         cx.opt(
             &mut m,
             "PipelineParameterList",
@@ -1555,26 +1495,21 @@ impl Render for Target {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.app_sync_parameters.is_some(),
-                self.batch_parameters.is_some(),
-                self.dead_letter_config.is_some(),
-                self.ecs_parameters.is_some(),
-                self.http_parameters.is_some(),
-                self.input.is_some(),
-                self.input_path.is_some(),
-                self.input_transformer.is_some(),
-                self.kinesis_parameters.is_some(),
-                self.redshift_data_parameters.is_some(),
-                self.retry_policy.is_some(),
-                self.role_arn.is_some(),
-                self.run_command_parameters.is_some(),
-                self.sage_maker_pipeline_parameters.is_some(),
-                self.sqs_parameters.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.app_sync_parameters.is_some())
+                + usize::from(self.batch_parameters.is_some())
+                + usize::from(self.dead_letter_config.is_some())
+                + usize::from(self.ecs_parameters.is_some())
+                + usize::from(self.http_parameters.is_some())
+                + usize::from(self.input.is_some())
+                + usize::from(self.input_path.is_some())
+                + usize::from(self.input_transformer.is_some())
+                + usize::from(self.kinesis_parameters.is_some())
+                + usize::from(self.redshift_data_parameters.is_some())
+                + usize::from(self.retry_policy.is_some())
+                + usize::from(self.role_arn.is_some())
+                + usize::from(self.run_command_parameters.is_some())
+                + usize::from(self.sage_maker_pipeline_parameters.is_some())
+                + usize::from(self.sqs_parameters.is_some()),
         );
         cx.opt(&mut m, "AppSyncParameters", &self.app_sync_parameters);
         cx.req(&mut m, "Arn", &self.arn);

@@ -45,10 +45,7 @@ impl Render for AccessKey {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.serial.is_some(), self.status.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.serial.is_some()) + usize::from(self.status.is_some()),
         );
         cx.opt(&mut m, "Serial", &self.serial);
         cx.opt(&mut m, "Status", &self.status);

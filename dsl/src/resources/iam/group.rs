@@ -63,15 +63,10 @@ impl Render for Group {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.group_name.is_some(),
-                self.managed_policy_arns.is_some(),
-                self.path.is_some(),
-                self.policies.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.group_name.is_some())
+                + usize::from(self.managed_policy_arns.is_some())
+                + usize::from(self.path.is_some())
+                + usize::from(self.policies.is_some()),
         );
         cx.opt(&mut m, "GroupName", &self.group_name);
         cx.opt(&mut m, "ManagedPolicyArns", &self.managed_policy_arns);

@@ -69,12 +69,7 @@ impl GroupPolicy {
 impl Render for GroupPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            2 + [self.policy_document.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.policy_document.is_some()));
         cx.req(&mut m, "GroupName", &self.group_name);
         cx.opt(&mut m, "PolicyDocument", &self.policy_document);
         cx.req(&mut m, "PolicyName", &self.policy_name);

@@ -51,10 +51,8 @@ impl Render for InstanceProfile {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.instance_profile_name.is_some(), self.path.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.instance_profile_name.is_some())
+                + usize::from(self.path.is_some()),
         );
         cx.opt(&mut m, "InstanceProfileName", &self.instance_profile_name);
         cx.opt(&mut m, "Path", &self.path);

@@ -90,17 +90,12 @@ impl Render for ManagedPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.description.is_some(),
-                self.groups.is_some(),
-                self.managed_policy_name.is_some(),
-                self.path.is_some(),
-                self.roles.is_some(),
-                self.users.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.description.is_some())
+                + usize::from(self.groups.is_some())
+                + usize::from(self.managed_policy_name.is_some())
+                + usize::from(self.path.is_some())
+                + usize::from(self.roles.is_some())
+                + usize::from(self.users.is_some()),
         );
         cx.opt(&mut m, "Description", &self.description);
         cx.opt(&mut m, "Groups", &self.groups);

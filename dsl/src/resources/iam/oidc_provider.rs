@@ -54,15 +54,10 @@ impl Render for OidcProvider {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.client_id_list.is_some(),
-                self.tags.is_some(),
-                self.thumbprint_list.is_some(),
-                self.url.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.client_id_list.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.thumbprint_list.is_some())
+                + usize::from(self.url.is_some()),
         );
         cx.opt(&mut m, "ClientIdList", &self.client_id_list);
         cx.opt(&mut m, "Tags", &self.tags);

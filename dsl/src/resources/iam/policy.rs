@@ -70,14 +70,9 @@ impl Render for Policy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.groups.is_some(),
-                self.roles.is_some(),
-                self.users.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.groups.is_some())
+                + usize::from(self.roles.is_some())
+                + usize::from(self.users.is_some()),
         );
         cx.opt(&mut m, "Groups", &self.groups);
         cx.req(&mut m, "PolicyDocument", &self.policy_document);

@@ -112,19 +112,14 @@ impl Render for Role {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.description.is_some(),
-                self.managed_policy_arns.is_some(),
-                self.max_session_duration.is_some(),
-                self.path.is_some(),
-                self.permissions_boundary.is_some(),
-                self.policies.is_some(),
-                self.role_name.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.description.is_some())
+                + usize::from(self.managed_policy_arns.is_some())
+                + usize::from(self.max_session_duration.is_some())
+                + usize::from(self.path.is_some())
+                + usize::from(self.permissions_boundary.is_some())
+                + usize::from(self.policies.is_some())
+                + usize::from(self.role_name.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.req(
             &mut m,

@@ -69,12 +69,7 @@ impl RolePolicy {
 impl Render for RolePolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            2 + [self.policy_document.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.policy_document.is_some()));
         cx.opt(&mut m, "PolicyDocument", &self.policy_document);
         cx.req(&mut m, "PolicyName", &self.policy_name);
         cx.req(&mut m, "RoleName", &self.role_name);

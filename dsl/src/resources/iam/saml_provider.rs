@@ -84,18 +84,13 @@ impl Render for SamlProvider {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.add_private_key.is_some(),
-                self.assertion_encryption_mode.is_some(),
-                self.name.is_some(),
-                self.private_key_list.is_some(),
-                self.remove_private_key.is_some(),
-                self.saml_metadata_document.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.add_private_key.is_some())
+                + usize::from(self.assertion_encryption_mode.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.private_key_list.is_some())
+                + usize::from(self.remove_private_key.is_some())
+                + usize::from(self.saml_metadata_document.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.opt(&mut m, "AddPrivateKey", &self.add_private_key);
         cx.opt(

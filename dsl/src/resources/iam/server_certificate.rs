@@ -68,17 +68,12 @@ impl Render for ServerCertificate {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.certificate_body.is_some(),
-                self.certificate_chain.is_some(),
-                self.path.is_some(),
-                self.private_key.is_some(),
-                self.server_certificate_name.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.certificate_body.is_some())
+                + usize::from(self.certificate_chain.is_some())
+                + usize::from(self.path.is_some())
+                + usize::from(self.private_key.is_some())
+                + usize::from(self.server_certificate_name.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.opt(&mut m, "CertificateBody", &self.certificate_body);
         cx.opt(&mut m, "CertificateChain", &self.certificate_chain);

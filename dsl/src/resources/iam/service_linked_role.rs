@@ -53,14 +53,9 @@ impl Render for ServiceLinkedRole {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.aws_service_name.is_some(),
-                self.custom_suffix.is_some(),
-                self.description.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.aws_service_name.is_some())
+                + usize::from(self.custom_suffix.is_some())
+                + usize::from(self.description.is_some()),
         );
         cx.opt(&mut m, "AWSServiceName", &self.aws_service_name);
         cx.opt(&mut m, "CustomSuffix", &self.custom_suffix);

@@ -99,19 +99,14 @@ impl Render for User {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.groups.is_some(),
-                self.login_profile.is_some(),
-                self.managed_policy_arns.is_some(),
-                self.path.is_some(),
-                self.permissions_boundary.is_some(),
-                self.policies.is_some(),
-                self.tags.is_some(),
-                self.user_name.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.groups.is_some())
+                + usize::from(self.login_profile.is_some())
+                + usize::from(self.managed_policy_arns.is_some())
+                + usize::from(self.path.is_some())
+                + usize::from(self.permissions_boundary.is_some())
+                + usize::from(self.policies.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.user_name.is_some()),
         );
         cx.opt(&mut m, "Groups", &self.groups);
         cx.opt(&mut m, "LoginProfile", &self.login_profile);
@@ -178,12 +173,7 @@ impl LoginProfile {
 impl Render for LoginProfile {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.password_reset_required.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.password_reset_required.is_some()));
         cx.req(&mut m, "Password", &self.password);
         cx.opt(
             &mut m,

@@ -53,14 +53,9 @@ impl Render for VirtualMfaDevice {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.path.is_some(),
-                self.tags.is_some(),
-                self.virtual_mfa_device_name.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.path.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.virtual_mfa_device_name.is_some()),
         );
         cx.opt(&mut m, "Path", &self.path);
         cx.opt(&mut m, "Tags", &self.tags);

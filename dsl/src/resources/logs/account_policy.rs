@@ -93,10 +93,7 @@ impl Render for AccountPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            3 + [self.scope.is_some(), self.selection_criteria.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            3 + usize::from(self.scope.is_some()) + usize::from(self.selection_criteria.is_some()),
         );
         cx.req(&mut m, "PolicyDocument", &self.policy_document);
         cx.req(&mut m, "PolicyName", &self.policy_name);

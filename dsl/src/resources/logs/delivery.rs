@@ -112,16 +112,11 @@ impl Render for Delivery {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.field_delimiter.is_some(),
-                self.record_fields.is_some(),
-                self.s3_enable_hive_compatible_path.is_some(),
-                self.s3_suffix_path.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.field_delimiter.is_some())
+                + usize::from(self.record_fields.is_some())
+                + usize::from(self.s3_enable_hive_compatible_path.is_some())
+                + usize::from(self.s3_suffix_path.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.req(
             &mut m,

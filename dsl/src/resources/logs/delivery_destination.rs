@@ -85,16 +85,11 @@ impl Render for DeliveryDestination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.delivery_destination_policy.is_some(),
-                self.delivery_destination_type.is_some(),
-                self.destination_resource_arn.is_some(),
-                self.output_format.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.delivery_destination_policy.is_some())
+                + usize::from(self.delivery_destination_type.is_some())
+                + usize::from(self.destination_resource_arn.is_some())
+                + usize::from(self.output_format.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.opt(
             &mut m,
@@ -177,13 +172,8 @@ impl Render for DestinationPolicy {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.delivery_destination_name.is_some(),
-                self.delivery_destination_policy.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.delivery_destination_name.is_some())
+                + usize::from(self.delivery_destination_policy.is_some()),
         );
         cx.opt(
             &mut m,

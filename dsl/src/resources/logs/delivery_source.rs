@@ -71,15 +71,10 @@ impl Render for DeliverySource {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.delivery_source_configuration.is_some(),
-                self.log_type.is_some(),
-                self.resource_arn.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.delivery_source_configuration.is_some())
+                + usize::from(self.log_type.is_some())
+                + usize::from(self.resource_arn.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.opt(
             &mut m,

@@ -93,10 +93,7 @@ impl Render for Destination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            3 + [self.destination_policy.is_some(), self.tags.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            3 + usize::from(self.destination_policy.is_some()) + usize::from(self.tags.is_some()),
         );
         cx.req(&mut m, "DestinationName", &self.destination_name);
         cx.opt(&mut m, "DestinationPolicy", &self.destination_policy);

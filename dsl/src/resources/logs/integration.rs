@@ -124,14 +124,9 @@ impl Render for OpenSearchResourceConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.application_arn.is_some(),
-                self.kms_key_arn.is_some(),
-                self.retention_days.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.application_arn.is_some())
+                + usize::from(self.kms_key_arn.is_some())
+                + usize::from(self.retention_days.is_some()),
         );
         cx.opt(&mut m, "ApplicationARN", &self.application_arn);
         cx.req(
@@ -184,12 +179,7 @@ impl ResourceConfig {
 impl Render for ResourceConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.open_search_resource_config.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.open_search_resource_config.is_some()));
         cx.opt(
             &mut m,
             "OpenSearchResourceConfig",

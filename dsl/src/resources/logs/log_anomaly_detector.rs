@@ -85,18 +85,13 @@ impl Render for LogAnomalyDetector {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.account_id.is_some(),
-                self.anomaly_visibility_time.is_some(),
-                self.detector_name.is_some(),
-                self.evaluation_frequency.is_some(),
-                self.filter_pattern.is_some(),
-                self.kms_key_id.is_some(),
-                self.log_group_arn_list.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.account_id.is_some())
+                + usize::from(self.anomaly_visibility_time.is_some())
+                + usize::from(self.detector_name.is_some())
+                + usize::from(self.evaluation_frequency.is_some())
+                + usize::from(self.filter_pattern.is_some())
+                + usize::from(self.kms_key_id.is_some())
+                + usize::from(self.log_group_arn_list.is_some()),
         );
         cx.opt(&mut m, "AccountId", &self.account_id);
         cx.opt(

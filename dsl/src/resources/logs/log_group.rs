@@ -115,21 +115,16 @@ impl Render for LogGroup {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.bearer_token_authentication_enabled.is_some(),
-                self.data_protection_policy.is_some(),
-                self.deletion_protection_enabled.is_some(),
-                self.field_index_policies.is_some(),
-                self.kms_key_id.is_some(),
-                self.log_group_class.is_some(),
-                self.log_group_name.is_some(),
-                self.resource_policy_document.is_some(),
-                self.retention_in_days.is_some(),
-                self.tags.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.bearer_token_authentication_enabled.is_some())
+                + usize::from(self.data_protection_policy.is_some())
+                + usize::from(self.deletion_protection_enabled.is_some())
+                + usize::from(self.field_index_policies.is_some())
+                + usize::from(self.kms_key_id.is_some())
+                + usize::from(self.log_group_class.is_some())
+                + usize::from(self.log_group_name.is_some())
+                + usize::from(self.resource_policy_document.is_some())
+                + usize::from(self.retention_in_days.is_some())
+                + usize::from(self.tags.is_some()),
         );
         cx.opt(
             &mut m,

@@ -39,12 +39,7 @@ impl LogStream {
 impl Render for LogStream {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.log_stream_name.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.log_stream_name.is_some()));
         cx.req(&mut m, "LogGroupName", &self.log_group_name);
         cx.opt(&mut m, "LogStreamName", &self.log_stream_name);
         Json::Object(m)

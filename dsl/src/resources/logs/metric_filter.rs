@@ -112,15 +112,10 @@ impl Render for MetricFilter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            3 + [
-                self.apply_on_transformed_logs.is_some(),
-                self.emit_system_field_dimensions.is_some(),
-                self.field_selection_criteria.is_some(),
-                self.filter_name.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            3 + usize::from(self.apply_on_transformed_logs.is_some())
+                + usize::from(self.emit_system_field_dimensions.is_some())
+                + usize::from(self.field_selection_criteria.is_some())
+                + usize::from(self.filter_name.is_some()),
         );
         cx.opt(
             &mut m,
@@ -257,14 +252,9 @@ impl Render for MetricTransformation {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            3 + [
-                self.default_value.is_some(),
-                self.dimensions.is_some(),
-                self.unit.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            3 + usize::from(self.default_value.is_some())
+                + usize::from(self.dimensions.is_some())
+                + usize::from(self.unit.is_some()),
         );
         cx.opt(&mut m, "DefaultValue", &self.default_value);
         cx.opt(&mut m, "Dimensions", &self.dimensions);

@@ -89,14 +89,9 @@ impl Render for QueryDefinition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.log_group_names.is_some(),
-                self.parameters.is_some(),
-                self.query_language.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.log_group_names.is_some())
+                + usize::from(self.parameters.is_some())
+                + usize::from(self.query_language.is_some()),
         );
         cx.opt(&mut m, "LogGroupNames", &self.log_group_names);
         cx.req(&mut m, "Name", &self.name);
@@ -173,10 +168,7 @@ impl Render for QueryParameter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.default_value.is_some(), self.description.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.default_value.is_some()) + usize::from(self.description.is_some()),
         );
         cx.opt(&mut m, "DefaultValue", &self.default_value);
         cx.opt(&mut m, "Description", &self.description);

@@ -150,20 +150,15 @@ impl Render for ScheduledQuery {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            5 + [
-                self.description.is_some(),
-                self.destination_configuration.is_some(),
-                self.log_group_identifiers.is_some(),
-                self.schedule_end_time.is_some(),
-                self.schedule_start_time.is_some(),
-                self.start_time_offset.is_some(),
-                self.state.is_some(),
-                self.tags.is_some(),
-                self.timezone.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            5 + usize::from(self.description.is_some())
+                + usize::from(self.destination_configuration.is_some())
+                + usize::from(self.log_group_identifiers.is_some())
+                + usize::from(self.schedule_end_time.is_some())
+                + usize::from(self.schedule_start_time.is_some())
+                + usize::from(self.start_time_offset.is_some())
+                + usize::from(self.state.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.timezone.is_some()),
         );
         cx.opt(&mut m, "Description", &self.description);
         cx.opt(
@@ -250,12 +245,7 @@ impl DestinationConfiguration {
 impl Render for DestinationConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.s3_configuration.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.s3_configuration.is_some()));
         cx.opt(&mut m, "S3Configuration", &self.s3_configuration);
         Json::Object(m)
     }

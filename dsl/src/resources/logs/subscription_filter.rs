@@ -132,17 +132,12 @@ impl Render for SubscriptionFilter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            3 + [
-                self.apply_on_transformed_logs.is_some(),
-                self.distribution.is_some(),
-                self.emit_system_fields.is_some(),
-                self.field_selection_criteria.is_some(),
-                self.filter_name.is_some(),
-                self.role_arn.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            3 + usize::from(self.apply_on_transformed_logs.is_some())
+                + usize::from(self.distribution.is_some())
+                + usize::from(self.emit_system_fields.is_some())
+                + usize::from(self.field_selection_criteria.is_some())
+                + usize::from(self.filter_name.is_some())
+                + usize::from(self.role_arn.is_some()),
         );
         cx.opt(
             &mut m,

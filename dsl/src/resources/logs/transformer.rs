@@ -105,12 +105,7 @@ impl AddKeyEntry {
 impl Render for AddKeyEntry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            2 + [self.overwrite_if_exists.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.overwrite_if_exists.is_some()));
         cx.req(&mut m, "Key", &self.key);
         cx.opt(&mut m, "OverwriteIfExists", &self.overwrite_if_exists);
         cx.req(&mut m, "Value", &self.value);
@@ -247,12 +242,7 @@ impl CopyValueEntry {
 impl Render for CopyValueEntry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            2 + [self.overwrite_if_exists.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.overwrite_if_exists.is_some()));
         cx.opt(&mut m, "OverwriteIfExists", &self.overwrite_if_exists);
         cx.req(&mut m, "Source", &self.source);
         cx.req(&mut m, "Target", &self.target);
@@ -354,15 +344,10 @@ impl Render for DateTimeConverter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            3 + [
-                self.locale.is_some(),
-                self.source_timezone.is_some(),
-                self.target_format.is_some(),
-                self.target_timezone.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            3 + usize::from(self.locale.is_some())
+                + usize::from(self.source_timezone.is_some())
+                + usize::from(self.target_format.is_some())
+                + usize::from(self.target_timezone.is_some()),
         );
         cx.opt(&mut m, "Locale", &self.locale);
         cx.req(&mut m, "MatchPatterns", &self.match_patterns);
@@ -494,15 +479,10 @@ impl Render for ListToMap {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.flatten.is_some(),
-                self.flattened_element.is_some(),
-                self.target.is_some(),
-                self.value_key.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.flatten.is_some())
+                + usize::from(self.flattened_element.is_some())
+                + usize::from(self.target.is_some())
+                + usize::from(self.value_key.is_some()),
         );
         cx.opt(&mut m, "Flatten", &self.flatten);
         cx.opt(&mut m, "FlattenedElement", &self.flattened_element);
@@ -608,12 +588,7 @@ impl MoveKeyEntry {
 impl Render for MoveKeyEntry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            2 + [self.overwrite_if_exists.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.overwrite_if_exists.is_some()));
         cx.opt(&mut m, "OverwriteIfExists", &self.overwrite_if_exists);
         cx.req(&mut m, "Source", &self.source);
         cx.req(&mut m, "Target", &self.target);
@@ -689,7 +664,7 @@ impl ParseCloudfront {
 impl Render for ParseCloudfront {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.source.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.source.is_some()));
         cx.opt(&mut m, "Source", &self.source);
         Json::Object(m)
     }
@@ -736,10 +711,7 @@ impl Render for ParseJson {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.destination.is_some(), self.source.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.destination.is_some()) + usize::from(self.source.is_some()),
         );
         cx.opt(&mut m, "Destination", &self.destination);
         cx.opt(&mut m, "Source", &self.source);
@@ -823,18 +795,13 @@ impl Render for ParseKeyValue {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.destination.is_some(),
-                self.field_delimiter.is_some(),
-                self.key_prefix.is_some(),
-                self.key_value_delimiter.is_some(),
-                self.non_match_value.is_some(),
-                self.overwrite_if_exists.is_some(),
-                self.source.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.destination.is_some())
+                + usize::from(self.field_delimiter.is_some())
+                + usize::from(self.key_prefix.is_some())
+                + usize::from(self.key_value_delimiter.is_some())
+                + usize::from(self.non_match_value.is_some())
+                + usize::from(self.overwrite_if_exists.is_some())
+                + usize::from(self.source.is_some()),
         );
         cx.opt(&mut m, "Destination", &self.destination);
         cx.opt(&mut m, "FieldDelimiter", &self.field_delimiter);
@@ -880,7 +847,7 @@ impl ParsePostgres {
 impl Render for ParsePostgres {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.source.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.source.is_some()));
         cx.opt(&mut m, "Source", &self.source);
         Json::Object(m)
     }
@@ -919,7 +886,7 @@ impl ParseRoute53 {
 impl Render for ParseRoute53 {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.source.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.source.is_some()));
         cx.opt(&mut m, "Source", &self.source);
         Json::Object(m)
     }
@@ -977,10 +944,7 @@ impl Render for ParseToOcsf {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [self.mapping_version.is_some(), self.source.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            2 + usize::from(self.mapping_version.is_some()) + usize::from(self.source.is_some()),
         );
         cx.req(&mut m, "EventSource", &self.event_source);
         cx.opt(&mut m, "MappingVersion", &self.mapping_version);
@@ -1023,7 +987,7 @@ impl ParseVpc {
 impl Render for ParseVpc {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.source.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.source.is_some()));
         cx.opt(&mut m, "Source", &self.source);
         Json::Object(m)
     }
@@ -1062,7 +1026,7 @@ impl ParseWaf {
 impl Render for ParseWaf {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.source.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.source.is_some()));
         cx.opt(&mut m, "Source", &self.source);
         Json::Object(m)
     }
@@ -1258,34 +1222,29 @@ impl Render for Processor {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.add_keys.is_some(),
-                self.copy_value.is_some(),
-                self.csv.is_some(),
-                self.date_time_converter.is_some(),
-                self.delete_keys.is_some(),
-                self.grok.is_some(),
-                self.list_to_map.is_some(),
-                self.lower_case_string.is_some(),
-                self.move_keys.is_some(),
-                self.parse_cloudfront.is_some(),
-                self.parse_json.is_some(),
-                self.parse_key_value.is_some(),
-                self.parse_postgres.is_some(),
-                self.parse_route53.is_some(),
-                self.parse_to_ocsf.is_some(),
-                self.parse_vpc.is_some(),
-                self.parse_waf.is_some(),
-                self.rename_keys.is_some(),
-                self.split_string.is_some(),
-                self.substitute_string.is_some(),
-                self.trim_string.is_some(),
-                self.type_converter.is_some(),
-                self.upper_case_string.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.add_keys.is_some())
+                + usize::from(self.copy_value.is_some())
+                + usize::from(self.csv.is_some())
+                + usize::from(self.date_time_converter.is_some())
+                + usize::from(self.delete_keys.is_some())
+                + usize::from(self.grok.is_some())
+                + usize::from(self.list_to_map.is_some())
+                + usize::from(self.lower_case_string.is_some())
+                + usize::from(self.move_keys.is_some())
+                + usize::from(self.parse_cloudfront.is_some())
+                + usize::from(self.parse_json.is_some())
+                + usize::from(self.parse_key_value.is_some())
+                + usize::from(self.parse_postgres.is_some())
+                + usize::from(self.parse_route53.is_some())
+                + usize::from(self.parse_to_ocsf.is_some())
+                + usize::from(self.parse_vpc.is_some())
+                + usize::from(self.parse_waf.is_some())
+                + usize::from(self.rename_keys.is_some())
+                + usize::from(self.split_string.is_some())
+                + usize::from(self.substitute_string.is_some())
+                + usize::from(self.trim_string.is_some())
+                + usize::from(self.type_converter.is_some())
+                + usize::from(self.upper_case_string.is_some()),
         );
         cx.opt(&mut m, "AddKeys", &self.add_keys);
         cx.opt(&mut m, "CopyValue", &self.copy_value);
@@ -1369,15 +1328,10 @@ impl Render for ProcessorCsv {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.columns.is_some(),
-                self.delimiter.is_some(),
-                self.quote_character.is_some(),
-                self.source.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.columns.is_some())
+                + usize::from(self.delimiter.is_some())
+                + usize::from(self.quote_character.is_some())
+                + usize::from(self.source.is_some()),
         );
         cx.opt(&mut m, "Columns", &self.columns);
         cx.opt(&mut m, "Delimiter", &self.delimiter);
@@ -1424,8 +1378,7 @@ impl ProcessorGrok {
 impl Render for ProcessorGrok {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.source.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.source.is_some()));
         cx.req(&mut m, "Match", &self.r#match);
         cx.opt(&mut m, "Source", &self.source);
         Json::Object(m)
@@ -1491,12 +1444,7 @@ impl RenameKeyEntry {
 impl Render for RenameKeyEntry {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            2 + [self.overwrite_if_exists.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.overwrite_if_exists.is_some()));
         cx.req(&mut m, "Key", &self.key);
         cx.opt(&mut m, "OverwriteIfExists", &self.overwrite_if_exists);
         cx.req(&mut m, "RenameTo", &self.rename_to);

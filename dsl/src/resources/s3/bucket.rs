@@ -287,36 +287,31 @@ impl Render for Bucket {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.abac_status.is_some(),
-                self.accelerate_configuration.is_some(),
-                self.access_control.is_some(),
-                self.analytics_configurations.is_some(),
-                self.bucket_encryption.is_some(),
-                self.bucket_name.is_some(),
-                self.bucket_name_prefix.is_some(),
-                self.bucket_namespace.is_some(),
-                self.cors_configuration.is_some(),
-                self.intelligent_tiering_configurations.is_some(),
-                self.inventory_configurations.is_some(),
-                self.lifecycle_configuration.is_some(),
-                self.logging_configuration.is_some(),
-                self.metadata_configuration.is_some(),
-                self.metadata_table_configuration.is_some(),
-                self.metrics_configurations.is_some(),
-                self.notification_configuration.is_some(),
-                self.object_lock_configuration.is_some(),
-                self.object_lock_enabled.is_some(),
-                self.ownership_controls.is_some(),
-                self.public_access_block_configuration.is_some(),
-                self.replication_configuration.is_some(),
-                self.tags.is_some(),
-                self.versioning_configuration.is_some(),
-                self.website_configuration.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.abac_status.is_some())
+                + usize::from(self.accelerate_configuration.is_some())
+                + usize::from(self.access_control.is_some())
+                + usize::from(self.analytics_configurations.is_some())
+                + usize::from(self.bucket_encryption.is_some())
+                + usize::from(self.bucket_name.is_some())
+                + usize::from(self.bucket_name_prefix.is_some())
+                + usize::from(self.bucket_namespace.is_some())
+                + usize::from(self.cors_configuration.is_some())
+                + usize::from(self.intelligent_tiering_configurations.is_some())
+                + usize::from(self.inventory_configurations.is_some())
+                + usize::from(self.lifecycle_configuration.is_some())
+                + usize::from(self.logging_configuration.is_some())
+                + usize::from(self.metadata_configuration.is_some())
+                + usize::from(self.metadata_table_configuration.is_some())
+                + usize::from(self.metrics_configurations.is_some())
+                + usize::from(self.notification_configuration.is_some())
+                + usize::from(self.object_lock_configuration.is_some())
+                + usize::from(self.object_lock_enabled.is_some())
+                + usize::from(self.ownership_controls.is_some())
+                + usize::from(self.public_access_block_configuration.is_some())
+                + usize::from(self.replication_configuration.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.versioning_configuration.is_some())
+                + usize::from(self.website_configuration.is_some()),
         );
         cx.opt(&mut m, "AbacStatus", &self.abac_status);
         cx.opt(
@@ -689,10 +684,7 @@ impl Render for AnalyticsConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [self.prefix.is_some(), self.tag_filters.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            2 + usize::from(self.prefix.is_some()) + usize::from(self.tag_filters.is_some()),
         );
         cx.req(&mut m, "Id", &self.id);
         cx.opt(&mut m, "Prefix", &self.prefix);
@@ -759,10 +751,8 @@ impl Render for AnnotationTableConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.encryption_configuration.is_some(), self.role.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.encryption_configuration.is_some())
+                + usize::from(self.role.is_some()),
         );
         cx.req(&mut m, "ConfigurationState", &self.configuration_state);
         cx.opt(
@@ -812,12 +802,7 @@ impl BlockedEncryptionTypes {
 impl Render for BlockedEncryptionTypes {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.encryption_type.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.encryption_type.is_some()));
         cx.opt(&mut m, "EncryptionType", &self.encryption_type);
         Json::Object(m)
     }
@@ -989,15 +974,10 @@ impl Render for CorsRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.allowed_headers.is_some(),
-                self.exposed_headers.is_some(),
-                self.id.is_some(),
-                self.max_age.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.allowed_headers.is_some())
+                + usize::from(self.exposed_headers.is_some())
+                + usize::from(self.id.is_some())
+                + usize::from(self.max_age.is_some()),
         );
         cx.opt(&mut m, "AllowedHeaders", &self.allowed_headers);
         cx.req(&mut m, "AllowedMethods", &self.allowed_methods);
@@ -1104,10 +1084,7 @@ impl Render for DefaultEventHold {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.days.is_some(), self.years.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.days.is_some()) + usize::from(self.years.is_some()),
         );
         cx.opt(&mut m, "Days", &self.days);
         cx.opt(&mut m, "Years", &self.years);
@@ -1180,15 +1157,10 @@ impl Render for DefaultRetention {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.days.is_some(),
-                self.default_event_hold.is_some(),
-                self.mode.is_some(),
-                self.years.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.days.is_some())
+                + usize::from(self.default_event_hold.is_some())
+                + usize::from(self.mode.is_some())
+                + usize::from(self.years.is_some()),
         );
         cx.opt(&mut m, "Days", &self.days);
         cx.opt(&mut m, "DefaultEventHold", &self.default_event_hold);
@@ -1235,7 +1207,7 @@ impl DeleteMarkerReplication {
 impl Render for DeleteMarkerReplication {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.status.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.status.is_some()));
         cx.opt(&mut m, "Status", &self.status);
         Json::Object(m)
     }
@@ -1303,10 +1275,7 @@ impl Render for Destination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [self.bucket_account_id.is_some(), self.prefix.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            2 + usize::from(self.bucket_account_id.is_some()) + usize::from(self.prefix.is_some()),
         );
         cx.opt(&mut m, "BucketAccountId", &self.bucket_account_id);
         cx.req(&mut m, "BucketArn", &self.bucket_arn);
@@ -1527,10 +1496,7 @@ impl Render for IntelligentTieringConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            3 + [self.prefix.is_some(), self.tag_filters.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            3 + usize::from(self.prefix.is_some()) + usize::from(self.tag_filters.is_some()),
         );
         cx.req(&mut m, "Id", &self.id);
         cx.opt(&mut m, "Prefix", &self.prefix);
@@ -1621,10 +1587,7 @@ impl Render for InventoryConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            5 + [self.optional_fields.is_some(), self.prefix.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            5 + usize::from(self.optional_fields.is_some()) + usize::from(self.prefix.is_some()),
         );
         cx.req(&mut m, "Destination", &self.destination);
         cx.req(&mut m, "Enabled", &self.enabled);
@@ -1687,12 +1650,8 @@ impl InventoryTableConfiguration {
 impl Render for InventoryTableConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.encryption_configuration.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m =
+            JsonMap::with_capacity(1 + usize::from(self.encryption_configuration.is_some()));
         cx.req(&mut m, "ConfigurationState", &self.configuration_state);
         cx.opt(
             &mut m,
@@ -1749,12 +1708,8 @@ impl JournalTableConfiguration {
 impl Render for JournalTableConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.encryption_configuration.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m =
+            JsonMap::with_capacity(1 + usize::from(self.encryption_configuration.is_some()));
         cx.opt(
             &mut m,
             "EncryptionConfiguration",
@@ -1836,8 +1791,7 @@ impl LambdaConfiguration {
 impl Render for LambdaConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(2 + [self.filter.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.filter.is_some()));
         cx.req(&mut m, "Event", &self.event);
         cx.opt(&mut m, "Filter", &self.filter);
         cx.req(&mut m, "Function", &self.function);
@@ -1892,10 +1846,7 @@ impl Render for LifecycleConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.transition_default_minimum_object_size.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.transition_default_minimum_object_size.is_some()),
         );
         cx.req(&mut m, "Rules", &self.rules);
         cx.opt(
@@ -1966,14 +1917,9 @@ impl Render for LoggingConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.destination_bucket_name.is_some(),
-                self.log_file_prefix.is_some(),
-                self.target_object_key_format.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.destination_bucket_name.is_some())
+                + usize::from(self.log_file_prefix.is_some())
+                + usize::from(self.target_object_key_format.is_some()),
         );
         cx.opt(
             &mut m,
@@ -2050,13 +1996,8 @@ impl Render for MetadataConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.annotation_table_configuration.is_some(),
-                self.inventory_table_configuration.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.annotation_table_configuration.is_some())
+                + usize::from(self.inventory_table_configuration.is_some()),
         );
         cx.opt(
             &mut m,
@@ -2159,8 +2100,7 @@ impl MetadataTableEncryptionConfiguration {
 impl Render for MetadataTableEncryptionConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.kms_key_arn.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.kms_key_arn.is_some()));
         cx.opt(&mut m, "KmsKeyArn", &self.kms_key_arn);
         cx.req(&mut m, "SseAlgorithm", &self.sse_algorithm);
         Json::Object(m)
@@ -2210,12 +2150,7 @@ impl Metrics {
 impl Render for Metrics {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.event_threshold.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.event_threshold.is_some()));
         cx.opt(&mut m, "EventThreshold", &self.event_threshold);
         cx.req(&mut m, "Status", &self.status);
         Json::Object(m)
@@ -2286,14 +2221,9 @@ impl Render for MetricsConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.access_point_arn.is_some(),
-                self.prefix.is_some(),
-                self.tag_filters.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.access_point_arn.is_some())
+                + usize::from(self.prefix.is_some())
+                + usize::from(self.tag_filters.is_some()),
         );
         cx.opt(&mut m, "AccessPointArn", &self.access_point_arn);
         cx.req(&mut m, "Id", &self.id);
@@ -2346,12 +2276,8 @@ impl NoncurrentVersionExpiration {
 impl Render for NoncurrentVersionExpiration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.newer_noncurrent_versions.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m =
+            JsonMap::with_capacity(1 + usize::from(self.newer_noncurrent_versions.is_some()));
         cx.opt(
             &mut m,
             "NewerNoncurrentVersions",
@@ -2413,12 +2339,8 @@ impl NoncurrentVersionTransition {
 impl Render for NoncurrentVersionTransition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            2 + [self.newer_noncurrent_versions.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m =
+            JsonMap::with_capacity(2 + usize::from(self.newer_noncurrent_versions.is_some()));
         cx.opt(
             &mut m,
             "NewerNoncurrentVersions",
@@ -2507,15 +2429,10 @@ impl Render for NotificationConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.event_bridge_configuration.is_some(),
-                self.lambda_configurations.is_some(),
-                self.queue_configurations.is_some(),
-                self.topic_configurations.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.event_bridge_configuration.is_some())
+                + usize::from(self.lambda_configurations.is_some())
+                + usize::from(self.queue_configurations.is_some())
+                + usize::from(self.topic_configurations.is_some()),
         );
         cx.opt(
             &mut m,
@@ -2615,10 +2532,7 @@ impl Render for ObjectLockConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.object_lock_enabled.is_some(), self.rule.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.object_lock_enabled.is_some()) + usize::from(self.rule.is_some()),
         );
         cx.opt(&mut m, "ObjectLockEnabled", &self.object_lock_enabled);
         cx.opt(&mut m, "Rule", &self.rule);
@@ -2663,12 +2577,7 @@ impl ObjectLockRule {
 impl Render for ObjectLockRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.default_retention.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.default_retention.is_some()));
         cx.opt(&mut m, "DefaultRetention", &self.default_retention);
         Json::Object(m)
     }
@@ -2750,12 +2659,7 @@ impl OwnershipControlsRule {
 impl Render for OwnershipControlsRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.object_ownership.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.object_ownership.is_some()));
         cx.opt(&mut m, "ObjectOwnership", &self.object_ownership);
         Json::Object(m)
     }
@@ -2798,12 +2702,7 @@ impl PartitionedPrefix {
 impl Render for PartitionedPrefix {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.partition_date_source.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.partition_date_source.is_some()));
         cx.opt(&mut m, "PartitionDateSource", &self.partition_date_source);
         Json::Object(m)
     }
@@ -2874,15 +2773,10 @@ impl Render for PublicAccessBlockConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.block_public_acls.is_some(),
-                self.block_public_policy.is_some(),
-                self.ignore_public_acls.is_some(),
-                self.restrict_public_buckets.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.block_public_acls.is_some())
+                + usize::from(self.block_public_policy.is_some())
+                + usize::from(self.ignore_public_acls.is_some())
+                + usize::from(self.restrict_public_buckets.is_some()),
         );
         cx.opt(&mut m, "BlockPublicAcls", &self.block_public_acls);
         cx.opt(&mut m, "BlockPublicPolicy", &self.block_public_policy);
@@ -2967,8 +2861,7 @@ impl QueueConfiguration {
 impl Render for QueueConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(2 + [self.filter.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.filter.is_some()));
         cx.req(&mut m, "Event", &self.event);
         cx.opt(&mut m, "Filter", &self.filter);
         cx.req(&mut m, "Queue", &self.queue);
@@ -3019,8 +2912,7 @@ impl RecordExpiration {
 impl Render for RecordExpiration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.days.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.days.is_some()));
         cx.opt(&mut m, "Days", &self.days);
         cx.req(&mut m, "Expiration", &self.expiration);
         Json::Object(m)
@@ -3070,8 +2962,7 @@ impl RedirectAllRequestsTo {
 impl Render for RedirectAllRequestsTo {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.protocol.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.protocol.is_some()));
         cx.req(&mut m, "HostName", &self.host_name);
         cx.opt(&mut m, "Protocol", &self.protocol);
         Json::Object(m)
@@ -3152,16 +3043,11 @@ impl Render for RedirectRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.host_name.is_some(),
-                self.http_redirect_code.is_some(),
-                self.protocol.is_some(),
-                self.replace_key_prefix_with.is_some(),
-                self.replace_key_with.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.host_name.is_some())
+                + usize::from(self.http_redirect_code.is_some())
+                + usize::from(self.protocol.is_some())
+                + usize::from(self.replace_key_prefix_with.is_some())
+                + usize::from(self.replace_key_with.is_some()),
         );
         cx.opt(&mut m, "HostName", &self.host_name);
         cx.opt(&mut m, "HttpRedirectCode", &self.http_redirect_code);
@@ -3366,17 +3252,12 @@ impl Render for ReplicationDestination {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.access_control_translation.is_some(),
-                self.account.is_some(),
-                self.encryption_configuration.is_some(),
-                self.metrics.is_some(),
-                self.replication_time.is_some(),
-                self.storage_class.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.access_control_translation.is_some())
+                + usize::from(self.account.is_some())
+                + usize::from(self.encryption_configuration.is_some())
+                + usize::from(self.metrics.is_some())
+                + usize::from(self.replication_time.is_some())
+                + usize::from(self.storage_class.is_some()),
         );
         cx.opt(
             &mut m,
@@ -3505,17 +3386,12 @@ impl Render for ReplicationRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.delete_marker_replication.is_some(),
-                self.filter.is_some(),
-                self.id.is_some(),
-                self.prefix.is_some(),
-                self.priority.is_some(),
-                self.source_selection_criteria.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.delete_marker_replication.is_some())
+                + usize::from(self.filter.is_some())
+                + usize::from(self.id.is_some())
+                + usize::from(self.prefix.is_some())
+                + usize::from(self.priority.is_some())
+                + usize::from(self.source_selection_criteria.is_some()),
         );
         cx.opt(
             &mut m,
@@ -3584,10 +3460,7 @@ impl Render for ReplicationRuleAndOperator {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [self.prefix.is_some(), self.tag_filters.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            usize::from(self.prefix.is_some()) + usize::from(self.tag_filters.is_some()),
         );
         cx.opt(&mut m, "Prefix", &self.prefix);
         cx.opt(&mut m, "TagFilters", &self.tag_filters);
@@ -3651,14 +3524,9 @@ impl Render for ReplicationRuleFilter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.and.is_some(),
-                self.prefix.is_some(),
-                self.tag_filter.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.and.is_some())
+                + usize::from(self.prefix.is_some())
+                + usize::from(self.tag_filter.is_some()),
         );
         cx.opt(&mut m, "And", &self.and);
         cx.opt(&mut m, "Prefix", &self.prefix);
@@ -3797,12 +3665,7 @@ impl RoutingRule {
 impl Render for RoutingRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.routing_rule_condition.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.routing_rule_condition.is_some()));
         cx.req(&mut m, "RedirectRule", &self.redirect_rule);
         cx.opt(&mut m, "RoutingRuleCondition", &self.routing_rule_condition);
         Json::Object(m)
@@ -3856,13 +3719,8 @@ impl Render for RoutingRuleCondition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.http_error_code_returned_equals.is_some(),
-                self.key_prefix_equals.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.http_error_code_returned_equals.is_some())
+                + usize::from(self.key_prefix_equals.is_some()),
         );
         cx.opt(
             &mut m,
@@ -4070,26 +3928,21 @@ impl Render for Rule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.abort_incomplete_multipart_upload.is_some(),
-                self.expiration_date.is_some(),
-                self.expiration_in_days.is_some(),
-                self.expired_object_delete_marker.is_some(),
-                self.id.is_some(),
-                self.noncurrent_version_expiration.is_some(),
-                self.noncurrent_version_expiration_in_days.is_some(),
-                self.noncurrent_version_transition.is_some(),
-                self.noncurrent_version_transitions.is_some(),
-                self.object_size_greater_than.is_some(),
-                self.object_size_less_than.is_some(),
-                self.prefix.is_some(),
-                self.tag_filters.is_some(),
-                self.transition.is_some(),
-                self.transitions.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.abort_incomplete_multipart_upload.is_some())
+                + usize::from(self.expiration_date.is_some())
+                + usize::from(self.expiration_in_days.is_some())
+                + usize::from(self.expired_object_delete_marker.is_some())
+                + usize::from(self.id.is_some())
+                + usize::from(self.noncurrent_version_expiration.is_some())
+                + usize::from(self.noncurrent_version_expiration_in_days.is_some())
+                + usize::from(self.noncurrent_version_transition.is_some())
+                + usize::from(self.noncurrent_version_transitions.is_some())
+                + usize::from(self.object_size_greater_than.is_some())
+                + usize::from(self.object_size_less_than.is_some())
+                + usize::from(self.prefix.is_some())
+                + usize::from(self.tag_filters.is_some())
+                + usize::from(self.transition.is_some())
+                + usize::from(self.transitions.is_some()),
         );
         cx.opt(
             &mut m,
@@ -4292,12 +4145,7 @@ impl ServerSideEncryptionByDefault {
 impl Render for ServerSideEncryptionByDefault {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            1 + [self.kms_master_key_id.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.kms_master_key_id.is_some()));
         cx.opt(&mut m, "KMSMasterKeyID", &self.kms_master_key_id);
         cx.req(&mut m, "SSEAlgorithm", &self.sse_algorithm);
         Json::Object(m)
@@ -4366,14 +4214,9 @@ impl Render for ServerSideEncryptionRule {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.blocked_encryption_types.is_some(),
-                self.bucket_key_enabled.is_some(),
-                self.server_side_encryption_by_default.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.blocked_encryption_types.is_some())
+                + usize::from(self.bucket_key_enabled.is_some())
+                + usize::from(self.server_side_encryption_by_default.is_some()),
         );
         cx.opt(
             &mut m,
@@ -4440,13 +4283,8 @@ impl Render for SourceSelectionCriteria {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.replica_modifications.is_some(),
-                self.sse_kms_encrypted_objects.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.replica_modifications.is_some())
+                + usize::from(self.sse_kms_encrypted_objects.is_some()),
         );
         cx.opt(&mut m, "ReplicaModifications", &self.replica_modifications);
         cx.opt(
@@ -4534,8 +4372,7 @@ impl StorageClassAnalysis {
 impl Render for StorageClassAnalysis {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity([self.data_export.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.data_export.is_some()));
         cx.opt(&mut m, "DataExport", &self.data_export);
         Json::Object(m)
     }
@@ -4588,13 +4425,8 @@ impl Render for TargetObjectKeyFormat {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.partitioned_prefix.is_some(),
-                self.simple_prefix.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.partitioned_prefix.is_some())
+                + usize::from(self.simple_prefix.is_some()),
         );
         cx.opt(&mut m, "PartitionedPrefix", &self.partitioned_prefix);
         cx.opt(&mut m, "SimplePrefix", &self.simple_prefix);
@@ -4718,8 +4550,7 @@ impl TopicConfiguration {
 impl Render for TopicConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(2 + [self.filter.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.filter.is_some()));
         cx.req(&mut m, "Event", &self.event);
         cx.opt(&mut m, "Filter", &self.filter);
         cx.req(&mut m, "Topic", &self.topic);
@@ -4781,13 +4612,8 @@ impl Render for Transition {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.transition_date.is_some(),
-                self.transition_in_days.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.transition_date.is_some())
+                + usize::from(self.transition_in_days.is_some()),
         );
         cx.req(&mut m, "StorageClass", &self.storage_class);
         cx.opt(&mut m, "TransitionDate", &self.transition_date);
@@ -4903,15 +4729,10 @@ impl Render for WebsiteConfiguration {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.error_document.is_some(),
-                self.index_document.is_some(),
-                self.redirect_all_requests_to.is_some(),
-                self.routing_rules.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.error_document.is_some())
+                + usize::from(self.index_document.is_some())
+                + usize::from(self.redirect_all_requests_to.is_some())
+                + usize::from(self.routing_rules.is_some()),
         );
         cx.opt(&mut m, "ErrorDocument", &self.error_document);
         cx.opt(&mut m, "IndexDocument", &self.index_document);

@@ -98,19 +98,14 @@ impl Render for Secret {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.description.is_some(),
-                self.generate_secret_string.is_some(),
-                self.kms_key_id.is_some(),
-                self.name.is_some(),
-                self.replica_regions.is_some(),
-                self.secret_string.is_some(),
-                self.tags.is_some(),
-                self.r#type.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.description.is_some())
+                + usize::from(self.generate_secret_string.is_some())
+                + usize::from(self.kms_key_id.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.replica_regions.is_some())
+                + usize::from(self.secret_string.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.r#type.is_some()),
         );
         cx.opt(&mut m, "Description", &self.description);
         cx.opt(&mut m, "GenerateSecretString", &self.generate_secret_string);
@@ -253,21 +248,16 @@ impl Render for GenerateSecretString {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.exclude_characters.is_some(),
-                self.exclude_lowercase.is_some(),
-                self.exclude_numbers.is_some(),
-                self.exclude_punctuation.is_some(),
-                self.exclude_uppercase.is_some(),
-                self.generate_string_key.is_some(),
-                self.include_space.is_some(),
-                self.password_length.is_some(),
-                self.require_each_included_type.is_some(),
-                self.secret_string_template.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.exclude_characters.is_some())
+                + usize::from(self.exclude_lowercase.is_some())
+                + usize::from(self.exclude_numbers.is_some())
+                + usize::from(self.exclude_punctuation.is_some())
+                + usize::from(self.exclude_uppercase.is_some())
+                + usize::from(self.generate_string_key.is_some())
+                + usize::from(self.include_space.is_some())
+                + usize::from(self.password_length.is_some())
+                + usize::from(self.require_each_included_type.is_some())
+                + usize::from(self.secret_string_template.is_some()),
         );
         cx.opt(&mut m, "ExcludeCharacters", &self.exclude_characters);
         cx.opt(&mut m, "ExcludeLowercase", &self.exclude_lowercase);
@@ -330,8 +320,7 @@ impl ReplicaRegion {
 impl Render for ReplicaRegion {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(1 + [self.kms_key_id.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(1 + usize::from(self.kms_key_id.is_some()));
         cx.opt(&mut m, "KmsKeyId", &self.kms_key_id);
         cx.req(&mut m, "Region", &self.region);
         Json::Object(m)

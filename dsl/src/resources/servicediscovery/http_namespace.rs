@@ -51,10 +51,7 @@ impl Render for HttpNamespace {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.description.is_some(), self.tags.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.description.is_some()) + usize::from(self.tags.is_some()),
         );
         cx.opt(&mut m, "Description", &self.description);
         cx.req(&mut m, "Name", &self.name);

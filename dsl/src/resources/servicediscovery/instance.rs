@@ -46,8 +46,7 @@ impl Instance {
 impl Render for Instance {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m =
-            JsonMap::with_capacity(2 + [self.instance_id.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(2 + usize::from(self.instance_id.is_some()));
         cx.req(&mut m, "InstanceAttributes", &self.instance_attributes);
         cx.opt(&mut m, "InstanceId", &self.instance_id);
         cx.req(&mut m, "ServiceId", &self.service_id);

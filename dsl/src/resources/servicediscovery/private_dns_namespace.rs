@@ -71,15 +71,10 @@ impl Render for PrivateDnsNamespace {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.description.is_some(),
-                self.properties.is_some(),
-                self.tags.is_some(),
-                self.vpc.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.description.is_some())
+                + usize::from(self.properties.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.vpc.is_some()),
         );
         cx.opt(&mut m, "Description", &self.description);
         cx.req(&mut m, "Name", &self.name);
@@ -149,7 +144,7 @@ impl PrivateDnsPropertiesMutable {
 impl Render for PrivateDnsPropertiesMutable {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.soa.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.soa.is_some()));
         cx.opt(&mut m, "SOA", &self.soa);
         Json::Object(m)
     }
@@ -190,12 +185,7 @@ impl Properties {
 impl Render for Properties {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.dns_properties.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.dns_properties.is_some()));
         cx.opt(&mut m, "DnsProperties", &self.dns_properties);
         Json::Object(m)
     }
@@ -234,7 +224,7 @@ impl Soa {
 impl Render for Soa {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity([self.ttl.is_some()].iter().filter(|s| **s).count());
+        let mut m = JsonMap::with_capacity(usize::from(self.ttl.is_some()));
         cx.opt(&mut m, "TTL", &self.ttl);
         Json::Object(m)
     }

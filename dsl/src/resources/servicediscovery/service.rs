@@ -110,20 +110,15 @@ impl Render for Service {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            [
-                self.description.is_some(),
-                self.dns_config.is_some(),
-                self.health_check_config.is_some(),
-                self.health_check_custom_config.is_some(),
-                self.name.is_some(),
-                self.namespace_id.is_some(),
-                self.service_attributes.is_some(),
-                self.tags.is_some(),
-                self.r#type.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            usize::from(self.description.is_some())
+                + usize::from(self.dns_config.is_some())
+                + usize::from(self.health_check_config.is_some())
+                + usize::from(self.health_check_custom_config.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.namespace_id.is_some())
+                + usize::from(self.service_attributes.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.r#type.is_some()),
         );
         cx.opt(&mut m, "Description", &self.description);
         cx.opt(&mut m, "DnsConfig", &self.dns_config);
@@ -215,10 +210,8 @@ impl Render for DnsConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [self.namespace_id.is_some(), self.routing_policy.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
+            1 + usize::from(self.namespace_id.is_some())
+                + usize::from(self.routing_policy.is_some()),
         );
         cx.req(&mut m, "DnsRecords", &self.dns_records);
         cx.opt(&mut m, "NamespaceId", &self.namespace_id);
@@ -326,13 +319,8 @@ impl Render for HealthCheckConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            1 + [
-                self.failure_threshold.is_some(),
-                self.resource_path.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            1 + usize::from(self.failure_threshold.is_some())
+                + usize::from(self.resource_path.is_some()),
         );
         cx.opt(&mut m, "FailureThreshold", &self.failure_threshold);
         cx.opt(&mut m, "ResourcePath", &self.resource_path);
@@ -378,12 +366,7 @@ impl HealthCheckCustomConfig {
 impl Render for HealthCheckCustomConfig {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
-        let mut m = JsonMap::with_capacity(
-            [self.failure_threshold.is_some()]
-                .iter()
-                .filter(|s| **s)
-                .count(),
-        );
+        let mut m = JsonMap::with_capacity(usize::from(self.failure_threshold.is_some()));
         cx.opt(&mut m, "FailureThreshold", &self.failure_threshold);
         Json::Object(m)
     }

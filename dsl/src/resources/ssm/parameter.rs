@@ -106,18 +106,13 @@ impl Render for Parameter {
     #[inline]
     fn render(&self, cx: &mut RenderCx) -> Json {
         let mut m = JsonMap::with_capacity(
-            2 + [
-                self.allowed_pattern.is_some(),
-                self.data_type.is_some(),
-                self.description.is_some(),
-                self.name.is_some(),
-                self.policies.is_some(),
-                self.tags.is_some(),
-                self.tier.is_some(),
-            ]
-            .iter()
-            .filter(|s| **s)
-            .count(),
+            2 + usize::from(self.allowed_pattern.is_some())
+                + usize::from(self.data_type.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.policies.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.tier.is_some()),
         );
         cx.opt(&mut m, "AllowedPattern", &self.allowed_pattern);
         cx.opt(&mut m, "DataType", &self.data_type);
