@@ -140,6 +140,15 @@ fn flat_len(v: &Json) -> usize {
 fn json(v: &Json, indent: usize, out: &mut String) {
     let flat = flat_len(v) + indent < 90;
     match v {
+        // An integer literal in `json!` is an `i32` unless it says otherwise: one out of
+        // its range (a timestamp, a byte count) gets its type, or the program would not
+        // compile.
+        Json::Number(n) if n.as_i64().is_some_and(|i| i32::try_from(i).is_err()) => {
+            let _ = write!(out, "{n}_i64");
+        }
+        Json::Number(n) if n.is_u64() && !n.is_i64() => {
+            let _ = write!(out, "{n}_u64");
+        }
         Json::Null | Json::Bool(_) | Json::Number(_) => {
             let _ = write!(out, "{v}");
         }
@@ -238,6 +247,18 @@ mod tests {
         assert_eq!(n.claim("Type"), "type_");
         assert_eq!(n.claim("MyVpc"), "my_vpc");
         assert_eq!(n.claim("MyVPC"), "my_vpc_2");
+    }
+
+    #[test]
+    fn integers_outside_i32_say_their_type() {
+        let v: Json = serde_json::from_str(
+            "[5, -2147483648, 2147483648, -9223372036854775808, 18446744073709551615, 1.5]",
+        )
+        .unwrap();
+        assert_eq!(
+            json_macro(&v, 0),
+            "serde_json::json!([5, -2147483648, 2147483648_i64, -9223372036854775808_i64, 18446744073709551615_u64, 1.5])"
+        );
     }
 
     #[test]
