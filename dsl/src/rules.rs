@@ -172,7 +172,7 @@ registry! {
 
     // ---- The validator: schema (FF20xx) --------------------------------------------------
     TEMPLATE_STRUCTURE = Error Validator "FF2000"
-        "template structure: sections, resource entries, outputs and parameters are well formed"
+        "template structure: sections, resource entries, outputs, parameters and the arguments of intrinsic functions are well formed"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html";
     UNKNOWN_RESOURCE_TYPE = Error Validator "FF2001"
         "unknown resource type (with a suggestion)"

@@ -431,6 +431,21 @@ impl<'t> Refs<'_, 't> {
         let len = path.len();
         path.push('.');
         path.push_str(f);
+        // A template macro may take any form as its input: not judged under one.
+        if self.cx.generated.macros().is_empty()
+            && let Some((what, hint)) = argument_problem(f, args, self.cx.language_extensions)
+        {
+            self.cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                Some(place.id()),
+                path.clone(),
+                format!("{f} {what}"),
+                Some(hint.to_owned()),
+            );
+            self.walk(place, args, path, asserted);
+            path.truncate(len);
+            return;
+        }
         match (f, args) {
             ("Ref", Json::String(name)) => self.ref_name(place, name, path, asserted, "Ref"),
             ("Fn::GetAtt", _) => {
@@ -807,6 +822,129 @@ fn shape_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
         ));
     }
     None
+}
+
+/// What is wrong with the argument of `Ref`, `Fn::If`, `Fn::Sub`, `Fn::Split`, `Fn::Base64`
+/// or `Fn::GetAZs` that CloudFormation refuses, or `Fn::Length` and `Fn::ToJsonString`
+/// without the transform that defines them. Only forms the AWS documentation rules out are
+/// reported: a function where a function's result may stand is taken on trust, and so is
+/// any function under `AWS::LanguageExtensions`, which resolves some before CloudFormation
+/// reads them. A null is FF2019's.
+/// - `Ref`: a logical name, or a function.
+///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html>
+/// - `Fn::If`: `[condition name, value if true, value if false]`.
+///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html>
+/// - `Fn::Sub`: a string, or `[string, {variable: value}]`.
+///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html>
+/// - `Fn::Split`: `[delimiter, source string]`.
+///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-split.html>
+/// - `Fn::Base64`: the string to encode.
+///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-base64.html>
+/// - `Fn::GetAZs`: a region name (empty for the stack's region).
+///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getavailabilityzones.html>
+/// - `Fn::Length`, `Fn::ToJsonString`: functions of `AWS::LanguageExtensions`.
+///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html>
+fn argument_problem(
+    f: &str,
+    args: &Json,
+    language_extensions: bool,
+) -> Option<(String, &'static str)> {
+    let is_fn = |v: &Json| intrinsic(v).is_some();
+    // Where the documentation asks for a string: a string, or (under the transform, which
+    // may resolve it first) a function.
+    let text = |v: &Json| v.is_string() || v.is_null() || (language_extensions && is_fn(v));
+    // Where a function's result may stand for the string: anything but a list or a mapping
+    // that is not a function.
+    let text_or_fn = |v: &Json| !v.is_array() && (!v.is_object() || is_fn(v));
+    let shown = super::shown;
+    match f {
+        "Ref" if !(args.is_string() || args.is_null() || is_fn(args)) => Some((
+            format!(
+                "takes the logical name of a parameter or resource, not {}",
+                shown(args)
+            ),
+            "write `Ref: LogicalName` (or `!Ref LogicalName`)",
+        )),
+        "Fn::If" => {
+            let hint = "write `Fn::If: [ConditionName, value if true, value if false]`";
+            match args {
+                Json::Null => None,
+                Json::Array(a) if a.len() != 3 => Some((
+                    format!("takes a list of three items, not {}", a.len()),
+                    hint,
+                )),
+                Json::Array(a) if !(a[0].is_string() || a[0].is_null()) => Some((
+                    format!("condition {} is not a condition's name", shown(&a[0])),
+                    hint,
+                )),
+                Json::Array(_) => None,
+                _ => Some((
+                    format!(
+                        "takes a list of three, [condition, value if true, value if false], not {}",
+                        shown(args)
+                    ),
+                    hint,
+                )),
+            }
+        }
+        "Fn::Sub" => {
+            let hint = "write `Fn::Sub: text with ${Name}s`, or `Fn::Sub: [text, {Name: value}]`";
+            match args {
+                Json::Array(a) if a.len() != 2 => {
+                    Some((format!("takes a list of two items, not {}", a.len()), hint))
+                }
+                Json::Array(a) if !text(&a[0]) => {
+                    Some((format!("text {} is not a string", shown(&a[0])), hint))
+                }
+                Json::Array(a) if !(a[1].is_object() || a[1].is_null()) => Some((
+                    format!("variables {} are not a mapping", shown(&a[1])),
+                    hint,
+                )),
+                Json::Array(_) => None,
+                _ if text(args) => None,
+                _ => Some((
+                    format!("takes a string or [string, mapping], not {}", shown(args)),
+                    hint,
+                )),
+            }
+        }
+        "Fn::Split" => {
+            let hint = "write `Fn::Split: [delimiter, text]`, e.g. `!Split [',', !Ref List]`";
+            match args {
+                Json::Null => None,
+                Json::Array(a) if a.len() != 2 => {
+                    Some((format!("takes a list of two items, not {}", a.len()), hint))
+                }
+                Json::Array(a) if !text(&a[0]) => {
+                    Some((format!("delimiter {} is not a string", shown(&a[0])), hint))
+                }
+                Json::Array(a) if !text_or_fn(&a[1]) => {
+                    Some((format!("splits text, not {}", shown(&a[1])), hint))
+                }
+                Json::Array(_) => None,
+                _ => Some((
+                    format!(
+                        "takes a list of two, [delimiter, text], not {}",
+                        shown(args)
+                    ),
+                    hint,
+                )),
+            }
+        }
+        "Fn::Base64" if !text_or_fn(args) => Some((
+            format!("encodes text, not {}", shown(args)),
+            "write `Fn::Base64: text` (or a function giving text, e.g. `!Base64 !Sub ...`)",
+        )),
+        "Fn::GetAZs" if !text_or_fn(args) => Some((
+            format!("takes a region name, not {}", shown(args)),
+            "write `Fn::GetAZs: ''` for the stack's region, or `!GetAZs !Ref AWS::Region`",
+        )),
+        "Fn::Length" | "Fn::ToJsonString" if !language_extensions => Some((
+            "needs the AWS::LanguageExtensions transform".to_owned(),
+            "add `Transform: AWS::LanguageExtensions` to the template",
+        )),
+        _ => None,
+    }
 }
 
 /// What is wrong with the arguments of an `Fn::FindInMap` that cannot name a value: a list of
@@ -1359,5 +1497,172 @@ Resources:
     #[test]
     fn an_empty_sub_variable_names_nothing() {
         assert_eq!(super::sub_variables("a${}b${X}${ Y }${!Z}"), ["X", "Y"]);
+    }
+
+    /// FF2000's findings for `value` as a queue's name, under `transform` (a line of YAML or
+    /// nothing): (path under `Q.Properties.QueueName`, message).
+    fn argument_findings(transform: &str, value: &str) -> Vec<(String, String)> {
+        let yaml = format!(
+            "{transform}\nConditions:\n  C: !Equals [a, b]\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: {value}\n"
+        );
+        crate::validate::found(&yaml, "FF2000")
+            .into_iter()
+            .map(|(_, path, message, _)| {
+                let at = path.strip_prefix("Q.Properties.QueueName").unwrap_or(&path);
+                (at.to_owned(), message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn function_arguments_of_a_form_cloudformation_refuses_are_reported() {
+        let cases = [
+            (
+                "{Ref: 5}",
+                ".Ref",
+                "Ref takes the logical name of a parameter or resource, not 5",
+            ),
+            (
+                "{Ref: [Q]}",
+                ".Ref",
+                "Ref takes the logical name of a parameter or resource, not [\"Q\"]",
+            ),
+            (
+                "{Ref: {a: 1}}",
+                ".Ref",
+                "Ref takes the logical name of a parameter or resource, not {\"a\":1}",
+            ),
+            (
+                "{'Fn::If': 5}",
+                ".Fn::If",
+                "Fn::If takes a list of three, [condition, value if true, value if false], not 5",
+            ),
+            (
+                "{'Fn::If': [C, a]}",
+                ".Fn::If",
+                "Fn::If takes a list of three items, not 2",
+            ),
+            (
+                "{'Fn::If': [{Ref: C}, a, b]}",
+                ".Fn::If",
+                "Fn::If condition {\"Ref\":\"C\"} is not a condition's name",
+            ),
+            (
+                "{'Fn::Sub': 5}",
+                ".Fn::Sub",
+                "Fn::Sub takes a string or [string, mapping], not 5",
+            ),
+            (
+                "{'Fn::Sub': [x]}",
+                ".Fn::Sub",
+                "Fn::Sub takes a list of two items, not 1",
+            ),
+            (
+                "{'Fn::Sub': [5, {}]}",
+                ".Fn::Sub",
+                "Fn::Sub text 5 is not a string",
+            ),
+            (
+                "{'Fn::Sub': [x, [a]]}",
+                ".Fn::Sub",
+                "Fn::Sub variables [\"a\"] are not a mapping",
+            ),
+            (
+                "{'Fn::Sub': {'Fn::Join': ['', [a]]}}",
+                ".Fn::Sub",
+                "Fn::Sub takes a string or [string, mapping], not {\"Fn::Join\":[\"\",[\"a\"]]}",
+            ),
+            (
+                "{'Fn::Select': [0, {'Fn::Split': 5}]}",
+                ".Fn::Select[1].Fn::Split",
+                "Fn::Split takes a list of two, [delimiter, text], not 5",
+            ),
+            (
+                "{'Fn::Select': [0, {'Fn::Split': ['-']}]}",
+                ".Fn::Select[1].Fn::Split",
+                "Fn::Split takes a list of two items, not 1",
+            ),
+            (
+                "{'Fn::Select': [0, {'Fn::Split': [5, a-b]}]}",
+                ".Fn::Select[1].Fn::Split",
+                "Fn::Split delimiter 5 is not a string",
+            ),
+            (
+                "{'Fn::Select': [0, {'Fn::Split': ['-', [a]]}]}",
+                ".Fn::Select[1].Fn::Split",
+                "Fn::Split splits text, not [\"a\"]",
+            ),
+            (
+                "{'Fn::Base64': [a]}",
+                ".Fn::Base64",
+                "Fn::Base64 encodes text, not [\"a\"]",
+            ),
+            (
+                "{'Fn::Base64': {a: 1}}",
+                ".Fn::Base64",
+                "Fn::Base64 encodes text, not {\"a\":1}",
+            ),
+            (
+                "{'Fn::Select': [0, {'Fn::GetAZs': [a]}]}",
+                ".Fn::Select[1].Fn::GetAZs",
+                "Fn::GetAZs takes a region name, not [\"a\"]",
+            ),
+            (
+                "{'Fn::Length': [a]}",
+                ".Fn::Length",
+                "Fn::Length needs the AWS::LanguageExtensions transform",
+            ),
+            (
+                "{'Fn::ToJsonString': {a: 1}}",
+                ".Fn::ToJsonString",
+                "Fn::ToJsonString needs the AWS::LanguageExtensions transform",
+            ),
+        ];
+        for (value, at, message) in cases {
+            assert_eq!(
+                argument_findings("", value),
+                [(at.to_owned(), message.to_owned())],
+                "{value}"
+            );
+        }
+        // The hint shows the form.
+        let hint = &crate::validate::found(
+            "Resources:\n  Q: {Type: AWS::SQS::Queue, Properties: {QueueName: {Ref: 5}}}\n",
+            "FF2000",
+        )[0]
+        .3;
+        assert_eq!(hint, "write `Ref: LogicalName` (or `!Ref LogicalName`)");
+    }
+
+    #[test]
+    fn function_arguments_of_the_documented_forms_are_not_reported() {
+        for value in [
+            "{Ref: C2}",
+            // Ref of a function: documented (and resolved by AWS::LanguageExtensions).
+            "{Ref: {'Fn::Sub': 'Q${AWS::Region}'}}",
+            "{'Fn::If': [C, a, {Ref: 'AWS::NoValue'}]}",
+            "{'Fn::Sub': x}",
+            "{'Fn::Sub': ['${A}', {A: {Ref: 'AWS::Region'}}]}",
+            "{'Fn::Sub': ['${A}', {'Fn::If': [C, {A: a}, {A: b}]}]}",
+            "{'Fn::Select': [0, {'Fn::Split': [',', {Ref: 'AWS::StackName'}]}]}",
+            "{'Fn::Select': [0, {'Fn::Split': [',', a-b]}]}",
+            "{'Fn::Base64': {'Fn::Sub': x}}",
+            "{'Fn::Base64': 5}",
+            "{'Fn::Select': [0, {'Fn::GetAZs': ''}]}",
+            "{'Fn::Select': [0, {'Fn::GetAZs': {Ref: 'AWS::Region'}}]}",
+        ] {
+            assert_eq!(argument_findings("", value), [], "{value}");
+        }
+        // AWS::LanguageExtensions defines Fn::Length and Fn::ToJsonString, and may resolve a
+        // function where text is asked for before CloudFormation reads it.
+        let le = "Transform: AWS::LanguageExtensions";
+        for value in [
+            "{'Fn::ToJsonString': {a: 1}}",
+            "{'Fn::Sub': [{'Fn::ToJsonString': [a]}, {}]}",
+        ] {
+            assert_eq!(argument_findings(le, value), [], "{value}");
+        }
+        // A template macro may take any form as its input.
+        assert_eq!(argument_findings("Transform: MyMacro", "{Ref: 5}"), []);
     }
 }
