@@ -447,6 +447,26 @@ pub(crate) fn intrinsic(v: &Json) -> Option<(&str, &Json)> {
     (k == "Ref" || k.starts_with("Fn::") || k == "Condition").then_some((k.as_str(), v))
 }
 
+/// The directive of a `rain pkg` placeholder (`Rain::Embed: file`, `Rain::S3: path`...; in
+/// YAML the tag `!Rain::Embed file`, read as `Fn::Rain::Embed`): rain writes the value in its
+/// place when it packages the template.
+pub(crate) fn rain_directive(v: &Json) -> Option<&str> {
+    let m = v.as_object()?;
+    if m.len() != 1 {
+        return None;
+    }
+    m.keys()
+        .next()
+        .map(String::as_str)
+        .filter(|k| k.starts_with("Rain::") || k.starts_with("Fn::Rain::"))
+}
+
+/// Whether `v` stands for a value something else writes before CloudFormation reads the
+/// template: a macro's `Fn::Transform`, or a `rain pkg` directive.
+pub(crate) fn stands_in(v: &Json) -> bool {
+    rain_directive(v).is_some() || intrinsic(v).is_some_and(|(f, _)| f == "Fn::Transform")
+}
+
 /// Whether `v` holds an `Fn::If` anywhere (its value depends on a condition).
 pub(crate) fn has_if(v: &Json) -> bool {
     match v {

@@ -829,7 +829,7 @@ fn shape_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
 /// without the transform that defines them. Only forms the AWS documentation rules out are
 /// reported: a function where a function's result may stand is taken on trust, and so is
 /// any function under `AWS::LanguageExtensions`, which resolves some before CloudFormation
-/// reads them. A null is FF2019's.
+/// reads them, and what a macro (`Fn::Transform`) or `rain pkg` writes. A null is FF2019's.
 /// - `Ref`: a logical name, or a function.
 ///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html>
 /// - `Fn::If`: `[condition name, value if true, value if false]`.
@@ -849,10 +849,16 @@ fn argument_problem(
     args: &Json,
     language_extensions: bool,
 ) -> Option<(String, &'static str)> {
-    let is_fn = |v: &Json| intrinsic(v).is_some();
+    // What a macro's `Fn::Transform` or `rain pkg` writes in its place is not known here.
+    if super::stands_in(args) {
+        return None;
+    }
+    let is_fn = |v: &Json| intrinsic(v).is_some() || super::stands_in(v);
     // Where the documentation asks for a string: a string, or (under the transform, which
     // may resolve it first) a function.
-    let text = |v: &Json| v.is_string() || v.is_null() || (language_extensions && is_fn(v));
+    let text = |v: &Json| {
+        v.is_string() || v.is_null() || super::stands_in(v) || (language_extensions && is_fn(v))
+    };
     // Where a function's result may stand for the string: anything but a list or a mapping
     // that is not a function.
     let text_or_fn = |v: &Json| !v.is_array() && (!v.is_object() || is_fn(v));
@@ -1160,7 +1166,7 @@ mod tests {
     #[test]
     fn sub_variables_and_values_are_checked_in_the_list_form() {
         // The variables' values are walked (an unknown Ref), the text's names not among
-        // them are looked up (FF3005); a list of one is no list form (and no panic).
+        // them are looked up (FF3005); a list of one is neither form (FF2000, no panic).
         let yaml = "\
 Resources:
   T:
@@ -1174,6 +1180,7 @@ Resources:
             [
                 "error FF3001 T.Properties.DisplayName.Fn::Sub.V.Ref",
                 "error FF3005 T.Properties.DisplayName.Fn::Sub",
+                "error FF2000 T.Properties.TopicName.Fn::Sub",
             ]
         );
     }
@@ -1650,6 +1657,11 @@ Resources:
             "{'Fn::Base64': 5}",
             "{'Fn::Select': [0, {'Fn::GetAZs': ''}]}",
             "{'Fn::Select': [0, {'Fn::GetAZs': {Ref: 'AWS::Region'}}]}",
+            // What a snippet macro or `rain pkg` writes there.
+            "{'Fn::Sub': {'Fn::Transform': {Name: UserData}}}",
+            "{'Fn::Sub': [{'Fn::Transform': {Name: UserData}}, {}]}",
+            "{'Fn::Sub': {'Rain::Embed': user-data.sh}}",
+            "{'Fn::Sub': {'Fn::Rain::Embed': user-data.sh}}",
         ] {
             assert_eq!(argument_findings("", value), [], "{value}");
         }

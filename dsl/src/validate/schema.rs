@@ -878,16 +878,8 @@ impl Walk<'_, '_> {
         if depth > 64 || v.is_null() {
             return;
         }
-        // A `rain pkg` directive (`Rain::Embed: file`, `Rain::S3: path`...; in YAML the tag
-        // `!Rain::Embed file`, read as `Fn::Rain::Embed`) stands where rain writes the value
-        // when it packages the template: the template is for rain.
-        if let Json::Object(m) = v
-            && m.len() == 1
-            && let Some(directive) = m
-                .keys()
-                .next()
-                .filter(|k| k.starts_with("Rain::") || k.starts_with("Fn::Rain::"))
-        {
+        // A `rain pkg` directive stands where rain writes the value: the template is for rain.
+        if let Some(directive) = super::rain_directive(v) {
             self.cx.report(
                 rules::PACKAGE_FIRST,
                 Some(self.id),
