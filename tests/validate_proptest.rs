@@ -1,10 +1,12 @@
 //! Never a panic, whatever the input: generated and mutated templates through the parser,
-//! the validator and `ferroform import` (proptest; cargo fuzz would need nightly). Import
-//! runs twice: as users run it (validated first, so most generated templates stop there) and
-//! its writer alone on everything. Failing inputs found so far are kept as regular tests at
+//! the validator, `cost`, `graph` and `ferroform import` (proptest; cargo fuzz would need
+//! nightly). Import runs twice: as users run it (validated first, so most generated templates
+//! stop there) and its writer alone on everything. Failing inputs found so far are kept as regular tests at
 //! the bottom.
 
 use ferroform::Template;
+use ferroform::analysis::cost::estimate;
+use ferroform::analysis::graph::graph;
 use ferroform::import::{Source, import, import_unvalidated};
 use ferroform::validate::validate;
 use proptest::prelude::*;
@@ -165,9 +167,11 @@ fn mutate(v: &mut Value, seed: &mut u64, with: &Value) -> bool {
     }
 }
 
-/// The validator, then import both ways: none may panic.
+/// The validator, the cost estimate and the graph, then import both ways: none may panic.
 fn check(t: Template) {
     let _ = validate(&t);
+    let _ = estimate("Gen", t.body(), "us-east-1");
+    let _ = graph(&[("Gen", t.body())]).to_mermaid();
     let source = [Source::new("Gen", "a generated template", t)];
     let _ = import(&source);
     let _ = import_unvalidated(&source);
