@@ -420,6 +420,17 @@ impl<'t> Refs<'_, 't> {
         }
     }
 
+    /// FF2000 for a function `f` at `path` written in a form CloudFormation refuses.
+    fn report_form(&mut self, place: Place<'t>, path: &str, f: &str, what: &str, hint: &str) {
+        self.cx.report(
+            rules::TEMPLATE_STRUCTURE,
+            Some(place.id()),
+            path.to_owned(),
+            format!("{f} {what}"),
+            Some(hint.to_owned()),
+        );
+    }
+
     fn intrinsic(
         &mut self,
         place: Place<'t>,
@@ -432,16 +443,16 @@ impl<'t> Refs<'_, 't> {
         path.push('.');
         path.push_str(f);
         // A template macro may take any form as its input: not judged under one.
-        if self.cx.generated.macros().is_empty()
-            && let Some((what, hint)) = argument_problem(f, args, self.cx.language_extensions)
+        let judged = self.cx.generated.macros().is_empty();
+        // A misplaced condition is reported where it starts, not again for its parts.
+        if judged && let Some((what, hint)) = misplaced_condition(place, f, &path[..len]) {
+            self.report_form(place, path, f, &what, hint);
+            path.truncate(len);
+            return;
+        }
+        if judged && let Some((what, hint)) = argument_problem(f, args, self.cx.language_extensions)
         {
-            self.cx.report(
-                rules::TEMPLATE_STRUCTURE,
-                Some(place.id()),
-                path.clone(),
-                format!("{f} {what}"),
-                Some(hint.to_owned()),
-            );
+            self.report_form(place, path, f, &what, hint);
             self.walk(place, args, path, asserted);
             path.truncate(len);
             return;
@@ -813,6 +824,16 @@ fn shape_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
             hint,
         ));
     }
+    // The values joined are text: a list or a plain mapping among them is refused ("a list
+    // of strings to be joined").
+    if f == "Fn::Join"
+        && let Json::Array(items) = &a[1]
+        && let Some(bad) = items.iter().find(|x| {
+            x.is_array() || (x.is_object() && intrinsic(x).is_none() && !super::stands_in(x))
+        })
+    {
+        return Some((format!("joins text, not {}", super::shown(bad)), hint));
+    }
     let text_fn =
         intrinsic(&a[1]).is_some_and(|(g, _)| matches!(g, "Fn::Join" | "Fn::Sub" | "Fn::Base64"));
     if matches!(a[1], Json::String(_) | Json::Number(_) | Json::Bool(_)) || text_fn {
@@ -822,6 +843,29 @@ fn shape_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
         ));
     }
     None
+}
+
+/// `Fn::And`, `Fn::Equals`, `Fn::Not` or `Fn::Or` in a resource's property values or an
+/// output: every condition but `Fn::If`'s is defined in the Conditions section and named
+/// where it is used.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html>
+fn misplaced_condition(place: Place, f: &str, path: &str) -> Option<(String, &'static str)> {
+    if !matches!(f, "Fn::And" | "Fn::Equals" | "Fn::Not" | "Fn::Or") {
+        return None;
+    }
+    let in_values = match place {
+        Place::Resource(id) => path
+            .strip_prefix(id)
+            .is_some_and(|p| p.starts_with(".Properties")),
+        Place::Output(_) => true,
+        Place::Condition(_) => false,
+    };
+    in_values.then(|| {
+        (
+            "is a condition function, which belongs in the Conditions section".to_owned(),
+            "define the condition under Conditions and choose the value with `Fn::If: [ThatCondition, value if true, value if false]`",
+        )
+    })
 }
 
 /// What is wrong with the argument of `Ref`, `Fn::If`, `Fn::Sub`, `Fn::Split`, `Fn::Base64`
@@ -1624,6 +1668,26 @@ Resources:
                 ".Fn::ToJsonString",
                 "Fn::ToJsonString needs the AWS::LanguageExtensions transform",
             ),
+            (
+                "{'Fn::Equals': [a, b]}",
+                ".Fn::Equals",
+                "Fn::Equals is a condition function, which belongs in the Conditions section",
+            ),
+            (
+                "{'Fn::If': [C, {'Fn::Not': [{Condition: C}]}, b]}",
+                ".Fn::If[1].Fn::Not",
+                "Fn::Not is a condition function, which belongs in the Conditions section",
+            ),
+            (
+                "{'Fn::Join': ['', [a, [b]]]}",
+                ".Fn::Join",
+                "Fn::Join joins text, not [\"b\"]",
+            ),
+            (
+                "{'Fn::Join': ['', [a, {b: c}]]}",
+                ".Fn::Join",
+                "Fn::Join joins text, not {\"b\":\"c\"}",
+            ),
         ];
         for (value, at, message) in cases {
             assert_eq!(
@@ -1676,5 +1740,34 @@ Resources:
         }
         // A template macro may take any form as its input.
         assert_eq!(argument_findings("Transform: MyMacro", "{Ref: 5}"), []);
+    }
+
+    #[test]
+    fn condition_functions_belong_in_the_conditions_section() {
+        // In an output's value too; in the Conditions section and a resource's Metadata
+        // (not judged) they are not reported.
+        let yaml = "\
+Conditions:
+  C: !Or [!Equals [a, b], !Not [!Equals [c, d]]]
+Resources:
+  Q:
+    Type: AWS::SQS::Queue
+    Metadata:
+      Note: !Equals [a, b]
+Outputs:
+  O:
+    Value: !And [!Equals [a, b], !Condition C]
+";
+        assert_eq!(
+            crate::validate::found(yaml, "FF2000")
+                .into_iter()
+                .map(|(_, path, message, hint)| (path, message, hint))
+                .collect::<Vec<_>>(),
+            [(
+                "O.Value.Fn::And".to_owned(),
+                "Fn::And is a condition function, which belongs in the Conditions section".to_owned(),
+                "define the condition under Conditions and choose the value with `Fn::If: [ThatCondition, value if true, value if false]`".to_owned()
+            )]
+        );
     }
 }
