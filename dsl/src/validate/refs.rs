@@ -868,8 +868,8 @@ fn misplaced_condition(place: Place, f: &str, path: &str) -> Option<(String, &'s
     })
 }
 
-/// What is wrong with the argument of `Ref`, `Fn::If`, `Fn::Sub`, `Fn::Split`, `Fn::Base64`
-/// or `Fn::GetAZs` that CloudFormation refuses, or `Fn::Length` and `Fn::ToJsonString`
+/// What is wrong with the argument of `Ref`, `Fn::If`, `Fn::Sub`, `Fn::Split`, `Fn::Base64`,
+/// `Fn::GetAZs` or `Fn::Cidr` that CloudFormation refuses, or `Fn::Length` and `Fn::ToJsonString`
 /// without the transform that defines them. Only forms the AWS documentation rules out are
 /// reported: a function where a function's result may stand is taken on trust, and so is
 /// any function under `AWS::LanguageExtensions`, which resolves some before CloudFormation
@@ -886,6 +886,8 @@ fn misplaced_condition(place: Place, f: &str, path: &str) -> Option<(String, &'s
 ///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-base64.html>
 /// - `Fn::GetAZs`: a region name (empty for the stack's region).
 ///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getavailabilityzones.html>
+/// - `Fn::Cidr`: `[ip block, count, subnet bits]`.
+///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html>
 /// - `Fn::Length`, `Fn::ToJsonString`: functions of `AWS::LanguageExtensions`.
 ///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html>
 fn argument_problem(
@@ -989,6 +991,27 @@ fn argument_problem(
             format!("takes a region name, not {}", shown(args)),
             "write `Fn::GetAZs: ''` for the stack's region, or `!GetAZs !Ref AWS::Region`",
         )),
+        "Fn::Cidr" => {
+            let hint = "write `Fn::Cidr: [ip block, count, subnet bits]`, e.g. `!Cidr [!GetAtt Vpc.CidrBlock, 4, 8]`";
+            match args {
+                Json::Null => None,
+                Json::Array(a) if a.len() != 3 => Some((
+                    format!("takes a list of three items, not {}", a.len()),
+                    hint,
+                )),
+                Json::Array(a) => a
+                    .iter()
+                    .find(|x| !text_or_fn(x))
+                    .map(|bad| (format!("takes text and numbers, not {}", shown(bad)), hint)),
+                _ => Some((
+                    format!(
+                        "takes a list of three, [ip block, count, subnet bits], not {}",
+                        shown(args)
+                    ),
+                    hint,
+                )),
+            }
+        }
         "Fn::Length" | "Fn::ToJsonString" if !language_extensions => Some((
             "needs the AWS::LanguageExtensions transform".to_owned(),
             "add `Transform: AWS::LanguageExtensions` to the template",
@@ -1669,6 +1692,16 @@ Resources:
                 "Fn::ToJsonString needs the AWS::LanguageExtensions transform",
             ),
             (
+                "{'Fn::Select': [0, {'Fn::Cidr': [10.0.0.0/16, 2]}]}",
+                ".Fn::Select[1].Fn::Cidr",
+                "Fn::Cidr takes a list of three items, not 2",
+            ),
+            (
+                "{'Fn::Select': [0, {'Fn::Cidr': [10.0.0.0/16, [2], 8]}]}",
+                ".Fn::Select[1].Fn::Cidr",
+                "Fn::Cidr takes text and numbers, not [2]",
+            ),
+            (
                 "{'Fn::Equals': [a, b]}",
                 ".Fn::Equals",
                 "Fn::Equals is a condition function, which belongs in the Conditions section",
@@ -1721,6 +1754,7 @@ Resources:
             "{'Fn::Base64': 5}",
             "{'Fn::Select': [0, {'Fn::GetAZs': ''}]}",
             "{'Fn::Select': [0, {'Fn::GetAZs': {Ref: 'AWS::Region'}}]}",
+            "{'Fn::Select': [0, {'Fn::Cidr': [{'Fn::GetAtt': [Q, Arn]}, '4', 8]}]}",
             // What a snippet macro or `rain pkg` writes there.
             "{'Fn::Sub': {'Fn::Transform': {Name: UserData}}}",
             "{'Fn::Sub': [{'Fn::Transform': {Name: UserData}}, {}]}",
