@@ -892,7 +892,10 @@ impl Walk<'_, '_> {
             );
             return;
         }
-        if let Some((f, args)) = intrinsic(v) {
+        // `Condition` names a condition only inside the Conditions section's functions; in a
+        // property value a mapping of that one key is data, checked against the schema.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html
+        if let Some((f, args)) = intrinsic(v).filter(|(f, _)| *f != "Condition") {
             if f == "Fn::If"
                 && let Some(a) = args.as_array()
                 && a.len() == 3
@@ -1958,6 +1961,22 @@ Resources:
         assert_eq!(
             schema_diags(&yaml("{Cors: '*'}")),
             vec![("FF2003".to_owned(), "A.Properties".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_condition_key_in_a_property_value_is_data() {
+        // Not a function there: checked against the schema like any mapping.
+        let yaml = "Conditions:\n  C: !Equals [a, b]\nResources:\n  Q: {Type: AWS::SQS::Queue, Properties: {QueueName: {Condition: C}}}\n";
+        assert_eq!(
+            crate::validate::found(yaml, "FF2004")
+                .into_iter()
+                .map(|(_, path, message, _)| (path, message))
+                .collect::<Vec<_>>(),
+            [(
+                "Q.Properties.QueueName".to_owned(),
+                "expected a string, found a mapping {\"Condition\":\"C\"}".to_owned()
+            )]
         );
     }
 
