@@ -869,8 +869,8 @@ fn misplaced_condition(place: Place, f: &str, path: &str) -> Option<(String, &'s
 }
 
 /// What is wrong with the argument of `Ref`, `Fn::If`, `Fn::Sub`, `Fn::Split`, `Fn::Base64`,
-/// `Fn::GetAZs` or `Fn::Cidr` that CloudFormation refuses, or `Fn::Length` and `Fn::ToJsonString`
-/// without the transform that defines them. Only forms the AWS documentation rules out are
+/// `Fn::GetAZs` or `Fn::Cidr` that CloudFormation refuses, or `Fn::Length` and
+/// `Fn::ToJsonString` without the transform that defines them. Only forms the AWS documentation rules out are
 /// reported: a function where a function's result may stand is taken on trust, and so is
 /// any function under `AWS::LanguageExtensions`, which resolves some before CloudFormation
 /// reads them, and what a macro (`Fn::Transform`) or `rain pkg` writes. A null is FF2019's.
