@@ -845,6 +845,32 @@ fn shape_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
     None
 }
 
+/// The `n` items of a function's list argument; else what is wrong with it (`None` for a
+/// null, which is FF2019's): a list of another length, or no list (described as `form`).
+fn list_of<'v>(
+    args: &'v Json,
+    n: usize,
+    form: &str,
+    hint: &'static str,
+) -> Result<&'v [Json], Option<(String, &'static str)>> {
+    let count = if n == 2 { "two" } else { "three" };
+    match args {
+        Json::Array(a) if a.len() == n => Ok(a),
+        Json::Array(a) => Err(Some((
+            format!("takes a list of {count} items, not {}", a.len()),
+            hint,
+        ))),
+        Json::Null => Err(None),
+        _ => Err(Some((
+            format!(
+                "takes a list of {count}, {form}, not {}",
+                super::shown(args)
+            ),
+            hint,
+        ))),
+    }
+}
+
 /// `Fn::And`, `Fn::Equals`, `Fn::Not` or `Fn::Or` in a resource's property values or an
 /// output: every condition but `Fn::If`'s is defined in the Conditions section and named
 /// where it is used.
@@ -919,40 +945,31 @@ fn argument_problem(
         )),
         "Fn::If" => {
             let hint = "write `Fn::If: [ConditionName, value if true, value if false]`";
-            match args {
-                Json::Null => None,
-                Json::Array(a) if a.len() != 3 => Some((
-                    format!("takes a list of three items, not {}", a.len()),
-                    hint,
-                )),
-                Json::Array(a) if !(a[0].is_string() || a[0].is_null()) => Some((
-                    format!("condition {} is not a condition's name", shown(&a[0])),
-                    hint,
-                )),
-                Json::Array(_) => None,
-                _ => Some((
-                    format!(
-                        "takes a list of three, [condition, value if true, value if false], not {}",
-                        shown(args)
-                    ),
-                    hint,
-                )),
+            match list_of(args, 3, "[condition, value if true, value if false]", hint) {
+                Err(problem) => problem,
+                Ok(a) => (!(a[0].is_string() || a[0].is_null())).then(|| {
+                    (
+                        format!("condition {} is not a condition's name", shown(&a[0])),
+                        hint,
+                    )
+                }),
             }
         }
         "Fn::Sub" => {
             let hint = "write `Fn::Sub: text with ${Name}s`, or `Fn::Sub: [text, {Name: value}]`";
             match args {
-                Json::Array(a) if a.len() != 2 => {
-                    Some((format!("takes a list of two items, not {}", a.len()), hint))
-                }
-                Json::Array(a) if !text(&a[0]) => {
-                    Some((format!("text {} is not a string", shown(&a[0])), hint))
-                }
-                Json::Array(a) if !(a[1].is_object() || a[1].is_null()) => Some((
-                    format!("variables {} are not a mapping", shown(&a[1])),
-                    hint,
-                )),
-                Json::Array(_) => None,
+                Json::Array(_) => match list_of(args, 2, "", hint) {
+                    Err(problem) => problem,
+                    Ok(a) if !text(&a[0]) => {
+                        Some((format!("text {} is not a string", shown(&a[0])), hint))
+                    }
+                    Ok(a) => (!(a[1].is_object() || a[1].is_null())).then(|| {
+                        (
+                            format!("variables {} are not a mapping", shown(&a[1])),
+                            hint,
+                        )
+                    }),
+                },
                 _ if text(args) => None,
                 _ => Some((
                     format!("takes a string or [string, mapping], not {}", shown(args)),
@@ -962,25 +979,13 @@ fn argument_problem(
         }
         "Fn::Split" => {
             let hint = "write `Fn::Split: [delimiter, text]`, e.g. `!Split [',', !Ref List]`";
-            match args {
-                Json::Null => None,
-                Json::Array(a) if a.len() != 2 => {
-                    Some((format!("takes a list of two items, not {}", a.len()), hint))
-                }
-                Json::Array(a) if !text(&a[0]) => {
+            match list_of(args, 2, "[delimiter, text]", hint) {
+                Err(problem) => problem,
+                Ok(a) if !text(&a[0]) => {
                     Some((format!("delimiter {} is not a string", shown(&a[0])), hint))
                 }
-                Json::Array(a) if !text_or_fn(&a[1]) => {
-                    Some((format!("splits text, not {}", shown(&a[1])), hint))
-                }
-                Json::Array(_) => None,
-                _ => Some((
-                    format!(
-                        "takes a list of two, [delimiter, text], not {}",
-                        shown(args)
-                    ),
-                    hint,
-                )),
+                Ok(a) => (!text_or_fn(&a[1]))
+                    .then(|| (format!("splits text, not {}", shown(&a[1])), hint)),
             }
         }
         "Fn::Base64" if !text_or_fn(args) => Some((
@@ -993,23 +998,12 @@ fn argument_problem(
         )),
         "Fn::Cidr" => {
             let hint = "write `Fn::Cidr: [ip block, count, subnet bits]`, e.g. `!Cidr [!GetAtt Vpc.CidrBlock, 4, 8]`";
-            match args {
-                Json::Null => None,
-                Json::Array(a) if a.len() != 3 => Some((
-                    format!("takes a list of three items, not {}", a.len()),
-                    hint,
-                )),
-                Json::Array(a) => a
+            match list_of(args, 3, "[ip block, count, subnet bits]", hint) {
+                Err(problem) => problem,
+                Ok(a) => a
                     .iter()
                     .find(|x| !text_or_fn(x))
                     .map(|bad| (format!("takes text and numbers, not {}", shown(bad)), hint)),
-                _ => Some((
-                    format!(
-                        "takes a list of three, [ip block, count, subnet bits], not {}",
-                        shown(args)
-                    ),
-                    hint,
-                )),
             }
         }
         "Fn::Length" | "Fn::ToJsonString" if !language_extensions => Some((
