@@ -549,13 +549,7 @@ impl<'t> Refs<'_, 't> {
                     }
                 };
                 if let Some((what, hint)) = problem {
-                    self.cx.report(
-                        rules::TEMPLATE_STRUCTURE,
-                        Some(place.id()),
-                        path.clone(),
-                        format!("Fn::ImportValue {what}"),
-                        Some(hint.to_owned()),
-                    );
+                    self.report_form(place, path, f, &what, hint);
                 }
                 self.walk(place, args, path, asserted);
             }
@@ -587,13 +581,7 @@ impl<'t> Refs<'_, 't> {
                 if shape_problem(f, args).is_some() =>
             {
                 let (what, hint) = shape_problem(f, args).unwrap_or_default();
-                self.cx.report(
-                    rules::TEMPLATE_STRUCTURE,
-                    Some(place.id()),
-                    path.clone(),
-                    format!("{f} {what}"),
-                    Some(hint.to_owned()),
-                );
+                self.report_form(place, path, f, &what, hint);
                 self.walk(place, args, path, asserted);
             }
             // Three items, or four with a default (any other list is a shape problem above).
