@@ -450,6 +450,18 @@ impl<'t> Refs<'_, 't> {
             path.truncate(len);
             return;
         }
+        if judged && let Some(hint) = unknown_function(f) {
+            self.report_form(
+                place,
+                path,
+                f,
+                "is not a function CloudFormation has",
+                &hint,
+            );
+            self.walk(place, args, path, asserted);
+            path.truncate(len);
+            return;
+        }
         if judged && let Some((what, hint)) = argument_problem(f, args, self.cx.language_extensions)
         {
             self.report_form(place, path, f, &what, hint);
@@ -831,6 +843,57 @@ fn shape_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
         ));
     }
     None
+}
+
+/// Every intrinsic function of a template: the functions, the condition functions, the
+/// rule functions (of the Rules section), `AWS::LanguageExtensions`' (`Fn::ForEach::Name`
+/// is a key, matched by its prefix) and `Fn::GetStackOutput`.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html>
+const FUNCTIONS: [&str; 27] = [
+    "Fn::And",
+    "Fn::Base64",
+    "Fn::Cidr",
+    "Fn::Contains",
+    "Fn::EachMemberEquals",
+    "Fn::EachMemberIn",
+    "Fn::Equals",
+    "Fn::FindInMap",
+    "Fn::ForEach",
+    "Fn::GetAZs",
+    "Fn::GetAtt",
+    "Fn::GetStackOutput",
+    "Fn::If",
+    "Fn::ImportValue",
+    "Fn::Join",
+    "Fn::Length",
+    "Fn::Not",
+    "Fn::Or",
+    "Fn::RefAll",
+    "Fn::Select",
+    "Fn::Split",
+    "Fn::Sub",
+    "Fn::ToJsonString",
+    "Fn::Transform",
+    "Fn::ValueOf",
+    "Fn::ValueOfAll",
+    "Ref",
+];
+
+/// The hint for a one-key mapping `Fn::...` that names no function (CloudFormation refuses
+/// the template: "Encountered unsupported function"); `None` for a function, a loop of
+/// `Fn::ForEach` or a `rain pkg` directive.
+fn unknown_function(f: &str) -> Option<String> {
+    if !f.starts_with("Fn::")
+        || FUNCTIONS.contains(&f)
+        || f.starts_with("Fn::ForEach::")
+        || f.starts_with("Fn::Rain::")
+    {
+        return None;
+    }
+    Some(match suggest(f, FUNCTIONS.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "write one of Fn::Base64, Fn::Cidr, Fn::FindInMap, Fn::GetAtt, Fn::GetAZs, Fn::If, Fn::ImportValue, Fn::Join, Fn::Select, Fn::Split, Fn::Sub or Ref".to_owned(),
+    })
 }
 
 /// The `n` items of a function's list argument; else what is wrong with it (`None` for a
@@ -1684,6 +1747,11 @@ Resources:
                 "Fn::Cidr takes text and numbers, not [2]",
             ),
             (
+                "{'Fn::GetAttr': [Q, Arn]}",
+                ".Fn::GetAttr",
+                "Fn::GetAttr is not a function CloudFormation has",
+            ),
+            (
                 "{'Fn::Equals': [a, b]}",
                 ".Fn::Equals",
                 "Fn::Equals is a condition function, which belongs in the Conditions section",
@@ -1718,6 +1786,10 @@ Resources:
         )[0]
         .3;
         assert_eq!(hint, "write `Ref: LogicalName` (or `!Ref LogicalName`)");
+        let hint = |f: &str| unknown_function(f).unwrap_or_default();
+        assert_eq!(hint("Fn::GetAttr"), "did you mean `Fn::GetAtt`?");
+        assert!(hint("Fn::Frobnicate").starts_with("write one of Fn::Base64, "));
+        assert_eq!(unknown_function("Fn::ForEach::Topics"), None);
     }
 
     #[test]
@@ -1742,6 +1814,7 @@ Resources:
             "{'Fn::Sub': [{'Fn::Transform': {Name: UserData}}, {}]}",
             "{'Fn::Sub': {'Rain::Embed': user-data.sh}}",
             "{'Fn::Sub': {'Fn::Rain::Embed': user-data.sh}}",
+            "{'Fn::Rain::Embed': user-data.sh}",
         ] {
             assert_eq!(argument_findings("", value), [], "{value}");
         }
