@@ -10,6 +10,12 @@
 
 use super::json::Json;
 
+/// The functions the `AWS::LanguageExtensions` transform defines (besides its `Fn::ForEach`
+/// loops and `Fn::FindInMap`'s default value): without the transform CloudFormation does not
+/// know them.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html>
+pub(crate) const TRANSFORM_FUNCTIONS: [&str; 2] = ["Fn::Length", "Fn::ToJsonString"];
+
 /// A `Ref` or `Fn::GetAtt` met in plain JSON, to be checked once the stack's logical IDs are
 /// known.
 #[derive(Debug)]
@@ -70,7 +76,7 @@ fn walk<'j>(v: &'j Json, check_refs: bool, path: &mut Vec<Seg<'j>>, out: &mut Sc
             if m.len() == 1 {
                 let (k, arg) = m.iter().next().expect("one entry");
                 match k.as_str() {
-                    "Fn::Length" | "Fn::ToJsonString" | "Fn::ForEach" => {
+                    f if f == "Fn::ForEach" || TRANSFORM_FUNCTIONS.contains(&f) => {
                         out.language_extensions = true;
                     }
                     "Fn::FindInMap" if arg.as_array().is_some_and(|a| a.len() == 4) => {

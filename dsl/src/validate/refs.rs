@@ -2,9 +2,11 @@
 //! `Fn::FindInMap` and `Fn::Select`; dependency cycles; references to conditional resources.
 
 use crate::model::json::Field;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use crate::model::fasthash::FastMap;
+use crate::model::refcheck::TRANSFORM_FUNCTIONS;
 
 use super::{Cx, data, intrinsic, lit_num, suggest};
 use crate::model::render::{Json, JsonMap};
@@ -443,29 +445,13 @@ impl<'t> Refs<'_, 't> {
         path.push('.');
         path.push_str(f);
         // A template macro may take any form as its input: not judged under one.
-        let judged = self.cx.generated.macros().is_empty();
-        // A misplaced condition is reported where it starts, not again for its parts.
-        if judged && let Some((what, hint)) = misplaced_condition(place, f, &path[..len]) {
-            self.report_form(place, path, f, &what, hint);
-            path.truncate(len);
-            return;
-        }
-        if judged && let Some(hint) = unknown_function(f) {
-            self.report_form(
-                place,
-                path,
-                f,
-                "is not a function CloudFormation has",
-                &hint,
-            );
-            self.walk(place, args, path, asserted);
-            path.truncate(len);
-            return;
-        }
-        if judged && let Some((what, hint)) = argument_problem(f, args, self.cx.language_extensions)
+        if self.cx.generated.macros().is_empty()
+            && let Some(p) = form_problem(place, f, args, &path[..len], self.cx.language_extensions)
         {
-            self.report_form(place, path, f, &what, hint);
-            self.walk(place, args, path, asserted);
+            self.report_form(place, path, f, &p.what, &p.hint);
+            if p.walk_args {
+                self.walk(place, args, path, asserted);
+            }
             path.truncate(len);
             return;
         }
@@ -828,9 +814,7 @@ fn shape_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
     // of strings to be joined").
     if f == "Fn::Join"
         && let Json::Array(items) = &a[1]
-        && let Some(bad) = items.iter().find(|x| {
-            x.is_array() || (x.is_object() && intrinsic(x).is_none() && !super::stands_in(x))
-        })
+        && let Some(bad) = items.iter().find(|x| !gives_text(x))
     {
         return Some((format!("joins text, not {}", super::shown(bad)), hint));
     }
@@ -843,6 +827,53 @@ fn shape_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
         ));
     }
     None
+}
+
+/// A function written in a form CloudFormation refuses (FF2000).
+struct FormProblem {
+    what: String,
+    hint: Cow<'static, str>,
+    /// Whether the references in its arguments are still checked: not for a misplaced
+    /// condition, reported where it starts rather than again for its parts.
+    walk_args: bool,
+}
+
+/// What is wrong with function `f` written at `at` with `args`: a condition function out of
+/// place, a name CloudFormation has no function for, or an argument of a form it refuses.
+fn form_problem(
+    place: Place,
+    f: &str,
+    args: &Json,
+    at: &str,
+    language_extensions: bool,
+) -> Option<FormProblem> {
+    let problem = |(what, hint): (String, &'static str), walk_args| FormProblem {
+        what,
+        hint: Cow::Borrowed(hint),
+        walk_args,
+    };
+    if let Some(p) = misplaced_condition(place, f, at) {
+        return Some(problem(p, false));
+    }
+    if let Some(hint) = unknown_function(f) {
+        return Some(FormProblem {
+            what: "is not a function CloudFormation has".to_owned(),
+            hint: Cow::Owned(hint),
+            walk_args: true,
+        });
+    }
+    argument_problem(f, args, language_extensions).map(|p| problem(p, true))
+}
+
+/// Whether `v` is a function, or a placeholder for what a macro or `rain pkg` writes.
+fn is_fn(v: &Json) -> bool {
+    intrinsic(v).is_some() || super::stands_in(v)
+}
+
+/// Whether `v` may stand where text is asked for, given by a function if need be: anything
+/// but a list or a mapping that is not a function.
+fn gives_text(v: &Json) -> bool {
+    !v.is_array() && (!v.is_object() || is_fn(v))
 }
 
 /// Every intrinsic function of a template: the functions, the condition functions, the
@@ -976,15 +1007,11 @@ fn argument_problem(
     if super::stands_in(args) {
         return None;
     }
-    let is_fn = |v: &Json| intrinsic(v).is_some() || super::stands_in(v);
     // Where the documentation asks for a string: a string, or (under the transform, which
     // may resolve it first) a function.
     let text = |v: &Json| {
         v.is_string() || v.is_null() || super::stands_in(v) || (language_extensions && is_fn(v))
     };
-    // Where a function's result may stand for the string: anything but a list or a mapping
-    // that is not a function.
-    let text_or_fn = |v: &Json| !v.is_array() && (!v.is_object() || is_fn(v));
     let shown = super::shown;
     match f {
         "Ref" if !(args.is_string() || args.is_null() || is_fn(args)) => Some((
@@ -1035,15 +1062,15 @@ fn argument_problem(
                 Ok(a) if !text(&a[0]) => {
                     Some((format!("delimiter {} is not a string", shown(&a[0])), hint))
                 }
-                Ok(a) => (!text_or_fn(&a[1]))
+                Ok(a) => (!gives_text(&a[1]))
                     .then(|| (format!("splits text, not {}", shown(&a[1])), hint)),
             }
         }
-        "Fn::Base64" if !text_or_fn(args) => Some((
+        "Fn::Base64" if !gives_text(args) => Some((
             format!("encodes text, not {}", shown(args)),
             "write `Fn::Base64: text` (or a function giving text, e.g. `!Base64 !Sub ...`)",
         )),
-        "Fn::GetAZs" if !text_or_fn(args) => Some((
+        "Fn::GetAZs" if !gives_text(args) => Some((
             format!("takes a region name, not {}", shown(args)),
             "write `Fn::GetAZs: ''` for the stack's region, or `!GetAZs !Ref AWS::Region`",
         )),
@@ -1053,11 +1080,11 @@ fn argument_problem(
                 Err(problem) => problem,
                 Ok(a) => a
                     .iter()
-                    .find(|x| !text_or_fn(x))
+                    .find(|x| !gives_text(x))
                     .map(|bad| (format!("takes text and numbers, not {}", shown(bad)), hint)),
             }
         }
-        "Fn::Length" | "Fn::ToJsonString" if !language_extensions => Some((
+        _ if TRANSFORM_FUNCTIONS.contains(&f) && !language_extensions => Some((
             "needs the AWS::LanguageExtensions transform".to_owned(),
             "add `Transform: AWS::LanguageExtensions` to the template",
         )),
