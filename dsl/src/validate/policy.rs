@@ -244,7 +244,15 @@ pub(crate) fn check_document(doc: &Json, kind: Kind, path: &str) -> Vec<Finding>
         match d {
             Json::Object(m) => w.document(m, &mut path.to_owned()),
             Json::String(s) => w.text(s, path),
-            // Any other type: the schema check reports it.
+            // Where the schema takes text, CloudFormation passes a boolean or number on as
+            // its text (`true`): JSON, but no document. No schema of these properties refuses
+            // one, so it is reported here.
+            Json::Bool(_) | Json::Number(_) => w.bad(
+                path.to_owned(),
+                format!("the {} is {}, not a policy document", kind.name(), what(d)),
+                "a policy document is a mapping: {Version: \"2012-10-17\", Statement: [...]}",
+            ),
+            // A list: the schema check reports it; null: FF2019.
             _ => {}
         }
     }
@@ -660,17 +668,22 @@ impl Walk {
         }
     }
 
-    /// A string or a list of strings (numbers and booleans pass: they are text to IAM);
-    /// `each` sees every literal string with its path.
+    /// A string or a list of strings (numbers and booleans pass as their text, `true` or
+    /// `5`: that is what IAM reads); `each` sees the text of every literal scalar with its
+    /// path.
     fn strings(&mut self, v: &Json, path: &str, key: &str, each: &mut EachString<'_>) {
         for v in branches(v, 0) {
             match v {
                 Json::String(s) => each(self, s, &|| path.to_owned()),
+                Json::Bool(_) | Json::Number(_) => each(self, &v.to_string(), &|| path.to_owned()),
                 Json::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
                         for x in branches(item, 0) {
                             match x {
                                 Json::String(s) => each(self, s, &|| index(path, i)),
+                                Json::Bool(_) | Json::Number(_) => {
+                                    each(self, &x.to_string(), &|| index(path, i));
+                                }
                                 Json::Array(_) | Json::Object(_) => self.bad(
                                     index(path, i),
                                     format!("an item of `{key}` is {}, not a string", what(x)),
@@ -1056,6 +1069,47 @@ mod tests {
     }
 
     #[test]
+    fn a_boolean_or_number_document_is_no_policy_document() {
+        for (doc, shown) in [(json!(true), "`true`"), (json!(5), "`5`")] {
+            let f = check(doc, S3);
+            assert_eq!(f.len(), 1, "{f:?}");
+            assert_eq!(f[0].path, AT);
+            assert_eq!(
+                f[0].message,
+                format!("the S3 bucket policy is {shown}, not a policy document")
+            );
+        }
+        // Each branch of an `Fn::If` is a document.
+        let f = check(json!({"Fn::If": ["C", bucket(), false]}), S3);
+        assert_eq!(f.len(), 1, "{f:?}");
+    }
+
+    #[test]
+    fn a_boolean_or_number_resource_or_action_is_judged_as_the_text_iam_reads() {
+        let doc = with_statement(identity(), |s| {
+            s.insert("Resource".into(), json!([true, "arn:aws:s3:::b", 5]));
+        });
+        let f = check(doc, Kind::Identity);
+        assert_eq!(
+            f.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+            [
+                format!("{AT}.Statement[0].Resource[0]"),
+                format!("{AT}.Statement[0].Resource[2]")
+            ],
+            "{f:?}"
+        );
+        assert!(f[0].message.contains("\"true\""), "{f:?}");
+        let doc = with_statement(identity(), |s| {
+            s.insert("Resource".into(), json!(false));
+            s.insert("Action".into(), json!(7));
+        });
+        assert_eq!(
+            paths(doc, Kind::Identity),
+            vec![".Statement[0].Action", ".Statement[0].Resource"]
+        );
+    }
+
+    #[test]
     fn actions_have_a_service_prefix() {
         let doc = with_statement(identity(), |s| {
             s.insert("Action".into(), json!(["s3:GetObject", "GetObject", "*"]));
@@ -1078,7 +1132,7 @@ mod tests {
         });
         assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0].Action"]);
         // An item that is a list or a mapping is reported where it is; a number is text to
-        // IAM and passes here.
+        // IAM, judged as the text `7` (no service prefix).
         let doc = with_statement(identity(), |s| {
             s.insert(
                 "Action".into(),
@@ -1090,9 +1144,10 @@ mod tests {
             .iter()
             .map(|f| (f.path.as_str(), f.message.as_str()))
             .collect();
-        let (one, two) = (
+        let (one, two, three) = (
             format!("{AT}.Statement[0].Action[1]"),
             format!("{AT}.Statement[0].Action[2]"),
+            format!("{AT}.Statement[0].Action[3]"),
         );
         assert_eq!(
             at,
@@ -1102,6 +1157,7 @@ mod tests {
                     two.as_str(),
                     "an item of `Action` is a mapping, not a string"
                 ),
+                (three.as_str(), "action `7` has no service prefix"),
             ]
         );
     }

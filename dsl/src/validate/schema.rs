@@ -766,6 +766,69 @@ const PACKAGED: [(&str, &str); 5] = [
     ("AWS::StepFunctions::StateMachine", "DefinitionS3Location"),
 ];
 
+/// The JSON types a schema node allows (its `type`, or `object` for a node with
+/// properties), without allocating: a node names at most a few.
+struct Types {
+    names: [&'static str; 8],
+    len: usize,
+}
+
+impl Types {
+    fn of(n: &View) -> Types {
+        let mut t = Types {
+            names: [""; 8],
+            len: 0,
+        };
+        let mut push = |name: &'static str| {
+            if t.len < t.names.len() {
+                t.names[t.len] = name;
+                t.len += 1;
+            }
+        };
+        match n.types {
+            Some(Node::Arr(_)) => n.types.into_iter().flat_map(Node::strs).for_each(&mut push),
+            Some(Node::Str(name)) => push(name),
+            _ if n.props.is_some() => push("object"),
+            _ => {}
+        }
+        t
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.names[..self.len].iter().copied()
+    }
+}
+
+/// The text of scalar `v` where the schema takes it as a string: the string itself, or the
+/// text of a boolean (`true`, `false`) or an integer where the property takes a string and
+/// not the value's own type (CloudFormation passes such a value to the resource as a string,
+/// so the string's length, pattern and format apply to it: `Path: true` is refused as the
+/// path `"true"`). A number with a fraction or an exponent has no single text form, and a
+/// value the schema takes as its own type is no string: neither has a text here.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html>
+fn as_text<'v>(types: &Types, v: &'v Json) -> Option<std::borrow::Cow<'v, str>> {
+    use std::borrow::Cow;
+    let takes = |t: &str| types.iter().any(|x| x == t);
+    match v {
+        Json::String(s) => Some(Cow::Borrowed(s)),
+        Json::Bool(b) if takes("string") && !takes("boolean") => {
+            Some(Cow::Borrowed(if *b { "true" } else { "false" }))
+        }
+        Json::Number(n) if takes("string") && !takes("integer") && !takes("number") => {
+            if let Some(i) = n.as_i64() {
+                Some(Cow::Owned(i.to_string()))
+            } else {
+                n.as_u64().map(|u| Cow::Owned(u.to_string()))
+            }
+        }
+        _ => None,
+    }
+}
+
 fn conforms(t: &str, v: &Json) -> bool {
     if let Json::String(s) = v
         && super::has_dynamic_reference(s)
@@ -916,17 +979,12 @@ impl Walk<'_, '_> {
             return;
         }
         let n = self.resolve(node);
-        let types: Vec<&str> = match n.types {
-            Some(Node::Arr(_)) => n.types.into_iter().flat_map(Node::strs).collect(),
-            Some(Node::Str(t)) => vec![*t],
-            _ if n.props.is_some() => vec!["object"],
-            _ => Vec::new(),
-        };
+        let types = Types::of(&n);
         if !types.is_empty() && !types.iter().any(|t| conforms(t, v)) {
             let found = kind_of(v);
             let want: Vec<&str> = types
                 .iter()
-                .map(|t| match *t {
+                .map(|t| match t {
                     "object" => "a mapping",
                     "array" => "a list",
                     "integer" => "an integer",
@@ -1003,7 +1061,10 @@ impl Walk<'_, '_> {
                     }
                 }
             }
-            _ => self.scalar(&n, v, path.as_str()),
+            _ => {
+                let text = as_text(&types, v);
+                self.scalar(&n, v, text.as_deref(), path.as_str());
+            }
         }
     }
 
@@ -1055,7 +1116,7 @@ impl Walk<'_, '_> {
         }
         for v in values {
             let before = self.cx.diags.len();
-            self.scalar(&n, &v, path);
+            self.scalar(&n, &v, v.as_str(), path);
             let shown = super::resolve::scalar_text(&v);
             for d in &mut self.cx.diags[before..] {
                 d.message.push_str(&format!(" (when {name} = {shown})"));
@@ -1108,7 +1169,10 @@ impl Walk<'_, '_> {
         }
     }
 
-    fn scalar(&mut self, n: &View, v: &Json, path: &str) {
+    /// The checks of a scalar `v`; `text` is the string CloudFormation makes of it for a
+    /// property that takes a string (see [`as_text`]): its length, pattern and format are
+    /// checked.
+    fn scalar(&mut self, n: &View, v: &Json, text: Option<&str>, path: &str) {
         if let Json::String(s) = v
             && super::has_dynamic_reference(s)
         {
@@ -1147,7 +1211,7 @@ impl Walk<'_, '_> {
                 return;
             }
         }
-        if let Json::String(s) = v {
+        if let Some(s) = text {
             let len = s.chars().count() as f64;
             let (min, max) = (n.min_len, n.max_len);
             if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
@@ -2025,6 +2089,58 @@ Resources:
         for (t, v) in no {
             assert!(!conforms(t, &v), "{t} {v}");
         }
+    }
+
+    #[test]
+    fn a_boolean_or_integer_where_a_string_is_taken_is_checked_as_its_text() {
+        // IAM's Path takes a string matching `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$`:
+        // CloudFormation passes `true` as "true", which does not match.
+        let found = schema_diags(
+            "Resources:\n  A:\n    Type: AWS::IAM::Role\n    Properties:\n      \
+             AssumeRolePolicyDocument: {}\n      Path: true\n  \
+             B:\n    Type: AWS::IAM::Role\n    Properties:\n      \
+             AssumeRolePolicyDocument: {}\n      Path: 5\n  \
+             C:\n    Type: AWS::IAM::Role\n    Properties:\n      \
+             AssumeRolePolicyDocument: {}\n      Path: 1.5\n  \
+             D:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: 12345\n",
+        );
+        assert_eq!(
+            found,
+            [
+                ("FF2006".to_owned(), "A.Properties.Path".to_owned()),
+                ("FF2006".to_owned(), "B.Properties.Path".to_owned()),
+            ],
+            "a float has no single text form (C); 12345 is a valid log group name (D)"
+        );
+
+        use super::{Types, as_text};
+        use serde_json::json;
+        let types = |names: &[&'static str]| {
+            let mut t = Types {
+                names: [""; 8],
+                len: names.len(),
+            };
+            t.names[..names.len()].copy_from_slice(names);
+            t
+        };
+        let text = |t: &[&'static str], v: serde_json::Value| {
+            as_text(&types(t), &v).map(std::borrow::Cow::into_owned)
+        };
+        assert_eq!(text(&["string"], json!("a")).as_deref(), Some("a"));
+        assert_eq!(text(&["string"], json!(false)).as_deref(), Some("false"));
+        assert_eq!(text(&["string"], json!(-7)).as_deref(), Some("-7"));
+        assert_eq!(
+            text(&["string"], json!(u64::MAX)).as_deref(),
+            Some("18446744073709551615")
+        );
+        assert_eq!(text(&["string"], json!(2.5)), None);
+        // The value's own type is taken: it stays what it is.
+        assert_eq!(text(&["string", "boolean"], json!(true)), None);
+        assert_eq!(text(&["string", "integer"], json!(3)), None);
+        assert_eq!(text(&["number", "string"], json!(3)), None);
+        // No string is taken: no text.
+        assert_eq!(text(&["boolean"], json!(true)), None);
+        assert_eq!(text(&[], json!(3)), None);
     }
 
     #[test]
