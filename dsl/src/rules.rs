@@ -279,6 +279,9 @@ registry! {
     POLICY_NOT_APPLIED = Warning Validator "FF2035"
         "a CreationPolicy or UpdatePolicy on a resource type (or module) CloudFormation does not apply it to"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html";
+    CFN_INIT_SHAPE = Warning Validator "FF2036"
+        "AWS::CloudFormation::Init metadata that cfn-init cannot read: a config, section or entry that is not a mapping, a setting that is one where text belongs"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-init.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

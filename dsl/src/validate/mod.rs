@@ -22,6 +22,9 @@
 //! - **IAM policy documents** (`FF2015`): trust, identity and resource policies as IAM's
 //!   policy grammar has them (elements, `Effect`, `Action`, `Principal`, `Resource`,
 //!   `Condition`), what IAM refuses with `MalformedPolicyDocument`.
+//! - **cfn-init metadata** (`FF2036`, a warning): `AWS::CloudFormation::Init` laid out as
+//!   the `cfn-init` helper reads it on an instance (configs, sections and entries are
+//!   mappings).
 //! - **Service lifecycle** (`FF2013`, `FF2014`): resource types of services AWS has shut down
 //!   (an error) or is shutting down or keeps in maintenance mode (a warning).
 //! - **What others generate** (`FF2018`): names the SAM transform, a module or an included
@@ -49,6 +52,7 @@
 
 mod attributes;
 mod capabilities;
+mod cfn_init;
 mod data;
 mod ecs;
 mod foreach;
@@ -189,6 +193,7 @@ pub fn validate_as_of(template: &Template, today: Date) -> Report {
     secrets::check(&mut cx);
     lambda::check(&mut cx, today);
     policy::check(&mut cx);
+    cfn_init::check(&mut cx);
     services::check(&mut cx);
     unique::check(&mut cx);
     nested::check(&mut cx);
