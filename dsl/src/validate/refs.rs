@@ -977,7 +977,7 @@ fn misplaced_condition(place: Place, f: &str, path: &str) -> Option<(String, &'s
 }
 
 /// What is wrong with the argument of `Ref`, `Fn::If`, `Fn::Sub`, `Fn::Split`, `Fn::Base64`,
-/// `Fn::GetAZs` or `Fn::Cidr` that CloudFormation refuses, or `Fn::Length` and
+/// `Fn::GetAZs`, `Fn::Cidr` or `Fn::Transform` that CloudFormation refuses, or `Fn::Length` and
 /// `Fn::ToJsonString` without the transform that defines them. Only forms the AWS documentation rules out are
 /// reported: a function where a function's result may stand is taken on trust, and so is
 /// any function under `AWS::LanguageExtensions`, which resolves some before CloudFormation
@@ -996,6 +996,10 @@ fn misplaced_condition(place: Place, f: &str, path: &str) -> Option<(String, &'s
 ///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getavailabilityzones.html>
 /// - `Fn::Cidr`: `[ip block, count, subnet bits]`.
 ///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html>
+/// - `Fn::Transform`: `{Name: macro, Parameters: {...}}` (AWS's own templates also give a
+///   list of them, taken on trust); what the macro writes is taken on trust, but not a call
+///   that names no macro.
+///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-transform.html>
 /// - `Fn::Length`, `Fn::ToJsonString`: functions of `AWS::LanguageExtensions`.
 ///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html>
 fn argument_problem(
@@ -1084,6 +1088,13 @@ fn argument_problem(
                     .map(|bad| (format!("takes text and numbers, not {}", shown(bad)), hint)),
             }
         }
+        "Fn::Transform" if !args.is_array() && args.field("Name").is_none() => Some((
+            format!(
+                "takes a mapping with the macro's `Name` (and its `Parameters`), not {}",
+                shown(args)
+            ),
+            "write `Fn::Transform: {Name: MacroName, Parameters: {Key: value}}`",
+        )),
         _ if TRANSFORM_FUNCTIONS.contains(&f) && !language_extensions => Some((
             "needs the AWS::LanguageExtensions transform".to_owned(),
             "add `Transform: AWS::LanguageExtensions` to the template",
@@ -1669,6 +1680,16 @@ Resources:
                 "Ref takes the logical name of a parameter or resource, not 5",
             ),
             (
+                "{'Fn::Transform': 5}",
+                ".Fn::Transform",
+                "Fn::Transform takes a mapping with the macro's `Name` (and its `Parameters`), not 5",
+            ),
+            (
+                "{'Fn::Transform': {Parameters: {}}}",
+                ".Fn::Transform",
+                "Fn::Transform takes a mapping with the macro's `Name` (and its `Parameters`), not {\"Parameters\":{}}",
+            ),
+            (
                 "{Ref: [Q]}",
                 ".Ref",
                 "Ref takes the logical name of a parameter or resource, not [\"Q\"]",
@@ -1842,6 +1863,8 @@ Resources:
             "{'Fn::Sub': {'Rain::Embed': user-data.sh}}",
             "{'Fn::Sub': {'Fn::Rain::Embed': user-data.sh}}",
             "{'Fn::Rain::Embed': user-data.sh}",
+            "{'Fn::Transform': {Name: Upper, Parameters: {Text: x}}}",
+            "{'Fn::Transform': [{Name: Date, Parameters: {}}, {Name: Upper}]}",
         ] {
             assert_eq!(argument_findings("", value), [], "{value}");
         }
