@@ -7,7 +7,8 @@
 //! is a mapping of the sections `packages`, `groups`, `users`, `sources`, `files`,
 //! `commands` and `services`, each a mapping; every package manager of `packages`, group,
 //! user, file and command, and every service of each service manager, is a mapping of its
-//! settings (`services` is a mapping of service managers: `sysvinit`, `windows`...);
+//! settings (`services` is a mapping of service managers: `sysvinit`, `windows`...), and a
+//! command's settings include the `command` to run (required);
 //! `sources` maps a directory to the URL of an archive, and the settings of a file, command
 //! or service are text or lists, not mappings, except those documented as mappings (a
 //! file's `context`, a command's `env`, a service's `packages`; a file's `content` is text
@@ -186,6 +187,11 @@ impl Walk {
                     format!("command `{key}`")
                 };
                 if let Some(settings) = self.mapping(v, &what) {
+                    // A command's one required setting.
+                    if section == "commands" && settings.field("command").is_none() {
+                        self.found
+                            .push((self.path.clone(), format!("{what} has no `command` to run")));
+                    }
                     self.settings(settings);
                 }
             }
@@ -278,7 +284,8 @@ mod tests {
              /etc/b: { group: { Condition: 5 }, content: { k: v } }\n          \
              sources: { /srv: [a] }\n          \
              services:\n            sysvinit:\n              cfn-hup: '0x10'\n              \
-             php: { packages: '1e400' }\n";
+             php: { packages: '1e400' }\n        \
+             more:\n          commands: { stop: { Condition: 5 }, go: { command: x } }\n";
         let at = "Web.Metadata.AWS::CloudFormation::Init";
         assert_eq!(
             found(&instance(init)),
@@ -315,7 +322,11 @@ mod tests {
                     format!("{at}.config.services.sysvinit.php.packages"),
                     "`packages` is text, not a mapping".into()
                 ),
-            ] as [(String, String); 8],
+                (
+                    format!("{at}.more.commands.stop"),
+                    "command `stop` has no `command` to run".into()
+                ),
+            ] as [(String, String); 9],
         );
     }
 

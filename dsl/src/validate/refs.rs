@@ -977,7 +977,7 @@ fn misplaced_condition(place: Place, f: &str, path: &str) -> Option<(String, &'s
 }
 
 /// What is wrong with the argument of `Ref`, `Fn::If`, `Fn::Sub`, `Fn::Split`, `Fn::Base64`,
-/// `Fn::GetAZs`, `Fn::Cidr` or `Fn::Transform` that CloudFormation refuses, or `Fn::Length` and
+/// `Fn::GetAZs`, `Fn::Cidr`, `Fn::GetAtt` or `Fn::Transform` that CloudFormation refuses, or `Fn::Length` and
 /// `Fn::ToJsonString` without the transform that defines them. Only forms the AWS documentation rules out are
 /// reported: a function where a function's result may stand is taken on trust, and so is
 /// any function under `AWS::LanguageExtensions`, which resolves some before CloudFormation
@@ -996,6 +996,9 @@ fn misplaced_condition(place: Place, f: &str, path: &str) -> Option<(String, &'s
 ///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getavailabilityzones.html>
 /// - `Fn::Cidr`: `[ip block, count, subnet bits]`.
 ///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html>
+/// - `Fn::GetAtt`: an attribute name that is text or a `Ref` (the other forms are reported
+///   where the reference is resolved).
+///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getatt.html>
 /// - `Fn::Transform`: `{Name: macro, Parameters: {...}}` (AWS's own templates also give a
 ///   list of them, taken on trust); what the macro writes is taken on trust, but not a call
 ///   that names no macro.
@@ -1088,6 +1091,17 @@ fn argument_problem(
                     .map(|bad| (format!("takes text and numbers, not {}", shown(bad)), hint)),
             }
         }
+        "Fn::GetAtt" => match args {
+            Json::Array(a)
+                if a.len() == 2 && !(a[1].is_string() || a[1].is_null() || is_fn(&a[1])) =>
+            {
+                Some((
+                    format!("attribute name {} is not text", shown(&a[1])),
+                    "write `Fn::GetAtt: [LogicalId, AttributeName]` (the name may be a `Ref`)",
+                ))
+            }
+            _ => None,
+        },
         "Fn::Transform" if !args.is_array() && args.field("Name").is_none() => Some((
             format!(
                 "takes a mapping with the macro's `Name` (and its `Parameters`), not {}",
@@ -1680,6 +1694,16 @@ Resources:
                 "Ref takes the logical name of a parameter or resource, not 5",
             ),
             (
+                "{'Fn::GetAtt': [C2, 1.5]}",
+                ".Fn::GetAtt",
+                "Fn::GetAtt attribute name 1.5 is not text",
+            ),
+            (
+                "{'Fn::GetAtt': [C2, {}]}",
+                ".Fn::GetAtt",
+                "Fn::GetAtt attribute name {} is not text",
+            ),
+            (
                 "{'Fn::Transform': 5}",
                 ".Fn::Transform",
                 "Fn::Transform takes a mapping with the macro's `Name` (and its `Parameters`), not 5",
@@ -1864,6 +1888,7 @@ Resources:
             "{'Fn::Sub': {'Fn::Rain::Embed': user-data.sh}}",
             "{'Fn::Rain::Embed': user-data.sh}",
             "{'Fn::Transform': {Name: Upper, Parameters: {Text: x}}}",
+            "{'Fn::GetAtt': [C2, {Ref: Attr}]}",
             "{'Fn::Transform': [{Name: Date, Parameters: {}}, {Name: Upper}]}",
         ] {
             assert_eq!(argument_findings("", value), [], "{value}");

@@ -1328,6 +1328,20 @@ impl Walk<'_, '_> {
             if let Some(v) = m.field(req)
                 && !from_globals
             {
+                if super::is_no_value(v) {
+                    // `AWS::NoValue` removes the property: as good as not written.
+                    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/pseudo-parameter-reference.html#cfn-pseudo-param-novalue
+                    self.cx.report(
+                        rules::REQUIRED_PROPERTY,
+                        Some(self.id),
+                        path.to_owned(),
+                        format!(
+                            "missing the required property `{req}`: its value, AWS::NoValue, \
+                             removes it"
+                        ),
+                        None,
+                    );
+                }
                 self.removed_required(req, v, path);
             }
         }
@@ -2089,6 +2103,23 @@ Resources:
         for (t, v) in no {
             assert!(!conforms(t, &v), "{t} {v}");
         }
+    }
+
+    #[test]
+    fn a_required_property_set_to_no_value_is_missing() {
+        let found = full_diags(
+            "Resources:\n  A:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n    \
+             Properties:\n      SubnetId: !Ref AWS::NoValue\n      RouteTableId: rtb-1\n  \
+             B:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n    \
+             Properties:\n      SubnetId: subnet-1\n      RouteTableId: rtb-1\n",
+        );
+        let ff2003: Vec<_> = found.iter().filter(|d| d.0 == "FF2003").collect();
+        assert_eq!(ff2003.len(), 1, "{found:?}");
+        assert_eq!(ff2003[0].1, "A.Properties");
+        assert_eq!(
+            ff2003[0].2,
+            "missing the required property `SubnetId`: its value, AWS::NoValue, removes it"
+        );
     }
 
     #[test]
