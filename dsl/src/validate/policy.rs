@@ -262,7 +262,9 @@ pub(crate) fn check_document(doc: &Json, kind: Kind, path: &str) -> Vec<Finding>
 /// The literal values `v` may take: `v` itself, or the branches of its `Fn::If`s (not
 /// `AWS::NoValue`); nothing for any other expression.
 fn branches(v: &Json, depth: usize) -> Branches<'_> {
-    match intrinsic(v) {
+    // A mapping of the one key `Condition` is data here (a statement's condition block), not
+    // the condition function of the Conditions section.
+    match intrinsic(v).filter(|(f, _)| *f != "Condition") {
         None => Branches::One(Some(v)),
         Some(("Fn::If", Json::Array(a))) if a.len() == 3 && depth < MAX_IF_DEPTH => Branches::Many(
             a[1..]
@@ -1066,6 +1068,23 @@ mod tests {
             s.insert("Action".into(), json!({"Ref": "AWS::NoValue"}));
         });
         assert_eq!(paths(doc, Kind::Identity), vec![".Statement[0]"]);
+    }
+
+    #[test]
+    fn a_statement_of_the_one_key_condition_is_a_statement_not_a_function() {
+        let doc = json!({"Version": "2012-10-17", "Statement": [
+            {"Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+        ]});
+        let f = check(doc, Kind::Identity);
+        let messages: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert!(
+            messages.contains(&"the statement has no `Effect`"),
+            "{messages:?}"
+        );
+        assert!(
+            f.iter().all(|f| f.path == format!("{AT}.Statement[0]")),
+            "{f:?}"
+        );
     }
 
     #[test]
