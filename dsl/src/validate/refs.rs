@@ -685,6 +685,15 @@ impl<'t> Refs<'_, 't> {
             Json::Array(a) if a.len() == 2 => (a[0].as_str(), a[1].as_object()),
             _ => (None, None),
         };
+        // A function standing for the text (a macro's `Fn::Transform`, or one the transform
+        // resolves): its own form and references are checked.
+        let text_fn = match args {
+            Json::Array(a) if a.len() == 2 => Some(&a[0]),
+            other => Some(other),
+        };
+        if let Some(f) = text_fn.filter(|f| f.is_object()) {
+            self.walk(place, f, path, asserted);
+        }
         if let Some(vars) = vars {
             for (k, v) in vars {
                 let len = path.len();
@@ -1706,6 +1715,11 @@ Resources:
             (
                 "{'Fn::Transform': 5}",
                 ".Fn::Transform",
+                "Fn::Transform takes a mapping with the macro's `Name` (and its `Parameters`), not 5",
+            ),
+            (
+                "{'Fn::Sub': {'Fn::Transform': 5}}",
+                ".Fn::Sub.Fn::Transform",
                 "Fn::Transform takes a mapping with the macro's `Name` (and its `Parameters`), not 5",
             ),
             (
