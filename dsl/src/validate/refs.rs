@@ -882,7 +882,10 @@ fn is_fn(v: &Json) -> bool {
 /// Whether `v` may stand where text is asked for, given by a function if need be: anything
 /// but a list or a mapping that is not a function.
 fn gives_text(v: &Json) -> bool {
-    !v.is_array() && (!v.is_object() || is_fn(v))
+    // A mapping of the one key `Condition` is a condition only among the Conditions
+    // section's functions: here it is a plain mapping.
+    !v.is_array()
+        && (!v.is_object() || (is_fn(v) && intrinsic(v).is_none_or(|(f, _)| f != "Condition")))
 }
 
 /// Every intrinsic function of a template: the functions, the condition functions, the
@@ -1057,12 +1060,18 @@ fn argument_problem(
                     Ok(a) if !text(&a[0]) => {
                         Some((format!("text {} is not a string", shown(&a[0])), hint))
                     }
-                    Ok(a) => (!(a[1].is_object() || a[1].is_null())).then(|| {
-                        (
-                            format!("variables {} are not a mapping", shown(&a[1])),
-                            hint,
-                        )
-                    }),
+                    Ok(a) if !(a[1].is_object() || a[1].is_null()) => Some((
+                        format!("variables {} are not a mapping", shown(&a[1])),
+                        hint,
+                    )),
+                    // Each variable's value is text, or a function that gives text.
+                    Ok(a) => a[1]
+                        .as_object()
+                        .filter(|_| !is_fn(&a[1]))
+                        .into_iter()
+                        .flatten()
+                        .find(|(_, v)| !(gives_text(v) || v.is_null()))
+                        .map(|(k, v)| (format!("variable `{k}` is {}, not text", shown(v)), hint)),
                 },
                 _ if text(args) => None,
                 _ => Some((
@@ -1127,8 +1136,9 @@ fn argument_problem(
 }
 
 /// What is wrong with the arguments of an `Fn::FindInMap` that cannot name a value: a list of
-/// other than three items (four with the `DefaultValue` of `AWS::LanguageExtensions`), or a
-/// scalar. A function in their place is left to CloudFormation.
+/// other than three items (four with the `DefaultValue` of `AWS::LanguageExtensions`), a map
+/// name or key that is a list or a plain mapping, or a scalar. A function in their place is
+/// left to CloudFormation.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-findinmap.html>
 fn find_in_map_shape(args: &Json) -> Option<String> {
     match args {
@@ -1136,7 +1146,14 @@ fn find_in_map_shape(args: &Json) -> Option<String> {
             "takes a list of three items (four with a default), not {}",
             a.len()
         )),
-        Json::Array(_) | Json::Object(_) => None,
+        // The map's name and its two keys are text, or functions that give text.
+        Json::Array(a) => a[..3].iter().find(|x| !gives_text(x)).map(|bad| {
+            format!(
+                "takes names and keys that are text, not {}",
+                super::shown(bad)
+            )
+        }),
+        Json::Object(_) => None,
         _ => Some(format!(
             "takes a list, [MapName, TopLevelKey, SecondLevelKey], not {}",
             super::shown(args)
@@ -1718,6 +1735,21 @@ Resources:
                 "Fn::Transform takes a mapping with the macro's `Name` (and its `Parameters`), not 5",
             ),
             (
+                "{'Fn::Join': ['', [a, {Condition: C}]]}",
+                ".Fn::Join",
+                "Fn::Join joins text, not {\"Condition\":\"C\"}",
+            ),
+            (
+                "{'Fn::Select': [0, {'Fn::FindInMap': [M, {}, b]}]}",
+                ".Fn::Select[1].Fn::FindInMap",
+                "Fn::FindInMap takes names and keys that are text, not {}",
+            ),
+            (
+                "{'Fn::Sub': ['${A}', {A: []}]}",
+                ".Fn::Sub",
+                "Fn::Sub variable `A` is [], not text",
+            ),
+            (
                 "{'Fn::Sub': {'Fn::Transform': 5}}",
                 ".Fn::Sub.Fn::Transform",
                 "Fn::Transform takes a mapping with the macro's `Name` (and its `Parameters`), not 5",
@@ -1903,6 +1935,8 @@ Resources:
             "{'Fn::Rain::Embed': user-data.sh}",
             "{'Fn::Transform': {Name: Upper, Parameters: {Text: x}}}",
             "{'Fn::GetAtt': [C2, {Ref: Attr}]}",
+            "{'Fn::Sub': ['${A}', {A: 5, B: {'Fn::Join': ['', [a]]}}]}",
+            "{'Fn::Select': [0, {'Fn::FindInMap': [M, {Ref: 'AWS::Region'}, b]}]}",
             "{'Fn::Transform': [{Name: Date, Parameters: {}}, {Name: Upper}]}",
         ] {
             assert_eq!(argument_findings("", value), [], "{value}");
