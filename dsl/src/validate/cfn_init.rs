@@ -20,7 +20,8 @@
 //! template processed by a macro, which may rewrite Metadata. Keys `cfn-init` does not know
 //! are not judged.
 
-use super::{Cx, intrinsic};
+use super::schema::kind_of;
+use super::{Cx, is_expr};
 use crate::model::json::Field;
 use crate::model::render::Json;
 use crate::rules;
@@ -71,25 +72,6 @@ pub(super) fn check(cx: &mut Cx) {
     }
 }
 
-/// What a value is, for a message.
-fn kind(v: &Json) -> &'static str {
-    match v {
-        Json::Null => "empty",
-        Json::Bool(_) => "a boolean",
-        Json::Number(_) => "a number",
-        Json::String(_) => "text",
-        Json::Array(_) => "a list",
-        Json::Object(_) => "a mapping",
-    }
-}
-
-/// A value only known once a function is evaluated: taken on trust. (`Condition` names a
-/// condition only inside the Conditions section's functions: here a mapping of that one key
-/// is data.)
-fn is_function(v: &Json) -> bool {
-    intrinsic(v).is_some_and(|(f, _)| f != "Condition")
-}
-
 struct Walk {
     found: Vec<(String, String)>,
     path: String,
@@ -113,12 +95,12 @@ impl Walk {
         what: &str,
     ) -> Option<&'v crate::model::render::JsonMap> {
         match v {
-            Json::Object(m) if !is_function(v) => Some(m),
+            Json::Object(m) if !is_expr(v) => Some(m),
             Json::Object(_) | Json::Null => None,
             other => {
                 self.found.push((
                     self.path.clone(),
-                    format!("{what} is {}, not a mapping", kind(other)),
+                    format!("{what} is {}, not a mapping", kind_of(other)),
                 ));
                 None
             }
@@ -165,10 +147,13 @@ impl Walk {
         match section {
             // A directory and the URL of an archive to unpack there.
             "sources" => {
-                if matches!(v, Json::Array(_)) || (v.is_object() && !is_function(v)) {
+                if matches!(v, Json::Array(_)) || (v.is_object() && !is_expr(v)) {
                     self.found.push((
                         self.path.clone(),
-                        format!("source `{key}` is {}, not the URL of an archive", kind(v)),
+                        format!(
+                            "source `{key}` is {}, not the URL of an archive",
+                            kind_of(v)
+                        ),
                     ));
                 }
             }
@@ -218,7 +203,7 @@ impl Walk {
             self.under(key, |w| {
                 if MAPPINGS.contains(&key) {
                     w.mapping(v, &format!("`{key}`"));
-                } else if v.is_object() && !is_function(v) && !MAPPING_SETTINGS.contains(&key) {
+                } else if v.is_object() && !is_expr(v) && !MAPPING_SETTINGS.contains(&key) {
                     w.found.push((
                         w.path.clone(),
                         format!("`{key}` is a mapping, not text or a list"),
@@ -296,7 +281,7 @@ mod tests {
                 ),
                 (
                     format!("{at}.broken"),
-                    "config `broken` is text, not a mapping".into()
+                    "config `broken` is a string, not a mapping".into()
                 ),
                 (
                     format!("{at}.config.sources./srv"),
@@ -312,15 +297,15 @@ mod tests {
                 ),
                 (
                     format!("{at}.config.commands"),
-                    "`commands` is text, not a mapping".into()
+                    "`commands` is a string, not a mapping".into()
                 ),
                 (
                     format!("{at}.config.services.sysvinit.cfn-hup"),
-                    "service `cfn-hup` is text, not a mapping".into()
+                    "service `cfn-hup` is a string, not a mapping".into()
                 ),
                 (
                     format!("{at}.config.services.sysvinit.php.packages"),
-                    "`packages` is text, not a mapping".into()
+                    "`packages` is a string, not a mapping".into()
                 ),
                 (
                     format!("{at}.more.commands.stop"),

@@ -481,9 +481,17 @@ pub(crate) fn has_if(v: &Json) -> bool {
     }
 }
 
+/// The function of a value outside the Conditions section: [`intrinsic`], except that a
+/// mapping of the one key `Condition` is data there (`Condition` names a condition only among
+/// the Conditions section's functions).
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html>
+pub(crate) fn expression(v: &Json) -> Option<(&str, &Json)> {
+    intrinsic(v).filter(|(f, _)| *f != "Condition")
+}
+
 /// Whether a value is an expression (known only at deploy time).
 pub(crate) fn is_expr(v: &Json) -> bool {
-    intrinsic(v).is_some_and(|(k, _)| k != "Condition")
+    expression(v).is_some()
 }
 
 /// Whether a string holds a dynamic reference (`{{resolve:ssm:...}}`,

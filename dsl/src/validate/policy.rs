@@ -41,9 +41,7 @@
 //! prohibited, never as missing), a mapping with an `Fn::` key (`Fn::Transform`) is left
 //! alone, and a JSON text holding a dynamic reference (`{{resolve:...}}`) is not read.
 
-use super::{
-    Cx, has_dynamic_reference, intrinsic, is_no_value, may_be_no_value, one_of, push_index, suggest,
-};
+use super::{Cx, has_dynamic_reference, is_no_value, may_be_no_value, one_of, push_index, suggest};
 use crate::model::json::Field;
 use crate::model::render::{Json, JsonMap};
 use crate::rules;
@@ -262,9 +260,8 @@ pub(crate) fn check_document(doc: &Json, kind: Kind, path: &str) -> Vec<Finding>
 /// The literal values `v` may take: `v` itself, or the branches of its `Fn::If`s (not
 /// `AWS::NoValue`); nothing for any other expression.
 fn branches(v: &Json, depth: usize) -> Branches<'_> {
-    // A mapping of the one key `Condition` is data here (a statement's condition block), not
-    // the condition function of the Conditions section.
-    match intrinsic(v).filter(|(f, _)| *f != "Condition") {
+    // A mapping of the one key `Condition` is data here (a statement's condition block).
+    match super::expression(v) {
         None => Branches::One(Some(v)),
         Some(("Fn::If", Json::Array(a))) if a.len() == 3 && depth < MAX_IF_DEPTH => Branches::Many(
             a[1..]

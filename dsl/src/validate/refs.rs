@@ -687,12 +687,12 @@ impl<'t> Refs<'_, 't> {
         };
         // A function standing for the text (a macro's `Fn::Transform`, or one the transform
         // resolves): its own form and references are checked.
-        let text_fn = match args {
-            Json::Array(a) if a.len() == 2 => Some(&a[0]),
-            other => Some(other),
+        let text_arg = match args {
+            Json::Array(a) if a.len() == 2 => &a[0],
+            other => other,
         };
-        if let Some(f) = text_fn.filter(|f| f.is_object()) {
-            self.walk(place, f, path, asserted);
+        if text_arg.is_object() {
+            self.walk(place, text_arg, path, asserted);
         }
         if let Some(vars) = vars {
             for (k, v) in vars {
@@ -882,10 +882,8 @@ fn is_fn(v: &Json) -> bool {
 /// Whether `v` may stand where text is asked for, given by a function if need be: anything
 /// but a list or a mapping that is not a function.
 fn gives_text(v: &Json) -> bool {
-    // A mapping of the one key `Condition` is a condition only among the Conditions
-    // section's functions: here it is a plain mapping.
-    !v.is_array()
-        && (!v.is_object() || (is_fn(v) && intrinsic(v).is_none_or(|(f, _)| f != "Condition")))
+    // A mapping of the one key `Condition` is a plain mapping here.
+    !v.is_array() && (!v.is_object() || super::is_expr(v) || super::stands_in(v))
 }
 
 /// Every intrinsic function of a template: the functions, the condition functions, the

@@ -445,7 +445,7 @@ fn is_policy_mapping(v: &Json, depth: usize) -> bool {
 }
 
 /// What kind of YAML/JSON value `v` is, for messages: `a string`, `a list`...
-fn kind_of(v: &Json) -> &'static str {
+pub(super) fn kind_of(v: &Json) -> &'static str {
     match v {
         Json::Null => "null",
         Json::Bool(_) => "a boolean",
@@ -955,10 +955,8 @@ impl Walk<'_, '_> {
             );
             return;
         }
-        // `Condition` names a condition only inside the Conditions section's functions; in a
-        // property value a mapping of that one key is data, checked against the schema.
-        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html
-        if let Some((f, args)) = intrinsic(v).filter(|(f, _)| *f != "Condition") {
+        // A mapping of the one key `Condition` is data here, checked against the schema.
+        if let Some((f, args)) = super::expression(v) {
             if f == "Fn::If"
                 && let Some(a) = args.as_array()
                 && a.len() == 3
