@@ -37,7 +37,8 @@
 //! optional), as cfn-lint's schemas record it from
 //! <https://docs.aws.amazon.com/general/latest/gr/full_shutdown_services.html>, and, when
 //! the template sets every part of the type's primary identifier, `primaryIdentifier` (the
-//! names of those properties; see `writable_identifier` below).
+//! names of those properties; see `writable_identifier` below), and `readOnly`, the names of
+//! the top-level properties AWS sets and a template cannot (see `read_only_properties`).
 
 use std::collections::BTreeSet;
 
@@ -156,6 +157,9 @@ pub fn reduce_type(type_name: &str, schema: &Value, patterns: &mut Patterns) -> 
     if let Some(ids) = writable_identifier(schema) {
         m.insert("primaryIdentifier".into(), ids);
     }
+    if let Some(names) = read_only_properties(type_name, schema) {
+        m.insert("readOnly".into(), names);
+    }
     m.insert(
         "attributes".into(),
         Value::Array(
@@ -188,6 +192,43 @@ fn writable_identifier(schema: &Value) -> Option<Value> {
             (!name.contains('/') && !read_only.contains(&id)).then(|| Value::String(name.into()))
         })
         .collect::<Option<Vec<Value>>>()?;
+    (!names.is_empty()).then_some(Value::Array(names))
+}
+
+/// The top-level properties the schema lists as read-only (`readOnlyProperties`: "can be
+/// returned by a read or list request, but can't be set by the user"), which a template
+/// then sets for nothing (`FF2037`). A property the schema also lists as required,
+/// create-only or write-only is left out: those lists contradict the first, and such a
+/// property is taken as one a template may set (CodeArtifact's `EncryptionKey`, Signer's
+/// `ProfileName`). SAM's types have none: their schemas are derived from SAM's, not AWS's
+/// registry, and list properties SAM takes (a state machine's `Name`) as read-only.
+/// <https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html>
+fn read_only_properties(type_name: &str, schema: &Value) -> Option<Value> {
+    if type_name.starts_with(crate::source::SAM_PREFIX) {
+        return None;
+    }
+    let pointers = |key: &str| -> Vec<&str> {
+        schema
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+    };
+    let settable: Vec<&str> = ["createOnlyProperties", "writeOnlyProperties"]
+        .into_iter()
+        .flat_map(pointers)
+        .collect();
+    let required = pointers("required");
+    let props = schema.get("properties").and_then(Value::as_object)?;
+    let names: Vec<Value> = pointers("readOnlyProperties")
+        .into_iter()
+        .filter(|p| !settable.contains(p))
+        .filter_map(|p| p.strip_prefix("/properties/"))
+        .filter(|name| {
+            !name.contains('/') && props.contains_key(*name) && !required.contains(name)
+        })
+        .map(|name| Value::String(name.into()))
+        .collect();
     (!names.is_empty()).then_some(Value::Array(names))
 }
 
@@ -642,6 +683,31 @@ mod tests {
             let r = reduce_type("A::B::C", &s, &mut p);
             assert!(r.get("primaryIdentifier").is_none(), "{r}");
         }
+    }
+
+    #[test]
+    fn read_only_top_level_properties_are_kept_unless_another_list_says_they_are_set() {
+        let schema = json!({
+            "properties": {"Name": {"type": "string"}, "Arn": {"type": "string"},
+                           "Key": {"type": "string"}, "Owner": {"type": "string"},
+                           "Id": {"type": "string"}, "Endpoint": {"type": "object"}},
+            "required": ["Id"],
+            "readOnlyProperties": ["/properties/Arn", "/properties/Key", "/properties/Owner",
+                                   "/properties/Id", "/properties/Endpoint/Address",
+                                   "/properties/Gone"],
+            "createOnlyProperties": ["/properties/Key"],
+            "writeOnlyProperties": ["/properties/Owner"]
+        });
+        let r = reduce_type("AWS::X::Y", &schema, &mut Patterns::default());
+        // Key, Owner and Id contradict (create-only, write-only, required); a nested pointer
+        // and one naming no property are not kept.
+        assert_eq!(r["readOnly"], json!(["Arn"]));
+        let none = json!({"properties": {"Name": {"type": "string"}}});
+        let r = reduce_type("AWS::X::Y", &none, &mut Patterns::default());
+        assert!(r.get("readOnly").is_none(), "{r}");
+        // SAM's schemas are not AWS's registry schemas: their lists are not taken.
+        let r = reduce_type("AWS::Serverless::X", &schema, &mut Patterns::default());
+        assert!(r.get("readOnly").is_none(), "{r}");
     }
 
     #[test]

@@ -282,6 +282,9 @@ registry! {
     CFN_INIT_SHAPE = Warning Validator "FF2036"
         "AWS::CloudFormation::Init metadata that cfn-init cannot read: a config, section or entry that is not a mapping, a setting that is one where text belongs"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-init.html";
+    READ_ONLY_PROPERTY = Warning Validator "FF2037"
+        "a resource sets a property its type's schema lists as read-only: AWS sets it, a template cannot (read it with Fn::GetAtt instead)"
+        "https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -801,6 +801,23 @@ mod tests {
     }
 
     #[test]
+    fn a_read_only_property_is_kept_as_written_and_said_to_be_read_only() {
+        let t = Template::parse(
+            "t.yaml",
+            "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Arn: x\n      Nope: y\n",
+        )
+        .unwrap();
+        let p = import_unvalidated(&[Source::new("web", "t.yaml", t)]).unwrap();
+        assert_eq!(
+            p.escapes,
+            [
+                "web: Resources.B.Properties.Arn: read-only: AWS sets it (read it with `Fn::GetAtt`), a template cannot",
+                "web: Resources.B.Properties.Nope: a property the pinned schema does not have",
+            ],
+        );
+    }
+
+    #[test]
     fn raw_strings_keep_their_lines_when_code_is_indented() {
         let code = "let a = x(r#\"one\ntwo \"q\" // not a comment\nthree\"#);\n// a \"quote\" in a comment\nlet b = \"s\\\"t\";\n";
         assert_eq!(

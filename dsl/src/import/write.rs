@@ -473,6 +473,13 @@ impl<'t> StackWriter<'t> {
                         None => return None,
                     }
                 }
+                // Without a field, an attribute's name is a read-only property: AWS sets
+                // it (the validator's FF2037).
+                None if resource && r.attrs.iter().any(|(a, _, _)| a == k) => rest.push((
+                    k.clone(),
+                    "read-only: AWS sets it (read it with `Fn::GetAtt`), a template cannot"
+                        .to_owned(),
+                )),
                 None if resource => rest.push((
                     k.clone(),
                     "a property the pinned schema does not have".to_owned(),

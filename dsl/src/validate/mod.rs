@@ -9,7 +9,8 @@
 //! What is checked:
 //! - **Schema** (`FF2xxx`): resource types, property names, required properties, value types,
 //!   enums, patterns, lengths, ranges and array sizes, from the constraint data of every
-//!   resource type of the pinned schema set (decoded one type at a time).
+//!   resource type of the pinned schema set (decoded one type at a time); read-only
+//!   properties a template sets for nothing (`FF2037`, a warning).
 //! - **References and limits** (`FF30xx`, `FF31xx`): `Ref`, `Fn::GetAtt`, `Fn::Sub`,
 //!   `DependsOn`, conditions and `Fn::FindInMap` targets; cycles; `Fn::Select` indexes;
 //!   references to conditional resources; CloudFormation's template limits.

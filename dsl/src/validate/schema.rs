@@ -109,8 +109,40 @@ pub(super) fn check(cx: &mut Cx) {
                     guarded: 0,
                 };
                 s.value(schema, v, &mut path, 0);
+                read_only(cx, id, ty, schema, v);
             }
         }
+    }
+}
+
+/// FF2037 (warning): a top-level property the type's schema lists as read-only
+/// (`readOnlyProperties`: "can be returned by a read or list request, but can't be set by
+/// the user"): AWS sets it, so the template's value is not what the resource gets.
+/// CloudFormation accepts the template, hence a warning. `AWS::NoValue` sets nothing.
+/// <https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html>
+fn read_only(cx: &mut Cx, id: &str, ty: &str, schema: &'static Node, props: &Json) {
+    let (Some(names), Some(m)) = (schema.get("readOnly"), props.as_object()) else {
+        return;
+    };
+    for (k, v) in m {
+        if !names.strs().any(|n| n == k) || super::is_no_value(v) {
+            continue;
+        }
+        let attribute = schema
+            .get("attributes")
+            .is_some_and(|a| a.strs().any(|n| n == k));
+        let hint = if attribute {
+            format!("remove it; to use the value AWS gives it, write `Fn::GetAtt: [{id}, {k}]`")
+        } else {
+            "remove it: AWS sets it when it creates the resource".to_owned()
+        };
+        cx.report(
+            rules::READ_ONLY_PROPERTY,
+            Some(id),
+            super::dotted(&[id, "Properties", k]),
+            format!("`{k}` is read-only in {ty}: AWS sets it, a template cannot"),
+            Some(hint),
+        );
     }
 }
 
@@ -685,7 +717,7 @@ fn sam_globals(cx: &mut Cx) {
         let props = schema.get("properties");
         for key in entries.keys() {
             if props.and_then(|p| p.get(key)).is_none() {
-                let hint = suggest(key, prop_names(props)).map_or_else(
+                let hint = suggest(key, settable(schema, props)).map_or_else(
                     || format!("Globals.{kind} takes properties of AWS::Serverless::{kind}"),
                     |s| format!("did you mean `{s}`?"),
                 );
@@ -1274,11 +1306,10 @@ impl Walk<'_, '_> {
             match props.and_then(|p| p.get(k)) {
                 Some(pn) => self.value(pn, v, path, depth + 1),
                 None if closed => {
-                    let names = prop_names(props);
-                    let hint = match suggest(k, names) {
+                    let hint = match suggest(k, settable(self.schema, props)) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => {
-                            let all: Vec<&str> = prop_names(props).collect();
+                            let all: Vec<&str> = settable(self.schema, props).collect();
                             if all.len() <= 30 {
                                 format!("known properties: {}", all.join(", "))
                             } else {
@@ -1442,12 +1473,23 @@ impl Walk<'_, '_> {
 }
 
 /// The property names of a `properties` node.
-fn prop_names(props: Option<&'static Node>) -> impl Iterator<Item = &'static str> {
+/// The names of `props` (a node of the type `schema`) a template may set: at the top level,
+/// those the schema does not list as read-only (FF2037), which a "did you mean" must not
+/// offer.
+fn settable(
+    schema: &'static Node,
+    props: Option<&'static Node>,
+) -> impl Iterator<Item = &'static str> {
+    let read_only = match (props, schema.get("properties")) {
+        (Some(p), Some(top)) if std::ptr::eq(p, top) => schema.get("readOnly"),
+        _ => None,
+    };
     props
         .and_then(Node::as_object)
         .unwrap_or_default()
         .iter()
         .map(|(k, _)| *k)
+        .filter(move |k| !read_only.is_some_and(|r| r.strs().any(|n| n == *k)))
 }
 
 /// A schema number as text: Rust writes a whole `f64` without a fraction or an exponent
@@ -2368,6 +2410,44 @@ Resources:
                 .2
                 .ends_with(" known properties; see the resource's documentation"),
             "{bucket:?}"
+        );
+    }
+
+    #[test]
+    fn a_read_only_property_is_a_warning_and_never_a_suggestion() {
+        let found = full_diags(
+            "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Arn: x\n      \
+             DomainName: !Ref AWS::NoValue\n      BucketName: my-bucket\n      WebsiteURL: !If [C, u, v]\n\
+             Conditions:\n  C: !Equals [a, a]\n",
+        );
+        let ro: Vec<_> = found.iter().filter(|d| d.0 == "FF2037").collect();
+        // AWS::NoValue sets nothing; a value in either branch of an Fn::If is set.
+        assert_eq!(
+            ro.iter().map(|d| d.1.as_str()).collect::<Vec<_>>(),
+            ["B.Properties.Arn", "B.Properties.WebsiteURL"],
+            "{found:?}"
+        );
+        assert_eq!(
+            ro[0].2,
+            "`Arn` is read-only in AWS::S3::Bucket: AWS sets it, a template cannot"
+        );
+        assert_eq!(
+            ro[0].3,
+            "remove it; to use the value AWS gives it, write `Fn::GetAtt: [B, Arn]`"
+        );
+        assert!(
+            found.iter().all(|d| d.0 == "FF2037"),
+            "a warning, and nothing else: {found:?}"
+        );
+        // A misspelt property is never offered a read-only one, nor are they listed.
+        let typo = full_diags("Resources:\n  T: {Type: AWS::SNS::Topic, Properties: {TopicArm: x}}\n");
+        assert_eq!(typo.len(), 1, "{typo:?}");
+        assert_eq!((typo[0].0.as_str(), typo[0].1.as_str()), ("FF2002", "T.Properties.TopicArm"));
+        assert!(
+            typo[0].3.starts_with("known properties: ")
+                && typo[0].3.contains("TopicName")
+                && !typo[0].3.contains("TopicArn"),
+            "{typo:?}"
         );
     }
 
