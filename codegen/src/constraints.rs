@@ -224,9 +224,7 @@ fn read_only_properties(type_name: &str, schema: &Value) -> Option<Value> {
         .into_iter()
         .filter(|p| !settable.contains(p))
         .filter_map(|p| p.strip_prefix("/properties/"))
-        .filter(|name| {
-            !name.contains('/') && props.contains_key(*name) && !required.contains(name)
-        })
+        .filter(|name| !name.contains('/') && props.contains_key(*name) && !required.contains(name))
         .map(|name| Value::String(name.into()))
         .collect();
     (!names.is_empty()).then_some(Value::Array(names))

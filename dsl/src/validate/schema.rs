@@ -2440,9 +2440,13 @@ Resources:
             "a warning, and nothing else: {found:?}"
         );
         // A misspelt property is never offered a read-only one, nor are they listed.
-        let typo = full_diags("Resources:\n  T: {Type: AWS::SNS::Topic, Properties: {TopicArm: x}}\n");
+        let typo =
+            full_diags("Resources:\n  T: {Type: AWS::SNS::Topic, Properties: {TopicArm: x}}\n");
         assert_eq!(typo.len(), 1, "{typo:?}");
-        assert_eq!((typo[0].0.as_str(), typo[0].1.as_str()), ("FF2002", "T.Properties.TopicArm"));
+        assert_eq!(
+            (typo[0].0.as_str(), typo[0].1.as_str()),
+            ("FF2002", "T.Properties.TopicArm")
+        );
         assert!(
             typo[0].3.starts_with("known properties: ")
                 && typo[0].3.contains("TopicName")
