@@ -29,7 +29,11 @@
 //! is a closed mapping with properties gives its `required` and closedness, which the
 //! validator applies to mapping values only: see `only_mapping_alternative`), `dependentExcluded` (`{"A": ["B", ...]}`: when
 //! property A is set, none of the B may be; only names the node's `properties` has, see
-//! `excluded` below) and `items`. A type's root adds `definitions` and
+//! `excluded` below), `dependentRequired` (`{"A": ["B", ...]}`: when A is set, every B
+//! must be; the same filtering), `requiredSets` (`[{"one" | "any": [[names], ...]}]`:
+//! exactly one, or at least one, of the groups of properties must be all set; from
+//! `requiredXor`, `requiredOr` and alternatives that only require properties, see
+//! `required_sets` below) and `items`. A type's root adds `definitions` and
 //! `attributes` (what `Fn::GetAtt` accepts: dotted names, `*` for any segment, a trailing
 //! `.*` for any suffix, or `*` alone for anything; see [`crate::getatt`]) and, for a type whose
 //! service AWS has shut down, is shutting down or keeps in maintenance mode, `lifecycle`
@@ -308,6 +312,76 @@ fn excluded(n: &Map<String, Value>, props: &Map<String, Value>) -> Option<Value>
     (!kept.is_empty()).then_some(Value::Object(kept))
 }
 
+/// The node's `dependentRequired` (`{"A": ["B", ...]}`: when A is set, every B must be),
+/// kept for names that are properties of the node, as `dependentExcluded` is.
+fn dependent_required(n: &Map<String, Value>, props: &Map<String, Value>) -> Option<Value> {
+    let dr = n.get("dependentRequired")?.as_object()?;
+    let kept: Map<String, Value> = dr
+        .iter()
+        .filter(|(a, _)| props.contains_key(a.as_str()))
+        .filter_map(|(a, bs)| {
+            let bs: Vec<Value> = bs
+                .as_array()?
+                .iter()
+                .filter(|b| b.as_str().is_some_and(|b| b != a && props.contains_key(b)))
+                .cloned()
+                .collect();
+            (!bs.is_empty()).then(|| (a.clone(), Value::Array(bs)))
+        })
+        .collect();
+    (!kept.is_empty()).then_some(Value::Object(kept))
+}
+
+/// Which of the node's properties must be set together, one way or another, as a list of
+/// `{"one": GROUPS}` (exactly one group complete) and `{"any": GROUPS}` (at least one),
+/// each group a list of property names that must all be set:
+/// - cfn-lint's `requiredXor: [A, B]` (exactly one of them) and `requiredOr: [A, B]` (at
+///   least one), its encoding of what AWS's API references say;
+/// - a `oneOf` (exactly one) or `anyOf` (at least one) whose alternatives only require
+///   properties (`{"required": [...]}`, as JSON Schema reads them: an alternative holds when
+///   all of its properties are set). Alternatives that also describe properties or types
+///   are not kept (their folding above stays lenient).
+///
+/// A set naming a property the node does not have is dropped whole: it could never be met.
+fn required_sets(n: &Map<String, Value>, props: &Map<String, Value>) -> Option<Value> {
+    let names = |v: &Value| -> Option<Vec<Value>> {
+        let a = v.as_array()?;
+        let all = a
+            .iter()
+            .all(|x| x.as_str().is_some_and(|x| props.contains_key(x)));
+        (all && !a.is_empty()).then(|| a.clone())
+    };
+    let mut sets = Vec::new();
+    for (key, kind) in [("requiredXor", "one"), ("requiredOr", "any")] {
+        let groups: Option<Vec<Value>> = n
+            .get(key)
+            .and_then(names)
+            .map(|ns| ns.into_iter().map(|x| Value::Array(vec![x])).collect());
+        if let Some(g) = groups.filter(|g| !g.is_empty()) {
+            sets.push(serde_json::json!({ kind: g }));
+        }
+    }
+    for (key, kind) in [("oneOf", "one"), ("anyOf", "any")] {
+        let Some(alts) = n.get(key).and_then(Value::as_array) else {
+            continue;
+        };
+        let groups: Option<Vec<Value>> = alts
+            .iter()
+            .map(|alt| {
+                let a = alt.as_object()?;
+                if a.keys().any(|k| k != "required" && k != "description") {
+                    return None;
+                }
+                names(a.get("required")?).map(Value::Array)
+            })
+            .collect();
+        if let Some(g) = groups.filter(|g| !g.is_empty()) {
+            sets.push(serde_json::json!({ kind: g }));
+        }
+    }
+    (!sets.is_empty()).then_some(Value::Array(sets))
+}
+
 /// When a node without properties of its own has alternatives (`anyOf` or `oneOf`) of which
 /// exactly one takes a mapping, and that one is a mapping with properties (SAM's
 /// `Location: string | {ApplicationId, SemanticVersion}`): that alternative's required
@@ -521,6 +595,12 @@ impl Reducer<'_> {
         if let Some(x) = excluded(n, &props) {
             out.insert("dependentExcluded".into(), x);
         }
+        if let Some(x) = dependent_required(n, &props) {
+            out.insert("dependentRequired".into(), x);
+        }
+        if let Some(x) = required_sets(n, &props) {
+            out.insert("requiredSets".into(), x);
+        }
         if !props.is_empty() {
             out.insert("properties".into(), Value::Object(props));
         }
@@ -576,7 +656,8 @@ mod tests {
                 "additionalProperties": false,
                 "definitions": {"B": {"type": "object", "properties": {"E": {"enum": ["x"], "ci": true},
                                                                         "F": {"enum": ["y"]}},
-                                      "additionalProperties": false}},
+                                      "additionalProperties": false,
+                                      "requiredSets": [{"any": [["E"]]}]}},
                 "attributes": ["Arn", "Endpoint.Address"]
             })
         );
@@ -658,6 +739,33 @@ mod tests {
         assert_eq!(r["dependentExcluded"], json!({"A": ["B"], "B": ["A"]}));
         let c = &r["definitions"]["C"];
         assert!(c.get("dependentExcluded").is_none(), "{c}");
+    }
+
+    #[test]
+    fn required_sets_and_dependent_required_are_kept_for_the_node_s_own_properties() {
+        let schema = json!({
+            "properties": {"A": {"type": "string"}, "B": {"type": "string"},
+                           "C": {"type": "string"}, "D": {"$ref": "#/definitions/D"}},
+            "requiredXor": ["A", "B"],
+            "requiredOr": ["B", "Gone"],
+            "oneOf": [{"required": ["A"]}, {"required": ["B", "C"], "description": "both"}],
+            "anyOf": [{"required": ["A"]}, {"required": ["B"], "properties": {"B": {}}}],
+            "dependentRequired": {"A": ["C", "Gone"], "Gone": ["A"], "B": ["Gone"]},
+            "definitions": {"D": {"type": "object", "properties": {"X": {"type": "string"}},
+                                  "anyOf": [{"required": ["X"]}]}}
+        });
+        let r = reduce_type("AWS::X::Y", &schema, &mut Patterns::default());
+        // requiredOr names a property the node lacks, the anyOf has an alternative that
+        // describes more than what it requires: neither is kept.
+        assert_eq!(
+            r["requiredSets"],
+            json!([{"one": [["A"], ["B"]]}, {"one": [["A"], ["B", "C"]]}])
+        );
+        assert_eq!(r["dependentRequired"], json!({"A": ["C"]}));
+        assert_eq!(
+            r["definitions"]["D"]["requiredSets"],
+            json!([{"any": [["X"]]}])
+        );
     }
 
     #[test]

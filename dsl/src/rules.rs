@@ -455,7 +455,7 @@ registry! {
         "scalable target MinCapacity greater than MaxCapacity"
         "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html";
     SCALING_POLICY_TARGET = Error Validator "FF4033"
-        "scaling policy that names no scalable target"
+        "a scaling policy's ScalingTargetId refers to a resource that is not a scalable target (naming no target at all is FF2003, from the schema)"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalingpolicy.html";
     SCALED_DESIRED_COUNT = Warning Validator "FF4034"
         "auto-scaled ECS service that sets DesiredCount (every update scales it back)"

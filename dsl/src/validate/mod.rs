@@ -7,7 +7,8 @@
 //! deploy ([`capabilities`]).
 //!
 //! What is checked:
-//! - **Schema** (`FF2xxx`): resource types, property names, required properties, value types,
+//! - **Schema** (`FF2xxx`): resource types, property names, required properties (also those
+//!   required one of a set, or together with another), value types,
 //!   enums, patterns, lengths, ranges and array sizes, from the constraint data of every
 //!   resource type of the pinned schema set (decoded one type at a time); read-only
 //!   properties a template sets for nothing (`FF2037`, a warning).

@@ -597,6 +597,11 @@ struct View {
     format: Option<&'static Node>,
     /// `dependentExcluded`: property → the properties that may not be set with it.
     excluded: Option<&'static Node>,
+    /// `dependentRequired`: property → the properties that must be set with it.
+    dependent: Option<&'static Node>,
+    /// `requiredSets`: groups of properties of which exactly one, or at least one, must be
+    /// all set.
+    sets: Option<&'static Node>,
     min_len: Option<f64>,
     max_len: Option<f64>,
     min: Option<f64>,
@@ -624,6 +629,8 @@ impl View {
                 "pattern" => v.pattern = x.as_str(),
                 "format" => v.format = Some(x),
                 "dependentExcluded" => v.excluded = Some(x),
+                "dependentRequired" => v.dependent = Some(x),
+                "requiredSets" => v.sets = Some(x),
                 "minLength" => v.min_len = x.as_f64(),
                 "maxLength" => v.max_len = x.as_f64(),
                 "minimum" => v.min = x.as_f64(),
@@ -1333,6 +1340,10 @@ impl Walk<'_, '_> {
             path.truncate(len);
         }
         self.excluded(n, m, path);
+        if !data::is_sam(self.ty) {
+            self.required_sets(n, m, path);
+            self.dependent_required(n, m, path);
+        }
         // The top-level property this mapping is (in): Globals may give what it lacks.
         let top = path
             .strip_prefix(self.id)
@@ -1432,6 +1443,139 @@ impl Walk<'_, '_> {
 }
 
 impl Walk<'_, '_> {
+    /// FF2003 and FF2022 for the schema's required sets (`requiredXor`, `requiredOr`, and
+    /// `oneOf`/`anyOf` alternatives that only require properties: see the generator's
+    /// `required_sets`): when no group is all set, a required property is missing; when a
+    /// set takes exactly one group and two are set, they exclude each other (reported at the
+    /// later one, unless `dependentExcluded` already says so). A property that is an `Fn::If`
+    /// which may give `AWS::NoValue` counts as set for the first check and as unset for the
+    /// second, so that neither fires on a template some parameters make right. Not judged
+    /// for SAM's types, whose properties `Globals` may give.
+    /// <https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html>
+    fn required_sets(&mut self, n: &View, m: &serde_json::Map<String, Json>, path: &str) {
+        let Some(sets) = n.sets.and_then(Node::as_array) else {
+            return;
+        };
+        // May be set (not AWS::NoValue) / is set whatever the conditions.
+        let may = |k: &str| m.field(k).is_some_and(|v| !super::is_no_value(v));
+        let is = |k: &str| m.field(k).is_some_and(|v| !super::may_be_no_value(v));
+        for set in sets {
+            let Some((kind, groups)) = set.as_object().and_then(|o| o.first()) else {
+                continue;
+            };
+            let groups = groups.as_array().unwrap_or_default();
+            if !groups.iter().any(|g| g.strs().all(may)) {
+                let quantity = if *kind == "one" {
+                    "exactly one"
+                } else {
+                    "at least one"
+                };
+                self.cx.report(
+                    rules::REQUIRED_PROPERTY,
+                    Some(self.id),
+                    path.to_owned(),
+                    format!(
+                        "missing a required property: set {quantity} of {}",
+                        describe_groups(groups)
+                    ),
+                    None,
+                );
+                continue;
+            }
+            if *kind != "one" {
+                continue;
+            }
+            // The first property of each group that is all set, in the template's order.
+            let at = |k: &str| m.keys().position(|x| x == k);
+            let mut set_groups: Vec<&str> = groups
+                .iter()
+                .filter(|g| g.strs().all(is))
+                .filter_map(|g| g.strs().min_by_key(|k| at(k)))
+                .collect();
+            set_groups.sort_by_key(|k| at(k));
+            if let [first, later, ..] = set_groups[..]
+                && !excludes(n, first, later)
+            {
+                self.cx.report(
+                    rules::EXCLUSIVE_PROPERTIES,
+                    Some(self.id),
+                    format!("{path}.{later}"),
+                    format!(
+                        "`{first}` and `{later}` are both set, but only one of {} may be",
+                        describe_groups(groups)
+                    ),
+                    Some(format!("keep one of `{first}` and `{later}`")),
+                );
+            }
+        }
+    }
+
+    /// FF2003: a property the schema's `dependentRequired` says must be set with another
+    /// that is (`A` set, so `B` must be). The property that requires counts only when it is
+    /// set whatever the conditions; the one required, when it may be set.
+    /// <https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html>
+    fn dependent_required(&mut self, n: &View, m: &serde_json::Map<String, Json>, path: &str) {
+        let Some(dependent) = n.dependent.and_then(Node::as_object) else {
+            return;
+        };
+        for (k, v) in m {
+            let Some((_, needs)) = dependent.iter().find(|(a, _)| *a == k.as_str()) else {
+                continue;
+            };
+            if super::may_be_no_value(v) {
+                continue;
+            }
+            for b in needs.strs() {
+                if m.field(b).is_none_or(super::is_no_value) {
+                    self.cx.report(
+                        rules::REQUIRED_PROPERTY,
+                        Some(self.id),
+                        path.to_owned(),
+                        format!(
+                            "missing the property `{b}`, which {} requires with `{k}`",
+                            self.ty
+                        ),
+                        Some(format!("set `{b}`, or remove `{k}`")),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Whether the node's `dependentExcluded` already makes `a` and `b` exclude each other.
+fn excludes(n: &View, a: &str, b: &str) -> bool {
+    let Some(excluded) = n.excluded.and_then(Node::as_object) else {
+        return false;
+    };
+    let lists = |x: &str, y: &str| {
+        excluded
+            .iter()
+            .any(|(k, v)| *k == x && v.strs().any(|n| n == y))
+    };
+    lists(a, b) || lists(b, a)
+}
+
+/// Groups of property names for a message: `` `A`, `B` or (`C` and `D`) ``.
+fn describe_groups(groups: &[Node]) -> String {
+    let names: Vec<String> = groups
+        .iter()
+        .map(|g| {
+            let names: Vec<String> = g.strs().map(|n| format!("`{n}`")).collect();
+            if names.len() > 1 {
+                format!("({})", names.join(" and "))
+            } else {
+                names.concat()
+            }
+        })
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
+}
+
+impl Walk<'_, '_> {
     /// FF2022: two properties the schema excludes together (`dependentExcluded`) both set,
     /// reported once per pair at the later one. A property whose value is `AWS::NoValue`, or
     /// an `Fn::If` that may give it, may be absent, so it does not count.
@@ -1523,6 +1667,16 @@ mod tests {
             .filter(|d| d.0.starts_with("FF200") || d.0.starts_with("FF300"))
             .map(|d| (d.0, d.1))
             .collect()
+    }
+
+    /// (rule, path) of every diagnostic of `yaml`.
+    fn rule_paths(yaml: &str) -> Vec<(String, String)> {
+        full_diags(yaml).into_iter().map(|d| (d.0, d.1)).collect()
+    }
+
+    /// A (rule, path) pair.
+    fn s(rule: &str, path: &str) -> (String, String) {
+        (rule.to_owned(), path.to_owned())
     }
 
     /// (rule, path, message, hint) of every diagnostic of `yaml`.
@@ -2452,6 +2606,99 @@ Resources:
                 && typo[0].3.contains("TopicName")
                 && !typo[0].3.contains("TopicArn"),
             "{typo:?}"
+        );
+    }
+
+    #[test]
+    fn required_sets_need_one_group_and_exclusive_ones_only_one() {
+        let ingress = |props: &str| {
+            rule_paths(&format!(
+                "Conditions:\n  C: !Equals [a, a]\nResources:\n  I:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: sg-12345678\n      IpProtocol: tcp\n{props}"
+            ))
+        };
+        // requiredXor: none of the sources...
+        let none = full_diags(
+            "Resources:\n  I: {Type: AWS::EC2::SecurityGroupIngress, Properties: {GroupId: sg-12345678, IpProtocol: tcp}}\n",
+        );
+        assert_eq!(none.len(), 1, "{none:?}");
+        assert_eq!(
+            (none[0].0.as_str(), none[0].1.as_str(), none[0].2.as_str()),
+            (
+                "FF2003",
+                "I.Properties",
+                "missing a required property: set exactly one of `CidrIp`, `CidrIpv6`, \
+                 `SourcePrefixListId`, `SourceSecurityGroupId` or `SourceSecurityGroupName`"
+            )
+        );
+        // ... or two of them, reported once, at the later one.
+        assert_eq!(
+            ingress("      CidrIp: 10.0.0.0/8\n      SourceSecurityGroupId: sg-87654321\n"),
+            [s("FF2022", "I.Properties.SourceSecurityGroupId")]
+        );
+        assert_eq!(ingress("      CidrIp: 10.0.0.0/8\n"), []);
+        // One or the other by a condition: right for every value of it.
+        assert_eq!(
+            ingress(
+                "      CidrIp: !If [C, 10.0.0.0/8, !Ref AWS::NoValue]\n      \
+                 SourceSecurityGroupId: !If [C, !Ref AWS::NoValue, sg-87654321]\n"
+            ),
+            []
+        );
+        // AWS::NoValue sets nothing.
+        assert_eq!(
+            ingress("      CidrIp: !Ref AWS::NoValue\n"),
+            [s("FF2003", "I.Properties")]
+        );
+        // anyOf alternatives that only require: at least one of them.
+        let policy = |props: &str| {
+            rule_paths(&format!(
+                "Resources:\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: p\n      \
+                 PolicyDocument: {{Version: '2012-10-17', Statement: [{{Effect: Allow, Action: 's3:GetObject', Resource: '*'}}]}}\n{props}"
+            ))
+        };
+        assert_eq!(policy(""), [s("FF2003", "P.Properties")]);
+        assert_eq!(policy("      Roles: [r]\n      Users: [u]\n"), []);
+        // A group of several properties is named as one.
+        let version = full_diags(
+            "Resources:\n  V: {Type: AWS::CloudFormation::PublicTypeVersion, Properties: {Type: HOOK}}\n",
+        );
+        assert!(
+            version.iter().any(|d| d.0 == "FF2003"
+                && d.2 == "missing a required property: set exactly one of (`TypeName` and `Type`) or `Arn`"),
+            "{version:?}"
+        );
+    }
+
+    #[test]
+    fn a_property_another_depends_on_is_required_with_it() {
+        let yaml = |sse: &str| {
+            format!(
+                "Conditions:\n  C: !Equals [a, a]\nResources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      \
+                 BillingMode: PAY_PER_REQUEST\n      KeySchema: [{{AttributeName: id, KeyType: HASH}}]\n      \
+                 AttributeDefinitions: [{{AttributeName: id, AttributeType: S}}]\n      SSESpecification: {sse}\n"
+            )
+        };
+        let table = |sse: &str| rule_paths(&yaml(sse));
+        assert_eq!(
+            table("{SSEEnabled: true, KMSMasterKeyId: alias/k}"),
+            [s("FF2003", "T.Properties.SSESpecification")]
+        );
+        let found = full_diags(&yaml("{SSEEnabled: true, KMSMasterKeyId: alias/k}"));
+        assert_eq!(
+            (found[0].2.as_str(), found[0].3.as_str()),
+            (
+                "missing the property `SSEType`, which AWS::DynamoDB::Table requires with `KMSMasterKeyId`",
+                "set `SSEType`, or remove `KMSMasterKeyId`"
+            )
+        );
+        assert_eq!(
+            table("{SSEEnabled: true, KMSMasterKeyId: alias/k, SSEType: KMS}"),
+            []
+        );
+        // Set only under a condition: not judged.
+        assert_eq!(
+            table("{SSEEnabled: true, KMSMasterKeyId: !If [C, alias/k, !Ref AWS::NoValue]}"),
+            []
         );
     }
 

@@ -55,38 +55,25 @@ pub(super) fn scaling(cx: &mut Cx) {
             }
         }
     }
+    // FF4033: a policy's ScalingTargetId must be a scalable target. That a policy names its
+    // target one way (ScalingTargetId) or the other (ResourceId, with ScalableDimension and
+    // ServiceNamespace) is the schema's (`requiredXor`, `dependentRequired`: FF2003).
     let policies: Vec<(&str, Option<&JsonMap>)> = cx
         .resources_of("AWS::ApplicationAutoScaling::ScalingPolicy")
         .map(|(id, _, p)| (id, p))
         .collect();
     for (id, props) in policies {
-        let p = |k: &str| props.and_then(|m| m.field(k));
-        if let Some(t) = p("ScalingTargetId") {
-            if let Some(target) = ref_target(Some(t))
-                && let Some(ty) = cx.resource_type(target)
-                && ty != "AWS::ApplicationAutoScaling::ScalableTarget"
-            {
-                cx.report(
-                    rules::SCALING_POLICY_TARGET,
-                    Some(id),
-                    format!("{id}.Properties.ScalingTargetId"),
-                    format!("ScalingTargetId refers to `{target}`, a {ty}, not a scalable target"),
-                    Some("refer to an AWS::ApplicationAutoScaling::ScalableTarget".into()),
-                );
-            }
-            continue;
-        }
-        let missing: Vec<&str> = ["ResourceId", "ScalableDimension", "ServiceNamespace"]
-            .into_iter()
-            .filter(|k| p(k).is_none())
-            .collect();
-        if !missing.is_empty() {
+        let t = props.and_then(|m| m.field("ScalingTargetId"));
+        if let Some(target) = ref_target(t)
+            && let Some(ty) = cx.resource_type(target)
+            && ty != "AWS::ApplicationAutoScaling::ScalableTarget"
+        {
             cx.report(
                 rules::SCALING_POLICY_TARGET,
                 Some(id),
-                format!("{id}.Properties"),
-                "the scaling policy names no scalable target".to_owned(),
-                Some("set ScalingTargetId: !Ref <ScalableTarget>, or ResourceId, ScalableDimension and ServiceNamespace".into()),
+                format!("{id}.Properties.ScalingTargetId"),
+                format!("ScalingTargetId refers to `{target}` ({ty}), not a scalable target"),
+                Some("refer to an AWS::ApplicationAutoScaling::ScalableTarget".into()),
             );
         }
     }
@@ -190,19 +177,21 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
     }
 
-    /// A scaling policy names its target by ScalingTargetId, or by the three properties
-    /// that identify it.
+    /// A scaling policy's ScalingTargetId is a scalable target; naming none is the schema's
+    /// (FF2003), not reported twice.
     #[test]
-    fn a_scaling_policy_names_its_target_one_way_or_the_other() {
+    fn a_scaling_policy_s_target_is_a_scalable_target() {
         let policy = |props: &str| {
             format!(
-                "Resources:\n  Policy:\n    Type: AWS::ApplicationAutoScaling::ScalingPolicy\n    Properties:\n      PolicyName: p\n      PolicyType: TargetTrackingScaling\n      TargetTrackingScalingPolicyConfiguration: {{TargetValue: 50, PredefinedMetricSpecification: {{PredefinedMetricType: ECSServiceAverageCPUUtilization}}}}\n{props}"
+                "Resources:\n  Api:\n    Type: AWS::SNS::Topic\n  Policy:\n    Type: AWS::ApplicationAutoScaling::ScalingPolicy\n    Properties:\n      PolicyName: p\n      PolicyType: TargetTrackingScaling\n      TargetTrackingScalingPolicyConfiguration: {{TargetValue: 50, PredefinedMetricSpecification: {{PredefinedMetricType: ECSServiceAverageCPUUtilization}}}}\n{props}"
             )
         };
-        assert!(found(&policy("      ResourceId: service/web/api\n      ScalableDimension: ecs:service:DesiredCount\n      ServiceNamespace: ecs\n"), "FF4033").is_empty());
-        let f = found(&policy("      ResourceId: service/web/api\n"), "FF4033");
+        let f = found(&policy("      ScalingTargetId: !Ref Api\n"), "FF4033");
         assert_eq!(f.len(), 1, "{f:?}");
-        assert_eq!(f[0].1, "Policy.Properties");
+        assert_eq!(f[0].1, "Policy.Properties.ScalingTargetId");
+        assert!(found(&policy("      ResourceId: service/web/api\n"), "FF4033").is_empty());
+        let f = found(&policy("      ResourceId: service/web/api\n"), "FF2003");
+        assert_eq!(f.len(), 2, "ScalableDimension and ServiceNamespace: {f:?}");
     }
 
     /// A literal `service/<cluster>/<name>` is the service whose ServiceName is that name,
