@@ -1304,7 +1304,7 @@ Resources:
         - [A, B, C]
         - ${Prefix}Subnet${Suffix}:
             Type: AWS::EC2::Subnet
-            Properties: {VpcId: !Ref VPC}
+            Properties: {VpcId: !Ref VPC, CidrBlock: 10.0.0.0/24}
           Nacl${Prefix}Subnet${Suffix}Association:
             Type: AWS::EC2::SubnetNetworkAclAssociation
             Properties:
