@@ -24,13 +24,15 @@
 //! `enum` (from `enum`, or from cfn-lint's `enumCaseInsensitive` list with `ci: true` added,
 //! which the validator compares ignoring case; `const` becomes a one-value enum), `pattern`, `format` (a list of cfn-lint's identifier and CIDR formats, one of which a string
 //! must have: see `formats` below), `minLength`, `maxLength`, `minimum`, `maximum`,
-//! `minItems`, `maxItems`, `uniqueItems` (only when true), `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
+//! `multipleOf` (when above zero), `minItems`, `maxItems`, `minProperties`, `maxProperties`,
+//! `uniqueItems` (only when true), `uniqueKeys` (cfn-lint's: no two mapping items of a list
+//! with the same values for these keys), `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
 //! or alternatives make other keys legal; an `anyOf`/`oneOf` whose only mapping alternative
 //! is a closed mapping with properties gives its `required` and closedness, which the
 //! validator applies to mapping values only: see `only_mapping_alternative`), `dependentExcluded` (`{"A": ["B", ...]}`: when
 //! property A is set, none of the B may be; only names the node's `properties` has, see
 //! `excluded` below), `dependentRequired` (`{"A": ["B", ...]}`: when A is set, every B
-//! must be; the same filtering), `requiredSets` (`[{"one" | "any": [[names], ...]}]`:
+//! must be; also from draft 4's `dependencies` of that form; the same filtering), `requiredSets` (`[{"one" | "any": [[names], ...]}]`:
 //! exactly one, or at least one, of the groups of properties must be all set; from
 //! `requiredXor`, `requiredOr` and alternatives that only require properties, see
 //! `required_sets` below) and `items`. A type's root adds `definitions` and
@@ -313,11 +315,15 @@ fn excluded(n: &Map<String, Value>, props: &Map<String, Value>) -> Option<Value>
 }
 
 /// The node's `dependentRequired` (`{"A": ["B", ...]}`: when A is set, every B must be),
-/// kept for names that are properties of the node, as `dependentExcluded` is.
+/// and its `dependencies` of that form, kept for names that are properties of the node, as
+/// `dependentExcluded` is.
 fn dependent_required(n: &Map<String, Value>, props: &Map<String, Value>) -> Option<Value> {
-    let dr = n.get("dependentRequired")?.as_object()?;
-    let kept: Map<String, Value> = dr
-        .iter()
+    // Draft 4's `dependencies` says the same when its value is a list of names (a schema
+    // as the value is not kept).
+    let kept: Map<String, Value> = ["dependentRequired", "dependencies"]
+        .into_iter()
+        .filter_map(|key| n.get(key).and_then(Value::as_object))
+        .flatten()
         .filter(|(a, _)| props.contains_key(a.as_str()))
         .filter_map(|(a, bs)| {
             let bs: Vec<Value> = bs
@@ -475,6 +481,14 @@ impl Reducer<'_> {
         if n.get("uniqueItems") == Some(&Value::Bool(true)) {
             out.insert("uniqueItems".into(), Value::Bool(true));
         }
+        // cfn-lint's keyword: the items of a list are mappings no two of which have the same
+        // values for these keys (a container's environment variables, by `Name`).
+        if let Some(keys) = n.get("uniqueKeys").and_then(Value::as_array)
+            && !keys.is_empty()
+            && keys.iter().all(Value::is_string)
+        {
+            out.insert("uniqueKeys".into(), Value::Array(keys.clone()));
+        }
         if let Some(e) = n.get("enum").filter(|e| e.is_array()) {
             out.insert("enum".into(), e.clone());
         } else if let Some(e) = n.get("enumCaseInsensitive").filter(|e| e.is_array()) {
@@ -493,6 +507,9 @@ impl Reducer<'_> {
             "maximum",
             "minItems",
             "maxItems",
+            "minProperties",
+            "maxProperties",
+            "multipleOf",
         ] {
             if let Some(v) = n.get(key) {
                 let keep = match key {
@@ -503,6 +520,9 @@ impl Reducer<'_> {
                         };
                         v.is_string()
                     }
+                    // A step of zero or less is no step (JSON Schema: "strictly greater
+                    // than 0").
+                    "multipleOf" => v.as_f64().is_some_and(|x| x > 0.0),
                     _ => v.is_number(),
                 };
                 if keep {
@@ -766,6 +786,29 @@ mod tests {
             r["definitions"]["D"]["requiredSets"],
             json!([{"any": [["X"]]}])
         );
+    }
+
+    #[test]
+    fn sizes_of_mappings_steps_unique_keys_and_draft_4_dependencies_are_kept() {
+        let schema = json!({
+            "properties": {
+                "Tags": {"type": "object", "maxProperties": 50, "minProperties": 1},
+                "Percent": {"type": "number", "multipleOf": 0.1},
+                "Odd": {"type": "number", "multipleOf": 0},
+                "Env": {"type": "array", "uniqueKeys": ["Name"], "items": {"type": "object"}},
+                "Min": {"type": "integer"}, "Max": {"type": "integer"}
+            },
+            "dependencies": {"Min": ["Max"], "Max": {"required": ["Min"]}}
+        });
+        let r = reduce_type("AWS::X::Y", &schema, &mut Patterns::default());
+        let p = &r["properties"];
+        assert_eq!(p["Tags"]["maxProperties"], json!(50));
+        assert_eq!(p["Tags"]["minProperties"], json!(1));
+        assert_eq!(p["Percent"]["multipleOf"], json!(0.1));
+        assert!(p["Odd"].get("multipleOf").is_none(), "{}", p["Odd"]);
+        assert_eq!(p["Env"]["uniqueKeys"], json!(["Name"]));
+        // A list of names is kept; a schema as the value is not.
+        assert_eq!(r["dependentRequired"], json!({"Min": ["Max"]}));
     }
 
     #[test]

@@ -196,10 +196,10 @@ registry! {
         "string length out of range"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html";
     NUMBER_RANGE = Error Validator "FF2008"
-        "number out of range"
+        "number out of range, or not a multiple of the schema's step (multipleOf)"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html";
     ARRAY_SIZE = Error Validator "FF2009"
-        "array size out of range"
+        "array size, or a mapping's number of entries, out of range"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html";
     FOREACH_SYNTAX = Error Validator "FF2010"
         "Fn::ForEach that CloudFormation cannot expand: not [Identifier, Collection, {OutputKey: OutputValue}], a collection that is not a list, or no AWS::LanguageExtensions transform"
@@ -256,7 +256,7 @@ registry! {
         "an ElastiCache replication group with automatic failover and fewer than 2 nodes, or in cluster mode without automatic failover"
         "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html";
     DUPLICATE_ITEM = Warning Validator "FF2028"
-        "a list whose items the schema says are unique repeats an item (one is enough; resource types whose handlers check the schema refuse the list)"
+        "a list whose items the schema says are unique repeats an item, or one's key values (uniqueKeys: environment variables by Name); one is enough, and resource types whose handlers check the schema refuse the list"
         "https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html";
     DYNAMODB_THROUGHPUT = Error Validator "FF2029"
         "a DynamoDB table's throughput does not follow its billing mode: ProvisionedThroughput missing (PROVISIONED, the default) or given (PAY_PER_REQUEST)"

@@ -608,7 +608,14 @@ struct View {
     max: Option<f64>,
     min_items: Option<f64>,
     max_items: Option<f64>,
+    /// `minProperties`/`maxProperties`: how many entries a mapping may have.
+    min_entries: Option<f64>,
+    max_entries: Option<f64>,
+    /// `multipleOf`: a number is a whole multiple of it.
+    step: Option<f64>,
     unique: bool,
+    /// `uniqueKeys`: no two mapping items of the list have the same values for these keys.
+    unique_keys: Option<&'static Node>,
 }
 
 impl View {
@@ -637,7 +644,11 @@ impl View {
                 "maximum" => v.max = x.as_f64(),
                 "minItems" => v.min_items = x.as_f64(),
                 "maxItems" => v.max_items = x.as_f64(),
+                "minProperties" => v.min_entries = x.as_f64(),
+                "maxProperties" => v.max_entries = x.as_f64(),
+                "multipleOf" => v.step = x.as_f64(),
                 "uniqueItems" => v.unique = x == &Node::Bool(true),
+                "uniqueKeys" => v.unique_keys = Some(x),
                 _ => {}
             }
         }
@@ -1089,6 +1100,9 @@ impl Walk<'_, '_> {
                 if n.unique {
                     self.duplicates(a, path);
                 }
+                if let Some(keys) = n.unique_keys {
+                    self.duplicate_keys(a, keys, path);
+                }
                 if let Some(items) = n.items {
                     for (i, item) in a.iter().enumerate() {
                         let len = path.len();
@@ -1123,6 +1137,44 @@ impl Walk<'_, '_> {
                         super::shown(item)
                     ),
                     Some("remove the repeated item".into()),
+                );
+            }
+        }
+    }
+
+    /// FF2028 (a warning) for each mapping item of a list whose items the schema says are
+    /// unique by some keys (cfn-lint's `uniqueKeys`: a container's environment variables by
+    /// `Name`, a table's attribute definitions by `AttributeName`) that has the values of an
+    /// earlier item for all of them, written alike. Items holding `Fn::If`, or lacking a key,
+    /// are not compared.
+    fn duplicate_keys(&mut self, a: &[Json], keys: &'static Node, path: &str) {
+        fn key_values<'j>(item: &'j Json, keys: &'static Node) -> Option<Vec<&'j Json>> {
+            if super::has_if(item) {
+                return None;
+            }
+            let m = item.as_object()?;
+            if m.keys().any(|k| k.starts_with("Fn::")) {
+                return None;
+            }
+            keys.strs().map(|k| m.field(k)).collect()
+        }
+        let values: Vec<Option<Vec<&Json>>> = a.iter().map(|x| key_values(x, keys)).collect();
+        for (i, vi) in values.iter().enumerate() {
+            let Some(vi) = vi else { continue };
+            if let Some(j) = values[..i].iter().position(|vj| vj.as_ref() == Some(vi)) {
+                let names: Vec<String> = keys.strs().map(|k| format!("`{k}`")).collect();
+                let shown: Vec<String> = vi.iter().map(|v| super::shown(v)).collect();
+                self.cx.report(
+                    rules::DUPLICATE_ITEM,
+                    Some(self.id),
+                    format!("{path}[{i}]"),
+                    format!(
+                        "item {i} has the {} of item {j} ({}), but the list's items are unique by {}",
+                        names.join(" and "),
+                        shown.join(", "),
+                        names.join(" and ")
+                    ),
+                    Some("remove one of the two, or tell them apart".into()),
                 );
             }
         }
@@ -1292,6 +1344,18 @@ impl Walk<'_, '_> {
                 Some(range_hint("", min, max)),
             );
         }
+        if let Some(step) = n.step
+            && let Some(x) = lit_num(Some(v))
+            && !is_multiple(x, step)
+        {
+            self.cx.report(
+                rules::NUMBER_RANGE,
+                Some(self.id),
+                path.to_owned(),
+                format!("{} is not a multiple of {}", super::shown(v), fmt_num(step)),
+                Some(format!("allowed: multiples of {}", fmt_num(step))),
+            );
+        }
     }
 
     fn object(
@@ -1304,6 +1368,7 @@ impl Walk<'_, '_> {
         if m.keys().any(|k| k.starts_with("Fn::")) {
             return;
         }
+        self.entries(n, m, path);
         let props = n.props;
         let closed = n.closed;
         for (k, v) in m {
@@ -1443,6 +1508,31 @@ impl Walk<'_, '_> {
 }
 
 impl Walk<'_, '_> {
+    /// FF2009: a mapping with fewer or more entries than the schema's `minProperties` and
+    /// `maxProperties` (more than 50 tags in a tag map). An entry an `Fn::If` may remove
+    /// counts toward the minimum, not the maximum.
+    fn entries(&mut self, n: &View, m: &serde_json::Map<String, Json>, path: &str) {
+        let (min, max) = (n.min_entries, n.max_entries);
+        if min.is_none() && max.is_none() {
+            return;
+        }
+        let may = m.values().filter(|v| !super::is_no_value(v)).count() as f64;
+        let sure = m.values().filter(|v| !super::may_be_no_value(v)).count() as f64;
+        if min.is_some_and(|x| may < x) || max.is_some_and(|x| sure > x) {
+            self.cx.report(
+                rules::ARRAY_SIZE,
+                Some(self.id),
+                path.to_owned(),
+                format!(
+                    "the mapping has {} entr{}",
+                    m.len(),
+                    if m.len() == 1 { "y" } else { "ies" }
+                ),
+                Some(range_hint("entries", min, max)),
+            );
+        }
+    }
+
     /// FF2003 and FF2022 for the schema's required sets (`requiredXor`, `requiredOr`, and
     /// `oneOf`/`anyOf` alternatives that only require properties: see the generator's
     /// `required_sets`): when no group is all set, a required property is missing; when a
@@ -1634,6 +1724,13 @@ fn settable(
         .iter()
         .map(|(k, _)| *k)
         .filter(move |k| !read_only.is_some_and(|r| r.strs().any(|n| n == *k)))
+}
+
+/// Whether `x` is a whole multiple of `step` (> 0), allowing for the rounding of binary
+/// fractions (`12.3` is a multiple of `0.1`).
+fn is_multiple(x: f64, step: f64) -> bool {
+    let q = x / step;
+    (q - q.round()).abs() <= 1e-9 * q.abs().max(1.0)
 }
 
 /// A schema number as text: Rust writes a whole `f64` without a fraction or an exponent
@@ -2670,6 +2767,87 @@ Resources:
     }
 
     #[test]
+    fn mapping_sizes_steps_and_unique_keys_are_checked() {
+        let attributes = |n: usize, extra: &str| {
+            let entries: Vec<String> = (0..n).map(|i| format!("A{i}: x")).collect();
+            rule_paths(&format!(
+                "Conditions:\n  C: !Equals [a, a]\nResources:\n  S:\n    Type: AWS::ServiceDiscovery::Service\n    \
+                 Properties:\n      ServiceAttributes: {{{}{extra}}}\n",
+                entries.join(", ")
+            ))
+        };
+        // maxProperties: 30 entries.
+        assert_eq!(attributes(30, ""), []);
+        assert_eq!(
+            attributes(31, ""),
+            [s("FF2009", "S.Properties.ServiceAttributes")]
+        );
+        // An entry a condition may remove does not count toward the maximum.
+        assert_eq!(attributes(30, ", Z: !If [C, x, !Ref AWS::NoValue]"), []);
+        let found = full_diags(
+            "Resources:\n  S:\n    Type: AWS::ServiceDiscovery::Service\n    Properties:\n      \
+             ServiceAttributes: {A: x, B: x, C: x, D: x, E: x, F: x, G: x, H: x, I: x, J: x, K: x, \
+             L: x, M: x, N: x, O: x, P: x, Q: x, R: x, S: x, T: x, U: x, V: x, W: x, X: x, Y: x, \
+             Z: x, AA: x, AB: x, AC: x, AD: x, AE: x}\n",
+        );
+        assert_eq!(
+            (found[0].2.as_str(), found[0].3.as_str()),
+            ("the mapping has 31 entries", "allowed: at most 30 entries")
+        );
+        // multipleOf: a realtime log configuration samples whole percents (1.0).
+        let rate = |r: &str| {
+            full_diags(&format!(
+                "Resources:\n  R:\n    Type: AWS::CloudFront::RealtimeLogConfig\n    Properties:\n      \
+                 Name: rt\n      SamplingRate: {r}\n      Fields: [timestamp]\n      EndPoints:\n        \
+                 - StreamType: Kinesis\n          KinesisStreamConfig: {{RoleArn: 'arn:aws:iam::123456789012:role/r', \
+                 StreamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/s'}}\n"
+            ))
+        };
+        assert!(rate("12").is_empty(), "{:?}", rate("12"));
+        assert!(rate("'12'").is_empty(), "{:?}", rate("'12'"));
+        let odd = rate("12.5");
+        assert_eq!(odd.len(), 1, "{odd:?}");
+        assert_eq!(
+            (odd[0].0.as_str(), odd[0].1.as_str(), odd[0].2.as_str()),
+            (
+                "FF2008",
+                "R.Properties.SamplingRate",
+                "12.5 is not a multiple of 1"
+            )
+        );
+        assert!(super::is_multiple(12.3, 0.1) && super::is_multiple(0.0003, 0.0001));
+        assert!(!super::is_multiple(12.34, 0.1));
+        // uniqueKeys: a container's environment variables, by Name.
+        let env = |vars: &str| {
+            full_diags(&format!(
+                "Conditions:\n  C: !Equals [a, a]\nResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      \
+                 ContainerDefinitions:\n        - Name: app\n          Image: nginx\n          Memory: 512\n          \
+                 Environment: {vars}\n"
+            ))
+        };
+        let twice = env("[{Name: A, Value: '1'}, {Name: B, Value: '2'}, {Name: A, Value: '3'}]");
+        assert_eq!(twice.len(), 1, "{twice:?}");
+        assert_eq!(
+            (
+                twice[0].0.as_str(),
+                twice[0].1.as_str(),
+                twice[0].2.as_str()
+            ),
+            (
+                "FF2028",
+                "T.Properties.ContainerDefinitions[0].Environment[2]",
+                "item 2 has the `Name` of item 0 (\"A\"), but the list's items are unique by `Name`"
+            )
+        );
+        assert!(env("[{Name: A, Value: '1'}, {Name: B, Value: '1'}]").is_empty());
+        // One under a condition may be the other's alternative.
+        assert!(
+            env("[{Name: A, Value: '1'}, !If [C, {Name: A, Value: '2'}, !Ref AWS::NoValue]]")
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn a_property_another_depends_on_is_required_with_it() {
         let yaml = |sse: &str| {
             format!(
@@ -2698,6 +2876,23 @@ Resources:
         // Set only under a condition: not judged.
         assert_eq!(
             table("{SSEEnabled: true, KMSMasterKeyId: !If [C, alias/k, !Ref AWS::NoValue]}"),
+            []
+        );
+        // Draft 4's `dependencies` says the same: an Auto Scaling group's maintenance policy
+        // gives both of its percentages or neither.
+        let group = |policy: &str| {
+            rule_paths(&format!(
+                "Resources:\n  G:\n    Type: AWS::AutoScaling::AutoScalingGroup\n    Properties:\n      \
+                 MinSize: '1'\n      MaxSize: '2'\n      LaunchConfigurationName: lc\n      \
+                 AvailabilityZones: [us-east-1a]\n      InstanceMaintenancePolicy: {policy}\n"
+            ))
+        };
+        assert_eq!(
+            group("{MinHealthyPercentage: 90}"),
+            [s("FF2003", "G.Properties.InstanceMaintenancePolicy")]
+        );
+        assert_eq!(
+            group("{MinHealthyPercentage: 90, MaxHealthyPercentage: 120}"),
             []
         );
     }
