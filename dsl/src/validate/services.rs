@@ -44,6 +44,13 @@
 //!   is not judged.
 //!   <https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html>,
 //!   <https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html>
+//! - EC2 instances (`FF2003`): an instance needs an AMI, from its `ImageId` or from its
+//!   launch template: "instance properties that are not specified in the launch template
+//!   use default values, except the ImageId property, which has no default value". Reported
+//!   when the instance has neither, or names a launch template of this template whose
+//!   `LaunchTemplateData` is written out without an `ImageId`. An `ImageId` an `Fn::If` may
+//!   give counts as given; a launch template from elsewhere is not judged.
+//!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-launchtemplate.html>
 
 use crate::model::json::Field;
 use std::collections::BTreeSet;
@@ -107,6 +114,74 @@ pub(super) fn check(cx: &mut Cx) {
     dns_records(cx);
     replication_groups(cx);
     cloudfront_aliases(cx);
+    instance_images(cx);
+}
+
+/// FF2003: an EC2 instance with no AMI, here or in its launch template (see the module
+/// notes).
+fn instance_images(cx: &mut Cx) {
+    let mut found = Vec::new();
+    for (id, _, props) in cx.resources_of("AWS::EC2::Instance") {
+        // Properties that are an expression (`Fn::If` of two mappings) are not judged.
+        if props.is_some_and(|p| p.keys().any(|k| k.starts_with("Fn::"))) {
+            continue;
+        }
+        let given = |k: &str| {
+            props
+                .and_then(|p| p.field(k))
+                .filter(|v| !super::is_no_value(v))
+        };
+        if given("ImageId").is_some() {
+            continue;
+        }
+        let Some(spec) = given("LaunchTemplate") else {
+            found.push((id, None));
+            continue;
+        };
+        // The launch template of this template the specification names, by `Ref` (its ID)
+        // or `Fn::GetAtt` (its ID or name).
+        let Some(template) = ["LaunchTemplateId", "LaunchTemplateName"]
+            .into_iter()
+            .filter_map(|k| spec.field(k))
+            .find_map(|v| match super::intrinsic(v) {
+                Some(("Ref", Json::String(r))) => Some(r.as_str()),
+                Some(("Fn::GetAtt", args)) => super::getatt_parts(args).0,
+                _ => None,
+            })
+            .filter(|t| cx.resource_type(t) == Some("AWS::EC2::LaunchTemplate"))
+        else {
+            continue;
+        };
+        let data = cx
+            .resource(template)
+            .and_then(|r| r.field("Properties"))
+            .and_then(|p| p.field("LaunchTemplateData"))
+            .and_then(Json::as_object);
+        if data.is_some_and(|d| {
+            !d.keys().any(|k| k.starts_with("Fn::")) && d.field("ImageId").is_none()
+        }) {
+            found.push((id, Some(template)));
+        }
+    }
+    for (id, template) in found {
+        let (message, hint) = match template {
+            None => (
+                "missing the property `ImageId`: an instance needs an AMI, and it has no launch template to give one".to_owned(),
+                "set ImageId (an AMI ID, or `{{resolve:ssm:...}}` of a public AMI parameter), or a LaunchTemplate whose data sets it".to_owned(),
+            ),
+            Some(t) => (
+                format!("missing the property `ImageId`: an instance needs an AMI, and its launch template `{t}` sets none"),
+                format!("set ImageId here, or in the LaunchTemplateData of `{t}`"),
+            ),
+        };
+        cx.report(
+            rules::REQUIRED_PROPERTY,
+            Some(id),
+            format!("{id}.Properties"),
+            message,
+            Some(hint),
+        );
+    }
 }
 
 /// FF2034: the `Engine` of each RDS DB instance and DB cluster (see the module notes).
@@ -629,6 +704,79 @@ fn backup(cx: &mut Cx) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_instance_gets_its_ami_from_its_image_id_or_its_launch_template() {
+        let t = |instance: &str, data: &str| {
+            format!(
+                "Conditions:\n  C: !Equals [a, a]\nResources:\n  LT:\n    Type: AWS::EC2::LaunchTemplate\n    \
+                 Properties:\n      LaunchTemplateData: {data}\n  I:\n    Type: AWS::EC2::Instance\n    \
+                 Properties: {instance}\n"
+            )
+        };
+        let found = |instance: &str, data: &str| {
+            crate::validate::found(&t(instance, data), "FF2003")
+                .into_iter()
+                .map(|d| (d.1, d.2))
+                .collect::<Vec<_>>()
+        };
+        let typed = "{InstanceType: t3.micro}";
+        let with_ami = "{ImageId: ami-0123456789abcdef0}";
+        let none = found("{InstanceType: t3.micro}", typed);
+        assert_eq!(
+            none,
+            [(
+                "I.Properties".to_owned(),
+                "missing the property `ImageId`: an instance needs an AMI, and it has no launch \
+                 template to give one"
+                    .to_owned()
+            )]
+        );
+        assert!(found("{ImageId: ami-0123456789abcdef0}", typed).is_empty());
+        assert!(
+            found(
+                "{ImageId: !If [C, ami-0123456789abcdef0, !Ref AWS::NoValue]}",
+                typed
+            )
+            .is_empty()
+        );
+        // Properties that are an Fn::If: each branch is its own set of properties.
+        assert!(
+            found(
+                "!If [C, {ImageId: ami-0123456789abcdef0}, {ImageId: ami-0123456789abcdef1}]",
+                typed
+            )
+            .is_empty()
+        );
+        // The launch template gives it, or does not.
+        for spec in [
+            "{LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: '1'}}",
+            "{LaunchTemplate: {LaunchTemplateName: !GetAtt LT.LaunchTemplateName, Version: '1'}}",
+        ] {
+            assert!(found(spec, with_ami).is_empty(), "{spec}");
+            let f = found(spec, typed);
+            assert_eq!(f.len(), 1, "{spec}: {f:?}");
+            assert!(
+                f[0].1.ends_with("its launch template `LT` sets none"),
+                "{f:?}"
+            );
+        }
+        // A launch template from elsewhere, or data that is an expression: not judged.
+        assert!(
+            found(
+                "{LaunchTemplate: {LaunchTemplateId: lt-0123456789abcdef0, Version: '1'}}",
+                typed
+            )
+            .is_empty()
+        );
+        assert!(
+            found(
+                "{LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: '1'}}",
+                "!If [C, {ImageId: ami-0123456789abcdef0}, {ImageId: ami-0123456789abcdef1}]"
+            )
+            .is_empty()
+        );
+    }
 
     #[test]
     fn rds_engines_are_those_the_api_creates_ignoring_case() {
