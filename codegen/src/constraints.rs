@@ -31,7 +31,7 @@
 //! is a closed mapping with properties gives its `required` and closedness, which the
 //! validator applies to mapping values only: see `only_mapping_alternative`), `dependentExcluded` (`{"A": ["B", ...]}`: when
 //! property A is set, none of the B may be; only names the node's `properties` has, see
-//! `excluded` below), `dependentRequired` (`{"A": ["B", ...]}`: when A is set, every B
+//! `excluded` below), `prefixItems` (the schemas of a list's first items), `dependentRequired` (`{"A": ["B", ...]}`: when A is set, every B
 //! must be; also from draft 4's `dependencies` of that form; the same filtering), `requiredSets` (`[{"one" | "any": [[names], ...]}]`:
 //! exactly one, or at least one, of the groups of properties must be all set; from
 //! `requiredXor`, `requiredOr` and alternatives that only require properties, see
@@ -634,6 +634,14 @@ impl Reducer<'_> {
         if let Some(items) = n.get("items").filter(|i| i.is_object()) {
             out.insert("items".into(), self.reduce(items));
         }
+        // The first items' own schemas (a DynamoDB key schema: the HASH key, then the RANGE
+        // key); each holds besides `items`.
+        if let Some(first) = n.get("prefixItems").and_then(Value::as_array)
+            && !first.is_empty()
+        {
+            let reduced: Vec<Value> = first.iter().map(|f| self.reduce(f)).collect();
+            out.insert("prefixItems".into(), Value::Array(reduced));
+        }
         Value::Object(out)
     }
 }
@@ -807,6 +815,14 @@ mod tests {
         assert_eq!(p["Percent"]["multipleOf"], json!(0.1));
         assert!(p["Odd"].get("multipleOf").is_none(), "{}", p["Odd"]);
         assert_eq!(p["Env"]["uniqueKeys"], json!(["Name"]));
+        let keys = json!({"properties": {"Keys": {"type": "array", "items": {"type": "object"},
+            "prefixItems": [{"properties": {"KeyType": {"const": "HASH", "type": "string"}}},
+                            {"properties": {"KeyType": {"const": "RANGE", "type": "string"}}}]}}});
+        let r = reduce_type("AWS::X::Y", &keys, &mut Patterns::default());
+        assert_eq!(
+            r["properties"]["Keys"]["prefixItems"][1],
+            json!({"properties": {"KeyType": {"enum": ["RANGE"], "type": "string"}}})
+        );
         // A list of names is kept; a schema as the value is not.
         assert_eq!(r["dependentRequired"], json!({"Min": ["Max"]}));
     }

@@ -616,6 +616,8 @@ struct View {
     unique: bool,
     /// `uniqueKeys`: no two mapping items of the list have the same values for these keys.
     unique_keys: Option<&'static Node>,
+    /// `prefixItems`: the schemas of the list's first items (each holds besides `items`).
+    first_items: Option<&'static [Node]>,
 }
 
 impl View {
@@ -649,6 +651,7 @@ impl View {
                 "multipleOf" => v.step = x.as_f64(),
                 "uniqueItems" => v.unique = x == &Node::Bool(true),
                 "uniqueKeys" => v.unique_keys = Some(x),
+                "prefixItems" => v.first_items = x.as_array(),
                 _ => {}
             }
         }
@@ -1110,6 +1113,26 @@ impl Walk<'_, '_> {
                         self.value(items, item, path, depth + 1);
                         path.truncate(len);
                     }
+                }
+                // What the first items' own schemas add: a finding the items' schema made
+                // already (a required key both name) is not repeated.
+                for (i, (first, item)) in
+                    n.first_items.unwrap_or_default().iter().zip(a).enumerate()
+                {
+                    let len = path.len();
+                    super::push_index(path, i);
+                    let before = self.cx.diags.len();
+                    self.value(first, item, path, depth + 1);
+                    let added = self.cx.diags.split_off(before);
+                    for d in added {
+                        let seen = self.cx.diags.iter().any(|o| {
+                            o.rule == d.rule && o.path == d.path && o.message == d.message
+                        });
+                        if !seen {
+                            self.cx.diags.push(d);
+                        }
+                    }
+                    path.truncate(len);
                 }
             }
             _ => {
@@ -2844,6 +2867,40 @@ Resources:
         assert!(
             env("[{Name: A, Value: '1'}, !If [C, {Name: A, Value: '2'}, !Ref AWS::NoValue]]")
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_first_items_of_a_list_follow_their_own_schemas() {
+        // A DynamoDB local secondary index's key schema: the HASH key first, then the RANGE
+        // key.
+        let table = |keys: &str| {
+            rule_paths(&format!(
+                "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      \
+                 BillingMode: PAY_PER_REQUEST\n      \
+                 KeySchema: [{{AttributeName: id, KeyType: HASH}}, {{AttributeName: at, KeyType: RANGE}}]\n      \
+                 AttributeDefinitions: [{{AttributeName: id, AttributeType: S}}, {{AttributeName: at, AttributeType: S}}, \
+                 {{AttributeName: by, AttributeType: S}}]\n      \
+                 LocalSecondaryIndexes:\n        - IndexName: byUser\n          Projection: {{ProjectionType: ALL}}\n          \
+                 KeySchema: {keys}\n"
+            ))
+        };
+        assert_eq!(
+            table("[{AttributeName: id, KeyType: HASH}, {AttributeName: by, KeyType: RANGE}]"),
+            []
+        );
+        let index = "T.Properties.LocalSecondaryIndexes[0].KeySchema";
+        assert_eq!(
+            table("[{AttributeName: by, KeyType: RANGE}, {AttributeName: id, KeyType: HASH}]"),
+            [
+                s("FF2005", &format!("{index}[0].KeyType")),
+                s("FF2005", &format!("{index}[1].KeyType"))
+            ]
+        );
+        // What both schemas require is reported once.
+        assert_eq!(
+            table("[{AttributeName: id}, {AttributeName: by, KeyType: RANGE}]"),
+            [s("FF2003", &format!("{index}[0]"))]
         );
     }
 
