@@ -297,32 +297,23 @@ fn formats(n: &Map<String, Value>, defs: Option<&Map<String, Value>>) -> Option<
 /// definition lists itself), which could never apply there. Entries come from AWS's schemas
 /// and from cfn-lint's patches, its encoding of what AWS's API references say.
 fn excluded(n: &Map<String, Value>, props: &Map<String, Value>) -> Option<Value> {
-    let de = n.get("dependentExcluded")?.as_object()?;
-    let kept: Map<String, Value> = de
-        .iter()
-        .filter(|(a, _)| props.contains_key(a.as_str()))
-        .filter_map(|(a, bs)| {
-            let bs: Vec<Value> = bs
-                .as_array()?
-                .iter()
-                .filter(|b| b.as_str().is_some_and(|b| b != a && props.contains_key(b)))
-                .cloned()
-                .collect();
-            (!bs.is_empty()).then(|| (a.clone(), Value::Array(bs)))
-        })
-        .collect();
-    (!kept.is_empty()).then_some(Value::Object(kept))
+    own_names(&["dependentExcluded"], n, props)
 }
 
 /// The node's `dependentRequired` (`{"A": ["B", ...]}`: when A is set, every B must be),
-/// and its `dependencies` of that form, kept for names that are properties of the node, as
-/// `dependentExcluded` is.
+/// and draft 4's `dependencies` when its value is a list of names (a schema as the value is
+/// not kept), kept for names that are properties of the node, as `dependentExcluded` is.
 fn dependent_required(n: &Map<String, Value>, props: &Map<String, Value>) -> Option<Value> {
-    // Draft 4's `dependencies` says the same when its value is a list of names (a schema
-    // as the value is not kept).
-    let kept: Map<String, Value> = ["dependentRequired", "dependencies"]
-        .into_iter()
-        .filter_map(|key| n.get(key).and_then(Value::as_object))
+    own_names(&["dependentRequired", "dependencies"], n, props)
+}
+
+/// The entries of the node's `keys` (each `{"A": ["B", ...]}`), merged, with only the names
+/// that are properties of the node (`props`) and that are not A itself; an entry left with
+/// no B is dropped.
+fn own_names(keys: &[&str], n: &Map<String, Value>, props: &Map<String, Value>) -> Option<Value> {
+    let kept: Map<String, Value> = keys
+        .iter()
+        .filter_map(|key| n.get(*key).and_then(Value::as_object))
         .flatten()
         .filter(|(a, _)| props.contains_key(a.as_str()))
         .filter_map(|(a, bs)| {
@@ -818,9 +809,9 @@ mod tests {
         let keys = json!({"properties": {"Keys": {"type": "array", "items": {"type": "object"},
             "prefixItems": [{"properties": {"KeyType": {"const": "HASH", "type": "string"}}},
                             {"properties": {"KeyType": {"const": "RANGE", "type": "string"}}}]}}});
-        let r = reduce_type("AWS::X::Y", &keys, &mut Patterns::default());
+        let first = reduce_type("AWS::X::Y", &keys, &mut Patterns::default());
         assert_eq!(
-            r["properties"]["Keys"]["prefixItems"][1],
+            first["properties"]["Keys"]["prefixItems"][1],
             json!({"properties": {"KeyType": {"enum": ["RANGE"], "type": "string"}}})
         );
         // A list of names is kept; a schema as the value is not.
