@@ -854,6 +854,32 @@ impl Types {
     fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.names[..self.len].iter().copied()
     }
+
+    /// The kinds of value the types take, for a message (`a mapping`, `a list`...).
+    fn wanted(&self) -> Vec<&'static str> {
+        self.iter()
+            .map(|t| match t {
+                "object" => "a mapping",
+                "array" => "a list",
+                "integer" => "an integer",
+                "number" => "a number",
+                "boolean" => "a boolean",
+                "string" => "a string",
+                other => other,
+            })
+            .collect()
+    }
+}
+
+/// Whether a parameter of type `ty` gives a list: `CommaDelimitedList`, `List<...>` and
+/// the SSM parameter types of either.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>
+fn is_list_type(ty: &str) -> bool {
+    let ty = ty
+        .strip_prefix("AWS::SSM::Parameter::Value<")
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(ty);
+    ty == "CommaDelimitedList" || ty.starts_with("List<")
 }
 
 /// The text of scalar `v` where the schema takes it as a string: the string itself, or the
@@ -1025,7 +1051,7 @@ impl Walk<'_, '_> {
                 if f == "Ref" && self.guarded == 0 {
                     self.parameter_values(node, args, path);
                 }
-                self.function_for_object(node, f, args, path);
+                self.function_result(node, f, args, path);
             }
             return;
         }
@@ -1033,18 +1059,7 @@ impl Walk<'_, '_> {
         let types = Types::of(&n);
         if !types.is_empty() && !types.iter().any(|t| conforms(t, v)) {
             let found = kind_of(v);
-            let want: Vec<&str> = types
-                .iter()
-                .map(|t| match t {
-                    "object" => "a mapping",
-                    "array" => "a list",
-                    "integer" => "an integer",
-                    "number" => "a number",
-                    "boolean" => "a boolean",
-                    "string" => "a string",
-                    other => other,
-                })
-                .collect();
+            let want = types.wanted();
             let top = path
                 .strip_prefix(self.id)
                 .and_then(|p| p.strip_prefix(".Properties."));
@@ -1236,49 +1251,93 @@ impl Walk<'_, '_> {
         }
     }
 
-    /// A function that gives text or a list (`Ref`, `Fn::Sub`, `Fn::Join`...) where the
-    /// schema takes a mapping and nothing else: CloudFormation refuses the resource (the
-    /// value is never a mapping). `Fn::GetAtt` is judged for an `...Arn` attribute only;
-    /// `Fn::FindInMap`, `Fn::Select` and other attributes may give anything and are not
-    /// judged; nor is a template a macro or an include may rewrite.
-    fn function_for_object(&mut self, node: &'static Node, f: &str, args: &Json, path: &str) {
-        let gives = match f {
-            "Ref" if args.as_str() == Some("AWS::NoValue") => return,
-            "Ref" => "text (or a list, for a list parameter)",
-            "Fn::Sub" | "Fn::Join" | "Fn::Base64" | "Fn::ImportValue" => "text",
-            "Fn::GetAZs" | "Fn::Cidr" | "Fn::Split" => "a list",
+    /// A function whose result is of a kind the schema does not take: text (`Ref`, `Fn::Sub`,
+    /// `Fn::Join`, `Fn::Base64`, `Fn::ImportValue`, `Fn::ToJsonString`, an `...Arn`
+    /// attribute) where only a list or a mapping is taken, or a list (`Fn::GetAZs`,
+    /// `Fn::Split`, `Fn::Cidr`, a `Ref` to a list parameter or `AWS::NotificationARNs`) where
+    /// no list is. CloudFormation refuses the resource ("Value of property ... must be of
+    /// type ..."): the value is never of a kind the property takes. Text where a number or
+    /// a boolean is taken is fine (CloudFormation converts it). `Fn::FindInMap`,
+    /// `Fn::Select` and other attributes may give anything and are not judged; nor is a
+    /// template a macro or an include may rewrite.
+    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html>
+    fn function_result(&mut self, node: &'static Node, f: &str, args: &Json, path: &str) {
+        let (gives, list) = match f {
+            "Ref" => match args.as_str() {
+                None | Some("AWS::NoValue") => return,
+                Some("AWS::NotificationARNs") => ("a list", true),
+                Some(name) => match self.cx.parameters.and_then(|p| p.field(name)) {
+                    Some(param) => {
+                        let ty = param.field("Type").and_then(Json::as_str).unwrap_or("");
+                        if is_list_type(ty) {
+                            ("a list (a list parameter)", true)
+                        } else {
+                            ("text", false)
+                        }
+                    }
+                    None if name.starts_with("AWS::") || self.cx.resource(name).is_some() => {
+                        ("text", false)
+                    }
+                    None => return,
+                },
+            },
+            "Fn::Sub" | "Fn::Join" | "Fn::Base64" | "Fn::ImportValue" | "Fn::ToJsonString" => {
+                ("text", false)
+            }
+            "Fn::GetAZs" | "Fn::Cidr" | "Fn::Split" => ("a list", true),
             // An ARN is text, whatever the resource.
             "Fn::GetAtt"
                 if super::getatt_parts(args)
                     .1
                     .is_some_and(|a| a.ends_with("Arn")) =>
             {
-                "an ARN (text)"
+                ("an ARN (text)", false)
             }
             _ => return,
         };
         if self.cx.generated.rewrites_anything() {
             return;
         }
-        let n = self.resolve(node);
-        let only_object = match n.types {
-            Some(Node::Str(t)) => *t == "object",
-            Some(Node::Arr(_)) => n
-                .types
+        let types = Types::of(&self.resolve(node));
+        let takes = |t: &str| types.iter().any(|x| x == t);
+        let refused = if list {
+            !takes("array")
+        } else {
+            !["string", "integer", "number", "boolean"]
                 .into_iter()
-                .flat_map(Node::strs)
-                .all(|t| t == "object"),
-            _ => false,
+                .any(takes)
         };
-        if only_object {
-            self.cx.report(
-                rules::VALUE_TYPE,
-                Some(self.id),
-                path.to_owned(),
-                format!("expected a mapping, found {f}, which gives {gives}"),
-                Some("write the mapping here (its keys and values may use functions)".into()),
-            );
+        if types.is_empty() || !refused {
+            return;
         }
+        let parameter = (f == "Ref")
+            .then(|| args.as_str())
+            .flatten()
+            .filter(|n| self.cx.parameters.and_then(|p| p.field(n)).is_some());
+        let hint = match parameter {
+            Some(p) if takes("array") => format!(
+                "make `{p}` a list parameter (CommaDelimitedList, or List<...> of an AWS type), or write the list here"
+            ),
+            Some(p) if list => format!(
+                "take one item (`Fn::Select: [0, !Ref {p}]`), or make `{p}` a parameter of one value"
+            ),
+            _ if takes("object") && !takes("array") => {
+                "write the mapping here (its keys and values may use functions)".to_owned()
+            }
+            _ if takes("array") => "write the list here (its items may use functions)".to_owned(),
+            _ => "give one value: a function that gives one item (Fn::Select, Fn::Join) or the value itself"
+                .to_owned(),
+        };
+        self.cx.report(
+            rules::VALUE_TYPE,
+            Some(self.id),
+            path.to_owned(),
+            format!(
+                "expected {}, found {f}, which gives {gives}",
+                types.wanted().join(" or ")
+            ),
+            Some(hint),
+        );
     }
 
     /// The checks of a scalar `v`; `text` is the string CloudFormation makes of it for a
@@ -2901,6 +2960,66 @@ Resources:
         assert_eq!(
             table("[{AttributeName: id}, {AttributeName: by, KeyType: RANGE}]"),
             [s("FF2003", &format!("{index}[0]"))]
+        );
+    }
+
+    #[test]
+    fn a_function_that_gives_a_list_or_text_where_the_schema_takes_the_other_is_refused() {
+        let t = |props: &str| {
+            full_diags(&format!(
+                "Parameters:\n  Text: {{Type: String}}\n  Ids: {{Type: 'List<AWS::EC2::Subnet::Id>'}}\n  \
+                 Names: {{Type: 'AWS::SSM::Parameter::Value<CommaDelimitedList>'}}\n\
+                 Mappings:\n  M: {{K: {{V: x}}}}\n\
+                 Resources:\n  LB:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n{props}"
+            ))
+            .into_iter()
+            .map(|d| (d.0, d.1, d.2))
+            .collect::<Vec<_>>()
+        };
+        let e = |path: &str, message: &str| {
+            (
+                "FF2004".to_owned(),
+                format!("LB.Properties.{path}"),
+                message.to_owned(),
+            )
+        };
+        // Lists where text is taken, text where a list is.
+        assert_eq!(
+            t("      Name: !GetAZs ''\n      Subnets: !Join [',', [a, b]]\n"),
+            [
+                e(
+                    "Name",
+                    "expected a string, found Fn::GetAZs, which gives a list"
+                ),
+                e(
+                    "Subnets",
+                    "expected a list, found Fn::Join, which gives text"
+                )
+            ]
+        );
+        assert_eq!(
+            t("      Name: !Ref Ids\n      Subnets: !Ref Text\n      SecurityGroups: !Sub x\n"),
+            [
+                e(
+                    "Name",
+                    "expected a string, found Ref, which gives a list (a list parameter)"
+                ),
+                e("Subnets", "expected a list, found Ref, which gives text"),
+                e(
+                    "SecurityGroups",
+                    "expected a list, found Fn::Sub, which gives text"
+                )
+            ]
+        );
+        // What fits: lists where lists are taken, one item of a list, text where text or a
+        // number is taken, and what may give anything.
+        assert_eq!(
+            t(
+                "      Name: !Select [0, !Ref Names]\n      Subnets: !Ref Ids\n      \
+               SecurityGroups: !Split [',', !Ref Text]\n      IpAddressType: !Ref Text\n      \
+               LoadBalancerAttributes: !FindInMap [M, K, V]\n"
+            ),
+            []
         );
     }
 
