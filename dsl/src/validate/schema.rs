@@ -488,6 +488,41 @@ pub(super) fn kind_of(v: &Json) -> &'static str {
     }
 }
 
+/// An output's `Value` (or a branch of its `Fn::If`) that is a list or a mapping, or a
+/// function that gives a list: CloudFormation refuses the template ("The Value field of
+/// every Outputs member must evaluate to a String"; the outputs reference: "the value of
+/// an output can include literals, parameter references, pseudo parameters, a mapping
+/// value, or intrinsic functions", returned as text by `describe-stacks`).
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html>
+fn output_value(cx: &mut Cx, id: &str, v: &Json, depth: usize) {
+    let found = match super::expression(v) {
+        Some(("Fn::If", Json::Array(a))) if a.len() == 3 && depth < 16 => {
+            for branch in &a[1..] {
+                output_value(cx, id, branch, depth + 1);
+            }
+            return;
+        }
+        Some((f, args)) => match gives(cx, f, args) {
+            Some((what, true)) => format!("{f}, which gives {what}"),
+            _ => return,
+        },
+        None => match v {
+            Json::Array(_) | Json::Object(_) => kind_of(v).to_owned(),
+            _ => return,
+        },
+    };
+    if cx.generated.rewrites_anything() {
+        return;
+    }
+    cx.report(
+        rules::TEMPLATE_STRUCTURE,
+        Some(id),
+        format!("{id}.Value"),
+        format!("output `{id}`'s Value is {found}: an output's value is text"),
+        Some("join a list into text (`Fn::Join: [',', ...]`), or output one item of it".into()),
+    );
+}
+
 /// Each output: a mapping with a `Value`, known attributes, an `Export` with a `Name`.
 fn outputs_structure(cx: &mut Cx) {
     for (id, o) in cx.outputs.into_iter().flatten() {
@@ -520,6 +555,9 @@ fn outputs_structure(cx: &mut Cx) {
                     Some(format!("outputs have {}", one_of(OUTPUT_KEYS))),
                 );
             }
+        }
+        if let Some(v) = m.field("Value") {
+            output_value(cx, id, v, 0);
         }
         if let Some(e) = m.field("Export")
             && e.field("Name").is_none()
@@ -869,6 +907,47 @@ impl Types {
             })
             .collect()
     }
+}
+
+/// What function `f` of `args` gives, when that is known whatever the parameters: text or
+/// a list (`true`), with its description for a message. Text: `Ref` to a parameter that is
+/// not a list, a pseudo parameter or a resource, `Fn::Sub`, `Fn::Join`, `Fn::Base64`,
+/// `Fn::ImportValue`, `Fn::ToJsonString` and an `...Arn` attribute; a list: `Fn::GetAZs`,
+/// `Fn::Split`, `Fn::Cidr`, a `Ref` to a list parameter or `AWS::NotificationARNs`.
+/// `Fn::FindInMap`, `Fn::Select`, `Fn::If` and other attributes may give anything: `None`.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html>
+fn gives(cx: &Cx, f: &str, args: &Json) -> Option<(&'static str, bool)> {
+    Some(match f {
+        "Ref" => match args.as_str()? {
+            "AWS::NoValue" => return None,
+            "AWS::NotificationARNs" => ("a list", true),
+            name => match cx.parameters.and_then(|p| p.field(name)) {
+                Some(param) => {
+                    let ty = param.field("Type").and_then(Json::as_str).unwrap_or("");
+                    if is_list_type(ty) {
+                        ("a list (a list parameter)", true)
+                    } else {
+                        ("text", false)
+                    }
+                }
+                None if name.starts_with("AWS::") || cx.resource(name).is_some() => ("text", false),
+                None => return None,
+            },
+        },
+        "Fn::Sub" | "Fn::Join" | "Fn::Base64" | "Fn::ImportValue" | "Fn::ToJsonString" => {
+            ("text", false)
+        }
+        "Fn::GetAZs" | "Fn::Cidr" | "Fn::Split" => ("a list", true),
+        // An ARN is text, whatever the resource.
+        "Fn::GetAtt"
+            if super::getatt_parts(args)
+                .1
+                .is_some_and(|a| a.ends_with("Arn")) =>
+        {
+            ("an ARN (text)", false)
+        }
+        _ => return None,
+    })
 }
 
 /// Whether a parameter of type `ty` gives a list: `CommaDelimitedList`, `List<...>` and
@@ -1262,38 +1341,8 @@ impl Walk<'_, '_> {
     /// template a macro or an include may rewrite.
     /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html>
     fn function_result(&mut self, node: &'static Node, f: &str, args: &Json, path: &str) {
-        let (gives, list) = match f {
-            "Ref" => match args.as_str() {
-                None | Some("AWS::NoValue") => return,
-                Some("AWS::NotificationARNs") => ("a list", true),
-                Some(name) => match self.cx.parameters.and_then(|p| p.field(name)) {
-                    Some(param) => {
-                        let ty = param.field("Type").and_then(Json::as_str).unwrap_or("");
-                        if is_list_type(ty) {
-                            ("a list (a list parameter)", true)
-                        } else {
-                            ("text", false)
-                        }
-                    }
-                    None if name.starts_with("AWS::") || self.cx.resource(name).is_some() => {
-                        ("text", false)
-                    }
-                    None => return,
-                },
-            },
-            "Fn::Sub" | "Fn::Join" | "Fn::Base64" | "Fn::ImportValue" | "Fn::ToJsonString" => {
-                ("text", false)
-            }
-            "Fn::GetAZs" | "Fn::Cidr" | "Fn::Split" => ("a list", true),
-            // An ARN is text, whatever the resource.
-            "Fn::GetAtt"
-                if super::getatt_parts(args)
-                    .1
-                    .is_some_and(|a| a.ends_with("Arn")) =>
-            {
-                ("an ARN (text)", false)
-            }
-            _ => return,
+        let Some((gives, list)) = gives(self.cx, f, args) else {
+            return;
         };
         if self.cx.generated.rewrites_anything() {
             return;
@@ -3021,6 +3070,55 @@ Resources:
             ),
             []
         );
+    }
+
+    #[test]
+    fn an_output_s_value_is_text() {
+        let t = |value: &str| {
+            full_diags(&format!(
+                "Conditions:\n  C: !Equals [a, a]\nParameters:\n  Ids: {{Type: 'List<AWS::EC2::Subnet::Id>'}}\n  \
+                 Name: {{Type: String}}\nResources:\n  T: {{Type: AWS::SNS::Topic}}\nOutputs:\n  O:\n    Value: {value}\n"
+            ))
+            .into_iter()
+            .map(|d| (d.0, d.1, d.2))
+            .collect::<Vec<_>>()
+        };
+        let e = |message: &str| {
+            vec![(
+                "FF2000".to_owned(),
+                "O.Value".to_owned(),
+                message.to_owned(),
+            )]
+        };
+        assert_eq!(
+            t("[a, b]"),
+            e("output `O`'s Value is a list: an output's value is text")
+        );
+        assert_eq!(
+            t("{Key: a}"),
+            e("output `O`'s Value is a mapping: an output's value is text")
+        );
+        assert_eq!(
+            t("!GetAZs ''"),
+            e("output `O`'s Value is Fn::GetAZs, which gives a list: an output's value is text")
+        );
+        assert_eq!(
+            t("!If [C, !Ref T, !Ref Ids]"),
+            e(
+                "output `O`'s Value is Ref, which gives a list (a list parameter): an output's value is text"
+            )
+        );
+        for fine in [
+            "!Ref T",
+            "!Ref Name",
+            "!Join [',', !Ref Ids]",
+            "!Select [0, !GetAZs '']",
+            "!GetAtt T.TopicArn",
+            "'5'",
+            "5",
+        ] {
+            assert_eq!(t(fine), [], "{fine}");
+        }
     }
 
     #[test]

@@ -59,22 +59,23 @@ pub(super) fn load_balancer_containers(cx: &mut Cx) {
             else {
                 continue;
             };
-            let mapped: Option<BTreeSet<u64>> = container
-                .field("PortMappings")
-                .and_then(Json::as_array)
-                .map_or_else(
-                    || Some(BTreeSet::new()),
-                    |m| {
-                        m.iter()
-                            .map(|pm| {
-                                pm.field("ContainerPort")
-                                    .filter(|v| !is_expr(v))
-                                    .and_then(|v| lit_num(Some(v)))
-                                    .map(|x| x as u64)
-                            })
-                            .collect::<Option<BTreeSet<u64>>>()
-                    },
-                );
+            // The ports the container maps, when all are written out: none when it has no
+            // PortMappings; not known when they are an expression (an `Fn::If` may map the
+            // port for the parameters the stack is deployed with).
+            let mapped: Option<BTreeSet<u64>> = match container.field("PortMappings") {
+                None => Some(BTreeSet::new()),
+                Some(v) if crate::validate::is_no_value(v) => Some(BTreeSet::new()),
+                Some(Json::Array(m)) => m
+                    .iter()
+                    .map(|pm| {
+                        pm.field("ContainerPort")
+                            .filter(|v| !is_expr(v))
+                            .and_then(|v| lit_num(Some(v)))
+                            .map(|x| x as u64)
+                    })
+                    .collect(),
+                Some(_) => None,
+            };
             if let Some(mapped) = mapped
                 && !mapped.contains(&(port as u64))
             {
@@ -167,6 +168,16 @@ mod tests {
     #[test]
     fn ports_and_volumes_from_expressions_are_judged_for_each_value_they_can_take() {
         assert!(found(&template("80", "", ""), "FF4025").is_empty());
+        // Port mappings that are an expression nothing resolves are not "no port mappings".
+        let conditional = template("80", "", "").replace(
+            "PortMappings: [{ContainerPort: 80}]",
+            "PortMappings: !If [C, [{ContainerPort: 80}], !Ref AWS::NoValue]",
+        ) + "Conditions:\n  C: !Equals [a, a]\n";
+        assert!(
+            found(&conditional, "FF4025").is_empty(),
+            "{:?}",
+            found(&conditional, "FF4025")
+        );
         assert!(found(&template("!Ref P", "", ""), "FF4025").is_empty());
         assert_eq!(found(&template("81", "", ""), "FF4025").len(), 1);
         let mount = "          MountPoints: [{SourceVolume: data, ContainerPath: /d}]\n";
