@@ -165,6 +165,7 @@ fn each_assignment<'c, 't>(cx: &'c Cx<'t>, vars: &[Var<'t>], mut f: impl FnMut(&
             conds,
             notes: Vec::new(),
             changed: false,
+            named: false,
         };
         // A condition the parameters decide must agree with them: skip impossible scenarios.
         let consistent =
@@ -415,9 +416,11 @@ pub(crate) const NOT: char = '\u{0}';
 /// Whether condition `target` is true in every combination of the parameters'
 /// `AllowedValues` where every asserted condition (`name`, or [`NOT`] + `name` for false)
 /// holds: `Fn::If [IsFargate, ..., !Ref Ec2Resource]` guards a resource whose condition is
-/// `IsEc2` when `LaunchType` allows only `FARGATE` and `EC2`. A target that depends on
-/// anything else (a parameter without `AllowedValues`, a pseudo parameter, a resource) is
-/// never guaranteed; an asserted condition that does is left out of the premise (what holds
+/// `IsEc2` when `LaunchType` allows only `FARGATE` and `EC2`. A parameter without
+/// `AllowedValues` that conditions only compare with literals takes those literals and one
+/// other value ([`compared_domain`]: `NumberOfAZs = 3` implies `NumberOfAZs != 1`). A
+/// target that depends on anything else (another parameter, a pseudo parameter, a
+/// resource) is never guaranteed; an asserted condition that does is left out of the premise (what holds
 /// under fewer assumptions holds under more). At most [`MAX_COMBINATIONS`] are tried.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html>
 pub(crate) fn guaranteed(cx: &Cx, asserted: &[String], target: &str) -> bool {
@@ -460,11 +463,20 @@ pub(crate) fn guaranteed(cx: &Cx, asserted: &[String], target: &str) -> bool {
             conds: Vec::new(),
             notes: Vec::new(),
             changed: false,
+            named: false,
         };
-        let holds = premise
+        // An assignment the premise rules out proves nothing; one it may allow (a premise
+        // that cannot be evaluated, such as one on the region) must give the target, with
+        // the asserted conditions taken as asserted.
+        let ruled_out = premise
             .iter()
-            .all(|(name, want)| env.condition(name, 0) == Some(*want));
-        !holds || env.condition(target, 0) == Some(true)
+            .any(|(name, want)| env.condition(name, 0).is_some_and(|v| v != *want));
+        if ruled_out {
+            return true;
+        }
+        env.conds.clone_from(&premise);
+        env.named = true;
+        env.condition(target, 0) == Some(true)
     })
 }
 
@@ -480,8 +492,79 @@ fn allowed_params<'t>(cx: &Cx<'t>, name: &'t str) -> Option<Vec<(&'t str, Vec<Js
             Var::Param(p, _) => Some(p),
             Var::Cond(_) => None,
         })
-        .map(|p| Some((p, allowed_values(cx.parameters?.field(p)?)?)))
+        .map(|p| {
+            let domain =
+                allowed_values(cx.parameters?.field(p)?).or_else(|| compared_domain(cx, p));
+            Some((p, domain?))
+        })
         .collect()
+}
+
+/// The values that tell parameter `p` (one without `AllowedValues`) apart in the template's
+/// conditions: each literal a condition compares it with (`Fn::Equals [!Ref P, 3]`), and
+/// one value that is none of them, standing for every other value (they all make each
+/// comparison false). `None` when a condition uses `p` in any other way (compared with
+/// another parameter or a function, or inside another function), or `p` is a list: a few
+/// values cannot then stand for all.
+fn compared_domain(cx: &Cx, p: &str) -> Option<Vec<Json>> {
+    let ty = cx
+        .parameters?
+        .field(p)?
+        .field("Type")
+        .and_then(Json::as_str)
+        .unwrap_or("String");
+    if ty == "CommaDelimitedList" || ty.contains("List<") {
+        return None;
+    }
+    let mut literals = Vec::new();
+    for def in cx.conditions?.values() {
+        compared_literals(def, p, &mut literals, 0)?;
+    }
+    literals.sort_by(|a: &Json, b| a.as_str().cmp(&b.as_str()));
+    literals.dedup();
+    // A value no literal is (they are all text here).
+    let mut other = String::from("\u{0}other");
+    while literals.iter().any(|l| l.as_str() == Some(other.as_str())) {
+        other.push('\u{0}');
+    }
+    literals.push(Json::String(other));
+    Some(literals)
+}
+
+/// The literals condition definition `v` compares parameter `p` with, into `out`; `None`
+/// when it uses `p` otherwise (see [`compared_domain`]).
+fn compared_literals(v: &Json, p: &str, out: &mut Vec<Json>, depth: usize) -> Option<()> {
+    if depth > 32 {
+        return None;
+    }
+    let is_p = |x: &Json| matches!(intrinsic(x), Some(("Ref", Json::String(r))) if r == p);
+    match intrinsic(v) {
+        Some(("Fn::Equals", Json::Array(a))) if a.len() == 2 => {
+            for (x, y) in [(&a[0], &a[1]), (&a[1], &a[0])] {
+                if !is_p(x) {
+                    continue;
+                }
+                match y {
+                    Json::String(_) | Json::Number(_) | Json::Bool(_) => out.push(as_string(y)),
+                    _ if is_p(y) => {}
+                    _ => return None,
+                }
+            }
+            a.iter()
+                .filter(|side| !is_p(side))
+                .try_for_each(|side| compared_literals(side, p, out, depth + 1))
+        }
+        Some(("Ref", Json::String(r))) if r == p => None,
+        _ => match v {
+            Json::Object(m) => m
+                .values()
+                .try_for_each(|x| compared_literals(x, p, out, depth + 1)),
+            Json::Array(a) => a
+                .iter()
+                .try_for_each(|x| compared_literals(x, p, out, depth + 1)),
+            _ => Some(()),
+        },
+    }
 }
 
 /// Parameter values are strings to CloudFormation (`Default: 256` is the string "256").
@@ -501,6 +584,9 @@ struct Env<'c, 't> {
     notes: Vec<String>,
     /// Whether [`Env::partial`] worked anything out.
     changed: bool,
+    /// Whether a `Condition` named in a definition is taken from `conds` when it is there
+    /// ([`guaranteed`]: the asserted conditions hold as asserted).
+    named: bool,
 }
 
 impl Env<'_, '_> {
@@ -639,7 +725,12 @@ impl Env<'_, '_> {
             return None;
         }
         match intrinsic(v)? {
-            ("Condition", Json::String(name)) => self.condition(name, depth + 1),
+            ("Condition", Json::String(name)) => {
+                match self.conds.iter().find(|(n, _)| *n == name) {
+                    Some(&(_, b)) if self.named => Some(b),
+                    _ => self.condition(name, depth + 1),
+                }
+            }
             ("Fn::Equals", Json::Array(a)) if a.len() == 2 => {
                 let x = as_string(&self.eval(&a[0], depth + 1)?);
                 let y = as_string(&self.eval(&a[1], depth + 1)?);
@@ -915,6 +1006,57 @@ mod tests {
         assert!(!guaranteed_in(body, &[], "Missing"));
     }
 
+    #[test]
+    fn a_parameter_compared_only_with_literals_takes_them_and_one_other_value() {
+        let body = |other: Json| {
+            json!({
+                "Parameters": {"Zones": {"Type": "Number", "Default": 3}, "Name": {"Type": "String"}},
+                "Conditions": {
+                    "BuildB": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Zones"}, 1]}]},
+                    "BuildC": {"Fn::Equals": [{"Ref": "Zones"}, 3]},
+                    "Other": other
+                },
+                "Resources": {"T": {"Type": "AWS::SNS::Topic"}}
+            })
+        };
+        let plain = body(json!({"Fn::Equals": [{"Ref": "Name"}, "x"]}));
+        // Three zones is not one zone; two zones (any value but 1 and 3) is not three.
+        assert!(guaranteed_in(plain.clone(), &["BuildC".into()], "BuildB"));
+        assert!(!guaranteed_in(plain.clone(), &["BuildB".into()], "BuildC"));
+        assert!(!guaranteed_in(plain, &[], "BuildB"));
+        // Compared with something other than a literal anywhere: nothing is known.
+        for other in [
+            json!({"Fn::Equals": [{"Ref": "Zones"}, {"Ref": "AWS::Region"}]}),
+            json!({"Fn::Equals": [{"Fn::Select": [0, [{"Ref": "Zones"}]]}, "3"]}),
+        ] {
+            assert!(
+                !guaranteed_in(body(other.clone()), &["BuildC".into()], "BuildB"),
+                "{other}"
+            );
+        }
+    }
+
+    #[test]
+    fn asserted_conditions_hold_as_asserted_even_when_parameters_cannot_decide_them() {
+        let body = json!({
+            "Parameters": {"Zones": {"Type": "String", "AllowedValues": ["2", "3"]}},
+            "Conditions": {
+                "Gov": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-gov-west-1"]},
+                "Three": {"Fn::Equals": [{"Ref": "Zones"}, "3"]},
+                "GovThree": {"Fn::And": [{"Condition": "Gov"}, {"Condition": "Three"}]}
+            },
+            "Resources": {"T": {"Type": "AWS::SNS::Topic"}}
+        });
+        // Under Gov (the region: no parameter decides it) and Three, GovThree holds.
+        assert!(guaranteed_in(
+            body.clone(),
+            &["Three".into(), "Gov".into()],
+            "GovThree"
+        ));
+        assert!(!guaranteed_in(body.clone(), &["Three".into()], "GovThree"));
+        assert!(!guaranteed_in(body, &["Gov".into()], "GovThree"));
+    }
+
     /// Parameters `A` and `B` allowing `a` and `b` values (`V0`, `V1`...), and conditions.
     fn two_params(a: usize, b: usize, conditions: Json) -> Json {
         let values = |n: usize| -> Vec<String> { (0..n).map(|i| format!("V{i}")).collect() };
@@ -1015,6 +1157,7 @@ mod tests {
             conds: conds.to_vec(),
             notes: Vec::new(),
             changed: false,
+            named: false,
         };
         f(&mut env)
     }
