@@ -548,6 +548,23 @@ pub(crate) fn is_no_value(v: &Json) -> bool {
     ref_target(Some(v)) == Some("AWS::NoValue")
 }
 
+/// Whether function `f` gives a list whatever its arguments (`Fn::GetAZs`, `Fn::Split`,
+/// `Fn::Cidr`).
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html>
+pub(crate) fn gives_a_list(f: &str) -> bool {
+    matches!(f, "Fn::GetAZs" | "Fn::Split" | "Fn::Cidr")
+}
+
+/// The list-giving function `v` is, or one of its `Fn::If` branches is (see
+/// [`gives_a_list`]).
+pub(crate) fn list_function(v: &Json) -> Option<&str> {
+    match intrinsic(v)? {
+        ("Fn::If", Json::Array(a)) if a.len() == 3 => a[1..].iter().find_map(list_function),
+        (f, _) if gives_a_list(f) => Some(f),
+        _ => None,
+    }
+}
+
 /// Whether `v` is `AWS::NoValue` or an `Fn::If` that may give it (the property may be left
 /// out).
 pub(crate) fn may_be_no_value(v: &Json) -> bool {

@@ -463,6 +463,13 @@ impl Walk {
                 for (i, item) in items.iter().enumerate() {
                     let len = path.len();
                     push_index(path, i);
+                    if let Some(f) = super::list_function(item) {
+                        self.bad(
+                            path.clone(),
+                            format!("a statement is {f}, which gives a list, not a mapping"),
+                            "a statement is a mapping with Effect, Action and (by policy type) Principal or Resource",
+                        );
+                    }
                     let alternatives = branches(item, 0);
                     let one = alternatives.len() == 1;
                     for s in alternatives {
@@ -513,6 +520,13 @@ impl Walk {
             ),
             None => {}
             Some(v) => {
+                if let Some(f) = super::list_function(v) {
+                    self.bad(
+                        join(path, "Effect"),
+                        format!("`Effect` is {f}, which gives a list, not `Allow` or `Deny`"),
+                        "`Effect` is `Allow` or `Deny`",
+                    );
+                }
                 for e in branches(v, 0) {
                     if matches!(e.as_str(), Some("Allow" | "Deny")) {
                         continue;
@@ -882,6 +896,26 @@ mod tests {
             .into_iter()
             .map(|f| f.path.strip_prefix(AT).unwrap().to_owned())
             .collect()
+    }
+
+    #[test]
+    fn a_function_that_gives_a_list_is_no_statement_and_no_effect() {
+        let mut doc = trust();
+        doc["Statement"][0]["Effect"] = json!({"Fn::GetAZs": ""});
+        let found = check(doc, Kind::Trust);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "`Effect` is Fn::GetAZs, which gives a list, not `Allow` or `Deny`"
+        );
+        let mut doc = trust();
+        doc["Statement"] = json!([doc["Statement"][0].clone(),
+            {"Fn::If": ["C", {"Fn::Split": [",", "a,b"]}, {"Ref": "AWS::NoValue"}]}]);
+        assert_eq!(paths(doc, Kind::Trust), [".Statement[1]"]);
+        // One item of a list is fine.
+        let mut doc = trust();
+        doc["Statement"][0]["Effect"] = json!({"Fn::Select": [0, {"Fn::Split": [",", "Allow"]}]});
+        assert!(check(doc, Kind::Trust).is_empty());
     }
 
     fn trust() -> Json {

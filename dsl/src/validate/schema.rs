@@ -937,7 +937,7 @@ fn gives(cx: &Cx, f: &str, args: &Json) -> Option<(&'static str, bool)> {
         "Fn::Sub" | "Fn::Join" | "Fn::Base64" | "Fn::ImportValue" | "Fn::ToJsonString" => {
             ("text", false)
         }
-        "Fn::GetAZs" | "Fn::Cidr" | "Fn::Split" => ("a list", true),
+        f if super::gives_a_list(f) => ("a list", true),
         // An ARN is text, whatever the resource.
         "Fn::GetAtt"
             if super::getatt_parts(args)
