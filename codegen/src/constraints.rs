@@ -185,11 +185,7 @@ pub fn reduce_type(type_name: &str, schema: &Value, patterns: &mut Patterns) -> 
 /// never share one.
 fn writable_identifier(schema: &Value) -> Option<Value> {
     let ids = schema.get("primaryIdentifier")?.as_array()?;
-    let read_only: Vec<&str> = schema
-        .get("readOnlyProperties")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let read_only = strings(schema, "readOnlyProperties");
     let names = ids
         .iter()
         .map(|id| {
@@ -213,20 +209,13 @@ fn read_only_properties(type_name: &str, schema: &Value) -> Option<Value> {
     if type_name.starts_with(crate::source::SAM_PREFIX) {
         return None;
     }
-    let pointers = |key: &str| -> Vec<&str> {
-        schema
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default()
-    };
     let settable: Vec<&str> = ["createOnlyProperties", "writeOnlyProperties"]
         .into_iter()
-        .flat_map(pointers)
+        .flat_map(|key| strings(schema, key))
         .collect();
-    let required = pointers("required");
+    let required = strings(schema, "required");
     let props = schema.get("properties").and_then(Value::as_object)?;
-    let names: Vec<Value> = pointers("readOnlyProperties")
+    let names: Vec<Value> = strings(schema, "readOnlyProperties")
         .into_iter()
         .filter(|p| !settable.contains(p))
         .filter_map(|p| p.strip_prefix("/properties/"))
@@ -234,6 +223,15 @@ fn read_only_properties(type_name: &str, schema: &Value) -> Option<Value> {
         .map(|name| Value::String(name.into()))
         .collect();
     (!names.is_empty()).then_some(Value::Array(names))
+}
+
+/// The strings of the list `key` of `schema` (pointers, names); none when it has no such list.
+fn strings<'s>(schema: &'s Value, key: &str) -> Vec<&'s str> {
+    schema
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
 }
 
 /// The type's service lifecycle, when the schema records one with a known status: the

@@ -548,6 +548,36 @@ pub(crate) fn is_no_value(v: &Json) -> bool {
     ref_target(Some(v)) == Some("AWS::NoValue")
 }
 
+/// Whether mapping `m` has a key `Fn::...` (a function, or `Fn::Transform` beside other
+/// keys, which CloudFormation replaces): its entries are not what CloudFormation reads, so
+/// they are not judged one by one.
+pub(crate) fn has_fn_key(m: &JsonMap) -> bool {
+    m.keys().any(|k| k.starts_with("Fn::"))
+}
+
+/// Whether property `k` of `m` may be set: there, and not `AWS::NoValue` (an `Fn::If` that
+/// may give `AWS::NoValue` counts as set).
+pub(crate) fn may_be_set(m: &JsonMap, k: &str) -> bool {
+    m.field(k).is_some_and(|v| !is_no_value(v))
+}
+
+/// Whether property `k` of `m` is set whatever the conditions: there, and no `Fn::If` may
+/// make it `AWS::NoValue`.
+pub(crate) fn surely_set(m: &JsonMap, k: &str) -> bool {
+    m.field(k).is_some_and(|v| !may_be_no_value(v))
+}
+
+/// Whether a parameter of type `ty` gives a list: `CommaDelimitedList`, `List<...>` and
+/// the SSM parameter types of either.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>
+pub(crate) fn is_list_type(ty: &str) -> bool {
+    let ty = ty
+        .strip_prefix("AWS::SSM::Parameter::Value<")
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(ty);
+    ty == "CommaDelimitedList" || ty.starts_with("List<")
+}
+
 /// Whether function `f` gives a list whatever its arguments (`Fn::GetAZs`, `Fn::Split`,
 /// `Fn::Cidr`).
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html>

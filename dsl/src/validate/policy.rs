@@ -41,7 +41,10 @@
 //! prohibited, never as missing), a mapping with an `Fn::` key (`Fn::Transform`) is left
 //! alone, and a JSON text holding a dynamic reference (`{{resolve:...}}`) is not read.
 
-use super::{Cx, has_dynamic_reference, is_no_value, may_be_no_value, one_of, push_index, suggest};
+use super::{
+    Cx, has_dynamic_reference, has_fn_key, is_no_value, may_be_set, one_of, push_index, suggest,
+    surely_set,
+};
 use crate::model::json::Field;
 use crate::model::render::{Json, JsonMap};
 use crate::rules;
@@ -306,11 +309,6 @@ impl Branches<'_> {
     }
 }
 
-/// A mapping CloudFormation transforms (`Fn::Transform` beside other keys): not guessed.
-fn has_fn_key(m: &JsonMap) -> bool {
-    m.keys().any(|k| k.starts_with("Fn::"))
-}
-
 /// What a value is, for a message.
 fn what(v: &Json) -> String {
     match v {
@@ -508,9 +506,9 @@ impl Walk {
         let name = kind.name();
         let meant = self.unknown_keys(m, STATEMENT_KEYS, path, "a policy statement");
         // Maybe there (an `Fn::If` may leave it out): enough not to call it missing.
-        let has = |k: &str| m.field(k).is_some_and(|v| !is_no_value(v)) || meant.contains(&k);
+        let has = |k: &str| may_be_set(m, k) || meant.contains(&k);
         // Surely there: enough to call it a conflict or prohibited.
-        let sure = |k: &str| m.field(k).is_some_and(|v| !may_be_no_value(v));
+        let sure = |k: &str| surely_set(m, k);
 
         match m.field("Effect").filter(|v| !is_no_value(v)) {
             None if !has("Effect") => self.bad(
@@ -671,7 +669,7 @@ impl Walk {
 
     /// `a` and `b` are mutually exclusive: report `b` when both are surely there.
     fn exclusive(&mut self, m: &JsonMap, path: &str, a: &str, b: &str) {
-        let sure = |k: &str| m.field(k).is_some_and(|v| !may_be_no_value(v));
+        let sure = |k: &str| surely_set(m, k);
         if sure(a) && sure(b) {
             self.bad(
                 join(path, b),

@@ -513,7 +513,7 @@ fn compared_domain(cx: &Cx, p: &str) -> Option<Vec<Json>> {
         .field("Type")
         .and_then(Json::as_str)
         .unwrap_or("String");
-    if ty == "CommaDelimitedList" || ty.contains("List<") {
+    if super::is_list_type(ty) {
         return None;
     }
     let mut literals = Vec::new();

@@ -733,7 +733,7 @@ impl<'t> SamGlobals<'t> {
             return SamGlobals::None;
         };
         let kind = ty.trim_start_matches("AWS::Serverless::");
-        let plain = |m: &serde_json::Map<String, Json>| !m.keys().any(|k| k.starts_with("Fn::"));
+        let plain = |m: &serde_json::Map<String, Json>| !super::has_fn_key(m);
         match g.as_object().filter(|m| plain(m)).map(|m| m.field(kind)) {
             None => SamGlobals::Unknown,
             Some(None) => SamGlobals::None,
@@ -767,7 +767,7 @@ fn sam_globals(cx: &mut Cx) {
         let Some(entries) = entries.as_object() else {
             continue;
         };
-        if entries.keys().any(|k| k.starts_with("Fn::")) {
+        if super::has_fn_key(entries) {
             continue;
         }
         let Some(schema) = data::schema(&format!("AWS::Serverless::{kind}")) else {
@@ -893,6 +893,11 @@ impl Types {
         self.names[..self.len].iter().copied()
     }
 
+    /// Whether the node takes JSON type `t`.
+    fn takes(&self, t: &str) -> bool {
+        self.iter().any(|x| x == t)
+    }
+
     /// The kinds of value the types take, for a message (`a mapping`, `a list`...).
     fn wanted(&self) -> Vec<&'static str> {
         self.iter()
@@ -924,7 +929,7 @@ fn gives(cx: &Cx, f: &str, args: &Json) -> Option<(&'static str, bool)> {
             name => match cx.parameters.and_then(|p| p.field(name)) {
                 Some(param) => {
                     let ty = param.field("Type").and_then(Json::as_str).unwrap_or("");
-                    if is_list_type(ty) {
+                    if super::is_list_type(ty) {
                         ("a list (a list parameter)", true)
                     } else {
                         ("text", false)
@@ -950,17 +955,6 @@ fn gives(cx: &Cx, f: &str, args: &Json) -> Option<(&'static str, bool)> {
     })
 }
 
-/// Whether a parameter of type `ty` gives a list: `CommaDelimitedList`, `List<...>` and
-/// the SSM parameter types of either.
-/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>
-fn is_list_type(ty: &str) -> bool {
-    let ty = ty
-        .strip_prefix("AWS::SSM::Parameter::Value<")
-        .and_then(|t| t.strip_suffix('>'))
-        .unwrap_or(ty);
-    ty == "CommaDelimitedList" || ty.starts_with("List<")
-}
-
 /// The text of scalar `v` where the schema takes it as a string: the string itself, or the
 /// text of a boolean (`true`, `false`) or an integer where the property takes a string and
 /// not the value's own type (CloudFormation passes such a value to the resource as a string,
@@ -970,13 +964,14 @@ fn is_list_type(ty: &str) -> bool {
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resource-type-schemas.html>
 fn as_text<'v>(types: &Types, v: &'v Json) -> Option<std::borrow::Cow<'v, str>> {
     use std::borrow::Cow;
-    let takes = |t: &str| types.iter().any(|x| x == t);
     match v {
         Json::String(s) => Some(Cow::Borrowed(s)),
-        Json::Bool(b) if takes("string") && !takes("boolean") => {
+        Json::Bool(b) if types.takes("string") && !types.takes("boolean") => {
             Some(Cow::Borrowed(if *b { "true" } else { "false" }))
         }
-        Json::Number(n) if takes("string") && !takes("integer") && !takes("number") => {
+        Json::Number(n)
+            if types.takes("string") && !types.takes("integer") && !types.takes("number") =>
+        {
             if let Some(i) = n.as_i64() {
                 Some(Cow::Owned(i.to_string()))
             } else {
@@ -1270,7 +1265,7 @@ impl Walk<'_, '_> {
                 return None;
             }
             let m = item.as_object()?;
-            if m.keys().any(|k| k.starts_with("Fn::")) {
+            if super::has_fn_key(m) {
                 return None;
             }
             keys.strs().map(|k| m.field(k)).collect()
@@ -1348,13 +1343,12 @@ impl Walk<'_, '_> {
             return;
         }
         let types = Types::of(&self.resolve(node));
-        let takes = |t: &str| types.iter().any(|x| x == t);
         let refused = if list {
-            !takes("array")
+            !types.takes("array")
         } else {
             !["string", "integer", "number", "boolean"]
                 .into_iter()
-                .any(takes)
+                .any(|t| types.takes(t))
         };
         if types.is_empty() || !refused {
             return;
@@ -1364,16 +1358,16 @@ impl Walk<'_, '_> {
             .flatten()
             .filter(|n| self.cx.parameters.and_then(|p| p.field(n)).is_some());
         let hint = match parameter {
-            Some(p) if takes("array") => format!(
+            Some(p) if types.takes("array") => format!(
                 "make `{p}` a list parameter (CommaDelimitedList, or List<...> of an AWS type), or write the list here"
             ),
             Some(p) if list => format!(
                 "take one item (`Fn::Select: [0, !Ref {p}]`), or make `{p}` a parameter of one value"
             ),
-            _ if takes("object") && !takes("array") => {
+            _ if types.takes("object") && !types.takes("array") => {
                 "write the mapping here (its keys and values may use functions)".to_owned()
             }
-            _ if takes("array") => "write the list here (its items may use functions)".to_owned(),
+            _ if types.takes("array") => "write the list here (its items may use functions)".to_owned(),
             _ => "give one value: a function that gives one item (Fn::Select, Fn::Join) or the value itself"
                 .to_owned(),
         };
@@ -1496,7 +1490,7 @@ impl Walk<'_, '_> {
         path: &mut String,
         depth: usize,
     ) {
-        if m.keys().any(|k| k.starts_with("Fn::")) {
+        if super::has_fn_key(m) {
             return;
         }
         self.entries(n, m, path);
@@ -1677,15 +1671,15 @@ impl Walk<'_, '_> {
         let Some(sets) = n.sets.and_then(Node::as_array) else {
             return;
         };
-        // May be set (not AWS::NoValue) / is set whatever the conditions.
-        let may = |k: &str| m.field(k).is_some_and(|v| !super::is_no_value(v));
-        let is = |k: &str| m.field(k).is_some_and(|v| !super::may_be_no_value(v));
         for set in sets {
             let Some((kind, groups)) = set.as_object().and_then(|o| o.first()) else {
                 continue;
             };
             let groups = groups.as_array().unwrap_or_default();
-            if !groups.iter().any(|g| g.strs().all(may)) {
+            if !groups
+                .iter()
+                .any(|g| g.strs().all(|k| super::may_be_set(m, k)))
+            {
                 let quantity = if *kind == "one" {
                     "exactly one"
                 } else {
@@ -1710,7 +1704,7 @@ impl Walk<'_, '_> {
             let at = |k: &str| m.keys().position(|x| x == k);
             let mut set_groups: Vec<&str> = groups
                 .iter()
-                .filter(|g| g.strs().all(is))
+                .filter(|g| g.strs().all(|k| super::surely_set(m, k)))
                 .filter_map(|g| g.strs().min_by_key(|k| at(k)))
                 .collect();
             set_groups.sort_by_key(|k| at(k));
@@ -1747,7 +1741,7 @@ impl Walk<'_, '_> {
                 continue;
             }
             for b in needs.strs() {
-                if m.field(b).is_none_or(super::is_no_value) {
+                if !super::may_be_set(m, b) {
                     self.cx.report(
                         rules::REQUIRED_PROPERTY,
                         Some(self.id),

@@ -123,7 +123,7 @@ fn instance_images(cx: &mut Cx) {
     let mut found = Vec::new();
     for (id, _, props) in cx.resources_of("AWS::EC2::Instance") {
         // Properties that are an expression (`Fn::If` of two mappings) are not judged.
-        if props.is_some_and(|p| p.keys().any(|k| k.starts_with("Fn::"))) {
+        if props.is_some_and(super::has_fn_key) {
             continue;
         }
         let given = |k: &str| {
@@ -157,9 +157,7 @@ fn instance_images(cx: &mut Cx) {
             .and_then(|r| r.field("Properties"))
             .and_then(|p| p.field("LaunchTemplateData"))
             .and_then(Json::as_object);
-        if data.is_some_and(|d| {
-            !d.keys().any(|k| k.starts_with("Fn::")) && d.field("ImageId").is_none()
-        }) {
+        if data.is_some_and(|d| !super::has_fn_key(d) && d.field("ImageId").is_none()) {
             found.push((id, Some(template)));
         }
     }
@@ -593,7 +591,7 @@ fn throughput(cx: &mut Cx) {
                 .map(|(i, x)| (format!("{base}.GlobalSecondaryIndexes[{i}]"), x.as_object())),
         );
         for (path, m) in places {
-            let Some(m) = m.filter(|m| !m.keys().any(|k| k.starts_with("Fn::"))) else {
+            let Some(m) = m.filter(|m| !super::has_fn_key(m)) else {
                 continue;
             };
             match (provisioned, m.field("ProvisionedThroughput")) {

@@ -254,7 +254,7 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
     let all_literal = objs.len() == list.len();
     if all_literal
         && objs.iter().all(|c| {
-            !c.keys().any(|k| k.starts_with("Fn::"))
+            !crate::validate::has_fn_key(c)
                 && lit_bool(c.field("Essential")) == Some(false)
                 && !c.field("Essential").is_some_and(is_expr)
         })
@@ -530,7 +530,7 @@ pub(super) fn awslogs(cx: &mut Cx, id: &str, path: &str, c: &JsonMap, fargate: b
     let name = container_name(c);
     let options = match lc.field("Options") {
         Some(o) if is_expr(o) => return,
-        Some(Json::Object(o)) if o.keys().any(|k| k.starts_with("Fn::")) => return,
+        Some(Json::Object(o)) if crate::validate::has_fn_key(o) => return,
         Some(Json::Object(o)) => Some(o),
         _ => None,
     };
