@@ -135,101 +135,152 @@ fn volumes_at_launch(cx: &mut Cx, id: &str, volumes: Option<&Json>) {
     }
 }
 
+/// A task definition's rules: its volumes, its Fargate size and network mode, then each
+/// container.
 pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
     let p = |k: &str| props.and_then(|m| m.field(k));
     volumes_at_launch(cx, id, p("Volumes"));
     unmounted_at_launch(cx, id, props);
     let compat = compat(props);
     let fargate = compat.as_ref().is_some_and(|c| c.contains(&"FARGATE"));
-    let ec2 = match (
-        &compat,
-        props.and_then(|m| m.field("RequiresCompatibilities")),
-    ) {
+    let ec2 = match (&compat, p("RequiresCompatibilities")) {
         (Some(c), _) => c.contains(&"EC2"),
         (None, None) => true, // EC2 is the default
         (None, Some(_)) => false,
     };
+    if fargate {
+        fargate_size(cx, id, props);
+        fargate_network_mode(cx, id, p("NetworkMode"));
+    }
+    let Some(list) = containers_present(cx, id, props) else {
+        return;
+    };
+    no_essential_container(cx, id, list);
+    containers_exceed_task(cx, id, props, list);
+    let mode = lit_str(p("NetworkMode"));
+    let task_memory = p("Memory").is_some();
+    for (i, c) in list.iter().enumerate() {
+        let Some(c) = c.as_object() else {
+            continue;
+        };
+        let path = format!("{id}.Properties.ContainerDefinitions[{i}]");
+        let name = container_name(c);
+        memory_above_reservation(cx, id, &path, &name, c);
+        if ec2 && !task_memory && !c.contains_key("Memory") && !c.contains_key("MemoryReservation")
+        {
+            cx.report(
+                rules::EC2_MEMORY_MISSING,
+                Some(id),
+                path.clone(),
+                format!("container `{name}` has no Memory or MemoryReservation and the task has no Memory"),
+                Some("on the EC2 launch type set Memory at task level, or Memory/MemoryReservation on every container".into()),
+            );
+        }
+        if let Some(mode @ ("awsvpc" | "host")) = mode {
+            host_ports(cx, id, &path, mode, c);
+        }
+        awslogs(cx, id, &path, c, fargate);
+    }
+}
+
+/// A Fargate task's `Cpu` and `Memory`: both set, and a pair Fargate offers
+/// (as written, or for every pair the parameters, conditions and mapping rows can give).
+fn fargate_size(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
+    let p = |k: &str| props.and_then(|m| m.field(k));
+    for key in ["Cpu", "Memory"] {
+        if p(key).is_none() {
+            cx.report(
+                rules::FARGATE_TASK_SIZE_MISSING,
+                Some(id),
+                format!("{id}.Properties"),
+                format!("a Fargate task needs a task-level `{key}`"),
+                Some(if key == "Cpu" {
+                    "set Cpu to 256, 512, 1024, 2048, 4096, 8192 or 16384 (or \"0.25 vCPU\" ... \"16 vCPU\")".into()
+                } else {
+                    "set Memory in MiB (or \"0.5 GB\" ...), as the Fargate table allows for the Cpu".into()
+                }),
+            );
+        }
+    }
     let cpu = p("Cpu")
         .filter(|v| !is_expr(v))
         .and_then(|v| with_unit(v, "vcpu"));
     let memory = p("Memory")
         .filter(|v| !is_expr(v))
         .and_then(|v| with_unit(v, "gb"));
-    let mode = p("NetworkMode");
-    let mode_lit = lit_str(mode);
+    if let (Some(c), Some(m)) = (cpu, memory) {
+        fargate_pair(cx, id, c, m, None);
+    } else if let Some(c) = cpu
+        && (c.fract() != 0.0 || !FARGATE_CPUS.contains(&(c as u32)))
+    {
+        fargate_pair(cx, id, c, 0.0, None);
+    } else if let (Some(c), Some(m)) = (p("Cpu"), p("Memory"))
+        && (is_expr(c) || is_expr(m))
+    {
+        // Values known at deploy time: check every pair the parameters, conditions and
+        // mapping rows can give (never a pair crossed from two rows).
+        for sc in crate::validate::resolve::scenarios(cx, &[c, m]) {
+            let (Some(cv), Some(mv)) = (&sc.values[0], &sc.values[1]) else {
+                continue;
+            };
+            if let (Some(c), Some(m)) = (with_unit(cv, "vcpu"), with_unit(mv, "gb")) {
+                fargate_pair(cx, id, c, m, Some(&sc.label));
+            }
+        }
+    }
+}
 
-    if fargate {
-        for key in ["Cpu", "Memory"] {
-            if p(key).is_none() {
+/// A Fargate task's `NetworkMode` is `awsvpc` (as written, or each value a
+/// parameter, condition or mapping can give it).
+fn fargate_network_mode(cx: &mut Cx, id: &str, mode: Option<&Json>) {
+    if let Some(m) = mode.filter(|m| is_expr(m)) {
+        for case in crate::validate::resolve::scenarios(cx, &[m]) {
+            if let Some(Json::String(v)) = &case.values[0]
+                && v != "awsvpc"
+            {
                 cx.report(
-                    rules::FARGATE_TASK_SIZE_MISSING,
+                    rules::FARGATE_NETWORK_MODE,
                     Some(id),
-                    format!("{id}.Properties"),
-                    format!("a Fargate task needs a task-level `{key}`"),
-                    Some(if key == "Cpu" {
-                        "set Cpu to 256, 512, 1024, 2048, 4096, 8192 or 16384 (or \"0.25 vCPU\" ... \"16 vCPU\")".into()
-                    } else {
-                        "set Memory in MiB (or \"0.5 GB\" ...), as the Fargate table allows for the Cpu".into()
-                    }),
+                    format!("{id}.Properties.NetworkMode"),
+                    format!(
+                        "a Fargate task's NetworkMode must be awsvpc; it is `{v}`{}",
+                        case.when()
+                    ),
+                    Some("set NetworkMode: awsvpc (or allow only awsvpc)".into()),
                 );
             }
         }
-        if let (Some(c), Some(m)) = (cpu, memory) {
-            fargate_pair(cx, id, c, m, None);
-        } else if let Some(c) = cpu
-            && (c.fract() != 0.0 || !FARGATE_CPUS.contains(&(c as u32)))
-        {
-            fargate_pair(cx, id, c, 0.0, None);
-        } else if let (Some(c), Some(m)) = (p("Cpu"), p("Memory"))
-            && (is_expr(c) || is_expr(m))
-        {
-            // Values known at deploy time: check every pair the parameters, conditions and
-            // mapping rows can give (never a pair crossed from two rows).
-            for sc in crate::validate::resolve::scenarios(cx, &[c, m]) {
-                let (Some(cv), Some(mv)) = (&sc.values[0], &sc.values[1]) else {
-                    continue;
-                };
-                if let (Some(c), Some(m)) = (with_unit(cv, "vcpu"), with_unit(mv, "gb")) {
-                    fargate_pair(cx, id, c, m, Some(&sc.label));
-                }
-            }
-        }
-        if let Some(m) = mode.filter(|m| is_expr(m)) {
-            // A mode a parameter, condition or mapping gives: each value it can take.
-            for case in crate::validate::resolve::scenarios(cx, &[m]) {
-                if let Some(Json::String(v)) = &case.values[0]
-                    && v != "awsvpc"
-                {
-                    cx.report(
-                        rules::FARGATE_NETWORK_MODE,
-                        Some(id),
-                        format!("{id}.Properties.NetworkMode"),
-                        format!(
-                            "a Fargate task's NetworkMode must be awsvpc; it is `{v}`{}",
-                            case.when()
-                        ),
-                        Some("set NetworkMode: awsvpc (or allow only awsvpc)".into()),
-                    );
-                }
-            }
-        } else if mode.is_none() || mode_lit.is_some_and(|m| m != "awsvpc") {
-            let found = mode_lit.map_or("not set (bridge)".to_owned(), |m| format!("`{m}`"));
-            cx.report(
-                rules::FARGATE_NETWORK_MODE,
-                Some(id),
-                if mode.is_some() {
-                    format!("{id}.Properties.NetworkMode")
-                } else {
-                    format!("{id}.Properties")
-                },
-                format!("a Fargate task's NetworkMode must be awsvpc; it is {found}"),
-                Some("set NetworkMode: awsvpc".into()),
-            );
-        }
+        return;
     }
+    let mode_lit = lit_str(mode);
+    if mode.is_none() || mode_lit.is_some_and(|m| m != "awsvpc") {
+        let found = mode_lit.map_or("not set (bridge)".to_owned(), |m| format!("`{m}`"));
+        cx.report(
+            rules::FARGATE_NETWORK_MODE,
+            Some(id),
+            if mode.is_some() {
+                format!("{id}.Properties.NetworkMode")
+            } else {
+                format!("{id}.Properties")
+            },
+            format!("a Fargate task's NetworkMode must be awsvpc; it is {found}"),
+            Some("set NetworkMode: awsvpc".into()),
+        );
+    }
+}
 
+/// The task's containers, reported when there are none (a function giving the list
+/// is judged at deploy time, not here).
+fn containers_present<'a>(
+    cx: &mut Cx,
+    id: &str,
+    props: Option<&'a JsonMap>,
+) -> Option<&'a Vec<Json>> {
     let Some(list) = containers(props) else {
-        if !p("ContainerDefinitions").is_some_and(is_expr) {
+        if !props
+            .and_then(|m| m.field("ContainerDefinitions"))
+            .is_some_and(is_expr)
+        {
             cx.report(
                 rules::NO_CONTAINERS,
                 Some(id),
@@ -238,7 +289,7 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
                 Some("add ContainerDefinitions with at least one container (Name, Image)".into()),
             );
         }
-        return;
+        return None;
     };
     if list.is_empty() {
         cx.report(
@@ -248,8 +299,13 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
             "the task definition has no containers",
             Some("add at least one container (Name, Image)".into()),
         );
-        return;
+        return None;
     }
+    Some(list)
+}
+
+/// No container essential: every container written out, and each one `Essential: false`.
+fn no_essential_container(cx: &mut Cx, id: &str, list: &[Json]) {
     let objs: Vec<&JsonMap> = list.iter().filter_map(Json::as_object).collect();
     let all_literal = objs.len() == list.len();
     if all_literal
@@ -270,86 +326,69 @@ pub(super) fn task(cx: &mut Cx, id: &str, props: Option<&JsonMap>) {
             ),
         );
     }
+}
 
-    containers_exceed_task(cx, id, props, list);
-    for (i, c) in list.iter().enumerate() {
-        let Some(c) = c.as_object() else {
-            continue;
-        };
-        let path = format!("{id}.Properties.ContainerDefinitions[{i}]");
-        let name = container_name(c);
-        // As written, or for every pair the parameters, conditions and mappings can give.
-        if let (Some(h), Some(s)) = (c.field("Memory"), c.field("MemoryReservation")) {
-            for case in crate::validate::resolve::cases(cx, &[h, s]) {
-                if let (Some(h), Some(s)) = (case.num(0), case.num(1))
-                    && h <= s
-                {
-                    cx.report(
-                        rules::CONTAINER_MEMORY_RESERVATION,
-                        Some(id),
-                        format!("{path}.Memory"),
-                        format!(
-                            "container `{name}`: Memory ({h}) must be greater than MemoryReservation ({s}){}",
-                            case.when()
-                        ),
-                        Some("Memory is the hard limit, MemoryReservation the soft one: raise Memory or lower MemoryReservation".into()),
-                    );
-                }
-            }
-        }
-        if ec2
-            && p("Memory").is_none()
-            && !c.contains_key("Memory")
-            && !c.contains_key("MemoryReservation")
+/// A container's `Memory` (the hard limit) above its `MemoryReservation`, as written
+/// or for every pair the parameters, conditions and mappings can give.
+fn memory_above_reservation(cx: &mut Cx, id: &str, path: &str, name: &str, c: &JsonMap) {
+    let (Some(h), Some(s)) = (c.field("Memory"), c.field("MemoryReservation")) else {
+        return;
+    };
+    for case in crate::validate::resolve::cases(cx, &[h, s]) {
+        if let (Some(h), Some(s)) = (case.num(0), case.num(1))
+            && h <= s
         {
             cx.report(
-                rules::EC2_MEMORY_MISSING,
+                rules::CONTAINER_MEMORY_RESERVATION,
                 Some(id),
-                path.clone(),
-                format!("container `{name}` has no Memory or MemoryReservation and the task has no Memory"),
-                Some("on the EC2 launch type set Memory at task level, or Memory/MemoryReservation on every container".into()),
+                format!("{path}.Memory"),
+                format!(
+                    "container `{name}`: Memory ({h}) must be greater than MemoryReservation ({s}){}",
+                    case.when()
+                ),
+                Some("Memory is the hard limit, MemoryReservation the soft one: raise Memory or lower MemoryReservation".into()),
             );
         }
-        if matches!(mode_lit, Some("awsvpc" | "host")) {
-            for (j, pm) in c
-                .field("PortMappings")
-                .and_then(Json::as_array)
+    }
+}
+
+/// In `awsvpc` and `host` network modes a port mapping's `HostPort` equals its
+/// `ContainerPort`.
+fn host_ports(cx: &mut Cx, id: &str, path: &str, mode: &str, c: &JsonMap) {
+    for (j, pm) in c
+        .field("PortMappings")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let (Some(host), Some(cport)) = (pm.field("HostPort"), pm.field("ContainerPort")) else {
+            continue;
+        };
+        // Literal ports, or every pair the parameters, conditions and mapping rows can give
+        // (a port a parameter supplies, say); unknown values say nothing.
+        let pairs: Vec<(Option<f64>, Option<f64>, String)> =
+            crate::validate::resolve::cases(cx, &[host, cport])
                 .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                let (Some(host), Some(cport)) = (pm.field("HostPort"), pm.field("ContainerPort"))
-                else {
-                    continue;
-                };
-                // Literal ports, or every pair the parameters, conditions and mapping rows
-                // can give (a port a parameter supplies, say); unknown values say nothing.
-                let pairs: Vec<(Option<f64>, Option<f64>, String)> =
-                    crate::validate::resolve::cases(cx, &[host, cport])
-                        .into_iter()
-                        .map(|sc| (sc.num(0), sc.num(1), sc.when()))
-                        .collect();
-                for (h, cp, when) in pairs {
-                    let (Some(h), Some(cp)) = (h, cp) else {
-                        continue;
-                    };
-                    if h == cp {
-                        continue;
-                    }
-                    cx.report(
-                        rules::HOST_PORT_MISMATCH,
-                        Some(id),
-                        format!("{path}.PortMappings[{j}].HostPort"),
-                        format!(
-                            "in {} network mode HostPort ({h}) must equal ContainerPort ({cp}){when}",
-                            mode_lit.unwrap_or_default()
-                        ),
-                        Some("omit HostPort, or set it to the ContainerPort".into()),
-                    );
-                }
+                .map(|sc| (sc.num(0), sc.num(1), sc.when()))
+                .collect();
+        for (h, cp, when) in pairs {
+            let (Some(h), Some(cp)) = (h, cp) else {
+                continue;
+            };
+            if h == cp {
+                continue;
             }
+            cx.report(
+                rules::HOST_PORT_MISMATCH,
+                Some(id),
+                format!("{path}.PortMappings[{j}].HostPort"),
+                format!(
+                    "in {mode} network mode HostPort ({h}) must equal ContainerPort ({cp}){when}"
+                ),
+                Some("omit HostPort, or set it to the ContainerPort".into()),
+            );
         }
-        awslogs(cx, id, &path, c, fargate);
     }
 }
 
