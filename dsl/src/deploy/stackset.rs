@@ -446,7 +446,149 @@ async fn delete_instances(
     Ok(())
 }
 
-/// Deploy `template` as stack set `set` (called by [`super::deploy`]).
+/// Create the `(target, region)` instances of stack set `name`, an operation per group of
+/// targets sharing regions, each followed to its end.
+async fn create_instances(
+    s: &Session,
+    name: &str,
+    (service_managed, pairs): (bool, &[(String, String)]),
+    (prefs, call): (&StackSetOperationPreferences, Option<&CallAs>),
+    timeout: Option<std::time::Duration>,
+    ui: &mut dyn Ui,
+) -> Result<(), Error> {
+    for (ids, regions) in groups(pairs) {
+        let (accounts, dt) = targets(service_managed, &ids);
+        let what = format!(
+            "creating instances in {} × {}",
+            ids.join(", "),
+            regions.join(", ")
+        );
+        ui.line(&format!("Stack set {name}: {what}"));
+        s.phase(format!("creating instances of stack set {name}"));
+        let id = request_token("create-instances");
+        let out = s
+            .cfn
+            .create_stack_instances()
+            .stack_set_name(name)
+            .set_accounts(accounts)
+            .set_deployment_targets(dt)
+            .set_regions(Some(regions))
+            .operation_preferences(prefs.clone())
+            .operation_id(&id)
+            .set_call_as(call.cloned())
+            .send()
+            .await
+            .map_err(|e| s.sdk_error(name, "CreateStackInstances", e))?;
+        // The operation's id as CloudFormation answers it (the one asked for).
+        let id = out.operation_id().unwrap_or(&id).to_owned();
+        follow(s, name, &id, &what, call, timeout, ui).await?;
+    }
+    Ok(())
+}
+
+/// A permission model cannot change on a deployed set: refused before anything is done.
+fn same_permission_model(name: &str, current: &Current, set: &StackSet) -> Result<(), Error> {
+    let model = |service: bool| {
+        if service {
+            "service-managed"
+        } else {
+            "self-managed"
+        }
+    };
+    if current.service_managed == set.is_service_managed() {
+        return Ok(());
+    }
+    Err(Error::failed(
+        name,
+        format!(
+            "the deployed stack set is {}, the program's is {}: the permission model of a set cannot change; destroy it and deploy again",
+            model(current.service_managed),
+            model(set.is_service_managed()),
+        ),
+    ))
+}
+
+/// What `CreateStackSet` and `UpdateStackSet` both send besides the template.
+struct SetSettings {
+    capabilities: Vec<Capability>,
+    parameters: Vec<Parameter>,
+    tags: Vec<Tag>,
+    auto_deployment: Option<AutoDeployment>,
+    administration_role: Option<String>,
+    execution_role_name: Option<String>,
+}
+
+impl SetSettings {
+    /// The settings of `set` deploying `template`; a parameter not given keeps the deployed
+    /// value (`UsePreviousValue`).
+    fn of(
+        set: &StackSet,
+        template: &Template,
+        current: Option<&Current>,
+        opts: &DeployOptions,
+    ) -> Result<Self, Error> {
+        let capabilities = capabilities(template)
+            .iter()
+            .map(|c| Capability::from(c.as_str()))
+            .collect();
+        let parameters = parameters_for(
+            template.name(),
+            template.body(),
+            &opts.parameters,
+            current.map(|c| &c.parameters),
+        )?
+        .into_iter()
+        .map(|(k, v)| {
+            let p = Parameter::builder().parameter_key(k);
+            match v {
+                Some(v) => p.parameter_value(v),
+                None => p.use_previous_value(true),
+            }
+            .build()
+        })
+        .collect();
+        let tags = opts
+            .tags
+            .iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect();
+        let (auto_deployment, administration_role, execution_role_name) = match set.permissions() {
+            crate::model::stackset::Permissions::ServiceManaged {
+                auto_deployment,
+                retain_stacks_on_account_removal,
+                ..
+            } => (
+                Some(
+                    AutoDeployment::builder()
+                        .enabled(*auto_deployment)
+                        .retain_stacks_on_account_removal(*retain_stacks_on_account_removal)
+                        .build(),
+                ),
+                None,
+                None,
+            ),
+            crate::model::stackset::Permissions::SelfManaged {
+                administration_role,
+                execution_role_name,
+            } => (
+                None,
+                administration_role.clone(),
+                execution_role_name.clone(),
+            ),
+        };
+        Ok(SetSettings {
+            capabilities,
+            parameters,
+            tags,
+            auto_deployment,
+            administration_role,
+            execution_role_name,
+        })
+    }
+}
+
+/// Deploy `template` as stack set `set` (called by [`super::deploy`]): plan, approve the
+/// instances to delete, delete them, create or update the set, create the new instances.
 pub(super) async fn deploy(
     s: &Session,
     template: &Template,
@@ -457,25 +599,8 @@ pub(super) async fn deploy(
     let name = template.name();
     let call = call_as(set);
     let current = describe_set(s, name, call.as_ref()).await?;
-    if let Some(cur) = &current
-        && cur.service_managed != set.is_service_managed()
-    {
-        return Err(Error::failed(
-            name,
-            format!(
-                "the deployed stack set is {}, the program's is {}: the permission model of a set cannot change; destroy it and deploy again",
-                if cur.service_managed {
-                    "service-managed"
-                } else {
-                    "self-managed"
-                },
-                if set.is_service_managed() {
-                    "service-managed"
-                } else {
-                    "self-managed"
-                },
-            ),
-        ));
+    if let Some(cur) = &current {
+        same_permission_model(name, cur, set)?;
     }
     let p = plan(set, template, current.as_ref(), opts);
     if p.nothing() {
@@ -505,51 +630,7 @@ pub(super) async fn deploy(
     }
     let prefs = preferences(set);
     let service = set.is_service_managed();
-    let caps: Vec<Capability> = capabilities(template)
-        .iter()
-        .map(|c| Capability::from(c.as_str()))
-        .collect();
-    let parameters: Vec<Parameter> = parameters_for(
-        name,
-        template.body(),
-        &opts.parameters,
-        current.as_ref().map(|c| &c.parameters),
-    )?
-    .into_iter()
-    .map(|(k, v)| {
-        let p = Parameter::builder().parameter_key(k);
-        match v {
-            Some(v) => p.parameter_value(v),
-            None => p.use_previous_value(true),
-        }
-        .build()
-    })
-    .collect();
-    let tags: Vec<Tag> = opts
-        .tags
-        .iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect();
-    let auto = match set.permissions() {
-        crate::model::stackset::Permissions::ServiceManaged {
-            auto_deployment,
-            retain_stacks_on_account_removal,
-            ..
-        } => Some(
-            AutoDeployment::builder()
-                .enabled(*auto_deployment)
-                .retain_stacks_on_account_removal(*retain_stacks_on_account_removal)
-                .build(),
-        ),
-        crate::model::stackset::Permissions::SelfManaged { .. } => None,
-    };
-    let (admin, exec) = match set.permissions() {
-        crate::model::stackset::Permissions::SelfManaged {
-            administration_role,
-            execution_role_name,
-        } => (administration_role.clone(), execution_role_name.clone()),
-        crate::model::stackset::Permissions::ServiceManaged { .. } => (None, None),
-    };
+    let settings = SetSettings::of(set, template, current.as_ref(), opts)?;
 
     // Removals first: the update then touches only the instances that stay.
     delete_instances(
@@ -567,29 +648,7 @@ pub(super) async fn deploy(
         template_source(s, template, opts, ui).await?
     };
     if !p.exists {
-        s.phase(format!("creating stack set {name}"));
-        s.cfn
-            .create_stack_set()
-            .stack_set_name(name)
-            .set_template_body(body)
-            .set_template_url(url)
-            .set_parameters(Some(parameters))
-            .set_capabilities(Some(caps))
-            .set_tags(Some(tags))
-            .permission_model(if service {
-                PermissionModels::ServiceManaged
-            } else {
-                PermissionModels::SelfManaged
-            })
-            .set_administration_role_arn(admin)
-            .set_execution_role_name(exec)
-            .set_auto_deployment(auto)
-            .set_call_as(call.clone())
-            .description("ferroform deploy")
-            .client_request_token(request_token("create-set"))
-            .send()
-            .await
-            .map_err(|e| s.sdk_error(name, "CreateStackSet", e))?;
+        create_set(s, name, (body, url), settings, service, call.as_ref()).await?;
         ui.line(&format!("Stack set {name}: created"));
     } else if p.update {
         let what = format!(
@@ -597,59 +656,25 @@ pub(super) async fn deploy(
             now.saturating_sub(p.remove.len())
         );
         ui.line(&format!("Stack set {name}: {what}"));
-        s.phase(format!("updating stack set {name}"));
-        let id = request_token("update-set");
-        let mut req = s
-            .cfn
-            .update_stack_set()
-            .stack_set_name(name)
-            .set_template_body(body)
-            .set_template_url(url)
-            .set_parameters(Some(parameters))
-            .set_capabilities(Some(caps))
-            .set_administration_role_arn(admin)
-            .set_execution_role_name(exec)
-            .set_auto_deployment(auto)
-            .operation_preferences(prefs.clone())
-            .operation_id(&id)
-            .set_call_as(call.clone());
-        if !opts.tags.is_empty() {
-            req = req.set_tags(Some(tags));
-        }
-        let out = req
-            .send()
-            .await
-            .map_err(|e| s.sdk_error(name, "UpdateStackSet", e))?;
-        let id = out.operation_id().unwrap_or(&id).to_owned();
+        let update = SetUpdate {
+            source: (body, url),
+            settings,
+            prefs: &prefs,
+            call: call.as_ref(),
+            tags: !opts.tags.is_empty(),
+        };
+        let id = update_set(s, name, update).await?;
         follow(s, name, &id, &what, call.as_ref(), opts.timeout, ui).await?;
     }
-    for (ids, regions) in groups(&p.create) {
-        let (accounts, dt) = targets(service, &ids);
-        let what = format!(
-            "creating instances in {} × {}",
-            ids.join(", "),
-            regions.join(", ")
-        );
-        ui.line(&format!("Stack set {name}: {what}"));
-        s.phase(format!("creating instances of stack set {name}"));
-        let id = request_token("create-instances");
-        let out = s
-            .cfn
-            .create_stack_instances()
-            .stack_set_name(name)
-            .set_accounts(accounts)
-            .set_deployment_targets(dt)
-            .set_regions(Some(regions))
-            .operation_preferences(prefs.clone())
-            .operation_id(&id)
-            .set_call_as(call.clone())
-            .send()
-            .await
-            .map_err(|e| s.sdk_error(name, "CreateStackInstances", e))?;
-        // The operation's id as CloudFormation answers it (the one asked for).
-        let id = out.operation_id().unwrap_or(&id).to_owned();
-        follow(s, name, &id, &what, call.as_ref(), opts.timeout, ui).await?;
-    }
+    create_instances(
+        s,
+        name,
+        (service, &p.create),
+        (&prefs, call.as_ref()),
+        opts.timeout,
+        ui,
+    )
+    .await?;
     ui.line(&format!(
         "Stack set {name}: {} instance(s) deployed",
         set.instances().len()
@@ -658,6 +683,82 @@ pub(super) async fn deploy(
         DeployOutcome::Executed { created: !p.exists },
         IndexMap::new(),
     ))
+}
+
+/// What `UpdateStackSet` sends.
+struct SetUpdate<'a> {
+    /// The template's body or URL.
+    source: (Option<String>, Option<String>),
+    settings: SetSettings,
+    prefs: &'a StackSetOperationPreferences,
+    call: Option<&'a CallAs>,
+    /// Whether to send the tags (none given keeps the set's tags).
+    tags: bool,
+}
+
+/// `UpdateStackSet` of `name`: the id of the operation that updates its instances.
+async fn update_set(s: &Session, name: &str, u: SetUpdate<'_>) -> Result<String, Error> {
+    s.phase(format!("updating stack set {name}"));
+    let id = request_token("update-set");
+    let (body, url) = u.source;
+    let mut req = s
+        .cfn
+        .update_stack_set()
+        .stack_set_name(name)
+        .set_template_body(body)
+        .set_template_url(url)
+        .set_parameters(Some(u.settings.parameters))
+        .set_capabilities(Some(u.settings.capabilities))
+        .set_administration_role_arn(u.settings.administration_role)
+        .set_execution_role_name(u.settings.execution_role_name)
+        .set_auto_deployment(u.settings.auto_deployment)
+        .operation_preferences(u.prefs.clone())
+        .operation_id(&id)
+        .set_call_as(u.call.cloned());
+    if u.tags {
+        req = req.set_tags(Some(u.settings.tags));
+    }
+    let out = req
+        .send()
+        .await
+        .map_err(|e| s.sdk_error(name, "UpdateStackSet", e))?;
+    // The operation's id as CloudFormation answers it (the one asked for).
+    Ok(out.operation_id().unwrap_or(&id).to_owned())
+}
+
+/// `CreateStackSet` of `name` (its instances come after, [`create_instances`]).
+async fn create_set(
+    s: &Session,
+    name: &str,
+    (body, url): (Option<String>, Option<String>),
+    settings: SetSettings,
+    service_managed: bool,
+    call: Option<&CallAs>,
+) -> Result<(), Error> {
+    s.phase(format!("creating stack set {name}"));
+    s.cfn
+        .create_stack_set()
+        .stack_set_name(name)
+        .set_template_body(body)
+        .set_template_url(url)
+        .set_parameters(Some(settings.parameters))
+        .set_capabilities(Some(settings.capabilities))
+        .set_tags(Some(settings.tags))
+        .permission_model(if service_managed {
+            PermissionModels::ServiceManaged
+        } else {
+            PermissionModels::SelfManaged
+        })
+        .set_administration_role_arn(settings.administration_role)
+        .set_execution_role_name(settings.execution_role_name)
+        .set_auto_deployment(settings.auto_deployment)
+        .set_call_as(call.cloned())
+        .description("ferroform deploy")
+        .client_request_token(request_token("create-set"))
+        .send()
+        .await
+        .map_err(|e| s.sdk_error(name, "CreateStackSet", e))?;
+    Ok(())
 }
 
 /// What deploying `template` as stack set `set` would do (called by [`super::diff`]).
