@@ -27,6 +27,7 @@ use std::fmt::Write as _;
 
 use crate::app::App;
 use crate::model::diag::{Diagnostic, Severity};
+use crate::model::json::JsonMap;
 use crate::model::render::Json;
 use crate::model::template::Template;
 
@@ -157,6 +158,27 @@ pub fn import(sources: &[Source]) -> Result<Program, ImportError> {
 /// synthesize).
 #[doc(hidden)]
 pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
+    let bodies = bodies(sources)?;
+    let links = cross::Links::of(sources, &bodies);
+    let mut fn_names = reserved_names();
+    let fns: Vec<String> = sources.iter().map(|s| fn_names.claim(&s.stack)).collect();
+    let mut out = write_stacks(sources, &bodies, &links, &fns);
+    if !out.problems.is_empty() {
+        return Err(ImportError::Unsupported(out.problems));
+    }
+    let given = handles_given(&out.stacks, &fns);
+    unbind_unread_exports(&mut out.stacks, &links, &given);
+    let (functions, app_body) = stack_functions(sources, &fns, &out.stacks, &given, &links);
+    let main_rs = main_rs(&functions, &app_body, &out);
+    Ok(Program {
+        main_rs,
+        escapes: out.escapes,
+        files: out.files,
+    })
+}
+
+/// Each template's body, which must be a mapping.
+fn bodies(sources: &[Source]) -> Result<Vec<&JsonMap>, ImportError> {
     let mut problems = Vec::new();
     let mut bodies = Vec::with_capacity(sources.len());
     for s in sources {
@@ -165,28 +187,58 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
             _ => problems.push(format!("{}: the template is not an object", s.stack)),
         }
     }
-    if !problems.is_empty() {
-        return Err(ImportError::Unsupported(problems));
+    if problems.is_empty() {
+        Ok(bodies)
+    } else {
+        Err(ImportError::Unsupported(problems))
     }
-    let links = cross::Links::of(sources, &bodies);
-    let mut functions = String::new();
-    let mut namespaces = std::collections::BTreeSet::new();
-    let mut escapes = Vec::new();
-    let mut files = Vec::new();
-    let mut fn_names = rust::Names::default();
+}
+
+/// Names no variable or function of the program takes: [`RESERVED`].
+fn reserved_names() -> rust::Names {
+    let mut names = rust::Names::default();
     for r in RESERVED {
-        fn_names.reserve(r);
+        names.reserve(r);
     }
-    let fns: Vec<String> = sources.iter().map(|s| fn_names.claim(&s.stack)).collect();
-    let mut json_recursion = 0;
-    // Each stack's writer, in deploy order (a stack after those it imports from).
-    let mut written: Vec<(usize, write::StackWriter, String)> = Vec::new();
+    names
+}
+
+/// Every stack's statements, as [`write_stacks`] writes them.
+struct Written<'t> {
+    /// Each stack's writer and statements, in deploy order (a stack after those it imports
+    /// from): `(index in the sources, writer, statements)`.
+    stacks: Vec<(usize, write::StackWriter<'t>, String)>,
+    /// The namespaces of the generated resources used.
+    namespaces: std::collections::BTreeSet<String>,
+    /// The macro recursion the largest `json!` literal needs.
+    json_recursion: usize,
+    /// Every value written through an escape hatch, by stack.
+    escapes: Vec<String>,
+    /// The imported templates' file names, by stack.
+    files: Vec<(String, String)>,
+    /// What could not be written, by stack.
+    problems: Vec<String>,
+}
+
+/// Write each stack's statements, in deploy order, with the handles it gives to and takes
+/// from the others (`fns`: each stack's function name).
+fn write_stacks<'t>(
+    sources: &[Source],
+    bodies: &[&'t JsonMap],
+    links: &cross::Links,
+    fns: &[String],
+) -> Written<'t> {
+    let mut out = Written {
+        stacks: Vec::new(),
+        namespaces: Default::default(),
+        json_recursion: 0,
+        escapes: Vec::new(),
+        files: Vec::new(),
+        problems: Vec::new(),
+    };
     for &i in &links.order {
         let s = &sources[i];
-        let mut names = rust::Names::default();
-        for r in RESERVED {
-            names.reserve(r);
-        }
+        let mut names = reserved_names();
         for ns in table_namespaces() {
             names.reserve(&ns);
         }
@@ -216,28 +268,45 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
         }
         match w.write(&mut names, "stack") {
             Ok(text) => {
-                namespaces.extend(w.namespaces.iter().cloned());
-                json_recursion = json_recursion.max(w.json_recursion);
-                escapes.extend(w.escapes.iter().map(|e| format!("{}: {e}", s.stack)));
-                files.push((s.stack.clone(), imported_file_name(s)));
-                written.push((i, w, text));
+                out.namespaces.extend(w.namespaces.iter().cloned());
+                out.json_recursion = out.json_recursion.max(w.json_recursion);
+                out.escapes
+                    .extend(w.escapes.iter().map(|e| format!("{}: {e}", s.stack)));
+                out.files.push((s.stack.clone(), imported_file_name(s)));
+                out.stacks.push((i, w, text));
             }
-            Err(e) => problems.extend(e.lines().map(|l| format!("{}: {l}", s.stack))),
+            Err(e) => out
+                .problems
+                .extend(e.lines().map(|l| format!("{}: {l}", s.stack))),
         }
     }
-    // The handles each stack gives to others: the fields other stacks read.
-    let mut given: Vec<std::collections::BTreeSet<String>> =
-        vec![Default::default(); sources.len()];
-    for (_, w, _) in &written {
+    out
+}
+
+/// The handles each stack gives to others: the fields other stacks read, by stack.
+fn handles_given(
+    written: &[(usize, write::StackWriter, String)],
+    fns: &[String],
+) -> Vec<std::collections::BTreeSet<String>> {
+    let mut given: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); fns.len()];
+    for (_, w, _) in written {
         for (producer, field) in &w.used_imports {
             if let Some(p) = fns.iter().position(|f| f == producer) {
                 given[p].insert(field.clone());
             }
         }
     }
-    // A named export no stack reads through its handle (they read it as plain JSON) needs
-    // no variable: the output stays, its binding goes.
-    for (i, w, text) in &mut written {
+    given
+}
+
+/// A named export no stack reads through its handle (they read it as plain JSON) needs no
+/// variable: the output stays, its binding goes.
+fn unbind_unread_exports(
+    written: &mut [(usize, write::StackWriter, String)],
+    links: &cross::Links,
+    given: &[std::collections::BTreeSet<String>],
+) {
+    for (i, w, text) in written {
         for (output, var) in &w.named_exports {
             let read = links
                 .handles
@@ -254,9 +323,21 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
             }
         }
     }
+}
+
+/// One function per stack (with the struct of the handles it gives, if any), and the body
+/// of `app()` that calls them in deploy order and adds their stacks.
+fn stack_functions(
+    sources: &[Source],
+    fns: &[String],
+    written: &[(usize, write::StackWriter, String)],
+    given: &[std::collections::BTreeSet<String>],
+    links: &cross::Links,
+) -> (String, String) {
+    let mut functions = String::new();
     let mut adds = String::new();
     let mut calls = String::new();
-    for (i, w, text) in &written {
+    for (i, w, text) in written {
         let s = &sources[*i];
         let f = &fns[*i];
         let mut params: Vec<String> = w
@@ -290,40 +371,8 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
             let _ = writeln!(calls, "    let {f}_stack = {f}({});", args.join(", "));
         } else {
             let st = handles_struct(&s.stack);
-            let _ = write!(
-                functions,
-                "\n/// The handles of `{}` that other stacks use.\npub struct {st} {{\n",
-                rust::comment(&s.stack)
-            );
-            let mut fields = Vec::new();
-            for field in &given[*i] {
-                let Some(h) = links
-                    .handles
-                    .values()
-                    .find(|h| h.producer == *i && &h.field == field)
-                else {
-                    continue;
-                };
-                let var = if h.named {
-                    w.named_exports
-                        .get(&h.output)
-                        .map_or(field.as_str(), String::as_str)
-                } else {
-                    w.var_of(&h.target).unwrap_or(field)
-                };
-                let _ = write!(
-                    functions,
-                    "    /// `{}`.\n    pub {field}: {},\n",
-                    rust::comment(&h.target),
-                    write::handle_type(&h.decl)
-                );
-                fields.push(if var == field {
-                    field.clone()
-                } else {
-                    format!("{field}: {var}")
-                });
-            }
-            functions.push_str("}\n");
+            let fields =
+                handles_struct_decl(&mut functions, &st, *i, w, &given[*i], links, &s.stack);
             let _ = write!(
                 functions,
                 "\n/// The `{}` stack, imported from {}, and the handles other stacks use.\npub fn {f}({}) -> (Stack, {st}) {{\n    let mut stack = Stack::new({});\n{}    (stack, {st} {{ {} }})\n}}\n",
@@ -342,25 +391,78 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
         }
         let _ = writeln!(adds, "    app.add({f}_stack);");
     }
-    let adds = format!("{calls}    let mut app = App::new();\n{adds}");
-    if !problems.is_empty() {
-        return Err(ImportError::Unsupported(problems));
+    (
+        functions,
+        format!("{calls}    let mut app = App::new();\n{adds}"),
+    )
+}
+
+/// Declare `st`, the struct of the handles stack `i` gives to others (`given`), in
+/// `functions`; the field initializers of its value (`field` or `field: var`).
+fn handles_struct_decl(
+    functions: &mut String,
+    st: &str,
+    i: usize,
+    w: &write::StackWriter,
+    given: &std::collections::BTreeSet<String>,
+    links: &cross::Links,
+    stack: &str,
+) -> Vec<String> {
+    let _ = write!(
+        functions,
+        "\n/// The handles of `{}` that other stacks use.\npub struct {st} {{\n",
+        rust::comment(stack)
+    );
+    let mut fields = Vec::new();
+    for field in given {
+        let Some(h) = links
+            .handles
+            .values()
+            .find(|h| h.producer == i && &h.field == field)
+        else {
+            continue;
+        };
+        let var = if h.named {
+            w.named_exports
+                .get(&h.output)
+                .map_or(field.as_str(), String::as_str)
+        } else {
+            w.var_of(&h.target).unwrap_or(field)
+        };
+        let _ = write!(
+            functions,
+            "    /// `{}`.\n    pub {field}: {},\n",
+            rust::comment(&h.target),
+            write::handle_type(&h.decl)
+        );
+        fields.push(if var == field {
+            field.clone()
+        } else {
+            format!("{field}: {var}")
+        });
     }
+    functions.push_str("}\n");
+    fields
+}
+
+/// `src/main.rs`: the imports the code uses, the stacks' functions, `app()` (whose body is
+/// `app_body`), `main()` and the round-trip test.
+fn main_rs(functions: &str, app_body: &str, out: &Written) -> String {
     let mut main_rs = String::from(
         "//! Imported by `ferroform import`. `cargo run -- synth` writes the templates; `cargo test`\n//! checks that they are the imported ones.\n\n",
     );
     // `serde_json::json!` expands one token at a time; Rust's default limit of 128 is too
     // low for large literals.
-    if json_recursion + 32 > 128 {
-        let limit = (json_recursion + 32).next_power_of_two();
+    if out.json_recursion + 32 > 128 {
+        let limit = (out.json_recursion + 32).next_power_of_two();
         let _ = writeln!(
             main_rs,
             "// The largest `json!` literal below needs this much macro recursion.\n#![recursion_limit = \"{limit}\"]\n"
         );
     }
     main_rs.push_str("use std::process::ExitCode;\n\n");
-    if !namespaces.is_empty() {
-        let list: Vec<&str> = namespaces.iter().map(String::as_str).collect();
+    if !out.namespaces.is_empty() {
+        let list: Vec<&str> = out.namespaces.iter().map(String::as_str).collect();
         let _ = writeln!(
             main_rs,
             "use ferroform::resources::{};",
@@ -371,7 +473,7 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
             }
         );
     }
-    let outside = code_outside_strings(&functions);
+    let outside = code_outside_strings(functions);
     let mut items: Vec<&str> = vec!["App", "Stack"];
     for (item, marker) in [
         ("DeletionPolicy", "DeletionPolicy::"),
@@ -395,13 +497,13 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
         }
     }
     let _ = writeln!(main_rs, "use ferroform::{{{}}};", items.join(", "));
-    main_rs.push_str(&functions);
+    main_rs.push_str(functions);
     let _ = write!(
         main_rs,
-        "\n/// The app: every imported stack, in deploy order.\npub fn app() -> App {{\n{adds}    app\n}}\n\nfn main() -> ExitCode {{\n    app().run()\n}}\n"
+        "\n/// The app: every imported stack, in deploy order.\npub fn app() -> App {{\n{app_body}    app\n}}\n\nfn main() -> ExitCode {{\n    app().run()\n}}\n"
     );
     let mut pairs = String::new();
-    for (stack, file) in &files {
+    for (stack, file) in &out.files {
         let _ = writeln!(
             pairs,
             "            ({}, include_str!(\"../imported/{file}\")),",
@@ -412,11 +514,7 @@ pub fn import_unvalidated(sources: &[Source]) -> Result<Program, ImportError> {
         main_rs,
         "\n#[cfg(test)]\nmod tests {{\n    /// The program synthesizes the imported templates.\n    #[test]\n    fn synthesizes_the_imported_templates() {{\n        ferroform::import::assert_round_trip(\n            &super::app(),\n            &[\n{pairs}            ],\n        );\n    }}\n}}\n"
     );
-    Ok(Program {
-        main_rs,
-        escapes,
-        files,
-    })
+    main_rs
 }
 
 /// The generated code without its string literals (plain and raw) and comments, for
