@@ -188,6 +188,15 @@ impl Count {
         }
     }
 
+    /// The monthly cost at each count: `cost` of the minimum, typical and maximum counts.
+    fn monthly(self, cost: impl Fn(f64) -> f64) -> Monthly {
+        Monthly {
+            minimum: cost(self.min),
+            typical: cost(self.typical),
+            maximum: cost(self.max),
+        }
+    }
+
     /// `2`, or `2–10 (typical 4)`.
     fn describe(self, unit: &str) -> String {
         let n = |x: f64| trim(x);
@@ -385,6 +394,22 @@ impl<'a> Cx<'a> {
             .ok_or_else(|| format!("{what} is not text"))
     }
 
+    /// An EBS volume's type and the price of a GiB-month of it: `VolumeType` as written, or
+    /// `default` when it is not set (gp3 for ECS managed volumes, gp2 for EC2 and block
+    /// device mappings: each resource's documented default).
+    fn volume_type(
+        &mut self,
+        v: Option<&'a Json>,
+        what: &str,
+        default: &'static str,
+    ) -> Result<(&'a str, f64), String> {
+        let ty = match v {
+            Some(t) => self.text(t, &format!("{what}'s VolumeType"))?,
+            None => default,
+        };
+        Ok((ty, self.ebs_gb_month(ty)?))
+    }
+
     /// How many items a list is: a literal list, a list parameter's default.
     fn list_len(&mut self, v: &'a Json, what: &str) -> Result<usize, String> {
         match self.literal(v, what)? {
@@ -418,11 +443,7 @@ impl<'a> Cx<'a> {
     }
 
     fn counted(&self, per_hour_each: f64, n: Count) -> Monthly {
-        Monthly {
-            minimum: per_hour_each * self.hours * n.min,
-            typical: per_hour_each * self.hours * n.typical,
-            maximum: per_hour_each * self.hours * n.max,
-        }
+        n.monthly(|k| per_hour_each * self.hours * k)
     }
 
     /// Price resource `id` into `est`.
@@ -533,11 +554,7 @@ impl<'a> Cx<'a> {
             let spot = s[Provider::FargateSpot as usize];
             per_task * self.hours * (on_demand + spot * (1.0 - discount))
         };
-        let monthly = Monthly {
-            minimum: cost(count.min),
-            typical: cost(count.typical),
-            maximum: cost(count.max),
-        };
+        let monthly = count.monthly(cost);
         let spot_share = shares(&strategy, count.typical)[Provider::FargateSpot as usize];
         let mut detail = format!("Fargate {}, {}", size.describe(), count.describe("task"));
         if spot_share > 0.0 {
@@ -592,17 +609,9 @@ impl<'a> Cx<'a> {
                 continue;
             };
             let size = self.number(size, &format!("{what}'s SizeInGiB"))?;
-            let ty = match ebs.get("VolumeType") {
-                Some(t) => self.text(t, &format!("{what}'s VolumeType"))?,
-                None => "gp3",
-            };
-            let per_gb = self.ebs_gb_month(ty)?;
+            let (ty, per_gb) = self.volume_type(ebs.get("VolumeType"), &what, "gp3")?;
             let per_task = size * per_gb;
-            let m = Monthly {
-                minimum: per_task * tasks.min,
-                typical: per_task * tasks.typical,
-                maximum: per_task * tasks.max,
-            };
+            let m = tasks.monthly(|k| per_task * k);
             est.lines.push(self.line(
                 id,
                 r,
@@ -1060,11 +1069,8 @@ impl<'a> Cx<'a> {
                 continue;
             };
             let size = self.number(size, &format!("{id}'s VolumeSize"))?;
-            let ty = match ebs.get("VolumeType") {
-                Some(t) => self.text(t, &format!("{id}'s VolumeType"))?,
-                None => "gp2",
-            };
-            gb_month += size * self.ebs_gb_month(ty)?;
+            let (ty, per_gb) = self.volume_type(ebs.get("VolumeType"), id, "gp2")?;
+            gb_month += size * per_gb;
             parts.push(format!("{} GiB {ty}", trim(size)));
         }
         if parts.is_empty() {
@@ -1073,11 +1079,7 @@ impl<'a> Cx<'a> {
             ));
             return Ok(());
         }
-        let m = Monthly {
-            minimum: gb_month * n.min,
-            typical: gb_month * n.typical,
-            maximum: gb_month * n.max,
-        };
+        let m = n.monthly(|k| gb_month * k);
         est.lines.push(self.line(
             id,
             r,
@@ -1107,11 +1109,8 @@ impl<'a> Cx<'a> {
     ) -> Result<(), String> {
         let size = props.get("Size").ok_or("its size comes from a snapshot")?;
         let size = self.number(size, &format!("{id}'s Size"))?;
-        let ty = match props.get("VolumeType") {
-            Some(t) => self.text(t, &format!("{id}'s VolumeType"))?,
-            None => "gp2",
-        };
-        let m = Monthly::flat(size * self.ebs_gb_month(ty)?);
+        let (ty, per_gb) = self.volume_type(props.get("VolumeType"), id, "gp2")?;
+        let m = Monthly::flat(size * per_gb);
         if props.get("Iops").is_some() || props.get("Throughput").is_some() {
             self.assume(format!(
                 "{id}'s provisioned IOPS or throughput are not counted."
