@@ -489,6 +489,16 @@ impl<S: Deref<Target = Service>> LoadBalancedService<S> {
     ) -> Vec<Handle<elb::Listener>> {
         let forward =
             || l::Action::new(l::ActionType::Forward).target_group_arn(target_group.to_ref());
+        // Port 443 with the certificate: HTTPS on an ALB, TLS on an NLB.
+        let secure = |protocol, https: &HttpsListener| {
+            elb::Listener::new(vec![forward()], load_balancer.to_ref())
+                .port(443)
+                .protocol(protocol)
+                .ssl_policy(https.ssl_policy.clone())
+                .certificates(vec![
+                    l::Certificate::new().certificate_arn(https.certificate_arn.clone()),
+                ])
+        };
         let mut listeners = Vec::new();
         match (&props.https, alb) {
             (Some(https), true) => {
@@ -511,34 +521,14 @@ impl<S: Deref<Target = Service>> LoadBalancedService<S> {
                     skip_plain_http(stack, &http);
                 }
                 listeners.push(http);
-                listeners.push(
-                    stack.add(
-                        &part_id(id, "HttpsListener"),
-                        elb::Listener::new(vec![forward()], load_balancer.to_ref())
-                            .port(443)
-                            .protocol(l::Protocol::Https)
-                            .ssl_policy(https.ssl_policy.clone())
-                            .certificates(vec![
-                                l::Certificate::new()
-                                    .certificate_arn(https.certificate_arn.clone()),
-                            ]),
-                    ),
-                );
+                listeners.push(stack.add(
+                    &part_id(id, "HttpsListener"),
+                    secure(l::Protocol::Https, https),
+                ));
             }
             (Some(https), false) => {
-                listeners.push(
-                    stack.add(
-                        &part_id(id, "TlsListener"),
-                        elb::Listener::new(vec![forward()], load_balancer.to_ref())
-                            .port(443)
-                            .protocol(l::Protocol::Tls)
-                            .ssl_policy(https.ssl_policy.clone())
-                            .certificates(vec![
-                                l::Certificate::new()
-                                    .certificate_arn(https.certificate_arn.clone()),
-                            ]),
-                    ),
-                );
+                listeners
+                    .push(stack.add(&part_id(id, "TlsListener"), secure(l::Protocol::Tls, https)));
             }
             (None, _) => {
                 let http = stack.add(
