@@ -14,7 +14,7 @@ use std::io::Write;
 use clap::{Arg, ArgMatches, Command};
 
 use super::input::{self, Input};
-use super::{EXIT_OK, EXIT_USAGE, Exit, finish};
+use super::{EXIT_OK, EXIT_USAGE, Exit};
 use crate::analysis::cost::{self, Estimate, Monthly, PriceTable};
 use crate::model::env::Env;
 use crate::model::template::Template;
@@ -104,16 +104,8 @@ pub(super) fn estimates(
     }
 }
 
+/// The command on `m`: its exit code, or the error [`super::finish`] prints.
 pub(super) fn run(
-    input: Input<'_>,
-    m: &ArgMatches,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> u8 {
-    finish(run_checked(input, m, out, err), err)
-}
-
-fn run_checked(
     input: Input<'_>,
     m: &ArgMatches,
     out: &mut dyn Write,

@@ -16,7 +16,7 @@ use std::process::{Command as Process, Stdio};
 use clap::{Arg, ArgMatches, Command, value_parser};
 
 use super::input::{self, Input};
-use super::{EXIT_INVALID, EXIT_OK, Exit, finish};
+use super::{EXIT_INVALID, EXIT_OK, Exit};
 use crate::analysis::graph::graph;
 use crate::fsutil::{Durability, write_atomic};
 
@@ -51,16 +51,8 @@ pub(super) fn command(tool: bool) -> Command {
     input::args(cmd, tool)
 }
 
+/// The command on `m`: its exit code, or the error [`super::finish`] prints.
 pub(super) fn run(
-    input: Input<'_>,
-    m: &ArgMatches,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> u8 {
-    finish(run_checked(input, m, out, err), err)
-}
-
-fn run_checked(
     input: Input<'_>,
     m: &ArgMatches,
     out: &mut dyn Write,

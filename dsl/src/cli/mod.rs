@@ -211,8 +211,8 @@ impl App {
             Some(("synth", m)) => synth::run(self, m, out, err, t),
             Some(("list", m)) => list::run(self, m, out, err),
             Some(("validate", m)) => validate::run_app(self, m, out, err),
-            Some(("cost", m)) => cost::run(input::Input::App(self), m, out, err),
-            Some(("graph", m)) => graph::run(input::Input::App(self), m, out, err),
+            Some(("cost", m)) => finish(cost::run(input::Input::App(self), m, out, err), err),
+            Some(("graph", m)) => finish(graph::run(input::Input::App(self), m, out, err), err),
             #[cfg(feature = "deploy")]
             Some((name, m)) => {
                 aws::dispatch(aws::Source::App(self), name, m, out, err).unwrap_or(EXIT_USAGE)
@@ -244,8 +244,8 @@ where
     match matches.subcommand() {
         Some(("validate", m)) => validate::run_tool(m, out, err),
         Some(("import", m)) => import::run(m, out, err),
-        Some(("cost", m)) => cost::run(input::Input::Tool, m, out, err),
-        Some(("graph", m)) => graph::run(input::Input::Tool, m, out, err),
+        Some(("cost", m)) => finish(cost::run(input::Input::Tool, m, out, err), err),
+        Some(("graph", m)) => finish(graph::run(input::Input::Tool, m, out, err), err),
         #[cfg(not(feature = "deploy"))]
         Some(("diff", m)) => diff::run(m, out, err),
         #[cfg(feature = "deploy")]
