@@ -81,56 +81,68 @@ pub(super) fn service_settings(cx: &mut Cx) {
     }
 }
 
-fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>) {
-    let p = |k: &str| props.and_then(|m| m.field(k));
-    let at = |k: &str| format!("{id}.Properties.{k}");
-    let mut push = |path: String, message: String, hint: &str| {
-        found.push((
+/// One service being judged: what its checks share.
+struct Service<'a, 'f> {
+    cx: &'a Cx<'a>,
+    id: &'a str,
+    props: Option<&'a JsonMap>,
+    /// The deployment controller: absent is ECS; an expression is not guessed (`None`).
+    controller: Option<&'a str>,
+    /// The literal network mode of the service's task definition, when it is in the template.
+    mode: Option<&'a str>,
+    found: &'f mut Vec<Finding>,
+}
+
+impl<'a> Service<'a, '_> {
+    fn p(&self, k: &str) -> Option<&'a Json> {
+        self.props.and_then(|m| m.field(k))
+    }
+
+    fn at(&self, k: &str) -> String {
+        format!("{}.Properties.{k}", self.id)
+    }
+
+    fn push(&mut self, path: String, message: String, hint: &str) {
+        self.found.push((
             rules::SERVICE_SETTING,
-            id.to_owned(),
+            self.id.to_owned(),
             path,
             message,
             hint.to_owned(),
         ));
-    };
-    // Absent: ECS. An expression: not guessed.
-    let controller = match p("DeploymentController").and_then(|c| c.field("Type")) {
-        None => Some("ECS"),
-        v => lit_str(v),
-    };
-    let task = ref_target(p("TaskDefinition"))
-        .filter(|t| cx.resource_type(t) == Some("AWS::ECS::TaskDefinition"));
-    let mode = task
-        .and_then(|t| cx.resource(t))
-        .and_then(|r| r.pointer("/Properties/NetworkMode"))
-        .and_then(|m| lit_str(Some(m)));
-
-    // Row 36: DAEMON on Fargate capacity. FF4014 covers LaunchType FARGATE and the
-    // CODE_DEPLOY / EXTERNAL controllers; FF4045 a LaunchType beside a strategy.
-    if lit_str(p("SchedulingStrategy")) == Some("DAEMON")
-        && p("LaunchType").is_none()
-        && controller == Some("ECS")
-        && let Some(items) = p("CapacityProviderStrategy").and_then(Json::as_array)
-        && !items.is_empty()
-        && items.iter().all(|i| {
-            matches!(
-                lit_str(i.field("CapacityProvider")),
-                Some("FARGATE" | "FARGATE_SPOT")
-            )
-        })
-    {
-        push(
-            at("SchedulingStrategy"),
-            "the service's capacity provider strategy places its tasks on Fargate, which does not run the DAEMON scheduling strategy".to_owned(),
-            "use SchedulingStrategy: REPLICA, or a capacity provider of EC2 instances",
-        );
     }
 
-    // Row 41: service registries.
-    if let Some(registries) = p("ServiceRegistries").and_then(Json::as_array) {
+    /// Row 36: DAEMON on Fargate capacity. FF4014 covers LaunchType FARGATE and the
+    /// CODE_DEPLOY / EXTERNAL controllers; FF4045 a LaunchType beside a strategy.
+    fn daemon_on_fargate(&mut self) {
+        if lit_str(self.p("SchedulingStrategy")) == Some("DAEMON")
+            && self.p("LaunchType").is_none()
+            && self.controller == Some("ECS")
+            && let Some(items) = self.p("CapacityProviderStrategy").and_then(Json::as_array)
+            && !items.is_empty()
+            && items.iter().all(|i| {
+                matches!(
+                    lit_str(i.field("CapacityProvider")),
+                    Some("FARGATE" | "FARGATE_SPOT")
+                )
+            })
+        {
+            self.push(
+                self.at("SchedulingStrategy"),
+                "the service's capacity provider strategy places its tasks on Fargate, which does not run the DAEMON scheduling strategy".to_owned(),
+                "use SchedulingStrategy: REPLICA, or a capacity provider of EC2 instances",
+            );
+        }
+    }
+
+    /// Row 41: service registries.
+    fn service_registries(&mut self) {
+        let Some(registries) = self.p("ServiceRegistries").and_then(Json::as_array) else {
+            return;
+        };
         if registries.len() > 1 {
-            push(
-                at("ServiceRegistries"),
+            self.push(
+                self.at("ServiceRegistries"),
                 format!(
                     "the service names {} service registries; ECS takes at most one",
                     registries.len()
@@ -140,25 +152,26 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
         }
         for (i, r) in registries.iter().enumerate() {
             let Some(r) = r.as_object() else { continue };
-            let path = format!("{id}.Properties.ServiceRegistries[{i}]");
+            let path = format!("{}.Properties.ServiceRegistries[{i}]", self.id);
             let has = |k: &str| set(r.field(k));
             let pair = has("ContainerName") && has("ContainerPort");
-            match mode {
-                Some(m @ ("bridge" | "host")) if a_record(cx, r.field("RegistryArn")) => push(
+            let cx = self.cx;
+            match self.mode {
+                Some(m @ ("bridge" | "host")) if a_record(cx, r.field("RegistryArn")) => self.push(
                     path,
                     format!(
                         "the Cloud Map service has an A record; with the `{m}` network mode service discovery supports SRV records only"
                     ),
                     "give the Cloud Map service an SRV record only (DnsRecords: [{Type: SRV, TTL: 60}]), or use the awsvpc network mode",
                 ),
-                Some(m @ ("bridge" | "host")) if !pair => push(
+                Some(m @ ("bridge" | "host")) if !pair => self.push(
                     path,
                     format!(
                         "with the `{m}` network mode, a service registry names ContainerName and ContainerPort"
                     ),
                     "set ContainerName and ContainerPort to a container of the task definition and its port",
                 ),
-                Some("none") => push(
+                Some("none") => self.push(
                     path,
                     "service discovery does not support the `none` network mode".to_owned(),
                     "use the awsvpc network mode (or bridge or host with an SRV record)",
@@ -166,13 +179,13 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
                 Some("awsvpc") if srv_record(cx, r.field("RegistryArn")) => {
                     let port = has("Port");
                     if pair && port {
-                        push(
+                        self.push(
                             path,
                             "the service registry sets both ContainerName/ContainerPort and Port; with awsvpc and an SRV record ECS takes one or the other".to_owned(),
                             "remove Port, or ContainerName and ContainerPort",
                         );
                     } else if !pair && !port {
-                        push(
+                        self.push(
                             path,
                             "the Cloud Map service has an SRV record, so with awsvpc the service registry needs ContainerName and ContainerPort, or Port".to_owned(),
                             "set ContainerName and ContainerPort (or Port) to the port the record announces",
@@ -184,29 +197,36 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
         }
     }
 
-    // Row 42: the circuit breaker only with the ECS controller.
-    if let Some(c @ ("CODE_DEPLOY" | "EXTERNAL")) = controller
-        && let Some(breaker) = p("DeploymentConfiguration")
-            .and_then(|d| d.field("DeploymentCircuitBreaker"))
-            .and_then(Json::as_object)
-        && lit_bool(breaker.field("Enable")) == Some(true)
-    {
-        push(
-            at("DeploymentConfiguration.DeploymentCircuitBreaker"),
-            format!(
-                "the deployment circuit breaker only works with the ECS (rolling update) deployment controller, and this service's is {c}"
-            ),
-            "remove DeploymentCircuitBreaker, or use the ECS deployment controller",
-        );
+    /// Row 42: the circuit breaker only with the ECS controller.
+    fn circuit_breaker(&mut self) {
+        if let Some(c @ ("CODE_DEPLOY" | "EXTERNAL")) = self.controller
+            && let Some(breaker) = self
+                .p("DeploymentConfiguration")
+                .and_then(|d| d.field("DeploymentCircuitBreaker"))
+                .and_then(Json::as_object)
+            && lit_bool(breaker.field("Enable")) == Some(true)
+        {
+            self.push(
+                self.at("DeploymentConfiguration.DeploymentCircuitBreaker"),
+                format!(
+                    "the deployment circuit breaker only works with the ECS (rolling update) deployment controller, and this service's is {c}"
+                ),
+                "remove DeploymentCircuitBreaker, or use the ECS deployment controller",
+            );
+        }
     }
 
-    // Row 38: awsvpc takes target groups of target type ip, no Classic Load Balancer.
-    let balancers = p("LoadBalancers").and_then(Json::as_array);
-    if mode == Some("awsvpc") {
+    /// Row 38: awsvpc takes target groups of target type ip, no Classic Load Balancer.
+    fn awsvpc_load_balancers(&mut self) {
+        if self.mode != Some("awsvpc") {
+            return;
+        }
+        let balancers = self.p("LoadBalancers").and_then(Json::as_array);
         for (i, lb) in balancers.into_iter().flatten().enumerate() {
+            let id = self.id;
             let path = |k: &str| format!("{id}.Properties.LoadBalancers[{i}].{k}");
             if set(lb.field("LoadBalancerName")) {
-                push(
+                self.push(
                     path("LoadBalancerName"),
                     "a service of an awsvpc task definition cannot use a Classic Load Balancer"
                         .to_owned(),
@@ -214,9 +234,10 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
                 );
             }
             if let Some(tg) = ref_target(lb.field("TargetGroupArn"))
-                && cx.resource_type(tg) == Some("AWS::ElasticLoadBalancingV2::TargetGroup")
+                && self.cx.resource_type(tg) == Some("AWS::ElasticLoadBalancingV2::TargetGroup")
             {
-                let written = cx
+                let written = self
+                    .cx
                     .resource(tg)
                     .and_then(|r| r.pointer("/Properties/TargetType"));
                 // Absent: instance (the template reference's default).
@@ -225,7 +246,7 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
                     v => lit_str(v),
                 };
                 if let Some(ty) = ty.filter(|t| *t != "ip") {
-                    push(
+                    self.push(
                         path("TargetGroupArn"),
                         format!(
                             "target group `{tg}` has the target type `{ty}`; the tasks of an awsvpc task definition register by IP address"
@@ -237,23 +258,55 @@ fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>)
         }
     }
 
-    // Row 39: Role only with a load balancer, never with awsvpc.
-    if set(p("Role")) {
-        if mode == Some("awsvpc") {
-            push(
-                at("Role"),
+    /// Row 39: Role only with a load balancer, never with awsvpc.
+    fn role(&mut self) {
+        if !set(self.p("Role")) {
+            return;
+        }
+        if self.mode == Some("awsvpc") {
+            self.push(
+                self.at("Role"),
                 "a service of an awsvpc task definition takes no Role (ECS uses its service-linked role)".to_owned(),
                 "remove Role",
             );
-        } else if none_written(p("LoadBalancers")) {
-            push(
-                at("Role"),
+        } else if none_written(self.p("LoadBalancers")) {
+            self.push(
+                self.at("Role"),
                 "Role is only allowed for a service with a load balancer, and this one has none"
                     .to_owned(),
                 "remove Role (ECS uses its service-linked role)",
             );
         }
     }
+}
+
+/// The settings of service `id` that ECS refuses (the rows of the module's list).
+fn service(cx: &Cx, id: &str, props: Option<&JsonMap>, found: &mut Vec<Finding>) {
+    let p = |k: &str| props.and_then(|m| m.field(k));
+    // Absent: ECS. An expression: not guessed.
+    let controller = match p("DeploymentController").and_then(|c| c.field("Type")) {
+        None => Some("ECS"),
+        v => lit_str(v),
+    };
+    let task = ref_target(p("TaskDefinition"))
+        .filter(|t| cx.resource_type(t) == Some("AWS::ECS::TaskDefinition"));
+    let mode = task
+        .and_then(|t| cx.resource(t))
+        .and_then(|r| r.pointer("/Properties/NetworkMode"))
+        .and_then(|m| lit_str(Some(m)));
+    let mut s = Service {
+        cx,
+        id,
+        props,
+        controller,
+        mode,
+        found,
+    };
+    s.daemon_on_fargate();
+    s.service_registries();
+    s.circuit_breaker();
+    s.awsvpc_load_balancers();
+    s.role();
 }
 
 /// Whether `arn` is the `Fn::GetAtt <Id>.Arn` of a Cloud Map service of the template whose
