@@ -13,15 +13,33 @@ use crate::rules;
 pub const INLINE_BODY_LIMIT: usize = 51_200;
 /// Templates uploaded to S3 are limited to 1 MB.
 pub const BODY_LIMIT: usize = 1_048_576;
+/// Resources a template may declare.
+const MAX_RESOURCES: usize = 500;
+/// Bytes of a template's `Description`.
+const MAX_DESCRIPTION_BYTES: usize = 1024;
+
+// The figures: CloudFormation quotas,
+// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html>.
 
 pub(super) fn check(cx: &mut Cx) {
+    section_sizes(cx);
+    logical_ids(cx);
+    shared_namespace(cx);
+    duplicate_exports(cx);
+    description(cx);
+    body_size(cx);
+    yaml_aliases(cx);
+}
+
+/// How many resources, and how many parameters, outputs and mappings.
+fn section_sizes(cx: &mut Cx) {
     let n = cx.resources.map_or(0, serde_json::Map::len);
-    if n > 500 {
+    if n > MAX_RESOURCES {
         cx.report(
             rules::TOO_MANY_RESOURCES,
             None,
             "Resources",
-            format!("the template has {n} resources; CloudFormation allows 500"),
+            format!("the template has {n} resources; CloudFormation allows {MAX_RESOURCES}"),
             Some("split the stack (cross-stack references or nested stacks)".into()),
         );
     }
@@ -46,6 +64,10 @@ pub(super) fn check(cx: &mut Cx) {
             );
         }
     }
+}
+
+/// Logical IDs and condition names of every section.
+fn logical_ids(cx: &mut Cx) {
     for (section, map) in [
         ("Resources", cx.resources),
         ("Parameters", cx.parameters),
@@ -85,6 +107,10 @@ pub(super) fn check(cx: &mut Cx) {
             }
         }
     }
+}
+
+/// A name both a parameter and a resource.
+fn shared_namespace(cx: &mut Cx) {
     // Parameters and resources share one namespace: "unique among all logical names within
     // the template".
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
@@ -104,6 +130,10 @@ pub(super) fn check(cx: &mut Cx) {
             Some("rename the parameter or the resource".into()),
         );
     }
+}
+
+/// Two outputs exporting the same name.
+fn duplicate_exports(cx: &mut Cx) {
     let mut exports: HashMap<String, &str> = HashMap::new();
     let mut dups = Vec::new();
     for (id, o) in cx.outputs.into_iter().flatten() {
@@ -132,17 +162,28 @@ pub(super) fn check(cx: &mut Cx) {
             Some("export names are unique per region and account: give each its own".into()),
         );
     }
+}
+
+/// The template's description.
+fn description(cx: &mut Cx) {
     if let Some(d) = cx.body.field("Description").and_then(Json::as_str)
-        && d.len() > 1024
+        && d.len() > MAX_DESCRIPTION_BYTES
     {
         cx.report(
             rules::DESCRIPTION_TOO_LONG,
             None,
             "Description",
-            format!("the description is {} bytes; the limit is 1,024", d.len()),
+            format!(
+                "the description is {} bytes; the limit is {MAX_DESCRIPTION_BYTES}",
+                d.len()
+            ),
             None,
         );
     }
+}
+
+/// The size of the template's text.
+fn body_size(cx: &mut Cx) {
     // The size of the text CloudFormation receives: the file as read, or the JSON written
     // once and kept for the output.
     let size = cx.body_len();
@@ -165,6 +206,10 @@ pub(super) fn check(cx: &mut Cx) {
             Some("deploy uploads it to S3 first (an artifact bucket is needed)".into()),
         );
     }
+}
+
+/// YAML aliases, which CloudFormation does not read.
+fn yaml_aliases(cx: &mut Cx) {
     // "CloudFormation doesn't support the following features: ... Aliases" (AWS
     // CloudFormation User Guide, *Template formats*,
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html).
