@@ -502,16 +502,24 @@ impl Walk {
         if has_fn_key(m) {
             return;
         }
-        let kind = self.kind;
-        let name = kind.name();
         let meant = self.unknown_keys(m, STATEMENT_KEYS, path, "a policy statement");
-        // Maybe there (an `Fn::If` may leave it out): enough not to call it missing.
+        // Maybe there (an `Fn::If` may leave it out): enough not to call it missing. Surely
+        // there (`surely_set`): enough to call it a conflict or prohibited.
         let has = |k: &str| may_be_set(m, k) || meant.contains(&k);
-        // Surely there: enough to call it a conflict or prohibited.
-        let sure = |k: &str| surely_set(m, k);
+        self.effect(m, path, has("Effect"));
+        self.statement_actions(m, path, has("Action") || has("NotAction"));
+        self.statement_resources(m, path, has("Resource") || has("NotResource"));
+        self.statement_principals(m, path, has("Principal") || has("NotPrincipal"));
+        if let Some(v) = m.field("Condition") {
+            self.condition(v, &join(path, "Condition"));
+        }
+        self.sid(m, path, sids);
+    }
 
+    /// The statement's `Effect` (`present`: it may be there).
+    fn effect(&mut self, m: &JsonMap, path: &str, present: bool) {
         match m.field("Effect").filter(|v| !is_no_value(v)) {
-            None if !has("Effect") => self.bad(
+            None if !present => self.bad(
                 path.to_owned(),
                 "the statement has no `Effect`",
                 "add `Effect: Allow` or `Effect: Deny`",
@@ -542,9 +550,12 @@ impl Walk {
                 }
             }
         }
+    }
 
-        if !has("Action") && !has("NotAction") {
-            let example = if kind == Kind::Trust {
+    /// The statement's `Action` or `NotAction` (`present`: one may be there).
+    fn statement_actions(&mut self, m: &JsonMap, path: &str, present: bool) {
+        if !present {
+            let example = if self.kind == Kind::Trust {
                 "sts:AssumeRole"
             } else {
                 "s3:GetObject"
@@ -561,16 +572,19 @@ impl Walk {
                 self.actions(v, &join(path, k), k);
             }
         }
+    }
 
+    /// The statement's `Resource` or `NotResource` by policy type (`present`: one may be there).
+    fn statement_resources(&mut self, m: &JsonMap, path: &str, present: bool) {
         self.exclusive(m, path, "Resource", "NotResource");
-        match kind {
-            Kind::Identity if !has("Resource") && !has("NotResource") => self.bad(
+        match self.kind {
+            Kind::Identity if !present => self.bad(
                 path.to_owned(),
                 "the statement has no `Resource` (or `NotResource`): a statement of an IAM identity policy names the resources it covers",
                 "add `Resource:` with an ARN, a list of ARNs, or `\"*\"`",
             ),
             Kind::Trust => {
-                for k in ["Resource", "NotResource"].into_iter().filter(|k| sure(k)) {
+                for k in ["Resource", "NotResource"].into_iter().filter(|k| surely_set(m, k)) {
                     self.bad(
                         join(path, k),
                         format!("a role trust policy has no `{k}`: its resource is the role itself (IAM: \"Has prohibited field Resource\")"),
@@ -580,7 +594,7 @@ impl Walk {
             }
             _ => {}
         }
-        if kind != Kind::Trust {
+        if self.kind != Kind::Trust {
             for k in ["Resource", "NotResource"] {
                 if let Some(v) = m.field(k) {
                     // IAM: "Resource ... must be in ARN format or \"*\"".
@@ -597,11 +611,16 @@ impl Walk {
                 }
             }
         }
+    }
 
+    /// The statement's `Principal` or `NotPrincipal` by policy type (`present`: one may be
+    /// there).
+    fn statement_principals(&mut self, m: &JsonMap, path: &str, present: bool) {
         self.exclusive(m, path, "Principal", "NotPrincipal");
+        let kind = self.kind;
         match kind {
             Kind::Identity => {
-                for k in ["Principal", "NotPrincipal"].into_iter().filter(|k| sure(k)) {
+                for k in ["Principal", "NotPrincipal"].into_iter().filter(|k| surely_set(m, k)) {
                     self.bad(
                         join(path, k),
                         format!("an IAM identity policy cannot name a `{k}`: its principal is the role, user or group it is attached to (IAM: \"Has prohibited field {k}\")"),
@@ -610,13 +629,13 @@ impl Walk {
                 }
             }
             Kind::Trust => {
-                if sure("NotPrincipal") {
+                if surely_set(m, "NotPrincipal") {
                     self.bad(
                         join(path, "NotPrincipal"),
                         "a role trust policy cannot use `NotPrincipal`",
                         "name who may assume the role with `Principal`",
                     );
-                } else if !has("Principal") && !has("NotPrincipal") {
+                } else if !present {
                     self.bad(
                         path.to_owned(),
                         "the statement of a role trust policy has no `Principal`: it names who may assume the role",
@@ -624,7 +643,7 @@ impl Walk {
                     );
                 }
             }
-            Kind::Resource(_) if !has("Principal") && !has("NotPrincipal") => self.bad(
+            Kind::Resource(_) if !present => self.bad(
                 path.to_owned(),
                 format!("the statement of {} has no `Principal` (or `NotPrincipal`): a resource-based policy names who it applies to", kind.a_name()),
                 "add e.g. `Principal: {AWS: arn:aws:iam::111122223333:root}`, `Principal: {Service: ...}` or `Principal: \"*\"`",
@@ -638,11 +657,12 @@ impl Walk {
                 }
             }
         }
+    }
 
-        if let Some(v) = m.field("Condition") {
-            self.condition(v, &join(path, "Condition"));
-        }
-
+    /// The statement's `Sid`: its characters, and unique within an IAM policy.
+    fn sid(&mut self, m: &JsonMap, path: &str, sids: &mut Vec<String>) {
+        let kind = self.kind;
+        let name = kind.name();
         if let Some(Json::String(sid)) = m.field("Sid") {
             let sid_path = join(path, "Sid");
             if kind == Kind::Identity && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
