@@ -21,26 +21,48 @@ pub(super) fn ecr(cx: &mut Cx) {
     }
 }
 
+/// Where a lifecycle policy is (the repository, the property path), for its findings.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    id: &'a str,
+    path: &'a str,
+}
+
+impl At<'_> {
+    /// A finding of `rule`.
+    fn report(self, cx: &mut Cx, rule: rules::Rule, message: String, hint: &str) {
+        cx.report(
+            rule,
+            Some(self.id),
+            self.path.to_owned(),
+            message,
+            Some(hint.into()),
+        );
+    }
+
+    /// The policy is malformed: the finding shows what a policy looks like.
+    fn bad(self, cx: &mut Cx, message: String) {
+        self.report(
+            cx,
+            rules::ECR_LIFECYCLE_POLICY,
+            message,
+            "a lifecycle policy is {\"rules\": [{\"rulePriority\": 1, \"selection\": {\"tagStatus\": \"untagged\", \"countType\": \"sinceImagePushed\", \"countUnit\": \"days\", \"countNumber\": 14}, \"action\": {\"type\": \"expire\"}}]}",
+        );
+    }
+}
+
 /// Check the text of an ECR lifecycle policy (the rules of the ECR documentation).
 pub(super) fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
-    let bad = |cx: &mut Cx, msg: String| {
-        cx.report(
-            rules::ECR_LIFECYCLE_POLICY,
-            Some(id),
-            path.to_owned(),
-            msg,
-            Some("a lifecycle policy is {\"rules\": [{\"rulePriority\": 1, \"selection\": {\"tagStatus\": \"untagged\", \"countType\": \"sinceImagePushed\", \"countUnit\": \"days\", \"countNumber\": 14}, \"action\": {\"type\": \"expire\"}}]}".into()),
-        );
-    };
+    let at = At { id, path };
     let policy: Json = match serde_json::from_str(text) {
         Ok(p) => p,
-        Err(e) => return bad(cx, format!("the lifecycle policy is not valid JSON: {e}")),
+        Err(e) => return at.bad(cx, format!("the lifecycle policy is not valid JSON: {e}")),
     };
     let Some(rules) = policy.field("rules").and_then(Json::as_array) else {
-        return bad(cx, "the lifecycle policy has no `rules` list".into());
+        return at.bad(cx, "the lifecycle policy has no `rules` list".into());
     };
     if rules.is_empty() {
-        return bad(cx, "the lifecycle policy has no rules".into());
+        return at.bad(cx, "the lifecycle policy has no rules".into());
     }
     let mut priorities: Vec<(i64, usize)> = Vec::new();
     let mut any_rule: Option<(i64, usize)> = None;
@@ -50,14 +72,14 @@ pub(super) fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
             .and_then(Json::as_i64)
             .filter(|p| *p >= 1)
         else {
-            bad(
+            at.bad(
                 cx,
                 format!("rule {i} has no rulePriority (an integer from 1)"),
             );
             continue;
         };
         let Some(sel) = r.field("selection").and_then(Json::as_object) else {
-            bad(cx, format!("rule {prio} has no selection"));
+            at.bad(cx, format!("rule {prio} has no selection"));
             continue;
         };
         if r.field("action")
@@ -65,89 +87,18 @@ pub(super) fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
             .and_then(Json::as_str)
             != Some("expire")
         {
-            bad(
+            at.bad(
                 cx,
                 format!("rule {prio}: action must be {{\"type\": \"expire\"}}"),
             );
         }
-        let status = sel.field("tagStatus").and_then(Json::as_str);
-        if !matches!(status, Some("tagged" | "untagged" | "any")) {
-            bad(
-                cx,
-                format!("rule {prio}: selection.tagStatus must be tagged, untagged or any"),
-            );
-        }
-        let count_type = sel.field("countType").and_then(Json::as_str);
-        if !matches!(count_type, Some("imageCountMoreThan" | "sinceImagePushed")) {
-            bad(
-                cx,
-                format!(
-                    "rule {prio}: selection.countType must be imageCountMoreThan or sinceImagePushed"
-                ),
-            );
-        }
-        if sel
-            .field("countNumber")
-            .and_then(Json::as_i64)
-            .is_none_or(|n| n < 1)
-        {
-            bad(
-                cx,
-                format!("rule {prio}: selection.countNumber must be an integer from 1"),
-            );
-        }
-        let lists = ["tagPrefixList", "tagPatternList"];
-        let has_list = lists.iter().any(|k| {
-            sel.field(k)
-                .and_then(Json::as_array)
-                .is_some_and(|a| !a.is_empty())
-        });
-        let has_any_list_key = lists.iter().any(|k| sel.contains_key(*k));
-        match status {
-            Some("tagged") if !has_list => cx.report(
-                rules::ECR_TAG_SELECTION,
-                Some(id),
-                path.to_owned(),
-                format!("rule {prio}: tagStatus tagged needs a tagPrefixList or tagPatternList"),
-                Some("list the tag prefixes (or patterns) the rule applies to".into()),
-            ),
-            Some("untagged" | "any") if has_any_list_key => cx.report(
-                rules::ECR_TAG_SELECTION,
-                Some(id),
-                path.to_owned(),
-                format!("rule {prio}: tagPrefixList/tagPatternList are only allowed with tagStatus tagged"),
-                Some("remove the list, or set tagStatus: tagged".into()),
-            ),
-            _ => {}
-        }
-        let has_unit = sel.contains_key("countUnit");
-        match count_type {
-            Some("sinceImagePushed") if !has_unit => cx.report(
-                rules::ECR_COUNT_UNIT,
-                Some(id),
-                path.to_owned(),
-                format!("rule {prio}: countType sinceImagePushed needs countUnit"),
-                Some("add \"countUnit\": \"days\"".into()),
-            ),
-            Some("imageCountMoreThan") if has_unit => cx.report(
-                rules::ECR_COUNT_UNIT,
-                Some(id),
-                path.to_owned(),
-                format!("rule {prio}: countUnit is only allowed with countType sinceImagePushed"),
-                Some("remove countUnit".into()),
-            ),
-            _ => {}
-        }
-        if has_unit && sel.field("countUnit").and_then(Json::as_str) != Some("days") {
-            bad(cx, format!("rule {prio}: countUnit must be days"));
-        }
+        let status = selection(cx, at, prio, sel);
         if let Some(&(_, first)) = priorities.iter().find(|(p, _)| *p == prio) {
-            cx.report(
+            at.report(
+                cx,
                 rules::ECR_DUPLICATE_PRIORITY,
-                Some(id),
-                path.to_owned(),
                 format!("rules {first} and {i} both have rulePriority {prio}"),
-                Some("give every rule its own rulePriority".into()),
+                "give every rule its own rulePriority",
             );
         }
         priorities.push((prio, i));
@@ -159,19 +110,90 @@ pub(super) fn lifecycle_policy(cx: &mut Cx, id: &str, path: &str, text: &str) {
         && let Some(max) = priorities.iter().map(|(p, _)| *p).max()
         && prio < max
     {
-        cx.report(
+        at.report(
+            cx,
             rules::ECR_ANY_PRIORITY,
-            Some(id),
-            path.to_owned(),
             format!(
                 "the rule with tagStatus any has rulePriority {prio}, but another rule has {max}"
             ),
-            Some(
-                "the tagStatus any rule must have the highest rulePriority (it is evaluated last)"
-                    .into(),
+            "the tagStatus any rule must have the highest rulePriority (it is evaluated last)",
+        );
+    }
+}
+
+/// The `selection` of rule `prio`: its tag status (returned), count type, count and unit, and
+/// the tag lists that go with a status.
+fn selection<'a>(cx: &mut Cx, at: At, prio: i64, sel: &'a JsonMap) -> Option<&'a str> {
+    let status = sel.field("tagStatus").and_then(Json::as_str);
+    if !matches!(status, Some("tagged" | "untagged" | "any")) {
+        at.bad(
+            cx,
+            format!("rule {prio}: selection.tagStatus must be tagged, untagged or any"),
+        );
+    }
+    let count_type = sel.field("countType").and_then(Json::as_str);
+    if !matches!(count_type, Some("imageCountMoreThan" | "sinceImagePushed")) {
+        at.bad(
+            cx,
+            format!(
+                "rule {prio}: selection.countType must be imageCountMoreThan or sinceImagePushed"
             ),
         );
     }
+    if sel
+        .field("countNumber")
+        .and_then(Json::as_i64)
+        .is_none_or(|n| n < 1)
+    {
+        at.bad(
+            cx,
+            format!("rule {prio}: selection.countNumber must be an integer from 1"),
+        );
+    }
+    let lists = ["tagPrefixList", "tagPatternList"];
+    let has_list = lists.iter().any(|k| {
+        sel.field(k)
+            .and_then(Json::as_array)
+            .is_some_and(|a| !a.is_empty())
+    });
+    let has_any_list_key = lists.iter().any(|k| sel.contains_key(*k));
+    match status {
+        Some("tagged") if !has_list => at.report(
+            cx,
+            rules::ECR_TAG_SELECTION,
+            format!("rule {prio}: tagStatus tagged needs a tagPrefixList or tagPatternList"),
+            "list the tag prefixes (or patterns) the rule applies to",
+        ),
+        Some("untagged" | "any") if has_any_list_key => at.report(
+            cx,
+            rules::ECR_TAG_SELECTION,
+            format!(
+                "rule {prio}: tagPrefixList/tagPatternList are only allowed with tagStatus tagged"
+            ),
+            "remove the list, or set tagStatus: tagged",
+        ),
+        _ => {}
+    }
+    let has_unit = sel.contains_key("countUnit");
+    match count_type {
+        Some("sinceImagePushed") if !has_unit => at.report(
+            cx,
+            rules::ECR_COUNT_UNIT,
+            format!("rule {prio}: countType sinceImagePushed needs countUnit"),
+            "add \"countUnit\": \"days\"",
+        ),
+        Some("imageCountMoreThan") if has_unit => at.report(
+            cx,
+            rules::ECR_COUNT_UNIT,
+            format!("rule {prio}: countUnit is only allowed with countType sinceImagePushed"),
+            "remove countUnit",
+        ),
+        _ => {}
+    }
+    if has_unit && sel.field("countUnit").and_then(Json::as_str) != Some("days") {
+        at.bad(cx, format!("rule {prio}: countUnit must be days"));
+    }
+    status
 }
 
 #[cfg(test)]
