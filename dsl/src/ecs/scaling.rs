@@ -533,31 +533,7 @@ impl AutoScaling {
         above.sort_by(|a, b| a.0.total_cmp(&b.0));
         below.sort_by(|a, b| b.0.total_cmp(&a.0));
         let id = part_id(&self.prefix, name);
-        let dup = |v: &[(f64, i64)]| v.windows(2).any(|w| w[0].0 == w[1].0);
-        let mut problems = Vec::new();
-        if scaling.steps.is_empty() {
-            problems.push("has no steps".to_owned());
-        }
-        if dup(&above) || dup(&below) {
-            problems.push("has two steps with the same threshold".to_owned());
-        }
-        if let (Some(lo), Some(hi)) = (below.first(), above.first())
-            && lo.0 >= hi.0
-        {
-            problems.push(format!(
-                "scales in at or below {} but out at or above {}: the ranges overlap",
-                lo.0, hi.0
-            ));
-        }
-        if scaling.steps.iter().any(|s| {
-            matches!(
-                s,
-                ScalingStep::AtOrAbove { change: 0, .. } | ScalingStep::AtOrBelow { change: 0, .. }
-            )
-        }) {
-            problems.push("has a step that changes nothing".to_owned());
-        }
-        for p in problems {
+        for p in step_problems(&scaling.steps, &above, &below) {
             stack.report_error(
                 rules::INVALID_INPUT,
                 Some(&id),
@@ -570,45 +546,13 @@ impl AutoScaling {
             MetricStatistic::Maximum => sp::MetricAggregationType::Maximum,
             MetricStatistic::Minimum => sp::MetricAggregationType::Minimum,
         };
-        for (direction, steps, operator) in [
-            (
-                "ScaleOut",
-                &above,
-                alarm::ComparisonOperator::GreaterThanOrEqualToThreshold,
-            ),
-            (
-                "ScaleIn",
-                &below,
-                alarm::ComparisonOperator::LessThanOrEqualToThreshold,
-            ),
-        ] {
+        for (out, steps) in [(true, &above), (false, &below)] {
             let Some(&(threshold, _)) = steps.first() else {
                 continue;
             };
-            // Bounds are relative to the alarm threshold; the outermost step is open-ended.
-            let adjustments: Vec<sp::StepAdjustment> = steps
-                .iter()
-                .enumerate()
-                .map(|(i, &(t, change))| {
-                    let next = steps.get(i + 1).map(|n| n.0 - threshold);
-                    let here = t - threshold;
-                    let mut a = sp::StepAdjustment::new(change);
-                    if direction == "ScaleOut" {
-                        a = a.metric_interval_lower_bound(here);
-                        if let Some(n) = next {
-                            a = a.metric_interval_upper_bound(n);
-                        }
-                    } else {
-                        a = a.metric_interval_upper_bound(here);
-                        if let Some(n) = next {
-                            a = a.metric_interval_lower_bound(n);
-                        }
-                    }
-                    a
-                })
-                .collect();
+            let direction = if out { "ScaleOut" } else { "ScaleIn" };
             let part = format!("{name}{direction}");
-            let cooldown = if direction == "ScaleOut" {
+            let cooldown = if out {
                 scaling.scale_out_cooldown_seconds
             } else {
                 scaling.scale_in_cooldown_seconds
@@ -622,54 +566,124 @@ impl AutoScaling {
                             .adjustment_type(sp::AdjustmentType::ChangeInCapacity)
                             .cooldown(cooldown)
                             .metric_aggregation_type(aggregation.clone())
-                            .step_adjustments(adjustments),
+                            .step_adjustments(step_adjustments(steps, threshold, out)),
                     ),
             );
             if !scaling.create_alarms {
                 continue;
             }
-            let m = &scaling.metric;
-            let mut a = cloudwatch::Alarm::new()
-                .alarm_description(format!(
-                    "{direction} {} when {name} is {} {threshold}",
-                    self.prefix,
-                    if direction == "ScaleOut" {
-                        "at or above"
-                    } else {
-                        "at or below"
-                    }
-                ))
-                .namespace(m.namespace.clone())
-                .metric_name(m.name.clone())
-                .statistic(match m.statistic {
-                    MetricStatistic::Average => alarm::Statistic::Average,
-                    MetricStatistic::Maximum => alarm::Statistic::Maximum,
-                    MetricStatistic::Minimum => alarm::Statistic::Minimum,
-                })
-                .period(m.period_seconds)
-                .evaluation_periods(scaling.evaluation_periods)
-                .threshold(threshold)
-                .comparison_operator(operator)
+            let description = format!(
+                "{direction} {} when {name} is {} {threshold}",
+                self.prefix,
+                if out { "at or above" } else { "at or below" }
+            );
+            let a = step_alarm(&scaling, description, threshold, out)
                 .alarm_actions(vec![policy.attr_arn()]);
-            if !m.dimensions.is_empty() {
-                let dims: Vec<alarm::Dimension> = m
-                    .dimensions
-                    .iter()
-                    .map(|(k, v)| {
-                        alarm::Dimension::new(alarm::DimensionRequired {
-                            name: k.into(),
-                            value: v.clone(),
-                        })
-                    })
-                    .collect();
-                a = a.dimensions(dims);
-            }
             let alarm_part = format!("{part}Alarm");
             let h = stack.add(&part_id(&self.prefix, &alarm_part), a);
             self.alarms.push((alarm_part, h));
         }
         self
     }
+}
+
+/// What is wrong with step scaling's steps (`above` and `below`: the thresholds and changes
+/// of each direction, nearest the alarm's threshold first).
+fn step_problems(steps: &[ScalingStep], above: &[(f64, i64)], below: &[(f64, i64)]) -> Vec<String> {
+    let dup = |v: &[(f64, i64)]| v.windows(2).any(|w| w[0].0 == w[1].0);
+    let mut problems = Vec::new();
+    if steps.is_empty() {
+        problems.push("has no steps".to_owned());
+    }
+    if dup(above) || dup(below) {
+        problems.push("has two steps with the same threshold".to_owned());
+    }
+    if let (Some(lo), Some(hi)) = (below.first(), above.first())
+        && lo.0 >= hi.0
+    {
+        problems.push(format!(
+            "scales in at or below {} but out at or above {}: the ranges overlap",
+            lo.0, hi.0
+        ));
+    }
+    if steps.iter().any(|s| {
+        matches!(
+            s,
+            ScalingStep::AtOrAbove { change: 0, .. } | ScalingStep::AtOrBelow { change: 0, .. }
+        )
+    }) {
+        problems.push("has a step that changes nothing".to_owned());
+    }
+    problems
+}
+
+/// The step adjustments of one direction (`out`: scaling out, on values at or above the
+/// thresholds). Bounds are relative to the alarm's `threshold` (the first step's); the
+/// outermost step is open-ended.
+fn step_adjustments(steps: &[(f64, i64)], threshold: f64, out: bool) -> Vec<sp::StepAdjustment> {
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, &(t, change))| {
+            let next = steps.get(i + 1).map(|n| n.0 - threshold);
+            let here = t - threshold;
+            let mut a = sp::StepAdjustment::new(change);
+            if out {
+                a = a.metric_interval_lower_bound(here);
+                if let Some(n) = next {
+                    a = a.metric_interval_upper_bound(n);
+                }
+            } else {
+                a = a.metric_interval_upper_bound(here);
+                if let Some(n) = next {
+                    a = a.metric_interval_lower_bound(n);
+                }
+            }
+            a
+        })
+        .collect()
+}
+
+/// The alarm on step scaling's metric at `threshold` (`out`: at or above it, else at or
+/// below); its action is the caller's.
+fn step_alarm(
+    scaling: &StepScaling,
+    description: String,
+    threshold: f64,
+    out: bool,
+) -> cloudwatch::Alarm {
+    let m = &scaling.metric;
+    let mut a = cloudwatch::Alarm::new()
+        .alarm_description(description)
+        .namespace(m.namespace.clone())
+        .metric_name(m.name.clone())
+        .statistic(match m.statistic {
+            MetricStatistic::Average => alarm::Statistic::Average,
+            MetricStatistic::Maximum => alarm::Statistic::Maximum,
+            MetricStatistic::Minimum => alarm::Statistic::Minimum,
+        })
+        .period(m.period_seconds)
+        .evaluation_periods(scaling.evaluation_periods)
+        .threshold(threshold)
+        .comparison_operator(if out {
+            alarm::ComparisonOperator::GreaterThanOrEqualToThreshold
+        } else {
+            alarm::ComparisonOperator::LessThanOrEqualToThreshold
+        });
+    if !m.dimensions.is_empty() {
+        let dims: Vec<alarm::Dimension> = m
+            .dimensions
+            .iter()
+            .map(|(k, v)| {
+                alarm::Dimension::new(alarm::DimensionRequired {
+                    name: k.into(),
+                    value: v.clone(),
+                })
+            })
+            .collect();
+        a = a.dimensions(dims);
+    }
+    a
 }
 
 #[cfg(test)]
