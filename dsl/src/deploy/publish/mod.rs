@@ -102,31 +102,12 @@ pub async fn publish(
         return Ok(Vec::new());
     }
     s.phase("publishing images");
-    // Each image's repository, and which images are there already: per repository, one
-    // BatchGetImage call (ECR's control plane, no credentials for the registry needed);
-    // with FERROFORM_REGISTRY_ENDPOINT, a HEAD per image on that registry instead.
+    // Each image's repository, and which images are there already.
     let mut repositories = Vec::with_capacity(images.len());
     for image in images {
         repositories.push(repository_of(s, image).await?);
     }
-    let mut connection: Option<(Credentials, String, Registry)> = None;
-    let present: BTreeSet<(String, String)> = if opts.registry_endpoint.is_none() {
-        present_in_ecr(s, images, &repositories).await?
-    } else {
-        let (creds, host, registry) = connect(s, opts).await?;
-        let mut found = BTreeSet::new();
-        for (image, repository) in images.iter().zip(&repositories) {
-            if registry
-                .has_manifest(repository, &image.tag())
-                .await
-                .map_err(|e| Error::failed(&image.id, format!("image {}: {e}", image.id)))?
-            {
-                found.insert((repository.clone(), image.tag()));
-            }
-        }
-        connection = Some((creds, host, registry));
-        found
-    };
+    let (present, connection) = present(s, images, &repositories, opts).await?;
     let mut out = Vec::new();
     let mut todo = Vec::new();
     for (image, repository) in images.iter().zip(&repositories) {
@@ -180,64 +161,18 @@ pub async fn publish(
     // Their steps come as lines (or bars, on a terminal) while they run.
     let target = builder::PushTarget::of(&registry);
     let (transfers, mut steps) = Transfers::new(ui.progress_area());
-    let work = todo.into_iter().map(|(image, repository)| {
-        let (creds, host, registry, target, builder, transfers) =
-            (&creds, &host, &registry, &target, &builder, &transfers);
-        async move {
-            let tag = image.tag();
-            let reference = format!("{repository}:{tag}");
-            let fail = |why: String| Error::failed(&image.id, format!("image {}: {why}", image.id));
-            let digest = match &image.source {
-                ImageSource::Files { .. } => Some(
-                    push_files(registry, host, opts, image, &repository, &tag, transfers)
-                        .await
-                        .map_err(fail)?,
-                ),
-                ImageSource::Directory { .. } => {
-                    let Some(b) = builder.clone() else {
-                        return Err(fail("no image builder".into()));
-                    };
-                    let (image_owned, target, creds) =
-                        (image.clone(), target.clone(), creds.clone());
-                    let (repo, t) = (repository.clone(), tag.clone());
-                    let layout = tokio::task::spawn_blocking(move || {
-                        let local = format!("localhost/ferroform/{repo}:{t}");
-                        b.build(&image_owned, &local)?;
-                        if !b.exports() {
-                            return b
-                                .docker_push(&local, &target, &repo, &t, &creds)
-                                .map(Pushed::ByDaemon);
-                        }
-                        b.export(&local).map(Pushed::Layout)
-                    })
-                    .await
-                    .map_err(|e| fail(format!("the build stopped: {e}")))?
-                    .map_err(fail)?;
-                    match layout {
-                        Pushed::Layout(dir) => {
-                            let pushed =
-                                push_layout(registry, &dir, image, &repository, &tag, transfers)
-                                    .await;
-                            let _ = std::fs::remove_dir_all(&dir);
-                            Some(pushed.map_err(fail)?)
-                        }
-                        Pushed::ByDaemon(digest) => digest,
-                    }
-                }
-            };
-            Ok::<_, Error>((
-                match digest {
-                    Some(d) => format!("Image {}: pushed {reference} ({d})", image.id),
-                    None => format!("Image {}: pushed {reference}", image.id),
-                },
-                Published {
-                    id: image.id.clone(),
-                    reference,
-                    built: true,
-                },
-            ))
-        }
-    });
+    let shared = Shared {
+        creds: &creds,
+        host: &host,
+        registry: &registry,
+        target: &target,
+        builder: &builder,
+        transfers: &transfers,
+        opts,
+    };
+    let work = todo
+        .into_iter()
+        .map(|(image, repository)| publish_one(&shared, image, repository));
     let mut running = futures_util::stream::iter(work).buffer_unordered(opts.concurrency());
     let area = transfers.area().cloned();
     let say = |ui: &mut dyn Ui, text: &str| match &area {
@@ -259,6 +194,118 @@ pub async fn publish(
         }
     }
     Ok(out)
+}
+
+/// Which `(repository, tag)` of `images` are in their registries already: per repository,
+/// one `BatchGetImage` call (ECR's control plane, no credentials for the registry needed);
+/// with `FERROFORM_REGISTRY_ENDPOINT`, a HEAD per image on that registry instead, whose
+/// connection is kept for the pushes.
+async fn present(
+    s: &Session,
+    images: &[ImageAsset],
+    repositories: &[String],
+    opts: &PublishOptions,
+) -> Result<
+    (
+        BTreeSet<(String, String)>,
+        Option<(Credentials, String, Registry)>,
+    ),
+    Error,
+> {
+    if opts.registry_endpoint.is_none() {
+        return Ok((present_in_ecr(s, images, repositories).await?, None));
+    }
+    let (creds, host, registry) = connect(s, opts).await?;
+    let mut found = BTreeSet::new();
+    for (image, repository) in images.iter().zip(repositories) {
+        if registry
+            .has_manifest(repository, &image.tag())
+            .await
+            .map_err(|e| Error::failed(&image.id, format!("image {}: {e}", image.id)))?
+        {
+            found.insert((repository.clone(), image.tag()));
+        }
+    }
+    Ok((found, Some((creds, host, registry))))
+}
+
+/// What every image's build and push share.
+struct Shared<'a> {
+    creds: &'a Credentials,
+    host: &'a str,
+    registry: &'a Registry,
+    target: &'a builder::PushTarget,
+    builder: &'a Option<Buildah>,
+    transfers: &'a Transfers,
+    opts: &'a PublishOptions,
+}
+
+/// Build `image` (or add its files to its base) and push it to `repository`: the line to
+/// print and what was published.
+async fn publish_one(
+    sh: &Shared<'_>,
+    image: &ImageAsset,
+    repository: String,
+) -> Result<(String, Published), Error> {
+    let tag = image.tag();
+    let reference = format!("{repository}:{tag}");
+    let fail = |why: String| Error::failed(&image.id, format!("image {}: {why}", image.id));
+    let digest = match &image.source {
+        ImageSource::Files { .. } => Some(
+            push_files(
+                sh.registry,
+                sh.host,
+                sh.opts,
+                image,
+                &repository,
+                &tag,
+                sh.transfers,
+            )
+            .await
+            .map_err(fail)?,
+        ),
+        ImageSource::Directory { .. } => {
+            let Some(b) = sh.builder.clone() else {
+                return Err(fail("no image builder".into()));
+            };
+            let (image_owned, target, creds) = (image.clone(), sh.target.clone(), sh.creds.clone());
+            let (repo, t) = (repository.clone(), tag.clone());
+            let layout = tokio::task::spawn_blocking(move || {
+                let local = format!("localhost/ferroform/{repo}:{t}");
+                b.build(&image_owned, &local)?;
+                if !b.exports() {
+                    return b
+                        .docker_push(&local, &target, &repo, &t, &creds)
+                        .map(Pushed::ByDaemon);
+                }
+                b.export(&local).map(Pushed::Layout)
+            })
+            .await
+            .map_err(|e| fail(format!("the build stopped: {e}")))?
+            .map_err(fail)?;
+            match layout {
+                Pushed::Layout(dir) => {
+                    let pushed =
+                        push_layout(sh.registry, &dir, image, &repository, &tag, sh.transfers)
+                            .await;
+                    let _ = std::fs::remove_dir_all(&dir);
+                    Some(pushed.map_err(fail)?)
+                }
+                Pushed::ByDaemon(digest) => digest,
+            }
+        }
+    };
+    Ok((
+        match digest {
+            Some(d) => format!("Image {}: pushed {reference} ({d})", image.id),
+            None => format!("Image {}: pushed {reference}", image.id),
+        },
+        Published {
+            id: image.id.clone(),
+            reference,
+            built: true,
+        },
+    ))
 }
 
 /// What a builder left: an image layout for ferroform to push, or an image its daemon pushed
