@@ -72,6 +72,30 @@ impl Stack {
         let resources = self.render_resources(&mut cx);
         let outputs = self.render_outputs(&mut cx);
 
+        self.render_transform(&mut root, &cx);
+        for (key, section) in [
+            ("Parameters", params),
+            ("Mappings", mappings),
+            ("Conditions", conditions),
+            ("Resources", resources),
+            ("Outputs", outputs),
+        ] {
+            if !section.is_empty() || key == "Resources" {
+                root.insert(key.into(), Json::Object(section));
+            }
+        }
+        self.merge_sections(&mut root, &mut cx);
+        let mut diagnostics = self.diagnostics.clone();
+        diagnostics.extend(cx.take_diagnostics());
+        self.unused_id_overrides(&mut diagnostics);
+        self.plain_refs(&root, &mut cx, &mut diagnostics);
+        let imports = cx.take_imports();
+        (Json::Object(root), diagnostics, imports)
+    }
+
+    /// The template's `Transform`: the stack's own, with `AWS::LanguageExtensions` first
+    /// when the stack or its metadata uses the extension functions.
+    fn render_transform(&self, root: &mut JsonMap, cx: &RenderCx) {
         // Plain JSON in the stack's Metadata may use the extension functions too (cfn-init);
         // its references are not checked (metadata may name anything).
         let mut metadata_scan = refcheck::Scan::default();
@@ -96,17 +120,11 @@ impl Stack {
                 );
             }
         }
-        for (key, section) in [
-            ("Parameters", params),
-            ("Mappings", mappings),
-            ("Conditions", conditions),
-            ("Resources", resources),
-            ("Outputs", outputs),
-        ] {
-            if !section.is_empty() || key == "Resources" {
-                root.insert(key.into(), Json::Object(section));
-            }
-        }
+    }
+
+    /// Sections given as plain JSON (`Stack::section`): a section the builders make takes
+    /// their entries besides its own (never one twice); any other is written as given.
+    fn merge_sections(&self, root: &mut JsonMap, cx: &mut RenderCx) {
         for (key, value) in &self.sections {
             // Taken as written: what the entries name is the validator's to check (a
             // `Fn::ForEach` fragment names its loop's identifiers).
@@ -141,10 +159,11 @@ impl Stack {
             }
             cx.pop();
         }
-        let mut diagnostics = self.diagnostics.clone();
-        diagnostics.extend(cx.take_diagnostics());
-        // An override_logical_id that no part was added under pinned nothing: say so, and
-        // name what the stack has (the ID was misspelled, or given after the part was added).
+    }
+
+    /// An override_logical_id that no part was added under pinned nothing: say so, and name
+    /// what the stack has (the ID was misspelled, or given after the part was added).
+    fn unused_id_overrides(&self, diagnostics: &mut Vec<Diagnostic>) {
         for (from, to) in &self.id_overrides {
             if self.overrides_used.iter().any(|u| u == from) {
                 continue;
@@ -174,8 +193,11 @@ impl Stack {
                 )
             });
         }
-        // References inside plain JSON, now that the logical IDs are known. (A handle of
-        // another stack serialized into a document is already FF1003 at the same place.)
+    }
+
+    /// References inside plain JSON, now that the logical IDs are known. (A handle of another
+    /// stack serialized into a document is already FF1003 at the same place.)
+    fn plain_refs(&self, root: &JsonMap, cx: &mut RenderCx, diagnostics: &mut Vec<Diagnostic>) {
         let params = root.get("Parameters").and_then(Json::as_object);
         let resources = root.get("Resources").and_then(Json::as_object);
         let mut generated: Option<Generated> = None;
@@ -223,8 +245,6 @@ impl Stack {
                 ..Diagnostic::new(rules::DANGLING_REFERENCE, &*self.name, message)
             });
         }
-        let imports = cx.take_imports();
-        (Json::Object(root), diagnostics, imports)
     }
 
     /// Add to a rendered template the outputs that export what other stacks import
