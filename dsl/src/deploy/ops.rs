@@ -191,32 +191,7 @@ async fn deploy_inner(
 ) -> Result<(DeployOutcome, IndexMap<String, String>), Error> {
     let name = template.name();
     let new = template.body();
-    s.phase(format!("reading the state of stack {name}"));
-    let mut existing = describe(s, name).await?;
-    if let Some(st) = &existing {
-        match st.class() {
-            StackStatusClass::Busy => return Err(busy(st)),
-            StackStatusClass::Stuck if st.status == "UPDATE_ROLLBACK_FAILED" => {
-                continue_rollback(s, st, opts, ui).await?;
-                existing = describe(s, name).await?;
-            }
-            StackStatusClass::Stuck => {
-                return Err(Error::failed(
-                    name,
-                    format!(
-                        "is {}{}; it needs attention before it can be deployed (see `ferroform status --stack-name {name}`)",
-                        st.status,
-                        reason_suffix(st)
-                    ),
-                ));
-            }
-            StackStatusClass::FailedCreate => {
-                recover_failed_create(s, st, opts, ui).await?;
-                existing = None;
-            }
-            StackStatusClass::Review | StackStatusClass::Stable => {}
-        }
-    }
+    let existing = settle(s, name, opts, ui).await?;
     let stable = existing
         .as_ref()
         .filter(|st| st.class() == StackStatusClass::Stable);
@@ -261,35 +236,104 @@ async fn deploy_inner(
 
     let needs = broadening(&plan.changes, deployed.as_ref(), new);
     if !needs.is_empty() && !opts.yes {
-        ui.line("This change set needs approval:");
-        for r in &needs.reasons {
-            ui.line(&format!("  * {r}"));
-        }
-        match ui.confirm(&format!(
-            "Execute change set {} on stack {name}?",
-            plan.name
-        )) {
-            Some(true) => {}
-            answer => {
-                let created_here = existing.is_none();
-                discard(s, &plan, created_here).await?;
-                let why = if answer.is_none() {
-                    "not on a terminal and --yes not given"
-                } else {
-                    "declined"
-                };
+        approve_or_discard(s, &plan, &needs.reasons, existing.is_none(), ui).await?;
+    }
+
+    let status = execute(s, &plan, opts, ui).await?;
+    s.reset();
+    let st = describe(s, name).await?.unwrap_or_default();
+    protect(s, &st, opts, ui).await?;
+    ui.line(&format!("Stack {name}: {status}"));
+    Ok((DeployOutcome::Executed { created: create }, st.outputs))
+}
+
+/// The stack `name` as found, made deployable: a stack being changed is left alone (an
+/// error), one stuck in `UPDATE_ROLLBACK_FAILED` has its rollback continued, one whose
+/// creation failed is deleted first (`None`: create it again).
+async fn settle(
+    s: &Session,
+    name: &str,
+    opts: &DeployOptions,
+    ui: &mut dyn Ui,
+) -> Result<Option<StackState>, Error> {
+    s.phase(format!("reading the state of stack {name}"));
+    let mut existing = describe(s, name).await?;
+    if let Some(st) = &existing {
+        match st.class() {
+            StackStatusClass::Busy => return Err(busy(st)),
+            StackStatusClass::Stuck if st.status == "UPDATE_ROLLBACK_FAILED" => {
+                continue_rollback(s, st, opts, ui).await?;
+                existing = describe(s, name).await?;
+            }
+            StackStatusClass::Stuck => {
                 return Err(Error::failed(
                     name,
                     format!(
-                        "change set not executed ({why}); nothing was changed and the change set was deleted. Rerun with --yes to approve."
+                        "is {}{}; it needs attention before it can be deployed (see `ferroform status --stack-name {name}`)",
+                        st.status,
+                        reason_suffix(st)
                     ),
                 ));
             }
+            StackStatusClass::FailedCreate => {
+                recover_failed_create(s, st, opts, ui).await?;
+                existing = None;
+            }
+            StackStatusClass::Review | StackStatusClass::Stable => {}
         }
     }
+    Ok(existing)
+}
 
+/// Ask whether to execute `plan`, which needs approval for `reasons`; declined (or no
+/// terminal to ask on), the change set is deleted (`created_here`: with the stack it
+/// created) and the deploy fails, nothing changed.
+async fn approve_or_discard(
+    s: &Session,
+    plan: &changeset::Plan,
+    reasons: &[String],
+    created_here: bool,
+    ui: &mut dyn Ui,
+) -> Result<(), Error> {
+    let name = plan.stack.as_str();
+    ui.line("This change set needs approval:");
+    for r in reasons {
+        ui.line(&format!("  * {r}"));
+    }
+    match ui.confirm(&format!(
+        "Execute change set {} on stack {name}?",
+        plan.name
+    )) {
+        Some(true) => {}
+        answer => {
+            discard(s, plan, created_here).await?;
+            let why = if answer.is_none() {
+                "not on a terminal and --yes not given"
+            } else {
+                "declined"
+            };
+            return Err(Error::failed(
+                name,
+                format!(
+                    "change set not executed ({why}); nothing was changed and the change set was deleted. Rerun with --yes to approve."
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Execute `plan` and follow the stack to its end: the final status, or why it failed (a
+/// rollback with its root cause, the stack gone, or another change set executed instead).
+async fn execute(
+    s: &Session,
+    plan: &changeset::Plan,
+    opts: &DeployOptions,
+    ui: &mut dyn Ui,
+) -> Result<String, Error> {
+    let name = plan.stack.as_str();
     let mut cursor = EventCursor::start(s, name, &plan.stack_id).await?;
-    changeset::execute(s, &plan).await?;
+    changeset::execute(s, plan).await?;
     s.phase(format!(
         "waiting for stack {name} to finish executing change set {}",
         plan.name
@@ -309,7 +353,7 @@ async fn deploy_inner(
     // Another deploy of the same stack at the same time could have run its change set
     // instead of (or after) this one: never report success for a template that is not the
     // one deployed.
-    if let Some(last) = changeset::last_change_set(s, &plan).await?
+    if let Some(last) = changeset::last_change_set(s, plan).await?
         && last != plan.id
     {
         return Err(Error::failed(
@@ -320,11 +364,7 @@ async fn deploy_inner(
             ),
         ));
     }
-    s.reset();
-    let st = describe(s, name).await?.unwrap_or_default();
-    protect(s, &st, opts, ui).await?;
-    ui.line(&format!("Stack {name}: {}", ending.status));
-    Ok((DeployOutcome::Executed { created: create }, st.outputs))
+    Ok(ending.status)
 }
 
 fn reason_suffix(st: &StackState) -> String {
