@@ -751,32 +751,48 @@ impl<'t> StackWriter<'t> {
 
     /// Write the stack function's statements: returns the body text (inside the function).
     pub(crate) fn write(&mut self, names: &mut Names, stack_var: &str) -> Result<String, String> {
-        let body = self.body;
-        let section = |k: &str| body.get(k).and_then(Json::as_object);
         // Declare every name first: a statement may use one declared below it.
-        let named = |k: &str| {
-            section(k)
-                .into_iter()
-                .flatten()
-                .filter(|(k, _)| !k.starts_with("Fn::"))
-        };
-        for (id, p) in named("Parameters") {
+        self.declare(names);
+        let mut problems: Vec<String> = Vec::new();
+        let head = self.head(stack_var, &mut problems);
+        let (statements, outputs) = self.statements(stack_var, &mut problems);
+        if !problems.is_empty() {
+            return Err(problems.join("\n"));
+        }
+        let ordered = order(statements)?;
+        Ok(emit(&head, &ordered, &outputs))
+    }
+
+    /// The template's entries that have a name in the program (parameters, mappings,
+    /// conditions, resources, outputs), without those of `Fn::ForEach`.
+    fn named(&self, section: &str) -> impl Iterator<Item = (&'t String, &'t Json)> + use<'t> {
+        self.body
+            .get(section)
+            .and_then(Json::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| !k.starts_with("Fn::"))
+    }
+
+    /// Give every parameter, mapping, condition and resource its variable.
+    fn declare(&mut self, names: &mut Names) {
+        for (id, p) in self.named("Parameters") {
             let ty = p.get("Type").and_then(Json::as_str).unwrap_or("String");
             let v = names.claim(id);
             self.decls
                 .insert((Space::Ref, id.clone()), (Decl::Param(param_ty(ty).0), v));
         }
-        for (id, _) in named("Mappings") {
+        for (id, _) in self.named("Mappings") {
             let v = names.claim(id);
             self.decls
                 .insert((Space::Mapping, id.clone()), (Decl::Mapping, v));
         }
-        for (id, _) in named("Conditions") {
+        for (id, _) in self.named("Conditions") {
             let v = names.claim(id);
             self.decls
                 .insert((Space::Condition, id.clone()), (Decl::Condition, v));
         }
-        for (id, r) in named("Resources") {
+        for (id, r) in self.named("Resources") {
             let api = r
                 .get("Type")
                 .and_then(Json::as_str)
@@ -785,10 +801,14 @@ impl<'t> StackWriter<'t> {
             self.decls
                 .insert((Space::Ref, id.clone()), (Decl::Resource(api), v));
         }
+    }
 
+    /// The statements before the declarations: the description, metadata, transforms,
+    /// sections without a builder, and the entries no builder can name.
+    fn head(&mut self, stack_var: &str, problems: &mut Vec<String>) -> Vec<String> {
+        let body = self.body;
+        let section = |k: &str| body.get(k).and_then(Json::as_object);
         let mut head: Vec<String> = Vec::new();
-        let mut statements: Vec<Statement> = Vec::new();
-        let mut problems: Vec<String> = Vec::new();
         for (key, v) in body {
             match key.as_str() {
                 "AWSTemplateFormatVersion" | "Parameters" | "Mappings" | "Conditions"
@@ -862,13 +882,23 @@ impl<'t> StackWriter<'t> {
                 ));
             }
         }
-        for (id, p) in named("Parameters") {
-            statements.push(self.parameter(id, p, &mut problems));
+        head
+    }
+
+    /// One statement per parameter, mapping, condition and resource, and one per output.
+    fn statements(
+        &mut self,
+        stack_var: &str,
+        problems: &mut Vec<String>,
+    ) -> (Vec<Statement>, Vec<Statement>) {
+        let mut statements: Vec<Statement> = Vec::new();
+        for (id, p) in self.named("Parameters") {
+            statements.push(self.parameter(id, p, problems));
         }
-        for (id, m) in named("Mappings") {
-            statements.push(self.mapping(id, m, stack_var, &mut problems));
+        for (id, m) in self.named("Mappings") {
+            statements.push(self.mapping(id, m, stack_var, problems));
         }
-        for (id, c) in named("Conditions") {
+        for (id, c) in self.named("Conditions") {
             self.uses.clear();
             let var = self.decls[&(Space::Condition, id.clone())].1.clone();
             match self.cond(c) {
@@ -884,52 +914,21 @@ impl<'t> StackWriter<'t> {
                 None => problems.push(format!("Conditions.{id}: not a condition expression")),
             }
         }
-        for (id, r) in named("Resources") {
+        for (id, r) in self.named("Resources") {
             match r.as_object() {
-                Some(r) => statements.push(self.resource(id, r, stack_var, &mut problems)),
+                Some(r) => statements.push(self.resource(id, r, stack_var, problems)),
                 None => problems.push(format!("Resources.{id}: not an object")),
             }
         }
         let mut outputs = Vec::new();
-        for (id, o) in named("Outputs") {
+        for (id, o) in self.named("Outputs") {
             match o.as_object() {
-                Some(o) => outputs.push(self.output(id, o, stack_var, &mut problems)),
+                Some(o) => outputs.push(self.output(id, o, stack_var, problems)),
                 None => problems.push(format!("Outputs.{id}: not an object")),
             }
         }
-        if !problems.is_empty() {
-            return Err(problems.join("\n"));
-        }
-        let ordered = order(statements)?;
-        let used: BTreeSet<String> = ordered
-            .iter()
-            .chain(&outputs)
-            .flat_map(|s| s.uses.iter().cloned())
-            .collect();
-        let mut out = String::new();
-        for h in head {
-            let _ = writeln!(out, "{h}");
-        }
-        for s in ordered.iter().chain(&outputs) {
-            for c in &s.comments {
-                // Text from the template (a key, a value) never leaves the comment.
-                let _ = writeln!(out, "// {}", rust::comment(c));
-            }
-            match &s.var {
-                Some(v) if s.keep || used.contains(v) || !s.after.is_empty() => {
-                    let _ = writeln!(out, "let {v} = {};", s.code);
-                }
-                _ => {
-                    let _ = writeln!(out, "{};", s.code);
-                }
-            }
-            for a in &s.after {
-                let _ = writeln!(out, "{a}");
-            }
-        }
-        Ok(out)
+        (statements, outputs)
     }
-
     fn parameter(&mut self, id: &str, p: &Json, problems: &mut Vec<String>) -> Statement {
         let ty = p.get("Type").and_then(Json::as_str).unwrap_or("String");
         let (_, ctor) = param_ty(ty);
@@ -1244,6 +1243,38 @@ impl<'t> StackWriter<'t> {
             uses: std::mem::take(&mut self.uses),
         }
     }
+}
+
+/// The function body: the head, then each statement (bound to its variable when something
+/// uses it), its comments before it and what follows it after.
+fn emit(head: &[String], ordered: &[Statement], outputs: &[Statement]) -> String {
+    let used: BTreeSet<String> = ordered
+        .iter()
+        .chain(outputs)
+        .flat_map(|s| s.uses.iter().cloned())
+        .collect();
+    let mut out = String::new();
+    for h in head {
+        let _ = writeln!(out, "{h}");
+    }
+    for s in ordered.iter().chain(outputs) {
+        for c in &s.comments {
+            // Text from the template (a key, a value) never leaves the comment.
+            let _ = writeln!(out, "// {}", rust::comment(c));
+        }
+        match &s.var {
+            Some(v) if s.keep || used.contains(v) || !s.after.is_empty() => {
+                let _ = writeln!(out, "let {v} = {};", s.code);
+            }
+            _ => {
+                let _ = writeln!(out, "{};", s.code);
+            }
+        }
+        for a in &s.after {
+            let _ = writeln!(out, "{a}");
+        }
+    }
+    out
 }
 
 /// Statements ordered so that each comes after the ones whose variables it reads, otherwise
