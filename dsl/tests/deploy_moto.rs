@@ -13,18 +13,12 @@ use std::path::Path;
 use std::process::Output;
 
 use support::moto::{Moto, repo_root};
-
-fn text(o: &Output) -> String {
-    format!(
-        "--- stdout\n{}--- stderr\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use support::{exits, path_arg, text};
 
 /// Assert that the command succeeded and printed `line` on stdout.
+#[track_caller]
 fn succeeded_saying(o: &Output, line: &str) {
-    assert_eq!(o.status.code(), Some(0), "{}", text(o));
+    exits(o, 0);
     assert!(
         String::from_utf8_lossy(&o.stdout).contains(line),
         "{line}: {}",
@@ -37,6 +31,17 @@ fn on_app(moto: &Moto, app: &str, args: &[&str]) -> std::process::Command {
     let mut c = moto.ferroform();
     c.args(args).args(["--app", app, "--region", "us-east-1"]);
     c
+}
+
+/// Run [`on_app`]; its output.
+fn run_on_app(moto: &Moto, app: &str, args: &[&str]) -> Output {
+    on_app(moto, app, args).output().expect("run ferroform")
+}
+
+/// `ferroform BEFORE --template FILE --stack-name STACK AFTER` against `moto`; its output.
+fn run_template(moto: &Moto, before: &[&str], file: &Path, stack: &str, after: &[&str]) -> Output {
+    let template = ["--template", path_arg(file), "--stack-name", stack];
+    moto.run(&[before, &template, after].concat())
 }
 
 /// True when stack `name` exists in `region` of moto's default account.
@@ -224,14 +229,8 @@ fn fargate_service_create_noop_and_in_place_update() {
     let stack = "fargate-e2e";
 
     // Create.
-    let o = moto
-        .ferroform()
-        .args(["deploy", "--template"])
-        .arg(&file)
-        .args(["--stack-name", stack, "--yes"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run_template(&moto, &["deploy"], &file, stack, &["--yes"]);
+    exits(&o, 0);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("(CREATE)"), "{}", text(&o));
     assert!(stdout.contains("CREATE_COMPLETE"), "{}", text(&o));
@@ -261,13 +260,7 @@ fn fargate_service_create_noop_and_in_place_update() {
     );
 
     // Unchanged redeploy: a no-op that leaves no change set behind.
-    let o = moto
-        .ferroform()
-        .args(["deploy", "--template"])
-        .arg(&file)
-        .args(["--stack-name", stack])
-        .output()
-        .unwrap();
+    let o = run_template(&moto, &["deploy"], &file, stack, &[]);
     succeeded_saying(&o, "no changes");
     let v2 = view(&moto, stack).unwrap();
     assert!(
@@ -282,14 +275,8 @@ fn fargate_service_create_noop_and_in_place_update() {
     assert_eq!(*max, 200, "the example allows 200 % during a deployment");
     *max = serde_json::json!(150);
     let file = write_json(&dir, "web.json", &template);
-    let o = moto
-        .ferroform()
-        .args(["deploy", "--template"])
-        .arg(&file)
-        .args(["--stack-name", stack, "--progress", "events"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run_template(&moto, &["deploy"], &file, stack, &["--progress", "events"]);
+    exits(&o, 0);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("(UPDATE)"), "{}", text(&o));
     assert!(stdout.contains("Modify Service"), "{}", text(&o));
@@ -328,7 +315,7 @@ fn app_command_deploys_the_example_then_destroy_removes_it() {
         .arg(&outputs)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     let v = view(&moto, "EcrRepository").expect("the app's stack exists");
     assert_eq!(v.status, "CREATE_COMPLETE");
     assert_eq!(
@@ -359,33 +346,21 @@ fn app_command_deploys_the_example_then_destroy_removes_it() {
     succeeded_saying(&o, "Stack EcrRepository: no changes");
 
     // destroy without --yes and without a terminal refuses; with --yes it deletes.
-    let o = moto
-        .ferroform()
-        .args(["destroy", "--stack-name", "EcrRepository"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let o = moto.run(&["destroy", "--stack-name", "EcrRepository"]);
+    exits(&o, 1);
     assert!(
         view(&moto, "EcrRepository").is_some(),
         "refused: still there"
     );
-    let o = moto
-        .ferroform()
-        .args(["destroy", "--stack-name", "EcrRepository", "--yes"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = moto.run(&["destroy", "--stack-name", "EcrRepository", "--yes"]);
+    exits(&o, 0);
     assert!(
         view(&moto, "EcrRepository").is_none(),
         "DescribeStacks no longer finds it"
     );
 
     // Destroying a stack that does not exist says so and exits 0.
-    let o = moto
-        .ferroform()
-        .args(["destroy", "--stack-name", "EcrRepository", "--yes"])
-        .output()
-        .unwrap();
+    let o = moto.run(&["destroy", "--stack-name", "EcrRepository", "--yes"]);
     succeeded_saying(&o, "does not exist");
 }
 
@@ -411,14 +386,13 @@ fn outputs_file_matches_describe_stacks() {
             .expect("CreateStack");
     });
     let out_file = dir.join("out").join("outputs.json");
-    let o = moto
-        .ferroform()
-        .args(["deploy", "--template"])
-        .arg(&file)
-        .args(["--stack-name", "outputs-e2e", "--outputs-file"])
-        .arg(&out_file)
-        .output()
-        .unwrap();
+    let o = run_template(
+        &moto,
+        &["deploy"],
+        &file,
+        "outputs-e2e",
+        &["--outputs-file", path_arg(&out_file)],
+    );
     succeeded_saying(&o, "no changes");
     let v = view(&moto, "outputs-e2e").unwrap();
     assert_eq!(
@@ -437,12 +411,8 @@ fn outputs_file_matches_describe_stacks() {
     assert_eq!(written["outputs-e2e"]["LogGroupName"], "outputs-e2e");
 
     // `outputs` prints the same shape.
-    let o = moto
-        .ferroform()
-        .args(["outputs", "--stack-name", "outputs-e2e"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = moto.run(&["outputs", "--stack-name", "outputs-e2e"]);
+    exits(&o, 0);
     let printed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(printed, written);
 }
@@ -462,14 +432,8 @@ fn approval_needed_without_a_terminal_is_refused_and_diff_leaves_nothing() {
     let f1 = write_json(&dir, "one.json", &one);
 
     // diff of a stack that does not exist: a CREATE plan, and nothing left behind.
-    let o = moto
-        .ferroform()
-        .args(["diff", "--fail-on-change", "--template"])
-        .arg(&f2)
-        .args(["--stack-name", "approval"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let o = run_template(&moto, &["diff", "--fail-on-change"], &f2, "approval", &[]);
+    exits(&o, 3);
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("+ Add    A"),
         "{}",
@@ -487,14 +451,14 @@ fn approval_needed_without_a_terminal_is_refused_and_diff_leaves_nothing() {
         "{}",
         text(&o)
     );
-    let o = moto
-        .ferroform()
-        .args(["diff", "--max-cost-increase", "0.5", "--template"])
-        .arg(&f2)
-        .args(["--stack-name", "approval"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let o = run_template(
+        &moto,
+        &["diff", "--max-cost-increase", "0.5"],
+        &f2,
+        "approval",
+        &[],
+    );
+    exits(&o, 3);
     assert!(
         text(&o).contains(
             "the typical monthly cost rises by $1.00, more than --max-cost-increase $0.50"
@@ -503,24 +467,12 @@ fn approval_needed_without_a_terminal_is_refused_and_diff_leaves_nothing() {
         text(&o)
     );
 
-    let o = moto
-        .ferroform()
-        .args(["deploy", "--template"])
-        .arg(&f2)
-        .args(["--stack-name", "approval"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run_template(&moto, &["deploy"], &f2, "approval", &[]);
+    exits(&o, 0);
 
     // Removing B needs approval: refused (exit 1), nothing executed, no change set left.
-    let o = moto
-        .ferroform()
-        .args(["deploy", "--template"])
-        .arg(&f1)
-        .args(["--stack-name", "approval"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let o = run_template(&moto, &["deploy"], &f1, "approval", &[]);
+    exits(&o, 1);
     let all = text(&o);
     assert!(all.contains("B (AWS::Logs::LogGroup) is deleted"), "{all}");
     assert!(all.contains("--yes"), "{all}");
@@ -534,14 +486,8 @@ fn approval_needed_without_a_terminal_is_refused_and_diff_leaves_nothing() {
     );
 
     // diff of the removal: plan + property diff, exit 0 without --fail-on-change, nothing left.
-    let o = moto
-        .ferroform()
-        .args(["diff", "--template"])
-        .arg(&f1)
-        .args(["--stack-name", "approval"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run_template(&moto, &["diff"], &f1, "approval", &[]);
+    exits(&o, 0);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("- Remove B"), "{out}");
     assert!(out.contains("- B (AWS::Logs::LogGroup)"), "{out}");
@@ -559,14 +505,8 @@ fn approval_needed_without_a_terminal_is_refused_and_diff_leaves_nothing() {
     );
 
     // With --yes it executes.
-    let o = moto
-        .ferroform()
-        .args(["deploy", "--yes", "--template"])
-        .arg(&f1)
-        .args(["--stack-name", "approval"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run_template(&moto, &["deploy", "--yes"], &f1, "approval", &[]);
+    exits(&o, 0);
     assert_eq!(
         view(&moto, "approval").unwrap().resources,
         vec![("A".to_owned(), "AWS::Logs::LogGroup".to_owned())]
@@ -579,14 +519,8 @@ fn invalid_template_is_refused_before_anything_is_submitted() {
     let dir = support::temp_dir("deploy-invalid");
     let bad = dir.join("bad.yaml");
     std::fs::write(&bad, "Resources:\n  A: [unclosed\n").unwrap();
-    let o = moto
-        .ferroform()
-        .args(["deploy", "--yes", "--template"])
-        .arg(&bad)
-        .args(["--stack-name", "invalid"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let o = run_template(&moto, &["deploy", "--yes"], &bad, "invalid", &[]);
+    exits(&o, 1);
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("nothing was submitted"),
         "{}",
@@ -601,14 +535,14 @@ fn invalid_template_is_refused_before_anything_is_submitted() {
         "g.json",
         &serde_json::json!({"Resources": {"A": {"Type": "AWS::Logs::LogGroup"}}}),
     );
-    let o = moto
-        .ferroform()
-        .args(["deploy", "--template"])
-        .arg(&good)
-        .args(["--stack-name", "invalid", "--parameter", "Nope=1"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = run_template(
+        &moto,
+        &["deploy"],
+        &good,
+        "invalid",
+        &["--parameter", "Nope=1"],
+    );
+    exits(&o, 2);
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("stack invalid"),
         "{}",
@@ -641,7 +575,7 @@ fn endpoint_not_listening_is_exit_2_naming_the_endpoint() {
         .args(["--stack-name", "lost"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    exits(&o, 2);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains(&endpoint), "{err}");
     assert!(err.contains("cannot reach"), "{err}");
@@ -721,14 +655,8 @@ fn large_template_goes_through_s3_under_a_content_addressed_key() {
     let stack = "large-e2e";
 
     // Without --s3-bucket: a clear input error (exit 2), nothing submitted.
-    let o = moto
-        .ferroform()
-        .args(["deploy", "--yes", "--template"])
-        .arg(&file)
-        .args(["--stack-name", stack])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = run_template(&moto, &["deploy", "--yes"], &file, stack, &[]);
+    exits(&o, 2);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("51200-byte limit"), "{err}");
     assert!(err.contains("--s3-bucket"), "{err}");
@@ -744,23 +672,22 @@ fn large_template_goes_through_s3_under_a_content_addressed_key() {
             .expect("CreateBucket")
     });
     let deploy = |extra: &[&str]| {
-        moto.ferroform()
-            .args(["deploy", "--yes", "--template"])
-            .arg(&file)
-            .args([
-                "--stack-name",
-                stack,
-                "--s3-bucket",
-                "ferroform-templates",
-                "--s3-prefix",
-                "cfn/templates",
-            ])
-            .args(extra)
-            .output()
-            .unwrap()
+        let bucket = [
+            "--s3-bucket",
+            "ferroform-templates",
+            "--s3-prefix",
+            "cfn/templates",
+        ];
+        run_template(
+            &moto,
+            &["deploy", "--yes"],
+            &file,
+            stack,
+            &[&bucket[..], extra].concat(),
+        )
     };
     let o = deploy(&[]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     let stored = objects(&moto, "ferroform-templates", "cfn/templates/");
     assert_eq!(
         stored.len(),
@@ -794,7 +721,7 @@ fn large_template_goes_through_s3_under_a_content_addressed_key() {
 
     // The same template again: a no-op that does not touch S3.
     let o = deploy(&[]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
         stdout.contains("Stack large-e2e: no changes"),
@@ -805,7 +732,7 @@ fn large_template_goes_through_s3_under_a_content_addressed_key() {
     // The same template with a new tag: a change set is made, and the template already in
     // S3 under its content hash is used, not uploaded again.
     let o = deploy(&["--tag", "rev=2"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     assert!(
         String::from_utf8_lossy(&o.stdout).contains(&format!(
             "template already in s3://ferroform-templates/{key} (same content, not uploaded again)"
@@ -830,20 +757,14 @@ fn tags_and_role_arn_reach_the_stack() {
     );
     let role = "arn:aws:iam::123456789012:role/cfn-deploy";
     let deploy = |tags: &[&str]| {
-        let mut c = moto.ferroform();
-        c.args(["deploy", "--yes", "--template"]).arg(&file).args([
-            "--stack-name",
-            "tags-e2e",
-            "--role-arn",
-            role,
-        ]);
+        let mut after = vec!["--role-arn", role];
         for t in tags {
-            c.args(["--tag", t]);
+            after.extend(["--tag", t]);
         }
-        c.output().unwrap()
+        run_template(&moto, &["deploy", "--yes"], &file, "tags-e2e", &after)
     };
     let o = deploy(&["team=web", "env=test"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     let described = || {
         rt().block_on(async {
             let c = moto.client().await;
@@ -918,7 +839,7 @@ fn an_empty_or_invalid_stack_name_touches_no_stack() {
         vec!["status", ""],
     ];
     for args in &cases {
-        let o = moto.ferroform().args(args).output().unwrap();
+        let o = moto.run(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert!(
@@ -933,11 +854,7 @@ fn an_empty_or_invalid_stack_name_touches_no_stack() {
         );
     }
     // Two bad names: both reported in one run.
-    let o = moto
-        .ferroform()
-        .args(["destroy", "--yes", "", "also_bad"])
-        .output()
-        .unwrap();
+    let o = moto.run(&["destroy", "--yes", "", "also_bad"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("the stack name is empty"), "{}", text(&o));
     assert!(stderr.contains("`also_bad`"), "{}", text(&o));
@@ -947,13 +864,7 @@ fn an_empty_or_invalid_stack_name_touches_no_stack() {
             "",
             "arn:aws:cloudformation:us-east-1:123456789012:stack/victim-one/1",
         ] {
-            let o = moto
-                .ferroform()
-                .args([cmd, "--yes", "--template"])
-                .arg(&file)
-                .args(["--stack-name", name])
-                .output()
-                .unwrap();
+            let o = run_template(&moto, &[cmd, "--yes"], &file, name, &[]);
             assert_eq!(o.status.code(), Some(2), "{cmd} {name:?}: {}", text(&o));
         }
     }
@@ -963,11 +874,7 @@ fn an_empty_or_invalid_stack_name_touches_no_stack() {
     }
     // The ARN of a stack still works where the API takes one.
     let id = view(&moto, "victim-two").unwrap().id;
-    let o = moto
-        .ferroform()
-        .args(["status", "--stack-name", &id])
-        .output()
-        .unwrap();
+    let o = moto.run(&["status", "--stack-name", &id]);
     succeeded_saying(&o, "CREATE_COMPLETE");
 }
 
@@ -986,12 +893,8 @@ fn bootstrap_makes_the_asset_repository_and_the_bucket_deploy_then_uses() {
     // The command's create path. (moto 5.2.5 keeps a repository's name and tag mutability
     // from a template but answers `{}` for its scanning and encryption settings, so those
     // are checked on the template, in bootstrap.rs's tests.)
-    let o = moto
-        .ferroform()
-        .args(["bootstrap", "--yes", "--region", "us-west-2"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = moto.run(&["bootstrap", "--yes", "--region", "us-west-2"]);
+    exits(&o, 0);
     let repo = moto.python(
         "import boto3, json\n\
          cfn = boto3.client('cloudformation', region_name='us-west-2')\n\
@@ -1036,28 +939,20 @@ fn bootstrap_makes_the_asset_repository_and_the_bucket_deploy_then_uses() {
         "{:?}",
         v.outputs
     );
-    let o = moto
-        .ferroform()
-        .args(["bootstrap", "--yes"])
-        .output()
-        .unwrap();
+    let o = moto.run(&["bootstrap", "--yes"]);
     succeeded_saying(&o, "Stack FerroformBootstrap: no changes");
 
     // A template over the inline limit, no --s3-bucket: uploaded to the bootstrap bucket.
     let file = write_json(&dir, "large.json", &large_template("boot"));
-    let o = moto
-        .ferroform()
-        .args([
-            "deploy",
-            "--yes",
-            "--stack-name",
-            "boot-large",
-            "--template",
-        ])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = moto.run(&[
+        "deploy",
+        "--yes",
+        "--stack-name",
+        "boot-large",
+        "--template",
+        path_arg(&file),
+    ]);
+    exits(&o, 0);
     assert!(
         String::from_utf8_lossy(&o.stdout)
             .contains(&format!("uploaded to s3://{bucket}/boot-large/")),
@@ -1103,13 +998,14 @@ fn import_of_a_deployed_stack_is_the_import_of_its_template() {
     });
     let dir = support::temp_dir("import-deployed");
     let project = dir.join("web");
-    let o = moto
-        .ferroform()
-        .args(["import", "--stack-name", "imported-web", "--out"])
-        .arg(&project)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = moto.run(&[
+        "import",
+        "--stack-name",
+        "imported-web",
+        "--out",
+        path_arg(&project),
+    ]);
+    exits(&o, 0);
     assert!(!text(&o).contains("hunter2"), "{}", text(&o));
     let kept = std::fs::read_to_string(project.join("imported/imported-web.yaml")).unwrap();
     assert_eq!(kept, body, "the deployed template is kept as returned");
@@ -1129,8 +1025,8 @@ fn import_of_a_deployed_stack_is_the_import_of_its_template() {
     // deployed values aside.
     let file = dir.join("imported-web.yaml");
     std::fs::write(&file, body).unwrap();
-    let o = moto.ferroform().arg("import").arg(&file).output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = moto.run(&["import", path_arg(&file)]);
+    exits(&o, 0);
     let strip = |s: &str| {
         s.lines()
             .filter(|l| !l.contains("// Deployed with") && !l.contains("imported from"))
@@ -1142,12 +1038,7 @@ fn import_of_a_deployed_stack_is_the_import_of_its_template() {
     // No such stack, an empty name: exit 2, nothing written.
     for (name, says) in [("no-such-stack", "does not exist"), ("", "empty")] {
         let target = dir.join(format!("none-{}", name.len()));
-        let o = moto
-            .ferroform()
-            .args(["import", "--stack-name", name, "--out"])
-            .arg(&target)
-            .output()
-            .unwrap();
+        let o = moto.run(&["import", "--stack-name", name, "--out", path_arg(&target)]);
         assert_eq!(o.status.code(), Some(2), "{name}: {}", text(&o));
         assert!(text(&o).contains(says), "{name}: {}", text(&o));
         assert!(!target.exists(), "{name}: nothing is written");
@@ -1192,11 +1083,7 @@ fn concurrent_deploy_keeps_the_order_and_stops_only_what_needs_a_failed_stack() 
     let with_regions: Vec<(&str, serde_json::Value, Option<&str>)> =
         stacks.iter().map(|(n, t)| (*n, t.clone(), None)).collect();
     let app = app_serving(&dir, &with_regions);
-    let o = moto
-        .ferroform()
-        .args(["deploy", "--app", &app, "--yes", "--concurrency", "3"])
-        .output()
-        .unwrap();
+    let o = moto.run(&["deploy", "--app", &app, "--yes", "--concurrency", "3"]);
     let all = text(&o);
     assert_eq!(o.status.code(), Some(1), "{all}");
     for name in ["Base", "Uses", "Other"] {
@@ -1224,11 +1111,7 @@ fn concurrent_deploy_keeps_the_order_and_stops_only_what_needs_a_failed_stack() 
     assert!(uses_first > base_done, "Uses after Base is done: {stdout}");
 
     // `destroy --concurrency`: the reverse order, read from the deployed templates.
-    let o = moto
-        .ferroform()
-        .args(["destroy", "--app", &app, "--yes", "--concurrency", "3"])
-        .output()
-        .unwrap();
+    let o = moto.run(&["destroy", "--app", &app, "--yes", "--concurrency", "3"]);
     let all = text(&o);
     assert_eq!(o.status.code(), Some(0), "{all}");
     for name in ["Base", "Uses", "Other", "Broken", "NeedsBroken"] {
@@ -1255,8 +1138,8 @@ fn stacks_bound_to_regions_are_deployed_in_them() {
             ("Away", logs("regions-away"), Some("eu-west-1")),
         ],
     );
-    let o = on_app(&moto, &app, &["deploy", "--yes"]).output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run_on_app(&moto, &app, &["deploy", "--yes"]);
+    exits(&o, 0);
     let exists = |region: &str, name: &str| stack_exists(&moto, region, name);
     assert!(exists("us-east-1", "Home"), "{}", text(&o));
     assert!(!exists("us-east-1", "Away"), "not in the default region");
@@ -1268,10 +1151,10 @@ fn stacks_bound_to_regions_are_deployed_in_them() {
     assert!(!exists("eu-west-1", "Home"));
 
     // status and destroy act on each stack in its region too.
-    let o = on_app(&moto, &app, &["status"]).output().unwrap();
+    let o = run_on_app(&moto, &app, &["status"]);
     succeeded_saying(&o, "Away");
-    let o = on_app(&moto, &app, &["destroy", "--yes"]).output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run_on_app(&moto, &app, &["destroy", "--yes"]);
+    exits(&o, 0);
     assert!(
         !exists("eu-west-1", "Away"),
         "deleted in its region: {}",
@@ -1325,13 +1208,9 @@ fn stack_set_create_update_remove_instances_and_destroy() {
             v
         })
     };
-    let deploy = |app: &str, extra: &[&str]| {
-        on_app(&moto, app, &[&["deploy"], extra].concat())
-            .output()
-            .unwrap()
-    };
+    let deploy = |app: &str, extra: &[&str]| run_on_app(&moto, app, &[&["deploy"], extra].concat());
     let o = deploy(&both, &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
     for line in [
         "Stack set Baseline: create",
@@ -1359,11 +1238,11 @@ fn stack_set_create_update_remove_instances_and_destroy() {
         &[("Baseline", logs(90), set(&["us-east-1"]))],
     );
     let o = deploy(&one, &[]);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    exits(&o, 1);
     assert!(text(&o).contains("nothing done"), "{}", text(&o));
     assert_eq!(instances(), all, "declined: nothing removed");
     let o = deploy(&one, &["--yes"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(
         stdout.contains("- instance 111111111111 eu-west-1"),
@@ -1397,10 +1276,10 @@ fn stack_set_create_update_remove_instances_and_destroy() {
         90
     );
 
-    let o = on_app(&moto, &one, &["status"]).output().unwrap();
+    let o = run_on_app(&moto, &one, &["status"]);
     succeeded_saying(&o, "Stack set Baseline: 2 instance(s)");
 
-    let o = on_app(&moto, &one, &["destroy", "--yes"]).output().unwrap();
+    let o = run_on_app(&moto, &one, &["destroy", "--yes"]);
     succeeded_saying(&o, "Stack set Baseline: deleted");
     let gone = rt().block_on(async {
         moto.client()
@@ -1412,19 +1291,14 @@ fn stack_set_create_update_remove_instances_and_destroy() {
             .is_err()
     });
     assert!(gone, "the set is deleted: {}", text(&o));
-    let o = on_app(&moto, &one, &["destroy", "--yes"]).output().unwrap();
+    let o = run_on_app(&moto, &one, &["destroy", "--yes"]);
     succeeded_saying(&o, "Stack set Baseline does not exist: nothing to destroy");
 
     // A set named on the command line (no app to say it is a set) is found and destroyed;
     // once gone, the name is reported as no stack at all.
     let o = deploy(&one, &["--yes"]);
     succeeded_saying(&o, "Stack set Baseline: created");
-    let by_name = || {
-        moto.ferroform()
-            .args(["destroy", "--stack-name", "Baseline", "--yes"])
-            .output()
-            .unwrap()
-    };
+    let by_name = || moto.run(&["destroy", "--stack-name", "Baseline", "--yes"]);
     succeeded_saying(&by_name(), "Stack set Baseline: deleted");
     succeeded_saying(
         &by_name(),
@@ -1468,7 +1342,7 @@ fn stacks_bound_to_an_account_are_reached_through_its_role_or_refused() {
             .unwrap()
     };
     let o = run(&["deploy", "--yes"]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    exits(&o, 2);
     assert!(
         text(&o).contains(
             "stack Away is bound to account 111111111111, but the credentials (the default credentials"
@@ -1485,11 +1359,11 @@ fn stacks_bound_to_an_account_are_reached_through_its_role_or_refused() {
     )
     .unwrap();
     let o = run(&["deploy", "--yes"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     assert!(exists("Home"), "{}", text(&o));
     assert!(!exists("Away"), "not in the default account: {}", text(&o));
     let o = run(&["status"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
         stdout.contains("Stack Away: CREATE_COMPLETE"),

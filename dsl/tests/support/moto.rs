@@ -2,9 +2,10 @@
 //! killed when dropped. Found in `$FERROFORM_VENV` or `<repo>/.venv` (what tests/run.sh
 //! creates). Under CI a missing moto_server fails the test; by hand it prints SKIPPED.
 
+use std::ffi::OsStr;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// The repository root (this file belongs to the `ferroform` package in `dsl/`).
@@ -89,8 +90,6 @@ impl Moto {
         );
     }
 
-    /// The `ferroform` binary (built with the deploy feature for this package's tests),
-    /// configured for this server with dummy credentials.
     /// Run `code` with the virtual environment's Python (it has boto3, moto's client
     /// library), pointed at this server; its stdout, or a panic with its stderr.
     pub fn python(&self, code: &str) -> String {
@@ -106,10 +105,17 @@ impl Moto {
         String::from_utf8_lossy(&o.stdout).into_owned()
     }
 
+    /// The `ferroform` binary (built with the deploy feature for this package's tests),
+    /// configured for this server with dummy credentials.
     pub fn ferroform(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_ferroform"));
         self.env(&mut c);
         c
+    }
+
+    /// Run the `ferroform` binary against this server with `args`; its output.
+    pub fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Output {
+        self.ferroform().args(args).output().expect("run ferroform")
     }
 
     /// Point `cmd` at this server with dummy credentials.
