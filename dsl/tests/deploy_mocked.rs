@@ -11,24 +11,23 @@
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
 use aws_sdk_cloudformation::operation::{
-    delete_change_set::DeleteChangeSetOutput, delete_stack::DeleteStackOutput,
     describe_change_set::DescribeChangeSetOutput, describe_stack_events::DescribeStackEventsOutput,
-    execute_change_set::ExecuteChangeSetOutput, get_template::GetTemplateOutput,
+    execute_change_set::ExecuteChangeSetOutput,
 };
 use aws_sdk_cloudformation::types::{
     ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Output, Parameter, Replacement,
-    ResourceStatus, Stack, StackEvent, StackStatus,
+    ResourceStatus, StackEvent, StackStatus,
 };
 use aws_smithy_mocks::mock;
-use aws_smithy_types::DateTime;
 use ferroform::Template;
 use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind};
 
 #[path = "support/mocked.rs"]
 mod mocked;
 use mocked::{
-    CS_ID, Rec, STACK_ID, change, create_change_set, created_change_set, missing, rt, session,
-    stack,
+    CS_ID, Creation, Rec, STACK_ID, change, create_change_set, created_change_set,
+    delete_change_set, delete_stack, deployed_template, describing, execute_change_set, existing,
+    missing, new_stack, no_events, rt, session, stack, web_stack,
 };
 
 fn event(
@@ -55,12 +54,7 @@ fn web() -> Template {
 fn rollback_summary_leads_with_the_root_cause_and_masks_no_echo_values() {
     // Synthesized responses (AWS API reference): a first create that fails on the role and
     // rolls back; the repository's creation is cancelled as a consequence.
-    let describe = mock!(Client::describe_stacks)
-        .sequence()
-        .error(missing)
-        .output(|| stack(StackStatus::RollbackComplete))
-        .repeatedly()
-        .build();
+    let describe = new_stack(StackStatus::RollbackComplete);
     let events = mock!(Client::describe_stack_events)
         .sequence()
         .output(|| DescribeStackEventsOutput::builder().build())
@@ -86,8 +80,7 @@ fn rollback_summary_leads_with_the_root_cause_and_masks_no_echo_values() {
         change(ChangeAction::Add, "Repo", "AWS::ECR::Repository", None),
         change(ChangeAction::Add, "Role", "AWS::IAM::Role", None),
     ]);
-    let execute =
-        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
+    let execute = execute_change_set();
     let s = session(&[&describe, &events, &create, &describe_cs, &execute]);
     let mut ui = Rec::default();
     let opts = DeployOptions {
@@ -150,9 +143,8 @@ fn rollback_complete_is_deleted_only_with_confirmation_then_created_with_outputs
     let opts = DeployOptions::default();
 
     // Not on a terminal, no --yes: refused, nothing deleted.
-    let describe =
-        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::RollbackComplete));
-    let delete = mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
+    let describe = existing(StackStatus::RollbackComplete);
+    let delete = delete_stack();
     let s = session(&[&describe, &delete]);
     let mut ui = Rec::default();
     let err = rt()
@@ -169,13 +161,8 @@ fn rollback_complete_is_deleted_only_with_confirmation_then_created_with_outputs
         .output(|| stack(StackStatus::RollbackComplete))
         .error(missing)
         .output(|| {
-            let mut o = stack(StackStatus::CreateComplete);
-            o.stacks = Some(vec![
-                Stack::builder()
-                    .stack_name("web")
-                    .stack_id(STACK_ID)
-                    .stack_status(StackStatus::CreateComplete)
-                    .creation_time(DateTime::from_secs(0))
+            describing(
+                web_stack(StackStatus::CreateComplete)
                     .outputs(
                         Output::builder()
                             .output_key("RepoUri")
@@ -183,24 +170,16 @@ fn rollback_complete_is_deleted_only_with_confirmation_then_created_with_outputs
                             .build(),
                     )
                     .build(),
-            ]);
-            o
+            )
         })
         .repeatedly()
         .build();
-    let delete = mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
-    let events = mock!(Client::describe_stack_events)
-        .then_output(|| DescribeStackEventsOutput::builder().build());
-    let create = create_change_set(ChangeSetType::Create);
-    let describe_cs = created_change_set(vec![change(
-        ChangeAction::Add,
-        "Repo",
-        "AWS::ECR::Repository",
-        None,
-    )]);
-    let execute =
-        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
-    let s = session(&[&describe, &delete, &events, &create, &describe_cs, &execute]);
+    let creation = Creation {
+        describe,
+        ..Creation::new(StackStatus::CreateComplete)
+    };
+    let delete = delete_stack();
+    let s = creation.session(&[&delete]);
     let mut ui = Rec {
         answer: Some(true),
         ..Default::default()
@@ -210,7 +189,11 @@ fn rollback_complete_is_deleted_only_with_confirmation_then_created_with_outputs
         .unwrap();
     assert_eq!(outcome, DeployOutcome::Executed { created: true });
     assert_eq!(delete.num_calls(), 1);
-    assert_eq!(create.num_calls(), 1, "CREATE change set after the delete");
+    assert_eq!(
+        creation.create.num_calls(),
+        1,
+        "CREATE change set after the delete"
+    );
     assert!(
         ui.asked.iter().any(|q| q.contains("Delete stack web")),
         "{:?}",
@@ -244,13 +227,8 @@ fn empty_change_set_is_no_changes_and_is_deleted() {
         // Synthesized responses (AWS API reference): an existing stack; a NoEcho parameter
         // cannot be compared locally, so a change set is made and comes back FAILED empty.
         let describe = mock!(Client::describe_stacks).then_output(|| {
-            let mut o = stack(StackStatus::UpdateComplete);
-            o.stacks = Some(vec![
-                Stack::builder()
-                    .stack_name("web")
-                    .stack_id(STACK_ID)
-                    .stack_status(StackStatus::UpdateComplete)
-                    .creation_time(DateTime::from_secs(0))
+            describing(
+                web_stack(StackStatus::UpdateComplete)
                     .parameters(
                         Parameter::builder()
                             .parameter_key("Secret")
@@ -258,11 +236,9 @@ fn empty_change_set_is_no_changes_and_is_deleted() {
                             .build(),
                     )
                     .build(),
-            ]);
-            o
+            )
         });
-        let template = mock!(Client::get_template)
-            .then_output(|| GetTemplateOutput::builder().template_body(WEB).build());
+        let template = deployed_template(WEB);
         let create = create_change_set(ChangeSetType::Update);
         let failed = mock!(Client::describe_change_set).then_output(move || {
             DescribeChangeSetOutput::builder()
@@ -273,10 +249,8 @@ fn empty_change_set_is_no_changes_and_is_deleted() {
                 .execution_status(ExecutionStatus::Unavailable)
                 .build()
         });
-        let delete_cs = mock!(Client::delete_change_set)
-            .then_output(|| DeleteChangeSetOutput::builder().build());
-        let execute = mock!(Client::execute_change_set)
-            .then_output(|| ExecuteChangeSetOutput::builder().build());
+        let delete_cs = delete_change_set();
+        let execute = execute_change_set();
         let s = session(&[&describe, &template, &create, &failed, &delete_cs, &execute]);
         let mut ui = Rec::default();
         let opts = DeployOptions {
@@ -325,14 +299,8 @@ fn replacement_needs_approval_and_a_refusal_executes_nothing() {
     // Synthesized responses (AWS API reference): an update that replaces the repository.
     let old = WEB.replace("\"Repo\": {\"Type\": \"AWS::ECR::Repository\"}", "\"Repo\": {\"Type\": \"AWS::ECR::Repository\", \"Properties\": {\"RepositoryName\": \"old\"}}");
     for answer in [None, Some(false), Some(true)] {
-        let describe =
-            mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
-        let old = old.clone();
-        let template = mock!(Client::get_template).then_output(move || {
-            GetTemplateOutput::builder()
-                .template_body(old.clone())
-                .build()
-        });
+        let describe = existing(StackStatus::UpdateComplete);
+        let template = deployed_template(old.clone());
         let create = create_change_set(ChangeSetType::Update);
         let describe_cs = created_change_set(vec![change(
             ChangeAction::Modify,
@@ -340,12 +308,9 @@ fn replacement_needs_approval_and_a_refusal_executes_nothing() {
             "AWS::ECR::Repository",
             Some(Replacement::True),
         )]);
-        let delete_cs = mock!(Client::delete_change_set)
-            .then_output(|| DeleteChangeSetOutput::builder().build());
-        let execute = mock!(Client::execute_change_set)
-            .then_output(|| ExecuteChangeSetOutput::builder().build());
-        let events = mock!(Client::describe_stack_events)
-            .then_output(|| DescribeStackEventsOutput::builder().build());
+        let delete_cs = delete_change_set();
+        let execute = execute_change_set();
+        let events = no_events();
         let s = session(&[
             &describe,
             &template,
@@ -393,17 +358,11 @@ fn replacement_needs_approval_and_a_refusal_executes_nothing() {
 }
 
 fn protected_stack(status: StackStatus, protection: bool) -> DescribeStacksOutput {
-    DescribeStacksOutput::builder()
-        .stacks(
-            Stack::builder()
-                .stack_name("web")
-                .stack_id(STACK_ID)
-                .stack_status(status)
-                .creation_time(DateTime::from_secs(0))
-                .enable_termination_protection(protection)
-                .build(),
-        )
-        .build()
+    describing(
+        web_stack(status)
+            .enable_termination_protection(protection)
+            .build(),
+    )
 }
 
 #[test]
@@ -413,23 +372,7 @@ fn termination_protection_is_turned_on_and_a_protected_stack_is_not_destroyed() 
     // UpdateTerminationProtection with HTTP 500 and deletes protected stacks anyway, so this
     // is tested here. A change set cannot carry EnableTerminationProtection, so deploy sets
     // it with UpdateTerminationProtection once the stack exists.
-    let describe = mock!(Client::describe_stacks)
-        .sequence()
-        .error(missing)
-        .output(|| stack(StackStatus::CreateComplete))
-        .repeatedly()
-        .build();
-    let events = mock!(Client::describe_stack_events)
-        .then_output(|| DescribeStackEventsOutput::builder().build());
-    let create = create_change_set(ChangeSetType::Create);
-    let describe_cs = created_change_set(vec![change(
-        ChangeAction::Add,
-        "Repo",
-        "AWS::ECR::Repository",
-        None,
-    )]);
-    let execute =
-        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
+    let creation = Creation::new(StackStatus::CreateComplete);
     let protect = mock!(Client::update_termination_protection)
         .match_requests(|r| {
             r.enable_termination_protection() == Some(true) && r.stack_name() == Some(STACK_ID)
@@ -439,14 +382,7 @@ fn termination_protection_is_turned_on_and_a_protected_stack_is_not_destroyed() 
                 .stack_id(STACK_ID)
                 .build()
         });
-    let s = session(&[
-        &describe,
-        &events,
-        &create,
-        &describe_cs,
-        &execute,
-        &protect,
-    ]);
+    let s = creation.session(&[&protect]);
     let mut ui = Rec::default();
     let opts = DeployOptions {
         yes: true,
@@ -466,23 +402,14 @@ fn termination_protection_is_turned_on_and_a_protected_stack_is_not_destroyed() 
         ui.lines
     );
 
-    // Without the flag nothing is turned on.
-    let describe = mock!(Client::describe_stacks)
-        .sequence()
-        .error(missing)
-        .output(|| stack(StackStatus::CreateComplete))
-        .repeatedly()
-        .build();
+    // Without the flag nothing is turned on (the same rules, DescribeStacks' sequence anew).
+    let creation = Creation {
+        describe: new_stack(StackStatus::CreateComplete),
+        ..creation
+    };
     let protect = mock!(Client::update_termination_protection)
         .then_output(|| UpdateTerminationProtectionOutput::builder().build());
-    let s = session(&[
-        &describe,
-        &events,
-        &create,
-        &describe_cs,
-        &execute,
-        &protect,
-    ]);
+    let s = creation.session(&[&protect]);
     let opts = DeployOptions {
         yes: true,
         ..Default::default()
@@ -494,7 +421,7 @@ fn termination_protection_is_turned_on_and_a_protected_stack_is_not_destroyed() 
     // destroy of a protected stack: a clear error, exit 1, nothing deleted (even with --yes).
     let describe = mock!(Client::describe_stacks)
         .then_output(|| protected_stack(StackStatus::UpdateComplete, true));
-    let delete = mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
+    let delete = delete_stack();
     let s = session(&[&describe, &delete]);
     let mut ui = Rec::default();
     let err = rt()
@@ -509,35 +436,10 @@ fn termination_protection_is_turned_on_and_a_protected_stack_is_not_destroyed() 
 fn timeout_stops_waiting_says_cloudformation_continues_and_deletes_nothing() {
     // Synthesized responses (AWS API reference): a new stack whose creation stays
     // CREATE_IN_PROGRESS past --timeout.
-    let describe = mock!(Client::describe_stacks)
-        .sequence()
-        .error(missing)
-        .output(|| stack(StackStatus::CreateInProgress))
-        .repeatedly()
-        .build();
-    let events = mock!(Client::describe_stack_events)
-        .then_output(|| DescribeStackEventsOutput::builder().build());
-    let create = create_change_set(ChangeSetType::Create);
-    let describe_cs = created_change_set(vec![change(
-        ChangeAction::Add,
-        "Repo",
-        "AWS::ECR::Repository",
-        None,
-    )]);
-    let execute =
-        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
-    let delete = mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
-    let delete_cs =
-        mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build());
-    let s = session(&[
-        &describe,
-        &events,
-        &create,
-        &describe_cs,
-        &execute,
-        &delete,
-        &delete_cs,
-    ]);
+    let creation = Creation::new(StackStatus::CreateInProgress);
+    let delete = delete_stack();
+    let delete_cs = delete_change_set();
+    let s = creation.session(&[&delete, &delete_cs]);
     let opts = DeployOptions {
         yes: true,
         timeout: Some(std::time::Duration::from_millis(200)),
@@ -560,7 +462,7 @@ fn timeout_stops_waiting_says_cloudformation_continues_and_deletes_nothing() {
         waited >= std::time::Duration::from_millis(200),
         "{waited:?}"
     );
-    assert_eq!(execute.num_calls(), 1);
+    assert_eq!(creation.execute.num_calls(), 1);
     assert_eq!(delete.num_calls(), 0, "nothing deleted");
     assert_eq!(delete_cs.num_calls(), 0, "nothing deleted");
 
@@ -573,7 +475,14 @@ fn timeout_stops_waiting_says_cloudformation_continues_and_deletes_nothing() {
             .status(ChangeSetStatus::CreateInProgress)
             .build()
     });
-    let s = session(&[&describe, &create, &pending, &execute, &delete, &delete_cs]);
+    let s = session(&[
+        &describe,
+        &creation.create,
+        &pending,
+        &creation.execute,
+        &delete,
+        &delete_cs,
+    ]);
     let err = rt()
         .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::default()))
         .unwrap_err();
@@ -583,7 +492,7 @@ fn timeout_stops_waiting_says_cloudformation_continues_and_deletes_nothing() {
         "{err}"
     );
     assert!(err.message.contains("nothing was executed"), "{err}");
-    assert_eq!(execute.num_calls(), 1, "not executed this time");
+    assert_eq!(creation.execute.num_calls(), 1, "not executed this time");
     assert_eq!(delete.num_calls() + delete_cs.num_calls(), 0);
 }
 
@@ -610,22 +519,18 @@ fn polling_notices_the_final_state_within_a_second() {
         })
         .repeatedly()
         .build();
-    let events = mock!(Client::describe_stack_events)
-        .then_output(|| DescribeStackEventsOutput::builder().build());
-    let create = create_change_set(ChangeSetType::Create);
-    let describe_cs = created_change_set(vec![change(
-        ChangeAction::Add,
-        "Repo",
-        "AWS::ECR::Repository",
-        None,
-    )]);
     // The stack completes 3.5 s after ExecuteChangeSet: by then the schedule is at its 1 s
     // maximum, the worst case.
     let execute = mock!(Client::execute_change_set).then_output(move || {
         *executed.lock().unwrap() = Some(Instant::now() + Duration::from_millis(3500));
         ExecuteChangeSetOutput::builder().build()
     });
-    let mut s = session(&[&describe, &events, &create, &describe_cs, &execute]);
+    let creation = Creation {
+        describe,
+        execute,
+        ..Creation::new(StackStatus::CreateComplete)
+    };
+    let mut s = creation.session(&[]);
     s.poll = deploy::PollConfig::default();
     let opts = DeployOptions {
         yes: true,
@@ -652,7 +557,7 @@ fn destroy_acts_only_on_the_stack_it_was_given() {
         .output(|| stack(StackStatus::CreateComplete))
         .repeatedly()
         .build();
-    let delete = mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
+    let delete = delete_stack();
     let s = session(&[&describe, &delete]);
     // An empty name: nothing is sent at all.
     let err = rt()

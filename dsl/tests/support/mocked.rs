@@ -7,10 +7,16 @@
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::config::retry::RetryConfig;
 use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput;
+use aws_sdk_cloudformation::operation::delete_change_set::DeleteChangeSetOutput;
+use aws_sdk_cloudformation::operation::delete_stack::DeleteStackOutput;
 use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
+use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
 use aws_sdk_cloudformation::operation::describe_stacks::{
     DescribeStacksError, DescribeStacksOutput,
 };
+use aws_sdk_cloudformation::operation::execute_change_set::ExecuteChangeSetOutput;
+use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
+use aws_sdk_cloudformation::types::builders::StackBuilder;
 use aws_sdk_cloudformation::types::{
     Change, ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Replacement,
     ResourceChange, Stack, StackStatus,
@@ -98,18 +104,79 @@ pub fn rt() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// The stack `web` in `status`, created at time 0, for more fields to be added.
+pub fn web_stack(status: StackStatus) -> StackBuilder {
+    Stack::builder()
+        .stack_name("web")
+        .stack_id(STACK_ID)
+        .stack_status(status)
+        .creation_time(DateTime::from_secs(0))
+}
+
+/// DescribeStacks answering with `stack`.
+pub fn describing(stack: Stack) -> DescribeStacksOutput {
+    DescribeStacksOutput::builder().stacks(stack).build()
+}
+
 /// DescribeStacks answering with the stack `web` in `status`.
 pub fn stack(status: StackStatus) -> DescribeStacksOutput {
-    DescribeStacksOutput::builder()
-        .stacks(
-            Stack::builder()
-                .stack_name("web")
-                .stack_id(STACK_ID)
-                .stack_status(status)
-                .creation_time(DateTime::from_secs(0))
-                .build(),
-        )
+    describing(web_stack(status).build())
+}
+
+/// DescribeStacks answering, every time, with the stack `web` in `status`.
+pub fn existing(status: StackStatus) -> Rule {
+    mock!(Client::describe_stacks).then_output(move || stack(status.clone()))
+}
+
+/// DescribeStacks for a stack that does not exist yet, then (once made) in `status`.
+pub fn new_stack(status: StackStatus) -> Rule {
+    mock!(Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(move || stack(status.clone()))
+        .repeatedly()
         .build()
+}
+
+/// GetTemplate answering with `body`, the deployed template.
+pub fn deployed_template(body: impl Into<String>) -> Rule {
+    let body = body.into();
+    mock!(Client::get_template).then_output(move || {
+        GetTemplateOutput::builder()
+            .template_body(body.clone())
+            .build()
+    })
+}
+
+/// DescribeStackEvents answering with no events.
+pub fn no_events() -> Rule {
+    mock!(Client::describe_stack_events)
+        .then_output(|| DescribeStackEventsOutput::builder().build())
+}
+
+/// ExecuteChangeSet, accepted.
+pub fn execute_change_set() -> Rule {
+    mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build())
+}
+
+/// DeleteStack, accepted.
+pub fn delete_stack() -> Rule {
+    mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build())
+}
+
+/// DeleteChangeSet, accepted.
+pub fn delete_change_set() -> Rule {
+    mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build())
+}
+
+/// DescribeChangeSet answering with a change set that adds the repository `Repo`.
+pub fn adds_repo() -> Rule {
+    created_change_set(vec![change(
+        ChangeAction::Add,
+        "Repo",
+        "AWS::ECR::Repository",
+        None,
+    )])
 }
 
 /// DescribeStacks' error for a stack that does not exist (CloudFormation answers a
@@ -154,6 +221,43 @@ pub fn created_change_set(changes: Vec<Change>) -> Rule {
             .set_changes(Some(changes.clone()))
             .build()
     })
+}
+
+/// The rules of a deploy that creates the stack `web` with the repository `Repo`: the
+/// stack missing then in a given status, no events, a CREATE change set adding `Repo`, and
+/// ExecuteChangeSet accepted (each public, for `num_calls`).
+pub struct Creation {
+    pub describe: Rule,
+    pub events: Rule,
+    pub create: Rule,
+    pub describe_cs: Rule,
+    pub execute: Rule,
+}
+
+impl Creation {
+    /// The rules, the stack in `status` once it exists.
+    pub fn new(status: StackStatus) -> Self {
+        Creation {
+            describe: new_stack(status),
+            events: no_events(),
+            create: create_change_set(ChangeSetType::Create),
+            describe_cs: adds_repo(),
+            execute: execute_change_set(),
+        }
+    }
+
+    /// A [`session`] answering with these rules and then `more`.
+    pub fn session(&self, more: &[&Rule]) -> Session {
+        let mut rules = vec![
+            &self.describe,
+            &self.events,
+            &self.create,
+            &self.describe_cs,
+            &self.execute,
+        ];
+        rules.extend_from_slice(more);
+        session(&rules)
+    }
 }
 
 /// CreateChangeSet of type `kind`, answering with [`CS_ID`].
