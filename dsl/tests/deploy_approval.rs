@@ -8,20 +8,15 @@
 //! status values as documented), as in deploy_mocked.rs (sharing its helpers, support/mocked.rs).
 //! Real AWS cannot be reached from here to record them. The real SDK client runs.
 
-use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::operation::{
-    delete_change_set::DeleteChangeSetOutput, describe_stack_events::DescribeStackEventsOutput,
-    execute_change_set::ExecuteChangeSetOutput, get_template::GetTemplateOutput,
-};
-use aws_sdk_cloudformation::types::{ChangeAction, ChangeSetType, Replacement, StackStatus};
-use aws_smithy_mocks::{Rule, mock};
+use aws_sdk_cloudformation::types::{ChangeAction, Replacement};
+use aws_smithy_mocks::Rule;
 use ferroform::Template;
 use ferroform::deploy::ErrorKind;
 use ferroform::deploy::{self, DeployOptions, DeployOutcome};
 
 #[path = "support/mocked.rs"]
 mod mocked;
-use mocked::{Rec, change, create_change_set, created_change_set, rt, session, stack};
+use mocked::{Rec, Update, change, created_change_set, rt};
 use serde_json::{Value, json};
 
 /// A change set that modifies `id` in place (no replacement: only the policy analysis can
@@ -83,31 +78,8 @@ struct Run {
 
 /// Deploy `new` over a stack whose deployed template is `old`, answering `answer`.
 fn deploy(old: &Value, new: &Value, ty: &str, answer: Option<bool>, yes: bool) -> Run {
-    let describe =
-        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
-    let old_text = old.to_string();
-    let template = mock!(Client::get_template).then_output(move || {
-        GetTemplateOutput::builder()
-            .template_body(old_text.clone())
-            .build()
-    });
-    let create = create_change_set(ChangeSetType::Update);
-    let describe_cs = modified_in_place("Policy", ty);
-    let delete_cs =
-        mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build());
-    let execute =
-        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
-    let events = mock!(Client::describe_stack_events)
-        .then_output(|| DescribeStackEventsOutput::builder().build());
-    let s = session(&[
-        &describe,
-        &template,
-        &create,
-        &describe_cs,
-        &delete_cs,
-        &execute,
-        &events,
-    ]);
+    let update = Update::new(old.to_string(), modified_in_place("Policy", ty));
+    let s = update.session();
     let mut ui = Rec {
         answer,
         ..Default::default()
@@ -120,12 +92,12 @@ fn deploy(old: &Value, new: &Value, ty: &str, answer: Option<bool>, yes: bool) -
     let result = rt()
         .block_on(deploy::deploy(&s, &t, &opts, &mut ui))
         .map(|(o, _)| o);
-    assert_eq!(create.num_calls(), 1, "a change set is made");
+    assert_eq!(update.create.num_calls(), 1, "a change set is made");
     Run {
         result,
         ui,
-        executed: execute.num_calls(),
-        change_sets_deleted: delete_cs.num_calls(),
+        executed: update.execute.num_calls(),
+        change_sets_deleted: update.delete_cs.num_calls(),
     }
 }
 

@@ -25,9 +25,9 @@ use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind};
 #[path = "support/mocked.rs"]
 mod mocked;
 use mocked::{
-    CS_ID, Creation, Rec, STACK_ID, change, create_change_set, created_change_set,
+    CS_ID, Creation, Rec, STACK_ID, Update, change, create_change_set, created_change_set,
     delete_change_set, delete_stack, deployed_template, describing, execute_change_set, existing,
-    missing, new_stack, no_events, rt, session, stack, web_stack,
+    missing, new_stack, rt, session, stack, web_stack,
 };
 
 fn event(
@@ -299,27 +299,16 @@ fn replacement_needs_approval_and_a_refusal_executes_nothing() {
     // Synthesized responses (AWS API reference): an update that replaces the repository.
     let old = WEB.replace("\"Repo\": {\"Type\": \"AWS::ECR::Repository\"}", "\"Repo\": {\"Type\": \"AWS::ECR::Repository\", \"Properties\": {\"RepositoryName\": \"old\"}}");
     for answer in [None, Some(false), Some(true)] {
-        let describe = existing(StackStatus::UpdateComplete);
-        let template = deployed_template(old.clone());
-        let create = create_change_set(ChangeSetType::Update);
-        let describe_cs = created_change_set(vec![change(
-            ChangeAction::Modify,
-            "Repo",
-            "AWS::ECR::Repository",
-            Some(Replacement::True),
-        )]);
-        let delete_cs = delete_change_set();
-        let execute = execute_change_set();
-        let events = no_events();
-        let s = session(&[
-            &describe,
-            &template,
-            &create,
-            &describe_cs,
-            &delete_cs,
-            &execute,
-            &events,
-        ]);
+        let update = Update::new(
+            old.clone(),
+            created_change_set(vec![change(
+                ChangeAction::Modify,
+                "Repo",
+                "AWS::ECR::Repository",
+                Some(Replacement::True),
+            )]),
+        );
+        let s = update.session();
         let mut ui = Rec {
             answer,
             ..Default::default()
@@ -345,13 +334,13 @@ fn replacement_needs_approval_and_a_refusal_executes_nothing() {
         match answer {
             Some(true) => {
                 assert_eq!(r.unwrap().0, DeployOutcome::Executed { created: false });
-                assert_eq!(execute.num_calls(), 1);
+                assert_eq!(update.execute.num_calls(), 1);
             }
             _ => {
                 let e = r.unwrap_err();
                 assert_eq!(e.kind, ErrorKind::Failed, "{e}");
-                assert_eq!(execute.num_calls(), 0, "nothing executed");
-                assert_eq!(delete_cs.num_calls(), 1, "change set removed");
+                assert_eq!(update.execute.num_calls(), 0, "nothing executed");
+                assert_eq!(update.delete_cs.num_calls(), 1, "change set removed");
             }
         }
     }

@@ -13,12 +13,8 @@
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::operation::{
-    create_change_set::CreateChangeSetOutput, delete_change_set::DeleteChangeSetOutput,
-    describe_stack_events::DescribeStackEventsOutput, execute_change_set::ExecuteChangeSetOutput,
-    get_template::GetTemplateOutput,
-};
-use aws_sdk_cloudformation::types::{ChangeAction, Replacement, StackStatus};
+use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput;
+use aws_sdk_cloudformation::types::{ChangeAction, Replacement};
 use aws_smithy_mocks::mock;
 use ferroform::deploy::{self, DeployOptions};
 use ferroform::validate::validate;
@@ -28,19 +24,12 @@ use serde_json::{Map, Value, json};
 
 #[path = "support/mocked.rs"]
 mod mocked;
-use mocked::{CS_ID, Rec, STACK_ID, change, created_change_set, rt, session, stack};
+use mocked::{CS_ID, Rec, STACK_ID, Update, change, created_change_set, rt};
 
 /// Deploy `t` over a stack holding an empty-bucket template; return the `TemplateBody`
 /// the CreateChangeSet request carried.
 fn submitted(t: &Template) -> String {
     let seen: Arc<Mutex<Option<String>>> = Arc::default();
-    let describe =
-        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
-    let template = mock!(Client::get_template).then_output(|| {
-        GetTemplateOutput::builder()
-            .template_body(r#"{"Resources":{"Old":{"Type":"AWS::SNS::Topic"}}}"#)
-            .build()
-    });
     let keep = seen.clone();
     let create = mock!(Client::create_change_set)
         .match_requests(move |r| {
@@ -59,21 +48,14 @@ fn submitted(t: &Template) -> String {
         "AWS::SNS::Topic",
         Some(Replacement::False),
     )]);
-    let delete_cs =
-        mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build());
-    let execute =
-        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
-    let events = mock!(Client::describe_stack_events)
-        .then_output(|| DescribeStackEventsOutput::builder().build());
-    let s = session(&[
-        &describe,
-        &template,
-        &create,
-        &describe_cs,
-        &delete_cs,
-        &execute,
-        &events,
-    ]);
+    let update = Update {
+        create,
+        ..Update::new(
+            r#"{"Resources":{"Old":{"Type":"AWS::SNS::Topic"}}}"#,
+            describe_cs,
+        )
+    };
+    let s = update.session();
     let mut ui = Rec::yes();
     let opts = DeployOptions {
         yes: true,
@@ -81,8 +63,8 @@ fn submitted(t: &Template) -> String {
     };
     rt().block_on(deploy::deploy(&s, t, &opts, &mut ui))
         .unwrap_or_else(|e| panic!("deploy failed: {e}\n{:?}", ui.lines));
-    assert_eq!(create.num_calls(), 1, "one change set");
-    assert_eq!(execute.num_calls(), 1, "executed once");
+    assert_eq!(update.create.num_calls(), 1, "one change set");
+    assert_eq!(update.execute.num_calls(), 1, "executed once");
     let body = seen.lock().unwrap().take();
     body.expect("CreateChangeSet carried a TemplateBody")
 }

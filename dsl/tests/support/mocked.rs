@@ -260,6 +260,47 @@ impl Creation {
     }
 }
 
+/// The rules of a deploy that updates the stack `web` (UPDATE_COMPLETE) from the deployed
+/// template `old`, through the change set `describe_cs`: an UPDATE change set, deleted when
+/// not executed, ExecuteChangeSet accepted, and no events (each public, for `num_calls`).
+pub struct Update {
+    pub describe: Rule,
+    pub template: Rule,
+    pub create: Rule,
+    pub describe_cs: Rule,
+    pub delete_cs: Rule,
+    pub execute: Rule,
+    pub events: Rule,
+}
+
+impl Update {
+    /// The rules, DescribeChangeSet answering with `describe_cs`.
+    pub fn new(old: impl Into<String>, describe_cs: Rule) -> Self {
+        Update {
+            describe: existing(StackStatus::UpdateComplete),
+            template: deployed_template(old),
+            create: create_change_set(ChangeSetType::Update),
+            describe_cs,
+            delete_cs: delete_change_set(),
+            execute: execute_change_set(),
+            events: no_events(),
+        }
+    }
+
+    /// A [`session`] answering with these rules.
+    pub fn session(&self) -> Session {
+        session(&[
+            &self.describe,
+            &self.template,
+            &self.create,
+            &self.describe_cs,
+            &self.delete_cs,
+            &self.execute,
+            &self.events,
+        ])
+    }
+}
+
 /// CreateChangeSet of type `kind`, answering with [`CS_ID`].
 pub fn create_change_set(kind: ChangeSetType) -> Rule {
     mock!(Client::create_change_set)
