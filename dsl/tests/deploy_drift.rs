@@ -11,7 +11,6 @@ use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::operation::describe_stack_drift_detection_status::DescribeStackDriftDetectionStatusOutput;
 use aws_sdk_cloudformation::operation::describe_stack_resource_drifts::DescribeStackResourceDriftsOutput;
 use aws_sdk_cloudformation::operation::detect_stack_drift::DetectStackDriftOutput;
-use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
 use aws_sdk_cloudformation::types::{
     DifferenceType, PropertyDifference, StackDriftDetectionStatus, StackDriftStatus,
     StackResourceDrift, StackResourceDriftStatus, StackStatus,
@@ -22,7 +21,7 @@ use ferroform::deploy::{self, ErrorKind};
 
 #[path = "support/mocked.rs"]
 mod mocked;
-use mocked::{Rec, STACK_ID, missing, rt, session, stack};
+use mocked::{Rec, STACK_ID, deployed_template, existing, missing, rt, session};
 
 /// The deployed template: the database password comes from a NoEcho parameter.
 const DEPLOYED: &str = r#"{"Parameters": {"Pw": {"Type": "String", "NoEcho": true}},
@@ -58,8 +57,7 @@ fn diff(path: &str, expected: &str, actual: &str, ty: DifferenceType) -> Propert
 
 #[test]
 fn drift_is_reported_property_by_property_and_no_echo_values_stay_hidden() {
-    let describe =
-        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
+    let describe = existing(StackStatus::UpdateComplete);
     let detect = mock!(Client::detect_stack_drift).then_output(|| {
         DetectStackDriftOutput::builder()
             .stack_drift_detection_id("d-1")
@@ -88,8 +86,7 @@ fn drift_is_reported_property_by_property_and_no_echo_values_stay_hidden() {
                 .build()
         })
         .build();
-    let template = mock!(Client::get_template)
-        .then_output(|| GetTemplateOutput::builder().template_body(DEPLOYED).build());
+    let template = deployed_template(DEPLOYED);
     // Two pages.
     let first = mock!(Client::describe_stack_resource_drifts)
         .match_requests(|r| r.next_token().is_none())
@@ -160,8 +157,7 @@ fn drift_is_reported_property_by_property_and_no_echo_values_stay_hidden() {
 
 #[test]
 fn a_stack_in_sync_is_not_drifted_and_a_missing_stack_is_an_input_error() {
-    let describe =
-        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::CreateComplete));
+    let describe = existing(StackStatus::CreateComplete);
     let detect = mock!(Client::detect_stack_drift).then_output(|| {
         DetectStackDriftOutput::builder()
             .stack_drift_detection_id("d-2")
@@ -176,8 +172,7 @@ fn a_stack_in_sync_is_not_drifted_and_a_missing_stack_is_an_input_error() {
             .timestamp(DateTime::from_secs(1_800_000_000))
             .build()
     });
-    let template = mock!(Client::get_template)
-        .then_output(|| GetTemplateOutput::builder().template_body(DEPLOYED).build());
+    let template = deployed_template(DEPLOYED);
     let drifts = mock!(Client::describe_stack_resource_drifts)
         .then_output(|| DescribeStackResourceDriftsOutput::builder().build());
     let s = session(&[&describe, &detect, &status, &template, &drifts]);

@@ -12,7 +12,6 @@
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
 use aws_sdk_cloudformation::operation::describe_stack_resource::DescribeStackResourceOutput;
-use aws_sdk_cloudformation::operation::execute_change_set::ExecuteChangeSetOutput;
 use aws_sdk_cloudformation::types::{
     ChangeAction, ChangeSetType, ResourceStatus, StackEvent, StackResourceDetail, StackStatus,
 };
@@ -27,7 +26,10 @@ use ferroform::deploy::{self, DeployOptions, ErrorKind};
 
 #[path = "support/mocked.rs"]
 mod mocked;
-use mocked::{Rec, change, create_change_set, created_change_set, missing, rt, session, stack};
+use mocked::{
+    Rec, change, create_change_set, created_change_set, execute_change_set, missing, rt, session,
+    stack,
+};
 
 const SERVICE_ARN: &str = "arn:aws:ecs:us-east-1:123456789012:service/prod/web-Service-1";
 
@@ -105,8 +107,7 @@ fn a_service_whose_tasks_stop_is_explained_while_the_stack_is_in_progress() {
         "AWS::ECS::Service",
         None,
     )]);
-    let execute =
-        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
+    let execute = execute_change_set();
     let s = session(&[
         &describe,
         &events,

@@ -18,20 +18,13 @@ mod support;
 
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use support::moto::Moto;
-
-fn text(o: &Output) -> String {
-    format!(
-        "--- stdout\n{}--- stderr\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use support::{exits, path_arg, text};
 
 /// A loopback endpoint that counts the connections made to it (and answers none).
 fn counting_endpoint() -> (String, Arc<AtomicUsize>) {
@@ -128,7 +121,7 @@ fn an_outputs_file_that_cannot_be_written_is_refused_before_anything_is_sent() {
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        exits(&o, 2);
         assert!(
             err.contains(&format!("--outputs-file {}", target.display()))
                 && err.contains(why)
@@ -259,7 +252,7 @@ fn a_failing_app_leaves_no_templates_behind() {
         .args(["deploy", "--yes", "--app", "exit 3;"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    exits(&o, 2);
     assert!(app_dirs(&tmp).is_empty(), "{:?}", app_dirs(&tmp));
 }
 
@@ -320,12 +313,8 @@ fn outputs_derived_from_no_echo_parameters_are_masked_in_outputs_and_the_outputs
         "the endpoint shows the secret in outputs: {clear:?}"
     );
 
-    let o = moto
-        .ferroform()
-        .args(["outputs", "--stack-name", "secret"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = moto.run(&["outputs", "--stack-name", "secret"]);
+    exits(&o, 0);
     assert!(!text(&o).contains("hunter2"), "{}", text(&o));
     let printed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let expected = serde_json::json!({"secret": {
@@ -338,15 +327,19 @@ fn outputs_derived_from_no_echo_parameters_are_masked_in_outputs_and_the_outputs
     let file = dir.join("t.json");
     std::fs::write(&file, SECRET_TEMPLATE).unwrap();
     let outputs = dir.join("out/outputs.json");
-    let o = moto
-        .ferroform()
-        .args(["deploy", "--yes", "--progress", "events", "--template"])
-        .arg(&file)
-        .args(["--stack-name", "secret", "--outputs-file"])
-        .arg(&outputs)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = moto.run(&[
+        "deploy",
+        "--yes",
+        "--progress",
+        "events",
+        "--template",
+        path_arg(&file),
+        "--stack-name",
+        "secret",
+        "--outputs-file",
+        path_arg(&outputs),
+    ]);
+    exits(&o, 0);
     assert!(!text(&o).contains("hunter2"), "{}", text(&o));
     let written = std::fs::read_to_string(&outputs).unwrap();
     assert!(!written.contains("hunter2"), "{written}");
@@ -378,7 +371,7 @@ fn verbose_logs_show_the_deploy_and_never_a_no_echo_value() {
         ])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     let quiet_err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(
         !quiet_err.contains("DEBUG"),
@@ -419,25 +412,19 @@ fn verbose_logs_show_the_deploy_and_never_a_no_echo_value() {
 
 mod mocked {
     use aws_sdk_cloudformation::Client;
-    use aws_sdk_cloudformation::operation::describe_stacks::{
-        DescribeStacksError, DescribeStacksOutput,
-    };
-    use aws_sdk_cloudformation::operation::{
-        create_change_set::CreateChangeSetOutput, describe_change_set::DescribeChangeSetOutput,
-        describe_stack_events::DescribeStackEventsOutput,
-        execute_change_set::ExecuteChangeSetOutput,
-    };
+    use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
     use aws_sdk_cloudformation::types::{
-        Change, ChangeAction, ChangeSetStatus, ExecutionStatus, Output, ResourceChange,
-        ResourceStatus, Stack, StackEvent, StackStatus,
+        ChangeAction, ChangeSetType, Output, ResourceStatus, StackEvent, StackStatus,
     };
     use aws_smithy_mocks::mock;
     use aws_smithy_types::DateTime;
-    use aws_smithy_types::error::ErrorMetadata;
     use ferroform::Template;
     use ferroform::deploy::{self, DeployOptions};
 
-    use super::shared_mocks::{CS_ID, Rec, STACK_ID, session};
+    use super::shared_mocks::{
+        Rec, STACK_ID, change, create_change_set, created_change_set, describing,
+        execute_change_set, missing, rt, session, web_stack,
+    };
 
     fn event(n: u32, logical: &str, ty: &str, status: ResourceStatus, reason: &str) -> StackEvent {
         StackEvent::builder()
@@ -459,37 +446,24 @@ mod mocked {
         // does), and one that is not.
         let describe = mock!(Client::describe_stacks)
             .sequence()
-            .error(|| {
-                DescribeStacksError::generic(
-                    ErrorMetadata::builder()
-                        .code("ValidationError")
-                        .message("Stack with id web does not exist")
+            .error(missing)
+            .output(|| {
+                describing(
+                    web_stack(StackStatus::CreateComplete)
+                        .outputs(
+                            Output::builder()
+                                .output_key("Token")
+                                .output_value("tok-e")
+                                .build(),
+                        )
+                        .outputs(
+                            Output::builder()
+                                .output_key("LogsName")
+                                .output_value("web-logs-e")
+                                .build(),
+                        )
                         .build(),
                 )
-            })
-            .output(|| {
-                DescribeStacksOutput::builder()
-                    .stacks(
-                        Stack::builder()
-                            .stack_name("web")
-                            .stack_id(STACK_ID)
-                            .stack_status(StackStatus::CreateComplete)
-                            .creation_time(DateTime::from_secs(0))
-                            .outputs(
-                                Output::builder()
-                                    .output_key("Token")
-                                    .output_value("tok-e")
-                                    .build(),
-                            )
-                            .outputs(
-                                Output::builder()
-                                    .output_key("LogsName")
-                                    .output_value("web-logs-e")
-                                    .build(),
-                            )
-                            .build(),
-                    )
-                    .build()
             })
             .repeatedly()
             .build();
@@ -523,34 +497,14 @@ mod mocked {
             })
             .repeatedly()
             .build();
-        let create = mock!(Client::create_change_set).then_output(|| {
-            CreateChangeSetOutput::builder()
-                .id(CS_ID)
-                .stack_id(STACK_ID)
-                .build()
-        });
-        let describe_cs = mock!(Client::describe_change_set).then_output(|| {
-            DescribeChangeSetOutput::builder()
-                .change_set_id(CS_ID)
-                .change_set_name("ferroform-1")
-                .stack_id(STACK_ID)
-                .status(ChangeSetStatus::CreateComplete)
-                .execution_status(ExecutionStatus::Available)
-                .changes(
-                    Change::builder()
-                        .resource_change(
-                            ResourceChange::builder()
-                                .action(ChangeAction::Add)
-                                .logical_resource_id("Logs")
-                                .resource_type("AWS::Logs::LogGroup")
-                                .build(),
-                        )
-                        .build(),
-                )
-                .build()
-        });
-        let execute = mock!(Client::execute_change_set)
-            .then_output(|| ExecuteChangeSetOutput::builder().build());
+        let create = create_change_set(ChangeSetType::Create);
+        let describe_cs = created_change_set(vec![change(
+            ChangeAction::Add,
+            "Logs",
+            "AWS::Logs::LogGroup",
+            None,
+        )]);
+        let execute = execute_change_set();
         let s = session(&[&describe, &events, &create, &describe_cs, &execute]);
         let body = r#"{"Parameters": {"Pw": {"Type": "String", "NoEcho": "true"}},
           "Resources": {"Logs": {"Type": "AWS::Logs::LogGroup"}},
@@ -566,10 +520,7 @@ mod mocked {
             ..Default::default()
         };
         let mut ui = Rec::default();
-        let (_, outputs) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
+        let (_, outputs) = rt()
             .block_on(deploy::deploy(&s, &template, &opts, &mut ui))
             .unwrap();
         assert_eq!(

@@ -11,9 +11,7 @@
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::operation::continue_update_rollback::ContinueUpdateRollbackOutput;
 use aws_sdk_cloudformation::operation::delete_stack::DeleteStackOutput;
-use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
 use aws_sdk_cloudformation::operation::describe_stack_resources::DescribeStackResourcesOutput;
-use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
 use aws_sdk_cloudformation::types::{DeletionMode, ResourceStatus, StackResource, StackStatus};
 use aws_smithy_mocks::mock;
 use aws_smithy_types::DateTime;
@@ -22,7 +20,7 @@ use ferroform::deploy::{self, DeployOptions, DeployOutcome};
 
 #[path = "support/mocked.rs"]
 mod mocked;
-use mocked::{Rec, STACK_ID, missing, rt, session, stack};
+use mocked::{Rec, STACK_ID, deployed_template, existing, missing, no_events, rt, session, stack};
 
 const TEMPLATE: &str = r#"{"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup"}, "Bucket": {"Type": "AWS::S3::Bucket"}}}"#;
 
@@ -53,8 +51,7 @@ fn a_failed_rollback_is_continued_skipping_the_named_resources_then_the_deploy_g
         .output(|| stack(StackStatus::UpdateRollbackComplete))
         .repeatedly()
         .build();
-    let events = mock!(Client::describe_stack_events)
-        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let events = no_events();
     let resources = mock!(Client::describe_stack_resources).then_output(|| {
         DescribeStackResourcesOutput::builder()
             .stack_resources(resource(
@@ -74,8 +71,7 @@ fn a_failed_rollback_is_continued_skipping_the_named_resources_then_the_deploy_g
     let resume = mock!(Client::continue_update_rollback)
         .match_requests(|r| r.resources_to_skip() == ["Logs"] && r.stack_name() == Some(STACK_ID))
         .then_output(|| ContinueUpdateRollbackOutput::builder().build());
-    let deployed = mock!(Client::get_template)
-        .then_output(|| GetTemplateOutput::builder().template_body(TEMPLATE).build());
+    let deployed = deployed_template(TEMPLATE);
 
     // Without a terminal and without --yes: nothing is changed.
     let s = session(&[&describe, &events, &resources, &resume, &deployed]);
@@ -143,14 +139,13 @@ fn a_failed_deletion_is_retried_by_force_naming_what_is_left_behind() {
             ))
             .build()
     });
-    let events = mock!(Client::describe_stack_events)
-        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let events = no_events();
     let delete = mock!(Client::delete_stack)
         .match_requests(|r| r.deletion_mode() == Some(&DeletionMode::ForceDeleteStack))
         .then_output(|| DeleteStackOutput::builder().build());
 
     // Without a terminal and without --yes: refused.
-    let describe = mock!(Client::describe_stacks).then_output(|| stack(StackStatus::DeleteFailed));
+    let describe = existing(StackStatus::DeleteFailed);
     let s = session(&[&describe, &resources, &events, &delete]);
     let mut ui = Rec::default();
     let e = rt()
