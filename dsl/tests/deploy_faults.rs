@@ -26,19 +26,18 @@ use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
 use aws_sdk_cloudformation::operation::execute_change_set::ExecuteChangeSetError;
 use aws_sdk_cloudformation::operation::{
-    create_change_set::CreateChangeSetOutput, describe_change_set::DescribeChangeSetOutput,
-    describe_stack_events::DescribeStackEventsOutput, execute_change_set::ExecuteChangeSetOutput,
+    create_change_set::CreateChangeSetOutput, execute_change_set::ExecuteChangeSetOutput,
 };
-use aws_sdk_cloudformation::types::{
-    Change, ChangeAction, ChangeSetStatus, ExecutionStatus, ResourceChange, Stack, StackStatus,
-};
+use aws_sdk_cloudformation::types::{ChangeAction, StackStatus};
 use aws_smithy_mocks::{Rule, mock};
-use aws_smithy_types::DateTime;
 use aws_smithy_types::error::ErrorMetadata;
 use faults::{Action, Proxy};
 use ferroform::Template;
-use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind};
-use mocked::{CS_ID, Rec, STACK_ID, missing, rt, session};
+use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind, Session};
+use mocked::{
+    CS_ID, Rec, STACK_ID, change, created_change_set, describing, execute_change_set, missing,
+    no_events, rt, session, web_stack,
+};
 use support::moto::{Moto, point_at};
 
 // ---------------------------------------------------------------------------------------
@@ -507,17 +506,32 @@ const OTHER_CS_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:changeS
 const ENDPOINT: &str = "https://cloudformation.us-east-1.amazonaws.com";
 
 fn stack(status: StackStatus, change_set: Option<&str>) -> DescribeStacksOutput {
-    DescribeStacksOutput::builder()
-        .stacks(
-            Stack::builder()
-                .stack_name("web")
-                .stack_id(STACK_ID)
-                .stack_status(status)
-                .set_change_set_id(change_set.map(str::to_owned))
-                .creation_time(DateTime::from_secs(0))
-                .build(),
-        )
+    describing(
+        web_stack(status)
+            .set_change_set_id(change_set.map(str::to_owned))
+            .build(),
+    )
+}
+
+/// DescribeStacks for a stack that does not exist yet, then in `status` with `change_set`
+/// as its last change set.
+fn new_stack(status: StackStatus, change_set: Option<&'static str>) -> Rule {
+    mock!(Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(move || stack(status.clone(), change_set))
+        .repeatedly()
         .build()
+}
+
+/// `deploy --yes` of [`web`] through `s`, answering yes to every question; its outcome.
+fn deploy_yes(s: &Session) -> Result<DeployOutcome, deploy::Error> {
+    let opts = DeployOptions {
+        yes: true,
+        ..Default::default()
+    };
+    rt().block_on(deploy::deploy(s, &web(), &opts, &mut Rec::yes()))
+        .map(|(outcome, _)| outcome)
 }
 
 fn web() -> Template {
@@ -619,29 +633,13 @@ fn change_set_rules() -> (Rule, Rule, Rule) {
                 .stack_id(STACK_ID)
                 .build()
         });
-    let describe_cs = mock!(Client::describe_change_set).then_output(|| {
-        DescribeChangeSetOutput::builder()
-            .change_set_id(CS_ID)
-            .change_set_name("ferroform-1")
-            .stack_id(STACK_ID)
-            .status(ChangeSetStatus::CreateComplete)
-            .execution_status(ExecutionStatus::Available)
-            .changes(
-                Change::builder()
-                    .resource_change(
-                        ResourceChange::builder()
-                            .action(ChangeAction::Add)
-                            .logical_resource_id("Topic")
-                            .resource_type("AWS::SNS::Topic")
-                            .build(),
-                    )
-                    .build(),
-            )
-            .build()
-    });
-    let events = mock!(Client::describe_stack_events)
-        .then_output(|| DescribeStackEventsOutput::builder().build());
-    (create, describe_cs, events)
+    let describe_cs = created_change_set(vec![change(
+        ChangeAction::Add,
+        "Topic",
+        "AWS::SNS::Topic",
+        None,
+    )]);
+    (create, describe_cs, no_events())
 }
 
 #[test]
@@ -662,20 +660,9 @@ fn execute_after_an_http_500_is_retried_with_one_token() {
         .http_status(500, Some(error_body("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.")))
         .output(|| ExecuteChangeSetOutput::builder().build())
         .build();
-    let describe = mock!(Client::describe_stacks)
-        .sequence()
-        .error(missing)
-        .output(|| stack(StackStatus::CreateComplete, Some(CS_ID)))
-        .repeatedly()
-        .build();
+    let describe = new_stack(StackStatus::CreateComplete, Some(CS_ID));
     let s = session(&[&describe, &create, &describe_cs, &execute, &events]);
-    let opts = DeployOptions {
-        yes: true,
-        ..Default::default()
-    };
-    let (outcome, _) = rt()
-        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::yes()))
-        .unwrap();
+    let outcome = deploy_yes(&s).unwrap();
     assert_eq!(outcome, DeployOutcome::Executed { created: true });
     assert_eq!(execute.num_calls(), 2, "the 500 was retried by the SDK");
     let tokens = tokens.lock().unwrap();
@@ -693,22 +680,10 @@ fn another_change_set_applied_meanwhile_is_not_reported_as_success() {
     // Synthesized responses: a concurrent deploy's change set is the stack's last one when
     // this deploy's wait ends (DescribeStacks' ChangeSetId).
     let (create, describe_cs, events) = change_set_rules();
-    let execute =
-        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
-    let describe = mock!(Client::describe_stacks)
-        .sequence()
-        .error(missing)
-        .output(|| stack(StackStatus::CreateComplete, Some(OTHER_CS_ID)))
-        .repeatedly()
-        .build();
+    let execute = execute_change_set();
+    let describe = new_stack(StackStatus::CreateComplete, Some(OTHER_CS_ID));
     let s = session(&[&describe, &create, &describe_cs, &execute, &events]);
-    let opts = DeployOptions {
-        yes: true,
-        ..Default::default()
-    };
-    let e = rt()
-        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::yes()))
-        .unwrap_err();
+    let e = deploy_yes(&s).unwrap_err();
     eprintln!("{e}");
     assert_eq!(e.kind, ErrorKind::Failed, "{e}");
     assert!(
@@ -732,20 +707,9 @@ fn a_change_set_made_obsolete_by_another_deploy_fails_visibly() {
                 .build(),
         )
     });
-    let describe = mock!(Client::describe_stacks)
-        .sequence()
-        .error(missing)
-        .output(|| stack(StackStatus::CreateComplete, Some(OTHER_CS_ID)))
-        .repeatedly()
-        .build();
+    let describe = new_stack(StackStatus::CreateComplete, Some(OTHER_CS_ID));
     let s = session(&[&describe, &create, &describe_cs, &execute, &events]);
-    let opts = DeployOptions {
-        yes: true,
-        ..Default::default()
-    };
-    let e = rt()
-        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::yes()))
-        .unwrap_err();
+    let e = deploy_yes(&s).unwrap_err();
     eprintln!("{e}");
     assert_eq!(e.kind, ErrorKind::Failed, "{e}");
     assert!(e.message.contains("ExecuteChangeSet refused by"), "{e}");
@@ -817,24 +781,12 @@ fn the_session_deadline_stops_a_wait_and_says_cloudformation_carries_on() {
     // Synthesized responses: the stack stays CREATE_IN_PROGRESS after ExecuteChangeSet; the
     // whole-command bound (`--timeout` in the CLI) stops the wait.
     let (create, describe_cs, events) = change_set_rules();
-    let execute =
-        mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
-    let describe = mock!(Client::describe_stacks)
-        .sequence()
-        .error(missing)
-        .output(|| stack(StackStatus::CreateInProgress, None))
-        .repeatedly()
-        .build();
+    let execute = execute_change_set();
+    let describe = new_stack(StackStatus::CreateInProgress, None);
     let mut s = session(&[&describe, &create, &describe_cs, &execute, &events]);
     s.set_deadline(Instant::now(), Duration::from_millis(300));
-    let opts = DeployOptions {
-        yes: true,
-        ..Default::default()
-    };
     let started = Instant::now();
-    let e = rt()
-        .block_on(deploy::deploy(&s, &web(), &opts, &mut Rec::yes()))
-        .unwrap_err();
+    let e = deploy_yes(&s).unwrap_err();
     eprintln!("{e}");
     assert!(started.elapsed() < Duration::from_secs(10), "bounded");
     assert_eq!(e.kind, ErrorKind::Failed, "{e}");
