@@ -57,6 +57,14 @@ struct Run {
     err: String,
 }
 
+impl Run {
+    /// Assert that the run exited with `code`, showing its stderr otherwise.
+    #[track_caller]
+    fn exits(&self, code: u8) {
+        assert_eq!(self.code, code, "{}", self.err);
+    }
+}
+
 fn run(app: App, args: &[&str]) -> Run {
     let mut argv = vec!["my-stacks"];
     argv.extend_from_slice(args);
@@ -67,6 +75,14 @@ fn run(app: App, args: &[&str]) -> Run {
         out: String::from_utf8(out).expect("stdout is UTF-8"),
         err: String::from_utf8(err).expect("stderr is UTF-8"),
     }
+}
+
+/// `synth --out DIR MORE` of `app`.
+fn synth_out(app: App, dir: &Path, more: &[&str]) -> Run {
+    run(
+        app,
+        &[&["synth", "--out", path_arg(dir)][..], more].concat(),
+    )
 }
 
 fn path_arg(p: &Path) -> &str {
@@ -91,14 +107,14 @@ fn files(dir: &Path) -> Vec<String> {
 #[test]
 fn list_prints_the_stacks_in_order() {
     let r = run(app(&["Network", "Data", "Web"], "1"), &["list"]);
-    assert_eq!(r.code, 0, "{}", r.err);
+    r.exits(0);
     assert_eq!(r.out, "Network\nData\nWeb\n");
 }
 
 #[test]
 fn synth_of_one_stack_prints_it_to_stdout() {
     let r = run(app(&["Web"], "1"), &["synth"]);
-    assert_eq!(r.code, 0, "{}", r.err);
+    r.exits(0);
     assert_eq!(r.out, template_of(stack("Web", "1")).to_json());
     let v: Json = serde_json::from_str(&r.out).expect("stdout is the JSON template");
     assert_eq!(
@@ -107,7 +123,7 @@ fn synth_of_one_stack_prints_it_to_stdout() {
     );
 
     let r = run(app(&["Web"], "1"), &["synth", "--format", "yaml"]);
-    assert_eq!(r.code, 0, "{}", r.err);
+    r.exits(0);
     assert_eq!(r.out, template_of(stack("Web", "1")).to_yaml());
     let v: Json = serde_yaml::from_str(&r.out).expect("stdout is the YAML template");
     assert_eq!(
@@ -118,7 +134,7 @@ fn synth_of_one_stack_prints_it_to_stdout() {
 
     // one named stack of several
     let r = run(app(&["Network", "Web"], "1"), &["synth", "Web"]);
-    assert_eq!(r.code, 0, "{}", r.err);
+    r.exits(0);
     assert_eq!(r.out, template_of(stack("Web", "1")).to_json());
 }
 
@@ -138,10 +154,7 @@ fn several_stacks_without_out_is_a_usage_error() {
 fn unknown_stack_is_a_usage_error() {
     let dir = support::temp_dir("cli-unknown");
     let out = dir.join("out");
-    let r = run(
-        app(&["Network", "Web"], "1"),
-        &["synth", "--out", path_arg(&out), "Nope"],
-    );
+    let r = synth_out(app(&["Network", "Web"], "1"), &out, &["Nope"]);
     assert_eq!(r.code, 2);
     assert!(r.err.contains("Nope"), "{}", r.err);
     assert!(!out.exists(), "nothing written");
@@ -203,11 +216,8 @@ fn help_mentions_the_exit_codes() {
 fn out_dir_is_created_with_a_template_per_stack_and_a_manifest() {
     let tmp = support::temp_dir("cli-out");
     let dir = tmp.join("nested").join("out");
-    let r = run(
-        app(&["Network", "Web"], "1"),
-        &["synth", "--out", path_arg(&dir)],
-    );
-    assert_eq!(r.code, 0, "{}", r.err);
+    let r = synth_out(app(&["Network", "Web"], "1"), &dir, &[]);
+    r.exits(0);
     assert_eq!(
         files(&dir),
         [
@@ -242,11 +252,8 @@ fn unchanged_templates_are_left_as_they_are_and_changed_ones_rewritten() {
     use std::time::{Duration, SystemTime};
     let tmp = support::temp_dir("cli-unchanged");
     let dir = tmp.join("out");
-    let r = run(
-        app(&["Network", "Web"], "1"),
-        &["synth", "--out", path_arg(&dir)],
-    );
-    assert_eq!(r.code, 0, "{}", r.err);
+    let r = synth_out(app(&["Network", "Web"], "1"), &dir, &[]);
+    r.exits(0);
     // Age every file, so a rewrite shows in its modification time.
     let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
     for f in files(&dir) {
@@ -256,11 +263,12 @@ fn unchanged_templates_are_left_as_they_are_and_changed_ones_rewritten() {
     let mtime = |f: &str| fs::metadata(dir.join(f)).unwrap().modified().unwrap();
 
     // Web changes, Network does not.
-    let r = run(
+    let r = synth_out(
         app_of(vec![stack("Network", "1"), stack("Web", "2")]),
-        &["synth", "--out", path_arg(&dir)],
+        &dir,
+        &[],
     );
-    assert_eq!(r.code, 0, "{}", r.err);
+    r.exits(0);
     assert_eq!(
         mtime("Network.template.json"),
         old,
@@ -289,11 +297,12 @@ fn unchanged_templates_are_left_as_they_are_and_changed_ones_rewritten() {
     let net = dir.join("Network.template.json");
     let text = fs::read_to_string(&net).unwrap();
     fs::write(&net, text.replace("Network 1", "Network 9")).unwrap();
-    let r = run(
+    let r = synth_out(
         app_of(vec![stack("Network", "1"), stack("Web", "2")]),
-        &["synth", "--out", path_arg(&dir)],
+        &dir,
+        &[],
     );
-    assert_eq!(r.code, 0, "{}", r.err);
+    r.exits(0);
     assert_eq!(fs::read_to_string(&net).unwrap(), text);
 }
 
@@ -301,11 +310,8 @@ fn unchanged_templates_are_left_as_they_are_and_changed_ones_rewritten() {
 fn a_stack_removed_from_the_app_loses_its_template_and_nothing_else() {
     let tmp = support::temp_dir("cli-stale");
     let dir = tmp.join("out");
-    let r = run(
-        app(&["Network", "Data", "Web"], "1"),
-        &["synth", "--out", path_arg(&dir)],
-    );
-    assert_eq!(r.code, 0, "{}", r.err);
+    let r = synth_out(app(&["Network", "Data", "Web"], "1"), &dir, &[]);
+    r.exits(0);
     // files that are not ours, some looking like ours
     fs::write(dir.join("notes.txt"), "keep me").unwrap();
     fs::write(dir.join("Other.template.json"), "{}").unwrap();
@@ -313,11 +319,8 @@ fn a_stack_removed_from_the_app_loses_its_template_and_nothing_else() {
     fs::create_dir(dir.join("sub")).unwrap();
     fs::write(dir.join("sub").join("Data.template.json"), "{}").unwrap();
 
-    let r = run(
-        app(&["Network", "Web"], "2"),
-        &["synth", "--out", path_arg(&dir)],
-    );
-    assert_eq!(r.code, 0, "{}", r.err);
+    let r = synth_out(app(&["Network", "Web"], "2"), &dir, &[]);
+    r.exits(0);
     assert_eq!(
         files(&dir),
         [
@@ -375,8 +378,8 @@ fn a_tampered_manifest_never_deletes_files_outside_our_templates() {
         .to_string(),
     )
     .unwrap();
-    let r = run(app(&["Web"], "1"), &["synth", "--out", path_arg(&dir)]);
-    assert_eq!(r.code, 0, "{}", r.err);
+    let r = synth_out(app(&["Web"], "1"), &dir, &[]);
+    r.exits(0);
     assert!(outside.exists(), "a file outside DIR is never deleted");
     assert!(dir.join("notes.txt").exists());
     assert!(dir.join("Cargo.toml").exists());
@@ -387,16 +390,10 @@ fn a_tampered_manifest_never_deletes_files_outside_our_templates() {
 fn synthesizing_some_stacks_keeps_the_templates_of_the_others() {
     let tmp = support::temp_dir("cli-subset");
     let dir = tmp.join("out");
-    let r = run(
-        app(&["Network", "Web"], "1"),
-        &["synth", "--out", path_arg(&dir)],
-    );
-    assert_eq!(r.code, 0, "{}", r.err);
-    let r = run(
-        app(&["Network", "Web"], "2"),
-        &["synth", "--out", path_arg(&dir), "Web"],
-    );
-    assert_eq!(r.code, 0, "{}", r.err);
+    let r = synth_out(app(&["Network", "Web"], "1"), &dir, &[]);
+    r.exits(0);
+    let r = synth_out(app(&["Network", "Web"], "2"), &dir, &["Web"]);
+    r.exits(0);
     assert_eq!(
         fs::read_to_string(dir.join("Network.template.json")).unwrap(),
         template_of(stack("Network", "1")).to_json(),
@@ -418,16 +415,10 @@ fn synthesizing_some_stacks_keeps_the_templates_of_the_others() {
 fn switching_to_yaml_replaces_the_json_templates() {
     let tmp = support::temp_dir("cli-yaml");
     let dir = tmp.join("out");
-    let r = run(
-        app(&["Network", "Web"], "1"),
-        &["synth", "--out", path_arg(&dir)],
-    );
-    assert_eq!(r.code, 0, "{}", r.err);
-    let r = run(
-        app(&["Network", "Web"], "1"),
-        &["synth", "--out", path_arg(&dir), "--format", "yaml"],
-    );
-    assert_eq!(r.code, 0, "{}", r.err);
+    let r = synth_out(app(&["Network", "Web"], "1"), &dir, &[]);
+    r.exits(0);
+    let r = synth_out(app(&["Network", "Web"], "1"), &dir, &["--format", "yaml"]);
+    r.exits(0);
     assert_eq!(
         files(&dir),
         ["Network.template.yaml", "Web.template.yaml", MANIFEST]
@@ -442,11 +433,8 @@ fn switching_to_yaml_replaces_the_json_templates() {
         json!({"template": "Web.template.yaml"})
     );
     // and back
-    let r = run(
-        app(&["Network", "Web"], "1"),
-        &["synth", "--out", path_arg(&dir), "--format", "json"],
-    );
-    assert_eq!(r.code, 0, "{}", r.err);
+    let r = synth_out(app(&["Network", "Web"], "1"), &dir, &["--format", "json"]);
+    r.exits(0);
     assert_eq!(
         files(&dir),
         ["Network.template.json", "Web.template.json", MANIFEST]
@@ -459,11 +447,12 @@ fn an_invalid_stack_writes_nothing() {
     let dir = tmp.join("out");
 
     // DIR does not exist yet: it is not created
-    let r = run(
+    let r = synth_out(
         app_of(vec![stack("Network", "1"), invalid_stack("Web")]),
-        &["synth", "--out", path_arg(&dir)],
+        &dir,
+        &[],
     );
-    assert_eq!(r.code, 1, "{}", r.err);
+    r.exits(1);
     assert!(
         r.err.contains("FF1002"),
         "the diagnostic is shown: {}",
@@ -473,24 +462,23 @@ fn an_invalid_stack_writes_nothing() {
     assert!(!dir.exists(), "DIR must not be created");
 
     // DIR holds an earlier run: it is left exactly as it was, valid stacks included
-    let r = run(
-        app(&["Network", "Web", "Old"], "1"),
-        &["synth", "--out", path_arg(&dir)],
-    );
-    assert_eq!(r.code, 0, "{}", r.err);
+    let r = synth_out(app(&["Network", "Web", "Old"], "1"), &dir, &[]);
+    r.exits(0);
     fs::write(dir.join("notes.txt"), "mine").unwrap();
     let before = dir_snapshot(&dir);
-    let r = run(
+    let r = synth_out(
         app_of(vec![stack("Network", "2"), invalid_stack("Web")]),
-        &["synth", "--out", path_arg(&dir)],
+        &dir,
+        &[],
     );
-    assert_eq!(r.code, 1, "{}", r.err);
+    r.exits(1);
     assert_eq!(dir_snapshot(&dir), before, "the directory is unchanged");
-    let r = run(
+    let r = synth_out(
         app_of(vec![stack("Network", "2"), invalid_stack("Web")]),
-        &["synth", "--out", path_arg(&dir), "--format", "yaml"],
+        &dir,
+        &["--format", "yaml"],
     );
-    assert_eq!(r.code, 1, "{}", r.err);
+    r.exits(1);
     assert_eq!(dir_snapshot(&dir), before, "the directory is unchanged");
 
     // to stdout: nothing printed
@@ -505,8 +493,8 @@ fn an_unwritable_out_dir_is_a_usage_error() {
     let tmp = support::temp_dir("cli-unwritable");
     let file = tmp.join("a-file");
     fs::write(&file, "not a directory").unwrap();
-    let r = run(app(&["Web"], "1"), &["synth", "--out", path_arg(&file)]);
-    assert_eq!(r.code, 2, "{}", r.err);
+    let r = synth_out(app(&["Web"], "1"), &file, &[]);
+    r.exits(2);
     assert!(r.err.contains("a-file"), "names the path: {}", r.err);
     assert_eq!(fs::read_to_string(&file).unwrap(), "not a directory");
 }
@@ -515,11 +503,8 @@ fn an_unwritable_out_dir_is_a_usage_error() {
 fn two_stacks_with_the_same_name_are_invalid() {
     let tmp = support::temp_dir("cli-dup-stack");
     let dir = tmp.join("out");
-    let r = run(
-        app(&["Web", "Web"], "1"),
-        &["synth", "--out", path_arg(&dir)],
-    );
-    assert_eq!(r.code, 1, "{}", r.err);
+    let r = synth_out(app(&["Web", "Web"], "1"), &dir, &[]);
+    r.exits(1);
     assert!(r.err.contains("FF1006"), "{}", r.err);
     assert!(!dir.exists());
 }
