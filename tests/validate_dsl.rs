@@ -39,6 +39,14 @@ fn one(name: &str, f: impl FnOnce(&mut Stack)) -> App {
     app
 }
 
+/// The app of one stack `Web` whose only resource is `fargate_task(cpu, memory, containers)`,
+/// named `Task`.
+fn task_app(cpu: &str, memory: &str, containers: Vec<td::ContainerDefinition>) -> App {
+    one("Web", |s| {
+        s.add("Task", fargate_task(cpu, memory, containers));
+    })
+}
+
 /// What a test compares of a diagnostic: `(severity, rule, logical id, path)`.
 type Found = (Severity, String, String, String);
 
@@ -89,62 +97,39 @@ fn error(rule: &str, id: &str, path: &str) -> Vec<Found> {
 #[test]
 fn fargate_cpu_memory_pair() {
     // 256 cpu units allow 512, 1024 or 2048 MiB.
-    let bad = one("Web", |s| {
-        s.add("Task", fargate_task("256", "4096", vec![container()]));
-    });
+    let bad = task_app("256", "4096", vec![container()]);
     assert_eq!(
         refused(&bad),
         error("FF4001", "Task", "Task.Properties.Memory")
     );
-    clean(&one("Web", |s| {
-        s.add("Task", fargate_task("256", "2048", vec![container()]));
-    }));
+    clean(&task_app("256", "2048", vec![container()]));
 }
 
 #[test]
 fn fargate_unit_forms() {
     // "0.5 vCPU" is 512 units: 1 to 4 GB.
-    let bad = one("Web", |s| {
-        s.add("Task", fargate_task("0.5 vCPU", "8 GB", vec![container()]));
-    });
+    let bad = task_app("0.5 vCPU", "8 GB", vec![container()]);
     assert_eq!(
         refused(&bad),
         error("FF4001", "Task", "Task.Properties.Memory")
     );
-    clean(&one("Web", |s| {
-        s.add("Task", fargate_task("0.5 vCPU", "4 GB", vec![container()]));
-    }));
+    clean(&task_app("0.5 vCPU", "4 GB", vec![container()]));
 }
 
 #[test]
 fn no_essential_container() {
-    let bad = one("Web", |s| {
-        s.add(
-            "Task",
-            fargate_task("256", "512", vec![container().essential(false)]),
-        );
-    });
+    let bad = task_app("256", "512", vec![container().essential(false)]);
     assert_eq!(
         refused(&bad),
         error("FF4005", "Task", "Task.Properties.ContainerDefinitions")
     );
-    clean(&one("Web", |s| {
-        s.add(
-            "Task",
-            fargate_task("256", "512", vec![container().essential(true)]),
-        );
-    }));
+    clean(&task_app("256", "512", vec![container().essential(true)]));
 }
 
 #[test]
 fn awsvpc_host_port() {
     let mapping = |host: i64| vec![td::PortMapping::new().container_port(80).host_port(host)];
-    let bad = one("Web", |s| {
-        s.add(
-            "Task",
-            fargate_task("256", "512", vec![container().port_mappings(mapping(8080))]),
-        );
-    });
+    let bad = task_app("256", "512", vec![container().port_mappings(mapping(8080))]);
     assert_eq!(
         refused(&bad),
         error(
@@ -153,12 +138,11 @@ fn awsvpc_host_port() {
             "Task.Properties.ContainerDefinitions[0].PortMappings[0].HostPort"
         )
     );
-    clean(&one("Web", |s| {
-        s.add(
-            "Task",
-            fargate_task("256", "512", vec![container().port_mappings(mapping(80))]),
-        );
-    }));
+    clean(&task_app(
+        "256",
+        "512",
+        vec![container().port_mappings(mapping(80))],
+    ));
 }
 
 #[test]
@@ -173,16 +157,11 @@ fn awslogs_needs_region() {
         }
         td::LogConfiguration::new("awslogs").options(opts)
     };
-    let bad = one("Web", |s| {
-        s.add(
-            "Task",
-            fargate_task(
-                "256",
-                "512",
-                vec![container().log_configuration(logging(false))],
-            ),
-        );
-    });
+    let bad = task_app(
+        "256",
+        "512",
+        vec![container().log_configuration(logging(false))],
+    );
     assert_eq!(
         refused(&bad),
         error(
@@ -191,16 +170,11 @@ fn awslogs_needs_region() {
             "Task.Properties.ContainerDefinitions[0].LogConfiguration.Options"
         )
     );
-    clean(&one("Web", |s| {
-        s.add(
-            "Task",
-            fargate_task(
-                "256",
-                "512",
-                vec![container().log_configuration(logging(true))],
-            ),
-        );
-    }));
+    clean(&task_app(
+        "256",
+        "512",
+        vec![container().log_configuration(logging(true))],
+    ));
 }
 
 #[test]
@@ -387,9 +361,7 @@ fn app_validate_reports_json_and_exit_codes() {
     assert_eq!(doc["diagnostics"][0]["path"], "LogsName.Value.Ref");
     let (code, _, _) = run(warning_app(), &["validate", "--strict"]);
     assert_eq!(code, 1);
-    let bad = one("Web", |s| {
-        s.add("Task", fargate_task("256", "4096", vec![container()]));
-    });
+    let bad = task_app("256", "4096", vec![container()]);
     let (code, out, _) = run(bad, &["validate"]);
     assert_eq!(code, 1);
     assert!(
