@@ -34,6 +34,19 @@ fn cluster_and_task(stack: &mut Stack, container: ContainerProps) -> (Cluster, T
     (cluster, task)
 }
 
+/// The Fargate task `Task` (256 CPU units, 512 MiB) with one container, `web`, mapping
+/// `mapping`.
+fn task_mapping(stack: &mut Stack, mapping: PortMapping) {
+    let task = TaskDefinition::new(
+        stack,
+        "Task",
+        TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+    );
+    let mut props = ContainerProps::new("web", "public.ecr.aws/nginx/nginx:1.27");
+    props.port_mappings.push(mapping);
+    task.add_container(stack, props);
+}
+
 /// cfn-lint finds no error or warning in `t` (a test that needs cfn-lint fails in CI
 /// when it is missing).
 fn lint_clean(t: &Template) {
@@ -91,16 +104,7 @@ fn a_port_from_a_parameter_reaches_every_place_the_port_is_used() {
 fn literal_ports_are_still_checked_and_values_are_left_to_deploy_time() {
     // awsvpc: a literal host port that differs from the container port is refused...
     let mut stack = Stack::new("Web");
-    let task = TaskDefinition::new(
-        &mut stack,
-        "Task",
-        TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-    );
-    let mut props = ContainerProps::new("web", "public.ecr.aws/nginx/nginx:1.27");
-    props
-        .port_mappings
-        .push(PortMapping::tcp(80).host_port(8080));
-    task.add_container(&mut stack, props);
+    task_mapping(&mut stack, PortMapping::tcp(80).host_port(8080));
     let e = stack.to_template().unwrap_err();
     assert!(
         e.to_string()
@@ -110,16 +114,7 @@ fn literal_ports_are_still_checked_and_values_are_left_to_deploy_time() {
     // ...a parameter is not guessed at.
     let mut stack = Stack::new("Web");
     let host = stack.parameter("HostPort", Parameter::integer());
-    let task = TaskDefinition::new(
-        &mut stack,
-        "Task",
-        TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-    );
-    let mut props = ContainerProps::new("web", "public.ecr.aws/nginx/nginx:1.27");
-    props
-        .port_mappings
-        .push(PortMapping::tcp(80).host_port(host.to_ref()));
-    task.add_container(&mut stack, props);
+    task_mapping(&mut stack, PortMapping::tcp(80).host_port(host.to_ref()));
     let t = stack.to_template().unwrap();
     assert_eq!(
         t.body()["Resources"]["Task"]["Properties"]["ContainerDefinitions"][0]["PortMappings"][0]["HostPort"],
