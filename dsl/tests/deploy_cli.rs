@@ -15,6 +15,7 @@ mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -210,40 +211,39 @@ fn ctrl_c_while_waiting_exits_130_says_how_to_follow_and_deletes_nothing() {
     assert!(calls.contains(&"ExecuteChangeSet".to_owned()), "{calls:?}");
 }
 
-#[test]
-fn ferroform_toml_malformed_is_exit_2_and_unknown_keys_warn() {
-    let dir = support::temp_dir("deploy-toml");
+/// `ferroform deploy` run in `dir` with `toml` as its `ferroform.toml` (`None`: no such
+/// file); its stderr and exit code.
+fn deploy_in(dir: &Path, toml: Option<&str>) -> (String, Option<i32>) {
+    let file = dir.join("ferroform.toml");
+    match toml {
+        Some(text) => std::fs::write(&file, text).unwrap(),
+        None => std::fs::remove_file(&file).unwrap(),
+    }
     // Nothing listens there: these runs must stop before connecting.
     let endpoint = "http://127.0.0.1:9";
-    std::fs::write(
-        dir.join("ferroform.toml"),
-        "app = cargo run --example web\n",
-    )
-    .unwrap();
     let o = ferroform(endpoint)
-        .current_dir(&*dir)
+        .current_dir(dir)
         .arg("deploy")
         .output()
         .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    (
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        o.status.code(),
+    )
+}
+
+#[test]
+fn ferroform_toml_malformed_is_exit_2_and_unknown_keys_warn() {
+    let dir = support::temp_dir("deploy-toml");
+    let (err, code) = deploy_in(&dir, Some("app = cargo run --example web\n"));
+    assert_eq!(code, Some(2), "{err}");
     assert!(
         err.contains("error: ferroform.toml: line 1: `app` must be a quoted command"),
         "{err}"
     );
 
     // Unknown key: a warning; the app command still runs (here one that fails, exit 2).
-    std::fs::write(
-        dir.join("ferroform.toml"),
-        "app = \"exit 7;\"\nprofile = \"dev\"\n",
-    )
-    .unwrap();
-    let o = ferroform(endpoint)
-        .current_dir(&*dir)
-        .arg("deploy")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
+    let (err, code) = deploy_in(&dir, Some("app = \"exit 7;\"\nprofile = \"dev\"\n"));
     assert!(
         err.contains("warning: ferroform.toml: line 2: unknown key `profile` ignored"),
         "{err}"
@@ -252,16 +252,10 @@ fn ferroform_toml_malformed_is_exit_2_and_unknown_keys_warn() {
         err.contains("the app command `exit 7; synth --out"),
         "{err}"
     );
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(code, Some(2), "{err}");
 
     // No ferroform.toml and no --app: which stacks? (exit 2).
-    std::fs::remove_file(dir.join("ferroform.toml")).unwrap();
-    let o = ferroform(endpoint)
-        .current_dir(&*dir)
-        .arg("deploy")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    let (err, code) = deploy_in(&dir, None);
+    assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("which stacks?"), "{err}");
 }
