@@ -47,6 +47,13 @@ fn task_app(cpu: &str, memory: &str, containers: Vec<td::ContainerDefinition>) -
     })
 }
 
+/// `bad` is refused with only the error `rule` on `Task` at `path`, and its `twin` is clean.
+#[track_caller]
+fn task_refused_twin_clean(bad: &App, rule: &str, path: &str, twin: &App) {
+    assert_eq!(refused(bad), error(rule, "Task", path));
+    clean(twin);
+}
+
 /// What a test compares of a diagnostic: `(severity, rule, logical id, path)`.
 type Found = (Severity, String, String, String);
 
@@ -97,52 +104,44 @@ fn error(rule: &str, id: &str, path: &str) -> Vec<Found> {
 #[test]
 fn fargate_cpu_memory_pair() {
     // 256 cpu units allow 512, 1024 or 2048 MiB.
-    let bad = task_app("256", "4096", vec![container()]);
-    assert_eq!(
-        refused(&bad),
-        error("FF4001", "Task", "Task.Properties.Memory")
+    task_refused_twin_clean(
+        &task_app("256", "4096", vec![container()]),
+        "FF4001",
+        "Task.Properties.Memory",
+        &task_app("256", "2048", vec![container()]),
     );
-    clean(&task_app("256", "2048", vec![container()]));
 }
 
 #[test]
 fn fargate_unit_forms() {
     // "0.5 vCPU" is 512 units: 1 to 4 GB.
-    let bad = task_app("0.5 vCPU", "8 GB", vec![container()]);
-    assert_eq!(
-        refused(&bad),
-        error("FF4001", "Task", "Task.Properties.Memory")
+    task_refused_twin_clean(
+        &task_app("0.5 vCPU", "8 GB", vec![container()]),
+        "FF4001",
+        "Task.Properties.Memory",
+        &task_app("0.5 vCPU", "4 GB", vec![container()]),
     );
-    clean(&task_app("0.5 vCPU", "4 GB", vec![container()]));
 }
 
 #[test]
 fn no_essential_container() {
-    let bad = task_app("256", "512", vec![container().essential(false)]);
-    assert_eq!(
-        refused(&bad),
-        error("FF4005", "Task", "Task.Properties.ContainerDefinitions")
+    task_refused_twin_clean(
+        &task_app("256", "512", vec![container().essential(false)]),
+        "FF4005",
+        "Task.Properties.ContainerDefinitions",
+        &task_app("256", "512", vec![container().essential(true)]),
     );
-    clean(&task_app("256", "512", vec![container().essential(true)]));
 }
 
 #[test]
 fn awsvpc_host_port() {
     let mapping = |host: i64| vec![td::PortMapping::new().container_port(80).host_port(host)];
-    let bad = task_app("256", "512", vec![container().port_mappings(mapping(8080))]);
-    assert_eq!(
-        refused(&bad),
-        error(
-            "FF4008",
-            "Task",
-            "Task.Properties.ContainerDefinitions[0].PortMappings[0].HostPort"
-        )
+    task_refused_twin_clean(
+        &task_app("256", "512", vec![container().port_mappings(mapping(8080))]),
+        "FF4008",
+        "Task.Properties.ContainerDefinitions[0].PortMappings[0].HostPort",
+        &task_app("256", "512", vec![container().port_mappings(mapping(80))]),
     );
-    clean(&task_app(
-        "256",
-        "512",
-        vec![container().port_mappings(mapping(80))],
-    ));
 }
 
 #[test]
@@ -157,24 +156,20 @@ fn awslogs_needs_region() {
         }
         td::LogConfiguration::new("awslogs").options(opts)
     };
-    let bad = task_app(
-        "256",
-        "512",
-        vec![container().log_configuration(logging(false))],
+    task_refused_twin_clean(
+        &task_app(
+            "256",
+            "512",
+            vec![container().log_configuration(logging(false))],
+        ),
+        "FF4010",
+        "Task.Properties.ContainerDefinitions[0].LogConfiguration.Options",
+        &task_app(
+            "256",
+            "512",
+            vec![container().log_configuration(logging(true))],
+        ),
     );
-    assert_eq!(
-        refused(&bad),
-        error(
-            "FF4010",
-            "Task",
-            "Task.Properties.ContainerDefinitions[0].LogConfiguration.Options"
-        )
-    );
-    clean(&task_app(
-        "256",
-        "512",
-        vec![container().log_configuration(logging(true))],
-    ));
 }
 
 #[test]
