@@ -1,0 +1,244 @@
+//! Template structure (`FF2000`) and the schema constraints of every resource (`FF2001`–`FF2009`).
+//!
+//! Here: each resource against its type's schema (lifecycle, read-only properties, unknown
+//! types). `structure` checks the template's sections; `walk` a value against a schema node;
+//! `required` the node's required sets, dependent and excluded properties and mapping sizes;
+//! `sam` what SAM's `Globals` give and may name.
+
+use super::data::{self, Node};
+use super::{Cx, intrinsic, lit_num, one_of, pattern, suggest};
+use crate::model::json::Field;
+use crate::model::render::Json;
+use crate::rules;
+
+mod required;
+mod sam;
+mod structure;
+#[cfg(test)]
+mod tests;
+mod walk;
+
+use sam::*;
+pub(super) use structure::kind_of;
+use structure::*;
+use walk::*;
+
+const SECTIONS: &[&str] = &[
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Transform",
+    "Resources",
+    "Outputs",
+    "Globals",
+];
+
+const RESOURCE_KEYS: &[&str] = &[
+    "Type",
+    "Properties",
+    "DependsOn",
+    "Condition",
+    "DeletionPolicy",
+    "UpdateReplacePolicy",
+    "Metadata",
+    "CreationPolicy",
+    "UpdatePolicy",
+    "Version",
+];
+
+/// The resource attributes SAM adds, read (and removed) by the SAM transform: `IgnoreGlobals`
+/// (<https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html>)
+/// and embedded `Connectors`
+/// (<https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/managing-permissions-connectors.html>).
+const SAM_RESOURCE_KEYS: &[&str] = &["IgnoreGlobals", "Connectors"];
+
+const OUTPUT_KEYS: &[&str] = &["Description", "Value", "Export", "Condition"];
+
+const PARAMETER_KEYS: &[&str] = &[
+    "Type",
+    "Default",
+    "AllowedValues",
+    "AllowedPattern",
+    "ConstraintDescription",
+    "Description",
+    "MaxLength",
+    "MinLength",
+    "MaxValue",
+    "MinValue",
+    "NoEcho",
+];
+
+pub(super) fn check(cx: &mut Cx) {
+    structure(cx);
+    let Some(resources) = cx.resources else {
+        return;
+    };
+    let transformed = cx.body.field("Transform").is_some();
+    // SAM's types are checked against SAM's schema when only AWS's transforms process the
+    // template (a macro may rewrite a SAM resource before SAM reads it).
+    let sam = cx.generated.sam() && cx.generated.macros().is_empty();
+    if sam {
+        sam_globals(cx);
+        ignore_globals(cx);
+    }
+    for (id, r) in resources {
+        let Some(ty) = r.field("Type").and_then(Json::as_str) else {
+            continue;
+        };
+        let props = r.field("Properties");
+        let Some(schema) = data::schema(ty).filter(|_| sam || !data::is_sam(ty)) else {
+            unknown_type(cx, id, ty, props, transformed);
+            continue;
+        };
+        lifecycle(cx, id, ty, schema);
+        let mut path = super::dotted(&[id, "Properties"]);
+        let globals = if data::is_sam(ty) {
+            SamGlobals::of(cx.body, ty)
+        } else {
+            SamGlobals::None
+        };
+        match props {
+            None => {
+                for req in schema.get("required").into_iter().flat_map(Node::strs) {
+                    if globals.may_give(req) {
+                        continue;
+                    }
+                    cx.report(
+                        rules::REQUIRED_PROPERTY,
+                        Some(id),
+                        path.clone(),
+                        format!("{ty} requires the property `{req}`"),
+                        Some(format!("add `Properties: {{{req}: ...}}`")),
+                    );
+                }
+            }
+            Some(v) => {
+                let mut s = Walk {
+                    cx,
+                    schema,
+                    id,
+                    ty,
+                    globals,
+                    guarded: 0,
+                };
+                s.value(schema, v, &mut path, 0);
+                read_only(cx, id, ty, schema, v);
+            }
+        }
+    }
+}
+
+/// FF2037 (warning): a top-level property the type's schema lists as read-only
+/// (`readOnlyProperties`: "can be returned by a read or list request, but can't be set by
+/// the user"): AWS sets it, so the template's value is not what the resource gets.
+/// CloudFormation accepts the template, hence a warning. `AWS::NoValue` sets nothing.
+/// <https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html>
+fn read_only(cx: &mut Cx, id: &str, ty: &str, schema: &'static Node, props: &Json) {
+    let (Some(names), Some(m)) = (schema.get("readOnly"), props.as_object()) else {
+        return;
+    };
+    for (k, v) in m {
+        if !names.strs().any(|n| n == k) || super::is_no_value(v) {
+            continue;
+        }
+        let attribute = schema
+            .get("attributes")
+            .is_some_and(|a| a.strs().any(|n| n == k));
+        let hint = if attribute {
+            format!("remove it; to use the value AWS gives it, write `Fn::GetAtt: [{id}, {k}]`")
+        } else {
+            "remove it: AWS sets it when it creates the resource".to_owned()
+        };
+        cx.report(
+            rules::READ_ONLY_PROPERTY,
+            Some(id),
+            super::dotted(&[id, "Properties", k]),
+            format!("`{k}` is read-only in {ty}: AWS sets it, a template cannot"),
+            Some(hint),
+        );
+    }
+}
+
+/// FF2013 / FF2014: a type whose service AWS has shut down (an error: CloudFormation cannot
+/// create it), or is shutting down or keeps in maintenance mode (a warning), as the schema
+/// data records it (cfn-lint's schemas, from AWS's lifecycle pages).
+fn lifecycle(cx: &mut Cx, id: &str, ty: &str, schema: &'static Node) {
+    let Some(lc) = schema.get("lifecycle") else {
+        return;
+    };
+    let date = lc.get("date").and_then(Node::as_str);
+    let on = |what: &str| date.map_or(String::new(), |d| format!(" {what} {d}"));
+    let (rule, message, hint) = match lc.get("status").and_then(Node::as_str) {
+        Some("shutdown") => (
+            rules::RETIRED_SERVICE,
+            format!(
+                "{ty} is from a service AWS shut down{}: it can no longer be created",
+                on("on")
+            ),
+            "remove the resource, or move to the service AWS names as its replacement",
+        ),
+        Some("sunset") => (
+            rules::RETIRING_SERVICE,
+            format!("{ty} is from a service AWS is shutting down{}", on("on")),
+            "plan the move to the service AWS names as its replacement",
+        ),
+        Some("maintenance") => (
+            rules::RETIRING_SERVICE,
+            format!(
+                "{ty} is from a service in maintenance mode{}: no new features",
+                on("since")
+            ),
+            "consider the service AWS names as its successor",
+        ),
+        _ => return,
+    };
+    cx.report(
+        rule,
+        Some(id),
+        format!("{id}.Type"),
+        message,
+        Some(hint.into()),
+    );
+}
+
+fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transformed: bool) {
+    if ty.starts_with("Custom::") {
+        if props.and_then(|p| p.field("ServiceToken")).is_none() {
+            cx.report(
+                rules::REQUIRED_PROPERTY,
+                Some(id),
+                format!("{id}.Properties"),
+                format!("custom resource {ty} requires the property `ServiceToken`"),
+                Some("set ServiceToken to the ARN of the Lambda function or SNS topic that implements it".into()),
+            );
+        }
+        return;
+    }
+    if super::is_module(ty)
+        || (transformed && ty.starts_with("AWS::Serverless::"))
+        || !cx.generated.macros().is_empty()
+    {
+        // A module, SAM, or a macro that may turn the type into others.
+        return;
+    }
+    if !(ty.starts_with("AWS::") || ty.starts_with("Alexa::")) {
+        // Third-party registry types cannot be known in advance.
+        return;
+    }
+    let hint = suggest(ty, data::type_names())
+        .map(|s| format!("did you mean `{s}`?"))
+        .or_else(|| {
+            Some("resource types are `AWS::<Service>::<Resource>`, e.g. `AWS::ECS::Service`".into())
+        });
+    cx.report(
+        rules::UNKNOWN_RESOURCE_TYPE,
+        Some(id),
+        format!("{id}.Type"),
+        format!("unknown resource type `{ty}`"),
+        hint,
+    );
+}

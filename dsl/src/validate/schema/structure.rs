@@ -1,0 +1,396 @@
+//! FF2000: the template's structure, its sections, resources, outputs and parameters.
+
+use super::*;
+
+/// FF2000, the template's structure: its sections, then each resource, output and
+/// parameter (keys, and the types of their values).
+pub(super) fn structure(cx: &mut Cx) {
+    let Some(body) = cx.body.as_object() else {
+        return;
+    };
+    // Whether an intrinsic may stand in DeletionPolicy/UpdateReplacePolicy: with
+    // AWS::LanguageExtensions it may; with any other transform a macro may rewrite it, so
+    // only a template without a transform is held to the rule (no false alarms).
+    let language_extensions = body.contains_key("Transform");
+    sections(cx, body);
+    resources_structure(cx, language_extensions);
+    outputs_structure(cx);
+    parameters_structure(cx);
+}
+
+/// The template's top level: known sections, the format version, sections that are
+/// mappings, and at least one resource.
+pub(super) fn sections(cx: &mut Cx, body: &serde_json::Map<String, Json>) {
+    for k in body.keys() {
+        if !SECTIONS.contains(&k.as_str()) {
+            let hint = suggest(k, SECTIONS.iter().copied()).map_or_else(
+                || format!("template sections are {}", one_of(SECTIONS)),
+                |s| format!("did you mean `{s}`?"),
+            );
+            cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                None,
+                k.clone(),
+                format!("unknown template section `{k}`"),
+                Some(hint),
+            );
+        }
+    }
+    if let Some(v) = body.field("AWSTemplateFormatVersion")
+        && v.as_str() != Some("2010-09-09")
+    {
+        cx.report(
+            rules::TEMPLATE_STRUCTURE,
+            None,
+            "AWSTemplateFormatVersion",
+            format!("AWSTemplateFormatVersion is {v}"),
+            Some("the only version is \"2010-09-09\"".into()),
+        );
+    }
+    for section in [
+        "Parameters",
+        "Mappings",
+        "Conditions",
+        "Resources",
+        "Outputs",
+    ] {
+        if let Some(v) = body.field(section)
+            && !v.is_object()
+        {
+            cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                None,
+                section,
+                format!("the {section} section is not a mapping"),
+                None,
+            );
+        }
+    }
+    match cx.resources {
+        None if body
+            .field("Resources")
+            .is_none_or(serde_json::Value::is_object) =>
+        {
+            cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                None,
+                "Resources",
+                "the template has no Resources section",
+                Some("a template needs at least one resource".into()),
+            );
+        }
+        Some(r) if r.is_empty() => cx.report(
+            rules::TEMPLATE_STRUCTURE,
+            None,
+            "Resources",
+            "the Resources section is empty",
+            Some("a template needs at least one resource".into()),
+        ),
+        _ => {}
+    }
+}
+
+/// Each resource: a mapping with a string `Type`, known attributes, and attribute values of
+/// the right shape (`DeletionPolicy` and `UpdateReplacePolicy` among the allowed values).
+pub(super) fn resources_structure(cx: &mut Cx, language_extensions: bool) {
+    for (id, r) in cx.resources.into_iter().flatten() {
+        let Some(m) = r.as_object() else {
+            cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                Some(id),
+                id.clone(),
+                format!("resource `{id}` is not a mapping"),
+                None,
+            );
+            continue;
+        };
+        match m.field("Type") {
+            Some(Json::String(_)) => {}
+            Some(_) => cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                Some(id),
+                format!("{id}.Type"),
+                "Type is not a string",
+                None,
+            ),
+            None => cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                Some(id),
+                id.clone(),
+                format!("resource `{id}` has no Type"),
+                Some("every resource needs `Type: AWS::<Service>::<Resource>`".into()),
+            ),
+        }
+        for k in m.keys() {
+            let known = RESOURCE_KEYS.contains(&k.as_str())
+                || (cx.generated.sam() && SAM_RESOURCE_KEYS.contains(&k.as_str()));
+            if !known {
+                let hint = suggest(k, RESOURCE_KEYS.iter().copied()).map_or_else(
+                    || format!("resource attributes are {}", one_of(RESOURCE_KEYS)),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                cx.report(
+                    rules::TEMPLATE_STRUCTURE,
+                    Some(id),
+                    format!("{id}.{k}"),
+                    format!("unknown resource attribute `{k}`"),
+                    Some(hint),
+                );
+            }
+        }
+        if let Some(p) = m.field("Properties")
+            && !p.is_object()
+        {
+            cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                Some(id),
+                format!("{id}.Properties"),
+                "Properties is not a mapping",
+                None,
+            );
+        }
+        // With a transform, the condition may be an intrinsic function it resolves
+        // (AWS::LanguageExtensions resolves an `Fn::Sub` or `Fn::FindInMap` there).
+        if let Some(c) = m.field("Condition")
+            && !c.is_string()
+            && !(c.is_object() && language_extensions)
+        {
+            cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                Some(id),
+                format!("{id}.Condition"),
+                "Condition is not a condition name",
+                None,
+            );
+        }
+        if let Some(d) = m.field("DependsOn") {
+            let ok = match d {
+                Json::String(_) => true,
+                Json::Array(a) => a.iter().all(Json::is_string),
+                _ => false,
+            };
+            if !ok {
+                cx.report(
+                    rules::TEMPLATE_STRUCTURE,
+                    Some(id),
+                    format!("{id}.DependsOn"),
+                    "DependsOn is not a logical ID or a list of logical IDs",
+                    None,
+                );
+            }
+        }
+        for (key, allowed) in [
+            (
+                "DeletionPolicy",
+                &["Delete", "Retain", "RetainExceptOnCreate", "Snapshot"][..],
+            ),
+            ("UpdateReplacePolicy", &["Delete", "Retain", "Snapshot"][..]),
+        ] {
+            if let Some(Json::String(v)) = m.field(key)
+                && !allowed.contains(&v.as_str())
+            {
+                cx.report(
+                    rules::TEMPLATE_STRUCTURE,
+                    Some(id),
+                    format!("{id}.{key}"),
+                    format!("{key} `{v}` is not valid"),
+                    Some(format!("use {}", one_of(allowed))),
+                );
+            }
+            // An intrinsic function here needs the AWS::LanguageExtensions transform:
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/function-refs-in-policy-attributes.html
+            if m.field(key).is_some_and(Json::is_object) && !language_extensions {
+                cx.report(
+                    rules::TEMPLATE_STRUCTURE,
+                    Some(id),
+                    format!("{id}.{key}"),
+                    format!("{key} is an intrinsic function, which CloudFormation accepts only with the AWS::LanguageExtensions transform"),
+                    Some(format!("add `Transform: AWS::LanguageExtensions` to the template, or write {key} as {}", one_of(allowed))),
+                );
+            }
+        }
+        // CreationPolicy and UpdatePolicy are mappings; `Fn::If` may choose between mappings
+        // (the Fn::If reference names the update policy attribute), no other function may
+        // stand for one: a `Ref` or `Fn::Sub` gives text.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-conditions.html
+        for key in ["CreationPolicy", "UpdatePolicy"] {
+            if let Some(v) = m.field(key)
+                && !is_policy_mapping(v, 0)
+            {
+                let what = match intrinsic(v) {
+                    Some((f, _)) => format!("`{f}`, which gives no mapping"),
+                    None => kind_of(v).to_owned(),
+                };
+                cx.report(
+                    rules::TEMPLATE_STRUCTURE,
+                    Some(id),
+                    format!("{id}.{key}"),
+                    format!("{key} is {what}; CloudFormation takes a mapping"),
+                    Some(format!("write {key} as a mapping (e.g. `ResourceSignal: {{Count: 1, Timeout: PT15M}}`), or choose between mappings with `Fn::If`")),
+                );
+            }
+        }
+    }
+}
+
+/// How many nested `Fn::If`s [`is_policy_mapping`] follows.
+pub(super) const POLICY_IF_DEPTH: usize = 16;
+
+/// A resource policy attribute's value: a mapping, or `Fn::If` between mappings (or
+/// `AWS::NoValue`).
+pub(super) fn is_policy_mapping(v: &Json, depth: usize) -> bool {
+    match intrinsic(v) {
+        // Deeper than `POLICY_IF_DEPTH` nested `Fn::If`s, no claim (bounded, no false alarm).
+        Some(("Fn::If", Json::Array(a))) if a.len() == 3 => {
+            depth >= POLICY_IF_DEPTH
+                || a[1..]
+                    .iter()
+                    .all(|b| crate::validate::is_no_value(b) || is_policy_mapping(b, depth + 1))
+        }
+        Some(_) => false,
+        None => v.is_object(),
+    }
+}
+
+/// What kind of YAML/JSON value `v` is, for messages: `a string`, `a list`...
+pub(in crate::validate) fn kind_of(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "a mapping",
+    }
+}
+
+/// An output's `Value` (or a branch of its `Fn::If`) that is a list or a mapping, or a
+/// function that gives a list: CloudFormation refuses the template ("The Value field of
+/// every Outputs member must evaluate to a String"; the outputs reference: "the value of
+/// an output can include literals, parameter references, pseudo parameters, a mapping
+/// value, or intrinsic functions", returned as text by `describe-stacks`).
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html>
+pub(super) fn output_value(cx: &mut Cx, id: &str, v: &Json, depth: usize) {
+    let found = match crate::validate::expression(v) {
+        Some(("Fn::If", Json::Array(a))) if a.len() == 3 && depth < 16 => {
+            for branch in &a[1..] {
+                output_value(cx, id, branch, depth + 1);
+            }
+            return;
+        }
+        Some((f, args)) => match gives(cx, f, args) {
+            Some((what, true)) => format!("{f}, which gives {what}"),
+            _ => return,
+        },
+        None => match v {
+            Json::Array(_) | Json::Object(_) => kind_of(v).to_owned(),
+            _ => return,
+        },
+    };
+    if cx.generated.rewrites_anything() {
+        return;
+    }
+    cx.report(
+        rules::TEMPLATE_STRUCTURE,
+        Some(id),
+        format!("{id}.Value"),
+        format!("output `{id}`'s Value is {found}: an output's value is text"),
+        Some("join a list into text (`Fn::Join: [',', ...]`), or output one item of it".into()),
+    );
+}
+
+/// Each output: a mapping with a `Value`, known attributes, an `Export` with a `Name`.
+pub(super) fn outputs_structure(cx: &mut Cx) {
+    for (id, o) in cx.outputs.into_iter().flatten() {
+        let Some(m) = o.as_object() else {
+            cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                Some(id),
+                id.clone(),
+                format!("output `{id}` is not a mapping"),
+                None,
+            );
+            continue;
+        };
+        if !m.contains_key("Value") {
+            cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                Some(id),
+                id.clone(),
+                format!("output `{id}` has no Value"),
+                None,
+            );
+        }
+        for k in m.keys() {
+            if !OUTPUT_KEYS.contains(&k.as_str()) {
+                cx.report(
+                    rules::TEMPLATE_STRUCTURE,
+                    Some(id),
+                    format!("{id}.{k}"),
+                    format!("unknown output attribute `{k}`"),
+                    Some(format!("outputs have {}", one_of(OUTPUT_KEYS))),
+                );
+            }
+        }
+        if let Some(v) = m.field("Value") {
+            output_value(cx, id, v, 0);
+        }
+        if let Some(e) = m.field("Export")
+            && e.field("Name").is_none()
+        {
+            cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                Some(id),
+                format!("{id}.Export"),
+                "Export has no Name",
+                None,
+            );
+        }
+    }
+}
+
+/// Each parameter: a mapping with a valid `Type` and known attributes.
+pub(super) fn parameters_structure(cx: &mut Cx) {
+    for (id, p) in cx.parameters.into_iter().flatten() {
+        let Some(m) = p.as_object() else {
+            cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                Some(id),
+                id.clone(),
+                format!("parameter `{id}` is not a mapping"),
+                None,
+            );
+            continue;
+        };
+        match m.field("Type").and_then(Json::as_str) {
+            None => cx.report(rules::TEMPLATE_STRUCTURE, Some(id), id.clone(), format!("parameter `{id}` has no Type"), None),
+            Some(t) if !valid_parameter_type(t) => cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                Some(id),
+                format!("{id}.Type"),
+                format!("`{t}` is not a parameter type"),
+                Some("use String, Number, List<Number>, CommaDelimitedList, an AWS-specific type (AWS::EC2::VPC::Id ...) or AWS::SSM::Parameter::Value<...>".into()),
+            ),
+            Some(_) => {}
+        }
+        for k in m.keys() {
+            if !PARAMETER_KEYS.contains(&k.as_str()) {
+                cx.report(
+                    rules::TEMPLATE_STRUCTURE,
+                    Some(id),
+                    format!("{id}.{k}"),
+                    format!("unknown parameter attribute `{k}`"),
+                    Some(format!("parameters have {}", one_of(PARAMETER_KEYS))),
+                );
+            }
+        }
+    }
+}
+
+pub(super) fn valid_parameter_type(t: &str) -> bool {
+    matches!(
+        t,
+        "String" | "Number" | "List<Number>" | "CommaDelimitedList"
+    ) || t.starts_with("AWS::")
+        || t.starts_with("List<AWS::")
+}
