@@ -12,6 +12,9 @@ use super::{Cx, data, intrinsic, lit_num, suggest};
 use crate::model::render::{Json, JsonMap};
 use crate::rules;
 
+mod forms;
+use forms::*;
+
 /// CloudFormation's pseudo parameters (their one home is [`crate::pseudo::ALL`]).
 pub(crate) const PSEUDO: &[&str] = crate::pseudo::ALL;
 
@@ -457,120 +460,12 @@ impl<'t> Refs<'_, 't> {
         }
         match (f, args) {
             ("Ref", Json::String(name)) => self.ref_name(place, name, path, asserted, "Ref"),
-            ("Fn::GetAtt", _) => {
-                let (res, attr) = super::getatt_parts(args);
-                // With AWS::LanguageExtensions the resource may be an intrinsic function the
-                // transform resolves (a `Fn::Sub` of parameters); it is not known offline.
-                // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html
-                let resolved_later = self.cx.language_extensions
-                    && matches!(args, Json::Array(a) if a.len() == 2 && a[0].is_object());
-                match res {
-                    Some(res) => self.get_att(place, res, attr, path, asserted, "Fn::GetAtt"),
-                    None if resolved_later => self.walk(place, &args[0], path, asserted),
-                    None => self.cx.report(
-                        rules::TEMPLATE_STRUCTURE,
-                        Some(place.id()),
-                        path.clone(),
-                        "Fn::GetAtt takes [LogicalId, AttributeName]".to_owned(),
-                        None,
-                    ),
-                }
-                if let Json::Array(a) = args
-                    && let Some(x) = a.get(1)
-                {
-                    self.walk(place, x, path, asserted);
-                }
-            }
+            ("Fn::GetAtt", _) => self.get_att_call(place, args, path, asserted),
             ("Fn::Sub", _) => self.sub(place, args, path, asserted),
-            // A mapping with the producing stack's `StackName` and the `OutputName`
-            // (`Region`, `RoleArn` optional).
-            // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html
-            ("Fn::GetStackOutput", _) => {
-                let missing: Vec<&str> = match args {
-                    Json::Object(m) => ["StackName", "OutputName"]
-                        .into_iter()
-                        .filter(|k| !m.contains_key(*k))
-                        .collect(),
-                    _ => vec!["StackName", "OutputName"],
-                };
-                if !missing.is_empty() {
-                    let what = if args.is_object() {
-                        format!("has no {}", missing.join(" and no "))
-                    } else {
-                        "is not a mapping".to_owned()
-                    };
-                    self.cx.report(
-                        rules::TEMPLATE_STRUCTURE,
-                        Some(place.id()),
-                        path.clone(),
-                        format!("Fn::GetStackOutput {what}"),
-                        Some("write `Fn::GetStackOutput: {StackName: producer, OutputName: Name}` (and `Region`, `RoleArn` for another region or account)".into()),
-                    );
-                }
-                self.walk(place, args, path, asserted);
-            }
-            // A string, or one of the functions ImportValue takes; never in a condition,
-            // which takes parameters, mappings and other conditions only.
-            // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html
-            // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html
-            ("Fn::ImportValue", _) => {
-                const TAKES: [&str; 8] = [
-                    "Fn::Base64",
-                    "Fn::FindInMap",
-                    "Fn::If",
-                    "Fn::Join",
-                    "Fn::Select",
-                    "Fn::Split",
-                    "Fn::Sub",
-                    "Ref",
-                ];
-                let problem = if matches!(place, Place::Condition(_)) {
-                    Some(("is used in a condition, where only parameters, mappings and other conditions may be".to_owned(), "compare a parameter instead (its value passed from the exporting stack), or move the import into a resource property"))
-                } else {
-                    match args {
-                        Json::String(_) => None,
-                        _ => match intrinsic(args) {
-                            Some((g, _)) if TAKES.contains(&g) => None,
-                            Some((g, _)) => Some((
-                                format!(
-                                    "takes the export name as a string or {}, not {g}",
-                                    TAKES.join(", ")
-                                ),
-                                "write the export's name, or build it with Fn::Sub",
-                            )),
-                            None => Some((
-                                "takes the export name as a string, not a list or mapping"
-                                    .to_owned(),
-                                "write `Fn::ImportValue: export-name` (or `!ImportValue export-name`)",
-                            )),
-                        },
-                    }
-                };
-                if let Some((what, hint)) = problem {
-                    self.report_form(place, path, f, &what, hint);
-                }
-                self.walk(place, args, path, asserted);
-            }
+            ("Fn::GetStackOutput", _) => self.get_stack_output(place, args, path, asserted),
+            ("Fn::ImportValue", _) => self.import_value(place, args, path, asserted),
             ("Fn::If", Json::Array(a)) if a.len() == 3 => {
-                let cond = a[0].as_str();
-                if let Some(c) = cond {
-                    self.condition_exists(place, c, path.clone());
-                    asserted.push(c.to_owned());
-                    path.push_str("[1]");
-                    self.walk(place, &a[1], path, asserted);
-                    path.truncate(path.len() - 3);
-                    asserted.pop();
-                    // The else branch: where the condition is false.
-                    asserted.push(format!("{}{c}", super::resolve::NOT));
-                } else {
-                    self.walk(place, &a[1], path, asserted);
-                }
-                path.push_str("[2]");
-                self.walk(place, &a[2], path, asserted);
-                path.truncate(path.len() - 3);
-                if cond.is_some() {
-                    asserted.pop();
-                }
+                self.if_branches(place, a, path, asserted);
             }
             ("Condition", Json::String(name)) => {
                 self.condition_exists(place, name, path.clone());
@@ -588,30 +483,179 @@ impl<'t> Refs<'_, 't> {
                 self.walk(place, args, path, asserted);
             }
             ("Fn::Select", Json::Array(a)) if a.len() == 2 => {
-                if let (Some(i), Json::Array(list)) = (lit_num(Some(&a[0])), &a[1])
-                    && !super::is_expr(&a[0])
-                    && (i < 0.0 || i.fract() != 0.0 || i >= list.len() as f64)
-                {
-                    self.cx.report(
-                        rules::SELECT_OUT_OF_RANGE,
-                        Some(place.id()),
-                        path.clone(),
-                        format!(
-                            "Fn::Select index {} is out of range of a list of {}",
-                            a[0],
-                            list.len()
-                        ),
-                        Some(format!(
-                            "use an index from 0 to {}",
-                            list.len().saturating_sub(1)
-                        )),
-                    );
-                }
+                self.select_index(place, a, path);
                 self.walk(place, args, path, asserted);
             }
             _ => self.walk(place, args, path, asserted),
         }
         path.truncate(len);
+    }
+
+    /// `Fn::GetAtt`: the resource and attribute it names, and what its arguments reference.
+    fn get_att_call(
+        &mut self,
+        place: Place<'t>,
+        args: &Json,
+        path: &mut String,
+        asserted: &mut Vec<String>,
+    ) {
+        let (res, attr) = super::getatt_parts(args);
+        // With AWS::LanguageExtensions the resource may be an intrinsic function the
+        // transform resolves (a `Fn::Sub` of parameters); it is not known offline.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html
+        let resolved_later = self.cx.language_extensions
+            && matches!(args, Json::Array(a) if a.len() == 2 && a[0].is_object());
+        match res {
+            Some(res) => self.get_att(place, res, attr, path, asserted, "Fn::GetAtt"),
+            None if resolved_later => self.walk(place, &args[0], path, asserted),
+            None => self.cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                Some(place.id()),
+                path.clone(),
+                "Fn::GetAtt takes [LogicalId, AttributeName]".to_owned(),
+                None,
+            ),
+        }
+        if let Json::Array(a) = args
+            && let Some(x) = a.get(1)
+        {
+            self.walk(place, x, path, asserted);
+        }
+    }
+
+    /// `Fn::GetStackOutput`: a mapping with the producing stack's `StackName` and the
+    /// `OutputName` (`Region`, `RoleArn` optional).
+    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html>
+    fn get_stack_output(
+        &mut self,
+        place: Place<'t>,
+        args: &Json,
+        path: &mut String,
+        asserted: &mut Vec<String>,
+    ) {
+        let missing: Vec<&str> = match args {
+            Json::Object(m) => ["StackName", "OutputName"]
+                .into_iter()
+                .filter(|k| !m.contains_key(*k))
+                .collect(),
+            _ => vec!["StackName", "OutputName"],
+        };
+        if !missing.is_empty() {
+            let what = if args.is_object() {
+                format!("has no {}", missing.join(" and no "))
+            } else {
+                "is not a mapping".to_owned()
+            };
+            self.cx.report(
+                rules::TEMPLATE_STRUCTURE,
+                Some(place.id()),
+                path.clone(),
+                format!("Fn::GetStackOutput {what}"),
+                Some("write `Fn::GetStackOutput: {StackName: producer, OutputName: Name}` (and `Region`, `RoleArn` for another region or account)".into()),
+            );
+        }
+        self.walk(place, args, path, asserted);
+    }
+
+    /// `Fn::ImportValue`: a string, or one of the functions it takes; never in a condition,
+    /// which takes parameters, mappings and other conditions only.
+    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html>
+    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html>
+    fn import_value(
+        &mut self,
+        place: Place<'t>,
+        args: &Json,
+        path: &mut String,
+        asserted: &mut Vec<String>,
+    ) {
+        const TAKES: [&str; 8] = [
+            "Fn::Base64",
+            "Fn::FindInMap",
+            "Fn::If",
+            "Fn::Join",
+            "Fn::Select",
+            "Fn::Split",
+            "Fn::Sub",
+            "Ref",
+        ];
+        let problem = if matches!(place, Place::Condition(_)) {
+            Some(("is used in a condition, where only parameters, mappings and other conditions may be".to_owned(), "compare a parameter instead (its value passed from the exporting stack), or move the import into a resource property"))
+        } else {
+            match args {
+                Json::String(_) => None,
+                _ => match intrinsic(args) {
+                    Some((g, _)) if TAKES.contains(&g) => None,
+                    Some((g, _)) => Some((
+                        format!(
+                            "takes the export name as a string or {}, not {g}",
+                            TAKES.join(", ")
+                        ),
+                        "write the export's name, or build it with Fn::Sub",
+                    )),
+                    None => Some((
+                        "takes the export name as a string, not a list or mapping".to_owned(),
+                        "write `Fn::ImportValue: export-name` (or `!ImportValue export-name`)",
+                    )),
+                },
+            }
+        };
+        if let Some((what, hint)) = problem {
+            self.report_form(place, path, "Fn::ImportValue", &what, hint);
+        }
+        self.walk(place, args, path, asserted);
+    }
+
+    /// `Fn::If`: its condition exists; each branch is walked with the condition asserted
+    /// true (the first) or false (the second).
+    fn if_branches(
+        &mut self,
+        place: Place<'t>,
+        a: &[Json],
+        path: &mut String,
+        asserted: &mut Vec<String>,
+    ) {
+        let cond = a[0].as_str();
+        if let Some(c) = cond {
+            self.condition_exists(place, c, path.clone());
+            asserted.push(c.to_owned());
+            path.push_str("[1]");
+            self.walk(place, &a[1], path, asserted);
+            path.truncate(path.len() - 3);
+            asserted.pop();
+            // The else branch: where the condition is false.
+            asserted.push(format!("{}{c}", super::resolve::NOT));
+        } else {
+            self.walk(place, &a[1], path, asserted);
+        }
+        path.push_str("[2]");
+        self.walk(place, &a[2], path, asserted);
+        path.truncate(path.len() - 3);
+        if cond.is_some() {
+            asserted.pop();
+        }
+    }
+
+    /// `Fn::Select` of a literal list: the index is in its range.
+    fn select_index(&mut self, place: Place<'t>, a: &[Json], path: &str) {
+        if let (Some(i), Json::Array(list)) = (lit_num(Some(&a[0])), &a[1])
+            && !super::is_expr(&a[0])
+            && (i < 0.0 || i.fract() != 0.0 || i >= list.len() as f64)
+        {
+            self.cx.report(
+                rules::SELECT_OUT_OF_RANGE,
+                Some(place.id()),
+                path.to_owned(),
+                format!(
+                    "Fn::Select index {} is out of range of a list of {}",
+                    a[0],
+                    list.len()
+                ),
+                Some(format!(
+                    "use an index from 0 to {}",
+                    list.len().saturating_sub(1)
+                )),
+            );
+        }
     }
 
     fn find_in_map(&mut self, place: Place<'t>, a: &[Json], path: &str) {
@@ -773,389 +817,6 @@ impl<'t> Refs<'_, 't> {
                 );
             }
         }
-    }
-}
-
-/// What is wrong with the arguments of `Fn::Select`, `Fn::Join` or `Fn::FindInMap`, and how
-/// to write them: `[index, list]` and `[delimiter, list]`, where the list is a list or a
-/// function that gives one (never text: `Fn::Join`, `Fn::Sub` and `Fn::Base64` give text, as
-/// does a literal string), and Select's index is an integer or a function; Fn::FindInMap's
-/// as [`find_in_map_shape`] says.
-/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-select.html>
-/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-join.html>
-fn shape_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
-    if f == "Fn::FindInMap" {
-        let hint = "write `Fn::FindInMap: [MapName, TopLevelKey, SecondLevelKey]`, e.g. `!FindInMap [Sizes, !Ref Env, Cpu]` (a fourth item, `{DefaultValue: ...}`, needs the AWS::LanguageExtensions transform)";
-        return find_in_map_shape(args).map(|what| (what, hint));
-    }
-    let hint = if f == "Fn::Select" {
-        "write `Fn::Select: [index, list]`, e.g. `!Select [0, !GetAZs '']`"
-    } else {
-        "write `Fn::Join: [delimiter, [value, ...]]`, e.g. `!Join ['-', [a, !Ref B]]`"
-    };
-    let Json::Array(a) = args else {
-        let two = if f == "Fn::Select" {
-            "[index, list]"
-        } else {
-            "[delimiter, list]"
-        };
-        return Some((
-            format!("takes a list of two, {two}, not {}", super::shown(args)),
-            hint,
-        ));
-    };
-    if a.len() != 2 {
-        return Some((format!("takes a list of two items, not {}", a.len()), hint));
-    }
-    if f == "Fn::Select" && super::lit_num(Some(&a[0])).is_none() && !a[0].is_object() {
-        return Some((
-            format!("index {} is not an integer", super::shown(&a[0])),
-            hint,
-        ));
-    }
-    if f == "Fn::Join" && !a[0].is_string() {
-        return Some((
-            format!("delimiter {} is not text", super::shown(&a[0])),
-            hint,
-        ));
-    }
-    // The values joined are text: a list or a plain mapping among them is refused ("a list
-    // of strings to be joined").
-    if f == "Fn::Join"
-        && let Json::Array(items) = &a[1]
-        && let Some(bad) = items.iter().find(|x| !gives_text(x))
-    {
-        return Some((format!("joins text, not {}", super::shown(bad)), hint));
-    }
-    let text_fn =
-        intrinsic(&a[1]).is_some_and(|(g, _)| matches!(g, "Fn::Join" | "Fn::Sub" | "Fn::Base64"));
-    if matches!(a[1], Json::String(_) | Json::Number(_) | Json::Bool(_)) || text_fn {
-        return Some((
-            format!("takes a list, but {} gives text", super::shown(&a[1])),
-            hint,
-        ));
-    }
-    None
-}
-
-/// A function written in a form CloudFormation refuses (FF2000).
-struct FormProblem {
-    what: String,
-    hint: Cow<'static, str>,
-    /// Whether the references in its arguments are still checked: not for a misplaced
-    /// condition, reported where it starts rather than again for its parts.
-    walk_args: bool,
-}
-
-/// What is wrong with function `f` written at `at` with `args`: a condition function out of
-/// place, a name CloudFormation has no function for, or an argument of a form it refuses.
-fn form_problem(
-    place: Place,
-    f: &str,
-    args: &Json,
-    at: &str,
-    language_extensions: bool,
-) -> Option<FormProblem> {
-    let problem = |(what, hint): (String, &'static str), walk_args| FormProblem {
-        what,
-        hint: Cow::Borrowed(hint),
-        walk_args,
-    };
-    if let Some(p) = misplaced_condition(place, f, at) {
-        return Some(problem(p, false));
-    }
-    if let Some(hint) = unknown_function(f) {
-        return Some(FormProblem {
-            what: "is not a function CloudFormation has".to_owned(),
-            hint: Cow::Owned(hint),
-            walk_args: true,
-        });
-    }
-    argument_problem(f, args, language_extensions).map(|p| problem(p, true))
-}
-
-/// Whether `v` is a function, or a placeholder for what a macro or `rain pkg` writes.
-fn is_fn(v: &Json) -> bool {
-    intrinsic(v).is_some() || super::stands_in(v)
-}
-
-/// Whether `v` may stand where text is asked for, given by a function if need be: anything
-/// but a list or a mapping that is not a function.
-fn gives_text(v: &Json) -> bool {
-    // A mapping of the one key `Condition` is a plain mapping here.
-    !v.is_array() && (!v.is_object() || super::is_expr(v) || super::stands_in(v))
-}
-
-/// Every intrinsic function of a template: the functions, the condition functions, the
-/// rule functions (of the Rules section), `AWS::LanguageExtensions`' (`Fn::ForEach::Name`
-/// is a key, matched by its prefix) and `Fn::GetStackOutput`.
-/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html>
-const FUNCTIONS: [&str; 27] = [
-    "Fn::And",
-    "Fn::Base64",
-    "Fn::Cidr",
-    "Fn::Contains",
-    "Fn::EachMemberEquals",
-    "Fn::EachMemberIn",
-    "Fn::Equals",
-    "Fn::FindInMap",
-    "Fn::ForEach",
-    "Fn::GetAZs",
-    "Fn::GetAtt",
-    "Fn::GetStackOutput",
-    "Fn::If",
-    "Fn::ImportValue",
-    "Fn::Join",
-    "Fn::Length",
-    "Fn::Not",
-    "Fn::Or",
-    "Fn::RefAll",
-    "Fn::Select",
-    "Fn::Split",
-    "Fn::Sub",
-    "Fn::ToJsonString",
-    "Fn::Transform",
-    "Fn::ValueOf",
-    "Fn::ValueOfAll",
-    "Ref",
-];
-
-/// The hint for a one-key mapping `Fn::...` that names no function (CloudFormation refuses
-/// the template: "Encountered unsupported function"); `None` for a function, a loop of
-/// `Fn::ForEach` or a `rain pkg` directive.
-fn unknown_function(f: &str) -> Option<String> {
-    if !f.starts_with("Fn::")
-        || FUNCTIONS.contains(&f)
-        || f.starts_with("Fn::ForEach::")
-        || f.starts_with("Fn::Rain::")
-    {
-        return None;
-    }
-    Some(match suggest(f, FUNCTIONS.iter().copied()) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => "write one of Fn::Base64, Fn::Cidr, Fn::FindInMap, Fn::GetAtt, Fn::GetAZs, Fn::If, Fn::ImportValue, Fn::Join, Fn::Select, Fn::Split, Fn::Sub or Ref".to_owned(),
-    })
-}
-
-/// The `n` items of a function's list argument; else what is wrong with it (`None` for a
-/// null, which is FF2019's): a list of another length, or no list (described as `form`).
-fn list_of<'v>(
-    args: &'v Json,
-    n: usize,
-    form: &str,
-    hint: &'static str,
-) -> Result<&'v [Json], Option<(String, &'static str)>> {
-    let count = if n == 2 { "two" } else { "three" };
-    match args {
-        Json::Array(a) if a.len() == n => Ok(a),
-        Json::Array(a) => Err(Some((
-            format!("takes a list of {count} items, not {}", a.len()),
-            hint,
-        ))),
-        Json::Null => Err(None),
-        _ => Err(Some((
-            format!(
-                "takes a list of {count}, {form}, not {}",
-                super::shown(args)
-            ),
-            hint,
-        ))),
-    }
-}
-
-/// `Fn::And`, `Fn::Equals`, `Fn::Not` or `Fn::Or` in a resource's property values or an
-/// output: every condition but `Fn::If`'s is defined in the Conditions section and named
-/// where it is used.
-/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html>
-fn misplaced_condition(place: Place, f: &str, path: &str) -> Option<(String, &'static str)> {
-    if !matches!(f, "Fn::And" | "Fn::Equals" | "Fn::Not" | "Fn::Or") {
-        return None;
-    }
-    let in_values = match place {
-        Place::Resource(id) => path
-            .strip_prefix(id)
-            .is_some_and(|p| p.starts_with(".Properties")),
-        Place::Output(_) => true,
-        Place::Condition(_) => false,
-    };
-    in_values.then(|| {
-        (
-            "is a condition function, which belongs in the Conditions section".to_owned(),
-            "define the condition under Conditions and choose the value with `Fn::If: [ThatCondition, value if true, value if false]`",
-        )
-    })
-}
-
-/// What is wrong with the argument of `Ref`, `Fn::If`, `Fn::Sub`, `Fn::Split`, `Fn::Base64`,
-/// `Fn::GetAZs`, `Fn::Cidr`, `Fn::GetAtt` or `Fn::Transform` that CloudFormation refuses, or `Fn::Length` and
-/// `Fn::ToJsonString` without the transform that defines them. Only forms the AWS documentation rules out are
-/// reported: a function where a function's result may stand is taken on trust, and so is
-/// any function under `AWS::LanguageExtensions`, which resolves some before CloudFormation
-/// reads them, and what a macro (`Fn::Transform`) or `rain pkg` writes. A null is FF2019's.
-/// - `Ref`: a logical name, or a function.
-///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html>
-/// - `Fn::If`: `[condition name, value if true, value if false]`.
-///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html>
-/// - `Fn::Sub`: a string, or `[string, {variable: value}]`.
-///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html>
-/// - `Fn::Split`: `[delimiter, source string]`.
-///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-split.html>
-/// - `Fn::Base64`: the string to encode.
-///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-base64.html>
-/// - `Fn::GetAZs`: a region name (empty for the stack's region).
-///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getavailabilityzones.html>
-/// - `Fn::Cidr`: `[ip block, count, subnet bits]`.
-///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html>
-/// - `Fn::GetAtt`: an attribute name that is text or a `Ref` (the other forms are reported
-///   where the reference is resolved).
-///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getatt.html>
-/// - `Fn::Transform`: `{Name: macro, Parameters: {...}}` (AWS's own templates also give a
-///   list of them, taken on trust); what the macro writes is taken on trust, but not a call
-///   that names no macro.
-///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-transform.html>
-/// - `Fn::Length`, `Fn::ToJsonString`: functions of `AWS::LanguageExtensions`.
-///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html>
-fn argument_problem(
-    f: &str,
-    args: &Json,
-    language_extensions: bool,
-) -> Option<(String, &'static str)> {
-    // What a macro's `Fn::Transform` or `rain pkg` writes in its place is not known here.
-    if super::stands_in(args) {
-        return None;
-    }
-    // Where the documentation asks for a string: a string, or (under the transform, which
-    // may resolve it first) a function.
-    let text = |v: &Json| {
-        v.is_string() || v.is_null() || super::stands_in(v) || (language_extensions && is_fn(v))
-    };
-    let shown = super::shown;
-    match f {
-        "Ref" if !(args.is_string() || args.is_null() || is_fn(args)) => Some((
-            format!(
-                "takes the logical name of a parameter or resource, not {}",
-                shown(args)
-            ),
-            "write `Ref: LogicalName` (or `!Ref LogicalName`)",
-        )),
-        "Fn::If" => {
-            let hint = "write `Fn::If: [ConditionName, value if true, value if false]`";
-            match list_of(args, 3, "[condition, value if true, value if false]", hint) {
-                Err(problem) => problem,
-                Ok(a) => (!(a[0].is_string() || a[0].is_null())).then(|| {
-                    (
-                        format!("condition {} is not a condition's name", shown(&a[0])),
-                        hint,
-                    )
-                }),
-            }
-        }
-        "Fn::Sub" => {
-            let hint = "write `Fn::Sub: text with ${Name}s`, or `Fn::Sub: [text, {Name: value}]`";
-            match args {
-                Json::Array(_) => match list_of(args, 2, "", hint) {
-                    Err(problem) => problem,
-                    Ok(a) if !text(&a[0]) => {
-                        Some((format!("text {} is not a string", shown(&a[0])), hint))
-                    }
-                    Ok(a) if !(a[1].is_object() || a[1].is_null()) => Some((
-                        format!("variables {} are not a mapping", shown(&a[1])),
-                        hint,
-                    )),
-                    // Each variable's value is text, or a function that gives text.
-                    Ok(a) => a[1]
-                        .as_object()
-                        .filter(|_| !is_fn(&a[1]))
-                        .into_iter()
-                        .flatten()
-                        .find(|(_, v)| !(gives_text(v) || v.is_null()))
-                        .map(|(k, v)| (format!("variable `{k}` is {}, not text", shown(v)), hint)),
-                },
-                _ if text(args) => None,
-                _ => Some((
-                    format!("takes a string or [string, mapping], not {}", shown(args)),
-                    hint,
-                )),
-            }
-        }
-        "Fn::Split" => {
-            let hint = "write `Fn::Split: [delimiter, text]`, e.g. `!Split [',', !Ref List]`";
-            match list_of(args, 2, "[delimiter, text]", hint) {
-                Err(problem) => problem,
-                Ok(a) if !text(&a[0]) => {
-                    Some((format!("delimiter {} is not a string", shown(&a[0])), hint))
-                }
-                Ok(a) => (!gives_text(&a[1]))
-                    .then(|| (format!("splits text, not {}", shown(&a[1])), hint)),
-            }
-        }
-        "Fn::Base64" if !gives_text(args) => Some((
-            format!("encodes text, not {}", shown(args)),
-            "write `Fn::Base64: text` (or a function giving text, e.g. `!Base64 !Sub ...`)",
-        )),
-        "Fn::GetAZs" if !gives_text(args) => Some((
-            format!("takes a region name, not {}", shown(args)),
-            "write `Fn::GetAZs: ''` for the stack's region, or `!GetAZs !Ref AWS::Region`",
-        )),
-        "Fn::Cidr" => {
-            let hint = "write `Fn::Cidr: [ip block, count, subnet bits]`, e.g. `!Cidr [!GetAtt Vpc.CidrBlock, 4, 8]`";
-            match list_of(args, 3, "[ip block, count, subnet bits]", hint) {
-                Err(problem) => problem,
-                Ok(a) => a
-                    .iter()
-                    .find(|x| !gives_text(x))
-                    .map(|bad| (format!("takes text and numbers, not {}", shown(bad)), hint)),
-            }
-        }
-        "Fn::GetAtt" => match args {
-            Json::Array(a)
-                if a.len() == 2 && !(a[1].is_string() || a[1].is_null() || is_fn(&a[1])) =>
-            {
-                Some((
-                    format!("attribute name {} is not text", shown(&a[1])),
-                    "write `Fn::GetAtt: [LogicalId, AttributeName]` (the name may be a `Ref`)",
-                ))
-            }
-            _ => None,
-        },
-        "Fn::Transform" if !args.is_array() && args.field("Name").is_none() => Some((
-            format!(
-                "takes a mapping with the macro's `Name` (and its `Parameters`), not {}",
-                shown(args)
-            ),
-            "write `Fn::Transform: {Name: MacroName, Parameters: {Key: value}}`",
-        )),
-        _ if TRANSFORM_FUNCTIONS.contains(&f) && !language_extensions => Some((
-            "needs the AWS::LanguageExtensions transform".to_owned(),
-            "add `Transform: AWS::LanguageExtensions` to the template",
-        )),
-        _ => None,
-    }
-}
-
-/// What is wrong with the arguments of an `Fn::FindInMap` that cannot name a value: a list of
-/// other than three items (four with the `DefaultValue` of `AWS::LanguageExtensions`), a map
-/// name or key that is a list or a plain mapping, or a scalar. A function in their place is
-/// left to CloudFormation.
-/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-findinmap.html>
-fn find_in_map_shape(args: &Json) -> Option<String> {
-    match args {
-        Json::Array(a) if !(3..=4).contains(&a.len()) => Some(format!(
-            "takes a list of three items (four with a default), not {}",
-            a.len()
-        )),
-        // The map's name and its two keys are text, or functions that give text.
-        Json::Array(a) => a[..3].iter().find(|x| !gives_text(x)).map(|bad| {
-            format!(
-                "takes names and keys that are text, not {}",
-                super::shown(bad)
-            )
-        }),
-        Json::Object(_) => None,
-        _ => Some(format!(
-            "takes a list, [MapName, TopLevelKey, SecondLevelKey], not {}",
-            super::shown(args)
-        )),
     }
 }
 
