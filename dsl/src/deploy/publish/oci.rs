@@ -211,43 +211,13 @@ pub(crate) async fn assemble(
     let ImageSource::Files {
         base: reference,
         files,
-        entrypoint,
-        cmd,
-        user,
-        workdir,
-        env,
+        ..
     } = source
     else {
         return Err("not an image made of files".into());
     };
     let (_, repository, digest) = split_reference(reference)?;
-    let (media, bytes) = base.manifest(&repository, &digest).await?;
-    if sha256_digest(&bytes) != digest {
-        return Err(format!("the base image's manifest is not {digest}"));
-    }
-    let mut manifest: Json = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("the base image's manifest is not JSON: {e}"))?;
-    if is_index(&media, &manifest) {
-        let pick = manifest["manifests"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|m| {
-                m["platform"]["os"] == "linux"
-                    && m["platform"]["architecture"] == platform.architecture()
-            })
-            .and_then(|m| m["digest"].as_str())
-            .ok_or_else(|| format!("the base image has no {platform} image"))?
-            .to_owned();
-        let (_, bytes) = base.manifest(&repository, &pick).await?;
-        if sha256_digest(&bytes) != pick {
-            return Err(format!(
-                "the base image's {platform} manifest is not {pick}"
-            ));
-        }
-        manifest = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("the base image's manifest is not JSON: {e}"))?;
-    }
+    let manifest = platform_manifest(base, &repository, &digest, platform).await?;
     let config_digest = manifest["config"]["digest"]
         .as_str()
         .ok_or("the base image's manifest names no config")?
@@ -262,7 +232,75 @@ pub(crate) async fn assemble(
                 .unwrap_or("another platform")
         ));
     }
-    let base_layers: Vec<(String, String, u64)> = manifest["layers"]
+    let base_layers = base_layers(&manifest)?;
+    let (layer, diff_id) = layer(files)?;
+    configure(&mut config, source, platform, &diff_id)?;
+    let config = Bytes::from(serde_json::to_vec(&config).map_err(|e| e.to_string())?);
+
+    let mut layers: Vec<Json> = base_layers
+        .iter()
+        .map(|(m, d, s)| json!({"mediaType": m, "digest": d, "size": s}))
+        .collect();
+    layers.push(
+        json!({"mediaType": LAYER_TYPE, "digest": sha256_digest(&layer), "size": layer.len()}),
+    );
+    let manifest = json!({
+        "schemaVersion": 2,
+        "mediaType": MANIFEST_TYPE,
+        "config": {"mediaType": CONFIG_TYPE, "digest": sha256_digest(&config), "size": config.len()},
+        "layers": layers,
+    });
+    let manifest = Bytes::from(serde_json::to_vec(&manifest).map_err(|e| e.to_string())?);
+    Ok(Assembled {
+        base_layers,
+        config,
+        layer,
+        manifest,
+    })
+}
+
+/// The base image's manifest for `platform`: the one `digest` names, or the platform's entry
+/// of the index it names; each checked against its digest.
+async fn platform_manifest(
+    base: &Registry,
+    repository: &str,
+    digest: &str,
+    platform: Platform,
+) -> Result<Json, String> {
+    let (media, bytes) = base.manifest(repository, digest).await?;
+    if sha256_digest(&bytes) != digest {
+        return Err(format!("the base image's manifest is not {digest}"));
+    }
+    let manifest: Json = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("the base image's manifest is not JSON: {e}"))?;
+    if !is_index(&media, &manifest) {
+        return Ok(manifest);
+    }
+    let pick = manifest["manifests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| {
+            m["platform"]["os"] == "linux"
+                && m["platform"]["architecture"] == platform.architecture()
+        })
+        .and_then(|m| m["digest"].as_str())
+        .ok_or_else(|| format!("the base image has no {platform} image"))?
+        .to_owned();
+    let (_, bytes) = base.manifest(repository, &pick).await?;
+    if sha256_digest(&bytes) != pick {
+        return Err(format!(
+            "the base image's {platform} manifest is not {pick}"
+        ));
+    }
+    serde_json::from_slice(&bytes)
+        .map_err(|e| format!("the base image's manifest is not JSON: {e}"))
+}
+
+/// The base image's layers: `(media type, digest, size)`, Docker's layer type written as
+/// OCI's.
+fn base_layers(manifest: &Json) -> Result<Vec<(String, String, u64)>, String> {
+    Ok(manifest["layers"]
         .as_array()
         .ok_or("the base image's manifest lists no layers")?
         .iter()
@@ -277,9 +315,29 @@ pub(crate) async fn assemble(
                 l["size"].as_u64().unwrap_or_default(),
             )
         })
-        .collect();
+        .collect())
+}
 
-    let (layer, diff_id) = layer(files)?;
+/// The new image's config from the base's: the settings of `source` (entrypoint, command,
+/// user, working directory, environment), the added layer (`diff_id`) and its history entry,
+/// a fixed creation time.
+fn configure(
+    config: &mut Json,
+    source: &ImageSource,
+    platform: Platform,
+    diff_id: &str,
+) -> Result<(), String> {
+    let ImageSource::Files {
+        entrypoint,
+        cmd,
+        user,
+        workdir,
+        env,
+        ..
+    } = source
+    else {
+        return Err("not an image made of files".into());
+    };
     config["created"] = json!(EPOCH);
     config["os"] = json!("linux");
     config["architecture"] = json!(platform.architecture());
@@ -330,28 +388,7 @@ pub(crate) async fn assemble(
     if let Some(h) = history.as_array_mut() {
         h.push(json!({"created": EPOCH, "created_by": "ferroform: files added by ContainerImage::from_files"}));
     }
-    let config = Bytes::from(serde_json::to_vec(&config).map_err(|e| e.to_string())?);
-
-    let mut layers: Vec<Json> = base_layers
-        .iter()
-        .map(|(m, d, s)| json!({"mediaType": m, "digest": d, "size": s}))
-        .collect();
-    layers.push(
-        json!({"mediaType": LAYER_TYPE, "digest": sha256_digest(&layer), "size": layer.len()}),
-    );
-    let manifest = json!({
-        "schemaVersion": 2,
-        "mediaType": MANIFEST_TYPE,
-        "config": {"mediaType": CONFIG_TYPE, "digest": sha256_digest(&config), "size": config.len()},
-        "layers": layers,
-    });
-    let manifest = Bytes::from(serde_json::to_vec(&manifest).map_err(|e| e.to_string())?);
-    Ok(Assembled {
-        base_layers,
-        config,
-        layer,
-        manifest,
-    })
+    Ok(())
 }
 
 #[cfg(test)]
