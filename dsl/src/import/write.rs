@@ -494,6 +494,122 @@ impl<'t> StackWriter<'t> {
         Some(Code::lit(text))
     }
 
+    /// `Ref` of `id` as a value of type `ty` (`t`, its Rust name): a pseudo parameter's
+    /// function, a parameter's or resource's handle.
+    fn reference(&mut self, id: &str, ty: &Ty, t: &str) -> Option<Code> {
+        if id == "AWS::NoValue" {
+            return Some(Code::expr(format!("pseudo::no_value::<{t}>()")));
+        }
+        if let Some(p) = id.strip_prefix("AWS::") {
+            let (f, pty) = match p {
+                "NotificationARNs" => ("notification_arns", Ty::List(Box::new(Ty::Str))),
+                "AccountId" => ("account_id", Ty::Str),
+                "Partition" => ("partition", Ty::Str),
+                "Region" => ("region", Ty::Str),
+                "StackId" => ("stack_id", Ty::Str),
+                "StackName" => ("stack_name", Ty::Str),
+                "URLSuffix" => ("url_suffix", Ty::Str),
+                _ => return self.not_typed(format!("`{id}` is no pseudo parameter")),
+            };
+            if pty != *ty {
+                return self.not_typed(format!("`{id}` where {} is expected", describe_ty(ty)));
+            }
+            return Some(Code::expr(format!("pseudo::{f}()")));
+        }
+        match self.var(id) {
+            Some((Decl::Param(pty), v)) => Some(Code::expr(if pty == *ty {
+                format!("{v}.to_ref()")
+            } else {
+                format!("{v}.to_ref_as::<{t}>()")
+            })),
+            Some((Decl::Resource(_), v)) if *ty == Ty::Str => {
+                Some(Code::expr(format!("{v}.to_ref()")))
+            }
+            _ => self.not_typed(format!(
+                "`Ref` of `{id}` where {} is expected",
+                describe_ty(ty)
+            )),
+        }
+    }
+
+    /// `Fn::GetAtt` as a value of type `ty`: the typed attribute method of the resource's
+    /// handle where its type has one, `get_att` otherwise.
+    fn get_att(&mut self, arg: &Json, ty: &Ty, t: &str) -> Option<Code> {
+        let (id, attr) = match arg {
+            Json::Array(a) if a.len() == 2 => (a[0].as_str()?, a[1].as_str()?),
+            Json::String(s) => s.split_once('.')?,
+            _ => return self.not_typed("`Fn::GetAtt` with a computed attribute name"),
+        };
+        match self.var(id) {
+            Some((Decl::Resource(api), v)) => {
+                if let Some((_, method, _)) =
+                    api.and_then(|a| a.attrs.iter().find(|(n, _, aty)| n == attr && aty == ty))
+                {
+                    return Some(Code::expr(format!("{v}.{method}()")));
+                }
+                Some(Code::expr(format!(
+                    "{v}.get_att::<{t}>({})",
+                    rust::string(attr)
+                )))
+            }
+            _ => self.not_typed(format!(
+                "`Fn::GetAtt` of `{id}`, which is not a resource of the template"
+            )),
+        }
+    }
+
+    /// `Fn::Sub` with a variable map, as `fns::sub_with`.
+    fn sub_with(&mut self, a: &[Json], r: Option<&'static Resource>) -> Option<Code> {
+        let (Some(s), Some(vars)) = (a[0].as_str(), a[1].as_object()) else {
+            return self.not_typed("an `Fn::Sub` whose string is computed");
+        };
+        if vars.is_empty() {
+            return self.not_typed("an `Fn::Sub` with an empty variable map");
+        }
+        let mut codes = Vec::new();
+        for v in vars.values() {
+            codes.push(self.value(v, &Ty::Str, r)?);
+        }
+        let (texts, _) = items(codes);
+        let pairs: Vec<String> = vars
+            .keys()
+            .zip(texts)
+            .map(|(k, t)| format!("({}, {t})", rust::string(k)))
+            .collect();
+        Some(Code::expr(format!(
+            "fns::sub_with({}, [{}])",
+            rust::string(s),
+            pairs.join(", ")
+        )))
+    }
+
+    /// `Fn::ImportValue` of an export another imported stack gives: read through that
+    /// stack's handle.
+    fn imported(&mut self, name: &str, ty: &Ty, t: &str) -> Option<Code> {
+        let i = self.imports[name].clone();
+        let h = format!("{}.{}", i.producer, i.field);
+        let code = match (&i.decl, &i.attr) {
+            (Decl::Export, _) if *ty == Ty::Str => format!("{h}.import()"),
+            (Decl::Param(pty), None) if pty == ty => format!("{h}.to_ref()"),
+            (Decl::Param(_), None) => format!("{h}.to_ref_as::<{t}>()"),
+            (Decl::Resource(_), None) if *ty == Ty::Str => format!("{h}.to_ref()"),
+            (Decl::Resource(api), Some(a)) => {
+                match api.and_then(|x| x.attrs.iter().find(|(n, _, aty)| n == a && aty == ty)) {
+                    Some((_, method, _)) => format!("{h}.{method}()"),
+                    None => format!("{h}.get_att::<{t}>({})", rust::string(a)),
+                }
+            }
+            _ => {
+                return self.not_typed(format!(
+                    "the import of `{name}` where {} is expected",
+                    describe_ty(ty)
+                ));
+            }
+        };
+        self.used_imports.insert((i.producer, i.field));
+        Some(Code::expr(code))
+    }
+
     /// An intrinsic function call as a value of type `ty`.
     fn call(
         &mut self,
@@ -506,91 +622,12 @@ impl<'t> StackWriter<'t> {
         let t = ty_name(ty, rr);
         let list_str = Ty::List(Box::new(Ty::Str));
         match (name, arg) {
-            ("Ref", Json::String(id)) => {
-                if id == "AWS::NoValue" {
-                    return Some(Code::expr(format!("pseudo::no_value::<{t}>()")));
-                }
-                if let Some(p) = id.strip_prefix("AWS::") {
-                    let (f, pty) = match p {
-                        "NotificationARNs" => ("notification_arns", list_str.clone()),
-                        "AccountId" => ("account_id", Ty::Str),
-                        "Partition" => ("partition", Ty::Str),
-                        "Region" => ("region", Ty::Str),
-                        "StackId" => ("stack_id", Ty::Str),
-                        "StackName" => ("stack_name", Ty::Str),
-                        "URLSuffix" => ("url_suffix", Ty::Str),
-                        _ => return self.not_typed(format!("`{id}` is no pseudo parameter")),
-                    };
-                    if pty != *ty {
-                        return self
-                            .not_typed(format!("`{id}` where {} is expected", describe_ty(ty)));
-                    }
-                    return Some(Code::expr(format!("pseudo::{f}()")));
-                }
-                match self.var(id) {
-                    Some((Decl::Param(pty), v)) => Some(Code::expr(if pty == *ty {
-                        format!("{v}.to_ref()")
-                    } else {
-                        format!("{v}.to_ref_as::<{t}>()")
-                    })),
-                    Some((Decl::Resource(_), v)) if *ty == Ty::Str => {
-                        Some(Code::expr(format!("{v}.to_ref()")))
-                    }
-                    _ => self.not_typed(format!(
-                        "`Ref` of `{id}` where {} is expected",
-                        describe_ty(ty)
-                    )),
-                }
-            }
-            ("Fn::GetAtt", _) => {
-                let (id, attr) = match arg {
-                    Json::Array(a) if a.len() == 2 => (a[0].as_str()?, a[1].as_str()?),
-                    Json::String(s) => s.split_once('.')?,
-                    _ => return self.not_typed("`Fn::GetAtt` with a computed attribute name"),
-                };
-                match self.var(id) {
-                    Some((Decl::Resource(api), v)) => {
-                        if let Some((_, method, _)) = api
-                            .and_then(|a| a.attrs.iter().find(|(n, _, aty)| n == attr && aty == ty))
-                        {
-                            return Some(Code::expr(format!("{v}.{method}()")));
-                        }
-                        Some(Code::expr(format!(
-                            "{v}.get_att::<{t}>({})",
-                            rust::string(attr)
-                        )))
-                    }
-                    _ => self.not_typed(format!(
-                        "`Fn::GetAtt` of `{id}`, which is not a resource of the template"
-                    )),
-                }
-            }
+            ("Ref", Json::String(id)) => self.reference(id, ty, &t),
+            ("Fn::GetAtt", _) => self.get_att(arg, ty, &t),
             ("Fn::Sub", Json::String(s)) if *ty == Ty::Str => {
                 Some(Code::expr(format!("fns::sub({})", rust::string(s))))
             }
-            ("Fn::Sub", Json::Array(a)) if *ty == Ty::Str && a.len() == 2 => {
-                let (Some(s), Some(vars)) = (a[0].as_str(), a[1].as_object()) else {
-                    return self.not_typed("an `Fn::Sub` whose string is computed");
-                };
-                if vars.is_empty() {
-                    return self.not_typed("an `Fn::Sub` with an empty variable map");
-                }
-                let mut codes = Vec::new();
-                for v in vars.values() {
-                    codes.push(self.value(v, &Ty::Str, r)?);
-                }
-                let (texts, _) = items(codes);
-                let pairs: Vec<String> = vars
-                    .keys()
-                    .zip(texts)
-                    .map(|(k, t)| format!("({}, {t})", rust::string(k)))
-                    .collect();
-                Some(Code::expr(format!(
-                    "fns::sub_with({}, [{}])",
-                    rust::string(s),
-                    pairs.join(", ")
-                )))
-            }
+            ("Fn::Sub", Json::Array(a)) if *ty == Ty::Str && a.len() == 2 => self.sub_with(a, r),
             ("Fn::Join", Json::Array(a)) if *ty == Ty::Str && a.len() == 2 => {
                 let Some(d) = a[0].as_str() else {
                     return self.not_typed("an `Fn::Join` with a computed delimiter");
@@ -626,28 +663,7 @@ impl<'t> StackWriter<'t> {
                 Some(Code::expr(format!("fns::get_azs({})", region.text)))
             }
             ("Fn::ImportValue", Json::String(name)) if self.imports.contains_key(name) => {
-                let i = self.imports[name].clone();
-                let h = format!("{}.{}", i.producer, i.field);
-                let code = match (&i.decl, &i.attr) {
-                    (Decl::Export, _) if *ty == Ty::Str => format!("{h}.import()"),
-                    (Decl::Param(pty), None) if pty == ty => format!("{h}.to_ref()"),
-                    (Decl::Param(_), None) => format!("{h}.to_ref_as::<{t}>()"),
-                    (Decl::Resource(_), None) if *ty == Ty::Str => format!("{h}.to_ref()"),
-                    (Decl::Resource(api), Some(a)) => match api
-                        .and_then(|x| x.attrs.iter().find(|(n, _, aty)| n == a && aty == ty))
-                    {
-                        Some((_, method, _)) => format!("{h}.{method}()"),
-                        None => format!("{h}.get_att::<{t}>({})", rust::string(a)),
-                    },
-                    _ => {
-                        return self.not_typed(format!(
-                            "the import of `{name}` where {} is expected",
-                            describe_ty(ty)
-                        ));
-                    }
-                };
-                self.used_imports.insert((i.producer, i.field));
-                Some(Code::expr(code))
+                self.imported(name, ty, &t)
             }
             ("Fn::ImportValue", v) => {
                 let n = self.value(v, &Ty::Str, r)?;
