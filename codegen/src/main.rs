@@ -174,58 +174,12 @@ struct Stats {
 fn run(args: &Args) -> Result<bool, String> {
     let started = Instant::now();
     let set = SchemaSet::open(&args.schemas, &args.region)?;
-    let cfn_lint = match &args.cfn_lint_version {
-        Some(v) => v.clone(),
-        None => source::cfn_lint_version(&args.schemas).ok_or_else(|| {
-            format!(
-                "cannot find the cfn-lint version for {} (no cfn_lint-*.dist-info next to it); pass --cfn-lint-version",
-                args.schemas.display()
-            )
-        })?,
-    };
-    let provenance = Provenance {
-        cfn_lint,
-        region: args.region.clone(),
-        schema_date: set.schema_date.clone(),
-    };
+    let provenance = provenance(args, &set)?;
     let list_text = std::fs::read_to_string(&args.types)
         .map_err(|e| format!("{}: {e}", args.types.display()))?;
     let types = source::expand(&source::parse_list(&list_text), &set.types)
         .map_err(|e| format!("{}:\n{e}", args.types.display()))?;
-
-    let mut namespaces: BTreeMap<String, Namespace> = BTreeMap::new();
-    for t in &types {
-        let segs: Vec<&str> = t.split("::").collect();
-        if segs.len() != 3 {
-            return Err(format!("{t}: expected a type name of three segments"));
-        }
-        let ns = segs[1].to_ascii_lowercase();
-        let service = format!("{}::{}", segs[0], segs[1]);
-        let stem = naming::module_name(segs[2]);
-        let entry = namespaces.entry(ns.clone()).or_insert_with(|| Namespace {
-            service: service.clone(),
-            types: Vec::new(),
-        });
-        if entry.service != service {
-            return Err(format!(
-                "{service} and {} would share the module `{ns}`",
-                entry.service
-            ));
-        }
-        if let Some(other) = entry.types.iter().find(|e| e.stem == stem) {
-            return Err(format!(
-                "{t} and {} would share the file {ns}/{stem}.rs",
-                other.type_name
-            ));
-        }
-        entry.types.push(TypeEntry {
-            ident: naming::ident(&stem),
-            stem,
-            struct_name: naming::type_name(segs[2]),
-            type_name: t.clone(),
-        });
-    }
-
+    let namespaces = namespaces(&types)?;
     check_features(args, namespaces.keys())?;
 
     let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
@@ -233,63 +187,13 @@ fn run(args: &Args) -> Result<bool, String> {
     let mut report = Report::default();
     let mut api_entries: Vec<api::Entry> = Vec::new();
     for (ns, namespace) in &namespaces {
-        let mut list: Vec<emit::NamespaceEntry> = Vec::new();
-        for TypeEntry {
-            ident,
-            stem,
-            struct_name,
-            type_name: t,
-            ..
-        } in &namespace.types
-        {
-            let (file, json) = set.load(t)?;
-            let schema = Schema::new(json);
-            let module = Builder::new(&schema, t).build();
-            debug_assert_eq!(&module.struct_name, struct_name);
-            report.add_module(t, &module.lost);
-            stats.types += 1;
-            for nt in module.nested() {
-                match nt.body {
-                    Body::Struct(_) => stats.structs += 1,
-                    Body::Enum(_) => stats.enums += 1,
-                }
-            }
-            stats.structs += 1; // the resource struct
-            if module.uses_tag() {
-                stats.tag_users += 1;
-            }
-            api_entries.push(api::entry(&module, ns, ident));
-            let src = emit::resource_module(&module, &provenance, &file);
-            files.insert(PathBuf::from(ns).join(format!("{stem}.rs")), src);
-            let required_struct = match &module.resource().body {
-                Body::Struct(s) => s.required_struct.clone(),
-                Body::Enum(_) => None,
-            };
-            if required_struct.is_some() {
-                stats.required_structs += 1;
-            }
-            stats.required_structs += module
-                .nested()
-                .iter()
-                .filter(|t| matches!(&t.body, Body::Struct(s) if s.required_struct.is_some()))
-                .count();
-            list.push(emit::NamespaceEntry {
-                module: ident.clone(),
-                struct_name: struct_name.clone(),
-                required_struct,
-            });
-        }
-        // The namespace module re-exports the resource structs and their required structs.
-        for e in &list {
-            if let Some(r) = &e.required_struct
-                && let Some(other) = list.iter().find(|o| &o.struct_name == r)
-            {
-                return Err(format!(
-                    "{ns}: the required-properties struct {r} of {} has the name of the resource struct in {}",
-                    e.struct_name, other.module
-                ));
-            }
-        }
+        let list = namespace_modules(
+            &set,
+            ns,
+            namespace,
+            &provenance,
+            (&mut files, &mut stats, &mut report, &mut api_entries),
+        )?;
         files.insert(
             PathBuf::from(ns).join("mod.rs"),
             emit::namespace_module(&provenance, &namespace.service, &list),
@@ -340,26 +244,11 @@ fn run(args: &Args) -> Result<bool, String> {
         None => true,
     };
     if args.check {
-        if d.is_empty() && constraints_ok && api_ok && report_ok {
-            eprintln!("{} is up to date", args.out.display());
-            return Ok(true);
-        }
-        if d.is_empty() {
-            return Ok(false);
-        }
-        let show = |what: &str, paths: &[PathBuf]| {
-            for p in paths {
-                println!("{what} {}", args.out.join(p).display());
-            }
-        };
-        show("would add", &d.added);
-        show("would change", &d.changed);
-        show("would remove", &d.removed);
-        eprintln!(
-            "{} is out of date: run codegen/regenerate.sh",
-            args.out.display()
-        );
-        return Ok(false);
+        return Ok(report_check(
+            args,
+            &d,
+            constraints_ok && api_ok && report_ok,
+        ));
     }
     output::apply(&args.out, &files, &d)?;
     eprintln!(
@@ -370,6 +259,163 @@ fn run(args: &Args) -> Result<bool, String> {
         d.removed.len()
     );
     Ok(true)
+}
+
+/// Where the schemas come from: cfn-lint's version (given, or read next to the schemas), the
+/// region and the schemas' date.
+fn provenance(args: &Args, set: &SchemaSet) -> Result<Provenance, String> {
+    let cfn_lint = match &args.cfn_lint_version {
+        Some(v) => v.clone(),
+        None => source::cfn_lint_version(&args.schemas).ok_or_else(|| {
+            format!(
+                "cannot find the cfn-lint version for {} (no cfn_lint-*.dist-info next to it); pass --cfn-lint-version",
+                args.schemas.display()
+            )
+        })?,
+    };
+    Ok(Provenance {
+        cfn_lint,
+        region: args.region.clone(),
+        schema_date: set.schema_date.clone(),
+    })
+}
+
+/// The types by namespace module (`ecs`...), each with its file stem and struct name; two
+/// services or two types that would share a module or file are refused.
+fn namespaces(types: &[String]) -> Result<BTreeMap<String, Namespace>, String> {
+    let mut namespaces: BTreeMap<String, Namespace> = BTreeMap::new();
+    for t in types {
+        let segs: Vec<&str> = t.split("::").collect();
+        if segs.len() != 3 {
+            return Err(format!("{t}: expected a type name of three segments"));
+        }
+        let ns = segs[1].to_ascii_lowercase();
+        let service = format!("{}::{}", segs[0], segs[1]);
+        let stem = naming::module_name(segs[2]);
+        let entry = namespaces.entry(ns.clone()).or_insert_with(|| Namespace {
+            service: service.clone(),
+            types: Vec::new(),
+        });
+        if entry.service != service {
+            return Err(format!(
+                "{service} and {} would share the module `{ns}`",
+                entry.service
+            ));
+        }
+        if let Some(other) = entry.types.iter().find(|e| e.stem == stem) {
+            return Err(format!(
+                "{t} and {} would share the file {ns}/{stem}.rs",
+                other.type_name
+            ));
+        }
+        entry.types.push(TypeEntry {
+            ident: naming::ident(&stem),
+            stem,
+            struct_name: naming::type_name(segs[2]),
+            type_name: t.clone(),
+        });
+    }
+
+    Ok(namespaces)
+}
+
+/// Generate the modules of namespace `ns` into `files`, counting in `stats`, `report` and
+/// the API entries; the namespace module's entries.
+fn namespace_modules(
+    set: &SchemaSet,
+    ns: &str,
+    namespace: &Namespace,
+    provenance: &Provenance,
+    (files, stats, report, api_entries): (
+        &mut BTreeMap<PathBuf, String>,
+        &mut Stats,
+        &mut Report,
+        &mut Vec<api::Entry>,
+    ),
+) -> Result<Vec<emit::NamespaceEntry>, String> {
+    let mut list: Vec<emit::NamespaceEntry> = Vec::new();
+    for TypeEntry {
+        ident,
+        stem,
+        struct_name,
+        type_name: t,
+        ..
+    } in &namespace.types
+    {
+        let (file, json) = set.load(t)?;
+        let schema = Schema::new(json);
+        let module = Builder::new(&schema, t).build();
+        debug_assert_eq!(&module.struct_name, struct_name);
+        report.add_module(t, &module.lost);
+        stats.types += 1;
+        for nt in module.nested() {
+            match nt.body {
+                Body::Struct(_) => stats.structs += 1,
+                Body::Enum(_) => stats.enums += 1,
+            }
+        }
+        stats.structs += 1; // the resource struct
+        if module.uses_tag() {
+            stats.tag_users += 1;
+        }
+        api_entries.push(api::entry(&module, ns, ident));
+        let src = emit::resource_module(&module, provenance, &file);
+        files.insert(PathBuf::from(ns).join(format!("{stem}.rs")), src);
+        let required_struct = match &module.resource().body {
+            Body::Struct(s) => s.required_struct.clone(),
+            Body::Enum(_) => None,
+        };
+        if required_struct.is_some() {
+            stats.required_structs += 1;
+        }
+        stats.required_structs += module
+            .nested()
+            .iter()
+            .filter(|t| matches!(&t.body, Body::Struct(s) if s.required_struct.is_some()))
+            .count();
+        list.push(emit::NamespaceEntry {
+            module: ident.clone(),
+            struct_name: struct_name.clone(),
+            required_struct,
+        });
+    }
+    // The namespace module re-exports the resource structs and their required structs.
+    for e in &list {
+        if let Some(r) = &e.required_struct
+            && let Some(other) = list.iter().find(|o| &o.struct_name == r)
+        {
+            return Err(format!(
+                "{ns}: the required-properties struct {r} of {} has the name of the resource struct in {}",
+                e.struct_name, other.module
+            ));
+        }
+    }
+    Ok(list)
+}
+
+/// With `--check`: say what is out of date and return whether everything is up to date
+/// (`data_ok`: the constraint data, the API table and the expected report are).
+fn report_check(args: &Args, d: &output::Diff, data_ok: bool) -> bool {
+    if d.is_empty() && data_ok {
+        eprintln!("{} is up to date", args.out.display());
+        return true;
+    }
+    if d.is_empty() {
+        return false;
+    }
+    let show = |what: &str, paths: &[PathBuf]| {
+        for p in paths {
+            println!("{what} {}", args.out.join(p).display());
+        }
+    };
+    show("would add", &d.added);
+    show("would change", &d.changed);
+    show("would remove", &d.removed);
+    eprintln!(
+        "{} is out of date: run codegen/regenerate.sh",
+        args.out.display()
+    );
+    false
 }
 
 /// Emit the constraint data to `path` (or, with `check`, compare); returns whether the file
