@@ -454,11 +454,77 @@ struct Reducer<'a> {
 impl Reducer<'_> {
     /// Reduce one schema node (see the module documentation).
     fn reduce(&mut self, node: &Value) -> Value {
-        let defs = self.defs;
         let Some(n) = node.as_object() else {
             return Value::Object(Map::new());
         };
         let mut out = Map::new();
+        self.value_constraints(n, &mut out);
+        let mut props = Map::new();
+        if let Some(p) = n.get("properties").and_then(Value::as_object) {
+            for (k, v) in p {
+                props.insert(k.clone(), self.reduce(v));
+            }
+        }
+        let mut closed = n.get("additionalProperties") == Some(&Value::Bool(false))
+            && !n.contains_key("patternProperties");
+        let mut required: Vec<Value> = n
+            .get("required")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        // Alternatives: their properties become legal here, their types widen ours; only
+        // `allOf` adds required properties. Their other constraints are not checked (lenient).
+        let (mut alt_types, alt_untyped) =
+            self.alternatives(n, &mut props, &mut closed, &mut required);
+        if !out.contains_key("type") && !out.contains_key("$ref") && !alt_untyped {
+            alt_types.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            alt_types.dedup();
+            match alt_types.len() {
+                0 => {}
+                1 => {
+                    out.insert("type".into(), alt_types.remove(0));
+                }
+                _ => {
+                    out.insert("type".into(), Value::Array(alt_types));
+                }
+            }
+        }
+        if let Some(x) = excluded(n, &props) {
+            out.insert("dependentExcluded".into(), x);
+        }
+        if let Some(x) = dependent_required(n, &props) {
+            out.insert("dependentRequired".into(), x);
+        }
+        if let Some(x) = required_sets(n, &props) {
+            out.insert("requiredSets".into(), x);
+        }
+        if !props.is_empty() {
+            out.insert("properties".into(), Value::Object(props));
+        }
+        if !required.is_empty() {
+            required.dedup();
+            out.insert("required".into(), Value::Array(required));
+        }
+        if closed {
+            out.insert("additionalProperties".into(), Value::Bool(false));
+        }
+        if let Some(items) = n.get("items").filter(|i| i.is_object()) {
+            out.insert("items".into(), self.reduce(items));
+        }
+        // The first items' own schemas (a DynamoDB key schema: the HASH key, then the RANGE
+        // key); each holds besides `items`.
+        if let Some(first) = n.get("prefixItems").and_then(Value::as_array)
+            && !first.is_empty()
+        {
+            let reduced: Vec<Value> = first.iter().map(|f| self.reduce(f)).collect();
+            out.insert("prefixItems".into(), Value::Array(reduced));
+        }
+        Value::Object(out)
+    }
+
+    /// The node's own constraints on a value: `$ref`, type, enum, pattern, bounds, format.
+    fn value_constraints(&mut self, n: &Map<String, Value>, out: &mut Map<String, Value>) {
+        let defs = self.defs;
         if let Some(r) = n.get("$ref").and_then(Value::as_str)
             && let Some(name) = def_name(r)
         {
@@ -522,22 +588,18 @@ impl Reducer<'_> {
         if let Some(f) = formats(n, defs) {
             out.insert("format".into(), f);
         }
-        let mut props = Map::new();
-        if let Some(p) = n.get("properties").and_then(Value::as_object) {
-            for (k, v) in p {
-                props.insert(k.clone(), self.reduce(v));
-            }
-        }
-        let mut closed = n.get("additionalProperties") == Some(&Value::Bool(false))
-            && !n.contains_key("patternProperties");
-        let mut required: Vec<Value> = n
-            .get("required")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+    }
 
-        // Alternatives: their properties become legal here, their types widen ours; only
-        // `allOf` adds required properties. Their other constraints are not checked (lenient).
+    /// Fold the node's `allOf`, `anyOf` and `oneOf` alternatives into `props`, `closed` and
+    /// `required`: the types they allow, and whether one allows any type.
+    fn alternatives(
+        &mut self,
+        n: &Map<String, Value>,
+        props: &mut Map<String, Value>,
+        closed: &mut bool,
+        required: &mut Vec<Value>,
+    ) -> (Vec<Value>, bool) {
+        let defs = self.defs;
         let mut alt_types: Vec<Value> = Vec::new();
         let mut alt_untyped = false;
         for (key, all) in [("allOf", true), ("anyOf", false), ("oneOf", false)] {
@@ -574,7 +636,7 @@ impl Reducer<'_> {
                 if a.get("additionalProperties") != Some(&Value::Bool(false))
                     && (a.contains_key("properties") || a.contains_key("patternProperties"))
                 {
-                    closed = false;
+                    *closed = false;
                 }
                 if all && let Some(r) = a.get("required").and_then(Value::as_array) {
                     required.extend(r.iter().cloned());
@@ -585,53 +647,10 @@ impl Reducer<'_> {
                 // closedness hold for every mapping value (a string or list value is not
                 // checked against them).
                 required.extend(r);
-                closed = alt_closed;
+                *closed = alt_closed;
             }
         }
-        if !out.contains_key("type") && !out.contains_key("$ref") && !alt_untyped {
-            alt_types.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-            alt_types.dedup();
-            match alt_types.len() {
-                0 => {}
-                1 => {
-                    out.insert("type".into(), alt_types.remove(0));
-                }
-                _ => {
-                    out.insert("type".into(), Value::Array(alt_types));
-                }
-            }
-        }
-        if let Some(x) = excluded(n, &props) {
-            out.insert("dependentExcluded".into(), x);
-        }
-        if let Some(x) = dependent_required(n, &props) {
-            out.insert("dependentRequired".into(), x);
-        }
-        if let Some(x) = required_sets(n, &props) {
-            out.insert("requiredSets".into(), x);
-        }
-        if !props.is_empty() {
-            out.insert("properties".into(), Value::Object(props));
-        }
-        if !required.is_empty() {
-            required.dedup();
-            out.insert("required".into(), Value::Array(required));
-        }
-        if closed {
-            out.insert("additionalProperties".into(), Value::Bool(false));
-        }
-        if let Some(items) = n.get("items").filter(|i| i.is_object()) {
-            out.insert("items".into(), self.reduce(items));
-        }
-        // The first items' own schemas (a DynamoDB key schema: the HASH key, then the RANGE
-        // key); each holds besides `items`.
-        if let Some(first) = n.get("prefixItems").and_then(Value::as_array)
-            && !first.is_empty()
-        {
-            let reduced: Vec<Value> = first.iter().map(|f| self.reduce(f)).collect();
-            out.insert("prefixItems".into(), Value::Array(reduced));
-        }
-        Value::Object(out)
+        (alt_types, alt_untyped)
     }
 }
 
