@@ -1,0 +1,135 @@
+//! Networking: load balancers, NAT gateways and VPC endpoints.
+
+use super::*;
+
+impl<'a> Cx<'a> {
+    pub(super) fn load_balancer(
+        &mut self,
+        id: &'a str,
+        r: &'a Json,
+        props: &'a Json,
+        est: &mut Estimate,
+    ) -> Result<(), String> {
+        let ty = match props.get("Type") {
+            Some(t) => self.text(t, &format!("{id}'s Type"))?,
+            None => "application",
+        };
+        let (hour, lcu, kind) = match ty {
+            "application" => ("alb_hour", "alb_lcu_hour", "Application Load Balancer"),
+            "network" => ("nlb_hour", "nlb_lcu_hour", "Network Load Balancer"),
+            other => {
+                return Err(format!(
+                    "a `{other}` load balancer is not in the price table"
+                ));
+            }
+        };
+        let lcus = self.assumed("lcu_per_load_balancer");
+        let m = self.hourly(self.price_of(hour) + lcus * self.price_of(lcu));
+        est.lines.push(self.line(
+            id,
+            r,
+            Group::LoadBalancer,
+            kind,
+            format!("{} LCU (assumed)", trim(lcus)),
+            m,
+        ));
+        let scheme = match props.get("Scheme") {
+            Some(s) => self.text(s, &format!("{id}'s Scheme"))?,
+            None => "internet-facing",
+        };
+        let ip = match props.get("IpAddressType") {
+            Some(t) => self.text(t, &format!("{id}'s IpAddressType"))?,
+            None => "ipv4",
+        };
+        if scheme == "internet-facing" && ip != "dualstack-without-public-ipv4" {
+            let zones = match props.get("Subnets").or_else(|| props.get("SubnetMappings")) {
+                Some(s) => self.list_len(s, &format!("{id}'s Subnets")).ok(),
+                None => None,
+            };
+            let zones = zones.unwrap_or_else(|| {
+                self.assume(format!(
+                    "{id} is counted in 2 zones (its subnets are known only at deploy time)."
+                ));
+                2
+            });
+            let m = self.hourly(self.price_of("public_ipv4_hour") * zones as f64);
+            est.lines.push(self.line(
+                id,
+                r,
+                Group::Network,
+                "public IPv4 address",
+                format!("one per zone: {zones}"),
+                m,
+            ));
+        }
+        Ok(())
+    }
+
+    pub(super) fn nat_gateway(
+        &mut self,
+        id: &'a str,
+        r: &'a Json,
+        props: &'a Json,
+        est: &mut Estimate,
+    ) -> Result<(), String> {
+        let private = props.get("ConnectivityType").and_then(Json::as_str) == Some("private");
+        let gb = self.price_of("nat_gateway_gb");
+        self.assume(format!(
+            "Data through NAT gateways is not counted: ${} a GB in this region.",
+            trim(gb)
+        ));
+        let what = if private {
+            "a private NAT gateway"
+        } else {
+            "a NAT gateway (its Elastic IP counted on its own)"
+        };
+        est.lines.push(self.line(
+            id,
+            r,
+            Group::Network,
+            "NAT gateway",
+            what.into(),
+            self.hourly(self.price_of("nat_gateway_hour")),
+        ));
+        Ok(())
+    }
+
+    pub(super) fn endpoint(
+        &mut self,
+        id: &'a str,
+        r: &'a Json,
+        props: &'a Json,
+        est: &mut Estimate,
+    ) -> Result<(), String> {
+        let ty = match props.get("VpcEndpointType") {
+            Some(t) => self.text(t, &format!("{id}'s VpcEndpointType"))?,
+            None => "Gateway",
+        };
+        match ty {
+            "Gateway" => return Ok(()),
+            "Interface" => {}
+            other => return Err(format!("a `{other}` endpoint is not in the price table")),
+        }
+        let zones = match props.get("SubnetIds") {
+            Some(s) => self.list_len(s, &format!("{id}'s SubnetIds")).ok(),
+            None => None,
+        };
+        let zones = zones.unwrap_or_else(|| {
+            self.assume(format!(
+                "{id} is counted in 2 zones (its subnets are known only at deploy time)."
+            ));
+            2
+        });
+        self.assume("Data through interface endpoints is not counted.".to_owned());
+        let m = self.hourly(self.price_of("interface_endpoint_hour") * zones as f64);
+        est.lines.push(self.line(
+            id,
+            r,
+            Group::Network,
+            "interface VPC endpoint",
+            format!("in {zones} zone(s)"),
+            m,
+        ));
+        Ok(())
+    }
+}
