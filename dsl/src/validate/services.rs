@@ -51,12 +51,22 @@
 //!   `LaunchTemplateData` is written out without an `ImageId`. An `ImageId` an `Fn::If` may
 //!   give counts as given; a launch template from elsewhere is not judged.
 //!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-launchtemplate.html>
+//! - Security group rules (`FF2003`): "If the protocol is TCP or UDP, you must also specify a
+//!   port or port range. If the protocol is ICMP or ICMPv6, you must also specify the
+//!   ICMP/ICMPv6 type and code" — and "For tcp, udp, and icmp, you must specify a port
+//!   range. For icmpv6, the port range is optional". So a rule of `AWS::EC2::SecurityGroup`
+//!   (`SecurityGroupIngress`, `SecurityGroupEgress`), `AWS::EC2::SecurityGroupIngress` or
+//!   `AWS::EC2::SecurityGroupEgress` whose `IpProtocol` is `tcp`, `udp` or `icmp` (or 6, 17,
+//!   1) names `FromPort` and `ToPort`. Judged on a literal protocol; a port an `Fn::If` may
+//!   give counts as given.
+//!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-securitygroup-ingress.html>,
+//!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroupingress.html>
 
 use crate::model::json::Field;
 use std::collections::BTreeSet;
 
 use super::Cx;
-use crate::model::render::Json;
+use crate::model::render::{Json, JsonMap};
 use crate::rules;
 
 const TABLES: &[&str] = &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"];
@@ -115,6 +125,77 @@ pub(super) fn check(cx: &mut Cx) {
     replication_groups(cx);
     cloudfront_aliases(cx);
     instance_images(cx);
+    security_group_ports(cx);
+}
+
+/// The protocols whose security group rules need a port range (ICMP's: a type and code),
+/// by name and number (see the module notes).
+const PORTED_PROTOCOLS: [&str; 6] = ["tcp", "udp", "icmp", "6", "17", "1"];
+
+/// FF2003: a security group rule for tcp, udp or icmp without `FromPort` or `ToPort` (see
+/// the module notes).
+fn security_group_ports(cx: &mut Cx) {
+    let mut found = Vec::new();
+    for (id, _, props) in cx.resources_of("AWS::EC2::SecurityGroup") {
+        for list in ["SecurityGroupIngress", "SecurityGroupEgress"] {
+            let rules = props.and_then(|p| p.field(list)).and_then(Json::as_array);
+            for (i, r) in rules.into_iter().flatten().enumerate() {
+                if let Some(m) = r.as_object() {
+                    port_range(id, format!("{id}.Properties.{list}[{i}]"), m, &mut found);
+                }
+            }
+        }
+    }
+    for kind in [
+        "AWS::EC2::SecurityGroupIngress",
+        "AWS::EC2::SecurityGroupEgress",
+    ] {
+        for (id, _, props) in cx.resources_of(kind) {
+            if let Some(m) = props {
+                port_range(id, format!("{id}.Properties"), m, &mut found);
+            }
+        }
+    }
+    for (id, path, missing, protocol) in found {
+        cx.report(
+            rules::REQUIRED_PROPERTY,
+            Some(id),
+            path,
+            format!(
+                "missing {}: a rule for protocol `{protocol}` needs a port range (for icmp, the type and code)",
+                missing.join(" and ")
+            ),
+            Some("set FromPort and ToPort (the same port for one port; -1 and -1 for every ICMP type and code), or IpProtocol -1 for every protocol and port".to_owned()),
+        );
+    }
+}
+
+/// The ports rule `m` (at `path`, of resource `id`) lacks for its literal protocol, if any:
+/// `(id, path, the missing properties, the protocol)`.
+fn port_range<'t>(
+    id: &'t str,
+    path: String,
+    m: &JsonMap,
+    found: &mut Vec<(&'t str, String, Vec<&'static str>, String)>,
+) {
+    if super::has_fn_key(m) {
+        return;
+    }
+    let protocol = match m.field("IpProtocol") {
+        Some(Json::String(s)) => s.clone(),
+        Some(Json::Number(n)) => n.to_string(),
+        _ => return,
+    };
+    if !PORTED_PROTOCOLS.contains(&protocol.as_str()) {
+        return;
+    }
+    let missing: Vec<&'static str> = ["`FromPort`", "`ToPort`"]
+        .into_iter()
+        .filter(|k| !super::may_be_set(m, k.trim_matches('`')))
+        .collect();
+    if !missing.is_empty() {
+        found.push((id, path, missing, protocol));
+    }
 }
 
 /// FF2003: an EC2 instance with no AMI, here or in its launch template (see the module
@@ -702,6 +783,65 @@ fn backup(cx: &mut Cx) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_tcp_udp_or_icmp_security_group_rule_names_its_ports() {
+        let t = |sg_rules: &str, standalone: &str| {
+            format!(
+                "Parameters:\n  Proto: {{Type: String, Default: tcp}}\nConditions:\n  C: !Equals [a, a]\n\
+                 Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      \
+                 GroupDescription: web\n      SecurityGroupIngress: {sg_rules}\n  In:\n    \
+                 Type: AWS::EC2::SecurityGroupIngress\n    Properties: {standalone}\n"
+            )
+        };
+        let found = |sg_rules: &str, standalone: &str| {
+            crate::validate::found(&t(sg_rules, standalone), "FF2003")
+                .into_iter()
+                .map(|d| (d.1, d.2))
+                .collect::<Vec<_>>()
+        };
+        let ok = "{GroupId: sg-0123456789abcdef0, IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/16}";
+        assert_eq!(
+            found("[{IpProtocol: tcp, CidrIp: 10.0.0.0/16}]", ok),
+            [(
+                "Sg.Properties.SecurityGroupIngress[0]".to_owned(),
+                "missing `FromPort` and `ToPort`: a rule for protocol `tcp` needs a port range \
+                 (for icmp, the type and code)"
+                    .to_owned()
+            )]
+        );
+        // By number, one port missing, on the standalone resource.
+        assert_eq!(
+            found(
+                "[]",
+                "{GroupId: sg-0123456789abcdef0, IpProtocol: 17, FromPort: 53, CidrIp: 10.0.0.0/16}"
+            ),
+            [(
+                "In.Properties".to_owned(),
+                "missing `ToPort`: a rule for protocol `17` needs a port range (for icmp, the \
+                 type and code)"
+                    .to_owned()
+            )]
+        );
+        assert_eq!(
+            found("[{IpProtocol: '1', CidrIp: 10.0.0.0/16}]", ok).len(),
+            1,
+            "icmp needs its type and code"
+        );
+        // Ports given (an Fn::If may give one), or a protocol without ports: nothing.
+        for rules in [
+            "[{IpProtocol: icmp, FromPort: -1, ToPort: -1, CidrIp: 10.0.0.0/16}]",
+            "[{IpProtocol: tcp, FromPort: !If [C, 80, !Ref AWS::NoValue], ToPort: 80, CidrIp: 10.0.0.0/16}]",
+            "[{IpProtocol: icmpv6, CidrIpv6: '::/0'}]",
+            "[{IpProtocol: '-1', CidrIp: 10.0.0.0/16}]",
+            "[{IpProtocol: 50, CidrIp: 10.0.0.0/16}]",
+            // A protocol from a parameter is not guessed.
+            "[{IpProtocol: !Ref Proto, CidrIp: 10.0.0.0/16}]",
+            "[!If [C, {IpProtocol: tcp, CidrIp: 10.0.0.0/16}, !Ref AWS::NoValue]]",
+        ] {
+            assert!(found(rules, ok).is_empty(), "{rules}");
+        }
+    }
 
     #[test]
     fn an_instance_gets_its_ami_from_its_image_id_or_its_launch_template() {
