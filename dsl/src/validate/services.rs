@@ -56,9 +56,9 @@
 //!   ICMP/ICMPv6 type and code" — and "For tcp, udp, and icmp, you must specify a port
 //!   range. For icmpv6, the port range is optional". So a rule of `AWS::EC2::SecurityGroup`
 //!   (`SecurityGroupIngress`, `SecurityGroupEgress`), `AWS::EC2::SecurityGroupIngress` or
-//!   `AWS::EC2::SecurityGroupEgress` whose `IpProtocol` is `tcp`, `udp` or `icmp` (or 6, 17,
-//!   1) names `FromPort` and `ToPort`. Judged on a literal protocol; a port an `Fn::If` may
-//!   give counts as given.
+//!   `AWS::EC2::SecurityGroupEgress` whose `IpProtocol` is `tcp`, `udp` or `icmp` (or their
+//!   numbers, 6, 17 and 1) names `FromPort` and `ToPort`. Judged on a literal protocol; a
+//!   port an `Fn::If` may give counts as given.
 //!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-securitygroup-ingress.html>,
 //!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroupingress.html>
 
