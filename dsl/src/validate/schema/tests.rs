@@ -951,12 +951,12 @@ fn a_read_only_property_is_a_warning_and_never_a_suggestion() {
 fn required_sets_need_one_group_and_exclusive_ones_only_one() {
     let ingress = |props: &str| {
         rule_paths(&format!(
-            "Conditions:\n  C: !Equals [a, a]\nResources:\n  I:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: sg-12345678\n      IpProtocol: tcp\n{props}"
+            "Conditions:\n  C: !Equals [a, a]\nResources:\n  I:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: sg-12345678\n      IpProtocol: '-1'\n{props}"
         ))
     };
     // requiredXor: none of the sources...
     let none = full_diags(
-        "Resources:\n  I: {Type: AWS::EC2::SecurityGroupIngress, Properties: {GroupId: sg-12345678, IpProtocol: tcp}}\n",
+        "Resources:\n  I: {Type: AWS::EC2::SecurityGroupIngress, Properties: {GroupId: sg-12345678, IpProtocol: '-1'}}\n",
     );
     assert_eq!(none.len(), 1, "{none:?}");
     assert_eq!(
