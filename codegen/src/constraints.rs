@@ -35,7 +35,9 @@
 //! must be; also from draft 4's `dependencies` of that form; the same filtering), `requiredSets` (`[{"one" | "any": [[names], ...]}]`:
 //! exactly one, or at least one, of the groups of properties must be all set; from
 //! `requiredXor`, `requiredOr` and alternatives that only require properties, see
-//! `required_sets` below) and `items`. A type's root adds `definitions` and
+//! `required_sets` below) and `items` (with `prefixItems`, the list bounds and uniqueness
+//! also from the one `anyOf`/`oneOf` alternative that takes a list, when only one does: a
+//! list value satisfies the node only through it; see `only_list_alternative`). A type's root adds `definitions` and
 //! `attributes` (what `Fn::GetAtt` accepts: dotted names, `*` for any segment, a trailing
 //! `.*` for any suffix, or `*` alone for anything; see [`crate::getatt`]) and, for a type whose
 //! service AWS has shut down, is shutting down or keeps in maintenance mode, `lifecycle`
@@ -428,6 +430,60 @@ fn only_mapping_alternative(
     found
 }
 
+/// An alternative as written (its own keywords beside a `$ref`: `maxItems: 2`) over the
+/// definition its `$ref` names.
+struct ListAlternative<'a> {
+    own: &'a Map<String, Value>,
+    def: Option<&'a Map<String, Value>>,
+}
+
+impl ListAlternative<'_> {
+    /// A keyword of the alternative: its own, else its definition's.
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.own
+            .get(key)
+            .or_else(|| self.def.and_then(|d| d.get(key)))
+    }
+}
+
+/// When exactly one of a node's `anyOf`/`oneOf` alternatives takes a list (a DynamoDB key
+/// schema's `oneOf`: the list of keys, or its JSON text as an object or string), that one:
+/// a list value satisfies the node only by satisfying it. `None` when several could take a
+/// list, one is untyped (it could take anything) or has alternatives of its own.
+fn only_list_alternative<'a>(
+    n: &'a Map<String, Value>,
+    defs: Option<&'a Map<String, Value>>,
+) -> Option<ListAlternative<'a>> {
+    let mut found = None;
+    for key in ["anyOf", "oneOf"] {
+        for alt in n.get(key).and_then(Value::as_array).into_iter().flatten() {
+            let own = alt.as_object()?;
+            let def = match own.get("$ref").and_then(Value::as_str).and_then(def_name) {
+                Some(name) => Some(defs?.get(name)?.as_object()?),
+                None => None,
+            };
+            let a = ListAlternative { own, def };
+            let takes_list = match a.get("type") {
+                Some(Value::String(t)) => t == "array",
+                Some(Value::Array(ts)) => ts.iter().any(|t| t == "array"),
+                _ => return None,
+            };
+            if !takes_list {
+                continue;
+            }
+            if found.is_some()
+                || ["anyOf", "oneOf", "allOf"]
+                    .iter()
+                    .any(|k| a.get(k).is_some())
+            {
+                return None;
+            }
+            found = Some(a);
+        }
+    }
+    found
+}
+
 fn def_name(r: &str) -> Option<&str> {
     r.strip_prefix("#/definitions/")
 }
@@ -519,7 +575,45 @@ impl Reducer<'_> {
             let reduced: Vec<Value> = first.iter().map(|f| self.reduce(f)).collect();
             out.insert("prefixItems".into(), Value::Array(reduced));
         }
+        if !n.contains_key("items")
+            && !n.contains_key("prefixItems")
+            && let Some(alt) = only_list_alternative(n, self.defs)
+        {
+            self.list_alternative(&alt, &mut out);
+        }
         Value::Object(out)
+    }
+
+    /// The list keywords of the one alternative that takes a list ([`only_list_alternative`])
+    /// into `out`: a list value can only be that alternative, so they hold for every list
+    /// (and constrain nothing else).
+    fn list_alternative(&mut self, alt: &ListAlternative, out: &mut Map<String, Value>) {
+        if let Some(items) = alt.get("items").filter(|i| i.is_object()) {
+            out.insert("items".into(), self.reduce(items));
+        }
+        if let Some(first) = alt.get("prefixItems").and_then(Value::as_array)
+            && !first.is_empty()
+        {
+            let reduced: Vec<Value> = first.iter().map(|f| self.reduce(f)).collect();
+            out.insert("prefixItems".into(), Value::Array(reduced));
+        }
+        for key in ["minItems", "maxItems"] {
+            if let Some(v) = alt.get(key).filter(|v| v.is_number())
+                && !out.contains_key(key)
+            {
+                out.insert(key.into(), v.clone());
+            }
+        }
+        if alt.get("uniqueItems") == Some(&Value::Bool(true)) {
+            out.insert("uniqueItems".into(), Value::Bool(true));
+        }
+        if let Some(keys) = alt.get("uniqueKeys").and_then(Value::as_array)
+            && !keys.is_empty()
+            && keys.iter().all(Value::is_string)
+            && !out.contains_key("uniqueKeys")
+        {
+            out.insert("uniqueKeys".into(), Value::Array(keys.clone()));
+        }
     }
 
     /// The node's own constraints on a value: `$ref`, type, enum, pattern, bounds, format.
@@ -724,6 +818,49 @@ mod tests {
             let n = &r["properties"][open];
             assert!(n.get("required").is_none(), "{open}: {n}");
             assert!(n.get("additionalProperties").is_none(), "{open}: {n}");
+        }
+    }
+
+    #[test]
+    fn the_only_list_alternative_gives_its_items_bounds_and_uniqueness() {
+        let schema = json!({
+            "properties": {
+                // A DynamoDB key schema: the list of keys, or its JSON text.
+                "Keys": {"minItems": 1,
+                         "oneOf": [{"$ref": "#/definitions/Keys", "maxItems": 2},
+                                   {"type": ["object", "string"], "format": "json"}]},
+                "TwoLists": {"anyOf": [{"$ref": "#/definitions/Keys"},
+                                       {"type": "array", "items": {"type": "string"}}]},
+                "Untyped": {"anyOf": [{"$ref": "#/definitions/Keys"}, {}]}
+            },
+            "definitions": {"Keys": {"type": "array", "uniqueItems": true, "maxItems": 5,
+                                     "uniqueKeys": ["Name"],
+                                     "items": {"type": "object", "required": ["Name"],
+                                               "properties": {"Name": {"type": "string"},
+                                                              "Kind": {"enum": ["HASH", "RANGE"]}}},
+                                     "prefixItems": [{"properties": {"Kind": {"const": "HASH"}}}]}}
+        });
+        let r = reduce_type("AWS::X::Y", &schema, &mut Patterns::default());
+        let keys = &r["properties"]["Keys"];
+        assert_eq!(keys["items"]["required"], json!(["Name"]), "{keys}");
+        assert_eq!(
+            keys["items"]["properties"]["Kind"]["enum"],
+            json!(["HASH", "RANGE"])
+        );
+        assert_eq!(
+            keys["prefixItems"][0]["properties"]["Kind"]["enum"],
+            json!(["HASH"])
+        );
+        // The alternative's own maxItems over its definition's; the node's own minItems kept.
+        assert_eq!(keys["maxItems"], json!(2));
+        assert_eq!(keys["minItems"], json!(1));
+        assert_eq!(keys["uniqueItems"], json!(true));
+        assert_eq!(keys["uniqueKeys"], json!(["Name"]));
+        // Two alternatives take a list, or one takes anything: no list rule of either holds.
+        for open in ["TwoLists", "Untyped"] {
+            let n = &r["properties"][open];
+            assert!(n.get("items").is_none(), "{open}: {n}");
+            assert!(n.get("uniqueItems").is_none(), "{open}: {n}");
         }
     }
 
