@@ -285,6 +285,9 @@ registry! {
     READ_ONLY_PROPERTY = Warning Validator "FF2037"
         "a resource sets a property its type's schema lists as read-only: AWS sets it, a template cannot (read it with Fn::GetAtt instead)"
         "https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html";
+    ALB_SUBNETS = Warning Validator "FF2038"
+        "an Application Load Balancer given one subnet: it needs subnets in at least two Availability Zones (one subnet only on an Outpost)"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -61,6 +61,14 @@
 //!   port an `Fn::If` may give counts as given.
 //!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-securitygroup-ingress.html>,
 //!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroupingress.html>
+//! - Application Load Balancers (`FF2038`, a warning): "[Application Load Balancers] You
+//!   must specify subnets from at least two Availability Zones. [Application Load Balancers
+//!   on Outposts] You must specify one Outpost subnet" (`Subnets`, and the same of
+//!   `SubnetMappings`). A load balancer of type `application` (the default) whose `Subnets`
+//!   or `SubnetMappings` is a list written out with a single item (an `Fn::If` may even
+//!   remove it) is refused unless that subnet is on an Outpost, which the template does not
+//!   say: a warning. Two subnets in one zone, or a list from a parameter, are not judged.
+//!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html>
 
 use crate::model::json::Field;
 use std::collections::BTreeSet;
@@ -126,6 +134,42 @@ pub(super) fn check(cx: &mut Cx) {
     cloudfront_aliases(cx);
     instance_images(cx);
     security_group_ports(cx);
+    alb_subnets(cx);
+}
+
+/// FF2038: an Application Load Balancer given a single subnet (see the module notes).
+fn alb_subnets(cx: &mut Cx) {
+    let mut found = Vec::new();
+    for (id, _, props) in cx.resources_of("AWS::ElasticLoadBalancingV2::LoadBalancer") {
+        let Some(props) = props.filter(|p| !super::has_fn_key(p)) else {
+            continue;
+        };
+        // Absent: application (the template reference's default).
+        match props.field("Type") {
+            None => {}
+            Some(Json::String(t)) if t == "application" => {}
+            Some(_) => continue,
+        }
+        for key in ["Subnets", "SubnetMappings"] {
+            let Some(Json::Array(list)) = props.field(key) else {
+                continue;
+            };
+            // Items an Fn::If may remove count as possibly there: judged only when even
+            // with all of them there are fewer than two.
+            if list.len() < 2 && !list.is_empty() {
+                found.push((id, key));
+            }
+        }
+    }
+    for (id, key) in found {
+        cx.report(
+            rules::ALB_SUBNETS,
+            Some(id),
+            format!("{id}.Properties.{key}"),
+            format!("an Application Load Balancer needs subnets in at least two Availability Zones; `{key}` names one (only a load balancer on an Outpost takes a single subnet)"),
+            Some("give a subnet in each of two or more Availability Zones (the VPC's public subnets for an internet-facing load balancer)".into()),
+        );
+    }
 }
 
 /// The protocols whose security group rules need a port range (ICMP's: a type and code),
@@ -783,6 +827,44 @@ fn backup(cx: &mut Cx) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_application_load_balancer_with_one_subnet_is_a_warning() {
+        let found = |props: &str| {
+            let t = format!(
+                "Parameters:\n  Subnets: {{Type: 'List<AWS::EC2::Subnet::Id>'}}\n  Kind: {{Type: String, Default: network}}\n\
+                 Conditions:\n  C: !Equals [a, a]\nResources:\n  Lb:\n    \
+                 Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties: {props}\n"
+            );
+            crate::validate::found(&t, "FF2038")
+                .into_iter()
+                .map(|d| (d.0, d.1))
+                .collect::<Vec<_>>()
+        };
+        let one = |key: &str| vec![("warning", format!("Lb.Properties.{key}"))];
+        assert_eq!(
+            found("{Subnets: [subnet-0123456789abcdef0]}"),
+            one("Subnets")
+        );
+        assert_eq!(
+            found("{Type: application, SubnetMappings: [{SubnetId: subnet-0123456789abcdef0}]}"),
+            one("SubnetMappings")
+        );
+        assert_eq!(
+            found("{Subnets: [!If [C, subnet-0123456789abcdef0, !Ref AWS::NoValue]]}"),
+            one("Subnets")
+        );
+        for fine in [
+            "{Subnets: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]}",
+            "{Subnets: !Ref Subnets}",
+            "{Type: network, Subnets: [subnet-0123456789abcdef0]}",
+            "{Type: gateway, Subnets: [subnet-0123456789abcdef0]}",
+            // A type from a parameter is not guessed.
+            "{Type: !Ref Kind, Subnets: [subnet-0123456789abcdef0]}",
+        ] {
+            assert!(found(fine).is_empty(), "{fine}");
+        }
+    }
 
     #[test]
     fn a_tcp_udp_or_icmp_security_group_rule_names_its_ports() {
