@@ -727,8 +727,17 @@ impl Reducer<'_> {
                         props.entry(k.clone()).or_insert_with(|| self.reduce(v));
                     }
                 }
+                // An alternative opens the node only when it names properties the node does
+                // not have (or patterns): one that constrains the node's own properties (an
+                // RDS cluster's `MasterUsername` that is not `rdsadmin`) makes no other key
+                // legal.
+                let own = n.get("properties").and_then(Value::as_object);
+                let new_names = a
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .is_some_and(|p| p.keys().any(|k| !own.is_some_and(|o| o.contains_key(k))));
                 if a.get("additionalProperties") != Some(&Value::Bool(false))
-                    && (a.contains_key("properties") || a.contains_key("patternProperties"))
+                    && (new_names || a.contains_key("patternProperties"))
                 {
                     *closed = false;
                 }
@@ -819,6 +828,28 @@ mod tests {
             assert!(n.get("required").is_none(), "{open}: {n}");
             assert!(n.get("additionalProperties").is_none(), "{open}: {n}");
         }
+    }
+
+    #[test]
+    fn an_alternative_opens_a_closed_node_only_with_names_the_node_lacks() {
+        let closed = |alternative: Value| {
+            let schema = json!({
+                "additionalProperties": false,
+                "properties": {"Engine": {"type": "string"}, "MasterUsername": {"type": "string"}},
+                "allOf": [alternative]
+            });
+            reduce_type("AWS::X::Y", &schema, &mut Patterns::default()).get("additionalProperties")
+                == Some(&json!(false))
+        };
+        // An RDS cluster's: a constraint on its own property keeps it closed...
+        assert!(closed(
+            json!({"properties": {"MasterUsername": {"not": {"enum": ["rdsadmin"]}}}})
+        ));
+        // ... a property it does not have, or patterns, make other keys legal.
+        assert!(!closed(
+            json!({"properties": {"Port": {"type": "integer"}}})
+        ));
+        assert!(!closed(json!({"patternProperties": {"^X": {}}})));
     }
 
     #[test]
