@@ -26,7 +26,8 @@
 //! must have: see `formats` below), `minLength`, `maxLength`, `minimum`, `maximum`,
 //! `multipleOf` (when above zero), `minItems`, `maxItems`, `minProperties`, `maxProperties`,
 //! `uniqueItems` (only when true), `uniqueKeys` (cfn-lint's: no two mapping items of a list
-//! with the same values for these keys), `properties`, `required`, `additionalProperties: false` (only when no `patternProperties`
+//! with the same values for these keys), `properties`, `patternProperties` (the reduced
+//! schemas of the values of keys matching each pattern), `required`, `additionalProperties: false` (only when no `patternProperties`
 //! or alternatives make other keys legal; an `anyOf`/`oneOf` whose only mapping alternative
 //! is a closed mapping with properties gives its `required` and closedness, which the
 //! validator applies to mapping values only: see `only_mapping_alternative`), `dependentExcluded` (`{"A": ["B", ...]}`: when
@@ -557,6 +558,18 @@ impl Reducer<'_> {
         if !props.is_empty() {
             out.insert("properties".into(), Value::Object(props));
         }
+        // The schemas of the values of keys matching each pattern (a tag map's values); the
+        // patterns are checked against keys, not kept with the value patterns.
+        if let Some(pp) = n.get("patternProperties").and_then(Value::as_object) {
+            let reduced: Map<String, Value> = pp
+                .iter()
+                .filter(|(_, v)| v.is_object())
+                .map(|(k, v)| (k.clone(), self.reduce(v)))
+                .collect();
+            if !reduced.is_empty() {
+                out.insert("patternProperties".into(), Value::Object(reduced));
+            }
+        }
         if !required.is_empty() {
             required.dedup();
             out.insert("required".into(), Value::Array(required));
@@ -828,6 +841,26 @@ mod tests {
             assert!(n.get("required").is_none(), "{open}: {n}");
             assert!(n.get("additionalProperties").is_none(), "{open}: {n}");
         }
+    }
+
+    #[test]
+    fn pattern_properties_keep_the_schemas_of_their_values() {
+        let schema = json!({
+            "properties": {
+                "Tags": {"type": "object", "additionalProperties": false,
+                         "patternProperties": {"^[a-z]+$": {"type": "string", "maxLength": 3},
+                                               "^x": true}}
+            }
+        });
+        let r = reduce_type("AWS::X::Y", &schema, &mut Patterns::default());
+        let tags = &r["properties"]["Tags"];
+        assert_eq!(
+            tags["patternProperties"],
+            json!({"^[a-z]+$": {"type": "string", "maxLength": 3}}),
+            "{tags}"
+        );
+        // Patterns make other keys legal: the node is not closed.
+        assert!(tags.get("additionalProperties").is_none(), "{tags}");
     }
 
     #[test]

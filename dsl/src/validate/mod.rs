@@ -236,6 +236,13 @@ pub fn pattern_coverage() -> PatternCoverage {
                     ("pattern", data::Node::Str(p)) => {
                         out.insert(p);
                     }
+                    // Keys are matched against these patterns: they count as patterns too.
+                    ("patternProperties", data::Node::Obj(pp)) => {
+                        for (key, node) in pp {
+                            out.insert(key);
+                            collect(node, out);
+                        }
+                    }
                     _ => collect(v, out),
                 }
             }

@@ -1492,3 +1492,25 @@ fn allowed_values_are_judged_only_where_the_schema_takes_a_scalar() {
     let group = "{Type: AWS::AutoScaling::AutoScalingGroup, Properties: {MaxSize: '1', MinSize: '0', VPCZoneIdentifier: !Ref P}}";
     assert_eq!(judged(group, "''"), []);
 }
+
+#[test]
+fn the_values_of_keys_matching_a_pattern_follow_its_schema() {
+    let t = |tags: &str| {
+        rule_paths(&format!(
+            "Resources:\n  P:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n      \
+             Value: x\n      Tags: {tags}\n"
+        ))
+    };
+    assert_eq!(
+        t("{Team: [platform], Owner: web}"),
+        [s("FF2004", "P.Properties.Tags.Team")]
+    );
+    assert_eq!(
+        t("{Team: {Name: platform}}"),
+        [s("FF2004", "P.Properties.Tags.Team")]
+    );
+    // Text, or a number or boolean written for it, is a tag value.
+    assert!(t("{Team: platform, Port: 8080, Public: false}").is_empty());
+    // A key no pattern matches (the tag key pattern takes no `*`) is not judged.
+    assert!(t("{'Te*am': [platform]}").is_empty());
+}

@@ -39,6 +39,9 @@ pub(super) struct View {
     pub(super) unique_keys: Option<&'static Node>,
     /// `prefixItems`: the schemas of the list's first items (each holds besides `items`).
     pub(super) first_items: Option<&'static [Node]>,
+    /// `patternProperties`: the schemas of the values of keys matching each pattern (a tag
+    /// map's values).
+    pub(super) pattern_props: Option<&'static [(&'static str, Node)]>,
 }
 
 impl View {
@@ -73,6 +76,7 @@ impl View {
                 "uniqueItems" => v.unique = x == &Node::Bool(true),
                 "uniqueKeys" => v.unique_keys = Some(x),
                 "prefixItems" => v.first_items = x.as_array(),
+                "patternProperties" => v.pattern_props = x.as_object(),
                 _ => {}
             }
         }
@@ -762,6 +766,15 @@ impl Walk<'_, '_> {
             path.push_str(k);
             match props.and_then(|p| p.get(k)) {
                 Some(pn) => self.value(pn, v, path, depth + 1),
+                // A key no property names: the schemas of the patterns it matches (every
+                // one that matches applies; a pattern that cannot be checked, none).
+                None if n.pattern_props.is_some() => {
+                    for (pattern, pn) in n.pattern_props.into_iter().flatten() {
+                        if pattern::matches(pattern, k) == Some(true) {
+                            self.value(pn, v, path, depth + 1);
+                        }
+                    }
+                }
                 None if closed => {
                     let hint = match suggest(k, settable(self.schema, props)) {
                         Some(s) => format!("did you mean `{s}`?"),
