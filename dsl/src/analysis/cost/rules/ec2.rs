@@ -129,10 +129,7 @@ impl<'a> Cx<'a> {
         props: &'a Json,
         est: &mut Estimate,
     ) -> Result<(), String> {
-        let t = match props.get("InstanceType") {
-            Some(t) => self.text(t, &format!("{id}'s InstanceType"))?,
-            None => "m1.small",
-        };
+        let t = self.text_or(id, props, "InstanceType", "m1.small")?;
         let hourly = self.ec2_hourly(t)?;
         est.lines.push(self.line(
             id,

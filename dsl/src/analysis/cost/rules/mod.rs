@@ -398,6 +398,21 @@ impl<'a> Cx<'a> {
             .ok_or_else(|| format!("{what} is not text"))
     }
 
+    /// Property `key` of `props` as text, or `default` (the resource's documented default)
+    /// when it is not set; `id` names the resource in errors.
+    fn text_or(
+        &mut self,
+        id: &str,
+        props: &'a Json,
+        key: &str,
+        default: &'static str,
+    ) -> Result<&'a str, String> {
+        match props.get(key) {
+            Some(v) => self.text(v, &format!("{id}'s {key}")),
+            None => Ok(default),
+        }
+    }
+
     /// An EBS volume's type and the price of a GiB-month of it: `VolumeType` as written, or
     /// `default` when it is not set (gp3 for ECS managed volumes, gp2 for EC2 and block
     /// device mappings: each resource's documented default).

@@ -10,10 +10,7 @@ impl<'a> Cx<'a> {
         props: &'a Json,
         est: &mut Estimate,
     ) -> Result<(), String> {
-        let ty = match props.get("Type") {
-            Some(t) => self.text(t, &format!("{id}'s Type"))?,
-            None => "application",
-        };
+        let ty = self.text_or(id, props, "Type", "application")?;
         let (hour, lcu, kind) = match ty {
             "application" => ("alb_hour", "alb_lcu_hour", "Application Load Balancer"),
             "network" => ("nlb_hour", "nlb_lcu_hour", "Network Load Balancer"),
@@ -33,14 +30,8 @@ impl<'a> Cx<'a> {
             format!("{} LCU (assumed)", trim(lcus)),
             m,
         ));
-        let scheme = match props.get("Scheme") {
-            Some(s) => self.text(s, &format!("{id}'s Scheme"))?,
-            None => "internet-facing",
-        };
-        let ip = match props.get("IpAddressType") {
-            Some(t) => self.text(t, &format!("{id}'s IpAddressType"))?,
-            None => "ipv4",
-        };
+        let scheme = self.text_or(id, props, "Scheme", "internet-facing")?;
+        let ip = self.text_or(id, props, "IpAddressType", "ipv4")?;
         if scheme == "internet-facing" && ip != "dualstack-without-public-ipv4" {
             let zones = match props.get("Subnets").or_else(|| props.get("SubnetMappings")) {
                 Some(s) => self.list_len(s, &format!("{id}'s Subnets")).ok(),
@@ -101,10 +92,7 @@ impl<'a> Cx<'a> {
         props: &'a Json,
         est: &mut Estimate,
     ) -> Result<(), String> {
-        let ty = match props.get("VpcEndpointType") {
-            Some(t) => self.text(t, &format!("{id}'s VpcEndpointType"))?,
-            None => "Gateway",
-        };
+        let ty = self.text_or(id, props, "VpcEndpointType", "Gateway")?;
         match ty {
             "Gateway" => return Ok(()),
             "Interface" => {}
