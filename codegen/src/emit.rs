@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::model::{AttrTy, Body, Field, Module, NamedType, Ty};
+use crate::model::{AttrTy, Body, Field, Module, NamedType, StructDef, Ty};
 
 /// Where the generated files come from, for their `@generated` headers.
 #[derive(Clone, Debug)]
@@ -214,10 +214,35 @@ impl Emitter<'_> {
             self.required_struct(name, &what, required, &s.fields);
         }
 
-        // constructor and setters
+        self.constructors(name, &what, s, any_required);
+        self.render_impl(name, s);
+        // Debug: the name and the JSON the value renders to.
+        let debug_render = self.rt("debug_render");
+        let debug_name = if is_resource { &self.m.type_name } else { name };
+        let _ = writeln!(
+            self.out,
+            "impl ::std::fmt::Debug for {name} {{\n#[inline]\nfn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{ {debug_render}(self, {debug_name:?}, f) }}\n}}\n"
+        );
+
+        if is_resource {
+            let resource = self.rt("Resource");
+            let _ = writeln!(
+                self.out,
+                "impl {resource} for {name} {{ const TYPE_NAME: &'static str = {:?}; }}\n",
+                self.m.type_name
+            );
+        } else {
+            let pt = self.rt("PropertyType");
+            let _ = writeln!(self.out, "impl {pt} for {name} {{}}\n");
+        }
+    }
+
+    /// `new` (with the required properties by name, in order, or none) and a setter per
+    /// optional property.
+    fn constructors(&mut self, name: &str, what: &str, s: &StructDef, any_required: bool) {
         let _ = writeln!(self.out, "impl {name} {{");
         if let Some(required) = &s.required_struct {
-            self.new_by_name(name, &what, required, &s.fields);
+            self.new_by_name(name, what, required, &s.fields);
         } else if any_required {
             let _ = writeln!(
                 self.out,
@@ -267,7 +292,10 @@ impl Emitter<'_> {
             );
         }
         self.out.push_str("}\n\n");
+    }
 
+    /// The `Render` impl: the set properties into a mapping sized for them.
+    fn render_impl(&mut self, name: &str, s: &StructDef) {
         // Render. Every non-generic function of the generated code is `#[inline]`: it is
         // then compiled only into the programs that call it, not into the library.
         let (render, cx, json, map) = (
@@ -316,26 +344,6 @@ impl Emitter<'_> {
             let _ = writeln!(self.out, "{json}::Object(m)\n}}");
         }
         self.out.push_str("}\n\n");
-
-        // Debug: the name and the JSON the value renders to.
-        let debug_render = self.rt("debug_render");
-        let debug_name = if is_resource { &self.m.type_name } else { name };
-        let _ = writeln!(
-            self.out,
-            "impl ::std::fmt::Debug for {name} {{\n#[inline]\nfn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{ {debug_render}(self, {debug_name:?}, f) }}\n}}\n"
-        );
-
-        if is_resource {
-            let resource = self.rt("Resource");
-            let _ = writeln!(
-                self.out,
-                "impl {resource} for {name} {{ const TYPE_NAME: &'static str = {:?}; }}\n",
-                self.m.type_name
-            );
-        } else {
-            let pt = self.rt("PropertyType");
-            let _ = writeln!(self.out, "impl {pt} for {name} {{}}\n");
-        }
     }
 
     /// The struct of the required fields, for a `new` that takes them by name. A plain
