@@ -40,8 +40,8 @@
 //!   values, a DB cluster's one of `CreateDBCluster`'s ([`RDS_INSTANCE_ENGINES`],
 //!   [`RDS_CLUSTER_ENGINES`]). Compared ignoring case: RDS takes `MySQL` for `mysql`, and
 //!   AWS's own sample templates write it so. Values through parameters, conditions and
-//!   mappings are followed; an engine left out (a read replica, an instance of a cluster)
-//!   is not judged.
+//!   mappings are followed (a number or boolean as the text it is passed as); an engine left
+//!   out (a read replica, an instance of a cluster) is not judged.
 //!   <https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html>,
 //!   <https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html>
 //! - EC2 instances (`FF2003`): an instance needs an AMI, from its `ImageId` or from its
@@ -327,9 +327,13 @@ fn rds_engines(cx: &mut Cx) {
                 continue;
             };
             for case in super::resolve::cases(cx, &[engine]) {
-                let Some(Json::String(e)) = &case.values[0] else {
-                    continue;
+                // A number or boolean is passed as its text, which names no engine either.
+                let e = match &case.values[0] {
+                    Some(Json::String(e)) => e.clone(),
+                    Some(v @ (Json::Number(_) | Json::Bool(_))) => v.to_string(),
+                    _ => continue,
                 };
+                let e = e.as_str();
                 if super::has_dynamic_reference(e)
                     || engines.iter().any(|k| k.eq_ignore_ascii_case(e))
                 {
@@ -1028,6 +1032,10 @@ mod tests {
                 "did you mean `postgres`?".to_owned()
             )]
         );
+        // A number is passed as its text, which names no engine.
+        let d = found("DBInstance", "12345");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].2, "`12345` is not an engine CreateDBInstance creates");
         // An instance engine is not a cluster engine.
         let d = found("DBCluster", "mariadb");
         assert_eq!(d.len(), 1, "{d:?}");
