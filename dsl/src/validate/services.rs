@@ -61,13 +61,19 @@
 //!   port an `Fn::If` may give counts as given.
 //!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-securitygroup-ingress.html>,
 //!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroupingress.html>
+//! - Target groups (`FF2003`): `Port`, `Protocol` and `VpcId` are each "Required:
+//!   Conditional. If the target is a Lambda function, this parameter does not apply.
+//!   Otherwise, this parameter is required." So a target group whose `TargetType` is absent
+//!   (`instance`, the default) or a literal other than `lambda` names all three; one an
+//!   `Fn::If` may give counts as given, and a type from an expression is not guessed.
+//!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html>
 //! - Application Load Balancers (`FF2038`, a warning): "[Application Load Balancers] You
 //!   must specify subnets from at least two Availability Zones. [Application Load Balancers
 //!   on Outposts] You must specify one Outpost subnet" (`Subnets`, and the same of
 //!   `SubnetMappings`). A load balancer of type `application` (the default) whose `Subnets`
 //!   or `SubnetMappings` is a list written out with a single item (an `Fn::If` may even
-//!   remove it) is refused unless that subnet is on an Outpost, which the template does not
-//!   say: a warning. Two subnets in one zone, or a list from a parameter, are not judged.
+//!   remove it), or with none and no subnets in the other, is refused — a single subnet
+//!   unless it is on an Outpost, which the template does not say: a warning. Two subnets in one zone, or a list from a parameter, are not judged.
 //!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html>
 
 use crate::model::json::Field;
@@ -135,6 +141,47 @@ pub(super) fn check(cx: &mut Cx) {
     instance_images(cx);
     security_group_ports(cx);
     alb_subnets(cx);
+    target_group_settings(cx);
+}
+
+/// FF2003: a target group for instances, IP addresses or a load balancer without `Port`,
+/// `Protocol` or `VpcId` (see the module notes).
+fn target_group_settings(cx: &mut Cx) {
+    let mut found = Vec::new();
+    for (id, _, props) in cx.resources_of("AWS::ElasticLoadBalancingV2::TargetGroup") {
+        let empty = JsonMap::new();
+        let props = props.unwrap_or(&empty);
+        if super::has_fn_key(props) {
+            continue;
+        }
+        // Absent: instance (the template reference's default).
+        let target = match props.field("TargetType") {
+            None => "instance".to_owned(),
+            Some(Json::String(t)) if t != "lambda" => t.clone(),
+            Some(_) => continue,
+        };
+        let missing: Vec<&str> = ["Port", "Protocol", "VpcId"]
+            .into_iter()
+            .filter(|k| !super::may_be_set(props, k))
+            .collect();
+        if !missing.is_empty() {
+            found.push((id, missing, target));
+        }
+    }
+    for (id, missing, target) in found {
+        let names: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
+        cx.report(
+            rules::REQUIRED_PROPERTY,
+            Some(id),
+            format!("{id}.Properties"),
+            format!(
+                "missing {}: a target group of target type `{target}` needs {} (only a Lambda function's does not)",
+                names.join(", "),
+                if missing.len() == 1 { "it" } else { "them" }
+            ),
+            Some(format!("set {} (the port and protocol the targets receive traffic on, and their VPC)", missing.join(", "))),
+        );
+    }
 }
 
 /// FF2038: an Application Load Balancer given a single subnet (see the module notes).
@@ -155,18 +202,27 @@ fn alb_subnets(cx: &mut Cx) {
                 continue;
             };
             // Items an Fn::If may remove count as possibly there: judged only when even
-            // with all of them there are fewer than two.
-            if list.len() < 2 && !list.is_empty() {
-                found.push((id, key));
+            // with all of them there are fewer than two. An empty list, when the other
+            // property gives no subnets either.
+            let other = if key == "Subnets" {
+                "SubnetMappings"
+            } else {
+                "Subnets"
+            };
+            if list.len() == 1 || (list.is_empty() && props.field(other).is_none()) {
+                found.push((id, key, list.len()));
             }
         }
     }
-    for (id, key) in found {
+    for (id, key, n) in found {
         cx.report(
             rules::ALB_SUBNETS,
             Some(id),
             format!("{id}.Properties.{key}"),
-            format!("an Application Load Balancer needs subnets in at least two Availability Zones; `{key}` names one (only a load balancer on an Outpost takes a single subnet)"),
+            format!(
+                "an Application Load Balancer needs subnets in at least two Availability Zones; `{key}` names {} (only a load balancer on an Outpost takes a single subnet)",
+                if n == 0 { "none" } else { "one" }
+            ),
             Some("give a subnet in each of two or more Availability Zones (the VPC's public subnets for an internet-facing load balancer)".into()),
         );
     }
@@ -833,6 +889,46 @@ fn backup(cx: &mut Cx) {
 mod tests {
 
     #[test]
+    fn a_target_group_for_instances_or_ips_names_its_port_protocol_and_vpc() {
+        let found = |props: &str| {
+            let t = format!(
+                "Conditions:\n  C: !Equals [a, a]\nResources:\n  Tg:\n    \
+                 Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties: {props}\n"
+            );
+            crate::validate::found(&t, "FF2003")
+                .into_iter()
+                .map(|d| (d.1, d.2))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            found("{TargetType: ip, Protocol: HTTP, VpcId: vpc-0123456789abcdef0}"),
+            [(
+                "Tg.Properties".to_owned(),
+                "missing `Port`: a target group of target type `ip` needs it (only a Lambda \
+                 function's does not)"
+                    .to_owned()
+            )]
+        );
+        // No type: instance, the default.
+        let d = found("{HealthCheckPath: /health}");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].1.starts_with(
+                "missing `Port`, `Protocol`, `VpcId`: a target group of target type `instance`"
+            ),
+            "{d:?}"
+        );
+        for fine in [
+            "{TargetType: lambda}",
+            "{TargetType: ip, Port: 80, Protocol: HTTP, VpcId: vpc-0123456789abcdef0}",
+            "{Port: !If [C, 80, !Ref AWS::NoValue], Protocol: HTTP, VpcId: vpc-0123456789abcdef0}",
+            "!If [C, {TargetType: lambda}, {TargetType: lambda}]",
+        ] {
+            assert!(found(fine).is_empty(), "{fine}: {:?}", found(fine));
+        }
+    }
+
+    #[test]
     fn an_application_load_balancer_with_one_subnet_is_a_warning() {
         let found = |props: &str| {
             let t = format!(
@@ -858,10 +954,12 @@ mod tests {
             found("{Subnets: [!If [C, subnet-0123456789abcdef0, !Ref AWS::NoValue]]}"),
             one("Subnets")
         );
+        assert_eq!(found("{Subnets: []}"), one("Subnets"));
         for fine in [
             "{Subnets: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]}",
             "{Subnets: !Ref Subnets}",
             "{Type: network, Subnets: [subnet-0123456789abcdef0]}",
+            "{Subnets: [], SubnetMappings: [{SubnetId: subnet-0123456789abcdef0}, {SubnetId: subnet-0123456789abcdef1}]}",
             "{Type: gateway, Subnets: [subnet-0123456789abcdef0]}",
             // A type from a parameter is not guessed.
             "{Type: !Ref Kind, Subnets: [subnet-0123456789abcdef0]}",
