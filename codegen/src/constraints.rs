@@ -277,10 +277,7 @@ fn formats(n: &Map<String, Value>, defs: Option<&Map<String, Value>>) -> Option<
         let all: Option<Vec<Value>> = alts
             .iter()
             .map(|alt| {
-                let resolved = match alt.get("$ref").and_then(Value::as_str).and_then(def_name) {
-                    Some(name) => defs.and_then(|d| d.get(name)).unwrap_or(alt),
-                    None => alt,
-                };
+                let resolved = ref_def(alt, defs).unwrap_or(alt);
                 identifier(resolved.get("format"))
             })
             .collect();
@@ -395,10 +392,7 @@ fn only_mapping_alternative(
     }
     let mut found = None;
     for alt in alts {
-        let resolved = match alt.get("$ref").and_then(Value::as_str).and_then(def_name) {
-            Some(name) => defs.and_then(|d| d.get(name)).unwrap_or(alt),
-            None => alt,
-        };
+        let resolved = ref_def(alt, defs).unwrap_or(alt);
         let a = resolved.as_object()?;
         let takes_mapping = match a.get("type") {
             Some(Value::String(t)) => t == "object",
@@ -459,8 +453,10 @@ fn only_list_alternative<'a>(
     for key in ["anyOf", "oneOf"] {
         for alt in n.get(key).and_then(Value::as_array).into_iter().flatten() {
             let own = alt.as_object()?;
-            let def = match own.get("$ref").and_then(Value::as_str).and_then(def_name) {
-                Some(name) => Some(defs?.get(name)?.as_object()?),
+            let def = match ref_def(alt, defs) {
+                Some(d) => Some(d.as_object()?),
+                // A `$ref` to a definition the schema lacks: nothing is known of it.
+                None if own.contains_key("$ref") => return None,
                 None => None,
             };
             let a = ListAlternative { own, def };
@@ -483,6 +479,20 @@ fn only_list_alternative<'a>(
         }
     }
     found
+}
+
+/// The definition an alternative's `$ref` names, when it names one the schema has.
+fn ref_def<'a>(alt: &'a Value, defs: Option<&'a Map<String, Value>>) -> Option<&'a Value> {
+    let name = alt.get("$ref").and_then(Value::as_str).and_then(def_name)?;
+    defs?.get(name)
+}
+
+/// `uniqueKeys` as kept: a non-empty list of property names.
+fn unique_keys(v: Option<&Value>) -> Option<&Value> {
+    v.filter(|k| {
+        k.as_array()
+            .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_string))
+    })
 }
 
 fn def_name(r: &str) -> Option<&str> {
@@ -577,17 +587,7 @@ impl Reducer<'_> {
         if closed {
             out.insert("additionalProperties".into(), Value::Bool(false));
         }
-        if let Some(items) = n.get("items").filter(|i| i.is_object()) {
-            out.insert("items".into(), self.reduce(items));
-        }
-        // The first items' own schemas (a DynamoDB key schema: the HASH key, then the RANGE
-        // key); each holds besides `items`.
-        if let Some(first) = n.get("prefixItems").and_then(Value::as_array)
-            && !first.is_empty()
-        {
-            let reduced: Vec<Value> = first.iter().map(|f| self.reduce(f)).collect();
-            out.insert("prefixItems".into(), Value::Array(reduced));
-        }
+        self.list_items(n.get("items"), n.get("prefixItems"), &mut out);
         if !n.contains_key("items")
             && !n.contains_key("prefixItems")
             && let Some(alt) = only_list_alternative(n, self.defs)
@@ -597,19 +597,30 @@ impl Reducer<'_> {
         Value::Object(out)
     }
 
-    /// The list keywords of the one alternative that takes a list ([`only_list_alternative`])
-    /// into `out`: a list value can only be that alternative, so they hold for every list
-    /// (and constrain nothing else).
-    fn list_alternative(&mut self, alt: &ListAlternative, out: &mut Map<String, Value>) {
-        if let Some(items) = alt.get("items").filter(|i| i.is_object()) {
+    /// `items` and `prefixItems` (the first items' own schemas, a DynamoDB key schema: the
+    /// HASH key, then the RANGE key; each holds besides `items`), reduced, into `out`.
+    fn list_items(
+        &mut self,
+        items: Option<&Value>,
+        first: Option<&Value>,
+        out: &mut Map<String, Value>,
+    ) {
+        if let Some(items) = items.filter(|i| i.is_object()) {
             out.insert("items".into(), self.reduce(items));
         }
-        if let Some(first) = alt.get("prefixItems").and_then(Value::as_array)
+        if let Some(first) = first.and_then(Value::as_array)
             && !first.is_empty()
         {
             let reduced: Vec<Value> = first.iter().map(|f| self.reduce(f)).collect();
             out.insert("prefixItems".into(), Value::Array(reduced));
         }
+    }
+
+    /// The list keywords of the one alternative that takes a list ([`only_list_alternative`])
+    /// into `out`: a list value can only be that alternative, so they hold for every list
+    /// (and constrain nothing else).
+    fn list_alternative(&mut self, alt: &ListAlternative, out: &mut Map<String, Value>) {
+        self.list_items(alt.get("items"), alt.get("prefixItems"), out);
         for key in ["minItems", "maxItems"] {
             if let Some(v) = alt.get(key).filter(|v| v.is_number())
                 && !out.contains_key(key)
@@ -620,12 +631,10 @@ impl Reducer<'_> {
         if alt.get("uniqueItems") == Some(&Value::Bool(true)) {
             out.insert("uniqueItems".into(), Value::Bool(true));
         }
-        if let Some(keys) = alt.get("uniqueKeys").and_then(Value::as_array)
-            && !keys.is_empty()
-            && keys.iter().all(Value::is_string)
+        if let Some(keys) = unique_keys(alt.get("uniqueKeys"))
             && !out.contains_key("uniqueKeys")
         {
-            out.insert("uniqueKeys".into(), Value::Array(keys.clone()));
+            out.insert("uniqueKeys".into(), keys.clone());
         }
     }
 
@@ -645,11 +654,8 @@ impl Reducer<'_> {
         }
         // cfn-lint's keyword: the items of a list are mappings no two of which have the same
         // values for these keys (a container's environment variables, by `Name`).
-        if let Some(keys) = n.get("uniqueKeys").and_then(Value::as_array)
-            && !keys.is_empty()
-            && keys.iter().all(Value::is_string)
-        {
-            out.insert("uniqueKeys".into(), Value::Array(keys.clone()));
+        if let Some(keys) = unique_keys(n.get("uniqueKeys")) {
+            out.insert("uniqueKeys".into(), keys.clone());
         }
         if let Some(e) = n.get("enum").filter(|e| e.is_array()) {
             out.insert("enum".into(), e.clone());
@@ -714,10 +720,7 @@ impl Reducer<'_> {
                 continue;
             };
             for alt in alts {
-                let resolved = match alt.get("$ref").and_then(Value::as_str).and_then(def_name) {
-                    Some(name) => defs.and_then(|d| d.get(name)).unwrap_or(alt),
-                    None => alt,
-                };
+                let resolved = ref_def(alt, defs).unwrap_or(alt);
                 let Some(a) = resolved.as_object() else {
                     continue;
                 };
