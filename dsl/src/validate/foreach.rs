@@ -883,15 +883,7 @@ impl<'b> Expander<'b> {
 
 /// The scalars of a list, as strings (`None` when an item is not a scalar).
 fn scalars(items: &[Json]) -> Option<Vec<String>> {
-    items
-        .iter()
-        .map(|x| match x {
-            Json::String(s) => Some(s.clone()),
-            Json::Number(n) => Some(n.to_string()),
-            Json::Bool(b) => Some(b.to_string()),
-            _ => None,
-        })
-        .collect()
+    items.iter().map(super::resolve::scalar_text_of).collect()
 }
 
 /// A list parameter's `Default`, split on commas and trimmed.

@@ -693,8 +693,8 @@ impl Env<'_, '_> {
             }
             Some(("Fn::FindInMap", Json::Array(a))) if a.len() >= 3 => {
                 let map = a[0].as_str()?;
-                let k1 = key_text(&self.eval(&a[1], depth + 1)?)?;
-                let k2 = key_text(&self.eval(&a[2], depth + 1)?)?;
+                let k1 = scalar_text_of(&self.eval(&a[1], depth + 1)?)?;
+                let k2 = scalar_text_of(&self.eval(&a[2], depth + 1)?)?;
                 let found = self
                     .cx
                     .mappings?
@@ -764,7 +764,9 @@ impl Env<'_, '_> {
     }
 }
 
-fn key_text(v: &Json) -> Option<String> {
+/// A string, number or boolean as the text CloudFormation passes for it (`15`, `true`,
+/// `prod`); `None` for a list, mapping or null.
+pub(crate) fn scalar_text_of(v: &Json) -> Option<String> {
     match v {
         Json::String(s) => Some(s.clone()),
         Json::Number(n) => Some(n.to_string()),

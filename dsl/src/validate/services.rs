@@ -73,7 +73,8 @@
 //!   `SubnetMappings`). A load balancer of type `application` (the default) whose `Subnets`
 //!   or `SubnetMappings` is a list written out with a single item (an `Fn::If` may even
 //!   remove it), or with none and no subnets in the other, is refused — a single subnet
-//!   unless it is on an Outpost, which the template does not say: a warning. Two subnets in one zone, or a list from a parameter, are not judged.
+//!   unless it is on an Outpost, which the template does not say: a warning. Two subnets in
+//!   one zone, or a list from a parameter, are not judged.
 //!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html>
 
 use crate::model::json::Field;
@@ -148,8 +149,8 @@ pub(super) fn check(cx: &mut Cx) {
 /// `Protocol` or `VpcId` (see the module notes).
 fn target_group_settings(cx: &mut Cx) {
     let mut found = Vec::new();
+    let empty = JsonMap::new();
     for (id, _, props) in cx.resources_of("AWS::ElasticLoadBalancingV2::TargetGroup") {
-        let empty = JsonMap::new();
         let props = props.unwrap_or(&empty);
         if super::has_fn_key(props) {
             continue;
@@ -257,13 +258,14 @@ fn security_group_ports(cx: &mut Cx) {
         }
     }
     for (id, path, missing, protocol) in found {
+        let names: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
         cx.report(
             rules::REQUIRED_PROPERTY,
             Some(id),
             path,
             format!(
                 "missing {}: a rule for protocol `{protocol}` needs a port range (for icmp, the type and code)",
-                missing.join(" and ")
+                names.join(" and ")
             ),
             Some("set FromPort and ToPort (the same port for one port; -1 and -1 for every ICMP type and code), or IpProtocol -1 for every protocol and port".to_owned()),
         );
@@ -281,17 +283,18 @@ fn port_range<'t>(
     if super::has_fn_key(m) {
         return;
     }
-    let protocol = match m.field("IpProtocol") {
-        Some(Json::String(s)) => s.clone(),
-        Some(Json::Number(n)) => n.to_string(),
-        _ => return,
+    let Some(protocol) = m
+        .field("IpProtocol")
+        .and_then(super::resolve::scalar_text_of)
+    else {
+        return;
     };
     if !PORTED_PROTOCOLS.contains(&protocol.as_str()) {
         return;
     }
-    let missing: Vec<&'static str> = ["`FromPort`", "`ToPort`"]
+    let missing: Vec<&'static str> = ["FromPort", "ToPort"]
         .into_iter()
-        .filter(|k| !super::may_be_set(m, k.trim_matches('`')))
+        .filter(|k| !super::may_be_set(m, k))
         .collect();
     if !missing.is_empty() {
         found.push((id, path, missing, protocol));
@@ -384,10 +387,11 @@ fn rds_engines(cx: &mut Cx) {
             };
             for case in super::resolve::cases(cx, &[engine]) {
                 // A number or boolean is passed as its text, which names no engine either.
-                let e = match &case.values[0] {
-                    Some(Json::String(e)) => e.clone(),
-                    Some(v @ (Json::Number(_) | Json::Bool(_))) => v.to_string(),
-                    _ => continue,
+                let Some(e) = case.values[0]
+                    .as_ref()
+                    .and_then(super::resolve::scalar_text_of)
+                else {
+                    continue;
                 };
                 let e = e.as_str();
                 if super::has_dynamic_reference(e)
