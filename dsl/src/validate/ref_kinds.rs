@@ -35,12 +35,15 @@ type Found = (String, String, String, String);
 
 pub(super) fn check(cx: &mut Cx) {
     let mut found: Vec<Found> = Vec::new();
+    // One path for all resources, deep enough for most properties without growing.
+    let mut at = Vec::with_capacity(16);
     for (id, r, kind) in cx.typed_resources() {
         if !kind.is_some_and(|k| k.starts_with("AWS::")) {
             continue;
         }
         if let Some(p) = r.field("Properties") {
-            let mut at = vec![Step::Key(id), Step::Key("Properties")];
+            at.clear();
+            at.extend([Step::Key(id), Step::Key("Properties")]);
             walk(cx, p, &mut at, &mut found);
         }
     }
