@@ -407,13 +407,12 @@ impl AutoScaling {
         stack: &mut Stack,
         target_percent: impl Into<TargetTracking>,
     ) -> &mut Self {
+        let metric = sp::PredefinedMetricType::EcsServiceAverageCpuUtilization;
         self.track(
             stack,
             "CpuScaling",
             target_percent.into(),
-            sp::PredefinedMetricSpecification::new(
-                sp::PredefinedMetricType::EcsServiceAverageCpuUtilization,
-            ),
+            sp::PredefinedMetricSpecification::new(metric),
         )
     }
 
@@ -424,13 +423,12 @@ impl AutoScaling {
         stack: &mut Stack,
         target_percent: impl Into<TargetTracking>,
     ) -> &mut Self {
+        let metric = sp::PredefinedMetricType::EcsServiceAverageMemoryUtilization;
         self.track(
             stack,
             "MemoryScaling",
             target_percent.into(),
-            sp::PredefinedMetricSpecification::new(
-                sp::PredefinedMetricType::EcsServiceAverageMemoryUtilization,
-            ),
+            sp::PredefinedMetricSpecification::new(metric),
         )
     }
 

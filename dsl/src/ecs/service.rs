@@ -366,19 +366,9 @@ pub struct Ec2ServiceProps {
     /// Subnets and security groups: required for `awsvpc` tasks, not allowed otherwise.
     /// Default: none.
     pub networking: Option<ServiceNetworking>,
-    /// Tasks to keep running ([`DesiredCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-desiredcount)).
-    /// Default: `None`, which means:
-    /// - without auto scaling, 1 task, written into the template, so that a stack update
-    ///   restores it;
-    /// - with [`Service::auto_scale`], no `DesiredCount` at all. CloudFormation sends the
-    ///   property on every update that touches the service, and ECS would set the scaled-out
-    ///   service back to it. Left out, a new service starts with 1 task (ECS's default), and
-    ///   registering the scalable target moves the count into its `min..=max` range
-    ///   ([RegisterScalableTarget](https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html));
-    ///   updates keep whatever count auto scaling reached.
-    ///
-    /// Set it with auto scaling only if you want every update to reset the count: the
-    /// validator then warns (FF4034).
+    /// Tasks to keep running. Default: `None`, with the meaning given at
+    /// [`FargateServiceProps::desired_count`] (1 task written into the template without
+    /// auto scaling; no `DesiredCount` at all with [`Service::auto_scale`]).
     pub desired_count: Option<Value<i64>>,
     /// Deployment settings. Default: circuit breaker with rollback, 100 % / 200 %.
     pub deployment: DeploymentSettings,

@@ -5,11 +5,10 @@ use super::*;
 impl<'a> Cx<'a> {
     pub(super) fn auto_scaling_group(
         &mut self,
-        id: &'a str,
-        r: &'a Json,
-        props: &'a Json,
+        res: Res<'a>,
         est: &mut Estimate,
     ) -> Result<(), String> {
+        let Res { id, props, .. } = res;
         let num = |cx: &mut Self, k: &str| -> Result<Option<f64>, String> {
             props
                 .get(k)
@@ -41,18 +40,16 @@ impl<'a> Cx<'a> {
             }
         }
         let m = self.counted(hourly, count);
-        est.lines.push(self.line(
-            id,
-            r,
+        res.add(
+            est,
             Group::Capacity,
             "EC2 instances",
             format!("{instance_type}, {}", count.describe("instance")),
             m,
-        ));
+        );
         if let Some(t) = template {
             self.block_devices(
-                id,
-                r,
+                res,
                 t.pointer("/Properties/LaunchTemplateData/BlockDeviceMappings"),
                 count,
                 est,
@@ -122,41 +119,29 @@ impl<'a> Cx<'a> {
             })
     }
 
-    pub(super) fn instance(
-        &mut self,
-        id: &'a str,
-        r: &'a Json,
-        props: &'a Json,
-        est: &mut Estimate,
-    ) -> Result<(), String> {
+    pub(super) fn instance(&mut self, res: Res<'a>, est: &mut Estimate) -> Result<(), String> {
+        let Res { id, props, .. } = res;
         let t = self.text_or(id, props, "InstanceType", "m1.small")?;
         let hourly = self.ec2_hourly(t)?;
-        est.lines.push(self.line(
-            id,
-            r,
+        res.add(
+            est,
             Group::Capacity,
             "EC2 instances",
             format!("{t}, 1 instance"),
             self.hourly(hourly),
-        ));
-        self.block_devices(
-            id,
-            r,
-            props.get("BlockDeviceMappings"),
-            Count::flat(1.0),
-            est,
-        )
+        );
+        self.block_devices(res, props.get("BlockDeviceMappings"), Count::flat(1.0), est)
     }
 
     /// The EBS volumes an instance's block device mappings ask for, per instance.
     pub(super) fn block_devices(
         &mut self,
-        id: &'a str,
-        r: &'a Json,
+        res: Res<'a>,
         mappings: Option<&'a Json>,
         n: Count,
         est: &mut Estimate,
     ) -> Result<(), String> {
+        let id = res.id;
         let mut gb_month = 0.0;
         let mut parts = Vec::new();
         for m in mappings.and_then(Json::as_array).into_iter().flatten() {
@@ -176,14 +161,13 @@ impl<'a> Cx<'a> {
             return Ok(());
         }
         let m = n.monthly(|k| gb_month * k);
-        est.lines.push(self.line(
-            id,
-            r,
+        res.add(
+            est,
             Group::Storage,
             "EBS volume",
             format!("{} per instance", parts.join(" + ")),
             m,
-        ));
+        );
         Ok(())
     }
 
@@ -196,13 +180,8 @@ impl<'a> Cx<'a> {
             .ok_or_else(|| format!("EBS volume type `{volume_type}` is not in the price table"))
     }
 
-    pub(super) fn volume(
-        &mut self,
-        id: &'a str,
-        r: &'a Json,
-        props: &'a Json,
-        est: &mut Estimate,
-    ) -> Result<(), String> {
+    pub(super) fn volume(&mut self, res: Res<'a>, est: &mut Estimate) -> Result<(), String> {
+        let Res { id, props, .. } = res;
         let size = props.get("Size").ok_or("its size comes from a snapshot")?;
         let size = self.number(size, &format!("{id}'s Size"))?;
         let (ty, per_gb) = self.volume_type(props.get("VolumeType"), id, "gp2")?;
@@ -212,14 +191,13 @@ impl<'a> Cx<'a> {
                 "{id}'s provisioned IOPS or throughput are not counted."
             ));
         }
-        est.lines.push(self.line(
-            id,
-            r,
+        res.add(
+            est,
             Group::Storage,
             "EBS volume",
             format!("{} GiB {ty}", trim(size)),
             m,
-        ));
+        );
         Ok(())
     }
 }

@@ -3,13 +3,8 @@
 use super::*;
 
 impl<'a> Cx<'a> {
-    pub(super) fn service(
-        &mut self,
-        id: &'a str,
-        r: &'a Json,
-        props: &'a Json,
-        est: &mut Estimate,
-    ) -> Result<(), String> {
+    pub(super) fn service(&mut self, res: Res<'a>, est: &mut Estimate) -> Result<(), String> {
+        let Res { id, props, .. } = res;
         let Some((td_id, td)) = props.get("TaskDefinition").and_then(|v| self.target(v)) else {
             return Err("its task definition is not in this template (its size is unknown)".into());
         };
@@ -58,8 +53,7 @@ impl<'a> Cx<'a> {
         if spot_share > 0.0 {
             detail.push_str(&format!(", {} on Spot", trim(spot_share)));
         }
-        est.lines
-            .push(self.line(id, r, Group::Service, "Fargate service", detail, monthly));
+        res.add(est, Group::Service, "Fargate service", detail, monthly);
         let fargate_tasks = |n: f64| {
             let s = shares(&strategy, n);
             s[Provider::Fargate as usize] + s[Provider::FargateSpot as usize]
@@ -69,32 +63,30 @@ impl<'a> Cx<'a> {
             typical: fargate_tasks(count.typical),
             max: fargate_tasks(count.max),
         };
-        self.task_extras(id, r, props, tasks, est)
+        self.task_extras(res, tasks, est)
     }
 
     /// A service's public IPv4 addresses (one per task) and its tasks' managed EBS volumes.
     pub(super) fn task_extras(
         &mut self,
-        id: &'a str,
-        r: &'a Json,
-        props: &'a Json,
+        res: Res<'a>,
         tasks: Count,
         est: &mut Estimate,
     ) -> Result<(), String> {
+        let Res { id, props, .. } = res;
         let public = props
             .pointer("/NetworkConfiguration/AwsvpcConfiguration/AssignPublicIp")
             .map(|v| self.text(v, &format!("{id}'s AssignPublicIp")))
             .transpose()?;
         if public == Some("ENABLED") {
             let m = self.counted(self.price_of("public_ipv4_hour"), tasks);
-            est.lines.push(self.line(
-                id,
-                r,
+            res.add(
+                est,
                 Group::Network,
                 "public IPv4 address",
                 format!("one per task: {}", tasks.describe("address")),
                 m,
-            ));
+            );
         }
         let volumes = props.get("VolumeConfigurations").and_then(Json::as_array);
         for v in volumes.into_iter().flatten() {
@@ -110,14 +102,13 @@ impl<'a> Cx<'a> {
             let (ty, per_gb) = self.volume_type(ebs.get("VolumeType"), &what, "gp3")?;
             let per_task = size * per_gb;
             let m = tasks.monthly(|k| per_task * k);
-            est.lines.push(self.line(
-                id,
-                r,
+            res.add(
+                est,
                 Group::Storage,
                 "EBS volume",
                 format!("{} GiB {ty} per task", trim(size)),
                 m,
-            ));
+            );
         }
         Ok(())
     }
@@ -366,13 +357,8 @@ impl<'a> Cx<'a> {
         Err(format!("{what} is `{text}`, not a size"))
     }
 
-    pub(super) fn express(
-        &mut self,
-        id: &'a str,
-        r: &'a Json,
-        props: &'a Json,
-        est: &mut Estimate,
-    ) -> Result<(), String> {
+    pub(super) fn express(&mut self, res: Res<'a>, est: &mut Estimate) -> Result<(), String> {
+        let Res { id, props, .. } = res;
         let size = self.fargate_size(id, props)?;
         let st = props.get("ScalingTarget");
         let num = |cx: &mut Self, k: &str, d: f64| -> Result<f64, String> {
@@ -393,14 +379,13 @@ impl<'a> Cx<'a> {
              shares between Express services is not in the template and not counted."
         ));
         let m = self.counted(size.per_hour(self), count);
-        est.lines.push(self.line(
-            id,
-            r,
+        res.add(
+            est,
             Group::Service,
             "Fargate service",
             format!("Fargate {}, {}", size.describe(), count.describe("task")),
             m,
-        ));
+        );
         Ok(())
     }
 }

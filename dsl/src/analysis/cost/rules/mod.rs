@@ -438,25 +438,6 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn line(
-        &self,
-        id: &str,
-        r: &Json,
-        group: Group,
-        kind: &'static str,
-        detail: String,
-        monthly: Monthly,
-    ) -> Line {
-        Line {
-            logical_id: id.to_owned(),
-            resource_type: type_of(r).to_owned(),
-            group,
-            kind,
-            detail,
-            monthly,
-        }
-    }
-
     fn hourly(&self, per_hour: f64) -> Monthly {
         Monthly::flat(per_hour * self.hours)
     }
@@ -478,15 +459,16 @@ impl<'a> Cx<'a> {
             return;
         }
         let props = r.get("Properties").unwrap_or(&Json::Null);
+        let res = Res { id, r, props };
         let result = match ty {
-            "AWS::ECS::Service" => self.service(id, r, props, est),
-            "AWS::ECS::ExpressGatewayService" => self.express(id, r, props, est),
-            "AWS::AutoScaling::AutoScalingGroup" => self.auto_scaling_group(id, r, props, est),
-            "AWS::EC2::Instance" => self.instance(id, r, props, est),
-            "AWS::ElasticLoadBalancingV2::LoadBalancer" => self.load_balancer(id, r, props, est),
-            "AWS::EC2::NatGateway" => self.nat_gateway(id, r, props, est),
-            "AWS::EC2::VPCEndpoint" => self.endpoint(id, r, props, est),
-            "AWS::EC2::Volume" => self.volume(id, r, props, est),
+            "AWS::ECS::Service" => self.service(res, est),
+            "AWS::ECS::ExpressGatewayService" => self.express(res, est),
+            "AWS::AutoScaling::AutoScalingGroup" => self.auto_scaling_group(res, est),
+            "AWS::EC2::Instance" => self.instance(res, est),
+            "AWS::ElasticLoadBalancingV2::LoadBalancer" => self.load_balancer(res, est),
+            "AWS::EC2::NatGateway" => self.nat_gateway(res, est),
+            "AWS::EC2::VPCEndpoint" => self.endpoint(res, est),
+            "AWS::EC2::Volume" => self.volume(res, est),
             "AWS::CloudFormation::Stack" => {
                 Err("a nested stack: estimate its template on its own".to_owned())
             }
@@ -519,7 +501,42 @@ impl<'a> Cx<'a> {
             Monthly::flat(price)
         };
         let detail = f.detail.replace("{}", &trim(quantity));
-        est.lines.push(self.line(id, r, f.group, f.kind, detail, m));
+        let res = Res {
+            id,
+            r,
+            props: &Json::Null,
+        };
+        res.add(est, f.group, f.kind, detail, m);
+    }
+}
+
+/// The resource a rule prices: its logical ID, its entry in the template and its
+/// `Properties` (`null` when it has none).
+#[derive(Clone, Copy)]
+struct Res<'a> {
+    id: &'a str,
+    r: &'a Json,
+    props: &'a Json,
+}
+
+impl Res<'_> {
+    /// Add a priced line for this resource to `est`.
+    fn add(
+        self,
+        est: &mut Estimate,
+        group: Group,
+        kind: &'static str,
+        detail: String,
+        monthly: Monthly,
+    ) {
+        est.lines.push(Line {
+            logical_id: self.id.to_owned(),
+            resource_type: type_of(self.r).to_owned(),
+            group,
+            kind,
+            detail,
+            monthly,
+        });
     }
 }
 

@@ -3,13 +3,8 @@
 use super::*;
 
 impl<'a> Cx<'a> {
-    pub(super) fn load_balancer(
-        &mut self,
-        id: &'a str,
-        r: &'a Json,
-        props: &'a Json,
-        est: &mut Estimate,
-    ) -> Result<(), String> {
+    pub(super) fn load_balancer(&mut self, res: Res<'a>, est: &mut Estimate) -> Result<(), String> {
+        let Res { id, props, .. } = res;
         let ty = self.text_or(id, props, "Type", "application")?;
         let (hour, lcu, kind) = match ty {
             "application" => ("alb_hour", "alb_lcu_hour", "Application Load Balancer"),
@@ -22,14 +17,13 @@ impl<'a> Cx<'a> {
         };
         let lcus = self.assumed("lcu_per_load_balancer");
         let m = self.hourly(self.price_of(hour) + lcus * self.price_of(lcu));
-        est.lines.push(self.line(
-            id,
-            r,
+        res.add(
+            est,
             Group::LoadBalancer,
             kind,
             format!("{} LCU (assumed)", trim(lcus)),
             m,
-        ));
+        );
         let scheme = self.text_or(id, props, "Scheme", "internet-facing")?;
         let ip = self.text_or(id, props, "IpAddressType", "ipv4")?;
         if scheme == "internet-facing" && ip != "dualstack-without-public-ipv4" {
@@ -44,25 +38,19 @@ impl<'a> Cx<'a> {
                 2
             });
             let m = self.hourly(self.price_of("public_ipv4_hour") * zones as f64);
-            est.lines.push(self.line(
-                id,
-                r,
+            res.add(
+                est,
                 Group::Network,
                 "public IPv4 address",
                 format!("one per zone: {zones}"),
                 m,
-            ));
+            );
         }
         Ok(())
     }
 
-    pub(super) fn nat_gateway(
-        &mut self,
-        id: &'a str,
-        r: &'a Json,
-        props: &'a Json,
-        est: &mut Estimate,
-    ) -> Result<(), String> {
+    pub(super) fn nat_gateway(&mut self, res: Res<'a>, est: &mut Estimate) -> Result<(), String> {
+        let Res { props, .. } = res;
         let private = props.get("ConnectivityType").and_then(Json::as_str) == Some("private");
         let gb = self.price_of("nat_gateway_gb");
         self.assume(format!(
@@ -74,24 +62,18 @@ impl<'a> Cx<'a> {
         } else {
             "a NAT gateway (its Elastic IP counted on its own)"
         };
-        est.lines.push(self.line(
-            id,
-            r,
+        res.add(
+            est,
             Group::Network,
             "NAT gateway",
             what.into(),
             self.hourly(self.price_of("nat_gateway_hour")),
-        ));
+        );
         Ok(())
     }
 
-    pub(super) fn endpoint(
-        &mut self,
-        id: &'a str,
-        r: &'a Json,
-        props: &'a Json,
-        est: &mut Estimate,
-    ) -> Result<(), String> {
+    pub(super) fn endpoint(&mut self, res: Res<'a>, est: &mut Estimate) -> Result<(), String> {
+        let Res { id, props, .. } = res;
         let ty = self.text_or(id, props, "VpcEndpointType", "Gateway")?;
         match ty {
             "Gateway" => return Ok(()),
@@ -110,14 +92,13 @@ impl<'a> Cx<'a> {
         });
         self.assume("Data through interface endpoints is not counted.".to_owned());
         let m = self.hourly(self.price_of("interface_endpoint_hour") * zones as f64);
-        est.lines.push(self.line(
-            id,
-            r,
+        res.add(
+            est,
             Group::Network,
             "interface VPC endpoint",
             format!("in {zones} zone(s)"),
             m,
-        ));
+        );
         Ok(())
     }
 }
