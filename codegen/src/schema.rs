@@ -136,16 +136,7 @@ impl Schema {
 
     /// A list of strings at the root (`readOnlyProperties`, ...).
     pub fn root_list(&self, key: &str) -> Vec<String> {
-        self.root
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
+        strings(self.root.get(key))
     }
 
     /// The pointer a `$ref` at `ptr` leads to, following chains of references.
@@ -443,8 +434,12 @@ fn own_props(ptr: &str, obj: &Map<String, Value>) -> Vec<(String, Option<String>
 }
 
 fn required_of(obj: &Map<String, Value>) -> BTreeSet<String> {
-    obj.get("required")
-        .and_then(Value::as_array)
+    strings(obj.get("required")).into_iter().collect()
+}
+
+/// The strings of a list value (other items skipped; nothing when it is not a list).
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
         .map(|a| {
             a.iter()
                 .filter_map(Value::as_str)

@@ -361,20 +361,13 @@ mod tests {
     use super::*;
     use crate::ecs::{
         ContainerProps, Ec2Capacity, Ec2CapacityProps, FargateService, FargateServiceProps,
-        FargateSize, Schedule, ScheduledTask, ScheduledTaskProps, ServiceNetworking,
-        TaskDefinition, TaskDefinitionProps,
+        Schedule, ScheduledTask, ScheduledTaskProps, ServiceNetworking, TaskDefinition,
     };
     use crate::model::stack::Parameter;
     use serde_json::json;
 
     fn fargate_task(stack: &mut Stack) -> TaskDefinition {
-        let task = TaskDefinition::new(
-            stack,
-            "Task",
-            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-        );
-        task.add_container(stack, ContainerProps::new("app", "busybox"));
-        task
+        crate::ecs::test_task(stack, "Task", ContainerProps::new("app", "busybox"))
     }
 
     /// Issue #10, 3: services and scheduled tasks run in a cluster this app did not create,

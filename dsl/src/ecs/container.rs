@@ -634,13 +634,9 @@ mod tests {
     #[test]
     fn udp_port_mappings_say_udp() {
         let mut stack = Stack::new("S");
-        let task = TaskDefinition::new(
+        let _task = crate::ecs::test_task(
             &mut stack,
             "Task",
-            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-        );
-        task.add_container(
-            &mut stack,
             ContainerProps {
                 port_mappings: vec![PortMapping::udp(53).host_port(53), PortMapping::tcp(53)],
                 ..ContainerProps::new("dns", ContainerImage::registry("example.com/dns:1"))
@@ -778,12 +774,8 @@ mod tests {
     #[test]
     fn registry_images_grant_no_ecr_access() {
         let mut stack = Stack::new("S");
-        let task = TaskDefinition::new(
-            &mut stack,
-            "Task",
-            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-        );
-        task.add_container(&mut stack, ContainerProps::new("web", "nginx:1.27"));
+        let _task =
+            crate::ecs::test_task(&mut stack, "Task", ContainerProps::new("web", "nginx:1.27"));
         let t = stack.to_template().unwrap();
         assert!(!t.to_json().contains("ecr:"));
     }
@@ -791,12 +783,7 @@ mod tests {
     #[test]
     fn container_mistakes_are_diagnostics() {
         let mut stack = Stack::new("S");
-        let task = TaskDefinition::new(
-            &mut stack,
-            "Task",
-            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-        );
-        task.add_container(&mut stack, ContainerProps::new("web", "nginx"));
+        let task = crate::ecs::test_task(&mut stack, "Task", ContainerProps::new("web", "nginx"));
         task.add_container(
             &mut stack,
             ContainerProps {

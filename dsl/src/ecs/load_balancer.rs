@@ -999,7 +999,7 @@ fn skip_plain_http(stack: &mut Stack, listener: &Handle<elb::Listener>) {
 #[cfg(test)]
 mod tests {
     use super::super::{
-        Cluster, ClusterProps, ContainerProps, FargateSize, ServiceNetworking, TaskDefinition,
+        Cluster, ClusterProps, ContainerProps, ServiceNetworking, TaskDefinition,
         TaskDefinitionProps,
     };
     use super::*;
@@ -1011,12 +1011,11 @@ mod tests {
     fn web_service() -> (Stack, FargateServiceProps) {
         let mut stack = Stack::new("S");
         let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
-        let task = TaskDefinition::new(
+        let task = crate::ecs::test_task(
             &mut stack,
             "Task",
-            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+            ContainerProps::new("web", "nginx").port(8080),
         );
-        task.add_container(&mut stack, ContainerProps::new("web", "nginx").port(8080));
         let service = FargateServiceProps::new(
             &cluster,
             &task,
@@ -1221,12 +1220,11 @@ mod tests {
     fn services_join_an_existing_listener_or_target_group() {
         let mut stack = Stack::new("S");
         let cluster = Cluster::from_name("shared");
-        let task = TaskDefinition::new(
+        let task = crate::ecs::test_task(
             &mut stack,
             "Task",
-            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+            ContainerProps::new("web", "nginx").port(8080),
         );
-        task.add_container(&mut stack, ContainerProps::new("web", "nginx").port(8080));
         let net = || {
             ServiceNetworking::new(
                 "vpc-0123456789abcdef0",
@@ -1301,12 +1299,11 @@ mod tests {
 
         // A rule without a condition is refused at synth.
         let mut stack = Stack::new("S");
-        let task = TaskDefinition::new(
+        let task = crate::ecs::test_task(
             &mut stack,
             "Task",
-            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+            ContainerProps::new("web", "nginx").port(8080),
         );
-        task.add_container(&mut stack, ContainerProps::new("web", "nginx").port(8080));
         let api = FargateService::new(
             &mut stack,
             "Api",

@@ -151,6 +151,19 @@ pub(crate) fn ecs_role(
     role
 }
 
+/// For the constructs' tests: task definition `id`, the smallest Fargate size (0.25 vCPU,
+/// 512 MiB), with the one container `container`.
+#[cfg(test)]
+fn test_task(stack: &mut crate::Stack, id: &str, container: ContainerProps) -> TaskDefinition {
+    let task = TaskDefinition::new(
+        stack,
+        id,
+        TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
+    );
+    task.add_container(stack, container);
+    task
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

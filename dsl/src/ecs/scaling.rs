@@ -687,20 +687,15 @@ fn step_alarm(
 #[cfg(test)]
 mod tests {
     use super::super::{
-        Cluster, ClusterProps, ContainerProps, FargateService, FargateServiceProps, FargateSize,
-        ServiceNetworking, TaskDefinition, TaskDefinitionProps,
+        Cluster, ClusterProps, ContainerProps, FargateService, FargateServiceProps,
+        ServiceNetworking,
     };
     use super::*;
     use serde_json::json;
 
     fn service(stack: &mut Stack) -> FargateService {
         let cluster = Cluster::new(stack, "Cluster", ClusterProps::default());
-        let task = TaskDefinition::new(
-            stack,
-            "Task",
-            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-        );
-        task.add_container(stack, ContainerProps::new("w", "busybox"));
+        let task = crate::ecs::test_task(stack, "Task", ContainerProps::new("w", "busybox"));
         FargateService::new(
             stack,
             "Worker",
@@ -739,12 +734,7 @@ mod tests {
 
         let mut stack = Stack::new("S");
         let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
-        let task = TaskDefinition::new(
-            &mut stack,
-            "Task",
-            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-        );
-        task.add_container(&mut stack, ContainerProps::new("w", "busybox"));
+        let task = crate::ecs::test_task(&mut stack, "Task", ContainerProps::new("w", "busybox"));
         let svc = FargateService::new(
             &mut stack,
             "Worker",

@@ -963,12 +963,7 @@ mod tests {
 
     fn setup(stack: &mut Stack) -> (Cluster, TaskDefinition) {
         let cluster = Cluster::new(stack, "Cluster", ClusterProps::default());
-        let task = TaskDefinition::new(
-            stack,
-            "Job",
-            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-        );
-        task.add_container(stack, ContainerProps::new("job", "busybox"));
+        let task = crate::ecs::test_task(stack, "Job", ContainerProps::new("job", "busybox"));
         (cluster, task)
     }
 

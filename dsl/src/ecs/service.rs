@@ -1074,9 +1074,7 @@ impl Deref for Ec2Service {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{
-        ClusterProps, ContainerProps, Ec2NetworkMode, FargateSize, TaskDefinitionProps,
-    };
+    use super::super::{ClusterProps, ContainerProps, Ec2NetworkMode, TaskDefinitionProps};
     use super::*;
     use serde_json::json;
 
@@ -1087,12 +1085,8 @@ mod tests {
 
     fn setup(stack: &mut Stack) -> (Cluster, TaskDefinition) {
         let cluster = Cluster::new(stack, "Cluster", ClusterProps::default());
-        let task = TaskDefinition::new(
-            stack,
-            "Task",
-            TaskDefinitionProps::fargate(FargateSize::CPU_256_MEM_512),
-        );
-        task.add_container(stack, ContainerProps::new("web", "nginx").port(80));
+        let task =
+            crate::ecs::test_task(stack, "Task", ContainerProps::new("web", "nginx").port(80));
         (cluster, task)
     }
 

@@ -84,6 +84,7 @@ const INLINE: &str = "Policies";
 
 /// Where policy documents are: (resource type, property, kind). [`INLINE`] means each
 /// item's `PolicyDocument`.
+#[rustfmt::skip]
 const PLACES: &[(&str, &str, Kind)] = &[
     ("AWS::IAM::Role", "AssumeRolePolicyDocument", Kind::Trust),
     ("AWS::IAM::Role", INLINE, Kind::Identity),
@@ -94,31 +95,11 @@ const PLACES: &[(&str, &str, Kind)] = &[
     ("AWS::IAM::RolePolicy", "PolicyDocument", Kind::Identity),
     ("AWS::IAM::UserPolicy", "PolicyDocument", Kind::Identity),
     ("AWS::IAM::GroupPolicy", "PolicyDocument", Kind::Identity),
-    (
-        "AWS::S3::BucketPolicy",
-        "PolicyDocument",
-        Kind::Resource("S3 bucket policy"),
-    ),
-    (
-        "AWS::SQS::QueuePolicy",
-        "PolicyDocument",
-        Kind::Resource("SQS queue policy"),
-    ),
-    (
-        "AWS::SNS::TopicPolicy",
-        "PolicyDocument",
-        Kind::Resource("SNS topic policy"),
-    ),
-    (
-        "AWS::ECR::Repository",
-        "RepositoryPolicyText",
-        Kind::Resource("ECR repository policy"),
-    ),
-    (
-        "AWS::KMS::Key",
-        "KeyPolicy",
-        Kind::Resource("KMS key policy"),
-    ),
+    ("AWS::S3::BucketPolicy", "PolicyDocument", Kind::Resource("S3 bucket policy")),
+    ("AWS::SQS::QueuePolicy", "PolicyDocument", Kind::Resource("SQS queue policy")),
+    ("AWS::SNS::TopicPolicy", "PolicyDocument", Kind::Resource("SNS topic policy")),
+    ("AWS::ECR::Repository", "RepositoryPolicyText", Kind::Resource("ECR repository policy")),
+    ("AWS::KMS::Key", "KeyPolicy", Kind::Resource("KMS key policy")),
 ];
 
 /// The elements of a policy document.
