@@ -706,24 +706,14 @@ mod tests {
     /// instance role and the security group's description are options.
     #[test]
     fn group_and_role_options() {
-        let mut stack = Stack::new("S");
-        let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::default());
-        Ec2Capacity::new(
-            &mut stack,
-            "Asg",
-            &cluster,
-            Ec2CapacityProps {
-                group_tags: vec![("team".into(), "platform".into())],
-                update_policy: Some(json!({"AutoScalingRollingUpdate": {"MaxBatchSize": 1}})),
-                extra_instance_managed_policies: vec![
-                    "arn:aws:iam::123456789012:policy/agent".into(),
-                ],
-                security_group_description: Some("legacy instances".into()),
-                ..Ec2CapacityProps::new("vpc-1", Value::lit(vec!["subnet-a".into()]))
-            },
-        );
-        let t = stack.to_template().unwrap();
-        let r = &t.body()["Resources"];
+        let t = build(|p| Ec2CapacityProps {
+            group_tags: vec![("team".into(), "platform".into())],
+            update_policy: Some(json!({"AutoScalingRollingUpdate": {"MaxBatchSize": 1}})),
+            extra_instance_managed_policies: vec!["arn:aws:iam::123456789012:policy/agent".into()],
+            security_group_description: Some("legacy instances".into()),
+            ..p
+        });
+        let r = &t["Resources"];
         assert_eq!(
             r["AsgAutoScalingGroup"]["Properties"]["Tags"],
             json!([{"Key": "team", "PropagateAtLaunch": true, "Value": "platform"}])

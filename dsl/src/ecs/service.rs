@@ -383,14 +383,13 @@ pub struct Ec2ServiceProps {
     pub placement_constraints: Vec<PlacementConstraint>,
     /// The service name. Default: none, CloudFormation generates one.
     pub service_name: Option<Value<String>>,
-    /// Cloud Map registration. Default: none.
+    /// Cloud Map registration, as [`FargateServiceProps::cloud_map`]. Default: none.
     pub cloud_map: Option<CloudMapOptions>,
-    /// Service Connect: join a namespace as a client, and serve named ports to it.
-    /// Default: none.
+    /// Service Connect, as [`FargateServiceProps::service_connect`]. Default: none.
     pub service_connect: Option<ServiceConnect>,
     /// ECS Exec, as [`FargateServiceProps::enable_execute_command`]. Default: `false`.
     pub enable_execute_command: Value<bool>,
-    /// An EBS volume ECS creates for each task ([`ManagedEbsVolume`]). Default: none.
+    /// A per-task EBS volume, as [`FargateServiceProps::ebs_volume`]. Default: none.
     pub ebs_volume: Option<ManagedEbsVolume>,
 }
 

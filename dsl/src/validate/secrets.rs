@@ -68,6 +68,14 @@ fn references_below(
     let references = |v: &Json, names: &[String], path: &mut String, out: &mut Vec<_>| {
         references_below(v, names, path, out, depth + 1);
     };
+    // The value `x` at `path` + `sep` + `key`.
+    let below = |x: &Json, sep: &str, key: &str, path: &mut String, out: &mut Vec<_>| {
+        let len = path.len();
+        path.push_str(sep);
+        path.push_str(key);
+        references(x, names, path, out);
+        path.truncate(len);
+    };
     let is_secret = |n: &str| names.iter().any(|s| s == n);
     match v {
         Json::Array(a) => {
@@ -99,11 +107,7 @@ fn references_below(
                         }
                         if let Some(vars) = vars {
                             for (k, x) in vars {
-                                let len = path.len();
-                                path.push_str("[1].");
-                                path.push_str(k);
-                                references(x, names, path, out);
-                                path.truncate(len);
+                                below(x, "[1].", k, path, out);
                             }
                         }
                     }
@@ -113,11 +117,7 @@ fn references_below(
                 return;
             }
             for (k, x) in m {
-                let len = path.len();
-                path.push('.');
-                path.push_str(k);
-                references(x, names, path, out);
-                path.truncate(len);
+                below(x, ".", k, path, out);
             }
         }
         _ => {}
