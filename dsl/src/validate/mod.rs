@@ -434,7 +434,8 @@ pub(crate) fn push_index(path: &mut String, i: usize) {
 /// `a.b.c`: the parts of a diagnostic path joined with dots (without the formatting
 /// machinery: the walks build one for every resource, property and policy statement).
 pub(crate) fn dotted(parts: &[&str]) -> String {
-    let mut path = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    // Room for the walks that go deeper from here without regrowing at every level.
+    let mut path = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 48);
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
             path.push('.');
