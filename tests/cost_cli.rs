@@ -7,34 +7,11 @@ mod all_examples;
 mod support;
 
 use ferroform::analysis::cost::{Group, estimate};
-
-fn app_run(app: ferroform::App, args: &[&str]) -> (u8, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut argv = vec!["app"];
-    argv.extend_from_slice(args);
-    let code = app.run_with(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    )
-}
-
-fn tool(args: &[&str]) -> (u8, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut argv = vec!["ferroform"];
-    argv.extend_from_slice(args);
-    let code = ferroform::cli::main_with(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    )
-}
+use support::programs::{run_app, run_cli};
 
 #[test]
 fn the_container_journey_costs_its_service_load_balancer_logs_and_repository() {
-    let (code, out, err) = app_run(
+    let (code, out, err) = run_app(
         all_examples::container_journey::app(),
         &["cost", "--region", "us-east-1"],
     );
@@ -70,7 +47,7 @@ fn the_container_journey_costs_its_service_load_balancer_logs_and_repository() {
 
 #[test]
 fn json_output_is_one_document_with_a_total() {
-    let (code, out, err) = app_run(
+    let (code, out, err) = run_app(
         all_examples::container_journey::app(),
         &["cost", "--format", "json", "--region", "eu-west-1"],
     );
@@ -84,7 +61,7 @@ fn json_output_is_one_document_with_a_total() {
 
 #[test]
 fn a_region_without_prices_is_a_usage_error_naming_the_regions() {
-    let (code, out, err) = app_run(
+    let (code, out, err) = run_app(
         all_examples::container_journey::app(),
         &["cost", "--region", "af-south-1"],
     );
@@ -108,7 +85,7 @@ fn template_files_through_the_binary() {
         "Resources:\n  Nat:\n    Type: AWS::EC2::NatGateway\n",
     );
     let (a, b) = (a.display().to_string(), b.display().to_string());
-    let (code, out, err) = tool(&[
+    let (code, out, err) = run_cli(&[
         "cost",
         "--template",
         &a,
@@ -135,10 +112,10 @@ fn template_files_through_the_binary() {
         "{out}"
     );
     let missing = dir.path().join("missing.json").display().to_string();
-    let (code, _, err) = tool(&["cost", "--template", &missing]);
+    let (code, _, err) = run_cli(&["cost", "--template", &missing]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("missing.json"), "{err}");
-    let (code, _, err) = tool(&["cost"]);
+    let (code, _, err) = run_cli(&["cost"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no templates"), "{err}");
 }
@@ -232,8 +209,8 @@ fn cost_help_names_the_table_date_and_regions() {
         app
     };
     for (code, out, err) in [
-        tool(&["cost", "--help"]),
-        app_run(app(), &["cost", "--help"]),
+        run_cli(&["cost", "--help"]),
+        run_app(app(), &["cost", "--help"]),
     ] {
         assert_eq!(code, 0, "{err}");
         assert!(

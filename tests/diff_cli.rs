@@ -8,19 +8,8 @@
 
 mod support;
 
-use ferroform::cli::{EXIT_CHANGES, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main_with};
-
-fn run(args: &[&str]) -> (u8, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut argv = vec!["ferroform"];
-    argv.extend_from_slice(args);
-    let code = main_with(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    )
-}
+use ferroform::cli::{EXIT_CHANGES, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use support::programs::run_cli;
 
 /// The deployed version: the task role reads one bucket's objects; the database password
 /// is a NoEcho parameter whose default is also written into an SSM parameter.
@@ -118,7 +107,7 @@ fn assert_no_secret(text: &str) {
 #[test]
 fn a_widened_policy_needs_approval_and_no_echo_defaults_never_show() {
     let f = files();
-    let (code, out, err) = run(&["diff", &f.old, &f.new]);
+    let (code, out, err) = run_cli(&["diff", &f.old, &f.new]);
     assert_eq!(code, EXIT_OK, "{out}{err}");
     assert!(err.is_empty(), "{err}");
     assert_no_secret(&out);
@@ -161,7 +150,7 @@ fn a_widened_policy_needs_approval_and_no_echo_defaults_never_show() {
 #[test]
 fn going_back_narrows_the_policy_and_deletes_the_queue() {
     let f = files();
-    let (code, out, err) = run(&["diff", &f.new, &f.old]);
+    let (code, out, err) = run_cli(&["diff", &f.new, &f.old]);
     assert_eq!(code, EXIT_OK, "{out}{err}");
     assert_no_secret(&out);
     assert!(
@@ -176,10 +165,10 @@ fn going_back_narrows_the_policy_and_deletes_the_queue() {
 #[test]
 fn fail_on_change_exits_3_only_when_the_templates_differ() {
     let f = files();
-    let (code, out, _) = run(&["diff", &f.old, &f.new, "--fail-on-change"]);
+    let (code, out, _) = run_cli(&["diff", &f.old, &f.new, "--fail-on-change"]);
     assert_eq!(code, EXIT_CHANGES, "{out}");
     assert_no_secret(&out);
-    let (code, out, err) = run(&["diff", "--fail-on-change", &f.new, &f.new]);
+    let (code, out, err) = run_cli(&["diff", "--fail-on-change", &f.new, &f.new]);
     assert_eq!(code, EXIT_OK, "{out}{err}");
     assert_eq!(
         out,
@@ -198,7 +187,7 @@ fn the_same_template_in_yaml_and_json_has_no_differences() {
         "t.json",
         r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::Sub": "${AWS::StackName}-jobs"}}}}}"#,
     );
-    let (code, out, err) = run(&[
+    let (code, out, err) = run_cli(&[
         "diff",
         &yaml.display().to_string(),
         &json.display().to_string(),
@@ -218,7 +207,7 @@ fn unreadable_invalid_and_missing_arguments() {
         .to_string();
     let missing = dir.join("missing.yaml").display().to_string();
 
-    let (code, out, err) = run(&["diff", &f.old, &missing]);
+    let (code, out, err) = run_cli(&["diff", &f.old, &missing]);
     assert_eq!(code, EXIT_USAGE, "{out}{err}");
     assert!(out.is_empty(), "{out}");
     assert!(
@@ -226,7 +215,7 @@ fn unreadable_invalid_and_missing_arguments() {
         "{err}"
     );
 
-    let (code, out, err) = run(&["diff", &broken, &f.new]);
+    let (code, out, err) = run_cli(&["diff", &broken, &f.new]);
     assert_eq!(code, EXIT_INVALID, "{out}{err}");
     assert!(out.is_empty(), "{out}");
     assert!(
@@ -234,14 +223,14 @@ fn unreadable_invalid_and_missing_arguments() {
         "{err}"
     );
 
-    let (code, _, err) = run(&["diff", &f.old]);
+    let (code, _, err) = run_cli(&["diff", &f.old]);
     assert_eq!(code, EXIT_USAGE, "{err}");
     assert!(err.contains("NEW"), "{err}");
 }
 
 #[test]
 fn help_names_both_files_and_the_exit_codes() {
-    let (code, out, _) = run(&["diff", "--help"]);
+    let (code, out, _) = run_cli(&["diff", "--help"]);
     assert_eq!(code, EXIT_OK);
     assert!(out.contains("--fail-on-change"), "{out}");
     // `cargo test --workspace` builds one `ferroform` binary for every package, with the
@@ -260,6 +249,6 @@ fn help_names_both_files_and_the_exit_codes() {
             "{out}"
         );
     }
-    let (_, out, _) = run(&["--help"]);
+    let (_, out, _) = run_cli(&["--help"]);
     assert!(out.contains("diff"), "{out}");
 }

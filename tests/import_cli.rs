@@ -5,18 +5,7 @@ mod support;
 
 use std::path::Path;
 
-use ferroform::cli::main_with;
-
-fn run(args: &[&str]) -> (u8, String, String) {
-    let argv = std::iter::once("ferroform").chain(args.iter().copied());
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = main_with(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    )
-}
+use support::programs::run_cli;
 
 /// A fresh directory for one test, removed when the test is done.
 fn dir(name: &str) -> support::TempDir {
@@ -35,7 +24,7 @@ const LOGS: &str = "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Prop
 fn a_template_prints_a_program_or_writes_a_project() {
     let d = dir("ok");
     let file = write(&d, "web.yaml", LOGS);
-    let (code, out, err) = run(&["import", &file]);
+    let (code, out, err) = run_cli(&["import", &file]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("pub fn web() -> Stack"), "{out}");
     assert!(
@@ -45,7 +34,7 @@ fn a_template_prints_a_program_or_writes_a_project() {
     assert!(out.contains("fn main() -> ExitCode"), "{out}");
 
     let project = d.join("project");
-    let (code, _, err) = run(&["import", &file, "--out", &project.display().to_string()]);
+    let (code, _, err) = run_cli(&["import", &file, "--out", &project.display().to_string()]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("imported 1 stack into"), "{err}");
     let cargo = std::fs::read_to_string(project.join("Cargo.toml")).expect("Cargo.toml");
@@ -67,12 +56,12 @@ fn a_template_prints_a_program_or_writes_a_project() {
 
     // Only the program.
     let rs = d.join("web.rs");
-    let (code, _, err) = run(&["import", &file, "--out", &rs.display().to_string()]);
+    let (code, _, err) = run_cli(&["import", &file, "--out", &rs.display().to_string()]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read_to_string(&rs).expect("web.rs"), out);
 
     // A project directory that is not empty is refused, and left as it was.
-    let (code, _, err) = run(&["import", &file, "--out", &project.display().to_string()]);
+    let (code, _, err) = run_cli(&["import", &file, "--out", &project.display().to_string()]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("not empty"), "{err}");
 }
@@ -86,7 +75,7 @@ fn an_invalid_template_exits_1_and_writes_nothing() {
         "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 31\n      Nope: 1\n",
     );
     let project = d.join("out");
-    let (code, out, err) = run(&["import", &file, "--out", &project.display().to_string()]);
+    let (code, out, err) = run_cli(&["import", &file, "--out", &project.display().to_string()]);
     assert_eq!(code, 1, "{err}");
     assert!(out.is_empty());
     assert!(err.contains("Logs.Properties.Nope"), "{err}");
@@ -102,11 +91,11 @@ fn an_invalid_template_exits_1_and_writes_nothing() {
 fn a_file_that_does_not_parse_exits_2() {
     let d = dir("parse");
     let file = write(&d, "broken.yaml", "Resources: [\n");
-    let (code, out, err) = run(&["import", &file]);
+    let (code, out, err) = run_cli(&["import", &file]);
     assert_eq!(code, 2, "{err}");
     assert!(out.is_empty());
     assert!(err.contains("broken.yaml"), "{err}");
-    let (code, _, err) = run(&["import", &d.join("missing.yaml").display().to_string()]);
+    let (code, _, err) = run_cli(&["import", &d.join("missing.yaml").display().to_string()]);
     assert_eq!(code, 2, "{err}");
 }
 
@@ -118,7 +107,7 @@ fn a_program_file_is_never_written_through_a_link() {
     let victim = write(&d, "victim.txt", "keep me");
     let link = d.join("web.rs");
     std::os::unix::fs::symlink(&victim, &link).expect("symlink");
-    let (code, _, err) = run(&["import", &file, "--out", &link.display().to_string()]);
+    let (code, _, err) = run_cli(&["import", &file, "--out", &link.display().to_string()]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("symbolic link"), "{err}");
     assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
@@ -137,7 +126,7 @@ fn several_templates_are_one_app_in_deploy_order() {
         "platform.yaml",
         "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\nOutputs:\n  Name:\n    Value: !Ref Logs\n    Export:\n      Name: shared-name\n",
     );
-    let (code, out, err) = run(&["import", &consumer, &producer]);
+    let (code, out, err) = run_cli(&["import", &consumer, &producer]);
     assert_eq!(code, 0, "{err}");
     let platform = out.find("app.add(platform_stack)").expect("platform added");
     let service = out.find("app.add(service_stack)").expect("service added");

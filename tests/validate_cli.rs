@@ -3,7 +3,7 @@
 
 mod support;
 
-use ferroform::cli::main_with;
+use support::programs::run_cli;
 
 fn corpus(name: &str) -> String {
     support::tests_file(&format!("corpus/{name}"))
@@ -11,22 +11,9 @@ fn corpus(name: &str) -> String {
         .to_string()
 }
 
-fn run(args: &[&str]) -> (u8, String, String) {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut argv = vec!["ferroform"];
-    argv.extend_from_slice(args);
-    let code = main_with(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    )
-}
-
 #[test]
 fn a_clean_template_exits_0_and_names_its_capabilities() {
-    let (code, out, err) = run(&["validate", &corpus("valid/peers_fargate.yaml")]);
+    let (code, out, err) = run_cli(&["validate", &corpus("valid/peers_fargate.yaml")]);
     assert_eq!(code, 0, "{out}{err}");
     // One warning: its DesiredCount on an auto-scaled service (FF4034) is reset on updates.
     assert!(
@@ -38,7 +25,7 @@ fn a_clean_template_exits_0_and_names_its_capabilities() {
 
 #[test]
 fn errors_print_like_a_compiler_and_exit_1() {
-    let (code, out, _) = run(&["validate", &corpus("samples/fargate-broken.yaml")]);
+    let (code, out, _) = run_cli(&["validate", &corpus("samples/fargate-broken.yaml")]);
     assert_eq!(code, 1);
     assert!(
         out.contains("error[FF4001]: Fargate cpu 256 does not allow memory 4096 MiB"),
@@ -56,7 +43,7 @@ fn errors_print_like_a_compiler_and_exit_1() {
 
 #[test]
 fn json_format_has_the_documented_shape() {
-    let (code, out, _) = run(&[
+    let (code, out, _) = run_cli(&[
         "validate",
         "--format",
         "json",
@@ -99,33 +86,33 @@ fn json_format_has_the_documented_shape() {
 #[test]
 fn warnings_pass_unless_strict() {
     let file = corpus("conditional_reference.yaml");
-    let (code, out, _) = run(&["validate", &file]);
+    let (code, out, _) = run_cli(&["validate", &file]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("warning[FF3011]"), "{out}");
-    let (code, _, _) = run(&["validate", "--strict", &file]);
+    let (code, _, _) = run_cli(&["validate", "--strict", &file]);
     assert_eq!(code, 1);
 }
 
 #[test]
 fn unreadable_or_unparsable_input_exits_2() {
-    let (code, _, err) = run(&["validate", "/nonexistent/template.yaml"]);
+    let (code, _, err) = run_cli(&["validate", "/nonexistent/template.yaml"]);
     assert_eq!(code, 2);
     assert!(err.contains("cannot read"), "{err}");
     let dir = support::temp_dir("validate-cli");
     let bad = dir.path().join("bad.yaml");
     std::fs::write(&bad, "Resources: [unclosed\n").unwrap();
-    let (code, _, err) = run(&["validate", bad.to_str().unwrap()]);
+    let (code, _, err) = run_cli(&["validate", bad.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("invalid YAML"), "{err}");
-    let (code, _, _) = run(&["validate"]);
+    let (code, _, _) = run_cli(&["validate"]);
     assert_eq!(code, 2);
-    let (code, _, _) = run(&["validate", "--format", "xml", &corpus("valid/efs_rds.yaml")]);
+    let (code, _, _) = run_cli(&["validate", "--format", "xml", &corpus("valid/efs_rds.yaml")]);
     assert_eq!(code, 2);
 }
 
 #[test]
 fn long_help_lists_every_rule() {
-    let (code, out, _) = run(&["validate", "--help"]);
+    let (code, out, _) = run_cli(&["validate", "--help"]);
     assert_eq!(code, 0);
     for r in ferroform::rules::validator_rules() {
         assert!(out.contains(r.id), "--help lacks {}", r.id);
@@ -138,13 +125,13 @@ fn long_help_lists_every_rule() {
 fn a_nested_template_is_read_beside_the_file_given() {
     // The corpus case names `nested/worker.yaml`, relative to its own directory: found
     // whatever the working directory, and the corrected twin passes.
-    let (code, out, err) = run(&["validate", &corpus("nested_parameters.yaml")]);
+    let (code, out, err) = run_cli(&["validate", &corpus("nested_parameters.yaml")]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("error[FF2030]"), "{out}");
     assert!(
         out.contains("`BatchSizes` is not a parameter of the nested template nested/worker.yaml"),
         "{out}"
     );
-    let (code, out, err) = run(&["validate", &corpus("nested_parameters.fixed.yaml")]);
+    let (code, out, err) = run_cli(&["validate", &corpus("nested_parameters.fixed.yaml")]);
     assert_eq!(code, 0, "{out}{err}");
 }

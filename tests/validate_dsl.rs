@@ -10,6 +10,9 @@ use ferroform::validate::validate;
 use ferroform::{App, Severity, Stack, pseudo};
 
 mod all_examples;
+mod support;
+
+use support::programs::run_app;
 
 fn container() -> td::ContainerDefinition {
     td::ContainerDefinition::new(td::ContainerDefinitionRequired {
@@ -302,19 +305,6 @@ fn the_500_resource_fleet_has_only_the_inline_body_warning() {
     );
 }
 
-fn run(app: App, args: &[&str]) -> (u8, String, String) {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut argv = vec!["app"];
-    argv.extend_from_slice(args);
-    let code = app.run_with(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    )
-}
-
 fn warning_app() -> App {
     // An output that refers to a conditional resource without its condition: FF3011.
     let mut stack = Stack::new("Web");
@@ -330,19 +320,19 @@ fn warning_app() -> App {
 
 #[test]
 fn synth_prints_warnings_and_strict_refuses_them() {
-    let (code, out, err) = run(warning_app(), &["synth"]);
+    let (code, out, err) = run_app(warning_app(), &["synth"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("AWS::Logs::LogGroup"));
     assert!(err.contains("warning[FF3011]"), "{err}");
     assert!(err.contains("LogsName.Value.Ref"), "{err}");
-    let (code, out, err) = run(warning_app(), &["synth", "--strict"]);
+    let (code, out, err) = run_app(warning_app(), &["synth", "--strict"]);
     assert_eq!(code, 1, "{err}");
     assert!(out.is_empty());
 }
 
 #[test]
 fn app_validate_reports_json_and_exit_codes() {
-    let (code, out, _) = run(warning_app(), &["validate", "--format", "json"]);
+    let (code, out, _) = run_app(warning_app(), &["validate", "--format", "json"]);
     assert_eq!(code, 0);
     let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(doc["errors"], 0);
@@ -354,10 +344,10 @@ fn app_validate_reports_json_and_exit_codes() {
     assert_eq!(doc["diagnostics"][0]["logical_id"], "LogsName");
     // The output's value refers to the conditional resource.
     assert_eq!(doc["diagnostics"][0]["path"], "LogsName.Value.Ref");
-    let (code, _, _) = run(warning_app(), &["validate", "--strict"]);
+    let (code, _, _) = run_app(warning_app(), &["validate", "--strict"]);
     assert_eq!(code, 1);
     let bad = task_app("256", "4096", vec![container()]);
-    let (code, out, _) = run(bad, &["validate"]);
+    let (code, out, _) = run_app(bad, &["validate"]);
     assert_eq!(code, 1);
     assert!(
         out.contains("error[FF4001]: Fargate cpu 256 does not allow memory 4096 MiB"),
@@ -367,6 +357,6 @@ fn app_validate_reports_json_and_exit_codes() {
         out.contains("with cpu 256 use memory 512, 1024 or 2048 (MiB)"),
         "{out}"
     );
-    let (code, _, err) = run(warning_app(), &["validate", "Nope"]);
+    let (code, _, err) = run_app(warning_app(), &["validate", "Nope"]);
     assert_eq!(code, 2, "{err}");
 }

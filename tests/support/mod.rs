@@ -7,9 +7,12 @@
 //!   `SKIPPED: <reason>` to stderr and returns early.
 //! * [`run_cfn_lint`]: cfn-lint over files, giving its exit code (a bit mask) and output.
 //! * [`temp_dir`]: a fresh directory under `std::env::temp_dir()`, removed on drop.
+//! * [`programs`]: the command lines run in memory, and a small stack to run them on.
 //!
-//! Standard library only.
+//! Standard library only, but for [`programs`] (ferroform and serde_json).
 #![allow(dead_code)]
+
+pub mod programs;
 
 use std::ffi::OsStr;
 use std::fs;
