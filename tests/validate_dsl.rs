@@ -7,7 +7,7 @@ use ferroform::resources::applicationautoscaling::{self as aas, scalable_target}
 use ferroform::resources::ecs::{self, task_definition as td};
 use ferroform::resources::{ecr, logs};
 use ferroform::validate::validate;
-use ferroform::{App, Severity, Stack, pseudo};
+use ferroform::{App, Resource, Severity, Stack, pseudo};
 
 mod all_examples;
 mod support;
@@ -50,11 +50,48 @@ fn task_app(cpu: &str, memory: &str, containers: Vec<td::ContainerDefinition>) -
     })
 }
 
-/// `bad` is refused with only the error `rule` on `Task` at `path`, and its `twin` is clean.
+/// The stack `Web` whose only resource `id` is `bad` is refused with only the error `rule`
+/// on `id` at `path`; with its `twin` in its place instead, it is clean.
 #[track_caller]
-fn task_refused_twin_clean(bad: &App, rule: &str, path: &str, twin: &App) {
-    assert_eq!(refused(bad), error(rule, "Task", path));
-    clean(twin);
+fn refused_twin_clean<T: Resource>(id: &str, bad: T, rule: &str, path: &str, twin: T) {
+    let app = |resource: T| {
+        one("Web", |s| {
+            s.add(id, resource);
+        })
+    };
+    assert_eq!(refused(&app(bad)), error(rule, id, path));
+    clean(&app(twin));
+}
+
+/// A Fargate task of `cpu` is refused (FF4001, on its memory) with `refused_memory`, and
+/// clean with `accepted_memory`.
+#[track_caller]
+fn memory_refused_twin_clean(cpu: &str, refused_memory: &str, accepted_memory: &str) {
+    refused_twin_clean(
+        "Task",
+        fargate_task(cpu, refused_memory, vec![container()]),
+        "FF4001",
+        "Task.Properties.Memory",
+        fargate_task(cpu, accepted_memory, vec![container()]),
+    );
+}
+
+/// A Fargate task (256 units, 512 MiB) whose one container is `bad` is refused with only
+/// the error `rule` at `path`; with `twin` instead it is clean.
+#[track_caller]
+fn container_refused_twin_clean(
+    bad: td::ContainerDefinition,
+    rule: &str,
+    path: &str,
+    twin: td::ContainerDefinition,
+) {
+    refused_twin_clean(
+        "Task",
+        fargate_task("256", "512", vec![bad]),
+        rule,
+        path,
+        fargate_task("256", "512", vec![twin]),
+    );
 }
 
 /// What a test compares of a diagnostic: `(severity, rule, logical id, path)`.
@@ -107,43 +144,33 @@ fn error(rule: &str, id: &str, path: &str) -> Vec<Found> {
 #[test]
 fn fargate_cpu_memory_pair() {
     // 256 cpu units allow 512, 1024 or 2048 MiB.
-    task_refused_twin_clean(
-        &task_app("256", "4096", vec![container()]),
-        "FF4001",
-        "Task.Properties.Memory",
-        &task_app("256", "2048", vec![container()]),
-    );
+    memory_refused_twin_clean("256", "4096", "2048");
 }
 
 #[test]
 fn fargate_unit_forms() {
     // "0.5 vCPU" is 512 units: 1 to 4 GB.
-    task_refused_twin_clean(
-        &task_app("0.5 vCPU", "8 GB", vec![container()]),
-        "FF4001",
-        "Task.Properties.Memory",
-        &task_app("0.5 vCPU", "4 GB", vec![container()]),
-    );
+    memory_refused_twin_clean("0.5 vCPU", "8 GB", "4 GB");
 }
 
 #[test]
 fn no_essential_container() {
-    task_refused_twin_clean(
-        &task_app("256", "512", vec![container().essential(false)]),
+    container_refused_twin_clean(
+        container().essential(false),
         "FF4005",
         "Task.Properties.ContainerDefinitions",
-        &task_app("256", "512", vec![container().essential(true)]),
+        container().essential(true),
     );
 }
 
 #[test]
 fn awsvpc_host_port() {
     let mapping = |host: i64| vec![td::PortMapping::new().container_port(80).host_port(host)];
-    task_refused_twin_clean(
-        &task_app("256", "512", vec![container().port_mappings(mapping(8080))]),
+    container_refused_twin_clean(
+        container().port_mappings(mapping(8080)),
         "FF4008",
         "Task.Properties.ContainerDefinitions[0].PortMappings[0].HostPort",
-        &task_app("256", "512", vec![container().port_mappings(mapping(80))]),
+        container().port_mappings(mapping(80)),
     );
 }
 
@@ -159,48 +186,34 @@ fn awslogs_needs_region() {
         }
         td::LogConfiguration::new("awslogs").options(opts)
     };
-    task_refused_twin_clean(
-        &task_app(
-            "256",
-            "512",
-            vec![container().log_configuration(logging(false))],
-        ),
+    container_refused_twin_clean(
+        container().log_configuration(logging(false)),
         "FF4010",
         "Task.Properties.ContainerDefinitions[0].LogConfiguration.Options",
-        &task_app(
-            "256",
-            "512",
-            vec![container().log_configuration(logging(true))],
-        ),
+        container().log_configuration(logging(true)),
     );
 }
 
 #[test]
 fn log_retention_from_the_allowed_set() {
-    let bad = one("Web", |s| {
-        s.add("Logs", logs::LogGroup::new().retention_in_days(15));
-    });
-    assert_eq!(
-        refused(&bad),
-        error("FF2005", "Logs", "Logs.Properties.RetentionInDays")
+    refused_twin_clean(
+        "Logs",
+        logs::LogGroup::new().retention_in_days(15),
+        "FF2005",
+        "Logs.Properties.RetentionInDays",
+        logs::LogGroup::new().retention_in_days(14),
     );
-    clean(&one("Web", |s| {
-        s.add("Logs", logs::LogGroup::new().retention_in_days(14));
-    }));
 }
 
 #[test]
 fn ecr_repository_name_pattern() {
-    let bad = one("Web", |s| {
-        s.add("Repo", ecr::Repository::new().repository_name("Web_App"));
-    });
-    assert_eq!(
-        refused(&bad),
-        error("FF2006", "Repo", "Repo.Properties.RepositoryName")
+    refused_twin_clean(
+        "Repo",
+        ecr::Repository::new().repository_name("Web_App"),
+        "FF2006",
+        "Repo.Properties.RepositoryName",
+        ecr::Repository::new().repository_name("web_app"),
     );
-    clean(&one("Web", |s| {
-        s.add("Repo", ecr::Repository::new().repository_name("web_app"));
-    }));
 }
 
 #[test]
@@ -214,16 +227,13 @@ fn scalable_target_min_above_max() {
             service_namespace: scalable_target::ServiceNamespace::Ecs.into(),
         })
     };
-    let bad = one("Web", |s| {
-        s.add("Target", target(2, 5));
-    });
-    assert_eq!(
-        refused(&bad),
-        error("FF4032", "Target", "Target.Properties.MinCapacity")
+    refused_twin_clean(
+        "Target",
+        target(2, 5),
+        "FF4032",
+        "Target.Properties.MinCapacity",
+        target(5, 2),
     );
-    clean(&one("Web", |s| {
-        s.add("Target", target(5, 2));
-    }));
 }
 
 #[test]
