@@ -6,32 +6,19 @@
 mod support;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ferroform::{App, Format, RawResource, Stack, Template};
 use serde_json::{Value as Json, json};
 
 use support::dir_snapshot;
+use support::programs::versioned_stack;
 
 const MANIFEST: &str = "ferroform.manifest.json";
 
-/// A valid stack named `name` with one resource whose property mentions `version`.
-fn stack(name: &str, version: &str) -> Stack {
-    let mut s = Stack::new(name);
-    s.description(format!("{name} {version}"));
-    s.add_raw(
-        "Param",
-        RawResource::new(
-            "AWS::SSM::Parameter",
-            json!({"Type": "String", "Value": format!("{name}-{version}")}),
-        ),
-    );
-    s
-}
-
 /// A stack with a duplicate logical ID (FF1002).
 fn invalid_stack(name: &str) -> Stack {
-    let mut s = stack(name, "bad");
+    let mut s = versioned_stack(name, "bad");
     s.add_raw(
         "Param",
         RawResource::new("AWS::SSM::Parameter", json!({"Type": "String"})),
@@ -48,7 +35,7 @@ fn app_of(stacks: Vec<Stack>) -> App {
 }
 
 fn app(names: &[&str], version: &str) -> App {
-    app_of(names.iter().map(|n| stack(n, version)).collect())
+    app_of(names.iter().map(|n| versioned_stack(n, version)).collect())
 }
 
 struct Run {
@@ -102,6 +89,31 @@ fn files(dir: &Path) -> Vec<String> {
     support::dir_names(dir)
 }
 
+/// A fresh temporary directory named after `label`, and its `out` subdirectory (not created).
+fn out_dir(label: &str) -> (support::TempDir, PathBuf) {
+    let tmp = support::temp_dir(label);
+    let dir = tmp.join("out");
+    (tmp, dir)
+}
+
+/// [`out_dir`] once `synth --out` of the stacks `names` (version 1) has succeeded there.
+fn synthesized_out_dir(label: &str, names: &[&str]) -> (support::TempDir, PathBuf) {
+    let (tmp, dir) = out_dir(label);
+    synth_out(app(names, "1"), &dir, &[]).exits(0);
+    (tmp, dir)
+}
+
+/// `DIR/<name>.template.json` is the JSON template of the stack `name` at `version`.
+#[track_caller]
+fn assert_json_template(dir: &Path, name: &str, version: &str, why: &str) {
+    let path = dir.join(format!("{name}.template.json"));
+    assert_eq!(
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display())),
+        template_of(versioned_stack(name, version)).to_json(),
+        "{why}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 
 #[test]
@@ -115,7 +127,7 @@ fn list_prints_the_stacks_in_order() {
 fn synth_of_one_stack_prints_it_to_stdout() {
     let r = run(app(&["Web"], "1"), &["synth"]);
     r.exits(0);
-    assert_eq!(r.out, template_of(stack("Web", "1")).to_json());
+    assert_eq!(r.out, template_of(versioned_stack("Web", "1")).to_json());
     let v: Json = serde_json::from_str(&r.out).expect("stdout is the JSON template");
     assert_eq!(
         v["Resources"]["Param"]["Properties"]["Value"],
@@ -124,7 +136,7 @@ fn synth_of_one_stack_prints_it_to_stdout() {
 
     let r = run(app(&["Web"], "1"), &["synth", "--format", "yaml"]);
     r.exits(0);
-    assert_eq!(r.out, template_of(stack("Web", "1")).to_yaml());
+    assert_eq!(r.out, template_of(versioned_stack("Web", "1")).to_yaml());
     let v: Json = serde_yaml::from_str(&r.out).expect("stdout is the YAML template");
     assert_eq!(
         v["Resources"]["Param"]["Properties"]["Value"],
@@ -135,7 +147,7 @@ fn synth_of_one_stack_prints_it_to_stdout() {
     // one named stack of several
     let r = run(app(&["Network", "Web"], "1"), &["synth", "Web"]);
     r.exits(0);
-    assert_eq!(r.out, template_of(stack("Web", "1")).to_json());
+    assert_eq!(r.out, template_of(versioned_stack("Web", "1")).to_json());
 }
 
 #[test]
@@ -227,8 +239,7 @@ fn out_dir_is_created_with_a_template_per_stack_and_a_manifest() {
         ]
     );
     for name in ["Network", "Web"] {
-        let text = fs::read_to_string(dir.join(format!("{name}.template.json"))).unwrap();
-        assert_eq!(text, template_of(stack(name, "1")).to_json(), "{name}");
+        assert_json_template(&dir, name, "1", name);
     }
     let manifest = read_json(&dir.join(MANIFEST));
     assert_eq!(
@@ -250,10 +261,7 @@ fn out_dir_is_created_with_a_template_per_stack_and_a_manifest() {
 #[test]
 fn unchanged_templates_are_left_as_they_are_and_changed_ones_rewritten() {
     use std::time::{Duration, SystemTime};
-    let tmp = support::temp_dir("cli-unchanged");
-    let dir = tmp.join("out");
-    let r = synth_out(app(&["Network", "Web"], "1"), &dir, &[]);
-    r.exits(0);
+    let (_tmp, dir) = synthesized_out_dir("cli-unchanged", &["Network", "Web"]);
     // Age every file, so a rewrite shows in its modification time.
     let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
     for f in files(&dir) {
@@ -264,7 +272,10 @@ fn unchanged_templates_are_left_as_they_are_and_changed_ones_rewritten() {
 
     // Web changes, Network does not.
     let r = synth_out(
-        app_of(vec![stack("Network", "1"), stack("Web", "2")]),
+        app_of(vec![
+            versioned_stack("Network", "1"),
+            versioned_stack("Web", "2"),
+        ]),
         &dir,
         &[],
     );
@@ -280,8 +291,7 @@ fn unchanged_templates_are_left_as_they_are_and_changed_ones_rewritten() {
         "same stacks: the manifest is not rewritten"
     );
     assert_ne!(mtime("Web.template.json"), old, "changed: rewritten");
-    let web = fs::read_to_string(dir.join("Web.template.json")).unwrap();
-    assert_eq!(web, template_of(stack("Web", "2")).to_json());
+    assert_json_template(&dir, "Web", "2", "Web's new template");
     assert!(
         r.err.contains("unchanged") && r.err.contains("Network.template.json"),
         "{}",
@@ -298,7 +308,10 @@ fn unchanged_templates_are_left_as_they_are_and_changed_ones_rewritten() {
     let text = fs::read_to_string(&net).unwrap();
     fs::write(&net, text.replace("Network 1", "Network 9")).unwrap();
     let r = synth_out(
-        app_of(vec![stack("Network", "1"), stack("Web", "2")]),
+        app_of(vec![
+            versioned_stack("Network", "1"),
+            versioned_stack("Web", "2"),
+        ]),
         &dir,
         &[],
     );
@@ -308,10 +321,7 @@ fn unchanged_templates_are_left_as_they_are_and_changed_ones_rewritten() {
 
 #[test]
 fn a_stack_removed_from_the_app_loses_its_template_and_nothing_else() {
-    let tmp = support::temp_dir("cli-stale");
-    let dir = tmp.join("out");
-    let r = synth_out(app(&["Network", "Data", "Web"], "1"), &dir, &[]);
-    r.exits(0);
+    let (_tmp, dir) = synthesized_out_dir("cli-stale", &["Network", "Data", "Web"]);
     // files that are not ours, some looking like ours
     fs::write(dir.join("notes.txt"), "keep me").unwrap();
     fs::write(dir.join("Other.template.json"), "{}").unwrap();
@@ -319,8 +329,7 @@ fn a_stack_removed_from_the_app_loses_its_template_and_nothing_else() {
     fs::create_dir(dir.join("sub")).unwrap();
     fs::write(dir.join("sub").join("Data.template.json"), "{}").unwrap();
 
-    let r = synth_out(app(&["Network", "Web"], "2"), &dir, &[]);
-    r.exits(0);
+    synth_out(app(&["Network", "Web"], "2"), &dir, &[]).exits(0);
     assert_eq!(
         files(&dir),
         [
@@ -343,11 +352,7 @@ fn a_stack_removed_from_the_app_loses_its_template_and_nothing_else() {
         "hand-written"
     );
     assert!(dir.join("sub").join("Data.template.json").exists());
-    assert_eq!(
-        fs::read_to_string(dir.join("Web.template.json")).unwrap(),
-        template_of(stack("Web", "2")).to_json(),
-        "rewritten"
-    );
+    assert_json_template(&dir, "Web", "2", "rewritten");
     let manifest = read_json(&dir.join(MANIFEST));
     assert_eq!(
         manifest["stacks"],
@@ -360,8 +365,7 @@ fn a_stack_removed_from_the_app_loses_its_template_and_nothing_else() {
 
 #[test]
 fn a_tampered_manifest_never_deletes_files_outside_our_templates() {
-    let tmp = support::temp_dir("cli-tamper");
-    let dir = tmp.join("out");
+    let (tmp, dir) = out_dir("cli-tamper");
     fs::create_dir_all(&dir).unwrap();
     let outside = tmp.join("Outside.template.json");
     fs::write(&outside, "{}").unwrap();
@@ -378,8 +382,7 @@ fn a_tampered_manifest_never_deletes_files_outside_our_templates() {
         .to_string(),
     )
     .unwrap();
-    let r = synth_out(app(&["Web"], "1"), &dir, &[]);
-    r.exits(0);
+    synth_out(app(&["Web"], "1"), &dir, &[]).exits(0);
     assert!(outside.exists(), "a file outside DIR is never deleted");
     assert!(dir.join("notes.txt").exists());
     assert!(dir.join("Cargo.toml").exists());
@@ -388,21 +391,15 @@ fn a_tampered_manifest_never_deletes_files_outside_our_templates() {
 
 #[test]
 fn synthesizing_some_stacks_keeps_the_templates_of_the_others() {
-    let tmp = support::temp_dir("cli-subset");
-    let dir = tmp.join("out");
-    let r = synth_out(app(&["Network", "Web"], "1"), &dir, &[]);
-    r.exits(0);
-    let r = synth_out(app(&["Network", "Web"], "2"), &dir, &["Web"]);
-    r.exits(0);
-    assert_eq!(
-        fs::read_to_string(dir.join("Network.template.json")).unwrap(),
-        template_of(stack("Network", "1")).to_json(),
-        "Network was not synthesized this time: its template stays"
+    let (_tmp, dir) = synthesized_out_dir("cli-subset", &["Network", "Web"]);
+    synth_out(app(&["Network", "Web"], "2"), &dir, &["Web"]).exits(0);
+    assert_json_template(
+        &dir,
+        "Network",
+        "1",
+        "Network was not synthesized this time: its template stays",
     );
-    assert_eq!(
-        fs::read_to_string(dir.join("Web.template.json")).unwrap(),
-        template_of(stack("Web", "2")).to_json()
-    );
+    assert_json_template(&dir, "Web", "2", "Web was synthesized again");
     let manifest = read_json(&dir.join(MANIFEST));
     let stacks = manifest["stacks"].as_object().unwrap();
     assert!(
@@ -413,19 +410,15 @@ fn synthesizing_some_stacks_keeps_the_templates_of_the_others() {
 
 #[test]
 fn switching_to_yaml_replaces_the_json_templates() {
-    let tmp = support::temp_dir("cli-yaml");
-    let dir = tmp.join("out");
-    let r = synth_out(app(&["Network", "Web"], "1"), &dir, &[]);
-    r.exits(0);
-    let r = synth_out(app(&["Network", "Web"], "1"), &dir, &["--format", "yaml"]);
-    r.exits(0);
+    let (_tmp, dir) = synthesized_out_dir("cli-yaml", &["Network", "Web"]);
+    synth_out(app(&["Network", "Web"], "1"), &dir, &["--format", "yaml"]).exits(0);
     assert_eq!(
         files(&dir),
         ["Network.template.yaml", "Web.template.yaml", MANIFEST]
     );
     assert_eq!(
         fs::read_to_string(dir.join("Web.template.yaml")).unwrap(),
-        template_of(stack("Web", "1")).render(Format::Yaml)
+        template_of(versioned_stack("Web", "1")).render(Format::Yaml)
     );
     let manifest = read_json(&dir.join(MANIFEST));
     assert_eq!(
@@ -433,8 +426,7 @@ fn switching_to_yaml_replaces_the_json_templates() {
         json!({"template": "Web.template.yaml"})
     );
     // and back
-    let r = synth_out(app(&["Network", "Web"], "1"), &dir, &["--format", "json"]);
-    r.exits(0);
+    synth_out(app(&["Network", "Web"], "1"), &dir, &["--format", "json"]).exits(0);
     assert_eq!(
         files(&dir),
         ["Network.template.json", "Web.template.json", MANIFEST]
@@ -443,12 +435,11 @@ fn switching_to_yaml_replaces_the_json_templates() {
 
 #[test]
 fn an_invalid_stack_writes_nothing() {
-    let tmp = support::temp_dir("cli-invalid");
-    let dir = tmp.join("out");
+    let (_tmp, dir) = out_dir("cli-invalid");
 
     // DIR does not exist yet: it is not created
     let r = synth_out(
-        app_of(vec![stack("Network", "1"), invalid_stack("Web")]),
+        app_of(vec![versioned_stack("Network", "1"), invalid_stack("Web")]),
         &dir,
         &[],
     );
@@ -462,19 +453,18 @@ fn an_invalid_stack_writes_nothing() {
     assert!(!dir.exists(), "DIR must not be created");
 
     // DIR holds an earlier run: it is left exactly as it was, valid stacks included
-    let r = synth_out(app(&["Network", "Web", "Old"], "1"), &dir, &[]);
-    r.exits(0);
+    synth_out(app(&["Network", "Web", "Old"], "1"), &dir, &[]).exits(0);
     fs::write(dir.join("notes.txt"), "mine").unwrap();
     let before = dir_snapshot(&dir);
     let r = synth_out(
-        app_of(vec![stack("Network", "2"), invalid_stack("Web")]),
+        app_of(vec![versioned_stack("Network", "2"), invalid_stack("Web")]),
         &dir,
         &[],
     );
     r.exits(1);
     assert_eq!(dir_snapshot(&dir), before, "the directory is unchanged");
     let r = synth_out(
-        app_of(vec![stack("Network", "2"), invalid_stack("Web")]),
+        app_of(vec![versioned_stack("Network", "2"), invalid_stack("Web")]),
         &dir,
         &["--format", "yaml"],
     );
@@ -501,8 +491,7 @@ fn an_unwritable_out_dir_is_a_usage_error() {
 
 #[test]
 fn two_stacks_with_the_same_name_are_invalid() {
-    let tmp = support::temp_dir("cli-dup-stack");
-    let dir = tmp.join("out");
+    let (_tmp, dir) = out_dir("cli-dup-stack");
     let r = synth_out(app(&["Web", "Web"], "1"), &dir, &[]);
     r.exits(1);
     assert!(r.err.contains("FF1006"), "{}", r.err);

@@ -9,22 +9,13 @@ mod support;
 use std::fs;
 use std::path::Path;
 
-use ferroform::{App, RawResource, Stack};
-use serde_json::json;
+use ferroform::App;
+use support::programs::versioned_stack;
 
 fn app(names: &[&str], version: &str) -> App {
     let mut app = App::new();
     for name in names {
-        let mut s = Stack::new(*name);
-        s.description(format!("{name} {version}"));
-        s.add_raw(
-            "Param",
-            RawResource::new(
-                "AWS::SSM::Parameter",
-                json!({"Type": "String", "Value": format!("{name}-{version}")}),
-            ),
-        );
-        app.add(s);
+        app.add(versioned_stack(name, version));
     }
     app
 }
