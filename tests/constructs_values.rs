@@ -22,6 +22,15 @@ fn networking(stack: &mut Stack) -> ServiceNetworking {
     ServiceNetworking::new(vpc.to_ref(), subnets.to_ref())
 }
 
+/// The parameter `name` of `stack`, `"true"` or `"false"`, as a construct's flag.
+fn flag_parameter(stack: &mut Stack, name: &str) -> Value<bool> {
+    stack
+        .parameter(name, Parameter::string().allowed_values(["true", "false"]))
+        .to_ref()
+        .cast_expr()
+        .unwrap()
+}
+
 /// A cluster and a Fargate task definition (256 cpu units, 512 MiB) running `container`.
 fn cluster_and_task(stack: &mut Stack, container: ContainerProps) -> (Cluster, TaskDefinition) {
     let cluster = Cluster::new(stack, "Cluster", ClusterProps::default());
@@ -172,14 +181,7 @@ fn scheduled(enabled: Option<bool>, count: Option<i64>) -> Result<Template, Stri
     let net = networking(&mut stack);
     let enabled: Value<bool> = match enabled {
         Some(b) => b.into(),
-        None => stack
-            .parameter(
-                "Enabled",
-                Parameter::string().allowed_values(["true", "false"]),
-            )
-            .to_ref()
-            .cast_expr()
-            .unwrap(),
+        None => flag_parameter(&mut stack, "Enabled"),
     };
     let task_count: Value<i64> = match count {
         Some(n) => n.into(),
@@ -248,10 +250,7 @@ fn a_literal_task_count_is_checked_and_a_value_is_not() {
 fn ecs_exec_can_be_decided_at_deploy_time() {
     let mut stack = Stack::new("Web");
     let net = networking(&mut stack);
-    let exec = stack.parameter(
-        "Exec",
-        Parameter::string().allowed_values(["true", "false"]),
-    );
+    let exec = flag_parameter(&mut stack, "Exec");
     let (cluster, task) = cluster_and_task(
         &mut stack,
         ContainerProps::new("web", "public.ecr.aws/nginx/nginx:1.27"),
@@ -260,7 +259,7 @@ fn ecs_exec_can_be_decided_at_deploy_time() {
         &mut stack,
         "Web",
         FargateServiceProps {
-            enable_execute_command: exec.to_ref().cast_expr().unwrap(),
+            enable_execute_command: exec,
             ..FargateServiceProps::new(&cluster, &task, net)
         },
     );
