@@ -13,7 +13,7 @@ use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
 use aws_sdk_cloudformation::operation::describe_stack_resource::DescribeStackResourceOutput;
 use aws_sdk_cloudformation::types::{
-    ChangeAction, ChangeSetType, ResourceStatus, StackEvent, StackResourceDetail, StackStatus,
+    ChangeSetType, ResourceStatus, StackEvent, StackResourceDetail, StackStatus,
 };
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::describe_tasks::DescribeTasksOutput;
@@ -26,10 +26,7 @@ use ferroform::deploy::{self, DeployOptions, ErrorKind};
 
 #[path = "support/mocked.rs"]
 mod mocked;
-use mocked::{
-    Rec, change, create_change_set, created_change_set, execute_change_set, missing, rt, session,
-    stack,
-};
+use mocked::{Rec, adds, create_change_set, execute_change_set, missing, rt, session, stack};
 
 const SERVICE_ARN: &str = "arn:aws:ecs:us-east-1:123456789012:service/prod/web-Service-1";
 
@@ -101,12 +98,7 @@ fn a_service_whose_tasks_stop_is_explained_while_the_stack_is_in_progress() {
                 .build()
         });
     let create = create_change_set(ChangeSetType::Create);
-    let describe_cs = created_change_set(vec![change(
-        ChangeAction::Add,
-        "Service",
-        "AWS::ECS::Service",
-        None,
-    )]);
+    let describe_cs = adds("Service", "AWS::ECS::Service");
     let execute = execute_change_set();
     let s = session(&[
         &describe,

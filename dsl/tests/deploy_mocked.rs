@@ -15,7 +15,7 @@ use aws_sdk_cloudformation::operation::{
     execute_change_set::ExecuteChangeSetOutput,
 };
 use aws_sdk_cloudformation::types::{
-    ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Output, Parameter, Replacement,
+    ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Parameter, Replacement,
     ResourceStatus, StackEvent, StackStatus,
 };
 use aws_smithy_mocks::mock;
@@ -27,7 +27,7 @@ mod mocked;
 use mocked::{
     CS_ID, Creation, Rec, STACK_ID, Update, change, create_change_set, created_change_set,
     delete_change_set, delete_stack, deployed_template, describing, execute_change_set, existing,
-    missing, new_stack, rt, session, stack, web_stack,
+    missing, new_stack, output, rt, session, stack, web_stack,
 };
 
 fn event(
@@ -163,12 +163,10 @@ fn rollback_complete_is_deleted_only_with_confirmation_then_created_with_outputs
         .output(|| {
             describing(
                 web_stack(StackStatus::CreateComplete)
-                    .outputs(
-                        Output::builder()
-                            .output_key("RepoUri")
-                            .output_value("123456789012.dkr.ecr.us-east-1.amazonaws.com/web")
-                            .build(),
-                    )
+                    .outputs(output(
+                        "RepoUri",
+                        "123456789012.dkr.ecr.us-east-1.amazonaws.com/web",
+                    ))
                     .build(),
             )
         })

@@ -413,17 +413,15 @@ fn verbose_logs_show_the_deploy_and_never_a_no_echo_value() {
 mod mocked {
     use aws_sdk_cloudformation::Client;
     use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
-    use aws_sdk_cloudformation::types::{
-        ChangeAction, ChangeSetType, Output, ResourceStatus, StackEvent, StackStatus,
-    };
+    use aws_sdk_cloudformation::types::{ChangeSetType, ResourceStatus, StackEvent, StackStatus};
     use aws_smithy_mocks::mock;
     use aws_smithy_types::DateTime;
     use ferroform::Template;
     use ferroform::deploy::{self, DeployOptions};
 
     use super::shared_mocks::{
-        Rec, STACK_ID, change, create_change_set, created_change_set, describing,
-        execute_change_set, missing, rt, session, web_stack,
+        Rec, STACK_ID, adds, create_change_set, describing, execute_change_set, missing, output,
+        rt, session, web_stack,
     };
 
     fn event(n: u32, logical: &str, ty: &str, status: ResourceStatus, reason: &str) -> StackEvent {
@@ -450,18 +448,8 @@ mod mocked {
             .output(|| {
                 describing(
                     web_stack(StackStatus::CreateComplete)
-                        .outputs(
-                            Output::builder()
-                                .output_key("Token")
-                                .output_value("tok-e")
-                                .build(),
-                        )
-                        .outputs(
-                            Output::builder()
-                                .output_key("LogsName")
-                                .output_value("web-logs-e")
-                                .build(),
-                        )
+                        .outputs(output("Token", "tok-e"))
+                        .outputs(output("LogsName", "web-logs-e"))
                         .build(),
                 )
             })
@@ -498,12 +486,7 @@ mod mocked {
             .repeatedly()
             .build();
         let create = create_change_set(ChangeSetType::Create);
-        let describe_cs = created_change_set(vec![change(
-            ChangeAction::Add,
-            "Logs",
-            "AWS::Logs::LogGroup",
-            None,
-        )]);
+        let describe_cs = adds("Logs", "AWS::Logs::LogGroup");
         let execute = execute_change_set();
         let s = session(&[&describe, &events, &create, &describe_cs, &execute]);
         let body = r#"{"Parameters": {"Pw": {"Type": "String", "NoEcho": "true"}},

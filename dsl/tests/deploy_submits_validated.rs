@@ -12,10 +12,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput;
 use aws_sdk_cloudformation::types::{ChangeAction, Replacement};
-use aws_smithy_mocks::mock;
 use ferroform::deploy::{self, DeployOptions};
 use ferroform::validate::validate;
 use ferroform::{Severity, Template};
@@ -24,24 +21,17 @@ use serde_json::{Map, Value, json};
 
 #[path = "support/mocked.rs"]
 mod mocked;
-use mocked::{CS_ID, Rec, STACK_ID, Update, change, created_change_set, rt};
+use mocked::{Rec, Update, change, create_change_set_matching, created_change_set, rt};
 
 /// Deploy `t` over a stack holding an empty-bucket template; return the `TemplateBody`
 /// the CreateChangeSet request carried.
 fn submitted(t: &Template) -> String {
     let seen: Arc<Mutex<Option<String>>> = Arc::default();
     let keep = seen.clone();
-    let create = mock!(Client::create_change_set)
-        .match_requests(move |r| {
-            *keep.lock().unwrap() = r.template_body().map(str::to_owned);
-            true
-        })
-        .then_output(|| {
-            CreateChangeSetOutput::builder()
-                .id(CS_ID)
-                .stack_id(STACK_ID)
-                .build()
-        });
+    let create = create_change_set_matching(move |r| {
+        *keep.lock().unwrap() = r.template_body().map(str::to_owned);
+        true
+    });
     let describe_cs = created_change_set(vec![change(
         ChangeAction::Add,
         "R0",

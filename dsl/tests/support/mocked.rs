@@ -6,7 +6,9 @@
 
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::config::retry::RetryConfig;
-use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput;
+use aws_sdk_cloudformation::operation::create_change_set::{
+    CreateChangeSetInput, CreateChangeSetOutput,
+};
 use aws_sdk_cloudformation::operation::delete_change_set::DeleteChangeSetOutput;
 use aws_sdk_cloudformation::operation::delete_stack::DeleteStackOutput;
 use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
@@ -18,7 +20,7 @@ use aws_sdk_cloudformation::operation::execute_change_set::ExecuteChangeSetOutpu
 use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
 use aws_sdk_cloudformation::types::builders::StackBuilder;
 use aws_sdk_cloudformation::types::{
-    Change, ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Replacement,
+    Change, ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Output, Replacement,
     ResourceChange, Stack, StackStatus,
 };
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
@@ -171,12 +173,12 @@ pub fn delete_change_set() -> Rule {
 
 /// DescribeChangeSet answering with a change set that adds the repository `Repo`.
 pub fn adds_repo() -> Rule {
-    created_change_set(vec![change(
-        ChangeAction::Add,
-        "Repo",
-        "AWS::ECR::Repository",
-        None,
-    )])
+    adds("Repo", "AWS::ECR::Repository")
+}
+
+/// DescribeChangeSet answering with a change set that adds the resource `id` of type `ty`.
+pub fn adds(id: &str, ty: &str) -> Rule {
+    created_change_set(vec![change(ChangeAction::Add, id, ty, None)])
 }
 
 /// DescribeStacks' error for a stack that does not exist (CloudFormation answers a
@@ -303,14 +305,30 @@ impl Update {
 
 /// CreateChangeSet of type `kind`, answering with [`CS_ID`].
 pub fn create_change_set(kind: ChangeSetType) -> Rule {
+    create_change_set_matching(move |r| r.change_set_type() == Some(&kind))
+}
+
+/// CreateChangeSet of the requests `matches` accepts (it may also record them), answering
+/// with [`CS_ID`].
+pub fn create_change_set_matching(
+    matches: impl Fn(&CreateChangeSetInput) -> bool + Send + Sync + 'static,
+) -> Rule {
     mock!(Client::create_change_set)
-        .match_requests(move |r| r.change_set_type() == Some(&kind))
+        .match_requests(matches)
         .then_output(|| {
             CreateChangeSetOutput::builder()
                 .id(CS_ID)
                 .stack_id(STACK_ID)
                 .build()
         })
+}
+
+/// A stack output `key` whose value is `value`, for [`web_stack`]'s `outputs`.
+pub fn output(key: &str, value: &str) -> Output {
+    Output::builder()
+        .output_key(key)
+        .output_value(value)
+        .build()
 }
 
 /// Event `n` of the stack `web` (`e<n>`, at `base + n` seconds): `logical` of type `ty` in
