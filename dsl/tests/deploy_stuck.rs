@@ -36,6 +36,17 @@ fn resource(id: &str, ty: &str, physical: &str, status: ResourceStatus) -> Stack
         .build()
 }
 
+/// DescribeStacks answering with the stack `web` in UPDATE_ROLLBACK_FAILED, then (once the
+/// rollback is continued) UPDATE_ROLLBACK_COMPLETE every time.
+fn rollback_failed_then_complete() -> aws_smithy_mocks::Rule {
+    mock!(Client::describe_stacks)
+        .sequence()
+        .output(|| stack(StackStatus::UpdateRollbackFailed))
+        .output(|| stack(StackStatus::UpdateRollbackComplete))
+        .repeatedly()
+        .build()
+}
+
 fn template() -> Template {
     Template::new(
         "web",
@@ -45,12 +56,7 @@ fn template() -> Template {
 
 #[test]
 fn a_failed_rollback_is_continued_skipping_the_named_resources_then_the_deploy_goes_on() {
-    let describe = mock!(Client::describe_stacks)
-        .sequence()
-        .output(|| stack(StackStatus::UpdateRollbackFailed))
-        .output(|| stack(StackStatus::UpdateRollbackComplete))
-        .repeatedly()
-        .build();
+    let describe = rollback_failed_then_complete();
     let events = no_events();
     let resources = mock!(Client::describe_stack_resources).then_output(|| {
         DescribeStackResourcesOutput::builder()
@@ -95,12 +101,7 @@ fn a_failed_rollback_is_continued_skipping_the_named_resources_then_the_deploy_g
     );
 
     // With --yes: continued, then the deploy proceeds (here: nothing to change).
-    let describe = mock!(Client::describe_stacks)
-        .sequence()
-        .output(|| stack(StackStatus::UpdateRollbackFailed))
-        .output(|| stack(StackStatus::UpdateRollbackComplete))
-        .repeatedly()
-        .build();
+    let describe = rollback_failed_then_complete();
     let s = session(&[&describe, &events, &resources, &resume, &deployed]);
     let mut ui = Rec::default();
     let opts = DeployOptions {
