@@ -25,17 +25,15 @@ use std::time::{Duration, Instant};
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
 use aws_sdk_cloudformation::operation::execute_change_set::ExecuteChangeSetError;
-use aws_sdk_cloudformation::operation::{
-    create_change_set::CreateChangeSetOutput, execute_change_set::ExecuteChangeSetOutput,
-};
-use aws_sdk_cloudformation::types::{ChangeAction, StackStatus};
+use aws_sdk_cloudformation::operation::execute_change_set::ExecuteChangeSetOutput;
+use aws_sdk_cloudformation::types::StackStatus;
 use aws_smithy_mocks::{Rule, mock};
 use aws_smithy_types::error::ErrorMetadata;
 use faults::{Action, Proxy};
 use ferroform::Template;
 use ferroform::deploy::{self, DeployOptions, DeployOutcome, ErrorKind, Session};
 use mocked::{
-    CS_ID, Rec, STACK_ID, change, created_change_set, describing, execute_change_set, missing,
+    CS_ID, Rec, adds, create_change_set_matching, describing, execute_change_set, missing,
     no_events, rt, session, web_stack,
 };
 use support::moto::{Moto, point_at};
@@ -91,6 +89,35 @@ fn deploy_cmd(endpoint: &str, file: &Path, stack: &str) -> Command {
     c
 }
 
+/// Assert that the command exited with `code`, showing its output otherwise.
+#[track_caller]
+fn exits(o: &Output, code: i32) {
+    assert_eq!(o.status.code(), Some(code), "{}", text(o));
+}
+
+/// Print the command's stderr (for the test's log), assert that it exited with `code`, and
+/// return the stderr.
+#[track_caller]
+fn fails_with(o: &Output, code: i32) -> String {
+    let err = stderr(o);
+    eprintln!("{err}");
+    exits(o, code);
+    err
+}
+
+/// Deploying the template `file` as `web` again through `endpoint`: exit 0, no changes.
+#[track_caller]
+fn deploys_no_changes(endpoint: &str, file: &Path) {
+    let (o, _) = run(&mut deploy_cmd(endpoint, file, "web"));
+    exits(&o, 0);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("no changes")
+            || stderr(&o).contains("no changes"),
+        "{}",
+        text(&o)
+    );
+}
+
 /// No internal dump in a message: no Rust debug syntax.
 fn assert_no_debug_dump(err: &str) {
     for bad in [
@@ -122,19 +149,14 @@ fn silent_endpoint_fails_after_the_read_timeout_naming_call_and_endpoint() {
         "--connect-timeout",
         "1s",
     ]));
-    let err = stderr(&o);
-    eprintln!("{err}");
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = fails_with(&o, 2);
     assert!(err.contains(&silent.endpoint), "{err}");
     assert!(err.contains("DescribeStacks"), "{err}");
     assert!(err.contains("no answer"), "{err}");
     assert!(err.contains("read timeout"), "{err}");
     assert_no_debug_dump(&err);
     assert!(took < Duration::from_secs(30), "bounded: {took:?}");
-    assert!(
-        silent.connections.load(std::sync::atomic::Ordering::SeqCst) >= 1,
-        "it did connect"
-    );
+    assert!(silent.connections_made() >= 1, "it did connect");
 }
 
 #[test]
@@ -143,9 +165,7 @@ fn timeout_bounds_the_whole_command_even_inside_a_call() {
     // Default read timeout (60 s): only --timeout can stop it in seconds.
     let (o, took) =
         run(ferroform(&silent.endpoint).args(["status", "--stack-name", "web", "--timeout", "2s"]));
-    let err = stderr(&o);
-    eprintln!("{err}");
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = fails_with(&o, 1);
     assert!(err.contains("--timeout 2s ran out"), "{err}");
     assert!(err.contains("reading the status of stack web"), "{err}");
     assert!(
@@ -161,9 +181,7 @@ fn timeout_bounds_the_whole_command_even_inside_a_call() {
     let dir = support::temp_dir("faults-timeout");
     let f = template_file(&dir, "web");
     let (o, took) = run(deploy_cmd(&silent.endpoint, &f, "web").args(["--timeout", "2s"]));
-    let err = stderr(&o);
-    eprintln!("{err}");
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = fails_with(&o, 1);
     assert!(err.contains("--timeout 2s ran out"), "{err}");
     assert!(err.contains("reading the state of stack web"), "{err}");
     assert!(err.contains("carries on"), "{err}");
@@ -172,7 +190,7 @@ fn timeout_bounds_the_whole_command_even_inside_a_call() {
     // Running the command again against a working endpoint recovers.
     let Some(moto) = Moto::start() else { return };
     let (o, _) = run(&mut deploy_cmd(&moto.endpoint, &f, "web"));
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -182,22 +200,17 @@ fn timeout_bounds_the_whole_command_even_inside_a_call() {
 fn connection_closed_mid_response_is_exit_2_without_a_debug_dump() {
     let broken = faults::closes_mid_response();
     let (o, took) = run(ferroform(&broken.endpoint).args(["status", "--stack-name", "web"]));
-    let err = stderr(&o);
-    eprintln!("{err}");
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = fails_with(&o, 2);
     assert!(err.contains(&broken.endpoint), "{err}");
     assert!(err.contains("DescribeStacks"), "{err}");
     assert!(!err.contains("check credentials"), "{err}");
     assert_no_debug_dump(&err);
     assert!(took < Duration::from_secs(30), "bounded: {took:?}");
-    assert!(
-        broken.connections.load(std::sync::atomic::Ordering::SeqCst) >= 2,
-        "retried"
-    );
+    assert!(broken.connections_made() >= 2, "retried");
 
     let Some(moto) = Moto::start() else { return };
     let (o, _) = run(ferroform(&moto.endpoint).args(["status", "--stack-name", "web"]));
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -219,7 +232,7 @@ fn http_500_after_execute_is_retried_with_the_same_client_request_token() {
     let dir = support::temp_dir("faults-500");
     let f = template_file(&dir, "web");
     let (o, took) = run(&mut deploy_cmd(proxy.endpoint(), &f, "web"));
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     assert!(took < Duration::from_secs(30), "{took:?}");
     let executes = proxy.with_action("ExecuteChangeSet");
     assert_eq!(executes.len(), 2, "one 500, one retry: {executes:?}");
@@ -244,19 +257,12 @@ fn http_500_after_execute_is_retried_with_the_same_client_request_token() {
     );
 
     // Deploying again: nothing left to do.
-    let (o, _) = run(&mut deploy_cmd(&moto.endpoint, &f, "web"));
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("no changes")
-            || stderr(&o).contains("no changes"),
-        "{}",
-        text(&o)
-    );
+    deploys_no_changes(&moto.endpoint, &f);
 
     // Destroy sends DeleteStack with a token too.
     let proxy = Proxy::start(&moto.endpoint, |_, _| Action::Forward);
     let (o, _) = run(ferroform(proxy.endpoint()).args(["destroy", "--yes", "--stack-name", "web"]));
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     let deletes = proxy.with_action("DeleteStack");
     assert_eq!(deletes.len(), 1);
     assert!(
@@ -282,9 +288,7 @@ fn endpoint_gone_mid_wait_says_cloudformation_carries_on_and_a_rerun_recovers() 
     let dir = support::temp_dir("faults-gone");
     let f = template_file(&dir, "web");
     let (o, took) = run(&mut deploy_cmd(proxy.endpoint(), &f, "web"));
-    let err = stderr(&o);
-    eprintln!("{err}");
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = fails_with(&o, 2);
     assert!(err.contains("cannot reach"), "{err}");
     assert!(err.contains(proxy.endpoint()), "{err}");
     assert!(
@@ -296,14 +300,7 @@ fn endpoint_gone_mid_wait_says_cloudformation_carries_on_and_a_rerun_recovers() 
     assert!(took < Duration::from_secs(30), "{took:?}");
 
     // Running it again where the endpoint is back: the change set did run.
-    let (o, _) = run(&mut deploy_cmd(&moto.endpoint, &f, "web"));
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("no changes")
-            || stderr(&o).contains("no changes"),
-        "{}",
-        text(&o)
-    );
+    deploys_no_changes(&moto.endpoint, &f);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -337,9 +334,7 @@ fn a_profile_that_does_not_exist_is_exit_2_and_nothing_is_sent() {
             "--timeout",
             "5s",
         ]));
-    let err = stderr(&o);
-    eprintln!("{err}");
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = fails_with(&o, 2);
     assert!(err.contains("nosuchprofile"), "{err}");
     assert!(err.contains("no such profile"), "{err}");
     assert!(err.contains(&config.display().to_string()), "{err}");
@@ -347,11 +342,7 @@ fn a_profile_that_does_not_exist_is_exit_2_and_nothing_is_sent() {
     assert!(err.contains("nothing was sent"), "{err}");
     assert!(!err.contains("test"), "no credential in the message: {err}");
     assert!(took < Duration::from_secs(30));
-    assert_eq!(
-        silent.connections.load(std::sync::atomic::Ordering::SeqCst),
-        0,
-        "nothing was sent"
-    );
+    assert_eq!(silent.connections_made(), 0, "nothing was sent");
 
     // So is AWS_PROFILE naming one.
     let (o, _) = run(ferroform(&silent.endpoint)
@@ -359,7 +350,7 @@ fn a_profile_that_does_not_exist_is_exit_2_and_nothing_is_sent() {
         .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
         .env("AWS_PROFILE", "nosuchprofile")
         .args(["status", "--stack-name", "web"]));
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    exits(&o, 2);
     assert!(
         stderr(&o).contains("AWS_PROFILE nosuchprofile"),
         "{}",
@@ -381,7 +372,7 @@ fn a_profile_that_does_not_exist_is_exit_2_and_nothing_is_sent() {
         .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
         .env("AWS_ACCESS_KEY_ID", "AKIDFROMENV")
         .args(["status", "--stack-name", "web", "--profile", "ci"]));
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     let heads: Vec<String> = proxy
         .requests
         .lock()
@@ -400,7 +391,7 @@ fn a_profile_that_does_not_exist_is_exit_2_and_nothing_is_sent() {
         .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
         .args(["status", "--stack-name", "web", "--profile", "dev"]));
     let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    exits(&o, 2);
     assert!(!err.contains("no such profile"), "{err}");
     assert!(err.contains("profile dev gave no credentials"), "{err}");
 }
@@ -430,10 +421,7 @@ fn a_timeout_too_large_to_hold_is_refused_not_wrapped() {
         assert!(err.contains("duration"), "{err}");
         assert!(!err.contains("panicked"), "{err}");
     }
-    assert_eq!(
-        silent.connections.load(std::sync::atomic::Ordering::SeqCst),
-        0
-    );
+    assert_eq!(silent.connections_made(), 0);
     // The largest that fits is a bound that never runs out (it does not time out at once),
     // and as connect and read timeouts it is shortened to what the SDK can use (a day).
     let Some(moto) = Moto::start() else { return };
@@ -449,7 +437,7 @@ fn a_timeout_too_large_to_hold_is_refused_not_wrapped() {
         "--connect-timeout",
         &largest,
     ]));
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
 }
 
 #[test]
@@ -458,7 +446,7 @@ fn malformed_timeout_variables_are_usage_errors() {
     let (o, _) = run(ferroform(&silent.endpoint)
         .env("FERROFORM_READ_TIMEOUT", "soon")
         .args(["status", "--stack-name", "web"]));
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    exits(&o, 2);
     assert!(
         stderr(&o).contains("FERROFORM_READ_TIMEOUT"),
         "{}",
@@ -467,12 +455,9 @@ fn malformed_timeout_variables_are_usage_errors() {
     let (o, _) = run(ferroform(&silent.endpoint)
         .env("AWS_MAX_ATTEMPTS", "0")
         .args(["status", "--stack-name", "web"]));
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    exits(&o, 2);
     assert!(stderr(&o).contains("AWS_MAX_ATTEMPTS"), "{}", text(&o));
-    assert_eq!(
-        silent.connections.load(std::sync::atomic::Ordering::SeqCst),
-        0
-    );
+    assert_eq!(silent.connections_made(), 0);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -489,17 +474,12 @@ fn missing_credentials_are_exit_2_and_nothing_is_sent() {
         .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
         .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
         .args(["status", "--stack-name", "web", "--timeout", "20s"]));
-    let err = stderr(&o);
-    eprintln!("{err}");
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = fails_with(&o, 2);
     assert!(err.contains("no AWS credentials"), "{err}");
     assert!(err.contains("DescribeStacks"), "{err}");
     assert_no_debug_dump(&err);
     assert!(took < Duration::from_secs(30), "{took:?}");
-    assert_eq!(
-        silent.connections.load(std::sync::atomic::Ordering::SeqCst),
-        0
-    );
+    assert_eq!(silent.connections_made(), 0);
 }
 
 const OTHER_CS_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/other-2/2";
@@ -624,29 +604,51 @@ fn an_error_without_a_code_shows_the_http_status_and_body() {
 // ---------------------------------------------------------------------------------------
 // Items 12 and 13 with synthesized responses
 
-fn change_set_rules() -> (Rule, Rule, Rule) {
-    let create = mock!(Client::create_change_set)
-        .match_requests(|r| r.client_token().is_some_and(|t| !t.is_empty()))
-        .then_output(|| {
-            CreateChangeSetOutput::builder()
-                .id(CS_ID)
-                .stack_id(STACK_ID)
-                .build()
-        });
-    let describe_cs = created_change_set(vec![change(
-        ChangeAction::Add,
-        "Topic",
-        "AWS::SNS::Topic",
-        None,
-    )]);
-    (create, describe_cs, no_events())
+/// The rules of a deploy that creates `web` through a change set adding `Topic`:
+/// CreateChangeSet (only with a ClientToken), DescribeChangeSet and no events (each public,
+/// for `num_calls`).
+struct ChangeSetRules {
+    create: Rule,
+    describe_cs: Rule,
+    events: Rule,
+}
+
+impl ChangeSetRules {
+    fn new() -> Self {
+        ChangeSetRules {
+            create: create_change_set_matching(|r| r.client_token().is_some_and(|t| !t.is_empty())),
+            describe_cs: adds("Topic", "AWS::SNS::Topic"),
+            events: no_events(),
+        }
+    }
+
+    /// A [`session`] answering with these rules, DescribeStacks with `describe` and
+    /// ExecuteChangeSet with `execute`.
+    fn session(&self, describe: &Rule, execute: &Rule) -> Session {
+        session(&[
+            describe,
+            &self.create,
+            &self.describe_cs,
+            execute,
+            &self.events,
+        ])
+    }
+}
+
+/// [`deploy_yes`] through `s` fails (ErrorKind::Failed); its error, also printed.
+#[track_caller]
+fn deploy_fails(s: &Session) -> deploy::Error {
+    let e = deploy_yes(s).unwrap_err();
+    eprintln!("{e}");
+    assert_eq!(e.kind, ErrorKind::Failed, "{e}");
+    e
 }
 
 #[test]
 fn execute_after_an_http_500_is_retried_with_one_token() {
     // Synthesized responses: ExecuteChangeSet answers HTTP 500 InternalFailure, then
     // succeeds; the stack then reports this change set as its last.
-    let (create, describe_cs, events) = change_set_rules();
+    let rules = ChangeSetRules::new();
     let tokens = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let seen = tokens.clone();
     let execute = mock!(Client::execute_change_set)
@@ -661,7 +663,7 @@ fn execute_after_an_http_500_is_retried_with_one_token() {
         .output(|| ExecuteChangeSetOutput::builder().build())
         .build();
     let describe = new_stack(StackStatus::CreateComplete, Some(CS_ID));
-    let s = session(&[&describe, &create, &describe_cs, &execute, &events]);
+    let s = rules.session(&describe, &execute);
     let outcome = deploy_yes(&s).unwrap();
     assert_eq!(outcome, DeployOutcome::Executed { created: true });
     assert_eq!(execute.num_calls(), 2, "the 500 was retried by the SDK");
@@ -669,7 +671,7 @@ fn execute_after_an_http_500_is_retried_with_one_token() {
     assert_eq!(tokens.len(), 1, "one logical request: {tokens:?}");
     assert!(tokens[0].starts_with("ferroform-execute-"), "{tokens:?}");
     assert_eq!(
-        create.num_calls(),
+        rules.create.num_calls(),
         1,
         "CreateChangeSet carried a ClientToken"
     );
@@ -679,13 +681,11 @@ fn execute_after_an_http_500_is_retried_with_one_token() {
 fn another_change_set_applied_meanwhile_is_not_reported_as_success() {
     // Synthesized responses: a concurrent deploy's change set is the stack's last one when
     // this deploy's wait ends (DescribeStacks' ChangeSetId).
-    let (create, describe_cs, events) = change_set_rules();
+    let rules = ChangeSetRules::new();
     let execute = execute_change_set();
     let describe = new_stack(StackStatus::CreateComplete, Some(OTHER_CS_ID));
-    let s = session(&[&describe, &create, &describe_cs, &execute, &events]);
-    let e = deploy_yes(&s).unwrap_err();
-    eprintln!("{e}");
-    assert_eq!(e.kind, ErrorKind::Failed, "{e}");
+    let s = rules.session(&describe, &execute);
+    let e = deploy_fails(&s);
     assert!(
         e.message.contains("not with this deploy's change set"),
         "{e}"
@@ -698,7 +698,7 @@ fn another_change_set_applied_meanwhile_is_not_reported_as_success() {
 fn a_change_set_made_obsolete_by_another_deploy_fails_visibly() {
     // Synthesized responses: ExecuteChangeSet refused with InvalidChangeSetStatus (the
     // change set became OBSOLETE when another one was executed).
-    let (create, describe_cs, events) = change_set_rules();
+    let rules = ChangeSetRules::new();
     let execute = mock!(Client::execute_change_set).then_error(|| {
         ExecuteChangeSetError::generic(
             ErrorMetadata::builder()
@@ -708,10 +708,8 @@ fn a_change_set_made_obsolete_by_another_deploy_fails_visibly() {
         )
     });
     let describe = new_stack(StackStatus::CreateComplete, Some(OTHER_CS_ID));
-    let s = session(&[&describe, &create, &describe_cs, &execute, &events]);
-    let e = deploy_yes(&s).unwrap_err();
-    eprintln!("{e}");
-    assert_eq!(e.kind, ErrorKind::Failed, "{e}");
+    let s = rules.session(&describe, &execute);
+    let e = deploy_fails(&s);
     assert!(e.message.contains("ExecuteChangeSet refused by"), "{e}");
     assert!(e.message.contains("InvalidChangeSetStatus"), "{e}");
     assert!(e.message.contains("can no longer be executed"), "{e}");
@@ -731,7 +729,7 @@ fn two_deploys_of_one_stack_at_once_never_both_claim_a_template_that_is_not_depl
         &template_file(&dir, "zero"),
         "web",
     ));
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exits(&o, 0);
     let mut ca = deploy_cmd(&moto.endpoint, &a, "web");
     let mut cb = deploy_cmd(&moto.endpoint, &b, "web");
     let pa = ca
@@ -780,10 +778,10 @@ fn two_deploys_of_one_stack_at_once_never_both_claim_a_template_that_is_not_depl
 fn the_session_deadline_stops_a_wait_and_says_cloudformation_carries_on() {
     // Synthesized responses: the stack stays CREATE_IN_PROGRESS after ExecuteChangeSet; the
     // whole-command bound (`--timeout` in the CLI) stops the wait.
-    let (create, describe_cs, events) = change_set_rules();
+    let rules = ChangeSetRules::new();
     let execute = execute_change_set();
     let describe = new_stack(StackStatus::CreateInProgress, None);
-    let mut s = session(&[&describe, &create, &describe_cs, &execute, &events]);
+    let mut s = rules.session(&describe, &execute);
     s.set_deadline(Instant::now(), Duration::from_millis(300));
     let started = Instant::now();
     let e = deploy_yes(&s).unwrap_err();

@@ -28,6 +28,13 @@ pub struct Listener {
     thread: Option<JoinHandle<()>>,
 }
 
+impl Listener {
+    /// How many connections it has accepted so far.
+    pub fn connections_made(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+}
+
 impl Drop for Listener {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
