@@ -221,6 +221,26 @@ fn pushed_one_new_tag(registry: &TestRegistry, before: &[String], text: &str) {
     );
 }
 
+/// `publish --builder BUILDER` of the stack `Pub` (its image built from `context`, x86_64).
+fn publish_with_builder(env: &Env, context: &Path, builder: &str) -> (u8, String) {
+    run(
+        env,
+        "Pub",
+        context,
+        "x86_64",
+        &["publish", "--builder", builder],
+    )
+}
+
+/// [`publish_with_builder`] succeeds and pushes exactly one new tag to the asset repository,
+/// as its output says.
+fn builder_pushes_one_new_tag(env: &Env, registry: &TestRegistry, context: &Path, builder: &str) {
+    let before = registry.tags("ferroform-assets");
+    let (code, text) = publish_with_builder(env, context, builder);
+    assert_eq!(code, 0, "{text}");
+    pushed_one_new_tag(registry, &before, &text);
+}
+
 fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
     let Some(moto) = Moto::start() else { return };
     let Some(buildah) = buildah() else { return };
@@ -684,13 +704,7 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
     // naming it, and nothing is pushed.
     ctx.write("hello", "hello v3\n");
     let before = registry.tags("ferroform-assets");
-    let (code, text) = run(
-        &env,
-        "Pub",
-        ctx.path(),
-        "x86_64",
-        &["publish", "--builder", "/nonexistent/podman"],
-    );
+    let (code, text) = publish_with_builder(&env, ctx.path(), "/nonexistent/podman");
     assert_eq!(code, 2, "{text}");
     assert!(
         text.contains("the image builder `/nonexistent/podman` is not installed"),
@@ -711,15 +725,7 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
         ),
     );
     env.set("CONTAINERS_STORAGE_CONF", conf.to_str().unwrap());
-    let (code, text) = run(
-        &env,
-        "Pub",
-        ctx.path(),
-        "x86_64",
-        &["publish", "--builder", podman.to_str().unwrap()],
-    );
-    assert_eq!(code, 0, "{text}");
-    pushed_one_new_tag(&registry, &before, &text);
+    builder_pushes_one_new_tag(&env, &registry, ctx.path(), podman.to_str().unwrap());
     assert!(
         podman_storage.path().join("root").is_dir(),
         "podman kept its images in the test's storage"
@@ -733,16 +739,7 @@ fn images_are_built_once_pushed_and_deployed_and_failures_deploy_nothing() {
     };
     env.set("DOCKER_HOST", &docker.host);
     ctx.write("hello", "hello v4 (docker)\n");
-    let before = registry.tags("ferroform-assets");
-    let (code, text) = run(
-        &env,
-        "Pub",
-        ctx.path(),
-        "x86_64",
-        &["publish", "--builder", "docker"],
-    );
-    assert_eq!(code, 0, "{text}");
-    pushed_one_new_tag(&registry, &before, &text);
+    builder_pushes_one_new_tag(&env, &registry, ctx.path(), "docker");
     env.unset("DOCKER_HOST");
     drop(docker);
 
