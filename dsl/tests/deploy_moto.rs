@@ -147,6 +147,28 @@ struct StackView {
     outputs: Vec<(String, String)>,
 }
 
+/// A template of one log group, `Logs`, named `name` (kept 7 days).
+fn named_log_group(name: &str) -> serde_json::Value {
+    serde_json::json!({"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": name, "RetentionInDays": 7}}}})
+}
+
+/// The two strings `pair` takes from each item (a missing one empty), owned, in order.
+fn string_pairs<T>(
+    items: &[T],
+    pair: impl for<'a> Fn(&'a T) -> (Option<&'a str>, Option<&'a str>),
+) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|item| {
+            let (a, b) = pair(item);
+            (
+                a.unwrap_or_default().to_owned(),
+                b.unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
 fn view(moto: &Moto, name: &str) -> Option<StackView> {
     rt().block_on(async {
         let c = moto.client().await;
@@ -206,16 +228,7 @@ fn view(moto: &Moto, name: &str) -> Option<StackView> {
             resources,
             template: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
             pending_change_sets: pending,
-            outputs: st
-                .outputs()
-                .iter()
-                .map(|o| {
-                    (
-                        o.output_key().unwrap_or_default().to_owned(),
-                        o.output_value().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect(),
+            outputs: string_pairs(st.outputs(), |o| (o.output_key(), o.output_value())),
         })
     })
 }
@@ -775,16 +788,7 @@ fn tags_and_role_arn_reach_the_stack() {
                 .await
                 .unwrap();
             let st = out.stacks()[0].clone();
-            let mut tags: Vec<(String, String)> = st
-                .tags()
-                .iter()
-                .map(|t| {
-                    (
-                        t.key().unwrap_or_default().to_owned(),
-                        t.value().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect();
+            let mut tags = string_pairs(st.tags(), |t| (t.key(), t.value()));
             tags.sort();
             (tags, st.role_arn().map(str::to_owned))
         })
@@ -1130,12 +1134,11 @@ fn concurrent_deploy_keeps_the_order_and_stops_only_what_needs_a_failed_stack() 
 fn stacks_bound_to_regions_are_deployed_in_them() {
     let Some(moto) = Moto::start() else { return };
     let dir = support::temp_dir("deploy-regions");
-    let logs = |name: &str| serde_json::json!({"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": name, "RetentionInDays": 7}}}});
     let app = app_serving(
         &dir,
         &[
-            ("Home", logs("regions-home"), None),
-            ("Away", logs("regions-away"), Some("eu-west-1")),
+            ("Home", named_log_group("regions-home"), None),
+            ("Away", named_log_group("regions-away"), Some("eu-west-1")),
         ],
     );
     let o = run_on_app(&moto, &app, &["deploy", "--yes"]);
@@ -1194,16 +1197,7 @@ fn stack_set_create_update_remove_instances_and_destroy() {
                 .send()
                 .await
                 .expect("ListStackInstances");
-            let mut v: Vec<(String, String)> = out
-                .summaries()
-                .iter()
-                .map(|i| {
-                    (
-                        i.account().unwrap_or_default().to_owned(),
-                        i.region().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect();
+            let mut v = string_pairs(out.summaries(), |i| (i.account(), i.region()));
             v.sort();
             v
         })
@@ -1315,19 +1309,18 @@ fn stack_set_create_update_remove_instances_and_destroy() {
 fn stacks_bound_to_an_account_are_reached_through_its_role_or_refused() {
     let Some(moto) = Moto::start() else { return };
     let dir = support::temp_dir("deploy-accounts");
-    let logs = |name: &str| serde_json::json!({"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": name, "RetentionInDays": 7}}}});
     // moto's default account is 123456789012.
     let app = app_serving_entries(
         &dir,
         &[
             (
                 "Home",
-                logs("accounts-home"),
+                named_log_group("accounts-home"),
                 serde_json::json!({"account": "123456789012", "region": "us-east-1"}),
             ),
             (
                 "Away",
-                logs("accounts-away"),
+                named_log_group("accounts-away"),
                 serde_json::json!({"account": "111111111111", "region": "us-east-1"}),
             ),
         ],
