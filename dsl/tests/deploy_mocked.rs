@@ -11,8 +11,7 @@
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
 use aws_sdk_cloudformation::operation::{
-    describe_change_set::DescribeChangeSetOutput, describe_stack_events::DescribeStackEventsOutput,
-    execute_change_set::ExecuteChangeSetOutput,
+    describe_change_set::DescribeChangeSetOutput, execute_change_set::ExecuteChangeSetOutput,
 };
 use aws_sdk_cloudformation::types::{
     ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, Parameter, Replacement,
@@ -27,7 +26,7 @@ mod mocked;
 use mocked::{
     CS_ID, Creation, Rec, STACK_ID, Update, change, create_change_set, created_change_set,
     delete_change_set, delete_stack, deployed_template, describing, execute_change_set, existing,
-    missing, new_stack, output, rt, session, stack, web_stack,
+    missing, new_stack, no_events_then, output, rt, session, stack, web_stack,
 };
 
 fn event(
@@ -55,26 +54,67 @@ fn rollback_summary_leads_with_the_root_cause_and_masks_no_echo_values() {
     // Synthesized responses (AWS API reference): a first create that fails on the role and
     // rolls back; the repository's creation is cancelled as a consequence.
     let describe = new_stack(StackStatus::RollbackComplete);
-    let events = mock!(Client::describe_stack_events)
-        .sequence()
-        .output(|| DescribeStackEventsOutput::builder().build())
-        .output(|| {
-            // Newest first, as DescribeStackEvents returns them.
-            DescribeStackEventsOutput::builder()
-                .set_stack_events(Some(vec![
-                    event(9, "web", "AWS::CloudFormation::Stack", ResourceStatus::RollbackComplete, None),
-                    event(8, "Repo", "AWS::ECR::Repository", ResourceStatus::DeleteComplete, None),
-                    event(7, "web", "AWS::CloudFormation::Stack", ResourceStatus::RollbackInProgress, Some("The following resource(s) failed to create: [Role, Repo]. Rollback requested by user.")),
-                    event(6, "Repo", "AWS::ECR::Repository", ResourceStatus::CreateFailed, Some("Resource creation cancelled")),
-                    event(5, "Role", "AWS::IAM::Role", ResourceStatus::CreateFailed, Some("Invalid principal in policy: hunter2-secret (Service: Iam, Status Code: 400)")),
-                    event(4, "Repo", "AWS::ECR::Repository", ResourceStatus::CreateInProgress, None),
-                    event(3, "Role", "AWS::IAM::Role", ResourceStatus::CreateInProgress, None),
-                    event(2, "web", "AWS::CloudFormation::Stack", ResourceStatus::CreateInProgress, Some("User Initiated")),
-                ]))
-                .build()
-        })
-        .repeatedly()
-        .build();
+    // Newest first, as DescribeStackEvents returns them.
+    let events = no_events_then(vec![
+        event(
+            9,
+            "web",
+            "AWS::CloudFormation::Stack",
+            ResourceStatus::RollbackComplete,
+            None,
+        ),
+        event(
+            8,
+            "Repo",
+            "AWS::ECR::Repository",
+            ResourceStatus::DeleteComplete,
+            None,
+        ),
+        event(
+            7,
+            "web",
+            "AWS::CloudFormation::Stack",
+            ResourceStatus::RollbackInProgress,
+            Some(
+                "The following resource(s) failed to create: [Role, Repo]. Rollback requested by user.",
+            ),
+        ),
+        event(
+            6,
+            "Repo",
+            "AWS::ECR::Repository",
+            ResourceStatus::CreateFailed,
+            Some("Resource creation cancelled"),
+        ),
+        event(
+            5,
+            "Role",
+            "AWS::IAM::Role",
+            ResourceStatus::CreateFailed,
+            Some("Invalid principal in policy: hunter2-secret (Service: Iam, Status Code: 400)"),
+        ),
+        event(
+            4,
+            "Repo",
+            "AWS::ECR::Repository",
+            ResourceStatus::CreateInProgress,
+            None,
+        ),
+        event(
+            3,
+            "Role",
+            "AWS::IAM::Role",
+            ResourceStatus::CreateInProgress,
+            None,
+        ),
+        event(
+            2,
+            "web",
+            "AWS::CloudFormation::Stack",
+            ResourceStatus::CreateInProgress,
+            Some("User Initiated"),
+        ),
+    ]);
     let create = create_change_set(ChangeSetType::Create);
     let describe_cs = created_change_set(vec![
         change(ChangeAction::Add, "Repo", "AWS::ECR::Repository", None),

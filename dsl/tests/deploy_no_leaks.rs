@@ -412,7 +412,6 @@ fn verbose_logs_show_the_deploy_and_never_a_no_echo_value() {
 
 mod mocked {
     use aws_sdk_cloudformation::Client;
-    use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
     use aws_sdk_cloudformation::types::{ChangeSetType, ResourceStatus, StackEvent, StackStatus};
     use aws_smithy_mocks::mock;
     use aws_smithy_types::DateTime;
@@ -420,8 +419,8 @@ mod mocked {
     use ferroform::deploy::{self, DeployOptions};
 
     use super::shared_mocks::{
-        Rec, STACK_ID, adds, create_change_set, describing, execute_change_set, missing, output,
-        rt, session, web_stack,
+        Rec, STACK_ID, adds, create_change_set, describing, execute_change_set, missing,
+        no_events_then, output, rt, session, web_stack,
     };
 
     fn event(n: u32, logical: &str, ty: &str, status: ResourceStatus, reason: &str) -> StackEvent {
@@ -455,36 +454,29 @@ mod mocked {
             })
             .repeatedly()
             .build();
-        let events = mock!(Client::describe_stack_events)
-            .sequence()
-            .output(|| DescribeStackEventsOutput::builder().build())
-            .output(|| {
-                DescribeStackEventsOutput::builder()
-                    .stack_events(event(
-                        3,
-                        "web",
-                        "AWS::CloudFormation::Stack",
-                        ResourceStatus::CreateComplete,
-                        "Stack creation completed",
-                    ))
-                    .stack_events(event(
-                        2,
-                        "Logs",
-                        "AWS::Logs::LogGroup",
-                        ResourceStatus::CreateComplete,
-                        "Resource creation Initiated",
-                    ))
-                    .stack_events(event(
-                        1,
-                        "web",
-                        "AWS::CloudFormation::Stack",
-                        ResourceStatus::CreateInProgress,
-                        "User Initiated",
-                    ))
-                    .build()
-            })
-            .repeatedly()
-            .build();
+        let events = no_events_then(vec![
+            event(
+                3,
+                "web",
+                "AWS::CloudFormation::Stack",
+                ResourceStatus::CreateComplete,
+                "Stack creation completed",
+            ),
+            event(
+                2,
+                "Logs",
+                "AWS::Logs::LogGroup",
+                ResourceStatus::CreateComplete,
+                "Resource creation Initiated",
+            ),
+            event(
+                1,
+                "web",
+                "AWS::CloudFormation::Stack",
+                ResourceStatus::CreateInProgress,
+                "User Initiated",
+            ),
+        ]);
         let create = create_change_set(ChangeSetType::Create);
         let describe_cs = adds("Logs", "AWS::Logs::LogGroup");
         let execute = execute_change_set();

@@ -156,6 +156,21 @@ pub fn no_events() -> Rule {
         .then_output(|| DescribeStackEventsOutput::builder().build())
 }
 
+/// DescribeStackEvents answering with no events (the stack's past, before the deploy), then
+/// with `events` (newest first) every time.
+pub fn no_events_then(events: Vec<aws_sdk_cloudformation::types::StackEvent>) -> Rule {
+    mock!(Client::describe_stack_events)
+        .sequence()
+        .output(|| DescribeStackEventsOutput::builder().build())
+        .output(move || {
+            DescribeStackEventsOutput::builder()
+                .set_stack_events(Some(events.clone()))
+                .build()
+        })
+        .repeatedly()
+        .build()
+}
+
 /// ExecuteChangeSet, accepted.
 pub fn execute_change_set() -> Rule {
     mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build())
