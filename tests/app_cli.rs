@@ -269,16 +269,15 @@ fn unchanged_templates_are_left_as_they_are_and_changed_ones_rewritten() {
         file.set_modified(old).unwrap();
     }
     let mtime = |f: &str| fs::metadata(dir.join(f)).unwrap().modified().unwrap();
-
-    // Web changes, Network does not.
-    let r = synth_out(
+    let network_1_web_2 = || {
         app_of(vec![
             versioned_stack("Network", "1"),
             versioned_stack("Web", "2"),
-        ]),
-        &dir,
-        &[],
-    );
+        ])
+    };
+
+    // Web changes, Network does not.
+    let r = synth_out(network_1_web_2(), &dir, &[]);
     r.exits(0);
     assert_eq!(
         mtime("Network.template.json"),
@@ -307,14 +306,7 @@ fn unchanged_templates_are_left_as_they_are_and_changed_ones_rewritten() {
     let net = dir.join("Network.template.json");
     let text = fs::read_to_string(&net).unwrap();
     fs::write(&net, text.replace("Network 1", "Network 9")).unwrap();
-    let r = synth_out(
-        app_of(vec![
-            versioned_stack("Network", "1"),
-            versioned_stack("Web", "2"),
-        ]),
-        &dir,
-        &[],
-    );
+    let r = synth_out(network_1_web_2(), &dir, &[]);
     r.exits(0);
     assert_eq!(fs::read_to_string(&net).unwrap(), text);
 }

@@ -116,16 +116,20 @@ fn refused(app: &App) -> Vec<Found> {
     v
 }
 
+/// Every diagnostic the validator finds in `t`, as printed.
+fn diagnostic_lines(t: &ferroform::Template) -> Vec<String> {
+    validate(t)
+        .diagnostics
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect()
+}
+
 /// The twin synthesizes, and its template has no diagnostics at all.
 fn clean(app: &App) {
     let templates = app.synth().unwrap_or_else(|e| panic!("{e}"));
     for t in &templates {
-        let r = validate(t);
-        let list: Vec<String> = r
-            .diagnostics
-            .iter()
-            .map(std::string::ToString::to_string)
-            .collect();
+        let list = diagnostic_lines(t);
         assert!(list.is_empty(), "{}:\n{}", t.name(), list.join("\n"));
     }
 }
@@ -279,12 +283,7 @@ fn every_example_stack_validates_clean() {
             .synth()
             .unwrap_or_else(|e| panic!("example {name}:\n{e}"));
         for t in &templates {
-            let r = validate(t);
-            let list: Vec<String> = r
-                .diagnostics
-                .iter()
-                .map(std::string::ToString::to_string)
-                .collect();
+            let list = diagnostic_lines(t);
             assert!(
                 list.is_empty(),
                 "example {name}, stack {}:\n{}",
