@@ -179,7 +179,7 @@ pub(super) fn check(cx: &mut Cx) {
             let findings = if prop == INLINE {
                 inline_policies(v, kind, &mut path)
             } else {
-                check_document(v, kind, &path)
+                check_document(v, kind, &path, !typed_in_schema(ty, prop))
             };
             found.extend(findings.into_iter().map(|f| (id.as_str(), f)));
         }
@@ -195,6 +195,16 @@ pub(super) fn check(cx: &mut Cx) {
     }
 }
 
+/// Whether the schema of `ty` gives its property `prop` a type (then the schema check
+/// reports a value of another type). `AWS::IAM::ManagedPolicy`'s `PolicyDocument` has only
+/// `format: json`.
+fn typed_in_schema(ty: &str, prop: &str) -> bool {
+    super::data::schema(ty)
+        .and_then(|s| s.get("properties"))
+        .and_then(|p| p.get(prop))
+        .is_some_and(|n| n.get("type").is_some())
+}
+
 /// The documents of a list of inline policies (`Policies`).
 fn inline_policies(v: &Json, kind: Kind, path: &mut String) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -207,7 +217,8 @@ fn inline_policies(v: &Json, kind: Kind, path: &mut String) -> Vec<Finding> {
             push_index(path, i);
             for p in branches(item, 0) {
                 if let Some(doc) = p.field("PolicyDocument") {
-                    out.extend(check_document(doc, kind, &join(path, "PolicyDocument")));
+                    let at = join(path, "PolicyDocument");
+                    out.extend(check_document(doc, kind, &at, false));
                 }
             }
             path.truncate(len);
@@ -217,7 +228,11 @@ fn inline_policies(v: &Json, kind: Kind, path: &mut String) -> Vec<Finding> {
 }
 
 /// Check one policy document of `kind` at `path` (the property holding it).
-pub(crate) fn check_document(doc: &Json, kind: Kind, path: &str) -> Vec<Finding> {
+///
+/// `untyped`: the property's schema gives no type, so a list is reported here too (a policy
+/// is a JSON object, the grammar's `policy = { ... }`; IAM refuses anything else:
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html>).
+pub(crate) fn check_document(doc: &Json, kind: Kind, path: &str, untyped: bool) -> Vec<Finding> {
     let mut w = Walk {
         kind,
         out: Vec::new(),
@@ -229,12 +244,10 @@ pub(crate) fn check_document(doc: &Json, kind: Kind, path: &str) -> Vec<Finding>
             // Where the schema takes text, CloudFormation passes a boolean or number on as
             // its text (`true`): JSON, but no document. No schema of these properties refuses
             // one, so it is reported here.
-            Json::Bool(_) | Json::Number(_) => w.bad(
-                path.to_owned(),
-                format!("the {} is {}, not a policy document", kind.name(), what(d)),
-                "a policy document is a mapping: {Version: \"2012-10-17\", Statement: [...]}",
-            ),
-            // A list: the schema check reports it; null: FF2019.
+            Json::Bool(_) | Json::Number(_) => w.not_a_document(d, path),
+            Json::Array(_) if untyped => w.not_a_document(d, path),
+            // A list: the schema check reports it (when its schema gives it a type); null:
+            // FF2019.
             _ => {}
         }
     }
@@ -323,6 +336,17 @@ struct Walk {
 }
 
 impl Walk {
+    /// `d`, at `path`, is a value but no policy document.
+    fn not_a_document(&mut self, d: &Json, path: &str) {
+        let message = format!(
+            "the {} is {}, not a policy document",
+            self.kind.name(),
+            what(d)
+        );
+        let hint = "a policy document is a mapping: {Version: \"2012-10-17\", Statement: [...]}";
+        self.bad(path.to_owned(), message, hint);
+    }
+
     fn bad(&mut self, path: String, message: impl Into<String>, hint: impl Into<String>) {
         self.out.push(Finding {
             path,
@@ -886,7 +910,7 @@ mod tests {
     const KMS: Kind = Kind::Resource("KMS key policy");
 
     fn check(doc: Json, kind: Kind) -> Vec<Finding> {
-        check_document(&doc, kind, AT)
+        check_document(&doc, kind, AT, false)
     }
 
     /// The paths of the findings, relative to the document.
@@ -1131,6 +1155,47 @@ mod tests {
         // Each branch of an `Fn::If` is a document.
         let f = check(json!({"Fn::If": ["C", bucket(), false]}), S3);
         assert_eq!(f.len(), 1, "{f:?}");
+    }
+
+    /// A list where a document belongs is said once: by this check where the property's
+    /// schema gives no type (a managed policy's `PolicyDocument`, in each `Fn::If` branch),
+    /// by the schema check (FF2004) elsewhere.
+    #[test]
+    fn a_list_document_is_reported_once() {
+        let list = "[{Version: '2012-10-17', Statement: []}]";
+        let all = |yaml: &str| -> Vec<(String, String)> {
+            let t = Template::parse("t.yaml", yaml).unwrap();
+            validate(&t)
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.severity == crate::Severity::Error)
+                .map(|d| (d.rule.to_owned(), d.path))
+                .collect()
+        };
+        let managed = format!(
+            "Conditions:\n  C: !Equals [!Ref AWS::Region, us-east-1]\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: !If [C, {list}, {list}]\n"
+        );
+        let at = "P.Properties.PolicyDocument".to_owned();
+        assert_eq!(
+            all(&managed),
+            [("FF2015".to_owned(), at.clone()), ("FF2015".to_owned(), at)]
+        );
+        let plain = managed.replace(&format!("!If [C, {list}, {list}]"), list);
+        assert_eq!(
+            diagnostics(&plain),
+            [(
+                "P".to_owned(),
+                "P.Properties.PolicyDocument".to_owned(),
+                "the IAM identity policy is a list, not a policy document".to_owned()
+            )]
+        );
+        let bucket = format!(
+            "Resources:\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: b\n      PolicyDocument: {list}\n"
+        );
+        assert_eq!(
+            all(&bucket),
+            [("FF2004".to_owned(), "P.Properties.PolicyDocument".to_owned())]
+        );
     }
 
     #[test]
