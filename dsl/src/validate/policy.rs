@@ -1194,7 +1194,10 @@ mod tests {
         );
         assert_eq!(
             all(&bucket),
-            [("FF2004".to_owned(), "P.Properties.PolicyDocument".to_owned())]
+            [(
+                "FF2004".to_owned(),
+                "P.Properties.PolicyDocument".to_owned()
+            )]
         );
     }
 

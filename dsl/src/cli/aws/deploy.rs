@@ -7,7 +7,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use indexmap::IndexMap;
 
 use super::{
-    Sessions, Source, common, concurrency_arg, connect_templates, key_value, make_ui, run_on_stack,
+    Call, Sessions, common, concurrency_arg, connect_templates, key_value, make_ui, run_on_stack,
     run_ordered, summarize, templates_and_images,
 };
 use crate::analysis::links;
@@ -73,12 +73,13 @@ pub(crate) fn options(m: &ArgMatches) -> DeployOptions {
 }
 
 /// Run the command; the caller prints the failure's text and exits with its code.
-pub(crate) fn run(
-    source: Source<'_>,
-    m: &ArgMatches,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<u8, Exit> {
+pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
+    let Call {
+        source,
+        m,
+        out,
+        err,
+    } = call;
     let (templates, images) = templates_and_images(source, m, err)?;
     let opts = options(m);
     let outputs_file = m.get_one::<PathBuf>("outputs-file");

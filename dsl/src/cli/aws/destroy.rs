@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use super::{
-    Source, common, concurrency_arg, connect_places, make_ui, run_on_stack, run_ordered, summarize,
+    Call, common, concurrency_arg, connect_places, make_ui, run_on_stack, run_ordered, summarize,
 };
 use crate::analysis::links;
 use crate::cli::{EXIT_OK, Exit};
@@ -34,12 +34,13 @@ pub(crate) fn command(tool: bool) -> Command {
 }
 
 /// Run the command; the caller prints the failure's text and exits with its code.
-pub(crate) fn run(
-    source: Source<'_>,
-    m: &ArgMatches,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<u8, Exit> {
+pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
+    let Call {
+        source,
+        m,
+        out,
+        err,
+    } = call;
     let (mut places, sessions) = connect_places(source, m, err)?;
     places.reverse();
     let names: Vec<String> = places.iter().map(|p| p.name.clone()).collect();

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use super::{Source, common, connect_templates, key_value, make_ui, run_on_stack, templates};
+use super::{Call, Source, common, connect_templates, key_value, make_ui, run_on_stack, templates};
 use crate::cli::{EXIT_CHANGES, EXIT_OK, Exit, diff as files};
 use crate::deploy;
 
@@ -127,12 +127,13 @@ fn run_files(
 }
 
 /// Run the command; the caller prints the failure's text and exits with its code.
-pub(crate) fn run(
-    source: Source<'_>,
-    m: &ArgMatches,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<u8, Exit> {
+pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
+    let Call {
+        source,
+        m,
+        out,
+        err,
+    } = call;
     if let Source::Tool = source
         && let Some(paths) = file_arguments(m)
     {

@@ -2,11 +2,9 @@
 //! the properties that differ with their expected and actual values (never one set from a
 //! NoEcho parameter). Exit 3 when anything drifted, so CI can alarm.
 
-use std::io::Write;
+use clap::Command;
 
-use clap::{ArgMatches, Command};
-
-use super::{Source, common, connect_places, make_ui, run_on_stack};
+use super::{Call, common, connect_places, make_ui, run_on_stack};
 use crate::cli::{EXIT_CHANGES, EXIT_OK, Exit};
 use crate::deploy;
 
@@ -21,12 +19,13 @@ pub(crate) fn command(tool: bool) -> Command {
 }
 
 /// Run the command; the caller prints the failure's text and exits with its code.
-pub(crate) fn run(
-    source: Source<'_>,
-    m: &ArgMatches,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<u8, Exit> {
+pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
+    let Call {
+        source,
+        m,
+        out,
+        err,
+    } = call;
     let (places, sessions) = connect_places(source, m, err)?;
     let mut code = EXIT_OK;
     for p in &places {

@@ -44,6 +44,15 @@ pub(super) enum Source<'a> {
     Tool,
 }
 
+/// One run of an AWS subcommand: where its stacks come from, its arguments, and where it
+/// writes (each subcommand module's `run` takes one).
+pub(crate) struct Call<'a> {
+    pub(super) source: Source<'a>,
+    pub(super) m: &'a ArgMatches,
+    pub(super) out: &'a mut dyn Write,
+    pub(super) err: &'a mut dyn Write,
+}
+
 /// The arguments of every command that talks to AWS: where (region, profile, endpoint), how
 /// long (timeouts), how much it says (verbosity, progress).
 pub(super) fn connection(cmd: Command) -> Command {
@@ -762,18 +771,26 @@ pub(super) fn dispatch(
         return None;
     }
     log::init(verbosity(m), err);
-    let result = match name {
-        #[cfg(feature = "ecs-stack")]
-        "bootstrap" => bootstrap::run(m, out, err),
-        "deploy" => deploy::run(source, m, out, err),
-        "diff" => diff::run(source, m, out, err),
-        "destroy" => destroy::run(source, m, out, err),
-        "drift" => drift::run(source, m, out, err),
-        "outputs" => outputs::run(source, m, out, err),
-        "publish" => publish::run(source, m, out, err),
-        "status" => status::run(source, m, out, err),
+    #[cfg(feature = "ecs-stack")]
+    if name == "bootstrap" {
+        return Some(super::finish(bootstrap::run(m, out, err), err));
+    }
+    let run = match name {
+        "deploy" => deploy::run,
+        "diff" => diff::run,
+        "destroy" => destroy::run,
+        "drift" => drift::run,
+        "outputs" => outputs::run,
+        "publish" => publish::run,
+        "status" => status::run,
         _ => return None,
     };
+    let result = run(Call {
+        source,
+        m,
+        out,
+        err: &mut *err,
+    });
     Some(super::finish(result, err))
 }
 

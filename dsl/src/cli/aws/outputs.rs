@@ -1,12 +1,9 @@
 //! `outputs`: a stack's outputs as JSON in CDK's shape.
 
-use std::io::Write;
-
-use clap::ArgMatches;
 use clap::Command;
 use indexmap::IndexMap;
 
-use super::{Source, common, connect_places, run_on_stack};
+use super::{Call, common, connect_places, run_on_stack};
 use crate::cli::{EXIT_OK, Exit};
 use crate::deploy;
 
@@ -20,12 +17,13 @@ pub(crate) fn command(tool: bool) -> Command {
 }
 
 /// Run the command; the caller prints the failure's text and exits with its code.
-pub(crate) fn run(
-    source: Source<'_>,
-    m: &ArgMatches,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<u8, Exit> {
+pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
+    let Call {
+        source,
+        m,
+        out,
+        err,
+    } = call;
     let (places, sessions) = connect_places(source, m, err)?;
     let mut all: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     for p in &places {

@@ -2,11 +2,9 @@
 //! (so CI can build once and deploy the same tags to several stages). `deploy` publishes
 //! the same way before each stack's change set.
 
-use std::io::Write;
-
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use super::{Source, connect, connection, make_ui, run_on_stack};
+use super::{Call, Source, connect, connection, make_ui, run_on_stack};
 use crate::App;
 use crate::cli::{EXIT_OK, Exit};
 use crate::deploy::{self, PublishOptions, Session, Ui};
@@ -101,12 +99,13 @@ pub(crate) fn publish_images(
 }
 
 /// Run the command; the caller prints the failure's text and exits with its code.
-pub(crate) fn run(
-    source: Source<'_>,
-    m: &ArgMatches,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<u8, Exit> {
+pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
+    let Call {
+        source,
+        m,
+        out,
+        err,
+    } = call;
     let images = match source {
         Source::App(app) => images_of(app, &crate::cli::select_stacks(app, m)?),
         Source::Tool => super::templates_and_images(source, m, err)?.1,

@@ -1,10 +1,8 @@
 //! `status`: a stack's status and recent events.
 
-use std::io::Write;
+use clap::{Arg, Command, value_parser};
 
-use clap::{Arg, ArgMatches, Command, value_parser};
-
-use super::{Source, common, connect_places, make_ui, run_on_stack};
+use super::{Call, common, connect_places, make_ui, run_on_stack};
 use crate::cli::{EXIT_OK, Exit};
 use crate::deploy;
 
@@ -25,12 +23,13 @@ pub(crate) fn command(tool: bool) -> Command {
 }
 
 /// Run the command; the caller prints the failure's text and exits with its code.
-pub(crate) fn run(
-    source: Source<'_>,
-    m: &ArgMatches,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<u8, Exit> {
+pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
+    let Call {
+        source,
+        m,
+        out,
+        err,
+    } = call;
     let (places, sessions) = connect_places(source, m, err)?;
     let limit = m.get_one::<usize>("events").copied().unwrap_or(20);
     for p in &places {
