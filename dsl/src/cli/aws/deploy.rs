@@ -74,12 +74,7 @@ pub(crate) fn options(m: &ArgMatches) -> DeployOptions {
 
 /// Run the command; the caller prints the failure's text and exits with its code.
 pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
-    let Call {
-        source,
-        m,
-        out,
-        err,
-    } = call;
+    let (source, m, out, err) = call.parts();
     let (templates, images) = templates_and_images(source, m, err)?;
     let opts = options(m);
     let outputs_file = m.get_one::<PathBuf>("outputs-file");

@@ -35,12 +35,7 @@ pub(crate) fn command(tool: bool) -> Command {
 
 /// Run the command; the caller prints the failure's text and exits with its code.
 pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
-    let Call {
-        source,
-        m,
-        out,
-        err,
-    } = call;
+    let (source, m, out, err) = call.parts();
     let (mut places, sessions) = connect_places(source, m, err)?;
     places.reverse();
     let names: Vec<String> = places.iter().map(|p| p.name.clone()).collect();

@@ -128,12 +128,7 @@ fn run_files(
 
 /// Run the command; the caller prints the failure's text and exits with its code.
 pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
-    let Call {
-        source,
-        m,
-        out,
-        err,
-    } = call;
+    let (source, m, out, err) = call.parts();
     if let Source::Tool = source
         && let Some(paths) = file_arguments(m)
     {

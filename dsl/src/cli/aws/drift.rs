@@ -20,12 +20,7 @@ pub(crate) fn command(tool: bool) -> Command {
 
 /// Run the command; the caller prints the failure's text and exits with its code.
 pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
-    let Call {
-        source,
-        m,
-        out,
-        err,
-    } = call;
+    let (source, m, out, err) = call.parts();
     let (places, sessions) = connect_places(source, m, err)?;
     let mut code = EXIT_OK;
     for p in &places {

@@ -47,10 +47,25 @@ pub(super) enum Source<'a> {
 /// One run of an AWS subcommand: where its stacks come from, its arguments, and where it
 /// writes (each subcommand module's `run` takes one).
 pub(crate) struct Call<'a> {
-    pub(super) source: Source<'a>,
-    pub(super) m: &'a ArgMatches,
-    pub(super) out: &'a mut dyn Write,
-    pub(super) err: &'a mut dyn Write,
+    source: Source<'a>,
+    m: &'a ArgMatches,
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+}
+
+/// What a [`Call`] holds: (source, arguments, standard output, standard error).
+type Parts<'a> = (
+    Source<'a>,
+    &'a ArgMatches,
+    &'a mut dyn Write,
+    &'a mut dyn Write,
+);
+
+impl<'a> Call<'a> {
+    /// Its parts, for the subcommand to use by name.
+    pub(super) fn parts(self) -> Parts<'a> {
+        (self.source, self.m, self.out, self.err)
+    }
 }
 
 /// The arguments of every command that talks to AWS: where (region, profile, endpoint), how

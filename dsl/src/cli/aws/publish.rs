@@ -100,12 +100,7 @@ pub(crate) fn publish_images(
 
 /// Run the command; the caller prints the failure's text and exits with its code.
 pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
-    let Call {
-        source,
-        m,
-        out,
-        err,
-    } = call;
+    let (source, m, out, err) = call.parts();
     let images = match source {
         Source::App(app) => images_of(app, &crate::cli::select_stacks(app, m)?),
         Source::Tool => super::templates_and_images(source, m, err)?.1,
