@@ -11,6 +11,11 @@ fn c(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// A monthly cost at (minimum, typical, maximum) scale, in cents.
+fn range(m: &Monthly) -> (f64, f64, f64) {
+    (c(m.minimum), c(m.typical), c(m.maximum))
+}
+
 fn us(t: &Json) -> Estimate {
     estimate("S", t, "us-east-1").unwrap()
 }
@@ -102,14 +107,7 @@ fn a_fargate_service_of_2_to_10_tasks() {
         (l.logical_id.as_str(), l.group, l.kind),
         ("Web", Group::Service, "Fargate service")
     );
-    assert_eq!(
-        (
-            c(l.monthly.minimum),
-            c(l.monthly.typical),
-            c(l.monthly.maximum)
-        ),
-        (18.02, 27.03, 90.10)
-    );
+    assert_eq!(range(&l.monthly), (18.02, 27.03, 90.10));
     assert_eq!(
         l.detail,
         "Fargate x86 0.25 vCPU, 0.5 GB, 2–10 tasks (typical 3)"
@@ -223,24 +221,10 @@ fn an_ec2_cluster_its_instances_and_volumes() {
     }});
     let e = us(&t);
     let cap = e.lines.iter().find(|l| l.group == Group::Capacity).unwrap();
-    assert_eq!(
-        (
-            c(cap.monthly.minimum),
-            c(cap.monthly.typical),
-            c(cap.monthly.maximum)
-        ),
-        (30.37, 60.74, 121.47)
-    );
+    assert_eq!(range(&cap.monthly), (30.37, 60.74, 121.47));
     assert_eq!(cap.detail, "t3.medium, 1–4 instances (typical 2)");
     let ebs = e.lines.iter().find(|l| l.group == Group::Storage).unwrap();
-    assert_eq!(
-        (
-            c(ebs.monthly.minimum),
-            c(ebs.monthly.typical),
-            c(ebs.monthly.maximum)
-        ),
-        (2.40, 4.80, 9.60)
-    );
+    assert_eq!(range(&ebs.monthly), (2.40, 4.80, 9.60));
     assert_eq!(
         e.lines.len(),
         2,
