@@ -6,18 +6,19 @@
 //! Each schema is reduced to its constraints (descriptions, handlers, tagging and the like
 //! dropped; `oneOf`/`anyOf`/`allOf` folded into the node they decorate), written as compact
 //! JSON and compressed on its own with raw DEFLATE, so the validator decodes one type at a time
-//! (the generated types in stored blocks: see [`emit`]).
+//! (the generated types are not compressed: see [`emit`]).
 //!
 //! File layout (integers are little-endian `u32`; the index is read in place, never parsed):
 //!
 //! ```text
-//! FFSCHEMAS 2\n
+//! FFSCHEMAS 3\n
 //! {"generator":...,"cfn_lint":...,"region":...,"schema_date":...,"types":N,"sam_types":N,"raw_bytes":N}\n
 //! N, NAMES_LEN
 //! N records, sorted by type name: name offset, name length, data offset, compressed
-//!   length, JSON length (offsets relative to the names blob and the data block)
+//!   length (0: the JSON itself, not compressed), JSON length (offsets relative to the
+//!   names blob and the data block)
 //! <names blob: the type names, concatenated (NAMES_LEN bytes)>
-//! <data block: the compressed schemas, concatenated>
+//! <data block: the schemas (compressed, or the JSON itself), concatenated>
 //! ```
 //!
 //! A reduced schema node keeps: `type` (string or list), `$ref` (definition name only),
@@ -58,7 +59,7 @@ use crate::getatt;
 use crate::source::SchemaSet;
 
 /// The file's first line.
-pub const MAGIC: &str = "FFSCHEMAS 2\n";
+pub const MAGIC: &str = "FFSCHEMAS 3\n";
 
 /// What [`emit`] produced.
 pub struct Constraints {
@@ -74,10 +75,11 @@ pub struct Constraints {
 
 /// Reduce, compress and index every type of `set`, SAM's among them. The types in
 /// `generated` (those ferroform has Rust types for, so the ones its constructs write and
-/// nearly every synthesized template holds) are stored in DEFLATE's stored blocks, which
-/// the validator reads without inflating: about 180 KB more in the binary, and no
-/// decompression for them at validation (inflating the 16 types of a 50-service stack took
-/// 1.3 M instructions of its 28 M).
+/// nearly every synthesized template holds) are written as their JSON itself (compressed
+/// length 0), which the validator reads in place: about 180 KB more in the binary, and no
+/// decompression, copy or zeroed buffer for them at validation (inflating the 16 types of
+/// a 50-service stack took 1.3 M instructions of its 28 M; DEFLATE's stored blocks, tried
+/// next, still cost a decompressor's state and a copy for each).
 pub fn emit(
     set: &SchemaSet,
     generated: &[String],
@@ -99,13 +101,21 @@ pub fn emit(
         let reduced = reduce_type(type_name, &schema, &mut patterns);
         let json = serde_json::to_vec(&reduced).map_err(|e| format!("{type_name}: {e}"))?;
         raw_bytes += json.len();
-        let level = if generated.contains(*type_name) { 0 } else { 9 };
-        let packed = miniz_oxide::deflate::compress_to_vec(&json, level);
+        let plain = generated.contains(*type_name);
+        let packed = if plain {
+            json.clone()
+        } else {
+            miniz_oxide::deflate::compress_to_vec(&json, 9)
+        };
         records.push([
             u32_of(names.len(), "name offset")?,
             u32_of(type_name.len(), "name length")?,
             u32_of(data.len(), "data offset")?,
-            u32_of(packed.len(), "compressed length")?,
+            if plain {
+                0
+            } else {
+                u32_of(packed.len(), "compressed length")?
+            },
             u32_of(json.len(), "JSON length")?,
         ]);
         names.extend_from_slice(type_name.as_bytes());
