@@ -65,8 +65,10 @@ pub(super) fn check(cx: &mut Cx) {
         warned: HashSet::new(),
         detached: false,
     };
+    // One path buffer for every resource's walks.
+    let mut path = String::with_capacity(128);
     for (id, res) in &resources {
-        r.resource(id, res);
+        r.resource(id, res, &mut path);
     }
     for (id, o) in outputs.into_iter().flatten() {
         let place = Place::Output(id);
@@ -90,7 +92,7 @@ pub(super) fn check(cx: &mut Cx) {
 }
 
 impl<'t> Refs<'_, 't> {
-    fn resource(&mut self, id: &'t str, res: &'t Json) {
+    fn resource(&mut self, id: &'t str, res: &'t Json, path: &mut String) {
         let place = Place::Resource(id);
         let mut asserted = Vec::new();
         if let Some(c) = res.field("Condition").and_then(Json::as_str) {
@@ -137,7 +139,10 @@ impl<'t> Refs<'_, 't> {
             && res.field("Type").and_then(Json::as_str) == Some("AWS::Serverless::Function");
         for key in ["Properties", "Metadata", "CreationPolicy", "UpdatePolicy"] {
             let Some(v) = res.field(key) else { continue };
-            let mut path = super::dotted(&[id, key]);
+            path.clear();
+            path.push_str(id);
+            path.push('.');
+            path.push_str(key);
             match v.as_object() {
                 // SAM turns a function's `Events` and `DeploymentPreference` into resources
                 // of their own (permissions, event source mappings, a CodeDeploy deployment
@@ -149,12 +154,12 @@ impl<'t> Refs<'_, 't> {
                         path.push('.');
                         path.push_str(k);
                         self.detached = matches!(k.as_str(), "Events" | "DeploymentPreference");
-                        self.walk(place, x, &mut path, &mut asserted);
+                        self.walk(place, x, path, &mut asserted);
                         self.detached = false;
                         path.truncate(len);
                     }
                 }
-                _ => self.walk(place, v, &mut path, &mut asserted),
+                _ => self.walk(place, v, path, &mut asserted),
             }
         }
     }
@@ -764,32 +769,19 @@ impl<'t> Refs<'_, 't> {
     /// Report every resource on a dependency cycle (Tarjan's strongly connected components).
     fn cycles(&mut self) {
         let n = self.ids.len();
-        let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
-        let mut self_loop = vec![false; n];
-        let mut via_depends = HashSet::new();
-        for &(a, b, dep) in &self.edges {
-            if a == b {
-                self_loop[a] = true;
-            }
-            adj[a].push(b);
-            if dep {
-                via_depends.insert((a, b));
-            }
-        }
-        for a in &mut adj {
-            a.sort_unstable();
-            a.dedup();
-        }
+        let adj = Adjacency::new(n, self.edges.iter().map(|&(a, b, _)| (a, b)).collect());
+        let via_depends: HashSet<(usize, usize)> = self
+            .edges
+            .iter()
+            .filter(|e| e.2)
+            .map(|&(a, b, _)| (a, b))
+            .collect();
         let sccs = tarjan(&adj);
-        for scc in sccs {
-            if scc.len() < 2 && !scc.first().is_some_and(|&i| self_loop[i]) {
-                continue;
-            }
-            let mut members = scc.clone();
+        for mut members in sccs {
             members.sort_unstable();
             let names: Vec<&str> = members.iter().map(|&i| self.ids[i]).collect();
             let depends = members.iter().any(|&a| {
-                adj[a]
+                adj.of(a)
                     .iter()
                     .any(|&b| members.contains(&b) && via_depends.contains(&(a, b)))
             });
@@ -891,28 +883,58 @@ fn attr_matches(pattern: &str, attr: &str) -> bool {
     p.len() == a.len() && p.iter().zip(&a).all(|(p, a)| *p == "*" || p == a)
 }
 
-/// Strongly connected components, iteratively (no recursion, whatever the template).
-fn tarjan(adj: &[Vec<usize>]) -> Vec<Vec<usize>> {
-    let n = adj.len();
+/// Edges by source: the targets of `v` are `to[start[v]..start[v + 1]]`, sorted, each once
+/// (one allocation for the whole graph, not one per resource).
+struct Adjacency {
+    start: Vec<usize>,
+    to: Vec<usize>,
+}
+
+impl Adjacency {
+    fn new(n: usize, mut pairs: Vec<(usize, usize)>) -> Self {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut start = vec![0; n + 1];
+        for &(a, _) in &pairs {
+            start[a + 1] += 1;
+        }
+        for v in 0..n {
+            start[v + 1] += start[v];
+        }
+        let to = pairs.into_iter().map(|(_, b)| b).collect();
+        Adjacency { start, to }
+    }
+
+    fn of(&self, v: usize) -> &[usize] {
+        &self.to[self.start[v]..self.start[v + 1]]
+    }
+}
+
+/// The cycles of `adj` (Tarjan's strongly connected components, iteratively): each
+/// component of two or more nodes, and each node with an edge to itself.
+fn tarjan(adj: &Adjacency) -> Vec<Vec<usize>> {
+    let n = adj.start.len() - 1;
     let mut index = vec![usize::MAX; n];
     let mut low = vec![0; n];
     let mut on_stack = vec![false; n];
     let mut stack = Vec::new();
+    let mut call: Vec<(usize, usize)> = Vec::new();
     let mut out = Vec::new();
     let mut next = 0;
     for root in 0..n {
         if index[root] != usize::MAX {
             continue;
         }
-        let mut call: Vec<(usize, usize)> = vec![(root, 0)];
+        call.push((root, 0));
         index[root] = next;
         low[root] = next;
         next += 1;
         stack.push(root);
         on_stack[root] = true;
         while let Some(&mut (v, ref mut i)) = call.last_mut() {
-            if *i < adj[v].len() {
-                let w = adj[v][*i];
+            let targets = adj.of(v);
+            if *i < targets.len() {
+                let w = targets[*i];
                 *i += 1;
                 if index[w] == usize::MAX {
                     index[w] = next;
@@ -930,15 +952,14 @@ fn tarjan(adj: &[Vec<usize>]) -> Vec<Vec<usize>> {
                     low[parent] = low[parent].min(low[v]);
                 }
                 if low[v] == index[v] {
-                    let mut comp = Vec::new();
-                    while let Some(w) = stack.pop() {
+                    let at = stack.iter().rposition(|&w| w == v).unwrap_or(0);
+                    for &w in &stack[at..] {
                         on_stack[w] = false;
-                        comp.push(w);
-                        if w == v {
-                            break;
-                        }
                     }
-                    out.push(comp);
+                    if stack.len() - at > 1 || targets.contains(&v) {
+                        out.push(stack[at..].to_vec());
+                    }
+                    stack.truncate(at);
                 }
             }
         }
@@ -961,16 +982,26 @@ mod tests {
 
     #[test]
     fn tarjan_finds_cycles_only() {
-        let adj = vec![vec![1], vec![2], vec![0], vec![0]];
-        let mut sccs: Vec<Vec<usize>> = tarjan(&adj)
-            .into_iter()
-            .map(|mut c| {
-                c.sort_unstable();
-                c
-            })
-            .collect();
-        sccs.sort();
-        assert_eq!(sccs, vec![vec![0, 1, 2], vec![3]]);
+        let cycles = |n: usize, edges: &[(usize, usize)]| {
+            let mut sccs: Vec<Vec<usize>> = tarjan(&Adjacency::new(n, edges.to_vec()))
+                .into_iter()
+                .map(|mut c| {
+                    c.sort_unstable();
+                    c
+                })
+                .collect();
+            sccs.sort();
+            sccs
+        };
+        // 3 leads into the cycle 0 -> 1 -> 2 -> 0 without being on it.
+        assert_eq!(
+            cycles(4, &[(0, 1), (1, 2), (2, 0), (3, 0)]),
+            [vec![0, 1, 2]]
+        );
+        // An edge to itself is a cycle of one; repeated edges count once.
+        assert_eq!(cycles(3, &[(2, 2), (2, 2), (0, 1)]), [vec![2]]);
+        assert!(cycles(3, &[(0, 1), (1, 2)]).is_empty());
+        assert!(cycles(0, &[]).is_empty());
     }
 
     #[test]

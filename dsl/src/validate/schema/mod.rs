@@ -85,6 +85,8 @@ pub(super) fn check(cx: &mut Cx) {
         sam_globals(cx);
         ignore_globals(cx);
     }
+    // One path buffer for every resource's walk.
+    let mut path = String::with_capacity(128);
     for (id, r) in resources {
         let Some(ty) = r.field("Type").and_then(Json::as_str) else {
             continue;
@@ -95,7 +97,9 @@ pub(super) fn check(cx: &mut Cx) {
             continue;
         };
         lifecycle(cx, id, ty, schema);
-        let mut path = super::dotted(&[id, "Properties"]);
+        path.clear();
+        path.push_str(id);
+        path.push_str(".Properties");
         let globals = if data::is_sam(ty) {
             SamGlobals::of(cx.body, ty)
         } else {
