@@ -290,11 +290,9 @@ impl Stack {
     /// The part of `insert` that does not depend on the resource type (compiled once).
     fn insert_any(&mut self, logical_id: &str, props: Box<dyn AnyResource>) -> Rc<str> {
         self.note_override_use(logical_id);
-        let logical_id = self.final_id(logical_id).to_owned();
-        let logical_id = logical_id.as_str();
-        let taken = self.ref_id_taken(logical_id);
-        self.check_id("resource", logical_id, taken);
-        let id: Rc<str> = Rc::from(logical_id);
+        let id: Rc<str> = Rc::from(self.final_id(logical_id));
+        let taken = self.ref_id_taken(&id);
+        self.check_id("resource", &id, taken);
         if !taken {
             self.resources.insert(
                 id.clone(),
