@@ -85,8 +85,9 @@ pub(super) fn check(cx: &mut Cx) {
         sam_globals(cx);
         ignore_globals(cx);
     }
-    // One path buffer for every resource's walk.
+    // One path buffer for every resource's walk, and one cache of schema node views.
     let mut path = String::with_capacity(128);
+    let mut views = crate::model::fasthash::FastMap::default();
     for (id, r) in resources {
         let Some(ty) = r.field("Type").and_then(Json::as_str) else {
             continue;
@@ -128,6 +129,7 @@ pub(super) fn check(cx: &mut Cx) {
                     ty,
                     globals,
                     guarded: 0,
+                    views: &mut views,
                 };
                 s.value(schema, v, &mut path, 0);
                 read_only(cx, id, ty, schema, v);

@@ -4,7 +4,7 @@ use super::*;
 
 /// The constraints of one reduced schema node, read in one pass over its (few) entries:
 /// cheaper than a hashed lookup per constraint.
-#[derive(Default)]
+#[derive(Clone, Copy, Default)]
 pub(super) struct View {
     pub(super) types: Option<&'static Node>,
     pub(super) reference: Option<&'static str>,
@@ -95,6 +95,8 @@ pub(super) struct Walk<'a, 't> {
     /// How many `Fn::If` branches the walk is in: a parameter there may be guarded by the
     /// condition, so its allowed values are not judged.
     pub(super) guarded: usize,
+    /// The views of the schema nodes met so far, by node address ([`Walk::resolve`]).
+    pub(super) views: &'a mut crate::model::fasthash::FastMap<usize, View>,
 }
 
 /// The properties `aws cloudformation package` replaces: written as a local path (or an S3
@@ -328,15 +330,22 @@ pub(super) fn enum_eq(v: &Json, e: &Node, ci: bool) -> bool {
 
 impl Walk<'_, '_> {
     /// The node's view, following `$ref`s to definitions.
-    pub(super) fn resolve(&self, node: &'static Node) -> View {
+    /// The view of `node`, its `$ref`s followed (16 at most). Kept per node for the whole
+    /// template: the resources of one type meet the same nodes again and again.
+    pub(super) fn resolve(&mut self, node: &'static Node) -> View {
+        let key = std::ptr::from_ref(node) as usize;
+        if let Some(v) = self.views.get(&key) {
+            return *v;
+        }
         let mut v = View::of(node);
         for _ in 0..16 {
-            let Some(name) = v.reference else { return v };
+            let Some(name) = v.reference else { break };
             match self.schema.get("definitions").and_then(|d| d.get(name)) {
                 Some(d) => v = View::of(d),
-                None => return v,
+                None => break,
             }
         }
+        self.views.insert(key, v);
         v
     }
 
