@@ -378,14 +378,15 @@ impl<'t> Refs<'_, 't> {
         let Some(schema) = data::schema(ty) else {
             return;
         };
-        let attrs: Vec<&str> = schema
-            .get("attributes")
+        let declared = schema.get("attributes");
+        if declared
             .into_iter()
             .flat_map(data::Node::strs)
-            .collect();
-        if attrs.iter().any(|p| attr_matches(p, attr)) {
+            .any(|p| attr_matches(p, attr))
+        {
             return;
         }
+        let attrs: Vec<&str> = declared.into_iter().flat_map(data::Node::strs).collect();
         let hint = match suggest(attr, attrs.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None if attrs.is_empty() => format!("{ty} has no attributes"),
