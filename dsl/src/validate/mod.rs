@@ -312,6 +312,9 @@ pub(crate) struct Cx<'t> {
     /// The `Type` of each resource, in the order of `resources` (looked up once: the checks
     /// ask for it thousands of times).
     types: Vec<Option<&'t str>>,
+    /// Each resource's entry and `Type`, by logical ID: the checks look resources up
+    /// thousands of times, and serde_json's map hashes each name with SipHash.
+    by_id: crate::model::fasthash::FastMap<&'t str, (&'t Json, Option<&'t str>)>,
     pub parameters: Option<&'t JsonMap>,
     pub conditions: Option<&'t JsonMap>,
     pub mappings: Option<&'t JsonMap>,
@@ -330,13 +333,20 @@ impl<'t> Cx<'t> {
     fn new(t: &'t Template) -> Self {
         let body = t.body();
         let section = |k: &str| body.field(k).and_then(Json::as_object);
-        let types = section("Resources")
+        let types: Vec<Option<&str>> = section("Resources")
             .into_iter()
             .flatten()
             .map(|(_, r)| r.field("Type").and_then(Json::as_str))
             .collect();
+        let by_id = section("Resources")
+            .into_iter()
+            .flatten()
+            .zip(&types)
+            .map(|((id, r), ty)| (id.as_str(), (r, *ty)))
+            .collect();
         Cx {
             types,
+            by_id,
             source: t.name(),
             template: t,
             body,
@@ -384,12 +394,12 @@ impl<'t> Cx<'t> {
 
     /// A resource entry by logical ID.
     pub fn resource(&self, id: &str) -> Option<&'t Json> {
-        self.resources?.field(id)
+        self.by_id.get(id).map(|e| e.0)
     }
 
     /// The `Type` of a resource.
     pub fn resource_type(&self, id: &str) -> Option<&'t str> {
-        self.resource(id)?.field("Type")?.as_str()
+        self.by_id.get(id)?.1
     }
 
     /// Every resource: (logical ID, entry, its `Type` when that is text).

@@ -230,11 +230,11 @@ impl Specialized {
 /// how many cases there were, those that change nothing included: none when nothing can be
 /// followed or beyond [`MAX_SCENARIOS`] assignments.
 pub(crate) fn specialized(cx: &Cx, ids: &[&str], mut f: impl FnMut(Specialized)) -> usize {
-    let Some(resources) = cx.resources else {
+    if cx.resources.is_none() {
         return 0;
-    };
+    }
     let mut vars: Vec<Var> = Vec::new();
-    for r in ids.iter().filter_map(|id| resources.field(id)) {
+    for r in ids.iter().filter_map(|id| cx.resource(id)) {
         resource_vars(cx, r, &mut vars);
     }
     let mut count = 0;

@@ -4,7 +4,6 @@
 //! the template as each case of its parameters, conditions and mappings makes it.
 
 use super::{Cx, is_expr, lit_bool, lit_num, lit_str, one_of, ref_or_getatt_target, ref_target};
-use crate::model::json::Field;
 use crate::model::render::{Json, JsonMap};
 use crate::rules;
 
@@ -137,17 +136,14 @@ fn under_parameters(cx: &mut Cx) {
 /// definition, a scalable target and its service). A case's label names these (or, when
 /// none is assigned, all): a rule relates a resource to its neighbours.
 fn neighbourhood_depends_on(cx: &Cx, ids: &[&str], id: &str) -> Vec<String> {
-    let Some(resources) = cx.resources else {
-        return Vec::new();
-    };
-    let Some(r) = resources.field(id) else {
+    let Some(r) = cx.resource(id) else {
         return Vec::new();
     };
     let mut near: Vec<&str> = vec![id];
     super::refs::referenced_ids(r, &mut near);
     for other in ids {
         let mut refs = Vec::new();
-        if let Some(o) = resources.field(other) {
+        if let Some(o) = cx.resource(other) {
             super::refs::referenced_ids(o, &mut refs);
         }
         if refs.contains(&id) {
@@ -157,7 +153,7 @@ fn neighbourhood_depends_on(cx: &Cx, ids: &[&str], id: &str) -> Vec<String> {
     near.sort_unstable();
     near.dedup();
     near.iter()
-        .filter_map(|n| resources.field(n))
+        .filter_map(|n| cx.resource(n))
         .flat_map(|r| super::resolve::depends_on(cx, r))
         .collect()
 }
