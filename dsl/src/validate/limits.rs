@@ -119,7 +119,7 @@ fn shared_namespace(cx: &mut Cx) {
         .into_iter()
         .flatten()
         .map(|(k, _)| k)
-        .filter(|k| cx.resources.is_some_and(|r| r.contains_key(*k)))
+        .filter(|k| cx.resource(k).is_some())
         .collect();
     for id in shared {
         cx.report(

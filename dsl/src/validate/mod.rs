@@ -495,7 +495,7 @@ pub(crate) fn stands_in(v: &Json) -> bool {
 /// Whether `v` holds an `Fn::If` anywhere (its value depends on a condition).
 pub(crate) fn has_if(v: &Json) -> bool {
     match v {
-        Json::Object(m) => m.contains_key("Fn::If") || m.values().any(has_if),
+        Json::Object(m) => m.field("Fn::If").is_some() || m.values().any(has_if),
         Json::Array(a) => a.iter().any(has_if),
         _ => false,
     }

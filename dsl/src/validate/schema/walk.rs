@@ -828,7 +828,7 @@ impl Walk<'_, '_> {
                 Some(t) => self.globals.may_give(t),
                 None => false,
             };
-            if !m.contains_key(req) && !from_globals {
+            if m.field(req).is_none() && !from_globals {
                 self.cx.report(
                     rules::REQUIRED_PROPERTY,
                     Some(self.id),
