@@ -21,6 +21,7 @@
 //! events and the module's own template), so a name with one of these prefixes is taken to
 //! exist: the validator never reports a reference the processed template would resolve.
 
+use crate::model::json::Field;
 use crate::model::json::Json;
 use crate::model::template::Template;
 
@@ -68,7 +69,7 @@ impl Generated {
             prefixes.extend(["ServerlessRestApi", "ServerlessHttpApi"].map(String::from));
         }
         for (id, r) in resources.into_iter().flatten() {
-            let Some(ty) = r.get("Type").and_then(Json::as_str) else {
+            let Some(ty) = r.field("Type").and_then(Json::as_str) else {
                 continue;
             };
             if ty.ends_with("::MODULE") || (sam && ty.starts_with("AWS::Serverless::")) {
