@@ -911,8 +911,9 @@ impl Adjacency {
     }
 }
 
-/// The cycles of `adj` (Tarjan's strongly connected components, iteratively): each
-/// component of two or more nodes, and each node with an edge to itself.
+/// The cycles of `adj` (Tarjan's strongly connected components, iteratively: no recursion,
+/// whatever the template): each component of two or more nodes, and each node with an edge
+/// to itself.
 fn tarjan(adj: &Adjacency) -> Vec<Vec<usize>> {
     let n = adj.start.len() - 1;
     let mut index = vec![usize::MAX; n];

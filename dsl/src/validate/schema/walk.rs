@@ -329,8 +329,7 @@ pub(super) fn enum_eq(v: &Json, e: &Node, ci: bool) -> bool {
 }
 
 impl Walk<'_, '_> {
-    /// The node's view, following `$ref`s to definitions.
-    /// The view of `node`, its `$ref`s followed (16 at most). Kept per node for the whole
+    /// The view of `node`, its `$ref`s to definitions followed (16 at most). Kept per node for the whole
     /// template: the resources of one type meet the same nodes again and again.
     pub(super) fn resolve(&mut self, node: &'static Node) -> View {
         let key = std::ptr::from_ref(node) as usize;
