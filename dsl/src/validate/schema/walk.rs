@@ -1,10 +1,11 @@
 //! The walk of a value against its schema node (`FF2001`–`FF2009`).
 
 use super::*;
+use std::rc::Rc;
 
 /// The constraints of one reduced schema node, read in one pass over its (few) entries:
 /// cheaper than a hashed lookup per constraint.
-#[derive(Clone, Copy, Default)]
+#[derive(Default)]
 pub(super) struct View {
     pub(super) types: Option<&'static Node>,
     pub(super) reference: Option<&'static str>,
@@ -96,7 +97,7 @@ pub(super) struct Walk<'a, 't> {
     /// condition, so its allowed values are not judged.
     pub(super) guarded: usize,
     /// The views of the schema nodes met so far, by node address ([`Walk::resolve`]).
-    pub(super) views: &'a mut crate::model::fasthash::FastMap<usize, View>,
+    pub(super) views: &'a mut crate::model::fasthash::FastMap<usize, Rc<View>>,
 }
 
 /// The properties `aws cloudformation package` replaces: written as a local path (or an S3
@@ -331,10 +332,10 @@ pub(super) fn enum_eq(v: &Json, e: &Node, ci: bool) -> bool {
 impl Walk<'_, '_> {
     /// The view of `node`, its `$ref`s to definitions followed (16 at most). Kept per node for the whole
     /// template: the resources of one type meet the same nodes again and again.
-    pub(super) fn resolve(&mut self, node: &'static Node) -> View {
+    pub(super) fn resolve(&mut self, node: &'static Node) -> Rc<View> {
         let key = std::ptr::from_ref(node) as usize;
         if let Some(v) = self.views.get(&key) {
-            return *v;
+            return Rc::clone(v);
         }
         let mut v = View::of(node);
         for _ in 0..16 {
@@ -344,7 +345,8 @@ impl Walk<'_, '_> {
                 None => break,
             }
         }
-        self.views.insert(key, v);
+        let v = Rc::new(v);
+        self.views.insert(key, Rc::clone(&v));
         v
     }
 
