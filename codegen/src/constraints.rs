@@ -658,6 +658,12 @@ impl Reducer<'_> {
         }
         if let Some(t) = n.get("type") {
             out.insert("type".into(), t.clone());
+        } else if n.get("format").and_then(Value::as_str) == Some("json") && !n.contains_key("$ref")
+        {
+            // A JSON value without a type (an IAM managed policy's `PolicyDocument`, the one
+            // such node of the schema set) takes what the template reference's `Json` type
+            // takes, as the schemas write it where they give one: a mapping or its JSON text.
+            out.insert("type".into(), serde_json::json!(["object", "string"]));
         }
         if n.get("uniqueItems") == Some(&Value::Bool(true)) {
             out.insert("uniqueItems".into(), Value::Bool(true));
@@ -896,6 +902,21 @@ mod tests {
             json!({"properties": {"Port": {"type": "integer"}}})
         ));
         assert!(!closed(json!({"patternProperties": {"^X": {}}})));
+    }
+
+    /// A `format: json` node without a type takes a mapping or its JSON text; a typed one
+    /// keeps its own type.
+    #[test]
+    fn an_untyped_json_value_takes_a_mapping_or_text() {
+        let schema = json!({"properties": {
+            "Doc": {"format": "json", "maxLength": 10},
+            "Typed": {"type": "object", "format": "json"},
+            "Text": {"maxLength": 10}
+        }});
+        let r = reduce_type("AWS::X::Y", &schema, &mut Patterns::default());
+        assert_eq!(r["properties"]["Doc"]["type"], json!(["object", "string"]));
+        assert_eq!(r["properties"]["Typed"]["type"], json!("object"));
+        assert!(r["properties"]["Text"].get("type").is_none());
     }
 
     #[test]

@@ -179,7 +179,7 @@ pub(super) fn check(cx: &mut Cx) {
             let findings = if prop == INLINE {
                 inline_policies(v, kind, &mut path)
             } else {
-                check_document(v, kind, &path, !typed_in_schema(ty, prop))
+                check_document(v, kind, &path)
             };
             found.extend(findings.into_iter().map(|f| (id.as_str(), f)));
         }
@@ -195,16 +195,6 @@ pub(super) fn check(cx: &mut Cx) {
     }
 }
 
-/// Whether the schema of `ty` gives its property `prop` a type (then the schema check
-/// reports a value of another type). `AWS::IAM::ManagedPolicy`'s `PolicyDocument` has only
-/// `format: json`.
-fn typed_in_schema(ty: &str, prop: &str) -> bool {
-    super::data::schema(ty)
-        .and_then(|s| s.get("properties"))
-        .and_then(|p| p.get(prop))
-        .is_some_and(|n| n.get("type").is_some())
-}
-
 /// The documents of a list of inline policies (`Policies`).
 fn inline_policies(v: &Json, kind: Kind, path: &mut String) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -217,8 +207,7 @@ fn inline_policies(v: &Json, kind: Kind, path: &mut String) -> Vec<Finding> {
             push_index(path, i);
             for p in branches(item, 0) {
                 if let Some(doc) = p.field("PolicyDocument") {
-                    let at = join(path, "PolicyDocument");
-                    out.extend(check_document(doc, kind, &at, false));
+                    out.extend(check_document(doc, kind, &join(path, "PolicyDocument")));
                 }
             }
             path.truncate(len);
@@ -228,11 +217,7 @@ fn inline_policies(v: &Json, kind: Kind, path: &mut String) -> Vec<Finding> {
 }
 
 /// Check one policy document of `kind` at `path` (the property holding it).
-///
-/// `untyped`: the property's schema gives no type, so a list is reported here too (a policy
-/// is a JSON object, the grammar's `policy = { ... }`; IAM refuses anything else:
-/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html>).
-pub(crate) fn check_document(doc: &Json, kind: Kind, path: &str, untyped: bool) -> Vec<Finding> {
+pub(crate) fn check_document(doc: &Json, kind: Kind, path: &str) -> Vec<Finding> {
     let mut w = Walk {
         kind,
         out: Vec::new(),
@@ -245,9 +230,7 @@ pub(crate) fn check_document(doc: &Json, kind: Kind, path: &str, untyped: bool) 
             // its text (`true`): JSON, but no document. No schema of these properties refuses
             // one, so it is reported here.
             Json::Bool(_) | Json::Number(_) => w.not_a_document(d, path),
-            Json::Array(_) if untyped => w.not_a_document(d, path),
-            // A list: the schema check reports it (when its schema gives it a type); null:
-            // FF2019.
+            // A list: the schema check reports it (FF2004); null: FF2019.
             _ => {}
         }
     }
@@ -910,7 +893,7 @@ mod tests {
     const KMS: Kind = Kind::Resource("KMS key policy");
 
     fn check(doc: Json, kind: Kind) -> Vec<Finding> {
-        check_document(&doc, kind, AT, false)
+        check_document(&doc, kind, AT)
     }
 
     /// The paths of the findings, relative to the document.
@@ -1157,9 +1140,10 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
     }
 
-    /// A list where a document belongs is said once: by this check where the property's
-    /// schema gives no type (a managed policy's `PolicyDocument`, in each `Fn::If` branch),
-    /// by the schema check (FF2004) elsewhere.
+    /// A list where a document belongs is said once, by the schema check (FF2004): also in a
+    /// managed policy, whose schema gives its `PolicyDocument` no type of its own (the
+    /// generator reads its `format: json` as a mapping or its text), and in each `Fn::If`
+    /// branch.
     #[test]
     fn a_list_document_is_reported_once() {
         let list = "[{Version: '2012-10-17', Statement: []}]";
@@ -1172,33 +1156,24 @@ mod tests {
                 .map(|d| (d.rule.to_owned(), d.path))
                 .collect()
         };
+        let at = "P.Properties.PolicyDocument".to_owned();
         let managed = format!(
             "Conditions:\n  C: !Equals [!Ref AWS::Region, us-east-1]\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: !If [C, {list}, {list}]\n"
         );
-        let at = "P.Properties.PolicyDocument".to_owned();
+        // The schema walk reports each branch at the property.
         assert_eq!(
             all(&managed),
-            [("FF2015".to_owned(), at.clone()), ("FF2015".to_owned(), at)]
+            [
+                ("FF2004".to_owned(), at.clone()),
+                ("FF2004".to_owned(), at.clone())
+            ]
         );
         let plain = managed.replace(&format!("!If [C, {list}, {list}]"), list);
-        assert_eq!(
-            diagnostics(&plain),
-            [(
-                "P".to_owned(),
-                "P.Properties.PolicyDocument".to_owned(),
-                "the IAM identity policy is a list, not a policy document".to_owned()
-            )]
-        );
+        assert_eq!(all(&plain), [("FF2004".to_owned(), at.clone())]);
         let bucket = format!(
             "Resources:\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: b\n      PolicyDocument: {list}\n"
         );
-        assert_eq!(
-            all(&bucket),
-            [(
-                "FF2004".to_owned(),
-                "P.Properties.PolicyDocument".to_owned()
-            )]
-        );
+        assert_eq!(all(&bucket), [("FF2004".to_owned(), at)]);
     }
 
     #[test]
