@@ -454,12 +454,12 @@ impl<'a> Cx<'a> {
                 "{id} exists only when condition `{c}` is true; it is counted."
             ));
         }
-        if let Some(f) = FLAT.iter().find(|f| f.types.contains(&ty)) {
-            self.flat(id, r, f, est);
-            return;
-        }
         let props = r.get("Properties").unwrap_or(&Json::Null);
         let res = Res { id, r, props };
+        if let Some(f) = FLAT.iter().find(|f| f.types.contains(&ty)) {
+            self.flat(res, f, est);
+            return;
+        }
         let result = match ty {
             "AWS::ECS::Service" => self.service(res, est),
             "AWS::ECS::ExpressGatewayService" => self.express(res, est),
@@ -492,7 +492,7 @@ impl<'a> Cx<'a> {
     }
 
     /// A resource of [`FLAT`].
-    fn flat(&mut self, id: &str, r: &Json, f: &Flat, est: &mut Estimate) {
+    fn flat(&mut self, res: Res<'_>, f: &Flat, est: &mut Estimate) {
         let quantity = f.quantity.map_or(1.0, |k| self.assumed(k));
         let price = self.price_of(f.price) * quantity;
         let m = if f.hourly {
@@ -501,11 +501,6 @@ impl<'a> Cx<'a> {
             Monthly::flat(price)
         };
         let detail = f.detail.replace("{}", &trim(quantity));
-        let res = Res {
-            id,
-            r,
-            props: &Json::Null,
-        };
         res.add(est, f.group, f.kind, detail, m);
     }
 }
