@@ -73,8 +73,7 @@ pub(crate) fn options(m: &ArgMatches) -> DeployOptions {
 }
 
 /// Run the command; the caller prints the failure's text and exits with its code.
-pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
-    let (source, m, out, err) = call.parts();
+pub(crate) fn run((source, m, out, err): Call<'_>) -> Result<u8, Exit> {
     let (templates, images) = templates_and_images(source, m, err)?;
     let opts = options(m);
     let outputs_file = m.get_one::<PathBuf>("outputs-file");

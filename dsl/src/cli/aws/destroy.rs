@@ -34,8 +34,7 @@ pub(crate) fn command(tool: bool) -> Command {
 }
 
 /// Run the command; the caller prints the failure's text and exits with its code.
-pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
-    let (source, m, out, err) = call.parts();
+pub(crate) fn run((source, m, out, err): Call<'_>) -> Result<u8, Exit> {
     let (mut places, sessions) = connect_places(source, m, err)?;
     places.reverse();
     let names: Vec<String> = places.iter().map(|p| p.name.clone()).collect();

@@ -127,8 +127,7 @@ fn run_files(
 }
 
 /// Run the command; the caller prints the failure's text and exits with its code.
-pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
-    let (source, m, out, err) = call.parts();
+pub(crate) fn run((source, m, out, err): Call<'_>) -> Result<u8, Exit> {
     if let Source::Tool = source
         && let Some(paths) = file_arguments(m)
     {

@@ -44,29 +44,14 @@ pub(super) enum Source<'a> {
     Tool,
 }
 
-/// One run of an AWS subcommand: where its stacks come from, its arguments, and where it
-/// writes (each subcommand module's `run` takes one).
-pub(crate) struct Call<'a> {
-    source: Source<'a>,
-    m: &'a ArgMatches,
-    out: &'a mut dyn Write,
-    err: &'a mut dyn Write,
-}
-
-/// What a [`Call`] holds: (source, arguments, standard output, standard error).
-type Parts<'a> = (
+/// One run of an AWS subcommand: where its stacks come from, its arguments, standard output
+/// and standard error (each subcommand module's `run` takes one).
+pub(super) type Call<'a> = (
     Source<'a>,
     &'a ArgMatches,
     &'a mut dyn Write,
     &'a mut dyn Write,
 );
-
-impl<'a> Call<'a> {
-    /// Its parts, for the subcommand to use by name.
-    pub(super) fn parts(self) -> Parts<'a> {
-        (self.source, self.m, self.out, self.err)
-    }
-}
 
 /// The arguments of every command that talks to AWS: where (region, profile, endpoint), how
 /// long (timeouts), how much it says (verbosity, progress).
@@ -800,12 +785,7 @@ pub(super) fn dispatch(
         "status" => status::run,
         _ => return None,
     };
-    let result = run(Call {
-        source,
-        m,
-        out,
-        err: &mut *err,
-    });
+    let result = run((source, m, out, &mut *err));
     Some(super::finish(result, err))
 }
 

@@ -99,8 +99,7 @@ pub(crate) fn publish_images(
 }
 
 /// Run the command; the caller prints the failure's text and exits with its code.
-pub(crate) fn run(call: Call<'_>) -> Result<u8, Exit> {
-    let (source, m, out, err) = call.parts();
+pub(crate) fn run((source, m, out, err): Call<'_>) -> Result<u8, Exit> {
     let images = match source {
         Source::App(app) => images_of(app, &crate::cli::select_stacks(app, m)?),
         Source::Tool => super::templates_and_images(source, m, err)?.1,
