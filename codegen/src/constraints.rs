@@ -101,25 +101,18 @@ pub fn emit(
         let reduced = reduce_type(type_name, &schema, &mut patterns);
         let json = serde_json::to_vec(&reduced).map_err(|e| format!("{type_name}: {e}"))?;
         raw_bytes += json.len();
-        let plain = generated.contains(*type_name);
-        let packed = if plain {
-            json.clone()
-        } else {
-            miniz_oxide::deflate::compress_to_vec(&json, 9)
-        };
+        // `None` for the generated types: their JSON itself is written (compressed length 0).
+        let compressed = (!generated.contains(*type_name))
+            .then(|| miniz_oxide::deflate::compress_to_vec(&json, 9));
         records.push([
             u32_of(names.len(), "name offset")?,
             u32_of(type_name.len(), "name length")?,
             u32_of(data.len(), "data offset")?,
-            if plain {
-                0
-            } else {
-                u32_of(packed.len(), "compressed length")?
-            },
+            u32_of(compressed.as_ref().map_or(0, Vec::len), "compressed length")?,
             u32_of(json.len(), "JSON length")?,
         ]);
         names.extend_from_slice(type_name.as_bytes());
-        data.extend_from_slice(&packed);
+        data.extend_from_slice(compressed.as_deref().unwrap_or(&json));
     }
     let header = serde_json::json!({
         "generator": "ferroform-codegen",
