@@ -255,6 +255,9 @@ pub(super) fn misplaced_condition(
 ///   list of them, taken on trust); what the macro writes is taken on trust, but not a call
 ///   that names no macro.
 ///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-transform.html>
+/// - `Fn::Equals`: `[value, value]`; `Fn::Not`: `[condition]`; `Fn::And` and `Fn::Or`: a
+///   list of 2 to 10 conditions.
+///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html>
 /// - `Fn::Length`, `Fn::ToJsonString`: functions of `AWS::LanguageExtensions`.
 ///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html>
 pub(super) fn argument_problem(
@@ -363,6 +366,11 @@ pub(super) fn argument_problem(
             }
             _ => None,
         },
+        "Fn::Equals" if !is_fn(args) => {
+            let hint = "write `Fn::Equals: [value, value]`, e.g. `!Equals [!Ref Env, prod]`";
+            list_of(args, 2, "[value, value]", hint).err().flatten()
+        }
+        "Fn::Not" | "Fn::And" | "Fn::Or" if !is_fn(args) => conditions_problem(f, args),
         "Fn::Transform" if !args.is_array() && args.field("Name").is_none() => Some((
             format!(
                 "takes a mapping with the macro's `Name` (and its `Parameters`), not {}",
@@ -375,6 +383,40 @@ pub(super) fn argument_problem(
             "add `Transform: AWS::LanguageExtensions` to the template",
         )),
         _ => None,
+    }
+}
+
+/// What is wrong with the list of conditions of `Fn::Not` (one) or of `Fn::And` and `Fn::Or`
+/// (2 to 10): not a list, or a list of another length. Each condition is checked where it
+/// stands.
+fn conditions_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
+    let (counts, wanted, hint) = if f == "Fn::Not" {
+        (
+            1..=1,
+            "one condition",
+            "write `Fn::Not: [condition]`, e.g. `!Not [!Equals [!Ref Env, prod]]` or `!Not [!Condition IsProd]`",
+        )
+    } else {
+        (
+            2..=10,
+            "2 to 10 conditions",
+            "write a list of 2 to 10 conditions, e.g. `!And [!Condition IsProd, !Equals [!Ref Region, eu-west-1]]`; nest them for more",
+        )
+    };
+    match args {
+        Json::Array(a) if counts.contains(&a.len()) => None,
+        Json::Array(a) => Some((
+            format!("takes a list of {wanted}, not {} of them", a.len()),
+            hint,
+        )),
+        Json::Null => None,
+        _ => Some((
+            format!(
+                "takes a list of {wanted}, not {}",
+                crate::validate::shown(args)
+            ),
+            hint,
+        )),
     }
 }
 

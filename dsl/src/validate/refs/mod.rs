@@ -1649,6 +1649,64 @@ Resources:
     }
 
     #[test]
+    fn condition_functions_take_lists_of_the_documented_lengths() {
+        let eleven = (0..11)
+            .map(|i| format!("!Equals [a, b{i}]"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let yaml = format!(
+            "\
+Conditions:
+  OneValue: !Equals [a]
+  NotTwo: !Not [!Equals [a, b], !Equals [c, d]]
+  NotNested: !Not [!Equals [a]]
+  AndOne: !And [!Equals [a, b]]
+  OrEleven: !Or [{eleven}]
+  AndText: {{'Fn::And': x}}
+  Fine: !And [!Or [!Equals [a, b], !Condition OneValue], !Not [!Condition NotTwo]]
+Resources:
+  Q:
+    Type: AWS::SQS::Queue
+"
+        );
+        let found: Vec<(String, String)> = crate::validate::found(&yaml, "FF2000")
+            .into_iter()
+            .map(|(_, path, message, _)| (path, message))
+            .collect();
+        let expect = [
+            (
+                "OneValue.Fn::Equals",
+                "Fn::Equals takes a list of two items, not 1",
+            ),
+            (
+                "NotTwo.Fn::Not",
+                "Fn::Not takes a list of one condition, not 2 of them",
+            ),
+            (
+                "NotNested.Fn::Not[0].Fn::Equals",
+                "Fn::Equals takes a list of two items, not 1",
+            ),
+            (
+                "AndOne.Fn::And",
+                "Fn::And takes a list of 2 to 10 conditions, not 1 of them",
+            ),
+            (
+                "OrEleven.Fn::Or",
+                "Fn::Or takes a list of 2 to 10 conditions, not 11 of them",
+            ),
+            (
+                "AndText.Fn::And",
+                "Fn::And takes a list of 2 to 10 conditions, not \"x\"",
+            ),
+        ];
+        assert_eq!(
+            found,
+            expect.map(|(p, m)| (p.to_owned(), m.to_owned())),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
     fn condition_functions_belong_in_the_conditions_section() {
         // In an output's value too; in the Conditions section and a resource's Metadata
         // (not judged) they are not reported.
