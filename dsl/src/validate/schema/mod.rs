@@ -211,6 +211,22 @@ fn lifecycle(cx: &mut Cx, id: &str, ty: &str, schema: &'static Node) {
     );
 }
 
+/// Whether a resource type may be named `ty`: three parts of 2 to 64 ASCII letters and
+/// digits joined by `::` (`Organization::Service::Resource`), with a fourth, `MODULE`, for a
+/// module — the form of every type AWS publishes and the only one the registry takes.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterType.html>
+/// (`TypeName`); <https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html>
+/// (`typeName`).
+fn registry_name(ty: &str) -> bool {
+    let parts: Vec<&str> = ty.split("::").collect();
+    let name = match parts.as_slice() {
+        [a, b, c] | [a, b, c, "MODULE"] => [a, b, c],
+        _ => return false,
+    };
+    name.iter()
+        .all(|p| (2..=64).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transformed: bool) {
     if ty.starts_with("Custom::") {
         if props.and_then(|p| p.field("ServiceToken")).is_none() {
@@ -224,11 +240,27 @@ fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transform
         }
         return;
     }
-    if super::is_module(ty)
-        || (transformed && ty.starts_with("AWS::Serverless::"))
-        || !cx.generated.macros().is_empty()
-    {
-        // A module, SAM, or a macro that may turn the type into others.
+    if (transformed && ty.starts_with("AWS::Serverless::")) || !cx.generated.macros().is_empty() {
+        // SAM, or a macro that may turn the type into others.
+        return;
+    }
+    if !registry_name(ty) {
+        // No type of AWS's, of the registry or of a module can be named so: CloudFormation
+        // refuses the template ("Unrecognized resource types").
+        let hint = suggest(ty, data::type_names()).map_or_else(
+            || "resource types are `Organization::Service::Resource`: three parts of 2 to 64 letters and digits joined by `::`, e.g. `AWS::ECS::Service` (custom resources: `Custom::Name`)".to_owned(),
+            |s| format!("did you mean `{s}`?"),
+        );
+        cx.report(
+            rules::UNKNOWN_RESOURCE_TYPE,
+            Some(id),
+            format!("{id}.Type"),
+            format!("`{ty}` is not a resource type name"),
+            Some(hint),
+        );
+        return;
+    }
+    if super::is_module(ty) {
         return;
     }
     if !(ty.starts_with("AWS::") || ty.starts_with("Alexa::")) {

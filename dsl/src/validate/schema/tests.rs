@@ -344,6 +344,54 @@ fn an_unknown_aws_type_is_not_reported_under_a_macro() {
 }
 
 #[test]
+fn a_type_no_registry_could_hold_is_reported() {
+    let found = |ty: &str| {
+        crate::validate::found(&format!("Resources:\n  X: {{Type: '{ty}'}}\n"), "FF2001")
+            .into_iter()
+            .map(|(_, path, message, hint)| (path, message, hint))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        found("AWS:IAM::Role"),
+        [(
+            "X.Type".to_owned(),
+            "`AWS:IAM::Role` is not a resource type name".to_owned(),
+            "did you mean `AWS::IAM::Role`?".to_owned()
+        )]
+    );
+    for bad in [
+        "MyCompany::MODULE",
+        "Acme::Widget",
+        "Acme::Widget::Gear::Tooth",
+        "Acme::Wid-get::Gear",
+        "A::Widget::Gear",
+        "../modules/bucket.yaml",
+    ] {
+        assert_eq!(found(bad).len(), 1, "{bad}");
+        assert!(
+            found(bad)[0].1.ends_with("is not a resource type name"),
+            "{bad}"
+        );
+    }
+    // Third-party and private registry types and modules cannot be known offline; custom
+    // resources have their own form.
+    for good in [
+        "Acme::Widget::Gear",
+        "AWSSamples::EC2::ImportKeyPair",
+        "My::Organization::Custom::MODULE",
+    ] {
+        assert_eq!(found(good), [], "{good}");
+    }
+    assert_eq!(
+        crate::validate::found(
+            "Resources:\n  X: {Type: 'Custom::My-Thing_2', Properties: {ServiceToken: arn}}\n",
+            "FF2001"
+        ),
+        []
+    );
+}
+
+#[test]
 fn resource_attributes_are_checked_by_kind_and_transform() {
     let topic = |attrs: &str| format!("Resources:\n  T: {{Type: AWS::SNS::Topic, {attrs}}}\n");
     // SAM's resource attributes are SAM's: CloudFormation refuses them.
