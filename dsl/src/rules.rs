@@ -288,6 +288,9 @@ registry! {
     ALB_SUBNETS = Warning Validator "FF2038"
         "an Application Load Balancer given one subnet: it needs subnets in at least two Availability Zones (one subnet only on an Outpost)"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html";
+    PARAMETER_DEFAULT = Error Validator "FF2039"
+        "a String or Number parameter's Default breaks its own AllowedValues, AllowedPattern, MinLength, MaxLength, MinValue or MaxValue"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -409,6 +409,13 @@ pub(crate) fn matches(pattern: &'static str, value: &str) -> Option<bool> {
         .is_match(value)
 }
 
+/// Whether the whole of `value` matches `pattern`, as CloudFormation matches a parameter's
+/// `AllowedPattern` ("the pattern must match the entire parameter value"); `None` when the
+/// pattern cannot be checked. Compiled at each call: a template has a handful.
+pub(crate) fn matches_whole(pattern: &str, value: &str) -> Option<bool> {
+    compile(&format!("^(?:{pattern})$"))?.is_match(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

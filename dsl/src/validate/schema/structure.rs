@@ -362,6 +362,9 @@ pub(super) fn parameters_structure(cx: &mut Cx) {
             );
             continue;
         };
+        if let Some(ty @ ("String" | "Number")) = m.field("Type").and_then(Json::as_str) {
+            default_within_constraints(cx, id, p, ty);
+        }
         match m.field("Type").and_then(Json::as_str) {
             None => cx.report(rules::TEMPLATE_STRUCTURE, Some(id), id.clone(), format!("parameter `{id}` has no Type"), None),
             Some(t) if !valid_parameter_type(t) => cx.report(
@@ -384,6 +387,96 @@ pub(super) fn parameters_structure(cx: &mut Cx) {
                 );
             }
         }
+    }
+}
+
+/// FF2039: a `String` or `Number` parameter's `Default` against its own constraints. "If you
+/// define constraints for the parameter, you must specify a value that adheres to those
+/// constraints" (the parameter's `Default`): `AllowedValues` (one of them), `AllowedPattern`
+/// (matching the whole value), `MinLength` and `MaxLength` (characters, for `String`),
+/// `MinValue` and `MaxValue` (for `Number`). List types, whose constraints apply to each
+/// item, and a constraint that is not written out (or a pattern the engines cannot compile)
+/// are not judged. A NoEcho parameter's default is never shown.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>
+fn default_within_constraints(cx: &mut Cx, id: &str, p: &Json, ty: &str) {
+    let Some(default) = p.field("Default").and_then(scalar_text) else {
+        return;
+    };
+    let secret = crate::validate::secrets::is_no_echo(p);
+    let shown = if secret {
+        "the Default (NoEcho, not shown)".to_owned()
+    } else {
+        format!("the Default `{default}`")
+    };
+    let number = |v: &Json| scalar_text(v).and_then(|t| t.trim().parse::<f64>().ok());
+    let mut problems: Vec<String> = Vec::new();
+    if let Some(Json::Array(allowed)) = p.field("AllowedValues") {
+        let texts: Option<Vec<String>> = allowed.iter().map(scalar_text).collect();
+        if let Some(texts) = texts {
+            let found = if ty == "Number" {
+                let d = default.trim().parse::<f64>().ok();
+                d.is_none() || allowed.iter().any(|a| number(a) == d)
+            } else {
+                texts.contains(&default)
+            };
+            if !found {
+                problems.push(if secret {
+                    "is not one of its AllowedValues".to_owned()
+                } else {
+                    format!("is not one of its AllowedValues ({})", one_of(&texts))
+                });
+            }
+        }
+    }
+    if ty == "String" {
+        if let Some(pattern) = p.field("AllowedPattern").and_then(Json::as_str)
+            && crate::validate::pattern::matches_whole(pattern, &default) == Some(false)
+        {
+            problems.push(format!("does not match its AllowedPattern `{pattern}`"));
+        }
+        let chars = default.chars().count() as f64;
+        if let Some(min) = p.field("MinLength").and_then(number)
+            && chars < min
+        {
+            problems.push(format!("is shorter than its MinLength, {min}"));
+        }
+        if let Some(max) = p.field("MaxLength").and_then(number)
+            && chars > max
+        {
+            problems.push(format!("is longer than its MaxLength, {max}"));
+        }
+    } else if let Ok(d) = default.trim().parse::<f64>() {
+        if let Some(min) = p.field("MinValue").and_then(number)
+            && d < min
+        {
+            problems.push(format!("is below its MinValue, {min}"));
+        }
+        if let Some(max) = p.field("MaxValue").and_then(number)
+            && d > max
+        {
+            problems.push(format!("is above its MaxValue, {max}"));
+        }
+    }
+    if problems.is_empty() {
+        return;
+    }
+    cx.report(
+        rules::PARAMETER_DEFAULT,
+        Some(id),
+        format!("{id}.Default"),
+        format!("{shown} of parameter `{id}` {}", problems.join(", and ")),
+        Some("CloudFormation refuses a default that breaks the parameter's own constraints: change the Default, or the constraint".into()),
+    );
+}
+
+/// A scalar as the text CloudFormation reads it (`30`, `true`, `text`); `None` for a list,
+/// a mapping or a null.
+fn scalar_text(v: &Json) -> Option<String> {
+    match v {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
 }
 

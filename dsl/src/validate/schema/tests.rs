@@ -392,6 +392,58 @@ fn a_type_no_registry_could_hold_is_reported() {
 }
 
 #[test]
+fn a_parameter_default_must_keep_the_parameters_constraints() {
+    let found = |params: &str| {
+        crate::validate::found(
+            &format!("Parameters:\n{params}Resources:\n  Q: {{Type: AWS::SQS::Queue}}\n"),
+            "FF2039",
+        )
+        .into_iter()
+        .map(|(_, path, message, _)| (path, message))
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        found(
+            "  Env: {Type: String, Default: test, AllowedValues: [dev, prod]}
+  Name: {Type: String, Default: 'a b', AllowedPattern: '[a-z]+', MaxLength: 2}
+  Size: {Type: Number, Default: 0, MinValue: 1, AllowedValues: [1, '2']}
+  Key: {Type: String, NoEcho: true, Default: hunter2, AllowedValues: [other], MinLength: 8}
+"
+        ),
+        [
+            (
+                "Env.Default".to_owned(),
+                "the Default `test` of parameter `Env` is not one of its AllowedValues (`dev` or `prod`)".to_owned()
+            ),
+            (
+                "Name.Default".to_owned(),
+                "the Default `a b` of parameter `Name` does not match its AllowedPattern `[a-z]+`, and is longer than its MaxLength, 2".to_owned()
+            ),
+            (
+                "Size.Default".to_owned(),
+                "the Default `0` of parameter `Size` is not one of its AllowedValues (`1` or `2`), and is below its MinValue, 1".to_owned()
+            ),
+            (
+                "Key.Default".to_owned(),
+                "the Default (NoEcho, not shown) of parameter `Key` is not one of its AllowedValues, and is shorter than its MinLength, 8".to_owned()
+            ),
+        ]
+    );
+    // Within its constraints (numbers compared as numbers, the pattern over the whole
+    // value), a list type's (each item is constrained) and no Default: nothing to say.
+    assert_eq!(
+        found(
+            "  Env: {Type: String, Default: prod, AllowedValues: [dev, prod], AllowedPattern: '[a-z]+', MinLength: 3, MaxLength: 4}
+  Size: {Type: Number, Default: '2.0', AllowedValues: [1, 2], MinValue: 1, MaxValue: 2}
+  Zones: {Type: CommaDelimitedList, Default: 'a,b', AllowedValues: [a]}
+  Free: {Type: String, AllowedValues: [x]}
+"
+        ),
+        []
+    );
+}
+
+#[test]
 fn resource_attributes_are_checked_by_kind_and_transform() {
     let topic = |attrs: &str| format!("Resources:\n  T: {{Type: AWS::SNS::Topic, {attrs}}}\n");
     // SAM's resource attributes are SAM's: CloudFormation refuses them.
