@@ -291,6 +291,9 @@ registry! {
     PARAMETER_DEFAULT = Error Validator "FF2039"
         "a String or Number parameter's Default breaks its own AllowedValues, AllowedPattern, MinLength, MaxLength, MinValue or MaxValue"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html";
+    TYPE_NEAR_AWS = Warning Validator "FF2040"
+        "a resource type that would be AWS's but for a slip in its first part (AS::IAM::Role): it deploys only where a type of that name is registered"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -227,6 +227,23 @@ fn registry_name(ty: &str) -> bool {
         .all(|p| (2..=64).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// The AWS type `ty` would be if its first part were `AWS` (or `Alexa`) instead of a name
+/// one letter away from it (`AS::IAM::Role`, `Aws::S3::Bucket`): the rest must name a type
+/// of the constraint data exactly.
+fn near_aws_type(ty: &str) -> Option<&'static str> {
+    let (namespace, rest) = ty.split_once("::")?;
+    ["AWS", "Alexa"]
+        .into_iter()
+        .filter(|known| super::distance(namespace, known) <= 1)
+        .find_map(|known| {
+            data::type_names().find(|t| {
+                t.strip_prefix(known)
+                    .and_then(|r| r.strip_prefix("::"))
+                    .is_some_and(|r| r == rest)
+            })
+        })
+}
+
 fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transformed: bool) {
     if ty.starts_with("Custom::") {
         if props.and_then(|p| p.field("ServiceToken")).is_none() {
@@ -264,7 +281,17 @@ fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transform
         return;
     }
     if !(ty.starts_with("AWS::") || ty.starts_with("Alexa::")) {
-        // Third-party registry types cannot be known in advance.
+        // Third-party and private registry types cannot be known in advance; one that is an
+        // AWS type but for a slip in its first part is most likely that type mistyped.
+        if let Some(aws) = near_aws_type(ty) {
+            cx.report(
+                rules::TYPE_NEAR_AWS,
+                Some(id),
+                format!("{id}.Type"),
+                format!("`{ty}` is not an AWS resource type, and no third-party type is known offline"),
+                Some(format!("did you mean `{aws}`? (keep `{ty}` only if a type of that name is registered in the account)")),
+            );
+        }
         return;
     }
     let hint = suggest(ty, data::type_names())

@@ -382,6 +382,38 @@ fn a_type_no_registry_could_hold_is_reported() {
     ] {
         assert_eq!(found(good), [], "{good}");
     }
+    // One that is an AWS type but for a slip in its first part: a warning, as a type of that
+    // name may be registered in the account.
+    for (near, aws) in [
+        ("AS::IAM::Role", "AWS::IAM::Role"),
+        ("Aws::S3::Bucket", "AWS::S3::Bucket"),
+        ("AWSS::SQS::Queue", "AWS::SQS::Queue"),
+    ] {
+        assert_eq!(
+            crate::validate::found(&format!("Resources:\n  X: {{Type: '{near}'}}\n"), "FF2040")
+                .into_iter()
+                .map(|(_, path, _, hint)| (path, hint))
+                .collect::<Vec<_>>(),
+            [(
+                "X.Type".to_owned(),
+                format!(
+                    "did you mean `{aws}`? (keep `{near}` only if a type of that name is registered in the account)"
+                )
+            )],
+            "{near}"
+        );
+    }
+    for far in [
+        "ACME::IAM::Role",
+        "AS::IAM::Rolee",
+        "AWSSamples::EC2::ImportKeyPair",
+    ] {
+        assert_eq!(
+            crate::validate::found(&format!("Resources:\n  X: {{Type: '{far}'}}\n"), "FF2040"),
+            [],
+            "{far}"
+        );
+    }
     assert_eq!(
         crate::validate::found(
             "Resources:\n  X: {Type: 'Custom::My-Thing_2', Properties: {ServiceToken: arn}}\n",
