@@ -7,6 +7,9 @@
 //! deploy ([`capabilities`]).
 //!
 //! What is checked:
+//! - **Structure** (`FF2000`, `FF2001`, `FF2039`, `FF2040`): sections, resource entries,
+//!   type names, each function's arguments (the condition functions' lists too), parameters
+//!   and their defaults against their own constraints, the Rules section.
 //! - **Schema** (`FF2xxx`): resource types, property names, required properties (also those
 //!   required one of a set, or together with another), value types,
 //!   enums, patterns, lengths, ranges and array sizes, from the constraint data of every

@@ -366,11 +366,7 @@ pub(super) fn argument_problem(
             }
             _ => None,
         },
-        "Fn::Equals" if !is_fn(args) => {
-            let hint = "write `Fn::Equals: [value, value]`, e.g. `!Equals [!Ref Env, prod]`";
-            list_of(args, 2, "[value, value]", hint).err().flatten()
-        }
-        "Fn::Not" | "Fn::And" | "Fn::Or" if !is_fn(args) => conditions_problem(f, args),
+        "Fn::Equals" | "Fn::Not" | "Fn::And" | "Fn::Or" => condition_problem(f, args),
         "Fn::Transform" if !args.is_array() && args.field("Name").is_none() => Some((
             format!(
                 "takes a mapping with the macro's `Name` (and its `Parameters`), not {}",
@@ -386,10 +382,23 @@ pub(super) fn argument_problem(
     }
 }
 
-/// What is wrong with the list of conditions of `Fn::Not` (one) or of `Fn::And` and `Fn::Or`
-/// (2 to 10): not a list, or a list of another length. Each condition is checked where it
-/// stands.
-fn conditions_problem(f: &str, args: &Json) -> Option<(String, &'static str)> {
+/// What is wrong with the arguments of a condition function (in the Conditions section, or a
+/// rule's condition or assertion): `Fn::Equals` compares two values, `Fn::Not` takes one
+/// condition, `Fn::And` and `Fn::Or` 2 to 10. A function in place of the list is taken on
+/// trust; each condition of the list is checked where it stands.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html>
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-rules.html>
+pub(in crate::validate) fn condition_problem(
+    f: &str,
+    args: &Json,
+) -> Option<(String, &'static str)> {
+    if !matches!(f, "Fn::Equals" | "Fn::Not" | "Fn::And" | "Fn::Or") || is_fn(args) {
+        return None;
+    }
+    if f == "Fn::Equals" {
+        let hint = "write `Fn::Equals: [value, value]`, e.g. `!Equals [!Ref Env, prod]`";
+        return list_of(args, 2, "[value, value]", hint).err().flatten();
+    }
     let (counts, wanted, hint) = if f == "Fn::Not" {
         (
             1..=1,

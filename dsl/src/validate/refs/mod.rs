@@ -13,6 +13,7 @@ use crate::model::render::{Json, JsonMap};
 use crate::rules;
 
 mod forms;
+pub(super) use forms::condition_problem;
 use forms::*;
 
 /// CloudFormation's pseudo parameters (their one home is [`crate::pseudo::ALL`]).

@@ -16,6 +16,7 @@ pub(super) fn structure(cx: &mut Cx) {
     resources_structure(cx, language_extensions);
     outputs_structure(cx);
     parameters_structure(cx);
+    rules_structure(cx);
 }
 
 /// The template's top level: known sections, the format version, sections that are
@@ -346,6 +347,120 @@ pub(super) fn outputs_structure(cx: &mut Cx) {
                 None,
             );
         }
+    }
+}
+
+/// Each rule of the Rules section: a mapping with an optional `RuleCondition` and the
+/// `Assertions` it "must include", a list of mappings each with its `Assert` and an optional
+/// text `AssertDescription`; the condition functions in them take the lists they take
+/// elsewhere. Other keys are not judged: AWS's own samples carry some
+/// (`AssetDescription`), and what CloudFormation does with them is not documented.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/rules-section-structure.html>
+pub(super) fn rules_structure(cx: &mut Cx) {
+    let Some(rules_section) = cx.body.field("Rules") else {
+        return;
+    };
+    let Some(section) = rules_section.as_object() else {
+        cx.report(
+            rules::TEMPLATE_STRUCTURE,
+            None,
+            "Rules",
+            "the Rules section is not a mapping",
+            None,
+        );
+        return;
+    };
+    let mut found: Vec<(String, String, String, Option<String>)> = Vec::new();
+    for (id, rule) in section {
+        let mut bad = |path: String, what: String, hint: Option<&str>| {
+            found.push((id.clone(), path, what, hint.map(str::to_owned)));
+        };
+        let Some(m) = rule.as_object() else {
+            bad(
+                id.clone(),
+                format!("rule `{id}` is not a mapping"),
+                Some(RULE_FORM),
+            );
+            continue;
+        };
+        if let Some(c) = m.field("RuleCondition") {
+            rule_functions(c, &mut format!("{id}.RuleCondition"), &mut bad);
+        }
+        match m.field("Assertions") {
+            None => bad(
+                id.clone(),
+                format!("rule `{id}` has no Assertions"),
+                Some(RULE_FORM),
+            ),
+            Some(Json::Array(assertions)) => {
+                for (i, a) in assertions.iter().enumerate() {
+                    let at = format!("{id}.Assertions[{i}]");
+                    let Some(a) = a.as_object() else {
+                        bad(at, "an assertion is not a mapping".into(), Some(RULE_FORM));
+                        continue;
+                    };
+                    match a.field("Assert") {
+                        None => bad(
+                            at.clone(),
+                            "an assertion has no Assert".into(),
+                            Some(RULE_FORM),
+                        ),
+                        Some(x) => rule_functions(x, &mut format!("{at}.Assert"), &mut bad),
+                    }
+                    if let Some(d) = a.field("AssertDescription")
+                        && !d.is_string()
+                    {
+                        bad(
+                            format!("{at}.AssertDescription"),
+                            "AssertDescription is not text".into(),
+                            Some(RULE_FORM),
+                        );
+                    }
+                }
+            }
+            Some(_) => bad(
+                format!("{id}.Assertions"),
+                "Assertions is not a list".into(),
+                Some(RULE_FORM),
+            ),
+        }
+    }
+    for (id, path, what, hint) in found {
+        cx.report(rules::TEMPLATE_STRUCTURE, Some(&id), path, what, hint);
+    }
+}
+
+/// How a rule is written, for the hints of `rules_structure`.
+const RULE_FORM: &str = "write `RuleName: {RuleCondition: condition (optional), Assertions: [{Assert: condition, AssertDescription: text}]}`";
+
+/// The condition functions of a rule's condition or assertion `v` (at `path`), each with
+/// the list it takes.
+fn rule_functions(v: &Json, path: &mut String, bad: &mut impl FnMut(String, String, Option<&str>)) {
+    match v {
+        Json::Object(m) => {
+            if m.len() == 1
+                && let Some((f, args)) = m.iter().next()
+                && let Some((what, hint)) = crate::validate::refs::condition_problem(f, args)
+            {
+                bad(format!("{path}.{f}"), format!("{f} {what}"), Some(hint));
+            }
+            for (k, x) in m {
+                let len = path.len();
+                path.push('.');
+                path.push_str(k);
+                rule_functions(x, path, bad);
+                path.truncate(len);
+            }
+        }
+        Json::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                rule_functions(x, path, bad);
+                path.truncate(len);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -476,6 +476,62 @@ fn a_parameter_default_must_keep_the_parameters_constraints() {
 }
 
 #[test]
+fn rules_have_assertions_and_their_conditions_take_documented_lists() {
+    let yaml = "\
+Parameters:
+  Env: {Type: String}
+  Subnets: {Type: 'List<AWS::EC2::Subnet::Id>'}
+Rules:
+  Fine:
+    RuleCondition: !Equals [!Ref Env, prod]
+    Assertions:
+      - Assert: !Not [!Contains [[a, b], !Ref Env]]
+        AssertDescription: not a or b
+      - Assert: !EachMemberIn [!ValueOfAll ['AWS::EC2::Subnet::Id', VpcId], !RefAll 'AWS::EC2::VPC::Id']
+  NoAssertions:
+    RuleCondition: !Equals [!Ref Env, prod]
+  Shapes:
+    RuleCondition: !Equals [!Ref Env]
+    Assertions:
+      - Assert: !And [!Equals [!Ref Env, a]]
+        AssertDescription: [not, text]
+      - AssertDescription: nothing to assert
+      - just text
+  NotAMapping: 5
+  ListNotGiven:
+    Assertions: {Assert: !Equals [a, a]}
+Resources:
+  Q: {Type: AWS::SQS::Queue}
+";
+    assert_eq!(
+        structure_of(yaml),
+        pairs(&[
+            ("NoAssertions", "rule `NoAssertions` has no Assertions"),
+            (
+                "Shapes.RuleCondition.Fn::Equals",
+                "Fn::Equals takes a list of two items, not 1"
+            ),
+            (
+                "Shapes.Assertions[0].Assert.Fn::And",
+                "Fn::And takes a list of 2 to 10 conditions, not 1 of them"
+            ),
+            (
+                "Shapes.Assertions[0].AssertDescription",
+                "AssertDescription is not text"
+            ),
+            ("Shapes.Assertions[1]", "an assertion has no Assert"),
+            ("Shapes.Assertions[2]", "an assertion is not a mapping"),
+            ("NotAMapping", "rule `NotAMapping` is not a mapping"),
+            ("ListNotGiven.Assertions", "Assertions is not a list"),
+        ])
+    );
+    assert_eq!(
+        structure_of("Rules: [a]\nResources:\n  Q: {Type: AWS::SQS::Queue}\n"),
+        pairs(&[("Rules", "the Rules section is not a mapping")])
+    );
+}
+
+#[test]
 fn resource_attributes_are_checked_by_kind_and_transform() {
     let topic = |attrs: &str| format!("Resources:\n  T: {{Type: AWS::SNS::Topic, {attrs}}}\n");
     // SAM's resource attributes are SAM's: CloudFormation refuses them.
