@@ -16,6 +16,7 @@ pub(super) fn structure(cx: &mut Cx) {
     resources_structure(cx, language_extensions);
     outputs_structure(cx);
     parameters_structure(cx);
+    mappings_structure(cx);
     rules_structure(cx);
 }
 
@@ -36,6 +37,18 @@ pub(super) fn sections(cx: &mut Cx, body: &serde_json::Map<String, Json>) {
                 Some(hint),
             );
         }
+    }
+    // "The value for the template description declaration must be a literal string."
+    if let Some(d) = body.field("Description")
+        && (d.is_array() || d.is_object())
+    {
+        cx.report(
+            rules::TEMPLATE_STRUCTURE,
+            None,
+            "Description",
+            format!("the template's Description is {}, not text", kind_of(d)),
+            Some("write the description as one string (up to 1,024 bytes)".into()),
+        );
     }
     if let Some(v) = body.field("AWSTemplateFormatVersion")
         && v.as_str() != Some("2010-09-09")
@@ -336,17 +349,81 @@ pub(super) fn outputs_structure(cx: &mut Cx) {
         if let Some(v) = m.field("Value") {
             output_value(cx, id, v, 0);
         }
-        if let Some(e) = m.field("Export")
-            && e.field("Name").is_none()
-        {
-            cx.report(
-                rules::TEMPLATE_STRUCTURE,
-                Some(id),
-                format!("{id}.Export"),
-                "Export has no Name",
-                None,
-            );
+        if let Some(e) = m.field("Export") {
+            match e.field("Name") {
+                None => cx.report(
+                    rules::TEMPLATE_STRUCTURE,
+                    Some(id),
+                    format!("{id}.Export"),
+                    "Export has no Name",
+                    None,
+                ),
+                // A name: text, or a function that gives it.
+                Some(n) if !is_text_or_function(n) => cx.report(
+                    rules::TEMPLATE_STRUCTURE,
+                    Some(id),
+                    format!("{id}.Export.Name"),
+                    format!("the export's Name is {}, not text", kind_of(n)),
+                    Some("write `Export: {Name: !Sub '${AWS::StackName}-Thing'}`".into()),
+                ),
+                Some(_) => {}
+            }
         }
+    }
+}
+
+/// Whether `v` can stand where text is written: a scalar, a function, or a placeholder for
+/// what a macro or `rain pkg` writes.
+fn is_text_or_function(v: &Json) -> bool {
+    !(v.is_array() || v.is_object()) || crate::validate::is_expr(v) || crate::validate::stands_in(v)
+}
+
+/// Each mapping of the Mappings section: top-level keys, each a mapping of second-level keys
+/// to values that "can be String or List types" (a nested mapping is refused).
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/mappings-section-structure.html>
+pub(super) fn mappings_structure(cx: &mut Cx) {
+    let mut found: Vec<(String, String, String)> = Vec::new();
+    for (name, map) in cx.mappings.into_iter().flatten() {
+        if crate::validate::stands_in(map) {
+            continue;
+        }
+        let Some(top) = map.as_object() else {
+            found.push((
+                name.clone(),
+                name.clone(),
+                format!(
+                    "mapping `{name}` is {}, not a mapping of keys",
+                    kind_of(map)
+                ),
+            ));
+            continue;
+        };
+        for (key, second) in top {
+            if crate::validate::stands_in(second) {
+                continue;
+            }
+            let Some(second) = second.as_object() else {
+                found.push((name.clone(), format!("{name}.{key}"), format!("top-level key `{key}` of mapping `{name}` is {}, not a mapping of second-level keys", kind_of(second))));
+                continue;
+            };
+            for (k, v) in second {
+                if v.is_object() && !crate::validate::stands_in(v) {
+                    found.push((name.clone(), format!("{name}.{key}.{k}"), format!("the value of `{name}.{key}.{k}` is a mapping: mapping values are text or lists")));
+                }
+            }
+        }
+    }
+    for (name, path, what) in found {
+        cx.report(
+            rules::TEMPLATE_STRUCTURE,
+            Some(&name),
+            path,
+            what,
+            Some(
+                "write `Mappings: {Map: {TopLevelKey: {SecondLevelKey: value or [values]}}}`"
+                    .into(),
+            ),
+        );
     }
 }
 

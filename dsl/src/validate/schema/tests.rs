@@ -532,6 +532,51 @@ Resources:
 }
 
 #[test]
+fn descriptions_export_names_and_mapping_values_have_their_shapes() {
+    let yaml = "\
+Description: {a: 1}
+Mappings:
+  Sizes:
+    prod: {Cpu: 512, Zones: [a, b], Nested: {x: 1}}
+    dev: [not, keys]
+  Flat: text
+  Fine:
+    eu-west-1: {Ami: ami-1, Zones: [a]}
+Resources:
+  Q: {Type: AWS::SQS::Queue}
+Outputs:
+  Listed:
+    Value: !Ref Q
+    Export: {Name: [a]}
+  Computed:
+    Value: !Ref Q
+    Export: {Name: !Sub '${AWS::StackName}-Q'}
+";
+    assert_eq!(
+        structure_of(yaml),
+        pairs(&[
+            (
+                "Description",
+                "the template's Description is a mapping, not text"
+            ),
+            (
+                "Listed.Export.Name",
+                "the export's Name is a list, not text"
+            ),
+            (
+                "Sizes.prod.Nested",
+                "the value of `Sizes.prod.Nested` is a mapping: mapping values are text or lists"
+            ),
+            (
+                "Sizes.dev",
+                "top-level key `dev` of mapping `Sizes` is a list, not a mapping of second-level keys"
+            ),
+            ("Flat", "mapping `Flat` is a string, not a mapping of keys"),
+        ])
+    );
+}
+
+#[test]
 fn resource_attributes_are_checked_by_kind_and_transform() {
     let topic = |attrs: &str| format!("Resources:\n  T: {{Type: AWS::SNS::Topic, {attrs}}}\n");
     // SAM's resource attributes are SAM's: CloudFormation refuses them.
