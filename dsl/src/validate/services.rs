@@ -712,8 +712,18 @@ fn dynamodb(cx: &mut Cx) {
         let (Some(defined), Some(used)) = (defined(p), used(p)) else {
             continue;
         };
-        let undefined: Vec<&str> = used.difference(&defined).copied().collect();
-        let unused: Vec<&str> = defined.difference(&used).copied().collect();
+        // A key attribute some case uses and no case defines; a definition every case makes
+        // and no case uses.
+        let undefined: Vec<&str> = used
+            .some
+            .difference(&defined.some)
+            .map(String::as_str)
+            .collect();
+        let unused: Vec<&str> = defined
+            .every
+            .difference(&used.some)
+            .map(String::as_str)
+            .collect();
         if !undefined.is_empty() {
             found.push((
                 id.as_str(),
@@ -812,32 +822,97 @@ fn throughput(cx: &mut Cx) {
     }
 }
 
-/// The names AttributeDefinitions defines, when all are text.
-fn defined(p: &Json) -> Option<BTreeSet<&str>> {
-    let list = p.field("AttributeDefinitions")?.as_array()?;
-    list.iter()
-        .map(|d| d.field("AttributeName").and_then(Json::as_str))
-        .collect()
+/// Attribute names of a table, in every case and in some case: an item of a list (or the
+/// whole list) may be written under an `Fn::If`, whose branches may be `AWS::NoValue`.
+#[derive(Default)]
+struct Names {
+    every: BTreeSet<String>,
+    some: BTreeSet<String>,
 }
 
-/// The names the table's and its indexes' key schemas use, when all are text.
-fn used(p: &Json) -> Option<BTreeSet<&str>> {
-    let mut out = BTreeSet::new();
-    key_names(p.field("KeySchema")?, &mut out)?;
+impl Names {
+    fn add(&mut self, name: String, surely: bool) {
+        if surely {
+            self.every.insert(name.clone());
+        }
+        self.some.insert(name);
+    }
+}
+
+/// The items of list `v`, each with whether it is there in every case; `None` for a list
+/// given by another function, or an item that is.
+fn items(v: &Json) -> Option<Vec<(&Json, bool)>> {
+    match (v, super::intrinsic(v)) {
+        (Json::Array(a), _) => {
+            let mut out = Vec::new();
+            for x in a {
+                match super::intrinsic(x) {
+                    None => out.push((x, true)),
+                    Some(("Fn::If", Json::Array(b))) if b.len() == 3 => {
+                        for x in branches(&b[1..]) {
+                            if super::intrinsic(x).is_some() {
+                                return None;
+                            }
+                            out.push((x, false));
+                        }
+                    }
+                    Some(_) => return None,
+                }
+            }
+            Some(out)
+        }
+        (_, Some(("Fn::If", Json::Array(b)))) if b.len() == 3 => {
+            let mut out = Vec::new();
+            for list in branches(&b[1..]) {
+                out.extend(items(list)?.into_iter().map(|(x, _)| (x, false)));
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// The branches of an `Fn::If` that are not `AWS::NoValue`.
+fn branches(b: &[Json]) -> impl Iterator<Item = &Json> {
+    b.iter().filter(|x| !super::is_no_value(x))
+}
+
+/// An item's `AttributeName` as text (a number is read as its digits).
+fn attribute_name(item: &Json) -> Option<String> {
+    match item.field("AttributeName")? {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The names AttributeDefinitions defines, when all are written out.
+fn defined(p: &Json) -> Option<Names> {
+    let mut out = Names::default();
+    for (d, surely) in items(p.field("AttributeDefinitions")?)? {
+        out.add(attribute_name(d)?, surely);
+    }
+    Some(out)
+}
+
+/// The names the table's and its indexes' key schemas use, when all are written out.
+fn used(p: &Json) -> Option<Names> {
+    let mut out = Names::default();
+    key_names(p.field("KeySchema")?, true, &mut out)?;
     for indexes in ["GlobalSecondaryIndexes", "LocalSecondaryIndexes"] {
         let Some(list) = p.field(indexes) else {
             continue;
         };
-        for index in list.as_array()? {
-            key_names(index.field("KeySchema")?, &mut out)?;
+        for (index, surely) in items(list)? {
+            key_names(index.field("KeySchema")?, surely, &mut out)?;
         }
     }
     Some(out)
 }
 
-fn key_names<'a>(schema: &'a Json, out: &mut BTreeSet<&'a str>) -> Option<()> {
-    for k in schema.as_array()? {
-        out.insert(k.field("AttributeName")?.as_str()?);
+fn key_names(schema: &Json, surely: bool, out: &mut Names) -> Option<()> {
+    for (k, there) in items(schema)? {
+        out.add(attribute_name(k)?, surely && there);
     }
     Some(())
 }
@@ -1309,6 +1384,62 @@ mod tests {
         assert!(super::super::found(&t(lsi), "FF2021").is_empty());
         let opaque = "      LocalSecondaryIndexes:\n        - {IndexName: l, KeySchema: [{AttributeName: !Ref N, KeyType: HASH}], Projection: {ProjectionType: ALL}}\n";
         assert!(super::super::found(&t(opaque), "FF2021").is_empty());
+    }
+
+    /// Definitions and indexes under `Fn::If`: what holds in every case is judged, what
+    /// holds in some is taken as possible.
+    #[test]
+    fn dynamodb_attributes_under_conditions() {
+        let t = |defs: &str, keys: &str, gsi: &str| {
+            format!(
+                "Conditions:\n  C: !Equals [a, b]\nResources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions: [{{AttributeName: pk, AttributeType: S}}, {defs}]\n      KeySchema: [{{AttributeName: pk, KeyType: HASH}}{keys}]\n{gsi}"
+            )
+        };
+        let maybe_ts = "!If [C, {AttributeName: ts, AttributeType: S}, !Ref AWS::NoValue]";
+        let maybe_gsi = "      GlobalSecondaryIndexes: !If [C, [{IndexName: g, KeySchema: [{AttributeName: ts, KeyType: HASH}], Projection: {ProjectionType: ALL}}], !Ref AWS::NoValue]\n";
+        let messages = |yaml: String| -> Vec<String> {
+            super::super::found(&yaml, "FF2021")
+                .into_iter()
+                .map(|d| d.2)
+                .collect()
+        };
+        // The index and its attribute under the same condition: nothing to say; the
+        // conditional index without its attribute's definition in any case: refused whenever
+        // the index is made.
+        assert_eq!(messages(t(maybe_ts, "", maybe_gsi)), Vec::<String>::new());
+        assert_eq!(
+            messages(t(
+                "{AttributeName: sk, AttributeType: S}",
+                ", {AttributeName: sk, KeyType: RANGE}",
+                maybe_gsi
+            )),
+            [
+                "the key schemas use `ts`, which AttributeDefinitions does not define; DynamoDB refuses the table"
+            ]
+        );
+        // A range key no case defines, beside a conditional definition (a mistyped name).
+        assert_eq!(
+            messages(t(
+                maybe_ts,
+                ", {AttributeName: skx, KeyType: RANGE}",
+                maybe_gsi
+            )),
+            [
+                "the key schemas use `skx`, which AttributeDefinitions does not define; DynamoDB refuses the table"
+            ]
+        );
+        // A definition every case makes and no case uses; a key name written as a number.
+        assert_eq!(
+            messages(t(
+                "{AttributeName: sk, AttributeType: S}",
+                ", {AttributeName: 12345, KeyType: RANGE}",
+                ""
+            )),
+            [
+                "the key schemas use `12345`, which AttributeDefinitions does not define; DynamoDB refuses the table",
+                "AttributeDefinitions defines `sk`, which no key schema uses; DynamoDB refuses the table"
+            ]
+        );
     }
 
     /// The billing mode written out as the default, a mode that is no billing mode (the
