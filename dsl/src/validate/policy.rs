@@ -651,6 +651,17 @@ impl Walk {
     fn sid(&mut self, m: &JsonMap, path: &str, sids: &mut Vec<String>) {
         let kind = self.kind;
         let name = kind.name();
+        // The grammar's `"Sid" : <sid_string>`: a list or a mapping is no statement ID.
+        if let Some(v @ (Json::Array(_) | Json::Object(_))) = m.field("Sid")
+            && !crate::validate::is_expr(v)
+        {
+            let what = if v.is_array() { "a list" } else { "a mapping" };
+            self.bad(
+                join(path, "Sid"),
+                format!("Sid is {what}, not text"),
+                "a Sid is one string that names the statement",
+            );
+        }
         if let Some(Json::String(sid)) = m.field("Sid") {
             let sid_path = join(path, "Sid");
             if kind == Kind::Identity && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -1406,6 +1417,17 @@ mod tests {
         let first = doc["Statement"][0].clone();
         doc["Statement"].as_array_mut().unwrap().push(first);
         assert_eq!(check(doc, S3), vec![]);
+        // A Sid is text, in every kind of policy; a function may give it.
+        for (sid, found) in [
+            (json!(["CreateLogGroup"]), vec![".Statement[0].Sid"]),
+            (json!({"a": 1}), vec![".Statement[0].Sid"]),
+            (json!({"Fn::Sub": "Read${AWS::Region}"}), vec![]),
+        ] {
+            let doc = with_statement(bucket(), |s| {
+                s.insert("Sid".into(), sid.clone());
+            });
+            assert_eq!(paths(doc, S3), found, "{sid}");
+        }
         // The two branches of an `Fn::If` are alternatives, not two statements.
         let mut doc = identity();
         let first = doc["Statement"][0].clone();
