@@ -6,8 +6,10 @@
 //!   defined in AttributeDefinitions", "Number of attributes in KeySchema does not exactly
 //!   match number of attributes defined in AttributeDefinitions").
 //!   <https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html>
-//!   Checked only when every name is written as text and no list is an expression: a name
-//!   from a parameter or an `Fn::If` could be anything.
+//!   Checked only when every name is written out (a number as its digits) and no list is
+//!   another function; items and lists under an `Fn::If` count in the cases that make
+//!   them: reported are a key attribute some case uses and no case defines, and a
+//!   definition every case makes and no case uses.
 //! - AWS Backup lifecycles (`FF2008`): a backup moved to cold storage stays there at least
 //!   90 days, so `DeleteAfterDays` is at least `MoveToColdStorageAfterDays` + 90.
 //!   <https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html>
@@ -76,6 +78,10 @@
 //!   unless it is on an Outpost, which the template does not say: a warning. Two subnets in
 //!   one zone, or a list from a parameter, are not judged.
 //!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html>
+//! - API Gateway REST APIs (`FF2003`): "A name is required if the REST API is not based on
+//!   an OpenAPI specification" (`Name`): a `AWS::ApiGateway::RestApi` with none of `Name`,
+//!   `Body` and `BodyS3Location` (nor `CloneFrom`, which copies an API) is refused.
+//!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html>
 
 use crate::model::json::Field;
 use std::collections::BTreeSet;
@@ -143,6 +149,32 @@ pub(super) fn check(cx: &mut Cx) {
     security_group_ports(cx);
     alb_subnets(cx);
     target_group_settings(cx);
+    rest_api_name(cx);
+}
+
+/// FF2003: a REST API with neither a name nor an OpenAPI definition (see the module notes).
+fn rest_api_name(cx: &mut Cx) {
+    let mut found = Vec::new();
+    let empty = JsonMap::new();
+    for (id, _, props) in cx.resources_of("AWS::ApiGateway::RestApi") {
+        let props = props.unwrap_or(&empty);
+        if !super::has_fn_key(props)
+            && !["Name", "Body", "BodyS3Location", "CloneFrom"]
+                .iter()
+                .any(|k| super::may_be_set(props, k))
+        {
+            found.push(id);
+        }
+    }
+    for id in found {
+        cx.report(
+            rules::REQUIRED_PROPERTY,
+            Some(id),
+            format!("{id}.Properties"),
+            "missing `Name`: a REST API not made from an OpenAPI definition needs a name",
+            Some("set Name, or give the API's OpenAPI definition in Body or BodyS3Location".into()),
+        );
+    }
 }
 
 /// FF2003: a target group for instances, IP addresses or a load balancer without `Port`,
@@ -1384,6 +1416,29 @@ mod tests {
         assert!(super::super::found(&t(lsi), "FF2021").is_empty());
         let opaque = "      LocalSecondaryIndexes:\n        - {IndexName: l, KeySchema: [{AttributeName: !Ref N, KeyType: HASH}], Projection: {ProjectionType: ALL}}\n";
         assert!(super::super::found(&t(opaque), "FF2021").is_empty());
+    }
+
+    #[test]
+    fn a_rest_api_needs_a_name_or_an_openapi_definition() {
+        let api = |props: &str| {
+            format!("Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n{props}")
+        };
+        assert_eq!(found(&api(""), "FF2003"), ["Api.Properties"]);
+        assert_eq!(
+            found(&api("    Properties: {Description: d}\n"), "FF2003"),
+            ["Api.Properties"]
+        );
+        for given in [
+            "Name: api",
+            "Body: {openapi: 3.0.1}",
+            "BodyS3Location: {Bucket: b, Key: k}",
+            "CloneFrom: abc123",
+        ] {
+            assert!(
+                found(&api(&format!("    Properties: {{{given}}}\n")), "FF2003").is_empty(),
+                "{given}"
+            );
+        }
     }
 
     /// Definitions and indexes under `Fn::If`: what holds in every case is judged, what
