@@ -294,6 +294,9 @@ registry! {
     TYPE_NEAR_AWS = Warning Validator "FF2040"
         "a resource type that would be AWS's but for a slip in its first part (AS::IAM::Role): it deploys only where a type of that name is registered"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html";
+    PIPELINE_STAGES = Error Validator "FF2041"
+        "a CodePipeline pipeline whose first stage holds an action that is not a source action, a later stage a source action, or an action whose input artifact no preceding action outputs"
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-inputartifact.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

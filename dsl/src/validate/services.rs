@@ -82,6 +82,14 @@
 //!   an OpenAPI specification" (`Name`): a `AWS::ApiGateway::RestApi` with none of `Name`,
 //!   `Body` and `BodyS3Location` (nor `CloneFrom`, which copies an API) is refused.
 //!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html>
+//! - CodePipeline pipelines (`FF2041`): "The first stage of a pipeline must be a source
+//!   stage" — its actions are source actions, and no later stage has one (the API refuses
+//!   a pipeline otherwise); and "the input artifact of an action must exactly match the
+//!   output artifact declared in a preceding action" — of an earlier stage, or of the same
+//!   stage with a lower `RunOrder` (1 when absent). Judged only on stages, actions,
+//!   categories, artifact names and run orders written out.
+//!   <https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create.html>,
+//!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-inputartifact.html>
 
 use crate::model::json::Field;
 use std::collections::BTreeSet;
@@ -150,6 +158,97 @@ pub(super) fn check(cx: &mut Cx) {
     alb_subnets(cx);
     target_group_settings(cx);
     rest_api_name(cx);
+    pipelines(cx);
+}
+
+/// One action of a pipeline as written: its category, run order and artifact names.
+struct Action<'a> {
+    path: String,
+    category: &'a str,
+    run_order: i64,
+    inputs: Vec<(usize, &'a str)>,
+    outputs: Vec<&'a str>,
+}
+
+/// The actions of each stage, when everything the check reads is written out.
+fn pipeline_stages<'a>(props: &'a JsonMap, base: &str) -> Option<Vec<Vec<Action<'a>>>> {
+    let names = |v: Option<&'a Json>| -> Option<Vec<&'a str>> {
+        match v {
+            None => Some(Vec::new()),
+            Some(Json::Array(a)) => a.iter().map(|x| x.field("Name")?.as_str()).collect(),
+            Some(_) => None,
+        }
+    };
+    let mut stages = Vec::new();
+    for (s, stage) in props.field("Stages")?.as_array()?.iter().enumerate() {
+        let mut actions = Vec::new();
+        for (a, action) in stage.field("Actions")?.as_array()?.iter().enumerate() {
+            let run_order = match action.field("RunOrder") {
+                None => 1,
+                Some(v) => super::lit_num(Some(v))?.round() as i64,
+            };
+            actions.push(Action {
+                path: format!("{base}.Stages[{s}].Actions[{a}]"),
+                category: action.field("ActionTypeId")?.field("Category")?.as_str()?,
+                run_order,
+                inputs: names(action.field("InputArtifacts"))?
+                    .into_iter()
+                    .enumerate()
+                    .collect(),
+                outputs: names(action.field("OutputArtifacts"))?,
+            });
+        }
+        stages.push(actions);
+    }
+    Some(stages)
+}
+
+/// FF2041: source actions in the first stage only, and input artifacts from preceding
+/// actions (see the module notes).
+fn pipelines(cx: &mut Cx) {
+    let mut found: Vec<(&str, String, String, &'static str)> = Vec::new();
+    for (id, _, props) in cx.resources_of("AWS::CodePipeline::Pipeline") {
+        let Some(stages) = props.and_then(|p| pipeline_stages(p, &format!("{id}.Properties")))
+        else {
+            continue;
+        };
+        for (s, actions) in stages.iter().enumerate() {
+            for action in actions {
+                let source = action.category == "Source";
+                if s == 0 && !source {
+                    found.push((id, format!("{}.ActionTypeId.Category", action.path), format!("the first stage holds a `{}` action: the first stage of a pipeline is its source stage", action.category), "move the action to a later stage; the first stage holds the source actions only"));
+                } else if s > 0 && source {
+                    found.push((
+                        id,
+                        format!("{}.ActionTypeId.Category", action.path),
+                        format!(
+                            "stage {} holds a source action: only the first stage does",
+                            s + 1
+                        ),
+                        "move the source action to the first stage",
+                    ));
+                }
+                for (i, input) in &action.inputs {
+                    let preceding = stages[..s]
+                        .iter()
+                        .flatten()
+                        .chain(actions.iter().filter(|a| a.run_order < action.run_order));
+                    if !preceding.flat_map(|a| &a.outputs).any(|o| o == input) {
+                        found.push((id, format!("{}.InputArtifacts[{i}].Name", action.path), format!("input artifact `{input}` is not the output artifact of a preceding action"), "name an OutputArtifacts entry of an action in an earlier stage, or of this stage with a lower RunOrder"));
+                    }
+                }
+            }
+        }
+    }
+    for (id, path, message, hint) in found {
+        cx.report(
+            rules::PIPELINE_STAGES,
+            Some(id),
+            path,
+            message,
+            Some(hint.into()),
+        );
+    }
 }
 
 /// FF2003: a REST API with neither a name nor an OpenAPI definition (see the module notes).
@@ -1416,6 +1515,68 @@ mod tests {
         assert!(super::super::found(&t(lsi), "FF2021").is_empty());
         let opaque = "      LocalSecondaryIndexes:\n        - {IndexName: l, KeySchema: [{AttributeName: !Ref N, KeyType: HASH}], Projection: {ProjectionType: ALL}}\n";
         assert!(super::super::found(&t(opaque), "FF2021").is_empty());
+    }
+
+    #[test]
+    fn pipelines_start_with_their_sources_and_take_artifacts_from_preceding_actions() {
+        let action = |name: &str, category: &str, extra: &str| {
+            format!(
+                "{{Name: {name}, ActionTypeId: {{Category: {category}, Owner: AWS, Provider: P, Version: '1'}}{extra}}}"
+            )
+        };
+        let pipeline = |stages: &[Vec<String>]| {
+            let stages: Vec<String> = stages
+                .iter()
+                .enumerate()
+                .map(|(i, actions)| format!("{{Name: S{i}, Actions: [{}]}}", actions.join(", ")))
+                .collect();
+            format!(
+                "Resources:\n  P:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/p\n      ArtifactStore: {{Type: S3, Location: b}}\n      Stages: [{}]\n",
+                stages.join(", ")
+            )
+        };
+        let src = action("Src", "Source", ", OutputArtifacts: [{Name: Code}]");
+        let build = |input: &str, extra: &str| {
+            action(
+                "Build",
+                "Build",
+                &format!(
+                    ", InputArtifacts: [{{Name: {input}}}], OutputArtifacts: [{{Name: Built}}]{extra}"
+                ),
+            )
+        };
+        let test = |input: &str, order: u8| {
+            action(
+                "Test",
+                "Test",
+                &format!(", InputArtifacts: [{{Name: {input}}}], RunOrder: {order}"),
+            )
+        };
+        // Sources first, each input made before: nothing to say.
+        let fine = pipeline(&[vec![src.clone()], vec![build("Code", ""), test("Built", 2)]]);
+        assert!(found(&fine, "FF2041").is_empty());
+        // A build in the source stage, a source later, an input no action makes, and one
+        // made by an action that runs at the same time.
+        let bad = pipeline(&[
+            vec![src.clone(), build("Code", "")],
+            vec![
+                action("Late", "Source", ""),
+                build("Cod", ""),
+                test("Built", 1),
+            ],
+        ]);
+        assert_eq!(
+            found(&bad, "FF2041"),
+            [
+                "P.Properties.Stages[0].Actions[1].ActionTypeId.Category",
+                "P.Properties.Stages[0].Actions[1].InputArtifacts[0].Name",
+                "P.Properties.Stages[1].Actions[0].ActionTypeId.Category",
+                "P.Properties.Stages[1].Actions[1].InputArtifacts[0].Name",
+            ]
+        );
+        // An artifact named by a parameter: the pipeline is not judged.
+        let opaque = pipeline(&[vec![src], vec![build("!Ref Name", "")]]);
+        assert!(found(&opaque, "FF2041").is_empty());
     }
 
     #[test]
