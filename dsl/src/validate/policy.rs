@@ -310,6 +310,20 @@ fn index(path: &str, i: usize) -> String {
 
 /// What [`Walk::strings`] calls for each literal string: the walk, the string, and its path
 /// (built only when asked for, so only for what is reported).
+/// Whether `s` can name an `AWS` principal: `*`, a 12-digit account ID, an ARN (of an
+/// account, role, user, session or CloudFront origin access identity), or the unique ID IAM
+/// keeps in place of a deleted role or user (`AROA...`, `AIDA...`).
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>
+fn aws_principal(s: &str) -> bool {
+    s == "*"
+        || (s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()))
+        || s.starts_with("arn:")
+        || (s.len() >= 16
+            && s.starts_with('A')
+            && s.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
+}
+
 type EachString<'a> = dyn FnMut(&mut Walk, &str, &dyn Fn() -> String) + 'a;
 
 /// The walk of one document.
@@ -420,6 +434,16 @@ impl Walk {
                     what(v)
                 ),
                 "write `Version: \"2012-10-17\"` (the current version; `2008-10-17` is the older one)",
+            );
+        }
+        // The grammar's `"Id" : <policy_id_string>`.
+        if let Some(id @ (Json::Array(_) | Json::Object(_))) = m.field("Id")
+            && !crate::validate::is_expr(id)
+        {
+            self.bad(
+                join(path, "Id"),
+                format!("the {kind}'s `Id` is {}, not text", what(id)),
+                "write the policy's identifier as one string (a UUID, or a name)",
             );
         }
         match m.field("Statement").filter(|v| !is_no_value(v)) {
@@ -782,6 +806,18 @@ impl Walk {
                         continue;
                     }
                     for (k, x) in m {
+                        if k == "AWS" {
+                            self.strings(x, &join(path, k), k, &mut |w, s, at| {
+                                if !aws_principal(s) {
+                                    w.bad(
+                                        at(),
+                                        format!("`AWS` principal `{s}` is not an account ID, an ARN or `*`"),
+                                        "write the 12-digit account ID (as text: a number drops leading zeros), or the ARN of the account, role or user (`arn:aws:iam::123456789012:root`)",
+                                    );
+                                }
+                            });
+                            continue;
+                        }
                         if PRINCIPAL_KEYS.contains(&k.as_str()) {
                             self.strings(x, &join(path, k), k, &mut |_, _, _| {});
                             continue;
@@ -1316,6 +1352,34 @@ mod tests {
             s.insert("NotPrincipal".into(), p);
         });
         assert_eq!(paths(doc, Kind::Trust), vec![".Statement[0].NotPrincipal"]);
+        // An `AWS` principal is `*`, an account ID, an ARN or an IAM unique ID; a number
+        // loses an account ID's leading zeros.
+        for (aws, found) in [
+            (json!("arn:aws:iam::123456789012:root"), vec![]),
+            (json!(["123456789012", "*", "AROAEXAMPLEID1234567"]), vec![]),
+            (
+                json!({"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}),
+                vec![],
+            ),
+            (json!("12345"), vec![".Statement[0].Principal.AWS"]),
+            (
+                json!(["123456789012", "*x"]),
+                vec![".Statement[0].Principal.AWS[1]"],
+            ),
+            (
+                json!(12_345_678_901_u64),
+                vec![".Statement[0].Principal.AWS"],
+            ),
+        ] {
+            let doc = with_statement(bucket(), |s| {
+                s.insert("Principal".into(), json!({"AWS": aws.clone()}));
+            });
+            assert_eq!(paths(doc, S3), found, "{aws}");
+        }
+        // A document's `Id` is text.
+        let mut doc = bucket();
+        doc["Id"] = json!(["policy-1"]);
+        assert_eq!(paths(doc, S3), vec![".Id"]);
         // Resource-based (KMS, S3): one of them required, not both.
         let doc = with_statement(bucket(), |s| {
             s.remove("Principal");
