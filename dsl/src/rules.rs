@@ -297,6 +297,9 @@ registry! {
     PIPELINE_STAGES = Error Validator "FF2041"
         "a CodePipeline pipeline whose first stage holds an action that is not a source action, a later stage a source action, or an action whose input artifact no preceding action outputs"
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-inputartifact.html";
+    ALARM_PERIOD = Error Validator "FF2042"
+        "a CloudWatch alarm whose Period is not 10, 20, 30 or a multiple of 60 seconds, or whose Period × EvaluationPeriods is longer than CloudWatch evaluates (a day for periods under an hour, seven days otherwise)"
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -90,6 +90,12 @@
 //!   categories, artifact names and run orders written out.
 //!   <https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create.html>,
 //!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-inputartifact.html>
+//! - CloudWatch alarms (`FF2042`): `Period` — "Valid values are 10, 20, 30, and any
+//!   multiple of 60" — and "Period multiplied by EvaluationPeriods can't be more than
+//!   604,800 seconds. For alarms with a period of less than one hour (3,600 seconds), the
+//!   total evaluation period can't be longer than one day (86,400 seconds)" (`PutMetricAlarm`).
+//!   Judged on literal numbers only.
+//!   <https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html>
 
 use crate::model::json::Field;
 use std::collections::BTreeSet;
@@ -159,6 +165,46 @@ pub(super) fn check(cx: &mut Cx) {
     target_group_settings(cx);
     rest_api_name(cx);
     pipelines(cx);
+    alarm_periods(cx);
+}
+
+/// FF2042: an alarm's period and evaluation range (see the module notes).
+fn alarm_periods(cx: &mut Cx) {
+    let mut found = Vec::new();
+    for (id, _, props) in cx.resources_of("AWS::CloudWatch::Alarm") {
+        let Some(props) = props else { continue };
+        let Some(period) = super::lit_num(props.field("Period")) else {
+            continue;
+        };
+        if !(matches!(period, 10.0 | 20.0 | 30.0) || (period >= 60.0 && period % 60.0 == 0.0)) {
+            found.push((
+                id,
+                "Period",
+                format!("Period {period} is not 10, 20, 30 or a multiple of 60 seconds"),
+            ));
+            continue;
+        }
+        let Some(evaluations) = super::lit_num(props.field("EvaluationPeriods")) else {
+            continue;
+        };
+        let limit = if period < 3600.0 { 86_400.0 } else { 604_800.0 };
+        if period * evaluations > limit {
+            found.push((id, "EvaluationPeriods", format!(
+                "the alarm evaluates {} seconds ({evaluations} periods of {period}): at most {limit} for {}",
+                period * evaluations,
+                if period < 3600.0 { "periods under an hour" } else { "longer periods" }
+            )));
+        }
+    }
+    for (id, key, message) in found {
+        cx.report(
+            rules::ALARM_PERIOD,
+            Some(id),
+            format!("{id}.Properties.{key}"),
+            message,
+            Some("CloudWatch takes periods of 10, 20 or 30 seconds (high resolution) or whole minutes, and evaluates at most a day of periods under an hour, seven days of longer ones".into()),
+        );
+    }
 }
 
 /// One action of a pipeline as written: its category, run order and artifact names.
@@ -1577,6 +1623,32 @@ mod tests {
         // An artifact named by a parameter: the pipeline is not judged.
         let opaque = pipeline(&[vec![src], vec![build("!Ref Name", "")]]);
         assert!(found(&opaque, "FF2041").is_empty());
+    }
+
+    #[test]
+    fn alarm_periods_and_evaluation_ranges() {
+        let alarm = |period: &str, evaluations: &str| {
+            format!(
+                "Resources:\n  A:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      ComparisonOperator: GreaterThanThreshold\n      EvaluationPeriods: {evaluations}\n      MetricName: CPUUtilization\n      Namespace: AWS/ECS\n      Period: {period}\n      Statistic: Average\n      Threshold: 80\n"
+            )
+        };
+        for (period, evaluations, at) in [
+            ("60", "3", None),
+            ("10", "8640", None),
+            ("'300'", "288", None),
+            ("3600", "168", None),
+            ("!Ref P", "100000", None),
+            ("45", "1", Some("A.Properties.Period")),
+            ("1000000000000", "1", Some("A.Properties.Period")),
+            ("60", "1441", Some("A.Properties.EvaluationPeriods")),
+            ("3600", "169", Some("A.Properties.EvaluationPeriods")),
+        ] {
+            assert_eq!(
+                found(&alarm(period, evaluations), "FF2042"),
+                at.into_iter().collect::<Vec<_>>(),
+                "{period} × {evaluations}"
+            );
+        }
     }
 
     #[test]
