@@ -96,6 +96,11 @@
 //!   total evaluation period can't be longer than one day (86,400 seconds)" (`PutMetricAlarm`).
 //!   Judged on literal numbers only.
 //!   <https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html>
+//! - Load balancer listeners (`FF2003`): "You must provide exactly one certificate if the
+//!   listener protocol is HTTPS or TLS" (`Certificates`): a listener whose `Protocol` is
+//!   written `HTTPS` or `TLS` without `Certificates` is refused (one an `Fn::If` may give
+//!   counts as given).
+//!   <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html>
 
 use crate::model::json::Field;
 use std::collections::BTreeSet;
@@ -166,6 +171,32 @@ pub(super) fn check(cx: &mut Cx) {
     rest_api_name(cx);
     pipelines(cx);
     alarm_periods(cx);
+    listener_certificates(cx);
+}
+
+/// FF2003: an HTTPS or TLS listener without its certificate (see the module notes).
+fn listener_certificates(cx: &mut Cx) {
+    let mut found = Vec::new();
+    for (id, _, props) in cx.resources_of("AWS::ElasticLoadBalancingV2::Listener") {
+        let Some(props) = props.filter(|p| !super::has_fn_key(p)) else {
+            continue;
+        };
+        if let Some(Json::String(protocol)) = props.field("Protocol")
+            && matches!(protocol.as_str(), "HTTPS" | "TLS")
+            && !super::may_be_set(props, "Certificates")
+        {
+            found.push((id, protocol.clone()));
+        }
+    }
+    for (id, protocol) in found {
+        cx.report(
+            rules::REQUIRED_PROPERTY,
+            Some(id),
+            format!("{id}.Properties"),
+            format!("missing `Certificates`: a listener on {protocol} needs its certificate"),
+            Some("set `Certificates: [{CertificateArn: ...}]` with the ACM certificate of the listener's domain (further ones go in an AWS::ElasticLoadBalancingV2::ListenerCertificate)".into()),
+        );
+    }
 }
 
 /// FF2042: an alarm's period and evaluation range (see the module notes).
@@ -1623,6 +1654,36 @@ mod tests {
         // An artifact named by a parameter: the pipeline is not judged.
         let opaque = pipeline(&[vec![src], vec![build("!Ref Name", "")]]);
         assert!(found(&opaque, "FF2041").is_empty());
+    }
+
+    #[test]
+    fn secure_listeners_need_a_certificate() {
+        let listener = |props: &str| {
+            format!(
+                "Resources:\n  L:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: arn\n      DefaultActions: [{{Type: fixed-response, FixedResponseConfig: {{StatusCode: '404'}}}}]\n{props}"
+            )
+        };
+        assert_eq!(
+            found(
+                &listener("      Port: 443\n      Protocol: HTTPS\n"),
+                "FF2003"
+            ),
+            ["L.Properties"]
+        );
+        assert_eq!(
+            found(
+                &listener("      Port: 443\n      Protocol: TLS\n"),
+                "FF2003"
+            ),
+            ["L.Properties"]
+        );
+        for fine in [
+            "      Port: 443\n      Protocol: HTTPS\n      Certificates: [{CertificateArn: arn}]\n",
+            "      Port: 80\n      Protocol: HTTP\n",
+            "      Port: 443\n      Protocol: !Ref P\n",
+        ] {
+            assert!(found(&listener(fine), "FF2003").is_empty(), "{fine}");
+        }
     }
 
     #[test]
