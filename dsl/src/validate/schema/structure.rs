@@ -505,6 +505,69 @@ pub(super) fn rules_structure(cx: &mut Cx) {
     for (id, path, what, hint) in found {
         cx.report(rules::TEMPLATE_STRUCTURE, Some(&id), path, what, hint);
     }
+    // A rule's functions work on the values given to the parameters, before any resource
+    // exists: its `Ref`s name parameters or pseudo parameters.
+    if cx.generated.rewrites_anything() {
+        return;
+    }
+    let mut refs = Vec::new();
+    for (id, rule) in section {
+        rule_refs(rule, &mut id.clone(), &mut |path, name| {
+            refs.push((id.clone(), path, name.to_owned()));
+        });
+    }
+    for (id, path, name) in refs {
+        if cx.parameters.is_some_and(|p| p.contains_key(&name))
+            || crate::pseudo::ALL.contains(&name.as_str())
+        {
+            continue;
+        }
+        let hint = suggest(
+            &name,
+            cx.parameters.into_iter().flatten().map(|(k, _)| k.as_str()),
+        )
+        .map_or_else(
+            || "a rule refers to the template's parameters (and pseudo parameters) only".to_owned(),
+            |s| format!("did you mean `{s}`?"),
+        );
+        cx.report(
+            rules::UNKNOWN_REF,
+            Some(&id),
+            path,
+            format!("Ref to `{name}`, which is not a parameter of the template"),
+            Some(hint),
+        );
+    }
+}
+
+/// Each `Ref` to a name in a rule (`v`, at `path`).
+fn rule_refs(v: &Json, path: &mut String, found: &mut impl FnMut(String, &str)) {
+    match v {
+        Json::Object(m) => {
+            if m.len() == 1
+                && let Some(Json::String(name)) = m.field("Ref")
+            {
+                found(format!("{path}.Ref"), name);
+                return;
+            }
+            for (k, x) in m {
+                let len = path.len();
+                path.push('.');
+                path.push_str(k);
+                rule_refs(x, path, found);
+                path.truncate(len);
+            }
+        }
+        Json::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                rule_refs(x, path, found);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// How a rule is written, for the hints of `rules_structure`.

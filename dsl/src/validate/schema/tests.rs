@@ -525,6 +525,37 @@ Resources:
             ("ListNotGiven.Assertions", "Assertions is not a list"),
         ])
     );
+    // A rule's Refs name parameters or pseudo parameters.
+    let refs = "\
+Parameters:
+  Environment: {Type: String}
+Rules:
+  R:
+    RuleCondition: !Equals [!Ref Enviroment, !Ref 'AWS::Region']
+    Assertions:
+      - Assert: !Not [!Equals [!Ref Q, '']]
+Resources:
+  Q: {Type: AWS::SQS::Queue}
+";
+    assert_eq!(
+        crate::validate::found(refs, "FF3001")
+            .into_iter()
+            .map(|(_, path, message, hint)| (path, message, hint))
+            .collect::<Vec<_>>(),
+        [
+            (
+                "R.RuleCondition.Fn::Equals[0].Ref".to_owned(),
+                "Ref to `Enviroment`, which is not a parameter of the template".to_owned(),
+                "did you mean `Environment`?".to_owned()
+            ),
+            (
+                "R.Assertions[0].Assert.Fn::Not[0].Fn::Equals[0].Ref".to_owned(),
+                "Ref to `Q`, which is not a parameter of the template".to_owned(),
+                "a rule refers to the template's parameters (and pseudo parameters) only"
+                    .to_owned()
+            ),
+        ]
+    );
     assert_eq!(
         structure_of("Rules: [a]\nResources:\n  Q: {Type: AWS::SQS::Queue}\n"),
         pairs(&[("Rules", "the Rules section is not a mapping")])
