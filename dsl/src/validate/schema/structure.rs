@@ -38,7 +38,8 @@ pub(super) fn sections(cx: &mut Cx, body: &serde_json::Map<String, Json>) {
             );
         }
     }
-    // "The value for the template description declaration must be a literal string."
+    // The description is a literal string of up to 1,024 bytes, never a parameter or a
+    // function (template-description-structure.html).
     if let Some(d) = body.field("Description")
         && (d.is_array() || d.is_object())
     {
