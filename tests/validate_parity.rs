@@ -94,6 +94,7 @@ fn lint_errors(lint: &Path, files: &[PathBuf]) -> BTreeMap<PathBuf, BTreeSet<(St
             "Parameters",
             "Conditions",
             "Mappings",
+            "Rules",
         ];
         let id = match (path.first().and_then(|p| p.as_str()), path.get(1)) {
             (Some(s), Some(id)) if sections.contains(&s) => id.as_str().unwrap_or("-").to_owned(),

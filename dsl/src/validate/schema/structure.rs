@@ -513,8 +513,10 @@ pub(super) fn rules_structure(cx: &mut Cx) {
     }
     let mut refs = Vec::new();
     for (id, rule) in section {
-        rule_refs(rule, &mut id.clone(), &mut |path, name| {
-            refs.push((id.clone(), path, name.to_owned()));
+        calls(rule, &mut id.clone(), &mut |at, f, args| {
+            if let ("Ref", Json::String(name)) = (f, args) {
+                refs.push((id.clone(), format!("{at}.Ref"), name.clone()));
+            }
         });
     }
     for (id, path, name) in refs {
@@ -541,21 +543,21 @@ pub(super) fn rules_structure(cx: &mut Cx) {
     }
 }
 
-/// Each `Ref` to a name in a rule (`v`, at `path`).
-fn rule_refs(v: &Json, path: &mut String, found: &mut impl FnMut(String, &str)) {
+/// Each function call of a rule (`v`, at `path`): a one-key mapping, with its name and
+/// arguments, before the calls inside it.
+fn calls(v: &Json, path: &mut String, visit: &mut impl FnMut(&str, &str, &Json)) {
     match v {
         Json::Object(m) => {
             if m.len() == 1
-                && let Some(Json::String(name)) = m.field("Ref")
+                && let Some((f, args)) = m.iter().next()
             {
-                found(format!("{path}.Ref"), name);
-                return;
+                visit(path, f, args);
             }
             for (k, x) in m {
                 let len = path.len();
                 path.push('.');
                 path.push_str(k);
-                rule_refs(x, path, found);
+                calls(x, path, visit);
                 path.truncate(len);
             }
         }
@@ -563,7 +565,7 @@ fn rule_refs(v: &Json, path: &mut String, found: &mut impl FnMut(String, &str)) 
             for (i, x) in a.iter().enumerate() {
                 let len = path.len();
                 path.push_str(&format!("[{i}]"));
-                rule_refs(x, path, found);
+                calls(x, path, visit);
                 path.truncate(len);
             }
         }
@@ -577,32 +579,11 @@ const RULE_FORM: &str = "write `RuleName: {RuleCondition: condition (optional), 
 /// The condition functions of a rule's condition or assertion `v` (at `path`), each with
 /// the list it takes.
 fn rule_functions(v: &Json, path: &mut String, bad: &mut impl FnMut(String, String, Option<&str>)) {
-    match v {
-        Json::Object(m) => {
-            if m.len() == 1
-                && let Some((f, args)) = m.iter().next()
-                && let Some((what, hint)) = crate::validate::refs::condition_problem(f, args)
-            {
-                bad(format!("{path}.{f}"), format!("{f} {what}"), Some(hint));
-            }
-            for (k, x) in m {
-                let len = path.len();
-                path.push('.');
-                path.push_str(k);
-                rule_functions(x, path, bad);
-                path.truncate(len);
-            }
+    calls(v, path, &mut |at, f, args| {
+        if let Some((what, hint)) = crate::validate::refs::condition_problem(f, args) {
+            bad(format!("{at}.{f}"), format!("{f} {what}"), Some(hint));
         }
-        Json::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                rule_functions(x, path, bad);
-                path.truncate(len);
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 /// Each parameter: a mapping with a valid `Type` and known attributes.
@@ -684,33 +665,39 @@ fn default_within_constraints(cx: &mut Cx, id: &str, p: &Json, ty: &str) {
             }
         }
     }
-    if ty == "String" {
-        if let Some(pattern) = p.field("AllowedPattern").and_then(Json::as_str)
-            && crate::validate::pattern::matches_whole(pattern, &default) == Some(false)
-        {
-            problems.push(format!("does not match its AllowedPattern `{pattern}`"));
-        }
-        let chars = default.chars().count() as f64;
-        if let Some(min) = p.field("MinLength").and_then(number)
-            && chars < min
-        {
-            problems.push(format!("is shorter than its MinLength, {min}"));
-        }
-        if let Some(max) = p.field("MaxLength").and_then(number)
-            && chars > max
-        {
-            problems.push(format!("is longer than its MaxLength, {max}"));
-        }
-    } else if let Ok(d) = default.trim().parse::<f64>() {
-        if let Some(min) = p.field("MinValue").and_then(number)
-            && d < min
-        {
-            problems.push(format!("is below its MinValue, {min}"));
-        }
-        if let Some(max) = p.field("MaxValue").and_then(number)
-            && d > max
-        {
-            problems.push(format!("is above its MaxValue, {max}"));
+    if ty == "String"
+        && let Some(pattern) = p.field("AllowedPattern").and_then(Json::as_str)
+        && crate::validate::pattern::matches_whole(pattern, &default) == Some(false)
+    {
+        problems.push(format!("does not match its AllowedPattern `{pattern}`"));
+    }
+    // A String's length in characters against MinLength/MaxLength, a Number against
+    // MinValue/MaxValue.
+    let (measure, bounds) = if ty == "String" {
+        (
+            Some(default.chars().count() as f64),
+            [
+                ("MinLength", "is shorter than"),
+                ("MaxLength", "is longer than"),
+            ],
+        )
+    } else {
+        (
+            default.trim().parse::<f64>().ok(),
+            [("MinValue", "is below"), ("MaxValue", "is above")],
+        )
+    };
+    if let Some(measure) = measure {
+        for (i, (key, what)) in bounds.into_iter().enumerate() {
+            if let Some(bound) = p.field(key).and_then(number)
+                && (if i == 0 {
+                    measure < bound
+                } else {
+                    measure > bound
+                })
+            {
+                problems.push(format!("{what} its {key}, {bound}"));
+            }
         }
     }
     if problems.is_empty() {
