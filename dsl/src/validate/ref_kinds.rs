@@ -9,7 +9,13 @@
 //! of AWS's own types: `VpcId` (an `AWS::EC2::VPC`), `SubnetId` and the items of `Subnets`
 //! and `SubnetIds` (an `AWS::EC2::Subnet`), the items of `SecurityGroupIds`,
 //! `SecurityGroups` and `VpcSecurityGroupIds` (an `AWS::EC2::SecurityGroup`, whose `Ref` is
-//! its ID, or its name where a group name is taken). A `Ref` to a custom resource, a module or a type
+//! its ID, or its name where a group name is taken). A security group created without a
+//! `VpcId` is the exception: "For security groups that were created without specifying a
+//! VPC (EC2-Classic or a default VPC), Ref returns the resource name", so its `Ref` in
+//! `SecurityGroupIds` or `VpcSecurityGroupIds`, which take IDs only, is a name where an ID
+//! belongs.
+//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html>
+//! A `Ref` to a custom resource, a module or a type
 //! of another namespace (a registry extension) can return anything and is not judged; nor
 //! is a parameter (its type says what it holds).
 
@@ -99,13 +105,6 @@ fn judge<'t>(cx: &Cx, v: &'t Json, wanted: &str, at: &mut Vec<Step<'t>>, found: 
             let Some(kind) = cx.resource_type(target) else {
                 return;
             };
-            if kind == wanted
-                || !kind.starts_with("AWS::")
-                || kind == "AWS::CloudFormation::CustomResource"
-                || super::is_module(kind)
-            {
-                return;
-            }
             let property = at
                 .iter()
                 .rev()
@@ -117,6 +116,36 @@ fn judge<'t>(cx: &Cx, v: &'t Json, wanted: &str, at: &mut Vec<Step<'t>>, found: 
             let Some(Step::Key(id)) = at.first() else {
                 return;
             };
+            if kind == wanted
+                && kind == "AWS::EC2::SecurityGroup"
+                && matches!(property, "SecurityGroupIds" | "VpcSecurityGroupIds")
+                && cx
+                    .resource(target)
+                    .is_some_and(|r| match r.field("Properties") {
+                        None => true,
+                        Some(Json::Object(p)) => {
+                            !super::has_fn_key(p) && !super::may_be_set(p, "VpcId")
+                        }
+                        Some(_) => false,
+                    })
+            {
+                found.push((
+                    (*id).to_owned(),
+                    format!("{id}{}", format_path(&at[1..])),
+                    format!(
+                        "{property} takes security group IDs, but `{target}` has no VpcId: its Ref is the group's name"
+                    ),
+                    format!("give `{target}` its VpcId, or write `Fn::GetAtt: [{target}, GroupId]`"),
+                ));
+                return;
+            }
+            if kind == wanted
+                || !kind.starts_with("AWS::")
+                || kind == "AWS::CloudFormation::CustomResource"
+                || super::is_module(kind)
+            {
+                return;
+            }
             found.push((
                 (*id).to_owned(),
                 format!("{id}{}", format_path(&at[1..])),
@@ -150,6 +179,40 @@ mod tests {
     }
 
     #[test]
+    fn a_security_group_without_vpc_gives_its_name_to_ref() {
+        let yaml = "\
+Resources:
+  Classic:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupDescription: default VPC}
+  InVpc:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupDescription: x, VpcId: vpc-1}
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: arn
+      Code: {ZipFile: x}
+      Handler: index.handler
+      Runtime: python3.12
+      VpcConfig: {SubnetIds: [subnet-1], SecurityGroupIds: [!Ref InVpc, !Ref Classic, !GetAtt Classic.GroupId]}
+  Instance:
+    Type: AWS::EC2::Instance
+    Properties: {ImageId: ami-1, SecurityGroups: [!Ref Classic]}
+";
+        let f = found(yaml, "FF3013");
+        assert_eq!(
+            f,
+            [(
+                "error",
+                "Fn.Properties.VpcConfig.SecurityGroupIds[1]".to_owned(),
+                "SecurityGroupIds takes security group IDs, but `Classic` has no VpcId: its Ref is the group's name".to_owned(),
+                "give `Classic` its VpcId, or write `Fn::GetAtt: [Classic, GroupId]`".to_owned()
+            )]
+        );
+    }
+
+    #[test]
     fn a_vpc_or_subnet_property_given_ref_of_another_kind_is_an_error() {
         let f = found(&t("      VpcId: !Ref Role\n"), "FF3013");
         assert_eq!(
@@ -177,7 +240,7 @@ mod tests {
         );
         let f = found(
             &t(
-                "      Nested: {SecurityGroupIds: [!Ref It, !Ref Role], SecurityGroups: [!Ref Net]}\n",
+                "      VpcId: !Ref Vpc\n      Nested: {SecurityGroupIds: [!Ref It, !Ref Role], SecurityGroups: [!Ref Net]}\n",
             ),
             "FF3013",
         );
