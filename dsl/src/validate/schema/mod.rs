@@ -93,8 +93,17 @@ pub(super) fn check(cx: &mut Cx) {
             continue;
         };
         let props = r.field("Properties");
-        let Some(schema) = data::schema(ty).filter(|_| sam || !data::is_sam(ty)) else {
-            unknown_type(cx, id, ty, props, transformed);
+        // `Custom::Name` is AWS::CloudFormation::CustomResource under a name of the
+        // template's choosing: its reserved properties (`ServiceToken`, `ServiceTimeout`)
+        // are that type's, and any others are the provider's.
+        // <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html>
+        let schema_type = if ty.starts_with("Custom::") {
+            "AWS::CloudFormation::CustomResource"
+        } else {
+            ty
+        };
+        let Some(schema) = data::schema(schema_type).filter(|_| sam || !data::is_sam(ty)) else {
+            unknown_type(cx, id, ty, transformed);
             continue;
         };
         lifecycle(cx, id, ty, schema);
@@ -244,19 +253,7 @@ fn near_aws_type(ty: &str) -> Option<&'static str> {
         })
 }
 
-fn unknown_type(cx: &mut Cx, id: &str, ty: &str, props: Option<&Json>, transformed: bool) {
-    if ty.starts_with("Custom::") {
-        if props.and_then(|p| p.field("ServiceToken")).is_none() {
-            cx.report(
-                rules::REQUIRED_PROPERTY,
-                Some(id),
-                format!("{id}.Properties"),
-                format!("custom resource {ty} requires the property `ServiceToken`"),
-                Some("set ServiceToken to the ARN of the Lambda function or SNS topic that implements it".into()),
-            );
-        }
-        return;
-    }
+fn unknown_type(cx: &mut Cx, id: &str, ty: &str, transformed: bool) {
     if (transformed && ty.starts_with("AWS::Serverless::")) || !cx.generated.macros().is_empty() {
         // SAM, or a macro that may turn the type into others.
         return;

@@ -424,6 +424,32 @@ fn a_type_no_registry_could_hold_is_reported() {
 }
 
 #[test]
+fn a_custom_resource_is_checked_as_aws_cloudformation_customresource() {
+    // Its reserved properties are that type's; any other property is the provider's.
+    let yaml = "\
+Resources:
+  Lookup:
+    Type: Custom::Lookup
+    Properties: {ServiceToken: arn, ServiceTimeout: many, Anything: {x: [1]}}
+  Bare:
+    Type: Custom::Bare
+";
+    assert_eq!(
+        full_diags(yaml)
+            .into_iter()
+            .map(|d| (d.0, d.1))
+            .collect::<Vec<_>>(),
+        [
+            (
+                "FF2004".to_owned(),
+                "Lookup.Properties.ServiceTimeout".to_owned()
+            ),
+            ("FF2003".to_owned(), "Bare.Properties".to_owned()),
+        ]
+    );
+}
+
+#[test]
 fn a_parameter_default_must_keep_the_parameters_constraints() {
     let found = |params: &str| {
         crate::validate::found(
