@@ -116,7 +116,8 @@ fn judge<'t>(cx: &Cx, v: &'t Json, wanted: &str, at: &mut Vec<Step<'t>>, found: 
             let Some(Step::Key(id)) = at.first() else {
                 return;
             };
-            if kind == wanted
+            // A security group without a VPC gives its name where IDs are taken.
+            let named_group = kind == wanted
                 && kind == "AWS::EC2::SecurityGroup"
                 && matches!(property, "SecurityGroupIds" | "VpcSecurityGroupIds")
                 && cx
@@ -127,32 +128,35 @@ fn judge<'t>(cx: &Cx, v: &'t Json, wanted: &str, at: &mut Vec<Step<'t>>, found: 
                             !super::has_fn_key(p) && !super::may_be_set(p, "VpcId")
                         }
                         Some(_) => false,
-                    })
-            {
-                found.push((
-                    (*id).to_owned(),
-                    format!("{id}{}", format_path(&at[1..])),
+                    });
+            let (message, hint) = if named_group {
+                (
                     format!(
                         "{property} takes security group IDs, but `{target}` has no VpcId: its Ref is the group's name"
                     ),
-                    format!("give `{target}` its VpcId, or write `Fn::GetAtt: [{target}, GroupId]`"),
-                ));
-                return;
-            }
-            if kind == wanted
+                    format!(
+                        "give `{target}` its VpcId, or write `Fn::GetAtt: [{target}, GroupId]`"
+                    ),
+                )
+            } else if kind == wanted
                 || !kind.starts_with("AWS::")
                 || kind == "AWS::CloudFormation::CustomResource"
                 || super::is_module(kind)
             {
                 return;
-            }
+            } else {
+                (
+                    format!(
+                        "{property} takes the ID of an {wanted}, but `{target}` is an {kind}, whose Ref is no such ID"
+                    ),
+                    format!("refer to an {wanted} (or a parameter of type {wanted}::Id)"),
+                )
+            };
             found.push((
                 (*id).to_owned(),
                 format!("{id}{}", format_path(&at[1..])),
-                format!(
-                    "{property} takes the ID of an {wanted}, but `{target}` is an {kind}, whose Ref is no such ID"
-                ),
-                format!("refer to an {wanted} (or a parameter of type {wanted}::Id)"),
+                message,
+                hint,
             ));
         }
         Some(("Fn::If", Json::Array(a))) if a.len() == 3 => {
