@@ -437,15 +437,12 @@ impl Walk {
             );
         }
         // The grammar's `"Id" : <policy_id_string>`.
-        if let Some(id @ (Json::Array(_) | Json::Object(_))) = m.field("Id")
-            && !crate::validate::is_expr(id)
-        {
-            self.bad(
-                join(path, "Id"),
-                format!("the {kind}'s `Id` is {}, not text", what(id)),
-                "write the policy's identifier as one string (a UUID, or a name)",
-            );
-        }
+        self.text_element(
+            m,
+            path,
+            "Id",
+            "write the policy's identifier as one string (a UUID, or a name)",
+        );
         match m.field("Statement").filter(|v| !is_no_value(v)) {
             None if !meant.contains(&"Statement") => self.bad(
                 path.clone(),
@@ -675,17 +672,13 @@ impl Walk {
     fn sid(&mut self, m: &JsonMap, path: &str, sids: &mut Vec<String>) {
         let kind = self.kind;
         let name = kind.name();
-        // The grammar's `"Sid" : <sid_string>`: a list or a mapping is no statement ID.
-        if let Some(v @ (Json::Array(_) | Json::Object(_))) = m.field("Sid")
-            && !crate::validate::is_expr(v)
-        {
-            let what = if v.is_array() { "a list" } else { "a mapping" };
-            self.bad(
-                join(path, "Sid"),
-                format!("Sid is {what}, not text"),
-                "a Sid is one string that names the statement",
-            );
-        }
+        // The grammar's `"Sid" : <sid_string>`.
+        self.text_element(
+            m,
+            path,
+            "Sid",
+            "a Sid is one string that names the statement",
+        );
         if let Some(Json::String(sid)) = m.field("Sid") {
             let sid_path = join(path, "Sid");
             if kind == Kind::Identity && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -707,6 +700,20 @@ impl Walk {
                     sids.push(sid.clone());
                 }
             }
+        }
+    }
+
+    /// Element `key` of `m` when it is a list or a plain mapping where the grammar has a
+    /// string (a function that gives one passes).
+    fn text_element(&mut self, m: &JsonMap, path: &str, key: &str, hint: &str) {
+        if let Some(v @ (Json::Array(_) | Json::Object(_))) = m.field(key)
+            && !crate::validate::is_expr(v)
+        {
+            self.bad(
+                join(path, key),
+                format!("`{key}` is {}, not text", what(v)),
+                hint,
+            );
         }
     }
 
@@ -806,9 +813,9 @@ impl Walk {
                         continue;
                     }
                     for (k, x) in m {
-                        if k == "AWS" {
+                        if PRINCIPAL_KEYS.contains(&k.as_str()) {
                             self.strings(x, &join(path, k), k, &mut |w, s, at| {
-                                if !aws_principal(s) {
+                                if k == "AWS" && !aws_principal(s) {
                                     w.bad(
                                         at(),
                                         format!("`AWS` principal `{s}` is not an account ID, an ARN or `*`"),
@@ -816,10 +823,6 @@ impl Walk {
                                     );
                                 }
                             });
-                            continue;
-                        }
-                        if PRINCIPAL_KEYS.contains(&k.as_str()) {
-                            self.strings(x, &join(path, k), k, &mut |_, _, _| {});
                             continue;
                         }
                         if is_no_value(x) {

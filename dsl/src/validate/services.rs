@@ -218,12 +218,15 @@ fn alarm_periods(cx: &mut Cx) {
         let Some(evaluations) = super::lit_num(props.field("EvaluationPeriods")) else {
             continue;
         };
-        let limit = if period < 3600.0 { 86_400.0 } else { 604_800.0 };
+        let (limit, of) = if period < 3600.0 {
+            (86_400.0, "periods under an hour")
+        } else {
+            (604_800.0, "longer periods")
+        };
         if period * evaluations > limit {
             found.push((id, "EvaluationPeriods", format!(
-                "the alarm evaluates {} seconds ({evaluations} periods of {period}): at most {limit} for {}",
+                "the alarm evaluates {} seconds ({evaluations} periods of {period}): at most {limit} for {of}",
                 period * evaluations,
-                if period < 3600.0 { "periods under an hour" } else { "longer periods" }
             )));
         }
     }
@@ -922,14 +925,10 @@ fn dynamodb(cx: &mut Cx) {
         };
         // A key attribute some case uses and no case defines; a definition every case makes
         // and no case uses.
-        let undefined: Vec<&str> = used
-            .some
-            .difference(&defined.some)
-            .map(String::as_str)
-            .collect();
+        let undefined: Vec<&str> = used.difference(&defined.some).map(String::as_str).collect();
         let unused: Vec<&str> = defined
             .every
-            .difference(&used.some)
+            .difference(&used)
             .map(String::as_str)
             .collect();
         if !undefined.is_empty() {
@@ -1085,13 +1084,12 @@ fn branches(b: &[Json]) -> impl Iterator<Item = &Json> {
     b.iter().filter(|x| !super::is_no_value(x))
 }
 
-/// An item's `AttributeName` as text (a number is read as its digits).
+/// An item's `AttributeName` as text (a number is read as its digits; a boolean is no
+/// name).
 fn attribute_name(item: &Json) -> Option<String> {
-    match item.field("AttributeName")? {
-        Json::String(s) => Some(s.clone()),
-        Json::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
+    item.field("AttributeName")
+        .filter(|n| !n.is_boolean())
+        .and_then(super::resolve::scalar_text_of)
 }
 
 /// The names AttributeDefinitions defines, when all are written out.
@@ -1103,24 +1101,25 @@ fn defined(p: &Json) -> Option<Names> {
     Some(out)
 }
 
-/// The names the table's and its indexes' key schemas use, when all are written out.
-fn used(p: &Json) -> Option<Names> {
-    let mut out = Names::default();
-    key_names(p.field("KeySchema")?, true, &mut out)?;
+/// The names the table's and its indexes' key schemas use in some case, when all are
+/// written out.
+fn used(p: &Json) -> Option<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    key_names(p.field("KeySchema")?, &mut out)?;
     for indexes in ["GlobalSecondaryIndexes", "LocalSecondaryIndexes"] {
         let Some(list) = p.field(indexes) else {
             continue;
         };
-        for (index, surely) in items(list)? {
-            key_names(index.field("KeySchema")?, surely, &mut out)?;
+        for (index, _) in items(list)? {
+            key_names(index.field("KeySchema")?, &mut out)?;
         }
     }
     Some(out)
 }
 
-fn key_names(schema: &Json, surely: bool, out: &mut Names) -> Option<()> {
-    for (k, there) in items(schema)? {
-        out.add(attribute_name(k)?, surely && there);
+fn key_names(schema: &Json, out: &mut BTreeSet<String>) -> Option<()> {
+    for (k, _) in items(schema)? {
+        out.insert(attribute_name(k)?);
     }
     Some(())
 }

@@ -118,7 +118,7 @@ pub(super) fn is_fn(v: &Json) -> bool {
 
 /// Whether `v` may stand where text is asked for, given by a function if need be: anything
 /// but a list or a mapping that is not a function.
-pub(super) fn gives_text(v: &Json) -> bool {
+pub(in crate::validate) fn gives_text(v: &Json) -> bool {
     // A mapping of the one key `Condition` is a plain mapping here.
     !v.is_array()
         && (!v.is_object() || crate::validate::is_expr(v) || crate::validate::stands_in(v))
@@ -210,7 +210,7 @@ pub(super) fn misplaced_condition(
     f: &str,
     path: &str,
 ) -> Option<(String, &'static str)> {
-    if !matches!(f, "Fn::And" | "Fn::Equals" | "Fn::Not" | "Fn::Or") {
+    if !CONDITION_FUNCTIONS.contains(&f) {
         return None;
     }
     let in_values = match place {
@@ -366,7 +366,6 @@ pub(super) fn argument_problem(
             }
             _ => None,
         },
-        "Fn::Equals" | "Fn::Not" | "Fn::And" | "Fn::Or" => condition_problem(f, args),
         "Fn::Transform" if !args.is_array() && args.field("Name").is_none() => Some((
             format!(
                 "takes a mapping with the macro's `Name` (and its `Parameters`), not {}",
@@ -378,9 +377,14 @@ pub(super) fn argument_problem(
             "needs the AWS::LanguageExtensions transform".to_owned(),
             "add `Transform: AWS::LanguageExtensions` to the template",
         )),
-        _ => None,
+        _ => condition_problem(f, args),
     }
 }
+
+/// The condition functions: written in the Conditions section (and a rule's conditions and
+/// assertions), and named where they are used.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html>
+const CONDITION_FUNCTIONS: [&str; 4] = ["Fn::And", "Fn::Equals", "Fn::Not", "Fn::Or"];
 
 /// What is wrong with the arguments of a condition function (in the Conditions section, or a
 /// rule's condition or assertion): `Fn::Equals` compares two values, `Fn::Not` takes one
@@ -392,7 +396,7 @@ pub(in crate::validate) fn condition_problem(
     f: &str,
     args: &Json,
 ) -> Option<(String, &'static str)> {
-    if !matches!(f, "Fn::Equals" | "Fn::Not" | "Fn::And" | "Fn::Or") || is_fn(args) {
+    if !CONDITION_FUNCTIONS.contains(&f) || is_fn(args) {
         return None;
     }
     if f == "Fn::Equals" {

@@ -13,8 +13,8 @@ use crate::model::render::{Json, JsonMap};
 use crate::rules;
 
 mod forms;
-pub(super) use forms::condition_problem;
 use forms::*;
+pub(super) use forms::{condition_problem, gives_text};
 
 /// CloudFormation's pseudo parameters (their one home is [`crate::pseudo::ALL`]).
 pub(crate) const PSEUDO: &[&str] = crate::pseudo::ALL;

@@ -1,6 +1,7 @@
 //! FF2000: the template's structure, its sections, resources, outputs and parameters.
 
 use super::*;
+use crate::validate::resolve::scalar_text_of;
 
 /// FF2000, the template's structure: its sections, then each resource, output and
 /// parameter (keys, and the types of their values).
@@ -360,7 +361,7 @@ pub(super) fn outputs_structure(cx: &mut Cx) {
                     None,
                 ),
                 // A name: text, or a function that gives it.
-                Some(n) if !is_text_or_function(n) => cx.report(
+                Some(n) if !crate::validate::refs::gives_text(n) => cx.report(
                     rules::TEMPLATE_STRUCTURE,
                     Some(id),
                     format!("{id}.Export.Name"),
@@ -371,12 +372,6 @@ pub(super) fn outputs_structure(cx: &mut Cx) {
             }
         }
     }
-}
-
-/// Whether `v` can stand where text is written: a scalar, a function, or a placeholder for
-/// what a macro or `rain pkg` writes.
-fn is_text_or_function(v: &Json) -> bool {
-    !(v.is_array() || v.is_object()) || crate::validate::is_expr(v) || crate::validate::stands_in(v)
 }
 
 /// Each mapping of the Mappings section: top-level keys, each a mapping of second-level keys
@@ -636,7 +631,7 @@ pub(super) fn parameters_structure(cx: &mut Cx) {
 /// are not judged. A NoEcho parameter's default is never shown.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>
 fn default_within_constraints(cx: &mut Cx, id: &str, p: &Json, ty: &str) {
-    let Some(default) = p.field("Default").and_then(scalar_text) else {
+    let Some(default) = p.field("Default").and_then(scalar_text_of) else {
         return;
     };
     let secret = crate::validate::secrets::is_no_echo(p);
@@ -645,10 +640,10 @@ fn default_within_constraints(cx: &mut Cx, id: &str, p: &Json, ty: &str) {
     } else {
         format!("the Default `{default}`")
     };
-    let number = |v: &Json| scalar_text(v).and_then(|t| t.trim().parse::<f64>().ok());
+    let number = |v: &Json| scalar_text_of(v).and_then(|t| t.trim().parse::<f64>().ok());
     let mut problems: Vec<String> = Vec::new();
     if let Some(Json::Array(allowed)) = p.field("AllowedValues") {
-        let texts: Option<Vec<String>> = allowed.iter().map(scalar_text).collect();
+        let texts: Option<Vec<String>> = allowed.iter().map(scalar_text_of).collect();
         if let Some(texts) = texts {
             let found = if ty == "Number" {
                 let d = default.trim().parse::<f64>().ok();
@@ -672,29 +667,29 @@ fn default_within_constraints(cx: &mut Cx, id: &str, p: &Json, ty: &str) {
         problems.push(format!("does not match its AllowedPattern `{pattern}`"));
     }
     // A String's length in characters against MinLength/MaxLength, a Number against
-    // MinValue/MaxValue.
+    // MinValue/MaxValue; each bound with the side a default beyond it lies on.
+    use std::cmp::Ordering::{Greater, Less};
     let (measure, bounds) = if ty == "String" {
         (
             Some(default.chars().count() as f64),
             [
-                ("MinLength", "is shorter than"),
-                ("MaxLength", "is longer than"),
+                ("MinLength", "is shorter than", Less),
+                ("MaxLength", "is longer than", Greater),
             ],
         )
     } else {
         (
             default.trim().parse::<f64>().ok(),
-            [("MinValue", "is below"), ("MaxValue", "is above")],
+            [
+                ("MinValue", "is below", Less),
+                ("MaxValue", "is above", Greater),
+            ],
         )
     };
     if let Some(measure) = measure {
-        for (i, (key, what)) in bounds.into_iter().enumerate() {
+        for (key, what, beyond) in bounds {
             if let Some(bound) = p.field(key).and_then(number)
-                && (if i == 0 {
-                    measure < bound
-                } else {
-                    measure > bound
-                })
+                && measure.partial_cmp(&bound) == Some(beyond)
             {
                 problems.push(format!("{what} its {key}, {bound}"));
             }
@@ -710,17 +705,6 @@ fn default_within_constraints(cx: &mut Cx, id: &str, p: &Json, ty: &str) {
         format!("{shown} of parameter `{id}` {}", problems.join(", and ")),
         Some("CloudFormation refuses a default that breaks the parameter's own constraints: change the Default, or the constraint".into()),
     );
-}
-
-/// A scalar as the text CloudFormation reads it (`30`, `true`, `text`); `None` for a list,
-/// a mapping or a null.
-fn scalar_text(v: &Json) -> Option<String> {
-    match v {
-        Json::String(s) => Some(s.clone()),
-        Json::Number(n) => Some(n.to_string()),
-        Json::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
 }
 
 pub(super) fn valid_parameter_type(t: &str) -> bool {
