@@ -31,7 +31,12 @@
 //! schemas of the values of keys matching each pattern), `required`, `additionalProperties: false` (only when no `patternProperties`
 //! or alternatives make other keys legal; an `anyOf`/`oneOf` whose only mapping alternative
 //! is a closed mapping with properties gives its `required` and closedness, which the
-//! validator applies to mapping values only: see `only_mapping_alternative`), `dependentExcluded` (`{"A": ["B", ...]}`: when
+//! validator applies to mapping values only: see `only_mapping_alternative`; an `allOf`
+//! alternative that is closed and names every property of the node closes it),
+//! `additionalProperties` as a schema (that of the values of keys no property names: SAM's
+//! `Events`), `cases` (`{"key": K, "of": {value: node}}`, for alternatives told apart by
+//! the one value each allows for property K, kept whole instead of folded: SAM's event
+//! sources by `Type`; see `tagged_alternatives`), `dependentExcluded` (`{"A": ["B", ...]}`: when
 //! property A is set, none of the B may be; only names the node's `properties` has, see
 //! `excluded` below), `prefixItems` (the schemas of a list's first items), `dependentRequired` (`{"A": ["B", ...]}`: when A is set, every B
 //! must be; also from draft 4's `dependencies` of that form; the same filtering), `requiredSets` (`[{"one" | "any": [[names], ...]}]`:
@@ -428,6 +433,59 @@ fn only_mapping_alternative(
     found
 }
 
+/// When all of a node's `anyOf` (or `oneOf`) alternatives are mappings told apart by one
+/// property each requires with a single allowed value of its own (SAM's event sources:
+/// `Type: Api`, `Type: SQS`...), that property's name and the alternatives by its value: a
+/// mapping with one of those values can satisfy only that alternative, so it is checked
+/// against it whole (what JSON Schema says the node means), and a mapping with another
+/// value satisfies none. `None` for anything less clear-cut (both keywords, an `allOf`, an
+/// alternative that is no mapping with properties, two alternatives with the same value).
+fn tagged_alternatives<'a>(
+    n: &'a Map<String, Value>,
+    defs: Option<&'a Map<String, Value>>,
+) -> Option<(String, Vec<(String, &'a Value)>)> {
+    let alts = match (n.get("anyOf"), n.get("oneOf")) {
+        (Some(a), None) | (None, Some(a)) => a.as_array()?,
+        _ => return None,
+    };
+    if alts.len() < 2 || n.contains_key("allOf") {
+        return None;
+    }
+    // Each alternative's (property, value) pairs that could tell it apart.
+    let mut tags: Vec<Vec<(&str, &str)>> = Vec::new();
+    for alt in alts {
+        let a = ref_def(alt, defs).unwrap_or(alt).as_object()?;
+        let props = a.get("properties")?.as_object()?;
+        let required = a.get("required")?.as_array()?;
+        let own: Vec<(&str, &str)> = required
+            .iter()
+            .filter_map(Value::as_str)
+            .filter_map(|k| {
+                let p = props.get(k)?;
+                let value = match (p.get("enum").and_then(Value::as_array), p.get("const")) {
+                    (Some(e), _) if e.len() == 1 => e[0].as_str()?,
+                    (None, Some(c)) => c.as_str()?,
+                    _ => return None,
+                };
+                Some((k, value))
+            })
+            .collect();
+        tags.push(own);
+    }
+    let first = tags.first()?;
+    first.iter().find_map(|&(key, _)| {
+        let mut cases = Vec::with_capacity(alts.len());
+        for (alt, own) in alts.iter().zip(&tags) {
+            let &(_, value) = own.iter().find(|(k, _)| *k == key)?;
+            if cases.iter().any(|(v, _): &(String, &Value)| v == value) {
+                return None;
+            }
+            cases.push((value.to_owned(), alt));
+        }
+        Some((key.to_owned(), cases))
+    })
+}
+
 /// An alternative as written (its own keywords beside a `$ref`: `maxItems: 2`) over the
 /// definition its `$ref` names.
 struct ListAlternative<'a> {
@@ -535,6 +593,27 @@ impl Reducer<'_> {
                 props.insert(k.clone(), self.reduce(v));
             }
         }
+        if n.get("properties").is_none()
+            && n.get("patternProperties").is_none()
+            && let Some((key, cases)) = tagged_alternatives(n, self.defs)
+        {
+            // Told apart by one property: each alternative stays whole (nothing is folded, so
+            // a mapping whose tag is an expression is only checked to be a mapping).
+            let of: Map<String, Value> = cases
+                .into_iter()
+                .map(|(tag, alt)| {
+                    let reduced = match alt.get("$ref").and_then(Value::as_str).and_then(def_name) {
+                        Some(name) => serde_json::json!({ "$ref": name }),
+                        None => self.reduce(alt),
+                    };
+                    (tag, reduced)
+                })
+                .collect();
+            out.entry("type")
+                .or_insert_with(|| Value::String("object".into()));
+            out.insert("cases".into(), serde_json::json!({ "key": key, "of": of }));
+            return Value::Object(out);
+        }
         let mut closed = n.get("additionalProperties") == Some(&Value::Bool(false))
             && !n.contains_key("patternProperties");
         let mut required: Vec<Value> = n
@@ -589,6 +668,13 @@ impl Reducer<'_> {
         }
         if closed {
             out.insert("additionalProperties".into(), Value::Bool(false));
+        } else if let Some(extra) = n
+            .get("additionalProperties")
+            .filter(|a| a.as_object().is_some_and(|m| !m.is_empty()))
+        {
+            // The schema of the values of the keys no property or pattern names (SAM's
+            // `Events`, a mapping of event names to event sources).
+            out.insert("additionalProperties".into(), self.reduce(extra));
         }
         self.list_items(n.get("items"), n.get("prefixItems"), &mut out);
         if !n.contains_key("items")
@@ -778,6 +864,28 @@ impl Reducer<'_> {
                 *closed = alt_closed;
             }
         }
+        // A mapping satisfies every `allOf` alternative: one that is closed (without
+        // patterns) and names every property the node now has closes the node (SAM wraps its
+        // event sources' closed property sets so: `Properties: {allOf: [{$ref: ...}]}`).
+        let closes = |alt: &Value| {
+            ref_def(alt, defs)
+                .unwrap_or(alt)
+                .as_object()
+                .is_some_and(|a| {
+                    a.get("additionalProperties") == Some(&Value::Bool(false))
+                        && !a.contains_key("patternProperties")
+                        && a.get("properties")
+                            .and_then(Value::as_object)
+                            .is_some_and(|p| props.keys().all(|k| p.contains_key(k)))
+                })
+        };
+        if !n.contains_key("patternProperties")
+            && n.get("allOf")
+                .and_then(Value::as_array)
+                .is_some_and(|alts| alts.iter().any(closes))
+        {
+            *closed = true;
+        }
         (alt_types, alt_untyped)
     }
 }
@@ -895,6 +1003,63 @@ mod tests {
             json!({"properties": {"Port": {"type": "integer"}}})
         ));
         assert!(!closed(json!({"patternProperties": {"^X": {}}})));
+    }
+
+    /// SAM's event sources: a mapping of names to alternatives told apart by `Type`, each
+    /// with its closed property set wrapped in an `allOf`.
+    #[test]
+    fn alternatives_told_apart_by_one_property_stay_whole_and_values_of_other_keys_keep_theirs() {
+        let schema = json!({
+            "properties": {
+                "Events": {"additionalProperties": {"anyOf": [
+                    {"$ref": "#/definitions/ApiEvent"},
+                    {"$ref": "#/definitions/QueueEvent"}
+                ]}, "type": "object"}
+            },
+            "definitions": {
+                "ApiEvent": {"type": "object", "additionalProperties": false,
+                             "required": ["Type", "Properties"],
+                             "properties": {"Type": {"enum": ["Api"]},
+                                            "Properties": {"allOf": [{"$ref": "#/definitions/ApiProps"}]}}},
+                "ApiProps": {"type": "object", "additionalProperties": false,
+                             "required": ["Path"], "properties": {"Path": {"type": "string"}}},
+                "QueueEvent": {"type": "object", "required": ["Type"],
+                               "properties": {"Type": {"const": "SQS"}, "Queue": {"type": "string"}}}
+            }
+        });
+        let r = reduce_type("AWS::Serverless::X", &schema, &mut Patterns::default());
+        assert_eq!(
+            r["properties"]["Events"]["additionalProperties"],
+            json!({"type": "object", "cases": {"key": "Type", "of": {
+                "Api": {"$ref": "ApiEvent"}, "SQS": {"$ref": "QueueEvent"}}}}),
+            "{r}"
+        );
+        // The allOf of one closed definition closes the node (its properties are all the
+        // definition's) and gives its required properties.
+        let props = &r["definitions"]["ApiEvent"]["properties"]["Properties"];
+        assert_eq!(props["additionalProperties"], json!(false), "{props}");
+        assert_eq!(props["required"], json!(["Path"]), "{props}");
+
+        // Not told apart: two alternatives with the same value, or one without the property,
+        // fold as before (no cases).
+        for second in [
+            json!({"properties": {"Type": {"enum": ["Api"]}}, "required": ["Type"]}),
+            json!({"properties": {"Type": {"enum": ["SQS"]}}}),
+        ] {
+            let schema = json!({"properties": {"E": {"anyOf": [
+                {"properties": {"Type": {"enum": ["Api"]}}, "required": ["Type"]}, second]}}});
+            let r = reduce_type("AWS::X::Y", &schema, &mut Patterns::default());
+            assert!(r["properties"]["E"].get("cases").is_none(), "{r}");
+        }
+        // An allOf alternative that lacks a property the node has does not close it.
+        let schema = json!({"properties": {"E": {
+            "properties": {"Extra": {"type": "string"}},
+            "allOf": [{"additionalProperties": false, "properties": {"A": {}}}]}}});
+        let r = reduce_type("AWS::X::Y", &schema, &mut Patterns::default());
+        assert!(
+            r["properties"]["E"].get("additionalProperties").is_none(),
+            "{r}"
+        );
     }
 
     /// A `format: json` node without a type takes a mapping or its JSON text; a typed one

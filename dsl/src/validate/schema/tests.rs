@@ -198,6 +198,76 @@ fn a_function_giving_text_where_a_mapping_belongs_is_a_type_error() {
     }
 }
 
+/// A SAM function's events are checked as the event source their `Type` names (SAM's
+/// schema: `Events` maps names to alternatives told apart by `Type`); a `Type` that names none
+/// or is missing is reported once; a `Type` that is an expression leaves the event unjudged.
+#[test]
+fn sam_events_are_checked_as_the_event_source_their_type_names() {
+    let yaml = "\
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Kind: {Type: String}
+Resources:
+  F:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: ./src
+      Handler: app.handler
+      Runtime: python3.14
+      Events:
+        Get: {Type: Api, Properties: {Path: /, Methd: get}}
+        Queue: {Type: SQS, Properties: {Queue: {'Fn::GetAtt': [Q, Arn]}, BatchSize: 10}}
+        Topic: {Type: sns, Properties: {Topic: arn:aws:sns:us-east-1:123456789012:t}}
+        NoType: {Properties: {Topic: arn:aws:sns:us-east-1:123456789012:t}}
+        Dynamic: {Type: {Ref: Kind}, Properties: {Anything: 1}}
+        Nightly: {Type: Schedule, Properties: {Schedule: rate(1 day), Enabled: maybe}}
+  Q: {Type: AWS::SQS::Queue}
+";
+    let mut got = full_diags(yaml);
+    got.sort();
+    let e = |r: &str, p: &str, m: &str, h: &str| {
+        (r.to_owned(), p.to_owned(), m.to_owned(), h.to_owned())
+    };
+    let all = "S3, SNS, Kinesis, DynamoDB, DocumentDB, SQS, Api, Schedule, ScheduleV2, \
+               CloudWatchEvent, EventBridgeRule, CloudWatchLogs, IoTRule, AlexaSkill, Cognito, \
+               HttpApi, MSK, MQ, SelfManagedKafka";
+    assert_eq!(
+        got,
+        vec![
+            e(
+                "FF2002",
+                "F.Properties.Events.Get.Properties.Methd",
+                "unknown property `Methd`",
+                "did you mean `Method`?"
+            ),
+            e(
+                "FF2003",
+                "F.Properties.Events.Get.Properties",
+                "missing the required property `Method`",
+                ""
+            ),
+            e(
+                "FF2003",
+                "F.Properties.Events.NoType",
+                "missing the required property `Type`",
+                &format!("`Type` is one of: {all}")
+            ),
+            e(
+                "FF2004",
+                "F.Properties.Events.Nightly.Properties.Enabled",
+                "expected a boolean, found a string \"maybe\"",
+                ""
+            ),
+            e(
+                "FF2005",
+                "F.Properties.Events.Topic.Type",
+                "\"sns\" is not an allowed value",
+                &format!("did you mean `SNS`? allowed: {all}")
+            ),
+        ],
+    );
+}
+
 #[test]
 fn sam_properties_are_checked_against_sam_schema_with_globals_giving_required_ones() {
     let yaml = "\

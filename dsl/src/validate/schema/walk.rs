@@ -43,6 +43,12 @@ pub(super) struct View {
     /// `patternProperties`: the schemas of the values of keys matching each pattern (a tag
     /// map's values).
     pub(super) pattern_props: Option<&'static [(&'static str, Node)]>,
+    /// `additionalProperties` as a schema: that of the values of the keys no property names
+    /// (SAM's `Events`).
+    pub(super) extra: Option<&'static Node>,
+    /// `cases`: alternatives told apart by one property's value (`{"key": "Type", "of":
+    /// {"Api": node, ...}}`, SAM's event sources).
+    pub(super) cases: Option<&'static Node>,
 }
 
 impl View {
@@ -55,7 +61,11 @@ impl View {
                 "type" => v.types = Some(x),
                 "$ref" => v.reference = x.as_str(),
                 "properties" => v.props = Some(x).filter(|x| x.as_object().is_some()),
-                "additionalProperties" => v.closed = x == &Node::Bool(false),
+                "additionalProperties" => {
+                    v.closed = x == &Node::Bool(false);
+                    v.extra = Some(x).filter(|x| x.as_object().is_some());
+                }
+                "cases" => v.cases = Some(x),
                 "required" => v.required = Some(x),
                 "items" => v.items = Some(x),
                 "enum" => v.allowed = x.as_array(),
@@ -433,7 +443,11 @@ impl Walk<'_, '_> {
             return;
         }
         match v {
-            Json::Object(m) => self.object(&n, m, path, depth),
+            Json::Object(m) => {
+                if !n.cases.is_some_and(|c| self.case(c, v, m, path, depth)) {
+                    self.object(&n, m, path, depth);
+                }
+            }
             Json::Array(a) => {
                 let len = a.len() as f64;
                 let (min, max) = (n.min_items, n.max_items);
@@ -808,7 +822,11 @@ impl Walk<'_, '_> {
                         Some(hint),
                     );
                 }
-                None => {}
+                None => {
+                    if let Some(x) = n.extra {
+                        self.value(x, v, path, depth + 1);
+                    }
+                }
             }
             path.truncate(len);
         }
@@ -857,6 +875,70 @@ impl Walk<'_, '_> {
                 }
                 self.removed_required(req, v, path);
             }
+        }
+    }
+
+    /// A mapping where the schema's alternatives are told apart by one property (`cases`:
+    /// SAM's event sources by `Type`): checked against the alternative its value names,
+    /// whole, as JSON Schema has it (a mapping can satisfy no other). A value that names
+    /// none is reported (FF2005), as is a mapping without the property (FF2003): no
+    /// alternative can hold then, and what else is wrong depends on the one meant. Returns
+    /// false, for the node to be checked as it is (a mapping), when the property's value is
+    /// not written out (an expression) or the mapping is an expression.
+    /// <https://json-schema.org/understanding-json-schema/reference/combining#anyOf>
+    pub(super) fn case(
+        &mut self,
+        cases: &'static Node,
+        v: &Json,
+        m: &serde_json::Map<String, Json>,
+        path: &mut String,
+        depth: usize,
+    ) -> bool {
+        let (Some(key), Some(of)) = (
+            cases.get("key").and_then(Node::as_str),
+            cases.get("of").and_then(Node::as_object),
+        ) else {
+            return false;
+        };
+        if crate::validate::has_fn_key(m) {
+            return false;
+        }
+        let names = || of.iter().map(|(tag, _)| *tag);
+        match m.field(key) {
+            Some(Json::String(tag)) => {
+                if let Some((_, alt)) = of.iter().find(|(t, _)| t == tag) {
+                    self.value(alt, v, path, depth + 1);
+                    return true;
+                }
+                let listed = names().collect::<Vec<_>>().join(", ");
+                let hint = match suggest(tag, names()) {
+                    Some(s) => format!("did you mean `{s}`? allowed: {listed}"),
+                    None => format!("allowed: {listed}"),
+                };
+                self.cx.report(
+                    rules::ENUM_VALUE,
+                    Some(self.id),
+                    format!("{path}.{key}"),
+                    format!(
+                        "{} is not an allowed value",
+                        crate::validate::shown(&m[key])
+                    ),
+                    Some(hint),
+                );
+                true
+            }
+            None => {
+                let listed = names().collect::<Vec<_>>().join(", ");
+                self.cx.report(
+                    rules::REQUIRED_PROPERTY,
+                    Some(self.id),
+                    path.to_owned(),
+                    format!("missing the required property `{key}`"),
+                    Some(format!("`{key}` is one of: {listed}")),
+                );
+                true
+            }
+            Some(_) => false,
         }
     }
 
