@@ -102,7 +102,8 @@ pub fn emit(
         u32::try_from(n).map_err(|_| format!("constraint data: {what} {n} does not fit in 32 bits"))
     };
     for type_name in &all {
-        let (_, schema) = set.load(type_name)?;
+        let (_, mut schema) = set.load(type_name)?;
+        crate::fixups::patch_schema(type_name, &mut schema)?;
         let reduced = reduce_type(type_name, &schema, &mut patterns);
         let json = serde_json::to_vec(&reduced).map_err(|e| format!("{type_name}: {e}"))?;
         raw_bytes += json.len();
@@ -431,6 +432,35 @@ fn only_mapping_alternative(
         found = Some((required, closed));
     }
     found
+}
+
+/// Whether an alternative takes any mapping: typed `object` (alone or among others) with
+/// nothing that constrains a mapping's keys or values.
+fn takes_any_mapping(alt: &Value) -> bool {
+    let Some(a) = alt.as_object() else {
+        return false;
+    };
+    let object = match a.get("type") {
+        Some(Value::String(t)) => t == "object",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "object"),
+        _ => false,
+    };
+    object
+        && a.get("additionalProperties") != Some(&Value::Bool(false))
+        && !a.get("additionalProperties").is_some_and(Value::is_object)
+        && ![
+            "properties",
+            "patternProperties",
+            "required",
+            "minProperties",
+            "maxProperties",
+            "anyOf",
+            "oneOf",
+            "allOf",
+            "$ref",
+        ]
+        .iter()
+        .any(|k| a.contains_key(*k))
 }
 
 /// When all of a node's `anyOf` (or `oneOf`) alternatives are mappings told apart by one
@@ -814,6 +844,13 @@ impl Reducer<'_> {
             let Some(alts) = n.get(key).and_then(Value::as_array) else {
                 continue;
             };
+            // An alternative that takes any mapping (`{"type": "object"}` and nothing else):
+            // a mapping then satisfies the node whatever the other alternatives' properties
+            // say (SAM's `EndpointConfiguration: object | EndpointConfiguration | string`).
+            let any_mapping = !all
+                && alts
+                    .iter()
+                    .any(|alt| takes_any_mapping(ref_def(alt, defs).unwrap_or(alt)));
             for alt in alts {
                 let resolved = ref_def(alt, defs).unwrap_or(alt);
                 let Some(a) = resolved.as_object() else {
@@ -833,7 +870,9 @@ impl Reducer<'_> {
                         }
                     }
                 }
-                if let Some(p) = a.get("properties").and_then(Value::as_object) {
+                if let Some(p) = a.get("properties").and_then(Value::as_object)
+                    && !any_mapping
+                {
                     for (k, v) in p {
                         props.entry(k.clone()).or_insert_with(|| self.reduce(v));
                     }
@@ -1051,6 +1090,18 @@ mod tests {
             let r = reduce_type("AWS::X::Y", &schema, &mut Patterns::default());
             assert!(r["properties"]["E"].get("cases").is_none(), "{r}");
         }
+        // An alternative that takes any mapping: the others' properties do not hold.
+        let schema = json!({"properties": {"E": {"anyOf": [
+            {"type": "object"},
+            {"type": "object", "properties": {"Type": {"type": "array"}}},
+            {"type": "string"}]}}});
+        let r = reduce_type("AWS::X::Y", &schema, &mut Patterns::default());
+        assert!(r["properties"]["E"].get("properties").is_none(), "{r}");
+        assert_eq!(
+            r["properties"]["E"]["type"],
+            json!(["object", "string"]),
+            "{r}"
+        );
         // An allOf alternative that lacks a property the node has does not close it.
         let schema = json!({"properties": {"E": {
             "properties": {"Extra": {"type": "string"}},
