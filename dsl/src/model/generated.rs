@@ -42,6 +42,8 @@ const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
 pub(crate) struct Generated {
     sam: bool,
     prefixes: Vec<String>,
+    /// The implicit APIs SAM generates under their own names (see [`implicit_apis`]).
+    implicit: Vec<&'static str>,
     /// The macros (transforms AWS does not host) that process the template.
     macros: Vec<String>,
     /// A section includes a snippet, or a macro processes the template: any name may be
@@ -65,8 +67,10 @@ impl Generated {
         let sam = declares_sam(body);
         let macros: Vec<String> = custom_macros(body).into_iter().map(String::from).collect();
         let mut prefixes = Vec::new();
+        let mut implicit = Vec::new();
         if sam {
-            prefixes.extend(["ServerlessRestApi", "ServerlessHttpApi"].map(String::from));
+            prefixes.extend(IMPLICIT_APIS.map(|(name, _, _)| String::from(name)));
+            implicit = implicit_apis(resources);
         }
         for (id, r) in resources.into_iter().flatten() {
             let Some(ty) = r.field("Type").and_then(Json::as_str) else {
@@ -79,6 +83,7 @@ impl Generated {
         Generated {
             sam,
             prefixes,
+            implicit,
             anything: !macros.is_empty(),
             macros,
         }
@@ -93,6 +98,7 @@ impl Generated {
     /// property `Id.Property` of a SAM resource).
     pub(crate) fn resource(&self, name: &str) -> bool {
         self.anything
+            || self.implicit.contains(&name)
             || self
                 .prefixes
                 .iter()
@@ -121,6 +127,60 @@ impl Generated {
     pub(crate) fn include_anything(&mut self) {
         self.anything = true;
     }
+}
+
+/// The implicit APIs of SAM: an event of this type on a function or state machine that
+/// names no API of its own (this property) makes SAM generate the API under this name
+/// (`ServerlessRestApi`), which the template may refer to.
+/// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources-function.html>
+const IMPLICIT_APIS: [(&str, &str, &str); 2] = [
+    ("ServerlessRestApi", "Api", "RestApiId"),
+    ("ServerlessHttpApi", "HttpApi", "ApiId"),
+];
+
+/// The implicit APIs (see [`IMPLICIT_APIS`]) SAM may generate for these resources: every one
+/// an event asks for, and every one when an event, or a resource's `Events`, is not written
+/// out (an expression: it may be anything).
+fn implicit_apis(resources: Option<&serde_json::Map<String, Json>>) -> Vec<&'static str> {
+    let mut found = Vec::new();
+    let mut add = |name: &'static str| {
+        if !found.contains(&name) {
+            found.push(name);
+        }
+    };
+    for r in resources.into_iter().flatten().map(|(_, r)| r) {
+        let ty = r.field("Type").and_then(Json::as_str);
+        if !matches!(
+            ty,
+            Some("AWS::Serverless::Function" | "AWS::Serverless::StateMachine")
+        ) {
+            continue;
+        }
+        let Some(events) = r.field("Properties").and_then(|p| p.field("Events")) else {
+            continue;
+        };
+        let written_out = |m: &&serde_json::Map<String, Json>| {
+            !m.keys().any(|k| k == "Ref" || k.starts_with("Fn::"))
+        };
+        let Some(events) = events.as_object().filter(written_out) else {
+            IMPLICIT_APIS.iter().for_each(|(name, _, _)| add(name));
+            continue;
+        };
+        for event in events.values() {
+            let kind = event.field("Type");
+            for &(name, event_type, own_api) in &IMPLICIT_APIS {
+                let named = event
+                    .field("Properties")
+                    .is_some_and(|p| p.field(own_api).is_some());
+                match kind {
+                    Some(Json::String(t)) if t == event_type && !named => add(name),
+                    Some(Json::String(_)) => {}
+                    _ => add(name),
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The sections an `AWS::Include` can add entries to.
@@ -205,6 +265,36 @@ mod tests {
         for name in ["Fn", "Storage", "PlainRole", "Other", "ServerlessRestApi"] {
             assert!(!g.resource(name), "{name}: only longer names are generated");
         }
+    }
+
+    /// An `Api` (`HttpApi`) event that names no API of its own makes SAM generate
+    /// `ServerlessRestApi` (`ServerlessHttpApi`) under that name; one that names its API does
+    /// not; an event type that is an expression may be either.
+    #[test]
+    fn implicit_apis_exist_when_an_event_asks_for_them() {
+        let g = |events: serde_json::Value| {
+            let body = json!({
+                "Transform": "AWS::Serverless-2016-10-31",
+                "Resources": {"Fn": {"Type": "AWS::Serverless::Function",
+                                     "Properties": {"Events": events}}}
+            });
+            let g = Generated::of(&body);
+            (
+                g.resource("ServerlessRestApi"),
+                g.resource("ServerlessHttpApi"),
+            )
+        };
+        assert_eq!(
+            g(json!({"A": {"Type": "Api", "Properties": {"Path": "/"}}})),
+            (true, false)
+        );
+        assert_eq!(
+            g(json!({"A": {"Type": "Api", "Properties": {"RestApiId": {"Ref": "Mine"}}}})),
+            (false, false)
+        );
+        assert_eq!(g(json!({"H": {"Type": "HttpApi"}})), (false, true));
+        assert_eq!(g(json!({"Q": {"Type": "SQS"}})), (false, false));
+        assert_eq!(g(json!({"X": {"Type": {"Ref": "Kind"}}})), (true, true));
     }
 
     #[test]
