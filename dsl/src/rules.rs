@@ -300,6 +300,9 @@ registry! {
     ALARM_PERIOD = Error Validator "FF2042"
         "a CloudWatch alarm whose Period is not 10, 20, 30 or a multiple of 60 seconds, or whose Period × EvaluationPeriods is longer than CloudWatch evaluates (a day for periods under an hour, seven days otherwise)"
         "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html";
+    SAM_IGNORED_ATTRIBUTE = Warning Validator "FF2043"
+        "a key of an AWS::Serverless resource that is no resource attribute SAM reads (a Description beside Properties): the SAM transform drops it"
+        "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-resource-attributes.html";
 
     // ---- The validator: references (FF30xx) ----------------------------------------------
     UNKNOWN_REF = Error Validator "FF3001"

@@ -145,13 +145,26 @@ pub(super) fn resources_structure(cx: &mut Cx, language_extensions: bool) {
                     || format!("resource attributes are {}", one_of(RESOURCE_KEYS)),
                     |s| format!("did you mean `{s}`?"),
                 );
-                cx.report(
-                    rules::TEMPLATE_STRUCTURE,
-                    Some(id),
-                    format!("{id}.{k}"),
-                    format!("unknown resource attribute `{k}`"),
-                    Some(hint),
-                );
+                // The SAM transform builds a serverless resource from its Properties and the
+                // attributes it supports, and drops other keys: nothing refuses them.
+                let sam_resource = cx.generated.sam()
+                    && m.field("Type")
+                        .and_then(Json::as_str)
+                        .is_some_and(|t| t.starts_with("AWS::Serverless::"));
+                let (rule, message) = if sam_resource {
+                    (
+                        rules::SAM_IGNORED_ATTRIBUTE,
+                        format!(
+                            "`{k}` is no resource attribute SAM reads: the SAM transform drops it"
+                        ),
+                    )
+                } else {
+                    (
+                        rules::TEMPLATE_STRUCTURE,
+                        format!("unknown resource attribute `{k}`"),
+                    )
+                };
+                cx.report(rule, Some(id), format!("{id}.{k}"), message, Some(hint));
             }
         }
         if let Some(p) = m.field("Properties")

@@ -703,6 +703,27 @@ Outputs:
     );
 }
 
+/// A key the SAM transform does not read beside a serverless resource's Properties is
+/// dropped by it (a warning), not refused; beside another resource CloudFormation refuses it.
+#[test]
+fn a_serverless_resource_s_unknown_attribute_is_dropped_by_sam() {
+    let yaml = "\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  F:
+    Type: AWS::Serverless::Function
+    Description: invoked by a rule
+    Properties: {CodeUri: s3://b/k.zip, Handler: app.handler, Runtime: python3.14}
+  T:
+    Type: AWS::SNS::Topic
+    Description: alerts
+";
+    assert_eq!(
+        rule_paths(yaml),
+        [s("FF2000", "T.Description"), s("FF2043", "F.Description")]
+    );
+}
+
 #[test]
 fn resource_attributes_are_checked_by_kind_and_transform() {
     let topic = |attrs: &str| format!("Resources:\n  T: {{Type: AWS::SNS::Topic, {attrs}}}\n");
