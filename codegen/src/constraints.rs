@@ -434,6 +434,45 @@ fn only_mapping_alternative(
     found
 }
 
+/// When exactly one of a node's `anyOf`/`oneOf` alternatives takes a scalar, and it takes
+/// only text with allowed values (SAM's `Tracing: intrinsic | Active | PassThrough |
+/// Disabled`), those values: a scalar satisfies the node only through it. `None` when an
+/// alternative is untyped without properties or items (it could take anything), or several
+/// take scalars.
+fn only_text_alternative_enum<'a>(
+    n: &'a Map<String, Value>,
+    defs: Option<&'a Map<String, Value>>,
+) -> Option<&'a Value> {
+    let ((Some(alts), None) | (None, Some(alts))) = (n.get("anyOf"), n.get("oneOf")) else {
+        return None;
+    };
+    let mut found = None;
+    for alt in alts.as_array()? {
+        let a = ref_def(alt, defs).unwrap_or(alt).as_object()?;
+        let types: Vec<&str> = match a.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            _ if a.contains_key("properties") || a.contains_key("items") => continue,
+            _ => return None,
+        };
+        let scalar = types
+            .iter()
+            .any(|t| matches!(*t, "string" | "number" | "integer" | "boolean"));
+        if !scalar {
+            continue;
+        }
+        if found.is_some()
+            || types != ["string"]
+            || a.contains_key("anyOf")
+            || a.contains_key("oneOf")
+        {
+            return None;
+        }
+        found = Some(a.get("enum").filter(|e| e.is_array())?);
+    }
+    found
+}
+
 /// Whether an alternative takes any mapping: typed `object` (alone or among others) with
 /// nothing that constrains a mapping's keys or values.
 fn takes_any_mapping(alt: &Value) -> bool {
@@ -655,6 +694,12 @@ impl Reducer<'_> {
         // `allOf` adds required properties. Their other constraints are not checked (lenient).
         let (mut alt_types, alt_untyped) =
             self.alternatives(n, &mut props, &mut closed, &mut required);
+        if !out.contains_key("enum")
+            && let Some(allowed) = only_text_alternative_enum(n, self.defs)
+        {
+            // Text can only be that alternative: its allowed values hold for every scalar.
+            out.insert("enum".into(), allowed.clone());
+        }
         if !out.contains_key("type") && !out.contains_key("$ref") && !alt_untyped {
             alt_types.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
             alt_types.dedup();
@@ -1102,6 +1147,21 @@ mod tests {
             json!(["object", "string"]),
             "{r}"
         );
+        // The one alternative that takes text gives its allowed values; not when another
+        // takes scalars too.
+        let tracing = |other: Value| {
+            let schema = json!({"properties": {"T": {"anyOf": [
+                other, {"type": "string", "enum": ["Active", "PassThrough"]}]}}});
+            reduce_type("AWS::X::Y", &schema, &mut Patterns::default())["properties"]["T"]
+                .get("enum")
+                .cloned()
+        };
+        assert_eq!(
+            tracing(json!({"type": "object"})),
+            Some(json!(["Active", "PassThrough"]))
+        );
+        assert_eq!(tracing(json!({"type": "boolean"})), None);
+        assert_eq!(tracing(json!({})), None);
         // An allOf alternative that lacks a property the node has does not close it.
         let schema = json!({"properties": {"E": {
             "properties": {"Extra": {"type": "string"}},

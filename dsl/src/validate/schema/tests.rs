@@ -201,6 +201,8 @@ fn a_function_giving_text_where_a_mapping_belongs_is_a_type_error() {
 /// A SAM function's events are checked as the event source their `Type` names (SAM's
 /// schema: `Events` maps names to alternatives told apart by `Type`); a `Type` that names none
 /// or is missing is reported once; a `Type` that is an expression leaves the event unjudged.
+/// A property that is an intrinsic or one of a few words (`Tracing`) takes only those words
+/// as text.
 #[test]
 fn sam_events_are_checked_as_the_event_source_their_type_names() {
     let yaml = "\
@@ -214,6 +216,7 @@ Resources:
       CodeUri: ./src
       Handler: app.handler
       Runtime: python3.14
+      Tracing: ACTIVE
       Events:
         Get: {Type: Api, Properties: {Path: /, Methd: get}}
         Queue: {Type: SQS, Properties: {Queue: {'Fn::GetAtt': [Q, Arn]}, BatchSize: 10}}
@@ -221,6 +224,7 @@ Resources:
         NoType: {Properties: {Topic: arn:aws:sns:us-east-1:123456789012:t}}
         Dynamic: {Type: {Ref: Kind}, Properties: {Anything: 1}}
         Nightly: {Type: Schedule, Properties: {Schedule: rate(1 day), Enabled: maybe}}
+        Listed: {Type: [SQS], Properties: {Queue: {'Fn::GetAtt': [Q, Arn]}}}
   Q: {Type: AWS::SQS::Queue}
 ";
     let mut got = full_diags(yaml);
@@ -254,6 +258,12 @@ Resources:
             ),
             e(
                 "FF2004",
+                "F.Properties.Events.Listed.Type",
+                "expected a string, found a list [\"SQS\"]",
+                &format!("`Type` is one of: {all}")
+            ),
+            e(
+                "FF2004",
                 "F.Properties.Events.Nightly.Properties.Enabled",
                 "expected a boolean, found a string \"maybe\"",
                 ""
@@ -263,6 +273,12 @@ Resources:
                 "F.Properties.Events.Topic.Type",
                 "\"sns\" is not an allowed value",
                 &format!("did you mean `SNS`? allowed: {all}")
+            ),
+            e(
+                "FF2005",
+                "F.Properties.Tracing",
+                "\"ACTIVE\" is not an allowed value",
+                "did you mean `Active`? allowed: Active, PassThrough, Disabled"
             ),
         ],
     );

@@ -881,10 +881,10 @@ impl Walk<'_, '_> {
     /// A mapping where the schema's alternatives are told apart by one property (`cases`:
     /// SAM's event sources by `Type`): checked against the alternative its value names,
     /// whole, as JSON Schema has it (a mapping can satisfy no other). A value that names
-    /// none is reported (FF2005), as is a mapping without the property (FF2003): no
-    /// alternative can hold then, and what else is wrong depends on the one meant. Returns
-    /// false, for the node to be checked as it is (a mapping), when the property's value is
-    /// not written out (an expression) or the mapping is an expression.
+    /// none is reported (FF2005), as is one that is no string (FF2004) and a mapping without
+    /// the property (FF2003): no alternative can hold then, and what else is wrong depends on
+    /// the one meant. Returns false, for the node to be checked as it is (a mapping), when the
+    /// property's value is not written out (an expression) or the mapping is an expression.
     /// <https://json-schema.org/understanding-json-schema/reference/combining#anyOf>
     pub(super) fn case(
         &mut self,
@@ -938,7 +938,24 @@ impl Walk<'_, '_> {
                 );
                 true
             }
-            Some(_) => false,
+            Some(tag) if crate::validate::expression(tag).is_some() => false,
+            Some(tag) => {
+                self.cx.report(
+                    rules::VALUE_TYPE,
+                    Some(self.id),
+                    format!("{path}.{key}"),
+                    format!(
+                        "expected a string, found {} {}",
+                        kind_of(tag),
+                        crate::validate::shown(tag)
+                    ),
+                    Some(format!(
+                        "`{key}` is one of: {}",
+                        names().collect::<Vec<_>>().join(", ")
+                    )),
+                );
+                true
+            }
         }
     }
 
