@@ -425,7 +425,8 @@ pub fn describe() -> String {
             Fix::OutputsAttributes => "Outputs.<name> is an attribute".to_owned(),
             Fix::NoReadOnlyAttributes => "read-only properties are not attributes".to_owned(),
             Fix::SamEvents => {
-                "events take other keys, and need Properties only where it requires some".to_owned()
+                "events take other keys, and need Properties only where their source requires some"
+                    .to_owned()
             }
             Fix::Replace(patches) => {
                 let at: Vec<&str> = patches.iter().map(|(p, _)| *p).collect();
