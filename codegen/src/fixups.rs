@@ -7,10 +7,10 @@
 //! reads ([`crate::getatt`], for what `Fn::GetAtt` accepts).
 //!
 //! Most fixups concern `Fn::GetAtt`: a schema's `readOnlyProperties` is not exactly what
-//! CloudFormation returns for the older, non-registry types. The others correct what SAM's
-//! schema (as cfn-lint bundles it) says SAM refuses where the SAM transform accepts the
-//! template ([`Fix::SamEvents`], [`Fix::Replace`]); [`patch_schema`] applies them to a schema
-//! before the validator's constraint data is reduced from it. The generated Rust types need
+//! CloudFormation returns for the older, non-registry types. The other,
+//! [`Fix::UncheckedMapValues`], keeps the validator from judging what SAM's schema (as
+//! cfn-lint bundles it) says about values it lags the SAM transform on; [`patch_schema`]
+//! applies it to a schema before the validator's constraint data is reduced from it. The generated Rust types need
 //! no fixup.
 //!
 //! Not fixups, because they are rules for every schema rather than corrections of some:
@@ -54,12 +54,9 @@ pub enum Fix {
     OutputsAttributes,
     /// The read-only properties are not attributes.
     NoReadOnlyAttributes,
-    /// The entries of `Events` (each an alternative of `/properties/Events`'s
-    /// `additionalProperties`) take keys besides `Type` and `Properties`, and need
-    /// `Properties` only where its schema requires properties.
-    SamEvents,
-    /// The schema nodes at these JSON pointers are replaced by these (JSON text).
-    Replace(&'static [(&'static str, &'static str)]),
+    /// The values of the keys of a mapping that no property names (`additionalProperties`
+    /// given as a schema) are not checked: the schema says nothing of them.
+    UncheckedMapValues,
 }
 
 /// One schema fix.
@@ -103,29 +100,18 @@ pub const FIXUPS: &[Fixup] = &[
                  Return values section of each resource page",
     },
     Fixup {
-        applies: Applies::Types(&["AWS::Serverless::Function", "AWS::Serverless::StateMachine"]),
-        fix: Fix::SamEvents,
-        reason: "the SAM transform reads an event's Type and Properties and ignores its other \
-                 keys (SAM's own examples give an event a Description), and an event without \
-                 Properties has empty ones, which only an event source that requires \
-                 properties refuses; SAM's schema closes each event and requires Properties",
-        source: "AWS SAM translator, samtranslator/model/__init__.py Resource.from_dict \
-                 (\"Default to empty properties dictionary\"; only DependsOn and the supported \
-                 resource attributes are read besides Properties); AWS SAM Developer Guide, \
-                 EventSource",
-    },
-    Fixup {
-        applies: Applies::Types(&["AWS::Serverless::Function"]),
-        fix: Fix::Replace(&[(
-            "/definitions/CognitoEventProperties/properties/Trigger",
-            r#"{"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}"#,
-        )]),
-        reason: "a Cognito event's Trigger is the name of a trigger or a list of them \
-                 (PreSignUp...); SAM's schema as bundled gives it the user pool's LambdaConfig \
-                 mapping instead",
-        source: "AWS SAM Developer Guide, Cognito (event source): Trigger, Type: List | String; \
-                 samtranslator/model/eventsources/push.py Cognito (one_of(IS_STR, \
-                 list_of(IS_STR)))",
+        applies: Applies::Prefix("AWS::Serverless::"),
+        fix: Fix::UncheckedMapValues,
+        reason: "SAM's schema as cfn-lint bundles it lags the SAM transform in the values of \
+                 its mappings of names (a function's Events, an API's Authorizers, a GraphQL \
+                 API's Resolvers...): over the inputs of SAM's own translator tests, which the \
+                 transform accepts, it refuses newer event sources (AlexaSmartHome) and \
+                 properties (an Api event's RequestValidators, an MSK event's schema registry \
+                 settings), and elsewhere it refuses what the transform accepts (an event's \
+                 Description, which SAM ignores; a Cognito event's Trigger as a name)",
+        source: "aws/serverless-application-model tests/translator/input (inputs with an \
+                 output, i.e. accepted); samtranslator/model/__init__.py Resource.from_dict; \
+                 AWS SAM Developer Guide, EventSource and Cognito (Trigger: List | String)",
     },
     Fixup {
         applies: Applies::Types(&["AWS::CloudFormation::CustomResource"]),
@@ -424,13 +410,8 @@ pub fn describe() -> String {
             Fix::MoreAttributes(names) => format!("also attributes: {}", names.join(", ")),
             Fix::OutputsAttributes => "Outputs.<name> is an attribute".to_owned(),
             Fix::NoReadOnlyAttributes => "read-only properties are not attributes".to_owned(),
-            Fix::SamEvents => {
-                "events take other keys, and need Properties only where their source requires some"
-                    .to_owned()
-            }
-            Fix::Replace(patches) => {
-                let at: Vec<&str> = patches.iter().map(|(p, _)| *p).collect();
-                format!("replaced: {}", at.join(", "))
+            Fix::UncheckedMapValues => {
+                "the values of keys no property names are not checked".to_owned()
             }
         };
         out.push_str(&format!(
@@ -456,10 +437,8 @@ pub struct Fixes {
     pub outputs_attributes: bool,
     /// [`Fix::NoReadOnlyAttributes`].
     pub no_read_only_attributes: bool,
-    /// [`Fix::SamEvents`].
-    pub sam_events: bool,
-    /// [`Fix::Replace`], in table order.
-    pub replace: Vec<(&'static str, &'static str)>,
+    /// [`Fix::UncheckedMapValues`].
+    pub unchecked_map_values: bool,
 }
 
 /// The fixups of `type_name`, applied in one step.
@@ -476,71 +455,33 @@ fn fold(fixups: &[Fixup], type_name: &str) -> Fixes {
             Fix::MoreAttributes(names) => f.more_attributes.extend_from_slice(names),
             Fix::OutputsAttributes => f.outputs_attributes = true,
             Fix::NoReadOnlyAttributes => f.no_read_only_attributes = true,
-            Fix::SamEvents => f.sam_events = true,
-            Fix::Replace(patches) => f.replace.extend_from_slice(patches),
+            Fix::UncheckedMapValues => f.unchecked_map_values = true,
         }
     }
     f
 }
 
-/// Applies the schema fixups of `type_name` ([`Fix::SamEvents`], [`Fix::Replace`]) to its
-/// schema. A pointer or event list the schema no longer has is an error, so that a schema
-/// update that moves what a fixup corrects fails the generator instead of dropping the fix.
-pub fn patch_schema(type_name: &str, schema: &mut serde_json::Value) -> Result<(), String> {
-    patch(&for_type(type_name), type_name, schema)
+/// Applies the schema fixups of `type_name` ([`Fix::UncheckedMapValues`]) to its schema.
+pub fn patch_schema(type_name: &str, schema: &mut serde_json::Value) {
+    if for_type(type_name).unchecked_map_values {
+        drop_map_value_schemas(schema);
+    }
 }
 
-fn patch(fixes: &Fixes, type_name: &str, schema: &mut serde_json::Value) -> Result<(), String> {
+/// Removes every `additionalProperties` that is a schema (an open mapping stays open, and
+/// `additionalProperties: false` stays).
+fn drop_map_value_schemas(node: &mut serde_json::Value) {
     use serde_json::Value;
-    for (pointer, with) in &fixes.replace {
-        let node = schema
-            .pointer_mut(pointer)
-            .ok_or_else(|| format!("fixup of {type_name}: the schema has no {pointer}"))?;
-        *node = serde_json::from_str(with)
-            .map_err(|e| format!("fixup of {type_name} at {pointer}: {e}"))?;
-    }
-    if fixes.sam_events {
-        let names: Vec<String> = schema
-            .pointer("/properties/Events/additionalProperties/anyOf")
-            .and_then(Value::as_array)
-            .ok_or_else(|| format!("fixup of {type_name}: no event sources at /properties/Events"))?
-            .iter()
-            .filter_map(|alt| alt.get("$ref")?.as_str()?.strip_prefix("#/definitions/"))
-            .map(str::to_owned)
-            .collect();
-        for name in names {
-            let requires_properties = {
-                let props = schema
-                    .pointer(&format!("/definitions/{name}/properties/Properties"))
-                    .ok_or_else(|| {
-                        format!("fixup of {type_name}: event {name} has no Properties")
-                    })?;
-                // `Properties: {allOf: [{$ref: ...}]}` or the mapping itself.
-                let target = props
-                    .pointer("/allOf/0/$ref")
-                    .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix("#/definitions/"))
-                    .and_then(|d| schema.pointer(&format!("/definitions/{d}")))
-                    .unwrap_or(props);
-                target
-                    .get("required")
-                    .and_then(Value::as_array)
-                    .is_some_and(|r| !r.is_empty())
-            };
-            let Some(event) = schema
-                .pointer_mut(&format!("/definitions/{name}"))
-                .and_then(Value::as_object_mut)
-            else {
-                return Err(format!("fixup of {type_name}: no definition {name}"));
-            };
-            event.remove("additionalProperties");
-            if !requires_properties && let Some(Value::Array(required)) = event.get_mut("required")
-            {
-                required.retain(|r| r != "Properties");
+    match node {
+        Value::Object(m) => {
+            if m.get("additionalProperties").is_some_and(Value::is_object) {
+                m.remove("additionalProperties");
             }
+            m.values_mut().for_each(drop_map_value_schemas);
         }
+        Value::Array(a) => a.iter_mut().for_each(drop_map_value_schemas),
+        _ => {}
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -590,49 +531,31 @@ mod tests {
         }
     }
 
-    /// The SAM event fix opens each event source and keeps `Properties` required only where
-    /// it requires something; a replacement lands at its pointer; a pointer the schema lacks
-    /// is an error.
+    /// The fix drops the schemas of mapping values, at any depth, and nothing else.
     #[test]
-    fn schema_fixups_patch_the_schema_and_fail_when_it_moved() {
+    fn unchecked_map_values_drop_only_value_schemas() {
         use serde_json::json;
         let mut schema = json!({
-            "properties": {"Events": {"additionalProperties": {"anyOf": [
-                {"$ref": "#/definitions/ApiEvent"}, {"$ref": "#/definitions/SkillEvent"}]}}},
-            "definitions": {
-                "ApiEvent": {"additionalProperties": false, "required": ["Type", "Properties"],
-                             "properties": {"Type": {"enum": ["Api"]},
-                                            "Properties": {"allOf": [{"$ref": "#/definitions/ApiProps"}]}}},
-                "ApiProps": {"required": ["Path"], "properties": {"Path": {"type": "string"}}},
-                "SkillEvent": {"additionalProperties": false, "required": ["Type", "Properties"],
-                               "properties": {"Type": {"enum": ["AlexaSkill"]},
-                                              "Properties": {"properties": {"SkillId": {}}}}},
-                "Trigger": {"type": "object"}
-            }
+            "properties": {
+                "Events": {"type": "object", "additionalProperties": {"anyOf": [{"$ref": "#/definitions/E"}]}},
+                "Closed": {"type": "object", "additionalProperties": false}
+            },
+            "definitions": {"E": {"properties": {"M": {"additionalProperties": {"type": "string"}}}}}
         });
-        let fixes = Fixes {
-            sam_events: true,
-            replace: vec![("/definitions/Trigger", r#"{"type": "string"}"#)],
-            ..Fixes::default()
-        };
-        patch(&fixes, "AWS::Serverless::X", &mut schema).unwrap();
-        let defs = &schema["definitions"];
-        assert!(defs["ApiEvent"].get("additionalProperties").is_none());
-        assert_eq!(defs["ApiEvent"]["required"], json!(["Type", "Properties"]));
-        assert!(defs["SkillEvent"].get("additionalProperties").is_none());
-        assert_eq!(defs["SkillEvent"]["required"], json!(["Type"]));
-        assert_eq!(defs["Trigger"], json!({"type": "string"}));
-
-        let moved = Fixes {
-            replace: vec![("/definitions/Gone", "{}")],
-            ..Fixes::default()
-        };
-        assert!(patch(&moved, "AWS::Serverless::X", &mut schema).is_err());
-        let no_events = Fixes {
-            sam_events: true,
-            ..Fixes::default()
-        };
-        assert!(patch(&no_events, "AWS::Serverless::X", &mut json!({})).is_err());
+        patch_schema("AWS::Serverless::Function", &mut schema);
+        assert_eq!(
+            schema,
+            json!({
+                "properties": {
+                    "Events": {"type": "object"},
+                    "Closed": {"type": "object", "additionalProperties": false}
+                },
+                "definitions": {"E": {"properties": {"M": {}}}}
+            })
+        );
+        let mut other = json!({"additionalProperties": {"type": "string"}});
+        patch_schema("AWS::Logs::LogGroup", &mut other);
+        assert_eq!(other, json!({"additionalProperties": {"type": "string"}}));
     }
 
     #[test]

@@ -823,11 +823,7 @@ impl Walk<'_, '_> {
                     );
                 }
                 None => {
-                    // Not for SAM: its event sources (the one such schema) change with each
-                    // SAM release, and the bundled schema lags the transform (SAM's own
-                    // translator tests use sources and properties it lacks): a false alarm
-                    // for every newer feature.
-                    if let Some(x) = n.extra.filter(|_| !data::is_sam(self.ty)) {
+                    if let Some(x) = n.extra {
                         self.value(x, v, path, depth + 1);
                     }
                 }
