@@ -33,10 +33,10 @@
 //! is a closed mapping with properties gives its `required` and closedness, which the
 //! validator applies to mapping values only: see `only_mapping_alternative`; an `allOf`
 //! alternative that is closed and names every property of the node closes it),
-//! `additionalProperties` as a schema (that of the values of keys no property names: SAM's
-//! `Events`), `cases` (`{"key": K, "of": {value: node}}`, for alternatives told apart by
-//! the one value each allows for property K, kept whole instead of folded: SAM's event
-//! sources by `Type`; see `tagged_alternatives`), `dependentExcluded` (`{"A": ["B", ...]}`: when
+//! `additionalProperties` as a schema (that of the values of keys no property names; SAM's
+//! are dropped by a fixup), `cases` (`{"key": K, "of": {value: node}}`, for alternatives told
+//! apart by the one value each allows for property K, kept whole instead of folded: an IoT
+//! FleetWise decoder manifest's network interfaces by `Type`; see `tagged_alternatives`), `dependentExcluded` (`{"A": ["B", ...]}`: when
 //! property A is set, none of the B may be; only names the node's `properties` has, see
 //! `excluded` below), `prefixItems` (the schemas of a list's first items), `dependentRequired` (`{"A": ["B", ...]}`: when A is set, every B
 //! must be; also from draft 4's `dependencies` of that form; the same filtering), `requiredSets` (`[{"one" | "any": [[names], ...]}]`:
@@ -503,8 +503,8 @@ fn takes_any_mapping(alt: &Value) -> bool {
 }
 
 /// When all of a node's `anyOf` (or `oneOf`) alternatives are mappings told apart by one
-/// property each requires with a single allowed value of its own (SAM's event sources:
-/// `Type: Api`, `Type: SQS`...), that property's name and the alternatives by its value: a
+/// property each requires with a single allowed value of its own (network interfaces:
+/// `Type: CAN_INTERFACE`, `Type: OBD_INTERFACE`...), that property's name and the alternatives by its value: a
 /// mapping with one of those values can satisfy only that alternative, so it is checked
 /// against it whole (what JSON Schema says the node means), and a mapping with another
 /// value satisfies none. `None` for anything less clear-cut (both keywords, an `allOf`, an

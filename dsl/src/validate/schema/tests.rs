@@ -237,6 +237,72 @@ Resources:
     );
 }
 
+/// Alternatives told apart by one property's value (a decoder manifest's network
+/// interfaces, by `Type`): a mapping is checked against the one its `Type` names, whole; a
+/// `Type` that names none, is missing or is no string is reported once; an expression there
+/// leaves the mapping to the plain mapping check.
+#[test]
+fn a_mapping_is_checked_against_the_alternative_its_tag_names() {
+    let yaml = "\
+Parameters:
+  Kind: {Type: String}
+Resources:
+  M:
+    Type: AWS::IoTFleetWise::DecoderManifest
+    Properties:
+      Name: m
+      ModelManifestArn: arn:aws:iotfleetwise:us-east-1:123456789012:model-manifest/x
+      NetworkInterfaces:
+        - {InterfaceId: '1', Type: CAN_INTERFACE, ObdInterface: {Name: x, RequestMessageId: 1}}
+        - {InterfaceId: '2', Type: CAN, CanInterface: {Name: x}}
+        - {InterfaceId: '3', CanInterface: {Name: x}}
+        - {InterfaceId: '4', Type: [CAN_INTERFACE], CanInterface: {Name: x}}
+        - {InterfaceId: '5', Type: {Ref: Kind}, Anything: 1}
+";
+    let mut got = full_diags(yaml);
+    got.sort();
+    let e = |r: &str, p: &str, m: &str, h: &str| {
+        (r.to_owned(), p.to_owned(), m.to_owned(), h.to_owned())
+    };
+    let all = "CAN_INTERFACE, OBD_INTERFACE, CUSTOM_DECODING_INTERFACE";
+    let at = |i: usize, rest: &str| format!("M.Properties.NetworkInterfaces[{i}]{rest}");
+    assert_eq!(
+        got,
+        vec![
+            e(
+                "FF2002",
+                &at(0, ".ObdInterface"),
+                "unknown property `ObdInterface`",
+                "did you mean `CanInterface`?"
+            ),
+            e(
+                "FF2003",
+                &at(0, ""),
+                "missing the required property `CanInterface`",
+                ""
+            ),
+            e(
+                "FF2003",
+                &at(2, ""),
+                "missing the required property `Type`",
+                &format!("`Type` is one of: {all}")
+            ),
+            e(
+                "FF2004",
+                &at(3, ".Type"),
+                "expected a string, found a list [\"CAN_INTERFACE\"]",
+                &format!("`Type` is one of: {all}")
+            ),
+            e(
+                "FF2005",
+                &at(1, ".Type"),
+                "\"CAN\" is not an allowed value",
+                &format!("allowed: {all}")
+            ),
+        ],
+    );
+}
+
 #[test]
 fn sam_properties_are_checked_against_sam_schema_with_globals_giving_required_ones() {
     let yaml = "\

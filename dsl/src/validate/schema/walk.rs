@@ -43,11 +43,11 @@ pub(super) struct View {
     /// `patternProperties`: the schemas of the values of keys matching each pattern (a tag
     /// map's values).
     pub(super) pattern_props: Option<&'static [(&'static str, Node)]>,
-    /// `additionalProperties` as a schema: that of the values of the keys no property names
-    /// (SAM's `Events`).
+    /// `additionalProperties` as a schema: that of the values of the keys no property names.
     pub(super) extra: Option<&'static Node>,
     /// `cases`: alternatives told apart by one property's value (`{"key": "Type", "of":
-    /// {"Api": node, ...}}`, SAM's event sources).
+    /// {"CAN_INTERFACE": node, ...}}`, an IoT FleetWise decoder manifest's network
+    /// interfaces).
     pub(super) cases: Option<&'static Node>,
 }
 
@@ -678,24 +678,8 @@ impl Walk<'_, '_> {
             let ci = n.ci;
             if !allowed.iter().any(|e| enum_eq(v, e, ci)) {
                 let names: Vec<String> = allowed.iter().filter_map(canonical_node).collect();
-                let close = v
-                    .as_str()
-                    .map(str::to_owned)
-                    .and_then(|s| suggest(&s, names.iter().map(String::as_str)).map(str::to_owned));
-                let listed = if names.len() > 24 {
-                    format!("{}, ... ({} values)", names[..24].join(", "), names.len())
-                } else {
-                    names.join(", ")
-                };
-                let allowed = if ci {
-                    "allowed, in any case"
-                } else {
-                    "allowed"
-                };
-                let hint = match close {
-                    Some(c) => format!("did you mean `{c}`? {allowed}: {listed}"),
-                    None => format!("{allowed}: {listed}"),
-                };
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let hint = allowed_hint(v.as_str(), &names, ci);
                 self.cx.report(
                     rules::ENUM_VALUE,
                     Some(self.id),
@@ -878,8 +862,8 @@ impl Walk<'_, '_> {
         }
     }
 
-    /// A mapping where the schema's alternatives are told apart by one property (`cases`:
-    /// SAM's event sources by `Type`): checked against the alternative its value names,
+    /// A mapping where the schema's alternatives are told apart by one property (`cases`: a
+    /// decoder manifest's network interfaces by `Type`): checked against the alternative its value names,
     /// whole, as JSON Schema has it (a mapping can satisfy no other). A value that names
     /// none is reported (FF2005), as is one that is no string (FF2004) and a mapping without
     /// the property (FF2003): no alternative can hold then, and what else is wrong depends on
@@ -903,18 +887,15 @@ impl Walk<'_, '_> {
         if crate::validate::has_fn_key(m) {
             return false;
         }
-        let names = || of.iter().map(|(tag, _)| *tag);
+        let names: Vec<&str> = of.iter().map(|(tag, _)| *tag).collect();
+        let one_of = || format!("`{key}` is one of: {}", names.join(", "));
         match m.field(key) {
             Some(Json::String(tag)) => {
                 if let Some((_, alt)) = of.iter().find(|(t, _)| t == tag) {
                     self.value(alt, v, path, depth + 1);
                     return true;
                 }
-                let listed = names().collect::<Vec<_>>().join(", ");
-                let hint = match suggest(tag, names()) {
-                    Some(s) => format!("did you mean `{s}`? allowed: {listed}"),
-                    None => format!("allowed: {listed}"),
-                };
+                let hint = allowed_hint(Some(tag), &names, false);
                 self.cx.report(
                     rules::ENUM_VALUE,
                     Some(self.id),
@@ -928,13 +909,12 @@ impl Walk<'_, '_> {
                 true
             }
             None => {
-                let listed = names().collect::<Vec<_>>().join(", ");
                 self.cx.report(
                     rules::REQUIRED_PROPERTY,
                     Some(self.id),
                     path.to_owned(),
                     format!("missing the required property `{key}`"),
-                    Some(format!("`{key}` is one of: {listed}")),
+                    Some(one_of()),
                 );
                 true
             }
@@ -949,10 +929,7 @@ impl Walk<'_, '_> {
                         kind_of(tag),
                         crate::validate::shown(tag)
                     ),
-                    Some(format!(
-                        "`{key}` is one of: {}",
-                        names().collect::<Vec<_>>().join(", ")
-                    )),
+                    Some(one_of()),
                 );
                 true
             }
@@ -1014,6 +991,25 @@ impl Walk<'_, '_> {
                 "give `{req}` a value in both branches, or create the resource only under the condition (Condition: {cond})"
             )),
         );
+    }
+}
+
+/// The hint for a value that is none of the allowed `names`: the nearest name when one is
+/// near, then the names (the first 24 of a longer list); `ci` when case does not matter.
+fn allowed_hint(value: Option<&str>, names: &[&str], ci: bool) -> String {
+    let listed = if names.len() > 24 {
+        format!("{}, ... ({} values)", names[..24].join(", "), names.len())
+    } else {
+        names.join(", ")
+    };
+    let allowed = if ci {
+        "allowed, in any case"
+    } else {
+        "allowed"
+    };
+    match value.and_then(|s| suggest(s, names.iter().copied())) {
+        Some(c) => format!("did you mean `{c}`? {allowed}: {listed}"),
+        None => format!("{allowed}: {listed}"),
     }
 }
 
